@@ -1,0 +1,137 @@
+/* The compile context: source, arena, diagnostics, options, the AST and
+ * everything the passes learn about it. compile_run() runs the passes of
+ * compile.c in order and stops after the first that reported errors. */
+#ifndef ETRACE_COMPILE_H
+#define ETRACE_COMPILE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "types.h"
+
+struct btf;
+struct typereg;
+struct ksym_index;
+
+struct compile_opts {
+	bool unsafe;              /* --unsafe: system(), signal() allowed */
+	int nparams;              /* positional parameters $1..$N */
+	const char *const *params;
+	/* Kernel type information: default /sys/kernel/btf/vmlinux; "" means
+	 * none (types then come only from the preamble). */
+	const char *btf_path;
+	/* tracefs root: default detected (/sys/kernel/tracing, mounted when
+	 * missing and possible, else /sys/kernel/debug/tracing). */
+	const char *tracefs;
+	/* Kernel function list: default tracefs available_filter_functions,
+	 * else /proc/kallsyms. "" disables kernel symbol checks. */
+	const char *kallsyms;
+	int strlen;               /* ETRACE_STRLEN / config strlen, def. 64 */
+	/* Extra -I directories for the preamble. */
+	const char *const *include_dirs;
+	int ninclude_dirs;
+	/* Fuzzing: skip libclang (the preamble is still parsed and its
+	 * struct definitions ignored). */
+	bool no_clang;
+};
+
+/* A map as the program uses it. key is NULL for a map without keys; with
+ * several keys it is a T_TUPLE. */
+struct map_info {
+	const char *name;
+	struct type *key;
+	struct type *value;
+	struct node *key_site;    /* where key type was first fixed */
+	struct node *value_site;  /* where value type was first fixed */
+	bool read;                /* used in an expression or print/len... */
+	bool written;             /* assigned or aggregated into */
+	int id;
+	struct map_info *next;
+};
+
+/* A scratch variable ($x) within one probe. */
+struct var_info {
+	const char *name;
+	struct type *type;
+	struct node *site;
+	const struct node *probe;
+	bool assigned;
+	struct var_info *next;
+};
+
+/* A #define the preamble made, usable in expressions (AF_INET). */
+struct macro {
+	const char *name;
+	const char *body;         /* replacement text */
+	struct node *expr;        /* body parsed as an expression, or NULL */
+	struct macro *next;
+};
+
+struct compile_ctx {
+	struct arena *arena;
+	struct source src;
+	struct diags diags;
+	struct compile_opts opts;
+	struct node *ast;           /* N_PROGRAM after parsing */
+
+	/* Filled by the passes. */
+	struct typereg *types;      /* records/typedefs/enums (typereg.h) */
+	struct macro *macros;
+	struct map_info *maps;
+	int nmaps;
+	struct var_info *vars;
+	int nprobes;
+	bool has_preamble;
+
+	/* Lazily loaded kernel information (NULL until first needed). */
+	struct btf *btf;
+	bool btf_tried;
+	struct ksym_index *kfuncs;
+	bool kfuncs_tried;
+	const char *tracefs_root;   /* resolved tracefs directory or NULL */
+	bool tracefs_tried;
+};
+
+/* text is copied into the arena; name is what diagnostics print. Returns
+ * 0 or -ENOMEM. */
+int compile_ctx_init(struct compile_ctx *ctx, const char *name,
+		     const char *text, size_t len,
+		     const struct compile_opts *opts);
+void compile_ctx_fini(struct compile_ctx *ctx);
+
+/* grammar/: lexes and parses ctx->src into ctx->ast. Returns 0 or -EINVAL
+ * with diagnostics. */
+int compile_parse(struct compile_ctx *ctx);
+
+/* A pass reads and annotates ctx->ast; returns 0, or <0 after reporting
+ * errors in ctx->diags. */
+struct pass {
+	const char *name;           /* -d NAME prints the state after it */
+	int (*run)(struct compile_ctx *ctx);
+};
+extern const struct pass compile_passes[];
+extern const int compile_npasses;
+
+/* Runs all passes (parse first). When dump_after names a pass, prints the
+ * AST (or the pass's own dump) after it to dump. Returns 0 or <0 when
+ * errors were reported. */
+int compile_run(struct compile_ctx *ctx, const char *dump_after,
+		FILE *dump);
+
+/* The passes (one file each: compiler/pass_<name>.c). */
+int pass_preamble(struct compile_ctx *ctx); /* C preamble via libclang */
+int pass_probes(struct compile_ctx *ctx);   /* attach points */
+int pass_resolve(struct compile_ctx *ctx);  /* builtins, functions, idents */
+int pass_types(struct compile_ctx *ctx);    /* type inference, maps, vars */
+int pass_check(struct compile_ctx *ctx);    /* semantic rules, warnings */
+
+/* Lazily opened kernel BTF (compiler/btf.c); NULL when unavailable. */
+struct btf *compile_btf(struct compile_ctx *ctx);
+/* tracefs directory, mounting it when needed and allowed; NULL when
+ * there is none. */
+const char *compile_tracefs(struct compile_ctx *ctx);
+
+#endif

@@ -1,0 +1,115 @@
+/* The type system: what an expression evaluates to, how big it is, where
+ * it lives, and how records (struct/union) are laid out. Types are built in
+ * the compile context's arena; scalar types are interned, records are
+ * looked up by name in the type registry (preamble first, then BTF). */
+#ifndef ETRACE_TYPES_H
+#define ETRACE_TYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+struct compile_ctx;
+
+enum type_kind {
+	T_NONE,      /* no value (statements, void calls) */
+	T_INT,       /* size, is_signed */
+	T_STRING,    /* size: bytes incl. NUL */
+	T_BUF,       /* size: capacity in bytes (buf()) */
+	T_PTR,       /* elem, as */
+	T_RECORD,    /* name, fields, size, is_union */
+	T_ARRAY,     /* elem, count */
+	T_TUPLE,     /* fields (names NULL), count, size */
+	T_STACK,     /* stack: kernel or user, mode, frames */
+	T_KSYM,      /* ksym(): symbolized in user space */
+	T_USYM,      /* usym() */
+	T_INET,      /* ntop() */
+	T_USERNAME,  /* username */
+	T_TIMESTAMP, /* strftime() */
+	T_CGROUP_PATH, /* cgroup_path() */
+	T_MACADDR,   /* macaddr() */
+	T_STRERROR,  /* strerror() */
+	T_ENUM_VAL,  /* reserved */
+	/* map values only: aggregations */
+	T_COUNT, T_SUM, T_MIN, T_MAX, T_AVG, T_STATS, T_HIST, T_LHIST,
+	T_KIND_COUNT
+};
+
+enum addrspace { AS_NONE, AS_KERNEL, AS_USER };
+
+enum stack_mode { STACK_BPFTRACE, STACK_PERF, STACK_RAW };
+
+struct field {
+	const char *name;  /* NULL in tuples */
+	struct type *type;
+	uint32_t offset;   /* bytes from the start of the record */
+	uint16_t bit_offset; /* bitfields: bits from offset, 0 otherwise */
+	uint16_t bit_size;   /* bitfields: width; 0 for ordinary fields */
+};
+
+struct type {
+	enum type_kind kind;
+	uint32_t size;        /* bytes as stored in BPF (0: unknown/none) */
+	bool is_signed;       /* T_INT; T_SUM/T_MIN/T_MAX/T_AVG value sign */
+	enum addrspace as;    /* where pointed-to / record memory lives */
+	const char *name;     /* T_RECORD: "struct sock"; typedef name kept
+				 in alias for messages */
+	struct type *elem;    /* T_PTR, T_ARRAY */
+	uint32_t count;       /* T_ARRAY: elements; T_TUPLE: fields */
+	struct field *fields; /* T_RECORD, T_TUPLE */
+	uint32_t nfields;
+	bool is_union;        /* T_RECORD */
+	bool incomplete;      /* T_RECORD declared but not defined */
+	bool is_ctx;          /* pointer to the probe context (args) */
+	/* T_STACK */
+	bool kernel;
+	enum stack_mode mode;
+	int frames;
+	/* T_LHIST */
+	int64_t lh_min, lh_max, lh_step;
+	/* T_HIST: log2 k (bpftrace 0.17 only supports 0) */
+	int hist_bits;
+	/* Where the record came from, for messages and later codegen. */
+	int btf_id;           /* >0 when from kernel BTF */
+};
+
+/* Interned scalar types (valid for the lifetime of the process). */
+struct type *type_none(void);
+struct type *type_int(int bytes, bool is_signed); /* bytes: 1,2,4,8 */
+#define type_u64() type_int(8, false)
+#define type_s64() type_int(8, true)
+
+/* Constructors in the arena. */
+struct type *type_string(struct arena *a, uint32_t size);
+struct type *type_buf(struct arena *a, uint32_t size);
+struct type *type_ptr(struct arena *a, struct type *elem, enum addrspace as);
+struct type *type_array(struct arena *a, struct type *elem, uint32_t count);
+struct type *type_tuple(struct arena *a, struct type **elems, uint32_t n);
+struct type *type_record(struct arena *a, const char *name, bool is_union);
+/* Adds a field; fields are appended in order, offset given by caller. */
+struct field *type_record_add(struct arena *a, struct type *rec,
+			      const char *name, struct type *t,
+			      uint32_t offset, uint16_t bit_offset,
+			      uint16_t bit_size);
+struct type *type_stack(struct arena *a, bool kernel, enum stack_mode mode,
+			int frames);
+struct type *type_simple(struct arena *a, enum type_kind kind, uint32_t size);
+
+/* Field lookup, also through anonymous struct/union members (as C does).
+ * Fills *offset with the total byte offset. NULL when absent. */
+const struct field *type_field(const struct type *rec, const char *name,
+			       uint32_t *offset);
+
+bool type_equal(const struct type *a, const struct type *b);
+bool type_is_int(const struct type *t);
+bool type_is_aggregation(const struct type *t);
+/* Can a value of this type be stored in a map or a scratch variable? */
+bool type_is_storable(const struct type *t);
+
+/* The name bpftrace 0.17 prints in messages: "int64", "uint8",
+ * "string[16]", "struct task_struct *", "(int64,string[8])", "hist",
+ * "count", "kstack", ... */
+const char *type_name(struct arena *a, const struct type *t);
+
+#endif
