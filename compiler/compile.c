@@ -44,10 +44,6 @@ int compile_ctx_init(struct compile_ctx *ctx, const char *name,
 	return 0;
 }
 
-/* Kernel-information holders own memory outside the arena. */
-void compile_btf_free(struct compile_ctx *ctx);
-void compile_kfuncs_free(struct compile_ctx *ctx);
-
 void compile_ctx_fini(struct compile_ctx *ctx)
 {
 	compile_btf_free(ctx);

@@ -133,5 +133,9 @@ struct btf *compile_btf(struct compile_ctx *ctx);
 /* tracefs directory, mounting it when needed and allowed; NULL when
  * there is none. */
 const char *compile_tracefs(struct compile_ctx *ctx);
+/* Release what compile_btf() (btf.c) and the kernel function index
+ * (ksyms.c) hold outside the arena; called by compile_ctx_fini. */
+void compile_btf_free(struct compile_ctx *ctx);
+void compile_kfuncs_free(struct compile_ctx *ctx);
 
 #endif
