@@ -21,8 +21,11 @@ static void diag_add(struct diags *d, enum diag_level level, struct loc loc,
 		d->nerrors++;
 	else if (level == DIAG_WARNING)
 		d->nwarnings++;
-	if (d->nstored >= d->max_stored)
+	if (d->nstored >= d->max_stored) {
+		if (level != DIAG_NOTE)
+			d->ndropped++;
 		return;
+	}
 	d->nstored++;
 	g = arena_alloc(d->arena, sizeof(*g));
 	g->level = level;
@@ -116,7 +119,7 @@ void diags_print(const struct diags *d, FILE *out)
 				g->msg);
 		}
 	}
-	if (d->nstored < d->nerrors + d->nwarnings)
+	if (d->ndropped)
 		fprintf(out, "%s: note: %d more diagnostics not shown\n", name,
-			d->nerrors + d->nwarnings - d->nstored);
+			d->ndropped);
 }

@@ -64,6 +64,7 @@ struct diags {
 	 * counted but not stored. */
 	int max_stored;
 	int nstored;
+	int ndropped;
 };
 
 void diags_init(struct diags *d, struct arena *a, const struct source *src);
