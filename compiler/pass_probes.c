@@ -1,0 +1,109 @@
+/* The probe pass. Reads every N_PROBE and its N_ATTACH list; writes
+ * u.probe.index, ctx->nprobes and u.attach.ap (parsed by the provider of
+ * its kind, then resolved where the target can be checked without loading:
+ * kernel functions, tracepoints, BTF, binaries). After it, every attach
+ * point of an error-free program has an ap, at most one BEGIN and one END
+ * exist, and every probe has at least one target that exists (or whose
+ * existence cannot be known here). */
+#include "compile.h"
+#include "probe.h"
+#include "probe_impl.h"
+
+struct probes_state {
+	const struct node *begin, *end;
+};
+
+/* bpftrace 0.17: "More than one BEGIN probe defined". */
+static void check_special(struct compile_ctx *ctx, struct probes_state *st,
+			  const struct node *attach)
+{
+	enum probe_kind k = attach->u.attach.ap->kind;
+	const struct node **seen;
+
+	if (k != PK_BEGIN && k != PK_END)
+		return;
+	seen = k == PK_BEGIN ? &st->begin : &st->end;
+	if (*seen)
+		diag_error(&ctx->diags, attach->loc,
+			   "More than one %s probe defined",
+			   probe_kind_name(k));
+	else
+		*seen = attach;
+}
+
+/* An iterator program runs over its objects, not on events: it cannot
+ * share its body with other attach points. */
+static void check_iter(struct compile_ctx *ctx, struct node *probe)
+{
+	if (!probe->u.probe.attach || !probe->u.probe.attach->next)
+		return;
+	for (struct node *a = probe->u.probe.attach; a; a = a->next) {
+		if (a->u.attach.ap && a->u.attach.ap->kind == PK_ITER) {
+			diag_error(&ctx->diags, a->loc,
+				   "Only a single iter attach point is allowed in a probe");
+			return;
+		}
+	}
+}
+
+/* A missing target is a warning while another attach point of the probe
+ * exists, an error when none does. */
+static void check_targets(struct compile_ctx *ctx, struct node *probe)
+{
+	int missing = 0, present = 0;
+
+	for (struct node *a = probe->u.probe.attach; a; a = a->next) {
+		if (!a->u.attach.ap)
+			return;
+		if (a->u.attach.ap->exists)
+			present++;
+		else
+			missing++;
+	}
+	if (!missing)
+		return;
+	for (struct node *a = probe->u.probe.attach; a; a = a->next)
+		if (!a->u.attach.ap->exists)
+			probe_report_missing(ctx, a->u.attach.ap, !present);
+}
+
+static void probe_attach_points(struct compile_ctx *ctx,
+				struct probes_state *st, struct node *probe)
+{
+	bool parsed = true;
+
+	for (struct node *a = probe->u.probe.attach; a; a = a->next) {
+		struct attach_point *ap;
+		const struct probe_provider *p;
+
+		ap = attach_point_parse(ctx, a->u.attach.raw, a->loc);
+		a->u.attach.ap = ap;
+		if (!ap) {
+			parsed = false;
+			continue;
+		}
+		check_special(ctx, st, a);
+		p = probe_provider(ap->kind);
+		if (p->resolve && p->resolve(ctx, ap) < 0)
+			parsed = false;
+	}
+	if (!parsed)
+		return;
+	check_iter(ctx, probe);
+	check_targets(ctx, probe);
+}
+
+int pass_probes(struct compile_ctx *ctx)
+{
+	struct probes_state st = { 0 };
+	int index = 0;
+
+	if (!ctx->ast)
+		return 0;
+	for (struct node *p = ctx->ast->u.program.probes; p; p = p->next) {
+		p->u.probe.index = index++;
+		probe_attach_points(ctx, &st, p);
+	}
+	ctx->nprobes = index;
+	return diag_has_errors(&ctx->diags) ? -EINVAL : 0;
+}

@@ -1,0 +1,417 @@
+/* The probe provider registry (probes.def order), attach point lexing
+ * (':' outside quotes, positional parameters), the helpers the providers
+ * share (probe_impl.h), and probe_flags(). */
+#include "probe.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "probe_impl.h"
+
+static const struct probe_provider *const providers[PK_COUNT] = {
+	[PK_BEGIN] = &probe_begin,
+	[PK_END] = &probe_end,
+	[PK_KPROBE] = &probe_kprobe,
+	[PK_KRETPROBE] = &probe_kretprobe,
+	[PK_UPROBE] = &probe_uprobe,
+	[PK_URETPROBE] = &probe_uretprobe,
+	[PK_USDT] = &probe_usdt,
+	[PK_TRACEPOINT] = &probe_tracepoint,
+	[PK_RAWTRACEPOINT] = &probe_rawtracepoint,
+	[PK_PROFILE] = &probe_profile,
+	[PK_INTERVAL] = &probe_interval,
+	[PK_SOFTWARE] = &probe_software,
+	[PK_HARDWARE] = &probe_hardware,
+	[PK_WATCHPOINT] = &probe_watchpoint,
+	[PK_ASYNCWATCHPOINT] = &probe_asyncwatchpoint,
+	[PK_FENTRY] = &probe_fentry,
+	[PK_FEXIT] = &probe_fexit,
+	[PK_ITER] = &probe_iter,
+};
+
+static const char *const kind_names[PK_COUNT] = {
+#define PROBE(id, name, alias, alias2) [PK_##id] = name,
+#include "probes.def"
+#undef PROBE
+};
+
+static const char *const kind_aliases[PK_COUNT][2] = {
+#define PROBE(id, name, alias, alias2) [PK_##id] = { alias, alias2 },
+#include "probes.def"
+#undef PROBE
+};
+
+const struct probe_provider *probe_provider(enum probe_kind kind)
+{
+	return (unsigned)kind < PK_COUNT ? providers[kind] : NULL;
+}
+
+const char *probe_kind_name(enum probe_kind kind)
+{
+	return (unsigned)kind < PK_COUNT ? kind_names[kind] : "?";
+}
+
+const struct probe_provider *probe_provider_find(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (int k = 0; k < PK_COUNT; k++) {
+		if (!strcmp(name, kind_names[k]))
+			return providers[k];
+		for (int i = 0; i < 2; i++)
+			if (kind_aliases[k][i] &&
+			    !strcmp(name, kind_aliases[k][i]))
+				return providers[k];
+	}
+	return NULL;
+}
+
+/* ---- lexing ---- */
+
+struct ap_lex {
+	struct compile_ctx *ctx;
+	struct loc loc;
+	char **parts;
+	int nparts, cap;
+	char *cur;
+	size_t len, curcap;
+};
+
+static void lex_putc(struct ap_lex *l, char c)
+{
+	if (l->len + 1 >= l->curcap) {
+		size_t ncap = l->curcap ? l->curcap * 2 : 64;
+		char *n = arena_alloc(l->ctx->arena, ncap);
+
+		if (l->len)
+			memcpy(n, l->cur, l->len);
+		l->cur = n;
+		l->curcap = ncap;
+	}
+	l->cur[l->len++] = c;
+	l->cur[l->len] = '\0';
+}
+
+static void lex_end_part(struct ap_lex *l)
+{
+	if (l->nparts == l->cap) {
+		int ncap = l->cap ? l->cap * 2 : 8;
+		char **n = arena_calloc(l->ctx->arena, ncap, sizeof(*n));
+
+		if (l->nparts)
+			memcpy(n, l->parts, l->nparts * sizeof(*n));
+		l->parts = n;
+		l->cap = ncap;
+	}
+	l->parts[l->nparts++] = l->len ? l->cur : arena_strdup(l->ctx->arena,
+							      "");
+	l->cur = NULL;
+	l->len = l->curcap = 0;
+}
+
+/* $N outside quotes: replaced by the text of positional parameter N, as
+ * bpftrace does. Returns the number of bytes consumed or -EINVAL. */
+static int lex_positional(struct ap_lex *l, const char *s)
+{
+	size_t n = 1;
+	char *end;
+	long idx;
+	const char *val;
+
+	while (s[n] && s[n] != ':' && s[n] != '"')
+		n++;
+	idx = strtol(s + 1, &end, 10);
+	if (end == s + 1 || idx < 1) {
+		diag_error(&l->ctx->diags, l->loc,
+			   "Invalid positional parameter '%.*s' in attach point",
+			   (int)n, s);
+		return -EINVAL;
+	}
+	if (end != s + n) {
+		diag_error(&l->ctx->diags, l->loc,
+			   "Found trailing text '%.*s' in positional parameter index. Try quoting the trailing text",
+			   (int)(s + n - end), end);
+		return -EINVAL;
+	}
+	if (idx > l->ctx->opts.nparams) {
+		diag_error(&l->ctx->diags, l->loc,
+			   "Positional parameter $%ld used in attach point is not set (%d given)",
+			   idx, l->ctx->opts.nparams);
+		return -EINVAL;
+	}
+	val = l->ctx->opts.params[idx - 1];
+	for (const char *p = val; *p; p++)
+		lex_putc(l, *p);
+	return (int)n;
+}
+
+static int ap_lex(struct ap_lex *l, const char *raw)
+{
+	bool quoted = false;
+
+	for (size_t i = 0; raw[i]; i++) {
+		char c = raw[i];
+
+		if (c == '"') {
+			quoted = !quoted;
+		} else if (c == ':' && !quoted) {
+			lex_end_part(l);
+		} else if (quoted && c == '\\' && raw[i + 1]) {
+			lex_putc(l, raw[++i]);
+		} else if (c == '$' && !quoted) {
+			int n = lex_positional(l, raw + i);
+
+			if (n < 0)
+				return n;
+			i += n - 1;
+		} else {
+			lex_putc(l, c);
+		}
+	}
+	if (quoted) {
+		diag_error(&l->ctx->diags, l->loc,
+			   "Unterminated string in attach point '%s'", raw);
+		return -EINVAL;
+	}
+	lex_end_part(l);
+	return 0;
+}
+
+struct attach_point *attach_point_parse(struct compile_ctx *ctx,
+					const char *raw, struct loc loc)
+{
+	struct ap_lex l = { .ctx = ctx, .loc = loc };
+	const struct probe_provider *p;
+	struct attach_point *ap;
+
+	if (ap_lex(&l, raw) < 0)
+		return NULL;
+	p = probe_provider_find(l.parts[0]);
+	if (!p) {
+		diag_error(&ctx->diags, loc, "Invalid probe type '%s'",
+			   l.parts[0]);
+		return NULL;
+	}
+	ap = arena_alloc(ctx->arena, sizeof(*ap));
+	ap->kind = p->kind;
+	ap->raw = arena_strdup(ctx->arena, raw);
+	ap->loc = loc;
+	ap->exists = true;
+	if (p->parse(ctx, ap, l.parts + 1, l.nparts - 1) < 0)
+		return NULL;
+	return ap;
+}
+
+/* ---- helpers for the providers ---- */
+
+int probe_nargs(struct compile_ctx *ctx, struct attach_point *ap,
+		int nparts, int min, int max)
+{
+	const char *kind = probe_kind_name(ap->kind);
+
+	if (nparts >= min && nparts <= max)
+		return 0;
+	if (min == max)
+		diag_error(&ctx->diags, ap->loc,
+			   "%s probe type requires %d argument%s, found %d",
+			   kind, min, min == 1 ? "" : "s", nparts);
+	else
+		diag_error(&ctx->diags, ap->loc,
+			   "%s probe type requires %d or %d arguments, found %d",
+			   kind, min, max, nparts);
+	return -EINVAL;
+}
+
+bool probe_has_wildcard(const char *s)
+{
+	const char *open;
+
+	if (!s)
+		return false;
+	if (strpbrk(s, "*?"))
+		return true;
+	open = strchr(s, '[');
+	return open && strchr(open, ']');
+}
+
+int probe_no_wildcard(struct compile_ctx *ctx, struct attach_point *ap,
+		      const char *s)
+{
+	if (!probe_has_wildcard(s))
+		return 0;
+	diag_error(&ctx->diags, ap->loc,
+		   "Wildcards are not allowed in %s probes ('%s')",
+		   probe_kind_name(ap->kind), s);
+	return -EINVAL;
+}
+
+static bool isdigit_ascii(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* "1e6": mantissa times a power of ten, overflow checked. */
+static int parse_exponent(const char *s, char *e, uint64_t *out)
+{
+	char *end;
+	unsigned long long m, x;
+
+	*e = '\0';
+	errno = 0;
+	m = strtoull(s, &end, 10);
+	if (errno || *end || end == s)
+		return -EINVAL;
+	x = strtoull(e + 1, &end, 10);
+	if (*end || end == e + 1 || x > 19)
+		return x > 19 ? -ERANGE : -EINVAL;
+	while (x--) {
+		if (m > UINT64_MAX / 10)
+			return -ERANGE;
+		m *= 10;
+	}
+	*out = m;
+	return 0;
+}
+
+int probe_parse_u64(const char *s, uint64_t *out)
+{
+	char buf[64], *w = buf, *end, *e;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-' || *s == '+' || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	for (const char *p = s; *p; p++)
+		if (*p != '_')
+			*w++ = *p;
+	*w = '\0';
+	if (!*buf || buf[0] == '_' || s[0] == '_')
+		return -EINVAL;
+	e = strpbrk(buf, "eE");
+	if (e && !(buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')))
+		return parse_exponent(buf, e, out);
+	errno = 0;
+	v = strtoull(buf, &end, 0);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (*end || end == buf || !isdigit_ascii(buf[0]))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int probe_number(struct compile_ctx *ctx, struct attach_point *ap,
+		 const char *what, const char *s, uint64_t *out)
+{
+	int err = probe_parse_u64(s, out);
+
+	if (err == -ERANGE)
+		diag_error(&ctx->diags, ap->loc,
+			   "Invalid %s '%s': out of range", what, s);
+	else if (err)
+		diag_error(&ctx->diags, ap->loc,
+			   "Invalid %s '%s': expected an integer", what, s);
+	return err ? -EINVAL : 0;
+}
+
+int probe_func_offset(struct compile_ctx *ctx, struct attach_point *ap,
+		      const char *spec, bool allow_offset)
+{
+	const char *plus = strchr(spec, '+');
+	const char *kind = probe_kind_name(ap->kind);
+
+	if (!plus) {
+		ap->func = spec;
+		return 0;
+	}
+	if (!allow_offset) {
+		diag_error(&ctx->diags, ap->loc,
+			   "Offset not allowed in %s probes ('%s')", kind,
+			   spec);
+		return -EINVAL;
+	}
+	if (strchr(plus + 1, '+')) {
+		diag_error(&ctx->diags, ap->loc,
+			   "Cannot take more than one offset ('%s')", spec);
+		return -EINVAL;
+	}
+	if (plus == spec || !plus[1]) {
+		diag_error(&ctx->diags, ap->loc, "Invalid offset in '%s'",
+			   spec);
+		return -EINVAL;
+	}
+	if (probe_number(ctx, ap, "offset", plus + 1, &ap->offset) < 0)
+		return -EINVAL;
+	ap->func = arena_strndup(ctx->arena, spec, plus - spec);
+	ap->has_offset = true;
+	return 0;
+}
+
+void probe_add_match(struct compile_ctx *ctx, struct attach_point *ap,
+		     const char *name)
+{
+	int n = ap->nmatches;
+
+	/* capacity doubles at 16, 32, 64...: n is then a power of two */
+	if (n == 0 || (n >= 16 && !(n & (n - 1)))) {
+		const char **v = arena_calloc(ctx->arena, n ? 2 * n : 16,
+					      sizeof(*v));
+
+		if (n)
+			memcpy(v, ap->matches, n * sizeof(*v));
+		ap->matches = v;
+	}
+	ap->matches[ap->nmatches++] = arena_strdup(ctx->arena, name);
+}
+
+const char *probe_target_name(struct compile_ctx *ctx,
+			      const struct attach_point *ap)
+{
+	if (ap->kind == PK_TRACEPOINT)
+		return arena_printf(ctx->arena, "%s:%s", ap->target, ap->func);
+	if (ap->target && (ap->kind == PK_KPROBE || ap->kind == PK_KRETPROBE ||
+			   ap->kind == PK_FENTRY || ap->kind == PK_FEXIT ||
+			   ap->kind == PK_RAWTRACEPOINT))
+		return arena_printf(ctx->arena, "%s:%s", ap->target, ap->func);
+	return ap->func ? ap->func : ap->raw;
+}
+
+void probe_report_missing(struct compile_ctx *ctx,
+			  const struct attach_point *ap, bool as_error)
+{
+	const char *kind = probe_kind_name(ap->kind);
+	const char *name = probe_target_name(ctx, ap);
+
+	if (as_error && ap->wildcard)
+		diag_error(&ctx->diags, ap->loc,
+			   "%s target '%s' matches nothing here", kind, name);
+	else if (as_error)
+		diag_error(&ctx->diags, ap->loc,
+			   "%s target '%s' does not exist here", kind, name);
+	else if (ap->wildcard)
+		diag_warning(&ctx->diags, ap->loc,
+			     "%s target '%s' matches nothing here", kind, name);
+	else
+		diag_warning(&ctx->diags, ap->loc,
+			     "%s target '%s' does not exist here", kind, name);
+}
+
+/* ---- flags ---- */
+
+unsigned probe_flags(const struct node *probe)
+{
+	unsigned flags = ~0u;
+	bool any = false;
+
+	for (const struct node *a = probe->u.probe.attach; a; a = a->next) {
+		const struct attach_point *ap = a->u.attach.ap;
+
+		if (!ap)
+			continue;
+		flags &= probe_provider(ap->kind)->flags;
+		any = true;
+	}
+	return any ? flags : 0;
+}

@@ -1,0 +1,11 @@
+/* asyncwatchpoint:func+argN:length:mode: like watchpoint, but the
+ * breakpoint is armed asynchronously when func is entered. */
+#include "probe_impl.h"
+
+const struct probe_provider probe_asyncwatchpoint = {
+	.kind = PK_ASYNCWATCHPOINT,
+	.name = "asyncwatchpoint",
+	.aliases = { "aw", NULL },
+	.flags = PF_KERNEL_CTX | PF_USER,
+	.parse = probe_watchpoint_parse,
+};

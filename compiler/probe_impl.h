@@ -1,0 +1,128 @@
+/* Helpers shared by the probe providers (compiler/probe_*.c): argument
+ * count checks, number and wildcard parsing, target checks against the
+ * kernel and the file system. Private to the probe code. */
+#ifndef ETRACE_PROBE_IMPL_H
+#define ETRACE_PROBE_IMPL_H
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "compile.h"
+#include "probe.h"
+
+#define PROBE_PROVIDER(id) extern const struct probe_provider probe_##id;
+PROBE_PROVIDER(begin)
+PROBE_PROVIDER(end)
+PROBE_PROVIDER(kprobe)
+PROBE_PROVIDER(kretprobe)
+PROBE_PROVIDER(uprobe)
+PROBE_PROVIDER(uretprobe)
+PROBE_PROVIDER(usdt)
+PROBE_PROVIDER(tracepoint)
+PROBE_PROVIDER(rawtracepoint)
+PROBE_PROVIDER(profile)
+PROBE_PROVIDER(interval)
+PROBE_PROVIDER(software)
+PROBE_PROVIDER(hardware)
+PROBE_PROVIDER(watchpoint)
+PROBE_PROVIDER(asyncwatchpoint)
+PROBE_PROVIDER(fentry)
+PROBE_PROVIDER(fexit)
+PROBE_PROVIDER(iter)
+#undef PROBE_PROVIDER
+
+/* Reports "<kind> probe type requires N argument(s), found M" unless
+ * nparts lies in [min, max]. Returns 0 or -EINVAL. */
+int probe_nargs(struct compile_ctx *ctx, struct attach_point *ap,
+		int nparts, int min, int max);
+
+/* Does s hold a wildcard (*, ? or [...])? */
+bool probe_has_wildcard(const char *s);
+
+/* Reports "Wildcards are not allowed in <kind> probes ('<s>')" when s
+ * holds one. Returns 0 or -EINVAL. */
+int probe_no_wildcard(struct compile_ctx *ctx, struct attach_point *ap,
+		      const char *s);
+
+/* Integers as bpftrace 0.17 reads them in attach points: decimal, 0x hex,
+ * 0 octal, '_' separators, and 1e6 style exponents. Returns 0, -EINVAL
+ * (not a number) or -ERANGE; reports nothing. */
+int probe_parse_u64(const char *s, uint64_t *out);
+
+/* Same, reporting "Invalid <what> '<s>': expected an integer" (or "...:
+ * out of range"). */
+int probe_number(struct compile_ctx *ctx, struct attach_point *ap,
+		 const char *what, const char *s, uint64_t *out);
+
+/* Splits "func+off" (kprobe, uprobe): sets ap->func and ap->offset.
+ * allow_offset false reports an offset as an error. */
+int probe_func_offset(struct compile_ctx *ctx, struct attach_point *ap,
+		      const char *spec, bool allow_offset);
+
+/* Shared parsers: kprobe/kretprobe (probe_kprobe.c) and uprobe/
+ * uretprobe (probe_uprobe.c); allow_offset false for the return kinds. */
+int probe_kprobe_parse_common(struct compile_ctx *ctx,
+			      struct attach_point *ap, char **parts,
+			      int nparts, bool allow_offset);
+int probe_uprobe_parse_common(struct compile_ctx *ctx,
+			      struct attach_point *ap, char **parts,
+			      int nparts, bool allow_offset);
+
+/* profile and interval (probe_timer.c). */
+int probe_timer_parse(struct compile_ctx *ctx, struct attach_point *ap,
+		      char **parts, int nparts);
+
+/* software and hardware (probe_perf.c): event name and optional count
+ * from a table of canonical names and aliases. */
+struct perf_event_name {
+	const char *name;
+	const char *alias;
+	uint64_t default_period;
+};
+int probe_perf_parse(struct compile_ctx *ctx, struct attach_point *ap,
+		     char **parts, int nparts,
+		     const struct perf_event_name *events, int nevents);
+
+/* watchpoint and asyncwatchpoint (probe_watchpoint.c). */
+int probe_watchpoint_parse(struct compile_ctx *ctx, struct attach_point *ap,
+			   char **parts, int nparts);
+
+/* fentry and fexit (probe_fentry.c). */
+int probe_fentry_parse(struct compile_ctx *ctx, struct attach_point *ap,
+		       char **parts, int nparts);
+struct type *probe_fentry_args(struct compile_ctx *ctx,
+			       struct attach_point *ap, struct loc use);
+
+/* Appends name to ap->matches (in the arena). */
+void probe_add_match(struct compile_ctx *ctx, struct attach_point *ap,
+		     const char *name);
+
+/* Reports that the target of ap does not exist: the probe pass decides
+ * between warning and error. */
+void probe_report_missing(struct compile_ctx *ctx,
+			  const struct attach_point *ap, bool as_error);
+
+/* "cat:name" or "func" as the probe pass prints missing targets. */
+const char *probe_target_name(struct compile_ctx *ctx,
+			      const struct attach_point *ap);
+
+/* uprobe/uretprobe/usdt: resolves the binary of ap->target (path, PATH
+ * lookup, shared library search) and stores the path back in
+ * ap->target. Reports and returns -ENOENT when there is none. */
+int probe_resolve_binary(struct compile_ctx *ctx, struct attach_point *ap);
+
+/* The file the binary name resolves to, or NULL; in the arena. Exposed
+ * for tests. */
+const char *probe_find_binary(struct compile_ctx *ctx, const char *name);
+
+/* Kernel function checks for kprobe/kretprobe: sets ap->exists and
+ * ap->matches from the kernel function index. */
+int probe_resolve_kfunc(struct compile_ctx *ctx, struct attach_point *ap);
+
+/* fentry/fexit: does the kernel function have BTF? */
+int probe_resolve_btf_func(struct compile_ctx *ctx, struct attach_point *ap);
+
+#endif

@@ -1,0 +1,10 @@
+/* interval:unit:rate: a timer on one CPU, for periodic output. */
+#include "probe_impl.h"
+
+const struct probe_provider probe_interval = {
+	.kind = PK_INTERVAL,
+	.name = "interval",
+	.aliases = { "i", NULL },
+	.flags = PF_KERNEL_CTX,
+	.parse = probe_timer_parse,
+};

@@ -1,0 +1,10 @@
+/* profile:unit:rate: a timer on every CPU, sampling whatever runs. */
+#include "probe_impl.h"
+
+const struct probe_provider probe_profile = {
+	.kind = PK_PROFILE,
+	.name = "profile",
+	.aliases = { "p", NULL },
+	.flags = PF_KERNEL_CTX | PF_USER,
+	.parse = probe_timer_parse,
+};
