@@ -26,6 +26,12 @@ struct type *typereg_typedef(struct compile_ctx *ctx, const char *name);
 bool typereg_enum_value(struct compile_ctx *ctx, const char *name,
 			int64_t *value);
 
+/* A record ready for field access: a placeholder marked incomplete
+ * (e.g. a pointee named in a tracepoint format) is replaced by the
+ * registry's definition of that name, a lazy BTF record gets its fields.
+ * Returns t itself (still incomplete) when nothing defines it. */
+struct type *typereg_complete(struct compile_ctx *ctx, struct type *t);
+
 /* Resolves a type as written (N_TYPESPEC: "uint32", "struct sock", a
  * typedef, with pointers and array). Reports unknown types. */
 struct type *typereg_resolve(struct compile_ctx *ctx, struct node *typespec);

@@ -46,7 +46,14 @@ struct field {
 	uint32_t offset;   /* bytes from the start of the record */
 	uint16_t bit_offset; /* bitfields: bits from offset, 0 otherwise */
 	uint16_t bit_size;   /* bitfields: width; 0 for ordinary fields */
+	/* Tracepoint dynamic field (tracefs.h): a uint32 holding
+	 * offset | length << 16 of data in the event record, the offset
+	 * counted from the record start (__data_loc) or from the end of
+	 * this field (__rel_loc). bpftrace 0.17 types args->name as the
+	 * data's address (int64), so str(args->name) reads it. */
+	uint8_t dyn_loc;     /* FIELD_PLAIN, FIELD_DATA_LOC, FIELD_REL_LOC */
 };
+enum { FIELD_PLAIN, FIELD_DATA_LOC, FIELD_REL_LOC };
 
 struct type {
 	enum type_kind kind;
@@ -72,6 +79,9 @@ struct type {
 	int hist_bits;
 	/* Where the record came from, for messages and later codegen. */
 	int btf_id;           /* >0 when from kernel BTF */
+	/* T_RECORD from BTF whose fields are not converted yet: they are,
+	 * on first use, by type_complete() (type_field calls it). */
+	struct compile_ctx *lazy_ctx;
 };
 
 /* Interned scalar types (valid for the lifetime of the process). */
@@ -101,7 +111,21 @@ struct type *type_simple(struct arena *a, enum type_kind kind, uint32_t size);
 const struct field *type_field(const struct type *rec, const char *name,
 			       uint32_t *offset);
 
+/* Makes sure a record converted lazily from BTF has its fields (reading
+ * rec->fields directly needs this first; type_field does it). Returns t. */
+struct type *type_complete(struct type *t);
+
+/* Exact structural equality (string[8] != string[16]). */
 bool type_equal(const struct type *a, const struct type *b);
+/* Assignment compatibility as bpftrace allows it: like type_equal, but
+ * strings and buffers of any size match, tuples element by element. */
+bool type_compatible(const struct type *a, const struct type *b);
+/* The fields that every record of recs[0..n) has under the same name and
+ * type (offsets may differ between them: a consumer reads each at its
+ * offset in its own record). A record named name, or NULL when they share
+ * no field. Used where one `args` must serve several tracepoints. */
+struct type *type_record_common(struct arena *a, const char *name,
+				struct type *const *recs, int n);
 bool type_is_int(const struct type *t);
 bool type_is_aggregation(const struct type *t);
 /* Can a value of this type be stored in a map or a scratch variable? */
@@ -109,7 +133,8 @@ bool type_is_storable(const struct type *t);
 
 /* The name bpftrace 0.17 prints in messages: "int64", "uint8",
  * "string[16]", "struct task_struct *", "(int64,string[8])", "hist",
- * "count", "kstack", ... */
+ * "count", "kstack", ...; unsigned ints print as bpftrace 0.17 does:
+ * "unsigned int64". */
 const char *type_name(struct arena *a, const struct type *t);
 
 #endif
