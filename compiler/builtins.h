@@ -29,6 +29,9 @@ enum func_flags {
 	FN_STMT = 1 << 2,       /* returns nothing: only as a statement */
 	FN_ASYNC = 1 << 3,      /* emits a ring buffer record */
 	FN_MAP_ARG = 1 << 4,    /* first argument is a map (print, clear...) */
+	/* The first argument may be a bare mode identifier (kstack(perf)):
+	 * pass_resolve leaves it an N_IDENT without builtin, untyped. */
+	FN_MODE_ARG = 1 << 5,
 };
 
 struct func {

@@ -36,6 +36,10 @@ struct compile_opts {
 	/* Fuzzing: skip libclang (the preamble is still parsed and its
 	 * struct definitions ignored). */
 	bool no_clang;
+	/* -c CMD given: the cpid builtin is available. */
+	bool has_child;
+	/* Default mode of kstack/ustack (config stack_mode). */
+	enum stack_mode stack_mode;
 };
 
 /* A map as the program uses it. key is NULL for a map without keys; with
@@ -48,6 +52,10 @@ struct map_info {
 	struct node *value_site;  /* where value type was first fixed */
 	bool read;                /* used in an expression or print/len... */
 	bool written;             /* assigned or aggregated into */
+	bool cleared;             /* passed to delete/clear/zero */
+	/* assigned somewhere with a value that failed to type (reported
+	 * there): reads stay quiet instead of "Undefined map" */
+	bool untyped;
 	int id;
 	struct map_info *next;
 };
@@ -59,6 +67,8 @@ struct var_info {
 	struct node *site;
 	const struct node *probe;
 	bool assigned;
+	bool read;                /* used in an expression */
+	bool loop_var;            /* the variable of a for loop */
 	struct var_info *next;
 };
 

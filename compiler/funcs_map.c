@@ -1,0 +1,161 @@
+/* Map functions: the aggregations (count sum avg min max stats hist
+ * lhist), which give the map's value type, and the functions taking a map
+ * (delete clear zero len has_key). */
+#include "funcs.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+static struct type *agg(struct compile_ctx *ctx, enum type_kind kind,
+			bool is_signed)
+{
+	struct type *t = type_simple(ctx->arena, kind, 8);
+
+	t->is_signed = is_signed;
+	return t;
+}
+
+static struct type *check_count(struct compile_ctx *ctx, struct node *call,
+				struct node *probe)
+{
+	return agg(ctx, T_COUNT, false);
+}
+
+/* sum/min/max/avg/stats/hist of one integer; the sign follows it. */
+static struct type *check_agg1(struct compile_ctx *ctx, struct node *call,
+			       struct node *probe)
+{
+	static const struct { const char *name; enum type_kind kind; } k[] = {
+		{ "sum", T_SUM }, { "min", T_MIN }, { "max", T_MAX },
+		{ "avg", T_AVG }, { "stats", T_STATS }, { "hist", T_HIST },
+	};
+	struct node *a = fn_arg(call, 0);
+
+	if (!fn_int_arg(ctx, call, 0))
+		return NULL;
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		if (!strcmp(call->u.call.name, k[i].name))
+			return agg(ctx, k[i].kind, a->type->is_signed);
+	return NULL;
+}
+
+/* lhist(value, min, max, step): bounds are literals, as in bpftrace. */
+static struct type *check_lhist(struct compile_ctx *ctx, struct node *call,
+				struct node *probe)
+{
+	int64_t min, max, step;
+	struct type *t;
+
+	if (!fn_int_arg(ctx, call, 0))
+		return NULL;
+	if (!fn_int_literal(ctx, call, 1, &min) ||
+	    !fn_int_literal(ctx, call, 2, &max) ||
+	    !fn_int_literal(ctx, call, 3, &step))
+		return NULL;
+	if (min < 0) {
+		diag_error(&ctx->diags, fn_arg(call, 1)->loc,
+			   "lhist() min must be non-negative (provided min %" PRId64 ")",
+			   min);
+		return NULL;
+	}
+	if (min >= max) {
+		diag_error(&ctx->diags, call->loc,
+			   "lhist() min must be less than max (provided min %" PRId64 " and max %" PRId64 ")",
+			   min, max);
+		return NULL;
+	}
+	if (step < 1) {
+		diag_error(&ctx->diags, fn_arg(call, 3)->loc,
+			   "lhist() step must be >= 1 (%" PRId64 " provided)",
+			   step);
+		return NULL;
+	}
+	if (max - min < step) {
+		diag_error(&ctx->diags, fn_arg(call, 3)->loc,
+			   "lhist() step is too large for the given range (provided step %" PRId64 " for range %" PRId64 ")",
+			   step, max - min);
+		return NULL;
+	}
+	t = agg(ctx, T_LHIST, fn_arg(call, 0)->type->is_signed);
+	t->lh_min = min;
+	t->lh_max = max;
+	t->lh_step = step;
+	return t;
+}
+
+static bool is_map(struct compile_ctx *ctx, const struct node *call,
+		   const struct node *m)
+{
+	if (m && m->kind == N_MAP)
+		return true;
+	diag_error(&ctx->diags, m ? m->loc : call->loc,
+		   "%s() expects a map to be provided", call->u.call.name);
+	return false;
+}
+
+/* clear, zero, len, has_key: the whole map, not an element. */
+static bool whole_map(struct compile_ctx *ctx, const struct node *call)
+{
+	struct node *m = fn_arg(call, 0);
+
+	if (!is_map(ctx, call, m))
+		return false;
+	if (m->u.map.keys) {
+		diag_error(&ctx->diags, m->loc,
+			   "The map passed to %s() should not be indexed by a key",
+			   call->u.call.name);
+		return false;
+	}
+	return true;
+}
+
+/* delete(@m[k]) or delete(@m, k) (the newer spelling). */
+static struct type *check_delete(struct compile_ctx *ctx, struct node *call,
+				 struct node *probe)
+{
+	struct node *m = fn_arg(call, 0);
+
+	if (!is_map(ctx, call, m))
+		return NULL;
+	if (call->u.call.nargs == 2 && m->u.map.keys) {
+		diag_error(&ctx->diags, call->loc,
+			   "delete() expects a map for the first argument and a key for the second argument e.g. `delete(@my_map, 1);`");
+		return NULL;
+	}
+	return type_none();
+}
+
+static struct type *check_clear(struct compile_ctx *ctx, struct node *call,
+				struct node *probe)
+{
+	return whole_map(ctx, call) ? type_none() : NULL;
+}
+
+static struct type *check_len(struct compile_ctx *ctx, struct node *call,
+			      struct node *probe)
+{
+	return whole_map(ctx, call) ? type_s64() : NULL;
+}
+
+static struct type *check_has_key(struct compile_ctx *ctx, struct node *call,
+				  struct node *probe)
+{
+	return whole_map(ctx, call) ? type_int(1, false) : NULL;
+}
+
+const struct func funcs_map[] = {
+	{ "count", 0, 0, FN_AGG, check_count },
+	{ "sum", 1, 1, FN_AGG, check_agg1 },
+	{ "avg", 1, 1, FN_AGG, check_agg1 },
+	{ "min", 1, 1, FN_AGG, check_agg1 },
+	{ "max", 1, 1, FN_AGG, check_agg1 },
+	{ "stats", 1, 1, FN_AGG, check_agg1 },
+	{ "hist", 1, 1, FN_AGG, check_agg1 },
+	{ "lhist", 4, 4, FN_AGG, check_lhist },
+	{ "delete", 1, 2, FN_STMT | FN_MAP_ARG, check_delete },
+	{ "clear", 1, 1, FN_STMT | FN_ASYNC | FN_MAP_ARG, check_clear },
+	{ "zero", 1, 1, FN_STMT | FN_ASYNC | FN_MAP_ARG, check_clear },
+	{ "len", 1, 1, FN_MAP_ARG, check_len },
+	{ "has_key", 2, 2, FN_MAP_ARG, check_has_key },
+	{ NULL },
+};

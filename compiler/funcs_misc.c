@@ -1,0 +1,181 @@
+/* The remaining functions: cgroupid cgroup_path path uptr kptr bswap,
+ * and the ones acting on the traced process or kernel: signal override
+ * unwatch. */
+#include "funcs.h"
+
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe.h"
+
+static struct type *check_cgroupid(struct compile_ctx *ctx,
+				   struct node *call, struct node *probe)
+{
+	const char *s;
+
+	return fn_str_literal(ctx, call, 0, &s, NULL) ? type_u64() : NULL;
+}
+
+/* cgroup_path(id [, "filter"]). */
+static struct type *check_cgroup_path(struct compile_ctx *ctx,
+				      struct node *call, struct node *probe)
+{
+	const char *s;
+
+	if (!fn_int_arg(ctx, call, 0))
+		return NULL;
+	if (call->u.call.nargs == 2 && !fn_str_literal(ctx, call, 1, &s, NULL))
+		return NULL;
+	return type_simple(ctx->arena, T_CGROUP_PATH, 16);
+}
+
+/* path(struct path *): bpf_d_path, only where the kernel allows it. */
+static struct type *check_path(struct compile_ctx *ctx, struct node *call,
+			       struct node *probe)
+{
+	struct node *a = fn_arg(call, 0);
+	bool ok = true;
+
+	for (struct node *at = probe->u.probe.attach; at; at = at->next) {
+		struct attach_point *ap = at->u.attach.ap;
+
+		if (ap && ap->kind != PK_FENTRY && ap->kind != PK_FEXIT &&
+		    ap->kind != PK_ITER)
+			ok = false;
+	}
+	if (!ok) {
+		diag_error(&ctx->diags, call->loc,
+			   "The path function can only be used with 'fentry', 'fexit', 'iter' probes");
+		return NULL;
+	}
+	if (!a->type)
+		return NULL;
+	if (a->type->kind != T_PTR && a->type->kind != T_RECORD) {
+		diag_error(&ctx->diags, a->loc,
+			   "path() only supports pointer or record argument (%s provided)",
+			   fn_kind_name(a->type));
+		return NULL;
+	}
+	return type_string(ctx->arena, ctx->opts.strlen);
+}
+
+/* uptr/kptr: the same value, its pointee marked user or kernel memory. */
+static struct type *check_as_ptr(struct compile_ctx *ctx, struct node *call,
+				 struct node *probe)
+{
+	struct node *a = fn_arg(call, 0);
+	struct type *t;
+
+	if (!fn_int_or_ptr_arg(ctx, call, 0))
+		return NULL;
+	if (a->type->kind == T_INT)
+		return a->type;
+	t = arena_alloc(ctx->arena, sizeof(*t));
+	*t = *a->type;
+	t->as = call->u.call.name[0] == 'u' ? AS_USER : AS_KERNEL;
+	return t;
+}
+
+static struct type *check_bswap(struct compile_ctx *ctx, struct node *call,
+				struct node *probe)
+{
+	if (!fn_int_arg(ctx, call, 0))
+		return NULL;
+	return type_int(fn_arg(call, 0)->type->size, false);
+}
+
+/* Signal names with or without "SIG", as kill(1) takes them. */
+static const struct { const char *name; int sig; } signals[] = {
+	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT },
+	{ "ILL", SIGILL }, { "TRAP", SIGTRAP }, { "ABRT", SIGABRT },
+	{ "BUS", SIGBUS }, { "FPE", SIGFPE }, { "KILL", SIGKILL },
+	{ "USR1", SIGUSR1 }, { "SEGV", SIGSEGV }, { "USR2", SIGUSR2 },
+	{ "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
+	{ "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD }, { "CONT", SIGCONT },
+	{ "STOP", SIGSTOP }, { "TSTP", SIGTSTP }, { "TTIN", SIGTTIN },
+	{ "TTOU", SIGTTOU }, { "URG", SIGURG }, { "XCPU", SIGXCPU },
+	{ "XFSZ", SIGXFSZ }, { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
+	{ "WINCH", SIGWINCH }, { "IO", SIGIO }, { "PWR", SIGPWR },
+	{ "SYS", SIGSYS },
+};
+
+static bool signal_name(const char *s)
+{
+	if (!strncmp(s, "SIG", 3))
+		s += 3;
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (!strcmp(s, signals[i].name))
+			return true;
+	return false;
+}
+
+/* signal(sig): sent to the current task, so not from BEGIN/END. */
+static struct type *check_signal(struct compile_ctx *ctx, struct node *call,
+				 struct node *probe)
+{
+	struct node *a = fn_arg(call, 0);
+	const char *k = fn_probe_kind_with(probe, PF_NO_CTX);
+	int64_t v;
+
+	if (k) {
+		diag_error(&ctx->diags, call->loc,
+			   "signal can not be used with \"%s\" probes", k);
+		return NULL;
+	}
+	if (a->kind == N_STRING) {
+		if (signal_name(a->u.string.str))
+			return type_none();
+		diag_error(&ctx->diags, a->loc, "%s is not a valid signal",
+			   a->u.string.str);
+		return NULL;
+	}
+	if (!a->type || a->type->kind != T_INT) {
+		diag_error(&ctx->diags, a->loc,
+			   "signal only accepts string literals or integers");
+		return NULL;
+	}
+	if (fn_const_int(a, &v) && (v < 1 || v > 64)) {
+		diag_error(&ctx->diags, a->loc,
+			   "%" PRId64 " is not a valid signal, allowed range: [1,64]",
+			   v);
+		return NULL;
+	}
+	return type_none();
+}
+
+/* override(rc): bpf_override_return, kprobes only. */
+static struct type *check_override(struct compile_ctx *ctx,
+				   struct node *call, struct node *probe)
+{
+	for (struct node *at = probe->u.probe.attach; at; at = at->next) {
+		struct attach_point *ap = at->u.attach.ap;
+
+		if (ap && ap->kind != PK_KPROBE) {
+			diag_error(&ctx->diags, call->loc,
+				   "override can only be used with kprobes");
+			return NULL;
+		}
+	}
+	return fn_int_arg(ctx, call, 0) ? type_none() : NULL;
+}
+
+static struct type *check_unwatch(struct compile_ctx *ctx, struct node *call,
+				  struct node *probe)
+{
+	return fn_int_or_ptr_arg(ctx, call, 0) ? type_none() : NULL;
+}
+
+const struct func funcs_misc[] = {
+	{ "cgroupid", 1, 1, 0, check_cgroupid },
+	{ "cgroup_path", 1, 2, 0, check_cgroup_path },
+	{ "path", 1, 1, 0, check_path },
+	{ "uptr", 1, 1, 0, check_as_ptr },
+	{ "kptr", 1, 1, 0, check_as_ptr },
+	{ "bswap", 1, 1, 0, check_bswap },
+	{ "signal", 1, 1, FN_STMT | FN_UNSAFE, check_signal },
+	{ "override", 1, 1, FN_STMT | FN_UNSAFE, check_override },
+	{ "unwatch", 1, 1, FN_STMT | FN_ASYNC, check_unwatch },
+	{ NULL },
+};

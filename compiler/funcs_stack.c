@@ -1,0 +1,154 @@
+/* Stacks, symbols and registers: kstack ustack ksym usym kaddr uaddr
+ * reg. */
+#include "funcs.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "probe.h"
+
+#define MAX_STACK_FRAMES 1024
+
+static bool stack_mode(const char *name, enum stack_mode *mode)
+{
+	static const struct { const char *name; enum stack_mode mode; } m[] = {
+		{ "bpftrace", STACK_BPFTRACE },
+		{ "perf", STACK_PERF },
+		{ "raw", STACK_RAW },
+	};
+
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		if (!strcmp(name, m[i].name)) {
+			*mode = m[i].mode;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* kstack([mode] [, frames]), ustack(...): the mode is a bare identifier
+ * (FN_MODE_ARG), frames an integer literal up to 1024. */
+static struct type *check_stack(struct compile_ctx *ctx, struct node *call,
+				struct node *probe)
+{
+	enum stack_mode mode = ctx->opts.stack_mode;
+	struct node *a = fn_arg(call, 0);
+	int64_t frames = 127;
+	int i = 0;
+
+	if (a && a->kind == N_IDENT && !a->u.ident.builtin) {
+		if (!stack_mode(a->u.ident.name, &mode)) {
+			diag_error(&ctx->diags, a->loc,
+				   "Unknown stack mode: '%s' (expected bpftrace, perf or raw)",
+				   a->u.ident.name);
+			return NULL;
+		}
+		i = 1;
+	}
+	if (i == 0 && call->u.call.nargs > 1) {
+		diag_error(&ctx->diags, a->loc,
+			   "%s(): the first of two arguments must be a stack mode (bpftrace, perf or raw)",
+			   call->u.call.name);
+		return NULL;
+	}
+	if (i < call->u.call.nargs) {
+		if (!fn_int_literal(ctx, call, i, &frames))
+			return NULL;
+		if (frames < 0) {
+			diag_error(&ctx->diags, fn_arg(call, i)->loc,
+				   "%s() limit must not be negative (%" PRId64 " given)",
+				   call->u.call.name, frames);
+			return NULL;
+		}
+		if (frames > MAX_STACK_FRAMES) {
+			diag_error(&ctx->diags, fn_arg(call, i)->loc,
+				   "%s([int limit]): limit shouldn't exceed %d, %" PRId64 " given",
+				   call->u.call.name, MAX_STACK_FRAMES, frames);
+			return NULL;
+		}
+	}
+	return type_stack(ctx->arena, call->u.call.name[0] == 'k', mode,
+			  (int)frames);
+}
+
+static struct type *check_sym(struct compile_ctx *ctx, struct node *call,
+			      struct node *probe)
+{
+	struct node *a = fn_arg(call, 0);
+
+	if (!a->type)
+		return NULL;
+	if (a->type->kind != T_INT && a->type->kind != T_PTR) {
+		diag_error(&ctx->diags, a->loc,
+			   "%s() expects an integer or pointer argument (%s provided)",
+			   call->u.call.name, fn_kind_name(a->type));
+		return NULL;
+	}
+	return type_simple(ctx->arena,
+			   call->u.call.name[0] == 'k' ? T_KSYM : T_USYM, 8);
+}
+
+static struct type *check_kaddr(struct compile_ctx *ctx, struct node *call,
+				struct node *probe)
+{
+	const char *s;
+
+	return fn_str_literal(ctx, call, 0, &s, NULL) ? type_u64() : NULL;
+}
+
+/* uaddr("sym"): resolved in the probe's binary, so a user probe. */
+static struct type *check_uaddr(struct compile_ctx *ctx, struct node *call,
+				struct node *probe)
+{
+	const char *s;
+
+	if (!fn_str_literal(ctx, call, 0, &s, NULL))
+		return NULL;
+	if (!fn_probe_has(probe, PF_USER)) {
+		diag_error(&ctx->diags, call->loc,
+			   "uaddr can not be used with \"%s\" probes",
+			   fn_probe_kind_lacking(probe, PF_USER));
+		return NULL;
+	}
+	return type_u64();
+}
+
+/* struct pt_regs member names on x86-64, as bpftrace accepts them. */
+static const char *const x86_64_regs[] = {
+	"r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8",
+	"ax", "cx", "dx", "si", "di", "orig_ax", "ip", "cs", "flags", "sp",
+	"ss",
+};
+
+static struct type *check_reg(struct compile_ctx *ctx, struct node *call,
+			      struct node *probe)
+{
+	const char *s;
+
+	if (!fn_str_literal(ctx, call, 0, &s, NULL))
+		return NULL;
+	if (!fn_probe_has(probe, PF_KERNEL_CTX)) {
+		diag_error(&ctx->diags, call->loc,
+			   "reg can not be used with \"%s\" probes",
+			   fn_probe_kind_lacking(probe, PF_KERNEL_CTX));
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(x86_64_regs) / sizeof(*x86_64_regs); i++)
+		if (!strcmp(s, x86_64_regs[i]))
+			return type_u64();
+	diag_error(&ctx->diags, fn_arg(call, 0)->loc,
+		   "'%s' is not a valid register on this architecture (x86_64)",
+		   s);
+	return NULL;
+}
+
+const struct func funcs_stack[] = {
+	{ "kstack", 0, 2, FN_MODE_ARG, check_stack },
+	{ "ustack", 0, 2, FN_MODE_ARG, check_stack },
+	{ "ksym", 1, 1, 0, check_sym },
+	{ "usym", 1, 1, 0, check_sym },
+	{ "kaddr", 1, 1, 0, check_kaddr },
+	{ "uaddr", 1, 1, 0, check_uaddr },
+	{ "reg", 1, 1, 0, check_reg },
+	{ NULL },
+};

@@ -1,0 +1,222 @@
+/* String and address functions: str buf ntop pton strncmp strcontains
+ * macaddr strftime strerror. */
+#include "funcs.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <string.h>
+
+/* A non-negative length in argument i when it is a literal; *len is left
+ * alone when the length is computed at run time. */
+static bool length_arg(struct compile_ctx *ctx, const struct node *call,
+		       int i, int64_t *len)
+{
+	int64_t v;
+
+	if (call->u.call.nargs <= i)
+		return true;
+	if (!fn_int_arg(ctx, call, i))
+		return false;
+	if (!fn_const_int(fn_arg(call, i), &v))
+		return true;
+	if (v < 0) {
+		diag_error(&ctx->diags, fn_arg(call, i)->loc,
+			   "%s() cannot use negative length (%" PRId64 ")",
+			   call->u.call.name, v);
+		return false;
+	}
+	*len = v;
+	return true;
+}
+
+/* str(ptr [, len]): a NUL-terminated string read from memory. */
+static struct type *check_str(struct compile_ctx *ctx, struct node *call,
+			      struct node *probe)
+{
+	struct node *a = fn_arg(call, 0);
+	int64_t len = ctx->opts.strlen;
+
+	if (!a->type)
+		return NULL;
+	if (a->type->kind != T_INT && a->type->kind != T_PTR &&
+	    a->type->kind != T_ARRAY) {
+		diag_error(&ctx->diags, a->loc,
+			   "str() expects an integer or a pointer type as first argument (%s provided)",
+			   type_name(ctx->arena, a->type));
+		return NULL;
+	}
+	if (!length_arg(ctx, call, 1, &len))
+		return NULL;
+	return type_string(ctx->arena, ctx->opts.strlen);
+}
+
+/* buf(ptr, len) or buf(array): raw bytes printed with %r. */
+static struct type *check_buf(struct compile_ctx *ctx, struct node *call,
+			      struct node *probe)
+{
+	struct node *a = fn_arg(call, 0);
+	int64_t len = -1;
+
+	if (!a->type)
+		return NULL;
+	if (a->type->kind == T_ARRAY && a->type->elem)
+		len = (int64_t)a->type->count * a->type->elem->size;
+	else if (call->u.call.nargs < 2) {
+		diag_error(&ctx->diags, call->loc,
+			   "buf() expects a length argument for non-array type %s",
+			   fn_kind_name(a->type));
+		return NULL;
+	} else if (!fn_int_or_ptr_arg(ctx, call, 0)) {
+		return NULL;
+	}
+	if (!length_arg(ctx, call, 1, &len))
+		return NULL;
+	if (len < 0 || len > ctx->opts.strlen)
+		len = ctx->opts.strlen;
+	return type_buf(ctx->arena, (uint32_t)len);
+}
+
+/* ntop([af,] addr): addr an integer (IPv4) or a 4/16 byte array. */
+static struct type *check_ntop(struct compile_ctx *ctx, struct node *call,
+			       struct node *probe)
+{
+	struct node *a = fn_arg(call, call->u.call.nargs - 1);
+	const struct type *t = a->type;
+
+	if (call->u.call.nargs == 2 && !fn_int_arg(ctx, call, 0))
+		return NULL;
+	if (!t)
+		return NULL;
+	if (t->kind != T_INT && t->kind != T_ARRAY) {
+		diag_error(&ctx->diags, a->loc,
+			   "ntop() expects an integer or array argument, got %s",
+			   fn_kind_name(t));
+		return NULL;
+	}
+	if (t->kind == T_ARRAY && t->size != 4 && t->size != 16) {
+		diag_error(&ctx->diags, a->loc,
+			   "ntop() argument must be 4 or 16 bytes in size");
+		return NULL;
+	}
+	return type_simple(ctx->arena, T_INET, 24);
+}
+
+/* pton("addr"): the address bytes, resolved at compile time. */
+static struct type *check_pton(struct compile_ctx *ctx, struct node *call,
+			       struct node *probe)
+{
+	unsigned char buf[16];
+	const char *s;
+	int n;
+
+	if (!fn_str_literal(ctx, call, 0, &s, NULL))
+		return NULL;
+	if (inet_pton(AF_INET, s, buf) == 1)
+		n = 4;
+	else if (inet_pton(AF_INET6, s, buf) == 1)
+		n = 16;
+	else {
+		diag_error(&ctx->diags, fn_arg(call, 0)->loc,
+			   "pton() expects a string argument of an IPv4/IPv6 address, got %s",
+			   s);
+		return NULL;
+	}
+	return type_array(ctx->arena, type_int(1, false), n);
+}
+
+static bool string_arg(struct compile_ctx *ctx, const struct node *call,
+		       int i)
+{
+	struct node *a = fn_arg(call, i);
+
+	if (a->type && a->type->kind == T_STRING)
+		return true;
+	diag_error(&ctx->diags, a->loc,
+		   "%s() only supports string arguments (%s provided)",
+		   call->u.call.name, fn_kind_name(a->type));
+	return false;
+}
+
+static struct type *check_strncmp(struct compile_ctx *ctx, struct node *call,
+				  struct node *probe)
+{
+	int64_t n;
+
+	if (!string_arg(ctx, call, 0) || !string_arg(ctx, call, 1) ||
+	    !fn_int_literal(ctx, call, 2, &n))
+		return NULL;
+	if (n < 0) {
+		diag_error(&ctx->diags, fn_arg(call, 2)->loc,
+			   "Builtin strncmp requires a non-negative size");
+		return NULL;
+	}
+	return type_u64();
+}
+
+static struct type *check_strcontains(struct compile_ctx *ctx,
+				      struct node *call, struct node *probe)
+{
+	if (!string_arg(ctx, call, 0) || !string_arg(ctx, call, 1))
+		return NULL;
+	return type_u64();
+}
+
+/* macaddr(p): six bytes from memory (a pointer or a 6-byte array). */
+static struct type *check_macaddr(struct compile_ctx *ctx, struct node *call,
+				  struct node *probe)
+{
+	struct node *a = fn_arg(call, 0);
+
+	if (!a->type)
+		return NULL;
+	if (a->kind == N_STRING) {
+		diag_error(&ctx->diags, a->loc,
+			   "macaddr() does not support literal string arguments");
+		return NULL;
+	}
+	if (a->type->kind == T_ARRAY && a->type->size != 6) {
+		diag_error(&ctx->diags, a->loc,
+			   "macaddr() argument must be 6 bytes in size");
+		return NULL;
+	}
+	if (a->type->kind != T_ARRAY && a->type->kind != T_PTR &&
+	    a->type->kind != T_INT) {
+		diag_error(&ctx->diags, a->loc,
+			   "macaddr() only supports array or pointer arguments (%s provided)",
+			   fn_kind_name(a->type));
+		return NULL;
+	}
+	return type_simple(ctx->arena, T_MACADDR, 6);
+}
+
+/* strftime(fmt, nsecs): formatted in user space. */
+static struct type *check_strftime(struct compile_ctx *ctx,
+				   struct node *call, struct node *probe)
+{
+	const char *s;
+
+	if (!fn_str_literal(ctx, call, 0, &s, NULL) || !fn_int_arg(ctx, call, 1))
+		return NULL;
+	return type_simple(ctx->arena, T_TIMESTAMP, 16);
+}
+
+static struct type *check_strerror(struct compile_ctx *ctx,
+				   struct node *call, struct node *probe)
+{
+	if (!fn_int_arg(ctx, call, 0))
+		return NULL;
+	return type_simple(ctx->arena, T_STRERROR, 8);
+}
+
+const struct func funcs_str[] = {
+	{ "str", 1, 2, 0, check_str },
+	{ "buf", 1, 2, 0, check_buf },
+	{ "ntop", 1, 2, 0, check_ntop },
+	{ "pton", 1, 1, 0, check_pton },
+	{ "strncmp", 3, 3, 0, check_strncmp },
+	{ "strcontains", 2, 2, 0, check_strcontains },
+	{ "macaddr", 1, 1, 0, check_macaddr },
+	{ "strftime", 2, 2, 0, check_strftime },
+	{ "strerror", 1, 1, 0, check_strerror },
+	{ NULL },
+};

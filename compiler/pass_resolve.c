@@ -1,0 +1,458 @@
+/* Pass "resolve": names in expressions and the config block.
+ * Reads: the AST after pass_probes, ctx->macros, the type registry's enum
+ * constants, opts.params. Writes: u.ident.builtin and u.call.func; replaces
+ * macro uses by their value, enum constants and positional parameters by
+ * literals (str($N) by a string literal), and sizeof(name) of a name
+ * that is no value by sizeof(type); applies config settings to ctx->opts.
+ * After it: every N_IDENT is a builtin or a mode argument
+ * (kstack(perf)), every N_CALL has its function and a valid argument
+ * count, and no N_POSITIONAL is left in probe bodies. */
+#include "compile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "builtins.h"
+#include "typereg.h"
+
+struct resolve {
+	struct compile_ctx *ctx;
+};
+
+static void res_expr(struct resolve *r, struct node *n);
+
+static void res_list(struct resolve *r, struct node *n)
+{
+	for (; n; n = n->next)
+		res_expr(r, n);
+}
+
+/* Overwrites n with a copy of v, keeping n's place in its list and its
+ * source range (diagnostics point at the use, not the definition). */
+static void replace(struct node *n, const struct node *v)
+{
+	struct node *next = n->next;
+	struct loc loc = n->loc;
+
+	*n = *v;
+	n->next = next;
+	n->loc = loc;
+	n->type = NULL;
+}
+
+static void replace_int(struct node *n, int64_t v)
+{
+	struct node lit = { .kind = N_INT };
+
+	lit.u.integer.value = (uint64_t)v;
+	replace(n, &lit);
+}
+
+static const struct macro *find_macro(struct compile_ctx *ctx,
+				      const char *name)
+{
+	for (const struct macro *m = ctx->macros; m; m = m->next)
+		if (m->expr && !strcmp(m->name, name))
+			return m;
+	return NULL;
+}
+
+static bool is_stack_mode(const char *name)
+{
+	return !strcmp(name, "bpftrace") || !strcmp(name, "perf") ||
+	       !strcmp(name, "raw");
+}
+
+/* A bare identifier: builtin, macro (#define), enum constant, or, as the
+ * first argument of kstack()/ustack(), a mode. */
+static void res_ident(struct resolve *r, struct node *n, bool mode_arg)
+{
+	const char *name = n->u.ident.name;
+	const struct macro *m;
+	int64_t v;
+
+	n->u.ident.builtin = builtin_find(name);
+	if (n->u.ident.builtin)
+		return;
+	m = find_macro(r->ctx, name);
+	if (m) {
+		replace(n, m->expr);
+		return;
+	}
+	if (mode_arg && is_stack_mode(name))
+		return;
+	if (typereg_enum_value(r->ctx, name, &v)) {
+		replace_int(n, v);
+		return;
+	}
+	if (mode_arg)
+		return;
+	diag_error(&r->ctx->diags, n->loc, "Unknown identifier: '%s'", name);
+}
+
+/* The text of positional parameter i (1-based), "" when not given. */
+static const char *param(struct compile_ctx *ctx, int i)
+{
+	if (i < 1 || i > ctx->opts.nparams || !ctx->opts.params)
+		return "";
+	return ctx->opts.params[i - 1] ? ctx->opts.params[i - 1] : "";
+}
+
+/* $N is a number where used as one: a missing parameter is 0 (bpftrace);
+ * text that is not a number is an error pointing at str($N). */
+static void res_positional(struct resolve *r, struct node *n)
+{
+	const char *s;
+	char *end;
+	long long v;
+
+	if (n->u.positional.is_count) {
+		replace_int(n, r->ctx->opts.nparams);
+		return;
+	}
+	s = param(r->ctx, n->u.positional.index);
+	if (!*s) {
+		replace_int(n, 0);
+		return;
+	}
+	errno = 0;
+	v = strtoll(s, &end, 0);
+	if (*end || errno) {
+		diag_error(&r->ctx->diags, n->loc,
+			   "$%d used numerically but given \"%s\"; try str($%d)",
+			   n->u.positional.index, s, n->u.positional.index);
+		return;
+	}
+	replace_int(n, v);
+}
+
+/* str($N [, len]): the parameter's text as a string literal, cut to len
+ * characters when len is a literal (bpftrace prints str($1, 2) of "abc"
+ * as "ab"). Returns false when the call is not of that form. */
+static bool res_str_param(struct resolve *r, struct node *call)
+{
+	struct node *p = call->u.call.args, *len = p ? p->next : NULL;
+	struct node lit = { .kind = N_STRING };
+	const char *s;
+	size_t n;
+
+	if (strcmp(call->u.call.name, "str") || !p ||
+	    p->kind != N_POSITIONAL || p->u.positional.is_count ||
+	    call->u.call.nargs > 2)
+		return false;
+	if (len && (len->kind != N_INT || len->u.integer.is_unsigned))
+		return false;
+	s = param(r->ctx, p->u.positional.index);
+	n = strlen(s);
+	if (len && len->u.integer.value < n)
+		n = len->u.integer.value;
+	if (n >= (size_t)r->ctx->opts.strlen)
+		n = r->ctx->opts.strlen - 1;
+	lit.u.string.str = arena_strndup(r->ctx->arena, s, n);
+	lit.u.string.len = (uint32_t)n;
+	replace(call, &lit);
+	return true;
+}
+
+static void report_nargs(struct resolve *r, struct node *call,
+			 const struct func *f)
+{
+	const char *name = call->u.call.name;
+	int n = call->u.call.nargs, want;
+	const char *how;
+
+	if (n < f->min_args) {
+		want = f->min_args;
+		how = f->max_args == f->min_args ? "requires" :
+						   "requires at least";
+	} else {
+		want = f->max_args;
+		how = f->max_args == f->min_args ? "requires" : "takes up to";
+	}
+	if (want == 0)
+		diag_error(&r->ctx->diags, call->loc,
+			   "%s() requires no arguments (%d provided)", name, n);
+	else if (want == 1)
+		diag_error(&r->ctx->diags, call->loc,
+			   "%s() %s one argument (%d provided)", name, how, n);
+	else
+		diag_error(&r->ctx->diags, call->loc,
+			   "%s() %s %d arguments (%d provided)", name, how, want,
+			   n);
+}
+
+static void res_call(struct resolve *r, struct node *call)
+{
+	const struct func *f = func_find(call->u.call.name);
+	int n;
+
+	call->u.call.nargs = n = ast_list_len(call->u.call.args);
+	if (!f) {
+		diag_error(&r->ctx->diags, call->loc, "Unknown function: %s",
+			   call->u.call.name);
+		res_list(r, call->u.call.args);
+		return;
+	}
+	if (res_str_param(r, call))
+		return;
+	call->u.call.func = f;
+	if (n < f->min_args || (f->max_args >= 0 && n > f->max_args))
+		report_nargs(r, call, f);
+	if ((f->flags & FN_UNSAFE) && !r->ctx->opts.unsafe)
+		diag_error(&r->ctx->diags, call->loc,
+			   "%s() is an unsafe function being used in safe mode (use --unsafe)",
+			   call->u.call.name);
+	for (struct node *a = call->u.call.args; a; a = a->next) {
+		if (a == call->u.call.args && a->kind == N_IDENT &&
+		    (f->flags & FN_MODE_ARG))
+			res_ident(r, a, true);
+		else
+			res_expr(r, a);
+	}
+}
+
+/* sizeof(u64): a bare name that is no value (builtin, macro, enum
+ * constant) names a type, as in C; the type pass resolves or reports it. */
+static void res_sizeof(struct resolve *r, struct node *n)
+{
+	struct node *e = n->u.sizeof_.expr;
+	int64_t v;
+
+	if (e && e->kind == N_IDENT && !builtin_find(e->u.ident.name) &&
+	    !find_macro(r->ctx, e->u.ident.name) &&
+	    !typereg_enum_value(r->ctx, e->u.ident.name, &v)) {
+		n->u.sizeof_.typespec = ast_typespec(r->ctx->arena, e->loc,
+						     e->u.ident.name, 0, 0);
+		n->u.sizeof_.expr = NULL;
+		return;
+	}
+	res_expr(r, e);
+}
+
+static void res_expr(struct resolve *r, struct node *n)
+{
+	if (!n)
+		return;
+	switch (n->kind) {
+	case N_IDENT:
+		res_ident(r, n, false);
+		break;
+	case N_POSITIONAL:
+		res_positional(r, n);
+		break;
+	case N_CALL:
+		res_call(r, n);
+		break;
+	case N_MAP:
+		res_list(r, n->u.map.keys);
+		break;
+	case N_BINOP:
+		res_expr(r, n->u.binop.lhs);
+		res_expr(r, n->u.binop.rhs);
+		break;
+	case N_UNOP:
+		res_expr(r, n->u.unop.expr);
+		break;
+	case N_TERNARY:
+		res_expr(r, n->u.ternary.cond);
+		res_expr(r, n->u.ternary.then);
+		res_expr(r, n->u.ternary.else_);
+		break;
+	case N_FIELD:
+		res_expr(r, n->u.field.expr);
+		break;
+	case N_INDEX:
+		res_expr(r, n->u.index.expr);
+		res_expr(r, n->u.index.index);
+		break;
+	case N_TUPLE_INDEX:
+		res_expr(r, n->u.tuple_index.expr);
+		break;
+	case N_CAST:
+		res_expr(r, n->u.cast.expr);
+		break;
+	case N_TUPLE:
+		res_list(r, n->u.tuple.elems);
+		break;
+	case N_SIZEOF:
+		res_sizeof(r, n);
+		break;
+	default:
+		break;
+	}
+}
+
+static void res_stmt(struct resolve *r, struct node *n)
+{
+	if (!n)
+		return;
+	switch (n->kind) {
+	case N_BLOCK:
+		for (struct node *s = n->u.block.stmts; s; s = s->next)
+			res_stmt(r, s);
+		break;
+	case N_EXPR_STMT:
+		res_expr(r, n->u.expr_stmt.expr);
+		break;
+	case N_ASSIGN:
+		res_expr(r, n->u.assign.target);
+		res_expr(r, n->u.assign.value);
+		break;
+	case N_IF:
+		res_expr(r, n->u.if_.cond);
+		res_stmt(r, n->u.if_.then);
+		res_stmt(r, n->u.if_.else_);
+		break;
+	case N_UNROLL:
+	case N_WHILE:
+		res_expr(r, n->u.loop.cond);
+		res_stmt(r, n->u.loop.body);
+		break;
+	case N_FOR:
+		res_expr(r, n->u.for_.map);
+		res_stmt(r, n->u.for_.body);
+		break;
+	default:
+		res_expr(r, n);
+		break;
+	}
+}
+
+/* ---- config = { key = value; ... } ---- */
+
+enum cfg_kind { CFG_INT, CFG_MODE, CFG_BOOL, CFG_STRING };
+
+struct cfg_key {
+	const char *name;
+	enum cfg_kind kind;
+	int64_t min, max;        /* CFG_INT */
+};
+
+/* bpftrace's settings (its BPFTRACE_* environment variables); the
+ * runtime reads the ones it uses from the config nodes. */
+static const struct cfg_key cfg_keys[] = {
+	{ "strlen", CFG_INT, 1, 1024 },
+	{ "stack_mode", CFG_MODE },
+	{ "max_map_keys", CFG_INT, 1, 1 << 24 },
+	{ "max_probes", CFG_INT, 1, 1 << 20 },
+	{ "max_bpf_progs", CFG_INT, 1, 1 << 20 },
+	{ "cat_bytes_max", CFG_INT, 1, 1 << 20 },
+	{ "log_size", CFG_INT, 1, 1 << 30 },
+	{ "perf_rb_pages", CFG_INT, 1, 1 << 20 },
+	{ "max_type_res_iterations", CFG_INT, 0, 1 << 20 },
+	{ "no_cpp_demangle", CFG_BOOL, 0, 1 },
+	{ "no_user_symbols", CFG_BOOL, 0, 1 },
+	{ "cache_user_symbols", CFG_STRING },
+};
+
+/* "BPFTRACE_STRLEN", "ETRACE_STRLEN" and "strlen" name the same key. */
+static const struct cfg_key *cfg_find(const char *key)
+{
+	if (!strncasecmp(key, "bpftrace_", 9))
+		key += 9;
+	else if (!strncasecmp(key, "etrace_", 7))
+		key += 7;
+	for (size_t i = 0; i < sizeof(cfg_keys) / sizeof(cfg_keys[0]); i++)
+		if (!strcasecmp(key, cfg_keys[i].name))
+			return &cfg_keys[i];
+	return NULL;
+}
+
+static enum stack_mode mode_of(const char *s)
+{
+	return !strcmp(s, "perf") ? STACK_PERF :
+	       !strcmp(s, "raw") ? STACK_RAW : STACK_BPFTRACE;
+}
+
+static bool cfg_value_ok(const struct cfg_key *k, const struct node *v)
+{
+	int64_t x = (int64_t)v->u.integer.value;
+
+	switch (k->kind) {
+	case CFG_BOOL:
+		if (v->kind == N_IDENT)
+			return !strcmp(v->u.ident.name, "true") ||
+			       !strcmp(v->u.ident.name, "false");
+		/* fall through */
+	case CFG_INT:
+		return v->kind == N_INT && !v->u.integer.is_unsigned &&
+		       x >= k->min && x <= k->max;
+	case CFG_MODE:
+		return (v->kind == N_IDENT && is_stack_mode(v->u.ident.name)) ||
+		       (v->kind == N_STRING && is_stack_mode(v->u.string.str));
+	case CFG_STRING:
+		return v->kind == N_STRING || v->kind == N_IDENT;
+	}
+	return false;
+}
+
+static void cfg_expect(struct resolve *r, const struct node *c,
+		       const struct cfg_key *k)
+{
+	struct diags *d = &r->ctx->diags;
+	struct loc loc = c->u.config.value ? c->u.config.value->loc : c->loc;
+
+	switch (k->kind) {
+	case CFG_INT:
+		diag_error(d, loc,
+			   "Invalid value for config variable %s: expected an integer from %lld to %lld",
+			   c->u.config.key, (long long)k->min, (long long)k->max);
+		break;
+	case CFG_BOOL:
+		diag_error(d, loc,
+			   "Invalid value for config variable %s: expected true, false, 0 or 1",
+			   c->u.config.key);
+		break;
+	case CFG_MODE:
+		diag_error(d, loc,
+			   "Invalid value for config variable %s: expected bpftrace, perf or raw",
+			   c->u.config.key);
+		break;
+	case CFG_STRING:
+		diag_error(d, loc,
+			   "Invalid value for config variable %s: expected a string",
+			   c->u.config.key);
+		break;
+	}
+}
+
+static void res_config(struct resolve *r, struct node *c)
+{
+	const struct cfg_key *k = cfg_find(c->u.config.key);
+	struct node *v = c->u.config.value;
+
+	if (!k) {
+		diag_error(&r->ctx->diags, c->loc,
+			   "Unrecognized config variable: %s", c->u.config.key);
+		return;
+	}
+	if (v && v->kind == N_POSITIONAL)
+		res_positional(r, v);
+	if (!v || !cfg_value_ok(k, v)) {
+		cfg_expect(r, c, k);
+		return;
+	}
+	if (!strcmp(k->name, "strlen"))
+		r->ctx->opts.strlen = (int)v->u.integer.value;
+	else if (k->kind == CFG_MODE)
+		r->ctx->opts.stack_mode = mode_of(v->kind == N_IDENT ?
+						  v->u.ident.name :
+						  v->u.string.str);
+}
+
+int pass_resolve(struct compile_ctx *ctx)
+{
+	struct resolve r = { .ctx = ctx };
+
+	if (!ctx->ast)
+		return 0;
+	for (struct node *c = ctx->ast->u.program.config; c; c = c->next)
+		res_config(&r, c);
+	for (struct node *p = ctx->ast->u.program.probes; p; p = p->next) {
+		res_expr(&r, p->u.probe.pred);
+		res_stmt(&r, p->u.probe.body);
+	}
+	return diag_has_errors(&ctx->diags) ? -EINVAL : 0;
+}
