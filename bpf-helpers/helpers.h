@@ -1,0 +1,45 @@
+/* The C helpers linked into every BPF program etrace builds: their
+ * signatures, shared by the BPF-side sources here and by the code
+ * generator, which calls them by name (cg_libcall). Built with
+ * `clang -target bpf`: no libc, no kernel headers.
+ *
+ * The functions are static (and "used", so that clang keeps them): a
+ * global BPF function is verified on its own, with its pointers' bounds
+ * unknown, which loops over buffers cannot pass; a static one is verified
+ * at each call, where the sizes are constants. ET_HELPER marks them.
+ *
+ * Strings are fixed-size buffers, NUL-terminated unless full; every
+ * function stops at the given sizes, so that the verifier sees bounded
+ * loops (the sizes are compile-time constants after inlining). */
+#ifndef ETRACE_BPF_HELPERS_H
+#define ETRACE_BPF_HELPERS_H
+
+typedef unsigned long long et_u64;
+typedef long long et_s64;
+
+#ifdef __bpf__
+#define ET_HELPER static __attribute__((used))
+#else
+#define ET_HELPER static __attribute__((unused))
+#endif
+
+/* strncmp over at most n bytes of a and b: <0, 0 or >0 as in C, bytes
+ * compared as unsigned. */
+ET_HELPER et_s64 et_strncmp(const char *a, const char *b, et_u64 n);
+
+/* 1 when the string in needle (at most nsize bytes) occurs in the string
+ * in hay (at most hsize bytes), else 0. The empty needle occurs. */
+ET_HELPER et_s64 et_strcontains(const char *hay, et_u64 hsize,
+				const char *needle, et_u64 nsize);
+
+/* Bucket of v in a hist(): 0 for v < 0, 1 for 0, 2 + floor(log2(v))
+ * above, as bpftrace 0.17 numbers them. */
+ET_HELPER et_s64 et_log2_bucket(et_s64 v);
+
+/* Bucket of v in lhist(v, min, max, step): 0 below min, then one per
+ * step from min, and 1 + (max - min) / step for v >= max as bpftrace
+ * 0.17 numbers them. step must be > 0 and max >= min. */
+ET_HELPER et_s64 et_linear_bucket(et_s64 v, et_s64 min, et_s64 max,
+				  et_s64 step);
+
+#endif

@@ -1,0 +1,33 @@
+/* String helpers for BPF programs: bounded strncmp and substring search.
+ * Written so that each loop's trip count depends only on the constant
+ * sizes, which keeps the verifier's state count small. */
+#include "helpers.h"
+
+ET_HELPER et_s64 et_strncmp(const char *a, const char *b, et_u64 n)
+{
+	for (et_u64 i = 0; i < n; i++) {
+		unsigned char x = a[i], y = b[i];
+
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (!x)
+			break;
+	}
+	return 0;
+}
+
+ET_HELPER et_s64 et_strcontains(const char *hay, et_u64 hsize,
+				const char *needle, et_u64 nsize)
+{
+	for (et_u64 i = 0; i < hsize; i++) {
+		for (et_u64 j = 0;; j++) {
+			if (j == nsize || !needle[j])
+				return 1;
+			if (i + j >= hsize || hay[i + j] != needle[j])
+				break;
+		}
+		if (!hay[i])
+			break;
+	}
+	return !nsize || !needle[0];
+}

@@ -1,0 +1,47 @@
+/* Private to compiler/codegen: the layout of struct cg and the helpers
+ * its files share. Not to be included outside this directory. */
+#ifndef ETRACE_CG_IMPL_H
+#define ETRACE_CG_IMPL_H
+
+#include <stdbool.h>
+
+#include <llvm-c/TargetMachine.h>
+
+#include "cg.h"
+
+#define CG_TRIPLE "bpf"
+#define CG_CPU "v3"
+
+struct cg {
+	LLVMContextRef ctx;
+	LLVMModuleRef mod;
+	LLVMBuilderRef b;
+	LLVMBuilderRef alloca_b; /* at the end of the probe's entry block */
+	LLVMDIBuilderRef di;
+	LLVMMetadataRef file;
+	LLVMMetadataRef cu;
+	LLVMTargetMachineRef tm; /* shared by the process, not owned */
+
+	/* the open probe */
+	LLVMValueRef fn;
+	LLVMBasicBlockRef entry, body;
+	LLVMMetadataRef sp;
+
+	char license[64];
+	bool finalized;
+	bool linked;
+	int diag_errors; /* errors LLVM reported through the context */
+	char *err;
+};
+
+/* Keep a printf-style message as the last failure; returns -errnum. */
+int cg_fail(struct cg *cg, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The process-wide BPF target machine, created on first use. */
+LLVMTargetMachineRef cg_target_machine(char **err);
+
+/* Finalize the debug info and add the license; idempotent. */
+void cg_finalize(struct cg *cg);
+
+#endif

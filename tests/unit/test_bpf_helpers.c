@@ -1,0 +1,124 @@
+/* Unit tests of the BPF-side C helpers (bpf-helpers/), compiled for the
+ * host: their results against libc and against the bucket numbers
+ * bpftrace 0.17 prints (the runtime smoke test runs them in BPF). */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "unit.h"
+
+#include "../../bpf-helpers/hist.c"
+#include "../../bpf-helpers/str.c"
+
+static int sign(long long v)
+{
+	return (v > 0) - (v < 0);
+}
+
+/* strings over a 3-letter alphabet, so that prefixes are often shared */
+static void random_str(char *buf, size_t size, unsigned *seed)
+{
+	size_t len = rand_r(seed) % size;
+
+	for (size_t i = 0; i < len; i++)
+		buf[i] = "abc"[rand_r(seed) % 3];
+	memset(buf + len, 0, size - len);
+}
+
+static void test_strncmp_libc(void)
+{
+	unsigned seed = 1;
+	char a[9], b[9];
+
+	for (int i = 0; i < 20000; i++) {
+		size_t n = rand_r(&seed) % 10;
+
+		random_str(a, sizeof(a), &seed);
+		random_str(b, sizeof(b), &seed);
+		CU_ASSERT_EQUAL(sign(et_strncmp(a, b, n)),
+				sign(strncmp(a, b, n)));
+	}
+}
+
+static void test_strncmp_bounds(void)
+{
+	/* full buffers without a NUL: only n bytes may be read */
+	char a[4] = {'a', 'b', 'c', 'd'}, b[4] = {'a', 'b', 'c', 'e'};
+
+	CU_ASSERT_EQUAL(et_strncmp(a, b, 3), 0);
+	CU_ASSERT(et_strncmp(a, b, 4) < 0);
+	CU_ASSERT(et_strncmp("\xff", "a", 2) > 0); /* unsigned bytes */
+	CU_ASSERT_EQUAL(et_strncmp("ab\0x", "ab\0y", 4), 0);
+	CU_ASSERT_EQUAL(et_strncmp("x", "y", 0), 0);
+}
+
+static void test_strcontains_strstr(void)
+{
+	unsigned seed = 2;
+	char h[12], n[5];
+
+	for (int i = 0; i < 20000; i++) {
+		random_str(h, sizeof(h), &seed);
+		random_str(n, sizeof(n), &seed);
+		CU_ASSERT_EQUAL(et_strcontains(h, sizeof(h), n, sizeof(n)),
+				strstr(h, n) != NULL);
+	}
+}
+
+static void test_strcontains_bounds(void)
+{
+	char full[3] = {'a', 'b', 'c'}, needle[2] = {'b', 'c'};
+
+	CU_ASSERT_EQUAL(et_strcontains(full, 3, needle, 2), 1);
+	CU_ASSERT_EQUAL(et_strcontains(full, 2, needle, 2), 0);
+	CU_ASSERT_EQUAL(et_strcontains(full, 3, "cd", 3), 0);
+	CU_ASSERT_EQUAL(et_strcontains("", 1, "", 1), 1);
+	CU_ASSERT_EQUAL(et_strcontains(full, 0, "", 0), 1);
+	CU_ASSERT_EQUAL(et_strcontains(full, 0, "a", 2), 0);
+	/* text after the hay's NUL is not part of it */
+	CU_ASSERT_EQUAL(et_strcontains("ab\0cd", 6, "cd", 3), 0);
+	CU_ASSERT_EQUAL(et_strcontains("abcd", 5, "d\0x", 4), 1);
+}
+
+static void test_log2_bucket(void)
+{
+	/* the labels bpftrace prints: (..., 0) [0] [1] [2, 4) [4, 8) ... */
+	CU_ASSERT_EQUAL(et_log2_bucket(-5), 0);
+	CU_ASSERT_EQUAL(et_log2_bucket(INT64_MIN), 0);
+	CU_ASSERT_EQUAL(et_log2_bucket(0), 1);
+	CU_ASSERT_EQUAL(et_log2_bucket(1), 2);
+	CU_ASSERT_EQUAL(et_log2_bucket(2), 3);
+	CU_ASSERT_EQUAL(et_log2_bucket(3), 3);
+	CU_ASSERT_EQUAL(et_log2_bucket(4), 4);
+	CU_ASSERT_EQUAL(et_log2_bucket(INT64_MAX), 64);
+	for (int k = 0; k < 63; k++) {
+		CU_ASSERT_EQUAL(et_log2_bucket(1LL << k), k + 2);
+		CU_ASSERT_EQUAL(et_log2_bucket((long long)((2ULL << k) - 1)),
+				k + 2);
+	}
+}
+
+static void test_linear_bucket(void)
+{
+	/* lhist(v, 0, 10, 5): (..., 0) [0, 5) [5, 10) [10, ...) */
+	CU_ASSERT_EQUAL(et_linear_bucket(-1, 0, 10, 5), 0);
+	CU_ASSERT_EQUAL(et_linear_bucket(0, 0, 10, 5), 1);
+	CU_ASSERT_EQUAL(et_linear_bucket(4, 0, 10, 5), 1);
+	CU_ASSERT_EQUAL(et_linear_bucket(5, 0, 10, 5), 2);
+	CU_ASSERT_EQUAL(et_linear_bucket(9, 0, 10, 5), 2);
+	CU_ASSERT_EQUAL(et_linear_bucket(10, 0, 10, 5), 3);
+	CU_ASSERT_EQUAL(et_linear_bucket(1000, 0, 10, 5), 3);
+	/* negative ranges: unsigned division of v - min must still hold */
+	CU_ASSERT_EQUAL(et_linear_bucket(-11, -10, 10, 5), 0);
+	CU_ASSERT_EQUAL(et_linear_bucket(-10, -10, 10, 5), 1);
+	CU_ASSERT_EQUAL(et_linear_bucket(-6, -10, 10, 5), 1);
+	CU_ASSERT_EQUAL(et_linear_bucket(-5, -10, 10, 5), 2);
+	CU_ASSERT_EQUAL(et_linear_bucket(9, -10, 10, 5), 4);
+	CU_ASSERT_EQUAL(et_linear_bucket(10, -10, 10, 5), 5);
+	CU_ASSERT_EQUAL(et_linear_bucket(INT64_MIN, -10, 10, 5), 0);
+	CU_ASSERT_EQUAL(et_linear_bucket(INT64_MAX, -10, 10, 5), 5);
+}
+
+UNIT_MAIN("bpf_helpers", UNIT_TEST(test_strncmp_libc),
+	  UNIT_TEST(test_strncmp_bounds), UNIT_TEST(test_strcontains_strstr),
+	  UNIT_TEST(test_strcontains_bounds), UNIT_TEST(test_log2_bucket),
+	  UNIT_TEST(test_linear_bucket))
