@@ -1,0 +1,830 @@
+/* The type pass, expressions: one rule per node kind (literals, builtins,
+ * variables, maps, calls, operators, field/array/tuple access, casts,
+ * sizeof/offsetof), with bpftrace 0.17's rules and messages. Each sets
+ * node->type and returns it, or returns NULL after reporting (or when an
+ * operand already failed, so that one mistake gives one message). */
+#include "pass_types.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtins.h"
+#include "probe.h"
+#include "typereg.h"
+
+#define ERR(s, loc, ...) diag_error(&(s)->ctx->diags, (loc), __VA_ARGS__)
+
+/* ---- leaves ---- */
+
+static struct type *ty_positional(struct tstate *s, struct node *e,
+				  bool in_str)
+{
+	int i = e->u.positional.index;
+	const char *p;
+	char *end;
+
+	if (e->u.positional.is_count || i > s->ctx->opts.nparams || in_str)
+		return type_s64();
+	p = s->ctx->opts.params[i - 1];
+	errno = 0;
+	if (*p == '-') {
+		(void)strtoll(p, &end, 0);
+		if (!errno && *end == '\0')
+			return type_s64();
+	} else if (*p) {
+		unsigned long long v = strtoull(p, &end, 0);
+
+		if (!errno && *end == '\0')
+			return v > INT64_MAX ? type_u64() : type_s64();
+	}
+	ERR(s, e->loc, "$%d used numerically but given \"%s\". Try using "
+	    "str($%d)", i, p, i);
+	return NULL;
+}
+
+static struct type *ty_var_read(struct tstate *s, struct node *e)
+{
+	struct var_info *v = ty_var_find(s, e->u.var.name);
+
+	if (!v) {
+		ERR(s, e->loc, "Undefined or undeclared variable: %s",
+		    e->u.var.name);
+		return NULL;
+	}
+	v->read = true;
+	return v->type;
+}
+
+static struct type *ty_map_read(struct tstate *s, struct node *e)
+{
+	struct map_info *m = ty_map_ref(s, e, false);
+
+	m->read = true;
+	if (!m->value && !m->untyped)
+		ERR(s, e->loc, "Undefined map: %s", m->name);
+	return m->value;
+}
+
+/* A NULL type from a builtin or function table row must come with an
+ * error; if a row forgot (e.g. a cached failure), say so rather than
+ * compile a program with an untyped expression. */
+static struct type *checked(struct tstate *s, struct node *e,
+			    const char *name, struct type *t, int before)
+{
+	if (!t && s->ctx->diags.nerrors == before)
+		ERR(s, e->loc, "Cannot determine the type of '%s' here", name);
+	return t;
+}
+
+static struct type *ty_builtin(struct tstate *s, struct node *e)
+{
+	const struct builtin *b = e->u.ident.builtin;
+	int before = s->ctx->diags.nerrors;
+	struct type *t, *c;
+
+	if (!b)
+		return NULL; /* a mode argument: kstack(perf) */
+	t = checked(s, e, e->u.ident.name, b->type(s->ctx, e, s->probe),
+		    before);
+	if (!t || b->id != B_ARGS || t->kind != T_RECORD || t->is_ctx)
+		return t;
+	/* args is the probe's context wherever it flows ($a = args; $a->f),
+	 * and like any context it cannot be stored in a map */
+	c = arena_alloc(s->ctx->arena, sizeof(*c));
+	*c = *t;
+	c->is_ctx = true;
+	return c;
+}
+
+/* ---- calls ---- */
+
+static bool call_use_ok(struct tstate *s, struct node *call,
+			const struct func *f, enum ty_use use)
+{
+	const char *name = call->u.call.name;
+
+	if ((f->flags & FN_AGG) && use != USE_MAP_VALUE) {
+		ERR(s, call->loc, "%s() should be directly assigned to a map",
+		    name);
+		return false;
+	}
+	if (!(f->flags & FN_STMT) || use == USE_STMT)
+		return true;
+	if (use == USE_VALUE)
+		ERR(s, call->loc, "%s() returns no value: it can only be used "
+		    "as a statement", name);
+	else
+		ERR(s, call->loc, "%s() should not be used in an assignment "
+		    "or as a map key", name);
+	return false;
+}
+
+/* The map argument of print/clear/delete/len/has_key...: keys are only
+ * checked when written (delete(@m[k])). */
+static void ty_map_arg(struct tstate *s, struct node *call, struct node *map)
+{
+	const char *name = call->u.call.name;
+	struct map_info *m = ty_map_ref(s, map, true);
+
+	if (!strcmp(name, "delete") || !strcmp(name, "clear") ||
+	    !strcmp(name, "zero"))
+		m->cleared = true;
+	else
+		m->read = true;
+	map->type = m->value;
+	if (!m->value && !m->untyped)
+		ERR(s, map->loc, "Undefined map: %s", m->name);
+}
+
+/* has_key(@m, k), delete(@m, k): k must fit the map's key. */
+static void check_key_arg(struct tstate *s, struct node *call)
+{
+	struct node *map = call->u.call.args, *key = map ? map->next : NULL;
+	const char *name = call->u.call.name;
+	struct map_info *m;
+
+	if (strcmp(name, "has_key") && strcmp(name, "delete"))
+		return;
+	if (!key || map->kind != N_MAP || map->u.map.keys || !key->type)
+		return;
+	m = map->u.map.info;
+	if (m && m->key_site)
+		ty_map_key_check(s, m, key->type, key);
+}
+
+static struct type *ty_call(struct tstate *s, struct node *call,
+			    enum ty_use use)
+{
+	const struct func *f = call->u.call.func;
+	int before = s->ctx->diags.nerrors;
+	struct node *a = call->u.call.args;
+	bool is_str = !strcmp(call->u.call.name, "str");
+	bool untyped = false;
+
+	if (f && (f->flags & FN_MAP_ARG) && a && a->kind == N_MAP) {
+		ty_map_arg(s, call, a);
+		untyped = !a->type;
+		a = a->next;
+	}
+	for (; a; a = a->next) {
+		if (a->kind == N_POSITIONAL)
+			a->type = ty_positional(s, a, is_str);
+		else
+			ty_expr(s, a, USE_VALUE);
+		/* an untyped operand was reported where it failed */
+		untyped |= !a->type && a->kind != N_IDENT;
+	}
+	if (!f || untyped || s->ctx->diags.nerrors > before)
+		return NULL;
+	if (!call_use_ok(s, call, f, use))
+		return NULL;
+	check_key_arg(s, call);
+	return checked(s, call, call->u.call.name,
+		       f->check(s->ctx, call, s->probe), before);
+}
+
+/* ---- binary operators ---- */
+
+static bool is_cmp(enum binop op)
+{
+	return op >= OP_EQ && op <= OP_GE;
+}
+
+static bool is_logic(enum binop op)
+{
+	return op == OP_LAND || op == OP_LOR;
+}
+
+static struct type *invalid_op(struct tstate *s, struct node *at,
+			       enum binop op, struct type *l, struct type *r)
+{
+	ERR(s, at->loc, "The %s operator can not be used on expressions of "
+	    "types %s, %s", ast_binop_str(op), ty_name(s, l), ty_name(s, r));
+	return NULL;
+}
+
+/* As C: pointer +/- int, int + pointer, comparisons. */
+static struct type *binop_ptr(struct tstate *s, struct node *at,
+			      enum binop op, struct type *l, struct type *r)
+{
+	bool lp = l->kind == T_PTR;
+	struct type *ptr = lp ? l : r, *other = lp ? r : l;
+
+	if (is_logic(op) && (other->kind == T_PTR || other->kind == T_INT))
+		return type_u64();
+	if (other->kind == T_PTR)
+		return is_cmp(op) ? type_u64() : invalid_op(s, at, op, l, r);
+	if (other->kind != T_INT)
+		return invalid_op(s, at, op, l, r);
+	if (op == OP_ADD || (op == OP_SUB && lp))
+		return ptr;
+	if (is_cmp(op))
+		return type_s64();
+	return invalid_op(s, at, op, l, r);
+}
+
+static bool nonneg_literal(const struct node *n)
+{
+	return n->kind == N_INT &&
+	       (n->u.integer.is_unsigned || (int64_t)n->u.integer.value >= 0);
+}
+
+/* bpftrace's warnings: mixed signs in comparisons and arithmetic, and
+ * signed division (BPF has no signed divide). A non-negative literal
+ * counts as unsigned. */
+static void warn_signs(struct tstate *s, struct node *at, enum binop op,
+		       struct node *lhs, struct node *rhs)
+{
+	bool ls = lhs->type->is_signed, rs = rhs->type->is_signed;
+	const char *what = is_cmp(op) ? "Comparison" :
+			   op <= OP_MOD ? "Arithmetic" : NULL;
+
+	if (ls != rs && !nonneg_literal(ls ? lhs : rhs) && what)
+		diag_warning(&s->ctx->diags, at->loc,
+			     "%s of integers of different signs: '%s' and '%s' "
+			     "can lead to undefined behavior", what,
+			     ty_name(s, lhs->type), ty_name(s, rhs->type));
+	ls = ls && !nonneg_literal(lhs);
+	rs = rs && !nonneg_literal(rhs);
+	if ((op == OP_DIV || op == OP_MOD) && (ls || rs))
+		diag_warning(&s->ctx->diags, at->loc,
+			     "Signed operands for '%s' can lead to undefined "
+			     "behavior (cast to unsigned to silence warning)",
+			     ast_binop_str(op));
+}
+
+static struct type *binop_int(struct tstate *s, struct node *at,
+			      enum binop op, struct node *lhs,
+			      struct node *rhs)
+{
+	struct type *l = lhs->type, *r = rhs->type;
+	bool sign = l->is_signed && r->is_signed;
+
+	warn_signs(s, at, op, lhs, rhs);
+	if (op == OP_SHL || op == OP_SHR)
+		sign = l->is_signed;
+	return type_int(8, sign);
+}
+
+/* comm == "a very long literal" can never be true. */
+static void warn_long_literal(struct tstate *s, struct node *at,
+			      struct node *l, struct node *r)
+{
+	struct node *lit = l->kind == N_STRING ? l : r;
+	struct node *str = lit == l ? r : l;
+
+	if (lit->kind != N_STRING || str->kind == N_STRING)
+		return;
+	if (lit->u.string.len > str->type->size)
+		diag_warning(&s->ctx->diags, at->loc,
+			     "The literal is longer than the variable string "
+			     "(size=%u), condition will always be false",
+			     str->type->size);
+}
+
+struct type *ty_binop_combine(struct tstate *s, struct node *at,
+			      enum binop op, struct node *lhs,
+			      struct node *rhs)
+{
+	struct type *l = lhs->type, *r = rhs->type;
+
+	if (!l || !r)
+		return NULL;
+	if (l->kind == T_PTR || r->kind == T_PTR)
+		return binop_ptr(s, at, op, l, r);
+	if (l->kind == T_INT && r->kind == T_INT)
+		return binop_int(s, at, op, lhs, rhs);
+	if (l->kind != r->kind) {
+		ERR(s, loc_span(lhs->loc, rhs->loc),
+		    "Type mismatch for '%s': comparing '%s' with '%s'",
+		    ast_binop_str(op), ty_name(s, l), ty_name(s, r));
+		return NULL;
+	}
+	if (op != OP_EQ && op != OP_NE)
+		return invalid_op(s, at, op, l, r);
+	if (l->kind == T_ARRAY) {
+		if (!type_equal(l, r) || !ty_is_int(l->elem)) {
+			ERR(s, at->loc, "Only arrays of the same size and "
+			    "integer type can be compared: %s, %s",
+			    ty_name(s, l), ty_name(s, r));
+			return NULL;
+		}
+	} else if (l->kind == T_STRING) {
+		if (op == OP_EQ)
+			warn_long_literal(s, at, lhs, rhs);
+	} else if (l->kind != T_BUF) {
+		return invalid_op(s, at, op, l, r);
+	}
+	return type_u64();
+}
+
+static struct type *ty_binop(struct tstate *s, struct node *e)
+{
+	ty_expr(s, e->u.binop.lhs, USE_VALUE);
+	ty_expr(s, e->u.binop.rhs, USE_VALUE);
+	return ty_binop_combine(s, e, e->u.binop.op, e->u.binop.lhs,
+				e->u.binop.rhs);
+}
+
+/* ---- unary operators ---- */
+
+static struct type *unop_error(struct tstate *s, struct node *e,
+			       struct type *t)
+{
+	const char *op = e->u.unop.op == OP_DEREF ? "dereference"
+						   : ast_unop_str(e->u.unop.op);
+
+	ERR(s, e->loc, "The %s operator can not be used on expressions of "
+	    "type '%s'", op, ty_name(s, t));
+	return NULL;
+}
+
+/* ++/-- on a variable or a map; an unset map becomes an int map. */
+static struct type *ty_incdec(struct tstate *s, struct node *e)
+{
+	struct node *x = e->u.unop.expr;
+	struct type *t;
+
+	if (x->kind == N_MAP) {
+		struct map_info *m = ty_map_ref(s, x, false);
+
+		if (!m->value)
+			ty_map_assign(s, x, type_s64(), e);
+		m->read = m->written = true;
+		t = x->type = m->value;
+	} else if (x->kind == N_VAR) {
+		t = x->type = ty_var_read(s, x);
+	} else {
+		ty_expr(s, x, USE_VALUE);
+		ERR(s, e->loc, "The %s operator must be applied to a map or "
+		    "variable", ast_unop_str(e->u.unop.op));
+		return NULL;
+	}
+	if (!t)
+		return NULL;
+	if (t->kind == T_PTR)
+		return t;
+	if (t->kind != T_INT)
+		return unop_error(s, e, t);
+	return type_int(8, t->is_signed);
+}
+
+static struct type *ty_deref(struct tstate *s, struct node *e,
+			     struct type *t)
+{
+	switch (t->kind) {
+	case T_PTR:
+		if (!t->elem || t->elem->kind == T_NONE) {
+			ERR(s, e->loc, "Can not dereference a void pointer");
+			return NULL;
+		}
+		return t->elem;
+	case T_RECORD:
+		if (t->is_ctx)
+			return t;
+		ERR(s, e->loc, "Can not dereference struct/union of type "
+		    "'%s'. It is not a pointer", ty_name(s, t));
+		return NULL;
+	case T_INT:
+		/* as bpftrace: an integer is an address of a 64-bit value */
+		return type_u64();
+	default:
+		return unop_error(s, e, t);
+	}
+}
+
+/* &e: the address of a field or element reached through a pointer. */
+static struct type *ty_addr(struct tstate *s, struct node *e, struct type *t)
+{
+	struct node *x = e->u.unop.expr;
+	struct type *base;
+
+	if (x->kind == N_FIELD || x->kind == N_INDEX) {
+		base = x->kind == N_FIELD ? x->u.field.expr->type
+					  : x->u.index.expr->type;
+		if (base && (base->kind == T_PTR ||
+			     (x->kind == N_FIELD && x->u.field.arrow)))
+			return type_ptr(s->ctx->arena, t,
+					base->kind == T_PTR ? base->as
+							    : AS_NONE);
+	}
+	ERR(s, e->loc, "The & operator can only take the address of a field "
+	    "or array element reached through a pointer");
+	return NULL;
+}
+
+static struct type *ty_unop(struct tstate *s, struct node *e)
+{
+	enum unop op = e->u.unop.op;
+	struct type *t;
+
+	if (op >= OP_PREINC)
+		return ty_incdec(s, e);
+	t = ty_expr(s, e->u.unop.expr, USE_VALUE);
+	if (!t)
+		return NULL;
+	switch (op) {
+	case OP_DEREF:
+		return ty_deref(s, e, t);
+	case OP_ADDR:
+		return ty_addr(s, e, t);
+	case OP_LNOT:
+		if (t->kind == T_PTR)
+			return type_u64();
+		if (t->kind != T_INT)
+			return unop_error(s, e, t);
+		return type_int(t->size, false);
+	default:
+		if (t->kind != T_INT)
+			return unop_error(s, e, t);
+		return type_int(8, t->is_signed);
+	}
+}
+
+/* ---- ternary ---- */
+
+static struct type *ty_ternary(struct tstate *s, struct node *e,
+			       enum ty_use use)
+{
+	enum ty_use bu = use == USE_STMT ? USE_STMT : USE_VALUE;
+	struct type *c = ty_expr(s, e->u.ternary.cond, USE_VALUE);
+	struct type *a = ty_expr(s, e->u.ternary.then, bu);
+	struct type *b = ty_expr(s, e->u.ternary.else_, bu);
+
+	if (c && !ty_is_cond(c)) {
+		ERR(s, e->u.ternary.cond->loc,
+		    "Invalid condition in ternary: %s", ty_name(s, c));
+		return NULL;
+	}
+	if (!a || !b)
+		return NULL;
+	if (a->kind == b->kind && a->kind == T_INT)
+		return type_int(8, a->is_signed && b->is_signed);
+	if (a->kind == b->kind && a->kind == T_STRING)
+		return a->size >= b->size ? a : b;
+	if (a->kind == b->kind && (a->kind == T_NONE || type_equal(a, b)))
+		return a;
+	ERR(s, e->loc, "Ternary operator must return the same type: have "
+	    "'%s' and '%s'", ty_name(s, a), ty_name(s, b));
+	return NULL;
+}
+
+/* ---- field, index, tuple index ---- */
+
+/* Pointers read out of user memory point into user memory. */
+static struct type *inherit_as(struct tstate *s, struct type *t,
+			       enum addrspace as)
+{
+	if (t && t->kind == T_PTR && t->as == AS_NONE && as != AS_NONE)
+		return type_ptr(s->ctx->arena, t->elem, as);
+	return t;
+}
+
+static bool is_args(const struct node *x)
+{
+	return x->kind == N_IDENT && x->u.ident.builtin &&
+	       x->u.ident.builtin->id == B_ARGS;
+}
+
+/* A record only declared where it was met (a tracepoint format's
+ * 'struct __kernel_timespec *', a preamble's forward declaration) is
+ * looked up by name: the preamble or kernel BTF may define it. */
+static struct type *full_record(struct tstate *s, struct type *t)
+{
+	struct type *def;
+
+	if (!type_complete(t)->incomplete || !t->name)
+		return t;
+	def = typereg_record(s->ctx, t->name);
+	return def && !type_complete(def)->incomplete ? def : t;
+}
+
+/* The record a field access reads, or NULL after reporting. */
+static struct type *field_record(struct tstate *s, struct node *e,
+				 struct type *t)
+{
+	const char *f = e->u.field.name;
+	struct node *x = e->u.field.expr;
+
+	if (t->kind == T_PTR) {
+		if (!e->u.field.arrow && !t->is_ctx) {
+			ERR(s, e->loc, "Can not access field '%s' on type "
+			    "'%s'. Try dereferencing it first, or using '->'",
+			    f, ty_name(s, t));
+			return NULL;
+		}
+		t = t->elem;
+	} else if (t->kind == T_RECORD && e->u.field.arrow && !t->is_ctx &&
+		   !is_args(x)) {
+		ERR(s, e->loc, "Can not access field '%s' with '->' on type "
+		    "'%s': it is not a pointer, use '.'", f, ty_name(s, t));
+		return NULL;
+	}
+	if (!t || t->kind != T_RECORD) {
+		ERR(s, e->loc, "Can not access field '%s' on expression of "
+		    "type '%s'", f, ty_name(s, x->type));
+		return NULL;
+	}
+	t = full_record(s, t);
+	if (t->incomplete) {
+		ERR(s, e->loc, "Unknown struct/union: '%s'", ty_name(s, t));
+		return NULL;
+	}
+	return t;
+}
+
+static struct type *ty_field(struct tstate *s, struct node *e)
+{
+	struct type *t = ty_expr(s, e->u.field.expr, USE_VALUE), *rec;
+	const struct field *fld;
+	uint32_t off;
+
+	if (!t)
+		return NULL;
+	rec = field_record(s, e, t);
+	if (!rec)
+		return NULL;
+	fld = type_field(rec, e->u.field.name, &off);
+	if (!fld) {
+		ERR(s, e->loc, "Struct/union of type '%s' does not contain a "
+		    "field named '%s'", ty_name(s, rec), e->u.field.name);
+		return NULL;
+	}
+	return inherit_as(s, fld->type, t->kind == T_PTR ? t->as : rec->as);
+}
+
+static struct type *ty_index(struct tstate *s, struct node *e)
+{
+	struct type *t = ty_expr(s, e->u.index.expr, USE_VALUE);
+	struct type *it = ty_expr(s, e->u.index.index, USE_VALUE);
+	struct node *ix = e->u.index.index;
+
+	if (!t || !it)
+		return NULL;
+	if (t->kind != T_ARRAY && t->kind != T_PTR) {
+		ERR(s, e->loc, "The array index operator [] can only be used "
+		    "on arrays and pointers, found %s", ty_name(s, t));
+		return NULL;
+	}
+	if (it->kind != T_INT) {
+		ERR(s, ix->loc, "The array index must be an integer, found "
+		    "'%s'", ty_name(s, it));
+		return NULL;
+	}
+	if (!t->elem || !t->elem->size) {
+		ERR(s, e->loc, "The array index operator [] cannot be used on "
+		    "a pointer to an unsized type (%s)", ty_name(s, t));
+		return NULL;
+	}
+	if (t->kind == T_ARRAY && ix->kind == N_INT && t->count &&
+	    (ix->u.integer.value >= t->count)) {
+		ERR(s, ix->loc, "The index %" PRId64 " is out of bounds for "
+		    "array of size %u", (int64_t)ix->u.integer.value,
+		    t->count);
+		return NULL;
+	}
+	return inherit_as(s, t->elem, t->as);
+}
+
+static struct type *ty_tuple_index(struct tstate *s, struct node *e)
+{
+	struct type *t = ty_expr(s, e->u.tuple_index.expr, USE_VALUE);
+	int i = e->u.tuple_index.index;
+
+	if (!t)
+		return NULL;
+	if (t->kind != T_TUPLE) {
+		ERR(s, e->loc, "Can not access index %d on expression of type "
+		    "'%s'", i, ty_name(s, t));
+		return NULL;
+	}
+	if (i < 0 || (uint32_t)i >= t->count) {
+		ERR(s, e->loc, "Invalid tuple index %d: the tuple has %u "
+		    "elements", i, t->count);
+		return NULL;
+	}
+	return t->fields[i].type;
+}
+
+/* ---- casts, sizeof, offsetof, tuples ---- */
+
+static struct type *ty_typespec(struct tstate *s, struct node *ts)
+{
+	if (!ts->u.typespec.resolved)
+		ts->u.typespec.resolved = typereg_resolve(s->ctx, ts);
+	ts->type = ts->u.typespec.resolved;
+	return ts->type;
+}
+
+/* Where a pointer made by a cast points, from the probe's kind. */
+static enum addrspace probe_as(struct tstate *s)
+{
+	enum addrspace as = AS_NONE;
+	bool first = true;
+
+	for (struct node *a = s->probe->u.probe.attach; a; a = a->next) {
+		const struct attach_point *ap = a->u.attach.ap;
+		enum addrspace x = AS_NONE;
+
+		if (!ap)
+			return AS_NONE;
+		if (ap->kind == PK_UPROBE || ap->kind == PK_URETPROBE ||
+		    ap->kind == PK_USDT)
+			x = AS_USER;
+		else if (ap->kind == PK_KPROBE || ap->kind == PK_KRETPROBE ||
+			 ap->kind == PK_FENTRY || ap->kind == PK_FEXIT ||
+			 ap->kind == PK_TRACEPOINT ||
+			 ap->kind == PK_RAWTRACEPOINT || ap->kind == PK_ITER)
+			x = AS_KERNEL;
+		if (!first && x != as)
+			return AS_NONE;
+		as = x;
+		first = false;
+	}
+	return as;
+}
+
+static bool cast_ok(const struct type *to, const struct type *from)
+{
+	switch (to->kind) {
+	case T_INT:
+		return from->kind == T_INT || from->kind == T_PTR ||
+		       (from->kind == T_ARRAY && from->size == to->size);
+	case T_PTR:
+		return from->kind == T_INT || from->kind == T_PTR;
+	case T_ARRAY:
+		return ty_is_int(to->elem) && from->kind == T_INT &&
+		       from->size == to->size;
+	default:
+		return false;
+	}
+}
+
+static struct type *ty_cast(struct tstate *s, struct node *e)
+{
+	struct type *to = ty_typespec(s, e->u.cast.typespec);
+	struct type *from = ty_expr(s, e->u.cast.expr, USE_VALUE);
+
+	if (!to || !from)
+		return NULL;
+	if (to->kind != T_INT && to->kind != T_PTR && to->kind != T_ARRAY) {
+		ERR(s, e->loc, "Cannot cast to '%s'", ty_name(s, to));
+		return NULL;
+	}
+	if (from->kind == T_RECORD) {
+		ERR(s, e->loc, "Cannot cast from struct type '%s'",
+		    ty_name(s, from));
+		return NULL;
+	}
+	if (!cast_ok(to, from)) {
+		ERR(s, e->loc, "Cannot cast from '%s' to '%s'",
+		    ty_name(s, from), ty_name(s, to));
+		return NULL;
+	}
+	if (to->kind == T_PTR) {
+		enum addrspace as = from->kind == T_PTR ? from->as : AS_NONE;
+
+		if (as == AS_NONE)
+			as = probe_as(s);
+		if (as != AS_NONE && as != to->as)
+			return type_ptr(s->ctx->arena, to->elem, as);
+	}
+	return to;
+}
+
+/* sizeof and offsetof are constants: the node becomes that integer
+ * literal (unsigned, so uint64) for codegen and for the functions that
+ * want literal arguments. */
+static struct type *fold_const(struct node *e, uint64_t v)
+{
+	e->kind = N_INT;
+	memset(&e->u, 0, sizeof(e->u));
+	e->u.integer.value = v;
+	e->u.integer.is_unsigned = true;
+	return type_u64();
+}
+
+static struct type *ty_sizeof(struct tstate *s, struct node *e)
+{
+	struct type *t;
+
+	if (e->u.sizeof_.typespec)
+		t = ty_typespec(s, e->u.sizeof_.typespec);
+	else
+		t = ty_expr(s, e->u.sizeof_.expr, USE_VALUE);
+	if (!t)
+		return NULL;
+	if (!type_complete(t)->size) {
+		ERR(s, e->loc, "Cannot take the size of type '%s'",
+		    ty_name(s, t));
+		return NULL;
+	}
+	return fold_const(e, t->size);
+}
+
+static struct type *ty_offsetof(struct tstate *s, struct node *e)
+{
+	struct type *t = ty_typespec(s, e->u.offsetof.typespec);
+	char *path, *save = NULL;
+	uint32_t off, total = 0;
+
+	if (!t)
+		return NULL;
+	path = arena_strdup(s->ctx->arena, e->u.offsetof.field);
+	for (char *f = strtok_r(path, ".", &save); f;
+	     f = strtok_r(NULL, ".", &save)) {
+		const struct field *fld;
+
+		if (t->kind != T_RECORD) {
+			ERR(s, e->loc, "The type given to offsetof() must be "
+			    "a struct or union, found '%s'", ty_name(s, t));
+			return NULL;
+		}
+		fld = type_field(t, f, &off);
+		if (!fld) {
+			ERR(s, e->loc, "Struct/union of type '%s' does not "
+			    "contain a field named '%s'", ty_name(s, t), f);
+			return NULL;
+		}
+		t = fld->type;
+		total += off;
+	}
+	return fold_const(e, total);
+}
+
+static struct type *ty_tuple(struct tstate *s, struct node *e)
+{
+	int n = ast_list_len(e->u.tuple.elems), i = 0;
+	struct type **elems = arena_calloc(s->ctx->arena, n, sizeof(*elems));
+	bool ok = true;
+
+	for (struct node *x = e->u.tuple.elems; x; x = x->next, i++) {
+		elems[i] = ty_expr(s, x, USE_VALUE);
+		if (!elems[i]) {
+			ok = false;
+		} else if (elems[i]->kind == T_NONE ||
+			   type_is_aggregation(elems[i])) {
+			ERR(s, x->loc, "A value of type '%s' cannot be part "
+			    "of a tuple", ty_name(s, elems[i]));
+			ok = false;
+		}
+	}
+	return ok ? type_tuple(s->ctx->arena, elems, n) : NULL;
+}
+
+/* ---- dispatch ---- */
+
+static struct type *ty_dispatch(struct tstate *s, struct node *e,
+				enum ty_use use)
+{
+	switch (e->kind) {
+	case N_INT:
+		return e->u.integer.is_unsigned ? type_u64() : type_s64();
+	case N_STRING:
+		return type_string(s->ctx->arena, e->u.string.len + 1);
+	case N_IDENT:
+		return ty_builtin(s, e);
+	case N_POSITIONAL:
+		return ty_positional(s, e, false);
+	case N_VAR:
+		return ty_var_read(s, e);
+	case N_MAP:
+		return ty_map_read(s, e);
+	case N_CALL:
+		return ty_call(s, e, use);
+	case N_BINOP:
+		return ty_binop(s, e);
+	case N_UNOP:
+		return ty_unop(s, e);
+	case N_TERNARY:
+		return ty_ternary(s, e, use);
+	case N_FIELD:
+		return ty_field(s, e);
+	case N_INDEX:
+		return ty_index(s, e);
+	case N_TUPLE_INDEX:
+		return ty_tuple_index(s, e);
+	case N_CAST:
+		return ty_cast(s, e);
+	case N_TUPLE:
+		return ty_tuple(s, e);
+	case N_SIZEOF:
+		return ty_sizeof(s, e);
+	case N_OFFSETOF:
+		return ty_offsetof(s, e);
+	case N_TYPESPEC:
+		return ty_typespec(s, e);
+	default:
+		return NULL;
+	}
+}
+
+struct type *ty_expr(struct tstate *s, struct node *e, enum ty_use use)
+{
+	if (!e)
+		return NULL;
+	e->type = ty_dispatch(s, e, use);
+	return e->type;
+}
