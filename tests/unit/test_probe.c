@@ -336,7 +336,17 @@ static void test_tracepoint(void)
 	CU_ASSERT_EQUAL(ap->nmatches, 4);
 	CU_ASSERT_PTR_NULL(probe_tracepoint.args_type(&ctx, ap, ap->loc));
 	CU_ASSERT_STRING_EQUAL(ctx.diags.head->msg,
-			       "args differ between the tracepoints matched by 'sched:*' (sched:sched_process_exec and sched:sched_switch): use one probe per tracepoint");
+			       "The tracepoints matched by 'sched:*' share no argument field; use one probe per tracepoint");
+
+	/* execve and openat share filename (at different offsets) */
+	ap = parse("tracepoint:syscalls:sys_enter_*");
+	probe_tracepoint.resolve(&ctx, ap);
+	CU_ASSERT_EQUAL(ap->nmatches, 2);
+	t = probe_tracepoint.args_type(&ctx, ap, ap->loc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_PTR_NOT_NULL(type_field(t, "filename", &(uint32_t){ 0 }));
+	CU_ASSERT_PTR_NULL(type_field(t, "argv", &(uint32_t){ 0 }));
+	CU_ASSERT_PTR_NULL(type_field(t, "dfd", &(uint32_t){ 0 }));
 
 	ap = parse("tracepoint:syscalls:sys_enter_nope");
 	probe_tracepoint.resolve(&ctx, ap);
