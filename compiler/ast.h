@@ -84,6 +84,9 @@ struct node {
 	enum node_kind kind;
 	struct loc loc;
 	struct node *next;
+	/* Height of the subtree (1 for a leaf), set by the constructors; the
+	 * parser bounds it so that recursive passes stay shallow. */
+	uint32_t depth;
 	/* Expressions: set by the type pass. */
 	struct type *type;
 	union {

@@ -1,0 +1,696 @@
+/* AST constructors, list helpers, names, the generic walk and the -d ast
+ * dump. Constructors also record each subtree's height (node->depth). */
+#include "ast.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "types.h"
+
+/* Height of the tallest node in list l. */
+static uint32_t list_depth(const struct node *l)
+{
+	uint32_t d = 0;
+
+	for (; l; l = l->next)
+		if (l->depth > d)
+			d = l->depth;
+	return d;
+}
+
+/* Sets n->depth to one more than the tallest of up to three child lists. */
+static struct node *grow(struct node *n, const struct node *a,
+			 const struct node *b, const struct node *c)
+{
+	uint32_t d = list_depth(a);
+
+	if (list_depth(b) > d)
+		d = list_depth(b);
+	if (list_depth(c) > d)
+		d = list_depth(c);
+	n->depth = d + 1;
+	return n;
+}
+
+struct node *ast_new(struct arena *a, enum node_kind kind, struct loc loc)
+{
+	struct node *n = arena_alloc(a, sizeof(*n));
+
+	n->kind = kind;
+	n->loc = loc;
+	n->depth = 1;
+	return n;
+}
+
+struct node *ast_program(struct arena *a, struct node *cdefs,
+			 struct node *config, struct node *probes)
+{
+	struct node *n = ast_new(a, N_PROGRAM, LOC_NONE);
+
+	n->u.program.cdefs = cdefs;
+	n->u.program.config = config;
+	n->u.program.probes = probes;
+	return grow(n, cdefs, config, probes);
+}
+
+struct node *ast_cdef(struct arena *a, struct loc loc, enum cdef_kind kind,
+		      const char *text)
+{
+	struct node *n = ast_new(a, N_CDEF, loc);
+
+	n->u.cdef.kind = kind;
+	n->u.cdef.text = text;
+	return n;
+}
+
+struct node *ast_config(struct arena *a, struct loc loc, const char *key,
+			struct node *value)
+{
+	struct node *n = ast_new(a, N_CONFIG, loc);
+
+	n->u.config.key = key;
+	n->u.config.value = value;
+	return grow(n, value, NULL, NULL);
+}
+
+struct node *ast_probe(struct arena *a, struct loc loc, struct node *attach,
+		       struct node *pred, struct node *body, bool angle)
+{
+	struct node *n = ast_new(a, N_PROBE, loc);
+
+	n->u.probe.attach = attach;
+	n->u.probe.pred = pred;
+	n->u.probe.body = body;
+	n->u.probe.angle = angle;
+	return grow(n, attach, pred, body);
+}
+
+struct node *ast_attach(struct arena *a, struct loc loc, const char *raw)
+{
+	struct node *n = ast_new(a, N_ATTACH, loc);
+
+	n->u.attach.raw = raw;
+	return n;
+}
+
+struct node *ast_block(struct arena *a, struct loc loc, struct node *stmts)
+{
+	struct node *n = ast_new(a, N_BLOCK, loc);
+
+	n->u.block.stmts = stmts;
+	return grow(n, stmts, NULL, NULL);
+}
+
+struct node *ast_expr_stmt(struct arena *a, struct node *expr)
+{
+	struct node *n = ast_new(a, N_EXPR_STMT, expr->loc);
+
+	n->u.expr_stmt.expr = expr;
+	n->depth = expr->depth + 1;
+	return n;
+}
+
+struct node *ast_assign(struct arena *a, struct loc loc, struct node *target,
+			struct node *value, bool compound, enum binop op)
+{
+	struct node *n = ast_new(a, N_ASSIGN, loc);
+
+	n->u.assign.target = target;
+	n->u.assign.value = value;
+	n->u.assign.compound = compound;
+	n->u.assign.op = op;
+	return grow(n, target, value, NULL);
+}
+
+struct node *ast_if(struct arena *a, struct loc loc, struct node *cond,
+		    struct node *then, struct node *else_)
+{
+	struct node *n = ast_new(a, N_IF, loc);
+
+	n->u.if_.cond = cond;
+	n->u.if_.then = then;
+	n->u.if_.else_ = else_;
+	return grow(n, cond, then, else_);
+}
+
+struct node *ast_loop(struct arena *a, enum node_kind kind, struct loc loc,
+		      struct node *cond, struct node *body)
+{
+	struct node *n = ast_new(a, kind, loc);
+
+	n->u.loop.cond = cond;
+	n->u.loop.body = body;
+	return grow(n, cond, body, NULL);
+}
+
+struct node *ast_for(struct arena *a, struct loc loc, struct node *var,
+		     struct node *map, struct node *body)
+{
+	struct node *n = ast_new(a, N_FOR, loc);
+
+	n->u.for_.var = var;
+	n->u.for_.map = map;
+	n->u.for_.body = body;
+	return grow(n, var, map, body);
+}
+
+struct node *ast_jump(struct arena *a, struct loc loc, enum jump_kind kind)
+{
+	struct node *n = ast_new(a, N_JUMP, loc);
+
+	n->u.jump.kind = kind;
+	return n;
+}
+
+struct node *ast_int(struct arena *a, struct loc loc, uint64_t v,
+		     bool is_unsigned)
+{
+	struct node *n = ast_new(a, N_INT, loc);
+
+	n->u.integer.value = v;
+	n->u.integer.is_unsigned = is_unsigned;
+	return n;
+}
+
+struct node *ast_string(struct arena *a, struct loc loc, const char *s,
+			uint32_t len)
+{
+	struct node *n = ast_new(a, N_STRING, loc);
+
+	n->u.string.str = s;
+	n->u.string.len = len;
+	return n;
+}
+
+struct node *ast_ident(struct arena *a, struct loc loc, const char *name)
+{
+	struct node *n = ast_new(a, N_IDENT, loc);
+
+	n->u.ident.name = name;
+	return n;
+}
+
+struct node *ast_positional(struct arena *a, struct loc loc, int index,
+			    bool is_count)
+{
+	struct node *n = ast_new(a, N_POSITIONAL, loc);
+
+	n->u.positional.index = index;
+	n->u.positional.is_count = is_count;
+	return n;
+}
+
+struct node *ast_var(struct arena *a, struct loc loc, const char *name)
+{
+	struct node *n = ast_new(a, N_VAR, loc);
+
+	n->u.var.name = name;
+	return n;
+}
+
+struct node *ast_map(struct arena *a, struct loc loc, const char *name,
+		     struct node *keys)
+{
+	struct node *n = ast_new(a, N_MAP, loc);
+
+	n->u.map.name = name;
+	n->u.map.keys = keys;
+	return grow(n, keys, NULL, NULL);
+}
+
+struct node *ast_call(struct arena *a, struct loc loc, const char *name,
+		      struct node *args)
+{
+	struct node *n = ast_new(a, N_CALL, loc);
+
+	n->u.call.name = name;
+	n->u.call.args = args;
+	n->u.call.nargs = ast_list_len(args);
+	return grow(n, args, NULL, NULL);
+}
+
+struct node *ast_binop(struct arena *a, struct loc loc, enum binop op,
+		       struct node *lhs, struct node *rhs)
+{
+	struct node *n = ast_new(a, N_BINOP, loc);
+
+	n->u.binop.op = op;
+	n->u.binop.lhs = lhs;
+	n->u.binop.rhs = rhs;
+	return grow(n, lhs, rhs, NULL);
+}
+
+struct node *ast_unop(struct arena *a, struct loc loc, enum unop op,
+		      struct node *expr)
+{
+	struct node *n = ast_new(a, N_UNOP, loc);
+
+	n->u.unop.op = op;
+	n->u.unop.expr = expr;
+	return grow(n, expr, NULL, NULL);
+}
+
+struct node *ast_ternary(struct arena *a, struct loc loc, struct node *cond,
+			 struct node *then, struct node *else_)
+{
+	struct node *n = ast_new(a, N_TERNARY, loc);
+
+	n->u.ternary.cond = cond;
+	n->u.ternary.then = then;
+	n->u.ternary.else_ = else_;
+	return grow(n, cond, then, else_);
+}
+
+struct node *ast_field(struct arena *a, struct loc loc, struct node *expr,
+		       const char *name, bool arrow)
+{
+	struct node *n = ast_new(a, N_FIELD, loc);
+
+	n->u.field.expr = expr;
+	n->u.field.name = name;
+	n->u.field.arrow = arrow;
+	return grow(n, expr, NULL, NULL);
+}
+
+struct node *ast_index(struct arena *a, struct loc loc, struct node *expr,
+		       struct node *index)
+{
+	struct node *n = ast_new(a, N_INDEX, loc);
+
+	n->u.index.expr = expr;
+	n->u.index.index = index;
+	return grow(n, expr, index, NULL);
+}
+
+struct node *ast_tuple_index(struct arena *a, struct loc loc,
+			     struct node *expr, int index)
+{
+	struct node *n = ast_new(a, N_TUPLE_INDEX, loc);
+
+	n->u.tuple_index.expr = expr;
+	n->u.tuple_index.index = index;
+	return grow(n, expr, NULL, NULL);
+}
+
+struct node *ast_cast(struct arena *a, struct loc loc, struct node *typespec,
+		      struct node *expr)
+{
+	struct node *n = ast_new(a, N_CAST, loc);
+
+	n->u.cast.typespec = typespec;
+	n->u.cast.expr = expr;
+	return grow(n, typespec, expr, NULL);
+}
+
+struct node *ast_tuple(struct arena *a, struct loc loc, struct node *elems)
+{
+	struct node *n = ast_new(a, N_TUPLE, loc);
+
+	n->u.tuple.elems = elems;
+	n->u.tuple.nelems = ast_list_len(elems);
+	return grow(n, elems, NULL, NULL);
+}
+
+struct node *ast_sizeof(struct arena *a, struct loc loc,
+			struct node *typespec, struct node *expr)
+{
+	struct node *n = ast_new(a, N_SIZEOF, loc);
+
+	n->u.sizeof_.typespec = typespec;
+	n->u.sizeof_.expr = expr;
+	return grow(n, typespec, expr, NULL);
+}
+
+struct node *ast_offsetof(struct arena *a, struct loc loc,
+			  struct node *typespec, const char *field)
+{
+	struct node *n = ast_new(a, N_OFFSETOF, loc);
+
+	n->u.offsetof.typespec = typespec;
+	n->u.offsetof.field = field;
+	return grow(n, typespec, NULL, NULL);
+}
+
+struct node *ast_typespec(struct arena *a, struct loc loc, const char *name,
+			  int ptr_depth, int array_len)
+{
+	struct node *n = ast_new(a, N_TYPESPEC, loc);
+
+	n->u.typespec.name = name;
+	n->u.typespec.ptr_depth = ptr_depth;
+	n->u.typespec.array_len = array_len;
+	return n;
+}
+
+struct node *ast_append(struct node *a, struct node *b)
+{
+	struct node *t = a;
+
+	if (!a)
+		return b;
+	while (t->next)
+		t = t->next;
+	t->next = b;
+	return a;
+}
+
+int ast_list_len(const struct node *n)
+{
+	int len = 0;
+
+	for (; n; n = n->next)
+		len++;
+	return len;
+}
+
+static const char *const kind_names[N_KIND_COUNT] = {
+	[N_PROGRAM] = "program",	[N_CDEF] = "cdef",
+	[N_CONFIG] = "config",		[N_PROBE] = "probe",
+	[N_ATTACH] = "attach",		[N_BLOCK] = "block",
+	[N_EXPR_STMT] = "expr_stmt",	[N_ASSIGN] = "assign",
+	[N_IF] = "if",			[N_UNROLL] = "unroll",
+	[N_WHILE] = "while",		[N_FOR] = "for",
+	[N_JUMP] = "jump",		[N_INT] = "int",
+	[N_STRING] = "string",		[N_IDENT] = "ident",
+	[N_POSITIONAL] = "positional",	[N_VAR] = "var",
+	[N_MAP] = "map",		[N_CALL] = "call",
+	[N_BINOP] = "binop",		[N_UNOP] = "unop",
+	[N_TERNARY] = "ternary",	[N_FIELD] = "field",
+	[N_INDEX] = "index",		[N_TUPLE_INDEX] = "tuple_index",
+	[N_CAST] = "cast",		[N_TUPLE] = "tuple",
+	[N_SIZEOF] = "sizeof",		[N_OFFSETOF] = "offsetof",
+	[N_TYPESPEC] = "typespec",
+};
+
+const char *ast_kind_name(enum node_kind k)
+{
+	return k < N_KIND_COUNT && kind_names[k] ? kind_names[k] : "?";
+}
+
+const char *ast_binop_str(enum binop op)
+{
+	static const char *const s[] = {
+		[OP_ADD] = "+",	  [OP_SUB] = "-",   [OP_MUL] = "*",
+		[OP_DIV] = "/",	  [OP_MOD] = "%",   [OP_BAND] = "&",
+		[OP_BOR] = "|",	  [OP_BXOR] = "^",  [OP_SHL] = "<<",
+		[OP_SHR] = ">>",  [OP_EQ] = "==",   [OP_NE] = "!=",
+		[OP_LT] = "<",	  [OP_LE] = "<=",   [OP_GT] = ">",
+		[OP_GE] = ">=",	  [OP_LAND] = "&&", [OP_LOR] = "||",
+	};
+
+	return (unsigned)op < sizeof(s) / sizeof(s[0]) ? s[op] : "?";
+}
+
+const char *ast_unop_str(enum unop op)
+{
+	static const char *const s[] = {
+		[OP_NEG] = "-",	     [OP_LNOT] = "!",	  [OP_BNOT] = "~",
+		[OP_DEREF] = "*",    [OP_ADDR] = "&",	  [OP_PREINC] = "++",
+		[OP_PREDEC] = "--",  [OP_POSTINC] = "++", [OP_POSTDEC] = "--",
+	};
+
+	return (unsigned)op < sizeof(s) / sizeof(s[0]) ? s[op] : "?";
+}
+
+#define SET3(x, y, z)                                                        \
+	do {                                                                 \
+		c[0] = (x);                                                  \
+		c[1] = (y);                                                  \
+		c[2] = (z);                                                  \
+	} while (0)
+
+/* n's child lists in source order (NULL where there is none). */
+static void child_lists(const struct node *n, struct node *c[3])
+{
+	const typeof(n->u) *u = &n->u;
+
+	SET3(NULL, NULL, NULL);
+	switch (n->kind) {
+	case N_PROGRAM:
+		SET3(u->program.cdefs, u->program.config, u->program.probes);
+		break;
+	case N_PROBE:
+		SET3(u->probe.attach, u->probe.pred, u->probe.body);
+		break;
+	case N_IF: SET3(u->if_.cond, u->if_.then, u->if_.else_); break;
+	case N_FOR: SET3(u->for_.var, u->for_.map, u->for_.body); break;
+	case N_TERNARY:
+		SET3(u->ternary.cond, u->ternary.then, u->ternary.else_);
+		break;
+	case N_ASSIGN: SET3(u->assign.target, u->assign.value, NULL); break;
+	case N_UNROLL:
+	case N_WHILE: SET3(u->loop.cond, u->loop.body, NULL); break;
+	case N_BINOP: SET3(u->binop.lhs, u->binop.rhs, NULL); break;
+	case N_INDEX: SET3(u->index.expr, u->index.index, NULL); break;
+	case N_CAST: SET3(u->cast.typespec, u->cast.expr, NULL); break;
+	case N_SIZEOF: SET3(u->sizeof_.typespec, u->sizeof_.expr, NULL); break;
+	case N_CONFIG: c[0] = u->config.value; break;
+	case N_BLOCK: c[0] = u->block.stmts; break;
+	case N_EXPR_STMT: c[0] = u->expr_stmt.expr; break;
+	case N_MAP: c[0] = u->map.keys; break;
+	case N_CALL: c[0] = u->call.args; break;
+	case N_UNOP: c[0] = u->unop.expr; break;
+	case N_FIELD: c[0] = u->field.expr; break;
+	case N_TUPLE_INDEX: c[0] = u->tuple_index.expr; break;
+	case N_TUPLE: c[0] = u->tuple.elems; break;
+	case N_OFFSETOF: c[0] = u->offsetof.typespec; break;
+	default: break; /* leaves */
+	}
+}
+
+/* Visits n, then (when fn says so) its children; not n's siblings. */
+void ast_walk(struct node *n, ast_visit_fn fn, void *arg)
+{
+	struct node *c[3];
+
+	if (!n || !fn(n, arg))
+		return;
+	child_lists(n, c);
+	for (int i = 0; i < 3; i++)
+		for (struct node *l = c[i]; l; l = l->next)
+			ast_walk(l, fn, arg);
+}
+
+struct dump {
+	FILE *out;
+	struct arena *arena;
+};
+
+/* Bytes as C would write them in a string literal. */
+static void put_escaped(FILE *out, const char *s, uint32_t len)
+{
+	for (uint32_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+}
+
+static void put_typespec(FILE *out, const struct node *t)
+{
+	fputs(t->u.typespec.name, out);
+	if (t->u.typespec.ptr_depth)
+		fputc(' ', out);
+	for (int i = 0; i < t->u.typespec.ptr_depth; i++)
+		fputc('*', out);
+	if (t->u.typespec.array_len)
+		fprintf(out, "[%d]", t->u.typespec.array_len);
+}
+
+static void put_int(FILE *out, const struct node *n)
+{
+	if (n->u.integer.is_unsigned)
+		fprintf(out, "int %" PRIu64, n->u.integer.value);
+	else
+		fprintf(out, "int %" PRId64, (int64_t)n->u.integer.value);
+}
+
+static void put_probe(FILE *out, const struct node *n)
+{
+	fputs("probe ", out);
+	for (const struct node *a = n->u.probe.attach; a; a = a->next)
+		fprintf(out, "%s%s", a->u.attach.raw, a->next ? "," : "");
+	if (n->u.probe.angle)
+		fputs(" [angle]", out);
+	if (n->u.probe.at_return)
+		fputs(" [at_return]", out);
+}
+
+static void put_unop(FILE *out, enum unop op)
+{
+	const char *how = op == OP_PREINC || op == OP_PREDEC	  ? "pre"
+			  : op == OP_POSTINC || op == OP_POSTDEC ? "post"
+								  : "unary";
+
+	fprintf(out, "%s %s", how, ast_unop_str(op));
+}
+
+/* The text of one node's line, without indentation or type. */
+static void put_label(FILE *out, const struct node *n)
+{
+	static const char *const jumps[] = { "break", "continue", "return" };
+
+	switch (n->kind) {
+	case N_PROGRAM:
+		fputs("program", out);
+		break;
+	case N_CDEF:
+		fputs("cdef ", out);
+		put_escaped(out, n->u.cdef.text, strlen(n->u.cdef.text));
+		break;
+	case N_CONFIG:
+		fprintf(out, "config %s", n->u.config.key);
+		break;
+	case N_PROBE:
+		put_probe(out, n);
+		break;
+	case N_ATTACH:
+		fprintf(out, "attach %s", n->u.attach.raw);
+		break;
+	case N_ASSIGN:
+		fprintf(out, "%s=", n->u.assign.compound ?
+			ast_binop_str(n->u.assign.op) : "");
+		break;
+	case N_JUMP:
+		fputs(jumps[n->u.jump.kind], out);
+		break;
+	case N_INT:
+		put_int(out, n);
+		break;
+	case N_STRING:
+		fputs("string \"", out);
+		put_escaped(out, n->u.string.str, n->u.string.len);
+		fputc('"', out);
+		break;
+	case N_IDENT:
+		fprintf(out, "ident %s", n->u.ident.name);
+		break;
+	case N_POSITIONAL:
+		if (n->u.positional.is_count)
+			fputs("positional $#", out);
+		else
+			fprintf(out, "positional $%d", n->u.positional.index);
+		break;
+	case N_VAR:
+		fprintf(out, "var %s", n->u.var.name);
+		break;
+	case N_MAP:
+		fprintf(out, "map %s", n->u.map.name);
+		break;
+	case N_CALL:
+		fprintf(out, "call %s", n->u.call.name);
+		break;
+	case N_BINOP:
+		fputs(ast_binop_str(n->u.binop.op), out);
+		break;
+	case N_UNOP:
+		put_unop(out, n->u.unop.op);
+		break;
+	case N_TERNARY:
+		fputs("?:", out);
+		break;
+	case N_FIELD:
+		fprintf(out, "%s %s", n->u.field.arrow ? "->" : ".",
+			n->u.field.name);
+		break;
+	case N_INDEX:
+		fputs("[]", out);
+		break;
+	case N_TUPLE_INDEX:
+		fprintf(out, ".%d", n->u.tuple_index.index);
+		break;
+	case N_CAST:
+		fputs("cast ", out);
+		put_typespec(out, n->u.cast.typespec);
+		break;
+	case N_SIZEOF:
+		fputs("sizeof", out);
+		if (n->u.sizeof_.typespec) {
+			fputc(' ', out);
+			put_typespec(out, n->u.sizeof_.typespec);
+		}
+		break;
+	case N_OFFSETOF:
+		fputs("offsetof ", out);
+		put_typespec(out, n->u.offsetof.typespec);
+		fprintf(out, ", %s", n->u.offsetof.field);
+		break;
+	case N_TYPESPEC:
+		fputs("type ", out);
+		put_typespec(out, n);
+		break;
+	default: /* block, if, unroll, while, for, tuple */
+		fputs(ast_kind_name(n->kind), out);
+		break;
+	}
+}
+
+static void dump_node(struct dump *d, const struct node *n, int depth);
+
+/* A line that is not a node ("predicate", "else"), then its child. */
+static void dump_tagged(struct dump *d, const char *tag, const struct node *n,
+			int depth)
+{
+	if (!n)
+		return;
+	fprintf(d->out, "%*s%s\n", depth, "", tag);
+	dump_node(d, n, depth + 1);
+}
+
+/* Children in source order, the predicate and the else branch under a
+ * tag line; typespecs are shown on their node's line instead. */
+static void dump_children(struct dump *d, const struct node *n, int depth)
+{
+	const char *tag = n->kind == N_PROBE ? "predicate"
+			  : n->kind == N_IF  ? "else"
+					     : NULL;
+	int tag_at = n->kind == N_PROBE ? 1 : 2;
+	struct node *c[3];
+
+	child_lists(n, c);
+	for (int i = 0; i < 3; i++) {
+		if (tag && i == tag_at) {
+			dump_tagged(d, tag, c[i], depth);
+			continue;
+		}
+		for (const struct node *l = c[i]; l; l = l->next)
+			if (l->kind != N_TYPESPEC)
+				dump_node(d, l, depth);
+	}
+}
+
+static void dump_node(struct dump *d, const struct node *n, int depth)
+{
+	if (n->kind == N_EXPR_STMT) {
+		dump_node(d, n->u.expr_stmt.expr, depth);
+		return;
+	}
+	fprintf(d->out, "%*s", depth, "");
+	put_label(d->out, n);
+	if (n->type)
+		fprintf(d->out, " :: %s", type_name(d->arena, n->type));
+	fputc('\n', d->out);
+	dump_children(d, n, depth + 1);
+}
+
+void ast_dump(const struct node *program, const struct source *src,
+	      FILE *out)
+{
+	struct dump d = { .out = out, .arena = arena__new() };
+
+	if (!program || !d.arena) {
+		arena__free(d.arena);
+		return;
+	}
+	dump_node(&d, program, 0);
+	arena__free(d.arena);
+}

@@ -1,0 +1,44 @@
+/* State shared by the flex lexer and the bison parser of grammar/ while one
+ * program is parsed (private to grammar/: the rest of the compiler only
+ * sees compile_parse() in compile.h). */
+#ifndef ETRACE_PARSE_H
+#define ETRACE_PARSE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compile.h"
+
+/* Deepest AST the parser builds (expression and statement nesting). Passes
+ * recurse over the tree; this keeps them far from the C stack limit. */
+#define PARSE_MAX_DEPTH 1000
+
+/* What the lexer is inside of. LM_TOP is the flex INITIAL condition (attach
+ * points, preamble, config); the others are the EXPR condition. */
+enum lex_mode {
+	LM_TOP,
+	LM_BLOCK, /* { ... } of a probe or of config */
+	LM_ANGLE, /* < ... > */
+	LM_PRED,  /* / ... / */
+};
+
+struct parse_state {
+	struct compile_ctx *ctx;
+	const char *text;    /* ctx->src.text, NUL-terminated */
+	uint32_t len;
+	uint32_t off;        /* byte offset of the next unread character */
+	uint32_t last_end;   /* end of the last token returned */
+	enum lex_mode mode;
+	int depth;           /* ( [ { nesting inside the current block */
+	struct loc open_loc; /* the '{', '<' or '/' that opened the block */
+	int nlex_errors;     /* lexical errors reported */
+	bool eof_error;      /* an unterminated construct was reported */
+	bool deep_error;     /* the depth limit was reported */
+	/* 0, or 1 + an offset at or after which no comment end ("*" "/")
+	 * exists: keeps the lookaheads over comments linear on hostile
+	 * input. */
+	uint32_t no_comment_end;
+	struct node *program;
+};
+
+#endif

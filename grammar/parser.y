@@ -1,0 +1,537 @@
+/* The etrace grammar (bison). Actions only build AST nodes with the ast_*
+ * constructors; syntax errors are reported bison-style ("syntax error,
+ * unexpected X, expecting Y or Z") through diag_error. Casts to typedef
+ * names and the ends of predicates and angle blocks are recognised by the
+ * lexer (grammar/lexer.l), which keeps this grammar free of conflicts. */
+
+%define api.pure full
+%define api.location.type {struct loc}
+%define parse.error custom
+%define parse.lac full
+%locations
+%param {void *scanner}
+%parse-param {struct parse_state *ps}
+
+%code requires {
+#include <stdint.h>
+
+#include "ast.h"
+#include "diag.h"
+
+struct parse_state;
+
+/* A list being built: head for the node, tail to append in O(1). */
+struct nlist {
+	struct node *head, *tail;
+};
+}
+
+%code top {
+/* A location spans from the first to the last symbol of the rule; an empty
+ * rule sits at the end of what precedes it. */
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                          \
+	do {                                                                 \
+		if (N) {                                                     \
+			(Cur).begin = YYRHSLOC(Rhs, 1).begin;                \
+			(Cur).end = YYRHSLOC(Rhs, N).end;                    \
+		} else {                                                     \
+			(Cur).begin = (Cur).end = YYRHSLOC(Rhs, 0).end;      \
+		}                                                            \
+	} while (0)
+/* Bounds the parser stack: deeper input gets "memory exhausted". */
+#define YYMAXDEPTH 10000
+}
+
+%code {
+#include <string.h>
+
+#include "parse.h"
+
+int yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner);
+static void yyerror(YYLTYPE *loc, void *scanner, struct parse_state *ps,
+		    const char *msg);
+static bool too_deep(struct parse_state *ps, struct node *n);
+static struct node *fold_neg(struct parse_state *ps, struct loc minus,
+			     struct node *e, struct loc all);
+
+#define A (ps->ctx->arena)
+/* Build a node and stop when the tree gets deeper than passes can walk. */
+#define MK(dst, e)                                                           \
+	do {                                                                 \
+		(dst) = (e);                                                 \
+		if (too_deep(ps, (dst)))                                     \
+			YYABORT;                                             \
+	} while (0)
+
+static const char *path_text(struct parse_state *ps, struct loc l)
+{
+	char *s = arena_alloc(A, l.end - l.begin + 1), *o = s;
+
+	for (uint32_t i = l.begin; i < l.end; i++)
+		if (!strchr(" \t\r\n", ps->text[i]) || !ps->text[i])
+			*o++ = ps->text[i];
+	return s;
+}
+
+static struct nlist nl_one(struct node *n)
+{
+	return (struct nlist){ n, n };
+}
+
+static struct nlist nl_add(struct nlist l, struct node *n)
+{
+	if (!l.head)
+		return nl_one(n);
+	l.tail->next = n;
+	l.tail = n;
+	return l;
+}
+}
+
+%union {
+	struct node *node;
+	struct nlist list;
+	const char *str;
+	uint64_t num;
+	int idx;
+	enum binop op;
+	struct {
+		const char *s;
+		uint32_t len;
+	} sv;
+	struct {
+		const char *name;
+		int ptrs;
+	} tc;
+}
+
+%token END 0 "end of file"
+%token <str> ATTACH "attach point"
+%token <str> CDEF_DIR "preprocessor directive"
+%token <str> C_DECL "C declaration"
+%token CONFIG "config"
+%token <str> IDENT "identifier"
+%token <str> MAP "map"
+%token <str> VAR "variable"
+%token <idx> PARAM "positional parameter"
+%token PARAMCOUNT "$#"
+%token <num> INT "integer"
+%token <sv> STRING "string"
+%token <str> TYPE "type"
+%token <tc> TCAST "cast"
+%token IF "if" ELSE "else" UNROLL "unroll" WHILE "while" FOR "for"
+%token BREAK "break" CONTINUE "continue" RETURN "return"
+%token SIZEOF "sizeof" OFFSETOF "offsetof"
+%token STRUCT "struct" UNION "union" ENUM "enum"
+%token PRED_OPEN "start of predicate" ENDPRED "end of predicate"
+%token ANGLE_OPEN "start of angle block" ANGLE_CLOSE "end of angle block"
+%token LBRACE "{" RBRACE "}" LPAREN "(" RPAREN ")" LBRACKET "[" RBRACKET "]"
+%token SEMI ";" COMMA "," COLON ":" QUESTION "?" DOT "." ARROW "->"
+%token ASSIGN "="
+%token <op> COMPOUND "compound assignment"
+%token EQ "==" NE "!=" LT "<" LE "<=" GT ">" GE ">=" SHL "<<" SHR ">>"
+%token LAND "&&" LOR "||" PLUS "+" MINUS "-" MUL "*" DIV "/" MOD "%"
+%token BAND "&" BOR "|" BXOR "^" LNOT "!" BNOT "~" INC "++" DEC "--"
+
+%right QUESTION
+%left LOR
+%left LAND
+%left BOR
+%left BXOR
+%left BAND
+%left EQ NE
+%left LT LE GT GE
+%left SHL SHR
+%left PLUS MINUS
+%left MUL DIV MOD
+/* "@m [" takes the bracket as the map's keys, not as an index. */
+%precedence MAP_NOKEYS
+%precedence LBRACKET
+
+%type <list> preamble attach_list probes stmt_seq stmts expr_list
+%type <list> config_items
+%type <node> cdef config_opt config_item config_value probe pred_opt
+%type <node> angle_block if_stmt
+%type <node> simple_stmt compound_stmt block else_opt lvalue map
+%type <node> expr unary postfix primary typespec
+%type <str> field_name field_path
+%type <idx> stars
+
+%%
+
+program
+	: preamble config_opt probes
+		{ ps->program = ast_program(A, $1.head, $2, $3.head);
+		  ps->program->loc = (struct loc){ 0, ps->len }; }
+	;
+
+preamble
+	: %empty		{ $$ = (struct nlist){ 0 }; }
+	| preamble cdef		{ $$ = nl_add($1, $2); }
+	;
+
+cdef
+	: CDEF_DIR	{ $$ = ast_cdef(A, @$, CDEF_DIRECTIVE, $1); }
+	| C_DECL	{ $$ = ast_cdef(A, @$, CDEF_DECL, $1); }
+	;
+
+/* config = { key = value; ... } */
+config_opt
+	: %empty	{ $$ = NULL; }
+	| CONFIG ASSIGN LBRACE config_items RBRACE	{ $$ = $4.head; }
+	;
+
+config_items
+	: %empty			{ $$ = (struct nlist){ 0 }; }
+	| config_item			{ $$ = nl_one($1); }
+	| config_items SEMI		{ $$ = $1; }
+	| config_items SEMI config_item	{ $$ = nl_add($1, $3); }
+	;
+
+config_item
+	: IDENT ASSIGN config_value	{ $$ = ast_config(A, @$, $1, $3); }
+	;
+
+config_value
+	: INT		{ $$ = ast_int(A, @$, $1, $1 > INT64_MAX); }
+	| STRING	{ $$ = ast_string(A, @$, $1.s, $1.len); }
+	| IDENT		{ $$ = ast_ident(A, @$, $1); }
+	;
+
+probes
+	: %empty		{ $$ = (struct nlist){ 0 }; }
+	| probes probe		{ $$ = nl_add($1, $2); }
+	;
+
+/* attach points [/ predicate /] { ... } or < ... > */
+probe
+	: attach_list pred_opt block
+		{ $$ = ast_probe(A, @$, $1.head, $2, $3, false); }
+	| attach_list pred_opt angle_block
+		{ $$ = ast_probe(A, @$, $1.head, $2, $3, true); }
+	;
+
+attach_list
+	: ATTACH	{ $$ = nl_one(ast_attach(A, @1, $1)); }
+	| attach_list COMMA ATTACH
+			{ $$ = nl_add($1, ast_attach(A, @3, $3)); }
+	;
+
+pred_opt
+	: %empty			{ $$ = NULL; }
+	| PRED_OPEN expr ENDPRED	{ $$ = $2; }
+	;
+
+angle_block
+	: ANGLE_OPEN stmts ANGLE_CLOSE	{ MK($$, ast_block(A, @$, $2.head)); }
+	;
+
+block
+	: LBRACE stmts RBRACE	{ MK($$, ast_block(A, @$, $2.head)); }
+	;
+
+/* Statements are separated by ';'; the last may omit it, and a statement
+ * ending in a block needs none. Left recursion keeps the stack flat. */
+stmts
+	: stmt_seq			{ $$ = $1; }
+	| stmt_seq simple_stmt		{ $$ = nl_add($1, $2); }
+	;
+
+stmt_seq
+	: %empty				{ $$ = (struct nlist){ 0 }; }
+	| stmt_seq simple_stmt SEMI		{ $$ = nl_add($1, $2); }
+	| stmt_seq compound_stmt		{ $$ = nl_add($1, $2); }
+	| stmt_seq SEMI				{ $$ = $1; }
+	;
+
+simple_stmt
+	: expr			{ $$ = ast_expr_stmt(A, $1); }
+	| lvalue ASSIGN expr	{ MK($$, ast_assign(A, @$, $1, $3, false, 0)); }
+	| lvalue COMPOUND expr	{ MK($$, ast_assign(A, @$, $1, $3, true, $2)); }
+	| BREAK			{ $$ = ast_jump(A, @$, JUMP_BREAK); }
+	| CONTINUE		{ $$ = ast_jump(A, @$, JUMP_CONTINUE); }
+	| RETURN		{ $$ = ast_jump(A, @$, JUMP_RETURN); }
+	;
+
+lvalue
+	: VAR		{ $$ = ast_var(A, @$, $1); }
+	| map		{ $$ = $1; }
+	;
+
+compound_stmt
+	: block		{ $$ = $1; }
+	| if_stmt	{ $$ = $1; }
+	| UNROLL LPAREN expr RPAREN block
+			{ MK($$, ast_loop(A, N_UNROLL, @$, $3, $5)); }
+	| WHILE LPAREN expr RPAREN block
+			{ MK($$, ast_loop(A, N_WHILE, @$, $3, $5)); }
+	| FOR LPAREN VAR COLON MAP RPAREN block
+			{ MK($$, ast_for(A, @$, ast_var(A, @3, $3),
+					 ast_map(A, @5, $5, NULL), $7)); }
+	;
+
+if_stmt
+	: IF LPAREN expr RPAREN block else_opt
+			{ MK($$, ast_if(A, @$, $3, $5, $6)); }
+	;
+
+else_opt
+	: %empty		{ $$ = NULL; }
+	| ELSE block		{ $$ = $2; }
+	| ELSE if_stmt		{ $$ = $2; }
+	;
+
+expr
+	: unary				{ $$ = $1; }
+	| expr QUESTION expr COLON expr	%prec QUESTION
+			{ MK($$, ast_ternary(A, @$, $1, $3, $5)); }
+	| expr LOR expr	{ MK($$, ast_binop(A, @$, OP_LOR, $1, $3)); }
+	| expr LAND expr { MK($$, ast_binop(A, @$, OP_LAND, $1, $3)); }
+	| expr BOR expr	{ MK($$, ast_binop(A, @$, OP_BOR, $1, $3)); }
+	| expr BXOR expr { MK($$, ast_binop(A, @$, OP_BXOR, $1, $3)); }
+	| expr BAND expr { MK($$, ast_binop(A, @$, OP_BAND, $1, $3)); }
+	| expr EQ expr	{ MK($$, ast_binop(A, @$, OP_EQ, $1, $3)); }
+	| expr NE expr	{ MK($$, ast_binop(A, @$, OP_NE, $1, $3)); }
+	| expr LT expr	{ MK($$, ast_binop(A, @$, OP_LT, $1, $3)); }
+	| expr LE expr	{ MK($$, ast_binop(A, @$, OP_LE, $1, $3)); }
+	| expr GT expr	{ MK($$, ast_binop(A, @$, OP_GT, $1, $3)); }
+	| expr GE expr	{ MK($$, ast_binop(A, @$, OP_GE, $1, $3)); }
+	| expr SHL expr	{ MK($$, ast_binop(A, @$, OP_SHL, $1, $3)); }
+	| expr SHR expr	{ MK($$, ast_binop(A, @$, OP_SHR, $1, $3)); }
+	| expr PLUS expr { MK($$, ast_binop(A, @$, OP_ADD, $1, $3)); }
+	| expr MINUS expr { MK($$, ast_binop(A, @$, OP_SUB, $1, $3)); }
+	| expr MUL expr	{ MK($$, ast_binop(A, @$, OP_MUL, $1, $3)); }
+	| expr DIV expr	{ MK($$, ast_binop(A, @$, OP_DIV, $1, $3)); }
+	| expr MOD expr	{ MK($$, ast_binop(A, @$, OP_MOD, $1, $3)); }
+	;
+
+unary
+	: postfix		{ $$ = $1; }
+	| MINUS unary		{ MK($$, fold_neg(ps, @1, $2, @$)); }
+	| LNOT unary		{ MK($$, ast_unop(A, @$, OP_LNOT, $2)); }
+	| BNOT unary		{ MK($$, ast_unop(A, @$, OP_BNOT, $2)); }
+	| MUL unary		{ MK($$, ast_unop(A, @$, OP_DEREF, $2)); }
+	| BAND unary		{ MK($$, ast_unop(A, @$, OP_ADDR, $2)); }
+	| INC unary		{ MK($$, ast_unop(A, @$, OP_PREINC, $2)); }
+	| DEC unary		{ MK($$, ast_unop(A, @$, OP_PREDEC, $2)); }
+	| TCAST unary
+		{ MK($$, ast_cast(A, @$, ast_typespec(A, @1, $1.name,
+						      $1.ptrs, 0), $2)); }
+	| LPAREN typespec RPAREN unary
+		{ MK($$, ast_cast(A, @$, $2, $4)); }
+	;
+
+postfix
+	: primary			{ $$ = $1; }
+	| postfix LBRACKET expr RBRACKET
+			{ MK($$, ast_index(A, @$, $1, $3)); }
+	| postfix DOT field_name
+			{ MK($$, ast_field(A, @$, $1, $3, false)); }
+	| postfix ARROW field_name
+			{ MK($$, ast_field(A, @$, $1, $3, true)); }
+	| postfix DOT INT
+		{ if ($3 > INT32_MAX) {
+			diag_error(&ps->ctx->diags, @3,
+				   "Tuple index %llu is out of range",
+				   (unsigned long long)$3);
+			YYABORT;
+		  }
+		  MK($$, ast_tuple_index(A, @$, $1, (int)$3)); }
+	| postfix INC	{ MK($$, ast_unop(A, @$, OP_POSTINC, $1)); }
+	| postfix DEC	{ MK($$, ast_unop(A, @$, OP_POSTDEC, $1)); }
+	;
+
+primary
+	: INT		{ $$ = ast_int(A, @$, $1, $1 > INT64_MAX); }
+	| STRING	{ $$ = ast_string(A, @$, $1.s, $1.len); }
+	| IDENT		{ $$ = ast_ident(A, @$, $1); }
+	| VAR		{ $$ = ast_var(A, @$, $1); }
+	| PARAM		{ $$ = ast_positional(A, @$, $1, false); }
+	| PARAMCOUNT	{ $$ = ast_positional(A, @$, 0, true); }
+	| map		{ $$ = $1; }
+	| IDENT LPAREN RPAREN	{ $$ = ast_call(A, @$, $1, NULL); }
+	| IDENT LPAREN expr_list RPAREN
+			{ MK($$, ast_call(A, @$, $1, $3.head)); }
+	| LPAREN expr RPAREN	{ $$ = $2; }
+	| LPAREN expr COMMA expr_list RPAREN
+		{ $2->next = $4.head;
+		  MK($$, ast_tuple(A, @$, $2)); }
+	| SIZEOF LPAREN typespec RPAREN
+			{ $$ = ast_sizeof(A, @$, $3, NULL); }
+	| SIZEOF TCAST
+		{ $$ = ast_sizeof(A, @$, ast_typespec(A, @2, $2.name,
+						      $2.ptrs, 0), NULL); }
+	| SIZEOF LPAREN expr RPAREN
+			{ MK($$, ast_sizeof(A, @$, NULL, $3)); }
+	| OFFSETOF LPAREN typespec COMMA field_path RPAREN
+			{ $$ = ast_offsetof(A, @$, $3, $5); }
+	| OFFSETOF LPAREN IDENT COMMA field_path RPAREN
+		{ $$ = ast_offsetof(A, @$, ast_typespec(A, @3, $3, 0, 0),
+				    $5); }
+	;
+
+map
+	: MAP	%prec MAP_NOKEYS	{ $$ = ast_map(A, @$, $1, NULL); }
+	| MAP LBRACKET expr_list RBRACKET
+			{ MK($$, ast_map(A, @$, $1, $3.head)); }
+	;
+
+expr_list
+	: expr			{ $$ = nl_one($1); }
+	| expr_list COMMA expr	{ $$ = nl_add($1, $3); }
+	;
+
+/* A type as written in a cast, sizeof or offsetof. Casts to typedef names
+ * come from the lexer as TCAST. */
+typespec
+	: TYPE stars	{ $$ = ast_typespec(A, @$, $1, $2, 0); }
+	| TYPE LBRACKET INT RBRACKET
+		{ if ($3 == 0 || $3 > INT32_MAX) {
+			diag_error(&ps->ctx->diags, @3,
+				   "Array length %llu is out of range",
+				   (unsigned long long)$3);
+			YYABORT;
+		  }
+		  $$ = ast_typespec(A, @$, $1, 0, (int)$3); }
+	| STRUCT IDENT stars
+		{ $$ = ast_typespec(A, @$, arena_printf(A, "struct %s", $2),
+				    $3, 0); }
+	| UNION IDENT stars
+		{ $$ = ast_typespec(A, @$, arena_printf(A, "union %s", $2),
+				    $3, 0); }
+	| ENUM IDENT stars
+		{ $$ = ast_typespec(A, @$, arena_printf(A, "enum %s", $2),
+				    $3, 0); }
+	;
+
+stars
+	: %empty	{ $$ = 0; }
+	| stars MUL	{ $$ = $1 + 1; }
+	;
+
+/* Field names may be words that are keywords in etrace but not in C. */
+field_name
+	: IDENT		{ $$ = $1; }
+	| TYPE		{ $$ = $1; }
+	| UNROLL	{ $$ = "unroll"; }
+	;
+
+/* a.b.c: its text, blanks dropped (concatenating piece by piece would be
+ * quadratic). */
+field_path
+	: field_name		{ $$ = $1; }
+	| field_path DOT field_name
+			{ $$ = path_text(ps, @$); }
+	;
+
+%%
+
+/* Token names as the user wrote them; the aliases only keep bison's names
+ * unique. */
+static const char *sym_display(yysymbol_kind_t k)
+{
+	switch (k) {
+	case YYSYMBOL_PRED_OPEN:
+	case YYSYMBOL_ENDPRED:
+		return "/";
+	case YYSYMBOL_ANGLE_OPEN:
+		return "<";
+	case YYSYMBOL_ANGLE_CLOSE:
+		return ">";
+	default:
+		return yysymbol_name(k);
+	}
+}
+
+/* "syntax error, unexpected X, expecting A or B" as bison words it, with
+ * at most four expected tokens (more would not help). A syntax error that
+ * follows a lexical error is almost always a consequence: not reported. */
+static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner,
+				 struct parse_state *ps)
+{
+	yysymbol_kind_t exp[4];
+	const char *names[4];
+	int n = yypcontext_expected_tokens(yyctx, exp, 4), nn = 0;
+	yysymbol_kind_t tok = yypcontext_token(yyctx);
+	char *msg;
+
+	if (ps->nlex_errors || ps->eof_error || ps->deep_error)
+		return 0;
+	if (tok == YYSYMBOL_COMPOUND) {
+		const struct loc *l = yypcontext_location(yyctx);
+
+		msg = arena_printf(A, "syntax error, unexpected %.*s",
+				   (int)(l->end - l->begin),
+				   ps->text + l->begin);
+	} else {
+		msg = arena_printf(A, "syntax error, unexpected %s",
+				   sym_display(tok));
+	}
+	for (int i = 0; i < n; i++) {
+		const char *s = sym_display(exp[i]);
+		bool dup = false;
+
+		for (int j = 0; j < nn; j++)
+			dup |= !strcmp(names[j], s);
+		if (!dup)
+			names[nn++] = s;
+	}
+	for (int i = 0; i < nn; i++)
+		msg = arena_printf(A, "%s%s%s", msg,
+				   i ? " or " : ", expecting ", names[i]);
+	diag_error(&ps->ctx->diags, *yypcontext_location(yyctx), "%s", msg);
+	if (ps->mode == LM_ANGLE)
+		diag_note(&ps->ctx->diags, ps->open_loc,
+			  "This angle block ends at a '>' followed by the end "
+			  "of the line or by another probe");
+	return 0;
+}
+
+/* Only reached for "memory exhausted" (the stack limit, YYMAXDEPTH). */
+static void yyerror(YYLTYPE *loc, void *scanner, struct parse_state *ps,
+		    const char *msg)
+{
+	if (ps->deep_error)
+		return;
+	ps->deep_error = true;
+	if (!strcmp(msg, "memory exhausted"))
+		diag_error(&ps->ctx->diags, *loc,
+			   "Program is nested too deeply");
+	else
+		diag_error(&ps->ctx->diags, *loc, "%s", msg);
+}
+
+static bool too_deep(struct parse_state *ps, struct node *n)
+{
+	if (n->depth <= PARSE_MAX_DEPTH)
+		return false;
+	if (!ps->deep_error)
+		diag_error(&ps->ctx->diags, n->loc,
+			   "Program is nested too deeply (more than %d levels)",
+			   PARSE_MAX_DEPTH);
+	ps->deep_error = true;
+	return true;
+}
+
+/* -N written as a literal becomes one N_INT, as in bpftrace: only when the
+ * '-' is directly followed (blanks aside) by the digits, and the magnitude
+ * fits in int64 (-9223372036854775808 included). */
+static struct node *fold_neg(struct parse_state *ps, struct loc minus,
+			     struct node *e, struct loc all)
+{
+	uint32_t i = minus.end;
+
+	if (e->kind != N_INT || e->loc.begin >= ps->len ||
+	    ps->text[e->loc.begin] < '0' || ps->text[e->loc.begin] > '9' ||
+	    e->u.integer.value > (UINT64_C(1) << 63))
+		return ast_unop(A, all, OP_NEG, e);
+	while (i < e->loc.begin && ps->text[i] &&
+	       strchr(" \t\r\n", ps->text[i]))
+		i++;
+	if (i != e->loc.begin)
+		return ast_unop(A, all, OP_NEG, e);
+	e->u.integer.value = -e->u.integer.value;
+	e->u.integer.is_unsigned = false;
+	e->loc = all;
+	return e;
+}
