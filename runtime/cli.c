@@ -1,0 +1,243 @@
+/* Command-line parsing: bpftrace-compatible flags (GNU getopt_long with
+ * argument permutation, like bpftrace 0.17) into a struct cli. Usage errors
+ * are returned as text; the caller prints them and exits 2. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	OPT_DRY_RUN = 256,
+	OPT_UNSAFE,
+	OPT_INFO,
+};
+
+static const char short_opts[] = ":e:lp:c:f:o:qvd:kB:I:Vh";
+
+static const struct option long_opts[] = {
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "unsafe", no_argument, NULL, OPT_UNSAFE },
+	{ "info", no_argument, NULL, OPT_INFO },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int fail(struct cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cli->err, sizeof(cli->err), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int parse_pid(struct cli *cli, const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0 || v > INT_MAX)
+		return fail(cli, "invalid PID '%s' for -p: expected a number > 0",
+			    s);
+	cli->pid = v;
+	return 0;
+}
+
+static int parse_format(struct cli *cli, const char *s)
+{
+	if (!strcmp(s, "text"))
+		cli->format = CLI_FMT_TEXT;
+	else if (!strcmp(s, "json"))
+		cli->format = CLI_FMT_JSON;
+	else
+		return fail(cli, "invalid output format '%s' for -f: expected "
+			    "text or json", s);
+	return 0;
+}
+
+static int parse_buffering(struct cli *cli, const char *s)
+{
+	if (!strcmp(s, "line"))
+		cli->buffering = CLI_BUF_LINE;
+	else if (!strcmp(s, "full"))
+		cli->buffering = CLI_BUF_FULL;
+	else if (!strcmp(s, "none"))
+		cli->buffering = CLI_BUF_NONE;
+	else
+		return fail(cli, "invalid buffering mode '%s' for -B: expected "
+			    "line, full or none", s);
+	return 0;
+}
+
+static int add_include(struct cli *cli, const char *dir)
+{
+	if (cli->ninclude_dirs == CLI_MAX_INCLUDES)
+		return fail(cli, "too many -I directories (at most %d)",
+			    CLI_MAX_INCLUDES);
+	cli->include_dirs[cli->ninclude_dirs++] = dir;
+	return 0;
+}
+
+/* One option returned by getopt_long; 0 or -EINVAL. */
+static int parse_opt(struct cli *cli, int c, const char *arg, int optopt_c,
+		     const char *bad)
+{
+	switch (c) {
+	case 'e':
+		if (cli->prog)
+			return fail(cli, "-e given more than once");
+		cli->prog = arg;
+		return 0;
+	case 'l': cli->action = CLI_LIST; return 0;
+	case 'p': return parse_pid(cli, arg);
+	case 'c': cli->cmd = arg; return 0;
+	case 'f': return parse_format(cli, arg);
+	case 'o': cli->output = arg; return 0;
+	case 'q': cli->quiet = true; return 0;
+	case 'v': cli->verbose++; return 0;
+	case 'd': cli->dump_stage = arg; return 0;
+	case 'k': cli->helper_checks++; return 0;
+	case 'B': return parse_buffering(cli, arg);
+	case 'I': return add_include(cli, arg);
+	case 'V': cli->action = CLI_VERSION; return 0;
+	case 'h': cli->action = CLI_HELP; return 0;
+	case OPT_DRY_RUN: cli->dry_run = true; return 0;
+	case OPT_UNSAFE: cli->unsafe = true; return 0;
+	case OPT_INFO: cli->action = CLI_INFO; return 0;
+	case ':':
+		if (optopt_c)
+			return fail(cli, "option -%c needs an argument",
+				    optopt_c);
+		return fail(cli, "option '%s' needs an argument", bad);
+	default:
+		if (optopt_c)
+			return fail(cli, "unknown option -%c", optopt_c);
+		return fail(cli, "unknown option '%s'", bad);
+	}
+}
+
+/* The operands after the options: the pattern of -l, or the script and
+ * its positional parameters. */
+static int parse_operands(struct cli *cli, int n, char *const *rest)
+{
+	if (cli->action == CLI_LIST) {
+		if (cli->prog)
+			return fail(cli, "-l and -e cannot be used together");
+		if (n > 1)
+			return fail(cli, "-l takes at most one pattern");
+		cli->list_pattern = n ? rest[0] : NULL;
+		return 0;
+	}
+	if (cli->action != CLI_RUN)
+		return 0;
+	if (!cli->prog) {
+		if (!n)
+			return fail(cli, "no program given: use -e PROG, a "
+				    "FILE, '-' or a recipe name");
+		cli->script = rest[0];
+		rest++;
+		n--;
+	}
+	cli->params = (const char *const *)rest;
+	cli->nparams = n;
+	return 0;
+}
+
+static int check_combination(struct cli *cli)
+{
+	if (cli->action != CLI_RUN)
+		return 0;
+	if (cli->pid && cli->cmd)
+		return fail(cli, "-p and -c cannot be used together");
+	return 0;
+}
+
+int cli_parse(struct cli *cli, int argc, char *const argv[])
+{
+	int c, err;
+
+	memset(cli, 0, sizeof(*cli));
+	optind = 0; /* GNU: reinitialise (cli_parse may run more than once) */
+	opterr = 0;
+	for (;;) {
+		c = getopt_long(argc, argv, short_opts, long_opts, NULL);
+		if (c == -1)
+			break;
+		err = parse_opt(cli, c, optarg, optopt,
+				optind > 0 ? argv[optind - 1] : "");
+		if (err)
+			return err;
+	}
+	err = parse_operands(cli, argc - optind, argv + optind);
+	if (err)
+		return err;
+	return check_combination(cli);
+}
+
+static const char usage_text[] =
+	"Usage: etrace [options] FILE [ARGS...]\n"
+	"       etrace [options] - [ARGS...]     (program on stdin)\n"
+	"       etrace [options] -e 'PROGRAM' [ARGS...]\n"
+	"       etrace [options] RECIPE [ARGS...] (a shipped stdlib recipe)\n"
+	"       etrace -l [PATTERN]\n"
+	"\n"
+	"Options:\n"
+	"  -e PROGRAM     the program text\n"
+	"  -l [PATTERN]   list probes (and recipes) matching PATTERN\n"
+	"  -p PID         trace process PID (uprobes, USDT)\n"
+	"  -c 'CMD'       run CMD and trace it\n"
+	"  -f FORMAT      output format: text (default) or json\n"
+	"  -o FILE        write the output to FILE\n"
+	"  -B MODE        output buffering: line, full or none\n"
+	"  -I DIR         add DIR to the preamble's #include path\n"
+	"  -d STAGE       print the program after compiler stage STAGE and\n"
+	"                 exit (ast, preamble, probes, resolve, types, check)\n"
+	"  --dry-run      parse, check and compile; load nothing\n"
+	"  --unsafe       allow unsafe functions (system, signal)\n"
+	"  -k             warn when a BPF helper returns an error\n"
+	"  -q             quiet: fewer messages\n"
+	"  -v             verbose messages\n"
+	"  --info         report the kernel features etrace can use\n"
+	"  -V, --version  print the version\n"
+	"  -h, --help     print this help\n"
+	"\n"
+	"ARGS are the positional parameters $1..$N ($# is their number).\n"
+	"\n"
+	"Environment:\n"
+	"  ETRACE_STRLEN   bytes kept by str() and for string arguments "
+	"(default 64)\n"
+	"  ETRACE_BTF      kernel BTF file (default /sys/kernel/btf/vmlinux;\n"
+	"                  empty: no kernel types)\n"
+	"  ETRACE_TRACEFS  tracefs directory (default: detected, mounted if "
+	"needed)\n"
+	"  ETRACE_KALLSYMS kernel function list (empty: no kernel symbol "
+	"checks)\n"
+	"\n"
+	"Examples:\n"
+	"  etrace -l 'tracepoint:syscalls:*open*'\n"
+	"  etrace -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'\n"
+	"  etrace --dry-run examples/latency.et\n"
+	"  etrace opensnoop\n";
+
+void cli_usage(FILE *out)
+{
+	fputs(usage_text, out);
+}
+
+int cli_usage_error(const char *msg)
+{
+	fprintf(stderr, "etrace: %s\nTry 'etrace --help' for more "
+		"information.\n", msg);
+	return 2;
+}

@@ -1,0 +1,65 @@
+/* Command-line parsing for the etrace driver (SPEC §2). Pure: reads argv,
+ * fills a struct cli, reports usage errors as text; knows nothing of the
+ * compiler, so it is unit-tested on its own (tests/unit/test_cli.c). */
+#ifndef ETRACE_CLI_H
+#define ETRACE_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum cli_action {
+	CLI_RUN,      /* compile (and, with the back end, run) a program */
+	CLI_LIST,     /* -l [PATTERN] */
+	CLI_INFO,     /* --info */
+	CLI_VERSION,  /* -V, --version */
+	CLI_HELP,     /* -h, --help */
+};
+
+enum cli_format { CLI_FMT_TEXT, CLI_FMT_JSON };
+
+/* -B: CLI_BUF_DEFAULT leaves stdio's choice (line on a tty). */
+enum cli_buffering {
+	CLI_BUF_DEFAULT,
+	CLI_BUF_LINE,
+	CLI_BUF_FULL,
+	CLI_BUF_NONE,
+};
+
+#define CLI_MAX_INCLUDES 32
+
+/* All strings point into argv (not owned). */
+struct cli {
+	enum cli_action action;
+	const char *prog;          /* -e PROG, or NULL */
+	const char *script;        /* FILE, "-" or a stdlib recipe name */
+	const char *list_pattern;  /* -l PATTERN, NULL: everything */
+	const char *output;        /* -o FILE */
+	const char *dump_stage;    /* -d STAGE (validated by the driver) */
+	const char *cmd;           /* -c CMD */
+	long pid;                  /* -p PID, 0 when not given */
+	const char *const *params; /* positional parameters $1..$N */
+	int nparams;
+	const char *include_dirs[CLI_MAX_INCLUDES]; /* -I DIR */
+	int ninclude_dirs;
+	enum cli_format format;
+	enum cli_buffering buffering;
+	bool dry_run;
+	bool unsafe;
+	bool quiet;
+	int verbose;               /* number of -v */
+	int helper_checks;         /* number of -k */
+	char err[256];             /* the usage error, when cli_parse fails */
+};
+
+/* Parses argv. Returns 0, or -EINVAL with cli->err holding one line
+ * (without "etrace: " and without newline) describing the usage error. */
+int cli_parse(struct cli *cli, int argc, char *const argv[]);
+
+/* The --help text. */
+void cli_usage(FILE *out);
+
+/* Prints "etrace: MSG" and the hint line to stderr; returns 2, the exit
+ * status of a usage error. */
+int cli_usage_error(const char *msg);
+
+#endif

@@ -1,0 +1,317 @@
+/* Running a program from the command line: read it (-e, FILE, stdin or an
+ * embedded stdlib recipe), apply ETRACE_* settings, compile it through the
+ * passes, print diagnostics, honour -d and --dry-run. Loading needs the
+ * BPF back end, which this build does not have yet: it says so. */
+#include "driver.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "compile.h"
+#include "recipes.h"
+
+/* The program text and the name diagnostics print for it. */
+struct program {
+	const char *name;
+	const char *text;
+	size_t len;
+	char *owned;   /* malloc'ed text, or NULL */
+};
+
+static int read_fd(int fd, char **out, size_t *outlen)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap), *nb;
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		if (len + 1 >= cap) {
+			nb = realloc(buf, cap * 2);
+			if (!nb)
+				goto nomem;
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	*outlen = len;
+	return 0;
+nomem:
+	free(buf);
+	return -ENOMEM;
+}
+
+static int read_path(const char *path, char **out, size_t *len)
+{
+	struct stat st;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return -EISDIR;
+	}
+	err = read_fd(fd, out, len);
+	close(fd);
+	return err;
+}
+
+/* A bare name that is no file may be a recipe: `etrace opensnoop`. */
+static int load_script(const char *script, struct program *p)
+{
+	static char name[300];
+	const struct et_recipe *r;
+	int err;
+
+	if (!strcmp(script, "-")) {
+		p->name = "stdin";
+		return read_fd(STDIN_FILENO, &p->owned, &p->len);
+	}
+	p->name = script;
+	err = read_path(script, &p->owned, &p->len);
+	if (err != -ENOENT || strchr(script, '/'))
+		return err;
+	r = et_recipe_find(script);
+	if (!r)
+		return err;
+	snprintf(name, sizeof(name), "stdlib/%s.et", r->name);
+	p->name = name;
+	p->text = r->text;
+	p->len = r->len;
+	return 0;
+}
+
+static int load_program(const struct cli *cli, struct program *p)
+{
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	if (cli->prog) {
+		p->name = "stdin";
+		p->text = cli->prog;
+		p->len = strlen(cli->prog);
+		return 0;
+	}
+	err = load_script(cli->script, p);
+	if (err) {
+		fprintf(stderr, "etrace: cannot read '%s': %s%s\n",
+			cli->script, strerror(-err),
+			err == -ENOENT && !strchr(cli->script, '/') ?
+			" (and no stdlib recipe has that name; "
+			"etrace -l 'stdlib:*' lists them)" : "");
+		return 1;
+	}
+	if (p->owned)
+		p->text = p->owned;
+	return 0;
+}
+
+static int env_strlen(struct compile_opts *opts)
+{
+	const char *s = getenv("ETRACE_STRLEN");
+	char *end;
+	long v;
+
+	if (!s)
+		return 0;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > 200) {
+		fprintf(stderr, "etrace: invalid ETRACE_STRLEN '%s': expected "
+			"an integer from 1 to 200 (the BPF stack is small)\n",
+			s);
+		return 2;
+	}
+	opts->strlen = (int)v;
+	return 0;
+}
+
+int et_env_opts(struct compile_opts *opts)
+{
+	const char *s;
+
+	s = getenv("ETRACE_BTF");
+	if (s)
+		opts->btf_path = s;
+	s = getenv("ETRACE_TRACEFS");
+	if (s && *s)
+		opts->tracefs = s;
+	s = getenv("ETRACE_KALLSYMS");
+	if (s)
+		opts->kallsyms = s;
+	return env_strlen(opts);
+}
+
+/* -d STAGE must name a pass of compile_passes. */
+static int check_stage(const char *stage)
+{
+	char msg[256];
+	size_t n;
+
+	if (!stage)
+		return 0;
+	for (int i = 0; i < compile_npasses; i++)
+		if (!strcmp(compile_passes[i].name, stage))
+			return 0;
+	n = (size_t)snprintf(msg, sizeof(msg),
+			     "unknown stage '%s' for -d: expected", stage);
+	for (int i = 0; i < compile_npasses && n < sizeof(msg); i++)
+		n += (size_t)snprintf(msg + n, sizeof(msg) - n, "%s %s",
+				      i == 0 ? "" :
+				      i == compile_npasses - 1 ? " or" : ",",
+				      compile_passes[i].name);
+	return cli_usage_error(msg);
+}
+
+static int set_buffering(FILE *f, enum cli_buffering b)
+{
+	switch (b) {
+	case CLI_BUF_LINE: return setvbuf(f, NULL, _IOLBF, 0);
+	case CLI_BUF_FULL: return setvbuf(f, NULL, _IOFBF, 0);
+	case CLI_BUF_NONE: return setvbuf(f, NULL, _IONBF, 0);
+	case CLI_BUF_DEFAULT: break;
+	}
+	return 0;
+}
+
+/* Where program output (and -d dumps) go: stdout or -o FILE. */
+static FILE *open_output(const struct cli *cli)
+{
+	FILE *f = stdout;
+
+	if (cli->output) {
+		f = fopen(cli->output, "we");
+		if (!f) {
+			fprintf(stderr, "etrace: cannot open output file "
+				"'%s': %s\n", cli->output, strerror(errno));
+			return NULL;
+		}
+	}
+	set_buffering(f, cli->buffering);
+	return f;
+}
+
+static int check_target(const struct cli *cli)
+{
+	char path[64];
+
+	if (!cli->pid)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld", cli->pid);
+	if (access(path, F_OK) == 0)
+		return 0;
+	fprintf(stderr, "etrace: no process with PID %ld (-p)\n", cli->pid);
+	return 1;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void report_stats(const struct compile_ctx *ctx, double ms)
+{
+	fprintf(stderr, "etrace: %s: %d probe%s, %d map%s, %d error%s, "
+		"%d warning%s; compiled in %.2f ms using %zu KiB\n",
+		ctx->src.name, ctx->nprobes, ctx->nprobes == 1 ? "" : "s",
+		ctx->nmaps, ctx->nmaps == 1 ? "" : "s",
+		ctx->diags.nerrors, ctx->diags.nerrors == 1 ? "" : "s",
+		ctx->diags.nwarnings, ctx->diags.nwarnings == 1 ? "" : "s",
+		ms, arena_used(ctx->arena) / 1024);
+}
+
+static void fill_opts(const struct cli *cli, struct compile_opts *opts)
+{
+	opts->unsafe = cli->unsafe;
+	opts->params = cli->params;
+	opts->nparams = cli->nparams;
+	opts->include_dirs = cli->include_dirs;
+	opts->ninclude_dirs = cli->ninclude_dirs;
+}
+
+/* Compiles p; returns the exit status. */
+static int compile_program(const struct cli *cli, struct program *p,
+			   struct compile_opts *opts, FILE *out)
+{
+	struct compile_ctx ctx;
+	double t0 = now_ms();
+	int err, rc;
+
+	err = compile_ctx_init(&ctx, p->name, p->text, p->len, opts);
+	if (err) {
+		fprintf(stderr, "etrace: %s: %s\n", p->name, strerror(-err));
+		return 1;
+	}
+	err = compile_run(&ctx, cli->dump_stage, out);
+	fflush(out);
+	diags_print(&ctx.diags, stderr);
+	if (cli->verbose && !cli->quiet)
+		report_stats(&ctx, now_ms() - t0);
+	rc = err ? 1 : 0;
+	if (!rc && !cli->dry_run && !cli->dump_stage) {
+		fprintf(stderr, "etrace: loading programs needs the BPF back "
+			"end, which this build does not have yet; use "
+			"--dry-run\n");
+		rc = 1;
+	}
+	compile_ctx_fini(&ctx);
+	return rc;
+}
+
+int et_run(const struct cli *cli)
+{
+	struct compile_opts opts = { 0 };
+	struct program p;
+	FILE *out;
+	int rc;
+
+	rc = check_stage(cli->dump_stage);
+	if (rc)
+		return rc;
+	rc = et_env_opts(&opts);
+	if (rc)
+		return rc;
+	fill_opts(cli, &opts);
+	rc = check_target(cli);
+	if (rc)
+		return rc;
+	rc = load_program(cli, &p);
+	if (rc)
+		return rc;
+	out = open_output(cli);
+	if (!out) {
+		free(p.owned);
+		return 1;
+	}
+	rc = compile_program(cli, &p, &opts, out);
+	if (out != stdout && fclose(out) && !rc) {
+		fprintf(stderr, "etrace: writing '%s': %s\n", cli->output,
+			strerror(errno));
+		rc = 1;
+	}
+	free(p.owned);
+	return rc;
+}

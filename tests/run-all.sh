@@ -1,0 +1,64 @@
+#!/bin/sh
+# The whole etrace test suite on a Debian 12 machine, from scratch:
+#  1. installs the build dependencies and bpftrace (for the corpus test)
+#     when run as root and something is missing (ETRACE_NO_INSTALL=1 skips);
+#  2. normal build (gcc) and every ctest test: unit, compile, shipped,
+#     driver, corpus;
+#  3. ASan/UBSan build: unit, compile, shipped and driver tests again;
+#  4. clang-16 libFuzzer build and the bounded fuzz run (ctest -L fuzz,
+#     ETRACE_FUZZ_SECONDS, default 60).
+# Build directories: build-ci, build-ci-asan, build-ci-fuzz (git-ignored).
+set -eu
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+deps="cmake gcc make pkg-config flex bison libbpf-dev llvm-16-dev clang-16
+libclang-16-dev libclang-rt-16-dev libelf-dev libdw-dev libcjson-dev
+libcunit1-dev bpftrace man-db"
+
+install_deps() {
+	missing=
+	for p in $deps; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "ok installed" || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" -ne 0 ] || [ "${ETRACE_NO_INSTALL:-0}" = 1 ]; then
+		echo "run-all: missing packages:$missing (install as root)"
+		return 0
+	fi
+	echo "run-all: installing$missing"
+	apt-get update -q
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing
+}
+
+step() {
+	echo
+	echo "==== $* ($(date +%T))"
+}
+
+install_deps
+status=0
+
+step "build (gcc) and all tests"
+cmake -S . -B build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+make -C build-ci -j"$jobs" --no-print-directory
+(cd build-ci && ctest -j"$jobs" --output-on-failure) || status=1
+
+step "ASan/UBSan build: unit, compile, shipped and driver tests"
+cmake -S . -B build-ci-asan -DETRACE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
+	>/dev/null
+make -C build-ci-asan -j"$jobs" --no-print-directory
+(cd build-ci-asan &&
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	ctest -j"$jobs" --output-on-failure -L 'unit|compile|shipped|driver') ||
+	status=1
+
+step "libFuzzer build (clang-16) and the bounded fuzz run"
+CC=clang-16 cmake -S . -B build-ci-fuzz -DETRACE_FUZZ=ON \
+	-DETRACE_FUZZ_SECONDS="${ETRACE_FUZZ_SECONDS:-60}" >/dev/null
+make -C build-ci-fuzz -j"$jobs" --no-print-directory fuzz_frontend
+(cd build-ci-fuzz && ctest --output-on-failure -V -L fuzz) || status=1
+
+step "done: $([ $status -eq 0 ] && echo 'all passed' || echo 'FAILURES above')"
+exit $status
