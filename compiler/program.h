@@ -73,6 +73,17 @@ struct et_map {
 	bool bucketed;
 };
 
+/* Layout of keys and plain values (added by codegen, helper g): both
+ * follow the map_info type (key: info->key, value: info->value):
+ *   integer (top level): 8 bytes, sign- or zero-extended per is_signed;
+ *   pointer, ksym, usym, username, cgroup_path...: 8 bytes (the u64);
+ *   string: type->size bytes, NUL-padded;
+ *   tuple: type->size bytes, element i at type->fields[i].offset in its
+ *          own type's size (ints inside tuples are NOT widened);
+ *   no key: a u32 0.
+ * Bucketed maps: that key (nothing when the map has no key) followed by
+ * the u64 bucket index. */
+
 /* Layout of the BPF-side values of aggregations, per CPU:
  *   count, sum:  u64/s64
  *   min, max:    struct { s64 value; u64 set; }   (set != 0 once written)
@@ -95,7 +106,10 @@ enum et_action_kind {
 	ACT_EXIT,        /* struct et_rec_exit */
 };
 
-/* A value inside a record. */
+/* A value inside a record. Arguments are 8-byte aligned from offset 8
+ * (after the header); integers are widened to 8 bytes (size 8, sign per
+ * type->is_signed); strings take their type->size; pointers and other
+ * scalar kinds (ksym, usym, username...) 8 bytes; tuples their size. */
 struct et_arg {
 	struct type *type;
 	uint32_t offset;              /* from the start of the record */
