@@ -114,6 +114,22 @@ const char *probe_target_name(struct compile_ctx *ctx,
  * ap->target. Reports and returns -ENOENT when there is none. */
 int probe_resolve_binary(struct compile_ctx *ctx, struct attach_point *ap);
 
+/* uprobe/uretprobe (probe_uprobe.c): probe_resolve_binary, then the
+ * function in the binary's symbols (exact, demangled, wildcard into
+ * ap->matches, address rewritten to func+offset); refuses uretprobes and
+ * latency probes on Go binaries. Reports and returns -EINVAL. */
+int probe_resolve_uprobe(struct compile_ctx *ctx, struct attach_point *ap);
+
+/* usdt (probe_usdt.c): probe_resolve_binary, then the probe in the
+ * binary's .note.stapsdt; fills ap->ns when the provider was left out,
+ * and ap->matches ("provider:name") for wildcards. */
+int probe_resolve_usdt(struct compile_ctx *ctx, struct attach_point *ap);
+
+/* The N_PROBE whose attach list holds ap (the probe pass sets
+ * u.attach.ap before resolving), or NULL (probe_uprobe.c). */
+struct node *probe_of_ap(struct compile_ctx *ctx,
+			 const struct attach_point *ap);
+
 /* The file the binary name resolves to, or NULL; in the arena. Exposed
  * for tests. */
 const char *probe_find_binary(struct compile_ctx *ctx, const char *name);

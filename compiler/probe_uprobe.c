@@ -1,7 +1,15 @@
 /* uprobe:binary:func[+offset], uprobe:binary:address and
- * uprobe:binary:lang:func (lang: cpp): a user function entry. The binary
- * is resolved here; the symbol is looked up when attaching. */
+ * uprobe:binary:lang:func (lang: cpp): a user function entry. Resolving
+ * finds the binary, then the function in its symbol tables (elf_syms.h):
+ * by name, by demangled name (C++, Rust), by wildcard (ap->matches: the
+ * symbol names, one per address), or by address (rewritten to the
+ * containing function + offset, which is what attaching takes). It also
+ * refuses uretprobes and latency probes on Go binaries. */
 #include "probe_impl.h"
+
+#include <inttypes.h>
+
+#include "elf_syms.h"
 
 static const char *const langs[] = { "cpp" };
 
@@ -55,6 +63,269 @@ int probe_uprobe_parse_common(struct compile_ctx *ctx,
 	return 0;
 }
 
+/* ---- resolving against the binary's symbols ---- */
+
+static const char *kind_name(const struct attach_point *ap)
+{
+	return probe_kind_name(ap->kind);
+}
+
+/* ", which has no symbol table (stripped)" when that explains a miss. */
+static const char *stripped_note(struct elf_syms *es)
+{
+	return elf_syms__stripped(es) ?
+	       ", which has no symbol table (stripped)" : "";
+}
+
+static bool uses_latency(struct node *n, void *arg)
+{
+	bool *found = arg;
+
+	if (n->kind == N_IDENT && (!strcmp(n->u.ident.name, "elapsed") ||
+				   !strcmp(n->u.ident.name, "retval")))
+		*found = true;
+	return !*found;
+}
+
+struct node *probe_of_ap(struct compile_ctx *ctx,
+			 const struct attach_point *ap)
+{
+	for (struct node *p = ctx->ast ? ctx->ast->u.program.probes : NULL;
+	     p; p = p->next)
+		for (struct node *a = p->u.probe.attach; a; a = a->next)
+			if (a->u.attach.ap == ap)
+				return p;
+	return NULL;
+}
+
+/* Does the probe holding ap use elapsed or retval (the latency form of
+ * SPEC 3.2, which returns through a uretprobe)? */
+static bool probe_of_ap_uses_latency(struct compile_ctx *ctx,
+				     const struct attach_point *ap)
+{
+	struct node *p = probe_of_ap(ctx, ap);
+	bool found = false;
+
+	if (p && p->u.probe.pred)
+		ast_walk(p->u.probe.pred, uses_latency, &found);
+	if (p && !found && p->u.probe.body)
+		ast_walk(p->u.probe.body, uses_latency, &found);
+	return found;
+}
+
+/* A uretprobe rewrites the return address on the stack; Go copies
+ * goroutine stacks when they grow, and the rewritten address then
+ * crashes the program. */
+static int check_go(struct compile_ctx *ctx, struct attach_point *ap,
+		    struct elf_syms *es)
+{
+	if (!elf_syms__is_go(es))
+		return 0;
+	if (ap->kind == PK_URETPROBE) {
+		diag_error(&ctx->diags, ap->loc,
+			   "Cannot use uretprobe on %s: it is a Go binary, "
+			   "and Go moves goroutine stacks, which uretprobes "
+			   "corrupt", ap->target);
+		return -EINVAL;
+	}
+	if (probe_of_ap_uses_latency(ctx, ap)) {
+		diag_error(&ctx->diags, ap->loc,
+			   "Cannot measure the latency of a function of %s: "
+			   "it is a Go binary, and latency needs a uretprobe, "
+			   "which corrupts Go's moving goroutine stacks",
+			   ap->target);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+struct match_state {
+	struct compile_ctx *ctx;
+	struct attach_point *ap;
+	uint64_t last_addr;
+	const struct elf_sym *first;
+};
+
+/* Aliases share an address: attach once, under the first name. */
+static int add_match(const struct elf_sym *sym, void *arg)
+{
+	struct match_state *m = arg;
+
+	if (m->first && sym->addr == m->last_addr)
+		return 0;
+	if (!m->first)
+		m->first = sym;
+	m->last_addr = sym->addr;
+	probe_add_match(m->ctx, m->ap, sym->name);
+	return 0;
+}
+
+static int check_offset(struct compile_ctx *ctx, struct attach_point *ap,
+			const struct elf_sym *sym)
+{
+	if (!ap->has_offset || !sym->size || ap->offset < sym->size)
+		return 0;
+	diag_error(&ctx->diags, ap->loc,
+		   "Offset %" PRIu64 " is outside function '%s' of %s (its "
+		   "size is %" PRIu64 ")", ap->offset, ap->func, ap->target,
+		   sym->size);
+	return -EINVAL;
+}
+
+/* uprobe:bin:0x1234: the function holding the address, + offset. */
+static int resolve_address(struct compile_ctx *ctx, struct attach_point *ap,
+			   struct elf_syms *es)
+{
+	const struct elf_sym *sym = elf_syms__lookup(es, ap->address);
+
+	if (!sym) {
+		diag_error(&ctx->diags, ap->loc,
+			   "No function at address 0x%" PRIx64 " in %s%s",
+			   ap->address, ap->target, stripped_note(es));
+		return -EINVAL;
+	}
+	if (ap->kind == PK_URETPROBE && sym->addr != ap->address) {
+		diag_error(&ctx->diags, ap->loc,
+			   "uretprobe address 0x%" PRIx64 " is not the start "
+			   "of a function (it is %s+%" PRIu64 ")", ap->address,
+			   sym->name, ap->address - sym->addr);
+		return -EINVAL;
+	}
+	ap->func = arena_strdup(ctx->arena, sym->name);
+	ap->offset = ap->address - sym->addr;
+	ap->has_offset = ap->offset != 0;
+	ap->has_address = false;
+	return 0;
+}
+
+/* A probe with several attach points survives a missing one (bpftrace's
+ * tools list functions that only some builds have): the probe pass then
+ * warns, or fails when none exists. Alone, the function's absence is an
+ * error that names the binary. Returns 0 or -EINVAL. */
+static int report_no_symbol(struct compile_ctx *ctx,
+			    struct attach_point *ap, struct elf_syms *es)
+{
+	const char *what = ap->lang ? "C++ function" : "symbol";
+	struct node *p = probe_of_ap(ctx, ap);
+
+	if (p && p->u.probe.attach && p->u.probe.attach->next) {
+		ap->exists = false;
+		return 0;
+	}
+	if (ap->wildcard)
+		diag_error(&ctx->diags, ap->loc, "No %s matches '%s' in %s%s",
+			   what, ap->func, ap->target, stripped_note(es));
+	else
+		diag_error(&ctx->diags, ap->loc, "No %s '%s' in %s%s", what,
+			   ap->func, ap->target, stripped_note(es));
+	return -EINVAL;
+}
+
+/* By name: the plain symbol first, then demangled names; a demangled
+ * name without parameters may name several overloads, which then become
+ * matches like a wildcard's. -ENOENT (not reported) when nothing
+ * matches. */
+static int resolve_name(struct compile_ctx *ctx, struct attach_point *ap,
+			struct elf_syms *es)
+{
+	struct match_state m = { .ctx = ctx, .ap = ap };
+	const struct elf_sym *sym = ap->lang || ap->wildcard ? NULL :
+				    elf_syms__find(es, ap->func);
+
+	if (sym)
+		return check_offset(ctx, ap, sym);
+	if (elf_syms__match(es, ap->func, ap->wildcard, ap->lang != NULL,
+			    add_match, &m) < 0)
+		return -ENOMEM;
+	if (!ap->nmatches)
+		return -ENOENT;
+	if (ap->wildcard || ap->nmatches > 1) {
+		ap->wildcard = true;  /* attach every match */
+		return 0;
+	}
+	/* one function by its demangled name: attach by its real name */
+	ap->func = ap->matches[0];
+	ap->matches = NULL;
+	ap->nmatches = 0;
+	return check_offset(ctx, ap, m.first);
+}
+
+static int resolve_symbols(struct compile_ctx *ctx, struct attach_point *ap,
+			   struct elf_syms *es)
+{
+	if (check_go(ctx, ap, es) < 0)
+		return -EINVAL;
+	if (ap->has_address)
+		return resolve_address(ctx, ap, es);
+	return resolve_name(ctx, ap, es);
+}
+
+/* glibc 2.34 moved libpthread, librt, libdl, libutil and libanl into
+ * libc and left stubs: uprobe:libpthread:pthread_create (bpftrace's
+ * threadsnoop.bt) means libc's pthread_create now. */
+static const char *glibc_merged_into_libc(struct compile_ctx *ctx,
+					  const char *path)
+{
+	static const char *const stubs[] = { "libpthread.so", "librt.so",
+		"libdl.so", "libutil.so", "libanl.so" };
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	for (size_t i = 0; i < sizeof(stubs) / sizeof(*stubs); i++)
+		if (!strncmp(base, stubs[i], strlen(stubs[i])))
+			return arena_printf(ctx->arena, "%.*slibc.so.6",
+					    (int)(base - path), path);
+	return NULL;
+}
+
+static int retry_in_libc(struct compile_ctx *ctx, struct attach_point *ap)
+{
+	const char *libc = glibc_merged_into_libc(ctx, ap->target);
+	struct elf_syms *es = libc ? elf_syms__open(libc) : NULL;
+	int err;
+
+	if (!es)
+		return -ENOENT;
+	err = resolve_name(ctx, ap, es);
+	elf_syms__close(es);
+	if (err)
+		return err;
+	diag_warning(&ctx->diags, ap->loc,
+		     "'%s' is not in %s but in %s (glibc 2.34 merged it into "
+		     "libc): tracing it there", ap->func, ap->target, libc);
+	ap->target = libc;
+	return 0;
+}
+
+int probe_resolve_uprobe(struct compile_ctx *ctx, struct attach_point *ap)
+{
+	struct elf_syms *es;
+	int err;
+
+	err = probe_resolve_binary(ctx, ap);
+	if (err || probe_has_wildcard(ap->target))
+		return err;
+	es = elf_syms__open(ap->target);
+	if (!es) {
+		if (errno == ENOEXEC)
+			diag_error(&ctx->diags, ap->loc,
+				   "%s target file '%s' is not an ELF file",
+				   kind_name(ap), ap->target);
+		else
+			diag_error(&ctx->diags, ap->loc,
+				   "Cannot read the symbols of %s: %s",
+				   ap->target, strerror(errno));
+		return -EINVAL;
+	}
+	err = resolve_symbols(ctx, ap, es);
+	if (err == -ENOENT && !ap->has_address)
+		err = retry_in_libc(ctx, ap);
+	if (err == -ENOENT)
+		err = report_no_symbol(ctx, ap, es);
+	elf_syms__close(es);
+	return err;
+}
+
 static int uprobe_parse(struct compile_ctx *ctx, struct attach_point *ap,
 			char **parts, int nparts)
 {
@@ -68,5 +339,5 @@ const struct probe_provider probe_uprobe = {
 	.flags = PF_ARGN | PF_ENTRY | PF_FUNC | PF_KERNEL_CTX | PF_SARGN |
 		 PF_USER,
 	.parse = uprobe_parse,
-	.resolve = probe_resolve_binary,
+	.resolve = probe_resolve_uprobe,
 };

@@ -14,5 +14,5 @@ const struct probe_provider probe_uretprobe = {
 	.aliases = { "ur", NULL },
 	.flags = PF_RETVAL | PF_FUNC | PF_KERNEL_CTX | PF_USER,
 	.parse = uretprobe_parse,
-	.resolve = probe_resolve_binary,
+	.resolve = probe_resolve_uprobe,
 };

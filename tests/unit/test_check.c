@@ -47,25 +47,25 @@ static void test_at_return(void)
 {
 	struct node *p;
 
-	expect_ok("uprobe:/bin/sh:main { @ = hist(elapsed); }");
+	expect_ok("uprobe:/bin/bash:main { @ = hist(elapsed); }");
 	p = probe(0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_TRUE(p->u.probe.at_return);
-	expect_ok("uprobe:/bin/sh:main / retval == 0 / { @ = count(); }");
+	expect_ok("uprobe:/bin/bash:main / retval == 0 / { @ = count(); }");
 	CU_ASSERT_TRUE(probe(0)->u.probe.at_return);
 	/* no elapsed/retval: an ordinary entry probe */
-	expect_ok("uprobe:/bin/sh:main { @ = count(); }");
+	expect_ok("uprobe:/bin/bash:main { @ = count(); }");
 	CU_ASSERT_FALSE(probe(0)->u.probe.at_return);
 	/* elapsed keeps bpftrace's meaning outside function entries */
 	expect_ok("interval:s:1 { @ = elapsed; }");
 	CU_ASSERT_FALSE(probe(0)->u.probe.at_return);
-	expect_ok("BEGIN { @ = 1; } uretprobe:/bin/sh:main { @ = retval; }");
+	expect_ok("BEGIN { @ = 1; } uretprobe:/bin/bash:main { @ = retval; }");
 	CU_ASSERT_FALSE(probe(1)->u.probe.at_return);
 }
 
 static void test_at_return_mixed(void)
 {
-	expect_err("uprobe:/bin/sh:main, interval:s:1 { @ = elapsed; }",
+	expect_err("uprobe:/bin/bash:main, interval:s:1 { @ = elapsed; }",
 		   "elapsed in a function entry probe means the call's "
 		   "duration, but 'interval:s:1' is not a function entry");
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "note: function entry attach "

@@ -211,7 +211,7 @@ static void test_uprobe(void)
 {
 	struct attach_point *ap;
 
-	ap = parse("uprobe:/bin/sh:main+4");
+	ap = parse("uprobe:/bin/bash:main+4");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ap);
 	CU_ASSERT_STRING_EQUAL(ap->target, "/bin/sh");
 	CU_ASSERT_STRING_EQUAL(ap->func, "main");
@@ -234,7 +234,7 @@ static void test_uprobe(void)
 	ap = parse("uretprobe:/bin/sh:0x10");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ap);
 	CU_ASSERT_EQUAL(ap->kind, PK_URETPROBE);
-	ERR("uretprobe:/bin/sh:main+1",
+	ERR("uretprobe:/bin/bash:main+1",
 	    "Offset not allowed in uretprobe probes ('main+1')");
 	ERR("uprobe:/bin/sh", "uprobe probe type requires 2 or 3 arguments, found 1");
 	ERR("uprobe:/bin/sh:rust:f",
@@ -657,7 +657,7 @@ static void test_pass_errors(void)
 static void test_flags(void)
 {
 	const char *spec[] = { "kprobe:vfs_read", NULL, "kretprobe:vfs_read",
-			       NULL, "uprobe:/bin/sh:main", "kprobe:vfs_write",
+			       NULL, "uprobe:/bin/bash:main", "kprobe:vfs_write",
 			       NULL, "tracepoint:sched:sched_switch", NULL,
 			       "fexit:f", "kretprobe:vfs_read", NULL, NULL };
 	struct node *p;

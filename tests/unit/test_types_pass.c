@@ -388,7 +388,7 @@ static void test_sizeof_offsetof_addr(void)
 /* A pointer made by a cast points where the probe's memory is. */
 static void test_cast_address_space(void)
 {
-	CU_ASSERT_STRING_EQUAL(mval("uprobe:/bin/sh:main { "
+	CU_ASSERT_STRING_EQUAL(mval("uprobe:/bin/bash:main { "
 				    "@p = (struct task_struct *)arg0; }", "@p"),
 			       "struct task_struct *");
 	CU_ASSERT_EQUAL(map("@p")->value->as, AS_USER);
