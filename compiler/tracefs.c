@@ -193,7 +193,9 @@ static struct type *sized_int(struct arena *a, unsigned size, bool sign)
 	return type_array(a, type_int(1, false), size);
 }
 
-/* "char comm[16]": elements from the total size and the count. */
+/* "char comm[16]": elements from the total size and the count. A plain
+ * char array is a string, as bpftrace types it (its C parser turns
+ * char[N] into string[N]); unsigned char and u8 arrays stay arrays. */
 static struct type *array_field(struct arena *a, const struct fmt_field *f,
 				const char *bracket, const char *base)
 {
@@ -206,6 +208,8 @@ static struct type *array_field(struct arena *a, const struct fmt_field *f,
 	esize = f->size / count;
 	if (esize != 1 && esize != 2 && esize != 4 && esize != 8)
 		return type_array(a, type_int(1, false), f->size);
+	if (esize == 1 && !strcmp(base, "char"))
+		return type_string(a, count);
 	for (size_t i = 0; i < sizeof(c_ints) / sizeof(c_ints[0]); i++)
 		if (!strcmp(base, c_ints[i].name))
 			sign = c_ints[i].is_signed;
