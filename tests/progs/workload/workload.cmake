@@ -1,0 +1,6 @@
+# The differential suite's workload (tests/compat): statically linked so
+# that its start-up makes no openat of shared libraries the cases could see.
+add_executable(workload ${CMAKE_CURRENT_LIST_DIR}/workload.c)
+target_link_options(workload PRIVATE -static)
+set_target_properties(workload PROPERTIES
+  RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/progs/workload)
