@@ -1,0 +1,2 @@
+# stdlib/killsnoop.et: as killsnoop.bt.
+. "$HERE/cases/killsnoop.sh"

@@ -1,0 +1,2 @@
+# stdlib/opensnoop.et: as opensnoop.bt.
+. "$HERE/cases/opensnoop.sh"

@@ -1,0 +1,2 @@
+# stdlib/syscount.et: as syscount.bt.
+. "$HERE/cases/syscount.sh"
