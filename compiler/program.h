@@ -25,6 +25,39 @@
 					 the ring buffer refused */
 #define ET_STATE_MAP "et_state"       /* array[1] of struct et_state */
 
+/* Stack trace maps (BPF_MAP_TYPE_STACK_TRACE, u32 id -> ET_STACK_DEPTH
+ * u64 addresses), defined only when kstack/ustack are used. A kstack
+ * value (T_STACK, kernel) is a u64 holding the stack id in its low 32
+ * bits (0xffffffff: none); a ustack value also holds the tgid in its
+ * high 32 bits (for symbolization). type->frames limits what is printed.
+ * (Added by codegen, helper g.) */
+#define ET_KSTACK_MAP "et_kstack"
+#define ET_USTACK_MAP "et_ustack"
+#define ET_STACK_DEPTH 127
+#define ET_STACK_ENTRIES 4096
+
+/* join(): the record is struct et_rec_hdr, a u64 n, then ET_JOIN_MAX
+ * strings of ET_JOIN_ARG_SIZE bytes each (the first n are valid), as
+ * bpftrace 0.17 reads at most 16 arguments of 1024 bytes; the action's
+ * fmt_str is the delimiter (" " by default). (Added by codegen.) */
+#define ET_JOIN_MAX 16
+#define ET_JOIN_ARG_SIZE 1024
+
+/* Other values user space decodes (added by codegen):
+ *   T_INET (ntop): 24 bytes: s64 address family (2 AF_INET, 10
+ *                  AF_INET6), then the address bytes (4 or 16) as in
+ *                  memory (network order);
+ *   T_BUF (buf):   8 + type->size bytes: a u64 length (the bytes read),
+ *                  then type->size bytes (et_arg.size, map sizes: 8 +
+ *                  type->size);
+ *   T_MACADDR:     6 bytes; T_STRERROR: the u64 errno value;
+ *   T_TIMESTAMP:   see ACT_STRFTIME; T_CGROUP_PATH: {u64 cgroup id,
+ *                  u64 0} (user space finds the path);
+ *   T_KSYM:        the u64 address; T_USERNAME: the u64 uid;
+ *   T_USYM (usym(), func in user probes): 16 bytes: u64 address, u64
+ *                  tgid of the process to symbolize it in (et_arg.size
+ *                  and map sizes 16). */
+
 /* Global state the runtime writes before attaching. */
 struct et_state {
 	uint64_t start_ns;   /* bpf_ktime_get_ns() base of `elapsed` */
@@ -44,14 +77,22 @@ struct et_probe {
 	 * NULL where the attach point says it all. */
 	const char *attach_target;
 	const char *prog_name;        /* function name in the object */
-	const char *section;          /* ELF section (libbpf conventions) */
+	/* ELF section (libbpf conventions). BEGIN and END are "raw_tp"
+	 * without a target: libbpf cannot attach them (EOPNOTSUPP); the
+	 * runtime runs them with bpf_prog_test_run_opts. profile, interval,
+	 * software, hardware and watchpoints are "perf_event". */
+	const char *section;
 	/* The block runs at the return of the call (SPEC §3.2): the runtime
-	 * also attaches ret_prog_name as the matching return probe. */
+	 * also attaches ret_prog_name as the matching return probe (its
+	 * section: uretprobe/, kretprobe/ or fexit/ of the same target). */
 	bool at_return;
 	const char *ret_prog_name;
 };
 
-/* How a map is stored in BPF. Scalar maps (no key) use key 0 (u32). */
+/* How a map is stored in BPF. Scalar maps (no key) use key 0 (u32).
+ * The code generator (helper g) uses hashes only, max_entries 1 for a
+ * scalar map: a map never written then has no entry, and bpftrace 0.17
+ * does not print it; the ARRAY kinds stay for other producers. */
 enum et_map_storage {
 	MS_HASH,          /* plain values: BPF_MAP_TYPE_HASH */
 	MS_PERCPU_HASH,   /* aggregations: summed in user space */
@@ -104,6 +145,10 @@ enum et_action_kind {
 	ACT_CLEAR,       /* struct et_rec_map_op */
 	ACT_ZERO,        /* struct et_rec_map_op */
 	ACT_EXIT,        /* struct et_rec_exit */
+	/* Added by codegen: never a record; holds the format (fmt_str) of
+	 * a strftime() value, which is {u64 this action's id, u64 ns since
+	 * boot (bpf_ktime_get_ns, CLOCK_MONOTONIC)}. */
+	ACT_STRFTIME,
 };
 
 /* A value inside a record. Arguments are 8-byte aligned from offset 8

@@ -1,7 +1,7 @@
 /* Running a program from the command line: read it (-e, FILE, stdin or an
  * embedded stdlib recipe), apply ETRACE_* settings, compile it through the
- * passes, print diagnostics, honour -d and --dry-run. Loading needs the
- * BPF back end, which this build does not have yet: it says so. */
+ * passes and the code generator, print diagnostics, honour -d (a pass,
+ * or "ir") and --dry-run, then hand the program to the runtime (run.h). */
 #include "driver.h"
 
 #include <errno.h>
@@ -12,8 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "codegen.h"
 #include "compile.h"
 #include "recipes.h"
+#include "run.h"
+
+/* -d ir: the optimized LLVM IR of the code generator. */
+#define STAGE_IR "ir"
 
 /* The program text and the name diagnostics print for it. */
 struct program {
@@ -168,7 +173,7 @@ static int check_stage(const char *stage)
 	char msg[256];
 	size_t n;
 
-	if (!stage)
+	if (!stage || !strcmp(stage, STAGE_IR))
 		return 0;
 	for (int i = 0; i < compile_npasses; i++)
 		if (!strcmp(compile_passes[i].name, stage))
@@ -178,8 +183,9 @@ static int check_stage(const char *stage)
 	for (int i = 0; i < compile_npasses && n < sizeof(msg); i++)
 		n += (size_t)snprintf(msg + n, sizeof(msg) - n, "%s %s",
 				      i == 0 ? "" :
-				      i == compile_npasses - 1 ? " or" : ",",
-				      compile_passes[i].name);
+				      ",", compile_passes[i].name);
+	if (n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - n, " or %s", STAGE_IR);
 	return cli_usage_error(msg);
 }
 
@@ -250,6 +256,46 @@ static void fill_opts(const struct cli *cli, struct compile_opts *opts)
 	opts->nparams = cli->nparams;
 	opts->include_dirs = cli->include_dirs;
 	opts->ninclude_dirs = cli->ninclude_dirs;
+	opts->has_child = cli->cmd != NULL;
+}
+
+static void fill_run_opts(const struct cli *cli, FILE *out,
+			  struct run_opts *ro)
+{
+	ro->out = out;
+	ro->format = cli->format == CLI_FMT_JSON ? OUT_JSON : OUT_TEXT;
+	ro->pid = (pid_t)cli->pid;
+	ro->cmd = cli->cmd;
+	ro->unsafe = cli->unsafe;
+	ro->quiet = cli->quiet;
+	ro->flush = cli->buffering != CLI_BUF_FULL;
+	ro->verbose = cli->verbose;
+}
+
+/* Code generation (and for -d ir its dump), then, unless --dry-run,
+ * the run. Diagnostics of the whole compilation are printed here, once.
+ * Returns the exit status. */
+static int back_end(const struct cli *cli, struct compile_ctx *ctx,
+		    FILE *out)
+{
+	bool ir = cli->dump_stage && !strcmp(cli->dump_stage, STAGE_IR);
+	struct codegen_opts cg = { .ir = ir ? out : NULL };
+	struct et_program prog;
+	struct run_opts ro = { 0 };
+	int rc;
+
+	rc = codegen_ex(ctx, &prog, &cg) ? 1 : 0;
+	fflush(out);
+	diags_print(&ctx->diags, stderr);
+	if (rc || ir || cli->dry_run) {
+		if (!rc)
+			et_program_free(&prog);
+		return rc;
+	}
+	fill_run_opts(cli, out, &ro);
+	rc = run_program(ctx, &prog, &ro);
+	et_program_free(&prog);
+	return rc;
 }
 
 /* Compiles p; returns the exit status. */
@@ -259,24 +305,23 @@ static int compile_program(const struct cli *cli, struct program *p,
 	struct compile_ctx ctx;
 	double t0 = now_ms();
 	int err, rc;
+	bool ir;
 
 	err = compile_ctx_init(&ctx, p->name, p->text, p->len, opts);
 	if (err) {
 		fprintf(stderr, "etrace: %s: %s\n", p->name, strerror(-err));
 		return 1;
 	}
-	err = compile_run(&ctx, cli->dump_stage, out);
+	ir = cli->dump_stage && !strcmp(cli->dump_stage, STAGE_IR);
+	err = compile_run(&ctx, ir ? NULL : cli->dump_stage, out);
 	fflush(out);
-	diags_print(&ctx.diags, stderr);
+	if (err || (cli->dump_stage && !ir))
+		diags_print(&ctx.diags, stderr);
 	if (cli->verbose && !cli->quiet)
 		report_stats(&ctx, now_ms() - t0);
 	rc = err ? 1 : 0;
-	if (!rc && !cli->dry_run && !cli->dump_stage) {
-		fprintf(stderr, "etrace: loading programs needs the BPF back "
-			"end, which this build does not have yet; use "
-			"--dry-run\n");
-		rc = 1;
-	}
+	if (!rc && (!cli->dump_stage || ir))
+		rc = back_end(cli, &ctx, out);
 	compile_ctx_fini(&ctx);
 	return rc;
 }

@@ -1,15 +1,22 @@
-/* etrace --info: what the front end can find out about this machine
- * without loading anything: kernel release, kernel BTF, tracefs, kernel
- * function list, kprobe/uprobe support (tracefs control files), lockdown
- * and unprivileged BPF settings, and the stdlib recipes built in. */
+/* etrace --info: what this machine allows, detected rather than assumed:
+ * kernel release, kernel BTF, tracefs, kernel function list, lockdown
+ * (securityfs mounted when needed) and unprivileged BPF settings, BPF
+ * features the runtime needs (ring buffer, program test runs), and per
+ * probe type whether it works here (runtime/attach.h: each provider tries
+ * what it needs, e.g. loads a trivial program or opens a perf event). */
 #include "driver.h"
 
 #include <dirent.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "attach.h"
 #include "compile.h"
 #include "recipes.h"
 
@@ -26,14 +33,6 @@ static bool read_line(const char *path, char *buf, size_t size)
 	if (ok)
 		buf[strcspn(buf, "\n")] = '\0';
 	return ok;
-}
-
-static bool has_file(const char *dir, const char *name)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return access(path, F_OK) == 0;
 }
 
 static void info_btf(FILE *out, const struct compile_opts *opts)
@@ -91,13 +90,6 @@ static void info_tracefs(FILE *out, const char *tracefs)
 	snprintf(path, sizeof(path), "%s/events", tracefs);
 	fprintf(out, "  tracefs: %s (%d tracepoint categories)\n", tracefs,
 		count_dirs(path));
-	fprintf(out, "  kprobes: %s\n", has_file(tracefs, "kprobe_events") ?
-		"supported by the kernel" :
-		"not available: this kernel was built without "
-		"CONFIG_KPROBES (no kprobe_events in tracefs)");
-	fprintf(out, "  uprobes: %s\n", has_file(tracefs, "uprobe_events") ?
-		"supported by the kernel" :
-		"not available: no uprobe_events in tracefs");
 	snprintf(path, sizeof(path), "%s/available_filter_functions",
 		 tracefs);
 	fprintf(out, "  kernel function list: %s\n",
@@ -107,17 +99,59 @@ static void info_tracefs(FILE *out, const char *tracefs)
 		"none: kprobe targets are not checked");
 }
 
+/* "none [integrity] confidentiality": the mode in brackets. */
+static const char *lockdown_mode(char *line)
+{
+	char *b = strchr(line, '['), *e = b ? strchr(b, ']') : NULL;
+
+	if (!e)
+		return line;
+	*e = '\0';
+	return b + 1;
+}
+
 static void info_security(FILE *out)
 {
+	static const char lockdown[] = "/sys/kernel/security/lockdown";
 	char buf[256];
 
-	if (read_line("/sys/kernel/security/lockdown", buf, sizeof(buf)))
-		fprintf(out, "  lockdown: %s\n", buf);
+	if (access(lockdown, F_OK) &&
+	    access("/sys/kernel/security", F_OK) == 0)
+		mount("securityfs", "/sys/kernel/security", "securityfs", 0,
+		      NULL);
+	if (read_line(lockdown, buf, sizeof(buf)))
+		fprintf(out, "  lockdown: %s\n", lockdown_mode(buf));
 	else
 		fprintf(out, "  lockdown: unknown (securityfs not mounted)\n");
 	if (read_line("/proc/sys/kernel/unprivileged_bpf_disabled", buf,
 		      sizeof(buf)))
 		fprintf(out, "  unprivileged_bpf_disabled: %s\n", buf);
+}
+
+static const char *yes_no(int probe_result, const char *no)
+{
+	return probe_result == 1 ? "yes" : no;
+}
+
+/* What the runtime needs from the kernel's BPF beyond the probes. */
+static void info_bpf(FILE *out)
+{
+	if (!attach_privileged()) {
+		fprintf(out, "  BPF features: not detected: that needs root\n");
+		return;
+	}
+	libbpf_set_print(NULL);
+	fprintf(out, "  BPF ring buffer: %s\n",
+		yes_no(libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL),
+		       "no: programs cannot send output"));
+	fprintf(out, "  per-CPU maps: %s\n",
+		yes_no(libbpf_probe_bpf_map_type(BPF_MAP_TYPE_PERCPU_HASH,
+						 NULL),
+		       "no: aggregations cannot be kept"));
+	fprintf(out, "  bpf_probe_read_kernel: %s\n",
+		yes_no(libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
+					       BPF_FUNC_probe_read_kernel,
+					       NULL), "no"));
 }
 
 int et_info(const struct cli *cli)
@@ -135,14 +169,14 @@ int et_info(const struct cli *cli)
 		return 1;
 	}
 	printf("etrace v%s\n", ETRACE_VERSION);
-	printf("  build: front end only (parse, check, --dry-run); loading "
-	       "BPF programs is not in this build yet\n");
 	if (uname(&u) == 0)
 		printf("  kernel: %s %s %s\n", u.sysname, u.release,
 		       u.machine);
 	info_btf(stdout, &ctx.opts);
 	info_tracefs(stdout, compile_tracefs(&ctx));
 	info_security(stdout);
+	info_bpf(stdout);
+	attach_report(stdout);
 	printf("  stdlib recipes: %d built in\n", et_nrecipes);
 	compile_ctx_fini(&ctx);
 	return 0;

@@ -14,13 +14,16 @@
 #include <stdio.h>
 
 #include "program.h"
+#include "types.h"
 
 enum output_format { OUT_TEXT, OUT_JSON };
 
 struct output;
 
 /* Reads BPF map contents: fd of each map by id (runtime/run.c passes the
- * loader's). */
+ * loader's). Also asked for the stack trace maps, when a stack is
+ * printed: with an et_map whose only fields are id -1 and bpf_name
+ * ET_KSTACK_MAP / ET_USTACK_MAP. */
 typedef int (*output_map_fd_fn)(void *ctx, const struct et_map *m);
 
 struct output *output__new(const struct et_program *prog,
@@ -30,17 +33,61 @@ void output__free(struct output *o);
 
 /* One ring buffer record of action a (printf, time, print, clear...).
  * Returns 0, or a negative errno for a malformed record. ACT_EXIT and
- * ACT_SYSTEM/ACT_CAT side effects are the caller's; output prints. */
+ * ACT_SYSTEM/ACT_CAT side effects are the caller's: output__record prints
+ * nothing for them (see output__format and output__message). */
 int output__record(struct output *o, const struct et_action *a,
 		   const void *rec, size_t size);
 
-/* print(@m, top, div) and the dump of every map at exit (in map id
- * order, skipping maps that are empty? — as bpftrace 0.17 does). */
+/* print(@m, top, div): bpftrace 0.17's order (count/sum/min/max and
+ * integer values ascending by value, avg/stats by average, hist/lhist by
+ * total count, other values by key; ties of hist/lhist/avg/stats by key
+ * bytes as bpftrace's std::map, others by key, where bpftrace's order is
+ * the hash table's), the last top entries when top != 0 (stats: all),
+ * integer values divided by div when div > 1 (stats: never). */
 int output__print_map(struct output *o, const struct et_map *m,
 		      uint64_t top, uint64_t div);
+/* At exit: "\n\n" (in JSON too, as bpftrace), then every map in name
+ * order. Empty maps print one blank line in text, nothing in JSON. */
 int output__print_all_maps(struct output *o);
 int output__clear_map(struct output *o, const struct et_map *m, bool zero);
 
+/* Additions (helper I) ------------------------------------------------ */
+
+/* print(@m) from map contents already read: n entries of key bytes
+ * (m->key_size) and value bytes (m->value_size, times ncpus rounded up
+ * to 8 bytes each for per-CPU storage, as the kernel returns them).
+ * What output__print_map does after reading the map; for tests. */
+struct output_raw {
+	const void *key;
+	const void *value;
+};
+int output__print_map_raw(struct output *o, const struct et_map *m,
+			  const struct output_raw *e, size_t n, int ncpus,
+			  uint64_t top, uint64_t div);
+
+/* Stack ids (the 8-byte value of kstack/ustack) to frames: fills
+ * ips[0..max) and returns the number of frames or -errno (the stack then
+ * prints empty, as in bpftrace). */
+typedef int (*output_stack_fn)(void *ctx, const struct type *t,
+			       uint64_t id, uint64_t *ips, int max);
+void output__set_stacks(struct output *o, output_stack_fn fn, void *ctx);
+/* Or the stack trace maps ET_KSTACK_MAP/ET_USTACK_MAP (program.h) by fd
+ * (-1: none); by default their fds come from map_fd. */
+void output__set_stack_fds(struct output *o, int kstack_fd, int ustack_fd);
+/* Where symbols come from (default /proc/kallsyms, read on first use,
+ * and /etc/passwd); NULL keeps the default. For tests. */
+void output__set_sources(struct output *o, const char *kallsyms,
+			 const char *passwd);
+
+/* The text of a printf-like record (printf, system's command, cat's file
+ * name) as a malloc'ed string the caller frees. 0 or -errno. The caller
+ * prints system()/cat() output with output__message. */
+int output__format(struct output *o, const struct et_action *a,
+		   const void *rec, size_t size, char **str);
+/* text as is, or {"type": "TYPE", "data": "TEXT"} in JSON ("syscall",
+ * "cat", ...). */
+void output__message(struct output *o, const char *type, const char *text,
+		     size_t len);
 /* "Attaching N probes..." (text) or {"type": "attached_probes", ...}. */
 void output__attached(struct output *o, int nprobes);
 /* Lost records reported once at the end (and periodically). */

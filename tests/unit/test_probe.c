@@ -213,7 +213,7 @@ static void test_uprobe(void)
 
 	ap = parse("uprobe:/bin/bash:main+4");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ap);
-	CU_ASSERT_STRING_EQUAL(ap->target, "/bin/sh");
+	CU_ASSERT_STRING_EQUAL(ap->target, "/bin/bash");
 	CU_ASSERT_STRING_EQUAL(ap->func, "main");
 	CU_ASSERT_EQUAL(ap->offset, 4);
 	ap = parse("u:/bin/sh:0x1000");

@@ -1,0 +1,217 @@
+/* cg_action.c: the asynchronous functions as ring buffer records:
+ * printf, system, cat, print (of a map or a value), clear, zero, time,
+ * exit. A record is reserved in et_ringbuf, filled with struct
+ * et_rec_hdr and the arguments at 8-aligned offsets (described in the
+ * et_action, program.h), and submitted; when the ring buffer is full the
+ * per-CPU et_lost counter is incremented instead. */
+#include <string.h>
+
+#include "gen.h"
+
+#define MAX_ARGS 16
+
+struct et_action *gen_new_action(struct gen *g, enum et_action_kind k,
+				 struct loc loc)
+{
+	struct et_program *p = g->prog;
+	struct et_action *a;
+
+	if (p->nactions == g->cap_actions) {
+		int cap = g->cap_actions ? 2 * g->cap_actions : 16;
+
+		a = arena_calloc(g->ctx->arena, cap, sizeof(*a));
+		if (p->nactions)
+			memcpy(a, p->actions, p->nactions * sizeof(*a));
+		p->actions = a;
+		g->cap_actions = cap;
+	}
+	a = &p->actions[p->nactions];
+	memset(a, 0, sizeof(*a));
+	a->id = p->nactions++;
+	a->kind = k;
+	a->loc = loc;
+	a->map_id = -1;
+	return a;
+}
+
+void gen_count_lost(struct gen *g)
+{
+	LLVMValueRef key = gen_tmp(g, 4, "lkey"), p;
+	LLVMBasicBlockRef inc = gen_block(g, "lost_inc");
+	LLVMBasicBlockRef done = gen_block(g, "lost_done");
+
+	p = cg_map_lookup(g->cg, g->lost, key);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), done, inc);
+	LLVMPositionBuilderAtEnd(g->b, inc);
+	LLVMBuildAtomicRMW(g->b, LLVMAtomicRMWBinOpAdd, p,
+			   cg_const(g->cg, 64, 1), LLVMAtomicOrderingMonotonic,
+			   0);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+}
+
+static LLVMValueRef at(struct gen *g, LLVMValueRef p, uint32_t off)
+{
+	LLVMValueRef i = cg_const(g->cg, 64, off);
+
+	return LLVMBuildGEP2(g->b, cg_int(g->cg, 8), p, &i, 1, "");
+}
+
+/* Lays the values out in a (argument descriptions), then reserves,
+ * fills and submits the record. */
+static void emit(struct gen *g, struct et_action *a, LLVMValueRef *vals,
+		 int n)
+{
+	LLVMValueRef args[3], r;
+	LLVMBasicBlockRef ok = gen_block(g, "rec_ok");
+	LLVMBasicBlockRef full = gen_block(g, "rec_full");
+	LLVMBasicBlockRef done = gen_block(g, "rec_done");
+	uint32_t off = 8;
+
+	for (int i = 0; i < n; i++) {
+		a->args[i].offset = off;
+		a->args[i].size = gen_size(a->args[i].type);
+		off += (a->args[i].size + 7) & ~7u;
+	}
+	a->nargs = n;
+	a->rec_size = off;
+	args[0] = g->ringbuf;
+	args[1] = cg_const(g->cg, 64, off);
+	args[2] = cg_const(g->cg, 64, 0);
+	r = cg_helper_call(g->cg, BPF_FUNC_ringbuf_reserve, cg_ptr(g->cg),
+			   args, 3);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, r, ""), full, ok);
+	LLVMPositionBuilderAtEnd(g->b, ok);
+	gen_store(g, r, type_u64(), true, cg_const(g->cg, 64, a->id),
+		  type_u64());
+	for (int i = 0; i < n; i++)
+		gen_store(g, at(g, r, a->args[i].offset), a->args[i].type, true,
+			  vals[i], a->args[i].type);
+	args[0] = r;
+	args[1] = cg_const(g->cg, 64, 0);
+	cg_helper_call(g->cg, BPF_FUNC_ringbuf_submit, NULL, args, 2);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, full);
+	gen_count_lost(g);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+}
+
+/* printf, system, cat: a format and its arguments */
+static void formatted(struct gen *g, struct node *call,
+		      enum et_action_kind k)
+{
+	struct node *f = call->u.call.args, *x;
+	struct et_action *a;
+	LLVMValueRef vals[MAX_ARGS];
+	int n = 0;
+
+	for (x = f->next; x; x = x->next)
+		n++;
+	if (n > MAX_ARGS) {
+		gen_error(g, call->loc, "%s: too many arguments (at most %d)",
+			  call->u.call.name, MAX_ARGS);
+		return;
+	}
+	a = gen_new_action(g, k, call->loc);
+	a->fmt_str = f->u.string.str;
+	printf_fmt_parse(g->ctx->arena, f->u.string.str, f->u.string.len,
+			 &a->fmt);
+	a->args = arena_calloc(g->ctx->arena, n ? n : 1, sizeof(*a->args));
+	n = 0;
+	for (x = f->next; x; x = x->next, n++) {
+		a->args[n].type = x->type;
+		vals[n] = gen_expr(g, x);
+	}
+	gen_loc(g, call);
+	emit(g, a, vals, n);
+}
+
+/* a record with n integer arguments */
+static struct et_action *ints(struct gen *g, struct node *call,
+			      enum et_action_kind k, LLVMValueRef *vals, int n)
+{
+	struct et_action *a = gen_new_action(g, k, call->loc);
+
+	a->args = arena_calloc(g->ctx->arena, n ? n : 1, sizeof(*a->args));
+	for (int i = 0; i < n; i++)
+		a->args[i].type = type_s64();
+	gen_loc(g, call);
+	emit(g, a, vals, n);
+	return a;
+}
+
+static void print(struct gen *g, struct node *call)
+{
+	struct node *m = call->u.call.args, *x;
+	LLVMValueRef vals[2];
+	struct et_action *a;
+
+	if (m->kind == N_MAP && !m->u.map.keys && m->u.map.info) {
+		x = m->next;
+		vals[0] = x ? gen_expr(g, x) : cg_const(g->cg, 64, 0);
+		vals[1] = x && x->next ? gen_expr(g, x->next)
+				       : cg_const(g->cg, 64, 0);
+		a = ints(g, call, ACT_PRINT_MAP, vals, 2);
+		a->map_id = m->u.map.info->id;
+		return;
+	}
+	a = gen_new_action(g, ACT_PRINT_VALUE, call->loc);
+	a->args = arena_calloc(g->ctx->arena, 1, sizeof(*a->args));
+	a->args[0].type = m->type;
+	vals[0] = gen_expr(g, m);
+	gen_loc(g, call);
+	emit(g, a, vals, 1);
+}
+
+static void map_op(struct gen *g, struct node *call, enum et_action_kind k)
+{
+	struct node *m = call->u.call.args;
+	struct et_action *a = ints(g, call, k, NULL, 0);
+
+	a->map_id = m->u.map.info ? m->u.map.info->id : -1;
+}
+
+static void time_fn(struct gen *g, struct node *call)
+{
+	struct node *f = call->u.call.args;
+	struct et_action *a = ints(g, call, ACT_TIME, NULL, 0);
+
+	a->fmt_str = f && f->kind == N_STRING ? f->u.string.str : "%H:%M:%S\n";
+}
+
+static void exit_fn(struct gen *g, struct node *call)
+{
+	struct node *c = call->u.call.args;
+	LLVMValueRef v = c ? gen_expr(g, c) : cg_const(g->cg, 64, 0);
+
+	ints(g, call, ACT_EXIT, &v, 1);
+	gen_return_now(g);
+}
+
+bool gen_action(struct gen *g, struct node *call)
+{
+	const char *n = call->u.call.name;
+
+	if (!strcmp(n, "printf"))
+		formatted(g, call, ACT_PRINTF);
+	else if (!strcmp(n, "system"))
+		formatted(g, call, ACT_SYSTEM);
+	else if (!strcmp(n, "cat"))
+		formatted(g, call, ACT_CAT);
+	else if (!strcmp(n, "print"))
+		print(g, call);
+	else if (!strcmp(n, "clear"))
+		map_op(g, call, ACT_CLEAR);
+	else if (!strcmp(n, "zero"))
+		map_op(g, call, ACT_ZERO);
+	else if (!strcmp(n, "time"))
+		time_fn(g, call);
+	else if (!strcmp(n, "exit"))
+		exit_fn(g, call);
+	else if (!strcmp(n, "join"))
+		gen_join(g, call);
+	else
+		return false;
+	return true;
+}

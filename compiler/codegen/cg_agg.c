@@ -1,0 +1,316 @@
+/* cg_agg.c: user maps in BPF: their definitions and et_map metadata
+ * (storage and layouts of compiler/program.h), keys, reads (0 when the
+ * key is missing), writes, delete, and the aggregations count sum min max
+ * avg stats hist lhist into per-CPU maps. */
+#include <ctype.h>
+#include <string.h>
+
+#include "gen.h"
+
+#define MAX_KEYS 4096
+
+static uint32_t value_size(const struct type *v)
+{
+	switch (v->kind) {
+	case T_MIN:
+	case T_MAX:
+	case T_AVG:
+	case T_STATS:
+		return 16;
+	case T_COUNT:
+	case T_SUM:
+	case T_HIST:
+	case T_LHIST:
+		return 8;
+	default:
+		return gen_size(v) ? gen_size(v) : 8;
+	}
+}
+
+static const char *bpf_name(struct gen *g, const struct map_info *mi)
+{
+	char *n = arena_printf(g->ctx->arena, "m%d_%s", mi->id,
+			       mi->name[1] ? mi->name + 1 : "");
+
+	for (char *p = n; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			*p = '_';
+	if (strlen(n) > 15)
+		n[15] = 0;
+	return n;
+}
+
+static void define_map(struct gen *g, struct map_info *mi, struct et_map *m)
+{
+	static const enum bpf_map_type types[] = {
+	    [MS_HASH] = BPF_MAP_TYPE_HASH,
+	    [MS_PERCPU_HASH] = BPF_MAP_TYPE_PERCPU_HASH,
+	    [MS_ARRAY] = BPF_MAP_TYPE_ARRAY,
+	    [MS_PERCPU_ARRAY] = BPF_MAP_TYPE_PERCPU_ARRAY,
+	};
+	struct type *v = mi->value ? mi->value : type_u64();
+	bool agg = type_is_aggregation(v);
+	uint32_t ks = mi->key ? gen_size(mi->key) : 0;
+
+	m->id = mi->id;
+	m->name = mi->name;
+	m->bpf_name = bpf_name(g, mi);
+	m->info = mi;
+	m->bucketed = v->kind == T_HIST || v->kind == T_LHIST;
+	/* hashes even without a key: a map never written has no entry and
+	 * is not printed, as in bpftrace 0.17 (an array always has one) */
+	m->storage = agg || m->bucketed ? MS_PERCPU_HASH : MS_HASH;
+	m->key_size = m->bucketed ? ks + 8 : (ks ? ks : 4);
+	m->value_size = value_size(v);
+	m->max_entries = ks || m->bucketed ? MAX_KEYS : 1;
+	g->maps[mi->id] = cg_map_define(g->cg, m->bpf_name,
+					types[m->storage], m->max_entries,
+					m->key_size, m->value_size);
+}
+
+void gen_define_maps(struct gen *g)
+{
+	struct compile_ctx *ctx = g->ctx;
+	int n = 0;
+
+	for (struct map_info *mi = ctx->maps; mi; mi = mi->next)
+		if (mi->id + 1 > n)
+			n = mi->id + 1;
+	g->prog->maps =
+	    arena_calloc(ctx->arena, n ? n : 1, sizeof(struct et_map));
+	g->prog->nmaps = n;
+	g->maps = arena_calloc(ctx->arena, n ? n : 1, sizeof(LLVMValueRef));
+	for (struct map_info *mi = ctx->maps; mi; mi = mi->next)
+		define_map(g, mi, &g->prog->maps[mi->id]);
+}
+
+const struct et_map *gen_map(struct gen *g, const struct node *m)
+{
+	return &g->prog->maps[m->u.map.info->id];
+}
+
+static LLVMValueRef at(struct gen *g, LLVMValueRef p, uint32_t off)
+{
+	LLVMValueRef i = cg_const(g->cg, 64, off);
+
+	return off ? LLVMBuildGEP2(g->b, cg_int(g->cg, 8), p, &i, 1, "") : p;
+}
+
+LLVMValueRef gen_map_key(struct gen *g, struct node *m, LLVMValueRef bucket)
+{
+	const struct et_map *em = gen_map(g, m);
+	struct type *kt = em->info->key;
+	struct node *k = m->u.map.keys;
+	LLVMValueRef buf = gen_tmp(g, em->key_size, "key");
+	uint32_t ks = kt ? gen_size(kt) : 0;
+
+	if (k && !k->next) {
+		gen_store(g, buf, kt, true, gen_expr(g, k), k->type);
+	} else if (k) {
+		for (uint32_t i = 0; k && i < kt->nfields; i++, k = k->next)
+			gen_store(g, at(g, buf, kt->fields[i].offset),
+				  kt->fields[i].type, false, gen_expr(g, k),
+				  k->type);
+	}
+	if (bucket)
+		gen_store(g, at(g, buf, ks), type_u64(), true, bucket,
+			  type_u64());
+	return buf;
+}
+
+static LLVMValueRef load_u64(struct gen *g, LLVMValueRef p, uint32_t off)
+{
+	return gen_load(g, at(g, p, off), type_u64(), true);
+}
+
+/* the value an aggregation map holds for this CPU, from its pointer */
+static LLVMValueRef agg_value(struct gen *g, const struct type *v,
+			      LLVMValueRef p)
+{
+	LLVMValueRef s, n, zero = cg_const(g->cg, 64, 0);
+
+	if (v->kind != T_AVG)
+		return load_u64(g, p, 0);
+	s = load_u64(g, p, 0);
+	n = load_u64(g, p, 8);
+	n = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, n, zero, ""),
+			    cg_const(g->cg, 64, 1), n, "");
+	return LLVMBuildUDiv(g->b, s, n, "avg"); /* BPF v3: no SDiv */
+}
+
+LLVMValueRef gen_map_read(struct gen *g, struct node *m)
+{
+	const struct et_map *em = gen_map(g, m);
+	const struct type *v = em->info->value ? em->info->value : type_u64();
+	LLVMValueRef key = gen_map_key(g, m, NULL), p, got, phi, vals[2];
+	LLVMBasicBlockRef hit = gen_block(g, "map_hit");
+	LLVMBasicBlockRef done = gen_block(g, "map_done"), bbs[2];
+	LLVMValueRef buf = NULL;
+	bool scalar = gen_is_scalar(v);
+
+	if (!scalar)
+		buf = gen_tmp(g, gen_size(v), "mapval");
+	gen_loc(g, m);
+	p = cg_map_lookup(g->cg, g->maps[em->id], key);
+	bbs[0] = LLVMGetInsertBlock(g->b);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), done, hit);
+	LLVMPositionBuilderAtEnd(g->b, hit);
+	if (type_is_aggregation(v))
+		got = agg_value(g, v, p);
+	else if (scalar)
+		got = gen_load(g, p, v, true);
+	else
+		got = LLVMBuildMemCpy(g->b, buf, 1, p, 1,
+				      cg_const(g->cg, 64, gen_size(v)));
+	bbs[1] = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	if (!scalar)
+		return buf;
+	phi = LLVMBuildPhi(g->b, cg_int(g->cg, 64), "mapval");
+	vals[0] = cg_const(g->cg, 64, 0);
+	vals[1] = got;
+	LLVMAddIncoming(phi, vals, bbs, 2);
+	return phi;
+}
+
+void gen_map_write(struct gen *g, struct node *m, LLVMValueRef v,
+		   const struct type *vt)
+{
+	const struct et_map *em = gen_map(g, m);
+	LLVMValueRef key, val;
+
+	key = gen_map_key(g, m, NULL);
+	val = gen_tmp(g, em->value_size, "val");
+	gen_store(g, val, em->info->value, true, v, vt);
+	gen_loc(g, m);
+	cg_map_update(g->cg, g->maps[em->id], key, val, BPF_ANY);
+}
+
+void gen_map_delete(struct gen *g, struct node *m)
+{
+	const struct et_map *em = gen_map(g, m);
+	LLVMValueRef key = gen_map_key(g, m, NULL), zero;
+
+	gen_loc(g, m);
+	if (em->storage == MS_ARRAY || em->storage == MS_PERCPU_ARRAY) {
+		zero = gen_tmp(g, em->value_size, "zero");
+		cg_map_update(g->cg, g->maps[em->id], key, zero, BPF_ANY);
+		return;
+	}
+	cg_map_delete(g->cg, g->maps[em->id], key);
+}
+
+/* p = lookup(key); if (p) update(p) else insert(init) */
+struct agg_op {
+	const char *fn;
+	LLVMValueRef v;       /* the argument (i64) */
+	bool sign;
+};
+
+static void agg_update(struct gen *g, const struct agg_op *op,
+		       LLVMValueRef p)
+{
+	LLVMBuilderRef b = g->b;
+	LLVMValueRef cur, set, better, one = cg_const(g->cg, 64, 1);
+	LLVMBasicBlockRef yes, done;
+	bool is_min = !strcmp(op->fn, "min");
+
+	if (!strcmp(op->fn, "min") || !strcmp(op->fn, "max")) {
+		cur = load_u64(g, p, 0);
+		set = load_u64(g, p, 8);
+		better = LLVMBuildICmp(
+		    b,
+		    is_min ? (op->sign ? LLVMIntSLT : LLVMIntULT)
+			   : (op->sign ? LLVMIntSGT : LLVMIntUGT),
+		    op->v, cur, "");
+		better = LLVMBuildOr(
+		    b, better,
+		    LLVMBuildICmp(b, LLVMIntEQ, set, cg_const(g->cg, 64, 0),
+				  ""),
+		    "");
+		yes = gen_block(g, "agg_better");
+		done = gen_block(g, "agg_kept");
+		LLVMBuildCondBr(b, better, yes, done);
+		LLVMPositionBuilderAtEnd(b, yes);
+		gen_store(g, p, type_u64(), true, op->v, type_u64());
+		gen_store(g, at(g, p, 8), type_u64(), true, one, type_u64());
+		LLVMBuildBr(b, done);
+		LLVMPositionBuilderAtEnd(b, done);
+		return;
+	}
+	gen_store(g, p, type_u64(), true,
+		  LLVMBuildAdd(b, load_u64(g, p, 0), op->v, ""), type_u64());
+	if (!strcmp(op->fn, "avg") || !strcmp(op->fn, "stats"))
+		gen_store(g, at(g, p, 8), type_u64(), true,
+			  LLVMBuildAdd(b, load_u64(g, p, 8), one, ""),
+			  type_u64());
+}
+
+static void agg_insert(struct gen *g, const struct et_map *em,
+		       const struct agg_op *op, LLVMValueRef key)
+{
+	LLVMValueRef val = gen_tmp(g, em->value_size, "aggval");
+
+	gen_store(g, val, type_u64(), true, op->v, type_u64());
+	if (em->value_size == 16)
+		gen_store(g, at(g, val, 8), type_u64(), true,
+			  cg_const(g->cg, 64, 1), type_u64());
+	cg_map_update(g->cg, g->maps[em->id], key, val, BPF_ANY);
+}
+
+static LLVMValueRef bucket(struct gen *g, struct node *call,
+			   LLVMValueRef v)
+{
+	struct node *a = call->u.call.args;
+	LLVMValueRef args[4] = {v};
+	int64_t k[3] = {0, 0, 1};
+	LLVMValueRef r;
+
+	if (!strcmp(call->u.call.name, "hist")) {
+		r = cg_libcall(g->cg, "et_log2_bucket", args, 1);
+	} else {
+		a = a->next;
+		for (int i = 0; i < 3 && a; i++, a = a->next)
+			k[i] = a->kind == N_INT ? (int64_t)a->u.integer.value
+						: 0;
+		for (int i = 0; i < 3; i++)
+			args[i + 1] = cg_const(g->cg, 64, k[i]);
+		r = cg_libcall(g->cg, "et_linear_bucket", args, 4);
+	}
+	if (!r) {
+		gen_error(g, call->loc, "%s", cg_strerror(g->cg));
+		return cg_const(g->cg, 64, 0);
+	}
+	return r;
+}
+
+void gen_aggregate(struct gen *g, struct node *m, struct node *call)
+{
+	const struct et_map *em = gen_map(g, m);
+	struct node *arg = call->u.call.args;
+	struct agg_op op = {.fn = call->u.call.name};
+	LLVMValueRef key, p, bk = NULL;
+	LLVMBasicBlockRef hit = gen_block(g, "agg_hit");
+	LLVMBasicBlockRef miss = gen_block(g, "agg_miss");
+	LLVMBasicBlockRef done = gen_block(g, "agg_done");
+
+	op.v = arg ? gen_expr(g, arg) : cg_const(g->cg, 64, 1);
+	op.sign = arg && arg->type->is_signed;
+	if (em->bucketed) {
+		bk = bucket(g, call, op.v);
+		op.v = cg_const(g->cg, 64, 1);
+		op.fn = "count";
+	}
+	key = gen_map_key(g, m, bk);
+	gen_loc(g, call);
+	p = cg_map_lookup(g->cg, g->maps[em->id], key);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), miss, hit);
+	LLVMPositionBuilderAtEnd(g->b, hit);
+	agg_update(g, &op, p);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, miss);
+	agg_insert(g, em, &op, key);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+}

@@ -1,0 +1,213 @@
+/* cg_for.c: for ($kv : @m) { ... } with bpf_for_each_map_elem. The body
+ * becomes a static BPF subprogram called for each element with the key
+ * and value pointers and a context on the caller's stack: the probe's
+ * context pointer, then a copy of each outer scratch variable the body
+ * uses (copied back after the loop). $kv is (key, value); break stops
+ * the iteration, continue goes on to the next element. Aggregations
+ * give this CPU's value. */
+#include <string.h>
+
+#include "cg_impl.h"
+#include "gen.h"
+
+#define MAX_OUTER 32
+
+struct outer {
+	struct gen_var *v[MAX_OUTER];
+	uint32_t off[MAX_OUTER];
+	int n;
+	uint32_t size;
+	struct gen *g;
+	const char *loop_var;
+};
+
+LLVMValueRef gen_probe_ctx(struct gen *g)
+{
+	return g->ctx_ptr ? g->ctx_ptr : cg_probe_ctx(g->cg);
+}
+
+static bool find_outer(struct node *n, void *arg)
+{
+	struct outer *o = arg;
+	struct gen_var *v;
+
+	if (n->kind != N_VAR || !strcmp(n->u.var.name, o->loop_var))
+		return true;
+	for (v = o->g->vars; v; v = v->next) {
+		int i;
+
+		if (strcmp(v->name, n->u.var.name))
+			continue;
+		for (i = 0; i < o->n && o->v[i] != v; i++)
+			;
+		if (i == o->n && o->n < MAX_OUTER) {
+			o->v[o->n] = v;
+			o->off[o->n++] = o->size;
+			o->size += (gen_size(v->type) + 7) & ~7u;
+		}
+	}
+	return true;
+}
+
+static LLVMValueRef at(struct gen *g, LLVMValueRef p, uint32_t off)
+{
+	LLVMValueRef i = cg_const(g->cg, 64, off);
+
+	return off ? LLVMBuildGEP2(g->b, cg_int(g->cg, 8), p, &i, 1, "") : p;
+}
+
+/* the callback's function, debug info and entry/body blocks; the cg's
+ * open function becomes it */
+static void open_callback(struct gen *g, int id)
+{
+	static const char *const pn[] = {"map", "key", "value", "ctx"};
+	struct cg *cg = g->cg;
+	char *name = arena_printf(g->ctx->arena, "et_for_%d", id);
+	LLVMTypeRef p = cg_ptr(cg), args[4] = {p, p, p, p};
+	LLVMMetadataRef ty[5], st;
+	unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+
+	cg->fn = LLVMAddFunction(cg->mod, name,
+				 LLVMFunctionType(cg_int(cg, 64), args, 4, 0));
+	LLVMSetLinkage(cg->fn, LLVMInternalLinkage);
+	LLVMAddAttributeAtIndex(cg->fn, LLVMAttributeFunctionIndex,
+				LLVMCreateEnumAttribute(cg->ctx, nounwind, 0));
+	ty[0] = LLVMDIBuilderCreateBasicType(cg->di, "long", 4, 64, 5, 0);
+	for (int i = 1; i < 5; i++)
+		ty[i] = LLVMDIBuilderCreatePointerType(cg->di, NULL, 64, 64, 0,
+						       "", 0);
+	st = LLVMDIBuilderCreateSubroutineType(cg->di, cg->file, ty, 5, 0);
+	cg->sp = LLVMDIBuilderCreateFunction(
+	    cg->di, cg->file, name, strlen(name), name, strlen(name), cg->file,
+	    1, st, 1, 1, 1, LLVMDIFlagPrototyped, 1);
+	for (unsigned i = 0; i < 4; i++)
+		LLVMDIBuilderCreateParameterVariable(cg->di, cg->sp, pn[i],
+						     strlen(pn[i]), i + 1,
+						     cg->file, 1, ty[i + 1], 1, 0);
+	LLVMSetSubprogram(cg->fn, cg->sp);
+	cg->entry = LLVMAppendBasicBlockInContext(cg->ctx, cg->fn, "entry");
+	cg->body = LLVMAppendBasicBlockInContext(cg->ctx, cg->fn, "body");
+	LLVMPositionBuilderAtEnd(cg->alloca_b, cg->entry);
+	LLVMPositionBuilderAtEnd(cg->b, cg->body);
+}
+
+/* $kv = (key, value) from the element's pointers */
+static void load_kv(struct gen *g, struct node *s, LLVMValueRef key,
+		    LLVMValueRef val)
+{
+	struct node *var = s->u.for_.var;
+	const struct map_info *mi = s->u.for_.map->u.map.info;
+	struct gen_var *kv = gen_var_get(g, var->u.var.name, var->type);
+	struct type *t = kv->type, *vt = mi->value;
+	LLVMValueRef v, n;
+
+	if (t->kind != T_TUPLE || t->nfields != 2)
+		return;
+	if (mi->key)
+		gen_store(g, at(g, kv->slot, t->fields[0].offset),
+			  t->fields[0].type, false,
+			  gen_load(g, key, mi->key, true), mi->key);
+	if (vt->kind == T_AVG) {
+		v = gen_load(g, val, type_u64(), true);
+		n = gen_load(g, at(g, val, 8), type_u64(), true);
+		n = LLVMBuildSelect(
+		    g->b,
+		    LLVMBuildICmp(g->b, LLVMIntEQ, n, cg_const(g->cg, 64, 0),
+				  ""),
+		    cg_const(g->cg, 64, 1), n, "");
+		v = LLVMBuildUDiv(g->b, v, n, "");
+	} else if (type_is_aggregation(vt)) {
+		v = gen_load(g, val, type_u64(), true);
+	} else {
+		v = gen_load(g, val, vt, true);
+	}
+	gen_store(g, at(g, kv->slot, t->fields[1].offset), t->fields[1].type,
+		  false, v, type_is_aggregation(vt) ? t->fields[1].type : vt);
+}
+
+static LLVMBasicBlockRef ret_block(struct gen *g, const char *name,
+				   uint64_t v)
+{
+	LLVMBasicBlockRef bb = gen_block(g, name), cur = LLVMGetInsertBlock(g->b);
+
+	LLVMPositionBuilderAtEnd(g->b, bb);
+	cg_return(g->cg, v);
+	LLVMPositionBuilderAtEnd(g->b, cur);
+	return bb;
+}
+
+/* builds the callback; returns it (the caller's state is restored) */
+static LLVMValueRef callback(struct gen *g, struct node *s,
+			     const struct outer *o)
+{
+	static int nfor;
+	struct cg *cg = g->cg;
+	LLVMValueRef fn = cg->fn, cb, ctxp, c;
+	LLVMBasicBlockRef entry = cg->entry, body = cg->body;
+	LLVMBasicBlockRef cur = LLVMGetInsertBlock(g->b);
+	LLVMMetadataRef spm = cg->sp;
+	struct gen_var *vars = g->vars, *v;
+	LLVMBasicBlockRef brk = g->brk, cont = g->cont;
+	LLVMValueRef ctx_ptr = g->ctx_ptr;
+	int mark = g->ntemps;
+
+	open_callback(g, nfor++);
+	cb = cg->fn;
+	gen_loc(g, s);
+	ctxp = LLVMGetParam(cb, 3);
+	c = LLVMBuildLoad2(g->b, cg_ptr(cg), ctxp, "probe_ctx");
+	LLVMSetVolatile(c, 1);
+	g->ctx_ptr = c;
+	g->vars = NULL;
+	for (int i = 0; i < o->n; i++) {
+		v = arena_calloc(g->ctx->arena, 1, sizeof(*v));
+		*v = *o->v[i];
+		v->slot = at(g, ctxp, 8 + o->off[i]);
+		v->next = g->vars;
+		g->vars = v;
+	}
+	load_kv(g, s, LLVMGetParam(cb, 1), LLVMGetParam(cb, 2));
+	g->brk = ret_block(g, "for_break", 1);
+	g->cont = ret_block(g, "for_next", 0);
+	gen_block_stmts(g, s->u.for_.body);
+	cg_return(cg, 0);
+	LLVMPositionBuilderAtEnd(cg->alloca_b, cg->entry);
+	LLVMBuildBr(cg->alloca_b, cg->body);
+	g->ntemps = mark; /* the callback's own, ended by its statements */
+	cg->fn = fn;
+	cg->entry = entry;
+	cg->body = body;
+	cg->sp = spm;
+	LLVMPositionBuilderAtEnd(g->b, cur);
+	g->vars = vars;
+	g->brk = brk;
+	g->cont = cont;
+	g->ctx_ptr = ctx_ptr;
+	return cb;
+}
+
+void gen_for(struct gen *g, struct node *s)
+{
+	struct outer o = {.g = g, .loop_var = s->u.for_.var->u.var.name};
+	const struct et_map *em = gen_map(g, s->u.for_.map);
+	LLVMValueRef ctxbuf, cb, args[4];
+
+	ast_walk(s->u.for_.body, find_outer, &o);
+	ctxbuf = gen_tmp(g, 8 + o.size, "for_ctx");
+	LLVMSetAlignment(LLVMBuildStore(g->b, gen_probe_ctx(g), ctxbuf), 8);
+	for (int i = 0; i < o.n; i++)
+		LLVMBuildMemCpy(g->b, at(g, ctxbuf, 8 + o.off[i]), 8,
+				o.v[i]->slot, 8,
+				cg_const(g->cg, 64, gen_size(o.v[i]->type)));
+	cb = callback(g, s, &o);
+	gen_loc(g, s);
+	args[0] = g->maps[em->id];
+	args[1] = cb;
+	args[2] = ctxbuf;
+	args[3] = cg_const(g->cg, 64, 0);
+	cg_helper_call(g->cg, BPF_FUNC_for_each_map_elem, NULL, args, 4);
+	for (int i = 0; i < o.n; i++)
+		LLVMBuildMemCpy(g->b, o.v[i]->slot, 8,
+				at(g, ctxbuf, 8 + o.off[i]), 8,
+				cg_const(g->cg, 64, gen_size(o.v[i]->type)));
+}

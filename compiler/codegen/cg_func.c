@@ -1,0 +1,286 @@
+/* cg_func.c: the functions that compute a value in BPF: str, strncmp,
+ * strcontains, has_key, delete, bswap, reg, signal, ksym/usym/kptr/uptr
+ * (the address itself: user space symbolizes), cgroupid and kaddr
+ * (resolved at compile time). */
+#define _GNU_SOURCE /* sigabbrev_np */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "gen.h"
+
+static struct node *arg(struct node *e, int i)
+{
+	struct node *a = e->u.call.args;
+
+	while (a && i--)
+		a = a->next;
+	return a;
+}
+
+static uint32_t min_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+/* min(n + add, cap) as an i32 the verifier sees bounded */
+LLVMValueRef gen_bounded_len(struct gen *g, struct node *n, unsigned add,
+			     uint32_t cap)
+{
+	LLVMValueRef v, c = cg_const(g->cg, 64, cap);
+
+	if (!n)
+		return cg_const(g->cg, 32, cap);
+	if (n->kind == N_INT)
+		return cg_const(g->cg, 32,
+				n->u.integer.value + add < cap
+				    ? n->u.integer.value + add
+				    : cap);
+	v = LLVMBuildAdd(g->b, gen_expr(g, n), cg_const(g->cg, 64, add), "");
+	v = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntUGT, v, c, ""), c,
+			    v, "len");
+	return LLVMBuildTrunc(g->b, v, cg_int(g->cg, 32), "");
+}
+
+/* str(p [, n]): at most n characters (bpftrace 0.17), NUL-terminated */
+static LLVMValueRef str(struct gen *g, struct node *e)
+{
+	struct node *p = arg(e, 0), *n = arg(e, 1);
+	uint32_t size = e->type->size;
+	LLVMValueRef buf, v, len;
+
+	v = gen_expr(g, p);
+	buf = gen_tmp(g, size, "str");
+	if (!gen_is_scalar(p->type)) {
+		uint32_t k = min_u32(size - 1, p->type->size);
+
+		if (n && n->kind == N_INT && n->u.integer.value < k)
+			k = n->u.integer.value;
+		LLVMBuildMemCpy(g->b, buf, 1, v, 1, cg_const(g->cg, 64, k));
+		return buf;
+	}
+	len = gen_bounded_len(g, n, 1, size);
+	gen_loc(g, e);
+	cg_probe_read_str(g->cg, gen_space(g, p->type), buf, len,
+			  LLVMBuildIntToPtr(g->b, v, cg_ptr(g->cg), ""));
+	return buf;
+}
+
+static LLVMValueRef strncmp_fn(struct gen *g, struct node *e)
+{
+	struct node *a = arg(e, 0), *b = arg(e, 1), *n = arg(e, 2);
+	uint64_t len = min_u32(a->type->size, b->type->size);
+	LLVMValueRef args[3], r;
+
+	if (n->kind == N_INT && n->u.integer.value < len)
+		len = n->u.integer.value;
+	args[0] = gen_expr(g, a);
+	args[1] = gen_expr(g, b);
+	args[2] = cg_const(g->cg, 64, len);
+	gen_loc(g, e);
+	r = cg_libcall(g->cg, "et_strncmp", args, 3);
+	if (!r)
+		return cg_const(g->cg, 64, 0);
+	return LLVMBuildZExt(g->b,
+			     LLVMBuildICmp(g->b, LLVMIntNE, r,
+					   cg_const(g->cg, 64, 0), ""),
+			     cg_int(g->cg, 64), "");
+}
+
+static LLVMValueRef strcontains(struct gen *g, struct node *e)
+{
+	struct node *h = arg(e, 0), *n = arg(e, 1);
+	LLVMValueRef args[4], r;
+
+	args[0] = gen_expr(g, h);
+	args[1] = cg_const(g->cg, 64, h->type->size);
+	args[2] = gen_expr(g, n);
+	args[3] = cg_const(g->cg, 64, n->type->size);
+	gen_loc(g, e);
+	r = cg_libcall(g->cg, "et_strcontains", args, 4);
+	return r ? r : cg_const(g->cg, 64, 0);
+}
+
+/* has_key(@m, k) */
+static LLVMValueRef has_key(struct gen *g, struct node *e)
+{
+	struct node *m = arg(e, 0), *k = arg(e, 1);
+	const struct et_map *em = gen_map(g, m);
+	LLVMValueRef key = gen_tmp(g, em->key_size, "hkey"), p;
+
+	if (em->info->key)
+		gen_store(g, key, em->info->key, true, gen_expr(g, k), k->type);
+
+	p = cg_map_lookup(g->cg, g->maps[em->id], key);
+	return LLVMBuildZExt(g->b, LLVMBuildIsNotNull(g->b, p, ""),
+			     cg_int(g->cg, 64), "");
+}
+
+static LLVMValueRef bswap(struct gen *g, struct node *e)
+{
+	struct node *a = arg(e, 0);
+	unsigned bits = (a->type->size ? a->type->size : 8) * 8;
+	LLVMTypeRef t = cg_int(g->cg, bits);
+	unsigned id = LLVMLookupIntrinsicID("llvm.bswap", 10);
+	LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cg_module(g->cg), id,
+						      &t, 1);
+	LLVMValueRef v = gen_expr(g, a);
+
+	if (bits == 8)
+		return v;
+	if (bits < 64)
+		v = LLVMBuildTrunc(g->b, v, t, "");
+	v = LLVMBuildCall2(g->b, LLVMGlobalGetValueType(fn), fn, &v, 1, "");
+	return bits < 64 ? LLVMBuildZExt(g->b, v, cg_int(g->cg, 64), "") : v;
+}
+
+static LLVMValueRef reg(struct gen *g, struct node *e)
+{
+	static const char *const names[] = {
+	    "r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9",
+	    "r8",  "ax",  "cx",  "dx",  "si", "di", "orig_ax", "ip", "cs",
+	    "flags", "sp", "ss"};
+	struct node *a = arg(e, 0);
+	LLVMValueRef c = gen_probe_ctx(g), i, p;
+
+	for (unsigned k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		if (a->kind != N_STRING || strcmp(names[k], a->u.string.str))
+			continue;
+		i = cg_const(g->cg, 64, k * 8);
+		p = LLVMBuildGEP2(g->b, cg_int(g->cg, 8), c, &i, 1, "");
+		return LLVMBuildLoad2(g->b, cg_int(g->cg, 64), p, "reg");
+	}
+	gen_error(g, e->loc, "Cannot generate code for this reg()");
+	return cg_const(g->cg, 64, 0);
+}
+
+static LLVMValueRef cgroupid(struct gen *g, struct node *e)
+{
+	struct node *a = arg(e, 0);
+	struct stat st;
+
+	if (a->kind == N_STRING && !stat(a->u.string.str, &st))
+		return cg_const(g->cg, 64, st.st_ino);
+	gen_error(g, e->loc, "cgroupid: cannot find cgroup '%s'",
+		  a->kind == N_STRING ? a->u.string.str : "?");
+	return cg_const(g->cg, 64, 0);
+}
+
+/* kaddr("sym"): the address from /proc/kallsyms, at compile time */
+static LLVMValueRef kaddr(struct gen *g, struct node *e)
+{
+	struct node *a = arg(e, 0);
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[512], name[256], t;
+	unsigned long long addr = 0, v;
+
+	while (f && a->kind == N_STRING && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &v, &t, name) == 3 &&
+		    !strcmp(name, a->u.string.str)) {
+			addr = v;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	if (!addr)
+		gen_error(g, e->loc, "Failed to resolve kernel symbol: %s",
+			  a->kind == N_STRING ? a->u.string.str : "?");
+	return cg_const(g->cg, 64, addr);
+}
+
+/* signal("KILL"), signal("SIGKILL") or signal(9) */
+static LLVMValueRef signal_fn(struct gen *g, struct node *e)
+{
+	struct node *a = arg(e, 0);
+	LLVMValueRef v = NULL;
+
+	if (a->kind == N_STRING) {
+		const char *s = a->u.string.str;
+
+		s += strncmp(s, "SIG", 3) ? 0 : 3;
+		for (int i = 1; i < 65 && !v; i++)
+			if (sigabbrev_np(i) && !strcmp(sigabbrev_np(i), s))
+				v = cg_const(g->cg, 64, i);
+		if (!v) {
+			gen_error(g, a->loc, "%s is not a valid signal",
+				  a->u.string.str);
+			return cg_const(g->cg, 64, 0);
+		}
+	} else {
+		v = gen_expr(g, a);
+	}
+
+	v = LLVMBuildTrunc(g->b, v, cg_int(g->cg, 32), "");
+	gen_loc(g, e);
+	cg_helper_call(g->cg, BPF_FUNC_send_signal, NULL, &v, 1);
+	return cg_const(g->cg, 64, 0);
+}
+
+LLVMValueRef gen_value_func(struct gen *g, struct node *e)
+{
+	const char *n = e->u.call.name;
+
+	if (!strcmp(n, "str"))
+		return str(g, e);
+	if (!strcmp(n, "strncmp"))
+		return strncmp_fn(g, e);
+	if (!strcmp(n, "strcontains"))
+		return strcontains(g, e);
+	if (!strcmp(n, "has_key"))
+		return has_key(g, e);
+	if (!strcmp(n, "delete")) {
+		gen_map_delete(g, arg(e, 0));
+		return cg_const(g->cg, 64, 0);
+	}
+	if (!strcmp(n, "bswap"))
+		return bswap(g, e);
+	if (!strcmp(n, "reg"))
+		return reg(g, e);
+	if (!strcmp(n, "signal"))
+		return signal_fn(g, e);
+	if (!strcmp(n, "cgroupid"))
+		return cgroupid(g, e);
+	if (!strcmp(n, "kaddr"))
+		return kaddr(g, e);
+	if (!strcmp(n, "len"))
+		return gen_len(g, e);
+	if (!strcmp(n, "macaddr"))
+		return gen_macaddr(g, e);
+	if (!strcmp(n, "pton"))
+		return gen_pton(g, e);
+	if (!strcmp(n, "strftime"))
+		return gen_strftime(g, e);
+	if (!strcmp(n, "cgroup_path"))
+		return gen_cgroup_path(g, e);
+	if (!strcmp(n, "override") || !strcmp(n, "debugf")) {
+		if (n[0] == 'o')
+			gen_override(g, e);
+		else
+			gen_debugf(g, e);
+		return cg_const(g->cg, 64, 0);
+	}
+	if (!strcmp(n, "strerror"))
+		return gen_expr(g, arg(e, 0));
+	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
+		return gen_stack(g, e->type);
+	if (!strcmp(n, "ntop"))
+		return gen_ntop(g, e);
+	if (!strcmp(n, "buf"))
+		return gen_buf(g, e);
+	if (!strcmp(n, "ksym"))
+		g->prog->needs_kallsyms = true;
+	if (!strcmp(n, "usym")) {
+		g->prog->needs_usyms = true;
+		if (arg(e, 0)->type->kind == T_USYM)
+			return gen_expr(g, arg(e, 0));
+		return gen_usym(g, gen_expr(g, arg(e, 0)));
+	}
+	if (!strcmp(n, "ksym") || !strcmp(n, "usym") || !strcmp(n, "kptr") ||
+	    !strcmp(n, "uptr"))
+		return gen_expr(g, arg(e, 0));
+	gen_error(g, e->loc, "Cannot generate code for %s() yet", n);
+	return cg_const(g->cg, 64, 0);
+}

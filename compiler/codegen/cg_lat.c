@@ -1,0 +1,213 @@
+/* cg_lat.c: function latency blocks (SPEC 3.2). A block in a function
+ * entry probe that uses elapsed or retval runs when the call returns:
+ *   entry program (uprobe/kprobe/fentry): depth[tid]++, then
+ *     saved[tid, depth] = {now, arg0..arg7};
+ *   return program (uretprobe/kretprobe/fexit): the saved entry of
+ *     [tid, depth[tid]] (none: the entry was missed, nothing runs),
+ *     depth[tid]--, then the predicate and the block, where elapsed is
+ *     now - start and argN/args come from the saved entry.
+ * A per-thread depth keeps recursive calls apart; both maps are LRU
+ * hashes, so that the entries of threads gone are forgotten. */
+#include <errno.h>
+#include <string.h>
+
+#include "gen.h"
+
+#define LAT_SAVED_SIZE (8 + 8 * LAT_ARGS)
+#define LAT_MAX_DEPTH 64
+#define LAT_ENTRIES 16384
+
+static const unsigned arg_regs[] = {112, 104, 96, 88, 72, 64};
+
+struct lat_maps {
+	LLVMValueRef depth, saved;
+};
+
+static LLVMValueRef at(struct gen *g, LLVMValueRef p, uint32_t off)
+{
+	LLVMValueRef i = cg_const(g->cg, 64, off);
+
+	return off ? LLVMBuildGEP2(g->b, cg_int(g->cg, 8), p, &i, 1, "") : p;
+}
+
+static LLVMValueRef tid(struct gen *g)
+{
+	return LLVMBuildAnd(g->b, cg_get_pid_tgid(g->cg),
+			    cg_const(g->cg, 64, 0xffffffff), "tid");
+}
+
+static LLVMValueRef u64_at(struct gen *g, LLVMValueRef p, uint32_t off)
+{
+	return gen_load(g, at(g, p, off), type_u64(), true);
+}
+
+static void put_u64(struct gen *g, LLVMValueRef p, uint32_t off,
+		    LLVMValueRef v)
+{
+	gen_store(g, at(g, p, off), type_u64(), true, v, type_u64());
+}
+
+/* arg i at the entry: a register or the fentry u64 array */
+static LLVMValueRef entry_arg(struct gen *g, unsigned i)
+{
+	LLVMValueRef c = gen_probe_ctx(g);
+	unsigned off;
+
+	if (g->kind == PK_FENTRY)
+		off = i * 8;
+	else if (i < 6)
+		off = arg_regs[i];
+	else if (i == LAT_FUNC_SLOT && g->kind == PK_KPROBE)
+		return cg_helper_call(g->cg, BPF_FUNC_get_func_ip, NULL, &c, 1);
+	else if (i == LAT_FUNC_SLOT)
+		off = 128; /* regs->ip: the function, at a uprobe */
+	else
+		return cg_const(g->cg, 64, 0);
+	return LLVMBuildLoad2(g->b, cg_int(g->cg, 64), at(g, c, off), "");
+}
+
+/* the depth now stored for this thread (0 when none), pointer in *p */
+static LLVMValueRef cur_depth(struct gen *g, struct lat_maps *m,
+			      LLVMValueRef key, LLVMValueRef *slot)
+{
+	LLVMValueRef p = cg_map_lookup(g->cg, m->depth, key), vals[2], phi;
+	LLVMBasicBlockRef hit = gen_block(g, "depth_hit");
+	LLVMBasicBlockRef done = gen_block(g, "depth_done"), bbs[2];
+
+	bbs[0] = LLVMGetInsertBlock(g->b);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), done, hit);
+	LLVMPositionBuilderAtEnd(g->b, hit);
+	vals[1] = u64_at(g, p, 0);
+	bbs[1] = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	phi = LLVMBuildPhi(g->b, cg_int(g->cg, 64), "depth");
+	vals[0] = cg_const(g->cg, 64, 0);
+	LLVMAddIncoming(phi, vals, bbs, 2);
+	*slot = gen_tmp(g, 8, "dval");
+	return phi;
+}
+
+static void entry_prog(struct gen *g, struct lat_maps *m)
+{
+	LLVMValueRef key = gen_tmp(g, 8, "tid"), skey, val, d, dv;
+	LLVMBasicBlockRef ok = gen_block(g, "lat_ok");
+	LLVMBasicBlockRef deep = gen_block(g, "lat_deep");
+
+	put_u64(g, key, 0, tid(g));
+	d = cur_depth(g, m, key, &dv);
+	d = LLVMBuildAdd(g->b, d, cg_const(g->cg, 64, 1), "");
+	LLVMBuildCondBr(g->b,
+			LLVMBuildICmp(g->b, LLVMIntUGT, d,
+				      cg_const(g->cg, 64, LAT_MAX_DEPTH), ""),
+			deep, ok);
+	LLVMPositionBuilderAtEnd(g->b, deep);
+	cg_return(g->cg, 0);
+	LLVMPositionBuilderAtEnd(g->b, ok);
+	put_u64(g, dv, 0, d);
+	cg_map_update(g->cg, m->depth, key, dv, BPF_ANY);
+	skey = gen_tmp(g, 16, "skey");
+	put_u64(g, skey, 0, u64_at(g, key, 0));
+	put_u64(g, skey, 8, d);
+	val = gen_tmp(g, LAT_SAVED_SIZE, "saved");
+	for (unsigned i = 0; i < LAT_ARGS; i++)
+		put_u64(g, val, 8 + 8 * i, entry_arg(g, i));
+	put_u64(g, val, 0, cg_ktime_get_ns(g->cg));
+	cg_map_update(g->cg, m->saved, skey, val, BPF_ANY);
+	cg_return(g->cg, 0);
+}
+
+/* the saved entry (g->lat_saved: its map value) or return 0 */
+static void return_prologue(struct gen *g, struct lat_maps *m)
+{
+	LLVMValueRef key = gen_tmp(g, 8, "tid"), skey, d, dv, p;
+	LLVMBasicBlockRef none = gen_block(g, "lat_none");
+	LLVMBasicBlockRef hit = gen_block(g, "lat_hit");
+	LLVMBasicBlockRef got = gen_block(g, "lat_got");
+
+	put_u64(g, key, 0, tid(g));
+	d = cur_depth(g, m, key, &dv);
+	skey = gen_tmp(g, 16, "skey");
+	put_u64(g, skey, 0, u64_at(g, key, 0));
+	put_u64(g, skey, 8, d);
+	p = cg_map_lookup(g->cg, m->saved, skey);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), none, hit);
+	LLVMPositionBuilderAtEnd(g->b, none);
+	cg_return(g->cg, 0);
+	LLVMPositionBuilderAtEnd(g->b, hit);
+	/* read in place: the element stays (an LRU map forgets it), and
+	 * the next call at this depth overwrites it only after this one
+	 * returned; a stack copy would cost 72 of the 512 bytes */
+	g->lat_saved = p;
+	put_u64(g, dv, 0, LLVMBuildSub(g->b, d, cg_const(g->cg, 64, 1), ""));
+	cg_map_update(g->cg, m->depth, key, dv, BPF_ANY);
+	LLVMBuildBr(g->b, got);
+	LLVMPositionBuilderAtEnd(g->b, got);
+}
+
+static enum probe_kind return_kind(enum probe_kind k)
+{
+	switch (k) {
+	case PK_KPROBE:
+		return PK_KRETPROBE;
+	case PK_FENTRY:
+		return PK_FEXIT;
+	default:
+		return PK_URETPROBE;
+	}
+}
+
+int gen_latency(struct gen *g, struct et_probe *ep, const char *t)
+{
+	struct arena *a = g->ctx->arena;
+	struct lat_maps m;
+	const char *n = ep->prog_name;
+	int errors = g->errors, mark;
+
+	m.depth = cg_map_define(g->cg, arena_printf(a, "%s_d", n),
+				BPF_MAP_TYPE_LRU_HASH, LAT_ENTRIES, 8, 8);
+	m.saved = cg_map_define(g->cg, arena_printf(a, "%s_s", n),
+				BPF_MAP_TYPE_LRU_HASH, LAT_ENTRIES, 16,
+				LAT_SAVED_SIZE);
+	ep->at_return = true;
+	ep->ret_prog_name = arena_printf(a, "%s_r", n);
+	if (!cg_probe_begin(g->cg, n, ep->section))
+		goto fail;
+	gen_loc(g, g->probe);
+	gen_pid_filter(g);
+	entry_prog(g, &m);
+	if (cg_probe_end(g->cg))
+		goto fail;
+	if (!cg_probe_begin(g->cg, ep->ret_prog_name,
+			    gen_section(g, return_kind(ep->kind), ep->ap, t)))
+		goto fail;
+	gen_loc(g, g->probe);
+	gen_pid_filter(g);
+	mark = g->ntemps;
+	return_prologue(g, &m);
+	gen_end_temps(g, mark);
+	return gen_body(g, errors);
+fail:
+	gen_error(g, g->probe->loc, "%s", cg_strerror(g->cg));
+	return -EINVAL;
+}
+
+/* elapsed and argN inside the return program */
+LLVMValueRef gen_lat_elapsed(struct gen *g)
+{
+	return LLVMBuildSub(g->b, cg_ktime_get_ns(g->cg),
+			    u64_at(g, g->lat_saved, 0), "elapsed");
+}
+
+LLVMValueRef gen_lat_arg(struct gen *g, unsigned i)
+{
+	LLVMValueRef v;
+
+	if (i >= LAT_ARGS)
+		return cg_const(g->cg, 64, 0);
+	/* volatile: reloaded at each use rather than spilled */
+	v = LLVMBuildLoad2(g->b, cg_int(g->cg, 64), at(g, g->lat_saved,
+						       8 + 8 * i), "arg");
+	LLVMSetVolatile(v, 1);
+	return v;
+}

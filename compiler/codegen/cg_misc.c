@@ -1,0 +1,342 @@
+/* cg_misc.c: values user space finishes: kstack/ustack (an id in a
+ * stack trace map, program.h), ntop (address family and bytes), buf (raw
+ * bytes), macaddr, pton (compile time), strftime and cgroup_path (what
+ * user space formats later), and the join() action (the strings of a
+ * NULL-terminated array of pointers, copied into one ring buffer
+ * record); debugf and override. */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "gen.h"
+
+#define BPF_F_USER_STACK_FLAG (1ULL << 8)
+#define AF_INET_ 2
+#define AF_INET6_ 10
+
+static LLVMValueRef stack_map(struct gen *g, bool kernel)
+{
+	const char *name = kernel ? ET_KSTACK_MAP : ET_USTACK_MAP;
+	LLVMValueRef m = cg_map_get(g->cg, name);
+
+	if (m)
+		return m;
+	if (kernel)
+		g->prog->needs_kallsyms = true;
+	else
+		g->prog->needs_usyms = true;
+	return cg_map_define(g->cg, name, BPF_MAP_TYPE_STACK_TRACE,
+			     ET_STACK_ENTRIES, 4, ET_STACK_DEPTH * 8);
+}
+
+LLVMValueRef gen_stack(struct gen *g, const struct type *t)
+{
+	LLVMValueRef args[3], id, v;
+
+	args[0] = gen_probe_ctx(g);
+	args[1] = stack_map(g, t->kernel);
+	args[2] = cg_const(g->cg, 64, t->kernel ? 0 : BPF_F_USER_STACK_FLAG);
+	id = cg_helper_call(g->cg, BPF_FUNC_get_stackid, NULL, args, 3);
+	v = LLVMBuildAnd(g->b, id, cg_const(g->cg, 64, 0xffffffff), "stackid");
+	if (t->kernel)
+		return v;
+	return LLVMBuildOr(g->b, v,
+			   LLVMBuildAnd(g->b, cg_get_pid_tgid(g->cg),
+					cg_const(g->cg, 64,
+						 0xffffffff00000000ull),
+					""),
+			   "ustack");
+}
+
+static LLVMValueRef at(struct gen *g, LLVMValueRef p, uint32_t off)
+{
+	LLVMValueRef i = cg_const(g->cg, 64, off);
+
+	return off ? LLVMBuildGEP2(g->b, cg_int(g->cg, 8), p, &i, 1, "") : p;
+}
+
+/* an address value (integer: IPv4 bytes; array: its bytes) into dst */
+static void addr_bytes(struct gen *g, LLVMValueRef dst, struct node *a,
+		       uint32_t max)
+{
+	LLVMValueRef v = gen_expr(g, a);
+	uint32_t n = a->type->size < max ? a->type->size : max;
+
+	if (gen_is_scalar(a->type)) {
+		LLVMSetAlignment(
+		    LLVMBuildStore(g->b,
+				   LLVMBuildTrunc(g->b, v, cg_int(g->cg, 32),
+						  ""),
+				   dst),
+		    1);
+		return;
+	}
+	LLVMBuildMemCpy(g->b, dst, 1, v, 1, cg_const(g->cg, 64, n));
+}
+
+LLVMValueRef gen_ntop(struct gen *g, struct node *e)
+{
+	struct node *a = e->u.call.args, *addr = a->next ? a->next : a;
+	LLVMValueRef buf = gen_tmp(g, 24, "inet"), af;
+	bool v6 = addr->type->kind == T_ARRAY && addr->type->size == 16;
+
+	if (a->next)
+		af = gen_expr(g, a);
+	else
+		af = cg_const(g->cg, 64, v6 ? AF_INET6_ : AF_INET_);
+	gen_store(g, buf, type_s64(), true, af, type_s64());
+	addr_bytes(g, at(g, buf, 8), addr, 16);
+	return buf;
+}
+
+/* buf(p [, n]): {u64 length, bytes} (program.h) */
+LLVMValueRef gen_buf(struct gen *g, struct node *e)
+{
+	struct node *a = e->u.call.args, *n = a->next;
+	uint32_t size = e->type->size;
+	LLVMValueRef buf = gen_tmp(g, size + 8, "buf"), v, len;
+
+	v = gen_expr(g, a);
+	if (!gen_is_scalar(a->type)) {
+		uint32_t k = a->type->size < size ? a->type->size : size;
+
+		LLVMBuildMemCpy(g->b, at(g, buf, 8), 1, v, 1,
+				cg_const(g->cg, 64, k));
+		gen_store(g, buf, type_u64(), true, cg_const(g->cg, 64, k),
+			  type_u64());
+		return buf;
+	}
+	len = gen_bounded_len(g, n, 0, size);
+	gen_loc(g, e);
+	cg_probe_read(g->cg, gen_space(g, a->type), at(g, buf, 8), len,
+		      LLVMBuildIntToPtr(g->b, v, cg_ptr(g->cg), ""));
+	gen_store(g, buf, type_u64(), true,
+		  LLVMBuildZExt(g->b, len, cg_int(g->cg, 64), ""), type_u64());
+	return buf;
+}
+
+/* record: hdr, u64 n, then ET_JOIN_MAX strings of ET_JOIN_ARG_SIZE */
+static void join_strings(struct gen *g, LLVMValueRef rec, LLVMValueRef base,
+			 enum cg_space sp)
+{
+	LLVMBasicBlockRef done = gen_block(g, "join_done"), next;
+	LLVMValueRef p, slot = gen_tmp(g, 8, "join_ptr"), dst;
+	LLVMValueRef size = cg_const(g->cg, 32, ET_JOIN_ARG_SIZE);
+
+	for (int i = 0; i < ET_JOIN_MAX; i++) {
+		cg_probe_read(g->cg, sp, slot, cg_const(g->cg, 32, 8),
+			      LLVMBuildIntToPtr(
+				  g->b,
+				  LLVMBuildAdd(g->b, base,
+					       cg_const(g->cg, 64, 8 * i), ""),
+				  cg_ptr(g->cg), ""));
+		p = gen_load(g, slot, type_u64(), true);
+		next = gen_block(g, "join_arg");
+		LLVMBuildCondBr(g->b,
+				LLVMBuildICmp(g->b, LLVMIntEQ, p,
+					      cg_const(g->cg, 64, 0), ""),
+				done, next);
+		LLVMPositionBuilderAtEnd(g->b, next);
+		dst = at(g, rec, 16 + i * ET_JOIN_ARG_SIZE);
+		cg_probe_read_str(g->cg, sp, dst, size,
+				  LLVMBuildIntToPtr(g->b, p, cg_ptr(g->cg), ""));
+		gen_store(g, at(g, rec, 8), type_u64(), true,
+			  cg_const(g->cg, 64, i + 1), type_u64());
+	}
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+}
+
+void gen_join(struct gen *g, struct node *call)
+{
+	struct node *arr = call->u.call.args, *d = arr->next;
+	struct et_action *a = gen_new_action(g, ACT_JOIN, call->loc);
+	uint32_t size = 16 + ET_JOIN_MAX * ET_JOIN_ARG_SIZE;
+	LLVMBasicBlockRef ok = gen_block(g, "join_ok");
+	LLVMBasicBlockRef full = gen_block(g, "join_full");
+	LLVMBasicBlockRef done = gen_block(g, "join_end");
+	LLVMValueRef base = gen_expr(g, arr), args[3], r;
+
+	a->fmt_str = d && d->kind == N_STRING ? d->u.string.str : " ";
+	a->args = arena_calloc(g->ctx->arena, 1, sizeof(*a->args));
+	a->args[0].type = type_string(g->ctx->arena, ET_JOIN_ARG_SIZE);
+	a->args[0].offset = 16;
+	a->args[0].size = ET_JOIN_ARG_SIZE;
+	a->nargs = 1;
+	a->rec_size = size;
+	gen_loc(g, call);
+	args[0] = g->ringbuf;
+	args[1] = cg_const(g->cg, 64, size);
+	args[2] = cg_const(g->cg, 64, 0);
+	r = cg_helper_call(g->cg, BPF_FUNC_ringbuf_reserve, cg_ptr(g->cg),
+			   args, 3);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, r, ""), full, ok);
+	LLVMPositionBuilderAtEnd(g->b, ok);
+	gen_store(g, r, type_u64(), true, cg_const(g->cg, 64, a->id),
+		  type_u64());
+	gen_store(g, at(g, r, 8), type_u64(), true, cg_const(g->cg, 64, 0),
+		  type_u64());
+	join_strings(g, r, base, gen_space(g, arr->type));
+	args[0] = r;
+	args[1] = cg_const(g->cg, 64, 0);
+	cg_helper_call(g->cg, BPF_FUNC_ringbuf_submit, NULL, args, 2);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, full);
+	gen_count_lost(g);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+}
+
+/* macaddr(p): 6 bytes read at p, or copied from an array */
+LLVMValueRef gen_macaddr(struct gen *g, struct node *e)
+{
+	struct node *a = e->u.call.args;
+	LLVMValueRef buf = gen_tmp(g, 6, "mac"), v = gen_expr(g, a);
+	uint32_t n = a->type->size < 6 ? a->type->size : 6;
+
+	if (!gen_is_scalar(a->type)) {
+		LLVMBuildMemCpy(g->b, buf, 1, v, 1, cg_const(g->cg, 64, n));
+		return buf;
+	}
+	gen_loc(g, e);
+	cg_probe_read(g->cg, gen_space(g, a->type), buf, cg_const(g->cg, 32, 6),
+		      LLVMBuildIntToPtr(g->b, v, cg_ptr(g->cg), ""));
+	return buf;
+}
+
+LLVMValueRef gen_pton(struct gen *g, struct node *e)
+{
+	struct node *a = e->u.call.args;
+	char bytes[16] = {0};
+
+	if (a->kind != N_STRING ||
+	    inet_pton(e->type->size == 4 ? AF_INET : AF_INET6, a->u.string.str,
+		      bytes) != 1)
+		gen_error(g, e->loc, "pton: invalid address");
+	return gen_string(g, bytes, e->type->size, e->type->size + 1);
+}
+
+/* strftime(fmt, ns): {u64 id of an ACT_STRFTIME action, u64 ns} */
+LLVMValueRef gen_strftime(struct gen *g, struct node *e)
+{
+	struct node *f = e->u.call.args;
+	struct et_action *a = gen_new_action(g, ACT_STRFTIME, e->loc);
+	LLVMValueRef buf = gen_tmp(g, 16, "strftime");
+
+	a->fmt_str = f->kind == N_STRING ? f->u.string.str : "";
+	gen_store(g, buf, type_u64(), true, cg_const(g->cg, 64, a->id),
+		  type_u64());
+	gen_store(g, at(g, buf, 8), type_u64(), true, gen_expr(g, f->next),
+		  type_u64());
+	return buf;
+}
+
+/* cgroup_path(id): {u64 id, u64 0}: user space finds the path */
+LLVMValueRef gen_cgroup_path(struct gen *g, struct node *e)
+{
+	LLVMValueRef buf = gen_tmp(g, 16, "cgpath");
+
+	gen_store(g, buf, type_u64(), true, gen_expr(g, e->u.call.args),
+		  type_u64());
+	return buf;
+}
+
+/* override(rc): bpf_override_return(ctx, rc) (kprobes) */
+void gen_override(struct gen *g, struct node *e)
+{
+	LLVMValueRef args[2] = {gen_probe_ctx(g),
+				gen_expr(g, e->u.call.args)};
+
+	gen_loc(g, e);
+	cg_helper_call(g->cg, BPF_FUNC_override_return, NULL, args, 2);
+}
+
+/* debugf(fmt, a, b, c): bpf_trace_printk, integer arguments */
+void gen_debugf(struct gen *g, struct node *e)
+{
+	struct node *f = e->u.call.args, *x;
+	LLVMValueRef args[5];
+	unsigned n = 2;
+
+	args[0] = gen_string(g, f->u.string.str, f->u.string.len,
+			     f->u.string.len + 1);
+	args[1] = cg_const(g->cg, 32, f->u.string.len + 1);
+	for (x = f->next; x && n < 5; x = x->next)
+		args[n++] = gen_expr(g, x);
+	gen_loc(g, e);
+	cg_helper_call(g->cg, BPF_FUNC_trace_printk, NULL, args, n);
+}
+
+/* The callback of bpf_for_each_map_elem for len(): it only continues
+ * (returns 0); the helper returns how many elements it visited. A static
+ * BPF subprogram in .text, with the debug info BTF needs. */
+static LLVMValueRef len_callback(struct gen *g)
+{
+	static const char name[] = "et_len_cb";
+	static const char *const pnames[] = {"map", "key", "value", "ctx"};
+	LLVMModuleRef mod = cg_module(g->cg);
+	LLVMDIBuilderRef di = cg_dibuilder(g->cg);
+	LLVMMetadataRef f = cg_difile(g->cg), ty[5], st, sp;
+	LLVMTypeRef p = cg_ptr(g->cg), args[4] = {p, p, p, p};
+	LLVMValueRef fn = LLVMGetNamedFunction(mod, name);
+	LLVMBuilderRef b;
+	unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+
+	if (fn)
+		return fn;
+	fn = LLVMAddFunction(mod, name,
+			     LLVMFunctionType(cg_int(g->cg, 64), args, 4, 0));
+	LLVMSetLinkage(fn, LLVMInternalLinkage);
+	LLVMAddAttributeAtIndex(
+	    fn, LLVMAttributeFunctionIndex,
+	    LLVMCreateEnumAttribute(cg_context(g->cg), nounwind, 0));
+	ty[0] = LLVMDIBuilderCreateBasicType(di, "long", 4, 64, 5, 0);
+	for (int i = 1; i < 5; i++)
+		ty[i] = LLVMDIBuilderCreatePointerType(di, NULL, 64, 64, 0, "", 0);
+	st = LLVMDIBuilderCreateSubroutineType(di, f, ty, 5, 0);
+	sp = LLVMDIBuilderCreateFunction(di, f, name, sizeof(name) - 1, name,
+					 sizeof(name) - 1, f, 1, st, 1, 1, 1,
+					 LLVMDIFlagPrototyped, 1);
+	/* the kernel rejects a BTF function whose parameters are unnamed */
+	for (unsigned i = 0; i < 4; i++)
+		LLVMDIBuilderCreateParameterVariable(di, sp, pnames[i],
+						     strlen(pnames[i]), i + 1, f,
+						     1, ty[i + 1], 1, 0);
+	LLVMSetSubprogram(fn, sp);
+	b = LLVMCreateBuilderInContext(cg_context(g->cg));
+	LLVMPositionBuilderAtEnd(
+	    b, LLVMAppendBasicBlockInContext(cg_context(g->cg), fn, "entry"));
+	LLVMSetCurrentDebugLocation2(
+	    b, LLVMDIBuilderCreateDebugLocation(cg_context(g->cg), 1, 0, sp,
+						NULL));
+	LLVMBuildRet(b, cg_const(g->cg, 64, 0));
+	LLVMDisposeBuilder(b);
+	return fn;
+}
+
+/* len(@m): the number of elements (of keys and buckets for a hist) */
+LLVMValueRef gen_len(struct gen *g, struct node *e)
+{
+	const struct et_map *em = gen_map(g, e->u.call.args);
+	LLVMValueRef args[4];
+
+	args[0] = g->maps[em->id];
+	args[1] = len_callback(g);
+	args[2] = gen_tmp(g, 8, "len_ctx");
+	args[3] = cg_const(g->cg, 64, 0);
+	gen_loc(g, e);
+	return cg_helper_call(g->cg, BPF_FUNC_for_each_map_elem, NULL, args,
+			      4);
+}
+
+/* usym(addr) and func in user probes: {u64 address, u64 tgid}, the
+ * process being what user space symbolizes the address in */
+LLVMValueRef gen_usym(struct gen *g, LLVMValueRef addr)
+{
+	LLVMValueRef buf = gen_tmp(g, 16, "usym");
+	LLVMValueRef tgid = LLVMBuildLShr(g->b, cg_get_pid_tgid(g->cg),
+					  cg_const(g->cg, 64, 32), "tgid");
+
+	gen_store(g, buf, type_u64(), true, addr, type_u64());
+	gen_store(g, at(g, buf, 8), type_u64(), true, tgid, type_u64());
+	return buf;
+}

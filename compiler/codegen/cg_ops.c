@@ -1,0 +1,236 @@
+/* cg_ops.c: operators to IR: arithmetic and bitwise operators with the
+ * signedness of their types, comparisons (strings through et_strncmp),
+ * && and || with short-circuit, the ternary, unary operators and
+ * ++/-- on variables and maps. */
+#include "gen.h"
+
+static LLVMValueRef str_cmp(struct gen *g, struct node *e)
+{
+	struct node *l = e->u.binop.lhs, *r = e->u.binop.rhs;
+	uint32_t n = l->type->size < r->type->size ? l->type->size
+						    : r->type->size;
+	LLVMValueRef a[3], c;
+
+	a[0] = gen_expr(g, l);
+	a[1] = gen_expr(g, r);
+	a[2] = cg_const(g->cg, 64, n);
+	gen_loc(g, e);
+	c = cg_libcall(g->cg, "et_strncmp", a, 3);
+	if (!c) {
+		gen_error(g, e->loc, "%s", cg_strerror(g->cg));
+		return cg_const(g->cg, 64, 0);
+	}
+	c = LLVMBuildICmp(g->b, e->u.binop.op == OP_EQ ? LLVMIntEQ : LLVMIntNE,
+			  c, cg_const(g->cg, 64, 0), "");
+	return LLVMBuildZExt(g->b, c, cg_int(g->cg, 64), "");
+}
+
+/* && and ||: the right side only runs when it decides */
+static LLVMValueRef logical(struct gen *g, struct node *e)
+{
+	bool and = e->u.binop.op == OP_LAND;
+	LLVMBasicBlockRef rhs = gen_block(g, and ? "and_rhs" : "or_rhs");
+	LLVMBasicBlockRef done = gen_block(g, and ? "and_done" : "or_done");
+	LLVMBasicBlockRef from_l, from_r;
+	LLVMValueRef l, r, phi, vals[2];
+	LLVMBasicBlockRef bbs[2];
+
+	l = gen_cond(g, e->u.binop.lhs);
+	from_l = LLVMGetInsertBlock(g->b);
+	if (and)
+		LLVMBuildCondBr(g->b, l, rhs, done);
+	else
+		LLVMBuildCondBr(g->b, l, done, rhs);
+	LLVMPositionBuilderAtEnd(g->b, rhs);
+	r = gen_cond(g, e->u.binop.rhs);
+	from_r = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	phi = LLVMBuildPhi(g->b, cg_int(g->cg, 1), "");
+	vals[0] = cg_const(g->cg, 1, and ? 0 : 1);
+	vals[1] = r;
+	bbs[0] = from_l;
+	bbs[1] = from_r;
+	LLVMAddIncoming(phi, vals, bbs, 2);
+	return LLVMBuildZExt(g->b, phi, cg_int(g->cg, 64), "");
+}
+
+static LLVMValueRef compare(struct gen *g, enum binop op, bool sign,
+			    LLVMValueRef l, LLVMValueRef r)
+{
+	LLVMIntPredicate p;
+
+	switch (op) {
+	case OP_EQ:
+		p = LLVMIntEQ;
+		break;
+	case OP_NE:
+		p = LLVMIntNE;
+		break;
+	case OP_LT:
+		p = sign ? LLVMIntSLT : LLVMIntULT;
+		break;
+	case OP_LE:
+		p = sign ? LLVMIntSLE : LLVMIntULE;
+		break;
+	case OP_GT:
+		p = sign ? LLVMIntSGT : LLVMIntUGT;
+		break;
+	default:
+		p = sign ? LLVMIntSGE : LLVMIntUGE;
+		break;
+	}
+	return LLVMBuildZExt(g->b, LLVMBuildICmp(g->b, p, l, r, ""),
+			     cg_int(g->cg, 64), "");
+}
+
+/* l op r on i64 values; sign: arithmetic right shift (the language
+ * itself always shifts and divides unsigned, as bpftrace 0.17 does) */
+LLVMValueRef gen_arith(struct gen *g, enum binop op, bool sign,
+		       LLVMValueRef l, LLVMValueRef r)
+{
+	LLVMBuilderRef b = g->b;
+
+	switch (op) {
+	case OP_ADD:
+		return LLVMBuildAdd(b, l, r, "");
+	case OP_SUB:
+		return LLVMBuildSub(b, l, r, "");
+	case OP_MUL:
+		return LLVMBuildMul(b, l, r, "");
+	case OP_DIV: /* BPF v3 has no signed division: never SDiv */
+		return LLVMBuildUDiv(b, l, r, "");
+	case OP_MOD:
+		return LLVMBuildURem(b, l, r, "");
+	case OP_BAND:
+		return LLVMBuildAnd(b, l, r, "");
+	case OP_BOR:
+		return LLVMBuildOr(b, l, r, "");
+	case OP_BXOR:
+		return LLVMBuildXor(b, l, r, "");
+	case OP_SHL:
+		return LLVMBuildShl(b, l, r, "");
+	case OP_SHR:
+		return sign ? LLVMBuildAShr(b, l, r, "")
+			    : LLVMBuildLShr(b, l, r, "");
+	default:
+		return l;
+	}
+}
+
+LLVMValueRef gen_binop(struct gen *g, struct node *e)
+{
+	struct node *l = e->u.binop.lhs, *r = e->u.binop.rhs;
+	enum binop op = e->u.binop.op;
+	LLVMValueRef a, c;
+	bool sign;
+
+	if (op == OP_LAND || op == OP_LOR)
+		return logical(g, e);
+	if ((op == OP_EQ || op == OP_NE) && !gen_is_scalar(l->type))
+		return str_cmp(g, e);
+	a = gen_expr(g, l);
+	c = gen_expr(g, r);
+	if (op >= OP_EQ)
+		return compare(g, op, l->type->is_signed && r->type->is_signed,
+			       a, c);
+	/* bpftrace 0.17 divides and shifts right unsigned whatever the
+	 * types (hence the front end's "Signed operands" warning); the BPF
+	 * v3 instruction set has no signed division either */
+	sign = false;
+	return gen_int_norm(g, gen_arith(g, op, sign, a, c), e->type);
+}
+
+/* ++/--: on a variable or a map (x is the operand) */
+static LLVMValueRef incdec(struct gen *g, struct node *e)
+{
+	enum unop op = e->u.unop.op;
+	struct node *x = e->u.unop.expr;
+	bool inc = op == OP_PREINC || op == OP_POSTINC;
+	bool post = op == OP_POSTINC || op == OP_POSTDEC;
+	LLVMValueRef old = gen_expr(g, x), nv;
+
+	nv = gen_int_norm(
+	    g,
+	    inc ? LLVMBuildAdd(g->b, old, cg_const(g->cg, 64, 1), "")
+		: LLVMBuildSub(g->b, old, cg_const(g->cg, 64, 1), ""),
+	    x->type);
+	if (x->kind == N_VAR) {
+		struct gen_var *v = gen_var_get(g, x->u.var.name, x->type);
+
+		gen_store(g, v->slot, v->type, true, nv, x->type);
+	} else if (x->kind == N_MAP) {
+		gen_map_write(g, x, nv, x->type);
+	} else {
+		gen_error(g, e->loc, "Cannot generate code for %s here",
+			  ast_unop_str(op));
+	}
+	return post ? old : nv;
+}
+
+LLVMValueRef gen_unop(struct gen *g, struct node *e)
+{
+	struct node *x = e->u.unop.expr;
+	enum cg_space sp = CG_KERNEL;
+	LLVMValueRef v, a;
+
+	switch (e->u.unop.op) {
+	case OP_NEG:
+		v = gen_expr(g, x);
+		return gen_int_norm(g, LLVMBuildNeg(g->b, v, ""), e->type);
+	case OP_LNOT:
+		v = gen_expr(g, x);
+		return LLVMBuildZExt(
+		    g->b,
+		    LLVMBuildICmp(g->b, LLVMIntEQ, v, cg_const(g->cg, 64, 0),
+				  ""),
+		    cg_int(g->cg, 64), "");
+	case OP_BNOT:
+		v = gen_expr(g, x);
+		return gen_int_norm(g, LLVMBuildNot(g->b, v, ""), e->type);
+	case OP_DEREF:
+		a = gen_addr(g, e, &sp);
+		v = gen_read(g, a, e->type->size ? e->type->size : 8, sp);
+		return gen_load(g, v, e->type, false);
+	case OP_ADDR:
+		a = gen_addr(g, x, &sp);
+		if (a)
+			return a;
+		gen_error(g, e->loc, "Cannot take the address of this value");
+		return cg_const(g->cg, 64, 0);
+	default:
+		return incdec(g, e);
+	}
+}
+
+LLVMValueRef gen_ternary(struct gen *g, struct node *e)
+{
+	LLVMBasicBlockRef yes = gen_block(g, "t_then");
+	LLVMBasicBlockRef no = gen_block(g, "t_else");
+	LLVMBasicBlockRef done = gen_block(g, "t_done");
+	bool scalar = gen_is_scalar(e->type);
+	LLVMValueRef buf = NULL, vals[2], phi;
+	LLVMBasicBlockRef bbs[2];
+	struct node *arm[2] = {e->u.ternary.then, e->u.ternary.else_};
+
+	if (!scalar)
+		buf = gen_tmp(g, gen_size(e->type), "ternary");
+	LLVMBuildCondBr(g->b, gen_cond(g, e->u.ternary.cond), yes, no);
+	for (int i = 0; i < 2; i++) {
+		LLVMPositionBuilderAtEnd(g->b, i ? no : yes);
+		vals[i] = gen_expr(g, arm[i]);
+		if (!scalar && e->type->kind != T_NONE)
+			gen_store(g, buf, e->type, false, vals[i],
+				  arm[i]->type);
+		bbs[i] = LLVMGetInsertBlock(g->b);
+		LLVMBuildBr(g->b, done);
+	}
+	LLVMPositionBuilderAtEnd(g->b, done);
+	if (!scalar)
+		return buf;
+	if (e->type->kind == T_NONE)
+		return cg_const(g->cg, 64, 0);
+	phi = LLVMBuildPhi(g->b, cg_int(g->cg, 64), "");
+	LLVMAddIncoming(phi, vals, bbs, 2);
+	return phi;
+}

@@ -1,0 +1,91 @@
+/* cg_usdt.c: arguments of USDT probes. argN of usdt:BIN:[PROVIDER:]NAME
+ * is computed in BPF from the operand its SystemTap note gives
+ * (usdt_notes.h): a constant, a register of pt_regs, or a load from user
+ * memory at a register plus a displacement. The program is a uprobe at
+ * the probe's file offset (the runtime attaches it so, with the
+ * semaphore as reference counter); libbpf's own USDT support (BPF-side
+ * spec maps) is not used. */
+#include <string.h>
+
+#include "gen.h"
+#include "usdt_notes.h"
+
+/* The note of this program's probe (t: "provider:name" of a wildcard
+ * match), or NULL after reporting why not. */
+const struct usdt_probe *gen_usdt_probe(struct gen *g,
+					struct attach_point *ap,
+					const char *t)
+{
+	const struct usdt_probe *p = NULL;
+	const char *ns = ap->ns, *name = ap->func;
+
+	if (!g->usdt || strcmp(g->usdt_path, ap->target)) {
+		usdt_notes__free(g->usdt);
+		g->usdt = usdt_notes__open(ap->target);
+		g->usdt_path = ap->target;
+	}
+	if (t) {
+		size_t c = strcspn(t, ":");
+
+		ns = arena_strndup(g->ctx->arena, t, c);
+		name = t[c] ? t + c + 1 : t;
+	}
+	if (g->usdt)
+		p = usdt_notes__find(g->usdt, ns, name, false, 0);
+	return p;
+}
+
+static LLVMValueRef extend(struct gen *g, LLVMValueRef v,
+			   const struct usdt_arg *a)
+{
+	LLVMTypeRef i64 = cg_int(g->cg, 64);
+
+	if (a->size >= 8)
+		return v;
+	v = LLVMBuildTrunc(g->b, v, cg_int(g->cg, a->size * 8), "");
+	return a->is_signed ? LLVMBuildSExt(g->b, v, i64, "")
+			    : LLVMBuildZExt(g->b, v, i64, "");
+}
+
+static LLVMValueRef reg(struct gen *g, const struct usdt_arg *a)
+{
+	LLVMValueRef i = cg_const(g->cg, 64, a->reg_off), p, v;
+
+	p = LLVMBuildGEP2(g->b, cg_int(g->cg, 8), gen_probe_ctx(g), &i, 1,
+			  "");
+	v = LLVMBuildLoad2(g->b, cg_int(g->cg, 64), p, a->reg);
+	if (a->reg_shift)
+		v = LLVMBuildLShr(g->b, v, cg_const(g->cg, 64, a->reg_shift),
+				  "");
+	return v;
+}
+
+LLVMValueRef gen_usdt_arg(struct gen *g, struct node *e, int n)
+{
+	const struct usdt_probe *p = g->usdt_probe;
+	const struct usdt_arg *a;
+	LLVMValueRef addr, buf;
+
+	if (!p || p->nargs < 0 || n >= p->nargs) {
+		gen_error(g, e->loc, "usdt probe %s has no argument arg%d",
+			  g->probe_name, n);
+		return cg_const(g->cg, 64, 0);
+	}
+	a = &p->arg[n];
+	if (a->kind == USDT_ARG_CONST)
+		return cg_const(g->cg, 64, a->value);
+	if (a->reg_off < 0 || a->index[0] || a->symbol[0] ||
+	    !strcmp(a->reg, "rip")) {
+		gen_error(g, e->loc,
+			  "Cannot generate code for arg%d of usdt probe %s: "
+			  "operand form not supported",
+			  n, g->probe_name);
+		return cg_const(g->cg, 64, 0);
+	}
+	if (a->kind == USDT_ARG_REG)
+		return extend(g, reg(g, a), a);
+	addr = LLVMBuildAdd(g->b, reg(g, a), cg_const(g->cg, 64, a->value),
+			    "");
+	buf = gen_read(g, addr, 8, CG_USER);
+	return extend(g, gen_load(g, buf, type_u64(), true), a);
+}

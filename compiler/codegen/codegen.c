@@ -1,0 +1,344 @@
+/* codegen.c: the entry point of code generation. Walks the probes of the
+ * typed AST, emits one BPF program per concrete attach target (a wildcard
+ * expands to its matches), fills struct et_program, then optimizes and
+ * emits the module as a BPF ELF object. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen.h"
+#include "gen.h"
+#include "tracefs.h"
+#include "typereg.h"
+#include "usdt_notes.h"
+
+#define RINGBUF_SIZE (256 * 1024)
+
+void gen_error(struct gen *g, struct loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = arena_vprintf(g->ctx->arena, fmt, ap);
+	va_end(ap);
+	diag_error(&g->ctx->diags, loc, "%s", msg);
+	g->errors++;
+}
+
+void gen_loc(struct gen *g, const struct node *n)
+{
+	int line = 1, col = 1;
+
+	if (n && loc_valid(n->loc))
+		source_line_col(&g->ctx->src, n->loc.begin, &line, &col);
+	cg_set_loc(g->cg, line, col);
+}
+
+/* ELF section of a program (libbpf's conventions); target is the
+ * concrete name of a wildcard match, or NULL. */
+const char *gen_section(struct gen *g, enum probe_kind kind,
+			struct attach_point *ap, const char *t)
+{
+	struct arena *a = g->ctx->arena;
+	const char *f = t ? t : ap->func;
+
+	switch (kind) {
+	case PK_BEGIN:
+	case PK_END:
+		return "raw_tp";
+	case PK_KPROBE:
+		if (ap->has_offset)
+			return arena_printf(a, "kprobe/%s+%llu", f,
+					    (unsigned long long)ap->offset);
+		return arena_printf(a, "kprobe/%s", f);
+	case PK_KRETPROBE:
+		return arena_printf(a, "kretprobe/%s", f);
+	case PK_UPROBE:
+		return arena_printf(a, "uprobe/%s:%s", ap->target, f);
+	case PK_URETPROBE:
+		return arena_printf(a, "uretprobe/%s:%s", ap->target, f);
+	case PK_USDT:
+		if (t) /* "provider:name" */
+			return arena_printf(a, "usdt/%s:%s", ap->target, t);
+		return arena_printf(a, "usdt/%s:%s:%s", ap->target,
+				    ap->ns ? ap->ns : "", f);
+	case PK_TRACEPOINT:
+		if (t)
+			return arena_printf(a, "tracepoint/%.*s/%s",
+					    (int)strcspn(t, ":"), t,
+					    t + strcspn(t, ":") + 1);
+		return arena_printf(a, "tracepoint/%s/%s", ap->target, f);
+	case PK_RAWTRACEPOINT:
+		return arena_printf(a, "raw_tp/%s", f);
+	case PK_FENTRY:
+		return arena_printf(a, "fentry/%s", f);
+	case PK_FEXIT:
+		return arena_printf(a, "fexit/%s", f);
+	case PK_ITER:
+		return arena_printf(a, "iter/%s", f);
+	default:
+		return "perf_event"; /* profile interval software hardware
+					watchpoint asyncwatchpoint */
+	}
+}
+
+/* What the probe builtin says: the canonical attach point. */
+static const char *probe_name(struct gen *g, struct attach_point *ap,
+			      const char *t)
+{
+	const char *rest = strchr(ap->raw, ':');
+
+	if (ap->kind == PK_TRACEPOINT && t)
+		return arena_printf(g->ctx->arena, "tracepoint:%s", t);
+	if (t && ap->kind == PK_RAWTRACEPOINT)
+		return arena_printf(g->ctx->arena, "rawtracepoint:%s", t);
+	if (t && (ap->kind == PK_KPROBE || ap->kind == PK_KRETPROBE ||
+		  ap->kind == PK_FENTRY || ap->kind == PK_FEXIT))
+		return arena_printf(g->ctx->arena, "%s:%s",
+				    probe_kind_name(ap->kind), t);
+	if (!rest)
+		return ap->raw;
+	return arena_printf(g->ctx->arena, "%s%s", probe_kind_name(ap->kind),
+			    rest);
+}
+
+/* The args record of this program's own target: tracefs format of a
+ * tracepoint, BTF prototype of a fentry/fexit function. */
+static struct type *args_record(struct gen *g, struct attach_point *ap,
+				const char *t)
+{
+	struct type *args = NULL, *ret = NULL;
+
+	if (ap->kind == PK_FENTRY || ap->kind == PK_FEXIT) {
+		btf_func_proto(g->ctx, t ? t : ap->func, &args, &ret);
+		return args;
+	}
+	if (ap->kind != PK_TRACEPOINT)
+		return NULL;
+	if (t) {
+		size_t c = strcspn(t, ":");
+
+		return tracefs_event_type(
+		    g->ctx, arena_strndup(g->ctx->arena, t, c), t + c + 1);
+	}
+	return tracefs_event_type(g->ctx, ap->target, ap->func);
+}
+
+static struct et_probe *new_probe(struct gen *g)
+{
+	struct et_program *p = g->prog;
+	struct et_probe *n;
+
+	n = arena_calloc(g->ctx->arena, p->nprobes + 1, sizeof(*n));
+	if (p->nprobes)
+		memcpy(n, p->probes, p->nprobes * sizeof(*n));
+	p->probes = n;
+	return &n[p->nprobes++];
+}
+
+/* -p PID: kernel-side probes return early for other processes */
+void gen_pid_filter(struct gen *g)
+{
+	LLVMValueRef want, tgid, skip;
+	LLVMBasicBlockRef ret, go;
+	int mark = g->ntemps;
+
+	if (g->kind == PK_BEGIN || g->kind == PK_END)
+		return;
+	ret = gen_block(g, "other_pid");
+	go = gen_block(g, "pid_ok");
+	want = gen_state_field(g, offsetof(struct et_state, filter_pid), 32);
+	tgid = LLVMBuildLShr(g->b, cg_get_pid_tgid(g->cg),
+			     cg_const(g->cg, 64, 32), "tgid");
+	skip = LLVMBuildAnd(
+	    g->b,
+	    LLVMBuildICmp(g->b, LLVMIntNE, want, cg_const(g->cg, 64, 0), ""),
+	    LLVMBuildICmp(g->b, LLVMIntNE, want, tgid, ""), "skip");
+	LLVMBuildCondBr(g->b, skip, ret, go);
+	LLVMPositionBuilderAtEnd(g->b, ret);
+	cg_return(g->cg, 0);
+	LLVMPositionBuilderAtEnd(g->b, go);
+	gen_end_temps(g, mark);
+}
+
+static void predicate(struct gen *g, struct node *pred)
+{
+	LLVMBasicBlockRef ret, go;
+	LLVMValueRef c;
+	int mark = g->ntemps;
+
+	if (!pred)
+		return;
+	gen_loc(g, pred);
+	c = gen_cond(g, pred);
+	gen_end_temps(g, mark);
+	ret = gen_block(g, "pred_false");
+	go = gen_block(g, "pred_true");
+	LLVMBuildCondBr(g->b, c, go, ret);
+	LLVMPositionBuilderAtEnd(g->b, ret);
+	cg_return(g->cg, 0);
+	LLVMPositionBuilderAtEnd(g->b, go);
+}
+
+static int gen_program(struct gen *g, struct node *probe,
+		       struct attach_point *ap, const char *t)
+{
+	struct et_probe *ep = new_probe(g);
+	int errors = g->errors;
+	const char *name = arena_printf(g->ctx->arena, "p%d_%d",
+					probe->u.probe.index, g->nprog++);
+
+	ep->probe = probe;
+	ep->ap = ap;
+	ep->kind = ap->kind;
+	ep->prog_name = name;
+	ep->section = gen_section(g, ap->kind, ap, t);
+	if (t)
+		ep->attach_target = t;
+	else if (ap->kind == PK_TRACEPOINT)
+		ep->attach_target = arena_printf(g->ctx->arena, "%s:%s",
+						 ap->target, ap->func);
+	else if (ap->kind == PK_RAWTRACEPOINT || ap->kind == PK_UPROBE ||
+		 ap->kind == PK_URETPROBE || ap->kind == PK_KPROBE ||
+		 ap->kind == PK_KRETPROBE || ap->kind == PK_FENTRY ||
+		 ap->kind == PK_FEXIT)
+		ep->attach_target = ap->func;
+	g->probe = probe;
+	g->ap = ap;
+	g->kind = ap->kind;
+	g->probe_name = probe_name(g, ap, t);
+	g->args_rec = args_record(g, ap, t);
+	g->lat_saved = NULL;
+	g->ctx_ptr = NULL;
+	g->usdt_probe =
+	    ap->kind == PK_USDT ? gen_usdt_probe(g, ap, t) : NULL;
+	g->vars = NULL;
+	g->brk = g->cont = NULL;
+	if (probe->u.probe.at_return)
+		return gen_latency(g, ep, t);
+	if (!cg_probe_begin(g->cg, name, ep->section)) {
+		gen_error(g, probe->loc, "%s", cg_strerror(g->cg));
+		return -EINVAL;
+	}
+	gen_loc(g, probe);
+	gen_pid_filter(g);
+	return gen_body(g, errors);
+}
+
+int gen_body(struct gen *g, int errors)
+{
+	struct node *probe = g->probe;
+
+	predicate(g, probe->u.probe.pred);
+	gen_block_stmts(g, probe->u.probe.body);
+	cg_return(g->cg, 0);
+	if (g->errors > errors)
+		return -EINVAL; /* once, not again for each wildcard match */
+	if (cg_probe_end(g->cg)) {
+		gen_error(g, probe->loc, "%s", cg_strerror(g->cg));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int gen_probes(struct gen *g)
+{
+	struct node *p, *a;
+	int err = 0;
+
+	for (p = g->ctx->ast->u.program.probes; p && !err; p = p->next) {
+		for (a = p->u.probe.attach; a && !err; a = a->next) {
+			struct attach_point *ap = a->u.attach.ap;
+
+			/* a target the probe pass found missing (and only
+			 * warned about: the probe has others) gets no
+			 * program, as bpftrace skips it */
+			if (!ap || !ap->exists)
+				continue;
+			if (ap->wildcard && ap->nmatches)
+				for (int i = 0; i < ap->nmatches && !err; i++)
+					err = gen_program(g, p, ap,
+							  ap->matches[i]);
+			else
+				err = gen_program(g, p, ap, NULL);
+		}
+	}
+	return err ? err : (g->errors ? -EINVAL : 0);
+}
+
+static void define_globals(struct gen *g)
+{
+	struct cg_map_spec rb = {
+	    .name = ET_RINGBUF_MAP,
+	    .type = BPF_MAP_TYPE_RINGBUF,
+	    .max_entries = RINGBUF_SIZE,
+	};
+
+	g->ringbuf = cg_map_define_spec(g->cg, &rb);
+	g->lost = cg_map_define(g->cg, ET_LOST_MAP, BPF_MAP_TYPE_PERCPU_ARRAY,
+				1, 4, 8);
+	g->state = cg_map_define(g->cg, ET_STATE_MAP, BPF_MAP_TYPE_ARRAY, 1,
+				 4, sizeof(struct et_state));
+	g->prog->ringbuf_size = RINGBUF_SIZE;
+}
+
+static int finish(struct gen *g, const struct codegen_opts *o)
+{
+	struct cg *cg = g->cg;
+	int err = o->no_opt ? cg_verify(cg) : cg_optimize(cg);
+
+	if (!err && o->ir)
+		err = cg_print_ir(cg, o->ir);
+	if (!err && o->llvm_out) {
+		FILE *f = fopen(o->llvm_out, "w");
+
+		err = f ? cg_print_ir(cg, f) : -errno;
+		if (f && fclose(f) && !err)
+			err = -errno;
+	}
+	if (!err)
+		err = cg_emit(cg, &g->prog->obj, &g->prog->obj_len);
+	if (!err && o->elf_out)
+		err = cg_emit_file(cg, o->elf_out);
+	if (err)
+		gen_error(g, LOC_NONE, "Code generation failed: %s",
+			  *cg_strerror(cg) ? cg_strerror(cg) : strerror(-err));
+	return err;
+}
+
+int codegen_ex(struct compile_ctx *ctx, struct et_program *out,
+	       const struct codegen_opts *opts)
+{
+	static const struct codegen_opts none;
+	struct gen g = {.ctx = ctx, .prog = out};
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (!ctx->ast)
+		return -EINVAL;
+	g.cg = cg__new(ctx->src.name ? ctx->src.name : "stdin");
+	if (!g.cg) {
+		gen_error(&g, LOC_NONE, "Cannot create the BPF code generator");
+		return -ENOMEM;
+	}
+	g.b = cg_builder(g.cg);
+	define_globals(&g);
+	gen_define_maps(&g);
+	err = gen_probes(&g);
+	if (!err)
+		err = finish(&g, opts ? opts : &none);
+	cg__free(g.cg);
+	usdt_notes__free(g.usdt);
+	if (err) {
+		et_program_free(out);
+		return err < 0 ? err : -EINVAL;
+	}
+	return 0;
+}
+
+int codegen(struct compile_ctx *ctx, struct et_program *out)
+{
+	return codegen_ex(ctx, out, NULL);
+}

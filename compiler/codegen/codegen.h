@@ -1,0 +1,26 @@
+/* codegen: the typed AST of a compile context (after compile_run) to a
+ * BPF ELF object and the metadata the runtime needs (compiler/program.h).
+ * Errors in the script that only code generation finds are reported as
+ * diagnostics in ctx->diags; LLVM failures too (as errors at no place). */
+#ifndef ETRACE_CODEGEN_H
+#define ETRACE_CODEGEN_H
+
+#include <stdio.h>
+
+#include "compile.h"
+#include "program.h"
+
+struct codegen_opts {
+	FILE *ir;             /* -d ir: the optimized IR is printed here */
+	const char *llvm_out; /* --emit-llvm FILE: the optimized IR */
+	const char *elf_out;  /* --emit-elf FILE: the object */
+	bool no_opt;          /* skip the O2 pipeline (tests) */
+};
+
+/* Fills *out (zeroed first). Returns 0, or <0 with diagnostics. On
+ * failure out holds nothing to free. */
+int codegen(struct compile_ctx *ctx, struct et_program *out);
+int codegen_ex(struct compile_ctx *ctx, struct et_program *out,
+	       const struct codegen_opts *opts);
+
+#endif

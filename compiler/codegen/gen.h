@@ -1,0 +1,206 @@
+/* gen.h: private to the code generator (codegen.c and cg_expr.c,
+ * cg_stmt.c, cg_call.c, cg_agg.c, cg_action.c): the state of one
+ * typed-AST-to-BPF translation and the helpers its files share.
+ *
+ * Values in registers: expressions of scalar types (integers, pointers,
+ * symbols, ...) are an i64; strings, buffers, tuples, records and arrays
+ * are a pointer to stack memory laid out as their type says. */
+#ifndef ETRACE_GEN_H
+#define ETRACE_GEN_H
+
+#include <stdbool.h>
+
+#include "cg.h"
+#include "compile.h"
+#include "program.h"
+
+/* A scratch variable of the program being built. */
+struct usdt_notes;
+struct usdt_probe;
+
+struct gen_var {
+	const char *name;
+	struct type *type;
+	LLVMValueRef slot;
+	struct gen_var *next;
+};
+
+struct gen {
+	struct compile_ctx *ctx;
+	struct cg *cg;
+	LLVMBuilderRef b;
+	struct et_program *prog;
+	LLVMValueRef *maps;             /* map globals by map id */
+	LLVMValueRef ringbuf, lost, state;
+	int cap_actions;
+	int nprog;                      /* programs emitted so far */
+
+	/* the program being built */
+	struct node *probe;
+	struct attach_point *ap;
+	enum probe_kind kind;
+	const char *probe_name;         /* "tracepoint:syscalls:sys_enter_x" */
+	struct type *args_rec;          /* this program's own args record */
+	struct gen_var *vars;
+	LLVMBasicBlockRef brk, cont;    /* innermost while loop */
+	/* latency block at the return: the entry's saved {start, args}
+	 * (a pointer to the map value) */
+	LLVMValueRef lat_saved;
+	/* inside a for loop's callback: the probe context, loaded from the
+	 * loop's context (gen_probe_ctx) */
+	LLVMValueRef ctx_ptr;
+	/* usdt: the notes of the last binary read, this program's probe */
+	struct usdt_notes *usdt;
+	const char *usdt_path;
+	const struct usdt_probe *usdt_probe;
+	/* stack buffers made by gen_tmp, ended after their statement so
+	 * that LLVM can share the 512 bytes of BPF stack between them */
+	LLVMValueRef *temps;
+	int ntemps, cap_temps;
+	int errors;
+};
+
+/* Reports an error at loc (the script) and counts it. */
+void gen_error(struct gen *g, struct loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* ELF section of a program of kind for attach point ap (t: the
+ * concrete target of a wildcard, or NULL). */
+const char *gen_section(struct gen *g, enum probe_kind kind,
+			struct attach_point *ap, const char *t);
+/* The -p PID check at the start of a kernel-side program. */
+void gen_pid_filter(struct gen *g);
+/* Predicate and block of g->probe, then the end of the open program;
+ * errors: g->errors before the program began. */
+int gen_body(struct gen *g, int errors);
+/* A latency probe (SPEC 3.2): the entry program saves the time and the
+ * arguments per thread, the return program runs the block (cg_lat.c). */
+int gen_latency(struct gen *g, struct et_probe *ep, const char *t);
+/* arg n (0-based) saved at the entry of a latency probe; kprobes and
+ * uprobes have 6 register arguments, and keep the function's address
+ * (func) in the last slot */
+#define LAT_ARGS 8
+#define LAT_FUNC_SLOT 7
+/* In the return program of a latency probe (g->lat_saved set). */
+LLVMValueRef gen_lat_elapsed(struct gen *g);
+LLVMValueRef gen_lat_arg(struct gen *g, unsigned i);
+/* cg_set_loc at the start of node n (for the verifier's log). */
+void gen_loc(struct gen *g, const struct node *n);
+
+/* ---- types and memory (cg_expr.c) ---- */
+bool gen_is_scalar(const struct type *t);
+/* Bytes of a value of t stored in a map or record: 8 for scalars. */
+uint32_t gen_size(const struct type *t);
+/* A zeroed stack buffer of size bytes (at least 8, 8-aligned), alive
+ * until the end of the statement being generated. */
+LLVMValueRef gen_tmp(struct gen *g, uint32_t size, const char *name);
+/* A new basic block in the current function. */
+LLVMBasicBlockRef gen_block(struct gen *g, const char *name);
+/* Truncates/extends the i64 v to what an integer of type t holds. */
+LLVMValueRef gen_int_norm(struct gen *g, LLVMValueRef v, const struct type *t);
+/* Converts value v of type vt and stores it at dst as type dt. With
+ * widen, a top-level integer takes 8 bytes (maps, records). */
+void gen_store(struct gen *g, LLVMValueRef dst, const struct type *dt,
+	       bool widen, LLVMValueRef v, const struct type *vt);
+/* The value of type t stored at p (as gen_store wrote it): scalars are
+ * loaded; for memory types p itself is the value (not copied). */
+LLVMValueRef gen_load(struct gen *g, LLVMValueRef p, const struct type *t,
+		      bool widened);
+LLVMValueRef gen_expr(struct gen *g, struct node *e);
+/* A string constant in a zeroed stack buffer of size bytes. */
+LLVMValueRef gen_string(struct gen *g, const char *s, uint32_t len,
+			uint32_t size);
+
+/* ---- operators (cg_ops.c) ---- */
+LLVMValueRef gen_binop(struct gen *g, struct node *e);
+LLVMValueRef gen_unop(struct gen *g, struct node *e);
+LLVMValueRef gen_ternary(struct gen *g, struct node *e);
+/* l op r on i64 values; sign: arithmetic right shift. Division and
+ * modulo are unsigned (BPF v3 has no signed division). */
+LLVMValueRef gen_arith(struct gen *g, enum binop op, bool sign,
+		       LLVMValueRef l, LLVMValueRef r);
+/* e as a truth value (i1). */
+LLVMValueRef gen_cond(struct gen *g, struct node *e);
+/* The address (i64) of the memory an lvalue-like expression denotes:
+ * a deref, a field or index through a pointer. NULL when e has none. */
+LLVMValueRef gen_addr(struct gen *g, struct node *e, enum cg_space *sp);
+/* Reads size bytes at the address addr in space sp into a new buffer. */
+LLVMValueRef gen_read(struct gen *g, LLVMValueRef addr, uint32_t size,
+		      enum cg_space sp);
+/* Where memory a value of type t points to lives: its address space, or
+ * for plain integers the probe's (user for uprobes, else kernel). */
+enum cg_space gen_space(struct gen *g, const struct type *t);
+
+/* ---- statements (cg_stmt.c) ---- */
+void gen_block_stmts(struct gen *g, struct node *block);
+/* The stack buffers gen_tmp made since mark (an earlier g->ntemps) are
+ * dead from here on. */
+void gen_end_temps(struct gen *g, int mark);
+/* Ends the current block with "return 0" and continues in a new,
+ * unreachable one (after exit()). */
+void gen_return_now(struct gen *g);
+struct gen_var *gen_var_get(struct gen *g, const char *name,
+			    struct type *t);
+/* Keeps the stack slot an alloca from being split into registers (and
+ * spilled) by the optimizer; emitted in the entry block. */
+void gen_pin(struct gen *g, LLVMValueRef slot);
+
+/* ---- builtins and functions (cg_call.c) ---- */
+LLVMValueRef gen_builtin(struct gen *g, struct node *e);
+LLVMValueRef gen_call(struct gen *g, struct node *e);
+/* The functions that compute a value (cg_func.c): str, strncmp... */
+LLVMValueRef gen_value_func(struct gen *g, struct node *e);
+/* min(n + add, cap) as an i32 (cap when n is NULL), for helper sizes. */
+LLVMValueRef gen_bounded_len(struct gen *g, struct node *n, unsigned add,
+			     uint32_t cap);
+/* Field f of the probe context (args->f). */
+LLVMValueRef gen_ctx_field(struct gen *g, struct node *e);
+LLVMValueRef gen_state_field(struct gen *g, unsigned offset, unsigned bits);
+
+/* ---- maps and aggregations (cg_agg.c) ---- */
+/* Key buffer of map node m (an N_MAP); with bucket, a u64 is appended. */
+LLVMValueRef gen_map_key(struct gen *g, struct node *m, LLVMValueRef bucket);
+LLVMValueRef gen_map_read(struct gen *g, struct node *m);
+void gen_map_write(struct gen *g, struct node *m, LLVMValueRef v,
+		   const struct type *vt);
+/* @m[k] = agg(...) */
+void gen_aggregate(struct gen *g, struct node *m, struct node *call);
+void gen_map_delete(struct gen *g, struct node *m);
+const struct et_map *gen_map(struct gen *g, const struct node *m);
+void gen_define_maps(struct gen *g);
+
+/* ---- for loops (cg_for.c) ---- */
+/* The probe's context pointer (also inside a for loop's callback). */
+LLVMValueRef gen_probe_ctx(struct gen *g);
+void gen_for(struct gen *g, struct node *s);
+
+/* ---- usdt arguments (cg_usdt.c) ---- */
+const struct usdt_probe *gen_usdt_probe(struct gen *g,
+					struct attach_point *ap,
+					const char *t);
+LLVMValueRef gen_usdt_arg(struct gen *g, struct node *e, int n);
+
+/* ---- ring buffer actions (cg_action.c) ---- */
+/* Handles the asynchronous functions (printf, exit, print...); false
+ * when the call is not one of them. */
+bool gen_action(struct gen *g, struct node *call);
+struct et_action *gen_new_action(struct gen *g, enum et_action_kind k,
+				 struct loc loc);
+/* et_lost[0]++ (a record the ring buffer refused). */
+void gen_count_lost(struct gen *g);
+
+/* ---- stacks, addresses, join (cg_misc.c) ---- */
+/* kstack/ustack of type t: the u64 of program.h. */
+LLVMValueRef gen_stack(struct gen *g, const struct type *t);
+LLVMValueRef gen_ntop(struct gen *g, struct node *call);
+LLVMValueRef gen_buf(struct gen *g, struct node *call);
+void gen_join(struct gen *g, struct node *call);
+LLVMValueRef gen_macaddr(struct gen *g, struct node *call);
+LLVMValueRef gen_pton(struct gen *g, struct node *call);
+LLVMValueRef gen_strftime(struct gen *g, struct node *call);
+LLVMValueRef gen_cgroup_path(struct gen *g, struct node *call);
+void gen_override(struct gen *g, struct node *call);
+void gen_debugf(struct gen *g, struct node *call);
+LLVMValueRef gen_len(struct gen *g, struct node *call);
+LLVMValueRef gen_usym(struct gen *g, LLVMValueRef addr);
+
+#endif

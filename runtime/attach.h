@@ -1,0 +1,107 @@
+/* The runtime half of each probe provider (STYLE.md): a table keyed by
+ * compiler/probes.def, one entry per probe kind, saying whether the kind
+ * can work on this machine (detected, never assumed) and how to attach a
+ * loaded BPF program to its target. The compiler half is
+ * compiler/probe_<kind>.c. One file per kind or family:
+ * runtime/attach_<family>.c, each ending in its struct attach_provider.
+ *
+ * Every attachment is a BPF link, so that nothing stays attached once
+ * etrace is gone, even after SIGKILL: handed to the loader, or for
+ * tracepoints kept in the attach_env for a fast detach (attach_detach.c). */
+#ifndef ETRACE_ATTACH_H
+#define ETRACE_ATTACH_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "bpf/loader.h"
+#include "program.h"
+
+struct bpf_link;
+struct bpf_program;
+
+/* A tracepoint's link and a second reference to its perf event
+ * (attach_detach.c). */
+struct attach_tp {
+	struct bpf_link *link;
+	int perf_fd;
+};
+
+/* What an attach function needs beyond the probe. */
+struct attach_env {
+	struct loader *loader;
+	pid_t pid;           /* -p PID or the -c child: user probes; 0: all */
+	char err[512];       /* why the last attach failed (one sentence) */
+	/* The iter probe's link (at most one): run.c reads it after BEGIN
+	 * and then ends. Owned by the loader. */
+	struct bpf_link *iter_link;
+	/* Tracepoint links, kept here rather than in the loader so that
+	 * they detach fast (attach_detach.c). */
+	struct attach_tp *tps;
+	size_t ntps, cap_tps;
+};
+
+struct attach_provider {
+	enum probe_kind kind;
+	/* NULL when this kind can work here, else one sentence saying why
+	 * not ("kprobes are not available: ..."). Detected on first call
+	 * and cached. */
+	const char *(*unavailable)(void);
+	/* Attach prog (and ret, the return program of a latency probe,
+	 * or NULL) for ep. Links go to env->loader. Returns 0 or -errno
+	 * with env->err set. NULL for BEGIN/END: the runtime runs them
+	 * (attach_run_once). */
+	int (*attach)(struct attach_env *env, const struct et_probe *ep,
+		      struct bpf_program *prog, struct bpf_program *ret);
+};
+
+const struct attach_provider *attach_provider(enum probe_kind kind);
+
+/* The attach points one et_probe stands for, as bpftrace counts them in
+ * "Attaching N probes...". */
+int attach_count(const struct et_probe *ep);
+
+/* Runs a loaded BEGIN/END program once (bpf_prog_test_run_opts). */
+int attach_run_once(struct bpf_program *prog);
+
+/* CAP_SYS_ADMIN, or CAP_BPF with CAP_PERFMON, in the effective set:
+ * without them every probe type would look unavailable. */
+bool attach_privileged(void);
+
+/* For --info: one line per probe kind, "  kind: works" or why not. */
+void attach_report(FILE *out);
+
+/* Shared by the providers (attach.c). */
+int attach_fail(struct attach_env *env, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Hands link to the loader; NULL (errno set) reports "Cannot attach
+ * what: reason". */
+int attach_keep(struct attach_env *env, struct bpf_link *link,
+		const char *what);
+/* Keeps a tracepoint's link and perf_fd, a second reference to its perf
+ * event (closed on failure). Like attach_keep otherwise. */
+int attach_keep_tracepoint(struct attach_env *env, struct bpf_link *link,
+			   int perf_fd, const char *what);
+/* Destroys the tracepoint links in parallel: no program runs after. */
+void attach_detach_tracepoints(struct attach_env *env);
+/* Detaches (if not yet) and releases the tracepoints' perf events, in a
+ * helper process when it can be forked. Call last: the helper closes
+ * its copies of every descriptor. */
+void attach_release_tracepoints(struct attach_env *env);
+/* perf_event_open(2); -errno on failure. */
+int attach_perf_open(void *attr, pid_t pid, int cpu);
+/* Attach prog to the perf event fd as a BPF link (the link owns the fd,
+ * also on failure). */
+int attach_perf_link(struct attach_env *env, const struct et_probe *ep,
+		     struct bpf_program *prog, int pfd);
+/* tracefs root (mounted when needed), or NULL. */
+const char *attach_tracefs(void);
+/* Loads (and, but for iterators, attaches) a trivial tracing program of
+ * attach_type (enum bpf_attach_type) on the kernel function btf_func:
+ * 0, or the -errno the kernel answered (attach_fentry.c). */
+int attach_tracing_trial(int attach_type, const char *btf_func);
+/* The kernel loads programs of this type (enum bpf_prog_type). */
+int attach_prog_type_ok(int type);
+
+#endif

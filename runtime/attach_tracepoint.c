@@ -1,0 +1,143 @@
+/* tracepoint:CAT:NAME and rawtracepoint:NAME. A wildcard tracepoint is
+ * one program per match (its attach_target); a raw tracepoint is named
+ * by the attach point itself. */
+#include "attach.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+#include <linux/perf_event.h>
+
+static const char *tracepoint_unavailable(void)
+{
+	static int state; /* 0 unknown, 1 works, 2 no tracefs, 3 no type */
+
+	if (!state)
+		state = !attach_tracefs() ? 2 :
+			!attach_prog_type_ok(BPF_PROG_TYPE_TRACEPOINT) ? 3 :
+			1;
+	if (state == 2)
+		return "tracepoints are not available: tracefs is not "
+		       "mounted at /sys/kernel/tracing and cannot be mounted";
+	if (state == 3)
+		return "tracepoints are not available: the kernel cannot "
+		       "load tracepoint programs";
+	return NULL;
+}
+
+/* The perf event of tracepoint cat:name on CPU 0 (a tracepoint program
+ * runs on every CPU), as libbpf opens it; -errno. */
+static int tracepoint_open(const char *cat, const char *name)
+{
+	struct perf_event_attr attr = {
+		.size = sizeof(attr),
+		.type = PERF_TYPE_TRACEPOINT,
+		.sample_period = 1,
+		.wakeup_events = 1,
+	};
+	const char *tracefs = attach_tracefs();
+	char path[600];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/events/%s/%s/id",
+		 tracefs ? tracefs : "/sys/kernel/tracing", cat, name);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	ok = fscanf(f, "%llu", (unsigned long long *)&attr.config) == 1;
+	fclose(f);
+	return ok ? attach_perf_open(&attr, -1, 0) : -EINVAL;
+}
+
+/* The link owns pfd; a duplicate stays for the fast detach. */
+static int tracepoint_link(struct attach_env *env, struct bpf_program *prog,
+			   const char *cat, const char *name,
+			   const char *what)
+{
+	int pfd = tracepoint_open(cat, name), keep, keep_errno;
+	struct bpf_link *link;
+
+	if (pfd < 0)
+		return attach_fail(env, pfd, "Cannot attach %s: %s", what,
+				   strerror(-pfd));
+	keep = fcntl(pfd, F_DUPFD_CLOEXEC, 0);
+	if (keep < 0) {
+		close(pfd);
+		return attach_fail(env, -errno, "Cannot attach %s: %s", what,
+				   strerror(errno));
+	}
+	link = bpf_program__attach_perf_event(prog, pfd);
+	if (!link) {
+		keep_errno = errno;
+		close(pfd);
+		errno = keep_errno;
+	}
+	return attach_keep_tracepoint(env, link, keep, what);
+}
+
+static int tracepoint_attach(struct attach_env *env,
+			     const struct et_probe *ep,
+			     struct bpf_program *prog, struct bpf_program *ret)
+{
+	char cat[256], what[600];
+	const char *name;
+
+	if (ep->attach_target) {
+		name = strchr(ep->attach_target, ':');
+		if (!name || name - ep->attach_target >= (long)sizeof(cat))
+			return attach_fail(env, -EINVAL, "Invalid tracepoint "
+					   "target '%s'", ep->attach_target);
+		snprintf(cat, sizeof(cat), "%.*s",
+			 (int)(name - ep->attach_target), ep->attach_target);
+		name++;
+	} else {
+		snprintf(cat, sizeof(cat), "%s", ep->ap->target);
+		name = ep->ap->func;
+	}
+	snprintf(what, sizeof(what), "tracepoint:%s:%s", cat, name);
+	return tracepoint_link(env, prog, cat, name, what);
+}
+
+const struct attach_provider attach_TRACEPOINT = {
+	.kind = PK_TRACEPOINT,
+	.unavailable = tracepoint_unavailable,
+	.attach = tracepoint_attach,
+};
+
+static const char *rawtracepoint_unavailable(void)
+{
+	static int state;
+
+	if (!state)
+		state = attach_prog_type_ok(BPF_PROG_TYPE_RAW_TRACEPOINT) ?
+			1 : 2;
+	return state == 1 ? NULL :
+	       "raw tracepoints are not available: the kernel cannot load "
+	       "raw tracepoint programs";
+}
+
+static int rawtracepoint_attach(struct attach_env *env,
+				const struct et_probe *ep,
+				struct bpf_program *prog,
+				struct bpf_program *ret)
+{
+	const char *name = ep->attach_target ? ep->attach_target :
+			   ep->ap->func;
+	char what[300];
+
+	snprintf(what, sizeof(what), "rawtracepoint:%s", name);
+	return attach_keep(env, bpf_program__attach_raw_tracepoint(prog, name),
+		    what);
+}
+
+const struct attach_provider attach_RAWTRACEPOINT = {
+	.kind = PK_RAWTRACEPOINT,
+	.unavailable = rawtracepoint_unavailable,
+	.attach = rawtracepoint_attach,
+};

@@ -1,0 +1,126 @@
+/* uprobe:BIN:FUNC[+OFF] / uprobe:BIN:ADDR, uretprobe, and usdt:BIN:[NS:]
+ * NAME, through libbpf (which finds the function's offset in the ELF
+ * file, and the USDT notes). -p PID or the -c child limits them to that
+ * process. A latency block also attaches its return program as a
+ * uretprobe of the same function. */
+#include "attach.h"
+#include "elf_syms.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+static const char *uprobe_unavailable(void)
+{
+	static int state;
+	const char *tracefs;
+	char path[256];
+
+	if (!state) {
+		tracefs = attach_tracefs();
+		snprintf(path, sizeof(path), "%s/uprobe_events",
+			 tracefs ? tracefs : "/sys/kernel/tracing");
+		state = access("/sys/bus/event_source/devices/uprobe/type",
+			       F_OK) == 0 || access(path, F_OK) == 0 ? 1 : 2;
+	}
+	return state == 1 ? NULL :
+	       "uprobes are not available: this kernel was built without "
+	       "CONFIG_UPROBES";
+}
+
+static int attach_one(struct attach_env *env, const struct et_probe *ep,
+		      struct bpf_program *prog, const char *func, bool ret)
+{
+	const struct attach_point *ap = ep->ap;
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = ret);
+	size_t off = ap->offset;
+	char what[600];
+
+	if (ap->has_address) {
+		off += ap->address;
+	} else {
+		/* by file offset: libbpf 1.1 refuses names that .dynsym
+		 * holds twice (versions), e.g. libc's __libc_start_main */
+		struct elf_syms *es = elf_syms__open(ap->target);
+		const struct elf_sym *s = es ? elf_syms__find(es, func) : NULL;
+
+		if (s)
+			off += s->offset;
+		else
+			opts.func_name = func;
+		elf_syms__close(es);
+	}
+	snprintf(what, sizeof(what), "%s:%s:%s", ret ? "uretprobe" :
+		 "uprobe", ap->target, func ? func : ap->raw);
+	return attach_keep(env, bpf_program__attach_uprobe_opts(
+					prog, env->pid ? env->pid : -1,
+					ap->target, off, &opts),
+			   what);
+}
+
+static int attach_func(struct attach_env *env, const struct et_probe *ep,
+		       struct bpf_program *prog, struct bpf_program *ret,
+		       const char *func)
+{
+	int err;
+
+	err = attach_one(env, ep, prog, func, ep->kind == PK_URETPROBE);
+	if (!err && ret)
+		err = attach_one(env, ep, ret, func, true);
+	return err;
+}
+
+static int uprobe_attach(struct attach_env *env, const struct et_probe *ep,
+			 struct bpf_program *prog, struct bpf_program *ret)
+{
+	const struct attach_point *ap = ep->ap;
+	int err = 0;
+
+	if (ep->attach_target || !ap->wildcard)
+		return attach_func(env, ep, prog, ret,
+				   ep->attach_target ? ep->attach_target :
+				   ap->func);
+	if (!ap->nmatches)
+		return attach_fail(env, -ENOENT, "Cannot attach %s: no "
+				   "function of %s matches", ap->raw,
+				   ap->target);
+	for (int i = 0; i < ap->nmatches && !err; i++)
+		err = attach_func(env, ep, prog, ret, ap->matches[i]);
+	return err;
+}
+
+const struct attach_provider attach_UPROBE = {
+	.kind = PK_UPROBE,
+	.unavailable = uprobe_unavailable,
+	.attach = uprobe_attach,
+};
+
+const struct attach_provider attach_URETPROBE = {
+	.kind = PK_URETPROBE,
+	.unavailable = uprobe_unavailable,
+	.attach = uprobe_attach,
+};
+
+static int usdt_attach(struct attach_env *env, const struct et_probe *ep,
+		       struct bpf_program *prog, struct bpf_program *ret)
+{
+	const struct attach_point *ap = ep->ap;
+	const char *name = ep->attach_target ? ep->attach_target : ap->func;
+	char what[600];
+
+	snprintf(what, sizeof(what), "usdt:%s:%s:%s", ap->target,
+		 ap->ns ? ap->ns : "", name);
+	return attach_keep(env, bpf_program__attach_usdt(
+					prog, env->pid ? env->pid : -1,
+					ap->target, ap->ns ? ap->ns : "",
+					name, NULL),
+			   what);
+}
+
+const struct attach_provider attach_USDT = {
+	.kind = PK_USDT,
+	.unavailable = uprobe_unavailable,
+	.attach = usdt_attach,
+};

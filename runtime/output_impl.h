@@ -1,0 +1,73 @@
+/* Internals shared by the output module's files: the output object, a
+ * decoded map ready to print, and the text and JSON printers
+ * (print_text.c, print_json.c) and printf formatting (printf_exec.c). */
+#ifndef ETRACE_OUTPUT_IMPL_H
+#define ETRACE_OUTPUT_IMPL_H
+
+#include "output.h"
+#include "value.h"
+
+struct output {
+	const struct et_program *prog;
+	enum output_format fmt;
+	FILE *out;
+	output_map_fd_fn map_fd;
+	void *map_fd_ctx;
+	value_stack_fn stack_fn;
+	void *stack_ctx;
+	int kstack_fd, ustack_fd;
+	int64_t btime;
+	bool btime_read;
+	struct kallsyms *ksyms;
+	struct usyms *usyms;
+	bool ksyms_tried;
+	const char *kallsyms_path;
+	const char *passwd_path;
+	int ncpus;
+	/* Tests: map contents come from here instead of BPF maps. */
+	int (*raw_fn)(void *ctx, const struct et_map *m,
+		      const struct output_raw **e, size_t *n, int *ncpus);
+	void *raw_ctx;
+};
+
+/* How a map prints: plain values, histograms, or stats/avg. */
+enum dump_kind { DUMP_PLAIN, DUMP_HIST, DUMP_STATS };
+
+struct map_entry {
+	struct value key;       /* V_NONE for a map without keys */
+	struct value val;
+	const uint8_t *raw_key; /* user key bytes (bucketed maps: the prefix) */
+	uint32_t raw_len;
+	/* sort key: the value (plain ints), total count (hist), average */
+	uint64_t sort;
+	bool sort_signed;
+};
+
+struct map_dump {
+	const char *name;
+	enum dump_kind kind;
+	bool has_key;
+	struct map_entry *e;     /* sorted, top already applied */
+	size_t n;
+	uint64_t div;            /* >= 1 */
+};
+
+void text_map(FILE *f, const struct map_dump *d);
+/* v as text; stack frames indented by indent; integers divided by div */
+void text_value(FILE *f, const struct value *v, int indent, uint64_t div);
+void text_value_line(FILE *f, const struct value *v);
+void json_map(FILE *f, const struct map_dump *d);
+void json_value_line(FILE *f, const struct value *v);
+/* {"type": "TYPE", "data": "TEXT"} */
+void json_message(FILE *f, const char *type, const char *text, size_t len);
+void json_string(FILE *f, const char *s, size_t len);
+
+/* The environment for decoding values (arena, symbols, stacks). */
+void output_env(struct output *o, struct arena *a, struct value_env *env);
+
+/* Formats the printf-like record rec of action a into a malloc'ed
+ * string (*len bytes, NUL-terminated). 0 or -errno. */
+int printf_exec(struct output *o, const struct et_action *a,
+		const void *rec, size_t size, char **out, size_t *len);
+
+#endif

@@ -1,0 +1,461 @@
+/* Map dumps: reads a BPF map (or takes its bytes from a test), sums the
+ * per-CPU values of aggregations (program.h layouts), groups hist/lhist
+ * buckets by key, sorts entries as bpftrace 0.17 does and hands the
+ * result to the text or JSON printer. Also clear() and zero(). */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output_impl.h"
+
+#define HIST_BUCKETS 66 /* et_log2_bucket: 0 .. 2 + 63 */
+#define LHIST_MAX_BUCKETS 100002
+
+static bool map_percpu(const struct et_map *m)
+{
+	return m->storage == MS_PERCPU_HASH || m->storage == MS_PERCPU_ARRAY;
+}
+
+static bool map_array(const struct et_map *m)
+{
+	return m->storage == MS_ARRAY || m->storage == MS_PERCPU_ARRAY;
+}
+
+/* Bytes of one CPU's value in a lookup result. */
+static size_t value_stride(const struct et_map *m)
+{
+	return map_percpu(m) ? (m->value_size + 7) & ~7u : m->value_size;
+}
+
+static enum dump_kind dump_kind_of(const struct et_map *m)
+{
+	switch (m->info->value->kind) {
+	case T_HIST:
+	case T_LHIST:
+		return DUMP_HIST;
+	case T_AVG:
+	case T_STATS:
+		return DUMP_STATS;
+	default:
+		return DUMP_PLAIN;
+	}
+}
+
+static uint32_t user_key_size(const struct et_map *m)
+{
+	if (!m->info->key)
+		return 0;
+	return m->bucketed ? m->key_size - 8 : m->key_size;
+}
+
+struct dump_ctx {
+	struct output *o;
+	struct value_env env;
+	const struct et_map *m;
+	const struct output_raw *raw;
+	size_t nraw;
+	int ncpus;
+	size_t stride;
+};
+
+static uint64_t cpu_u64(const struct dump_ctx *c, const uint8_t *v, int cpu,
+			size_t off)
+{
+	uint64_t x;
+
+	memcpy(&x, v + cpu * c->stride + off, 8);
+	return x;
+}
+
+/* min/max over the CPUs that wrote one ({ s64 value; u64 set; }). */
+static bool reduce_minmax(const struct dump_ctx *c, const uint8_t *v,
+			  bool is_max, int64_t *out)
+{
+	bool any = false;
+
+	*out = 0;
+	for (int i = 0; i < c->ncpus; i++) {
+		int64_t x = (int64_t)cpu_u64(c, v, i, 0);
+
+		if (!cpu_u64(c, v, i, 8))
+			continue;
+		if (!any || (is_max ? x > *out : x < *out))
+			*out = x;
+		any = true;
+	}
+	return any;
+}
+
+/* A plain map's value (count, sum, min, max or a stored value); false
+ * when the entry holds nothing (min/max never written in an array). */
+static bool plain_value(struct dump_ctx *c, const uint8_t *v,
+			struct map_entry *e)
+{
+	const struct type *t = c->m->info->value;
+	uint64_t sum = 0;
+	int64_t mm;
+
+	switch (t->kind) {
+	case T_COUNT:
+	case T_SUM:
+		for (int i = 0; i < c->ncpus; i++)
+			sum += cpu_u64(c, v, i, 0);
+		e->val.kind = t->kind == T_SUM && t->is_signed ? V_INT : V_UINT;
+		e->val.u.u = sum;
+		break;
+	case T_MIN:
+	case T_MAX:
+		if (!reduce_minmax(c, v, t->kind == T_MAX, &mm) &&
+		    map_array(c->m))
+			return false;
+		e->val.kind = V_INT;
+		e->val.u.i = mm;
+		break;
+	default:
+		value_decode(&c->env, t, v, c->m->value_size, &e->val);
+		break;
+	}
+	e->sort = e->val.u.u;
+	e->sort_signed = e->val.kind == V_INT;
+	return true;
+}
+
+static bool stats_value(struct dump_ctx *c, const uint8_t *v,
+			struct map_entry *e)
+{
+	uint64_t total = 0, count = 0; /* wraps like the s64 sums */
+
+	for (int i = 0; i < c->ncpus; i++) {
+		total += cpu_u64(c, v, i, 0);
+		count += cpu_u64(c, v, i, 8);
+	}
+	if (!count && map_array(c->m))
+		return false;
+	e->val.kind = c->m->info->value->kind == T_AVG ? V_AVG : V_STATS;
+	e->val.u.stats.count = (int64_t)count;
+	e->val.u.stats.total = (int64_t)total;
+	e->sort = (uint64_t)value_average(&e->val);
+	e->sort_signed = true;
+	return true;
+}
+
+static void entry_key(struct dump_ctx *c, const uint8_t *key,
+		      struct map_entry *e)
+{
+	e->raw_key = key;
+	e->raw_len = user_key_size(c->m);
+	if (c->m->info->key)
+		value_decode(&c->env, c->m->info->key, key, e->raw_len,
+			     &e->key);
+	else
+		e->key.kind = V_NONE;
+}
+
+static size_t build_flat(struct dump_ctx *c, struct map_entry *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->nraw; i++) {
+		struct map_entry *e = &out[n];
+		bool keep;
+
+		memset(e, 0, sizeof(*e));
+		entry_key(c, c->raw[i].key, e);
+		if (dump_kind_of(c->m) == DUMP_STATS)
+			keep = stats_value(c, c->raw[i].value, e);
+		else
+			keep = plain_value(c, c->raw[i].value, e);
+		n += keep;
+	}
+	return n;
+}
+
+static uint32_t g_prefix_len; /* qsort has no context argument */
+
+static int raw_prefix_cmp(const void *a, const void *b)
+{
+	const struct output_raw *x = a, *y = b;
+
+	return memcmp(x->key, y->key, g_prefix_len);
+}
+
+static void hist_init(struct dump_ctx *c, struct value *h)
+{
+	const struct type *t = c->m->info->value;
+	int n = HIST_BUCKETS;
+
+	h->kind = V_HIST;
+	if (t->kind == T_LHIST) {
+		int64_t span = t->lh_step > 0 ?
+			(t->lh_max - t->lh_min) / t->lh_step : 0;
+
+		n = span + 2 > LHIST_MAX_BUCKETS ? LHIST_MAX_BUCKETS :
+			(int)span + 2;
+		h->u.hist.linear = true;
+		h->u.hist.min = t->lh_min;
+		h->u.hist.max = t->lh_max;
+		h->u.hist.step = t->lh_step;
+	}
+	h->u.hist.n = n;
+	h->u.hist.counts = arena_calloc(c->env.arena, n, sizeof(uint64_t));
+}
+
+/* Bucketed maps: entries sorted by key bytes, one hist per key prefix. */
+static size_t build_hist(struct dump_ctx *c, struct map_entry *out)
+{
+	uint32_t uks = user_key_size(c->m);
+	struct output_raw *r = arena_calloc(c->env.arena, c->nraw + 1,
+					    sizeof(*r));
+	size_t n = 0;
+
+	memcpy(r, c->raw, c->nraw * sizeof(*r));
+	g_prefix_len = uks;
+	qsort(r, c->nraw, sizeof(*r), raw_prefix_cmp);
+	for (size_t i = 0; i < c->nraw; i++) {
+		struct map_entry *e = &out[n];
+		uint64_t bucket, count = 0;
+
+		if (!i || memcmp(r[i].key, r[i - 1].key, uks)) {
+			memset(e, 0, sizeof(*e));
+			entry_key(c, r[i].key, e);
+			hist_init(c, &e->val);
+			n++;
+		}
+		e = &out[n - 1];
+		memcpy(&bucket, (const uint8_t *)r[i].key + uks, 8);
+		for (int cpu = 0; cpu < c->ncpus; cpu++)
+			count += cpu_u64(c, r[i].value, cpu, 0);
+		if (bucket < (uint64_t)e->val.u.hist.n)
+			e->val.u.hist.counts[bucket] += count;
+		e->sort += count;
+	}
+	return n;
+}
+
+static enum dump_kind g_sort_kind;
+static bool g_sort_by_value;
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct map_entry *x = a, *y = b;
+	int c = 0;
+
+	if (g_sort_by_value && x->sort != y->sort) {
+		if (x->sort_signed)
+			return (int64_t)x->sort < (int64_t)y->sort ? -1 : 1;
+		return x->sort < y->sort ? -1 : 1;
+	}
+	/* bpftrace keeps hist and stats keys in a std::map of key bytes */
+	if (g_sort_kind == DUMP_PLAIN)
+		c = value_cmp_key(&x->key, &y->key);
+	return c ? c : memcmp(x->raw_key, y->raw_key, x->raw_len);
+}
+
+static bool sorts_by_value(const struct map_dump *d, const struct et_map *m)
+{
+	if (d->kind != DUMP_PLAIN)
+		return true;
+	switch (m->info->value->kind) {
+	case T_COUNT: case T_SUM: case T_MIN: case T_MAX: case T_INT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void dump_print(struct output *o, const struct map_dump *d)
+{
+	if (o->fmt == OUT_JSON)
+		json_map(o->out, d);
+	else
+		text_map(o->out, d);
+}
+
+int output__print_map_raw(struct output *o, const struct et_map *m,
+			  const struct output_raw *raw, size_t nraw, int ncpus,
+			  uint64_t top, uint64_t div)
+{
+	struct dump_ctx c = { .o = o, .m = m, .raw = raw, .nraw = nraw,
+			      .ncpus = map_percpu(m) ? ncpus : 1,
+			      .stride = value_stride(m) };
+	struct map_dump d = { .name = m->name, .div = div ? div : 1 };
+	struct arena *ar;
+
+	if (!m->info || !m->info->value)
+		return -EINVAL;
+	d.kind = dump_kind_of(m);
+	d.has_key = m->info->key != NULL;
+	ar = arena__new();
+	if (!ar)
+		return -ENOMEM;
+	output_env(o, ar, &c.env);
+	d.e = arena_calloc(ar, nraw + 1, sizeof(*d.e));
+	d.n = d.kind == DUMP_HIST ? build_hist(&c, d.e) : build_flat(&c, d.e);
+	g_sort_kind = d.kind;
+	g_sort_by_value = sorts_by_value(&d, m);
+	qsort(d.e, d.n, sizeof(*d.e), entry_cmp);
+	/* bpftrace ignores top and div for stats() (not for avg()) */
+	if (m->info->value->kind == T_STATS)
+		top = 0;
+	if (top && d.n > top) {
+		d.e += d.n - top;
+		d.n = top;
+	}
+	dump_print(o, &d);
+	arena__free(ar);
+	return 0;
+}
+
+static int map_grow(uint8_t **keys, uint8_t **vals, size_t *cap, size_t ks,
+		    size_t vsize)
+{
+	size_t c = *cap * 2 + 16;
+	uint8_t *k = realloc(*keys, c * ks), *v;
+
+	if (!k)
+		return -ENOMEM;
+	*keys = k;
+	v = realloc(*vals, c * vsize);
+	if (!v)
+		return -ENOMEM;
+	*vals = v;
+	*cap = c;
+	return 0;
+}
+
+/* A snapshot of the map: every key, then its value. A map without keys
+ * is its key 0. */
+static int map_read(int fd, const struct et_map *m, size_t vsize,
+		    uint8_t **keys, uint8_t **vals, size_t *n)
+{
+	size_t cap = 0, ks = m->key_size ? m->key_size : 4;
+	bool scalar = !m->info->key && !m->bucketed;
+	int err = 0;
+
+	*keys = *vals = NULL;
+	*n = 0;
+	for (;;) {
+		uint8_t *prev, *key;
+
+		if (*n == cap && (err = map_grow(keys, vals, &cap, ks, vsize)))
+			return err;
+		prev = *n ? *keys + (*n - 1) * ks : NULL;
+		key = *keys + *n * ks;
+		if (scalar && *n)
+			return 0;
+		if (scalar)
+			memset(key, 0, ks);
+		else if (bpf_map_get_next_key(fd, prev, key))
+			return errno == ENOENT ? 0 : -errno;
+		if (!bpf_map_lookup_elem(fd, key, *vals + *n * vsize))
+			(*n)++;
+		else if (errno != ENOENT)
+			return -errno;
+		else if (scalar)
+			return 0;
+	}
+}
+
+int output__print_map(struct output *o, const struct et_map *m,
+		      uint64_t top, uint64_t div)
+{
+	int ncpus = map_percpu(m) ? libbpf_num_possible_cpus() : 1;
+	int fd = o->map_fd ? o->map_fd(o->map_fd_ctx, m) : -ENOENT;
+	size_t n, ks = m->key_size ? m->key_size : 4;
+	uint8_t *keys, *vals;
+	struct output_raw *raw;
+	int err;
+
+	if (o->raw_fn) {
+		const struct output_raw *e;
+
+		err = o->raw_fn(o->raw_ctx, m, &e, &n, &ncpus);
+		return err ? err : output__print_map_raw(o, m, e, n, ncpus,
+							 top, div);
+	}
+	if (fd < 0)
+		return fd;
+	if (ncpus < 0)
+		return ncpus;
+	err = map_read(fd, m, value_stride(m) * ncpus, &keys, &vals, &n);
+	raw = err ? NULL : calloc(n + 1, sizeof(*raw));
+	if (!err && !raw)
+		err = -ENOMEM;
+	for (size_t i = 0; !err && i < n; i++) {
+		raw[i].key = keys + i * ks;
+		raw[i].value = vals + i * value_stride(m) * ncpus;
+	}
+	if (!err)
+		err = output__print_map_raw(o, m, raw, n, ncpus, top, div);
+	free(raw);
+	free(keys);
+	free(vals);
+	return err;
+}
+
+static int map_name_cmp(const void *a, const void *b)
+{
+	const struct et_map *x = *(const struct et_map *const *)a;
+	const struct et_map *y = *(const struct et_map *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+int output__print_all_maps(struct output *o)
+{
+	const struct et_program *p = o->prog;
+	const struct et_map **order;
+	int err = 0, n = 0;
+
+	fputs("\n\n", o->out);
+	if (!p || !p->nmaps)
+		return 0;
+	order = calloc(p->nmaps, sizeof(*order));
+	if (!order)
+		return -ENOMEM;
+	for (int i = 0; i < p->nmaps; i++)
+		if (p->maps[i].info && p->maps[i].info->value &&
+		    p->maps[i].name)
+			order[n++] = &p->maps[i];
+	qsort(order, n, sizeof(*order), map_name_cmp);
+	for (int i = 0; i < n && !err; i++)
+		err = output__print_map(o, order[i], 0, 0);
+	free(order);
+	return err;
+}
+
+/* clear(): delete every key (arrays cannot: zero them); zero(): write
+ * zeroes into every value. */
+int output__clear_map(struct output *o, const struct et_map *m, bool zero)
+{
+	int ncpus = map_percpu(m) ? libbpf_num_possible_cpus() : 1;
+	int fd = o->map_fd ? o->map_fd(o->map_fd_ctx, m) : -ENOENT;
+	size_t n, ks = m->key_size ? m->key_size : 4, vs;
+	uint8_t *keys, *vals;
+	int err;
+
+	if (fd < 0)
+		return fd;
+	if (ncpus < 0)
+		return ncpus;
+	vs = value_stride(m) * ncpus;
+	err = map_read(fd, m, vs, &keys, &vals, &n);
+	if (!err)
+		memset(vals, 0, n * vs);
+	for (size_t i = 0; !err && i < n; i++) {
+		if (zero || map_array(m))
+			err = bpf_map_update_elem(fd, keys + i * ks, vals,
+						  BPF_EXIST);
+		else
+			err = bpf_map_delete_elem(fd, keys + i * ks);
+		if (err && errno == ENOENT)
+			err = 0;
+		else if (err)
+			err = -errno;
+	}
+	free(keys);
+	free(vals);
+	return err;
+}

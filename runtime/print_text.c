@@ -1,0 +1,213 @@
+/* The text printer: values, map dumps, histograms with their '@' bars,
+ * byte for byte as bpftrace 0.17 prints them. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "output_impl.h"
+
+#define BAR_WIDTH 52
+
+/* v / div, signed (div >= 1 fits in int64 for print()'s u64 div) */
+static int64_t sdiv(int64_t v, uint64_t div)
+{
+	if (div == 1)
+		return v;
+	if (div > INT64_MAX)
+		return 0;
+	return v / (int64_t)div;
+}
+
+void text_value(FILE *f, const struct value *v, int indent, uint64_t div)
+{
+	switch (v->kind) {
+	case V_INT:
+		fprintf(f, "%" PRId64, sdiv(v->u.i, div));
+		break;
+	case V_UINT:
+		fprintf(f, "%" PRIu64, v->u.u / div);
+		break;
+	case V_STR:
+		fwrite(v->u.str.s, 1, v->u.str.len, f);
+		break;
+	case V_TUPLE:
+		fputc('(', f);
+		for (int i = 0; i < v->u.tuple.n; i++) {
+			if (i)
+				fputs(", ", f);
+			text_value(f, &v->u.tuple.items[i], indent, 1);
+		}
+		fputc(')', f);
+		break;
+	case V_ARRAY:
+		fputc('[', f);
+		for (int i = 0; i < v->u.tuple.n; i++) {
+			if (i)
+				fputc(',', f);
+			text_value(f, &v->u.tuple.items[i], indent, 1);
+		}
+		fputc(']', f);
+		break;
+	case V_STACK:
+		fputc('\n', f);
+		for (int i = 0; i < v->u.stack.n; i++)
+			fprintf(f, "%*s%s\n", v->u.stack.perf ? 0 : indent,
+				v->u.stack.perf ? "\t" : "",
+				v->u.stack.frames[i]);
+		break;
+	default:
+		break;
+	}
+}
+
+void text_value_line(FILE *f, const struct value *v)
+{
+	text_value(f, v, 8, 1);
+	fputc('\n', f);
+}
+
+/* "[1, abc]"; stacks in keys are indented by 4 */
+static void text_key(FILE *f, const struct value *k)
+{
+	if (k->kind == V_NONE)
+		return;
+	fputc('[', f);
+	if (k->kind == V_TUPLE) {
+		for (int i = 0; i < k->u.tuple.n; i++) {
+			if (i)
+				fputs(", ", f);
+			text_value(f, &k->u.tuple.items[i], 4, 1);
+		}
+	} else {
+		text_value(f, k, 4, 1);
+	}
+	fputc(']', f);
+}
+
+/* 2^power as bpftrace labels log2 buckets: 1, 512, 1K, 2M, 4G, 8T */
+static void hist_label(char *buf, size_t size, int power)
+{
+	static const char suffix[] = { 'T', 'G', 'M', 'K' };
+	char s = 0;
+
+	for (int i = 0; i < 4 && !s; i++) {
+		if (power >= 40 - 10 * i) {
+			s = suffix[i];
+			power -= 40 - 10 * i;
+		}
+	}
+	if (s)
+		snprintf(buf, size, "%lld%c", 1LL << power, s);
+	else
+		snprintf(buf, size, "%lld", 1LL << power);
+}
+
+/* lhist bounds: 1K / 2M when divisible, else the number */
+static void lhist_label(char *buf, size_t size, int64_t n)
+{
+	if (n && n % (1 << 20) == 0)
+		snprintf(buf, size, "%" PRId64 "M", n / (1 << 20));
+	else if (n && n % 1024 == 0)
+		snprintf(buf, size, "%" PRId64 "K", n / 1024);
+	else
+		snprintf(buf, size, "%" PRId64, n);
+}
+
+static void bucket_header(char *buf, size_t size, const struct value *h,
+			  int i)
+{
+	char a[32], b[32];
+
+	if (!h->u.hist.linear) {
+		if (i == 0)
+			snprintf(buf, size, "(..., 0)");
+		else if (i <= 2)
+			snprintf(buf, size, "[%d]", i - 1);
+		else {
+			hist_label(a, sizeof(a), i - 2);
+			hist_label(b, sizeof(b), i - 1);
+			snprintf(buf, size, "[%s, %s)", a, b);
+		}
+		return;
+	}
+	if (i == 0) {
+		lhist_label(a, sizeof(a), h->u.hist.min);
+		snprintf(buf, size, "(..., %s)", a);
+	} else if (i == h->u.hist.n - 1) {
+		lhist_label(a, sizeof(a), h->u.hist.max);
+		snprintf(buf, size, "[%s, ...)", a);
+	} else {
+		lhist_label(a, sizeof(a),
+			    h->u.hist.min + (i - 1) * h->u.hist.step);
+		lhist_label(b, sizeof(b), h->u.hist.min + i * h->u.hist.step);
+		snprintf(buf, size, "[%s, %s)", a, b);
+	}
+}
+
+/* The rows from the first to the last non-empty bucket; bars are scaled
+ * on the undivided counts, as bpftrace does. */
+static void text_hist(FILE *f, const struct value *h, uint64_t div)
+{
+	int first = -1, last = -1;
+	uint64_t max = 0;
+	char header[80];
+
+	for (int i = 0; i < h->u.hist.n; i++) {
+		uint64_t c = h->u.hist.counts[i];
+
+		if (!c)
+			continue;
+		if (first < 0)
+			first = i;
+		last = i;
+		if (c > max)
+			max = c;
+	}
+	for (int i = first; first >= 0 && i <= last; i++) {
+		uint64_t c = h->u.hist.counts[i];
+		int bar = (int)(c / (float)max * BAR_WIDTH);
+
+		bucket_header(header, sizeof(header), h, i);
+		fprintf(f, "%-16s%8" PRIu64 " |", header, c / div);
+		for (int j = 0; j < BAR_WIDTH; j++)
+			fputc(j < bar ? '@' : ' ', f);
+		fputs("|\n", f);
+	}
+}
+
+static void text_stats(FILE *f, const struct value *v, uint64_t div)
+{
+	int64_t count = v->u.stats.count, total = v->u.stats.total;
+	int64_t avg = value_average(v);
+
+	if (v->kind == V_AVG)
+		fprintf(f, "%" PRId64 "\n", sdiv(avg, div));
+	else
+		fprintf(f, "count %" PRId64 ", average %" PRId64
+			", total %" PRId64 "\n", count, avg, total);
+}
+
+void text_map(FILE *f, const struct map_dump *d)
+{
+	if (!d->n)
+		fputc('\n', f);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct map_entry *e = &d->e[i];
+
+		fputs(d->name, f);
+		text_key(f, &e->key);
+		fputs(": ", f);
+		if (d->kind == DUMP_HIST) {
+			fputc('\n', f);
+			text_hist(f, &e->val, d->div);
+			fputc('\n', f);
+		} else if (d->kind == DUMP_STATS) {
+			text_stats(f, &e->val, d->div);
+		} else {
+			text_value(f, &e->val, 8, d->div);
+			fputc('\n', f);
+		}
+	}
+	if (d->kind == DUMP_STATS)
+		fputc('\n', f);
+}

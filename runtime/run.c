@@ -1,0 +1,586 @@
+/* run.c: load, attach, run and end a compiled program (see run.h). The
+ * event loop waits on three things with one epoll set: the ring buffer
+ * (its own epoll fd, nested), a signalfd for SIGINT/SIGTERM, and a pidfd
+ * of the -c child or the -p process. The -c child (run_child.c) waits on
+ * a pipe until every probe is attached and BEGIN has run; the actions
+ * the runtime carries out itself (exit, system, cat) are in
+ * run_actions.c; probes attach through the table of runtime/attach.h. */
+#define _GNU_SOURCE
+#include "run.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "attach.h"
+#include "bpf/loader.h"
+#include "bpf/ringbuf.h"
+#include "events.h"
+#include "run_impl.h"
+
+/* The verifier's last lines shown without -v. */
+#define LOG_TAIL_LINES 4
+
+enum ev_tag { EV_RINGBUF, EV_SIGNAL, EV_PROC };
+
+static int libbpf_print_verbose(enum libbpf_print_level level,
+				const char *fmt, va_list ap)
+{
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int libbpf_print_quiet(enum libbpf_print_level level,
+			      const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+void run_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("etrace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* One error at loc in the script, printed as the compiler prints its
+ * diagnostics, with notes (one per line of notes). */
+static void script_error(struct run *r, struct loc loc, const char *msg,
+			 const char *notes)
+{
+	struct diags d;
+	const char *s, *nl;
+
+	diags_init(&d, r->ctx->arena, &r->ctx->src);
+	diag_error(&d, loc, "%s", msg);
+	for (s = notes; s && *s; s = nl + 1) {
+		nl = strchrnul(s, '\n');
+		if (nl > s)
+			diag_note(&d, LOC_NONE, "%.*s", (int)(nl - s), s);
+		if (!*nl)
+			break;
+	}
+	diags_print(&d, stderr);
+}
+
+/* Every probe kind the program uses must work here: one sentence and
+ * exit 1 otherwise, before anything is loaded. */
+static int check_kinds(struct run *r)
+{
+	const struct attach_provider *p;
+	const char *why;
+
+	for (int i = 0; i < r->prog->nprobes; i++) {
+		const struct et_probe *ep = &r->prog->probes[i];
+
+		p = attach_provider(ep->kind);
+		why = p && p->unavailable ? p->unavailable() : NULL;
+		if (!p)
+			why = "this probe type has no runtime support";
+		if (why) {
+			script_error(r, ep->ap ? ep->ap->loc : ep->probe->loc,
+				     why, NULL);
+			return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
+
+static const struct et_probe *probe_of_prog(struct run *r, const char *name)
+{
+	for (int i = 0; name && i < r->prog->nprobes; i++) {
+		const struct et_probe *ep = &r->prog->probes[i];
+
+		if ((ep->prog_name && !strcmp(ep->prog_name, name)) ||
+		    (ep->ret_prog_name && !strcmp(ep->ret_prog_name, name)))
+			return ep;
+	}
+	return NULL;
+}
+
+/* The byte range of line (1-based) in the source, without its newline. */
+static struct loc line_loc(const struct source *src, unsigned line)
+{
+	uint32_t b = 0, e;
+
+	for (unsigned n = 1; n < line && b < src->len; b++)
+		if (src->text[b] == '\n')
+			n++;
+	if (b >= src->len)
+		return LOC_NONE;
+	for (e = b; e < src->len && src->text[e] != '\n'; e++)
+		;
+	return (struct loc){ b, e > b ? e : b + 1 };
+}
+
+/* The last n non-empty lines of log. */
+static const char *log_tail(const char *log, int n)
+{
+	const char *p = log + strlen(log);
+
+	while (p > log && p[-1] == '\n')
+		p--;
+	while (p > log && n > 0)
+		if (*--p == '\n')
+			n--;
+	return p == log ? p : p + 1;
+}
+
+static void report_load_failure(struct run *r)
+{
+	const char *name = loader__failed_prog(r->l);
+	const char *log = loader__verifier_log(r->l);
+	const struct et_probe *ep = probe_of_prog(r, name);
+	unsigned line = loader__log_line(r->l);
+	struct loc loc = line ? line_loc(&r->ctx->src, line) : LOC_NONE;
+	const char *notes;
+	char msg[512];
+
+	if (!name || !log) {
+		run_error("%s", loader__strerror(r->l));
+		return;
+	}
+	if (!loc_valid(loc) && ep)
+		loc = ep->ap ? ep->ap->loc : ep->probe->loc;
+	snprintf(msg, sizeof(msg), "The BPF verifier rejected the program of "
+		 "probe %s%s", ep && ep->ap ? ep->ap->raw : name,
+		 line ? " at this line" : "");
+	if (r->o->verbose)
+		fprintf(stderr, "etrace: the verifier's log for %s:\n%s\n",
+			name, log);
+	if (r->o->verbose) {
+		script_error(r, loc, msg, NULL);
+		return;
+	}
+	notes = arena_printf(r->ctx->arena, "%s\n(etrace -v prints the "
+			     "verifier's whole log)",
+			     log_tail(log, LOG_TAIL_LINES));
+	script_error(r, loc, msg, notes);
+}
+
+static int find_programs(struct run *r)
+{
+	struct bpf_object *obj = loader__object(r->l);
+	int n = r->prog->nprobes ? r->prog->nprobes : 1;
+
+	r->progs = calloc(n, sizeof(*r->progs));
+	r->rets = calloc(n, sizeof(*r->rets));
+	if (!r->progs || !r->rets)
+		return -ENOMEM;
+	for (int i = 0; i < r->prog->nprobes; i++) {
+		const struct et_probe *ep = &r->prog->probes[i];
+
+		r->progs[i] = bpf_object__find_program_by_name(obj,
+							       ep->prog_name);
+		if (ep->ret_prog_name)
+			r->rets[i] = bpf_object__find_program_by_name(
+				obj, ep->ret_prog_name);
+		if (!r->progs[i] || (ep->ret_prog_name && !r->rets[i])) {
+			run_error("the BPF object has no program %s",
+				  r->progs[i] ? ep->ret_prog_name :
+				  ep->prog_name);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* et_state before any probe can fire: `elapsed` counts from here. */
+static int write_state(struct run *r)
+{
+	struct et_state st = {
+		.filter_pid = (uint32_t)r->o->pid,
+		.child_pid = (uint32_t)r->child.pid,
+	};
+	int fd = loader__map_fd(r->l, ET_STATE_MAP);
+	uint32_t key = 0;
+
+	if (fd == -ENOENT)
+		return 0;
+	st.start_ns = monotonic_ns();
+	if (bpf_map_update_elem(fd, &key, &st, BPF_ANY)) {
+		run_error("cannot write the global state: %s",
+			  strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static bool is_special(enum probe_kind k)
+{
+	return k == PK_BEGIN || k == PK_END;
+}
+
+static int attach_all(struct run *r)
+{
+	int n = 0, err;
+
+	for (int i = 0; i < r->prog->nprobes; i++)
+		n += attach_count(&r->prog->probes[i]);
+	if (!r->o->quiet)
+		output__attached(r->out, n);
+	fflush(r->o->out);
+	for (int i = 0; i < r->prog->nprobes; i++) {
+		const struct et_probe *ep = &r->prog->probes[i];
+
+		if (is_special(ep->kind))
+			continue;
+		err = attach_provider(ep->kind)->attach(&r->env, ep,
+							r->progs[i],
+							r->rets[i]);
+		if (err) {
+			script_error(r, ep->ap ? ep->ap->loc : ep->probe->loc,
+				     r->env.err, NULL);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Runs every BEGIN (or END) program once, in program order. */
+static int run_special(struct run *r, enum probe_kind kind)
+{
+	int err;
+
+	for (int i = 0; i < r->prog->nprobes; i++) {
+		if (r->prog->probes[i].kind != kind)
+			continue;
+		err = attach_run_once(r->progs[i]);
+		if (err) {
+			run_error("cannot run %s: %s", probe_kind_name(kind),
+				  strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+static uint64_t lost_records(struct run *r)
+{
+	int fd = loader__map_fd(r->l, ET_LOST_MAP);
+	int ncpus = libbpf_num_possible_cpus();
+	uint64_t *v, sum = 0;
+	uint32_t key = 0;
+
+	if (fd < 0 || ncpus <= 0)
+		return 0;
+	v = calloc(ncpus, sizeof(*v));
+	if (v && bpf_map_lookup_elem(fd, &key, v) == 0)
+		for (int i = 0; i < ncpus; i++)
+			sum += v[i];
+	free(v);
+	return sum;
+}
+
+/* Lost records since the last report, reported now. */
+static void report_lost(struct run *r)
+{
+	uint64_t n = lost_records(r);
+
+	if (n > r->lost_reported) {
+		output__lost(r->out, n - r->lost_reported);
+		r->lost_reported = n;
+	}
+}
+
+static int consume(struct run *r)
+{
+	int n = ringbuf__consume(r->rb);
+
+	if (r->o->flush)
+		fflush(r->o->out);
+	if (n < 0 && n != -ECANCELED)
+		return n;
+	if (monotonic_ns() - r->lost_checked_ns > 1000000000ULL) {
+		r->lost_checked_ns = monotonic_ns();
+		report_lost(r);
+	}
+	return 0;
+}
+
+static int epoll_add(int epfd, int fd, enum ev_tag tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+static int setup_loop(struct run *r)
+{
+	r->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (r->epfd < 0)
+		return -errno;
+	if (epoll_add(r->epfd, ringbuf__epoll_fd(r->rb), EV_RINGBUF) ||
+	    epoll_add(r->epfd, r->sigfd, EV_SIGNAL))
+		return -errno;
+	if (r->procfd >= 0 && epoll_add(r->epfd, r->procfd, EV_PROC))
+		return -errno;
+	return 0;
+}
+
+/* Until exit(), a signal, or the traced process's end. */
+static int event_loop(struct run *r)
+{
+	struct epoll_event ev[4];
+	struct signalfd_siginfo si;
+	int n, err;
+
+	while (!r->done) {
+		n = epoll_wait(r->epfd, ev, 4, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		for (int i = 0; i < n && !r->done; i++) {
+			switch (ev[i].data.u32) {
+			case EV_RINGBUF:
+				err = consume(r);
+				if (err)
+					return err;
+				break;
+			case EV_SIGNAL:
+				if (read(r->sigfd, &si, sizeof(si)) > 0)
+					r->done = true;
+				break;
+			case EV_PROC:
+				r->done = true;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+static int map_fd(void *ctx, const struct et_map *m)
+{
+	struct run *r = ctx;
+
+	return loader__map_fd(r->l, m->bpf_name);
+}
+
+static int setup_output(struct run *r)
+{
+	int fd, err;
+
+	r->out = output__new(r->prog, r->o->format, r->o->out, map_fd, r);
+	if (!r->out)
+		return -ENOMEM;
+	fd = loader__map_fd(r->l, ET_RINGBUF_MAP);
+	if (fd < 0) {
+		run_error("the BPF object has no ring buffer");
+		return fd;
+	}
+	r->rb = ringbuf__new(fd);
+	if (!r->rb)
+		return -errno;
+	err = run_actions_register(r);
+	if (err)
+		return err;
+	return setup_loop(r);
+}
+
+/* Every record queued; after exit() the rest is dropped, as bpftrace 0.17
+ * drops events once exit() was called. */
+static void drain(struct run *r, bool discard)
+{
+	r->discard = discard;
+	while (ringbuf__consume(r->rb) == -ECANCELED)
+		r->discard = true;
+	r->discard = false;
+}
+
+/* The end, after any cause: nothing attached, END run, its records and
+ * the maps printed. */
+static int finish(struct run *r)
+{
+	attach_detach_tracepoints(&r->env);
+	loader__detach(r->l);
+	drain(r, r->exited);
+	r->done = false;
+	if (run_special(r, PK_END))
+		return 1;
+	drain(r, false);
+	output__print_all_maps(r->out);
+	report_lost(r);
+	fflush(r->o->out);
+	return r->exit_code;
+}
+
+/* After BEGIN, whose output comes first: the -c command starts (unless
+ * BEGIN called exit()), or the iterator is read. */
+static int start(struct run *r)
+{
+	int err;
+
+	err = consume(r);
+	if (err)
+		return err;
+	fflush(r->o->out);
+	if (r->done)
+		return 0;
+	if (r->child.pid) {
+		err = run_child_release(&r->child);
+		if (err)
+			return err;
+	}
+	if (r->env.iter_link)
+		return run_iter(r);
+	return 0;
+}
+
+static int run_loaded(struct run *r)
+{
+	int err;
+
+	err = setup_output(r);
+	if (err) {
+		run_error("cannot set up the event loop: %s", strerror(-err));
+		return 1;
+	}
+	if (r->o->cmd && run_child_spawn(&r->child, r->o->cmd))
+		return 1;
+	if (r->child.pid) {
+		r->procfd = r->child.pidfd;
+		r->env.pid = r->child.pid;
+	}
+	if (r->child.pid && epoll_add(r->epfd, r->procfd, EV_PROC))
+		return 1;
+	if (write_state(r) || attach_all(r))
+		return 1;
+	if (run_special(r, PK_BEGIN) || start(r))
+		return (finish(r), 1);
+	if (!r->done) {
+		err = event_loop(r);
+		if (err)
+			run_error("event loop: %s", strerror(-err));
+	}
+	return finish(r);
+}
+
+static int open_proc(struct run *r)
+{
+	r->procfd = -1;
+	if (!r->o->pid)
+		return 0;
+	r->procfd = (int)syscall(SYS_pidfd_open, r->o->pid, 0);
+	if (r->procfd < 0) {
+		run_error("cannot watch process %d (-p): %s", (int)r->o->pid,
+			  strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int setup_signals(struct run *r)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &set, &r->old_mask))
+		return -errno;
+	r->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return r->sigfd < 0 ? -errno : 0;
+}
+
+static int run_open(struct run *r)
+{
+	int err;
+
+	if (!attach_privileged()) {
+		run_error("loading BPF programs needs root (CAP_BPF and "
+			  "CAP_PERFMON, or CAP_SYS_ADMIN); --dry-run checks "
+			  "a program without loading it");
+		return 1;
+	}
+	libbpf_set_print(r->o->verbose ? libbpf_print_verbose :
+			 libbpf_print_quiet);
+	if (check_kinds(r))
+		return 1;
+	r->l = loader__new();
+	if (!r->l || setup_signals(r) || open_proc(r))
+		return 1;
+	r->env.loader = r->l;
+	r->env.pid = r->o->pid;
+	err = loader__open_mem(r->l, r->prog->obj, r->prog->obj_len,
+			       "etrace");
+	if (err) {
+		run_error("%s", loader__strerror(r->l));
+		return 1;
+	}
+	if (loader__load(r->l)) {
+		report_load_failure(r);
+		return 1;
+	}
+	return find_programs(r) ? 1 : 0;
+}
+
+static void run_close(struct run *r)
+{
+	struct signalfd_siginfo si;
+
+	run_child_reap(&r->child);
+	loader__free(r->l);
+	attach_release_tracepoints(&r->env);
+	ringbuf__free(r->rb);
+	output__free(r->out);
+	free(r->progs);
+	free(r->rets);
+	free(r->acts);
+	if (r->epfd > 0)
+		close(r->epfd);
+	if (r->sigfd > 0) {
+		/* a signal that came during the end was for this run: it
+		 * must not kill etrace once unblocked */
+		while (read(r->sigfd, &si, sizeof(si)) > 0)
+			;
+		close(r->sigfd);
+	}
+	if (r->procfd >= 0 && r->procfd != r->child.pidfd)
+		close(r->procfd);
+	sigprocmask(SIG_SETMASK, &r->old_mask, NULL);
+}
+
+int run_program(struct compile_ctx *ctx, const struct et_program *prog,
+		const struct run_opts *opts)
+{
+	struct run r = {
+		.ctx = ctx,
+		.prog = prog,
+		.o = opts,
+		.procfd = -1,
+		.epfd = -1,
+		.sigfd = -1,
+		.child = { .go_fd = -1, .exec_fd = -1, .pidfd = -1 },
+	};
+	int rc;
+
+	sigprocmask(SIG_SETMASK, NULL, &r.old_mask);
+	rc = run_open(&r);
+	if (!rc)
+		rc = run_loaded(&r);
+	run_close(&r);
+	return rc;
+}

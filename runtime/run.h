@@ -1,0 +1,38 @@
+/* run: a compiled program's life (SPEC §2, §7): load it (the verifier's
+ * refusal mapped back to the script line), write the global state, attach
+ * every probe through the attach table (runtime/attach.h), run BEGIN,
+ * start the -c command, then the event loop over the ring buffer, signals
+ * and the traced process; at the end detach, run END, drain the ring
+ * buffer, print the maps and the lost records. Nothing stays attached
+ * after any exit. */
+#ifndef ETRACE_RUN_H
+#define ETRACE_RUN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "compile.h"
+#include "output.h"
+#include "program.h"
+
+struct run_opts {
+	FILE *out;                 /* program output: stdout or -o FILE */
+	enum output_format format; /* -f */
+	pid_t pid;                 /* -p PID, 0 when not given */
+	const char *cmd;           /* -c CMD, or NULL */
+	bool unsafe;               /* --unsafe: system() runs commands */
+	bool quiet;                /* -q: no "Attaching N probes..." */
+	bool flush;                /* flush out after each batch of records */
+	int verbose;               /* -v: libbpf's messages, verifier logs */
+};
+
+/* Runs prog (compiled from ctx, which stays alive meanwhile) until
+ * exit(), SIGINT/SIGTERM, or the end of the -c command or the -p
+ * process. Messages go to stderr (diagnostics through ctx's source).
+ * Returns the exit status: 0, exit(code)'s code, or 1 when the program
+ * could not be loaded, attached or run. */
+int run_program(struct compile_ctx *ctx, const struct et_program *prog,
+		const struct run_opts *opts);
+
+#endif

@@ -1,0 +1,149 @@
+/* The -c command: forked before the probes are attached (its pid goes
+ * into et_state and limits uprobes), held on a pipe until etrace is
+ * ready, then exec'ed. A second, close-on-exec pipe tells the parent
+ * whether exec worked. When etrace ends first, the child is terminated. */
+#define _GNU_SOURCE
+#include "run_impl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <wordexp.h>
+
+/* Is file (as exec would find it through PATH) an executable? */
+static bool find_command(const char *file)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	char buf[4096];
+	struct stat st;
+
+	if (strchr(file, '/'))
+		return stat(file, &st) == 0 && S_ISREG(st.st_mode) &&
+		       access(file, X_OK) == 0;
+	for (p = path ? path : "/usr/bin:/bin"; *p; p = *e ? e + 1 : e) {
+		e = strchrnul(p, ':');
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)(e - p), p, file);
+		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(buf, X_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void child_main(int go, int report, char **argv)
+{
+	sigset_t none;
+	char c;
+	int err;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* EOF instead of the go byte: etrace ended before starting us */
+	if (read(go, &c, 1) != 1)
+		_exit(0);
+	close(go);
+	execvp(argv[0], argv);
+	err = errno;
+	if (write(report, &err, sizeof(err)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+int run_child_spawn(struct child *c, const char *cmd)
+{
+	int go[2], rep[2];
+	wordexp_t we;
+
+	if (wordexp(cmd, &we, WRDE_NOCMD) || we.we_wordc == 0) {
+		run_error("cannot parse the command of -c: '%s'", cmd);
+		return -EINVAL;
+	}
+	if (!find_command(we.we_wordv[0])) {
+		run_error("cannot run '%s' (-c): no such executable",
+			  we.we_wordv[0]);
+		wordfree(&we);
+		return -ENOENT;
+	}
+	if (pipe2(go, O_CLOEXEC) || pipe2(rep, O_CLOEXEC)) {
+		run_error("cannot start the -c command: %s", strerror(errno));
+		wordfree(&we);
+		return -errno;
+	}
+	c->pid = fork();
+	if (c->pid == 0) {
+		close(go[1]);
+		close(rep[0]);
+		child_main(go[0], rep[1], we.we_wordv);
+	}
+	wordfree(&we);
+	close(go[0]);
+	close(rep[1]);
+	c->go_fd = go[1];
+	c->exec_fd = rep[0];
+	if (c->pid < 0) {
+		run_error("cannot start the -c command: %s", strerror(errno));
+		c->pid = 0;
+		return -errno;
+	}
+	c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+	if (c->pidfd < 0) {
+		run_error("cannot watch the -c command: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int run_child_release(struct child *c)
+{
+	int err = 0;
+	ssize_t n;
+
+	if (write(c->go_fd, "g", 1) != 1)
+		err = errno;
+	close(c->go_fd);
+	c->go_fd = -1;
+	do
+		n = read(c->exec_fd, &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	close(c->exec_fd);
+	c->exec_fd = -1;
+	if (n > 0 || err) {
+		run_error("cannot run the -c command: %s", strerror(err));
+		return -err;
+	}
+	return 0;
+}
+
+/* Waits up to ms for the child to end. */
+static bool wait_child(struct child *c, int ms)
+{
+	struct pollfd p = { .fd = c->pidfd, .events = POLLIN };
+
+	return c->pidfd < 0 || poll(&p, 1, ms) > 0;
+}
+
+void run_child_reap(struct child *c)
+{
+	if (c->go_fd >= 0)
+		close(c->go_fd);
+	if (c->exec_fd >= 0)
+		close(c->exec_fd);
+	if (c->pid > 0 && !c->reaped) {
+		if (!wait_child(c, 0)) {
+			kill(c->pid, SIGTERM);
+			if (!wait_child(c, 1000))
+				kill(c->pid, SIGKILL);
+		}
+		waitpid(c->pid, NULL, 0);
+		c->reaped = true;
+	}
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	c->pidfd = -1;
+}

@@ -1,0 +1,74 @@
+/* Internals of the runtime's run (run.c): the state of one run, the -c
+ * child (run_child.c) and the ring buffer actions (run_actions.c). */
+#ifndef ETRACE_RUN_IMPL_H
+#define ETRACE_RUN_IMPL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "attach.h"
+#include "run.h"
+
+struct ringbuf;
+
+/* The -c command: forked before attaching, waiting on go_fd until
+ * released; exec_fd reports an exec failure (closed on success). */
+struct child {
+	pid_t pid;
+	int go_fd;
+	int exec_fd;
+	int pidfd;
+	bool reaped;
+};
+
+struct run;
+
+/* What a ring buffer callback needs: the run and its action. */
+struct act_ctx {
+	struct run *r;
+	const struct et_action *a;
+};
+
+struct run {
+	struct compile_ctx *ctx;
+	const struct et_program *prog;
+	const struct run_opts *o;
+	struct loader *l;
+	struct ringbuf *rb;
+	struct output *out;
+	struct attach_env env;
+	struct bpf_program **progs;  /* per et_probe */
+	struct bpf_program **rets;   /* its return program, or NULL */
+	struct act_ctx *acts;        /* per action */
+	struct child child;
+	int procfd;                  /* pidfd of the -c child or -p PID */
+	int epfd;
+	int sigfd;
+	sigset_t old_mask;
+	bool done;                   /* leave the event loop */
+	bool exited;                 /* by exit() */
+	bool discard;                /* drop records (after exit()) */
+	int exit_code;
+	uint64_t lost_reported;
+	uint64_t lost_checked_ns;
+};
+
+/* "etrace: MSG" on stderr. */
+void run_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Registers a callback for every action of the program. */
+int run_actions_register(struct run *r);
+/* Reads the iterator (runs the iter probe over every object), then
+ * ends the run. */
+int run_iter(struct run *r);
+
+/* Forks the child of cmd (split as a shell would, without running a
+ * shell); it waits until released. 0, or -errno after a message. */
+int run_child_spawn(struct child *c, const char *cmd);
+/* Lets the child exec; -errno after a message when exec failed. */
+int run_child_release(struct child *c);
+/* Ends a child still running (SIGTERM, then SIGKILL) and reaps it. */
+void run_child_reap(struct child *c);
+
+#endif

@@ -1,0 +1,149 @@
+/* User-space symbolization (usyms.h): per process, the file-backed
+ * mappings of /proc/PID/maps; per address, the mapping, its file offset,
+ * the file's virtual address and the ELF function holding it. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elf_syms.h"
+#include "usyms.h"
+
+#define USYMS_PIDS 64
+
+struct umap {
+	uint64_t start, end, pgoff;
+	char *path;
+};
+
+struct uproc {
+	int pid;
+	struct umap *maps;
+	size_t n;
+};
+
+struct usyms {
+	struct uproc procs[USYMS_PIDS];
+	size_t nprocs, next; /* next: slot to reuse when full */
+};
+
+struct usyms *usyms__new(void)
+{
+	return calloc(1, sizeof(struct usyms));
+}
+
+static void uproc_clear(struct uproc *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->maps[i].path);
+	free(p->maps);
+	memset(p, 0, sizeof(*p));
+}
+
+void usyms__free(struct usyms *u)
+{
+	if (!u)
+		return;
+	for (size_t i = 0; i < u->nprocs; i++)
+		uproc_clear(&u->procs[i]);
+	free(u);
+}
+
+static int uproc_add(struct uproc *p, uint64_t start, uint64_t end,
+		     uint64_t pgoff, const char *path)
+{
+	struct umap *m = realloc(p->maps, (p->n + 1) * sizeof(*m));
+
+	if (!m)
+		return -ENOMEM;
+	p->maps = m;
+	m += p->n;
+	m->path = strdup(path);
+	if (!m->path)
+		return -ENOMEM;
+	m->start = start;
+	m->end = end;
+	m->pgoff = pgoff;
+	p->n++;
+	return 0;
+}
+
+/* "start-end perms offset dev inode path": file-backed mappings only. */
+static void uproc_read(struct uproc *p, int pid)
+{
+	char name[64], line[4096];
+	FILE *f;
+
+	p->pid = pid;
+	snprintf(name, sizeof(name), "/proc/%d/maps", pid);
+	f = fopen(name, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long long s, e, off;
+		int path_at = 0;
+
+		if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %n", &s, &e, &off,
+			   &path_at) < 3 || !path_at || line[path_at] != '/')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		if (uproc_add(p, s, e, off, line + path_at))
+			break;
+	}
+	if (f)
+		fclose(f);
+}
+
+static struct uproc *uproc_get(struct usyms *u, int pid)
+{
+	struct uproc *p;
+
+	for (size_t i = 0; i < u->nprocs; i++)
+		if (u->procs[i].pid == pid)
+			return &u->procs[i];
+	if (u->nprocs < USYMS_PIDS) {
+		p = &u->procs[u->nprocs++];
+	} else {
+		p = &u->procs[u->next];
+		u->next = (u->next + 1) % USYMS_PIDS;
+		uproc_clear(p);
+	}
+	uproc_read(p, pid);
+	return p;
+}
+
+static const struct umap *umap_find(const struct uproc *p, uint64_t addr)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (addr >= p->maps[i].start && addr < p->maps[i].end)
+			return &p->maps[i];
+	return NULL;
+}
+
+int usyms__resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
+		   char *buf, size_t len, const char **module)
+{
+	const struct umap *m = u ? umap_find(uproc_get(u, pid), addr) : NULL;
+	struct elf_syms *es = m ? elf_syms__open(m->path) : NULL;
+	const struct elf_sym *s = NULL;
+	const char *name = NULL;
+	uint64_t vaddr = 0;
+
+	if (es && !elf_syms__offset_to_vaddr(es, addr - m->start + m->pgoff,
+					     &vaddr))
+		s = elf_syms__lookup(es, vaddr);
+	if (s) {
+		name = elf_syms__demangled(es, s);
+		name = name ? name : s->name;
+		if (offset)
+			snprintf(buf, len, "%s+%" PRIu64, name,
+				 vaddr - s->addr);
+		else
+			snprintf(buf, len, "%s", name);
+	} else {
+		snprintf(buf, len, "0x%" PRIx64, addr);
+	}
+	if (module)
+		*module = s ? m->path : NULL;
+	elf_syms__close(es);
+	return s ? 0 : -ENOENT;
+}

@@ -1,0 +1,27 @@
+/* User-space symbolization for the output module: addresses of a running
+ * process turned into "name+offset" through its /proc/PID/maps and the
+ * ELF symbols of the mapped files (compiler/elf_syms.h), as bpftrace 0.17
+ * prints ustack frames. A process's mappings are read once and kept.
+ *
+ * Ownership: usyms__new returns an object freed with usyms__free (NULL is
+ * a no-op). */
+#ifndef ETRACE_USYMS_H
+#define ETRACE_USYMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct usyms;
+
+struct usyms *usyms__new(void);
+void usyms__free(struct usyms *u);
+
+/* Writes the function holding addr in process pid into buf: "name+off"
+ * (or just "name" when !offset), demangled; *module (when not NULL) is
+ * the mapped file. Returns 0, or -ENOENT when the address is in no known
+ * function (buf then holds it in hex, *module NULL). */
+int usyms__resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
+		   char *buf, size_t len, const char **module);
+
+#endif

@@ -1,0 +1,449 @@
+/* Decoding BPF bytes into the neutral value tree (value.h): integers by
+ * size and sign, strings up to their NUL, tuples field by field, and the
+ * types bpftrace resolves in user space (ksym, username, inet, buf,
+ * stacks) into their printed text. */
+#define _GNU_SOURCE /* nftw */
+#include <arpa/inet.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "kallsyms.h"
+#include "usyms.h"
+#include "value.h"
+
+#define STACK_MAX_FRAMES 127
+#define TIMESTAMP_BUF 64 /* bpftrace's STRING_SIZE: longer output fails */
+
+uint64_t value_read_int(const struct type *t, const void *p, size_t size)
+{
+	size_t n = t && t->size && t->size < size ? t->size : size;
+	bool sign = t && t->is_signed;
+
+	switch (n) {
+	case 1: {
+		uint8_t v;
+
+		memcpy(&v, p, 1);
+		return sign ? (uint64_t)(int64_t)(int8_t)v : v;
+	}
+	case 2: {
+		uint16_t v;
+
+		memcpy(&v, p, 2);
+		return sign ? (uint64_t)(int64_t)(int16_t)v : v;
+	}
+	case 4: {
+		uint32_t v;
+
+		memcpy(&v, p, 4);
+		return sign ? (uint64_t)(int64_t)(int32_t)v : v;
+	}
+	default: {
+		uint64_t v = 0;
+
+		memcpy(&v, p, n < 8 ? n : 8);
+		return v;
+	}
+	}
+}
+
+static void set_str(struct value *v, const char *s, size_t len)
+{
+	v->kind = V_STR;
+	v->u.str.s = s;
+	v->u.str.len = len;
+}
+
+/* bpftrace prints an unresolved address as a pointer: "0x1234", "0". */
+static const char *addr_text(struct arena *a, uint64_t addr)
+{
+	if (!addr)
+		return "0";
+	return arena_printf(a, "0x%" PRIx64, addr);
+}
+
+static struct kallsyms *env_ksyms(struct value_env *env)
+{
+	return env->load_ksyms ? env->load_ksyms(env->load_ctx) : NULL;
+}
+
+static void decode_ksym(struct value_env *env, uint64_t addr,
+			struct value *v)
+{
+	const char *name = ksyms__resolve(env_ksyms(env), addr, NULL);
+	const char *s = name ? name : addr_text(env->arena, addr);
+
+	set_str(v, s, strlen(s));
+}
+
+/* A frame as bpftrace prints it: "name+off" (hex when unknown); perf
+ * mode: "addr name+off", user frames with " (module)". */
+static const char *frame_text(struct value_env *env, const struct type *t,
+			      uint64_t ip, int pid)
+{
+	const char *module = NULL, *sym;
+	char buf[1024];
+	uint64_t off;
+
+	if (t->kernel) {
+		sym = ksyms__resolve(env_ksyms(env), ip, &off);
+		sym = sym ? arena_printf(env->arena, "%s+%" PRIu64, sym, off) :
+		      addr_text(env->arena, ip);
+	} else {
+		usyms__resolve(env->usyms, pid, ip, true, buf, sizeof(buf),
+			       &module);
+		sym = arena_strdup(env->arena, buf);
+	}
+	if (t->mode != STACK_PERF)
+		return sym;
+	if (!t->kernel)
+		sym = arena_printf(env->arena, "%s (%s)", sym,
+				   module ? module : "[unknown]");
+	return arena_printf(env->arena, "%" PRIx64 " %s", ip, sym);
+}
+
+static void decode_stack(struct value_env *env, const struct type *t,
+			 uint64_t id, struct value *v)
+{
+	uint64_t ips[STACK_MAX_FRAMES];
+	int max = t->frames > 0 && t->frames < STACK_MAX_FRAMES ?
+		  t->frames : STACK_MAX_FRAMES;
+	int n = env->stack_fn ?
+		env->stack_fn(env->stack_ctx, t, id, ips, max) : 0;
+
+	/* bpftrace prints nothing for a stack it cannot read */
+	if (n <= 0) {
+		set_str(v, "", 0);
+		return;
+	}
+	v->kind = V_STACK;
+	v->u.stack.n = 0;
+	v->u.stack.perf = t->mode == STACK_PERF;
+	v->u.stack.frames = arena_calloc(env->arena, n, sizeof(char *));
+	for (int i = 0; i < n && ips[i]; i++)
+		v->u.stack.frames[v->u.stack.n++] =
+			frame_text(env, t, ips[i], (int)(id >> 32));
+}
+
+static void decode_username(struct value_env *env, uint64_t uid,
+			    struct value *v)
+{
+	FILE *f = fopen(env->passwd_path ? env->passwd_path : "/etc/passwd",
+			"r");
+	char line[1024], want[32];
+	const char *name = "";
+
+	snprintf(want, sizeof(want), "%" PRIu64, uid);
+	while (f && fgets(line, sizeof(line), f)) {
+		char *pw = strchr(line, ':'), *id = pw ? strchr(pw + 1, ':') :
+			   NULL;
+
+		if (!id || strncmp(id + 1, want, strlen(want)) ||
+		    id[1 + strlen(want)] != ':')
+			continue;
+		name = arena_strndup(env->arena, line, pw - line);
+		break;
+	}
+	if (f)
+		fclose(f);
+	set_str(v, name, strlen(name));
+}
+
+/* ntop(): { int64 af; u8 addr[16]; } */
+static void decode_inet(struct value_env *env, const uint8_t *p, size_t size,
+			struct value *v)
+{
+	char buf[INET6_ADDRSTRLEN] = "";
+	int64_t af = 0;
+
+	if (size >= 24) {
+		memcpy(&af, p, 8);
+		if (af == AF_INET || af == AF_INET6)
+			inet_ntop(af, p + 8, buf, sizeof(buf));
+	}
+	set_str(v, arena_strdup(env->arena, buf), strlen(buf));
+}
+
+const char *value_format_buf(struct arena *a, const uint8_t *p, size_t len,
+			     char mode, size_t *out_len)
+{
+	char *s = arena_alloc(a, len * 4 + 1), *o = s;
+
+	for (size_t i = 0; i < len; i++) {
+		if (mode == 'h')
+			o += sprintf(o, i ? " %02x" : "%02x", p[i]);
+		else if (mode == 'x' || p[i] < 32 || p[i] > 126)
+			o += sprintf(o, "\\x%02x", p[i]);
+		else
+			*o++ = (char)p[i];
+	}
+	*o = '\0';
+	*out_len = o - s;
+	return s;
+}
+
+/* buf(): type->size raw bytes (program.h), printed as %r prints them. */
+static void decode_buf(struct value_env *env, const struct type *t,
+		       const uint8_t *p, size_t size, struct value *v)
+{
+	size_t len = t->size && t->size < size ? t->size : size, n;
+	const char *s = value_format_buf(env->arena, p, len, 0, &n);
+
+	set_str(v, s, n);
+}
+
+/* cgroup_path(): the directory whose inode is the cgroup id, under each
+ * cgroup mount, as bpftrace 0.17 searches them (nftw has no context
+ * argument: the search state is static). */
+static uint64_t cg_want;
+static char cg_found[4096];
+
+static int cg_visit(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	if (flag != FTW_D || st->st_ino != cg_want)
+		return 0;
+	snprintf(cg_found, sizeof(cg_found), "%s", path);
+	return 1;
+}
+
+static const char *cgroup_in(struct arena *a, const char *root, uint64_t id)
+{
+	size_t n = strlen(root);
+
+	cg_want = id;
+	cg_found[0] = '\0';
+	if (nftw(root, cg_visit, 16, FTW_PHYS) != 1)
+		return "";
+	return cg_found[n] ? arena_strdup(a, cg_found + n) : "/";
+}
+
+struct cg_root {
+	const char *name, *path;
+};
+
+static int cg_root_cmp(const void *a, const void *b)
+{
+	const struct cg_root *x = a, *y = b;
+	int v2x = !strcmp(x->name, "unified"), v2y = !strcmp(y->name,
+							    "unified");
+
+	return v2x != v2y ? v2y - v2x : strcmp(x->name, y->name);
+}
+
+/* "unified:/user.slice,cpu:/..." : cgroup2 mounts first, then v1 by name */
+static void decode_cgroup_path(struct value_env *env, uint64_t id,
+			       struct value *v)
+{
+	FILE *f = fopen("/proc/mounts", "r");
+	struct cg_root roots[64];
+	char dev[64], dir[1024], *out = NULL;
+	size_t n = 0, len = 0;
+	FILE *m = open_memstream(&out, &len);
+
+	while (f && n < 64 && fscanf(f, "%63s %1023s%*[^\n]", dev, dir) == 2) {
+		const char *base = strrchr(dir, '/');
+
+		if (strcmp(dev, "cgroup") && strcmp(dev, "cgroup2"))
+			continue;
+		roots[n].path = arena_strdup(env->arena, dir);
+		roots[n++].name = !strcmp(dev, "cgroup2") ? "unified" :
+			arena_strdup(env->arena, base ? base + 1 : dir);
+	}
+	if (f)
+		fclose(f);
+	qsort(roots, n, sizeof(*roots), cg_root_cmp);
+	for (size_t i = 0; m && i < n; i++)
+		fprintf(m, "%s%s:%s", i ? "," : "", roots[i].name,
+			cgroup_in(env->arena, roots[i].path, id));
+	if (m)
+		fclose(m);
+	set_str(v, out ? arena_strndup(env->arena, out, len) : "", 0);
+	v->u.str.len = strlen(v->u.str.s);
+	free(out);
+}
+
+/* strftime(): { u64 ACT_STRFTIME action id; u64 ns since boot } */
+static void decode_timestamp(struct value_env *env, const uint8_t *p,
+			     size_t size, struct value *v)
+{
+	const struct et_program *prog = env->prog;
+	uint64_t id = 0, ns = 0;
+	char buf[TIMESTAMP_BUF];
+	const char *out = "(?)";
+	struct tm tm;
+	time_t t;
+
+	if (size >= 16) {
+		memcpy(&id, p, 8);
+		memcpy(&ns, p + 8, 8);
+	}
+	t = (time_t)(env->btime + ns / 1e9);
+	if (prog && id < (uint64_t)prog->nactions &&
+	    prog->actions[id].kind == ACT_STRFTIME && env->btime &&
+	    localtime_r(&t, &tm) &&
+	    strftime(buf, sizeof(buf), prog->actions[id].fmt_str, &tm))
+		out = arena_strdup(env->arena, buf);
+	set_str(v, out, strlen(out));
+}
+
+static void decode_tuple(struct value_env *env, const struct type *t,
+			 const uint8_t *p, size_t size, struct value *v)
+{
+	v->kind = V_TUPLE;
+	v->u.tuple.n = t->nfields;
+	v->u.tuple.items = arena_calloc(env->arena, t->nfields ? t->nfields : 1,
+					sizeof(struct value));
+	for (uint32_t i = 0; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		size_t fsize = f->type->size;
+
+		if (f->offset >= size)
+			fsize = 0;
+		else if (f->offset + fsize > size)
+			fsize = size - f->offset;
+		value_decode(env, f->type, p + f->offset, fsize,
+			     &v->u.tuple.items[i]);
+	}
+}
+
+static void decode_array(struct value_env *env, const struct type *t,
+			 const uint8_t *p, size_t size, struct value *v)
+{
+	uint32_t es = t->elem ? t->elem->size : 0;
+	uint32_t n = es ? t->count : 0;
+
+	v->kind = V_ARRAY;
+	v->u.tuple.items = arena_calloc(env->arena, n ? n : 1,
+					sizeof(struct value));
+	for (uint32_t i = 0; i < n && (i + 1) * es <= size; i++)
+		value_decode(env, t->elem, p + i * es, es,
+			     &v->u.tuple.items[v->u.tuple.n++]);
+}
+
+/* Kinds user space prints as text of their own; false for others. */
+static bool decode_text(struct value_env *env, const struct type *t,
+			const uint8_t *p, size_t size, uint64_t u,
+			struct value *v)
+{
+	const char *s;
+
+	switch (t->kind) {
+	case T_MACADDR:
+		s = size < 6 ? "" : arena_printf(env->arena,
+			"%02X:%02X:%02X:%02X:%02X:%02X", p[0], p[1], p[2],
+			p[3], p[4], p[5]);
+		break;
+	case T_STRERROR:
+		s = arena_strdup(env->arena, strerror((int)u));
+		break;
+	case T_USYM: /* no pid in the value: not resolvable */
+		s = addr_text(env->arena, u);
+		break;
+	case T_KSYM:
+		decode_ksym(env, u, v);
+		return true;
+	case T_USERNAME:
+		decode_username(env, u, v);
+		return true;
+	case T_INET:
+		decode_inet(env, p, size, v);
+		return true;
+	case T_CGROUP_PATH:
+		decode_cgroup_path(env, u, v);
+		return true;
+	case T_TIMESTAMP:
+		decode_timestamp(env, p, size, v);
+		return true;
+	default:
+		return false;
+	}
+	set_str(v, s, strlen(s));
+	return true;
+}
+
+void value_decode(struct value_env *env, const struct type *t,
+		  const void *bytes, size_t size, struct value *v)
+{
+	const uint8_t *p = bytes;
+	uint64_t u = size ? value_read_int(t, p, size) : 0;
+
+	memset(v, 0, sizeof(*v));
+	if (!t || t->kind == T_NONE)
+		return;
+	if (decode_text(env, t, p, size, u, v))
+		return;
+	switch (t->kind) {
+	case T_STRING:
+		set_str(v, (const char *)p, strnlen((const char *)p, size));
+		return;
+	case T_BUF:
+		decode_buf(env, t, p, size, v);
+		return;
+	case T_TUPLE:
+		decode_tuple(env, t, p, size, v);
+		return;
+	case T_ARRAY:
+		decode_array(env, t, p, size, v);
+		return;
+	case T_STACK:
+		decode_stack(env, t, u, v);
+		return;
+	default:
+		/* integers, pointers, enums */
+		v->kind = t->kind == T_INT && t->is_signed ? V_INT : V_UINT;
+		v->u.u = u;
+		return;
+	}
+}
+
+int64_t value_average(const struct value *v)
+{
+	int64_t count = v->u.stats.count, total = v->u.stats.total;
+
+	if (!count)
+		return 0;
+	if (count == -1)
+		return (int64_t)(0 - (uint64_t)total);
+	return total / count;
+}
+
+static int cmp_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+int value_cmp_key(const struct value *a, const struct value *b)
+{
+	if (a->kind != b->kind)
+		return 0;
+	switch (a->kind) {
+	case V_INT:
+	case V_UINT:
+		return cmp_u64(a->u.u, b->u.u);
+	case V_STR: {
+		size_t n = a->u.str.len < b->u.str.len ? a->u.str.len :
+			   b->u.str.len;
+		int c = memcmp(a->u.str.s, b->u.str.s, n);
+
+		return c ? c : cmp_u64(a->u.str.len, b->u.str.len);
+	}
+	case V_TUPLE:
+		for (int i = 0; i < a->u.tuple.n && i < b->u.tuple.n; i++) {
+			int c = value_cmp_key(&a->u.tuple.items[i],
+					      &b->u.tuple.items[i]);
+
+			if (c)
+				return c;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}

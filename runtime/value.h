@@ -1,0 +1,113 @@
+/* The neutral value tree of the output module: map entries, print()
+ * arguments and printf arguments are decoded from BPF bytes into these
+ * values once, then the text or the JSON printer writes them
+ * (runtime/print_text.c, runtime/print_json.c).
+ *
+ * Ownership: every value and string lives in the arena passed to the
+ * decoder; the caller frees the arena when the output is written. */
+#ifndef ETRACE_VALUE_H
+#define ETRACE_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "program.h"
+#include "types.h"
+
+struct kallsyms;
+struct usyms;
+
+enum value_kind {
+	V_NONE,
+	V_INT,     /* u.i, signed */
+	V_UINT,    /* u.u */
+	V_STR,     /* u.str: text to print as is (strings, symbols, bufs) */
+	V_TUPLE,   /* u.tuple */
+	V_ARRAY,   /* u.tuple: elements, printed "[1,2,3]" */
+	V_STACK,   /* u.stack: symbolized frames, one per line */
+	V_HIST,    /* u.hist: log2 or linear buckets */
+	V_STATS,   /* u.stats: stats() */
+	V_AVG,     /* u.stats: avg() prints the average only */
+};
+
+struct value {
+	enum value_kind kind;
+	union {
+		int64_t i;
+		uint64_t u;
+		struct {
+			const char *s;
+			size_t len;
+		} str;
+		struct {
+			struct value *items;
+			int n;
+		} tuple;
+		struct {
+			const char **frames;
+			int n;
+			bool perf;  /* lines start with a tab, not spaces */
+		} stack;
+		struct {
+			/* counts[0..n): bucket numbering of
+			 * bpf-helpers/helpers.h (et_log2_bucket,
+			 * et_linear_bucket) */
+			uint64_t *counts;
+			int n;
+			bool linear;
+			int64_t min, max, step;
+		} hist;
+		struct {
+			int64_t count, total;
+		} stats;
+	} u;
+};
+
+/* Reads the stack frames of a stack id (the value a kstack/ustack
+ * expression stores) into ips[0..max): the number of frames, or -errno. */
+typedef int (*value_stack_fn)(void *ctx, const struct type *t, uint64_t id,
+			      uint64_t *ips, int max);
+
+/* What decoding needs besides the bytes: symbolization and stacks. */
+struct value_env {
+	struct arena *arena;
+	/* Kernel symbols, loaded on first use through load_ksyms (NULL or
+	 * returning NULL: addresses print as hex). */
+	struct kallsyms *(*load_ksyms)(void *ctx);
+	void *load_ctx;
+	value_stack_fn stack_fn;       /* NULL: stacks print empty */
+	struct usyms *usyms;           /* NULL: user addresses print as hex */
+	void *stack_ctx;
+	const char *passwd_path;       /* NULL: /etc/passwd */
+	/* strftime() values: the formats (ACT_STRFTIME actions) and the
+	 * boot time in seconds (btime of /proc/stat), as bpftrace 0.17 */
+	const struct et_program *prog;
+	int64_t btime;
+};
+
+/* Decodes size bytes at p as a value of type t (a key, a plain map value,
+ * a print() or printf argument). Aggregation types are not decoded here
+ * (output.c reduces their per-CPU values). */
+void value_decode(struct value_env *env, const struct type *t,
+		  const void *p, size_t size, struct value *v);
+
+/* total / count of a V_STATS/V_AVG value as bpftrace computes it (signed,
+ * truncated; 0 when count is 0), without overflow on garbage. */
+int64_t value_average(const struct value *v);
+
+/* Integer of t's size and sign at p, sign- or zero-extended. */
+uint64_t value_read_int(const struct type *t, const void *p, size_t size);
+
+/* bpftrace's buf printing: %r escapes non-printable bytes as \xNN, %rx
+ * escapes every byte, %rh prints "61 62". mode is 0, 'x' or 'h'. */
+const char *value_format_buf(struct arena *a, const uint8_t *p, size_t len,
+			     char mode, size_t *out_len);
+
+/* Total order used to sort map keys the way bpftrace 0.17 does: integers
+ * compared as unsigned 64-bit, strings with strcmp, tuples field by
+ * field; other kinds compare equal. */
+int value_cmp_key(const struct value *a, const struct value *b);
+
+#endif

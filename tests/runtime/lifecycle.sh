@@ -1,0 +1,296 @@
+#!/bin/sh
+# Runtime lifecycle tests (real BPF, as root): one case per ctest test.
+#   lifecycle.sh ETRACE RT_TARGET CASE
+# Each case runs the etrace binary on a small program, against the test
+# program rt_target (tests/progs/rt_target.c) where it needs a traced
+# process, and checks stdout, stderr and the exit status; the signal cases
+# also check that nothing stays attached (bpftool). Exit 77: not root.
+set -u
+etrace=$1
+target=$(readlink -f "$2")   # uprobe paths must be absolute
+case=$3
+
+[ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
+
+tmp=$(mktemp -d /tmp/etrace-rt.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+out=$tmp/out
+err=$tmp/err
+bg=
+
+fail() {
+	echo "FAIL [$case]: $*"
+	echo "--- stdout"; cat "$out" 2>/dev/null
+	echo "--- stderr"; cat "$err" 2>/dev/null
+	[ -n "$bg" ] && kill -9 "$bg" 2>/dev/null
+	exit 1
+}
+
+# run STATUS ARGS...: etrace ARGS must exit with STATUS
+run() {
+	want=$1
+	shift
+	timeout 30 "$etrace" "$@" >"$out" 2>"$err"
+	rc=$?
+	[ "$rc" = "$want" ] || fail "exit status $rc, expected $want"
+}
+
+# same OUTPUT: stdout is exactly OUTPUT (printf escapes)
+same() {
+	printf "$1" >"$tmp/want"
+	cmp -s "$tmp/want" "$out" ||
+		fail "stdout differs: $(diff "$tmp/want" "$out" | head -20)"
+}
+
+has() {
+	grep -q -- "$2" "$1" || fail "'$2' not in $(basename "$1")"
+}
+
+# start ARGS...: etrace in the background; returns once it attached
+start() {
+	"$etrace" "$@" >"$out" 2>"$err" &
+	bg=$!
+	for _ in $(seq 1 200); do
+		grep -q "^Attaching" "$out" 2>/dev/null && return 0
+		kill -0 "$bg" 2>/dev/null || fail "etrace ended before attaching"
+		sleep 0.05
+	done
+	fail "etrace did not attach in 10 s"
+}
+
+# wait_bg STATUS: the background etrace ends (in 10 s) with STATUS
+wait_bg() {
+	for _ in $(seq 1 200); do
+		kill -0 "$bg" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$bg" 2>/dev/null && fail "etrace still running after 10 s"
+	wait "$bg"
+	rc=$?
+	bg=
+	[ "$rc" = "$1" ] || fail "exit status $rc, expected $1"
+}
+
+# The BPF programs and links the background etrace holds, from the
+# fdinfo of its file descriptors.
+fd_ids() {
+	cat /proc/"$bg"/fdinfo/* 2>/dev/null |
+		awk -v k="$1:" '$1 == k { print $2 }' | sort -u
+}
+
+# wait_links N: the background etrace holds at least N links ("Attaching"
+# is printed before attaching, as bpftrace does)
+wait_links() {
+	for _ in $(seq 1 100); do
+		[ "$(fd_ids link_id | wc -l)" -ge "$1" ] && return 0
+		sleep 0.05
+	done
+	fail "fewer than $1 links after 5 s: $(fd_ids link_id)"
+}
+
+# nothing_left PROGS LINKS: none of these programs or links exists
+nothing_left() {
+	for _ in $(seq 1 40); do
+		left=
+		for p in $1; do
+			bpftool prog show id "$p" >/dev/null 2>&1 && left="$left prog $p"
+		done
+		for l in $2; do
+			bpftool link show id "$l" >/dev/null 2>&1 && left="$left link $l"
+		done
+		[ -z "$left" ] && return 0
+		sleep 0.05
+	done
+	fail "still attached after etrace ended:$left"
+}
+
+count_prog='tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { @c = count(); }'
+
+case $case in
+begin_exit)
+	run 0 -e 'BEGIN { printf("hi\n"); exit(); }'
+	same 'Attaching 1 probe...\nhi\n\n\n'
+	;;
+exit_code)
+	run 3 -e 'BEGIN { exit(3); }'
+	;;
+begin_end_order)
+	run 0 -e 'END { printf("end\n"); } BEGIN { printf("begin\n"); exit(); printf("not printed\n"); }'
+	same 'Attaching 2 probes...\nbegin\nend\n\n\n'
+	;;
+quiet)
+	run 0 -q -e 'BEGIN { printf("hi\n"); exit(); }'
+	same 'hi\n\n\n'
+	;;
+output_file)
+	run 0 -o "$tmp/file" -e 'BEGIN { printf("to file\n"); exit(); }'
+	same ''
+	grep -q '^to file$' "$tmp/file" || fail "-o file lacks the output"
+	has "$tmp/file" '^Attaching 1 probe'
+	;;
+json)
+	run 0 -f json -e 'BEGIN { printf("j\n"); exit(); }'
+	has "$out" '^{"type": "attached_probes", "data": {"probes": 1}}$'
+	has "$out" '^{"type": "printf", "data": "j\\n"}$'
+	;;
+tracepoint_count)
+	run 0 -c "$target getppid 1000" -e "$count_prog"
+	same 'Attaching 1 probe...\n\n\n@c: 1000\n'
+	;;
+tracepoint_wildcard)
+	n=$(ls -d /sys/kernel/tracing/events/syscalls/sys_enter_getp* | wc -l)
+	run 0 -c "$target getppid 10" -e 'tracepoint:syscalls:sys_enter_getp* /pid == cpid/ { @[probe] = count(); }'
+	has "$out" "^Attaching $n probes\.\.\.$"
+	has "$out" '^@\[tracepoint:syscalls:sys_enter_getppid\]: 10$'
+	;;
+child_output_after_begin)
+	run 0 -c "$target print child" -e 'BEGIN { printf("begin\n"); } END { printf("end\n"); }'
+	same 'Attaching 2 probes...\nbegin\nchild\nend\n\n\n'
+	;;
+child_missing)
+	run 1 -c "/nonexistent/cmd" -e 'BEGIN { }'
+	has "$err" "nonexistent/cmd"
+	;;
+child_exit_code)
+	# etrace's status is its own: 0 when the child ends, whatever its code
+	run 0 -c "$target exit 7" -e 'BEGIN { }'
+	;;
+pid_ends)
+	"$target" sleep 700 &
+	tpid=$!
+	run 0 -p "$tpid" -e 'tracepoint:syscalls:sys_enter_getppid { @c = count(); } END { printf("end\n"); }'
+	has "$out" '^end$'
+	wait "$tpid"
+	;;
+interval)
+	t0=$(date +%s%N)
+	run 0 -e 'interval:ms:100 { @n++; if (@n == 3) { exit(); } }'
+	t1=$(date +%s%N)
+	same 'Attaching 1 probe...\n\n\n@n: 3\n'
+	[ $(((t1 - t0) / 1000000)) -ge 290 ] || fail "3 ticks of 100 ms in $(((t1 - t0) / 1000000)) ms"
+	;;
+profile_software)
+	run 0 -e 'profile:hz:997 { @p = count(); } software:cpu-clock:100000 { @s = count(); } interval:ms:300 { exit(); }'
+	has "$out" '^Attaching 3 probes\.\.\.$'
+	has "$out" '^@p: [1-9][0-9]*$'
+	has "$out" '^@s: [1-9][0-9]*$'
+	;;
+uprobe)
+	run 0 -c "$target work 3" -e "uprobe:$target:rt_work { printf(\"in %d\\n\", arg0); } uretprobe:$target:rt_work { printf(\"ret %d\\n\", retval); }"
+	same 'Attaching 2 probes...\nin 0\nret 0\nin 1\nret 2\nin 2\nret 4\n\n\n'
+	;;
+latency)
+	# SPEC 3.2: the block runs at the return (a uprobe and a uretprobe)
+	run 0 -c "$target work 3" -e "uprobe:$target:rt_work < printf(\"%d %d %d\\n\", arg0, retval, elapsed >= (uint64)arg0 * 1000000); >"
+	same 'Attaching 1 probe...\n0 0 1\n1 2 1\n2 4 1\n\n\n'
+	;;
+lost_accounting)
+	# records the ring buffer refused are counted: printed + lost = all
+	n=50000
+	run 0 -c "$target getppid $n" -e 'tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { printf("%s%s%s%s%s%s%s%s\n", comm, comm, comm, comm, comm, comm, comm, comm); }'
+	printed=$(grep -c rt_target "$out")
+	lost=$(sed -n 's/^Lost \([0-9]*\) events$/\1/p' "$out" "$err" | awk '{ s += $1 } END { print s + 0 }')
+	[ $((printed + lost)) = "$n" ] || fail "$printed printed + $lost lost != $n"
+	;;
+verifier_failure)
+	prog='BEGIN { $i = 0;
+  while ($i < nsecs) { @x[$i] = 1; $i++; } }'
+	run 1 -e "$prog"
+	has "$err" 'error: The BPF verifier rejected the program of probe BEGIN'
+	has "$err" 'etrace -v prints'
+	[ "$(grep -c error: "$err")" = 1 ] || fail "more than one error"
+	same ''
+	run 1 -v -e "$prog"
+	[ "$(wc -l <"$err")" -gt 50 ] || fail "-v: not the whole log"
+	;;
+rawtracepoint)
+	run 0 -c "$target getppid 100" -e 'rawtracepoint:sys_enter /pid == cpid/ { @c = count(); }'
+	has "$out" '^@c: [1-9][0-9][0-9]*$'
+	;;
+iter)
+	run 0 -e 'iter:task { @n = count(); }'
+	has "$out" '^@n: [1-9][0-9]*$'
+	;;
+cat_system)
+	printf 'file contents\n' >"$tmp/cat"
+	run 0 --unsafe -e "BEGIN { cat(\"$tmp/cat\"); system(\"echo sys %d\", 42); exit(); }"
+	same 'Attaching 1 probe...\nfile contents\nsys 42\n\n\n'
+	;;
+sigint|sigterm)
+	sig=INT
+	[ "$case" = sigterm ] && sig=TERM
+	start -e 'tracepoint:syscalls:sys_enter_getppid { @c = count(); } END { printf("end\n"); }'
+	wait_links 1
+	progs=$(fd_ids prog_id)
+	links=$(fd_ids link_id)
+	"$target" getppid 5
+	kill -"$sig" "$bg"
+	wait_bg 0
+	has "$out" '^end$'
+	has "$out" '^@c: [1-9][0-9]*$'
+	nothing_left "$progs" "$links"
+	;;
+many_tracepoints)
+	# detaching 30 tracepoints takes ~2.4 s one by one (bpftrace: 3 s);
+	# etrace detaches them in parallel and leaves the rest to a helper
+	n=$(ls -d /sys/kernel/tracing/events/syscalls/sys_enter_get* | wc -l)
+	start -e 'tracepoint:syscalls:sys_enter_get* { @c = count(); }'
+	wait_links "$n"
+	progs=$(fd_ids prog_id)
+	links=$(fd_ids link_id)
+	t0=$(date +%s%N)
+	kill -INT "$bg"
+	wait_bg 0
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	[ "$ms" -lt 1500 ] || fail "$n tracepoints took $ms ms to end"
+	nothing_left "$progs" "$links"
+	;;
+dry_run_loads_nothing)
+	run 0 --dry-run -e 'kprobe:vfs_read { @c = count(); }'
+	same ''
+	run 0 -d ir -e 'kprobe:vfs_read { @c = count(); }'
+	has "$out" 'section "kprobe/vfs_read"'
+	;;
+sigkill)
+	start -e 'tracepoint:syscalls:sys_enter_getppid { @c = count(); } profile:hz:99 { } interval:s:1 { }'
+	# a tracepoint, one profile event per CPU, an interval
+	wait_links 3
+	progs=$(fd_ids prog_id)
+	links=$(fd_ids link_id)
+	kill -KILL "$bg"
+	wait "$bg" 2>/dev/null
+	bg=
+	nothing_left "$progs" "$links"
+	;;
+kprobe_sentence)
+	run 1 -e 'kprobe:vfs_read { @c = count(); } BEGIN { printf("x\n"); }'
+	has "$err" 'kprobes are not available: this kernel was built without CONFIG_KPROBES'
+	[ "$(grep -c error: "$err")" = 1 ] || fail "more than one error"
+	same ''
+	;;
+fentry_sentence)
+	run 1 -e 'fentry:vfs_read { @c = count(); }'
+	has "$err" 'the kernel refuses trampoline programs (fentry/fexit)'
+	;;
+hardware_sentence)
+	run 1 -e 'hardware:cpu-cycles { @c = count(); }'
+	has "$err" 'no hardware performance counters'
+	;;
+attach_failure_detaches)
+	# the second probe cannot attach: the first one must be gone too
+	run 1 -e 'tracepoint:syscalls:sys_enter_getppid { } watchpoint:0x1000:8:w { }'
+	has "$err" 'watchpoint'
+	;;
+info)
+	run 0 --info
+	has "$out" 'kprobe.*CONFIG_KPROBES'
+	has "$out" 'tracepoint  *works'
+	has "$out" 'lockdown:'
+	has "$out" 'ring buffer'
+	;;
+*)
+	echo "unknown case $case"
+	exit 2
+	;;
+esac
+exit 0

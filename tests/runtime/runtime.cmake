@@ -1,0 +1,24 @@
+# Runtime lifecycle tests (included by the top-level CMakeLists.txt): the
+# etrace binary loads real BPF, as root, against rt_target; one ctest test
+# per case of tests/runtime/lifecycle.sh (label runtime; 77 = skipped).
+add_executable(rt_target ${CMAKE_CURRENT_LIST_DIR}/../progs/rt_target.c)
+
+set(ETRACE_LIFECYCLE_CASES
+  begin_exit exit_code begin_end_order quiet output_file json
+  tracepoint_count tracepoint_wildcard child_output_after_begin
+  child_missing child_exit_code pid_ends interval profile_software
+  uprobe latency lost_accounting verifier_failure rawtracepoint iter cat_system sigint sigterm many_tracepoints
+  dry_run_loads_nothing sigkill kprobe_sentence
+  fentry_sentence hardware_sentence attach_failure_detaches info)
+foreach(c ${ETRACE_LIFECYCLE_CASES})
+  add_test(NAME runtime/lifecycle/${c}
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/lifecycle.sh
+                   $<TARGET_FILE:etrace> $<TARGET_FILE:rt_target> ${c})
+  set_tests_properties(runtime/lifecycle/${c} PROPERTIES LABELS runtime
+                       SKIP_RETURN_CODE 77 TIMEOUT 60)
+endforeach()
+
+# the unit test of the attach table links the runtime
+if(TARGET test_attach)
+  target_link_libraries(test_attach PRIVATE etrace_runtime)
+endif()

@@ -1,0 +1,282 @@
+/* Unit tests of the code generator (no root): scripts are compiled with
+ * compile_run + codegen, the object is opened with libbpf (not loaded)
+ * and the et_program metadata is checked: programs and sections per
+ * attach point (wildcards expanded), map storage and layouts, action
+ * records. ETRACE_TEST_IR=1 prints the IR of each script. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/libbpf.h>
+
+#include "codegen.h"
+#include "unit.h"
+
+#define TRACEFS ETRACE_TEST_DATA "/tracefs"
+
+static struct compile_ctx ctx;
+static struct et_program prog;
+static char diags[8192];
+static double front_ms, back_ms; /* of the last gen() */
+
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static int quiet(enum libbpf_print_level l, const char *f, va_list ap)
+{
+	return 0;
+}
+
+/* Compiles src through codegen; 0 or the failing step's error. */
+static int gen(const char *src)
+{
+	struct compile_opts o = {.kallsyms = "", .tracefs = TRACEFS};
+	struct codegen_opts co = {0};
+	FILE *f;
+	int err;
+
+	et_program_free(&prog);
+	compile_ctx_fini(&ctx);
+	memset(&ctx, 0, sizeof(ctx));
+	if (compile_ctx_init(&ctx, "t.et", src, strlen(src), &o))
+		return -1;
+	front_ms = now_ms();
+	err = compile_run(&ctx, NULL, NULL);
+	back_ms = now_ms();
+	front_ms = back_ms - front_ms;
+	if (getenv("ETRACE_TEST_IR"))
+		co.ir = stdout;
+	if (!err)
+		err = codegen_ex(&ctx, &prog, &co);
+	back_ms = now_ms() - back_ms;
+	f = fmemopen(diags, sizeof(diags), "w");
+	diags_print(&ctx.diags, f);
+	fclose(f);
+	if (err)
+		fprintf(stderr, "\n%s\n%s", src, diags);
+	return err;
+}
+
+/* The object opens with libbpf; returns it (caller closes). */
+static struct bpf_object *open_obj(void)
+{
+	struct bpf_object *o;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(prog.obj);
+	o = bpf_object__open_mem(prog.obj, prog.obj_len, NULL);
+	CU_ASSERT_PTR_NOT_NULL(o);
+	CU_ASSERT_EQUAL(libbpf_get_error(o), 0);
+	return libbpf_get_error(o) ? NULL : o;
+}
+
+static const struct et_map *map(const char *name)
+{
+	for (int i = 0; i < prog.nmaps; i++)
+		if (!strcmp(prog.maps[i].name, name))
+			return &prog.maps[i];
+	CU_FAIL("no such map");
+	return NULL;
+}
+
+static void test_begin_printf_exit(void)
+{
+	struct bpf_object *o;
+	struct bpf_program *p;
+	const struct et_action *a;
+
+	CU_ASSERT_EQUAL_FATAL(
+	    gen("BEGIN { printf(\"%d %s\\n\", 5, \"ab\"); exit(); }"), 0);
+	CU_ASSERT_EQUAL(prog.nprobes, 1);
+	CU_ASSERT_STRING_EQUAL(prog.probes[0].section, "raw_tp");
+	CU_ASSERT_EQUAL(prog.nactions, 2);
+	a = &prog.actions[0];
+	CU_ASSERT_EQUAL(a->kind, ACT_PRINTF);
+	CU_ASSERT_STRING_EQUAL(a->fmt_str, "%d %s\n");
+	CU_ASSERT_EQUAL(a->fmt.nspecs, 2);
+	CU_ASSERT_EQUAL(a->nargs, 2);
+	CU_ASSERT_EQUAL(a->args[0].offset, 8);
+	CU_ASSERT_EQUAL(a->args[0].size, 8);
+	CU_ASSERT_EQUAL(a->args[1].offset, 16);
+	CU_ASSERT_EQUAL(a->args[1].size, 3);
+	CU_ASSERT_EQUAL(a->rec_size, 24);
+	CU_ASSERT_EQUAL(prog.actions[1].kind, ACT_EXIT);
+	CU_ASSERT_EQUAL(prog.actions[1].rec_size, 16);
+	o = open_obj();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	p = bpf_object__find_program_by_name(o, prog.probes[0].prog_name);
+	CU_ASSERT_PTR_NOT_NULL(p);
+	CU_ASSERT_EQUAL(bpf_program__type(p), BPF_PROG_TYPE_RAW_TRACEPOINT);
+	CU_ASSERT_PTR_NOT_NULL(bpf_object__find_map_by_name(o, ET_RINGBUF_MAP));
+	CU_ASSERT_PTR_NOT_NULL(bpf_object__find_map_by_name(o, ET_LOST_MAP));
+	CU_ASSERT_PTR_NOT_NULL(bpf_object__find_map_by_name(o, ET_STATE_MAP));
+	bpf_object__close(o);
+}
+
+static void test_maps_layout(void)
+{
+	const struct et_map *m;
+	struct bpf_object *o;
+	struct bpf_map *bm;
+
+	CU_ASSERT_EQUAL_FATAL(
+	    gen("BEGIN { @c[pid, comm] = count(); @h = hist(5); "
+		"@l[\"x\"] = lhist(3, 0, 10, 2); @mn = min(-1); @a = avg(4);"
+		" @s = \"abc\"; @t[1] = (2, \"xy\"); "
+		"@i[(int32)1] = (int8)2; }"),
+	    0);
+	m = map("@c");
+	CU_ASSERT_EQUAL(m->storage, MS_PERCPU_HASH);
+	CU_ASSERT_EQUAL(m->key_size, 24);
+	CU_ASSERT_EQUAL(m->value_size, 8);
+	CU_ASSERT_EQUAL(m->max_entries, 4096);
+	m = map("@h");
+	CU_ASSERT(m->bucketed);
+	CU_ASSERT_EQUAL(m->storage, MS_PERCPU_HASH);
+	CU_ASSERT_EQUAL(m->key_size, 8);
+	m = map("@l");
+	CU_ASSERT(m->bucketed);
+	CU_ASSERT_EQUAL(m->key_size, 2 + 8); /* "x" is a string[2] */
+	m = map("@mn");
+	CU_ASSERT_EQUAL(m->storage, MS_PERCPU_HASH);
+	CU_ASSERT_EQUAL(m->key_size, 4);
+	CU_ASSERT_EQUAL(m->value_size, 16);
+	CU_ASSERT_EQUAL(m->max_entries, 1);
+	CU_ASSERT_EQUAL(map("@a")->value_size, 16);
+	m = map("@s");
+	CU_ASSERT_EQUAL(m->storage, MS_HASH);
+	CU_ASSERT_EQUAL(m->key_size, 4);
+	CU_ASSERT_EQUAL(m->value_size, 4);
+	m = map("@t");
+	CU_ASSERT_EQUAL(m->storage, MS_HASH);
+	CU_ASSERT_EQUAL(m->key_size, 8);
+	CU_ASSERT_EQUAL(m->value_size, 16);
+	m = map("@i");
+	CU_ASSERT_EQUAL(m->key_size, 8);
+	CU_ASSERT_EQUAL(m->value_size, 8);
+	o = open_obj();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	bm = bpf_object__find_map_by_name(o, map("@c")->bpf_name);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(bm);
+	CU_ASSERT_EQUAL(bpf_map__type(bm), BPF_MAP_TYPE_PERCPU_HASH);
+	CU_ASSERT_EQUAL(bpf_map__key_size(bm), 24);
+	bpf_object__close(o);
+}
+
+static void test_tracepoint_wildcard(void)
+{
+	struct bpf_object *o;
+	int n = 0;
+
+	CU_ASSERT_EQUAL_FATAL(
+	    gen("tracepoint:syscalls:sys_*_openat { "
+		"printf(\"%s\\n\", probe); }"),
+	    0);
+	CU_ASSERT(prog.nprobes >= 2);
+	for (int i = 0; i < prog.nprobes; i++) {
+		const struct et_probe *p = &prog.probes[i];
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p->attach_target);
+		CU_ASSERT_EQUAL(strncmp(p->section, "tracepoint/syscalls/", 20),
+				0);
+		CU_ASSERT_STRING_EQUAL(p->section + 20,
+				       strchr(p->attach_target, ':') + 1);
+		n++;
+	}
+	o = open_obj();
+	if (o)
+		bpf_object__close(o);
+	CU_ASSERT(n >= 2);
+}
+
+static void test_probe_kinds(void)
+{
+	static const struct {
+		const char *src, *section;
+	} t[] = {
+	    {"interval:s:1 { @x = count(); }", "perf_event"},
+	    {"profile:hz:99 { @x[cpu] = count(); }", "perf_event"},
+	    {"software:cpu-clock:1000 { @x = count(); }", "perf_event"},
+	    {"rawtracepoint:sched_switch { @x = arg1; }",
+	     "raw_tp/sched_switch"},
+	    {"kprobe:vfs_read { @x = arg2; }", "kprobe/vfs_read"},
+	    {"kretprobe:vfs_read { @x = retval; }", "kretprobe/vfs_read"},
+	    {"END { print(@x); } BEGIN { @x = 1 }", "raw_tp"},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (gen(t[i].src)) {
+			CU_FAIL("does not compile");
+			continue;
+		}
+		CU_ASSERT_STRING_EQUAL(prog.probes[0].section, t[i].section);
+	}
+}
+
+/* a 30-line script: compile + codegen time */
+static void test_compile_time(void)
+{
+	static const char src[] =
+	    "BEGIN { @start = nsecs; printf(\"go\\n\"); }\n"
+	    "tracepoint:syscalls:sys_enter_openat /pid != 0/ {\n"
+	    "  @opens[comm] = count();\n"
+	    "  @fn[pid, comm] = sum(1);\n"
+	    "  $f = str(args->filename);\n"
+	    "  if ($f == \"/etc/passwd\") { @pw++; }\n"
+	    "  @flags = hist(args->flags);\n"
+	    "  @l = lhist(args->mode, 0, 1000, 100);\n"
+	    "}\n"
+	    "tracepoint:syscalls:sys_exit_openat {\n"
+	    "  @ret = stats(args->ret);\n"
+	    "  @mx = max(args->ret); @mn = min(args->ret);\n"
+	    "  $i = 0;\n"
+	    "  while ($i < 4) { $i++; @loop[$i] = count(); }\n"
+	    "  unroll(3) { @u += 1; }\n"
+	    "  @avg = avg(args->ret > 0 ? args->ret : 0);\n"
+	    "}\n"
+	    "interval:s:1 {\n"
+	    "  time(\"%H:%M:%S\\n\");\n"
+	    "  print(@opens, 10);\n"
+	    "  clear(@opens);\n"
+	    "  $x = (1, \"two\", 3);\n"
+	    "  printf(\"%d %s %d %d\\n\", $x.0, $x.1, $x.2, elapsed);\n"
+	    "  if (@pw > 10) { exit(); }\n"
+	    "}\n"
+	    "END {\n"
+	    "  zero(@fn); delete(@flags);\n"
+	    "  printf(\"%s %d %u %x\\n\", comm, -5, 7, 255);\n"
+	    "}\n";
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	CU_ASSERT_EQUAL_FATAL(gen(src), 0);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("\n  30-line script: %.1f ms (front end %.1f, codegen %.1f), "
+	       "object %zu bytes, %d programs\n",
+	       (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6,
+	       front_ms, back_ms, prog.obj_len, prog.nprobes);
+	CU_ASSERT_EQUAL(prog.nprobes, 5);
+}
+
+int main(void)
+{
+	static const struct unit_test t[] = {
+	    UNIT_TEST(test_begin_printf_exit),
+	    UNIT_TEST(test_maps_layout),
+	    UNIT_TEST(test_tracepoint_wildcard),
+	    UNIT_TEST(test_probe_kinds),
+	    UNIT_TEST(test_compile_time),
+	};
+	int ret;
+
+	libbpf_set_print(quiet);
+	ret = unit_run("codegen", t, sizeof(t) / sizeof(t[0]));
+	et_program_free(&prog);
+	compile_ctx_fini(&ctx);
+	return ret;
+}
