@@ -58,11 +58,16 @@
  *                  tgid of the process to symbolize it in (et_arg.size
  *                  and map sizes 16). */
 
+/* kaddr("sym") symbols a program may name: resolved when it is run
+ * (not compiled), so that an object compiled elsewhere stays valid. */
+#define ET_MAX_KADDR 16
+
 /* Global state the runtime writes before attaching. */
 struct et_state {
 	uint64_t start_ns;   /* bpf_ktime_get_ns() base of `elapsed` */
 	uint32_t filter_pid; /* -p PID: kernel-side probes fire only for it */
 	uint32_t child_pid;  /* -c CMD: cpid */
+	uint64_t kaddr[ET_MAX_KADDR]; /* addresses of et_program.kaddr */
 };
 
 /* One BPF program: one attach point of a probe (a wildcard attach point
@@ -185,6 +190,11 @@ struct et_program {
 	uint32_t ringbuf_size;        /* bytes, power of two */
 	bool needs_kallsyms;          /* kstack/ksym used */
 	bool needs_usyms;             /* ustack/usym used */
+	/* kaddr() symbols, in et_state.kaddr order; the runtime resolves
+	 * them from /proc/kallsyms before attaching. */
+	const char *kaddr[ET_MAX_KADDR];
+	struct loc kaddr_loc[ET_MAX_KADDR];
+	int nkaddr;
 };
 
 void et_program_free(struct et_program *p);

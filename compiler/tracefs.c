@@ -167,7 +167,29 @@ static const struct {
 	{ "u64", 8, false },	      { "__u64", 8, false },
 	{ "s64", 8, true },	      { "size_t", 8, false },
 	{ "bool", 1, false },
+	/* kernel typedefs: syscall tracepoint formats print signed:0 for
+	 * every argument, so the declared type decides, as in bpftrace
+	 * (whose C parser sees the typedef) */
+	{ "off_t", 8, true },	      { "loff_t", 8, true },
+	{ "ssize_t", 8, true },	      { "pid_t", 4, true },
+	{ "time_t", 8, true },	      { "clockid_t", 4, true },
+	{ "timer_t", 4, true },	      { "key_t", 4, true },
+	{ "mqd_t", 4, true },	      { "key_serial_t", 4, true },
+	{ "int32_t", 4, true },	      { "int64_t", 8, true },
+	{ "long int", 8, true },
+	{ "uid_t", 4, false },	      { "gid_t", 4, false },
+	{ "qid_t", 4, false },	      { "umode_t", 2, false },
+	{ "uint32_t", 4, false },     { "uint64_t", 8, false },
 };
+
+/* The signedness the declared type gives, else the format file's. */
+static bool decl_signed(const char *base, bool fmt_signed)
+{
+	for (size_t i = 0; i < sizeof(c_ints) / sizeof(c_ints[0]); i++)
+		if (!strcmp(base, c_ints[i].name))
+			return c_ints[i].is_signed;
+	return fmt_signed;
+}
 
 /* What a pointer in a format file points to. */
 static struct type *pointee(struct arena *a, const char *base)
@@ -255,7 +277,9 @@ static int add_field(struct arena *a, struct type *rec,
 	else if (memchr(d, '*', nb - d))
 		t = ptr_field(a, d, nb - d, as);
 	else
-		t = sized_int(a, f->size, f->is_signed);
+		t = sized_int(a, f->size,
+			      decl_signed(base_type(a, d, nb - d),
+					  f->is_signed));
 	type_record_add(a, rec, name, t, f->offset, 0, 0);
 	return 0;
 }

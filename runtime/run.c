@@ -206,6 +206,39 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* The addresses of the kaddr() symbols, from /proc/kallsyms (any symbol
+ * type, unlike symbolization, which wants functions). */
+static int resolve_kaddrs(struct run *r, struct et_state *st)
+{
+	const struct et_program *p = r->prog;
+	char line[512], name[256], t;
+	unsigned long long v;
+	int found = 0;
+	FILE *f;
+
+	if (!p->nkaddr)
+		return 0;
+	f = fopen("/proc/kallsyms", "r");
+	while (f && found < p->nkaddr && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &v, &t, name) != 3)
+			continue;
+		for (int i = 0; i < p->nkaddr; i++)
+			if (!st->kaddr[i] && !strcmp(name, p->kaddr[i])) {
+				st->kaddr[i] = v;
+				found++;
+			}
+	}
+	if (f)
+		fclose(f);
+	for (int i = 0; i < p->nkaddr; i++)
+		if (!st->kaddr[i]) {
+			run_error("kaddr(\"%s\"): no kernel symbol '%s' in /proc/kallsyms (this kernel may list only functions: CONFIG_KALLSYMS_ALL is off)",
+				  p->kaddr[i], p->kaddr[i]);
+			return -ENOENT;
+		}
+	return 0;
+}
+
 /* et_state before any probe can fire: `elapsed` counts from here. */
 static int write_state(struct run *r)
 {
@@ -218,6 +251,8 @@ static int write_state(struct run *r)
 
 	if (fd == -ENOENT)
 		return 0;
+	if (resolve_kaddrs(r, &st))
+		return -ENOENT;
 	st.start_ns = monotonic_ns();
 	if (bpf_map_update_elem(fd, &key, &st, BPF_ANY)) {
 		run_error("cannot write the global state: %s",

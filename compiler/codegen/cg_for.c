@@ -81,9 +81,9 @@ static void open_callback(struct gen *g, int id)
 	    cg->di, cg->file, name, strlen(name), name, strlen(name), cg->file,
 	    1, st, 1, 1, 1, LLVMDIFlagPrototyped, 1);
 	for (unsigned i = 0; i < 4; i++)
-		LLVMDIBuilderCreateParameterVariable(cg->di, cg->sp, pn[i],
-						     strlen(pn[i]), i + 1,
-						     cg->file, 1, ty[i + 1], 1, 0);
+		LLVMDIBuilderCreateParameterVariable(
+		    cg->di, cg->sp, pn[i], strlen(pn[i]), i + 1, cg->file, 1,
+		    ty[i + 1], 1, 0);
 	LLVMSetSubprogram(cg->fn, cg->sp);
 	cg->entry = LLVMAppendBasicBlockInContext(cg->ctx, cg->fn, "entry");
 	cg->body = LLVMAppendBasicBlockInContext(cg->ctx, cg->fn, "body");
@@ -128,7 +128,8 @@ static void load_kv(struct gen *g, struct node *s, LLVMValueRef key,
 static LLVMBasicBlockRef ret_block(struct gen *g, const char *name,
 				   uint64_t v)
 {
-	LLVMBasicBlockRef bb = gen_block(g, name), cur = LLVMGetInsertBlock(g->b);
+	LLVMBasicBlockRef cur = LLVMGetInsertBlock(g->b);
+	LLVMBasicBlockRef bb = gen_block(g, name);
 
 	LLVMPositionBuilderAtEnd(g->b, bb);
 	cg_return(g->cg, v);

@@ -11,6 +11,8 @@
 
 #include "gen.h"
 
+#include <stddef.h>
+
 static struct node *arg(struct node *e, int i)
 {
 	struct node *a = e->u.call.args;
@@ -168,27 +170,34 @@ static LLVMValueRef cgroupid(struct gen *g, struct node *e)
 	return cg_const(g->cg, 64, 0);
 }
 
-/* kaddr("sym"): the address from /proc/kallsyms, at compile time */
+/* kaddr("sym"): a slot of et_state that the runtime fills from
+ * /proc/kallsyms when the program is run, so that compiling needs no
+ * kernel symbols and an object stays valid on another machine. */
 static LLVMValueRef kaddr(struct gen *g, struct node *e)
 {
+	struct et_program *p = g->prog;
 	struct node *a = arg(e, 0);
-	FILE *f = fopen("/proc/kallsyms", "r");
-	char line[512], name[256], t;
-	unsigned long long addr = 0, v;
+	int i;
 
-	while (f && a->kind == N_STRING && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %255s", &v, &t, name) == 3 &&
-		    !strcmp(name, a->u.string.str)) {
-			addr = v;
-			break;
-		}
+	if (a->kind != N_STRING) {
+		gen_error(g, e->loc, "kaddr() needs a string literal");
+		return cg_const(g->cg, 64, 0);
 	}
-	if (f)
-		fclose(f);
-	if (!addr)
-		gen_error(g, e->loc, "Failed to resolve kernel symbol: %s",
-			  a->kind == N_STRING ? a->u.string.str : "?");
-	return cg_const(g->cg, 64, addr);
+	for (i = 0; i < p->nkaddr; i++)
+		if (!strcmp(p->kaddr[i], a->u.string.str))
+			break;
+	if (i == p->nkaddr) {
+		if (p->nkaddr == ET_MAX_KADDR) {
+			gen_error(g, e->loc,
+				  "Too many kaddr() symbols (at most %d)",
+				  ET_MAX_KADDR);
+			return cg_const(g->cg, 64, 0);
+		}
+		p->kaddr[p->nkaddr] = a->u.string.str;
+		p->kaddr_loc[p->nkaddr++] = e->loc;
+	}
+	return gen_state_field(g,
+			       offsetof(struct et_state, kaddr) + 8 * i, 64);
 }
 
 /* signal("KILL"), signal("SIGKILL") or signal(9) */

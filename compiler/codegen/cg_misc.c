@@ -137,8 +137,8 @@ static void join_strings(struct gen *g, LLVMValueRef rec, LLVMValueRef base,
 				done, next);
 		LLVMPositionBuilderAtEnd(g->b, next);
 		dst = at(g, rec, 16 + i * ET_JOIN_ARG_SIZE);
-		cg_probe_read_str(g->cg, sp, dst, size,
-				  LLVMBuildIntToPtr(g->b, p, cg_ptr(g->cg), ""));
+		p = LLVMBuildIntToPtr(g->b, p, cg_ptr(g->cg), "");
+		cg_probe_read_str(g->cg, sp, dst, size, p);
 		gen_store(g, at(g, rec, 8), type_u64(), true,
 			  cg_const(g->cg, 64, i + 1), type_u64());
 	}
@@ -291,16 +291,17 @@ static LLVMValueRef len_callback(struct gen *g)
 	    LLVMCreateEnumAttribute(cg_context(g->cg), nounwind, 0));
 	ty[0] = LLVMDIBuilderCreateBasicType(di, "long", 4, 64, 5, 0);
 	for (int i = 1; i < 5; i++)
-		ty[i] = LLVMDIBuilderCreatePointerType(di, NULL, 64, 64, 0, "", 0);
+		ty[i] = LLVMDIBuilderCreatePointerType(di, NULL, 64, 64, 0,
+						       "", 0);
 	st = LLVMDIBuilderCreateSubroutineType(di, f, ty, 5, 0);
 	sp = LLVMDIBuilderCreateFunction(di, f, name, sizeof(name) - 1, name,
 					 sizeof(name) - 1, f, 1, st, 1, 1, 1,
 					 LLVMDIFlagPrototyped, 1);
 	/* the kernel rejects a BTF function whose parameters are unnamed */
 	for (unsigned i = 0; i < 4; i++)
-		LLVMDIBuilderCreateParameterVariable(di, sp, pnames[i],
-						     strlen(pnames[i]), i + 1, f,
-						     1, ty[i + 1], 1, 0);
+		LLVMDIBuilderCreateParameterVariable(
+		    di, sp, pnames[i], strlen(pnames[i]), i + 1, f, 1,
+		    ty[i + 1], 1, 0);
 	LLVMSetSubprogram(fn, sp);
 	b = LLVMCreateBuilderInContext(cg_context(g->cg));
 	LLVMPositionBuilderAtEnd(

@@ -262,6 +262,15 @@ sigkill)
 	bg=
 	nothing_left "$progs" "$links"
 	;;
+kaddr)
+	# resolved when run, not when compiled: a function symbol works, a
+	# data symbol this kernel does not list fails with one sentence
+	run 0 -e 'BEGIN { printf("%s\n", ksym(kaddr("vfs_read"))); exit(); }'
+	same 'Attaching 1 probe...\nvfs_read\n\n\n'
+	run 0 --dry-run -e 'BEGIN { @a = kaddr("no_such_symbol_x"); exit(); }'
+	run 1 -e 'BEGIN { @a = kaddr("no_such_symbol_x"); exit(); }'
+	has "$err" "kaddr(\"no_such_symbol_x\"): no kernel symbol 'no_such_symbol_x'"
+	;;
 kprobe_sentence)
 	run 1 -e 'kprobe:vfs_read { @c = count(); } BEGIN { printf("x\n"); }'
 	has "$err" 'kprobes are not available: this kernel was built without CONFIG_KPROBES'

@@ -59,7 +59,7 @@ static void test_openat_format(void)
 	CU_ASSERT_EQUAL(t->size, 48);
 	assert_int_field(t, "__syscall_nr", 8, 4, true);
 	/* "int dfd; size:8": the size wins, as bpftrace adjusts it */
-	assert_int_field(t, "dfd", 16, 8, false);
+	assert_int_field(t, "dfd", 16, 8, true); /* declared int */
 	assert_int_field(t, "mode", 40, 8, false);
 	f = field(t, "filename");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
