@@ -31,10 +31,34 @@ static struct type *t_comm(struct compile_ctx *ctx, struct node *ident,
 	return type_string(ctx->arena, 16);
 }
 
+/* Bytes of the longest name the probe builtin can hold in this probe
+ * (as codegen.c's probe_name spells it): kind:rest of an attach point, or
+ * kind:match (kind:binary:match for user probes) of a wildcard's. */
+static size_t probe_name_size(const struct attach_point *ap)
+{
+	const char *rest = strchr(ap->raw, ':');
+	size_t kind = strlen(probe_kind_name(ap->kind)), n, user = 0;
+
+	n = kind + (rest ? strlen(rest) : 0) + 1;
+	if (rest && (ap->kind == PK_UPROBE || ap->kind == PK_URETPROBE ||
+		     ap->kind == PK_USDT))
+		user = strcspn(rest + 1, ":") + 1;
+	for (int i = 0; i < ap->nmatches; i++)
+		if (kind + 1 + user + strlen(ap->matches[i]) + 1 > n)
+			n = kind + 1 + user + strlen(ap->matches[i]) + 1;
+	return n;
+}
+
 static struct type *t_probe(struct compile_ctx *ctx, struct node *ident,
 			    struct node *probe)
 {
-	return type_string(ctx->arena, ctx->opts.strlen);
+	size_t len = ctx->opts.strlen;
+	struct node *a;
+
+	for (a = probe ? probe->u.probe.attach : NULL; a; a = a->next)
+		if (a->u.attach.ap && probe_name_size(a->u.attach.ap) > len)
+			len = probe_name_size(a->u.attach.ap);
+	return type_string(ctx->arena, len);
 }
 
 static struct type *t_username(struct compile_ctx *ctx, struct node *ident,
@@ -217,7 +241,9 @@ static struct type *t_arg(struct compile_ctx *ctx, struct node *ident,
 			   name);
 		return NULL;
 	}
-	return type_u64();
+	/* bpftrace 0.17: a USDT argument is an int64 (sign-extended from
+	 * its note's size), a function argument a uint64 */
+	return usdt ? type_s64() : type_u64();
 }
 
 static struct type *t_sarg(struct compile_ctx *ctx, struct node *ident,

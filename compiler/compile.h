@@ -38,6 +38,9 @@ struct compile_opts {
 	bool no_clang;
 	/* -c CMD given: the cpid builtin is available. */
 	bool has_child;
+	/* -p PID (0: none): user probes' binaries named without a path
+	 * (uprobe:libc:malloc) are looked up in its mappings first. */
+	int target_pid;
 	/* Default mode of kstack/ustack (config stack_mode). */
 	enum stack_mode stack_mode;
 };

@@ -1,6 +1,7 @@
 /* Finding the binary of a uprobe, uretprobe or usdt attach point: a path
  * (which must be a regular file), an executable on PATH, or a shared
- * library by name (uprobe:libc:malloc), as bpftrace resolves them. */
+ * library by name (uprobe:libc:malloc), as bpftrace resolves them; with
+ * -p PID a name is first looked up in that process's mappings. */
 #include "probe_impl.h"
 
 #include <dirent.h>
@@ -102,6 +103,51 @@ static const char *find_library(struct compile_ctx *ctx, const char *name)
 	return NULL;
 }
 
+/* A mapped file's name stands for name: "libc" or "c" for libc.so.6 or
+ * libc-2.31.so, "python3.11" for python3.11. */
+static bool maps_name_matches(const char *file, const char *name)
+{
+	const char *base = strrchr(file, '/');
+	size_t n = strlen(name);
+
+	base = base ? base + 1 : file;
+	if (!strncmp(base, "lib", 3) && strncmp(name, "lib", 3))
+		base += 3;
+	return !strncmp(base, name, n) &&
+	       (!base[n] || !strncmp(base + n, ".so", 3) ||
+		(base[n] == '-' && strstr(base + n, ".so")));
+}
+
+/* The file of -p PID's mappings that name stands for, as this process
+ * sees it: its own path when that is the same file (inode), else through
+ * /proc/PID/root (a process in another mount namespace). */
+static const char *find_in_maps(struct compile_ctx *ctx, const char *name)
+{
+	int pid = ctx->opts.target_pid;
+	char line[4096], file[4096];
+	const char *found = NULL;
+	unsigned long ino;
+	struct stat st;
+	FILE *f;
+
+	snprintf(line, sizeof(line), "/proc/%d/maps", pid);
+	f = fopen(line, "re");
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %*s %*s %*s %lu %4095s", &ino,
+			   file) != 2 || file[0] != '/' ||
+		    !maps_name_matches(file, name))
+			continue;
+		if (stat(file, &st) == 0 && st.st_ino == ino)
+			found = arena_strdup(ctx->arena, file);
+		else
+			found = arena_printf(ctx->arena, "/proc/%d/root%s",
+					     pid, file);
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
 const char *probe_find_binary(struct compile_ctx *ctx, const char *name)
 {
 	const char *f;
@@ -110,6 +156,8 @@ const char *probe_find_binary(struct compile_ctx *ctx, const char *name)
 		return NULL;
 	if (strchr(name, '/'))
 		return is_regular(name) ? name : NULL;
+	if (ctx->opts.target_pid > 0 && (f = find_in_maps(ctx, name)))
+		return f;
 	/* a library named with its suffix: libssl.so.3 */
 	if (strstr(name, ".so")) {
 		for (size_t i = 0; i < sizeof(lib_dirs) / sizeof(*lib_dirs);

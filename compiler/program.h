@@ -92,6 +92,13 @@ struct et_probe {
 	 * section: uretprobe/, kretprobe/ or fexit/ of the same target). */
 	bool at_return;
 	const char *ret_prog_name;
+	/* usdt (added by helper n): one program per note of the probe (a
+	 * probe inlined at several places has one note each, and each may
+	 * pass its arguments differently): the uprobe's file offset in
+	 * ap->target and the semaphore's (the uprobe's ref_ctr_offset; 0:
+	 * none). */
+	uint64_t usdt_offset;
+	uint64_t usdt_sema_offset;
 };
 
 /* How a map is stored in BPF. Scalar maps (no key) use key 0 (u32).

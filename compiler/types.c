@@ -93,6 +93,18 @@ static uint32_t type_align(const struct type *t)
 	}
 }
 
+/* Bytes a value takes in a tuple: its size, but buf() values are
+ * {u64 length, bytes} and usym values {u64 address, u64 tgid} there as
+ * everywhere else (compiler/program.h). */
+static uint32_t stored_size(const struct type *t)
+{
+	if (t->kind == T_BUF)
+		return 8 + t->size;
+	if (t->kind == T_USYM)
+		return 16;
+	return t->size;
+}
+
 /* Tuple fields are laid out like a C struct: each at its natural
  * alignment, the whole padded to the largest one. */
 struct type *type_tuple(struct arena *a, struct type **elems, uint32_t n)
@@ -111,7 +123,7 @@ struct type *type_tuple(struct arena *a, struct type **elems, uint32_t n)
 			off += al - off % al;
 		t->fields[i].type = elems[i];
 		t->fields[i].offset = off;
-		off += elems[i]->size;
+		off += stored_size(elems[i]);
 	}
 	if (off % max)
 		off += max - off % max;

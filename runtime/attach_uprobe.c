@@ -1,8 +1,8 @@
 /* uprobe:BIN:FUNC[+OFF] / uprobe:BIN:ADDR, uretprobe, and usdt:BIN:[NS:]
- * NAME, through libbpf (which finds the function's offset in the ELF
- * file, and the USDT notes). -p PID or the -c child limits them to that
- * process. A latency block also attaches its return program as a
- * uretprobe of the same function. */
+ * NAME, through libbpf's uprobe attach (the function's file offset from
+ * elf_syms.h; a USDT note's from the program). -p PID or the -c child
+ * limits them to that process. A latency block also attaches its return
+ * program as a uretprobe of the same function. */
 #include "attach.h"
 #include "elf_syms.h"
 
@@ -103,19 +103,28 @@ const struct attach_provider attach_URETPROBE = {
 	.attach = uprobe_attach,
 };
 
+/* A usdt program serves one note (compiler/program.h): a uprobe at its
+ * file offset, the semaphore raised by the kernel while it is attached
+ * (ref_ctr_offset), in every process that maps the file or in -p's. */
 static int usdt_attach(struct attach_env *env, const struct et_probe *ep,
 		       struct bpf_program *prog, struct bpf_program *ret)
 {
 	const struct attach_point *ap = ep->ap;
+	LIBBPF_OPTS(bpf_uprobe_opts, opts,
+		    .ref_ctr_offset = ep->usdt_sema_offset);
 	const char *name = ep->attach_target ? ep->attach_target : ap->func;
 	char what[600];
 
-	snprintf(what, sizeof(what), "usdt:%s:%s:%s", ap->target,
-		 ap->ns ? ap->ns : "", name);
-	return attach_keep(env, bpf_program__attach_usdt(
+	(void)ret;
+	if (!ep->usdt_offset)
+		return attach_fail(env, -ENOENT, "Cannot attach %s: no USDT "
+				   "note for it in %s", ap->raw, ap->target);
+	snprintf(what, sizeof(what), "usdt:%s:%s%s%s", ap->target,
+		 ep->attach_target || !ap->ns ? "" : ap->ns,
+		 ep->attach_target || !ap->ns ? "" : ":", name);
+	return attach_keep(env, bpf_program__attach_uprobe_opts(
 					prog, env->pid ? env->pid : -1,
-					ap->target, ap->ns ? ap->ns : "",
-					name, NULL),
+					ap->target, ep->usdt_offset, &opts),
 			   what);
 }
 

@@ -257,6 +257,7 @@ static void fill_opts(const struct cli *cli, struct compile_opts *opts)
 	opts->include_dirs = cli->include_dirs;
 	opts->ninclude_dirs = cli->ninclude_dirs;
 	opts->has_child = cli->cmd != NULL;
+	opts->target_pid = (int)cli->pid;
 }
 
 static void fill_run_opts(const struct cli *cli, FILE *out,

@@ -92,6 +92,11 @@ void output__set_stack_fds(struct output *o, int kstack_fd, int ustack_fd)
 	o->stack_ctx = o;
 }
 
+void output__set_separator(struct output *o, FILE *f)
+{
+	o->sep = f;
+}
+
 void output__set_sources(struct output *o, const char *kallsyms,
 			 const char *passwd)
 {
@@ -118,19 +123,32 @@ static struct kallsyms *load_ksyms(void *ctx)
 	return o->ksyms;
 }
 
-/* Boot time in seconds, as bpftrace reads it for strftime(). */
-static int64_t read_btime(void)
+/* The wall clock time of boot as bpftrace 0.17 computes it for
+ * strftime(): CLOCK_REALTIME minus CLOCK_BOOTTIME, from the tightest of
+ * 5 realtime/boottime/realtime readings. 0 or -errno. */
+static int read_boottime(int64_t *sec, int64_t *nsec)
 {
-	FILE *f = fopen("/proc/stat", "r");
-	char line[256];
-	long long bt = 0;
+	long best = -1;
 
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "btime %lld", &bt) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return bt;
+	for (int i = 0; i < 5; i++) {
+		struct timespec before, boot, after;
+		long delta, avg;
+
+		if (clock_gettime(CLOCK_REALTIME, &before) ||
+		    clock_gettime(CLOCK_BOOTTIME, &boot) ||
+		    clock_gettime(CLOCK_REALTIME, &after) ||
+		    after.tv_sec != before.tv_sec)
+			continue;
+		delta = after.tv_nsec - before.tv_nsec;
+		if (best >= 0 && delta >= best)
+			continue;
+		best = delta;
+		avg = (before.tv_nsec + after.tv_nsec) / 2;
+		*sec = after.tv_sec - boot.tv_sec - (avg < boot.tv_nsec);
+		*nsec = avg - boot.tv_nsec + (avg < boot.tv_nsec ?
+					      1000000000L : 0);
+	}
+	return best >= 0 ? 0 : -EAGAIN;
 }
 
 static bool has_strftime(const struct et_program *p)
@@ -154,9 +172,12 @@ void output_env(struct output *o, struct arena *a, struct value_env *env)
 	env->prog = o->prog;
 	if (!o->btime_read) {
 		o->btime_read = true;
-		o->btime = has_strftime(o->prog) ? read_btime() : 0;
+		if (!has_strftime(o->prog) ||
+		    read_boottime(&o->btime, &o->btime_nsec))
+			o->btime = o->btime_nsec = 0;
 	}
 	env->btime = o->btime;
+	env->btime_nsec = o->btime_nsec;
 }
 
 void output__message(struct output *o, const char *type, const char *text,

@@ -88,6 +88,10 @@ int output__format(struct output *o, const struct et_action *a,
  * "cat", ...). */
 void output__message(struct output *o, const char *type, const char *text,
 		     size_t len);
+/* Where output__print_all_maps writes its "\n\n": bpftrace 0.17 writes
+ * it to stdout even when the output goes to a file (-o); by default the
+ * output stream. (Added by helper i2.) */
+void output__set_separator(struct output *o, FILE *f);
 /* "Attaching N probes..." (text) or {"type": "attached_probes", ...}. */
 void output__attached(struct output *o, int nprobes);
 /* Lost records reported once at the end (and periodically). */

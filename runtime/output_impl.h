@@ -11,12 +11,13 @@ struct output {
 	const struct et_program *prog;
 	enum output_format fmt;
 	FILE *out;
+	FILE *sep; /* the "\n\n" before the maps at exit; NULL: out */
 	output_map_fd_fn map_fd;
 	void *map_fd_ctx;
 	value_stack_fn stack_fn;
 	void *stack_ctx;
 	int kstack_fd, ustack_fd;
-	int64_t btime;
+	int64_t btime, btime_nsec; /* boot time, for strftime() */
 	bool btime_read;
 	struct kallsyms *ksyms;
 	struct usyms *usyms;

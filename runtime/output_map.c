@@ -293,6 +293,12 @@ int output__print_map_raw(struct output *o, const struct et_map *m,
 	output_env(o, ar, &c.env);
 	d.e = arena_calloc(ar, nraw + 1, sizeof(*d.e));
 	d.n = d.kind == DUMP_HIST ? build_hist(&c, d.e) : build_flat(&c, d.e);
+	/* bpftrace 0.17 keeps `@ = count()` in an array: never written,
+	 * cleared or deleted, it still prints "@: 0" */
+	if (!d.n && !d.has_key && m->info->value->kind == T_COUNT) {
+		d.e[0].val.kind = V_UINT;
+		d.n = 1;
+	}
 	g_sort_kind = d.kind;
 	g_sort_by_value = sorts_by_value(&d, m);
 	qsort(d.e, d.n, sizeof(*d.e), entry_cmp);
@@ -409,7 +415,9 @@ int output__print_all_maps(struct output *o)
 	const struct et_map **order;
 	int err = 0, n = 0;
 
-	fputs("\n\n", o->out);
+	fputs("\n\n", o->sep ? o->sep : o->out);
+	if (o->sep && o->sep != o->out)
+		fflush(o->sep);
 	if (!p || !p->nmaps)
 		return 0;
 	order = calloc(p->nmaps, sizeof(*order));

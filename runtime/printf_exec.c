@@ -92,18 +92,21 @@ static const char *arg_text(struct value_env *env, const struct et_arg *arg,
 	return s;
 }
 
-/* %r %rx %rh: buf() bytes (type->size raw bytes); a string prints up
- * to its NUL */
+/* %r %rx %rh: buf() bytes ({u64 length, bytes}, program.h); a string
+ * prints up to its NUL */
 static const char *arg_buf(struct value_env *env, const struct fmt_seg *s,
 			   const struct et_arg *arg, const uint8_t *p,
 			   size_t size)
 {
 	const struct type *t = arg->type;
+	const uint8_t *data = p;
 	size_t len = t && t->size && t->size < size ? t->size : size, n;
 
 	if (t && t->kind == T_STRING)
 		len = strnlen((const char *)p, len);
-	return value_format_buf(env->arena, p, len, s->buf_mode, &n);
+	else if (t && t->kind == T_BUF)
+		len = value_buf_bytes(t, p, size, &data);
+	return value_format_buf(env->arena, data, len, s->buf_mode, &n);
 }
 
 static void print_arg(FILE *m, struct value_env *env, const struct fmt_seg *s,

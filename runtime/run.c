@@ -27,6 +27,7 @@
 #include "bpf/ringbuf.h"
 #include "events.h"
 #include "run_impl.h"
+#include "umaps.h"
 
 /* The verifier's last lines shown without -v. */
 #define LOG_TAIL_LINES 4
@@ -421,6 +422,8 @@ static int setup_output(struct run *r)
 	r->out = output__new(r->prog, r->o->format, r->o->out, map_fd, r);
 	if (!r->out)
 		return -ENOMEM;
+	/* bpftrace: the blank lines before the maps go to stdout, not -o */
+	output__set_separator(r->out, stdout);
 	fd = loader__map_fd(r->l, ET_RINGBUF_MAP);
 	if (fd < 0) {
 		run_error("the BPF object has no ring buffer");
@@ -501,6 +504,9 @@ static int run_loaded(struct run *r)
 	}
 	if (r->child.pid && epoll_add(r->epfd, r->procfd, EV_PROC))
 		return 1;
+	/* stacks of a process that exits before they print (umaps.h) */
+	if (r->prog->needs_usyms && (r->child.pid || r->o->pid))
+		umaps_watch(r->child.pid ? r->child.pid : r->o->pid);
 	if (write_state(r) || attach_all(r))
 		return 1;
 	if (run_special(r, PK_BEGIN) || start(r))

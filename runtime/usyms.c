@@ -1,13 +1,17 @@
 /* User-space symbolization (usyms.h): per process, the file-backed
  * mappings of /proc/PID/maps; per address, the mapping, its file offset,
- * the file's virtual address and the ELF function holding it. */
+ * the file's virtual address and the ELF function holding it. A process
+ * that is gone resolves nothing, as in bpftrace 0.17 (its executable is
+ * checked on every lookup, which also notices a reused pid). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "elf_syms.h"
+#include "umaps.h"
 #include "usyms.h"
 
 #define USYMS_PIDS 64
@@ -19,6 +23,7 @@ struct umap {
 
 struct uproc {
 	int pid;
+	char *exe; /* /proc/PID/exe when the maps were read */
 	struct umap *maps;
 	size_t n;
 };
@@ -38,6 +43,7 @@ static void uproc_clear(struct uproc *p)
 	for (size_t i = 0; i < p->n; i++)
 		free(p->maps[i].path);
 	free(p->maps);
+	free(p->exe);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -72,12 +78,11 @@ static int uproc_add(struct uproc *p, uint64_t start, uint64_t end,
 /* "start-end perms offset dev inode path": file-backed mappings only. */
 static void uproc_read(struct uproc *p, int pid)
 {
-	char name[64], line[4096];
+	char line[4096];
 	FILE *f;
 
 	p->pid = pid;
-	snprintf(name, sizeof(name), "/proc/%d/maps", pid);
-	f = fopen(name, "r");
+	f = umaps_open(pid); /* also once the process has exited */
 	while (f && fgets(line, sizeof(line), f)) {
 		unsigned long long s, e, off;
 		int path_at = 0;
@@ -93,20 +98,47 @@ static void uproc_read(struct uproc *p, int pid)
 		fclose(f);
 }
 
+/* The executable of a live process into buf; false when it is gone (or
+ * a zombie, or a kernel thread). */
+static bool proc_exe(int pid, char *buf, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/exe", pid);
+	n = readlink(link, buf, size - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+/* The mappings of pid, read on first use and again when its executable
+ * changed; for a process that has exited, those umaps captured at its
+ * exit (runtime/umaps.c, with -c/-p); NULL when there are none. */
 static struct uproc *uproc_get(struct usyms *u, int pid)
 {
-	struct uproc *p;
+	char exe[4096];
+	struct uproc *p = NULL;
 
-	for (size_t i = 0; i < u->nprocs; i++)
+	if (!proc_exe(pid, exe, sizeof(exe)) &&
+	    !umaps_exe(pid, exe, sizeof(exe)))
+		return NULL;
+	for (size_t i = 0; i < u->nprocs && !p; i++)
 		if (u->procs[i].pid == pid)
-			return &u->procs[i];
-	if (u->nprocs < USYMS_PIDS) {
+			p = &u->procs[i];
+	if (p && p->exe && !strcmp(p->exe, exe))
+		return p;
+	if (p) {
+		uproc_clear(p);
+	} else if (u->nprocs < USYMS_PIDS) {
 		p = &u->procs[u->nprocs++];
 	} else {
 		p = &u->procs[u->next];
 		u->next = (u->next + 1) % USYMS_PIDS;
 		uproc_clear(p);
 	}
+	p->exe = strdup(exe);
 	uproc_read(p, pid);
 	return p;
 }
@@ -122,7 +154,8 @@ static const struct umap *umap_find(const struct uproc *p, uint64_t addr)
 int usyms__resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 		   char *buf, size_t len, const char **module)
 {
-	const struct umap *m = u ? umap_find(uproc_get(u, pid), addr) : NULL;
+	const struct uproc *p = u ? uproc_get(u, pid) : NULL;
+	const struct umap *m = p ? umap_find(p, addr) : NULL;
 	struct elf_syms *es = m ? elf_syms__open(m->path) : NULL;
 	const struct elf_sym *s = NULL;
 	const char *name = NULL;

@@ -188,14 +188,54 @@ const char *value_format_buf(struct arena *a, const uint8_t *p, size_t len,
 	return s;
 }
 
-/* buf(): type->size raw bytes (program.h), printed as %r prints them. */
+size_t value_buf_bytes(const struct type *t, const void *bytes, size_t size,
+		       const uint8_t **data)
+{
+	const uint8_t *p = bytes;
+	uint64_t len = 0;
+	size_t avail = size > 8 ? size - 8 : 0;
+
+	*data = p + 8;
+	if (size < 8)
+		return 0;
+	memcpy(&len, p, 8);
+	if (t && t->size && t->size < avail)
+		avail = t->size;
+	return len < avail ? (size_t)len : avail;
+}
+
+/* buf(): {u64 length, bytes} (program.h), printed as %r prints them. */
 static void decode_buf(struct value_env *env, const struct type *t,
 		       const uint8_t *p, size_t size, struct value *v)
 {
-	size_t len = t->size && t->size < size ? t->size : size, n;
-	const char *s = value_format_buf(env->arena, p, len, 0, &n);
+	const uint8_t *data;
+	size_t len = value_buf_bytes(t, p, size, &data), n;
+	const char *s = value_format_buf(env->arena, data, len, 0, &n);
 
 	set_str(v, s, n);
+}
+
+/* usym(), func in user probes: {u64 address, u64 tgid}: the function's
+ * name without offset in that process, as bpftrace 0.17 prints it; hex
+ * when unknown (the process may be gone). */
+static void decode_usym(struct value_env *env, const uint8_t *p, size_t size,
+			struct value *v)
+{
+	uint64_t addr = 0, tgid = 0;
+	char buf[1024];
+	const char *s;
+
+	if (size >= 8)
+		memcpy(&addr, p, 8);
+	if (size >= 16)
+		memcpy(&tgid, p + 8, 8);
+	if (tgid && tgid <= INT32_MAX && env->usyms &&
+	    !usyms__resolve(env->usyms, (int)tgid, addr, false, buf,
+			    sizeof(buf), NULL))
+		s = arena_strdup(env->arena, buf);
+	else
+		s = addr_text(env->arena, addr);
+	set_str(v, s, strlen(s));
 }
 
 /* cgroup_path(): the directory whose inode is the cgroup id, under each
@@ -269,14 +309,36 @@ static void decode_cgroup_path(struct value_env *env, uint64_t id,
 	free(out);
 }
 
-/* strftime(): { u64 ACT_STRFTIME action id; u64 ns since boot } */
+/* bpftrace's extension of the strftime() format: every "%f" becomes the
+ * microseconds, 6 digits. */
+static const char *timestamp_format(struct arena *a, const char *fmt,
+				    uint64_t us)
+{
+	size_t n = 0, len = strlen(fmt);
+	char *out = arena_alloc(a, len * 3 + 1);
+
+	for (size_t i = 0; i < len; i++) {
+		if (fmt[i] == '%' && fmt[i + 1] == 'f') {
+			n += sprintf(out + n, "%06" PRIu64, us % 1000000);
+			i++;
+			continue;
+		}
+		out[n++] = fmt[i];
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* strftime(): { u64 ACT_STRFTIME action id; u64 ns since boot }, local
+ * time of the boot time plus ns, as bpftrace 0.17 (a result that does not
+ * fit its 64-byte buffer prints "(?)"). */
 static void decode_timestamp(struct value_env *env, const uint8_t *p,
 			     size_t size, struct value *v)
 {
 	const struct et_program *prog = env->prog;
-	uint64_t id = 0, ns = 0;
+	uint64_t id = 0, ns = 0, sum;
 	char buf[TIMESTAMP_BUF];
-	const char *out = "(?)";
+	const char *out = "(?)", *fmt;
 	struct tm tm;
 	time_t t;
 
@@ -284,12 +346,16 @@ static void decode_timestamp(struct value_env *env, const uint8_t *p,
 		memcpy(&id, p, 8);
 		memcpy(&ns, p + 8, 8);
 	}
-	t = (time_t)(env->btime + ns / 1e9);
+	sum = (uint64_t)env->btime_nsec + ns;
+	t = (time_t)(env->btime + sum / 1e9);
 	if (prog && id < (uint64_t)prog->nactions &&
 	    prog->actions[id].kind == ACT_STRFTIME && env->btime &&
-	    localtime_r(&t, &tm) &&
-	    strftime(buf, sizeof(buf), prog->actions[id].fmt_str, &tm))
-		out = arena_strdup(env->arena, buf);
+	    localtime_r(&t, &tm)) {
+		fmt = timestamp_format(env->arena, prog->actions[id].fmt_str,
+				       sum % 1000000000 / 1000);
+		if (strftime(buf, sizeof(buf), fmt, &tm))
+			out = arena_strdup(env->arena, buf);
+	}
 	set_str(v, out, strlen(out));
 }
 
@@ -302,7 +368,8 @@ static void decode_tuple(struct value_env *env, const struct type *t,
 					sizeof(struct value));
 	for (uint32_t i = 0; i < t->nfields; i++) {
 		const struct field *f = &t->fields[i];
-		size_t fsize = f->type->size;
+		size_t fsize = f->type->kind == T_BUF ? 8 + f->type->size :
+			       f->type->kind == T_USYM ? 16 : f->type->size;
 
 		if (f->offset >= size)
 			fsize = 0;
@@ -343,9 +410,9 @@ static bool decode_text(struct value_env *env, const struct type *t,
 	case T_STRERROR:
 		s = arena_strdup(env->arena, strerror((int)u));
 		break;
-	case T_USYM: /* no pid in the value: not resolvable */
-		s = addr_text(env->arena, u);
-		break;
+	case T_USYM:
+		decode_usym(env, p, size, v);
+		return true;
 	case T_KSYM:
 		decode_ksym(env, u, v);
 		return true;

@@ -82,9 +82,11 @@ struct value_env {
 	void *stack_ctx;
 	const char *passwd_path;       /* NULL: /etc/passwd */
 	/* strftime() values: the formats (ACT_STRFTIME actions) and the
-	 * boot time in seconds (btime of /proc/stat), as bpftrace 0.17 */
+	 * boot time (wall clock minus CLOCK_BOOTTIME, as bpftrace 0.17):
+	 * btime seconds (0: unknown, values print "(?)") and btime_nsec */
 	const struct et_program *prog;
 	int64_t btime;
+	int64_t btime_nsec;
 };
 
 /* Decodes size bytes at p as a value of type t (a key, a plain map value,
@@ -104,6 +106,12 @@ uint64_t value_read_int(const struct type *t, const void *p, size_t size);
  * escapes every byte, %rh prints "61 62". mode is 0, 'x' or 'h'. */
 const char *value_format_buf(struct arena *a, const uint8_t *p, size_t len,
 			     char mode, size_t *out_len);
+
+/* buf() bytes of a {u64 length, bytes} value (program.h) of size bytes:
+ * *data points at them; returns how many to print (the length, within
+ * the value and type->size). */
+size_t value_buf_bytes(const struct type *t, const void *p, size_t size,
+		       const uint8_t **data);
 
 /* Total order used to sort map keys the way bpftrace 0.17 does: integers
  * compared as unsigned 64-bit, strings with strcmp, tuples field by

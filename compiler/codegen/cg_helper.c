@@ -56,27 +56,88 @@ static LLVMValueRef as_u32(struct cg *cg, LLVMValueRef v)
 	return v;
 }
 
+/* In a sleepable program, a user read that failed (a page not present)
+ * is tried again after fault: calls fault(cg, a) when r != 0 (r < 0 for
+ * strings) and returns the result of the first or second attempt. */
+static LLVMValueRef retry_faulted(struct cg *cg, LLVMValueRef r, bool str,
+				  LLVMValueRef (*fault)(struct cg *,
+							LLVMValueRef *),
+				  LLVMValueRef *a)
+{
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(cg->b), slow, done;
+	LLVMValueRef zero = LLVMConstNull(LLVMTypeOf(r)), r2, phi;
+	LLVMValueRef vals[2];
+	LLVMBasicBlockRef blocks[2];
+
+	slow = LLVMAppendBasicBlockInContext(cg->ctx, cg->fn, "user_fault");
+	done = LLVMAppendBasicBlockInContext(cg->ctx, cg->fn, "user_read");
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, str ? LLVMIntSLT :
+					     LLVMIntNE, r, zero, ""),
+			slow, done);
+	LLVMPositionBuilderAtEnd(cg->b, slow);
+	r2 = fault(cg, a);
+	slow = LLVMGetInsertBlock(cg->b);
+	LLVMBuildBr(cg->b, done);
+	LLVMPositionBuilderAtEnd(cg->b, done);
+	phi = LLVMBuildPhi(cg->b, LLVMTypeOf(r), "");
+	vals[0] = r;
+	vals[1] = r2;
+	blocks[0] = from;
+	blocks[1] = slow;
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return phi;
+}
+
+static LLVMValueRef copy_from_user(struct cg *cg, LLVMValueRef *a)
+{
+	return cg_helper_call(cg, BPF_FUNC_copy_from_user, NULL, a, 3);
+}
+
+/* Pages in the first and the last byte the string may span (one page
+ * boundary for strings up to 4 KiB), then reads it again. */
+static LLVMValueRef copy_str_from_user(struct cg *cg, LLVMValueRef *a)
+{
+	LLVMTypeRef i64 = cg_int(cg, 64);
+	LLVMValueRef byte = cg_alloca(cg, cg_int(cg, 8), "fault_in");
+	LLVMValueRef src = LLVMBuildPtrToInt(cg->b, a[2], i64, ""), last;
+	LLVMValueRef f[3] = {byte, cg_const(cg, 32, 1), a[2]};
+
+	cg_helper_call(cg, BPF_FUNC_copy_from_user, NULL, f, 3);
+	last = LLVMBuildAdd(cg->b, src, LLVMBuildZExt(cg->b, a[1], i64, ""),
+			    "");
+	last = LLVMBuildSub(cg->b, last, cg_const(cg, 64, 1), "");
+	f[2] = LLVMBuildIntToPtr(cg->b, last, cg_ptr(cg), "");
+	cg_helper_call(cg, BPF_FUNC_copy_from_user, NULL, f, 3);
+	return cg_helper_call(cg, BPF_FUNC_probe_read_user_str, NULL, a, 3);
+}
+
 LLVMValueRef cg_probe_read(struct cg *cg, enum cg_space sp, LLVMValueRef dst,
 			   LLVMValueRef size, LLVMValueRef src)
 {
-	LLVMValueRef a[3] = {dst, as_u32(cg, size), src};
+	LLVMValueRef a[3] = {dst, as_u32(cg, size), src}, r;
 
-	return cg_helper_call(cg,
-			      sp == CG_USER ? BPF_FUNC_probe_read_user
-					    : BPF_FUNC_probe_read_kernel,
-			      NULL, a, 3);
+	r = cg_helper_call(cg,
+			   sp == CG_USER ? BPF_FUNC_probe_read_user
+					 : BPF_FUNC_probe_read_kernel,
+			   NULL, a, 3);
+	if (sp == CG_USER && cg->sleepable)
+		r = retry_faulted(cg, r, false, copy_from_user, a);
+	return r;
 }
 
 LLVMValueRef cg_probe_read_str(struct cg *cg, enum cg_space sp,
 			       LLVMValueRef dst, LLVMValueRef size,
 			       LLVMValueRef src)
 {
-	LLVMValueRef a[3] = {dst, as_u32(cg, size), src};
+	LLVMValueRef a[3] = {dst, as_u32(cg, size), src}, r;
 
-	return cg_helper_call(cg,
-			      sp == CG_USER ? BPF_FUNC_probe_read_user_str
-					    : BPF_FUNC_probe_read_kernel_str,
-			      NULL, a, 3);
+	r = cg_helper_call(cg,
+			   sp == CG_USER ? BPF_FUNC_probe_read_user_str
+					 : BPF_FUNC_probe_read_kernel_str,
+			   NULL, a, 3);
+	if (sp == CG_USER && cg->sleepable)
+		r = retry_faulted(cg, r, true, copy_str_from_user, a);
+	return r;
 }
 
 LLVMValueRef cg_ringbuf_output(struct cg *cg, LLVMValueRef map,

@@ -26,6 +26,9 @@ struct cg {
 	LLVMValueRef fn;
 	LLVMBasicBlockRef entry, body;
 	LLVMMetadataRef sp;
+	/* a sleepable program (section uprobe.s/ or uretprobe.s/): user
+	 * reads that fault retry with bpf_copy_from_user, which pages in */
+	bool sleepable;
 
 	char license[64];
 	bool finalized;

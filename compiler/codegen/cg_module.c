@@ -247,6 +247,8 @@ LLVMValueRef cg_probe_begin(struct cg *cg, const char *fn_name,
 	ft = LLVMFunctionType(cg_int(cg, 64), &p, 1, 0);
 	cg->fn = LLVMAddFunction(cg->mod, fn_name, ft);
 	LLVMSetSection(cg->fn, section);
+	cg->sleepable = !strncmp(section, "uprobe.s/", 9) ||
+			!strncmp(section, "uretprobe.s/", 12);
 	add_fn_attr(cg, cg->fn, "nounwind");
 	cg->sp = probe_subprogram(cg, fn_name);
 	LLVMSetSubprogram(cg->fn, cg->sp);

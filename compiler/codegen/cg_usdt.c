@@ -1,38 +1,76 @@
 /* cg_usdt.c: arguments of USDT probes. argN of usdt:BIN:[PROVIDER:]NAME
  * is computed in BPF from the operand its SystemTap note gives
  * (usdt_notes.h): a constant, a register of pt_regs, or a load from user
- * memory at a register plus a displacement. The program is a uprobe at
- * the probe's file offset (the runtime attaches it so, with the
- * semaphore as reference counter); libbpf's own USDT support (BPF-side
- * spec maps) is not used. */
+ * memory at a register plus a displacement. Each note of the probe (a
+ * probe inlined at several places has several, each with its own
+ * operands) gets a program of its own, a uprobe at the note's file
+ * offset (the runtime attaches it so, with the semaphore as reference
+ * counter); libbpf's own USDT support (BPF-side spec maps) is not used. */
 #include <string.h>
 
 #include "gen.h"
 #include "usdt_notes.h"
 
-/* The note of this program's probe (t: "provider:name" of a wildcard
- * match), or NULL after reporting why not. */
+static const struct usdt_notes *notes_of(struct gen *g, const char *path)
+{
+	if (!g->usdt || strcmp(g->usdt_path, path)) {
+		usdt_notes__free(g->usdt);
+		g->usdt = usdt_notes__open(path);
+		g->usdt_path = path;
+	}
+	return g->usdt;
+}
+
+/* Provider and name of this program's probe (t: "provider:name" of a
+ * wildcard match). */
+static void split_target(struct gen *g, struct attach_point *ap,
+			 const char *t, const char **ns, const char **name)
+{
+	*ns = ap->ns;
+	*name = ap->func;
+	if (t) {
+		size_t c = strcspn(t, ":");
+
+		*ns = arena_strndup(g->ctx->arena, t, c);
+		*name = t[c] ? t + c + 1 : t;
+	}
+}
+
+/* The note number g->usdt_loc of this program's probe, or NULL. */
 const struct usdt_probe *gen_usdt_probe(struct gen *g,
 					struct attach_point *ap,
 					const char *t)
 {
+	const struct usdt_notes *un = notes_of(g, ap->target);
 	const struct usdt_probe *p = NULL;
-	const char *ns = ap->ns, *name = ap->func;
+	const char *ns, *name;
+	size_t n = 0;
 
-	if (!g->usdt || strcmp(g->usdt_path, ap->target)) {
-		usdt_notes__free(g->usdt);
-		g->usdt = usdt_notes__open(ap->target);
-		g->usdt_path = ap->target;
-	}
-	if (t) {
-		size_t c = strcspn(t, ":");
-
-		ns = arena_strndup(g->ctx->arena, t, c);
-		name = t[c] ? t + c + 1 : t;
-	}
-	if (g->usdt)
-		p = usdt_notes__find(g->usdt, ns, name, false, 0);
+	if (!un)
+		return NULL;
+	split_target(g, ap, t, &ns, &name);
+	for (p = usdt_notes__find(un, ns, name, false, 0); p;
+	     p = usdt_notes__find(un, ns, name, false, p - un->probes + 1))
+		if (n++ == g->usdt_loc)
+			break;
 	return p;
+}
+
+size_t gen_usdt_count(struct gen *g, struct attach_point *ap,
+		      const char *t)
+{
+	const struct usdt_notes *un = notes_of(g, ap->target);
+	const struct usdt_probe *p;
+	const char *ns, *name;
+	size_t n = 0;
+
+	if (!un)
+		return 0;
+	split_target(g, ap, t, &ns, &name);
+	for (p = usdt_notes__find(un, ns, name, false, 0); p;
+	     p = usdt_notes__find(un, ns, name, false, p - un->probes + 1))
+		n++;
+	return n;
 }
 
 static LLVMValueRef extend(struct gen *g, LLVMValueRef v,

@@ -43,6 +43,7 @@ const char *gen_section(struct gen *g, enum probe_kind kind,
 {
 	struct arena *a = g->ctx->arena;
 	const char *f = t ? t : ap->func;
+	const char *sl = g->sleepable ? ".s" : "";
 
 	switch (kind) {
 	case PK_BEGIN:
@@ -56,13 +57,15 @@ const char *gen_section(struct gen *g, enum probe_kind kind,
 	case PK_KRETPROBE:
 		return arena_printf(a, "kretprobe/%s", f);
 	case PK_UPROBE:
-		return arena_printf(a, "uprobe/%s:%s", ap->target, f);
+		return arena_printf(a, "uprobe%s/%s:%s", sl, ap->target, f);
 	case PK_URETPROBE:
-		return arena_printf(a, "uretprobe/%s:%s", ap->target, f);
-	case PK_USDT:
+		return arena_printf(a, "uretprobe%s/%s:%s", sl, ap->target, f);
+	case PK_USDT: /* attached as a uprobe at the note */
 		if (t) /* "provider:name" */
-			return arena_printf(a, "usdt/%s:%s", ap->target, t);
-		return arena_printf(a, "usdt/%s:%s:%s", ap->target,
+			return arena_printf(a, "%s/%s:%s", g->sleepable ?
+					    "uprobe.s" : "usdt", ap->target, t);
+		return arena_printf(a, "%s/%s:%s:%s", g->sleepable ?
+				    "uprobe.s" : "usdt", ap->target,
 				    ap->ns ? ap->ns : "", f);
 	case PK_TRACEPOINT:
 		if (t)
@@ -98,6 +101,12 @@ static const char *probe_name(struct gen *g, struct attach_point *ap,
 		  ap->kind == PK_FENTRY || ap->kind == PK_FEXIT))
 		return arena_printf(g->ctx->arena, "%s:%s",
 				    probe_kind_name(ap->kind), t);
+	if (t && rest && (ap->kind == PK_UPROBE || ap->kind == PK_URETPROBE ||
+			  ap->kind == PK_USDT))
+		/* the binary as written, the match in full (bpftrace) */
+		return arena_printf(g->ctx->arena, "%s:%.*s:%s",
+				    probe_kind_name(ap->kind),
+				    (int)strcspn(rest + 1, ":"), rest + 1, t);
 	if (!rest)
 		return ap->raw;
 	return arena_printf(g->ctx->arena, "%s%s", probe_kind_name(ap->kind),
@@ -182,6 +191,30 @@ static void predicate(struct gen *g, struct node *pred)
 	LLVMPositionBuilderAtEnd(g->b, go);
 }
 
+static bool stack_or_str(struct node *n, void *arg)
+{
+	int *uses = arg;
+
+	if (n->type && n->type->kind == T_STACK)
+		uses[0] = 1;
+	if (n->kind == N_CALL && (!strcmp(n->u.call.name, "str") ||
+				  !strcmp(n->u.call.name, "buf")))
+		uses[1] = 1;
+	return true;
+}
+
+/* User probes that read strings are sleepable, unless they take stacks
+ * (the kernel allows no stack trace map in sleepable programs). */
+static bool user_sleepable(struct node *probe, enum probe_kind kind)
+{
+	int uses[2] = { 0, 0 };
+
+	if (kind != PK_UPROBE && kind != PK_URETPROBE && kind != PK_USDT)
+		return false;
+	ast_walk(probe, stack_or_str, uses);
+	return !uses[0] && uses[1];
+}
+
 static int gen_program(struct gen *g, struct node *probe,
 		       struct attach_point *ap, const char *t)
 {
@@ -194,6 +227,7 @@ static int gen_program(struct gen *g, struct node *probe,
 	ep->ap = ap;
 	ep->kind = ap->kind;
 	ep->prog_name = name;
+	g->sleepable = user_sleepable(probe, ap->kind);
 	ep->section = gen_section(g, ap->kind, ap, t);
 	if (t)
 		ep->attach_target = t;
@@ -214,6 +248,10 @@ static int gen_program(struct gen *g, struct node *probe,
 	g->ctx_ptr = NULL;
 	g->usdt_probe =
 	    ap->kind == PK_USDT ? gen_usdt_probe(g, ap, t) : NULL;
+	if (g->usdt_probe) {
+		ep->usdt_offset = g->usdt_probe->pc_offset;
+		ep->usdt_sema_offset = g->usdt_probe->sema_offset;
+	}
 	g->vars = NULL;
 	g->brk = g->cont = NULL;
 	if (probe->u.probe.at_return)
@@ -243,6 +281,27 @@ int gen_body(struct gen *g, int errors)
 	return 0;
 }
 
+/* One program per target; a usdt probe one per note (cg_usdt.c). */
+static int gen_target(struct gen *g, struct node *p, struct attach_point *ap,
+		      const char *t)
+{
+	size_t n;
+	int err = 0;
+
+	if (ap->kind != PK_USDT)
+		return gen_program(g, p, ap, t);
+	n = gen_usdt_count(g, ap, t);
+	if (!n) {
+		gen_error(g, ap->loc, "No USDT probe '%s' in %s",
+			  t ? t : ap->func, ap->target);
+		return -EINVAL;
+	}
+	for (g->usdt_loc = 0; g->usdt_loc < n && !err; g->usdt_loc++)
+		err = gen_program(g, p, ap, t);
+	g->usdt_loc = 0;
+	return err;
+}
+
 static int gen_probes(struct gen *g)
 {
 	struct node *p, *a;
@@ -259,10 +318,10 @@ static int gen_probes(struct gen *g)
 				continue;
 			if (ap->wildcard && ap->nmatches)
 				for (int i = 0; i < ap->nmatches && !err; i++)
-					err = gen_program(g, p, ap,
-							  ap->matches[i]);
+					err = gen_target(g, p, ap,
+							 ap->matches[i]);
 			else
-				err = gen_program(g, p, ap, NULL);
+				err = gen_target(g, p, ap, NULL);
 		}
 	}
 	return err ? err : (g->errors ? -EINVAL : 0);

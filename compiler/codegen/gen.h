@@ -53,6 +53,10 @@ struct gen {
 	struct usdt_notes *usdt;
 	const char *usdt_path;
 	const struct usdt_probe *usdt_probe;
+	size_t usdt_loc;                /* which note of the probe (0...) */
+	/* a user probe reading user strings: sleepable (uprobe.s/), so
+	 * that a page not yet touched is faulted in (cg_helper.c) */
+	bool sleepable;
 	/* stack buffers made by gen_tmp, ended after their statement so
 	 * that LLVM can share the 512 bytes of BPF stack between them */
 	LLVMValueRef *temps;
@@ -178,6 +182,10 @@ const struct usdt_probe *gen_usdt_probe(struct gen *g,
 					struct attach_point *ap,
 					const char *t);
 LLVMValueRef gen_usdt_arg(struct gen *g, struct node *e, int n);
+/* How many notes the probe has (t as for gen_usdt_probe): one program
+ * each, g->usdt_loc saying which. */
+size_t gen_usdt_count(struct gen *g, struct attach_point *ap,
+		      const char *t);
 
 /* ---- ring buffer actions (cg_action.c) ---- */
 /* Handles the asynchronous functions (printf, exit, print...); false

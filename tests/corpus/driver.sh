@@ -115,8 +115,8 @@ if [ -d /sys/kernel/tracing/events/sched ]; then
 	expect 0 "-l tracepoint" -- -l 't:sched:sched_switch' &&
 		has "$out" "tracepoint:sched:sched_switch" list-tp
 fi
-expect 1 "-l uprobe" -- -l 'uprobe:/bin/ls:*' &&
-	has "$err" "not implemented yet" list-uprobe
+expect 0 "-l uprobe" -- -l 'uprobe:/bin/ls:*' &&
+	has "$out" "uprobe:/bin/ls:" list-uprobe
 expect 0 "--info" -- --info && has "$out" "kernel:" info
 
 echo "driver: $n checks, $fails failed"

@@ -17,10 +17,17 @@ static void pf_ints(struct tout *o, const char *fmt, int n, int bytes,
 	r_emit(o, &r);
 }
 
-/* buf(): type->size raw bytes */
+/* buf(): {u64 length, bytes} in 8 + type->size bytes (program.h); the
+ * bytes past the length are garbage that must not print */
 static void pf_buf(struct trec *r, const char *bytes, uint8_t len)
 {
-	r_arg(r, type_buf(ta, len), bytes, len);
+	uint8_t v[8 + 64];
+	uint64_t n = len;
+
+	memset(v, 'Z', sizeof(v));
+	memcpy(v, &n, 8);
+	memcpy(v + 8, bytes, len);
+	r_arg(r, type_buf(ta, len + 2), v, 8 + len + 2);
 }
 
 static void printf_part1(struct tout *o)
@@ -222,6 +229,7 @@ static void test_values(void)
 	};
 	struct tout o;
 	char want[256], year[16];
+	int64_t sec, nsec;
 	time_t t;
 	struct tm tm;
 
@@ -235,7 +243,8 @@ static void test_values(void)
 	print_val(&o, type_simple(ta, T_MACADDR, 6), mac);
 	print_val(&o, type_simple(ta, T_STRERROR, 8), &err);
 	print_val(&o, type_simple(ta, T_TIMESTAMP, 16), ts);
-	t = (time_t)read_btime();
+	CU_ASSERT_EQUAL(read_boottime(&sec, &nsec), 0);
+	t = (time_t)sec;
 	CU_ASSERT(t > 0);
 	localtime_r(&t, &tm);
 	strftime(year, sizeof(year), "%Y", &tm);
@@ -316,7 +325,7 @@ static void test_bad_records(void)
 		r_int(&r, 8, false, 2);
 		r_arg(&r, type_stack(ta, true, STACK_PERF, 3), junk, 8);
 		r_int(&r, 1, false, 3);
-		r_arg(&r, type_buf(ta, 4), junk, 4);
+		r_arg(&r, type_buf(ta, 4), junk, 12);
 		for (uint32_t b = 8; b < r.off; b++)
 			r.buf[b] = rand();
 		CU_ASSERT_EQUAL(output__record(o.o, &r.a, r.buf,

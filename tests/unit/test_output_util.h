@@ -20,6 +20,7 @@
 #include "../../runtime/print_json.c"
 #include "../../runtime/print_text.c"
 #include "../../runtime/printf_exec.c"
+#include "../../runtime/umaps.c"
 #include "../../runtime/usyms.c"
 #include "../../runtime/value.c"
 

@@ -1,7 +1,8 @@
 /* Activity for threadsnoop: creates one thread through pthread_create()
- * with a start routine named "worker" and joins it. */
+ * with a start routine named "worker", joins it, and lives 200 ms more. */
 #include <pthread.h>
 #include <stdio.h>
+#include <unistd.h>
 
 static int worker_ran;
 
@@ -19,5 +20,8 @@ int main(void)
 		fprintf(stderr, "threads: pthread_create failed\n");
 		return 1;
 	}
+	/* stay alive a little: the tracer symbolizes the start routine
+	 * with this process's mappings, read when the event arrives */
+	usleep(200 * 1000);
 	return worker_ran ? 0 : 1;
 }

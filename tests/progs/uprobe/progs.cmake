@@ -1,7 +1,8 @@
 # Target programs of the user-space symbol tests (included by
 # tests/CMakeLists.txt): C built PIE, non-PIE, -O2 and stripped, a shared
 # library and its user, C++ (namespaces, overloads, templates), USDT
-# probes (<sys/sdt.h>, package systemtap-sdt-dev) and, when the Go
+# probes (<sys/sdt.h>, package systemtap-sdt-dev; usdt_inline: one probe
+# inlined at three places) and, when the Go
 # toolchain (golang-go) is installed, a Go program. They are built with
 # the system compilers directly, without the project's flags (no
 # sanitizers), into build/tests/progs/uprobe; the unit tests
@@ -44,6 +45,8 @@ uprobe_prog(uprobe_c_o2 ${UPROBE_CC} -O2 -fPIE -pie uprobe_c.c)
 uprobe_prog(libetrace_uprobe.so ${UPROBE_CC} -O2 -fPIC -shared uprobe_lib.c)
 uprobe_prog(uprobe_cpp ${UPROBE_CXX} -O0 uprobe_cpp.cpp)
 uprobe_prog(usdt_c ${UPROBE_CC} -O2 usdt_c.c usdt_sema.c)
+uprobe_prog(usdt_inline ${UPROBE_CC} -O2 usdt_inline.c)
+uprobe_prog(uprobe_untouched ${UPROBE_CC} -O0 uprobe_untouched.c)
 
 add_custom_command(OUTPUT ${UPROBE_OUT}/uprobe_libuser
   COMMAND ${UPROBE_CC} -g -O2 -o ${UPROBE_OUT}/uprobe_libuser

@@ -1,0 +1,33 @@
+/* Mappings of traced processes that outlive them: while -p PID or the -c
+ * child runs, a watcher thread traces it with ptrace(PTRACE_SEIZE,
+ * PTRACE_O_TRACEEXIT) only to be stopped at its exit, before its memory
+ * is gone, copies /proc/PID/maps there and detaches. The symbolizer
+ * (usyms.c) reads a process's mappings through umaps_open, so that the
+ * ustack and usym of a process that exited before etrace printed them
+ * are still symbolized (bpftrace 0.17 prints raw addresses there).
+ * The traced process sees nothing: ptrace stops are not reported to its
+ * parent, and signals it gets are passed on unchanged. */
+#ifndef ETRACE_UMAPS_H
+#define ETRACE_UMAPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+/* Starts watching pid (once it returns, the exit stop is armed).
+ * 0, or -errno (EPERM: another tracer already holds it). */
+int umaps_watch(pid_t pid);
+
+/* The mappings of pid as /proc/PID/maps shows them: the live file, or
+ * the copy taken at the process's exit once it has exited. NULL (errno
+ * set) when neither exists. Close with fclose. */
+FILE *umaps_open(int pid);
+
+/* The executable of pid as it was when pid exited (a copy kept with its
+ * mappings) into buf; false when nothing was kept for pid. For the
+ * symbolizer's check "is this still the process I read the maps of",
+ * once /proc/PID/exe is gone. */
+bool umaps_exe(int pid, char *buf, size_t size);
+
+#endif

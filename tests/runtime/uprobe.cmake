@@ -1,0 +1,20 @@
+# User-space tracing tests (included by the top-level CMakeLists.txt after
+# tests/progs/uprobe/progs.cmake): uprobes, uretprobes, latency, USDT,
+# -p/-c, listing and bad input, with real BPF as root against the
+# programs progs.cmake builds; one ctest test per case of
+# tests/runtime/uprobe.sh (label runtime; 77 = skipped).
+set(ETRACE_UPROBE_CASES
+  pie nopie o2_retval shared_lib cpp_demangled wildcard offset address
+  latency_hist latency_brace latency_recursive pid child_only exited_ustack
+  usdt_args
+  usdt_semaphore usdt_inlined usdt_wildcard str_untouched_page python_usdt
+  jvm_usdt
+  go_refused list_uprobe list_usdt vs_bpftrace bad_input)
+foreach(c ${ETRACE_UPROBE_CASES})
+  add_test(NAME runtime/uprobe/${c}
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/uprobe.sh
+                   $<TARGET_FILE:etrace> ${CMAKE_BINARY_DIR}/tests/progs/uprobe
+                   ${c})
+  set_tests_properties(runtime/uprobe/${c} PROPERTIES LABELS runtime
+                       SKIP_RETURN_CODE 77 TIMEOUT 90)
+endforeach()

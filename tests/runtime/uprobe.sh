@@ -1,0 +1,289 @@
+#!/bin/sh
+# User-space tracing tests (real BPF, as root): one case per ctest test.
+#   uprobe.sh ETRACE PROGS_DIR CASE
+# PROGS_DIR holds the programs tests/progs/uprobe/progs.cmake builds (C
+# PIE, non-PIE, -O2, stripped, a shared library and its user, C++, USDT,
+# Go). Each case runs etrace against them, or against python3.11 and
+# OpenJDK 17's libjvm.so, and checks stdout, stderr and the exit status.
+# Exit 77: not root, or a program the case needs is not installed.
+set -u
+etrace=$1
+progs=$(readlink -f "$2")   # uprobe paths must be absolute
+case=$3
+
+[ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
+
+tmp=$(mktemp -d /tmp/etrace-up.XXXXXX)
+trap 'rm -rf "$tmp"; [ -n "$bg" ] && kill -9 $bg 2>/dev/null' EXIT
+out=$tmp/out
+err=$tmp/err
+bg=
+
+fail() {
+	echo "FAIL [$case]: $*"
+	echo "--- stdout"; cat "$out" 2>/dev/null
+	echo "--- stderr"; cat "$err" 2>/dev/null
+	exit 1
+}
+
+skip() {
+	echo "skipped: $*"
+	exit 77
+}
+
+# run STATUS ARGS...: etrace ARGS must exit with STATUS
+run() {
+	want=$1
+	shift
+	timeout 40 "$etrace" "$@" >"$out" 2>"$err"
+	rc=$?
+	[ "$rc" = "$want" ] || fail "exit status $rc, expected $want"
+}
+
+# same OUTPUT: stdout is exactly OUTPUT (printf escapes)
+same() {
+	printf "$1" >"$tmp/want"
+	cmp -s "$tmp/want" "$out" ||
+		fail "stdout differs: $(diff "$tmp/want" "$out" | head -20)"
+}
+
+# lines FILE: the traced lines of stdout (no "Attaching", no blanks)
+# sorted, against FILE's expected text (printf escapes)
+lines() {
+	printf "$1" >"$tmp/want"
+	grep -v '^Attaching\|^$' "$out" | LC_ALL=C sort >"$tmp/got"
+	cmp -s "$tmp/want" "$tmp/got" ||
+		fail "lines differ: $(diff "$tmp/want" "$tmp/got" | head -20)"
+}
+
+has() {
+	grep -q -- "$2" "$1" || fail "'$2' not in $(basename "$1")"
+}
+
+# refused: exit 1, one error naming $1, nothing attached
+refused() {
+	has "$err" "$1"
+	grep -q '^Attaching' "$out" && fail "it attached"
+	[ "$(grep -c 'error:' "$err")" -le 1 ] || fail "more than one error"
+}
+
+# a background process to trace: sets bgpid
+spawn() {
+	"$@" >/dev/null &
+	bgpid=$!
+	bg="$bg $bgpid"
+	sleep 0.2
+	kill -0 "$bgpid" 2>/dev/null || fail "$1 did not start"
+}
+
+P=$progs
+case $case in
+pie)
+	run 0 -c "$P/uprobe_c_pie 3" -e "uprobe:$P/uprobe_c_pie:et_add { printf(\"%d+%d\\n\", arg0, arg1); }"
+	has "$out" '^Attaching 1 probe\.\.\.$'
+	lines '0+1\n1+1\n2+1\n39\n'
+	# in call order
+	[ "$(grep + "$out" | tr -d '\n')" = "0+11+12+1" ] || fail "order"
+
+	;;
+nopie)
+	run 0 -c "$P/uprobe_c_nopie 2" -e "uprobe:$P/uprobe_c_nopie:et_handle_request { @[arg0] = count(); }"
+	lines '19\n@[0]: 1\n@[1]: 1\n'
+	;;
+o2_retval)
+	run 0 -c "$P/uprobe_c_o2 3" -e "uretprobe:$P/uprobe_c_o2:et_handle_request { printf(\"%d\\n\", retval); }"
+	lines '1\n39\n4\n7\n'
+	;;
+shared_lib)
+	run 0 -c "$P/uprobe_libuser 3" -e "uprobe:$P/libetrace_uprobe.so:et_lib_square { printf(\"sq %d\\n\", arg0); } uretprobe:$P/libetrace_uprobe.so:et_lib_hidden { @[retval] = count(); }"
+	lines '1091\n@[88]: 3\n@[89]: 3\n@[91]: 3\n@[94]: 3\nsq 0\nsq 1\nsq 2\n'
+	;;
+cpp_demangled)
+	run 0 -c "$P/uprobe_cpp 2" -e "uprobe:$P/uprobe_cpp:\"etns::compute(int, int)\" { printf(\"%d*%d\\n\", arg0, arg1); } uprobe:$P/uprobe_cpp:\"etns::Widget::poke*\" { @poke = count(); }"
+	lines '0*2\n1*2\n30\n@poke: 2\n'
+	;;
+wildcard)
+	run 0 -c "$P/uprobe_c_pie 1" -e "uprobe:$P/uprobe_c_pie:et_handle_* { printf(\"%s %d\\n\", probe, arg0); }"
+	has "$out" '^Attaching 2 probes'
+	lines "6\nuprobe:$P/uprobe_c_pie:et_handle_request 0\nuprobe:$P/uprobe_c_pie:et_handle_response 0\n"
+	;;
+offset)
+	# et_add+4 (after push %rbp; mov %rsp,%rbp at -O0): the args are
+	# still in registers
+	run 0 -c "$P/uprobe_c_pie 2" -e "uprobe:$P/uprobe_c_pie:et_add+4 { printf(\"%s %d\\n\", probe, arg0); }"
+	lines "19\nuprobe:$P/uprobe_c_pie:et_add+4 0\nuprobe:$P/uprobe_c_pie:et_add+4 1\n"
+	;;
+address)
+	addr=$(nm "$P/uprobe_c_nopie" | awk '$3 == "et_add" { print $1 }')
+	[ -n "$addr" ] || fail "no et_add in nm output"
+	run 0 -c "$P/uprobe_c_nopie 2" -e "uprobe:$P/uprobe_c_nopie:0x$addr { printf(\"%d\\n\", arg0); }"
+	lines '0\n1\n19\n'
+	;;
+latency_hist)
+	# 20 ms sleeps: every call lands in [16M, 32M) ns
+	run 0 -c "$P/uprobe_c_pie 4 20" -e "uprobe:$P/uprobe_c_pie:et_sleep_ms < @lat = hist(elapsed); >"
+	has "$out" '^\[16M, 32M)  *4 |@*|$'
+	[ "$(grep -c '^\[' "$out")" = 1 ] || fail "more than one bucket"
+	;;
+latency_brace)
+	run 0 -c "$P/uprobe_c_pie 2 10" -e "uprobe:$P/uprobe_c_pie:et_sleep_ms { printf(\"%d %d\\n\", arg0, elapsed / 1000000 >= 10); }"
+	lines '10 1\n10 1\n19\n'
+	;;
+latency_recursive)
+	# each et_fib(n) call's own return: retval fib(n), elapsed of the
+	# outermost call is the largest
+	run 0 -c "$P/uprobe_c_pie 1" -e "uprobe:$P/uprobe_c_pie:et_fib < printf(\"%d %d %d\\n\", arg0, retval, elapsed); >"
+	awk '/^[0-9]+ [0-9]+ [0-9]+$/ { n++; if ($1 >= 2 && $2 == 0) bad = 1;
+		if ($1 == 5) { five = $3; ret = $2 } else if ($3 > max) max = $3 }
+		END { exit !(n == 15 && !bad && ret == 5 && five > max) }' "$out" ||
+		fail "wrong calls, values or durations"
+	;;
+pid)
+	spawn "$P/uprobe_c_pie" 100000 10
+	one=$bgpid
+	spawn "$P/uprobe_c_pie" 100000 10
+	# libc: found through the process's mappings
+	run 0 -p "$one" -e "uprobe:$P/uprobe_c_pie:et_add { @[pid == $one] = count(); } uprobe:libc:nanosleep { @n[pid == $one] = count(); @k++; if (@k >= 3) { exit(); } }"
+	has "$out" '^@\[1\]: [1-9]'
+	has "$out" '^@n\[1\]: [1-9]'
+	grep -q '^@n*\[0\]' "$out" && fail "another process was traced"
+
+	;;
+child_only)
+	spawn "$P/uprobe_c_pie" 100000 5
+	run 0 -c "$P/uprobe_c_pie 2" -e "uprobe:$P/uprobe_c_pie:et_add { @[pid == cpid] = count(); }"
+	has "$out" '^@\[1\]: 2$'
+	grep -q '^@\[0\]' "$out" && fail "another process was traced"
+	;;
+usdt_args)
+	run 0 -c "$P/usdt_c 3" -e "usdt:$P/usdt_c:etrace:values { printf(\"%d %ld %d\\n\", arg0, arg1, arg2); } usdt:$P/usdt_c:constant { @c[arg0] = count(); }"
+	has "$out" '^Attaching 2 probes\.\.\.$'
+	lines '0 1000000000000 0\n1 1000000000001 -1\n2 1000000000002 -2\n3\n@c[42]: 3\n'
+	;;
+usdt_semaphore)
+	# etrace_guarded_semaphore is raised only while attached
+	run 0 -c "$P/usdt_c 2" -e "usdt:$P/usdt_c:etrace:guarded { printf(\"g %d\\n\", arg0); }"
+	lines '2\ng 0\ng 1\n'
+	;;
+usdt_inlined)
+	# three notes, three operand forms: one uprobe each
+	run 0 -c "$P/usdt_inline 4" -e "usdt:$P/usdt_inline:dup:hit { printf(\"%d %d\\n\", arg0, arg1); }"
+	has "$out" '^Attaching 3 probes'
+	lines '12 4\n4 7\n5 9\n'
+	;;
+usdt_wildcard)
+	run 0 -c "$P/usdt_c 1" -e "usdt:$P/usdt_c:*:start { printf(\"%s\\n\", probe); }"
+	lines "1\nusdt:$P/usdt_c:etrace:start\nusdt:$P/usdt_c:other:start\n"
+	;;
+exited_ustack)
+	# the child has exited when the map prints: its mappings were kept
+	# at its exit (runtime/umaps.c), so the stack is still symbolized
+	# (bpftrace 0.17 prints raw addresses)
+	run 0 -c "$P/uprobe_c_pie 2" -e "uprobe:$P/uprobe_c_pie:et_add { @[ustack(2)] = count(); }"
+	has "$out" '^    et_add+0$'
+	has "$out" '^    main+[0-9][0-9]*$'
+	has "$out" '^]: 2$'
+	;;
+str_untouched_page)
+	# the string's page was never touched by the process: read anyway
+	# (bpftrace 0.17 prints an empty string)
+	dd if=/dev/zero of="$tmp/data" bs=4096 count=8 2>/dev/null
+	printf 'page-six' | dd of="$tmp/data" bs=1 seek=24676 conv=notrunc 2>/dev/null
+	run 0 -c "$P/uprobe_untouched $tmp/data 24676" -e "uprobe:$P/uprobe_untouched:et_str { printf(\"<%s>\\n\", str(arg0)); }"
+	lines '<page-six>\n'
+	;;
+python_usdt)
+	py=/usr/bin/python3.11
+	[ -x $py ] || skip "no $py"
+	line=$(grep -n '^def _g' /usr/lib/python3.11/types.py | cut -d: -f1)
+	run 0 -c "$py -c 'import types'" -e "usdt:$py:python:function__entry /str(arg1) == \"_g\"/ { printf(\"%s %s %d\\n\", str(arg0), str(arg1), arg2); }"
+	lines "/usr/lib/python3.11/types.py _g $line\n"
+	;;
+jvm_usdt)
+	jdk=/usr/lib/jvm/java-17-openjdk-amd64
+	[ -x $jdk/bin/javac ] || skip "no OpenJDK 17 (openjdk-17-jdk-headless)"
+	cat >"$tmp/EtHello.java" <<'EOF'
+public class EtHello {
+	static int etCompute(int x) { return x * 2; }
+	public static void main(String[] a) {
+		int s = 0;
+		for (int i = 0; i < 3; i++)
+			s += etCompute(i);
+		System.out.println(s);
+	}
+}
+EOF
+	$jdk/bin/javac -d "$tmp" "$tmp/EtHello.java" || fail "javac failed"
+	run 0 -c "$jdk/bin/java -Xint -Xshare:auto -XX:+DTraceMethodProbes -cp $tmp EtHello" -e "usdt:$jdk/lib/server/libjvm.so:hotspot:method__entry /str(arg3, arg4) == \"etCompute\"/ { printf(\"%s.%s %s %d\\n\", str(arg1, arg2), str(arg3, arg4), str(arg5, arg6), arg0 > 0); }"
+	lines '6\nEtHello.etCompute (I)I 1\nEtHello.etCompute (I)I 1\nEtHello.etCompute (I)I 1\n'
+	;;
+go_refused)
+	[ -x "$P/hello_go" ] || skip "no Go toolchain (golang-go)"
+	run 1 -e "uretprobe:$P/hello_go:main.etAdd { }"
+	refused 'Go binary'
+	run 1 -e "uprobe:$P/hello_go:main.etAdd < @ = hist(elapsed); >"
+	refused 'Go binary'
+	# an entry uprobe is harmless: allowed
+	run 0 -c "$P/hello_go" -e "uprobe:$P/hello_go:main.etAdd { @ = count(); }"
+	has "$out" '^@: 1$'
+	;;
+list_uprobe)
+	run 0 -l "uprobe:$P/uprobe_c_pie:et_*"
+	same "uprobe:$P/uprobe_c_pie:et_add\nuprobe:$P/uprobe_c_pie:et_fib\nuprobe:$P/uprobe_c_pie:et_handle_request\nuprobe:$P/uprobe_c_pie:et_handle_response\nuprobe:$P/uprobe_c_pie:et_local_helper\nuprobe:$P/uprobe_c_pie:et_sleep_ms\n"
+	run 0 -l "uprobe:libc:mallo?"
+	has "$out" '^uprobe:/.*/libc\.so\.6:malloc$'
+	;;
+list_usdt)
+	run 0 -l "usdt:$P/usdt_c"
+	same "usdt:$P/usdt_c:etrace:constant\nusdt:$P/usdt_c:etrace:guarded\nusdt:$P/usdt_c:etrace:start\nusdt:$P/usdt_c:etrace:text\nusdt:$P/usdt_c:etrace:values\nusdt:$P/usdt_c:other:start\n"
+	run 0 -l "usdt:$P/usdt_c:start"
+	same "usdt:$P/usdt_c:etrace:start\nusdt:$P/usdt_c:other:start\n"
+	run 1 -l "usdt:/etc/passwd"
+	has "$err" 'not an ELF file'
+	;;
+vs_bpftrace)
+	# the same uprobe programs under bpftrace 0.17: the same maps
+	# (distinct values: bpftrace sorts by value, ties in hash order)
+	command -v bpftrace >/dev/null || skip "no bpftrace"
+	n=0
+	for prog in \
+	    "uprobe:$P/uprobe_c_pie:et_add { @[arg0, arg1] = sum(arg0 * 10 + arg1); }" \
+	    "uretprobe:$P/uprobe_c_pie:et_handle_* { @[probe] = sum(retval); }" \
+	    "uprobe:$P/uprobe_cpp:\"etns::compute(int)\" { @c[arg0] = sum(arg0 + 1); }" \
+	    "usdt:$P/usdt_c:etrace:values { @v[arg0] = sum(arg1); @s[arg2] = sum(arg0); }" \
+	    "uprobe:$P/libetrace_uprobe.so:et_lib_sum { @n = stats(arg1); }"; do
+		n=$((n + 1))
+		case $prog in
+		*uprobe_cpp*) cmd="$P/uprobe_cpp 3" ;;
+		*usdt_c*) cmd="$P/usdt_c 3" ;;
+		*libetrace*) cmd="$P/uprobe_libuser 3" ;;
+		*) cmd="$P/uprobe_c_pie 3" ;;
+		esac
+		timeout 40 bpftrace -c "$cmd" -e "$prog" 2>/dev/null |
+			grep -v '^[0-9]*$' >"$tmp/b$n"
+		run 0 -c "$cmd" -e "$prog"
+		grep -v '^[0-9]*$' "$out" >"$tmp/e$n"
+		cmp -s "$tmp/b$n" "$tmp/e$n" ||
+			fail "differs from bpftrace: $prog: $(diff "$tmp/b$n" "$tmp/e$n" | head -10)"
+	done
+	;;
+bad_input)
+	run 1 -e "uprobe:/nonexistent/app:f { }"
+	refused "'/nonexistent/app' does not exist"
+	run 1 -e "uprobe:/etc/passwd:f { }"
+	refused 'is not an ELF file'
+	run 1 -e "uprobe:$P/uprobe_c_pie:no_such_fn { }"
+	refused "No symbol 'no_such_fn'"
+	run 1 -e "uprobe:$P/uprobe_c_stripped:et_add { }"
+	refused 'stripped'
+	run 1 -e "usdt:$P/usdt_c:etrace:nope { }"
+	refused "No USDT probe 'etrace:nope'"
+	run 1 -p 999999999 -e "uprobe:$P/uprobe_c_pie:et_add { }"
+	has "$err" 'no process with PID 999999999'
+	;;
+*)
+	echo "unknown case $case"
+	exit 2
+	;;
+esac
+exit 0
