@@ -14,6 +14,8 @@ enum {
 	OPT_DRY_RUN = 256,
 	OPT_UNSAFE,
 	OPT_INFO,
+	OPT_EMIT_LLVM,
+	OPT_EMIT_ELF,
 };
 
 static const char short_opts[] = ":e:lp:c:f:o:qvd:kB:I:Vh";
@@ -22,6 +24,8 @@ static const struct option long_opts[] = {
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "unsafe", no_argument, NULL, OPT_UNSAFE },
 	{ "info", no_argument, NULL, OPT_INFO },
+	{ "emit-llvm", required_argument, NULL, OPT_EMIT_LLVM },
+	{ "emit-elf", required_argument, NULL, OPT_EMIT_ELF },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -115,6 +119,8 @@ static int parse_opt(struct cli *cli, int c, const char *arg, int optopt_c,
 	case OPT_DRY_RUN: cli->dry_run = true; return 0;
 	case OPT_UNSAFE: cli->unsafe = true; return 0;
 	case OPT_INFO: cli->action = CLI_INFO; return 0;
+	case OPT_EMIT_LLVM: cli->emit_llvm = arg; return 0;
+	case OPT_EMIT_ELF: cli->emit_elf = arg; return 0;
 	case ':':
 		if (optopt_c)
 			return fail(cli, "option -%c needs an argument",
@@ -202,7 +208,10 @@ static const char usage_text[] =
 	"  -B MODE        output buffering: line, full or none\n"
 	"  -I DIR         add DIR to the preamble's #include path\n"
 	"  -d STAGE       print the program after compiler stage STAGE and\n"
-	"                 exit (ast, preamble, probes, resolve, types, check)\n"
+	"                 exit (ast, preamble, probes, resolve, types, check,\n"
+	"                 ir: the optimised LLVM IR)\n"
+	"  --emit-llvm FILE  also write the LLVM IR to FILE\n"
+	"  --emit-elf FILE   also write the BPF object to FILE\n"
 	"  --dry-run      parse, check and compile; load nothing\n"
 	"  --unsafe       allow unsafe functions (system, signal)\n"
 	"  -k             warn when a BPF helper returns an error\n"

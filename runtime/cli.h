@@ -36,6 +36,8 @@ struct cli {
 	const char *output;        /* -o FILE */
 	const char *dump_stage;    /* -d STAGE (validated by the driver) */
 	const char *cmd;           /* -c CMD */
+	const char *emit_llvm;     /* --emit-llvm FILE */
+	const char *emit_elf;      /* --emit-elf FILE */
 	long pid;                  /* -p PID, 0 when not given */
 	const char *const *params; /* positional parameters $1..$N */
 	int nparams;

@@ -280,7 +280,11 @@ static int back_end(const struct cli *cli, struct compile_ctx *ctx,
 		    FILE *out)
 {
 	bool ir = cli->dump_stage && !strcmp(cli->dump_stage, STAGE_IR);
-	struct codegen_opts cg = { .ir = ir ? out : NULL };
+	struct codegen_opts cg = {
+		.ir = ir ? out : NULL,
+		.llvm_out = cli->emit_llvm,
+		.elf_out = cli->emit_elf,
+	};
 	struct et_program prog;
 	struct run_opts ro = { 0 };
 	int rc;

@@ -343,6 +343,37 @@ static void define_globals(struct gen *g)
 	g->prog->ringbuf_size = RINGBUF_SIZE;
 }
 
+/* Writes the IR to path (--emit-llvm); reports a failure naming it. */
+static int write_ir(struct gen *g, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int err = f ? cg_print_ir(g->cg, f) : -errno;
+
+	if (f && fclose(f) && !err)
+		err = -errno;
+	if (err)
+		gen_error(g, LOC_NONE, "Cannot write the LLVM IR to %s: %s",
+			  path, strerror(-err));
+	return err;
+}
+
+/* The object already emitted to memory, to path (--emit-elf). */
+static int write_obj(struct gen *g, const char *path)
+{
+	FILE *f = fopen(path, "wb");
+	int err = 0;
+
+	if (!f || fwrite(g->prog->obj, 1, g->prog->obj_len, f) !=
+			  g->prog->obj_len)
+		err = -errno;
+	if (f && fclose(f) && !err)
+		err = -errno;
+	if (err)
+		gen_error(g, LOC_NONE, "Cannot write the BPF object to %s: %s",
+			  path, strerror(-err));
+	return err;
+}
+
 static int finish(struct gen *g, const struct codegen_opts *o)
 {
 	struct cg *cg = g->cg;
@@ -350,20 +381,17 @@ static int finish(struct gen *g, const struct codegen_opts *o)
 
 	if (!err && o->ir)
 		err = cg_print_ir(cg, o->ir);
-	if (!err && o->llvm_out) {
-		FILE *f = fopen(o->llvm_out, "w");
-
-		err = f ? cg_print_ir(cg, f) : -errno;
-		if (f && fclose(f) && !err)
-			err = -errno;
-	}
 	if (!err)
 		err = cg_emit(cg, &g->prog->obj, &g->prog->obj_len);
-	if (!err && o->elf_out)
-		err = cg_emit_file(cg, o->elf_out);
-	if (err)
+	if (err) {
 		gen_error(g, LOC_NONE, "Code generation failed: %s",
 			  *cg_strerror(cg) ? cg_strerror(cg) : strerror(-err));
+		return err;
+	}
+	if (o->llvm_out && (err = write_ir(g, o->llvm_out)))
+		return err;
+	if (o->elf_out)
+		err = write_obj(g, o->elf_out);
 	return err;
 }
 

@@ -51,6 +51,14 @@ expect 2 "unknown option" -- --frobnicate && has "$err" "--frobnicate" unk
 expect 2 "bad -d stage" -- -d nosuch -e "$ok" &&
 	has "$err" "unknown stage 'nosuch' for -d: expected ast, preamble" stage
 expect 0 "dry run" -- --dry-run -e "$ok" && empty "$out" dry-run-stdout
+expect 0 "emit files" -- --dry-run --emit-elf "$tmp/p.o" \
+	--emit-llvm "$tmp/p.ll" -e "$ok" &&
+	has "$tmp/p.ll" 'target triple = "bpf' emit-llvm &&
+	{ od -An -c -N4 "$tmp/p.o" | grep -q 'E   L   F' ||
+		{ echo "FAIL: emit-elf: not an ELF object"; fails=$((fails + 1)); }; }
+expect 1 "emit to a bad path" -- --dry-run --emit-elf /nonexistent/p.o \
+	-e "$ok" && has "$err" "Cannot write the BPF object to /nonexistent/p.o" emit-bad
+expect 0 "-d ir" -- -d ir -e "$ok" && has "$out" 'define' dump-ir
 if [ "$(id -u)" -eq 0 ]; then
 	expect 0 "run BEGIN/exit" -- -e 'BEGIN { printf("hi\n"); exit(); }' &&
 		has "$out" "hi" run-output
