@@ -1,6 +1,10 @@
 # The differential suite's workload (tests/compat): statically linked so
 # that its start-up makes no openat of shared libraries the cases could see.
+# (-static cannot be combined with the sanitizers; sanitizer builds do not
+# run the compat suite)
 add_executable(workload ${CMAKE_CURRENT_LIST_DIR}/workload.c)
-target_link_options(workload PRIVATE -static)
+if(NOT ETRACE_SANITIZE)
+  target_link_options(workload PRIVATE -static)
+endif()
 set_target_properties(workload PROPERTIES
   RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/progs/workload)

@@ -40,6 +40,9 @@ foreach(case ${ETRACE_TOOL_CASES})
            COMMAND ${ETRACE_TOOLS_DIR}/run-tool.sh $<TARGET_FILE:etrace>
                    ${ETRACE_ACTIVITY_BIN} ${case}
                    ${CMAKE_CURRENT_BINARY_DIR}/tests/tools-out)
+  # the tools watch the whole system: one at a time, so that one test's
+  # activity (and its kill/exec/open) cannot land in another's output
   set_tests_properties(runtime/${case} PROPERTIES LABELS runtime
-                       SKIP_RETURN_CODE 77 TIMEOUT 90)
+                       SKIP_RETURN_CODE 77 TIMEOUT 90
+                       RESOURCE_LOCK system-wide-tracer)
 endforeach()
