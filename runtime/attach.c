@@ -101,6 +101,24 @@ const char *attach_tracefs(void)
 	return loader_tracefs_ensure() == 0 ? root : NULL;
 }
 
+bool attach_dynprobe_present(const char *kind, int *state)
+{
+	const char *tracefs;
+	char pmu[128], events[256];
+
+	if (!*state) {
+		tracefs = attach_tracefs();
+		snprintf(pmu, sizeof(pmu),
+			 "/sys/bus/event_source/devices/%s/type", kind);
+		snprintf(events, sizeof(events), "%s/%s_events",
+			 tracefs ? tracefs : "/sys/kernel/tracing", kind);
+		*state = access(pmu, F_OK) == 0 || access(events, F_OK) == 0
+				 ? 1
+				 : 2;
+	}
+	return *state == 1;
+}
+
 int attach_run_once(struct bpf_program *prog)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);

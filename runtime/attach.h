@@ -97,6 +97,10 @@ int attach_perf_link(struct attach_env *env, const struct et_probe *ep,
 		     struct bpf_program *prog, int pfd);
 /* tracefs root (mounted when needed), or NULL. */
 const char *attach_tracefs(void);
+/* Whether the kernel has the dynamic probe kind `kind` ("kprobe",
+ * "uprobe"): its perf PMU or its tracefs KIND_events file exists. Checked
+ * once per kind; *state caches the answer (0: not yet checked). */
+bool attach_dynprobe_present(const char *kind, int *state);
 /* Loads (and, but for iterators, attaches) a trivial tracing program of
  * attach_type (enum bpf_attach_type) on the kernel function btf_func:
  * 0, or the -errno the kernel answered (attach_fentry.c). */

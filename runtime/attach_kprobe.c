@@ -12,17 +12,8 @@
 static const char *kprobe_unavailable(void)
 {
 	static int state;
-	const char *tracefs;
-	char path[256];
 
-	if (!state) {
-		tracefs = attach_tracefs();
-		snprintf(path, sizeof(path), "%s/kprobe_events",
-			 tracefs ? tracefs : "/sys/kernel/tracing");
-		state = access("/sys/bus/event_source/devices/kprobe/type",
-			       F_OK) == 0 || access(path, F_OK) == 0 ? 1 : 2;
-	}
-	return state == 1 ? NULL :
+	return attach_dynprobe_present("kprobe", &state) ? NULL :
 	       "kprobes are not available: this kernel was built without "
 	       "CONFIG_KPROBES";
 }
