@@ -532,6 +532,12 @@ static void ty_for(struct tstate *s, struct node *n)
 		diag_error(&s->ctx->diags, map->loc,
 			   "Maps used as for-loop expressions must have keys "
 			   "to iterate over");
+	} else if (type_is_aggregation(m->value)) {
+		/* BPF's map iteration sees one CPU's share of a per-CPU
+		 * value: the loop would print a fraction of the truth */
+		diag_error(&s->ctx->diags, map->loc,
+			   "for-loops over %s maps are not supported: their values are kept per CPU (use print(%s))",
+			   ty_name(s, m->value), m->name);
 	} else if (m->key) {
 		t = for_elem_type(s, m, map);
 	}

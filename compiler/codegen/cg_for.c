@@ -137,6 +137,13 @@ static LLVMBasicBlockRef ret_block(struct gen *g, const char *name,
 	return bb;
 }
 
+/* Where the loop's stop flag (u64) sits in its context: after the probe
+ * context pointer and the outer variables. */
+static uint32_t stop_offset(const struct outer *o)
+{
+	return 8 + ((o->size + 7) & ~7u);
+}
+
 /* builds the callback; returns it (the caller's state is restored) */
 static LLVMValueRef callback(struct gen *g, struct node *s,
 			     const struct outer *o)
@@ -149,7 +156,7 @@ static LLVMValueRef callback(struct gen *g, struct node *s,
 	LLVMMetadataRef spm = cg->sp;
 	struct gen_var *vars = g->vars, *v;
 	LLVMBasicBlockRef brk = g->brk, cont = g->cont;
-	LLVMValueRef ctx_ptr = g->ctx_ptr;
+	LLVMValueRef ctx_ptr = g->ctx_ptr, for_stop = g->for_stop;
 	int mark = g->ntemps;
 
 	open_callback(g, nfor++);
@@ -159,6 +166,7 @@ static LLVMValueRef callback(struct gen *g, struct node *s,
 	c = LLVMBuildLoad2(g->b, cg_ptr(cg), ctxp, "probe_ctx");
 	LLVMSetVolatile(c, 1);
 	g->ctx_ptr = c;
+	g->for_stop = at(g, ctxp, stop_offset(o));
 	g->vars = NULL;
 	for (int i = 0; i < o->n; i++) {
 		v = arena_calloc(g->ctx->arena, 1, sizeof(*v));
@@ -184,6 +192,7 @@ static LLVMValueRef callback(struct gen *g, struct node *s,
 	g->brk = brk;
 	g->cont = cont;
 	g->ctx_ptr = ctx_ptr;
+	g->for_stop = for_stop;
 	return cb;
 }
 
@@ -191,11 +200,14 @@ void gen_for(struct gen *g, struct node *s)
 {
 	struct outer o = {.g = g, .loop_var = s->u.for_.var->u.var.name};
 	const struct et_map *em = gen_map(g, s->u.for_.map);
-	LLVMValueRef ctxbuf, cb, args[4];
+	LLVMValueRef ctxbuf, cb, args[4], stop;
+	LLVMBasicBlockRef stopped, after;
 
 	ast_walk(s->u.for_.body, find_outer, &o);
-	ctxbuf = gen_tmp(g, 8 + o.size, "for_ctx");
+	ctxbuf = gen_tmp(g, stop_offset(&o) + 8, "for_ctx");
 	LLVMSetAlignment(LLVMBuildStore(g->b, gen_probe_ctx(g), ctxbuf), 8);
+	stop = at(g, ctxbuf, stop_offset(&o));
+	LLVMSetAlignment(LLVMBuildStore(g->b, cg_const(g->cg, 64, 0), stop), 8);
 	for (int i = 0; i < o.n; i++)
 		LLVMBuildMemCpy(g->b, at(g, ctxbuf, 8 + o.off[i]), 8,
 				o.v[i]->slot, 8,
@@ -211,4 +223,17 @@ void gen_for(struct gen *g, struct node *s)
 		LLVMBuildMemCpy(g->b, o.v[i]->slot, 8,
 				at(g, ctxbuf, 8 + o.off[i]), 8,
 				cg_const(g->cg, 64, gen_size(o.v[i]->type)));
+	/* exit() in the body: the probe ends here too */
+	stopped = gen_block(g, "for_exit");
+	after = gen_block(g, "for_after");
+	LLVMBuildCondBr(
+		g->b,
+		LLVMBuildICmp(g->b, LLVMIntNE,
+			      LLVMBuildLoad2(g->b, cg_int(g->cg, 64), stop, ""),
+			      cg_const(g->cg, 64, 0), ""),
+		stopped, after);
+	LLVMPositionBuilderAtEnd(g->b, stopped);
+	gen_return_now(g);
+	LLVMBuildBr(g->b, after);
+	LLVMPositionBuilderAtEnd(g->b, after);
 }

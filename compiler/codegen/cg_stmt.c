@@ -64,7 +64,14 @@ struct gen_var *gen_var_get(struct gen *g, const char *name, struct type *t)
 
 void gen_return_now(struct gen *g)
 {
-	cg_return(g->cg, 0);
+	if (g->for_stop) {
+		/* in a for loop's callback: stop the iteration (1) and tell
+		 * the code after the loop to return too */
+		LLVMBuildStore(g->b, cg_const(g->cg, 64, 1), g->for_stop);
+		cg_return(g->cg, 1);
+	} else {
+		cg_return(g->cg, 0);
+	}
 	LLVMPositionBuilderAtEnd(g->b, gen_block(g, "after_return"));
 }
 

@@ -49,6 +49,9 @@ struct gen {
 	/* inside a for loop's callback: the probe context, loaded from the
 	 * loop's context (gen_probe_ctx) */
 	LLVMValueRef ctx_ptr;
+	/* inside a for loop's callback: the loop's u64 stop flag, set by
+	 * exit() so that the probe returns once the iteration stops */
+	LLVMValueRef for_stop;
 	/* usdt: the notes of the last binary read, this program's probe */
 	struct usdt_notes *usdt;
 	const char *usdt_path;

@@ -274,6 +274,13 @@ sigkill)
 	bg=
 	nothing_left "$progs" "$links"
 	;;
+for_exit)
+	# exit() inside a for loop ends the iteration and the probe
+	run 0 -e 'BEGIN { @c[1] = 5; @c[2] = 7; $n = 0; for ($kv : @c) { $n++; if ($n == 1) { exit(); } } printf("not printed %d\n", $n); }'
+	same 'Attaching 1 probe...\n\n\n@c[1]: 5\n@c[2]: 7\n'
+	run 0 -e 'BEGIN { @c[1] = 5; @c[2] = 7; $n = 0; for ($kv : @c) { $n += $kv.1; } printf("sum %d\n", $n); exit(); }'
+	same 'Attaching 1 probe...\nsum 12\n\n\n@c[1]: 5\n@c[2]: 7\n'
+	;;
 kaddr)
 	# resolved when run, not when compiled: a function symbol works, a
 	# data symbol this kernel does not list fails with one sentence
