@@ -21,8 +21,16 @@
 
 /* Map names in the ELF object (libbpf limits names to 15 characters). */
 #define ET_RINGBUF_MAP "et_ringbuf"   /* BPF_MAP_TYPE_RINGBUF */
-#define ET_LOST_MAP "et_lost"         /* percpu array[1] of u64: records
-					 the ring buffer refused */
+#define ET_LOST_MAP "et_lost"         /* percpu array[ET_LOST_N] of u64 */
+/* et_lost's counters */
+enum {
+	ET_LOST_RECORDS,  /* records the ring buffer refused */
+	ET_LOST_LATENCY,  /* returns of a latency probe with no saved entry:
+			     evicted from the LRU map (too many calls or
+			     threads outstanding; a return probe only fires
+			     for calls entered after attaching) */
+	ET_LOST_N
+};
 #define ET_STATE_MAP "et_state"       /* array[1] of struct et_state */
 
 /* Stack trace maps (BPF_MAP_TYPE_STACK_TRACE, u32 id -> ET_STACK_DEPTH

@@ -337,7 +337,7 @@ static void define_globals(struct gen *g)
 
 	g->ringbuf = cg_map_define_spec(g->cg, &rb);
 	g->lost = cg_map_define(g->cg, ET_LOST_MAP, BPF_MAP_TYPE_PERCPU_ARRAY,
-				1, 4, 8);
+				ET_LOST_N, 4, 8);
 	g->state = cg_map_define(g->cg, ET_STATE_MAP, BPF_MAP_TYPE_ARRAY, 1,
 				 4, sizeof(struct et_state));
 	g->prog->ringbuf_size = RINGBUF_SIZE;
