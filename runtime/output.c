@@ -197,13 +197,17 @@ int output__format(struct output *o, const struct et_action *a,
 	return printf_exec(o, a, rec, size, str, &len);
 }
 
+/* Text goes straight into the output, without a copy per record. */
 static int print_printf(struct output *o, const struct et_action *a,
 			const void *rec, size_t size)
 {
 	char *s;
 	size_t len;
-	int err = printf_exec(o, a, rec, size, &s, &len);
+	int err;
 
+	if (o->fmt != OUT_JSON)
+		return printf_write(o, a, rec, size, o->out);
+	err = printf_exec(o, a, rec, size, &s, &len);
 	if (err)
 		return err;
 	output__message(o, "printf", s, len);

@@ -70,5 +70,9 @@ void output_env(struct output *o, struct arena *a, struct value_env *env);
  * string (*len bytes, NUL-terminated). 0 or -errno. */
 int printf_exec(struct output *o, const struct et_action *a,
 		const void *rec, size_t size, char **out, size_t *len);
+/* The same, written to f: nothing is allocated for integer and string
+ * arguments. 0, or -EIO when f has an error. */
+int printf_write(struct output *o, const struct et_action *a,
+		 const void *rec, size_t size, FILE *f);
 
 #endif

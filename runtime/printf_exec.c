@@ -2,8 +2,11 @@
  * format (compiler/printf_fmt.h), with C semantics as bpftrace 0.17 gets
  * them from snprintf: every integer travels as 64 bits and a specifier
  * without l/ll/j/z/t reads its low 32 bits (%d of 5000000000 prints
- * 705032704); signed arguments are sign-extended first. */
+ * 705032704); signed arguments are sign-extended first. Records print
+ * straight into the output FILE (printf_write); integers and strings
+ * need no allocation. */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,95 +72,160 @@ static void print_int(FILE *m, const struct fmt_seg *s, uint64_t u)
 	fprintf(m, spec, (int)(uint32_t)u);
 }
 
-/* The argument as the text %s prints (strings, symbols, numbers...). */
-static const char *arg_text(struct value_env *env, const struct et_arg *arg,
-			    const uint8_t *p, size_t size)
+/* What formatting one record needs: the environment for decoding
+ * values, with an arena made only when an argument needs one (symbols,
+ * buffers...), so that integers and strings allocate nothing. */
+struct pf {
+	struct output *o;
+	struct arena *ar;
+	struct value_env env;
+};
+
+static struct value_env *pf_env(struct pf *pf)
 {
+	if (!pf->ar) {
+		pf->ar = arena__new();
+		if (!pf->ar)
+			return NULL;
+		output_env(pf->o, pf->ar, &pf->env);
+	}
+	return &pf->env;
+}
+
+/* "%-08" + width + ".*s": the precision is passed as an argument. */
+static void build_str_spec(char *buf, size_t size, const struct fmt_seg *s)
+{
+	struct fmt_seg t = *s;
+
+	t.precision = -1;
+	build_spec(buf, size, &t, ".*", 's');
+}
+
+/* text (up to len bytes or its NUL) as %s with s's flags, width and
+ * precision prints it. */
+static void print_str(FILE *m, const struct fmt_seg *s, const char *text,
+		      size_t len)
+{
+	char spec[64];
+
+	len = strnlen(text, len);
+	if (s->precision >= 0 && (size_t)s->precision < len)
+		len = s->precision;
+	if (len > INT_MAX)
+		len = INT_MAX;
+	if (s->width < 0 && !s->flags) {
+		fwrite(text, 1, len, m);
+		return;
+	}
+	build_str_spec(spec, sizeof(spec), s);
+	fprintf(m, spec, (int)len, text);
+}
+
+/* The argument as the text %s prints (strings, symbols, numbers...). */
+static void print_text(FILE *m, struct pf *pf, const struct fmt_seg *s,
+		       const struct et_arg *arg, const uint8_t *p,
+		       size_t size)
+{
+	struct value_env *env;
 	struct value v;
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *m;
-	const char *s;
+	FILE *ms;
 
+	if (arg->type && arg->type->kind == T_STRING) {
+		print_str(m, s, (const char *)p, strnlen((const char *)p,
+							 size));
+		return;
+	}
+	env = pf_env(pf);
+	if (!env)
+		return;
 	value_decode(env, arg->type, p, size, &v);
-	if (v.kind == V_STR)
-		return arena_strndup(env->arena, v.u.str.s, v.u.str.len);
-	m = open_memstream(&buf, &len);
-	if (!m)
-		return "";
-	text_value(m, &v, 8, 1);
-	fclose(m);
-	s = arena_strndup(env->arena, buf, len);
+	if (v.kind == V_STR) {
+		print_str(m, s, v.u.str.s, v.u.str.len);
+		return;
+	}
+	if (s->width < 0 && s->precision < 0 && !s->flags) {
+		text_value(m, &v, 8, 1);
+		return;
+	}
+	ms = open_memstream(&buf, &len);
+	if (!ms)
+		return;
+	text_value(ms, &v, 8, 1);
+	fclose(ms);
+	print_str(m, s, buf, len);
 	free(buf);
-	return s;
 }
 
 /* %r %rx %rh: buf() bytes ({u64 length, bytes}, program.h); a string
  * prints up to its NUL */
-static const char *arg_buf(struct value_env *env, const struct fmt_seg *s,
-			   const struct et_arg *arg, const uint8_t *p,
-			   size_t size)
+static void print_buf(FILE *m, struct pf *pf, const struct fmt_seg *s,
+		      const struct et_arg *arg, const uint8_t *p, size_t size)
 {
 	const struct type *t = arg->type;
 	const uint8_t *data = p;
 	size_t len = t && t->size && t->size < size ? t->size : size, n;
+	struct value_env *env = pf_env(pf);
+	const char *text;
 
+	if (!env)
+		return;
 	if (t && t->kind == T_STRING)
 		len = strnlen((const char *)p, len);
 	else if (t && t->kind == T_BUF)
 		len = value_buf_bytes(t, p, size, &data);
-	return value_format_buf(env->arena, data, len, s->buf_mode, &n);
+	text = value_format_buf(env->arena, data, len, s->buf_mode, &n);
+	print_str(m, s, text, n);
 }
 
-static void print_arg(FILE *m, struct value_env *env, const struct fmt_seg *s,
+static void print_arg(FILE *m, struct pf *pf, const struct fmt_seg *s,
 		      const struct et_arg *arg, const uint8_t *rec,
 		      size_t size)
 {
 	const uint8_t *p = rec + arg->offset;
 	size_t n = arg->offset + arg->size <= size ? arg->size : 0;
-	char spec[64];
 
-	if (s->cls == FMT_INT) {
+	if (s->cls == FMT_INT)
 		print_int(m, s, n ? value_read_int(arg->type, p, n) : 0);
-		return;
-	}
-	build_spec(spec, sizeof(spec), s, "", 's');
-	if (s->cls == FMT_BUF)
-		fprintf(m, spec, arg_buf(env, s, arg, p, n));
+	else if (s->cls == FMT_BUF)
+		print_buf(m, pf, s, arg, p, n);
 	else
-		fprintf(m, spec, arg_text(env, arg, p, n));
+		print_text(m, pf, s, arg, p, n);
+}
+
+int printf_write(struct output *o, const struct et_action *a,
+		 const void *rec, size_t size, FILE *f)
+{
+	struct pf pf = { .o = o };
+	int argi = 0;
+
+	for (int i = 0; i < a->fmt.nsegs; i++) {
+		const struct fmt_seg *s = &a->fmt.segs[i];
+
+		if (!s->is_spec) {
+			fwrite(s->text, 1, s->len, f);
+			continue;
+		}
+		if (argi < a->nargs)
+			print_arg(f, &pf, s, &a->args[argi], rec, size);
+		argi++;
+	}
+	arena__free(pf.ar);
+	return ferror(f) ? -EIO : 0;
 }
 
 int printf_exec(struct output *o, const struct et_action *a,
 		const void *rec, size_t size, char **out, size_t *len)
 {
-	struct arena *ar = arena__new();
-	struct value_env env;
 	FILE *m;
-	int argi = 0;
 
 	*out = NULL;
 	*len = 0;
-	if (!ar)
-		return -ENOMEM;
 	m = open_memstream(out, len);
-	if (!m) {
-		arena__free(ar);
+	if (!m)
 		return -ENOMEM;
-	}
-	output_env(o, ar, &env);
-	for (int i = 0; i < a->fmt.nsegs; i++) {
-		const struct fmt_seg *s = &a->fmt.segs[i];
-
-		if (!s->is_spec) {
-			fwrite(s->text, 1, s->len, m);
-			continue;
-		}
-		if (argi < a->nargs)
-			print_arg(m, &env, s, &a->args[argi], rec, size);
-		argi++;
-	}
+	printf_write(o, a, rec, size, m);
 	fclose(m);
-	arena__free(ar);
 	return *out ? 0 : -ENOMEM;
 }

@@ -4,11 +4,16 @@
  * of the -c child or the -p process. The -c child (run_child.c) waits on
  * a pipe until every probe is attached and BEGIN has run; the actions
  * the runtime carries out itself (exit, system, cat) are in
- * run_actions.c; probes attach through the table of runtime/attach.h. */
+ * run_actions.c; probes attach through the table of runtime/attach.h.
+ * Records do not wake etrace one by one (compiler/codegen/cg_action.c):
+ * the kernel wakes it when the ring buffer fills past a threshold or on
+ * exit(), and otherwise the loop looks every RINGBUF_POLL_MS, so a lone
+ * printf appears within that time. */
 #define _GNU_SOURCE
 #include "run.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -31,6 +36,8 @@
 
 /* The verifier's last lines shown without -v. */
 #define LOG_TAIL_LINES 4
+/* The longest a record waits in the ring buffer before it is printed. */
+#define RINGBUF_POLL_MS 20
 
 enum ev_tag { EV_RINGBUF, EV_SIGNAL, EV_PROC };
 
@@ -312,12 +319,12 @@ static int run_special(struct run *r, enum probe_kind kind)
 	return 0;
 }
 
-static uint64_t lost_records(struct run *r)
+/* Counter `key` of et_lost (ET_LOST_*), summed over the CPUs. */
+static uint64_t lost_count(struct run *r, uint32_t key)
 {
 	int fd = loader__map_fd(r->l, ET_LOST_MAP);
 	int ncpus = libbpf_num_possible_cpus();
 	uint64_t *v, sum = 0;
-	uint32_t key = 0;
 
 	if (fd < 0 || ncpus <= 0)
 		return 0;
@@ -327,6 +334,22 @@ static uint64_t lost_records(struct run *r)
 			sum += v[i];
 	free(v);
 	return sum;
+}
+
+static uint64_t lost_records(struct run *r)
+{
+	return lost_count(r, ET_LOST_RECORDS);
+}
+
+/* Latency probes whose return found no entry: said once, at the end. */
+static void report_latency_misses(struct run *r)
+{
+	uint64_t n = lost_count(r, ET_LOST_LATENCY);
+
+	if (n)
+		fprintf(stderr,
+			"etrace: %" PRIu64 " return%s of latency probes found no saved entry: evicted, more than 16384 calls or threads were outstanding\n",
+			n, n == 1 ? "" : "s");
 }
 
 /* Lost records since the last report, reported now. */
@@ -383,11 +406,16 @@ static int event_loop(struct run *r)
 	int n, err;
 
 	while (!r->done) {
-		n = epoll_wait(r->epfd, ev, 4, -1);
+		n = epoll_wait(r->epfd, ev, 4, RINGBUF_POLL_MS);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -errno;
+		if (n == 0) {
+			/* timeout: records submitted without a wake-up */
+			ev[0].data.u32 = EV_RINGBUF;
+			n = 1;
+		}
 		for (int i = 0; i < n && !r->done; i++) {
 			switch (ev[i].data.u32) {
 			case EV_RINGBUF:
@@ -461,6 +489,7 @@ static int finish(struct run *r)
 	drain(r, false);
 	output__print_all_maps(r->out);
 	report_lost(r);
+	report_latency_misses(r);
 	fflush(r->o->out);
 	return r->exit_code;
 }

@@ -3,12 +3,18 @@
  * exit. A record is reserved in et_ringbuf, filled with struct
  * et_rec_hdr and the arguments at 8-aligned offsets (described in the
  * et_action, program.h), and submitted; when the ring buffer is full the
- * per-CPU et_lost counter is incremented instead. */
+ * per-CPU et_lost counter is incremented instead.
+ * Wake-ups: a record wakes user space only once the ring buffer holds
+ * more than 1/WAKE_FRACTION of its size (bpf_ringbuf_query), and exit()
+ * always does; below that, records wait for the event loop's bounded
+ * poll timeout (runtime/run.c, RINGBUF_POLL_MS), one wake-up for many
+ * records instead of one per record. */
 #include <string.h>
 
 #include "gen.h"
 
 #define MAX_ARGS 16
+#define WAKE_FRACTION 8
 
 struct et_action *gen_new_action(struct gen *g, enum et_action_kind k,
 				 struct loc loc)
@@ -57,6 +63,27 @@ static LLVMValueRef at(struct gen *g, LLVMValueRef p, uint32_t off)
 	return LLVMBuildGEP2(g->b, cg_int(g->cg, 8), p, &i, 1, "");
 }
 
+/* The flags of bpf_ringbuf_submit for a's record: exit() wakes user space
+ * at once; any other record only when the ring buffer holds more than
+ * 1/WAKE_FRACTION of its size (counting this reserved record). */
+static LLVMValueRef submit_flags(struct gen *g, const struct et_action *a)
+{
+	LLVMValueRef args[2], avail, over;
+	uint64_t threshold = g->prog->ringbuf_size / WAKE_FRACTION;
+
+	if (a->kind == ACT_EXIT || !threshold)
+		return cg_const(g->cg, 64, BPF_RB_FORCE_WAKEUP);
+	args[0] = g->ringbuf;
+	args[1] = cg_const(g->cg, 64, BPF_RB_AVAIL_DATA);
+	avail = cg_helper_call(g->cg, BPF_FUNC_ringbuf_query, NULL, args, 2);
+	over = LLVMBuildICmp(g->b, LLVMIntUGT, avail,
+			     cg_const(g->cg, 64, threshold), "rb_over");
+	return LLVMBuildSelect(g->b, over,
+			       cg_const(g->cg, 64, BPF_RB_FORCE_WAKEUP),
+			       cg_const(g->cg, 64, BPF_RB_NO_WAKEUP),
+			       "rb_flags");
+}
+
 /* Lays the values out in a (argument descriptions), then reserves,
  * fills and submits the record. */
 static void emit(struct gen *g, struct et_action *a, LLVMValueRef *vals,
@@ -87,8 +114,8 @@ static void emit(struct gen *g, struct et_action *a, LLVMValueRef *vals,
 	for (int i = 0; i < n; i++)
 		gen_store(g, at(g, r, a->args[i].offset), a->args[i].type, true,
 			  vals[i], a->args[i].type);
+	args[1] = submit_flags(g, a);
 	args[0] = r;
-	args[1] = cg_const(g->cg, 64, 0);
 	cg_helper_call(g->cg, BPF_FUNC_ringbuf_submit, NULL, args, 2);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, full);
