@@ -287,11 +287,16 @@ static int back_end(const struct cli *cli, struct compile_ctx *ctx,
 	};
 	struct et_program prog;
 	struct run_opts ro = { 0 };
+	double t0 = now_ms();
 	int rc;
 
 	rc = codegen_ex(ctx, &prog, &cg) ? 1 : 0;
 	fflush(out);
 	diags_print(&ctx->diags, stderr);
+	if (cli->verbose && !cli->quiet)
+		fprintf(stderr, "etrace: BPF code generated in %.2f ms, "
+			"%zu bytes of object\n", now_ms() - t0,
+			rc ? (size_t)0 : prog.obj_len);
 	if (rc || ir || cli->dry_run) {
 		if (!rc)
 			et_program_free(&prog);
