@@ -40,12 +40,13 @@ struct et_action *gen_new_action(struct gen *g, enum et_action_kind k,
 	return a;
 }
 
-void gen_count_lost(struct gen *g)
+void gen_count_lost(struct gen *g, unsigned counter)
 {
 	LLVMValueRef key = gen_tmp(g, 4, "lkey"), p;
 	LLVMBasicBlockRef inc = gen_block(g, "lost_inc");
 	LLVMBasicBlockRef done = gen_block(g, "lost_done");
 
+	LLVMBuildStore(g->b, cg_const(g->cg, 32, counter), key);
 	p = cg_map_lookup(g->cg, g->lost, key);
 	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), done, inc);
 	LLVMPositionBuilderAtEnd(g->b, inc);
@@ -119,7 +120,7 @@ static void emit(struct gen *g, struct et_action *a, LLVMValueRef *vals,
 	cg_helper_call(g->cg, BPF_FUNC_ringbuf_submit, NULL, args, 2);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, full);
-	gen_count_lost(g);
+	gen_count_lost(g, ET_LOST_RECORDS);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
 }

@@ -117,24 +117,6 @@ static void entry_prog(struct gen *g, struct lat_maps *m)
 	cg_return(g->cg, 0);
 }
 
-/* et_lost[ET_LOST_LATENCY]++ (per CPU) */
-static void count_missing_entry(struct gen *g)
-{
-	LLVMValueRef key = gen_tmp(g, 4, "lkey"), p;
-	LLVMBasicBlockRef inc = gen_block(g, "lat_miss_inc");
-	LLVMBasicBlockRef done = gen_block(g, "lat_miss_done");
-
-	LLVMBuildStore(g->b, cg_const(g->cg, 32, ET_LOST_LATENCY), key);
-	p = cg_map_lookup(g->cg, g->lost, key);
-	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), done, inc);
-	LLVMPositionBuilderAtEnd(g->b, inc);
-	LLVMBuildAtomicRMW(g->b, LLVMAtomicRMWBinOpAdd, p,
-			   cg_const(g->cg, 64, 1), LLVMAtomicOrderingMonotonic,
-			   0);
-	LLVMBuildBr(g->b, done);
-	LLVMPositionBuilderAtEnd(g->b, done);
-}
-
 /* the saved entry (g->lat_saved: its map value) or, counted, return 0 */
 static void return_prologue(struct gen *g, struct lat_maps *m)
 {
@@ -151,7 +133,7 @@ static void return_prologue(struct gen *g, struct lat_maps *m)
 	p = cg_map_lookup(g->cg, m->saved, skey);
 	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), none, hit);
 	LLVMPositionBuilderAtEnd(g->b, none);
-	count_missing_entry(g);
+	gen_count_lost(g, ET_LOST_LATENCY);
 	cg_return(g->cg, 0);
 	LLVMPositionBuilderAtEnd(g->b, hit);
 	/* read in place: the element stays (an LRU map forgets it), and

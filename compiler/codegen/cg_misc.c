@@ -181,7 +181,7 @@ void gen_join(struct gen *g, struct node *call)
 	cg_helper_call(g->cg, BPF_FUNC_ringbuf_submit, NULL, args, 2);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, full);
-	gen_count_lost(g);
+	gen_count_lost(g, ET_LOST_RECORDS);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
 }

@@ -196,8 +196,9 @@ size_t gen_usdt_count(struct gen *g, struct attach_point *ap,
 bool gen_action(struct gen *g, struct node *call);
 struct et_action *gen_new_action(struct gen *g, enum et_action_kind k,
 				 struct loc loc);
-/* et_lost[0]++ (a record the ring buffer refused). */
-void gen_count_lost(struct gen *g);
+/* et_lost[counter]++ on this CPU (ET_LOST_RECORDS: a record the ring
+ * buffer refused; ET_LOST_LATENCY: a latency return with no entry). */
+void gen_count_lost(struct gen *g, unsigned counter);
 
 /* ---- stacks, addresses, join (cg_misc.c) ---- */
 /* kstack/ustack of type t: the u64 of program.h. */
