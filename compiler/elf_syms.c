@@ -469,6 +469,47 @@ static struct elf_syms *open_new(const char *path, int fd,
 	return es;
 }
 
+/* name's st_value in the symbol table section scn, or 0 */
+static uint64_t symtab_value(Elf *elf, Elf_Scn *scn, const char *name)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	GElf_Shdr sh;
+	GElf_Sym s;
+
+	if (!data || !gelf_getshdr(scn, &sh) || !sh.sh_entsize)
+		return 0;
+	for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+		const char *n;
+
+		if (!gelf_getsym(data, i, &s) || s.st_shndx == SHN_UNDEF)
+			continue;
+		n = elf_strptr(elf, sh.sh_link, s.st_name);
+		if (n && !strcmp(n, name) && s.st_value)
+			return s.st_value;
+	}
+	return 0;
+}
+
+int elf_syms__symbol_addr(const struct elf_syms *es, const char *name,
+			  uint64_t *vaddr)
+{
+	int fd = open(es->path, O_RDONLY | O_CLOEXEC);
+	Elf *elf = fd < 0 ? NULL : elf_begin(fd, ELF_C_READ, NULL);
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	*vaddr = 0;
+	while (elf && !*vaddr && (scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &sh) &&
+		    (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM))
+			*vaddr = symtab_value(elf, scn, name);
+	if (elf)
+		elf_end(elf);
+	if (fd >= 0)
+		close(fd);
+	return *vaddr ? 0 : -ENOENT;
+}
+
 struct elf_syms *elf_syms__open(const char *path)
 {
 	struct elf_syms *es = NULL;

@@ -67,6 +67,10 @@ const char *elf_syms__demangled(struct elf_syms *es,
  * NULL (errno ENOENT) when absent. */
 const struct elf_sym *elf_syms__find(const struct elf_syms *es,
 				     const char *name);
+/* The address (st_value) of any defined symbol name, data objects
+ * included (uaddr()), from .symtab or .dynsym. 0 or -ENOENT. */
+int elf_syms__symbol_addr(const struct elf_syms *es, const char *name,
+			  uint64_t *vaddr);
 
 /* Calls fn for every symbol name matches, in address order, and returns
  * the number of matches (or fn's negative return, which stops the walk).

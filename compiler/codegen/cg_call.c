@@ -31,6 +31,12 @@ static LLVMValueRef ctx_load(struct gen *g, unsigned off, unsigned size,
 		    : LLVMBuildZExt(g->b, v, cg_int(g->cg, 64), "");
 }
 
+/* the IP of the probed context (uprobe/kprobe pt_regs) */
+LLVMValueRef gen_reg_ip(struct gen *g)
+{
+	return ctx_load(g, REG_IP, 8, false);
+}
+
 static bool has_regs(enum probe_kind k)
 {
 	return k == PK_KPROBE || k == PK_KRETPROBE || k == PK_UPROBE ||

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "elf_syms.h"
 #include "gen.h"
 
 #include <stddef.h>
@@ -200,6 +201,48 @@ static LLVMValueRef kaddr(struct gen *g, struct node *e)
 			       offsetof(struct et_state, kaddr) + 8 * i, 64);
 }
 
+/* uaddr("sym"): the symbol's address in the probe's binary. In a
+ * position-independent binary (PIE, shared library) the load bias comes
+ * from the probe itself: at a uprobe on a function, the IP is that
+ * function's run-time address. */
+static LLVMValueRef uaddr(struct gen *g, struct node *e)
+{
+	struct attach_point *ap = g->ap;
+	const char *name = arg(e, 0)->u.string.str;
+	struct elf_syms *es = ap ? elf_syms__open(ap->target) : NULL;
+	const struct elf_sym *at_fn;
+	LLVMValueRef v = cg_const(g->cg, 64, 0);
+	uint64_t sym;
+
+	if (!es || elf_syms__symbol_addr(es, name, &sym)) {
+		gen_error(g, e->loc, "uaddr: no symbol '%s' in %s", name,
+			  ap ? ap->target : "the probe's binary");
+		goto out;
+	}
+	v = cg_const(g->cg, 64, sym);
+	if (!elf_syms__is_dyn(es))
+		goto out;
+	at_fn = g->kind == PK_UPROBE && ap->func && !ap->has_address
+			? elf_syms__find(es, ap->func)
+			: NULL;
+	if (!at_fn) {
+		gen_error(g, e->loc,
+			  "uaddr: %s is position-independent: its load address is known only in a uprobe on a function of it",
+			  ap->target);
+		goto out;
+	}
+	/* sym + (ip - where the probe is in the file) */
+	v = LLVMBuildAdd(
+		g->b, v,
+		LLVMBuildSub(g->b, gen_reg_ip(g),
+			     cg_const(g->cg, 64, at_fn->addr + ap->offset),
+			     ""),
+		"uaddr");
+out:
+	elf_syms__close(es);
+	return v;
+}
+
 /* signal("KILL"), signal("SIGKILL") or signal(9) */
 static LLVMValueRef signal_fn(struct gen *g, struct node *e)
 {
@@ -254,6 +297,8 @@ LLVMValueRef gen_value_func(struct gen *g, struct node *e)
 		return cgroupid(g, e);
 	if (!strcmp(n, "kaddr"))
 		return kaddr(g, e);
+	if (!strcmp(n, "uaddr"))
+		return uaddr(g, e);
 	if (!strcmp(n, "len"))
 		return gen_len(g, e);
 	if (!strcmp(n, "macaddr"))

@@ -199,6 +199,8 @@ struct et_action *gen_new_action(struct gen *g, enum et_action_kind k,
 /* et_lost[counter]++ on this CPU (ET_LOST_RECORDS: a record the ring
  * buffer refused; ET_LOST_LATENCY: a latency return with no entry). */
 void gen_count_lost(struct gen *g, unsigned counter);
+/* The instruction pointer in the probe's pt_regs (uprobes, kprobes). */
+LLVMValueRef gen_reg_ip(struct gen *g);
 
 /* ---- stacks, addresses, join (cg_misc.c) ---- */
 /* kstack/ustack of type t: the u64 of program.h. */

@@ -107,6 +107,18 @@ wildcard)
 	has "$out" '^Attaching 2 probes'
 	lines "6\nuprobe:$P/uprobe_c_pie:et_handle_request 0\nuprobe:$P/uprobe_c_pie:et_handle_response 0\n"
 	;;
+uaddr)
+	# a data symbol's address: constant in a non-PIE binary, load bias
+	# from the probe's IP in a PIE one; unknowable in a uretprobe of PIE
+	for b in uprobe_c_pie uprobe_c_nopie; do
+		run 0 -c "$P/$b 1" -e "uprobe:$P/$b:et_add { printf(\"c=%d\\n\", *(int32 *)uaddr(\"et_counter\")); }"
+		has "$out" '^c=42$'
+	done
+	run 1 --dry-run -e "uretprobe:$P/uprobe_c_pie:et_add { @ = uaddr(\"et_counter\"); }"
+	has "$err" 'is position-independent'
+	run 1 --dry-run -e "uprobe:$P/uprobe_c_pie:et_add { @ = uaddr(\"et_nope\"); }"
+	has "$err" "uaddr: no symbol 'et_nope'"
+	;;
 offset)
 	# et_add+4 (after push %rbp; mov %rsp,%rbp at -O0): the args are
 	# still in registers

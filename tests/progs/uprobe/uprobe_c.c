@@ -8,6 +8,9 @@
 
 #define KEEP __attribute__((noinline, used))
 
+/* a data symbol for uaddr() */
+__attribute__((used)) volatile int et_counter = 42;
+
 KEEP int et_add(int a, int b)
 {
 	return a + b;
