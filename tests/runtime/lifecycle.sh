@@ -18,33 +18,8 @@ out=$tmp/out
 err=$tmp/err
 bg=
 
-fail() {
-	echo "FAIL [$case]: $*"
-	echo "--- stdout"; cat "$out" 2>/dev/null
-	echo "--- stderr"; cat "$err" 2>/dev/null
-	[ -n "$bg" ] && kill -9 "$bg" 2>/dev/null
-	exit 1
-}
-
-# run STATUS ARGS...: etrace ARGS must exit with STATUS
-run() {
-	want=$1
-	shift
-	timeout 30 "$etrace" "$@" >"$out" 2>"$err"
-	rc=$?
-	[ "$rc" = "$want" ] || fail "exit status $rc, expected $want"
-}
-
-# same OUTPUT: stdout is exactly OUTPUT (printf escapes)
-same() {
-	printf "$1" >"$tmp/want"
-	cmp -s "$tmp/want" "$out" ||
-		fail "stdout differs: $(diff "$tmp/want" "$out" | head -20)"
-}
-
-has() {
-	grep -q -- "$2" "$1" || fail "'$2' not in $(basename "$1")"
-}
+RUN_TIMEOUT=30
+. "$(dirname "$0")/rtlib.sh"
 
 # start ARGS...: etrace in the background; returns once it attached
 start() {

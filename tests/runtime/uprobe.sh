@@ -19,32 +19,12 @@ out=$tmp/out
 err=$tmp/err
 bg=
 
-fail() {
-	echo "FAIL [$case]: $*"
-	echo "--- stdout"; cat "$out" 2>/dev/null
-	echo "--- stderr"; cat "$err" 2>/dev/null
-	exit 1
-}
+RUN_TIMEOUT=40
+. "$(dirname "$0")/rtlib.sh"
 
 skip() {
 	echo "skipped: $*"
 	exit 77
-}
-
-# run STATUS ARGS...: etrace ARGS must exit with STATUS
-run() {
-	want=$1
-	shift
-	timeout 40 "$etrace" "$@" >"$out" 2>"$err"
-	rc=$?
-	[ "$rc" = "$want" ] || fail "exit status $rc, expected $want"
-}
-
-# same OUTPUT: stdout is exactly OUTPUT (printf escapes)
-same() {
-	printf "$1" >"$tmp/want"
-	cmp -s "$tmp/want" "$out" ||
-		fail "stdout differs: $(diff "$tmp/want" "$out" | head -20)"
 }
 
 # lines FILE: the traced lines of stdout (no "Attaching", no blanks)
@@ -54,10 +34,6 @@ lines() {
 	grep -v '^Attaching\|^$' "$out" | LC_ALL=C sort >"$tmp/got"
 	cmp -s "$tmp/want" "$tmp/got" ||
 		fail "lines differ: $(diff "$tmp/want" "$tmp/got" | head -20)"
-}
-
-has() {
-	grep -q -- "$2" "$1" || fail "'$2' not in $(basename "$1")"
 }
 
 # refused: exit 1, one error naming $1, nothing attached
