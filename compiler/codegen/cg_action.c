@@ -85,6 +85,24 @@ static LLVMValueRef submit_flags(struct gen *g, const struct et_action *a)
 			       "rb_flags");
 }
 
+/* The record r (8-aligned) of a: its id, then the values as words; a
+ * NULL value is comm (gen_is_comm), read straight into the record. */
+static void fill(struct gen *g, const struct et_action *a, LLVMValueRef r,
+		 LLVMValueRef *vals)
+{
+	gen_store_al(g, r, GEN_ALIGN, type_u64(), true,
+		     cg_const(g->cg, 64, a->id), type_u64());
+	for (int i = 0; i < a->nargs; i++) {
+		LLVMValueRef dst = at(g, r, a->args[i].offset);
+
+		if (!vals[i])
+			cg_get_current_comm(g->cg, dst, a->args[i].type->size);
+		else
+			gen_store_al(g, dst, GEN_ALIGN, a->args[i].type, true,
+				     vals[i], a->args[i].type);
+	}
+}
+
 /* Lays the values out in a (argument descriptions), then reserves,
  * fills and submits the record. */
 static void emit(struct gen *g, struct et_action *a, LLVMValueRef *vals,
@@ -110,11 +128,7 @@ static void emit(struct gen *g, struct et_action *a, LLVMValueRef *vals,
 			   args, 3);
 	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, r, ""), full, ok);
 	LLVMPositionBuilderAtEnd(g->b, ok);
-	gen_store(g, r, type_u64(), true, cg_const(g->cg, 64, a->id),
-		  type_u64());
-	for (int i = 0; i < n; i++)
-		gen_store(g, at(g, r, a->args[i].offset), a->args[i].type, true,
-			  vals[i], a->args[i].type);
+	fill(g, a, r, vals);
 	args[1] = submit_flags(g, a);
 	args[0] = r;
 	cg_helper_call(g->cg, BPF_FUNC_ringbuf_submit, NULL, args, 2);
@@ -149,7 +163,7 @@ static void formatted(struct gen *g, struct node *call,
 	n = 0;
 	for (x = f->next; x; x = x->next, n++) {
 		a->args[n].type = x->type;
-		vals[n] = gen_expr(g, x);
+		vals[n] = gen_is_comm(x, x->type) ? NULL : gen_expr(g, x);
 	}
 	gen_loc(g, call);
 	emit(g, a, vals, n);

@@ -96,21 +96,37 @@ static LLVMValueRef at(struct gen *g, LLVMValueRef p, uint32_t off)
 	return off ? LLVMBuildGEP2(g->b, cg_int(g->cg, 8), p, &i, 1, "") : p;
 }
 
+/* k stored as type dt at dst in a key buffer; comm is read straight
+ * into it (gen_is_comm) */
+static void key_part(struct gen *g, LLVMValueRef dst, const struct type *dt,
+		     bool widen, struct node *k)
+{
+	if (gen_is_comm(k, dt))
+		cg_get_current_comm(g->cg, dst, k->type->size);
+	else
+		gen_store(g, dst, dt, widen, gen_expr(g, k), k->type);
+}
+
 LLVMValueRef gen_map_key(struct gen *g, struct node *m, LLVMValueRef bucket)
 {
 	const struct et_map *em = gen_map(g, m);
 	struct type *kt = em->info->key;
 	struct node *k = m->u.map.keys;
-	LLVMValueRef buf = gen_tmp(g, em->key_size, "key");
 	uint32_t ks = kt ? gen_size(kt) : 0;
+	LLVMValueRef buf;
 
+	/* @[comm]: the helper writes the whole key, no need to zero it */
+	if (k && !k->next && !bucket && gen_is_comm(k, kt) &&
+	    em->key_size == k->type->size && !(em->key_size % 8))
+		buf = gen_tmp_raw(g, em->key_size, "key");
+	else
+		buf = gen_tmp(g, em->key_size, "key");
 	if (k && !k->next) {
-		gen_store(g, buf, kt, true, gen_expr(g, k), k->type);
+		key_part(g, buf, kt, true, k);
 	} else if (k) {
 		for (uint32_t i = 0; k && i < kt->nfields; i++, k = k->next)
-			gen_store(g, at(g, buf, kt->fields[i].offset),
-				  kt->fields[i].type, false, gen_expr(g, k),
-				  k->type);
+			key_part(g, at(g, buf, kt->fields[i].offset),
+				 kt->fields[i].type, false, k);
 	}
 	if (bucket)
 		gen_store(g, at(g, buf, ks), type_u64(), true, bucket,
@@ -120,7 +136,16 @@ LLVMValueRef gen_map_key(struct gen *g, struct node *m, LLVMValueRef bucket)
 
 static LLVMValueRef load_u64(struct gen *g, LLVMValueRef p, uint32_t off)
 {
-	return gen_load(g, at(g, p, off), type_u64(), true);
+	return gen_load_al(g, at(g, p, off), gen_align_at(GEN_ALIGN, off),
+			   type_u64(), true);
+}
+
+/* the u64 at offset off of a map value or aggregation buffer */
+static void store_u64(struct gen *g, LLVMValueRef p, uint32_t off,
+		      LLVMValueRef v)
+{
+	gen_store_al(g, at(g, p, off), gen_align_at(GEN_ALIGN, off),
+		     type_u64(), true, v, type_u64());
 }
 
 /* the value an aggregation map holds for this CPU, from its pointer */
@@ -158,9 +183,9 @@ LLVMValueRef gen_map_read(struct gen *g, struct node *m)
 	if (type_is_aggregation(v))
 		got = agg_value(g, v, p);
 	else if (scalar)
-		got = gen_load(g, p, v, true);
+		got = gen_load_al(g, p, GEN_ALIGN, v, true);
 	else
-		got = LLVMBuildMemCpy(g->b, buf, 1, p, 1,
+		got = LLVMBuildMemCpy(g->b, buf, GEN_ALIGN, p, GEN_ALIGN,
 				      cg_const(g->cg, 64, gen_size(v)));
 	bbs[1] = LLVMGetInsertBlock(g->b);
 	LLVMBuildBr(g->b, done);
@@ -182,7 +207,7 @@ void gen_map_write(struct gen *g, struct node *m, LLVMValueRef v,
 
 	key = gen_map_key(g, m, NULL);
 	val = gen_tmp(g, em->value_size, "val");
-	gen_store(g, val, em->info->value, true, v, vt);
+	gen_store_al(g, val, GEN_ALIGN, em->info->value, true, v, vt);
 	gen_loc(g, m);
 	cg_map_update(g->cg, g->maps[em->id], key, val, BPF_ANY);
 }
@@ -233,18 +258,15 @@ static void agg_update(struct gen *g, const struct agg_op *op,
 		done = gen_block(g, "agg_kept");
 		LLVMBuildCondBr(b, better, yes, done);
 		LLVMPositionBuilderAtEnd(b, yes);
-		gen_store(g, p, type_u64(), true, op->v, type_u64());
-		gen_store(g, at(g, p, 8), type_u64(), true, one, type_u64());
+		store_u64(g, p, 0, op->v);
+		store_u64(g, p, 8, one);
 		LLVMBuildBr(b, done);
 		LLVMPositionBuilderAtEnd(b, done);
 		return;
 	}
-	gen_store(g, p, type_u64(), true,
-		  LLVMBuildAdd(b, load_u64(g, p, 0), op->v, ""), type_u64());
+	store_u64(g, p, 0, LLVMBuildAdd(b, load_u64(g, p, 0), op->v, ""));
 	if (!strcmp(op->fn, "avg") || !strcmp(op->fn, "stats"))
-		gen_store(g, at(g, p, 8), type_u64(), true,
-			  LLVMBuildAdd(b, load_u64(g, p, 8), one, ""),
-			  type_u64());
+		store_u64(g, p, 8, LLVMBuildAdd(b, load_u64(g, p, 8), one, ""));
 }
 
 static void agg_insert(struct gen *g, const struct et_map *em,
@@ -252,10 +274,9 @@ static void agg_insert(struct gen *g, const struct et_map *em,
 {
 	LLVMValueRef val = gen_tmp(g, em->value_size, "aggval");
 
-	gen_store(g, val, type_u64(), true, op->v, type_u64());
+	store_u64(g, val, 0, op->v);
 	if (em->value_size == 16)
-		gen_store(g, at(g, val, 8), type_u64(), true,
-			  cg_const(g->cg, 64, 1), type_u64());
+		store_u64(g, val, 8, cg_const(g->cg, 64, 1));
 	cg_map_update(g->cg, g->maps[em->id], key, val, BPF_ANY);
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builtins.h"
 #include "gen.h"
 #include "typereg.h"
 
@@ -62,13 +63,18 @@ LLVMBasicBlockRef gen_block(struct gen *g, const char *name)
 	return LLVMAppendBasicBlockInContext(cg_context(g->cg), fn, name);
 }
 
-LLVMValueRef gen_tmp(struct gen *g, uint32_t size, const char *name)
+static uint32_t tmp_size(uint32_t size)
 {
-	uint32_t n = size < 8 ? 8 : (size + 7) & ~7u;
+	return size < 8 ? 8 : (size + 7) & ~7u;
+}
+
+LLVMValueRef gen_tmp_raw(struct gen *g, uint32_t size, const char *name)
+{
+	uint32_t n = tmp_size(size);
 	LLVMValueRef a = cg_alloca(g->cg, LLVMArrayType(cg_int(g->cg, 8), n),
 				   name);
 
-	LLVMSetAlignment(a, 8);
+	LLVMSetAlignment(a, GEN_ALIGN);
 	if (g->ntemps == g->cap_temps) {
 		int cap = g->cap_temps ? 2 * g->cap_temps : 64;
 		LLVMValueRef *t = arena_calloc(g->ctx->arena, cap, sizeof(*t));
@@ -80,9 +86,25 @@ LLVMValueRef gen_tmp(struct gen *g, uint32_t size, const char *name)
 	}
 	g->temps[g->ntemps++] = a;
 	cg_lifetime_start(g->cg, a);
-	LLVMBuildMemSet(g->b, a, cg_const(g->cg, 8, 0), cg_const(g->cg, 64, n),
-			8);
 	return a;
+}
+
+LLVMValueRef gen_tmp(struct gen *g, uint32_t size, const char *name)
+{
+	LLVMValueRef a = gen_tmp_raw(g, size, name);
+
+	LLVMBuildMemSet(g->b, a, cg_const(g->cg, 8, 0),
+			cg_const(g->cg, 64, tmp_size(size)), GEN_ALIGN);
+	return a;
+}
+
+bool gen_is_comm(const struct node *e, const struct type *dt)
+{
+	const struct builtin *b = e->kind == N_IDENT ? e->u.ident.builtin
+						     : NULL;
+
+	return b && b->id == B_COMM && dt->kind == T_STRING &&
+	       e->type->kind == T_STRING && dt->size >= e->type->size;
 }
 
 LLVMValueRef gen_int_norm(struct gen *g, LLVMValueRef v, const struct type *t)
@@ -105,25 +127,33 @@ static LLVMValueRef at(struct gen *g, LLVMValueRef p, uint32_t off)
 	return LLVMBuildGEP2(g->b, cg_int(g->cg, 8), p, &i, 1, "");
 }
 
-static void store_int(struct gen *g, LLVMValueRef dst, uint32_t size,
-		      LLVMValueRef v)
+unsigned gen_align_at(unsigned align, uint32_t off)
+{
+	while (align > 1 && off % align)
+		align /= 2;
+	return align ? align : 1;
+}
+
+static void store_int(struct gen *g, LLVMValueRef dst, unsigned align,
+		      uint32_t size, LLVMValueRef v)
 {
 	LLVMValueRef s;
 
 	if (size < 8)
 		v = LLVMBuildTrunc(g->b, v, cg_int(g->cg, size * 8), "");
 	s = LLVMBuildStore(g->b, v, dst);
-	LLVMSetAlignment(s, 1);
+	LLVMSetAlignment(s, align);
 }
 
-void gen_store(struct gen *g, LLVMValueRef dst, const struct type *dt,
-	       bool widen, LLVMValueRef v, const struct type *vt)
+void gen_store_al(struct gen *g, LLVMValueRef dst, unsigned align,
+		  const struct type *dt, bool widen, LLVMValueRef v,
+		  const struct type *vt)
 {
 	uint32_t n;
 
 	if (gen_is_scalar(dt)) {
 		n = dt->kind == T_INT && !widen && dt->size ? dt->size : 8;
-		store_int(g, dst, n, v);
+		store_int(g, dst, align, n, v);
 		return;
 	}
 	if (dt->kind == T_TUPLE && vt->kind == T_TUPLE &&
@@ -133,20 +163,27 @@ void gen_store(struct gen *g, LLVMValueRef dst, const struct type *dt,
 			LLVMValueRef e = gen_load(g, at(g, v, vf->offset),
 						  vf->type, false);
 
-			gen_store(g, at(g, dst, df->offset), df->type, false, e,
-				  vf->type);
+			gen_store_al(g, at(g, dst, df->offset),
+				     gen_align_at(align, df->offset), df->type,
+				     false, e, vf->type);
 		}
 		return;
 	}
 	n = gen_size(vt) < gen_size(dt) ? gen_size(vt) : gen_size(dt);
 	if (n < gen_size(dt))
 		LLVMBuildMemSet(g->b, dst, cg_const(g->cg, 8, 0),
-				cg_const(g->cg, 64, gen_size(dt)), 1);
-	LLVMBuildMemCpy(g->b, dst, 1, v, 1, cg_const(g->cg, 64, n));
+				cg_const(g->cg, 64, gen_size(dt)), align);
+	LLVMBuildMemCpy(g->b, dst, align, v, 1, cg_const(g->cg, 64, n));
 }
 
-LLVMValueRef gen_load(struct gen *g, LLVMValueRef p, const struct type *t,
-		      bool widened)
+void gen_store(struct gen *g, LLVMValueRef dst, const struct type *dt,
+	       bool widen, LLVMValueRef v, const struct type *vt)
+{
+	gen_store_al(g, dst, 1, dt, widen, v, vt);
+}
+
+LLVMValueRef gen_load_al(struct gen *g, LLVMValueRef p, unsigned align,
+			 const struct type *t, bool widened)
 {
 	uint32_t n;
 	LLVMValueRef v;
@@ -155,11 +192,17 @@ LLVMValueRef gen_load(struct gen *g, LLVMValueRef p, const struct type *t,
 		return p;
 	n = t->kind == T_INT && !widened && t->size ? t->size : 8;
 	v = LLVMBuildLoad2(g->b, cg_int(g->cg, n * 8), p, "");
-	LLVMSetAlignment(v, 1);
+	LLVMSetAlignment(v, align);
 	if (n == 8)
 		return v;
 	return t->is_signed ? LLVMBuildSExt(g->b, v, cg_int(g->cg, 64), "")
 			    : LLVMBuildZExt(g->b, v, cg_int(g->cg, 64), "");
+}
+
+LLVMValueRef gen_load(struct gen *g, LLVMValueRef p, const struct type *t,
+		      bool widened)
+{
+	return gen_load_al(g, p, 1, t, widened);
 }
 
 LLVMValueRef gen_read(struct gen *g, LLVMValueRef addr, uint32_t size,
@@ -355,14 +398,21 @@ static LLVMValueRef tuple(struct gen *g, struct node *e)
 LLVMValueRef gen_string(struct gen *g, const char *s, uint32_t len,
 			uint32_t size)
 {
-	LLVMValueRef buf = gen_tmp(g, size, "str");
-	char *c = arena_calloc(g->ctx->arena, 1, size);
-	LLVMValueRef k, st;
+	LLVMValueRef buf = gen_tmp(g, size, "str"), st;
+	uint32_t n = len < size ? len : size ? size - 1 : 0;
 
-	memcpy(c, s, len < size ? len : size - 1);
-	k = LLVMConstStringInContext(cg_context(g->cg), c, size, 1);
-	st = LLVMBuildStore(g->b, k, buf);
-	LLVMSetAlignment(st, 1);
+	/* whole words into the zeroed buffer (padded to 8 bytes), so that
+	 * copies of it take words too; "bpf" is the host's byte order */
+	for (uint32_t off = 0; off < n; off += 8) {
+		uint64_t w = 0;
+
+		memcpy(&w, s + off, n - off < 8 ? n - off : 8);
+		if (!w)
+			continue;
+		st = LLVMBuildStore(g->b, cg_const(g->cg, 64, w),
+				    at(g, buf, off));
+		LLVMSetAlignment(st, GEN_ALIGN);
+	}
 	return buf;
 }
 

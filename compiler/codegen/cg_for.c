@@ -106,10 +106,11 @@ static void load_kv(struct gen *g, struct node *s, LLVMValueRef key,
 	if (mi->key)
 		gen_store(g, at(g, kv->slot, t->fields[0].offset),
 			  t->fields[0].type, false,
-			  gen_load(g, key, mi->key, true), mi->key);
+			  gen_load_al(g, key, GEN_ALIGN, mi->key, true),
+			  mi->key);
 	if (vt->kind == T_AVG) {
-		v = gen_load(g, val, type_u64(), true);
-		n = gen_load(g, at(g, val, 8), type_u64(), true);
+		v = gen_load_al(g, val, GEN_ALIGN, type_u64(), true);
+		n = gen_load_al(g, at(g, val, 8), GEN_ALIGN, type_u64(), true);
 		n = LLVMBuildSelect(
 		    g->b,
 		    LLVMBuildICmp(g->b, LLVMIntEQ, n, cg_const(g->cg, 64, 0),
@@ -117,9 +118,9 @@ static void load_kv(struct gen *g, struct node *s, LLVMValueRef key,
 		    cg_const(g->cg, 64, 1), n, "");
 		v = LLVMBuildUDiv(g->b, v, n, "");
 	} else if (type_is_aggregation(vt)) {
-		v = gen_load(g, val, type_u64(), true);
+		v = gen_load_al(g, val, GEN_ALIGN, type_u64(), true);
 	} else {
-		v = gen_load(g, val, vt, true);
+		v = gen_load_al(g, val, GEN_ALIGN, vt, true);
 	}
 	gen_store(g, at(g, kv->slot, t->fields[1].offset), t->fields[1].type,
 		  false, v, type_is_aggregation(vt) ? t->fields[1].type : vt);

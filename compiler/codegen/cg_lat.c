@@ -38,13 +38,15 @@ static LLVMValueRef tid(struct gen *g)
 
 static LLVMValueRef u64_at(struct gen *g, LLVMValueRef p, uint32_t off)
 {
-	return gen_load(g, at(g, p, off), type_u64(), true);
+	return gen_load_al(g, at(g, p, off), gen_align_at(GEN_ALIGN, off),
+			   type_u64(), true);
 }
 
 static void put_u64(struct gen *g, LLVMValueRef p, uint32_t off,
 		    LLVMValueRef v)
 {
-	gen_store(g, at(g, p, off), type_u64(), true, v, type_u64());
+	gen_store_al(g, at(g, p, off), gen_align_at(GEN_ALIGN, off),
+		     type_u64(), true, v, type_u64());
 }
 
 /* arg i at the entry: a register or the fentry u64 array */

@@ -139,8 +139,8 @@ static void join_strings(struct gen *g, LLVMValueRef rec, LLVMValueRef base,
 		dst = at(g, rec, 16 + i * ET_JOIN_ARG_SIZE);
 		p = LLVMBuildIntToPtr(g->b, p, cg_ptr(g->cg), "");
 		cg_probe_read_str(g->cg, sp, dst, size, p);
-		gen_store(g, at(g, rec, 8), type_u64(), true,
-			  cg_const(g->cg, 64, i + 1), type_u64());
+		gen_store_al(g, at(g, rec, 8), GEN_ALIGN, type_u64(), true,
+			     cg_const(g->cg, 64, i + 1), type_u64());
 	}
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
@@ -171,10 +171,10 @@ void gen_join(struct gen *g, struct node *call)
 			   args, 3);
 	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, r, ""), full, ok);
 	LLVMPositionBuilderAtEnd(g->b, ok);
-	gen_store(g, r, type_u64(), true, cg_const(g->cg, 64, a->id),
-		  type_u64());
-	gen_store(g, at(g, r, 8), type_u64(), true, cg_const(g->cg, 64, 0),
-		  type_u64());
+	gen_store_al(g, r, GEN_ALIGN, type_u64(), true,
+		     cg_const(g->cg, 64, a->id), type_u64());
+	gen_store_al(g, at(g, r, 8), GEN_ALIGN, type_u64(), true,
+		     cg_const(g->cg, 64, 0), type_u64());
 	join_strings(g, r, base, gen_space(g, arr->type));
 	args[0] = r;
 	args[1] = cg_const(g->cg, 64, 0);

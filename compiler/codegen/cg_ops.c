@@ -2,7 +2,59 @@
  * signedness of their types, comparisons (strings through et_strncmp),
  * && and || with short-circuit, the ternary, unary operators and
  * ++/-- on variables and maps. */
+#include <string.h>
+
 #include "gen.h"
+
+/* The w bytes (1, 2, 4 or 8) at b as a load of them reads them ("bpf"
+ * is the host's byte order). */
+static uint64_t bytes_int(const char *b, unsigned w)
+{
+	uint8_t v1;
+	uint16_t v2;
+	uint32_t v4;
+	uint64_t v8;
+
+	switch (w) {
+	case 1: memcpy(&v1, b, 1); return v1;
+	case 2: memcpy(&v2, b, 2); return v2;
+	case 4: memcpy(&v4, b, 4); return v4;
+	default: memcpy(&v8, b, 8); return v8;
+	}
+}
+
+/* s == lit (a string literal) as et_strncmp over n bytes decides it,
+ * without its byte loop: the first min(n, strlen(lit) + 1) bytes of s
+ * equal the literal's and its NUL; compared a word at a time, the
+ * differences or-ed together (i1: equal). */
+static LLVMValueRef str_eq_lit(struct gen *g, struct node *s,
+			       const struct node *lit, uint32_t n)
+{
+	uint32_t m = strnlen(lit->u.string.str, lit->u.string.len) + 1, w;
+	LLVMValueRef p = gen_expr(g, s), acc = cg_const(g->cg, 64, 0), v, i;
+	char *k;
+
+	m = m < n ? m : n;
+	k = arena_calloc(g->ctx->arena, 1, m + 8);
+	memcpy(k, lit->u.string.str,
+	       m < lit->u.string.len ? m : lit->u.string.len);
+	for (uint32_t off = 0; off < m; off += w) {
+		w = m - off >= 8 ? 8 : m - off >= 4 ? 4 : m - off >= 2 ? 2 : 1;
+		i = cg_const(g->cg, 64, off);
+		v = LLVMBuildLoad2(g->b, cg_int(g->cg, w * 8),
+				   LLVMBuildGEP2(g->b, cg_int(g->cg, 8), p, &i,
+						 1, ""), "");
+		LLVMSetAlignment(v, 1);
+		v = LLVMBuildXor(g->b, v,
+				 cg_const(g->cg, w * 8, bytes_int(k + off, w)),
+				 "");
+		if (w < 8)
+			v = LLVMBuildZExt(g->b, v, cg_int(g->cg, 64), "");
+		acc = LLVMBuildOr(g->b, acc, v, "");
+	}
+	return LLVMBuildICmp(g->b, LLVMIntEQ, acc, cg_const(g->cg, 64, 0),
+			     "streq");
+}
 
 static LLVMValueRef str_cmp(struct gen *g, struct node *e)
 {
@@ -11,6 +63,14 @@ static LLVMValueRef str_cmp(struct gen *g, struct node *e)
 						    : r->type->size;
 	LLVMValueRef a[3], c;
 
+	if (n && l->type->kind == T_STRING && r->type->kind == T_STRING &&
+	    (l->kind == N_STRING || r->kind == N_STRING)) {
+		c = l->kind == N_STRING ? str_eq_lit(g, r, l, n)
+					: str_eq_lit(g, l, r, n);
+		if (e->u.binop.op == OP_NE)
+			c = LLVMBuildNot(g->b, c, "");
+		return LLVMBuildZExt(g->b, c, cg_int(g->cg, 64), "");
+	}
 	a[0] = gen_expr(g, l);
 	a[1] = gen_expr(g, r);
 	a[2] = cg_const(g->cg, 64, n);

@@ -147,29 +147,28 @@ static struct et_probe *new_probe(struct gen *g)
 	return &n[p->nprobes++];
 }
 
-/* -p PID: kernel-side probes return early for other processes */
+/* -p PID: kernel-side probes return early for other processes. The
+ * PID is known when compiling (the runtime's et_state.filter_pid is the
+ * same -p), so without -p nothing is emitted and with it the test is a
+ * compare with a constant, no et_state lookup. */
 void gen_pid_filter(struct gen *g)
 {
-	LLVMValueRef want, tgid, skip;
+	uint32_t pid = (uint32_t)g->ctx->opts.target_pid;
+	LLVMValueRef tgid, skip;
 	LLVMBasicBlockRef ret, go;
-	int mark = g->ntemps;
 
-	if (g->kind == PK_BEGIN || g->kind == PK_END)
+	if (!pid || g->kind == PK_BEGIN || g->kind == PK_END)
 		return;
 	ret = gen_block(g, "other_pid");
 	go = gen_block(g, "pid_ok");
-	want = gen_state_field(g, offsetof(struct et_state, filter_pid), 32);
 	tgid = LLVMBuildLShr(g->b, cg_get_pid_tgid(g->cg),
 			     cg_const(g->cg, 64, 32), "tgid");
-	skip = LLVMBuildAnd(
-	    g->b,
-	    LLVMBuildICmp(g->b, LLVMIntNE, want, cg_const(g->cg, 64, 0), ""),
-	    LLVMBuildICmp(g->b, LLVMIntNE, want, tgid, ""), "skip");
+	skip = LLVMBuildICmp(g->b, LLVMIntNE, tgid, cg_const(g->cg, 64, pid),
+			     "skip");
 	LLVMBuildCondBr(g->b, skip, ret, go);
 	LLVMPositionBuilderAtEnd(g->b, ret);
 	cg_return(g->cg, 0);
 	LLVMPositionBuilderAtEnd(g->b, go);
-	gen_end_temps(g, mark);
 }
 
 static void predicate(struct gen *g, struct node *pred)

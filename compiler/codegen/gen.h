@@ -100,6 +100,13 @@ uint32_t gen_size(const struct type *t);
 /* A zeroed stack buffer of size bytes (at least 8, 8-aligned), alive
  * until the end of the statement being generated. */
 LLVMValueRef gen_tmp(struct gen *g, uint32_t size, const char *name);
+/* gen_tmp not zeroed: for a buffer a helper fills whole before any
+ * read (the verifier rejects reading stack bytes never written). */
+LLVMValueRef gen_tmp_raw(struct gen *g, uint32_t size, const char *name);
+/* Whether e is the builtin comm and fits a string of type dt: then it
+ * can be read straight into its destination, bpf_get_current_comm(dst,
+ * e->type->size), which pads with NULs (no stack copy). */
+bool gen_is_comm(const struct node *e, const struct type *dt);
 /* A new basic block in the current function. */
 LLVMBasicBlockRef gen_block(struct gen *g, const char *name);
 /* Truncates/extends the i64 v to what an integer of type t holds. */
@@ -112,6 +119,22 @@ void gen_store(struct gen *g, LLVMValueRef dst, const struct type *dt,
  * loaded; for memory types p itself is the value (not copied). */
 LLVMValueRef gen_load(struct gen *g, LLVMValueRef p, const struct type *t,
 		      bool widened);
+/* gen_store and gen_load at an address known to be align-aligned (a
+ * power of two up to 8), so that scalars and copies take whole words
+ * instead of bytes: map values (bpf_map_lookup_elem returns them
+ * 8-aligned), ring buffer records, our own buffers (gen_tmp). Plain
+ * gen_store and gen_load assume align 1: keys and records may be
+ * packed. */
+void gen_store_al(struct gen *g, LLVMValueRef dst, unsigned align,
+		  const struct type *dt, bool widen, LLVMValueRef v,
+		  const struct type *vt);
+LLVMValueRef gen_load_al(struct gen *g, LLVMValueRef p, unsigned align,
+			 const struct type *t, bool widened);
+/* The alignment of p + off when p is align-aligned. */
+unsigned gen_align_at(unsigned align, uint32_t off);
+/* The alignment of map values, ring buffer records and gen_tmp
+ * buffers. */
+#define GEN_ALIGN 8
 LLVMValueRef gen_expr(struct gen *g, struct node *e);
 /* A string constant in a zeroed stack buffer of size bytes. */
 LLVMValueRef gen_string(struct gen *g, const char *s, uint32_t len,

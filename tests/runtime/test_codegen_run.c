@@ -111,7 +111,8 @@ static int start(const char *src, uint32_t filter_pid)
 {
 	const char *params[] = {pidstr};
 	struct compile_opts o = {.kallsyms = "", .nparams = 1,
-				 .params = params};
+				 .params = params,
+				 .target_pid = (int)filter_pid};
 	struct bpf_program *bp;
 	int err;
 
@@ -455,6 +456,15 @@ static void test_pid_filter(void)
 	getppid_n(10);
 	finish();
 	CU_ASSERT(get("@c", NULL, 0) <= 0);
+	/* -p of this process: all its events count (the filter is compiled
+	 * in, as a constant) */
+	CU_ASSERT_EQUAL_FATAL(
+	    start("tracepoint:syscalls:sys_enter_getppid { @c = count(); }",
+		  (uint32_t)getpid()),
+	    0);
+	getppid_n(10);
+	finish();
+	CU_ASSERT_EQUAL(get("@c", NULL, 0), 10);
 }
 
 static void test_tracepoint_args(void)

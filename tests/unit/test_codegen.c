@@ -33,10 +33,12 @@ static int quiet(enum libbpf_print_level l, const char *f, va_list ap)
 	return 0;
 }
 
-/* Compiles src through codegen; 0 or the failing step's error. */
-static int gen(const char *src)
+/* Compiles src through codegen (pid: -p PID, 0 none); 0 or the
+ * failing step's error. */
+static int gen_pid(const char *src, int pid)
 {
-	struct compile_opts o = {.kallsyms = "", .tracefs = TRACEFS};
+	struct compile_opts o = {.kallsyms = "", .tracefs = TRACEFS,
+				 .target_pid = pid};
 	struct codegen_opts co = {0};
 	FILE *f;
 	int err;
@@ -61,6 +63,11 @@ static int gen(const char *src)
 	if (err)
 		fprintf(stderr, "\n%s\n%s", src, diags);
 	return err;
+}
+
+static int gen(const char *src)
+{
+	return gen_pid(src, 0);
 }
 
 /* The object opens with libbpf; returns it (caller closes). */
@@ -263,6 +270,80 @@ static void test_compile_time(void)
 	CU_ASSERT_EQUAL(prog.nprobes, 5);
 }
 
+/* In the first program: how many instructions, how many byte-sized
+ * memory accesses, how many calls of helper id. */
+static void scan_insns(size_t *n, int *bytes, int helper, int *calls)
+{
+	struct bpf_object *o = open_obj();
+	struct bpf_program *p;
+	const struct bpf_insn *in;
+
+	*n = 0;
+	*bytes = *calls = 0;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	p = bpf_object__find_program_by_name(o, prog.probes[0].prog_name);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	in = bpf_program__insns(p);
+	*n = bpf_program__insn_cnt(p);
+	for (size_t i = 0; i < *n; i++) {
+		int cls = BPF_CLASS(in[i].code);
+
+		if ((cls == BPF_LDX || cls == BPF_STX || cls == BPF_ST) &&
+		    BPF_MODE(in[i].code) == BPF_MEM &&
+		    BPF_SIZE(in[i].code) == BPF_B)
+			(*bytes)++;
+		if (in[i].code == (BPF_JMP | BPF_CALL) && !in[i].src_reg &&
+		    in[i].imm == helper)
+			(*calls)++;
+	}
+	bpf_object__close(o);
+}
+
+/* The hot path of common one-liners stays lean (issue #5): map values
+ * and ring buffer records are read and written as words, comm goes
+ * straight into the key or record, the -p check only with -p. */
+static void test_lean_code(void)
+{
+	static const struct {
+		const char *body;
+		size_t max;
+	} c[] = {
+	    {"@[comm] = count();", 32},
+	    {"@[comm] = sum(args->flags);", 32},
+	    {"@[comm] = avg(args->flags);", 40},
+	    {"@ = stats(args->flags);", 36},
+	    {"@ = min(args->flags); @m = max(args->flags);", 76},
+	    {"@ = lhist(args->flags, 0, 100, 10);", 40},
+	    {"printf(\"%d %s\\n\", pid, comm);", 50},
+	    {"@x[tid] = nsecs; @y = nsecs - @x[tid];", 54},
+	};
+	char src[256];
+	size_t n;
+	int bytes, calls;
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		snprintf(src, sizeof(src),
+			 "tracepoint:syscalls:sys_enter_openat { %s }",
+			 c[i].body);
+		CU_ASSERT_EQUAL_FATAL(gen(src), 0);
+		scan_insns(&n, &bytes, BPF_FUNC_get_current_pid_tgid, &calls);
+		if (n > c[i].max || bytes)
+			fprintf(stderr, "\n%s: %zu insns (max %zu), %d bytewise",
+				src, n, c[i].max, bytes);
+		CU_ASSERT(n <= c[i].max);
+		CU_ASSERT_EQUAL(bytes, 0);
+		if (strstr(c[i].body, "count"))
+			CU_ASSERT_EQUAL(calls, 0);
+	}
+	/* -p: one check of the tgid against the constant */
+	CU_ASSERT_EQUAL_FATAL(
+	    gen_pid("tracepoint:syscalls:sys_enter_openat { @ = count(); }",
+		    4242),
+	    0);
+	scan_insns(&n, &bytes, BPF_FUNC_get_current_pid_tgid, &calls);
+	CU_ASSERT_EQUAL(calls, 1);
+}
+
 int main(void)
 {
 	static const struct unit_test t[] = {
@@ -271,6 +352,7 @@ int main(void)
 	    UNIT_TEST(test_tracepoint_wildcard),
 	    UNIT_TEST(test_probe_kinds),
 	    UNIT_TEST(test_compile_time),
+	    UNIT_TEST(test_lean_code),
 	};
 	int ret;
 
