@@ -16,6 +16,7 @@ enum {
 	OPT_INFO,
 	OPT_EMIT_LLVM,
 	OPT_EMIT_ELF,
+	OPT_NO_CACHE,
 };
 
 static const char short_opts[] = ":e:lp:c:f:o:qvd:kB:I:Vh";
@@ -26,6 +27,7 @@ static const struct option long_opts[] = {
 	{ "info", no_argument, NULL, OPT_INFO },
 	{ "emit-llvm", required_argument, NULL, OPT_EMIT_LLVM },
 	{ "emit-elf", required_argument, NULL, OPT_EMIT_ELF },
+	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -121,6 +123,7 @@ static int parse_opt(struct cli *cli, int c, const char *arg, int optopt_c,
 	case OPT_INFO: cli->action = CLI_INFO; return 0;
 	case OPT_EMIT_LLVM: cli->emit_llvm = arg; return 0;
 	case OPT_EMIT_ELF: cli->emit_elf = arg; return 0;
+	case OPT_NO_CACHE: cli->no_cache = true; return 0;
 	case ':':
 		if (optopt_c)
 			return fail(cli, "option -%c needs an argument",
@@ -213,6 +216,7 @@ static const char usage_text[] =
 	"  --emit-llvm FILE  also write the LLVM IR to FILE\n"
 	"  --emit-elf FILE   also write the BPF object to FILE\n"
 	"  --dry-run      parse, check and compile; load nothing\n"
+	"  --no-cache     compile the BPF object even when the cache has it\n"
 	"  --unsafe       allow unsafe functions (system, signal)\n"
 	"  -k             (bpftrace compatibility; helper error warnings are\n"
 	"                 not implemented yet)\n"
@@ -233,6 +237,10 @@ static const char usage_text[] =
 	"needed)\n"
 	"  ETRACE_KALLSYMS kernel function list (empty: no kernel symbol "
 	"checks)\n"
+	"  ETRACE_CACHE_DIR\n"
+	"                  cache of compiled BPF objects (default: "
+	"/var/cache/etrace\n"
+	"                  for root, else ~/.cache/etrace; empty: no cache)\n"
 	"\n"
 	"Examples:\n"
 	"  etrace -l 'tracepoint:syscalls:*open*'\n"

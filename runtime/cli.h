@@ -46,6 +46,7 @@ struct cli {
 	enum cli_format format;
 	enum cli_buffering buffering;
 	bool dry_run;
+	bool no_cache;             /* --no-cache: no compiled-object cache */
 	bool unsafe;
 	bool quiet;
 	int verbose;               /* number of -v */

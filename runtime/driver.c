@@ -14,6 +14,7 @@
 
 #include "codegen.h"
 #include "compile.h"
+#include "objcache.h"
 #include "recipes.h"
 #include "run.h"
 
@@ -273,6 +274,23 @@ static void fill_run_opts(const struct cli *cli, FILE *out,
 	ro->verbose = cli->verbose;
 }
 
+/* The object cache for this run, or why there is none (for -v): -d ir
+ * and --emit-llvm need the compiler's own output, --dry-run loads
+ * nothing (so gains nothing). */
+static void open_cache(const struct cli *cli, struct objcache *c)
+{
+	if (cli->no_cache)
+		objcache_init_off(c, "--no-cache");
+	else if (cli->dry_run)
+		objcache_init_off(c, "--dry-run");
+	else if (cli->dump_stage)
+		objcache_init_off(c, "-d");
+	else if (cli->emit_llvm)
+		objcache_init_off(c, "--emit-llvm");
+	else
+		objcache__open(c, NULL);
+}
+
 /* Code generation (and for -d ir its dump), then, unless --dry-run,
  * the run. Diagnostics of the whole compilation are printed here, once.
  * Returns the exit status. */
@@ -287,16 +305,20 @@ static int back_end(const struct cli *cli, struct compile_ctx *ctx,
 	};
 	struct et_program prog;
 	struct run_opts ro = { 0 };
+	struct objcache cache;
 	double t0 = now_ms();
 	int rc;
 
+	open_cache(cli, &cache);
+	cg.cache = &cache;
 	rc = codegen_ex(ctx, &prog, &cg) ? 1 : 0;
+	objcache__close(&cache);
 	fflush(out);
 	diags_print(&ctx->diags, stderr);
 	if (cli->verbose && !cli->quiet)
 		fprintf(stderr, "etrace: BPF code generated in %.2f ms, "
-			"%zu bytes of object\n", now_ms() - t0,
-			rc ? (size_t)0 : prog.obj_len);
+			"%zu bytes of object\netrace: %s\n", now_ms() - t0,
+			rc ? (size_t)0 : prog.obj_len, cache.note);
 	if (rc || ir || cli->dry_run) {
 		if (!rc)
 			et_program_free(&prog);

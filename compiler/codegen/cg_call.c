@@ -64,8 +64,8 @@ static LLVMValueRef retval(struct gen *g, struct node *e)
 	if (has_regs(g->kind))
 		return ctx_load(g, REG_AX, 8, false);
 	if ((g->kind == PK_FEXIT || (g->kind == PK_FENTRY && g->lat_saved)) &&
-	    g->args_rec)
-		return ctx_load(g, g->args_rec->nfields * 8, 8, false);
+	    gen_args_rec(g))
+		return ctx_load(g, gen_args_rec(g)->nfields * 8, 8, false);
 	gen_error(g, e->loc, "Cannot generate code for retval in %s probes",
 		  probe_kind_name(g->kind));
 	return cg_const(g->cg, 64, 0);
@@ -216,7 +216,9 @@ static LLVMValueRef tracepoint_field(struct gen *g, struct node *e)
 	uint32_t off = 0;
 	LLVMValueRef v, src, i;
 
-	f = g->args_rec ? type_field(g->args_rec, e->u.field.name, &off) : NULL;
+	f = gen_args_rec(g) ? type_field(gen_args_rec(g), e->u.field.name,
+					 &off)
+			    : NULL;
 	if (!f) {
 		gen_error(g, e->loc, "Cannot generate code for args->%s",
 			  e->u.field.name);

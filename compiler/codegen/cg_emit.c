@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <llvm-c/Analysis.h>
+#include <llvm-c/BitWriter.h>
 #include <llvm-c/Error.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
@@ -33,9 +34,14 @@ int cg_optimize(struct cg *cg)
 	int err;
 
 	err = cg_verify(cg);
+	if (!err)
+		err = cg_need_tm(cg);
 	if (err)
 		return err;
 	po = LLVMCreatePassBuilderOptions();
+	/* CGProfilePass computes block frequencies only to record profile
+	 * data as call-graph metadata: BPF has neither (3% of the time) */
+	LLVMPassBuilderOptionsSetCallGraphProfile(po, 0);
 	e = LLVMRunPasses(cg->mod, "default<O2>", cg->tm, po);
 	LLVMDisposePassBuilderOptions(po);
 	if (e) {
@@ -64,8 +70,10 @@ static int emit_check(struct cg *cg, int bad, char *msg)
 
 static int emit_prepare(struct cg *cg)
 {
+	int err = cg_need_tm(cg);
+
 	cg->diag_errors = 0;
-	return cg->finalized ? 0 : cg_verify(cg);
+	return err || cg->finalized ? err : cg_verify(cg);
 }
 
 int cg_emit(struct cg *cg, void **buf, size_t *len)
@@ -116,4 +124,40 @@ int cg_print_ir(struct cg *cg, FILE *f)
 
 	LLVMDisposeMessage(s);
 	return err;
+}
+
+/* The verified, unoptimized module as bitcode: what the object cache
+ * (compiler/objcache.h) keys on. Deterministic for one program, compiler
+ * build and working directory (the debug info names the cwd as "."). */
+int cg_bitcode(struct cg *cg, void **buf, size_t *len)
+{
+	LLVMMemoryBufferRef mb;
+	int err = cg->finalized ? 0 : cg_verify(cg);
+
+	if (err)
+		return err;
+	mb = LLVMWriteBitcodeToMemoryBuffer(cg->mod);
+	if (!mb)
+		return cg_fail(cg, ENOMEM,
+			       "Cannot write the module as bitcode");
+	*len = LLVMGetBufferSize(mb);
+	*buf = malloc(*len ? *len : 1);
+	if (*buf)
+		memcpy(*buf, LLVMGetBufferStart(mb), *len);
+	LLVMDisposeMemoryBuffer(mb);
+	return *buf ? 0 : cg_fail(cg, ENOMEM, "Out of memory");
+}
+
+/* What else decides the object besides the bitcode and the etrace build:
+ * the LLVM version and the target machine's triple, CPU and features
+ * (the constants it is made from: a cache hit never makes one). */
+int cg_target_id(struct cg *cg, char *buf, size_t size)
+{
+	unsigned major, minor, patch;
+	int n;
+
+	LLVMGetVersion(&major, &minor, &patch);
+	n = snprintf(buf, size, "llvm %u.%u.%u\ntarget %s %s %s\n", major,
+		     minor, patch, CG_TRIPLE, CG_CPU, CG_FEATURES);
+	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
 }

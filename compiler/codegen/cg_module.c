@@ -28,12 +28,21 @@ static void tm_create(void)
 {
 	/* BPF has no vector registers, but the O2 pipeline vectorizes
 	 * anyway (the pass builder options do not stop it in LLVM 16), and
-	 * the backend then scalarizes clumsily: switch the passes off. */
+	 * the backend then scalarizes clumsily: switch the passes off.
+	 * InstCombine runs eight times in O2; one sweep per run instead of
+	 * iterating to a fixed point (LLVM 18's default) saves ~5% of the
+	 * pipeline and changed no object of tests/corpus, stdlib, compat.
+	 * CodeGenLevelLess emits the same code at the same cost; None's
+	 * fast register allocator spills every value live across blocks:
+	 * 19-37% more code, and "BPF stack limit exceeded" in 5 of 50. */
 	static const char *const argv[] = {"etrace", "-vectorize-slp=false",
-					   "-vectorize-loops=false"};
+					   "-vectorize-loops=false",
+					   "-instcombine-max-iterations=1"};
 	LLVMTargetRef t;
+	LLVMTargetDataRef td;
+	char *layout;
 
-	LLVMParseCommandLineOptions(3, argv, NULL);
+	LLVMParseCommandLineOptions(4, argv, NULL);
 	LLVMInitializeBPFTargetInfo();
 	LLVMInitializeBPFTarget();
 	LLVMInitializeBPFTargetMC();
@@ -41,8 +50,19 @@ static void tm_create(void)
 	if (LLVMGetTargetFromTriple(CG_TRIPLE, &t, &tm_err))
 		return;
 	tm_shared = LLVMCreateTargetMachine(
-	    t, CG_TRIPLE, CG_CPU, "", LLVMCodeGenLevelDefault, LLVMRelocDefault,
-	    LLVMCodeModelDefault);
+	    t, CG_TRIPLE, CG_CPU, CG_FEATURES, LLVMCodeGenLevelDefault,
+	    LLVMRelocDefault, LLVMCodeModelDefault);
+	if (!tm_shared)
+		return;
+	td = LLVMCreateTargetDataLayout(tm_shared);
+	layout = LLVMCopyStringRepOfTargetData(td);
+	LLVMDisposeTargetData(td);
+	if (strcmp(layout, CG_DATALAYOUT)) {
+		/* an LLVM whose BPF layout changed: CG_DATALAYOUT is stale */
+		tm_err = "the BPF target's data layout is not CG_DATALAYOUT";
+		tm_shared = NULL;
+	}
+	LLVMDisposeMessage(layout);
 }
 
 LLVMTargetMachineRef cg_target_machine(char **err)
@@ -51,6 +71,15 @@ LLVMTargetMachineRef cg_target_machine(char **err)
 	if (!tm_shared && err)
 		*err = tm_err ? tm_err : "cannot create the BPF target machine";
 	return tm_shared;
+}
+
+int cg_need_tm(struct cg *cg)
+{
+	char *err = NULL;
+
+	if (!cg->tm)
+		cg->tm = cg_target_machine(&err);
+	return cg->tm ? 0 : cg_fail(cg, ENOSYS, "BPF target: %s", err);
 }
 
 int cg_fail(struct cg *cg, int errnum, const char *fmt, ...)
@@ -121,26 +150,15 @@ static void on_diagnostic(LLVMDiagnosticInfoRef di, void *arg)
 
 struct cg *cg__new(const char *name)
 {
-	LLVMTargetDataRef td;
-	struct cg *cg;
-	char *err = NULL;
+	struct cg *cg = calloc(1, sizeof(*cg));
 
-	if (!cg_target_machine(&err)) {
-		fprintf(stderr, "etrace: BPF target: %s\n", err);
-		errno = ENOSYS;
-		return NULL;
-	}
-	cg = calloc(1, sizeof(*cg));
 	if (!cg)
 		return NULL;
-	cg->tm = tm_shared;
 	cg->ctx = LLVMContextCreate();
 	LLVMContextSetDiagnosticHandler(cg->ctx, on_diagnostic, cg);
 	cg->mod = LLVMModuleCreateWithNameInContext(name, cg->ctx);
 	LLVMSetTarget(cg->mod, CG_TRIPLE);
-	td = LLVMCreateTargetDataLayout(cg->tm);
-	LLVMSetModuleDataLayout(cg->mod, td);
-	LLVMDisposeTargetData(td);
+	LLVMSetDataLayout(cg->mod, CG_DATALAYOUT);
 	cg->b = LLVMCreateBuilderInContext(cg->ctx);
 	cg->alloca_b = LLVMCreateBuilderInContext(cg->ctx);
 	init_debug_info(cg, name);

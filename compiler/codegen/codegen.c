@@ -135,6 +135,15 @@ static struct type *args_record(struct gen *g, struct attach_point *ap,
 	return tracefs_event_type(g->ctx, ap->target, ap->func);
 }
 
+struct type *gen_args_rec(struct gen *g)
+{
+	if (!g->args_known) {
+		g->args_rec = args_record(g, g->ap, g->args_target);
+		g->args_known = true;
+	}
+	return g->args_rec;
+}
+
 static struct et_probe *new_probe(struct gen *g)
 {
 	struct et_program *p = g->prog;
@@ -242,7 +251,9 @@ static int gen_program(struct gen *g, struct node *probe,
 	g->ap = ap;
 	g->kind = ap->kind;
 	g->probe_name = probe_name(g, ap, t);
-	g->args_rec = args_record(g, ap, t);
+	g->args_rec = NULL;
+	g->args_target = t;
+	g->args_known = false;
 	g->lat_saved = NULL;
 	g->ctx_ptr = NULL;
 	g->usdt_probe =
@@ -373,7 +384,44 @@ static int write_obj(struct gen *g, const char *path)
 	return err;
 }
 
-static int finish(struct gen *g, const struct codegen_opts *o)
+static bool cache_on(const struct codegen_opts *o)
+{
+	return o->cache && o->cache->dirfd >= 0 && !o->no_opt && !o->ir &&
+	       !o->llvm_out;
+}
+
+/* The object cache's key: who compiles (etrace build, LLVM, target
+ * machine) and what (the unoptimized module). malloc'ed, or NULL. */
+static void *cache_key(struct gen *g, struct objcache *c, size_t *len)
+{
+	char id[512];
+	size_t n;
+	void *bc = NULL, *key = NULL;
+	size_t bclen = 0;
+	int err = objcache_self_id(id, sizeof(id));
+
+	n = strlen(id);
+	if (!err)
+		err = cg_target_id(g->cg, id + n, sizeof(id) - n);
+	if (!err)
+		err = cg_bitcode(g->cg, &bc, &bclen);
+	n = strlen(id) + 1; /* the NUL ends the text part */
+	if (!err && !(key = malloc(n + bclen)))
+		err = -ENOMEM;
+	if (err) {
+		snprintf(c->note, sizeof(c->note), "BPF object cache "
+			 "skipped: no key: %s", strerror(-err));
+	} else {
+		memcpy(key, id, n);
+		memcpy((char *)key + n, bc, bclen);
+		*len = n + bclen;
+	}
+	free(bc);
+	return key;
+}
+
+/* O2 (unless no_opt), -d ir, the object; a compile error reported. */
+static int compile_obj(struct gen *g, const struct codegen_opts *o)
 {
 	struct cg *cg = g->cg;
 	int err = o->no_opt ? cg_verify(cg) : cg_optimize(cg);
@@ -382,11 +430,30 @@ static int finish(struct gen *g, const struct codegen_opts *o)
 		err = cg_print_ir(cg, o->ir);
 	if (!err)
 		err = cg_emit(cg, &g->prog->obj, &g->prog->obj_len);
-	if (err) {
+	if (err)
 		gen_error(g, LOC_NONE, "Code generation failed: %s",
 			  *cg_strerror(cg) ? cg_strerror(cg) : strerror(-err));
-		return err;
+	return err;
+}
+
+static int finish(struct gen *g, const struct codegen_opts *o)
+{
+	void *key = NULL;
+	size_t keylen = 0;
+	int err = 0;
+
+	if (cache_on(o))
+		key = cache_key(g, o->cache, &keylen);
+	if (!key || objcache_lookup(o->cache, key, keylen, &g->prog->obj,
+				    &g->prog->obj_len)) {
+		err = compile_obj(g, o);
+		if (!err && key)
+			objcache_store(o->cache, key, keylen, g->prog->obj,
+				       g->prog->obj_len);
 	}
+	free(key);
+	if (err)
+		return err;
 	if (o->llvm_out && (err = write_ir(g, o->llvm_out)))
 		return err;
 	if (o->elf_out)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "compile.h"
+#include "objcache.h"
 #include "program.h"
 
 struct codegen_opts {
@@ -15,6 +16,11 @@ struct codegen_opts {
 	const char *llvm_out; /* --emit-llvm FILE: the optimized IR */
 	const char *elf_out;  /* --emit-elf FILE: the object */
 	bool no_opt;          /* skip the O2 pipeline (tests) */
+	/* The object cache (objcache.h), or NULL. When it is open, the
+	 * object of a known module comes from it (no O2, no emission) and a
+	 * new one is stored; ignored with ir, llvm_out or no_opt, which need
+	 * the compiler's own output. Its note tells -v what happened. */
+	struct objcache *cache;
 };
 
 /* Fills *out (zeroed first). Returns 0, or <0 with diagnostics. On

@@ -40,7 +40,10 @@ struct gen {
 	struct attach_point *ap;
 	enum probe_kind kind;
 	const char *probe_name;         /* "tracepoint:syscalls:sys_enter_x" */
-	struct type *args_rec;          /* this program's own args record */
+	/* this program's own args record: gen_args_rec() */
+	struct type *args_rec;
+	const char *args_target;        /* the wildcard match, or NULL */
+	bool args_known;
 	struct gen_var *vars;
 	LLVMBasicBlockRef brk, cont;    /* innermost while loop */
 	/* latency block at the return: the entry's saved {start, args}
@@ -75,6 +78,11 @@ void gen_error(struct gen *g, struct loc loc, const char *fmt, ...)
 const char *gen_section(struct gen *g, enum probe_kind kind,
 			struct attach_point *ap, const char *t);
 /* The -p PID check at the start of a kernel-side program. */
+/* The args record of the program being built (tracefs format of a
+ * tracepoint, BTF prototype of fentry/fexit), or NULL; looked up on first
+ * use: reading a tracepoint's format waits for the kernel's event_mutex,
+ * held for ~40 ms while any tracepoint perf event is being destroyed. */
+struct type *gen_args_rec(struct gen *g);
 void gen_pid_filter(struct gen *g);
 /* Predicate and block of g->probe, then the end of the open program;
  * errors: g->errors before the program began. */
