@@ -3,7 +3,9 @@
  * key is missing), writes, delete, and the aggregations count sum min max
  * avg stats hist lhist into per-CPU maps. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "gen.h"
 
@@ -40,6 +42,27 @@ static const char *bpf_name(struct gen *g, const struct map_info *mi)
 	return n;
 }
 
+/* Hash maps allocate their elements on first insert: the kernel then
+ * creates a 4096-entry per-CPU hash in ~0.02 ms instead of ~0.6 ms (one
+ * per-CPU allocation per preallocated element), and costs memory only
+ * for the keys a script uses. Since Linux 6.1 (bpf_mem_alloc) such maps
+ * are safe in every tracing program, perf_event ones included; older
+ * kernels refuse them there, so they keep preallocated maps. */
+static bool alloc_on_demand(void)
+{
+	static int known; /* 0 unknown, 1 yes, 2 no */
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+	if (!known)
+		known = uname(&u) == 0 &&
+				sscanf(u.release, "%u.%u", &major, &minor) == 2 &&
+				(major > 6 || (major == 6 && minor >= 1))
+			    ? 1
+			    : 2;
+	return known == 1;
+}
+
 static void define_map(struct gen *g, struct map_info *mi, struct et_map *m)
 {
 	static const enum bpf_map_type types[] = {
@@ -51,6 +74,7 @@ static void define_map(struct gen *g, struct map_info *mi, struct et_map *m)
 	struct type *v = mi->value ? mi->value : type_u64();
 	bool agg = type_is_aggregation(v);
 	uint32_t ks = mi->key ? gen_size(mi->key) : 0;
+	struct cg_map_spec s = {0};
 
 	m->id = mi->id;
 	m->name = mi->name;
@@ -63,9 +87,13 @@ static void define_map(struct gen *g, struct map_info *mi, struct et_map *m)
 	m->key_size = m->bucketed ? ks + 8 : (ks ? ks : 4);
 	m->value_size = value_size(v);
 	m->max_entries = ks || m->bucketed ? MAX_KEYS : 1;
-	g->maps[mi->id] = cg_map_define(g->cg, m->bpf_name,
-					types[m->storage], m->max_entries,
-					m->key_size, m->value_size);
+	s.name = m->bpf_name;
+	s.type = types[m->storage];
+	s.max_entries = m->max_entries;
+	s.key_size = m->key_size;
+	s.value_size = m->value_size;
+	s.map_flags = alloc_on_demand() ? BPF_F_NO_PREALLOC : 0;
+	g->maps[mi->id] = cg_map_define_spec(g->cg, &s);
 }
 
 void gen_define_maps(struct gen *g)
