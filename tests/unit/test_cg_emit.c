@@ -1,7 +1,8 @@
 /* Unit tests of the cg_* code generation layer, no root needed: emitted
  * objects open with libbpf (bpf_object__open_mem, through the loader)
  * and show the maps and programs that were defined; the bpf-helpers
- * bitcode links and inlines; errors come back as messages, not exits. */
+ * bitcode links and inlines, every time; the same module optimizes to
+ * the same IR and object; errors come back as messages, not exits. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -176,6 +177,96 @@ static void test_helpers_inline(void)
 	cg__free(cg);
 }
 
+/* Zeroes the stack below the caller, where the next calls' frames will
+ * be: uninitialized locals there read as 0 rather than as whatever the
+ * process (and ASLR) left, so that reading one fails every time. */
+static void __attribute__((noinline)) zero_stack(void)
+{
+	char junk[64 * 1024];
+
+	explicit_bzero(junk, sizeof(junk));
+}
+
+/* Every linked helper: internal, without clang's "target-cpu" and
+ * "target-features" (which forbid inlining into our probes). */
+static void test_helpers_attrs(void)
+{
+	struct cg *cg = cg__new("t.et");
+	LLVMModuleRef m = cg_module(cg);
+	LLVMValueRef f;
+	int n = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(
+	    cg_probe_begin(cg, "p", "tracepoint/a/b"));
+	zero_stack();
+	CU_ASSERT_EQUAL_FATAL(cg_link_helpers(cg), 0);
+	cg_return(cg, 0);
+	CU_ASSERT_EQUAL(cg_probe_end(cg), 0);
+	for (f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+		if (LLVMIsDeclaration(f) || !strcmp(LLVMGetValueName(f), "p"))
+			continue;
+		n++;
+		CU_ASSERT_EQUAL(LLVMGetLinkage(f), LLVMInternalLinkage);
+		CU_ASSERT_PTR_NULL(LLVMGetStringAttributeAtIndex(
+		    f, LLVMAttributeFunctionIndex, "target-cpu", 10));
+		CU_ASSERT_PTR_NULL(LLVMGetStringAttributeAtIndex(
+		    f, LLVMAttributeFunctionIndex, "target-features", 15));
+	}
+	CU_ASSERT(n >= 4);
+	cg__free(cg);
+}
+
+/* The linker would rename our helper and leave the probe in its place */
+static void test_helper_name_taken(void)
+{
+	struct cg *cg = cg__new("t.et");
+	LLVMValueRef a = cg_const(cg, 64, 1);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(
+	    cg_probe_begin(cg, "et_log2_bucket", "tracepoint/a/b"));
+	CU_ASSERT_PTR_NULL(cg_libcall(cg, "et_log2_bucket", &a, 1));
+	CU_ASSERT_STRING_EQUAL(cg_strerror(cg),
+			       "Cannot link the BPF helpers: function "
+			       "et_log2_bucket already exists");
+	cg_return(cg, 0);
+	CU_ASSERT_EQUAL(cg_probe_end(cg), 0);
+	CU_ASSERT_EQUAL(cg_verify(cg), 0);
+	cg__free(cg);
+}
+
+/* The optimized IR and the object of one module built twice */
+static char *optimized(void **obj, size_t *len)
+{
+	struct cg *cg = cg__new("t.et");
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	build_libcalls(cg);
+	CU_ASSERT_EQUAL(cg_optimize(cg), 0);
+	CU_ASSERT_EQUAL(cg_print_ir(cg, f), 0);
+	CU_ASSERT_EQUAL(cg_emit(cg, obj, len), 0);
+	fclose(f);
+	cg__free(cg);
+	return text;
+}
+
+static void test_optimize_deterministic(void)
+{
+	void *o1, *o2;
+	size_t l1, l2;
+	char *t1 = optimized(&o1, &l1), *t2 = optimized(&o2, &l2);
+
+	CU_ASSERT_STRING_EQUAL(t1, t2);
+	CU_ASSERT_PTR_NULL(strstr(t1, "@et_")); /* all inlined */
+	CU_ASSERT_EQUAL_FATAL(l1, l2);
+	CU_ASSERT(!memcmp(o1, o2, l1));
+	free(t1);
+	free(t2);
+	free(o1);
+	free(o2);
+}
+
 /* unoptimized, the helpers stay BPF subprograms: still a valid object */
 static void test_helpers_out_of_line(void)
 {
@@ -346,6 +437,8 @@ int main(void)
 	    UNIT_TEST(test_misuse),	    UNIT_TEST(test_invalid_ir),
 	    UNIT_TEST(test_stack_limit),    UNIT_TEST(test_lifetimes),
 	    UNIT_TEST(test_print_ir),	    UNIT_TEST(test_loader_errors),
+	    UNIT_TEST(test_helpers_attrs),  UNIT_TEST(test_helper_name_taken),
+	    UNIT_TEST(test_optimize_deterministic),
 	};
 
 	libbpf_set_print(quiet);
