@@ -28,10 +28,16 @@ LOAD=$W/etbench_load
 cc -O2 -o "$LOAD" "$HERE/etbench_load.c" ||
 	{ echo "bench.sh: cannot build the load generator" >&2; exit 1; }
 declare -A R	# R[metric.tool] = space-separated samples
+# etrace's object cache is off (everything compiled at every run) except
+# in the start-up rows that say "cache warm"
+export ETRACE_CACHE_DIR=
 
 tool_bin() { [ "$1" = etrace ] && echo "$ETRACE" || echo "$BPFTRACE"; }
 add() { R[$1.$2]="${R[$1.$2]:-} $3"; }
 now() { echo "${EPOCHREALTIME/./}"; }	# microseconds
+# now_in VAR: the same into VAR without forking a subshell, which costs
+# ~0.5 ms and would be charged to the faster tool in the start-up rows
+now_in() { printf -v "$1" '%s' "${EPOCHREALTIME/./}"; }
 ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
 in_section() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
 median() {
@@ -75,29 +81,58 @@ field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" "$W/load"; }
 # one-liner with a map is attached: until its first printf reaches us
 # (the load generator hits the tracepoint every 100 us; the detach at
 # exit, ~20 ms of RCU grace period in the kernel, is not counted).
+# etrace runs each twice: with its object cache off (cold: everything
+# compiled) and with a warm cache ($W/cache, filled before the runs).
+ATTACH_PROG="$TP { @[comm] = count(); printf(\"hit\\n\"); exit(); }"
+# etrace exits at once and closes its BPF links in a background child:
+# the kernel's detach of a tracepoint (~40 ms of RCU grace periods)
+# holds the event_mutex that the next run's attach needs. Each run starts
+# once the previous one's detach is over (bpftrace detaches before it
+# exits), so that a run does not pay for the one before.
+settle() {
+	local i
+	for i in $(seq 200); do
+		pgrep -x etrace >/dev/null || return 0
+		sleep 0.01
+	done
+}
+startup_once() {	# tool suffix cache-dir
+	local t=$1 k=$2 s e l bin
+	bin=$(tool_bin "$t")
+	settle
+	now_in s
+	ETRACE_CACHE_DIR=$3 "$bin" -e 'BEGIN { exit(); }' \
+		>/dev/null 2>&1
+	now_in e
+	add "startup$k" "$t" "$(ms $((e - s)))"
+	settle
+	now_in s
+	ETRACE_CACHE_DIR=$3 "$bin" -B line -e "$ATTACH_PROG" \
+		>"$W/fifo" 2>/dev/null &
+	{
+		while read -r l; do [ "$l" = hit ] && break; done
+		now_in e
+		cat >/dev/null
+	} <"$W/fifo"
+	wait $!
+	add "attach$k" "$t" "$(ms $((e - s)))"
+	settle
+}
 bench_startup() {
-	local t r s e spin l
+	local t r spin
 	mkfifo "$W/fifo"
 	"$LOAD" spin & spin=$!
+	mkdir -m 700 "$W/cache"
+	ETRACE_CACHE_DIR=$W/cache "$ETRACE" -e 'BEGIN { exit(); }' >/dev/null 2>&1
+	ETRACE_CACHE_DIR=$W/cache "$ETRACE" -e "$ATTACH_PROG" >/dev/null 2>&1
 	for r in $(seq "$RUNS"); do
 		for t in $TOOLS; do
-			s=$(now)
-			"$(tool_bin "$t")" -e 'BEGIN { exit(); }' \
-				>/dev/null 2>&1
-			e=$(now)
-			add startup "$t" "$(ms $((e - s)))"
-			s=$(now)
-			"$(tool_bin "$t")" -B line -e "$TP { @[comm] = count();
-				printf(\"hit\\n\"); exit(); }" >"$W/fifo" 2>/dev/null &
-			{
-				while read -r l; do [ "$l" = hit ] && break; done
-				e=$(now)
-				cat >/dev/null
-			} <"$W/fifo"
-			wait $!
-			add attach "$t" "$(ms $((e - s)))"
+			startup_once "$t" "" ""
+			[ "$t" = etrace ] && startup_once "$t" _cached "$W/cache"
 		done
 	done
+	R[startup_cached.bpftrace]=${R[startup.bpftrace]}
+	R[attach_cached.bpftrace]=${R[attach.bpftrace]}
 	kill $spin; wait $spin 2>/dev/null
 }
 
@@ -309,8 +344,12 @@ in_section compile && bench_compile
 
 echo
 printf '%-44s %11s %11s %7s  %s\n' metric etrace bpftrace ratio target
-in_section startup && row "start-up: BEGIN { exit(); } (ms)" startup ratio 0.10 &&
+if in_section startup; then
+	row "start-up: BEGIN { exit(); } (ms)" startup ratio 0.10
+	row "  same, etrace object cache warm (ms)" startup_cached ratio 0.10
 	row "start-up: tracepoint + map, until attached (ms)" attach ratio 0.10
+	row "  same, etrace object cache warm (ms)" attach_cached ratio 0.10
+fi
 in_section rss && row "peak RSS: tracepoint @[comm] = count() (MiB)" rss ratio 0.25 &&
 	row "  same, sum over the process tree (MiB)" rss_tree ratio 0.25
 in_section event && cost_rows event "getppid tracepoint"
