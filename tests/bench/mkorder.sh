@@ -18,6 +18,10 @@ trap 'rm -rf "$W"' EXIT
 cc -O2 -shared -fPIC -o "$W/pagetouch.so" "$HERE/pagetouch.c"
 cc -O2 -o "$W/etbench_load" "$HERE/etbench_load.c"
 TP=tracepoint:syscalls:sys_enter_getppid
+# a fresh object cache: every program below is compiled (and stored), so
+# the compiler's pages are recorded as well as a cache lookup's
+mkdir -m 700 "$W/cache"
+export ETRACE_CACHE_DIR=$W/cache
 
 NRUN=0
 traced() {	# run etrace ARGS... under pagetouch (until SIGINT if long)
