@@ -170,3 +170,18 @@ int attach_prog_type_ok(int type)
 {
 	return libbpf_probe_bpf_prog_type(type, NULL) == 1;
 }
+
+int attach_each_func(struct attach_env *env, const struct et_probe *ep,
+		     struct bpf_program *prog, struct bpf_program *ret,
+		     attach_func_fn fn)
+{
+	const struct attach_point *ap = ep->ap;
+	int err = 0;
+
+	if (ep->attach_target || !ap->wildcard)
+		return fn(env, ep, prog, ret,
+			  ep->attach_target ? ep->attach_target : ap->func);
+	for (int i = 0; i < ap->nmatches && !err; i++)
+		err = fn(env, ep, prog, ret, ap->matches[i]);
+	return err;
+}

@@ -72,6 +72,17 @@ bool attach_privileged(void);
 /* For --info: one line per probe kind, "  kind: works" or why not. */
 void attach_report(FILE *out);
 
+/* Attaches a function-like probe (kprobe, uprobe) once per function it
+ * names: the program's own target, its function, or each match of its
+ * wildcard, by fn(env, ep, prog, ret, function). 0 or the first error. */
+typedef int (*attach_func_fn)(struct attach_env *env,
+			      const struct et_probe *ep,
+			      struct bpf_program *prog,
+			      struct bpf_program *ret, const char *func);
+int attach_each_func(struct attach_env *env, const struct et_probe *ep,
+		     struct bpf_program *prog, struct bpf_program *ret,
+		     attach_func_fn fn);
+
 /* Shared by the providers (attach.c). */
 int attach_fail(struct attach_env *env, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -49,16 +49,7 @@ static int attach_func(struct attach_env *env, const struct et_probe *ep,
 static int kprobe_attach(struct attach_env *env, const struct et_probe *ep,
 			 struct bpf_program *prog, struct bpf_program *ret)
 {
-	const struct attach_point *ap = ep->ap;
-	int err = 0;
-
-	if (ep->attach_target || !ap->wildcard)
-		return attach_func(env, ep, prog, ret,
-				   ep->attach_target ? ep->attach_target :
-				   ap->func);
-	for (int i = 0; i < ap->nmatches && !err; i++)
-		err = attach_func(env, ep, prog, ret, ap->matches[i]);
-	return err;
+	return attach_each_func(env, ep, prog, ret, attach_func);
 }
 
 const struct attach_provider attach_KPROBE = {
