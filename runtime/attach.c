@@ -161,6 +161,8 @@ void attach_report(FILE *out)
 			continue;
 		why = providers[k]->unavailable ?
 		      providers[k]->unavailable() : NULL;
+		if (!why && providers[k]->unloadable)
+			why = providers[k]->unloadable();
 		fprintf(out, "    %-16s %s\n", probe_kind_name(k),
 			why ? why : "works");
 	}

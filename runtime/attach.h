@@ -48,6 +48,10 @@ struct attach_provider {
 	 * not ("kprobes are not available: ..."). Detected on first call
 	 * and cached. */
 	const char *(*unavailable)(void);
+	/* NULL when the kernel loads this kind's programs, else why not.
+	 * It loads a test program (~0.1 ms of a start-up of ~3.5): asked
+	 * only after loading the script failed, and by --info. Optional. */
+	const char *(*unloadable)(void);
 	/* Attach prog (and ret, the return program of a latency probe,
 	 * or NULL) for ep. Links go to env->loader. Returns 0 or -errno
 	 * with env->err set. NULL for BEGIN/END: the runtime runs them

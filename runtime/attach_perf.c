@@ -219,11 +219,21 @@ static const char *timer_unavailable(void)
 
 	if (!state)
 		state = perf_works(PERF_TYPE_SOFTWARE,
-				   PERF_COUNT_SW_CPU_CLOCK) == 0 &&
-			attach_prog_type_ok(BPF_PROG_TYPE_PERF_EVENT) ? 1 : 2;
+				   PERF_COUNT_SW_CPU_CLOCK) == 0 ? 1 : 2;
 	return state == 1 ? NULL :
 	       "perf events are not available: the kernel refuses a "
-	       "software CPU clock event or perf_event programs";
+	       "software CPU clock event";
+}
+
+static const char *perf_unloadable(void)
+{
+	static int state;
+
+	if (!state)
+		state = attach_prog_type_ok(BPF_PROG_TYPE_PERF_EVENT) ? 1 : 2;
+	return state == 1 ? NULL :
+	       "perf events are not available: the kernel cannot load "
+	       "perf_event programs";
 }
 
 static const char *hardware_unavailable(void)
@@ -241,23 +251,27 @@ static const char *hardware_unavailable(void)
 const struct attach_provider attach_PROFILE = {
 	.kind = PK_PROFILE,
 	.unavailable = timer_unavailable,
+	.unloadable = perf_unloadable,
 	.attach = profile_attach,
 };
 
 const struct attach_provider attach_INTERVAL = {
 	.kind = PK_INTERVAL,
 	.unavailable = timer_unavailable,
+	.unloadable = perf_unloadable,
 	.attach = interval_attach,
 };
 
 const struct attach_provider attach_SOFTWARE = {
 	.kind = PK_SOFTWARE,
 	.unavailable = timer_unavailable,
+	.unloadable = perf_unloadable,
 	.attach = software_attach,
 };
 
 const struct attach_provider attach_HARDWARE = {
 	.kind = PK_HARDWARE,
 	.unavailable = hardware_unavailable,
+	.unloadable = perf_unloadable,
 	.attach = hardware_attach,
 };

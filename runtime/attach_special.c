@@ -6,7 +6,7 @@
 
 #include <linux/bpf.h>
 
-static const char *special_unavailable(void)
+static const char *special_unloadable(void)
 {
 	static int state; /* 0 unknown, 1 works, 2 not */
 
@@ -20,10 +20,10 @@ static const char *special_unavailable(void)
 
 const struct attach_provider attach_BEGIN = {
 	.kind = PK_BEGIN,
-	.unavailable = special_unavailable,
+	.unloadable = special_unloadable,
 };
 
 const struct attach_provider attach_END = {
 	.kind = PK_END,
-	.unavailable = special_unavailable,
+	.unloadable = special_unloadable,
 };

@@ -15,19 +15,20 @@
 
 static const char *tracepoint_unavailable(void)
 {
-	static int state; /* 0 unknown, 1 works, 2 no tracefs, 3 no type */
+	return attach_tracefs() ? NULL :
+	       "tracepoints are not available: tracefs is not mounted at "
+	       "/sys/kernel/tracing and cannot be mounted";
+}
+
+static const char *tracepoint_unloadable(void)
+{
+	static int state; /* 0 unknown, 1 works, 2 not */
 
 	if (!state)
-		state = !attach_tracefs() ? 2 :
-			!attach_prog_type_ok(BPF_PROG_TYPE_TRACEPOINT) ? 3 :
-			1;
-	if (state == 2)
-		return "tracepoints are not available: tracefs is not "
-		       "mounted at /sys/kernel/tracing and cannot be mounted";
-	if (state == 3)
-		return "tracepoints are not available: the kernel cannot "
-		       "load tracepoint programs";
-	return NULL;
+		state = attach_prog_type_ok(BPF_PROG_TYPE_TRACEPOINT) ? 1 : 2;
+	return state == 1 ? NULL :
+	       "tracepoints are not available: the kernel cannot load "
+	       "tracepoint programs";
 }
 
 /* The perf event of tracepoint cat:name on CPU 0 (a tracepoint program
@@ -107,10 +108,11 @@ static int tracepoint_attach(struct attach_env *env,
 const struct attach_provider attach_TRACEPOINT = {
 	.kind = PK_TRACEPOINT,
 	.unavailable = tracepoint_unavailable,
+	.unloadable = tracepoint_unloadable,
 	.attach = tracepoint_attach,
 };
 
-static const char *rawtracepoint_unavailable(void)
+static const char *rawtracepoint_unloadable(void)
 {
 	static int state;
 
@@ -138,6 +140,6 @@ static int rawtracepoint_attach(struct attach_env *env,
 
 const struct attach_provider attach_RAWTRACEPOINT = {
 	.kind = PK_RAWTRACEPOINT,
-	.unavailable = rawtracepoint_unavailable,
+	.unloadable = rawtracepoint_unloadable,
 	.attach = rawtracepoint_attach,
 };

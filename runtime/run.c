@@ -85,7 +85,8 @@ static void script_error(struct run *r, struct loc loc, const char *msg,
 }
 
 /* Every probe kind the program uses must work here: one sentence and
- * exit 1 otherwise, before anything is loaded. */
+ * exit 1 otherwise, before anything is loaded (whether the kernel loads
+ * the kind's programs is asked only if loading fails: report_unloadable). */
 static int check_kinds(struct run *r)
 {
 	const struct attach_provider *p;
@@ -147,6 +148,27 @@ static const char *log_tail(const char *log, int n)
 	return p == log ? p : p + 1;
 }
 
+/* A probe kind whose programs this kernel cannot load explains a load
+ * failure better than the verifier's log: one sentence at that probe. */
+static bool report_unloadable(struct run *r)
+{
+	const struct attach_provider *p;
+	const char *why;
+
+	for (int i = 0; i < r->prog->nprobes; i++) {
+		const struct et_probe *ep = &r->prog->probes[i];
+
+		p = attach_provider(ep->kind);
+		why = p && p->unloadable ? p->unloadable() : NULL;
+		if (why) {
+			script_error(r, ep->ap ? ep->ap->loc : ep->probe->loc,
+				     why, NULL);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void report_load_failure(struct run *r)
 {
 	const char *name = loader__failed_prog(r->l);
@@ -157,6 +179,8 @@ static void report_load_failure(struct run *r)
 	const char *notes;
 	char msg[512];
 
+	if (report_unloadable(r))
+		return;
 	if (!name || !log) {
 		run_error("%s", loader__strerror(r->l));
 		return;

@@ -180,8 +180,8 @@ int cg_emit(struct cg *cg, void **buf, size_t *len);
 int cg_emit_file(struct cg *cg, const char *path);
 /* Textual IR, for -d stages. */
 int cg_print_ir(struct cg *cg, FILE *f);
-/* The verified, unoptimized module as bitcode in *buf (malloc'ed,
- * caller frees): the key of the object cache. */
+/* The unoptimized module (finalized, not verified) as bitcode in *buf
+ * (malloc'ed, caller frees): the key of the object cache. */
 int cg_bitcode(struct cg *cg, void **buf, size_t *len);
 /* LLVM version and target triple, CPU and features as text in buf. */
 int cg_target_id(struct cg *cg, char *buf, size_t size);
