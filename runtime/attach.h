@@ -112,6 +112,15 @@ int attach_perf_link(struct attach_env *env, const struct et_probe *ep,
 		     struct bpf_program *prog, int pfd);
 /* tracefs root (mounted when needed), or NULL. */
 const char *attach_tracefs(void);
+
+/* Start opening the perf events of tracepoints names ("cat:name") on a
+ * thread, while the program is compiled (~0.3 ms each); the tracepoint
+ * attach takes them. attach_preopen_join() waits for that thread: call
+ * it before anything else of the runtime (it may mount tracefs).
+ * attach_preopen_release() closes the events no probe took. */
+void attach_preopen_tracepoints(const char *const *names, int n);
+void attach_preopen_join(void);
+void attach_preopen_release(void);
 /* Whether the kernel has the dynamic probe kind `kind` ("kprobe",
  * "uprobe"): its perf PMU or its tracefs KIND_events file exists. Checked
  * once per kind; *state caches the answer (0: not yet checked). */

@@ -311,6 +311,8 @@ static int back_end(const struct cli *cli, struct compile_ctx *ctx,
 
 	open_cache(cli, &cache);
 	cg.cache = &cache;
+	if (!ir && !cli->dry_run)
+		run_prepare(ctx);
 	rc = codegen_ex(ctx, &prog, &cg) ? 1 : 0;
 	objcache__close(&cache);
 	fflush(out);
@@ -322,6 +324,7 @@ static int back_end(const struct cli *cli, struct compile_ctx *ctx,
 	if (rc || ir || cli->dry_run) {
 		if (!rc)
 			et_program_free(&prog);
+		run_unprepare();
 		return rc;
 	}
 	fill_run_opts(cli, out, &ro);

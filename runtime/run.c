@@ -34,6 +34,10 @@
 #include "run_impl.h"
 #include "umaps.h"
 
+/* Tracepoints whose perf events run_prepare() opens ahead (a wildcard
+ * can match hundreds: the rest are opened when attached, as before). */
+#define PREOPEN_MAX 256
+
 /* The verifier's last lines shown without -v. */
 #define LOG_TAIL_LINES 4
 /* The longest a record waits in the ring buffer before it is printed. */
@@ -562,6 +566,7 @@ static int run_loaded(struct run *r)
 		umaps_watch(r->child.pid ? r->child.pid : r->o->pid);
 	if (write_state(r) || attach_all(r))
 		return 1;
+	attach_preopen_release();
 	if (run_special(r, PK_BEGIN) || start(r))
 		return (finish(r), 1);
 	if (!r->done) {
@@ -636,6 +641,7 @@ static void run_close(struct run *r)
 	struct signalfd_siginfo si;
 
 	run_child_reap(&r->child);
+	attach_preopen_release();
 	loader__free(r->l);
 	attach_release_tracepoints(&r->env);
 	ringbuf__free(r->rb);
@@ -657,6 +663,45 @@ static void run_close(struct run *r)
 	sigprocmask(SIG_SETMASK, &r->old_mask, NULL);
 }
 
+/* The tracepoints of ctx's probes, as "cat:name" in the arena. */
+static int tracepoint_names(struct compile_ctx *ctx, const char **names,
+			    int max)
+{
+	struct node *p, *a;
+	struct attach_point *ap;
+	int n = 0;
+
+	for (p = ctx->ast->u.program.probes; p; p = p->next) {
+		for (a = p->u.probe.attach; a; a = a->next) {
+			ap = a->u.attach.ap;
+			if (!ap || !ap->exists || ap->kind != PK_TRACEPOINT)
+				continue;
+			if (!ap->wildcard && n < max)
+				names[n++] = arena_printf(ctx->arena, "%s:%s",
+							  ap->target, ap->func);
+			for (int i = 0; ap->wildcard && i < ap->nmatches &&
+					n < max; i++)
+				names[n++] = ap->matches[i];
+		}
+	}
+	return n;
+}
+
+void run_prepare(struct compile_ctx *ctx)
+{
+	const char *names[PREOPEN_MAX];
+
+	if (ctx->ast && attach_privileged())
+		attach_preopen_tracepoints(names,
+					   tracepoint_names(ctx, names,
+							    PREOPEN_MAX));
+}
+
+void run_unprepare(void)
+{
+	attach_preopen_release();
+}
+
 int run_program(struct compile_ctx *ctx, const struct et_program *prog,
 		const struct run_opts *opts)
 {
@@ -671,6 +716,7 @@ int run_program(struct compile_ctx *ctx, const struct et_program *prog,
 	};
 	int rc;
 
+	attach_preopen_join();
 	sigprocmask(SIG_SETMASK, NULL, &r.old_mask);
 	rc = run_open(&r);
 	if (!rc)

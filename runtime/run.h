@@ -27,6 +27,12 @@ struct run_opts {
 	int verbose;               /* -v: libbpf's messages, verifier logs */
 };
 
+/* Starts what the kernel can do while ctx's program is compiled (the
+ * perf events of its tracepoints: attach.h), when privileged. */
+void run_prepare(struct compile_ctx *ctx);
+/* Undoes run_prepare() when the program will not run. */
+void run_unprepare(void);
+
 /* Runs prog (compiled from ctx, which stays alive meanwhile) until
  * exit(), SIGINT/SIGTERM, or the end of the -c command or the -p
  * process. Messages go to stderr (diagnostics through ctx's source).

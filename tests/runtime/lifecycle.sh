@@ -232,6 +232,18 @@ many_tracepoints)
 	[ "$ms" -lt 1500 ] || fail "$n tracepoints took $ms ms to end"
 	nothing_left "$progs" "$links"
 	;;
+tracepoint_perf_events)
+	# the perf events of tracepoints are opened while the program is
+	# compiled (run_prepare); the attach takes them: per tracepoint the
+	# link's event and the duplicate kept for the fast detach, no more
+	start -e 'tracepoint:syscalls:sys_enter_getppid { @c = count(); }
+		tracepoint:syscalls:sys_enter_getpid { @d = count(); }'
+	wait_links 2
+	n=$(ls -l /proc/"$bg"/fd | grep -c 'perf_event')
+	[ "$n" = 4 ] || fail "$n perf events for 2 tracepoints, not 4"
+	kill -INT "$bg"
+	wait_bg 0
+	;;
 dry_run_loads_nothing)
 	run 0 --dry-run -e 'kprobe:vfs_read { @c = count(); }'
 	same ''
