@@ -23,6 +23,13 @@ struct et_rec_map_op {
 	struct et_rec_hdr hdr;
 };
 
+/* -k: a BPF helper failed (ACT_HELPER_ERROR: the action names the helper
+ * and the place in the script) */
+struct et_rec_helper_error {
+	struct et_rec_hdr hdr;
+	int64_t ret;       /* what the helper returned: -errno */
+};
+
 /* exit() / exit(code) */
 struct et_rec_exit {
 	struct et_rec_hdr hdr;

@@ -169,6 +169,10 @@ enum et_action_kind {
 	 * a strftime() value, which is {u64 this action's id, u64 ns since
 	 * boot (bpf_ktime_get_ns, CLOCK_MONOTONIC)}. */
 	ACT_STRFTIME,
+	/* -k (added by helper K): struct et_rec_helper_error, sent when the
+	 * helper named by the action's helper failed at the action's loc;
+	 * user space prints a warning there. */
+	ACT_HELPER_ERROR,
 };
 
 /* A value inside a record. Arguments are 8-byte aligned from offset 8
@@ -191,6 +195,7 @@ struct et_action {
 	int nargs;
 	uint32_t rec_size;
 	int map_id;                   /* print/clear/zero: which map */
+	const char *helper;           /* ACT_HELPER_ERROR: "map_update_elem" */
 };
 
 struct et_program {

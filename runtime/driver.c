@@ -302,6 +302,7 @@ static int back_end(const struct cli *cli, struct compile_ctx *ctx,
 		.ir = ir ? out : NULL,
 		.llvm_out = cli->emit_llvm,
 		.elf_out = cli->emit_elf,
+		.helper_checks = cli->helper_checks,
 	};
 	struct et_program prog;
 	struct run_opts ro = { 0 };

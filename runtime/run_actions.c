@@ -1,7 +1,8 @@
 /* The ring buffer actions the runtime itself carries out: exit() stops
  * the run with its code, system() runs its command through the shell and
- * prints what it wrote, cat() prints a file; every other action is
- * printed by the output module. Also the one-shot read of an iterator. */
+ * prints what it wrote, cat() prints a file, a failed helper (-k) is a
+ * warning on stderr; every other action is printed by the output module.
+ * Also the one-shot read of an iterator. */
 #define _GNU_SOURCE
 #include "run_impl.h"
 
@@ -111,6 +112,34 @@ static int do_exit(struct run *r, const void *rec, size_t size)
 	return -ECANCELED;
 }
 
+/* -k: "WARNING: Failed to map_delete_elem: No such file or directory
+ * (-2)" at the call in the script, printed as the compiler prints its
+ * warnings (bpftrace 0.17 prints the value alone when it is not < 0). */
+static int do_helper_error(struct run *r, const struct et_action *a,
+			   const void *rec, size_t size)
+{
+	struct et_rec_helper_error e = { 0 };
+	struct arena *ar = arena__new(); /* not the run's: may be many */
+	long long ret;
+	struct diags d;
+
+	if (!ar)
+		return 0;
+	memcpy(&e, rec, size < sizeof(e) ? size : sizeof(e));
+	ret = (long long)e.ret;
+	diags_init(&d, ar, &r->ctx->src);
+	if (ret < 0)
+		diag_warning(&d, a->loc, "Failed to %s: %s (%lld)", a->helper,
+			     strerror((int)-ret), ret);
+	else
+		diag_warning(&d, a->loc, "Failed to %s: %lld", a->helper,
+			     ret);
+	fflush(r->o->out); /* after what the script printed before */
+	diags_print(&d, stderr);
+	arena__free(ar);
+	return 0;
+}
+
 static int on_record(void *ctx, const void *rec, size_t size)
 {
 	struct act_ctx *ac = ctx;
@@ -125,6 +154,8 @@ static int on_record(void *ctx, const void *rec, size_t size)
 		return do_system(r, ac->a, rec, size);
 	case ACT_CAT:
 		return do_cat(r, ac->a, rec, size);
+	case ACT_HELPER_ERROR:
+		return do_helper_error(r, ac->a, rec, size);
 	default:
 		output__record(r->out, ac->a, rec, size);
 		return 0;

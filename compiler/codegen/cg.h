@@ -125,6 +125,18 @@ void cg_set_license(struct cg *cg, const char *license);
 LLVMValueRef cg_helper_call(struct cg *cg, enum bpf_func_id id, LLVMTypeRef ret,
 			    LLVMValueRef *args, unsigned n);
 
+/* -k: once set, hook(arg, id, r, args, n) runs after
+ * every helper call the wrappers here build (r: the call's result; for a
+ * user read retried after a fault, the last attempt's) with the builder
+ * right after the call; it may add blocks and must leave the builder
+ * where the code goes on. The helper calls it makes are not hooked
+ * themselves, nor are the wrappers' internal ones (the fault-in reads
+ * of cg_probe_read_str). NULL: no hook (the default: no code added). */
+typedef void (*cg_helper_hook)(void *arg, enum bpf_func_id id,
+			       LLVMValueRef r, LLVMValueRef *args,
+			       unsigned n);
+void cg_set_helper_hook(struct cg *cg, cg_helper_hook fn, void *arg);
+
 /* bpf_map_lookup_elem: a pointer to the value, or null. */
 LLVMValueRef cg_map_lookup(struct cg *cg, LLVMValueRef map, LLVMValueRef key);
 /* bpf_map_update_elem with flags (BPF_ANY, BPF_NOEXIST, BPF_EXIST). */

@@ -237,6 +237,21 @@ static LLVMValueRef read_at(struct gen *g, LLVMValueRef addr,
 	return gen_load(g, v, t, false);
 }
 
+/* read_at() for the expression e: a failed read is reported at e with
+ * -kk (g->at), the rest of its statement still at the statement */
+static LLVMValueRef read_of(struct gen *g, const struct node *e,
+			    LLVMValueRef addr, const struct type *t,
+			    enum cg_space sp, const struct field *f)
+{
+	const struct node *keep = g->at;
+	LLVMValueRef v;
+
+	g->at = e;
+	v = read_at(g, addr, t, sp, f);
+	g->at = keep;
+	return v;
+}
+
 /* field name of record rec, completing a record only declared where it
  * was met (a tracepoint format names "struct timespec *") */
 static const struct field *rec_field(struct gen *g, struct type *rec,
@@ -263,6 +278,14 @@ static LLVMValueRef index_off(struct gen *g, struct node *idx,
 	return LLVMBuildMul(g->b, i,
 			    cg_const(g->cg, 64, elem->size ? elem->size : 1),
 			    "");
+}
+
+LLVMValueRef gen_deref(struct gen *g, struct node *e)
+{
+	enum cg_space sp = CG_KERNEL;
+	LLVMValueRef a = gen_addr(g, e, &sp);
+
+	return read_of(g, e, a, e->type, sp, NULL);
 }
 
 LLVMValueRef gen_addr(struct gen *g, struct node *e, enum cg_space *sp)
@@ -331,7 +354,7 @@ static LLVMValueRef field(struct gen *g, struct node *e)
 								: x->type;
 
 		f = rec_field(g, (struct type *)rec, e->u.field.name, &off);
-		return read_at(g, a, e->type, sp, f);
+		return read_of(g, e, a, e->type, sp, f);
 	}
 	/* a record or tuple on the stack */
 	base = gen_expr(g, x);
@@ -351,7 +374,7 @@ static LLVMValueRef index_expr(struct gen *g, struct node *e)
 	LLVMValueRef a = gen_addr(g, e, &sp), base, p;
 
 	if (a)
-		return read_at(g, a, e->type, sp, NULL);
+		return read_of(g, e, a, e->type, sp, NULL);
 	if (x->type->kind != T_ARRAY && x->type->kind != T_STRING &&
 	    x->type->kind != T_BUF) {
 		gen_error(g, e->loc, "Cannot generate code for this index");

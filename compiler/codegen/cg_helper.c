@@ -1,12 +1,14 @@
 /* cg_helper.c: calls of kernel BPF helpers. A helper is called through
  * its number cast to a function pointer, which the BPF backend turns into
- * `call id`; the wrappers give each helper its C signature. */
+ * `call id`; the wrappers give each helper its C signature. With -k, a
+ * hook (cg_set_helper_hook) checks the results. */
 #include <errno.h>
 
 #include "cg_impl.h"
 
-LLVMValueRef cg_helper_call(struct cg *cg, enum bpf_func_id id, LLVMTypeRef ret,
-			    LLVMValueRef *args, unsigned n)
+/* The call itself, never hooked. */
+static LLVMValueRef helper_raw(struct cg *cg, enum bpf_func_id id,
+			       LLVMTypeRef ret, LLVMValueRef *args, unsigned n)
 {
 	LLVMTypeRef at[8], ft;
 	LLVMValueRef fp;
@@ -20,6 +22,32 @@ LLVMValueRef cg_helper_call(struct cg *cg, enum bpf_func_id id, LLVMTypeRef ret,
 	ft = LLVMFunctionType(ret ? ret : cg_int(cg, 64), at, n, 0);
 	fp = LLVMConstIntToPtr(cg_const(cg, 64, id), cg_ptr(cg));
 	return LLVMBuildCall2(cg->b, ft, fp, args, n, "");
+}
+
+void cg_set_helper_hook(struct cg *cg, cg_helper_hook fn, void *arg)
+{
+	cg->helper_hook = fn;
+	cg->helper_hook_arg = arg;
+}
+
+/* The -k hook on the result r of helper id, unless it is running. */
+static void hook(struct cg *cg, enum bpf_func_id id, LLVMValueRef r,
+		 LLVMValueRef *args, unsigned n)
+{
+	if (!cg->helper_hook || cg->helper_hook_busy || !r)
+		return;
+	cg->helper_hook_busy = true;
+	cg->helper_hook(cg->helper_hook_arg, id, r, args, n);
+	cg->helper_hook_busy = false;
+}
+
+LLVMValueRef cg_helper_call(struct cg *cg, enum bpf_func_id id, LLVMTypeRef ret,
+			    LLVMValueRef *args, unsigned n)
+{
+	LLVMValueRef r = helper_raw(cg, id, ret, args, n);
+
+	hook(cg, id, r, args, n);
+	return r;
 }
 
 LLVMValueRef cg_map_lookup(struct cg *cg, LLVMValueRef map, LLVMValueRef key)
@@ -90,7 +118,7 @@ static LLVMValueRef retry_faulted(struct cg *cg, LLVMValueRef r, bool str,
 
 static LLVMValueRef copy_from_user(struct cg *cg, LLVMValueRef *a)
 {
-	return cg_helper_call(cg, BPF_FUNC_copy_from_user, NULL, a, 3);
+	return helper_raw(cg, BPF_FUNC_copy_from_user, NULL, a, 3);
 }
 
 /* Pages in the first and the last byte the string may span (one page
@@ -102,26 +130,26 @@ static LLVMValueRef copy_str_from_user(struct cg *cg, LLVMValueRef *a)
 	LLVMValueRef src = LLVMBuildPtrToInt(cg->b, a[2], i64, ""), last;
 	LLVMValueRef f[3] = {byte, cg_const(cg, 32, 1), a[2]};
 
-	cg_helper_call(cg, BPF_FUNC_copy_from_user, NULL, f, 3);
+	helper_raw(cg, BPF_FUNC_copy_from_user, NULL, f, 3);
 	last = LLVMBuildAdd(cg->b, src, LLVMBuildZExt(cg->b, a[1], i64, ""),
 			    "");
 	last = LLVMBuildSub(cg->b, last, cg_const(cg, 64, 1), "");
 	f[2] = LLVMBuildIntToPtr(cg->b, last, cg_ptr(cg), "");
-	cg_helper_call(cg, BPF_FUNC_copy_from_user, NULL, f, 3);
-	return cg_helper_call(cg, BPF_FUNC_probe_read_user_str, NULL, a, 3);
+	helper_raw(cg, BPF_FUNC_copy_from_user, NULL, f, 3);
+	return helper_raw(cg, BPF_FUNC_probe_read_user_str, NULL, a, 3);
 }
 
 LLVMValueRef cg_probe_read(struct cg *cg, enum cg_space sp, LLVMValueRef dst,
 			   LLVMValueRef size, LLVMValueRef src)
 {
 	LLVMValueRef a[3] = {dst, as_u32(cg, size), src}, r;
+	enum bpf_func_id id = sp == CG_USER ? BPF_FUNC_probe_read_user
+					    : BPF_FUNC_probe_read_kernel;
 
-	r = cg_helper_call(cg,
-			   sp == CG_USER ? BPF_FUNC_probe_read_user
-					 : BPF_FUNC_probe_read_kernel,
-			   NULL, a, 3);
+	r = helper_raw(cg, id, NULL, a, 3);
 	if (sp == CG_USER && cg->sleepable)
 		r = retry_faulted(cg, r, false, copy_from_user, a);
+	hook(cg, id, r, a, 3);
 	return r;
 }
 
@@ -130,13 +158,13 @@ LLVMValueRef cg_probe_read_str(struct cg *cg, enum cg_space sp,
 			       LLVMValueRef src)
 {
 	LLVMValueRef a[3] = {dst, as_u32(cg, size), src}, r;
+	enum bpf_func_id id = sp == CG_USER ? BPF_FUNC_probe_read_user_str
+					    : BPF_FUNC_probe_read_kernel_str;
 
-	r = cg_helper_call(cg,
-			   sp == CG_USER ? BPF_FUNC_probe_read_user_str
-					 : BPF_FUNC_probe_read_kernel_str,
-			   NULL, a, 3);
+	r = helper_raw(cg, id, NULL, a, 3);
 	if (sp == CG_USER && cg->sleepable)
 		r = retry_faulted(cg, r, true, copy_str_from_user, a);
+	hook(cg, id, r, a, 3);
 	return r;
 }
 

@@ -42,6 +42,12 @@ struct cg {
 	bool linked;
 	int diag_errors; /* errors LLVM reported through the context */
 	char *err;
+
+	/* -k: called after each helper call (cg_set_helper_hook); busy
+	 * while it runs, so that its own helper calls are not checked */
+	cg_helper_hook helper_hook;
+	void *helper_hook_arg;
+	bool helper_hook_busy;
 };
 
 /* Keep a printf-style message as the last failure; returns -errnum. */

@@ -249,9 +249,7 @@ LLVMValueRef gen_unop(struct gen *g, struct node *e)
 		v = gen_expr(g, x);
 		return gen_int_norm(g, LLVMBuildNot(g->b, v, ""), e->type);
 	case OP_DEREF:
-		a = gen_addr(g, e, &sp);
-		v = gen_read(g, a, e->type->size ? e->type->size : 8, sp);
-		return gen_load(g, v, e->type, false);
+		return gen_deref(g, e);
 	case OP_ADDR:
 		a = gen_addr(g, x, &sp);
 		if (a)

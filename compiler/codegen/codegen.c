@@ -31,8 +31,12 @@ void gen_loc(struct gen *g, const struct node *n)
 {
 	int line = 1, col = 1;
 
-	if (n && loc_valid(n->loc))
+	if (n && loc_valid(n->loc)) {
 		source_line_col(&g->ctx->src, n->loc.begin, &line, &col);
+		g->at = n;
+		if (n->kind >= N_BLOCK && n->kind <= N_JUMP)
+			g->at_stmt = n;
+	}
 	cg_set_loc(g->cg, line, col);
 }
 
@@ -477,6 +481,7 @@ int codegen_ex(struct compile_ctx *ctx, struct et_program *out,
 		return -ENOMEM;
 	}
 	g.b = cg_builder(g.cg);
+	gen_helper_checks(&g, opts ? opts->helper_checks : 0);
 	define_globals(&g);
 	gen_define_maps(&g);
 	err = gen_probes(&g);

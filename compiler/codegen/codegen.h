@@ -21,6 +21,9 @@ struct codegen_opts {
 	 * new one is stored; ignored with ir, llvm_out or no_opt, which need
 	 * the compiler's own output. Its note tells -v what happened. */
 	struct objcache *cache;
+	/* -k (1) and -kk (2): a helper call that fails sends a warning
+	 * record (ACT_HELPER_ERROR); 0: no check, no code added */
+	int helper_checks;
 };
 
 /* Fills *out (zeroed first). Returns 0, or <0 with diagnostics. On

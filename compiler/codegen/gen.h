@@ -68,6 +68,10 @@ struct gen {
 	LLVMValueRef *temps;
 	int ntemps, cap_temps;
 	int errors;
+	/* the nodes last given to gen_loc, and the statement among them:
+	 * where a helper called from here is in the script (-k) */
+	const struct node *at, *at_stmt;
+	int helper_checks;              /* -k: 1, -kk: 2 (cg_kcheck.c) */
 };
 
 /* Reports an error at loc (the script) and counts it. */
@@ -161,6 +165,8 @@ LLVMValueRef gen_cond(struct gen *g, struct node *e);
 /* The address (i64) of the memory an lvalue-like expression denotes:
  * a deref, a field or index through a pointer. NULL when e has none. */
 LLVMValueRef gen_addr(struct gen *g, struct node *e, enum cg_space *sp);
+/* The value *x of the deref e (-kk reports a failed read at e). */
+LLVMValueRef gen_deref(struct gen *g, struct node *e);
 /* Reads size bytes at the address addr in space sp into a new buffer. */
 LLVMValueRef gen_read(struct gen *g, LLVMValueRef addr, uint32_t size,
 		      enum cg_space sp);
@@ -232,6 +238,13 @@ struct et_action *gen_new_action(struct gen *g, enum et_action_kind k,
 void gen_count_lost(struct gen *g, unsigned counter);
 /* The instruction pointer in the probe's pt_regs (uprobes, kprobes). */
 LLVMValueRef gen_reg_ip(struct gen *g);
+
+/* ---- -k helper error checks (cg_kcheck.c) ---- */
+/* level 0: none (no code added); 1: helpers whose failure the script
+ * cannot see (map updates and deletes, get_stackid, get_current_comm,
+ * send_signal); 2: also reads (probe_read*, which leave zeros). A failed
+ * call sends an ACT_HELPER_ERROR record naming it and g->at. */
+void gen_helper_checks(struct gen *g, int level);
 
 /* ---- stacks, addresses, join (cg_misc.c) ---- */
 /* kstack/ustack of type t: the u64 of program.h. */

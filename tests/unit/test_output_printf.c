@@ -313,7 +313,7 @@ static void test_bad_records(void)
 	struct et_action join = { .kind = ACT_JOIN };
 	struct tout o;
 	struct trec r;
-	uint8_t junk[64];
+	uint8_t junk[64] = { 0 }; /* overwritten with rand() below */
 
 	t_reset();
 	t_open(&o, OUT_TEXT);

@@ -1,0 +1,118 @@
+#!/bin/sh
+# Runtime tests of -k / -kk (helper error warnings), real BPF as root: one
+# case per ctest test (tests/runtime/helper_errors.cmake).
+#   helper_errors.sh ETRACE CASE
+# A failed helper call prints a warning on stderr at its place in the
+# script, in etrace's diagnostic format; without -k nothing is printed and
+# stdout is the same. Exit 77: not root.
+set -u
+etrace=$1
+case=$2
+
+[ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
+
+tmp=$(mktemp -d /tmp/etrace-kcheck.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+out=$tmp/out
+err=$tmp/err
+bg=
+# each case its own object cache: cache hits must print the same
+ETRACE_CACHE_DIR=$tmp/cache
+export ETRACE_CACHE_DIR
+
+RUN_TIMEOUT=30
+. "$(dirname "$0")/rtlib.sh"
+
+# same_err TEXT: stderr is exactly TEXT (printf escapes)
+same_err() {
+	printf "$1" >"$tmp/want_err"
+	cmp -s "$tmp/want_err" "$err" ||
+		fail "stderr differs: $(diff "$tmp/want_err" "$err" | head -20)"
+}
+
+del='BEGIN { @x[1] = 1; delete(@x[2]); exit(); }'
+del_out='Attaching 1 probe...\n\n\n@x[1]: 1\n'
+del_err='stdin:1:20: warning: Failed to map_delete_elem: No such file or directory (-2)
+BEGIN { @x[1] = 1; delete(@x[2]); exit(); }
+                   ^~~~~~~~~~~~~\n'
+bad_read='BEGIN { $v = *(uint64*)0; printf("%%d\\n", $v); exit(); }'
+
+case $case in
+k_delete)
+	run 0 -k -e "$del"
+	same "$del_out"
+	same_err "$del_err"
+	# -kk checks what -k checks
+	run 0 -kk -e "$del"
+	same "$del_out"
+	same_err "$del_err"
+	;;
+kk_read)
+	# the kernel refuses address 0 (-EFAULT or -ERANGE: by version)
+	run 0 -kk -e "$(printf "$bad_read")"
+	same 'Attaching 1 probe...\n0\n\n\n'
+	[ "$(wc -l <"$err")" = 3 ] || fail "not one warning"
+	# at the read (bpftrace marks the same place), not the statement
+	has "$err" '^stdin:1:14: warning: Failed to probe_read_kernel: [A-Z].* (-[0-9]*)$'
+	has "$err" '^BEGIN { $v = \*(uint64\*)0; printf'
+	has "$err" '^             [\^]~~~~~~~~~~$'
+	;;
+k_not_reads)
+	# a failed read leaves zeros the script sees: only -kk reports it
+	run 0 -k -e "$(printf "$bad_read")"
+	same 'Attaching 1 probe...\n0\n\n\n'
+	same_err ''
+	;;
+no_k)
+	run 0 -e "$del"
+	same "$del_out"
+	same_err ''
+	run 0 -e "$(printf "$bad_read")"
+	same_err ''
+	;;
+lookup_miss)
+	# a lookup that misses is a normal result, never a warning
+	run 0 -kk -e 'BEGIN { printf("%d\n", @y[5]); @y[1] = 2; exit(); }'
+	same 'Attaching 1 probe...\n0\n\n\n@y[1]: 2\n'
+	same_err ''
+	;;
+json)
+	# warnings stay text on stderr; stdout is the same JSON
+	run 0 -f json -e "$del"
+	cp "$out" "$tmp/plain"
+	run 0 -k -f json -e "$del"
+	cmp -s "$tmp/plain" "$out" || fail "-k changed the JSON output"
+	same_err "$del_err"
+	;;
+tracepoint)
+	# in a probe of other processes (the -c child's execs, then any
+	# process's): a warning each time it fails
+	p='tracepoint:syscalls:sys_enter_execve /pid == cpid || @c/
+{ @m[1] = 1; delete(@m[7]); @c = 1; }'
+	run 0 -k -c 'sh -c "/bin/true; /bin/true"' -e "$p"
+	w='^stdin:2:14: warning: Failed to map_delete_elem: No such file'
+	[ "$(grep -c "$w or directory (-2)\$" "$err")" -ge 3 ] ||
+		fail "not a warning per exec"
+	has "$err" '^ *[\^]~~~~~~~~~~~~$'
+	;;
+cache)
+	# -k is another module: another cache entry; a hit still warns
+	run 0 -v -e "$del"
+	has "$err" "compiled and cached"
+	run 0 -v -k -e "$del"
+	has "$err" "compiled and cached"
+	has "$err" "Failed to map_delete_elem"
+	run 0 -v -k -e "$del"
+	has "$err" "BPF object from cache ("
+	has "$err" "Failed to map_delete_elem"
+	run 0 -v -e "$del"
+	has "$err" "BPF object from cache ("
+	grep -q "Failed to" "$err" && fail "warning without -k (cached -k object?)"
+	n=$(find "$ETRACE_CACHE_DIR" -name '*.eto' | wc -l)
+	[ "$n" = 2 ] || fail "$n cache entries, expected 2"
+	;;
+*)
+	fail "no such case"
+	;;
+esac
+echo "ok [$case]"
