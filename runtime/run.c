@@ -88,28 +88,38 @@ static void script_error(struct run *r, struct loc loc, const char *msg,
 	diags_print(&d, stderr);
 }
 
-/* Every probe kind the program uses must work here: one sentence and
- * exit 1 otherwise, before anything is loaded (whether the kernel loads
- * the kind's programs is asked only if loading fails: report_unloadable). */
-static int check_kinds(struct run *r)
+/* Why the kind of probe ep cannot work here, or NULL: its provider's
+ * unavailable(), or with loading, its unloadable(). */
+static const char *kind_problem(const struct et_probe *ep, bool loading)
 {
-	const struct attach_provider *p;
+	const struct attach_provider *p = attach_provider(ep->kind);
+	const char *(*why)(void);
+
+	if (!p)
+		return "this probe type has no runtime support";
+	why = loading ? p->unloadable : p->unavailable;
+	return why ? why() : NULL;
+}
+
+/* The first probe whose kind cannot work here gets one sentence; true
+ * then. Before anything is loaded, the kinds must be available; whether
+ * the kernel loads their programs is asked only once loading failed (a
+ * better reason than the verifier's log). */
+static bool report_kinds(struct run *r, bool loading)
+{
 	const char *why;
 
 	for (int i = 0; i < r->prog->nprobes; i++) {
 		const struct et_probe *ep = &r->prog->probes[i];
 
-		p = attach_provider(ep->kind);
-		why = p && p->unavailable ? p->unavailable() : NULL;
-		if (!p)
-			why = "this probe type has no runtime support";
+		why = kind_problem(ep, loading);
 		if (why) {
 			script_error(r, ep->ap ? ep->ap->loc : ep->probe->loc,
 				     why, NULL);
-			return -EOPNOTSUPP;
+			return true;
 		}
 	}
-	return 0;
+	return false;
 }
 
 static const struct et_probe *probe_of_prog(struct run *r, const char *name)
@@ -152,27 +162,6 @@ static const char *log_tail(const char *log, int n)
 	return p == log ? p : p + 1;
 }
 
-/* A probe kind whose programs this kernel cannot load explains a load
- * failure better than the verifier's log: one sentence at that probe. */
-static bool report_unloadable(struct run *r)
-{
-	const struct attach_provider *p;
-	const char *why;
-
-	for (int i = 0; i < r->prog->nprobes; i++) {
-		const struct et_probe *ep = &r->prog->probes[i];
-
-		p = attach_provider(ep->kind);
-		why = p && p->unloadable ? p->unloadable() : NULL;
-		if (why) {
-			script_error(r, ep->ap ? ep->ap->loc : ep->probe->loc,
-				     why, NULL);
-			return true;
-		}
-	}
-	return false;
-}
-
 static void report_load_failure(struct run *r)
 {
 	const char *name = loader__failed_prog(r->l);
@@ -183,7 +172,7 @@ static void report_load_failure(struct run *r)
 	const char *notes;
 	char msg[512];
 
-	if (report_unloadable(r))
+	if (report_kinds(r, true))
 		return;
 	if (!name || !log) {
 		run_error("%s", loader__strerror(r->l));
@@ -616,7 +605,7 @@ static int run_open(struct run *r)
 	}
 	libbpf_set_print(r->o->verbose ? libbpf_print_verbose :
 			 libbpf_print_quiet);
-	if (check_kinds(r))
+	if (report_kinds(r, false))
 		return 1;
 	r->l = loader__new();
 	if (!r->l || setup_signals(r) || open_proc(r))
