@@ -185,7 +185,8 @@ LLVMValueRef cg_libcall(struct cg *cg, const char *name, LLVMValueRef *args,
 
 /* Finalize debug info and check the module; no more probes after this. */
 int cg_verify(struct cg *cg);
-/* cg_verify, then the "default<O2>" pipeline. */
+/* cg_verify, then the optimization pipeline (O2's passes that change
+ * BPF objects: cg_emit.c). */
 int cg_optimize(struct cg *cg);
 /* The module as a BPF ELF object in *buf (malloc'ed, caller frees). */
 int cg_emit(struct cg *cg, void **buf, size_t *len);
