@@ -1,8 +1,9 @@
 /* cg_link.c: links the C helpers of bpf-helpers/ (embedded LLVM bitcode,
  * see bpf-helpers/CMakeLists.txt) into a module and calls them. Linked
- * functions become internal, so that the optimization pipeline inlines them into
- * the probes and deletes the unused ones; whatever stays out of line is a
- * static BPF-to-BPF call, which the verifier checks at each call site.
+ * functions become internal, so that the optimization pipeline inlines
+ * them into the probes and deletes the unused ones; whatever stays out of
+ * line is a static BPF-to-BPF call, which the verifier checks at each
+ * call site.
  * The module must not use llvm.used itself: linking drops it. */
 #include <errno.h>
 #include <stdlib.h>
