@@ -9,19 +9,11 @@ set -u
 etrace=$1
 case=$2
 
-[ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
-
-tmp=$(mktemp -d /tmp/etrace-kcheck.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-out=$tmp/out
-err=$tmp/err
-bg=
+RUN_TIMEOUT=30
+. "$(dirname "$0")/rtlib.sh"
 # each case its own object cache: cache hits must print the same
 ETRACE_CACHE_DIR=$tmp/cache
 export ETRACE_CACHE_DIR
-
-RUN_TIMEOUT=30
-. "$(dirname "$0")/rtlib.sh"
 
 # same_err TEXT: stderr is exactly TEXT (printf escapes)
 same_err() {

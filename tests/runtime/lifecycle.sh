@@ -10,14 +10,6 @@ etrace=$1
 target=$(readlink -f "$2")   # uprobe paths must be absolute
 case=$3
 
-[ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
-
-tmp=$(mktemp -d /tmp/etrace-rt.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-out=$tmp/out
-err=$tmp/err
-bg=
-
 RUN_TIMEOUT=30
 . "$(dirname "$0")/rtlib.sh"
 

@@ -8,19 +8,11 @@ set -u
 etrace=$1
 case=$2
 
-[ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
-
-tmp=$(mktemp -d /tmp/etrace-objcache.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-out=$tmp/out
-err=$tmp/err
-bg=
+RUN_TIMEOUT=30
+. "$(dirname "$0")/rtlib.sh"
 cache=$tmp/cache
 ETRACE_CACHE_DIR=$cache
 export ETRACE_CACHE_DIR
-
-RUN_TIMEOUT=30
-. "$(dirname "$0")/rtlib.sh"
 
 prog='BEGIN { @n = 3; printf("begin %d\n", 7); exit(); }
 END { printf("end %d\n", @n); }'

@@ -1,12 +1,23 @@
-# Shared by the runtime test scripts (lifecycle.sh, uprobe.sh), sourced
-# after they set etrace, case, tmp, out, err and bg: fail, run, same, has.
+# Shared by the runtime test scripts (lifecycle.sh, uprobe.sh, objcache.sh,
+# helper_errors.sh), sourced after they set etrace and case: exits 77
+# (skipped) unless root; makes $tmp (removed at exit, when a background
+# etrace $bg, or several pids, is killed too), $out and $err; then fail,
+# run, same, has.
 # RUN_TIMEOUT (seconds) bounds one etrace run.
+
+[ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
+
+tmp=$(mktemp -d /tmp/etrace-rt.XXXXXX)
+trap 'rm -rf "$tmp"; [ -n "$bg" ] && kill -9 $bg 2>/dev/null' EXIT
+out=$tmp/out
+err=$tmp/err
+bg=
 
 fail() {
 	echo "FAIL [$case]: $*"
 	echo "--- stdout"; cat "$out" 2>/dev/null
 	echo "--- stderr"; cat "$err" 2>/dev/null
-	[ -n "$bg" ] && kill -9 "$bg" 2>/dev/null
+	[ -n "$bg" ] && kill -9 $bg 2>/dev/null
 	exit 1
 }
 

@@ -11,13 +11,9 @@ set(ETRACE_LIFECYCLE_CASES
   tracepoint_perf_events
   dry_run_loads_nothing sigkill kaddr for_exit kprobe_sentence
   fentry_sentence hardware_sentence attach_failure_detaches info)
-foreach(c ${ETRACE_LIFECYCLE_CASES})
-  add_test(NAME runtime/lifecycle/${c}
-           COMMAND ${CMAKE_CURRENT_LIST_DIR}/lifecycle.sh
-                   $<TARGET_FILE:etrace> $<TARGET_FILE:rt_target> ${c})
-  set_tests_properties(runtime/lifecycle/${c} PROPERTIES LABELS runtime
-                       SKIP_RETURN_CODE 77 TIMEOUT 60)
-endforeach()
+etrace_runtime_cases(lifecycle ${CMAKE_CURRENT_LIST_DIR}/lifecycle.sh 60
+  ARGS $<TARGET_FILE:etrace> $<TARGET_FILE:rt_target>
+  CASES ${ETRACE_LIFECYCLE_CASES})
 
 # the unit test of the attach table links the runtime
 if(TARGET test_attach)

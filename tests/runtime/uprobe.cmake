@@ -10,11 +10,6 @@ set(ETRACE_UPROBE_CASES
   usdt_semaphore usdt_inlined usdt_wildcard str_untouched_page python_usdt
   jvm_usdt
   go_refused list_uprobe list_usdt vs_bpftrace bad_input)
-foreach(c ${ETRACE_UPROBE_CASES})
-  add_test(NAME runtime/uprobe/${c}
-           COMMAND ${CMAKE_CURRENT_LIST_DIR}/uprobe.sh
-                   $<TARGET_FILE:etrace> ${CMAKE_BINARY_DIR}/tests/progs/uprobe
-                   ${c})
-  set_tests_properties(runtime/uprobe/${c} PROPERTIES LABELS runtime
-                       SKIP_RETURN_CODE 77 TIMEOUT 90)
-endforeach()
+etrace_runtime_cases(uprobe ${CMAKE_CURRENT_LIST_DIR}/uprobe.sh 90
+  ARGS $<TARGET_FILE:etrace> ${CMAKE_BINARY_DIR}/tests/progs/uprobe
+  CASES ${ETRACE_UPROBE_CASES})

@@ -11,14 +11,6 @@ etrace=$1
 progs=$(readlink -f "$2")   # uprobe paths must be absolute
 case=$3
 
-[ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
-
-tmp=$(mktemp -d /tmp/etrace-up.XXXXXX)
-trap 'rm -rf "$tmp"; [ -n "$bg" ] && kill -9 $bg 2>/dev/null' EXIT
-out=$tmp/out
-err=$tmp/err
-bg=
-
 RUN_TIMEOUT=40
 . "$(dirname "$0")/rtlib.sh"
 
