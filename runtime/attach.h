@@ -24,8 +24,9 @@ struct bpf_program;
 /* A tracepoint's link and a second reference to its perf event
  * (attach_detach.c). */
 struct attach_tp {
-	struct bpf_link *link;
-	int perf_fd;
+	struct bpf_link *link; /* or NULL and ... */
+	int link_fd;           /* a link libbpf 1.1 cannot make (or -1) */
+	int perf_fd;           /* a tracepoint's perf event (or -1) */
 };
 
 /* What an attach function needs beyond the probe. */
@@ -36,8 +37,8 @@ struct attach_env {
 	/* The iter probe's link (at most one): run.c reads it after BEGIN
 	 * and then ends. Owned by the loader. */
 	struct bpf_link *iter_link;
-	/* Tracepoint links, kept here rather than in the loader so that
-	 * they detach fast (attach_detach.c). */
+	/* Tracepoint and uprobe_multi links, kept here rather than in the
+	 * loader so that they detach fast (attach_detach.c). */
 	struct attach_tp *tps;
 	size_t ntps, cap_tps;
 };
@@ -58,6 +59,10 @@ struct attach_provider {
 	 * (attach_run_once). */
 	int (*attach)(struct attach_env *env, const struct et_probe *ep,
 		      struct bpf_program *prog, struct bpf_program *ret);
+	/* Before the object is loaded: whatever loading prog (and ret, or
+	 * NULL) for ep needs, e.g. their expected attach type. Optional. */
+	void (*prepare)(const struct et_probe *ep, struct bpf_program *prog,
+			struct bpf_program *ret);
 };
 
 const struct attach_provider *attach_provider(enum probe_kind kind);
@@ -104,6 +109,9 @@ void attach_detach_tracepoints(struct attach_env *env);
  * helper process when it can be forked. Call last: the helper closes
  * its copies of every descriptor. */
 void attach_release_tracepoints(struct attach_env *env);
+/* Keeps the BPF link fd (what: for the message when fd < 0, -errno) with
+ * the tracepoints' links, destroyed with them in parallel. */
+int attach_keep_link_fd(struct attach_env *env, int fd, const char *what);
 /* perf_event_open(2); -errno on failure. */
 int attach_perf_open(void *attr, pid_t pid, int cpu);
 /* Attach prog to the perf event fd as a BPF link (the link owns the fd,

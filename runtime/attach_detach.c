@@ -1,4 +1,5 @@
-/* Fast detach of tracepoint probes. A tracepoint is a perf event; when
+/* Fast detach of tracepoint probes and uprobe_multi links. A tracepoint
+ * is a perf event; when
  * its last reference goes the kernel unregisters it and waits for RCU
  * grace periods under a global mutex: ~45 ms per tracepoint, one after
  * the other (2.4 s for sys_enter_get*, bpftrace 0.17 takes 3 s). Detaching
@@ -8,7 +9,9 @@
  * destroyed in parallel (the programs are detached in ~15 ms whatever
  * their number), the perf events, disabled and without program, are
  * released by a short-lived helper process once etrace's own work is
- * done. Nothing BPF stays attached; the process exits at once. */
+ * done. Nothing BPF stays attached; the process exits at once. A
+ * uprobe_multi link waits for its grace periods when destroyed, and so
+ * is destroyed with the tracepoint links, in parallel. */
 #define _GNU_SOURCE
 #include "attach.h"
 
@@ -26,32 +29,52 @@
 
 #define MAX_THREADS 64
 
+/* Appends tp, or destroys what it holds. */
+static int keep(struct attach_env *env, struct attach_tp tp,
+		const char *what)
+{
+	struct attach_tp *a;
+	size_t cap;
+
+	if (env->ntps == env->cap_tps) {
+		cap = env->cap_tps ? env->cap_tps * 2 : 16;
+		a = realloc(env->tps, cap * sizeof(*a));
+		if (!a) {
+			bpf_link__destroy(tp.link);
+			if (tp.link_fd >= 0)
+				close(tp.link_fd);
+			if (tp.perf_fd >= 0)
+				close(tp.perf_fd);
+			return attach_fail(env, -ENOMEM, "Cannot attach %s: "
+					   "out of memory", what);
+		}
+		env->tps = a;
+		env->cap_tps = cap;
+	}
+	env->tps[env->ntps++] = tp;
+	return 0;
+}
+
 int attach_keep_tracepoint(struct attach_env *env, struct bpf_link *link,
 			   int perf_fd, const char *what)
 {
-	struct attach_tp *tp;
 	int err = errno;
-	size_t cap;
 
 	if (!link) {
 		close(perf_fd);
 		errno = err;
 		return attach_keep(env, NULL, what);
 	}
-	if (env->ntps == env->cap_tps) {
-		cap = env->cap_tps ? env->cap_tps * 2 : 16;
-		tp = realloc(env->tps, cap * sizeof(*tp));
-		if (!tp) {
-			bpf_link__destroy(link);
-			close(perf_fd);
-			return attach_fail(env, -ENOMEM, "Cannot attach %s: "
-					   "out of memory", what);
-		}
-		env->tps = tp;
-		env->cap_tps = cap;
+	return keep(env, (struct attach_tp){ link, -1, perf_fd }, what);
+}
+
+int attach_keep_link_fd(struct attach_env *env, int fd, const char *what)
+{
+	if (fd < 0) {
+		errno = -fd;
+		return attach_keep(env, NULL, what);
 	}
-	env->tps[env->ntps++] = (struct attach_tp){ link, perf_fd };
-	return 0;
+	return keep(env, (struct attach_tp){ NULL, fd, -1 }, what);
 }
 
 struct slice {
@@ -66,6 +89,9 @@ static void *destroy_slice(void *arg)
 	for (size_t i = 0; i < s->n; i += s->step) {
 		bpf_link__destroy(s->tps[i].link);
 		s->tps[i].link = NULL;
+		if (s->tps[i].link_fd >= 0)
+			close(s->tps[i].link_fd);
+		s->tps[i].link_fd = -1;
 	}
 	return NULL;
 }
@@ -89,7 +115,8 @@ void attach_detach_tracepoints(struct attach_env *env)
 		if (started[t])
 			pthread_join(th[t], NULL);
 	for (size_t i = 0; i < env->ntps; i++)
-		ioctl(env->tps[i].perf_fd, PERF_EVENT_IOC_DISABLE, 0);
+		if (env->tps[i].perf_fd >= 0)
+			ioctl(env->tps[i].perf_fd, PERF_EVENT_IOC_DISABLE, 0);
 }
 
 static bool kept(const struct attach_env *env, int fd, int wait_fd)
@@ -97,7 +124,7 @@ static bool kept(const struct attach_env *env, int fd, int wait_fd)
 	if (fd == wait_fd)
 		return true;
 	for (size_t i = 0; i < env->ntps; i++)
-		if (env->tps[i].perf_fd == fd)
+		if (env->tps[i].perf_fd == fd && fd >= 0)
 			return true;
 	return false;
 }
@@ -124,7 +151,16 @@ static void release_in_helper(const struct attach_env *env, int wait_fd)
 	while (read(wait_fd, &c, 1) != 0 && errno == EINTR)
 		;
 	for (size_t i = 0; i < env->ntps; i++)
-		close(env->tps[i].perf_fd);
+		if (env->tps[i].perf_fd >= 0)
+			close(env->tps[i].perf_fd);
+}
+
+static bool any_perf_fd(const struct attach_env *env)
+{
+	for (size_t i = 0; i < env->ntps; i++)
+		if (env->tps[i].perf_fd >= 0)
+			return true;
+	return false;
 }
 
 /* A grandchild (so that nobody has to reap it) releases the events;
@@ -159,9 +195,11 @@ void attach_release_tracepoints(struct attach_env *env)
 		return;
 	attach_detach_tracepoints(env);
 	/* when the helper cannot be made, this process waits instead */
-	hand_over(env, &done_fd);
+	if (any_perf_fd(env))
+		hand_over(env, &done_fd);
 	for (size_t i = 0; i < env->ntps; i++)
-		close(env->tps[i].perf_fd);
+		if (env->tps[i].perf_fd >= 0)
+			close(env->tps[i].perf_fd);
 	if (done_fd >= 0)
 		close(done_fd);
 	free(env->tps);

@@ -1,16 +1,120 @@
 /* uprobe:BIN:FUNC[+OFF] / uprobe:BIN:ADDR, uretprobe, and usdt:BIN:[NS:]
- * NAME, through libbpf's uprobe attach (the function's file offset from
- * elf_syms.h; a USDT note's from the program). -p PID or the -c child
- * limits them to that process. A latency block also attaches its return
- * program as a uretprobe of the same function. */
+ * NAME at a file offset (the function's from elf_syms.h; a USDT note's
+ * from the program). -p PID or the -c child limits them to that process.
+ * A latency block also attaches its return program as a uretprobe of the
+ * same function.
+ * Each is a uprobe_multi link where the kernel has them (6.6): a perf
+ * event uprobe takes ~0.1 s to remove under the kernel's event_mutex, one
+ * after the other (75 uprobes of libc: 8 s to end a run), links end in
+ * parallel (attach_detach.c). libbpf 1.1 cannot make these links: the
+ * bpf() call is made here. Elsewhere libbpf's perf event uprobes. */
 #include "attach.h"
 #include "elf_syms.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+
+/* Linux 6.6 UAPI, newer than the build's headers (Debian 12: 6.1) */
+#define ET_TRACE_UPROBE_MULTI 48
+#define ET_F_UPROBE_MULTI_RETURN 1u
+
+/* BPF_LINK_CREATE's attributes for a uprobe_multi link */
+struct uprobe_multi_attr {
+	uint32_t prog_fd, target_fd, attach_type, flags;
+	uint64_t path, offsets, ref_ctr_offsets, cookies;
+	uint32_t cnt, multi_flags, pid;
+};
+
+/* Whether the kernel loads a program for uprobe_multi links (once). */
+static bool multi_ok(void)
+{
+	static int state; /* 0 unknown, 1 yes, 2 no */
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		    .expected_attach_type = ET_TRACE_UPROBE_MULTI);
+	int fd;
+
+	if (!state) {
+		fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns,
+				   2, &opts);
+		state = fd >= 0 ? 1 : 2;
+		if (fd >= 0)
+			close(fd);
+	}
+	return state == 1;
+}
+
+static bool is_multi(struct bpf_program *prog)
+{
+	return bpf_program__expected_attach_type(prog) ==
+	       (enum bpf_attach_type)ET_TRACE_UPROBE_MULTI;
+}
+
+static void uprobe_prepare(const struct et_probe *ep,
+			   struct bpf_program *prog, struct bpf_program *ret)
+{
+	(void)ep;
+	if (!multi_ok())
+		return;
+	bpf_program__set_expected_attach_type(
+	    prog, (enum bpf_attach_type)ET_TRACE_UPROBE_MULTI);
+	if (ret)
+		bpf_program__set_expected_attach_type(
+		    ret, (enum bpf_attach_type)ET_TRACE_UPROBE_MULTI);
+}
+
+/* A uprobe_multi link of prog at file offset off of path: its fd or
+ * -errno. */
+static int multi_link(struct bpf_program *prog, const char *path,
+		      uint64_t off, uint64_t ref_ctr, bool ret, pid_t pid)
+{
+	union bpf_attr attr;
+	struct uprobe_multi_attr *a = (struct uprobe_multi_attr *)&attr;
+	long fd;
+
+	_Static_assert(sizeof(*a) <= sizeof(attr), "bpf_attr too small");
+	memset(&attr, 0, sizeof(attr));
+	a->prog_fd = bpf_program__fd(prog);
+	a->attach_type = ET_TRACE_UPROBE_MULTI;
+	a->path = (uintptr_t)path;
+	a->offsets = (uintptr_t)&off;
+	a->ref_ctr_offsets = ref_ctr ? (uintptr_t)&ref_ctr : 0;
+	a->cnt = 1;
+	a->multi_flags = ret ? ET_F_UPROBE_MULTI_RETURN : 0;
+	a->pid = pid > 0 ? (uint32_t)pid : 0;
+	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	return fd < 0 ? -errno : (int)fd;
+}
+
+/* prog at file offset off of path (ref_ctr: a USDT semaphore's); with
+ * func and no offset known, libbpf finds func. */
+static int uprobe_link(struct attach_env *env, struct bpf_program *prog,
+		       const char *path, uint64_t off, uint64_t ref_ctr,
+		       const char *func, bool ret, const char *what)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = ret,
+		    .ref_ctr_offset = ref_ctr, .func_name = func);
+
+	if (is_multi(prog))
+		return attach_keep_link_fd(
+		    env, func ? -ENOENT : multi_link(prog, path, off, ref_ctr,
+						      ret, env->pid),
+		    what);
+	return attach_keep(env, bpf_program__attach_uprobe_opts(
+					prog, env->pid ? env->pid : -1, path,
+					off, &opts),
+			   what);
+}
 
 static const char *uprobe_unavailable(void)
 {
@@ -25,7 +129,7 @@ static int attach_one(struct attach_env *env, const struct et_probe *ep,
 		      struct bpf_program *prog, const char *func, bool ret)
 {
 	const struct attach_point *ap = ep->ap;
-	LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = ret);
+	const char *by_name = NULL;
 	size_t off = ap->offset;
 	char what[600];
 
@@ -40,14 +144,12 @@ static int attach_one(struct attach_env *env, const struct et_probe *ep,
 		if (s)
 			off += s->offset;
 		else
-			opts.func_name = func;
+			by_name = func;
 		elf_syms__close(es);
 	}
 	snprintf(what, sizeof(what), "%s:%s:%s", ret ? "uretprobe" :
 		 "uprobe", ap->target, func ? func : ap->raw);
-	return attach_keep(env, bpf_program__attach_uprobe_opts(
-					prog, env->pid ? env->pid : -1,
-					ap->target, off, &opts),
+	return uprobe_link(env, prog, ap->target, off, 0, by_name, ret,
 			   what);
 }
 
@@ -79,12 +181,14 @@ const struct attach_provider attach_UPROBE = {
 	.kind = PK_UPROBE,
 	.unavailable = uprobe_unavailable,
 	.attach = uprobe_attach,
+	.prepare = uprobe_prepare,
 };
 
 const struct attach_provider attach_URETPROBE = {
 	.kind = PK_URETPROBE,
 	.unavailable = uprobe_unavailable,
 	.attach = uprobe_attach,
+	.prepare = uprobe_prepare,
 };
 
 /* A usdt program serves one note (compiler/program.h): a uprobe at its
@@ -94,8 +198,6 @@ static int usdt_attach(struct attach_env *env, const struct et_probe *ep,
 		       struct bpf_program *prog, struct bpf_program *ret)
 {
 	const struct attach_point *ap = ep->ap;
-	LIBBPF_OPTS(bpf_uprobe_opts, opts,
-		    .ref_ctr_offset = ep->usdt_sema_offset);
 	const char *name = ep->attach_target ? ep->attach_target : ap->func;
 	char what[600];
 
@@ -106,14 +208,13 @@ static int usdt_attach(struct attach_env *env, const struct et_probe *ep,
 	snprintf(what, sizeof(what), "usdt:%s:%s%s%s", ap->target,
 		 ep->attach_target || !ap->ns ? "" : ap->ns,
 		 ep->attach_target || !ap->ns ? "" : ":", name);
-	return attach_keep(env, bpf_program__attach_uprobe_opts(
-					prog, env->pid ? env->pid : -1,
-					ap->target, ep->usdt_offset, &opts),
-			   what);
+	return uprobe_link(env, prog, ap->target, ep->usdt_offset,
+			   ep->usdt_sema_offset, NULL, false, what);
 }
 
 const struct attach_provider attach_USDT = {
 	.kind = PK_USDT,
 	.unavailable = uprobe_unavailable,
 	.attach = usdt_attach,
+	.prepare = uprobe_prepare,
 };

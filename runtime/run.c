@@ -318,6 +318,19 @@ static int attach_all(struct run *r)
 	return 0;
 }
 
+/* What the probes' providers set before the object is loaded. */
+static void prepare_programs(struct run *r)
+{
+	const struct attach_provider *p;
+
+	for (int i = 0; i < r->prog->nprobes; i++) {
+		p = attach_provider(r->prog->probes[i].kind);
+		if (p && p->prepare)
+			p->prepare(&r->prog->probes[i], r->progs[i],
+				   r->rets[i]);
+	}
+}
+
 /* Runs every BEGIN (or END) program once, in program order. */
 static int run_special(struct run *r, enum probe_kind kind)
 {
@@ -618,11 +631,14 @@ static int run_open(struct run *r)
 		run_error("%s", loader__strerror(r->l));
 		return 1;
 	}
+	if (find_programs(r))
+		return 1;
+	prepare_programs(r);
 	if (loader__load(r->l)) {
 		report_load_failure(r);
 		return 1;
 	}
-	return find_programs(r) ? 1 : 0;
+	return 0;
 }
 
 static void run_close(struct run *r)
