@@ -225,19 +225,28 @@ vs_bpftrace)
 	# the same uprobe programs under bpftrace 0.17: the same maps
 	# (distinct values: bpftrace sorts by value, ties in hash order)
 	command -v bpftrace >/dev/null || skip "no bpftrace"
+	# private copies: uprobes are per file, and bpftrace's -c does not
+	# limit them to the child, so it would count the calls of other
+	# tests' processes running the same programs at the same time
+	V=$tmp/vs
+	mkdir "$V"
+	for f in uprobe_c_pie uprobe_cpp usdt_c uprobe_libuser \
+	    libetrace_uprobe.so; do
+		cp "$P/$f" "$V/" || fail "cannot copy $f"
+	done
 	n=0
 	for prog in \
-	    "uprobe:$P/uprobe_c_pie:et_add { @[arg0, arg1] = sum(arg0 * 10 + arg1); }" \
-	    "uretprobe:$P/uprobe_c_pie:et_handle_* { @[probe] = sum(retval); }" \
-	    "uprobe:$P/uprobe_cpp:\"etns::compute(int)\" { @c[arg0] = sum(arg0 + 1); }" \
-	    "usdt:$P/usdt_c:etrace:values { @v[arg0] = sum(arg1); @s[arg2] = sum(arg0); }" \
-	    "uprobe:$P/libetrace_uprobe.so:et_lib_sum { @n = stats(arg1); }"; do
+	    "uprobe:$V/uprobe_c_pie:et_add { @[arg0, arg1] = sum(arg0 * 10 + arg1); }" \
+	    "uretprobe:$V/uprobe_c_pie:et_handle_* { @[probe] = sum(retval); }" \
+	    "uprobe:$V/uprobe_cpp:\"etns::compute(int)\" { @c[arg0] = sum(arg0 + 1); }" \
+	    "usdt:$V/usdt_c:etrace:values { @v[arg0] = sum(arg1); @s[arg2] = sum(arg0); }" \
+	    "uprobe:$V/libetrace_uprobe.so:et_lib_sum { @n = stats(arg1); }"; do
 		n=$((n + 1))
 		case $prog in
-		*uprobe_cpp*) cmd="$P/uprobe_cpp 3" ;;
-		*usdt_c*) cmd="$P/usdt_c 3" ;;
-		*libetrace*) cmd="$P/uprobe_libuser 3" ;;
-		*) cmd="$P/uprobe_c_pie 3" ;;
+		*uprobe_cpp*) cmd="$V/uprobe_cpp 3" ;;
+		*usdt_c*) cmd="$V/usdt_c 3" ;;
+		*libetrace*) cmd="$V/uprobe_libuser 3" ;;
+		*) cmd="$V/uprobe_c_pie 3" ;;
 		esac
 		timeout 40 bpftrace -c "$cmd" -e "$prog" 2>/dev/null |
 			grep -v '^[0-9]*$' >"$tmp/b$n"
