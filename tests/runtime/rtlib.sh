@@ -7,8 +7,19 @@
 
 [ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
 
+# kill_bg: SIGKILL the processes of $bg that are still this shell's
+# children; the pid of one that ended may be another process's by now
+# (pid_max is 32768 here: a test suite wraps it)
+kill_bg() {
+	for p in $bg; do
+		[ "$(awk '{ print $4 }' /proc/"$p"/stat 2>/dev/null)" = "$$" ] &&
+			kill -9 "$p" 2>/dev/null
+	done
+	return 0
+}
+
 tmp=$(mktemp -d /tmp/etrace-rt.XXXXXX)
-trap 'rm -rf "$tmp"; [ -n "$bg" ] && kill -9 $bg 2>/dev/null' EXIT
+trap 'rm -rf "$tmp"; kill_bg' EXIT
 out=$tmp/out
 err=$tmp/err
 bg=
@@ -17,7 +28,7 @@ fail() {
 	echo "FAIL [$case]: $*"
 	echo "--- stdout"; cat "$out" 2>/dev/null
 	echo "--- stderr"; cat "$err" 2>/dev/null
-	[ -n "$bg" ] && kill -9 $bg 2>/dev/null
+	kill_bg
 	exit 1
 }
 
