@@ -77,13 +77,26 @@ static void *preopen_main(void *arg)
 	return arg;
 }
 
+/* The events no probe took (the run failed before attaching them): each
+ * costs ~40 ms to close, one after the other, so the fast detach's helper
+ * process closes them (attach_detach.c). */
 static void preopen_free(void)
 {
+	struct attach_env env = { 0 };
+
+	env.tps = calloc(npre ? npre : 1, sizeof(*env.tps));
 	for (int i = 0; i < npre; i++) {
-		if (pre[i].fd >= 0)
+		if (pre[i].fd >= 0 && env.tps)
+			env.tps[env.ntps++] = (struct attach_tp){ NULL, -1,
+								  pre[i].fd };
+		else if (pre[i].fd >= 0)
 			close(pre[i].fd);
 		free(pre[i].cat);
 	}
+	env.cap_tps = env.ntps;
+	if (env.ntps)
+		attach_release_tracepoints(&env);
+	free(env.tps);
 	free(pre);
 	pre = NULL;
 	npre = 0;

@@ -8,7 +8,7 @@ set(ETRACE_LIFECYCLE_CASES
   tracepoint_count tracepoint_wildcard child_output_after_begin
   child_missing child_exit_code pid_ends interval profile_software
   uprobe usym latency lost_accounting verifier_failure rawtracepoint iter cat_system sigint sigterm many_tracepoints
-  tracepoint_perf_events many_uprobes
+  tracepoint_perf_events many_uprobes rejected_wildcard_ends
   dry_run_loads_nothing sigkill kaddr for_exit kprobe_sentence
   fentry_sentence hardware_sentence attach_failure_detaches info)
 etrace_runtime_cases(lifecycle ${CMAKE_CURRENT_LIST_DIR}/lifecycle.sh 60
