@@ -45,6 +45,20 @@ fd_ids() {
 		awk -v k="$1:" '$1 == k { print $2 }' | sort -u
 }
 
+# ends_within MS WHAT: the background etrace, holding $n links, ends
+# within MS ms of SIGINT and leaves none of its programs or links
+ends_within() {
+	wait_links "$n"
+	progs=$(fd_ids prog_id)
+	links=$(fd_ids link_id)
+	t0=$(date +%s%N)
+	kill -INT "$bg"
+	wait_bg 0
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	[ "$ms" -lt "$1" ] || fail "$2 took $ms ms to end"
+	nothing_left "$progs" "$links"
+}
+
 # wait_links N: the background etrace holds at least N links ("Attaching"
 # is printed before attaching, as bpftrace does)
 wait_links() {
@@ -214,15 +228,7 @@ many_tracepoints)
 	# etrace detaches them in parallel and leaves the rest to a helper
 	n=$(ls -d /sys/kernel/tracing/events/syscalls/sys_enter_get* | wc -l)
 	start -e 'tracepoint:syscalls:sys_enter_get* { @c = count(); }'
-	wait_links "$n"
-	progs=$(fd_ids prog_id)
-	links=$(fd_ids link_id)
-	t0=$(date +%s%N)
-	kill -INT "$bg"
-	wait_bg 0
-	ms=$((($(date +%s%N) - t0) / 1000000))
-	[ "$ms" -lt 1500 ] || fail "$n tracepoints took $ms ms to end"
-	nothing_left "$progs" "$links"
+	ends_within 1500 "$n tracepoints"
 	;;
 many_uprobes)
 	# uprobes are uprobe_multi links (kernel 6.6+), which end in
@@ -233,15 +239,7 @@ many_uprobes)
 	start -e "uprobe:$libc:str* { @c = count(); }"
 	n=$(grep -o 'Attaching [0-9]*' "$out" | grep -o '[0-9]*')
 	[ "$n" -ge 20 ] || fail "only $n uprobes in $libc"
-	wait_links "$n"
-	progs=$(fd_ids prog_id)
-	links=$(fd_ids link_id)
-	t0=$(date +%s%N)
-	kill -INT "$bg"
-	wait_bg 0
-	ms=$((($(date +%s%N) - t0) / 1000000))
-	[ "$ms" -lt 3000 ] || fail "$n uprobes took $ms ms to end"
-	nothing_left "$progs" "$links"
+	ends_within 3000 "$n uprobes"
 	;;
 rejected_wildcard_ends)
 	# the perf events opened while compiling (256 of sys_enter_*) are
