@@ -41,6 +41,9 @@ struct compile_opts {
 	/* -p PID (0: none): user probes' binaries named without a path
 	 * (uprobe:libc:malloc) are looked up in its mappings first. */
 	int target_pid;
+	/* --compile-only: the program runs later, elsewhere, with run-time
+	 * settings the compiler cannot know (-p PID). */
+	bool ahead_of_time;
 	/* Default mode of kstack/ustack (config stack_mode). */
 	enum stack_mode stack_mode;
 };

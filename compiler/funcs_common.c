@@ -3,7 +3,7 @@
  * and the printf-style format check. */
 #include "funcs.h"
 
-#include "printf_fmt.h"
+#include "printf_check.h"
 #include "probe.h"
 
 struct node *fn_arg(const struct node *call, int i)

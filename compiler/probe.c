@@ -32,41 +32,14 @@ static const struct probe_provider *const providers[PK_COUNT] = {
 	[PK_ITER] = &probe_iter,
 };
 
-static const char *const kind_names[PK_COUNT] = {
-#define PROBE(id, name, alias, alias2) [PK_##id] = name,
-#include "probes.def"
-#undef PROBE
-};
-
-static const char *const kind_aliases[PK_COUNT][2] = {
-#define PROBE(id, name, alias, alias2) [PK_##id] = { alias, alias2 },
-#include "probes.def"
-#undef PROBE
-};
-
 const struct probe_provider *probe_provider(enum probe_kind kind)
 {
 	return (unsigned)kind < PK_COUNT ? providers[kind] : NULL;
 }
 
-const char *probe_kind_name(enum probe_kind kind)
-{
-	return (unsigned)kind < PK_COUNT ? kind_names[kind] : "?";
-}
-
 const struct probe_provider *probe_provider_find(const char *name)
 {
-	if (!name)
-		return NULL;
-	for (int k = 0; k < PK_COUNT; k++) {
-		if (!strcmp(name, kind_names[k]))
-			return providers[k];
-		for (int i = 0; i < 2; i++)
-			if (kind_aliases[k][i] &&
-			    !strcmp(name, kind_aliases[k][i]))
-				return providers[k];
-	}
-	return NULL;
+	return probe_provider(probe_kind_find(name));
 }
 
 /* ---- lexing ---- */

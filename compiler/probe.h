@@ -9,17 +9,12 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "probe_kind.h"
 
 struct compile_ctx;
 struct node;
 struct type;
 
-enum probe_kind {
-#define PROBE(id, name, alias, alias2) PK_##id,
-#include "probes.def"
-#undef PROBE
-	PK_COUNT
-};
 
 /* One attach point after parsing its spec. Which fields are meaningful
  * depends on the kind:
@@ -72,9 +67,7 @@ enum probe_flags {
 };
 
 struct probe_provider {
-	enum probe_kind kind;
-	const char *name;       /* canonical: "tracepoint" */
-	const char *aliases[2]; /* "t", NULL */
+	enum probe_kind kind;     /* its names: probe_kind_name() */
 	unsigned flags;         /* enum probe_flags */
 	/* Validates and splits the spec. parts are the ':'-separated fields
 	 * after the provider name, quotes removed. Reports problems with
@@ -94,7 +87,6 @@ struct probe_provider {
 /* By canonical name or alias; NULL when unknown. */
 const struct probe_provider *probe_provider_find(const char *name);
 const struct probe_provider *probe_provider(enum probe_kind kind);
-const char *probe_kind_name(enum probe_kind kind);
 
 /* Parses one attach point (ast N_ATTACH raw text) into an attach_point in
  * the arena, reporting errors. NULL on error. */

@@ -4,8 +4,6 @@
 
 const struct probe_provider probe_asyncwatchpoint = {
 	.kind = PK_ASYNCWATCHPOINT,
-	.name = "asyncwatchpoint",
-	.aliases = { "aw", NULL },
 	.flags = PF_KERNEL_CTX | PF_USER,
 	.parse = probe_watchpoint_parse,
 };

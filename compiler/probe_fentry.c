@@ -110,8 +110,6 @@ struct type *probe_fentry_args(struct compile_ctx *ctx,
 
 const struct probe_provider probe_fentry = {
 	.kind = PK_FENTRY,
-	.name = "fentry",
-	.aliases = { "kfunc", "f" },
 	.flags = PF_ARGS | PF_FUNC | PF_ENTRY,
 	.parse = probe_fentry_parse,
 	.resolve = probe_resolve_btf_func,

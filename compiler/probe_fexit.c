@@ -4,8 +4,6 @@
 
 const struct probe_provider probe_fexit = {
 	.kind = PK_FEXIT,
-	.name = "fexit",
-	.aliases = { "kretfunc", "fr" },
 	.flags = PF_ARGS | PF_RETVAL | PF_FUNC,
 	.parse = probe_fentry_parse,
 	.resolve = probe_resolve_btf_func,

@@ -24,8 +24,6 @@ static int hardware_parse(struct compile_ctx *ctx, struct attach_point *ap,
 
 const struct probe_provider probe_hardware = {
 	.kind = PK_HARDWARE,
-	.name = "hardware",
-	.aliases = { "h", NULL },
 	.flags = PF_KERNEL_CTX | PF_USER,
 	.parse = hardware_parse,
 };

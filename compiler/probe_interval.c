@@ -3,8 +3,6 @@
 
 const struct probe_provider probe_interval = {
 	.kind = PK_INTERVAL,
-	.name = "interval",
-	.aliases = { "i", NULL },
 	.flags = PF_KERNEL_CTX,
 	.parse = probe_timer_parse,
 };

@@ -50,8 +50,6 @@ static struct type *iter_args(struct compile_ctx *ctx,
 
 const struct probe_provider probe_iter = {
 	.kind = PK_ITER,
-	.name = "iter",
-	.aliases = { "it", NULL },
 	.flags = PF_ARGS,
 	.parse = iter_parse,
 	.args_type = iter_args,

@@ -78,8 +78,6 @@ int probe_resolve_kfunc(struct compile_ctx *ctx, struct attach_point *ap)
 
 const struct probe_provider probe_kprobe = {
 	.kind = PK_KPROBE,
-	.name = "kprobe",
-	.aliases = { "k", NULL },
 	.flags = PF_ARGN | PF_ENTRY | PF_FUNC | PF_KERNEL_CTX | PF_SARGN,
 	.parse = kprobe_parse,
 	.resolve = probe_resolve_kfunc,

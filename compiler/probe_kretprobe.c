@@ -10,8 +10,6 @@ static int kretprobe_parse(struct compile_ctx *ctx, struct attach_point *ap,
 
 const struct probe_provider probe_kretprobe = {
 	.kind = PK_KRETPROBE,
-	.name = "kretprobe",
-	.aliases = { "kr", NULL },
 	.flags = PF_RETVAL | PF_FUNC | PF_KERNEL_CTX,
 	.parse = kretprobe_parse,
 	.resolve = probe_resolve_kfunc,

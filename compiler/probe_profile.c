@@ -3,8 +3,6 @@
 
 const struct probe_provider probe_profile = {
 	.kind = PK_PROFILE,
-	.name = "profile",
-	.aliases = { "p", NULL },
 	.flags = PF_KERNEL_CTX | PF_USER,
 	.parse = probe_timer_parse,
 };

@@ -58,8 +58,6 @@ static int raw_resolve(struct compile_ctx *ctx, struct attach_point *ap)
 
 const struct probe_provider probe_rawtracepoint = {
 	.kind = PK_RAWTRACEPOINT,
-	.name = "rawtracepoint",
-	.aliases = { "rt", NULL },
 	.flags = PF_ARGN,
 	.parse = raw_parse,
 	.resolve = raw_resolve,

@@ -25,8 +25,6 @@ static int software_parse(struct compile_ctx *ctx, struct attach_point *ap,
 
 const struct probe_provider probe_software = {
 	.kind = PK_SOFTWARE,
-	.name = "software",
-	.aliases = { "s", NULL },
 	.flags = PF_KERNEL_CTX | PF_USER,
 	.parse = software_parse,
 };

@@ -16,14 +16,12 @@ static int special_parse(struct compile_ctx *ctx, struct attach_point *ap,
 
 const struct probe_provider probe_begin = {
 	.kind = PK_BEGIN,
-	.name = "BEGIN",
 	.flags = PF_NO_CTX,
 	.parse = special_parse,
 };
 
 const struct probe_provider probe_end = {
 	.kind = PK_END,
-	.name = "END",
 	.flags = PF_NO_CTX,
 	.parse = special_parse,
 };

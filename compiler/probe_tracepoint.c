@@ -106,8 +106,6 @@ static struct type *tracepoint_args(struct compile_ctx *ctx,
 
 const struct probe_provider probe_tracepoint = {
 	.kind = PK_TRACEPOINT,
-	.name = "tracepoint",
-	.aliases = { "t", NULL },
 	.flags = PF_ARGS,
 	.parse = tracepoint_parse,
 	.resolve = tracepoint_resolve,

@@ -334,8 +334,6 @@ static int uprobe_parse(struct compile_ctx *ctx, struct attach_point *ap,
 
 const struct probe_provider probe_uprobe = {
 	.kind = PK_UPROBE,
-	.name = "uprobe",
-	.aliases = { "u", NULL },
 	.flags = PF_ARGN | PF_ENTRY | PF_FUNC | PF_KERNEL_CTX | PF_SARGN |
 		 PF_USER,
 	.parse = uprobe_parse,

@@ -10,8 +10,6 @@ static int uretprobe_parse(struct compile_ctx *ctx, struct attach_point *ap,
 
 const struct probe_provider probe_uretprobe = {
 	.kind = PK_URETPROBE,
-	.name = "uretprobe",
-	.aliases = { "ur", NULL },
 	.flags = PF_RETVAL | PF_FUNC | PF_KERNEL_CTX | PF_USER,
 	.parse = uretprobe_parse,
 	.resolve = probe_resolve_uprobe,

@@ -141,8 +141,6 @@ int probe_resolve_usdt(struct compile_ctx *ctx, struct attach_point *ap)
 
 const struct probe_provider probe_usdt = {
 	.kind = PK_USDT,
-	.name = "usdt",
-	.aliases = { "U", NULL },
 	.flags = PF_ARGN | PF_FUNC | PF_KERNEL_CTX | PF_USER,
 	.parse = usdt_parse,
 	.resolve = probe_resolve_usdt,

@@ -118,8 +118,6 @@ int probe_watchpoint_parse(struct compile_ctx *ctx, struct attach_point *ap,
 
 const struct probe_provider probe_watchpoint = {
 	.kind = PK_WATCHPOINT,
-	.name = "watchpoint",
-	.aliases = { "w", NULL },
 	.flags = PF_KERNEL_CTX | PF_USER,
 	.parse = probe_watchpoint_parse,
 };

@@ -1,6 +1,7 @@
 /* tracefs: locating (and mounting) it, tracepoint existence and wildcard
  * expansion over events/, and the format file parser (tracefs.h). */
 #include "tracefs.h"
+#include "tp_format.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -49,74 +50,6 @@ const char *compile_tracefs(struct compile_ctx *ctx)
 }
 
 /* ---- format files ---- */
-
-struct fmt_field {
-	char decl[256];   /* "const char * filename" */
-	unsigned offset, size;
-	bool is_signed;
-};
-
-static bool line_value(const char *line, const char *key, unsigned *out)
-{
-	const char *p = strstr(line, key);
-	char *end;
-	unsigned long v;
-
-	if (!p)
-		return false;
-	v = strtoul(p + strlen(key), &end, 10);
-	if (end == p + strlen(key))
-		return false;
-	*out = (unsigned)v;
-	return true;
-}
-
-/* "\tfield:int dfd;\toffset:16;\tsize:8;\tsigned:0;" */
-static bool parse_field_line(const char *line, struct fmt_field *f)
-{
-	const char *p = strstr(line, "field:"), *semi;
-	unsigned sign = 0;
-	size_t n;
-
-	if (!p)
-		return false;
-	p += 6;
-	semi = strchr(p, ';');
-	if (!semi)
-		return false;
-	n = semi - p;
-	if (n == 0 || n >= sizeof(f->decl))
-		return false;
-	memcpy(f->decl, p, n);
-	f->decl[n] = '\0';
-	if (!line_value(semi, "offset:", &f->offset) ||
-	    !line_value(semi, "size:", &f->size))
-		return false;
-	line_value(semi, "signed:", &sign);
-	f->is_signed = sign != 0;
-	return true;
-}
-
-static bool is_ident_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_';
-}
-
-/* The identifier ending at end (exclusive), copied into the arena. */
-static const char *ident_before(struct arena *a, const char *start,
-				const char *end, const char **begin_out)
-{
-	const char *b;
-
-	while (end > start && !is_ident_char(end[-1]))
-		end--;
-	b = end;
-	while (b > start && is_ident_char(b[-1]))
-		b--;
-	if (begin_out)
-		*begin_out = b;
-	return b < end ? arena_strndup(a, b, end - b) : NULL;
-}
 
 /* The base type words of a declaration without qualifiers and '*':
  * "const char *" -> "char". */
@@ -218,7 +151,7 @@ static struct type *sized_int(struct arena *a, unsigned size, bool sign)
 /* "char comm[16]": elements from the total size and the count. A plain
  * char array is a string, as bpftrace types it (its C parser turns
  * char[N] into string[N]); unsigned char and u8 arrays stay arrays. */
-static struct type *array_field(struct arena *a, const struct fmt_field *f,
+static struct type *array_field(struct arena *a, const struct tp_format_field *f,
 				const char *bracket, const char *base)
 {
 	unsigned long count = strtoul(bracket + 1, NULL, 10);
@@ -250,26 +183,20 @@ static struct type *ptr_field(struct arena *a, const char *decl, size_t n,
 }
 
 static int add_field(struct arena *a, struct type *rec,
-		     const struct fmt_field *f, enum addrspace as)
+		     const struct tp_format_field *f, enum addrspace as)
 {
 	const char *d = f->decl, *bracket = strchr(d, '[');
-	const char *name, *nb;
+	const char *name = arena_strdup(a, f->name), *nb = d + f->name_off;
 	struct type *t;
 
-	if (!strncmp(d, "__data_loc", 10) || !strncmp(d, "__rel_loc", 9)) {
+	if (f->dyn_loc) {
 		struct field *fld;
 
-		name = ident_before(a, d, d + strlen(d), NULL);
-		if (!name)
-			return -EINVAL;
 		fld = type_record_add(a, rec, name, type_int(4, false),
 				      f->offset, 0, 0);
 		fld->dyn_loc = d[2] == 'd' ? FIELD_DATA_LOC : FIELD_REL_LOC;
 		return 0;
 	}
-	name = ident_before(a, d, bracket ? bracket : d + strlen(d), &nb);
-	if (!name)
-		return -EINVAL;
 	if (!strncmp(name, "common_", 7))
 		return 0;
 	if (bracket)
@@ -300,10 +227,10 @@ struct type *tracefs_parse_format(struct arena *a, const char *text,
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 		char *line = arena_strndup(a, p, n);
-		struct fmt_field f;
+		struct tp_format_field f;
 
 		p = nl ? nl + 1 : NULL;
-		if (!parse_field_line(line, &f))
+		if (!tp_format_line(line, &f))
 			continue;
 		if (add_field(a, rec, &f, as) < 0)
 			continue;

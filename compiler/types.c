@@ -95,7 +95,7 @@ static uint32_t type_align(const struct type *t)
 
 /* Bytes a value takes in a tuple: its size, but buf() values are
  * {u64 length, bytes} and usym values {u64 address, u64 tgid} there as
- * everywhere else (compiler/program.h). */
+ * everywhere else (runtime/abi.h). */
 static uint32_t stored_size(const struct type *t)
 {
 	if (t->kind == T_BUF)

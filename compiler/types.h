@@ -9,36 +9,11 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "etype.h" /* enum type_kind, enum stack_mode */
 
 struct compile_ctx;
 
-enum type_kind {
-	T_NONE,      /* no value (statements, void calls) */
-	T_INT,       /* size, is_signed */
-	T_STRING,    /* size: bytes incl. NUL */
-	T_BUF,       /* size: capacity in bytes (buf()) */
-	T_PTR,       /* elem, as */
-	T_RECORD,    /* name, fields, size, is_union */
-	T_ARRAY,     /* elem, count */
-	T_TUPLE,     /* fields (names NULL), count, size */
-	T_STACK,     /* stack: kernel or user, mode, frames */
-	T_KSYM,      /* ksym(): symbolized in user space */
-	T_USYM,      /* usym() */
-	T_INET,      /* ntop() */
-	T_USERNAME,  /* username */
-	T_TIMESTAMP, /* strftime() */
-	T_CGROUP_PATH, /* cgroup_path() */
-	T_MACADDR,   /* macaddr() */
-	T_STRERROR,  /* strerror() */
-	T_ENUM_VAL,  /* reserved */
-	/* map values only: aggregations */
-	T_COUNT, T_SUM, T_MIN, T_MAX, T_AVG, T_STATS, T_HIST, T_LHIST,
-	T_KIND_COUNT
-};
-
 enum addrspace { AS_NONE, AS_KERNEL, AS_USER };
-
-enum stack_mode { STACK_BPFTRACE, STACK_PERF, STACK_RAW };
 
 struct field {
 	const char *name;  /* NULL in tuples */

@@ -33,9 +33,9 @@ const struct attach_provider *attach_provider(enum probe_kind kind)
 
 int attach_count(const struct et_probe *ep)
 {
-	if (!ep->attach_target && ep->ap && ep->ap->wildcard &&
-	    ep->ap->nmatches > 0)
-		return ep->ap->nmatches;
+	if (!ep->attach_target && ep->wildcard &&
+	    ep->nmatches > 0)
+		return ep->nmatches;
 	return 1;
 }
 
@@ -91,7 +91,7 @@ int attach_perf_link(struct attach_env *env, const struct et_probe *ep,
 	if (!link)
 		close(pfd);
 	errno = err;
-	return attach_keep(env, link, ep->ap->raw);
+	return attach_keep(env, link, ep->raw);
 }
 
 const char *attach_tracefs(void)
@@ -177,13 +177,12 @@ int attach_each_func(struct attach_env *env, const struct et_probe *ep,
 		     struct bpf_program *prog, struct bpf_program *ret,
 		     attach_func_fn fn)
 {
-	const struct attach_point *ap = ep->ap;
 	int err = 0;
 
-	if (ep->attach_target || !ap->wildcard)
+	if (ep->attach_target || !ep->wildcard)
 		return fn(env, ep, prog, ret,
-			  ep->attach_target ? ep->attach_target : ap->func);
-	for (int i = 0; i < ap->nmatches && !err; i++)
-		err = fn(env, ep, prog, ret, ap->matches[i]);
+			  ep->attach_target ? ep->attach_target : ep->func);
+	for (int i = 0; i < ep->nmatches && !err; i++)
+		err = fn(env, ep, prog, ret, ep->matches[i]);
 	return err;
 }

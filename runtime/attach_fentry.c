@@ -65,7 +65,7 @@ static int fentry_attach(struct attach_env *env, const struct et_probe *ep,
 	char what[300];
 	int err;
 
-	snprintf(what, sizeof(what), "%s", ep->ap->raw);
+	snprintf(what, sizeof(what), "%s", ep->raw);
 	err = attach_keep(env, bpf_program__attach_trace(prog), what);
 	if (!err && ret)
 		err = attach_keep(env, bpf_program__attach_trace(ret), what);

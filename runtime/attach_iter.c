@@ -29,9 +29,9 @@ static int iter_attach(struct attach_env *env, const struct et_probe *ep,
 
 	if (env->iter_link)
 		return attach_fail(env, -EINVAL, "Cannot attach %s: only one "
-				   "iter probe can run", ep->ap->raw);
+				   "iter probe can run", ep->raw);
 	link = bpf_program__attach_iter(prog, NULL);
-	err = attach_keep(env, link, ep->ap->raw);
+	err = attach_keep(env, link, ep->raw);
 	if (!err)
 		env->iter_link = link;
 	return err;

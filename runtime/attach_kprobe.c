@@ -39,7 +39,7 @@ static int attach_func(struct attach_env *env, const struct et_probe *ep,
 	bool is_ret = ep->kind == PK_KRETPROBE;
 	int err;
 
-	err = attach_one(env, prog, func, is_ret ? 0 : ep->ap->offset,
+	err = attach_one(env, prog, func, is_ret ? 0 : ep->offset,
 			 is_ret);
 	if (!err && ret)
 		err = attach_one(env, ret, func, 0, true);

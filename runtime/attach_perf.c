@@ -95,14 +95,14 @@ static int attach_cpus(struct attach_env *env, const struct et_probe *ep,
 		if (n < 0)
 			return attach_fail(env, n, "Cannot attach %s: cannot "
 					   "read the online CPUs: %s",
-					   ep->ap->raw, strerror(-n));
+					   ep->raw, strerror(-n));
 	}
 	for (int i = 0; i < n; i++) {
 		fd = attach_perf_open(attr, -1, cpus[i]);
 		if (fd < 0)
 			return attach_fail(env, fd, "Cannot attach %s: "
 					   "perf_event_open on CPU %d: %s",
-					   ep->ap->raw, cpus[i],
+					   ep->raw, cpus[i],
 					   strerror(-fd));
 		err = attach_perf_link(env, ep, prog, fd);
 		if (err)
@@ -123,9 +123,9 @@ static uint64_t unit_ns(const char *unit)
 }
 
 static void timer_attr(struct perf_event_attr *attr,
-		       const struct attach_point *ap, bool hz_as_freq)
+		       const struct et_probe *ep, bool hz_as_freq)
 {
-	uint64_t ns = unit_ns(ap->target ? ap->target : "hz");
+	uint64_t ns = unit_ns(ep->target ? ep->target : "hz");
 
 	memset(attr, 0, sizeof(*attr));
 	attr->size = sizeof(*attr);
@@ -133,10 +133,10 @@ static void timer_attr(struct perf_event_attr *attr,
 	attr->config = PERF_COUNT_SW_CPU_CLOCK;
 	if (!ns && hz_as_freq) {
 		attr->freq = 1;
-		attr->sample_freq = ap->freq;
+		attr->sample_freq = ep->freq;
 	} else {
-		attr->sample_period = ns ? ap->freq * ns :
-				      1000000000ULL / ap->freq;
+		attr->sample_period = ns ? ep->freq * ns :
+				      1000000000ULL / ep->freq;
 	}
 }
 
@@ -145,7 +145,7 @@ static int profile_attach(struct attach_env *env, const struct et_probe *ep,
 {
 	struct perf_event_attr attr;
 
-	timer_attr(&attr, ep->ap, true);
+	timer_attr(&attr, ep, true);
 	return attach_cpus(env, ep, prog, &attr, true);
 }
 
@@ -155,7 +155,7 @@ static int interval_attach(struct attach_env *env,
 {
 	struct perf_event_attr attr;
 
-	timer_attr(&attr, ep->ap, false);
+	timer_attr(&attr, ep, false);
 	return attach_cpus(env, ep, prog, &attr, false);
 }
 
@@ -167,13 +167,13 @@ static int event_attach(struct attach_env *env, const struct et_probe *ep,
 
 	if (!def)
 		return attach_fail(env, -EINVAL, "Cannot attach %s: unknown "
-				   "event '%s'", ep->ap->raw,
-				   ep->ap->func ? ep->ap->func : "");
+				   "event '%s'", ep->raw,
+				   ep->func ? ep->func : "");
 	memset(&attr, 0, sizeof(attr));
 	attr.size = sizeof(attr);
 	attr.type = type;
 	attr.config = def->config;
-	attr.sample_period = ep->ap->freq ? ep->ap->freq : def->period;
+	attr.sample_period = ep->freq ? ep->freq : def->period;
 	return attach_cpus(env, ep, prog, &attr, true);
 }
 
@@ -183,7 +183,7 @@ static int software_attach(struct attach_env *env,
 {
 	return event_attach(env, ep, prog, PERF_TYPE_SOFTWARE,
 			    find_event(sw_events, sizeof(sw_events) /
-					   sizeof(*sw_events), ep->ap->func));
+					   sizeof(*sw_events), ep->func));
 }
 
 static int hardware_attach(struct attach_env *env,
@@ -192,7 +192,7 @@ static int hardware_attach(struct attach_env *env,
 {
 	return event_attach(env, ep, prog, PERF_TYPE_HARDWARE,
 			    find_event(hw_events, sizeof(hw_events) /
-					   sizeof(*hw_events), ep->ap->func));
+					   sizeof(*hw_events), ep->func));
 }
 
 /* Can this kernel open a perf event of type/config on CPU 0? */

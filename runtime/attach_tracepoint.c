@@ -195,8 +195,8 @@ static int tracepoint_attach(struct attach_env *env,
 			 (int)(name - ep->attach_target), ep->attach_target);
 		name++;
 	} else {
-		snprintf(cat, sizeof(cat), "%s", ep->ap->target);
-		name = ep->ap->func;
+		snprintf(cat, sizeof(cat), "%s", ep->target);
+		name = ep->func;
 	}
 	snprintf(what, sizeof(what), "tracepoint:%s:%s", cat, name);
 	return tracepoint_link(env, prog, cat, name, what);
@@ -227,7 +227,7 @@ static int rawtracepoint_attach(struct attach_env *env,
 				struct bpf_program *ret)
 {
 	const char *name = ep->attach_target ? ep->attach_target :
-			   ep->ap->func;
+			   ep->func;
 	char what[300];
 
 	snprintf(what, sizeof(what), "rawtracepoint:%s", name);

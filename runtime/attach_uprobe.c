@@ -128,17 +128,16 @@ static const char *uprobe_unavailable(void)
 static int attach_one(struct attach_env *env, const struct et_probe *ep,
 		      struct bpf_program *prog, const char *func, bool ret)
 {
-	const struct attach_point *ap = ep->ap;
 	const char *by_name = NULL;
-	size_t off = ap->offset;
+	size_t off = ep->offset;
 	char what[600];
 
-	if (ap->has_address) {
-		off += ap->address;
+	if (ep->has_address) {
+		off += ep->address;
 	} else {
 		/* by file offset: libbpf 1.1 refuses names that .dynsym
 		 * holds twice (versions), e.g. libc's __libc_start_main */
-		struct elf_syms *es = elf_syms__open(ap->target);
+		struct elf_syms *es = elf_syms__open(ep->target);
 		const struct elf_sym *s = es ? elf_syms__find(es, func) : NULL;
 
 		if (s)
@@ -148,8 +147,8 @@ static int attach_one(struct attach_env *env, const struct et_probe *ep,
 		elf_syms__close(es);
 	}
 	snprintf(what, sizeof(what), "%s:%s:%s", ret ? "uretprobe" :
-		 "uprobe", ap->target, func ? func : ap->raw);
-	return uprobe_link(env, prog, ap->target, off, 0, by_name, ret,
+		 "uprobe", ep->target, func ? func : ep->raw);
+	return uprobe_link(env, prog, ep->target, off, 0, by_name, ret,
 			   what);
 }
 
@@ -168,12 +167,11 @@ static int attach_func(struct attach_env *env, const struct et_probe *ep,
 static int uprobe_attach(struct attach_env *env, const struct et_probe *ep,
 			 struct bpf_program *prog, struct bpf_program *ret)
 {
-	const struct attach_point *ap = ep->ap;
 
-	if (!ep->attach_target && ap->wildcard && !ap->nmatches)
+	if (!ep->attach_target && ep->wildcard && !ep->nmatches)
 		return attach_fail(env, -ENOENT, "Cannot attach %s: no "
-				   "function of %s matches", ap->raw,
-				   ap->target);
+				   "function of %s matches", ep->raw,
+				   ep->target);
 	return attach_each_func(env, ep, prog, ret, attach_func);
 }
 
@@ -197,18 +195,17 @@ const struct attach_provider attach_URETPROBE = {
 static int usdt_attach(struct attach_env *env, const struct et_probe *ep,
 		       struct bpf_program *prog, struct bpf_program *ret)
 {
-	const struct attach_point *ap = ep->ap;
-	const char *name = ep->attach_target ? ep->attach_target : ap->func;
+	const char *name = ep->attach_target ? ep->attach_target : ep->func;
 	char what[600];
 
 	(void)ret;
 	if (!ep->usdt_offset)
 		return attach_fail(env, -ENOENT, "Cannot attach %s: no USDT "
-				   "note for it in %s", ap->raw, ap->target);
-	snprintf(what, sizeof(what), "usdt:%s:%s%s%s", ap->target,
-		 ep->attach_target || !ap->ns ? "" : ap->ns,
-		 ep->attach_target || !ap->ns ? "" : ":", name);
-	return uprobe_link(env, prog, ap->target, ep->usdt_offset,
+				   "note for it in %s", ep->raw, ep->target);
+	snprintf(what, sizeof(what), "usdt:%s:%s%s%s", ep->target,
+		 ep->attach_target || !ep->ns ? "" : ep->ns,
+		 ep->attach_target || !ep->ns ? "" : ":", name);
+	return uprobe_link(env, prog, ep->target, ep->usdt_offset,
 			   ep->usdt_sema_offset, NULL, false, what);
 }
 

@@ -60,22 +60,21 @@ static int watchpoint_attach(struct attach_env *env,
 			     const struct et_probe *ep,
 			     struct bpf_program *prog, struct bpf_program *ret)
 {
-	const struct attach_point *ap = ep->ap;
 	struct perf_event_attr attr;
 	int fd;
 
-	if (ap->kind == PK_ASYNCWATCHPOINT || !ap->has_address)
+	if (ep->kind == PK_ASYNCWATCHPOINT || !ep->has_address)
 		return attach_fail(env, -EOPNOTSUPP, "Cannot attach %s: "
 				   "watchpoints on function arguments are not "
-				   "supported by etrace yet", ap->raw);
+				   "supported by etrace yet", ep->raw);
 	if (!env->pid)
 		return attach_fail(env, -EINVAL, "Cannot attach %s: a "
 				   "watchpoint needs a process: use -p PID or "
-				   "-c CMD", ap->raw);
-	bp_attr(&attr, ap->address, ap->freq, ap->mode ? ap->mode : "rw");
+				   "-c CMD", ep->raw);
+	bp_attr(&attr, ep->address, ep->freq, ep->mode ? ep->mode : "rw");
 	fd = attach_perf_open(&attr, env->pid, -1);
 	if (fd < 0)
-		return attach_fail(env, fd, "Cannot attach %s: %s", ap->raw,
+		return attach_fail(env, fd, "Cannot attach %s: %s", ep->raw,
 				   strerror(-fd));
 	return attach_perf_link(env, ep, prog, fd);
 }

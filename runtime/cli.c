@@ -17,7 +17,10 @@ enum {
 	OPT_EMIT_LLVM,
 	OPT_EMIT_ELF,
 	OPT_NO_CACHE,
+	OPT_COMPILE_ONLY,
 };
+
+const char *cli_progname = "etrace";
 
 static const char short_opts[] = ":e:lp:c:f:o:qvd:kB:I:Vh";
 
@@ -28,6 +31,7 @@ static const struct option long_opts[] = {
 	{ "emit-llvm", required_argument, NULL, OPT_EMIT_LLVM },
 	{ "emit-elf", required_argument, NULL, OPT_EMIT_ELF },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "compile-only", no_argument, NULL, OPT_COMPILE_ONLY },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -124,6 +128,7 @@ static int parse_opt(struct cli *cli, int c, const char *arg, int optopt_c,
 	case OPT_EMIT_LLVM: cli->emit_llvm = arg; return 0;
 	case OPT_EMIT_ELF: cli->emit_elf = arg; return 0;
 	case OPT_NO_CACHE: cli->no_cache = true; return 0;
+	case OPT_COMPILE_ONLY: cli->compile_only = true; return 0;
 	case ':':
 		if (optopt_c)
 			return fail(cli, "option -%c needs an argument",
@@ -169,6 +174,12 @@ static int check_combination(struct cli *cli)
 		return 0;
 	if (cli->pid && cli->cmd)
 		return fail(cli, "-p and -c cannot be used together");
+	if (cli->compile_only && !cli->output)
+		return fail(cli, "--compile-only needs -o FILE: where to write "
+			    "the compiled program");
+	if (cli->compile_only && (cli->dry_run || cli->dump_stage))
+		return fail(cli, "--compile-only cannot be used with %s",
+			    cli->dry_run ? "--dry-run" : "-d");
 	return 0;
 }
 
@@ -199,6 +210,8 @@ static const char usage_text[] =
 	"       etrace [options] - [ARGS...]     (program on stdin)\n"
 	"       etrace [options] -e 'PROGRAM' [ARGS...]\n"
 	"       etrace [options] RECIPE [ARGS...] (a shipped stdlib recipe)\n"
+	"       etrace [options] PROG.eto [ARGS...] (a compiled program)\n"
+	"       etrace --compile-only -o PROG.eto FILE|-e 'PROGRAM' [ARGS...]\n"
 	"       etrace -l [PATTERN]\n"
 	"\n"
 	"Options:\n"
@@ -214,8 +227,13 @@ static const char usage_text[] =
 	"                 exit (ast, preamble, probes, resolve, types, check,\n"
 	"                 ir: the optimised LLVM IR)\n"
 	"  --emit-llvm FILE  also write the LLVM IR to FILE\n"
-	"  --emit-elf FILE   also write the BPF object to FILE\n"
+	"  --emit-elf FILE   also write the BPF object to FILE (with its\n"
+	"                    .etrace section: the artifact)\n"
 	"  --dry-run      parse, check and compile; load nothing\n"
+	"  --compile-only write the compiled program (an artifact) to the\n"
+	"                 -o FILE instead of running it; etrace or\n"
+	"                 etrace-run (no compiler in it) runs it later,\n"
+	"                 on any kernel its BTF relocations fit\n"
 	"  --no-cache     compile the BPF object even when the cache has it\n"
 	"  --unsafe       allow unsafe functions (system, signal)\n"
 	"  -k             warn when a BPF helper fails (map update/delete,\n"
@@ -246,6 +264,8 @@ static const char usage_text[] =
 	"  etrace -l 'tracepoint:syscalls:*open*'\n"
 	"  etrace -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'\n"
 	"  etrace --dry-run examples/latency.et\n"
+	"  etrace --compile-only -o opensnoop.eto opensnoop && "
+	"etrace-run opensnoop.eto\n"
 	"  etrace opensnoop\n";
 
 void cli_usage(FILE *out)
@@ -255,7 +275,7 @@ void cli_usage(FILE *out)
 
 int cli_usage_error(const char *msg)
 {
-	fprintf(stderr, "etrace: %s\nTry 'etrace --help' for more "
-		"information.\n", msg);
+	fprintf(stderr, "%s: %s\nTry '%s --help' for more "
+		"information.\n", cli_progname, msg, cli_progname);
 	return 2;
 }

@@ -1,6 +1,7 @@
-/* Command-line parsing for the etrace driver (SPEC §2). Pure: reads argv,
- * fills a struct cli, reports usage errors as text; knows nothing of the
- * compiler, so it is unit-tested on its own (tests/unit/test_cli.c). */
+/* Command-line parsing for etrace and etrace-run (SPEC §2). Pure: reads
+ * argv, fills a struct cli, reports usage errors as text; knows nothing of
+ * the compiler, so it is unit-tested on its own (tests/unit/test_cli.c).
+ * etrace-run refuses what needs the compiler (runtime/main_run.c). */
 #ifndef ETRACE_CLI_H
 #define ETRACE_CLI_H
 
@@ -47,6 +48,8 @@ struct cli {
 	enum cli_buffering buffering;
 	bool dry_run;
 	bool no_cache;             /* --no-cache: no compiled-object cache */
+	bool compile_only;         /* --compile-only: write the artifact to
+				      output instead of running it */
 	bool unsafe;
 	bool quiet;
 	int verbose;               /* number of -v */
@@ -60,6 +63,9 @@ int cli_parse(struct cli *cli, int argc, char *const argv[]);
 
 /* The --help text. */
 void cli_usage(FILE *out);
+
+/* The program name in usage errors: "etrace" or "etrace-run". */
+extern const char *cli_progname;
 
 /* Prints "etrace: MSG" and the hint line to stderr; returns 2, the exit
  * status of a usage error. */

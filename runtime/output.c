@@ -19,7 +19,7 @@
 #define STACK_FD_UNKNOWN (-2)
 
 /* The default stack reader: the stack trace maps of program.h. */
-static int stack_from_fds(void *ctx, const struct type *t, uint64_t id,
+static int stack_from_fds(void *ctx, const struct et_type *t, uint64_t id,
 			  uint64_t *ips, int max)
 {
 	struct output *o = ctx;
@@ -126,7 +126,7 @@ static struct kallsyms *load_ksyms(void *ctx)
 /* The wall clock time of boot as bpftrace 0.17 computes it for
  * strftime(): CLOCK_REALTIME minus CLOCK_BOOTTIME, from the tightest of
  * 5 realtime/boottime/realtime readings. 0 or -errno. */
-static int read_boottime(int64_t *sec, int64_t *nsec)
+int output_read_boottime(int64_t *sec, int64_t *nsec)
 {
 	long best = -1;
 
@@ -173,7 +173,7 @@ void output_env(struct output *o, struct arena *a, struct value_env *env)
 	if (!o->btime_read) {
 		o->btime_read = true;
 		if (!has_strftime(o->prog) ||
-		    read_boottime(&o->btime, &o->btime_nsec))
+		    output_read_boottime(&o->btime, &o->btime_nsec))
 			o->btime = o->btime_nsec = 0;
 	}
 	env->btime = o->btime;
@@ -336,6 +336,8 @@ int output__record(struct output *o, const struct et_action *a,
 	case ACT_STRFTIME:
 	case ACT_HELPER_ERROR: /* a warning on stderr (run_actions.c) */
 		return 0;
+	case ACT_KIND_COUNT:
+		break;
 	}
 	return -EINVAL;
 }

@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "program.h"
-#include "types.h"
+#include "etype.h"
 
 enum output_format { OUT_TEXT, OUT_JSON };
 
@@ -68,7 +68,7 @@ int output__print_map_raw(struct output *o, const struct et_map *m,
 /* Stack ids (the 8-byte value of kstack/ustack) to frames: fills
  * ips[0..max) and returns the number of frames or -errno (the stack then
  * prints empty, as in bpftrace). */
-typedef int (*output_stack_fn)(void *ctx, const struct type *t,
+typedef int (*output_stack_fn)(void *ctx, const struct et_type *t,
 			       uint64_t id, uint64_t *ips, int max);
 void output__set_stacks(struct output *o, output_stack_fn fn, void *ctx);
 /* Or the stack trace maps ET_KSTACK_MAP/ET_USTACK_MAP (program.h) by fd

@@ -63,6 +63,10 @@ void json_value_line(FILE *f, const struct value *v);
 void json_message(FILE *f, const char *type, const char *text, size_t len);
 void json_string(FILE *f, const char *s, size_t len);
 
+/* The wall clock time of boot (strftime()), as bpftrace 0.17 computes
+ * it: 0 or -errno. */
+int output_read_boottime(int64_t *sec, int64_t *nsec);
+
 /* The environment for decoding values (arena, symbols, stacks). */
 void output_env(struct output *o, struct arena *a, struct value_env *env);
 

@@ -31,7 +31,7 @@ static size_t value_stride(const struct et_map *m)
 
 static enum dump_kind dump_kind_of(const struct et_map *m)
 {
-	switch (m->info->value->kind) {
+	switch (m->value->kind) {
 	case T_HIST:
 	case T_LHIST:
 		return DUMP_HIST;
@@ -45,7 +45,7 @@ static enum dump_kind dump_kind_of(const struct et_map *m)
 
 static uint32_t user_key_size(const struct et_map *m)
 {
-	if (!m->info->key)
+	if (!m->key)
 		return 0;
 	return m->bucketed ? m->key_size - 8 : m->key_size;
 }
@@ -93,7 +93,7 @@ static bool reduce_minmax(const struct dump_ctx *c, const uint8_t *v,
 static bool plain_value(struct dump_ctx *c, const uint8_t *v,
 			struct map_entry *e)
 {
-	const struct type *t = c->m->info->value;
+	const struct et_type *t = c->m->value;
 	uint64_t sum = 0;
 	int64_t mm;
 
@@ -133,7 +133,7 @@ static bool stats_value(struct dump_ctx *c, const uint8_t *v,
 	}
 	if (!count && map_array(c->m))
 		return false;
-	e->val.kind = c->m->info->value->kind == T_AVG ? V_AVG : V_STATS;
+	e->val.kind = c->m->value->kind == T_AVG ? V_AVG : V_STATS;
 	e->val.u.stats.count = (int64_t)count;
 	e->val.u.stats.total = (int64_t)total;
 	e->sort = (uint64_t)value_average(&e->val);
@@ -146,8 +146,8 @@ static void entry_key(struct dump_ctx *c, const uint8_t *key,
 {
 	e->raw_key = key;
 	e->raw_len = user_key_size(c->m);
-	if (c->m->info->key)
-		value_decode(&c->env, c->m->info->key, key, e->raw_len,
+	if (c->m->key)
+		value_decode(&c->env, c->m->key, key, e->raw_len,
 			     &e->key);
 	else
 		e->key.kind = V_NONE;
@@ -183,7 +183,7 @@ static int raw_prefix_cmp(const void *a, const void *b)
 
 static void hist_init(struct dump_ctx *c, struct value *h)
 {
-	const struct type *t = c->m->info->value;
+	const struct et_type *t = c->m->value;
 	int n = HIST_BUCKETS;
 
 	h->kind = V_HIST;
@@ -257,7 +257,7 @@ static bool sorts_by_value(const struct map_dump *d, const struct et_map *m)
 {
 	if (d->kind != DUMP_PLAIN)
 		return true;
-	switch (m->info->value->kind) {
+	switch (m->value->kind) {
 	case T_COUNT: case T_SUM: case T_MIN: case T_MAX: case T_INT:
 		return true;
 	default:
@@ -283,10 +283,10 @@ int output__print_map_raw(struct output *o, const struct et_map *m,
 	struct map_dump d = { .name = m->name, .div = div ? div : 1 };
 	struct arena *ar;
 
-	if (!m->info || !m->info->value)
+	if (!m->value)
 		return -EINVAL;
 	d.kind = dump_kind_of(m);
-	d.has_key = m->info->key != NULL;
+	d.has_key = m->key != NULL;
 	ar = arena__new();
 	if (!ar)
 		return -ENOMEM;
@@ -295,7 +295,7 @@ int output__print_map_raw(struct output *o, const struct et_map *m,
 	d.n = d.kind == DUMP_HIST ? build_hist(&c, d.e) : build_flat(&c, d.e);
 	/* bpftrace 0.17 keeps `@ = count()` in an array: never written,
 	 * cleared or deleted, it still prints "@: 0" */
-	if (!d.n && !d.has_key && m->info->value->kind == T_COUNT) {
+	if (!d.n && !d.has_key && m->value->kind == T_COUNT) {
 		d.e[0].val.kind = V_UINT;
 		d.n = 1;
 	}
@@ -303,7 +303,7 @@ int output__print_map_raw(struct output *o, const struct et_map *m,
 	g_sort_by_value = sorts_by_value(&d, m);
 	qsort(d.e, d.n, sizeof(*d.e), entry_cmp);
 	/* bpftrace ignores top and div for stats() (not for avg()) */
-	if (m->info->value->kind == T_STATS)
+	if (m->value->kind == T_STATS)
 		top = 0;
 	if (top && d.n > top) {
 		d.e += d.n - top;
@@ -337,7 +337,7 @@ static int map_read(int fd, const struct et_map *m, size_t vsize,
 		    uint8_t **keys, uint8_t **vals, size_t *n)
 {
 	size_t cap = 0, ks = m->key_size ? m->key_size : 4;
-	bool scalar = !m->info->key && !m->bucketed;
+	bool scalar = !m->key && !m->bucketed;
 	int err = 0;
 
 	*keys = *vals = NULL;
@@ -424,7 +424,7 @@ int output__print_all_maps(struct output *o)
 	if (!order)
 		return -ENOMEM;
 	for (int i = 0; i < p->nmaps; i++)
-		if (p->maps[i].info && p->maps[i].info->value &&
+		if (p->maps[i].value &&
 		    p->maps[i].name)
 			order[n++] = &p->maps[i];
 	qsort(order, n, sizeof(*order), map_name_cmp);

@@ -163,7 +163,7 @@ static void print_text(FILE *m, struct pf *pf, const struct fmt_seg *s,
 static void print_buf(FILE *m, struct pf *pf, const struct fmt_seg *s,
 		      const struct et_arg *arg, const uint8_t *p, size_t size)
 {
-	const struct type *t = arg->type;
+	const struct et_type *t = arg->type;
 	const uint8_t *data = p;
 	size_t len = t && t->size && t->size < size ? t->size : size, n;
 	struct value_env *env = pf_env(pf);

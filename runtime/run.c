@@ -34,10 +34,6 @@
 #include "run_impl.h"
 #include "umaps.h"
 
-/* Tracepoints whose perf events run_prepare() opens ahead (a wildcard
- * can match hundreds: the rest are opened when attached, as before). */
-#define PREOPEN_MAX 256
-
 /* The verifier's last lines shown without -v. */
 #define LOG_TAIL_LINES 4
 /* The longest a record waits in the ring buffer before it is printed. */
@@ -70,13 +66,13 @@ void run_error(const char *fmt, ...)
 
 /* One error at loc in the script, printed as the compiler prints its
  * diagnostics, with notes (one per line of notes). */
-static void script_error(struct run *r, struct loc loc, const char *msg,
+void run_script_error(struct run *r, struct loc loc, const char *msg,
 			 const char *notes)
 {
 	struct diags d;
 	const char *s, *nl;
 
-	diags_init(&d, r->ctx->arena, &r->ctx->src);
+	diags_init(&d, r->arena, &r->prog->src);
 	diag_error(&d, loc, "%s", msg);
 	for (s = notes; s && *s; s = nl + 1) {
 		nl = strchrnul(s, '\n');
@@ -114,7 +110,7 @@ static bool report_kinds(struct run *r, bool loading)
 
 		why = kind_problem(ep, loading);
 		if (why) {
-			script_error(r, ep->ap ? ep->ap->loc : ep->probe->loc,
+			run_script_error(r, ep->loc,
 				     why, NULL);
 			return true;
 		}
@@ -168,7 +164,7 @@ static void report_load_failure(struct run *r)
 	const char *log = loader__verifier_log(r->l);
 	const struct et_probe *ep = probe_of_prog(r, name);
 	unsigned line = loader__log_line(r->l);
-	struct loc loc = line ? line_loc(&r->ctx->src, line) : LOC_NONE;
+	struct loc loc = line ? line_loc(&r->prog->src, line) : LOC_NONE;
 	const char *notes;
 	char msg[512];
 
@@ -179,21 +175,21 @@ static void report_load_failure(struct run *r)
 		return;
 	}
 	if (!loc_valid(loc) && ep)
-		loc = ep->ap ? ep->ap->loc : ep->probe->loc;
+		loc = ep->loc;
 	snprintf(msg, sizeof(msg), "The BPF verifier rejected the program of "
-		 "probe %s%s", ep && ep->ap ? ep->ap->raw : name,
+		 "probe %s%s", ep ? ep->raw : name,
 		 line ? " at this line" : "");
 	if (r->o->verbose)
 		fprintf(stderr, "etrace: the verifier's log for %s:\n%s\n",
 			name, log);
 	if (r->o->verbose) {
-		script_error(r, loc, msg, NULL);
+		run_script_error(r, loc, msg, NULL);
 		return;
 	}
-	notes = arena_printf(r->ctx->arena, "%s\n(etrace -v prints the "
+	notes = arena_printf(r->arena, "%s\n(etrace -v prints the "
 			     "verifier's whole log)",
 			     log_tail(log, LOG_TAIL_LINES));
-	script_error(r, loc, msg, notes);
+	run_script_error(r, loc, msg, notes);
 }
 
 static int find_programs(struct run *r)
@@ -310,7 +306,7 @@ static int attach_all(struct run *r)
 							r->progs[i],
 							r->rets[i]);
 		if (err) {
-			script_error(r, ep->ap ? ep->ap->loc : ep->probe->loc,
+			run_script_error(r, ep->loc,
 				     r->env.err, NULL);
 			return err;
 		}
@@ -631,7 +627,7 @@ static int run_open(struct run *r)
 		run_error("%s", loader__strerror(r->l));
 		return 1;
 	}
-	if (find_programs(r))
+	if (find_programs(r) || run_fit(r))
 		return 1;
 	prepare_programs(r);
 	if (loader__load(r->l)) {
@@ -668,38 +664,10 @@ static void run_close(struct run *r)
 	sigprocmask(SIG_SETMASK, &r->old_mask, NULL);
 }
 
-/* The tracepoints of ctx's probes, as "cat:name" in the arena. */
-static int tracepoint_names(struct compile_ctx *ctx, const char **names,
-			    int max)
+void run_prepare(const char *const *tracepoints, int n)
 {
-	struct node *p, *a;
-	struct attach_point *ap;
-	int n = 0;
-
-	for (p = ctx->ast->u.program.probes; p; p = p->next) {
-		for (a = p->u.probe.attach; a; a = a->next) {
-			ap = a->u.attach.ap;
-			if (!ap || !ap->exists || ap->kind != PK_TRACEPOINT)
-				continue;
-			if (!ap->wildcard && n < max)
-				names[n++] = arena_printf(ctx->arena, "%s:%s",
-							  ap->target, ap->func);
-			for (int i = 0; ap->wildcard && i < ap->nmatches &&
-					n < max; i++)
-				names[n++] = ap->matches[i];
-		}
-	}
-	return n;
-}
-
-void run_prepare(struct compile_ctx *ctx)
-{
-	const char *names[PREOPEN_MAX];
-
-	if (ctx->ast && attach_privileged())
-		attach_preopen_tracepoints(names,
-					   tracepoint_names(ctx, names,
-							    PREOPEN_MAX));
+	if (n > 0 && attach_privileged())
+		attach_preopen_tracepoints(tracepoints, n);
 }
 
 void run_unprepare(void)
@@ -707,11 +675,9 @@ void run_unprepare(void)
 	attach_preopen_release();
 }
 
-int run_program(struct compile_ctx *ctx, const struct et_program *prog,
-		const struct run_opts *opts)
+int run_program(const struct et_program *prog, const struct run_opts *opts)
 {
 	struct run r = {
-		.ctx = ctx,
 		.prog = prog,
 		.o = opts,
 		.procfd = -1,
@@ -722,10 +688,14 @@ int run_program(struct compile_ctx *ctx, const struct et_program *prog,
 	int rc;
 
 	attach_preopen_join();
+	r.arena = arena__new();
+	if (!r.arena)
+		return 1;
 	sigprocmask(SIG_SETMASK, NULL, &r.old_mask);
 	rc = run_open(&r);
 	if (!rc)
 		rc = run_loaded(&r);
 	run_close(&r);
+	arena__free(r.arena);
 	return rc;
 }

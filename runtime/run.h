@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "compile.h"
 #include "output.h"
 #include "program.h"
 
@@ -25,20 +24,23 @@ struct run_opts {
 	bool quiet;                /* -q: no "Attaching N probes..." */
 	bool flush;                /* flush out after each batch of records */
 	int verbose;               /* -v: libbpf's messages, verifier logs */
+	/* The program was compiled in this process, against this kernel:
+	 * its tracepoint layouts need no check. */
+	bool fresh;
 };
 
-/* Starts what the kernel can do while ctx's program is compiled (the
- * perf events of its tracepoints: attach.h), when privileged. */
-void run_prepare(struct compile_ctx *ctx);
+/* Starts what the kernel can do while a program is compiled: opening the
+ * perf events of its tracepoints ("cat:name", attach.h), when
+ * privileged. */
+void run_prepare(const char *const *tracepoints, int n);
 /* Undoes run_prepare() when the program will not run. */
 void run_unprepare(void);
 
-/* Runs prog (compiled from ctx, which stays alive meanwhile) until
- * exit(), SIGINT/SIGTERM, or the end of the -c command or the -p
- * process. Messages go to stderr (diagnostics through ctx's source).
+/* Runs prog (read from an artifact, artifact.h) until exit(),
+ * SIGINT/SIGTERM, or the end of the -c command or the -p process.
+ * Messages go to stderr (at their place in the program's source).
  * Returns the exit status: 0, exit(code)'s code, or 1 when the program
  * could not be loaded, attached or run. */
-int run_program(struct compile_ctx *ctx, const struct et_program *prog,
-		const struct run_opts *opts);
+int run_program(const struct et_program *prog, const struct run_opts *opts);
 
 #endif

@@ -127,7 +127,7 @@ static int do_helper_error(struct run *r, const struct et_action *a,
 		return 0;
 	memcpy(&e, rec, size < sizeof(e) ? size : sizeof(e));
 	ret = (long long)e.ret;
-	diags_init(&d, ar, &r->ctx->src);
+	diags_init(&d, ar, &r->prog->src);
 	if (ret < 0)
 		diag_warning(&d, a->loc, "Failed to %s: %s (%lld)", a->helper,
 			     strerror((int)-ret), ret);

@@ -31,8 +31,8 @@ struct act_ctx {
 };
 
 struct run {
-	struct compile_ctx *ctx;
 	const struct et_program *prog;
+	struct arena *arena;         /* the run's messages */
 	const struct run_opts *o;
 	struct loader *l;
 	struct ringbuf *rb;
@@ -56,6 +56,16 @@ struct run {
 
 /* "etrace: MSG" on stderr. */
 void run_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One error at loc in the script, printed as the compiler prints its
+ * diagnostics, with notes (one per line of notes; may be NULL). */
+void run_script_error(struct run *r, struct loc loc, const char *msg,
+		      const char *notes);
+
+/* Before loading (run_fit.c): whether the program fits its object and
+ * this machine (map sizes, tracepoint layouts, -c for cpid), and the
+ * run-time constants it reads (-p PID). 0, or -errno after a message. */
+int run_fit(struct run *r);
 
 /* Registers a callback for every action of the program. */
 int run_actions_register(struct run *r);

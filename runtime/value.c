@@ -20,7 +20,7 @@
 #define STACK_MAX_FRAMES 127
 #define TIMESTAMP_BUF 64 /* bpftrace's STRING_SIZE: longer output fails */
 
-uint64_t value_read_int(const struct type *t, const void *p, size_t size)
+uint64_t value_read_int(const struct et_type *t, const void *p, size_t size)
 {
 	size_t n = t && t->size && t->size < size ? t->size : size;
 	bool sign = t && t->is_signed;
@@ -84,7 +84,7 @@ static void decode_ksym(struct value_env *env, uint64_t addr,
 
 /* A frame as bpftrace prints it: "name+off" (hex when unknown); perf
  * mode: "addr name+off", user frames with " (module)". */
-static const char *frame_text(struct value_env *env, const struct type *t,
+static const char *frame_text(struct value_env *env, const struct et_type *t,
 			      uint64_t ip, int pid)
 {
 	const char *module = NULL, *sym;
@@ -108,7 +108,7 @@ static const char *frame_text(struct value_env *env, const struct type *t,
 	return arena_printf(env->arena, "%" PRIx64 " %s", ip, sym);
 }
 
-static void decode_stack(struct value_env *env, const struct type *t,
+static void decode_stack(struct value_env *env, const struct et_type *t,
 			 uint64_t id, struct value *v)
 {
 	uint64_t ips[STACK_MAX_FRAMES];
@@ -188,7 +188,7 @@ const char *value_format_buf(struct arena *a, const uint8_t *p, size_t len,
 	return s;
 }
 
-size_t value_buf_bytes(const struct type *t, const void *bytes, size_t size,
+size_t value_buf_bytes(const struct et_type *t, const void *bytes, size_t size,
 		       const uint8_t **data)
 {
 	const uint8_t *p = bytes;
@@ -205,7 +205,7 @@ size_t value_buf_bytes(const struct type *t, const void *bytes, size_t size,
 }
 
 /* buf(): {u64 length, bytes} (program.h), printed as %r prints them. */
-static void decode_buf(struct value_env *env, const struct type *t,
+static void decode_buf(struct value_env *env, const struct et_type *t,
 		       const uint8_t *p, size_t size, struct value *v)
 {
 	const uint8_t *data;
@@ -359,7 +359,7 @@ static void decode_timestamp(struct value_env *env, const uint8_t *p,
 	set_str(v, out, strlen(out));
 }
 
-static void decode_tuple(struct value_env *env, const struct type *t,
+static void decode_tuple(struct value_env *env, const struct et_type *t,
 			 const uint8_t *p, size_t size, struct value *v)
 {
 	v->kind = V_TUPLE;
@@ -367,7 +367,7 @@ static void decode_tuple(struct value_env *env, const struct type *t,
 	v->u.tuple.items = arena_calloc(env->arena, t->nfields ? t->nfields : 1,
 					sizeof(struct value));
 	for (uint32_t i = 0; i < t->nfields; i++) {
-		const struct field *f = &t->fields[i];
+		const struct et_field *f = &t->fields[i];
 		size_t fsize = f->type->kind == T_BUF ? 8 + f->type->size :
 			       f->type->kind == T_USYM ? 16 : f->type->size;
 
@@ -380,7 +380,7 @@ static void decode_tuple(struct value_env *env, const struct type *t,
 	}
 }
 
-static void decode_array(struct value_env *env, const struct type *t,
+static void decode_array(struct value_env *env, const struct et_type *t,
 			 const uint8_t *p, size_t size, struct value *v)
 {
 	uint32_t es = t->elem ? t->elem->size : 0;
@@ -395,7 +395,7 @@ static void decode_array(struct value_env *env, const struct type *t,
 }
 
 /* Kinds user space prints as text of their own; false for others. */
-static bool decode_text(struct value_env *env, const struct type *t,
+static bool decode_text(struct value_env *env, const struct et_type *t,
 			const uint8_t *p, size_t size, uint64_t u,
 			struct value *v)
 {
@@ -435,7 +435,7 @@ static bool decode_text(struct value_env *env, const struct type *t,
 	return true;
 }
 
-void value_decode(struct value_env *env, const struct type *t,
+void value_decode(struct value_env *env, const struct et_type *t,
 		  const void *bytes, size_t size, struct value *v)
 {
 	const uint8_t *p = bytes;

@@ -14,7 +14,7 @@
 
 #include "arena.h"
 #include "program.h"
-#include "types.h"
+#include "etype.h"
 
 struct kallsyms;
 struct usyms;
@@ -67,7 +67,7 @@ struct value {
 
 /* Reads the stack frames of a stack id (the value a kstack/ustack
  * expression stores) into ips[0..max): the number of frames, or -errno. */
-typedef int (*value_stack_fn)(void *ctx, const struct type *t, uint64_t id,
+typedef int (*value_stack_fn)(void *ctx, const struct et_type *t, uint64_t id,
 			      uint64_t *ips, int max);
 
 /* What decoding needs besides the bytes: symbolization and stacks. */
@@ -92,7 +92,7 @@ struct value_env {
 /* Decodes size bytes at p as a value of type t (a key, a plain map value,
  * a print() or printf argument). Aggregation types are not decoded here
  * (output.c reduces their per-CPU values). */
-void value_decode(struct value_env *env, const struct type *t,
+void value_decode(struct value_env *env, const struct et_type *t,
 		  const void *p, size_t size, struct value *v);
 
 /* total / count of a V_STATS/V_AVG value as bpftrace computes it (signed,
@@ -100,7 +100,7 @@ void value_decode(struct value_env *env, const struct type *t,
 int64_t value_average(const struct value *v);
 
 /* Integer of t's size and sign at p, sign- or zero-extended. */
-uint64_t value_read_int(const struct type *t, const void *p, size_t size);
+uint64_t value_read_int(const struct et_type *t, const void *p, size_t size);
 
 /* bpftrace's buf printing: %r escapes non-printable bytes as \xNN, %rx
  * escapes every byte, %rh prints "61 62". mode is 0, 'x' or 'h'. */
@@ -110,7 +110,7 @@ const char *value_format_buf(struct arena *a, const uint8_t *p, size_t len,
 /* buf() bytes of a {u64 length, bytes} value (program.h) of size bytes:
  * *data points at them; returns how many to print (the length, within
  * the value and type->size). */
-size_t value_buf_bytes(const struct type *t, const void *p, size_t size,
+size_t value_buf_bytes(const struct et_type *t, const void *p, size_t size,
 		       const uint8_t **data);
 
 /* Total order used to sort map keys the way bpftrace 0.17 does: integers

@@ -1,5 +1,5 @@
 # Extra test layers (included by tests/CMakeLists.txt):
-#  - unit/test_cli links the runtime library (CLI parser, recipe table);
+#  - unit/test_cli links the driver library (CLI parser, recipe table);
 #  - shipped: every stdlib/*.et and examples/*.et passes --dry-run;
 #  - driver: exit statuses and messages of the etrace command line;
 #  - corpus: bpftrace's own tools (/usr/sbin/*.bt) through --dry-run;
@@ -8,7 +8,7 @@
 set(ETRACE_SRC ${CMAKE_CURRENT_LIST_DIR}/..)
 
 if(TARGET test_cli)
-  target_link_libraries(test_cli PRIVATE etrace_runtime)
+  target_link_libraries(test_cli PRIVATE etrace_driver)
 endif()
 
 file(GLOB SHIPPED CONFIGURE_DEPENDS ${ETRACE_SRC}/stdlib/*.et
@@ -49,11 +49,14 @@ if(ETRACE_FUZZ)
     message(FATAL_ERROR "ETRACE_FUZZ needs clang: "
             "CC=clang-16 cmake -DETRACE_FUZZ=ON ...")
   endif()
-  # Instrument the whole front end; only the fuzz target links libFuzzer.
-  target_compile_options(etrace_compiler PUBLIC
-    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
-    -fno-sanitize-recover=undefined)
-  target_link_options(etrace_compiler INTERFACE -fsanitize=address,undefined)
+  # Instrument the whole front end and the runtime it stands on; only the
+  # fuzz targets link libFuzzer.
+  foreach(lib etrace_compiler etrace_runtime)
+    target_compile_options(${lib} PUBLIC
+      -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+      -fno-sanitize-recover=undefined)
+    target_link_options(${lib} INTERFACE -fsanitize=address,undefined)
+  endforeach()
   add_executable(fuzz_frontend ${CMAKE_CURRENT_LIST_DIR}/fuzz/fuzz_frontend.c)
   target_link_libraries(fuzz_frontend PRIVATE etrace_compiler)
   target_link_options(fuzz_frontend PRIVATE -fsanitize=fuzzer)
@@ -64,4 +67,15 @@ if(ETRACE_FUZZ)
                    ${CMAKE_CURRENT_BINARY_DIR}/fuzz-work ${ETRACE_FUZZ_SECONDS})
   set_tests_properties(fuzz/frontend PROPERTIES LABELS fuzz
                        TIMEOUT 900)
+  # the artifact reader: a third of the time of the front end's run
+  add_executable(fuzz_artifact ${CMAKE_CURRENT_LIST_DIR}/fuzz/fuzz_artifact.c)
+  target_link_libraries(fuzz_artifact PRIVATE etrace_runtime)
+  target_link_options(fuzz_artifact PRIVATE -fsanitize=fuzzer)
+  math(EXPR _art_secs "(${ETRACE_FUZZ_SECONDS} + 2) / 3")
+  add_test(NAME fuzz/artifact
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/fuzz/run.sh
+                   $<TARGET_FILE:fuzz_artifact>
+                   ${CMAKE_CURRENT_BINARY_DIR}/fuzz-artifact-work ${_art_secs}
+                   artifact)
+  set_tests_properties(fuzz/artifact PROPERTIES LABELS fuzz TIMEOUT 600)
 endif()

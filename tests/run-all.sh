@@ -66,7 +66,8 @@ make -C build-ci-asan -j"$jobs" --no-print-directory
 step "libFuzzer build (clang-16) and the bounded fuzz run"
 CC=clang-16 cmake -S . -B build-ci-fuzz -DETRACE_FUZZ=ON \
 	-DETRACE_FUZZ_SECONDS="${ETRACE_FUZZ_SECONDS:-60}" >/dev/null
-make -C build-ci-fuzz -j"$jobs" --no-print-directory fuzz_frontend
+make -C build-ci-fuzz -j"$jobs" --no-print-directory fuzz_frontend \
+	fuzz_artifact
 (cd build-ci-fuzz && ctest --output-on-failure -V -L fuzz) || status=1
 
 step "done: $([ $status -eq 0 ] && echo 'all passed' || echo 'FAILURES above')"

@@ -78,6 +78,14 @@ LLVMValueRef cg_map_define_spec(struct cg *cg, const struct cg_map_spec *s);
 LLVMValueRef cg_map_define(struct cg *cg, const char *name,
 			   enum bpf_map_type type, uint32_t max_entries,
 			   uint32_t key_size, uint32_t value_size);
+/* A u<bits> variable in .rodata that the runtime sets before loading
+ * (libbpf's read-only global data): the verifier then knows its value,
+ * and drops the code a zero makes dead. Returns the global, NULL (message
+ * kept) when the name is taken. */
+LLVMValueRef cg_rodata_define(struct cg *cg, const char *name, unsigned bits);
+/* Its value, at the builder's position (a volatile load). */
+LLVMValueRef cg_rodata_load(struct cg *cg, LLVMValueRef g, unsigned bits);
+
 /* The map global defined under name, or NULL. */
 LLVMValueRef cg_map_get(struct cg *cg, const char *name);
 

@@ -2,7 +2,7 @@
  * printf, system, cat, print (of a map or a value), clear, zero, time,
  * exit. A record is reserved in et_ringbuf, filled with struct
  * et_rec_hdr and the arguments at 8-aligned offsets (described in the
- * et_action, program.h), and submitted; when the ring buffer is full the
+ * action_meta, prog_meta.h), and submitted; when the ring buffer is full the
  * per-CPU et_lost counter is incremented instead.
  * Wake-ups: a record wakes user space only once the ring buffer holds
  * more than 1/WAKE_FRACTION of its size (bpf_ringbuf_query), and exit()
@@ -16,11 +16,11 @@
 #define MAX_ARGS 16
 #define WAKE_FRACTION 8
 
-struct et_action *gen_new_action(struct gen *g, enum et_action_kind k,
+struct action_meta *gen_new_action(struct gen *g, enum et_action_kind k,
 				 struct loc loc)
 {
-	struct et_program *p = g->prog;
-	struct et_action *a;
+	struct prog_meta *p = g->prog;
+	struct action_meta *a;
 
 	if (p->nactions == g->cap_actions) {
 		int cap = g->cap_actions ? 2 * g->cap_actions : 16;
@@ -67,7 +67,7 @@ static LLVMValueRef at(struct gen *g, LLVMValueRef p, uint32_t off)
 /* The flags of bpf_ringbuf_submit for a's record: exit() wakes user space
  * at once; any other record only when the ring buffer holds more than
  * 1/WAKE_FRACTION of its size (counting this reserved record). */
-static LLVMValueRef submit_flags(struct gen *g, const struct et_action *a)
+static LLVMValueRef submit_flags(struct gen *g, const struct action_meta *a)
 {
 	LLVMValueRef args[2], avail, over;
 	uint64_t threshold = g->prog->ringbuf_size / WAKE_FRACTION;
@@ -87,7 +87,7 @@ static LLVMValueRef submit_flags(struct gen *g, const struct et_action *a)
 
 /* The record r (8-aligned) of a: its id, then the values as words; a
  * NULL value is comm (gen_is_comm), read straight into the record. */
-static void fill(struct gen *g, const struct et_action *a, LLVMValueRef r,
+static void fill(struct gen *g, const struct action_meta *a, LLVMValueRef r,
 		 LLVMValueRef *vals)
 {
 	gen_store_al(g, r, GEN_ALIGN, type_u64(), true,
@@ -105,7 +105,7 @@ static void fill(struct gen *g, const struct et_action *a, LLVMValueRef r,
 
 /* Lays the values out in a (argument descriptions), then reserves,
  * fills and submits the record. */
-static void emit(struct gen *g, struct et_action *a, LLVMValueRef *vals,
+static void emit(struct gen *g, struct action_meta *a, LLVMValueRef *vals,
 		 int n)
 {
 	LLVMValueRef args[3], r;
@@ -144,7 +144,7 @@ static void formatted(struct gen *g, struct node *call,
 		      enum et_action_kind k)
 {
 	struct node *f = call->u.call.args, *x;
-	struct et_action *a;
+	struct action_meta *a;
 	LLVMValueRef vals[MAX_ARGS];
 	int n = 0;
 
@@ -170,10 +170,10 @@ static void formatted(struct gen *g, struct node *call,
 }
 
 /* a record with n integer arguments */
-static struct et_action *ints(struct gen *g, struct node *call,
+static struct action_meta *ints(struct gen *g, struct node *call,
 			      enum et_action_kind k, LLVMValueRef *vals, int n)
 {
-	struct et_action *a = gen_new_action(g, k, call->loc);
+	struct action_meta *a = gen_new_action(g, k, call->loc);
 
 	a->args = arena_calloc(g->ctx->arena, n ? n : 1, sizeof(*a->args));
 	for (int i = 0; i < n; i++)
@@ -187,7 +187,7 @@ static void print(struct gen *g, struct node *call)
 {
 	struct node *m = call->u.call.args, *x;
 	LLVMValueRef vals[2];
-	struct et_action *a;
+	struct action_meta *a;
 
 	if (m->kind == N_MAP && !m->u.map.keys && m->u.map.info) {
 		x = m->next;
@@ -209,7 +209,7 @@ static void print(struct gen *g, struct node *call)
 static void map_op(struct gen *g, struct node *call, enum et_action_kind k)
 {
 	struct node *m = call->u.call.args;
-	struct et_action *a = ints(g, call, k, NULL, 0);
+	struct action_meta *a = ints(g, call, k, NULL, 0);
 
 	a->map_id = m->u.map.info ? m->u.map.info->id : -1;
 }
@@ -217,7 +217,7 @@ static void map_op(struct gen *g, struct node *call, enum et_action_kind k)
 static void time_fn(struct gen *g, struct node *call)
 {
 	struct node *f = call->u.call.args;
-	struct et_action *a = ints(g, call, ACT_TIME, NULL, 0);
+	struct action_meta *a = ints(g, call, ACT_TIME, NULL, 0);
 
 	a->fmt_str = f && f->kind == N_STRING ? f->u.string.str : "%H:%M:%S\n";
 }
@@ -237,8 +237,10 @@ bool gen_action(struct gen *g, struct node *call)
 
 	if (!strcmp(n, "printf"))
 		formatted(g, call, ACT_PRINTF);
-	else if (!strcmp(n, "system"))
+	else if (!strcmp(n, "system")) {
+		g->prog->needs_unsafe = true;
 		formatted(g, call, ACT_SYSTEM);
+	}
 	else if (!strcmp(n, "cat"))
 		formatted(g, call, ACT_CAT);
 	else if (!strcmp(n, "print"))

@@ -1,4 +1,4 @@
-/* cg_agg.c: user maps in BPF: their definitions and et_map metadata
+/* cg_agg.c: user maps in BPF: their definitions and map_meta metadata
  * (storage and layouts of compiler/program.h), keys, reads (0 when the
  * key is missing), writes, delete, and the aggregations count sum min max
  * avg stats hist lhist into per-CPU maps. */
@@ -63,7 +63,7 @@ static bool alloc_on_demand(void)
 	return known == 1;
 }
 
-static void define_map(struct gen *g, struct map_info *mi, struct et_map *m)
+static void define_map(struct gen *g, struct map_info *mi, struct map_meta *m)
 {
 	static const enum bpf_map_type types[] = {
 	    [MS_HASH] = BPF_MAP_TYPE_HASH,
@@ -105,14 +105,14 @@ void gen_define_maps(struct gen *g)
 		if (mi->id + 1 > n)
 			n = mi->id + 1;
 	g->prog->maps =
-	    arena_calloc(ctx->arena, n ? n : 1, sizeof(struct et_map));
+	    arena_calloc(ctx->arena, n ? n : 1, sizeof(struct map_meta));
 	g->prog->nmaps = n;
 	g->maps = arena_calloc(ctx->arena, n ? n : 1, sizeof(LLVMValueRef));
 	for (struct map_info *mi = ctx->maps; mi; mi = mi->next)
 		define_map(g, mi, &g->prog->maps[mi->id]);
 }
 
-const struct et_map *gen_map(struct gen *g, const struct node *m)
+const struct map_meta *gen_map(struct gen *g, const struct node *m)
 {
 	return &g->prog->maps[m->u.map.info->id];
 }
@@ -137,7 +137,7 @@ static void key_part(struct gen *g, LLVMValueRef dst, const struct type *dt,
 
 LLVMValueRef gen_map_key(struct gen *g, struct node *m, LLVMValueRef bucket)
 {
-	const struct et_map *em = gen_map(g, m);
+	const struct map_meta *em = gen_map(g, m);
 	struct type *kt = em->info->key;
 	struct node *k = m->u.map.keys;
 	uint32_t ks = kt ? gen_size(kt) : 0;
@@ -193,7 +193,7 @@ static LLVMValueRef agg_value(struct gen *g, const struct type *v,
 
 LLVMValueRef gen_map_read(struct gen *g, struct node *m)
 {
-	const struct et_map *em = gen_map(g, m);
+	const struct map_meta *em = gen_map(g, m);
 	const struct type *v = em->info->value ? em->info->value : type_u64();
 	LLVMValueRef key = gen_map_key(g, m, NULL), p, got, phi, vals[2];
 	LLVMBasicBlockRef hit = gen_block(g, "map_hit");
@@ -230,7 +230,7 @@ LLVMValueRef gen_map_read(struct gen *g, struct node *m)
 void gen_map_write(struct gen *g, struct node *m, LLVMValueRef v,
 		   const struct type *vt)
 {
-	const struct et_map *em = gen_map(g, m);
+	const struct map_meta *em = gen_map(g, m);
 	LLVMValueRef key, val;
 
 	key = gen_map_key(g, m, NULL);
@@ -242,7 +242,7 @@ void gen_map_write(struct gen *g, struct node *m, LLVMValueRef v,
 
 void gen_map_delete(struct gen *g, struct node *m)
 {
-	const struct et_map *em = gen_map(g, m);
+	const struct map_meta *em = gen_map(g, m);
 	LLVMValueRef key = gen_map_key(g, m, NULL), zero;
 
 	gen_loc(g, m);
@@ -297,7 +297,7 @@ static void agg_update(struct gen *g, const struct agg_op *op,
 		store_u64(g, p, 8, LLVMBuildAdd(b, load_u64(g, p, 8), one, ""));
 }
 
-static void agg_insert(struct gen *g, const struct et_map *em,
+static void agg_insert(struct gen *g, const struct map_meta *em,
 		       const struct agg_op *op, LLVMValueRef key)
 {
 	LLVMValueRef val = gen_tmp(g, em->value_size, "aggval");
@@ -336,7 +336,7 @@ static LLVMValueRef bucket(struct gen *g, struct node *call,
 
 void gen_aggregate(struct gen *g, struct node *m, struct node *call)
 {
-	const struct et_map *em = gen_map(g, m);
+	const struct map_meta *em = gen_map(g, m);
 	struct node *arg = call->u.call.args;
 	struct agg_op op = {.fn = call->u.call.name};
 	LLVMValueRef key, p, bk = NULL;

@@ -135,6 +135,7 @@ static LLVMValueRef builtin_misc(struct gen *g, struct node *e,
 		v = gen_state_field(g, offsetof(struct et_state, start_ns), 64);
 		return LLVMBuildSub(g->b, cg_ktime_get_ns(g->cg), v, "elapsed");
 	case B_CPID:
+		g->prog->needs_child = true;
 		return gen_state_field(g, offsetof(struct et_state, child_pid),
 				       32);
 	case B_FUNC:
@@ -209,6 +210,23 @@ LLVMValueRef gen_builtin(struct gen *g, struct node *e)
 	}
 }
 
+/* A field of this tracepoint's record that the program reads, and where
+ * it was when compiled: the runtime checks the running kernel's layout. */
+static void note_tp_field(struct gen *g, const struct node *e, uint32_t off,
+			  uint32_t size)
+{
+	struct tp_field_meta **pp = &g->ep->tp_fields;
+
+	for (; *pp; pp = &(*pp)->next)
+		if (!strcmp((*pp)->name, e->u.field.name))
+			return;
+	*pp = arena_calloc(g->ctx->arena, 1, sizeof(**pp));
+	(*pp)->name = e->u.field.name;
+	(*pp)->offset = off;
+	(*pp)->size = size;
+	(*pp)->loc = e->loc;
+}
+
 /* args->name of a tracepoint (each program reads its own record) */
 static LLVMValueRef tracepoint_field(struct gen *g, struct node *e)
 {
@@ -224,6 +242,8 @@ static LLVMValueRef tracepoint_field(struct gen *g, struct node *e)
 			  e->u.field.name);
 		return cg_const(g->cg, 64, 0);
 	}
+	note_tp_field(g, e, off, f->dyn_loc != FIELD_PLAIN ? 4 :
+		      f->type->size);
 	if (f->dyn_loc != FIELD_PLAIN) {
 		v = ctx_load(g, off, 4, false);
 		v = LLVMBuildAnd(g->b, v, cg_const(g->cg, 64, 0xffff), "");

@@ -200,7 +200,7 @@ static LLVMValueRef callback(struct gen *g, struct node *s,
 void gen_for(struct gen *g, struct node *s)
 {
 	struct outer o = {.g = g, .loop_var = s->u.for_.var->u.var.name};
-	const struct et_map *em = gen_map(g, s->u.for_.map);
+	const struct map_meta *em = gen_map(g, s->u.for_.map);
 	LLVMValueRef ctxbuf, cb, args[4], stop;
 	LLVMBasicBlockRef stopped, after;
 

@@ -110,7 +110,7 @@ static LLVMValueRef strcontains(struct gen *g, struct node *e)
 static LLVMValueRef has_key(struct gen *g, struct node *e)
 {
 	struct node *m = arg(e, 0), *k = arg(e, 1);
-	const struct et_map *em = gen_map(g, m);
+	const struct map_meta *em = gen_map(g, m);
 	LLVMValueRef key = gen_tmp(g, em->key_size, "hkey"), p;
 
 	if (em->info->key)
@@ -176,7 +176,7 @@ static LLVMValueRef cgroupid(struct gen *g, struct node *e)
  * kernel symbols and an object stays valid on another machine. */
 static LLVMValueRef kaddr(struct gen *g, struct node *e)
 {
-	struct et_program *p = g->prog;
+	struct prog_meta *p = g->prog;
 	struct node *a = arg(e, 0);
 	int i;
 
@@ -291,8 +291,10 @@ LLVMValueRef gen_value_func(struct gen *g, struct node *e)
 		return bswap(g, e);
 	if (!strcmp(n, "reg"))
 		return reg(g, e);
-	if (!strcmp(n, "signal"))
+	if (!strcmp(n, "signal")) {
+		g->prog->needs_unsafe = true;
 		return signal_fn(g, e);
+	}
 	if (!strcmp(n, "cgroupid"))
 		return cgroupid(g, e);
 	if (!strcmp(n, "kaddr"))

@@ -78,7 +78,7 @@ static struct loc where(struct gen *g, enum bpf_func_id id)
 
 /* The record {a's id, r} to the ring buffer; a full ring buffer counts
  * a lost event, as any other record. */
-static void send(struct gen *g, const struct et_action *a, LLVMValueRef r)
+static void send(struct gen *g, const struct action_meta *a, LLVMValueRef r)
 {
 	struct cg *cg = g->cg;
 	LLVMTypeRef i64 = cg_int(cg, 64);
@@ -118,7 +118,7 @@ static void check(void *arg, enum bpf_func_id id, LLVMValueRef r,
 	const char *name = checked(g, id, args, n);
 	LLVMTypeRef t = LLVMTypeOf(r);
 	LLVMBasicBlockRef fail, ok;
-	struct et_action *a;
+	struct action_meta *a;
 
 	if (!name || LLVMGetTypeKind(t) != LLVMIntegerTypeKind)
 		return;

@@ -160,7 +160,7 @@ static enum probe_kind return_kind(enum probe_kind k)
 	}
 }
 
-int gen_latency(struct gen *g, struct et_probe *ep, const char *t)
+int gen_latency(struct gen *g, struct probe_meta *ep, const char *t)
 {
 	struct arena *a = g->ctx->arena;
 	struct lat_maps m;

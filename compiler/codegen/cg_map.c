@@ -160,3 +160,40 @@ LLVMValueRef cg_map_get(struct cg *cg, const char *name)
 
 	return sec && !strcmp(sec, ".maps") ? g : NULL;
 }
+
+LLVMValueRef cg_rodata_define(struct cg *cg, const char *name, unsigned bits)
+{
+	LLVMTypeRef t = cg_int(cg, bits);
+	LLVMMetadataRef gve;
+	LLVMValueRef g;
+
+	if (cg->finalized || LLVMGetNamedGlobal(cg->mod, name)) {
+		cg_fail(cg, EEXIST, "Cannot define %s: %s", name,
+			cg->finalized ? "module finalized" : "name taken");
+		return NULL;
+	}
+	/* with debug info, so that BTF describes .rodata and libbpf can
+	 * find the variable by name */
+	gve = LLVMDIBuilderCreateGlobalVariableExpression(
+	    cg->di, cg->cu, name, strlen(name), name, strlen(name), cg->file, 0,
+	    cg_di_sized(cg, bits / 8), 0,
+	    LLVMDIBuilderCreateExpression(cg->di, NULL, 0), NULL, bits);
+	g = LLVMAddGlobal(cg->mod, t, name);
+	LLVMGlobalSetMetadata(g, LLVMGetMDKindIDInContext(cg->ctx, "dbg", 3),
+			      gve);
+	LLVMSetInitializer(g, LLVMConstNull(t));
+	LLVMSetGlobalConstant(g, 1);
+	LLVMSetSection(g, ".rodata");
+	LLVMSetAlignment(g, bits / 8);
+	return g;
+}
+
+LLVMValueRef cg_rodata_load(struct cg *cg, LLVMValueRef g, unsigned bits)
+{
+	LLVMValueRef v = LLVMBuildLoad2(cg->b, cg_int(cg, bits), g, "");
+
+	/* the value is the runtime's to set: never folded to the zero the
+	 * object holds */
+	LLVMSetVolatile(v, 1);
+	return v;
+}

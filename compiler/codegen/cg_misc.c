@@ -149,7 +149,7 @@ static void join_strings(struct gen *g, LLVMValueRef rec, LLVMValueRef base,
 void gen_join(struct gen *g, struct node *call)
 {
 	struct node *arr = call->u.call.args, *d = arr->next;
-	struct et_action *a = gen_new_action(g, ACT_JOIN, call->loc);
+	struct action_meta *a = gen_new_action(g, ACT_JOIN, call->loc);
 	uint32_t size = 16 + ET_JOIN_MAX * ET_JOIN_ARG_SIZE;
 	LLVMBasicBlockRef ok = gen_block(g, "join_ok");
 	LLVMBasicBlockRef full = gen_block(g, "join_full");
@@ -219,7 +219,7 @@ LLVMValueRef gen_pton(struct gen *g, struct node *e)
 LLVMValueRef gen_strftime(struct gen *g, struct node *e)
 {
 	struct node *f = e->u.call.args;
-	struct et_action *a = gen_new_action(g, ACT_STRFTIME, e->loc);
+	struct action_meta *a = gen_new_action(g, ACT_STRFTIME, e->loc);
 	LLVMValueRef buf = gen_tmp(g, 16, "strftime");
 
 	a->fmt_str = f->kind == N_STRING ? f->u.string.str : "";
@@ -317,7 +317,7 @@ static LLVMValueRef len_callback(struct gen *g)
 /* len(@m): the number of elements (of keys and buckets for a hist) */
 LLVMValueRef gen_len(struct gen *g, struct node *e)
 {
-	const struct et_map *em = gen_map(g, e->u.call.args);
+	const struct map_meta *em = gen_map(g, e->u.call.args);
 	LLVMValueRef args[4];
 
 	args[0] = g->maps[em->id];

@@ -1,6 +1,6 @@
 /* codegen.c: the entry point of code generation. Walks the probes of the
  * typed AST, emits one BPF program per concrete attach target (a wildcard
- * expands to its matches), fills struct et_program, then optimizes and
+ * expands to its matches), fills struct prog_meta, then optimizes and
  * emits the module as a BPF ELF object. */
 #include <errno.h>
 #include <stdarg.h>
@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "codegen.h"
+#include "artifact.h"
+#include "artifact_out.h"
 #include "gen.h"
 #include "tracefs.h"
 #include "typereg.h"
@@ -148,10 +150,10 @@ struct type *gen_args_rec(struct gen *g)
 	return g->args_rec;
 }
 
-static struct et_probe *new_probe(struct gen *g)
+static struct probe_meta *new_probe(struct gen *g)
 {
-	struct et_program *p = g->prog;
-	struct et_probe *n;
+	struct prog_meta *p = g->prog;
+	struct probe_meta *n;
 
 	n = arena_calloc(g->ctx->arena, p->nprobes + 1, sizeof(*n));
 	if (p->nprobes)
@@ -160,24 +162,34 @@ static struct et_probe *new_probe(struct gen *g)
 	return &n[p->nprobes++];
 }
 
-/* -p PID: kernel-side probes return early for other processes. The
- * PID is known when compiling (the runtime's et_state.filter_pid is the
- * same -p), so without -p nothing is emitted and with it the test is a
- * compare with a constant, no et_state lookup. */
+/* -p PID: kernel-side probes return early for other processes. The PID
+ * is ET_FILTER_PID_VAR in .rodata, which the runtime sets before loading
+ * (runtime/abi.h), so that a program compiled ahead of time takes -p when
+ * it is run. The verifier knows the value: with none (0) it removes the
+ * test's helper call as dead code; with one it compares with a constant.
+ * A program compiled to run at once without -p has no test at all. */
 void gen_pid_filter(struct gen *g)
 {
-	uint32_t pid = (uint32_t)g->ctx->opts.target_pid;
-	LLVMValueRef tgid, skip;
-	LLVMBasicBlockRef ret, go;
+	LLVMValueRef pid, tgid, skip;
+	LLVMBasicBlockRef check, ret, go;
 
-	if (!pid || g->kind == PK_BEGIN || g->kind == PK_END)
+	if (g->kind == PK_BEGIN || g->kind == PK_END ||
+	    (!g->ctx->opts.target_pid && !g->ctx->opts.ahead_of_time))
 		return;
+	if (!g->filter_pid)
+		g->filter_pid = cg_rodata_define(g->cg, ET_FILTER_PID_VAR, 32);
+	check = gen_block(g, "pid_check");
 	ret = gen_block(g, "other_pid");
 	go = gen_block(g, "pid_ok");
+	pid = LLVMBuildZExt(g->b, cg_rodata_load(g->cg, g->filter_pid, 32),
+			    cg_int(g->cg, 64), "filter_pid");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, pid,
+					    cg_const(g->cg, 64, 0), "all"),
+			go, check);
+	LLVMPositionBuilderAtEnd(g->b, check);
 	tgid = LLVMBuildLShr(g->b, cg_get_pid_tgid(g->cg),
 			     cg_const(g->cg, 64, 32), "tgid");
-	skip = LLVMBuildICmp(g->b, LLVMIntNE, tgid, cg_const(g->cg, 64, pid),
-			     "skip");
+	skip = LLVMBuildICmp(g->b, LLVMIntNE, tgid, pid, "skip");
 	LLVMBuildCondBr(g->b, skip, ret, go);
 	LLVMPositionBuilderAtEnd(g->b, ret);
 	cg_return(g->cg, 0);
@@ -230,11 +242,12 @@ static bool user_sleepable(struct node *probe, enum probe_kind kind)
 static int gen_program(struct gen *g, struct node *probe,
 		       struct attach_point *ap, const char *t)
 {
-	struct et_probe *ep = new_probe(g);
+	struct probe_meta *ep = new_probe(g);
 	int errors = g->errors;
 	const char *name = arena_printf(g->ctx->arena, "p%d_%d",
 					probe->u.probe.index, g->nprog++);
 
+	g->ep = ep;
 	ep->probe = probe;
 	ep->ap = ap;
 	ep->kind = ap->kind;
@@ -371,14 +384,15 @@ static int write_ir(struct gen *g, const char *path)
 	return err;
 }
 
-/* The object already emitted to memory, to path (--emit-elf). */
-static int write_obj(struct gen *g, const char *path)
+/* The object (or the artifact, the object with its metadata section) to
+ * path (--emit-elf). */
+static int write_obj(struct gen *g, const char *path, const void *obj,
+		     size_t len)
 {
 	FILE *f = fopen(path, "wb");
 	int err = 0;
 
-	if (!f || fwrite(g->prog->obj, 1, g->prog->obj_len, f) !=
-			  g->prog->obj_len)
+	if (!f || fwrite(obj, 1, len, f) != len)
 		err = -errno;
 	if (f && fclose(f) && !err)
 		err = -errno;
@@ -395,11 +409,13 @@ static bool cache_on(const struct codegen_opts *o)
 }
 
 /* The object cache's key: who compiles (etrace build, LLVM, target
- * machine) and what (the unoptimized module). malloc'ed, or NULL. */
-static void *cache_key(struct gen *g, struct objcache *c, size_t *len)
+ * machine) and what (the unoptimized module, and the metadata the
+ * artifact will carry: formats, types, the script). malloc'ed, or NULL. */
+static void *cache_key(struct gen *g, struct objcache *c, const char *meta,
+		       size_t *len)
 {
 	char id[512];
-	size_t n;
+	size_t n, mlen = strlen(meta) + 1;
 	void *bc = NULL, *key = NULL;
 	size_t bclen = 0;
 	int err = objcache_self_id(id, sizeof(id));
@@ -410,15 +426,16 @@ static void *cache_key(struct gen *g, struct objcache *c, size_t *len)
 	if (!err)
 		err = cg_bitcode(g->cg, &bc, &bclen);
 	n = strlen(id) + 1; /* the NUL ends the text part */
-	if (!err && !(key = malloc(n + bclen)))
+	if (!err && !(key = malloc(n + mlen + bclen)))
 		err = -ENOMEM;
 	if (err) {
 		snprintf(c->note, sizeof(c->note), "BPF object cache "
 			 "skipped: no key: %s", strerror(-err));
 	} else {
 		memcpy(key, id, n);
-		memcpy((char *)key + n, bc, bclen);
-		*len = n + bclen;
+		memcpy((char *)key + n, meta, mlen);
+		memcpy((char *)key + n + mlen, bc, bclen);
+		*len = n + mlen + bclen;
 	}
 	free(bc);
 	return key;
@@ -440,32 +457,84 @@ static int compile_obj(struct gen *g, const struct codegen_opts *o)
 	return err;
 }
 
-static int finish(struct gen *g, const struct codegen_opts *o)
+/* --emit-llvm (have_ir: the module was compiled here, not cached) and
+ * --emit-elf: obj, the object or the artifact. */
+static int write_debug_outputs(struct gen *g, const struct codegen_opts *o,
+			       bool have_ir, const void *obj, size_t len)
 {
-	void *key = NULL;
-	size_t keylen = 0;
 	int err = 0;
 
-	if (cache_on(o))
-		key = cache_key(g, o->cache, &keylen);
-	if (!key || objcache_lookup(o->cache, key, keylen, &g->prog->obj,
-				    &g->prog->obj_len)) {
-		err = compile_obj(g, o);
-		if (!err && key)
-			objcache_store(o->cache, key, keylen, g->prog->obj,
-				       g->prog->obj_len);
-	}
-	free(key);
-	if (err)
-		return err;
-	if (o->llvm_out && (err = write_ir(g, o->llvm_out)))
+	if (o->llvm_out && have_ir && (err = write_ir(g, o->llvm_out)))
 		return err;
 	if (o->elf_out)
-		err = write_obj(g, o->elf_out);
+		err = write_obj(g, o->elf_out, obj, len);
 	return err;
 }
 
-int codegen_ex(struct compile_ctx *ctx, struct et_program *out,
+/* The artifact of the generated module and its metadata: from the
+ * cache, or compiled, built and stored. */
+static int finish_artifact(struct gen *g, const struct codegen_opts *o,
+			   void **art, size_t *art_len)
+{
+	char *meta = artifact_meta_json(g->ctx, g->prog);
+	void *key = NULL;
+	size_t keylen = 0;
+	int err;
+
+	if (!meta) {
+		gen_error(g, LOC_NONE, "Cannot write the program's metadata: %s",
+			  strerror(errno));
+		return -ENOMEM;
+	}
+	if (cache_on(o))
+		key = cache_key(g, o->cache, meta, &keylen);
+	if (key && !objcache_lookup(o->cache, key, keylen, art, art_len)) {
+		err = 0;
+		goto out;
+	}
+	err = compile_obj(g, o);
+	if (!err)
+		err = artifact__build(g->prog->obj, g->prog->obj_len, meta,
+				      art, art_len);
+	if (err == -EINVAL)
+		gen_error(g, LOC_NONE, "LLVM emitted an object etrace cannot "
+			  "extend with its metadata");
+	if (!err && key)
+		objcache_store(o->cache, key, keylen, *art, *art_len);
+out:
+	free(key);
+	free(meta);
+	if (!err)
+		err = write_debug_outputs(g, o, !!g->prog->obj, *art, *art_len);
+	return err;
+}
+
+static int finish(struct gen *g, const struct codegen_opts *o)
+{
+	int err = compile_obj(g, o);
+
+	return err ? err : write_debug_outputs(g, o, true, g->prog->obj,
+					       g->prog->obj_len);
+}
+
+/* The typed AST to IR and metadata in g (g->cg made, g->prog zeroed). */
+static int generate(struct gen *g, const struct codegen_opts *opts)
+{
+	if (!g->ctx->ast)
+		return -EINVAL;
+	g->cg = cg__new(g->ctx->src.name ? g->ctx->src.name : "stdin");
+	if (!g->cg) {
+		gen_error(g, LOC_NONE, "Cannot create the BPF code generator");
+		return -ENOMEM;
+	}
+	g->b = cg_builder(g->cg);
+	gen_helper_checks(g, opts ? opts->helper_checks : 0);
+	define_globals(g);
+	gen_define_maps(g);
+	return gen_probes(g);
+}
+
+int codegen_ex(struct compile_ctx *ctx, struct prog_meta *out,
 	       const struct codegen_opts *opts)
 {
 	static const struct codegen_opts none;
@@ -473,30 +542,43 @@ int codegen_ex(struct compile_ctx *ctx, struct et_program *out,
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	if (!ctx->ast)
-		return -EINVAL;
-	g.cg = cg__new(ctx->src.name ? ctx->src.name : "stdin");
-	if (!g.cg) {
-		gen_error(&g, LOC_NONE, "Cannot create the BPF code generator");
-		return -ENOMEM;
-	}
-	g.b = cg_builder(g.cg);
-	gen_helper_checks(&g, opts ? opts->helper_checks : 0);
-	define_globals(&g);
-	gen_define_maps(&g);
-	err = gen_probes(&g);
+	err = generate(&g, opts);
 	if (!err)
 		err = finish(&g, opts ? opts : &none);
 	cg__free(g.cg);
 	usdt_notes__free(g.usdt);
 	if (err) {
-		et_program_free(out);
+		prog_meta_free(out);
 		return err < 0 ? err : -EINVAL;
 	}
 	return 0;
 }
 
-int codegen(struct compile_ctx *ctx, struct et_program *out)
+int codegen(struct compile_ctx *ctx, struct prog_meta *out)
 {
 	return codegen_ex(ctx, out, NULL);
+}
+
+int codegen_artifact(struct compile_ctx *ctx, const struct codegen_opts *opts,
+		     void **art, size_t *len)
+{
+	static const struct codegen_opts none;
+	struct prog_meta meta = { 0 };
+	struct gen g = {.ctx = ctx, .prog = &meta};
+	int err;
+
+	*art = NULL;
+	*len = 0;
+	err = generate(&g, opts);
+	if (!err)
+		err = finish_artifact(&g, opts ? opts : &none, art, len);
+	cg__free(g.cg);
+	usdt_notes__free(g.usdt);
+	prog_meta_free(&meta);
+	if (err) {
+		free(*art);
+		*art = NULL;
+		return err < 0 ? err : -EINVAL;
+	}
+	return 0;
 }

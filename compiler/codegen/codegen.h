@@ -9,7 +9,7 @@
 
 #include "compile.h"
 #include "objcache.h"
-#include "program.h"
+#include "prog_meta.h"
 
 struct codegen_opts {
 	FILE *ir;             /* -d ir: the optimized IR is printed here */
@@ -26,10 +26,17 @@ struct codegen_opts {
 	int helper_checks;
 };
 
-/* Fills *out (zeroed first). Returns 0, or <0 with diagnostics. On
- * failure out holds nothing to free. */
-int codegen(struct compile_ctx *ctx, struct et_program *out);
-int codegen_ex(struct compile_ctx *ctx, struct et_program *out,
+/* The artifact of ctx's program (runtime/artifact.h: the BPF object with
+ * its metadata section) in *art, malloc'ed. Returns 0, or <0 with
+ * diagnostics. What the driver runs and --compile-only writes. */
+int codegen_artifact(struct compile_ctx *ctx, const struct codegen_opts *opts,
+		     void **art, size_t *len);
+
+/* The object and the compiler's metadata (prog_meta.h), without the
+ * artifact or the cache: for tests. Fills *out (zeroed first). Returns
+ * 0, or <0 with diagnostics. On failure out holds nothing to free. */
+int codegen(struct compile_ctx *ctx, struct prog_meta *out);
+int codegen_ex(struct compile_ctx *ctx, struct prog_meta *out,
 	       const struct codegen_opts *opts);
 
 #endif

@@ -12,7 +12,7 @@
 
 #include "cg.h"
 #include "compile.h"
-#include "program.h"
+#include "prog_meta.h"
 
 /* A scratch variable of the program being built. */
 struct usdt_notes;
@@ -29,13 +29,15 @@ struct gen {
 	struct compile_ctx *ctx;
 	struct cg *cg;
 	LLVMBuilderRef b;
-	struct et_program *prog;
+	struct prog_meta *prog;
 	LLVMValueRef *maps;             /* map globals by map id */
 	LLVMValueRef ringbuf, lost, state;
+	LLVMValueRef filter_pid;        /* ET_FILTER_PID_VAR, once used */
 	int cap_actions;
 	int nprog;                      /* programs emitted so far */
 
 	/* the program being built */
+	struct probe_meta *ep;
 	struct node *probe;
 	struct attach_point *ap;
 	enum probe_kind kind;
@@ -93,7 +95,7 @@ void gen_pid_filter(struct gen *g);
 int gen_body(struct gen *g, int errors);
 /* A latency probe (SPEC 3.2): the entry program saves the time and the
  * arguments per thread, the return program runs the block (cg_lat.c). */
-int gen_latency(struct gen *g, struct et_probe *ep, const char *t);
+int gen_latency(struct gen *g, struct probe_meta *ep, const char *t);
 /* arg n (0-based) saved at the entry of a latency probe; kprobes and
  * uprobes have 6 register arguments, and keep the function's address
  * (func) in the last slot */
@@ -209,7 +211,7 @@ void gen_map_write(struct gen *g, struct node *m, LLVMValueRef v,
 /* @m[k] = agg(...) */
 void gen_aggregate(struct gen *g, struct node *m, struct node *call);
 void gen_map_delete(struct gen *g, struct node *m);
-const struct et_map *gen_map(struct gen *g, const struct node *m);
+const struct map_meta *gen_map(struct gen *g, const struct node *m);
 void gen_define_maps(struct gen *g);
 
 /* ---- for loops (cg_for.c) ---- */
@@ -231,7 +233,7 @@ size_t gen_usdt_count(struct gen *g, struct attach_point *ap,
 /* Handles the asynchronous functions (printf, exit, print...); false
  * when the call is not one of them. */
 bool gen_action(struct gen *g, struct node *call);
-struct et_action *gen_new_action(struct gen *g, enum et_action_kind k,
+struct action_meta *gen_new_action(struct gen *g, enum et_action_kind k,
 				 struct loc loc);
 /* et_lost[counter]++ on this CPU (ET_LOST_RECORDS: a record the ring
  * buffer refused; ET_LOST_LATENCY: a latency return with no entry). */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "loader.h"
@@ -303,4 +304,60 @@ int loader_tracefs_ensure(void)
 	if (mount("tracefs", dir, "tracefs", 0, NULL))
 		return -errno;
 	return 0;
+}
+
+/* The offset and size of the .rodata variable name, or -ENOENT. */
+static int rodata_var(struct bpf_object *obj, const char *name,
+		      size_t *off, size_t *size)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *t;
+	int id;
+
+	if (!btf)
+		return -ENOENT;
+	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	if (!t)
+		return -ENOENT;
+	vs = btf_var_secinfos(t);
+	for (int i = 0; i < btf_vlen(t); i++, vs++) {
+		const struct btf_type *v = btf__type_by_id(btf, vs->type);
+
+		if (v && !strcmp(btf__name_by_offset(btf, v->name_off),
+				 name)) {
+			*off = vs->offset;
+			*size = vs->size;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int loader__set_rodata(struct loader *l, const char *name, const void *value,
+		       size_t size)
+{
+	struct bpf_object *obj = loader__object(l);
+	struct bpf_map *m = obj ? bpf_object__find_map_by_name(obj, ".rodata")
+				: NULL;
+	size_t off, vsize, total = 0;
+	const void *init;
+	char *data;
+	int err;
+
+	if (!m || rodata_var(obj, name, &off, &vsize))
+		return -ENOENT;
+	init = bpf_map__initial_value(m, &total);
+	if (!init || size != vsize || off + size > total)
+		return -EINVAL;
+	/* libbpf 1.1 lends the initial value read-only: set a copy */
+	data = malloc(total);
+	if (!data)
+		return -ENOMEM;
+	memcpy(data, init, total);
+	memcpy(data + off, value, size);
+	err = bpf_map__set_initial_value(m, data, total);
+	free(data);
+	return err;
 }

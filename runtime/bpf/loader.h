@@ -46,6 +46,11 @@ const char *loader__verifier_log(const struct loader *l);
 unsigned loader__log_line(const struct loader *l);
 
 struct bpf_object *loader__object(struct loader *l);
+/* Before loading: sets the .rodata variable name (described in the
+ * object's BTF) to the size bytes at value. 0, -ENOENT when the object
+ * has no such variable, -EINVAL when size does not fit it. */
+int loader__set_rodata(struct loader *l, const char *name, const void *value,
+		       size_t size);
 /* The fd of map name, or -ENOENT. */
 int loader__map_fd(struct loader *l, const char *name);
 size_t loader__nlinks(const struct loader *l);

@@ -27,7 +27,7 @@
 #define MAX_RECS 16
 
 static struct compile_ctx ctx;
-static struct et_program prog;
+static struct prog_meta prog;
 static struct loader *ld;
 static char pidstr[16];
 
@@ -52,7 +52,7 @@ static int quiet(enum libbpf_print_level l, const char *f, va_list ap)
 	return getenv("ETRACE_TEST_VERBOSE") ? vfprintf(stderr, f, ap) : 0;
 }
 
-static bool is_special(const struct et_probe *p)
+static bool is_special(const struct probe_meta *p)
 {
 	return p->kind == PK_BEGIN || p->kind == PK_END;
 }
@@ -116,7 +116,7 @@ static int start(const char *src, uint32_t filter_pid)
 	struct bpf_program *bp;
 	int err;
 
-	et_program_free(&prog);
+	prog_meta_free(&prog);
 	compile_ctx_fini(&ctx);
 	memset(&ctx, 0, sizeof(ctx));
 	loader__free(ld);
@@ -134,6 +134,10 @@ static int start(const char *src, uint32_t filter_pid)
 	ld = loader__new();
 	CU_ASSERT_EQUAL_FATAL(loader__open_mem(ld, prog.obj, prog.obj_len, "t"),
 			      0);
+	/* as the runtime sets -p (runtime/run_fit.c) */
+	err = loader__set_rodata(ld, ET_FILTER_PID_VAR, &filter_pid,
+				 sizeof(filter_pid));
+	CU_ASSERT(err == 0 || (err == -ENOENT && !filter_pid));
 	err = loader__load(ld);
 	if (err) {
 		fprintf(stderr, "%s\n%s\n", loader__strerror(ld),
@@ -189,7 +193,7 @@ static void finish(void)
 	ring_buffer__free(rb);
 }
 
-static const struct et_map *map(const char *name)
+static const struct map_meta *map(const char *name)
 {
 	for (int i = 0; i < prog.nmaps; i++)
 		if (!strcmp(prog.maps[i].name, name))
@@ -207,7 +211,7 @@ static int map_fd(const char *name)
  * u64 at offset off of each CPU's value); -1 when missing. */
 static int64_t get(const char *name, const void *key, unsigned off)
 {
-	const struct et_map *m = map(name);
+	const struct map_meta *m = map(name);
 	int ncpu = libbpf_num_possible_cpus();
 	bool percpu = m->storage == MS_PERCPU_HASH ||
 		      m->storage == MS_PERCPU_ARRAY;
@@ -268,7 +272,7 @@ static void test_begin_values(void)
 
 static void test_printf_record(void)
 {
-	const struct et_action *a;
+	const struct action_meta *a;
 	const unsigned char *r;
 
 	CU_ASSERT_EQUAL_FATAL(
@@ -456,8 +460,8 @@ static void test_pid_filter(void)
 	getppid_n(10);
 	finish();
 	CU_ASSERT(get("@c", NULL, 0) <= 0);
-	/* -p of this process: all its events count (the filter is compiled
-	 * in, as a constant) */
+	/* -p of this process: all its events count (the filter reads -p
+	 * from .rodata, which the verifier sees as a constant) */
 	CU_ASSERT_EQUAL_FATAL(
 	    start("tracepoint:syscalls:sys_enter_getppid { @c = count(); }",
 		  (uint32_t)getpid()),
@@ -823,7 +827,7 @@ int main(void)
 	snprintf(pidstr, sizeof(pidstr), "%d", getpid());
 	ret = unit_run("codegen_run", t, sizeof(t) / sizeof(t[0]));
 	loader__free(ld);
-	et_program_free(&prog);
+	prog_meta_free(&prog);
 	compile_ctx_fini(&ctx);
 	return ret;
 }

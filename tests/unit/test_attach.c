@@ -30,15 +30,14 @@ static void test_every_kind_has_a_provider(void)
 static void test_count_as_bpftrace(void)
 {
 	const char *m[] = { "a", "b", "c" };
-	struct attach_point ap = { .kind = PK_KPROBE, .raw = "kprobe:x*" };
-	struct et_probe ep = { .ap = &ap, .kind = PK_KPROBE };
+	struct et_probe ep = { .kind = PK_KPROBE, .raw = "kprobe:x*" };
 
 	CU_ASSERT_EQUAL(attach_count(&ep), 1);
-	ap.wildcard = true;
+	ep.wildcard = true;
 	/* a wildcard whose matches the compiler could not list */
 	CU_ASSERT_EQUAL(attach_count(&ep), 1);
-	ap.matches = m;
-	ap.nmatches = 3;
+	ep.matches = m;
+	ep.nmatches = 3;
 	CU_ASSERT_EQUAL(attach_count(&ep), 3);
 	/* one program per match: each counts once */
 	ep.attach_target = "b";

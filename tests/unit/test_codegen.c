@@ -1,6 +1,6 @@
 /* Unit tests of the code generator (no root): scripts are compiled with
  * compile_run + codegen, the object is opened with libbpf (not loaded)
- * and the et_program metadata is checked: programs and sections per
+ * and the prog_meta metadata is checked: programs and sections per
  * attach point (wildcards expanded), map storage and layouts, action
  * records. ETRACE_TEST_IR=1 prints the IR of each script. */
 #include <stdio.h>
@@ -16,7 +16,7 @@
 #define TRACEFS ETRACE_TEST_DATA "/tracefs"
 
 static struct compile_ctx ctx;
-static struct et_program prog;
+static struct prog_meta prog;
 static char diags[8192];
 static double front_ms, back_ms; /* of the last gen() */
 
@@ -43,7 +43,7 @@ static int gen_pid(const char *src, int pid)
 	FILE *f;
 	int err;
 
-	et_program_free(&prog);
+	prog_meta_free(&prog);
 	compile_ctx_fini(&ctx);
 	memset(&ctx, 0, sizeof(ctx));
 	if (compile_ctx_init(&ctx, "t.et", src, strlen(src), &o))
@@ -82,7 +82,7 @@ static struct bpf_object *open_obj(void)
 	return libbpf_get_error(o) ? NULL : o;
 }
 
-static const struct et_map *map(const char *name)
+static const struct map_meta *map(const char *name)
 {
 	for (int i = 0; i < prog.nmaps; i++)
 		if (!strcmp(prog.maps[i].name, name))
@@ -95,7 +95,7 @@ static void test_begin_printf_exit(void)
 {
 	struct bpf_object *o;
 	struct bpf_program *p;
-	const struct et_action *a;
+	const struct action_meta *a;
 
 	CU_ASSERT_EQUAL_FATAL(
 	    gen("BEGIN { printf(\"%d %s\\n\", 5, \"ab\"); exit(); }"), 0);
@@ -127,7 +127,7 @@ static void test_begin_printf_exit(void)
 
 static void test_maps_layout(void)
 {
-	const struct et_map *m;
+	const struct map_meta *m;
 	struct bpf_object *o;
 	struct bpf_map *bm;
 
@@ -186,7 +186,7 @@ static void test_tracepoint_wildcard(void)
 	    0);
 	CU_ASSERT(prog.nprobes >= 2);
 	for (int i = 0; i < prog.nprobes; i++) {
-		const struct et_probe *p = &prog.probes[i];
+		const struct probe_meta *p = &prog.probes[i];
 
 		CU_ASSERT_PTR_NOT_NULL_FATAL(p->attach_target);
 		CU_ASSERT_EQUAL(strncmp(p->section, "tracepoint/syscalls/", 20),
@@ -358,7 +358,7 @@ int main(void)
 
 	libbpf_set_print(quiet);
 	ret = unit_run("codegen", t, sizeof(t) / sizeof(t[0]));
-	et_program_free(&prog);
+	prog_meta_free(&prog);
 	compile_ctx_fini(&ctx);
 	return ret;
 }

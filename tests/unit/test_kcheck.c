@@ -16,7 +16,7 @@
 #define TRACEFS ETRACE_TEST_DATA "/tracefs"
 
 static struct compile_ctx ctx;
-static struct et_program prog;
+static struct prog_meta prog;
 static char *ir;
 
 /* Compiles src with -k level times; keeps the program and its IR. */
@@ -29,7 +29,7 @@ static int gen(const char *src, int level)
 	FILE *f;
 	int err;
 
-	et_program_free(&prog);
+	prog_meta_free(&prog);
 	compile_ctx_fini(&ctx);
 	memset(&ctx, 0, sizeof(ctx));
 	free(ir);
@@ -59,7 +59,7 @@ static int nchecks(void)
 }
 
 /* The i-th ACT_HELPER_ERROR action. */
-static const struct et_action *check(int i)
+static const struct action_meta *check(int i)
 {
 	for (int k = 0; k < prog.nactions; k++)
 		if (prog.actions[k].kind == ACT_HELPER_ERROR && !i--)
@@ -69,7 +69,7 @@ static const struct et_action *check(int i)
 }
 
 /* The script text at a's loc. */
-static char *text(const struct et_action *a)
+static char *text(const struct action_meta *a)
 {
 	static char buf[256];
 
@@ -105,7 +105,7 @@ static void test_none_without_k(void)
 
 static void test_k_writes_not_reads(void)
 {
-	const struct et_action *a;
+	const struct action_meta *a;
 
 	CU_ASSERT_EQUAL_FATAL(gen(writes, 1), 0);
 	CU_ASSERT_EQUAL_FATAL(nchecks(), 2);
@@ -122,7 +122,7 @@ static void test_k_writes_not_reads(void)
 
 static void test_kk_reads_too(void)
 {
-	const struct et_action *a;
+	const struct action_meta *a;
 
 	CU_ASSERT_EQUAL_FATAL(gen(writes, 2), 0);
 	CU_ASSERT_EQUAL_FATAL(nchecks(), 3);

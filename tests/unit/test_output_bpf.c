@@ -7,6 +7,9 @@
 
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
 static int fds[T_MAX_MAPS];
 static int ncpu;
 

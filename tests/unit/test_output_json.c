@@ -5,7 +5,8 @@
 
 static void print_val(struct tout *o, struct type *t, const void *p)
 {
-	struct et_arg arg = { .type = t, .offset = 8, .size = t->size };
+	struct et_arg arg = { .type = type_to_et(ta, t), .offset = 8,
+			       .size = t->size };
 	struct et_action a = { .kind = ACT_PRINT_VALUE, .args = &arg,
 			       .nargs = 1 };
 	uint8_t rec[128] = { 0 };

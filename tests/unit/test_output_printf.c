@@ -4,6 +4,7 @@
  * from a passwd fixture. */
 #include "test_output_util.h"
 
+#include <time.h>
 #include <unistd.h>
 
 static void pf_ints(struct tout *o, const char *fmt, int n, int bytes,
@@ -109,7 +110,7 @@ static void test_printf(void)
 }
 
 /* A stack map as the fixture: id 7 holds four frames. */
-static int stack_fn(void *ctx, const struct type *t, uint64_t id,
+static int stack_fn(void *ctx, const struct et_type *t, uint64_t id,
 		    uint64_t *ips, int max)
 {
 	static const uint64_t frames[] = {
@@ -208,7 +209,8 @@ static void test_ksyms_parse(void)
 
 static void print_val(struct tout *o, struct type *t, const void *p)
 {
-	struct et_arg arg = { .type = t, .offset = 8, .size = t->size };
+	struct et_arg arg = { .type = type_to_et(ta, t), .offset = 8,
+			       .size = t->size };
 	struct et_action a = { .kind = ACT_PRINT_VALUE, .args = &arg,
 			       .nargs = 1 };
 	uint8_t rec[64] = { 0 };
@@ -243,7 +245,7 @@ static void test_values(void)
 	print_val(&o, type_simple(ta, T_MACADDR, 6), mac);
 	print_val(&o, type_simple(ta, T_STRERROR, 8), &err);
 	print_val(&o, type_simple(ta, T_TIMESTAMP, 16), ts);
-	CU_ASSERT_EQUAL(read_boottime(&sec, &nsec), 0);
+	CU_ASSERT_EQUAL(output_read_boottime(&sec, &nsec), 0);
 	t = (time_t)sec;
 	CU_ASSERT(t > 0);
 	localtime_r(&t, &tm);
@@ -256,7 +258,7 @@ static void test_values(void)
 
 static uint64_t user_frames[2];
 
-static int ustack_fn(void *ctx, const struct type *t, uint64_t id,
+static int ustack_fn(void *ctx, const struct et_type *t, uint64_t id,
 		     uint64_t *ips, int max)
 {
 	CU_ASSERT_EQUAL(id >> 32, (uint64_t)getpid());

@@ -3,8 +3,9 @@
  * a memory stream and compares with bpftrace 0.17's output saved under
  * tests/data/output/ (NAME.bt is the program, NAME.txt what it printed).
  *
- * The unit targets link only the compiler library, so the output module's
- * sources are compiled into each test program here. */
+ * Types are built as the compiler builds them (compiler/types.h) and
+ * handed to the output module as the artifact carries them
+ * (type_to_et, compiler/artifact_out.h). */
 #ifndef ETRACE_TEST_OUTPUT_UTIL_H
 #define ETRACE_TEST_OUTPUT_UTIL_H
 
@@ -14,17 +15,18 @@
 
 #include "unit.h"
 
-#include "../../runtime/ksyms.c"
-#include "../../runtime/output.c"
-#include "../../runtime/output_map.c"
-#include "../../runtime/print_json.c"
-#include "../../runtime/print_text.c"
-#include "../../runtime/printf_exec.c"
-#include "../../runtime/umaps.c"
-#include "../../runtime/usyms.c"
-#include "../../runtime/value.c"
 
+#include "artifact_out.h"
+#include "compile.h"
+#include "kallsyms.h"
+#include "events.h"
+#include "output.h"
+#include "output_impl.h"
 #include "printf_fmt.h"
+#include "types.h"
+#include "umaps.h"
+#include "usyms.h"
+#include "value.h"
 
 /* each test program uses some of the helpers below */
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -100,7 +102,8 @@ static struct tmap *t_map(const char *name, struct type *key,
 	t->info.id = ntmaps;
 	t->m.id = ntmaps++;
 	t->m.name = name;
-	t->m.info = &t->info;
+	t->m.key = type_to_et(ta, key);
+	t->m.value = type_to_et(ta, val);
 	t->m.bucketed = hist;
 	t->m.key_size = (key ? key->size : hist ? 0 : 4) + (hist ? 8 : 0);
 	if (!key && !hist)
@@ -341,7 +344,7 @@ static void r_arg(struct trec *r, struct type *t, const void *p,
 {
 	r->off = (r->off + 7) & ~7u;
 	memcpy(r->buf + r->off, p, size);
-	r->args[r->n].type = t;
+	r->args[r->n].type = type_to_et(ta, t);
 	r->args[r->n].offset = r->off;
 	r->args[r->n++].size = size;
 	r->a.nargs = r->n;

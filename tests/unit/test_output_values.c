@@ -6,7 +6,9 @@
  * "\n\n" before the maps on its own stream (-o FILE). */
 #include "test_output_util.h"
 
+#include <inttypes.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* {u64 length, bytes} with room for size bytes; garbage after len */
@@ -120,7 +122,7 @@ static void test_strftime(void)
 	struct tout o;
 
 	/* the boot time is close to /proc/stat's btime */
-	CU_ASSERT_EQUAL(read_boottime(&sec, &nsec), 0);
+	CU_ASSERT_EQUAL(output_read_boottime(&sec, &nsec), 0);
 	CU_ASSERT(nsec >= 0 && nsec < 1000000000);
 	CU_ASSERT(sec > 1000000000 && sec < time(NULL));
 	t_reset();

@@ -3,7 +3,7 @@
 #include "unit.h"
 
 #include "compile.h"
-#include "printf_fmt.h"
+#include "printf_check.h"
 
 static struct compile_ctx ctx;
 

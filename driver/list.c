@@ -161,7 +161,7 @@ static char *make_pattern(const char *pat)
 	pp = probe_provider_find(kind);
 	if (!pp || has_glob(kind))
 		return strdup(pat);
-	if (asprintf(&out, "%s%s", pp->name, colon) < 0)
+	if (asprintf(&out, "%s%s", probe_kind_name(pp->kind), colon) < 0)
 		return NULL;
 	return out;
 }

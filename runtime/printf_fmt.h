@@ -1,6 +1,7 @@
-/* printf-style formats (printf, system, cat, debugf): parsed once into
- * segments of literal text and conversion specifiers, checked against the
- * argument types here and reused by the back end to print.
+/* printf-style formats (printf, system, cat, debugf): parsed into segments
+ * of literal text and conversion specifiers. The compiler checks them
+ * against the argument types (compiler/printf_check.h); the runtime parses
+ * the same text again from the artifact to print.
  *
  * Accepted specifiers (C semantics, the set bpftrace 0.17 accepts plus
  * C's flags + # and %i): '%' [flags - + # 0] [width] ['.' precision]
@@ -14,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "compile.h"
+#include "arena.h"
 
 enum fmt_flag {
 	FMT_LEFT = 1 << 0,   /* '-' */
@@ -57,18 +58,5 @@ struct fmt {
  * that is not a specifier is text. */
 void printf_fmt_parse(struct arena *a, const char *s, uint32_t len,
 		      struct fmt *f);
-
-/* Which class a value of type t can be printed as; false for none
- * (tuples, records, aggregations). Pointers print as integers; symbols,
- * stacks, addresses, usernames... as strings. */
-bool printf_fmt_class_of(const struct type *t, enum fmt_class *cls);
-
-/* Checks the arguments (a list of typed expressions) against f, reporting
- * "fn: Too many arguments for format string (2 supplied, 1 expected)" at
- * call_loc or "fn: %d specifier expects a value of type integer (string
- * supplied)" at the argument. Returns true when they match. */
-bool printf_fmt_check(struct compile_ctx *ctx, const char *fn,
-		      const struct fmt *f, struct node *args,
-		      struct loc call_loc);
 
 #endif

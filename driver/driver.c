@@ -1,7 +1,9 @@
 /* Running a program from the command line: read it (-e, FILE, stdin or an
  * embedded stdlib recipe), apply ETRACE_* settings, compile it through the
- * passes and the code generator, print diagnostics, honour -d (a pass,
- * or "ir") and --dry-run, then hand the program to the runtime (run.h). */
+ * passes and the code generator into an artifact, print diagnostics,
+ * honour -d (a pass, or "ir"), --dry-run and --compile-only, then read the
+ * artifact back and hand it to the runtime (run.h). A FILE that is an
+ * artifact already (etrace prog.eto) goes to the runtime directly. */
 #include "driver.h"
 
 #include <errno.h>
@@ -12,11 +14,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "artifact.h"
 #include "codegen.h"
 #include "compile.h"
 #include "objcache.h"
 #include "recipes.h"
 #include "run.h"
+#include "run_cli.h"
 
 /* -d ir: the optimized LLVM IR of the code generator. */
 #define STAGE_IR "ir"
@@ -190,47 +194,6 @@ static int check_stage(const char *stage)
 	return cli_usage_error(msg);
 }
 
-static int set_buffering(FILE *f, enum cli_buffering b)
-{
-	switch (b) {
-	case CLI_BUF_LINE: return setvbuf(f, NULL, _IOLBF, 0);
-	case CLI_BUF_FULL: return setvbuf(f, NULL, _IOFBF, 0);
-	case CLI_BUF_NONE: return setvbuf(f, NULL, _IONBF, 0);
-	case CLI_BUF_DEFAULT: break;
-	}
-	return 0;
-}
-
-/* Where program output (and -d dumps) go: stdout or -o FILE. */
-static FILE *open_output(const struct cli *cli)
-{
-	FILE *f = stdout;
-
-	if (cli->output) {
-		f = fopen(cli->output, "we");
-		if (!f) {
-			fprintf(stderr, "etrace: cannot open output file "
-				"'%s': %s\n", cli->output, strerror(errno));
-			return NULL;
-		}
-	}
-	set_buffering(f, cli->buffering);
-	return f;
-}
-
-static int check_target(const struct cli *cli)
-{
-	char path[64];
-
-	if (!cli->pid)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%ld", cli->pid);
-	if (access(path, F_OK) == 0)
-		return 0;
-	fprintf(stderr, "etrace: no process with PID %ld (-p)\n", cli->pid);
-	return 1;
-}
-
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -259,19 +222,7 @@ static void fill_opts(const struct cli *cli, struct compile_opts *opts)
 	opts->ninclude_dirs = cli->ninclude_dirs;
 	opts->has_child = cli->cmd != NULL;
 	opts->target_pid = (int)cli->pid;
-}
-
-static void fill_run_opts(const struct cli *cli, FILE *out,
-			  struct run_opts *ro)
-{
-	ro->out = out;
-	ro->format = cli->format == CLI_FMT_JSON ? OUT_JSON : OUT_TEXT;
-	ro->pid = (pid_t)cli->pid;
-	ro->cmd = cli->cmd;
-	ro->unsafe = cli->unsafe;
-	ro->quiet = cli->quiet;
-	ro->flush = cli->buffering != CLI_BUF_FULL;
-	ro->verbose = cli->verbose;
+	opts->ahead_of_time = cli->compile_only;
 }
 
 /* The object cache for this run, or why there is none (for -v): -d ir
@@ -291,46 +242,98 @@ static void open_cache(const struct cli *cli, struct objcache *c)
 		objcache__open(c, NULL);
 }
 
-/* Code generation (and for -d ir its dump), then, unless --dry-run,
- * the run. Diagnostics of the whole compilation are printed here, once.
- * Returns the exit status. */
+/* Tracepoints whose perf events are opened while the program compiles
+ * (a wildcard can match hundreds: the rest are opened when attached). */
+#define PREOPEN_MAX 256
+
+/* The tracepoints of ctx's probes, as "cat:name" in the arena. */
+static int tracepoint_names(struct compile_ctx *ctx, const char **names,
+			    int max)
+{
+	struct node *p, *a;
+	struct attach_point *ap;
+	int n = 0;
+
+	for (p = ctx->ast->u.program.probes; p; p = p->next) {
+		for (a = p->u.probe.attach; a; a = a->next) {
+			ap = a->u.attach.ap;
+			if (!ap || !ap->exists || ap->kind != PK_TRACEPOINT)
+				continue;
+			if (!ap->wildcard && n < max)
+				names[n++] = arena_printf(ctx->arena, "%s:%s",
+							  ap->target, ap->func);
+			for (int i = 0; ap->wildcard && i < ap->nmatches &&
+					n < max; i++)
+				names[n++] = ap->matches[i];
+		}
+	}
+	return n;
+}
+
+/* The kernel opens the perf events of the tracepoints while LLVM runs. */
+static void prepare_run(struct compile_ctx *ctx)
+{
+	const char *names[PREOPEN_MAX];
+
+	if (ctx->ast)
+		run_prepare(names, tracepoint_names(ctx, names, PREOPEN_MAX));
+}
+
+/* --compile-only: the artifact to -o FILE. */
+static int write_artifact(const struct cli *cli, const void *art,
+			  size_t len)
+{
+	FILE *f = fopen(cli->output, "we");
+
+	if (!f || fwrite(art, 1, len, f) != len || fclose(f)) {
+		fprintf(stderr, "etrace: cannot write '%s': %s\n",
+			cli->output, strerror(errno));
+		if (f)
+			fclose(f);
+		return 1;
+	}
+	return 0;
+}
+
+/* Code generation (and for -d ir its dump), then, unless --dry-run, the
+ * artifact written (--compile-only) or run. Diagnostics of the whole
+ * compilation are printed here, once. Returns the exit status. */
 static int back_end(const struct cli *cli, struct compile_ctx *ctx,
 		    FILE *out)
 {
 	bool ir = cli->dump_stage && !strcmp(cli->dump_stage, STAGE_IR);
+	bool run = !ir && !cli->dry_run && !cli->compile_only;
 	struct codegen_opts cg = {
 		.ir = ir ? out : NULL,
 		.llvm_out = cli->emit_llvm,
 		.elf_out = cli->emit_elf,
 		.helper_checks = cli->helper_checks,
 	};
-	struct et_program prog;
-	struct run_opts ro = { 0 };
 	struct objcache cache;
 	double t0 = now_ms();
+	void *art = NULL;
+	size_t len = 0;
 	int rc;
 
 	open_cache(cli, &cache);
 	cg.cache = &cache;
-	if (!ir && !cli->dry_run)
-		run_prepare(ctx);
-	rc = codegen_ex(ctx, &prog, &cg) ? 1 : 0;
+	if (run)
+		prepare_run(ctx);
+	rc = codegen_artifact(ctx, &cg, &art, &len) ? 1 : 0;
 	objcache__close(&cache);
 	fflush(out);
 	diags_print(&ctx->diags, stderr);
 	if (cli->verbose && !cli->quiet)
 		fprintf(stderr, "etrace: BPF code generated in %.2f ms, "
-			"%zu bytes of object\netrace: %s\n", now_ms() - t0,
-			rc ? (size_t)0 : prog.obj_len, cache.note);
-	if (rc || ir || cli->dry_run) {
-		if (!rc)
-			et_program_free(&prog);
+			"%zu bytes of artifact\netrace: %s\n", now_ms() - t0,
+			len, cache.note);
+	if (!rc && cli->compile_only)
+		rc = write_artifact(cli, art, len);
+	else if (!rc && run)
+		rc = run_cli_artifact(cli, art, len, true, out);
+	if (!run)
 		run_unprepare();
-		return rc;
-	}
-	fill_run_opts(cli, out, &ro);
-	rc = run_program(ctx, &prog, &ro);
-	et_program_free(&prog);
+	free(art);
 	return rc;
 }
 
@@ -362,6 +365,30 @@ static int compile_program(const struct cli *cli, struct program *p,
 	return rc;
 }
 
+/* etrace prog.eto: what --compile-only wrote, run without compiling. */
+static int run_compiled(const struct cli *cli, struct program *p)
+{
+	const char *why = cli->compile_only ? "--compile-only" :
+			  cli->dump_stage ? "-d" : cli->emit_llvm ?
+			  "--emit-llvm" : cli->emit_elf ? "--emit-elf" : NULL;
+	struct et_program *prog;
+	char err[512];
+
+	if (why) {
+		fprintf(stderr, "etrace: %s needs a script: %s is a compiled "
+			"program\n", why, p->name);
+		return 2;
+	}
+	if (!cli->dry_run)
+		return run_cli_artifact(cli, p->text, p->len, false, NULL);
+	if (artifact__read(p->text, p->len, &prog, err, sizeof(err))) {
+		fprintf(stderr, "etrace: %s: %s\n", p->name, err);
+		return 1;
+	}
+	et_program__free(prog);
+	return 0;
+}
+
 int et_run(const struct cli *cli)
 {
 	struct compile_opts opts = { 0 };
@@ -376,13 +403,17 @@ int et_run(const struct cli *cli)
 	if (rc)
 		return rc;
 	fill_opts(cli, &opts);
-	rc = check_target(cli);
-	if (rc)
-		return rc;
 	rc = load_program(cli, &p);
 	if (rc)
 		return rc;
-	out = open_output(cli);
+	if (p.owned && artifact__is_elf(p.text, p.len)) {
+		rc = run_compiled(cli, &p);
+		free(p.owned);
+		return rc;
+	}
+	rc = run_cli_check_pid(cli);
+	out = rc ? NULL : cli->compile_only ? stdout :
+	      run_cli_open_output(cli);
 	if (!out) {
 		free(p.owned);
 		return 1;

@@ -1,0 +1,97 @@
+/* The contract between the BPF programs etrace generates and its user
+ * space: the names of the maps every program has, their layouts, and how
+ * values are laid out in map keys, map values and ring buffer records.
+ * The code generator (compiler/codegen/) builds to it; the runtime
+ * (runtime/output*.c, value.c, run.c) reads by it. Fixed-width types only:
+ * no LLVM, no libbpf. Record headers are in events.h. */
+#ifndef ETRACE_ABI_H
+#define ETRACE_ABI_H
+
+#include <stdint.h>
+
+/* Map names in the ELF object (libbpf limits names to 15 characters). */
+#define ET_RINGBUF_MAP "et_ringbuf"   /* BPF_MAP_TYPE_RINGBUF */
+#define ET_LOST_MAP "et_lost"         /* percpu array[ET_LOST_N] of u64 */
+/* et_lost's counters */
+enum {
+	ET_LOST_RECORDS,  /* records the ring buffer refused */
+	ET_LOST_LATENCY,  /* returns of a latency probe with no saved entry:
+			     evicted from the LRU map (too many calls or
+			     threads outstanding; a return probe only fires
+			     for calls entered after attaching) */
+	ET_LOST_N
+};
+#define ET_STATE_MAP "et_state"       /* array[1] of struct et_state */
+
+/* Stack trace maps (BPF_MAP_TYPE_STACK_TRACE, u32 id -> ET_STACK_DEPTH
+ * u64 addresses), defined only when kstack/ustack are used. A kstack
+ * value (T_STACK, kernel) is a u64 holding the stack id in its low 32
+ * bits (0xffffffff: none); a ustack value also holds the tgid in its
+ * high 32 bits (for symbolization). type->frames limits what is printed. */
+#define ET_KSTACK_MAP "et_kstack"
+#define ET_USTACK_MAP "et_ustack"
+#define ET_STACK_DEPTH 127
+#define ET_STACK_ENTRIES 4096
+
+/* join(): the record is struct et_rec_hdr, a u64 n, then ET_JOIN_MAX
+ * strings of ET_JOIN_ARG_SIZE bytes each (the first n are valid), as
+ * bpftrace 0.17 reads at most 16 arguments of 1024 bytes; the action's
+ * fmt_str is the delimiter (" " by default). */
+#define ET_JOIN_MAX 16
+#define ET_JOIN_ARG_SIZE 1024
+
+/* Other values user space decodes:
+ *   T_INET (ntop): 24 bytes: s64 address family (2 AF_INET, 10
+ *                  AF_INET6), then the address bytes (4 or 16) as in
+ *                  memory (network order);
+ *   T_BUF (buf):   8 + type->size bytes: a u64 length (the bytes read),
+ *                  then type->size bytes (et_arg.size, map sizes: 8 +
+ *                  type->size);
+ *   T_MACADDR:     6 bytes; T_STRERROR: the u64 errno value;
+ *   T_TIMESTAMP:   see ACT_STRFTIME; T_CGROUP_PATH: {u64 cgroup id,
+ *                  u64 0} (user space finds the path);
+ *   T_KSYM:        the u64 address; T_USERNAME: the u64 uid;
+ *   T_USYM (usym(), func in user probes): 16 bytes: u64 address, u64
+ *                  tgid of the process to symbolize it in (et_arg.size
+ *                  and map sizes 16). */
+
+/* Layout of keys and plain values: both follow the map's types (key,
+ * value):
+ *   integer (top level): 8 bytes, sign- or zero-extended per is_signed;
+ *   pointer, ksym, usym, username, cgroup_path...: 8 bytes (the u64);
+ *   string: type->size bytes, NUL-padded;
+ *   tuple: type->size bytes, element i at type->fields[i].offset in its
+ *          own type's size (ints inside tuples are NOT widened);
+ *   no key: a u32 0.
+ * Bucketed maps: that key (nothing when the map has no key) followed by
+ * the u64 bucket index. */
+
+/* Layout of the BPF-side values of aggregations, per CPU:
+ *   count, sum:  u64/s64
+ *   min, max:    struct { s64 value; u64 set; }   (set != 0 once written)
+ *   avg, stats:  struct { s64 sum; u64 count; }
+ *   hist, lhist: u64 count per (key, bucket) */
+
+/* A value inside a record. Arguments are 8-byte aligned from offset 8
+ * (after the header); integers are widened to 8 bytes (size 8, sign per
+ * type->is_signed); strings take their type->size; pointers and other
+ * scalar kinds (ksym, usym, username...) 8 bytes; tuples their size. */
+
+/* kaddr("sym") symbols a program may name: resolved when it is run
+ * (not compiled), so that an object compiled elsewhere stays valid. */
+#define ET_MAX_KADDR 16
+
+/* A u32 in .rodata (libbpf's read-only global data) that the runtime
+ * sets before loading: -p PID (0: every process). Kernel-side programs
+ * return at once for other processes. */
+#define ET_FILTER_PID_VAR "et_filter_pid"
+
+/* Global state the runtime writes before attaching. */
+struct et_state {
+	uint64_t start_ns;   /* bpf_ktime_get_ns() base of `elapsed` */
+	uint32_t filter_pid; /* unused (-p: ET_FILTER_PID_VAR) */
+	uint32_t child_pid;  /* -c CMD: cpid */
+	uint64_t kaddr[ET_MAX_KADDR]; /* addresses of et_program.kaddr */
+};
+
+#endif

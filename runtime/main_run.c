@@ -1,0 +1,97 @@
+/* etrace-run: runs programs compiled ahead of time (etrace --compile-only
+ * -o prog.eto). The runtime alone: no LLVM, no libclang, no front end, so
+ * that a node of a fleet carries a small agent and no compiler. */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "artifact.h"
+#include "cli.h"
+#include "run_cli.h"
+
+static const char usage_text[] =
+	"Usage: etrace-run [options] PROG.eto [ARGS...]\n"
+	"\n"
+	"Runs a program compiled by etrace --compile-only -o PROG.eto, on\n"
+	"this machine's kernel (BTF relocations and tracepoint layouts are\n"
+	"checked when it loads). ARGS must be the positional parameters it\n"
+	"was compiled with, or none.\n"
+	"\n"
+	"Options:\n"
+	"  -p PID         trace process PID\n"
+	"  -c 'CMD'       run CMD and trace it\n"
+	"  -f FORMAT      output format: text (default) or json\n"
+	"  -o FILE        write the output to FILE\n"
+	"  -B MODE        output buffering: line, full or none\n"
+	"  --dry-run      check PROG.eto; load nothing\n"
+	"  --unsafe       allow the program's system() and signal() calls\n"
+	"  -q             quiet: fewer messages\n"
+	"  -v             verbose messages (libbpf's, the verifier's log)\n"
+	"  -V, --version  print the version\n"
+	"  -h, --help     print this help\n";
+
+/* What needs the compiler, which etrace-run does not have. */
+static const char *compiler_option(const struct cli *cli)
+{
+	if (cli->prog)
+		return "-e";
+	if (cli->action == CLI_LIST)
+		return "-l";
+	if (cli->action == CLI_INFO)
+		return "--info";
+	if (cli->dump_stage)
+		return "-d";
+	if (cli->compile_only)
+		return "--compile-only";
+	if (cli->emit_llvm || cli->emit_elf)
+		return cli->emit_llvm ? "--emit-llvm" : "--emit-elf";
+	if (cli->ninclude_dirs)
+		return "-I";
+	if (cli->helper_checks)
+		return "-k (compile with etrace --compile-only -k)";
+	if (cli->no_cache)
+		return "--no-cache";
+	return NULL;
+}
+
+static int check_only(const char *path)
+{
+	struct et_program *prog;
+	char err[512];
+
+	if (artifact__read_file(path, &prog, err, sizeof(err))) {
+		fprintf(stderr, "etrace-run: %s: %s\n", path, err);
+		return 1;
+	}
+	et_program__free(prog);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *opt;
+	struct cli cli;
+	int rc;
+
+	cli_progname = "etrace-run";
+	if (cli_parse(&cli, argc, argv))
+		return cli_usage_error(cli.err);
+	if (cli.action == CLI_HELP) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (cli.action == CLI_VERSION) {
+		printf("etrace-run v%s\n", ETRACE_VERSION);
+		return 0;
+	}
+	opt = compiler_option(&cli);
+	if (opt) {
+		fprintf(stderr, "etrace-run: %s needs the compiler: use etrace\n",
+			opt);
+		return 2;
+	}
+	if (cli.dry_run)
+		return check_only(cli.script);
+	rc = run_cli_file(&cli, cli.script);
+	fflush(NULL);
+	return rc;
+}

@@ -1,0 +1,55 @@
+/* A compiled program as the runtime holds it (program.h): names of the
+ * enums in an artifact, and releasing it. */
+#include "program.h"
+
+#include <string.h>
+
+static const char *const action_names[ACT_KIND_COUNT] = {
+	[ACT_PRINTF] = "printf",         [ACT_SYSTEM] = "system",
+	[ACT_CAT] = "cat",               [ACT_TIME] = "time",
+	[ACT_JOIN] = "join",             [ACT_PRINT_MAP] = "print_map",
+	[ACT_PRINT_VALUE] = "print_value", [ACT_CLEAR] = "clear",
+	[ACT_ZERO] = "zero",             [ACT_EXIT] = "exit",
+	[ACT_STRFTIME] = "strftime",     [ACT_HELPER_ERROR] = "helper_error",
+};
+
+static const char *const storage_names[MS_COUNT] = {
+	[MS_HASH] = "hash",
+	[MS_PERCPU_HASH] = "percpu_hash",
+	[MS_ARRAY] = "array",
+	[MS_PERCPU_ARRAY] = "percpu_array",
+};
+
+static int find(const char *const *names, int n, const char *name)
+{
+	for (int i = 0; name && i < n; i++)
+		if (names[i] && !strcmp(names[i], name))
+			return i;
+	return n;
+}
+
+const char *et_action_kind_name(enum et_action_kind k)
+{
+	return (unsigned)k < ACT_KIND_COUNT ? action_names[k] : "?";
+}
+
+enum et_action_kind et_action_kind_find(const char *name)
+{
+	return (enum et_action_kind)find(action_names, ACT_KIND_COUNT, name);
+}
+
+const char *et_map_storage_name(enum et_map_storage s)
+{
+	return (unsigned)s < MS_COUNT ? storage_names[s] : "?";
+}
+
+enum et_map_storage et_map_storage_find(const char *name)
+{
+	return (enum et_map_storage)find(storage_names, MS_COUNT, name);
+}
+
+void et_program__free(struct et_program *p)
+{
+	if (p)
+		arena__free(p->arena); /* p itself lives in its arena */
+}

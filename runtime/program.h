@@ -1,0 +1,185 @@
+/* A compiled program as the runtime runs it: the BPF ELF object and the
+ * metadata that keeps formats and types in user space (SPEC §6): which BPF
+ * program serves which attach point, how each map is laid out, what each
+ * ring buffer action record holds, and the script's text for messages.
+ * The runtime gets one only by reading an artifact (runtime/artifact.h),
+ * whether the compiler just wrote it, the object cache kept it, or a file
+ * brought it from another machine; it never sees the AST.
+ *
+ * Ownership: everything lives in the program's arena;
+ * et_program__free releases it whole. */
+#ifndef ETRACE_PROGRAM_H
+#define ETRACE_PROGRAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi.h"
+#include "arena.h"
+#include "diag.h"
+#include "etype.h"
+#include "printf_fmt.h"
+#include "probe_kind.h"
+
+/* A tracepoint's args field a program reads and the layout it was
+ * compiled for: checked against the running kernel's format before
+ * loading. */
+struct et_tp_field {
+	const char *name;
+	uint32_t offset;
+	uint32_t size;
+	struct loc loc;               /* first use in the script */
+};
+
+/* One BPF program: one attach point of a probe (a wildcard attach point
+ * is one program; the runtime expands it). */
+struct et_probe {
+	enum probe_kind kind;
+	const char *prog_name;        /* function name in the object */
+	/* ELF section (libbpf conventions); see compiler/prog_meta.h */
+	const char *section;
+	/* The concrete target this program serves ("syscalls:sys_enter_
+	 * openat", a function), or NULL where the attach point says it all. */
+	const char *attach_target;
+	/* The block runs at the return of the call (SPEC §3.2): ret_prog_name
+	 * is attached as the matching return probe. */
+	bool at_return;
+	const char *ret_prog_name;
+	/* The attach point, as written and where (for messages), and as
+	 * parsed (compiler/probe.h, struct attach_point, says which fields
+	 * each kind uses). */
+	const char *raw;
+	struct loc loc;
+	const char *target;
+	const char *ns;
+	const char *func;
+	const char *mode;
+	uint64_t offset;
+	uint64_t address;
+	uint64_t freq;
+	bool has_offset;
+	bool has_address;
+	bool wildcard;
+	/* what the wildcard matched when compiled */
+	const char **matches;
+	int nmatches;
+	/* usdt: the note's uprobe file offset and semaphore offset (0: none) */
+	uint64_t usdt_offset;
+	uint64_t usdt_sema_offset;
+	/* tracepoint: the args fields the program reads */
+	struct et_tp_field *tp_fields;
+	int ntp_fields;
+};
+
+/* How a map is stored in BPF. Scalar maps (no key) use key 0 (u32).
+ * The code generator uses hashes only, max_entries 1 for a scalar map:
+ * a map never written then has no entry, and bpftrace 0.17 does not print
+ * it; the ARRAY kinds stay for other producers. */
+enum et_map_storage {
+	MS_HASH,          /* plain values: BPF_MAP_TYPE_HASH */
+	MS_PERCPU_HASH,   /* aggregations: summed in user space */
+	MS_ARRAY,         /* plain scalar map */
+	MS_PERCPU_ARRAY,  /* scalar aggregation */
+	MS_COUNT
+};
+
+struct et_map {
+	int id;                       /* index in et_program.maps */
+	const char *name;             /* "@x", "@" */
+	const char *bpf_name;         /* object map name */
+	const struct et_type *key;    /* NULL: no key; several: a tuple */
+	const struct et_type *value;
+	enum et_map_storage storage;
+	uint32_t key_size;            /* bytes of the BPF key */
+	uint32_t value_size;          /* bytes of one (per-CPU) value */
+	uint32_t max_entries;
+	/* hist/lhist: the BPF key is the user key followed by a u64 bucket
+	 * index; value one u64 count. */
+	bool bucketed;
+};
+
+/* Ring buffer actions. Every record starts with struct et_rec_hdr; what
+ * follows is described by the action's args (printf-like) or by a fixed
+ * struct in events.h. */
+enum et_action_kind {
+	ACT_PRINTF,      /* args per fmt */
+	ACT_SYSTEM,      /* args per fmt; runs the command (--unsafe) */
+	ACT_CAT,         /* args per fmt: the file name */
+	ACT_TIME,        /* fmt is the strftime format; no args */
+	ACT_JOIN,        /* one arg: array of pointers read as strings */
+	ACT_PRINT_MAP,   /* struct et_rec_print_map */
+	ACT_PRINT_VALUE, /* one arg: print(expr) of a non-map value */
+	ACT_CLEAR,       /* struct et_rec_map_op */
+	ACT_ZERO,        /* struct et_rec_map_op */
+	ACT_EXIT,        /* struct et_rec_exit */
+	/* Never a record: holds the format (fmt_str) of a strftime() value,
+	 * which is {u64 this action's id, u64 ns since boot
+	 * (bpf_ktime_get_ns, CLOCK_MONOTONIC)}. */
+	ACT_STRFTIME,
+	/* -k: struct et_rec_helper_error, sent when the BPF helper named by
+	 * the action's helper failed at the action's loc; user space prints
+	 * a warning there. */
+	ACT_HELPER_ERROR,
+	ACT_KIND_COUNT
+};
+
+/* A value inside a record (layout: abi.h). */
+struct et_arg {
+	const struct et_type *type;
+	uint32_t offset;              /* from the start of the record */
+	uint32_t size;
+};
+
+struct et_action {
+	uint32_t id;                  /* record tag == index */
+	enum et_action_kind kind;
+	struct loc loc;               /* the call in the script */
+	const char *fmt_str;          /* printf/system/cat/time/join delim */
+	struct fmt fmt;               /* fmt_str parsed (printf-like kinds) */
+	struct et_arg *args;
+	int nargs;
+	uint32_t rec_size;
+	int map_id;                   /* print/clear/zero: which map */
+	const char *helper;           /* ACT_HELPER_ERROR: "map_update_elem" */
+};
+
+struct et_program {
+	struct arena *arena;          /* owns everything below but obj */
+	const void *obj;              /* BPF ELF image (in the artifact) */
+	size_t obj_len;
+	struct source src;            /* the script, for messages */
+	const char *compiler;         /* "etrace 0.1.0" that compiled it */
+	const char *kernel;           /* uname -r where it was compiled */
+	struct et_probe *probes;
+	int nprobes;
+	struct et_map *maps;          /* index == map id */
+	int nmaps;
+	struct et_action *actions;    /* index == action id */
+	int nactions;
+	uint32_t ringbuf_size;        /* bytes, power of two */
+	bool needs_kallsyms;          /* kstack/ksym used */
+	bool needs_usyms;             /* ustack/usym used */
+	bool needs_child;             /* cpid used: needs -c CMD */
+	bool needs_unsafe;            /* system(), signal(): needs --unsafe */
+	/* kaddr() symbols, in et_state.kaddr order; the runtime resolves
+	 * them from /proc/kallsyms before attaching. */
+	const char *kaddr[ET_MAX_KADDR];
+	struct loc kaddr_loc[ET_MAX_KADDR];
+	int nkaddr;
+	/* The positional parameters compiled into the program ($1..$N). */
+	const char **params;
+	int nparams;
+};
+
+/* The name of an action kind or map storage in an artifact, and back
+ * (ACT_KIND_COUNT / MS_COUNT when unknown). */
+const char *et_action_kind_name(enum et_action_kind k);
+enum et_action_kind et_action_kind_find(const char *name);
+const char *et_map_storage_name(enum et_map_storage s);
+enum et_map_storage et_map_storage_find(const char *name);
+
+/* Releases the arena (and with it everything); NULL is a no-op. */
+void et_program__free(struct et_program *p);
+
+#endif

@@ -1,0 +1,132 @@
+/* Running an artifact from the command line (run_cli.h). */
+#include "run_cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "artifact.h"
+
+static int set_buffering(FILE *f, enum cli_buffering b)
+{
+	switch (b) {
+	case CLI_BUF_LINE: return setvbuf(f, NULL, _IOLBF, 0);
+	case CLI_BUF_FULL: return setvbuf(f, NULL, _IOFBF, 0);
+	case CLI_BUF_NONE: return setvbuf(f, NULL, _IONBF, 0);
+	case CLI_BUF_DEFAULT: break;
+	}
+	return 0;
+}
+
+FILE *run_cli_open_output(const struct cli *cli)
+{
+	FILE *f = stdout;
+
+	if (cli->output) {
+		f = fopen(cli->output, "we");
+		if (!f) {
+			fprintf(stderr, "%s: cannot open output file '%s': "
+				"%s\n", cli_progname, cli->output,
+				strerror(errno));
+			return NULL;
+		}
+	}
+	set_buffering(f, cli->buffering);
+	return f;
+}
+
+int run_cli_check_pid(const struct cli *cli)
+{
+	char path[64];
+
+	if (!cli->pid)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld", cli->pid);
+	if (access(path, F_OK) == 0)
+		return 0;
+	fprintf(stderr, "%s: no process with PID %ld (-p)\n", cli_progname,
+		cli->pid);
+	return 1;
+}
+
+void run_cli_opts(const struct cli *cli, FILE *out, struct run_opts *ro)
+{
+	ro->out = out;
+	ro->format = cli->format == CLI_FMT_JSON ? OUT_JSON : OUT_TEXT;
+	ro->pid = (pid_t)cli->pid;
+	ro->cmd = cli->cmd;
+	ro->unsafe = cli->unsafe;
+	ro->quiet = cli->quiet;
+	ro->flush = cli->buffering != CLI_BUF_FULL;
+	ro->verbose = cli->verbose;
+}
+
+/* Positional parameters are compiled in: the command line may repeat
+ * them, not change them. */
+static int check_params(const struct cli *cli, const struct et_program *p)
+{
+	bool same = cli->nparams == p->nparams;
+
+	if (!cli->nparams)
+		return 0;
+	for (int i = 0; same && i < p->nparams; i++)
+		same = !strcmp(cli->params[i], p->params[i]);
+	if (same)
+		return 0;
+	fprintf(stderr, "%s: %s was compiled with %d positional parameter%s%s"
+		"%s%s: they are part of the compiled program; compile it "
+		"again to change them\n", cli_progname, cli->script,
+		p->nparams, p->nparams == 1 ? "" : "s",
+		p->nparams ? " ($1 = '" : "", p->nparams ? p->params[0] : "",
+		p->nparams ? "'...)" : "");
+	return 1;
+}
+
+int run_cli_artifact(const struct cli *cli, const void *art, size_t len,
+		     bool fresh, FILE *out)
+{
+	struct run_opts ro = { 0 };
+	struct et_program *prog;
+	FILE *f = out;
+	char err[512];
+	int rc;
+
+	if (artifact__read(art, len, &prog, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s%s%s\n", cli_progname,
+			cli->script && !fresh ? cli->script : "",
+			cli->script && !fresh ? ": " : "", err);
+		return 1;
+	}
+	rc = fresh ? 0 : check_params(cli, prog) || run_cli_check_pid(cli);
+	if (!rc && !f && !(f = run_cli_open_output(cli)))
+		rc = 1;
+	if (!rc) {
+		run_cli_opts(cli, f, &ro);
+		ro.fresh = fresh;
+		rc = run_program(prog, &ro);
+	}
+	et_program__free(prog);
+	if (f && !out && f != stdout && fclose(f) && !rc) {
+		fprintf(stderr, "%s: writing '%s': %s\n", cli_progname,
+			cli->output, strerror(errno));
+		rc = 1;
+	}
+	return rc;
+}
+
+int run_cli_file(const struct cli *cli, const char *path)
+{
+	char err[512];
+	void *buf;
+	size_t len;
+	int rc;
+
+	if (artifact__slurp(path, &buf, &len, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s: %s\n", cli_progname, path, err);
+		return 1;
+	}
+	rc = run_cli_artifact(cli, buf, len, false, NULL);
+	free(buf);
+	return rc;
+}

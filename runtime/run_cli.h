@@ -1,0 +1,34 @@
+/* Running a compiled artifact as the command line asks: the part of the
+ * command line the runtime serves (-o, -B, -f, -p, -c, -q, -v, --unsafe
+ * and the positional parameters), shared by etrace (after compiling, or
+ * `etrace prog.eto`) and etrace-run. */
+#ifndef ETRACE_RUN_CLI_H
+#define ETRACE_RUN_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "run.h"
+
+/* stdout or -o FILE, with -B's buffering; NULL after a message. */
+FILE *run_cli_open_output(const struct cli *cli);
+
+/* -p PID names a process; 0, or 1 after a message. */
+int run_cli_check_pid(const struct cli *cli);
+
+/* The run options of the command line, output to out. */
+void run_cli_opts(const struct cli *cli, FILE *out, struct run_opts *ro);
+
+/* Reads the artifact art (len bytes) and runs it. out: where the output
+ * goes (NULL: run_cli_open_output, closed at the end). fresh: compiled
+ * in this process (its positional parameters are the command line's,
+ * its tracepoint layouts this kernel's). Returns the exit status. */
+int run_cli_artifact(const struct cli *cli, const void *art, size_t len,
+		     bool fresh, FILE *out);
+
+/* The same for the artifact in the file path. */
+int run_cli_file(const struct cli *cli, const char *path);
+
+#endif
