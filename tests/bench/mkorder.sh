@@ -7,7 +7,8 @@
 # (which records the executed pages), maps the pages to the functions on
 # them (nm) and writes their names, those that more runs execute first
 # (so that a run's code is dense at the front), then in address order. Needs root (the
-# programs load BPF). Rerun after upgrading LLVM or big changes:
+# programs load BPF). Rerun when the test linkorder/fresh says the order
+# is stale, e.g. after upgrading LLVM:
 #   tests/bench/mkorder.sh [ETRACE] [OUT]
 # OUT (default runtime/etrace.order.gz) is gzipped when it ends in .gz.
 set -eu
