@@ -13,7 +13,8 @@
 #     (pagetouch.so: --version, --dry-run compiles and, as root, a
 #     tracepoint one-liner that loads, attaches and prints): at most 1 %
 #     (~20 pages; the order of 2026-11-25 had drifted to 4.5 %, which
-#     cost 2.5 MiB of peak RSS);
+#     cost 2.5 MiB of peak RSS; a fresh one leaves the 2 pages of .init
+#     and .plt, which hold no function);
 #  3. the listed functions fill at least 90 % of the address span they
 #     occupy in the binary (the link used the order: ~99 % when it did,
 #     ~53 % when not).
@@ -36,8 +37,10 @@ n=0
 record() {
 	n=$((n + 1))
 	rc=0
-	PAGETOUCH_OUT=$tmp/pages.$n LD_PRELOAD=$pagetouch ETRACE_CACHE_DIR= \
-		timeout 30 "$etrace" "$@" >"$tmp/out" 2>&1 </dev/null || rc=$?
+	# env, not the shell, sets LD_PRELOAD: for etrace only, not timeout
+	timeout 30 env PAGETOUCH_OUT="$tmp/pages.$n" LD_PRELOAD="$pagetouch" \
+		ETRACE_CACHE_DIR= "$etrace" "$@" >"$tmp/out" 2>&1 </dev/null ||
+		rc=$?
 	if [ $rc -ne 0 ] || [ ! -s "$tmp/pages.$n" ]; then
 		echo "checkorder: etrace $* failed (exit $rc) or recorded nothing:"
 		head -n 20 "$tmp/out"
