@@ -156,6 +156,9 @@ LLVMValueRef gen_string(struct gen *g, const char *s, uint32_t len,
 
 /* ---- operators (cg_ops.c) ---- */
 LLVMValueRef gen_binop(struct gen *g, struct node *e);
+/* n elements of the pointer type ptr, in bytes (pointer arithmetic). */
+LLVMValueRef gen_ptr_step(struct gen *g, const struct type *ptr,
+			  LLVMValueRef n);
 LLVMValueRef gen_unop(struct gen *g, struct node *e);
 LLVMValueRef gen_ternary(struct gen *g, struct node *e);
 /* l op r on i64 values; sign: arithmetic right shift. Division and
