@@ -263,8 +263,8 @@ LLVMValueRef gen_ctx_field(struct gen *g, struct node *e)
 			if (!strcmp(rec->fields[idx].name, e->u.field.name))
 				break;
 		f = idx < rec->nfields ? &rec->fields[idx] : NULL;
-		if (f && g->lat_saved)
-			return gen_int_norm(g, gen_lat_arg(g, idx), e->type);
+		/* the return program of an fentry latency block is an
+		 * fexit program: its context has the entry's args */
 		if (f)
 			return gen_int_norm(g, ctx_load(g, idx * 8, 8, false),
 					    e->type);
