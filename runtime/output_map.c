@@ -141,16 +141,31 @@ static bool stats_value(struct dump_ctx *c, const uint8_t *v,
 	return true;
 }
 
+/* bpftrace 0.17 prints integer keys, tuple members too, as int64 (its
+ * MapKey reads 8-byte integers signed): a kretprobe's retval of -9 is
+ * @[-9], not @[18446744073709551607]; sorting is unchanged */
+static void key_ints_signed(const struct type *t, struct value *v)
+{
+	if (v->kind == V_UINT && t->kind == T_INT)
+		v->kind = V_INT;
+	else if (v->kind == V_TUPLE && t->kind == T_TUPLE)
+		for (int i = 0; i < v->u.tuple.n && i < (int)t->nfields; i++)
+			key_ints_signed(t->fields[i].type,
+					&v->u.tuple.items[i]);
+}
+
 static void entry_key(struct dump_ctx *c, const uint8_t *key,
 		      struct map_entry *e)
 {
 	e->raw_key = key;
 	e->raw_len = user_key_size(c->m);
-	if (c->m->info->key)
+	if (c->m->info->key) {
 		value_decode(&c->env, c->m->info->key, key, e->raw_len,
 			     &e->key);
-	else
+		key_ints_signed(c->m->info->key, &e->key);
+	} else {
 		e->key.kind = V_NONE;
+	}
 }
 
 static size_t build_flat(struct dump_ctx *c, struct map_entry *out)
