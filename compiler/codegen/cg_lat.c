@@ -59,7 +59,7 @@ static LLVMValueRef entry_arg(struct gen *g, unsigned i)
 	if (i < 6)
 		off = arg_regs[i];
 	else if (i == LAT_FUNC_SLOT && g->kind == PK_KPROBE)
-		return cg_helper_call(g->cg, BPF_FUNC_get_func_ip, NULL, &c, 1);
+		return gen_kprobe_func(g);
 	else if (i == LAT_FUNC_SLOT)
 		off = 128; /* regs->ip: the function, at a uprobe */
 	else
