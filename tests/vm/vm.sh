@@ -87,15 +87,16 @@ mod_path() {
 	find "$kdir/modules/kernel" -name "$1.ko" | head -n 1
 }
 
-mod_deps() {
+mod_deps() (
+	# a subshell: the recursion keeps its own f
 	f=$(mod_path "$1")
-	[ -n "$f" ] || { echo "vm: no module $1 in $kdir" >&2; return 1; }
+	[ -n "$f" ] || { echo "vm: no module $1 in $kdir" >&2; exit 1; }
 	for d in $(readelf -p .modinfo "$f" |
 		   sed -n 's/.*depends=//p' | tr ',' ' '); do
 		mod_deps "$d"
 	done
 	echo "$f"
-}
+)
 
 copy_bin() {
 	cp "$1" "$rootfs/bin/"
@@ -118,14 +119,14 @@ make_rootfs() {
 	cp "$here/guest/init" "$rootfs/init"
 	cp "$here/guest/lib.sh" "$rootfs/etc/lib.sh"
 	printf 0123456789 >"$rootfs/data/ten"
+	# virtio-blk on PCI: /dev/vda
+	mods=$(mod_deps virtio_pci && mod_deps virtio_blk)
 	: >"$rootfs/etc/modules"
-	for m in virtio_pci virtio_blk; do
-		for f in $(mod_deps "$m"); do
-			n=$(basename "$f" .ko)
-			grep -qx "$n" "$rootfs/etc/modules" && continue
-			cp "$f" "$rootfs/mods/"
-			echo "$n" >>"$rootfs/etc/modules"
-		done
+	for f in $mods; do
+		n=$(basename "$f" .ko)
+		grep -qx "$n" "$rootfs/etc/modules" && continue
+		cp "$f" "$rootfs/mods/"
+		echo "$n" >>"$rootfs/etc/modules"
 	done
 	for c in "$here"/cases/*.sh; do
 		prepare_case "$c"
