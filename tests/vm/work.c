@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -170,6 +172,25 @@ static int do_dread(char **argv)
 	return 0;
 }
 
+/* mknod DIR N: N times, a character device node made in DIR (one
+ * CAP_MKNOD check each) and unlinked */
+static int do_mknod(char **argv)
+{
+	char path[4096];
+	long long n;
+
+	if (parse_num(argv[1], 0, 1 << 16, &n))
+		return -EINVAL;
+	snprintf(path, sizeof(path), "%s/work-node", argv[0]);
+	for (long long i = 0; i < n; i++) {
+		if (mknod(path, S_IFCHR | 0600, makedev(1, 3)))
+			return fail(path);
+		if (unlink(path))
+			return fail(path);
+	}
+	return 0;
+}
+
 /* sleep-ms MS: one nanosleep of MS milliseconds */
 static int do_sleep_ms(char **argv)
 {
@@ -191,6 +212,7 @@ static const struct action actions[] = {
 	{ "write", 2, "SIZE N", do_write },
 	{ "timer", 2, "MS N", do_timer },
 	{ "dread", 2, "DEV N", do_dread },
+	{ "mknod", 2, "DIR N", do_mknod },
 	{ "sleep-ms", 1, "MS", do_sleep_ms },
 };
 
