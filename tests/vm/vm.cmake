@@ -17,7 +17,7 @@ if(NOT ETRACE_SANITIZE)
            COMMAND ${ETRACE_VM_DIR}/vm.sh $<TARGET_FILE:etrace>
                    $<TARGET_FILE:vm_work> ${ETRACE_VM_OUT})
   set_tests_properties(vm/boot PROPERTIES LABELS vm FIXTURES_SETUP vm
-                       SKIP_RETURN_CODE 77 TIMEOUT 200)
+                       SKIP_RETURN_CODE 77 TIMEOUT 300)
 
   file(GLOB ETRACE_VM_CASES CONFIGURE_DEPENDS ${ETRACE_VM_DIR}/cases/*.sh)
   foreach(src ${ETRACE_VM_CASES})

@@ -9,7 +9,7 @@
 #           console.log and results/CASE/{out,err,status,kmsg,time}
 # Exits 77 (skipped) when qemu, a static busybox, cpio or the kernel
 # package cannot be had; with CI set, that is a failure (exit 1).
-# VM_TIMEOUT bounds the guest's whole run (seconds, default 150);
+# VM_TIMEOUT bounds the guest's whole run (seconds, default 240);
 # VM_ACCEL is qemu's accelerator (default tcg).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -181,7 +181,7 @@ truncate -s 8M "$outdir/disk.img"
 accel=${VM_ACCEL:-tcg}
 start=$(date +%s)
 rc=0
-timeout -k 5 "${VM_TIMEOUT:-150}" qemu-system-x86_64 \
+timeout -k 5 "${VM_TIMEOUT:-240}" qemu-system-x86_64 \
 	-machine pc,accel=$accel -cpu max -m 1024 -smp 1 \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-kernel "$kdir/vmlinuz" -initrd "$outdir/initramfs.cpio" \
