@@ -1,8 +1,9 @@
 #!/bin/sh
 # One tests/vm case's verdict, from what the guest sent back (vm.sh put
 # it in OUTDIR/results/CASE): sources cases/CASE.sh and runs its check()
-# with the helpers of checklib.sh; also fails a case during which the
-# guest kernel logged a warning or an oops.
+# with the helpers of checklib.sh; also fails a case after which a
+# kprobe or a BPF program stayed in the guest kernel, or during which it
+# logged a warning or an oops.
 # Usage: check.sh OUTDIR CASE. Exit 0 pass, 1 fail, 77 skipped.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +33,11 @@ fi
 . "$here/checklib.sh"
 . "$here/cases/$case.sh"
 check
+if [ -s "$dir/leftover" ]; then
+	echo "--- left in the guest kernel 10 s after the case"
+	cat "$dir/leftover"
+	fail "kprobes or BPF programs stayed after etrace ended"
+fi
 if grep -Eq 'WARNING:|BUG:|Oops|Call Trace|general protection' "$kmsg"; then
 	fail "the guest kernel logged a warning or an oops during the case"
 fi

@@ -7,8 +7,8 @@
 #   ETRACE  the etrace binary, WORK the static guest workload (work.c)
 #   OUTDIR  gets kernel/ (the package cache), rootfs/, initramfs.cpio,
 #           console.log and results/CASE/{out,err,status,kmsg,time}
-# Exits 77 (skipped) when qemu, a static busybox, cpio or the kernel
-# package cannot be had; with CI set, that is a failure (exit 1).
+# Exits 77 (skipped) when qemu, a static busybox, cpio, bpftool or the
+# kernel package cannot be had; with CI set, that is a failure (exit 1).
 # VM_TIMEOUT bounds the guest's whole run (seconds, default 240);
 # VM_ACCEL is qemu's accelerator (default tcg).
 set -eu
@@ -34,8 +34,9 @@ skip() {
 
 # ---- how a case is prepared on the host: its program as the guest will
 # run it (guest/lib.sh's et_run is the other half). SRC is the .et/.bt
-# file, DIR the case's directory in the guest's /cases.
-guest_bins="$etrace"
+# file, DIR the case's directory in the guest's /cases. The guest gets
+# etrace and, once it is built, etrace-run (the ahead-of-time runtime):
+# with it this becomes  "$etrace" --compile-only -o "$2/prog.eto" "$1"
 case_prepare() {
 	cp "$1" "$2/prog.et"
 }
@@ -113,8 +114,11 @@ make_rootfs() {
 		mkdir -p "$rootfs/$d"
 	done
 	cp "$busybox" "$rootfs/bin/busybox"
-	for b in $guest_bins "$work"; do
-		copy_bin "$b"
+	for b in "$etrace" "$(dirname "$etrace")/etrace-run" "$work" \
+		 "$bpftool"; do
+		if [ -f "$b" ]; then
+			copy_bin "$b"
+		fi
 	done
 	cp "$here/guest/init" "$rootfs/init"
 	cp "$here/guest/lib.sh" "$rootfs/etc/lib.sh"
@@ -168,6 +172,9 @@ busybox=/bin/busybox
 [ -x "$busybox" ] && ! readelf -l "$busybox" | grep -q INTERP ||
 	skip "no static busybox at $busybox (package busybox-static)"
 command -v apt-cache >/dev/null || skip "no apt-cache: not a Debian machine"
+# in the guest: what BPF stays after a case
+bpftool=$(command -v bpftool) ||
+	skip "bpftool is not installed (package bpftool)"
 
 kernel_get
 echo "vm: kernel $pkg"
