@@ -6,7 +6,9 @@
 # Usage: vm.sh ETRACE WORK OUTDIR
 #   ETRACE  the etrace binary, WORK the static guest workload (work.c)
 #   OUTDIR  gets kernel/ (the package cache), rootfs/, initramfs.cpio,
-#           console.log and results/CASE/{out,err,status,kmsg,time}
+#           console.log and results/CASE/: out, err, status (etrace's),
+#           kmsg (the guest kernel's log), leftover (kprobes and BPF
+#           programs still there after the case), time
 # Exits 77 (skipped) when qemu, a static busybox, cpio, bpftool or the
 # kernel package cannot be had; with CI set, that is a failure (exit 1).
 # VM_TIMEOUT bounds the guest's whole run (seconds, default 240);
@@ -63,7 +65,7 @@ kernel_get() {
 			grep -v '^W: Download is performed unsandboxed' || true
 		if ls "$cache"/tmp/*.deb >/dev/null 2>&1; then
 			dpkg-deb -x "$cache"/tmp/*.deb "$cache/tmp/x"
-			mkdir -p "$cache/$pkg"
+			rm -rf "$cache/$pkg" && mkdir "$cache/$pkg"
 			mv "$cache"/tmp/x/lib/modules/* "$cache/$pkg/modules"
 			mv "$cache"/tmp/x/boot/config-* "$cache/$pkg/config"
 			mv "$cache"/tmp/x/boot/vmlinuz-* "$cache/$pkg/vmlinuz"
@@ -188,6 +190,7 @@ truncate -s 8M "$outdir/disk.img"
 accel=${VM_ACCEL:-tcg}
 start=$(date +%s)
 rc=0
+rm -f "$outdir/console.log" "$outdir/results.txt"
 timeout -k 5 "${VM_TIMEOUT:-240}" qemu-system-x86_64 \
 	-machine pc,accel=$accel -cpu max -m 1024 -smp 1 \
 	-nodefaults -no-user-config -display none -no-reboot \
