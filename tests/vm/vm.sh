@@ -65,7 +65,7 @@ kernel_get() {
 			grep -v '^W: Download is performed unsandboxed' || true
 		if ls "$cache"/tmp/*.deb >/dev/null 2>&1; then
 			dpkg-deb -x "$cache"/tmp/*.deb "$cache/tmp/x"
-			rm -rf "$cache/$pkg" && mkdir "$cache/$pkg"
+			rm -rf "${cache:?}/${pkg:?}" && mkdir "$cache/$pkg"
 			mv "$cache"/tmp/x/lib/modules/* "$cache/$pkg/modules"
 			mv "$cache"/tmp/x/boot/config-* "$cache/$pkg/config"
 			mv "$cache"/tmp/x/boot/vmlinuz-* "$cache/$pkg/vmlinuz"
@@ -171,8 +171,9 @@ command -v qemu-system-x86_64 >/dev/null ||
 	skip "qemu-system-x86_64 is not installed (package qemu-system-x86)"
 command -v cpio >/dev/null || skip "cpio is not installed (package cpio)"
 busybox=/bin/busybox
-[ -x "$busybox" ] && ! readelf -l "$busybox" | grep -q INTERP ||
+if [ ! -x "$busybox" ] || readelf -l "$busybox" | grep -q INTERP; then
 	skip "no static busybox at $busybox (package busybox-static)"
+fi
 command -v apt-cache >/dev/null || skip "no apt-cache: not a Debian machine"
 # in the guest: what BPF stays after a case
 bpftool=$(command -v bpftool) ||
@@ -192,7 +193,7 @@ start=$(date +%s)
 rc=0
 rm -f "$outdir/console.log" "$outdir/results.txt"
 timeout -k 5 "${VM_TIMEOUT:-240}" qemu-system-x86_64 \
-	-machine pc,accel=$accel -cpu max -m 1024 -smp 1 \
+	-machine "pc,accel=$accel" -cpu max -m 1024 -smp 1 \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-kernel "$kdir/vmlinuz" -initrd "$outdir/initramfs.cpio" \
 	-append "console=ttyS0 quiet panic=-1" \
