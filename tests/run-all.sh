@@ -4,7 +4,8 @@
 #     when run as root and something is missing (ETRACE_NO_INSTALL=1 skips);
 #  2. normal build (gcc) and every ctest test but the selfcheck ones:
 #     unit, compile, shipped, runtime (real BPF as root), compat, tools,
-#     driver, corpus;
+#     driver, corpus, vm (Debian's 6.1 kernel under qemu: kprobes and
+#     fentry; it downloads the kernel package once per build directory);
 #  3. ASan/UBSan build: unit, compile, shipped and driver tests again;
 #  4. clang-16 libFuzzer build and the bounded fuzz run (ctest -L fuzz,
 #     ETRACE_FUZZ_SECONDS, default 60).
@@ -21,7 +22,7 @@ deps="cmake gcc make pkg-config flex bison libbpf-dev llvm-16-dev clang-16
 libclang-16-dev libclang-rt-16-dev libelf-dev libdw-dev libcjson-dev
 libcunit1-dev libzstd-dev zlib1g-dev libncurses-dev libiberty-dev lld g++
 systemtap-sdt-dev golang-go python3 bpftrace bpftool man-db
-openjdk-17-jdk-headless"
+openjdk-17-jdk-headless qemu-system-x86 busybox-static cpio"
 
 install_deps() {
 	missing=

@@ -243,6 +243,8 @@ struct action_meta *gen_new_action(struct gen *g, enum et_action_kind k,
 void gen_count_lost(struct gen *g, unsigned counter);
 /* The instruction pointer in the probe's pt_regs (uprobes, kprobes). */
 LLVMValueRef gen_reg_ip(struct gen *g);
+/* func's address in a kprobe (at the entry or inside the function) */
+LLVMValueRef gen_kprobe_func(struct gen *g);
 
 /* ---- -k helper error checks (cg_kcheck.c) ---- */
 /* level 0: none (no code added); 1: helpers whose failure the script
