@@ -147,12 +147,13 @@ static bool stats_value(struct dump_ctx *c, const uint8_t *v,
  * @[-9], not @[18446744073709551607]; and pointer keys in hex
  * (@[0xffff8881...], as in a kprobe's @[(struct request *)arg0]).
  * Done after sorting, which stays numeric. */
-static void key_as_bpftrace(struct arena *a, const struct type *t,
+static void key_as_bpftrace(struct arena *a, const struct et_type *t,
 			    struct value *v)
 {
 	if (v->kind == V_UINT && t->kind == T_INT) {
 		v->kind = V_INT;
-	} else if (v->kind == V_UINT && t->kind == T_PTR) {
+	} else if ((v->kind == V_UINT || v->kind == V_INT) &&
+		   t->kind == T_PTR) {
 		v->kind = V_STR;
 		v->u.str.s = arena_printf(a, "0x%" PRIx64, v->u.u);
 		v->u.str.len = strlen(v->u.str.s);
@@ -325,7 +326,7 @@ int output__print_map_raw(struct output *o, const struct et_map *m,
 	g_sort_by_value = sorts_by_value(&d, m);
 	qsort(d.e, d.n, sizeof(*d.e), entry_cmp);
 	for (size_t i = 0; d.has_key && i < d.n; i++)
-		key_as_bpftrace(ar, m->info->key, &d.e[i].key);
+		key_as_bpftrace(ar, m->key, &d.e[i].key);
 	/* bpftrace ignores top and div for stats() (not for avg()) */
 	if (m->value->kind == T_STATS)
 		top = 0;

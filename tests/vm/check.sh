@@ -30,6 +30,12 @@ if [ ! -f "$dir/status" ]; then
 	exit 1
 fi
 
+if [ -f "$dir/compile-failed" ]; then
+	echo "FAIL [$case]: etrace --compile-only refused it on the host:"
+	cat "$dir/compile.err"
+	exit 1
+fi
+
 . "$here/checklib.sh"
 . "$here/cases/$case.sh"
 check
