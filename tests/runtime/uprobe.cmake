@@ -4,7 +4,8 @@
 # programs progs.cmake builds; one ctest test per case of
 # tests/runtime/uprobe.sh (label runtime; 77 = skipped).
 set(ETRACE_UPROBE_CASES
-  pie nopie uaddr o2_retval shared_lib cpp_demangled wildcard offset address
+  pie nopie uaddr o2_retval shared_lib cpp_demangled wildcard relative_path
+  offset address
   latency_hist latency_brace latency_recursive pid child_only exited_ustack
   usdt_args
   usdt_semaphore usdt_inlined usdt_wildcard str_untouched_page python_usdt

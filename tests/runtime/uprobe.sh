@@ -87,6 +87,15 @@ uaddr)
 	run 1 --dry-run -e "uprobe:$P/uprobe_c_pie:et_add { @ = uaddr(\"et_nope\"); }"
 	has "$err" "uaddr: no symbol 'et_nope'"
 	;;
+relative_path)
+	# a file part without ./ is a path relative to the working directory
+	# (bpftrace 0.17 reads it so); probe keeps it as written, and a
+	# predicate may follow the function name at once
+	cd "$P/.." || fail "no $P/.."
+	d=$(basename "$P")
+	run 0 -c "$d/uprobe_c_pie 2" -e "uprobe:$d/uprobe_c_pie:et_add/arg0 < 5/ { printf(\"%s %d\\n\", probe, arg0); }"
+	lines "19\nuprobe:$d/uprobe_c_pie:et_add 0\nuprobe:$d/uprobe_c_pie:et_add 1\n"
+	;;
 offset)
 	# et_add+4 (after push %rbp; mov %rsp,%rbp at -O0): the args are
 	# still in registers
