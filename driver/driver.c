@@ -220,6 +220,8 @@ static void fill_opts(const struct cli *cli, struct compile_opts *opts)
 	opts->nparams = cli->nparams;
 	opts->include_dirs = cli->include_dirs;
 	opts->ninclude_dirs = cli->ninclude_dirs;
+	opts->include_files = cli->include_files;
+	opts->ninclude_files = cli->ninclude_files;
 	opts->has_child = cli->cmd != NULL;
 	opts->target_pid = (int)cli->pid;
 	opts->ahead_of_time = cli->compile_only;

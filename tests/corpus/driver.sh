@@ -41,13 +41,30 @@ empty() {
 
 ok='BEGIN { printf("hi\n"); exit(); }'
 
-expect 0 version -- --version && has "$out" "etrace v" version
-expect 0 help -- -h && has "$out" "Usage: etrace" help
+# bpftrace's forms, which scripts grep: "bpftrace v0.17.0" as the whole
+# version line, "USAGE" in the help and below any usage error
+expect 0 version -- --version &&
+	{ n=$((n + 1)); grep -qx 'etrace v[0-9]*\.[0-9]*\.[0-9]*' "$out" ||
+	{ echo "FAIL: version line: $(cat "$out")"; fails=$((fails + 1)); }; }
+expect 0 help -- -h && has "$out" "USAGE:" help &&
+	has "$out" "--include FILE" help-include
 expect 2 "no program" -- && has "$err" "etrace: no program given" usage &&
+	has "$err" "USAGE: etrace [options]" usage-line &&
 	has "$err" "Try 'etrace --help'" usage-hint
+expect 2 "bad flag" -- -idonotexist && has "$err" "invalid option -- 'i'" \
+	bad-flag && has "$err" "USAGE: etrace" bad-flag-usage
+expect 2 "no argument" -- -e && has "$err" \
+	"option requires an argument -- 'e'" no-arg
+expect 2 "long option without argument" -- -e "$ok" --include &&
+	has "$err" "option '--include' requires an argument" no-arg-long
+expect 0 "--include" -- --dry-run --include errno.h \
+	-e 'BEGIN { printf("%d\n", EPERM); }'
+expect 1 "--include missing" -- --dry-run --include etrace-nope.h -e "$ok" &&
+	has "$err" "'etrace-nope.h' file not found" include-missing
 expect 2 "bad -f" -- -f xml -e "$ok" &&
 	has "$err" "etrace: invalid output format 'xml'" bad-format
-expect 2 "unknown option" -- --frobnicate && has "$err" "--frobnicate" unk
+expect 2 "unknown option" -- --frobnicate &&
+	has "$err" "unrecognized option '--frobnicate'" unk
 expect 2 "bad -d stage" -- -d nosuch -e "$ok" &&
 	has "$err" "unknown stage 'nosuch' for -d: expected ast, preamble" stage
 expect 0 "dry run" -- --dry-run -e "$ok" && empty "$out" dry-run-stdout

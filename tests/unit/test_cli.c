@@ -124,6 +124,7 @@ static void test_flags(void)
 {
 	char *argv[] = { "etrace", "--unsafe", "-q", "-vv", "-kk", "-d",
 			 "types", "-o", "out.txt", "-I", "/a", "-I/b",
+			 "--include", "errno.h", "--include=x/y.h",
 			 "-c", "ls -l", "s.et", NULL };
 
 	CU_ASSERT_EQUAL(parse(argv), 0);
@@ -135,6 +136,9 @@ static void test_flags(void)
 	CU_ASSERT_STRING_EQUAL(cli.output, "out.txt");
 	CU_ASSERT_EQUAL(cli.ninclude_dirs, 2);
 	CU_ASSERT_STRING_EQUAL(cli.include_dirs[1], "/b");
+	CU_ASSERT_EQUAL(cli.ninclude_files, 2);
+	CU_ASSERT_STRING_EQUAL(cli.include_files[0], "errno.h");
+	CU_ASSERT_STRING_EQUAL(cli.include_files[1], "x/y.h");
 	CU_ASSERT_STRING_EQUAL(cli.cmd, "ls -l");
 	CU_ASSERT_STRING_EQUAL(cli.script, "s.et");
 	CU_ASSERT_FALSE(cli.dry_run);
@@ -164,18 +168,22 @@ static void test_usage_errors(void)
 	char *unkl[] = { "etrace", "--frobnicate", "-e", "p", NULL };
 	char *noarg[] = { "etrace", "-e", NULL };
 	char *twice[] = { "etrace", "-e", "a", "-e", "b", NULL };
+	char *noinc[] = { "etrace", "-e", "p", "--include", NULL };
 
 	CU_ASSERT_EQUAL(parse(none), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(cli.err, "no program given: use -e PROG, a "
 			       "FILE, '-' or a recipe name");
 	CU_ASSERT_EQUAL(parse(unk), -EINVAL);
-	CU_ASSERT_STRING_EQUAL(cli.err, "unknown option -z");
+	CU_ASSERT_STRING_EQUAL(cli.err, "invalid option -- 'z'");
 	CU_ASSERT_EQUAL(parse(unkl), -EINVAL);
-	CU_ASSERT_STRING_EQUAL(cli.err, "unknown option '--frobnicate'");
+	CU_ASSERT_STRING_EQUAL(cli.err, "unrecognized option '--frobnicate'");
 	CU_ASSERT_EQUAL(parse(noarg), -EINVAL);
-	CU_ASSERT_STRING_EQUAL(cli.err, "option -e needs an argument");
+	CU_ASSERT_STRING_EQUAL(cli.err, "option requires an argument -- 'e'");
 	CU_ASSERT_EQUAL(parse(twice), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(cli.err, "-e given more than once");
+	CU_ASSERT_EQUAL(parse(noinc), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(cli.err,
+			       "option '--include' requires an argument");
 }
 
 static void test_reparse_resets(void)
