@@ -623,7 +623,7 @@ static void test_pass(void)
 	CU_ASSERT_TRUE(run_pass(none) < 0);
 	CU_ASSERT_EQUAL(ctx.diags.nerrors, 2);
 	CU_ASSERT_STRING_EQUAL(diag_msg(1, &lv),
-			       "tracepoint target 'sched:nope*' matches nothing here");
+			       "tracepoints not found: sched:nope*");
 	CU_ASSERT_EQUAL(lv, DIAG_ERROR);
 
 	CU_ASSERT_TRUE(run_pass(twice) < 0);
