@@ -221,6 +221,32 @@ int cli_parse(struct cli *cli, int argc, char *const argv[])
 	return check_combination(cli);
 }
 
+char **cli_split_cmd(const char *cmd)
+{
+	size_t len = strlen(cmd), nwords = 0, i;
+	char **argv, *text;
+	int n = 0;
+
+	for (i = 0; i < len; i++)
+		nwords += cmd[i] != ' ' && (i == 0 || cmd[i - 1] == ' ');
+	if (!nwords) {
+		errno = EINVAL;
+		return NULL;
+	}
+	argv = malloc((nwords + 1) * sizeof(*argv) + len + 1);
+	if (!argv)
+		return NULL;
+	text = memcpy((char *)(argv + nwords + 1), cmd, len + 1);
+	for (i = 0; i < len; i++) {
+		if (text[i] == ' ')
+			text[i] = '\0';
+		else if (i == 0 || text[i - 1] == '\0')
+			argv[n++] = text + i;
+	}
+	argv[n] = NULL;
+	return argv;
+}
+
 static const char usage_text[] =
 	"USAGE:\n"
 	"    etrace [options] FILE [ARGS...]\n"

@@ -63,6 +63,14 @@ struct cli {
  * (without "etrace: " and without newline) describing the usage error. */
 int cli_parse(struct cli *cli, int argc, char *const argv[]);
 
+/* The words of -c CMD as bpftrace 0.17 splits them: at each space, and
+ * nothing else; quotes, backslashes, $ and ~ stay in the words as they
+ * are (no shell). Runs of spaces separate one word from the next
+ * (bpftrace 0.17 makes empty arguments of them). Returns a
+ * NULL-terminated vector in one allocation (free() it), or NULL with
+ * errno set (ENOMEM; EINVAL when CMD has no word). */
+char **cli_split_cmd(const char *cmd);
+
 /* The --help text. */
 void cli_usage(FILE *out);
 

@@ -81,7 +81,9 @@ tracepoint)
 	# process's): a warning each time it fails
 	p='tracepoint:syscalls:sys_enter_execve /pid == cpid || @c/
 { @m[1] = 1; delete(@m[7]); @c = 1; }'
-	run 0 -k -c 'sh -c "/bin/true; /bin/true"' -e "$p"
+	# (-c splits at spaces as bpftrace's does: no shell quoting)
+	printf '/bin/true; /bin/true\n' >"$tmp/two.sh"
+	run 0 -k -c "sh $tmp/two.sh" -e "$p"
 	w='^stdin:2:14: warning: Failed to map_delete_elem: No such file'
 	[ "$(grep -c "$w or directory (-2)\$" "$err")" -ge 3 ] ||
 		fail "not a warning per exec"

@@ -192,7 +192,9 @@ python_usdt)
 	py=/usr/bin/python3.11
 	[ -x $py ] || skip "no $py"
 	line=$(grep -n '^def _g' /usr/lib/python3.11/types.py | cut -d: -f1)
-	run 0 -c "$py -c 'import types'" -e "usdt:$py:python:function__entry /str(arg1) == \"_g\"/ { printf(\"%s %s %d\\n\", str(arg0), str(arg1), arg2); }"
+	# a script file: -c splits at spaces, as bpftrace's (no quoting)
+	echo 'import types' >"$tmp/imp.py"
+	run 0 -c "$py $tmp/imp.py" -e "usdt:$py:python:function__entry /str(arg1) == \"_g\"/ { printf(\"%s %s %d\\n\", str(arg0), str(arg1), arg2); }"
 	lines "/usr/lib/python3.11/types.py _g $line\n"
 	;;
 jvm_usdt)

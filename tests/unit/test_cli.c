@@ -3,6 +3,7 @@
 #include "unit.h"
 
 #include <errno.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "recipes.h"
@@ -186,6 +187,34 @@ static void test_usage_errors(void)
 			       "option '--include' requires an argument");
 }
 
+/* -c CMD splits as bpftrace 0.17 splits it: at spaces only, quotes and
+ * shell characters kept in the words */
+static void test_split_cmd(void)
+{
+	char **v = cli_split_cmd("  app 'a b'  \"c\" $HOME ~ x\\ y\tz ");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_STRING_EQUAL(v[0], "app");
+	CU_ASSERT_STRING_EQUAL(v[1], "'a");
+	CU_ASSERT_STRING_EQUAL(v[2], "b'");
+	CU_ASSERT_STRING_EQUAL(v[3], "\"c\"");
+	CU_ASSERT_STRING_EQUAL(v[4], "$HOME");
+	CU_ASSERT_STRING_EQUAL(v[5], "~");
+	CU_ASSERT_STRING_EQUAL(v[6], "x\\");
+	CU_ASSERT_STRING_EQUAL(v[7], "y\tz");
+	CU_ASSERT_PTR_NULL(v[8]);
+	free(v);
+	v = cli_split_cmd("one");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_STRING_EQUAL(v[0], "one");
+	CU_ASSERT_PTR_NULL(v[1]);
+	free(v);
+	errno = 0;
+	CU_ASSERT_PTR_NULL(cli_split_cmd("   "));
+	CU_ASSERT_EQUAL(errno, EINVAL);
+	CU_ASSERT_PTR_NULL(cli_split_cmd(""));
+}
+
 static void test_reparse_resets(void)
 {
 	char *a[] = { "etrace", "-v", "--unsafe", "-e", "p", NULL };
@@ -236,5 +265,6 @@ UNIT_MAIN("cli",
 	  UNIT_TEST(test_flags),
 	  UNIT_TEST(test_actions),
 	  UNIT_TEST(test_usage_errors),
+	  UNIT_TEST(test_split_cmd),
 	  UNIT_TEST(test_reparse_resets),
 	  UNIT_TEST(test_recipes))
