@@ -142,6 +142,23 @@ if [ -d /sys/kernel/tracing/events/sched ]; then
 fi
 expect 0 "-l uprobe" -- -l 'uprobe:/bin/ls:*' &&
 	has "$out" "uprobe:/bin/ls:" list-uprobe
+# a pattern that cannot name a probe fails as bpftrace 0.17's -l does:
+# exit 1, its words, at the place in the pattern (named stdin)
+expect 1 "-l invalid character" -- -l '\n' &&
+	has "$err" "stdin:1:1: error: invalid character '\\'" list-char &&
+	empty "$out" list-char-stdout
+expect 1 "-l no probe type" -- -l 'f*:*' &&
+	has "$err" "stdin:1:1: error: No probe type matched for f*" list-kind
+expect 1 "-l unknown probe type" -- -l 'foo:bar' &&
+	has "$err" "error: Invalid probe type 'foo'" list-unknown
+expect 1 "-l tracepoint category" -- -l 'tracepoint:sched' &&
+	has "$err" "error: tracepoint probe type requires 2 arguments" list-tp
+expect 1 "-l missing file" -- -l 'uprobe:/nonexistent/etrace:*' &&
+	has "$err" "uprobe target file '/nonexistent/etrace' does not exist" \
+	list-file
+expect 0 "-l tracepoint wildcard" -- -l 'tracepoint:*sched_switch*'
+expect 0 "-l nothing matches" -- -l 'tracepoint:sched:etrace_none' &&
+	empty "$out" list-none
 expect 0 "--info" -- --info && has "$out" "kernel:" info
 
 echo "driver: $n checks, $fails failed"
