@@ -217,8 +217,15 @@ int probe_resolve_binary(struct compile_ctx *ctx, struct attach_point *ap)
 	const char *f;
 	struct stat st;
 
-	if (probe_has_wildcard(ap->target))
-		return 0; /* expanded when attaching */
+	if (probe_has_wildcard(ap->target)) {
+		/* nothing expands it when attaching: refuse it here */
+		diag_error(&ctx->diags, ap->loc,
+			   "Wildcards in the file of a %s probe are not "
+			   "supported ('%s'): name each file (etrace -l "
+			   "'%s:%s:*' lists what it matches)", kind,
+			   ap->target, kind, ap->target);
+		return -EINVAL;
+	}
 	f = probe_find_binary(ctx, ap->target);
 	if (f) {
 		ap->target = f;
