@@ -156,10 +156,11 @@ static int check_chars(struct compile_ctx *ctx, const char *pat)
 		if (c >= 0x20 && c != 0x7f && (quoted || c != '\\'))
 			continue;
 		if (c < 0x20 || c == 0x7f)
-			diag_error(&ctx->diags, at, "invalid character '\\x%02x'",
-				   c);
+			diag_error(&ctx->diags, at,
+				   "invalid character '\\x%02x'", c);
 		else
-			diag_error(&ctx->diags, at, "invalid character '%c'", c);
+			diag_error(&ctx->diags, at,
+				   "invalid character '%c'", c);
 		return -EINVAL;
 	}
 	return 0;
@@ -214,6 +215,7 @@ static void list_kernel(struct lister *l, struct compile_ctx *ctx)
 static int list_any_kind(struct compile_ctx *ctx, struct lister *l,
 			 const char *kind, const char *rest)
 {
+	struct loc all = { 0, ctx->src.len };
 	size_t n = strcspn(rest, ":");
 	int matched = 0, err = 0;
 
@@ -222,8 +224,8 @@ static int list_any_kind(struct compile_ctx *ctx, struct lister *l,
 			if (fnmatch(kind, probe_kind_name(user_kinds[i]), 0))
 				continue;
 			matched++;
-			err = list_user(ctx, user_kinds[i], rest,
-					(struct loc){ 0, ctx->src.len }, l->out);
+			err = list_user(ctx, user_kinds[i], rest, all,
+					l->out);
 		}
 	} else {
 		for (size_t i = 0; i < ARRAY_SIZE(kernel_kinds); i++)

@@ -150,7 +150,8 @@ static int file_error(struct ulist *u, const char *file, int err)
 
 	if (err == -ENOEXEC)
 		diag_error(&u->ctx->diags, u->loc,
-			   "%s target file '%s' is not an ELF file", kind, file);
+			   "%s target file '%s' is not an ELF file", kind,
+			   file);
 	else
 		diag_error(&u->ctx->diags, u->loc,
 			   "Cannot read the %s of %s: %s", usdt(u) ?
@@ -192,7 +193,8 @@ static int add_glob(struct ulist *u)
 				/* one of many: the others still list */
 				diag_warning(&u->ctx->diags, u->loc,
 					     "Could not list the %s of %s: %s",
-					     usdt(u) ? "USDT probes" : "functions",
+					     usdt(u) ? "USDT probes" :
+						       "functions",
 					     g.gl_pathv[i], strerror(-err));
 				err = 0;
 			}
