@@ -33,6 +33,11 @@ struct compile_opts {
 	/* Extra -I directories for the preamble. */
 	const char *const *include_dirs;
 	int ninclude_dirs;
+	/* --include FILE: headers read before the preamble (clang's
+	 * -include), as if the script began with #include "FILE"; the
+	 * preamble pass runs for them even when the script has none. */
+	const char *const *include_files;
+	int ninclude_files;
 	/* Fuzzing: skip libclang (the preamble is still parsed and its
 	 * struct definitions ignored). */
 	bool no_clang;

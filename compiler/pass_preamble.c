@@ -215,9 +215,12 @@ static void report_one(struct pre *p, CXDiagnostic d, struct loc first)
 		diag_error(&ctx->diags, (struct loc){ off, end > off ? end :
 						      off + 1 },
 			   "%s", CL(clang_getCString)(msg));
-	} else if (!f || strcmp(f, MACRO_FILE)) {
-		diag_error(&ctx->diags, first, "%s:%u:%u: %s", f ? f : "?",
-			   line, col, CL(clang_getCString)(msg));
+	} else if (!f || *f == '<' || !*f) {
+		/* <built-in>, <command line>: an --include file not found */
+		diag_error(&ctx->diags, first, "%s", CL(clang_getCString)(msg));
+	} else if (strcmp(f, MACRO_FILE)) {
+		diag_error(&ctx->diags, first, "%s:%u:%u: %s", f, line, col,
+			   CL(clang_getCString)(msg));
 	}
 	CL(clang_disposeString)(file);
 	CL(clang_disposeString)(msg);
@@ -238,9 +241,18 @@ static bool has_errors(CXTranslationUnit tu)
 	return found;
 }
 
+/* Where errors without a script line go: the first C definition, or
+ * nowhere (a preamble made only of --include files). */
+static struct loc first_cdef(struct compile_ctx *ctx)
+{
+	struct node *c = ctx->ast->u.program.cdefs;
+
+	return c ? c->loc : LOC_NONE;
+}
+
 static int report_errors(struct pre *p, CXTranslationUnit tu)
 {
-	struct loc first = p->ctx->ast->u.program.cdefs->loc;
+	struct loc first = first_cdef(p->ctx);
 	unsigned n = CL(clang_getNumDiagnostics)(tu);
 	int nerr = 0;
 
@@ -508,9 +520,13 @@ static int clang_args(struct pre *p, const char **args)
 
 	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
 		args[n++] = base[i];
-	for (int i = 0; i < ctx->opts.ninclude_dirs && i < 64; i++) {
+	for (int i = 0; i < ctx->opts.ninclude_dirs && i < 32; i++) {
 		args[n++] = "-I";
 		args[n++] = ctx->opts.include_dirs[i];
+	}
+	for (int i = 0; i < ctx->opts.ninclude_files && i < 32; i++) {
+		args[n++] = "-include";
+		args[n++] = ctx->opts.include_files[i];
 	}
 	if (compile_btf(ctx)) {
 		args[n++] = "-DBPFTRACE_HAVE_BTF";
@@ -629,7 +645,7 @@ static int parse_preamble(struct pre *p)
 		tu = parse(p, idx);
 	}
 	if (!tu) {
-		diag_error(&p->ctx->diags, p->ctx->ast->u.program.cdefs->loc,
+		diag_error(&p->ctx->diags, first_cdef(p->ctx),
 			   "Clang could not parse the C definitions");
 		err = -EINVAL;
 		goto out;
@@ -649,13 +665,14 @@ int pass_preamble(struct compile_ctx *ctx)
 	struct pre p = { .ctx = ctx };
 	const char *why;
 
-	if (!ctx->ast || !ctx->ast->u.program.cdefs)
+	if (!ctx->ast || (!ctx->ast->u.program.cdefs &&
+			  !ctx->opts.ninclude_files))
 		return 0;
 	ctx->has_preamble = true;
 	if (ctx->opts.no_clang)
 		return 0;
 	if (clang_load(&why) < 0) {
-		diag_error(&ctx->diags, ctx->ast->u.program.cdefs->loc,
+		diag_error(&ctx->diags, first_cdef(ctx),
 			   "Cannot load libclang to parse the C definitions "
 			   "(%s): install the package libclang1-16", why);
 		return -ENOENT;

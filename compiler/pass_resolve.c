@@ -128,23 +128,118 @@ static void res_positional(struct resolve *r, struct node *n)
 	replace_int(n, v);
 }
 
-/* str($N [, len]): the parameter's text as a string literal, cut to len
- * characters when len is a literal (bpftrace prints str($1, 2) of "abc"
- * as "ab"). Returns false when the call is not of that form. */
+static bool is_param(const struct node *n)
+{
+	return n && n->kind == N_POSITIONAL && !n->u.positional.is_count;
+}
+
+/* Is the text of $N a number (where it could be an address)? */
+static bool param_is_number(struct compile_ctx *ctx, const struct node *n)
+{
+	const char *s = param(ctx, n->u.positional.index);
+	char *end;
+
+	errno = 0;
+	(void)strtoll(s, &end, 0);
+	return *s && !*end && !errno;
+}
+
+struct text_param {
+	struct compile_ctx *ctx;
+	bool found;
+};
+
+static bool find_text_param(struct node *n, void *arg)
+{
+	struct text_param *t = arg;
+
+	if (is_param(n) && !param_is_number(t->ctx, n))
+		t->found = true;
+	return !t->found;
+}
+
+/* Does e use a parameter whose text is not a number? */
+static bool has_text_param(struct compile_ctx *ctx, struct node *e)
+{
+	struct text_param t = { ctx, false };
+
+	ast_walk(e, find_text_param, &t);
+	return t.found;
+}
+
+/* The argument of str() as bpftrace 0.17 takes it when it names a
+ * parameter: $N, $N + K or K + $N, K a constant from 0 to the length
+ * of $N's text (an offset into it, numeric text included; any other
+ * operation on $N there is an error, as in bpftrace). Sets *pos and *off
+ * and returns 1; 0 when the argument is something else (a numeric
+ * parameter deeper in an address computation); -1 after an error. */
+static int str_param_arg(struct resolve *r, struct node *p,
+			 struct node **pos, uint64_t *off)
+{
+	struct node *l, *k;
+	size_t len;
+
+	*off = 0;
+	if (is_param(p)) {
+		*pos = p;
+		return 1;
+	}
+	if (p->kind != N_BINOP) {
+		if (!has_text_param(r->ctx, p))
+			return 0;
+		goto only_direct;
+	}
+	l = p->u.binop.lhs;
+	k = p->u.binop.rhs;
+	if (!is_param(l)) {
+		k = l;
+		l = p->u.binop.rhs;
+	}
+	if (!is_param(l)) {
+		if (!has_text_param(r->ctx, p))
+			return 0;
+		goto only_direct;
+	}
+	len = strlen(param(r->ctx, l->u.positional.index));
+	if (p->u.binop.op == OP_ADD && k->kind == N_INT &&
+	    !k->u.integer.is_unsigned && k->u.integer.value <= len) {
+		*pos = l;
+		*off = k->u.integer.value;
+		return 1;
+	}
+	diag_error(&r->ctx->diags, p->loc, "only addition of a single "
+		   "constant less or equal to the length of $%d (which is "
+		   "%zu) is allowed inside str()", l->u.positional.index, len);
+	return -1;
+only_direct:
+	diag_error(&r->ctx->diags, p->loc, "str() only accepts positional "
+		   "parameters directly or with a single constant offset "
+		   "added");
+	return -1;
+}
+
+/* str($N [+ K] [, len]): the parameter's text from offset K as a string
+ * literal, cut to len characters when len is a literal (bpftrace prints
+ * str($1, 2) of "abc" as "ab", str($1 + 1) as "bc"). Returns false when
+ * the call is not of that form. */
 static bool res_str_param(struct resolve *r, struct node *call)
 {
-	struct node *p = call->u.call.args, *len = p ? p->next : NULL;
+	struct node *p = call->u.call.args, *len = p ? p->next : NULL, *pos;
 	struct node lit = { .kind = N_STRING };
 	const char *s;
+	uint64_t off;
 	size_t n;
+	int form;
 
 	if (strcmp(call->u.call.name, "str") || !p ||
-	    p->kind != N_POSITIONAL || p->u.positional.is_count ||
 	    call->u.call.nargs > 2)
 		return false;
 	if (len && (len->kind != N_INT || len->u.integer.is_unsigned))
 		return false;
-	s = param(r->ctx, p->u.positional.index);
+	form = str_param_arg(r, p, &pos, &off);
+	if (form <= 0)
+		return form < 0;
+	s = param(r->ctx, pos->u.positional.index) + off;
 	n = strlen(s);
 	if (len && len->u.integer.value < n)
 		n = len->u.integer.value;

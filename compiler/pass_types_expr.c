@@ -371,13 +371,26 @@ static struct type *ty_incdec(struct tstate *s, struct node *e)
 	return type_int(8, t->is_signed);
 }
 
+static struct type *full_record(struct tstate *s, struct type *t);
+
 static struct type *ty_deref(struct tstate *s, struct node *e,
 			     struct type *t)
 {
+	struct type *el;
+
 	switch (t->kind) {
 	case T_PTR:
 		if (!t->elem || t->elem->kind == T_NONE) {
 			ERR(s, e->loc, "Can not dereference a void pointer");
+			return NULL;
+		}
+		el = t->elem;
+		if (el->kind == T_RECORD && !el->is_ctx &&
+		    (el = full_record(s, el))->incomplete) {
+			/* no layout: nothing to read (was a silent 0) */
+			ERR(s, e->loc, "Can not dereference a pointer to "
+			    "incomplete type '%s': it is declared but never "
+			    "defined", ty_name(s, el));
 			return NULL;
 		}
 		return t->elem;

@@ -357,6 +357,17 @@ void probe_report_missing(struct compile_ctx *ctx,
 	const char *kind = probe_kind_name(ap->kind);
 	const char *name = probe_target_name(ctx, ap);
 
+	/* bpftrace 0.17's words, which scripts look for */
+	if (ap->kind == PK_TRACEPOINT) {
+		const char *fmt = ap->wildcard ? "tracepoints not found: %s" :
+						 "tracepoint not found: %s";
+
+		if (as_error)
+			diag_error(&ctx->diags, ap->loc, fmt, name);
+		else
+			diag_warning(&ctx->diags, ap->loc, fmt, name);
+		return;
+	}
 	if (as_error && ap->wildcard)
 		diag_error(&ctx->diags, ap->loc,
 			   "%s target '%s' matches nothing here", kind, name);

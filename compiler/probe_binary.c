@@ -1,7 +1,9 @@
 /* Finding the binary of a uprobe, uretprobe or usdt attach point: a path
  * (which must be a regular file), an executable on PATH, or a shared
  * library by name (uprobe:libc:malloc), as bpftrace resolves them; with
- * -p PID a name is first looked up in that process's mappings. */
+ * -p PID a name is first looked up in that process's mappings, and a
+ * path, when the process lives in another mount namespace, in its file
+ * system (/proc/PID/root). */
 #include "probe_impl.h"
 
 #include <dirent.h>
@@ -148,14 +150,50 @@ static const char *find_in_maps(struct compile_ctx *ctx, const char *name)
 	return found;
 }
 
+/* Does -p PID see another file system than we do (a container)? As
+ * bpftrace: only when both mount namespaces can be read and differ. */
+static bool other_mount_ns(int pid)
+{
+	char path[64];
+	struct stat self, other;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	return stat("/proc/self/ns/mnt", &self) == 0 &&
+	       stat(path, &other) == 0 &&
+	       (self.st_ino != other.st_ino || self.st_dev != other.st_dev);
+}
+
+/* A path as -p PID sees it, when PID lives in another mount namespace:
+ * the same path under /proc/PID/root (relative ones from its root, as
+ * bpftrace takes them). NULL when that is not the case or no file is
+ * there. */
+static const char *path_in_pid_root(struct compile_ctx *ctx,
+				    const char *name)
+{
+	int pid = ctx->opts.target_pid;
+	char prefix[64];
+	const char *f;
+
+	if (pid <= 0 || !other_mount_ns(pid))
+		return NULL;
+	snprintf(prefix, sizeof(prefix), "/proc/%d/root", pid);
+	if (!strncmp(name, prefix, strlen(prefix)))
+		return NULL; /* already there */
+	f = arena_printf(ctx->arena, "%s%s%s", prefix, *name == '/' ? "" : "/",
+			 name);
+	return is_regular(f) ? f : NULL;
+}
+
 const char *probe_find_binary(struct compile_ctx *ctx, const char *name)
 {
 	const char *f;
 
 	if (!name || !*name)
 		return NULL;
-	if (strchr(name, '/'))
-		return is_regular(name) ? name : NULL;
+	if (strchr(name, '/')) {
+		f = path_in_pid_root(ctx, name);
+		return f ? f : is_regular(name) ? name : NULL;
+	}
 	if (ctx->opts.target_pid > 0 && (f = find_in_maps(ctx, name)))
 		return f;
 	/* a library named with its suffix: libssl.so.3 */
@@ -179,8 +217,15 @@ int probe_resolve_binary(struct compile_ctx *ctx, struct attach_point *ap)
 	const char *f;
 	struct stat st;
 
-	if (probe_has_wildcard(ap->target))
-		return 0; /* expanded when attaching */
+	if (probe_has_wildcard(ap->target)) {
+		/* nothing expands it when attaching: refuse it here */
+		diag_error(&ctx->diags, ap->loc,
+			   "Wildcards in the file of a %s probe are not "
+			   "supported ('%s'): name each file (etrace -l "
+			   "'%s:%s:*' lists what it matches)", kind,
+			   ap->target, kind, ap->target);
+		return -EINVAL;
+	}
 	f = probe_find_binary(ctx, ap->target);
 	if (f) {
 		ap->target = f;

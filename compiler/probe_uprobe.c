@@ -180,8 +180,10 @@ static int resolve_address(struct compile_ctx *ctx, struct attach_point *ap,
 
 	if (!sym) {
 		diag_error(&ctx->diags, ap->loc,
-			   "No function at address 0x%" PRIx64 " in %s%s",
-			   ap->address, ap->target, stripped_note(es));
+			   "Could not resolve address: %s:0x%" PRIx64 " (%s)",
+			   ap->target, ap->address, elf_syms__stripped(es) ?
+			   "the file has no symbol table: stripped" :
+			   "no function there");
 		return -EINVAL;
 	}
 	if (ap->kind == PK_URETPROBE && sym->addr != ap->address) {

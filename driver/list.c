@@ -1,10 +1,13 @@
 /* etrace -l [PATTERN]: the probes one can write, one per line, matched
  * with fnmatch: BEGIN/END, software and hardware events, iterators,
  * tracepoints (tracefs events/), kernel functions for kprobe (the
- * compiler's kernel function index, ksyms.h) and the stdlib
- * recipes (as stdlib:NAME); with uprobe:BIN[:PATTERN] or usdt:BIN[:...]
- * the functions or USDT probes of that binary (-p PID: a library name is
- * found in its mappings), sorted by name as bpftrace 0.17 lists them. */
+ * compiler's kernel function index, ksyms.h) and the stdlib recipes (as
+ * stdlib:NAME); uprobe:, uretprobe: and usdt: patterns, and -p PID, list
+ * binaries' and processes' probes (list_user.c). A pattern that cannot
+ * name a probe fails as bpftrace 0.17's does, at its place in the
+ * pattern (named "stdin"): an invalid character, an unknown probe type,
+ * a wildcard type matching none, a tracepoint without CATEGORY:NAME, a
+ * binary that does not exist. */
 #define _GNU_SOURCE
 #include "driver.h"
 
@@ -15,12 +18,11 @@
 #include <string.h>
 
 #include "compile.h"
-#include "elf_syms.h"
 #include "ksyms.h"
 #include "probe.h"
+#include "list_impl.h"
 #include "probe_impl.h"
 #include "recipes.h"
-#include "usdt_notes.h"
 
 static const char *const special[] = { "BEGIN", "END" };
 
@@ -139,6 +141,31 @@ static bool has_glob(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
+/* A byte no attach point holds (outside double quotes): bpftrace's
+ * "invalid character" error. */
+static int check_chars(struct compile_ctx *ctx, const char *pat)
+{
+	bool quoted = false;
+
+	for (const char *p = pat; *p; p++) {
+		unsigned char c = *p;
+		struct loc at = { p - pat, p - pat + 1 };
+
+		if (c == '"')
+			quoted = !quoted;
+		if (c >= 0x20 && c != 0x7f && (quoted || c != '\\'))
+			continue;
+		if (c < 0x20 || c == 0x7f)
+			diag_error(&ctx->diags, at,
+				   "invalid character '\\x%02x'", c);
+		else
+			diag_error(&ctx->diags, at,
+				   "invalid character '%c'", c);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Canonical pattern: the provider alias spelled out ("t:..." is
  * "tracepoint:..."); a plain word matches as a substring. */
 static char *make_pattern(const char *pat)
@@ -166,175 +193,141 @@ static char *make_pattern(const char *pat)
 	return out;
 }
 
-static bool wants_binary(const char *pat)
-{
-	static const char *const kinds[] = { "uprobe:", "uretprobe:",
-		"usdt:", "u:", "ur:", "U:" };
-
-	for (size_t i = 0; pat && i < ARRAY_SIZE(kinds); i++)
-		if (!strncmp(pat, kinds[i], strlen(kinds[i])))
-			return true;
-	return false;
-}
-
-/* Names of one binary, sorted and unique before they are printed. */
-struct names {
-	char **v;
-	size_t n, cap;
+/* The kinds -l lists from the kernel and the binary, for a wildcard in
+ * the kind ("*ware:*"): as bpftrace 0.17, no return probes and no
+ * timers; "stdlib" for the recipes. */
+static const char *const kernel_kinds[] = {
+	"hardware", "iter", "kprobe", "software", "stdlib", "tracepoint",
 };
+static const enum probe_kind user_kinds[] = { PK_UPROBE, PK_USDT };
 
-static int names_add(struct names *ns, const char *name)
+static void list_kernel(struct lister *l, struct compile_ctx *ctx)
 {
-	if (ns->n == ns->cap) {
-		size_t cap = ns->cap ? 2 * ns->cap : 256;
-		char **v = realloc(ns->v, cap * sizeof(*v));
+	list_static(l);
+	if (compile_tracefs(ctx))
+		list_tracepoints(l, compile_tracefs(ctx));
+	list_kprobes(l, ctx);
+	list_recipes(l);
+}
 
-		if (!v)
-			return -ENOMEM;
-		ns->v = v;
-		ns->cap = cap;
+/* KIND:REST with a wildcard in KIND: user kinds when -p is given or
+ * REST names a path, else the kernel's (by the whole pattern). */
+static int list_any_kind(struct compile_ctx *ctx, struct lister *l,
+			 const char *kind, const char *rest)
+{
+	struct loc all = { 0, ctx->src.len };
+	size_t n = strcspn(rest, ":");
+	int matched = 0, err = 0;
+
+	if (ctx->opts.target_pid > 0 || memchr(rest, '/', n)) {
+		for (size_t i = 0; i < ARRAY_SIZE(user_kinds) && !err; i++) {
+			if (fnmatch(kind, probe_kind_name(user_kinds[i]), 0))
+				continue;
+			matched++;
+			err = list_user(ctx, user_kinds[i], rest, all,
+					l->out);
+		}
+	} else {
+		for (size_t i = 0; i < ARRAY_SIZE(kernel_kinds); i++)
+			matched += !fnmatch(kind, kernel_kinds[i], 0);
+		if (matched)
+			list_kernel(l, ctx);
 	}
-	ns->v[ns->n] = strdup(name);
-	return ns->v[ns->n++] ? 0 : -ENOMEM;
+	if (!matched)
+		diag_error(&ctx->diags, (struct loc){ 0, strlen(kind) },
+			   "No probe type matched for %s", kind);
+	return matched && !err ? 0 : -EINVAL;
 }
 
-static int cmp_name(const void *a, const void *b)
+/* A tracepoint pattern is CATEGORY:NAME, or one word with a wildcard
+ * over both ("tracepoint:*sched*"), as bpftrace reads it. */
+static int check_tracepoint(struct compile_ctx *ctx, const char *rest)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const char *c = strchr(rest, ':');
+	int nparts = !*rest ? 0 : c ? 2 + !!strchr(c + 1, ':') : 1;
+
+	if (nparts == 2 || (nparts == 1 && has_glob(rest)))
+		return 0;
+	diag_error(&ctx->diags, (struct loc){ 0, ctx->src.len },
+		   "tracepoint probe type requires 2 arguments, found %d",
+		   nparts);
+	return -EINVAL;
 }
 
-static void names_emit(struct lister *l, struct names *ns, const char *kind,
-		       const char *bin)
+/* The pattern of -l, after its characters were checked. */
+static int list_pattern(struct compile_ctx *ctx, struct lister *l,
+			const char *pat)
 {
-	qsort(ns->v, ns->n, sizeof(*ns->v), cmp_name);
-	for (size_t i = 0; i < ns->n; i++) {
-		if (!i || strcmp(ns->v[i], ns->v[i - 1]))
-			emit(l, kind, bin, ns->v[i]);
-	}
-	for (size_t i = 0; i < ns->n; i++)
-		free(ns->v[i]);
-	free(ns->v);
-}
-
-static int list_functions(struct names *ns, const char *bin)
-{
-	struct elf_syms *es = elf_syms__open(bin);
-	int err = 0;
-
-	if (!es)
-		return -errno;
-	for (size_t i = 0; i < elf_syms__count(es) && !err; i++)
-		err = names_add(ns, elf_syms__at(es, i)->name);
-	elf_syms__close(es);
-	return err;
-}
-
-static int list_usdt(struct names *ns, const char *bin)
-{
-	struct usdt_notes *un = usdt_notes__open(bin);
-	char name[512];
-	int err = 0;
-
-	if (!un)
-		return -errno;
-	for (size_t i = 0; i < un->count && !err; i++) {
-		snprintf(name, sizeof(name), "%s:%s", un->probes[i].provider,
-			 un->probes[i].name);
-		err = names_add(ns, name);
-	}
-	usdt_notes__free(un);
-	return err;
-}
-
-/* pat is "KIND:BIN[:REST]" with KIND canonical: the pattern names print
- * against, with BIN resolved; a missing REST matches everything, and
- * usdt's one-part REST matches the probe name of any provider. */
-static char *binary_pattern(const char *pat, const char *kind,
-			    const char *bin, bool usdt)
-{
-	const char *rest = strchr(pat + strlen(kind) + 1, ':');
-	char *out;
-	int n;
-
-	if (!rest)
-		n = asprintf(&out, "%s:%s:*", kind, bin);
-	else if (usdt && !strchr(rest + 1, ':'))
-		n = asprintf(&out, "%s:%s:*:%s", kind, bin, rest + 1);
-	else
-		n = asprintf(&out, "%s:%s%s", kind, bin, rest);
-	return n < 0 ? NULL : out;
-}
-
-static int list_binary(struct compile_ctx *ctx, const char *pat)
-{
-	const char *kind = strncmp(pat, "usdt:", 5) ? (strncmp(pat,
-			   "uretprobe:", 10) ? "uprobe" : "uretprobe") : "usdt";
-	const char *target = pat + strlen(kind) + 1;
-	char name[4096];
-	struct names ns = { 0 };
-	struct lister l = { .out = stdout };
-	const char *bin;
+	const char *colon = strchr(pat, ':');
+	char *kind;
+	enum probe_kind k;
 	int err;
 
-	snprintf(name, sizeof(name), "%.*s", (int)strcspn(target, ":"),
-		 target);
-	bin = probe_find_binary(ctx, name);
-	if (!bin) {
-		fprintf(stderr, "etrace: %s target '%s' not found\n", kind,
-			name);
-		return 1;
+	if (!colon || !strncmp(pat, "stdlib:", 7)) {
+		list_kernel(l, ctx);
+		return 0;
 	}
-	err = strcmp(kind, "usdt") ? list_functions(&ns, bin) :
-				     list_usdt(&ns, bin);
-	l.pattern = binary_pattern(pat, kind, bin, !strcmp(kind, "usdt"));
-	if (err || !l.pattern) {
-		fprintf(stderr, "etrace: cannot list the %s probes of %s: %s\n",
-			kind, bin, err == -ENOEXEC ? "not an ELF file" :
-			strerror(err ? -err : ENOMEM));
-		l.pattern = NULL;
+	kind = strndup(pat, colon - pat);
+	if (!kind)
+		return -ENOMEM;
+	k = probe_kind_find(kind);
+	if (has_glob(kind)) {
+		err = list_any_kind(ctx, l, kind, colon + 1);
+	} else if (k == PK_UPROBE || k == PK_URETPROBE || k == PK_USDT) {
+		err = list_user(ctx, k, colon + 1,
+				(struct loc){ 0, ctx->src.len }, l->out);
+	} else if (k == PK_COUNT) {
+		diag_error(&ctx->diags, (struct loc){ 0, colon - pat },
+			   "Invalid probe type '%s'", kind);
+		err = -EINVAL;
 	} else {
-		names_emit(&l, &ns, kind, bin);
-		ns.v = NULL;
-		ns.n = 0;
+		err = k == PK_TRACEPOINT ? check_tracepoint(ctx, colon + 1) : 0;
+		if (!err)
+			list_kernel(l, ctx);
 	}
-	for (size_t i = 0; i < ns.n; i++)
-		free(ns.v[i]);
-	free(ns.v);
-	free((char *)l.pattern);
-	return err ? 1 : 0;
+	free(kind);
+	return err;
+}
+
+/* With -p PID and no kind: the process's user probes (its executable's
+ * functions, the USDT probes of all it maps), as bpftrace lists them. */
+static int list_pid(struct compile_ctx *ctx, struct lister *l,
+		    const char *word)
+{
+	struct loc all = { 0, ctx->src.len };
+	int err = list_user(ctx, PK_UPROBE, word, all, l->out);
+
+	return err ? err : list_user(ctx, PK_USDT, word, all, l->out);
 }
 
 int et_list(const struct cli *cli)
 {
+	const char *text = cli->list_pattern ? cli->list_pattern : "";
 	struct compile_opts opts = { 0 };
 	struct compile_ctx ctx;
 	struct lister l = { .out = stdout };
-	char *pat;
 	int rc;
 
 	rc = et_env_opts(&opts);
 	if (rc)
 		return rc;
 	opts.target_pid = (int)cli->pid;
-	pat = make_pattern(cli->list_pattern);
-	if (!pat || compile_ctx_init(&ctx, "etrace", "", 0, &opts)) {
-		free(pat);
+	if (compile_ctx_init(&ctx, "stdin", text, strlen(text), &opts)) {
 		fprintf(stderr, "etrace: out of memory\n");
 		return 1;
 	}
-	if (wants_binary(pat)) {
-		rc = list_binary(&ctx, pat);
-		compile_ctx_fini(&ctx);
-		free(pat);
-		return rc;
-	}
-	l.pattern = pat;
-	list_static(&l);
-	if (compile_tracefs(&ctx))
-		list_tracepoints(&l, compile_tracefs(&ctx));
-	list_kprobes(&l, &ctx);
-	list_recipes(&l);
+	l.pattern = make_pattern(cli->list_pattern);
+	rc = check_chars(&ctx, text);
+	if (!rc && !l.pattern)
+		rc = -ENOMEM;
+	else if (!rc && cli->pid && !strchr(text, ':'))
+		rc = list_pid(&ctx, &l, *text ? text : "*");
+	else if (!rc)
+		rc = list_pattern(&ctx, &l, l.pattern);
+	if (rc == -ENOMEM && !diag_has_errors(&ctx.diags))
+		fprintf(stderr, "etrace: out of memory\n");
+	diags_print(&ctx.diags, stderr);
 	compile_ctx_fini(&ctx);
-	free(pat);
-	return 0;
+	free((char *)l.pattern);
+	return rc ? 1 : 0;
 }

@@ -18,9 +18,12 @@ enum {
 	OPT_EMIT_ELF,
 	OPT_NO_CACHE,
 	OPT_COMPILE_ONLY,
+	OPT_INCLUDE,
 };
 
 const char *cli_progname = "etrace";
+const char *cli_synopsis =
+	"etrace [options] FILE|-|-e 'PROGRAM' [ARGS...], etrace -l [PATTERN]";
 
 static const char short_opts[] = ":e:lp:c:f:o:qvd:kB:I:Vh";
 
@@ -32,6 +35,7 @@ static const struct option long_opts[] = {
 	{ "emit-elf", required_argument, NULL, OPT_EMIT_ELF },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "compile-only", no_argument, NULL, OPT_COMPILE_ONLY },
+	{ "include", required_argument, NULL, OPT_INCLUDE },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -99,6 +103,15 @@ static int add_include(struct cli *cli, const char *dir)
 	return 0;
 }
 
+static int add_include_file(struct cli *cli, const char *file)
+{
+	if (cli->ninclude_files == CLI_MAX_INCLUDES)
+		return fail(cli, "too many --include files (at most %d)",
+			    CLI_MAX_INCLUDES);
+	cli->include_files[cli->ninclude_files++] = file;
+	return 0;
+}
+
 /* One option returned by getopt_long; 0 or -EINVAL. */
 static int parse_opt(struct cli *cli, int c, const char *arg, int optopt_c,
 		     const char *bad)
@@ -129,15 +142,18 @@ static int parse_opt(struct cli *cli, int c, const char *arg, int optopt_c,
 	case OPT_EMIT_ELF: cli->emit_elf = arg; return 0;
 	case OPT_NO_CACHE: cli->no_cache = true; return 0;
 	case OPT_COMPILE_ONLY: cli->compile_only = true; return 0;
+	case OPT_INCLUDE: return add_include_file(cli, arg);
+	/* getopt's own words, as bpftrace 0.17 prints them; a long
+	 * option's optopt is its value (>= 256), not a letter */
 	case ':':
-		if (optopt_c)
-			return fail(cli, "option -%c needs an argument",
+		if (optopt_c > 0 && optopt_c < 256)
+			return fail(cli, "option requires an argument -- '%c'",
 				    optopt_c);
-		return fail(cli, "option '%s' needs an argument", bad);
+		return fail(cli, "option '%s' requires an argument", bad);
 	default:
-		if (optopt_c)
-			return fail(cli, "unknown option -%c", optopt_c);
-		return fail(cli, "unknown option '%s'", bad);
+		if (optopt_c > 0 && optopt_c < 256)
+			return fail(cli, "invalid option -- '%c'", optopt_c);
+		return fail(cli, "unrecognized option '%s'", bad);
 	}
 }
 
@@ -205,14 +221,41 @@ int cli_parse(struct cli *cli, int argc, char *const argv[])
 	return check_combination(cli);
 }
 
+char **cli_split_cmd(const char *cmd)
+{
+	size_t len = strlen(cmd), nwords = 0, i;
+	char **argv, *text;
+	int n = 0;
+
+	for (i = 0; i < len; i++)
+		nwords += cmd[i] != ' ' && (i == 0 || cmd[i - 1] == ' ');
+	if (!nwords) {
+		errno = EINVAL;
+		return NULL;
+	}
+	argv = malloc((nwords + 1) * sizeof(*argv) + len + 1);
+	if (!argv)
+		return NULL;
+	text = memcpy((char *)(argv + nwords + 1), cmd, len + 1);
+	for (i = 0; i < len; i++) {
+		if (text[i] == ' ')
+			text[i] = '\0';
+		else if (i == 0 || text[i - 1] == '\0')
+			argv[n++] = text + i;
+	}
+	argv[n] = NULL;
+	return argv;
+}
+
 static const char usage_text[] =
-	"Usage: etrace [options] FILE [ARGS...]\n"
-	"       etrace [options] - [ARGS...]     (program on stdin)\n"
-	"       etrace [options] -e 'PROGRAM' [ARGS...]\n"
-	"       etrace [options] RECIPE [ARGS...] (a shipped stdlib recipe)\n"
-	"       etrace [options] PROG.eto [ARGS...] (a compiled program)\n"
-	"       etrace --compile-only -o PROG.eto FILE|-e 'PROGRAM' [ARGS...]\n"
-	"       etrace -l [PATTERN]\n"
+	"USAGE:\n"
+	"    etrace [options] FILE [ARGS...]\n"
+	"    etrace [options] - [ARGS...]      (program on stdin)\n"
+	"    etrace [options] -e 'PROGRAM' [ARGS...]\n"
+	"    etrace [options] RECIPE [ARGS...] (a shipped stdlib recipe)\n"
+	"    etrace [options] PROG.eto [ARGS...] (a compiled program)\n"
+	"    etrace --compile-only -o PROG.eto FILE|-e 'PROGRAM' [ARGS...]\n"
+	"    etrace -l [PATTERN]\n"
 	"\n"
 	"Options:\n"
 	"  -e PROGRAM     the program text\n"
@@ -223,6 +266,7 @@ static const char usage_text[] =
 	"  -o FILE        write the output to FILE\n"
 	"  -B MODE        output buffering: line, full or none\n"
 	"  -I DIR         add DIR to the preamble's #include path\n"
+	"  --include FILE #include FILE before the program's C preamble\n"
 	"  -d STAGE       print the program after compiler stage STAGE and\n"
 	"                 exit (ast, preamble, probes, resolve, types, check,\n"
 	"                 ir: the optimised LLVM IR)\n"
@@ -275,7 +319,8 @@ void cli_usage(FILE *out)
 
 int cli_usage_error(const char *msg)
 {
-	fprintf(stderr, "%s: %s\nTry '%s --help' for more "
-		"information.\n", cli_progname, msg, cli_progname);
+	fprintf(stderr, "%s: %s\nUSAGE: %s\nTry '%s --help' for more "
+		"information.\n", cli_progname, msg, cli_synopsis,
+		cli_progname);
 	return 2;
 }

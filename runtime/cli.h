@@ -44,6 +44,8 @@ struct cli {
 	int nparams;
 	const char *include_dirs[CLI_MAX_INCLUDES]; /* -I DIR */
 	int ninclude_dirs;
+	const char *include_files[CLI_MAX_INCLUDES]; /* --include FILE */
+	int ninclude_files;
 	enum cli_format format;
 	enum cli_buffering buffering;
 	bool dry_run;
@@ -61,13 +63,24 @@ struct cli {
  * (without "etrace: " and without newline) describing the usage error. */
 int cli_parse(struct cli *cli, int argc, char *const argv[]);
 
+/* The words of -c CMD as bpftrace 0.17 splits them: at each space, and
+ * nothing else; quotes, backslashes, $ and ~ stay in the words as they
+ * are (no shell). Runs of spaces separate one word from the next
+ * (bpftrace 0.17 makes empty arguments of them). Returns a
+ * NULL-terminated vector in one allocation (free() it), or NULL with
+ * errno set (ENOMEM; EINVAL when CMD has no word). */
+char **cli_split_cmd(const char *cmd);
+
 /* The --help text. */
 void cli_usage(FILE *out);
 
-/* The program name in usage errors: "etrace" or "etrace-run". */
+/* The program name in usage errors: "etrace" or "etrace-run"; and the
+ * one-line synopsis printed after "USAGE: " below a usage error. */
 extern const char *cli_progname;
+extern const char *cli_synopsis;
 
-/* Prints "etrace: MSG" and the hint line to stderr; returns 2, the exit
+/* Prints "etrace: MSG", the "USAGE: ..." line (bpftrace's word, which
+ * scripts look for) and the hint line to stderr; returns 2, the exit
  * status of a usage error. */
 int cli_usage_error(const char *msg);
 

@@ -9,7 +9,7 @@
 #include "run_cli.h"
 
 static const char usage_text[] =
-	"Usage: etrace-run [options] PROG.eto [ARGS...]\n"
+	"USAGE: etrace-run [options] PROG.eto [ARGS...]\n"
 	"\n"
 	"Runs a program compiled by etrace --compile-only -o PROG.eto, on\n"
 	"this machine's kernel (BTF relocations and tracepoint layouts are\n"
@@ -46,6 +46,8 @@ static const char *compiler_option(const struct cli *cli)
 		return cli->emit_llvm ? "--emit-llvm" : "--emit-elf";
 	if (cli->ninclude_dirs)
 		return "-I";
+	if (cli->ninclude_files)
+		return "--include";
 	if (cli->helper_checks)
 		return "-k (compile with etrace --compile-only -k)";
 	if (cli->no_cache)
@@ -73,6 +75,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	cli_progname = "etrace-run";
+	cli_synopsis = "etrace-run [options] PROG.eto [ARGS...]";
 	if (cli_parse(&cli, argc, argv))
 		return cli_usage_error(cli.err);
 	if (cli.action == CLI_HELP) {

@@ -1,7 +1,8 @@
 /* The ring buffer actions the runtime itself carries out: exit() stops
  * the run with its code, system() runs its command through the shell and
  * prints what it wrote, cat() prints a file, a failed helper (-k) is a
- * warning on stderr; every other action is printed by the output module.
+ * warning on stderr (a helper_error record with -f json); every other
+ * action is printed by the output module.
  * Also the one-shot read of an iterator. */
 #define _GNU_SOURCE
 #include "run_impl.h"
@@ -112,21 +113,40 @@ static int do_exit(struct run *r, const void *rec, size_t size)
 	return -ECANCELED;
 }
 
+/* -f json: bpftrace 0.17's record, in the output among the others. */
+static void json_helper_error(struct run *r, const struct et_action *a,
+			      long long ret)
+{
+	int line = 0, col = 0;
+
+	if (loc_valid(a->loc))
+		source_line_col(&r->prog->src, a->loc.begin, &line, &col);
+	fprintf(r->o->out, "{\"type\": \"helper_error\", \"helper\": \"%s\", "
+		"\"retcode\": %lld, \"line\": %d, \"col\": %d}\n", a->helper,
+		ret, line, col);
+}
+
 /* -k: "WARNING: Failed to map_delete_elem: No such file or directory
  * (-2)" at the call in the script, printed as the compiler prints its
- * warnings (bpftrace 0.17 prints the value alone when it is not < 0). */
+ * warnings (bpftrace 0.17 prints the value alone when it is not < 0);
+ * with -f json a helper_error record instead. */
 static int do_helper_error(struct run *r, const struct et_action *a,
 			   const void *rec, size_t size)
 {
 	struct et_rec_helper_error e = { 0 };
-	struct arena *ar = arena__new(); /* not the run's: may be many */
+	struct arena *ar;
 	long long ret;
 	struct diags d;
 
-	if (!ar)
-		return 0;
 	memcpy(&e, rec, size < sizeof(e) ? size : sizeof(e));
 	ret = (long long)e.ret;
+	if (r->o->format == OUT_JSON) {
+		json_helper_error(r, a, ret);
+		return 0;
+	}
+	ar = arena__new(); /* not the run's: may be many */
+	if (!ar)
+		return 0;
 	diags_init(&d, ar, &r->prog->src);
 	if (ret < 0)
 		diag_warning(&d, a->loc, "Failed to %s: %s (%lld)", a->helper,

@@ -14,7 +14,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <wordexp.h>
+
+#include "cli.h"
 
 /* Is file (as exec would find it through PATH) an executable? */
 static bool find_command(const char *file)
@@ -55,33 +56,34 @@ static void child_main(int go, int report, char **argv)
 	_exit(127);
 }
 
+/* The command's words split as bpftrace splits them (cli_split_cmd:
+ * at spaces, quotes kept): etrace -c behaves as bpftrace -c. */
 int run_child_spawn(struct child *c, const char *cmd)
 {
+	char **argv = cli_split_cmd(cmd);
 	int go[2], rep[2];
-	wordexp_t we;
 
-	if (wordexp(cmd, &we, WRDE_NOCMD) || we.we_wordc == 0) {
-		run_error("cannot parse the command of -c: '%s'", cmd);
+	if (!argv) {
+		run_error("cannot run the command of -c: '%s'", cmd);
 		return -EINVAL;
 	}
-	if (!find_command(we.we_wordv[0])) {
-		run_error("cannot run '%s' (-c): no such executable",
-			  we.we_wordv[0]);
-		wordfree(&we);
+	if (!find_command(argv[0])) {
+		run_error("cannot run '%s' (-c): no such executable", argv[0]);
+		free(argv);
 		return -ENOENT;
 	}
 	if (pipe2(go, O_CLOEXEC) || pipe2(rep, O_CLOEXEC)) {
 		run_error("cannot start the -c command: %s", strerror(errno));
-		wordfree(&we);
+		free(argv);
 		return -errno;
 	}
 	c->pid = fork();
 	if (c->pid == 0) {
 		close(go[1]);
 		close(rep[0]);
-		child_main(go[0], rep[1], we.we_wordv);
+		child_main(go[0], rep[1], argv);
 	}
-	wordfree(&we);
+	free(argv);
 	close(go[0]);
 	close(rep[1]);
 	c->go_fd = go[1];

@@ -205,6 +205,7 @@ LLVMValueRef gen_map_read(struct gen *g, struct node *m)
 		buf = gen_tmp(g, gen_size(v), "mapval");
 	gen_loc(g, m);
 	p = cg_map_lookup(g->cg, g->maps[em->id], key);
+	gen_check_lookup(g, p);
 	bbs[0] = LLVMGetInsertBlock(g->b);
 	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), done, hit);
 	LLVMPositionBuilderAtEnd(g->b, hit);
@@ -354,6 +355,7 @@ void gen_aggregate(struct gen *g, struct node *m, struct node *call)
 	key = gen_map_key(g, m, bk);
 	gen_loc(g, call);
 	p = cg_map_lookup(g->cg, g->maps[em->id], key);
+	gen_check_lookup(g, p);
 	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), miss, hit);
 	LLVMPositionBuilderAtEnd(g->b, hit);
 	agg_update(g, &op, p);

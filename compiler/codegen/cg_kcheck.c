@@ -6,8 +6,10 @@
  * the script; user space prints the warning (runtime/run_actions.c).
  * Without -k the hook is not set and no instruction is added. Checked
  * are the calls made for the script itself: not the lost counter, the
- * ring buffer records, the latency probes' own maps, nor lookups (a
- * miss is a normal result). */
+ * ring buffer records, the latency probes' own maps. With -kk a lookup
+ * of the script's maps that misses is reported too, with 0, as
+ * bpftrace 0.17 does: where a map is read or aggregated
+ * (gen_check_lookup), not has_key(), whose answer a miss is. */
 #include "gen.h"
 #include "events.h"
 
@@ -111,29 +113,45 @@ static void send(struct gen *g, const struct action_meta *a, LLVMValueRef r)
 	LLVMPositionBuilderAtEnd(g->b, done);
 }
 
+/* if (failed) report r as a failure of helper id, named name */
+static void report_if(struct gen *g, enum bpf_func_id id, const char *name,
+		      LLVMValueRef failed, LLVMValueRef r)
+{
+	LLVMBasicBlockRef fail = gen_block(g, "helper_failed");
+	LLVMBasicBlockRef ok = gen_block(g, "helper_ok");
+	struct action_meta *a;
+
+	a = gen_new_action(g, ACT_HELPER_ERROR, where(g, id));
+	a->helper = name;
+	a->rec_size = sizeof(struct et_rec_helper_error);
+	LLVMBuildCondBr(g->b, failed, fail, ok);
+	LLVMPositionBuilderAtEnd(g->b, fail);
+	send(g, a, r);
+	LLVMBuildBr(g->b, ok);
+	LLVMPositionBuilderAtEnd(g->b, ok);
+}
+
 static void check(void *arg, enum bpf_func_id id, LLVMValueRef r,
 		  LLVMValueRef *args, unsigned n)
 {
 	struct gen *g = arg;
 	const char *name = checked(g, id, args, n);
 	LLVMTypeRef t = LLVMTypeOf(r);
-	LLVMBasicBlockRef fail, ok;
-	struct action_meta *a;
 
 	if (!name || LLVMGetTypeKind(t) != LLVMIntegerTypeKind)
 		return;
-	a = gen_new_action(g, ACT_HELPER_ERROR, where(g, id));
-	a->helper = name;
-	a->rec_size = sizeof(struct et_rec_helper_error);
-	fail = gen_block(g, "helper_failed");
-	ok = gen_block(g, "helper_ok");
-	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, r,
-					    LLVMConstNull(t), "helper_err"),
-			fail, ok);
-	LLVMPositionBuilderAtEnd(g->b, fail);
-	send(g, a, r);
-	LLVMBuildBr(g->b, ok);
-	LLVMPositionBuilderAtEnd(g->b, ok);
+	report_if(g, id, name, LLVMBuildICmp(g->b, LLVMIntSLT, r,
+					     LLVMConstNull(t), "helper_err"),
+		  r);
+}
+
+void gen_check_lookup(struct gen *g, LLVMValueRef p)
+{
+	if (g->helper_checks < 2)
+		return;
+	report_if(g, BPF_FUNC_map_lookup_elem, "map_lookup_elem",
+		  LLVMBuildIsNull(g->b, p, "lookup_missed"),
+		  cg_const(g->cg, 64, 0));
 }
 
 void gen_helper_checks(struct gen *g, int level)

@@ -252,6 +252,10 @@ LLVMValueRef gen_kprobe_func(struct gen *g);
  * send_signal); 2: also reads (probe_read*, which leave zeros). A failed
  * call sends an ACT_HELPER_ERROR record naming it and g->at. */
 void gen_helper_checks(struct gen *g, int level);
+/* Level 2: p, the result of a lookup of one of the script's maps where
+ * the script reads or aggregates it, is reported when NULL (as 0, with
+ * the helper map_lookup_elem) at g->at. Adds nothing below level 2. */
+void gen_check_lookup(struct gen *g, LLVMValueRef p);
 
 /* ---- stacks, addresses, join (cg_misc.c) ---- */
 /* kstack/ustack of type t: the u64 of program.h. */

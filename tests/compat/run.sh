@@ -15,6 +15,11 @@
 #                           -c 'workload getppid 100'  (workload is
 #                           replaced by the absolute path of WORKLOAD)
 #   // compat-params: ARGS  arguments after the script ($1, $2, ...)
+#   // compat-list: PATTERN run TOOL [ARGS] -l PATTERN (shell words) instead
+#                           of the script; ":workload:" in it becomes the
+#                           WORKLOAD's path
+#   // compat-status: N     bpftrace's expected exit status (default 0),
+#                           for --check-bpftrace
 # Exit: 0 all matched, 1 some differed, 77 cannot run here (not root,
 # no bpftrace), 2 usage.
 
@@ -69,11 +74,14 @@ run_tool()
 	args=$(directive compat-args "$2" |
 	       sed "s|'workload |'$workload |g; s|\"workload |\"$workload |g")
 	params=$(directive compat-params "$2")
+	list=$(directive compat-list "$2" | sed "s|:workload:|:$workload:|g")
+	run="\"\$2\" $params"
+	[ -n "$list" ] && run="-l $list"
 	# run in an empty directory so that no file there shadows workload;
 	# timeout leads a process group: kill what the tool left behind in it
 	# (a -c child still running after exit(), a child a failed tool forked)
 	(cd "$tmp/cwd" && eval "exec timeout -s INT -k 10 60 \"\$1\" $args \
-		\"\$2\" $params" >"$3.out" 2>"$3.raw") </dev/null 9>&- &
+		$run" >"$3.out" 2>"$3.raw") </dev/null 9>&- &
 	pid=$!
 	wait $pid
 	echo $? >"$3.rc"
@@ -123,7 +131,8 @@ compare_case()
 check_case()
 {
 	run_tool "$bpftrace" "$1" "$tmp/r0"
-	if [ "$(cat "$tmp/r0.rc")" -ne 0 ]; then
+	want=$(directive compat-status "$1")
+	if [ "$(cat "$tmp/r0.rc")" -ne "${want:-0}" ]; then
 		echo "FAIL $2: bpftrace exit status $(cat "$tmp/r0.rc")"
 		show_err bpftrace "$tmp/r0.err"
 		return 1

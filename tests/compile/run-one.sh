@@ -1,17 +1,19 @@
 #!/bin/sh
 # Runs one compile test: etrace --dry-run [ARGS] NAME.et and compares with
 # NAME.err (stderr, exit 1) or NAME.out (stdout, exit 0). NAME.args, when
-# present, holds extra arguments (e.g. "-d ast" or "--unsafe").
+# present, holds extra arguments (e.g. "-d ast" or "--unsafe"); NAME.params
+# the positional parameters ($1...) given after the script.
 etrace=$1 src=$2
 base=${src%.et}
 dir=$(dirname "$src")
-args=
+args= params=
 [ -f "$base.args" ] && args=$(cat "$base.args")
+[ -f "$base.params" ] && params=$(cat "$base.params")
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
 cd "$dir" || exit 1
 # shellcheck disable=SC2086
-"$etrace" --dry-run $args "$(basename "$src")" >"$out" 2>"$err"
+"$etrace" --dry-run $args "$(basename "$src")" $params >"$out" 2>"$err"
 rc=$?
 if [ -f "$base.err" ]; then
 	[ $rc -eq 1 ] || { echo "expected exit 1, got $rc"; cat "$err"; exit 1; }

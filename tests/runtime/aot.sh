@@ -117,6 +117,11 @@ compiler_options() {
 	has "$err" "-l needs the compiler"
 	rrun 2 -k "$tmp/x.eto"
 	has "$err" "-k (compile with etrace --compile-only -k) needs"
+	rrun 2 --include errno.h "$tmp/x.eto"
+	has "$err" "--include needs the compiler"
+	rrun 2 --frobnicate "$tmp/x.eto"
+	has "$err" "^etrace-run: unrecognized option '--frobnicate'$"
+	has "$err" "^USAGE: etrace-run \[options\] PROG.eto"
 	run 2 --compile-only -e 'BEGIN { exit(); }'
 	has "$err" "--compile-only needs -o FILE"
 	compile "$tmp/p.eto" -e 'BEGIN { exit(); }'

@@ -5,4 +5,4 @@
 # skipped).
 etrace_runtime_cases(differences ${CMAKE_CURRENT_LIST_DIR}/differences.sh 60
   ARGS $<TARGET_FILE:etrace> $<TARGET_FILE:workload>
-  CASES ternary_str_key)
+  CASES ternary_str_key c_spaces kk_lookups list_kinds)

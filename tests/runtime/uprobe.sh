@@ -87,6 +87,15 @@ uaddr)
 	run 1 --dry-run -e "uprobe:$P/uprobe_c_pie:et_add { @ = uaddr(\"et_nope\"); }"
 	has "$err" "uaddr: no symbol 'et_nope'"
 	;;
+relative_path)
+	# a file part without ./ is a path relative to the working directory
+	# (bpftrace 0.17 reads it so); probe keeps it as written, and a
+	# predicate may follow the function name at once
+	cd "$P/.." || fail "no $P/.."
+	d=$(basename "$P")
+	run 0 -c "$d/uprobe_c_pie 2" -e "uprobe:$d/uprobe_c_pie:et_add/arg0 < 5/ { printf(\"%s %d\\n\", probe, arg0); }"
+	lines "19\nuprobe:$d/uprobe_c_pie:et_add 0\nuprobe:$d/uprobe_c_pie:et_add 1\n"
+	;;
 offset)
 	# et_add+4 (after push %rbp; mov %rsp,%rbp at -O0): the args are
 	# still in registers
@@ -183,7 +192,9 @@ python_usdt)
 	py=/usr/bin/python3.11
 	[ -x $py ] || skip "no $py"
 	line=$(grep -n '^def _g' /usr/lib/python3.11/types.py | cut -d: -f1)
-	run 0 -c "$py -c 'import types'" -e "usdt:$py:python:function__entry /str(arg1) == \"_g\"/ { printf(\"%s %s %d\\n\", str(arg0), str(arg1), arg2); }"
+	# a script file: -c splits at spaces, as bpftrace's (no quoting)
+	echo 'import types' >"$tmp/imp.py"
+	run 0 -c "$py $tmp/imp.py" -e "usdt:$py:python:function__entry /str(arg1) == \"_g\"/ { printf(\"%s %s %d\\n\", str(arg0), str(arg1), arg2); }"
 	lines "/usr/lib/python3.11/types.py _g $line\n"
 	;;
 jvm_usdt)
@@ -227,6 +238,63 @@ list_usdt)
 	same "usdt:$P/usdt_c:etrace:start\nusdt:$P/usdt_c:other:start\n"
 	run 1 -l "usdt:/etc/passwd"
 	has "$err" 'not an ELF file'
+	;;
+list_file_glob)
+	# a wildcard in the file part: each ELF file it matches (here the
+	# C builds; not the C++ one, whose et_fib does not exist), sorted
+	run 0 -l "uprobe:$P/uprobe_c_*:et_fib"
+	same "uprobe:$P/uprobe_c_nopie:et_fib\nuprobe:$P/uprobe_c_o2:et_fib\nuprobe:$P/uprobe_c_pie:et_fib\n"
+	run 0 -l "usdt:$P/usdt_*:*:start"
+	same "usdt:$P/usdt_c:etrace:start\nusdt:$P/usdt_c:other:start\n"
+	run 1 -l "uprobe:$P/etrace_none*:*"
+	has "$err" "^stdin:1:1: error: uprobe target file '$P/etrace_none\*' does not exist$"
+	;;
+list_kind_glob)
+	# '*:FILE:...' lists the user-space kinds, uprobes then USDT probes
+	run 0 -l "*:$P/usdt_c:*start"
+	same "uprobe:$P/usdt_c:_start\nusdt:$P/usdt_c:etrace:start\nusdt:$P/usdt_c:other:start\n"
+	# a C++ function by its demangled name, printed as the symbol
+	run 0 -l "uprobe:$P/uprobe_cpp:etns::compute*"
+	same "uprobe:$P/uprobe_cpp:_ZN4etns7computeEd\nuprobe:$P/uprobe_cpp:_ZN4etns7computeEi\nuprobe:$P/uprobe_cpp:_ZN4etns7computeEii\n"
+	;;
+list_pid)
+	# -p PID: its executable's functions and the USDT probes of all it
+	# maps, as bpftrace 0.17 lists them
+	spawn "$P/usdt_c" 100000 10
+	run 0 -l "uprobe:$P/usdt_c:*"
+	cp "$out" "$tmp/want_pid"
+	run 0 -l "usdt:$P/usdt_c"
+	cat "$out" >>"$tmp/want_pid"
+	[ "$(wc -l <"$tmp/want_pid")" -gt 10 ] || fail "too few probes"
+	run 0 -l -p "$bgpid"
+	cmp -s "$tmp/want_pid" "$out" ||
+		fail "not the file's probes: $(diff "$tmp/want_pid" "$out")"
+	run 0 -l 'usdt:*:other:*' -p "$bgpid"
+	same "usdt:$P/usdt_c:other:start\n"
+	run 0 -l 'uprobe:et_*' -p "$bgpid"
+	same "uprobe:$P/usdt_c:et_guarded\n"
+	run 0 -l 'uprobe:libc:mallo?' -p "$bgpid"
+	has "$out" '^uprobe:/.*/libc\.so\.6:malloc$'
+	;;
+mount_ns)
+	# a process in its own mount namespace, its binary on a file system
+	# only it sees: found through /proc/PID/root, to list and to trace
+	command -v unshare >/dev/null || skip "no unshare"
+	mkdir "$tmp/mnt"
+	spawn unshare -m sh -c "mount -t tmpfs etrace-test $tmp/mnt && cp $P/uprobe_c_pie $tmp/mnt/app && exec $tmp/mnt/app 100000 10"
+	i=0
+	while [ "$(readlink "/proc/$bgpid/exe")" != "$tmp/mnt/app" ]; do
+		i=$((i + 1))
+		[ $i -lt 50 ] || fail "the process did not start in its namespace"
+		sleep 0.1
+	done
+	[ -e "$tmp/mnt/app" ] && fail "its file system is visible here"
+	run 0 -p "$bgpid" -e "uprobe:$tmp/mnt/app:et_add { printf(\"%s\\n\", probe); exit(); }"
+	lines "uprobe:$tmp/mnt/app:et_add\n"
+	run 0 -l 'uprobe:et_a*' -p "$bgpid"
+	same "uprobe:/proc/$bgpid/root$tmp/mnt/app:et_add\n"
+	run 1 -e "uprobe:$tmp/mnt/app:et_add { exit(); }"
+	has "$err" "uprobe target file '$tmp/mnt/app' does not exist"
 	;;
 vs_bpftrace)
 	# the same uprobe programs under bpftrace 0.17: the same maps

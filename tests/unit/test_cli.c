@@ -3,6 +3,7 @@
 #include "unit.h"
 
 #include <errno.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "recipes.h"
@@ -124,6 +125,7 @@ static void test_flags(void)
 {
 	char *argv[] = { "etrace", "--unsafe", "-q", "-vv", "-kk", "-d",
 			 "types", "-o", "out.txt", "-I", "/a", "-I/b",
+			 "--include", "errno.h", "--include=x/y.h",
 			 "-c", "ls -l", "s.et", NULL };
 
 	CU_ASSERT_EQUAL(parse(argv), 0);
@@ -135,6 +137,9 @@ static void test_flags(void)
 	CU_ASSERT_STRING_EQUAL(cli.output, "out.txt");
 	CU_ASSERT_EQUAL(cli.ninclude_dirs, 2);
 	CU_ASSERT_STRING_EQUAL(cli.include_dirs[1], "/b");
+	CU_ASSERT_EQUAL(cli.ninclude_files, 2);
+	CU_ASSERT_STRING_EQUAL(cli.include_files[0], "errno.h");
+	CU_ASSERT_STRING_EQUAL(cli.include_files[1], "x/y.h");
 	CU_ASSERT_STRING_EQUAL(cli.cmd, "ls -l");
 	CU_ASSERT_STRING_EQUAL(cli.script, "s.et");
 	CU_ASSERT_FALSE(cli.dry_run);
@@ -164,18 +169,50 @@ static void test_usage_errors(void)
 	char *unkl[] = { "etrace", "--frobnicate", "-e", "p", NULL };
 	char *noarg[] = { "etrace", "-e", NULL };
 	char *twice[] = { "etrace", "-e", "a", "-e", "b", NULL };
+	char *noinc[] = { "etrace", "-e", "p", "--include", NULL };
 
 	CU_ASSERT_EQUAL(parse(none), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(cli.err, "no program given: use -e PROG, a "
 			       "FILE, '-' or a recipe name");
 	CU_ASSERT_EQUAL(parse(unk), -EINVAL);
-	CU_ASSERT_STRING_EQUAL(cli.err, "unknown option -z");
+	CU_ASSERT_STRING_EQUAL(cli.err, "invalid option -- 'z'");
 	CU_ASSERT_EQUAL(parse(unkl), -EINVAL);
-	CU_ASSERT_STRING_EQUAL(cli.err, "unknown option '--frobnicate'");
+	CU_ASSERT_STRING_EQUAL(cli.err, "unrecognized option '--frobnicate'");
 	CU_ASSERT_EQUAL(parse(noarg), -EINVAL);
-	CU_ASSERT_STRING_EQUAL(cli.err, "option -e needs an argument");
+	CU_ASSERT_STRING_EQUAL(cli.err, "option requires an argument -- 'e'");
 	CU_ASSERT_EQUAL(parse(twice), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(cli.err, "-e given more than once");
+	CU_ASSERT_EQUAL(parse(noinc), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(cli.err,
+			       "option '--include' requires an argument");
+}
+
+/* -c CMD splits as bpftrace 0.17 splits it: at spaces only, quotes and
+ * shell characters kept in the words */
+static void test_split_cmd(void)
+{
+	char **v = cli_split_cmd("  app 'a b'  \"c\" $HOME ~ x\\ y\tz ");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_STRING_EQUAL(v[0], "app");
+	CU_ASSERT_STRING_EQUAL(v[1], "'a");
+	CU_ASSERT_STRING_EQUAL(v[2], "b'");
+	CU_ASSERT_STRING_EQUAL(v[3], "\"c\"");
+	CU_ASSERT_STRING_EQUAL(v[4], "$HOME");
+	CU_ASSERT_STRING_EQUAL(v[5], "~");
+	CU_ASSERT_STRING_EQUAL(v[6], "x\\");
+	CU_ASSERT_STRING_EQUAL(v[7], "y\tz");
+	CU_ASSERT_PTR_NULL(v[8]);
+	free(v);
+	v = cli_split_cmd("one");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_STRING_EQUAL(v[0], "one");
+	CU_ASSERT_PTR_NULL(v[1]);
+	free(v);
+	errno = 0;
+	CU_ASSERT_PTR_NULL(cli_split_cmd("   "));
+	CU_ASSERT_EQUAL(errno, EINVAL);
+	CU_ASSERT_PTR_NULL(cli_split_cmd(""));
 }
 
 static void test_reparse_resets(void)
@@ -228,5 +265,6 @@ UNIT_MAIN("cli",
 	  UNIT_TEST(test_flags),
 	  UNIT_TEST(test_actions),
 	  UNIT_TEST(test_usage_errors),
+	  UNIT_TEST(test_split_cmd),
 	  UNIT_TEST(test_reparse_resets),
 	  UNIT_TEST(test_recipes))

@@ -140,8 +140,8 @@ static void test_kk_user_str_stack_comm(void)
 			  "@k[kstack] = count(); }";
 	const char *want[] = {"probe_read_user_str", "get_current_comm",
 			      "map_update_elem", "get_stackid",
-			      "map_update_elem"};
-	int n = sizeof(want) / sizeof(want[0]), got[5] = {0};
+			      "map_lookup_elem", "map_update_elem"};
+	int n = sizeof(want) / sizeof(want[0]), got[6] = {0};
 
 	CU_ASSERT_EQUAL_FATAL(gen(src, 2), 0);
 	CU_ASSERT_EQUAL_FATAL(nchecks(), n);
@@ -157,18 +157,30 @@ static void test_kk_user_str_stack_comm(void)
 		CU_ASSERT(got[j]);
 	CU_ASSERT_EQUAL(outputs(), n);
 	CU_ASSERT_EQUAL_FATAL(gen(src, 1), 0);
-	CU_ASSERT_EQUAL(nchecks(), n - 1); /* not the string read */
+	CU_ASSERT_EQUAL(nchecks(), n - 2); /* not the read, nor the lookup */
 }
 
-/* a lookup that misses is a normal result, never a warning */
-static void test_lookups_never(void)
+/* -kk: a read or an aggregation of the script's map that misses is
+ * reported (bpftrace 0.17's "Failed to map_lookup_elem: 0"), at the map
+ * read or the aggregation call; -k leaves lookups alone, and has_key()
+ * is never checked (a miss is its answer) */
+static void test_kk_lookups(void)
 {
-	CU_ASSERT_EQUAL_FATAL(
-	    gen("BEGIN { printf(\"%d\\n\", @y[5]); @y[1] = 2; exit(); }",
-		2), 0);
-	CU_ASSERT_EQUAL_FATAL(nchecks(), 1); /* only the update */
-	CU_ASSERT_STRING_EQUAL(check(0)->helper, "map_update_elem");
-	CU_ASSERT_EQUAL(outputs(), 1);
+	const char *src = "BEGIN { printf(\"%d\\n\", @y[5]); @y[1] = 2; "
+			  "@s = sum(2); if (has_key(@y, 3)) { exit(); } }";
+
+	CU_ASSERT_EQUAL_FATAL(gen(src, 2), 0);
+	CU_ASSERT_EQUAL_FATAL(nchecks(), 4); /* 2 lookups, 2 updates */
+	CU_ASSERT_STRING_EQUAL(check(0)->helper, "map_lookup_elem");
+	CU_ASSERT_STRING_EQUAL(text(check(0)), "@y[5]");
+	CU_ASSERT_STRING_EQUAL(check(1)->helper, "map_update_elem");
+	CU_ASSERT_STRING_EQUAL(check(2)->helper, "map_lookup_elem");
+	CU_ASSERT_STRING_EQUAL(text(check(2)), "sum(2)");
+	CU_ASSERT_EQUAL(outputs(), 4);
+	CU_ASSERT_EQUAL_FATAL(gen(src, 1), 0);
+	CU_ASSERT_EQUAL(nchecks(), 2);
+	for (int i = 0; i < nchecks(); i++)
+		CU_ASSERT_STRING_EQUAL(check(i)->helper, "map_update_elem");
 }
 
 /* -k adds code only where a helper is checked: a program with none is
@@ -225,7 +237,7 @@ UNIT_MAIN("kcheck",
 	  UNIT_TEST(test_k_writes_not_reads),
 	  UNIT_TEST(test_kk_reads_too),
 	  UNIT_TEST(test_kk_user_str_stack_comm),
-	  UNIT_TEST(test_lookups_never),
+	  UNIT_TEST(test_kk_lookups),
 	  UNIT_TEST(test_objects),
 	  UNIT_TEST(test_nested_delete),
 	  UNIT_TEST(test_signal))
