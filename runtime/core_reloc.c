@@ -283,10 +283,12 @@ static bool no_kernel_btf(struct run *r)
 		return false;
 	}
 	snprintf(msg, sizeof(msg),
-		 "this kernel has no BTF "
-		 "(/sys/kernel/btf/vmlinux) to find %s's field '%s' by",
+		 "%s's field '%s' cannot be found: this "
+		 "kernel has no BTF (/sys/kernel/btf/vmlinux)",
 		 c->type, c->access);
-	run_script_error(r, c->loc, msg, compiled_on(r));
+	run_script_error(r, c->loc, msg,
+			 "kernel struct fields are found by "
+			 "the running kernel's BTF (CONFIG_DEBUG_INFO_BTF)");
 	return true;
 }
 
