@@ -13,7 +13,7 @@
 
 #include <bpf/btf.h>
 
-#include "loader.h"
+#include "bpf/loader.h"
 #include "run_impl.h"
 
 #define CORE_FAILED "failed to resolve CO-RE relocation "

@@ -6,6 +6,10 @@
  * accesses (probe_meta.core_fields) by which the runtime names a field the
  * running kernel lacks (runtime/core_reloc.c).
  *
+ * Only programs compiled ahead of time or against another kernel's BTF
+ * relocate (relocating()); a program that runs at once on the kernel it
+ * was typed with keeps the offsets compiled in, which cost less.
+ *
  * An access is planned first (struct kplan: the members and constant
  * array indexes from a pointer to a named kernel record), then emitted.
  * What cannot be relocated keeps the offsets compiled in: records of the
@@ -207,6 +211,16 @@ static bool plan_index(struct gen *g, struct node *e, struct kplan *p)
 	return true;
 }
 
+/* A relocated access costs an instruction more than an offset compiled
+ * in (LLVM 16 puts the offset in a register, r1 = 1264; r3 += r1, where
+ * it would add it, r3 += 1264), so a program relocates only where the
+ * layout it was compiled with may not be the running kernel's: compiled
+ * ahead of time (--compile-only), or against another BTF (ETRACE_BTF). */
+static bool relocating(const struct gen *g)
+{
+	return g->ctx->opts.ahead_of_time || compile_btf_foreign(g->ctx);
+}
+
 /* Whether e (a field or index node) is a relocatable access, and how. */
 static bool plan(struct gen *g, struct node *e, struct kplan *p)
 {
@@ -214,6 +228,8 @@ static bool plan(struct gen *g, struct node *e, struct kplan *p)
 	const struct btf_type *t;
 	struct btf *btf = compile_btf(g->ctx);
 
+	if (!relocating(g))
+		return false;
 	if (e->kind == N_INDEX)
 		return plan_index(g, e, p);
 	if (e->kind != N_FIELD || !btf)

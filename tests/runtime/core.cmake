@@ -15,5 +15,6 @@ if(CLANG_BPF AND LLVM_OBJCOPY)
   add_custom_target(core_test_btf ALL DEPENDS ${CORE_TEST_BTF})
   etrace_runtime_cases(core ${CMAKE_CURRENT_LIST_DIR}/core.sh 120
     ARGS $<TARGET_FILE:etrace> $<TARGET_FILE:etrace-run> ${CORE_TEST_BTF}
-    CASES relocated bitfield missing_field missing_nested no_btf)
+    CASES relocated foreign_now bitfield missing_field missing_nested
+          no_btf)
 endif()

@@ -86,6 +86,16 @@ relocated() {
 	lines '1 1 1\netrace-run|etrace-run\netrace-run\n'
 }
 
+# Compiled to run at once, but against another BTF: relocated too.
+foreign_now() {
+	ETRACE_BTF=$btf
+	export ETRACE_BTF
+	run 0 -e 'BEGIN { printf("%d %d %s|%s\n", curtask->tgid == pid,
+	curtask->group_leader->pid == pid, curtask->comm, comm); exit(); }'
+	unset ETRACE_BTF
+	lines '1 1 etrace|etrace\n'
+}
+
 # A bitfield at another bit: etrace-run made a child subreaper reads 1.
 bitfield() {
 	command -v python3 >/dev/null || { echo "skipped: no python3"; exit 77; }

@@ -22,12 +22,14 @@
 
 static char err[512];
 
-/* Compiles src into an artifact (malloc'ed) and the runtime's program
- * the compiler would describe (expect); 0 or an error. */
+/* Compiles src into an artifact (malloc'ed) as --compile-only does and
+ * the runtime's program the compiler would describe (expect); 0 or an
+ * error. */
 static int compile_art(const char *src, void **art, size_t *len,
 		       struct et_program **expect)
 {
-	struct compile_opts o = { .kallsyms = "", .tracefs = TRACEFS };
+	struct compile_opts o = { .kallsyms = "", .tracefs = TRACEFS,
+				  .ahead_of_time = true };
 	struct codegen_opts co = { 0 };
 	struct prog_meta meta;
 	struct compile_ctx ctx;

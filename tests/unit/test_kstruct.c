@@ -39,10 +39,12 @@ static int quiet(enum libbpf_print_level l, const char *f, va_list ap)
 	return 0;
 }
 
-/* Compiles src (optimized unless no_opt) into prog. */
-static int gen_opt(const char *src, bool no_opt)
+/* Compiles src (optimized unless no_opt) into prog, ahead of time
+ * (--compile-only) unless now: only such programs relocate. */
+static int gen_opt(const char *src, bool no_opt, bool now)
 {
-	struct compile_opts o = {.kallsyms = "", .tracefs = TRACEFS};
+	struct compile_opts o = {
+	    .kallsyms = "", .tracefs = TRACEFS, .ahead_of_time = !now};
 	struct codegen_opts co = {.no_opt = no_opt};
 	int err;
 
@@ -61,7 +63,7 @@ static int gen_opt(const char *src, bool no_opt)
 
 static int gen(const char *src)
 {
-	return gen_opt(src, false);
+	return gen_opt(src, false, false);
 }
 
 /* The section name of the object (ELF64, as LLVM writes it). */
@@ -226,6 +228,11 @@ static void test_field(void)
 	CU_ASSERT_EQUAL(f->loc.begin, strstr(src, "curtask") - src);
 	CU_ASSERT_EQUAL(f->loc.end, strstr(src, "; }") - src);
 	CU_ASSERT_PTR_NULL(f->next);
+	/* to run at once on the kernel it was typed with: offsets */
+	CU_ASSERT_EQUAL_FATAL(gen_opt(src, false, true), 0);
+	read_relos();
+	CU_ASSERT_EQUAL(nrelos, 0);
+	CU_ASSERT_PTR_NULL(field_meta(0));
 }
 
 /* Members of members are one relocation; a pointer read starts another. */
@@ -330,8 +337,8 @@ static void test_only_kernel_records(void)
  * accesses (instruction selection aborts on the intrinsics). */
 static void test_unoptimized(void)
 {
-	CU_ASSERT_EQUAL_FATAL(gen_opt("BEGIN { @ = curtask->mm->exe_file; }",
-				      true), 0);
+	CU_ASSERT_EQUAL_FATAL(
+	    gen_opt("BEGIN { @ = curtask->mm->exe_file; }", true, false), 0);
 	read_relos();
 	CU_ASSERT_EQUAL(nrelos, 2);
 	CU_ASSERT_EQUAL(count("mm_struct", want("mm_struct", "exe_file"), 0),
