@@ -135,6 +135,30 @@ static int next_step(const char **p, char *name, size_t n, unsigned *idx)
 	return 1;
 }
 
+/* One step of an access from the kernel's type *id, in the record
+ * named where: the step's type in *id, or false with a sentence in msg. */
+static bool step_in(const struct btf *k, int *id, int step, const char *name,
+		    unsigned idx, const char *where, char *msg, size_t len)
+{
+	const struct btf_type *t = btf__type_by_id(k, *id);
+
+	if (step == 2 && btf_is_array(t) && idx < btf_array(t)->nelems) {
+		*id = skip_mods(k, btf_array(t)->type);
+		return true;
+	}
+	if (step == 2) {
+		snprintf(msg, len,
+			 "%s's field '%s' has no element %u on this "
+			 "kernel",
+			 where, name, idx);
+		return false;
+	}
+	if (btf_is_composite(t) && (*id = find_member(k, *id, name)))
+		return true;
+	snprintf(msg, len, "%s has no field '%s' on this kernel", where, name);
+	return false;
+}
+
 /* The first step of type.access the kernel lacks, as a sentence in msg;
  * false when it has them all. */
 static bool missing(const struct btf *k, const char *type, const char *access,
@@ -144,7 +168,7 @@ static bool missing(const struct btf *k, const char *type, const char *access,
 	const char *p = access, *where = type;
 	char name[128] = "", wbuf[160];
 	const struct btf_type *t;
-	unsigned idx;
+	unsigned idx = 0;
 	int id, step;
 
 	id =
@@ -155,26 +179,10 @@ static bool missing(const struct btf *k, const char *type, const char *access,
 		return true;
 	}
 	while ((step = next_step(&p, name, sizeof(name), &idx))) {
-		t = btf__type_by_id(k, id);
-		if (step == 2) {
-			if (btf_is_array(t) && idx < btf_array(t)->nelems) {
-				id = skip_mods(k, btf_array(t)->type);
-				continue;
-			}
-			snprintf(msg, len,
-				 "%s's field '%s' has no element %u "
-				 "on this kernel",
-				 where, name, idx);
+		if (!step_in(k, &id, step, name, idx, where, msg, len))
 			return true;
-		}
-		if (!btf_is_composite(t) || !(id = find_member(k, id, name))) {
-			snprintf(msg, len,
-				 "%s has no field '%s' on this kernel", where,
-				 name);
-			return true;
-		}
 		t = btf__type_by_id(k, id);
-		if (btf_is_composite(t) && t->name_off) {
+		if (btf_is_composite(t) && t->name_off) { /* names the next */
 			snprintf(wbuf, sizeof(wbuf), "%s %s",
 				 btf_is_union(t) ? "union" : "struct",
 				 btf__name_by_offset(k, t->name_off));
