@@ -220,7 +220,8 @@ static void fill_opts(const struct cli *cli, struct compile_opts *opts)
 	opts->nparams = cli->nparams;
 	opts->include_dirs = cli->include_dirs;
 	opts->ninclude_dirs = cli->ninclude_dirs;
-	opts->has_child = cli->cmd != NULL;
+	/* ahead of time, -c is the run's: cpid checked when it runs */
+	opts->has_child = cli->cmd != NULL || cli->compile_only;
 	opts->target_pid = (int)cli->pid;
 	opts->ahead_of_time = cli->compile_only;
 }

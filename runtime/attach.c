@@ -31,8 +31,12 @@ const struct attach_provider *attach_provider(enum probe_kind kind)
 	return (unsigned)kind < PK_COUNT ? providers[kind] : NULL;
 }
 
-int attach_count(const struct et_probe *ep)
+int attach_count(const struct et_probe *ep, const struct attach_targets *t)
 {
+	if (t && t->skip)
+		return 0;
+	if (t && t->funcs)
+		return t->n;
 	if (!ep->attach_target && ep->wildcard &&
 	    ep->nmatches > 0)
 		return ep->nmatches;
@@ -177,8 +181,14 @@ int attach_each_func(struct attach_env *env, const struct et_probe *ep,
 		     struct bpf_program *prog, struct bpf_program *ret,
 		     attach_func_fn fn)
 {
+	const struct attach_targets *t = env->targets;
 	int err = 0;
 
+	if (t && t->funcs) {
+		for (int i = 0; i < t->n && !err; i++)
+			err = fn(env, ep, prog, ret, t->funcs[i]);
+		return err;
+	}
 	if (ep->attach_target || !ep->wildcard)
 		return fn(env, ep, prog, ret,
 			  ep->attach_target ? ep->attach_target : ep->func);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "arena.h"
 #include "bpf/loader.h"
 #include "program.h"
 
@@ -29,9 +30,29 @@ struct attach_tp {
 	int perf_fd;           /* a tracepoint's perf event (or -1) */
 };
 
+/* What one et_probe attaches to on this kernel, when that differs from
+ * what the program was compiled with (a provider's resolve()). */
+struct attach_targets {
+	/* the functions a wildcard matches here (NULL: the probe's own:
+	 * its attach_target, its func or its compiled matches) */
+	const char **funcs;
+	int n;
+	/* this kernel lacks the program's one target, a wildcard's match
+	 * (named by skipped): the program is not loaded */
+	bool skip;
+	const char *skipped;
+};
+
 /* What an attach function needs beyond the probe. */
 struct attach_env {
 	struct loader *loader;
+	struct arena *arena;  /* the run's: what resolve() returns */
+	/* the program was compiled in this process, against this kernel:
+	 * nothing to resolve again */
+	bool fresh;
+	/* the targets of the probe being attached (set by the caller of
+	 * attach(); NULL: its own) */
+	const struct attach_targets *targets;
 	pid_t pid;           /* -p PID or the -c child: user probes; 0: all */
 	char err[512];       /* why the last attach failed (one sentence) */
 	/* The iter probe's link (at most one): run.c reads it after BEGIN
@@ -59,6 +80,12 @@ struct attach_provider {
 	 * (attach_run_once). */
 	int (*attach)(struct attach_env *env, const struct et_probe *ep,
 		      struct bpf_program *prog, struct bpf_program *ret);
+	/* Before the object is loaded, for a program compiled elsewhere
+	 * (env->fresh false): its targets on this kernel (a wildcard matched
+	 * again here; a target this kernel lacks skipped with a warning, or
+	 * refused). Optional. 0, or -errno with env->err set. */
+	int (*resolve)(struct attach_env *env, const struct et_probe *ep,
+		       struct attach_targets *t);
 	/* Before the object is loaded: whatever loading prog (and ret, or
 	 * NULL) for ep needs, e.g. their expected attach type. Optional. */
 	void (*prepare)(const struct et_probe *ep, struct bpf_program *prog,
@@ -67,9 +94,10 @@ struct attach_provider {
 
 const struct attach_provider *attach_provider(enum probe_kind kind);
 
-/* The attach points one et_probe stands for, as bpftrace counts them in
- * "Attaching N probes...". */
-int attach_count(const struct et_probe *ep);
+/* The attach points one et_probe stands for on this kernel (t: its
+ * resolved targets, or NULL), as bpftrace counts them in "Attaching N
+ * probes...". */
+int attach_count(const struct et_probe *ep, const struct attach_targets *t);
 
 /* Runs a loaded BEGIN/END program once (bpf_prog_test_run_opts). */
 int attach_run_once(struct bpf_program *prog);
@@ -82,8 +110,9 @@ bool attach_privileged(void);
 void attach_report(FILE *out);
 
 /* Attaches a function-like probe (kprobe, uprobe) once per function it
- * names: the program's own target, its function, or each match of its
- * wildcard, by fn(env, ep, prog, ret, function). 0 or the first error. */
+ * names: env->targets' functions, else the program's own target, its
+ * function, or each match of its wildcard, by fn(env, ep, prog, ret,
+ * function). 0 or the first error. */
 typedef int (*attach_func_fn)(struct attach_env *env,
 			      const struct et_probe *ep,
 			      struct bpf_program *prog,

@@ -2,10 +2,12 @@
  * function's BTF id from the section at load; attaching makes the
  * trampoline link. Some kernels refuse trampoline programs: that is
  * found out by loading and attaching a trivial one, before the user's
- * program is loaded. */
+ * program is loaded. A program compiled on another machine is checked
+ * against this kernel's functions first. */
 #include "attach.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -59,6 +61,59 @@ static const char *fentry_unavailable(void)
 	       "trampoline programs (fentry/fexit)";
 }
 
+/* This kernel's BTF (vmlinux, and a module's split on it), loaded once
+ * per run of resolve(). */
+static struct btf *vmlinux_btf(void)
+{
+	static struct btf *btf;
+	static bool tried;
+
+	if (!tried) {
+		tried = true;
+		btf = btf__load_vmlinux_btf();
+	}
+	return btf;
+}
+
+/* Does this kernel have the function (in module mod, or NULL)? -1 when
+ * that cannot be told (no BTF). */
+static int has_func(const char *mod, const char *func)
+{
+	struct btf *base = vmlinux_btf(), *btf = base;
+	char path[300];
+	int id;
+
+	if (!base)
+		return -1;
+	if (mod) {
+		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", mod);
+		btf = btf__parse_split(path, base);
+		if (!btf)
+			return 0;
+	}
+	id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	if (btf != base)
+		btf__free(btf);
+	return id > 0;
+}
+
+/* A program compiled elsewhere: its function must exist here; a
+ * wildcard's match that does not is left out, with a warning. */
+static int fentry_resolve(struct attach_env *env, const struct et_probe *ep,
+			  struct attach_targets *t)
+{
+	const char *func = ep->attach_target ? ep->attach_target : ep->func;
+
+	if (!func || has_func(ep->target, func) != 0)
+		return 0;
+	if (!ep->wildcard)
+		return attach_fail(env, -ENOENT, "%s: this kernel has no "
+				   "function %s", ep->raw, func);
+	t->skip = true;
+	t->skipped = func;
+	return 0;
+}
+
 static int fentry_attach(struct attach_env *env, const struct et_probe *ep,
 			 struct bpf_program *prog, struct bpf_program *ret)
 {
@@ -75,11 +130,13 @@ static int fentry_attach(struct attach_env *env, const struct et_probe *ep,
 const struct attach_provider attach_FENTRY = {
 	.kind = PK_FENTRY,
 	.unavailable = fentry_unavailable,
+	.resolve = fentry_resolve,
 	.attach = fentry_attach,
 };
 
 const struct attach_provider attach_FEXIT = {
 	.kind = PK_FEXIT,
 	.unavailable = fentry_unavailable,
+	.resolve = fentry_resolve,
 	.attach = fentry_attach,
 };

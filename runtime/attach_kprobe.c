@@ -1,6 +1,9 @@
 /* kprobe:FUNC[+OFF] and kretprobe:FUNC, wildcards expanded to the
- * functions the compiler matched. A latency block (at_return) also
- * attaches its return program as a kretprobe of the same function. */
+ * functions the compiler matched (one program each). A program compiled
+ * on another machine is checked against this kernel's functions first:
+ * a wildcard's match this kernel cannot probe is left out. A latency
+ * block (at_return) also attaches its return program as a kretprobe of
+ * the same function. */
 #include "attach.h"
 
 #include <errno.h>
@@ -8,6 +11,8 @@
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
+
+#include "kfuncs.h"
 
 static const char *kprobe_unavailable(void)
 {
@@ -52,14 +57,59 @@ static int kprobe_attach(struct attach_env *env, const struct et_probe *ep,
 	return attach_each_func(env, ep, prog, ret, attach_func);
 }
 
+/* This kernel's functions: tracefs available_filter_functions (what
+ * kprobes can attach to), else /proc/kallsyms; loaded once. */
+static struct ksym_index *kernel_funcs(void)
+{
+	static struct ksym_index *idx;
+	static bool tried;
+	const char *tfs;
+	char path[512];
+
+	if (tried)
+		return idx;
+	tried = true;
+	tfs = attach_tracefs();
+	if (tfs) {
+		snprintf(path, sizeof(path), "%s/available_filter_functions",
+			 tfs);
+		idx = ksym_index_load(path);
+	}
+	if (!idx)
+		idx = ksym_index_load("/proc/kallsyms");
+	return idx;
+}
+
+/* A program compiled elsewhere for one function (each match of a
+ * wildcard is its own program): that function must be one this kernel
+ * can probe; a wildcard's match that is not is left out. */
+static int kprobe_resolve(struct attach_env *env, const struct et_probe *ep,
+			  struct attach_targets *t)
+{
+	const char *func = ep->attach_target ? ep->attach_target : ep->func;
+	struct ksym_index *idx = kernel_funcs();
+
+	if (!idx || !func || ksym_index_has(idx, func))
+		return 0;
+	if (!ep->wildcard)
+		return attach_fail(env, -ENOENT, "%s: this kernel has no "
+				   "function %s that kprobes can attach to",
+				   ep->raw, func);
+	t->skip = true;
+	t->skipped = func;
+	return 0;
+}
+
 const struct attach_provider attach_KPROBE = {
 	.kind = PK_KPROBE,
 	.unavailable = kprobe_unavailable,
+	.resolve = kprobe_resolve,
 	.attach = kprobe_attach,
 };
 
 const struct attach_provider attach_KRETPROBE = {
 	.kind = PK_KRETPROBE,
 	.unavailable = kprobe_unavailable,
+	.resolve = kprobe_resolve,
 	.attach = kprobe_attach,
 };

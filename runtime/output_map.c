@@ -5,6 +5,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,6 +140,28 @@ static bool stats_value(struct dump_ctx *c, const uint8_t *v,
 	e->sort = (uint64_t)value_average(&e->val);
 	e->sort_signed = true;
 	return true;
+}
+
+/* bpftrace 0.17 prints integer keys, tuple members too, as int64 (its
+ * MapKey reads 8-byte integers signed): a kretprobe's retval of -9 is
+ * @[-9], not @[18446744073709551607]; and pointer keys in hex
+ * (@[0xffff8881...], as in a kprobe's @[(struct request *)arg0]).
+ * Done after sorting, which stays numeric. */
+static void key_as_bpftrace(struct arena *a, const struct et_type *t,
+			    struct value *v)
+{
+	if (v->kind == V_UINT && t->kind == T_INT) {
+		v->kind = V_INT;
+	} else if ((v->kind == V_UINT || v->kind == V_INT) &&
+		   t->kind == T_PTR) {
+		v->kind = V_STR;
+		v->u.str.s = arena_printf(a, "0x%" PRIx64, v->u.u);
+		v->u.str.len = strlen(v->u.str.s);
+	} else if (v->kind == V_TUPLE && t->kind == T_TUPLE) {
+		for (int i = 0; i < v->u.tuple.n && i < (int)t->nfields; i++)
+			key_as_bpftrace(a, t->fields[i].type,
+					&v->u.tuple.items[i]);
+	}
 }
 
 static void entry_key(struct dump_ctx *c, const uint8_t *key,
@@ -302,6 +325,8 @@ int output__print_map_raw(struct output *o, const struct et_map *m,
 	g_sort_kind = d.kind;
 	g_sort_by_value = sorts_by_value(&d, m);
 	qsort(d.e, d.n, sizeof(*d.e), entry_cmp);
+	for (size_t i = 0; d.has_key && i < d.n; i++)
+		key_as_bpftrace(ar, m->key, &d.e[i].key);
 	/* bpftrace ignores top and div for stats() (not for avg()) */
 	if (m->value->kind == T_STATS)
 		top = 0;

@@ -289,29 +289,107 @@ static bool is_special(enum probe_kind k)
 	return k == PK_BEGIN || k == PK_END;
 }
 
-static int attach_all(struct run *r)
+/* "Attaching N probes...", N as bpftrace counts them on this kernel. */
+static void announce(struct run *r)
 {
-	int n = 0, err;
+	int n = 0;
 
 	for (int i = 0; i < r->prog->nprobes; i++)
-		n += attach_count(&r->prog->probes[i]);
+		n += attach_count(&r->prog->probes[i], &r->targets[i]);
 	if (!r->o->quiet)
 		output__attached(r->out, n);
 	fflush(r->o->out);
+}
+
+static int attach_all(struct run *r)
+{
+	int err;
+
 	for (int i = 0; i < r->prog->nprobes; i++) {
 		const struct et_probe *ep = &r->prog->probes[i];
 
-		if (is_special(ep->kind))
+		if (is_special(ep->kind) || r->targets[i].skip)
 			continue;
+		r->env.targets = &r->targets[i];
 		err = attach_provider(ep->kind)->attach(&r->env, ep,
 							r->progs[i],
 							r->rets[i]);
+		r->env.targets = NULL;
 		if (err) {
-			run_script_error(r, ep->loc,
-				     r->env.err, NULL);
+			run_script_error(r, ep->loc, r->env.err, NULL);
 			return err;
 		}
 	}
+	return 0;
+}
+
+/* One warning per attach point for the matches of its wildcard that
+ * this kernel lacks: "kprobe:vfs_*: 9 of its 82 functions are not on
+ * this kernel: vfs_a, vfs_b, ... (not traced)". */
+static void warn_skipped(struct run *r, struct diags *d)
+{
+	const struct et_probe *p = r->prog->probes;
+
+	for (int i = 0; i < r->prog->nprobes; i++) {
+		char list[400] = "";
+		size_t len = 0;
+		int n = 0, of = 0;
+
+		if (i && p[i].loc.begin == p[i - 1].loc.begin &&
+		    !strcmp(p[i].raw, p[i - 1].raw))
+			continue; /* told with the first of the attach point */
+		for (int k = i; k < r->prog->nprobes &&
+				p[k].loc.begin == p[i].loc.begin &&
+				!strcmp(p[k].raw, p[i].raw); k++) {
+			of++;
+			if (!r->targets[k].skip)
+				continue;
+			if (len < sizeof(list) - 64)
+				len += snprintf(list + len, sizeof(list) - len,
+						"%s%s", n ? ", " : "",
+						r->targets[k].skipped);
+			n++;
+		}
+		if (n)
+			diag_warning(d, p[i].loc, "%s: %d of its %d functions "
+				     "are not on this kernel: %s%s (not "
+				     "traced)", p[i].raw, n, of, list,
+				     len >= sizeof(list) - 64 ? ", ..." : "");
+	}
+}
+
+/* Before loading, a program compiled elsewhere: what each probe
+ * attaches to on this kernel; a wildcard's match this kernel lacks is
+ * left out of the load, with a warning. */
+static int resolve_targets(struct run *r)
+{
+	const struct attach_provider *p;
+	struct diags d;
+	int err;
+
+	r->targets = calloc(r->prog->nprobes + 1, sizeof(*r->targets));
+	if (!r->targets)
+		return -ENOMEM;
+	for (int i = 0; i < r->prog->nprobes && !r->o->fresh; i++) {
+		const struct et_probe *ep = &r->prog->probes[i];
+
+		p = attach_provider(ep->kind);
+		if (!p || !p->resolve || kind_problem(ep, false))
+			continue;
+		err = p->resolve(&r->env, ep, &r->targets[i]);
+		if (err) {
+			run_script_error(r, ep->loc, r->env.err, NULL);
+			return err;
+		}
+		if (!r->targets[i].skip)
+			continue;
+		bpf_program__set_autoload(r->progs[i], false);
+		if (r->rets[i])
+			bpf_program__set_autoload(r->rets[i], false);
+	}
+	diags_init(&d, r->arena, &r->prog->src);
+	warn_skipped(r, &d);
+	diags_print(&d, stderr);
 	return 0;
 }
 
@@ -563,10 +641,17 @@ static int run_loaded(struct run *r)
 	/* stacks of a process that exits before they print (umaps.h) */
 	if (r->prog->needs_usyms && (r->child.pid || r->o->pid))
 		umaps_watch(r->child.pid ? r->child.pid : r->o->pid);
-	if (write_state(r) || attach_all(r))
+	if (write_state(r))
+		return 1;
+	/* BEGIN runs before the other probes are attached, as in bpftrace
+	 * 0.17: no event sees the program before BEGIN has */
+	announce(r);
+	if (run_special(r, PK_BEGIN) || consume(r))
+		return (finish(r), 1);
+	if (!r->done && attach_all(r))
 		return 1;
 	attach_preopen_release();
-	if (run_special(r, PK_BEGIN) || start(r))
+	if (start(r))
 		return (finish(r), 1);
 	if (!r->done) {
 		err = event_loop(r);
@@ -621,6 +706,8 @@ static int run_open(struct run *r)
 	if (!r->l || setup_signals(r) || open_proc(r))
 		return 1;
 	r->env.loader = r->l;
+	r->env.arena = r->arena;
+	r->env.fresh = r->o->fresh;
 	r->env.pid = r->o->pid;
 	err = loader__open_mem(r->l, r->prog->obj, r->prog->obj_len,
 			       "etrace");
@@ -628,7 +715,7 @@ static int run_open(struct run *r)
 		run_error("%s", loader__strerror(r->l));
 		return 1;
 	}
-	if (find_programs(r) || run_fit(r))
+	if (find_programs(r) || run_fit(r) || resolve_targets(r))
 		return 1;
 	prepare_programs(r);
 	if (loader__load(r->l)) {
@@ -650,6 +737,7 @@ static void run_close(struct run *r)
 	output__free(r->out);
 	free(r->progs);
 	free(r->rets);
+	free(r->targets);
 	free(r->acts);
 	if (r->epfd > 0)
 		close(r->epfd);

@@ -40,6 +40,7 @@ struct run {
 	struct attach_env env;
 	struct bpf_program **progs;  /* per et_probe */
 	struct bpf_program **rets;   /* its return program, or NULL */
+	struct attach_targets *targets; /* per et_probe, on this kernel */
 	struct act_ctx *acts;        /* per action */
 	struct child child;
 	int procfd;                  /* pidfd of the -c child or -p PID */

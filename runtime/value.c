@@ -463,8 +463,10 @@ void value_decode(struct value_env *env, const struct et_type *t,
 		decode_stack(env, t, u, v);
 		return;
 	default:
-		/* integers, pointers, enums */
-		v->kind = t->kind == T_INT && t->is_signed ? V_INT : V_UINT;
+		/* integers, pointers, enums; bpftrace 0.17 prints pointer
+		 * values signed ("@v: -4" for (int8 *)-4) */
+		v->kind = (t->kind == T_INT && t->is_signed) ||
+			  t->kind == T_PTR ? V_INT : V_UINT;
 		v->u.u = u;
 		return;
 	}

@@ -25,7 +25,7 @@ endforeach()
 # man pages render without groff warnings
 find_program(MAN_PROGRAM man)
 if(MAN_PROGRAM)
-  foreach(page etrace.1 etrace-lang.7)
+  foreach(page etrace.1 etrace-run.1 etrace-lang.7)
     add_test(NAME shipped/man/${page}
       COMMAND sh -c "w=$(MANWIDTH=80 \"$0\" --warnings -l \"$1\" 2>&1 >/dev/null); [ -z \"$w\" ] || { echo \"$w\"; exit 1; }"
               ${MAN_PROGRAM} ${ETRACE_SRC}/man/${page})

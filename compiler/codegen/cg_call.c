@@ -37,6 +37,19 @@ LLVMValueRef gen_reg_ip(struct gen *g)
 	return ctx_load(g, REG_IP, 8, false);
 }
 
+/* func in a kprobe: bpf_get_func_ip at the entry; inside the function
+ * (kprobe:f+off) that helper returns 0 from 6.0 on, and regs->ip is the
+ * probed instruction + 1 (int3 semantics, optimized or not) */
+LLVMValueRef gen_kprobe_func(struct gen *g)
+{
+	LLVMValueRef c = gen_probe_ctx(g);
+
+	if (g->ap && g->ap->has_offset)
+		return LLVMBuildSub(g->b, gen_reg_ip(g), cg_const(g->cg, 64, 1),
+				    "func");
+	return cg_helper_call(g->cg, BPF_FUNC_get_func_ip, NULL, &c, 1);
+}
+
 static bool has_regs(enum probe_kind k)
 {
 	return k == PK_KPROBE || k == PK_KRETPROBE || k == PK_UPROBE ||
@@ -146,6 +159,8 @@ static LLVMValueRef builtin_misc(struct gen *g, struct node *e,
 			v = gen_lat_arg(g, LAT_FUNC_SLOT);
 		else if (g->kind == PK_UPROBE || g->kind == PK_USDT)
 			v = ctx_load(g, REG_IP, 8, false);
+		else if (g->kind == PK_KPROBE)
+			v = gen_kprobe_func(g);
 		else
 			v = cg_helper_call(g->cg, BPF_FUNC_get_func_ip, NULL,
 					   &c, 1);
@@ -283,8 +298,8 @@ LLVMValueRef gen_ctx_field(struct gen *g, struct node *e)
 			if (!strcmp(rec->fields[idx].name, e->u.field.name))
 				break;
 		f = idx < rec->nfields ? &rec->fields[idx] : NULL;
-		if (f && g->lat_saved)
-			return gen_int_norm(g, gen_lat_arg(g, idx), e->type);
+		/* the return program of an fentry latency block is an
+		 * fexit program: its context has the entry's args */
 		if (f)
 			return gen_int_norm(g, ctx_load(g, idx * 8, 8, false),
 					    e->type);

@@ -1,7 +1,8 @@
 /* cg_lat.c: function latency blocks (SPEC 3.2). A block in a function
  * entry probe that uses elapsed or retval runs when the call returns:
  *   entry program (uprobe/kprobe/fentry): depth[tid]++, then
- *     saved[tid, depth] = {now, arg0..arg7};
+ *     saved[tid, depth] = {now, arg0..arg7} (fentry: {now}; its return
+ *     program, fexit, has the arguments in its context);
  *   return program (uretprobe/kretprobe/fexit): the saved entry of
  *     [tid, depth[tid]] (none: the entry was missed, nothing runs),
  *     depth[tid]--, then the predicate and the block, where elapsed is
@@ -49,18 +50,16 @@ static void put_u64(struct gen *g, LLVMValueRef p, uint32_t off,
 		     type_u64(), true, v, type_u64());
 }
 
-/* arg i at the entry: a register or the fentry u64 array */
+/* arg i at the entry of a kprobe or uprobe: a register */
 static LLVMValueRef entry_arg(struct gen *g, unsigned i)
 {
 	LLVMValueRef c = gen_probe_ctx(g);
 	unsigned off;
 
-	if (g->kind == PK_FENTRY)
-		off = i * 8;
-	else if (i < 6)
+	if (i < 6)
 		off = arg_regs[i];
 	else if (i == LAT_FUNC_SLOT && g->kind == PK_KPROBE)
-		return cg_helper_call(g->cg, BPF_FUNC_get_func_ip, NULL, &c, 1);
+		return gen_kprobe_func(g);
 	else if (i == LAT_FUNC_SLOT)
 		off = 128; /* regs->ip: the function, at a uprobe */
 	else
@@ -112,7 +111,11 @@ static void entry_prog(struct gen *g, struct lat_maps *m)
 	put_u64(g, skey, 0, u64_at(g, key, 0));
 	put_u64(g, skey, 8, d);
 	val = gen_tmp(g, LAT_SAVED_SIZE, "saved");
-	for (unsigned i = 0; i < LAT_ARGS; i++)
+	/* fentry's args stay where they are: the fexit program's context
+	 * holds all of them, as they were at the entry (a trampoline's
+	 * context has only the function's arguments: reading more fails
+	 * verification) */
+	for (unsigned i = 0; i < LAT_ARGS && g->kind != PK_FENTRY; i++)
 		put_u64(g, val, 8 + 8 * i, entry_arg(g, i));
 	put_u64(g, val, 0, cg_ktime_get_ns(g->cg));
 	cg_map_update(g->cg, m->saved, skey, val, BPF_ANY);

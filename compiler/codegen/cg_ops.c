@@ -178,6 +178,18 @@ LLVMValueRef gen_arith(struct gen *g, enum binop op, bool sign,
 	}
 }
 
+/* pointer +/- n moves n elements, as in C (bpftrace 0.17 scales too):
+ * n times the pointee's size (1 for void and unknown sizes) */
+LLVMValueRef gen_ptr_step(struct gen *g, const struct type *ptr,
+			  LLVMValueRef n)
+{
+	uint32_t size = ptr->elem && ptr->elem->size ? ptr->elem->size : 1;
+
+	if (size == 1)
+		return n;
+	return LLVMBuildMul(g->b, n, cg_const(g->cg, 64, size), "");
+}
+
 LLVMValueRef gen_binop(struct gen *g, struct node *e)
 {
 	struct node *l = e->u.binop.lhs, *r = e->u.binop.rhs;
@@ -194,6 +206,10 @@ LLVMValueRef gen_binop(struct gen *g, struct node *e)
 	if (op >= OP_EQ)
 		return compare(g, op, l->type->is_signed && r->type->is_signed,
 			       a, c);
+	if (e->type->kind == T_PTR && l->type->kind != T_PTR)
+		a = gen_ptr_step(g, r->type, a);
+	else if (e->type->kind == T_PTR && r->type->kind != T_PTR)
+		c = gen_ptr_step(g, l->type, c);
 	/* bpftrace 0.17 divides and shifts right unsigned whatever the
 	 * types (hence the front end's "Signed operands" warning); the BPF
 	 * v3 instruction set has no signed division either */
@@ -208,13 +224,13 @@ static LLVMValueRef incdec(struct gen *g, struct node *e)
 	struct node *x = e->u.unop.expr;
 	bool inc = op == OP_PREINC || op == OP_POSTINC;
 	bool post = op == OP_POSTINC || op == OP_POSTDEC;
-	LLVMValueRef old = gen_expr(g, x), nv;
+	LLVMValueRef old = gen_expr(g, x), nv, one = cg_const(g->cg, 64, 1);
 
-	nv = gen_int_norm(
-	    g,
-	    inc ? LLVMBuildAdd(g->b, old, cg_const(g->cg, 64, 1), "")
-		: LLVMBuildSub(g->b, old, cg_const(g->cg, 64, 1), ""),
-	    x->type);
+	if (x->type->kind == T_PTR)
+		one = gen_ptr_step(g, x->type, one);
+	nv = gen_int_norm(g, inc ? LLVMBuildAdd(g->b, old, one, "")
+				 : LLVMBuildSub(g->b, old, one, ""),
+			  x->type);
 	if (x->kind == N_VAR) {
 		struct gen_var *v = gen_var_get(g, x->u.var.name, x->type);
 

@@ -91,9 +91,12 @@ static void assign(struct gen *g, struct node *s)
 		return;
 	}
 	if (s->u.assign.compound) {
-		LLVMValueRef old = gen_expr(g, t);
+		LLVMValueRef old = gen_expr(g, t), r = gen_expr(g, v);
 
-		val = gen_arith(g, s->u.assign.op, false, old, gen_expr(g, v));
+		if (t->type->kind == T_PTR && v->type->kind != T_PTR &&
+		    (s->u.assign.op == OP_ADD || s->u.assign.op == OP_SUB))
+			r = gen_ptr_step(g, t->type, r);
+		val = gen_arith(g, s->u.assign.op, false, old, r);
 		val = gen_int_norm(g, val, t->type);
 	} else {
 		val = gen_expr(g, v);

@@ -93,6 +93,22 @@ const char *gen_section(struct gen *g, enum probe_kind kind,
 	}
 }
 
+/* The kind as the probe builtin names it. bpftrace 0.17 knows fentry and
+ * fexit only as kfunc and kretfunc (aliases f, fr) and says so; the
+ * fentry/fexit spellings are 0.26's and keep their name. */
+static const char *probe_kind_word(struct attach_point *ap)
+{
+	const char *name = probe_kind_name(ap->kind);
+	size_t n = strcspn(ap->raw, ":");
+	bool as_named = n == strlen(name) && !strncmp(ap->raw, name, n);
+
+	if (ap->kind == PK_FENTRY && !as_named)
+		return "kfunc";
+	if (ap->kind == PK_FEXIT && !as_named)
+		return "kretfunc";
+	return name;
+}
+
 /* What the probe builtin says: the canonical attach point. */
 static const char *probe_name(struct gen *g, struct attach_point *ap,
 			      const char *t)
@@ -106,7 +122,7 @@ static const char *probe_name(struct gen *g, struct attach_point *ap,
 	if (t && (ap->kind == PK_KPROBE || ap->kind == PK_KRETPROBE ||
 		  ap->kind == PK_FENTRY || ap->kind == PK_FEXIT))
 		return arena_printf(g->ctx->arena, "%s:%s",
-				    probe_kind_name(ap->kind), t);
+				    probe_kind_word(ap), t);
 	if (t && rest && (ap->kind == PK_UPROBE || ap->kind == PK_URETPROBE ||
 			  ap->kind == PK_USDT))
 		/* the binary as written, the match in full (bpftrace) */
@@ -115,8 +131,7 @@ static const char *probe_name(struct gen *g, struct attach_point *ap,
 				    (int)strcspn(rest + 1, ":"), rest + 1, t);
 	if (!rest)
 		return ap->raw;
-	return arena_printf(g->ctx->arena, "%s%s", probe_kind_name(ap->kind),
-			    rest);
+	return arena_printf(g->ctx->arena, "%s%s", probe_kind_word(ap), rest);
 }
 
 /* The args record of this program's own target: tracefs format of a

@@ -158,6 +158,9 @@ LLVMValueRef gen_string(struct gen *g, const char *s, uint32_t len,
 
 /* ---- operators (cg_ops.c) ---- */
 LLVMValueRef gen_binop(struct gen *g, struct node *e);
+/* n elements of the pointer type ptr, in bytes (pointer arithmetic). */
+LLVMValueRef gen_ptr_step(struct gen *g, const struct type *ptr,
+			  LLVMValueRef n);
 LLVMValueRef gen_unop(struct gen *g, struct node *e);
 LLVMValueRef gen_ternary(struct gen *g, struct node *e);
 /* l op r on i64 values; sign: arithmetic right shift. Division and
@@ -242,6 +245,8 @@ struct action_meta *gen_new_action(struct gen *g, enum et_action_kind k,
 void gen_count_lost(struct gen *g, unsigned counter);
 /* The instruction pointer in the probe's pt_regs (uprobes, kprobes). */
 LLVMValueRef gen_reg_ip(struct gen *g);
+/* func's address in a kprobe (at the entry or inside the function) */
+LLVMValueRef gen_kprobe_func(struct gen *g);
 
 /* ---- kernel struct fields as CO-RE relocations (cg_kstruct.c) ---- */
 /* The address (i64) of the field access or constant index e through a

@@ -7,10 +7,14 @@
 #   tests/bench/bench.sh [ETRACE] [BPFTRACE]
 # Environment: RUNS (5), N_SYSCALL (2000000), N_FUNC (50000),
 # CPU_SECS (10), ONLY (space-separated sections: startup rss event
-# uprobe printf cpu compile; default all).
+# uprobe printf cpu compile; default all). etrace-run (next to ETRACE)
+# has its own start-up and RSS rows: the artifacts it runs are compiled
+# by etrace --compile-only before the timed runs.
 set -u
 ETRACE=$(realpath "${1:-build/etrace}")
 BPFTRACE=${2:-bpftrace}
+# the runtime alone, running what etrace --compile-only wrote
+ETRACE_RUN=$(dirname "$ETRACE")/etrace-run
 RUNS=${RUNS:-5} N_SYSCALL=${N_SYSCALL:-2000000} N_FUNC=${N_FUNC:-50000}
 CPU_SECS=${CPU_SECS:-10}
 ONLY=${ONLY:-startup rss event uprobe printf cpu compile}
@@ -20,6 +24,8 @@ TP=tracepoint:syscalls:sys_enter_getppid
 
 [ "$(id -u)" = 0 ] || { echo "bench.sh: needs root" >&2; exit 1; }
 [ -x "$ETRACE" ] || { echo "bench.sh: no etrace at $ETRACE" >&2; exit 1; }
+[ -x "$ETRACE_RUN" ] ||
+	{ echo "bench.sh: no etrace-run at $ETRACE_RUN" >&2; exit 1; }
 command -v "$BPFTRACE" >/dev/null ||
 	{ echo "bench.sh: no bpftrace ($BPFTRACE)" >&2; exit 1; }
 W=$(mktemp -d /tmp/etbench.XXXXXX)
@@ -41,14 +47,14 @@ now_in() { printf -v "$1" '%s' "${EPOCHREALTIME/./}"; }
 ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
 in_section() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
 median() {
-	printf '%s\n' $1 | sort -g | awk '{ v[NR] = $1 } END {
-		if (NR == 0) { print "n/a"; exit }
-		if (NR % 2) print v[(NR + 1) / 2];
-		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	printf '%s\n' $1 | sort -g | awk 'NF { v[++n] = $1 } END {
+		if (n == 0) { print "n/a"; exit }
+		if (n % 2) print v[(n + 1) / 2];
+		else print (v[n / 2] + v[n / 2 + 1]) / 2 }'
 }
 spread() {	# "min..max" of the samples, to show the noise
-	printf '%s\n' $1 | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 }
-		END { if (NR) printf "%g..%g", lo, hi }'
+	printf '%s\n' $1 | sort -g | awk 'NF && !n++ { lo = $1 } NF { hi = $1 }
+		END { if (n) printf "%g..%g", lo, hi }'
 }
 
 # Start TOOL with PROG in the background (stdout $W/out, stderr $W/err),
@@ -96,18 +102,21 @@ settle() {
 		sleep 0.01
 	done
 }
-startup_once() {	# tool suffix cache-dir
-	local t=$1 k=$2 s e l bin
+startup_once() {	# tool suffix cache-dir [run: etrace-run artifacts]
+	local t=$1 k=$2 s e l bin begin=(-e 'BEGIN { exit(); }')
+	local attach=(-e "$ATTACH_PROG")
 	bin=$(tool_bin "$t")
+	if [ "${4:-}" = run ]; then
+		bin=$ETRACE_RUN begin=("$W/begin.eto") attach=("$W/attach.eto")
+	fi
 	settle
 	now_in s
-	ETRACE_CACHE_DIR=$3 "$bin" -e 'BEGIN { exit(); }' \
-		>/dev/null 2>&1
+	ETRACE_CACHE_DIR=$3 "$bin" "${begin[@]}" >/dev/null 2>&1
 	now_in e
 	add "startup$k" "$t" "$(ms $((e - s)))"
 	settle
 	now_in s
-	ETRACE_CACHE_DIR=$3 "$bin" -B line -e "$ATTACH_PROG" \
+	ETRACE_CACHE_DIR=$3 "$bin" -B line "${attach[@]}" \
 		>"$W/fifo" 2>/dev/null &
 	{
 		while read -r l; do [ "$l" = hit ] && break; done
@@ -125,14 +134,20 @@ bench_startup() {
 	mkdir -m 700 "$W/cache"
 	ETRACE_CACHE_DIR=$W/cache "$ETRACE" -e 'BEGIN { exit(); }' >/dev/null 2>&1
 	ETRACE_CACHE_DIR=$W/cache "$ETRACE" -e "$ATTACH_PROG" >/dev/null 2>&1
+	"$ETRACE" --compile-only -o "$W/begin.eto" -e 'BEGIN { exit(); }'
+	"$ETRACE" --compile-only -o "$W/attach.eto" -e "$ATTACH_PROG"
 	for r in $(seq "$RUNS"); do
 		for t in $TOOLS; do
 			startup_once "$t" "" ""
-			[ "$t" = etrace ] && startup_once "$t" _cached "$W/cache"
+			[ "$t" = etrace ] || continue
+			startup_once "$t" _cached "$W/cache"
+			startup_once "$t" _run "" run
 		done
 	done
-	R[startup_cached.bpftrace]=${R[startup.bpftrace]}
-	R[attach_cached.bpftrace]=${R[attach.bpftrace]}
+	for k in startup attach; do
+		R[${k}_cached.bpftrace]=${R[$k.bpftrace]}
+		R[${k}_run.bpftrace]=${R[$k.bpftrace]}
+	done
 	kill $spin; wait $spin 2>/dev/null
 }
 
@@ -141,23 +156,33 @@ bench_startup() {
 # every 2 ms: the largest VmHWM of a process, and the peak of the sum of
 # VmRSS over the group (helper processes included; pages they share
 # are counted twice).
+rss_once() {	# metric tool command...
+	local k=$1 t=$2
+	shift 2
+	setsid "$@" >"$W/out" 2>"$W/err" &
+	PID=$!
+	"$LOAD" treemem $PID >"$W/load" &
+	sleep 1.5
+	"$LOAD" getppid 200000 >/dev/null
+	kill -INT $PID
+	wait
+	add "$k" "$t" "$(field hwm_kb | awk '{ printf "%.1f", $1 / 1024 }')"
+	add "${k}_tree" "$t" \
+		"$(field rss_kb | awk '{ printf "%.1f", $1 / 1024 }')"
+}
 bench_rss() {
-	local t r
+	local t r prog="$TP { @[comm] = count(); }"
+	"$ETRACE" --compile-only -o "$W/count.eto" -e "$prog"
 	for r in $(seq "$RUNS"); do
 		for t in $TOOLS; do
-			setsid "$(tool_bin "$t")" -e "$TP { @[comm] = count(); }" \
-				>"$W/out" 2>"$W/err" &
-			PID=$!
-			"$LOAD" treemem $PID >"$W/load" &
-			sleep 1.5
-			"$LOAD" getppid 200000 >/dev/null
-			kill -INT $PID
-			wait
-			add rss "$t" "$(field hwm_kb | awk '{ printf "%.1f", $1 / 1024 }')"
-			add rss_tree "$t" \
-				"$(field rss_kb | awk '{ printf "%.1f", $1 / 1024 }')"
+			rss_once rss "$t" "$(tool_bin "$t")" -e "$prog"
 		done
+		rss_once rss_run etrace "$ETRACE_RUN" "$W/count.eto"
 	done
+	R[rss_run.bpftrace]=${R[rss.bpftrace]}
+	strip -o "$W/etrace-run.stripped" "$ETRACE_RUN"
+	add run_size etrace "$(stat -c %s "$W/etrace-run.stripped" |
+		awk '{ printf "%.2f", $1 / 1048576 }')"
 }
 
 # ns per call of LOADMODE N under PROG for each tool, and untraced.
@@ -347,11 +372,18 @@ printf '%-44s %11s %11s %7s  %s\n' metric etrace bpftrace ratio target
 if in_section startup; then
 	row "start-up: BEGIN { exit(); } (ms)" startup ratio 0.10
 	row "  same, etrace object cache warm (ms)" startup_cached ratio 0.10
-	row "start-up: tracepoint + map, until attached (ms)" attach ratio 0.10
+	row "  same, etrace-run of a compiled artifact (ms)" startup_run ratio 0.10
+	row "start-up: tracepoint + map, until attached (ms)" attach ratio 0.20
 	row "  same, etrace object cache warm (ms)" attach_cached ratio 0.10
+	row "  same, etrace-run of a compiled artifact (ms)" attach_run ratio 0.10
 fi
-in_section rss && row "peak RSS: tracepoint @[comm] = count() (MiB)" rss ratio 0.25 &&
+if in_section rss; then
+	row "peak RSS: tracepoint @[comm] = count() (MiB)" rss ratio 0.25
 	row "  same, sum over the process tree (MiB)" rss_tree ratio 0.25
+	row "  same, etrace-run of a compiled artifact (MiB)" rss_run max 6
+	row "  its process tree (MiB)" rss_run_tree
+	row "etrace-run binary, stripped (MB)" run_size max 3
+fi
 in_section event && cost_rows event "getppid tracepoint"
 in_section uprobe && cost_rows uprobe "uprobe"
 if in_section printf; then

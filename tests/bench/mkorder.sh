@@ -1,5 +1,5 @@
 #!/bin/bash
-# Regenerates runtime/etrace.order, the function order the etrace link
+# Regenerates runtime/etrace.order.gz, the function order the etrace link
 # uses (lld --symbol-ordering-file) so that the code a run executes sits
 # on few pages: statically linked LLVM is 21 MB of text and, laid out in
 # archive order, a one-liner maps most of it (fault-around maps 64 KiB
@@ -7,12 +7,14 @@
 # (which records the executed pages), maps the pages to the functions on
 # them (nm) and writes their names, those that more runs execute first
 # (so that a run's code is dense at the front), then in address order. Needs root (the
-# programs load BPF). Rerun after upgrading LLVM or big changes:
+# programs load BPF). Rerun when the test linkorder/fresh says the order
+# is stale, e.g. after upgrading LLVM:
 #   tests/bench/mkorder.sh [ETRACE] [OUT]
+# OUT (default runtime/etrace.order.gz) is gzipped when it ends in .gz.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ETRACE=$(realpath "${1:-build/etrace}")
-OUT=${2:-$HERE/../../runtime/etrace.order}
+OUT=${2:-$HERE/../../runtime/etrace.order.gz}
 W=$(mktemp -d /tmp/etorder.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 cc -O2 -shared -fPIC -o "$W/pagetouch.so" "$HERE/pagetouch.c"
@@ -72,6 +74,10 @@ for line in open(sys.argv[1]):
 for name in sorted(syms, key=syms.get):
     print(name)
 PY
-} >"$OUT"
-echo "mkorder.sh: $(grep -vc '^#' "$OUT") functions, from" \
+} >"$W/order"
+case $OUT in
+*.gz) gzip -9n -c "$W/order" >"$OUT" ;;
+*) cp "$W/order" "$OUT" ;;
+esac
+echo "mkorder.sh: $(grep -vc '^#' "$W/order") functions, from" \
 	"$(sort -u "$W/pages" | wc -l) pages, written to $OUT"

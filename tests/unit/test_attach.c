@@ -32,16 +32,26 @@ static void test_count_as_bpftrace(void)
 	const char *m[] = { "a", "b", "c" };
 	struct et_probe ep = { .kind = PK_KPROBE, .raw = "kprobe:x*" };
 
-	CU_ASSERT_EQUAL(attach_count(&ep), 1);
+	CU_ASSERT_EQUAL(attach_count(&ep, NULL), 1);
 	ep.wildcard = true;
 	/* a wildcard whose matches the compiler could not list */
-	CU_ASSERT_EQUAL(attach_count(&ep), 1);
+	CU_ASSERT_EQUAL(attach_count(&ep, NULL), 1);
 	ep.matches = m;
 	ep.nmatches = 3;
-	CU_ASSERT_EQUAL(attach_count(&ep), 3);
+	CU_ASSERT_EQUAL(attach_count(&ep, NULL), 3);
 	/* one program per match: each counts once */
 	ep.attach_target = "b";
-	CU_ASSERT_EQUAL(attach_count(&ep), 1);
+	CU_ASSERT_EQUAL(attach_count(&ep, NULL), 1);
+	/* resolved on this kernel: what resolve() found, or nothing */
+	{
+		const char *here[] = { "x1", "x2" };
+		struct attach_targets t = { .funcs = here, .n = 2 };
+
+		ep.attach_target = NULL;
+		CU_ASSERT_EQUAL(attach_count(&ep, &t), 2);
+		t.skip = true;
+		CU_ASSERT_EQUAL(attach_count(&ep, &t), 0);
+	}
 }
 
 static void test_fail_message(void)
