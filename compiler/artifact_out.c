@@ -107,6 +107,24 @@ static const char *dup(struct arena *a, const char *s)
 	return s ? arena_strdup(a, s) : NULL;
 }
 
+static void conv_core_fields(struct arena *a, const struct probe_meta *m,
+			     struct et_probe *ep)
+{
+	const struct core_field_meta *f;
+	int n = 0;
+
+	for (f = m->core_fields; f; f = f->next)
+		n++;
+	ep->core_fields = arena_calloc(a, n + 1, sizeof(*ep->core_fields));
+	for (f = m->core_fields; f; f = f->next) {
+		struct et_core_field *c = &ep->core_fields[ep->ncore_fields++];
+
+		c->type = dup(a, f->type);
+		c->access = dup(a, f->access);
+		c->loc = f->loc;
+	}
+}
+
 /* The attach point as the runtime needs it, and the fields read. */
 static void conv_probe(struct arena *a, const struct probe_meta *m,
 		       struct et_probe *ep)
@@ -152,6 +170,7 @@ static void conv_probe(struct arena *a, const struct probe_meta *m,
 		t->size = f->size;
 		t->loc = f->loc;
 	}
+	conv_core_fields(a, m, ep);
 }
 
 static void conv_map(struct conv *c, const struct map_meta *m,

@@ -29,6 +29,13 @@ struct btf *compile_btf(struct compile_ctx *ctx)
 	return ctx->btf;
 }
 
+bool compile_btf_foreign(const struct compile_ctx *ctx)
+{
+	const char *path = ctx->opts.btf_path;
+
+	return path && *path && strcmp(path, VMLINUX_BTF);
+}
+
 void compile_btf_free(struct compile_ctx *ctx)
 {
 	btf__free(ctx->btf);

@@ -151,6 +151,9 @@ int pass_check(struct compile_ctx *ctx);    /* semantic rules, warnings */
 
 /* Lazily opened kernel BTF (compiler/btf.c); NULL when unavailable. */
 struct btf *compile_btf(struct compile_ctx *ctx);
+/* Whether it is another file than the running kernel's BTF
+ * (ETRACE_BTF): the running kernel may lay its structs out otherwise. */
+bool compile_btf_foreign(const struct compile_ctx *ctx);
 /* tracefs directory, mounting it when needed and allowed; NULL when
  * there is none. */
 const char *compile_tracefs(struct compile_ctx *ctx);

@@ -31,6 +31,16 @@ struct tp_field_meta {
 	struct tp_field_meta *next;
 };
 
+/* A kernel struct field a program reads through a CO-RE relocation
+ * (compiler/codegen/cg_kstruct.c): the runtime names it, and where the
+ * script reads it, when the running kernel has no such field. */
+struct core_field_meta {
+	const char *type;             /* the relocation's root record: */
+	const char *access;           /* "struct file", "f_path.dentry" */
+	struct loc loc;               /* the access in the script */
+	struct core_field_meta *next;
+};
+
 /* One BPF program: one attach point of a probe (a wildcard attach point
  * is one program; the runtime expands it). */
 struct probe_meta {
@@ -61,6 +71,8 @@ struct probe_meta {
 	uint64_t usdt_sema_offset;
 	/* tracepoint: the args fields the program reads (in use order) */
 	struct tp_field_meta *tp_fields;
+	/* the kernel struct fields it reads relocatably, once per place */
+	struct core_field_meta *core_fields;
 };
 
 struct map_meta {

@@ -283,6 +283,24 @@ static int type_index(struct wr *w, const struct et_type *t)
 	return w->nseen++;
 }
 
+static void core_fields_json(cJSON *o, const struct et_probe *ep)
+{
+	cJSON *fs;
+
+	if (!ep->ncore_fields)
+		return;
+	fs = cJSON_AddArrayToObject(o, "core_fields");
+	for (int i = 0; i < ep->ncore_fields; i++) {
+		const struct et_core_field *f = &ep->core_fields[i];
+		cJSON *fo = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(fo, "type", f->type);
+		cJSON_AddStringToObject(fo, "access", f->access);
+		cJSON_AddItemToObject(fo, "loc", loc_json(f->loc));
+		cJSON_AddItemToArray(fs, fo);
+	}
+}
+
 static cJSON *probe_json(struct wr *w, const struct et_probe *ep)
 {
 	cJSON *o = cJSON_CreateObject(), *m, *fs;
@@ -326,6 +344,7 @@ static cJSON *probe_json(struct wr *w, const struct et_probe *ep)
 			cJSON_AddItemToArray(fs, fo);
 		}
 	}
+	core_fields_json(o, ep);
 	return o;
 }
 
@@ -739,6 +758,30 @@ static bool read_tp_fields(struct rd *r, const cJSON *o, const char *what,
 	return !r->failed;
 }
 
+/* "core_fields": type and access name a relocation, never empty */
+static bool read_core_fields(struct rd *r, const cJSON *o, const char *what,
+			     struct et_probe *ep)
+{
+	const cJSON *fs = get_array(r, o, "core_fields", MAX_FIELDS,
+				    &ep->ncore_fields), *fo;
+	int i = 0;
+
+	ep->core_fields = arena_calloc(r->a, ep->ncore_fields + 1,
+				       sizeof(*ep->core_fields));
+	cJSON_ArrayForEach(fo, fs) {
+		struct et_core_field *f = &ep->core_fields[i++];
+
+		if (!get_str(r, fo, what, "type", true, &f->type) ||
+		    !get_str(r, fo, what, "access", true, &f->access) ||
+		    !get_loc(r, fo, what, &f->loc))
+			return false;
+		if (!*f->type || !*f->access)
+			return fail(r, "%s: a core field without a name",
+				    what);
+	}
+	return !r->failed;
+}
+
 static bool read_probe(struct rd *r, const cJSON *o, int idx,
 		       struct et_probe *ep)
 {
@@ -774,7 +817,9 @@ static bool read_probe(struct rd *r, const cJSON *o, int idx,
 	    !get_str64(r, o, what, "usdt_sema_offset", false,
 		       &ep->usdt_sema_offset))
 		return false;
-	return read_matches(r, o, what, ep) && read_tp_fields(r, o, what, ep);
+	return read_matches(r, o, what, ep) &&
+	       read_tp_fields(r, o, what, ep) &&
+	       read_core_fields(r, o, what, ep);
 }
 
 /* What the output module reads of a map's key and value. */

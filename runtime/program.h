@@ -32,6 +32,18 @@ struct et_tp_field {
 	struct loc loc;               /* first use in the script */
 };
 
+/* A kernel struct field a program reads through a CO-RE relocation,
+ * which libbpf resolves at load against the running kernel's BTF; when
+ * it cannot, runtime/core_reloc.c names the field and this place. type
+ * and access spell the relocation as libbpf's messages do: "struct
+ * file" and "f_path.dentry" (anonymous members left out, constant array
+ * indexes as "[2]"). */
+struct et_core_field {
+	const char *type;
+	const char *access;
+	struct loc loc;               /* the access in the script */
+};
+
 /* One BPF program: one attach point of a probe (a wildcard attach point
  * is one program; the runtime expands it). */
 struct et_probe {
@@ -70,6 +82,9 @@ struct et_probe {
 	/* tracepoint: the args fields the program reads */
 	struct et_tp_field *tp_fields;
 	int ntp_fields;
+	/* the kernel struct fields it reads relocatably */
+	struct et_core_field *core_fields;
+	int ncore_fields;
 };
 
 /* How a map is stored in BPF. Scalar maps (no key) use key 0 (u32).

@@ -31,6 +31,7 @@
 #include "bpf/loader.h"
 #include "bpf/ringbuf.h"
 #include "events.h"
+#include "core_reloc.h"
 #include "run_impl.h"
 #include "umaps.h"
 
@@ -168,7 +169,7 @@ static void report_load_failure(struct run *r)
 	const char *notes;
 	char msg[512];
 
-	if (report_kinds(r, true))
+	if (report_kinds(r, true) || core_reloc_report(r, name, log))
 		return;
 	if (!name || !log) {
 		run_error("%s", loader__strerror(r->l));

@@ -177,6 +177,37 @@ LLVMValueRef cg_get_cpu(struct cg *cg);
 LLVMValueRef cg_get_current_comm(struct cg *cg, LLVMValueRef buf,
 				 uint32_t size);
 
+/* ---- relocatable (CO-RE) accesses (cg_core.c) ---- */
+
+/* Pointers into a record of kernel memory whose layout libbpf fixes at
+ * load from the running kernel's BTF. di is the debug info type of the
+ * record (or array) indexed: its members, with their offsets, are what
+ * the relocation is made of. A chain of these calls, each on the one
+ * before, is one relocation. */
+
+/* &base->member idx of a struct; rec: an IR type with the record's size
+ * and alignment (the pass reads a bitfield's storage from it). */
+LLVMValueRef cg_core_struct(struct cg *cg, LLVMValueRef base,
+			    LLVMTypeRef rec, unsigned idx, LLVMMetadataRef di);
+/* &base->member idx of a union. */
+LLVMValueRef cg_core_union(struct cg *cg, LLVMValueRef base, unsigned idx,
+			   LLVMMetadataRef di);
+/* &(*base)[idx] of an array (arr: an IR type of its size). */
+LLVMValueRef cg_core_array(struct cg *cg, LLVMValueRef base, LLVMTypeRef arr,
+			   unsigned idx, LLVMMetadataRef di);
+
+/* llvm.bpf.preserve.field.info kinds (libbpf's bpf_field_info_kind). */
+enum cg_field_info {
+	CG_FIELD_BYTE_OFFSET = 0, /* from the chain's base */
+	CG_FIELD_BYTE_SIZE = 1,
+	CG_FIELD_LSHIFT_U64 = 4,
+	CG_FIELD_RSHIFT_U64 = 5,
+};
+/* What kind says of the field the chain ending in field reaches (an
+ * i32), relocated: how BPF_CORE_READ_BITFIELD reads a bitfield. */
+LLVMValueRef cg_core_field_info(struct cg *cg, LLVMValueRef field,
+				enum cg_field_info kind);
+
 /* ---- C helpers from bpf-helpers/ (cg_link.c) ---- */
 
 /* Parse the embedded bitcode of bpf-helpers/ and link it into the module;
@@ -196,6 +227,9 @@ int cg_verify(struct cg *cg);
 /* cg_verify, then the optimization pipeline (O2's passes that change
  * BPF objects: cg_emit.c). */
 int cg_optimize(struct cg *cg);
+/* cg_verify, then only what the BPF target needs of the pipeline (the
+ * lowering of relocatable accesses): for an unoptimized object. */
+int cg_lower(struct cg *cg);
 /* The module as a BPF ELF object in *buf (malloc'ed, caller frees). */
 int cg_emit(struct cg *cg, void **buf, size_t *len);
 int cg_emit_file(struct cg *cg, const char *path);

@@ -54,7 +54,7 @@ static const char cg_pipeline[] =
     "function<eager-inv>(instcombine,div-rem-pairs),"
     "globaldce";
 
-int cg_optimize(struct cg *cg)
+static int run_passes(struct cg *cg, const char *pipeline)
 {
 	LLVMPassBuilderOptionsRef po;
 	LLVMErrorRef e;
@@ -66,7 +66,7 @@ int cg_optimize(struct cg *cg)
 	if (err)
 		return err;
 	po = LLVMCreatePassBuilderOptions();
-	e = LLVMRunPasses(cg->mod, cg_pipeline, cg->tm, po);
+	e = LLVMRunPasses(cg->mod, pipeline, cg->tm, po);
 	LLVMDisposePassBuilderOptions(po);
 	if (e) {
 		char *msg = LLVMGetErrorMessage(e);
@@ -76,6 +76,18 @@ int cg_optimize(struct cg *cg)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int cg_optimize(struct cg *cg)
+{
+	return run_passes(cg, cg_pipeline);
+}
+
+/* The BPF target's IR passes alone: instruction selection cannot take
+ * the CO-RE intrinsics (cg_core.c) they lower. */
+int cg_lower(struct cg *cg)
+{
+	return run_passes(cg, "default<O0>");
 }
 
 /* Codegen errors (stack too large, unsupported operation) reach us

@@ -305,6 +305,8 @@ LLVMValueRef gen_addr(struct gen *g, struct node *e, enum cg_space *sp)
 		x = e->u.field.expr;
 		if (x->type->is_ctx)
 			return NULL;
+		if ((base = gen_kaddr(g, e, sp)))
+			return base;
 		f = NULL;
 		if (x->type->kind == T_PTR && e->u.field.arrow) {
 			f = rec_field(g, x->type->elem, e->u.field.name, &off);
@@ -318,6 +320,8 @@ LLVMValueRef gen_addr(struct gen *g, struct node *e, enum cg_space *sp)
 		}
 		return f && base ? add_off(g, base, off) : NULL;
 	case N_INDEX:
+		if ((base = gen_kaddr(g, e, sp)))
+			return base;
 		x = e->u.index.expr;
 		if (x->type->kind == T_PTR) {
 			*sp = gen_space(g, x->type);
@@ -348,17 +352,15 @@ static LLVMValueRef field(struct gen *g, struct node *e)
 
 	if (x->type->is_ctx)
 		return gen_ctx_field(g, e);
+	f = rec_field(g, x->type->kind == T_PTR ? x->type->elem : x->type,
+		      e->u.field.name, &off);
+	if (f && f->bit_size && (a = gen_kbitfield(g, e)))
+		return a;
 	a = gen_addr(g, e, &sp);
-	if (a) {
-		const struct type *rec = x->type->kind == T_PTR ? x->type->elem
-								: x->type;
-
-		f = rec_field(g, (struct type *)rec, e->u.field.name, &off);
+	if (a)
 		return read_of(g, e, a, e->type, sp, f);
-	}
 	/* a record or tuple on the stack */
 	base = gen_expr(g, x);
-	f = rec_field(g, x->type, e->u.field.name, &off);
 	if (!f) {
 		gen_error(g, e->loc, "Cannot generate code for field '%s'",
 			  e->u.field.name);

@@ -460,7 +460,7 @@ static void *cache_key(struct gen *g, struct objcache *c, const char *meta,
 static int compile_obj(struct gen *g, const struct codegen_opts *o)
 {
 	struct cg *cg = g->cg;
-	int err = o->no_opt ? cg_verify(cg) : cg_optimize(cg);
+	int err = o->no_opt ? cg_lower(cg) : cg_optimize(cg);
 
 	if (!err && o->ir)
 		err = cg_print_ir(cg, o->ir);
@@ -535,6 +535,8 @@ static int finish(struct gen *g, const struct codegen_opts *o)
 /* The typed AST to IR and metadata in g (g->cg made, g->prog zeroed). */
 static int generate(struct gen *g, const struct codegen_opts *opts)
 {
+	int err;
+
 	if (!g->ctx->ast)
 		return -EINVAL;
 	g->cg = cg__new(g->ctx->src.name ? g->ctx->src.name : "stdin");
@@ -546,7 +548,9 @@ static int generate(struct gen *g, const struct codegen_opts *opts)
 	gen_helper_checks(g, opts ? opts->helper_checks : 0);
 	define_globals(g);
 	gen_define_maps(g);
-	return gen_probes(g);
+	err = gen_probes(g);
+	gen_kstruct_finish(g);
+	return err;
 }
 
 int codegen_ex(struct compile_ctx *ctx, struct prog_meta *out,

@@ -15,7 +15,8 @@ struct codegen_opts {
 	FILE *ir;             /* -d ir: the optimized IR is printed here */
 	const char *llvm_out; /* --emit-llvm FILE: the optimized IR */
 	const char *elf_out;  /* --emit-elf FILE: the object */
-	bool no_opt;          /* skip the optimization pipeline (tests) */
+	bool no_opt;          /* skip the optimization pipeline (tests);
+				 * the BPF target's own passes still run */
 	/* The object cache (objcache.h), or NULL. When it is open, the
 	 * object of a known module comes from it (no O2, no emission) and a
 	 * new one is stored; ignored with ir, llvm_out or no_opt, which need

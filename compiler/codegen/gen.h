@@ -74,6 +74,8 @@ struct gen {
 	 * where a helper called from here is in the script (-k) */
 	const struct node *at, *at_stmt;
 	int helper_checks;              /* -k: 1, -kk: 2 (cg_kcheck.c) */
+	/* kernel records' debug info types (cg_kstruct.c), once used */
+	struct kstruct *kstruct;
 };
 
 /* Reports an error at loc (the script) and counts it. */
@@ -245,6 +247,20 @@ void gen_count_lost(struct gen *g, unsigned counter);
 LLVMValueRef gen_reg_ip(struct gen *g);
 /* func's address in a kprobe (at the entry or inside the function) */
 LLVMValueRef gen_kprobe_func(struct gen *g);
+
+/* ---- kernel struct fields as CO-RE relocations (cg_kstruct.c) ---- */
+/* The address (i64) of the field access or constant index e through a
+ * record of kernel BTF, patched by libbpf at load to the running
+ * kernel's layout; *sp says where it points. NULL (nothing generated)
+ * when e is not such an access, or is a bitfield: gen_addr then adds
+ * the offsets compiled in. */
+LLVMValueRef gen_kaddr(struct gen *g, struct node *e, enum cg_space *sp);
+/* The value (i64) of the bitfield access e, its storage, size and shifts
+ * relocated; NULL (nothing generated) when e is not relocatable. */
+LLVMValueRef gen_kbitfield(struct gen *g, struct node *e);
+/* Completes the debug info types of the records used: after the last
+ * probe, before cg_verify. */
+void gen_kstruct_finish(struct gen *g);
 
 /* ---- -k helper error checks (cg_kcheck.c) ---- */
 /* level 0: none (no code added); 1: helpers whose failure the script

@@ -22,12 +22,14 @@
 
 static char err[512];
 
-/* Compiles src into an artifact (malloc'ed) and the runtime's program
- * the compiler would describe (expect); 0 or an error. */
+/* Compiles src into an artifact (malloc'ed) as --compile-only does and
+ * the runtime's program the compiler would describe (expect); 0 or an
+ * error. */
 static int compile_art(const char *src, void **art, size_t *len,
 		       struct et_program **expect)
 {
-	struct compile_opts o = { .kallsyms = "", .tracefs = TRACEFS };
+	struct compile_opts o = { .kallsyms = "", .tracefs = TRACEFS,
+				  .ahead_of_time = true };
 	struct codegen_opts co = { 0 };
 	struct prog_meta meta;
 	struct compile_ctx ctx;
@@ -98,6 +100,17 @@ static void same_program(const struct et_program *a,
 		CU_ASSERT_EQUAL(p->loc.begin, q->loc.begin);
 		CU_ASSERT_EQUAL(p->freq, q->freq);
 		CU_ASSERT_EQUAL(p->ntp_fields, q->ntp_fields);
+		CU_ASSERT_EQUAL_FATAL(p->ncore_fields, q->ncore_fields);
+		for (int k = 0; k < p->ncore_fields; k++) {
+			same_str(p->core_fields[k].type,
+				 q->core_fields[k].type);
+			same_str(p->core_fields[k].access,
+				 q->core_fields[k].access);
+			CU_ASSERT_EQUAL(p->core_fields[k].loc.begin,
+					q->core_fields[k].loc.begin);
+			CU_ASSERT_EQUAL(p->core_fields[k].loc.end,
+					q->core_fields[k].loc.end);
+		}
 	}
 	for (int i = 0; i < a->nmaps; i++) {
 		same_str(a->maps[i].name, b->maps[i].name);
@@ -133,6 +146,8 @@ static void test_compiled_round_trip(void)
 		"interval:ms:100 { @t[1, \"x\", (int8)2] = (int32)5; "
 		"print(@t); clear(@t); time(\"%H\\n\"); "
 		"printf(\"%s\\n\", strftime(\"%Y\", nsecs)); }",
+		"BEGIN { @p = curtask->real_parent->pid; "
+		"@n = str(curtask->mm->exe_file->f_path.dentry->d_name.name); }",
 	};
 
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
@@ -255,6 +270,11 @@ static struct et_program *rich_program(void)
 	p->probes[0].matches = arena_calloc(a, 2, sizeof(char *));
 	p->probes[0].matches[0] = "vfs_read";
 	p->probes[0].matches[1] = "vfs_write";
+	p->probes[0].ncore_fields = 1;
+	p->probes[0].core_fields = arena_calloc(a, 1,
+						sizeof(struct et_core_field));
+	p->probes[0].core_fields[0] = (struct et_core_field){
+	    "struct file", "f_path.dentry", { 14, 20 } };
 	p->nparams = 1;
 	p->params = arena_calloc(a, 1, sizeof(char *));
 	p->params[0] = "42";
@@ -298,6 +318,8 @@ static void test_rich_round_trip(void)
 	CU_ASSERT_EQUAL(q->maps[0].value->lh_max, (1ll << 52) + 2);
 	CU_ASSERT_EQUAL(q->maps[0].key->fields[2].type->fields[0].bit_size,
 			5);
+	CU_ASSERT_STRING_EQUAL(q->probes[0].core_fields[0].access,
+			       "f_path.dentry");
 	CU_ASSERT_STRING_EQUAL(q->params[0], "42");
 	CU_ASSERT_STRING_EQUAL(q->kaddr[0], "jiffies");
 	CU_ASSERT_EQUAL(q->actions[0].fmt.nspecs, 2);
@@ -385,6 +407,12 @@ static void test_refusals(void)
 			    "\"ringbuf_size\":1000", "power of two");
 	expect_meta_refused("\"rec_size\":40", "\"rec_size\":40,\"map\":5",
 			    "does not exist");
+	expect_meta_refused("\"access\":\"f_path.dentry\"", "\"access\":\"\"",
+			    "a core field without a name");
+	expect_meta_refused("\"type\":\"struct file\"", "\"type\":7",
+			    "'type' is not a string");
+	expect_meta_refused("\"loc\":[14,20]", "\"loc\":[14,999]",
+			    "not a place in the script");
 }
 
 /* Every prefix of an artifact, and single flipped bytes across it, is
