@@ -36,16 +36,8 @@ static struct type *check_path(struct compile_ctx *ctx, struct node *call,
 			       struct node *probe)
 {
 	struct node *a = fn_arg(call, 0);
-	bool ok = true;
 
-	for (struct node *at = probe->u.probe.attach; at; at = at->next) {
-		struct attach_point *ap = at->u.attach.ap;
-
-		if (ap && ap->kind != PK_FENTRY && ap->kind != PK_FEXIT &&
-		    ap->kind != PK_ITER)
-			ok = false;
-	}
-	if (!ok) {
+	if (!fn_probe_has(probe, PF_D_PATH)) {
 		diag_error(&ctx->diags, call->loc,
 			   "The path function can only be used with 'fentry', 'fexit', 'iter' probes");
 		return NULL;
@@ -149,14 +141,10 @@ static struct type *check_signal(struct compile_ctx *ctx, struct node *call,
 static struct type *check_override(struct compile_ctx *ctx,
 				   struct node *call, struct node *probe)
 {
-	for (struct node *at = probe->u.probe.attach; at; at = at->next) {
-		struct attach_point *ap = at->u.attach.ap;
-
-		if (ap && ap->kind != PK_KPROBE) {
-			diag_error(&ctx->diags, call->loc,
-				   "override can only be used with kprobes");
-			return NULL;
-		}
+	if (!fn_probe_has(probe, PF_OVERRIDE)) {
+		diag_error(&ctx->diags, call->loc,
+			   "override can only be used with kprobes");
+		return NULL;
 	}
 	return fn_int_arg(ctx, call, 0) ? type_none() : NULL;
 }

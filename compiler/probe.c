@@ -342,13 +342,45 @@ void probe_add_match(struct compile_ctx *ctx, struct attach_point *ap,
 const char *probe_target_name(struct compile_ctx *ctx,
 			      const struct attach_point *ap)
 {
-	if (ap->kind == PK_TRACEPOINT)
-		return arena_printf(ctx->arena, "%s:%s", ap->target, ap->func);
-	if (ap->target && (ap->kind == PK_KPROBE || ap->kind == PK_KRETPROBE ||
-			   ap->kind == PK_FENTRY || ap->kind == PK_FEXIT ||
-			   ap->kind == PK_RAWTRACEPOINT))
+	if (ap->target && (probe_provider(ap->kind)->flags & PF_QUALIFIED))
 		return arena_printf(ctx->arena, "%s:%s", ap->target, ap->func);
 	return ap->func ? ap->func : ap->raw;
+}
+
+const char *probe_section_func(struct compile_ctx *ctx, const char *prefix,
+			       const struct attach_point *ap, const char *t)
+{
+	return arena_printf(ctx->arena, "%s/%s", prefix, t ? t : ap->func);
+}
+
+const char *probe_section_perf(struct compile_ctx *ctx,
+			       const struct attach_point *ap, const char *t,
+			       bool sleepable)
+{
+	return "perf_event";
+}
+
+const char *probe_attach_func(struct compile_ctx *ctx,
+			      const struct attach_point *ap)
+{
+	return ap->func;
+}
+
+const char *probe_name(struct compile_ctx *ctx, const struct attach_point *ap,
+		       const char *t)
+{
+	const struct probe_provider *p = probe_provider(ap->kind);
+	const char *rest = strchr(ap->raw, ':');
+
+	if (t && p->match_name)
+		return p->match_name(ctx, ap, t);
+	if (t)
+		return arena_printf(ctx->arena, "%s:%s",
+				    probe_kind_name(ap->kind), t);
+	if (!rest)
+		return ap->raw;
+	return arena_printf(ctx->arena, "%s%s", probe_kind_name(ap->kind),
+			    rest);
 }
 
 void probe_report_missing(struct compile_ctx *ctx,

@@ -1,7 +1,22 @@
 /* Probe kinds, parsed attach points, and the compiler half of each probe
- * provider (one file per kind: compiler/probe_<kind>.c, each ending in one
- * struct probe_provider). The runtime half (expand, attach, detach) is a
- * second table keyed by the same probes.def list. */
+ * provider: one file per kind, compiler/probe_<kind>.c, each ending in
+ * one struct probe_provider (a family's shared code in probe_impl.h).
+ *
+ * A probe kind is one line of runtime/probes.def and three tables keyed
+ * by it, each entry in the kind's own (or its family's) file:
+ *   struct probe_provider (here): parse the spec, resolve the target,
+ *       type args and retval, name the ELF section, the probe builtin's
+ *       text and the attach target, and the data the passes ask
+ *       (flags, address space, argN count, the return kind of latency);
+ *   struct cg_probe (compiler/codegen/cg_probe.h): how the kind's
+ *       programs read argN, retval, func and args->field from their
+ *       context, and how many programs a target makes. It needs LLVM
+ *       types, and only compiler/codegen may see them (the wall): the
+ *       table lives there, as compiler/codegen/cg_probe_<family>.c, one
+ *       struct cg_probe per kind (a missing one fails to link);
+ *   struct attach_provider (runtime/attach.h): availability, attach,
+ *       detach.
+ * Shared code asks these tables; it never tests a kind. */
 #ifndef ETRACE_PROBE_H
 #define ETRACE_PROBE_H
 
@@ -10,6 +25,7 @@
 
 #include "diag.h"
 #include "probe_kind.h"
+#include "types.h"
 
 struct compile_ctx;
 struct node;
@@ -64,11 +80,32 @@ enum probe_flags {
 	PF_KERNEL_CTX = 1 << 6, /* has pt_regs: reg(), kstack */
 	PF_SARGN = 1 << 7,     /* sarg0..N (stack args) */
 	PF_NO_CTX = 1 << 8,    /* BEGIN/END: no event context */
+	PF_SIGNED_ARGS = 1 << 9, /* argN are int64 (usdt), else uint64 */
+	/* user probes: a program reading user strings is sleepable
+	 * (uprobe.s/), so that a page not yet touched is faulted in */
+	PF_SLEEPABLE = 1 << 10,
+	PF_D_PATH = 1 << 11,   /* the kernel allows bpf_d_path: path() */
+	PF_OVERRIDE = 1 << 12, /* bpf_override_return: override() */
+	PF_ONCE = 1 << 13,     /* at most one probe of this kind */
+	PF_ALONE = 1 << 14,    /* the only attach point of its probe */
+	/* the target qualifies the function in messages: module:func,
+	 * category:event */
+	PF_QUALIFIED = 1 << 15,
 };
 
 struct probe_provider {
 	enum probe_kind kind;     /* its names: probe_kind_name() */
 	unsigned flags;         /* enum probe_flags */
+	/* Where an integer used as an address points (AS_NONE: nowhere in
+	 * particular: BEGIN, timers, perf events). */
+	enum addrspace as;
+	/* PF_ARGN: arg0..arg(max_args - 1). x86-64 passes six arguments in
+	 * registers (bpftrace: "x86_64 doesn't support arg6"); a USDT note
+	 * carries up to 12. */
+	int max_args;
+	/* PF_ENTRY: the kind whose program runs the block of a latency
+	 * probe (SPEC 3.2) when the function returns. */
+	enum probe_kind ret_kind;
 	/* Validates and splits the spec. parts are the ':'-separated fields
 	 * after the provider name, quotes removed. Reports problems with
 	 * diag_error at ap->loc and returns -EINVAL. */
@@ -82,6 +119,31 @@ struct probe_provider {
 	 * when it cannot be known. */
 	struct type *(*args_type)(struct compile_ctx *ctx,
 				  struct attach_point *ap, struct loc use);
+	/* Optional: the integer type of retval in ap when it is known
+	 * (fentry/fexit: the function's BTF), else NULL: uint64. */
+	struct type *(*retval_type)(struct compile_ctx *ctx,
+				    const struct attach_point *ap);
+	/* The ELF section of the program for ap (libbpf's conventions); t
+	 * is the wildcard match it is for, or NULL; sleepable: a
+	 * PF_SLEEPABLE program that reads user memory. In the arena. */
+	const char *(*section)(struct compile_ctx *ctx,
+			       const struct attach_point *ap, const char *t,
+			       bool sleepable);
+	/* Optional: the probe builtin's text for the wildcard match t;
+	 * NULL: "kind:t" (see probe_name()). */
+	const char *(*match_name)(struct compile_ctx *ctx,
+				  const struct attach_point *ap,
+				  const char *t);
+	/* Optional: what the runtime attaches ap to when it is no wildcard
+	 * ("cat:event", the function); NULL: the section says it all. */
+	const char *(*attach_target)(struct compile_ctx *ctx,
+				     const struct attach_point *ap);
+	/* Optional: the args record of one program's own target t (or of
+	 * ap when t is NULL): each program of a wildcard reads its own
+	 * layout. NULL when there is none; reports nothing. */
+	struct type *(*target_args)(struct compile_ctx *ctx,
+				    const struct attach_point *ap,
+				    const char *t);
 };
 
 /* By canonical name or alias; NULL when unknown. */
@@ -92,6 +154,12 @@ const struct probe_provider *probe_provider(enum probe_kind kind);
  * the arena, reporting errors. NULL on error. */
 struct attach_point *attach_point_parse(struct compile_ctx *ctx,
 					const char *raw, struct loc loc);
+
+/* The probe builtin's text for ap's program of match t (or NULL): the
+ * attach point with its canonical kind name, or its kind with the match.
+ * In the arena. */
+const char *probe_name(struct compile_ctx *ctx, const struct attach_point *ap,
+		       const char *t);
 
 /* Flags of a probe: the intersection over its attach points (a builtin
  * must be valid in every one). */

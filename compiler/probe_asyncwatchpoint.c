@@ -6,4 +6,5 @@ const struct probe_provider probe_asyncwatchpoint = {
 	.kind = PK_ASYNCWATCHPOINT,
 	.flags = PF_KERNEL_CTX | PF_USER,
 	.parse = probe_watchpoint_parse,
+	.section = probe_section_perf,
 };

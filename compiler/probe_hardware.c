@@ -26,4 +26,5 @@ const struct probe_provider probe_hardware = {
 	.kind = PK_HARDWARE,
 	.flags = PF_KERNEL_CTX | PF_USER,
 	.parse = hardware_parse,
+	.section = probe_section_perf,
 };

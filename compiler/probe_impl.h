@@ -95,6 +95,11 @@ int probe_fentry_parse(struct compile_ctx *ctx, struct attach_point *ap,
 		       char **parts, int nparts);
 struct type *probe_fentry_args(struct compile_ctx *ctx,
 			       struct attach_point *ap, struct loc use);
+struct type *probe_fentry_target_args(struct compile_ctx *ctx,
+				      const struct attach_point *ap,
+				      const char *t);
+struct type *probe_fentry_retval(struct compile_ctx *ctx,
+				 const struct attach_point *ap);
 
 /* Appends name to ap->matches (in the arena). */
 void probe_add_match(struct compile_ctx *ctx, struct attach_point *ap,
@@ -105,6 +110,21 @@ void probe_add_match(struct compile_ctx *ctx, struct attach_point *ap,
 void probe_report_missing(struct compile_ctx *ctx,
 			  const struct attach_point *ap, bool as_error);
 
+/* "prefix/func" (or "prefix/t" for the wildcard match t): the section
+ * of the kinds that name their target after a slash. */
+const char *probe_section_func(struct compile_ctx *ctx, const char *prefix,
+			       const struct attach_point *ap, const char *t);
+
+/* "perf_event": the section of the kinds attached to a perf event
+ * (timers, software and hardware events, watchpoints). */
+const char *probe_section_perf(struct compile_ctx *ctx,
+			       const struct attach_point *ap, const char *t,
+			       bool sleepable);
+
+/* ap->func: the attach target of the function-like kinds. */
+const char *probe_attach_func(struct compile_ctx *ctx,
+			      const struct attach_point *ap);
+
 /* "cat:name" or "func" as the probe pass prints missing targets. */
 const char *probe_target_name(struct compile_ctx *ctx,
 			      const struct attach_point *ap);
@@ -113,6 +133,16 @@ const char *probe_target_name(struct compile_ctx *ctx,
  * lookup, shared library search) and stores the path back in
  * ap->target. Reports and returns -ENOENT when there is none. */
 int probe_resolve_binary(struct compile_ctx *ctx, struct attach_point *ap);
+
+/* User probes (probe_binary.c): "prefix[.s]/binary:func" (t: the match,
+ * sleepable: ".s"); the probe builtin of match t, "kind:binary:t" with
+ * the binary as written. */
+const char *probe_user_section(struct compile_ctx *ctx, const char *prefix,
+			       const struct attach_point *ap, const char *t,
+			       bool sleepable);
+const char *probe_user_match_name(struct compile_ctx *ctx,
+				  const struct attach_point *ap,
+				  const char *t);
 
 /* uprobe/uretprobe (probe_uprobe.c): probe_resolve_binary, then the
  * function in the binary's symbols (exact, demangled, wildcard into

@@ -5,4 +5,5 @@ const struct probe_provider probe_interval = {
 	.kind = PK_INTERVAL,
 	.flags = PF_KERNEL_CTX,
 	.parse = probe_timer_parse,
+	.section = probe_section_perf,
 };

@@ -5,4 +5,5 @@ const struct probe_provider probe_profile = {
 	.kind = PK_PROFILE,
 	.flags = PF_KERNEL_CTX | PF_USER,
 	.parse = probe_timer_parse,
+	.section = probe_section_perf,
 };

@@ -27,4 +27,5 @@ const struct probe_provider probe_software = {
 	.kind = PK_SOFTWARE,
 	.flags = PF_KERNEL_CTX | PF_USER,
 	.parse = software_parse,
+	.section = probe_section_perf,
 };

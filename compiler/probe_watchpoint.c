@@ -120,4 +120,5 @@ const struct probe_provider probe_watchpoint = {
 	.kind = PK_WATCHPOINT,
 	.flags = PF_KERNEL_CTX | PF_USER,
 	.parse = probe_watchpoint_parse,
+	.section = probe_section_perf,
 };

@@ -1,59 +1,23 @@
 /* cg_call.c: builtin variables (pid, comm, args, argN, retval, ...) and
- * the functions that compute a value in BPF (str, strncmp, strcontains,
- * has_key, bswap, reg, signal, delete, ...). Probe context access:
- * tracepoint records at each program's own tracefs offsets, pt_regs for
- * kprobes and uprobes (x86-64), the u64 array of raw tracepoints and
- * fentry/fexit. */
+ * the dispatch of function calls. What the probe's context holds (argN,
+ * retval, func, args->field) its kind's cg_probe reads (cg_probe.h). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "builtins.h"
-#include "gen.h"
+#include "cg_probe.h"
 
-/* struct pt_regs on x86-64: di si dx cx r8 r9, and ax */
-static const unsigned arg_regs[] = {112, 104, 96, 88, 72, 64};
-#define REG_AX 80
-#define REG_IP 128
-
-static LLVMValueRef ctx_load(struct gen *g, unsigned off, unsigned size,
-			     bool sign)
-{
-	LLVMValueRef c = gen_probe_ctx(g), i = cg_const(g->cg, 64, off);
-	LLVMValueRef p = LLVMBuildGEP2(g->b, cg_int(g->cg, 8), c, &i, 1, "");
-	LLVMValueRef v = LLVMBuildLoad2(g->b, cg_int(g->cg, size * 8), p, "");
-
-	/* reloaded at each use: a value kept live across a big block
-	 * would be spilled, and the stack is 512 bytes */
-	LLVMSetVolatile(v, 1);
-	if (size == 8)
-		return v;
-	return sign ? LLVMBuildSExt(g->b, v, cg_int(g->cg, 64), "")
-		    : LLVMBuildZExt(g->b, v, cg_int(g->cg, 64), "");
-}
-
-/* the IP of the probed context (uprobe/kprobe pt_regs) */
-LLVMValueRef gen_reg_ip(struct gen *g)
-{
-	return ctx_load(g, REG_IP, 8, false);
-}
-
-static bool has_regs(enum probe_kind k)
-{
-	return k == PK_KPROBE || k == PK_KRETPROBE || k == PK_UPROBE ||
-	       k == PK_URETPROBE;
-}
-
+/* argN: from the entry in a latency block's return program */
 static LLVMValueRef arg_n(struct gen *g, struct node *e, int n)
 {
+	const struct cg_probe *cp = cg_probe(g->kind);
+	LLVMValueRef v;
+
 	if (g->lat_saved)
 		return gen_lat_arg(g, n);
-	if (g->kind == PK_USDT)
-		return gen_usdt_arg(g, e, n);
-	if (has_regs(g->kind) && n < 6)
-		return ctx_load(g, arg_regs[n], 8, false);
-	if (g->kind == PK_RAWTRACEPOINT || g->kind == PK_FENTRY ||
-	    g->kind == PK_FEXIT)
-		return ctx_load(g, n * 8, 8, false);
+	v = cp->arg ? cp->arg(g, e, n) : NULL;
+	if (v)
+		return v;
 	gen_error(g, e->loc, "Cannot generate code for arg%d in %s probes", n,
 		  probe_kind_name(g->kind));
 	return cg_const(g->cg, 64, 0);
@@ -61,14 +25,30 @@ static LLVMValueRef arg_n(struct gen *g, struct node *e, int n)
 
 static LLVMValueRef retval(struct gen *g, struct node *e)
 {
-	if (has_regs(g->kind))
-		return ctx_load(g, REG_AX, 8, false);
-	if ((g->kind == PK_FEXIT || (g->kind == PK_FENTRY && g->lat_saved)) &&
-	    gen_args_rec(g))
-		return ctx_load(g, gen_args_rec(g)->nfields * 8, 8, false);
+	const struct cg_probe *cp = cg_probe(g->kind);
+	LLVMValueRef v = cp->retval ? cp->retval(g) : NULL;
+
+	if (v)
+		return v;
 	gen_error(g, e->loc, "Cannot generate code for retval in %s probes",
 		  probe_kind_name(g->kind));
 	return cg_const(g->cg, 64, 0);
+}
+
+/* func: an address, symbolized in user space ({address, tgid} in user
+ * probes, for the process's mappings) */
+static LLVMValueRef func(struct gen *g, struct node *e)
+{
+	const struct cg_probe *cp = cg_probe(g->kind);
+	LLVMValueRef v = cp->func ? cp->func(g) : NULL;
+
+	if (!v) {
+		gen_error(g, e->loc,
+			  "Cannot generate code for func in %s probes",
+			  probe_kind_name(g->kind));
+		return cg_const(g->cg, 64, 0);
+	}
+	return e->type->kind == T_USYM ? gen_usym(g, v) : v;
 }
 
 LLVMValueRef gen_state_field(struct gen *g, unsigned offset, unsigned bits)
@@ -119,7 +99,7 @@ static LLVMValueRef ids(struct gen *g, bool uid, bool high)
 static LLVMValueRef builtin_misc(struct gen *g, struct node *e,
 				 const struct builtin *b)
 {
-	LLVMValueRef v, c;
+	LLVMValueRef v;
 
 	switch (b->id) {
 	case B_COMM:
@@ -139,17 +119,7 @@ static LLVMValueRef builtin_misc(struct gen *g, struct node *e,
 		return gen_state_field(g, offsetof(struct et_state, child_pid),
 				       32);
 	case B_FUNC:
-		/* bpf_get_func_ip knows kprobes and trampolines only: a
-		 * uprobe's function is where it stopped, regs->ip */
-		c = gen_probe_ctx(g);
-		if (g->lat_saved && g->kind != PK_FENTRY)
-			v = gen_lat_arg(g, LAT_FUNC_SLOT);
-		else if (g->kind == PK_UPROBE || g->kind == PK_USDT)
-			v = ctx_load(g, REG_IP, 8, false);
-		else
-			v = cg_helper_call(g->cg, BPF_FUNC_get_func_ip, NULL,
-					   &c, 1);
-		return e->type->kind == T_USYM ? gen_usym(g, v) : v;
+		return func(g, e);
 	case B_ARG:
 		return arg_n(g, e, atoi(e->u.ident.name + 3));
 	case B_RETVAL:
@@ -208,90 +178,6 @@ LLVMValueRef gen_builtin(struct gen *g, struct node *e)
 	default:
 		return builtin_misc(g, e, b);
 	}
-}
-
-/* A field of this tracepoint's record that the program reads, and where
- * it was when compiled: the runtime checks the running kernel's layout. */
-static void note_tp_field(struct gen *g, const struct node *e, uint32_t off,
-			  uint32_t size)
-{
-	struct tp_field_meta **pp = &g->ep->tp_fields;
-
-	for (; *pp; pp = &(*pp)->next)
-		if (!strcmp((*pp)->name, e->u.field.name))
-			return;
-	*pp = arena_calloc(g->ctx->arena, 1, sizeof(**pp));
-	(*pp)->name = e->u.field.name;
-	(*pp)->offset = off;
-	(*pp)->size = size;
-	(*pp)->loc = e->loc;
-}
-
-/* args->name of a tracepoint (each program reads its own record) */
-static LLVMValueRef tracepoint_field(struct gen *g, struct node *e)
-{
-	const struct field *f;
-	uint32_t off = 0;
-	LLVMValueRef v, src, i;
-
-	f = gen_args_rec(g) ? type_field(gen_args_rec(g), e->u.field.name,
-					 &off)
-			    : NULL;
-	if (!f) {
-		gen_error(g, e->loc, "Cannot generate code for args->%s",
-			  e->u.field.name);
-		return cg_const(g->cg, 64, 0);
-	}
-	note_tp_field(g, e, off, f->dyn_loc != FIELD_PLAIN ? 4 :
-		      f->type->size);
-	if (f->dyn_loc != FIELD_PLAIN) {
-		v = ctx_load(g, off, 4, false);
-		v = LLVMBuildAnd(g->b, v, cg_const(g->cg, 64, 0xffff), "");
-		if (f->dyn_loc == FIELD_REL_LOC)
-			v = LLVMBuildAdd(g->b, v, cg_const(g->cg, 64, off + 4),
-					 "");
-		return LLVMBuildAdd(g->b, ctx_int(g), v, "data");
-	}
-	if (gen_is_scalar(f->type)) {
-		v = ctx_load(g, off, f->type->size ? f->type->size : 8,
-			     f->type->is_signed);
-		return gen_int_norm(g, v, e->type);
-	}
-	v = gen_tmp(g, e->type->size, "field");
-	i = cg_const(g->cg, 64, off);
-	src = LLVMBuildGEP2(g->b, cg_int(g->cg, 8), gen_probe_ctx(g), &i, 1,
-			    "");
-	cg_probe_read(g->cg, CG_KERNEL, v,
-		      cg_const(g->cg, 32,
-			       f->type->size < e->type->size ? f->type->size
-							     : e->type->size),
-		      src);
-	return v;
-}
-
-LLVMValueRef gen_ctx_field(struct gen *g, struct node *e)
-{
-	struct type *rec = e->u.field.expr->type;
-	const struct field *f;
-	uint32_t idx;
-
-	gen_loc(g, e);
-	if (g->kind == PK_TRACEPOINT)
-		return tracepoint_field(g, e);
-	if (g->kind == PK_FENTRY || g->kind == PK_FEXIT) {
-		for (idx = 0; idx < rec->nfields; idx++)
-			if (!strcmp(rec->fields[idx].name, e->u.field.name))
-				break;
-		f = idx < rec->nfields ? &rec->fields[idx] : NULL;
-		if (f && g->lat_saved)
-			return gen_int_norm(g, gen_lat_arg(g, idx), e->type);
-		if (f)
-			return gen_int_norm(g, ctx_load(g, idx * 8, 8, false),
-					    e->type);
-	}
-	gen_error(g, e->loc, "Cannot generate code for args->%s in %s probes",
-		  e->u.field.name, probe_kind_name(g->kind));
-	return cg_const(g->cg, 64, 0);
 }
 
 LLVMValueRef gen_call(struct gen *g, struct node *e)

@@ -9,8 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cg_probe.h"
 #include "elf_syms.h"
-#include "gen.h"
+#include "probe.h"
 
 #include <stddef.h>
 
@@ -222,9 +223,10 @@ static LLVMValueRef uaddr(struct gen *g, struct node *e)
 	v = cg_const(g->cg, 64, sym);
 	if (!elf_syms__is_dyn(es))
 		goto out;
-	at_fn = g->kind == PK_UPROBE && ap->func && !ap->has_address
-			? elf_syms__find(es, ap->func)
-			: NULL;
+	at_fn = (probe_provider(g->kind)->flags & PF_ENTRY) && ap->func &&
+			!ap->has_address
+		? elf_syms__find(es, ap->func)
+		: NULL;
 	if (!at_fn) {
 		gen_error(g, e->loc,
 			  "uaddr: %s is position-independent: its load address is known only in a uprobe on a function of it",
@@ -234,7 +236,7 @@ static LLVMValueRef uaddr(struct gen *g, struct node *e)
 	/* sym + (ip - where the probe is in the file) */
 	v = LLVMBuildAdd(
 		g->b, v,
-		LLVMBuildSub(g->b, gen_reg_ip(g),
+		LLVMBuildSub(g->b, gen_ctx_load(g, CG_REGS_IP, 8, false),
 			     cg_const(g->cg, 64, at_fn->addr + ap->offset),
 			     ""),
 		"uaddr");

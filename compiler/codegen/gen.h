@@ -1,6 +1,7 @@
-/* gen.h: private to the code generator (codegen.c and cg_expr.c,
- * cg_stmt.c, cg_call.c, cg_agg.c, cg_action.c): the state of one
- * typed-AST-to-BPF translation and the helpers its files share.
+/* gen.h: private to the code generator (codegen.c and the cg_*.c files
+ * over the typed AST: expressions, statements, builtins and functions,
+ * maps, actions, probe kinds): the state of one typed-AST-to-BPF
+ * translation and the helpers its files share.
  *
  * Values in registers: expressions of scalar types (integers, pointers,
  * symbols, ...) are an i64; strings, buffers, tuples, records and arrays
@@ -57,11 +58,13 @@ struct gen {
 	/* inside a for loop's callback: the loop's u64 stop flag, set by
 	 * exit() so that the probe returns once the iteration stops */
 	LLVMValueRef for_stop;
-	/* usdt: the notes of the last binary read, this program's probe */
+	/* which program of its target this is (a usdt probe makes one per
+	 * note): 0... (cg_probe.h) */
+	size_t prog_index;
+	/* usdt: the notes of the last binary read, this program's note */
 	struct usdt_notes *usdt;
 	const char *usdt_path;
 	const struct usdt_probe *usdt_probe;
-	size_t usdt_loc;                /* which note of the probe (0...) */
 	/* a user probe reading user strings: sleepable (uprobe.s/), so
 	 * that a page not yet touched is faulted in (cg_helper.c) */
 	bool sleepable;
@@ -80,7 +83,8 @@ struct gen {
 void gen_error(struct gen *g, struct loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* ELF section of a program of kind for attach point ap (t: the
- * concrete target of a wildcard, or NULL). */
+ * concrete target of a wildcard, or NULL): the provider's section, with
+ * g->sleepable. */
 const char *gen_section(struct gen *g, enum probe_kind kind,
 			struct attach_point *ap, const char *t);
 /* The -p PID check at the start of a kernel-side program. */
@@ -198,7 +202,8 @@ LLVMValueRef gen_value_func(struct gen *g, struct node *e);
 /* min(n + add, cap) as an i32 (cap when n is NULL), for helper sizes. */
 LLVMValueRef gen_bounded_len(struct gen *g, struct node *n, unsigned add,
 			     uint32_t cap);
-/* Field f of the probe context (args->f). */
+/* Field f of the probe context (args->f), as the probe's kind reads it
+ * (cg_probe.c). */
 LLVMValueRef gen_ctx_field(struct gen *g, struct node *e);
 LLVMValueRef gen_state_field(struct gen *g, unsigned offset, unsigned bits);
 
@@ -219,16 +224,6 @@ void gen_define_maps(struct gen *g);
 LLVMValueRef gen_probe_ctx(struct gen *g);
 void gen_for(struct gen *g, struct node *s);
 
-/* ---- usdt arguments (cg_usdt.c) ---- */
-const struct usdt_probe *gen_usdt_probe(struct gen *g,
-					struct attach_point *ap,
-					const char *t);
-LLVMValueRef gen_usdt_arg(struct gen *g, struct node *e, int n);
-/* How many notes the probe has (t as for gen_usdt_probe): one program
- * each, g->usdt_loc saying which. */
-size_t gen_usdt_count(struct gen *g, struct attach_point *ap,
-		      const char *t);
-
 /* ---- ring buffer actions (cg_action.c) ---- */
 /* Handles the asynchronous functions (printf, exit, print...); false
  * when the call is not one of them. */
@@ -238,8 +233,6 @@ struct action_meta *gen_new_action(struct gen *g, enum et_action_kind k,
 /* et_lost[counter]++ on this CPU (ET_LOST_RECORDS: a record the ring
  * buffer refused; ET_LOST_LATENCY: a latency return with no entry). */
 void gen_count_lost(struct gen *g, unsigned counter);
-/* The instruction pointer in the probe's pt_regs (uprobes, kprobes). */
-LLVMValueRef gen_reg_ip(struct gen *g);
 
 /* ---- -k helper error checks (cg_kcheck.c) ---- */
 /* level 0: none (no code added); 1: helpers whose failure the script

@@ -78,6 +78,15 @@ static void test_registry(void)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 		CU_ASSERT_EQUAL(p->kind, k);
 		CU_ASSERT_PTR_NOT_NULL(p->parse);
+		CU_ASSERT_PTR_NOT_NULL(p->section);
+		/* a latency block returns in a kind that has retval */
+		if (p->flags & PF_ENTRY)
+			CU_ASSERT(probe_provider(p->ret_kind)->flags &
+				  PF_RETVAL);
+		if (p->flags & PF_ARGN)
+			CU_ASSERT(p->max_args > 0);
+		if (p->flags & PF_ARGS)
+			CU_ASSERT_PTR_NOT_NULL(p->args_type);
 	}
 	CU_ASSERT_PTR_NULL(probe_provider(PK_COUNT));
 	CU_ASSERT_STRING_EQUAL(probe_kind_name(PK_TRACEPOINT), "tracepoint");
@@ -611,8 +620,10 @@ static void test_pass(void)
 	p = ctx.ast->u.program.probes->next;
 	CU_ASSERT_EQUAL(p->u.probe.index, 1);
 	CU_ASSERT_EQUAL(p->u.probe.attach->u.attach.ap->kind, PK_KPROBE);
-	CU_ASSERT_EQUAL(probe_flags(p), 0); /* kprobe & tracepoint: none */
-	CU_ASSERT_EQUAL(probe_flags(ctx.ast->u.program.probes), PF_NO_CTX);
+	/* kprobe & tracepoint: no builtin's flag */
+	CU_ASSERT_EQUAL(probe_flags(p), PF_QUALIFIED);
+	CU_ASSERT_EQUAL(probe_flags(ctx.ast->u.program.probes),
+			PF_NO_CTX | PF_ONCE);
 
 	CU_ASSERT_EQUAL(run_pass(partial), 0);
 	CU_ASSERT_EQUAL(ctx.diags.nwarnings, 1);
@@ -665,16 +676,18 @@ static void test_flags(void)
 	CU_ASSERT_EQUAL(run_pass(spec), 0);
 	p = ctx.ast->u.program.probes;
 	CU_ASSERT_EQUAL(probe_flags(p), PF_ARGN | PF_ENTRY | PF_FUNC |
-					PF_KERNEL_CTX | PF_SARGN);
+					PF_KERNEL_CTX | PF_SARGN |
+					PF_OVERRIDE | PF_QUALIFIED);
 	p = p->next;
-	CU_ASSERT_EQUAL(probe_flags(p), PF_RETVAL | PF_FUNC | PF_KERNEL_CTX);
+	CU_ASSERT_EQUAL(probe_flags(p), PF_RETVAL | PF_FUNC | PF_KERNEL_CTX |
+					PF_QUALIFIED);
 	p = p->next;
 	CU_ASSERT_EQUAL(probe_flags(p), PF_ARGN | PF_ENTRY | PF_FUNC |
 					PF_KERNEL_CTX | PF_SARGN);
 	p = p->next;
-	CU_ASSERT_EQUAL(probe_flags(p), PF_ARGS);
+	CU_ASSERT_EQUAL(probe_flags(p), PF_ARGS | PF_QUALIFIED);
 	p = p->next;
-	CU_ASSERT_EQUAL(probe_flags(p), PF_RETVAL | PF_FUNC);
+	CU_ASSERT_EQUAL(probe_flags(p), PF_RETVAL | PF_FUNC | PF_QUALIFIED);
 	CU_ASSERT_TRUE(probe_uprobe.flags & PF_USER);
 	CU_ASSERT_TRUE(probe_fentry.flags & PF_ARGS);
 	done();

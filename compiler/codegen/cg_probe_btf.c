@@ -1,0 +1,66 @@
+/* cg_probe_btf.c: the kinds whose context is an array of u64, one per
+ * argument of the traced function or tracepoint: fentry, fexit (their
+ * args record is the function's BTF prototype, retval the word after the
+ * arguments) and rawtracepoint (arg0..N only). In a latency block's
+ * return program (an fexit), the arguments come from the entry. */
+#include <string.h>
+
+#include "cg_probe.h"
+
+static LLVMValueRef array_arg(struct gen *g, struct node *e, int n)
+{
+	return gen_ctx_load(g, n * 8, 8, false);
+}
+
+/* the word after the arguments, at a function's return */
+static LLVMValueRef after_args(struct gen *g)
+{
+	struct type *args = gen_args_rec(g);
+
+	return args ? gen_ctx_load(g, args->nfields * 8, 8, false) : NULL;
+}
+
+static LLVMValueRef fentry_retval(struct gen *g)
+{
+	return g->lat_saved ? after_args(g) : NULL;
+}
+
+/* args->name: the argument of that name, in its word */
+static LLVMValueRef btf_args_field(struct gen *g, struct node *e)
+{
+	struct type *rec = e->u.field.expr->type;
+	uint32_t idx;
+
+	for (idx = 0; idx < rec->nfields; idx++)
+		if (!strcmp(rec->fields[idx].name, e->u.field.name))
+			break;
+	if (idx == rec->nfields)
+		return NULL;
+	if (g->lat_saved)
+		return gen_int_norm(g, gen_lat_arg(g, idx), e->type);
+	return gen_int_norm(g, gen_ctx_load(g, idx * 8, 8, false), e->type);
+}
+
+static LLVMValueRef fentry_lat_save(struct gen *g, unsigned i)
+{
+	return gen_ctx_word(g, i * 8);
+}
+
+const struct cg_probe cg_probe_FENTRY = {
+	.arg = array_arg,
+	.retval = fentry_retval,
+	.func = gen_func_ip,
+	.args_field = btf_args_field,
+	.lat_save = fentry_lat_save,
+};
+
+const struct cg_probe cg_probe_FEXIT = {
+	.arg = array_arg,
+	.retval = after_args,
+	.func = gen_func_ip,
+	.args_field = btf_args_field,
+};
+
+const struct cg_probe cg_probe_RAWTRACEPOINT = {
+	.arg = array_arg,
+};

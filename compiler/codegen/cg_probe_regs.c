@@ -1,0 +1,75 @@
+/* cg_probe_regs.c: the kinds whose context is struct pt_regs (x86-64):
+ * kprobe, kretprobe, uprobe, uretprobe. Arguments in registers, the
+ * return value in ax; a uprobe's function is where it stopped (ip),
+ * bpf_get_func_ip knowing kprobes and trampolines only. In a latency
+ * block's return program func comes from the entry (LAT_FUNC_SLOT). */
+#include "cg_probe.h"
+
+static LLVMValueRef regs_arg(struct gen *g, struct node *e, int n)
+{
+	return n < 6 ? gen_ctx_load(g, cg_regs_args[n], 8, false) : NULL;
+}
+
+static LLVMValueRef regs_retval(struct gen *g)
+{
+	return gen_ctx_load(g, CG_REGS_AX, 8, false);
+}
+
+static LLVMValueRef kprobe_func(struct gen *g)
+{
+	if (g->lat_saved)
+		return gen_lat_arg(g, LAT_FUNC_SLOT);
+	return gen_func_ip(g);
+}
+
+static LLVMValueRef uprobe_func(struct gen *g)
+{
+	if (g->lat_saved)
+		return gen_lat_arg(g, LAT_FUNC_SLOT);
+	return gen_ctx_load(g, CG_REGS_IP, 8, false);
+}
+
+/* the register arguments, then the function in LAT_FUNC_SLOT */
+static LLVMValueRef kprobe_lat_save(struct gen *g, unsigned i)
+{
+	if (i < 6)
+		return gen_ctx_word(g, cg_regs_args[i]);
+	if (i == LAT_FUNC_SLOT)
+		return gen_func_ip(g);
+	return cg_const(g->cg, 64, 0);
+}
+
+static LLVMValueRef uprobe_lat_save(struct gen *g, unsigned i)
+{
+	if (i < 6)
+		return gen_ctx_word(g, cg_regs_args[i]);
+	if (i == LAT_FUNC_SLOT)
+		return gen_ctx_word(g, CG_REGS_IP);
+	return cg_const(g->cg, 64, 0);
+}
+
+const struct cg_probe cg_probe_KPROBE = {
+	.arg = regs_arg,
+	.retval = regs_retval,
+	.func = kprobe_func,
+	.lat_save = kprobe_lat_save,
+};
+
+const struct cg_probe cg_probe_KRETPROBE = {
+	.arg = regs_arg,
+	.retval = regs_retval,
+	.func = gen_func_ip,
+};
+
+const struct cg_probe cg_probe_UPROBE = {
+	.arg = regs_arg,
+	.retval = regs_retval,
+	.func = uprobe_func,
+	.lat_save = uprobe_lat_save,
+};
+
+const struct cg_probe cg_probe_URETPROBE = {
+	.arg = regs_arg,
+	.retval = regs_retval,
+	.func = gen_func_ip,
+};
