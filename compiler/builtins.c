@@ -312,6 +312,13 @@ const struct builtin *builtin_find(const char *name)
 	return NULL;
 }
 
+const struct builtin *builtin_at(int i)
+{
+	int n = sizeof(builtins) / sizeof(builtins[0]);
+
+	return i >= 0 && i < n ? &builtins[i] : NULL;
+}
+
 static const struct func *const families[] = {
 	funcs_print, funcs_map, funcs_str, funcs_stack, funcs_misc,
 };
@@ -323,6 +330,15 @@ const struct func *func_find(const char *name)
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
 		for (const struct func *f = families[i]; f->name; f++)
 			if (!strcmp(f->name, name))
+				return f;
+	return NULL;
+}
+
+const struct func *func_at(int i)
+{
+	for (size_t k = 0; k < sizeof(families) / sizeof(families[0]); k++)
+		for (const struct func *f = families[k]; f->name; f++)
+			if (i-- == 0)
 				return f;
 	return NULL;
 }

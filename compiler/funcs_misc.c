@@ -156,14 +156,14 @@ static struct type *check_unwatch(struct compile_ctx *ctx, struct node *call,
 }
 
 const struct func funcs_misc[] = {
-	{ "cgroupid", 1, 1, 0, check_cgroupid },
-	{ "cgroup_path", 1, 2, 0, check_cgroup_path },
-	{ "path", 1, 1, 0, check_path },
-	{ "uptr", 1, 1, 0, check_as_ptr },
-	{ "kptr", 1, 1, 0, check_as_ptr },
-	{ "bswap", 1, 1, 0, check_bswap },
-	{ "signal", 1, 1, FN_STMT | FN_UNSAFE, check_signal },
-	{ "override", 1, 1, FN_STMT | FN_UNSAFE, check_override },
-	{ "unwatch", 1, 1, FN_STMT | FN_ASYNC, check_unwatch },
+	{ "cgroupid", 1, 1, 0, check_cgroupid, FG_CGROUPID },
+	{ "cgroup_path", 1, 2, 0, check_cgroup_path, FG_CGROUP_PATH },
+	{ "path", 1, 1, 0, check_path, FG_NONE },
+	{ "uptr", 1, 1, 0, check_as_ptr, FG_ARG_VALUE },
+	{ "kptr", 1, 1, 0, check_as_ptr, FG_ARG_VALUE },
+	{ "bswap", 1, 1, 0, check_bswap, FG_BSWAP },
+	{ "signal", 1, 1, FN_STMT | FN_UNSAFE, check_signal, FG_SIGNAL },
+	{ "override", 1, 1, FN_STMT | FN_UNSAFE, check_override, FG_OVERRIDE },
+	{ "unwatch", 1, 1, FN_STMT | FN_ASYNC, check_unwatch, FG_NONE },
 	{ NULL },
 };

@@ -143,12 +143,12 @@ static struct type *check_reg(struct compile_ctx *ctx, struct node *call,
 }
 
 const struct func funcs_stack[] = {
-	{ "kstack", 0, 2, FN_MODE_ARG, check_stack },
-	{ "ustack", 0, 2, FN_MODE_ARG, check_stack },
-	{ "ksym", 1, 1, 0, check_sym },
-	{ "usym", 1, 1, 0, check_sym },
-	{ "kaddr", 1, 1, 0, check_kaddr },
-	{ "uaddr", 1, 1, 0, check_uaddr },
-	{ "reg", 1, 1, 0, check_reg },
+	{ "kstack", 0, 2, FN_MODE_ARG, check_stack, FG_STACK },
+	{ "ustack", 0, 2, FN_MODE_ARG, check_stack, FG_STACK },
+	{ "ksym", 1, 1, 0, check_sym, FG_KSYM },
+	{ "usym", 1, 1, 0, check_sym, FG_USYM },
+	{ "kaddr", 1, 1, 0, check_kaddr, FG_KADDR },
+	{ "uaddr", 1, 1, 0, check_uaddr, FG_UADDR },
+	{ "reg", 1, 1, 0, check_reg, FG_REG },
 	{ NULL },
 };

@@ -10,6 +10,7 @@
 #include "codegen.h"
 #include "artifact.h"
 #include "artifact_out.h"
+#include "builtins.h"
 #include "cg_probe.h"
 #include "probe.h"
 #include "usdt_notes.h"
@@ -131,8 +132,8 @@ static bool stack_or_str(struct node *n, void *arg)
 
 	if (n->type && n->type->kind == T_STACK)
 		uses[0] = 1;
-	if (n->kind == N_CALL && (!strcmp(n->u.call.name, "str") ||
-				  !strcmp(n->u.call.name, "buf")))
+	if (n->kind == N_CALL && n->u.call.func &&
+	    (n->u.call.func->flags & FN_SLEEPABLE))
 		uses[1] = 1;
 	return true;
 }

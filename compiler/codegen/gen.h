@@ -194,18 +194,32 @@ struct gen_var *gen_var_get(struct gen *g, const char *name,
  * spilled) by the optimizer; emitted in the entry block. */
 void gen_pin(struct gen *g, LLVMValueRef slot);
 
-/* ---- builtins and functions (cg_call.c) ---- */
+/* ---- builtins (cg_builtin.c) and functions (cg_call.c) ---- */
 LLVMValueRef gen_builtin(struct gen *g, struct node *e);
+/* The u64 (bits 64) or u32 at offset of struct et_state (0 when the
+ * lookup fails). */
+LLVMValueRef gen_state_field(struct gen *g, unsigned offset, unsigned bits);
+
+/* The back end's half of a function row: its code generator, one per
+ * line of compiler/funcs.def, named cg_func_<ID>. */
+struct cg_func {
+	/* the call: its value, or NULL for a statement */
+	LLVMValueRef (*call)(struct gen *g, struct node *call);
+	/* an aggregation (FN_AGG): @m[k] = call */
+	void (*agg)(struct gen *g, struct node *m, struct node *call);
+};
+/* A call through its row's generator (0 for a statement). */
 LLVMValueRef gen_call(struct gen *g, struct node *e);
-/* The functions that compute a value (cg_func.c): str, strncmp... */
-LLVMValueRef gen_value_func(struct gen *g, struct node *e);
-/* min(n + add, cap) as an i32 (cap when n is NULL), for helper sizes. */
+/* @m[k] = call, call an aggregation, through its row's generator. */
+void gen_agg_call(struct gen *g, struct node *m, struct node *call);
+/* min(n + add, cap) as an i32 (cap when n is NULL), for helper sizes
+ * (cg_func.c). */
 LLVMValueRef gen_bounded_len(struct gen *g, struct node *n, unsigned add,
 			     uint32_t cap);
-/* Field f of the probe context (args->f), as the probe's kind reads it
- * (cg_probe.c). */
+
+/* ---- probe contexts (cg_probe.c) ---- */
+/* Field f of the probe context (args->f), as the probe's kind reads it. */
 LLVMValueRef gen_ctx_field(struct gen *g, struct node *e);
-LLVMValueRef gen_state_field(struct gen *g, unsigned offset, unsigned bits);
 
 /* ---- maps and aggregations (cg_agg.c) ---- */
 /* Key buffer of map node m (an N_MAP); with bucket, a u64 is appended. */
@@ -213,10 +227,8 @@ LLVMValueRef gen_map_key(struct gen *g, struct node *m, LLVMValueRef bucket);
 LLVMValueRef gen_map_read(struct gen *g, struct node *m);
 void gen_map_write(struct gen *g, struct node *m, LLVMValueRef v,
 		   const struct type *vt);
-/* @m[k] = agg(...) */
-void gen_aggregate(struct gen *g, struct node *m, struct node *call);
-void gen_map_delete(struct gen *g, struct node *m);
 const struct map_meta *gen_map(struct gen *g, const struct node *m);
+void gen_map_delete(struct gen *g, struct node *m);
 void gen_define_maps(struct gen *g);
 
 /* ---- for loops (cg_for.c) ---- */
@@ -225,9 +237,6 @@ LLVMValueRef gen_probe_ctx(struct gen *g);
 void gen_for(struct gen *g, struct node *s);
 
 /* ---- ring buffer actions (cg_action.c) ---- */
-/* Handles the asynchronous functions (printf, exit, print...); false
- * when the call is not one of them. */
-bool gen_action(struct gen *g, struct node *call);
 struct action_meta *gen_new_action(struct gen *g, enum et_action_kind k,
 				 struct loc loc);
 /* et_lost[counter]++ on this CPU (ET_LOST_RECORDS: a record the ring
@@ -241,19 +250,10 @@ void gen_count_lost(struct gen *g, unsigned counter);
  * call sends an ACT_HELPER_ERROR record naming it and g->at. */
 void gen_helper_checks(struct gen *g, int level);
 
-/* ---- stacks, addresses, join (cg_misc.c) ---- */
+/* ---- stacks, addresses (cg_misc.c) ---- */
 /* kstack/ustack of type t: the u64 of program.h. */
 LLVMValueRef gen_stack(struct gen *g, const struct type *t);
-LLVMValueRef gen_ntop(struct gen *g, struct node *call);
-LLVMValueRef gen_buf(struct gen *g, struct node *call);
-void gen_join(struct gen *g, struct node *call);
-LLVMValueRef gen_macaddr(struct gen *g, struct node *call);
-LLVMValueRef gen_pton(struct gen *g, struct node *call);
-LLVMValueRef gen_strftime(struct gen *g, struct node *call);
-LLVMValueRef gen_cgroup_path(struct gen *g, struct node *call);
-void gen_override(struct gen *g, struct node *call);
-void gen_debugf(struct gen *g, struct node *call);
-LLVMValueRef gen_len(struct gen *g, struct node *call);
+/* {address, tgid}: an address user space symbolizes in the process. */
 LLVMValueRef gen_usym(struct gen *g, LLVMValueRef addr);
 
 #endif
