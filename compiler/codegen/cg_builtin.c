@@ -77,6 +77,16 @@ static LLVMValueRef b_arg(struct gen *g, struct node *e)
 	return kind_value(g, e, cp->arg ? cp->arg(g, e, n) : NULL);
 }
 
+/* sargN: the stack argument N, above the return address at the entry of
+ * the function (the kinds with PF_SARGN: kprobe, uprobe) */
+static LLVMValueRef b_sarg(struct gen *g, struct node *e)
+{
+	const struct cg_probe *cp = cg_probe(g->kind);
+	int n = atoi(e->u.ident.name + 4);
+
+	return kind_value(g, e, cp->sarg ? cp->sarg(g, n) : NULL);
+}
+
 static LLVMValueRef b_retval(struct gen *g, struct node *e)
 {
 	const struct cg_probe *cp = cg_probe(g->kind);
@@ -210,6 +220,7 @@ static const gen_builtin_fn builtin_gens[B_COUNT_] = {
 	[B_ARGS] = b_ctx,
 	[B_RETVAL] = b_retval,
 	[B_ARG] = b_arg,
+	[B_SARG] = b_sarg,
 	[B_KSTACK] = b_stack,
 	[B_USTACK] = b_stack,
 	[B_CURTASK] = b_curtask,

@@ -21,6 +21,8 @@ struct cg_probe {
 	/* argN (n below the provider's max_args), outside a latency
 	 * block's return program (which reads the saved arguments) */
 	LLVMValueRef (*arg)(struct gen *g, struct node *e, int n);
+	/* sargN: the stack argument n of the function */
+	LLVMValueRef (*sarg)(struct gen *g, int n);
 	LLVMValueRef (*retval)(struct gen *g);
 	/* func: the address of the probed function */
 	LLVMValueRef (*func)(struct gen *g);
@@ -47,6 +49,7 @@ const struct cg_probe *cg_probe(enum probe_kind kind);
 extern const unsigned cg_regs_args[6];
 #define CG_REGS_AX 80
 #define CG_REGS_IP 128
+#define CG_REGS_SP 152
 
 /* The integer of size bytes at offset off of the probe's context,
  * extended to an i64; reloaded at each use (volatile): a value kept live

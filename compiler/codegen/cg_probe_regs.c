@@ -1,13 +1,25 @@
 /* cg_probe_regs.c: the kinds whose context is struct pt_regs (x86-64):
- * kprobe, kretprobe, uprobe, uretprobe. Arguments in registers, the
- * return value in ax; a uprobe's function is where it stopped (ip),
- * bpf_get_func_ip knowing kprobes and trampolines only. In a latency
- * block's return program func comes from the entry (LAT_FUNC_SLOT). */
+ * kprobe, kretprobe, uprobe, uretprobe. Arguments in registers (then on
+ * the stack: sargN), the return value in ax; a uprobe's function is
+ * where it stopped (ip), bpf_get_func_ip knowing kprobes and trampolines
+ * only. In a latency block's return program func comes from the entry
+ * (LAT_FUNC_SLOT). */
 #include "cg_probe.h"
 
 static LLVMValueRef regs_arg(struct gen *g, struct node *e, int n)
 {
 	return n < 6 ? gen_ctx_load(g, cg_regs_args[n], 8, false) : NULL;
+}
+
+/* at the entry: sp points at the return address, the stack arguments
+ * follow it (bpftrace's x86-64 sargN) */
+static LLVMValueRef regs_sarg(struct gen *g, int n)
+{
+	LLVMValueRef sp = gen_ctx_load(g, CG_REGS_SP, 8, false), buf;
+
+	sp = LLVMBuildAdd(g->b, sp, cg_const(g->cg, 64, (n + 1) * 8), "");
+	buf = gen_read(g, sp, 8, gen_space(g, NULL));
+	return gen_load(g, buf, type_u64(), true);
 }
 
 static LLVMValueRef regs_retval(struct gen *g)
@@ -50,6 +62,7 @@ static LLVMValueRef uprobe_lat_save(struct gen *g, unsigned i)
 
 const struct cg_probe cg_probe_KPROBE = {
 	.arg = regs_arg,
+	.sarg = regs_sarg,
 	.retval = regs_retval,
 	.func = kprobe_func,
 	.lat_save = kprobe_lat_save,
@@ -63,6 +76,7 @@ const struct cg_probe cg_probe_KRETPROBE = {
 
 const struct cg_probe cg_probe_UPROBE = {
 	.arg = regs_arg,
+	.sarg = regs_sarg,
 	.retval = regs_retval,
 	.func = uprobe_func,
 	.lat_save = uprobe_lat_save,

@@ -344,6 +344,27 @@ static void test_lean_code(void)
 	CU_ASSERT_EQUAL(calls, 1);
 }
 
+/* sargN: the stack word above the return address, read from the memory
+ * of the probe's side */
+static void test_context_reads(void)
+{
+	static const struct {
+		const char *src;
+		int helper;
+	} t[] = {
+	    {"kprobe:vfs_read { @ = sarg1; }", BPF_FUNC_probe_read_kernel},
+	    {"uprobe:libc:malloc { @ = sarg0; }", BPF_FUNC_probe_read_user},
+	};
+	size_t n;
+	int bytes, calls;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		CU_ASSERT_EQUAL_FATAL(gen(t[i].src), 0);
+		scan_insns(&n, &bytes, t[i].helper, &calls);
+		CU_ASSERT_EQUAL(calls, 1);
+	}
+}
+
 int main(void)
 {
 	static const struct unit_test t[] = {
@@ -353,6 +374,7 @@ int main(void)
 	    UNIT_TEST(test_probe_kinds),
 	    UNIT_TEST(test_compile_time),
 	    UNIT_TEST(test_lean_code),
+	    UNIT_TEST(test_context_reads),
 	};
 	int ret;
 
