@@ -46,8 +46,8 @@ enum func_flags {
 	FN_SLEEPABLE = 1 << 6,
 };
 
-/* A function's code generator (funcs.def). FG_NONE: none yet (path,
- * unwatch): code generation reports the call. */
+/* A function's code generator (funcs.def). FG_NONE: none yet
+ * (unwatch): code generation reports the call. */
 enum func_gen {
 	FG_NONE,
 #define FUNC_GEN(id) FG_##id,

@@ -31,6 +31,32 @@ static struct type *check_cgroup_path(struct compile_ctx *ctx,
 	return type_simple(ctx->arena, T_CGROUP_PATH, 16);
 }
 
+/* Whether e is memory reached through a pointer (*p, p->f, p[i] and
+ * their fields), whose address the back end passes, rather than a copy
+ * (a variable, a map value) or the probe's context. */
+static bool in_memory(const struct node *e)
+{
+	const struct node *x;
+
+	switch (e->kind) {
+	case N_UNOP:
+		return e->u.unop.op == OP_DEREF;
+	case N_FIELD:
+		x = e->u.field.expr;
+		if (x->type->is_ctx)
+			return false;
+		if (x->type->kind == T_PTR && e->u.field.arrow)
+			return true;
+		return x->type->kind == T_RECORD && in_memory(x);
+	case N_INDEX:
+		x = e->u.index.expr;
+		return x->type->kind == T_PTR ||
+		       (x->type->kind == T_ARRAY && in_memory(x));
+	default:
+		return false;
+	}
+}
+
 /* path(struct path *): bpf_d_path, only where the kernel allows it. */
 static struct type *check_path(struct compile_ctx *ctx, struct node *call,
 			       struct node *probe)
@@ -48,6 +74,11 @@ static struct type *check_path(struct compile_ctx *ctx, struct node *call,
 		diag_error(&ctx->diags, a->loc,
 			   "path() only supports pointer or record argument (%s provided)",
 			   fn_kind_name(a->type));
+		return NULL;
+	}
+	if (a->type->kind == T_RECORD && !in_memory(a)) {
+		diag_error(&ctx->diags, a->loc,
+			   "path() needs the struct path in kernel memory (a pointer to it, or a field reached through one), not a copy");
 		return NULL;
 	}
 	return type_string(ctx->arena, ctx->opts.strlen);
@@ -158,7 +189,7 @@ static struct type *check_unwatch(struct compile_ctx *ctx, struct node *call,
 const struct func funcs_misc[] = {
 	{ "cgroupid", 1, 1, 0, check_cgroupid, FG_CGROUPID },
 	{ "cgroup_path", 1, 2, 0, check_cgroup_path, FG_CGROUP_PATH },
-	{ "path", 1, 1, 0, check_path, FG_NONE },
+	{ "path", 1, 1, 0, check_path, FG_PATH },
 	{ "uptr", 1, 1, 0, check_as_ptr, FG_ARG_VALUE },
 	{ "kptr", 1, 1, 0, check_as_ptr, FG_ARG_VALUE },
 	{ "bswap", 1, 1, 0, check_bswap, FG_BSWAP },

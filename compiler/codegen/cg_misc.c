@@ -1,10 +1,10 @@
 /* cg_misc.c: values user space finishes: kstack/ustack (an id in a
  * stack trace map, program.h), ntop (address family and bytes), buf (raw
  * bytes), macaddr, pton (compile time), strftime and cgroup_path (what
- * user space formats later), and the join() action (the strings of a
- * NULL-terminated array of pointers, copied into one ring buffer
- * record); debugf, override, len. The file ends in the cg_func
- * generators of those rows (compiler/funcs.def). */
+ * user space formats later), path (bpf_d_path), and the join() action
+ * (the strings of a NULL-terminated array of pointers, copied into one
+ * ring buffer record); debugf, override, len. The file ends in the
+ * cg_func generators of those rows (compiler/funcs.def). */
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -346,6 +346,33 @@ LLVMValueRef gen_usym(struct gen *g, LLVMValueRef addr)
 	return buf;
 }
 
+/* path(p): bpf_d_path(p, buf, size) into a string. p is a struct path
+ * pointer the verifier knows from BTF (an fentry argument) or a struct
+ * path reached through one (args->file->f_path), whose address is
+ * passed: the verifier walks the fields to it. Which functions may call
+ * the helper (the kernel's d_path allowlist, iterators) is the kernel's
+ * to say when the program is loaded. */
+static LLVMValueRef path_call(struct gen *g, struct node *e)
+{
+	struct node *a = e->u.call.args;
+	uint32_t size = e->type->size;
+	LLVMValueRef buf = gen_tmp(g, size, "path"), args[3];
+	enum cg_space sp;
+
+	args[0] = a->type->kind == T_RECORD ? gen_addr(g, a, &sp)
+					    : gen_expr(g, a);
+	if (!args[0]) {
+		gen_error(g, a->loc, "Cannot generate code for the address "
+			  "of this struct path");
+		return buf;
+	}
+	args[1] = buf;
+	args[2] = cg_const(g->cg, 32, size);
+	gen_loc(g, e);
+	cg_helper_call(g->cg, BPF_FUNC_d_path, NULL, args, 3);
+	return buf;
+}
+
 static LLVMValueRef stack_call(struct gen *g, struct node *e)
 {
 	return gen_stack(g, e->type);
@@ -362,3 +389,4 @@ const struct cg_func cg_func_CGROUP_PATH = { .call = cgroup_path_call };
 const struct cg_func cg_func_OVERRIDE = { .call = override_call };
 const struct cg_func cg_func_DEBUGF = { .call = debugf_call };
 const struct cg_func cg_func_LEN = { .call = len_call };
+const struct cg_func cg_func_PATH = { .call = path_call };

@@ -356,6 +356,12 @@ static void test_misc(void)
 			       "override can only be used with kprobes");
 	CU_ASSERT_PTR_NULL(check("path", E(type_u64())));
 	CU_ASSERT_PTR_NOT_NULL(strstr(last_msg(), "The path function"));
+	p = type_ptr(ctx.arena, type_u64(), AS_KERNEL);
+	CU_ASSERT_EQUAL(check_in(PK_FENTRY, "path", E(p), NULL)->kind,
+			T_STRING);
+	CU_ASSERT_PTR_NULL(check_in(PK_FENTRY, "path", E(type_u64()), NULL));
+	CU_ASSERT_STRING_EQUAL(last_msg(),
+			       "path() only supports pointer or record argument (integer provided)");
 	CU_ASSERT_PTR_EQUAL(check("cgroupid", S("/sys/fs/cgroup")),
 			    type_u64());
 	CU_ASSERT_PTR_NULL(check("cgroupid", I(1)));
