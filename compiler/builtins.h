@@ -46,8 +46,8 @@ enum func_flags {
 	FN_SLEEPABLE = 1 << 6,
 };
 
-/* A function's code generator (funcs.def). FG_NONE: none yet
- * (unwatch): code generation reports the call. */
+/* A function's code generator (funcs.def). FG_NONE: none, the row's
+ * check refuses every use (a function etrace knows but cannot do). */
 enum func_gen {
 	FG_NONE,
 #define FUNC_GEN(id) FG_##id,
