@@ -76,7 +76,7 @@ enum probe_flags {
 	PF_ENTRY = 1 << 2,     /* function entry: latency form allowed */
 	PF_FUNC = 1 << 3,      /* func builtin meaningful */
 	PF_ARGS = 1 << 4,      /* args builtin available (args_type) */
-	PF_USER = 1 << 5,      /* user context: ustack, uaddr meaningful */
+	PF_USER = 1 << 5,      /* user context: ustack meaningful */
 	PF_KERNEL_CTX = 1 << 6, /* has pt_regs: reg(), kstack */
 	PF_SARGN = 1 << 7,     /* sarg0..N (stack args) */
 	PF_NO_CTX = 1 << 8,    /* BEGIN/END: no event context */
@@ -91,6 +91,7 @@ enum probe_flags {
 	/* the target qualifies the function in messages: module:func,
 	 * category:event */
 	PF_QUALIFIED = 1 << 15,
+	PF_BINARY = 1 << 16,   /* target is a binary's path: uaddr() */
 };
 
 struct probe_provider {

@@ -342,7 +342,7 @@ static const char *uprobe_section(struct compile_ctx *ctx,
 const struct probe_provider probe_uprobe = {
 	.kind = PK_UPROBE,
 	.flags = PF_ARGN | PF_ENTRY | PF_FUNC | PF_KERNEL_CTX | PF_SARGN |
-		 PF_USER | PF_SLEEPABLE,
+		 PF_USER | PF_SLEEPABLE | PF_BINARY,
 	.as = AS_USER,
 	.max_args = 6,
 	.ret_kind = PK_URETPROBE,

@@ -17,7 +17,8 @@ static const char *uretprobe_section(struct compile_ctx *ctx,
 
 const struct probe_provider probe_uretprobe = {
 	.kind = PK_URETPROBE,
-	.flags = PF_RETVAL | PF_FUNC | PF_KERNEL_CTX | PF_USER | PF_SLEEPABLE,
+	.flags = PF_RETVAL | PF_FUNC | PF_KERNEL_CTX | PF_USER | PF_SLEEPABLE |
+		 PF_BINARY,
 	.as = AS_USER,
 	.parse = uretprobe_parse,
 	.resolve = probe_resolve_uprobe,
