@@ -369,7 +369,7 @@ static void test_path(void)
 }
 
 /* sargN: the stack word above the return address, read from the memory
- * of the probe's side */
+ * of the probe's side; iter's args, read as numbers */
 static void test_context_reads(void)
 {
 	static const struct {
@@ -378,6 +378,8 @@ static void test_context_reads(void)
 	} t[] = {
 	    {"kprobe:vfs_read { @ = sarg1; }", BPF_FUNC_probe_read_kernel},
 	    {"uprobe:libc:malloc { @ = sarg0; }", BPF_FUNC_probe_read_user},
+	    {"iter:task_file { @[args->fd] = count(); }",
+	     BPF_FUNC_probe_read_kernel},
 	};
 	size_t n;
 	int bytes, calls;
