@@ -241,11 +241,18 @@ void gen_map_write(struct gen *g, struct node *m, LLVMValueRef v,
 	cg_map_update(g->cg, g->maps[em->id], key, val, BPF_ANY);
 }
 
-void gen_map_delete(struct gen *g, struct node *m)
+/* delete(@m[k]), or delete(@m, k): k is the node of the key then */
+static void map_delete(struct gen *g, struct node *m, struct node *k)
 {
 	const struct map_meta *em = gen_map(g, m);
-	LLVMValueRef key = gen_map_key(g, m, NULL), zero;
+	LLVMValueRef key, zero;
 
+	if (k) {
+		key = gen_tmp(g, em->key_size, "dkey");
+		gen_store(g, key, em->info->key, true, gen_expr(g, k), k->type);
+	} else {
+		key = gen_map_key(g, m, NULL);
+	}
 	gen_loc(g, m);
 	if (em->storage == MS_ARRAY || em->storage == MS_PERCPU_ARRAY) {
 		zero = gen_tmp(g, em->value_size, "zero");
@@ -368,7 +375,7 @@ static void aggregate(struct gen *g, struct node *m, struct node *call)
 
 static LLVMValueRef delete_call(struct gen *g, struct node *call)
 {
-	gen_map_delete(g, call->u.call.args);
+	map_delete(g, call->u.call.args, call->u.call.args->next);
 	return NULL;
 }
 

@@ -228,7 +228,6 @@ LLVMValueRef gen_map_read(struct gen *g, struct node *m);
 void gen_map_write(struct gen *g, struct node *m, LLVMValueRef v,
 		   const struct type *vt);
 const struct map_meta *gen_map(struct gen *g, const struct node *m);
-void gen_map_delete(struct gen *g, struct node *m);
 void gen_define_maps(struct gen *g);
 
 /* ---- for loops (cg_for.c) ---- */
