@@ -283,11 +283,6 @@ static int write_state(struct run *r)
 	return 0;
 }
 
-static bool is_special(enum probe_kind k)
-{
-	return k == PK_BEGIN || k == PK_END;
-}
-
 static int attach_all(struct run *r)
 {
 	int n = 0, err;
@@ -299,12 +294,11 @@ static int attach_all(struct run *r)
 	fflush(r->o->out);
 	for (int i = 0; i < r->prog->nprobes; i++) {
 		const struct et_probe *ep = &r->prog->probes[i];
+		const struct attach_provider *p = attach_provider(ep->kind);
 
-		if (is_special(ep->kind))
+		if (!p->attach) /* BEGIN, END: run once (run_special) */
 			continue;
-		err = attach_provider(ep->kind)->attach(&r->env, ep,
-							r->progs[i],
-							r->rets[i]);
+		err = p->attach(&r->env, ep, r->progs[i], r->rets[i]);
 		if (err) {
 			run_script_error(r, ep->loc,
 				     r->env.err, NULL);
