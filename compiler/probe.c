@@ -12,24 +12,9 @@
 #include "probe_impl.h"
 
 static const struct probe_provider *const providers[PK_COUNT] = {
-	[PK_BEGIN] = &probe_begin,
-	[PK_END] = &probe_end,
-	[PK_KPROBE] = &probe_kprobe,
-	[PK_KRETPROBE] = &probe_kretprobe,
-	[PK_UPROBE] = &probe_uprobe,
-	[PK_URETPROBE] = &probe_uretprobe,
-	[PK_USDT] = &probe_usdt,
-	[PK_TRACEPOINT] = &probe_tracepoint,
-	[PK_RAWTRACEPOINT] = &probe_rawtracepoint,
-	[PK_PROFILE] = &probe_profile,
-	[PK_INTERVAL] = &probe_interval,
-	[PK_SOFTWARE] = &probe_software,
-	[PK_HARDWARE] = &probe_hardware,
-	[PK_WATCHPOINT] = &probe_watchpoint,
-	[PK_ASYNCWATCHPOINT] = &probe_asyncwatchpoint,
-	[PK_FENTRY] = &probe_fentry,
-	[PK_FEXIT] = &probe_fexit,
-	[PK_ITER] = &probe_iter,
+#define PROBE(id, name, alias, alias2) [PK_##id] = &probe_##id,
+#include "probes.def"
+#undef PROBE
 };
 
 const struct probe_provider *probe_provider(enum probe_kind kind)

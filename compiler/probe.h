@@ -1,21 +1,26 @@
 /* Probe kinds, parsed attach points, and the compiler half of each probe
  * provider: one file per kind, compiler/probe_<kind>.c, each ending in
- * one struct probe_provider (a family's shared code in probe_impl.h).
+ * one struct probe_provider probe_<ID> (a family's shared code in
+ * probe_impl.h).
  *
  * A probe kind is one line of runtime/probes.def and three tables keyed
- * by it, each entry in the kind's own (or its family's) file:
- *   struct probe_provider (here): parse the spec, resolve the target,
- *       type args and retval, name the ELF section, the probe builtin's
- *       text and the attach target, and the data the passes ask
- *       (flags, address space, argN count, the return kind of latency);
- *   struct cg_probe (compiler/codegen/cg_probe.h): how the kind's
- *       programs read argN, retval, func and args->field from their
- *       context, and how many programs a target makes. It needs LLVM
- *       types, and only compiler/codegen may see them (the wall): the
- *       table lives there, as compiler/codegen/cg_probe_<family>.c, one
- *       struct cg_probe per kind (a missing one fails to link);
- *   struct attach_provider (runtime/attach.h): availability, attach,
- *       detach.
+ * by it with an X-macro, so that an entry missing fails to link; each
+ * entry is in the kind's own (or its family's) file:
+ *   struct probe_provider probe_<ID> (here, table in probe.c): parse the
+ *       spec, resolve the target, type args and retval, name the ELF
+ *       section, the probe builtin's text and the attach target, and the
+ *       data the passes ask (flags, address space, argN count, the
+ *       return kind of latency);
+ *   struct cg_probe cg_kind_<ID> (compiler/codegen/cg_probe.h, in
+ *       cg_probe_<family>.c): how the kind's programs read argN, sargN,
+ *       retval, func and args->field from their context, what a latency
+ *       entry saves, and how many programs a target makes. These hooks
+ *       need LLVM types, which only compiler/codegen may see (the wall),
+ *       and the front end must link without LLVM (its unit tests do), so
+ *       they cannot be pointers here: the back end keys its own table by
+ *       the same list;
+ *   struct attach_provider attach_<ID> (runtime/attach.h): availability,
+ *       attach, detach.
  * Shared code asks these tables; it never tests a kind. */
 #ifndef ETRACE_PROBE_H
 #define ETRACE_PROBE_H

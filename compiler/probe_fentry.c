@@ -140,7 +140,7 @@ static const char *fentry_section(struct compile_ctx *ctx,
 	return probe_section_func(ctx, "fentry", ap, t);
 }
 
-const struct probe_provider probe_fentry = {
+const struct probe_provider probe_FENTRY = {
 	.kind = PK_FENTRY,
 	.flags = PF_ARGS | PF_FUNC | PF_ENTRY | PF_D_PATH | PF_QUALIFIED,
 	.as = AS_KERNEL,

@@ -9,7 +9,7 @@ static const char *fexit_section(struct compile_ctx *ctx,
 	return probe_section_func(ctx, "fexit", ap, t);
 }
 
-const struct probe_provider probe_fexit = {
+const struct probe_provider probe_FEXIT = {
 	.kind = PK_FEXIT,
 	.flags = PF_ARGS | PF_RETVAL | PF_FUNC | PF_D_PATH | PF_QUALIFIED,
 	.as = AS_KERNEL,

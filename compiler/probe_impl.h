@@ -13,26 +13,12 @@
 #include "compile.h"
 #include "probe.h"
 
-#define PROBE_PROVIDER(id) extern const struct probe_provider probe_##id;
-PROBE_PROVIDER(begin)
-PROBE_PROVIDER(end)
-PROBE_PROVIDER(kprobe)
-PROBE_PROVIDER(kretprobe)
-PROBE_PROVIDER(uprobe)
-PROBE_PROVIDER(uretprobe)
-PROBE_PROVIDER(usdt)
-PROBE_PROVIDER(tracepoint)
-PROBE_PROVIDER(rawtracepoint)
-PROBE_PROVIDER(profile)
-PROBE_PROVIDER(interval)
-PROBE_PROVIDER(software)
-PROBE_PROVIDER(hardware)
-PROBE_PROVIDER(watchpoint)
-PROBE_PROVIDER(asyncwatchpoint)
-PROBE_PROVIDER(fentry)
-PROBE_PROVIDER(fexit)
-PROBE_PROVIDER(iter)
-#undef PROBE_PROVIDER
+/* The providers, probe_<ID> for each line of probes.def (the provider
+ * table of probe.c; tests name them). */
+#define PROBE(id, name, alias, alias2) \
+	extern const struct probe_provider probe_##id;
+#include "probes.def"
+#undef PROBE
 
 /* Reports "<kind> probe type requires N argument(s), found M" unless
  * nparts lies in [min, max]. Returns 0 or -EINVAL. */

@@ -55,7 +55,7 @@ static const char *iter_section(struct compile_ctx *ctx,
 	return probe_section_func(ctx, "iter", ap, t);
 }
 
-const struct probe_provider probe_iter = {
+const struct probe_provider probe_ITER = {
 	.kind = PK_ITER,
 	.flags = PF_ARGS | PF_D_PATH | PF_ALONE,
 	.as = AS_KERNEL,

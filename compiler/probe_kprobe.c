@@ -87,7 +87,7 @@ static const char *kprobe_section(struct compile_ctx *ctx,
 	return probe_section_func(ctx, "kprobe", ap, t);
 }
 
-const struct probe_provider probe_kprobe = {
+const struct probe_provider probe_KPROBE = {
 	.kind = PK_KPROBE,
 	.flags = PF_ARGN | PF_ENTRY | PF_FUNC | PF_KERNEL_CTX | PF_SARGN |
 		 PF_OVERRIDE | PF_QUALIFIED,

@@ -15,7 +15,7 @@ static const char *kretprobe_section(struct compile_ctx *ctx,
 	return probe_section_func(ctx, "kretprobe", ap, t);
 }
 
-const struct probe_provider probe_kretprobe = {
+const struct probe_provider probe_KRETPROBE = {
 	.kind = PK_KRETPROBE,
 	.flags = PF_RETVAL | PF_FUNC | PF_KERNEL_CTX | PF_QUALIFIED,
 	.as = AS_KERNEL,

@@ -63,7 +63,7 @@ static const char *raw_section(struct compile_ctx *ctx,
 	return probe_section_func(ctx, "raw_tp", ap, t);
 }
 
-const struct probe_provider probe_rawtracepoint = {
+const struct probe_provider probe_RAWTRACEPOINT = {
 	.kind = PK_RAWTRACEPOINT,
 	.flags = PF_ARGN | PF_QUALIFIED,
 	.as = AS_KERNEL,

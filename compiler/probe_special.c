@@ -22,14 +22,14 @@ static const char *special_section(struct compile_ctx *ctx,
 	return "raw_tp";
 }
 
-const struct probe_provider probe_begin = {
+const struct probe_provider probe_BEGIN = {
 	.kind = PK_BEGIN,
 	.flags = PF_NO_CTX | PF_ONCE,
 	.parse = special_parse,
 	.section = special_section,
 };
 
-const struct probe_provider probe_end = {
+const struct probe_provider probe_END = {
 	.kind = PK_END,
 	.flags = PF_NO_CTX | PF_ONCE,
 	.parse = special_parse,

@@ -136,7 +136,7 @@ static const char *tracepoint_target(struct compile_ctx *ctx,
 	return arena_printf(ctx->arena, "%s:%s", ap->target, ap->func);
 }
 
-const struct probe_provider probe_tracepoint = {
+const struct probe_provider probe_TRACEPOINT = {
 	.kind = PK_TRACEPOINT,
 	.flags = PF_ARGS | PF_QUALIFIED,
 	.as = AS_KERNEL,

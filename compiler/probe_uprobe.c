@@ -339,7 +339,7 @@ static const char *uprobe_section(struct compile_ctx *ctx,
 	return probe_user_section(ctx, "uprobe", ap, t, sleepable);
 }
 
-const struct probe_provider probe_uprobe = {
+const struct probe_provider probe_UPROBE = {
 	.kind = PK_UPROBE,
 	.flags = PF_ARGN | PF_ENTRY | PF_FUNC | PF_KERNEL_CTX | PF_SARGN |
 		 PF_USER | PF_SLEEPABLE | PF_BINARY,

@@ -15,7 +15,7 @@ static const char *uretprobe_section(struct compile_ctx *ctx,
 	return probe_user_section(ctx, "uretprobe", ap, t, sleepable);
 }
 
-const struct probe_provider probe_uretprobe = {
+const struct probe_provider probe_URETPROBE = {
 	.kind = PK_URETPROBE,
 	.flags = PF_RETVAL | PF_FUNC | PF_KERNEL_CTX | PF_USER | PF_SLEEPABLE |
 		 PF_BINARY,

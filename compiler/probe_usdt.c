@@ -155,7 +155,7 @@ static const char *usdt_section(struct compile_ctx *ctx,
 			    ap->ns ? ap->ns : "", ap->func);
 }
 
-const struct probe_provider probe_usdt = {
+const struct probe_provider probe_USDT = {
 	.kind = PK_USDT,
 	.flags = PF_ARGN | PF_FUNC | PF_KERNEL_CTX | PF_USER |
 		 PF_SIGNED_ARGS | PF_SLEEPABLE | PF_BINARY,

@@ -4,12 +4,12 @@
 #include "cg_probe.h"
 
 #define PROBE(id, name, alias, alias2) \
-	extern const struct cg_probe cg_probe_##id;
+	extern const struct cg_probe cg_kind_##id;
 #include "probes.def"
 #undef PROBE
 
 static const struct cg_probe *const cg_probes[PK_COUNT] = {
-#define PROBE(id, name, alias, alias2) [PK_##id] = &cg_probe_##id,
+#define PROBE(id, name, alias, alias2) [PK_##id] = &cg_kind_##id,
 #include "probes.def"
 #undef PROBE
 };

@@ -2,7 +2,7 @@
  * compiler half is compiler/probe.h, the runtime half runtime/attach.h):
  * how the programs of a probe kind read the values of their context.
  * One struct cg_probe per kind of runtime/probes.def, named
- * cg_probe_<ID>, in the file of its context's layout:
+ * cg_kind_<ID>, in the file of its context's layout:
  *   cg_probe_regs.c   pt_regs: kprobe kretprobe uprobe uretprobe
  *   cg_usdt.c         usdt: operands of the SystemTap notes
  *   cg_probe_btf.c    a u64 array: fentry fexit rawtracepoint

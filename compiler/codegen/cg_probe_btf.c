@@ -46,7 +46,7 @@ static LLVMValueRef fentry_lat_save(struct gen *g, unsigned i)
 	return gen_ctx_word(g, i * 8);
 }
 
-const struct cg_probe cg_probe_FENTRY = {
+const struct cg_probe cg_kind_FENTRY = {
 	.arg = array_arg,
 	.retval = fentry_retval,
 	.func = gen_func_ip,
@@ -54,13 +54,13 @@ const struct cg_probe cg_probe_FENTRY = {
 	.lat_save = fentry_lat_save,
 };
 
-const struct cg_probe cg_probe_FEXIT = {
+const struct cg_probe cg_kind_FEXIT = {
 	.arg = array_arg,
 	.retval = after_args,
 	.func = gen_func_ip,
 	.args_field = btf_args_field,
 };
 
-const struct cg_probe cg_probe_RAWTRACEPOINT = {
+const struct cg_probe cg_kind_RAWTRACEPOINT = {
 	.arg = array_arg,
 };

@@ -6,14 +6,14 @@
  * first member is pt_regs; an iterator gets its struct bpf_iter__<name>. */
 #include "cg_probe.h"
 
-const struct cg_probe cg_probe_BEGIN = { 0 };
-const struct cg_probe cg_probe_END = { 0 };
-const struct cg_probe cg_probe_PROFILE = { 0 };
-const struct cg_probe cg_probe_INTERVAL = { 0 };
-const struct cg_probe cg_probe_SOFTWARE = { 0 };
-const struct cg_probe cg_probe_HARDWARE = { 0 };
-const struct cg_probe cg_probe_WATCHPOINT = { 0 };
-const struct cg_probe cg_probe_ASYNCWATCHPOINT = { 0 };
+const struct cg_probe cg_kind_BEGIN = { 0 };
+const struct cg_probe cg_kind_END = { 0 };
+const struct cg_probe cg_kind_PROFILE = { 0 };
+const struct cg_probe cg_kind_INTERVAL = { 0 };
+const struct cg_probe cg_kind_SOFTWARE = { 0 };
+const struct cg_probe cg_kind_HARDWARE = { 0 };
+const struct cg_probe cg_kind_WATCHPOINT = { 0 };
+const struct cg_probe cg_kind_ASYNCWATCHPOINT = { 0 };
 /* args->name of an iterator: a member of struct bpf_iter__<name>, a word
  * each (pointers in __bpf_md_ptr's anonymous unions, an __aligned(8)
  * fd). Read with a helper, as a number: loaded, its pointers would be
@@ -34,6 +34,6 @@ static LLVMValueRef iter_args_field(struct gen *g, struct node *e)
 	return gen_int_norm(g, gen_load(g, buf, type_u64(), true), e->type);
 }
 
-const struct cg_probe cg_probe_ITER = {
+const struct cg_probe cg_kind_ITER = {
 	.args_field = iter_args_field,
 };

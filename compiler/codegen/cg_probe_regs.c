@@ -60,7 +60,7 @@ static LLVMValueRef uprobe_lat_save(struct gen *g, unsigned i)
 	return cg_const(g->cg, 64, 0);
 }
 
-const struct cg_probe cg_probe_KPROBE = {
+const struct cg_probe cg_kind_KPROBE = {
 	.arg = regs_arg,
 	.sarg = regs_sarg,
 	.retval = regs_retval,
@@ -68,13 +68,13 @@ const struct cg_probe cg_probe_KPROBE = {
 	.lat_save = kprobe_lat_save,
 };
 
-const struct cg_probe cg_probe_KRETPROBE = {
+const struct cg_probe cg_kind_KRETPROBE = {
 	.arg = regs_arg,
 	.retval = regs_retval,
 	.func = gen_func_ip,
 };
 
-const struct cg_probe cg_probe_UPROBE = {
+const struct cg_probe cg_kind_UPROBE = {
 	.arg = regs_arg,
 	.sarg = regs_sarg,
 	.retval = regs_retval,
@@ -82,7 +82,7 @@ const struct cg_probe cg_probe_UPROBE = {
 	.lat_save = uprobe_lat_save,
 };
 
-const struct cg_probe cg_probe_URETPROBE = {
+const struct cg_probe cg_kind_URETPROBE = {
 	.arg = regs_arg,
 	.retval = regs_retval,
 	.func = gen_func_ip,

@@ -76,6 +76,6 @@ static LLVMValueRef tp_args_field(struct gen *g, struct node *e)
 	return v;
 }
 
-const struct cg_probe cg_probe_TRACEPOINT = {
+const struct cg_probe cg_kind_TRACEPOINT = {
 	.args_field = tp_args_field,
 };

@@ -158,7 +158,7 @@ static LLVMValueRef usdt_func(struct gen *g)
 	return gen_ctx_load(g, CG_REGS_IP, 8, false);
 }
 
-const struct cg_probe cg_probe_USDT = {
+const struct cg_probe cg_kind_USDT = {
 	.arg = usdt_arg,
 	.func = usdt_func,
 	.nprograms = usdt_nprograms,

@@ -327,43 +327,43 @@ static void test_tracepoint(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ap);
 	CU_ASSERT_STRING_EQUAL(ap->target, "sched");
 	CU_ASSERT_STRING_EQUAL(ap->func, "sched_switch");
-	probe_tracepoint.resolve(&ctx, ap);
+	probe_TRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_TRUE(ap->exists);
-	t = probe_tracepoint.args_type(&ctx, ap, ap->loc);
+	t = probe_TRACEPOINT.args_type(&ctx, ap, ap->loc);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_STRING_EQUAL(t->name, "struct _tracepoint_sched_sched_switch");
 
 	ap = parse("tracepoint:sched:sched_wakeup*");
 	CU_ASSERT_TRUE_FATAL(ap && ap->wildcard);
-	probe_tracepoint.resolve(&ctx, ap);
+	probe_TRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_EQUAL(ap->nmatches, 2);
-	CU_ASSERT_PTR_NOT_NULL(probe_tracepoint.args_type(&ctx, ap, ap->loc));
+	CU_ASSERT_PTR_NOT_NULL(probe_TRACEPOINT.args_type(&ctx, ap, ap->loc));
 
 	ap = parse("tracepoint:sched:*");
-	probe_tracepoint.resolve(&ctx, ap);
+	probe_TRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_EQUAL(ap->nmatches, 4);
-	CU_ASSERT_PTR_NULL(probe_tracepoint.args_type(&ctx, ap, ap->loc));
+	CU_ASSERT_PTR_NULL(probe_TRACEPOINT.args_type(&ctx, ap, ap->loc));
 	CU_ASSERT_STRING_EQUAL(ctx.diags.head->msg,
 			       "The tracepoints matched by 'sched:*' share no argument field; use one probe per tracepoint");
 
 	/* execve and openat share filename (at different offsets) */
 	ap = parse("tracepoint:syscalls:sys_enter_*");
-	probe_tracepoint.resolve(&ctx, ap);
+	probe_TRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_EQUAL(ap->nmatches, 2);
-	t = probe_tracepoint.args_type(&ctx, ap, ap->loc);
+	t = probe_TRACEPOINT.args_type(&ctx, ap, ap->loc);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_PTR_NOT_NULL(type_field(t, "filename", &(uint32_t){ 0 }));
 	CU_ASSERT_PTR_NULL(type_field(t, "argv", &(uint32_t){ 0 }));
 	CU_ASSERT_PTR_NULL(type_field(t, "dfd", &(uint32_t){ 0 }));
 
 	ap = parse("tracepoint:syscalls:sys_enter_nope");
-	probe_tracepoint.resolve(&ctx, ap);
+	probe_TRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_FALSE(ap->exists);
-	CU_ASSERT_PTR_NULL(probe_tracepoint.args_type(&ctx, ap, ap->loc));
+	CU_ASSERT_PTR_NULL(probe_TRACEPOINT.args_type(&ctx, ap, ap->loc));
 	CU_ASSERT_STRING_EQUAL(ctx.diags.head->msg,
 			       "Unknown tracepoint 'syscalls:sys_enter_nope'");
 	ap = parse("tracepoint:nope*:x");
-	probe_tracepoint.resolve(&ctx, ap);
+	probe_TRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_FALSE(ap->exists);
 	ERR("tracepoint:sched",
 	    "tracepoint probe type requires 2 arguments, found 1");
@@ -380,14 +380,14 @@ static void test_rawtracepoint(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ap);
 	CU_ASSERT_STRING_EQUAL(ap->func, "sched_switch");
 	ctx.opts.btf_path = "";
-	probe_rawtracepoint.resolve(&ctx, ap);
+	probe_RAWTRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_TRUE(ap->exists);
 	ap = parse("rawtracepoint:sched_nope");
 	ctx.opts.btf_path = "";
-	probe_rawtracepoint.resolve(&ctx, ap);
+	probe_RAWTRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_FALSE(ap->exists);
 	ap = parse("rawtracepoint:sys_*");
-	probe_rawtracepoint.resolve(&ctx, ap);
+	probe_RAWTRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_EQUAL(ap->nmatches, 3);
 	ap = parse("rawtracepoint:vmlinux:sched_switch");
 	CU_ASSERT_TRUE(ap && !strcmp(ap->target, "vmlinux"));
@@ -529,19 +529,19 @@ static void test_fentry_btf(void)
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		return;
 	ap = parse("fentry:vfs_read");
-	CU_ASSERT_EQUAL(probe_fentry.resolve(&ctx, ap), 0);
+	CU_ASSERT_EQUAL(probe_FENTRY.resolve(&ctx, ap), 0);
 	CU_ASSERT_TRUE(ap->exists);
-	t = probe_fentry.args_type(&ctx, ap, ap->loc);
+	t = probe_FENTRY.args_type(&ctx, ap, ap->loc);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_EQUAL(t->nfields, 4); /* file, buf, count, pos */
 	ap = parse("fexit:etrace_no_such_function");
-	probe_fexit.resolve(&ctx, ap);
+	probe_FEXIT.resolve(&ctx, ap);
 	CU_ASSERT_FALSE(ap->exists);
 	ap = parse("fentry:vfs_rea?");
-	probe_fentry.resolve(&ctx, ap);
+	probe_FENTRY.resolve(&ctx, ap);
 	CU_ASSERT_EQUAL(ap->nmatches, 1);
 	ap = parse("fentry:vfs_re*");
-	probe_fentry.resolve(&ctx, ap);
+	probe_FENTRY.resolve(&ctx, ap);
 	CU_ASSERT_TRUE(ap->nmatches >= 2);
 	done();
 }
@@ -688,8 +688,8 @@ static void test_flags(void)
 	CU_ASSERT_EQUAL(probe_flags(p), PF_ARGS | PF_QUALIFIED);
 	p = p->next;
 	CU_ASSERT_EQUAL(probe_flags(p), PF_RETVAL | PF_FUNC | PF_QUALIFIED);
-	CU_ASSERT_TRUE(probe_uprobe.flags & PF_USER);
-	CU_ASSERT_TRUE(probe_fentry.flags & PF_ARGS);
+	CU_ASSERT_TRUE(probe_UPROBE.flags & PF_USER);
+	CU_ASSERT_TRUE(probe_FENTRY.flags & PF_ARGS);
 	done();
 }
 
