@@ -3,16 +3,13 @@
  * over the family tables (funcs_*.c). */
 #include "builtins.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "funcs.h"
 #include "probe.h"
 #include "typereg.h"
-
-/* x86-64 passes six arguments in registers: arg0..arg5 (bpftrace says
- * "x86_64 doesn't support arg6"). USDT probes carry up to 12. */
-#define MAX_REG_ARGS 6
 
 static struct diags *D(struct compile_ctx *ctx)
 {
@@ -31,33 +28,31 @@ static struct type *t_comm(struct compile_ctx *ctx, struct node *ident,
 	return type_string(ctx->arena, 16);
 }
 
-/* Bytes of the longest name the probe builtin can hold in this probe
- * (as codegen.c's probe_name spells it): kind:rest of an attach point, or
- * kind:match (kind:binary:match for user probes) of a wildcard's. */
-static size_t probe_name_size(const struct attach_point *ap)
+/* Bytes of the longest text the probe builtin has in the programs of
+ * ap: its own, or one of its wildcard's matches (probe_name()). */
+static size_t probe_name_size(struct compile_ctx *ctx,
+			      const struct attach_point *ap)
 {
-	const char *rest = strchr(ap->raw, ':');
-	size_t kind = strlen(probe_kind_name(ap->kind)), n, user = 0;
+	size_t n = strlen(probe_name(ctx, ap, NULL)) + 1;
 
-	n = kind + (rest ? strlen(rest) : 0) + 1;
-	if (rest && (ap->kind == PK_UPROBE || ap->kind == PK_URETPROBE ||
-		     ap->kind == PK_USDT))
-		user = strcspn(rest + 1, ":") + 1;
-	for (int i = 0; i < ap->nmatches; i++)
-		if (kind + 1 + user + strlen(ap->matches[i]) + 1 > n)
-			n = kind + 1 + user + strlen(ap->matches[i]) + 1;
+	for (int i = 0; i < ap->nmatches; i++) {
+		size_t m = strlen(probe_name(ctx, ap, ap->matches[i])) + 1;
+
+		n = m > n ? m : n;
+	}
 	return n;
 }
 
 static struct type *t_probe(struct compile_ctx *ctx, struct node *ident,
 			    struct node *probe)
 {
-	size_t len = ctx->opts.strlen;
+	size_t len = ctx->opts.strlen, n;
 	struct node *a;
 
-	for (a = probe ? probe->u.probe.attach : NULL; a; a = a->next)
-		if (a->u.attach.ap && probe_name_size(a->u.attach.ap) > len)
-			len = probe_name_size(a->u.attach.ap);
+	for (a = probe ? probe->u.probe.attach : NULL; a; a = a->next) {
+		n = a->u.attach.ap ? probe_name_size(ctx, a->u.attach.ap) : 0;
+		len = n > len ? n : len;
+	}
 	return type_string(ctx->arena, len);
 }
 
@@ -127,15 +122,15 @@ static struct type *t_retval(struct compile_ctx *ctx, struct node *ident,
 			   k);
 		return NULL;
 	}
-	/* fentry/fexit: the function's BTF return type when all agree. */
+	/* the type the providers know (fentry/fexit: BTF) when all agree */
 	for (struct node *a = probe->u.probe.attach; a; a = a->next) {
 		struct attach_point *ap = a->u.attach.ap;
-		struct type *args = NULL, *r = NULL;
+		const struct probe_provider *p = ap ? probe_provider(ap->kind)
+						    : NULL;
+		struct type *r = p && p->retval_type ?
+				 p->retval_type(ctx, ap) : NULL;
 
-		if (!ap || (ap->kind != PK_FENTRY && ap->kind != PK_FEXIT) ||
-		    ap->wildcard || !ap->func ||
-		    !btf_func_proto(ctx, ap->func, &args, &r) || !r ||
-		    !type_is_int(r) || (ret && !type_equal(ret, r)))
+		if (!r || (ret && !type_equal(ret, r)))
 			return type_u64();
 		ret = r;
 	}
@@ -223,8 +218,7 @@ static struct type *t_arg(struct compile_ctx *ctx, struct node *ident,
 			  struct node *probe)
 {
 	const char *name = ident->u.ident.name;
-	int n = ident_index(name, 3);
-	bool usdt = true;
+	int n = ident_index(name, 3), max = INT_MAX;
 
 	if (!fn_probe_has(probe, PF_ARGN)) {
 		diag_error(D(ctx), ident->loc,
@@ -233,17 +227,21 @@ static struct type *t_arg(struct compile_ctx *ctx, struct node *ident,
 			   fn_probe_kind_lacking(probe, PF_ARGN));
 		return NULL;
 	}
-	for (struct node *a = probe->u.probe.attach; a; a = a->next)
-		if (!a->u.attach.ap || a->u.attach.ap->kind != PK_USDT)
-			usdt = false;
-	if (n >= (usdt ? 12 : MAX_REG_ARGS)) {
+	/* the fewest any attach point has */
+	for (struct node *a = probe->u.probe.attach; a; a = a->next) {
+		const struct attach_point *ap = a->u.attach.ap;
+		int m = ap ? probe_provider(ap->kind)->max_args : max;
+
+		max = m < max ? m : max;
+	}
+	if (n >= max) {
 		diag_error(D(ctx), ident->loc, "x86_64 doesn't support %s",
 			   name);
 		return NULL;
 	}
 	/* bpftrace 0.17: a USDT argument is an int64 (sign-extended from
 	 * its note's size), a function argument a uint64 */
-	return usdt ? type_s64() : type_u64();
+	return fn_probe_has(probe, PF_SIGNED_ARGS) ? type_s64() : type_u64();
 }
 
 static struct type *t_sarg(struct compile_ctx *ctx, struct node *ident,
@@ -314,6 +312,13 @@ const struct builtin *builtin_find(const char *name)
 	return NULL;
 }
 
+const struct builtin *builtin_at(int i)
+{
+	int n = sizeof(builtins) / sizeof(builtins[0]);
+
+	return i >= 0 && i < n ? &builtins[i] : NULL;
+}
+
 static const struct func *const families[] = {
 	funcs_print, funcs_map, funcs_str, funcs_stack, funcs_misc,
 };
@@ -325,6 +330,15 @@ const struct func *func_find(const char *name)
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
 		for (const struct func *f = families[i]; f->name; f++)
 			if (!strcmp(f->name, name))
+				return f;
+	return NULL;
+}
+
+const struct func *func_at(int i)
+{
+	for (size_t k = 0; k < sizeof(families) / sizeof(families[0]); k++)
+		for (const struct func *f = families[k]; f->name; f++)
+			if (i-- == 0)
 				return f;
 	return NULL;
 }

@@ -1,6 +1,14 @@
-/* Builtin variables and functions as tables: name, signature, type rule.
- * One row each, grouped by family in compiler/funcs_<family>.c; the back
- * end adds a codegen hook per row. */
+/* Builtin variables and functions as tables: one row each (builtins.c;
+ * functions grouped by family in compiler/funcs_<family>.c) with name,
+ * signature, type rule, and the key of its code generator.
+ *
+ * Code generation needs LLVM, which only compiler/codegen may see (the
+ * wall), so a row cannot point at it: it names it. A builtin's id keys
+ * the back end's table of builtin generators (compiler/codegen/
+ * cg_builtin.c); a function's gen is one of the generators listed in
+ * compiler/funcs.def, which the back end defines and keys by that list
+ * (compiler/codegen/cg_call.c). The back end dispatches through the row,
+ * never by name; tests/unit/test_rows.c compiles every row. */
 #ifndef ETRACE_BUILTINS_H
 #define ETRACE_BUILTINS_H
 
@@ -32,6 +40,20 @@ enum func_flags {
 	/* The first argument may be a bare mode identifier (kstack(perf)):
 	 * pass_resolve leaves it an N_IDENT without builtin, untyped. */
 	FN_MODE_ARG = 1 << 5,
+	/* Reads memory whose pages may not be there yet (str, buf): in a
+	 * PF_SLEEPABLE probe the program is made sleepable to fault them
+	 * in (compiler/probe.h). */
+	FN_SLEEPABLE = 1 << 6,
+};
+
+/* A function's code generator (funcs.def). FG_NONE: none, the row's
+ * check refuses every use (a function etrace knows but cannot do). */
+enum func_gen {
+	FG_NONE,
+#define FUNC_GEN(id) FG_##id,
+#include "funcs.def"
+#undef FUNC_GEN
+	FG_COUNT
 };
 
 struct func {
@@ -42,9 +64,15 @@ struct func {
 	 * NULL after reporting an error. */
 	struct type *(*check)(struct compile_ctx *ctx, struct node *call,
 			      struct node *probe);
+	enum func_gen gen;
 };
 
 const struct builtin *builtin_find(const char *name);
 const struct func *func_find(const char *name);
+
+/* The i-th row (0...) of the builtin and function tables, NULL past the
+ * last: for tests that go over every row. */
+const struct builtin *builtin_at(int i);
+const struct func *func_at(int i);
 
 #endif

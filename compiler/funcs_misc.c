@@ -1,6 +1,6 @@
 /* The remaining functions: cgroupid cgroup_path path uptr kptr bswap,
  * and the ones acting on the traced process or kernel: signal override
- * unwatch. */
+ * unwatch (refused: see check_unwatch). */
 #include "funcs.h"
 
 #include <inttypes.h>
@@ -31,21 +31,39 @@ static struct type *check_cgroup_path(struct compile_ctx *ctx,
 	return type_simple(ctx->arena, T_CGROUP_PATH, 16);
 }
 
+/* Whether e is memory reached through a pointer (*p, p->f, p[i] and
+ * their fields), whose address the back end passes, rather than a copy
+ * (a variable, a map value) or the probe's context. */
+static bool in_memory(const struct node *e)
+{
+	const struct node *x;
+
+	switch (e->kind) {
+	case N_UNOP:
+		return e->u.unop.op == OP_DEREF;
+	case N_FIELD:
+		x = e->u.field.expr;
+		if (x->type->is_ctx)
+			return false;
+		if (x->type->kind == T_PTR && e->u.field.arrow)
+			return true;
+		return x->type->kind == T_RECORD && in_memory(x);
+	case N_INDEX:
+		x = e->u.index.expr;
+		return x->type->kind == T_PTR ||
+		       (x->type->kind == T_ARRAY && in_memory(x));
+	default:
+		return false;
+	}
+}
+
 /* path(struct path *): bpf_d_path, only where the kernel allows it. */
 static struct type *check_path(struct compile_ctx *ctx, struct node *call,
 			       struct node *probe)
 {
 	struct node *a = fn_arg(call, 0);
-	bool ok = true;
 
-	for (struct node *at = probe->u.probe.attach; at; at = at->next) {
-		struct attach_point *ap = at->u.attach.ap;
-
-		if (ap && ap->kind != PK_FENTRY && ap->kind != PK_FEXIT &&
-		    ap->kind != PK_ITER)
-			ok = false;
-	}
-	if (!ok) {
+	if (!fn_probe_has(probe, PF_D_PATH)) {
 		diag_error(&ctx->diags, call->loc,
 			   "The path function can only be used with 'fentry', 'fexit', 'iter' probes");
 		return NULL;
@@ -56,6 +74,11 @@ static struct type *check_path(struct compile_ctx *ctx, struct node *call,
 		diag_error(&ctx->diags, a->loc,
 			   "path() only supports pointer or record argument (%s provided)",
 			   fn_kind_name(a->type));
+		return NULL;
+	}
+	if (a->type->kind == T_RECORD && !in_memory(a)) {
+		diag_error(&ctx->diags, a->loc,
+			   "path() needs the struct path in kernel memory (a pointer to it, or a field reached through one), not a copy");
 		return NULL;
 	}
 	return type_string(ctx->arena, ctx->opts.strlen);
@@ -149,33 +172,37 @@ static struct type *check_signal(struct compile_ctx *ctx, struct node *call,
 static struct type *check_override(struct compile_ctx *ctx,
 				   struct node *call, struct node *probe)
 {
-	for (struct node *at = probe->u.probe.attach; at; at = at->next) {
-		struct attach_point *ap = at->u.attach.ap;
-
-		if (ap && ap->kind != PK_KPROBE) {
-			diag_error(&ctx->diags, call->loc,
-				   "override can only be used with kprobes");
-			return NULL;
-		}
+	if (!fn_probe_has(probe, PF_OVERRIDE)) {
+		diag_error(&ctx->diags, call->loc,
+			   "override can only be used with kprobes");
+		return NULL;
 	}
 	return fn_int_arg(ctx, call, 0) ? type_none() : NULL;
 }
 
+/* unwatch(addr) removes the watchpoints on addr while the program runs
+ * (bpftrace 0.17): the runtime cannot detach one probe of a running
+ * program yet (issue #19 finishes watchpoints), so every use is refused
+ * here, where --dry-run sees it, rather than when code is generated. */
 static struct type *check_unwatch(struct compile_ctx *ctx, struct node *call,
 				  struct node *probe)
 {
-	return fn_int_or_ptr_arg(ctx, call, 0) ? type_none() : NULL;
+	if (!fn_int_or_ptr_arg(ctx, call, 0))
+		return NULL;
+	diag_error(&ctx->diags, call->loc,
+		   "unwatch() is not supported by etrace yet: a watchpoint stays attached until etrace ends");
+	return NULL;
 }
 
 const struct func funcs_misc[] = {
-	{ "cgroupid", 1, 1, 0, check_cgroupid },
-	{ "cgroup_path", 1, 2, 0, check_cgroup_path },
-	{ "path", 1, 1, 0, check_path },
-	{ "uptr", 1, 1, 0, check_as_ptr },
-	{ "kptr", 1, 1, 0, check_as_ptr },
-	{ "bswap", 1, 1, 0, check_bswap },
-	{ "signal", 1, 1, FN_STMT | FN_UNSAFE, check_signal },
-	{ "override", 1, 1, FN_STMT | FN_UNSAFE, check_override },
-	{ "unwatch", 1, 1, FN_STMT | FN_ASYNC, check_unwatch },
+	{ "cgroupid", 1, 1, 0, check_cgroupid, FG_CGROUPID },
+	{ "cgroup_path", 1, 2, 0, check_cgroup_path, FG_CGROUP_PATH },
+	{ "path", 1, 1, 0, check_path, FG_PATH },
+	{ "uptr", 1, 1, 0, check_as_ptr, FG_ARG_VALUE },
+	{ "kptr", 1, 1, 0, check_as_ptr, FG_ARG_VALUE },
+	{ "bswap", 1, 1, 0, check_bswap, FG_BSWAP },
+	{ "signal", 1, 1, FN_STMT | FN_UNSAFE, check_signal, FG_SIGNAL },
+	{ "override", 1, 1, FN_STMT | FN_UNSAFE, check_override, FG_OVERRIDE },
+	{ "unwatch", 1, 1, FN_STMT, check_unwatch, FG_NONE },
 	{ NULL },
 };

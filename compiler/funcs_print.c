@@ -102,13 +102,15 @@ static struct type *check_exit(struct compile_ctx *ctx, struct node *call,
 }
 
 const struct func funcs_print[] = {
-	{ "printf", 1, -1, FN_STMT | FN_ASYNC, check_format },
-	{ "system", 1, -1, FN_STMT | FN_ASYNC | FN_UNSAFE, check_format },
-	{ "cat", 1, -1, FN_STMT | FN_ASYNC, check_format },
-	{ "debugf", 1, -1, FN_STMT, check_debugf },
-	{ "print", 1, 3, FN_STMT | FN_ASYNC | FN_MAP_ARG, check_print },
-	{ "time", 0, 1, FN_STMT | FN_ASYNC, check_time },
-	{ "join", 1, 2, FN_STMT | FN_ASYNC, check_join },
-	{ "exit", 0, 1, FN_STMT | FN_ASYNC, check_exit },
+	{ "printf", 1, -1, FN_STMT | FN_ASYNC, check_format, FG_PRINTF },
+	{ "system", 1, -1, FN_STMT | FN_ASYNC | FN_UNSAFE,
+	  check_format, FG_SYSTEM },
+	{ "cat", 1, -1, FN_STMT | FN_ASYNC, check_format, FG_CAT },
+	{ "debugf", 1, -1, FN_STMT, check_debugf, FG_DEBUGF },
+	{ "print", 1, 3, FN_STMT | FN_ASYNC | FN_MAP_ARG,
+	  check_print, FG_PRINT },
+	{ "time", 0, 1, FN_STMT | FN_ASYNC, check_time, FG_TIME },
+	{ "join", 1, 2, FN_STMT | FN_ASYNC, check_join, FG_JOIN },
+	{ "exit", 0, 1, FN_STMT | FN_ASYNC, check_exit, FG_EXIT },
 	{ NULL },
 };

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "elf_syms.h"
 #include "probe.h"
 
 #define MAX_STACK_FRAMES 1024
@@ -96,7 +97,35 @@ static struct type *check_kaddr(struct compile_ctx *ctx, struct node *call,
 	return fn_str_literal(ctx, call, 0, &s, NULL) ? type_u64() : NULL;
 }
 
-/* uaddr("sym"): resolved in the probe's binary, so a user probe. */
+/* The symbol name in ap's binary, where code generation finds it
+ * (cg_func.c): a position-independent binary's load bias is known only
+ * at a uprobe on one of its functions, the IP there being the function's
+ * address. Reports and returns false when it cannot be. */
+static bool uaddr_known(struct compile_ctx *ctx, const struct node *call,
+			const struct attach_point *ap, const char *name)
+{
+	struct elf_syms *es = elf_syms__open(ap->target);
+	uint64_t addr;
+	bool ok = es && !elf_syms__symbol_addr(es, name, &addr);
+
+	if (!ok)
+		diag_error(&ctx->diags, call->loc, "uaddr: no symbol '%s' in %s",
+			   name, ap->target);
+	else if (elf_syms__is_dyn(es) &&
+		 !((probe_provider(ap->kind)->flags & PF_ENTRY) && ap->func &&
+		   !ap->has_address && elf_syms__find(es, ap->func))) {
+		diag_error(&ctx->diags, call->loc,
+			   "uaddr: %s is position-independent: its load address is known only in a uprobe on a function of it",
+			   ap->target);
+		ok = false;
+	}
+	if (es)
+		elf_syms__close(es);
+	return ok;
+}
+
+/* uaddr("sym"): resolved in the probe's binary, so a user probe on one
+ * (bpftrace 0.17 resolves it here too). */
 static struct type *check_uaddr(struct compile_ctx *ctx, struct node *call,
 				struct node *probe)
 {
@@ -104,12 +133,15 @@ static struct type *check_uaddr(struct compile_ctx *ctx, struct node *call,
 
 	if (!fn_str_literal(ctx, call, 0, &s, NULL))
 		return NULL;
-	if (!fn_probe_has(probe, PF_USER)) {
+	if (!fn_probe_has(probe, PF_BINARY)) {
 		diag_error(&ctx->diags, call->loc,
 			   "uaddr can not be used with \"%s\" probes",
-			   fn_probe_kind_lacking(probe, PF_USER));
+			   fn_probe_kind_lacking(probe, PF_BINARY));
 		return NULL;
 	}
+	for (struct node *a = probe->u.probe.attach; a; a = a->next)
+		if (!uaddr_known(ctx, call, a->u.attach.ap, s))
+			return NULL;
 	return type_u64();
 }
 
@@ -143,12 +175,12 @@ static struct type *check_reg(struct compile_ctx *ctx, struct node *call,
 }
 
 const struct func funcs_stack[] = {
-	{ "kstack", 0, 2, FN_MODE_ARG, check_stack },
-	{ "ustack", 0, 2, FN_MODE_ARG, check_stack },
-	{ "ksym", 1, 1, 0, check_sym },
-	{ "usym", 1, 1, 0, check_sym },
-	{ "kaddr", 1, 1, 0, check_kaddr },
-	{ "uaddr", 1, 1, 0, check_uaddr },
-	{ "reg", 1, 1, 0, check_reg },
+	{ "kstack", 0, 2, FN_MODE_ARG, check_stack, FG_STACK },
+	{ "ustack", 0, 2, FN_MODE_ARG, check_stack, FG_STACK },
+	{ "ksym", 1, 1, 0, check_sym, FG_KSYM },
+	{ "usym", 1, 1, 0, check_sym, FG_USYM },
+	{ "kaddr", 1, 1, 0, check_kaddr, FG_KADDR },
+	{ "uaddr", 1, 1, 0, check_uaddr, FG_UADDR },
+	{ "reg", 1, 1, 0, check_reg, FG_REG },
 	{ NULL },
 };

@@ -209,14 +209,14 @@ static struct type *check_strerror(struct compile_ctx *ctx,
 }
 
 const struct func funcs_str[] = {
-	{ "str", 1, 2, 0, check_str },
-	{ "buf", 1, 2, 0, check_buf },
-	{ "ntop", 1, 2, 0, check_ntop },
-	{ "pton", 1, 1, 0, check_pton },
-	{ "strncmp", 3, 3, 0, check_strncmp },
-	{ "strcontains", 2, 2, 0, check_strcontains },
-	{ "macaddr", 1, 1, 0, check_macaddr },
-	{ "strftime", 2, 2, 0, check_strftime },
-	{ "strerror", 1, 1, 0, check_strerror },
+	{ "str", 1, 2, FN_SLEEPABLE, check_str, FG_STR },
+	{ "buf", 1, 2, FN_SLEEPABLE, check_buf, FG_BUF },
+	{ "ntop", 1, 2, 0, check_ntop, FG_NTOP },
+	{ "pton", 1, 1, 0, check_pton, FG_PTON },
+	{ "strncmp", 3, 3, 0, check_strncmp, FG_STRNCMP },
+	{ "strcontains", 2, 2, 0, check_strcontains, FG_STRCONTAINS },
+	{ "macaddr", 1, 1, 0, check_macaddr, FG_MACADDR },
+	{ "strftime", 2, 2, 0, check_strftime, FG_STRFTIME },
+	{ "strerror", 1, 1, 0, check_strerror, FG_ARG_VALUE },
 	{ NULL },
 };

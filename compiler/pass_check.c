@@ -105,6 +105,37 @@ static bool find_latency(struct node *n, void *arg)
 	return !u->first;
 }
 
+static bool find_sarg(struct node *n, void *arg)
+{
+	struct node **first = arg;
+
+	if (n->kind == N_IDENT && n->u.ident.builtin && !*first &&
+	    n->u.ident.builtin->id == B_SARG)
+		*first = n;
+	return !*first;
+}
+
+/* The return program saves the register arguments at the entry, not
+ * the stack ones: the callee's stack frame is gone at its return. */
+static void ck_latency_sarg(struct cstate *c, struct node *probe,
+			    const struct node *use)
+{
+	struct node *sarg = NULL;
+
+	if (probe->u.probe.pred)
+		ast_walk(probe->u.probe.pred, find_sarg, &sarg);
+	if (!sarg)
+		ast_walk(probe->u.probe.body, find_sarg, &sarg);
+	if (!sarg)
+		return;
+	diag_error(&c->ctx->diags, sarg->loc,
+		   "%s cannot be used where %s makes the block run when the "
+		   "function returns: the stack arguments are gone then",
+		   sarg->u.ident.name, use->u.ident.name);
+	diag_note(&c->ctx->diags, use->loc, "%s used here",
+		  use->u.ident.name);
+}
+
 static bool ap_is_entry(const struct node *attach)
 {
 	const struct attach_point *ap = attach->u.attach.ap;
@@ -132,6 +163,7 @@ static void ck_latency(struct cstate *c, struct node *probe)
 	}
 	if (entry && !other) {
 		probe->u.probe.at_return = true;
+		ck_latency_sarg(c, probe, u.first);
 	} else if (entry) {
 		diag_error(&c->ctx->diags, u.first->loc,
 			   "%s in a function entry probe means the call's "

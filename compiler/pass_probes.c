@@ -10,19 +10,18 @@
 #include "probe_impl.h"
 
 struct probes_state {
-	const struct node *begin, *end;
+	const struct node *seen[PK_COUNT]; /* PF_ONCE kinds */
 };
 
 /* bpftrace 0.17: "More than one BEGIN probe defined". */
-static void check_special(struct compile_ctx *ctx, struct probes_state *st,
-			  const struct node *attach)
+static void check_once(struct compile_ctx *ctx, struct probes_state *st,
+		       const struct node *attach)
 {
 	enum probe_kind k = attach->u.attach.ap->kind;
-	const struct node **seen;
+	const struct node **seen = &st->seen[k];
 
-	if (k != PK_BEGIN && k != PK_END)
+	if (!(probe_provider(k)->flags & PF_ONCE))
 		return;
-	seen = k == PK_BEGIN ? &st->begin : &st->end;
 	if (*seen)
 		diag_error(&ctx->diags, attach->loc,
 			   "More than one %s probe defined",
@@ -33,14 +32,17 @@ static void check_special(struct compile_ctx *ctx, struct probes_state *st,
 
 /* An iterator program runs over its objects, not on events: it cannot
  * share its body with other attach points. */
-static void check_iter(struct compile_ctx *ctx, struct node *probe)
+static void check_alone(struct compile_ctx *ctx, struct node *probe)
 {
 	if (!probe->u.probe.attach || !probe->u.probe.attach->next)
 		return;
 	for (struct node *a = probe->u.probe.attach; a; a = a->next) {
-		if (a->u.attach.ap && a->u.attach.ap->kind == PK_ITER) {
+		const struct attach_point *ap = a->u.attach.ap;
+
+		if (ap && (probe_provider(ap->kind)->flags & PF_ALONE)) {
 			diag_error(&ctx->diags, a->loc,
-				   "Only a single iter attach point is allowed in a probe");
+				   "Only a single %s attach point is allowed in a probe",
+				   probe_kind_name(ap->kind));
 			return;
 		}
 	}
@@ -82,14 +84,14 @@ static void probe_attach_points(struct compile_ctx *ctx,
 			parsed = false;
 			continue;
 		}
-		check_special(ctx, st, a);
+		check_once(ctx, st, a);
 		p = probe_provider(ap->kind);
 		if (p->resolve && p->resolve(ctx, ap) < 0)
 			parsed = false;
 	}
 	if (!parsed)
 		return;
-	check_iter(ctx, probe);
+	check_alone(ctx, probe);
 	check_targets(ctx, probe);
 }
 

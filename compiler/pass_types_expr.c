@@ -639,18 +639,11 @@ static enum addrspace probe_as(struct tstate *s)
 
 	for (struct node *a = s->probe->u.probe.attach; a; a = a->next) {
 		const struct attach_point *ap = a->u.attach.ap;
-		enum addrspace x = AS_NONE;
+		enum addrspace x;
 
 		if (!ap)
 			return AS_NONE;
-		if (ap->kind == PK_UPROBE || ap->kind == PK_URETPROBE ||
-		    ap->kind == PK_USDT)
-			x = AS_USER;
-		else if (ap->kind == PK_KPROBE || ap->kind == PK_KRETPROBE ||
-			 ap->kind == PK_FENTRY || ap->kind == PK_FEXIT ||
-			 ap->kind == PK_TRACEPOINT ||
-			 ap->kind == PK_RAWTRACEPOINT || ap->kind == PK_ITER)
-			x = AS_KERNEL;
+		x = probe_provider(ap->kind)->as;
 		if (!first && x != as)
 			return AS_NONE;
 		as = x;

@@ -12,24 +12,9 @@
 #include "probe_impl.h"
 
 static const struct probe_provider *const providers[PK_COUNT] = {
-	[PK_BEGIN] = &probe_begin,
-	[PK_END] = &probe_end,
-	[PK_KPROBE] = &probe_kprobe,
-	[PK_KRETPROBE] = &probe_kretprobe,
-	[PK_UPROBE] = &probe_uprobe,
-	[PK_URETPROBE] = &probe_uretprobe,
-	[PK_USDT] = &probe_usdt,
-	[PK_TRACEPOINT] = &probe_tracepoint,
-	[PK_RAWTRACEPOINT] = &probe_rawtracepoint,
-	[PK_PROFILE] = &probe_profile,
-	[PK_INTERVAL] = &probe_interval,
-	[PK_SOFTWARE] = &probe_software,
-	[PK_HARDWARE] = &probe_hardware,
-	[PK_WATCHPOINT] = &probe_watchpoint,
-	[PK_ASYNCWATCHPOINT] = &probe_asyncwatchpoint,
-	[PK_FENTRY] = &probe_fentry,
-	[PK_FEXIT] = &probe_fexit,
-	[PK_ITER] = &probe_iter,
+#define PROBE(id, name, alias, alias2) [PK_##id] = &probe_##id,
+#include "probes.def"
+#undef PROBE
 };
 
 const struct probe_provider *probe_provider(enum probe_kind kind)
@@ -342,13 +327,56 @@ void probe_add_match(struct compile_ctx *ctx, struct attach_point *ap,
 const char *probe_target_name(struct compile_ctx *ctx,
 			      const struct attach_point *ap)
 {
-	if (ap->kind == PK_TRACEPOINT)
-		return arena_printf(ctx->arena, "%s:%s", ap->target, ap->func);
-	if (ap->target && (ap->kind == PK_KPROBE || ap->kind == PK_KRETPROBE ||
-			   ap->kind == PK_FENTRY || ap->kind == PK_FEXIT ||
-			   ap->kind == PK_RAWTRACEPOINT))
+	if (ap->target && (probe_provider(ap->kind)->flags & PF_QUALIFIED))
 		return arena_printf(ctx->arena, "%s:%s", ap->target, ap->func);
 	return ap->func ? ap->func : ap->raw;
+}
+
+const char *probe_section_func(struct compile_ctx *ctx, const char *prefix,
+			       const struct attach_point *ap, const char *t)
+{
+	return arena_printf(ctx->arena, "%s/%s", prefix, t ? t : ap->func);
+}
+
+const char *probe_section_perf(struct compile_ctx *ctx,
+			       const struct attach_point *ap, const char *t,
+			       bool sleepable)
+{
+	return "perf_event";
+}
+
+const char *probe_attach_func(struct compile_ctx *ctx,
+			      const struct attach_point *ap)
+{
+	return ap->func;
+}
+
+/* The kind as the probe builtin names it: its name, or when written by
+ * an alias, the provider's alias_word if it has one. */
+static const char *kind_word(const struct attach_point *ap)
+{
+	const struct probe_provider *p = probe_provider(ap->kind);
+	const char *name = probe_kind_name(ap->kind);
+	size_t n = strcspn(ap->raw, ":");
+
+	if (p->alias_word && !(n == strlen(name) && !strncmp(ap->raw, name, n)))
+		return p->alias_word;
+	return name;
+}
+
+const char *probe_name(struct compile_ctx *ctx, const struct attach_point *ap,
+		       const char *t)
+{
+	const struct probe_provider *p = probe_provider(ap->kind);
+	const char *rest = strchr(ap->raw, ':');
+
+	if (t && p->match_name)
+		return p->match_name(ctx, ap, t);
+	if (t)
+		return arena_printf(ctx->arena, "%s:%s", kind_word(ap), t);
+	if (!rest)
+		return ap->raw;
+	return arena_printf(ctx->arena, "%s%s", kind_word(ap), rest);
 }
 
 void probe_report_missing(struct compile_ctx *ctx,

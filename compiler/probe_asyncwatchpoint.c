@@ -2,8 +2,9 @@
  * breakpoint is armed asynchronously when func is entered. */
 #include "probe_impl.h"
 
-const struct probe_provider probe_asyncwatchpoint = {
+const struct probe_provider probe_ASYNCWATCHPOINT = {
 	.kind = PK_ASYNCWATCHPOINT,
 	.flags = PF_KERNEL_CTX | PF_USER,
 	.parse = probe_watchpoint_parse,
+	.section = probe_section_perf,
 };

@@ -1,9 +1,10 @@
-/* Finding the binary of a uprobe, uretprobe or usdt attach point: a path
- * (which must be a regular file), an executable on PATH, or a shared
- * library by name (uprobe:libc:malloc), as bpftrace resolves them; with
- * -p PID a name is first looked up in that process's mappings, and a
- * path, when the process lives in another mount namespace, in its file
- * system (/proc/PID/root). */
+/* What the user probes (uprobe, uretprobe, usdt) share: finding the
+ * binary of an attach point, a path (which must be a regular file), an
+ * executable on PATH, or a shared library by name (uprobe:libc:malloc),
+ * as bpftrace resolves them; with -p PID a name is first looked up in
+ * that process's mappings, and a path, when the process lives in another
+ * mount namespace, in its file system (/proc/PID/root); and the names of
+ * their programs (section, probe builtin). */
 #include "probe_impl.h"
 
 #include <dirent.h>
@@ -244,4 +245,27 @@ int probe_resolve_binary(struct compile_ctx *ctx, struct attach_point *ap)
 			   "%s target file '%s' does not exist", kind,
 			   ap->target);
 	return -ENOENT;
+}
+
+const char *probe_user_section(struct compile_ctx *ctx, const char *prefix,
+			       const struct attach_point *ap, const char *t,
+			       bool sleepable)
+{
+	return arena_printf(ctx->arena, "%s%s/%s:%s", prefix,
+			    sleepable ? ".s" : "", ap->target,
+			    t ? t : ap->func);
+}
+
+/* The binary as written, the match in full (bpftrace). */
+const char *probe_user_match_name(struct compile_ctx *ctx,
+				  const struct attach_point *ap, const char *t)
+{
+	const char *rest = strchr(ap->raw, ':');
+
+	if (!rest)
+		return arena_printf(ctx->arena, "%s:%s",
+				    probe_kind_name(ap->kind), t);
+	return arena_printf(ctx->arena, "%s:%.*s:%s",
+			    probe_kind_name(ap->kind),
+			    (int)strcspn(rest + 1, ":"), rest + 1, t);
 }

@@ -108,10 +108,49 @@ struct type *probe_fentry_args(struct compile_ctx *ctx,
 	return first;
 }
 
-const struct probe_provider probe_fentry = {
+/* The BTF prototype's arguments of one program's own function. */
+struct type *probe_fentry_target_args(struct compile_ctx *ctx,
+				      const struct attach_point *ap,
+				      const char *t)
+{
+	struct type *args = NULL, *ret = NULL;
+
+	btf_func_proto(ctx, t ? t : ap->func, &args, &ret);
+	return args;
+}
+
+/* The function's BTF return type, when it is an integer; a wildcard's
+ * functions may differ. */
+struct type *probe_fentry_retval(struct compile_ctx *ctx,
+				 const struct attach_point *ap)
+{
+	struct type *args = NULL, *r = NULL;
+
+	if (ap->wildcard || !ap->func ||
+	    !btf_func_proto(ctx, ap->func, &args, &r) || !r ||
+	    !type_is_int(r))
+		return NULL;
+	return r;
+}
+
+static const char *fentry_section(struct compile_ctx *ctx,
+				  const struct attach_point *ap, const char *t,
+				  bool sleepable)
+{
+	return probe_section_func(ctx, "fentry", ap, t);
+}
+
+const struct probe_provider probe_FENTRY = {
 	.kind = PK_FENTRY,
-	.flags = PF_ARGS | PF_FUNC | PF_ENTRY,
+	.alias_word = "kfunc",
+	.flags = PF_ARGS | PF_FUNC | PF_ENTRY | PF_D_PATH | PF_QUALIFIED,
+	.as = AS_KERNEL,
+	.ret_kind = PK_FEXIT,
 	.parse = probe_fentry_parse,
 	.resolve = probe_resolve_btf_func,
 	.args_type = probe_fentry_args,
+	.retval_type = probe_fentry_retval,
+	.section = fentry_section,
+	.attach_target = probe_attach_func,
+	.target_args = probe_fentry_target_args,
 };

@@ -2,10 +2,23 @@
  * trampoline at a kernel function's return: args as at entry, retval. */
 #include "probe_impl.h"
 
-const struct probe_provider probe_fexit = {
+static const char *fexit_section(struct compile_ctx *ctx,
+				 const struct attach_point *ap, const char *t,
+				 bool sleepable)
+{
+	return probe_section_func(ctx, "fexit", ap, t);
+}
+
+const struct probe_provider probe_FEXIT = {
 	.kind = PK_FEXIT,
-	.flags = PF_ARGS | PF_RETVAL | PF_FUNC,
+	.alias_word = "kretfunc",
+	.flags = PF_ARGS | PF_RETVAL | PF_FUNC | PF_D_PATH | PF_QUALIFIED,
+	.as = AS_KERNEL,
 	.parse = probe_fentry_parse,
 	.resolve = probe_resolve_btf_func,
 	.args_type = probe_fentry_args,
+	.retval_type = probe_fentry_retval,
+	.section = fexit_section,
+	.attach_target = probe_attach_func,
+	.target_args = probe_fentry_target_args,
 };

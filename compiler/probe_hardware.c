@@ -22,8 +22,9 @@ static int hardware_parse(struct compile_ctx *ctx, struct attach_point *ap,
 				sizeof(hw_events) / sizeof(*hw_events));
 }
 
-const struct probe_provider probe_hardware = {
+const struct probe_provider probe_HARDWARE = {
 	.kind = PK_HARDWARE,
 	.flags = PF_KERNEL_CTX | PF_USER,
 	.parse = hardware_parse,
+	.section = probe_section_perf,
 };

@@ -13,26 +13,12 @@
 #include "compile.h"
 #include "probe.h"
 
-#define PROBE_PROVIDER(id) extern const struct probe_provider probe_##id;
-PROBE_PROVIDER(begin)
-PROBE_PROVIDER(end)
-PROBE_PROVIDER(kprobe)
-PROBE_PROVIDER(kretprobe)
-PROBE_PROVIDER(uprobe)
-PROBE_PROVIDER(uretprobe)
-PROBE_PROVIDER(usdt)
-PROBE_PROVIDER(tracepoint)
-PROBE_PROVIDER(rawtracepoint)
-PROBE_PROVIDER(profile)
-PROBE_PROVIDER(interval)
-PROBE_PROVIDER(software)
-PROBE_PROVIDER(hardware)
-PROBE_PROVIDER(watchpoint)
-PROBE_PROVIDER(asyncwatchpoint)
-PROBE_PROVIDER(fentry)
-PROBE_PROVIDER(fexit)
-PROBE_PROVIDER(iter)
-#undef PROBE_PROVIDER
+/* The providers, probe_<ID> for each line of probes.def (the provider
+ * table of probe.c; tests name them). */
+#define PROBE(id, name, alias, alias2) \
+	extern const struct probe_provider probe_##id;
+#include "probes.def"
+#undef PROBE
 
 /* Reports "<kind> probe type requires N argument(s), found M" unless
  * nparts lies in [min, max]. Returns 0 or -EINVAL. */
@@ -95,6 +81,11 @@ int probe_fentry_parse(struct compile_ctx *ctx, struct attach_point *ap,
 		       char **parts, int nparts);
 struct type *probe_fentry_args(struct compile_ctx *ctx,
 			       struct attach_point *ap, struct loc use);
+struct type *probe_fentry_target_args(struct compile_ctx *ctx,
+				      const struct attach_point *ap,
+				      const char *t);
+struct type *probe_fentry_retval(struct compile_ctx *ctx,
+				 const struct attach_point *ap);
 
 /* Appends name to ap->matches (in the arena). */
 void probe_add_match(struct compile_ctx *ctx, struct attach_point *ap,
@@ -105,6 +96,21 @@ void probe_add_match(struct compile_ctx *ctx, struct attach_point *ap,
 void probe_report_missing(struct compile_ctx *ctx,
 			  const struct attach_point *ap, bool as_error);
 
+/* "prefix/func" (or "prefix/t" for the wildcard match t): the section
+ * of the kinds that name their target after a slash. */
+const char *probe_section_func(struct compile_ctx *ctx, const char *prefix,
+			       const struct attach_point *ap, const char *t);
+
+/* "perf_event": the section of the kinds attached to a perf event
+ * (timers, software and hardware events, watchpoints). */
+const char *probe_section_perf(struct compile_ctx *ctx,
+			       const struct attach_point *ap, const char *t,
+			       bool sleepable);
+
+/* ap->func: the attach target of the function-like kinds. */
+const char *probe_attach_func(struct compile_ctx *ctx,
+			      const struct attach_point *ap);
+
 /* "cat:name" or "func" as the probe pass prints missing targets. */
 const char *probe_target_name(struct compile_ctx *ctx,
 			      const struct attach_point *ap);
@@ -113,6 +119,16 @@ const char *probe_target_name(struct compile_ctx *ctx,
  * lookup, shared library search) and stores the path back in
  * ap->target. Reports and returns -ENOENT when there is none. */
 int probe_resolve_binary(struct compile_ctx *ctx, struct attach_point *ap);
+
+/* User probes (probe_binary.c): "prefix[.s]/binary:func" (t: the match,
+ * sleepable: ".s"); the probe builtin of match t, "kind:binary:t" with
+ * the binary as written. */
+const char *probe_user_section(struct compile_ctx *ctx, const char *prefix,
+			       const struct attach_point *ap, const char *t,
+			       bool sleepable);
+const char *probe_user_match_name(struct compile_ctx *ctx,
+				  const struct attach_point *ap,
+				  const char *t);
 
 /* uprobe/uretprobe (probe_uprobe.c): probe_resolve_binary, then the
  * function in the binary's symbols (exact, demangled, wildcard into

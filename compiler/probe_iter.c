@@ -48,9 +48,18 @@ static struct type *iter_args(struct compile_ctx *ctx,
 	return t;
 }
 
-const struct probe_provider probe_iter = {
+static const char *iter_section(struct compile_ctx *ctx,
+				const struct attach_point *ap, const char *t,
+				bool sleepable)
+{
+	return probe_section_func(ctx, "iter", ap, t);
+}
+
+const struct probe_provider probe_ITER = {
 	.kind = PK_ITER,
-	.flags = PF_ARGS,
+	.flags = PF_ARGS | PF_D_PATH | PF_ALONE,
+	.as = AS_KERNEL,
 	.parse = iter_parse,
 	.args_type = iter_args,
+	.section = iter_section,
 };

@@ -76,9 +76,26 @@ int probe_resolve_kfunc(struct compile_ctx *ctx, struct attach_point *ap)
 	return 0;
 }
 
-const struct probe_provider probe_kprobe = {
+static const char *kprobe_section(struct compile_ctx *ctx,
+				  const struct attach_point *ap, const char *t,
+				  bool sleepable)
+{
+	if (ap->has_offset)
+		return arena_printf(ctx->arena, "kprobe/%s+%llu",
+				    t ? t : ap->func,
+				    (unsigned long long)ap->offset);
+	return probe_section_func(ctx, "kprobe", ap, t);
+}
+
+const struct probe_provider probe_KPROBE = {
 	.kind = PK_KPROBE,
-	.flags = PF_ARGN | PF_ENTRY | PF_FUNC | PF_KERNEL_CTX | PF_SARGN,
+	.flags = PF_ARGN | PF_ENTRY | PF_FUNC | PF_KERNEL_CTX | PF_SARGN |
+		 PF_OVERRIDE | PF_QUALIFIED,
+	.as = AS_KERNEL,
+	.max_args = 6,
+	.ret_kind = PK_KRETPROBE,
 	.parse = kprobe_parse,
 	.resolve = probe_resolve_kfunc,
+	.section = kprobe_section,
+	.attach_target = probe_attach_func,
 };

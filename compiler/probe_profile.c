@@ -1,8 +1,9 @@
 /* profile:unit:rate: a timer on every CPU, sampling whatever runs. */
 #include "probe_impl.h"
 
-const struct probe_provider probe_profile = {
+const struct probe_provider probe_PROFILE = {
 	.kind = PK_PROFILE,
 	.flags = PF_KERNEL_CTX | PF_USER,
 	.parse = probe_timer_parse,
+	.section = probe_section_perf,
 };

@@ -56,9 +56,20 @@ static int raw_resolve(struct compile_ctx *ctx, struct attach_point *ap)
 	return 0;
 }
 
-const struct probe_provider probe_rawtracepoint = {
+static const char *raw_section(struct compile_ctx *ctx,
+			       const struct attach_point *ap, const char *t,
+			       bool sleepable)
+{
+	return probe_section_func(ctx, "raw_tp", ap, t);
+}
+
+const struct probe_provider probe_RAWTRACEPOINT = {
 	.kind = PK_RAWTRACEPOINT,
-	.flags = PF_ARGN,
+	.flags = PF_ARGN | PF_QUALIFIED,
+	.as = AS_KERNEL,
+	.max_args = 6,
 	.parse = raw_parse,
 	.resolve = raw_resolve,
+	.section = raw_section,
+	.attach_target = probe_attach_func,
 };

@@ -23,8 +23,9 @@ static int software_parse(struct compile_ctx *ctx, struct attach_point *ap,
 				sizeof(sw_events) / sizeof(*sw_events));
 }
 
-const struct probe_provider probe_software = {
+const struct probe_provider probe_SOFTWARE = {
 	.kind = PK_SOFTWARE,
 	.flags = PF_KERNEL_CTX | PF_USER,
 	.parse = software_parse,
+	.section = probe_section_perf,
 };

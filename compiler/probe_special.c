@@ -14,14 +14,24 @@ static int special_parse(struct compile_ctx *ctx, struct attach_point *ap,
 	return 0;
 }
 
-const struct probe_provider probe_begin = {
+/* Run by the runtime (bpf_prog_test_run) as a raw tracepoint program. */
+static const char *special_section(struct compile_ctx *ctx,
+				   const struct attach_point *ap,
+				   const char *t, bool sleepable)
+{
+	return "raw_tp";
+}
+
+const struct probe_provider probe_BEGIN = {
 	.kind = PK_BEGIN,
-	.flags = PF_NO_CTX,
+	.flags = PF_NO_CTX | PF_ONCE,
 	.parse = special_parse,
+	.section = special_section,
 };
 
-const struct probe_provider probe_end = {
+const struct probe_provider probe_END = {
 	.kind = PK_END,
-	.flags = PF_NO_CTX,
+	.flags = PF_NO_CTX | PF_ONCE,
 	.parse = special_parse,
+	.section = special_section,
 };

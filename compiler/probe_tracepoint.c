@@ -104,10 +104,46 @@ static struct type *tracepoint_args(struct compile_ctx *ctx,
 	return common;
 }
 
-const struct probe_provider probe_tracepoint = {
+/* The record of one program's own event: a match "cat:name", or ap's. */
+static struct type *tracepoint_target_args(struct compile_ctx *ctx,
+					   const struct attach_point *ap,
+					   const char *t)
+{
+	size_t c;
+
+	if (!t)
+		return tracefs_event_type(ctx, ap->target, ap->func);
+	c = strcspn(t, ":");
+	return tracefs_event_type(ctx, arena_strndup(ctx->arena, t, c),
+				  t + c + 1);
+}
+
+static const char *tracepoint_section(struct compile_ctx *ctx,
+				      const struct attach_point *ap,
+				      const char *t, bool sleepable)
+{
+	if (t)
+		return arena_printf(ctx->arena, "tracepoint/%.*s/%s",
+				    (int)strcspn(t, ":"), t,
+				    t + strcspn(t, ":") + 1);
+	return arena_printf(ctx->arena, "tracepoint/%s/%s", ap->target,
+			    ap->func);
+}
+
+static const char *tracepoint_target(struct compile_ctx *ctx,
+				     const struct attach_point *ap)
+{
+	return arena_printf(ctx->arena, "%s:%s", ap->target, ap->func);
+}
+
+const struct probe_provider probe_TRACEPOINT = {
 	.kind = PK_TRACEPOINT,
-	.flags = PF_ARGS,
+	.flags = PF_ARGS | PF_QUALIFIED,
+	.as = AS_KERNEL,
 	.parse = tracepoint_parse,
 	.resolve = tracepoint_resolve,
 	.args_type = tracepoint_args,
+	.section = tracepoint_section,
+	.attach_target = tracepoint_target,
+	.target_args = tracepoint_target_args,
 };

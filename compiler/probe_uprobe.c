@@ -334,10 +334,23 @@ static int uprobe_parse(struct compile_ctx *ctx, struct attach_point *ap,
 	return probe_uprobe_parse_common(ctx, ap, parts, nparts, true);
 }
 
-const struct probe_provider probe_uprobe = {
+static const char *uprobe_section(struct compile_ctx *ctx,
+				  const struct attach_point *ap, const char *t,
+				  bool sleepable)
+{
+	return probe_user_section(ctx, "uprobe", ap, t, sleepable);
+}
+
+const struct probe_provider probe_UPROBE = {
 	.kind = PK_UPROBE,
 	.flags = PF_ARGN | PF_ENTRY | PF_FUNC | PF_KERNEL_CTX | PF_SARGN |
-		 PF_USER,
+		 PF_USER | PF_SLEEPABLE | PF_BINARY,
+	.as = AS_USER,
+	.max_args = 6,
+	.ret_kind = PK_URETPROBE,
 	.parse = uprobe_parse,
 	.resolve = probe_resolve_uprobe,
+	.section = uprobe_section,
+	.match_name = probe_user_match_name,
+	.attach_target = probe_attach_func,
 };

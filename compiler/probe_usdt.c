@@ -139,9 +139,30 @@ int probe_resolve_usdt(struct compile_ctx *ctx, struct attach_point *ap)
 	return err;
 }
 
-const struct probe_provider probe_usdt = {
+/* Attached as a uprobe at the note: libbpf's usdt/ section, or
+ * uprobe.s/ for a sleepable program (libbpf has no sleepable usdt);
+ * the runtime finds the note (etrace's metadata, not the section). */
+static const char *usdt_section(struct compile_ctx *ctx,
+				const struct attach_point *ap, const char *t,
+				bool sleepable)
+{
+	const char *prefix = sleepable ? "uprobe.s" : "usdt";
+
+	if (t) /* "provider:name" */
+		return arena_printf(ctx->arena, "%s/%s:%s", prefix,
+				    ap->target, t);
+	return arena_printf(ctx->arena, "%s/%s:%s:%s", prefix, ap->target,
+			    ap->ns ? ap->ns : "", ap->func);
+}
+
+const struct probe_provider probe_USDT = {
 	.kind = PK_USDT,
-	.flags = PF_ARGN | PF_FUNC | PF_KERNEL_CTX | PF_USER,
+	.flags = PF_ARGN | PF_FUNC | PF_KERNEL_CTX | PF_USER |
+		 PF_SIGNED_ARGS | PF_SLEEPABLE | PF_BINARY,
+	.as = AS_USER,
+	.max_args = 12,
 	.parse = usdt_parse,
 	.resolve = probe_resolve_usdt,
+	.section = usdt_section,
+	.match_name = probe_user_match_name,
 };

@@ -116,8 +116,9 @@ int probe_watchpoint_parse(struct compile_ctx *ctx, struct attach_point *ap,
 	return wp_mode(ctx, ap, parts[2]);
 }
 
-const struct probe_provider probe_watchpoint = {
+const struct probe_provider probe_WATCHPOINT = {
 	.kind = PK_WATCHPOINT,
 	.flags = PF_KERNEL_CTX | PF_USER,
 	.parse = probe_watchpoint_parse,
+	.section = probe_section_perf,
 };

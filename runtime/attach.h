@@ -90,6 +90,10 @@ struct attach_provider {
 	 * NULL) for ep needs, e.g. their expected attach type. Optional. */
 	void (*prepare)(const struct et_probe *ep, struct bpf_program *prog,
 			struct bpf_program *ret);
+	/* Its programs run for -p's process only, without the BPF-side
+	 * -p check: user probes attach to that process, BEGIN and END run
+	 * once from etrace. */
+	bool pid_scoped;
 };
 
 const struct attach_provider *attach_provider(enum probe_kind kind);

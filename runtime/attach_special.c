@@ -21,9 +21,11 @@ static const char *special_unloadable(void)
 const struct attach_provider attach_BEGIN = {
 	.kind = PK_BEGIN,
 	.unloadable = special_unloadable,
+	.pid_scoped = true,
 };
 
 const struct attach_provider attach_END = {
 	.kind = PK_END,
 	.unloadable = special_unloadable,
+	.pid_scoped = true,
 };

@@ -180,6 +180,7 @@ const struct attach_provider attach_UPROBE = {
 	.unavailable = uprobe_unavailable,
 	.attach = uprobe_attach,
 	.prepare = uprobe_prepare,
+	.pid_scoped = true,
 };
 
 const struct attach_provider attach_URETPROBE = {
@@ -187,6 +188,7 @@ const struct attach_provider attach_URETPROBE = {
 	.unavailable = uprobe_unavailable,
 	.attach = uprobe_attach,
 	.prepare = uprobe_prepare,
+	.pid_scoped = true,
 };
 
 /* A usdt program serves one note (compiler/program.h): a uprobe at its
@@ -214,4 +216,5 @@ const struct attach_provider attach_USDT = {
 	.unavailable = uprobe_unavailable,
 	.attach = usdt_attach,
 	.prepare = uprobe_prepare,
+	.pid_scoped = true,
 };

@@ -284,11 +284,6 @@ static int write_state(struct run *r)
 	return 0;
 }
 
-static bool is_special(enum probe_kind k)
-{
-	return k == PK_BEGIN || k == PK_END;
-}
-
 /* "Attaching N probes...", N as bpftrace counts them on this kernel. */
 static void announce(struct run *r)
 {
@@ -307,13 +302,14 @@ static int attach_all(struct run *r)
 
 	for (int i = 0; i < r->prog->nprobes; i++) {
 		const struct et_probe *ep = &r->prog->probes[i];
+		const struct attach_provider *p = attach_provider(ep->kind);
 
-		if (is_special(ep->kind) || r->targets[i].skip)
+		/* BEGIN, END: run once (run_special); a match this kernel
+		 * lacks: not loaded */
+		if (!p->attach || r->targets[i].skip)
 			continue;
 		r->env.targets = &r->targets[i];
-		err = attach_provider(ep->kind)->attach(&r->env, ep,
-							r->progs[i],
-							r->rets[i]);
+		err = p->attach(&r->env, ep, r->progs[i], r->rets[i]);
 		r->env.targets = NULL;
 		if (err) {
 			run_script_error(r, ep->loc, r->env.err, NULL);

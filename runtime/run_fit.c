@@ -40,18 +40,12 @@ static int check_maps(struct run *r, struct bpf_object *obj)
 	return 0;
 }
 
-/* Programs that fire for any process (not BEGIN/END, not user probes,
- * which attach to -p's process). */
+/* Programs that fire for any process (attach.h: pid_scoped). */
 static bool has_kernel_side(const struct et_program *p)
 {
 	for (int i = 0; i < p->nprobes; i++)
-		switch (p->probes[i].kind) {
-		case PK_BEGIN: case PK_END: case PK_UPROBE: case PK_URETPROBE:
-		case PK_USDT:
-			break;
-		default:
+		if (!attach_provider(p->probes[i].kind)->pid_scoped)
 			return true;
-		}
 	return false;
 }
 

@@ -1,6 +1,7 @@
 /* cg_action.c: the asynchronous functions as ring buffer records:
  * printf, system, cat, print (of a map or a value), clear, zero, time,
- * exit. A record is reserved in et_ringbuf, filled with struct
+ * exit (the file ends in their cg_func generators, compiler/funcs.def).
+ * A record is reserved in et_ringbuf, filled with struct
  * et_rec_hdr and the arguments at 8-aligned offsets (described in the
  * action_meta, prog_meta.h), and submitted; when the ring buffer is full the
  * per-CPU et_lost counter is incremented instead.
@@ -140,8 +141,8 @@ static void emit(struct gen *g, struct action_meta *a, LLVMValueRef *vals,
 }
 
 /* printf, system, cat: a format and its arguments */
-static void formatted(struct gen *g, struct node *call,
-		      enum et_action_kind k)
+static LLVMValueRef formatted(struct gen *g, struct node *call,
+			      enum et_action_kind k)
 {
 	struct node *f = call->u.call.args, *x;
 	struct action_meta *a;
@@ -153,7 +154,7 @@ static void formatted(struct gen *g, struct node *call,
 	if (n > MAX_ARGS) {
 		gen_error(g, call->loc, "%s: too many arguments (at most %d)",
 			  call->u.call.name, MAX_ARGS);
-		return;
+		return NULL;
 	}
 	a = gen_new_action(g, k, call->loc);
 	a->fmt_str = f->u.string.str;
@@ -167,6 +168,7 @@ static void formatted(struct gen *g, struct node *call,
 	}
 	gen_loc(g, call);
 	emit(g, a, vals, n);
+	return NULL;
 }
 
 /* a record with n integer arguments */
@@ -183,7 +185,24 @@ static struct action_meta *ints(struct gen *g, struct node *call,
 	return a;
 }
 
-static void print(struct gen *g, struct node *call)
+static LLVMValueRef printf_call(struct gen *g, struct node *call)
+{
+	return formatted(g, call, ACT_PRINTF);
+}
+
+static LLVMValueRef system_call(struct gen *g, struct node *call)
+{
+	g->prog->needs_unsafe = true;
+	return formatted(g, call, ACT_SYSTEM);
+}
+
+static LLVMValueRef cat_call(struct gen *g, struct node *call)
+{
+	return formatted(g, call, ACT_CAT);
+}
+
+/* print(@m [, top [, div]]) or print(value) */
+static LLVMValueRef print_call(struct gen *g, struct node *call)
 {
 	struct node *m = call->u.call.args, *x;
 	LLVMValueRef vals[2];
@@ -196,7 +215,7 @@ static void print(struct gen *g, struct node *call)
 				       : cg_const(g->cg, 64, 0);
 		a = ints(g, call, ACT_PRINT_MAP, vals, 2);
 		a->map_id = m->u.map.info->id;
-		return;
+		return NULL;
 	}
 	a = gen_new_action(g, ACT_PRINT_VALUE, call->loc);
 	a->args = arena_calloc(g->ctx->arena, 1, sizeof(*a->args));
@@ -204,58 +223,53 @@ static void print(struct gen *g, struct node *call)
 	vals[0] = gen_expr(g, m);
 	gen_loc(g, call);
 	emit(g, a, vals, 1);
+	return NULL;
 }
 
-static void map_op(struct gen *g, struct node *call, enum et_action_kind k)
+static LLVMValueRef map_op(struct gen *g, struct node *call,
+			   enum et_action_kind k)
 {
 	struct node *m = call->u.call.args;
 	struct action_meta *a = ints(g, call, k, NULL, 0);
 
 	a->map_id = m->u.map.info ? m->u.map.info->id : -1;
+	return NULL;
 }
 
-static void time_fn(struct gen *g, struct node *call)
+static LLVMValueRef clear_call(struct gen *g, struct node *call)
+{
+	return map_op(g, call, ACT_CLEAR);
+}
+
+static LLVMValueRef zero_call(struct gen *g, struct node *call)
+{
+	return map_op(g, call, ACT_ZERO);
+}
+
+static LLVMValueRef time_call(struct gen *g, struct node *call)
 {
 	struct node *f = call->u.call.args;
 	struct action_meta *a = ints(g, call, ACT_TIME, NULL, 0);
 
 	a->fmt_str = f && f->kind == N_STRING ? f->u.string.str : "%H:%M:%S\n";
+	return NULL;
 }
 
-static void exit_fn(struct gen *g, struct node *call)
+static LLVMValueRef exit_call(struct gen *g, struct node *call)
 {
 	struct node *c = call->u.call.args;
 	LLVMValueRef v = c ? gen_expr(g, c) : cg_const(g->cg, 64, 0);
 
 	ints(g, call, ACT_EXIT, &v, 1);
 	gen_return_now(g);
+	return NULL;
 }
 
-bool gen_action(struct gen *g, struct node *call)
-{
-	const char *n = call->u.call.name;
-
-	if (!strcmp(n, "printf"))
-		formatted(g, call, ACT_PRINTF);
-	else if (!strcmp(n, "system")) {
-		g->prog->needs_unsafe = true;
-		formatted(g, call, ACT_SYSTEM);
-	}
-	else if (!strcmp(n, "cat"))
-		formatted(g, call, ACT_CAT);
-	else if (!strcmp(n, "print"))
-		print(g, call);
-	else if (!strcmp(n, "clear"))
-		map_op(g, call, ACT_CLEAR);
-	else if (!strcmp(n, "zero"))
-		map_op(g, call, ACT_ZERO);
-	else if (!strcmp(n, "time"))
-		time_fn(g, call);
-	else if (!strcmp(n, "exit"))
-		exit_fn(g, call);
-	else if (!strcmp(n, "join"))
-		gen_join(g, call);
-	else
-		return false;
-	return true;
-}
+const struct cg_func cg_func_PRINTF = { .call = printf_call };
+const struct cg_func cg_func_SYSTEM = { .call = system_call };
+const struct cg_func cg_func_CAT = { .call = cat_call };
+const struct cg_func cg_func_PRINT = { .call = print_call };
+const struct cg_func cg_func_CLEAR = { .call = clear_call };
+const struct cg_func cg_func_ZERO = { .call = zero_call };
+const struct cg_func cg_func_TIME = { .call = time_call };
+const struct cg_func cg_func_EXIT = { .call = exit_call };

@@ -1,7 +1,8 @@
 /* cg_agg.c: user maps in BPF: their definitions and map_meta metadata
  * (storage and layouts of compiler/program.h), keys, reads (0 when the
  * key is missing), writes, delete, and the aggregations count sum min max
- * avg stats hist lhist into per-CPU maps. */
+ * avg stats hist lhist into per-CPU maps (the generators of the rows of
+ * delete and the aggregations, compiler/funcs.def, at the end). */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -241,11 +242,18 @@ void gen_map_write(struct gen *g, struct node *m, LLVMValueRef v,
 	cg_map_update(g->cg, g->maps[em->id], key, val, BPF_ANY);
 }
 
-void gen_map_delete(struct gen *g, struct node *m)
+/* delete(@m[k]), or delete(@m, k): k is the node of the key then */
+static void map_delete(struct gen *g, struct node *m, struct node *k)
 {
 	const struct map_meta *em = gen_map(g, m);
-	LLVMValueRef key = gen_map_key(g, m, NULL), zero;
+	LLVMValueRef key, zero;
 
+	if (k) {
+		key = gen_tmp(g, em->key_size, "dkey");
+		gen_store(g, key, em->info->key, true, gen_expr(g, k), k->type);
+	} else {
+		key = gen_map_key(g, m, NULL);
+	}
 	gen_loc(g, m);
 	if (em->storage == MS_ARRAY || em->storage == MS_PERCPU_ARRAY) {
 		zero = gen_tmp(g, em->value_size, "zero");
@@ -257,7 +265,7 @@ void gen_map_delete(struct gen *g, struct node *m)
 
 /* p = lookup(key); if (p) update(p) else insert(init) */
 struct agg_op {
-	const char *fn;
+	enum type_kind kind;  /* T_COUNT, T_SUM, T_MIN...: the update */
 	LLVMValueRef v;       /* the argument (i64) */
 	bool sign;
 };
@@ -268,9 +276,9 @@ static void agg_update(struct gen *g, const struct agg_op *op,
 	LLVMBuilderRef b = g->b;
 	LLVMValueRef cur, set, better, one = cg_const(g->cg, 64, 1);
 	LLVMBasicBlockRef yes, done;
-	bool is_min = !strcmp(op->fn, "min");
+	bool is_min = op->kind == T_MIN;
 
-	if (!strcmp(op->fn, "min") || !strcmp(op->fn, "max")) {
+	if (op->kind == T_MIN || op->kind == T_MAX) {
 		cur = load_u64(g, p, 0);
 		set = load_u64(g, p, 8);
 		better = LLVMBuildICmp(
@@ -294,7 +302,7 @@ static void agg_update(struct gen *g, const struct agg_op *op,
 		return;
 	}
 	store_u64(g, p, 0, LLVMBuildAdd(b, load_u64(g, p, 0), op->v, ""));
-	if (!strcmp(op->fn, "avg") || !strcmp(op->fn, "stats"))
+	if (op->kind == T_AVG || op->kind == T_STATS)
 		store_u64(g, p, 8, LLVMBuildAdd(b, load_u64(g, p, 8), one, ""));
 }
 
@@ -317,7 +325,7 @@ static LLVMValueRef bucket(struct gen *g, struct node *call,
 	int64_t k[3] = {0, 0, 1};
 	LLVMValueRef r;
 
-	if (!strcmp(call->u.call.name, "hist")) {
+	if (call->type->kind == T_HIST) {
 		r = cg_libcall(g->cg, "et_log2_bucket", args, 1);
 	} else {
 		a = a->next;
@@ -335,11 +343,12 @@ static LLVMValueRef bucket(struct gen *g, struct node *call,
 	return r;
 }
 
-void gen_aggregate(struct gen *g, struct node *m, struct node *call)
+/* @m[k] = count(), sum(v)...: the call's type says which */
+static void aggregate(struct gen *g, struct node *m, struct node *call)
 {
 	const struct map_meta *em = gen_map(g, m);
 	struct node *arg = call->u.call.args;
-	struct agg_op op = {.fn = call->u.call.name};
+	struct agg_op op = {.kind = call->type->kind};
 	LLVMValueRef key, p, bk = NULL;
 	LLVMBasicBlockRef hit = gen_block(g, "agg_hit");
 	LLVMBasicBlockRef miss = gen_block(g, "agg_miss");
@@ -350,7 +359,7 @@ void gen_aggregate(struct gen *g, struct node *m, struct node *call)
 	if (em->bucketed) {
 		bk = bucket(g, call, op.v);
 		op.v = cg_const(g->cg, 64, 1);
-		op.fn = "count";
+		op.kind = T_COUNT;
 	}
 	key = gen_map_key(g, m, bk);
 	gen_loc(g, call);
@@ -365,3 +374,12 @@ void gen_aggregate(struct gen *g, struct node *m, struct node *call)
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
 }
+
+static LLVMValueRef delete_call(struct gen *g, struct node *call)
+{
+	map_delete(g, call->u.call.args, call->u.call.args->next);
+	return NULL;
+}
+
+const struct cg_func cg_func_AGG = { .agg = aggregate };
+const struct cg_func cg_func_DELETE = { .call = delete_call };

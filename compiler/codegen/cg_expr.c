@@ -7,6 +7,7 @@
 
 #include "builtins.h"
 #include "gen.h"
+#include "probe.h"
 #include "typereg.h"
 
 bool gen_is_scalar(const struct type *t)
@@ -46,14 +47,7 @@ enum cg_space gen_space(struct gen *g, const struct type *t)
 	if (t && t->as == AS_KERNEL)
 		return CG_KERNEL;
 	/* an integer used as an address: where the probe runs */
-	switch (g->kind) {
-	case PK_UPROBE:
-	case PK_URETPROBE:
-	case PK_USDT:
-		return CG_USER;
-	default:
-		return CG_KERNEL;
-	}
+	return probe_provider(g->kind)->as == AS_USER ? CG_USER : CG_KERNEL;
 }
 
 LLVMBasicBlockRef gen_block(struct gen *g, const char *name)

@@ -1,7 +1,9 @@
 /* cg_func.c: the functions that compute a value in BPF: str, strncmp,
- * strcontains, has_key, delete, bswap, reg, signal, ksym/usym/kptr/uptr
- * (the address itself: user space symbolizes), cgroupid and kaddr
- * (resolved at compile time). */
+ * strcontains, has_key, bswap, reg, signal, ksym/usym/kptr/uptr and
+ * strerror (the value itself: user space symbolizes or formats it),
+ * cgroupid (resolved at compile time), kaddr (when run) and uaddr. The
+ * file ends in the cg_func generators of those rows
+ * (compiler/funcs.def). */
 #define _GNU_SOURCE /* sigabbrev_np */
 #include <signal.h>
 #include <stdio.h>
@@ -9,8 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cg_probe.h"
 #include "elf_syms.h"
-#include "gen.h"
+#include "probe.h"
 
 #include <stddef.h>
 
@@ -222,9 +225,10 @@ static LLVMValueRef uaddr(struct gen *g, struct node *e)
 	v = cg_const(g->cg, 64, sym);
 	if (!elf_syms__is_dyn(es))
 		goto out;
-	at_fn = g->kind == PK_UPROBE && ap->func && !ap->has_address
-			? elf_syms__find(es, ap->func)
-			: NULL;
+	at_fn = (probe_provider(g->kind)->flags & PF_ENTRY) && ap->func &&
+			!ap->has_address
+		? elf_syms__find(es, ap->func)
+		: NULL;
 	if (!at_fn) {
 		gen_error(g, e->loc,
 			  "uaddr: %s is position-independent: its load address is known only in a uprobe on a function of it",
@@ -234,7 +238,7 @@ static LLVMValueRef uaddr(struct gen *g, struct node *e)
 	/* sym + (ip - where the probe is in the file) */
 	v = LLVMBuildAdd(
 		g->b, v,
-		LLVMBuildSub(g->b, gen_reg_ip(g),
+		LLVMBuildSub(g->b, gen_ctx_load(g, CG_REGS_IP, 8, false),
 			     cg_const(g->cg, 64, at_fn->addr + ap->offset),
 			     ""),
 		"uaddr");
@@ -271,72 +275,45 @@ static LLVMValueRef signal_fn(struct gen *g, struct node *e)
 	return cg_const(g->cg, 64, 0);
 }
 
-LLVMValueRef gen_value_func(struct gen *g, struct node *e)
+static LLVMValueRef signal_call(struct gen *g, struct node *e)
 {
-	const char *n = e->u.call.name;
-
-	if (!strcmp(n, "str"))
-		return str(g, e);
-	if (!strcmp(n, "strncmp"))
-		return strncmp_fn(g, e);
-	if (!strcmp(n, "strcontains"))
-		return strcontains(g, e);
-	if (!strcmp(n, "has_key"))
-		return has_key(g, e);
-	if (!strcmp(n, "delete")) {
-		gen_map_delete(g, arg(e, 0));
-		return cg_const(g->cg, 64, 0);
-	}
-	if (!strcmp(n, "bswap"))
-		return bswap(g, e);
-	if (!strcmp(n, "reg"))
-		return reg(g, e);
-	if (!strcmp(n, "signal")) {
-		g->prog->needs_unsafe = true;
-		return signal_fn(g, e);
-	}
-	if (!strcmp(n, "cgroupid"))
-		return cgroupid(g, e);
-	if (!strcmp(n, "kaddr"))
-		return kaddr(g, e);
-	if (!strcmp(n, "uaddr"))
-		return uaddr(g, e);
-	if (!strcmp(n, "len"))
-		return gen_len(g, e);
-	if (!strcmp(n, "macaddr"))
-		return gen_macaddr(g, e);
-	if (!strcmp(n, "pton"))
-		return gen_pton(g, e);
-	if (!strcmp(n, "strftime"))
-		return gen_strftime(g, e);
-	if (!strcmp(n, "cgroup_path"))
-		return gen_cgroup_path(g, e);
-	if (!strcmp(n, "override") || !strcmp(n, "debugf")) {
-		if (n[0] == 'o')
-			gen_override(g, e);
-		else
-			gen_debugf(g, e);
-		return cg_const(g->cg, 64, 0);
-	}
-	if (!strcmp(n, "strerror"))
-		return gen_expr(g, arg(e, 0));
-	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
-		return gen_stack(g, e->type);
-	if (!strcmp(n, "ntop"))
-		return gen_ntop(g, e);
-	if (!strcmp(n, "buf"))
-		return gen_buf(g, e);
-	if (!strcmp(n, "ksym"))
-		g->prog->needs_kallsyms = true;
-	if (!strcmp(n, "usym")) {
-		g->prog->needs_usyms = true;
-		if (arg(e, 0)->type->kind == T_USYM)
-			return gen_expr(g, arg(e, 0));
-		return gen_usym(g, gen_expr(g, arg(e, 0)));
-	}
-	if (!strcmp(n, "ksym") || !strcmp(n, "usym") || !strcmp(n, "kptr") ||
-	    !strcmp(n, "uptr"))
-		return gen_expr(g, arg(e, 0));
-	gen_error(g, e->loc, "Cannot generate code for %s() yet", n);
-	return cg_const(g->cg, 64, 0);
+	g->prog->needs_unsafe = true;
+	return signal_fn(g, e);
 }
+
+/* strerror, uptr, kptr: the value; its type says how user space prints
+ * it, or what memory it points to */
+static LLVMValueRef arg_value(struct gen *g, struct node *e)
+{
+	return gen_expr(g, arg(e, 0));
+}
+
+/* ksym: the address, symbolized in user space */
+static LLVMValueRef ksym(struct gen *g, struct node *e)
+{
+	g->prog->needs_kallsyms = true;
+	return gen_expr(g, arg(e, 0));
+}
+
+/* usym: {address, tgid} (a usym value already is one) */
+static LLVMValueRef usym(struct gen *g, struct node *e)
+{
+	g->prog->needs_usyms = true;
+	if (arg(e, 0)->type->kind == T_USYM)
+		return gen_expr(g, arg(e, 0));
+	return gen_usym(g, gen_expr(g, arg(e, 0)));
+}
+
+const struct cg_func cg_func_STR = { .call = str };
+const struct cg_func cg_func_STRNCMP = { .call = strncmp_fn };
+const struct cg_func cg_func_STRCONTAINS = { .call = strcontains };
+const struct cg_func cg_func_HAS_KEY = { .call = has_key };
+const struct cg_func cg_func_BSWAP = { .call = bswap };
+const struct cg_func cg_func_REG = { .call = reg };
+const struct cg_func cg_func_SIGNAL = { .call = signal_call };
+const struct cg_func cg_func_CGROUPID = { .call = cgroupid };
+const struct cg_func cg_func_KADDR = { .call = kaddr };
+const struct cg_func cg_func_UADDR = { .call = uaddr };
+const struct cg_func cg_func_ARG_VALUE = { .call = arg_value };
+const struct cg_func cg_func_KSYM = { .call = ksym };
+const struct cg_func cg_func_USYM = { .call = usym };

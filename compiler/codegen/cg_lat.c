@@ -1,24 +1,25 @@
 /* cg_lat.c: function latency blocks (SPEC 3.2). A block in a function
  * entry probe that uses elapsed or retval runs when the call returns:
  *   entry program (uprobe/kprobe/fentry): depth[tid]++, then
- *     saved[tid, depth] = {now, arg0..arg7} (fentry: {now}; its return
- *     program, fexit, has the arguments in its context);
- *   return program (uretprobe/kretprobe/fexit): the saved entry of
- *     [tid, depth[tid]] (none: the entry was missed, nothing runs),
- *     depth[tid]--, then the predicate and the block, where elapsed is
- *     now - start and argN/args come from the saved entry.
+ *     saved[tid, depth] = {now, what its kind saves (cg_probe.h
+ *     lat_save: the arguments, the function; fentry: nothing, its
+ *     return program, fexit, has the arguments in its context)};
+ *   return program (of the provider's ret_kind: uretprobe, kretprobe,
+ *     fexit): the saved entry of [tid, depth[tid]] (none: the entry
+ *     was missed, nothing runs), depth[tid]--, then the predicate and
+ *     the block, where elapsed is now - start and argN/args come from
+ *     the saved entry (fexit: from its own context).
  * A per-thread depth keeps recursive calls apart; both maps are LRU
  * hashes, so that the entries of threads gone are forgotten. */
 #include <errno.h>
 #include <string.h>
 
-#include "gen.h"
+#include "cg_probe.h"
+#include "probe.h"
 
 #define LAT_SAVED_SIZE (8 + 8 * LAT_ARGS)
 #define LAT_MAX_DEPTH 64
 #define LAT_ENTRIES 16384
-
-static const unsigned arg_regs[] = {112, 104, 96, 88, 72, 64};
 
 struct lat_maps {
 	LLVMValueRef depth, saved;
@@ -48,23 +49,6 @@ static void put_u64(struct gen *g, LLVMValueRef p, uint32_t off,
 {
 	gen_store_al(g, at(g, p, off), gen_align_at(GEN_ALIGN, off),
 		     type_u64(), true, v, type_u64());
-}
-
-/* arg i at the entry of a kprobe or uprobe: a register */
-static LLVMValueRef entry_arg(struct gen *g, unsigned i)
-{
-	LLVMValueRef c = gen_probe_ctx(g);
-	unsigned off;
-
-	if (i < 6)
-		off = arg_regs[i];
-	else if (i == LAT_FUNC_SLOT && g->kind == PK_KPROBE)
-		return gen_kprobe_func(g);
-	else if (i == LAT_FUNC_SLOT)
-		off = 128; /* regs->ip: the function, at a uprobe */
-	else
-		return cg_const(g->cg, 64, 0);
-	return LLVMBuildLoad2(g->b, cg_int(g->cg, 64), at(g, c, off), "");
 }
 
 /* the depth now stored for this thread (0 when none), pointer in *p */
@@ -111,12 +95,17 @@ static void entry_prog(struct gen *g, struct lat_maps *m)
 	put_u64(g, skey, 0, u64_at(g, key, 0));
 	put_u64(g, skey, 8, d);
 	val = gen_tmp(g, LAT_SAVED_SIZE, "saved");
-	/* fentry's args stay where they are: the fexit program's context
-	 * holds all of them, as they were at the entry (a trampoline's
-	 * context has only the function's arguments: reading more fails
-	 * verification) */
-	for (unsigned i = 0; i < LAT_ARGS && g->kind != PK_FENTRY; i++)
-		put_u64(g, val, 8 + 8 * i, entry_arg(g, i));
+	/* what the kind saves; fentry's args stay where they are: the
+	 * fexit program's context holds all of them, as they were at the
+	 * entry (a trampoline's context has only the function's arguments:
+	 * reading more fails verification) */
+	for (unsigned i = 0; i < LAT_ARGS; i++) {
+		LLVMValueRef v = cg_probe(g->kind)->lat_save ?
+				 cg_probe(g->kind)->lat_save(g, i) : NULL;
+
+		if (v)
+			put_u64(g, val, 8 + 8 * i, v);
+	}
 	put_u64(g, val, 0, cg_ktime_get_ns(g->cg));
 	cg_map_update(g->cg, m->saved, skey, val, BPF_ANY);
 	cg_return(g->cg, 0);
@@ -151,18 +140,6 @@ static void return_prologue(struct gen *g, struct lat_maps *m)
 	LLVMPositionBuilderAtEnd(g->b, got);
 }
 
-static enum probe_kind return_kind(enum probe_kind k)
-{
-	switch (k) {
-	case PK_KPROBE:
-		return PK_KRETPROBE;
-	case PK_FENTRY:
-		return PK_FEXIT;
-	default:
-		return PK_URETPROBE;
-	}
-}
-
 int gen_latency(struct gen *g, struct probe_meta *ep, const char *t)
 {
 	struct arena *a = g->ctx->arena;
@@ -185,7 +162,8 @@ int gen_latency(struct gen *g, struct probe_meta *ep, const char *t)
 	if (cg_probe_end(g->cg))
 		goto fail;
 	if (!cg_probe_begin(g->cg, ep->ret_prog_name,
-			    gen_section(g, return_kind(ep->kind), ep->ap, t)))
+			    gen_section(g, probe_provider(ep->kind)->ret_kind,
+					ep->ap, t)))
 		goto fail;
 	gen_loc(g, g->probe);
 	gen_pid_filter(g);

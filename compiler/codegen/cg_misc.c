@@ -1,9 +1,10 @@
 /* cg_misc.c: values user space finishes: kstack/ustack (an id in a
  * stack trace map, program.h), ntop (address family and bytes), buf (raw
  * bytes), macaddr, pton (compile time), strftime and cgroup_path (what
- * user space formats later), and the join() action (the strings of a
- * NULL-terminated array of pointers, copied into one ring buffer
- * record); debugf and override. */
+ * user space formats later), path (bpf_d_path), and the join() action
+ * (the strings of a NULL-terminated array of pointers, copied into one
+ * ring buffer record); debugf, override, len. The file ends in the
+ * cg_func generators of those rows (compiler/funcs.def). */
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -73,7 +74,7 @@ static void addr_bytes(struct gen *g, LLVMValueRef dst, struct node *a,
 	LLVMBuildMemCpy(g->b, dst, 1, v, 1, cg_const(g->cg, 64, n));
 }
 
-LLVMValueRef gen_ntop(struct gen *g, struct node *e)
+static LLVMValueRef ntop_call(struct gen *g, struct node *e)
 {
 	struct node *a = e->u.call.args, *addr = a->next ? a->next : a;
 	LLVMValueRef buf = gen_tmp(g, 24, "inet"), af;
@@ -89,7 +90,7 @@ LLVMValueRef gen_ntop(struct gen *g, struct node *e)
 }
 
 /* buf(p [, n]): {u64 length, bytes} (program.h) */
-LLVMValueRef gen_buf(struct gen *g, struct node *e)
+static LLVMValueRef buf_call(struct gen *g, struct node *e)
 {
 	struct node *a = e->u.call.args, *n = a->next;
 	uint32_t size = e->type->size;
@@ -146,7 +147,7 @@ static void join_strings(struct gen *g, LLVMValueRef rec, LLVMValueRef base,
 	LLVMPositionBuilderAtEnd(g->b, done);
 }
 
-void gen_join(struct gen *g, struct node *call)
+static LLVMValueRef join_call(struct gen *g, struct node *call)
 {
 	struct node *arr = call->u.call.args, *d = arr->next;
 	struct action_meta *a = gen_new_action(g, ACT_JOIN, call->loc);
@@ -184,10 +185,11 @@ void gen_join(struct gen *g, struct node *call)
 	gen_count_lost(g, ET_LOST_RECORDS);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
+	return NULL;
 }
 
 /* macaddr(p): 6 bytes read at p, or copied from an array */
-LLVMValueRef gen_macaddr(struct gen *g, struct node *e)
+static LLVMValueRef macaddr_call(struct gen *g, struct node *e)
 {
 	struct node *a = e->u.call.args;
 	LLVMValueRef buf = gen_tmp(g, 6, "mac"), v = gen_expr(g, a);
@@ -203,7 +205,7 @@ LLVMValueRef gen_macaddr(struct gen *g, struct node *e)
 	return buf;
 }
 
-LLVMValueRef gen_pton(struct gen *g, struct node *e)
+static LLVMValueRef pton_call(struct gen *g, struct node *e)
 {
 	struct node *a = e->u.call.args;
 	char bytes[16] = {0};
@@ -216,7 +218,7 @@ LLVMValueRef gen_pton(struct gen *g, struct node *e)
 }
 
 /* strftime(fmt, ns): {u64 id of an ACT_STRFTIME action, u64 ns} */
-LLVMValueRef gen_strftime(struct gen *g, struct node *e)
+static LLVMValueRef strftime_call(struct gen *g, struct node *e)
 {
 	struct node *f = e->u.call.args;
 	struct action_meta *a = gen_new_action(g, ACT_STRFTIME, e->loc);
@@ -231,7 +233,7 @@ LLVMValueRef gen_strftime(struct gen *g, struct node *e)
 }
 
 /* cgroup_path(id): {u64 id, u64 0}: user space finds the path */
-LLVMValueRef gen_cgroup_path(struct gen *g, struct node *e)
+static LLVMValueRef cgroup_path_call(struct gen *g, struct node *e)
 {
 	LLVMValueRef buf = gen_tmp(g, 16, "cgpath");
 
@@ -241,17 +243,18 @@ LLVMValueRef gen_cgroup_path(struct gen *g, struct node *e)
 }
 
 /* override(rc): bpf_override_return(ctx, rc) (kprobes) */
-void gen_override(struct gen *g, struct node *e)
+static LLVMValueRef override_call(struct gen *g, struct node *e)
 {
 	LLVMValueRef args[2] = {gen_probe_ctx(g),
 				gen_expr(g, e->u.call.args)};
 
 	gen_loc(g, e);
 	cg_helper_call(g->cg, BPF_FUNC_override_return, NULL, args, 2);
+	return NULL;
 }
 
 /* debugf(fmt, a, b, c): bpf_trace_printk, integer arguments */
-void gen_debugf(struct gen *g, struct node *e)
+static LLVMValueRef debugf_call(struct gen *g, struct node *e)
 {
 	struct node *f = e->u.call.args, *x;
 	LLVMValueRef args[5];
@@ -264,6 +267,7 @@ void gen_debugf(struct gen *g, struct node *e)
 		args[n++] = gen_expr(g, x);
 	gen_loc(g, e);
 	cg_helper_call(g->cg, BPF_FUNC_trace_printk, NULL, args, n);
+	return NULL;
 }
 
 /* The callback of bpf_for_each_map_elem for len(): it only continues
@@ -315,7 +319,7 @@ static LLVMValueRef len_callback(struct gen *g)
 }
 
 /* len(@m): the number of elements (of keys and buckets for a hist) */
-LLVMValueRef gen_len(struct gen *g, struct node *e)
+static LLVMValueRef len_call(struct gen *g, struct node *e)
 {
 	const struct map_meta *em = gen_map(g, e->u.call.args);
 	LLVMValueRef args[4];
@@ -341,3 +345,48 @@ LLVMValueRef gen_usym(struct gen *g, LLVMValueRef addr)
 	gen_store(g, at(g, buf, 8), type_u64(), true, tgid, type_u64());
 	return buf;
 }
+
+/* path(p): bpf_d_path(p, buf, size) into a string. p is a struct path
+ * pointer the verifier knows from BTF (an fentry argument) or a struct
+ * path reached through one (args->file->f_path), whose address is
+ * passed: the verifier walks the fields to it. Which functions may call
+ * the helper (the kernel's d_path allowlist, iterators) is the kernel's
+ * to say when the program is loaded. */
+static LLVMValueRef path_call(struct gen *g, struct node *e)
+{
+	struct node *a = e->u.call.args;
+	uint32_t size = e->type->size;
+	LLVMValueRef buf = gen_tmp(g, size, "path"), args[3];
+	enum cg_space sp;
+
+	args[0] = a->type->kind == T_RECORD ? gen_addr(g, a, &sp)
+					    : gen_expr(g, a);
+	if (!args[0]) {
+		gen_error(g, a->loc, "Cannot generate code for the address "
+			  "of this struct path");
+		return buf;
+	}
+	args[1] = buf;
+	args[2] = cg_const(g->cg, 32, size);
+	gen_loc(g, e);
+	cg_helper_call(g->cg, BPF_FUNC_d_path, NULL, args, 3);
+	return buf;
+}
+
+static LLVMValueRef stack_call(struct gen *g, struct node *e)
+{
+	return gen_stack(g, e->type);
+}
+
+const struct cg_func cg_func_STACK = { .call = stack_call };
+const struct cg_func cg_func_NTOP = { .call = ntop_call };
+const struct cg_func cg_func_BUF = { .call = buf_call };
+const struct cg_func cg_func_JOIN = { .call = join_call };
+const struct cg_func cg_func_MACADDR = { .call = macaddr_call };
+const struct cg_func cg_func_PTON = { .call = pton_call };
+const struct cg_func cg_func_STRFTIME = { .call = strftime_call };
+const struct cg_func cg_func_CGROUP_PATH = { .call = cgroup_path_call };
+const struct cg_func cg_func_OVERRIDE = { .call = override_call };
+const struct cg_func cg_func_DEBUGF = { .call = debugf_call };
+const struct cg_func cg_func_LEN = { .call = len_call };
+const struct cg_func cg_func_PATH = { .call = path_call };

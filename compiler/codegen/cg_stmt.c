@@ -87,7 +87,7 @@ static void assign(struct gen *g, struct node *s)
 	LLVMValueRef val;
 
 	if (t->kind == N_MAP && is_agg_call(v)) {
-		gen_aggregate(g, t, v);
+		gen_agg_call(g, t, v);
 		return;
 	}
 	if (s->u.assign.compound) {
@@ -175,13 +175,6 @@ static void jump(struct gen *g, struct node *s)
 	LLVMPositionBuilderAtEnd(g->b, gen_block(g, "after_jump"));
 }
 
-static void expr_stmt(struct gen *g, struct node *e)
-{
-	if (e->kind == N_CALL && gen_action(g, e))
-		return;
-	gen_expr(g, e);
-}
-
 void gen_end_temps(struct gen *g, int mark)
 {
 	for (int i = mark; i < g->ntemps; i++)
@@ -207,7 +200,7 @@ static void stmt1(struct gen *g, struct node *s)
 		gen_block_stmts(g, s);
 		break;
 	case N_EXPR_STMT:
-		expr_stmt(g, s->u.expr_stmt.expr);
+		gen_expr(g, s->u.expr_stmt.expr);
 		break;
 	case N_ASSIGN:
 		assign(g, s);

@@ -1,14 +1,15 @@
-/* cg_usdt.c: arguments of USDT probes. argN of usdt:BIN:[PROVIDER:]NAME
- * is computed in BPF from the operand its SystemTap note gives
- * (usdt_notes.h): a constant, a register of pt_regs, or a load from user
- * memory at a register plus a displacement. Each note of the probe (a
- * probe inlined at several places has several, each with its own
- * operands) gets a program of its own, a uprobe at the note's file
- * offset (the runtime attaches it so, with the semaphore as reference
- * counter); libbpf's own USDT support (BPF-side spec maps) is not used. */
+/* cg_usdt.c: the code generation half of the usdt provider
+ * (cg_probe.h). argN of usdt:BIN:[PROVIDER:]NAME is computed in BPF from
+ * the operand its SystemTap note gives (usdt_notes.h): a constant, a
+ * register of pt_regs, or a load from user memory at a register plus a
+ * displacement. Each note of the probe (a probe inlined at several
+ * places has several, each with its own operands) gets a program of its
+ * own, a uprobe at the note's file offset (the runtime attaches it so,
+ * with the semaphore as reference counter); libbpf's own USDT support
+ * (BPF-side spec maps) is not used. */
 #include <string.h>
 
-#include "gen.h"
+#include "cg_probe.h"
 #include "usdt_notes.h"
 
 static const struct usdt_notes *notes_of(struct gen *g, const char *path)
@@ -36,10 +37,10 @@ static void split_target(struct gen *g, struct attach_point *ap,
 	}
 }
 
-/* The note number g->usdt_loc of this program's probe, or NULL. */
-const struct usdt_probe *gen_usdt_probe(struct gen *g,
-					struct attach_point *ap,
-					const char *t)
+/* The note number g->prog_index of this program's probe, or NULL. */
+static const struct usdt_probe *usdt_probe(struct gen *g,
+					   struct attach_point *ap,
+					   const char *t)
 {
 	const struct usdt_notes *un = notes_of(g, ap->target);
 	const struct usdt_probe *p = NULL;
@@ -51,13 +52,13 @@ const struct usdt_probe *gen_usdt_probe(struct gen *g,
 	split_target(g, ap, t, &ns, &name);
 	for (p = usdt_notes__find(un, ns, name, false, 0); p;
 	     p = usdt_notes__find(un, ns, name, false, p - un->probes + 1))
-		if (n++ == g->usdt_loc)
+		if (n++ == g->prog_index)
 			break;
 	return p;
 }
 
-size_t gen_usdt_count(struct gen *g, struct attach_point *ap,
-		      const char *t)
+static size_t count_notes(struct gen *g, struct attach_point *ap,
+			  const char *t)
 {
 	const struct usdt_notes *un = notes_of(g, ap->target);
 	const struct usdt_probe *p;
@@ -98,7 +99,7 @@ static LLVMValueRef reg(struct gen *g, const struct usdt_arg *a)
 	return v;
 }
 
-LLVMValueRef gen_usdt_arg(struct gen *g, struct node *e, int n)
+static LLVMValueRef usdt_arg(struct gen *g, struct node *e, int n)
 {
 	const struct usdt_probe *p = g->usdt_probe;
 	const struct usdt_arg *a;
@@ -127,3 +128,39 @@ LLVMValueRef gen_usdt_arg(struct gen *g, struct node *e, int n)
 	buf = gen_read(g, addr, 8, CG_USER);
 	return extend(g, gen_load(g, buf, type_u64(), true), a);
 }
+
+/* one program per note */
+static size_t usdt_nprograms(struct gen *g, struct attach_point *ap,
+			     const char *t)
+{
+	size_t n = count_notes(g, ap, t);
+
+	if (!n)
+		gen_error(g, ap->loc, "No USDT probe '%s' in %s",
+			  t ? t : ap->func, ap->target);
+	return n;
+}
+
+/* the note of this program: its operands, its place for the runtime */
+static void usdt_begin(struct gen *g, struct probe_meta *ep,
+		       struct attach_point *ap, const char *t)
+{
+	g->usdt_probe = usdt_probe(g, ap, t);
+	if (g->usdt_probe) {
+		ep->usdt_offset = g->usdt_probe->pc_offset;
+		ep->usdt_sema_offset = g->usdt_probe->sema_offset;
+	}
+}
+
+/* where the note is: the program stopped there */
+static LLVMValueRef usdt_func(struct gen *g)
+{
+	return gen_ctx_load(g, CG_REGS_IP, 8, false);
+}
+
+const struct cg_probe cg_kind_USDT = {
+	.arg = usdt_arg,
+	.func = usdt_func,
+	.nprograms = usdt_nprograms,
+	.begin = usdt_begin,
+};

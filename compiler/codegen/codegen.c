@@ -10,9 +10,9 @@
 #include "codegen.h"
 #include "artifact.h"
 #include "artifact_out.h"
-#include "gen.h"
-#include "tracefs.h"
-#include "typereg.h"
+#include "builtins.h"
+#include "cg_probe.h"
+#include "probe.h"
 #include "usdt_notes.h"
 
 #define RINGBUF_SIZE (256 * 1024)
@@ -42,124 +42,20 @@ void gen_loc(struct gen *g, const struct node *n)
 	cg_set_loc(g->cg, line, col);
 }
 
-/* ELF section of a program (libbpf's conventions); target is the
- * concrete name of a wildcard match, or NULL. */
 const char *gen_section(struct gen *g, enum probe_kind kind,
 			struct attach_point *ap, const char *t)
 {
-	struct arena *a = g->ctx->arena;
-	const char *f = t ? t : ap->func;
-	const char *sl = g->sleepable ? ".s" : "";
-
-	switch (kind) {
-	case PK_BEGIN:
-	case PK_END:
-		return "raw_tp";
-	case PK_KPROBE:
-		if (ap->has_offset)
-			return arena_printf(a, "kprobe/%s+%llu", f,
-					    (unsigned long long)ap->offset);
-		return arena_printf(a, "kprobe/%s", f);
-	case PK_KRETPROBE:
-		return arena_printf(a, "kretprobe/%s", f);
-	case PK_UPROBE:
-		return arena_printf(a, "uprobe%s/%s:%s", sl, ap->target, f);
-	case PK_URETPROBE:
-		return arena_printf(a, "uretprobe%s/%s:%s", sl, ap->target, f);
-	case PK_USDT: /* attached as a uprobe at the note */
-		if (t) /* "provider:name" */
-			return arena_printf(a, "%s/%s:%s", g->sleepable ?
-					    "uprobe.s" : "usdt", ap->target, t);
-		return arena_printf(a, "%s/%s:%s:%s", g->sleepable ?
-				    "uprobe.s" : "usdt", ap->target,
-				    ap->ns ? ap->ns : "", f);
-	case PK_TRACEPOINT:
-		if (t)
-			return arena_printf(a, "tracepoint/%.*s/%s",
-					    (int)strcspn(t, ":"), t,
-					    t + strcspn(t, ":") + 1);
-		return arena_printf(a, "tracepoint/%s/%s", ap->target, f);
-	case PK_RAWTRACEPOINT:
-		return arena_printf(a, "raw_tp/%s", f);
-	case PK_FENTRY:
-		return arena_printf(a, "fentry/%s", f);
-	case PK_FEXIT:
-		return arena_printf(a, "fexit/%s", f);
-	case PK_ITER:
-		return arena_printf(a, "iter/%s", f);
-	default:
-		return "perf_event"; /* profile interval software hardware
-					watchpoint asyncwatchpoint */
-	}
-}
-
-/* The kind as the probe builtin names it. bpftrace 0.17 knows fentry and
- * fexit only as kfunc and kretfunc (aliases f, fr) and says so; the
- * fentry/fexit spellings are 0.26's and keep their name. */
-static const char *probe_kind_word(struct attach_point *ap)
-{
-	const char *name = probe_kind_name(ap->kind);
-	size_t n = strcspn(ap->raw, ":");
-	bool as_named = n == strlen(name) && !strncmp(ap->raw, name, n);
-
-	if (ap->kind == PK_FENTRY && !as_named)
-		return "kfunc";
-	if (ap->kind == PK_FEXIT && !as_named)
-		return "kretfunc";
-	return name;
-}
-
-/* What the probe builtin says: the canonical attach point. */
-static const char *probe_name(struct gen *g, struct attach_point *ap,
-			      const char *t)
-{
-	const char *rest = strchr(ap->raw, ':');
-
-	if (ap->kind == PK_TRACEPOINT && t)
-		return arena_printf(g->ctx->arena, "tracepoint:%s", t);
-	if (t && ap->kind == PK_RAWTRACEPOINT)
-		return arena_printf(g->ctx->arena, "rawtracepoint:%s", t);
-	if (t && (ap->kind == PK_KPROBE || ap->kind == PK_KRETPROBE ||
-		  ap->kind == PK_FENTRY || ap->kind == PK_FEXIT))
-		return arena_printf(g->ctx->arena, "%s:%s",
-				    probe_kind_word(ap), t);
-	if (t && rest && (ap->kind == PK_UPROBE || ap->kind == PK_URETPROBE ||
-			  ap->kind == PK_USDT))
-		/* the binary as written, the match in full (bpftrace) */
-		return arena_printf(g->ctx->arena, "%s:%.*s:%s",
-				    probe_kind_name(ap->kind),
-				    (int)strcspn(rest + 1, ":"), rest + 1, t);
-	if (!rest)
-		return ap->raw;
-	return arena_printf(g->ctx->arena, "%s%s", probe_kind_word(ap), rest);
-}
-
-/* The args record of this program's own target: tracefs format of a
- * tracepoint, BTF prototype of a fentry/fexit function. */
-static struct type *args_record(struct gen *g, struct attach_point *ap,
-				const char *t)
-{
-	struct type *args = NULL, *ret = NULL;
-
-	if (ap->kind == PK_FENTRY || ap->kind == PK_FEXIT) {
-		btf_func_proto(g->ctx, t ? t : ap->func, &args, &ret);
-		return args;
-	}
-	if (ap->kind != PK_TRACEPOINT)
-		return NULL;
-	if (t) {
-		size_t c = strcspn(t, ":");
-
-		return tracefs_event_type(
-		    g->ctx, arena_strndup(g->ctx->arena, t, c), t + c + 1);
-	}
-	return tracefs_event_type(g->ctx, ap->target, ap->func);
+	return probe_provider(kind)->section(g->ctx, ap, t, g->sleepable);
 }
 
 struct type *gen_args_rec(struct gen *g)
 {
+	const struct probe_provider *p = probe_provider(g->kind);
+
 	if (!g->args_known) {
-		g->args_rec = args_record(g, g->ap, g->args_target);
+		g->args_rec = p->target_args ? p->target_args(g->ctx, g->ap,
+							      g->args_target)
+					     : NULL;
 		g->args_known = true;
 	}
 	return g->args_rec;
@@ -188,7 +84,7 @@ void gen_pid_filter(struct gen *g)
 	LLVMValueRef pid, tgid, skip;
 	LLVMBasicBlockRef check, ret, go;
 
-	if (g->kind == PK_BEGIN || g->kind == PK_END ||
+	if ((probe_provider(g->kind)->flags & PF_NO_CTX) ||
 	    (!g->ctx->opts.target_pid && !g->ctx->opts.ahead_of_time))
 		return;
 	if (!g->filter_pid)
@@ -236,8 +132,8 @@ static bool stack_or_str(struct node *n, void *arg)
 
 	if (n->type && n->type->kind == T_STACK)
 		uses[0] = 1;
-	if (n->kind == N_CALL && (!strcmp(n->u.call.name, "str") ||
-				  !strcmp(n->u.call.name, "buf")))
+	if (n->kind == N_CALL && n->u.call.func &&
+	    (n->u.call.func->flags & FN_SLEEPABLE))
 		uses[1] = 1;
 	return true;
 }
@@ -248,10 +144,41 @@ static bool user_sleepable(struct node *probe, enum probe_kind kind)
 {
 	int uses[2] = { 0, 0 };
 
-	if (kind != PK_UPROBE && kind != PK_URETPROBE && kind != PK_USDT)
+	if (!(probe_provider(kind)->flags & PF_SLEEPABLE))
 		return false;
 	ast_walk(probe, stack_or_str, uses);
 	return !uses[0] && uses[1];
+}
+
+/* g's state for the program of probe at ap for target t, and what its
+ * provider says of it in its metadata g->ep. */
+static void begin_program(struct gen *g, struct node *probe,
+			  struct attach_point *ap, const char *t)
+{
+	const struct probe_provider *pp = probe_provider(ap->kind);
+	const struct cg_probe *cp = cg_probe(ap->kind);
+	struct probe_meta *ep = g->ep;
+
+	g->sleepable = user_sleepable(probe, ap->kind);
+	ep->section = gen_section(g, ap->kind, ap, t);
+	if (t)
+		ep->attach_target = t;
+	else if (pp->attach_target)
+		ep->attach_target = pp->attach_target(g->ctx, ap);
+	g->probe = probe;
+	g->ap = ap;
+	g->kind = ap->kind;
+	g->probe_name = probe_name(g->ctx, ap, t);
+	g->args_rec = NULL;
+	g->args_target = t;
+	g->args_known = false;
+	g->lat_saved = NULL;
+	g->ctx_ptr = NULL;
+	g->usdt_probe = NULL;
+	if (cp->begin)
+		cp->begin(g, ep, ap, t);
+	g->vars = NULL;
+	g->brk = g->cont = NULL;
 }
 
 static int gen_program(struct gen *g, struct node *probe,
@@ -267,35 +194,7 @@ static int gen_program(struct gen *g, struct node *probe,
 	ep->ap = ap;
 	ep->kind = ap->kind;
 	ep->prog_name = name;
-	g->sleepable = user_sleepable(probe, ap->kind);
-	ep->section = gen_section(g, ap->kind, ap, t);
-	if (t)
-		ep->attach_target = t;
-	else if (ap->kind == PK_TRACEPOINT)
-		ep->attach_target = arena_printf(g->ctx->arena, "%s:%s",
-						 ap->target, ap->func);
-	else if (ap->kind == PK_RAWTRACEPOINT || ap->kind == PK_UPROBE ||
-		 ap->kind == PK_URETPROBE || ap->kind == PK_KPROBE ||
-		 ap->kind == PK_KRETPROBE || ap->kind == PK_FENTRY ||
-		 ap->kind == PK_FEXIT)
-		ep->attach_target = ap->func;
-	g->probe = probe;
-	g->ap = ap;
-	g->kind = ap->kind;
-	g->probe_name = probe_name(g, ap, t);
-	g->args_rec = NULL;
-	g->args_target = t;
-	g->args_known = false;
-	g->lat_saved = NULL;
-	g->ctx_ptr = NULL;
-	g->usdt_probe =
-	    ap->kind == PK_USDT ? gen_usdt_probe(g, ap, t) : NULL;
-	if (g->usdt_probe) {
-		ep->usdt_offset = g->usdt_probe->pc_offset;
-		ep->usdt_sema_offset = g->usdt_probe->sema_offset;
-	}
-	g->vars = NULL;
-	g->brk = g->cont = NULL;
+	begin_program(g, probe, ap, t);
 	if (probe->u.probe.at_return)
 		return gen_latency(g, ep, t);
 	if (!cg_probe_begin(g->cg, name, ep->section)) {
@@ -323,24 +222,20 @@ int gen_body(struct gen *g, int errors)
 	return 0;
 }
 
-/* One program per target; a usdt probe one per note (cg_usdt.c). */
+/* One program per target, or as many as its kind says (a usdt probe:
+ * one per note, cg_usdt.c). */
 static int gen_target(struct gen *g, struct node *p, struct attach_point *ap,
 		      const char *t)
 {
-	size_t n;
+	const struct cg_probe *cp = cg_probe(ap->kind);
+	size_t n = cp->nprograms ? cp->nprograms(g, ap, t) : 1;
 	int err = 0;
 
-	if (ap->kind != PK_USDT)
-		return gen_program(g, p, ap, t);
-	n = gen_usdt_count(g, ap, t);
-	if (!n) {
-		gen_error(g, ap->loc, "No USDT probe '%s' in %s",
-			  t ? t : ap->func, ap->target);
+	if (!n)
 		return -EINVAL;
-	}
-	for (g->usdt_loc = 0; g->usdt_loc < n && !err; g->usdt_loc++)
+	for (g->prog_index = 0; g->prog_index < n && !err; g->prog_index++)
 		err = gen_program(g, p, ap, t);
-	g->usdt_loc = 0;
+	g->prog_index = 0;
 	return err;
 }
 

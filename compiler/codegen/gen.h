@@ -1,6 +1,7 @@
-/* gen.h: private to the code generator (codegen.c and cg_expr.c,
- * cg_stmt.c, cg_call.c, cg_agg.c, cg_action.c): the state of one
- * typed-AST-to-BPF translation and the helpers its files share.
+/* gen.h: private to the code generator (codegen.c and the cg_*.c files
+ * over the typed AST: expressions, statements, builtins and functions,
+ * maps, actions, probe kinds): the state of one typed-AST-to-BPF
+ * translation and the helpers its files share.
  *
  * Values in registers: expressions of scalar types (integers, pointers,
  * symbols, ...) are an i64; strings, buffers, tuples, records and arrays
@@ -57,11 +58,13 @@ struct gen {
 	/* inside a for loop's callback: the loop's u64 stop flag, set by
 	 * exit() so that the probe returns once the iteration stops */
 	LLVMValueRef for_stop;
-	/* usdt: the notes of the last binary read, this program's probe */
+	/* which program of its target this is (a usdt probe makes one per
+	 * note): 0... (cg_probe.h) */
+	size_t prog_index;
+	/* usdt: the notes of the last binary read, this program's note */
 	struct usdt_notes *usdt;
 	const char *usdt_path;
 	const struct usdt_probe *usdt_probe;
-	size_t usdt_loc;                /* which note of the probe (0...) */
 	/* a user probe reading user strings: sleepable (uprobe.s/), so
 	 * that a page not yet touched is faulted in (cg_helper.c) */
 	bool sleepable;
@@ -82,7 +85,8 @@ struct gen {
 void gen_error(struct gen *g, struct loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* ELF section of a program of kind for attach point ap (t: the
- * concrete target of a wildcard, or NULL). */
+ * concrete target of a wildcard, or NULL): the provider's section, with
+ * g->sleepable. */
 const char *gen_section(struct gen *g, enum probe_kind kind,
 			struct attach_point *ap, const char *t);
 /* The -p PID check at the start of a kernel-side program. */
@@ -195,17 +199,32 @@ struct gen_var *gen_var_get(struct gen *g, const char *name,
  * spilled) by the optimizer; emitted in the entry block. */
 void gen_pin(struct gen *g, LLVMValueRef slot);
 
-/* ---- builtins and functions (cg_call.c) ---- */
+/* ---- builtins (cg_builtin.c) and functions (cg_call.c) ---- */
 LLVMValueRef gen_builtin(struct gen *g, struct node *e);
+/* The u64 (bits 64) or u32 at offset of struct et_state (0 when the
+ * lookup fails). */
+LLVMValueRef gen_state_field(struct gen *g, unsigned offset, unsigned bits);
+
+/* The back end's half of a function row: its code generator, one per
+ * line of compiler/funcs.def, named cg_func_<ID>. */
+struct cg_func {
+	/* the call: its value, or NULL for a statement */
+	LLVMValueRef (*call)(struct gen *g, struct node *call);
+	/* an aggregation (FN_AGG): @m[k] = call */
+	void (*agg)(struct gen *g, struct node *m, struct node *call);
+};
+/* A call through its row's generator (0 for a statement). */
 LLVMValueRef gen_call(struct gen *g, struct node *e);
-/* The functions that compute a value (cg_func.c): str, strncmp... */
-LLVMValueRef gen_value_func(struct gen *g, struct node *e);
-/* min(n + add, cap) as an i32 (cap when n is NULL), for helper sizes. */
+/* @m[k] = call, call an aggregation, through its row's generator. */
+void gen_agg_call(struct gen *g, struct node *m, struct node *call);
+/* min(n + add, cap) as an i32 (cap when n is NULL), for helper sizes
+ * (cg_func.c). */
 LLVMValueRef gen_bounded_len(struct gen *g, struct node *n, unsigned add,
 			     uint32_t cap);
-/* Field f of the probe context (args->f). */
+
+/* ---- probe contexts (cg_probe.c) ---- */
+/* Field f of the probe context (args->f), as the probe's kind reads it. */
 LLVMValueRef gen_ctx_field(struct gen *g, struct node *e);
-LLVMValueRef gen_state_field(struct gen *g, unsigned offset, unsigned bits);
 
 /* ---- maps and aggregations (cg_agg.c) ---- */
 /* Key buffer of map node m (an N_MAP); with bucket, a u64 is appended. */
@@ -213,9 +232,6 @@ LLVMValueRef gen_map_key(struct gen *g, struct node *m, LLVMValueRef bucket);
 LLVMValueRef gen_map_read(struct gen *g, struct node *m);
 void gen_map_write(struct gen *g, struct node *m, LLVMValueRef v,
 		   const struct type *vt);
-/* @m[k] = agg(...) */
-void gen_aggregate(struct gen *g, struct node *m, struct node *call);
-void gen_map_delete(struct gen *g, struct node *m);
 const struct map_meta *gen_map(struct gen *g, const struct node *m);
 void gen_define_maps(struct gen *g);
 
@@ -224,29 +240,12 @@ void gen_define_maps(struct gen *g);
 LLVMValueRef gen_probe_ctx(struct gen *g);
 void gen_for(struct gen *g, struct node *s);
 
-/* ---- usdt arguments (cg_usdt.c) ---- */
-const struct usdt_probe *gen_usdt_probe(struct gen *g,
-					struct attach_point *ap,
-					const char *t);
-LLVMValueRef gen_usdt_arg(struct gen *g, struct node *e, int n);
-/* How many notes the probe has (t as for gen_usdt_probe): one program
- * each, g->usdt_loc saying which. */
-size_t gen_usdt_count(struct gen *g, struct attach_point *ap,
-		      const char *t);
-
 /* ---- ring buffer actions (cg_action.c) ---- */
-/* Handles the asynchronous functions (printf, exit, print...); false
- * when the call is not one of them. */
-bool gen_action(struct gen *g, struct node *call);
 struct action_meta *gen_new_action(struct gen *g, enum et_action_kind k,
 				 struct loc loc);
 /* et_lost[counter]++ on this CPU (ET_LOST_RECORDS: a record the ring
  * buffer refused; ET_LOST_LATENCY: a latency return with no entry). */
 void gen_count_lost(struct gen *g, unsigned counter);
-/* The instruction pointer in the probe's pt_regs (uprobes, kprobes). */
-LLVMValueRef gen_reg_ip(struct gen *g);
-/* func's address in a kprobe (at the entry or inside the function) */
-LLVMValueRef gen_kprobe_func(struct gen *g);
 
 /* ---- kernel struct fields as CO-RE relocations (cg_kstruct.c) ---- */
 /* The address (i64) of the field access or constant index e through a
@@ -273,19 +272,10 @@ void gen_helper_checks(struct gen *g, int level);
  * the helper map_lookup_elem) at g->at. Adds nothing below level 2. */
 void gen_check_lookup(struct gen *g, LLVMValueRef p);
 
-/* ---- stacks, addresses, join (cg_misc.c) ---- */
+/* ---- stacks, addresses (cg_misc.c) ---- */
 /* kstack/ustack of type t: the u64 of program.h. */
 LLVMValueRef gen_stack(struct gen *g, const struct type *t);
-LLVMValueRef gen_ntop(struct gen *g, struct node *call);
-LLVMValueRef gen_buf(struct gen *g, struct node *call);
-void gen_join(struct gen *g, struct node *call);
-LLVMValueRef gen_macaddr(struct gen *g, struct node *call);
-LLVMValueRef gen_pton(struct gen *g, struct node *call);
-LLVMValueRef gen_strftime(struct gen *g, struct node *call);
-LLVMValueRef gen_cgroup_path(struct gen *g, struct node *call);
-void gen_override(struct gen *g, struct node *call);
-void gen_debugf(struct gen *g, struct node *call);
-LLVMValueRef gen_len(struct gen *g, struct node *call);
+/* {address, tgid}: an address user space symbolizes in the process. */
 LLVMValueRef gen_usym(struct gen *g, LLVMValueRef addr);
 
 #endif

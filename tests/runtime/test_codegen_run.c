@@ -368,6 +368,7 @@ static void test_statements(void)
 		  "if (@c > 100) { @e = 1; } else if (@c == 16) { @e = 2; } "
 		  "else { @e = 3; } "
 		  "@v[1] = 1; @v[2] = 2; delete(@v[1]); @n = -3; @n--; "
+		  "@v[3] = 3; delete(@v, 3); "
 		  "@t = (1, \"x\"); $t = @t; @t0 = $t.0; "
 		  "@len = len(@v); @len0 = len(@nothing); @nothing[1] = 1;"
 		  "delete(@nothing[1]); }",
@@ -380,6 +381,7 @@ static void test_statements(void)
 	CU_ASSERT_EQUAL(get("@e", NULL, 0), 2);
 	CU_ASSERT_EQUAL(get_int("@v", 1), -1);
 	CU_ASSERT_EQUAL(get_int("@v", 2), 2);
+	CU_ASSERT_EQUAL(get_int("@v", 3), -1); /* delete(@m, k) */
 	CU_ASSERT_EQUAL(get("@n", NULL, 0), -4);
 	CU_ASSERT_EQUAL(get("@t0", NULL, 0), 1);
 	CU_ASSERT_EQUAL(get("@len", NULL, 0), 1);

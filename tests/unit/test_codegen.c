@@ -344,6 +344,53 @@ static void test_lean_code(void)
 	CU_ASSERT_EQUAL(calls, 1);
 }
 
+/* path(): bpf_d_path on the struct path in kernel memory, its address
+ * taken from the context's BTF pointers (never read into a copy, which
+ * the helper would refuse): an fexit's args->path, a field of an
+ * fentry's args->filp. Loading needs fentry, which this kernel refuses
+ * (tests/vm runs it). */
+static void test_path(void)
+{
+	static const char *const src[] = {
+	    "fexit:vfs_getattr { printf(\"%s\\n\", path(args->path)); }",
+	    "fentry:filp_close { @[path(args->filp->f_path)] = count(); }",
+	};
+	size_t n;
+	int bytes, calls;
+
+	for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
+		CU_ASSERT_EQUAL_FATAL(gen(src[i]), 0);
+		scan_insns(&n, &bytes, BPF_FUNC_d_path, &calls);
+		CU_ASSERT_EQUAL(calls, 1);
+		scan_insns(&n, &bytes, BPF_FUNC_probe_read_kernel, &calls);
+		CU_ASSERT_EQUAL(calls, 0);
+	}
+	CU_ASSERT_STRING_EQUAL(prog.probes[0].section, "fentry/filp_close");
+}
+
+/* sargN: the stack word above the return address, read from the memory
+ * of the probe's side; iter's args, read as numbers */
+static void test_context_reads(void)
+{
+	static const struct {
+		const char *src;
+		int helper;
+	} t[] = {
+	    {"kprobe:vfs_read { @ = sarg1; }", BPF_FUNC_probe_read_kernel},
+	    {"uprobe:libc:malloc { @ = sarg0; }", BPF_FUNC_probe_read_user},
+	    {"iter:task_file { @[args->fd] = count(); }",
+	     BPF_FUNC_probe_read_kernel},
+	};
+	size_t n;
+	int bytes, calls;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		CU_ASSERT_EQUAL_FATAL(gen(t[i].src), 0);
+		scan_insns(&n, &bytes, t[i].helper, &calls);
+		CU_ASSERT_EQUAL(calls, 1);
+	}
+}
+
 int main(void)
 {
 	static const struct unit_test t[] = {
@@ -353,6 +400,8 @@ int main(void)
 	    UNIT_TEST(test_probe_kinds),
 	    UNIT_TEST(test_compile_time),
 	    UNIT_TEST(test_lean_code),
+	    UNIT_TEST(test_path),
+	    UNIT_TEST(test_context_reads),
 	};
 	int ret;
 

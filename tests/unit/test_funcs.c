@@ -79,22 +79,30 @@ static struct node *probe_of(enum probe_kind kind)
 			 false);
 }
 
+/* Checks name(arg) in probe. */
+static struct type *check_one(struct node *probe, const char *name,
+			      struct node *arg)
+{
+	const struct func *f = func_find(name);
+	struct node *call = ast_call(ctx.arena, next_loc(), name, arg);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	call->u.call.nargs = ast_list_len(arg);
+	call->u.call.func = f;
+	return f->check(&ctx, call, probe);
+}
+
 /* Checks name(args...) (NULL-terminated) in a probe of the given kind. */
 static struct type *check_in(enum probe_kind kind, const char *name, ...)
 {
-	struct node *args = NULL, *a, *call;
-	const struct func *f = func_find(name);
+	struct node *args = NULL, *a;
 	va_list ap;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	va_start(ap, name);
 	while ((a = va_arg(ap, struct node *)))
 		args = ast_append(args, a);
 	va_end(ap);
-	call = ast_call(ctx.arena, next_loc(), name, args);
-	call->u.call.nargs = ast_list_len(args);
-	call->u.call.func = f;
-	return f->check(&ctx, call, probe_of(kind));
+	return check_one(probe_of(kind), name, args);
 }
 
 #define check(...) check_in(PK_KPROBE, __VA_ARGS__, NULL)
@@ -313,6 +321,9 @@ static void test_stacks(void)
 
 static void test_symbols_regs(void)
 {
+	struct attach_point *ap;
+	struct node *p;
+
 	setup();
 	CU_ASSERT_EQUAL(check("ksym", E(type_u64()))->kind, T_KSYM);
 	CU_ASSERT_EQUAL(check("usym", E(type_u64()))->kind, T_USYM);
@@ -320,11 +331,27 @@ static void test_symbols_regs(void)
 	CU_ASSERT_STRING_EQUAL(last_msg(),
 		"ksym() expects an integer or pointer argument (string provided)");
 	CU_ASSERT_PTR_EQUAL(check("kaddr", S("vfs_read")), type_u64());
-	CU_ASSERT_PTR_EQUAL(check_in(PK_UPROBE, "uaddr", S("x"), NULL),
-			    type_u64());
 	CU_ASSERT_PTR_NULL(check("uaddr", S("x")));
 	CU_ASSERT_STRING_EQUAL(last_msg(),
 			       "uaddr can not be used with \"kprobe\" probes");
+	CU_ASSERT_PTR_NULL(check_in(PK_PROFILE, "uaddr", S("x"), NULL));
+	CU_ASSERT_STRING_EQUAL(last_msg(),
+			       "uaddr can not be used with \"profile\" probes");
+	/* resolved in the binary: this test, a position-independent one */
+	p = probe_of(PK_UPROBE);
+	ap = p->u.probe.attach->u.attach.ap;
+	ap->target = "/proc/self/exe";
+	ap->func = "main";
+	CU_ASSERT_PTR_EQUAL(check_one(p, "uaddr", S("main")), type_u64());
+	CU_ASSERT_PTR_NULL(check_one(p, "uaddr", S("no_such_symbol")));
+	CU_ASSERT_STRING_EQUAL(last_msg(), "uaddr: no symbol 'no_such_symbol' "
+					   "in /proc/self/exe");
+	ap->kind = PK_URETPROBE;
+	CU_ASSERT_PTR_NULL(check_one(p, "uaddr", S("main")));
+	CU_ASSERT_STRING_EQUAL(last_msg(),
+			       "uaddr: /proc/self/exe is position-independent: "
+			       "its load address is known only in a uprobe on "
+			       "a function of it");
 	CU_ASSERT_PTR_EQUAL(check("reg", S("ip")), type_u64());
 	CU_ASSERT_PTR_NULL(check("reg", S("foo")));
 	CU_ASSERT_STRING_EQUAL(last_msg(),
@@ -356,6 +383,14 @@ static void test_misc(void)
 			       "override can only be used with kprobes");
 	CU_ASSERT_PTR_NULL(check("path", E(type_u64())));
 	CU_ASSERT_PTR_NOT_NULL(strstr(last_msg(), "The path function"));
+	p = type_ptr(ctx.arena, type_u64(), AS_KERNEL);
+	CU_ASSERT_EQUAL(check_in(PK_FENTRY, "path", E(p), NULL)->kind,
+			T_STRING);
+	CU_ASSERT_PTR_NULL(check_in(PK_FENTRY, "path", E(type_u64()), NULL));
+	CU_ASSERT_STRING_EQUAL(last_msg(),
+			       "path() only supports pointer or record argument (integer provided)");
+	CU_ASSERT_PTR_NULL(check_in(PK_FEXIT, "unwatch", I(1), NULL));
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_msg(), "unwatch() is not supported"));
 	CU_ASSERT_PTR_EQUAL(check("cgroupid", S("/sys/fs/cgroup")),
 			    type_u64());
 	CU_ASSERT_PTR_NULL(check("cgroupid", I(1)));

@@ -78,6 +78,15 @@ static void test_registry(void)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 		CU_ASSERT_EQUAL(p->kind, k);
 		CU_ASSERT_PTR_NOT_NULL(p->parse);
+		CU_ASSERT_PTR_NOT_NULL(p->section);
+		/* a latency block returns in a kind that has retval */
+		if (p->flags & PF_ENTRY)
+			CU_ASSERT(probe_provider(p->ret_kind)->flags &
+				  PF_RETVAL);
+		if (p->flags & PF_ARGN)
+			CU_ASSERT(p->max_args > 0);
+		if (p->flags & PF_ARGS)
+			CU_ASSERT_PTR_NOT_NULL(p->args_type);
 	}
 	CU_ASSERT_PTR_NULL(probe_provider(PK_COUNT));
 	CU_ASSERT_STRING_EQUAL(probe_kind_name(PK_TRACEPOINT), "tracepoint");
@@ -322,43 +331,43 @@ static void test_tracepoint(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ap);
 	CU_ASSERT_STRING_EQUAL(ap->target, "sched");
 	CU_ASSERT_STRING_EQUAL(ap->func, "sched_switch");
-	probe_tracepoint.resolve(&ctx, ap);
+	probe_TRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_TRUE(ap->exists);
-	t = probe_tracepoint.args_type(&ctx, ap, ap->loc);
+	t = probe_TRACEPOINT.args_type(&ctx, ap, ap->loc);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_STRING_EQUAL(t->name, "struct _tracepoint_sched_sched_switch");
 
 	ap = parse("tracepoint:sched:sched_wakeup*");
 	CU_ASSERT_TRUE_FATAL(ap && ap->wildcard);
-	probe_tracepoint.resolve(&ctx, ap);
+	probe_TRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_EQUAL(ap->nmatches, 2);
-	CU_ASSERT_PTR_NOT_NULL(probe_tracepoint.args_type(&ctx, ap, ap->loc));
+	CU_ASSERT_PTR_NOT_NULL(probe_TRACEPOINT.args_type(&ctx, ap, ap->loc));
 
 	ap = parse("tracepoint:sched:*");
-	probe_tracepoint.resolve(&ctx, ap);
+	probe_TRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_EQUAL(ap->nmatches, 4);
-	CU_ASSERT_PTR_NULL(probe_tracepoint.args_type(&ctx, ap, ap->loc));
+	CU_ASSERT_PTR_NULL(probe_TRACEPOINT.args_type(&ctx, ap, ap->loc));
 	CU_ASSERT_STRING_EQUAL(ctx.diags.head->msg,
 			       "The tracepoints matched by 'sched:*' share no argument field; use one probe per tracepoint");
 
 	/* execve and openat share filename (at different offsets) */
 	ap = parse("tracepoint:syscalls:sys_enter_*");
-	probe_tracepoint.resolve(&ctx, ap);
+	probe_TRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_EQUAL(ap->nmatches, 2);
-	t = probe_tracepoint.args_type(&ctx, ap, ap->loc);
+	t = probe_TRACEPOINT.args_type(&ctx, ap, ap->loc);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_PTR_NOT_NULL(type_field(t, "filename", &(uint32_t){ 0 }));
 	CU_ASSERT_PTR_NULL(type_field(t, "argv", &(uint32_t){ 0 }));
 	CU_ASSERT_PTR_NULL(type_field(t, "dfd", &(uint32_t){ 0 }));
 
 	ap = parse("tracepoint:syscalls:sys_enter_nope");
-	probe_tracepoint.resolve(&ctx, ap);
+	probe_TRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_FALSE(ap->exists);
-	CU_ASSERT_PTR_NULL(probe_tracepoint.args_type(&ctx, ap, ap->loc));
+	CU_ASSERT_PTR_NULL(probe_TRACEPOINT.args_type(&ctx, ap, ap->loc));
 	CU_ASSERT_STRING_EQUAL(ctx.diags.head->msg,
 			       "Unknown tracepoint 'syscalls:sys_enter_nope'");
 	ap = parse("tracepoint:nope*:x");
-	probe_tracepoint.resolve(&ctx, ap);
+	probe_TRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_FALSE(ap->exists);
 	ERR("tracepoint:sched",
 	    "tracepoint probe type requires 2 arguments, found 1");
@@ -375,14 +384,14 @@ static void test_rawtracepoint(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ap);
 	CU_ASSERT_STRING_EQUAL(ap->func, "sched_switch");
 	ctx.opts.btf_path = "";
-	probe_rawtracepoint.resolve(&ctx, ap);
+	probe_RAWTRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_TRUE(ap->exists);
 	ap = parse("rawtracepoint:sched_nope");
 	ctx.opts.btf_path = "";
-	probe_rawtracepoint.resolve(&ctx, ap);
+	probe_RAWTRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_FALSE(ap->exists);
 	ap = parse("rawtracepoint:sys_*");
-	probe_rawtracepoint.resolve(&ctx, ap);
+	probe_RAWTRACEPOINT.resolve(&ctx, ap);
 	CU_ASSERT_EQUAL(ap->nmatches, 3);
 	ap = parse("rawtracepoint:vmlinux:sched_switch");
 	CU_ASSERT_TRUE(ap && !strcmp(ap->target, "vmlinux"));
@@ -524,19 +533,19 @@ static void test_fentry_btf(void)
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		return;
 	ap = parse("fentry:vfs_read");
-	CU_ASSERT_EQUAL(probe_fentry.resolve(&ctx, ap), 0);
+	CU_ASSERT_EQUAL(probe_FENTRY.resolve(&ctx, ap), 0);
 	CU_ASSERT_TRUE(ap->exists);
-	t = probe_fentry.args_type(&ctx, ap, ap->loc);
+	t = probe_FENTRY.args_type(&ctx, ap, ap->loc);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_EQUAL(t->nfields, 4); /* file, buf, count, pos */
 	ap = parse("fexit:etrace_no_such_function");
-	probe_fexit.resolve(&ctx, ap);
+	probe_FEXIT.resolve(&ctx, ap);
 	CU_ASSERT_FALSE(ap->exists);
 	ap = parse("fentry:vfs_rea?");
-	probe_fentry.resolve(&ctx, ap);
+	probe_FENTRY.resolve(&ctx, ap);
 	CU_ASSERT_EQUAL(ap->nmatches, 1);
 	ap = parse("fentry:vfs_re*");
-	probe_fentry.resolve(&ctx, ap);
+	probe_FENTRY.resolve(&ctx, ap);
 	CU_ASSERT_TRUE(ap->nmatches >= 2);
 	done();
 }
@@ -615,8 +624,10 @@ static void test_pass(void)
 	p = ctx.ast->u.program.probes->next;
 	CU_ASSERT_EQUAL(p->u.probe.index, 1);
 	CU_ASSERT_EQUAL(p->u.probe.attach->u.attach.ap->kind, PK_KPROBE);
-	CU_ASSERT_EQUAL(probe_flags(p), 0); /* kprobe & tracepoint: none */
-	CU_ASSERT_EQUAL(probe_flags(ctx.ast->u.program.probes), PF_NO_CTX);
+	/* kprobe & tracepoint: no builtin's flag */
+	CU_ASSERT_EQUAL(probe_flags(p), PF_QUALIFIED);
+	CU_ASSERT_EQUAL(probe_flags(ctx.ast->u.program.probes),
+			PF_NO_CTX | PF_ONCE);
 
 	CU_ASSERT_EQUAL(run_pass(partial), 0);
 	CU_ASSERT_EQUAL(ctx.diags.nwarnings, 1);
@@ -669,18 +680,20 @@ static void test_flags(void)
 	CU_ASSERT_EQUAL(run_pass(spec), 0);
 	p = ctx.ast->u.program.probes;
 	CU_ASSERT_EQUAL(probe_flags(p), PF_ARGN | PF_ENTRY | PF_FUNC |
-					PF_KERNEL_CTX | PF_SARGN);
+					PF_KERNEL_CTX | PF_SARGN |
+					PF_OVERRIDE | PF_QUALIFIED);
 	p = p->next;
-	CU_ASSERT_EQUAL(probe_flags(p), PF_RETVAL | PF_FUNC | PF_KERNEL_CTX);
+	CU_ASSERT_EQUAL(probe_flags(p), PF_RETVAL | PF_FUNC | PF_KERNEL_CTX |
+					PF_QUALIFIED);
 	p = p->next;
 	CU_ASSERT_EQUAL(probe_flags(p), PF_ARGN | PF_ENTRY | PF_FUNC |
 					PF_KERNEL_CTX | PF_SARGN);
 	p = p->next;
-	CU_ASSERT_EQUAL(probe_flags(p), PF_ARGS);
+	CU_ASSERT_EQUAL(probe_flags(p), PF_ARGS | PF_QUALIFIED);
 	p = p->next;
-	CU_ASSERT_EQUAL(probe_flags(p), PF_RETVAL | PF_FUNC);
-	CU_ASSERT_TRUE(probe_uprobe.flags & PF_USER);
-	CU_ASSERT_TRUE(probe_fentry.flags & PF_ARGS);
+	CU_ASSERT_EQUAL(probe_flags(p), PF_RETVAL | PF_FUNC | PF_QUALIFIED);
+	CU_ASSERT_TRUE(probe_UPROBE.flags & PF_USER);
+	CU_ASSERT_TRUE(probe_FENTRY.flags & PF_ARGS);
 	done();
 }
 

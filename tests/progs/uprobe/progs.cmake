@@ -6,7 +6,8 @@
 # toolchain (golang-go) is installed, a Go program. They are built with
 # the system compilers directly, without the project's flags (no
 # sanitizers), into build/tests/progs/uprobe; the unit tests
-# test_elf_syms and test_usdt_notes read them there (ETRACE_UPROBE_PROGS).
+# test_elf_syms, test_usdt_notes and test_rows read them there
+# (ETRACE_UPROBE_PROGS).
 set(UPROBE_SRC ${CMAKE_CURRENT_LIST_DIR})
 set(UPROBE_OUT ${CMAKE_BINARY_DIR}/tests/progs/uprobe)
 file(MAKE_DIRECTORY ${UPROBE_OUT})
@@ -83,7 +84,7 @@ set(_have_go 0)
 if(UPROBE_GO)
   set(_have_go 1)
 endif()
-foreach(t test_elf_syms test_usdt_notes)
+foreach(t test_elf_syms test_usdt_notes test_rows)
   if(TARGET ${t})
     add_dependencies(${t} uprobe_progs)
     target_compile_definitions(${t} PRIVATE

@@ -1,0 +1,259 @@
+/* Every row of the builtin and function tables (compiler/builtins.h)
+ * through the whole compiler to a BPF object (no root: nothing is
+ * loaded). Each row has programs here, and a row without one fails the
+ * test. Each program is compiled in one attach point of every probe kind
+ * (kinds[], which must cover runtime/probes.def): wherever it passes the
+ * front end, code generation must succeed too, and it must pass
+ * somewhere, unless the row is one the type pass refuses everywhere
+ * (then with its message). So no row, and no probe kind's way of reading
+ * its context (compiler/codegen/cg_probe.h), can type-check and then
+ * fail to generate code. */
+#include <stdio.h>
+#include <string.h>
+
+#include "builtins.h"
+#include "codegen.h"
+#include "probe.h"
+#include "unit.h"
+
+#define TRACEFS ETRACE_TEST_DATA "/tracefs"
+#define PROGS ETRACE_UPROBE_PROGS
+
+/* One attach point per probe kind; the user probes on the test programs
+ * of tests/progs/uprobe. */
+static const char *const kinds[] = {
+	"BEGIN",
+	"END",
+	"kprobe:vfs_read",
+	"kretprobe:vfs_read",
+	"uprobe:" PROGS "/uprobe_c_nopie:et_add",
+	"uretprobe:" PROGS "/uprobe_c_nopie:et_add",
+	"usdt:" PROGS "/usdt_c:etrace:values",
+	"tracepoint:syscalls:sys_enter_openat",
+	"rawtracepoint:sched_switch",
+	"profile:hz:99",
+	"interval:s:1",
+	"software:cpu-clock:1000",
+	"hardware:cycles:1000",
+	"watchpoint:0x10000000:8:w",
+	"asyncwatchpoint:et_add+arg0:4:w",
+	"fentry:vfs_read",
+	"fexit:vfs_read",
+	"iter:task_file",
+};
+
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+/* A program using a row (argN and sargN are the rows "arg" and "sarg");
+ * refused: the message of a row the type pass refuses everywhere. */
+struct use {
+	const char *row;
+	const char *body;
+	const char *refused;
+};
+
+static const struct use uses[] = {
+	/* builtins */
+	{ "pid", "@x = pid;" },
+	{ "tid", "@x = tid;" },
+	{ "uid", "@x = uid;" },
+	{ "gid", "@x = gid;" },
+	{ "comm", "@x[comm] = count();" },
+	{ "nsecs", "@x = nsecs;" },
+	{ "elapsed", "@x = elapsed;" },
+	{ "cpu", "@x = cpu;" },
+	{ "cgroup", "@x = cgroup;" },
+	{ "func", "@x[func] = count();" },
+	{ "probe", "@x[probe] = count();" },
+	{ "args", "@x = args->flags;" },
+	{ "args", "@x = args->count;" },
+	{ "args", "@x = args->fd; @y = args->task->pid;" },
+	{ "args", "$a = args; @x = $a->flags;" },
+	{ "retval", "@x = retval;" },
+	{ "arg", "@x = arg0 + arg2;" },
+	{ "sarg", "@x = sarg0 + sarg2;" },
+	{ "kstack", "@x[kstack] = count();" },
+	{ "ustack", "@x[ustack] = count();" },
+	{ "curtask", "@x = curtask->pid;" },
+	{ "rand", "@x = rand;" },
+	{ "username", "@x[username] = count();" },
+	{ "cpid", "@x = cpid;" },
+	{ "ctx", "$c = ctx; @x = (uint64)$c;" },
+	{ "jiffies", "@x = jiffies;" },
+	{ "numaid", "@x = numaid;" },
+	/* print */
+	{ "printf", "printf(\"%d %s %s\\n\", pid, comm, str(0));" },
+	{ "system", "system(\"echo %d\", pid);" },
+	{ "cat", "cat(\"/proc/%d/stat\", pid);" },
+	{ "debugf", "debugf(\"%d %d\\n\", pid, tid);" },
+	{ "print", "@m[1] = count(); print(@m); print(@m, 1, 2); print(5);" },
+	{ "time", "time(); time(\"%H:%M\\n\");" },
+	{ "join", "join(0); join(0, \",\");" },
+	{ "exit", "exit(); exit(3);" },
+	/* map */
+	{ "count", "@x = count();" },
+	{ "sum", "@x = sum(pid);" },
+	{ "avg", "@x = avg(pid);" },
+	{ "min", "@x = min(pid);" },
+	{ "max", "@x = max(pid);" },
+	{ "stats", "@x = stats(pid);" },
+	{ "hist", "@x = hist(pid);" },
+	{ "lhist", "@x = lhist(pid, 0, 100, 10);" },
+	{ "delete", "@m[1] = 1; delete(@m[1]); delete(@m, 1);" },
+	{ "clear", "@m[1] = 1; clear(@m);" },
+	{ "zero", "@m = count(); zero(@m);" },
+	{ "len", "@m[1] = 1; @x = len(@m);" },
+	{ "has_key", "@m[1] = 1; @x = has_key(@m, 1);" },
+	/* str */
+	{ "str", "@x[str(0), str(0, 4)] = count();" },
+	{ "buf", "@x[buf(0, 8)] = count();" },
+	{ "ntop", "@x[ntop(0), ntop(10, pton(\"::1\"))] = count();" },
+	{ "pton", "@x[ntop(pton(\"127.0.0.1\"))] = count();" },
+	{ "strncmp", "@x = strncmp(comm, \"bash\", 2);" },
+	{ "strcontains", "@x = strcontains(comm, \"sh\");" },
+	{ "macaddr", "@x[macaddr(0)] = count();" },
+	{ "strftime", "@x[strftime(\"%H\", nsecs)] = count();" },
+	{ "strerror", "@x[strerror(2)] = count();" },
+	/* stack */
+	{ "kstack", "@x[kstack(perf, 3)] = count();" },
+	{ "ustack", "@x[ustack(raw, 3)] = count();" },
+	{ "ksym", "@x[ksym(0)] = count();" },
+	{ "usym", "@x[usym(0)] = count();" },
+	{ "kaddr", "@x = kaddr(\"vfs_read\");" },
+	{ "uaddr", "@x = uaddr(\"et_counter\");" },
+	{ "reg", "@x = reg(\"ip\");" },
+	/* misc */
+	{ "cgroupid", "@x = cgroupid(\"/\");" },
+	{ "cgroup_path", "@x[cgroup_path(cgroup)] = count();" },
+	{ "path", "@x[path(args->file->f_path)] = count();" },
+	{ "uptr", "@x = uptr(0);" },
+	{ "kptr", "@x = kptr(0);" },
+	{ "bswap", "@x = bswap(pid);" },
+	{ "signal", "signal(\"KILL\"); signal(9);" },
+	{ "override", "override(0);" },
+	{ "unwatch", "unwatch(0x10000000);",
+	  "unwatch() is not supported by etrace yet" },
+};
+
+#define NUSES (sizeof(uses) / sizeof(uses[0]))
+
+static struct compile_ctx ctx;
+static struct prog_meta prog;
+static char diags[8192];
+
+/* Compiles src: 1 when the front end refuses it (diagnostics in
+ * diags), 0 when code generation succeeds too, -1 when it fails. */
+static int compile(const char *src)
+{
+	struct compile_opts o = { .kallsyms = "", .tracefs = TRACEFS,
+				  .unsafe = true, .has_child = true };
+	struct codegen_opts co = { 0 };
+	int err;
+	FILE *f;
+
+	prog_meta_free(&prog);
+	compile_ctx_fini(&ctx);
+	memset(&ctx, 0, sizeof(ctx));
+	if (compile_ctx_init(&ctx, "t.et", src, strlen(src), &o))
+		return -1;
+	err = compile_run(&ctx, NULL, NULL);
+	if (!err)
+		err = codegen_ex(&ctx, &prog, &co) ? -1 : 0;
+	else
+		err = 1;
+	f = fmemopen(diags, sizeof(diags), "w");
+	diags_print(&ctx.diags, f);
+	fclose(f);
+	return err;
+}
+
+/* The use's program in every kind: how many passed the front end. */
+static int compile_everywhere(const struct use *u)
+{
+	char src[1024];
+	int passed = 0;
+
+	for (size_t k = 0; k < NKINDS; k++) {
+		int r;
+
+		snprintf(src, sizeof(src), "%s { %s }", kinds[k], u->body);
+		r = compile(src);
+		if (r < 0)
+			fprintf(stderr, "\n%s: code generation failed:\n%s",
+				src, diags);
+		CU_ASSERT(r >= 0);
+		if (r > 0 && u->refused && !strstr(diags, u->refused)) {
+			fprintf(stderr, "\n%s: wanted '%s', got:\n%s", src,
+				u->refused, diags);
+			CU_FAIL("refused, but not with the row's message");
+		}
+		passed += r == 0;
+	}
+	return passed;
+}
+
+static void test_kinds_cover_probes_def(void)
+{
+	bool seen[PK_COUNT] = { false };
+
+	for (size_t k = 0; k < NKINDS; k++) {
+		char kind[32];
+
+		snprintf(kind, sizeof(kind), "%.*s",
+			 (int)strcspn(kinds[k], ":"), kinds[k]);
+		CU_ASSERT_NOT_EQUAL_FATAL(probe_kind_find(kind), PK_COUNT);
+		seen[probe_kind_find(kind)] = true;
+	}
+	for (int i = 0; i < PK_COUNT; i++) {
+		if (!seen[i])
+			fprintf(stderr, "\nno attach point of kind %s\n",
+				probe_kind_name(i));
+		CU_ASSERT(seen[i]);
+	}
+}
+
+static void check_row(const char *row)
+{
+	int nuses = 0, passed;
+
+	for (size_t i = 0; i < NUSES; i++) {
+		if (strcmp(uses[i].row, row))
+			continue;
+		nuses++;
+		passed = compile_everywhere(&uses[i]);
+		if (!uses[i].refused && !passed)
+			fprintf(stderr, "\n'%s' compiles in no kind\n",
+				uses[i].body);
+		CU_ASSERT(uses[i].refused ? passed == 0 : passed > 0);
+	}
+	if (!nuses)
+		fprintf(stderr, "\nno program uses the row '%s'\n", row);
+	CU_ASSERT(nuses > 0);
+}
+
+static void test_every_builtin(void)
+{
+	const struct builtin *b;
+
+	for (int i = 0; (b = builtin_at(i)); i++)
+		check_row(b->name);
+}
+
+static void test_every_function(void)
+{
+	const struct func *f;
+
+	for (int i = 0; (f = func_at(i)); i++) {
+		check_row(f->name);
+		/* a row without a generator is one the type pass refuses */
+		if (f->gen == FG_NONE)
+			for (size_t u = 0; u < NUSES; u++)
+				if (!strcmp(uses[u].row, f->name))
+					CU_ASSERT_PTR_NOT_NULL(uses[u].refused);
+	}
+	prog_meta_free(&prog);
+	compile_ctx_fini(&ctx);
+}
+
+UNIT_MAIN("rows", UNIT_TEST(test_kinds_cover_probes_def),
+	  UNIT_TEST(test_every_builtin), UNIT_TEST(test_every_function))
