@@ -79,23 +79,14 @@ static void unlikely_br(struct gen *g, LLVMValueRef cond,
 			LLVMMetadataAsValue(c, LLVMMDNodeInContext2(c, w, 3)));
 }
 
-/* et_drops[idx]++ on this CPU (idx an i32; NO_SLOT: nothing). */
-static void count(struct gen *g, LLVMValueRef idx, bool maybe_none)
+void gen_count_at(struct gen *g, LLVMValueRef map, LLVMValueRef idx)
 {
-	LLVMValueRef key = gen_tmp(g, 4, "dkey"), p;
-	LLVMBasicBlockRef inc = gen_block(g, "drop_inc");
-	LLVMBasicBlockRef done = gen_block(g, "drop_counted");
-	LLVMBasicBlockRef look = maybe_none ? gen_block(g, "drop_some") : NULL;
+	LLVMValueRef key = gen_tmp(g, 4, "ckey"), p;
+	LLVMBasicBlockRef inc = gen_block(g, "count_inc");
+	LLVMBasicBlockRef done = gen_block(g, "counted");
 
-	if (look) {
-		LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, idx,
-						    cg_const(g->cg, 32, NO_SLOT),
-						    ""),
-				done, look);
-		LLVMPositionBuilderAtEnd(g->b, look);
-	}
 	LLVMBuildStore(g->b, idx, key);
-	p = cg_map_lookup(g->cg, drops_map(g), key);
+	p = cg_map_lookup(g->cg, map, key);
 	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), done, inc);
 	LLVMPositionBuilderAtEnd(g->b, inc);
 	LLVMBuildAtomicRMW(g->b, LLVMAtomicRMWBinOpAdd, p,
@@ -103,6 +94,27 @@ static void count(struct gen *g, LLVMValueRef idx, bool maybe_none)
 			   0);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
+}
+
+/* et_drops[idx]++ on this CPU (idx an i32; NO_SLOT: nothing). */
+static void count(struct gen *g, LLVMValueRef idx, bool maybe_none)
+{
+	LLVMBasicBlockRef some, done;
+
+	if (maybe_none) {
+		some = gen_block(g, "drop_some");
+		done = gen_block(g, "drop_none");
+		LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, idx,
+						    cg_const(g->cg, 32, NO_SLOT),
+						    ""),
+				done, some);
+		LLVMPositionBuilderAtEnd(g->b, some);
+		gen_count_at(g, drops_map(g), idx);
+		LLVMBuildBr(g->b, done);
+		LLVMPositionBuilderAtEnd(g->b, done);
+		return;
+	}
+	gen_count_at(g, drops_map(g), idx);
 }
 
 /* err == -e ? a : b, as an i32 slot */

@@ -261,6 +261,8 @@ void gen_helper_checks(struct gen *g, int level, bool drops);
 /* Defines ET_DROPS_MAP with a slot per g->prog->drops, once every
  * program is built. 0 or -errno after gen_error. */
 int gen_drops_finish(struct gen *g);
+/* map[idx]++ (a per-CPU array of u64; idx an i32), atomically. */
+void gen_count_at(struct gen *g, LLVMValueRef map, LLVMValueRef idx);
 /* Whether map is one of the script's maps (not one of our own). */
 bool gen_user_map(struct gen *g, LLVMValueRef map);
 /* The name of helper id when -k checks this call of it, else NULL. */

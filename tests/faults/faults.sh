@@ -74,6 +74,15 @@ lost() {
 		END { print s + 0 }'
 }
 
+# accounted PATTERN N: the lines of stdout matching PATTERN and the
+# records reported lost add up to N, and some were lost
+accounted() {
+	printed=$(grep -c "$1" "$out")
+	[ "$(lost)" -gt 0 ] || fail "nothing lost"
+	[ $((printed + $(lost))) = "$2" ] ||
+		fail "$printed printed + $(lost) lost != $2"
+}
+
 ticks="uprobe:$target:ft_tick"
 FT_DELAY_MS=300
 export FT_DELAY_MS
@@ -258,10 +267,7 @@ ringbuf_overload)
 	# printed + lost = what the target did
 	bg_run 0 1 -c "$target burst 20000" -e "config = { perf_rb_pages = 1 }
 $ticks { printf(\"%d %s\\n\", arg0, comm); }"
-	printed=$(grep -c ' fault_target$' "$out")
-	[ "$(lost)" -gt 0 ] || fail "nothing lost from a 4 KiB ring buffer"
-	[ $((printed + $(lost))) = 20000 ] ||
-		fail "$printed printed + $(lost) lost != 20000"
+	accounted ' fault_target$' 20000
 	same_err_line ''
 	;;
 sigstop_sigcont)
@@ -277,10 +283,7 @@ $ticks { printf(\"%d\\n\", arg0); }"
 	kill -CONT "$bg"
 	wait_bg 0
 	nothing_left "$progs" "$links"
-	printed=$(grep -c '^[0-9][0-9]*$' "$out")
-	[ "$(lost)" -gt 0 ] || fail "nothing lost while stopped"
-	[ $((printed + $(lost))) = 2000 ] ||
-		fail "$printed printed + $(lost) lost != 2000"
+	accounted '^[0-9][0-9]*$' 2000
 	same_err_line ''
 	;;
 two_instances)
