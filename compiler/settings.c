@@ -245,16 +245,29 @@ static const char *env_name(int i, const char *prefix)
 	return n;
 }
 
+/* The names of setting i with prefix (ETRACE_ or BPFTRACE_): the key's,
+ * then the others the table gives. */
+static int env_prefixed(struct compile_opts *o, int i, const char *prefix,
+			FILE *err)
+{
+	const char *const *more = settings[i].env;
+	int rc = env_one(o, i, env_name(i, prefix), err);
+
+	for (int k = 0; k < 3 && more[k] && !rc; k++)
+		if (!strncmp(more[k], prefix, strlen(prefix)))
+			rc = env_one(o, i, more[k], err);
+	return rc;
+}
+
 int settings_from_env(struct compile_opts *opts, FILE *err)
 {
 	int rc = 0;
 
+	/* ETRACE_ names first */
 	for (int i = 0; i < NSETTINGS && !rc; i++) {
-		rc = env_one(opts, i, env_name(i, "ETRACE_"), err);
+		rc = env_prefixed(opts, i, "ETRACE_", err);
 		if (!rc)
-			rc = env_one(opts, i, env_name(i, "BPFTRACE_"), err);
-		for (int k = 0; k < 3 && settings[i].env[k] && !rc; k++)
-			rc = env_one(opts, i, settings[i].env[k], err);
+			rc = env_prefixed(opts, i, "BPFTRACE_", err);
 	}
 	return rc;
 }

@@ -557,9 +557,14 @@ static int setup_output(struct run *r)
  * drops events once exit() was called. */
 static void drain(struct run *r, bool discard)
 {
+	int n;
+
 	r->discard = discard;
-	while (ringbuf__consume(r->rb) == -ECANCELED)
-		r->discard = true;
+	/* a signal pending stops a consumption, not the drain (nothing is
+	 * attached: it ends); a failed write does */
+	while ((n = ringbuf__consume(r->rb)) == -ECANCELED || n == -EINTR)
+		if (n == -ECANCELED)
+			r->discard = true;
 	r->discard = false;
 }
 
