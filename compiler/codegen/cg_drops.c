@@ -11,7 +11,10 @@
  * (a string that filled the buffer was cut unless it ended right there).
  * A slot is one (cause, map) or (cause, place in the script), described
  * in g->prog->drops for the runtime, which reports the counts. The
- * success path gains only the compare-and-branch on the helper's result.
+ * counting blocks are moved to the end of their function
+ * (gen_drops_finish): the success path gains only the compare-and-branch
+ * on each helper's result (and str() keeps its source pointer in a
+ * register for the check), which tests/unit/test_codegen.c measures.
  * With -k (cg_kcheck.c) the same failure branch also sends the warning's
  * record. */
 #include <errno.h>
