@@ -103,6 +103,15 @@ cat_bytes_max)
 	has "$err" '^stdin:1:41: note: 1 file cut by cat() at 10 bytes (raise with config cat_bytes_max)$'
 	run 0 -e "BEGIN { cat(\"$tmp/file\"); exit(); }"
 	same 'Attaching 1 probe...\n0123456789abcdefghij\n\n\n'
+	# a run-time setting travels in the artifact: etrace-run has it
+	run 0 --compile-only -o "$tmp/cat.eto" -e "config = { cat_bytes_max = 4 }
+BEGIN { cat(\"$tmp/file\"); exit(); }"
+	e=$etrace
+	etrace=$(dirname "$e")/etrace-run
+	run 0 "$tmp/cat.eto"
+	etrace=$e
+	same 'Attaching 1 probe...\n0123\n\n'
+	has "$err" 'note: 1 file cut by cat() at 4 bytes'
 	;;
 log_size)
 	# the verifier's log kept (-v prints it whole)
