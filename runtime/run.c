@@ -1,7 +1,10 @@
 /* run.c: load, attach, run and end a compiled program (see run.h). The
  * event loop waits on three things with one epoll set: the ring buffer
- * (its own epoll fd, nested), a signalfd for SIGINT/SIGTERM, and a pidfd
- * of the -c child or the -p process. The -c child (run_child.c) waits on
+ * (its own epoll fd, nested), a signalfd for SIGINT/SIGTERM (the end)
+ * and SIGUSR1 (the maps, now), and a pidfd of the -c child or the -p
+ * process. A failed write to the output ends the run at once (detached,
+ * nothing more run or printed; a closed pipe quietly); what was lost is
+ * reported at the end and at each dump (drops.h). The -c child (run_child.c) waits on
  * a pipe until every probe is attached and BEGIN has run; the actions
  * the runtime carries out itself (exit, system, cat) are in
  * run_actions.c; probes attach through the table of runtime/attach.h.
