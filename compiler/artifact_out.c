@@ -230,6 +230,13 @@ static void conv_lists(struct conv *c, struct compile_ctx *ctx,
 		p->kaddr[i] = dup(c->a, m->kaddr[i]);
 		p->kaddr_loc[i] = m->kaddr_loc[i];
 	}
+	p->ndrops = m->ndrops;
+	p->drops = arena_calloc(c->a, m->ndrops + 1, sizeof(*p->drops));
+	for (int i = 0; i < m->ndrops; i++) {
+		p->drops[i] = m->drops[i];
+		p->drops[i].what = dup(c->a, m->drops[i].what);
+	}
+	p->settings = ctx->opts.run;
 	p->nparams = ctx->opts.nparams;
 	p->params = arena_calloc(c->a, p->nparams + 1, sizeof(char *));
 	for (int i = 0; i < p->nparams; i++)

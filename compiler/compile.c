@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "settings.h"
+
 static int pass_parse(struct compile_ctx *ctx)
 {
 	return compile_parse(ctx);
@@ -38,8 +40,7 @@ int compile_ctx_init(struct compile_ctx *ctx, const char *name,
 	ctx->src.len = (uint32_t)len;
 	if (opts)
 		ctx->opts = *opts;
-	if (ctx->opts.strlen <= 0)
-		ctx->opts.strlen = 64;
+	settings_defaults(&ctx->opts);
 	diags_init(&ctx->diags, ctx->arena, &ctx->src);
 	return 0;
 }

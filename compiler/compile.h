@@ -10,7 +10,11 @@
 #include "arena.h"
 #include "ast.h"
 #include "diag.h"
+#include "program.h" /* struct et_settings */
 #include "types.h"
+
+/* Settings of compiler/settings.c's table, at most. */
+#define SETTINGS_MAX 16
 
 struct btf;
 struct typereg;
@@ -51,6 +55,15 @@ struct compile_opts {
 	bool ahead_of_time;
 	/* Default mode of kstack/ustack (config stack_mode). */
 	enum stack_mode stack_mode;
+	/* config = { ... } and the environment (compiler/settings.c); 0:
+	 * bpftrace's default */
+	uint32_t max_map_keys;    /* entries of a map with keys */
+	uint32_t max_bpf_progs;   /* BPF programs a script may make */
+	uint32_t perf_rb_pages;   /* ring buffer size in 4 KiB pages */
+	struct et_settings run;   /* what the runtime reads (artifact) */
+	/* the environment variable that set each setting (settings.c's
+	 * table order), or NULL: the script's config yields to it */
+	const char *from_env[SETTINGS_MAX];
 };
 
 /* A map as the program uses it. key is NULL for a map without keys; with

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "builtins.h"
+#include "settings.h"
 #include "typereg.h"
 
 struct resolve {
@@ -415,126 +416,15 @@ static void res_stmt(struct resolve *r, struct node *n)
 	}
 }
 
-/* ---- config = { key = value; ... } ---- */
-
-enum cfg_kind { CFG_INT, CFG_MODE, CFG_BOOL, CFG_STRING };
-
-struct cfg_key {
-	const char *name;
-	enum cfg_kind kind;
-	int64_t min, max;        /* CFG_INT */
-};
-
-/* bpftrace's settings (its BPFTRACE_* environment variables); the
- * runtime reads the ones it uses from the config nodes. */
-static const struct cfg_key cfg_keys[] = {
-	{ "strlen", CFG_INT, 1, 1024 },
-	{ "stack_mode", CFG_MODE },
-	{ "max_map_keys", CFG_INT, 1, 1 << 24 },
-	{ "max_probes", CFG_INT, 1, 1 << 20 },
-	{ "max_bpf_progs", CFG_INT, 1, 1 << 20 },
-	{ "cat_bytes_max", CFG_INT, 1, 1 << 20 },
-	{ "log_size", CFG_INT, 1, 1 << 30 },
-	{ "perf_rb_pages", CFG_INT, 1, 1 << 20 },
-	{ "max_type_res_iterations", CFG_INT, 0, 1 << 20 },
-	{ "no_cpp_demangle", CFG_BOOL, 0, 1 },
-	{ "no_user_symbols", CFG_BOOL, 0, 1 },
-	{ "cache_user_symbols", CFG_STRING },
-};
-
-/* "BPFTRACE_STRLEN", "ETRACE_STRLEN" and "strlen" name the same key. */
-static const struct cfg_key *cfg_find(const char *key)
-{
-	if (!strncasecmp(key, "bpftrace_", 9))
-		key += 9;
-	else if (!strncasecmp(key, "etrace_", 7))
-		key += 7;
-	for (size_t i = 0; i < sizeof(cfg_keys) / sizeof(cfg_keys[0]); i++)
-		if (!strcasecmp(key, cfg_keys[i].name))
-			return &cfg_keys[i];
-	return NULL;
-}
-
-static enum stack_mode mode_of(const char *s)
-{
-	return !strcmp(s, "perf") ? STACK_PERF :
-	       !strcmp(s, "raw") ? STACK_RAW : STACK_BPFTRACE;
-}
-
-static bool cfg_value_ok(const struct cfg_key *k, const struct node *v)
-{
-	int64_t x = (int64_t)v->u.integer.value;
-
-	switch (k->kind) {
-	case CFG_BOOL:
-		if (v->kind == N_IDENT)
-			return !strcmp(v->u.ident.name, "true") ||
-			       !strcmp(v->u.ident.name, "false");
-		/* fall through */
-	case CFG_INT:
-		return v->kind == N_INT && !v->u.integer.is_unsigned &&
-		       x >= k->min && x <= k->max;
-	case CFG_MODE:
-		return (v->kind == N_IDENT && is_stack_mode(v->u.ident.name)) ||
-		       (v->kind == N_STRING && is_stack_mode(v->u.string.str));
-	case CFG_STRING:
-		return v->kind == N_STRING || v->kind == N_IDENT;
-	}
-	return false;
-}
-
-static void cfg_expect(struct resolve *r, const struct node *c,
-		       const struct cfg_key *k)
-{
-	struct diags *d = &r->ctx->diags;
-	struct loc loc = c->u.config.value ? c->u.config.value->loc : c->loc;
-
-	switch (k->kind) {
-	case CFG_INT:
-		diag_error(d, loc,
-			   "Invalid value for config variable %s: expected an integer from %lld to %lld",
-			   c->u.config.key, (long long)k->min, (long long)k->max);
-		break;
-	case CFG_BOOL:
-		diag_error(d, loc,
-			   "Invalid value for config variable %s: expected true, false, 0 or 1",
-			   c->u.config.key);
-		break;
-	case CFG_MODE:
-		diag_error(d, loc,
-			   "Invalid value for config variable %s: expected bpftrace, perf or raw",
-			   c->u.config.key);
-		break;
-	case CFG_STRING:
-		diag_error(d, loc,
-			   "Invalid value for config variable %s: expected a string",
-			   c->u.config.key);
-		break;
-	}
-}
+/* ---- config = { key = value; ... }: compiler/settings.c ---- */
 
 static void res_config(struct resolve *r, struct node *c)
 {
-	const struct cfg_key *k = cfg_find(c->u.config.key);
 	struct node *v = c->u.config.value;
 
-	if (!k) {
-		diag_error(&r->ctx->diags, c->loc,
-			   "Unrecognized config variable: %s", c->u.config.key);
-		return;
-	}
 	if (v && v->kind == N_POSITIONAL)
 		res_positional(r, v);
-	if (!v || !cfg_value_ok(k, v)) {
-		cfg_expect(r, c, k);
-		return;
-	}
-	if (!strcmp(k->name, "strlen"))
-		r->ctx->opts.strlen = (int)v->u.integer.value;
-	else if (k->kind == CFG_MODE)
-		r->ctx->opts.stack_mode = mode_of(v->kind == N_IDENT ?
-						  v->u.ident.name :
-						  v->u.string.str);
+	settings_apply_config(r->ctx, c);
 }
 
 int pass_resolve(struct compile_ctx *ctx)

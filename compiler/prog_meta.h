@@ -128,6 +128,9 @@ struct prog_meta {
 	const char *kaddr[ET_MAX_KADDR];
 	struct loc kaddr_loc[ET_MAX_KADDR];
 	int nkaddr;
+	/* what ET_DROPS_MAP counts (index == slot; runtime/program.h) */
+	struct et_drop *drops;
+	int ndrops;
 };
 
 void prog_meta_free(struct prog_meta *p);

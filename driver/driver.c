@@ -21,6 +21,7 @@
 #include "recipes.h"
 #include "run.h"
 #include "run_cli.h"
+#include "settings.h"
 
 /* -d ir: the optimized LLVM IR of the code generator. */
 #define STAGE_IR "ir"
@@ -136,26 +137,6 @@ static int load_program(const struct cli *cli, struct program *p)
 	return 0;
 }
 
-static int env_strlen(struct compile_opts *opts)
-{
-	const char *s = getenv("ETRACE_STRLEN");
-	char *end;
-	long v;
-
-	if (!s)
-		return 0;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > 200) {
-		fprintf(stderr, "etrace: invalid ETRACE_STRLEN '%s': expected "
-			"an integer from 1 to 200 (the BPF stack is small)\n",
-			s);
-		return 2;
-	}
-	opts->strlen = (int)v;
-	return 0;
-}
-
 int et_env_opts(struct compile_opts *opts)
 {
 	const char *s;
@@ -169,7 +150,7 @@ int et_env_opts(struct compile_opts *opts)
 	s = getenv("ETRACE_KALLSYMS");
 	if (s)
 		opts->kallsyms = s;
-	return env_strlen(opts);
+	return settings_from_env(opts, stderr);
 }
 
 /* -d STAGE must name a pass of compile_passes. */
@@ -422,11 +403,8 @@ int et_run(const struct cli *cli)
 		return 1;
 	}
 	rc = compile_program(cli, &p, &opts, out);
-	if (out != stdout && fclose(out) && !rc) {
-		fprintf(stderr, "etrace: writing '%s': %s\n", cli->output,
-			strerror(errno));
-		rc = 1;
-	}
+	if (out != stdout)
+		rc = run_cli_close_output(out, rc);
 	free(p.owned);
 	return rc;
 }

@@ -22,6 +22,9 @@ enum {
 	ET_LOST_N
 };
 #define ET_STATE_MAP "et_state"       /* array[1] of struct et_state */
+/* percpu array[et_program.ndrops] of u64: slot i counts what
+ * et_program.drops[i] describes; absent when nothing is counted. */
+#define ET_DROPS_MAP "et_drops"
 
 /* Stack trace maps (BPF_MAP_TYPE_STACK_TRACE, u32 id -> ET_STACK_DEPTH
  * u64 addresses), defined only when kstack/ustack are used. A kstack

@@ -10,6 +10,7 @@
  *     hold their types, every index is in range, every place lies in the
  *     script. */
 #include "artifact.h"
+#include "artifact_impl.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -160,7 +161,7 @@ struct wr {
 	bool oom;
 };
 
-static cJSON *loc_json(struct loc l)
+cJSON *art_loc_json(struct loc l)
 {
 	cJSON *a;
 
@@ -172,7 +173,7 @@ static cJSON *loc_json(struct loc l)
 	return a;
 }
 
-static void add_str(cJSON *o, const char *k, const char *s)
+void art_add_str(cJSON *o, const char *k, const char *s)
 {
 	if (s)
 		cJSON_AddStringToObject(o, k, s);
@@ -203,7 +204,7 @@ static void add_num(cJSON *o, const char *k, double v)
 		cJSON_AddNumberToObject(o, k, v);
 }
 
-static void add_bool(cJSON *o, const char *k, bool v)
+void art_add_bool(cJSON *o, const char *k, bool v)
 {
 	if (v)
 		cJSON_AddTrueToObject(o, k);
@@ -232,7 +233,7 @@ static int type_index(struct wr *w, const struct et_type *t)
 		const struct et_field *f = &t->fields[i];
 		cJSON *fo = cJSON_CreateObject();
 
-		add_str(fo, "name", f->name);
+		art_add_str(fo, "name", f->name);
 		cJSON_AddNumberToObject(fo, "type", type_index(w, f->type));
 		cJSON_AddNumberToObject(fo, "offset", f->offset);
 		add_num(fo, "bit_offset", f->bit_offset);
@@ -242,9 +243,9 @@ static int type_index(struct wr *w, const struct et_type *t)
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "kind", etype_kind_name(t->kind));
 	cJSON_AddNumberToObject(o, "size", t->size);
-	add_bool(o, "signed", t->is_signed);
-	add_str(o, "name", t->name);
-	add_bool(o, "union", t->is_union);
+	art_add_bool(o, "signed", t->is_signed);
+	art_add_str(o, "name", t->name);
+	art_add_bool(o, "union", t->is_union);
 	if (elem >= 0) {
 		cJSON_AddNumberToObject(o, "elem", elem);
 		cJSON_AddNumberToObject(o, "count", t->count);
@@ -252,7 +253,7 @@ static int type_index(struct wr *w, const struct et_type *t)
 	if (fs)
 		cJSON_AddItemToObject(o, "fields", fs);
 	if (t->kind == T_STACK) {
-		add_bool(o, "kernel", t->kernel);
+		art_add_bool(o, "kernel", t->kernel);
 		if ((unsigned)t->mode < 3)
 			cJSON_AddStringToObject(o, "mode",
 						stack_modes[t->mode]);
@@ -296,7 +297,7 @@ static void core_fields_json(cJSON *o, const struct et_probe *ep)
 
 		cJSON_AddStringToObject(fo, "type", f->type);
 		cJSON_AddStringToObject(fo, "access", f->access);
-		cJSON_AddItemToObject(fo, "loc", loc_json(f->loc));
+		cJSON_AddItemToObject(fo, "loc", art_loc_json(f->loc));
 		cJSON_AddItemToArray(fs, fo);
 	}
 }
@@ -306,23 +307,23 @@ static cJSON *probe_json(struct wr *w, const struct et_probe *ep)
 	cJSON *o = cJSON_CreateObject(), *m, *fs;
 
 	cJSON_AddStringToObject(o, "kind", probe_kind_name(ep->kind));
-	add_str(o, "prog", ep->prog_name);
-	add_str(o, "section", ep->section);
-	add_str(o, "attach_target", ep->attach_target);
-	add_bool(o, "at_return", ep->at_return);
-	add_str(o, "ret_prog", ep->ret_prog_name);
-	add_str(o, "raw", ep->raw);
-	cJSON_AddItemToObject(o, "loc", loc_json(ep->loc));
-	add_str(o, "target", ep->target);
-	add_str(o, "ns", ep->ns);
-	add_str(o, "func", ep->func);
-	add_str(o, "mode", ep->mode);
+	art_add_str(o, "prog", ep->prog_name);
+	art_add_str(o, "section", ep->section);
+	art_add_str(o, "attach_target", ep->attach_target);
+	art_add_bool(o, "at_return", ep->at_return);
+	art_add_str(o, "ret_prog", ep->ret_prog_name);
+	art_add_str(o, "raw", ep->raw);
+	cJSON_AddItemToObject(o, "loc", art_loc_json(ep->loc));
+	art_add_str(o, "target", ep->target);
+	art_add_str(o, "ns", ep->ns);
+	art_add_str(o, "func", ep->func);
+	art_add_str(o, "mode", ep->mode);
 	add_u64(o, "offset", ep->offset);
 	add_u64(o, "address", ep->address);
 	add_u64(o, "freq", ep->freq);
-	add_bool(o, "has_offset", ep->has_offset);
-	add_bool(o, "has_address", ep->has_address);
-	add_bool(o, "wildcard", ep->wildcard);
+	art_add_bool(o, "has_offset", ep->has_offset);
+	art_add_bool(o, "has_address", ep->has_address);
+	art_add_bool(o, "wildcard", ep->wildcard);
 	if (ep->nmatches) {
 		m = cJSON_AddArrayToObject(o, "matches");
 		for (int i = 0; i < ep->nmatches; i++)
@@ -340,7 +341,7 @@ static cJSON *probe_json(struct wr *w, const struct et_probe *ep)
 			cJSON_AddStringToObject(fo, "name", f->name);
 			cJSON_AddNumberToObject(fo, "offset", f->offset);
 			cJSON_AddNumberToObject(fo, "size", f->size);
-			cJSON_AddItemToObject(fo, "loc", loc_json(f->loc));
+			cJSON_AddItemToObject(fo, "loc", art_loc_json(f->loc));
 			cJSON_AddItemToArray(fs, fo);
 		}
 	}
@@ -353,7 +354,7 @@ static cJSON *map_json(struct wr *w, const struct et_map *m)
 	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(o, "name", m->name ? m->name : "");
-	add_str(o, "bpf_name", m->bpf_name);
+	art_add_str(o, "bpf_name", m->bpf_name);
 	cJSON_AddNumberToObject(o, "key", type_index(w, m->key));
 	cJSON_AddNumberToObject(o, "value", type_index(w, m->value));
 	cJSON_AddStringToObject(o, "storage",
@@ -361,7 +362,7 @@ static cJSON *map_json(struct wr *w, const struct et_map *m)
 	cJSON_AddNumberToObject(o, "key_size", m->key_size);
 	cJSON_AddNumberToObject(o, "value_size", m->value_size);
 	cJSON_AddNumberToObject(o, "max_entries", m->max_entries);
-	add_bool(o, "bucketed", m->bucketed);
+	art_add_bool(o, "bucketed", m->bucketed);
 	return o;
 }
 
@@ -370,12 +371,12 @@ static cJSON *action_json(struct wr *w, const struct et_action *a)
 	cJSON *o = cJSON_CreateObject(), *args;
 
 	cJSON_AddStringToObject(o, "kind", et_action_kind_name(a->kind));
-	cJSON_AddItemToObject(o, "loc", loc_json(a->loc));
-	add_str(o, "fmt", a->fmt_str);
+	cJSON_AddItemToObject(o, "loc", art_loc_json(a->loc));
+	art_add_str(o, "fmt", a->fmt_str);
 	cJSON_AddNumberToObject(o, "rec_size", a->rec_size);
 	if (a->map_id >= 0)
 		cJSON_AddNumberToObject(o, "map", a->map_id);
-	add_str(o, "helper", a->helper);
+	art_add_str(o, "helper", a->helper);
 	args = cJSON_AddArrayToObject(o, "args");
 	for (int i = 0; i < a->nargs; i++) {
 		cJSON *ao = cJSON_CreateObject();
@@ -406,7 +407,7 @@ static void add_lists(cJSON *root, struct wr *w, const struct et_program *p)
 	for (int i = 0; i < p->nkaddr; i++) {
 		k = cJSON_CreateObject();
 		cJSON_AddStringToObject(k, "name", p->kaddr[i]);
-		cJSON_AddItemToObject(k, "loc", loc_json(p->kaddr_loc[i]));
+		cJSON_AddItemToObject(k, "loc", art_loc_json(p->kaddr_loc[i]));
 		cJSON_AddItemToArray(a, k);
 	}
 	a = cJSON_AddArrayToObject(root, "params");
@@ -423,20 +424,21 @@ char *artifact__meta(const struct et_program *p)
 	if (!root)
 		goto out;
 	cJSON_AddNumberToObject(root, "etrace_artifact", ET_ARTIFACT_VERSION);
-	add_str(root, "compiler", p->compiler);
-	add_str(root, "kernel", p->kernel);
+	art_add_str(root, "compiler", p->compiler);
+	art_add_str(root, "kernel", p->kernel);
 	src = cJSON_AddObjectToObject(root, "source");
 	cJSON_AddStringToObject(src, "name", p->src.name ? p->src.name : "");
 	/* the text as bytes up to its first NUL (a script with NULs does
 	 * not compile) */
 	cJSON_AddStringToObject(src, "text", p->src.text ? p->src.text : "");
 	cJSON_AddNumberToObject(root, "ringbuf_size", p->ringbuf_size);
-	add_bool(root, "needs_kallsyms", p->needs_kallsyms);
-	add_bool(root, "needs_usyms", p->needs_usyms);
-	add_bool(root, "needs_child", p->needs_child);
-	add_bool(root, "needs_unsafe", p->needs_unsafe);
+	art_add_bool(root, "needs_kallsyms", p->needs_kallsyms);
+	art_add_bool(root, "needs_usyms", p->needs_usyms);
+	art_add_bool(root, "needs_child", p->needs_child);
+	art_add_bool(root, "needs_unsafe", p->needs_unsafe);
 	w.types = cJSON_AddArrayToObject(root, "types");
 	add_lists(root, &w, p);
+	art_run_write(root, p);
 	if (!w.oom)
 		text = cJSON_PrintUnformatted(root);
 out:
@@ -449,20 +451,7 @@ out:
 
 /* ---- reading ---- */
 
-struct rd {
-	struct et_program *p;
-	struct arena *a;
-	char *err;
-	size_t errlen;
-	bool failed;
-	struct et_type **types;
-	int ntypes;
-};
-
-static bool fail(struct rd *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static bool fail(struct rd *r, const char *fmt, ...)
+bool art_fail(struct rd *r, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -479,7 +468,7 @@ static bool fail(struct rd *r, const char *fmt, ...)
 }
 
 /* An optional number: an integer in [0, max]; *v untouched when absent. */
-static bool get_uint(struct rd *r, const cJSON *o, const char *what,
+bool art_get_uint(struct rd *r, const cJSON *o, const char *what,
 		     const char *k, uint64_t max, uint64_t *v)
 {
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, k);
@@ -489,18 +478,18 @@ static bool get_uint(struct rd *r, const cJSON *o, const char *what,
 		return true;
 	d = cJSON_IsNumber(n) ? n->valuedouble : -1;
 	if (!(d >= 0 && d <= (double)max && d == (double)(uint64_t)d))
-		return fail(r, "%s: '%s' is not an integer from 0 to %" PRIu64,
+		return art_fail(r, "%s: '%s' is not an integer from 0 to %" PRIu64,
 			    what, k, max);
 	*v = (uint64_t)d;
 	return true;
 }
 
-static bool get_u32(struct rd *r, const cJSON *o, const char *what,
+bool art_get_u32(struct rd *r, const cJSON *o, const char *what,
 		    const char *k, uint32_t max, uint32_t *v)
 {
 	uint64_t x = *v;
 
-	if (!get_uint(r, o, what, k, max, &x))
+	if (!art_get_uint(r, o, what, k, max, &x))
 		return false;
 	*v = (uint32_t)x;
 	return true;
@@ -517,13 +506,13 @@ static bool get_type(struct rd *r, const cJSON *o, const char *what,
 	if (!n || d == -1)
 		return true;
 	if (!(d >= 0 && d < below && d == (int)d))
-		return fail(r, "%s: '%s' is not a type index below %d", what,
+		return art_fail(r, "%s: '%s' is not a type index below %d", what,
 			    k, below);
 	*t = r->types[(int)d];
 	return true;
 }
 
-static bool get_str(struct rd *r, const cJSON *o, const char *what,
+bool art_get_str(struct rd *r, const cJSON *o, const char *what,
 		    const char *k, bool required, const char **s)
 {
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, k);
@@ -531,16 +520,16 @@ static bool get_str(struct rd *r, const cJSON *o, const char *what,
 	*s = NULL;
 	if (!n || cJSON_IsNull(n)) {
 		if (required)
-			return fail(r, "%s: '%s' is missing", what, k);
+			return art_fail(r, "%s: '%s' is missing", what, k);
 		return true;
 	}
 	if (!cJSON_IsString(n))
-		return fail(r, "%s: '%s' is not a string", what, k);
+		return art_fail(r, "%s: '%s' is not a string", what, k);
 	*s = arena_strdup(r->a, n->valuestring);
 	return true;
 }
 
-static bool get_bool(const cJSON *o, const char *k)
+bool art_get_bool(const cJSON *o, const char *k)
 {
 	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, k));
 }
@@ -558,16 +547,16 @@ static bool get_str64(struct rd *r, const cJSON *o, const char *what,
 		return true;
 	s = cJSON_IsString(n) ? n->valuestring : NULL;
 	if (!s || !*s || (!is_signed && *s == '-'))
-		return fail(r, "%s: '%s' is not a 64-bit integer", what, k);
+		return art_fail(r, "%s: '%s' is not a 64-bit integer", what, k);
 	errno = 0;
 	*v = is_signed ? (uint64_t)strtoll(s, &end, 10) :
 	     strtoull(s, &end, 10);
 	if (errno || *end)
-		return fail(r, "%s: '%s' is not a 64-bit integer", what, k);
+		return art_fail(r, "%s: '%s' is not a 64-bit integer", what, k);
 	return true;
 }
 
-static bool get_loc(struct rd *r, const cJSON *o, const char *what,
+bool art_get_loc(struct rd *r, const cJSON *o, const char *what,
 		    struct loc *l)
 {
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "loc");
@@ -583,14 +572,14 @@ static bool get_loc(struct rd *r, const cJSON *o, const char *what,
 	    !(b->valuedouble >= 0 && b->valuedouble <= e->valuedouble &&
 	      b->valuedouble <= r->p->src.len &&
 	      e->valuedouble <= r->p->src.len + 1.0))
-		return fail(r, "%s: 'loc' is not a place in the script", what);
+		return art_fail(r, "%s: 'loc' is not a place in the script", what);
 	l->begin = (uint32_t)b->valuedouble;
 	l->end = (uint32_t)e->valuedouble;
 	return true;
 }
 
 /* The array under key k (absent: empty), at most max items. */
-static const cJSON *get_array(struct rd *r, const cJSON *o, const char *k,
+const cJSON *art_get_array(struct rd *r, const cJSON *o, const char *k,
 			      int max, int *n)
 {
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, k);
@@ -599,7 +588,7 @@ static const cJSON *get_array(struct rd *r, const cJSON *o, const char *k,
 	if (!a)
 		return NULL;
 	if (!cJSON_IsArray(a) || (*n = cJSON_GetArraySize(a)) > max) {
-		fail(r, "'%s' is not a list of at most %d items", k, max);
+		art_fail(r, "'%s' is not a list of at most %d items", k, max);
 		*n = 0;
 		return NULL;
 	}
@@ -624,16 +613,16 @@ static bool read_field(struct rd *r, const cJSON *fo, const char *what,
 {
 	uint32_t off = 0, bo = 0, bs = 0;
 
-	if (!get_str(r, fo, what, "name", false, &f->name) ||
+	if (!art_get_str(r, fo, what, "name", false, &f->name) ||
 	    !get_type(r, fo, what, "type", below, &f->type) ||
-	    !get_u32(r, fo, what, "offset", MAX_TYPE_SIZE, &off) ||
-	    !get_u32(r, fo, what, "bit_offset", 63, &bo) ||
-	    !get_u32(r, fo, what, "bit_size", 64, &bs))
+	    !art_get_u32(r, fo, what, "offset", MAX_TYPE_SIZE, &off) ||
+	    !art_get_u32(r, fo, what, "bit_offset", 63, &bo) ||
+	    !art_get_u32(r, fo, what, "bit_size", 64, &bs))
 		return false;
 	if (!f->type)
-		return fail(r, "%s: a field has no type", what);
+		return art_fail(r, "%s: a field has no type", what);
 	if (off + stored_size(f->type) > t->size)
-		return fail(r, "%s: a field lies outside its %u bytes", what,
+		return art_fail(r, "%s: a field lies outside its %u bytes", what,
 			    t->size);
 	f->offset = off;
 	f->bit_offset = (uint16_t)bo;
@@ -648,10 +637,10 @@ static bool read_stack_lhist(struct rd *r, const cJSON *o, const char *what,
 	uint64_t min, max, step;
 	uint32_t frames = 0, bits = 0;
 
-	t->kernel = get_bool(o, "kernel");
-	if (!get_str(r, o, what, "mode", false, &mode) ||
-	    !get_u32(r, o, what, "frames", 1024, &frames) ||
-	    !get_u32(r, o, what, "bits", 5, &bits))
+	t->kernel = art_get_bool(o, "kernel");
+	if (!art_get_str(r, o, what, "mode", false, &mode) ||
+	    !art_get_u32(r, o, what, "frames", 1024, &frames) ||
+	    !art_get_u32(r, o, what, "bits", 5, &bits))
 		return false;
 	t->frames = (int)frames;
 	t->hist_bits = (int)bits;
@@ -670,7 +659,7 @@ static bool read_stack_lhist(struct rd *r, const cJSON *o, const char *what,
 	if (t->lh_step <= 0 || t->lh_min >= t->lh_max ||
 	    ((double)t->lh_max - (double)t->lh_min) / (double)t->lh_step >
 		    MAX_LHIST_BUCKETS)
-		return fail(r, "%s: not a valid lhist", what);
+		return art_fail(r, "%s: not a valid lhist", what);
 	return true;
 }
 
@@ -684,33 +673,33 @@ static bool read_type(struct rd *r, const cJSON *o, int idx)
 	int nf;
 
 	snprintf(what, sizeof(what), "types[%d]", idx);
-	if (!cJSON_IsObject(o) || !get_str(r, o, what, "kind", true, &kind))
-		return fail(r, "%s is not a type", what);
+	if (!cJSON_IsObject(o) || !art_get_str(r, o, what, "kind", true, &kind))
+		return art_fail(r, "%s is not a type", what);
 	k = etype_kind_find(kind);
 	if (k == T_KIND_COUNT)
-		return fail(r, "%s: unknown kind '%s'", what, kind);
+		return art_fail(r, "%s: unknown kind '%s'", what, kind);
 	t = etype_new(r->a, k, 0);
 	r->types[idx] = t;
-	t->is_signed = get_bool(o, "signed");
-	t->is_union = get_bool(o, "union");
-	if (!get_u32(r, o, what, "size", MAX_TYPE_SIZE, &t->size) ||
-	    !get_str(r, o, what, "name", false, &t->name) ||
+	t->is_signed = art_get_bool(o, "signed");
+	t->is_union = art_get_bool(o, "union");
+	if (!art_get_u32(r, o, what, "size", MAX_TYPE_SIZE, &t->size) ||
+	    !art_get_str(r, o, what, "name", false, &t->name) ||
 	    !get_type(r, o, what, "elem", idx, &t->elem) ||
-	    !get_u32(r, o, what, "count", MAX_TYPE_SIZE, &t->count) ||
+	    !art_get_u32(r, o, what, "count", MAX_TYPE_SIZE, &t->count) ||
 	    !read_stack_lhist(r, o, what, t))
 		return false;
 	if (k == T_INT && t->size != 1 && t->size != 2 && t->size != 4 &&
 	    t->size != 8)
-		return fail(r, "%s: an integer of %u bytes", what, t->size);
+		return art_fail(r, "%s: an integer of %u bytes", what, t->size);
 	if (k == T_ARRAY && (!t->elem || (uint64_t)t->count *
 				 stored_size(t->elem) > t->size))
-		return fail(r, "%s: an array larger than its %u bytes", what,
+		return art_fail(r, "%s: an array larger than its %u bytes", what,
 			    t->size);
-	fs = get_array(r, o, "fields", MAX_FIELDS, &nf);
+	fs = art_get_array(r, o, "fields", MAX_FIELDS, &nf);
 	if (r->failed)
 		return false;
 	if (nf && k != T_TUPLE && k != T_RECORD)
-		return fail(r, "%s: fields in a %s", what, kind);
+		return art_fail(r, "%s: fields in a %s", what, kind);
 	t->fields = arena_calloc(r->a, nf ? nf : 1, sizeof(*t->fields));
 	t->nfields = (uint32_t)nf;
 	nf = 0;
@@ -723,14 +712,14 @@ static bool read_type(struct rd *r, const cJSON *o, int idx)
 static bool read_matches(struct rd *r, const cJSON *o, const char *what,
 			 struct et_probe *ep)
 {
-	const cJSON *ms = get_array(r, o, "matches", MAX_ITEMS,
+	const cJSON *ms = art_get_array(r, o, "matches", MAX_ITEMS,
 				    &ep->nmatches), *m;
 	int i = 0;
 
 	ep->matches = arena_calloc(r->a, ep->nmatches + 1, sizeof(char *));
 	cJSON_ArrayForEach(m, ms) {
 		if (!cJSON_IsString(m))
-			return fail(r, "%s: a match is not a string", what);
+			return art_fail(r, "%s: a match is not a string", what);
 		ep->matches[i++] = arena_strdup(r->a, m->valuestring);
 	}
 	return !r->failed;
@@ -739,7 +728,7 @@ static bool read_matches(struct rd *r, const cJSON *o, const char *what,
 static bool read_tp_fields(struct rd *r, const cJSON *o, const char *what,
 			   struct et_probe *ep)
 {
-	const cJSON *fs = get_array(r, o, "tp_fields", MAX_FIELDS,
+	const cJSON *fs = art_get_array(r, o, "tp_fields", MAX_FIELDS,
 				    &ep->ntp_fields), *fo;
 	int i = 0;
 
@@ -748,11 +737,11 @@ static bool read_tp_fields(struct rd *r, const cJSON *o, const char *what,
 	cJSON_ArrayForEach(fo, fs) {
 		struct et_tp_field *f = &ep->tp_fields[i++];
 
-		if (!get_str(r, fo, what, "name", true, &f->name) ||
-		    !get_u32(r, fo, what, "offset", MAX_TYPE_SIZE,
+		if (!art_get_str(r, fo, what, "name", true, &f->name) ||
+		    !art_get_u32(r, fo, what, "offset", MAX_TYPE_SIZE,
 			     &f->offset) ||
-		    !get_u32(r, fo, what, "size", MAX_TYPE_SIZE, &f->size) ||
-		    !get_loc(r, fo, what, &f->loc))
+		    !art_get_u32(r, fo, what, "size", MAX_TYPE_SIZE, &f->size) ||
+		    !art_get_loc(r, fo, what, &f->loc))
 			return false;
 	}
 	return !r->failed;
@@ -762,7 +751,7 @@ static bool read_tp_fields(struct rd *r, const cJSON *o, const char *what,
 static bool read_core_fields(struct rd *r, const cJSON *o, const char *what,
 			     struct et_probe *ep)
 {
-	const cJSON *fs = get_array(r, o, "core_fields", MAX_FIELDS,
+	const cJSON *fs = art_get_array(r, o, "core_fields", MAX_FIELDS,
 				    &ep->ncore_fields), *fo;
 	int i = 0;
 
@@ -771,12 +760,12 @@ static bool read_core_fields(struct rd *r, const cJSON *o, const char *what,
 	cJSON_ArrayForEach(fo, fs) {
 		struct et_core_field *f = &ep->core_fields[i++];
 
-		if (!get_str(r, fo, what, "type", true, &f->type) ||
-		    !get_str(r, fo, what, "access", true, &f->access) ||
-		    !get_loc(r, fo, what, &f->loc))
+		if (!art_get_str(r, fo, what, "type", true, &f->type) ||
+		    !art_get_str(r, fo, what, "access", true, &f->access) ||
+		    !art_get_loc(r, fo, what, &f->loc))
 			return false;
 		if (!*f->type || !*f->access)
-			return fail(r, "%s: a core field without a name",
+			return art_fail(r, "%s: a core field without a name",
 				    what);
 	}
 	return !r->failed;
@@ -789,27 +778,27 @@ static bool read_probe(struct rd *r, const cJSON *o, int idx,
 	char what[32];
 
 	snprintf(what, sizeof(what), "probes[%d]", idx);
-	if (!cJSON_IsObject(o) || !get_str(r, o, what, "kind", true, &kind))
-		return fail(r, "%s is not a probe", what);
+	if (!cJSON_IsObject(o) || !art_get_str(r, o, what, "kind", true, &kind))
+		return art_fail(r, "%s is not a probe", what);
 	ep->kind = probe_kind_find(kind);
 	if (ep->kind == PK_COUNT || strcmp(kind, probe_kind_name(ep->kind)))
-		return fail(r, "%s: unknown probe kind '%s'", what, kind);
-	ep->at_return = get_bool(o, "at_return");
-	ep->has_offset = get_bool(o, "has_offset");
-	ep->has_address = get_bool(o, "has_address");
-	ep->wildcard = get_bool(o, "wildcard");
-	if (!get_str(r, o, what, "prog", true, &ep->prog_name) ||
-	    !get_str(r, o, what, "section", true, &ep->section) ||
-	    !get_str(r, o, what, "attach_target", false,
+		return art_fail(r, "%s: unknown probe kind '%s'", what, kind);
+	ep->at_return = art_get_bool(o, "at_return");
+	ep->has_offset = art_get_bool(o, "has_offset");
+	ep->has_address = art_get_bool(o, "has_address");
+	ep->wildcard = art_get_bool(o, "wildcard");
+	if (!art_get_str(r, o, what, "prog", true, &ep->prog_name) ||
+	    !art_get_str(r, o, what, "section", true, &ep->section) ||
+	    !art_get_str(r, o, what, "attach_target", false,
 		     &ep->attach_target) ||
-	    !get_str(r, o, what, "ret_prog", ep->at_return,
+	    !art_get_str(r, o, what, "ret_prog", ep->at_return,
 		     &ep->ret_prog_name) ||
-	    !get_str(r, o, what, "raw", true, &ep->raw) ||
-	    !get_loc(r, o, what, &ep->loc) ||
-	    !get_str(r, o, what, "target", false, &ep->target) ||
-	    !get_str(r, o, what, "ns", false, &ep->ns) ||
-	    !get_str(r, o, what, "func", false, &ep->func) ||
-	    !get_str(r, o, what, "mode", false, &ep->mode) ||
+	    !art_get_str(r, o, what, "raw", true, &ep->raw) ||
+	    !art_get_loc(r, o, what, &ep->loc) ||
+	    !art_get_str(r, o, what, "target", false, &ep->target) ||
+	    !art_get_str(r, o, what, "ns", false, &ep->ns) ||
+	    !art_get_str(r, o, what, "func", false, &ep->func) ||
+	    !art_get_str(r, o, what, "mode", false, &ep->mode) ||
 	    !get_str64(r, o, what, "offset", false, &ep->offset) ||
 	    !get_str64(r, o, what, "address", false, &ep->address) ||
 	    !get_str64(r, o, what, "freq", false, &ep->freq) ||
@@ -849,7 +838,7 @@ static bool check_map(struct rd *r, const char *what, const struct et_map *m)
 	}
 	if (!m->value || m->key_size < key || m->value_size < val ||
 	    !m->max_entries)
-		return fail(r, "%s: its key or value does not fit its sizes",
+		return art_fail(r, "%s: its key or value does not fit its sizes",
 			    what);
 	return true;
 }
@@ -862,28 +851,28 @@ static bool read_map(struct rd *r, const cJSON *o, int idx, struct et_map *m)
 	snprintf(what, sizeof(what), "maps[%d]", idx);
 	m->id = idx;
 	if (!cJSON_IsObject(o) ||
-	    !get_str(r, o, what, "name", true, &m->name) ||
-	    !get_str(r, o, what, "bpf_name", true, &m->bpf_name) ||
+	    !art_get_str(r, o, what, "name", true, &m->name) ||
+	    !art_get_str(r, o, what, "bpf_name", true, &m->bpf_name) ||
 	    !get_type(r, o, what, "key", r->ntypes, (struct et_type **)&m->key) ||
 	    !get_type(r, o, what, "value", r->ntypes,
 		      (struct et_type **)&m->value) ||
-	    !get_str(r, o, what, "storage", true, &storage) ||
-	    !get_u32(r, o, what, "key_size", MAX_TYPE_SIZE, &m->key_size) ||
-	    !get_u32(r, o, what, "value_size", MAX_TYPE_SIZE,
+	    !art_get_str(r, o, what, "storage", true, &storage) ||
+	    !art_get_u32(r, o, what, "key_size", MAX_TYPE_SIZE, &m->key_size) ||
+	    !art_get_u32(r, o, what, "value_size", MAX_TYPE_SIZE,
 		     &m->value_size) ||
-	    !get_u32(r, o, what, "max_entries", UINT32_MAX, &m->max_entries))
-		return fail(r, "%s is not a map", what);
-	m->bucketed = get_bool(o, "bucketed");
+	    !art_get_u32(r, o, what, "max_entries", UINT32_MAX, &m->max_entries))
+		return art_fail(r, "%s is not a map", what);
+	m->bucketed = art_get_bool(o, "bucketed");
 	m->storage = et_map_storage_find(storage);
 	if (m->storage == MS_COUNT)
-		return fail(r, "%s: unknown storage '%s'", what, storage);
+		return art_fail(r, "%s: unknown storage '%s'", what, storage);
 	return check_map(r, what, m);
 }
 
 static bool read_args(struct rd *r, const cJSON *o, const char *what,
 		      struct et_action *a)
 {
-	const cJSON *as = get_array(r, o, "args", ET_JOIN_MAX + 256,
+	const cJSON *as = art_get_array(r, o, "args", ET_JOIN_MAX + 256,
 				    &a->nargs), *ao;
 	int i = 0;
 
@@ -893,13 +882,13 @@ static bool read_args(struct rd *r, const cJSON *o, const char *what,
 
 		if (!get_type(r, ao, what, "type", r->ntypes,
 			      (struct et_type **)&g->type) ||
-		    !get_u32(r, ao, what, "offset", MAX_TYPE_SIZE,
+		    !art_get_u32(r, ao, what, "offset", MAX_TYPE_SIZE,
 			     &g->offset) ||
-		    !get_u32(r, ao, what, "size", MAX_TYPE_SIZE, &g->size))
+		    !art_get_u32(r, ao, what, "size", MAX_TYPE_SIZE, &g->size))
 			return false;
 		if (!g->type || g->size < stored_size(g->type) ||
 		    (uint64_t)g->offset + g->size > a->rec_size)
-			return fail(r, "%s: an argument lies outside its "
+			return art_fail(r, "%s: an argument lies outside its "
 				    "record", what);
 	}
 	return !r->failed;
@@ -914,24 +903,24 @@ static bool read_action(struct rd *r, const cJSON *o, int idx,
 
 	snprintf(what, sizeof(what), "actions[%d]", idx);
 	a->id = (uint32_t)idx;
-	if (!cJSON_IsObject(o) || !get_str(r, o, what, "kind", true, &kind))
-		return fail(r, "%s is not an action", what);
+	if (!cJSON_IsObject(o) || !art_get_str(r, o, what, "kind", true, &kind))
+		return art_fail(r, "%s is not an action", what);
 	a->kind = et_action_kind_find(kind);
 	if (a->kind == ACT_KIND_COUNT)
-		return fail(r, "%s: unknown action '%s'", what, kind);
-	if (!get_loc(r, o, what, &a->loc) ||
-	    !get_str(r, o, what, "fmt", false, &a->fmt_str) ||
-	    !get_u32(r, o, what, "rec_size", MAX_TYPE_SIZE, &a->rec_size) ||
-	    !get_uint(r, o, what, "map", MAX_ITEMS, &map) ||
-	    !get_str(r, o, what, "helper", false, &a->helper) ||
+		return art_fail(r, "%s: unknown action '%s'", what, kind);
+	if (!art_get_loc(r, o, what, &a->loc) ||
+	    !art_get_str(r, o, what, "fmt", false, &a->fmt_str) ||
+	    !art_get_u32(r, o, what, "rec_size", MAX_TYPE_SIZE, &a->rec_size) ||
+	    !art_get_uint(r, o, what, "map", MAX_ITEMS, &map) ||
+	    !art_get_str(r, o, what, "helper", false, &a->helper) ||
 	    !read_args(r, o, what, a))
 		return false;
 	if (map != UINT64_MAX && map >= (uint64_t)r->p->nmaps)
-		return fail(r, "%s: map %" PRIu64 " does not exist", what, map);
+		return art_fail(r, "%s: map %" PRIu64 " does not exist", what, map);
 	a->map_id = map == UINT64_MAX ? -1 : (int)map;
 	if ((a->kind == ACT_PRINT_MAP || a->kind == ACT_CLEAR ||
 	     a->kind == ACT_ZERO) && a->map_id < 0)
-		return fail(r, "%s: %s of no map", what, kind);
+		return art_fail(r, "%s: %s of no map", what, kind);
 	if (a->fmt_str)
 		printf_fmt_parse(r->a, a->fmt_str, (uint32_t)strlen(a->fmt_str),
 				 &a->fmt);
@@ -942,7 +931,7 @@ static bool read_action(struct rd *r, const cJSON *o, int idx,
  * item-size elements. */
 #define READ_LIST(r, root, key, field, nfield, fn)                          \
 	do {                                                                \
-		const cJSON *_l = get_array(r, root, key, MAX_ITEMS,         \
+		const cJSON *_l = art_get_array(r, root, key, MAX_ITEMS,         \
 					    &(r)->p->nfield), *_o;           \
 		int _i = 0;                                                 \
 		(r)->p->field = arena_calloc((r)->a, (r)->p->nfield + 1,     \
@@ -956,7 +945,7 @@ static bool read_action(struct rd *r, const cJSON *o, int idx,
 
 static bool read_types(struct rd *r, const cJSON *root)
 {
-	const cJSON *ts = get_array(r, root, "types", MAX_ITEMS, &r->ntypes);
+	const cJSON *ts = art_get_array(r, root, "types", MAX_ITEMS, &r->ntypes);
 	const cJSON *o;
 	int i = 0;
 
@@ -973,20 +962,20 @@ static bool read_kaddr_params(struct rd *r, const cJSON *root)
 	const cJSON *l, *o;
 	int n;
 
-	l = get_array(r, root, "kaddr", ET_MAX_KADDR, &n);
+	l = art_get_array(r, root, "kaddr", ET_MAX_KADDR, &n);
 	cJSON_ArrayForEach(o, l) {
-		if (!get_str(r, o, "kaddr", "name", true,
+		if (!art_get_str(r, o, "kaddr", "name", true,
 			     &p->kaddr[p->nkaddr]) ||
-		    !get_loc(r, o, "kaddr", &p->kaddr_loc[p->nkaddr]))
+		    !art_get_loc(r, o, "kaddr", &p->kaddr_loc[p->nkaddr]))
 			return false;
 		p->nkaddr++;
 	}
-	l = get_array(r, root, "params", MAX_ITEMS, &p->nparams);
+	l = art_get_array(r, root, "params", MAX_ITEMS, &p->nparams);
 	p->params = arena_calloc(r->a, p->nparams + 1, sizeof(char *));
 	n = 0;
 	cJSON_ArrayForEach(o, l) {
 		if (!cJSON_IsString(o))
-			return fail(r, "params: not a string");
+			return art_fail(r, "params: not a string");
 		p->params[n++] = arena_strdup(r->a, o->valuestring);
 	}
 	return !r->failed;
@@ -998,9 +987,9 @@ static bool read_source(struct rd *r, const cJSON *root)
 	const char *name = NULL, *text = NULL;
 
 	if (!cJSON_IsObject(src) ||
-	    !get_str(r, src, "source", "name", true, &name) ||
-	    !get_str(r, src, "source", "text", true, &text))
-		return fail(r, "no script source");
+	    !art_get_str(r, src, "source", "name", true, &name) ||
+	    !art_get_str(r, src, "source", "text", true, &text))
+		return art_fail(r, "no script source");
 	r->p->src.name = name;
 	r->p->src.text = text;
 	r->p->src.len = (uint32_t)strlen(text);
@@ -1013,25 +1002,26 @@ static bool read_root(struct rd *r, const cJSON *root)
 	uint32_t rb = 0;
 
 	if (!read_source(r, root) ||
-	    !get_str(r, root, "root", "compiler", false, &p->compiler) ||
-	    !get_str(r, root, "root", "kernel", false, &p->kernel) ||
-	    !get_u32(r, root, "root", "ringbuf_size", 1u << 30, &rb) ||
+	    !art_get_str(r, root, "root", "compiler", false, &p->compiler) ||
+	    !art_get_str(r, root, "root", "kernel", false, &p->kernel) ||
+	    !art_get_u32(r, root, "root", "ringbuf_size", 1u << 30, &rb) ||
 	    !read_types(r, root))
 		return false;
 	if (rb < 4096 || (rb & (rb - 1)))
-		return fail(r, "the ring buffer size %u is not a power of two",
+		return art_fail(r, "the ring buffer size %u is not a power of two",
 			    rb);
 	p->ringbuf_size = rb;
-	p->needs_kallsyms = get_bool(root, "needs_kallsyms");
-	p->needs_usyms = get_bool(root, "needs_usyms");
-	p->needs_child = get_bool(root, "needs_child");
-	p->needs_unsafe = get_bool(root, "needs_unsafe");
+	p->needs_kallsyms = art_get_bool(root, "needs_kallsyms");
+	p->needs_usyms = art_get_bool(root, "needs_usyms");
+	p->needs_child = art_get_bool(root, "needs_child");
+	p->needs_unsafe = art_get_bool(root, "needs_unsafe");
 	READ_LIST(r, root, "probes", probes, nprobes, read_probe);
 	if (!r->failed)
 		READ_LIST(r, root, "maps", maps, nmaps, read_map);
 	if (!r->failed)
 		READ_LIST(r, root, "actions", actions, nactions, read_action);
-	return !r->failed && read_kaddr_params(r, root);
+	return !r->failed && read_kaddr_params(r, root) &&
+	       art_run_read(r, root);
 }
 
 /* The format version, checked before anything else is believed. */
@@ -1041,7 +1031,7 @@ static bool check_version(struct rd *r, const cJSON *root)
 							  "etrace_artifact");
 
 	if (!cJSON_IsObject(root) || !cJSON_IsNumber(v))
-		return fail(r, "its metadata is not etrace's");
+		return art_fail(r, "its metadata is not etrace's");
 	if (v->valuedouble != ET_ARTIFACT_VERSION) {
 		snprintf(r->err, r->errlen, "the artifact has format version "
 			 "%g; this etrace reads version %d: compile it again "

@@ -49,6 +49,8 @@ int output__print_map(struct output *o, const struct et_map *m,
 /* At exit: "\n\n" (in JSON too, as bpftrace), then every map in name
  * order. Empty maps print one blank line in text, nothing in JSON. */
 int output__print_all_maps(struct output *o);
+/* The same without the "\n\n": what SIGUSR1 prints (bpftrace 0.17). */
+int output__print_maps(struct output *o);
 int output__clear_map(struct output *o, const struct et_map *m, bool zero);
 
 /* Additions (helper I) ------------------------------------------------ */

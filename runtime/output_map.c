@@ -436,13 +436,18 @@ static int map_name_cmp(const void *a, const void *b)
 
 int output__print_all_maps(struct output *o)
 {
+	fputs("\n\n", o->sep ? o->sep : o->out);
+	if (o->sep && o->sep != o->out)
+		fflush(o->sep);
+	return output__print_maps(o);
+}
+
+int output__print_maps(struct output *o)
+{
 	const struct et_program *p = o->prog;
 	const struct et_map **order;
 	int err = 0, n = 0;
 
-	fputs("\n\n", o->sep ? o->sep : o->out);
-	if (o->sep && o->sep != o->out)
-		fflush(o->sep);
 	if (!p || !p->nmaps)
 		return 0;
 	order = calloc(p->nmaps, sizeof(*order));

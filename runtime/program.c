@@ -1,5 +1,5 @@
 /* A compiled program as the runtime holds it (program.h): names of the
- * enums in an artifact, and releasing it. */
+ * enums in an artifact, default settings, and releasing it. */
 #include "program.h"
 
 #include <string.h>
@@ -18,6 +18,23 @@ static const char *const storage_names[MS_COUNT] = {
 	[MS_PERCPU_HASH] = "percpu_hash",
 	[MS_ARRAY] = "array",
 	[MS_PERCPU_ARRAY] = "percpu_array",
+};
+
+static const char *const drop_names[DROP_CAUSE_COUNT] = {
+	[DROP_MAP_FULL] = "map_full",
+	[DROP_MAP_NOMEM] = "map_nomem",
+	[DROP_MAP_FAILED] = "map_failed",
+	[DROP_STACK_FULL] = "stack_full",
+	[DROP_STACK_COLLISION] = "stack_collision",
+	[DROP_READ] = "read_failed",
+	[DROP_STR_TRUNC] = "str_truncated",
+};
+
+static const char *const usym_cache_names[USYM_CACHE_COUNT] = {
+	[USYM_CACHE_AUTO] = "auto",
+	[USYM_CACHE_PER_PID] = "per_pid",
+	[USYM_CACHE_PER_PROGRAM] = "per_program",
+	[USYM_CACHE_NONE] = "none",
 };
 
 static int find(const char *const *names, int n, const char *name)
@@ -46,6 +63,37 @@ const char *et_map_storage_name(enum et_map_storage s)
 enum et_map_storage et_map_storage_find(const char *name)
 {
 	return (enum et_map_storage)find(storage_names, MS_COUNT, name);
+}
+
+const char *et_drop_cause_name(enum et_drop_cause c)
+{
+	return (unsigned)c < DROP_CAUSE_COUNT ? drop_names[c] : "?";
+}
+
+enum et_drop_cause et_drop_cause_find(const char *name)
+{
+	return (enum et_drop_cause)find(drop_names, DROP_CAUSE_COUNT, name);
+}
+
+const char *et_usym_cache_name(enum et_usym_cache c)
+{
+	return (unsigned)c < USYM_CACHE_COUNT ? usym_cache_names[c] : "?";
+}
+
+enum et_usym_cache et_usym_cache_find(const char *name)
+{
+	return (enum et_usym_cache)find(usym_cache_names, USYM_CACHE_COUNT,
+					name);
+}
+
+void et_settings_default(struct et_settings *s)
+{
+	*s = (struct et_settings){
+		.max_probes = ET_DEFAULT_MAX_PROBES,
+		.cat_bytes_max = ET_DEFAULT_CAT_BYTES_MAX,
+		.log_size = ET_DEFAULT_LOG_SIZE,
+		.cache_user_symbols = USYM_CACHE_AUTO,
+	};
 }
 
 void et_program__free(struct et_program *p)

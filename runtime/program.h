@@ -159,6 +159,59 @@ struct et_action {
 	const char *helper;           /* ACT_HELPER_ERROR: "map_update_elem" */
 };
 
+/* Why a BPF program lost something (SPEC §7). Each cause is counted in
+ * BPF, on the failure path only, in one slot of ET_DROPS_MAP per
+ * (cause, map) or (cause, place in the script): struct et_drop. */
+enum et_drop_cause {
+	DROP_MAP_FULL,        /* map update: -E2BIG, max_entries reached */
+	DROP_MAP_NOMEM,       /* map update: -ENOMEM */
+	DROP_MAP_FAILED,      /* map update: any other error */
+	DROP_STACK_FULL,      /* get_stackid: -ENOMEM, no free stack entry */
+	DROP_STACK_COLLISION, /* get_stackid: -EEXIST, another stack there */
+	DROP_READ,            /* probe_read*: failed; the value reads 0 */
+	DROP_STR_TRUNC,       /* str(): longer than strlen; cut there */
+	DROP_CAUSE_COUNT
+};
+
+struct et_drop {
+	enum et_drop_cause cause;
+	int map_id;           /* DROP_MAP_*: the script's map, else -1 */
+	/* DROP_STACK_*: "kstack" or "ustack"; DROP_READ: the helper */
+	const char *what;
+	struct loc loc;       /* DROP_READ, DROP_STR_TRUNC: the call */
+	/* DROP_MAP_FULL: max_entries; DROP_STACK_*: the stack map's
+	 * entries; DROP_STR_TRUNC: the bytes kept (strlen) */
+	uint32_t limit;
+};
+
+/* How symbols of user space are cached (config cache_user_symbols). */
+enum et_usym_cache {
+	USYM_CACHE_AUTO,        /* per program when ASLR is off or with -c,
+				   else per process (bpftrace's default) */
+	USYM_CACHE_PER_PID,     /* a process's mappings, read once */
+	USYM_CACHE_PER_PROGRAM, /* one process's mappings for every process
+				   of its executable (right without ASLR) */
+	USYM_CACHE_NONE,        /* the mappings read at every lookup */
+	USYM_CACHE_COUNT
+};
+
+/* The settings the runtime reads (config = { ... }, BPFTRACE_* and
+ * ETRACE_* when the program was compiled; compiler/settings.c). */
+struct et_settings {
+	uint32_t max_probes;     /* attach points after expansion */
+	uint32_t cat_bytes_max;  /* bytes cat() prints of a file */
+	uint32_t log_size;       /* bytes of the verifier's log */
+	bool no_cpp_demangle;    /* C++ symbols printed mangled */
+	bool no_user_symbols;    /* user addresses printed as numbers */
+	enum et_usym_cache cache_user_symbols;
+};
+
+#define ET_DEFAULT_MAX_PROBES 512
+#define ET_DEFAULT_CAT_BYTES_MAX 10240
+#define ET_DEFAULT_LOG_SIZE 1000000
+/* The kernel refuses a verifier log smaller than this. */
+#define ET_MIN_LOG_SIZE 128
+
 struct et_program {
 	struct arena *arena;          /* owns everything below but obj */
 	const void *obj;              /* BPF ELF image (in the artifact) */
@@ -185,6 +238,10 @@ struct et_program {
 	/* The positional parameters compiled into the program ($1..$N). */
 	const char **params;
 	int nparams;
+	/* What the program counts in ET_DROPS_MAP (index == slot). */
+	struct et_drop *drops;
+	int ndrops;
+	struct et_settings settings;
 };
 
 /* The name of an action kind or map storage in an artifact, and back
@@ -193,6 +250,13 @@ const char *et_action_kind_name(enum et_action_kind k);
 enum et_action_kind et_action_kind_find(const char *name);
 const char *et_map_storage_name(enum et_map_storage s);
 enum et_map_storage et_map_storage_find(const char *name);
+
+const char *et_drop_cause_name(enum et_drop_cause c);
+enum et_drop_cause et_drop_cause_find(const char *name);
+const char *et_usym_cache_name(enum et_usym_cache c);
+enum et_usym_cache et_usym_cache_find(const char *name);
+/* bpftrace's defaults. */
+void et_settings_default(struct et_settings *s);
 
 /* Releases the arena (and with it everything); NULL is a no-op. */
 void et_program__free(struct et_program *p);

@@ -1,7 +1,10 @@
 /* run.c: load, attach, run and end a compiled program (see run.h). The
  * event loop waits on three things with one epoll set: the ring buffer
- * (its own epoll fd, nested), a signalfd for SIGINT/SIGTERM, and a pidfd
- * of the -c child or the -p process. The -c child (run_child.c) waits on
+ * (its own epoll fd, nested), a signalfd for SIGINT/SIGTERM (the end)
+ * and SIGUSR1 (the maps, now), and a pidfd of the -c child or the -p
+ * process. A failed write to the output ends the run at once (detached,
+ * nothing more run or printed; a closed pipe quietly); what was lost is
+ * reported at the end and at each dump (drops.h). The -c child (run_child.c) waits on
  * a pipe until every probe is attached and BEGIN has run; the actions
  * the runtime carries out itself (exit, system, cat) are in
  * run_actions.c; probes attach through the table of runtime/attach.h.
@@ -30,8 +33,10 @@
 #include "attach.h"
 #include "bpf/loader.h"
 #include "bpf/ringbuf.h"
+#include "drops.h"
 #include "events.h"
 #include "core_reloc.h"
+#include "outstream.h"
 #include "run_impl.h"
 #include "umaps.h"
 
@@ -220,7 +225,7 @@ static int find_programs(struct run *r)
 	return 0;
 }
 
-static uint64_t monotonic_ns(void)
+uint64_t run_now_ns(void)
 {
 	struct timespec ts;
 
@@ -275,7 +280,7 @@ static int write_state(struct run *r)
 		return 0;
 	if (resolve_kaddrs(r, &st))
 		return -ENOENT;
-	st.start_ns = monotonic_ns();
+	st.start_ns = run_now_ns();
 	if (bpf_map_update_elem(fd, &key, &st, BPF_ANY)) {
 		run_error("cannot write the global state: %s",
 			  strerror(errno));
@@ -284,16 +289,25 @@ static int write_state(struct run *r)
 	return 0;
 }
 
-/* "Attaching N probes...", N as bpftrace counts them on this kernel. */
-static void announce(struct run *r)
+/* "Attaching N probes...", N as bpftrace counts them on this kernel;
+ * -E2BIG (said) when N is over max_probes. */
+static int announce(struct run *r)
 {
 	int n = 0;
 
 	for (int i = 0; i < r->prog->nprobes; i++)
 		n += attach_count(&r->prog->probes[i], &r->targets[i]);
+	if ((uint32_t)n > r->prog->settings.max_probes) {
+		run_error("the program attaches %d probes, more than max_probes "
+			  "(%u): raise it with config max_probes (each probe "
+			  "costs the traced code some time)", n,
+			  r->prog->settings.max_probes);
+		return -E2BIG;
+	}
 	if (!r->o->quiet)
 		output__attached(r->out, n);
 	fflush(r->o->out);
+	return 0;
 }
 
 static int attach_all(struct run *r)
@@ -464,19 +478,69 @@ static void report_lost(struct run *r)
 	}
 }
 
+/* A failed write to the output: said once, with its cause (a reader
+ * that went away is no error); the run then stops. */
+static bool write_failed(struct run *r)
+{
+	int err = outstream__error(r->o->out);
+
+	if (!err)
+		return false;
+	if (!r->write_err && err != EPIPE)
+		run_error("cannot write the output (%s): %s; tracing stopped: "
+			  "what came after is lost, END did not run and the "
+			  "maps were not printed",
+			  outstream__name(r->o->out), strerror(err));
+	r->write_err = err;
+	r->done = true;
+	return true;
+}
+
+/* What the ring buffer holds. It stops early for exit() (-ECANCELED),
+ * a pending signal (-EINTR: the loop reads it next) or a failed write
+ * (-EIO); when it returns having emptied the buffer, etrace has caught
+ * up and system()/cat() may run again. */
 static int consume(struct run *r)
 {
 	int n = ringbuf__consume(r->rb);
 
+	if (n >= 0)
+		r->cmd_ns = 0;
 	if (r->o->flush)
 		fflush(r->o->out);
-	if (n < 0 && n != -ECANCELED)
+	if (write_failed(r))
+		return 0;
+	if (n < 0 && n != -ECANCELED && n != -EINTR)
 		return n;
-	if (monotonic_ns() - r->lost_checked_ns > 1000000000ULL) {
-		r->lost_checked_ns = monotonic_ns();
+	if (run_now_ns() - r->lost_checked_ns > 1000000000ULL) {
+		r->lost_checked_ns = run_now_ns();
 		report_lost(r);
 	}
 	return 0;
+}
+
+/* SIGUSR1: the maps now, as bpftrace 0.17 prints them, and what was
+ * lost. */
+static void dump(struct run *r)
+{
+	output__print_maps(r->out);
+	drops__report(r->drops);
+	fflush(r->o->out);
+	write_failed(r);
+}
+
+static void on_signal(struct run *r)
+{
+	struct signalfd_siginfo si;
+
+	while (read(r->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGUSR1) {
+			dump(r);
+			continue;
+		}
+		r->done = true;
+		r->signalled = true;
+	}
 }
 
 static int epoll_add(int epfd, int fd, enum ev_tag tag)
@@ -503,10 +567,11 @@ static int setup_loop(struct run *r)
 static int event_loop(struct run *r)
 {
 	struct epoll_event ev[4];
-	struct signalfd_siginfo si;
 	int n, err;
 
 	while (!r->done) {
+		for (; r->usr1; r->usr1--)
+			dump(r);
 		n = epoll_wait(r->epfd, ev, 4, RINGBUF_POLL_MS);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -525,8 +590,7 @@ static int event_loop(struct run *r)
 					return err;
 				break;
 			case EV_SIGNAL:
-				if (read(r->sigfd, &si, sizeof(si)) > 0)
-					r->done = true;
+				on_signal(r);
 				break;
 			case EV_PROC:
 				r->done = true;
@@ -549,10 +613,12 @@ static int setup_output(struct run *r)
 	int fd, err;
 
 	r->out = output__new(r->prog, r->o->format, r->o->out, map_fd, r);
-	if (!r->out)
+	r->drops = drops__new(r->prog, loader__map_fd(r->l, ET_DROPS_MAP),
+			      r->o->format, r->o->out);
+	if (!r->out || !r->drops)
 		return -ENOMEM;
 	/* bpftrace: the blank lines before the maps go to stdout, not -o */
-	output__set_separator(r->out, stdout);
+	output__set_separator(r->out, r->o->to_file ? stdout : r->o->out);
 	fd = loader__map_fd(r->l, ET_RINGBUF_MAP);
 	if (fd < 0) {
 		run_error("the BPF object has no ring buffer");
@@ -571,27 +637,43 @@ static int setup_output(struct run *r)
  * drops events once exit() was called. */
 static void drain(struct run *r, bool discard)
 {
+	int n;
+
 	r->discard = discard;
-	while (ringbuf__consume(r->rb) == -ECANCELED)
-		r->discard = true;
+	/* a signal pending stops a consumption, not the drain (nothing is
+	 * attached: it ends); a failed write does */
+	while ((n = ringbuf__consume(r->rb)) == -ECANCELED || n == -EINTR)
+		if (n == -ECANCELED)
+			r->discard = true;
 	r->discard = false;
 }
 
 /* The end, after any cause: nothing attached, END run, its records and
- * the maps printed. */
+ * the maps printed, then what was lost. Ended by a signal, the commands
+ * (system, cat) still queued are not run, only counted. After a failed
+ * write, nothing more is run or printed. */
 static int finish(struct run *r)
 {
 	attach_detach_tracepoints(&r->env);
 	loader__detach(r->l);
+	if (r->write_err || write_failed(r))
+		return r->write_err == EPIPE ? r->exit_code : 1;
+	r->ending = r->signalled;
 	drain(r, r->exited);
+	r->ending = false;
 	r->done = false;
-	if (run_special(r, PK_END))
+	if (!write_failed(r) && run_special(r, PK_END))
 		return 1;
 	drain(r, false);
+	if (write_failed(r))
+		return r->write_err == EPIPE ? r->exit_code : 1;
 	output__print_all_maps(r->out);
 	report_lost(r);
 	report_latency_misses(r);
+	drops__report(r->drops);
 	fflush(r->o->out);
+	if (write_failed(r))
+		return r->write_err == EPIPE ? r->exit_code : 1;
 	return r->exit_code;
 }
 
@@ -641,7 +723,8 @@ static int run_loaded(struct run *r)
 		return 1;
 	/* BEGIN runs before the other probes are attached, as in bpftrace
 	 * 0.17: no event sees the program before BEGIN has */
-	announce(r);
+	if (announce(r))
+		return 1;
 	if (run_special(r, PK_BEGIN) || consume(r))
 		return (finish(r), 1);
 	if (!r->done && attach_all(r))
@@ -671,14 +754,26 @@ static int open_proc(struct run *r)
 	return 0;
 }
 
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+}
+
+/* SIGINT, SIGTERM and SIGUSR1 are read from a signalfd; SIGPIPE is
+ * caught (a closed pipe then fails the write with EPIPE, which ends the
+ * run quietly) by a handler, not ignored, so that commands etrace runs
+ * get the default back at exec. */
 static int setup_signals(struct run *r)
 {
+	struct sigaction sa = { .sa_handler = on_sigpipe };
 	sigset_t set;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &set, &r->old_mask))
+	sigaddset(&set, SIGUSR1);
+	if (sigaction(SIGPIPE, &sa, &r->old_pipe) ||
+	    sigprocmask(SIG_BLOCK, &set, &r->old_mask))
 		return -errno;
 	r->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	return r->sigfd < 0 ? -errno : 0;
@@ -701,6 +796,7 @@ static int run_open(struct run *r)
 	r->l = loader__new();
 	if (!r->l || setup_signals(r) || open_proc(r))
 		return 1;
+	loader__set_log_size(r->l, r->prog->settings.log_size);
 	r->env.loader = r->l;
 	r->env.arena = r->arena;
 	r->env.fresh = r->o->fresh;
@@ -746,7 +842,9 @@ static void run_close(struct run *r)
 	}
 	if (r->procfd >= 0 && r->procfd != r->child.pidfd)
 		close(r->procfd);
+	drops__free(r->drops);
 	sigprocmask(SIG_SETMASK, &r->old_mask, NULL);
+	sigaction(SIGPIPE, &r->old_pipe, NULL);
 }
 
 void run_prepare(const char *const *tracepoints, int n)
@@ -777,6 +875,7 @@ int run_program(const struct et_program *prog, const struct run_opts *opts)
 	if (!r.arena)
 		return 1;
 	sigprocmask(SIG_SETMASK, NULL, &r.old_mask);
+	sigaction(SIGPIPE, NULL, &r.old_pipe);
 	rc = run_open(&r);
 	if (!rc)
 		rc = run_loaded(&r);

@@ -16,7 +16,10 @@
 #include "program.h"
 
 struct run_opts {
-	FILE *out;                 /* program output: stdout or -o FILE */
+	/* program output: stdout or -o FILE, an outstream (outstream.h)
+	 * whose write errors end the run */
+	FILE *out;
+	bool to_file;              /* -o: the map separators go to stdout */
 	enum output_format format; /* -f */
 	pid_t pid;                 /* -p PID, 0 when not given */
 	const char *cmd;           /* -c CMD, or NULL */

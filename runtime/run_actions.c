@@ -1,13 +1,20 @@
 /* The ring buffer actions the runtime itself carries out: exit() stops
  * the run with its code, system() runs its command through the shell and
- * prints what it wrote, cat() prints a file, a failed helper (-k) is a
- * warning on stderr (a helper_error record with -f json); every other
- * action is printed by the output module.
+ * prints what it wrote (run_cmd.c), cat() prints a file (at most
+ * cat_bytes_max bytes), a failed helper (-k) is a warning on stderr (a
+ * helper_error record with -f json); every other action is printed by
+ * the output module, and a print() of a map is followed by the report of
+ * what was lost (drops.h). Between records: a failed output write or a
+ * pending signal stops the ring buffer's consumption. A flood of
+ * system()/cat() is bounded: once commands took CMD_BACKLOG_NS since the
+ * ring buffer was last empty, the next ones are not run but counted until
+ * etrace catches up, and none runs once the run is ending on a signal.
  * Also the one-shot read of an iterator. */
 #define _GNU_SOURCE
 #include "run_impl.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +24,11 @@
 #include <bpf/libbpf.h>
 
 #include "bpf/ringbuf.h"
+#include "drops.h"
 #include "events.h"
+#include "outstream.h"
 #include "output_impl.h"
+#include "run_cmd.h"
 
 /* system() output as JSON is {"type": "syscall"} in bpftrace 0.17. */
 static void message(struct run *r, const char *type, const char *text,
@@ -30,59 +40,81 @@ static void message(struct run *r, const char *type, const char *text,
 		fwrite(text, 1, len, r->o->out);
 }
 
-/* Everything f yields, malloc'ed in *buf. */
-static size_t slurp(FILE *f, char **buf)
+/* At most max bytes of f, malloc'ed in *buf; *cut when f had more. */
+static size_t slurp(FILE *f, size_t max, char **buf, bool *cut)
 {
-	size_t len = 0, cap = 0, n;
-	char *b = NULL, *nb;
+	char *b = malloc(max + 1);
+	size_t len = 0, n;
 
-	do {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 4096;
-			nb = realloc(b, cap);
-			if (!nb)
-				break;
-			b = nb;
-		}
-		n = fread(b + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
 	*buf = b;
-	return b ? len : 0;
+	*cut = false;
+	if (!b)
+		return 0;
+	do {
+		n = fread(b + len, 1, max + 1 - len, f);
+		len += n;
+	} while (n > 0 && len <= max);
+	*cut = len > max;
+	return len > max ? max : len;
+}
+
+/* Whether a command of a (system, cat) runs now: not once the run is
+ * ending, nor when etrace is more than CMD_BACKLOG_NS behind (commands
+ * took that long since the ring buffer was last empty); those are
+ * counted. -EINTR when a signal that ends the run is pending. */
+static int cmd_admit(struct run *r, const struct et_action *a)
+{
+	int sig = run_signal_pending(r);
+
+	if (r->ending || sig == SIGINT || sig == SIGTERM) {
+		drops__count(r->drops, a, DROPU_ENDING);
+		return r->ending ? 1 : -EINTR;
+	}
+	if (r->cmd_ns > CMD_BACKLOG_NS) {
+		drops__count(r->drops, a, DROPU_LATE);
+		return 1;
+	}
+	return 0;
 }
 
 static int do_system(struct run *r, const struct et_action *a,
 		     const void *rec, size_t size)
 {
+	uint64_t t0 = run_now_ns();
 	char *cmd, *text = NULL;
+	int err = cmd_admit(r, a);
 	size_t len;
-	FILE *p;
 
+	if (err)
+		return err < 0 ? err : 0;
 	if (printf_exec(r->out, a, rec, size, &cmd, &len))
 		return 0;
 	fflush(r->o->out);
-	p = popen(cmd, "re");
-	if (!p) {
-		run_error("system(\"%s\"): %s", cmd, strerror(errno));
-		free(cmd);
-		return 0;
-	}
-	len = slurp(p, &text);
-	pclose(p);
+	err = run_cmd(cmd, r->sigfd, &r->old_mask, &r->usr1, &text, &len);
+	if (err && err != -EINTR)
+		run_error("system(\"%s\"): %s", cmd, strerror(-err));
 	if (text)
 		message(r, "syscall", text, len);
 	free(text);
 	free(cmd);
-	return 0;
+	r->cmd_ns += run_now_ns() - t0;
+	if (err == -EINTR)
+		r->done = true; /* the signal was read: the run ends */
+	return err == -EINTR ? err : 0;
 }
 
 static int do_cat(struct run *r, const struct et_action *a,
 		  const void *rec, size_t size)
 {
+	uint64_t t0 = run_now_ns();
 	char *path, *text = NULL;
+	int err = cmd_admit(r, a);
 	size_t len;
+	bool cut;
 	FILE *f;
 
+	if (err)
+		return err < 0 ? err : 0;
 	if (printf_exec(r->out, a, rec, size, &path, &len))
 		return 0;
 	f = fopen(path, "re");
@@ -92,12 +124,15 @@ static int do_cat(struct run *r, const struct et_action *a,
 		free(path);
 		return 0;
 	}
-	len = slurp(f, &text);
+	len = slurp(f, r->prog->settings.cat_bytes_max, &text, &cut);
 	fclose(f);
+	if (cut)
+		drops__count(r->drops, a, DROPU_CAT_CUT);
 	if (text)
 		message(r, "cat", text, len);
 	free(text);
 	free(path);
+	r->cmd_ns += run_now_ns() - t0;
 	return 0;
 }
 
@@ -160,26 +195,65 @@ static int do_helper_error(struct run *r, const struct et_action *a,
 	return 0;
 }
 
+static int dispatch(struct run *r, const struct et_action *a,
+		    const void *rec, size_t size)
+{
+	switch (a->kind) {
+	case ACT_EXIT:
+		return do_exit(r, rec, size);
+	case ACT_SYSTEM:
+		return do_system(r, a, rec, size);
+	case ACT_CAT:
+		return do_cat(r, a, rec, size);
+	case ACT_HELPER_ERROR:
+		return do_helper_error(r, a, rec, size);
+	case ACT_PRINT_MAP:
+		output__record(r->out, a, rec, size);
+		drops__report(r->drops); /* a dump says what it misses */
+		return 0;
+	default:
+		output__record(r->out, a, rec, size);
+		return 0;
+	}
+}
+
+/* After each record: a failed write stops the run (-EIO); every
+ * SIGNAL_CHECK_EVERY records, a pending signal stops the consumption
+ * (-EINTR) so that the event loop hears it however fast records come.
+ * The record itself was handled: the ring buffer skips it either way. */
+static int after_record(struct run *r)
+{
+	if (outstream__error(r->o->out)) {
+		r->done = true;
+		return -EIO;
+	}
+	if (++r->since_check < SIGNAL_CHECK_EVERY)
+		return 0;
+	r->since_check = 0;
+	return run_signal_pending(r) ? -EINTR : 0;
+}
+
 static int on_record(void *ctx, const void *rec, size_t size)
 {
 	struct act_ctx *ac = ctx;
 	struct run *r = ac->r;
+	int rc;
 
 	if (r->discard)
 		return 0;
-	switch (ac->a->kind) {
-	case ACT_EXIT:
-		return do_exit(r, rec, size);
-	case ACT_SYSTEM:
-		return do_system(r, ac->a, rec, size);
-	case ACT_CAT:
-		return do_cat(r, ac->a, rec, size);
-	case ACT_HELPER_ERROR:
-		return do_helper_error(r, ac->a, rec, size);
-	default:
-		output__record(r->out, ac->a, rec, size);
+	rc = dispatch(r, ac->a, rec, size);
+	return rc ? rc : after_record(r);
+}
+
+int run_signal_pending(struct run *r)
+{
+	sigset_t p;
+
+	if (sigpending(&p))
 		return 0;
-	}
+	return sigismember(&p, SIGINT) ? SIGINT :
+	       sigismember(&p, SIGTERM) ? SIGTERM :
+	       sigismember(&p, SIGUSR1) ? SIGUSR1 : 0;
 }
 
 int run_actions_register(struct run *r)

@@ -2,11 +2,13 @@
 #include "run_cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "artifact.h"
+#include "outstream.h"
 
 static int set_buffering(FILE *f, enum cli_buffering b)
 {
@@ -19,21 +21,53 @@ static int set_buffering(FILE *f, enum cli_buffering b)
 	return 0;
 }
 
+/* stdout, or -o FILE (created, or emptied), as an outstream (its write
+ * errors are kept: outstream.h); a terminal is line-buffered, as
+ * stdout is. */
 FILE *run_cli_open_output(const struct cli *cli)
 {
-	FILE *f = stdout;
+	int fd = STDOUT_FILENO;
+	FILE *f;
 
 	if (cli->output) {
-		f = fopen(cli->output, "we");
-		if (!f) {
-			fprintf(stderr, "%s: cannot open output file '%s': "
-				"%s\n", cli_progname, cli->output,
-				strerror(errno));
-			return NULL;
-		}
+		fd = open(cli->output, O_WRONLY | O_CREAT | O_TRUNC |
+			  O_CLOEXEC, 0666);
+		if (fd < 0)
+			goto fail;
 	}
+	f = outstream__open(fd, cli->output ? cli->output : "stdout",
+			    cli->output != NULL);
+	if (!f) {
+		if (cli->output)
+			close(fd);
+		goto fail;
+	}
+	if (cli->buffering == CLI_BUF_DEFAULT && isatty(fd))
+		setvbuf(f, NULL, _IOLBF, 0);
 	set_buffering(f, cli->buffering);
 	return f;
+fail:
+	fprintf(stderr, "%s: cannot open output file '%s': %s\n",
+		cli_progname, cli->output ? cli->output : "stdout",
+		strerror(errno));
+	return NULL;
+}
+
+/* The run reported a write error it saw (run.c); what only the last
+ * flush meets is said here. A closed pipe is no error. */
+int run_cli_close_output(FILE *f, int rc)
+{
+	bool seen = outstream__error(f) != 0;
+	char *name = strdup(outstream__name(f));
+	int err = outstream__close(f);
+
+	if (err && !seen && err != EPIPE) {
+		fprintf(stderr, "%s: cannot write the output (%s): %s\n",
+			cli_progname, name ? name : "?", strerror(err));
+		rc = rc ? rc : 1;
+	}
+	free(name);
+	return rc;
 }
 
 int run_cli_check_pid(const struct cli *cli)
@@ -53,6 +87,7 @@ int run_cli_check_pid(const struct cli *cli)
 void run_cli_opts(const struct cli *cli, FILE *out, struct run_opts *ro)
 {
 	ro->out = out;
+	ro->to_file = cli->output != NULL;
 	ro->format = cli->format == CLI_FMT_JSON ? OUT_JSON : OUT_TEXT;
 	ro->pid = (pid_t)cli->pid;
 	ro->cmd = cli->cmd;
@@ -107,11 +142,8 @@ int run_cli_artifact(const struct cli *cli, const void *art, size_t len,
 		rc = run_program(prog, &ro);
 	}
 	et_program__free(prog);
-	if (f && !out && f != stdout && fclose(f) && !rc) {
-		fprintf(stderr, "%s: writing '%s': %s\n", cli_progname,
-			cli->output, strerror(errno));
-		rc = 1;
-	}
+	if (f && !out)
+		rc = run_cli_close_output(f, rc);
 	return rc;
 }
 

@@ -12,8 +12,13 @@
 #include "cli.h"
 #include "run.h"
 
-/* stdout or -o FILE, with -B's buffering; NULL after a message. */
+/* stdout or -o FILE, with -B's buffering, as an outstream (outstream.h:
+ * its first write error is kept); NULL after a message. */
 FILE *run_cli_open_output(const struct cli *cli);
+/* Closes what run_cli_open_output opened; a write error no one reported
+ * yet (the run reports those it sees) gets a message, and makes an exit
+ * status rc of 0 into 1. A closed pipe is no error. Returns the status. */
+int run_cli_close_output(FILE *f, int rc);
 
 /* -p PID names a process; 0, or 1 after a message. */
 int run_cli_check_pid(const struct cli *cli);

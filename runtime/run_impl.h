@@ -1,5 +1,6 @@
 /* Internals of the runtime's run (run.c): the state of one run, the -c
- * child (run_child.c) and the ring buffer actions (run_actions.c). */
+ * child (run_child.c) and the ring buffer actions (run_actions.c,
+ * run_cmd.c). */
 #ifndef ETRACE_RUN_IMPL_H
 #define ETRACE_RUN_IMPL_H
 
@@ -50,10 +51,25 @@ struct run {
 	bool done;                   /* leave the event loop */
 	bool exited;                 /* by exit() */
 	bool discard;                /* drop records (after exit()) */
+	bool signalled;              /* ended by SIGINT or SIGTERM */
+	bool ending;                 /* no system()/cat() runs any more */
+	int write_err;               /* errno of a failed output write */
 	int exit_code;
 	uint64_t lost_reported;
 	uint64_t lost_checked_ns;
+	struct drops *drops;         /* what was lost (drops.h) */
+	unsigned since_check;        /* records since the signal check */
+	unsigned usr1;               /* SIGUSR1s a command's wait read */
+	/* time system()/cat() took since the ring buffer was last empty */
+	uint64_t cmd_ns;
+	struct sigaction old_pipe;
 };
+
+/* A pending signal is looked for after this many records. */
+#define SIGNAL_CHECK_EVERY 256
+/* Commands stop running (and are counted) once they took this long
+ * without etrace catching up with the ring buffer. */
+#define CMD_BACKLOG_NS 1000000000ULL
 
 /* "etrace: MSG" on stderr. */
 void run_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -67,6 +83,12 @@ void run_script_error(struct run *r, struct loc loc, const char *msg,
  * this machine (map sizes, tracepoint layouts, -c for cpid), and the
  * run-time constants it reads (-p PID). 0, or -errno after a message. */
 int run_fit(struct run *r);
+
+/* CLOCK_MONOTONIC in ns. */
+uint64_t run_now_ns(void);
+/* SIGINT or SIGTERM when one is pending (blocked, not yet read from the
+ * signalfd), else SIGUSR1 when that is, else 0. */
+int run_signal_pending(struct run *r);
 
 /* Registers a callback for every action of the program. */
 int run_actions_register(struct run *r);

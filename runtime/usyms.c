@@ -2,7 +2,9 @@
  * mappings of /proc/PID/maps; per address, the mapping, its file offset,
  * the file's virtual address and the ELF function holding it. A process
  * that is gone resolves nothing, as in bpftrace 0.17 (its executable is
- * checked on every lookup, which also notices a reused pid). */
+ * checked on every lookup, which also notices a reused pid). The
+ * settings of usyms__configure: the mappings kept per process (the
+ * default), per program or not at all; names mangled; or no names. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -31,11 +33,44 @@ struct uproc {
 struct usyms {
 	struct uproc procs[USYMS_PIDS];
 	size_t nprocs, next; /* next: slot to reuse when full */
+	bool mangled;        /* config no_cpp_demangle */
+	bool numbers;        /* config no_user_symbols */
+	enum et_usym_cache cache;
 };
 
 struct usyms *usyms__new(void)
 {
-	return calloc(1, sizeof(struct usyms));
+	struct usyms *u = calloc(1, sizeof(struct usyms));
+
+	if (u)
+		u->cache = USYM_CACHE_PER_PID;
+	return u;
+}
+
+/* Without ASLR (randomize_va_space 0), every process of a program has
+ * the same layout. */
+static bool aslr_off(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/randomize_va_space", "re");
+	int v = 1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = 1;
+		fclose(f);
+	}
+	return v == 0;
+}
+
+void usyms__configure(struct usyms *u, bool demangle, bool symbols,
+		      enum et_usym_cache cache)
+{
+	u->mangled = !demangle;
+	u->numbers = !symbols;
+	if (cache == USYM_CACHE_AUTO)
+		cache = aslr_off() ? USYM_CACHE_PER_PROGRAM :
+			USYM_CACHE_PER_PID;
+	u->cache = cache;
 }
 
 static void uproc_clear(struct uproc *p)
@@ -113,22 +148,45 @@ static bool proc_exe(int pid, char *buf, size_t size)
 	return true;
 }
 
+/* The kept mappings for pid running exe: its own (per process: unless
+ * exe changed; never kept: none), or per program another process's of
+ * the same executable (the same layout when ASLR is off). */
+static struct uproc *uproc_kept(struct usyms *u, int pid, const char *exe,
+				struct uproc **slot)
+{
+	struct uproc *same = NULL;
+
+	*slot = NULL;
+	for (size_t i = 0; i < u->nprocs; i++) {
+		struct uproc *q = &u->procs[i];
+
+		if (q->pid == pid)
+			*slot = q;
+		if (!same && q->exe && !strcmp(q->exe, exe))
+			same = q;
+	}
+	if (u->cache == USYM_CACHE_NONE)
+		return NULL;
+	if (*slot && (*slot)->exe && !strcmp((*slot)->exe, exe))
+		return *slot;
+	return u->cache == USYM_CACHE_PER_PROGRAM ? same : NULL;
+}
+
 /* The mappings of pid, read on first use and again when its executable
- * changed; for a process that has exited, those umaps captured at its
- * exit (runtime/umaps.c, with -c/-p); NULL when there are none. */
+ * changed (config cache_user_symbols: or kept per program, or read at
+ * every lookup); for a process that has exited, those umaps captured at
+ * its exit (runtime/umaps.c, with -c/-p); NULL when there are none. */
 static struct uproc *uproc_get(struct usyms *u, int pid)
 {
 	char exe[4096];
-	struct uproc *p = NULL;
+	struct uproc *p, *kept;
 
 	if (!proc_exe(pid, exe, sizeof(exe)) &&
 	    !umaps_exe(pid, exe, sizeof(exe)))
 		return NULL;
-	for (size_t i = 0; i < u->nprocs && !p; i++)
-		if (u->procs[i].pid == pid)
-			p = &u->procs[i];
-	if (p && p->exe && !strcmp(p->exe, exe))
-		return p;
+	kept = uproc_kept(u, pid, exe, &p);
+	if (kept)
+		return kept;
 	if (p) {
 		uproc_clear(p);
 	} else if (u->nprocs < USYMS_PIDS) {
@@ -164,8 +222,10 @@ int usyms__resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 	if (es && !elf_syms__offset_to_vaddr(es, addr - m->start + m->pgoff,
 					     &vaddr))
 		s = elf_syms__lookup(es, vaddr);
+	if (s && u->numbers)
+		s = NULL;
 	if (s) {
-		name = elf_syms__demangled(es, s);
+		name = u->mangled ? NULL : elf_syms__demangled(es, s);
 		name = name ? name : s->name;
 		if (offset)
 			snprintf(buf, len, "%s+%" PRIu64, name,

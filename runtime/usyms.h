@@ -12,10 +12,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "program.h" /* enum et_usym_cache */
+
 struct usyms;
 
 struct usyms *usyms__new(void);
 void usyms__free(struct usyms *u);
+/* config no_cpp_demangle (!demangle), no_user_symbols (!symbols: every
+ * address in hex) and cache_user_symbols (how mappings are kept; AUTO:
+ * per program when ASLR is off, else per process). The default:
+ * demangled names, kept per process. */
+void usyms__configure(struct usyms *u, bool demangle, bool symbols,
+		      enum et_usym_cache cache);
 
 /* Writes the function holding addr in process pid into buf: "name+off"
  * (or just "name" when !offset), demangled; *module (when not NULL) is

@@ -3,9 +3,10 @@
 #  1. installs the build dependencies and bpftrace (for the corpus test)
 #     when run as root and something is missing (ETRACE_NO_INSTALL=1 skips);
 #  2. normal build (gcc) and every ctest test but the selfcheck ones:
-#     unit, compile, shipped, runtime (real BPF as root), compat, tools,
-#     driver, corpus, vm (Debian's 6.1 kernel under qemu: kprobes and
-#     fentry; it downloads the kernel package once per build directory);
+#     unit, compile, shipped, runtime (real BPF as root), faults (the
+#     fault suite, as root), compat, tools, driver, corpus, vm (Debian's
+#     6.1 kernel under qemu: kprobes and fentry; it downloads the kernel
+#     package once per build directory);
 #  3. ASan/UBSan build: unit, compile, shipped and driver tests again;
 #  4. clang-16 libFuzzer build and the bounded fuzz run (ctest -L fuzz,
 #     ETRACE_FUZZ_SECONDS, default 60).

@@ -43,19 +43,7 @@ struct action_meta *gen_new_action(struct gen *g, enum et_action_kind k,
 
 void gen_count_lost(struct gen *g, unsigned counter)
 {
-	LLVMValueRef key = gen_tmp(g, 4, "lkey"), p;
-	LLVMBasicBlockRef inc = gen_block(g, "lost_inc");
-	LLVMBasicBlockRef done = gen_block(g, "lost_done");
-
-	LLVMBuildStore(g->b, cg_const(g->cg, 32, counter), key);
-	p = cg_map_lookup(g->cg, g->lost, key);
-	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), done, inc);
-	LLVMPositionBuilderAtEnd(g->b, inc);
-	LLVMBuildAtomicRMW(g->b, LLVMAtomicRMWBinOpAdd, p,
-			   cg_const(g->cg, 64, 1), LLVMAtomicOrderingMonotonic,
-			   0);
-	LLVMBuildBr(g->b, done);
-	LLVMPositionBuilderAtEnd(g->b, done);
+	gen_count_at(g, g->lost, cg_const(g->cg, 32, counter));
 }
 
 static LLVMValueRef at(struct gen *g, LLVMValueRef p, uint32_t off)

@@ -10,8 +10,6 @@
 
 #include "gen.h"
 
-#define MAX_KEYS 4096
-
 static uint32_t value_size(const struct type *v)
 {
 	switch (v->kind) {
@@ -87,7 +85,8 @@ static void define_map(struct gen *g, struct map_info *mi, struct map_meta *m)
 	m->storage = agg || m->bucketed ? MS_PERCPU_HASH : MS_HASH;
 	m->key_size = m->bucketed ? ks + 8 : (ks ? ks : 4);
 	m->value_size = value_size(v);
-	m->max_entries = ks || m->bucketed ? MAX_KEYS : 1;
+	/* config max_map_keys (compiler/settings.c) */
+	m->max_entries = ks || m->bucketed ? g->ctx->opts.max_map_keys : 1;
 	s.name = m->bpf_name;
 	s.type = types[m->storage];
 	s.max_entries = m->max_entries;

@@ -1,20 +1,20 @@
 /* cg_kcheck.c: -k and -kk, warnings about failed BPF helper calls (as
- * bpftrace 0.17 gives them). A hook on the helper calls of the cg layer
- * (cg_set_helper_hook) follows each checked call with
- *     if (r < 0) bpf_ringbuf_output({action id, r})
- * where the action (ACT_HELPER_ERROR) names the helper and the place in
- * the script; user space prints the warning (runtime/run_actions.c).
- * Without -k the hook is not set and no instruction is added. Checked
- * are the calls made for the script itself: not the lost counter, the
- * ring buffer records, the latency probes' own maps. With -kk a lookup
- * of the script's maps that misses is reported too, with 0, as
- * bpftrace 0.17 does: where a map is read or aggregated
- * (gen_check_lookup), not has_key(), whose answer a miss is. */
+ * bpftrace 0.17 gives them). The helper hook of cg_drops.c asks which
+ * calls are checked (gen_kcheck_helper) and, in the branch it builds for
+ * a failed call, sends
+ *     bpf_ringbuf_output({action id, r})
+ * (gen_kcheck_report) where the action (ACT_HELPER_ERROR) names the
+ * helper and the place in the script; user space prints the warning
+ * (runtime/run_actions.c). Without -k nothing is sent. Checked are the
+ * calls made for the script itself: not the lost counter, the ring
+ * buffer records, the latency probes' own maps. With -kk a lookup of the
+ * script's maps that misses is reported too, with 0, as bpftrace 0.17
+ * does: where a map is read or aggregated (gen_check_lookup), not
+ * has_key(), whose answer a miss is. */
 #include "gen.h"
 #include "events.h"
 
-/* Whether map is one of the script's maps (not one of our own). */
-static bool user_map(struct gen *g, LLVMValueRef map)
+bool gen_user_map(struct gen *g, LLVMValueRef map)
 {
 	for (int i = 0; g->maps && i < g->prog->nmaps; i++)
 		if (g->maps[i] == map)
@@ -22,7 +22,7 @@ static bool user_map(struct gen *g, LLVMValueRef map)
 	return false;
 }
 
-static const char *read_name(enum bpf_func_id id)
+const char *gen_read_name(enum bpf_func_id id)
 {
 	switch (id) {
 	case BPF_FUNC_probe_read:
@@ -42,15 +42,16 @@ static const char *read_name(enum bpf_func_id id)
 	}
 }
 
-/* The name of helper id when this call of it is checked, else NULL. */
-static const char *checked(struct gen *g, enum bpf_func_id id,
-			   LLVMValueRef *args, unsigned n)
+const char *gen_kcheck_helper(struct gen *g, enum bpf_func_id id,
+			      LLVMValueRef *args, unsigned n)
 {
+	if (g->helper_checks < 1)
+		return NULL;
 	switch (id) {
 	case BPF_FUNC_map_update_elem:
-		return n && user_map(g, args[0]) ? "map_update_elem" : NULL;
+		return n && gen_user_map(g, args[0]) ? "map_update_elem" : NULL;
 	case BPF_FUNC_map_delete_elem:
-		return n && user_map(g, args[0]) ? "map_delete_elem" : NULL;
+		return n && gen_user_map(g, args[0]) ? "map_delete_elem" : NULL;
 	case BPF_FUNC_get_stackid:
 		return "get_stackid";
 	case BPF_FUNC_get_current_comm:
@@ -58,13 +59,11 @@ static const char *checked(struct gen *g, enum bpf_func_id id,
 	case BPF_FUNC_send_signal:
 		return "send_signal";
 	default:
-		return g->helper_checks > 1 ? read_name(id) : NULL;
+		return g->helper_checks > 1 ? gen_read_name(id) : NULL;
 	}
 }
 
-/* Where the call is in the script: the node code is being generated
- * for; for delete(@m[k]) the whole call, as bpftrace shows it. */
-static struct loc where(struct gen *g, enum bpf_func_id id)
+struct loc gen_helper_loc(struct gen *g, enum bpf_func_id id)
 {
 	const struct node *s = g->at_stmt, *e;
 
@@ -113,49 +112,29 @@ static void send(struct gen *g, const struct action_meta *a, LLVMValueRef r)
 	LLVMPositionBuilderAtEnd(g->b, done);
 }
 
-/* if (failed) report r as a failure of helper id, named name */
-static void report_if(struct gen *g, enum bpf_func_id id, const char *name,
-		      LLVMValueRef failed, LLVMValueRef r)
+void gen_kcheck_report(struct gen *g, enum bpf_func_id id, const char *name,
+		       LLVMValueRef r)
 {
-	LLVMBasicBlockRef fail = gen_block(g, "helper_failed");
-	LLVMBasicBlockRef ok = gen_block(g, "helper_ok");
-	struct action_meta *a;
+	struct action_meta *a = gen_new_action(g, ACT_HELPER_ERROR,
+					       gen_helper_loc(g, id));
 
-	a = gen_new_action(g, ACT_HELPER_ERROR, where(g, id));
 	a->helper = name;
 	a->rec_size = sizeof(struct et_rec_helper_error);
-	LLVMBuildCondBr(g->b, failed, fail, ok);
-	LLVMPositionBuilderAtEnd(g->b, fail);
 	send(g, a, r);
-	LLVMBuildBr(g->b, ok);
-	LLVMPositionBuilderAtEnd(g->b, ok);
-}
-
-static void check(void *arg, enum bpf_func_id id, LLVMValueRef r,
-		  LLVMValueRef *args, unsigned n)
-{
-	struct gen *g = arg;
-	const char *name = checked(g, id, args, n);
-	LLVMTypeRef t = LLVMTypeOf(r);
-
-	if (!name || LLVMGetTypeKind(t) != LLVMIntegerTypeKind)
-		return;
-	report_if(g, id, name, LLVMBuildICmp(g->b, LLVMIntSLT, r,
-					     LLVMConstNull(t), "helper_err"),
-		  r);
 }
 
 void gen_check_lookup(struct gen *g, LLVMValueRef p)
 {
+	LLVMBasicBlockRef fail, ok;
+
 	if (g->helper_checks < 2)
 		return;
-	report_if(g, BPF_FUNC_map_lookup_elem, "map_lookup_elem",
-		  LLVMBuildIsNull(g->b, p, "lookup_missed"),
-		  cg_const(g->cg, 64, 0));
-}
-
-void gen_helper_checks(struct gen *g, int level)
-{
-	g->helper_checks = level;
-	cg_set_helper_hook(g->cg, level > 0 ? check : NULL, g);
+	fail = gen_block(g, "lookup_missed");
+	ok = gen_block(g, "lookup_ok");
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, "missed"), fail, ok);
+	LLVMPositionBuilderAtEnd(g->b, fail);
+	gen_kcheck_report(g, BPF_FUNC_map_lookup_elem, "map_lookup_elem",
+			  cg_const(g->cg, 64, 0));
+	LLVMBuildBr(g->b, ok);
+	LLVMPositionBuilderAtEnd(g->b, ok);
 }

@@ -15,7 +15,8 @@
 #include "probe.h"
 #include "usdt_notes.h"
 
-#define RINGBUF_SIZE (256 * 1024)
+/* config perf_rb_pages: one ring buffer for every CPU */
+#define RB_PAGE 4096
 
 void gen_error(struct gen *g, struct loc loc, const char *fmt, ...)
 {
@@ -269,7 +270,7 @@ static void define_globals(struct gen *g)
 	struct cg_map_spec rb = {
 	    .name = ET_RINGBUF_MAP,
 	    .type = BPF_MAP_TYPE_RINGBUF,
-	    .max_entries = RINGBUF_SIZE,
+	    .max_entries = g->ctx->opts.perf_rb_pages * RB_PAGE,
 	};
 
 	g->ringbuf = cg_map_define_spec(g->cg, &rb);
@@ -277,7 +278,7 @@ static void define_globals(struct gen *g)
 				ET_LOST_N, 4, 8);
 	g->state = cg_map_define(g->cg, ET_STATE_MAP, BPF_MAP_TYPE_ARRAY, 1,
 				 4, sizeof(struct et_state));
-	g->prog->ringbuf_size = RINGBUF_SIZE;
+	g->prog->ringbuf_size = rb.max_entries;
 }
 
 /* Writes the IR to path (--emit-llvm); reports a failure naming it. */
@@ -427,6 +428,23 @@ static int finish(struct gen *g, const struct codegen_opts *o)
 					       g->prog->obj_len);
 }
 
+/* config max_bpf_progs: bpftrace's bound on the BPF programs a script
+ * makes (a return probe is one more). */
+static int check_progs(struct gen *g)
+{
+	uint32_t max = g->ctx->opts.max_bpf_progs;
+	int n = 0;
+
+	for (int i = 0; i < g->prog->nprobes; i++)
+		n += 1 + (g->prog->probes[i].ret_prog_name != NULL);
+	if ((uint32_t)n <= max)
+		return 0;
+	gen_error(g, LOC_NONE, "The program makes %d BPF programs, more than "
+		  "max_bpf_progs (%u): raise it with config max_bpf_progs", n,
+		  max);
+	return -E2BIG;
+}
+
 /* The typed AST to IR and metadata in g (g->cg made, g->prog zeroed). */
 static int generate(struct gen *g, const struct codegen_opts *opts)
 {
@@ -440,12 +458,15 @@ static int generate(struct gen *g, const struct codegen_opts *opts)
 		return -ENOMEM;
 	}
 	g->b = cg_builder(g->cg);
-	gen_helper_checks(g, opts ? opts->helper_checks : 0);
+	gen_helper_checks(g, opts ? opts->helper_checks : 0,
+			  !opts || !opts->no_drop_counts);
 	define_globals(g);
 	gen_define_maps(g);
 	err = gen_probes(g);
 	gen_kstruct_finish(g);
-	return err;
+	if (!err)
+		err = check_progs(g);
+	return err ? err : gen_drops_finish(g);
 }
 
 int codegen_ex(struct compile_ctx *ctx, struct prog_meta *out,

@@ -25,6 +25,8 @@ struct codegen_opts {
 	/* -k (1) and -kk (2): a helper call that fails sends a warning
 	 * record (ACT_HELPER_ERROR); 0: no check, no code added */
 	int helper_checks;
+	/* tests: no drop counters (cg_drops.c), to measure what they add */
+	bool no_drop_counts;
 };
 
 /* The artifact of ctx's program (runtime/artifact.h: the BPF object with

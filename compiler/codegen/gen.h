@@ -79,6 +79,13 @@ struct gen {
 	int helper_checks;              /* -k: 1, -kk: 2 (cg_kcheck.c) */
 	/* kernel records' debug info types (cg_kstruct.c), once used */
 	struct kstruct *kstruct;
+	bool count_drops;               /* cg_drops.c (off: tests) */
+	/* ET_DROPS_MAP: a placeholder global until gen_drops_finish */
+	LLVMValueRef drops;
+	int cap_drops;
+	/* the blocks that count a loss: moved out of line at the end */
+	LLVMBasicBlockRef *cold;
+	int ncold, cap_cold;
 };
 
 /* Reports an error at loc (the script) and counts it. */
@@ -261,12 +268,34 @@ LLVMValueRef gen_kbitfield(struct gen *g, struct node *e);
  * probe, before cg_verify. */
 void gen_kstruct_finish(struct gen *g);
 
-/* ---- -k helper error checks (cg_kcheck.c) ---- */
-/* level 0: none (no code added); 1: helpers whose failure the script
- * cannot see (map updates and deletes, get_stackid, get_current_comm,
- * send_signal); 2: also reads (probe_read*, which leave zeros). A failed
- * call sends an ACT_HELPER_ERROR record naming it and g->at. */
-void gen_helper_checks(struct gen *g, int level);
+/* ---- drops and -k helper error checks (cg_drops.c, cg_kcheck.c) ---- */
+/* Installs the helper hook of cg_drops.c: a failed map update, lost
+ * stack id, failed read or truncated str() is counted in ET_DROPS_MAP
+ * (in the branch of the failure: nothing added where the call
+ * succeeds); with -k (level 1: helpers whose failure the script cannot
+ * see: map updates and deletes, get_stackid, get_current_comm,
+ * send_signal; 2: also reads, probe_read*, which leave zeros) the
+ * branch also sends an ACT_HELPER_ERROR record naming it and g->at.
+ * drops false: nothing counted (to measure what counting adds). */
+void gen_helper_checks(struct gen *g, int level, bool drops);
+/* Defines ET_DROPS_MAP with a slot per g->prog->drops, once every
+ * program is built. 0 or -errno after gen_error. */
+int gen_drops_finish(struct gen *g);
+/* map[idx]++ (a per-CPU array of u64; idx an i32), atomically. */
+void gen_count_at(struct gen *g, LLVMValueRef map, LLVMValueRef idx);
+/* Whether map is one of the script's maps (not one of our own). */
+bool gen_user_map(struct gen *g, LLVMValueRef map);
+/* The name of helper id when -k checks this call of it, else NULL. */
+const char *gen_kcheck_helper(struct gen *g, enum bpf_func_id id,
+			      LLVMValueRef *args, unsigned n);
+/* The -k record for a failed call of helper name (result r). */
+void gen_kcheck_report(struct gen *g, enum bpf_func_id id, const char *name,
+		       LLVMValueRef r);
+/* Where a call of helper id is in the script: the node code is being
+ * generated for (g->at); for delete(@m[k]) the whole call. */
+struct loc gen_helper_loc(struct gen *g, enum bpf_func_id id);
+/* "probe_read_user" for a read helper, else NULL. */
+const char *gen_read_name(enum bpf_func_id id);
 /* Level 2: p, the result of a lookup of one of the script's maps where
  * the script reads or aggregates it, is reported when NULL (as 0, with
  * the helper map_lookup_elem) at g->at. Adds nothing below level 2. */

@@ -16,8 +16,9 @@
 
 #include "loader.h"
 
-/* The kernel (≥ 6.4) keeps the tail of a log that overflows, and the
- * tail is where the verifier says what went wrong. */
+/* The verifier's log per program, by default (config log_size). The
+ * kernel (≥ 6.4) keeps the tail of a log that overflows, and the tail
+ * is where the verifier says what went wrong. */
 #define LOG_SIZE (256 * 1024)
 
 struct prog_log {
@@ -36,6 +37,7 @@ struct loader {
 	const char *failed_prog;
 	const char *failed_log;
 	char *err;
+	uint32_t log_size;
 };
 
 static int fail(struct loader *l, int errnum, const char *fmt, ...)
@@ -57,7 +59,16 @@ static int fail(struct loader *l, int errnum, const char *fmt, ...)
 
 struct loader *loader__new(void)
 {
-	return calloc(1, sizeof(struct loader));
+	struct loader *l = calloc(1, sizeof(struct loader));
+
+	if (l)
+		l->log_size = LOG_SIZE;
+	return l;
+}
+
+void loader__set_log_size(struct loader *l, uint32_t size)
+{
+	l->log_size = size;
 }
 
 static void free_logs(struct loader *l)
@@ -122,10 +133,10 @@ static int alloc_logs(struct loader *l)
 		struct prog_log *pl = &l->logs[l->nlogs++];
 
 		pl->prog = p;
-		pl->buf = calloc(1, LOG_SIZE);
+		pl->buf = calloc(1, l->log_size);
 		if (!pl->buf)
 			return fail(l, ENOMEM, "Out of memory");
-		bpf_program__set_log_buf(p, pl->buf, LOG_SIZE);
+		bpf_program__set_log_buf(p, pl->buf, l->log_size);
 	}
 	return 0;
 }

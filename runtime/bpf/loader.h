@@ -11,6 +11,7 @@
 #define ETRACE_LOADER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct bpf_object;
 struct bpf_link;
@@ -19,6 +20,8 @@ struct loader;
 
 struct loader *loader__new(void);
 void loader__free(struct loader *l);
+/* Bytes of the verifier's log kept per program (before loading). */
+void loader__set_log_size(struct loader *l, uint32_t size);
 
 /* Open the ELF image buf[0..len) (copied) as object name. */
 int loader__open_mem(struct loader *l, const void *buf, size_t len,

@@ -4,8 +4,9 @@
 #   helper_errors.sh ETRACE CASE
 # A failed helper call prints a warning on stderr at its place in the
 # script, in etrace's diagnostic format (with -f json bpftrace's
-# helper_error record on stdout); without -k nothing is printed and
-# stdout is the same. Exit 77: not root.
+# helper_error record on stdout); without -k no such warning is printed
+# (a failed read is still counted, and the count reported at the end, -k
+# or not) and stdout is the same. Exit 77: not root.
 set -u
 etrace=$1
 case=$2
@@ -29,6 +30,14 @@ del_err='stdin:1:20: warning: Failed to map_delete_elem: No such file or directo
 BEGIN { @x[1] = 1; delete(@x[2]); exit(); }
                    ^~~~~~~~~~~~~\n'
 bad_read='BEGIN { $v = *(uint64*)0; printf("%%d\\n", $v); exit(); }'
+# what the end says of it, with or without -k (tests/faults/ has more)
+read_count='stdin:1:14: warning: 1 read failed (probe_read_kernel): the value read as zeros'
+
+# same_line N TEXT: line N of stderr is TEXT
+same_line() {
+	[ "$(sed -n "${1}p" "$err")" = "$2" ] ||
+		fail "stderr line $1: '$(sed -n "${1}p" "$err")', not '$2'"
+}
 
 case $case in
 k_delete)
@@ -44,7 +53,9 @@ kk_read)
 	# the kernel refuses address 0 (-EFAULT or -ERANGE: by version)
 	run 0 -kk -e "$(printf "$bad_read")"
 	same 'Attaching 1 probe...\n0\n\n\n'
-	[ "$(wc -l <"$err")" = 3 ] || fail "not one warning"
+	# the warning (3 lines), then the count of failed reads at the end
+	[ "$(wc -l <"$err")" = 4 ] || fail "not one warning and one count"
+	same_line 4 "$read_count"
 	# at the read (bpftrace marks the same place), not the statement
 	has "$err" '^stdin:1:14: warning: Failed to probe_read_kernel: [A-Z].* (-[0-9]*)$'
 	has "$err" '^BEGIN { $v = \*(uint64\*)0; printf'
@@ -52,16 +63,18 @@ kk_read)
 	;;
 k_not_reads)
 	# a failed read leaves zeros the script sees: only -kk reports it
+	# where it fails; with or without -k, the end counts it
 	run 0 -k -e "$(printf "$bad_read")"
 	same 'Attaching 1 probe...\n0\n\n\n'
-	same_err ''
+	same_err "$read_count\n"
 	;;
 no_k)
+	# a delete of a missing key loses nothing: no word of it
 	run 0 -e "$del"
 	same "$del_out"
 	same_err ''
 	run 0 -e "$(printf "$bad_read")"
-	same_err ''
+	same_err "$read_count\n"
 	;;
 lookup_miss)
 	# -kk: a read or an aggregation of a map that misses warns, with 0,

@@ -1,8 +1,9 @@
 # Shared by the runtime test scripts (lifecycle.sh, uprobe.sh, objcache.sh,
-# helper_errors.sh), sourced after they set etrace and case: exits 77
-# (skipped) unless root; makes $tmp (removed at exit, when a background
-# etrace $bg, or several pids, is killed too), $out and $err; then fail,
-# run, same, has.
+# helper_errors.sh, settings.sh, tests/faults/faults.sh), sourced after
+# they set etrace and case: exits 77 (skipped) unless root; makes $tmp
+# (removed at exit, when a background etrace $bg, or several pids, is
+# killed too), $out and $err; then fail, run, same, has, and for a
+# background etrace start, wait_bg, fd_ids, wait_links, nothing_left.
 # RUN_TIMEOUT (seconds) bounds one etrace run.
 
 [ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
@@ -50,4 +51,78 @@ same() {
 
 has() {
 	grep -q -- "$2" "$1" || fail "'$2' not in $(basename "$1")"
+}
+
+# start ARGS...: etrace in the background; returns once it attached
+# (said so, in text or JSON)
+start() {
+	"$etrace" "$@" >"$out" 2>"$err" &
+	bg=$!
+	for _ in $(seq 1 200); do
+		grep -q '^Attaching\|^{"type": "attached_probes"' "$out" \
+			2>/dev/null && return 0
+		kill -0 "$bg" 2>/dev/null || fail "etrace ended before attaching"
+		sleep 0.05
+	done
+	fail "etrace did not attach in 10 s"
+}
+
+# wait_bg STATUS: the background etrace ends (in 10 s) with STATUS
+wait_bg() {
+	for _ in $(seq 1 200); do
+		kill -0 "$bg" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$bg" 2>/dev/null && fail "etrace still running after 10 s"
+	wait "$bg"
+	rc=$?
+	bg=
+	[ "$rc" = "$1" ] || fail "exit status $rc, expected $1"
+}
+
+# The BPF programs and links the background etrace holds, from the
+# fdinfo of its file descriptors.
+fd_ids() {
+	cat /proc/"$bg"/fdinfo/* 2>/dev/null |
+		awk -v k="$1:" '$1 == k { print $2 }' | sort -u
+}
+
+# ends_within MS WHAT: the background etrace, holding $n links, ends
+# within MS ms of SIGINT and leaves none of its programs or links
+ends_within() {
+	wait_links "$n"
+	progs=$(fd_ids prog_id)
+	links=$(fd_ids link_id)
+	t0=$(date +%s%N)
+	kill -INT "$bg"
+	wait_bg 0
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	[ "$ms" -lt "$1" ] || fail "$2 took $ms ms to end"
+	nothing_left "$progs" "$links"
+}
+
+# wait_links N: the background etrace holds at least N links ("Attaching"
+# is printed before attaching, as bpftrace does)
+wait_links() {
+	for _ in $(seq 1 100); do
+		[ "$(fd_ids link_id | wc -l)" -ge "$1" ] && return 0
+		sleep 0.05
+	done
+	fail "fewer than $1 links after 5 s: $(fd_ids link_id)"
+}
+
+# nothing_left PROGS LINKS: none of these programs or links exists
+nothing_left() {
+	for _ in $(seq 1 40); do
+		left=
+		for p in $1; do
+			bpftool prog show id "$p" >/dev/null 2>&1 && left="$left prog $p"
+		done
+		for l in $2; do
+			bpftool link show id "$l" >/dev/null 2>&1 && left="$left link $l"
+		done
+		[ -z "$left" ] && return 0
+		sleep 0.05
+	done
+	fail "still attached after etrace ended:$left"
 }

@@ -119,6 +119,17 @@ static void same_program(const struct et_program *a,
 		same_type(a->maps[i].key, b->maps[i].key);
 		same_type(a->maps[i].value, b->maps[i].value);
 	}
+	CU_ASSERT(!memcmp(&a->settings, &b->settings, sizeof(a->settings)));
+	CU_ASSERT_EQUAL_FATAL(a->ndrops, b->ndrops);
+	for (int i = 0; i < a->ndrops; i++) {
+		const struct et_drop *x = &a->drops[i], *y = &b->drops[i];
+
+		CU_ASSERT_EQUAL(x->cause, y->cause);
+		CU_ASSERT_EQUAL(x->map_id, y->map_id);
+		same_str(x->what, y->what);
+		CU_ASSERT(!memcmp(&x->loc, &y->loc, sizeof(x->loc)));
+		CU_ASSERT_EQUAL(x->limit, y->limit);
+	}
 	for (int i = 0; i < a->nactions; i++) {
 		const struct et_action *x = &a->actions[i], *y = &b->actions[i];
 
@@ -281,6 +292,15 @@ static struct et_program *rich_program(void)
 	p->kaddr[0] = "jiffies";
 	p->kaddr_loc[0] = LOC_NONE;
 	p->nkaddr = 1;
+	p->settings = (struct et_settings){ 7, 99, 4096, true, false,
+					    USYM_CACHE_NONE };
+	p->ndrops = 3;
+	p->drops = arena_calloc(a, 3, sizeof(*p->drops));
+	p->drops[0] = (struct et_drop){ DROP_MAP_FULL, 1, NULL, LOC_NONE, 77 };
+	p->drops[1] = (struct et_drop){ DROP_STACK_COLLISION, -1, "kstack",
+					LOC_NONE, 4096 };
+	p->drops[2] = (struct et_drop){ DROP_READ, -1, "probe_read_kernel",
+					(struct loc){ 2, 5 }, 0 };
 	return p;
 }
 
@@ -413,6 +433,42 @@ static void test_refusals(void)
 			    "'type' is not a string");
 	expect_meta_refused("\"loc\":[14,20]", "\"loc\":[14,999]",
 			    "not a place in the script");
+	expect_meta_refused("\"cause\":\"map_full\"", "\"cause\":\"x\"",
+			    "unknown cause 'x'");
+	expect_meta_refused("\"map\":1", "\"map\":2",
+			    "not a map of the program");
+	expect_meta_refused("\"what\":\"kstack\",", "",
+			    "which stack is not said");
+	expect_meta_refused("\"log_size\":4096", "\"log_size\":12",
+			    "too small");
+	expect_meta_refused("\"cache_user_symbols\":\"none\"",
+			    "\"cache_user_symbols\":\"all\"",
+			    "unknown cache_user_symbols 'all'");
+}
+
+/* An artifact without settings or drop counters (they are optional)
+ * has bpftrace's settings and counts nothing. */
+static void test_run_fields_optional(void)
+{
+	struct et_program *p = rich_program(), *q = NULL;
+	char *meta = artifact__meta(p), *cut = strstr(meta, ",\"settings\":");
+	struct et_settings def;
+	size_t len;
+	void *art;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cut);
+	strcpy(cut, "}"); /* settings and drops are the last fields */
+	art = build(p, meta, &len);
+	CU_ASSERT_EQUAL(artifact__read(art, len, &q, err, sizeof(err)), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(q);
+	et_settings_default(&def);
+	CU_ASSERT(!memcmp(&q->settings, &def, sizeof(def)));
+	CU_ASSERT_EQUAL(q->settings.max_probes, 512);
+	CU_ASSERT_EQUAL(q->ndrops, 0);
+	et_program__free(q);
+	free(art);
+	free(meta);
+	et_program__free(p);
 }
 
 /* Every prefix of an artifact, and single flipped bytes across it, is
@@ -474,4 +530,5 @@ static void test_fuzz_seeds_current(void)
 
 UNIT_MAIN("artifact", UNIT_TEST(test_compiled_round_trip),
 	  UNIT_TEST(test_rich_round_trip), UNIT_TEST(test_refusals),
+	  UNIT_TEST(test_run_fields_optional),
 	  UNIT_TEST(test_damage), UNIT_TEST(test_fuzz_seeds_current))

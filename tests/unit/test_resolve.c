@@ -279,7 +279,7 @@ static void test_config(void)
 	setup();
 	CU_ASSERT_NOT_EQUAL(run(cfg("strlen", S("x")), I(1)), 0);
 	CU_ASSERT_STRING_EQUAL(last_msg(),
-		"Invalid value for config variable strlen: expected an integer from 1 to 1024");
+		"Invalid value for config variable strlen: expected an integer from 1 to 200");
 	CU_ASSERT_EQUAL(ctx.opts.strlen, 64);
 	setup();
 	CU_ASSERT_NOT_EQUAL(run(cfg("stack_mode",

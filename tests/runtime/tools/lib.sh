@@ -117,15 +117,22 @@ mark_re() {
 	mark
 }
 
-# etrace's stderr is empty, or has only the warnings STDERR_OK expects
-# (each a diagnostic: message, source line, caret).
-stderr_ok() {
-	local err=$RUN/etrace.err
+# What the end of a run counts as lost (runtime/drops.c: one line each),
+# which bpftrace does not say: a tool's strings cut at strlen, reads that
+# failed, and the like, are what happened, not a fault.
+DROP_LINE='^([^ ]+:[0-9]+:[0-9]+: )?(warning|note): [0-9]+ (string|read|update|stack|[a-z]+\(\) call|file)s? '
 
-	[ -s "$err" ] || return 0
+# etrace's stderr is empty (but for the counts of what was lost), or has
+# only the warnings STDERR_OK expects (each a diagnostic: message, source
+# line, caret).
+stderr_ok() {
+	local err=$RUN/etrace.err rest=$RUN/etrace.err.rest
+
+	grep -Ev -- "$DROP_LINE" "$err" >"$rest"
+	[ -s "$rest" ] || return 0
 	[ -n "$STDERR_OK" ] || return 1
-	grep -q "error:" "$err" && return 1
-	! grep "warning:" "$err" | grep -Evq -- "$STDERR_OK"
+	grep -q "error:" "$rest" && return 1
+	! grep "warning:" "$rest" | grep -Evq -- "$STDERR_OK"
 }
 
 check_etrace() {

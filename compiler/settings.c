@@ -1,0 +1,356 @@
+/* settings.c: the table of bpftrace's settings (settings.h) and how a
+ * config item or an environment variable sets one. What each setting
+ * changes: strlen, stack_mode, max_map_keys, max_bpf_progs and
+ * perf_rb_pages the compiled program (the code generator reads them);
+ * max_probes, cat_bytes_max, log_size, no_cpp_demangle, no_user_symbols
+ * and cache_user_symbols the run (opts.run, in the artifact). */
+#include "settings.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum setting_kind { SK_INT, SK_BOOL, SK_WORD };
+
+struct setting {
+	const char *name;             /* the config key */
+	/* more environment names than BPFTRACE_NAME and ETRACE_NAME */
+	const char *env[3];
+	enum setting_kind kind;
+	int64_t min, max;             /* SK_INT */
+	bool pow2;                    /* SK_INT: a power of two */
+	const char *words[6];         /* SK_WORD: the values, in order */
+	/* a setting that does not apply to etrace: why */
+	const char *refused;
+	/* v: the integer, the bool, or the index in words */
+	void (*set)(struct compile_opts *o, int64_t v);
+};
+
+static void set_strlen(struct compile_opts *o, int64_t v)
+{
+	o->strlen = (int)v;
+}
+
+static void set_stack_mode(struct compile_opts *o, int64_t v)
+{
+	static const enum stack_mode m[] = { STACK_BPFTRACE, STACK_PERF,
+					     STACK_RAW };
+
+	o->stack_mode = m[v];
+}
+
+static void set_map_keys(struct compile_opts *o, int64_t v)
+{
+	o->max_map_keys = (uint32_t)v;
+}
+
+static void set_probes(struct compile_opts *o, int64_t v)
+{
+	o->run.max_probes = (uint32_t)v;
+}
+
+static void set_progs(struct compile_opts *o, int64_t v)
+{
+	o->max_bpf_progs = (uint32_t)v;
+}
+
+static void set_cat(struct compile_opts *o, int64_t v)
+{
+	o->run.cat_bytes_max = (uint32_t)v;
+}
+
+static void set_log(struct compile_opts *o, int64_t v)
+{
+	o->run.log_size = (uint32_t)v;
+}
+
+static void set_rb_pages(struct compile_opts *o, int64_t v)
+{
+	o->perf_rb_pages = (uint32_t)v;
+}
+
+static void set_demangle(struct compile_opts *o, int64_t v)
+{
+	o->run.no_cpp_demangle = v != 0;
+}
+
+static void set_usyms(struct compile_opts *o, int64_t v)
+{
+	o->run.no_user_symbols = v != 0;
+}
+
+/* per_pid, per_program, none, and bpftrace 0.17's 0 (no cache) and 1
+ * (cache per executable) */
+static void set_usym_cache(struct compile_opts *o, int64_t v)
+{
+	static const enum et_usym_cache c[] = {
+		USYM_CACHE_PER_PID, USYM_CACHE_PER_PROGRAM, USYM_CACHE_NONE,
+		USYM_CACHE_NONE, USYM_CACHE_PER_PROGRAM,
+	};
+
+	o->run.cache_user_symbols = c[v];
+}
+
+static const struct setting settings[] = {
+	/* str() buffers live on the 512-byte BPF stack */
+	{ "strlen", { "BPFTRACE_MAX_STRLEN" }, SK_INT, 1, 200, .set = set_strlen },
+	{ "stack_mode", {}, SK_WORD, .words = { "bpftrace", "perf", "raw" },
+	  .set = set_stack_mode },
+	{ "max_map_keys", { "BPFTRACE_MAP_KEYS_MAX", "ETRACE_MAP_KEYS" },
+	  SK_INT, 1, 1 << 24, .set = set_map_keys },
+	{ "max_probes", {}, SK_INT, 1, 1 << 20, .set = set_probes },
+	{ "max_bpf_progs", {}, SK_INT, 1, 1 << 20, .set = set_progs },
+	{ "cat_bytes_max", { "BPFTRACE_MAX_CAT_BYTES" }, SK_INT, 1, 1 << 30,
+	  .set = set_cat },
+	{ "log_size", {}, SK_INT, ET_MIN_LOG_SIZE, UINT32_MAX >> 2,
+	  .set = set_log },
+	/* one ring buffer for all CPUs, of this many 4 KiB pages; the
+	 * kernel wants a power of two */
+	{ "perf_rb_pages", {}, SK_INT, 1, 1 << 18, true, .set = set_rb_pages },
+	{ "max_type_res_iterations", {}, SK_INT, 0, 1 << 20,
+	  .refused = "etrace reads a kernel type from BTF with every type it "
+		     "depends on, in one step; bpftrace parses its C "
+		     "definitions again for each level of nested types, at "
+		     "most this many times" },
+	{ "no_cpp_demangle", {}, SK_BOOL, .set = set_demangle },
+	{ "no_user_symbols", {}, SK_BOOL, .set = set_usyms },
+	{ "cache_user_symbols", {}, SK_WORD,
+	  .words = { "per_pid", "per_program", "none", "0", "1" },
+	  .set = set_usym_cache },
+};
+
+#define NSETTINGS ((int)(sizeof(settings) / sizeof(settings[0])))
+
+_Static_assert(NSETTINGS <= SETTINGS_MAX, "SETTINGS_MAX too small");
+
+/* "BPFTRACE_STRLEN", "ETRACE_STRLEN" and "strlen" name the same key. */
+static int find(const char *key)
+{
+	if (!strncasecmp(key, "bpftrace_", 9))
+		key += 9;
+	else if (!strncasecmp(key, "etrace_", 7))
+		key += 7;
+	for (int i = 0; i < NSETTINGS; i++)
+		if (!strcasecmp(key, settings[i].name))
+			return i;
+	return -1;
+}
+
+static bool parse_int(const struct setting *s, const char *text, int64_t *v)
+{
+	char *end;
+	long long x;
+
+	errno = 0;
+	x = strtoll(text, &end, 10);
+	if (errno || end == text || *end || x < s->min || x > s->max)
+		return false;
+	if (s->pow2 && (x & (x - 1)))
+		return false;
+	*v = x;
+	return true;
+}
+
+/* The value text means: the integer, the bool or the word's index. */
+static bool parse_text(const struct setting *s, const char *text,
+		       int64_t *v)
+{
+	switch (s->kind) {
+	case SK_INT:
+		return parse_int(s, text, v);
+	case SK_BOOL:
+		if (!strcmp(text, "0") || !strcasecmp(text, "false"))
+			return (*v = 0), true;
+		if (!strcmp(text, "1") || !strcasecmp(text, "true"))
+			return (*v = 1), true;
+		return false;
+	case SK_WORD:
+		for (int i = 0; i < 6 && s->words[i]; i++)
+			if (!strcasecmp(text, s->words[i]))
+				return (*v = i), true;
+		return false;
+	}
+	return false;
+}
+
+/* What a valid value looks like, after "expected ". */
+static const char *expected(const struct setting *s, char *buf, size_t len)
+{
+	size_t n = 0;
+	int nw = 0;
+
+	switch (s->kind) {
+	case SK_INT:
+		snprintf(buf, len, "%s integer from %" PRId64 " to %" PRId64,
+			 s->pow2 ? "a power-of-two" : "an", s->min, s->max);
+		return buf;
+	case SK_BOOL:
+		return "true, false, 0 or 1";
+	case SK_WORD:
+		break;
+	}
+	while (nw < 6 && s->words[nw])
+		nw++;
+	buf[0] = '\0';
+	for (int i = 0; i < nw && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s",
+				      i == 0 ? "" : i == nw - 1 ? " or " : ", ",
+				      s->words[i]);
+	return buf;
+}
+
+/* The value of environment variable name for setting s, if set. 0, or
+ * 2 after a message. */
+static int env_one(struct compile_opts *o, int i, const char *name, FILE *err)
+{
+	const struct setting *s = &settings[i];
+	const char *text = getenv(name);
+	char buf[128];
+	int64_t v;
+
+	if (!text || o->from_env[i])
+		return 0;
+	if (s->refused) {
+		fprintf(err, "etrace: warning: %s has no effect: %s\n", name,
+			s->refused);
+		o->from_env[i] = name;
+		return 0;
+	}
+	if (!parse_text(s, text, &v)) {
+		fprintf(err, "etrace: invalid %s '%s': expected %s\n", name,
+			text, expected(s, buf, sizeof(buf)));
+		return 2;
+	}
+	s->set(o, v);
+	o->from_env[i] = name;
+	return 0;
+}
+
+/* ETRACE_NAME (prefix "ETRACE_") or BPFTRACE_NAME of setting i, kept
+ * for messages. */
+static const char *env_name(int i, const char *prefix)
+{
+	static char names[SETTINGS_MAX][2][48];
+	char *n = names[i][prefix[0] == 'B'];
+	size_t k = strlen(prefix);
+
+	if (!n[0]) {
+		memcpy(n, prefix, k);
+		for (const char *c = settings[i].name; *c && k < 47; c++)
+			n[k++] = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+		n[k] = '\0';
+	}
+	return n;
+}
+
+/* The names of setting i with prefix (ETRACE_ or BPFTRACE_): the key's,
+ * then the others the table gives. */
+static int env_prefixed(struct compile_opts *o, int i, const char *prefix,
+			FILE *err)
+{
+	const char *const *more = settings[i].env;
+	int rc = env_one(o, i, env_name(i, prefix), err);
+
+	for (int k = 0; k < 3 && more[k] && !rc; k++)
+		if (!strncmp(more[k], prefix, strlen(prefix)))
+			rc = env_one(o, i, more[k], err);
+	return rc;
+}
+
+int settings_from_env(struct compile_opts *opts, FILE *err)
+{
+	int rc = 0;
+
+	/* ETRACE_ names first */
+	for (int i = 0; i < NSETTINGS && !rc; i++) {
+		rc = env_prefixed(opts, i, "ETRACE_", err);
+		if (!rc)
+			rc = env_prefixed(opts, i, "BPFTRACE_", err);
+	}
+	return rc;
+}
+
+/* The text of a config value: a word, a string, or a number's digits. */
+static const char *node_text(const struct node *v, char *buf, size_t len)
+{
+	switch (v->kind) {
+	case N_IDENT:
+		return v->u.ident.name;
+	case N_STRING:
+		return v->u.string.str;
+	case N_INT:
+		if (v->u.integer.is_unsigned && (int64_t)v->u.integer.value < 0)
+			return "";
+		snprintf(buf, len, "%" PRIu64, v->u.integer.value);
+		return buf;
+	default:
+		return "";
+	}
+}
+
+/* An integer setting takes a number, a word setting a word (or a string,
+ * or for cache_user_symbols 0 and 1), a bool true, false, 0 or 1. */
+static bool config_value(const struct setting *s, const struct node *v,
+			 int64_t *out)
+{
+	char buf[32];
+
+	if (!v || (s->kind == SK_INT && v->kind != N_INT) ||
+	    (s->kind == SK_BOOL && v->kind == N_STRING))
+		return false;
+	return parse_text(s, node_text(v, buf, sizeof(buf)), out);
+}
+
+void settings_apply_config(struct compile_ctx *ctx, const struct node *c)
+{
+	int i = find(c->u.config.key);
+	const struct node *v = c->u.config.value;
+	struct loc loc = v ? v->loc : c->loc;
+	char buf[128];
+	int64_t x;
+
+	if (i < 0) {
+		diag_error(&ctx->diags, c->loc,
+			   "Unrecognized config variable: %s", c->u.config.key);
+		return;
+	}
+	if (settings[i].refused) {
+		diag_error(&ctx->diags, c->loc, "config variable %s does not "
+			   "apply to etrace: %s", c->u.config.key,
+			   settings[i].refused);
+		return;
+	}
+	if (!config_value(&settings[i], v, &x)) {
+		diag_error(&ctx->diags, loc, "Invalid value for config variable "
+			   "%s: expected %s", c->u.config.key,
+			   expected(&settings[i], buf, sizeof(buf)));
+		return;
+	}
+	if (ctx->opts.from_env[i]) {
+		diag_warning(&ctx->diags, c->loc, "config variable %s is "
+			     "overridden by %s from the environment",
+			     c->u.config.key, ctx->opts.from_env[i]);
+		return;
+	}
+	settings[i].set(&ctx->opts, x);
+}
+
+void settings_defaults(struct compile_opts *o)
+{
+	if (o->strlen <= 0)
+		o->strlen = 64;
+	if (!o->max_map_keys)
+		o->max_map_keys = 4096;
+	if (!o->max_bpf_progs)
+		o->max_bpf_progs = 512;
+	if (!o->perf_rb_pages)
+		o->perf_rb_pages = 64;
+	if (!o->run.max_probes)
+		o->run.max_probes = ET_DEFAULT_MAX_PROBES;
+	if (!o->run.cat_bytes_max)
+		o->run.cat_bytes_max = ET_DEFAULT_CAT_BYTES_MAX;
+	if (!o->run.log_size)
+		o->run.log_size = ET_DEFAULT_LOG_SIZE;
+}

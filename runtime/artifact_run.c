@@ -1,0 +1,144 @@
+/* artifact_run.c: the parts of an artifact that concern the run rather
+ * than the program's code (artifact.c): its settings (config = { ... }
+ * and the environment when it was compiled; program.h struct
+ * et_settings) and what its BPF programs count in ET_DROPS_MAP (struct
+ * et_drop). Both are optional: an artifact without them has bpftrace's
+ * default settings and counts nothing. */
+#include "artifact_impl.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+/* The largest of each setting a reader accepts (compiler/settings.c
+ * accepts no more). */
+#define MAX_PROBES (1u << 20)
+#define MAX_CAT_BYTES (1u << 30)
+#define MAX_LOG_SIZE (UINT32_MAX >> 2)
+#define MAX_DROPS 65536
+
+static void settings_json(cJSON *root, const struct et_settings *s)
+{
+	cJSON *o = cJSON_AddObjectToObject(root, "settings");
+
+	cJSON_AddNumberToObject(o, "max_probes", s->max_probes);
+	cJSON_AddNumberToObject(o, "cat_bytes_max", s->cat_bytes_max);
+	cJSON_AddNumberToObject(o, "log_size", s->log_size);
+	art_add_bool(o, "no_cpp_demangle", s->no_cpp_demangle);
+	art_add_bool(o, "no_user_symbols", s->no_user_symbols);
+	cJSON_AddStringToObject(o, "cache_user_symbols",
+				et_usym_cache_name(s->cache_user_symbols));
+}
+
+static cJSON *drop_json(const struct et_drop *d)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "cause", et_drop_cause_name(d->cause));
+	if (d->map_id >= 0)
+		cJSON_AddNumberToObject(o, "map", d->map_id);
+	art_add_str(o, "what", d->what);
+	cJSON_AddItemToObject(o, "loc", art_loc_json(d->loc));
+	if (d->limit)
+		cJSON_AddNumberToObject(o, "limit", d->limit);
+	return o;
+}
+
+void art_run_write(cJSON *root, const struct et_program *p)
+{
+	cJSON *a;
+
+	settings_json(root, &p->settings);
+	a = cJSON_AddArrayToObject(root, "drops");
+	for (int i = 0; i < p->ndrops; i++)
+		cJSON_AddItemToArray(a, drop_json(&p->drops[i]));
+}
+
+static bool read_settings(struct rd *r, const cJSON *root)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "settings");
+	struct et_settings *s = &r->p->settings;
+	const char *cache = NULL;
+	const char *what = "settings";
+
+	et_settings_default(s);
+	if (!o)
+		return true;
+	if (!cJSON_IsObject(o) ||
+	    !art_get_u32(r, o, what, "max_probes", MAX_PROBES,
+			 &s->max_probes) ||
+	    !art_get_u32(r, o, what, "cat_bytes_max", MAX_CAT_BYTES,
+			 &s->cat_bytes_max) ||
+	    !art_get_u32(r, o, what, "log_size", MAX_LOG_SIZE, &s->log_size) ||
+	    !art_get_str(r, o, what, "cache_user_symbols", false, &cache))
+		return art_fail(r, "the settings are not settings");
+	s->no_cpp_demangle = art_get_bool(o, "no_cpp_demangle");
+	s->no_user_symbols = art_get_bool(o, "no_user_symbols");
+	if (cache)
+		s->cache_user_symbols = et_usym_cache_find(cache);
+	if (s->cache_user_symbols == USYM_CACHE_COUNT)
+		return art_fail(r, "settings: unknown cache_user_symbols '%s'",
+				cache);
+	if (!s->max_probes || !s->cat_bytes_max ||
+	    s->log_size < ET_MIN_LOG_SIZE)
+		return art_fail(r, "settings: max_probes, cat_bytes_max or "
+				"log_size is too small");
+	return true;
+}
+
+/* A map cause names one of the program's maps, a stack cause its stack,
+ * others neither. */
+static bool check_drop(struct rd *r, const char *what, struct et_drop *d,
+		       uint64_t map)
+{
+	bool map_cause = d->cause <= DROP_MAP_FAILED;
+	bool stack = d->cause == DROP_STACK_FULL ||
+		     d->cause == DROP_STACK_COLLISION;
+
+	if (map_cause != (map != UINT64_MAX) ||
+	    (map_cause && map >= (uint64_t)r->p->nmaps))
+		return art_fail(r, "%s: not a map of the program", what);
+	d->map_id = map_cause ? (int)map : -1;
+	if (stack && !d->what)
+		return art_fail(r, "%s: which stack is not said", what);
+	return true;
+}
+
+static bool read_drop(struct rd *r, const cJSON *o, int idx,
+		      struct et_drop *d)
+{
+	const char *cause = NULL;
+	uint64_t map = UINT64_MAX;
+	char what[32];
+
+	snprintf(what, sizeof(what), "drops[%d]", idx);
+	if (!cJSON_IsObject(o) ||
+	    !art_get_str(r, o, what, "cause", true, &cause))
+		return art_fail(r, "%s is not a drop counter", what);
+	d->cause = et_drop_cause_find(cause);
+	if (d->cause == DROP_CAUSE_COUNT)
+		return art_fail(r, "%s: unknown cause '%s'", what, cause);
+	if (!art_get_uint(r, o, what, "map", MAX_DROPS, &map) ||
+	    !art_get_str(r, o, what, "what", false, &d->what) ||
+	    !art_get_loc(r, o, what, &d->loc) ||
+	    !art_get_u32(r, o, what, "limit", UINT32_MAX, &d->limit))
+		return false;
+	return check_drop(r, what, d, map);
+}
+
+bool art_run_read(struct rd *r, const cJSON *root)
+{
+	struct et_program *p = r->p;
+	const cJSON *l, *o;
+	int i = 0;
+
+	if (!read_settings(r, root))
+		return false;
+	l = art_get_array(r, root, "drops", MAX_DROPS, &p->ndrops);
+	p->drops = arena_calloc(r->a, p->ndrops + 1, sizeof(*p->drops));
+	cJSON_ArrayForEach(o, l) {
+		if (!read_drop(r, o, i, &p->drops[i]))
+			return false;
+		i++;
+	}
+	return !r->failed;
+}
