@@ -288,8 +288,10 @@ $ticks { printf(\"%d\\n\", arg0); }"
 	;;
 two_instances)
 	# two etrace on the same probe both see every call, and each leaves
-	# nothing behind
-	prog="$ticks { @n = count(); }"
+	# nothing behind. A private copy of the target: the probe has no
+	# -c or -p, and other cases run the target at the same time
+	cp "$target" "$tmp/ft_two"
+	prog="uprobe:$tmp/ft_two:ft_tick { @n = count(); }"
 	"$etrace" -e "$prog" >"$tmp/out2" 2>"$tmp/err2" &
 	b2=$!
 	others=$b2
@@ -301,7 +303,7 @@ two_instances)
 	held
 	p2=$progs l2=$links
 	bg="$b1 $b2"
-	FT_DELAY_MS=0 "$target" burst 1000
+	FT_DELAY_MS=0 "$tmp/ft_two" burst 1000
 	for b in $b1 $b2; do
 		bg=$b
 		kill -INT "$b"
