@@ -1,5 +1,5 @@
 /* Activity for threadsnoop: creates one thread through pthread_create()
- * with a start routine named "worker", joins it, and lives 200 ms more. */
+ * with a start routine named "worker", joins it, and lives 1.5 s more. */
 #include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -21,7 +21,8 @@ int main(void)
 		return 1;
 	}
 	/* stay alive a little: the tracer symbolizes the start routine
-	 * with this process's mappings, read when the event arrives */
-	usleep(200 * 1000);
+	 * with this process's mappings, read when the event arrives (a
+	 * loaded machine delayed it past 200 ms) */
+	usleep(1500 * 1000);
 	return worker_ran ? 0 : 1;
 }
