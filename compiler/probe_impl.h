@@ -136,6 +136,14 @@ const char *probe_user_match_name(struct compile_ctx *ctx,
  * latency probes on Go binaries. Reports and returns -EINVAL. */
 int probe_resolve_uprobe(struct compile_ctx *ctx, struct attach_point *ap);
 
+/* args of uprobes (probe_uprobe_args.c): the function's parameters from
+ * the binary's debug info; per match of a wildcard: target_args. */
+struct type *probe_uprobe_args(struct compile_ctx *ctx,
+			       struct attach_point *ap, struct loc use);
+struct type *probe_uprobe_target_args(struct compile_ctx *ctx,
+				      const struct attach_point *ap,
+				      const char *t);
+
 /* usdt (probe_usdt.c): probe_resolve_binary, then the probe in the
  * binary's .note.stapsdt; fills ap->ns when the provider was left out,
  * and ap->matches ("provider:name") for wildcards. */
