@@ -142,6 +142,13 @@ vs_bpftrace)
 	cmp -s "$tmp/b" "$out" ||
 		fail "differs from bpftrace: $(diff "$tmp/b" "$out" | head -10)"
 	;;
+bare_name)
+	# a binary named without a path, found in PATH: its debug info too
+	# (bpftrace 0.17: "No debuginfo found for dwarf_prog")
+	PATH=$P:$PATH
+	run 0 -c "$P/dwarf_prog 1" -e "uprobe:dwarf_prog:f_retbig { printf(\"%d %s\\n\", args->seed, probe); }"
+	lines '11 uprobe:dwarf_prog:f_retbig\n'
+	;;
 bad_input)
 	run 1 -e "uprobe:$P/dwarf_prog_nodebug:f_ints { @ = args->c; }"
 	has "$err" "No debuginfo found for $P/dwarf_prog_nodebug"

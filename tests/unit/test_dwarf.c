@@ -276,6 +276,8 @@ static void test_programs(void)
 	expect_ok("uprobe:" PROG ":f_ptrs { @ = ((struct item *)arg3)->value"
 		  " + sizeof(struct item) + ((record_t *)arg0)->id + "
 		  "sizeof(enum color); }");
+	/* no cast needed before (bpftrace 0.17 needs one) */
+	expect_ok("uprobe:" PROG ":f_ints { @ = sizeof(struct item); }");
 	/* the preamble's definition first */
 	expect_ok("struct point { long a; }\nuprobe:" PROG ":f_ptrs { "
 		  "@ = ((struct point *)arg4)->a; }");
