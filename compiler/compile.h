@@ -44,6 +44,9 @@ struct compile_opts {
 	bool no_clang;
 	/* -c CMD given: the cpid builtin is available. */
 	bool has_child;
+	/* -c CMD, when given: watchpoint:func+argN names a function of
+	 * its program. */
+	const char *child_cmd;
 	/* -p PID (0: none): user probes' binaries named without a path
 	 * (uprobe:libc:malloc) are looked up in its mappings first. */
 	int target_pid;

@@ -72,9 +72,14 @@ int probe_perf_parse(struct compile_ctx *ctx, struct attach_point *ap,
 		     char **parts, int nparts,
 		     const struct perf_event_name *events, int nevents);
 
-/* watchpoint and asyncwatchpoint (probe_watchpoint.c). */
+/* watchpoint and asyncwatchpoint (probe_watchpoint.c): the function
+ * form's binary and functions; its programs' names. */
 int probe_watchpoint_parse(struct compile_ctx *ctx, struct attach_point *ap,
 			   char **parts, int nparts);
+int probe_watchpoint_resolve(struct compile_ctx *ctx, struct attach_point *ap);
+const char *probe_watchpoint_match_name(struct compile_ctx *ctx,
+					const struct attach_point *ap,
+					const char *t);
 
 /* fentry and fexit (probe_fentry.c). */
 int probe_fentry_parse(struct compile_ctx *ctx, struct attach_point *ap,

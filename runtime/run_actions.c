@@ -1,8 +1,9 @@
 /* The ring buffer actions the runtime itself carries out: exit() stops
  * the run with its code, system() runs its command through the shell and
  * prints what it wrote, cat() prints a file, a failed helper (-k) is a
- * warning on stderr (a helper_error record with -f json); every other
- * action is printed by the output module.
+ * warning on stderr (a helper_error record with -f json), watchpoints
+ * are armed and unwatched (run_watch.c); every other action is printed
+ * by the output module.
  * Also the one-shot read of an iterator. */
 #define _GNU_SOURCE
 #include "run_impl.h"
@@ -165,6 +166,9 @@ static int on_record(void *ctx, const void *rec, size_t size)
 	struct act_ctx *ac = ctx;
 	struct run *r = ac->r;
 
+	/* a process its watchpoint's uprobe stopped continues anyway */
+	if (ac->a->kind == ACT_WATCHPOINT)
+		return run_watch_arm(r, ac->a, rec, size);
 	if (r->discard)
 		return 0;
 	switch (ac->a->kind) {
@@ -176,6 +180,8 @@ static int on_record(void *ctx, const void *rec, size_t size)
 		return do_cat(r, ac->a, rec, size);
 	case ACT_HELPER_ERROR:
 		return do_helper_error(r, ac->a, rec, size);
+	case ACT_UNWATCH:
+		return run_watch_unwatch(r, ac->a, rec, size);
 	default:
 		output__record(r->out, ac->a, rec, size);
 		return 0;

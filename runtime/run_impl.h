@@ -68,6 +68,14 @@ void run_script_error(struct run *r, struct loc loc, const char *msg,
  * run-time constants it reads (-p PID). 0, or -errno after a message. */
 int run_fit(struct run *r);
 
+/* The records of watchpoints (run_watch.c): ACT_WATCHPOINT arms one
+ * and continues the stopped process (also while records are dropped),
+ * ACT_UNWATCH detaches those on an address. */
+int run_watch_arm(struct run *r, const struct et_action *a, const void *rec,
+		  size_t size);
+int run_watch_unwatch(struct run *r, const struct et_action *a,
+		      const void *rec, size_t size);
+
 /* Registers a callback for every action of the program. */
 int run_actions_register(struct run *r);
 /* Reads the iterator (runs the iter probe over every object), then
