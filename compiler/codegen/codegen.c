@@ -228,6 +228,9 @@ struct probe_meta *gen_begin_program(struct gen *g, struct node *probe,
 {
 	struct probe_meta *ep = start_program(g, probe, ap, t);
 
+	/* the probe's block is not in it: never sleepable */
+	g->sleepable = false;
+	ep->section = gen_section(g, ap->kind, ap, t);
 	return open_program(g, ep) ? NULL : ep;
 }
 
