@@ -18,20 +18,6 @@ case=$3
 RUN_TIMEOUT=40
 . "$(dirname "$0")/rtlib.sh"
 
-skip() {
-	echo "skipped: $*"
-	exit 77
-}
-
-# lines TEXT: the traced lines of stdout (no "Attaching", no blanks)
-# sorted, against TEXT (printf escapes)
-lines() {
-	printf "$1" >"$tmp/want"
-	grep -v '^Attaching\|^$' "$out" | LC_ALL=C sort >"$tmp/got"
-	cmp -s "$tmp/want" "$tmp/got" ||
-		fail "lines differ: $(diff "$tmp/want" "$tmp/got" | head -20)"
-}
-
 P=$progs
 # every integer and pointer kind, structs passed by value in registers
 # and on the stack, the seventh and eighth arguments, a struct returned
