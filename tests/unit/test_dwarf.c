@@ -1,5 +1,5 @@
 /* Unit tests: the DWARF reader (compiler/dwarf*.c) against the programs
- * tests/progs/dwarf builds: opening (own, separate and missing debug
+ * tests/progs/dwarf builds (and tests/progs/uprobe's C++ one): opening (own, separate and missing debug
  * info), -lv's parameter spellings, records laid out as the C compiler
  * lays them out (dwarf_types.h is the program's own header), where each
  * parameter lies at the function's entry, and programs using them. */
@@ -266,6 +266,26 @@ static void test_places(void)
 	check_places(O2);
 }
 
+/* C++: a method found by its symbol (the DIE's linkage name), this
+ * first, in rdi */
+static void test_cpp(void)
+{
+	struct compile_ctx *c = fresh();
+	struct dwarf_file *df = dwarf_open(c, ETRACE_UPROBE_PROGS "/uprobe_cpp");
+	const char *poke = "_ZN4etns6Widget4pokeEi";
+	struct type *a;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(df);
+	check_params(df, poke, "class Widget* const this, int d");
+	check_params(df, "_ZNK4etns6Widget5valueEv",
+		     "const class Widget* const this");
+	a = dwarf_func_args(c, df, poke);
+	check_place(a, "this", 0);
+	check_place(a, "d", 8);
+	CU_ASSERT_STRING_EQUAL(field(a, "this")->type->elem->name,
+			       "struct Widget");
+}
+
 static void test_programs(void)
 {
 	expect_ok("uprobe:" PROG ":f_ptrs { printf(\"%d %s %d\\n\", "
@@ -319,4 +339,5 @@ UNIT_MAIN("dwarf",
 	  UNIT_TEST(test_records),
 	  UNIT_TEST(test_named_types),
 	  UNIT_TEST(test_places),
+	  UNIT_TEST(test_cpp),
 	  UNIT_TEST(test_programs))

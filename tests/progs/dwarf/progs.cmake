@@ -41,4 +41,10 @@ if(TARGET test_dwarf)
   target_include_directories(test_dwarf PRIVATE ${DWARF_SRC})
   target_compile_definitions(test_dwarf PRIVATE
     ETRACE_DWARF_PROGS="${DWARF_OUT}")
+  # and the C++ program of tests/progs/uprobe (its methods' DIEs)
+  if(TARGET uprobe_progs)
+    add_dependencies(test_dwarf uprobe_progs)
+    target_compile_definitions(test_dwarf PRIVATE
+      ETRACE_UPROBE_PROGS="${CMAKE_BINARY_DIR}/tests/progs/uprobe")
+  endif()
 endif()
