@@ -1,5 +1,5 @@
 /* Unit tests: the DWARF reader (compiler/dwarf*.c) against the programs
- * tests/progs/dwarf builds (and tests/progs/uprobe's C++ one): opening (own, separate and missing debug
+ * tests/progs/dwarf builds, and tests/progs/uprobe's C++ one: opening (own, separate and missing debug
  * info), -lv's parameter spellings, records laid out as the C compiler
  * lays them out (dwarf_types.h is the program's own header), where each
  * parameter lies at the function's entry, and programs using them. */
@@ -271,10 +271,11 @@ static void test_places(void)
 static void test_cpp(void)
 {
 	struct compile_ctx *c = fresh();
-	struct dwarf_file *df = dwarf_open(c, ETRACE_UPROBE_PROGS "/uprobe_cpp");
+	struct dwarf_file *df;
 	const char *poke = "_ZN4etns6Widget4pokeEi";
 	struct type *a;
 
+	df = dwarf_open(c, ETRACE_UPROBE_PROGS "/uprobe_cpp");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(df);
 	check_params(df, poke, "class Widget* const this, int d");
 	check_params(df, "_ZNK4etns6Widget5valueEv",
