@@ -1,7 +1,8 @@
 /* Unit tests: the DWARF reader (compiler/dwarf*.c) against the programs
- * tests/progs/dwarf builds, and tests/progs/uprobe's C++ one: opening (own, separate and missing debug
- * info), -lv's parameter spellings, records laid out as the C compiler
- * lays them out (dwarf_types.h is the program's own header), where each
+ * tests/progs/dwarf builds, and tests/progs/uprobe's C++ one: opening
+ * (own, separate and missing debug info), -lv's parameter spellings,
+ * records laid out as the C compiler lays them out (dwarf_types.h is the
+ * program's own header), where each
  * parameter lies at the function's entry, and programs using them. */
 #include "unit.h"
 
