@@ -2,8 +2,8 @@
  * tests/progs/dwarf builds, and tests/progs/uprobe's C++ one: opening
  * (own, separate and missing debug info), -lv's parameter spellings,
  * records laid out as the C compiler lays them out (dwarf_types.h is the
- * program's own header), where each
- * parameter lies at the function's entry, and programs using them. */
+ * program's own header), where each parameter lies at the function's
+ * entry, and programs using them. */
 #include "unit.h"
 
 #include <errno.h>
