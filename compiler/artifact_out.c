@@ -139,6 +139,7 @@ static void conv_probe(struct arena *a, const struct probe_meta *m,
 	ep->attach_target = dup(a, m->attach_target);
 	ep->at_return = m->at_return;
 	ep->ret_prog_name = dup(a, m->ret_prog_name);
+	ep->deferred = m->deferred;
 	ep->usdt_offset = m->usdt_offset;
 	ep->usdt_sema_offset = m->usdt_sema_offset;
 	ep->raw = dup(a, ap ? ap->raw : probe_kind_name(m->kind));

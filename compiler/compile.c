@@ -49,6 +49,7 @@ void compile_ctx_fini(struct compile_ctx *ctx)
 {
 	compile_btf_free(ctx);
 	compile_kfuncs_free(ctx);
+	compile_dwarf_free(ctx);
 	arena__free(ctx->arena);
 	memset(ctx, 0, sizeof(*ctx));
 }

@@ -17,6 +17,7 @@
 #define SETTINGS_MAX 16
 
 struct btf;
+struct dwarf_file;
 struct typereg;
 struct ksym_index;
 
@@ -47,6 +48,9 @@ struct compile_opts {
 	bool no_clang;
 	/* -c CMD given: the cpid builtin is available. */
 	bool has_child;
+	/* -c CMD, when given: watchpoint:func+argN names a function of
+	 * its program. */
+	const char *child_cmd;
 	/* -p PID (0: none): user probes' binaries named without a path
 	 * (uprobe:libc:malloc) are looked up in its mappings first. */
 	int target_pid;
@@ -127,6 +131,11 @@ struct compile_ctx {
 	bool kfuncs_tried;
 	const char *tracefs_root;   /* resolved tracefs directory or NULL */
 	bool tracefs_tried;
+	/* Debug info of user binaries, opened on first use (dwarf_reader.h) */
+	struct dwarf_file *dwarf;
+	/* The probe whose expressions the type pass is typing: a type a
+	 * cast names may come from its binaries' debug info (typereg.c) */
+	const struct node *type_probe;
 };
 
 /* text is copied into the arena; name is what diagnostics print. Returns
@@ -170,9 +179,11 @@ bool compile_btf_foreign(const struct compile_ctx *ctx);
 /* tracefs directory, mounting it when needed and allowed; NULL when
  * there is none. */
 const char *compile_tracefs(struct compile_ctx *ctx);
-/* Release what compile_btf() (btf.c) and the kernel function index
- * (ksyms.c) hold outside the arena; called by compile_ctx_fini. */
+/* Release what compile_btf() (btf.c), the kernel function index
+ * (ksyms.c) and the DWARF readers (dwarf.c) hold outside the arena;
+ * called by compile_ctx_fini. */
 void compile_btf_free(struct compile_ctx *ctx);
 void compile_kfuncs_free(struct compile_ctx *ctx);
+void compile_dwarf_free(struct compile_ctx *ctx);
 
 #endif

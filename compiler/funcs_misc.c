@@ -1,6 +1,6 @@
 /* The remaining functions: cgroupid cgroup_path path uptr kptr bswap,
  * and the ones acting on the traced process or kernel: signal override
- * unwatch (refused: see check_unwatch). */
+ * unwatch. */
 #include "funcs.h"
 
 #include <inttypes.h>
@@ -181,17 +181,12 @@ static struct type *check_override(struct compile_ctx *ctx,
 }
 
 /* unwatch(addr) removes the watchpoints on addr while the program runs
- * (bpftrace 0.17): the runtime cannot detach one probe of a running
- * program yet (issue #19 finishes watchpoints), so every use is refused
- * here, where --dry-run sees it, rather than when code is generated. */
+ * (bpftrace 0.17): user space detaches them when it reads the record;
+ * an address nothing watches is no error. */
 static struct type *check_unwatch(struct compile_ctx *ctx, struct node *call,
 				  struct node *probe)
 {
-	if (!fn_int_or_ptr_arg(ctx, call, 0))
-		return NULL;
-	diag_error(&ctx->diags, call->loc,
-		   "unwatch() is not supported by etrace yet: a watchpoint stays attached until etrace ends");
-	return NULL;
+	return fn_int_or_ptr_arg(ctx, call, 0) ? type_none() : NULL;
 }
 
 const struct func funcs_misc[] = {
@@ -203,6 +198,6 @@ const struct func funcs_misc[] = {
 	{ "bswap", 1, 1, 0, check_bswap, FG_BSWAP },
 	{ "signal", 1, 1, FN_STMT | FN_UNSAFE, check_signal, FG_SIGNAL },
 	{ "override", 1, 1, FN_STMT | FN_UNSAFE, check_override, FG_OVERRIDE },
-	{ "unwatch", 1, 1, FN_STMT, check_unwatch, FG_NONE },
+	{ "unwatch", 1, 1, FN_STMT, check_unwatch, FG_UNWATCH },
 	{ NULL },
 };

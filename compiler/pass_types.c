@@ -593,6 +593,7 @@ static void ty_probe(struct tstate *s, struct node *probe)
 	struct node *pred = probe->u.probe.pred;
 
 	s->probe = probe;
+	s->ctx->type_probe = probe;
 	s->nscope = 0;
 	if (pred) {
 		struct type *t = ty_expr(s, pred, USE_VALUE);
@@ -604,6 +605,7 @@ static void ty_probe(struct tstate *s, struct node *probe)
 	}
 	ty_block(s, probe->u.probe.body);
 	s->probe = NULL;
+	s->ctx->type_probe = NULL;
 }
 
 static bool ty_round(struct compile_ctx *ctx)

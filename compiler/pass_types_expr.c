@@ -501,6 +501,14 @@ static bool is_args(const struct node *x)
 	       x->u.ident.builtin->id == B_ARGS;
 }
 
+/* args of a function (fentry, uprobe): bpftrace 0.17's words when a
+ * parameter is missing */
+static bool is_func_args(const struct node *x, const struct type *rec)
+{
+	return is_args(x) && rec->name &&
+	       !strncmp(rec->name, "struct _func_args_", 18);
+}
+
 /* A record only declared where it was met (a tracepoint format's
  * 'struct __kernel_timespec *', a preamble's forward declaration) is
  * looked up by name: the preamble or kernel BTF may define it. */
@@ -560,9 +568,21 @@ static struct type *ty_field(struct tstate *s, struct node *e)
 	if (!rec)
 		return NULL;
 	fld = type_field(rec, e->u.field.name, &off);
+	if (!fld && is_func_args(e->u.field.expr, rec)) {
+		ERR(s, e->loc, "Can't find function parameter %s",
+		    e->u.field.name);
+		return NULL;
+	}
 	if (!fld) {
 		ERR(s, e->loc, "Struct/union of type '%s' does not contain a "
 		    "field named '%s'", ty_name(s, rec), e->u.field.name);
+		return NULL;
+	}
+	/* a parameter BPF cannot read (a uprobe's double, in an SSE
+	 * register): named after its type and place (dwarf_args.c) */
+	if (fld->type->kind == T_NONE && fld->type->name) {
+		ERR(s, e->loc, "%s has unsupported type %s", e->u.field.name,
+		    fld->type->name);
 		return NULL;
 	}
 	return inherit_as(s, fld->type, t->kind == T_PTR ? t->as : rec->as);

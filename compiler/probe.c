@@ -138,6 +138,37 @@ static int ap_lex(struct ap_lex *l, const char *raw)
 	return 0;
 }
 
+/* raw with its positional parameters (valid: ap_lex checked them)
+ * replaced by their text, as bpftrace 0.17 names the probe
+ * (uprobe:$1:f with $1 = /bin/app: "uprobe:/bin/app:f"). */
+static const char *expand_positional(struct compile_ctx *ctx, const char *raw)
+{
+	const char *out = "", *p = raw;
+	bool quoted = false;
+	char *end;
+	long idx;
+
+	if (!strchr(raw, '$'))
+		return raw;
+	while (*p) {
+		size_t n = strcspn(p, quoted ? "\"" : "\"$");
+
+		out = arena_printf(ctx->arena, "%s%.*s", out, (int)n, p);
+		p += n;
+		if (*p == '"') {
+			quoted = !quoted;
+			out = arena_printf(ctx->arena, "%s\"", out);
+			p++;
+		} else if (*p == '$') {
+			idx = strtol(p + 1, &end, 10);
+			out = arena_printf(ctx->arena, "%s%s", out,
+					   ctx->opts.params[idx - 1]);
+			p = end;
+		}
+	}
+	return out;
+}
+
 struct attach_point *attach_point_parse(struct compile_ctx *ctx,
 					const char *raw, struct loc loc)
 {
@@ -155,7 +186,7 @@ struct attach_point *attach_point_parse(struct compile_ctx *ctx,
 	}
 	ap = arena_alloc(ctx->arena, sizeof(*ap));
 	ap->kind = p->kind;
-	ap->raw = arena_strdup(ctx->arena, raw);
+	ap->raw = arena_strdup(ctx->arena, expand_positional(ctx, raw));
 	ap->loc = loc;
 	ap->exists = true;
 	if (p->parse(ctx, ap, l.parts + 1, l.nparts - 1) < 0)

@@ -6,5 +6,7 @@ const struct probe_provider probe_ASYNCWATCHPOINT = {
 	.kind = PK_ASYNCWATCHPOINT,
 	.flags = PF_KERNEL_CTX | PF_USER,
 	.parse = probe_watchpoint_parse,
+	.resolve = probe_watchpoint_resolve,
 	.section = probe_section_perf,
+	.match_name = probe_watchpoint_match_name,
 };

@@ -72,9 +72,14 @@ int probe_perf_parse(struct compile_ctx *ctx, struct attach_point *ap,
 		     char **parts, int nparts,
 		     const struct perf_event_name *events, int nevents);
 
-/* watchpoint and asyncwatchpoint (probe_watchpoint.c). */
+/* watchpoint and asyncwatchpoint (probe_watchpoint.c): the function
+ * form's binary and functions; its programs' names. */
 int probe_watchpoint_parse(struct compile_ctx *ctx, struct attach_point *ap,
 			   char **parts, int nparts);
+int probe_watchpoint_resolve(struct compile_ctx *ctx, struct attach_point *ap);
+const char *probe_watchpoint_match_name(struct compile_ctx *ctx,
+					const struct attach_point *ap,
+					const char *t);
 
 /* fentry and fexit (probe_fentry.c). */
 int probe_fentry_parse(struct compile_ctx *ctx, struct attach_point *ap,
@@ -135,6 +140,14 @@ const char *probe_user_match_name(struct compile_ctx *ctx,
  * ap->matches, address rewritten to func+offset); refuses uretprobes and
  * latency probes on Go binaries. Reports and returns -EINVAL. */
 int probe_resolve_uprobe(struct compile_ctx *ctx, struct attach_point *ap);
+
+/* args of uprobes (probe_uprobe_args.c): the function's parameters from
+ * the binary's debug info; per match of a wildcard: target_args. */
+struct type *probe_uprobe_args(struct compile_ctx *ctx,
+			       struct attach_point *ap, struct loc use);
+struct type *probe_uprobe_target_args(struct compile_ctx *ctx,
+				      const struct attach_point *ap,
+				      const char *t);
 
 /* usdt (probe_usdt.c): probe_resolve_binary, then the probe in the
  * binary's .note.stapsdt; fills ap->ns when the provider was left out,

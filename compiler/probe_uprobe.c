@@ -344,13 +344,15 @@ static const char *uprobe_section(struct compile_ctx *ctx,
 const struct probe_provider probe_UPROBE = {
 	.kind = PK_UPROBE,
 	.flags = PF_ARGN | PF_ENTRY | PF_FUNC | PF_KERNEL_CTX | PF_SARGN |
-		 PF_USER | PF_SLEEPABLE | PF_BINARY,
+		 PF_USER | PF_SLEEPABLE | PF_BINARY | PF_ARGS,
 	.as = AS_USER,
 	.max_args = 6,
 	.ret_kind = PK_URETPROBE,
 	.parse = uprobe_parse,
 	.resolve = probe_resolve_uprobe,
+	.args_type = probe_uprobe_args,
 	.section = uprobe_section,
 	.match_name = probe_user_match_name,
 	.attach_target = probe_attach_func,
+	.target_args = probe_uprobe_target_args,
 };

@@ -63,6 +63,10 @@ struct probe_meta {
 	 * section: uretprobe/, kretprobe/ or fexit/ of the same target). */
 	bool at_return;
 	const char *ret_prog_name;
+	/* Attached at run time, not at the start: a watchpoint on a
+	 * function's argument, armed by the uprobe that follows it (its
+	 * ACT_WATCHPOINT record names this probe's index). */
+	bool deferred;
 	/* usdt: one program per note of the probe (a probe inlined at
 	 * several places has one note each, and each may pass its arguments
 	 * differently): the uprobe's file offset in the binary and the

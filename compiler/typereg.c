@@ -1,10 +1,14 @@
 /* The type registry (typereg.h): records, typedefs and enum constants the
  * preamble defined, looked up before kernel BTF (btf.c), and resolution of
- * types as written in casts and sizeof (N_TYPESPEC). */
+ * types as written in casts and sizeof (N_TYPESPEC): there, in a probe of
+ * user binaries, the types their debug info defines (dwarf_reader.h) come
+ * between the preamble's and the kernel's. */
 #include "typereg.h"
 
 #include <string.h>
 
+#include "dwarf_reader.h"
+#include "probe_impl.h"
 #include "typereg_impl.h"
 
 static unsigned treg_hash(const char *s)
@@ -207,11 +211,47 @@ static struct type *c_int(const char *name)
 	return type_int(nshort ? 2 : nlong ? 8 : 4, sign != 1);
 }
 
+/* Does the preamble define name (completely)? */
+static bool preamble_defines(struct compile_ctx *ctx, const char *name)
+{
+	struct typereg *r = typereg_get(ctx);
+	struct treg_entry *e = treg_find(&r->records, name);
+
+	if (!e)
+		e = treg_find(&r->typedefs, name);
+	return e && e->val && !((struct type *)e->val)->incomplete;
+}
+
+/* In a probe of user binaries (uprobes, USDT), a type their debug info
+ * defines: the first attach point's binary that has it. */
+static struct type *binary_type(struct compile_ctx *ctx, const char *name)
+{
+	const struct node *p = ctx->type_probe;
+	struct dwarf_file *df;
+	struct type *t;
+
+	for (struct node *a = p ? p->u.probe.attach : NULL; a; a = a->next) {
+		const struct attach_point *ap = a->u.attach.ap;
+
+		if (!ap || !ap->target ||
+		    !(probe_provider(ap->kind)->flags & PF_BINARY) ||
+		    probe_has_wildcard(ap->target))
+			continue;
+		df = dwarf_open(ctx, ap->target);
+		t = df ? dwarf_find_type(ctx, df, name) : NULL;
+		if (t)
+			return t;
+	}
+	return NULL;
+}
+
 static struct type *resolve_name(struct compile_ctx *ctx, const char *name)
 {
 	struct type *t;
 
 	if ((t = bpftrace_int(name)) || (t = c_int(name)))
+		return t;
+	if (!preamble_defines(ctx, name) && (t = binary_type(ctx, name)))
 		return t;
 	if (!strncmp(name, "struct ", 7) || !strncmp(name, "union ", 6))
 		return typereg_record(ctx, name);

@@ -1,4 +1,5 @@
-/* Internals shared by typereg.c and btf.c (nothing else includes this):
+/* Internals shared by typereg.c, btf.c and dwarf*.c (nothing else
+ * includes this):
  * a small string/integer keyed hash table in the arena and the registry
  * state, including the per-context BTF conversion cache. */
 #ifndef ETRACE_TYPEREG_IMPL_H

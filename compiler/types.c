@@ -7,8 +7,10 @@
 
 #include "typereg.h"
 
-/* BTF records are laid out on first use (btf.c). */
+/* BTF records are laid out on first use (btf.c), DWARF ones too
+ * (dwarf.c). */
 struct type *btf_complete_record(struct type *rec);
+struct type *dwarf_complete_record(struct type *rec);
 
 static struct type none_type = { .kind = T_NONE };
 static struct type int_types[2][4] = {
@@ -181,6 +183,8 @@ struct type *type_stack(struct arena *a, bool kernel, enum stack_mode mode,
 
 struct type *type_complete(struct type *t)
 {
+	if (t && t->kind == T_RECORD && t->lazy_dwarf)
+		dwarf_complete_record(t);
 	if (t && t->kind == T_RECORD && t->lazy_ctx)
 		btf_complete_record(t);
 	return t;

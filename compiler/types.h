@@ -57,6 +57,9 @@ struct type {
 	/* T_RECORD from BTF whose fields are not converted yet: they are,
 	 * on first use, by type_complete() (type_field calls it). */
 	struct compile_ctx *lazy_ctx;
+	/* T_RECORD from a binary's DWARF whose fields are not converted
+	 * yet (compiler/dwarf.c; type_complete does it) */
+	void *lazy_dwarf;
 };
 
 /* Interned scalar types (valid for the lifetime of the process). */

@@ -205,6 +205,7 @@ static void fill_opts(const struct cli *cli, struct compile_opts *opts)
 	opts->ninclude_files = cli->ninclude_files;
 	/* ahead of time, -c is the run's: cpid checked when it runs */
 	opts->has_child = cli->cmd != NULL || cli->compile_only;
+	opts->child_cmd = cli->cmd;
 	opts->target_pid = (int)cli->pid;
 	opts->ahead_of_time = cli->compile_only;
 }

@@ -45,6 +45,7 @@ struct lister {
 	const char *pattern;
 	FILE *out;
 	long printed;
+	bool verbose;   /* -lv: a uprobe's parameters */
 };
 
 static void emit(struct lister *l, const char *kind, const char *a,
@@ -225,7 +226,7 @@ static int list_any_kind(struct compile_ctx *ctx, struct lister *l,
 				continue;
 			matched++;
 			err = list_user(ctx, user_kinds[i], rest, all,
-					l->out);
+					l->verbose, l->out);
 		}
 	} else {
 		for (size_t i = 0; i < ARRAY_SIZE(kernel_kinds); i++)
@@ -275,7 +276,8 @@ static int list_pattern(struct compile_ctx *ctx, struct lister *l,
 		err = list_any_kind(ctx, l, kind, colon + 1);
 	} else if (k == PK_UPROBE || k == PK_URETPROBE || k == PK_USDT) {
 		err = list_user(ctx, k, colon + 1,
-				(struct loc){ 0, ctx->src.len }, l->out);
+				(struct loc){ 0, ctx->src.len }, l->verbose,
+				l->out);
 	} else if (k == PK_COUNT) {
 		diag_error(&ctx->diags, (struct loc){ 0, colon - pat },
 			   "Invalid probe type '%s'", kind);
@@ -295,9 +297,10 @@ static int list_pid(struct compile_ctx *ctx, struct lister *l,
 		    const char *word)
 {
 	struct loc all = { 0, ctx->src.len };
-	int err = list_user(ctx, PK_UPROBE, word, all, l->out);
+	int err = list_user(ctx, PK_UPROBE, word, all, l->verbose, l->out);
 
-	return err ? err : list_user(ctx, PK_USDT, word, all, l->out);
+	return err ? err : list_user(ctx, PK_USDT, word, all, l->verbose,
+				     l->out);
 }
 
 int et_list(const struct cli *cli)
@@ -305,7 +308,7 @@ int et_list(const struct cli *cli)
 	const char *text = cli->list_pattern ? cli->list_pattern : "";
 	struct compile_opts opts = { 0 };
 	struct compile_ctx ctx;
-	struct lister l = { .out = stdout };
+	struct lister l = { .out = stdout, .verbose = cli->verbose > 0 };
 	int rc;
 
 	rc = et_env_opts(&opts);

@@ -4,7 +4,9 @@
  * paths (uprobe:/usr/lib/x86_64-linux-gnu/libc.so*:mall*); with -p PID
  * the process's executable (uprobes) or every object it maps (USDT),
  * seen through /proc/PID/root when it lives in another mount namespace.
- * Lines are sorted by "FILE:name" and unique, as bpftrace's sets. */
+ * Lines are sorted by "FILE:name" and unique, as bpftrace's sets. With
+ * -v a uprobe's parameters follow it, one per line, from the binary's
+ * debug info (compiler/dwarf_reader.h), as bpftrace 0.17 prints them. */
 #define _GNU_SOURCE
 #include "list_impl.h"
 
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "demangle.h"
+#include "dwarf_reader.h"
 #include "elf_syms.h"
 #include "probe_impl.h"
 #include "usdt_notes.h"
@@ -27,7 +30,10 @@ struct lines {
 	size_t n, cap;
 };
 
-static int lines_add(struct lines *ls, const char *file, const char *name)
+/* One line, "FILE:name" and what follows it (-lv's parameters, each
+ * after a newline: the order and the unicity stay those of the names). */
+static int lines_add(struct lines *ls, const char *file, const char *name,
+		     const char *more)
 {
 	if (ls->n == ls->cap) {
 		size_t cap = ls->cap ? 2 * ls->cap : 256;
@@ -38,7 +44,7 @@ static int lines_add(struct lines *ls, const char *file, const char *name)
 		ls->v = v;
 		ls->cap = cap;
 	}
-	if (asprintf(&ls->v[ls->n], "%s:%s", file, name) < 0)
+	if (asprintf(&ls->v[ls->n], "%s:%s%s", file, name, more) < 0)
 		return -ENOMEM;
 	ls->n++;
 	return 0;
@@ -73,6 +79,7 @@ struct ulist {
 	const char *func;      /* function pattern (uprobes) */
 	const char *provider;  /* provider pattern (USDT) */
 	const char *probe;     /* probe name pattern (USDT) */
+	bool verbose;          /* -lv: parameters of uprobes */
 	struct lines out;
 };
 
@@ -100,18 +107,60 @@ static bool function_matches(const char *pattern, const char *name)
 	return m;
 }
 
+struct params_text {
+	struct arena *arena;
+	const char *text;
+};
+
+static void param_line(const char *name, const char *type, void *arg)
+{
+	struct params_text *p = arg;
+
+	p->text = arena_printf(p->arena, "%s\n    %s%s%s", p->text, type,
+			       name ? " " : "", name ? name : "");
+}
+
+/* -lv: "\n    TYPE NAME" per parameter of func, "" without debug info
+ * (uretprobes have no args: nothing) */
+static const char *params_text(struct ulist *u, struct dwarf_file *df,
+			       const char *func)
+{
+	struct params_text p = { u->ctx->arena, "" };
+
+	if (df)
+		dwarf_func_params(u->ctx, df, func, param_line, &p);
+	return p.text;
+}
+
+/* -lv: the debug info of file, or NULL after one warning per file */
+static struct dwarf_file *params_source(struct ulist *u, const char *file)
+{
+	struct dwarf_file *df;
+
+	if (!u->verbose || u->kind != PK_UPROBE)
+		return NULL;
+	df = dwarf_open(u->ctx, file);
+	if (!df)
+		diag_warning(&u->ctx->diags, u->loc, "No DWARF found for "
+			     "\"%s\", cannot show parameter info", file);
+	return df;
+}
+
 static int add_functions(struct ulist *u, const char *file)
 {
 	struct elf_syms *es = elf_syms__open(file);
+	struct dwarf_file *df;
 	int err = 0;
 
 	if (!es)
 		return -errno;
+	df = params_source(u, file);
 	for (size_t i = 0; i < elf_syms__count(es) && !err; i++) {
 		const char *name = elf_syms__at(es, i)->name;
 
 		if (function_matches(u->func, name))
-			err = lines_add(&u->out, file, name);
+			err = lines_add(&u->out, file, name,
+					params_text(u, df, name));
 	}
 	elf_syms__close(es);
 	return err;
@@ -132,7 +181,7 @@ static int add_usdt(struct ulist *u, const char *file)
 		    fnmatch(u->probe, p->name, 0))
 			continue;
 		snprintf(name, sizeof(name), "%s:%s", p->provider, p->name);
-		err = lines_add(&u->out, file, name);
+		err = lines_add(&u->out, file, name, "");
 	}
 	usdt_notes__free(un);
 	return err;
@@ -312,9 +361,10 @@ static void parse_rest(struct ulist *u, const char *rest, bool pid)
 }
 
 int list_user(struct compile_ctx *ctx, enum probe_kind kind,
-	      const char *rest, struct loc loc, FILE *out)
+	      const char *rest, struct loc loc, bool verbose, FILE *out)
 {
-	struct ulist u = { .ctx = ctx, .kind = kind, .loc = loc };
+	struct ulist u = { .ctx = ctx, .kind = kind, .loc = loc,
+			   .verbose = verbose };
 	int err;
 
 	parse_rest(&u, rest, ctx->opts.target_pid > 0);

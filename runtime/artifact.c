@@ -311,6 +311,7 @@ static cJSON *probe_json(struct wr *w, const struct et_probe *ep)
 	art_add_str(o, "section", ep->section);
 	art_add_str(o, "attach_target", ep->attach_target);
 	art_add_bool(o, "at_return", ep->at_return);
+	art_add_bool(o, "deferred", ep->deferred);
 	art_add_str(o, "ret_prog", ep->ret_prog_name);
 	art_add_str(o, "raw", ep->raw);
 	cJSON_AddItemToObject(o, "loc", art_loc_json(ep->loc));
@@ -784,6 +785,7 @@ static bool read_probe(struct rd *r, const cJSON *o, int idx,
 	if (ep->kind == PK_COUNT || strcmp(kind, probe_kind_name(ep->kind)))
 		return art_fail(r, "%s: unknown probe kind '%s'", what, kind);
 	ep->at_return = art_get_bool(o, "at_return");
+	ep->deferred = art_get_bool(o, "deferred");
 	ep->has_offset = art_get_bool(o, "has_offset");
 	ep->has_address = art_get_bool(o, "has_address");
 	ep->wildcard = art_get_bool(o, "wildcard");
@@ -894,6 +896,23 @@ static bool read_args(struct rd *r, const cJSON *o, const char *what,
 	return !r->failed;
 }
 
+/* The records the runtime acts on have their number of u64 arguments
+ * (program.h). */
+static bool words_ok(const struct et_action *a)
+{
+	int n = a->kind == ACT_WATCHPOINT ? 3 : a->kind == ACT_UNWATCH ? 1 :
+					      -1;
+
+	if (n < 0)
+		return true;
+	if (a->nargs != n)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (a->args[i].size != 8)
+			return false;
+	return true;
+}
+
 static bool read_action(struct rd *r, const cJSON *o, int idx,
 			struct et_action *a)
 {
@@ -921,6 +940,9 @@ static bool read_action(struct rd *r, const cJSON *o, int idx,
 	if ((a->kind == ACT_PRINT_MAP || a->kind == ACT_CLEAR ||
 	     a->kind == ACT_ZERO) && a->map_id < 0)
 		return art_fail(r, "%s: %s of no map", what, kind);
+	if (!words_ok(a))
+		return art_fail(r, "%s: a %s record has the wrong arguments",
+				what, kind);
 	if (a->fmt_str)
 		printf_fmt_parse(r->a, a->fmt_str, (uint32_t)strlen(a->fmt_str),
 				 &a->fmt);

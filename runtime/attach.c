@@ -33,7 +33,8 @@ const struct attach_provider *attach_provider(enum probe_kind kind)
 
 int attach_count(const struct et_probe *ep, const struct attach_targets *t)
 {
-	if (t && t->skip)
+	/* armed while it runs: its uprobe counts, as bpftrace's */
+	if ((t && t->skip) || ep->deferred)
 		return 0;
 	if (t && t->funcs)
 		return t->n;

@@ -62,7 +62,30 @@ struct attach_env {
 	 * loader so that they detach fast (attach_detach.c). */
 	struct attach_tp *tps;
 	size_t ntps, cap_tps;
+	/* The watchpoints attached, for unwatch() (attach_watchpoint.c);
+	 * their links are the loader's, the list in the arena. */
+	struct attach_wp *wps;
 };
+
+/* One watchpoint's perf event link: its address, and the deferred
+ * watchpoint probe it arms (its index in the program; -1: one of an
+ * address, attached at the start). */
+struct attach_wp {
+	struct attach_wp *next;
+	struct bpf_link *link;
+	uint64_t addr;
+	int probe;
+};
+
+/* Arms the deferred watchpoint ep, the program's probe idx (prog), on
+ * addr in thread tid: 0, or -EEXIST when idx already watches addr, or
+ * -errno with env->err set (-ENOSPC: the thread's debug registers are
+ * all taken). */
+int attach_watchpoint_arm(struct attach_env *env, int idx,
+			  const struct et_probe *ep, struct bpf_program *prog,
+			  uint64_t addr, pid_t tid);
+/* unwatch(addr): detaches every watchpoint on addr; how many. */
+int attach_watchpoint_unwatch(struct attach_env *env, uint64_t addr);
 
 struct attach_provider {
 	enum probe_kind kind;
@@ -100,7 +123,7 @@ const struct attach_provider *attach_provider(enum probe_kind kind);
 
 /* The attach points one et_probe stands for on this kernel (t: its
  * resolved targets, or NULL), as bpftrace counts them in "Attaching N
- * probes...". */
+ * probes..." (a deferred one: none, its uprobe counts). */
 int attach_count(const struct et_probe *ep, const struct attach_targets *t);
 
 /* Runs a loaded BEGIN/END program once (bpf_prog_test_run_opts). */
@@ -147,6 +170,9 @@ void attach_release_tracepoints(struct attach_env *env);
 int attach_keep_link_fd(struct attach_env *env, int fd, const char *what);
 /* perf_event_open(2); -errno on failure. */
 int attach_perf_open(void *attr, pid_t pid, int cpu);
+/* The online CPUs ("0-3,5,7-8"), at most max of them: their number,
+ * or -errno. */
+int attach_online_cpus(int *cpus, int max);
 /* Attach prog to the perf event fd as a BPF link (the link owns the fd,
  * also on failure). */
 int attach_perf_link(struct attach_env *env, const struct et_probe *ep,

@@ -58,8 +58,7 @@ find_event(const struct perf_event_def *ev, size_t n, const char *name)
 	return NULL;
 }
 
-/* Online CPUs from "0-3,5,7-8"; the count, or -errno. */
-static int online_cpus(int *cpus, int max)
+int attach_online_cpus(int *cpus, int max)
 {
 	FILE *f = fopen("/sys/devices/system/cpu/online", "re");
 	int a, b, n = 0;
@@ -91,7 +90,7 @@ static int attach_cpus(struct attach_env *env, const struct et_probe *ep,
 
 	cpus[0] = 0;
 	if (all_cpus) {
-		n = online_cpus(cpus, MAX_CPUS);
+		n = attach_online_cpus(cpus, MAX_CPUS);
 		if (n < 0)
 			return attach_fail(env, n, "Cannot attach %s: cannot "
 					   "read the online CPUs: %s",

@@ -1,16 +1,24 @@
-/* watchpoint:ADDR:LEN:MODE: a hardware breakpoint (perf event of type
- * breakpoint) on an address of the -p/-c process. The function argument
- * forms (watchpoint:func+argN, asyncwatchpoint) set the breakpoint from
- * a uprobe at run time, which etrace does not do: they fail with a
- * sentence saying so. */
+/* watchpoint:ADDR:LEN:MODE, watchpoint:func+argN:LEN:MODE and
+ * asyncwatchpoint:func+argN:LEN:MODE: hardware breakpoints (perf events
+ * of type breakpoint). An address is watched from the start: in the -p
+ * or -c process, or without one on every CPU (kernel addresses, or any
+ * process's), as bpftrace 0.17 does. The function forms are deferred
+ * probes: their uprobe sends the argument's value when the function is
+ * entered, and run_watch.c arms the breakpoint on it, in the thread that
+ * called the function. Every watchpoint's link is the loader's and is
+ * listed in the attach_env by address, so that unwatch(addr) detaches
+ * it while the program runs. */
 #include "attach.h"
 
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <bpf/libbpf.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
+
+#define MAX_CPUS 1024
 
 static int bp_type(const char *mode)
 {
@@ -56,6 +64,52 @@ static const char *watchpoint_unavailable(void)
 	       "breakpoints (perf events of type breakpoint)";
 }
 
+/* The perf event fd linked to prog, the link the loader's and listed
+ * under addr. */
+static int keep_wp(struct attach_env *env, const struct et_probe *ep,
+		   struct bpf_program *prog, int fd, uint64_t addr, int idx)
+{
+	struct bpf_link *link = bpf_program__attach_perf_event(prog, fd);
+	struct attach_wp *w;
+	int err = errno;
+
+	if (!link)
+		close(fd);
+	errno = err;
+	err = attach_keep(env, link, ep->raw);
+	if (err)
+		return err;
+	w = arena_calloc(env->arena, 1, sizeof(*w));
+	w->link = link;
+	w->addr = addr;
+	w->probe = idx;
+	w->next = env->wps;
+	env->wps = w;
+	return 0;
+}
+
+/* An address without a process: one breakpoint per online CPU. */
+static int attach_cpus(struct attach_env *env, const struct et_probe *ep,
+		       struct bpf_program *prog, struct perf_event_attr *attr)
+{
+	static int cpus[MAX_CPUS];
+	int n = attach_online_cpus(cpus, MAX_CPUS), fd, err;
+
+	if (n < 0)
+		return attach_fail(env, n, "Cannot attach %s: cannot read the "
+				   "online CPUs: %s", ep->raw, strerror(-n));
+	for (int i = 0; i < n; i++) {
+		fd = attach_perf_open(attr, -1, cpus[i]);
+		if (fd < 0)
+			return attach_fail(env, fd, "Cannot attach %s: %s",
+					   ep->raw, strerror(-fd));
+		err = keep_wp(env, ep, prog, fd, ep->address, -1);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int watchpoint_attach(struct attach_env *env,
 			     const struct et_probe *ep,
 			     struct bpf_program *prog, struct bpf_program *ret)
@@ -63,20 +117,56 @@ static int watchpoint_attach(struct attach_env *env,
 	struct perf_event_attr attr;
 	int fd;
 
-	if (ep->kind == PK_ASYNCWATCHPOINT || !ep->has_address)
-		return attach_fail(env, -EOPNOTSUPP, "Cannot attach %s: "
-				   "watchpoints on function arguments are not "
-				   "supported by etrace yet", ep->raw);
-	if (!env->pid)
-		return attach_fail(env, -EINVAL, "Cannot attach %s: a "
-				   "watchpoint needs a process: use -p PID or "
-				   "-c CMD", ep->raw);
+	if (!ep->has_address)
+		return 0; /* deferred: armed by its uprobe (run_watch.c) */
 	bp_attr(&attr, ep->address, ep->freq, ep->mode ? ep->mode : "rw");
+	if (!env->pid)
+		return attach_cpus(env, ep, prog, &attr);
 	fd = attach_perf_open(&attr, env->pid, -1);
 	if (fd < 0)
 		return attach_fail(env, fd, "Cannot attach %s: %s", ep->raw,
 				   strerror(-fd));
-	return attach_perf_link(env, ep, prog, fd);
+	return keep_wp(env, ep, prog, fd, ep->address, -1);
+}
+
+int attach_watchpoint_arm(struct attach_env *env, int idx,
+			  const struct et_probe *ep, struct bpf_program *prog,
+			  uint64_t addr, pid_t tid)
+{
+	struct perf_event_attr attr;
+	int fd;
+
+	for (struct attach_wp *w = env->wps; w; w = w->next)
+		if (w->probe == idx && w->addr == addr)
+			return -EEXIST;
+	bp_attr(&attr, addr, ep->freq, ep->mode ? ep->mode : "rw");
+	fd = attach_perf_open(&attr, tid, -1);
+	if (fd == -ENOSPC)
+		return attach_fail(env, fd, "Failed to attach watchpoint "
+				   "probe. You are out of watchpoint "
+				   "registers.");
+	if (fd < 0)
+		return attach_fail(env, fd, "Cannot attach %s on 0x%llx: %s",
+				   ep->raw, (unsigned long long)addr,
+				   strerror(-fd));
+	return keep_wp(env, ep, prog, fd, addr, idx);
+}
+
+int attach_watchpoint_unwatch(struct attach_env *env, uint64_t addr)
+{
+	struct attach_wp **p = &env->wps;
+	int n = 0;
+
+	while (*p) {
+		if ((*p)->addr != addr) {
+			p = &(*p)->next;
+			continue;
+		}
+		loader__destroy_link(env->loader, (*p)->link);
+		*p = (*p)->next;
+		n++;
+	}
+	return n;
 }
 
 const struct attach_provider attach_WATCHPOINT = {
@@ -85,17 +175,8 @@ const struct attach_provider attach_WATCHPOINT = {
 	.attach = watchpoint_attach,
 };
 
-static const char *async_unavailable(void)
-{
-	const char *why = watchpoint_unavailable();
-
-	return why ? why :
-	       "asyncwatchpoint probes are not supported by etrace yet "
-	       "(watchpoints on function arguments)";
-}
-
 const struct attach_provider attach_ASYNCWATCHPOINT = {
 	.kind = PK_ASYNCWATCHPOINT,
-	.unavailable = async_unavailable,
+	.unavailable = watchpoint_unavailable,
 	.attach = watchpoint_attach,
 };

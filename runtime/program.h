@@ -58,6 +58,9 @@ struct et_probe {
 	 * is attached as the matching return probe. */
 	bool at_return;
 	const char *ret_prog_name;
+	/* Not attached at the start: a watchpoint on a function's argument,
+	 * which an ACT_WATCHPOINT record arms while the program runs. */
+	bool deferred;
 	/* The attach point, as written and where (for messages), and as
 	 * parsed (compiler/probe.h, struct attach_point, says which fields
 	 * each kind uses). */
@@ -136,6 +139,15 @@ enum et_action_kind {
 	 * the action's helper failed at the action's loc; user space prints
 	 * a warning there. */
 	ACT_HELPER_ERROR,
+	/* A watchpoint's uprobe met its function: three u64 arguments,
+	 * the index of the (deferred) watchpoint probe, the address to
+	 * watch and the pid_tgid of the thread; the thread's process is
+	 * stopped (SIGSTOP) until the watchpoint is armed, but for an
+	 * asyncwatchpoint. */
+	ACT_WATCHPOINT,
+	/* unwatch(addr): one u64 argument, the address whose watchpoints
+	 * go. */
+	ACT_UNWATCH,
 	ACT_KIND_COUNT
 };
 

@@ -2,13 +2,14 @@
  * the run with its code, system() runs its command through the shell and
  * prints what it wrote (run_cmd.c), cat() prints a file (at most
  * cat_bytes_max bytes), a failed helper (-k) is a warning on stderr (a
- * helper_error record with -f json); every other action is printed by
- * the output module, and a print() of a map is followed by the report of
- * what was lost (drops.h). Between records: a failed output write or a
- * pending signal stops the ring buffer's consumption. A flood of
- * system()/cat() is bounded: once commands took CMD_BACKLOG_NS since the
- * ring buffer was last empty, the next ones are not run but counted until
- * etrace catches up, and none runs once the run is ending on a signal.
+ * helper_error record with -f json), watchpoints are armed and
+ * unwatched (run_watch.c); every other action is printed by the output
+ * module, and a print() of a map is followed by the report of what was
+ * lost (drops.h). Between records: a failed output write or a pending
+ * signal stops the ring buffer's consumption. A flood of system()/cat()
+ * is bounded: once commands took CMD_BACKLOG_NS since the ring buffer
+ * was last empty, the next ones are not run but counted until etrace
+ * catches up, and none runs once the run is ending on a signal.
  * Also the one-shot read of an iterator. */
 #define _GNU_SOURCE
 #include "run_impl.h"
@@ -207,6 +208,8 @@ static int dispatch(struct run *r, const struct et_action *a,
 		return do_cat(r, a, rec, size);
 	case ACT_HELPER_ERROR:
 		return do_helper_error(r, a, rec, size);
+	case ACT_UNWATCH:
+		return run_watch_unwatch(r, a, rec, size);
 	case ACT_PRINT_MAP:
 		output__record(r->out, a, rec, size);
 		drops__report(r->drops); /* a dump says what it misses */
@@ -239,6 +242,9 @@ static int on_record(void *ctx, const void *rec, size_t size)
 	struct run *r = ac->r;
 	int rc;
 
+	/* a process its watchpoint's uprobe stopped continues anyway */
+	if (ac->a->kind == ACT_WATCHPOINT)
+		return run_watch_arm(r, ac->a, rec, size);
 	if (r->discard)
 		return 0;
 	rc = dispatch(r, ac->a, rec, size);

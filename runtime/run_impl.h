@@ -89,6 +89,13 @@ uint64_t run_now_ns(void);
 /* SIGINT or SIGTERM when one is pending (blocked, not yet read from the
  * signalfd), else SIGUSR1 when that is, else 0. */
 int run_signal_pending(struct run *r);
+/* The records of watchpoints (run_watch.c): ACT_WATCHPOINT arms one
+ * and continues the stopped process (also while records are dropped),
+ * ACT_UNWATCH detaches those on an address. */
+int run_watch_arm(struct run *r, const struct et_action *a, const void *rec,
+		  size_t size);
+int run_watch_unwatch(struct run *r, const struct et_action *a,
+		      const void *rec, size_t size);
 
 /* Registers a callback for every action of the program. */
 int run_actions_register(struct run *r);

@@ -8,8 +8,9 @@
  *   cg_probe_btf.c    a u64 array: fentry fexit rawtracepoint
  *   cg_probe_tp.c     the tracefs record: tracepoint
  *   cg_probe_plain.c  nothing to read beyond the context itself: BEGIN
- *                     END profile interval software hardware watchpoint
- *                     asyncwatchpoint iter
+ *                     END profile interval software hardware iter
+ *   cg_watch.c        watchpoint asyncwatchpoint: perf events too, and
+ *                     the uprobes that arm them
  * A hook left NULL, or returning NULL, means the kind has no such value
  * (the type pass refuses it there): the caller reports it. */
 #ifndef ETRACE_CG_PROBE_H
@@ -44,6 +45,11 @@ struct cg_probe {
 	 * generated: its state in g, its metadata in ep. */
 	void (*begin)(struct gen *g, struct probe_meta *ep,
 		      struct attach_point *ap, const char *t);
+	/* Optional: after the programs of target t, the programs that
+	 * serve them (a watchpoint's uprobe that arms it). 0 or -EINVAL
+	 * after gen_error. */
+	int (*after)(struct gen *g, struct node *probe,
+		     struct attach_point *ap, const char *t);
 };
 
 const struct cg_probe *cg_probe(enum probe_kind kind);

@@ -2,8 +2,9 @@
  * context but the context itself (ctx, and what helpers take from it:
  * stacks, reg()), and iter, whose args are the members of its context.
  * BEGIN and END run once from user space; timers, software and hardware
- * events and watchpoints get the perf event's bpf_perf_event_data, whose
- * first member is pt_regs; an iterator gets its struct bpf_iter__<name>. */
+ * events get the perf event's bpf_perf_event_data, whose first member is
+ * pt_regs (so do watchpoints: cg_watch.c); an iterator gets its struct
+ * bpf_iter__<name>. */
 #include "cg_probe.h"
 
 const struct cg_probe cg_kind_BEGIN = { 0 };
@@ -12,8 +13,6 @@ const struct cg_probe cg_kind_PROFILE = { 0 };
 const struct cg_probe cg_kind_INTERVAL = { 0 };
 const struct cg_probe cg_kind_SOFTWARE = { 0 };
 const struct cg_probe cg_kind_HARDWARE = { 0 };
-const struct cg_probe cg_kind_WATCHPOINT = { 0 };
-const struct cg_probe cg_kind_ASYNCWATCHPOINT = { 0 };
 /* args->name of an iterator: a member of struct bpf_iter__<name>, a word
  * each (pointers in __bpf_md_ptr's anonymous unions, an __aligned(8)
  * fd). Read with a helper, as a number: loaded, its pointers would be

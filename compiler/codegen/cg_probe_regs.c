@@ -3,7 +3,11 @@
  * the stack: sargN), the return value in ax; a uprobe's function is
  * where it stopped (ip), bpf_get_func_ip knowing kprobes and trampolines
  * only. In a latency block's return program func comes from the entry
- * (LAT_FUNC_SLOT). */
+ * (LAT_FUNC_SLOT). A uprobe's args (typed from the binary's debug info,
+ * compiler/dwarf_args.c) lie in one argument area: the six argument
+ * registers, then the stack arguments. */
+#include <string.h>
+
 #include "cg_probe.h"
 
 static LLVMValueRef regs_arg(struct gen *g, struct node *e, int n)
@@ -71,6 +75,51 @@ static LLVMValueRef uprobe_lat_save(struct gen *g, unsigned i)
 	return cg_const(g->cg, 64, 0);
 }
 
+/* Word i of the argument area: a register, saved by the entry in a
+ * latency block's return program, or a stack argument, which only the
+ * entry can read (gen_error then, at e). */
+static LLVMValueRef area_word(struct gen *g, struct node *e, unsigned i)
+{
+	if (i < 6)
+		return g->lat_saved ?
+			       gen_lat_arg(g, i) :
+			       gen_ctx_load(g, cg_regs_args[i], 8, false);
+	if (g->lat_saved) {
+		gen_error(g, e->loc, "args->%s is passed on the stack, which "
+			  "the return of a latency block cannot read",
+			  e->u.field.name);
+		return cg_const(g->cg, 64, 0);
+	}
+	return regs_sarg(g, (int)i - 6);
+}
+
+/* args->name: a scalar from its word, a struct passed by value copied
+ * word by word into a buffer (the value of a record is its address) */
+static LLVMValueRef uprobe_args_field(struct gen *g, struct node *e)
+{
+	struct type *rec = gen_args_rec(g);
+	const struct field *f = NULL;
+	LLVMValueRef buf;
+	uint32_t words;
+
+	for (uint32_t i = 0; rec && i < rec->nfields && !f; i++)
+		if (!strcmp(rec->fields[i].name, e->u.field.name))
+			f = &rec->fields[i];
+	if (!f)
+		return NULL;
+	if (gen_is_scalar(e->type))
+		return gen_int_norm(g, area_word(g, e, f->offset / 8), e->type);
+	words = (e->type->size + 7) / 8;
+	buf = gen_tmp(g, words * 8, "arg");
+	for (uint32_t w = 0; w < words; w++)
+		gen_store_al(g, LLVMBuildGEP2(g->b, cg_int(g->cg, 8), buf,
+					      (LLVMValueRef[]){ cg_const(
+						  g->cg, 64, w * 8) }, 1, ""),
+			     GEN_ALIGN, type_u64(), false,
+			     area_word(g, e, f->offset / 8 + w), type_u64());
+	return buf;
+}
+
 const struct cg_probe cg_kind_KPROBE = {
 	.arg = regs_arg,
 	.sarg = regs_sarg,
@@ -90,6 +139,7 @@ const struct cg_probe cg_kind_UPROBE = {
 	.sarg = regs_sarg,
 	.retval = regs_retval,
 	.func = uprobe_func,
+	.args_field = uprobe_args_field,
 	.lat_save = uprobe_lat_save,
 };
 

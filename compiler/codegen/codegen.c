@@ -182,29 +182,67 @@ static void begin_program(struct gen *g, struct node *probe,
 	g->brk = g->cont = NULL;
 }
 
-static int gen_program(struct gen *g, struct node *probe,
-		       struct attach_point *ap, const char *t)
+/* The metadata of a new program of probe at ap for target t, and g's
+ * state for it. */
+static struct probe_meta *start_program(struct gen *g, struct node *probe,
+					struct attach_point *ap, const char *t)
 {
 	struct probe_meta *ep = new_probe(g);
-	int errors = g->errors;
-	const char *name = arena_printf(g->ctx->arena, "p%d_%d",
-					probe->u.probe.index, g->nprog++);
 
 	g->ep = ep;
 	ep->probe = probe;
 	ep->ap = ap;
 	ep->kind = ap->kind;
-	ep->prog_name = name;
+	ep->prog_name = arena_printf(g->ctx->arena, "p%d_%d",
+				     probe->u.probe.index, g->nprog++);
 	begin_program(g, probe, ap, t);
-	if (probe->u.probe.at_return)
-		return gen_latency(g, ep, t);
-	if (!cg_probe_begin(g->cg, name, ep->section)) {
-		gen_error(g, probe->loc, "%s", cg_strerror(g->cg));
+	return ep;
+}
+
+/* Its function begun, after the -p check. */
+static int open_program(struct gen *g, struct probe_meta *ep)
+{
+	if (!cg_probe_begin(g->cg, ep->prog_name, ep->section)) {
+		gen_error(g, g->probe->loc, "%s", cg_strerror(g->cg));
 		return -EINVAL;
 	}
-	gen_loc(g, probe);
+	gen_loc(g, g->probe);
 	gen_pid_filter(g);
+	return 0;
+}
+
+static int gen_program(struct gen *g, struct node *probe,
+		       struct attach_point *ap, const char *t)
+{
+	struct probe_meta *ep = start_program(g, probe, ap, t);
+	int errors = g->errors;
+
+	if (probe->u.probe.at_return)
+		return gen_latency(g, ep, t);
+	if (open_program(g, ep))
+		return -EINVAL;
 	return gen_body(g, errors);
+}
+
+struct probe_meta *gen_begin_program(struct gen *g, struct node *probe,
+				     struct attach_point *ap, const char *t)
+{
+	struct probe_meta *ep = start_program(g, probe, ap, t);
+
+	/* the probe's block is not in it: never sleepable */
+	g->sleepable = false;
+	ep->section = gen_section(g, ap->kind, ap, t);
+	return open_program(g, ep) ? NULL : ep;
+}
+
+int gen_end_program(struct gen *g)
+{
+	cg_return(g->cg, 0);
+	if (cg_probe_end(g->cg)) {
+		gen_error(g, g->probe->loc, "%s", cg_strerror(g->cg));
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int gen_body(struct gen *g, int errors)
@@ -237,6 +275,8 @@ static int gen_target(struct gen *g, struct node *p, struct attach_point *ap,
 	for (g->prog_index = 0; g->prog_index < n && !err; g->prog_index++)
 		err = gen_program(g, p, ap, t);
 	g->prog_index = 0;
+	if (!err && cp->after)
+		err = cp->after(g, p, ap, t);
 	return err;
 }
 

@@ -106,6 +106,13 @@ void gen_pid_filter(struct gen *g);
 /* Predicate and block of g->probe, then the end of the open program;
  * errors: g->errors before the program began. */
 int gen_body(struct gen *g, int errors);
+/* A program of probe for ap's target t (or ap's own) whose body the
+ * caller generates, a provider's companion (cg_probe.after): begun,
+ * with the -p check; NULL after gen_error. gen_end_program ends it
+ * (return 0): 0, or -EINVAL after gen_error. */
+struct probe_meta *gen_begin_program(struct gen *g, struct node *probe,
+				     struct attach_point *ap, const char *t);
+int gen_end_program(struct gen *g);
 /* A latency probe (SPEC 3.2): the entry program saves the time and the
  * arguments per thread, the return program runs the block (cg_lat.c). */
 int gen_latency(struct gen *g, struct probe_meta *ep, const char *t);

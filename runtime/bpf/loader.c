@@ -211,6 +211,19 @@ int loader__add_link(struct loader *l, struct bpf_link *link)
 	return keep_link(l, link, NULL);
 }
 
+int loader__destroy_link(struct loader *l, struct bpf_link *link)
+{
+	for (size_t i = 0; i < l->nlinks; i++) {
+		if (l->links[i] != link)
+			continue;
+		bpf_link__destroy(link);
+		l->links[i] = l->links[--l->nlinks];
+		l->linked[i] = l->linked[l->nlinks];
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static bool is_linked(const struct loader *l, const struct bpf_program *p)
 {
 	for (size_t i = 0; i < l->nlinks; i++)

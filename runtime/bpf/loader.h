@@ -36,6 +36,9 @@ int loader__attach(struct loader *l);
 /* Hand over a link made elsewhere (a program libbpf cannot attach from
  * its section alone, e.g. a perf event); the loader destroys it. */
 int loader__add_link(struct loader *l, struct bpf_link *link);
+/* Destroy one link handed over before (a watchpoint unwatch()ed while
+ * the program runs): 0, or -ENOENT when the loader has no such link. */
+int loader__destroy_link(struct loader *l, struct bpf_link *link);
 /* Destroy every link; the object stays loaded. */
 void loader__detach(struct loader *l);
 

@@ -14,7 +14,10 @@
 #   // compat-args: ARGS    arguments before the script (shell words), e.g.
 #                           -c 'workload getppid 100'  (workload is
 #                           replaced by the absolute path of WORKLOAD)
-#   // compat-params: ARGS  arguments after the script ($1, $2, ...)
+#   // compat-params: ARGS  arguments after the script ($1, $2, ...); a
+#                           word workload is the WORKLOAD's path (for
+#                           uprobe:$1:func: bpftrace types args from
+#                           DWARF only by a path)
 #   // compat-list: PATTERN run TOOL [ARGS] -l PATTERN (shell words) instead
 #                           of the script; ":workload:" in it becomes the
 #                           WORKLOAD's path
@@ -73,7 +76,8 @@ run_tool()
 {
 	args=$(directive compat-args "$2" |
 	       sed "s|'workload |'$workload |g; s|\"workload |\"$workload |g")
-	params=$(directive compat-params "$2")
+	params=$(directive compat-params "$2" |
+		 sed "s#\(^\| \)workload\( \|$\)#\1$workload\2#g")
 	list=$(directive compat-list "$2" | sed "s|:workload:|:$workload:|g")
 	run="\"\$2\" $params"
 	[ -n "$list" ] && run="-l $list"

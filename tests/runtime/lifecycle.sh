@@ -249,9 +249,10 @@ hardware_sentence)
 	has "$err" 'no hardware performance counters'
 	;;
 attach_failure_detaches)
-	# the second probe cannot attach: the first one must be gone too
-	run 1 -e 'tracepoint:syscalls:sys_enter_getppid { } watchpoint:0x1000:8:w { }'
-	has "$err" 'watchpoint'
+	# the second probe cannot attach (an execution breakpoint must be
+	# as long as a pointer): the first one must be gone too
+	run 1 -e 'tracepoint:syscalls:sys_enter_getppid { } watchpoint:0x1000:4:x { }'
+	has "$err" 'Cannot attach watchpoint:0x1000:4:x: Invalid argument'
 	;;
 info)
 	run 0 --info

@@ -1,9 +1,10 @@
 # Shared by the runtime test scripts (lifecycle.sh, uprobe.sh, objcache.sh,
-# helper_errors.sh, settings.sh, tests/faults/faults.sh), sourced after
-# they set etrace and case: exits 77 (skipped) unless root; makes $tmp
-# (removed at exit, when a background etrace $bg, or several pids, is
-# killed too), $out and $err; then fail, run, same, has, and for a
-# background etrace start, wait_bg, fd_ids, wait_links, nothing_left.
+# helper_errors.sh, settings.sh, dwarf.sh, watchpoint.sh,
+# tests/faults/faults.sh), sourced after they set etrace and case: exits
+# 77 (skipped) unless root; makes $tmp (removed at exit, when a background
+# etrace $bg, or several pids, is killed too), $out and $err; then fail,
+# skip, run, same, lines, has, and for a background etrace start,
+# wait_bg, fd_ids, wait_links, nothing_left.
 # RUN_TIMEOUT (seconds) bounds one etrace run.
 
 [ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
@@ -125,4 +126,19 @@ nothing_left() {
 		sleep 0.05
 	done
 	fail "still attached after etrace ended:$left"
+}
+
+# skip WHY: the case cannot run here (exit 77)
+skip() {
+	echo "skipped: $*"
+	exit 77
+}
+
+# lines TEXT: the traced lines of stdout (no "Attaching", no blanks)
+# sorted, against TEXT (printf escapes)
+lines() {
+	printf "$1" >"$tmp/want"
+	grep -v '^Attaching\|^$' "$out" | LC_ALL=C sort >"$tmp/got"
+	cmp -s "$tmp/want" "$tmp/got" ||
+		fail "lines differ: $(diff "$tmp/want" "$tmp/got" | head -20)"
 }

@@ -14,20 +14,6 @@ case=$3
 RUN_TIMEOUT=40
 . "$(dirname "$0")/rtlib.sh"
 
-skip() {
-	echo "skipped: $*"
-	exit 77
-}
-
-# lines FILE: the traced lines of stdout (no "Attaching", no blanks)
-# sorted, against FILE's expected text (printf escapes)
-lines() {
-	printf "$1" >"$tmp/want"
-	grep -v '^Attaching\|^$' "$out" | LC_ALL=C sort >"$tmp/got"
-	cmp -s "$tmp/want" "$tmp/got" ||
-		fail "lines differ: $(diff "$tmp/want" "$tmp/got" | head -20)"
-}
-
 # refused: exit 1, one error naming $1, nothing attached
 refused() {
 	has "$err" "$1"

@@ -389,8 +389,9 @@ static void test_misc(void)
 	CU_ASSERT_PTR_NULL(check_in(PK_FENTRY, "path", E(type_u64()), NULL));
 	CU_ASSERT_STRING_EQUAL(last_msg(),
 			       "path() only supports pointer or record argument (integer provided)");
-	CU_ASSERT_PTR_NULL(check_in(PK_FEXIT, "unwatch", I(1), NULL));
-	CU_ASSERT_PTR_NOT_NULL(strstr(last_msg(), "unwatch() is not supported"));
+	CU_ASSERT_PTR_EQUAL(check_in(PK_FEXIT, "unwatch", I(1), NULL),
+			    type_none());
+	CU_ASSERT_PTR_NULL(check_in(PK_WATCHPOINT, "unwatch", S("x"), NULL));
 	CU_ASSERT_PTR_EQUAL(check("cgroupid", S("/sys/fs/cgroup")),
 			    type_u64());
 	CU_ASSERT_PTR_NULL(check("cgroupid", I(1)));

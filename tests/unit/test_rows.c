@@ -131,8 +131,7 @@ static const struct use uses[] = {
 	{ "bswap", "@x = bswap(pid);" },
 	{ "signal", "signal(\"KILL\"); signal(9);" },
 	{ "override", "override(0);" },
-	{ "unwatch", "unwatch(0x10000000);",
-	  "unwatch() is not supported by etrace yet" },
+	{ "unwatch", "unwatch(0x10000000);" },
 };
 
 #define NUSES (sizeof(uses) / sizeof(uses[0]))
@@ -146,7 +145,8 @@ static char diags[8192];
 static int compile(const char *src)
 {
 	struct compile_opts o = { .kallsyms = "", .tracefs = TRACEFS,
-				  .unsafe = true, .has_child = true };
+				  .unsafe = true, .has_child = true,
+				  .child_cmd = PROGS "/uprobe_c_nopie 1" };
 	struct codegen_opts co = { 0 };
 	int err;
 	FILE *f;

@@ -1,6 +1,8 @@
 /* Deterministic syscall workload for the differential suite (tests/compat):
  * each action makes a known number of syscalls with known arguments, so a
- * tracing program sees exactly the same events under etrace and bpftrace.
+ * tracing program sees exactly the same events under etrace and bpftrace;
+ * some call functions of known parameters instead, for uprobes and
+ * watchpoints (workload_user.c).
  * Usage: workload ACTION ARGS... [ACTION ARGS...]; prints nothing on
  * success (its stdout is the tracer's stdout under -c). */
 #define _GNU_SOURCE
@@ -12,6 +14,8 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "workload.h"
 
 #define MAX_WRITE (1 << 20)
 
@@ -199,6 +203,10 @@ static const struct action actions[] = {
 	{ "read", 2, "SIZE N", do_read },
 	{ "lseek", 2, "OFFSET N", do_lseek },
 	{ "sleep-ms", 1, "MS", do_sleep_ms },
+	{ "dwarf", 1, "N", wl_dwarf },
+	{ "watch", 1, "N", wl_watch },
+	{ "watch-unwatch", 1, "MS", wl_watch_unwatch },
+	{ "watch-multi", 0, "", wl_watch_multi },
 };
 
 #define NACTIONS (sizeof(actions) / sizeof(actions[0]))

@@ -1,0 +1,152 @@
+#!/bin/sh
+# Debug info of user binaries (real BPF, as root): uprobe args typed from
+# DWARF, struct types of the binary in casts, -lv's parameter lists; one
+# case per ctest test.
+#   dwarf.sh ETRACE PROGS_DIR CASE
+# PROGS_DIR holds what tests/progs/dwarf/progs.cmake builds: dwarf_prog
+# (-g -O0), dwarf_prog_o2 (-g -O2), dwarf_prog_nodebug (no -g) and
+# dwarf_prog_split (its debug info in dwarf_prog_split.debug). Cases that
+# compare with bpftrace 0.17 keep to what it handles (it aborts on a
+# void* or unnamed parameter and on anonymous members, and misplaces
+# structs passed by value: tests/compat/DIFFERENCES.md).
+# Exit 77: not root, or bpftrace missing for a case that needs it.
+set -u
+etrace=$1
+progs=$(readlink -f "$2")
+case=$3
+
+RUN_TIMEOUT=40
+. "$(dirname "$0")/rtlib.sh"
+
+P=$progs
+# every integer and pointer kind, structs passed by value in registers
+# and on the stack, the seventh and eighth arguments, a struct returned
+# in memory (its address first, in rdi); each line once per iteration
+PROG='uprobe:B:f_ints { printf("ints %d %d %d %d %ld %lu\n", args->c, args->uc, args->s, args->us, args->l, args->ul); }
+uprobe:B:f_ptrs { printf("ptrs %s %d %d %d %s %d %d %d %d %s %d %d\n", str(args->str), *(int32 *)args->v, **args->pp, args->n->value, args->n->name, args->n->bits, args->n->more, args->n->in.s, args->n->in.flags, str(args->n->rec.name), args->n->grid[1][2], args->n->next->value); }
+uprobe:B:f_misc { printf("misc %d %u %d %s %x %d %d\n", args->col, args->u, args->r->id, str(args->r->name), args->uv->i, args->sz, args->b); }
+uprobe:B:f_byval { printf("byval %d %d %d\n", args->p.x, args->p.y, args->x); }
+uprobe:B:f_stack { printf("stack %d %d %ld\n", args->f, args->g, args->h); }
+uprobe:B:f_after_big { printf("bigval %d %d %d %d\n", args->bg.a, args->bg.b, args->bg.c, args->after); }
+uprobe:B:f_after_mixed { printf("mixed %d\n", args->after); }
+uprobe:B:f_retbig { printf("retbig %d %d\n", args->seed, args->pt->y); }
+uprobe:B:f_const { printf("const %d %d %d\n", args->cv, *args->cp, *args->rp); }'
+WANT='bigval 100 200 300 9
+bigval 101 200 300 9
+byval 3 4 8
+byval 3 5 9
+const 12 5 6
+const 12 5 6
+ints -1 250 -300 60000 -4999999999 6000000000
+ints -1 250 -300 60000 -5000000000 6000000000
+misc 5 7 42 answer 41424344 99 1
+misc 5 7 42 answer 41424344 99 1
+mixed 10
+mixed 10
+ptrs hello 5 5 1 first 5 17 -3 200 rec 6 2
+ptrs hello 5 5 2 first 5 17 -3 200 rec 6 2
+retbig 11 4
+retbig 11 5
+stack 6 7 8000000000
+stack 6 8 8000000000
+'
+
+# run_values BINARY: PROG on BINARY, two iterations
+run_values() {
+	prog=$(printf '%s' "$PROG" | sed "s|uprobe:B:|uprobe:$P/$1:|")
+	run 0 -c "$P/$1 2" -e "$prog"
+	has "$out" '^Attaching 9 probes\.\.\.$'
+	lines "$WANT"
+}
+
+case $case in
+args_values)
+	run_values dwarf_prog
+	;;
+args_o2)
+	# optimized: the parameters are in the same places at the entry
+	run_values dwarf_prog_o2
+	;;
+args_split)
+	# the debug info in a file of its own, named by .gnu_debuglink
+	run_values dwarf_prog_split
+	;;
+args_latency)
+	# a latency block: args from the entry, read when the call returns
+	run 0 -c "$P/dwarf_prog 2" -e "uprobe:$P/dwarf_prog:f_byval < printf(\"%d %d %d\\n\", args->p.y, args->x, retval); >"
+	lines '4 8 14\n5 9 15\n'
+	run 1 -c "$P/dwarf_prog 1" -e "uprobe:$P/dwarf_prog:f_stack { printf(\"%d %d\\n\", args->g, retval); }"
+	has "$err" 'args->g is passed on the stack, which the return of a latency block cannot read'
+	;;
+args_attach_points)
+	# two functions, x in rsi in one and in rdi in the other: each
+	# program reads its own function's place
+	run 0 -c "$P/dwarf_prog 2" -e "uprobe:$P/dwarf_prog:f_byval,uprobe:$P/dwarf_prog:f_cb { printf(\"%s %d\\n\", probe, args->x); }"
+	lines "uprobe:$P/dwarf_prog:f_byval 8\nuprobe:$P/dwarf_prog:f_byval 9\nuprobe:$P/dwarf_prog:f_cb 40\nuprobe:$P/dwarf_prog:f_cb 41\n"
+	# a wildcard: after is in rdi in f_after_big (its struct is on the
+	# stack), in rsi in f_after_mixed (its struct takes rdi and xmm0)
+	run 0 -c "$P/dwarf_prog 1" -e "uprobe:$P/dwarf_prog:f_after_* { printf(\"%s %d\\n\", probe, args->after); }"
+	has "$out" '^Attaching 2 probes'
+	lines "uprobe:$P/dwarf_prog:f_after_big 9\nuprobe:$P/dwarf_prog:f_after_mixed 10\n"
+	;;
+cast_struct)
+	# struct and typedef names of the probe's binary: casts, sizeof
+	run 0 -c "$P/dwarf_prog 1" -e "uprobe:$P/dwarf_prog:f_ptrs { \$n = (struct item *)arg3; printf(\"%d %s %d %d\\n\", \$n->value, \$n->name, sizeof(struct item), \$n->arr[1]); } uprobe:$P/dwarf_prog:f_misc { printf(\"%d %s\\n\", ((record_t *)arg2)->id, str(((record_t *)arg2)->name)); }"
+	lines '1 first 112 22\n42 answer\n'
+	run 1 -e "BEGIN { @ = sizeof(struct item); } uprobe:$P/dwarf_prog:f_ptrs { }"
+	has "$err" "Unknown struct/union: 'struct item'"
+	;;
+list_params)
+	# -lv: bpftrace 0.17's lines for the functions it lists correctly
+	command -v bpftrace >/dev/null || skip "no bpftrace"
+	for f in f_ints f_ptrs f_misc f_stack f_const f_noargs main; do
+		run 0 -lv "uprobe:$P/dwarf_prog:$f"
+		bpftrace -lv "uprobe:$P/dwarf_prog:$f" >"$tmp/b" 2>/dev/null
+		cmp -s "$tmp/b" "$out" ||
+			fail "-lv $f differs: $(diff "$tmp/b" "$out")"
+	done
+	run 0 -lv "uprobe:$P/dwarf_prog:f_retbig"
+	same "uprobe:$P/dwarf_prog:f_retbig\n    int seed\n    struct point* pt\n"
+	# no debug info: the names, and one warning
+	run 0 -lv "uprobe:$P/dwarf_prog_nodebug:f_ints"
+	same "uprobe:$P/dwarf_prog_nodebug:f_ints\n"
+	has "$err" "No DWARF found for \"$P/dwarf_prog_nodebug\", cannot show parameter info"
+	# return probes have no args
+	run 0 -lv "uretprobe:$P/dwarf_prog:f_ints"
+	same "uretprobe:$P/dwarf_prog:f_ints\n"
+	;;
+vs_bpftrace)
+	# the same programs under bpftrace 0.17 (on a private copy: its -c
+	# does not keep uprobes to the child); not f_retbig, whose pt
+	# bpftrace reads from rsi (DIFFERENCES.md)
+	command -v bpftrace >/dev/null || skip "no bpftrace"
+	cp "$P/dwarf_prog" "$tmp/dp" || fail "cannot copy dwarf_prog"
+	B=$tmp/dp
+	prog="uprobe:$B:f_ints { printf(\"%d %d %d %d %ld %ld\\n\", args->c, args->uc, args->s, args->us, args->l, args->ul); } uprobe:$B:f_stack { printf(\"%d %d\\n\", args->a, args->f); } uprobe:$B:main { printf(\"%d %s\\n\", args->argc, str(*args->argv)); }"
+	timeout 40 bpftrace -c "$B 2" -e "$prog" 2>/dev/null >"$tmp/b"
+	run 0 -c "$B 2" -e "$prog"
+	cmp -s "$tmp/b" "$out" ||
+		fail "differs from bpftrace: $(diff "$tmp/b" "$out" | head -10)"
+	;;
+bare_name)
+	# a binary named without a path, found in PATH: its debug info too
+	# (bpftrace 0.17: "No debuginfo found for dwarf_prog")
+	PATH=$P:$PATH
+	run 0 -c "$P/dwarf_prog 1" -e "uprobe:dwarf_prog:f_retbig { printf(\"%d %s\\n\", args->seed, probe); }"
+	lines '11 uprobe:dwarf_prog:f_retbig\n'
+	;;
+bad_input)
+	run 1 -e "uprobe:$P/dwarf_prog_nodebug:f_ints { @ = args->c; }"
+	has "$err" "No debuginfo found for $P/dwarf_prog_nodebug"
+	run 1 -e "uprobe:$P/dwarf_prog:f_byval { @ = args->d; }"
+	has "$err" 'd has unsupported type double, passed in floating-point registers'
+	run 1 -e "uprobe:$P/dwarf_prog:f_ints { @ = args->nope; }"
+	has "$err" "Can't find function parameter nope"
+	grep -q '^Attaching' "$out" && fail "it attached"
+	;;
+*)
+	echo "unknown case $case"
+	exit 2
+	;;
+esac
+exit 0
