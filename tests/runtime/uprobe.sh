@@ -156,6 +156,21 @@ usdt_args)
 	has "$out" '^Attaching 2 probes\.\.\.$'
 	lines '0 1000000000000 0\n1 1000000000001 -1\n2 1000000000002 -2\n3\n@c[42]: 3\n'
 	;;
+usdt_operands)
+	# one value at each size and sign, in each operand form: constants
+	# are cut to their size too (bpftrace 0.17 prints 4@$-16 as
+	# 4294967280), memory at base + index * scale + disp, or index alone
+	v='-579005069656919568 -579005069656919568 4092785136 -202182160 61936 -3600 240 -16 '
+	for form in const reg mem index; do
+		run 0 -c "$P/usdt_args" -e "usdt:$P/usdt_args:args:${form}_* { printf(\"%lld \", arg0); }"
+		[ "$(grep -v '^Attaching\|^$' "$out")" = "$v" ] ||
+			fail "$form: $(cat "$out")"
+	done
+	run 0 -c "$P/usdt_args 2" -e "usdt:$P/usdt_args:args:nobase_64 { printf(\"%lld\\n\", arg0); }"
+	[ "$(grep -vc '^Attaching\|^$' "$out")" = 2 ] &&
+		[ "$(grep -c '^-579005069656919568$' "$out")" = 2 ] ||
+		fail "nobase: $(cat "$out")"
+	;;
 usdt_semaphore)
 	# etrace_guarded_semaphore is raised only while attached
 	run 0 -c "$P/usdt_c 2" -e "usdt:$P/usdt_c:etrace:guarded { printf(\"g %d\\n\", arg0); }"

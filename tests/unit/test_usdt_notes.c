@@ -75,10 +75,26 @@ static void test_arg_memory(void)
 	CU_ASSERT_EQUAL(a.value, 16);
 	CU_ASSERT_STRING_EQUAL(a.index, "rbx");
 	CU_ASSERT_EQUAL(a.scale, 4);
+	CU_ASSERT_EQUAL(a.reg_off, 80);	  /* pt_regs.ax */
+	CU_ASSERT_EQUAL(a.index_off, 40); /* pt_regs.bx */
 	a = parse_ok("2@(,%rcx,8)");
 	CU_ASSERT_STRING_EQUAL(a.reg, "");
+	CU_ASSERT_EQUAL(a.reg_off, -1);
 	CU_ASSERT_STRING_EQUAL(a.index, "rcx");
+	CU_ASSERT_EQUAL(a.index_off, 88);
 	CU_ASSERT_EQUAL(a.scale, 8);
+	a = parse_ok("-8@-88(%rsp,%r13,8)");
+	CU_ASSERT_EQUAL(a.value, -88);
+	CU_ASSERT_EQUAL(a.reg_off, 152);
+	CU_ASSERT_EQUAL(a.index_off, 16);
+	a = parse_ok("4@(%rax,%rbx)"); /* scale 1 when omitted */
+	CU_ASSERT_EQUAL(a.scale, 1);
+	CU_ASSERT_EQUAL(a.index_off, 40);
+	/* only a 64-bit general register indexes the whole address */
+	a = parse_ok("4@(%rax,%ebx,2)");
+	CU_ASSERT_EQUAL(a.index_off, -1);
+	a = parse_ok("4@8(%rax)");
+	CU_ASSERT_EQUAL(a.index_off, -1);
 }
 
 static void test_arg_const_and_errors(void)

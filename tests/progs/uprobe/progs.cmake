@@ -47,6 +47,7 @@ uprobe_prog(libetrace_uprobe.so ${UPROBE_CC} -O2 -fPIC -shared uprobe_lib.c)
 uprobe_prog(uprobe_cpp ${UPROBE_CXX} -O0 uprobe_cpp.cpp)
 uprobe_prog(usdt_c ${UPROBE_CC} -O2 usdt_c.c usdt_sema.c)
 uprobe_prog(usdt_inline ${UPROBE_CC} -O2 usdt_inline.c)
+uprobe_prog(usdt_args ${UPROBE_CC} -O2 usdt_args.c)
 uprobe_prog(uprobe_untouched ${UPROBE_CC} -O0 uprobe_untouched.c)
 
 add_custom_command(OUTPUT ${UPROBE_OUT}/uprobe_libuser
