@@ -32,7 +32,14 @@ struct uprobe_multi_attr {
 	uint32_t cnt, multi_flags, pid;
 };
 
-/* Whether the kernel loads a program for uprobe_multi links (once). */
+static int multi_link(struct bpf_program *prog, int prog_fd, const char *path,
+		      uint64_t off, uint64_t ref_ctr, bool ret, pid_t pid);
+
+/* Whether the kernel makes uprobe_multi links (once). A kernel without
+ * them may still load a program for that attach type (6.1 checks no
+ * attach type of kprobe programs): a link on "/" tells, EBADF (not a
+ * regular file) where the link type exists, EINVAL where it does not,
+ * as libbpf probes it. */
 static bool multi_ok(void)
 {
 	static int state; /* 0 unknown, 1 yes, 2 no */
@@ -42,12 +49,16 @@ static bool multi_ok(void)
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
 		    .expected_attach_type = ET_TRACE_UPROBE_MULTI);
-	int fd;
+	int fd, link;
 
 	if (!state) {
 		fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns,
 				   2, &opts);
-		state = fd >= 0 ? 1 : 2;
+		link = fd < 0 ? -EINVAL
+			      : multi_link(NULL, fd, "/", 0, 0, false, 0);
+		state = link == -EBADF ? 1 : 2;
+		if (link >= 0)
+			close(link);
 		if (fd >= 0)
 			close(fd);
 	}
@@ -73,9 +84,9 @@ static void uprobe_prepare(const struct et_probe *ep,
 		    ret, (enum bpf_attach_type)ET_TRACE_UPROBE_MULTI);
 }
 
-/* A uprobe_multi link of prog at file offset off of path: its fd or
- * -errno. */
-static int multi_link(struct bpf_program *prog, const char *path,
+/* A uprobe_multi link of prog (or of the program prog_fd, when prog is
+ * NULL) at file offset off of path: its fd or -errno. */
+static int multi_link(struct bpf_program *prog, int prog_fd, const char *path,
 		      uint64_t off, uint64_t ref_ctr, bool ret, pid_t pid)
 {
 	union bpf_attr attr;
@@ -84,7 +95,7 @@ static int multi_link(struct bpf_program *prog, const char *path,
 
 	_Static_assert(sizeof(*a) <= sizeof(attr), "bpf_attr too small");
 	memset(&attr, 0, sizeof(attr));
-	a->prog_fd = bpf_program__fd(prog);
+	a->prog_fd = prog ? bpf_program__fd(prog) : prog_fd;
 	a->attach_type = ET_TRACE_UPROBE_MULTI;
 	a->path = (uintptr_t)path;
 	a->offsets = (uintptr_t)&off;
@@ -107,8 +118,8 @@ static int uprobe_link(struct attach_env *env, struct bpf_program *prog,
 
 	if (is_multi(prog))
 		return attach_keep_link_fd(
-		    env, func ? -ENOENT : multi_link(prog, path, off, ref_ctr,
-						      ret, env->pid),
+		    env, func ? -ENOENT : multi_link(prog, -1, path, off,
+						      ref_ctr, ret, env->pid),
 		    what);
 	return attach_keep(env, bpf_program__attach_uprobe_opts(
 					prog, env->pid ? env->pid : -1, path,
