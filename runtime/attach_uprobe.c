@@ -192,6 +192,7 @@ const struct attach_provider attach_UPROBE = {
 	.attach = uprobe_attach,
 	.prepare = uprobe_prepare,
 	.pid_scoped = true,
+	.last_first = true,
 };
 
 const struct attach_provider attach_URETPROBE = {
@@ -200,6 +201,7 @@ const struct attach_provider attach_URETPROBE = {
 	.attach = uprobe_attach,
 	.prepare = uprobe_prepare,
 	.pid_scoped = true,
+	.last_first = true,
 };
 
 /* A usdt program serves one note (compiler/program.h): a uprobe at its
@@ -228,4 +230,5 @@ const struct attach_provider attach_USDT = {
 	.attach = usdt_attach,
 	.prepare = uprobe_prepare,
 	.pid_scoped = true,
+	.last_first = true,
 };

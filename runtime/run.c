@@ -296,11 +296,19 @@ static void announce(struct run *r)
 	fflush(r->o->out);
 }
 
+/* In the order of attach_order(): the blocks of one event run in the
+ * order of the script. */
 static int attach_all(struct run *r)
 {
-	int err;
+	int *order = calloc(r->prog->nprobes + 1, sizeof(*order));
+	int err = order ? 0 : -ENOMEM;
 
-	for (int i = 0; i < r->prog->nprobes; i++) {
+	if (order)
+		attach_order(r->prog, order);
+	else
+		run_error("out of memory");
+	for (int k = 0; k < r->prog->nprobes && !err; k++) {
+		int i = order[k];
 		const struct et_probe *ep = &r->prog->probes[i];
 		const struct attach_provider *p = attach_provider(ep->kind);
 
@@ -311,12 +319,11 @@ static int attach_all(struct run *r)
 		r->env.targets = &r->targets[i];
 		err = p->attach(&r->env, ep, r->progs[i], r->rets[i]);
 		r->env.targets = NULL;
-		if (err) {
+		if (err)
 			run_script_error(r, ep->loc, r->env.err, NULL);
-			return err;
-		}
 	}
-	return 0;
+	free(order);
+	return err;
 }
 
 /* One warning per attach point for the matches of its wildcard that
