@@ -73,6 +73,11 @@ struct attach_point {
 	 * whether that is a warning (another attach point of the probe
 	 * exists) or an error. */
 	bool exists;
+	/* Set by resolve when the attach point as written stands for
+	 * several targets (a usdt probe in each of the files -p PID maps):
+	 * the others, each a resolved attach point, which the probe pass
+	 * adds to the probe after this one. */
+	struct attach_point *more;
 };
 
 enum probe_flags {
