@@ -90,7 +90,6 @@ enum probe_flags {
 	PF_KERNEL_CTX = 1 << 6, /* has pt_regs: reg(), kstack */
 	PF_SARGN = 1 << 7,     /* sarg0..N (stack args) */
 	PF_NO_CTX = 1 << 8,    /* BEGIN/END: no event context */
-	PF_SIGNED_ARGS = 1 << 9, /* argN are int64 (usdt), else uint64 */
 	/* user probes: a program reading user strings is sleepable
 	 * (uprobe.s/), so that a page not yet touched is faulted in */
 	PF_SLEEPABLE = 1 << 10,

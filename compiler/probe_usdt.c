@@ -406,8 +406,8 @@ static const char *usdt_section(struct compile_ctx *ctx,
 
 const struct probe_provider probe_USDT = {
 	.kind = PK_USDT,
-	.flags = PF_ARGN | PF_FUNC | PF_KERNEL_CTX | PF_USER |
-		 PF_SIGNED_ARGS | PF_SLEEPABLE | PF_BINARY,
+	.flags = PF_ARGN | PF_FUNC | PF_KERNEL_CTX | PF_USER | PF_SLEEPABLE |
+		 PF_BINARY,
 	.as = AS_USER,
 	.max_args = 12,
 	.parse = usdt_parse,

@@ -170,6 +170,10 @@ usdt_operands)
 	[ "$(grep -vc '^Attaching\|^$' "$out")" = 2 ] &&
 		[ "$(grep -c '^-579005069656919568$' "$out")" = 2 ] ||
 		fail "nobase: $(cat "$out")"
+	# argN is a uint64, as in bpftrace 0.17: -4@$-202182160 compares
+	# and sums as 2^64 - 202182160, printf's %d shows it signed
+	run 0 -c "$P/usdt_args" -e "usdt:$P/usdt_args:args:const_32 { printf(\"%d %d %d\\n\", arg0 > 0, arg0 < 0, arg0); @s = sum(arg0); }"
+	lines '1 0 -202182160\n@s: 18446744073507369456\n'
 	;;
 usdt_pid_nofile)
 	# -p PID and no file: every file the process maps is searched (here
