@@ -54,6 +54,9 @@ struct attach_env {
 	 * attach(); NULL: its own) */
 	const struct attach_targets *targets;
 	pid_t pid;           /* -p PID or the -c child: user probes; 0: all */
+	/* --usdt-file-activation: USDT probes attach to every process that
+	 * maps their file, whatever pid */
+	bool usdt_file_activation;
 	char err[512];       /* why the last attach failed (one sentence) */
 	/* The iter probe's link (at most one): run.c reads it after BEGIN
 	 * and then ends. Owned by the loader. */

@@ -107,23 +107,25 @@ static int multi_link(struct bpf_program *prog, int prog_fd, const char *path,
 	return fd < 0 ? -errno : (int)fd;
 }
 
-/* prog at file offset off of path (ref_ctr: a USDT semaphore's); with
- * func and no offset known, libbpf finds func. */
+/* prog at file offset off of path (ref_ctr: a USDT semaphore's) in
+ * process pid (0: every process); with func and no offset known, libbpf
+ * finds func. */
 static int uprobe_link(struct attach_env *env, struct bpf_program *prog,
 		       const char *path, uint64_t off, uint64_t ref_ctr,
-		       const char *func, bool ret, const char *what)
+		       const char *func, bool ret, pid_t pid, const char *what)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = ret,
 		    .ref_ctr_offset = ref_ctr, .func_name = func);
 
 	if (is_multi(prog))
 		return attach_keep_link_fd(
-		    env, func ? -ENOENT : multi_link(prog, -1, path, off,
-						      ref_ctr, ret, env->pid),
+		    env,
+		    func ? -ENOENT
+			 : multi_link(prog, -1, path, off, ref_ctr, ret, pid),
 		    what);
-	return attach_keep(env, bpf_program__attach_uprobe_opts(
-					prog, env->pid ? env->pid : -1, path,
-					off, &opts),
+	return attach_keep(env,
+			   bpf_program__attach_uprobe_opts(prog, pid ? pid : -1,
+							   path, off, &opts),
 			   what);
 }
 
@@ -160,7 +162,7 @@ static int attach_one(struct attach_env *env, const struct et_probe *ep,
 	snprintf(what, sizeof(what), "%s:%s:%s", ret ? "uretprobe" :
 		 "uprobe", ep->target, func ? func : ep->raw);
 	return uprobe_link(env, prog, ep->target, off, 0, by_name, ret,
-			   what);
+			   env->pid, what);
 }
 
 static int attach_func(struct attach_env *env, const struct et_probe *ep,
@@ -206,7 +208,10 @@ const struct attach_provider attach_URETPROBE = {
 
 /* A usdt program serves one note (compiler/program.h): a uprobe at its
  * file offset, the semaphore raised by the kernel while it is attached
- * (ref_ctr_offset), in every process that maps the file or in -p's. */
+ * (ref_ctr_offset), in every process that maps the file or in -p's (or
+ * -c's). --usdt-file-activation attaches it in every process even then
+ * (bpftrace's option): their semaphores are raised, and the program's
+ * own -p check keeps the events of -p's process only. */
 static int usdt_attach(struct attach_env *env, const struct et_probe *ep,
 		       struct bpf_program *prog, struct bpf_program *ret)
 {
@@ -221,7 +226,8 @@ static int usdt_attach(struct attach_env *env, const struct et_probe *ep,
 		 ep->attach_target || !ep->ns ? "" : ep->ns,
 		 ep->attach_target || !ep->ns ? "" : ":", name);
 	return uprobe_link(env, prog, ep->target, ep->usdt_offset,
-			   ep->usdt_sema_offset, NULL, false, what);
+			   ep->usdt_sema_offset, NULL, false,
+			   env->usdt_file_activation ? 0 : env->pid, what);
 }
 
 const struct attach_provider attach_USDT = {

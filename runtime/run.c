@@ -712,6 +712,7 @@ static int run_open(struct run *r)
 	r->env.arena = r->arena;
 	r->env.fresh = r->o->fresh;
 	r->env.pid = r->o->pid;
+	r->env.usdt_file_activation = r->o->usdt_file_activation;
 	err = loader__open_mem(r->l, r->prog->obj, r->prog->obj_len,
 			       "etrace");
 	if (err) {

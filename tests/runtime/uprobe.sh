@@ -228,6 +228,37 @@ usdt_file_glob)
 	run 1 -e "usdt:$P/etrace_none*:a:b { }"
 	refused "usdt target file '$P/etrace_none\*' does not exist"
 	;;
+usdt_file_activation)
+	# two processes with a semaphore-guarded probe, each printing its
+	# semaphore's value: -p raises it in its process only;
+	# --usdt-file-activation in every process mapping the file, while
+	# -p still keeps the events of its own
+	"$P/usdt_semawatch" 100000 5 >"$tmp/a" &
+	a=$!
+	"$P/usdt_semawatch" 100000 5 >"$tmp/b" &
+	b=$!
+	bg="$bg $a $b"
+	sleep 0.2
+	prog="usdt:$P/usdt_semawatch:etsema:tick { printf(\"%d\\n\", arg0 == $a); if (@n++ >= 5) { exit(); } } END { clear(@n); }"
+	run 0 -p "$a" -e "$prog"
+	lines '1\n1\n1\n1\n1\n1\n'
+	grep -q '^semaphore 1$' "$tmp/a" || fail "-p: not raised in $a"
+	grep -q '^semaphore [1-9]' "$tmp/b" && fail "-p: raised in $b too"
+	run 0 -p "$a" --usdt-file-activation -e "$prog"
+	lines '1\n1\n1\n1\n1\n1\n'
+	grep -q '^semaphore 1$' "$tmp/b" ||
+		fail "--usdt-file-activation: not raised in $b"
+	# without -p (as bpftrace's "found 2 processes"), and etrace-run
+	run 0 --usdt-file-activation -e "usdt:$P/usdt_semawatch:etsema:tick /(arg0 == $a || arg0 == $b) && @pids[arg0] == 0/ { @pids[arg0] = 1; if (++@n == 2) { exit(); } } END { printf(\"found %d processes\\n\", @n); clear(@pids); clear(@n); }"
+	lines 'found 2 processes\n'
+	run 0 --compile-only -o "$tmp/f.eto" -e "$prog"
+	ones=$(grep -c '^semaphore 1$' "$tmp/b")
+	etrace=$(dirname "$etrace")/etrace-run
+	run 0 -p "$a" --usdt-file-activation "$tmp/f.eto"
+	lines '1\n1\n1\n1\n1\n1\n'
+	[ "$(grep -c '^semaphore 1$' "$tmp/b")" -gt "$ones" ] ||
+		fail "etrace-run --usdt-file-activation: not raised in $b"
+	;;
 usdt_semaphore)
 	# etrace_guarded_semaphore is raised only while attached
 	run 0 -c "$P/usdt_c 2" -e "usdt:$P/usdt_c:etrace:guarded { printf(\"g %d\\n\", arg0); }"

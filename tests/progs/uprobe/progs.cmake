@@ -3,7 +3,8 @@
 # library and its user, C++ (namespaces, overloads, templates), USDT
 # probes (<sys/sdt.h>, package systemtap-sdt-dev; usdt_inline: one probe
 # inlined at three places; usdt_args: every operand form; usdt_libuser:
-# probes in an executable and its library) and, when the Go
+# probes in an executable and its library; usdt_semawatch: reports its
+# semaphore) and, when the Go
 # toolchain (golang-go) is installed, a Go program. They are built with
 # the system compilers directly, without the project's flags (no
 # sanitizers), into build/tests/progs/uprobe; the unit tests
@@ -50,6 +51,7 @@ uprobe_prog(uprobe_cpp ${UPROBE_CXX} -O0 uprobe_cpp.cpp)
 uprobe_prog(usdt_c ${UPROBE_CC} -O2 usdt_c.c usdt_sema.c)
 uprobe_prog(usdt_inline ${UPROBE_CC} -O2 usdt_inline.c)
 uprobe_prog(usdt_args ${UPROBE_CC} -O2 usdt_args.c)
+uprobe_prog(usdt_semawatch ${UPROBE_CC} -O2 usdt_semawatch.c)
 uprobe_prog(uprobe_untouched ${UPROBE_CC} -O0 uprobe_untouched.c)
 
 add_custom_command(OUTPUT ${UPROBE_OUT}/uprobe_libuser
