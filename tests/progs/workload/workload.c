@@ -2,7 +2,8 @@
  * each action makes a known number of syscalls with known arguments, so a
  * tracing program sees exactly the same events under etrace and bpftrace.
  * Usage: workload ACTION ARGS... [ACTION ARGS...]; prints nothing on
- * success (its stdout is the tracer's stdout under -c). */
+ * success (its stdout is the tracer's stdout under -c). USDT probes fire
+ * in the actions of workload_usdt.c. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,8 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "workload.h"
 
 #define MAX_WRITE (1 << 20)
 
@@ -35,6 +38,11 @@ static int parse_num(const char *s, long long *out)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int workload_num(const char *s, long long *out)
+{
+	return parse_num(s, out);
 }
 
 static int open_dev(const char *path, int flags)
@@ -199,6 +207,8 @@ static const struct action actions[] = {
 	{ "read", 2, "SIZE N", do_read },
 	{ "lseek", 2, "OFFSET N", do_lseek },
 	{ "sleep-ms", 1, "MS", do_sleep_ms },
+	{ "usdt", 1, "N", workload_usdt },
+	{ "usdt-loop", 1, "MS", workload_usdt_loop },
 };
 
 #define NACTIONS (sizeof(actions) / sizeof(actions[0]))
