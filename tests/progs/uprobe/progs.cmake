@@ -54,18 +54,18 @@ uprobe_prog(usdt_args ${UPROBE_CC} -O2 usdt_args.c)
 uprobe_prog(usdt_semawatch ${UPROBE_CC} -O2 usdt_semawatch.c)
 uprobe_prog(uprobe_untouched ${UPROBE_CC} -O0 uprobe_untouched.c)
 
-add_custom_command(OUTPUT ${UPROBE_OUT}/uprobe_libuser
-  COMMAND ${UPROBE_CC} -g -O2 -o ${UPROBE_OUT}/uprobe_libuser
-          ${UPROBE_SRC}/uprobe_libuser.c -L${UPROBE_OUT} -letrace_uprobe
-          "-Wl,-rpath,$ORIGIN"
-  DEPENDS ${UPROBE_SRC}/uprobe_libuser.c ${UPROBE_OUT}/libetrace_uprobe.so
-  COMMENT "Building the uprobe test program uprobe_libuser" VERBATIM)
-add_custom_command(OUTPUT ${UPROBE_OUT}/usdt_libuser
-  COMMAND ${UPROBE_CC} -g -O2 -o ${UPROBE_OUT}/usdt_libuser
-          ${UPROBE_SRC}/usdt_libuser.c -L${UPROBE_OUT} -letrace_usdt
-          "-Wl,-rpath,$ORIGIN"
-  DEPENDS ${UPROBE_SRC}/usdt_libuser.c ${UPROBE_OUT}/libetrace_usdt.so
-  COMMENT "Building the USDT test program usdt_libuser" VERBATIM)
+# lib_user(NAME LIB): NAME from NAME.c, linked with ${UPROBE_OUT}/LIB.so
+# (found beside it at run time)
+macro(lib_user name lib)
+  add_custom_command(OUTPUT ${UPROBE_OUT}/${name}
+    COMMAND ${UPROBE_CC} -g -O2 -o ${UPROBE_OUT}/${name}
+            ${UPROBE_SRC}/${name}.c -L${UPROBE_OUT} -l${lib}
+            "-Wl,-rpath,$ORIGIN"
+    DEPENDS ${UPROBE_SRC}/${name}.c ${UPROBE_OUT}/lib${lib}.so
+    COMMENT "Building the test program ${name}" VERBATIM)
+endmacro()
+lib_user(uprobe_libuser etrace_uprobe)
+lib_user(usdt_libuser etrace_usdt)
 add_custom_command(OUTPUT ${UPROBE_OUT}/uprobe_c_stripped
   COMMAND ${UPROBE_STRIP} --strip-all -o ${UPROBE_OUT}/uprobe_c_stripped
           ${UPROBE_OUT}/uprobe_c_pie
