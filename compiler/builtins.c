@@ -239,9 +239,10 @@ static struct type *t_arg(struct compile_ctx *ctx, struct node *ident,
 			   name);
 		return NULL;
 	}
-	/* bpftrace 0.17: a USDT argument is an int64 (sign-extended from
-	 * its note's size), a function argument a uint64 */
-	return fn_probe_has(probe, PF_SIGNED_ARGS) ? type_s64() : type_u64();
+	/* bpftrace 0.17: a uint64, a USDT argument's bits too (sign-extended
+	 * from its note's size: -1 compares and sums as 2^64 - 1, printf's
+	 * %d shows -1) */
+	return type_u64();
 }
 
 static struct type *t_sarg(struct compile_ctx *ctx, struct node *ident,

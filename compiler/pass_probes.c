@@ -1,7 +1,8 @@
 /* The probe pass. Reads every N_PROBE and its N_ATTACH list; writes
  * u.probe.index, ctx->nprobes and u.attach.ap (parsed by the provider of
  * its kind, then resolved where the target can be checked without loading:
- * kernel functions, tracepoints, BTF, binaries). After it, every attach
+ * kernel functions, tracepoints, BTF, binaries; one written for several
+ * targets becomes one attach point per target). After it, every attach
  * point of an error-free program has an ap, at most one BEGIN and one END
  * exist, and every probe has at least one target that exists (or whose
  * existence cannot be known here). */
@@ -69,6 +70,21 @@ static void check_targets(struct compile_ctx *ctx, struct node *probe)
 			probe_report_missing(ctx, a->u.attach.ap, !present);
 }
 
+/* The attach points resolve found beside a's (ap->more), each a node
+ * after a, at a's place in the source. Returns the last node. */
+static struct node *add_more(struct compile_ctx *ctx, struct node *a)
+{
+	for (struct attach_point *m = a->u.attach.ap->more; m; m = m->more) {
+		struct node *n = ast_attach(ctx->arena, a->loc, m->raw);
+
+		n->u.attach.ap = m;
+		n->next = a->next;
+		a->next = n;
+		a = n;
+	}
+	return a;
+}
+
 static void probe_attach_points(struct compile_ctx *ctx,
 				struct probes_state *st, struct node *probe)
 {
@@ -88,6 +104,8 @@ static void probe_attach_points(struct compile_ctx *ctx,
 		p = probe_provider(ap->kind);
 		if (p->resolve && p->resolve(ctx, ap) < 0)
 			parsed = false;
+		else
+			a = add_more(ctx, a);
 	}
 	if (!parsed)
 		return;

@@ -73,6 +73,11 @@ struct attach_point {
 	 * whether that is a warning (another attach point of the probe
 	 * exists) or an error. */
 	bool exists;
+	/* Set by resolve when the attach point as written stands for
+	 * several targets (a usdt probe in each of the files -p PID maps):
+	 * the others, each a resolved attach point, which the probe pass
+	 * adds to the probe after this one. */
+	struct attach_point *more;
 };
 
 enum probe_flags {
@@ -85,7 +90,6 @@ enum probe_flags {
 	PF_KERNEL_CTX = 1 << 6, /* has pt_regs: reg(), kstack */
 	PF_SARGN = 1 << 7,     /* sarg0..N (stack args) */
 	PF_NO_CTX = 1 << 8,    /* BEGIN/END: no event context */
-	PF_SIGNED_ARGS = 1 << 9, /* argN are int64 (usdt), else uint64 */
 	/* user probes: a program reading user strings is sleepable
 	 * (uprobe.s/), so that a page not yet touched is faulted in */
 	PF_SLEEPABLE = 1 << 10,

@@ -121,34 +121,71 @@ static bool maps_name_matches(const char *file, const char *name)
 		(base[n] == '-' && strstr(base + n, ".so")));
 }
 
-/* The file of -p PID's mappings that name stands for, as this process
- * sees it: its own path when that is the same file (inode), else through
- * /proc/PID/root (a process in another mount namespace). */
-static const char *find_in_maps(struct compile_ctx *ctx, const char *name)
+/* file, mapped by -p PID with inode ino, as this process reaches it: its
+ * own path when that is the same file, else through /proc/PID/root (a
+ * process in another mount namespace). In the arena. */
+static const char *pid_file_path(struct compile_ctx *ctx, const char *file,
+				 unsigned long ino)
 {
-	int pid = ctx->opts.target_pid;
-	char line[4096], file[4096];
-	const char *found = NULL;
-	unsigned long ino;
 	struct stat st;
+
+	if (stat(file, &st) == 0 && st.st_ino == ino)
+		return arena_strdup(ctx->arena, file);
+	return arena_printf(ctx->arena, "/proc/%d/root%s", ctx->opts.target_pid,
+			    file);
+}
+
+int probe_pid_files(struct compile_ctx *ctx,
+		    int (*fn)(struct compile_ctx *ctx, const char *path,
+			      const char *mapped, void *arg),
+		    void *arg)
+{
+	char line[4096], file[4096], last[4096] = "";
+	unsigned long ino;
+	int err = 0;
 	FILE *f;
 
-	snprintf(line, sizeof(line), "/proc/%d/maps", pid);
+	snprintf(line, sizeof(line), "/proc/%d/maps", ctx->opts.target_pid);
 	f = fopen(line, "re");
-	while (f && !found && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%*s %*s %*s %*s %lu %4095s", &ino,
-			   file) != 2 || file[0] != '/' ||
-		    !maps_name_matches(file, name))
+	if (!f)
+		return -errno;
+	while (!err && fgets(line, sizeof(line), f)) {
+		int n = sscanf(line, "%*s %*s %*s %*s %lu %4095s", &ino, file);
+
+		if (n != 2 || file[0] != '/' || !strcmp(file, last))
 			continue;
-		if (stat(file, &st) == 0 && st.st_ino == ino)
-			found = arena_strdup(ctx->arena, file);
-		else
-			found = arena_printf(ctx->arena, "/proc/%d/root%s",
-					     pid, file);
+		strcpy(last, file);
+		err = fn(ctx, pid_file_path(ctx, file, ino), file, arg);
 	}
-	if (f)
-		fclose(f);
-	return found;
+	fclose(f);
+	return err > 0 ? 0 : err;
+}
+
+struct maps_find {
+	const char *name;
+	const char *found;
+};
+
+static int maps_find_one(struct compile_ctx *ctx, const char *path,
+			 const char *mapped, void *arg)
+{
+	struct maps_find *mf = arg;
+
+	(void)ctx;
+	if (!maps_name_matches(mapped, mf->name))
+		return 0;
+	mf->found = path;
+	return 1;
+}
+
+/* The file of -p PID's mappings that name stands for, as this process
+ * sees it (pid_file_path). */
+static const char *find_in_maps(struct compile_ctx *ctx, const char *name)
+{
+	struct maps_find mf = { .name = name };
+
+	probe_pid_files(ctx, maps_find_one, &mf);
+	return mf.found;
 }
 
 /* Does -p PID see another file system than we do (a container)? As

@@ -159,6 +159,17 @@ int probe_resolve_usdt(struct compile_ctx *ctx, struct attach_point *ap);
 struct node *probe_of_ap(struct compile_ctx *ctx,
 			 const struct attach_point *ap);
 
+/* Calls fn for each file -p PID maps, once each, in the order of its
+ * maps: path is where this process opens it (the mapped path, or the
+ * same under /proc/PID/root when that is another file: another mount
+ * namespace), mapped the path in the process's maps. fn returns 0 to go
+ * on, >0 to stop, <0 an error. Returns 0, fn's error, or -errno when the
+ * maps cannot be read. */
+int probe_pid_files(struct compile_ctx *ctx,
+		    int (*fn)(struct compile_ctx *ctx, const char *path,
+			      const char *mapped, void *arg),
+		    void *arg);
+
 /* The file the binary name resolves to, or NULL; in the arena. Exposed
  * for tests. */
 const char *probe_find_binary(struct compile_ctx *ctx, const char *name);

@@ -44,6 +44,21 @@ int attach_count(const struct et_probe *ep, const struct attach_targets *t)
 	return 1;
 }
 
+void attach_order(const struct et_program *prog, int *order)
+{
+	int n = 0;
+
+	for (int pass = 0; pass < 2; pass++)
+		for (int k = 0; k < prog->nprobes; k++) {
+			int i = pass ? prog->nprobes - 1 - k : k;
+			const struct attach_provider *p =
+			    attach_provider(prog->probes[i].kind);
+
+			if ((p && p->last_first) == (pass == 1))
+				order[n++] = i;
+		}
+}
+
 int attach_fail(struct attach_env *env, int err, const char *fmt, ...)
 {
 	va_list ap;

@@ -54,6 +54,9 @@ struct attach_env {
 	 * attach(); NULL: its own) */
 	const struct attach_targets *targets;
 	pid_t pid;           /* -p PID or the -c child: user probes; 0: all */
+	/* --usdt-file-activation: USDT probes attach to every process that
+	 * maps their file, whatever pid */
+	bool usdt_file_activation;
 	char err[512];       /* why the last attach failed (one sentence) */
 	/* The iter probe's link (at most one): run.c reads it after BEGIN
 	 * and then ends. Owned by the loader. */
@@ -117,6 +120,12 @@ struct attach_provider {
 	 * -p check: user probes attach to that process, BEGIN and END run
 	 * once from etrace. */
 	bool pid_scoped;
+	/* On one event, the kernel runs the program attached last first:
+	 * it adds each new one at the head of a list (a uprobe's
+	 * consumers, the perf events of one software event on a CPU).
+	 * attach_order() puts these kinds last probe first, so that the
+	 * blocks of the script run in its order, as bpftrace's do. */
+	bool last_first;
 };
 
 const struct attach_provider *attach_provider(enum probe_kind kind);
@@ -125,6 +134,12 @@ const struct attach_provider *attach_provider(enum probe_kind kind);
  * resolved targets, or NULL), as bpftrace counts them in "Attaching N
  * probes..." (a deferred one: none, its uprobe counts). */
 int attach_count(const struct et_probe *ep, const struct attach_targets *t);
+
+/* The order in which to attach prog's probes (indexes into
+ * prog->probes, into order[0..prog->nprobes)) so that the programs of
+ * one event run in script order: the others in script order, then the
+ * last_first kinds in reverse. */
+void attach_order(const struct et_program *prog, int *order);
 
 /* Runs a loaded BEGIN/END program once (bpf_prog_test_run_opts). */
 int attach_run_once(struct bpf_program *prog);

@@ -105,6 +105,10 @@ const struct attach_provider attach_KPROBE = {
 	.unavailable = kprobe_unavailable,
 	.resolve = kprobe_resolve,
 	.attach = kprobe_attach,
+	/* the kprobes of one address are a list, newest first; kretprobes
+	 * return newest first too (the return hooks are a stack), which
+	 * is script order when attached in it (tests/vm/cases/k*_order) */
+	.last_first = true,
 };
 
 const struct attach_provider attach_KRETPROBE = {

@@ -266,6 +266,7 @@ const struct attach_provider attach_SOFTWARE = {
 	.unavailable = timer_unavailable,
 	.unloadable = perf_unloadable,
 	.attach = software_attach,
+	.last_first = true,
 };
 
 const struct attach_provider attach_HARDWARE = {

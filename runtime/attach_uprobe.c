@@ -32,7 +32,14 @@ struct uprobe_multi_attr {
 	uint32_t cnt, multi_flags, pid;
 };
 
-/* Whether the kernel loads a program for uprobe_multi links (once). */
+static int multi_link(struct bpf_program *prog, int prog_fd, const char *path,
+		      uint64_t off, uint64_t ref_ctr, bool ret, pid_t pid);
+
+/* Whether the kernel makes uprobe_multi links (once). A kernel without
+ * them may still load a program for that attach type (6.1 checks no
+ * attach type of kprobe programs): a link on "/" tells, EBADF (not a
+ * regular file) where the link type exists, EINVAL where it does not,
+ * as libbpf probes it. */
 static bool multi_ok(void)
 {
 	static int state; /* 0 unknown, 1 yes, 2 no */
@@ -42,12 +49,16 @@ static bool multi_ok(void)
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
 		    .expected_attach_type = ET_TRACE_UPROBE_MULTI);
-	int fd;
+	int fd, link;
 
 	if (!state) {
 		fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns,
 				   2, &opts);
-		state = fd >= 0 ? 1 : 2;
+		link = fd < 0 ? -EINVAL
+			      : multi_link(NULL, fd, "/", 0, 0, false, 0);
+		state = link == -EBADF ? 1 : 2;
+		if (link >= 0)
+			close(link);
 		if (fd >= 0)
 			close(fd);
 	}
@@ -73,9 +84,9 @@ static void uprobe_prepare(const struct et_probe *ep,
 		    ret, (enum bpf_attach_type)ET_TRACE_UPROBE_MULTI);
 }
 
-/* A uprobe_multi link of prog at file offset off of path: its fd or
- * -errno. */
-static int multi_link(struct bpf_program *prog, const char *path,
+/* A uprobe_multi link of prog (or of the program prog_fd, when prog is
+ * NULL) at file offset off of path: its fd or -errno. */
+static int multi_link(struct bpf_program *prog, int prog_fd, const char *path,
 		      uint64_t off, uint64_t ref_ctr, bool ret, pid_t pid)
 {
 	union bpf_attr attr;
@@ -84,7 +95,7 @@ static int multi_link(struct bpf_program *prog, const char *path,
 
 	_Static_assert(sizeof(*a) <= sizeof(attr), "bpf_attr too small");
 	memset(&attr, 0, sizeof(attr));
-	a->prog_fd = bpf_program__fd(prog);
+	a->prog_fd = prog ? bpf_program__fd(prog) : prog_fd;
 	a->attach_type = ET_TRACE_UPROBE_MULTI;
 	a->path = (uintptr_t)path;
 	a->offsets = (uintptr_t)&off;
@@ -96,23 +107,25 @@ static int multi_link(struct bpf_program *prog, const char *path,
 	return fd < 0 ? -errno : (int)fd;
 }
 
-/* prog at file offset off of path (ref_ctr: a USDT semaphore's); with
- * func and no offset known, libbpf finds func. */
+/* prog at file offset off of path (ref_ctr: a USDT semaphore's) in
+ * process pid (0: every process); with func and no offset known, libbpf
+ * finds func. */
 static int uprobe_link(struct attach_env *env, struct bpf_program *prog,
 		       const char *path, uint64_t off, uint64_t ref_ctr,
-		       const char *func, bool ret, const char *what)
+		       const char *func, bool ret, pid_t pid, const char *what)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = ret,
 		    .ref_ctr_offset = ref_ctr, .func_name = func);
 
 	if (is_multi(prog))
 		return attach_keep_link_fd(
-		    env, func ? -ENOENT : multi_link(prog, path, off, ref_ctr,
-						      ret, env->pid),
+		    env,
+		    func ? -ENOENT
+			 : multi_link(prog, -1, path, off, ref_ctr, ret, pid),
 		    what);
-	return attach_keep(env, bpf_program__attach_uprobe_opts(
-					prog, env->pid ? env->pid : -1, path,
-					off, &opts),
+	return attach_keep(env,
+			   bpf_program__attach_uprobe_opts(prog, pid ? pid : -1,
+							   path, off, &opts),
 			   what);
 }
 
@@ -149,7 +162,7 @@ static int attach_one(struct attach_env *env, const struct et_probe *ep,
 	snprintf(what, sizeof(what), "%s:%s:%s", ret ? "uretprobe" :
 		 "uprobe", ep->target, func ? func : ep->raw);
 	return uprobe_link(env, prog, ep->target, off, 0, by_name, ret,
-			   what);
+			   env->pid, what);
 }
 
 static int attach_func(struct attach_env *env, const struct et_probe *ep,
@@ -181,6 +194,7 @@ const struct attach_provider attach_UPROBE = {
 	.attach = uprobe_attach,
 	.prepare = uprobe_prepare,
 	.pid_scoped = true,
+	.last_first = true,
 };
 
 const struct attach_provider attach_URETPROBE = {
@@ -189,11 +203,15 @@ const struct attach_provider attach_URETPROBE = {
 	.attach = uprobe_attach,
 	.prepare = uprobe_prepare,
 	.pid_scoped = true,
+	.last_first = true,
 };
 
 /* A usdt program serves one note (compiler/program.h): a uprobe at its
  * file offset, the semaphore raised by the kernel while it is attached
- * (ref_ctr_offset), in every process that maps the file or in -p's. */
+ * (ref_ctr_offset), in every process that maps the file or in -p's (or
+ * -c's). --usdt-file-activation attaches it in every process even then
+ * (bpftrace's option): their semaphores are raised, and the program's
+ * own -p check keeps the events of -p's process only. */
 static int usdt_attach(struct attach_env *env, const struct et_probe *ep,
 		       struct bpf_program *prog, struct bpf_program *ret)
 {
@@ -208,7 +226,8 @@ static int usdt_attach(struct attach_env *env, const struct et_probe *ep,
 		 ep->attach_target || !ep->ns ? "" : ep->ns,
 		 ep->attach_target || !ep->ns ? "" : ":", name);
 	return uprobe_link(env, prog, ep->target, ep->usdt_offset,
-			   ep->usdt_sema_offset, NULL, false, what);
+			   ep->usdt_sema_offset, NULL, false,
+			   env->usdt_file_activation ? 0 : env->pid, what);
 }
 
 const struct attach_provider attach_USDT = {
@@ -217,4 +236,5 @@ const struct attach_provider attach_USDT = {
 	.attach = usdt_attach,
 	.prepare = uprobe_prepare,
 	.pid_scoped = true,
+	.last_first = true,
 };

@@ -19,6 +19,7 @@ enum {
 	OPT_NO_CACHE,
 	OPT_COMPILE_ONLY,
 	OPT_INCLUDE,
+	OPT_USDT_FILE_ACTIVATION,
 };
 
 const char *cli_progname = "etrace";
@@ -36,6 +37,8 @@ static const struct option long_opts[] = {
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "compile-only", no_argument, NULL, OPT_COMPILE_ONLY },
 	{ "include", required_argument, NULL, OPT_INCLUDE },
+	{ "usdt-file-activation", no_argument, NULL,
+	  OPT_USDT_FILE_ACTIVATION },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -137,6 +140,9 @@ static int parse_opt(struct cli *cli, int c, const char *arg, int optopt_c,
 	case 'h': cli->action = CLI_HELP; return 0;
 	case OPT_DRY_RUN: cli->dry_run = true; return 0;
 	case OPT_UNSAFE: cli->unsafe = true; return 0;
+	case OPT_USDT_FILE_ACTIVATION:
+		cli->usdt_file_activation = true;
+		return 0;
 	case OPT_INFO: cli->action = CLI_INFO; return 0;
 	case OPT_EMIT_LLVM: cli->emit_llvm = arg; return 0;
 	case OPT_EMIT_ELF: cli->emit_elf = arg; return 0;
@@ -280,6 +286,10 @@ static const char usage_text[] =
 	"                 on any kernel its BTF relocations fit\n"
 	"  --no-cache     compile the BPF object even when the cache has it\n"
 	"  --unsafe       allow unsafe functions (system, signal)\n"
+	"  --usdt-file-activation\n"
+	"                 attach USDT probes in every process that maps their\n"
+	"                 file, even with -p or -c (their semaphores raised\n"
+	"                 there; -p still keeps only its process's events)\n"
 	"  -k             warn when a BPF helper fails (map update/delete,\n"
 	"                 stack, comm, signal); -kk: reads (probe_read) too\n"
 	"  -q             quiet: fewer messages\n"

@@ -53,6 +53,9 @@ struct cli {
 	bool compile_only;         /* --compile-only: write the artifact to
 				      output instead of running it */
 	bool unsafe;
+	/* --usdt-file-activation: USDT probes in every process that maps
+	 * their file, whatever -p or -c */
+	bool usdt_file_activation;
 	bool quiet;
 	int verbose;               /* number of -v */
 	int helper_checks;         /* number of -k */

@@ -310,11 +310,19 @@ static int announce(struct run *r)
 	return 0;
 }
 
+/* In the order of attach_order(): the blocks of one event run in the
+ * order of the script. */
 static int attach_all(struct run *r)
 {
-	int err;
+	int *order = calloc(r->prog->nprobes + 1, sizeof(*order));
+	int err = order ? 0 : -ENOMEM;
 
-	for (int i = 0; i < r->prog->nprobes; i++) {
+	if (order)
+		attach_order(r->prog, order);
+	else
+		run_error("out of memory");
+	for (int k = 0; k < r->prog->nprobes && !err; k++) {
+		int i = order[k];
 		const struct et_probe *ep = &r->prog->probes[i];
 		const struct attach_provider *p = attach_provider(ep->kind);
 
@@ -325,12 +333,11 @@ static int attach_all(struct run *r)
 		r->env.targets = &r->targets[i];
 		err = p->attach(&r->env, ep, r->progs[i], r->rets[i]);
 		r->env.targets = NULL;
-		if (err) {
+		if (err)
 			run_script_error(r, ep->loc, r->env.err, NULL);
-			return err;
-		}
 	}
-	return 0;
+	free(order);
+	return err;
 }
 
 /* One warning per attach point for the matches of its wildcard that
@@ -801,6 +808,7 @@ static int run_open(struct run *r)
 	r->env.arena = r->arena;
 	r->env.fresh = r->o->fresh;
 	r->env.pid = r->o->pid;
+	r->env.usdt_file_activation = r->o->usdt_file_activation;
 	err = loader__open_mem(r->l, r->prog->obj, r->prog->obj_len,
 			       "etrace");
 	if (err) {

@@ -24,6 +24,7 @@ struct run_opts {
 	pid_t pid;                 /* -p PID, 0 when not given */
 	const char *cmd;           /* -c CMD, or NULL */
 	bool unsafe;               /* --unsafe: system() runs commands */
+	bool usdt_file_activation; /* USDT probes in every process */
 	bool quiet;                /* -q: no "Attaching N probes..." */
 	bool flush;                /* flush out after each batch of records */
 	int verbose;               /* -v: libbpf's messages, verifier logs */

@@ -92,6 +92,7 @@ void run_cli_opts(const struct cli *cli, FILE *out, struct run_opts *ro)
 	ro->pid = (pid_t)cli->pid;
 	ro->cmd = cli->cmd;
 	ro->unsafe = cli->unsafe;
+	ro->usdt_file_activation = cli->usdt_file_activation;
 	ro->quiet = cli->quiet;
 	ro->flush = cli->buffering != CLI_BUF_FULL;
 	ro->verbose = cli->verbose;

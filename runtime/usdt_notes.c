@@ -44,20 +44,40 @@ static const struct x86_reg x86_regs[] = {
 	{ { "rip", "eip" }, 128 },
 };
 
-static void reg_locate(struct usdt_arg *arg)
+/* Where register name lives in struct pt_regs: its offset, or -1; *shift
+ * 8 for the %ah-style high bytes; *width the index of the name in
+ * x86_reg.names (0: the 64-bit name). */
+static int reg_offset(const char *name, int *shift, int *width)
 {
-	arg->reg_off = -1;
-	arg->reg_shift = 0;
 	for (size_t i = 0; i < sizeof(x86_regs) / sizeof(*x86_regs); i++)
 		for (int k = 0; k < 5; k++) {
 			const char *n = x86_regs[i].names[k];
 
-			if (n && !strcmp(n, arg->reg)) {
-				arg->reg_off = x86_regs[i].off;
-				arg->reg_shift = k == 4 ? 8 : 0;
-				return;
+			if (n && !strcmp(n, name)) {
+				*shift = k == 4 ? 8 : 0;
+				*width = k;
+				return x86_regs[i].off;
 			}
 		}
+	*shift = *width = 0;
+	return -1;
+}
+
+/* An index register takes part in the address whole: only the 64-bit
+ * general registers (a 32-bit one needs an address-size prefix). */
+static void reg_locate(struct usdt_arg *arg)
+{
+	int shift, width;
+
+	arg->reg_off =
+	    arg->reg[0] ? reg_offset(arg->reg, &arg->reg_shift, &width) : -1;
+	arg->index_off = -1;
+	if (arg->index[0]) {
+		int off = reg_offset(arg->index, &shift, &width);
+
+		if (width == 0 && off >= 0 && strcmp(arg->index, "rip"))
+			arg->index_off = off;
+	}
 }
 
 /* "%name" into out (at most 7 characters); returns the length used. */
@@ -185,10 +205,7 @@ int usdt_arg_parse(const char *spec, struct usdt_arg *arg)
 	err = parse_operand(spec, arg);
 	if (err)
 		return err;
-	if (arg->reg[0])
-		reg_locate(arg);
-	else
-		arg->reg_off = -1;
+	reg_locate(arg);
 	return 0;
 }
 

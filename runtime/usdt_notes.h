@@ -36,6 +36,9 @@ struct usdt_arg {
 	 * for %ah-style high bytes. */
 	int reg_off;
 	int reg_shift;
+	/* The index register's offset in struct pt_regs, -1 when there is
+	 * none or it is not a 64-bit general register (%rax..%r15). */
+	int index_off;
 };
 
 struct usdt_probe {

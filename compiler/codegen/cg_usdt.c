@@ -1,12 +1,12 @@
 /* cg_usdt.c: the code generation half of the usdt provider
  * (cg_probe.h). argN of usdt:BIN:[PROVIDER:]NAME is computed in BPF from
  * the operand its SystemTap note gives (usdt_notes.h): a constant, a
- * register of pt_regs, or a load from user memory at a register plus a
- * displacement. Each note of the probe (a probe inlined at several
- * places has several, each with its own operands) gets a program of its
- * own, a uprobe at the note's file offset (the runtime attaches it so,
- * with the semaphore as reference counter); libbpf's own USDT support
- * (BPF-side spec maps) is not used. */
+ * register of pt_regs, or a load from user memory at a displacement plus
+ * a base register and an index register times a scale. Each note of the probe
+ * (a probe inlined at several places has several, each with its own operands)
+ * gets a program of its own, a uprobe at the note's file offset (the runtime
+ * attaches it so, with the semaphore as reference counter); libbpf's own USDT
+ * support (BPF-side spec maps) is not used. */
 #include <string.h>
 
 #include "cg_probe.h"
@@ -74,6 +74,8 @@ static size_t count_notes(struct gen *g, struct attach_point *ap,
 	return n;
 }
 
+/* v truncated to the operand's size and extended by its sign: "4@$-16"
+ * is 4294967280, "-4@$-16" -16 (as bpftrace 0.17 reads them). */
 static LLVMValueRef extend(struct gen *g, LLVMValueRef v,
 			   const struct usdt_arg *a)
 {
@@ -86,24 +88,52 @@ static LLVMValueRef extend(struct gen *g, LLVMValueRef v,
 			    : LLVMBuildZExt(g->b, v, i64, "");
 }
 
-static LLVMValueRef reg(struct gen *g, const struct usdt_arg *a)
+/* The register at offset off of pt_regs, shifted right by shift bits. */
+static LLVMValueRef reg(struct gen *g, int off, int shift, const char *name)
 {
-	LLVMValueRef i = cg_const(g->cg, 64, a->reg_off), p, v;
+	LLVMValueRef i = cg_const(g->cg, 64, off), p, v;
 
 	p = LLVMBuildGEP2(g->b, cg_int(g->cg, 8), gen_probe_ctx(g), &i, 1,
 			  "");
-	v = LLVMBuildLoad2(g->b, cg_int(g->cg, 64), p, a->reg);
-	if (a->reg_shift)
-		v = LLVMBuildLShr(g->b, v, cg_const(g->cg, 64, a->reg_shift),
-				  "");
+	v = LLVMBuildLoad2(g->b, cg_int(g->cg, 64), p, name);
+	if (shift)
+		v = LLVMBuildLShr(g->b, v, cg_const(g->cg, 64, shift), "");
 	return v;
+}
+
+/* Forms code generation cannot read: symbols (foo(%rip)), registers
+ * outside pt_regs, and absolute addresses. */
+static bool supported(const struct usdt_arg *a)
+{
+	if (a->kind == USDT_ARG_CONST)
+		return true;
+	if (a->symbol[0] || !strcmp(a->reg, "rip") ||
+	    (a->reg[0] && a->reg_off < 0) || (a->index[0] && a->index_off < 0))
+		return false;
+	return a->kind == USDT_ARG_REG || a->reg[0] || a->index[0];
+}
+
+/* disp(base, index, scale): disp + base + index * scale */
+static LLVMValueRef mem_addr(struct gen *g, const struct usdt_arg *a)
+{
+	LLVMValueRef addr = cg_const(g->cg, 64, a->value), ix;
+
+	if (a->reg[0])
+		addr = LLVMBuildAdd(
+		    g->b, addr, reg(g, a->reg_off, a->reg_shift, a->reg), "");
+	if (a->index[0]) {
+		ix = LLVMBuildMul(g->b, reg(g, a->index_off, 0, a->index),
+				  cg_const(g->cg, 64, a->scale), "");
+		addr = LLVMBuildAdd(g->b, addr, ix, "");
+	}
+	return addr;
 }
 
 static LLVMValueRef usdt_arg(struct gen *g, struct node *e, int n)
 {
 	const struct usdt_probe *p = g->usdt_probe;
 	const struct usdt_arg *a;
-	LLVMValueRef addr, buf;
+	LLVMValueRef buf;
 
 	if (!p || p->nargs < 0 || n >= p->nargs) {
 		gen_error(g, e->loc, "usdt probe %s has no argument arg%d",
@@ -111,22 +141,20 @@ static LLVMValueRef usdt_arg(struct gen *g, struct node *e, int n)
 		return cg_const(g->cg, 64, 0);
 	}
 	a = &p->arg[n];
-	if (a->kind == USDT_ARG_CONST)
-		return cg_const(g->cg, 64, a->value);
-	if (a->reg_off < 0 || a->index[0] || a->symbol[0] ||
-	    !strcmp(a->reg, "rip")) {
+	if (!supported(a)) {
 		gen_error(g, e->loc,
 			  "Cannot generate code for arg%d of usdt probe %s: "
 			  "operand form not supported",
 			  n, g->probe_name);
 		return cg_const(g->cg, 64, 0);
 	}
+	if (a->kind == USDT_ARG_CONST)
+		return extend(g, cg_const(g->cg, 64, a->value), a);
 	if (a->kind == USDT_ARG_REG)
-		return extend(g, reg(g, a), a);
-	addr = LLVMBuildAdd(g->b, reg(g, a), cg_const(g->cg, 64, a->value),
-			    "");
-	buf = gen_read(g, addr, 8, CG_USER);
-	return extend(g, gen_load(g, buf, type_u64(), true), a);
+		return extend(g, reg(g, a->reg_off, a->reg_shift, a->reg), a);
+	/* the operand's bytes only: it may end a mapping */
+	buf = gen_read(g, mem_addr(g, a), a->size, CG_USER);
+	return gen_load(g, buf, type_int(a->size, a->is_signed), false);
 }
 
 /* one program per note */

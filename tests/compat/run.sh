@@ -23,6 +23,11 @@
 #                           WORKLOAD's path
 #   // compat-status: N     bpftrace's expected exit status (default 0),
 #                           for --check-bpftrace
+#   // compat-spawn: ARGS   start "workload ARGS" before each tool runs
+#                           (killed after); {{PID}} in compat-args is
+#                           its pid (for -p)
+# In the script, ":workload" before ':' or '*' (uprobe:workload:f,
+# usdt:workload*:p:n) becomes the WORKLOAD's path.
 # Exit: 0 all matched, 1 some differed, 77 cannot run here (not root,
 # no bpftrace), 2 usage.
 
@@ -71,15 +76,35 @@ directive()
 	sed -n "s|^// $1: *||p" "$2" | head -n 1
 }
 
+# spawn_workload CASEFILE: the compat-spawn workload in the background
+# (its pid in spawned, empty when the case has none)
+spawn_workload()
+{
+	spawned=
+	sargs=$(directive compat-spawn "$1")
+	[ -n "$sargs" ] || return 0
+	eval "set -- $sargs"
+	"$workload" "$@" >/dev/null 2>&1 </dev/null &
+	spawned=$!
+	sleep 0.1
+}
+
 # run_tool TOOL CASEFILE OUTBASE: writes OUTBASE.out/.err/.rc
 run_tool()
 {
+	spawn_workload "$2"
 	args=$(directive compat-args "$2" |
-	       sed "s|'workload |'$workload |g; s|\"workload |\"$workload |g")
+	       sed "s|'workload |'$workload |g; s|\"workload |\"$workload |g;
+		    s|{{PID}}|$spawned|g")
 	params=$(directive compat-params "$2" |
 		 sed "s#\(^\| \)workload\( \|$\)#\1$workload\2#g")
 	list=$(directive compat-list "$2" | sed "s|:workload:|:$workload:|g")
-	run="\"\$2\" $params"
+	script=$2
+	if grep -q ':workload[:*]' "$2"; then
+		script=$tmp/script.bt
+		sed "s|:workload\([:*]\)|:$workload\1|g" "$2" >"$script"
+	fi
+	run="\"$script\" $params"
 	[ -n "$list" ] && run="-l $list"
 	# run in an empty directory so that no file there shadows workload;
 	# timeout leads a process group: kill what the tool left behind in it
@@ -90,6 +115,10 @@ run_tool()
 	wait $pid
 	echo $? >"$3.rc"
 	kill -KILL -- "-$pid" 2>/dev/null
+	if [ -n "$spawned" ]; then
+		kill -KILL "$spawned" 2>/dev/null
+		wait "$spawned" 2>/dev/null
+	fi
 	# bpftrace's spurious RLIMIT_MEMLOCK line on kernels that need none
 	grep -v '^ERROR: .*RLIMIT_MEMLOCK' "$3.raw" >"$3.err"
 	[ -z "$keep" ] && return

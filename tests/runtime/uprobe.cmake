@@ -7,7 +7,8 @@ set(ETRACE_UPROBE_CASES
   pie nopie uaddr o2_retval shared_lib cpp_demangled wildcard relative_path
   offset address
   latency_hist latency_brace latency_recursive pid child_only exited_ustack
-  usdt_args
+  usdt_args usdt_operands usdt_pid_nofile usdt_empty_provider usdt_file_glob
+  usdt_file_activation
   usdt_semaphore usdt_inlined usdt_wildcard str_untouched_page python_usdt
   jvm_usdt
   go_refused list_uprobe list_usdt list_file_glob list_kind_glob list_pid

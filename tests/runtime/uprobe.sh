@@ -142,6 +142,109 @@ usdt_args)
 	has "$out" '^Attaching 2 probes\.\.\.$'
 	lines '0 1000000000000 0\n1 1000000000001 -1\n2 1000000000002 -2\n3\n@c[42]: 3\n'
 	;;
+usdt_operands)
+	# one value at each size and sign, in each operand form: constants
+	# are cut to their size too (bpftrace 0.17 prints 4@$-16 as
+	# 4294967280), memory at base + index * scale + disp, or index alone
+	v='-579005069656919568 -579005069656919568 4092785136 -202182160 61936 -3600 240 -16 '
+	for form in const reg mem index; do
+		run 0 -c "$P/usdt_args" -e "usdt:$P/usdt_args:args:${form}_* { printf(\"%lld \", arg0); }"
+		[ "$(grep -v '^Attaching\|^$' "$out")" = "$v" ] ||
+			fail "$form: $(cat "$out")"
+	done
+	run 0 -c "$P/usdt_args 2" -e "usdt:$P/usdt_args:args:nobase_64 { printf(\"%lld\\n\", arg0); }"
+	[ "$(grep -vc '^Attaching\|^$' "$out")" = 2 ] &&
+		[ "$(grep -c '^-579005069656919568$' "$out")" = 2 ] ||
+		fail "nobase: $(cat "$out")"
+	# argN is a uint64, as in bpftrace 0.17: -4@$-202182160 compares
+	# and sums as 2^64 - 202182160, printf's %d shows it signed
+	run 0 -c "$P/usdt_args" -e "usdt:$P/usdt_args:args:const_32 { printf(\"%d %d %d\\n\", arg0 > 0, arg0 < 0, arg0); @s = sum(arg0); }"
+	lines '1 0 -202182160\n@s: 18446744073507369456\n'
+	;;
+usdt_pid_nofile)
+	# -p PID and no file: every file the process maps is searched (here
+	# the executable and libetrace_usdt.so); without a wildcard the
+	# probe must be in one file only
+	spawn "$P/usdt_libuser" 100000 5
+	run 0 -p "$bgpid" -e 'usdt::etlib:in_lib { printf("%s %d\n", probe, arg0 >= 1000); exit(); }'
+	lines "usdt:$P/libetrace_usdt.so:etlib:in_lib 1\n"
+	run 0 -p "$bgpid" -e 'usdt:in_exe { printf("%s\n", probe); exit(); }'
+	lines "usdt:$P/usdt_libuser:etlib:in_exe\n"
+	run 0 -p "$bgpid" -e 'usdt:::in_* { @[probe] = count(); if (@n++ >= 8) { exit(); } } END { clear(@n); }'
+	has "$out" '^Attaching 3 probes\.\.\.$'
+	has "$out" "^@\[usdt:$P/usdt_libuser:etlib:in_exe\]: [1-9]"
+	has "$out" "^@\[usdt:$P/libetrace_usdt.so:etlib:in_lib\]: [1-9]"
+	run 0 -p "$bgpid" -e 'usdt:*etrace_usdt*:etlib:* { @[probe] = count(); if (@n++ >= 8) { exit(); } } END { clear(@n); }'
+	has "$out" '^Attaching 3 probes\.\.\.$'
+	has "$out" "^@\[usdt:$P/libetrace_usdt.so:etlib:twice\]: [1-9]"
+	run 1 -p "$bgpid" -e 'usdt::etlib:twice { }'
+	refused "USDT probe 'etlib:twice' is in more than one of the files process $bgpid maps: $P/usdt_libuser and $P/libetrace_usdt.so"
+	run 1 -p "$bgpid" -e 'usdt::etlib:nope { }'
+	refused "No USDT probe 'etlib:nope' in the files process $bgpid maps"
+	# a file named with -p must be one the process maps
+	run 1 -p "$bgpid" -e "usdt:$P/usdt_c:etrace:start { }"
+	refused "usdt target file '$P/usdt_c' is not mapped by process $bgpid"
+	# compiled ahead of time with -p: the files found go in the artifact
+	run 0 --compile-only -p "$bgpid" -o "$tmp/p.eto" -e 'usdt:::in_lib { printf("%d\n", arg0 >= 1000); exit(); }'
+	etrace=$(dirname "$etrace")/etrace-run
+	run 0 -p "$bgpid" "$tmp/p.eto"
+	lines '1\n'
+	;;
+usdt_empty_provider)
+	# usdt:FILE::NAME is usdt:FILE:NAME: any provider's, one probe
+	# unless a wildcard asks for more; probe names it in full
+	run 0 -c "$P/usdt_c 2" -e "usdt:$P/usdt_c::values { printf(\"%s %d\\n\", probe, arg0); }"
+	lines "2\nusdt:$P/usdt_c:etrace:values 0\nusdt:$P/usdt_c:etrace:values 1\n"
+	run 0 -c "$P/usdt_c 1" -e "usdt:$P/usdt_c:constant { printf(\"%s\\n\", probe); }"
+	lines "1\nusdt:$P/usdt_c:etrace:constant\n"
+	run 0 -c "$P/usdt_c 1" -e "usdt:$P/usdt_c::st* { printf(\"%s\\n\", probe); }"
+	lines "1\nusdt:$P/usdt_c:etrace:start\nusdt:$P/usdt_c:other:start\n"
+	run 1 -e "usdt:$P/usdt_c::start { }"
+	refused "USDT probe name 'start' is ambiguous in $P/usdt_c: providers 'etrace' and 'other' have it"
+	;;
+usdt_file_glob)
+	# a wildcard in the file: each ELF file glob(3) finds, the probe
+	# builtin naming the file
+	run 0 -c "$P/usdt_inline 4" -e "usdt:$P/usdt_*:dup:hit { printf(\"%s %d %d\\n\", probe, arg0, arg1); }"
+	has "$out" '^Attaching 3 probes'
+	lines "usdt:$P/usdt_inline:dup:hit 12 4\nusdt:$P/usdt_inline:dup:hit 4 7\nusdt:$P/usdt_inline:dup:hit 5 9\n"
+	run 0 -c "$P/usdt_c 1" -e "usdt:$P/usdt_[cl]*:*:*start { @[probe] = count(); }"
+	has "$out" '^Attaching 2 probes'
+	lines "1\n@[usdt:$P/usdt_c:etrace:start]: 1\n@[usdt:$P/usdt_c:other:start]: 1\n"
+	run 1 -e "usdt:$P/etrace_none*:a:b { }"
+	refused "usdt target file '$P/etrace_none\*' does not exist"
+	;;
+usdt_file_activation)
+	# two processes with a semaphore-guarded probe, each printing its
+	# semaphore's value: -p raises it in its process only;
+	# --usdt-file-activation in every process mapping the file, while
+	# -p still keeps the events of its own
+	"$P/usdt_semawatch" 100000 5 >"$tmp/a" &
+	a=$!
+	"$P/usdt_semawatch" 100000 5 >"$tmp/b" &
+	b=$!
+	bg="$bg $a $b"
+	sleep 0.2
+	prog="usdt:$P/usdt_semawatch:etsema:tick { printf(\"%d\\n\", arg0 == $a); if (@n++ >= 5) { exit(); } } END { clear(@n); }"
+	run 0 -p "$a" -e "$prog"
+	lines '1\n1\n1\n1\n1\n1\n'
+	grep -q '^semaphore 1$' "$tmp/a" || fail "-p: not raised in $a"
+	grep -q '^semaphore [1-9]' "$tmp/b" && fail "-p: raised in $b too"
+	run 0 -p "$a" --usdt-file-activation -e "$prog"
+	lines '1\n1\n1\n1\n1\n1\n'
+	grep -q '^semaphore 1$' "$tmp/b" ||
+		fail "--usdt-file-activation: not raised in $b"
+	# without -p (as bpftrace's "found 2 processes"), and etrace-run
+	run 0 --usdt-file-activation -e "usdt:$P/usdt_semawatch:etsema:tick /(arg0 == $a || arg0 == $b) && @pids[arg0] == 0/ { @pids[arg0] = 1; if (++@n == 2) { exit(); } } END { printf(\"found %d processes\\n\", @n); clear(@pids); clear(@n); }"
+	lines 'found 2 processes\n'
+	run 0 --compile-only -o "$tmp/f.eto" -e "$prog"
+	ones=$(grep -c '^semaphore 1$' "$tmp/b")
+	etrace=$(dirname "$etrace")/etrace-run
+	run 0 -p "$a" --usdt-file-activation "$tmp/f.eto"
+	lines '1\n1\n1\n1\n1\n1\n'
+	[ "$(grep -c '^semaphore 1$' "$tmp/b")" -gt "$ones" ] ||
+		fail "etrace-run --usdt-file-activation: not raised in $b"
+	;;
 usdt_semaphore)
 	# etrace_guarded_semaphore is raised only while attached
 	run 0 -c "$P/usdt_c 2" -e "usdt:$P/usdt_c:etrace:guarded { printf(\"g %d\\n\", arg0); }"

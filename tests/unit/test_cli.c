@@ -125,11 +125,13 @@ static void test_flags(void)
 {
 	char *argv[] = { "etrace", "--unsafe", "-q", "-vv", "-kk", "-d",
 			 "types", "-o", "out.txt", "-I", "/a", "-I/b",
+			 "--usdt-file-activation",
 			 "--include", "errno.h", "--include=x/y.h",
 			 "-c", "ls -l", "s.et", NULL };
 
 	CU_ASSERT_EQUAL(parse(argv), 0);
 	CU_ASSERT_TRUE(cli.unsafe);
+	CU_ASSERT_TRUE(cli.usdt_file_activation);
 	CU_ASSERT_TRUE(cli.quiet);
 	CU_ASSERT_EQUAL(cli.verbose, 2);
 	CU_ASSERT_EQUAL(cli.helper_checks, 2);

@@ -15,13 +15,17 @@
 static struct compile_ctx ctx;
 static const char *params[] = { "vfs_read", "/bin/sh", "99" };
 
+/* -p PID of the contexts parse() opens (0: none) */
+static int target_pid;
+
 static void ctx_open(void)
 {
 	struct compile_opts o = {
-		.kallsyms = DATA "/kallsyms",
-		.tracefs = DATA "/tracefs",
-		.params = params,
-		.nparams = 3,
+	    .kallsyms = DATA "/kallsyms",
+	    .tracefs = DATA "/tracefs",
+	    .params = params,
+	    .nparams = 3,
+	    .target_pid = target_pid,
 	};
 
 	compile_ctx_init(&ctx, "t", "", 0, &o);
@@ -315,10 +319,27 @@ static void test_usdt(void)
 	ERR("usdt:/bin/sh", "usdt probe type requires 2 or 3 arguments, found 1");
 	ERR("usdt:/bin/sh:a:b:c",
 	    "usdt probe type requires 2 or 3 arguments, found 4");
-	ERR("usdt::p", "usdt probe must have a target binary");
+	ERR("usdt::p", "usdt probe must have a target binary, or -p PID to "
+		       "search the files the process maps");
+	ERR("usdt:::p", "usdt probe must have a target binary, or -p PID to "
+			"search the files the process maps");
 	ERR("usdt:/bin/sh:",
 	    "usdt probe must have a target function or wildcard");
-	ERR("usdt:/bin/sh::n", "usdt probe has an empty provider name");
+	/* an empty provider is a left-out one */
+	ap = parse("usdt:/bin/sh::n");
+	CU_ASSERT_TRUE(ap && !ap->ns && !strcmp(ap->func, "n"));
+	/* with -p, the file may be left out too (bpftrace 0.17) */
+	target_pid = getpid();
+	ap = parse("usdt:n");
+	CU_ASSERT_TRUE(ap && !*ap->target && !ap->ns && !strcmp(ap->func, "n"));
+	ap = parse("usdt::p:n");
+	CU_ASSERT_TRUE(ap && !*ap->target && !strcmp(ap->ns, "p"));
+	ap = parse("usdt:::n*");
+	CU_ASSERT_TRUE(ap && !ap->ns && ap->wildcard);
+	ERR("usdt:/bin/sh:a:b:c",
+	    "usdt probe type requires 2 or 3 arguments, found 4");
+	target_pid = 0;
+	ERR("usdt:n", "usdt probe type requires 2 or 3 arguments, found 1");
 	done();
 }
 

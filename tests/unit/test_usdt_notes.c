@@ -75,10 +75,26 @@ static void test_arg_memory(void)
 	CU_ASSERT_EQUAL(a.value, 16);
 	CU_ASSERT_STRING_EQUAL(a.index, "rbx");
 	CU_ASSERT_EQUAL(a.scale, 4);
+	CU_ASSERT_EQUAL(a.reg_off, 80);	  /* pt_regs.ax */
+	CU_ASSERT_EQUAL(a.index_off, 40); /* pt_regs.bx */
 	a = parse_ok("2@(,%rcx,8)");
 	CU_ASSERT_STRING_EQUAL(a.reg, "");
+	CU_ASSERT_EQUAL(a.reg_off, -1);
 	CU_ASSERT_STRING_EQUAL(a.index, "rcx");
+	CU_ASSERT_EQUAL(a.index_off, 88);
 	CU_ASSERT_EQUAL(a.scale, 8);
+	a = parse_ok("-8@-88(%rsp,%r13,8)");
+	CU_ASSERT_EQUAL(a.value, -88);
+	CU_ASSERT_EQUAL(a.reg_off, 152);
+	CU_ASSERT_EQUAL(a.index_off, 16);
+	a = parse_ok("4@(%rax,%rbx)"); /* scale 1 when omitted */
+	CU_ASSERT_EQUAL(a.scale, 1);
+	CU_ASSERT_EQUAL(a.index_off, 40);
+	/* only a 64-bit general register indexes the whole address */
+	a = parse_ok("4@(%rax,%ebx,2)");
+	CU_ASSERT_EQUAL(a.index_off, -1);
+	a = parse_ok("4@8(%rax)");
+	CU_ASSERT_EQUAL(a.index_off, -1);
 }
 
 static void test_arg_const_and_errors(void)
@@ -304,13 +320,23 @@ static void test_hook(void)
 {
 	struct attach_point *ap;
 
-	/* the provider is filled in when one has the name */
+	/* a left-out (or empty) provider: the one probe of that name, as
+	 * a match, so that the probe builtin names it in full */
 	ap = first_ap("usdt:" USDT ":values { exit(); }");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ap);
-	CU_ASSERT_STRING_EQUAL(ap->ns, "etrace");
+	CU_ASSERT_TRUE(ap->wildcard);
+	CU_ASSERT_EQUAL_FATAL(ap->nmatches, 1);
+	CU_ASSERT_STRING_EQUAL(ap->matches[0], "etrace:values");
+	ap = first_ap("usdt:" USDT "::values { exit(); }");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ap);
+	CU_ASSERT_EQUAL_FATAL(ap->nmatches, 1);
+	CU_ASSERT_STRING_EQUAL(ap->matches[0], "etrace:values");
+	/* provider and name given: as written */
 	ap = first_ap("usdt:" USDT ":other:start { exit(); }");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ap);
 	CU_ASSERT_STRING_EQUAL(ap->ns, "other");
+	CU_ASSERT_FALSE(ap->wildcard);
+	CU_ASSERT_EQUAL(ap->nmatches, 0);
 	ap = first_ap("usdt:" USDT ":etrace:*a* { exit(); }");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ap);
 	CU_ASSERT_EQUAL_FATAL(ap->nmatches, 4);
@@ -319,6 +345,40 @@ static void test_hook(void)
 	ap = first_ap("usdt:" USDT ":*:start { exit(); }");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ap);
 	CU_ASSERT_EQUAL(ap->nmatches, 2);
+	CU_ASSERT_PTR_NULL(ap->more);
+}
+
+/* A wildcard in the file: one attach point per file with probes, the
+ * first the one written, the others after it in the probe's list. */
+static void test_hook_file_glob(void)
+{
+	struct attach_point *ap;
+	struct node *a;
+
+	ap = first_ap("usdt:" PROGS "/usdt_*:dup:hit { exit(); }");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ap);
+	CU_ASSERT_STRING_EQUAL(ap->target, PROGS "/usdt_inline");
+	CU_ASSERT_STRING_EQUAL(ap->raw, "usdt:" PROGS "/usdt_inline:dup:hit");
+	CU_ASSERT_EQUAL_FATAL(ap->nmatches, 1);
+	CU_ASSERT_STRING_EQUAL(ap->matches[0], "dup:hit");
+	CU_ASSERT_PTR_NULL(ap->more);
+	ap = first_ap("usdt:" PROGS "/usdt_[ci]*:*:* { exit(); }");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ap);
+	CU_ASSERT_STRING_EQUAL(ap->target, PROGS "/usdt_c");
+	CU_ASSERT_EQUAL(ap->nmatches, 6);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ap->more);
+	CU_ASSERT_STRING_EQUAL(ap->more->target, PROGS "/usdt_inline");
+	CU_ASSERT_EQUAL(ap->more->nmatches, 1);
+	a = ctx.ast->u.program.probes->u.probe.attach;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a->next);
+	CU_ASSERT_PTR_EQUAL(a->next->u.attach.ap, ap->more);
+	CU_ASSERT_PTR_NULL(a->next->next);
+	expect_err("usdt:" PROGS "/uprobe_c_*:*:* { exit(); }",
+		   "No USDT probe matches '*:*' in the files matching '" PROGS
+		   "/uprobe_c_*'");
+	expect_err("usdt:" PROGS "/*.so:etrace:start { exit(); }",
+		   "No USDT probe 'etrace:start' in the files matching '" PROGS
+		   "/*.so'");
 }
 
 static void test_hook_errors(void)
@@ -347,14 +407,9 @@ static void test_hook_errors(void)
 		   "error: usdt target 'nope' does not exist here");
 }
 
-UNIT_MAIN("usdt_notes",
-	  UNIT_TEST(test_arg_register),
-	  UNIT_TEST(test_arg_memory),
-	  UNIT_TEST(test_arg_const_and_errors),
-	  UNIT_TEST(test_args_split),
-	  UNIT_TEST(test_usdt_program),
-	  UNIT_TEST(test_usdt_program_probes),
-	  UNIT_TEST(test_python),
-	  UNIT_TEST(test_files_without_notes),
-	  UNIT_TEST(test_hook),
-	  UNIT_TEST(test_hook_errors))
+UNIT_MAIN("usdt_notes", UNIT_TEST(test_arg_register),
+	  UNIT_TEST(test_arg_memory), UNIT_TEST(test_arg_const_and_errors),
+	  UNIT_TEST(test_args_split), UNIT_TEST(test_usdt_program),
+	  UNIT_TEST(test_usdt_program_probes), UNIT_TEST(test_python),
+	  UNIT_TEST(test_files_without_notes), UNIT_TEST(test_hook),
+	  UNIT_TEST(test_hook_file_glob), UNIT_TEST(test_hook_errors))

@@ -99,3 +99,13 @@ expect_eq() {
 expect_ge() {
 	[ "$2" -ge "$3" ] 2>/dev/null || fail "$1 is ${2:-missing}, expected at least $3"
 }
+
+# expect_in_order N: at least N events, each of which printed "1 2 3 "
+# (three blocks on one event, in the script's order), and nothing else
+expect_in_order() {
+	got=$(grep -v '^Attaching' "$out" | grep -o '[123] ' | tr -d '\n')
+	n=$(grep -v '^Attaching' "$out" | grep -o '1 ' | wc -l)
+	want=$(i=0; while [ $i -lt "$n" ]; do printf '1 2 3 '; i=$((i + 1)); done)
+	[ "$n" -ge "$1" ] || fail "$n events, expected $1 or more"
+	[ "$got" = "$want" ] || fail "blocks ran as '$got', expected '$want'"
+}

@@ -2,7 +2,9 @@
 # tests/CMakeLists.txt): C built PIE, non-PIE, -O2 and stripped, a shared
 # library and its user, C++ (namespaces, overloads, templates), USDT
 # probes (<sys/sdt.h>, package systemtap-sdt-dev; usdt_inline: one probe
-# inlined at three places) and, when the Go
+# inlined at three places; usdt_args: every operand form; usdt_libuser:
+# probes in an executable and its library; usdt_semawatch: reports its
+# semaphore) and, when the Go
 # toolchain (golang-go) is installed, a Go program. They are built with
 # the system compilers directly, without the project's flags (no
 # sanitizers), into build/tests/progs/uprobe; the unit tests
@@ -44,24 +46,33 @@ uprobe_prog(uprobe_c_pie ${UPROBE_CC} -O0 -fPIE -pie uprobe_c.c)
 uprobe_prog(uprobe_c_nopie ${UPROBE_CC} -O0 -fno-pie -no-pie uprobe_c.c)
 uprobe_prog(uprobe_c_o2 ${UPROBE_CC} -O2 -fPIE -pie uprobe_c.c)
 uprobe_prog(libetrace_uprobe.so ${UPROBE_CC} -O2 -fPIC -shared uprobe_lib.c)
+uprobe_prog(libetrace_usdt.so ${UPROBE_CC} -O2 -fPIC -shared usdt_lib.c)
 uprobe_prog(uprobe_cpp ${UPROBE_CXX} -O0 uprobe_cpp.cpp)
 uprobe_prog(usdt_c ${UPROBE_CC} -O2 usdt_c.c usdt_sema.c)
 uprobe_prog(usdt_inline ${UPROBE_CC} -O2 usdt_inline.c)
+uprobe_prog(usdt_args ${UPROBE_CC} -O2 usdt_args.c)
+uprobe_prog(usdt_semawatch ${UPROBE_CC} -O2 usdt_semawatch.c)
 uprobe_prog(uprobe_untouched ${UPROBE_CC} -O0 uprobe_untouched.c)
 
-add_custom_command(OUTPUT ${UPROBE_OUT}/uprobe_libuser
-  COMMAND ${UPROBE_CC} -g -O2 -o ${UPROBE_OUT}/uprobe_libuser
-          ${UPROBE_SRC}/uprobe_libuser.c -L${UPROBE_OUT} -letrace_uprobe
-          "-Wl,-rpath,$ORIGIN"
-  DEPENDS ${UPROBE_SRC}/uprobe_libuser.c ${UPROBE_OUT}/libetrace_uprobe.so
-  COMMENT "Building the uprobe test program uprobe_libuser" VERBATIM)
+# lib_user(NAME LIB): NAME from NAME.c, linked with ${UPROBE_OUT}/LIB.so
+# (found beside it at run time)
+macro(lib_user name lib)
+  add_custom_command(OUTPUT ${UPROBE_OUT}/${name}
+    COMMAND ${UPROBE_CC} -g -O2 -o ${UPROBE_OUT}/${name}
+            ${UPROBE_SRC}/${name}.c -L${UPROBE_OUT} -l${lib}
+            "-Wl,-rpath,$ORIGIN"
+    DEPENDS ${UPROBE_SRC}/${name}.c ${UPROBE_OUT}/lib${lib}.so
+    COMMENT "Building the test program ${name}" VERBATIM)
+endmacro()
+lib_user(uprobe_libuser etrace_uprobe)
+lib_user(usdt_libuser etrace_usdt)
 add_custom_command(OUTPUT ${UPROBE_OUT}/uprobe_c_stripped
   COMMAND ${UPROBE_STRIP} --strip-all -o ${UPROBE_OUT}/uprobe_c_stripped
           ${UPROBE_OUT}/uprobe_c_pie
   DEPENDS ${UPROBE_OUT}/uprobe_c_pie
   COMMENT "Stripping uprobe_c_pie" VERBATIM)
 list(APPEND UPROBE_OUTPUTS ${UPROBE_OUT}/uprobe_libuser
-     ${UPROBE_OUT}/uprobe_c_stripped)
+     ${UPROBE_OUT}/usdt_libuser ${UPROBE_OUT}/uprobe_c_stripped)
 
 # Go: a plain build and a stripped one (-s -w), which keeps .go.buildinfo
 if(UPROBE_GO)

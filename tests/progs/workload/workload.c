@@ -4,7 +4,8 @@
  * some call functions of known parameters instead, for uprobes and
  * watchpoints (workload_user.c).
  * Usage: workload ACTION ARGS... [ACTION ARGS...]; prints nothing on
- * success (its stdout is the tracer's stdout under -c). */
+ * success (its stdout is the tracer's stdout under -c). USDT probes fire
+ * in the actions of workload_usdt.c. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +40,11 @@ static int parse_num(const char *s, long long *out)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int workload_num(const char *s, long long *out)
+{
+	return parse_num(s, out);
 }
 
 static int open_dev(const char *path, int flags)
@@ -207,6 +213,8 @@ static const struct action actions[] = {
 	{ "watch", 1, "N", wl_watch },
 	{ "watch-unwatch", 1, "MS", wl_watch_unwatch },
 	{ "watch-multi", 0, "", wl_watch_multi },
+	{ "usdt", 1, "N", workload_usdt },
+	{ "usdt-loop", 1, "MS", workload_usdt_loop },
 };
 
 #define NACTIONS (sizeof(actions) / sizeof(actions[0]))

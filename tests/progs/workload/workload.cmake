@@ -3,7 +3,8 @@
 # (-static cannot be combined with the sanitizers; sanitizer builds do not
 # run the compat suite)
 add_executable(workload ${CMAKE_CURRENT_LIST_DIR}/workload.c
-               ${CMAKE_CURRENT_LIST_DIR}/workload_user.c)
+               ${CMAKE_CURRENT_LIST_DIR}/workload_user.c
+               ${CMAKE_CURRENT_LIST_DIR}/workload_usdt.c)
 if(NOT ETRACE_SANITIZE)
   target_link_options(workload PRIVATE -static)
 endif()

@@ -59,14 +59,24 @@ header_lines() {
 	fi
 }
 
+# in_event_loop PID: the tracer waits in epoll_wait, which both tools do
+# only once every probe is attached (BEGIN, whose lines are the header,
+# runs before the other probes attach, in bpftrace 0.17 and etrace)
+in_event_loop() {
+	case $(cat /proc/"$1"/wchan 2>/dev/null) in
+	*epoll_wait*|ep_poll*) return 0 ;;
+	esac
+	return 1
+}
+
 # wait_ready NAME PREFIX PID: until the header ("Attaching N probes..."
-# and what BEGIN prints, after every probe is attached).
+# and what BEGIN prints) is out and every probe is attached.
 wait_ready() {
 	local name=$1 prefix=$2 pid=$3 i n rc
 
 	for ((i = 0; i < 300; i++)); do
 		n=$(header_lines "$prefix.out" | wc -l)
-		[ "$n" -ge "$HEADER" ] && return 0
+		[ "$n" -ge "$HEADER" ] && in_event_loop "$pid" && return 0
 		if ! kill -0 "$pid" 2>/dev/null; then
 			wait "$pid"
 			rc=$?
@@ -78,7 +88,8 @@ wait_ready() {
 		fi
 		sleep 0.1
 	done
-	fail "$name did not print its $HEADER header line(s) within 30 s"
+	fail "$name did not print its $HEADER header line(s) and reach its" \
+	     "event loop (all probes attached) within 30 s"
 	return 1
 }
 
