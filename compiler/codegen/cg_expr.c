@@ -336,6 +336,26 @@ LLVMValueRef gen_addr(struct gen *g, struct node *e, enum cg_space *sp)
 	}
 }
 
+/* bitfield f of a record already on the stack at p: the bytes holding
+ * its bits, shifted and masked as read_at() does */
+static LLVMValueRef stack_bits(struct gen *g, LLVMValueRef p,
+			       const struct field *f)
+{
+	uint32_t n = (f->bit_offset + f->bit_size + 7) / 8;
+	LLVMValueRef v;
+
+	v = LLVMBuildLoad2(g->b, cg_int(g->cg, n * 8), p, "");
+	LLVMSetAlignment(v, 1);
+	if (n < 8)
+		v = LLVMBuildZExt(g->b, v, cg_int(g->cg, 64), "");
+	v = LLVMBuildLShr(g->b, v, cg_const(g->cg, 64, f->bit_offset), "");
+	if (f->bit_size >= 64)
+		return v;
+	return LLVMBuildAnd(g->b, v,
+			    cg_const(g->cg, 64, (1ull << f->bit_size) - 1),
+			    "bits");
+}
+
 static LLVMValueRef field(struct gen *g, struct node *e)
 {
 	struct node *x = e->u.field.expr;
@@ -360,6 +380,8 @@ static LLVMValueRef field(struct gen *g, struct node *e)
 			  e->u.field.name);
 		return cg_const(g->cg, 64, 0);
 	}
+	if (f->bit_size)
+		return stack_bits(g, at(g, base, off), f);
 	return gen_load(g, at(g, base, off), e->type, false);
 }
 
