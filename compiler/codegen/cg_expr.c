@@ -344,6 +344,8 @@ static LLVMValueRef stack_bits(struct gen *g, LLVMValueRef p,
 	uint32_t n = (f->bit_offset + f->bit_size + 7) / 8;
 	LLVMValueRef v;
 
+	if (n > 8) /* as read_at(): the bits of the first 8 bytes */
+		n = 8;
 	v = LLVMBuildLoad2(g->b, cg_int(g->cg, n * 8), p, "");
 	LLVMSetAlignment(v, 1);
 	if (n < 8)
