@@ -66,6 +66,13 @@ struct_json)
 {"type": "map", "data": {"@m": { "a": 123, "b": "hello", "c": [1,2,243,244], "d": [5,6,7,8], "e": [9,10,11,65534], "f": [13,14], "mac": "\\u0005\\u0004\\u0003\\u0002\\u0001\\u0002", "umac": [170,187,204,221,238,255], "p": P }}}
 {"type": "map", "data": {"@t": [0,{ "m": 2, "n": 3 }]}}\n'
 	;;
+struct_ternary)
+	# a ternary picks one of two structs (bpftrace 0.17 refuses it)
+	trace "$FOO uprobe:$V:et_foo { \$f = *(struct Foo *)arg0;
+	  \$o = *(struct Foo *)arg2; \$h = arg1 > 0 ? \$f : \$o;
+	  print(\$h); @x = arg1 == 0 ? \$f : *(struct Foo *)arg2; }"
+	same '{ .m = 2, .n = 3 }\n\n\n@x: { .m = 2, .n = 4 }\n'
+	;;
 struct_compare)
 	# by value: foo and same are equal (bpftrace 0.17 compares where
 	# they were read from, and says 0 to the first and the last)
@@ -97,7 +104,7 @@ preamble_arrays)
 	  print(\$s->c); }
 	  uprobe:$V:et_named { \$p = (struct Named *)arg0;
 	  \$f = (struct filename *)arg0;
-	  printf(\"%d [%s] [%s] [%s]\n\", \$p->n, \$p->name, str(arg0 + 4),
+	  printf(\"%d [%s] [%s] [%s]\n\", \$p->n, \$p->name, str(&\$p->name),
 	  \$f->iname); }"
 	same 'hello ab 243 65534\n[1,2,243,244]\n7 [] [flexi] []\n\n
 @c[[1,2,-13,-12]]: 1\n@e[[9,10,11,-2], 123]: 2\n'
