@@ -231,6 +231,21 @@ static LLVMValueRef read_at(struct gen *g, LLVMValueRef addr,
 	return gen_load(g, v, t, false);
 }
 
+/* A struct or an array read by value lives on the BPF stack (512
+ * bytes): one that cannot fit is an error at the expression, not an
+ * LLVM failure. */
+static bool fits_stack(struct gen *g, const struct node *e,
+		       const struct type *t)
+{
+	if (gen_is_scalar(t) || t->size <= GEN_STACK_MAX)
+		return true;
+	gen_error(g, e->loc, "A value of type '%s' is %u bytes: more than "
+		  "the BPF stack holds (%u); read its fields through a "
+		  "pointer instead", type_name(g->ctx->arena, t), t->size,
+		  GEN_STACK_MAX);
+	return false;
+}
+
 /* read_at() for the expression e: a failed read is reported at e with
  * -kk (g->at), the rest of its statement still at the statement */
 static LLVMValueRef read_of(struct gen *g, const struct node *e,
@@ -240,10 +255,31 @@ static LLVMValueRef read_of(struct gen *g, const struct node *e,
 	const struct node *keep = g->at;
 	LLVMValueRef v;
 
+	if (!fits_stack(g, e, t))
+		return gen_tmp(g, 8, "toobig");
 	g->at = e;
 	v = read_at(g, addr, t, sp, f);
 	g->at = keep;
 	return v;
+}
+
+bool gen_read_into(struct gen *g, LLVMValueRef dst, struct node *e)
+{
+	const struct node *keep = g->at;
+	enum cg_space sp = CG_KERNEL;
+	LLVMValueRef a;
+
+	if (e->kind != N_UNOP || e->u.unop.op != OP_DEREF ||
+	    gen_is_scalar(e->type) || !e->type->size)
+		return false;
+	if (!fits_stack(g, e, e->type))
+		return true;
+	a = gen_addr(g, e, &sp);
+	g->at = e;
+	cg_probe_read(g->cg, sp, dst, cg_const(g->cg, 32, e->type->size),
+		      LLVMBuildIntToPtr(g->b, a, cg_ptr(g->cg), ""));
+	g->at = keep;
+	return true;
 }
 
 /* field name of record rec, completing a record only declared where it

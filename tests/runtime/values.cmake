@@ -16,6 +16,6 @@ add_custom_target(values_prog ALL DEPENDS ${VALUES_OUT}/values)
 
 etrace_runtime_cases(values ${CMAKE_CURRENT_LIST_DIR}/values.sh 60
   ARGS $<TARGET_FILE:etrace> $<TARGET_FILE:etrace-run> ${VALUES_OUT}/values
-  CASES struct_value struct_json struct_ternary struct_compare
+  CASES struct_value struct_json struct_big struct_ternary struct_compare
         struct_bitfields
         preamble_arrays buf_kinds macaddr_kinds array_compare aot_records)

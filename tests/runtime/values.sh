@@ -66,6 +66,18 @@ struct_json)
 {"type": "map", "data": {"@m": { "a": 123, "b": "hello", "c": [1,2,243,244], "d": [5,6,7,8], "e": [9,10,11,65534], "f": [13,14], "mac": "\\u0005\\u0004\\u0003\\u0002\\u0001\\u0002", "umac": [170,187,204,221,238,255], "p": P }}}
 {"type": "map", "data": {"@t": [0,{ "m": 2, "n": 3 }]}}\n'
 	;;
+struct_big)
+	# a 400-byte struct by value: in a variable (read straight into
+	# it), a map key and a map value (used where it was read, not
+	# copied): each fits the 512-byte stack once, not twice
+	trace "struct Big { int a; char pad[396]; }
+	  uprobe:$V:et_mix { \$b = *(struct Big *)arg0;
+	  printf(\"%d %d\n\", \$b.a, sizeof(\$b)); }
+	  uprobe:$V:et_mix { @k[*(struct Big *)arg0] = 5; }
+	  uprobe:$V:et_mix { @v = *(struct Big *)arg0; }
+	  END { printf(\"%d %d\n\", @v.a, len(@k)); clear(@v); clear(@k); }"
+	same '123 400\n123 1\n\n\n\n\n'
+	;;
 struct_ternary)
 	# a ternary picks one of two structs (bpftrace 0.17 refuses it)
 	trace "$FOO uprobe:$V:et_foo { \$f = *(struct Foo *)arg0;
