@@ -402,7 +402,9 @@ static struct type *ty_deref(struct tstate *s, struct node *e,
 			    "defined", ty_name(s, el));
 			return NULL;
 		}
-		return t->elem;
+		/* the record's definition: a tracepoint format only
+		 * declares its 'struct __kernel_timespec *' */
+		return el;
 	case T_RECORD:
 		if (t->is_ctx)
 			return t;
