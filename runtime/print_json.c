@@ -67,7 +67,7 @@ static void json_value(FILE *f, const struct value *v, int indent,
 		for (int i = 0; i < v->u.tuple.n; i++) {
 			if (i)
 				fputc(',', f);
-			json_value(f, &v->u.tuple.items[i], indent, 1);
+			json_value(f, &v->u.tuple.items[i], indent, div);
 		}
 		fputc(']', f);
 		break;
@@ -78,7 +78,7 @@ static void json_value(FILE *f, const struct value *v, int indent,
 			json_string(f, v->u.tuple.names[i],
 				    strlen(v->u.tuple.names[i]));
 			fputs(": ", f);
-			json_value(f, &v->u.tuple.items[i], indent, 1);
+			json_value(f, &v->u.tuple.items[i], indent, div);
 		}
 		fputs(" }", f);
 		break;

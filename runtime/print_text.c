@@ -35,7 +35,7 @@ void text_value(FILE *f, const struct value *v, int indent, uint64_t div)
 		for (int i = 0; i < v->u.tuple.n; i++) {
 			if (i)
 				fputs(", ", f);
-			text_value(f, &v->u.tuple.items[i], indent, 1);
+			text_value(f, &v->u.tuple.items[i], indent, div);
 		}
 		fputc(')', f);
 		break;
@@ -44,7 +44,7 @@ void text_value(FILE *f, const struct value *v, int indent, uint64_t div)
 		for (int i = 0; i < v->u.tuple.n; i++) {
 			if (i)
 				fputc(',', f);
-			text_value(f, &v->u.tuple.items[i], indent, 1);
+			text_value(f, &v->u.tuple.items[i], indent, div);
 		}
 		fputc(']', f);
 		break;
@@ -53,7 +53,7 @@ void text_value(FILE *f, const struct value *v, int indent, uint64_t div)
 		for (int i = 0; i < v->u.tuple.n; i++) {
 			fprintf(f, "%s.%s = ", i ? ", " : "",
 				v->u.tuple.names[i]);
-			text_value(f, &v->u.tuple.items[i], indent, 1);
+			text_value(f, &v->u.tuple.items[i], indent, div);
 		}
 		fputs(" }", f);
 		break;

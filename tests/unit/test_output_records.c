@@ -3,8 +3,8 @@
  * prints them ("{ .m = 2, .n = 3 }" as a value, "{.m=2,.n=3}" in a key,
  * "{ "m": 2, "n": 3 }" in JSON; the expected texts are what bpftrace
  * printed for the same bytes), nested structs and arrays, unions,
- * anonymous members, and bitfields (their bits: bpftrace 0.17 prints the
- * whole int that holds them, DIFFERENCES.md). */
+ * anonymous members, bitfields (their bits: bpftrace 0.17 prints the
+ * whole int that holds them, DIFFERENCES.md), print()'s divisor. */
 #include "test_output_util.h"
 
 /* struct Foo { int m; int n; } */
@@ -203,6 +203,39 @@ static void test_bits_and_anonymous(void)
 		    "@k[{.a=1,.b=36,.x=-2,.c=67,.i=7,.ch=7}]: 5\n");
 }
 
+/* print(@m, 0, div) divides the integers inside structs, tuples and
+ * arrays too, as bpftrace 0.17 does; strings stay */
+static void test_print_div(void)
+{
+	int32_t foo[2] = { 2, 7 };
+	struct type *tt = t_tuple2(type_s64(), t_str(4));
+	struct type *arr = type_array(ta, type_int(2, true), 2);
+	uint8_t tup[16] = { 10, 0, 0, 0, 0, 0, 0, 0, 'a', 'b' };
+	int16_t a[2] = { -9, 9 };
+	struct tmap *f, *t, *r;
+	struct tout o;
+
+	t_reset();
+	f = t_map("@f", NULL, foo_type());
+	t = t_map("@t", NULL, tt);
+	r = t_map("@r", NULL, arr);
+	t_add_bytes(f, NULL, foo, sizeof(foo));
+	t_add_bytes(t, NULL, tup, tt->size);
+	t_add_bytes(r, NULL, a, sizeof(a));
+	t_open(&o, OUT_TEXT);
+	output__print_map(o.o, &f->m, 0, 2);
+	output__print_map(o.o, &t->m, 0, 2);
+	output__print_map(o.o, &r->m, 0, 2);
+	t_check_str(&o, "@f: { .m = 1, .n = 3 }\n@t: (5, ab)\n@r: [-4,4]\n");
+	t_open(&o, OUT_JSON);
+	output__print_map(o.o, &f->m, 0, 2);
+	output__print_map(o.o, &t->m, 0, 2);
+	t_check_str(&o, "{\"type\": \"map\", \"data\": {\"@f\": "
+		    "{ \"m\": 1, \"n\": 3 }}}\n"
+		    "{\"type\": \"map\", \"data\": {\"@t\": [5,\"ab\"]}}\n");
+}
+
 UNIT_MAIN("output_records", UNIT_TEST(test_print_struct),
+	  UNIT_TEST(test_print_div),
 	  UNIT_TEST(test_nested), UNIT_TEST(test_key_ints),
 	  UNIT_TEST(test_bits_and_anonymous))
