@@ -135,8 +135,7 @@ static void test_nested(void)
  * a tuple key's own integers are 64 bits. */
 static void test_key_ints(void)
 {
-	struct type *u8a = type_array(ta, type_int(1, false), 4);
-	struct type *tk;
+	struct type *u8a, *tk;
 	struct tmap *s, *a, *t;
 	uint8_t *tkey;
 	struct tout o;
@@ -208,14 +207,15 @@ static void test_bits_and_anonymous(void)
 static void test_print_div(void)
 {
 	int32_t foo[2] = { 2, 7 };
-	struct type *tt = t_tuple2(type_s64(), t_str(4));
-	struct type *arr = type_array(ta, type_int(2, true), 2);
 	uint8_t tup[16] = { 10, 0, 0, 0, 0, 0, 0, 0, 'a', 'b' };
 	int16_t a[2] = { -9, 9 };
+	struct type *tt, *arr;
 	struct tmap *f, *t, *r;
 	struct tout o;
 
 	t_reset();
+	tt = t_tuple2(type_s64(), t_str(4));
+	arr = type_array(ta, type_int(2, true), 2);
 	f = t_map("@f", NULL, foo_type());
 	t = t_map("@t", NULL, tt);
 	r = t_map("@r", NULL, arr);
