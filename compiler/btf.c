@@ -74,8 +74,8 @@ static struct type *int_type(struct compile_ctx *ctx,
  * are arrays of integers. */
 static bool is_char(const struct btf *btf, int id)
 {
-	const struct btf_type *t = btf__type_by_id(btf, skip_mods(btf, id,
-								  NULL));
+	const struct btf_type *t =
+	    btf__type_by_id(btf, skip_mods(btf, id, NULL));
 
 	return t && btf_is_int(t) && t->size == 1 &&
 	       !strcmp(btf__name_by_offset(btf, t->name_off), "char");

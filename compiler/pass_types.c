@@ -255,8 +255,7 @@ static struct type *key_elem(struct tstate *s, struct node *k)
 	}
 	/* structs by value are keys as bpftrace 0.17 allows; nothing of
 	 * size 0 (an empty struct, a flexible array) can key a BPF map */
-	if (t->kind == T_NONE || type_is_aggregation(t) ||
-	    no_bytes(t)) {
+	if (t->kind == T_NONE || type_is_aggregation(t) || no_bytes(t)) {
 		diag_error(&s->ctx->diags, k->loc,
 			   "A value of type '%s' cannot be used as a map key",
 			   ty_name(s, t));
@@ -359,7 +358,8 @@ static bool storable(struct tstate *s, struct node *value, struct type *t,
 	if (map && no_bytes(t)) {
 		diag_error(&s->ctx->diags, value->loc,
 			   "A value of type '%s' cannot be stored in a map: "
-			   "it has no bytes", ty_name(s, t));
+			   "it has no bytes",
+			   ty_name(s, t));
 		return false;
 	}
 	/* as bpftrace, $c = @count reads a scalar aggregation's value */

@@ -315,9 +315,10 @@ struct type *ty_binop_combine(struct tstate *s, struct node *at,
 		/* compared by value, byte for byte (bpftrace 0.17 compares
 		 * where the two were read from) */
 		if (!type_equal(l, r) || l->is_ctx || r->is_ctx) {
-			ERR(s, at->loc, "Only structs or unions of the same "
-			    "type can be compared: %s, %s", ty_name(s, l),
-			    ty_name(s, r));
+			ERR(s, at->loc,
+			    "Only structs or unions of the same "
+			    "type can be compared: %s, %s",
+			    ty_name(s, l), ty_name(s, r));
 			return NULL;
 		}
 	} else if (l->kind == T_STRING) {
@@ -604,9 +605,10 @@ static struct type *ty_index(struct tstate *s, struct node *e)
 	}
 	if (t->kind == T_ARRAY && ix->kind == N_INT && t->count &&
 	    (ix->u.integer.value >= t->count)) {
-		ERR(s, ix->loc, "the index %" PRId64 " is out of bounds for "
-		    "array of size %u", (int64_t)ix->u.integer.value,
-		    t->count);
+		ERR(s, ix->loc,
+		    "the index %" PRId64 " is out of bounds for "
+		    "array of size %u",
+		    (int64_t)ix->u.integer.value, t->count);
 		return NULL;
 	}
 	return inherit_as(s, t->elem, t->as);
@@ -714,8 +716,7 @@ static struct type *ty_cast(struct tstate *s, struct node *e)
 /* sizeof and offsetof are constants: the node becomes that integer
  * literal (unsigned, so uint64) for codegen and for the functions that
  * want literal arguments. */
-static struct type *fold_const(struct node *e, uint64_t v,
-			       struct node *folded)
+static struct type *fold_const(struct node *e, uint64_t v, struct node *folded)
 {
 	e->kind = N_INT;
 	memset(&e->u, 0, sizeof(e->u));

@@ -195,8 +195,7 @@ static void key_as_bpftrace(struct arena *a, const struct et_type *t,
 					&v->u.tuple.items[i], false);
 	} else if (v->kind == V_ARRAY && t->kind == T_ARRAY && t->elem) {
 		for (int i = 0; i < v->u.tuple.n; i++)
-			key_as_bpftrace(a, t->elem, &v->u.tuple.items[i],
-					true);
+			key_as_bpftrace(a, t->elem, &v->u.tuple.items[i], true);
 	} else if (v->kind == V_RECORD && t->kind == T_RECORD) {
 		key_record(a, t, v, &n);
 	}

@@ -396,8 +396,8 @@ static void decode_array(struct value_env *env, const struct et_type *t,
 
 /* A bitfield: the bits of f at p, unsigned as etrace's reads of one
  * (bpftrace 0.17 prints the whole int that holds them). */
-static void decode_bits(const struct et_field *f, const uint8_t *p,
-			size_t size, struct value *v)
+static void decode_bits(const struct et_field *f, const uint8_t *p, size_t size,
+			struct value *v)
 {
 	uint64_t bits = 0;
 	size_t n = (f->bit_offset + f->bit_size + 7) / 8;
@@ -465,10 +465,10 @@ static void decode_record(struct value_env *env, const struct et_type *t,
 	uint32_t n = named_fields(t);
 
 	v->kind = V_RECORD;
-	v->u.tuple.items = arena_calloc(env->arena, n ? n : 1,
-					sizeof(struct value));
-	v->u.tuple.names = arena_calloc(env->arena, n ? n : 1,
-					sizeof(const char *));
+	v->u.tuple.items =
+	    arena_calloc(env->arena, n ? n : 1, sizeof(struct value));
+	v->u.tuple.names =
+	    arena_calloc(env->arena, n ? n : 1, sizeof(const char *));
 	decode_fields(env, t, p, size, v, &v->u.tuple.n);
 }
 

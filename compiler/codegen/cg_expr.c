@@ -239,10 +239,11 @@ static bool fits_stack(struct gen *g, const struct node *e,
 {
 	if (gen_is_scalar(t) || t->size <= GEN_STACK_MAX)
 		return true;
-	gen_error(g, e->loc, "A value of type '%s' is %u bytes: more than "
+	gen_error(g, e->loc,
+		  "A value of type '%s' is %u bytes: more than "
 		  "the BPF stack holds (%u); read its fields through a "
-		  "pointer instead", type_name(g->ctx->arena, t), t->size,
-		  GEN_STACK_MAX);
+		  "pointer instead",
+		  type_name(g->ctx->arena, t), t->size, GEN_STACK_MAX);
 	return false;
 }
 
@@ -389,9 +390,8 @@ static LLVMValueRef stack_bits(struct gen *g, LLVMValueRef p,
 	v = LLVMBuildLShr(g->b, v, cg_const(g->cg, 64, f->bit_offset), "");
 	if (f->bit_size >= 64)
 		return v;
-	return LLVMBuildAnd(g->b, v,
-			    cg_const(g->cg, 64, (1ull << f->bit_size) - 1),
-			    "bits");
+	return LLVMBuildAnd(
+	    g->b, v, cg_const(g->cg, 64, (1ull << f->bit_size) - 1), "bits");
 }
 
 static LLVMValueRef field(struct gen *g, struct node *e)

@@ -92,7 +92,7 @@ static LLVMValueRef bytes_cmp(struct gen *g, struct node *e)
 {
 	struct node *l = e->u.binop.lhs, *r = e->u.binop.rhs;
 	uint32_t n = gen_size(l->type) < gen_size(r->type) ? gen_size(l->type)
-							 : gen_size(r->type);
+							   : gen_size(r->type);
 	LLVMValueRef a[3], c;
 
 	a[0] = gen_expr(g, l);
