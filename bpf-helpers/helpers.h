@@ -27,6 +27,10 @@ typedef long long et_s64;
  * compared as unsigned. */
 ET_HELPER et_s64 et_strncmp(const char *a, const char *b, et_u64 n);
 
+/* 0 when the n bytes at a and b are the same, else 1: == and != of
+ * values compared whole (structs, arrays, buf()s), NULs included. */
+ET_HELPER et_s64 et_memneq(const char *a, const char *b, et_u64 n);
+
 /* 1 when the string in needle (at most nsize bytes) occurs in the string
  * in hay (at most hsize bytes), else 0. The empty needle occurs. */
 ET_HELPER et_s64 et_strcontains(const char *hay, et_u64 hsize,

@@ -1,4 +1,5 @@
-/* String helpers for BPF programs: bounded strncmp and substring search.
+/* String helpers for BPF programs: bounded strncmp, byte comparison and
+ * substring search.
  * Written so that each loop's trip count depends only on the constant
  * sizes, which keeps the verifier's state count small. */
 #include "helpers.h"
@@ -13,6 +14,16 @@ ET_HELPER et_s64 et_strncmp(const char *a, const char *b, et_u64 n)
 		if (!x)
 			break;
 	}
+	return 0;
+}
+
+ET_HELPER et_s64 et_memneq(const char *a, const char *b, et_u64 n)
+{
+	/* an early exit, as et_strncmp: an accumulating loop is
+	 * vectorized into more stack than BPF has */
+	for (et_u64 i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 1;
 	return 0;
 }
 

@@ -152,6 +152,10 @@ struct node {
 			/* written with a leading '-' folded in by the parser, or
 			 * too large for int64: decides signedness of the type */
 			bool is_unsigned;
+			/* sizeof(expr) folded into this literal by pass_types:
+			 * expr, typed again in each of its rounds so that the
+			 * variables it names count as read */
+			struct node *folded;
 		} integer;
 		struct {
 			const char *str;      /* escapes decoded */

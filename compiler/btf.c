@@ -69,23 +69,26 @@ static struct type *int_type(struct compile_ctx *ctx,
 	return type_int(t->size, is_signed);
 }
 
-/* char[N] (not u8[N] through a typedef) is a string, as in bpftrace. */
+/* char[N] is a string, as in bpftrace 0.17 (which reads kernel types
+ * as C): plain char only, through typedefs; unsigned char and u8 arrays
+ * are arrays of integers. */
 static bool is_char(const struct btf *btf, int id)
 {
-	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_type *t =
+	    btf__type_by_id(btf, skip_mods(btf, id, NULL));
 
-	while (t && btf_is_mod(t))
-		t = btf__type_by_id(btf, t->type);
 	return t && btf_is_int(t) && t->size == 1 &&
-	       strstr(btf__name_by_offset(btf, t->name_off), "char");
+	       !strcmp(btf__name_by_offset(btf, t->name_off), "char");
 }
 
+/* A flexible array member (char name[]) has no elements: a string[0],
+ * which prints as "" as in bpftrace. */
 static struct type *array_type(struct compile_ctx *ctx, struct btf *btf,
 			       const struct btf_type *t)
 {
 	const struct btf_array *arr = btf_array(t);
 
-	if (is_char(btf, arr->type) && arr->nelems)
+	if (is_char(btf, arr->type))
 		return type_string(ctx->arena, arr->nelems);
 	return type_array(ctx->arena, btf_to_type(ctx, arr->type),
 			  arr->nelems);

@@ -50,29 +50,42 @@ static struct type *check_str(struct compile_ctx *ctx, struct node *call,
 	return type_string(ctx->arena, ctx->opts.strlen);
 }
 
-/* buf(ptr, len) or buf(array): raw bytes printed with %r. */
+/* buf(p, len), buf(string, len) or buf(array [, len]): raw bytes printed
+ * with %r, read at an address (an integer or a pointer) or copied from a
+ * value (a string, str() and positional parameters included, or an
+ * array), as bpftrace 0.17 accepts them. */
 static struct type *check_buf(struct compile_ctx *ctx, struct node *call,
 			      struct node *probe)
 {
 	struct node *a = fn_arg(call, 0);
-	int64_t len = -1;
+	const struct type *t = a->type;
+	int64_t len = ctx->opts.strlen;
 
-	if (!a->type)
+	if (!t)
 		return NULL;
-	if (a->type->kind == T_ARRAY && a->type->elem)
-		len = (int64_t)a->type->count * a->type->elem->size;
+	if (t->kind != T_INT && t->kind != T_PTR && t->kind != T_STRING &&
+	    t->kind != T_ARRAY) {
+		diag_error(&ctx->diags, a->loc,
+			   "buf() expects an integer, string, or array argument but saw %s",
+			   fn_kind_name(t));
+		return NULL;
+	}
+	if (t->kind == T_ARRAY && t->elem)
+		len = (int64_t)t->count * t->elem->size;
 	else if (call->u.call.nargs < 2) {
 		diag_error(&ctx->diags, call->loc,
 			   "buf() expects a length argument for non-array type %s",
-			   fn_kind_name(a->type));
-		return NULL;
-	} else if (!fn_int_or_ptr_arg(ctx, call, 0)) {
+			   fn_kind_name(t));
 		return NULL;
 	}
 	if (!length_arg(ctx, call, 1, &len))
 		return NULL;
-	if (len < 0 || len > ctx->opts.strlen)
+	if (len > ctx->opts.strlen) {
+		diag_warning(&ctx->diags, call->loc,
+			     "buf() length is too long and will be shortened to %d bytes (see ETRACE_STRLEN)",
+			     ctx->opts.strlen);
 		len = ctx->opts.strlen;
+	}
 	return type_buf(ctx->arena, (uint32_t)len);
 }
 
@@ -161,29 +174,31 @@ static struct type *check_strcontains(struct compile_ctx *ctx,
 	return type_u64();
 }
 
-/* macaddr(p): six bytes from memory (a pointer or a 6-byte array). */
+/* macaddr(p): six bytes read at an address (an integer or a pointer) or
+ * taken from a 6-byte array or string (char mac[6]), as bpftrace 0.17. */
 static struct type *check_macaddr(struct compile_ctx *ctx, struct node *call,
 				  struct node *probe)
 {
 	struct node *a = fn_arg(call, 0);
+	const struct type *t = a->type;
 
-	if (!a->type)
+	if (!t)
 		return NULL;
 	if (a->kind == N_STRING) {
 		diag_error(&ctx->diags, a->loc,
 			   "macaddr() does not support literal string arguments");
 		return NULL;
 	}
-	if (a->type->kind == T_ARRAY && a->type->size != 6) {
-		diag_error(&ctx->diags, a->loc,
-			   "macaddr() argument must be 6 bytes in size");
-		return NULL;
-	}
-	if (a->type->kind != T_ARRAY && a->type->kind != T_PTR &&
-	    a->type->kind != T_INT) {
+	if (t->kind != T_ARRAY && t->kind != T_STRING && t->kind != T_PTR &&
+	    t->kind != T_INT) {
 		diag_error(&ctx->diags, a->loc,
 			   "macaddr() only supports array or pointer arguments (%s provided)",
-			   fn_kind_name(a->type));
+			   fn_kind_name(t));
+		return NULL;
+	}
+	if ((t->kind == T_ARRAY || t->kind == T_STRING) && t->size != 6) {
+		diag_error(&ctx->diags, a->loc,
+			   "macaddr() argument must be 6 bytes in size");
 		return NULL;
 	}
 	return type_simple(ctx->arena, T_MACADDR, 6);

@@ -350,10 +350,11 @@ static struct type *record(struct pre *p, CXType t, const char *hint)
 	return w.rec;
 }
 
+/* Plain char, whose arrays are strings as in bpftrace 0.17; signed and
+ * unsigned char (uint8_t, int8_t) arrays are arrays of integers. */
 static bool is_char_kind(enum CXTypeKind k)
 {
-	return k == CXType_Char_S || k == CXType_Char_U ||
-	       k == CXType_SChar || k == CXType_UChar;
+	return k == CXType_Char_S || k == CXType_Char_U;
 }
 
 static struct type *ctype(struct pre *p, CXType t, const char *hint)
@@ -393,7 +394,11 @@ static struct type *ctype(struct pre *p, CXType t, const char *hint)
 		return type_array(a, ctype(p, e, NULL),
 				  CL(clang_getArraySize)(c));
 	case CXType_IncompleteArray:
+		/* a flexible array member: as T x[0] (and as kernel BTF,
+		 * which cannot tell them apart, has it) */
 		e = CL(clang_getArrayElementType)(c);
+		if (is_char_kind(CL(clang_getCanonicalType)(e).kind))
+			return type_string(a, 0);
 		return type_array(a, ctype(p, e, NULL), 0);
 	case CXType_Record:
 		return record(p, c, hint);

@@ -226,6 +226,14 @@ void ty_map_key_check(struct tstate *s, struct map_info *m,
 		  key_list(s, m->key));
 }
 
+/* A struct, string or array of size 0: an empty struct, a flexible
+ * array member (char name[] is a string[0], as in bpftrace). */
+static bool no_bytes(const struct type *t)
+{
+	return !t->size && (t->kind == T_RECORD || t->kind == T_STRING ||
+			    t->kind == T_ARRAY);
+}
+
 static struct type *key_elem(struct tstate *s, struct node *k)
 {
 	struct type *t = ty_expr(s, k, USE_KEY);
@@ -245,8 +253,9 @@ static struct type *key_elem(struct tstate *s, struct node *k)
 			   "Context cannot be used as a map key");
 		return NULL;
 	}
-	if (t->kind == T_NONE || type_is_aggregation(t) ||
-	    t->kind == T_RECORD) {
+	/* structs by value are keys as bpftrace 0.17 allows; nothing of
+	 * size 0 (an empty struct, a flexible array) can key a BPF map */
+	if (t->kind == T_NONE || type_is_aggregation(t) || no_bytes(t)) {
 		diag_error(&s->ctx->diags, k->loc,
 			   "A value of type '%s' cannot be used as a map key",
 			   ty_name(s, t));
@@ -344,6 +353,13 @@ static bool storable(struct tstate *s, struct node *value, struct type *t,
 	    map) {
 		diag_error(&s->ctx->diags, value->loc,
 			   "Context cannot be assigned to a map");
+		return false;
+	}
+	if (map && no_bytes(t)) {
+		diag_error(&s->ctx->diags, value->loc,
+			   "A value of type '%s' cannot be stored in a map: "
+			   "it has no bytes",
+			   ty_name(s, t));
 		return false;
 	}
 	/* as bpftrace, $c = @count reads a scalar aggregation's value */

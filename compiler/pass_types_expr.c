@@ -311,6 +311,16 @@ struct type *ty_binop_combine(struct tstate *s, struct node *at,
 			    ty_name(s, l), ty_name(s, r));
 			return NULL;
 		}
+	} else if (l->kind == T_RECORD) {
+		/* compared by value, byte for byte (bpftrace 0.17 compares
+		 * where the two were read from) */
+		if (!type_equal(l, r) || l->is_ctx || r->is_ctx) {
+			ERR(s, at->loc,
+			    "Only structs or unions of the same "
+			    "type can be compared: %s, %s",
+			    ty_name(s, l), ty_name(s, r));
+			return NULL;
+		}
 	} else if (l->kind == T_STRING) {
 		if (op == OP_EQ)
 			warn_long_literal(s, at, lhs, rhs);
@@ -393,7 +403,9 @@ static struct type *ty_deref(struct tstate *s, struct node *e,
 			    "defined", ty_name(s, el));
 			return NULL;
 		}
-		return t->elem;
+		/* the record's definition: a tracepoint format only
+		 * declares its 'struct __kernel_timespec *' */
+		return el;
 	case T_RECORD:
 		if (t->is_ctx)
 			return t;
@@ -613,9 +625,10 @@ static struct type *ty_index(struct tstate *s, struct node *e)
 	}
 	if (t->kind == T_ARRAY && ix->kind == N_INT && t->count &&
 	    (ix->u.integer.value >= t->count)) {
-		ERR(s, ix->loc, "The index %" PRId64 " is out of bounds for "
-		    "array of size %u", (int64_t)ix->u.integer.value,
-		    t->count);
+		ERR(s, ix->loc,
+		    "the index %" PRId64 " is out of bounds for "
+		    "array of size %u",
+		    (int64_t)ix->u.integer.value, t->count);
 		return NULL;
 	}
 	return inherit_as(s, t->elem, t->as);
@@ -723,12 +736,13 @@ static struct type *ty_cast(struct tstate *s, struct node *e)
 /* sizeof and offsetof are constants: the node becomes that integer
  * literal (unsigned, so uint64) for codegen and for the functions that
  * want literal arguments. */
-static struct type *fold_const(struct node *e, uint64_t v)
+static struct type *fold_const(struct node *e, uint64_t v, struct node *folded)
 {
 	e->kind = N_INT;
 	memset(&e->u, 0, sizeof(e->u));
 	e->u.integer.value = v;
 	e->u.integer.is_unsigned = true;
+	e->u.integer.folded = folded;
 	return type_u64();
 }
 
@@ -747,7 +761,7 @@ static struct type *ty_sizeof(struct tstate *s, struct node *e)
 		    ty_name(s, t));
 		return NULL;
 	}
-	return fold_const(e, t->size);
+	return fold_const(e, t->size, e->u.sizeof_.expr);
 }
 
 static struct type *ty_offsetof(struct tstate *s, struct node *e)
@@ -777,7 +791,7 @@ static struct type *ty_offsetof(struct tstate *s, struct node *e)
 		t = fld->type;
 		total += off;
 	}
-	return fold_const(e, total);
+	return fold_const(e, total, NULL);
 }
 
 static struct type *ty_tuple(struct tstate *s, struct node *e)
@@ -807,6 +821,8 @@ static struct type *ty_dispatch(struct tstate *s, struct node *e,
 {
 	switch (e->kind) {
 	case N_INT:
+		if (e->u.integer.folded)
+			ty_expr(s, e->u.integer.folded, USE_VALUE);
 		return e->u.integer.is_unsigned ? type_u64() : type_s64();
 	case N_STRING:
 		return type_string(s->ctx->arena, e->u.string.len + 1);

@@ -80,16 +80,27 @@ struct type *type_array(struct arena *a, struct type *elem, uint32_t count)
 	return t;
 }
 
+/* Alignment in a tuple, as bpftrace 0.17's LLVM types have it: a struct
+ * or union is an array of bytes there (align 1), an array its elements',
+ * a tuple its largest field's. */
 static uint32_t type_align(const struct type *t)
 {
+	uint32_t max = 1;
+
 	switch (t->kind) {
 	case T_INT:
 		return t->size ? t->size : 1;
 	case T_STRING:
 	case T_BUF:
+	case T_RECORD:
 		return 1;
 	case T_ARRAY:
 		return type_align(t->elem);
+	case T_TUPLE:
+		for (uint32_t i = 0; i < t->nfields; i++)
+			if (type_align(t->fields[i].type) > max)
+				max = type_align(t->fields[i].type);
+		return max;
 	default:
 		return 8;
 	}

@@ -622,7 +622,11 @@ static bool read_field(struct rd *r, const cJSON *fo, const char *what,
 		return false;
 	if (!f->type)
 		return art_fail(r, "%s: a field has no type", what);
-	if (off + stored_size(f->type) > t->size)
+	if (bs && bo + bs > 64)
+		return art_fail(r, "%s: a bitfield spans more than 64 bits", what);
+	/* a bitfield takes the bytes that hold its bits, from the one
+	 * holding its first bit (not its whole int's) */
+	if (off + (bs ? (bo + bs + 7) / 8 : stored_size(f->type)) > t->size)
 		return art_fail(r, "%s: a field lies outside its %u bytes", what,
 			    t->size);
 	f->offset = off;

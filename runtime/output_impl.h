@@ -57,6 +57,9 @@ void text_map(FILE *f, const struct map_dump *d);
 /* v as text; stack frames indented by indent; integers divided by div */
 void text_value(FILE *f, const struct value *v, int indent, uint64_t div);
 void text_value_line(FILE *f, const struct value *v);
+/* v as a map key (or one of its fields) prints it: records compact,
+ * "{.a=1,.b=2}", also inside arrays; stacks indented by 4 */
+void text_key_value(FILE *f, const struct value *v);
 void json_map(FILE *f, const struct map_dump *d);
 void json_value_line(FILE *f, const struct value *v);
 /* {"type": "TYPE", "data": "TEXT"} */

@@ -142,16 +142,48 @@ static bool stats_value(struct dump_ctx *c, const uint8_t *v,
 	return true;
 }
 
+static void key_as_bpftrace(struct arena *a, const struct et_type *t,
+			    struct value *v, bool packed);
+
+/* The fields of a record key, in the order value_decode() lists them
+ * (anonymous members' fields inline); bitfields print their bits. */
+static void key_record(struct arena *a, const struct et_type *t,
+		       struct value *v, int *n)
+{
+	for (uint32_t i = 0; i < t->nfields && *n < v->u.tuple.n; i++) {
+		const struct et_field *f = &t->fields[i];
+
+		if (!f->name) {
+			if (f->type && f->type->kind == T_RECORD)
+				key_record(a, f->type, v, n);
+			continue;
+		}
+		if (f->bit_size)
+			v->u.tuple.items[*n].kind = V_INT;
+		else
+			key_as_bpftrace(a, f->type, &v->u.tuple.items[*n],
+					true);
+		(*n)++;
+	}
+}
+
 /* bpftrace 0.17 prints integer keys, tuple members too, as int64 (its
  * MapKey reads 8-byte integers signed): a kretprobe's retval of -9 is
- * @[-9], not @[18446744073709551607]; and pointer keys in hex
+ * @[-9], not @[18446744073709551607]; integers inside a struct or an
+ * array key (packed: kept at their size) signed at their size
+ * (@[{.u=-15}] for a uint8 of 241); and pointer keys in hex
  * (@[0xffff8881...], as in a kprobe's @[(struct request *)arg0]).
  * Done after sorting, which stays numeric. */
 static void key_as_bpftrace(struct arena *a, const struct et_type *t,
-			    struct value *v)
+			    struct value *v, bool packed)
 {
-	if (v->kind == V_UINT && t->kind == T_INT) {
+	int n = 0;
+
+	if ((v->kind == V_UINT || v->kind == V_INT) && t->kind == T_INT) {
 		v->kind = V_INT;
+		if (packed && t->size && t->size < 8)
+			v->u.i = (int64_t)(v->u.u << (64 - 8 * t->size)) >>
+				 (64 - 8 * t->size);
 	} else if ((v->kind == V_UINT || v->kind == V_INT) &&
 		   t->kind == T_PTR) {
 		v->kind = V_STR;
@@ -160,7 +192,12 @@ static void key_as_bpftrace(struct arena *a, const struct et_type *t,
 	} else if (v->kind == V_TUPLE && t->kind == T_TUPLE) {
 		for (int i = 0; i < v->u.tuple.n && i < (int)t->nfields; i++)
 			key_as_bpftrace(a, t->fields[i].type,
-					&v->u.tuple.items[i]);
+					&v->u.tuple.items[i], false);
+	} else if (v->kind == V_ARRAY && t->kind == T_ARRAY && t->elem) {
+		for (int i = 0; i < v->u.tuple.n; i++)
+			key_as_bpftrace(a, t->elem, &v->u.tuple.items[i], true);
+	} else if (v->kind == V_RECORD && t->kind == T_RECORD) {
+		key_record(a, t, v, &n);
 	}
 }
 
@@ -326,7 +363,7 @@ int output__print_map_raw(struct output *o, const struct et_map *m,
 	g_sort_by_value = sorts_by_value(&d, m);
 	qsort(d.e, d.n, sizeof(*d.e), entry_cmp);
 	for (size_t i = 0; d.has_key && i < d.n; i++)
-		key_as_bpftrace(ar, m->key, &d.e[i].key);
+		key_as_bpftrace(ar, m->key, &d.e[i].key, false);
 	/* bpftrace ignores top and div for stats() (not for avg()) */
 	if (m->value->kind == T_STATS)
 		top = 0;

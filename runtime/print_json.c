@@ -67,9 +67,20 @@ static void json_value(FILE *f, const struct value *v, int indent,
 		for (int i = 0; i < v->u.tuple.n; i++) {
 			if (i)
 				fputc(',', f);
-			json_value(f, &v->u.tuple.items[i], indent, 1);
+			json_value(f, &v->u.tuple.items[i], indent, div);
 		}
 		fputc(']', f);
+		break;
+	case V_RECORD:
+		fputs("{ ", f);
+		for (int i = 0; i < v->u.tuple.n; i++) {
+			fputs(i ? ", " : "", f);
+			json_string(f, v->u.tuple.names[i],
+				    strlen(v->u.tuple.names[i]));
+			fputs(": ", f);
+			json_value(f, &v->u.tuple.items[i], indent, div);
+		}
+		fputs(" }", f);
 		break;
 	case V_STACK:
 		json_stack(f, v, indent);
@@ -94,8 +105,8 @@ void json_message(FILE *f, const char *type, const char *text, size_t len)
 	fputs("}\n", f);
 }
 
-/* Map keys are strings: the key's fields as text joined by ","; stacks
- * in keys are indented by 4, as in text. */
+/* Map keys are strings: the key's fields as text keys print them,
+ * joined by ",". */
 static void json_key(FILE *f, const struct value *k)
 {
 	char *buf = NULL;
@@ -108,10 +119,10 @@ static void json_key(FILE *f, const struct value *k)
 		for (int i = 0; i < k->u.tuple.n; i++) {
 			if (i)
 				fputc(',', m);
-			text_value(m, &k->u.tuple.items[i], 4, 1);
+			text_key_value(m, &k->u.tuple.items[i]);
 		}
 	} else {
-		text_value(m, k, 4, 1);
+		text_key_value(m, k);
 	}
 	fclose(m);
 	json_string(f, buf, len);

@@ -35,7 +35,7 @@ void text_value(FILE *f, const struct value *v, int indent, uint64_t div)
 		for (int i = 0; i < v->u.tuple.n; i++) {
 			if (i)
 				fputs(", ", f);
-			text_value(f, &v->u.tuple.items[i], indent, 1);
+			text_value(f, &v->u.tuple.items[i], indent, div);
 		}
 		fputc(')', f);
 		break;
@@ -44,9 +44,18 @@ void text_value(FILE *f, const struct value *v, int indent, uint64_t div)
 		for (int i = 0; i < v->u.tuple.n; i++) {
 			if (i)
 				fputc(',', f);
-			text_value(f, &v->u.tuple.items[i], indent, 1);
+			text_value(f, &v->u.tuple.items[i], indent, div);
 		}
 		fputc(']', f);
+		break;
+	case V_RECORD:
+		fputs("{ ", f);
+		for (int i = 0; i < v->u.tuple.n; i++) {
+			fprintf(f, "%s.%s = ", i ? ", " : "",
+				v->u.tuple.names[i]);
+			text_value(f, &v->u.tuple.items[i], indent, div);
+		}
+		fputs(" }", f);
 		break;
 	case V_STACK:
 		fputc('\n', f);
@@ -66,7 +75,27 @@ void text_value_line(FILE *f, const struct value *v)
 	fputc('\n', f);
 }
 
-/* "[1, abc]"; stacks in keys are indented by 4 */
+void text_key_value(FILE *f, const struct value *v)
+{
+	const char *sep = v->kind == V_RECORD ? "{" : "[";
+
+	if (v->kind != V_RECORD && v->kind != V_ARRAY) {
+		text_value(f, v, 4, 1);
+		return;
+	}
+	for (int i = 0; i < v->u.tuple.n; i++) {
+		fputs(sep, f);
+		if (v->kind == V_RECORD)
+			fprintf(f, ".%s=", v->u.tuple.names[i]);
+		text_key_value(f, &v->u.tuple.items[i]);
+		sep = ",";
+	}
+	if (!v->u.tuple.n)
+		fputs(sep, f);
+	fputc(v->kind == V_RECORD ? '}' : ']', f);
+}
+
+/* "[1, abc]" */
 static void text_key(FILE *f, const struct value *k)
 {
 	if (k->kind == V_NONE)
@@ -76,10 +105,10 @@ static void text_key(FILE *f, const struct value *k)
 		for (int i = 0; i < k->u.tuple.n; i++) {
 			if (i)
 				fputs(", ", f);
-			text_value(f, &k->u.tuple.items[i], 4, 1);
+			text_key_value(f, &k->u.tuple.items[i]);
 		}
 	} else {
-		text_value(f, k, 4, 1);
+		text_key_value(f, k);
 	}
 	fputc(']', f);
 }

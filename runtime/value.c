@@ -394,6 +394,84 @@ static void decode_array(struct value_env *env, const struct et_type *t,
 			     &v->u.tuple.items[v->u.tuple.n++]);
 }
 
+/* A bitfield: the bits of f at p, unsigned as etrace's reads of one
+ * (bpftrace 0.17 prints the whole int that holds them). */
+static void decode_bits(const struct et_field *f, const uint8_t *p, size_t size,
+			struct value *v)
+{
+	uint64_t bits = 0;
+	size_t n = (f->bit_offset + f->bit_size + 7) / 8;
+
+	if (n > size)
+		n = size;
+	memcpy(&bits, p, n < 8 ? n : 8);
+	bits >>= f->bit_offset;
+	if (f->bit_size < 64)
+		bits &= (1ull << f->bit_size) - 1;
+	v->kind = V_UINT;
+	v->u.u = bits;
+}
+
+/* How many named fields decode_fields() makes of record t: the fields
+ * of an anonymous struct/union member count as the record's own, as C
+ * (and bpftrace) name them. */
+static uint32_t named_fields(const struct et_type *t)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < t->nfields; i++) {
+		const struct et_field *f = &t->fields[i];
+
+		if (f->name)
+			n++;
+		else if (f->type && f->type->kind == T_RECORD)
+			n += named_fields(f->type);
+	}
+	return n;
+}
+
+/* The fields of record t at p (size bytes) into v's items from *n on. */
+static void decode_fields(struct value_env *env, const struct et_type *t,
+			  const uint8_t *p, size_t size, struct value *v,
+			  int *n)
+{
+	for (uint32_t i = 0; i < t->nfields; i++) {
+		const struct et_field *f = &t->fields[i];
+		size_t off = f->offset < size ? f->offset : size;
+		size_t fsize = f->type ? f->type->size : 0;
+
+		if (fsize > size - off)
+			fsize = size - off;
+		if (!f->name) {
+			if (f->type && f->type->kind == T_RECORD)
+				decode_fields(env, f->type, p + off, fsize, v,
+					      n);
+			continue;
+		}
+		v->u.tuple.names[*n] = f->name;
+		if (f->bit_size)
+			decode_bits(f, p + off, fsize, &v->u.tuple.items[*n]);
+		else
+			value_decode(env, f->type, p + off, fsize,
+				     &v->u.tuple.items[*n]);
+		(*n)++;
+	}
+}
+
+/* A struct or union read by value: every field, in declaration order. */
+static void decode_record(struct value_env *env, const struct et_type *t,
+			  const uint8_t *p, size_t size, struct value *v)
+{
+	uint32_t n = named_fields(t);
+
+	v->kind = V_RECORD;
+	v->u.tuple.items =
+	    arena_calloc(env->arena, n ? n : 1, sizeof(struct value));
+	v->u.tuple.names =
+	    arena_calloc(env->arena, n ? n : 1, sizeof(const char *));
+	decode_fields(env, t, p, size, v, &v->u.tuple.n);
+}
+
 /* Kinds user space prints as text of their own; false for others. */
 static bool decode_text(struct value_env *env, const struct et_type *t,
 			const uint8_t *p, size_t size, uint64_t u,
@@ -458,6 +536,9 @@ void value_decode(struct value_env *env, const struct et_type *t,
 		return;
 	case T_ARRAY:
 		decode_array(env, t, p, size, v);
+		return;
+	case T_RECORD:
+		decode_record(env, t, p, size, v);
 		return;
 	case T_STACK:
 		decode_stack(env, t, u, v);

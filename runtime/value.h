@@ -26,6 +26,8 @@ enum value_kind {
 	V_STR,     /* u.str: text to print as is (strings, symbols, bufs) */
 	V_TUPLE,   /* u.tuple */
 	V_ARRAY,   /* u.tuple: elements, printed "[1,2,3]" */
+	V_RECORD,  /* u.tuple: fields, named by u.tuple.names, printed
+		    * "{ .a = 1, .b = 2 }" ("{.a=1,.b=2}" in map keys) */
 	V_STACK,   /* u.stack: symbolized frames, one per line */
 	V_HIST,    /* u.hist: log2 or linear buckets */
 	V_STATS,   /* u.stats: stats() */
@@ -44,6 +46,7 @@ struct value {
 		struct {
 			struct value *items;
 			int n;
+			const char **names; /* V_RECORD only */
 		} tuple;
 		struct {
 			const char **frames;

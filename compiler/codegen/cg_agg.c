@@ -135,6 +135,25 @@ static void key_part(struct gen *g, LLVMValueRef dst, const struct type *dt,
 		gen_store(g, dst, dt, widen, gen_expr(g, k), k->type);
 }
 
+/* A value already on the stack (a struct, an array, a string, a buf())
+ * whose bytes are exactly a map's key or value of size bytes: it is used
+ * where it is, not copied (a 300-byte struct read by value and copied
+ * would not fit BPF's 512-byte stack twice). */
+bool gen_bytes_as_is(const struct type *want, const struct type *have,
+		     uint32_t size)
+{
+	switch (have->kind) {
+	case T_RECORD:
+	case T_ARRAY:
+	case T_STRING:
+	case T_BUF:
+		return !have->is_ctx && want->kind == have->kind &&
+		       gen_size(have) == size && gen_size(want) == size;
+	default:
+		return false;
+	}
+}
+
 LLVMValueRef gen_map_key(struct gen *g, struct node *m, LLVMValueRef bucket)
 {
 	const struct map_meta *em = gen_map(g, m);
@@ -142,6 +161,10 @@ LLVMValueRef gen_map_key(struct gen *g, struct node *m, LLVMValueRef bucket)
 	struct node *k = m->u.map.keys;
 	uint32_t ks = kt ? gen_size(kt) : 0;
 	LLVMValueRef buf;
+
+	if (k && !k->next && !bucket && !gen_is_comm(k, kt) &&
+	    gen_bytes_as_is(kt, k->type, em->key_size))
+		return gen_expr(g, k);
 
 	/* @[comm]: the helper writes the whole key, no need to zero it */
 	if (k && !k->next && !bucket && gen_is_comm(k, kt) &&
@@ -235,8 +258,12 @@ void gen_map_write(struct gen *g, struct node *m, LLVMValueRef v,
 	LLVMValueRef key, val;
 
 	key = gen_map_key(g, m, NULL);
-	val = gen_tmp(g, em->value_size, "val");
-	gen_store_al(g, val, GEN_ALIGN, em->info->value, true, v, vt);
+	if (gen_bytes_as_is(em->info->value, vt, em->value_size)) {
+		val = v;
+	} else {
+		val = gen_tmp(g, em->value_size, "val");
+		gen_store_al(g, val, GEN_ALIGN, em->info->value, true, v, vt);
+	}
 	gen_loc(g, m);
 	cg_map_update(g->cg, g->maps[em->id], key, val, BPF_ANY);
 }

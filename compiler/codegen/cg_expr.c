@@ -231,6 +231,22 @@ static LLVMValueRef read_at(struct gen *g, LLVMValueRef addr,
 	return gen_load(g, v, t, false);
 }
 
+/* A struct or an array read by value lives on the BPF stack (512
+ * bytes): one that cannot fit is an error at the expression, not an
+ * LLVM failure. */
+static bool fits_stack(struct gen *g, const struct node *e,
+		       const struct type *t)
+{
+	if (gen_is_scalar(t) || t->size <= GEN_STACK_MAX)
+		return true;
+	gen_error(g, e->loc,
+		  "A value of type '%s' is %u bytes: more than "
+		  "the BPF stack holds (%u); read its fields through a "
+		  "pointer instead",
+		  type_name(g->ctx->arena, t), t->size, GEN_STACK_MAX);
+	return false;
+}
+
 /* read_at() for the expression e: a failed read is reported at e with
  * -kk (g->at), the rest of its statement still at the statement */
 static LLVMValueRef read_of(struct gen *g, const struct node *e,
@@ -240,10 +256,31 @@ static LLVMValueRef read_of(struct gen *g, const struct node *e,
 	const struct node *keep = g->at;
 	LLVMValueRef v;
 
+	if (!fits_stack(g, e, t))
+		return gen_tmp(g, 8, "toobig");
 	g->at = e;
 	v = read_at(g, addr, t, sp, f);
 	g->at = keep;
 	return v;
+}
+
+bool gen_read_into(struct gen *g, LLVMValueRef dst, struct node *e)
+{
+	const struct node *keep = g->at;
+	enum cg_space sp = CG_KERNEL;
+	LLVMValueRef a;
+
+	if (e->kind != N_UNOP || e->u.unop.op != OP_DEREF ||
+	    gen_is_scalar(e->type) || !e->type->size)
+		return false;
+	if (!fits_stack(g, e, e->type))
+		return true;
+	a = gen_addr(g, e, &sp);
+	g->at = e;
+	cg_probe_read(g->cg, sp, dst, cg_const(g->cg, 32, e->type->size),
+		      LLVMBuildIntToPtr(g->b, a, cg_ptr(g->cg), ""));
+	g->at = keep;
+	return true;
 }
 
 /* field name of record rec, completing a record only declared where it
@@ -336,6 +373,27 @@ LLVMValueRef gen_addr(struct gen *g, struct node *e, enum cg_space *sp)
 	}
 }
 
+/* bitfield f of a record already on the stack at p: the bytes holding
+ * its bits, shifted and masked as read_at() does */
+static LLVMValueRef stack_bits(struct gen *g, LLVMValueRef p,
+			       const struct field *f)
+{
+	uint32_t n = (f->bit_offset + f->bit_size + 7) / 8;
+	LLVMValueRef v;
+
+	if (n > 8) /* as read_at(): the bits of the first 8 bytes */
+		n = 8;
+	v = LLVMBuildLoad2(g->b, cg_int(g->cg, n * 8), p, "");
+	LLVMSetAlignment(v, 1);
+	if (n < 8)
+		v = LLVMBuildZExt(g->b, v, cg_int(g->cg, 64), "");
+	v = LLVMBuildLShr(g->b, v, cg_const(g->cg, 64, f->bit_offset), "");
+	if (f->bit_size >= 64)
+		return v;
+	return LLVMBuildAnd(
+	    g->b, v, cg_const(g->cg, 64, (1ull << f->bit_size) - 1), "bits");
+}
+
 static LLVMValueRef field(struct gen *g, struct node *e)
 {
 	struct node *x = e->u.field.expr;
@@ -360,6 +418,8 @@ static LLVMValueRef field(struct gen *g, struct node *e)
 			  e->u.field.name);
 		return cg_const(g->cg, 64, 0);
 	}
+	if (f->bit_size)
+		return stack_bits(g, at(g, base, off), f);
 	return gen_load(g, at(g, base, off), e->type, false);
 }
 

@@ -89,7 +89,36 @@ static LLVMValueRef ntop_call(struct gen *g, struct node *e)
 	return buf;
 }
 
-/* buf(p [, n]): {u64 length, bytes} (program.h) */
+/* buf(v [, n]) of a value already on the stack (a string, an array):
+ * n bytes (all of it without n, at most the buf's size), copied from v
+ * as far as v goes and zero after it (bpftrace's buf("abc", 8) is "abc"
+ * and five NULs); no byte after the length is ever set */
+static LLVMValueRef buf_of_value(struct gen *g, struct node *e,
+				 LLVMValueRef buf, LLVMValueRef v)
+{
+	struct node *a = e->u.call.args, *n = a->next;
+	uint32_t size = e->type->size;
+	uint32_t k = a->type->size < size ? a->type->size : size;
+	LLVMValueRef len;
+
+	if (!n || n->kind == N_INT) {
+		len = gen_bounded_len(g, n, 0, size);
+		if (LLVMConstIntGetZExtValue(len) < k)
+			k = LLVMConstIntGetZExtValue(len);
+		LLVMBuildMemCpy(g->b, at(g, buf, 8), 1, v, 1,
+				cg_const(g->cg, 64, k));
+	} else {
+		/* a length known at run time: copy that much of v */
+		cg_probe_read(g->cg, CG_KERNEL, at(g, buf, 8),
+			      gen_bounded_len(g, n, 0, k), v);
+		len = gen_bounded_len(g, n, 0, size);
+	}
+	gen_store(g, buf, type_u64(), true,
+		  LLVMBuildZExt(g->b, len, cg_int(g->cg, 64), ""), type_u64());
+	return buf;
+}
+
+/* buf(p [, n]): {u64 length, bytes} (program.h), read at address p */
 static LLVMValueRef buf_call(struct gen *g, struct node *e)
 {
 	struct node *a = e->u.call.args, *n = a->next;
@@ -97,15 +126,8 @@ static LLVMValueRef buf_call(struct gen *g, struct node *e)
 	LLVMValueRef buf = gen_tmp(g, size + 8, "buf"), v, len;
 
 	v = gen_expr(g, a);
-	if (!gen_is_scalar(a->type)) {
-		uint32_t k = a->type->size < size ? a->type->size : size;
-
-		LLVMBuildMemCpy(g->b, at(g, buf, 8), 1, v, 1,
-				cg_const(g->cg, 64, k));
-		gen_store(g, buf, type_u64(), true, cg_const(g->cg, 64, k),
-			  type_u64());
-		return buf;
-	}
+	if (!gen_is_scalar(a->type))
+		return buf_of_value(g, e, buf, v);
 	len = gen_bounded_len(g, n, 0, size);
 	gen_loc(g, e);
 	cg_probe_read(g->cg, gen_space(g, a->type), at(g, buf, 8), len,

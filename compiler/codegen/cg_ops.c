@@ -1,5 +1,6 @@
 /* cg_ops.c: operators to IR: arithmetic and bitwise operators with the
- * signedness of their types, comparisons (strings through et_strncmp),
+ * signedness of their types, comparisons (strings through et_strncmp;
+ * structs, arrays and buf()s whole, through et_memneq),
  * && and || with short-circuit, the ternary, unary operators and
  * ++/-- on variables and maps. */
 #include <string.h>
@@ -83,6 +84,28 @@ static LLVMValueRef str_cmp(struct gen *g, struct node *e)
 	c = LLVMBuildICmp(g->b, e->u.binop.op == OP_EQ ? LLVMIntEQ : LLVMIntNE,
 			  c, cg_const(g->cg, 64, 0), "");
 	return LLVMBuildZExt(g->b, c, cg_int(g->cg, 64), "");
+}
+
+/* == and != of values compared byte for byte: structs, arrays, and buf()s
+ * (their length, then their bytes, which are zero after it) */
+static LLVMValueRef bytes_cmp(struct gen *g, struct node *e)
+{
+	struct node *l = e->u.binop.lhs, *r = e->u.binop.rhs;
+	uint32_t n = gen_size(l->type) < gen_size(r->type) ? gen_size(l->type)
+							   : gen_size(r->type);
+	LLVMValueRef a[3], c;
+
+	a[0] = gen_expr(g, l);
+	a[1] = gen_expr(g, r);
+	a[2] = cg_const(g->cg, 64, n);
+	c = cg_libcall(g->cg, "et_memneq", a, 3);
+	if (!c) {
+		gen_error(g, e->loc, "%s", cg_strerror(g->cg));
+		return cg_const(g->cg, 64, 0);
+	}
+	if (e->u.binop.op == OP_EQ)
+		c = LLVMBuildXor(g->b, c, cg_const(g->cg, 64, 1), "");
+	return c;
 }
 
 /* && and ||: the right side only runs when it decides */
@@ -199,8 +222,10 @@ LLVMValueRef gen_binop(struct gen *g, struct node *e)
 
 	if (op == OP_LAND || op == OP_LOR)
 		return logical(g, e);
-	if ((op == OP_EQ || op == OP_NE) && !gen_is_scalar(l->type))
+	if ((op == OP_EQ || op == OP_NE) && l->type->kind == T_STRING)
 		return str_cmp(g, e);
+	if ((op == OP_EQ || op == OP_NE) && !gen_is_scalar(l->type))
+		return bytes_cmp(g, e);
 	a = gen_expr(g, l);
 	c = gen_expr(g, r);
 	if (op >= OP_EQ)

@@ -81,6 +81,19 @@ static bool is_agg_call(const struct node *v)
 	       (v->u.call.func->flags & FN_AGG);
 }
 
+/* $x = *p of a struct or an array: read straight into $x (a copy would
+ * take the stack twice) */
+static bool read_into_var(struct gen *g, struct node *t, struct node *v)
+{
+	struct gen_var *var;
+
+	if (t->kind != N_VAR || gen_is_scalar(v->type))
+		return false;
+	var = gen_var_get(g, t->u.var.name, t->type);
+	return gen_bytes_as_is(var->type, v->type, gen_size(var->type)) &&
+	       gen_read_into(g, var->slot, v);
+}
+
 static void assign(struct gen *g, struct node *s)
 {
 	struct node *t = s->u.assign.target, *v = s->u.assign.value;
@@ -90,6 +103,8 @@ static void assign(struct gen *g, struct node *s)
 		gen_agg_call(g, t, v);
 		return;
 	}
+	if (!s->u.assign.compound && read_into_var(g, t, v))
+		return;
 	if (s->u.assign.compound) {
 		LLVMValueRef old = gen_expr(g, t), r = gen_expr(g, v);
 

@@ -169,6 +169,7 @@ unsigned gen_align_at(unsigned align, uint32_t off);
 /* The alignment of map values, ring buffer records and gen_tmp
  * buffers. */
 #define GEN_ALIGN 8
+#define GEN_STACK_MAX 512 /* bytes of BPF stack a program has */
 LLVMValueRef gen_expr(struct gen *g, struct node *e);
 /* A string constant in a zeroed stack buffer of size bytes. */
 LLVMValueRef gen_string(struct gen *g, const char *s, uint32_t len,
@@ -192,6 +193,9 @@ LLVMValueRef gen_cond(struct gen *g, struct node *e);
 LLVMValueRef gen_addr(struct gen *g, struct node *e, enum cg_space *sp);
 /* The value *x of the deref e (-kk reports a failed read at e). */
 LLVMValueRef gen_deref(struct gen *g, struct node *e);
+/* *p of a struct or an array (e) read straight into dst, which holds
+ * its size: true, or false when e is no such read (nothing emitted). */
+bool gen_read_into(struct gen *g, LLVMValueRef dst, struct node *e);
 /* Reads size bytes at the address addr in space sp into a new buffer. */
 LLVMValueRef gen_read(struct gen *g, LLVMValueRef addr, uint32_t size,
 		      enum cg_space sp);
@@ -243,6 +247,10 @@ LLVMValueRef gen_ctx_field(struct gen *g, struct node *e);
 /* ---- maps and aggregations (cg_agg.c) ---- */
 /* Key buffer of map node m (an N_MAP); with bucket, a u64 is appended. */
 LLVMValueRef gen_map_key(struct gen *g, struct node *m, LLVMValueRef bucket);
+/* Can a value of type have, on the stack, serve as the size bytes of a
+ * map's key or value of type want without a copy? */
+bool gen_bytes_as_is(const struct type *want, const struct type *have,
+		     uint32_t size);
 LLVMValueRef gen_map_read(struct gen *g, struct node *m);
 void gen_map_write(struct gen *g, struct node *m, LLVMValueRef v,
 		   const struct type *vt);

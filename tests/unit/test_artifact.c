@@ -231,10 +231,12 @@ static struct et_program *rich_program(void)
 	arr->count = 3;
 	rec = etype_new(a, T_RECORD, 32);
 	rec->name = "struct x";
-	rec->nfields = 2;
-	rec->fields = arena_calloc(a, 2, sizeof(*rec->fields));
+	rec->nfields = 3;
+	rec->fields = arena_calloc(a, 3, sizeof(*rec->fields));
 	rec->fields[0] = (struct et_field){ "a", i32, 0, 3, 5 };
 	rec->fields[1] = (struct et_field){ "b", arr, 16, 0, 0 };
+	/* a bitfield in the last 2 bytes: its int would not fit there */
+	rec->fields[2] = (struct et_field){ "c", i32, 30, 4, 12 };
 	stk = etype_new(a, T_STACK, 8);
 	stk->kernel = true;
 	stk->mode = STACK_PERF;
@@ -338,6 +340,9 @@ static void test_rich_round_trip(void)
 	CU_ASSERT_EQUAL(q->maps[0].value->lh_max, (1ll << 52) + 2);
 	CU_ASSERT_EQUAL(q->maps[0].key->fields[2].type->fields[0].bit_size,
 			5);
+	CU_ASSERT_EQUAL(q->maps[0].key->fields[2].type->fields[2].offset, 30);
+	CU_ASSERT_EQUAL(q->maps[0].key->fields[2].type->fields[2].bit_offset,
+			4);
 	CU_ASSERT_STRING_EQUAL(q->probes[0].core_fields[0].access,
 			       "f_path.dentry");
 	CU_ASSERT_STRING_EQUAL(q->params[0], "42");
@@ -408,6 +413,13 @@ static void test_refusals(void)
 	expect_meta_refused("\"offset\":16", "\"offset\":30",
 			    "outside its 32 bytes");
 	expect_meta_refused("\"elem\":2", "\"elem\":9", "type index");
+	/* bits 4..16 of byte 30 fit a 32-byte struct, bits 4..17 do not */
+	expect_meta_refused("\"bit_offset\":4,\"bit_size\":12",
+			    "\"bit_offset\":4,\"bit_size\":13",
+			    "a field lies outside its 32 bytes");
+	expect_meta_refused("\"bit_offset\":4,\"bit_size\":12",
+			    "\"bit_offset\":4,\"bit_size\":61",
+			    "spans more than 64 bits");
 	expect_meta_refused("\"key_size\":72", "\"key_size\":8",
 			    "does not fit its sizes");
 	expect_meta_refused("\"storage\":\"percpu_hash\"",

@@ -118,7 +118,30 @@ static void test_linear_bucket(void)
 	CU_ASSERT_EQUAL(et_linear_bucket(INT64_MAX, -10, 10, 5), 5);
 }
 
+/* et_memneq against memcmp: every byte counts, NULs and bytes after them
+ * included */
+static void test_memneq_memcmp(void)
+{
+	unsigned seed = 7;
+	char a[12], b[12];
+
+	for (int i = 0; i < 5000; i++) {
+		size_t n = rand_r(&seed) % sizeof(a);
+
+		for (size_t k = 0; k < sizeof(a); k++) {
+			a[k] = "\0a"[rand_r(&seed) % 2];
+			b[k] = rand_r(&seed) % 4 ? a[k] : "\0b"[rand_r(&seed) % 2];
+		}
+		CU_ASSERT_EQUAL(et_memneq(a, b, n), memcmp(a, b, n) != 0);
+	}
+	CU_ASSERT_EQUAL(et_memneq("\1\0\0\0\2", "\1\0\0\0\3", 5), 1);
+	CU_ASSERT_EQUAL(et_memneq("\1\0\0\0\2", "\1\0\0\0\3", 4), 0);
+	CU_ASSERT_EQUAL(et_memneq("\xff", "\x7f", 1), 1);
+	CU_ASSERT_EQUAL(et_memneq("x", "y", 0), 0);
+}
+
 UNIT_MAIN("bpf_helpers", UNIT_TEST(test_strncmp_libc),
+	  UNIT_TEST(test_memneq_memcmp),
 	  UNIT_TEST(test_strncmp_bounds), UNIT_TEST(test_strcontains_strstr),
 	  UNIT_TEST(test_strcontains_bounds), UNIT_TEST(test_log2_bucket),
 	  UNIT_TEST(test_linear_bucket))

@@ -251,6 +251,27 @@ static void test_str_buf(void)
 		"buf() expects a length argument for non-array type integer");
 	t = check("buf", E(type_array(ctx.arena, type_int(1, false), 6)));
 	CU_ASSERT_EQUAL(t->size, 6);
+	/* as bpftrace 0.17: strings (literals, str(), char arrays) with a
+	 * length, arrays of any integer, a length beyond strlen shortened */
+	t = check("buf", S("abc"), I(3));
+	CU_ASSERT_EQUAL(t->kind, T_BUF);
+	CU_ASSERT_EQUAL(t->size, 3);
+	CU_ASSERT_EQUAL(check("buf", E(type_string(ctx.arena, 16)), I(8))->size,
+			8);
+	CU_ASSERT_PTR_NULL(check("buf", S("abc")));
+	CU_ASSERT_STRING_EQUAL(last_msg(),
+		"buf() expects a length argument for non-array type string");
+	t = check("buf", E(type_array(ctx.arena, type_int(4, true), 4)));
+	CU_ASSERT_EQUAL(t->size, 16);
+	t = check("buf", E(type_array(ctx.arena, type_int(8, false), 20)));
+	CU_ASSERT_EQUAL(t->size, 64);
+	CU_ASSERT_STRING_EQUAL(last_msg(),
+		"buf() length is too long and will be shortened to 64 bytes (see ETRACE_STRLEN)");
+	CU_ASSERT_EQUAL(check("buf", S("abc"), I(100))->size, 64);
+	CU_ASSERT_PTR_NULL(check("buf", E(type_record(ctx.arena, "struct x",
+						      false)), I(1)));
+	CU_ASSERT_STRING_EQUAL(last_msg(),
+		"buf() expects an integer, string, or array argument but saw record");
 }
 
 static void test_string_funcs(void)
@@ -287,6 +308,18 @@ static void test_string_funcs(void)
 	CU_ASSERT_PTR_NULL(check("macaddr", S("abcdef")));
 	CU_ASSERT_STRING_EQUAL(last_msg(),
 		"macaddr() does not support literal string arguments");
+	/* a 6-byte array or string (char mac[6]) is the address itself */
+	CU_ASSERT_EQUAL(check("macaddr", E(type_string(ctx.arena, 6)))->kind,
+			T_MACADDR);
+	CU_ASSERT_EQUAL(check("macaddr", E(type_array(ctx.arena,
+						      type_int(1, true), 6)))
+				->kind, T_MACADDR);
+	CU_ASSERT_PTR_NULL(check("macaddr", E(type_string(ctx.arena, 64))));
+	CU_ASSERT_STRING_EQUAL(last_msg(),
+		"macaddr() argument must be 6 bytes in size");
+	CU_ASSERT_PTR_NULL(check("macaddr", E(type_buf(ctx.arena, 6))));
+	CU_ASSERT_STRING_EQUAL(last_msg(),
+		"macaddr() only supports array or pointer arguments (buffer provided)");
 }
 
 static void test_stacks(void)

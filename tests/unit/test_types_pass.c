@@ -303,7 +303,7 @@ static void test_unops_index_tuples(void)
 	CU_ASSERT_STRING_EQUAL(type_name(ctx.arena, ctx.vars->type),
 			       "unsigned int32");
 	expect_err("BEGIN { $a = ((struct in6_addr *)0)->in6_u.u6_addr32[4]; "
-		   "}", "The index 4 is out of bounds for array of size 4");
+		   "}", "the index 4 is out of bounds for array of size 4");
 }
 
 static void test_tables(void)
