@@ -165,13 +165,18 @@ check_etrace() {
 }
 
 # mask_cols FILE RANGES: the first line of FILE with the character columns
-# in RANGES ("1-8 20-27 46-", 1-based) replaced by '#'.
+# in RANGES ("1-8 20-27 46-", 1-based) replaced by '#'. An open range
+# ("46-") becomes "#*" whatever its length: a count of 69 and one of 132
+# are the same mark.
 mask_cols() {
 	RANGES=$2 perl -ne '
 		chomp;
 		for my $r (split " ", $ENV{RANGES}) {
 			my ($a, $b) = split /-/, $r, -1;
-			$b = length($_) if $b eq "";
+			if ($b eq "") {
+				substr($_, $a - 1) = "#*" if $a <= length($_);
+				next;
+			}
 			next if $a > length($_);
 			$b = length($_) if $b > length($_);
 			substr($_, $a - 1, $b - $a + 1) =~ tr/\0-\377/#/;
