@@ -72,8 +72,15 @@ start_tool() {
 	done
 	sleep 0.5
 }
+# SIGINT until the tool has gone (a signal that arrives while a loaded
+# bpftrace is still attaching can be lost), SIGKILL after 20 s.
 stop_tool() {
-	kill -INT "$PID" 2>/dev/null
+	local i
+	for i in $(seq 40); do
+		kill -INT "$PID" 2>/dev/null || break
+		sleep 0.5
+	done
+	kill -KILL "$PID" 2>/dev/null
 	wait "$PID" 2>/dev/null
 }
 # The count printed for the load generator's comm, 0 if none.
@@ -162,10 +169,16 @@ rss_once() {	# metric tool command...
 	setsid "$@" >"$W/out" 2>"$W/err" &
 	PID=$!
 	"$LOAD" treemem $PID >"$W/load" &
+	local mem=$! i
+	for i in $(seq 200); do	# attached (as start_tool), at least 1.5 s
+		grep -q Attaching "$W/out" "$W/err" 2>/dev/null && break
+		kill -0 $PID 2>/dev/null || break
+		sleep 0.02
+	done
 	sleep 1.5
 	"$LOAD" getppid 200000 >/dev/null
-	kill -INT $PID
-	wait
+	stop_tool
+	wait $mem
 	add "$k" "$t" "$(field hwm_kb | awk '{ printf "%.1f", $1 / 1024 }')"
 	add "${k}_tree" "$t" \
 		"$(field rss_kb | awk '{ printf "%.1f", $1 / 1024 }')"
