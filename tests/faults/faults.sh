@@ -141,15 +141,20 @@ map_full)
 	same_err_line ''
 	;;
 interval_dumps)
-	# a print() of a map says what it misses, since the last report
+	# a print() of a map says what it missed since the last report: the
+	# reports add up to the 2000 keys a full map refused, the last dump
+	# (at exit) holds the 1000 it kept. (With a clear() after each
+	# print, keys added between the print's read and the clear are
+	# neither kept nor dropped: a loaded machine lost 80 that way.)
 	bg_run 0 2 -c "$target keys 3000" -e "config = { max_map_keys = 1000 }
 uprobe:$target:ft_key { @[arg0] = count(); }
-interval:ms:200 { print(@); clear(@); }"
+interval:ms:200 { print(@); }"
 	n=$(sed -n 's/^warning: @: \([0-9]*\) updates dropped.*/\1/p' "$err" |
 		awk '{ s += $1 } END { print s + 0 }')
-	kept=$(grep -c '^@\[' "$out")
-	[ $((n + kept)) = 3000 ] || fail "$kept kept + $n dropped != 3000"
-	[ "$n" -gt 0 ] || fail "nothing dropped"
+	kept=$(awk -v RS= '/^@\[/ { last = $0 } END { print last }' "$out" |
+		grep -c '^@\[')
+	[ "$kept" = 1000 ] || fail "$kept kept, not 1000"
+	[ "$n" = 2000 ] || fail "$n dropped, not 2000"
 	;;
 str_and_reads)
 	# a string that fills str()'s 64 bytes exactly is whole; one more
