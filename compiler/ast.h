@@ -16,6 +16,7 @@ struct builtin;
 struct func;
 struct attach_point;
 struct map_info;
+struct var_info;
 
 enum node_kind {
 	/* top level */
@@ -32,6 +33,7 @@ enum node_kind {
 	N_UNROLL,   /* u.loop (count, body) */
 	N_WHILE,    /* u.loop (cond, body) */
 	N_FOR,      /* u.for_ */
+	N_LET,      /* u.let: let $x [: type] [= e] */
 	N_JUMP,     /* u.jump */
 	/* expressions */
 	N_INT,      /* u.integer */
@@ -52,6 +54,8 @@ enum node_kind {
 	N_SIZEOF,   /* u.sizeof_: sizeof(type) or sizeof(expr) */
 	N_OFFSETOF, /* u.offsetof: offsetof(type, field) */
 	N_TYPESPEC, /* u.typespec: a type as written in a cast/sizeof */
+	N_BLOCK_EXPR, /* u.block: { stmts; value } used as an expression */
+	N_BOOL,     /* u.integer: true (1) or false (0) */
 	N_KIND_COUNT
 };
 
@@ -112,6 +116,7 @@ struct node {
 			 * of an entry probe (uses elapsed/retval, SPEC 3.2). */
 			bool at_return;
 			int index;            /* 0-based order in the program */
+			const char *name;     /* name=probe,...: or NULL */
 		} probe;
 		struct {
 			const char *raw;      /* as written, quotes kept */
@@ -120,7 +125,13 @@ struct node {
 		} attach;
 		struct {
 			struct node *stmts;
+			struct node *value;   /* N_BLOCK_EXPR: the last expression */
 		} block;
+		struct {
+			struct node *var;     /* N_VAR */
+			struct node *typespec; /* N_TYPESPEC or NULL */
+			struct node *value;   /* or NULL: zero */
+		} let;
 		struct {
 			struct node *expr;
 		} expr_stmt;
@@ -141,8 +152,10 @@ struct node {
 		} loop;
 		struct {
 			struct node *var;     /* N_VAR */
-			struct node *map;     /* N_MAP without keys */
+			struct node *map;     /* N_MAP without keys, or NULL */
 			struct node *body;
+			/* for ($i : start..end): map is NULL */
+			struct node *start, *end;
 		} for_;
 		struct {
 			enum jump_kind kind;
@@ -172,6 +185,9 @@ struct node {
 		} positional;
 		struct {
 			const char *name;     /* with the '$' */
+			/* Set by the type pass: the declaration this names
+			 * (several share a name under block scoping). */
+			struct var_info *decl;
 		} var;
 		struct {
 			const char *name;     /* with the '@'; "@" for anonymous */
@@ -257,7 +273,15 @@ struct node *ast_loop(struct arena *a, enum node_kind kind, struct loc loc,
 		      struct node *cond, struct node *body);
 struct node *ast_for(struct arena *a, struct loc loc, struct node *var,
 		     struct node *map, struct node *body);
+struct node *ast_for_range(struct arena *a, struct loc loc, struct node *var,
+			   struct node *start, struct node *end,
+			   struct node *body);
 struct node *ast_jump(struct arena *a, struct loc loc, enum jump_kind kind);
+struct node *ast_let(struct arena *a, struct loc loc, struct node *var,
+		     struct node *typespec, struct node *value);
+struct node *ast_block_expr(struct arena *a, struct loc loc,
+			    struct node *stmts, struct node *value);
+struct node *ast_bool(struct arena *a, struct loc loc, bool value);
 struct node *ast_int(struct arena *a, struct loc loc, uint64_t v,
 		     bool is_unsigned);
 struct node *ast_string(struct arena *a, struct loc loc, const char *s,

@@ -1,5 +1,7 @@
-/* BEGIN and END: run once before the first and after the last event;
- * no arguments, no event context. */
+/* BEGIN and END (begin and end, as bpftrace 0.26 writes them): run once
+ * before the first and after the last event; no arguments, no event
+ * context. A program may have several of each (bpftrace 0.26): they run
+ * in the order of the script. */
 #include "probe_impl.h"
 
 static int special_parse(struct compile_ctx *ctx, struct attach_point *ap,
@@ -24,14 +26,14 @@ static const char *special_section(struct compile_ctx *ctx,
 
 const struct probe_provider probe_BEGIN = {
 	.kind = PK_BEGIN,
-	.flags = PF_NO_CTX | PF_ONCE,
+	.flags = PF_NO_CTX,
 	.parse = special_parse,
 	.section = special_section,
 };
 
 const struct probe_provider probe_END = {
 	.kind = PK_END,
-	.flags = PF_NO_CTX | PF_ONCE,
+	.flags = PF_NO_CTX,
 	.parse = special_parse,
 	.section = special_section,
 };

@@ -53,6 +53,8 @@ static void yyerror(YYLTYPE *loc, void *scanner, struct parse_state *ps,
 static bool too_deep(struct parse_state *ps, struct node *n);
 static struct node *fold_neg(struct parse_state *ps, struct loc minus,
 			     struct node *e, struct loc all);
+static bool probe_name(struct parse_state *ps, struct node *probe,
+		       const char *name, struct loc at);
 
 #define A (ps->ctx->arena)
 /* Build a node and stop when the tree gets deeper than passes can walk. */
@@ -121,6 +123,8 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %token <tc> TCAST "cast"
 %token IF "if" ELSE "else" UNROLL "unroll" WHILE "while" FOR "for"
 %token BREAK "break" CONTINUE "continue" RETURN "return"
+%token LET "let" TRUE "true" FALSE "false" DOTDOT ".."
+%token BLOCK_OPEN "start of block expression"
 %token SIZEOF "sizeof" OFFSETOF "offsetof"
 %token STRUCT "struct" UNION "union" ENUM "enum"
 %token PRED_OPEN "start of predicate" ENDPRED "end of predicate"
@@ -151,7 +155,7 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %type <list> preamble attach_list probes stmt_seq stmts expr_list
 %type <list> config_items
 %type <node> cdef config_opt config_item config_value probe pred_opt
-%type <node> angle_block if_stmt
+%type <node> angle_block if_stmt let_type
 %type <node> simple_stmt compound_stmt block else_opt lvalue map
 %type <node> expr unary postfix primary typespec
 %type <str> field_name field_path
@@ -209,6 +213,14 @@ probe
 		{ $$ = ast_probe(A, @$, $1.head, $2, $3, false); }
 	| attach_list pred_opt angle_block
 		{ $$ = ast_probe(A, @$, $1.head, $2, $3, true); }
+	| ATTACH ASSIGN attach_list pred_opt block
+		{ $$ = ast_probe(A, @$, $3.head, $4, $5, false);
+		  if (!probe_name(ps, $$, $1, @1))
+			YYABORT; }
+	| ATTACH ASSIGN attach_list pred_opt angle_block
+		{ $$ = ast_probe(A, @$, $3.head, $4, $5, true);
+		  if (!probe_name(ps, $$, $1, @1))
+			YYABORT; }
 	;
 
 attach_list
@@ -251,6 +263,17 @@ simple_stmt
 	| BREAK			{ $$ = ast_jump(A, @$, JUMP_BREAK); }
 	| CONTINUE		{ $$ = ast_jump(A, @$, JUMP_CONTINUE); }
 	| RETURN		{ $$ = ast_jump(A, @$, JUMP_RETURN); }
+	| LET VAR let_type
+		{ $$ = ast_let(A, @$, ast_var(A, @2, $2), $3, NULL); }
+	| LET VAR let_type ASSIGN expr
+		{ MK($$, ast_let(A, @$, ast_var(A, @2, $2), $3, $5)); }
+	;
+
+/* let $x: type: the C-style typespec of casts, or a typedef name */
+let_type
+	: %empty		{ $$ = NULL; }
+	| COLON typespec	{ $$ = $2; }
+	| COLON IDENT stars	{ $$ = ast_typespec(A, @2, $2, $3, 0); }
 	;
 
 lvalue
@@ -263,16 +286,25 @@ compound_stmt
 	| if_stmt	{ $$ = $1; }
 	| UNROLL LPAREN expr RPAREN block
 			{ MK($$, ast_loop(A, N_UNROLL, @$, $3, $5)); }
-	| WHILE LPAREN expr RPAREN block
-			{ MK($$, ast_loop(A, N_WHILE, @$, $3, $5)); }
-	| FOR LPAREN VAR COLON MAP RPAREN block
-			{ MK($$, ast_for(A, @$, ast_var(A, @3, $3),
-					 ast_map(A, @5, $5, NULL), $7)); }
+	| WHILE expr block
+			{ MK($$, ast_loop(A, N_WHILE, @$, $2, $3)); }
+	| FOR LPAREN VAR COLON unary RPAREN block
+		{ if ($5->kind != N_MAP || $5->u.map.keys) {
+			diag_error(&ps->ctx->diags, $5->loc,
+				   "A for loop iterates over a map without "
+				   "keys (@m) or a range (start..end)");
+			YYABORT;
+		  }
+		  MK($$, ast_for(A, @$, ast_var(A, @3, $3), $5, $7)); }
+	| FOR LPAREN VAR COLON unary DOTDOT unary RPAREN block
+		{ MK($$, ast_for_range(A, @$, ast_var(A, @3, $3), $5, $7,
+				       $9)); }
 	;
 
+/* if (cond) { } and, as bpftrace 0.26 allows, if cond { } */
 if_stmt
-	: IF LPAREN expr RPAREN block else_opt
-			{ MK($$, ast_if(A, @$, $3, $5, $6)); }
+	: IF expr block else_opt
+			{ MK($$, ast_if(A, @$, $2, $3, $4)); }
 	;
 
 else_opt
@@ -285,6 +317,8 @@ expr
 	: unary				{ $$ = $1; }
 	| expr QUESTION expr COLON expr	%prec QUESTION
 			{ MK($$, ast_ternary(A, @$, $1, $3, $5)); }
+	| expr QUESTION COLON expr	%prec QUESTION
+			{ MK($$, ast_ternary(A, @$, $1, NULL, $4)); }
 	| expr LOR expr	{ MK($$, ast_binop(A, @$, OP_LOR, $1, $3)); }
 	| expr LAND expr { MK($$, ast_binop(A, @$, OP_LAND, $1, $3)); }
 	| expr BOR expr	{ MK($$, ast_binop(A, @$, OP_BOR, $1, $3)); }
@@ -348,6 +382,10 @@ primary
 	| VAR		{ $$ = ast_var(A, @$, $1); }
 	| PARAM		{ $$ = ast_positional(A, @$, $1, false); }
 	| PARAMCOUNT	{ $$ = ast_positional(A, @$, 0, true); }
+	| TRUE		{ $$ = ast_bool(A, @$, true); }
+	| FALSE		{ $$ = ast_bool(A, @$, false); }
+	| BLOCK_OPEN stmt_seq expr RBRACE
+			{ MK($$, ast_block_expr(A, @$, $2.head, $3)); }
 	| map		{ $$ = $1; }
 	| IDENT LPAREN RPAREN	{ $$ = ast_call(A, @$, $1, NULL); }
 	| IDENT LPAREN expr_list RPAREN
@@ -414,6 +452,9 @@ field_name
 	: IDENT		{ $$ = $1; }
 	| TYPE		{ $$ = $1; }
 	| UNROLL	{ $$ = "unroll"; }
+	| LET		{ $$ = "let"; }
+	| TRUE		{ $$ = "true"; }
+	| FALSE		{ $$ = "false"; }
 	;
 
 /* a.b.c: its text, blanks dropped (concatenating piece by piece would be
@@ -438,6 +479,8 @@ static const char *sym_display(yysymbol_kind_t k)
 		return "<";
 	case YYSYMBOL_ANGLE_CLOSE:
 		return ">";
+	case YYSYMBOL_BLOCK_OPEN:
+		return "{";
 	default:
 		return yysymbol_name(k);
 	}
@@ -534,4 +577,24 @@ static struct node *fold_neg(struct parse_state *ps, struct loc minus,
 	e->u.integer.is_unsigned = false;
 	e->loc = all;
 	return e;
+}
+
+/* name=probe,... (bpftrace 0.26): the name is an identifier. */
+static bool probe_name(struct parse_state *ps, struct node *probe,
+		       const char *name, struct loc at)
+{
+	bool ok = (name[0] >= 'a' && name[0] <= 'z') ||
+		  (name[0] >= 'A' && name[0] <= 'Z') || name[0] == '_';
+
+	for (const char *c = name; *c && ok; c++)
+		ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		     (*c >= '0' && *c <= '9') || *c == '_';
+	if (!ok) {
+		diag_error(&ps->ctx->diags, at,
+			   "Invalid probe name '%s': expected an identifier",
+			   name);
+		return false;
+	}
+	probe->u.probe.name = name;
+	return true;
 }
