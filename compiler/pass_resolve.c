@@ -327,11 +327,18 @@ static void res_sizeof(struct resolve *r, struct node *n)
 	res_expr(r, e);
 }
 
+static void res_stmt(struct resolve *r, struct node *n);
+
 static void res_expr(struct resolve *r, struct node *n)
 {
 	if (!n)
 		return;
 	switch (n->kind) {
+	case N_BLOCK_EXPR:
+		for (struct node *s = n->u.block.stmts; s; s = s->next)
+			res_stmt(r, s);
+		res_expr(r, n->u.block.value);
+		break;
 	case N_IDENT:
 		res_ident(r, n, false);
 		break;
@@ -408,7 +415,12 @@ static void res_stmt(struct resolve *r, struct node *n)
 		break;
 	case N_FOR:
 		res_expr(r, n->u.for_.map);
+		res_expr(r, n->u.for_.start);
+		res_expr(r, n->u.for_.end);
 		res_stmt(r, n->u.for_.body);
+		break;
+	case N_LET:
+		res_expr(r, n->u.let.value);
 		break;
 	default:
 		res_expr(r, n);

@@ -93,6 +93,16 @@ static void set_usym_cache(struct compile_opts *o, int64_t v)
 	o->run.cache_user_symbols = c[v];
 }
 
+static void set_block_scoping(struct compile_opts *o, int64_t v)
+{
+	o->block_scoping = v != 0;
+}
+
+static void set_signed_sub(struct compile_opts *o, int64_t v)
+{
+	o->signed_subtraction = v != 0;
+}
+
 static const struct setting settings[] = {
 	/* str() buffers live on the 512-byte BPF stack */
 	{ "strlen", { "BPFTRACE_MAX_STRLEN" }, SK_INT, 1, 200, .set = set_strlen },
@@ -119,6 +129,9 @@ static const struct setting settings[] = {
 	{ "cache_user_symbols", {}, SK_WORD,
 	  .words = { "per_pid", "per_program", "none", "0", "1" },
 	  .set = set_usym_cache },
+	/* bpftrace 0.26's meaning where it differs from 0.17's */
+	{ "block_scoping", {}, SK_BOOL, .set = set_block_scoping },
+	{ "signed_subtraction", {}, SK_BOOL, .set = set_signed_sub },
 };
 
 #define NSETTINGS ((int)(sizeof(settings) / sizeof(settings[0])))

@@ -55,6 +55,7 @@ static struct node *fold_neg(struct parse_state *ps, struct loc minus,
 			     struct node *e, struct loc all);
 static bool probe_name(struct parse_state *ps, struct node *probe,
 		       const char *name, struct loc at);
+static bool for_map(struct parse_state *ps, struct node *e);
 
 #define A (ps->ctx->arena)
 /* Build a node and stop when the tree gets deeper than passes can walk. */
@@ -200,6 +201,8 @@ config_value
 	: INT		{ $$ = ast_int(A, @$, $1, $1 > INT64_MAX); }
 	| STRING	{ $$ = ast_string(A, @$, $1.s, $1.len); }
 	| IDENT		{ $$ = ast_ident(A, @$, $1); }
+	| TRUE		{ $$ = ast_ident(A, @$, "true"); }
+	| FALSE		{ $$ = ast_ident(A, @$, "false"); }
 	;
 
 probes
@@ -289,16 +292,19 @@ compound_stmt
 	| WHILE expr block
 			{ MK($$, ast_loop(A, N_WHILE, @$, $2, $3)); }
 	| FOR LPAREN VAR COLON unary RPAREN block
-		{ if ($5->kind != N_MAP || $5->u.map.keys) {
-			diag_error(&ps->ctx->diags, $5->loc,
-				   "A for loop iterates over a map without "
-				   "keys (@m) or a range (start..end)");
+		{ if (!for_map(ps, $5))
 			YYABORT;
-		  }
 		  MK($$, ast_for(A, @$, ast_var(A, @3, $3), $5, $7)); }
 	| FOR LPAREN VAR COLON unary DOTDOT unary RPAREN block
 		{ MK($$, ast_for_range(A, @$, ast_var(A, @3, $3), $5, $7,
 				       $9)); }
+	| FOR VAR COLON unary block
+		{ if (!for_map(ps, $4))
+			YYABORT;
+		  MK($$, ast_for(A, @$, ast_var(A, @2, $2), $4, $5)); }
+	| FOR VAR COLON unary DOTDOT unary block
+		{ MK($$, ast_for_range(A, @$, ast_var(A, @2, $2), $4, $6,
+				       $7)); }
 	;
 
 /* if (cond) { } and, as bpftrace 0.26 allows, if cond { } */
@@ -597,4 +603,15 @@ static bool probe_name(struct parse_state *ps, struct node *probe,
 	}
 	probe->u.probe.name = name;
 	return true;
+}
+
+/* for ($kv : @m): a map named without keys. */
+static bool for_map(struct parse_state *ps, struct node *e)
+{
+	if (e->kind == N_MAP && !e->u.map.keys)
+		return true;
+	diag_error(&ps->ctx->diags, e->loc,
+		   "A for loop iterates over a map without keys (@m) or a "
+		   "range (start..end)");
+	return false;
 }

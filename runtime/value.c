@@ -488,6 +488,9 @@ static bool decode_text(struct value_env *env, const struct et_type *t,
 	case T_STRERROR:
 		s = arena_strdup(env->arena, strerror((int)u));
 		break;
+	case T_BOOL:
+		s = u ? "true" : "false";
+		break;
 	case T_USYM:
 		decode_usym(env, p, size, v);
 		return true;
