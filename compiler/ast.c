@@ -567,6 +567,8 @@ static void put_int(FILE *out, const struct node *n)
 static void put_probe(FILE *out, const struct node *n)
 {
 	fputs("probe ", out);
+	if (n->u.probe.name)
+		fprintf(out, "%s=", n->u.probe.name);
 	for (const struct node *a = n->u.probe.attach; a; a = a->next)
 		fprintf(out, "%s%s", a->u.attach.raw, a->next ? "," : "");
 	if (n->u.probe.angle)

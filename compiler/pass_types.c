@@ -166,7 +166,9 @@ static void var_assign(struct tstate *s, struct node *var, struct type *t,
 			   "of type '%s'", v->name, ty_name(s, t),
 			   ty_name(s, v->type));
 		diag_note(&s->ctx->diags, v->site->loc,
-			  "first assigned here as '%s'", ty_name(s, v->type));
+			  v->fixed ? "declared here as '%s'"
+				   : "first assigned here as '%s'",
+			  ty_name(s, v->type));
 	} else {
 		v->type = merged;
 		let_learn(s, v);
@@ -419,7 +421,14 @@ static void ty_let(struct tstate *s, struct node *n)
 	struct node *var = n->u.let.var, *value = n->u.let.value;
 	struct node *ts = n->u.let.typespec;
 	struct var_info *old = ty_var_find(s, var->u.var.name), *v;
-	struct type *t = ts ? ty_expr(s, ts, USE_VALUE) : NULL, *vt = NULL;
+	struct type *t = NULL, *vt = NULL;
+
+	/* let $s: string holds what str() reads */
+	if (ts && !strcmp(ts->u.typespec.name, "string") &&
+	    !ts->u.typespec.ptr_depth && !ts->u.typespec.array_len)
+		ts->type = t = type_string(s->ctx->arena, s->ctx->opts.strlen);
+	else if (ts)
+		t = ty_expr(s, ts, USE_VALUE);
 
 	if (value) {
 		vt = ty_expr(s, value, USE_VAR_VALUE);

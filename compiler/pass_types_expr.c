@@ -453,8 +453,9 @@ static struct type *ty_addr(struct tstate *s, struct node *e, struct type *t)
 					base->kind == T_PTR ? base->as
 							    : AS_NONE);
 	}
-	ERR(s, e->loc, "The & operator can only take the address of a field "
-	    "or array element reached through a pointer");
+	ERR(s, e->loc, "The & operator can only take the address of a "
+	    "scratch variable, or of a field or array element reached "
+	    "through a pointer");
 	return NULL;
 }
 

@@ -492,15 +492,29 @@ static const char *sym_display(yysymbol_kind_t k)
 	}
 }
 
+/* Keeps the tokens that open a probe's or a statement's block or go on
+ * with the attach point list; returns how many. */
+static int openers(yysymbol_kind_t *exp, int n)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++)
+		if (exp[i] == YYSYMBOL_PRED_OPEN ||
+		    exp[i] == YYSYMBOL_ANGLE_OPEN || exp[i] == YYSYMBOL_LBRACE ||
+		    (exp[i] == YYSYMBOL_COMMA && i && exp[0] == YYSYMBOL_PRED_OPEN))
+			exp[k++] = exp[i];
+	return k;
+}
+
 /* "syntax error, unexpected X, expecting A or B" as bison words it, with
  * at most four expected tokens (more would not help). A syntax error that
  * follows a lexical error is almost always a consequence: not reported. */
 static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner,
 				 struct parse_state *ps)
 {
-	yysymbol_kind_t exp[4];
+	yysymbol_kind_t exp[YYNTOKENS];
 	const char *names[4];
-	int n = yypcontext_expected_tokens(yyctx, exp, 4), nn = 0;
+	int n = yypcontext_expected_tokens(yyctx, exp, YYNTOKENS), nn = 0;
 	yysymbol_kind_t tok = yypcontext_token(yyctx);
 	char *msg;
 
@@ -515,6 +529,16 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner,
 	} else {
 		msg = arena_printf(A, "syntax error, unexpected %s",
 				   sym_display(tok));
+	}
+	/* many choices (if cond ... or a probe that may be named): only the
+	 * block openers help */
+	if (n > 4) {
+		bool operand = false;
+
+		/* where a statement or an expression could go on, none */
+		for (int i = 0; i < n; i++)
+			operand |= exp[i] == YYSYMBOL_VAR;
+		n = operand ? 0 : openers(exp, n);
 	}
 	for (int i = 0; i < n; i++) {
 		const char *s = sym_display(exp[i]);
