@@ -69,6 +69,10 @@ for_range)
 	  @m = 2; for ($i : 0..@m) { @m += 1; } print(@m);
 	  exit(); }'
 	same '(6, 100)\n-2\n-1\n0\n2\n4\n10 20 21 \n@m: 4\n\n\n@m: 4\n'
+	# past the kernel's limit of iterations: not run, and said so
+	prog 'BEGIN { $n = 9000000; for ($i : 0..$n) { @c++; } exit(); }'
+	same '\n\n'
+	has "$err" '1:23: warning: 1 for loop not run: a range of more than 8388608 iterations'
 	;;
 for_map)
 	# $kv.0 and $kv.1 (nested tuple for several keys), outer variables
