@@ -71,7 +71,7 @@ for_range)
 	same '(6, 100)\n-2\n-1\n0\n2\n4\n10 20 21 \n@m: 4\n\n\n@m: 4\n'
 	# past the kernel's limit of iterations: not run, and said so
 	prog 'BEGIN { $n = 9000000; for ($i : 0..$n) { @c++; } exit(); }'
-	same '\n\n'
+	same '\n\n\n'
 	has "$err" '1:23: warning: 1 for loop not run: a range of more than 8388608 iterations'
 	;;
 for_map)
