@@ -488,9 +488,6 @@ static bool decode_text(struct value_env *env, const struct et_type *t,
 	case T_STRERROR:
 		s = arena_strdup(env->arena, strerror((int)u));
 		break;
-	case T_BOOL:
-		s = u ? "true" : "false";
-		break;
 	case T_USYM:
 		decode_usym(env, p, size, v);
 		return true;
@@ -546,6 +543,10 @@ void value_decode(struct value_env *env, const struct et_type *t,
 	case T_STACK:
 		decode_stack(env, t, u, v);
 		return;
+	case T_BOOL:
+		v->kind = V_BOOL;
+		v->u.u = u;
+		return;
 	default:
 		/* integers, pointers, enums; bpftrace 0.17 prints pointer
 		 * values signed ("@v: -4" for (int8 *)-4) */
@@ -579,6 +580,7 @@ int value_cmp_key(const struct value *a, const struct value *b)
 	switch (a->kind) {
 	case V_INT:
 	case V_UINT:
+	case V_BOOL:
 		return cmp_u64(a->u.u, b->u.u);
 	case V_STR: {
 		size_t n = a->u.str.len < b->u.str.len ? a->u.str.len :

@@ -97,6 +97,9 @@ bool)
 	  if $t && !@f { print(($t, (uint8)$t, true || false)); }
 	  exit(); }'
 	same '1 0 0\n(true, 1, true)\n\n\n@f: false\n@k[true]: 1\n'
+	# JSON: true and false, not strings
+	run 0 -q -f json -e 'BEGIN { @b = true; print((false, 1)); exit(); }'
+	same '{"type": "value", "data": [false,1]}\n\n\n{"type": "map", "data": {"@b": true}}\n'
 	;;
 elvis)
 	# a ?: b: a (read once) when true
