@@ -180,10 +180,6 @@ static const char *missing_kind(const char *name)
 		return "bench probes run only in bpftrace's --bench mode "
 		       "(each probe timed over many runs); etrace has no "
 		       "bench mode";
-	if (!strcmp(name, "self"))
-		return "self probes fire when the tracer itself gets a "
-		       "signal (self:signal:SIGUSR1); etrace does not run "
-		       "programs on its own signals";
 	return NULL;
 }
 

@@ -37,3 +37,35 @@ const struct probe_provider probe_END = {
 	.parse = special_parse,
 	.section = special_section,
 };
+
+/* self:signal:SIGUSR1 (bpftrace 0.26): run by the runtime, as BEGIN is,
+ * each time etrace gets SIGUSR1; the only trigger and signal bpftrace
+ * has. */
+static int self_parse(struct compile_ctx *ctx, struct attach_point *ap,
+		      char **parts, int nparts)
+{
+	if (nparts != 2) {
+		diag_error(&ctx->diags, ap->loc,
+			   "self probe type requires 2 arguments, found %d",
+			   nparts);
+		return -EINVAL;
+	}
+	if (strcmp(parts[0], "signal")) {
+		diag_error(&ctx->diags, ap->loc,
+			   "%s is not a supported trigger", parts[0]);
+		return -EINVAL;
+	}
+	if (strcmp(parts[1], "SIGUSR1")) {
+		diag_error(&ctx->diags, ap->loc,
+			   "%s is not a supported signal", parts[1]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+const struct probe_provider probe_SELF = {
+	.kind = PK_SELF,
+	.flags = PF_NO_CTX,
+	.parse = self_parse,
+	.section = special_section,
+};

@@ -148,6 +148,29 @@ signed_subtraction)
 	BPFTRACE_SIGNED_SUBTRACTION=1 prog "$P"
 	same '(-1, 1, -1)\n\n\n@c: -5\n'
 	;;
+self_signal)
+	# each SIGUSR1 runs the self probes (and no longer prints the maps);
+	# without one, SIGUSR1 prints the maps as in bpftrace 0.17
+	start -e 'self:signal:SIGUSR1 { @n++; printf("usr1 %d %s\n", @n,
+	  probe); if (@n == 2) { exit(); } }'
+	kill -USR1 "$bg"
+	for _ in $(seq 1 100); do
+		grep -q '^usr1 1' "$out" && break
+		sleep 0.05
+	done
+	kill -USR1 "$bg"
+	wait_bg 0
+	same 'Attaching 1 probe...\nusr1 1 self:signal:SIGUSR1\nusr1 2 self:signal:SIGUSR1\n\n\n@n: 2\n'
+	start -e 'BEGIN { @m = 5; }'
+	kill -USR1 "$bg"
+	for _ in $(seq 1 100); do
+		grep -q '^@m: 5' "$out" && break
+		sleep 0.05
+	done
+	kill -INT "$bg"
+	wait_bg 0
+	same 'Attaching 1 probe...\n@m: 5\n\n\n@m: 5\n'
+	;;
 if_no_parens)
 	prog 'BEGIN { $a = 3; $n = 0; while $a > 0 { $a--; $n++; }
 	  if $n == 3 && !$a { print("yes"); } else if $n { print("no"); }
