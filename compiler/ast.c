@@ -180,8 +180,8 @@ struct node *ast_let(struct arena *a, struct loc loc, struct node *var,
 	return grow(n, var, typespec, value);
 }
 
-struct node *ast_block_expr(struct arena *a, struct loc loc,
-			    struct node *stmts, struct node *value)
+struct node *ast_block_expr(struct arena *a, struct loc loc, struct node *stmts,
+			    struct node *value)
 {
 	struct node *n = ast_new(a, N_BLOCK_EXPR, loc);
 

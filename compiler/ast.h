@@ -279,8 +279,8 @@ struct node *ast_for_range(struct arena *a, struct loc loc, struct node *var,
 struct node *ast_jump(struct arena *a, struct loc loc, enum jump_kind kind);
 struct node *ast_let(struct arena *a, struct loc loc, struct node *var,
 		     struct node *typespec, struct node *value);
-struct node *ast_block_expr(struct arena *a, struct loc loc,
-			    struct node *stmts, struct node *value);
+struct node *ast_block_expr(struct arena *a, struct loc loc, struct node *stmts,
+			    struct node *value);
 struct node *ast_bool(struct arena *a, struct loc loc, bool value);
 struct node *ast_int(struct arena *a, struct loc loc, uint64_t v,
 		     bool is_unsigned);

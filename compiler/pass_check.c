@@ -1,7 +1,8 @@
 /* The check pass: reads the typed AST (after pass_types) and enforces the
  * rules that are about the program's shape rather than types: break and
- * continue only inside loops (a return inside a for loop's callback
- * stops the loop and then the probe), and the latency form of SPEC 3.2: a probe whose attach points
+ * continue only inside loops, not reaching into a block expression (a
+ * return inside a for loop's callback stops the loop and then the
+ * probe), and the latency form of SPEC 3.2: a probe whose attach points
  * are all function entries and that uses elapsed or retval gets
  * u.probe.at_return = true; mixing entries with other attach points then
  * is an error. It also warns about variables assigned but never read and

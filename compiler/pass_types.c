@@ -34,8 +34,7 @@ bool ty_is_int(const struct type *t)
 
 bool ty_is_cond(const struct type *t)
 {
-	return t && (t->kind == T_INT || t->kind == T_PTR ||
-		     t->kind == T_BOOL);
+	return t && (t->kind == T_INT || t->kind == T_PTR || t->kind == T_BOOL);
 }
 
 struct type *ty_widen_int(const struct type *t)
@@ -392,8 +391,7 @@ static void ty_block(struct tstate *s, struct node *block)
 	scope_end(s, mark, false);
 }
 
-struct type *ty_block_expr(struct tstate *s, struct node *e,
-			   enum ty_use use)
+struct type *ty_block_expr(struct tstate *s, struct node *e, enum ty_use use)
 {
 	int mark = s->nscope;
 	struct type *t;
@@ -438,7 +436,8 @@ static void ty_let(struct tstate *s, struct node *n)
 	if (old && !old->leaked) {
 		diag_error(&s->ctx->diags, n->loc,
 			   "Variable %s was already declared. Variable "
-			   "shadowing is not allowed.", var->u.var.name);
+			   "shadowing is not allowed.",
+			   var->u.var.name);
 		note_origin(s, old);
 		return;
 	}
@@ -673,8 +672,8 @@ static void loop_var(struct tstate *s, struct node *var, struct type *t)
  * $i is a 64-bit integer, unsigned when both bounds are. */
 static void ty_for_range(struct tstate *s, struct node *n)
 {
-	struct node *b[2] = { n->u.for_.start, n->u.for_.end };
-	static const char *const what[2] = { "start", "end" };
+	struct node *b[2] = {n->u.for_.start, n->u.for_.end};
+	static const char *const what[2] = {"start", "end"};
 	struct type *t[2];
 	int saved = s->nscope;
 	bool ok = true;
@@ -691,8 +690,7 @@ static void ty_for_range(struct tstate *s, struct node *n)
 		ok &= t[i] != NULL;
 	}
 	loop_var(s, n->u.for_.var,
-		 ok ? type_int(8, t[0]->is_signed || t[1]->is_signed)
-		    : NULL);
+		 ok ? type_int(8, t[0]->is_signed || t[1]->is_signed) : NULL);
 	ty_block(s, n->u.for_.body);
 	s->nscope = saved;
 }

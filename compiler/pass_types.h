@@ -55,8 +55,7 @@ struct var_info *ty_var_find(struct tstate *s, const char *name);
 
 /* { stmts; value }: types the statements (their variables end with the
  * block) and returns the value's type. */
-struct type *ty_block_expr(struct tstate *s, struct node *e,
-			   enum ty_use use);
+struct type *ty_block_expr(struct tstate *s, struct node *e, enum ty_use use);
 
 /* Helpers shared by both halves. */
 const char *ty_name(struct tstate *s, const struct type *t);

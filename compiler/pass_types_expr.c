@@ -453,7 +453,8 @@ static struct type *ty_addr(struct tstate *s, struct node *e, struct type *t)
 					base->kind == T_PTR ? base->as
 							    : AS_NONE);
 	}
-	ERR(s, e->loc, "The & operator can only take the address of a "
+	ERR(s, e->loc,
+	    "The & operator can only take the address of a "
 	    "scratch variable, or of a field or array element reached "
 	    "through a pointer");
 	return NULL;
@@ -497,8 +498,8 @@ static struct type *ty_ternary(struct tstate *s, struct node *e,
 	enum ty_use bu = use == USE_STMT ? USE_STMT : USE_VALUE;
 	struct type *c = ty_expr(s, e->u.ternary.cond, USE_VALUE);
 	/* a ?: b (bpftrace 0.26): a when it is true */
-	struct type *a = e->u.ternary.then ? ty_expr(s, e->u.ternary.then, bu)
-					   : c;
+	struct type *a =
+	    e->u.ternary.then ? ty_expr(s, e->u.ternary.then, bu) : c;
 	struct type *b = ty_expr(s, e->u.ternary.else_, bu);
 
 	if (c && !ty_is_cond(c)) {

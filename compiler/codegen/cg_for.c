@@ -89,17 +89,16 @@ static void open_callback(struct gen *g, int id, bool range)
 						       "", 0);
 	if (range)
 		ty[1] = ty[0];
-	st = LLVMDIBuilderCreateSubroutineType(cg->di, cg->file, ty, n + 1,
-					       0);
+	st = LLVMDIBuilderCreateSubroutineType(cg->di, cg->file, ty, n + 1, 0);
 	cg->sp = LLVMDIBuilderCreateFunction(
 	    cg->di, cg->file, name, strlen(name), name, strlen(name), cg->file,
 	    1, st, 1, 1, 1, LLVMDIFlagPrototyped, 1);
 	for (unsigned i = 0; i < n; i++) {
 		const char *s = range ? rn[i] : pn[i];
 
-		LLVMDIBuilderCreateParameterVariable(
-		    cg->di, cg->sp, s, strlen(s), i + 1, cg->file, 1,
-		    ty[i + 1], 1, 0);
+		LLVMDIBuilderCreateParameterVariable(cg->di, cg->sp, s,
+						     strlen(s), i + 1, cg->file,
+						     1, ty[i + 1], 1, 0);
 	}
 	LLVMSetSubprogram(cg->fn, cg->sp);
 	cg->entry = LLVMAppendBasicBlockInContext(cg->ctx, cg->fn, "entry");
@@ -169,7 +168,7 @@ static void load_index(struct gen *g, struct node *s, LLVMValueRef index,
 	struct node *var = s->u.for_.var;
 	struct gen_var *i = gen_var_get(g, var, var->type);
 	LLVMValueRef start = LLVMBuildLoad2(
-		g->b, cg_int(g->cg, 64), at(g, ctxp, stop_offset(o) + 8), "");
+	    g->b, cg_int(g->cg, 64), at(g, ctxp, stop_offset(o) + 8), "");
 
 	LLVMSetAlignment(start, 8);
 	gen_store(g, i->slot, i->type, true,
@@ -244,20 +243,18 @@ static void call_loop(struct gen *g, struct node *s, LLVMValueRef ctxbuf,
 
 	LLVMSetAlignment(LLVMBuildStore(g->b, start, st), 8);
 	n = LLVMBuildSelect(
-		g->b,
-		LLVMBuildICmp(g->b, t->is_signed ? LLVMIntSGT : LLVMIntUGT,
-			      end, start, ""),
-		LLVMBuildSub(g->b, end, start, ""), cg_const(g->cg, 64, 0),
-		"");
+	    g->b,
+	    LLVMBuildICmp(g->b, t->is_signed ? LLVMIntSGT : LLVMIntUGT, end,
+			  start, ""),
+	    LLVMBuildSub(g->b, end, start, ""), cg_const(g->cg, 64, 0), "");
 	/* no call for no iterations: a kernel that knows the count is 0
 	 * skips the callback and then fails to find it ("verifier bug: No
 	 * program to jit") */
 	run = gen_block(g, "range_run");
 	done = gen_block(g, "range_done");
-	LLVMBuildCondBr(g->b,
-			LLVMBuildICmp(g->b, LLVMIntNE, n,
-				      cg_const(g->cg, 64, 0), ""),
-			run, done);
+	LLVMBuildCondBr(
+	    g->b, LLVMBuildICmp(g->b, LLVMIntNE, n, cg_const(g->cg, 64, 0), ""),
+	    run, done);
 	LLVMPositionBuilderAtEnd(g->b, run);
 	args[0] = LLVMBuildTrunc(g->b, n, cg_int(g->cg, 32), "");
 	args[1] = cb;
@@ -272,7 +269,7 @@ void gen_for(struct gen *g, struct node *s)
 {
 	struct outer o = {.g = g, .loop_var = s->u.for_.var};
 	const struct map_meta *em =
-		s->u.for_.map ? gen_map(g, s->u.for_.map) : NULL;
+	    s->u.for_.map ? gen_map(g, s->u.for_.map) : NULL;
 	LLVMValueRef ctxbuf, cb, args[4], stop;
 	LLVMBasicBlockRef stopped, after;
 

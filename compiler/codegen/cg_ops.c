@@ -312,10 +312,10 @@ static LLVMValueRef elvis(struct gen *g, struct node *e)
 
 	vals[0] = gen_expr(g, e->u.ternary.cond);
 	bbs[0] = LLVMGetInsertBlock(g->b);
-	LLVMBuildCondBr(g->b,
-			LLVMBuildICmp(g->b, LLVMIntNE, vals[0],
-				      cg_const(g->cg, 64, 0), ""),
-			done, no);
+	LLVMBuildCondBr(
+	    g->b,
+	    LLVMBuildICmp(g->b, LLVMIntNE, vals[0], cg_const(g->cg, 64, 0), ""),
+	    done, no);
 	LLVMPositionBuilderAtEnd(g->b, no);
 	vals[1] = gen_expr(g, e->u.ternary.else_);
 	bbs[1] = LLVMGetInsertBlock(g->b);

@@ -145,9 +145,9 @@ static void stmt(struct gen *g, struct node *s);
 static void let_stmt(struct gen *g, struct node *s)
 {
 	struct node *var = s->u.let.var, *value = s->u.let.value;
-	struct gen_var *v = gen_var_get(g, var, var->type ? var->type
-							   : type_s64());
-	struct node as = { .kind = N_ASSIGN, .loc = s->loc };
+	struct gen_var *v =
+	    gen_var_get(g, var, var->type ? var->type : type_s64());
+	struct node as = {.kind = N_ASSIGN, .loc = s->loc};
 
 	if (!value) {
 		LLVMBuildMemSet(g->b, v->slot, cg_const(g->cg, 8, 0),
