@@ -12,6 +12,7 @@
 #include "pass_types.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,6 +414,30 @@ static void note_origin(struct tstate *s, const struct var_info *v)
 			      : "This is the initial assignment.");
 }
 
+/* let $x: uint16 = -1 needs a cast (bpftrace 0.26): a literal the
+ * declared integer type cannot hold is an error, not a silent wrap. */
+static bool literal_fits(struct tstate *s, struct node *value,
+			 const struct type *t)
+{
+	uint64_t v = value->u.integer.value;
+	unsigned bits = t->size * 8;
+	bool neg = !value->u.integer.is_unsigned && (int64_t)v < 0, ok;
+
+	if (value->kind != N_INT || t->kind != T_INT)
+		return true;
+	if (t->is_signed)
+		ok = bits >= 64 || ((int64_t)v >= -(INT64_C(1) << (bits - 1)) &&
+				    (int64_t)v < (INT64_C(1) << (bits - 1)));
+	else
+		ok = !neg && (bits >= 64 || v < (UINT64_C(1) << bits));
+	if (!ok)
+		diag_error(&s->ctx->diags, value->loc,
+			   "Integer literal %s%" PRIu64 " does not fit in '%s': "
+			   "cast it", neg ? "-" : "", neg ? -v : v,
+			   ty_name(s, t));
+	return ok;
+}
+
 /* let $x [: type] [= value] */
 static void ty_let(struct tstate *s, struct node *n)
 {
@@ -457,6 +482,8 @@ static void ty_let(struct tstate *s, struct node *n)
 	var->type = v->type;
 	if (t)
 		n->type = t;
+	if (vt && t && !literal_fits(s, value, t))
+		return;
 	if (vt)
 		var_assign(s, var, vt, n);
 }
