@@ -432,9 +432,10 @@ static bool literal_fits(struct tstate *s, struct node *value,
 		ok = !neg && (bits >= 64 || v < (UINT64_C(1) << bits));
 	if (!ok)
 		diag_error(&s->ctx->diags, value->loc,
-			   "Integer literal %s%" PRIu64 " does not fit in '%s': "
-			   "cast it", neg ? "-" : "", neg ? -v : v,
-			   ty_name(s, t));
+			   "Integer literal %s%" PRIu64
+			   " does not fit in '%s': "
+			   "cast it",
+			   neg ? "-" : "", neg ? -v : v, ty_name(s, t));
 	return ok;
 }
 
