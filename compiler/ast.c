@@ -342,6 +342,108 @@ struct node *ast_typespec(struct arena *a, struct loc loc, const char *name,
 	return n;
 }
 
+struct node *ast_macro(struct arena *a, struct loc loc, const char *name,
+		       struct node *params, struct node *body,
+		       struct node *value)
+{
+	struct node *n = ast_new(a, N_MACRO, loc);
+
+	n->u.macro.name = name;
+	n->u.macro.params = params;
+	n->u.macro.nparams = ast_list_len(params);
+	n->u.macro.body = body;
+	n->u.macro.value = value;
+	return grow(n, params, body, value);
+}
+
+struct node *ast_import(struct arena *a, struct loc loc, const char *path)
+{
+	struct node *n = ast_new(a, N_IMPORT, loc);
+
+	n->u.import.path = path;
+	return n;
+}
+
+struct node *ast_block_expr(struct arena *a, struct loc loc,
+			    struct node *block, struct node *value)
+{
+	struct node *n = ast_new(a, N_BLOCK_EXPR, loc);
+
+	n->u.block_expr.block = block;
+	n->u.block_expr.value = value;
+	return grow(n, block, value, NULL);
+}
+
+static struct node *clone_list(struct arena *a, const struct node *l)
+{
+	struct node *head = NULL, **tail = &head;
+
+	for (; l; l = l->next) {
+		*tail = ast_clone(a, l);
+		tail = &(*tail)->next;
+	}
+	return head;
+}
+
+#define CL(f) (c->u.f = clone_list(a, n->u.f))
+
+/* Every child pointer of every kind, so that a clone shares nothing with
+ * its original; what the passes set is left for them to set again. */
+struct node *ast_clone(struct arena *a, const struct node *n)
+{
+	struct node *c;
+
+	if (!n)
+		return NULL;
+	c = arena_alloc(a, sizeof(*c));
+	*c = *n;
+	c->next = NULL;
+	c->type = NULL;
+	switch (n->kind) {
+	case N_PROGRAM:
+		CL(program.cdefs); CL(program.config); CL(program.probes);
+		CL(program.imports); CL(program.macros);
+		break;
+	case N_CONFIG: CL(config.value); break;
+	case N_PROBE:
+		CL(probe.attach); CL(probe.pred); CL(probe.body);
+		break;
+	case N_ATTACH: c->u.attach.ap = NULL; break;
+	case N_BLOCK: CL(block.stmts); break;
+	case N_EXPR_STMT: CL(expr_stmt.expr); break;
+	case N_ASSIGN: CL(assign.target); CL(assign.value); break;
+	case N_IF: CL(if_.cond); CL(if_.then); CL(if_.else_); break;
+	case N_UNROLL:
+	case N_WHILE: CL(loop.cond); CL(loop.body); break;
+	case N_FOR: CL(for_.var); CL(for_.map); CL(for_.body); break;
+	case N_INT: CL(integer.folded); break;
+	case N_IDENT: c->u.ident.builtin = NULL; break;
+	case N_MAP: CL(map.keys); c->u.map.info = NULL; break;
+	case N_CALL: CL(call.args); c->u.call.func = NULL; break;
+	case N_BINOP: CL(binop.lhs); CL(binop.rhs); break;
+	case N_UNOP: CL(unop.expr); break;
+	case N_TERNARY:
+		CL(ternary.cond); CL(ternary.then); CL(ternary.else_);
+		break;
+	case N_FIELD: CL(field.expr); break;
+	case N_INDEX: CL(index.expr); CL(index.index); break;
+	case N_TUPLE_INDEX: CL(tuple_index.expr); break;
+	case N_CAST: CL(cast.typespec); CL(cast.expr); break;
+	case N_TUPLE: CL(tuple.elems); break;
+	case N_SIZEOF: CL(sizeof_.typespec); CL(sizeof_.expr); break;
+	case N_OFFSETOF: CL(offsetof.typespec); break;
+	case N_TYPESPEC: c->u.typespec.resolved = NULL; break;
+	case N_MACRO:
+		CL(macro.params); CL(macro.body); CL(macro.value);
+		break;
+	case N_BLOCK_EXPR: CL(block_expr.block); CL(block_expr.value); break;
+	default: break; /* leaves without pointers to nodes */
+	}
+	return c;
+}
+
+#undef CL
+
 struct node *ast_append(struct node *a, struct node *b)
 {
 	struct node *t = a;
@@ -380,6 +482,8 @@ static const char *const kind_names[N_KIND_COUNT] = {
 	[N_CAST] = "cast",		[N_TUPLE] = "tuple",
 	[N_SIZEOF] = "sizeof",		[N_OFFSETOF] = "offsetof",
 	[N_TYPESPEC] = "typespec",
+	[N_MACRO] = "macro",		[N_IMPORT] = "import",
+	[N_BLOCK_EXPR] = "block expression",
 };
 
 const char *ast_kind_name(enum node_kind k)
@@ -454,6 +558,12 @@ static void child_lists(const struct node *n, struct node *c[3])
 	case N_TUPLE_INDEX: c[0] = u->tuple_index.expr; break;
 	case N_TUPLE: c[0] = u->tuple.elems; break;
 	case N_OFFSETOF: c[0] = u->offsetof.typespec; break;
+	case N_MACRO:
+		SET3(u->macro.params, u->macro.body, u->macro.value);
+		break;
+	case N_BLOCK_EXPR:
+		SET3(u->block_expr.block, u->block_expr.value, NULL);
+		break;
 	default: break; /* leaves */
 	}
 }
@@ -627,6 +737,12 @@ static void put_label(FILE *out, const struct node *n)
 	case N_TYPESPEC:
 		fputs("type ", out);
 		put_typespec(out, n);
+		break;
+	case N_MACRO:
+		fprintf(out, "macro %s", n->u.macro.name);
+		break;
+	case N_IMPORT:
+		fprintf(out, "import %s", n->u.import.path);
 		break;
 	default: /* block, if, unroll, while, for, tuple */
 		fputs(ast_kind_name(n->kind), out);
