@@ -183,8 +183,29 @@ static void import_file(struct istate *s, struct node *imp, const char *path,
 		return;
 	}
 	if (ends_with(path, ".et") || ends_with(path, ".bt")) {
+		struct stat st;
+
+		/* never a FIFO or a device: reading it could block */
+		if (stat(real, &st) || !S_ISREG(st.st_mode)) {
+			diag_error(&ctx->diags, imp->loc,
+				   "error reading import '%s': not a regular "
+				   "file", path);
+			return;
+		}
 		import_script(s, imp, path, real);
 	} else if (ends_with(path, ".h")) {
+		struct ifile *f;
+
+		for (f = s->files; f && strcmp(f->real, real); f = f->next)
+			;
+		if (f)
+			return;
+		f = arena_calloc(ctx->arena, 1, sizeof(*f));
+		f->real = arena_strdup(ctx->arena, real);
+		f->shown = f->real;
+		f->done = true;
+		f->next = s->files;
+		s->files = f;
 		s->cdefs = ast_append(s->cdefs,
 			ast_cdef(ctx->arena, imp->loc, CDEF_DIRECTIVE,
 				 arena_printf(ctx->arena, "#include \"%s\"",

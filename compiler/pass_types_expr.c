@@ -297,7 +297,7 @@ struct type *ty_binop_combine(struct tstate *s, struct node *at,
 	if (l->kind == T_INT && r->kind == T_INT)
 		return binop_int(s, at, op, lhs, rhs);
 	if (l->kind != r->kind) {
-		ERR(s, loc_span(lhs->loc, rhs->loc),
+		ERR(s, at->loc,
 		    "Type mismatch for '%s': comparing '%s' with '%s'",
 		    ast_binop_str(op), ty_name(s, l), ty_name(s, r));
 		return NULL;
