@@ -385,13 +385,11 @@ static struct node *clone_list(struct arena *a, const struct node *l)
 	return head;
 }
 
-#define CL(f) (c->u.f = clone_list(a, n->u.f))
-
-/* Every child pointer of every kind, so that a clone shares nothing with
+/* Children through ast_child_slots, so that a clone shares nothing with
  * its original; what the passes set is left for them to set again. */
 struct node *ast_clone(struct arena *a, const struct node *n)
 {
-	struct node *c;
+	struct node *c, **slots[3];
 
 	if (!n)
 		return NULL;
@@ -399,50 +397,28 @@ struct node *ast_clone(struct arena *a, const struct node *n)
 	*c = *n;
 	c->next = NULL;
 	c->type = NULL;
+	ast_child_slots(c, slots);
+	for (int i = 0; i < 3; i++)
+		if (slots[i])
+			*slots[i] = clone_list(a, *slots[i]);
 	switch (n->kind) {
 	case N_PROGRAM:
-		CL(program.cdefs); CL(program.config); CL(program.probes);
-		CL(program.imports); CL(program.macros);
+		c->u.program.imports = clone_list(a, n->u.program.imports);
+		c->u.program.macros = clone_list(a, n->u.program.macros);
 		break;
-	case N_CONFIG: CL(config.value); break;
-	case N_PROBE:
-		CL(probe.attach); CL(probe.pred); CL(probe.body);
+	case N_INT:
+		c->u.integer.folded = ast_clone(a, n->u.integer.folded);
 		break;
 	case N_ATTACH: c->u.attach.ap = NULL; break;
-	case N_BLOCK: CL(block.stmts); break;
-	case N_EXPR_STMT: CL(expr_stmt.expr); break;
-	case N_ASSIGN: CL(assign.target); CL(assign.value); break;
-	case N_IF: CL(if_.cond); CL(if_.then); CL(if_.else_); break;
-	case N_UNROLL:
-	case N_WHILE: CL(loop.cond); CL(loop.body); break;
-	case N_FOR: CL(for_.var); CL(for_.map); CL(for_.body); break;
-	case N_INT: CL(integer.folded); break;
 	case N_IDENT: c->u.ident.builtin = NULL; break;
-	case N_MAP: CL(map.keys); c->u.map.info = NULL; break;
-	case N_CALL: CL(call.args); c->u.call.func = NULL; break;
-	case N_BINOP: CL(binop.lhs); CL(binop.rhs); break;
-	case N_UNOP: CL(unop.expr); break;
-	case N_TERNARY:
-		CL(ternary.cond); CL(ternary.then); CL(ternary.else_);
-		break;
-	case N_FIELD: CL(field.expr); break;
-	case N_INDEX: CL(index.expr); CL(index.index); break;
-	case N_TUPLE_INDEX: CL(tuple_index.expr); break;
-	case N_CAST: CL(cast.typespec); CL(cast.expr); break;
-	case N_TUPLE: CL(tuple.elems); break;
-	case N_SIZEOF: CL(sizeof_.typespec); CL(sizeof_.expr); break;
-	case N_OFFSETOF: CL(offsetof.typespec); break;
+	case N_MAP: c->u.map.info = NULL; break;
+	case N_CALL: c->u.call.func = NULL; break;
 	case N_TYPESPEC: c->u.typespec.resolved = NULL; break;
-	case N_MACRO:
-		CL(macro.params); CL(macro.body); CL(macro.value);
-		break;
-	case N_BLOCK_EXPR: CL(block_expr.block); CL(block_expr.value); break;
-	default: break; /* leaves without pointers to nodes */
+	default: break;
 	}
 	return c;
 }
 
-#undef CL
 
 struct node *ast_append(struct node *a, struct node *b)
 {
@@ -523,49 +499,65 @@ const char *ast_unop_str(enum unop op)
 		c[2] = (z);                                                  \
 	} while (0)
 
-/* n's child lists in source order (NULL where there is none). */
-static void child_lists(const struct node *n, struct node *c[3])
+/* Where n keeps its child lists, in source order (NULL where there is
+ * none): the one place that knows every kind's children. */
+void ast_child_slots(struct node *n, struct node **c[3])
 {
-	const typeof(n->u) *u = &n->u;
+	typeof(n->u) *u = &n->u;
 
 	SET3(NULL, NULL, NULL);
 	switch (n->kind) {
 	case N_PROGRAM:
-		SET3(u->program.cdefs, u->program.config, u->program.probes);
+		SET3(&u->program.cdefs, &u->program.config,
+		     &u->program.probes);
 		break;
 	case N_PROBE:
-		SET3(u->probe.attach, u->probe.pred, u->probe.body);
+		SET3(&u->probe.attach, &u->probe.pred, &u->probe.body);
 		break;
-	case N_IF: SET3(u->if_.cond, u->if_.then, u->if_.else_); break;
-	case N_FOR: SET3(u->for_.var, u->for_.map, u->for_.body); break;
+	case N_IF: SET3(&u->if_.cond, &u->if_.then, &u->if_.else_); break;
+	case N_FOR: SET3(&u->for_.var, &u->for_.map, &u->for_.body); break;
 	case N_TERNARY:
-		SET3(u->ternary.cond, u->ternary.then, u->ternary.else_);
+		SET3(&u->ternary.cond, &u->ternary.then, &u->ternary.else_);
 		break;
-	case N_ASSIGN: SET3(u->assign.target, u->assign.value, NULL); break;
+	case N_ASSIGN:
+		SET3(&u->assign.target, &u->assign.value, NULL);
+		break;
 	case N_UNROLL:
-	case N_WHILE: SET3(u->loop.cond, u->loop.body, NULL); break;
-	case N_BINOP: SET3(u->binop.lhs, u->binop.rhs, NULL); break;
-	case N_INDEX: SET3(u->index.expr, u->index.index, NULL); break;
-	case N_CAST: SET3(u->cast.typespec, u->cast.expr, NULL); break;
-	case N_SIZEOF: SET3(u->sizeof_.typespec, u->sizeof_.expr, NULL); break;
-	case N_CONFIG: c[0] = u->config.value; break;
-	case N_BLOCK: c[0] = u->block.stmts; break;
-	case N_EXPR_STMT: c[0] = u->expr_stmt.expr; break;
-	case N_MAP: c[0] = u->map.keys; break;
-	case N_CALL: c[0] = u->call.args; break;
-	case N_UNOP: c[0] = u->unop.expr; break;
-	case N_FIELD: c[0] = u->field.expr; break;
-	case N_TUPLE_INDEX: c[0] = u->tuple_index.expr; break;
-	case N_TUPLE: c[0] = u->tuple.elems; break;
-	case N_OFFSETOF: c[0] = u->offsetof.typespec; break;
+	case N_WHILE: SET3(&u->loop.cond, &u->loop.body, NULL); break;
+	case N_BINOP: SET3(&u->binop.lhs, &u->binop.rhs, NULL); break;
+	case N_INDEX: SET3(&u->index.expr, &u->index.index, NULL); break;
+	case N_CAST: SET3(&u->cast.typespec, &u->cast.expr, NULL); break;
+	case N_SIZEOF:
+		SET3(&u->sizeof_.typespec, &u->sizeof_.expr, NULL);
+		break;
+	case N_CONFIG: c[0] = &u->config.value; break;
+	case N_BLOCK: c[0] = &u->block.stmts; break;
+	case N_EXPR_STMT: c[0] = &u->expr_stmt.expr; break;
+	case N_MAP: c[0] = &u->map.keys; break;
+	case N_CALL: c[0] = &u->call.args; break;
+	case N_UNOP: c[0] = &u->unop.expr; break;
+	case N_FIELD: c[0] = &u->field.expr; break;
+	case N_TUPLE_INDEX: c[0] = &u->tuple_index.expr; break;
+	case N_TUPLE: c[0] = &u->tuple.elems; break;
+	case N_OFFSETOF: c[0] = &u->offsetof.typespec; break;
 	case N_MACRO:
-		SET3(u->macro.params, u->macro.body, u->macro.value);
+		SET3(&u->macro.params, &u->macro.body, &u->macro.value);
 		break;
 	case N_BLOCK_EXPR:
-		SET3(u->block_expr.block, u->block_expr.value, NULL);
+		SET3(&u->block_expr.block, &u->block_expr.value, NULL);
 		break;
 	default: break; /* leaves */
 	}
+}
+
+/* n's child lists in source order (NULL where there is none). */
+static void child_lists(const struct node *n, struct node *c[3])
+{
+	struct node **s[3];
+
+	ast_child_slots((struct node *)n, s);
+	for (int i = 0; i < 3; i++)
+		c[i] = s[i] ? *s[i] : NULL;
 }
 
 /* Visits n, then (when fn says so) its children; not n's siblings. */

@@ -340,6 +340,9 @@ void ast_dump(const struct node *program, const struct source *src,
 /* Generic traversal for passes: calls fn(node, arg) on n and, if fn
  * returns true, on every child in source order. */
 typedef bool (*ast_visit_fn)(struct node *n, void *arg);
+/* Where n keeps its (up to three) child lists, in source order; NULL
+ * where there is none. Passes that replace children use it. */
+void ast_child_slots(struct node *n, struct node **c[3]);
 void ast_walk(struct node *n, ast_visit_fn fn, void *arg);
 
 #endif

@@ -325,5 +325,7 @@ int pass_imports(struct compile_ctx *ctx)
 		s.probes_tail->next = p->u.program.probes;
 		p->u.program.probes = s.probes;
 	}
+	if (!p->u.program.probes && !diag_has_errors(&ctx->diags))
+		diag_error(&ctx->diags, LOC_NONE, "Program has no probes");
 	return diag_has_errors(&ctx->diags) ? -EINVAL : 0;
 }

@@ -509,64 +509,23 @@ static void xf_expr_stmt(struct mstate *m, struct node *s,
 			ast_expr_stmt(m->ctx->arena, x->u.block_expr.value));
 }
 
+/* Every other kind: its children, through ast_child_slots (so that a
+ * kind added to the AST is walked as soon as ast.c knows its children). */
 static struct node *xf_kids(struct mstate *m, struct node *n,
 			    const struct env *e, int level)
 {
-	switch (n->kind) {
-	case N_BLOCK: xf_list(m, &n->u.block.stmts, e, level); break;
-	case N_ASSIGN:
-		n->u.assign.target = xf(m, n->u.assign.target, e, level);
-		n->u.assign.value = xf(m, n->u.assign.value, e, level);
-		break;
-	case N_IF:
-		n->u.if_.cond = xf(m, n->u.if_.cond, e, level);
-		n->u.if_.then = xf(m, n->u.if_.then, e, level);
-		n->u.if_.else_ = xf(m, n->u.if_.else_, e, level);
-		break;
-	case N_UNROLL:
-	case N_WHILE:
-		n->u.loop.cond = xf(m, n->u.loop.cond, e, level);
-		n->u.loop.body = xf(m, n->u.loop.body, e, level);
-		break;
-	case N_FOR:
-		n->u.for_.var = xf(m, n->u.for_.var, e, level);
-		n->u.for_.map = xf(m, n->u.for_.map, e, level);
-		n->u.for_.body = xf(m, n->u.for_.body, e, level);
-		break;
-	case N_BINOP:
-		n->u.binop.lhs = xf(m, n->u.binop.lhs, e, level);
-		n->u.binop.rhs = xf(m, n->u.binop.rhs, e, level);
-		break;
-	case N_UNOP: n->u.unop.expr = xf(m, n->u.unop.expr, e, level); break;
-	case N_TERNARY:
-		n->u.ternary.cond = xf(m, n->u.ternary.cond, e, level);
-		n->u.ternary.then = xf(m, n->u.ternary.then, e, level);
-		n->u.ternary.else_ = xf(m, n->u.ternary.else_, e, level);
-		break;
-	case N_FIELD: n->u.field.expr = xf(m, n->u.field.expr, e, level); break;
-	case N_INDEX:
-		n->u.index.expr = xf(m, n->u.index.expr, e, level);
-		n->u.index.index = xf(m, n->u.index.index, e, level);
-		break;
-	case N_TUPLE_INDEX:
-		n->u.tuple_index.expr = xf(m, n->u.tuple_index.expr, e, level);
-		break;
-	case N_CAST: n->u.cast.expr = xf(m, n->u.cast.expr, e, level); break;
-	case N_TUPLE: xf_list(m, &n->u.tuple.elems, e, level); break;
-	case N_SIZEOF:
-		/* sizeof(name) may name a type: left alone unless it is a
-		 * parameter */
-		if (n->u.sizeof_.expr && (n->u.sizeof_.expr->kind != N_IDENT ||
-					  (e->def && param_arg(e, N_IDENT,
-					   n->u.sizeof_.expr->u.ident.name))))
-			n->u.sizeof_.expr = xf(m, n->u.sizeof_.expr, e, level);
-		break;
-	case N_BLOCK_EXPR:
-		n->u.block_expr.block = xf(m, n->u.block_expr.block, e, level);
-		n->u.block_expr.value = xf(m, n->u.block_expr.value, e, level);
-		break;
-	default: break;
-	}
+	struct node **slots[3];
+
+	/* sizeof(name) may name a type: left alone unless it is a
+	 * parameter */
+	if (n->kind == N_SIZEOF && n->u.sizeof_.expr &&
+	    n->u.sizeof_.expr->kind == N_IDENT &&
+	    !(e->def && param_arg(e, N_IDENT, n->u.sizeof_.expr->u.ident.name)))
+		return n;
+	ast_child_slots(n, slots);
+	for (int i = 0; i < 3; i++)
+		if (slots[i])
+			xf_list(m, slots[i], e, level);
 	return n;
 }
 

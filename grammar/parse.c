@@ -96,8 +96,9 @@ int compile_parse(struct compile_ctx *ctx)
 	if (rc == 2 && !diag_has_errors(&ctx->diags))
 		diag_error(&ctx->diags, LOC_NONE,
 			   "Out of memory while parsing");
+	/* probes may come from imports (compiler/pass_imports.c checks) */
 	if (rc == 0 && !ps.program->u.program.probes &&
-	    !diag_has_errors(&ctx->diags))
+	    !ps.program->u.program.imports && !diag_has_errors(&ctx->diags))
 		diag_error(&ctx->diags, LOC_NONE, "Program has no probes");
 	if (rc == 0 && !diag_has_errors(&ctx->diags))
 		ctx->ast = ps.program;
