@@ -20,16 +20,16 @@
 /* Files imported or being imported (by real path). */
 struct ifile {
 	const char *real;
-	const char *shown;        /* the name diagnostics print */
-	bool done;                /* false while its own imports are read */
+	const char *shown; /* the name diagnostics print */
+	bool done;	   /* false while its own imports are read */
 	struct ifile *next;
 };
 
 struct istate {
 	struct compile_ctx *ctx;
 	struct ifile *files;
-	struct node *root;        /* the main program */
-	struct node *cdefs;       /* C definitions the imports bring */
+	struct node *root;  /* the main program */
+	struct node *cdefs; /* C definitions the imports bring */
 	struct node *probes, *probes_tail;
 	int nfiles;
 };
@@ -68,8 +68,7 @@ static bool world_writable(const char *path)
 		*slash = 0;
 	else if (slash)
 		slash[1] = 0;
-	ww = !stat(d, &st) && (st.st_mode & S_IWOTH) &&
-	     !(st.st_mode & S_ISVTX);
+	ww = !stat(d, &st) && (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX);
 	free(d);
 	return ww;
 }
@@ -87,8 +86,8 @@ static void merge(struct istate *s, struct node *prog, const char *dir)
 		import_node(s, i, dir);
 	}
 	s->cdefs = ast_append(s->cdefs, prog->u.program.cdefs);
-	p->u.program.macros = ast_append(prog->u.program.macros,
-					 p->u.program.macros);
+	p->u.program.macros =
+	    ast_append(prog->u.program.macros, p->u.program.macros);
 	for (struct node *pr = prog->u.program.probes, *next; pr; pr = next) {
 		next = pr->next;
 		pr->next = NULL;
@@ -100,8 +99,8 @@ static void merge(struct istate *s, struct node *prog, const char *dir)
 	}
 }
 
-static void import_script(struct istate *s, struct node *imp,
-			  const char *path, const char *real)
+static void import_script(struct istate *s, struct node *imp, const char *path,
+			  const char *real)
 {
 	struct compile_ctx *ctx = s->ctx;
 	const struct source *src;
@@ -123,16 +122,17 @@ static void import_script(struct istate *s, struct node *imp,
 		c = f->shown;
 		for (struct ifile *g = s->files; g != f; g = g->next)
 			if (!g->done)
-				c = arena_printf(ctx->arena, "%s > %s", g->shown,
-						 c);
+				c = arena_printf(ctx->arena, "%s > %s",
+						 g->shown, c);
 		diag_error(&ctx->diags, imp->loc, "Import cycle: %s > %s",
 			   f->shown, c);
 		return;
 	}
 	fp = fopen(path, "r");
 	if (!fp) {
-		diag_error(&ctx->diags, imp->loc, "error reading import '%s': %s",
-			   path, strerror(errno));
+		diag_error(&ctx->diags, imp->loc,
+			   "error reading import '%s': %s", path,
+			   strerror(errno));
 		return;
 	}
 	fseek(fp, 0, SEEK_END);
@@ -174,12 +174,14 @@ static void import_file(struct istate *s, struct node *imp, const char *path,
 	if (world_writable(path)) {
 		diag_error(&ctx->diags, imp->loc,
 			   "Refusing to import '%s': its directory is "
-			   "world-writable", path);
+			   "world-writable",
+			   path);
 		return;
 	}
 	if (!realpath(path, real)) {
-		diag_error(&ctx->diags, imp->loc, "error reading import '%s': %s",
-			   path, strerror(errno));
+		diag_error(&ctx->diags, imp->loc,
+			   "error reading import '%s': %s", path,
+			   strerror(errno));
 		return;
 	}
 	if (ends_with(path, ".et") || ends_with(path, ".bt")) {
@@ -189,7 +191,8 @@ static void import_file(struct istate *s, struct node *imp, const char *path,
 		if (stat(real, &st) || !S_ISREG(st.st_mode)) {
 			diag_error(&ctx->diags, imp->loc,
 				   "error reading import '%s': not a regular "
-				   "file", path);
+				   "file",
+				   path);
 			return;
 		}
 		import_script(s, imp, path, real);
@@ -206,10 +209,10 @@ static void import_file(struct istate *s, struct node *imp, const char *path,
 		f->done = true;
 		f->next = s->files;
 		s->files = f;
-		s->cdefs = ast_append(s->cdefs,
-			ast_cdef(ctx->arena, imp->loc, CDEF_DIRECTIVE,
-				 arena_printf(ctx->arena, "#include \"%s\"",
-					      real)));
+		s->cdefs = ast_append(
+		    s->cdefs, ast_cdef(ctx->arena, imp->loc, CDEF_DIRECTIVE,
+				       arena_printf(ctx->arena,
+						    "#include \"%s\"", real)));
 	} else if (ends_with(path, ".bpf.c") || ends_with(path, ".c") ||
 		   ends_with(path, ".o")) {
 		/* etrace links only its own BPF helpers (bpf-helpers/) */
@@ -236,8 +239,9 @@ static void import_dir(struct istate *s, struct node *imp, const char *path)
 	struct dirent *e;
 
 	if (!d) {
-		diag_error(&ctx->diags, imp->loc, "error reading import '%s': %s",
-			   path, strerror(errno));
+		diag_error(&ctx->diags, imp->loc,
+			   "error reading import '%s': %s", path,
+			   strerror(errno));
 		return;
 	}
 	while ((e = readdir(d)) && n < 4096) {
@@ -280,8 +284,10 @@ static void import_node(struct istate *s, struct node *imp, const char *dir)
 	}
 	for (int i = -1; i < ctx->opts.ninclude_dirs; i++) {
 		const char *d = i < 0 ? dir : ctx->opts.include_dirs[i];
-		const char *path = name[0] == '/' || !strcmp(d, ".") ? name :
-			arena_printf(ctx->arena, "%s/%s", d, name);
+		const char *path =
+		    name[0] == '/' || !strcmp(d, ".")
+			? name
+			: arena_printf(ctx->arena, "%s/%s", d, name);
 
 		if (!stat(path, &st)) {
 			if (S_ISDIR(st.st_mode))
@@ -303,7 +309,7 @@ static void import_node(struct istate *s, struct node *imp, const char *dir)
 int pass_imports(struct compile_ctx *ctx)
 {
 	struct node *p = ctx->ast;
-	struct istate s = { .ctx = ctx, .root = p };
+	struct istate s = {.ctx = ctx, .root = p};
 
 	char real[PATH_MAX];
 

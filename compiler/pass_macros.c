@@ -29,38 +29,39 @@ extern const char et_macro_lib[];
 extern const unsigned et_macro_lib_len;
 
 #define LIB_NAME "stdlib/macros/base.et"
-#define MAX_NESTING 64        /* macro calls inside macro calls */
-#define MAX_LEVEL 1000        /* expression depth after expansion */
-#define MAX_NODES 1000000     /* nodes made by all expansions */
+#define MAX_NESTING 64	  /* macro calls inside macro calls */
+#define MAX_LEVEL 1000	  /* expression depth after expansion */
+#define MAX_NODES 1000000 /* nodes made by all expansions */
 
 struct mdef {
-	struct node *def;         /* N_MACRO */
-	bool lib;
+	struct node *def; /* N_MACRO (u.macro.stdlib: of the library) */
 	struct mdef *next;
 };
 
 /* What a macro body sees while it is copied. */
 struct env {
-	const struct node *def;   /* NULL: a probe of the script */
+	const struct node *def; /* NULL: a probe of the script */
 	bool lib;
-	struct node *call;        /* the call being expanded */
-	struct node *args;        /* its arguments (already expanded) */
-	int id;                   /* suffix of renamed variables */
-	uint32_t shift;           /* view base - defining source's base */
+	struct node *call; /* the call being expanded */
+	struct node *args; /* its arguments (already expanded) */
+	int id;		   /* suffix of renamed variables */
+	uint32_t shift;	   /* view base - defining source's base */
 	const struct env *up;
 	int nesting;
+};
+
+/* One definition of the library: [begin, end) of its text, its name. */
+struct lib_entry {
+	uint32_t begin, end;
+	const char *name;
+	uint32_t namelen;
+	bool parsed;
 };
 
 struct mstate {
 	struct compile_ctx *ctx;
 	struct mdef *user, *lib;
-	/* library index: each definition's [begin, end) and name */
-	struct lib_entry {
-		uint32_t begin, end;
-		const char *name;
-		uint32_t namelen;
-		bool parsed;
-	} *index;
+	struct lib_entry *index; /* the library's definitions */
 	int nindex;
 	bool indexed;
 	const struct source *lib_src;
@@ -78,14 +79,16 @@ static void xf_list(struct mstate *m, struct node **l, const struct env *e,
 
 static const char *kind_word(const struct node *p)
 {
-	return p->kind == N_VAR ? "Variable" : p->kind == N_MAP ? "Map"
-							       : "Ident";
+	return p->kind == N_VAR	  ? "Variable"
+	       : p->kind == N_MAP ? "Map"
+				  : "Ident";
 }
 
 static const char *param_name(const struct node *p)
 {
-	return p->kind == N_VAR ? p->u.var.name : p->kind == N_MAP ?
-		p->u.map.name : p->u.ident.name;
+	return p->kind == N_VAR	  ? p->u.var.name
+	       : p->kind == N_MAP ? p->u.map.name
+				  : p->u.ident.name;
 }
 
 static bool same_signature(const struct node *a, const struct node *b)
@@ -109,7 +112,8 @@ static bool check_params(struct mstate *m, struct node *def)
 		if (p->kind == N_IDENT && builtin_find(p->u.ident.name)) {
 			diag_error(&m->ctx->diags, p->loc,
 				   "syntax: builtin '%s' can't be used as a "
-				   "macro argument", p->u.ident.name);
+				   "macro argument",
+				   p->u.ident.name);
 			ok = false;
 		}
 		for (struct node *q = def->u.macro.params; q != p; q = q->next)
@@ -117,8 +121,8 @@ static bool check_params(struct mstate *m, struct node *def)
 			    !strcmp(param_name(q), param_name(p))) {
 				diag_error(&m->ctx->diags, p->loc,
 					   "%s for macro argument has already "
-					   "been used: %s", kind_word(p),
-					   param_name(p));
+					   "been used: %s",
+					   kind_word(p), param_name(p));
 				ok = false;
 				break;
 			}
@@ -136,15 +140,14 @@ static void add_def(struct mstate *m, struct node *def, bool lib)
 		if (strcmp(d->def->u.macro.name, def->u.macro.name) ||
 		    !same_signature(d->def, def))
 			continue;
-		diag_error(&m->ctx->diags, def->loc, "Redefinition of macro: %s",
-			   def->u.macro.name);
+		diag_error(&m->ctx->diags, def->loc,
+			   "Redefinition of macro: %s", def->u.macro.name);
 		diag_note(&m->ctx->diags, d->def->loc,
 			  "This is the original definition.");
 		return;
 	}
 	d = arena_calloc(m->ctx->arena, 1, sizeof(*d));
 	d->def = def;
-	d->lib = lib;
 	def->u.macro.stdlib = lib;
 	while (*list)
 		list = &(*list)->next;
@@ -186,9 +189,10 @@ static void lib_index(struct mstate *m)
 		for (b = i + 6; b < len && t[b] == ' '; b++)
 			;
 		e->name = t + b;
-		while (b < len && (t[b] == '_' || (t[b] >= 'a' && t[b] <= 'z') ||
-				   (t[b] >= 'A' && t[b] <= 'Z') ||
-				   (t[b] >= '0' && t[b] <= '9')))
+		while (b < len &&
+		       (t[b] == '_' || (t[b] >= 'a' && t[b] <= 'z') ||
+			(t[b] >= 'A' && t[b] <= 'Z') ||
+			(t[b] >= '0' && t[b] <= '9')))
 			b++;
 		e->namelen = b - (uint32_t)(e->name - t);
 	}
@@ -210,9 +214,8 @@ static void lib_load(struct mstate *m, const char *name)
 			continue;
 		e->parsed = true;
 		if (!m->lib_src)
-			m->lib_src = compile_add_source(m->ctx, LIB_NAME,
-							et_macro_lib,
-							et_macro_lib_len);
+			m->lib_src = compile_add_source(
+			    m->ctx, LIB_NAME, et_macro_lib, et_macro_lib_len);
 		if (!m->lib_src)
 			return;
 		piece = *m->lib_src;
@@ -300,7 +303,8 @@ static void no_match(struct mstate *m, struct node *call, const char *name,
 			close = list->def;
 	diag_error(&m->ctx->diags, call->loc,
 		   "Call to %s() has arguments that do not match any "
-		   "definition.", name);
+		   "definition.",
+		   name);
 	if (!close)
 		return;
 	if (close->u.macro.nparams != nargs) {
@@ -312,17 +316,20 @@ static void no_match(struct mstate *m, struct node *call, const char *name,
 	}
 	for (const struct node *p = close->u.macro.params; p;
 	     p = p->next, args = args->next) {
-		const char *got = args->kind == N_VAR ? "a variable" :
-				  args->kind == N_MAP && !args->u.map.keys ?
-				  "a map" : "an expression";
+		const char *got = args->kind == N_VAR ? "a variable"
+				  : args->kind == N_MAP && !args->u.map.keys
+				      ? "a map"
+				      : "an expression";
 
 		if ((p->kind == N_VAR && args->kind == N_VAR) ||
 		    (p->kind == N_MAP && args->kind == N_MAP &&
-		     !args->u.map.keys) || p->kind == N_IDENT)
+		     !args->u.map.keys) ||
+		    p->kind == N_IDENT)
 			continue;
 		diag_note(&m->ctx->diags, args->loc,
 			  "Mismatched arg. %s() expects a %s for arg %s but "
-			  "got %s.", name, p->kind == N_VAR ? "variable" : "map",
+			  "got %s.",
+			  name, p->kind == N_VAR ? "variable" : "map",
 			  param_name(p), got);
 		diag_note(&m->ctx->diags, p->loc,
 			  "This is the argument in the closest definition.");
@@ -405,9 +412,13 @@ static struct node *expand(struct mstate *m, const struct node *def,
 	const struct source *src = source_of(&ctx->src, def->loc.begin);
 	const struct source *view;
 	struct env e = {
-		.def = def, .lib = def->u.macro.stdlib, .call = call,
-		.args = args, .id = ++m->next_id, .up = up,
-		.nesting = up->nesting + 1,
+	    .def = def,
+	    .lib = def->u.macro.stdlib,
+	    .call = call,
+	    .args = args,
+	    .id = ++m->next_id,
+	    .up = up,
+	    .nesting = up->nesting + 1,
 	};
 	struct node *block, *value;
 
@@ -445,8 +456,9 @@ static struct node *xf_var(struct mstate *m, struct node *n,
 	if (!e->def)
 		return n;
 	a = param_arg(e, N_VAR, n->u.var.name);
-	n->u.var.name = a ? a->u.var.name :
-		arena_printf(m->ctx->arena, "%s#%d", n->u.var.name, e->id);
+	n->u.var.name =
+	    a ? a->u.var.name
+	      : arena_printf(m->ctx->arena, "%s#%d", n->u.var.name, e->id);
 	return n;
 }
 
@@ -464,7 +476,8 @@ static struct node *xf_map(struct mstate *m, struct node *n,
 	else
 		diag_error(&m->ctx->diags, n->loc,
 			   "Unhygienic access to map: %s. Maps must be passed "
-			   "into the macro as arguments.", n->u.map.name);
+			   "into the macro as arguments.",
+			   n->u.map.name);
 	return n;
 }
 
@@ -492,8 +505,8 @@ static struct node *xf_call(struct mstate *m, struct node *n,
 }
 
 /* A call in a statement: its block, the value as its last statement. */
-static void xf_expr_stmt(struct mstate *m, struct node *s,
-			 const struct env *e, int level)
+static void xf_expr_stmt(struct mstate *m, struct node *s, const struct env *e,
+			 int level)
 {
 	struct node *x = xf(m, s->u.expr_stmt.expr, e, level + 1), *next;
 
@@ -505,8 +518,9 @@ static void xf_expr_stmt(struct mstate *m, struct node *s,
 	*s = *x->u.block_expr.block;
 	s->next = next;
 	if (x->u.block_expr.value)
-		s->u.block.stmts = ast_append(s->u.block.stmts,
-			ast_expr_stmt(m->ctx->arena, x->u.block_expr.value));
+		s->u.block.stmts = ast_append(
+		    s->u.block.stmts,
+		    ast_expr_stmt(m->ctx->arena, x->u.block_expr.value));
 }
 
 /* Every other kind: its children, through ast_child_slots (so that a
@@ -538,23 +552,32 @@ static struct node *xf(struct mstate *m, struct node *n, const struct env *e,
 		m->too_deep = true;
 		diag_error(&m->ctx->diags, n->loc,
 			   "Program is nested too deeply after macro "
-			   "expansion (more than %d levels)", MAX_LEVEL);
+			   "expansion (more than %d levels)",
+			   MAX_LEVEL);
 		return n;
 	}
 	if (++m->nodes > MAX_NODES) {
 		m->too_big = true;
 		diag_error(&m->ctx->diags, n->loc,
 			   "Macro expansion makes the program too large "
-			   "(more than %d nodes)", MAX_NODES);
+			   "(more than %d nodes)",
+			   MAX_NODES);
 		return n;
 	}
 	switch (n->kind) {
-	case N_VAR: return xf_var(m, n, e);
-	case N_MAP: return xf_map(m, n, e, level);
-	case N_IDENT: return xf_call(m, n, e, level, true);
-	case N_CALL: return xf_call(m, n, e, level, false);
-	case N_EXPR_STMT: xf_expr_stmt(m, n, e, level); return n;
-	default: return xf_kids(m, n, e, level + 1);
+	case N_VAR:
+		return xf_var(m, n, e);
+	case N_MAP:
+		return xf_map(m, n, e, level);
+	case N_IDENT:
+		return xf_call(m, n, e, level, true);
+	case N_CALL:
+		return xf_call(m, n, e, level, false);
+	case N_EXPR_STMT:
+		xf_expr_stmt(m, n, e, level);
+		return n;
+	default:
+		return xf_kids(m, n, e, level + 1);
 	}
 }
 
@@ -573,8 +596,8 @@ static void xf_list(struct mstate *m, struct node **l, const struct env *e,
 
 int pass_macros(struct compile_ctx *ctx)
 {
-	struct mstate m = { .ctx = ctx };
-	struct env top = { 0 };
+	struct mstate m = {.ctx = ctx};
+	struct env top = {0};
 	struct node *p = ctx->ast;
 
 	if (!p)
