@@ -117,6 +117,13 @@ BEGIN { printf("%d %d %d\n", half(10), sizeof(struct pair), from_inc); exit(); }
 EOF
 	run 0 -q -I "$tmp/inc" "$tmp/main.et"
 	same '5 16 5\nutil end 8\n\n\n'
+	# nothing is imported from a directory anyone may write to
+	mkdir "$tmp/ww"
+	chmod 0777 "$tmp/ww"
+	cp "$tmp/lib/more.et" "$tmp/ww/"
+	printf 'import "ww/more.et";\nBEGIN { exit(); }\n' >"$tmp/ww.et"
+	run 1 --dry-run "$tmp/ww.et"
+	has "$err" "Refusing to import '$tmp/ww/more.et': its directory is world-writable"
 	;;
 *)
 	echo "unknown case $case"
