@@ -327,6 +327,8 @@ static void res_sizeof(struct resolve *r, struct node *n)
 	res_expr(r, e);
 }
 
+static void res_stmt(struct resolve *r, struct node *n);
+
 static void res_expr(struct resolve *r, struct node *n)
 {
 	if (!n)
@@ -374,6 +376,10 @@ static void res_expr(struct resolve *r, struct node *n)
 		break;
 	case N_SIZEOF:
 		res_sizeof(r, n);
+		break;
+	case N_BLOCK_EXPR:
+		res_stmt(r, n->u.block_expr.block);
+		res_expr(r, n->u.block_expr.value);
 		break;
 	default:
 		break;

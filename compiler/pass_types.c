@@ -339,6 +339,11 @@ static void ty_block(struct tstate *s, struct node *block)
 		ty_stmt(s, n);
 }
 
+void ty_block_stmts(struct tstate *s, struct node *block)
+{
+	ty_block(s, block);
+}
+
 /* A value that a variable or map can hold. */
 static bool storable(struct tstate *s, struct node *value, struct type *t,
 		     bool map)

@@ -53,6 +53,9 @@ void ty_map_key_check(struct tstate *s, struct map_info *m,
 
 struct var_info *ty_var_find(struct tstate *s, const char *name);
 
+/* Types the statements of an N_BLOCK (those of an N_BLOCK_EXPR). */
+void ty_block_stmts(struct tstate *s, struct node *block);
+
 /* Helpers shared by both halves. */
 const char *ty_name(struct tstate *s, const struct type *t);
 bool ty_is_int(const struct type *t);

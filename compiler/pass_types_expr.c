@@ -297,7 +297,7 @@ struct type *ty_binop_combine(struct tstate *s, struct node *at,
 	if (l->kind == T_INT && r->kind == T_INT)
 		return binop_int(s, at, op, lhs, rhs);
 	if (l->kind != r->kind) {
-		ERR(s, loc_span(lhs->loc, rhs->loc),
+		ERR(s, at->loc,
 		    "Type mismatch for '%s': comparing '%s' with '%s'",
 		    ast_binop_str(op), ty_name(s, l), ty_name(s, r));
 		return NULL;
@@ -858,6 +858,14 @@ static struct type *ty_dispatch(struct tstate *s, struct node *e,
 		return ty_offsetof(s, e);
 	case N_TYPESPEC:
 		return ty_typespec(s, e);
+	case N_BLOCK_EXPR:
+		/* an aggregation is only the whole value of a map assignment:
+		 * not the value of a block */
+		ty_block_stmts(s, e->u.block_expr.block);
+		if (!e->u.block_expr.value)
+			return type_none();
+		return ty_expr(s, e->u.block_expr.value,
+			       use == USE_STMT ? USE_STMT : USE_VALUE);
 	default:
 		return NULL;
 	}

@@ -613,6 +613,11 @@ LLVMValueRef gen_expr(struct gen *g, struct node *e)
 		return size_of(g, e);
 	case N_OFFSETOF:
 		return offset_of(g, e);
+	case N_BLOCK_EXPR:
+		gen_block_stmts(g, e->u.block_expr.block);
+		if (!e->u.block_expr.value)
+			return cg_const(g->cg, 64, 0);
+		return gen_expr(g, e->u.block_expr.value);
 	default:
 		gen_error(g, e->loc, "Cannot generate code for %s",
 			  ast_kind_name(e->kind));
