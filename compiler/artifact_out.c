@@ -211,6 +211,29 @@ static void conv_action(struct conv *c, const struct action_meta *m,
 	}
 }
 
+/* The runtime knows only the main script: places in macro expansions
+ * become their calls, places in imported files none (compile.h). */
+static void main_locs(struct compile_ctx *ctx, struct et_program *p)
+{
+	for (int i = 0; i < p->nprobes; i++) {
+		struct et_probe *ep = &p->probes[i];
+
+		ep->loc = compile_main_loc(ctx, ep->loc);
+		for (int j = 0; j < ep->ncore_fields; j++)
+			ep->core_fields[j].loc =
+				compile_main_loc(ctx, ep->core_fields[j].loc);
+		for (int j = 0; j < ep->ntp_fields; j++)
+			ep->tp_fields[j].loc =
+				compile_main_loc(ctx, ep->tp_fields[j].loc);
+	}
+	for (int i = 0; i < p->nactions; i++)
+		p->actions[i].loc = compile_main_loc(ctx, p->actions[i].loc);
+	for (int i = 0; i < p->nkaddr; i++)
+		p->kaddr_loc[i] = compile_main_loc(ctx, p->kaddr_loc[i]);
+	for (int i = 0; i < p->ndrops; i++)
+		p->drops[i].loc = compile_main_loc(ctx, p->drops[i].loc);
+}
+
 static void conv_lists(struct conv *c, struct compile_ctx *ctx,
 		       const struct prog_meta *m, struct et_program *p)
 {
@@ -237,6 +260,7 @@ static void conv_lists(struct conv *c, struct compile_ctx *ctx,
 		p->drops[i] = m->drops[i];
 		p->drops[i].what = dup(c->a, m->drops[i].what);
 	}
+	main_locs(ctx, p);
 	p->settings = ctx->opts.run;
 	p->nparams = ctx->opts.nparams;
 	p->params = arena_calloc(c->a, p->nparams + 1, sizeof(char *));

@@ -180,16 +180,6 @@ struct node *ast_let(struct arena *a, struct loc loc, struct node *var,
 	return grow(n, var, typespec, value);
 }
 
-struct node *ast_block_expr(struct arena *a, struct loc loc, struct node *stmts,
-			    struct node *value)
-{
-	struct node *n = ast_new(a, N_BLOCK_EXPR, loc);
-
-	n->u.block.stmts = stmts;
-	n->u.block.value = value;
-	return grow(n, stmts, value, NULL);
-}
-
 struct node *ast_bool(struct arena *a, struct loc loc, bool value)
 {
 	struct node *n = ast_new(a, N_BOOL, loc);
@@ -386,6 +376,84 @@ struct node *ast_typespec(struct arena *a, struct loc loc, const char *name,
 	return n;
 }
 
+struct node *ast_macro(struct arena *a, struct loc loc, const char *name,
+		       struct node *params, struct node *body,
+		       struct node *value)
+{
+	struct node *n = ast_new(a, N_MACRO, loc);
+
+	n->u.macro.name = name;
+	n->u.macro.params = params;
+	n->u.macro.nparams = ast_list_len(params);
+	n->u.macro.body = body;
+	n->u.macro.value = value;
+	return grow(n, params, body, value);
+}
+
+struct node *ast_import(struct arena *a, struct loc loc, const char *path)
+{
+	struct node *n = ast_new(a, N_IMPORT, loc);
+
+	n->u.import.path = path;
+	return n;
+}
+
+struct node *ast_block_expr(struct arena *a, struct loc loc,
+			    struct node *block, struct node *value)
+{
+	struct node *n = ast_new(a, N_BLOCK_EXPR, loc);
+
+	n->u.block_expr.block = block;
+	n->u.block_expr.value = value;
+	return grow(n, block, value, NULL);
+}
+
+static struct node *clone_list(struct arena *a, const struct node *l)
+{
+	struct node *head = NULL, **tail = &head;
+
+	for (; l; l = l->next) {
+		*tail = ast_clone(a, l);
+		tail = &(*tail)->next;
+	}
+	return head;
+}
+
+/* Children through ast_child_slots, so that a clone shares nothing with
+ * its original; what the passes set is left for them to set again. */
+struct node *ast_clone(struct arena *a, const struct node *n)
+{
+	struct node *c, **slots[3];
+
+	if (!n)
+		return NULL;
+	c = arena_alloc(a, sizeof(*c));
+	*c = *n;
+	c->next = NULL;
+	c->type = NULL;
+	ast_child_slots(c, slots);
+	for (int i = 0; i < 3; i++)
+		if (slots[i])
+			*slots[i] = clone_list(a, *slots[i]);
+	switch (n->kind) {
+	case N_PROGRAM:
+		c->u.program.imports = clone_list(a, n->u.program.imports);
+		c->u.program.macros = clone_list(a, n->u.program.macros);
+		break;
+	case N_INT:
+		c->u.integer.folded = ast_clone(a, n->u.integer.folded);
+		break;
+	case N_ATTACH: c->u.attach.ap = NULL; break;
+	case N_IDENT: c->u.ident.builtin = NULL; break;
+	case N_MAP: c->u.map.info = NULL; break;
+	case N_CALL: c->u.call.func = NULL; break;
+	case N_TYPESPEC: c->u.typespec.resolved = NULL; break;
+	default: break;
+	}
+	return c;
+}
+
+
 struct node *ast_append(struct node *a, struct node *b)
 {
 	struct node *t = a;
@@ -423,8 +491,10 @@ static const char *const kind_names[N_KIND_COUNT] = {
 	[N_INDEX] = "index",		[N_TUPLE_INDEX] = "tuple_index",
 	[N_CAST] = "cast",		[N_TUPLE] = "tuple",
 	[N_SIZEOF] = "sizeof",		[N_OFFSETOF] = "offsetof",
-	[N_TYPESPEC] = "typespec",	[N_LET] = "let",
-	[N_BLOCK_EXPR] = "block_expr",	[N_BOOL] = "bool",
+	[N_TYPESPEC] = "typespec",
+	[N_MACRO] = "macro",		[N_IMPORT] = "import",
+	[N_BLOCK_EXPR] = "block expression",
+	[N_LET] = "let",		[N_BOOL] = "bool",
 };
 
 const char *ast_kind_name(enum node_kind k)
@@ -464,48 +534,71 @@ const char *ast_unop_str(enum unop op)
 		c[2] = (z);                                                  \
 	} while (0)
 
-/* n's child lists in source order (NULL where there is none). */
-static void child_lists(const struct node *n, struct node *c[3])
+/* Where n keeps its child lists, in source order (NULL where there is
+ * none): the one place that knows every kind's children. */
+void ast_child_slots(struct node *n, struct node **c[3])
 {
-	const typeof(n->u) *u = &n->u;
+	typeof(n->u) *u = &n->u;
 
 	SET3(NULL, NULL, NULL);
 	switch (n->kind) {
 	case N_PROGRAM:
-		SET3(u->program.cdefs, u->program.config, u->program.probes);
+		SET3(&u->program.cdefs, &u->program.config,
+		     &u->program.probes);
 		break;
 	case N_PROBE:
-		SET3(u->probe.attach, u->probe.pred, u->probe.body);
+		SET3(&u->probe.attach, &u->probe.pred, &u->probe.body);
 		break;
-	case N_IF: SET3(u->if_.cond, u->if_.then, u->if_.else_); break;
+	case N_IF: SET3(&u->if_.cond, &u->if_.then, &u->if_.else_); break;
 	case N_FOR:
-		SET3(u->for_.var, u->for_.map ? u->for_.map : u->for_.start,
-		     u->for_.body);
+		/* a range: start, then end (linked by next) */
+		SET3(&u->for_.var,
+		     u->for_.map ? &u->for_.map : &u->for_.start,
+		     &u->for_.body);
 		break;
-	case N_LET: SET3(u->let.var, u->let.typespec, u->let.value); break;
-	case N_BLOCK_EXPR: SET3(u->block.stmts, u->block.value, NULL); break;
+	case N_LET: SET3(&u->let.var, &u->let.typespec, &u->let.value); break;
 	case N_TERNARY:
-		SET3(u->ternary.cond, u->ternary.then, u->ternary.else_);
+		SET3(&u->ternary.cond, &u->ternary.then, &u->ternary.else_);
 		break;
-	case N_ASSIGN: SET3(u->assign.target, u->assign.value, NULL); break;
+	case N_ASSIGN:
+		SET3(&u->assign.target, &u->assign.value, NULL);
+		break;
 	case N_UNROLL:
-	case N_WHILE: SET3(u->loop.cond, u->loop.body, NULL); break;
-	case N_BINOP: SET3(u->binop.lhs, u->binop.rhs, NULL); break;
-	case N_INDEX: SET3(u->index.expr, u->index.index, NULL); break;
-	case N_CAST: SET3(u->cast.typespec, u->cast.expr, NULL); break;
-	case N_SIZEOF: SET3(u->sizeof_.typespec, u->sizeof_.expr, NULL); break;
-	case N_CONFIG: c[0] = u->config.value; break;
-	case N_BLOCK: c[0] = u->block.stmts; break;
-	case N_EXPR_STMT: c[0] = u->expr_stmt.expr; break;
-	case N_MAP: c[0] = u->map.keys; break;
-	case N_CALL: c[0] = u->call.args; break;
-	case N_UNOP: c[0] = u->unop.expr; break;
-	case N_FIELD: c[0] = u->field.expr; break;
-	case N_TUPLE_INDEX: c[0] = u->tuple_index.expr; break;
-	case N_TUPLE: c[0] = u->tuple.elems; break;
-	case N_OFFSETOF: c[0] = u->offsetof.typespec; break;
+	case N_WHILE: SET3(&u->loop.cond, &u->loop.body, NULL); break;
+	case N_BINOP: SET3(&u->binop.lhs, &u->binop.rhs, NULL); break;
+	case N_INDEX: SET3(&u->index.expr, &u->index.index, NULL); break;
+	case N_CAST: SET3(&u->cast.typespec, &u->cast.expr, NULL); break;
+	case N_SIZEOF:
+		SET3(&u->sizeof_.typespec, &u->sizeof_.expr, NULL);
+		break;
+	case N_CONFIG: c[0] = &u->config.value; break;
+	case N_BLOCK: c[0] = &u->block.stmts; break;
+	case N_EXPR_STMT: c[0] = &u->expr_stmt.expr; break;
+	case N_MAP: c[0] = &u->map.keys; break;
+	case N_CALL: c[0] = &u->call.args; break;
+	case N_UNOP: c[0] = &u->unop.expr; break;
+	case N_FIELD: c[0] = &u->field.expr; break;
+	case N_TUPLE_INDEX: c[0] = &u->tuple_index.expr; break;
+	case N_TUPLE: c[0] = &u->tuple.elems; break;
+	case N_OFFSETOF: c[0] = &u->offsetof.typespec; break;
+	case N_MACRO:
+		SET3(&u->macro.params, &u->macro.body, &u->macro.value);
+		break;
+	case N_BLOCK_EXPR:
+		SET3(&u->block_expr.block, &u->block_expr.value, NULL);
+		break;
 	default: break; /* leaves */
 	}
+}
+
+/* n's child lists in source order (NULL where there is none). */
+static void child_lists(const struct node *n, struct node *c[3])
+{
+	struct node **s[3];
+
+	ast_child_slots((struct node *)n, s);
+	for (int i = 0; i < 3; i++)
+		c[i] = s[i] ? *s[i] : NULL;
 }
 
 /* Visits n, then (when fn says so) its children; not n's siblings. */
@@ -689,6 +782,12 @@ static void put_label(FILE *out, const struct node *n)
 	case N_TYPESPEC:
 		fputs("type ", out);
 		put_typespec(out, n);
+		break;
+	case N_MACRO:
+		fprintf(out, "macro %s", n->u.macro.name);
+		break;
+	case N_IMPORT:
+		fprintf(out, "import %s", n->u.import.path);
 		break;
 	default: /* block, if, unroll, while, for, tuple */
 		fputs(ast_kind_name(n->kind), out);

@@ -54,7 +54,11 @@ enum node_kind {
 	N_SIZEOF,   /* u.sizeof_: sizeof(type) or sizeof(expr) */
 	N_OFFSETOF, /* u.offsetof: offsetof(type, field) */
 	N_TYPESPEC, /* u.typespec: a type as written in a cast/sizeof */
-	N_BLOCK_EXPR, /* u.block: { stmts; value } used as an expression */
+	/* macros and imports (compiler/pass_imports.c, pass_macros.c) */
+	N_MACRO,    /* u.macro: macro name(params) { body } */
+	N_IMPORT,   /* u.import: import "path"; */
+	N_BLOCK_EXPR, /* u.block_expr: statements, then a value; also
+		       * { stmts; value } as written (bpftrace 0.26) */
 	N_BOOL,     /* u.integer: true (1) or false (0) */
 	N_KIND_COUNT
 };
@@ -98,6 +102,8 @@ struct node {
 			struct node *cdefs;   /* N_CDEF list, in source order */
 			struct node *config;  /* N_CONFIG list */
 			struct node *probes;  /* N_PROBE list */
+			struct node *imports; /* N_IMPORT list */
+			struct node *macros;  /* N_MACRO list */
 		} program;
 		struct {
 			enum cdef_kind kind;
@@ -125,7 +131,6 @@ struct node {
 		} attach;
 		struct {
 			struct node *stmts;
-			struct node *value;   /* N_BLOCK_EXPR: the last expression */
 		} block;
 		struct {
 			struct node *var;     /* N_VAR */
@@ -249,6 +254,23 @@ struct node {
 			/* Set by the type pass. */
 			struct type *resolved;
 		} typespec;
+		struct {
+			const char *name;
+			/* N_VAR ($a: a variable, by reference), N_MAP (@m)
+			 * or N_IDENT (x: an expression, put where used) */
+			struct node *params;
+			int nparams;
+			struct node *body;    /* N_BLOCK, without value */
+			struct node *value;   /* last expression, or NULL */
+			bool stdlib;          /* from the macro library */
+		} macro;
+		struct {
+			const char *path;     /* as written, escapes decoded */
+		} import;
+		struct {
+			struct node *block;   /* N_BLOCK */
+			struct node *value;   /* expression, or NULL: none */
+		} block_expr;
 	} u;
 };
 
@@ -279,8 +301,6 @@ struct node *ast_for_range(struct arena *a, struct loc loc, struct node *var,
 struct node *ast_jump(struct arena *a, struct loc loc, enum jump_kind kind);
 struct node *ast_let(struct arena *a, struct loc loc, struct node *var,
 		     struct node *typespec, struct node *value);
-struct node *ast_block_expr(struct arena *a, struct loc loc, struct node *stmts,
-			    struct node *value);
 struct node *ast_bool(struct arena *a, struct loc loc, bool value);
 struct node *ast_int(struct arena *a, struct loc loc, uint64_t v,
 		     bool is_unsigned);
@@ -315,6 +335,15 @@ struct node *ast_offsetof(struct arena *a, struct loc loc,
 			  struct node *typespec, const char *field);
 struct node *ast_typespec(struct arena *a, struct loc loc, const char *name,
 			  int ptr_depth, int array_len);
+struct node *ast_macro(struct arena *a, struct loc loc, const char *name,
+		       struct node *params, struct node *body,
+		       struct node *value);
+struct node *ast_import(struct arena *a, struct loc loc, const char *path);
+struct node *ast_block_expr(struct arena *a, struct loc loc,
+			    struct node *block, struct node *value);
+/* A deep copy of n and its children (not its siblings), every location
+ * moved to loc when loc is valid; types and resolutions are not kept. */
+struct node *ast_clone(struct arena *a, const struct node *n);
 
 /* Appends b (a list) to list a; returns the head. */
 struct node *ast_append(struct node *a, struct node *b);
@@ -332,6 +361,9 @@ void ast_dump(const struct node *program, const struct source *src,
 /* Generic traversal for passes: calls fn(node, arg) on n and, if fn
  * returns true, on every child in source order. */
 typedef bool (*ast_visit_fn)(struct node *n, void *arg);
+/* Where n keeps its (up to three) child lists, in source order; NULL
+ * where there is none. Passes that replace children use it. */
+void ast_child_slots(struct node *n, struct node **c[3]);
 void ast_walk(struct node *n, ast_visit_fn fn, void *arg);
 
 #endif

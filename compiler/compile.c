@@ -13,10 +13,14 @@ static int pass_parse(struct compile_ctx *ctx)
 }
 
 /* Order matters: probes before resolve (builtins depend on the probe
- * kind), resolve before types, types before check. The preamble runs
- * first so that types and macros are known to everything after it. */
+ * kind), resolve before types, types before check. Imports bring in
+ * probes, macros and C definitions; macros are expanded before anything
+ * looks at a call. The preamble runs next so that types and C macros are
+ * known to everything after it. */
 const struct pass compile_passes[] = {
 	{ "ast", pass_parse },
+	{ "imports", pass_imports },
+	{ "macros", pass_macros },
 	{ "preamble", pass_preamble },
 	{ "probes", pass_probes },
 	{ "resolve", pass_resolve },
@@ -43,6 +47,61 @@ int compile_ctx_init(struct compile_ctx *ctx, const char *name,
 	settings_defaults(&ctx->opts);
 	diags_init(&ctx->diags, ctx->arena, &ctx->src);
 	return 0;
+}
+
+const struct source *compile_add_source(struct compile_ctx *ctx,
+					const char *name, const char *text,
+					size_t len)
+{
+	struct source *s, *last = &ctx->src;
+	uint32_t base = ctx->src_next ? ctx->src_next : ctx->src.len + 1;
+
+	if (len > UINT32_MAX / 4 || base > UINT32_MAX / 2 - len)
+		return NULL;
+	s = arena_calloc(ctx->arena, 1, sizeof(*s));
+	s->name = arena_strdup(ctx->arena, name);
+	s->text = arena_strndup(ctx->arena, text, len);
+	s->len = (uint32_t)len;
+	s->base = base;
+	ctx->src_next = base + (uint32_t)len + 1;
+	while (last->next)
+		last = (struct source *)last->next;
+	last->next = s;
+	return s;
+}
+
+const struct source *compile_add_view(struct compile_ctx *ctx,
+				      const struct source *of,
+				      const char *macro, struct loc called_at)
+{
+	struct source *s, *last = &ctx->src;
+	uint32_t base = ctx->src_next ? ctx->src_next : ctx->src.len + 1;
+
+	if (base > UINT32_MAX / 2 - of->len)
+		return NULL;
+	s = arena_calloc(ctx->arena, 1, sizeof(*s));
+	*s = *of;
+	s->next = NULL;
+	s->base = base;
+	s->macro = macro;
+	s->called_at = called_at;
+	ctx->src_next = base + of->len + 1;
+	/* newest first after the main source: lookups favour recent ones */
+	s->next = last->next;
+	last->next = s;
+	return s;
+}
+
+struct loc compile_main_loc(const struct compile_ctx *ctx, struct loc l)
+{
+	for (int n = 0; loc_valid(l) && l.begin > ctx->src.len; n++) {
+		const struct source *s = source_of(&ctx->src, l.begin);
+
+		if (n > 64 || s == &ctx->src || !s->macro)
+			return LOC_NONE;
+		l = s->called_at;
+	}
+	return l;
 }
 
 void compile_ctx_fini(struct compile_ctx *ctx)

@@ -148,6 +148,11 @@ struct compile_ctx {
 	/* The probe whose expressions the type pass is typing: a type a
 	 * cast names may come from its binaries' debug info (typereg.c) */
 	const struct node *type_probe;
+	/* Where the next source added goes (compile_add_source). */
+	uint32_t src_next;
+	/* The macro library (compiler/pass_macros.c): the offset of its
+	 * text, 0 until it is first needed. */
+	const struct source *macro_lib;
 };
 
 /* text is copied into the arena; name is what diagnostics print. Returns
@@ -160,6 +165,25 @@ void compile_ctx_fini(struct compile_ctx *ctx);
 /* grammar/: lexes and parses ctx->src into ctx->ast. Returns 0 or -EINVAL
  * with diagnostics. */
 int compile_parse(struct compile_ctx *ctx);
+/* Parses one more source (an imported file, a piece of the macro
+ * library; see compile_add_source) into an N_PROGRAM whose locations lie
+ * in src's offsets; NULL after reporting errors. A program without probes
+ * is fine here. */
+struct node *compile_parse_more(struct compile_ctx *ctx,
+				const struct source *src);
+/* Registers text (copied) as a source named name, after all others in
+ * the offset space of locations (diag.h); NULL when it does not fit. */
+const struct source *compile_add_source(struct compile_ctx *ctx,
+					const char *name, const char *text,
+					size_t len);
+/* l moved into the main source, where the runtime can show it: to the
+ * call a macro expansion came from; LOC_NONE for other files. */
+struct loc compile_main_loc(const struct compile_ctx *ctx, struct loc l);
+/* A copy of source of's offsets (its text shared) for one expansion of
+ * a macro called at called_at; NULL when the offsets run out. */
+const struct source *compile_add_view(struct compile_ctx *ctx,
+				      const struct source *of,
+				      const char *macro, struct loc called_at);
 
 /* A pass reads and annotates ctx->ast; returns 0, or <0 after reporting
  * errors in ctx->diags. */
@@ -177,6 +201,8 @@ int compile_run(struct compile_ctx *ctx, const char *dump_after,
 		FILE *dump);
 
 /* The passes (one file each: compiler/pass_<name>.c). */
+int pass_imports(struct compile_ctx *ctx);  /* import "file" */
+int pass_macros(struct compile_ctx *ctx);   /* macro expansion */
 int pass_preamble(struct compile_ctx *ctx); /* C preamble via libclang */
 int pass_probes(struct compile_ctx *ctx);   /* attach points */
 int pass_resolve(struct compile_ctx *ctx);  /* builtins, functions, idents */

@@ -62,9 +62,10 @@ static bool find_block_expr(struct node *n, void *arg)
 		return true;
 	struct cstate inner = { .ctx = c->ctx };
 
-	for (struct node *s = n->u.block.stmts; s; s = s->next)
+	for (struct node *s = n->u.block_expr.block->u.block.stmts; s;
+	     s = s->next)
 		ck_stmt(&inner, s);
-	ast_walk(n->u.block.value, find_block_expr, c);
+	ast_walk(n->u.block_expr.value, find_block_expr, c);
 	return false;
 }
 

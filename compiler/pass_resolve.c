@@ -334,11 +334,6 @@ static void res_expr(struct resolve *r, struct node *n)
 	if (!n)
 		return;
 	switch (n->kind) {
-	case N_BLOCK_EXPR:
-		for (struct node *s = n->u.block.stmts; s; s = s->next)
-			res_stmt(r, s);
-		res_expr(r, n->u.block.value);
-		break;
 	case N_IDENT:
 		res_ident(r, n, false);
 		break;
@@ -381,6 +376,10 @@ static void res_expr(struct resolve *r, struct node *n)
 		break;
 	case N_SIZEOF:
 		res_sizeof(r, n);
+		break;
+	case N_BLOCK_EXPR:
+		res_stmt(r, n->u.block_expr.block);
+		res_expr(r, n->u.block_expr.value);
 		break;
 	default:
 		break;

@@ -397,10 +397,15 @@ struct type *ty_block_expr(struct tstate *s, struct node *e, enum ty_use use)
 	int mark = s->nscope;
 	struct type *t;
 
-	for (struct node *n = e->u.block.stmts; n; n = n->next)
+	for (struct node *n = e->u.block_expr.block->u.block.stmts; n;
+	     n = n->next)
 		ty_stmt(s, n);
-	t = ty_expr(s, e->u.block.value,
-		    use == USE_MAP_VALUE ? USE_VALUE : use);
+	/* an aggregation is only the whole value of a map assignment: not
+	 * the value of a block */
+	t = e->u.block_expr.value
+		    ? ty_expr(s, e->u.block_expr.value,
+			      use == USE_STMT ? USE_STMT : USE_VALUE)
+		    : type_none();
 	scope_end(s, mark, true);
 	return t;
 }

@@ -53,8 +53,8 @@ void ty_map_key_check(struct tstate *s, struct map_info *m,
 
 struct var_info *ty_var_find(struct tstate *s, const char *name);
 
-/* { stmts; value }: types the statements (their variables end with the
- * block) and returns the value's type. */
+/* An N_BLOCK_EXPR: types the statements (their variables end with the
+ * block) and returns the value's type (none without a value). */
 struct type *ty_block_expr(struct tstate *s, struct node *e, enum ty_use use);
 
 /* Helpers shared by both halves. */

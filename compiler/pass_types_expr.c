@@ -309,7 +309,7 @@ struct type *ty_binop_combine(struct tstate *s, struct node *at,
 	     (is_logic(op) && ty_is_cond(l) && ty_is_cond(r))))
 		return type_bool();
 	if (l->kind != r->kind) {
-		ERR(s, loc_span(lhs->loc, rhs->loc),
+		ERR(s, at->loc,
 		    "Type mismatch for '%s': comparing '%s' with '%s'",
 		    ast_binop_str(op), ty_name(s, l), ty_name(s, r));
 		return NULL;

@@ -20,6 +20,8 @@ enum lex_mode {
 	LM_BLOCK, /* { ... } of a probe or of config */
 	LM_ANGLE, /* < ... > */
 	LM_PRED,  /* / ... / */
+	LM_MHEAD, /* macro name(params), up to the '{' of its body */
+	LM_IMPORT, /* import "path", up to the ';' */
 };
 
 struct parse_state {

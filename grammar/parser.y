@@ -113,6 +113,7 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %token <str> CDEF_DIR "preprocessor directive"
 %token <str> C_DECL "C declaration"
 %token CONFIG "config"
+%token MACRO "macro" IMPORT "import"
 %token <str> IDENT "identifier"
 %token <str> MAP "map"
 %token <str> VAR "variable"
@@ -153,8 +154,9 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %precedence MAP_NOKEYS
 %precedence LBRACKET
 
-%type <list> preamble attach_list probes stmt_seq stmts expr_list
-%type <list> config_items
+%type <list> preamble attach_list stmt_seq stmts expr_list
+%type <list> config_items imports tops macro_params
+%type <node> import macro_def macro_body macro_param
 %type <node> cdef config_opt config_item config_value probe pred_opt
 %type <node> angle_block if_stmt let_type
 %type <node> simple_stmt compound_stmt block else_opt lvalue map
@@ -165,9 +167,80 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %%
 
 program
-	: preamble config_opt probes
-		{ ps->program = ast_program(A, $1.head, $2, $3.head);
+	: preamble config_opt imports tops
+		{ struct nlist probes = { 0 }, macros = { 0 };
+
+		  /* tops holds probes and macros: split them */
+		  for (struct node *n = $4.head, *next; n; n = next) {
+			next = n->next;
+			n->next = NULL;
+			if (n->kind == N_MACRO)
+				macros = nl_add(macros, n);
+			else
+				probes = nl_add(probes, n);
+		  }
+		  ps->program = ast_program(A, $1.head, $2, probes.head);
+		  ps->program->u.program.imports = $3.head;
+		  ps->program->u.program.macros = macros.head;
 		  ps->program->loc = (struct loc){ 0, ps->len }; }
+	;
+
+/* import "file.et"; */
+imports
+	: %empty		{ $$ = (struct nlist){ 0 }; }
+	| imports import	{ $$ = nl_add($1, $2); }
+	;
+
+import
+	: IMPORT STRING SEMI	{ $$ = ast_import(A, @$, $2.s); }
+	;
+
+/* Probes and macro definitions, in any order. */
+tops
+	: %empty		{ $$ = (struct nlist){ 0 }; }
+	| tops probe		{ $$ = nl_add($1, $2); }
+	| tops macro_def	{ $$ = nl_add($1, $2); }
+	;
+
+/* macro name(params) { statements; value } */
+macro_def
+	: MACRO IDENT macro_body
+		{ $$ = $3; $$->u.macro.name = $2; $$->loc = @$; }
+	| MACRO IDENT LPAREN RPAREN macro_body
+		{ $$ = $5; $$->u.macro.name = $2; $$->loc = @$; }
+	| MACRO IDENT LPAREN macro_params RPAREN macro_body
+		{ $$ = $6; $$->u.macro.name = $2; $$->loc = @$;
+		  $$->u.macro.params = $4.head;
+		  $$->u.macro.nparams = ast_list_len($4.head); }
+	;
+
+macro_params
+	: macro_param			{ $$ = nl_one($1); }
+	| macro_params COMMA macro_param { $$ = nl_add($1, $3); }
+	;
+
+macro_param
+	: VAR		{ $$ = ast_var(A, @$, $1); }
+	| MAP		{ $$ = ast_map(A, @$, $1, NULL); }
+	| IDENT		{ $$ = ast_ident(A, @$, $1); }
+	;
+
+/* The last statement, when it is an expression without ';', is the
+ * macro's value. */
+macro_body
+	: LBRACE stmt_seq RBRACE
+		{ MK($$, ast_macro(A, @$, NULL, NULL,
+				   ast_block(A, @$, $2.head), NULL)); }
+	| LBRACE stmt_seq simple_stmt RBRACE
+		{ struct nlist l = $2;
+		  struct node *v = NULL;
+
+		  if ($3->kind == N_EXPR_STMT)
+			v = $3->u.expr_stmt.expr;
+		  else
+			l = nl_add(l, $3);
+		  MK($$, ast_macro(A, @$, NULL, NULL,
+				   ast_block(A, @$, l.head), v)); }
 	;
 
 preamble
@@ -203,11 +276,6 @@ config_value
 	| IDENT		{ $$ = ast_ident(A, @$, $1); }
 	| TRUE		{ $$ = ast_ident(A, @$, "true"); }
 	| FALSE		{ $$ = ast_ident(A, @$, "false"); }
-	;
-
-probes
-	: %empty		{ $$ = (struct nlist){ 0 }; }
-	| probes probe		{ $$ = nl_add($1, $2); }
 	;
 
 /* attach points [/ predicate /] { ... } or < ... > */
@@ -391,7 +459,9 @@ primary
 	| TRUE		{ $$ = ast_bool(A, @$, true); }
 	| FALSE		{ $$ = ast_bool(A, @$, false); }
 	| BLOCK_OPEN stmt_seq expr RBRACE
-			{ MK($$, ast_block_expr(A, @$, $2.head, $3)); }
+			{ MK($$, ast_block_expr(A, @$,
+						ast_block(A, @$, $2.head),
+						$3)); }
 	| map		{ $$ = $1; }
 	| IDENT LPAREN RPAREN	{ $$ = ast_call(A, @$, $1, NULL); }
 	| IDENT LPAREN expr_list RPAREN

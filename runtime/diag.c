@@ -50,11 +50,21 @@ DIAG_FN(diag_error, DIAG_ERROR)
 DIAG_FN(diag_warning, DIAG_WARNING)
 DIAG_FN(diag_note, DIAG_NOTE)
 
+const struct source *source_of(const struct source *src, uint32_t off)
+{
+	for (const struct source *s = src ? src->next : NULL; s; s = s->next)
+		if (off >= s->base && off - s->base <= s->len)
+			return s;
+	return src;
+}
+
 void source_line_col(const struct source *src, uint32_t off, int *line,
 		     int *col)
 {
 	int l = 1, c = 1;
 
+	src = source_of(src, off);
+	off -= src->base;
 	if (off > src->len)
 		off = src->len;
 	for (uint32_t i = 0; i < off; i++) {
@@ -74,8 +84,12 @@ void source_line_col(const struct source *src, uint32_t off, int *line,
  * stays aligned and the terminal stays sane. */
 static void print_context(const struct source *src, struct loc loc, FILE *out)
 {
-	uint32_t bol = loc.begin, eol = loc.begin, end;
+	uint32_t bol, eol, end;
 
+	src = source_of(src, loc.begin);
+	loc.begin -= src->base;
+	loc.end = loc.end >= src->base ? loc.end - src->base : loc.begin;
+	bol = eol = loc.begin;
 	if (loc.begin > src->len)
 		return;
 	while (bol > 0 && src->text[bol - 1] != '\n')
@@ -102,6 +116,31 @@ static const char *level_name[] = {
 	[DIAG_NOTE] = "note",
 };
 
+/* "in expansion of macro": for each macro call the location came from,
+ * innermost first (bounded: a chain longer than this is elided). */
+static void print_expansions(const struct diags *d, struct loc loc,
+			     FILE *out)
+{
+	/* a range from an argument to the body it was put in: the body */
+	if (loc.end > loc.begin &&
+	    !source_of(d->src, loc.begin)->macro &&
+	    source_of(d->src, loc.end - 1)->macro)
+		loc.begin = loc.end - 1;
+	for (int n = 0; n < 16; n++) {
+		const struct source *s = source_of(d->src, loc.begin);
+		int line, col;
+
+		if (!s->macro || !loc_valid(s->called_at))
+			return;
+		loc = s->called_at;
+		source_line_col(d->src, loc.begin, &line, &col);
+		fprintf(out, "%s:%d:%d: note: in expansion of macro '%s'\n",
+			source_of(d->src, loc.begin)->name, line, col,
+			s->macro);
+		print_context(d->src, loc, out);
+	}
+}
+
 void diags_print(const struct diags *d, FILE *out)
 {
 	const char *name = d->src && d->src->name ? d->src->name : "etrace";
@@ -111,9 +150,12 @@ void diags_print(const struct diags *d, FILE *out)
 			int line, col;
 
 			source_line_col(d->src, g->loc.begin, &line, &col);
-			fprintf(out, "%s:%d:%d: %s: %s\n", name, line, col,
+			fprintf(out, "%s:%d:%d: %s: %s\n",
+				source_of(d->src, g->loc.begin)->name, line, col,
 				level_name[g->level], g->msg);
 			print_context(d->src, g->loc, out);
+			if (g->level != DIAG_NOTE)
+				print_expansions(d, g->loc, out);
 		} else {
 			fprintf(out, "%s: %s: %s\n", name, level_name[g->level],
 				g->msg);

@@ -38,7 +38,21 @@ struct source {
 	const char *name;
 	const char *text;
 	uint32_t len;
+	/* Further sources (imported files, the macro library): each owns
+	 * the offsets [base, base + len] of one offset space, so a loc
+	 * names its file too. The first source has base 0. */
+	uint32_t base;
+	const struct source *next;
+	/* A macro expansion: its nodes carry locations in a copy of the
+	 * offsets of the file that defines the macro (text shared), and
+	 * every diagnostic there ends with a note at the call. */
+	const char *macro;
+	struct loc called_at;
 };
+
+/* The source of the list src holding offset off (src itself when none
+ * does). */
+const struct source *source_of(const struct source *src, uint32_t off);
 
 enum diag_level {
 	DIAG_ERROR,

@@ -588,9 +588,6 @@ LLVMValueRef gen_expr(struct gen *g, struct node *e)
 	case N_INT:
 	case N_BOOL:
 		return cg_const(g->cg, 64, e->u.integer.value);
-	case N_BLOCK_EXPR:
-		gen_block_stmts(g, e);
-		return gen_expr(g, e->u.block.value);
 	case N_STRING:
 		return gen_string(g, e->u.string.str, e->u.string.len,
 				  e->type->size);
@@ -624,6 +621,11 @@ LLVMValueRef gen_expr(struct gen *g, struct node *e)
 		return size_of(g, e);
 	case N_OFFSETOF:
 		return offset_of(g, e);
+	case N_BLOCK_EXPR:
+		gen_block_stmts(g, e->u.block_expr.block);
+		if (!e->u.block_expr.value)
+			return cg_const(g->cg, 64, 0);
+		return gen_expr(g, e->u.block_expr.value);
 	default:
 		gen_error(g, e->loc, "Cannot generate code for %s",
 			  ast_kind_name(e->kind));

@@ -276,7 +276,7 @@ void gen_block_stmts(struct gen *g, struct node *block)
 {
 	if (!block)
 		return;
-	if (block->kind != N_BLOCK && block->kind != N_BLOCK_EXPR) {
+	if (block->kind != N_BLOCK) {
 		stmt(g, block);
 		return;
 	}

@@ -66,7 +66,7 @@ expect 2 "bad -f" -- -f xml -e "$ok" &&
 expect 2 "unknown option" -- --frobnicate &&
 	has "$err" "unrecognized option '--frobnicate'" unk
 expect 2 "bad -d stage" -- -d nosuch -e "$ok" &&
-	has "$err" "unknown stage 'nosuch' for -d: expected ast, preamble" stage
+	has "$err" "unknown stage 'nosuch' for -d: expected ast, imports, macros, preamble" stage
 expect 0 "dry run" -- --dry-run -e "$ok" && empty "$out" dry-run-stdout
 expect 0 "emit files" -- --dry-run --emit-elf "$tmp/p.o" \
 	--emit-llvm "$tmp/p.ll" -e "$ok" &&

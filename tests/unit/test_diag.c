@@ -94,6 +94,40 @@ static void test_control_bytes_and_cap(void)
 	arena__free(a);
 }
 
+/* Several sources in one offset space: a location names its file, and
+ * one in a macro expansion ends with the calls it came from. */
+static void test_sources_and_expansions(void)
+{
+	struct arena *a = arena__new();
+	struct source main_src = { "stdin", "BEGIN { m(); }", 14 };
+	struct source lib = { "lib.et", "\nmacro m() { x }", 16, 20 };
+	struct source view = lib;
+	struct diags d;
+
+	view.base = 40;
+	view.macro = "m";
+	view.called_at = (struct loc){ 8, 11 };
+	lib.next = &view;
+	main_src.next = &lib;
+	CU_ASSERT_PTR_EQUAL(source_of(&main_src, 3), &main_src);
+	CU_ASSERT_PTR_EQUAL(source_of(&main_src, 21), &lib);
+	CU_ASSERT_PTR_EQUAL(source_of(&main_src, 53), &view);
+	diags_init(&d, a, &main_src);
+	diag_error(&d, (struct loc){ 20 + 13, 20 + 14 }, "in the library");
+	diag_error(&d, (struct loc){ 40 + 13, 40 + 14 }, "in an expansion");
+	CU_ASSERT_STRING_EQUAL(print_all(&d),
+			       "lib.et:2:13: error: in the library\n"
+			       "macro m() { x }\n"
+			       "            ^\n"
+			       "lib.et:2:13: error: in an expansion\n"
+			       "macro m() { x }\n"
+			       "            ^\n"
+			       "stdin:1:9: note: in expansion of macro 'm'\n"
+			       "BEGIN { m(); }\n"
+			       "        ^~~\n");
+	arena__free(a);
+}
+
 static void test_arena(void)
 {
 	struct arena *a = arena__new();
@@ -115,4 +149,5 @@ static void test_arena(void)
 UNIT_MAIN("diag", UNIT_TEST(test_caret_range),
 	  UNIT_TEST(test_second_line_and_note),
 	  UNIT_TEST(test_range_past_line_end_and_eof),
-	  UNIT_TEST(test_control_bytes_and_cap), UNIT_TEST(test_arena))
+	  UNIT_TEST(test_control_bytes_and_cap),
+	  UNIT_TEST(test_sources_and_expansions), UNIT_TEST(test_arena))

@@ -257,7 +257,7 @@ static void test_syntax_errors(void)
 	check_error("BEGIN { @x += 1 += 2 }", "syntax error, unexpected +=",
 		    16, 18);
 	check_error("BEGIN { } }", "syntax error, unexpected }, "
-		    "expecting end of file or attach point", 10, 11);
+		    "expecting end of file or attach point or macro", 10, 11);
 	check_error("kprobe:f, {}", "syntax error, unexpected {, "
 		    "expecting attach point", 10, 11);
 	check_error("BEGIN { for ($x in @m) {} }",

@@ -1,0 +1,1 @@
+struct from_header { int a; long b; };
