@@ -69,6 +69,8 @@ static void define_map(struct gen *g, struct map_info *mi, struct map_meta *m)
 	    [MS_PERCPU_HASH] = BPF_MAP_TYPE_PERCPU_HASH,
 	    [MS_ARRAY] = BPF_MAP_TYPE_ARRAY,
 	    [MS_PERCPU_ARRAY] = BPF_MAP_TYPE_PERCPU_ARRAY,
+	    [MS_LRU_HASH] = BPF_MAP_TYPE_LRU_HASH,
+	    [MS_LRU_PERCPU_HASH] = BPF_MAP_TYPE_LRU_PERCPU_HASH,
 	};
 	struct type *v = mi->value ? mi->value : type_u64();
 	bool agg = type_is_aggregation(v);
@@ -87,12 +89,22 @@ static void define_map(struct gen *g, struct map_info *mi, struct map_meta *m)
 	m->value_size = value_size(v);
 	/* config max_map_keys (compiler/settings.c) */
 	m->max_entries = ks || m->bucketed ? g->ctx->opts.max_map_keys : 1;
+	if (mi->decl) { /* let @m = kind(size); (compiler/pass_mapdecl.c) */
+		if (mi->decl_lru)
+			m->storage = m->storage == MS_PERCPU_HASH
+					 ? MS_LRU_PERCPU_HASH
+					 : MS_LRU_HASH;
+		m->max_entries = (uint32_t)mi->decl->u.map_decl.size;
+		m->declared = true;
+	}
 	s.name = m->bpf_name;
 	s.type = types[m->storage];
 	s.max_entries = m->max_entries;
 	s.key_size = m->key_size;
 	s.value_size = m->value_size;
-	s.map_flags = alloc_on_demand() ? BPF_F_NO_PREALLOC : 0;
+	/* the kernel refuses LRU maps without preallocation */
+	s.map_flags = alloc_on_demand() && !mi->decl_lru ? BPF_F_NO_PREALLOC
+							 : 0;
 	g->maps[mi->id] = cg_map_define_spec(g->cg, &s);
 }
 
