@@ -552,6 +552,10 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner,
 		const char *s = sym_display(exp[i]);
 		bool dup = false;
 
+		/* a map declaration is rare where a probe is expected: the
+		 * messages keep naming what usually goes there */
+		if (exp[i] == YYSYMBOL_MAP_LET)
+			continue;
 		for (int j = 0; j < nn; j++)
 			dup |= !strcmp(names[j], s);
 		if (!dup)

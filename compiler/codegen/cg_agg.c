@@ -280,11 +280,12 @@ void gen_map_write(struct gen *g, struct node *m, LLVMValueRef v,
 	cg_map_update(g->cg, g->maps[em->id], key, val, BPF_ANY);
 }
 
-/* delete(@m[k]), or delete(@m, k): k is the node of the key then */
-static void map_delete(struct gen *g, struct node *m, struct node *k)
+/* delete(@m[k]), or delete(@m, k): k is the node of the key then. The
+ * value: 1 when the key was there, else 0. */
+static LLVMValueRef map_delete(struct gen *g, struct node *m, struct node *k)
 {
 	const struct map_meta *em = gen_map(g, m);
-	LLVMValueRef key, zero;
+	LLVMValueRef key, zero, rc;
 
 	if (k) {
 		key = gen_tmp(g, em->key_size, "dkey");
@@ -296,9 +297,13 @@ static void map_delete(struct gen *g, struct node *m, struct node *k)
 	if (em->storage == MS_ARRAY || em->storage == MS_PERCPU_ARRAY) {
 		zero = gen_tmp(g, em->value_size, "zero");
 		cg_map_update(g->cg, g->maps[em->id], key, zero, BPF_ANY);
-		return;
+		return cg_const(g->cg, 64, 1);
 	}
-	cg_map_delete(g->cg, g->maps[em->id], key);
+	rc = cg_map_delete(g->cg, g->maps[em->id], key);
+	return LLVMBuildZExt(g->b,
+			     LLVMBuildICmp(g->b, LLVMIntEQ, rc,
+					   LLVMConstNull(LLVMTypeOf(rc)), ""),
+			     cg_int(g->cg, 64), "deleted");
 }
 
 /* p = lookup(key); if (p) update(p) else insert(init) */
@@ -415,8 +420,7 @@ static void aggregate(struct gen *g, struct node *m, struct node *call)
 
 static LLVMValueRef delete_call(struct gen *g, struct node *call)
 {
-	map_delete(g, call->u.call.args, call->u.call.args->next);
-	return NULL;
+	return map_delete(g, call->u.call.args, call->u.call.args->next);
 }
 
 const struct cg_func cg_func_AGG = { .agg = aggregate };
