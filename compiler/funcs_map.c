@@ -144,7 +144,17 @@ static struct type *check_clear(struct compile_ctx *ctx, struct node *call,
 static struct type *check_len(struct compile_ctx *ctx, struct node *call,
 			      struct node *probe)
 {
-	return whole_map(ctx, call) ? type_s64() : NULL;
+	const struct map_info *mi;
+
+	if (!whole_map(ctx, call))
+		return NULL;
+	mi = fn_arg(call, 0)->u.map.info;
+	if (mi && mi->key_site && !mi->key) {
+		diag_error(&ctx->diags, call->loc,
+			   "call to len() expects a map with explicit keys (non-scalar map)");
+		return NULL;
+	}
+	return type_s64();
 }
 
 static struct type *check_has_key(struct compile_ctx *ctx, struct node *call,
