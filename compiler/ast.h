@@ -192,6 +192,10 @@ struct node {
 			const char *name;     /* with the '@'; "@" for anonymous */
 			struct node *keys;    /* expression list or NULL */
 			struct map_info *info; /* set by the type pass */
+			/* count/sum/min/max/avg read as an integer (a cast,
+			 * an operand): the total of every CPU's share, as
+			 * bpftrace 0.26 reads it (set by the type pass) */
+			bool all_cpus;
 		} map;
 		struct {
 			const char *name;

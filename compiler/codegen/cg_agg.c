@@ -226,7 +226,119 @@ static LLVMValueRef agg_value(struct gen *g, const struct type *v,
 	return LLVMBuildUDiv(g->b, s, n, "avg"); /* BPF v3: no SDiv */
 }
 
+/* The number of possible CPUs (ET_NCPUS_VAR, set by the runtime before
+ * loading, so that an artifact compiled elsewhere counts this machine's),
+ * as a u64. */
+static LLVMValueRef ncpus(struct gen *g)
+{
+	LLVMValueRef v = LLVMGetNamedGlobal(cg_module(g->cg), ET_NCPUS_VAR);
+
+	if (!v)
+		v = cg_rodata_define(g->cg, ET_NCPUS_VAR, 32);
+	return LLVMBuildZExt(g->b, cg_rodata_load(g->cg, v, 32),
+			     cg_int(g->cg, 64), "ncpus");
+}
+
+/* One CPU's share p folded into the total {*acc, *aux}: count and sum
+ * add, avg adds sum and count, min and max keep the better value of the
+ * CPUs that have one (aux: some CPU had one). */
+static void fold_cpu(struct gen *g, const struct type *v, LLVMValueRef p,
+		     LLVMValueRef acc, LLVMValueRef aux)
+{
+	LLVMBuilderRef b = g->b;
+	LLVMTypeRef i64 = cg_int(g->cg, 64);
+	LLVMValueRef cur = LLVMBuildLoad2(b, i64, acc, ""), x, set, better;
+	LLVMValueRef zero = cg_const(g->cg, 64, 0);
+	bool is_min = v->kind == T_MIN;
+
+	x = load_u64(g, p, 0);
+	if (v->kind == T_COUNT || v->kind == T_SUM || v->kind == T_AVG) {
+		LLVMBuildStore(b, LLVMBuildAdd(b, cur, x, ""), acc);
+		if (v->kind == T_AVG)
+			LLVMBuildStore(b, LLVMBuildAdd(
+				b, LLVMBuildLoad2(b, i64, aux, ""),
+				load_u64(g, p, 8), ""), aux);
+		return;
+	}
+	set = LLVMBuildICmp(b, LLVMIntNE, load_u64(g, p, 8), zero, "");
+	better = LLVMBuildICmp(b,
+			       is_min ? (v->is_signed ? LLVMIntSLT : LLVMIntULT)
+				      : (v->is_signed ? LLVMIntSGT : LLVMIntUGT),
+			       x, cur, "");
+	better = LLVMBuildOr(b, better,
+			     LLVMBuildICmp(b, LLVMIntEQ,
+					   LLVMBuildLoad2(b, i64, aux, ""),
+					   zero, ""), "");
+	better = LLVMBuildAnd(b, better, set, "");
+	LLVMBuildStore(b, LLVMBuildSelect(b, better, x, cur, ""), acc);
+	LLVMBuildStore(b, LLVMBuildSelect(b, set, cg_const(g->cg, 64, 1),
+					  LLVMBuildLoad2(b, i64, aux, ""), ""),
+		       aux);
+}
+
+/* (int64)@c, @s == 12: the total of every CPU's share of an aggregation
+ * (bpftrace 0.26; bpf_map_lookup_percpu_elem, Linux 5.19) */
+static LLVMValueRef read_all_cpus(struct gen *g, struct node *m)
+{
+	const struct map_meta *em = gen_map(g, m);
+	const struct type *v = em->info->value;
+	LLVMTypeRef i64 = cg_int(g->cg, 64);
+	LLVMValueRef key = gen_map_key(g, m, NULL), args[3], p, cpu, n, s, max;
+	LLVMValueRef acc = cg_alloca(g->cg, i64, "total");
+	LLVMValueRef aux = cg_alloca(g->cg, i64, "total_aux");
+	LLVMValueRef icpu = cg_alloca(g->cg, i64, "cpu");
+	LLVMBasicBlockRef cond = gen_block(g, "cpus_cond");
+	LLVMBasicBlockRef body = gen_block(g, "cpus_body");
+	LLVMBasicBlockRef fold = gen_block(g, "cpus_fold");
+	LLVMBasicBlockRef done = gen_block(g, "cpus_done");
+
+	LLVMBuildStore(g->b, cg_const(g->cg, 64, 0), acc);
+	LLVMBuildStore(g->b, cg_const(g->cg, 64, 0), aux);
+	LLVMBuildStore(g->b, cg_const(g->cg, 64, 0), icpu);
+	max = ncpus(g);
+	LLVMBuildBr(g->b, cond);
+	LLVMPositionBuilderAtEnd(g->b, cond);
+	cpu = LLVMBuildLoad2(g->b, i64, icpu, "");
+	LLVMBuildCondBr(g->b,
+			LLVMBuildICmp(g->b, LLVMIntULT, cpu, max, ""),
+			body, done);
+	LLVMPositionBuilderAtEnd(g->b, body);
+	args[0] = g->maps[em->id];
+	args[1] = key;
+	args[2] = LLVMBuildTrunc(g->b, cpu, cg_int(g->cg, 32), "");
+	gen_loc(g, m);
+	p = cg_helper_call(g->cg, BPF_FUNC_map_lookup_percpu_elem, cg_ptr(g->cg),
+			   args, 3);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), done, fold);
+	LLVMPositionBuilderAtEnd(g->b, fold);
+	fold_cpu(g, v, p, acc, aux);
+	LLVMBuildStore(g->b, LLVMBuildAdd(g->b, cpu, cg_const(g->cg, 64, 1), ""),
+		       icpu);
+	LLVMBuildBr(g->b, cond);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	s = LLVMBuildLoad2(g->b, i64, acc, "");
+	if (v->kind != T_AVG)
+		return s;
+	n = LLVMBuildLoad2(g->b, i64, aux, "");
+	n = LLVMBuildSelect(g->b,
+			    LLVMBuildICmp(g->b, LLVMIntEQ, n,
+					  cg_const(g->cg, 64, 0), ""),
+			    cg_const(g->cg, 64, 1), n, "");
+	return LLVMBuildUDiv(g->b, s, n, "avg"); /* as agg_value */
+}
+
+static LLVMValueRef map_read(struct gen *g, struct node *m);
+
 LLVMValueRef gen_map_read(struct gen *g, struct node *m)
+{
+	const struct map_meta *em = gen_map(g, m);
+
+	if (m->u.map.all_cpus && type_is_aggregation(em->info->value))
+		return read_all_cpus(g, m);
+	return map_read(g, m);
+}
+
+static LLVMValueRef map_read(struct gen *g, struct node *m)
 {
 	const struct map_meta *em = gen_map(g, m);
 	const struct type *v = em->info->value ? em->info->value : type_u64();

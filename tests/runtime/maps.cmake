@@ -4,4 +4,4 @@
 etrace_runtime_cases(maps ${CMAKE_CURRENT_LIST_DIR}/maps.sh 60
   ARGS $<TARGET_FILE:etrace>
   CASES delete_forms delete_json delete_warning decl_kinds decl_full
-        decl_values decl_json)
+        decl_values decl_json percpu_total)

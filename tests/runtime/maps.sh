@@ -92,6 +92,24 @@ decl_json)
 	  @a[3] = 4; print(len(@a)); exit(); }'
 	same '{"type": "value", "data": 2}\n\n\n{"type": "map", "data": {"@a": {"1": 2, "3": 4}}}\n'
 	;;
+percpu_total)
+	# (int64)@c and @s == 12 read the total of every CPU's share
+	# (bpftrace 0.26); min and max of cpu + 5 over a profile probe,
+	# which fires on every CPU, span all of them
+	run 0 -q -e 'profile:hz:997 { @c = count(); @s = sum(2);
+	  @mn = min(cpu + 5); @mx = max(cpu + 5); @a = avg(cpu * 0 + 7); }
+	  interval:ms:300 { printf("%d %d %d %d %d\n", (int64)@c * 2 == (int64)@s,
+	  (uint64)@mn, (uint64)@mx, (int64)@a, @c > 100); exit(); }'
+	# (the maps printed at exit go on counting: the first line only)
+	[ "$(head -1 "$out")" = "1 5 $((4 + $(nproc))) 7 1" ] ||
+		fail "totals: $(head -1 "$out")"
+	# an artifact counts the CPUs of the machine it runs on
+	run 0 --compile-only -o "$tmp/p.eto" -e 'BEGIN { @c = count();
+	  @s = sum(3); @s = sum(9); if (@s == 12) { printf("%d %d\n",
+	  (int64)@c, (int64)@s); } clear(@c); clear(@s); exit(); }'
+	run 0 -q "$tmp/p.eto"
+	same '1 12\n\n\n@c: 0\n\n'
+	;;
 *)
 	echo "unknown case $case"
 	exit 2
