@@ -86,6 +86,13 @@ decl_values)
 	  @c[2] = 2; @d[0] = 0; @d[0] = 1; exit(); }'
 	same '\n\n@a[2]: 1\n@b[1]: 1\n@c[2]: 2\n@d[0]: 1\n'
 	has "$err" 'warning: @b: 1 update dropped, the map is full (1 keys; raise its size in its declaration)'
+	# the kinds and sizes travel in an artifact
+	run 0 --compile-only -o "$tmp/d.eto" -e 'let @a = percpulruhash(1);
+	  let @h = hash(1); BEGIN { @a[1] = count(); @a[2] = count();
+	  @h[1] = 1; @h[2] = 2; exit(); }'
+	run 0 -q "$tmp/d.eto"
+	same '\n\n@a[2]: 1\n@h[1]: 1\n'
+	has "$err" 'warning: @h: 1 update dropped, the map is full (1 keys; raise its size in its declaration)'
 	;;
 decl_json)
 	run 0 -q -f json -e 'let @a = lruhash(4); BEGIN { @a[1] = 2;
