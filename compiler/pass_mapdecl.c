@@ -19,10 +19,10 @@ static const struct {
 	const char *name;
 	bool percpu, lru;
 } kinds[] = {
-	{ "hash", false, false },
-	{ "lruhash", false, true },
-	{ "percpuhash", true, false },
-	{ "percpulruhash", true, true },
+    {"hash", false, false},
+    {"lruhash", false, true},
+    {"percpuhash", true, false},
+    {"percpulruhash", true, true},
 };
 #define NKINDS (int)(sizeof(kinds) / sizeof(kinds[0]))
 
@@ -85,12 +85,11 @@ static void decl_check(struct compile_ctx *ctx, struct node *d)
 		return;
 	}
 	if (m->value && kinds[k].percpu != wants_percpu(m)) {
-		diag_error(&ctx->diags,
-			   m->value_map ? m->value_map->loc : d->loc,
-			   "Incompatible map types. Type from declaration: "
-			   "%s. Type from value/key type: %s",
-			   kinds[k].name,
-			   wants_percpu(m) ? "percpuhash" : "hash");
+		diag_error(
+		    &ctx->diags, m->value_map ? m->value_map->loc : d->loc,
+		    "Incompatible map types. Type from declaration: "
+		    "%s. Type from value/key type: %s",
+		    kinds[k].name, wants_percpu(m) ? "percpuhash" : "hash");
 		diag_note(&ctx->diags, d->loc, "%s declared here", name);
 		return;
 	}

@@ -81,7 +81,8 @@ static int set_ncpus(struct run *r)
 		return 0;
 	if (err)
 		run_error("cannot set the number of CPUs in the program's "
-			  "read-only data: %s", strerror(-err));
+			  "read-only data: %s",
+			  strerror(-err));
 	return err;
 }
 

@@ -103,8 +103,8 @@ static void define_map(struct gen *g, struct map_info *mi, struct map_meta *m)
 	s.key_size = m->key_size;
 	s.value_size = m->value_size;
 	/* the kernel refuses LRU maps without preallocation */
-	s.map_flags = alloc_on_demand() && !mi->decl_lru ? BPF_F_NO_PREALLOC
-							 : 0;
+	s.map_flags =
+	    alloc_on_demand() && !mi->decl_lru ? BPF_F_NO_PREALLOC : 0;
 	g->maps[mi->id] = cg_map_define_spec(g->cg, &s);
 }
 
@@ -255,24 +255,29 @@ static void fold_cpu(struct gen *g, const struct type *v, LLVMValueRef p,
 	if (v->kind == T_COUNT || v->kind == T_SUM || v->kind == T_AVG) {
 		LLVMBuildStore(b, LLVMBuildAdd(b, cur, x, ""), acc);
 		if (v->kind == T_AVG)
-			LLVMBuildStore(b, LLVMBuildAdd(
-				b, LLVMBuildLoad2(b, i64, aux, ""),
-				load_u64(g, p, 8), ""), aux);
+			LLVMBuildStore(
+			    b,
+			    LLVMBuildAdd(b, LLVMBuildLoad2(b, i64, aux, ""),
+					 load_u64(g, p, 8), ""),
+			    aux);
 		return;
 	}
 	set = LLVMBuildICmp(b, LLVMIntNE, load_u64(g, p, 8), zero, "");
-	better = LLVMBuildICmp(b,
-			       is_min ? (v->is_signed ? LLVMIntSLT : LLVMIntULT)
-				      : (v->is_signed ? LLVMIntSGT : LLVMIntUGT),
-			       x, cur, "");
+	better =
+	    LLVMBuildICmp(b,
+			  is_min ? (v->is_signed ? LLVMIntSLT : LLVMIntULT)
+				 : (v->is_signed ? LLVMIntSGT : LLVMIntUGT),
+			  x, cur, "");
 	better = LLVMBuildOr(b, better,
 			     LLVMBuildICmp(b, LLVMIntEQ,
 					   LLVMBuildLoad2(b, i64, aux, ""),
-					   zero, ""), "");
+					   zero, ""),
+			     "");
 	better = LLVMBuildAnd(b, better, set, "");
 	LLVMBuildStore(b, LLVMBuildSelect(b, better, x, cur, ""), acc);
-	LLVMBuildStore(b, LLVMBuildSelect(b, set, cg_const(g->cg, 64, 1),
-					  LLVMBuildLoad2(b, i64, aux, ""), ""),
+	LLVMBuildStore(b,
+		       LLVMBuildSelect(b, set, cg_const(g->cg, 64, 1),
+				       LLVMBuildLoad2(b, i64, aux, ""), ""),
 		       aux);
 }
 
@@ -299,31 +304,29 @@ static LLVMValueRef read_all_cpus(struct gen *g, struct node *m)
 	LLVMBuildBr(g->b, cond);
 	LLVMPositionBuilderAtEnd(g->b, cond);
 	cpu = LLVMBuildLoad2(g->b, i64, icpu, "");
-	LLVMBuildCondBr(g->b,
-			LLVMBuildICmp(g->b, LLVMIntULT, cpu, max, ""),
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntULT, cpu, max, ""),
 			body, done);
 	LLVMPositionBuilderAtEnd(g->b, body);
 	args[0] = g->maps[em->id];
 	args[1] = key;
 	args[2] = LLVMBuildTrunc(g->b, cpu, cg_int(g->cg, 32), "");
 	gen_loc(g, m);
-	p = cg_helper_call(g->cg, BPF_FUNC_map_lookup_percpu_elem, cg_ptr(g->cg),
-			   args, 3);
+	p = cg_helper_call(g->cg, BPF_FUNC_map_lookup_percpu_elem,
+			   cg_ptr(g->cg), args, 3);
 	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), done, fold);
 	LLVMPositionBuilderAtEnd(g->b, fold);
 	fold_cpu(g, v, p, acc, aux);
-	LLVMBuildStore(g->b, LLVMBuildAdd(g->b, cpu, cg_const(g->cg, 64, 1), ""),
-		       icpu);
+	LLVMBuildStore(
+	    g->b, LLVMBuildAdd(g->b, cpu, cg_const(g->cg, 64, 1), ""), icpu);
 	LLVMBuildBr(g->b, cond);
 	LLVMPositionBuilderAtEnd(g->b, done);
 	s = LLVMBuildLoad2(g->b, i64, acc, "");
 	if (v->kind != T_AVG)
 		return s;
 	n = LLVMBuildLoad2(g->b, i64, aux, "");
-	n = LLVMBuildSelect(g->b,
-			    LLVMBuildICmp(g->b, LLVMIntEQ, n,
-					  cg_const(g->cg, 64, 0), ""),
-			    cg_const(g->cg, 64, 1), n, "");
+	n = LLVMBuildSelect(
+	    g->b, LLVMBuildICmp(g->b, LLVMIntEQ, n, cg_const(g->cg, 64, 0), ""),
+	    cg_const(g->cg, 64, 1), n, "");
 	return LLVMBuildUDiv(g->b, s, n, "avg"); /* as agg_value */
 }
 

@@ -64,8 +64,8 @@ const char *gen_kcheck_helper(struct gen *g, enum bpf_func_id id,
 		return n && gen_user_map(g, args[0]) ? "map_update_elem" : NULL;
 	case BPF_FUNC_map_delete_elem:
 		return n && gen_user_map(g, args[0]) && delete_discarded(g)
-			       ? "map_delete_elem"
-			       : NULL;
+			   ? "map_delete_elem"
+			   : NULL;
 	case BPF_FUNC_get_stackid:
 		return "get_stackid";
 	case BPF_FUNC_get_current_comm:
