@@ -192,11 +192,12 @@ import
 	: IMPORT STRING SEMI	{ $$ = ast_import(A, @$, $2.s); }
 	;
 
-/* Probes and macro definitions, in any order. */
+/* Probes, macro definitions and map declarations, in any order. */
 tops
 	: %empty		{ $$ = (struct nlist){ 0 }; }
 	| tops probe		{ $$ = nl_add($1, $2); }
 	| tops macro_def	{ $$ = nl_add($1, $2); }
+	| tops map_decl		{ $$ = $1; ps->map_decls = ast_append(ps->map_decls, $2); }
 	;
 
 /* macro name(params) { statements; value } */
