@@ -84,6 +84,11 @@ struct map_info {
 	/* assigned somewhere with a value that failed to type (reported
 	 * there): reads stay quiet instead of "Undefined map" */
 	bool untyped;
+	/* the map node of value_site (where a declared kind is checked) */
+	struct node *value_map;
+	/* let @m = kind(size); (pass_mapdecl): NULL when not declared */
+	const struct node *decl;
+	bool decl_lru;            /* lruhash, percpulruhash */
 	int id;
 	struct map_info *next;
 };
@@ -195,6 +200,7 @@ int pass_preamble(struct compile_ctx *ctx); /* C preamble via libclang */
 int pass_probes(struct compile_ctx *ctx);   /* attach points */
 int pass_resolve(struct compile_ctx *ctx);  /* builtins, functions, idents */
 int pass_types(struct compile_ctx *ctx);    /* type inference, maps, vars */
+int pass_mapdecl(struct compile_ctx *ctx);  /* let @m = hash(N); */
 int pass_check(struct compile_ctx *ctx);    /* semantic rules, warnings */
 
 /* Lazily opened kernel BTF (compiler/btf.c); NULL when unavailable. */

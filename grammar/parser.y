@@ -111,6 +111,7 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %token <str> C_DECL "C declaration"
 %token CONFIG "config"
 %token MACRO "macro" IMPORT "import"
+%token MAP_LET "let"
 %token <str> IDENT "identifier"
 %token <str> MAP "map"
 %token <str> VAR "variable"
@@ -153,7 +154,7 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %type <list> config_items imports tops macro_params
 %type <node> import macro_def macro_body macro_param
 %type <node> cdef config_opt config_item config_value probe pred_opt
-%type <node> angle_block if_stmt
+%type <node> angle_block if_stmt map_decl
 %type <node> simple_stmt compound_stmt block else_opt lvalue map
 %type <node> expr unary postfix primary typespec
 %type <str> field_name field_path
@@ -177,7 +178,8 @@ program
 		  ps->program = ast_program(A, $1.head, $2, probes.head);
 		  ps->program->u.program.imports = $3.head;
 		  ps->program->u.program.macros = macros.head;
-		  ps->program->loc = (struct loc){ 0, ps->len }; }
+		  ps->program->loc = (struct loc){ 0, ps->len };
+		  ps->program->u.program.map_decls = ps->map_decls; }
 	;
 
 /* import "file.et"; */
@@ -190,11 +192,12 @@ import
 	: IMPORT STRING SEMI	{ $$ = ast_import(A, @$, $2.s); }
 	;
 
-/* Probes and macro definitions, in any order. */
+/* Probes, macro definitions and map declarations, in any order. */
 tops
 	: %empty		{ $$ = (struct nlist){ 0 }; }
 	| tops probe		{ $$ = nl_add($1, $2); }
 	| tops macro_def	{ $$ = nl_add($1, $2); }
+	| tops map_decl		{ $$ = $1; ps->map_decls = ast_append(ps->map_decls, $2); }
 	;
 
 /* macro name(params) { statements; value } */
@@ -269,6 +272,17 @@ config_value
 	: INT		{ $$ = ast_int(A, @$, $1, $1 > INT64_MAX); }
 	| STRING	{ $$ = ast_string(A, @$, $1.s, $1.len); }
 	| IDENT		{ $$ = ast_ident(A, @$, $1); }
+	;
+
+/* let @m = lruhash(100); (the ';' may be left out, as in bpftrace) */
+map_decl
+	: MAP_LET MAP ASSIGN IDENT LPAREN INT RPAREN semi_opt
+		{ $$ = ast_map_decl(A, @$, $2, $4, @4, $6, @6); }
+	;
+
+semi_opt
+	: %empty
+	| SEMI
 	;
 
 /* attach points [/ predicate /] { ... } or < ... > */
@@ -539,6 +553,10 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner,
 		const char *s = sym_display(exp[i]);
 		bool dup = false;
 
+		/* a map declaration is rare where a probe is expected: the
+		 * messages keep naming what usually goes there */
+		if (exp[i] == YYSYMBOL_MAP_LET)
+			continue;
 		for (int j = 0; j < nn; j++)
 			dup |= !strcmp(names[j], s);
 		if (!dup)

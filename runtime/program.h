@@ -99,6 +99,10 @@ enum et_map_storage {
 	MS_PERCPU_HASH,   /* aggregations: summed in user space */
 	MS_ARRAY,         /* plain scalar map */
 	MS_PERCPU_ARRAY,  /* scalar aggregation */
+	/* declared let @m = lruhash(N) / percpulruhash(N): full maps evict
+	 * (about) the least recently used element instead of refusing */
+	MS_LRU_HASH,
+	MS_LRU_PERCPU_HASH,
 	MS_COUNT
 };
 
@@ -115,6 +119,7 @@ struct et_map {
 	/* hist/lhist: the BPF key is the user key followed by a u64 bucket
 	 * index; value one u64 count. */
 	bool bucketed;
+	bool declared;                /* let @m = kind(max_entries); */
 };
 
 /* Ring buffer actions. Every record starts with struct et_rec_hdr; what
