@@ -16,3 +16,14 @@ foreach(src ${ETRACE_BT026_TOOLS})
   set_tests_properties(compat26/dry-run/${name} PROPERTIES LABELS compat26
                        SKIP_RETURN_CODE 77 TIMEOUT 150)
 endforeach()
+
+# The lessons of bpftrace 0.26.1's one-liner tutorial
+# (tests/data/bt026-tutorial.md), their commands unchanged: run for real
+# where their probes exist here, --dry-run for the kprobe lessons.
+foreach(lesson RANGE 1 12)
+  add_test(NAME compat26/tutorial/lesson${lesson}
+           COMMAND ${ETRACE_COMPAT26_DIR}/tutorial.sh $<TARGET_FILE:etrace> ${lesson})
+  set_tests_properties(compat26/tutorial/lesson${lesson} PROPERTIES
+                       LABELS compat26 SKIP_RETURN_CODE 77 TIMEOUT 60
+                       RESOURCE_LOCK system-wide-tracer)
+endforeach()
