@@ -101,6 +101,38 @@ static bool check_targets(struct compile_ctx *ctx, struct node *probe)
 	return false;
 }
 
+static bool same_target(const struct attach_point *a,
+			const struct attach_point *b)
+{
+	return a->kind == b->kind && a->target && b->target && a->func &&
+	       b->func && !strcmp(a->target, b->target) &&
+	       !strcmp(a->func, b->func) && a->offset == b->offset &&
+	       !a->wildcard && !b->wildcard;
+}
+
+/* bpftrace 0.26's tools list a function under libc and a glibc stub
+ * library (uprobe:libc:pthread_create, uprobe:libpthread:pthread_create):
+ * the stub's, moved into libc, is dropped when the probe has libc's
+ * already, so that each call is seen once. */
+static void drop_moved_duplicates(struct node *probe)
+{
+	struct node **link = &probe->u.probe.attach;
+
+	while (*link) {
+		const struct attach_point *ap = (*link)->u.attach.ap;
+		bool dup = false;
+
+		for (struct node *o = probe->u.probe.attach;
+		     ap && ap->moved_to_libc && o && !dup; o = o->next)
+			dup = o != *link && o->u.attach.ap &&
+			      same_target(ap, o->u.attach.ap);
+		if (dup)
+			*link = (*link)->next;
+		else
+			link = &(*link)->next;
+	}
+}
+
 /* The attach points resolve found beside a's (ap->more), each a node
  * after a, at a's place in the source. Returns the last node. */
 static struct node *add_more(struct compile_ctx *ctx, struct node *a)
@@ -141,6 +173,7 @@ static bool probe_attach_points(struct compile_ctx *ctx,
 	}
 	if (!parsed)
 		return true;
+	drop_moved_duplicates(probe);
 	check_alone(ctx, probe);
 	return check_targets(ctx, probe);
 }

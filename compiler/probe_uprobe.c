@@ -299,6 +299,7 @@ static int retry_in_libc(struct compile_ctx *ctx, struct attach_point *ap)
 		     "'%s' is not in %s but in %s (glibc 2.34 merged it into "
 		     "libc): tracing it there", ap->func, ap->target, libc);
 	ap->target = libc;
+	ap->moved_to_libc = true;
 	return 0;
 }
 

@@ -28,6 +28,16 @@ set(ETRACE_TOOLS
 foreach(tool ${ETRACE_TOOLS})
   list(APPEND ETRACE_TOOL_CASES tool/${tool})
 endforeach()
+# bpftrace 0.26.1's tools whose probes exist here (tracepoints, uprobes,
+# profile, interval: not kprobes), unchanged (tests/data/bt026-tools/)
+set(ETRACE_BT026_RUNNABLE
+  bashreadline biolatency biosnoop biostacks bitesize cpuwalk execsnoop
+  gethostlatency killsnoop loads naptime opensnoop pidpersec runqlat runqlen
+  setuids ssllatency sslsnoop statsnoop syncsnoop syscount tcpdrop
+  threadsnoop writeback)
+foreach(tool ${ETRACE_BT026_RUNNABLE})
+  list(APPEND ETRACE_TOOL_CASES bt026/${tool})
+endforeach()
 file(GLOB ETRACE_RECIPES CONFIGURE_DEPENDS
      ${CMAKE_CURRENT_LIST_DIR}/../../../stdlib/*.et)
 foreach(src ${ETRACE_RECIPES})
