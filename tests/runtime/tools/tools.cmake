@@ -10,7 +10,7 @@ set(ETRACE_ACTIVITY_BIN ${CMAKE_CURRENT_BINARY_DIR}/tests/activity)
 # Programs that make the activity some tools watch. Plain C, no etrace
 # library; the binary name is the comm the tools print.
 find_package(Threads REQUIRED)
-foreach(prog nanosleep threads tcpdrop)
+foreach(prog nanosleep threads tcpdrop tcpconn)
   add_executable(activity_${prog} ${ETRACE_ACTIVITY_SRC}/${prog}.c)
   set_target_properties(activity_${prog} PROPERTIES
     OUTPUT_NAME ${prog} RUNTIME_OUTPUT_DIRECTORY ${ETRACE_ACTIVITY_BIN})
