@@ -144,8 +144,8 @@ struct compile_ctx {
 	struct var_info *vars;
 	int nprobes;
 	bool has_preamble;
-	bool config_done;           /* config = { ... } applied, once */
-	unsigned unstable_warned;   /* 1 << feature: warned once */
+	bool config_done;	  /* config = { ... } applied, once */
+	unsigned unstable_warned; /* 1 << feature: warned once */
 
 	/* Lazily loaded kernel information (NULL until first needed). */
 	struct btf *btf;

@@ -122,7 +122,8 @@ static struct type *check_kaddr(struct compile_ctx *ctx, struct node *call,
 		diag_error(&ctx->diags, call->loc,
 			   "kaddr(\"%s\"): no kernel symbol '%s' in "
 			   "/proc/kallsyms (this kernel may list only "
-			   "functions: CONFIG_KALLSYMS_ALL is off)", s, s);
+			   "functions: CONFIG_KALLSYMS_ALL is off)",
+			   s, s);
 		return NULL;
 	}
 	return type_u64();

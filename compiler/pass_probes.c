@@ -87,7 +87,7 @@ static bool check_targets(struct compile_ctx *ctx, struct node *probe)
 			continue;
 		probe_report_missing(ctx, a->u.attach.ap,
 				     mode == MP_ERROR ||
-					     (mode == MP_DEFAULT && !present));
+					 (mode == MP_DEFAULT && !present));
 	}
 	if (mode != MP_WARN && mode != MP_IGNORE)
 		return true;
@@ -95,7 +95,8 @@ static bool check_targets(struct compile_ctx *ctx, struct node *probe)
 	if (present)
 		return true;
 	if (mode == MP_WARN)
-		diag_warning(&ctx->diags, probe->loc, "Probe has no valid "
+		diag_warning(&ctx->diags, probe->loc,
+			     "Probe has no valid "
 			     "attach points. It is being removed which may "
 			     "cause issues with program behavior.");
 	return false;
@@ -194,7 +195,7 @@ int pass_probes(struct compile_ctx *ctx)
 		struct node *p = *link;
 
 		if (!probe_attach_points(ctx, &st, p)) {
-			*link = p->next;  /* missing_probes: removed */
+			*link = p->next; /* missing_probes: removed */
 			continue;
 		}
 		p->u.probe.index = index++;

@@ -167,19 +167,23 @@ static const struct setting settings[] = {
 	/* str() buffers live on the 512-byte BPF stack */
 	{ "strlen", "max_strlen", false, {}, SK_INT, 1, 200,
 	  .set = set_strlen },
-	{ "stack_mode", NULL, false, {}, SK_WORD, .words = { "bpftrace", "perf", "raw" },
+	{ "stack_mode", NULL, false, {}, SK_WORD,
+	  .words = { "bpftrace", "perf", "raw" },
 	  .set = set_stack_mode },
 	{ "max_map_keys", "map_keys_max", false, { "ETRACE_MAP_KEYS" },
 	  SK_INT, 1, 1 << 24, .set = set_map_keys },
-	{ "max_probes", NULL, false, {}, SK_INT, 1, 1 << 20, .set = set_probes },
-	{ "max_bpf_progs", NULL, false, {}, SK_INT, 1, 1 << 20, .set = set_progs },
+	{ "max_probes", NULL, false, {}, SK_INT, 1, 1 << 20,
+	  .set = set_probes },
+	{ "max_bpf_progs", NULL, false, {}, SK_INT, 1, 1 << 20,
+	  .set = set_progs },
 	{ "cat_bytes_max", "max_cat_bytes", false, {}, SK_INT, 1, 1 << 30,
 	  .set = set_cat },
 	{ "log_size", NULL, false, {}, SK_INT, ET_MIN_LOG_SIZE, UINT32_MAX >> 2,
 	  .set = set_log },
 	/* one ring buffer for all CPUs, of this many 4 KiB pages; the
 	 * kernel wants a power of two */
-	{ "perf_rb_pages", NULL, false, {}, SK_INT, 1, 1 << 18, true, .set = set_rb_pages },
+	{ "perf_rb_pages", NULL, false, {}, SK_INT, 1, 1 << 18, true,
+	  .set = set_rb_pages },
 	{ "max_type_res_iterations", NULL, false, {}, SK_INT, 0, 1 << 20,
 	  .refused = "etrace reads a kernel type from BTF with every type it "
 		     "depends on, in one step; bpftrace parses its C "

@@ -128,9 +128,9 @@ static void warn_missing(struct run *r, const struct et_probe *ep,
 
 /* The first probe whose kind cannot work here gets one sentence; true
  * then (under missing_probes = warn or ignore, each such probe is
- * skipped: resolve_targets). Before anything is loaded, the kinds must be available; whether
- * the kernel loads their programs is asked only once loading failed (a
- * better reason than the verifier's log). */
+ * skipped: resolve_targets). Before anything is loaded, the kinds must be
+ * available; whether the kernel loads their programs is asked only once loading
+ * failed (a better reason than the verifier's log). */
 static bool report_kinds(struct run *r, bool loading)
 {
 	const char *why;

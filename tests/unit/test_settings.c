@@ -312,6 +312,7 @@ static void test_config_026(void)
 }
 
 UNIT_MAIN("settings", UNIT_TEST(test_env_026), UNIT_TEST(test_defaults_026),
-	  UNIT_TEST(test_config_026), UNIT_TEST(test_env_names), UNIT_TEST(test_env_refused),
+	  UNIT_TEST(test_config_026), UNIT_TEST(test_env_names),
+	  UNIT_TEST(test_env_refused),
 	  UNIT_TEST(test_config), UNIT_TEST(test_env_first),
 	  UNIT_TEST(test_config_refused))
