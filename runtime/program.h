@@ -221,7 +221,16 @@ struct et_settings {
 	bool no_cpp_demangle;    /* C++ symbols printed mangled */
 	bool no_user_symbols;    /* user addresses printed as numbers */
 	enum et_usym_cache cache_user_symbols;
+	/* config print_maps_on_exit = false: the maps are not printed at
+	 * exit */
+	bool no_print_maps_on_exit;
+	/* config missing_probes = warn / ignore: a probe that fails to
+	 * attach is skipped, with a warning / silently (0: an error) */
+	uint8_t missing_probes;
 };
+
+/* et_settings.missing_probes */
+enum { ET_MISSING_ERROR, ET_MISSING_WARN, ET_MISSING_IGNORE };
 
 #define ET_DEFAULT_MAX_PROBES 512
 #define ET_DEFAULT_CAT_BYTES_MAX 10240
