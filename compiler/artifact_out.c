@@ -187,6 +187,7 @@ static void conv_map(struct conv *c, const struct map_meta *m,
 	e->value_size = m->value_size;
 	e->max_entries = m->max_entries;
 	e->bucketed = m->bucketed;
+	e->declared = m->declared;
 }
 
 static void conv_action(struct conv *c, const struct action_meta *m,

@@ -85,6 +85,22 @@ struct node *ast_probe(struct arena *a, struct loc loc, struct node *attach,
 	return grow(n, attach, pred, body);
 }
 
+/* let @m = kind(size); the kind and the size are checked by the type
+ * pass (compiler/pass_types.c) */
+struct node *ast_map_decl(struct arena *a, struct loc loc, const char *name,
+			  const char *kind, struct loc kind_loc, uint64_t size,
+			  struct loc size_loc)
+{
+	struct node *n = ast_new(a, N_MAP_DECL, loc);
+
+	n->u.map_decl.name = name;
+	n->u.map_decl.kind = kind;
+	n->u.map_decl.kind_loc = kind_loc;
+	n->u.map_decl.size = size;
+	n->u.map_decl.size_loc = size_loc;
+	return n;
+}
+
 struct node *ast_attach(struct arena *a, struct loc loc, const char *raw)
 {
 	struct node *n = ast_new(a, N_ATTACH, loc);
@@ -495,6 +511,7 @@ static const char *const kind_names[N_KIND_COUNT] = {
 	[N_MACRO] = "macro",		[N_IMPORT] = "import",
 	[N_BLOCK_EXPR] = "block expression",
 	[N_LET] = "let",		[N_BOOL] = "bool",
+	[N_MAP_DECL] = "map_decl",
 };
 
 const char *ast_kind_name(enum node_kind k)
@@ -789,6 +806,10 @@ static void put_label(FILE *out, const struct node *n)
 	case N_IMPORT:
 		fprintf(out, "import %s", n->u.import.path);
 		break;
+	case N_MAP_DECL:
+		fprintf(out, "map_decl %s = %s(%" PRIu64 ")", n->u.map_decl.name,
+			n->u.map_decl.kind, n->u.map_decl.size);
+		break;
 	default: /* block, if, unroll, while, for, tuple */
 		fputs(ast_kind_name(n->kind), out);
 		break;
@@ -818,6 +839,10 @@ static void dump_children(struct dump *d, const struct node *n, int depth)
 	struct node *c[3];
 
 	child_lists(n, c);
+	if (n->kind == N_PROGRAM) /* declarations before the probes */
+		for (const struct node *l = n->u.program.map_decls; l;
+		     l = l->next)
+			dump_node(d, l, depth);
 	for (int i = 0; i < 3; i++) {
 		if (tag && i == tag_at) {
 			dump_tagged(d, tag, c[i], depth);

@@ -60,6 +60,7 @@ enum node_kind {
 	N_BLOCK_EXPR, /* u.block_expr: statements, then a value; also
 		       * { stmts; value } as written (bpftrace 0.26) */
 	N_BOOL,     /* u.integer: true (1) or false (0) */
+	N_MAP_DECL, /* u.map_decl: let @m = lruhash(N); at the top level */
 	N_KIND_COUNT
 };
 
@@ -104,7 +105,15 @@ struct node {
 			struct node *probes;  /* N_PROBE list */
 			struct node *imports; /* N_IMPORT list */
 			struct node *macros;  /* N_MACRO list */
+			struct node *map_decls; /* N_MAP_DECL list */
 		} program;
+		struct {
+			const char *name;     /* "@m" */
+			const char *kind;     /* "lruhash", as written */
+			struct loc kind_loc;
+			uint64_t size;        /* max entries, as written */
+			struct loc size_loc;
+		} map_decl;
 		struct {
 			enum cdef_kind kind;
 			const char *text;     /* verbatim source text */
@@ -198,6 +207,10 @@ struct node {
 			const char *name;     /* with the '@'; "@" for anonymous */
 			struct node *keys;    /* expression list or NULL */
 			struct map_info *info; /* set by the type pass */
+			/* count/sum/min/max/avg read as an integer (a cast,
+			 * an operand): the total of every CPU's share, as
+			 * bpftrace 0.26 reads it (set by the type pass) */
+			bool all_cpus;
 		} map;
 		struct {
 			const char *name;
@@ -285,6 +298,9 @@ struct node *ast_config(struct arena *a, struct loc loc, const char *key,
 struct node *ast_probe(struct arena *a, struct loc loc, struct node *attach,
 		       struct node *pred, struct node *body, bool angle);
 struct node *ast_attach(struct arena *a, struct loc loc, const char *raw);
+struct node *ast_map_decl(struct arena *a, struct loc loc, const char *name,
+			  const char *kind, struct loc kind_loc, uint64_t size,
+			  struct loc size_loc);
 struct node *ast_block(struct arena *a, struct loc loc, struct node *stmts);
 struct node *ast_expr_stmt(struct arena *a, struct node *expr);
 struct node *ast_assign(struct arena *a, struct loc loc, struct node *target,

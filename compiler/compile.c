@@ -25,6 +25,7 @@ const struct pass compile_passes[] = {
 	{ "probes", pass_probes },
 	{ "resolve", pass_resolve },
 	{ "types", pass_types },
+	{ "mapdecl", pass_mapdecl },
 	{ "check", pass_check },
 };
 const int compile_npasses = sizeof(compile_passes) / sizeof(compile_passes[0]);

@@ -14,12 +14,29 @@
 #include "types.h"
 
 /* Settings of compiler/settings.c's table, at most. */
-#define SETTINGS_MAX 16
+#define SETTINGS_MAX 32
 
 struct btf;
 struct dwarf_file;
 struct typereg;
 struct ksym_index;
+
+/* config missing_probes: what a probe target that does not exist (and,
+ * at run time, one that fails to attach) does. MP_DEFAULT is bpftrace
+ * 0.17's: a warning while another target of the probe exists, else an
+ * error. */
+enum missing_probes { MP_DEFAULT, MP_IGNORE, MP_WARN, MP_ERROR };
+
+/* The unstable features bpftrace 0.26 gates (config unstable_NAME). */
+enum unstable_feature {
+	UNSTABLE_TSERIES,
+	UNSTABLE_DW_USTACK,
+	UNSTABLE_IMPORT_STATEMENT,
+	UNSTABLE_TYPEINFO,
+	UNSTABLE_COUNT
+};
+/* Their modes; UM_DEFAULT takes the feature's default (settings.c). */
+enum unstable_mode { UM_DEFAULT, UM_ENABLE, UM_WARN, UM_ERROR };
 
 struct compile_opts {
 	bool unsafe;              /* --unsafe: system(), signal() allowed */
@@ -69,6 +86,10 @@ struct compile_opts {
 	 * signed */
 	bool block_scoping;
 	bool signed_subtraction;
+	/* config license: the BPF object's license (NULL: "GPL") */
+	const char *license;
+	enum unstable_mode unstable[UNSTABLE_COUNT];
+	enum missing_probes missing_probes;
 	struct et_settings run;   /* what the runtime reads (artifact) */
 	/* the environment variable that set each setting (settings.c's
 	 * table order), or NULL: the script's config yields to it */
@@ -89,6 +110,11 @@ struct map_info {
 	/* assigned somewhere with a value that failed to type (reported
 	 * there): reads stay quiet instead of "Undefined map" */
 	bool untyped;
+	/* the map node of value_site (where a declared kind is checked) */
+	struct node *value_map;
+	/* let @m = kind(size); (pass_mapdecl): NULL when not declared */
+	const struct node *decl;
+	bool decl_lru;            /* lruhash, percpulruhash */
 	int id;
 	struct map_info *next;
 };
@@ -135,6 +161,8 @@ struct compile_ctx {
 	struct var_info *vars;
 	int nprobes;
 	bool has_preamble;
+	bool config_done;	  /* config = { ... } applied, once */
+	unsigned unstable_warned; /* 1 << feature: warned once */
 
 	/* Lazily loaded kernel information (NULL until first needed). */
 	struct btf *btf;
@@ -206,7 +234,11 @@ int pass_macros(struct compile_ctx *ctx);   /* macro expansion */
 int pass_preamble(struct compile_ctx *ctx); /* C preamble via libclang */
 int pass_probes(struct compile_ctx *ctx);   /* attach points */
 int pass_resolve(struct compile_ctx *ctx);  /* builtins, functions, idents */
+/* The config block, applied once (pass_resolve.c): the probe pass calls
+ * it first, for missing_probes. */
+void resolve_config(struct compile_ctx *ctx);
 int pass_types(struct compile_ctx *ctx);    /* type inference, maps, vars */
+int pass_mapdecl(struct compile_ctx *ctx);  /* let @m = hash(N); */
 int pass_check(struct compile_ctx *ctx);    /* semantic rules, warnings */
 
 /* Lazily opened kernel BTF (compiler/btf.c); NULL when unavailable. */

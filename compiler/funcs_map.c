@@ -109,11 +109,15 @@ static bool whole_map(struct compile_ctx *ctx, const struct node *call)
 	return true;
 }
 
-/* delete(@m[k]) or delete(@m, k) (the newer spelling). */
+/* delete(@m[k]), delete(@m, k) (bpftrace 0.22's spelling; a tuple for
+ * several keys) or delete(@m) of a map without keys. Since 0.22 it is
+ * also a value: true when the key was there (bpftrace 0.17 took it only
+ * as a statement). */
 static struct type *check_delete(struct compile_ctx *ctx, struct node *call,
 				 struct node *probe)
 {
 	struct node *m = fn_arg(call, 0);
+	const struct map_info *mi;
 
 	if (!is_map(ctx, call, m))
 		return NULL;
@@ -122,7 +126,13 @@ static struct type *check_delete(struct compile_ctx *ctx, struct node *call,
 			   "delete() expects a map for the first argument and a key for the second argument e.g. `delete(@my_map, 1);`");
 		return NULL;
 	}
-	return type_none();
+	mi = m->u.map.info;
+	if (call->u.call.nargs == 1 && !m->u.map.keys && mi && mi->key) {
+		diag_error(&ctx->diags, call->loc,
+			   "call to delete() with a single argument expects a map without explicit keys (scalar map)");
+		return NULL;
+	}
+	return type_int(1, false);
 }
 
 static struct type *check_clear(struct compile_ctx *ctx, struct node *call,
@@ -134,7 +144,17 @@ static struct type *check_clear(struct compile_ctx *ctx, struct node *call,
 static struct type *check_len(struct compile_ctx *ctx, struct node *call,
 			      struct node *probe)
 {
-	return whole_map(ctx, call) ? type_s64() : NULL;
+	const struct map_info *mi;
+
+	if (!whole_map(ctx, call))
+		return NULL;
+	mi = fn_arg(call, 0)->u.map.info;
+	if (mi && mi->key_site && !mi->key) {
+		diag_error(&ctx->diags, call->loc,
+			   "call to len() expects a map with explicit keys (non-scalar map)");
+		return NULL;
+	}
+	return type_s64();
 }
 
 static struct type *check_has_key(struct compile_ctx *ctx, struct node *call,
@@ -152,7 +172,7 @@ const struct func funcs_map[] = {
 	{ "stats", 1, 1, FN_AGG, check_agg1, FG_AGG },
 	{ "hist", 1, 1, FN_AGG, check_agg1, FG_AGG },
 	{ "lhist", 4, 4, FN_AGG, check_lhist, FG_AGG },
-	{ "delete", 1, 2, FN_STMT | FN_MAP_ARG, check_delete, FG_DELETE },
+	{ "delete", 1, 2, FN_MAP_ARG, check_delete, FG_DELETE },
 	{ "clear", 1, 1, FN_STMT | FN_ASYNC | FN_MAP_ARG,
 	  check_clear, FG_CLEAR },
 	{ "zero", 1, 1, FN_STMT | FN_ASYNC | FN_MAP_ARG, check_clear, FG_ZERO },

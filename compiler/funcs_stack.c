@@ -3,6 +3,7 @@
 #include "funcs.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "elf_syms.h"
@@ -89,12 +90,43 @@ static struct type *check_sym(struct compile_ctx *ctx, struct node *call,
 			   call->u.call.name[0] == 'k' ? T_KSYM : T_USYM, 8);
 }
 
+/* Whether /proc/kallsyms lists name (any kind of symbol); true when it
+ * cannot be read (the run will say). */
+static bool kallsyms_has(const char *name)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[512], sym[256];
+	bool found = f == NULL;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %*s %255s", sym) == 1 &&
+			!strcmp(sym, name);
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* Compiled to run here, a symbol this kernel does not list is an error
+ * now (the runtime resolves it before attaching, and says the same). */
 static struct type *check_kaddr(struct compile_ctx *ctx, struct node *call,
 				struct node *probe)
 {
 	const char *s;
 
-	return fn_str_literal(ctx, call, 0, &s, NULL) ? type_u64() : NULL;
+	(void)probe;
+	if (!fn_str_literal(ctx, call, 0, &s, NULL))
+		return NULL;
+	if (!ctx->opts.ahead_of_time &&
+	    !(ctx->opts.kallsyms && !ctx->opts.kallsyms[0]) &&
+	    !kallsyms_has(s)) {
+		diag_error(&ctx->diags, call->loc,
+			   "kaddr(\"%s\"): no kernel symbol '%s' in "
+			   "/proc/kallsyms (this kernel may list only "
+			   "functions: CONFIG_KALLSYMS_ALL is off)",
+			   s, s);
+		return NULL;
+	}
+	return type_u64();
 }
 
 /* The symbol name in ap's binary, where code generation finds it

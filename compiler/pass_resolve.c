@@ -285,6 +285,14 @@ static void res_call(struct resolve *r, struct node *call)
 	int n;
 
 	call->u.call.nargs = n = ast_list_len(call->u.call.args);
+	/* bpftrace 0.26's unstable features (config unstable_NAME) */
+	if ((!strcmp(call->u.call.name, "tseries") &&
+	     !settings_unstable(r->ctx, UNSTABLE_TSERIES, call->loc)) ||
+	    (!strcmp(call->u.call.name, "dw_ustack") &&
+	     !settings_unstable(r->ctx, UNSTABLE_DW_USTACK, call->loc))) {
+		res_list(r, call->u.call.args);
+		return;
+	}
 	if (!f) {
 		diag_error(&r->ctx->diags, call->loc, "Unknown function: %s",
 			   call->u.call.name);
@@ -429,13 +437,18 @@ static void res_stmt(struct resolve *r, struct node *n)
 
 /* ---- config = { key = value; ... }: compiler/settings.c ---- */
 
-static void res_config(struct resolve *r, struct node *c)
+static void res_config_value(struct compile_ctx *ctx, struct node *v)
 {
-	struct node *v = c->u.config.value;
+	struct resolve r = { .ctx = ctx };
 
-	if (v && v->kind == N_POSITIONAL)
-		res_positional(r, v);
-	settings_apply_config(r->ctx, c);
+	if (v->kind == N_POSITIONAL)
+		res_positional(&r, v);
+}
+
+/* Also called by the probe pass, which needs missing_probes. */
+void resolve_config(struct compile_ctx *ctx)
+{
+	settings_config(ctx, res_config_value);
 }
 
 int pass_resolve(struct compile_ctx *ctx)
@@ -444,8 +457,7 @@ int pass_resolve(struct compile_ctx *ctx)
 
 	if (!ctx->ast)
 		return 0;
-	for (struct node *c = ctx->ast->u.program.config; c; c = c->next)
-		res_config(&r, c);
+	resolve_config(ctx);
 	for (struct node *p = ctx->ast->u.program.probes; p; p = p->next) {
 		res_expr(&r, p->u.probe.pred);
 		res_stmt(&r, p->u.probe.body);

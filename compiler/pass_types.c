@@ -359,6 +359,7 @@ void ty_map_assign(struct tstate *s, struct node *map, struct type *t,
 	if (!m->value) {
 		m->value = t;
 		m->value_site = site;
+		m->value_map = map;
 		s->changed = true;
 	} else if (!ty_assignable(s, m->value, t, &merged)) {
 		diag_error(&s->ctx->diags, site->loc,

@@ -291,6 +291,21 @@ static void warn_long_literal(struct tstate *s, struct node *at,
 			     str->type->size);
 }
 
+/* A count, sum, min, max or avg map read where an integer is needed (a
+ * cast, an operand): bpftrace 0.26 reads it as the integer, the total of
+ * every CPU's share (bpftrace 0.17 refused these). */
+static void coerce_percpu(struct node *e)
+{
+	const struct type *t = e->type;
+
+	if (e->kind != N_MAP || !t ||
+	    (t->kind != T_COUNT && t->kind != T_SUM && t->kind != T_MIN &&
+	     t->kind != T_MAX && t->kind != T_AVG))
+		return;
+	e->u.map.all_cpus = true;
+	e->type = type_int(8, t->is_signed);
+}
+
 struct type *ty_binop_combine(struct tstate *s, struct node *at,
 			      enum binop op, struct node *lhs,
 			      struct node *rhs)
@@ -346,6 +361,8 @@ static struct type *ty_binop(struct tstate *s, struct node *e)
 {
 	ty_expr(s, e->u.binop.lhs, USE_VALUE);
 	ty_expr(s, e->u.binop.rhs, USE_VALUE);
+	coerce_percpu(e->u.binop.lhs);
+	coerce_percpu(e->u.binop.rhs);
 	return ty_binop_combine(s, e, e->u.binop.op, e->u.binop.lhs,
 				e->u.binop.rhs);
 }
@@ -741,6 +758,10 @@ static struct type *ty_cast(struct tstate *s, struct node *e)
 		ERR(s, e->loc, "Cannot cast from struct type '%s'",
 		    ty_name(s, from));
 		return NULL;
+	}
+	if (to->kind == T_INT) {
+		coerce_percpu(e->u.cast.expr);
+		from = e->u.cast.expr->type;
 	}
 	if (!cast_ok(to, from)) {
 		ERR(s, e->loc, "Cannot cast from '%s' to '%s'",

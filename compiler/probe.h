@@ -73,6 +73,9 @@ struct attach_point {
 	 * whether that is a warning (another attach point of the probe
 	 * exists) or an error. */
 	bool exists;
+	/* a uprobe of a glibc stub library's function, moved into libc
+	 * (probe_uprobe.c): dropped when the probe traces it there already */
+	bool moved_to_libc;
 	/* Set by resolve when the attach point as written stands for
 	 * several targets (a usdt probe in each of the files -p PID maps):
 	 * the others, each a resolved attach point, which the probe pass

@@ -202,15 +202,18 @@ static int resolve_address(struct compile_ctx *ctx, struct attach_point *ap,
 
 /* A probe with several attach points survives a missing one (bpftrace's
  * tools list functions that only some builds have): the probe pass then
- * warns, or fails when none exists. Alone, the function's absence is an
- * error that names the binary. Returns 0 or -EINVAL. */
+ * warns, or fails when none exists; so does any missing one under
+ * config missing_probes = warn or ignore. Alone, the function's absence
+ * is an error that names the binary. Returns 0 or -EINVAL. */
 static int report_no_symbol(struct compile_ctx *ctx,
 			    struct attach_point *ap, struct elf_syms *es)
 {
 	const char *what = ap->lang ? "C++ function" : "symbol";
 	struct node *p = probe_of_ap(ctx, ap);
 
-	if (p && p->u.probe.attach && p->u.probe.attach->next) {
+	if ((p && p->u.probe.attach && p->u.probe.attach->next) ||
+	    ctx->opts.missing_probes == MP_WARN ||
+	    ctx->opts.missing_probes == MP_IGNORE) {
 		ap->exists = false;
 		return 0;
 	}
@@ -296,6 +299,7 @@ static int retry_in_libc(struct compile_ctx *ctx, struct attach_point *ap)
 		     "'%s' is not in %s but in %s (glibc 2.34 merged it into "
 		     "libc): tracing it there", ap->func, ap->target, libc);
 	ap->target = libc;
+	ap->moved_to_libc = true;
 	return 0;
 }
 

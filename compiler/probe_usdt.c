@@ -86,13 +86,16 @@ static bool exact(const struct attach_point *ap)
 	return !probe_has_wildcard(ap->ns) && !probe_has_wildcard(ap->func);
 }
 
-/* In a probe with other attach points, a missing probe is the probe
- * pass's to report (a warning while another exists). */
+/* In a probe with other attach points, or under config missing_probes =
+ * warn or ignore, a missing probe is the probe pass's to report (a
+ * warning while another exists). */
 static bool usdt_missing_ok(struct compile_ctx *ctx, struct attach_point *ap)
 {
 	struct node *p = probe_of_ap(ctx, ap);
 
-	if (!p || !p->u.probe.attach || !p->u.probe.attach->next)
+	if ((!p || !p->u.probe.attach || !p->u.probe.attach->next) &&
+	    ctx->opts.missing_probes != MP_WARN &&
+	    ctx->opts.missing_probes != MP_IGNORE)
 		return false;
 	ap->exists = false;
 	return true;

@@ -91,6 +91,7 @@ struct map_meta {
 	/* hist/lhist: the BPF key is the user key followed by a u64 bucket
 	 * index; value one u64 count. */
 	bool bucketed;
+	bool declared;                /* let @m = kind(max_entries); */
 };
 
 /* A value inside a record (layout: runtime/abi.h). */

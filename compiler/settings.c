@@ -12,20 +12,32 @@
 #include <string.h>
 #include <strings.h>
 
-enum setting_kind { SK_INT, SK_BOOL, SK_WORD };
+enum setting_kind { SK_INT, SK_BOOL, SK_WORD, SK_STR };
 
 struct setting {
 	const char *name;             /* the config key */
+	/* bpftrace 0.26's other name of the key (max_strlen for strlen),
+	 * also read as BPFTRACE_ALIAS and ETRACE_ALIAS; a bool alias may
+	 * mean the opposite (cpp_demangle, no_cpp_demangle) */
+	const char *alias;
+	bool alias_inverts;
 	/* more environment names than BPFTRACE_NAME and ETRACE_NAME */
 	const char *env[3];
 	enum setting_kind kind;
 	int64_t min, max;             /* SK_INT */
 	bool pow2;                    /* SK_INT: a power of two */
-	const char *words[6];         /* SK_WORD: the values, in order */
+	const char *words[8];         /* SK_WORD: the values, in order */
 	/* a setting that does not apply to etrace: why */
 	const char *refused;
+	/* a setting etrace accepts that changes nothing here but for the
+	 * value it already has (the index in words, or the bool): why,
+	 * said in a warning when another value is given */
+	const char *no_effect;
+	int64_t same;
 	/* v: the integer, the bool, or the index in words */
 	void (*set)(struct compile_opts *o, int64_t v);
+	/* SK_STR: the text */
+	void (*set_str)(struct compile_opts *o, const char *text);
 };
 
 static void set_strlen(struct compile_opts *o, int64_t v)
@@ -103,51 +115,158 @@ static void set_signed_sub(struct compile_opts *o, int64_t v)
 	o->signed_subtraction = v != 0;
 }
 
+static void set_no_effect(struct compile_opts *o, int64_t v)
+{
+	(void)o;
+	(void)v;
+}
+
+static void set_print_maps(struct compile_opts *o, int64_t v)
+{
+	o->run.no_print_maps_on_exit = v == 0;
+}
+
+static void set_missing(struct compile_opts *o, int64_t v)
+{
+	static const enum missing_probes m[] = { MP_IGNORE, MP_WARN,
+						 MP_ERROR };
+	static const uint8_t r[] = { ET_MISSING_IGNORE, ET_MISSING_WARN,
+				     ET_MISSING_ERROR };
+
+	o->missing_probes = m[v];
+	o->run.missing_probes = r[v];
+}
+
+/* bpftrace's words, in words[] order */
+static const char *const licenses[] = {
+	"GPL",		"GPL v2",      "GPL and additional rights",
+	"Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL",
+};
+
+static void set_license(struct compile_opts *o, int64_t v)
+{
+	o->license = licenses[v];
+}
+
+static void set_str_trailer(struct compile_opts *o, const char *text)
+{
+	(void)o;
+	(void)text;
+}
+
+/* enable, warn, error, and bpftrace's bools: true enables, false is
+ * error */
+static const enum unstable_mode unstable_modes[] = {
+	UM_ENABLE, UM_WARN, UM_ERROR, UM_ENABLE, UM_ERROR, UM_ENABLE, UM_ERROR,
+};
+
+#define UNSTABLE_SETTER(fn, feature)                              \
+	static void fn(struct compile_opts *o, int64_t v)         \
+	{                                                         \
+		o->unstable[feature] = unstable_modes[v];         \
+	}
+UNSTABLE_SETTER(set_un_tseries, UNSTABLE_TSERIES)
+UNSTABLE_SETTER(set_un_dw_ustack, UNSTABLE_DW_USTACK)
+UNSTABLE_SETTER(set_un_import, UNSTABLE_IMPORT_STATEMENT)
+UNSTABLE_SETTER(set_un_typeinfo, UNSTABLE_TYPEINFO)
+
+#define UNSTABLE_WORDS                                                  \
+	.words = { "enable", "warn", "error", "true", "false", "1", "0" }
+
 static const struct setting settings[] = {
 	/* str() buffers live on the 512-byte BPF stack */
-	{ "strlen", { "BPFTRACE_MAX_STRLEN" }, SK_INT, 1, 200, .set = set_strlen },
-	{ "stack_mode", {}, SK_WORD, .words = { "bpftrace", "perf", "raw" },
+	{ "strlen", "max_strlen", false, {}, SK_INT, 1, 200,
+	  .set = set_strlen },
+	{ "stack_mode", NULL, false, {}, SK_WORD,
+	  .words = { "bpftrace", "perf", "raw" },
 	  .set = set_stack_mode },
-	{ "max_map_keys", { "BPFTRACE_MAP_KEYS_MAX", "ETRACE_MAP_KEYS" },
+	{ "max_map_keys", "map_keys_max", false, { "ETRACE_MAP_KEYS" },
 	  SK_INT, 1, 1 << 24, .set = set_map_keys },
-	{ "max_probes", {}, SK_INT, 1, 1 << 20, .set = set_probes },
-	{ "max_bpf_progs", {}, SK_INT, 1, 1 << 20, .set = set_progs },
-	{ "cat_bytes_max", { "BPFTRACE_MAX_CAT_BYTES" }, SK_INT, 1, 1 << 30,
+	{ "max_probes", NULL, false, {}, SK_INT, 1, 1 << 20,
+	  .set = set_probes },
+	{ "max_bpf_progs", NULL, false, {}, SK_INT, 1, 1 << 20,
+	  .set = set_progs },
+	{ "cat_bytes_max", "max_cat_bytes", false, {}, SK_INT, 1, 1 << 30,
 	  .set = set_cat },
-	{ "log_size", {}, SK_INT, ET_MIN_LOG_SIZE, UINT32_MAX >> 2,
+	{ "log_size", NULL, false, {}, SK_INT, ET_MIN_LOG_SIZE, UINT32_MAX >> 2,
 	  .set = set_log },
 	/* one ring buffer for all CPUs, of this many 4 KiB pages; the
 	 * kernel wants a power of two */
-	{ "perf_rb_pages", {}, SK_INT, 1, 1 << 18, true, .set = set_rb_pages },
-	{ "max_type_res_iterations", {}, SK_INT, 0, 1 << 20,
+	{ "perf_rb_pages", NULL, false, {}, SK_INT, 1, 1 << 18, true,
+	  .set = set_rb_pages },
+	{ "max_type_res_iterations", NULL, false, {}, SK_INT, 0, 1 << 20,
 	  .refused = "etrace reads a kernel type from BTF with every type it "
 		     "depends on, in one step; bpftrace parses its C "
 		     "definitions again for each level of nested types, at "
 		     "most this many times" },
-	{ "no_cpp_demangle", {}, SK_BOOL, .set = set_demangle },
-	{ "no_user_symbols", {}, SK_BOOL, .set = set_usyms },
-	{ "cache_user_symbols", {}, SK_WORD,
+	{ "no_cpp_demangle", "cpp_demangle", true, {}, SK_BOOL,
+	  .set = set_demangle },
+	{ "no_user_symbols", NULL, false, {}, SK_BOOL, .set = set_usyms },
+	{ "cache_user_symbols", NULL, false, {}, SK_WORD,
 	  .words = { "per_pid", "per_program", "none", "0", "1" },
 	  .set = set_usym_cache },
 	/* bpftrace 0.26's meaning where it differs from 0.17's */
-	{ "block_scoping", {}, SK_BOOL, .set = set_block_scoping },
-	{ "signed_subtraction", {}, SK_BOOL, .set = set_signed_sub },
+	{ "block_scoping", NULL, false, {}, SK_BOOL,
+	  .set = set_block_scoping },
+	{ "signed_subtraction", NULL, false, {}, SK_BOOL,
+	  .set = set_signed_sub },
+	/* bpftrace 0.18 to 0.26 */
+	{ "missing_probes", NULL, false, {}, SK_WORD,
+	  .words = { "ignore", "warn", "error" }, .set = set_missing },
+	{ "print_maps_on_exit", NULL, false, {}, SK_BOOL,
+	  .set = set_print_maps },
+	{ "license", NULL, false, {}, SK_WORD,
+	  .words = { "GPL", "GPL v2", "GPL and additional rights",
+		     "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL" },
+	  .set = set_license },
+	{ "on_stack_limit", NULL, false, {}, SK_INT, 0, 1 << 20,
+	  .no_effect = "etrace keeps every value on the 512-byte BPF stack "
+		       "(hence strlen's limit of 200)",
+	  .same = -1, .set = set_no_effect },
+	{ "lazy_symbolication", NULL, false, {}, SK_BOOL,
+	  .no_effect = "etrace always reads a binary's symbols when an "
+		       "address in it is first printed",
+	  .same = 1, .set = set_no_effect },
+	{ "show_debug_info", NULL, false, {}, SK_BOOL,
+	  .no_effect = "etrace's stacks show no source file and line (as "
+		       "bpftrace's without blazesym)",
+	  .same = 0, .set = set_no_effect },
+	{ "use_blazesym", NULL, false, {}, SK_BOOL,
+	  .no_effect = "etrace symbolizes with its own ELF reader, not "
+		       "blazesym",
+	  .same = 0, .set = set_no_effect },
+	{ "str_trunc_trailer", NULL, false, {}, SK_STR,
+	  .no_effect = "etrace prints a cut string as it was read (as "
+		       "bpftrace 0.17) and counts the cuts in a note at exit",
+	  .set_str = set_str_trailer },
+	{ "unstable_tseries", NULL, false, {}, SK_WORD, UNSTABLE_WORDS,
+	  .set = set_un_tseries },
+	{ "unstable_dw_ustack", NULL, false, {}, SK_WORD, UNSTABLE_WORDS,
+	  .set = set_un_dw_ustack },
+	{ "unstable_import_statement", NULL, false, {}, SK_WORD,
+	  UNSTABLE_WORDS, .set = set_un_import },
+	{ "unstable_typeinfo", NULL, false, {}, SK_WORD, UNSTABLE_WORDS,
+	  .set = set_un_typeinfo },
 };
 
 #define NSETTINGS ((int)(sizeof(settings) / sizeof(settings[0])))
 
 _Static_assert(NSETTINGS <= SETTINGS_MAX, "SETTINGS_MAX too small");
 
-/* "BPFTRACE_STRLEN", "ETRACE_STRLEN" and "strlen" name the same key. */
-static int find(const char *key)
+/* "BPFTRACE_STRLEN", "ETRACE_STRLEN", "strlen" and "max_strlen" name
+ * the same key; *alias: named by its alias. */
+static int find(const char *key, bool *alias)
 {
 	if (!strncasecmp(key, "bpftrace_", 9))
 		key += 9;
 	else if (!strncasecmp(key, "etrace_", 7))
 		key += 7;
-	for (int i = 0; i < NSETTINGS; i++)
-		if (!strcasecmp(key, settings[i].name))
+	for (int i = 0; i < NSETTINGS; i++) {
+		*alias = settings[i].alias &&
+			 !strcasecmp(key, settings[i].alias);
+		if (*alias || !strcasecmp(key, settings[i].name))
 			return i;
+	}
 	return -1;
 }
 
@@ -179,8 +298,10 @@ static bool parse_text(const struct setting *s, const char *text,
 		if (!strcmp(text, "1") || !strcasecmp(text, "true"))
 			return (*v = 1), true;
 		return false;
+	case SK_STR:
+		return (*v = 0), true;
 	case SK_WORD:
-		for (int i = 0; i < 6 && s->words[i]; i++)
+		for (int i = 0; i < 8 && s->words[i]; i++)
 			if (!strcasecmp(text, s->words[i]))
 				return (*v = i), true;
 		return false;
@@ -201,10 +322,12 @@ static const char *expected(const struct setting *s, char *buf, size_t len)
 		return buf;
 	case SK_BOOL:
 		return "true, false, 0 or 1";
+	case SK_STR:
+		return "a string";
 	case SK_WORD:
 		break;
 	}
-	while (nw < 6 && s->words[nw])
+	while (nw < 8 && s->words[nw])
 		nw++;
 	buf[0] = '\0';
 	for (int i = 0; i < nw && n < len; i++)
@@ -214,9 +337,30 @@ static const char *expected(const struct setting *s, char *buf, size_t len)
 	return buf;
 }
 
+/* Whether v (text) is what etrace does anyway, for a setting with
+ * no_effect; true for the others. */
+static bool same_value(const struct setting *s, int64_t v, const char *text)
+{
+	if (!s->no_effect)
+		return true;
+	if (s->kind == SK_STR)
+		return !text[0];
+	return v == s->same;
+}
+
+static void set_value(struct compile_opts *o, const struct setting *s,
+		      int64_t v, const char *text)
+{
+	if (s->kind == SK_STR)
+		s->set_str(o, text);
+	else
+		s->set(o, v);
+}
+
 /* The value of environment variable name for setting s, if set. 0, or
  * 2 after a message. */
-static int env_one(struct compile_opts *o, int i, const char *name, FILE *err)
+static int env_one(struct compile_opts *o, int i, const char *name,
+		   bool alias, FILE *err)
 {
 	const struct setting *s = &settings[i];
 	const char *text = getenv(name);
@@ -236,22 +380,28 @@ static int env_one(struct compile_opts *o, int i, const char *name, FILE *err)
 			text, expected(s, buf, sizeof(buf)));
 		return 2;
 	}
-	s->set(o, v);
+	if (alias && s->alias_inverts)
+		v = !v;
+	if (!same_value(s, v, text))
+		fprintf(err, "etrace: warning: %s=%s has no effect: %s\n",
+			name, text, s->no_effect);
+	set_value(o, s, v, text);
 	o->from_env[i] = name;
 	return 0;
 }
 
-/* ETRACE_NAME (prefix "ETRACE_") or BPFTRACE_NAME of setting i, kept
- * for messages. */
-static const char *env_name(int i, const char *prefix)
+/* ETRACE_NAME (prefix "ETRACE_") or BPFTRACE_NAME of setting i (of
+ * its alias if alias), kept for messages. */
+static const char *env_name(int i, const char *prefix, bool alias)
 {
-	static char names[SETTINGS_MAX][2][48];
-	char *n = names[i][prefix[0] == 'B'];
+	static char names[SETTINGS_MAX][2][2][48];
+	char *n = names[i][alias][prefix[0] == 'B'];
+	const char *key = alias ? settings[i].alias : settings[i].name;
 	size_t k = strlen(prefix);
 
 	if (!n[0]) {
 		memcpy(n, prefix, k);
-		for (const char *c = settings[i].name; *c && k < 47; c++)
+		for (const char *c = key; *c && k < 47; c++)
 			n[k++] = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
 		n[k] = '\0';
 	}
@@ -259,16 +409,18 @@ static const char *env_name(int i, const char *prefix)
 }
 
 /* The names of setting i with prefix (ETRACE_ or BPFTRACE_): the key's,
- * then the others the table gives. */
+ * its alias's, then the others the table gives. */
 static int env_prefixed(struct compile_opts *o, int i, const char *prefix,
 			FILE *err)
 {
 	const char *const *more = settings[i].env;
-	int rc = env_one(o, i, env_name(i, prefix), err);
+	int rc = env_one(o, i, env_name(i, prefix, false), false, err);
 
+	if (!rc && settings[i].alias)
+		rc = env_one(o, i, env_name(i, prefix, true), true, err);
 	for (int k = 0; k < 3 && more[k] && !rc; k++)
 		if (!strncmp(more[k], prefix, strlen(prefix)))
-			rc = env_one(o, i, more[k], err);
+			rc = env_one(o, i, more[k], false, err);
 	return rc;
 }
 
@@ -311,17 +463,20 @@ static bool config_value(const struct setting *s, const struct node *v,
 	char buf[32];
 
 	if (!v || (s->kind == SK_INT && v->kind != N_INT) ||
-	    (s->kind == SK_BOOL && v->kind == N_STRING))
+	    (s->kind == SK_BOOL && v->kind == N_STRING) ||
+	    (s->kind == SK_STR && v->kind != N_STRING))
 		return false;
 	return parse_text(s, node_text(v, buf, sizeof(buf)), out);
 }
 
 void settings_apply_config(struct compile_ctx *ctx, const struct node *c)
 {
-	int i = find(c->u.config.key);
+	bool alias;
+	int i = find(c->u.config.key, &alias);
 	const struct node *v = c->u.config.value;
 	struct loc loc = v ? v->loc : c->loc;
 	char buf[128];
+	const char *text;
 	int64_t x;
 
 	if (i < 0) {
@@ -341,13 +496,85 @@ void settings_apply_config(struct compile_ctx *ctx, const struct node *c)
 			   expected(&settings[i], buf, sizeof(buf)));
 		return;
 	}
+	if (alias && settings[i].alias_inverts)
+		x = !x;
 	if (ctx->opts.from_env[i]) {
 		diag_warning(&ctx->diags, c->loc, "config variable %s is "
 			     "overridden by %s from the environment",
 			     c->u.config.key, ctx->opts.from_env[i]);
 		return;
 	}
-	settings[i].set(&ctx->opts, x);
+	text = node_text(v, buf, sizeof(buf));
+	if (!same_value(&settings[i], x, text))
+		diag_warning(&ctx->diags, loc, "config variable %s = %s%s%s "
+			     "has no effect: %s", c->u.config.key,
+			     v->kind == N_STRING ? "\"" : "", text,
+			     v->kind == N_STRING ? "\"" : "",
+			     settings[i].no_effect);
+	set_value(&ctx->opts, &settings[i], x, text);
+}
+
+void settings_config(struct compile_ctx *ctx,
+		     void (*resolve)(struct compile_ctx *ctx, struct node *v))
+{
+	if (ctx->config_done || !ctx->ast)
+		return;
+	ctx->config_done = true;
+	for (struct node *c = ctx->ast->u.program.config; c; c = c->next) {
+		if (resolve && c->u.config.value)
+			resolve(ctx, c->u.config.value);
+		settings_apply_config(ctx, c);
+	}
+}
+
+static const struct {
+	const char *key, *what;
+	enum unstable_mode def;       /* bpftrace 0.26's default */
+} unstable[UNSTABLE_COUNT] = {
+	[UNSTABLE_TSERIES] = { "unstable_tseries", "tseries", UM_WARN },
+	[UNSTABLE_DW_USTACK] = { "unstable_dw_ustack",
+				 "dw_ustack (DWARF stack unwinding)", UM_WARN },
+	[UNSTABLE_IMPORT_STATEMENT] = { "unstable_import_statement",
+					"import statements", UM_ERROR },
+	[UNSTABLE_TYPEINFO] = { "unstable_typeinfo", "typeinfo", UM_ERROR },
+};
+
+enum unstable_mode settings_unstable_mode(const struct compile_opts *o,
+					  enum unstable_feature f)
+{
+	return o->unstable[f] == UM_DEFAULT ? unstable[f].def : o->unstable[f];
+}
+
+bool settings_unstable(struct compile_ctx *ctx, enum unstable_feature f,
+		       struct loc loc)
+{
+	switch (settings_unstable_mode(&ctx->opts, f)) {
+	case UM_ERROR:
+		if (f == UNSTABLE_IMPORT_STATEMENT)
+			diag_error(&ctx->diags, loc, "Import statements that "
+				   "are not at the top level are primarily "
+				   "for the standard library. If this is "
+				   "functionality you need, please file an "
+				   "issue to explain why.");
+		else
+			diag_error(&ctx->diags, loc, "%s feature is not "
+				   "enabled by default. To enable this "
+				   "unstable feature, set the config flag to "
+				   "enable. %s=enable", unstable[f].what,
+				   unstable[f].key);
+		return false;
+	case UM_WARN:
+		if (ctx->unstable_warned & (1u << f))
+			return true;
+		ctx->unstable_warned |= 1u << f;
+		diag_warning(&ctx->diags, loc, "Script is using an unstable "
+			     "feature: %s. To prevent this warning you must "
+			     "explicitly enable it in the config e.g. "
+			     "%s=enable", unstable[f].what, unstable[f].key);
+		return true;
+	default:
+		return true;
+	}
 }
 
 void settings_defaults(struct compile_opts *o)

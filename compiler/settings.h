@@ -22,6 +22,22 @@ int settings_from_env(struct compile_opts *opts, FILE *err);
  * into ctx->opts; errors and warnings in ctx->diags. */
 void settings_apply_config(struct compile_ctx *ctx, const struct node *c);
 
+/* Applies the script's config block once (whichever pass needs it
+ * first: the probe pass, for missing_probes), after resolve(ctx, value)
+ * on each value (positional parameters). */
+void settings_config(struct compile_ctx *ctx,
+		     void (*resolve)(struct compile_ctx *ctx, struct node *v));
+
+/* Config unstable_NAME for feature f: enable, warn or error (bpftrace
+ * 0.26's default when not given). */
+enum unstable_mode settings_unstable_mode(const struct compile_opts *o,
+					  enum unstable_feature f);
+
+/* A use of unstable feature f at loc: under "error" an error (false),
+ * under "warn" one warning per program (bpftrace 0.26's words). */
+bool settings_unstable(struct compile_ctx *ctx, enum unstable_feature f,
+		       struct loc loc);
+
 /* bpftrace's defaults for what opts leaves at 0. */
 void settings_defaults(struct compile_opts *opts);
 

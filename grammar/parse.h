@@ -22,6 +22,7 @@ enum lex_mode {
 	LM_PRED,  /* / ... / */
 	LM_MHEAD, /* macro name(params), up to the '{' of its body */
 	LM_IMPORT, /* import "path", up to the ';' */
+	LM_DECL,  /* let @m = kind(size) at the top level, up to its ')' */
 };
 
 struct parse_state {
@@ -42,6 +43,7 @@ struct parse_state {
 	 * input. */
 	uint32_t no_comment_end;
 	struct node *program;
+	struct node *map_decls;      /* N_MAP_DECL, in source order */
 };
 
 #endif

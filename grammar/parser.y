@@ -114,6 +114,7 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %token <str> C_DECL "C declaration"
 %token CONFIG "config"
 %token MACRO "macro" IMPORT "import"
+%token MAP_LET "let"
 %token <str> IDENT "identifier"
 %token <str> MAP "map"
 %token <str> VAR "variable"
@@ -125,7 +126,7 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %token <tc> TCAST "cast"
 %token IF "if" ELSE "else" UNROLL "unroll" WHILE "while" FOR "for"
 %token BREAK "break" CONTINUE "continue" RETURN "return"
-%token LET "let" TRUE "true" FALSE "false" DOTDOT ".."
+%token TRUE "true" FALSE "false" DOTDOT ".."
 %token BLOCK_OPEN "start of block expression"
 %token SIZEOF "sizeof" OFFSETOF "offsetof"
 %token STRUCT "struct" UNION "union" ENUM "enum"
@@ -158,7 +159,7 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %type <list> config_items imports tops macro_params
 %type <node> import macro_def macro_body macro_param
 %type <node> cdef config_opt config_item config_value probe pred_opt
-%type <node> angle_block if_stmt let_type
+%type <node> angle_block if_stmt let_type map_decl
 %type <node> simple_stmt compound_stmt block else_opt lvalue map
 %type <node> expr unary postfix primary typespec
 %type <str> field_name field_path
@@ -182,7 +183,8 @@ program
 		  ps->program = ast_program(A, $1.head, $2, probes.head);
 		  ps->program->u.program.imports = $3.head;
 		  ps->program->u.program.macros = macros.head;
-		  ps->program->loc = (struct loc){ 0, ps->len }; }
+		  ps->program->loc = (struct loc){ 0, ps->len };
+		  ps->program->u.program.map_decls = ps->map_decls; }
 	;
 
 /* import "file.et"; */
@@ -195,11 +197,12 @@ import
 	: IMPORT STRING SEMI	{ $$ = ast_import(A, @$, $2.s); }
 	;
 
-/* Probes and macro definitions, in any order. */
+/* Probes, macro definitions and map declarations, in any order. */
 tops
 	: %empty		{ $$ = (struct nlist){ 0 }; }
 	| tops probe		{ $$ = nl_add($1, $2); }
 	| tops macro_def	{ $$ = nl_add($1, $2); }
+	| tops map_decl		{ $$ = $1; ps->map_decls = ast_append(ps->map_decls, $2); }
 	;
 
 /* macro name(params) { statements; value } */
@@ -278,6 +281,17 @@ config_value
 	| FALSE		{ $$ = ast_ident(A, @$, "false"); }
 	;
 
+/* let @m = lruhash(100); (the ';' may be left out, as in bpftrace) */
+map_decl
+	: MAP_LET MAP ASSIGN IDENT LPAREN INT RPAREN semi_opt
+		{ $$ = ast_map_decl(A, @$, $2, $4, @4, $6, @6); }
+	;
+
+semi_opt
+	: %empty
+	| SEMI
+	;
+
 /* attach points [/ predicate /] { ... } or < ... > */
 probe
 	: attach_list pred_opt block
@@ -334,9 +348,9 @@ simple_stmt
 	| BREAK			{ $$ = ast_jump(A, @$, JUMP_BREAK); }
 	| CONTINUE		{ $$ = ast_jump(A, @$, JUMP_CONTINUE); }
 	| RETURN		{ $$ = ast_jump(A, @$, JUMP_RETURN); }
-	| LET VAR let_type
+	| MAP_LET VAR let_type
 		{ $$ = ast_let(A, @$, ast_var(A, @2, $2), $3, NULL); }
-	| LET VAR let_type ASSIGN expr
+	| MAP_LET VAR let_type ASSIGN expr
 		{ MK($$, ast_let(A, @$, ast_var(A, @2, $2), $3, $5)); }
 	;
 
@@ -528,7 +542,7 @@ field_name
 	: IDENT		{ $$ = $1; }
 	| TYPE		{ $$ = $1; }
 	| UNROLL	{ $$ = "unroll"; }
-	| LET		{ $$ = "let"; }
+	| MAP_LET	{ $$ = "let"; }
 	| TRUE		{ $$ = "true"; }
 	| FALSE		{ $$ = "false"; }
 	;
@@ -614,6 +628,10 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner,
 		const char *s = sym_display(exp[i]);
 		bool dup = false;
 
+		/* a map declaration is rare where a probe is expected: the
+		 * messages keep naming what usually goes there */
+		if (exp[i] == YYSYMBOL_MAP_LET)
+			continue;
 		for (int j = 0; j < nn; j++)
 			dup |= !strcmp(names[j], s);
 		if (!dup)

@@ -89,6 +89,12 @@ enum {
  * return at once for other processes. */
 #define ET_FILTER_PID_VAR "et_filter_pid"
 
+/* A u32 in .rodata the runtime sets before loading: the number of
+ * possible CPUs, the bound of the loop that totals a per-CPU
+ * aggregation read as an integer ((int64)@count), known to the verifier
+ * as a constant. */
+#define ET_NCPUS_VAR "et_ncpus"
+
 /* Global state the runtime writes before attaching. */
 struct et_state {
 	uint64_t start_ns;   /* bpf_ktime_get_ns() base of `elapsed` */

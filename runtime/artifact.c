@@ -364,6 +364,7 @@ static cJSON *map_json(struct wr *w, const struct et_map *m)
 	cJSON_AddNumberToObject(o, "value_size", m->value_size);
 	cJSON_AddNumberToObject(o, "max_entries", m->max_entries);
 	art_add_bool(o, "bucketed", m->bucketed);
+	art_add_bool(o, "declared", m->declared);
 	return o;
 }
 
@@ -869,6 +870,7 @@ static bool read_map(struct rd *r, const cJSON *o, int idx, struct et_map *m)
 	    !art_get_u32(r, o, what, "max_entries", UINT32_MAX, &m->max_entries))
 		return art_fail(r, "%s is not a map", what);
 	m->bucketed = art_get_bool(o, "bucketed");
+	m->declared = art_get_bool(o, "declared");
 	m->storage = et_map_storage_find(storage);
 	if (m->storage == MS_COUNT)
 		return art_fail(r, "%s: unknown storage '%s'", what, storage);

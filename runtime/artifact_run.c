@@ -27,6 +27,10 @@ static void settings_json(cJSON *root, const struct et_settings *s)
 	art_add_bool(o, "no_user_symbols", s->no_user_symbols);
 	cJSON_AddStringToObject(o, "cache_user_symbols",
 				et_usym_cache_name(s->cache_user_symbols));
+	if (s->no_print_maps_on_exit)
+		art_add_bool(o, "no_print_maps_on_exit", true);
+	if (s->missing_probes)
+		cJSON_AddNumberToObject(o, "missing_probes", s->missing_probes);
 }
 
 static cJSON *drop_json(const struct et_drop *d)
@@ -73,6 +77,15 @@ static bool read_settings(struct rd *r, const cJSON *root)
 		return art_fail(r, "the settings are not settings");
 	s->no_cpp_demangle = art_get_bool(o, "no_cpp_demangle");
 	s->no_user_symbols = art_get_bool(o, "no_user_symbols");
+	s->no_print_maps_on_exit = art_get_bool(o, "no_print_maps_on_exit");
+	if (cJSON_GetObjectItemCaseSensitive(o, "missing_probes")) {
+		uint32_t m;
+
+		if (!art_get_u32(r, o, what, "missing_probes",
+				 ET_MISSING_IGNORE, &m))
+			return art_fail(r, "the settings are not settings");
+		s->missing_probes = (uint8_t)m;
+	}
 	if (cache)
 		s->cache_user_symbols = et_usym_cache_find(cache);
 	if (s->cache_user_symbols == USYM_CACHE_COUNT)

@@ -110,6 +110,11 @@ static const char *map_name(const struct et_program *p, int id)
 	return id >= 0 && id < p->nmaps ? p->maps[id].name : "?";
 }
 
+static bool map_declared(const struct et_program *p, int id)
+{
+	return id >= 0 && id < p->nmaps && p->maps[id].declared;
+}
+
 int drops__format(const struct et_program *p, int i, uint64_t n,
 		  uint64_t total, char *buf, size_t len)
 {
@@ -123,8 +128,10 @@ int drops__format(const struct et_program *p, int i, uint64_t n,
 	case DROP_MAP_FULL:
 		return snprintf(buf, len, "warning: %s: %" PRIu64 " update%s "
 				"dropped%s, the map is full (%u keys; raise "
-				"with config max_map_keys)", m, n, s(n), all,
-				e->limit);
+				"%s)", m, n, s(n), all, e->limit,
+				map_declared(p, e->map_id)
+					? "its size in its declaration"
+					: "with config max_map_keys");
 	case DROP_MAP_NOMEM:
 		return snprintf(buf, len, "warning: %s: %" PRIu64 " update%s "
 				"dropped%s, the kernel had no memory for a new "

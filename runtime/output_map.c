@@ -16,7 +16,8 @@
 
 static bool map_percpu(const struct et_map *m)
 {
-	return m->storage == MS_PERCPU_HASH || m->storage == MS_PERCPU_ARRAY;
+	return m->storage == MS_PERCPU_HASH || m->storage == MS_PERCPU_ARRAY ||
+	       m->storage == MS_LRU_PERCPU_HASH;
 }
 
 static bool map_array(const struct et_map *m)

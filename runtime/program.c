@@ -19,6 +19,8 @@ static const char *const storage_names[MS_COUNT] = {
 	[MS_PERCPU_HASH] = "percpu_hash",
 	[MS_ARRAY] = "array",
 	[MS_PERCPU_ARRAY] = "percpu_array",
+	[MS_LRU_HASH] = "lru_hash",
+	[MS_LRU_PERCPU_HASH] = "lru_percpu_hash",
 };
 
 static const char *const drop_names[DROP_CAUSE_COUNT] = {

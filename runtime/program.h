@@ -99,6 +99,10 @@ enum et_map_storage {
 	MS_PERCPU_HASH,   /* aggregations: summed in user space */
 	MS_ARRAY,         /* plain scalar map */
 	MS_PERCPU_ARRAY,  /* scalar aggregation */
+	/* declared let @m = lruhash(N) / percpulruhash(N): full maps evict
+	 * (about) the least recently used element instead of refusing */
+	MS_LRU_HASH,
+	MS_LRU_PERCPU_HASH,
 	MS_COUNT
 };
 
@@ -115,6 +119,7 @@ struct et_map {
 	/* hist/lhist: the BPF key is the user key followed by a u64 bucket
 	 * index; value one u64 count. */
 	bool bucketed;
+	bool declared;                /* let @m = kind(max_entries); */
 };
 
 /* Ring buffer actions. Every record starts with struct et_rec_hdr; what
@@ -218,7 +223,16 @@ struct et_settings {
 	bool no_cpp_demangle;    /* C++ symbols printed mangled */
 	bool no_user_symbols;    /* user addresses printed as numbers */
 	enum et_usym_cache cache_user_symbols;
+	/* config print_maps_on_exit = false: the maps are not printed at
+	 * exit */
+	bool no_print_maps_on_exit;
+	/* config missing_probes = warn / ignore: a probe that fails to
+	 * attach is skipped, with a warning / silently (0: an error) */
+	uint8_t missing_probes;
 };
+
+/* et_settings.missing_probes */
+enum { ET_MISSING_ERROR, ET_MISSING_WARN, ET_MISSING_IGNORE };
 
 #define ET_DEFAULT_MAX_PROBES 512
 #define ET_DEFAULT_CAT_BYTES_MAX 10240

@@ -104,10 +104,34 @@ static const char *kind_problem(const struct et_probe *ep, bool loading)
 	return why ? why() : NULL;
 }
 
+/* config missing_probes = warn or ignore: a probe that cannot attach
+ * is skipped */
+static bool skips_missing(const struct run *r)
+{
+	return r->prog->settings.missing_probes != ET_MISSING_ERROR;
+}
+
+/* missing_probes = warn: why probe ep is skipped, as bpftrace 0.26 says
+ * it ("Unable to attach probe: NAME. Skipping.") */
+static void warn_missing(struct run *r, const struct et_probe *ep,
+			 const char *why)
+{
+	struct diags d;
+
+	if (r->prog->settings.missing_probes != ET_MISSING_WARN)
+		return;
+	diags_init(&d, r->arena, &r->prog->src);
+	diag_warning(&d, ep->loc, "%s", why);
+	diag_note(&d, LOC_NONE, "Unable to attach probe: %s. Skipping.",
+		  ep->raw);
+	diags_print(&d, stderr);
+}
+
 /* The first probe whose kind cannot work here gets one sentence; true
- * then. Before anything is loaded, the kinds must be available; whether
- * the kernel loads their programs is asked only once loading failed (a
- * better reason than the verifier's log). */
+ * then (under missing_probes = warn or ignore, each such probe is
+ * skipped: resolve_targets). Before anything is loaded, the kinds must be
+ * available; whether the kernel loads their programs is asked only once loading
+ * failed (a better reason than the verifier's log). */
 static bool report_kinds(struct run *r, bool loading)
 {
 	const char *why;
@@ -116,6 +140,10 @@ static bool report_kinds(struct run *r, bool loading)
 		const struct et_probe *ep = &r->prog->probes[i];
 
 		why = kind_problem(ep, loading);
+		if (why && !loading && skips_missing(r)) {
+			warn_missing(r, ep, why);
+			continue;
+		}
 		if (why) {
 			run_script_error(r, ep->loc,
 				     why, NULL);
@@ -334,8 +362,12 @@ static int attach_all(struct run *r)
 		r->env.targets = &r->targets[i];
 		err = p->attach(&r->env, ep, r->progs[i], r->rets[i]);
 		r->env.targets = NULL;
-		if (err)
+		if (err && skips_missing(r)) {
+			warn_missing(r, ep, r->env.err);
+			err = 0;
+		} else if (err) {
 			run_script_error(r, ep->loc, r->env.err, NULL);
+		}
 	}
 	free(order);
 	return err;
@@ -360,7 +392,7 @@ static void warn_skipped(struct run *r, struct diags *d)
 				p[k].loc.begin == p[i].loc.begin &&
 				!strcmp(p[k].raw, p[i].raw); k++) {
 			of++;
-			if (!r->targets[k].skip)
+			if (!r->targets[k].skip || !r->targets[k].skipped)
 				continue;
 			if (len < sizeof(list) - 64)
 				len += snprintf(list + len, sizeof(list) - len,
@@ -388,11 +420,22 @@ static int resolve_targets(struct run *r)
 	r->targets = calloc(r->prog->nprobes + 1, sizeof(*r->targets));
 	if (!r->targets)
 		return -ENOMEM;
+	/* missing_probes = warn / ignore: a kind that cannot work here is
+	 * not loaded (said by report_kinds) */
+	for (int i = 0; i < r->prog->nprobes && skips_missing(r); i++) {
+		if (!kind_problem(&r->prog->probes[i], false))
+			continue;
+		r->targets[i].skip = true;
+		bpf_program__set_autoload(r->progs[i], false);
+		if (r->rets[i])
+			bpf_program__set_autoload(r->rets[i], false);
+	}
 	for (int i = 0; i < r->prog->nprobes && !r->o->fresh; i++) {
 		const struct et_probe *ep = &r->prog->probes[i];
 
 		p = attach_provider(ep->kind);
-		if (!p || !p->resolve || kind_problem(ep, false))
+		if (!p || !p->resolve || kind_problem(ep, false) ||
+		    r->targets[i].skip)
 			continue;
 		err = p->resolve(&r->env, ep, &r->targets[i]);
 		if (err) {
@@ -690,7 +733,8 @@ static int finish(struct run *r)
 	drain(r, false);
 	if (write_failed(r))
 		return r->write_err == EPIPE ? r->exit_code : 1;
-	output__print_all_maps(r->out);
+	if (!r->prog->settings.no_print_maps_on_exit)
+		output__print_all_maps(r->out);
 	report_lost(r);
 	report_latency_misses(r);
 	drops__report(r->drops);

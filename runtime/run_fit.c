@@ -69,6 +69,23 @@ static int set_filter_pid(struct run *r)
 	return err;
 }
 
+/* The CPUs a per-CPU total adds up (ET_NCPUS_VAR), when a program reads
+ * one. */
+static int set_ncpus(struct run *r)
+{
+	int n = libbpf_num_possible_cpus();
+	uint32_t v = n > 0 ? (uint32_t)n : 1;
+	int err = loader__set_rodata(r->l, ET_NCPUS_VAR, &v, sizeof(v));
+
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		run_error("cannot set the number of CPUs in the program's "
+			  "read-only data: %s",
+			  strerror(-err));
+	return err;
+}
+
 static char *read_small_file(const char *path, size_t *len)
 {
 	char *buf = malloc(65536);
@@ -191,6 +208,8 @@ int run_fit(struct run *r)
 	err = check_maps(r, obj);
 	if (!err)
 		err = set_filter_pid(r);
+	if (!err)
+		err = set_ncpus(r);
 	if (!err && !r->o->fresh)
 		err = check_tracepoints(r);
 	return err;

@@ -69,6 +69,8 @@ static void define_map(struct gen *g, struct map_info *mi, struct map_meta *m)
 	    [MS_PERCPU_HASH] = BPF_MAP_TYPE_PERCPU_HASH,
 	    [MS_ARRAY] = BPF_MAP_TYPE_ARRAY,
 	    [MS_PERCPU_ARRAY] = BPF_MAP_TYPE_PERCPU_ARRAY,
+	    [MS_LRU_HASH] = BPF_MAP_TYPE_LRU_HASH,
+	    [MS_LRU_PERCPU_HASH] = BPF_MAP_TYPE_LRU_PERCPU_HASH,
 	};
 	struct type *v = mi->value ? mi->value : type_u64();
 	bool agg = type_is_aggregation(v);
@@ -87,12 +89,22 @@ static void define_map(struct gen *g, struct map_info *mi, struct map_meta *m)
 	m->value_size = value_size(v);
 	/* config max_map_keys (compiler/settings.c) */
 	m->max_entries = ks || m->bucketed ? g->ctx->opts.max_map_keys : 1;
+	if (mi->decl) { /* let @m = kind(size); (compiler/pass_mapdecl.c) */
+		if (mi->decl_lru)
+			m->storage = m->storage == MS_PERCPU_HASH
+					 ? MS_LRU_PERCPU_HASH
+					 : MS_LRU_HASH;
+		m->max_entries = (uint32_t)mi->decl->u.map_decl.size;
+		m->declared = true;
+	}
 	s.name = m->bpf_name;
 	s.type = types[m->storage];
 	s.max_entries = m->max_entries;
 	s.key_size = m->key_size;
 	s.value_size = m->value_size;
-	s.map_flags = alloc_on_demand() ? BPF_F_NO_PREALLOC : 0;
+	/* the kernel refuses LRU maps without preallocation */
+	s.map_flags =
+	    alloc_on_demand() && !mi->decl_lru ? BPF_F_NO_PREALLOC : 0;
 	g->maps[mi->id] = cg_map_define_spec(g->cg, &s);
 }
 
@@ -214,7 +226,122 @@ static LLVMValueRef agg_value(struct gen *g, const struct type *v,
 	return LLVMBuildUDiv(g->b, s, n, "avg"); /* BPF v3: no SDiv */
 }
 
+/* The number of possible CPUs (ET_NCPUS_VAR, set by the runtime before
+ * loading, so that an artifact compiled elsewhere counts this machine's),
+ * as a u64. */
+static LLVMValueRef ncpus(struct gen *g)
+{
+	LLVMValueRef v = LLVMGetNamedGlobal(cg_module(g->cg), ET_NCPUS_VAR);
+
+	if (!v)
+		v = cg_rodata_define(g->cg, ET_NCPUS_VAR, 32);
+	return LLVMBuildZExt(g->b, cg_rodata_load(g->cg, v, 32),
+			     cg_int(g->cg, 64), "ncpus");
+}
+
+/* One CPU's share p folded into the total {*acc, *aux}: count and sum
+ * add, avg adds sum and count, min and max keep the better value of the
+ * CPUs that have one (aux: some CPU had one). */
+static void fold_cpu(struct gen *g, const struct type *v, LLVMValueRef p,
+		     LLVMValueRef acc, LLVMValueRef aux)
+{
+	LLVMBuilderRef b = g->b;
+	LLVMTypeRef i64 = cg_int(g->cg, 64);
+	LLVMValueRef cur = LLVMBuildLoad2(b, i64, acc, ""), x, set, better;
+	LLVMValueRef zero = cg_const(g->cg, 64, 0);
+	bool is_min = v->kind == T_MIN;
+
+	x = load_u64(g, p, 0);
+	if (v->kind == T_COUNT || v->kind == T_SUM || v->kind == T_AVG) {
+		LLVMBuildStore(b, LLVMBuildAdd(b, cur, x, ""), acc);
+		if (v->kind == T_AVG)
+			LLVMBuildStore(
+			    b,
+			    LLVMBuildAdd(b, LLVMBuildLoad2(b, i64, aux, ""),
+					 load_u64(g, p, 8), ""),
+			    aux);
+		return;
+	}
+	set = LLVMBuildICmp(b, LLVMIntNE, load_u64(g, p, 8), zero, "");
+	better =
+	    LLVMBuildICmp(b,
+			  is_min ? (v->is_signed ? LLVMIntSLT : LLVMIntULT)
+				 : (v->is_signed ? LLVMIntSGT : LLVMIntUGT),
+			  x, cur, "");
+	better = LLVMBuildOr(b, better,
+			     LLVMBuildICmp(b, LLVMIntEQ,
+					   LLVMBuildLoad2(b, i64, aux, ""),
+					   zero, ""),
+			     "");
+	better = LLVMBuildAnd(b, better, set, "");
+	LLVMBuildStore(b, LLVMBuildSelect(b, better, x, cur, ""), acc);
+	LLVMBuildStore(b,
+		       LLVMBuildSelect(b, set, cg_const(g->cg, 64, 1),
+				       LLVMBuildLoad2(b, i64, aux, ""), ""),
+		       aux);
+}
+
+/* (int64)@c, @s == 12: the total of every CPU's share of an aggregation
+ * (bpftrace 0.26; bpf_map_lookup_percpu_elem, Linux 5.19) */
+static LLVMValueRef read_all_cpus(struct gen *g, struct node *m)
+{
+	const struct map_meta *em = gen_map(g, m);
+	const struct type *v = em->info->value;
+	LLVMTypeRef i64 = cg_int(g->cg, 64);
+	LLVMValueRef key = gen_map_key(g, m, NULL), args[3], p, cpu, n, s, max;
+	LLVMValueRef acc = cg_alloca(g->cg, i64, "total");
+	LLVMValueRef aux = cg_alloca(g->cg, i64, "total_aux");
+	LLVMValueRef icpu = cg_alloca(g->cg, i64, "cpu");
+	LLVMBasicBlockRef cond = gen_block(g, "cpus_cond");
+	LLVMBasicBlockRef body = gen_block(g, "cpus_body");
+	LLVMBasicBlockRef fold = gen_block(g, "cpus_fold");
+	LLVMBasicBlockRef done = gen_block(g, "cpus_done");
+
+	LLVMBuildStore(g->b, cg_const(g->cg, 64, 0), acc);
+	LLVMBuildStore(g->b, cg_const(g->cg, 64, 0), aux);
+	LLVMBuildStore(g->b, cg_const(g->cg, 64, 0), icpu);
+	max = ncpus(g);
+	LLVMBuildBr(g->b, cond);
+	LLVMPositionBuilderAtEnd(g->b, cond);
+	cpu = LLVMBuildLoad2(g->b, i64, icpu, "");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntULT, cpu, max, ""),
+			body, done);
+	LLVMPositionBuilderAtEnd(g->b, body);
+	args[0] = g->maps[em->id];
+	args[1] = key;
+	args[2] = LLVMBuildTrunc(g->b, cpu, cg_int(g->cg, 32), "");
+	gen_loc(g, m);
+	p = cg_helper_call(g->cg, BPF_FUNC_map_lookup_percpu_elem,
+			   cg_ptr(g->cg), args, 3);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), done, fold);
+	LLVMPositionBuilderAtEnd(g->b, fold);
+	fold_cpu(g, v, p, acc, aux);
+	LLVMBuildStore(
+	    g->b, LLVMBuildAdd(g->b, cpu, cg_const(g->cg, 64, 1), ""), icpu);
+	LLVMBuildBr(g->b, cond);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	s = LLVMBuildLoad2(g->b, i64, acc, "");
+	if (v->kind != T_AVG)
+		return s;
+	n = LLVMBuildLoad2(g->b, i64, aux, "");
+	n = LLVMBuildSelect(
+	    g->b, LLVMBuildICmp(g->b, LLVMIntEQ, n, cg_const(g->cg, 64, 0), ""),
+	    cg_const(g->cg, 64, 1), n, "");
+	return LLVMBuildUDiv(g->b, s, n, "avg"); /* as agg_value */
+}
+
+static LLVMValueRef map_read(struct gen *g, struct node *m);
+
 LLVMValueRef gen_map_read(struct gen *g, struct node *m)
+{
+	const struct map_meta *em = gen_map(g, m);
+
+	if (m->u.map.all_cpus && type_is_aggregation(em->info->value))
+		return read_all_cpus(g, m);
+	return map_read(g, m);
+}
+
+static LLVMValueRef map_read(struct gen *g, struct node *m)
 {
 	const struct map_meta *em = gen_map(g, m);
 	const struct type *v = em->info->value ? em->info->value : type_u64();
@@ -268,11 +395,12 @@ void gen_map_write(struct gen *g, struct node *m, LLVMValueRef v,
 	cg_map_update(g->cg, g->maps[em->id], key, val, BPF_ANY);
 }
 
-/* delete(@m[k]), or delete(@m, k): k is the node of the key then */
-static void map_delete(struct gen *g, struct node *m, struct node *k)
+/* delete(@m[k]), or delete(@m, k): k is the node of the key then. The
+ * value: 1 when the key was there, else 0. */
+static LLVMValueRef map_delete(struct gen *g, struct node *m, struct node *k)
 {
 	const struct map_meta *em = gen_map(g, m);
-	LLVMValueRef key, zero;
+	LLVMValueRef key, zero, rc;
 
 	if (k) {
 		key = gen_tmp(g, em->key_size, "dkey");
@@ -284,9 +412,13 @@ static void map_delete(struct gen *g, struct node *m, struct node *k)
 	if (em->storage == MS_ARRAY || em->storage == MS_PERCPU_ARRAY) {
 		zero = gen_tmp(g, em->value_size, "zero");
 		cg_map_update(g->cg, g->maps[em->id], key, zero, BPF_ANY);
-		return;
+		return cg_const(g->cg, 64, 1);
 	}
-	cg_map_delete(g->cg, g->maps[em->id], key);
+	rc = cg_map_delete(g->cg, g->maps[em->id], key);
+	return LLVMBuildZExt(g->b,
+			     LLVMBuildICmp(g->b, LLVMIntEQ, rc,
+					   LLVMConstNull(LLVMTypeOf(rc)), ""),
+			     cg_int(g->cg, 64), "deleted");
 }
 
 /* p = lookup(key); if (p) update(p) else insert(init) */
@@ -403,8 +535,7 @@ static void aggregate(struct gen *g, struct node *m, struct node *call)
 
 static LLVMValueRef delete_call(struct gen *g, struct node *call)
 {
-	map_delete(g, call->u.call.args, call->u.call.args->next);
-	return NULL;
+	return map_delete(g, call->u.call.args, call->u.call.args->next);
 }
 
 const struct cg_func cg_func_AGG = { .agg = aggregate };

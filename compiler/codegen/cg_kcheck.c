@@ -42,6 +42,18 @@ const char *gen_read_name(enum bpf_func_id id)
 	}
 }
 
+/* delete(...) as a statement: a program that uses its value (bpftrace
+ * 0.22's bool) is told of a missing key by it, not by a warning */
+static bool delete_discarded(struct gen *g)
+{
+	const struct node *s = g->at_stmt, *e;
+
+	if (!s || s->kind != N_EXPR_STMT)
+		return false;
+	e = s->u.expr_stmt.expr;
+	return e && e->kind == N_CALL && e->u.call.args == g->at;
+}
+
 const char *gen_kcheck_helper(struct gen *g, enum bpf_func_id id,
 			      LLVMValueRef *args, unsigned n)
 {
@@ -51,7 +63,9 @@ const char *gen_kcheck_helper(struct gen *g, enum bpf_func_id id,
 	case BPF_FUNC_map_update_elem:
 		return n && gen_user_map(g, args[0]) ? "map_update_elem" : NULL;
 	case BPF_FUNC_map_delete_elem:
-		return n && gen_user_map(g, args[0]) ? "map_delete_elem" : NULL;
+		return n && gen_user_map(g, args[0]) && delete_discarded(g)
+			   ? "map_delete_elem"
+			   : NULL;
 	case BPF_FUNC_get_stackid:
 		return "get_stackid";
 	case BPF_FUNC_get_current_comm:

@@ -497,6 +497,8 @@ static int generate(struct gen *g, const struct codegen_opts *opts)
 		gen_error(g, LOC_NONE, "Cannot create the BPF code generator");
 		return -ENOMEM;
 	}
+	if (g->ctx->opts.license)
+		cg_set_license(g->cg, g->ctx->opts.license);
 	g->b = cg_builder(g->cg);
 	gen_helper_checks(g, opts ? opts->helper_checks : 0,
 			  !opts || !opts->no_drop_counts);

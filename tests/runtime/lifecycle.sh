@@ -226,12 +226,18 @@ for_exit)
 	same 'Attaching 1 probe...\nsum 12\n\n\n@c[1]: 5\n@c[2]: 7\n'
 	;;
 kaddr)
-	# resolved when run, not when compiled: a function symbol works, a
-	# data symbol this kernel does not list fails with one sentence
+	# resolved when run: a function symbol works; a data symbol this
+	# kernel does not list fails with one sentence, at compile time when
+	# compiled to run here (--dry-run too), else (--compile-only) when
+	# the artifact runs
 	run 0 -e 'BEGIN { printf("%s\n", ksym(kaddr("vfs_read"))); exit(); }'
 	same 'Attaching 1 probe...\nvfs_read\n\n\n'
-	run 0 --dry-run -e 'BEGIN { @a = kaddr("no_such_symbol_x"); exit(); }'
+	run 1 --dry-run -e 'BEGIN { @a = kaddr("no_such_symbol_x"); exit(); }'
+	has "$err" "kaddr(\"no_such_symbol_x\"): no kernel symbol 'no_such_symbol_x'"
 	run 1 -e 'BEGIN { @a = kaddr("no_such_symbol_x"); exit(); }'
+	has "$err" "kaddr(\"no_such_symbol_x\"): no kernel symbol 'no_such_symbol_x'"
+	run 0 --compile-only -o "$tmp/k.eto" -e 'BEGIN { @a = kaddr("no_such_symbol_x"); exit(); }'
+	run 1 "$tmp/k.eto"
 	has "$err" "kaddr(\"no_such_symbol_x\"): no kernel symbol 'no_such_symbol_x'"
 	;;
 kprobe_sentence)

@@ -162,6 +162,68 @@ cache_user_symbols)
 	[ "$(maps_opens per_program)" = 1 ] || fail "per_program: not 1 read"
 	[ "$(maps_opens none)" = 6 ] || fail "none: not 6 reads"
 	;;
+print_maps_on_exit)
+	# false: no map at exit; print() still prints; both spellings
+	prog='BEGIN { @a = 1; @b[2] = 3; print(@b); exit(); } END { printf("end\n"); }'
+	run 0 -e "$prog"
+	same 'Attaching 2 probes...\n@b[2]: 3\nend\n\n\n@a: 1\n@b[2]: 3\n'
+	run 0 -e "config = { print_maps_on_exit = false } $prog"
+	same 'Attaching 2 probes...\n@b[2]: 3\nend\n'
+	BPFTRACE_PRINT_MAPS_ON_EXIT=0 run 0 -e "$prog"
+	same 'Attaching 2 probes...\n@b[2]: 3\nend\n'
+	ETRACE_PRINT_MAPS_ON_EXIT=false run 0 -e "$prog"
+	same 'Attaching 2 probes...\n@b[2]: 3\nend\n'
+	# in an artifact compiled with it, too
+	run 0 --compile-only -o "$tmp/p.eto" -e "config = { print_maps_on_exit = false } $prog"
+	run 0 "$tmp/p.eto"
+	same 'Attaching 2 probes...\n@b[2]: 3\nend\n'
+	;;
+missing_probes)
+	# a target missing at compile time: the probe goes (warn: said)
+	prog="uprobe:$target:no_such_function_xyz { @m = count(); }
+$ticks { @t = count(); }"
+	run 1 -c "$target ticks 3 10" -e "$prog"
+	has "$err" "No symbol 'no_such_function_xyz' in $target"
+	ETRACE_MISSING_PROBES=warn run 0 -c "$target ticks 3 10" -e "$prog"
+	same 'Attaching 1 probe...\n\n\n@t: 3\n'
+	has "$err" "warning: uprobe target 'no_such_function_xyz' does not exist here"
+	has "$err" 'warning: Probe has no valid attach points. It is being removed'
+	BPFTRACE_MISSING_PROBES=ignore run 0 -c "$target ticks 3 10" -e "$prog"
+	same 'Attaching 1 probe...\n\n\n@t: 3\n'
+	[ -s "$err" ] && fail "ignore: a message"
+	# a probe that cannot attach at run time (kprobes, on a kernel
+	# without them; elsewhere nothing is missing)
+	prog="kprobe:do_nanosleep { @k = count(); } $ticks { @t = count(); }"
+	run_any() { timeout 30 "$etrace" "$@" >"$out" 2>"$err"; rc=$?; }
+	run_any -c "$target ticks 3 10" -e "$prog"
+	if [ $rc = 1 ] && grep -q 'kprobes are not available' "$err"; then
+		run 0 -c "$target ticks 3 10" -e "config = { missing_probes = warn } $prog"
+		has "$out" '^@t: 3$'
+		grep -q '^@k: [1-9]' "$out" && fail "a skipped probe counted"
+		has "$err" 'warning: kprobes are not available'
+		has "$err" 'note: Unable to attach probe: kprobe:do_nanosleep. Skipping.$'
+		run 0 -c "$target ticks 3 10" -e "config = { missing_probes = ignore } $prog"
+		has "$out" '^@t: 3$'
+		[ -s "$err" ] && fail "ignore: a message"
+	else
+		[ $rc = 0 ] || fail "kprobes: exit status $rc"
+		echo "note: kprobes attach here: no run-time skip to show"
+	fi
+	;;
+license)
+	# the BPF object's license section, and the kernel loads it
+	command -v readelf >/dev/null || { echo "skipped: no readelf"; exit 77; }
+	run 0 --emit-elf "$tmp/gpl.o" -e 'BEGIN { exit(); }'
+	readelf -p license "$tmp/gpl.o" | grep -q ' GPL$' || fail "not GPL"
+	run 0 --emit-elf "$tmp/bsd.o" -e 'config = { license = "Dual BSD/GPL" } BEGIN { exit(); }'
+	readelf -p license "$tmp/bsd.o" | grep -q ' Dual BSD/GPL$' ||
+		fail "not Dual BSD/GPL"
+	ETRACE_LICENSE="GPL v2" run 0 --emit-elf "$tmp/v2.o" -e 'BEGIN { printf("ok\n"); exit(); }'
+	readelf -p license "$tmp/v2.o" | grep -q ' GPL v2$' || fail "not GPL v2"
+	same 'Attaching 1 probe...\nok\n\n\n'
+	BPFTRACE_LICENSE=MIT run 2 -e 'BEGIN { exit(); }'
+	has "$err" "^etrace: invalid BPFTRACE_LICENSE 'MIT': expected GPL, GPL v2"
+	;;
 *)
 	fail "no such case"
 	;;

@@ -19,6 +19,13 @@ static const char *const vars[] = {
 	"BPFTRACE_CAT_BYTES_MAX", "BPFTRACE_PERF_RB_PAGES",
 	"BPFTRACE_CACHE_USER_SYMBOLS", "BPFTRACE_NO_USER_SYMBOLS",
 	"BPFTRACE_MAX_TYPE_RES_ITERATIONS", "ETRACE_LOG_SIZE",
+	"BPFTRACE_MAX_STRLEN", "ETRACE_MAX_STRLEN", "BPFTRACE_CPP_DEMANGLE",
+	"ETRACE_CPP_DEMANGLE", "BPFTRACE_MISSING_PROBES",
+	"ETRACE_MISSING_PROBES", "BPFTRACE_PRINT_MAPS_ON_EXIT",
+	"ETRACE_PRINT_MAPS_ON_EXIT", "BPFTRACE_LICENSE", "ETRACE_LICENSE",
+	"BPFTRACE_UNSTABLE_TSERIES", "ETRACE_UNSTABLE_TSERIES",
+	"BPFTRACE_LAZY_SYMBOLICATION", "BPFTRACE_STR_TRUNC_TRAILER",
+	"BPFTRACE_MAX_CAT_BYTES", "ETRACE_MAP_KEYS_MAX",
 };
 
 static void clear_env(void)
@@ -30,9 +37,11 @@ static void clear_env(void)
 /* settings_from_env into o; its messages in msg */
 static int from_env(struct compile_opts *o)
 {
-	FILE *f = fmemopen(msg, sizeof(msg), "w");
+	FILE *f;
 	int rc;
 
+	msg[0] = '\0';  /* fmemopen leaves it when nothing is written */
+	f = fmemopen(msg, sizeof(msg), "w");
 	memset(o, 0, sizeof(*o));
 	rc = settings_from_env(o, f);
 	fclose(f);
@@ -168,6 +177,142 @@ static void test_config_refused(void)
 	compile_ctx_fini(&ctx);
 }
 
-UNIT_MAIN("settings", UNIT_TEST(test_env_names), UNIT_TEST(test_env_refused),
+/* bpftrace 0.26's keys and names, from the environment in both
+ * spellings */
+static void test_env_026(void)
+{
+	struct compile_opts o;
+
+	clear_env();
+	setenv("BPFTRACE_MAX_STRLEN", "20", 1);
+	setenv("BPFTRACE_CPP_DEMANGLE", "false", 1);
+	setenv("BPFTRACE_MISSING_PROBES", "warn", 1);
+	setenv("BPFTRACE_PRINT_MAPS_ON_EXIT", "0", 1);
+	setenv("BPFTRACE_LICENSE", "Dual MIT/GPL", 1);
+	setenv("BPFTRACE_UNSTABLE_TSERIES", "error", 1);
+	setenv("BPFTRACE_MAX_CAT_BYTES", "9", 1);
+	setenv("ETRACE_MAP_KEYS_MAX", "33", 1);
+	CU_ASSERT_EQUAL(from_env(&o), 0);
+	CU_ASSERT_STRING_EQUAL(msg, "");
+	CU_ASSERT_EQUAL(o.strlen, 20);
+	CU_ASSERT(o.run.no_cpp_demangle);
+	CU_ASSERT_EQUAL(o.missing_probes, MP_WARN);
+	CU_ASSERT_EQUAL(o.run.missing_probes, ET_MISSING_WARN);
+	CU_ASSERT(o.run.no_print_maps_on_exit);
+	CU_ASSERT_STRING_EQUAL(o.license, "Dual MIT/GPL");
+	CU_ASSERT_EQUAL(settings_unstable_mode(&o, UNSTABLE_TSERIES),
+			UM_ERROR);
+	CU_ASSERT_EQUAL(o.run.cat_bytes_max, 9);
+	CU_ASSERT_EQUAL(o.max_map_keys, 33);
+	clear_env();
+	/* ETRACE_ first */
+	setenv("ETRACE_MAX_STRLEN", "30", 1);
+	setenv("BPFTRACE_MAX_STRLEN", "20", 1);
+	setenv("ETRACE_CPP_DEMANGLE", "true", 1);
+	setenv("ETRACE_MISSING_PROBES", "ignore", 1);
+	setenv("BPFTRACE_MISSING_PROBES", "error", 1);
+	setenv("ETRACE_UNSTABLE_TSERIES", "enable", 1);
+	setenv("ETRACE_PRINT_MAPS_ON_EXIT", "true", 1);
+	CU_ASSERT_EQUAL(from_env(&o), 0);
+	CU_ASSERT_EQUAL(o.strlen, 30);
+	CU_ASSERT(!o.run.no_cpp_demangle);
+	CU_ASSERT_EQUAL(o.missing_probes, MP_IGNORE);
+	CU_ASSERT_EQUAL(o.run.missing_probes, ET_MISSING_IGNORE);
+	CU_ASSERT_EQUAL(settings_unstable_mode(&o, UNSTABLE_TSERIES),
+			UM_ENABLE);
+	CU_ASSERT(!o.run.no_print_maps_on_exit);
+	clear_env();
+	/* values refused, and one that changes nothing here */
+	setenv("ETRACE_MISSING_PROBES", "sometimes", 1);
+	CU_ASSERT_EQUAL(from_env(&o), 2);
+	CU_ASSERT_STRING_EQUAL(msg, "etrace: invalid ETRACE_MISSING_PROBES "
+			       "'sometimes': expected ignore, warn or error\n");
+	clear_env();
+	setenv("BPFTRACE_LICENSE", "MIT", 1);
+	CU_ASSERT_EQUAL(from_env(&o), 2);
+	clear_env();
+	setenv("BPFTRACE_LAZY_SYMBOLICATION", "0", 1);
+	CU_ASSERT_EQUAL(from_env(&o), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "etrace: warning: "
+				      "BPFTRACE_LAZY_SYMBOLICATION=0 has no "
+				      "effect: "));
+	clear_env();
+	setenv("BPFTRACE_STR_TRUNC_TRAILER", "", 1);
+	CU_ASSERT_EQUAL(from_env(&o), 0);
+	CU_ASSERT_STRING_EQUAL(msg, "");
+	clear_env();
+}
+
+/* defaults: bpftrace 0.17's missing probes, 0.26's unstable modes */
+static void test_defaults_026(void)
+{
+	struct compile_opts o = { 0 };
+	struct compile_ctx ctx;
+
+	CU_ASSERT_EQUAL(compile("BEGIN { }", &o, &ctx), 0);
+	CU_ASSERT_EQUAL(ctx.opts.missing_probes, MP_DEFAULT);
+	CU_ASSERT_EQUAL(ctx.opts.run.missing_probes, ET_MISSING_ERROR);
+	CU_ASSERT(!ctx.opts.run.no_print_maps_on_exit);
+	CU_ASSERT_PTR_NULL(ctx.opts.license);
+	CU_ASSERT_EQUAL(settings_unstable_mode(&ctx.opts, UNSTABLE_TSERIES),
+			UM_WARN);
+	CU_ASSERT_EQUAL(settings_unstable_mode(&ctx.opts, UNSTABLE_DW_USTACK),
+			UM_WARN);
+	CU_ASSERT_EQUAL(settings_unstable_mode(&ctx.opts,
+					       UNSTABLE_IMPORT_STATEMENT),
+			UM_ERROR);
+	CU_ASSERT_EQUAL(settings_unstable_mode(&ctx.opts, UNSTABLE_TYPEINFO),
+			UM_ERROR);
+	compile_ctx_fini(&ctx);
+}
+
+/* the config block's 0.26 keys, and the checks of unstable features */
+static void test_config_026(void)
+{
+	struct compile_opts o = { 0 };
+	struct compile_ctx ctx;
+	struct loc here = { 0, 5 };
+	int warnings;
+
+	CU_ASSERT_EQUAL(compile("config = { max_strlen = 40; cpp_demangle = "
+				"false; missing_probes = \"error\"; "
+				"print_maps_on_exit = false; license = "
+				"\"GPL v2\"; unstable_typeinfo = warn; "
+				"unstable_import_statement = true }"
+				" BEGIN { }", &o, &ctx), 0);
+	CU_ASSERT_EQUAL(ctx.opts.strlen, 40);
+	CU_ASSERT(ctx.opts.run.no_cpp_demangle);
+	CU_ASSERT_EQUAL(ctx.opts.missing_probes, MP_ERROR);
+	CU_ASSERT_EQUAL(ctx.opts.run.missing_probes, ET_MISSING_ERROR);
+	CU_ASSERT(ctx.opts.run.no_print_maps_on_exit);
+	CU_ASSERT_STRING_EQUAL(ctx.opts.license, "GPL v2");
+	/* warn: one warning per program */
+	warnings = ctx.diags.nwarnings;
+	CU_ASSERT(settings_unstable(&ctx, UNSTABLE_TYPEINFO, here));
+	CU_ASSERT(settings_unstable(&ctx, UNSTABLE_TYPEINFO, here));
+	CU_ASSERT_EQUAL(ctx.diags.nwarnings, warnings + 1);
+	CU_ASSERT_STRING_EQUAL(ctx.diags.tail->msg, "Script is using an "
+			       "unstable feature: typeinfo. To prevent this "
+			       "warning you must explicitly enable it in the "
+			       "config e.g. unstable_typeinfo=enable");
+	/* enabled: quiet */
+	CU_ASSERT(settings_unstable(&ctx, UNSTABLE_IMPORT_STATEMENT, here));
+	CU_ASSERT_EQUAL(ctx.diags.nwarnings, warnings + 1);
+	CU_ASSERT_EQUAL(ctx.diags.nerrors, 0);
+	compile_ctx_fini(&ctx);
+	/* error */
+	memset(&o, 0, sizeof(o));
+	CU_ASSERT_EQUAL(compile("BEGIN { }", &o, &ctx), 0);
+	CU_ASSERT(!settings_unstable(&ctx, UNSTABLE_IMPORT_STATEMENT, here));
+	CU_ASSERT_EQUAL(ctx.diags.nerrors, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(ctx.diags.tail->msg, "Import "
+				      "statements that are not at the top "
+				      "level"));
+	compile_ctx_fini(&ctx);
+}
+
+UNIT_MAIN("settings", UNIT_TEST(test_env_026), UNIT_TEST(test_defaults_026),
+	  UNIT_TEST(test_config_026), UNIT_TEST(test_env_names),
+	  UNIT_TEST(test_env_refused),
 	  UNIT_TEST(test_config), UNIT_TEST(test_env_first),
 	  UNIT_TEST(test_config_refused))

@@ -134,8 +134,11 @@ static void test_map_values(void)
 	expect_err("BEGIN { @x = count(); @x = 1; }",
 		   "trying to assign value of type 'int64' when map already "
 		   "contains a value of type 'count'");
-	expect_err("BEGIN { @x = count(); if (@x > 1) { } }",
-		   "Type mismatch for '>': comparing 'count' with 'int64'");
+	/* bpftrace 0.26 reads a count as an integer (all CPUs' total);
+	 * a histogram is no integer */
+	expect_ok("BEGIN { @x = count(); if (@x > 1) { } }");
+	expect_err("BEGIN { @x = hist(1); if (@x > 1) { } }",
+		   "Type mismatch for '>': comparing 'hist' with 'int64'");
 	expect_ok("BEGIN { @c = count(); $n = @c; @d = @c; }");
 	expect_err("BEGIN { @h = hist(1); $n = @h; }",
 		   "A value of type 'hist' can only be stored in a map");

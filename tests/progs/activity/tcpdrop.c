@@ -3,7 +3,9 @@
  * In a private network namespace (nothing else is disturbed) a tcx egress
  * BPF program on lo drops every packet (SKB_DROP_REASON_TC_EGRESS), then a
  * non-blocking connect() to 127.0.0.1:PORT sends a SYN that is dropped.
- * Usage: tcpdrop PORT. Exit 0 when the SYN was sent and dropped. */
+ * Usage: tcpdrop PORT [MS]: the socket closes after MS milliseconds
+ * (default 100; over 1000, the SYN is retransmitted, and dropped again:
+ * the tcpretrans recipe's activity). Exit 0 when the SYN was sent. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -75,7 +77,7 @@ static int lo_up(void)
 	return err;
 }
 
-static int send_syn(int port)
+static int send_syn(int port, int ms)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 				  .sin_port = htons(port) };
@@ -89,7 +91,7 @@ static int send_syn(int port)
 		close(s);
 		return -1;
 	}
-	usleep(100000);
+	usleep((useconds_t)ms * 1000);
 	close(s);
 	return 0;
 }
@@ -97,10 +99,11 @@ static int send_syn(int port)
 int main(int argc, char **argv)
 {
 	int port = argc > 1 ? atoi(argv[1]) : 0;
+	int ms = argc > 2 ? atoi(argv[2]) : 100;
 	int prog, link;
 
-	if (port <= 0 || port > 65535) {
-		fprintf(stderr, "usage: tcpdrop PORT\n");
+	if (port <= 0 || port > 65535 || ms < 0 || ms > 60000) {
+		fprintf(stderr, "usage: tcpdrop PORT [MS]\n");
 		return 2;
 	}
 	if (unshare(CLONE_NEWNET) || lo_up()) {
@@ -113,7 +116,7 @@ int main(int argc, char **argv)
 		perror("tcpdrop: tcx egress drop program on lo");
 		return 1;
 	}
-	if (send_syn(port)) {
+	if (send_syn(port, ms)) {
 		perror("tcpdrop: connect");
 		return 1;
 	}

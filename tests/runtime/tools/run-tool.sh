@@ -8,8 +8,11 @@
 # ("skeleton") of the whole output: event lines, map names, hist bars.
 #
 # Usage: run-tool.sh ETRACE ACTIVITY_DIR CASE [OUT_DIR]
-#   CASE is tool/NAME or stdlib/NAME; tests/runtime/tools/cases/NAME.sh
-#   (stdlib-NAME.sh for recipes) describes the activity and expectations
+#   CASE is tool/NAME, bt026/NAME (bpftrace 0.26.1's NAME.bt, in
+#   tests/data/bt026-tools/) or stdlib/NAME; tests/runtime/tools/cases/
+#   NAME.sh (bt026-NAME.sh for a 0.26 tool whose output differs from
+#   0.17's, stdlib-NAME.sh for recipes) describes the activity and
+#   expectations
 #   (see cases/README). Exit 0 pass, 1 fail, 77 skipped (not root, or the
 #   probe kind the tool needs does not work in etrace yet: expected
 #   failure, reported with etrace's reason).
@@ -39,11 +42,20 @@ prepare() { :; }
 activity() { generic_activity; }
 mark() { :; }
 
+BT_SCRIPT=''	# what bpftrace runs to compare (default: SCRIPT)
 if [ "$KIND" = tool ]; then
 	SCRIPT=/usr/sbin/$NAME.bt
 	[ -f "$SCRIPT" ] || skip "$SCRIPT is not installed (package bpftrace)"
 	ETRACE_ARGS=("$SCRIPT")
 	casefile=$HERE/cases/$NAME.sh
+elif [ "$KIND" = bt026 ]; then
+	# bpftrace 0.17 cannot run 0.26's tools: it runs its own version of
+	# the tool, when installed, whose output the case says is the same
+	SCRIPT=$SRC/tests/data/bt026-tools/$NAME.bt
+	BT_SCRIPT=/usr/sbin/$NAME.bt
+	ETRACE_ARGS=("$SCRIPT")
+	casefile=$HERE/cases/bt026-$NAME.sh
+	[ -f "$casefile" ] || casefile=$HERE/cases/$NAME.sh
 else
 	SCRIPT=$SRC/stdlib/$NAME.et
 	ETRACE_ARGS=("$NAME")	# by recipe name: the embedded copy
@@ -52,6 +64,10 @@ fi
 if [ -f "$casefile" ]; then
 	# shellcheck disable=SC1090
 	. "$casefile"
+	if [ "$KIND" = bt026 ] && [ "$COMPARE" != 0 ] &&
+	   [ ! -f "$BT_SCRIPT" ]; then
+		COMPARE=0 NO_COMPARE="$BT_SCRIPT (bpftrace 0.17's version) is not installed"
+	fi
 else
 	echo "note: no case file $casefile: generic activity, no comparison"
 	COMPARE=0 NO_COMPARE="no case file for this recipe"
@@ -73,7 +89,7 @@ t0=$(date +%s%N)
 start_tracer etrace "$RUN/etrace" "$ETRACE" "${ETRACE_ARGS[@]}"
 EPID=$LAST_PID BPID=
 if [ "$COMPARE" != 0 ] && [ -n "$BPFTRACE" ]; then
-	start_tracer bpftrace "$RUN/bpftrace" "$BPFTRACE" "$SCRIPT"
+	start_tracer bpftrace "$RUN/bpftrace" "$BPFTRACE" "${BT_SCRIPT:-$SCRIPT}"
 	BPID=$LAST_PID
 fi
 ready=1

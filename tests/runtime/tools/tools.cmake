@@ -10,7 +10,7 @@ set(ETRACE_ACTIVITY_BIN ${CMAKE_CURRENT_BINARY_DIR}/tests/activity)
 # Programs that make the activity some tools watch. Plain C, no etrace
 # library; the binary name is the comm the tools print.
 find_package(Threads REQUIRED)
-foreach(prog nanosleep threads tcpdrop)
+foreach(prog nanosleep threads tcpdrop tcpconn)
   add_executable(activity_${prog} ${ETRACE_ACTIVITY_SRC}/${prog}.c)
   set_target_properties(activity_${prog} PROPERTIES
     OUTPUT_NAME ${prog} RUNTIME_OUTPUT_DIRECTORY ${ETRACE_ACTIVITY_BIN})
@@ -27,6 +27,16 @@ set(ETRACE_TOOLS
   syscount tcpdrop threadsnoop writeback vfscount)
 foreach(tool ${ETRACE_TOOLS})
   list(APPEND ETRACE_TOOL_CASES tool/${tool})
+endforeach()
+# bpftrace 0.26.1's tools whose probes exist here (tracepoints, uprobes,
+# profile, interval: not kprobes), unchanged (tests/data/bt026-tools/)
+set(ETRACE_BT026_RUNNABLE
+  bashreadline biolatency biosnoop biostacks bitesize cpuwalk execsnoop
+  gethostlatency killsnoop loads naptime opensnoop pidpersec runqlat runqlen
+  setuids ssllatency sslsnoop statsnoop syncsnoop syscount tcpdrop
+  threadsnoop writeback)
+foreach(tool ${ETRACE_BT026_RUNNABLE})
+  list(APPEND ETRACE_TOOL_CASES bt026/${tool})
 endforeach()
 file(GLOB ETRACE_RECIPES CONFIGURE_DEPENDS
      ${CMAKE_CURRENT_LIST_DIR}/../../../stdlib/*.et)
