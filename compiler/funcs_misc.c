@@ -1,4 +1,5 @@
-/* The remaining functions: cgroupid cgroup_path path uptr kptr bswap,
+/* The remaining functions: cgroupid cgroup_path path uptr kptr bswap
+ * getopt (compiler/getopt.c),
  * and the ones acting on the traced process or kernel: signal override
  * unwatch. */
 #include "funcs.h"
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "getopt.h"
 #include "probe.h"
 
 static struct type *check_cgroupid(struct compile_ctx *ctx,
@@ -190,14 +192,15 @@ static struct type *check_unwatch(struct compile_ctx *ctx, struct node *call,
 }
 
 const struct func funcs_misc[] = {
-	{ "cgroupid", 1, 1, 0, check_cgroupid, FG_CGROUPID },
-	{ "cgroup_path", 1, 2, 0, check_cgroup_path, FG_CGROUP_PATH },
-	{ "path", 1, 1, 0, check_path, FG_PATH },
-	{ "uptr", 1, 1, 0, check_as_ptr, FG_ARG_VALUE },
-	{ "kptr", 1, 1, 0, check_as_ptr, FG_ARG_VALUE },
-	{ "bswap", 1, 1, 0, check_bswap, FG_BSWAP },
-	{ "signal", 1, 1, FN_STMT | FN_UNSAFE, check_signal, FG_SIGNAL },
-	{ "override", 1, 1, FN_STMT | FN_UNSAFE, check_override, FG_OVERRIDE },
-	{ "unwatch", 1, 1, FN_STMT, check_unwatch, FG_UNWATCH },
-	{ NULL },
+    {"cgroupid", 1, 1, 0, check_cgroupid, FG_CGROUPID},
+    {"cgroup_path", 1, 2, 0, check_cgroup_path, FG_CGROUP_PATH},
+    {"path", 1, 1, 0, check_path, FG_PATH},
+    {"uptr", 1, 1, 0, check_as_ptr, FG_ARG_VALUE},
+    {"kptr", 1, 1, 0, check_as_ptr, FG_ARG_VALUE},
+    {"bswap", 1, 1, 0, check_bswap, FG_BSWAP},
+    {"signal", 1, 1, FN_STMT | FN_UNSAFE, check_signal, FG_SIGNAL},
+    {"override", 1, 1, FN_STMT | FN_UNSAFE, check_override, FG_OVERRIDE},
+    {"unwatch", 1, 1, FN_STMT, check_unwatch, FG_UNWATCH},
+    {"getopt", 1, 3, 0, getopt_check, FG_GETOPT},
+    {NULL},
 };

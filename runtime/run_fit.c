@@ -19,6 +19,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "options.h"
 #include "run_impl.h"
 #include "tp_format.h"
 
@@ -210,6 +211,8 @@ int run_fit(struct run *r)
 		err = set_filter_pid(r);
 	if (!err)
 		err = set_ncpus(r);
+	if (!err && r->prog->noptions)
+		err = options__set(r->l, r->prog, r->o->named, r->o->nnamed);
 	if (!err && !r->o->fresh)
 		err = check_tracepoints(r);
 	return err;

@@ -13,6 +13,7 @@
 
 #include "cg_probe.h"
 #include "elf_syms.h"
+#include "getopt.h"
 #include "probe.h"
 
 #include <stddef.h>
@@ -304,7 +305,50 @@ static LLVMValueRef usym(struct gen *g, struct node *e)
 	return gen_usym(g, gen_expr(g, arg(e, 0)));
 }
 
+/* getopt("name", ...): the option's .rodata variable, which the runtime
+ * sets before loading (runtime/options.c); a string is copied to the
+ * stack as every string value is. */
+static LLVMValueRef getopt_fn(struct gen *g, struct node *e)
+{
+	int i = getopt_index(g->ctx, arg(e, 0)->u.string.str);
+	const struct et_option *op = i >= 0 ? &g->ctx->options[i] : NULL;
+	char name[32];
+	LLVMValueRef v, buf;
+
+	if (!op) {
+		gen_error(g, e->loc, "getopt: unknown option");
+		return cg_const(g->cg, 64, 0);
+	}
+	snprintf(name, sizeof(name), ET_OPTION_VAR "%d", i);
+	v = LLVMGetNamedGlobal(cg_module(g->cg), name);
+	if (op->kind != ET_OPT_STRING) {
+		if (!v)
+			v = cg_rodata_define(g->cg, name, 64);
+		return cg_rodata_load(g->cg, v, 64);
+	}
+	if (!v)
+		v = cg_rodata_define_bytes(g->cg, name, op->size);
+	/* word by word, each load volatile: a memcpy from a constant
+	 * global of zeros would be folded into zeros */
+	buf = gen_tmp(g, e->type->size, "opt");
+	for (uint32_t off = 0; off + 8 <= op->size; off += 8) {
+		LLVMValueRef k = cg_const(g->cg, 64, off), w, st;
+
+		w = LLVMBuildLoad2(
+		    g->b, cg_int(g->cg, 64),
+		    LLVMBuildGEP2(g->b, cg_int(g->cg, 8), v, &k, 1, ""), "");
+		LLVMSetVolatile(w, 1);
+		LLVMSetAlignment(w, 8);
+		st = LLVMBuildStore(
+		    g->b, w,
+		    LLVMBuildGEP2(g->b, cg_int(g->cg, 8), buf, &k, 1, ""));
+		LLVMSetAlignment(st, 8);
+	}
+	return buf;
+}
+
 const struct cg_func cg_func_STR = { .call = str };
+const struct cg_func cg_func_GETOPT = { .call = getopt_fn };
 const struct cg_func cg_func_STRNCMP = { .call = strncmp_fn };
 const struct cg_func cg_func_STRCONTAINS = { .call = strcontains };
 const struct cg_func cg_func_HAS_KEY = { .call = has_key };

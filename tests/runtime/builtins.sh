@@ -1,0 +1,72 @@
+#!/bin/sh
+# bpftrace 0.26's builtins and functions (compiler/builtins.c,
+# compiler/funcs_*.c, compiler/getopt.c), each checked by the values it
+# prints with real BPF, as root. One case per ctest test
+# (tests/runtime/builtins.cmake).
+#   builtins.sh ETRACE ETRACE_RUN CASE
+# Exit 77: not root.
+set -u
+etrace=$1
+etrace_run=$2
+case=$3
+
+RUN_TIMEOUT=30
+. "$(dirname "$0")/rtlib.sh"
+
+case $case in
+getopt)
+	# bpftrace 0.26's tests/runtime/other "named command line params"
+	run 0 -e 'BEGIN { print((getopt("aa", 20), getopt("bb", -1), getopt("cc", 1), getopt("dd"), getopt("ee", "hello"))); exit(); }' -- --dd --aa=0xffffffffffffffff --bb=-10 --cc=0
+	same 'Attaching 1 probe...\n(18446744073709551615, -10, 0, 1, hello)\n\n\n'
+	# positional parameters and options mixed after "--"
+	run 0 -e 'BEGIN { print((str($1), getopt("aa", 10), getopt("bb", -1), str($2), getopt("cc", "hello"), getopt("dd"), $#)); exit(); }' pos1 -- --aa=20 --bb=5 --cc=bye pos2 --dd
+	same 'Attaching 1 probe...\n(pos1, 20, 5, pos2, bye, 1, 2)\n\n\n'
+	# defaults; the last of an option given twice wins; 1_000 and 0b11
+	run 0 -e 'BEGIN { printf("%d %d %d %s\n", getopt("aa", 10), getopt("bb", 3), getopt("dd"), getopt("s", "x")); exit(); }'
+	same 'Attaching 1 probe...\n10 3 0 x\n\n\n'
+	run 0 -e 'BEGIN { printf("%d %d %d\n", getopt("aa", 10), getopt("bb", 3), getopt("dd")); exit(); }' -- --aa=1_000 --bb=1 --bb=0b11 --dd=yes
+	same 'Attaching 1 probe...\n1000 3 1\n\n\n'
+	# a boolean option decides a branch the verifier then drops
+	run 0 -e 'BEGIN { if (getopt("verbose")) { printf("verbose\n"); } else { printf("quiet\n"); } exit(); }' -- --verbose=off
+	same 'Attaching 1 probe...\nquiet\n\n\n'
+	;;
+getopt_aot)
+	# values set when an artifact runs, not compiled in
+	run 0 --compile-only -o "$tmp/p.eto" -e 'BEGIN { print((getopt("aa", 10), getopt("cc", 1), getopt("dd"), getopt("ee", "hello"))); exit(); }'
+	timeout 30 "$etrace_run" "$tmp/p.eto" -- --dd --aa=20 --cc=0 --ee=bye >"$out" 2>"$err" || fail "etrace-run failed"
+	same 'Attaching 1 probe...\n(20, 0, 1, bye)\n\n\n'
+	timeout 30 "$etrace_run" "$tmp/p.eto" >"$out" 2>"$err" || fail "etrace-run failed"
+	same 'Attaching 1 probe...\n(10, 1, 0, hello)\n\n\n'
+	run 0 "$tmp/p.eto" -- --aa=7
+	same 'Attaching 1 probe...\n(7, 1, 0, hello)\n\n\n'
+	;;
+getopt_errors)
+	run 1 -e 'BEGIN { print(getopt("aa", 10)); }' -- --aa=False
+	same ''
+	has "$err" '^etrace: program command line option --aa invalid integer (value: False)$'
+	run 1 -e 'BEGIN { print(getopt("aa", 10)); }' -- --bb --cc=1
+	has "$err" '^etrace: unexpected program command line options: --bb, --cc$'
+	has "$err" '^HINT: expected program options: --aa$'
+	run 1 -e 'BEGIN { print((getopt("aa", 10, "Description of aa"), getopt("bb", 1), getopt("cc"))); }' -- --help
+	printf 'HINT: expected program options:\n--aa: Description of aa\n--bb\n--cc\n' >"$tmp/want"
+	cmp -s "$tmp/want" "$err" || fail "--help: $(cat "$err")"
+	run 1 -e 'BEGIN { print(getopt("aa", "x")); }' -- --aa
+	has "$err" '^etrace: program command line option --aa expects a string (value: true)$'
+	run 1 -e 'BEGIN { print(getopt("b")); }' -- --b=maybe
+	has "$err" "^etrace: program command line option --b expects a boolean (e.g. 'true') (value: maybe)$"
+	run 1 -e 'BEGIN { print(getopt("n", 1)); }' -- --n=-1
+	has "$err" '^etrace: program command line option --n invalid integer (value: -1)$'
+	run 1 -e 'BEGIN { print(getopt("n", 1)); }' -- --n=99999999999999999999
+	has "$err" '^etrace: program command line option --n value is out of range'
+	# before "--" it is etrace's own option
+	run 2 -e 'BEGIN { }' --aa=20
+	has "$err" "^etrace: unrecognized option '--aa=20'$"
+	# without getopt, bpftrace 0.17's reading: a positional parameter
+	run 0 -e 'BEGIN { printf("%s\n", str($1)); exit(); }' -- --foo
+	same 'Attaching 1 probe...\n--foo\n\n\n'
+	;;
+*)
+	fail "unknown case"
+	;;
+esac
+exit 0
