@@ -226,8 +226,7 @@ bool art_run_read(struct rd *r, const cJSON *root)
 	i = 0;
 	l = art_get_array(r, root, "options", MAX_OPTIONS, &p->noptions);
 	p->options = arena_calloc(r->a, p->noptions + 1, sizeof(*p->options));
-	cJSON_ArrayForEach(o, l)
-	{
+	cJSON_ArrayForEach(o, l) {
 		if (!read_option(r, o, i, &p->options[i]))
 			return false;
 		i++;
