@@ -129,6 +129,7 @@ static const struct use uses[] = {
 	{ "uptr", "@x = uptr(0);" },
 	{ "kptr", "@x = kptr(0);" },
 	{ "bswap", "@x = bswap(pid);" },
+	{ "getopt", "@x = getopt(\"n\", 3); @s = getopt(\"s\", \"x\"); @b = getopt(\"b\");" },
 	{ "signal", "signal(\"KILL\"); signal(9);" },
 	{ "override", "override(0);" },
 	{ "unwatch", "unwatch(0x10000000);" },
