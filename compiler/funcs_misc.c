@@ -191,6 +191,54 @@ static struct type *check_unwatch(struct compile_ctx *ctx, struct node *call,
 	return fn_int_or_ptr_arg(ctx, call, 0) ? type_none() : NULL;
 }
 
+/* The mode of pid(MODE), tid(MODE), nsecs(MODE): a bare identifier
+ * among modes (NULL-terminated); *mode the index, 0 when left out. */
+static bool mode_arg(struct compile_ctx *ctx, struct node *call,
+		     const char *const *modes, const char *what, int *mode)
+{
+	struct node *a = fn_arg(call, 0);
+
+	*mode = 0;
+	if (!a)
+		return true;
+	for (int i = 0; a->kind == N_IDENT && modes[i]; i++)
+		if (!strcmp(a->u.ident.name, modes[i])) {
+			*mode = i;
+			return true;
+		}
+	diag_error(&ctx->diags, a->loc, "Invalid %s: expected %s", what,
+		   !strcmp(call->u.call.name, "nsecs")
+			   ? "boot, monotonic, tai or sw_tai"
+			   : "curr_ns or init");
+	return false;
+}
+
+const char *const funcs_ns_modes[] = { "init", "curr_ns", NULL };
+const char *const funcs_clock_modes[] = { "monotonic", "boot", "tai",
+					  "sw_tai", NULL };
+
+/* pid([curr_ns|init]), tid(...): without a mode, bpftrace 0.17's
+ * reading (the initial PID namespace; 0.26 reads curr_ns). */
+static struct type *check_task_id(struct compile_ctx *ctx, struct node *call,
+				  struct node *probe)
+{
+	int mode;
+
+	return mode_arg(ctx, call, funcs_ns_modes, "PID namespace mode",
+			&mode) ? type_u64() : NULL;
+}
+
+/* nsecs([boot|monotonic|tai|sw_tai]): without a clock, the builtin. */
+static struct type *check_nsecs(struct compile_ctx *ctx, struct node *call,
+				struct node *probe)
+{
+	int mode;
+
+	return mode_arg(ctx, call, funcs_clock_modes, "clock", &mode)
+		       ? type_u64()
+		       : NULL;
+}
+
 const struct func funcs_misc[] = {
 	{ "cgroupid", 1, 1, 0, check_cgroupid, FG_CGROUPID },
 	{ "cgroup_path", 1, 2, 0, check_cgroup_path, FG_CGROUP_PATH },
@@ -202,5 +250,8 @@ const struct func funcs_misc[] = {
 	{ "override", 1, 1, FN_STMT | FN_UNSAFE, check_override, FG_OVERRIDE },
 	{ "unwatch", 1, 1, FN_STMT, check_unwatch, FG_UNWATCH },
 	{ "getopt", 1, 3, 0, getopt_check, FG_GETOPT },
+	{ "pid", 0, 1, FN_MODE_ARG, check_task_id, FG_TASK_ID },
+	{ "tid", 0, 1, FN_MODE_ARG, check_task_id, FG_TASK_ID },
+	{ "nsecs", 0, 1, FN_MODE_ARG, check_nsecs, FG_NSECS },
 	{ NULL },
 };

@@ -66,6 +66,42 @@ static bool is_stack_mode(const char *name)
 	       !strcmp(name, "raw");
 }
 
+/* bpftrace 0.26's fields of a task (base.bt macros): ppid is
+ * curtask->real_parent->pid, ppid(t) is t->real_parent->pid. */
+static const struct {
+	const char *name, *link, *field;
+} task_aliases[] = {
+	{ "ppid", "real_parent", "pid" },
+	{ "pcomm", "real_parent", "comm" },
+	{ "leader_tid", "group_leader", "pid" },
+	{ "leader_comm", "group_leader", "comm" },
+};
+
+/* n (an identifier or a call of at most one argument) replaced by the
+ * field of the task alias it names; false when it names none. */
+static bool task_alias(struct resolve *r, struct node *n, const char *name,
+		       struct node *task)
+{
+	struct arena *a = r->ctx->arena;
+	struct node *link, *field;
+
+	for (size_t i = 0; i < sizeof(task_aliases) / sizeof(task_aliases[0]);
+	     i++) {
+		if (strcmp(name, task_aliases[i].name))
+			continue;
+		if (!task) {
+			task = ast_ident(a, n->loc, "curtask");
+			task->u.ident.builtin = builtin_find("curtask");
+		}
+		link = ast_field(a, n->loc, task, task_aliases[i].link, true);
+		field = ast_field(a, n->loc, link, task_aliases[i].field,
+				  true);
+		replace(n, field);
+		return true;
+	}
+	return false;
+}
+
 /* A bare identifier: builtin, macro (#define), enum constant, or, as the
  * first argument of kstack()/ustack(), a mode. */
 static void res_ident(struct resolve *r, struct node *n, bool mode_arg)
@@ -89,6 +125,8 @@ static void res_ident(struct resolve *r, struct node *n, bool mode_arg)
 		return;
 	}
 	if (mode_arg)
+		return;
+	if (task_alias(r, n, name, NULL))
 		return;
 	diag_error(&r->ctx->diags, n->loc, "Unknown identifier: '%s'", name);
 }
@@ -285,6 +323,13 @@ static void res_call(struct resolve *r, struct node *call)
 	int n;
 
 	call->u.call.nargs = n = ast_list_len(call->u.call.args);
+	if (!f && !n && builtin_find(call->u.call.name)) {
+		/* bpftrace 0.26: cpu() is cpu */
+		replace(call, ast_ident(r->ctx->arena, call->loc,
+					call->u.call.name));
+		res_ident(r, call, false);
+		return;
+	}
 	/* bpftrace 0.26's unstable features (config unstable_NAME) */
 	if ((!strcmp(call->u.call.name, "tseries") &&
 	     !settings_unstable(r->ctx, UNSTABLE_TSERIES, call->loc)) ||
@@ -294,9 +339,12 @@ static void res_call(struct resolve *r, struct node *call)
 		return;
 	}
 	if (!f) {
+		res_list(r, call->u.call.args);
+		if (n <= 1 && task_alias(r, call, call->u.call.name,
+					 call->u.call.args))
+			return;
 		diag_error(&r->ctx->diags, call->loc, "Unknown function: %s",
 			   call->u.call.name);
-		res_list(r, call->u.call.args);
 		return;
 	}
 	if (res_str_param(r, call))

@@ -89,6 +89,10 @@ enum {
  * return at once for other processes. */
 #define ET_FILTER_PID_VAR "et_filter_pid"
 
+/* u64s in .rodata the runtime sets before loading: the device and inode
+ * of its own PID namespace (/proc/self/ns/pid), for pid(curr_ns). */
+#define ET_PIDNS_DEV_VAR "et_pidns_dev"
+#define ET_PIDNS_INO_VAR "et_pidns_ino"
 /* A u32 in .rodata the runtime sets before loading: the number of
  * possible CPUs, the bound of the loop that totals a per-CPU
  * aggregation read as an integer ((int64)@count), known to the verifier

@@ -13,6 +13,7 @@
 
 #include "cg_probe.h"
 #include "elf_syms.h"
+#include "funcs.h"
 #include "getopt.h"
 #include "probe.h"
 
@@ -347,7 +348,67 @@ static LLVMValueRef getopt_fn(struct gen *g, struct node *e)
 	return buf;
 }
 
+/* pid(mode), tid(mode): "init" as the builtins; "curr_ns" seen from
+ * etrace's PID namespace (bpf_get_ns_current_pid_tgid, with the
+ * namespace the runtime sets in .rodata) */
+static LLVMValueRef task_id(struct gen *g, struct node *e)
+{
+	struct node *a = arg(e, 0);
+	bool tid = e->u.call.name[0] == 't';
+	LLVMValueRef v, args[4], info, dev, ino;
+
+	if (!a || !strcmp(a->u.ident.name, funcs_ns_modes[0])) {
+		v = cg_get_pid_tgid(g->cg);
+		if (tid)
+			return LLVMBuildAnd(g->b, v,
+					    cg_const(g->cg, 64, 0xffffffff), "");
+		return LLVMBuildLShr(g->b, v, cg_const(g->cg, 64, 32), "");
+	}
+	dev = LLVMGetNamedGlobal(cg_module(g->cg), ET_PIDNS_DEV_VAR);
+	ino = LLVMGetNamedGlobal(cg_module(g->cg), ET_PIDNS_INO_VAR);
+	if (!dev)
+		dev = cg_rodata_define(g->cg, ET_PIDNS_DEV_VAR, 64);
+	if (!ino)
+		ino = cg_rodata_define(g->cg, ET_PIDNS_INO_VAR, 64);
+	/* struct bpf_pidns_info { u32 pid; u32 tgid; } */
+	info = gen_tmp(g, 8, "pidns");
+	args[0] = cg_rodata_load(g->cg, dev, 64);
+	args[1] = cg_rodata_load(g->cg, ino, 64);
+	args[2] = info;
+	args[3] = cg_const(g->cg, 32, 8);
+	gen_loc(g, e);
+	cg_helper_call(g->cg, BPF_FUNC_get_ns_current_pid_tgid, NULL, args, 4);
+	v = LLVMBuildLoad2(g->b, cg_int(g->cg, 32),
+			   LLVMBuildGEP2(g->b, cg_int(g->cg, 8), info,
+					 (LLVMValueRef[]){cg_const(
+					     g->cg, 64, tid ? 0 : 4)},
+					 1, ""),
+			   "");
+	return LLVMBuildZExt(g->b, v, cg_int(g->cg, 64), "");
+}
+
+/* nsecs(clock): monotonic, boot, tai; sw_tai (bpftrace's estimate for
+ * kernels without a TAI helper) reads the TAI clock itself */
+static LLVMValueRef nsecs_fn(struct gen *g, struct node *e)
+{
+	static const enum bpf_func_id ids[] = {
+		BPF_FUNC_ktime_get_ns, BPF_FUNC_ktime_get_boot_ns,
+		BPF_FUNC_ktime_get_tai_ns, BPF_FUNC_ktime_get_tai_ns,
+	};
+	struct node *a = arg(e, 0);
+	int m = 0;
+
+	if (!a)
+		return cg_ktime_get_ns(g->cg);
+	while (funcs_clock_modes[m] && strcmp(funcs_clock_modes[m],
+					      a->u.ident.name))
+		m++;
+	return cg_helper_call(g->cg, ids[m & 3], NULL, NULL, 0);
+}
+
 const struct cg_func cg_func_STR = { .call = str };
+const struct cg_func cg_func_TASK_ID = { .call = task_id };
+const struct cg_func cg_func_NSECS = { .call = nsecs_fn };
 const struct cg_func cg_func_GETOPT = { .call = getopt_fn };
 const struct cg_func cg_func_STRNCMP = { .call = strncmp_fn };
 const struct cg_func cg_func_STRCONTAINS = { .call = strcontains };

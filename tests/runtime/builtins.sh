@@ -65,6 +65,42 @@ getopt_errors)
 	run 0 -e 'BEGIN { printf("%s\n", str($1)); exit(); }' -- --foo
 	same 'Attaching 1 probe...\n--foo\n\n\n'
 	;;
+task)
+	# ppid, pcomm, leader_tid, leader_comm: the fields of curtask (or of
+	# the task given) that bpftrace 0.26's stdlib names
+	sh -c "exec $etrace -e 'BEGIN { printf(\"%d %s %d %s %d %s\\n\", ppid, pcomm, leader_tid, leader_comm, ppid(curtask), pcomm(curtask)); exit(); }'" >"$out" 2>"$err" &
+	sh_pid=$!
+	wait "$sh_pid" || fail "etrace failed"
+	# etrace replaced the sh that $$ started: its parent is this shell
+	same "Attaching 1 probe...\n$$ $(cat /proc/$$/comm) $sh_pid etrace $$ $(cat /proc/$$/comm)\n\n\n"
+	;;
+ids)
+	# pid() is pid; pid(init) 0.17's pid; pid(curr_ns) as etrace's PID
+	# namespace sees it: 1 when etrace is the first of a new one
+	run 0 -e 'BEGIN { printf("%d %d %d %d %d %d\n", pid() == pid, pid(init) == pid, tid(init) == tid, pid(curr_ns) == pid, tid(curr_ns) == tid, cpu() == cpu); exit(); }'
+	same 'Attaching 1 probe...\n1 1 1 1 1 1\n\n\n'
+	command -v unshare >/dev/null || skip "no unshare"
+	timeout 30 unshare -pf --mount-proc "$etrace" -e 'BEGIN { printf("%d %d %d\n", pid(curr_ns), tid(curr_ns), pid(init) > 1); exit(); }' >"$out" 2>"$err" || fail "etrace in a new PID namespace failed"
+	same 'Attaching 1 probe...\n1 1 1\n\n\n'
+	;;
+clocks)
+	# nsecs(monotonic) is nsecs; boot counts suspended time too; tai is
+	# the wall clock plus the kernel's TAI offset (37 s once NTP set it,
+	# 0 until then)
+	run 0 -e 'BEGIN { $m = nsecs(monotonic); $n = nsecs; $b = nsecs(boot); $t = nsecs(tai); $s = nsecs(sw_tai); printf("%d %d %d %d\n", $n >= $m && $n - $m < 1000000000, $b >= $m, $s >= $t, $t / 1000000000); exit(); }'
+	now=$(date +%s)
+	set -- $(sed -n 2p "$out")
+	[ "$1 $2 $3" = "1 1 1" ] || fail "clock order: $1 $2 $3"
+	d=$(( $4 - now ))
+	[ "$d" -ge 0 ] && [ "$d" -le 40 ] || fail "nsecs(tai) is $d s from the wall clock"
+	;;
+misc)
+	# ncpus: the possible CPUs; has_cpid; probetype ("special": BEGIN)
+	run 0 -e 'BEGIN { printf("%d %d %s\n", ncpus, has_cpid, probetype); } interval:ms:1 { printf("%s\n", probetype()); exit(); }'
+	same "Attaching 2 probes...\n$(( $(sed 's/.*-//' /sys/devices/system/cpu/possible) + 1 )) 0 special\ninterval\n\n\n"
+	run 0 -c /bin/true -e 'BEGIN { printf("%d\n", has_cpid); }'
+	same 'Attaching 1 probe...\n1\n\n\n'
+	;;
 *)
 	fail "unknown case"
 	;;
