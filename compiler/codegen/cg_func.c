@@ -111,6 +111,44 @@ static LLVMValueRef strcontains(struct gen *g, struct node *e)
 	return r ? r : cg_const(g->cg, 64, 0);
 }
 
+static LLVMValueRef strlen_fn(struct gen *g, struct node *e)
+{
+	struct node *s = arg(e, 0);
+	LLVMValueRef args[2], r;
+
+	args[0] = gen_expr(g, s);
+	args[1] = cg_const(g->cg, 64, s->type->size);
+	gen_loc(g, e);
+	r = cg_libcall(g->cg, "et_strlen", args, 2);
+	return r ? r : cg_const(g->cg, 64, 0);
+}
+
+static LLVMValueRef strstr_fn(struct gen *g, struct node *e)
+{
+	struct node *h = arg(e, 0), *n = arg(e, 1);
+	LLVMValueRef args[4], r;
+
+	args[0] = gen_expr(g, h);
+	args[1] = cg_const(g->cg, 64, h->type->size);
+	args[2] = gen_expr(g, n);
+	args[3] = cg_const(g->cg, 64, n->type->size);
+	gen_loc(g, e);
+	r = cg_libcall(g->cg, "et_strstr", args, 4);
+	return r ? r : cg_const(g->cg, 64, 0);
+}
+
+static LLVMValueRef memcmp_fn(struct gen *g, struct node *e)
+{
+	LLVMValueRef args[3], r;
+
+	args[0] = gen_expr(g, arg(e, 0));
+	args[1] = gen_expr(g, arg(e, 1));
+	args[2] = cg_const(g->cg, 64, arg(e, 2)->u.integer.value);
+	gen_loc(g, e);
+	r = cg_libcall(g->cg, "et_memcmp", args, 3);
+	return r ? r : cg_const(g->cg, 64, 0);
+}
+
 /* has_key(@m, k) */
 static LLVMValueRef has_key(struct gen *g, struct node *e)
 {
@@ -412,6 +450,9 @@ const struct cg_func cg_func_NSECS = { .call = nsecs_fn };
 const struct cg_func cg_func_GETOPT = { .call = getopt_fn };
 const struct cg_func cg_func_STRNCMP = { .call = strncmp_fn };
 const struct cg_func cg_func_STRCONTAINS = { .call = strcontains };
+const struct cg_func cg_func_STRLEN = { .call = strlen_fn };
+const struct cg_func cg_func_STRSTR = { .call = strstr_fn };
+const struct cg_func cg_func_MEMCMP = { .call = memcmp_fn };
 const struct cg_func cg_func_HAS_KEY = { .call = has_key };
 const struct cg_func cg_func_BSWAP = { .call = bswap };
 const struct cg_func cg_func_REG = { .call = reg };

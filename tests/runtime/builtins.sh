@@ -101,6 +101,15 @@ misc)
 	run 0 -c /bin/true -e 'BEGIN { printf("%d\n", has_cpid); }'
 	same 'Attaching 1 probe...\n1\n\n\n'
 	;;
+strings)
+	# strlen, strstr (-1: absent; 0: the empty needle), memcmp (the
+	# difference of the first bytes that differ)
+	run 0 -e 'BEGIN { $s = "hello"; printf("%d %d %d %d %d %d %d %d %d\n", strlen($s), strlen(""), strlen(comm), strstr($s, "ll"), strstr($s, "x"), strstr($s, ""), memcmp("abc", "abd", 3), memcmp($s, "help", 3), memcmp($s, "help", 4)); exit(); }'
+	same 'Attaching 1 probe...\n5 0 6 2 -1 0 -1 0 -4\n\n\n'
+	# a string read from the traced process
+	run 0 -c 'cat /etc/hostname' -e 'tracepoint:syscalls:sys_enter_openat /pid == cpid/ { $f = str(args.filename); if (strstr($f, "hostname") >= 0) { printf("%d %d\n", strlen($f), strstr($f, "host")); } }'
+	has "$out" '^13 5$'
+	;;
 *)
 	fail "unknown case"
 	;;
