@@ -290,6 +290,18 @@ static struct type *check_strerror(struct compile_ctx *ctx,
 	return type_simple(ctx->arena, T_STRERROR, 8);
 }
 
+/* signal_name(sig), syscall_name(nr): the number, named in user space */
+static struct type *check_number_name(struct compile_ctx *ctx,
+				      struct node *call, struct node *probe)
+{
+	if (!fn_int_arg(ctx, call, 0))
+		return NULL;
+	return type_simple(ctx->arena,
+			   call->u.call.name[1] == 'i' ? T_SIGNAL_NAME
+						       : T_SYSCALL_NAME,
+			   8);
+}
+
 const struct func funcs_str[] = {
 	{ "str", 1, 2, FN_SLEEPABLE, check_str, FG_STR },
 	{ "buf", 1, 2, FN_SLEEPABLE, check_buf, FG_BUF },
@@ -303,5 +315,7 @@ const struct func funcs_str[] = {
 	{ "macaddr", 1, 1, 0, check_macaddr, FG_MACADDR },
 	{ "strftime", 2, 2, 0, check_strftime, FG_STRFTIME },
 	{ "strerror", 1, 1, 0, check_strerror, FG_ARG_VALUE },
+	{ "signal_name", 1, 1, 0, check_number_name, FG_ARG_VALUE },
+	{ "syscall_name", 1, 1, 0, check_number_name, FG_ARG_VALUE },
 	{ NULL },
 };

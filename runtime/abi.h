@@ -51,6 +51,7 @@ enum {
  *                  then type->size bytes (et_arg.size, map sizes: 8 +
  *                  type->size);
  *   T_MACADDR:     6 bytes; T_STRERROR: the u64 errno value;
+ *   T_SIGNAL_NAME, T_SYSCALL_NAME: the u64 number;
  *   T_TIMESTAMP:   see ACT_STRFTIME; T_CGROUP_PATH: {u64 cgroup id,
  *                  u64 0} (user space finds the path);
  *   T_KSYM:        the u64 address; T_USERNAME: the u64 uid;

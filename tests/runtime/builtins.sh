@@ -110,6 +110,15 @@ strings)
 	run 0 -c 'cat /etc/hostname' -e 'tracepoint:syscalls:sys_enter_openat /pid == cpid/ { $f = str(args.filename); if (strstr($f, "hostname") >= 0) { printf("%d %d\n", strlen($f), strstr($f, "host")); } }'
 	has "$out" '^13 5$'
 	;;
+names)
+	# signal_name: strsignal(3)'s text, "N/A" past SIGRTMAX; syscall_name
+	# from the kernel's table, as bpftrace 0.26 prints them; also as
+	# map keys, and in JSON
+	run 0 -e 'BEGIN { printf("%s|%s|%s|%s|%s|%s\n", signal_name(2), signal_name(34), signal_name(99), syscall_name(0), syscall_name(59), syscall_name(9999)); @[syscall_name(1), signal_name(15)] = count(); exit(); }'
+	same 'Attaching 1 probe...\nInterrupt|Real-time signal 0|N/A|read|execve|Unknown syscall\n\n\n@[write, Terminated]: 1\n'
+	run 0 -f json -e 'BEGIN { print(syscall_name(3)); exit(); }'
+	has "$out" '"data": "close"'
+	;;
 *)
 	fail "unknown case"
 	;;

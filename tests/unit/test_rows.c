@@ -137,6 +137,8 @@ static const struct use uses[] = {
 	{ "strlen", "@x = strlen(comm);" },
 	{ "strstr", "@x = strstr(comm, \"sh\");" },
 	{ "memcmp", "@x = memcmp(comm, \"bash\", 4);" },
+	{ "signal_name", "@x[signal_name(9)] = 1;" },
+	{ "syscall_name", "@x[syscall_name(0)] = 1;" },
 	{ "getopt", "@x = getopt(\"n\", 3); @s = getopt(\"s\", \"x\"); @b = getopt(\"b\");" },
 	{ "signal", "signal(\"KILL\"); signal(9);" },
 	{ "override", "override(0);" },
