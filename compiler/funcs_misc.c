@@ -239,6 +239,88 @@ static struct type *check_nsecs(struct compile_ctx *ctx, struct node *call,
 		       : NULL;
 }
 
+/* The text of fail(fmt, args...): its literal arguments formatted. */
+static const char *fail_text(struct compile_ctx *ctx, struct node *call)
+{
+	const char *f = fn_arg(call, 0)->u.string.str, *p, *conv;
+	struct node *a = fn_arg(call, 1);
+	char *out = arena_strdup(ctx->arena, ""), spec[32];
+	int64_t v;
+
+	for (p = f; *p; p = conv + 1) {
+		conv = strchr(p, '%');
+		if (!conv) {
+			out = arena_printf(ctx->arena, "%s%s", out, p);
+			break;
+		}
+		out = arena_printf(ctx->arena, "%s%.*s", out, (int)(conv - p),
+				   p);
+		p = conv;
+		conv += strspn(conv + 1, "-+ #0123456789.hlz") + 1;
+		if (*conv == '%' || !*conv || !a) {
+			out = arena_printf(ctx->arena, "%s%%", out);
+			conv = *conv == '%' ? conv : p;
+			continue;
+		}
+		snprintf(spec, sizeof(spec), "%%%.*s", (int)(conv - p - 1),
+			 p + 1);
+		spec[strcspn(spec, "hlz")] = '\0';
+		if (a->kind == N_STRING)
+			out = arena_printf(ctx->arena, "%s%s", out,
+					   a->u.string.str);
+		else if (fn_const_int(a, &v) && strchr("diuxXoc", *conv))
+			out = arena_printf(ctx->arena,
+					   arena_printf(ctx->arena, "%%s%sll%c",
+							spec, *conv),
+					   out, (long long)v);
+		a = a->next;
+	}
+	return out;
+}
+
+/* fail(fmt, args...): an error where it is, when the program is
+ * compiled (bpftrace 0.26 reports it only in the branches of an
+ * "if comptime" it keeps; etrace has none, so every fail() is reached). */
+static struct type *check_fail(struct compile_ctx *ctx, struct node *call,
+			       struct node *probe)
+{
+	const char *s;
+	int64_t v;
+
+	if (!fn_str_literal(ctx, call, 0, &s, NULL))
+		return NULL;
+	for (struct node *a = fn_arg(call, 1); a; a = a->next)
+		if (a->kind != N_STRING && !fn_const_int(a, &v)) {
+			diag_error(&ctx->diags, a->loc,
+				   "fail() arguments must be literals");
+			return NULL;
+		}
+	diag_error(&ctx->diags, call->loc, "%s", fail_text(ctx, call));
+	return NULL;
+}
+
+/* static_assert(cond, msg): cond a constant, checked when compiled. */
+static struct type *check_static_assert(struct compile_ctx *ctx,
+					struct node *call, struct node *probe)
+{
+	const char *msg;
+	int64_t v;
+
+	if (!fn_str_literal(ctx, call, 1, &msg, NULL))
+		return NULL;
+	if (!fn_const_int(fn_arg(call, 0), &v)) {
+		diag_error(&ctx->diags, fn_arg(call, 0)->loc,
+			   "static_assert() needs a condition known when the program is compiled");
+		return NULL;
+	}
+	if (!v) {
+		diag_error(&ctx->diags, call->loc, "static_assert failed: %s",
+			   msg);
+		return NULL;
+	}
+	return type_none();
+}
+
 const struct func funcs_misc[] = {
 	{ "cgroupid", 1, 1, 0, check_cgroupid, FG_CGROUPID },
 	{ "cgroup_path", 1, 2, 0, check_cgroup_path, FG_CGROUP_PATH },
@@ -250,6 +332,8 @@ const struct func funcs_misc[] = {
 	{ "override", 1, 1, FN_STMT | FN_UNSAFE, check_override, FG_OVERRIDE },
 	{ "unwatch", 1, 1, FN_STMT, check_unwatch, FG_UNWATCH },
 	{ "getopt", 1, 3, 0, getopt_check, FG_GETOPT },
+	{ "fail", 1, -1, FN_STMT, check_fail, FG_NONE },
+	{ "static_assert", 2, 2, FN_STMT, check_static_assert, FG_COMPTIME },
 	{ "pid", 0, 1, FN_MODE_ARG, check_task_id, FG_TASK_ID },
 	{ "tid", 0, 1, FN_MODE_ARG, check_task_id, FG_TASK_ID },
 	{ "nsecs", 0, 1, FN_MODE_ARG, check_nsecs, FG_NSECS },

@@ -442,9 +442,44 @@ static void res_expr(struct resolve *r, struct node *n)
 	}
 }
 
+/* assert(cond, msg) as bpftrace 0.26's stdlib macro has it: if (!cond) {
+ * errorf("assert failed: %s", msg); exit(1); } */
+static bool lower_assert(struct resolve *r, struct node *n)
+{
+	struct node *c = n->u.expr_stmt.expr, *cond, *msg, *body;
+	struct arena *a = r->ctx->arena;
+	struct loc l = c->loc;
+
+	if (c->kind != N_CALL || strcmp(c->u.call.name, "assert") ||
+	    func_find("assert") || find_macro(r->ctx, "assert"))
+		return false;
+	if (ast_list_len(c->u.call.args) != 2) {
+		diag_error(&r->ctx->diags, l,
+			   "assert() requires 2 arguments (%d provided)",
+			   ast_list_len(c->u.call.args));
+		return true;
+	}
+	cond = c->u.call.args;
+	msg = cond->next;
+	cond->next = NULL;
+	msg->next = NULL;
+	body = ast_expr_stmt(a, ast_call(a, l, "errorf",
+					 ast_append(ast_string(a, l,
+							       "assert failed: %s",
+							       17),
+						    msg)));
+	body->next = ast_expr_stmt(a, ast_call(a, l, "exit",
+					       ast_int(a, l, 1, false)));
+	replace(n, ast_if(a, l, ast_unop(a, l, OP_LNOT, cond),
+			  ast_block(a, l, body), NULL));
+	return true;
+}
+
 static void res_stmt(struct resolve *r, struct node *n)
 {
 	if (!n)
+		return;
+	if (n->kind == N_EXPR_STMT && lower_assert(r, n) && n->kind != N_IF)
 		return;
 	switch (n->kind) {
 	case N_BLOCK:

@@ -153,6 +153,10 @@ enum et_action_kind {
 	/* unwatch(addr): one u64 argument, the address whose watchpoints
 	 * go. */
 	ACT_UNWATCH,
+	/* errorf(), warnf(): args per fmt; the text is printed on stderr as
+	 * an error or a warning at the call in the script. */
+	ACT_ERRORF,
+	ACT_WARNF,
 	ACT_KIND_COUNT
 };
 

@@ -444,7 +444,13 @@ static LLVMValueRef nsecs_fn(struct gen *g, struct node *e)
 	return cg_helper_call(g->cg, ids[m & 3], NULL, NULL, 0);
 }
 
+static LLVMValueRef comptime(struct gen *g, struct node *e)
+{
+	return NULL;
+}
+
 const struct cg_func cg_func_STR = { .call = str };
+const struct cg_func cg_func_COMPTIME = { .call = comptime };
 const struct cg_func cg_func_TASK_ID = { .call = task_id };
 const struct cg_func cg_func_NSECS = { .call = nsecs_fn };
 const struct cg_func cg_func_GETOPT = { .call = getopt_fn };

@@ -119,6 +119,17 @@ names)
 	run 0 -f json -e 'BEGIN { print(syscall_name(3)); exit(); }'
 	has "$out" '"data": "close"'
 	;;
+diagnostics)
+	# errorf/warnf: formatted when the record arrives, printed on stderr
+	# at the call as the compiler prints its diagnostics; assert:
+	# errorf("assert failed: %s") and exit(1) when the condition fails
+	run 1 -e 'BEGIN { printf("before\n"); warnf("careful %d", 7); errorf("bad: %d, %s", 10, "arg2"); assert(1 == 1, "fine"); assert(2 + 2 == 5, "math"); printf("never\n"); }'
+	same 'Attaching 1 probe...\nbefore\n\n\n'
+	has "$err" '^stdin:1:29: warning: careful 7$'
+	has "$err" '^stdin:1:53: error: bad: 10, arg2$'
+	has "$err" '^stdin:1:112: error: assert failed: math$'
+	[ "$(grep -c '^ *^~' "$err")" = 3 ] || fail "not 3 carets"
+	;;
 *)
 	fail "unknown case"
 	;;
