@@ -299,6 +299,50 @@ static struct type *check_fail(struct compile_ctx *ctx, struct node *call,
 	return NULL;
 }
 
+/* The value of a constant expression of integer literals (sizeof and
+ * offsetof are folded into literals by then), operators and ?:. */
+static bool const_eval(const struct node *e, int64_t *v)
+{
+	int64_t a, b;
+
+	if (fn_const_int(e, v))
+		return true;
+	if (e->kind == N_UNOP && const_eval(e->u.unop.expr, &a)) {
+		*v = e->u.unop.op == OP_LNOT ? !a
+		     : e->u.unop.op == OP_BNOT ? ~a
+		     : e->u.unop.op == OP_NEG ? -a : 0;
+		return e->u.unop.op == OP_LNOT || e->u.unop.op == OP_BNOT ||
+		       e->u.unop.op == OP_NEG;
+	}
+	if (e->kind == N_TERNARY && const_eval(e->u.ternary.cond, &a))
+		return const_eval(a ? e->u.ternary.then : e->u.ternary.else_,
+				  v);
+	if (e->kind != N_BINOP || !const_eval(e->u.binop.lhs, &a) ||
+	    !const_eval(e->u.binop.rhs, &b))
+		return false;
+	switch (e->u.binop.op) {
+	case OP_ADD: *v = a + b; return true;
+	case OP_SUB: *v = a - b; return true;
+	case OP_MUL: *v = a * b; return true;
+	case OP_DIV: *v = b ? a / b : 0; return b != 0;
+	case OP_MOD: *v = b ? a % b : 0; return b != 0;
+	case OP_BAND: *v = a & b; return true;
+	case OP_BOR: *v = a | b; return true;
+	case OP_BXOR: *v = a ^ b; return true;
+	case OP_SHL: *v = b >= 0 && b < 64 ? a << b : 0; return true;
+	case OP_SHR: *v = b >= 0 && b < 64 ? a >> b : 0; return true;
+	case OP_EQ: *v = a == b; return true;
+	case OP_NE: *v = a != b; return true;
+	case OP_LT: *v = a < b; return true;
+	case OP_LE: *v = a <= b; return true;
+	case OP_GT: *v = a > b; return true;
+	case OP_GE: *v = a >= b; return true;
+	case OP_LAND: *v = a && b; return true;
+	case OP_LOR: *v = a || b; return true;
+	}
+	return false;
+}
+
 /* static_assert(cond, msg): cond a constant, checked when compiled. */
 static struct type *check_static_assert(struct compile_ctx *ctx,
 					struct node *call, struct node *probe)
@@ -308,7 +352,7 @@ static struct type *check_static_assert(struct compile_ctx *ctx,
 
 	if (!fn_str_literal(ctx, call, 1, &msg, NULL))
 		return NULL;
-	if (!fn_const_int(fn_arg(call, 0), &v)) {
+	if (!const_eval(fn_arg(call, 0), &v)) {
 		diag_error(&ctx->diags, fn_arg(call, 0)->loc,
 			   "static_assert() needs a condition known when the program is compiled");
 		return NULL;
