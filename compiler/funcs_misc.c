@@ -365,6 +365,43 @@ static struct type *check_static_assert(struct compile_ctx *ctx,
 	return type_none();
 }
 
+bool funcs_type_test(const struct node *call)
+{
+	const char *n = call->u.call.name + 3;
+	const struct node *a = fn_arg(call, 0);
+	const struct type *t = a->type;
+
+	if (!strcmp(n, "literal"))
+		return a->kind == N_INT || a->kind == N_STRING ||
+		       (a->kind == N_UNOP && a->u.unop.op == OP_NEG &&
+			a->u.unop.expr->kind == N_INT);
+	if (!strcmp(n, "array"))
+		return t->kind == T_ARRAY;
+	if (!strcmp(n, "ptr"))
+		return t->kind == T_PTR;
+	if (!strcmp(n, "str"))
+		return t->kind == T_STRING;
+	if (!strcmp(n, "integer"))
+		return t->kind == T_INT;
+	return t->kind == T_INT && !t->is_signed; /* unsigned_integer */
+}
+
+/* is_array(e), is_integer, is_literal, is_ptr, is_str,
+ * is_unsigned_integer: 1 or 0 from e's type, known when compiled (e is
+ * not evaluated). */
+static struct type *check_type_test(struct compile_ctx *ctx,
+				    struct node *call, struct node *probe)
+{
+	return fn_arg(call, 0)->type ? type_u64() : NULL;
+}
+
+/* is_err(p): p is an ERR_PTR, -4095 <= (int64)p < 0 (IS_ERR()) */
+static struct type *check_is_err(struct compile_ctx *ctx, struct node *call,
+				 struct node *probe)
+{
+	return fn_int_or_ptr_arg(ctx, call, 0) ? type_u64() : NULL;
+}
+
 const struct func funcs_misc[] = {
 	{ "cgroupid", 1, 1, 0, check_cgroupid, FG_CGROUPID },
 	{ "cgroup_path", 1, 2, 0, check_cgroup_path, FG_CGROUP_PATH },
@@ -377,6 +414,13 @@ const struct func funcs_misc[] = {
 	{ "unwatch", 1, 1, FN_STMT, check_unwatch, FG_UNWATCH },
 	{ "getopt", 1, 3, 0, getopt_check, FG_GETOPT },
 	{ "fail", 1, -1, FN_STMT, check_fail, FG_NONE },
+	{ "is_array", 1, 1, 0, check_type_test, FG_TYPE_TEST },
+	{ "is_integer", 1, 1, 0, check_type_test, FG_TYPE_TEST },
+	{ "is_literal", 1, 1, 0, check_type_test, FG_TYPE_TEST },
+	{ "is_ptr", 1, 1, 0, check_type_test, FG_TYPE_TEST },
+	{ "is_str", 1, 1, 0, check_type_test, FG_TYPE_TEST },
+	{ "is_unsigned_integer", 1, 1, 0, check_type_test, FG_TYPE_TEST },
+	{ "is_err", 1, 1, 0, check_is_err, FG_IS_ERR },
 	{ "static_assert", 2, 2, FN_STMT, check_static_assert, FG_COMPTIME },
 	{ "pid", 0, 1, FN_MODE_ARG, check_task_id, FG_TASK_ID },
 	{ "tid", 0, 1, FN_MODE_ARG, check_task_id, FG_TASK_ID },

@@ -130,6 +130,11 @@ diagnostics)
 	has "$err" '^stdin:1:112: error: assert failed: math$'
 	[ "$(grep -c '^ *^~' "$err")" = 3 ] || fail "not 3 carets"
 	;;
+types)
+	# is_*: from the argument's type (not evaluated); is_err: IS_ERR()
+	run 0 -e 'BEGIN { $s = "x"; printf("%d%d%d%d%d%d %d%d%d%d %d%d%d%d\n", is_str($s), is_integer(pid), is_unsigned_integer(pid), is_unsigned_integer(-1), is_ptr(curtask), is_array(curtask->cpus_mask.bits), is_literal(1), is_literal("a"), is_literal(-3), is_literal(pid), is_err(0), is_err(-2), is_err(-4095), is_err((uint64)-4096)); exit(); }'
+	same 'Attaching 1 probe...\n111011 1110 0110\n\n\n'
+	;;
 *)
 	fail "unknown case"
 	;;
