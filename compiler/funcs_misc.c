@@ -395,13 +395,6 @@ static struct type *check_type_test(struct compile_ctx *ctx,
 	return fn_arg(call, 0)->type ? type_u64() : NULL;
 }
 
-/* is_err(p): p is an ERR_PTR, -4095 <= (int64)p < 0 (IS_ERR()) */
-static struct type *check_is_err(struct compile_ctx *ctx, struct node *call,
-				 struct node *probe)
-{
-	return fn_int_or_ptr_arg(ctx, call, 0) ? type_u64() : NULL;
-}
-
 const struct func funcs_misc[] = {
 	{ "cgroupid", 1, 1, 0, check_cgroupid, FG_CGROUPID },
 	{ "cgroup_path", 1, 2, 0, check_cgroup_path, FG_CGROUP_PATH },
@@ -420,7 +413,6 @@ const struct func funcs_misc[] = {
 	{ "is_ptr", 1, 1, 0, check_type_test, FG_TYPE_TEST },
 	{ "is_str", 1, 1, 0, check_type_test, FG_TYPE_TEST },
 	{ "is_unsigned_integer", 1, 1, 0, check_type_test, FG_TYPE_TEST },
-	{ "is_err", 1, 1, 0, check_is_err, FG_IS_ERR },
 	{ "static_assert", 2, 2, FN_STMT, check_static_assert, FG_COMPTIME },
 	{ "pid", 0, 1, FN_MODE_ARG, check_task_id, FG_TASK_ID },
 	{ "tid", 0, 1, FN_MODE_ARG, check_task_id, FG_TASK_ID },

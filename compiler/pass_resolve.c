@@ -66,42 +66,6 @@ static bool is_stack_mode(const char *name)
 	       !strcmp(name, "raw");
 }
 
-/* bpftrace 0.26's fields of a task (base.bt macros): ppid is
- * curtask->real_parent->pid, ppid(t) is t->real_parent->pid. */
-static const struct {
-	const char *name, *link, *field;
-} task_aliases[] = {
-	{ "ppid", "real_parent", "pid" },
-	{ "pcomm", "real_parent", "comm" },
-	{ "leader_tid", "group_leader", "pid" },
-	{ "leader_comm", "group_leader", "comm" },
-};
-
-/* n (an identifier or a call of at most one argument) replaced by the
- * field of the task alias it names; false when it names none. */
-static bool task_alias(struct resolve *r, struct node *n, const char *name,
-		       struct node *task)
-{
-	struct arena *a = r->ctx->arena;
-	struct node *link, *field;
-
-	for (size_t i = 0; i < sizeof(task_aliases) / sizeof(task_aliases[0]);
-	     i++) {
-		if (strcmp(name, task_aliases[i].name))
-			continue;
-		if (!task) {
-			task = ast_ident(a, n->loc, "curtask");
-			task->u.ident.builtin = builtin_find("curtask");
-		}
-		link = ast_field(a, n->loc, task, task_aliases[i].link, true);
-		field = ast_field(a, n->loc, link, task_aliases[i].field,
-				  true);
-		replace(n, field);
-		return true;
-	}
-	return false;
-}
-
 /* A bare identifier: builtin, macro (#define), enum constant, or, as the
  * first argument of kstack()/ustack(), a mode. */
 static void res_ident(struct resolve *r, struct node *n, bool mode_arg)
@@ -125,8 +89,6 @@ static void res_ident(struct resolve *r, struct node *n, bool mode_arg)
 		return;
 	}
 	if (mode_arg)
-		return;
-	if (task_alias(r, n, name, NULL))
 		return;
 	diag_error(&r->ctx->diags, n->loc, "Unknown identifier: '%s'", name);
 }
@@ -339,12 +301,9 @@ static void res_call(struct resolve *r, struct node *call)
 		return;
 	}
 	if (!f) {
-		res_list(r, call->u.call.args);
-		if (n <= 1 && task_alias(r, call, call->u.call.name,
-					 call->u.call.args))
-			return;
 		diag_error(&r->ctx->diags, call->loc, "Unknown function: %s",
 			   call->u.call.name);
+		res_list(r, call->u.call.args);
 		return;
 	}
 	if (res_str_param(r, call))
@@ -442,44 +401,9 @@ static void res_expr(struct resolve *r, struct node *n)
 	}
 }
 
-/* assert(cond, msg) as bpftrace 0.26's stdlib macro has it: if (!cond) {
- * errorf("assert failed: %s", msg); exit(1); } */
-static bool lower_assert(struct resolve *r, struct node *n)
-{
-	struct node *c = n->u.expr_stmt.expr, *cond, *msg, *body;
-	struct arena *a = r->ctx->arena;
-	struct loc l = c->loc;
-
-	if (c->kind != N_CALL || strcmp(c->u.call.name, "assert") ||
-	    func_find("assert") || find_macro(r->ctx, "assert"))
-		return false;
-	if (ast_list_len(c->u.call.args) != 2) {
-		diag_error(&r->ctx->diags, l,
-			   "assert() requires 2 arguments (%d provided)",
-			   ast_list_len(c->u.call.args));
-		return true;
-	}
-	cond = c->u.call.args;
-	msg = cond->next;
-	cond->next = NULL;
-	msg->next = NULL;
-	body = ast_expr_stmt(a, ast_call(a, l, "errorf",
-					 ast_append(ast_string(a, l,
-							       "assert failed: %s",
-							       17),
-						    msg)));
-	body->next = ast_expr_stmt(a, ast_call(a, l, "exit",
-					       ast_int(a, l, 1, false)));
-	replace(n, ast_if(a, l, ast_unop(a, l, OP_LNOT, cond),
-			  ast_block(a, l, body), NULL));
-	return true;
-}
-
 static void res_stmt(struct resolve *r, struct node *n)
 {
 	if (!n)
-		return;
-	if (n->kind == N_EXPR_STMT && lower_assert(r, n) && n->kind != N_IF)
 		return;
 	switch (n->kind) {
 	case N_BLOCK:

@@ -454,21 +454,8 @@ static LLVMValueRef type_test(struct gen *g, struct node *e)
 	return cg_const(g->cg, 64, funcs_type_test(e));
 }
 
-static LLVMValueRef is_err(struct gen *g, struct node *e)
-{
-	LLVMValueRef v = gen_expr(g, arg(e, 0));
-
-	/* (u64)v + 4095 < 4095: v in [-4095, -1] */
-	v = LLVMBuildAdd(g->b, v, cg_const(g->cg, 64, 4095), "");
-	return LLVMBuildZExt(g->b,
-			     LLVMBuildICmp(g->b, LLVMIntULT, v,
-					   cg_const(g->cg, 64, 4095), ""),
-			     cg_int(g->cg, 64), "");
-}
-
 const struct cg_func cg_func_STR = { .call = str };
 const struct cg_func cg_func_TYPE_TEST = { .call = type_test };
-const struct cg_func cg_func_IS_ERR = { .call = is_err };
 const struct cg_func cg_func_COMPTIME = { .call = comptime };
 const struct cg_func cg_func_TASK_ID = { .call = task_id };
 const struct cg_func cg_func_NSECS = { .call = nsecs_fn };

@@ -149,7 +149,6 @@ static const struct use uses[] = {
 	{ "is_ptr", "@x = is_ptr(curtask);" },
 	{ "is_str", "@x = is_str(comm);" },
 	{ "is_unsigned_integer", "@x = is_unsigned_integer(pid);" },
-	{ "is_err", "@x = is_err(curtask);" },
 	{ "getopt", "@x = getopt(\"n\", 3); @s = getopt(\"s\", \"x\"); @b = getopt(\"b\");" },
 	{ "signal", "signal(\"KILL\"); signal(9);" },
 	{ "override", "override(0);" },
