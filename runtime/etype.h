@@ -31,6 +31,8 @@ enum type_kind {
 	T_CGROUP_PATH, /* cgroup_path() */
 	T_MACADDR,   /* macaddr() */
 	T_STRERROR,  /* strerror() */
+	T_SIGNAL_NAME,  /* signal_name(): strsignal(3) text */
+	T_SYSCALL_NAME, /* syscall_name() */
 	T_ENUM_VAL,  /* reserved */
 	/* map values only: aggregations */
 	T_COUNT, T_SUM, T_MIN, T_MAX, T_AVG, T_STATS, T_HIST, T_LHIST,
