@@ -36,6 +36,19 @@ ET_HELPER et_s64 et_memneq(const char *a, const char *b, et_u64 n);
 ET_HELPER et_s64 et_strcontains(const char *hay, et_u64 hsize,
 				const char *needle, et_u64 nsize);
 
+/* The length of the string in s (at most size bytes): strlen(). */
+ET_HELPER et_s64 et_strlen(const char *s, et_u64 size);
+
+/* The index of the first occurrence of the string in needle (at most
+ * nsize bytes) in the string in hay (at most hsize bytes), or -1:
+ * strstr(). The empty needle is at 0. */
+ET_HELPER et_s64 et_strstr(const char *hay, et_u64 hsize, const char *needle,
+			   et_u64 nsize);
+
+/* memcmp over n bytes of a and b: <0, 0 or >0 (the difference of the
+ * first bytes that differ, as unsigned), NULs compared too. */
+ET_HELPER et_s64 et_memcmp(const char *a, const char *b, et_u64 n);
+
 /* Bucket of v in a hist(): 0 for v < 0, 1 for 0, 2 + floor(log2(v))
  * above, as bpftrace 0.17 numbers them. */
 ET_HELPER et_s64 et_log2_bucket(et_s64 v);

@@ -263,6 +263,14 @@ static void conv_lists(struct conv *c, struct compile_ctx *ctx,
 	}
 	main_locs(ctx, p);
 	p->settings = ctx->opts.run;
+	p->noptions = ctx->noptions;
+	p->options = arena_calloc(c->a, ctx->noptions + 1, sizeof(*p->options));
+	for (int i = 0; i < ctx->noptions; i++) {
+		p->options[i] = ctx->options[i];
+		p->options[i].name = dup(c->a, ctx->options[i].name);
+		p->options[i].desc = dup(c->a, ctx->options[i].desc);
+		p->options[i].def_str = dup(c->a, ctx->options[i].def_str);
+	}
 	p->nparams = ctx->opts.nparams;
 	p->params = arena_calloc(c->a, p->nparams + 1, sizeof(char *));
 	for (int i = 0; i < p->nparams; i++)

@@ -56,6 +56,13 @@ static struct type *t_probe(struct compile_ctx *ctx, struct node *ident,
 	return type_string(ctx->arena, len);
 }
 
+/* probetype: "special" for BEGIN and END, as bpftrace 0.26 */
+static struct type *t_probetype(struct compile_ctx *ctx, struct node *ident,
+				struct node *probe)
+{
+	return type_string(ctx->arena, 16);
+}
+
 static struct type *t_username(struct compile_ctx *ctx, struct node *ident,
 			       struct node *probe)
 {
@@ -283,6 +290,9 @@ static const struct builtin builtins[] = {
 	{ "ctx", B_CTX, t_ctx },
 	{ "jiffies", B_JIFFIES, t_u64 },
 	{ "numaid", B_NUMAID, t_u64 },
+	{ "has_cpid", B_HAS_CPID, t_u64 },
+	{ "ncpus", B_NCPUS, t_u64 },
+	{ "probetype", B_PROBETYPE, t_probetype },
 };
 
 /* argN and sargN: one digit, as bpftrace's lexer (arg10 is not one). */

@@ -5,11 +5,18 @@
 #include <errno.h>
 #include <string.h>
 
+#include "getopt.h"
 #include "settings.h"
 
+/* Parses, then sets aside the command line's named options (getopt)
+ * before any pass reads the positional parameters. */
 static int pass_parse(struct compile_ctx *ctx)
 {
-	return compile_parse(ctx);
+	int err = compile_parse(ctx);
+
+	if (!err && ctx->ast)
+		getopt_split_params(ctx);
+	return err;
 }
 
 /* Order matters: probes before resolve (builtins depend on the probe

@@ -159,6 +159,9 @@ struct compile_ctx {
 	struct map_info *maps;
 	int nmaps;
 	struct var_info *vars;
+	/* getopt() options, in the order first seen (compiler/getopt.c) */
+	struct et_option *options;
+	int noptions;
 	int nprobes;
 	bool has_preamble;
 	bool config_done;	  /* config = { ... } applied, once */

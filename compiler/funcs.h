@@ -16,6 +16,14 @@ extern const struct func funcs_str[];
 extern const struct func funcs_stack[];
 extern const struct func funcs_misc[];
 
+/* The modes of pid()/tid() and of nsecs(), NULL-terminated: the back
+ * end generates by their index. */
+extern const char *const funcs_ns_modes[];
+extern const char *const funcs_clock_modes[];
+
+/* is_array(e), is_ptr(e)...: the answer from e's type (funcs_misc.c). */
+bool funcs_type_test(const struct node *call);
+
 /* The i-th (0-based) argument of a call, or NULL. */
 struct node *fn_arg(const struct node *call, int i);
 

@@ -1,4 +1,5 @@
-/* The remaining functions: cgroupid cgroup_path path uptr kptr bswap,
+/* The remaining functions: cgroupid cgroup_path path uptr kptr bswap
+ * getopt (compiler/getopt.c),
  * and the ones acting on the traced process or kernel: signal override
  * unwatch. */
 #include "funcs.h"
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "getopt.h"
 #include "probe.h"
 
 static struct type *check_cgroupid(struct compile_ctx *ctx,
@@ -189,6 +191,210 @@ static struct type *check_unwatch(struct compile_ctx *ctx, struct node *call,
 	return fn_int_or_ptr_arg(ctx, call, 0) ? type_none() : NULL;
 }
 
+/* The mode of pid(MODE), tid(MODE), nsecs(MODE): a bare identifier
+ * among modes (NULL-terminated); *mode the index, 0 when left out. */
+static bool mode_arg(struct compile_ctx *ctx, struct node *call,
+		     const char *const *modes, const char *what, int *mode)
+{
+	struct node *a = fn_arg(call, 0);
+
+	*mode = 0;
+	if (!a)
+		return true;
+	for (int i = 0; a->kind == N_IDENT && modes[i]; i++)
+		if (!strcmp(a->u.ident.name, modes[i])) {
+			*mode = i;
+			return true;
+		}
+	diag_error(&ctx->diags, a->loc, "Invalid %s: expected %s", what,
+		   !strcmp(call->u.call.name, "nsecs")
+			   ? "boot, monotonic, tai or sw_tai"
+			   : "curr_ns or init");
+	return false;
+}
+
+const char *const funcs_ns_modes[] = { "init", "curr_ns", NULL };
+const char *const funcs_clock_modes[] = { "monotonic", "boot", "tai",
+					  "sw_tai", NULL };
+
+/* pid([curr_ns|init]), tid(...): without a mode, bpftrace 0.17's
+ * reading (the initial PID namespace; 0.26 reads curr_ns). */
+static struct type *check_task_id(struct compile_ctx *ctx, struct node *call,
+				  struct node *probe)
+{
+	int mode;
+
+	return mode_arg(ctx, call, funcs_ns_modes, "PID namespace mode",
+			&mode) ? type_u64() : NULL;
+}
+
+/* nsecs([boot|monotonic|tai|sw_tai]): without a clock, the builtin. */
+static struct type *check_nsecs(struct compile_ctx *ctx, struct node *call,
+				struct node *probe)
+{
+	int mode;
+
+	return mode_arg(ctx, call, funcs_clock_modes, "clock", &mode)
+		       ? type_u64()
+		       : NULL;
+}
+
+/* The text of fail(fmt, args...): its literal arguments formatted. */
+static const char *fail_text(struct compile_ctx *ctx, struct node *call)
+{
+	const char *f = fn_arg(call, 0)->u.string.str, *p, *conv;
+	struct node *a = fn_arg(call, 1);
+	char *out = arena_strdup(ctx->arena, ""), spec[32];
+	int64_t v;
+
+	for (p = f; *p; p = conv + 1) {
+		conv = strchr(p, '%');
+		if (!conv) {
+			out = arena_printf(ctx->arena, "%s%s", out, p);
+			break;
+		}
+		out = arena_printf(ctx->arena, "%s%.*s", out, (int)(conv - p),
+				   p);
+		p = conv;
+		conv += strspn(conv + 1, "-+ #0123456789.hlz") + 1;
+		if (*conv == '%' || !*conv || !a) {
+			out = arena_printf(ctx->arena, "%s%%", out);
+			conv = *conv == '%' ? conv : p;
+			continue;
+		}
+		snprintf(spec, sizeof(spec), "%%%.*s", (int)(conv - p - 1),
+			 p + 1);
+		spec[strcspn(spec, "hlz")] = '\0';
+		if (a->kind == N_STRING)
+			out = arena_printf(ctx->arena, "%s%s", out,
+					   a->u.string.str);
+		else if (fn_const_int(a, &v) && strchr("diuxXoc", *conv))
+			out = arena_printf(ctx->arena,
+					   arena_printf(ctx->arena, "%%s%sll%c",
+							spec, *conv),
+					   out, (long long)v);
+		a = a->next;
+	}
+	return out;
+}
+
+/* fail(fmt, args...): an error where it is, when the program is
+ * compiled (bpftrace 0.26 reports it only in the branches of an
+ * "if comptime" it keeps; etrace has none, so every fail() is reached). */
+static struct type *check_fail(struct compile_ctx *ctx, struct node *call,
+			       struct node *probe)
+{
+	const char *s;
+	int64_t v;
+
+	if (!fn_str_literal(ctx, call, 0, &s, NULL))
+		return NULL;
+	for (struct node *a = fn_arg(call, 1); a; a = a->next)
+		if (a->kind != N_STRING && !fn_const_int(a, &v)) {
+			diag_error(&ctx->diags, a->loc,
+				   "fail() arguments must be literals");
+			return NULL;
+		}
+	diag_error(&ctx->diags, call->loc, "%s", fail_text(ctx, call));
+	return NULL;
+}
+
+/* The value of a constant expression of integer literals (sizeof and
+ * offsetof are folded into literals by then), operators and ?:. */
+static bool const_eval(const struct node *e, int64_t *v)
+{
+	int64_t a, b;
+
+	if (fn_const_int(e, v))
+		return true;
+	if (e->kind == N_UNOP && const_eval(e->u.unop.expr, &a)) {
+		*v = e->u.unop.op == OP_LNOT ? !a
+		     : e->u.unop.op == OP_BNOT ? ~a
+		     : e->u.unop.op == OP_NEG ? -a : 0;
+		return e->u.unop.op == OP_LNOT || e->u.unop.op == OP_BNOT ||
+		       e->u.unop.op == OP_NEG;
+	}
+	if (e->kind == N_TERNARY && const_eval(e->u.ternary.cond, &a))
+		return const_eval(a ? e->u.ternary.then : e->u.ternary.else_,
+				  v);
+	if (e->kind != N_BINOP || !const_eval(e->u.binop.lhs, &a) ||
+	    !const_eval(e->u.binop.rhs, &b))
+		return false;
+	switch (e->u.binop.op) {
+	case OP_ADD: *v = a + b; return true;
+	case OP_SUB: *v = a - b; return true;
+	case OP_MUL: *v = a * b; return true;
+	case OP_DIV: *v = b ? a / b : 0; return b != 0;
+	case OP_MOD: *v = b ? a % b : 0; return b != 0;
+	case OP_BAND: *v = a & b; return true;
+	case OP_BOR: *v = a | b; return true;
+	case OP_BXOR: *v = a ^ b; return true;
+	case OP_SHL: *v = b >= 0 && b < 64 ? a << b : 0; return true;
+	case OP_SHR: *v = b >= 0 && b < 64 ? a >> b : 0; return true;
+	case OP_EQ: *v = a == b; return true;
+	case OP_NE: *v = a != b; return true;
+	case OP_LT: *v = a < b; return true;
+	case OP_LE: *v = a <= b; return true;
+	case OP_GT: *v = a > b; return true;
+	case OP_GE: *v = a >= b; return true;
+	case OP_LAND: *v = a && b; return true;
+	case OP_LOR: *v = a || b; return true;
+	}
+	return false;
+}
+
+/* static_assert(cond, msg): cond a constant, checked when compiled. */
+static struct type *check_static_assert(struct compile_ctx *ctx,
+					struct node *call, struct node *probe)
+{
+	const char *msg;
+	int64_t v;
+
+	if (!fn_str_literal(ctx, call, 1, &msg, NULL))
+		return NULL;
+	if (!const_eval(fn_arg(call, 0), &v)) {
+		diag_error(&ctx->diags, fn_arg(call, 0)->loc,
+			   "static_assert() needs a condition known when the program is compiled");
+		return NULL;
+	}
+	if (!v) {
+		diag_error(&ctx->diags, call->loc, "static_assert failed: %s",
+			   msg);
+		return NULL;
+	}
+	return type_none();
+}
+
+bool funcs_type_test(const struct node *call)
+{
+	const char *n = call->u.call.name + 3;
+	const struct node *a = fn_arg(call, 0);
+	const struct type *t = a->type;
+
+	if (!strcmp(n, "literal"))
+		return a->kind == N_INT || a->kind == N_STRING ||
+		       (a->kind == N_UNOP && a->u.unop.op == OP_NEG &&
+			a->u.unop.expr->kind == N_INT);
+	if (!strcmp(n, "array"))
+		return t->kind == T_ARRAY;
+	if (!strcmp(n, "ptr"))
+		return t->kind == T_PTR;
+	if (!strcmp(n, "str"))
+		return t->kind == T_STRING;
+	if (!strcmp(n, "integer"))
+		return t->kind == T_INT;
+	return t->kind == T_INT && !t->is_signed; /* unsigned_integer */
+}
+
+/* is_array(e), is_integer, is_literal, is_ptr, is_str,
+ * is_unsigned_integer: 1 or 0 from e's type, known when compiled (e is
+ * not evaluated). */
+static struct type *check_type_test(struct compile_ctx *ctx,
+				    struct node *call, struct node *probe)
+{
+	return fn_arg(call, 0)->type ? type_u64() : NULL;
+}
+
 const struct func funcs_misc[] = {
 	{ "cgroupid", 1, 1, 0, check_cgroupid, FG_CGROUPID },
 	{ "cgroup_path", 1, 2, 0, check_cgroup_path, FG_CGROUP_PATH },
@@ -199,5 +405,17 @@ const struct func funcs_misc[] = {
 	{ "signal", 1, 1, FN_STMT | FN_UNSAFE, check_signal, FG_SIGNAL },
 	{ "override", 1, 1, FN_STMT | FN_UNSAFE, check_override, FG_OVERRIDE },
 	{ "unwatch", 1, 1, FN_STMT, check_unwatch, FG_UNWATCH },
+	{ "getopt", 1, 3, 0, getopt_check, FG_GETOPT },
+	{ "fail", 1, -1, FN_STMT, check_fail, FG_NONE },
+	{ "is_array", 1, 1, 0, check_type_test, FG_TYPE_TEST },
+	{ "is_integer", 1, 1, 0, check_type_test, FG_TYPE_TEST },
+	{ "is_literal", 1, 1, 0, check_type_test, FG_TYPE_TEST },
+	{ "is_ptr", 1, 1, 0, check_type_test, FG_TYPE_TEST },
+	{ "is_str", 1, 1, 0, check_type_test, FG_TYPE_TEST },
+	{ "is_unsigned_integer", 1, 1, 0, check_type_test, FG_TYPE_TEST },
+	{ "static_assert", 2, 2, FN_STMT, check_static_assert, FG_COMPTIME },
+	{ "pid", 0, 1, FN_MODE_ARG, check_task_id, FG_TASK_ID },
+	{ "tid", 0, 1, FN_MODE_ARG, check_task_id, FG_TASK_ID },
+	{ "nsecs", 0, 1, FN_MODE_ARG, check_nsecs, FG_NSECS },
 	{ NULL },
 };

@@ -112,5 +112,7 @@ const struct func funcs_print[] = {
 	{ "time", 0, 1, FN_STMT | FN_ASYNC, check_time, FG_TIME },
 	{ "join", 1, 2, FN_STMT | FN_ASYNC, check_join, FG_JOIN },
 	{ "exit", 0, 1, FN_STMT | FN_ASYNC, check_exit, FG_EXIT },
+	{ "errorf", 1, -1, FN_STMT | FN_ASYNC, check_format, FG_ERRORF },
+	{ "warnf", 1, -1, FN_STMT | FN_ASYNC, check_format, FG_ERRORF },
 	{ NULL },
 };

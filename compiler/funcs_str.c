@@ -1,5 +1,5 @@
 /* String and address functions: str buf ntop pton strncmp strcontains
- * macaddr strftime strerror. */
+ * strlen strstr memcmp macaddr strftime strerror. */
 #include "funcs.h"
 
 #include <arpa/inet.h>
@@ -166,6 +166,73 @@ static struct type *check_strncmp(struct compile_ctx *ctx, struct node *call,
 	return type_u64();
 }
 
+/* A string or a char array (bpftrace 0.26's "string-like"). */
+static bool string_like(struct compile_ctx *ctx, const struct node *call,
+			int i)
+{
+	struct node *a = fn_arg(call, i);
+	const struct type *t = a->type;
+
+	if (t && (t->kind == T_STRING ||
+		  (t->kind == T_ARRAY && t->elem && t->elem->size == 1 &&
+		   t->elem->kind == T_INT)))
+		return true;
+	diag_error(&ctx->diags, a->loc,
+		   "%s() expects a string or a char array (%s provided)",
+		   call->u.call.name, t ? type_name(ctx->arena, t) : "none");
+	return false;
+}
+
+/* strlen(s): its length, at most its size (a full array has no NUL). */
+static struct type *check_strlen(struct compile_ctx *ctx, struct node *call,
+				 struct node *probe)
+{
+	return string_like(ctx, call, 0) ? type_u64() : NULL;
+}
+
+/* strstr(hay, needle): the index of needle in hay, or -1. */
+static struct type *check_strstr(struct compile_ctx *ctx, struct node *call,
+				 struct node *probe)
+{
+	if (!string_like(ctx, call, 0) || !string_like(ctx, call, 1))
+		return NULL;
+	return type_s64();
+}
+
+/* memcmp(left, right, count): count bytes of two values held in memory
+ * (strings, arrays, buffers, structs, tuples), count a literal no
+ * larger than either. */
+static struct type *check_memcmp(struct compile_ctx *ctx, struct node *call,
+				 struct node *probe)
+{
+	int64_t n;
+
+	for (int i = 0; i < 2; i++) {
+		struct node *a = fn_arg(call, i);
+		enum type_kind k = a->type ? a->type->kind : T_NONE;
+
+		if (k != T_STRING && k != T_ARRAY && k != T_BUF &&
+		    k != T_RECORD && k != T_TUPLE) {
+			diag_error(&ctx->diags, a->loc,
+				   "memcmp() compares strings, arrays, buffers, structs or tuples (%s provided)",
+				   a->type ? type_name(ctx->arena, a->type)
+					   : "none");
+			return NULL;
+		}
+	}
+	if (!fn_int_literal(ctx, call, 2, &n))
+		return NULL;
+	if (n < 0 || (uint64_t)n > fn_arg(call, 0)->type->size ||
+	    (uint64_t)n > fn_arg(call, 1)->type->size) {
+		diag_error(&ctx->diags, fn_arg(call, 2)->loc,
+			   "memcmp() count %" PRId64 " is not within the sizes of its arguments (%u and %u bytes)",
+			   n, fn_arg(call, 0)->type->size,
+			   fn_arg(call, 1)->type->size);
+		return NULL;
+	}
+	return type_s64();
+}
+
 static struct type *check_strcontains(struct compile_ctx *ctx,
 				      struct node *call, struct node *probe)
 {
@@ -223,6 +290,18 @@ static struct type *check_strerror(struct compile_ctx *ctx,
 	return type_simple(ctx->arena, T_STRERROR, 8);
 }
 
+/* signal_name(sig), syscall_name(nr): the number, named in user space */
+static struct type *check_number_name(struct compile_ctx *ctx,
+				      struct node *call, struct node *probe)
+{
+	if (!fn_int_arg(ctx, call, 0))
+		return NULL;
+	return type_simple(ctx->arena,
+			   call->u.call.name[1] == 'i' ? T_SIGNAL_NAME
+						       : T_SYSCALL_NAME,
+			   8);
+}
+
 const struct func funcs_str[] = {
 	{ "str", 1, 2, FN_SLEEPABLE, check_str, FG_STR },
 	{ "buf", 1, 2, FN_SLEEPABLE, check_buf, FG_BUF },
@@ -230,8 +309,13 @@ const struct func funcs_str[] = {
 	{ "pton", 1, 1, 0, check_pton, FG_PTON },
 	{ "strncmp", 3, 3, 0, check_strncmp, FG_STRNCMP },
 	{ "strcontains", 2, 2, 0, check_strcontains, FG_STRCONTAINS },
+	{ "strlen", 1, 1, 0, check_strlen, FG_STRLEN },
+	{ "strstr", 2, 2, 0, check_strstr, FG_STRSTR },
+	{ "memcmp", 3, 3, 0, check_memcmp, FG_MEMCMP },
 	{ "macaddr", 1, 1, 0, check_macaddr, FG_MACADDR },
 	{ "strftime", 2, 2, 0, check_strftime, FG_STRFTIME },
 	{ "strerror", 1, 1, 0, check_strerror, FG_ARG_VALUE },
+	{ "signal_name", 1, 1, 0, check_number_name, FG_ARG_VALUE },
+	{ "syscall_name", 1, 1, 0, check_number_name, FG_ARG_VALUE },
 	{ NULL },
 };

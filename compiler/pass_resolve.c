@@ -285,6 +285,13 @@ static void res_call(struct resolve *r, struct node *call)
 	int n;
 
 	call->u.call.nargs = n = ast_list_len(call->u.call.args);
+	if (!f && !n && builtin_find(call->u.call.name)) {
+		/* bpftrace 0.26: cpu() is cpu */
+		replace(call, ast_ident(r->ctx->arena, call->loc,
+					call->u.call.name));
+		res_ident(r, call, false);
+		return;
+	}
 	/* bpftrace 0.26's unstable features (config unstable_NAME) */
 	if ((!strcmp(call->u.call.name, "tseries") &&
 	     !settings_unstable(r->ctx, UNSTABLE_TSERIES, call->loc)) ||

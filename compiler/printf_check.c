@@ -21,6 +21,7 @@ bool printf_fmt_class_of(const struct type *t, enum fmt_class *cls)
 	case T_STRING: case T_KSYM: case T_USYM: case T_INET:
 	case T_USERNAME: case T_STACK: case T_TIMESTAMP: case T_MACADDR:
 	case T_CGROUP_PATH: case T_STRERROR:
+	case T_SIGNAL_NAME: case T_SYSCALL_NAME:
 		*cls = FMT_STR;
 		return true;
 	case T_BUF:

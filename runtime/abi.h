@@ -51,6 +51,7 @@ enum {
  *                  then type->size bytes (et_arg.size, map sizes: 8 +
  *                  type->size);
  *   T_MACADDR:     6 bytes; T_STRERROR: the u64 errno value;
+ *   T_SIGNAL_NAME, T_SYSCALL_NAME: the u64 number;
  *   T_TIMESTAMP:   see ACT_STRFTIME; T_CGROUP_PATH: {u64 cgroup id,
  *                  u64 0} (user space finds the path);
  *   T_KSYM:        the u64 address; T_USERNAME: the u64 uid;
@@ -89,6 +90,10 @@ enum {
  * return at once for other processes. */
 #define ET_FILTER_PID_VAR "et_filter_pid"
 
+/* u64s in .rodata the runtime sets before loading: the device and inode
+ * of its own PID namespace (/proc/self/ns/pid), for pid(curr_ns). */
+#define ET_PIDNS_DEV_VAR "et_pidns_dev"
+#define ET_PIDNS_INO_VAR "et_pidns_ino"
 /* A u32 in .rodata the runtime sets before loading: the number of
  * possible CPUs, the bound of the loop that totals a per-CPU
  * aggregation read as an integer ((int64)@count), known to the verifier

@@ -3,11 +3,15 @@
  * and the environment when it was compiled; program.h struct
  * et_settings) and what its BPF programs count in ET_DROPS_MAP (struct
  * et_drop). Both are optional: an artifact without them has bpftrace's
- * default settings and counts nothing. */
+ * default settings and counts nothing. Its named options (getopt, struct
+ * et_option) are optional too. */
 #include "artifact_impl.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* The largest of each setting a reader accepts (compiler/settings.c
  * accepts no more). */
@@ -15,6 +19,7 @@
 #define MAX_CAT_BYTES (1u << 30)
 #define MAX_LOG_SIZE (UINT32_MAX >> 2)
 #define MAX_DROPS 65536
+#define MAX_OPTIONS 1024
 
 static void settings_json(cJSON *root, const struct et_settings *s)
 {
@@ -47,9 +52,39 @@ static cJSON *drop_json(const struct et_drop *d)
 	return o;
 }
 
+static const char *const option_kinds[] = {
+    [ET_OPT_BOOL] = "bool",
+    [ET_OPT_UINT] = "uint",
+    [ET_OPT_INT] = "int",
+    [ET_OPT_STRING] = "string",
+};
+
+/* Integer defaults as decimal text: a JSON number is a double. */
+static cJSON *option_json(const struct et_option *op)
+{
+	cJSON *o = cJSON_CreateObject();
+	char def[32];
+
+	cJSON_AddStringToObject(o, "name", op->name);
+	art_add_str(o, "desc", op->desc);
+	cJSON_AddStringToObject(o, "kind", option_kinds[op->kind]);
+	if (op->kind == ET_OPT_STRING) {
+		cJSON_AddStringToObject(o, "default", op->def_str);
+		cJSON_AddNumberToObject(o, "size", op->size);
+	} else {
+		snprintf(def, sizeof(def), "%" PRIu64, op->def);
+		cJSON_AddStringToObject(o, "default", def);
+	}
+	return o;
+}
+
 void art_run_write(cJSON *root, const struct et_program *p)
 {
 	cJSON *a;
+
+	a = cJSON_AddArrayToObject(root, "options");
+	for (int i = 0; i < p->noptions; i++)
+		cJSON_AddItemToArray(a, option_json(&p->options[i]));
 
 	settings_json(root, &p->settings);
 	a = cJSON_AddArrayToObject(root, "drops");
@@ -138,6 +173,41 @@ static bool read_drop(struct rd *r, const cJSON *o, int idx,
 	return check_drop(r, what, d, map);
 }
 
+static bool read_option(struct rd *r, const cJSON *o, int idx,
+			struct et_option *op)
+{
+	const char *kind = NULL, *def = NULL;
+	char *end;
+	int k;
+
+	if (!art_get_str(r, o, "option", "name", true, &op->name) ||
+	    !art_get_str(r, o, "option", "desc", false, &op->desc) ||
+	    !art_get_str(r, o, "option", "kind", true, &kind) ||
+	    !art_get_str(r, o, "option", "default", true, &def) ||
+	    !art_get_u32(r, o, "option", "size", 1u << 20, &op->size))
+		return false;
+	op->desc = op->desc ? op->desc : "";
+	for (k = 0; k <= ET_OPT_STRING; k++)
+		if (!strcmp(kind, option_kinds[k]))
+			break;
+	if (k > ET_OPT_STRING)
+		return art_fail(r, "option %s: unknown kind '%s'", op->name,
+				kind);
+	op->kind = (enum et_option_kind)k;
+	if (op->kind == ET_OPT_STRING) {
+		op->def_str = def;
+		if (!op->size || strlen(def) >= op->size)
+			return art_fail(r, "option %s: bad size", op->name);
+		return true;
+	}
+	errno = 0;
+	op->def = strtoull(def, &end, 10);
+	if (errno || end == def || *end)
+		return art_fail(r, "option %s: bad default '%s'", op->name,
+				def);
+	return true;
+}
+
 bool art_run_read(struct rd *r, const cJSON *root)
 {
 	struct et_program *p = r->p;
@@ -150,6 +220,14 @@ bool art_run_read(struct rd *r, const cJSON *root)
 	p->drops = arena_calloc(r->a, p->ndrops + 1, sizeof(*p->drops));
 	cJSON_ArrayForEach(o, l) {
 		if (!read_drop(r, o, i, &p->drops[i]))
+			return false;
+		i++;
+	}
+	i = 0;
+	l = art_get_array(r, root, "options", MAX_OPTIONS, &p->noptions);
+	p->options = arena_calloc(r->a, p->noptions + 1, sizeof(*p->options));
+	cJSON_ArrayForEach(o, l) {
+		if (!read_option(r, o, i, &p->options[i]))
 			return false;
 		i++;
 	}

@@ -31,6 +31,8 @@ enum type_kind {
 	T_CGROUP_PATH, /* cgroup_path() */
 	T_MACADDR,   /* macaddr() */
 	T_STRERROR,  /* strerror() */
+	T_SIGNAL_NAME,  /* signal_name(): strsignal(3) text */
+	T_SYSCALL_NAME, /* syscall_name() */
 	T_ENUM_VAL,  /* reserved */
 	T_BOOL,      /* true/false (bpftrace 0.26): 8 bytes, 0 or 1 */
 	/* map values only: aggregations */

@@ -341,6 +341,8 @@ int output__record(struct output *o, const struct et_action *a,
 	case ACT_HELPER_ERROR: /* a warning on stderr (run_actions.c) */
 	case ACT_WATCHPOINT:   /* carried out by run_watch.c */
 	case ACT_UNWATCH:
+	case ACT_ERRORF:       /* on stderr (run_actions.c) */
+	case ACT_WARNF:
 		return 0;
 	case ACT_KIND_COUNT:
 		break;

@@ -12,6 +12,7 @@ static const char *const action_names[ACT_KIND_COUNT] = {
 	[ACT_ZERO] = "zero",             [ACT_EXIT] = "exit",
 	[ACT_STRFTIME] = "strftime",     [ACT_HELPER_ERROR] = "helper_error",
 	[ACT_WATCHPOINT] = "watchpoint", [ACT_UNWATCH] = "unwatch",
+	[ACT_ERRORF] = "errorf",         [ACT_WARNF] = "warnf",
 };
 
 static const char *const storage_names[MS_COUNT] = {

@@ -153,6 +153,10 @@ enum et_action_kind {
 	/* unwatch(addr): one u64 argument, the address whose watchpoints
 	 * go. */
 	ACT_UNWATCH,
+	/* errorf(), warnf(): args per fmt; the text is printed on stderr as
+	 * an error or a warning at the call in the script. */
+	ACT_ERRORF,
+	ACT_WARNF,
 	ACT_KIND_COUNT
 };
 
@@ -240,6 +244,27 @@ enum { ET_MISSING_ERROR, ET_MISSING_WARN, ET_MISSING_IGNORE };
 /* The kernel refuses a verifier log smaller than this. */
 #define ET_MIN_LOG_SIZE 128
 
+/* A named program option, getopt("name", default, "description"): set
+ * on the command line after "--" as --name=value (runtime/options.c),
+ * read by the program from the .rodata variable ET_OPTION_VAR<index>. */
+enum et_option_kind {
+	ET_OPT_BOOL,   /* --name, --name=true|false|1|0|on|off|yes|no */
+	ET_OPT_UINT,   /* a non-negative integer default */
+	ET_OPT_INT,    /* a negative integer default */
+	ET_OPT_STRING, /* a string default; size: bytes with the NUL */
+};
+
+struct et_option {
+	const char *name;
+	const char *desc; /* "" when none */
+	enum et_option_kind kind;
+	uint64_t def;	     /* ET_OPT_BOOL/UINT/INT default (bits) */
+	const char *def_str; /* ET_OPT_STRING default */
+	uint32_t size;	     /* ET_OPT_STRING: the variable's bytes */
+};
+
+#define ET_OPTION_VAR "et_option_"
+
 struct et_program {
 	struct arena *arena;          /* owns everything below but obj */
 	const void *obj;              /* BPF ELF image (in the artifact) */
@@ -266,6 +291,9 @@ struct et_program {
 	/* The positional parameters compiled into the program ($1..$N). */
 	const char **params;
 	int nparams;
+	/* Named options (getopt), in ET_OPTION_VAR index order. */
+	struct et_option *options;
+	int noptions;
 	/* What the program counts in ET_DROPS_MAP (index == slot). */
 	struct et_drop *drops;
 	int ndrops;

@@ -31,6 +31,10 @@ struct run_opts {
 	/* The program was compiled in this process, against this kernel:
 	 * its tracepoint layouts need no check. */
 	bool fresh;
+	/* The named option words ("--name=value") given after "--" for the
+	 * program's getopt options (runtime/options.h). */
+	const char *const *named;
+	int nnamed;
 };
 
 /* Starts what the kernel can do while a program is compiled: opening the

@@ -196,10 +196,41 @@ static int do_helper_error(struct run *r, const struct et_action *a,
 	return 0;
 }
 
+/* errorf(), warnf(): the text at the call in the script, as the
+ * compiler prints its diagnostics, after what the script printed
+ * before. */
+static int do_errorf(struct run *r, const struct et_action *a,
+		     const void *rec, size_t size)
+{
+	struct arena *ar;
+	struct diags d;
+	size_t len;
+	char *text;
+
+	if (printf_exec(r->out, a, rec, size, &text, &len))
+		return 0;
+	ar = arena__new(); /* not the run's: may be many */
+	if (ar) {
+		diags_init(&d, ar, &r->prog->src);
+		if (a->kind == ACT_ERRORF)
+			diag_error(&d, a->loc, "%s", text);
+		else
+			diag_warning(&d, a->loc, "%s", text);
+		fflush(r->o->out);
+		diags_print(&d, stderr);
+		arena__free(ar);
+	}
+	free(text);
+	return 0;
+}
+
 static int dispatch(struct run *r, const struct et_action *a,
 		    const void *rec, size_t size)
 {
 	switch (a->kind) {
+	case ACT_ERRORF:
+	case ACT_WARNF:
+		return do_errorf(r, a, rec, size);
 	case ACT_EXIT:
 		return do_exit(r, rec, size);
 	case ACT_SYSTEM:

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "artifact.h"
+#include "options.h"
 #include "outstream.h"
 
 static int set_buffering(FILE *f, enum cli_buffering b)
@@ -100,14 +101,15 @@ void run_cli_opts(const struct cli *cli, FILE *out, struct run_opts *ro)
 
 /* Positional parameters are compiled in: the command line may repeat
  * them, not change them. */
-static int check_params(const struct cli *cli, const struct et_program *p)
+static int check_params(const struct cli *cli, const struct et_program *p,
+			const char *const *params, int nparams)
 {
-	bool same = cli->nparams == p->nparams;
+	bool same = nparams == p->nparams;
 
-	if (!cli->nparams)
+	if (!nparams)
 		return 0;
 	for (int i = 0; same && i < p->nparams; i++)
-		same = !strcmp(cli->params[i], p->params[i]);
+		same = !strcmp(params[i], p->params[i]);
 	if (same)
 		return 0;
 	fprintf(stderr, "%s: %s was compiled with %d positional parameter%s%s"
@@ -124,6 +126,8 @@ int run_cli_artifact(const struct cli *cli, const void *art, size_t len,
 {
 	struct run_opts ro = { 0 };
 	struct et_program *prog;
+	const char **words = NULL;
+	int npos = 0, nnamed = 0;
 	FILE *f = out;
 	char err[512];
 	int rc;
@@ -134,14 +138,31 @@ int run_cli_artifact(const struct cli *cli, const void *art, size_t len,
 			cli->script && !fresh ? ": " : "", err);
 		return 1;
 	}
-	rc = fresh ? 0 : check_params(cli, prog) || run_cli_check_pid(cli);
+	/* the positional parameters first, the named options after them */
+	words = calloc(cli->nparams + 1, sizeof(*words));
+	if (!words) {
+		et_program__free(prog);
+		return 1;
+	}
+	for (int i = 0; i < cli->nparams; i++)
+		if (!options__is_named(prog, cli->params[i]))
+			words[npos++] = cli->params[i];
+	for (int i = 0; i < cli->nparams; i++)
+		if (options__is_named(prog, cli->params[i]))
+			words[npos + nnamed++] = cli->params[i];
+	rc = fresh ? 0
+		   : check_params(cli, prog, words, npos) ||
+			 run_cli_check_pid(cli);
 	if (!rc && !f && !(f = run_cli_open_output(cli)))
 		rc = 1;
 	if (!rc) {
 		run_cli_opts(cli, f, &ro);
 		ro.fresh = fresh;
+		ro.named = words + npos;
+		ro.nnamed = nnamed;
 		rc = run_program(prog, &ro);
 	}
+	free(words);
 	et_program__free(prog);
 	if (f && !out)
 		rc = run_cli_close_output(f, rc);

@@ -15,10 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
 
+#include "options.h"
 #include "run_impl.h"
 #include "tp_format.h"
 
@@ -83,6 +85,32 @@ static int set_ncpus(struct run *r)
 		run_error("cannot set the number of CPUs in the program's "
 			  "read-only data: %s",
 			  strerror(-err));
+	return err;
+}
+
+/* pid(curr_ns), tid(curr_ns): etrace's own PID namespace. */
+static int set_rodata_u64(struct run *r, const char *var, uint64_t v)
+{
+	int err = loader__set_rodata(r->l, var, &v, sizeof(v));
+
+	if (err && err != -ENOENT)
+		run_error("cannot set %s in the program's read-only data: %s",
+			  var, strerror(-err));
+	return err == -ENOENT ? 0 : err;
+}
+
+static int set_pidns(struct run *r)
+{
+	struct stat st;
+	int err;
+
+	if (stat("/proc/self/ns/pid", &st)) {
+		st.st_dev = 0;
+		st.st_ino = 0;
+	}
+	err = set_rodata_u64(r, ET_PIDNS_DEV_VAR, st.st_dev);
+	if (!err)
+		err = set_rodata_u64(r, ET_PIDNS_INO_VAR, st.st_ino);
 	return err;
 }
 
@@ -210,6 +238,10 @@ int run_fit(struct run *r)
 		err = set_filter_pid(r);
 	if (!err)
 		err = set_ncpus(r);
+	if (!err)
+		err = set_pidns(r);
+	if (!err && r->prog->noptions)
+		err = options__set(r->l, r->prog, r->o->named, r->o->nnamed);
 	if (!err && !r->o->fresh)
 		err = check_tracepoints(r);
 	return err;

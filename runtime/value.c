@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "kallsyms.h"
+#include "syscall_names.h"
 #include "usyms.h"
 #include "value.h"
 
@@ -487,6 +488,18 @@ static bool decode_text(struct value_env *env, const struct et_type *t,
 		break;
 	case T_STRERROR:
 		s = arena_strdup(env->arena, strerror((int)u));
+		break;
+	case T_SIGNAL_NAME:
+		/* bpftrace 0.26's table is strsignal(3)'s, "N/A" past it */
+		s = (int64_t)u >= 0 && (int64_t)u <= 64
+			? arena_strdup(env->arena, strsignal((int)u))
+			: "N/A";
+		break;
+	case T_SYSCALL_NAME:
+		s = (int64_t)u >= 0 && (int64_t)u < et_nsyscall_names &&
+				et_syscall_names[u]
+			? et_syscall_names[u]
+			: "Unknown syscall";
 		break;
 	case T_USYM:
 		decode_usym(env, p, size, v);

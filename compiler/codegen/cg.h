@@ -83,6 +83,9 @@ LLVMValueRef cg_map_define(struct cg *cg, const char *name,
  * and drops the code a zero makes dead. Returns the global, NULL (message
  * kept) when the name is taken. */
 LLVMValueRef cg_rodata_define(struct cg *cg, const char *name, unsigned bits);
+/* The same for a char[size] (a getopt string option). */
+LLVMValueRef cg_rodata_define_bytes(struct cg *cg, const char *name,
+				    uint32_t size);
 /* Its value, at the builder's position (a volatile load). */
 LLVMValueRef cg_rodata_load(struct cg *cg, LLVMValueRef g, unsigned bits);
 

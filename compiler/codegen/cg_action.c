@@ -189,6 +189,12 @@ static LLVMValueRef cat_call(struct gen *g, struct node *call)
 	return formatted(g, call, ACT_CAT);
 }
 
+static LLVMValueRef errorf_call(struct gen *g, struct node *call)
+{
+	return formatted(g, call,
+			 call->u.call.name[0] == 'e' ? ACT_ERRORF : ACT_WARNF);
+}
+
 /* print(@m [, top [, div]]) or print(value) */
 static LLVMValueRef print_call(struct gen *g, struct node *call)
 {
@@ -256,6 +262,7 @@ static LLVMValueRef exit_call(struct gen *g, struct node *call)
 const struct cg_func cg_func_PRINTF = { .call = printf_call };
 const struct cg_func cg_func_SYSTEM = { .call = system_call };
 const struct cg_func cg_func_CAT = { .call = cat_call };
+const struct cg_func cg_func_ERRORF = { .call = errorf_call };
 const struct cg_func cg_func_PRINT = { .call = print_call };
 const struct cg_func cg_func_CLEAR = { .call = clear_call };
 const struct cg_func cg_func_ZERO = { .call = zero_call };

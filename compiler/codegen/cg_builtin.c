@@ -205,6 +205,40 @@ static LLVMValueRef b_stack(struct gen *g, struct node *e)
 	return gen_stack(g, e->type);
 }
 
+/* has_cpid: whether the run has a -c child (a program may read it
+ * without one, unlike cpid) */
+static LLVMValueRef b_has_cpid(struct gen *g, struct node *e)
+{
+	LLVMValueRef v;
+
+	v = gen_state_field(g, offsetof(struct et_state, child_pid), 32);
+	return LLVMBuildZExt(g->b,
+			     LLVMBuildICmp(g->b, LLVMIntNE, v,
+					   cg_const(g->cg, 64, 0), ""),
+			     cg_int(g->cg, 64), "");
+}
+
+/* ncpus: the machine's possible CPUs, set in .rodata when loaded */
+static LLVMValueRef b_ncpus(struct gen *g, struct node *e)
+{
+	LLVMValueRef v = LLVMGetNamedGlobal(cg_module(g->cg), ET_NCPUS_VAR);
+
+	/* the u32 the per-CPU totals read too (cg_agg.c) */
+	if (!v)
+		v = cg_rodata_define(g->cg, ET_NCPUS_VAR, 32);
+	return LLVMBuildZExt(g->b, cg_rodata_load(g->cg, v, 32),
+			     cg_int(g->cg, 64), "ncpus");
+}
+
+static LLVMValueRef b_probetype(struct gen *g, struct node *e)
+{
+	const char *k = g->kind == PK_BEGIN || g->kind == PK_END
+				? "special"
+				: probe_kind_name(g->kind);
+
+	return gen_string(g, k, strlen(k), e->type->size);
+}
+
 static const gen_builtin_fn builtin_gens[B_COUNT_] = {
 	[B_PID] = b_pid,
 	[B_TID] = b_tid,
@@ -230,6 +264,9 @@ static const gen_builtin_fn builtin_gens[B_COUNT_] = {
 	[B_CTX] = b_ctx,
 	[B_JIFFIES] = b_jiffies,
 	[B_NUMAID] = b_numaid,
+	[B_HAS_CPID] = b_has_cpid,
+	[B_NCPUS] = b_ncpus,
+	[B_PROBETYPE] = b_probetype,
 };
 
 LLVMValueRef gen_builtin(struct gen *g, struct node *e)

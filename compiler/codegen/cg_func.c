@@ -13,6 +13,8 @@
 
 #include "cg_probe.h"
 #include "elf_syms.h"
+#include "funcs.h"
+#include "getopt.h"
 #include "probe.h"
 
 #include <stddef.h>
@@ -106,6 +108,44 @@ static LLVMValueRef strcontains(struct gen *g, struct node *e)
 	args[3] = cg_const(g->cg, 64, n->type->size);
 	gen_loc(g, e);
 	r = cg_libcall(g->cg, "et_strcontains", args, 4);
+	return r ? r : cg_const(g->cg, 64, 0);
+}
+
+static LLVMValueRef strlen_fn(struct gen *g, struct node *e)
+{
+	struct node *s = arg(e, 0);
+	LLVMValueRef args[2], r;
+
+	args[0] = gen_expr(g, s);
+	args[1] = cg_const(g->cg, 64, s->type->size);
+	gen_loc(g, e);
+	r = cg_libcall(g->cg, "et_strlen", args, 2);
+	return r ? r : cg_const(g->cg, 64, 0);
+}
+
+static LLVMValueRef strstr_fn(struct gen *g, struct node *e)
+{
+	struct node *h = arg(e, 0), *n = arg(e, 1);
+	LLVMValueRef args[4], r;
+
+	args[0] = gen_expr(g, h);
+	args[1] = cg_const(g->cg, 64, h->type->size);
+	args[2] = gen_expr(g, n);
+	args[3] = cg_const(g->cg, 64, n->type->size);
+	gen_loc(g, e);
+	r = cg_libcall(g->cg, "et_strstr", args, 4);
+	return r ? r : cg_const(g->cg, 64, 0);
+}
+
+static LLVMValueRef memcmp_fn(struct gen *g, struct node *e)
+{
+	LLVMValueRef args[3], r;
+
+	args[0] = gen_expr(g, arg(e, 0));
+	args[1] = gen_expr(g, arg(e, 1));
+	args[2] = cg_const(g->cg, 64, arg(e, 2)->u.integer.value);
+	gen_loc(g, e);
+	r = cg_libcall(g->cg, "et_memcmp", args, 3);
 	return r ? r : cg_const(g->cg, 64, 0);
 }
 
@@ -304,9 +344,127 @@ static LLVMValueRef usym(struct gen *g, struct node *e)
 	return gen_usym(g, gen_expr(g, arg(e, 0)));
 }
 
+/* getopt("name", ...): the option's .rodata variable, which the runtime
+ * sets before loading (runtime/options.c); a string is copied to the
+ * stack as every string value is. */
+static LLVMValueRef getopt_fn(struct gen *g, struct node *e)
+{
+	int i = getopt_index(g->ctx, arg(e, 0)->u.string.str);
+	const struct et_option *op = i >= 0 ? &g->ctx->options[i] : NULL;
+	char name[32];
+	LLVMValueRef v, buf;
+
+	if (!op) {
+		gen_error(g, e->loc, "getopt: unknown option");
+		return cg_const(g->cg, 64, 0);
+	}
+	snprintf(name, sizeof(name), ET_OPTION_VAR "%d", i);
+	v = LLVMGetNamedGlobal(cg_module(g->cg), name);
+	if (op->kind != ET_OPT_STRING) {
+		if (!v)
+			v = cg_rodata_define(g->cg, name, 64);
+		return cg_rodata_load(g->cg, v, 64);
+	}
+	if (!v)
+		v = cg_rodata_define_bytes(g->cg, name, op->size);
+	/* word by word, each load volatile: a memcpy from a constant
+	 * global of zeros would be folded into zeros */
+	buf = gen_tmp(g, e->type->size, "opt");
+	for (uint32_t off = 0; off + 8 <= op->size; off += 8) {
+		LLVMValueRef k = cg_const(g->cg, 64, off), w, st;
+
+		w = LLVMBuildLoad2(
+		    g->b, cg_int(g->cg, 64),
+		    LLVMBuildGEP2(g->b, cg_int(g->cg, 8), v, &k, 1, ""), "");
+		LLVMSetVolatile(w, 1);
+		LLVMSetAlignment(w, 8);
+		st = LLVMBuildStore(
+		    g->b, w,
+		    LLVMBuildGEP2(g->b, cg_int(g->cg, 8), buf, &k, 1, ""));
+		LLVMSetAlignment(st, 8);
+	}
+	return buf;
+}
+
+/* pid(mode), tid(mode): "init" as the builtins; "curr_ns" seen from
+ * etrace's PID namespace (bpf_get_ns_current_pid_tgid, with the
+ * namespace the runtime sets in .rodata) */
+static LLVMValueRef task_id(struct gen *g, struct node *e)
+{
+	struct node *a = arg(e, 0);
+	bool tid = e->u.call.name[0] == 't';
+	LLVMValueRef v, args[4], info, dev, ino;
+
+	if (!a || !strcmp(a->u.ident.name, funcs_ns_modes[0])) {
+		v = cg_get_pid_tgid(g->cg);
+		if (tid)
+			return LLVMBuildAnd(g->b, v,
+					    cg_const(g->cg, 64, 0xffffffff), "");
+		return LLVMBuildLShr(g->b, v, cg_const(g->cg, 64, 32), "");
+	}
+	dev = LLVMGetNamedGlobal(cg_module(g->cg), ET_PIDNS_DEV_VAR);
+	ino = LLVMGetNamedGlobal(cg_module(g->cg), ET_PIDNS_INO_VAR);
+	if (!dev)
+		dev = cg_rodata_define(g->cg, ET_PIDNS_DEV_VAR, 64);
+	if (!ino)
+		ino = cg_rodata_define(g->cg, ET_PIDNS_INO_VAR, 64);
+	/* struct bpf_pidns_info { u32 pid; u32 tgid; } */
+	info = gen_tmp(g, 8, "pidns");
+	args[0] = cg_rodata_load(g->cg, dev, 64);
+	args[1] = cg_rodata_load(g->cg, ino, 64);
+	args[2] = info;
+	args[3] = cg_const(g->cg, 32, 8);
+	gen_loc(g, e);
+	cg_helper_call(g->cg, BPF_FUNC_get_ns_current_pid_tgid, NULL, args, 4);
+	v = LLVMBuildLoad2(g->b, cg_int(g->cg, 32),
+			   LLVMBuildGEP2(g->b, cg_int(g->cg, 8), info,
+					 (LLVMValueRef[]){cg_const(
+					     g->cg, 64, tid ? 0 : 4)},
+					 1, ""),
+			   "");
+	return LLVMBuildZExt(g->b, v, cg_int(g->cg, 64), "");
+}
+
+/* nsecs(clock): monotonic, boot, tai; sw_tai (bpftrace's estimate for
+ * kernels without a TAI helper) reads the TAI clock itself */
+static LLVMValueRef nsecs_fn(struct gen *g, struct node *e)
+{
+	static const enum bpf_func_id ids[] = {
+		BPF_FUNC_ktime_get_ns, BPF_FUNC_ktime_get_boot_ns,
+		BPF_FUNC_ktime_get_tai_ns, BPF_FUNC_ktime_get_tai_ns,
+	};
+	struct node *a = arg(e, 0);
+	int m = 0;
+
+	if (!a)
+		return cg_ktime_get_ns(g->cg);
+	while (funcs_clock_modes[m] && strcmp(funcs_clock_modes[m],
+					      a->u.ident.name))
+		m++;
+	return cg_helper_call(g->cg, ids[m & 3], NULL, NULL, 0);
+}
+
+static LLVMValueRef comptime(struct gen *g, struct node *e)
+{
+	return NULL;
+}
+
+static LLVMValueRef type_test(struct gen *g, struct node *e)
+{
+	return cg_const(g->cg, 64, funcs_type_test(e));
+}
+
 const struct cg_func cg_func_STR = { .call = str };
+const struct cg_func cg_func_TYPE_TEST = { .call = type_test };
+const struct cg_func cg_func_COMPTIME = { .call = comptime };
+const struct cg_func cg_func_TASK_ID = { .call = task_id };
+const struct cg_func cg_func_NSECS = { .call = nsecs_fn };
+const struct cg_func cg_func_GETOPT = { .call = getopt_fn };
 const struct cg_func cg_func_STRNCMP = { .call = strncmp_fn };
 const struct cg_func cg_func_STRCONTAINS = { .call = strcontains };
+const struct cg_func cg_func_STRLEN = { .call = strlen_fn };
+const struct cg_func cg_func_STRSTR = { .call = strstr_fn };
+const struct cg_func cg_func_MEMCMP = { .call = memcmp_fn };
 const struct cg_func cg_func_HAS_KEY = { .call = has_key };
 const struct cg_func cg_func_BSWAP = { .call = bswap };
 const struct cg_func cg_func_REG = { .call = reg };

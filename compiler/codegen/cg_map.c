@@ -161,9 +161,9 @@ LLVMValueRef cg_map_get(struct cg *cg, const char *name)
 	return sec && !strcmp(sec, ".maps") ? g : NULL;
 }
 
-LLVMValueRef cg_rodata_define(struct cg *cg, const char *name, unsigned bits)
+static LLVMValueRef rodata_define(struct cg *cg, const char *name,
+				  LLVMTypeRef t, uint32_t bytes, unsigned align)
 {
-	LLVMTypeRef t = cg_int(cg, bits);
 	LLVMMetadataRef gve;
 	LLVMValueRef g;
 
@@ -176,16 +176,28 @@ LLVMValueRef cg_rodata_define(struct cg *cg, const char *name, unsigned bits)
 	 * find the variable by name */
 	gve = LLVMDIBuilderCreateGlobalVariableExpression(
 	    cg->di, cg->cu, name, strlen(name), name, strlen(name), cg->file, 0,
-	    cg_di_sized(cg, bits / 8), 0,
-	    LLVMDIBuilderCreateExpression(cg->di, NULL, 0), NULL, bits);
+	    cg_di_sized(cg, bytes), 0,
+	    LLVMDIBuilderCreateExpression(cg->di, NULL, 0), NULL, align * 8);
 	g = LLVMAddGlobal(cg->mod, t, name);
 	LLVMGlobalSetMetadata(g, LLVMGetMDKindIDInContext(cg->ctx, "dbg", 3),
 			      gve);
 	LLVMSetInitializer(g, LLVMConstNull(t));
 	LLVMSetGlobalConstant(g, 1);
 	LLVMSetSection(g, ".rodata");
-	LLVMSetAlignment(g, bits / 8);
+	LLVMSetAlignment(g, align);
 	return g;
+}
+
+LLVMValueRef cg_rodata_define(struct cg *cg, const char *name, unsigned bits)
+{
+	return rodata_define(cg, name, cg_int(cg, bits), bits / 8, bits / 8);
+}
+
+LLVMValueRef cg_rodata_define_bytes(struct cg *cg, const char *name,
+				    uint32_t size)
+{
+	return rodata_define(cg, name, LLVMArrayType(cg_int(cg, 8), size), size,
+			     8);
 }
 
 LLVMValueRef cg_rodata_load(struct cg *cg, LLVMValueRef g, unsigned bits)

@@ -79,6 +79,38 @@ static void test_strcontains_bounds(void)
 	CU_ASSERT_EQUAL(et_strcontains("abcd", 5, "d\0x", 4), 1);
 }
 
+/* et_strstr agrees with strstr(3), et_strlen with strlen(3) */
+static void test_strstr_strlen(void)
+{
+	unsigned seed = 3;
+	char h[12], n[5];
+	const char *at;
+
+	for (int i = 0; i < 20000; i++) {
+		random_str(h, sizeof(h), &seed);
+		random_str(n, sizeof(n), &seed);
+		at = strstr(h, n);
+		CU_ASSERT_EQUAL(et_strstr(h, sizeof(h), n, sizeof(n)),
+				at ? at - h : -1);
+		CU_ASSERT_EQUAL(et_strlen(h, sizeof(h)), (et_s64)strlen(h));
+	}
+	/* full buffers: the size bounds them */
+	CU_ASSERT_EQUAL(et_strlen("abc", 2), 2);
+	CU_ASSERT_EQUAL(et_strstr("abc", 2, "c", 2), -1);
+	CU_ASSERT_EQUAL(et_strstr("abc", 3, "bc", 2), 1);
+	CU_ASSERT_EQUAL(et_strstr("ab\0cd", 6, "cd", 3), -1);
+	CU_ASSERT_EQUAL(et_strstr("", 1, "", 1), 0);
+}
+
+static void test_memcmp(void)
+{
+	CU_ASSERT_EQUAL(et_memcmp("abc", "abd", 3), 'c' - 'd');
+	CU_ASSERT_EQUAL(et_memcmp("abc", "abd", 2), 0);
+	CU_ASSERT_EQUAL(et_memcmp("a\0x", "a\0y", 3), 'x' - 'y');
+	CU_ASSERT(et_memcmp("\xff", "\x01", 1) > 0);
+	CU_ASSERT_EQUAL(et_memcmp("x", "y", 0), 0);
+}
+
 static void test_log2_bucket(void)
 {
 	/* the labels bpftrace prints: (..., 0) [0] [1] [2, 4) [4, 8) ... */
@@ -143,5 +175,6 @@ static void test_memneq_memcmp(void)
 UNIT_MAIN("bpf_helpers", UNIT_TEST(test_strncmp_libc),
 	  UNIT_TEST(test_memneq_memcmp),
 	  UNIT_TEST(test_strncmp_bounds), UNIT_TEST(test_strcontains_strstr),
-	  UNIT_TEST(test_strcontains_bounds), UNIT_TEST(test_log2_bucket),
+	  UNIT_TEST(test_strcontains_bounds), UNIT_TEST(test_strstr_strlen),
+	  UNIT_TEST(test_memcmp), UNIT_TEST(test_log2_bucket),
 	  UNIT_TEST(test_linear_bucket))
