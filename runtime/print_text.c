@@ -79,7 +79,8 @@ void text_key_value(FILE *f, const struct value *v)
 {
 	const char *sep = v->kind == V_RECORD ? "{" : "[";
 
-	if (v->kind != V_RECORD && v->kind != V_ARRAY) {
+	if ((v->kind != V_RECORD && v->kind != V_ARRAY) ||
+	    (v->kind == V_RECORD && v->u.tuple.named_tuple)) {
 		text_value(f, v, 4, 1);
 		return;
 	}
