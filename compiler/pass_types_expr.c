@@ -767,7 +767,7 @@ static struct type *ty_tuple_index(struct tstate *s, struct node *e)
 
 	if (!t)
 		return NULL;
-	if (t->kind != T_TUPLE) {
+	if (t->kind != T_TUPLE || type_is_named_tuple(t)) {
 		ERR(s, e->loc, "Can not access index %d on expression of type "
 		    "'%s'", i, ty_name(s, t));
 		return NULL;
