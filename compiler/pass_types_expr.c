@@ -336,6 +336,14 @@ struct type *ty_binop_combine(struct tstate *s, struct node *at,
 			    ty_name(s, l), ty_name(s, r));
 			return NULL;
 		}
+	} else if (l->kind == T_TUPLE) {
+		/* bpftrace 0.26: element by element, records by name */
+		if (!type_tuple_common(s->ctx->arena, l, r)) {
+			ERR(s, loc_span(lhs->loc, rhs->loc),
+			    "Type mismatch for '%s': comparing '%s' with '%s'",
+			    ast_binop_str(op), ty_name(s, l), ty_name(s, r));
+			return NULL;
+		}
 	} else if (l->kind == T_STRING) {
 		if (op == OP_EQ)
 			warn_long_literal(s, at, lhs, rhs);

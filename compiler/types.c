@@ -335,6 +335,48 @@ bool type_compatible(const struct type *a, const struct type *b)
 	return equal(a, b, true);
 }
 
+static struct type *common_elem(struct arena *ar, const struct type *a,
+				const struct type *b)
+{
+	if (a->kind != b->kind)
+		return NULL;
+	switch (a->kind) {
+	case T_INT:
+		return type_int(8, a->is_signed && b->is_signed);
+	case T_STRING:
+		return type_string(ar, a->size > b->size ? a->size : b->size);
+	case T_TUPLE:
+		return type_tuple_common(ar, a, b);
+	default:
+		return type_equal(a, b) ? (struct type *)a : NULL;
+	}
+}
+
+struct type *type_tuple_common(struct arena *ar, const struct type *a,
+			       const struct type *b)
+{
+	bool named = type_is_named_tuple(a);
+	struct type **elems;
+	const char **names;
+
+	if (a->kind != T_TUPLE || b->kind != T_TUPLE ||
+	    a->nfields != b->nfields || named != type_is_named_tuple(b))
+		return NULL;
+	elems = arena_calloc(ar, a->nfields ? a->nfields : 1, sizeof(*elems));
+	names = arena_calloc(ar, a->nfields ? a->nfields : 1, sizeof(*names));
+	for (uint32_t i = 0; i < a->nfields; i++) {
+		const struct field *bf = named ?
+			type_named_field(b, a->fields[i].name) : &b->fields[i];
+
+		if (!bf || !(elems[i] = common_elem(ar, a->fields[i].type,
+						    bf->type)))
+			return NULL;
+		names[i] = a->fields[i].name;
+	}
+	return named ? type_named_tuple(ar, elems, names, a->nfields)
+		     : type_tuple(ar, elems, a->nfields);
+}
+
 bool type_is_int(const struct type *t)
 {
 	return t && t->kind == T_INT;

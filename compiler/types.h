@@ -112,6 +112,12 @@ bool type_compatible(const struct type *a, const struct type *b);
  * no field. Used where one `args` must serve several tracepoints. */
 struct type *type_record_common(struct arena *a, const char *name,
 				struct type *const *recs, int n);
+/* The type two tuples (or records) are compared in with == and !=:
+ * element by element (records by name, in a's order), integers as 8
+ * bytes, strings as long as the longer, tuples likewise; other elements
+ * must be of equal types. NULL when a and b cannot be compared. */
+struct type *type_tuple_common(struct arena *ar, const struct type *a,
+			       const struct type *b);
 bool type_is_int(const struct type *t);
 bool type_is_aggregation(const struct type *t);
 /* Can a value of this type be stored in a map or a scratch variable? */

@@ -118,6 +118,20 @@ indexing)
 	  exit(); }'
 	same 'hy -1 0 1\n1 two 3 6\n9\n(9)\n\n\n'
 	;;
+compare)
+	# == and != of tuples (element by element, ints of any size, strings
+	# of any length) and records (by name, in any order)
+	et 'BEGIN { $x = ("hello", -6); $y = ("hello", -6);
+	  $a = (1, 7, $x); @b = (1, 7, $y);
+	  printf("%d %d %d %d\n", $a == @b, $a != @b,
+	    $a == (1, 7, ("ello", -6)), $a == (1, 7, ("hello", (int8)-6)));
+	  $r = (a=(uint8)1, b="hi");
+	  printf("%d %d %d %d\n", $r == (b="hi", a=1), $r == (b="hi", a=257),
+	    (a=1, b="hello") != (b="hello", a=1),
+	    (a=(1, "bye"), b=(x="x", y=3)) == (a=(1, "bye"), b=(y=3, x="x")));
+	  exit(); }'
+	same '1 0 0 1\n1 0 0 1\n\n\n@b: (1, 7, (hello, -6))\n'
+	;;
 autoderef_kernel)
 	# '.' reads through kernel pointers (BTF, CO-RE) as '->' does
 	et 'BEGIN { $t = curtask;
