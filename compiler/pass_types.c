@@ -246,7 +246,7 @@ void ty_map_key_check(struct tstate *s, struct map_info *m,
 static bool no_bytes(const struct type *t)
 {
 	return !t->size && (t->kind == T_RECORD || t->kind == T_STRING ||
-			    t->kind == T_ARRAY);
+			    t->kind == T_ARRAY || t->kind == T_TUPLE);
 }
 
 /* Whether a value of type t can be (part of) a map key: reported at k

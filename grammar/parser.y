@@ -438,6 +438,7 @@ primary
 	| LPAREN expr COMMA expr_list RPAREN
 		{ $2->next = $4.head;
 		  MK($$, ast_tuple(A, @$, $2)); }
+	| LPAREN RPAREN			{ $$ = ast_tuple(A, @$, NULL); }
 	| LPAREN expr COMMA RPAREN	{ MK($$, ast_tuple(A, @$, $2)); }
 	| LPAREN expr COMMA expr_list COMMA RPAREN
 		{ $2->next = $4.head;

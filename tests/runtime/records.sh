@@ -109,14 +109,14 @@ tuple_keys_json)
 '
 	;;
 indexing)
-	# string bytes (int8; a run-time index past the end reads -1) and
-	# tuples indexed with constants
+	# string bytes (int8; a run-time index past the end reads -1),
+	# tuples indexed with constants, one-element and empty tuples
 	et 'BEGIN { $s = "hey"; $i = 2; $j = (uint64)10;
 	  printf("%c%c %d %d %d\n", $s[0], $s[$i], $s[$j], $s[3], $s[1] == 101);
 	  $t = (1, "two", (3, 4)); printf("%d %s %d %d\n", $t[0], $t[1],
 	  $t[1 + 1][0], (5, 6)[2 - 1]); $o = (9,); print($o[0]); print($o);
-	  exit(); }'
-	same 'hy -1 0 1\n1 two 3 6\n9\n(9)\n\n\n'
+	  print(()); print((1, ())); exit(); }'
+	same 'hy -1 0 1\n1 two 3 6\n9\n(9)\n()\n(1, ())\n\n\n'
 	;;
 compare)
 	# == and != of tuples (element by element, ints of any size, strings
