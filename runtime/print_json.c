@@ -120,10 +120,10 @@ static void json_key(FILE *f, const struct value *k)
 		for (int i = 0; i < k->u.tuple.n; i++) {
 			if (i)
 				fputc(',', m);
-			text_key_value(m, &k->u.tuple.items[i]);
+			json_key_value(m, &k->u.tuple.items[i]);
 		}
 	} else {
-		text_key_value(m, k);
+		json_key_value(m, k);
 	}
 	fclose(m);
 	json_string(f, buf, len);
