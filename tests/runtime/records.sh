@@ -144,14 +144,16 @@ autoderef_kernel)
 	same '1 1 1 1\n\n\n'
 	;;
 autoderef_user)
-	# '.' through a user pointer and a pointer to one; '->' on a struct
-	# value is '.'
+	# '.' through a user pointer and a pointer to one, also from DWARF
+	# args; '->' on a struct value is '.'
 	run 0 -q -c "$V" -e "$FOO uprobe:$V:et_foo {
 	  \$p = (struct Foo *)arg0; \$f = *\$p;
-	  printf(\"%d %d %d %d\n\", \$p.m, \$p->n, \$f->m, \$f.n); }
+	  printf(\"%d %d %d %d\n\", \$p.m, \$p->n, \$f->m, \$f.n);
+	  printf(\"%d %d\n\", args.foo.m, args.other.n); }
 	  uprobe:$V:et_ptrs { \$pp = (struct Foo **)arg0;
-	  printf(\"%d %d\n\", \$pp.m, \$pp.n); @[\$pp.m] = \$pp.n; }"
-	same '2 3 2 3\n5 6\n\n\n@[5]: 6\n'
+	  printf(\"%d %d %d\n\", \$pp.m, \$pp.n, args.pp.n);
+	  @[\$pp.m] = \$pp.n; }"
+	same '2 3 2 3\n2 4\n5 6 6\n\n\n@[5]: 6\n'
 	;;
 *)
 	echo "unknown case $case"
