@@ -143,6 +143,22 @@ static struct var_info *var_declare(struct tstate *s, struct node *var,
 	return v;
 }
 
+/* The type a variable first assigned at site starts with: t, or what the
+ * round before widened t to (tuples and records whose strings grew). */
+static struct type *seeded(struct tstate *s, struct node *site,
+			   struct type *t)
+{
+	struct type *merged;
+
+	if (!t || t->kind != T_TUPLE)
+		return t;
+	for (struct var_info *p = s->prev_vars; p; p = p->next)
+		if (p->site == site && p->type &&
+		    ty_assignable(s, p->type, t, &merged))
+			return p->type;
+	return t;
+}
+
 /* $x = value: the first assignment fixes the type; later ones must agree
  * (ints of any size, strings of any length, tuples element-wise). */
 static void var_assign(struct tstate *s, struct node *var, struct type *t,
@@ -152,8 +168,7 @@ static void var_assign(struct tstate *s, struct node *var, struct type *t,
 	struct type *merged;
 
 	if (!v) {
-		var_declare(s, var, t, site);
-		var->type = t;
+		var->type = var_declare(s, var, seeded(s, site, t), site)->type;
 		return;
 	}
 	if (!t || !v->type) {
@@ -669,7 +684,7 @@ static void ty_probe(struct tstate *s, struct node *probe)
 
 static bool ty_round(struct compile_ctx *ctx)
 {
-	struct tstate s = { .ctx = ctx };
+	struct tstate s = { .ctx = ctx, .prev_vars = ctx->vars };
 
 	ctx->vars = NULL;
 	for (struct node *p = ctx->ast->u.program.probes; p; p = p->next)

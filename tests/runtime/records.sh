@@ -120,6 +120,47 @@ indexing)
 	  print(()); print((1, ())); exit(); }'
 	same 'hy -1 0 1\n1 two 3 6\n9\n(9)\n()\n(1, ())\n\n\n'
 	;;
+promotion)
+	# bpftrace 0.26's tests/self/record.bt (typeinfo() aside): records
+	# assigned again in another order, with longer strings and other
+	# integers, nested in tuples, in variables, map values and keys;
+	# read before the assignment that widens them (the variable's layout
+	# is its final one from the start)
+	et 'BEGIN {
+	$a = (a=1, b="hello");
+	$a = (b="bye", a=2);
+	if ($a.b != "bye" || $a.a != 2) { printf("fail 1\n"); }
+	$n = (3, (a=(x=1, y=1), b="hello"));
+	$n = (4, (b="bye", a=(y=0, x=2)));
+	if ($n.0 != 4 || $n.1.b != "bye" || $n.1.a.x != 2 || $n.1.a.y != 0) { printf("fail 2\n"); }
+	$b = (a=(3, (x="hello", y=5)), b=5);
+	$b = (b=10, a=(20, (y=100, x="bye")));
+	if ($b.a.0 != 20 || $b.a.1.x != "bye" || $b.a.1.y != 100 || $b.b != 10) { printf("fail 3\n"); }
+	@aaa = (a=1, b="hello");
+	@aaa = (b="bye", a=2);
+	if (@aaa.b != "bye" || @aaa.a != 2) { printf("fail 4\n"); }
+	@ccc = (a=(3, (x="hello", y=5)), b=5);
+	@ccc = (b=10, a=(20, (y=100, x="bye")));
+	if (@ccc.a.0 != 20 || @ccc.a.1.x != "bye" || @ccc.a.1.y != 100 || @ccc.b != 10) { printf("fail 5\n"); }
+	$p = (3, (a=(uint64)1, b=(x="bye", y=-1)));
+	$p = ((int16)-10, (b=(y=(int64)-100, x="muchlongerstr"), a=5));
+	if ($p.0 != -10 || $p.1.a != 5 || $p.1.b.x != "muchlongerstr" || $p.1.b.y != -100) { printf("fail 6\n"); }
+	$q = ((int64)-50, (b=(x="areallyreallyreallylongstr", y=20), a=500));
+	$p = $q;
+	if ($p.0 != -50 || $p.1.a != 500 || $p.1.b.x != "areallyreallyreallylongstr" || $p.1.b.y != 20) { printf("fail 7\n"); }
+	$c = (3, "hello", (a=1, b=(10, "bye")));
+	if ($c != (3, "hello", (b=(10, "bye"), a=1))) { printf("fail 8\n"); }
+	@eee[(3, (a=(x=1, y=1), b="hello"))] = 1;
+	@eee[(3, (b="hello", a=(y=1, x=1)))] = 2;
+	for ($kv : @eee) {
+		if ($kv.0.0 != 3 || $kv.0.1.b != "hello" || $kv.0.1.a.x != 1 || $kv.0.1.a.y != 1 || $kv.1 != 2) { printf("fail 9\n"); }
+	}
+	printf("done\n");
+	clear(@aaa); clear(@ccc); clear(@eee);
+	exit();
+}'
+	same 'done\n\n\n\n\n\n'
+	;;
 compare)
 	# == and != of tuples (element by element, ints of any size, strings
 	# of any length) and records (by name, in any order)
