@@ -337,8 +337,8 @@ struct node *ast_record(struct arena *a, struct loc loc, const char *name,
 	return n;
 }
 
-struct node *ast_record_add(struct arena *a, struct node *rec,
-			    const char *name, struct node *expr)
+struct node *ast_record_add(struct arena *a, struct node *rec, const char *name,
+			    struct node *expr)
 {
 	int n = rec->u.tuple.nelems;
 	struct node *last = rec->u.tuple.elems;

@@ -658,8 +658,10 @@ static struct type *index_string(struct tstate *s, struct node *e,
 	struct node *ix = e->u.index.index;
 
 	if (it->kind != T_INT) {
-		ERR(s, ix->loc, "The array index must be an integer, found "
-		    "'%s'", ty_name(s, it));
+		ERR(s, ix->loc,
+		    "The array index must be an integer, found "
+		    "'%s'",
+		    ty_name(s, it));
 		return NULL;
 	}
 	if (ix->kind == N_INT && ix->u.integer.value >= t->size) {
@@ -682,8 +684,8 @@ static bool const_int(const struct node *e, int64_t *v)
 		*v = (int64_t)e->u.integer.value;
 		return true;
 	}
-	if (e->kind == N_UNOP && (e->u.unop.op == OP_NEG ||
-				  e->u.unop.op == OP_BNOT) &&
+	if (e->kind == N_UNOP &&
+	    (e->u.unop.op == OP_NEG || e->u.unop.op == OP_BNOT) &&
 	    const_int(e->u.unop.expr, &l)) {
 		*v = e->u.unop.op == OP_NEG ? (int64_t)(0 - (uint64_t)l) : ~l;
 		return true;
@@ -692,17 +694,32 @@ static bool const_int(const struct node *e, int64_t *v)
 	    !const_int(e->u.binop.rhs, &r))
 		return false;
 	switch (e->u.binop.op) {
-	case OP_ADD: *v = (int64_t)((uint64_t)l + (uint64_t)r); return true;
-	case OP_SUB: *v = (int64_t)((uint64_t)l - (uint64_t)r); return true;
-	case OP_MUL: *v = (int64_t)((uint64_t)l * (uint64_t)r); return true;
-	case OP_DIV: *v = r ? (int64_t)((uint64_t)l / (uint64_t)r) : 0;
-		     return r != 0;
-	case OP_MOD: *v = r ? (int64_t)((uint64_t)l % (uint64_t)r) : 0;
-		     return r != 0;
-	case OP_BAND: *v = l & r; return true;
-	case OP_BOR: *v = l | r; return true;
-	case OP_BXOR: *v = l ^ r; return true;
-	default: return false;
+	case OP_ADD:
+		*v = (int64_t)((uint64_t)l + (uint64_t)r);
+		return true;
+	case OP_SUB:
+		*v = (int64_t)((uint64_t)l - (uint64_t)r);
+		return true;
+	case OP_MUL:
+		*v = (int64_t)((uint64_t)l * (uint64_t)r);
+		return true;
+	case OP_DIV:
+		*v = r ? (int64_t)((uint64_t)l / (uint64_t)r) : 0;
+		return r != 0;
+	case OP_MOD:
+		*v = r ? (int64_t)((uint64_t)l % (uint64_t)r) : 0;
+		return r != 0;
+	case OP_BAND:
+		*v = l & r;
+		return true;
+	case OP_BOR:
+		*v = l | r;
+		return true;
+	case OP_BXOR:
+		*v = l ^ r;
+		return true;
+	default:
+		return false;
 	}
 }
 
@@ -716,7 +733,8 @@ static struct type *index_tuple(struct tstate *s, struct node *e)
 	int64_t v;
 
 	if (!const_int(ix, &v)) {
-		ERR(s, ix->loc, "Array-style access for tuples only valid "
+		ERR(s, ix->loc,
+		    "Array-style access for tuples only valid "
 		    "for integer literals");
 		return NULL;
 	}
@@ -944,8 +962,10 @@ static struct type *ty_tuple(struct tstate *s, struct node *e)
 			ok = false;
 		} else if (elems[i]->kind == T_NONE ||
 			   type_is_aggregation(elems[i])) {
-			ERR(s, x->loc, "A value of type '%s' cannot be part "
-			    "of a %s", ty_name(s, elems[i]),
+			ERR(s, x->loc,
+			    "A value of type '%s' cannot be part "
+			    "of a %s",
+			    ty_name(s, elems[i]),
 			    e->u.tuple.names ? "record" : "tuple");
 			ok = false;
 		}

@@ -272,8 +272,10 @@ static bool fields_equal(const struct type *a, const struct type *b,
 	    type_is_named_tuple(a) != type_is_named_tuple(b))
 		return false;
 	for (uint32_t i = 0; i < a->nfields; i++) {
-		const struct field *bf = type_is_named_tuple(a) ?
-			type_named_field(b, a->fields[i].name) : &b->fields[i];
+		const struct field *bf =
+		    type_is_named_tuple(a)
+			? type_named_field(b, a->fields[i].name)
+			: &b->fields[i];
 		const struct type *x = a->fields[i].type;
 		const struct type *y = bf ? bf->type : NULL;
 
@@ -365,11 +367,12 @@ struct type *type_tuple_common(struct arena *ar, const struct type *a,
 	elems = arena_calloc(ar, a->nfields ? a->nfields : 1, sizeof(*elems));
 	names = arena_calloc(ar, a->nfields ? a->nfields : 1, sizeof(*names));
 	for (uint32_t i = 0; i < a->nfields; i++) {
-		const struct field *bf = named ?
-			type_named_field(b, a->fields[i].name) : &b->fields[i];
+		const struct field *bf =
+		    named ? type_named_field(b, a->fields[i].name)
+			  : &b->fields[i];
 
-		if (!bf || !(elems[i] = common_elem(ar, a->fields[i].type,
-						    bf->type)))
+		if (!bf ||
+		    !(elems[i] = common_elem(ar, a->fields[i].type, bf->type)))
 			return NULL;
 		names[i] = a->fields[i].name;
 	}

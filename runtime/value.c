@@ -371,11 +371,11 @@ static void decode_tuple(struct value_env *env, const struct et_type *t,
 	if (t->nfields && t->fields[0].name) {
 		v->kind = V_RECORD;
 		v->u.tuple.named_tuple = true;
-		v->u.tuple.names = arena_calloc(env->arena, t->nfields,
-						sizeof(const char *));
+		v->u.tuple.names =
+		    arena_calloc(env->arena, t->nfields, sizeof(const char *));
 		for (uint32_t i = 0; i < t->nfields; i++)
-			v->u.tuple.names[i] = t->fields[i].name ?
-					      t->fields[i].name : "";
+			v->u.tuple.names[i] =
+			    t->fields[i].name ? t->fields[i].name : "";
 	}
 	for (uint32_t i = 0; i < t->nfields; i++) {
 		const struct et_field *f = &t->fields[i];

@@ -444,9 +444,9 @@ static LLVMValueRef string_index(struct gen *g, struct node *e,
 	LLVMValueRef vals[2];
 	LLVMBasicBlockRef blocks[2];
 
-	in = LLVMBuildICmp(g->b, LLVMIntULT, i,
-			   cg_const(g->cg, 64, e->u.index.expr->type->size),
-			   "");
+	in =
+	    LLVMBuildICmp(g->b, LLVMIntULT, i,
+			  cg_const(g->cg, 64, e->u.index.expr->type->size), "");
 	LLVMBuildCondBr(g->b, in, ok, done);
 	LLVMPositionBuilderAtEnd(g->b, ok);
 	v = gen_load(g, LLVMBuildGEP2(g->b, cg_int(g->cg, 8), base, &i, 1, ""),
