@@ -85,18 +85,24 @@ record_for)
 	;;
 tuple_keys)
 	# @m[(a, b)] is @m[a, b]; nested tuples in keys; ints of other
-	# sizes in a tuple key keep to the key's type
+	# sizes in a tuple key keep to the key's type; has_key() with a
+	# tuple or a record (in another order)
 	et 'BEGIN { @[(1, "hello")] = 1; @[2, "hello"] = 2;
 	  $t = (1, "hello"); @[$t] += 10;
 	  $a = (1, (123, (uint64)1234)); $b = (4, (1234, (uint8)123));
 	  @a[$a] = 1; @a[$b] = 2; @c[(1, 2)] = (3, 4);
-	  @one[(7,)] = 1; exit(); }'
-	same '\n\n@[2, hello]: 2
+	  @one[(7,)] = 1; @r[(a=1, b="x")] = 1;
+	  printf("%d %d %d %d %d\n", has_key(@, (1, "hello")),
+	    has_key(@, (3, "x")), has_key(@a, (4, (1234, 123))),
+	    has_key(@r, (b="x", a=1)), has_key(@r, (a=2, b="x")));
+	  clear(@r); exit(); }'
+	same '1 0 1 1 0\n\n\n@[2, hello]: 2
 @[1, hello]: 11
 @a[1, (123, 1234)]: 1
 @a[4, (1234, 123)]: 2
 @c[1, 2]: (3, 4)
 @one[7]: 1
+
 '
 	;;
 tuple_keys_json)
