@@ -502,6 +502,7 @@ static struct type *ty_ternary(struct tstate *s, struct node *e,
 	struct type *c = ty_expr(s, e->u.ternary.cond, USE_VALUE);
 	struct type *a = ty_expr(s, e->u.ternary.then, bu);
 	struct type *b = ty_expr(s, e->u.ternary.else_, bu);
+	struct type *t;
 
 	if (c && !ty_is_cond(c)) {
 		ERR(s, e->u.ternary.cond->loc,
@@ -514,6 +515,11 @@ static struct type *ty_ternary(struct tstate *s, struct node *e,
 		return type_int(8, a->is_signed && b->is_signed);
 	if (a->kind == b->kind && a->kind == T_STRING)
 		return a->size >= b->size ? a : b;
+	/* tuples and records (bpftrace 0.26): each arm converted to the
+	 * type both fit, element by element (records by name) */
+	if (a->kind == T_TUPLE && b->kind == T_TUPLE &&
+	    (t = type_tuple_common(s->ctx->arena, a, b)))
+		return t;
 	if (a->kind == b->kind && (a->kind == T_NONE || type_equal(a, b)))
 		return a;
 	ERR(s, e->loc, "Ternary operator must return the same type: have "

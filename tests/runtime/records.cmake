@@ -6,4 +6,4 @@
 etrace_runtime_cases(records ${CMAKE_CURRENT_LIST_DIR}/records.sh 60
   ARGS $<TARGET_FILE:etrace> ${CMAKE_BINARY_DIR}/tests/progs/values/values
   CASES record_text record_json record_struct record_for tuple_keys
-        tuple_keys_json indexing compare promotion autoderef_kernel autoderef_user)
+        tuple_keys_json indexing compare promotion ternary autoderef_kernel autoderef_user)

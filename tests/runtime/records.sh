@@ -181,6 +181,15 @@ compare)
 	  exit(); }'
 	same '1 0 0 1\n1 0 0 1\n\n\n@b: (1, 7, (hello, -6))\n'
 	;;
+ternary)
+	# a ternary between tuples or records of other string lengths and
+	# integer sizes, fields in another order
+	et 'BEGIN { $c = 1; $t = $c ? (1, "a") : (2, "bb"); print($t);
+	  $r = $c ? (a=1, b="x") : (b="long", a=(uint8)2); print($r);
+	  $c = 0; $r = $c ? (a=1, b="x") : (b="long", a=(uint8)2);
+	  print($r); exit(); }'
+	same '(1, a)\n{ .a = 1, .b = x }\n{ .a = 2, .b = long }\n\n\n'
+	;;
 autoderef_kernel)
 	# '.' reads through kernel pointers (BTF, CO-RE) as '->' does
 	et 'BEGIN { $t = curtask;
