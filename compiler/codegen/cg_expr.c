@@ -503,8 +503,18 @@ static LLVMValueRef tuple_index(struct gen *g, struct node *e)
 
 static LLVMValueRef tuple(struct gen *g, struct node *e)
 {
-	LLVMValueRef buf = gen_tmp(g, e->type->size, "tuple");
+	LLVMValueRef buf;
 	struct node *x = e->u.tuple.elems;
+
+	if (e->type->size > GEN_STACK_MAX) {
+		gen_error(g, e->loc,
+			  "This %s is %u bytes: more than the BPF stack holds "
+			  "(%u)",
+			  e->u.tuple.names ? "record" : "tuple", e->type->size,
+			  GEN_STACK_MAX);
+		return gen_tmp(g, 8, "toobig");
+	}
+	buf = gen_tmp(g, e->type->size, "tuple");
 
 	for (uint32_t i = 0; x && i < e->type->nfields; i++, x = x->next) {
 		struct field *f = &e->type->fields[i];
