@@ -361,6 +361,42 @@ struct node *ast_tuple(struct arena *a, struct loc loc, struct node *elems)
 	return grow(n, elems, NULL, NULL);
 }
 
+struct node *ast_record(struct arena *a, struct loc loc, const char *name,
+			struct node *expr)
+{
+	struct node *n = ast_tuple(a, loc, expr);
+
+	n->u.tuple.names = arena_calloc(a, 4, sizeof(*n->u.tuple.names));
+	n->u.tuple.names[0] = name;
+	return n;
+}
+
+struct node *ast_record_add(struct arena *a, struct node *rec, const char *name,
+			    struct node *expr)
+{
+	int n = rec->u.tuple.nelems;
+	struct node *last = rec->u.tuple.elems;
+
+	for (int i = 0; i < n; i++)
+		if (!strcmp(rec->u.tuple.names[i], name))
+			return NULL;
+	/* the names array doubles whenever n reaches a power of two */
+	if (n >= 4 && !(n & (n - 1))) {
+		const char **names = arena_calloc(a, 2 * n, sizeof(*names));
+
+		memcpy(names, rec->u.tuple.names, n * sizeof(*names));
+		rec->u.tuple.names = names;
+	}
+	rec->u.tuple.names[n] = name;
+	while (last->next)
+		last = last->next;
+	last->next = expr;
+	rec->u.tuple.nelems++;
+	if (expr->depth + 1 > rec->depth)
+		rec->depth = expr->depth + 1;
+	return rec;
+}
+
 struct node *ast_sizeof(struct arena *a, struct loc loc,
 			struct node *typespec, struct node *expr)
 {
@@ -810,7 +846,13 @@ static void put_label(FILE *out, const struct node *n)
 		fprintf(out, "map_decl %s = %s(%" PRIu64 ")", n->u.map_decl.name,
 			n->u.map_decl.kind, n->u.map_decl.size);
 		break;
-	default: /* block, if, unroll, while, for, tuple */
+	case N_TUPLE:
+		fputs(n->u.tuple.names ? "record" : "tuple", out);
+		for (int i = 0; n->u.tuple.names && i < n->u.tuple.nelems; i++)
+			fprintf(out, "%s.%s", i ? ", " : " ",
+				n->u.tuple.names[i]);
+		break;
+	default: /* block, if, unroll, while, for */
 		fputs(ast_kind_name(n->kind), out);
 		break;
 	}

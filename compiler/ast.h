@@ -50,7 +50,7 @@ enum node_kind {
 	N_INDEX,    /* u.index: e[i] */
 	N_TUPLE_INDEX, /* u.tuple_index: e.0 */
 	N_CAST,     /* u.cast: (type)e */
-	N_TUPLE,    /* u.tuple: (a, b, ...) */
+	N_TUPLE,    /* u.tuple: (a, b, ...), or a record (a=1, b=2) */
 	N_SIZEOF,   /* u.sizeof_: sizeof(type) or sizeof(expr) */
 	N_OFFSETOF, /* u.offsetof: offsetof(type, field) */
 	N_TYPESPEC, /* u.typespec: a type as written in a cast/sizeof */
@@ -249,6 +249,9 @@ struct node {
 		struct {
 			struct node *elems;
 			int nelems;
+			/* a record: the name of each element, in order;
+			 * NULL for a tuple */
+			const char **names;
 		} tuple;
 		struct {
 			struct node *typespec; /* N_TYPESPEC, or NULL */
@@ -345,6 +348,13 @@ struct node *ast_tuple_index(struct arena *a, struct loc loc,
 struct node *ast_cast(struct arena *a, struct loc loc, struct node *typespec,
 		      struct node *expr);
 struct node *ast_tuple(struct arena *a, struct loc loc, struct node *elems);
+/* A record (name=expr, ...): started with its first field, grown by
+ * ast_record_add (which returns NULL, adding nothing, when the record
+ * already has a field of that name). */
+struct node *ast_record(struct arena *a, struct loc loc, const char *name,
+			struct node *expr);
+struct node *ast_record_add(struct arena *a, struct node *rec,
+			    const char *name, struct node *expr);
 struct node *ast_sizeof(struct arena *a, struct loc loc,
 			struct node *typespec, struct node *expr);
 struct node *ast_offsetof(struct arena *a, struct loc loc,

@@ -35,6 +35,8 @@ const char *fn_kind_name(const struct type *t)
 		return "none";
 	if (t->kind == T_STACK)
 		return t->kernel ? "kstack" : "ustack";
+	if (type_is_named_tuple(t))
+		return "record";
 	if ((unsigned)t->kind < T_KIND_COUNT && names[t->kind])
 		return names[t->kind];
 	return "none";

@@ -43,24 +43,39 @@ struct type *ty_widen_int(const struct type *t)
 	return type_int(8, t->is_signed);
 }
 
+/* Tuples element by element; records (named tuples) field by name, in
+ * any order: the merged record keeps the order first seen, as bpftrace
+ * 0.26 does, and codegen stores each field where its name is. */
 static bool tuple_assignable(struct tstate *s, struct type *have,
 			     struct type *t, struct type **merged)
 {
+	bool named = type_is_named_tuple(have);
 	struct type **elems;
+	const char **names;
 	bool widened = false;
 
-	if (have->count != t->count)
+	if (have->count != t->count || named != type_is_named_tuple(t))
 		return false;
 	elems = arena_calloc(s->ctx->arena, have->count, sizeof(*elems));
+	names = arena_calloc(s->ctx->arena, have->count, sizeof(*names));
 	for (uint32_t i = 0; i < have->count; i++) {
-		struct type *a = have->fields[i].type, *b = t->fields[i].type;
+		const struct field *bf =
+		    named ? type_named_field(t, have->fields[i].name)
+			  : &t->fields[i];
+		struct type *a = have->fields[i].type;
 
-		if (!ty_assignable(s, a, b, &elems[i]))
+		if (!bf || !ty_assignable(s, a, bf->type, &elems[i]))
 			return false;
+		names[i] = have->fields[i].name;
 		widened |= elems[i] != a;
 	}
-	*merged = widened ? type_tuple(s->ctx->arena, elems, have->count)
-			  : have;
+	if (!widened)
+		*merged = have;
+	else if (named)
+		*merged = type_named_tuple(s->ctx->arena, elems, names,
+					   have->count);
+	else
+		*merged = type_tuple(s->ctx->arena, elems, have->count);
 	return true;
 }
 
@@ -132,6 +147,22 @@ static struct var_info *var_declare(struct tstate *s, struct node *var,
 	return v;
 }
 
+/* The type a variable first assigned at site starts with: t, or what the
+ * round before widened t to (tuples and records whose strings grew). */
+static struct type *seeded(struct tstate *s, struct node *site,
+			   struct type *t)
+{
+	struct type *merged;
+
+	if (!t || t->kind != T_TUPLE)
+		return t;
+	for (struct var_info *p = s->prev_vars; p; p = p->next)
+		if (p->site == site && p->type &&
+		    ty_assignable(s, p->type, t, &merged))
+			return p->type;
+	return t;
+}
+
 /* $x = value: the first assignment fixes the type; later ones must agree
  * (ints of any size, strings of any length, tuples element-wise). */
 static void var_assign(struct tstate *s, struct node *var, struct type *t,
@@ -141,8 +172,7 @@ static void var_assign(struct tstate *s, struct node *var, struct type *t,
 	struct type *merged;
 
 	if (!v) {
-		var_declare(s, var, t, site);
-		var->type = t;
+		var->type = var_declare(s, var, seeded(s, site, t), site)->type;
 		return;
 	}
 	var->u.var.decl = v;
@@ -233,7 +263,7 @@ static const char *key_list(struct tstate *s, const struct type *key)
 
 	if (!key)
 		return "[]";
-	if (key->kind != T_TUPLE)
+	if (key->kind != T_TUPLE || type_is_named_tuple(key))
 		return arena_printf(s->ctx->arena, "[%s]", ty_name(s, key));
 	for (uint32_t i = 0; i < key->count; i++)
 		out = arena_printf(s->ctx->arena, "%s%s%s", out,
@@ -279,27 +309,19 @@ void ty_map_key_check(struct tstate *s, struct map_info *m,
 static bool no_bytes(const struct type *t)
 {
 	return !t->size && (t->kind == T_RECORD || t->kind == T_STRING ||
-			    t->kind == T_ARRAY);
+			    t->kind == T_ARRAY || t->kind == T_TUPLE);
 }
 
-static struct type *key_elem(struct tstate *s, struct node *k)
+/* Whether a value of type t can be (part of) a map key: reported at k
+ * when not. Tuples and records are keys as in bpftrace 0.26, element by
+ * element. */
+static bool key_type_ok(struct tstate *s, struct node *k, struct type *t)
 {
-	struct type *t = ty_expr(s, k, USE_KEY);
-
-	if (!t)
-		return NULL;
-	if (t->kind == T_TUPLE) {
-		diag_error(&s->ctx->diags, k->loc,
-			   "Tuple cannot be used as a map key. Try a multi-key "
-			   "associative array instead (eg `@map[$1, $2] = "
-			   "...`)");
-		return NULL;
-	}
 	if ((t->kind == T_PTR && t->is_ctx) || (t->kind == T_RECORD &&
 						 t->is_ctx)) {
 		diag_error(&s->ctx->diags, k->loc,
 			   "Context cannot be used as a map key");
-		return NULL;
+		return false;
 	}
 	/* structs by value are keys as bpftrace 0.17 allows; nothing of
 	 * size 0 (an empty struct, a flexible array) can key a BPF map */
@@ -307,9 +329,38 @@ static struct type *key_elem(struct tstate *s, struct node *k)
 		diag_error(&s->ctx->diags, k->loc,
 			   "A value of type '%s' cannot be used as a map key",
 			   ty_name(s, t));
-		return NULL;
+		return false;
 	}
+	for (uint32_t i = 0; t->kind == T_TUPLE && i < t->nfields; i++)
+		if (!key_type_ok(s, k, t->fields[i].type))
+			return false;
+	return true;
+}
+
+static struct type *key_elem(struct tstate *s, struct node *k)
+{
+	struct type *t = ty_expr(s, k, USE_KEY);
+
+	if (!t || !key_type_ok(s, k, t))
+		return NULL;
 	return t->kind == T_INT ? ty_widen_int(t) : t;
+}
+
+/* @m[(a, b)] is @m[a, b] (bpftrace 0.26): the tuple's own integers
+ * widened as a multi-key's are. */
+static struct type *key_of_tuple(struct tstate *s, struct type *t)
+{
+	struct type **elems;
+
+	if (t->kind != T_TUPLE || type_is_named_tuple(t))
+		return t;
+	elems = arena_calloc(s->ctx->arena, t->nfields, sizeof(*elems));
+	for (uint32_t i = 0; i < t->nfields; i++) {
+		elems[i] = t->fields[i].type;
+		if (elems[i]->kind == T_INT)
+			elems[i] = ty_widen_int(elems[i]);
+	}
+	return type_tuple(s->ctx->arena, elems, t->nfields);
 }
 
 struct type *ty_map_keys(struct tstate *s, struct node *map, bool *ok)
@@ -328,7 +379,8 @@ struct type *ty_map_keys(struct tstate *s, struct node *map, bool *ok)
 	}
 	if (!*ok)
 		return NULL;
-	return n == 1 ? elems[0] : type_tuple(s->ctx->arena, elems, n);
+	return n == 1 ? key_of_tuple(s, elems[0])
+		      : type_tuple(s->ctx->arena, elems, n);
 }
 
 struct map_info *ty_map_ref(struct tstate *s, struct node *map,
@@ -824,7 +876,7 @@ static void ty_probe(struct tstate *s, struct node *probe)
 
 static bool ty_round(struct compile_ctx *ctx)
 {
-	struct tstate s = { .ctx = ctx };
+	struct tstate s = { .ctx = ctx, .prev_vars = ctx->vars };
 
 	ctx->vars = NULL;
 	for (struct node *p = ctx->ast->u.program.probes; p; p = p->next)

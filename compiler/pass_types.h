@@ -25,6 +25,11 @@ struct tstate {
 	struct var_info *vars_tail; /* end of ctx->vars */
 	const char *call_name;     /* function whose direct argument this is */
 	bool changed;              /* a map type was fixed or widened */
+	/* the variables of the round before: a variable starts each round
+	 * with the type it ended the last with, so that a read before a
+	 * later assignment widens it (a longer string in a tuple or record)
+	 * already sees the layout its slot has */
+	struct var_info *prev_vars;
 };
 
 /* Types e and its children; sets and returns e->type (NULL after an

@@ -348,6 +348,14 @@ struct type *ty_binop_combine(struct tstate *s, struct node *at,
 			    ty_name(s, l), ty_name(s, r));
 			return NULL;
 		}
+	} else if (l->kind == T_TUPLE) {
+		/* bpftrace 0.26: element by element, records by name */
+		if (!type_tuple_common(s->ctx->arena, l, r)) {
+			ERR(s, loc_span(lhs->loc, rhs->loc),
+			    "Type mismatch for '%s': comparing '%s' with '%s'",
+			    ast_binop_str(op), ty_name(s, l), ty_name(s, r));
+			return NULL;
+		}
 	} else if (l->kind == T_STRING) {
 		if (op == OP_EQ)
 			warn_long_literal(s, at, lhs, rhs);
@@ -518,6 +526,7 @@ static struct type *ty_ternary(struct tstate *s, struct node *e,
 	struct type *a =
 	    e->u.ternary.then ? ty_expr(s, e->u.ternary.then, bu) : c;
 	struct type *b = ty_expr(s, e->u.ternary.else_, bu);
+	struct type *t;
 
 	if (c && !ty_is_cond(c)) {
 		ERR(s, e->u.ternary.cond->loc,
@@ -530,6 +539,11 @@ static struct type *ty_ternary(struct tstate *s, struct node *e,
 		return type_int(8, a->is_signed && b->is_signed);
 	if (a->kind == b->kind && a->kind == T_STRING)
 		return a->size >= b->size ? a : b;
+	/* tuples and records (bpftrace 0.26): each arm converted to the
+	 * type both fit, element by element (records by name) */
+	if (a->kind == T_TUPLE && b->kind == T_TUPLE &&
+	    (t = type_tuple_common(s->ctx->arena, a, b)))
+		return t;
 	if (a->kind == b->kind && (a->kind == T_NONE || type_equal(a, b)))
 		return a;
 	ERR(s, e->loc, "Ternary operator must return the same type: have "
@@ -575,27 +589,46 @@ static struct type *full_record(struct tstate *s, struct type *t)
 	return def && !type_complete(def)->incomplete ? def : t;
 }
 
-/* The record a field access reads, or NULL after reporting. */
+/* e.f where e is a pointer to a pointer...: e becomes *e (typed) until
+ * one pointer is left, which '->' reads through. */
+static struct type *deref_to_one(struct tstate *s, struct node *e,
+				 struct type *t)
+{
+	while (t->kind == T_PTR && t->elem && t->elem->kind == T_PTR) {
+		struct node *x = e->u.field.expr;
+		struct node *d = ast_unop(s->ctx->arena, x->loc, OP_DEREF, x);
+
+		d->type = inherit_as(s, t->elem, t->as);
+		e->u.field.expr = d;
+		t = d->type;
+	}
+	return t;
+}
+
+/* The record a field access reads, or NULL after reporting. As in
+ * bpftrace 0.26, '.' on a pointer reads through it (any number of
+ * pointers: bpftrace 0.17 refused it, so no 0.17 program changes
+ * meaning) and '->' on a struct value is '.'; the node is rewritten to
+ * the form the back end reads. */
 static struct type *field_record(struct tstate *s, struct node *e,
 				 struct type *t)
 {
 	const char *f = e->u.field.name;
 	struct node *x = e->u.field.expr;
 
+	if (t->kind == T_PTR && !t->is_ctx) {
+		t = deref_to_one(s, e, t);
+		x = e->u.field.expr;
+		e->u.field.arrow = true;
+	}
 	if (t->kind == T_PTR) {
-		if (!e->u.field.arrow && !t->is_ctx) {
-			ERR(s, e->loc, "Can not access field '%s' on type "
-			    "'%s'. Try dereferencing it first, or using '->'",
-			    f, ty_name(s, t));
-			return NULL;
-		}
 		t = t->elem;
 	} else if (t->kind == T_RECORD && e->u.field.arrow && !t->is_ctx &&
 		   !is_args(x)) {
-		ERR(s, e->loc, "Can not access field '%s' with '->' on type "
-		    "'%s': it is not a pointer, use '.'", f, ty_name(s, t));
-		return NULL;
+		e->u.field.arrow = false;
 	}
+	if (t && type_is_named_tuple(t))
+		return t;
 	if (!t || t->kind != T_RECORD) {
 		ERR(s, e->loc, "Can not access field '%s' on expression of "
 		    "type '%s'", f, ty_name(s, x->type));
@@ -620,7 +653,13 @@ static struct type *ty_field(struct tstate *s, struct node *e)
 	rec = field_record(s, e, t);
 	if (!rec)
 		return NULL;
+	t = e->u.field.expr->type;
 	fld = type_field(rec, e->u.field.name, &off);
+	if (!fld && type_is_named_tuple(rec)) {
+		ERR(s, e->loc, "Record does not contain a field named '%s'",
+		    e->u.field.name);
+		return NULL;
+	}
 	if (!fld && is_func_args(e->u.field.expr, rec)) {
 		ERR(s, e->loc, "Can't find function parameter %s",
 		    e->u.field.name);
@@ -641,6 +680,104 @@ static struct type *ty_field(struct tstate *s, struct node *e)
 	return inherit_as(s, fld->type, t->kind == T_PTR ? t->as : rec->as);
 }
 
+/* s[i] on a string (bpftrace 0.26): the byte as an int8; a constant
+ * index may reach the string's NUL, not past it. */
+static struct type *index_string(struct tstate *s, struct node *e,
+				 struct type *t, struct type *it)
+{
+	struct node *ix = e->u.index.index;
+
+	if (it->kind != T_INT) {
+		ERR(s, ix->loc,
+		    "The array index must be an integer, found "
+		    "'%s'",
+		    ty_name(s, it));
+		return NULL;
+	}
+	if (ix->kind == N_INT && ix->u.integer.value >= t->size) {
+		ERR(s, e->loc,
+		    "the index %" PRId64 " is out of bounds for array of "
+		    "size %u",
+		    (int64_t)ix->u.integer.value, t->size);
+		return NULL;
+	}
+	return type_int(1, true);
+}
+
+/* The value of an integer expression made of literals (1 - 1, -2,
+ * (1 << 3) / 2): false when it names anything else or divides by 0. */
+static bool const_int(const struct node *e, int64_t *v)
+{
+	int64_t l, r;
+
+	if (e->kind == N_INT) {
+		*v = (int64_t)e->u.integer.value;
+		return true;
+	}
+	if (e->kind == N_UNOP &&
+	    (e->u.unop.op == OP_NEG || e->u.unop.op == OP_BNOT) &&
+	    const_int(e->u.unop.expr, &l)) {
+		*v = e->u.unop.op == OP_NEG ? (int64_t)(0 - (uint64_t)l) : ~l;
+		return true;
+	}
+	if (e->kind != N_BINOP || !const_int(e->u.binop.lhs, &l) ||
+	    !const_int(e->u.binop.rhs, &r))
+		return false;
+	switch (e->u.binop.op) {
+	case OP_ADD:
+		*v = (int64_t)((uint64_t)l + (uint64_t)r);
+		return true;
+	case OP_SUB:
+		*v = (int64_t)((uint64_t)l - (uint64_t)r);
+		return true;
+	case OP_MUL:
+		*v = (int64_t)((uint64_t)l * (uint64_t)r);
+		return true;
+	case OP_DIV:
+		*v = r ? (int64_t)((uint64_t)l / (uint64_t)r) : 0;
+		return r != 0;
+	case OP_MOD:
+		*v = r ? (int64_t)((uint64_t)l % (uint64_t)r) : 0;
+		return r != 0;
+	case OP_BAND:
+		*v = l & r;
+		return true;
+	case OP_BOR:
+		*v = l | r;
+		return true;
+	case OP_BXOR:
+		*v = l ^ r;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* t[i] on a tuple (bpftrace 0.26): i must be a constant; the node
+ * becomes the tuple index t.i. */
+static struct type *ty_tuple_index(struct tstate *s, struct node *e);
+
+static struct type *index_tuple(struct tstate *s, struct node *e)
+{
+	struct node *x = e->u.index.expr, *ix = e->u.index.index;
+	int64_t v;
+
+	if (!const_int(ix, &v)) {
+		ERR(s, ix->loc,
+		    "Array-style access for tuples only valid "
+		    "for integer literals");
+		return NULL;
+	}
+	if (v < 0 || v > INT32_MAX) {
+		ERR(s, ix->loc, "Invalid tuple index %" PRId64, v);
+		return NULL;
+	}
+	e->kind = N_TUPLE_INDEX;
+	e->u.tuple_index.expr = x;
+	e->u.tuple_index.index = (int)v;
+	return ty_tuple_index(s, e);
+}
+
 static struct type *ty_index(struct tstate *s, struct node *e)
 {
 	struct type *t = ty_expr(s, e->u.index.expr, USE_VALUE);
@@ -649,6 +786,10 @@ static struct type *ty_index(struct tstate *s, struct node *e)
 
 	if (!t || !it)
 		return NULL;
+	if (t->kind == T_TUPLE && !type_is_named_tuple(t))
+		return index_tuple(s, e);
+	if (t->kind == T_STRING)
+		return index_string(s, e, t, it);
 	if (t->kind != T_ARRAY && t->kind != T_PTR) {
 		ERR(s, e->loc, "The array index operator [] can only be used "
 		    "on arrays and pointers, found %s", ty_name(s, t));
@@ -682,7 +823,7 @@ static struct type *ty_tuple_index(struct tstate *s, struct node *e)
 
 	if (!t)
 		return NULL;
-	if (t->kind != T_TUPLE) {
+	if (t->kind != T_TUPLE || type_is_named_tuple(t)) {
 		ERR(s, e->loc, "Can not access index %d on expression of type "
 		    "'%s'", i, ty_name(s, t));
 		return NULL;
@@ -852,12 +993,20 @@ static struct type *ty_tuple(struct tstate *s, struct node *e)
 			ok = false;
 		} else if (elems[i]->kind == T_NONE ||
 			   type_is_aggregation(elems[i])) {
-			ERR(s, x->loc, "A value of type '%s' cannot be part "
-			    "of a tuple", ty_name(s, elems[i]));
+			ERR(s, x->loc,
+			    "A value of type '%s' cannot be part "
+			    "of a %s",
+			    ty_name(s, elems[i]),
+			    e->u.tuple.names ? "record" : "tuple");
 			ok = false;
 		}
 	}
-	return ok ? type_tuple(s->ctx->arena, elems, n) : NULL;
+	if (!ok)
+		return NULL;
+	if (e->u.tuple.names)
+		return type_named_tuple(s->ctx->arena, elems, e->u.tuple.names,
+					n);
+	return type_tuple(s->ctx->arena, elems, n);
 }
 
 /* ---- dispatch ---- */

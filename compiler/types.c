@@ -151,6 +151,29 @@ struct type *type_tuple(struct arena *a, struct type **elems, uint32_t n)
 	return t;
 }
 
+struct type *type_named_tuple(struct arena *a, struct type **elems,
+			      const char **names, uint32_t n)
+{
+	struct type *t = type_tuple(a, elems, n);
+
+	for (uint32_t i = 0; i < n; i++)
+		t->fields[i].name = names[i];
+	return t;
+}
+
+bool type_is_named_tuple(const struct type *t)
+{
+	return t && t->kind == T_TUPLE && t->nfields && t->fields[0].name;
+}
+
+const struct field *type_named_field(const struct type *t, const char *name)
+{
+	for (uint32_t i = 0; type_is_named_tuple(t) && i < t->nfields; i++)
+		if (!strcmp(t->fields[i].name, name))
+			return &t->fields[i];
+	return NULL;
+}
+
 struct type *type_record(struct arena *a, const char *name, bool is_union)
 {
 	struct type *t = type_new(a, T_RECORD, 0);
@@ -211,6 +234,13 @@ struct type *type_complete(struct type *t)
 const struct field *type_field(const struct type *rec, const char *name,
 			       uint32_t *offset)
 {
+	if (type_is_named_tuple(rec)) {
+		const struct field *f = type_named_field(rec, name);
+
+		if (f && offset)
+			*offset = f->offset;
+		return f;
+	}
 	if (!rec || rec->kind != T_RECORD)
 		return NULL;
 	type_complete((struct type *)rec);
@@ -240,14 +270,24 @@ const struct field *type_field(const struct type *rec, const char *name,
 	return NULL;
 }
 
+/* Tuples element by element; records (named tuples) field by name, in
+ * any order. */
 static bool fields_equal(const struct type *a, const struct type *b,
 			 bool compat)
 {
-	if (a->nfields != b->nfields)
+	if (a->nfields != b->nfields ||
+	    type_is_named_tuple(a) != type_is_named_tuple(b))
 		return false;
 	for (uint32_t i = 0; i < a->nfields; i++) {
+		const struct field *bf =
+		    type_is_named_tuple(a)
+			? type_named_field(b, a->fields[i].name)
+			: &b->fields[i];
 		const struct type *x = a->fields[i].type;
-		const struct type *y = b->fields[i].type;
+		const struct type *y = bf ? bf->type : NULL;
+
+		if (!y)
+			return false;
 
 		if (compat ? !type_compatible(x, y) : !type_equal(x, y))
 			return false;
@@ -304,6 +344,49 @@ bool type_compatible(const struct type *a, const struct type *b)
 	return equal(a, b, true);
 }
 
+static struct type *common_elem(struct arena *ar, const struct type *a,
+				const struct type *b)
+{
+	if (a->kind != b->kind)
+		return NULL;
+	switch (a->kind) {
+	case T_INT:
+		return type_int(8, a->is_signed && b->is_signed);
+	case T_STRING:
+		return type_string(ar, a->size > b->size ? a->size : b->size);
+	case T_TUPLE:
+		return type_tuple_common(ar, a, b);
+	default:
+		return type_equal(a, b) ? (struct type *)a : NULL;
+	}
+}
+
+struct type *type_tuple_common(struct arena *ar, const struct type *a,
+			       const struct type *b)
+{
+	bool named = type_is_named_tuple(a);
+	struct type **elems;
+	const char **names;
+
+	if (a->kind != T_TUPLE || b->kind != T_TUPLE ||
+	    a->nfields != b->nfields || named != type_is_named_tuple(b))
+		return NULL;
+	elems = arena_calloc(ar, a->nfields ? a->nfields : 1, sizeof(*elems));
+	names = arena_calloc(ar, a->nfields ? a->nfields : 1, sizeof(*names));
+	for (uint32_t i = 0; i < a->nfields; i++) {
+		const struct field *bf =
+		    named ? type_named_field(b, a->fields[i].name)
+			  : &b->fields[i];
+
+		if (!bf ||
+		    !(elems[i] = common_elem(ar, a->fields[i].type, bf->type)))
+			return NULL;
+		names[i] = a->fields[i].name;
+	}
+	return named ? type_named_tuple(ar, elems, names, a->nfields)
+		     : type_tuple(ar, elems, a->nfields);
+}
+
 bool type_is_int(const struct type *t)
 {
 	return t && t->kind == T_INT;
@@ -337,6 +420,16 @@ static const char *const kind_names[T_KIND_COUNT] = {
 static const char *tuple_name(struct arena *a, const struct type *t)
 {
 	char *s = arena_strdup(a, "(");
+
+	/* bpftrace 0.26's words: record { .a = int64, .b = string[2] } */
+	if (type_is_named_tuple(t)) {
+		s = arena_strdup(a, "record { ");
+		for (uint32_t i = 0; i < t->nfields; i++)
+			s = arena_printf(a, "%s%s.%s = %s", s, i ? ", " : "",
+					 t->fields[i].name,
+					 type_name(a, t->fields[i].type));
+		return arena_printf(a, "%s }", s);
+	}
 
 	for (uint32_t i = 0; i < t->nfields; i++)
 		s = arena_printf(a, "%s%s%s", s, i ? "," : "",

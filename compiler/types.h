@@ -75,6 +75,14 @@ struct type *type_buf(struct arena *a, uint32_t size);
 struct type *type_ptr(struct arena *a, struct type *elem, enum addrspace as);
 struct type *type_array(struct arena *a, struct type *elem, uint32_t count);
 struct type *type_tuple(struct arena *a, struct type **elems, uint32_t n);
+/* A record literal's type, (a=1, b="x") (bpftrace 0.26's "record"): a
+ * tuple whose fields have names, laid out as a tuple. */
+struct type *type_named_tuple(struct arena *a, struct type **elems,
+			      const char **names, uint32_t n);
+/* Whether t is such a record (a T_TUPLE with named fields). */
+bool type_is_named_tuple(const struct type *t);
+/* The field named name of the named tuple t, or NULL. */
+const struct field *type_named_field(const struct type *t, const char *name);
 struct type *type_record(struct arena *a, const char *name, bool is_union);
 /* Adds a field; fields are appended in order, offset given by caller. */
 struct field *type_record_add(struct arena *a, struct type *rec,
@@ -105,6 +113,12 @@ bool type_compatible(const struct type *a, const struct type *b);
  * no field. Used where one `args` must serve several tracepoints. */
 struct type *type_record_common(struct arena *a, const char *name,
 				struct type *const *recs, int n);
+/* The type two tuples (or records) are compared in with == and !=:
+ * element by element (records by name, in a's order), integers as 8
+ * bytes, strings as long as the longer, tuples likewise; other elements
+ * must be of equal types. NULL when a and b cannot be compared. */
+struct type *type_tuple_common(struct arena *ar, const struct type *a,
+			       const struct type *b);
 bool type_is_int(const struct type *t);
 bool type_is_aggregation(const struct type *t);
 /* Can a value of this type be stored in a map or a scratch variable? */

@@ -12,6 +12,8 @@
 /* Deepest AST the parser builds (expression and statement nesting). Passes
  * recurse over the tree; this keeps them far from the C stack limit. */
 #define PARSE_MAX_DEPTH 1000
+/* Most fields a record literal (a=1, b=2, ...) may have. */
+#define PARSE_MAX_RECORD_FIELDS 1024
 
 /* What the lexer is inside of. LM_TOP is the flex INITIAL condition (attach
  * points, preamble, config); the others are the EXPR condition. */

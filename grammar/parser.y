@@ -161,7 +161,7 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %type <node> cdef config_opt config_item config_value probe pred_opt
 %type <node> angle_block if_stmt let_type map_decl
 %type <node> simple_stmt compound_stmt block else_opt lvalue map
-%type <node> expr unary postfix primary typespec
+%type <node> expr unary postfix primary typespec record_fields
 %type <str> field_name field_path
 %type <idx> stars
 
@@ -484,6 +484,12 @@ primary
 	| LPAREN expr COMMA expr_list RPAREN
 		{ $2->next = $4.head;
 		  MK($$, ast_tuple(A, @$, $2)); }
+	| LPAREN RPAREN			{ $$ = ast_tuple(A, @$, NULL); }
+	| LPAREN expr COMMA RPAREN	{ MK($$, ast_tuple(A, @$, $2)); }
+	| LPAREN expr COMMA expr_list COMMA RPAREN
+		{ $2->next = $4.head;
+		  MK($$, ast_tuple(A, @$, $2)); }
+	| LPAREN record_fields RPAREN	{ $2->loc = @$; $$ = $2; }
 	| SIZEOF LPAREN typespec RPAREN
 			{ $$ = ast_sizeof(A, @$, $3, NULL); }
 	| SIZEOF TCAST
@@ -496,6 +502,26 @@ primary
 	| OFFSETOF LPAREN IDENT COMMA field_path RPAREN
 		{ $$ = ast_offsetof(A, @$, ast_typespec(A, @3, $3, 0, 0),
 				    $5); }
+	;
+
+/* (name = expr, ...): a record. Bounded so that the checks for a
+ * repeated name stay cheap on hostile input. */
+record_fields
+	: IDENT ASSIGN expr	{ MK($$, ast_record(A, @$, $1, $3)); }
+	| record_fields COMMA IDENT ASSIGN expr
+		{ struct loc l = { @3.begin, @5.end };
+
+		  if ($1->u.tuple.nelems >= PARSE_MAX_RECORD_FIELDS) {
+			diag_error(&ps->ctx->diags, l,
+				   "A record has at most %d fields",
+				   PARSE_MAX_RECORD_FIELDS);
+			YYABORT;
+		  }
+		  if (!ast_record_add(A, $1, $3, $5))
+			diag_error(&ps->ctx->diags, l,
+				   "Named argument list already contains "
+				   "name: %s", $3);
+		  MK($$, $1); }
 	;
 
 map

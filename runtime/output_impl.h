@@ -60,6 +60,10 @@ void text_value_line(FILE *f, const struct value *v);
 /* v as a map key (or one of its fields) prints it: records compact,
  * "{.a=1,.b=2}", also inside arrays; stacks indented by 4 */
 void text_key_value(FILE *f, const struct value *v);
+/* A key value as JSON names it (bpftrace 0.26): as text_key_value, but
+ * tuples and records inside written without blanks, "(3,x)" and
+ * "{.a=1,.b=x}". */
+void json_key_value(FILE *f, const struct value *v);
 void json_map(FILE *f, const struct map_dump *d);
 void json_value_line(FILE *f, const struct value *v);
 /* {"type": "TYPE", "data": "TEXT"} */

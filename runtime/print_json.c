@@ -75,7 +75,8 @@ static void json_value(FILE *f, const struct value *v, int indent,
 		fputc(']', f);
 		break;
 	case V_RECORD:
-		fputs("{ ", f);
+		/* structs as bpftrace 0.17, records as 0.26 prints them */
+		fputs(v->u.tuple.named_tuple ? "{" : "{ ", f);
 		for (int i = 0; i < v->u.tuple.n; i++) {
 			fputs(i ? ", " : "", f);
 			json_string(f, v->u.tuple.names[i],
@@ -83,7 +84,7 @@ static void json_value(FILE *f, const struct value *v, int indent,
 			fputs(": ", f);
 			json_value(f, &v->u.tuple.items[i], indent, div);
 		}
-		fputs(" }", f);
+		fputs(v->u.tuple.named_tuple ? "}" : " }", f);
 		break;
 	case V_STACK:
 		json_stack(f, v, indent);
@@ -122,10 +123,10 @@ static void json_key(FILE *f, const struct value *k)
 		for (int i = 0; i < k->u.tuple.n; i++) {
 			if (i)
 				fputc(',', m);
-			text_key_value(m, &k->u.tuple.items[i]);
+			json_key_value(m, &k->u.tuple.items[i]);
 		}
 	} else {
-		text_key_value(m, k);
+		json_key_value(m, k);
 	}
 	fclose(m);
 	json_string(f, buf, len);

@@ -78,11 +78,22 @@ void text_value_line(FILE *f, const struct value *v)
 	fputc('\n', f);
 }
 
-void text_key_value(FILE *f, const struct value *v)
+static void key_value(FILE *f, const struct value *v, bool json)
 {
 	const char *sep = v->kind == V_RECORD ? "{" : "[";
 
-	if (v->kind != V_RECORD && v->kind != V_ARRAY) {
+	if (json && v->kind == V_TUPLE) {
+		fputc('(', f);
+		for (int i = 0; i < v->u.tuple.n; i++) {
+			if (i)
+				fputc(',', f);
+			key_value(f, &v->u.tuple.items[i], json);
+		}
+		fputc(')', f);
+		return;
+	}
+	if ((v->kind != V_RECORD && v->kind != V_ARRAY) ||
+	    (v->kind == V_RECORD && v->u.tuple.named_tuple && !json)) {
 		text_value(f, v, 4, 1);
 		return;
 	}
@@ -90,12 +101,22 @@ void text_key_value(FILE *f, const struct value *v)
 		fputs(sep, f);
 		if (v->kind == V_RECORD)
 			fprintf(f, ".%s=", v->u.tuple.names[i]);
-		text_key_value(f, &v->u.tuple.items[i]);
+		key_value(f, &v->u.tuple.items[i], json);
 		sep = ",";
 	}
 	if (!v->u.tuple.n)
 		fputs(sep, f);
 	fputc(v->kind == V_RECORD ? '}' : ']', f);
+}
+
+void text_key_value(FILE *f, const struct value *v)
+{
+	key_value(f, v, false);
+}
+
+void json_key_value(FILE *f, const struct value *v)
+{
+	key_value(f, v, true);
 }
 
 /* "[1, abc]" */

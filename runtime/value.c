@@ -367,6 +367,16 @@ static void decode_tuple(struct value_env *env, const struct et_type *t,
 	v->u.tuple.n = t->nfields;
 	v->u.tuple.items = arena_calloc(env->arena, t->nfields ? t->nfields : 1,
 					sizeof(struct value));
+	/* a record literal's type: a tuple whose fields have names */
+	if (t->nfields && t->fields[0].name) {
+		v->kind = V_RECORD;
+		v->u.tuple.named_tuple = true;
+		v->u.tuple.names =
+		    arena_calloc(env->arena, t->nfields, sizeof(const char *));
+		for (uint32_t i = 0; i < t->nfields; i++)
+			v->u.tuple.names[i] =
+			    t->fields[i].name ? t->fields[i].name : "";
+	}
 	for (uint32_t i = 0; i < t->nfields; i++) {
 		const struct et_field *f = &t->fields[i];
 		size_t fsize = f->type->kind == T_BUF ? 8 + f->type->size :
@@ -602,6 +612,12 @@ int value_cmp_key(const struct value *a, const struct value *b)
 
 		return c ? c : cmp_u64(a->u.str.len, b->u.str.len);
 	}
+	case V_RECORD:
+		/* record literals field by field; structs keep their
+		 * dump order */
+		if (!a->u.tuple.named_tuple || !b->u.tuple.named_tuple)
+			return 0;
+		/* fall through */
 	case V_TUPLE:
 		for (int i = 0; i < a->u.tuple.n && i < b->u.tuple.n; i++) {
 			int c = value_cmp_key(&a->u.tuple.items[i],

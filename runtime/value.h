@@ -48,6 +48,10 @@ struct value {
 			struct value *items;
 			int n;
 			const char **names; /* V_RECORD only */
+			/* V_RECORD of a record literal (a=1, b=2): printed
+			 * as bpftrace 0.26 prints records, "{ .a = 1 }"
+			 * in map keys too and {"a": 1} in JSON */
+			bool named_tuple;
 		} tuple;
 		struct {
 			const char **frames;

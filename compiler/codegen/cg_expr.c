@@ -153,9 +153,17 @@ void gen_store_al(struct gen *g, LLVMValueRef dst, unsigned align,
 	if (dt->kind == T_TUPLE && vt->kind == T_TUPLE &&
 	    dt->nfields == vt->nfields) {
 		for (uint32_t i = 0; i < dt->nfields; i++) {
-			struct field *df = &dt->fields[i], *vf = &vt->fields[i];
-			LLVMValueRef e = gen_load(g, at(g, v, vf->offset),
-						  vf->type, false);
+			const struct field *df = &dt->fields[i], *vf;
+			LLVMValueRef e;
+
+			/* a record's fields go where their names are (the
+			 * type checker made sure that both have them) */
+			vf = type_is_named_tuple(dt)
+				 ? type_named_field(vt, df->name)
+				 : &vt->fields[i];
+			if (!vf)
+				continue;
+			e = gen_load(g, at(g, v, vf->offset), vf->type, false);
 
 			gen_store_al(g, at(g, dst, df->offset),
 				     gen_align_at(align, df->offset), df->type,
@@ -430,6 +438,37 @@ static LLVMValueRef field(struct gen *g, struct node *e)
 	return gen_load(g, at(g, base, off), e->type, false);
 }
 
+/* s[i] with i known at run time: the byte when i is inside the
+ * string's bytes, else -1 (as bpftrace 0.26 prints it); the check also
+ * bounds the stack offset for the verifier. */
+static LLVMValueRef string_index(struct gen *g, struct node *e,
+				 LLVMValueRef base)
+{
+	LLVMValueRef i = gen_expr(g, e->u.index.index), in, v, phi;
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(g->b);
+	LLVMBasicBlockRef ok = gen_block(g, "stridx"),
+			  done = gen_block(g, "stridx_done");
+	LLVMValueRef vals[2];
+	LLVMBasicBlockRef blocks[2];
+
+	in =
+	    LLVMBuildICmp(g->b, LLVMIntULT, i,
+			  cg_const(g->cg, 64, e->u.index.expr->type->size), "");
+	LLVMBuildCondBr(g->b, in, ok, done);
+	LLVMPositionBuilderAtEnd(g->b, ok);
+	v = gen_load(g, LLVMBuildGEP2(g->b, cg_int(g->cg, 8), base, &i, 1, ""),
+		     e->type, false);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	phi = LLVMBuildPhi(g->b, cg_int(g->cg, 64), "");
+	vals[0] = v;
+	vals[1] = cg_const(g->cg, 64, (uint64_t)-1);
+	blocks[0] = ok;
+	blocks[1] = from;
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return phi;
+}
+
 static LLVMValueRef index_expr(struct gen *g, struct node *e)
 {
 	struct node *x = e->u.index.expr;
@@ -451,6 +490,8 @@ static LLVMValueRef index_expr(struct gen *g, struct node *e)
 		if ((i + 1) * es <= x->type->size)
 			return gen_load(g, at(g, base, i * es), e->type, false);
 	}
+	if (x->type->kind == T_STRING)
+		return string_index(g, e, base);
 	p = LLVMBuildGEP2(g->b, cg_int(g->cg, 8), base,
 			  (LLVMValueRef[]){index_off(g, e->u.index.index,
 						     e->type)},
@@ -469,8 +510,18 @@ static LLVMValueRef tuple_index(struct gen *g, struct node *e)
 
 static LLVMValueRef tuple(struct gen *g, struct node *e)
 {
-	LLVMValueRef buf = gen_tmp(g, e->type->size, "tuple");
+	LLVMValueRef buf;
 	struct node *x = e->u.tuple.elems;
+
+	if (e->type->size > GEN_STACK_MAX) {
+		gen_error(g, e->loc,
+			  "This %s is %u bytes: more than the BPF stack holds "
+			  "(%u)",
+			  e->u.tuple.names ? "record" : "tuple", e->type->size,
+			  GEN_STACK_MAX);
+		return gen_tmp(g, 8, "toobig");
+	}
+	buf = gen_tmp(g, e->type->size, "tuple");
 
 	for (uint32_t i = 0; x && i < e->type->nfields; i++, x = x->next) {
 		struct field *f = &e->type->fields[i];

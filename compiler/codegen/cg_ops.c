@@ -108,6 +108,33 @@ static LLVMValueRef bytes_cmp(struct gen *g, struct node *e)
 	return c;
 }
 
+/* == and != of tuples and records: both sides converted to the type
+ * they compare in (types.h), in zeroed buffers, then their bytes */
+static LLVMValueRef tuple_cmp(struct gen *g, struct node *e)
+{
+	struct node *l = e->u.binop.lhs, *r = e->u.binop.rhs;
+	struct type *t = type_tuple_common(g->ctx->arena, l->type, r->type);
+	LLVMValueRef a[3], c;
+
+	if (!t) {
+		gen_error(g, e->loc, "Cannot compare these tuples");
+		return cg_const(g->cg, 64, 0);
+	}
+	a[0] = gen_tmp(g, t->size, "cmpl");
+	gen_store(g, a[0], t, false, gen_expr(g, l), l->type);
+	a[1] = gen_tmp(g, t->size, "cmpr");
+	gen_store(g, a[1], t, false, gen_expr(g, r), r->type);
+	a[2] = cg_const(g->cg, 64, t->size);
+	c = cg_libcall(g->cg, "et_memneq", a, 3);
+	if (!c) {
+		gen_error(g, e->loc, "%s", cg_strerror(g->cg));
+		return cg_const(g->cg, 64, 0);
+	}
+	if (e->u.binop.op == OP_EQ)
+		c = LLVMBuildXor(g->b, c, cg_const(g->cg, 64, 1), "");
+	return c;
+}
+
 /* && and ||: the right side only runs when it decides */
 static LLVMValueRef logical(struct gen *g, struct node *e)
 {
@@ -224,6 +251,8 @@ LLVMValueRef gen_binop(struct gen *g, struct node *e)
 		return logical(g, e);
 	if ((op == OP_EQ || op == OP_NE) && l->type->kind == T_STRING)
 		return str_cmp(g, e);
+	if ((op == OP_EQ || op == OP_NE) && l->type->kind == T_TUPLE)
+		return tuple_cmp(g, e);
 	if ((op == OP_EQ || op == OP_NE) && !gen_is_scalar(l->type))
 		return bytes_cmp(g, e);
 	a = gen_expr(g, l);

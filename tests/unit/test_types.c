@@ -218,7 +218,43 @@ static void test_registry(void)
 	compile_ctx_fini(&ctx);
 }
 
+/* Records (a=1, b="x"): tuples with named fields, equal by name in any
+ * order, compared with == in a common type. */
+static void test_named_tuples(void)
+{
+	struct type *a[2], *b[2], *ra, *rb, *c;
+	const char *na[2] = { "a", "b" }, *nb[2] = { "b", "a" };
+	const struct field *f;
+	uint32_t off = 99;
+
+	setup();
+	a[0] = type_int(1, false);
+	a[1] = type_string(ctx.arena, 4);
+	b[0] = type_string(ctx.arena, 9);
+	b[1] = type_s64();
+	ra = type_named_tuple(ctx.arena, a, na, 2);
+	rb = type_named_tuple(ctx.arena, b, nb, 2);
+	CU_ASSERT(type_is_named_tuple(ra));
+	CU_ASSERT_FALSE(type_is_named_tuple(type_tuple(ctx.arena, a, 2)));
+	CU_ASSERT_STRING_EQUAL(NAME(ra),
+			       "record { .a = unsigned int8, .b = string[4] }");
+	f = type_field(rb, "a", &off);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(off, 16); /* after string[9], 8-aligned */
+	CU_ASSERT_PTR_NULL(type_field(rb, "c", &off));
+	CU_ASSERT(type_compatible(ra, rb) == false); /* uint8 vs int64 */
+	CU_ASSERT_FALSE(type_compatible(ra, type_tuple(ctx.arena, a, 2)));
+	c = type_tuple_common(ctx.arena, ra, rb);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_STRING_EQUAL(NAME(c),
+			       "record { .a = unsigned int64, .b = string[9] }");
+	CU_ASSERT_PTR_NULL(type_tuple_common(ctx.arena, ra,
+					     type_tuple(ctx.arena, a, 2)));
+	compile_ctx_fini(&ctx);
+}
+
 UNIT_MAIN("types", UNIT_TEST(test_scalar_names),
+	  UNIT_TEST(test_named_tuples),
 	  UNIT_TEST(test_composite_names), UNIT_TEST(test_equal),
 	  UNIT_TEST(test_field_through_anonymous),
 	  UNIT_TEST(test_tuple_layout), UNIT_TEST(test_resolve),

@@ -1,7 +1,8 @@
 /* Target of the struct, array, buf() and macaddr() runtime tests
  * (tests/runtime/values.sh): hands structs, arrays and strings of known
  * contents, by pointer, to functions the cases trace, once each, in this
- * order: et_foo, et_mix, et_bits, et_named, et_arrays. Built -O0 -g
+ * order: et_foo, et_mix, et_bits, et_named, et_arrays, et_ptrs. Built
+ * -O0 -g
  * (tests/runtime/values.cmake); noinline/used keep each a symbol. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -66,6 +67,12 @@ KEEP int et_arrays(struct Arr *a, struct Arr *b)
 	return a->x[0] + b->x[0];
 }
 
+/* a pointer to a pointer to a struct: '.' reads through both */
+KEEP int et_ptrs(struct Foo **pp)
+{
+	return (*pp)->n;
+}
+
 static void call_foo(void)
 {
 	struct Foo foo = { 2, 3 }, same = { 2, 3 }, other = { 2, 4 };
@@ -116,5 +123,10 @@ int main(void)
 	et_bits(&bits);
 	call_named();
 	et_arrays(&a, &b);
+	{
+		struct Foo f = { 5, 6 }, *p = &f;
+
+		et_ptrs(&p);
+	}
 	return 0;
 }
