@@ -170,6 +170,40 @@ struct node *ast_for(struct arena *a, struct loc loc, struct node *var,
 	return grow(n, var, map, body);
 }
 
+struct node *ast_for_range(struct arena *a, struct loc loc, struct node *var,
+			   struct node *start, struct node *end,
+			   struct node *body)
+{
+	struct node *n = ast_new(a, N_FOR, loc);
+
+	n->u.for_.var = var;
+	n->u.for_.start = start;
+	n->u.for_.end = end;
+	n->u.for_.body = body;
+	/* one child list for the walkers: start, then end */
+	start->next = end;
+	return grow(n, var, start, body);
+}
+
+struct node *ast_let(struct arena *a, struct loc loc, struct node *var,
+		     struct node *typespec, struct node *value)
+{
+	struct node *n = ast_new(a, N_LET, loc);
+
+	n->u.let.var = var;
+	n->u.let.typespec = typespec;
+	n->u.let.value = value;
+	return grow(n, var, typespec, value);
+}
+
+struct node *ast_bool(struct arena *a, struct loc loc, bool value)
+{
+	struct node *n = ast_new(a, N_BOOL, loc);
+
+	n->u.integer.value = value;
+	return n;
+}
+
 struct node *ast_jump(struct arena *a, struct loc loc, enum jump_kind kind)
 {
 	struct node *n = ast_new(a, N_JUMP, loc);
@@ -512,6 +546,7 @@ static const char *const kind_names[N_KIND_COUNT] = {
 	[N_TYPESPEC] = "typespec",
 	[N_MACRO] = "macro",		[N_IMPORT] = "import",
 	[N_BLOCK_EXPR] = "block expression",
+	[N_LET] = "let",		[N_BOOL] = "bool",
 	[N_MAP_DECL] = "map_decl",
 };
 
@@ -568,7 +603,13 @@ void ast_child_slots(struct node *n, struct node **c[3])
 		SET3(&u->probe.attach, &u->probe.pred, &u->probe.body);
 		break;
 	case N_IF: SET3(&u->if_.cond, &u->if_.then, &u->if_.else_); break;
-	case N_FOR: SET3(&u->for_.var, &u->for_.map, &u->for_.body); break;
+	case N_FOR:
+		/* a range: start, then end (linked by next) */
+		SET3(&u->for_.var,
+		     u->for_.map ? &u->for_.map : &u->for_.start,
+		     &u->for_.body);
+		break;
+	case N_LET: SET3(&u->let.var, &u->let.typespec, &u->let.value); break;
 	case N_TERNARY:
 		SET3(&u->ternary.cond, &u->ternary.then, &u->ternary.else_);
 		break;
@@ -672,6 +713,8 @@ static void put_int(FILE *out, const struct node *n)
 static void put_probe(FILE *out, const struct node *n)
 {
 	fputs("probe ", out);
+	if (n->u.probe.name)
+		fprintf(out, "%s=", n->u.probe.name);
 	for (const struct node *a = n->u.probe.attach; a; a = a->next)
 		fprintf(out, "%s%s", a->u.attach.raw, a->next ? "," : "");
 	if (n->u.probe.angle)
@@ -720,6 +763,16 @@ static void put_label(FILE *out, const struct node *n)
 		break;
 	case N_INT:
 		put_int(out, n);
+		break;
+	case N_BOOL:
+		fputs(n->u.integer.value ? "bool true" : "bool false", out);
+		break;
+	case N_LET:
+		fputs("let", out);
+		if (n->u.let.typespec) {
+			fputc(' ', out);
+			put_typespec(out, n->u.let.typespec);
+		}
 		break;
 	case N_STRING:
 		fputs("string \"", out);

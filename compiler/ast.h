@@ -16,6 +16,7 @@ struct builtin;
 struct func;
 struct attach_point;
 struct map_info;
+struct var_info;
 
 enum node_kind {
 	/* top level */
@@ -32,6 +33,7 @@ enum node_kind {
 	N_UNROLL,   /* u.loop (count, body) */
 	N_WHILE,    /* u.loop (cond, body) */
 	N_FOR,      /* u.for_ */
+	N_LET,      /* u.let: let $x [: type] [= e] */
 	N_JUMP,     /* u.jump */
 	/* expressions */
 	N_INT,      /* u.integer */
@@ -55,7 +57,9 @@ enum node_kind {
 	/* macros and imports (compiler/pass_imports.c, pass_macros.c) */
 	N_MACRO,    /* u.macro: macro name(params) { body } */
 	N_IMPORT,   /* u.import: import "path"; */
-	N_BLOCK_EXPR, /* u.block_expr: statements, then a value */
+	N_BLOCK_EXPR, /* u.block_expr: statements, then a value; also
+		       * { stmts; value } as written (bpftrace 0.26) */
+	N_BOOL,     /* u.integer: true (1) or false (0) */
 	N_MAP_DECL, /* u.map_decl: let @m = lruhash(N); at the top level */
 	N_KIND_COUNT
 };
@@ -127,6 +131,7 @@ struct node {
 			 * of an entry probe (uses elapsed/retval, SPEC 3.2). */
 			bool at_return;
 			int index;            /* 0-based order in the program */
+			const char *name;     /* name=probe,...: or NULL */
 		} probe;
 		struct {
 			const char *raw;      /* as written, quotes kept */
@@ -136,6 +141,11 @@ struct node {
 		struct {
 			struct node *stmts;
 		} block;
+		struct {
+			struct node *var;     /* N_VAR */
+			struct node *typespec; /* N_TYPESPEC or NULL */
+			struct node *value;   /* or NULL: zero */
+		} let;
 		struct {
 			struct node *expr;
 		} expr_stmt;
@@ -156,8 +166,10 @@ struct node {
 		} loop;
 		struct {
 			struct node *var;     /* N_VAR */
-			struct node *map;     /* N_MAP without keys */
+			struct node *map;     /* N_MAP without keys, or NULL */
 			struct node *body;
+			/* for ($i : start..end): map is NULL */
+			struct node *start, *end;
 		} for_;
 		struct {
 			enum jump_kind kind;
@@ -187,6 +199,9 @@ struct node {
 		} positional;
 		struct {
 			const char *name;     /* with the '$' */
+			/* Set by the type pass: the declaration this names
+			 * (several share a name under block scoping). */
+			struct var_info *decl;
 		} var;
 		struct {
 			const char *name;     /* with the '@'; "@" for anonymous */
@@ -299,7 +314,13 @@ struct node *ast_loop(struct arena *a, enum node_kind kind, struct loc loc,
 		      struct node *cond, struct node *body);
 struct node *ast_for(struct arena *a, struct loc loc, struct node *var,
 		     struct node *map, struct node *body);
+struct node *ast_for_range(struct arena *a, struct loc loc, struct node *var,
+			   struct node *start, struct node *end,
+			   struct node *body);
 struct node *ast_jump(struct arena *a, struct loc loc, enum jump_kind kind);
+struct node *ast_let(struct arena *a, struct loc loc, struct node *var,
+		     struct node *typespec, struct node *value);
+struct node *ast_bool(struct arena *a, struct loc loc, bool value);
 struct node *ast_int(struct arena *a, struct loc loc, uint64_t v,
 		     bool is_unsigned);
 struct node *ast_string(struct arena *a, struct loc loc, const char *s,

@@ -81,6 +81,11 @@ struct compile_opts {
 	uint32_t max_map_keys;    /* entries of a map with keys */
 	uint32_t max_bpf_progs;   /* BPF programs a script may make */
 	uint32_t perf_rb_pages;   /* ring buffer size in 4 KiB pages */
+	/* bpftrace 0.26 readings of 0.17 text (etrace-lang(7)): a variable
+	 * first assigned in a block ends with the block; a - b and x-- are
+	 * signed */
+	bool block_scoping;
+	bool signed_subtraction;
 	/* config license: the BPF object's license (NULL: "GPL") */
 	const char *license;
 	enum unstable_mode unstable[UNSTABLE_COUNT];
@@ -123,6 +128,13 @@ struct var_info {
 	bool assigned;
 	bool read;                /* used in an expression */
 	bool loop_var;            /* the variable of a for loop */
+	/* Declared by let (N_LET, whose type carries what one round of
+	 * the type pass learnt to the next): ends with its block. */
+	struct node *let;
+	bool fixed;               /* let $x: type: stays that type */
+	/* bpftrace 0.17: first assigned in a block that has ended, still
+	 * visible; a let of the same name starts a new variable */
+	bool leaked;
 	struct var_info *next;
 };
 

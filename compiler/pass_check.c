@@ -1,7 +1,8 @@
 /* The check pass: reads the typed AST (after pass_types) and enforces the
  * rules that are about the program's shape rather than types: break and
- * continue only inside loops, return not inside a for loop (its body is a
- * callback), and the latency form of SPEC 3.2: a probe whose attach points
+ * continue only inside loops, not reaching into a block expression (a
+ * return inside a for loop's callback stops the loop and then the
+ * probe), and the latency form of SPEC 3.2: a probe whose attach points
  * are all function entries and that uses elapsed or retval gets
  * u.probe.at_return = true; mixing entries with other attach points then
  * is an error. It also warns about variables assigned but never read and
@@ -34,9 +35,6 @@ static void ck_jump(struct cstate *c, struct node *n)
 	if (k != JUMP_RETURN && !c->loops)
 		diag_error(&c->ctx->diags, n->loc,
 			   "'%s' used outside of a loop", jump_name(k));
-	else if (k == JUMP_RETURN && c->for_loops)
-		diag_error(&c->ctx->diags, n->loc,
-			   "'return' is not allowed in a for loop");
 }
 
 static void ck_block(struct cstate *c, struct node *block)
@@ -51,6 +49,29 @@ static void ck_block(struct cstate *c, struct node *block)
 			return;
 		}
 	}
+}
+
+/* Block expressions inside an expression: their statements are checked
+ * like any other, but a loop around them does not reach into them (a
+ * break there would leave the expression half evaluated). */
+static bool find_block_expr(struct node *n, void *arg)
+{
+	struct cstate *c = arg;
+
+	if (n->kind != N_BLOCK_EXPR)
+		return true;
+	struct cstate inner = { .ctx = c->ctx };
+
+	for (struct node *s = n->u.block_expr.block->u.block.stmts; s;
+	     s = s->next)
+		ck_stmt(&inner, s);
+	ast_walk(n->u.block_expr.value, find_block_expr, c);
+	return false;
+}
+
+static void ck_exprs(struct cstate *c, struct node *e)
+{
+	ast_walk(e, find_block_expr, c);
 }
 
 static void ck_loop(struct cstate *c, struct node *body, bool is_for)
@@ -82,6 +103,15 @@ static void ck_stmt(struct cstate *c, struct node *n)
 		break;
 	case N_JUMP:
 		ck_jump(c, n);
+		break;
+	case N_EXPR_STMT:
+		ck_exprs(c, n->u.expr_stmt.expr);
+		break;
+	case N_ASSIGN:
+		ck_exprs(c, n->u.assign.value);
+		break;
+	case N_LET:
+		ck_exprs(c, n->u.let.value);
 		break;
 	default:
 		break;

@@ -3,8 +3,8 @@
  * its kind, then resolved where the target can be checked without loading:
  * kernel functions, tracepoints, BTF, binaries; one written for several
  * targets becomes one attach point per target). After it, every attach
- * point of an error-free program has an ap, at most one BEGIN and one END
- * exist, and every probe has at least one target that exists (or whose
+ * point of an error-free program has an ap, each PF_ONCE kind appears at
+ * most once, and every probe has at least one target that exists (or whose
  * existence cannot be known here). */
 #include "compile.h"
 #include "probe.h"

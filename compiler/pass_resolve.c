@@ -429,7 +429,12 @@ static void res_stmt(struct resolve *r, struct node *n)
 		break;
 	case N_FOR:
 		res_expr(r, n->u.for_.map);
+		res_expr(r, n->u.for_.start);
+		res_expr(r, n->u.for_.end);
 		res_stmt(r, n->u.for_.body);
+		break;
+	case N_LET:
+		res_expr(r, n->u.let.value);
 		break;
 	default:
 		res_expr(r, n);

@@ -12,6 +12,7 @@
 #include "pass_types.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@ bool ty_is_int(const struct type *t)
 
 bool ty_is_cond(const struct type *t)
 {
-	return t && (t->kind == T_INT || t->kind == T_PTR);
+	return t && (t->kind == T_INT || t->kind == T_PTR || t->kind == T_BOOL);
 }
 
 struct type *ty_widen_int(const struct type *t)
@@ -106,6 +107,8 @@ bool ty_assignable(struct tstate *s, struct type *have, struct type *t,
 
 /* ---- scratch variables ---- */
 
+static void let_learn(struct tstate *s, struct var_info *v);
+
 struct var_info *ty_var_find(struct tstate *s, const char *name)
 {
 	for (int i = s->nscope - 1; i >= 0; i--)
@@ -135,6 +138,7 @@ static struct var_info *var_declare(struct tstate *s, struct node *var,
 		s->capscope = cap;
 	}
 	s->scope[s->nscope++] = v;
+	var->u.var.decl = v;
 	if (s->vars_tail)
 		s->vars_tail->next = v;
 	else
@@ -171,9 +175,17 @@ static void var_assign(struct tstate *s, struct node *var, struct type *t,
 		var->type = var_declare(s, var, seeded(s, site, t), site)->type;
 		return;
 	}
+	var->u.var.decl = v;
 	if (!t || !v->type) {
 		if (!v->type)
 			v->type = t;
+		var->type = v->type;
+		let_learn(s, v);
+		return;
+	}
+	if (v->fixed && ty_assignable(s, v->type, t, &merged) &&
+	    merged->kind == T_INT) {
+		/* let $x: uint8: the value is converted to the type */
 		var->type = v->type;
 		return;
 	}
@@ -184,11 +196,47 @@ static void var_assign(struct tstate *s, struct node *var, struct type *t,
 			   "of type '%s'", v->name, ty_name(s, t),
 			   ty_name(s, v->type));
 		diag_note(&s->ctx->diags, v->site->loc,
-			  "first assigned here as '%s'", ty_name(s, v->type));
+			  v->fixed ? "declared here as '%s'"
+				   : "first assigned here as '%s'",
+			  ty_name(s, v->type));
 	} else {
 		v->type = merged;
+		let_learn(s, v);
 	}
 	var->type = v->type;
+}
+
+/* let $x; ... $x = "a": the type found for a let goes to its N_LET, where
+ * the next round starts from it (a read may come before the assignment
+ * that types it). */
+static void let_learn(struct tstate *s, struct var_info *v)
+{
+	if (!v->let || !v->type || v->let->type == v->type)
+		return;
+	if (!v->let->type || !type_equal(v->let->type, v->type))
+		s->changed = true;
+	v->let->type = v->type;
+}
+
+/* The end of a block: its let variables end here; so do the variables
+ * first assigned in it when block_scoping is set (bpftrace 0.26), or in
+ * a block expression (new syntax); otherwise (bpftrace 0.17) they stay
+ * visible to the end of the probe. */
+static void scope_end(struct tstate *s, int mark, bool always)
+{
+	int n = mark;
+
+	if (always || s->ctx->opts.block_scoping) {
+		s->nscope = mark;
+		return;
+	}
+	for (int i = mark; i < s->nscope; i++) {
+		if (s->scope[i]->let)
+			continue;
+		s->scope[i]->leaked = true;
+		s->scope[n++] = s->scope[i];
+	}
+	s->nscope = n;
 }
 
 /* ---- maps ---- */
@@ -384,17 +432,119 @@ void ty_map_assign(struct tstate *s, struct node *map, struct type *t,
 /* ---- statements ---- */
 
 static void ty_stmt(struct tstate *s, struct node *n);
+static bool storable(struct tstate *s, struct node *value, struct type *t,
+		     bool map);
 
 static void ty_block(struct tstate *s, struct node *block)
 {
+	int mark = s->nscope;
+
 	for (struct node *n = block ? block->u.block.stmts : NULL; n;
 	     n = n->next)
 		ty_stmt(s, n);
+	scope_end(s, mark, false);
 }
 
-void ty_block_stmts(struct tstate *s, struct node *block)
+struct type *ty_block_expr(struct tstate *s, struct node *e, enum ty_use use)
 {
-	ty_block(s, block);
+	int mark = s->nscope;
+	struct type *t;
+
+	for (struct node *n = e->u.block_expr.block->u.block.stmts; n;
+	     n = n->next)
+		ty_stmt(s, n);
+	/* an aggregation is only the whole value of a map assignment: not
+	 * the value of a block */
+	t = e->u.block_expr.value
+		    ? ty_expr(s, e->u.block_expr.value,
+			      use == USE_STMT ? USE_STMT : USE_VALUE)
+		    : type_none();
+	scope_end(s, mark, true);
+	return t;
+}
+
+/* "This is the initial declaration." as bpftrace 0.26 words it. */
+static void note_origin(struct tstate *s, const struct var_info *v)
+{
+	diag_note(&s->ctx->diags, v->site->loc, "%s",
+		  v->loop_var ? "This is the loop variable."
+		  : v->let    ? "This is the initial declaration."
+			      : "This is the initial assignment.");
+}
+
+/* let $x: uint16 = -1 needs a cast (bpftrace 0.26): a literal the
+ * declared integer type cannot hold is an error, not a silent wrap. */
+static bool literal_fits(struct tstate *s, struct node *value,
+			 const struct type *t)
+{
+	uint64_t v = value->u.integer.value;
+	unsigned bits = t->size * 8;
+	bool neg = !value->u.integer.is_unsigned && (int64_t)v < 0, ok;
+
+	if (value->kind != N_INT || t->kind != T_INT)
+		return true;
+	if (t->is_signed)
+		ok = bits >= 64 || ((int64_t)v >= -(INT64_C(1) << (bits - 1)) &&
+				    (int64_t)v < (INT64_C(1) << (bits - 1)));
+	else
+		ok = !neg && (bits >= 64 || v < (UINT64_C(1) << bits));
+	if (!ok)
+		diag_error(&s->ctx->diags, value->loc,
+			   "Integer literal %s%" PRIu64
+			   " does not fit in '%s': "
+			   "cast it",
+			   neg ? "-" : "", neg ? -v : v, ty_name(s, t));
+	return ok;
+}
+
+/* let $x [: type] [= value] */
+static void ty_let(struct tstate *s, struct node *n)
+{
+	struct node *var = n->u.let.var, *value = n->u.let.value;
+	struct node *ts = n->u.let.typespec;
+	struct var_info *old = ty_var_find(s, var->u.var.name), *v;
+	struct type *t = NULL, *vt = NULL;
+
+	/* let $s: string holds what str() reads */
+	if (ts && !strcmp(ts->u.typespec.name, "string") &&
+	    !ts->u.typespec.ptr_depth && !ts->u.typespec.array_len)
+		ts->type = t = type_string(s->ctx->arena, s->ctx->opts.strlen);
+	else if (ts)
+		t = ty_expr(s, ts, USE_VALUE);
+
+	if (value) {
+		vt = ty_expr(s, value, USE_VAR_VALUE);
+		if (vt && !storable(s, value, vt, false))
+			vt = NULL;
+	}
+	if (old && !old->leaked) {
+		diag_error(&s->ctx->diags, n->loc,
+			   "Variable %s was already declared. Variable "
+			   "shadowing is not allowed.",
+			   var->u.var.name);
+		note_origin(s, old);
+		return;
+	}
+	if (ts && !t)
+		return; /* reported */
+	if (t && (t->kind == T_NONE || type_is_aggregation(t))) {
+		diag_error(&s->ctx->diags, ts->loc,
+			   "A variable cannot have type '%s'", ty_name(s, t));
+		return;
+	}
+	if (t && t->kind == T_INT)
+		t = type_int(t->size, t->is_signed);
+	v = var_declare(s, var, t ? t : n->type, n);
+	v->let = n;
+	v->fixed = t != NULL;
+	v->read = !value; /* let $x; alone is no unused assignment */
+	var->type = v->type;
+	if (t)
+		n->type = t;
+	if (vt && t && !literal_fits(s, value, t))
+		return;
+	if (vt)
+		var_assign(s, var, vt, n);
 }
 
 /* A value that a variable or map can hold. */
@@ -588,13 +738,55 @@ static struct type *for_elem_type(struct tstate *s, struct map_info *m,
 	return type_tuple(s->ctx->arena, elems, 2);
 }
 
+/* A loop variable shadows nothing (bpftrace 0.26); it is always set. */
+static void loop_var(struct tstate *s, struct node *var, struct type *t)
+{
+	struct var_info *old = ty_var_find(s, var->u.var.name), *v;
+
+	if (old && !old->leaked) {
+		diag_error(&s->ctx->diags, var->loc,
+			   "Loop declaration shadows existing variable: %s",
+			   var->u.var.name);
+		note_origin(s, old);
+	}
+	v = var_declare(s, var, t, var);
+	v->loop_var = true;
+	var->type = t;
+}
+
+/* for ($i : start..end): start inclusive, end exclusive, both read once;
+ * $i is a 64-bit integer, unsigned when both bounds are. */
+static void ty_for_range(struct tstate *s, struct node *n)
+{
+	struct node *b[2] = {n->u.for_.start, n->u.for_.end};
+	static const char *const what[2] = {"start", "end"};
+	struct type *t[2];
+	int saved = s->nscope;
+	bool ok = true;
+
+	for (int i = 0; i < 2; i++) {
+		t[i] = ty_expr(s, b[i], USE_VALUE);
+		if (t[i] && t[i]->kind != T_INT) {
+			diag_error(&s->ctx->diags, b[i]->loc,
+				   "Loop range requires an integer for the "
+				   "%s value, found '%s'",
+				   what[i], ty_name(s, t[i]));
+			ok = false;
+		}
+		ok &= t[i] != NULL;
+	}
+	loop_var(s, n->u.for_.var,
+		 ok ? type_int(8, t[0]->is_signed || t[1]->is_signed) : NULL);
+	ty_block(s, n->u.for_.body);
+	s->nscope = saved;
+}
+
 static void ty_for(struct tstate *s, struct node *n)
 {
 	struct node *var = n->u.for_.var, *map = n->u.for_.map;
 	struct map_info *m = ty_map_ref(s, map, true);
 	struct type *t = NULL;
 	int saved = s->nscope;
-	struct var_info *v;
 
 	m->read = true;
 	map->type = m->value;
@@ -615,13 +807,7 @@ static void ty_for(struct tstate *s, struct node *n)
 	} else if (m->key) {
 		t = for_elem_type(s, m, map);
 	}
-	if (ty_var_find(s, var->u.var.name))
-		diag_error(&s->ctx->diags, var->loc,
-			   "Loop declaration shadows existing variable: %s",
-			   var->u.var.name);
-	v = var_declare(s, var, t, var);
-	v->loop_var = true;
-	var->type = t;
+	loop_var(s, var, t);
 	ty_block(s, n->u.for_.body);
 	/* the loop variable and those first assigned in the body end here */
 	s->nscope = saved;
@@ -653,7 +839,13 @@ static void ty_stmt(struct tstate *s, struct node *n)
 		ty_unroll(s, n);
 		break;
 	case N_FOR:
-		ty_for(s, n);
+		if (n->u.for_.map)
+			ty_for(s, n);
+		else
+			ty_for_range(s, n);
+		break;
+	case N_LET:
+		ty_let(s, n);
 		break;
 	default:
 		break;

@@ -58,8 +58,9 @@ void ty_map_key_check(struct tstate *s, struct map_info *m,
 
 struct var_info *ty_var_find(struct tstate *s, const char *name);
 
-/* Types the statements of an N_BLOCK (those of an N_BLOCK_EXPR). */
-void ty_block_stmts(struct tstate *s, struct node *block);
+/* An N_BLOCK_EXPR: types the statements (their variables end with the
+ * block) and returns the value's type (none without a value). */
+struct type *ty_block_expr(struct tstate *s, struct node *e, enum ty_use use);
 
 /* Helpers shared by both halves. */
 const char *ty_name(struct tstate *s, const struct type *t);

@@ -54,6 +54,10 @@ static struct type *ty_var_read(struct tstate *s, struct node *e)
 		return NULL;
 	}
 	v->read = true;
+	e->u.var.decl = v;
+	/* let $x; read before any assignment typed it: 0 */
+	if (!v->type && v->let && !v->let->type)
+		return type_s64();
 	return v->type;
 }
 
@@ -265,6 +269,9 @@ static struct type *binop_int(struct tstate *s, struct node *at,
 	warn_signs(s, at, op, lhs, rhs);
 	if (op == OP_SHL || op == OP_SHR)
 		sign = l->is_signed;
+	/* bpftrace 0.26: a - b is signed whatever a and b are */
+	if (op == OP_SUB && s->ctx->opts.signed_subtraction)
+		sign = true;
 	return type_int(8, sign);
 }
 
@@ -311,6 +318,11 @@ struct type *ty_binop_combine(struct tstate *s, struct node *at,
 		return binop_ptr(s, at, op, l, r);
 	if (l->kind == T_INT && r->kind == T_INT)
 		return binop_int(s, at, op, lhs, rhs);
+	/* true/false: compared with each other, and in && and || */
+	if ((l->kind == T_BOOL || r->kind == T_BOOL) &&
+	    ((l->kind == r->kind && (op == OP_EQ || op == OP_NE)) ||
+	     (is_logic(op) && ty_is_cond(l) && ty_is_cond(r))))
+		return type_bool();
 	if (l->kind != r->kind) {
 		ERR(s, at->loc,
 		    "Type mismatch for '%s': comparing '%s' with '%s'",
@@ -403,6 +415,10 @@ static struct type *ty_incdec(struct tstate *s, struct node *e)
 		return t;
 	if (t->kind != T_INT)
 		return unop_error(s, e, t);
+	/* bpftrace 0.26: x-- is x - 1, signed */
+	if ((e->u.unop.op == OP_PREDEC || e->u.unop.op == OP_POSTDEC) &&
+	    s->ctx->opts.signed_subtraction)
+		return type_s64();
 	return type_int(8, t->is_signed);
 }
 
@@ -451,6 +467,8 @@ static struct type *ty_addr(struct tstate *s, struct node *e, struct type *t)
 	struct node *x = e->u.unop.expr;
 	struct type *base;
 
+	if (x->kind == N_VAR)
+		return type_ptr(s->ctx->arena, t, AS_KERNEL);
 	if (x->kind == N_FIELD || x->kind == N_INDEX) {
 		base = x->kind == N_FIELD ? x->u.field.expr->type
 					  : x->u.index.expr->type;
@@ -460,8 +478,10 @@ static struct type *ty_addr(struct tstate *s, struct node *e, struct type *t)
 					base->kind == T_PTR ? base->as
 							    : AS_NONE);
 	}
-	ERR(s, e->loc, "The & operator can only take the address of a field "
-	    "or array element reached through a pointer");
+	ERR(s, e->loc,
+	    "The & operator can only take the address of a "
+	    "scratch variable, or of a field or array element reached "
+	    "through a pointer");
 	return NULL;
 }
 
@@ -481,6 +501,8 @@ static struct type *ty_unop(struct tstate *s, struct node *e)
 	case OP_ADDR:
 		return ty_addr(s, e, t);
 	case OP_LNOT:
+		if (t->kind == T_BOOL)
+			return type_bool();
 		if (t->kind == T_PTR)
 			return type_u64();
 		if (t->kind != T_INT)
@@ -500,7 +522,9 @@ static struct type *ty_ternary(struct tstate *s, struct node *e,
 {
 	enum ty_use bu = use == USE_STMT ? USE_STMT : USE_VALUE;
 	struct type *c = ty_expr(s, e->u.ternary.cond, USE_VALUE);
-	struct type *a = ty_expr(s, e->u.ternary.then, bu);
+	/* a ?: b (bpftrace 0.26): a when it is true */
+	struct type *a =
+	    e->u.ternary.then ? ty_expr(s, e->u.ternary.then, bu) : c;
 	struct type *b = ty_expr(s, e->u.ternary.else_, bu);
 	struct type *t;
 
@@ -848,6 +872,7 @@ static bool cast_ok(const struct type *to, const struct type *from)
 	switch (to->kind) {
 	case T_INT:
 		return from->kind == T_INT || from->kind == T_PTR ||
+		       from->kind == T_BOOL ||
 		       (from->kind == T_ARRAY && from->size == to->size);
 	case T_PTR:
 		return from->kind == T_INT || from->kind == T_PTR;
@@ -996,6 +1021,10 @@ static struct type *ty_dispatch(struct tstate *s, struct node *e,
 		return e->u.integer.is_unsigned ? type_u64() : type_s64();
 	case N_STRING:
 		return type_string(s->ctx->arena, e->u.string.len + 1);
+	case N_BOOL:
+		return type_bool();
+	case N_BLOCK_EXPR:
+		return ty_block_expr(s, e, use);
 	case N_IDENT:
 		return ty_builtin(s, e);
 	case N_POSITIONAL:
@@ -1028,14 +1057,6 @@ static struct type *ty_dispatch(struct tstate *s, struct node *e,
 		return ty_offsetof(s, e);
 	case N_TYPESPEC:
 		return ty_typespec(s, e);
-	case N_BLOCK_EXPR:
-		/* an aggregation is only the whole value of a map assignment:
-		 * not the value of a block */
-		ty_block_stmts(s, e->u.block_expr.block);
-		if (!e->u.block_expr.value)
-			return type_none();
-		return ty_expr(s, e->u.block_expr.value,
-			       use == USE_STMT ? USE_STMT : USE_VALUE);
 	default:
 		return NULL;
 	}

@@ -15,6 +15,7 @@ bool printf_fmt_class_of(const struct type *t, enum fmt_class *cls)
 	switch (t->kind) {
 	case T_INT:
 	case T_PTR:
+	case T_BOOL: /* printf("%d", true) prints 1 */
 		*cls = FMT_INT;
 		return true;
 	case T_STRING: case T_KSYM: case T_USYM: case T_INET:

@@ -169,6 +169,20 @@ static const char *expand_positional(struct compile_ctx *ctx, const char *raw)
 	return out;
 }
 
+/* bpftrace 0.26 probe types etrace does not have, and why. */
+static const char *missing_kind(const char *name)
+{
+	if (!strcmp(name, "test"))
+		return "test probes run only in bpftrace's --test mode (each "
+		       "probe a test case judged by its return value); "
+		       "etrace has no test mode";
+	if (!strcmp(name, "bench"))
+		return "bench probes run only in bpftrace's --bench mode "
+		       "(each probe timed over many runs); etrace has no "
+		       "bench mode";
+	return NULL;
+}
+
 struct attach_point *attach_point_parse(struct compile_ctx *ctx,
 					const char *raw, struct loc loc)
 {
@@ -179,6 +193,11 @@ struct attach_point *attach_point_parse(struct compile_ctx *ctx,
 	if (ap_lex(&l, raw) < 0)
 		return NULL;
 	p = probe_provider_find(l.parts[0]);
+	if (!p && missing_kind(l.parts[0])) {
+		diag_error(&ctx->diags, loc, "Unsupported probe type '%s': %s",
+			   l.parts[0], missing_kind(l.parts[0]));
+		return NULL;
+	}
 	if (!p) {
 		diag_error(&ctx->diags, loc, "Invalid probe type '%s'",
 			   l.parts[0]);

@@ -105,6 +105,16 @@ static void set_usym_cache(struct compile_opts *o, int64_t v)
 	o->run.cache_user_symbols = c[v];
 }
 
+static void set_block_scoping(struct compile_opts *o, int64_t v)
+{
+	o->block_scoping = v != 0;
+}
+
+static void set_signed_sub(struct compile_opts *o, int64_t v)
+{
+	o->signed_subtraction = v != 0;
+}
+
 static void set_no_effect(struct compile_opts *o, int64_t v)
 {
 	(void)o;
@@ -195,6 +205,11 @@ static const struct setting settings[] = {
 	{ "cache_user_symbols", NULL, false, {}, SK_WORD,
 	  .words = { "per_pid", "per_program", "none", "0", "1" },
 	  .set = set_usym_cache },
+	/* bpftrace 0.26's meaning where it differs from 0.17's */
+	{ "block_scoping", NULL, false, {}, SK_BOOL,
+	  .set = set_block_scoping },
+	{ "signed_subtraction", NULL, false, {}, SK_BOOL,
+	  .set = set_signed_sub },
 	/* bpftrace 0.18 to 0.26 */
 	{ "missing_probes", NULL, false, {}, SK_WORD,
 	  .words = { "ignore", "warn", "error" }, .set = set_missing },

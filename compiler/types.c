@@ -27,6 +27,13 @@ struct type *type_none(void)
 	return &none_type;
 }
 
+struct type *type_bool(void)
+{
+	static struct type bool_type = { .kind = T_BOOL, .size = 8 };
+
+	return &bool_type;
+}
+
 /* Sizes other than 1, 2, 4, 8 round up to the next one (at most 8). */
 struct type *type_int(int bytes, bool is_signed)
 {
@@ -403,6 +410,7 @@ static const char *const kind_names[T_KIND_COUNT] = {
 	[T_CGROUP_PATH] = "cgroup_path", [T_MACADDR] = "mac_address",
 	[T_STRERROR] = "strerror",
 	[T_SIGNAL_NAME] = "signal_name", [T_SYSCALL_NAME] = "syscall_name", [T_ENUM_VAL] = "enum",
+	[T_BOOL] = "bool",
 	[T_COUNT] = "count",       [T_SUM] = "sum",
 	[T_MIN] = "min",           [T_MAX] = "max",
 	[T_AVG] = "avg",           [T_STATS] = "stats",

@@ -65,6 +65,7 @@ struct type {
 /* Interned scalar types (valid for the lifetime of the process). */
 struct type *type_none(void);
 struct type *type_int(int bytes, bool is_signed); /* bytes: 1,2,4,8 */
+struct type *type_bool(void); /* true/false: 8 bytes, 0 or 1 */
 #define type_u64() type_int(8, false)
 #define type_s64() type_int(8, true)
 

@@ -33,6 +33,7 @@ struct parse_state {
 	uint32_t len;
 	uint32_t off;        /* byte offset of the next unread character */
 	uint32_t last_end;   /* end of the last token returned */
+	int last_tok;        /* the last token returned */
 	enum lex_mode mode;
 	int depth;           /* ( [ { nesting inside the current block */
 	struct loc open_loc; /* the '{', '<' or '/' that opened the block */

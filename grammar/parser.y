@@ -53,6 +53,9 @@ static void yyerror(YYLTYPE *loc, void *scanner, struct parse_state *ps,
 static bool too_deep(struct parse_state *ps, struct node *n);
 static struct node *fold_neg(struct parse_state *ps, struct loc minus,
 			     struct node *e, struct loc all);
+static bool probe_name(struct parse_state *ps, struct node *probe,
+		       const char *name, struct loc at);
+static bool for_map(struct parse_state *ps, struct node *e);
 
 #define A (ps->ctx->arena)
 /* Build a node and stop when the tree gets deeper than passes can walk. */
@@ -123,6 +126,8 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %token <tc> TCAST "cast"
 %token IF "if" ELSE "else" UNROLL "unroll" WHILE "while" FOR "for"
 %token BREAK "break" CONTINUE "continue" RETURN "return"
+%token TRUE "true" FALSE "false" DOTDOT ".."
+%token BLOCK_OPEN "start of block expression"
 %token SIZEOF "sizeof" OFFSETOF "offsetof"
 %token STRUCT "struct" UNION "union" ENUM "enum"
 %token PRED_OPEN "start of predicate" ENDPRED "end of predicate"
@@ -154,7 +159,7 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %type <list> config_items imports tops macro_params
 %type <node> import macro_def macro_body macro_param
 %type <node> cdef config_opt config_item config_value probe pred_opt
-%type <node> angle_block if_stmt map_decl
+%type <node> angle_block if_stmt let_type map_decl
 %type <node> simple_stmt compound_stmt block else_opt lvalue map
 %type <node> expr unary postfix primary typespec record_fields
 %type <str> field_name field_path
@@ -272,6 +277,8 @@ config_value
 	: INT		{ $$ = ast_int(A, @$, $1, $1 > INT64_MAX); }
 	| STRING	{ $$ = ast_string(A, @$, $1.s, $1.len); }
 	| IDENT		{ $$ = ast_ident(A, @$, $1); }
+	| TRUE		{ $$ = ast_ident(A, @$, "true"); }
+	| FALSE		{ $$ = ast_ident(A, @$, "false"); }
 	;
 
 /* let @m = lruhash(100); (the ';' may be left out, as in bpftrace) */
@@ -291,6 +298,14 @@ probe
 		{ $$ = ast_probe(A, @$, $1.head, $2, $3, false); }
 	| attach_list pred_opt angle_block
 		{ $$ = ast_probe(A, @$, $1.head, $2, $3, true); }
+	| ATTACH ASSIGN attach_list pred_opt block
+		{ $$ = ast_probe(A, @$, $3.head, $4, $5, false);
+		  if (!probe_name(ps, $$, $1, @1))
+			YYABORT; }
+	| ATTACH ASSIGN attach_list pred_opt angle_block
+		{ $$ = ast_probe(A, @$, $3.head, $4, $5, true);
+		  if (!probe_name(ps, $$, $1, @1))
+			YYABORT; }
 	;
 
 attach_list
@@ -333,6 +348,17 @@ simple_stmt
 	| BREAK			{ $$ = ast_jump(A, @$, JUMP_BREAK); }
 	| CONTINUE		{ $$ = ast_jump(A, @$, JUMP_CONTINUE); }
 	| RETURN		{ $$ = ast_jump(A, @$, JUMP_RETURN); }
+	| MAP_LET VAR let_type
+		{ $$ = ast_let(A, @$, ast_var(A, @2, $2), $3, NULL); }
+	| MAP_LET VAR let_type ASSIGN expr
+		{ MK($$, ast_let(A, @$, ast_var(A, @2, $2), $3, $5)); }
+	;
+
+/* let $x: type: the C-style typespec of casts, or a typedef name */
+let_type
+	: %empty		{ $$ = NULL; }
+	| COLON typespec	{ $$ = $2; }
+	| COLON IDENT stars	{ $$ = ast_typespec(A, @2, $2, $3, 0); }
 	;
 
 lvalue
@@ -345,16 +371,28 @@ compound_stmt
 	| if_stmt	{ $$ = $1; }
 	| UNROLL LPAREN expr RPAREN block
 			{ MK($$, ast_loop(A, N_UNROLL, @$, $3, $5)); }
-	| WHILE LPAREN expr RPAREN block
-			{ MK($$, ast_loop(A, N_WHILE, @$, $3, $5)); }
-	| FOR LPAREN VAR COLON MAP RPAREN block
-			{ MK($$, ast_for(A, @$, ast_var(A, @3, $3),
-					 ast_map(A, @5, $5, NULL), $7)); }
+	| WHILE expr block
+			{ MK($$, ast_loop(A, N_WHILE, @$, $2, $3)); }
+	| FOR LPAREN VAR COLON unary RPAREN block
+		{ if (!for_map(ps, $5))
+			YYABORT;
+		  MK($$, ast_for(A, @$, ast_var(A, @3, $3), $5, $7)); }
+	| FOR LPAREN VAR COLON unary DOTDOT unary RPAREN block
+		{ MK($$, ast_for_range(A, @$, ast_var(A, @3, $3), $5, $7,
+				       $9)); }
+	| FOR VAR COLON unary block
+		{ if (!for_map(ps, $4))
+			YYABORT;
+		  MK($$, ast_for(A, @$, ast_var(A, @2, $2), $4, $5)); }
+	| FOR VAR COLON unary DOTDOT unary block
+		{ MK($$, ast_for_range(A, @$, ast_var(A, @2, $2), $4, $6,
+				       $7)); }
 	;
 
+/* if (cond) { } and, as bpftrace 0.26 allows, if cond { } */
 if_stmt
-	: IF LPAREN expr RPAREN block else_opt
-			{ MK($$, ast_if(A, @$, $3, $5, $6)); }
+	: IF expr block else_opt
+			{ MK($$, ast_if(A, @$, $2, $3, $4)); }
 	;
 
 else_opt
@@ -367,6 +405,8 @@ expr
 	: unary				{ $$ = $1; }
 	| expr QUESTION expr COLON expr	%prec QUESTION
 			{ MK($$, ast_ternary(A, @$, $1, $3, $5)); }
+	| expr QUESTION COLON expr	%prec QUESTION
+			{ MK($$, ast_ternary(A, @$, $1, NULL, $4)); }
 	| expr LOR expr	{ MK($$, ast_binop(A, @$, OP_LOR, $1, $3)); }
 	| expr LAND expr { MK($$, ast_binop(A, @$, OP_LAND, $1, $3)); }
 	| expr BOR expr	{ MK($$, ast_binop(A, @$, OP_BOR, $1, $3)); }
@@ -430,6 +470,12 @@ primary
 	| VAR		{ $$ = ast_var(A, @$, $1); }
 	| PARAM		{ $$ = ast_positional(A, @$, $1, false); }
 	| PARAMCOUNT	{ $$ = ast_positional(A, @$, 0, true); }
+	| TRUE		{ $$ = ast_bool(A, @$, true); }
+	| FALSE		{ $$ = ast_bool(A, @$, false); }
+	| BLOCK_OPEN stmt_seq expr RBRACE
+			{ MK($$, ast_block_expr(A, @$,
+						ast_block(A, @$, $2.head),
+						$3)); }
 	| map		{ $$ = $1; }
 	| IDENT LPAREN RPAREN	{ $$ = ast_call(A, @$, $1, NULL); }
 	| IDENT LPAREN expr_list RPAREN
@@ -522,6 +568,9 @@ field_name
 	: IDENT		{ $$ = $1; }
 	| TYPE		{ $$ = $1; }
 	| UNROLL	{ $$ = "unroll"; }
+	| MAP_LET	{ $$ = "let"; }
+	| TRUE		{ $$ = "true"; }
+	| FALSE		{ $$ = "false"; }
 	;
 
 /* a.b.c: its text, blanks dropped (concatenating piece by piece would be
@@ -546,9 +595,25 @@ static const char *sym_display(yysymbol_kind_t k)
 		return "<";
 	case YYSYMBOL_ANGLE_CLOSE:
 		return ">";
+	case YYSYMBOL_BLOCK_OPEN:
+		return "{";
 	default:
 		return yysymbol_name(k);
 	}
+}
+
+/* Keeps the tokens that open a probe's or a statement's block or go on
+ * with the attach point list; returns how many. */
+static int openers(yysymbol_kind_t *exp, int n)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++)
+		if (exp[i] == YYSYMBOL_PRED_OPEN ||
+		    exp[i] == YYSYMBOL_ANGLE_OPEN || exp[i] == YYSYMBOL_LBRACE ||
+		    (exp[i] == YYSYMBOL_COMMA && i && exp[0] == YYSYMBOL_PRED_OPEN))
+			exp[k++] = exp[i];
+	return k;
 }
 
 /* "syntax error, unexpected X, expecting A or B" as bison words it, with
@@ -557,9 +622,9 @@ static const char *sym_display(yysymbol_kind_t k)
 static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner,
 				 struct parse_state *ps)
 {
-	yysymbol_kind_t exp[4];
+	yysymbol_kind_t exp[YYNTOKENS];
 	const char *names[4];
-	int n = yypcontext_expected_tokens(yyctx, exp, 4), nn = 0;
+	int n = yypcontext_expected_tokens(yyctx, exp, YYNTOKENS), nn = 0;
 	yysymbol_kind_t tok = yypcontext_token(yyctx);
 	char *msg;
 
@@ -574,6 +639,16 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner,
 	} else {
 		msg = arena_printf(A, "syntax error, unexpected %s",
 				   sym_display(tok));
+	}
+	/* many choices (if cond ... or a probe that may be named): only the
+	 * block openers help */
+	if (n > 4) {
+		bool operand = false;
+
+		/* where a statement or an expression could go on, none */
+		for (int i = 0; i < n; i++)
+			operand |= exp[i] == YYSYMBOL_VAR;
+		n = operand ? 0 : openers(exp, n);
 	}
 	for (int i = 0; i < n; i++) {
 		const char *s = sym_display(exp[i]);
@@ -646,4 +721,35 @@ static struct node *fold_neg(struct parse_state *ps, struct loc minus,
 	e->u.integer.is_unsigned = false;
 	e->loc = all;
 	return e;
+}
+
+/* name=probe,... (bpftrace 0.26): the name is an identifier. */
+static bool probe_name(struct parse_state *ps, struct node *probe,
+		       const char *name, struct loc at)
+{
+	bool ok = (name[0] >= 'a' && name[0] <= 'z') ||
+		  (name[0] >= 'A' && name[0] <= 'Z') || name[0] == '_';
+
+	for (const char *c = name; *c && ok; c++)
+		ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		     (*c >= '0' && *c <= '9') || *c == '_';
+	if (!ok) {
+		diag_error(&ps->ctx->diags, at,
+			   "Invalid probe name '%s': expected an identifier",
+			   name);
+		return false;
+	}
+	probe->u.probe.name = name;
+	return true;
+}
+
+/* for ($kv : @m): a map named without keys. */
+static bool for_map(struct parse_state *ps, struct node *e)
+{
+	if (e->kind == N_MAP && !e->u.map.keys)
+		return true;
+	diag_error(&ps->ctx->diags, e->loc,
+		   "A for loop iterates over a map without keys (@m) or a "
+		   "range (start..end)");
+	return false;
 }

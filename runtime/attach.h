@@ -102,8 +102,8 @@ struct attach_provider {
 	const char *(*unloadable)(void);
 	/* Attach prog (and ret, the return program of a latency probe,
 	 * or NULL) for ep. Links go to env->loader. Returns 0 or -errno
-	 * with env->err set. NULL for BEGIN/END: the runtime runs them
-	 * (attach_run_once). */
+	 * with env->err set. NULL for BEGIN/END and self: the runtime runs
+	 * them (attach_run_once). */
 	int (*attach)(struct attach_env *env, const struct et_probe *ep,
 		      struct bpf_program *prog, struct bpf_program *ret);
 	/* Before the object is loaded, for a program compiled elsewhere

@@ -29,3 +29,10 @@ const struct attach_provider attach_END = {
 	.unloadable = special_unloadable,
 	.pid_scoped = true,
 };
+
+/* self:signal:SIGUSR1: run at each SIGUSR1 etrace gets (run.c) */
+const struct attach_provider attach_SELF = {
+	.kind = PK_SELF,
+	.unloadable = special_unloadable,
+	.pid_scoped = true,
+};

@@ -157,6 +157,11 @@ int drops__format(const struct et_program *p, int i, uint64_t n,
 				"at strlen%s (%u bytes with the NUL; raise "
 				"with config strlen)", at, n, s(n), all,
 				e->limit);
+	case DROP_LOOP:
+		return snprintf(buf, len, "%swarning: %" PRIu64 " for loop%s "
+				"not run%s: a range of more than %u "
+				"iterations (the kernel's limit)", at, n, s(n),
+				all, e->limit);
 	default:
 		return snprintf(buf, len, "warning: %" PRIu64 " lost", n);
 	}

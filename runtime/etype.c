@@ -14,6 +14,7 @@ static const char *const kind_names[T_KIND_COUNT] = {
 	[T_CGROUP_PATH] = "cgroup_path", [T_MACADDR] = "macaddr",
 	[T_STRERROR] = "strerror",
 	[T_SIGNAL_NAME] = "signal_name", [T_SYSCALL_NAME] = "syscall_name", [T_ENUM_VAL] = "enum",
+	[T_BOOL] = "bool",
 	[T_COUNT] = "count",     [T_SUM] = "sum",
 	[T_MIN] = "min",         [T_MAX] = "max",
 	[T_AVG] = "avg",         [T_STATS] = "stats",

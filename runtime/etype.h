@@ -34,6 +34,7 @@ enum type_kind {
 	T_SIGNAL_NAME,  /* signal_name(): strsignal(3) text */
 	T_SYSCALL_NAME, /* syscall_name() */
 	T_ENUM_VAL,  /* reserved */
+	T_BOOL,      /* true/false (bpftrace 0.26): 8 bytes, 0 or 1 */
 	/* map values only: aggregations */
 	T_COUNT, T_SUM, T_MIN, T_MAX, T_AVG, T_STATS, T_HIST, T_LHIST,
 	T_KIND_COUNT

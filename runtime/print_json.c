@@ -61,6 +61,9 @@ static void json_value(FILE *f, const struct value *v, int indent,
 	case V_STR:
 		json_string(f, v->u.str.s, v->u.str.len);
 		break;
+	case V_BOOL:
+		fputs(v->u.u ? "true" : "false", f);
+		break;
 	case V_TUPLE:
 	case V_ARRAY:
 		fputc('[', f);

@@ -30,6 +30,9 @@ void text_value(FILE *f, const struct value *v, int indent, uint64_t div)
 	case V_STR:
 		fwrite(v->u.str.s, 1, v->u.str.len, f);
 		break;
+	case V_BOOL:
+		fputs(v->u.u ? "true" : "false", f);
+		break;
 	case V_TUPLE:
 		fputc('(', f);
 		for (int i = 0; i < v->u.tuple.n; i++) {

@@ -32,6 +32,7 @@ static const char *const drop_names[DROP_CAUSE_COUNT] = {
 	[DROP_STACK_COLLISION] = "stack_collision",
 	[DROP_READ] = "read_failed",
 	[DROP_STR_TRUNC] = "str_truncated",
+	[DROP_LOOP] = "loop_refused",
 };
 
 static const char *const usym_cache_names[USYM_CACHE_COUNT] = {

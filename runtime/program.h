@@ -191,6 +191,8 @@ enum et_drop_cause {
 	DROP_STACK_COLLISION, /* get_stackid: -EEXIST, another stack there */
 	DROP_READ,            /* probe_read*: failed; the value reads 0 */
 	DROP_STR_TRUNC,       /* str(): longer than strlen; cut there */
+	DROP_LOOP,            /* for ($i : a..b): bpf_loop refused the range
+				 (more than limit iterations): not run */
 	DROP_CAUSE_COUNT
 };
 

@@ -1,7 +1,8 @@
 /* run.c: load, attach, run and end a compiled program (see run.h). The
  * event loop waits on three things with one epoll set: the ring buffer
  * (its own epoll fd, nested), a signalfd for SIGINT/SIGTERM (the end)
- * and SIGUSR1 (the maps, now), and a pidfd of the -c child or the -p
+ * and SIGUSR1 (the self:signal:SIGUSR1 probes, or without them the maps,
+ * now), and a pidfd of the -c child or the -p
  * process. A failed write to the output ends the run at once (detached,
  * nothing more run or printed; a closed pipe quietly); what was lost is
  * reported at the end and at each dump (drops.h). The -c child (run_child.c) waits on
@@ -466,7 +467,7 @@ static void prepare_programs(struct run *r)
 	}
 }
 
-/* Runs every BEGIN (or END) program once, in program order. */
+/* Runs every BEGIN (or END, or self) program once, in program order. */
 static int run_special(struct run *r, enum probe_kind kind)
 {
 	int err;
@@ -579,11 +580,26 @@ static void dump(struct run *r)
 	write_failed(r);
 }
 
+static bool has_kind(const struct run *r, enum probe_kind kind)
+{
+	for (int i = 0; i < r->prog->nprobes; i++)
+		if (r->prog->probes[i].kind == kind)
+			return true;
+	return false;
+}
+
+/* SIGUSR1 runs the self:signal:SIGUSR1 probes (bpftrace 0.26); a
+ * program without any prints its maps (bpftrace 0.17). */
 static void on_signal(struct run *r)
 {
 	struct signalfd_siginfo si;
 
 	while (read(r->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGUSR1 && has_kind(r, PK_SELF)) {
+			if (run_special(r, PK_SELF) || consume(r))
+				r->done = true;
+			continue;
+		}
 		if (si.ssi_signo == SIGUSR1) {
 			dump(r);
 			continue;

@@ -566,6 +566,10 @@ void value_decode(struct value_env *env, const struct et_type *t,
 	case T_STACK:
 		decode_stack(env, t, u, v);
 		return;
+	case T_BOOL:
+		v->kind = V_BOOL;
+		v->u.u = u;
+		return;
 	default:
 		/* integers, pointers, enums; bpftrace 0.17 prints pointer
 		 * values signed ("@v: -4" for (int8 *)-4) */
@@ -599,6 +603,7 @@ int value_cmp_key(const struct value *a, const struct value *b)
 	switch (a->kind) {
 	case V_INT:
 	case V_UINT:
+	case V_BOOL:
 		return cmp_u64(a->u.u, b->u.u);
 	case V_STR: {
 		size_t n = a->u.str.len < b->u.str.len ? a->u.str.len :

@@ -24,6 +24,7 @@ enum value_kind {
 	V_INT,     /* u.i, signed */
 	V_UINT,    /* u.u */
 	V_STR,     /* u.str: text to print as is (strings, symbols, bufs) */
+	V_BOOL,    /* u.u: 0 false, else true */
 	V_TUPLE,   /* u.tuple */
 	V_ARRAY,   /* u.tuple: elements, printed "[1,2,3]" */
 	V_RECORD,  /* u.tuple: fields, named by u.tuple.names, printed

@@ -189,6 +189,11 @@ static LLVMValueRef fail_slot(struct gen *g, enum bpf_func_id id,
 	case BPF_FUNC_get_stackid:
 		*maybe_none = true;
 		return stack_slot(g, args, r);
+	case BPF_FUNC_loop:
+		d.cause = DROP_LOOP;
+		d.limit = 1u << 23;
+		d.loc = g->at_stmt ? g->at_stmt->loc : LOC_NONE;
+		return cg_const(g->cg, 32, slot(g, &d));
 	default:
 		d.what = gen_read_name(id);
 		if (!d.what)
@@ -289,6 +294,8 @@ static bool loses(struct gen *g, enum bpf_func_id id, LLVMValueRef *args,
 		return n && user_map(g, args[0]);
 	case BPF_FUNC_get_stackid:
 		return n == 3;
+	case BPF_FUNC_loop:
+		return true;
 	default:
 		return gen_read_name(id) != NULL;
 	}
@@ -330,6 +337,10 @@ static void hook(void *arg, enum bpf_func_id id, LLVMValueRef r,
 
 	if (LLVMGetTypeKind(LLVMTypeOf(r)) != LLVMIntegerTypeKind)
 		return;
+	/* an inlined bpf_loop fails with a 32-bit -E2BIG in a 64-bit
+	 * register (zero-extended): its low half is the result */
+	if (id == BPF_FUNC_loop)
+		r = LLVMBuildTrunc(g->b, r, cg_int(g->cg, 32), "");
 	if (lost || k)
 		check_fail(g, id, r, args, n, lost, k);
 	if (g->count_drops && is_str_read(id) && n == 3)

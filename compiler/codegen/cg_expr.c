@@ -335,6 +335,13 @@ LLVMValueRef gen_addr(struct gen *g, struct node *e, enum cg_space *sp)
 	LLVMValueRef base;
 
 	switch (e->kind) {
+	case N_VAR: {
+		/* &$v (bpftrace 0.26): the variable's stack slot */
+		struct gen_var *v = gen_var_get(g, e, e->type);
+
+		*sp = CG_KERNEL;
+		return LLVMBuildPtrToInt(g->b, v->slot, cg_int(g->cg, 64), "");
+	}
 	case N_UNOP:
 		if (e->u.unop.op != OP_DEREF)
 			return NULL;
@@ -611,7 +618,7 @@ static LLVMValueRef cast(struct gen *g, struct node *e)
 
 static LLVMValueRef var(struct gen *g, struct node *e)
 {
-	struct gen_var *v = gen_var_get(g, e->u.var.name, e->type);
+	struct gen_var *v = gen_var_get(g, e, e->type);
 
 	return gen_load(g, v->slot, v->type, true);
 }
@@ -630,6 +637,7 @@ LLVMValueRef gen_expr(struct gen *g, struct node *e)
 {
 	switch (e->kind) {
 	case N_INT:
+	case N_BOOL:
 		return cg_const(g->cg, 64, e->u.integer.value);
 	case N_STRING:
 		return gen_string(g, e->u.string.str, e->u.string.len,

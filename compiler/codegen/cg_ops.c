@@ -286,7 +286,7 @@ static LLVMValueRef incdec(struct gen *g, struct node *e)
 				 : LLVMBuildSub(g->b, old, one, ""),
 			  x->type);
 	if (x->kind == N_VAR) {
-		struct gen_var *v = gen_var_get(g, x->u.var.name, x->type);
+		struct gen_var *v = gen_var_get(g, x, x->type);
 
 		gen_store(g, v->slot, v->type, true, nv, x->type);
 	} else if (x->kind == N_MAP) {
@@ -331,8 +331,35 @@ LLVMValueRef gen_unop(struct gen *g, struct node *e)
 	}
 }
 
+/* a ?: b: a, read once, when it is true; else b */
+static LLVMValueRef elvis(struct gen *g, struct node *e)
+{
+	LLVMBasicBlockRef no = gen_block(g, "t_else");
+	LLVMBasicBlockRef done = gen_block(g, "t_done");
+	LLVMValueRef vals[2], phi;
+	LLVMBasicBlockRef bbs[2];
+
+	vals[0] = gen_expr(g, e->u.ternary.cond);
+	bbs[0] = LLVMGetInsertBlock(g->b);
+	LLVMBuildCondBr(
+	    g->b,
+	    LLVMBuildICmp(g->b, LLVMIntNE, vals[0], cg_const(g->cg, 64, 0), ""),
+	    done, no);
+	LLVMPositionBuilderAtEnd(g->b, no);
+	vals[1] = gen_expr(g, e->u.ternary.else_);
+	bbs[1] = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	phi = LLVMBuildPhi(g->b, cg_int(g->cg, 64), "");
+	LLVMAddIncoming(phi, vals, bbs, 2);
+	return phi;
+}
+
 LLVMValueRef gen_ternary(struct gen *g, struct node *e)
 {
+	if (!e->u.ternary.then)
+		return elvis(g, e);
+
 	LLVMBasicBlockRef yes = gen_block(g, "t_then");
 	LLVMBasicBlockRef no = gen_block(g, "t_else");
 	LLVMBasicBlockRef done = gen_block(g, "t_done");

@@ -8,6 +8,7 @@
 #include "cg_probe.h"
 
 const struct cg_probe cg_kind_BEGIN = { 0 };
+const struct cg_probe cg_kind_SELF = { 0 };
 const struct cg_probe cg_kind_END = { 0 };
 const struct cg_probe cg_kind_PROFILE = { 0 };
 const struct cg_probe cg_kind_INTERVAL = { 0 };

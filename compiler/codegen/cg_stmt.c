@@ -8,11 +8,16 @@
 #include "cg_impl.h"
 #include "gen.h"
 
-static struct type *var_type(struct gen *g, const char *name,
+static struct type *var_type(struct gen *g, const struct node *var,
 			     struct type *t)
 {
+	const struct var_info *d = var->u.var.decl;
+
+	if (d)
+		return d->type ? d->type : t;
 	for (struct var_info *v = g->ctx->vars; v; v = v->next)
-		if (v->probe == g->probe && !strcmp(v->name, name) && v->type)
+		if (v->probe == g->probe && !strcmp(v->name, var->u.var.name) &&
+		    v->type)
 			return v->type;
 	return t;
 }
@@ -34,19 +39,23 @@ void gen_pin(struct gen *g, LLVMValueRef slot)
 	LLVMBuildCall2(g->cg->alloca_b, ft, a, &slot, 1, "");
 }
 
-struct gen_var *gen_var_get(struct gen *g, const char *name, struct type *t)
+struct gen_var *gen_var_get(struct gen *g, const struct node *var,
+			    struct type *t)
 {
+	const char *name = var->u.var.name;
+	const struct var_info *decl = var->u.var.decl;
 	struct gen_var *v;
 	LLVMTypeRef ty;
 	struct cg *cg = g->cg;
 	uint32_t n;
 
 	for (v = g->vars; v; v = v->next)
-		if (!strcmp(v->name, name))
+		if (decl ? v->decl == decl : !strcmp(v->name, name))
 			return v;
 	v = arena_calloc(g->ctx->arena, 1, sizeof(*v));
 	v->name = name;
-	v->type = var_type(g, name, t);
+	v->decl = decl;
+	v->type = var_type(g, var, t);
 	n = (gen_size(v->type) + 7) & ~7u;
 	ty = LLVMArrayType(cg_int(cg, 8), n ? n : 8);
 	v->slot = cg_alloca(cg, ty, name);
@@ -89,7 +98,7 @@ static bool read_into_var(struct gen *g, struct node *t, struct node *v)
 
 	if (t->kind != N_VAR || gen_is_scalar(v->type))
 		return false;
-	var = gen_var_get(g, t->u.var.name, t->type);
+	var = gen_var_get(g, t, t->type);
 	return gen_bytes_as_is(var->type, v->type, gen_size(var->type)) &&
 	       gen_read_into(g, var->slot, v);
 }
@@ -117,7 +126,7 @@ static void assign(struct gen *g, struct node *s)
 		val = gen_expr(g, v);
 	}
 	if (t->kind == N_VAR) {
-		struct gen_var *var = gen_var_get(g, t->u.var.name, t->type);
+		struct gen_var *var = gen_var_get(g, t, t->type);
 
 		gen_store(g, var->slot, var->type, true, val, v->type);
 	} else if (t->kind == N_MAP) {
@@ -131,6 +140,24 @@ static void assign(struct gen *g, struct node *s)
 }
 
 static void stmt(struct gen *g, struct node *s);
+
+/* let $x [= value]: without a value, $x is zero again each time */
+static void let_stmt(struct gen *g, struct node *s)
+{
+	struct node *var = s->u.let.var, *value = s->u.let.value;
+	struct gen_var *v =
+	    gen_var_get(g, var, var->type ? var->type : type_s64());
+	struct node as = {.kind = N_ASSIGN, .loc = s->loc};
+
+	if (!value) {
+		LLVMBuildMemSet(g->b, v->slot, cg_const(g->cg, 8, 0),
+				cg_const(g->cg, 64, gen_size(v->type)), 8);
+		return;
+	}
+	as.u.assign.target = var;
+	as.u.assign.value = value;
+	assign(g, &as);
+}
 
 static void if_stmt(struct gen *g, struct node *s)
 {
@@ -231,6 +258,9 @@ static void stmt1(struct gen *g, struct node *s)
 		break;
 	case N_JUMP:
 		jump(g, s);
+		break;
+	case N_LET:
+		let_stmt(g, s);
 		break;
 	case N_FOR:
 		gen_for(g, s);

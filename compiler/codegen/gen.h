@@ -21,6 +21,9 @@ struct usdt_probe;
 
 struct gen_var {
 	const char *name;
+	/* the declaration (type pass): variables of one name in sibling
+	 * blocks are different variables */
+	const struct var_info *decl;
 	struct type *type;
 	LLVMValueRef slot;
 	struct gen_var *next;
@@ -211,7 +214,10 @@ void gen_end_temps(struct gen *g, int mark);
 /* Ends the current block with "return 0" and continues in a new,
  * unreachable one (after exit()). */
 void gen_return_now(struct gen *g);
-struct gen_var *gen_var_get(struct gen *g, const char *name,
+/* The stack slot of the variable an N_VAR names (made, zeroed, at the
+ * first use); t: its type when the type pass left the declaration's
+ * unknown. */
+struct gen_var *gen_var_get(struct gen *g, const struct node *var,
 			    struct type *t);
 /* Keeps the stack slot an alloca from being split into registers (and
  * spilled) by the optimizer; emitted in the entry block. */

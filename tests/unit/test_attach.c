@@ -16,8 +16,9 @@ static void test_every_kind_has_a_provider(void)
 		CU_ASSERT_EQUAL(p->kind, k);
 		/* every kind can say why it does not work here */
 		CU_ASSERT(p->unavailable || p->unloadable);
-		/* BEGIN and END run once instead of being attached */
-		if (k == PK_BEGIN || k == PK_END) {
+		/* BEGIN, END and self run (once, or at each SIGUSR1)
+		 * instead of being attached */
+		if (k == PK_BEGIN || k == PK_END || k == PK_SELF) {
 			CU_ASSERT_PTR_NULL(p->attach);
 		} else {
 			CU_ASSERT_PTR_NOT_NULL(p->attach);

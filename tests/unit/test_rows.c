@@ -40,6 +40,7 @@ static const char *const kinds[] = {
 	"fentry:vfs_read",
 	"fexit:vfs_read",
 	"iter:task_file",
+	"self:signal:SIGUSR1",
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))

@@ -392,8 +392,14 @@ static void test_sizeof_offsetof_addr(void)
 			       "int32 *");
 	CU_ASSERT_EQUAL(map("@p")->value->as, AS_KERNEL);
 	expect_err("BEGIN { $p = &pid; }",
-		   "The & operator can only take the address of a field or "
-		   "array element reached through a pointer");
+		   "The & operator can only take the address of a scratch "
+		   "variable, or of a field or array element reached through "
+		   "a pointer");
+	/* &$v (bpftrace 0.26): a kernel pointer to the variable's type */
+	CU_ASSERT_STRING_EQUAL(mval("BEGIN { $v = (uint16)1; @p = &$v; }",
+				    "@p"),
+			       "unsigned int16 *");
+	CU_ASSERT_EQUAL(map("@p")->value->as, AS_KERNEL);
 }
 
 /* A pointer made by a cast points where the probe's memory is. */

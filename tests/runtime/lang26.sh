@@ -1,0 +1,184 @@
+#!/bin/sh
+# The syntax bpftrace 0.26 added, run with real BPF (as root): let and
+# block scoping (and its setting), for over ranges and maps, break,
+# continue and return in them, block expressions, true/false, ?: without
+# its middle, &$v, durations, begin/end and several of them, named
+# probes, signed_subtraction. One case per ctest test; each checks the
+# values printed, exactly.
+#   lang26.sh ETRACE CASE
+# Exit 77: not root.
+set -u
+etrace=$1
+case=$2
+
+RUN_TIMEOUT=30
+. "$(dirname "$0")/rtlib.sh"
+ETRACE_CACHE_DIR=
+export ETRACE_CACHE_DIR
+
+# prog PROGRAM: etrace -q -e PROGRAM must exit 0
+prog() {
+	run 0 -q -e "$1"
+}
+
+case $case in
+let)
+	# no value: 0 (each time it runs); a value; a type the values are
+	# converted to; a string typed by a later assignment
+	prog 'BEGIN { let $a; let $b = 2; let $c: uint8 = 5; let $s;
+	  for ($i : 0..2) { let $z; print(($i, $z)); $z = 7; }
+	  $c = 257; if ($a) { $s = "never"; } $s = "set";
+	  print(($a, $b, $c, $s)); exit(); }'
+	same '(0, 0)\n(1, 0)\n(0, 2, 1, set)\n\n\n'
+	;;
+scope_default)
+	# bpftrace 0.17: $x first assigned in the if lives on; a let ends
+	# with its block, and a let of a name only a closed block assigned
+	# starts a new variable (bpftrace 0.26's variable_scope tests)
+	prog 'BEGIN { if (1) { $x = 1; let $y = 5; print($y); } print($x);
+	  @a[1] = 1; for $kv : @a { $w = 2; print(("b", $w)); }
+	  if 1 { $v = 3; } let $v; if 0 { $v = 4; } print(("c", $v));
+	  exit(); }'
+	same '5\n1\n(b, 2)\n(c, 0)\n\n\n@a[1]: 1\n'
+	;;
+scope_block)
+	# block_scoping: the same text is an error; the config key and
+	# both environment variables select it
+	run 1 -q -e 'config = { block_scoping = true }
+	  BEGIN { if (1) { $x = 1; } print($x); exit(); }'
+	has "$err" 'Undefined or undeclared variable: \$x'
+	BPFTRACE_BLOCK_SCOPING=1 run 1 -q -e \
+	  'BEGIN { if (1) { $x = 1; } print($x); exit(); }'
+	has "$err" 'Undefined or undeclared variable: \$x'
+	ETRACE_BLOCK_SCOPING=true run 0 -q -e \
+	  'BEGIN { if (1) { $x = "a"; print($x); } if (1) { $x = 2;
+	  print($x); } exit(); }'
+	same 'a\n2\n\n\n'
+	;;
+for_range)
+	# start inclusive, end exclusive, read once; expressions, negative
+	# and unsigned bounds, empty ranges, nested loops, break, continue
+	prog 'BEGIN { $n = 4; $sum = 0;
+	  for ($i : 0..$n) { $sum += $i; $n = 100; } print(($sum, $n));
+	  for ($i : (-2)..1) { print($i); }
+	  for ($i : (1+1)..(2*3)) { if ($i == 3) { continue; }
+	    if ($i == 5) { break; } print($i); }
+	  for ($i : 5..5) { print("no"); } for ($i : 3..1) { print("no"); }
+	  for ($i : (uint64)1..(uint64)3) { for ($j : 0..$i) {
+	    printf("%d%d ", $i, $j); } } printf("\n");
+	  @m = 2; for ($i : 0..@m) { @m += 1; } print(@m);
+	  exit(); }'
+	same '(6, 100)\n-2\n-1\n0\n2\n4\n10 20 21 \n@m: 4\n\n\n@m: 4\n'
+	# past the kernel's limit of iterations: not run, and said so
+	prog 'BEGIN { $n = 9000000; for ($i : 0..$n) { @c++; } exit(); }'
+	same '\n\n\n'
+	has "$err" '1:23: warning: 1 for loop not run: a range of more than 8388608 iterations'
+	;;
+for_map)
+	# $kv.0 and $kv.1 (nested tuple for several keys), outer variables
+	# read and written, return stops the loop and the probe
+	prog 'BEGIN { @m[1, "a"] = 10; @n[2] = 20; $x = 5;
+	  for $kv : @m { printf("%d %s %d\n", $kv.0.0, $kv.0.1, $kv.1);
+	    $x += $kv.1; }
+	  for ($kv : @n) { if ($kv.0 == 2) { print(("ret", $x)); return; } }
+	  print("not reached"); }
+	  BEGIN { exit(); }'
+	same '1 a 10\n(ret, 15)\n\n\n@m[1, a]: 10\n@n[2]: 20\n'
+	;;
+block_expr)
+	prog 'BEGIN { let $a = { let $b = 2; $b * 3 };
+	  @s = { $t = "str"; $t }; $c = { 1; 2 } + 1;
+	  print(($a, $c, { let $z = (1, "x"); $z })); exit(); }'
+	same '(6, 3, (1, x))\n\n\n@s: str\n'
+	;;
+bool)
+	prog 'BEGIN { $t = true; @f = false; @k[true] = 1;
+	  printf("%d %d %d\n", $t, !$t, $t == false);
+	  if $t && !@f { print(($t, (uint8)$t, true || false)); }
+	  exit(); }'
+	same '1 0 0\n(true, 1, true)\n\n\n@f: false\n@k[true]: 1\n'
+	# JSON: true and false, not strings
+	run 0 -q -f json -e 'BEGIN { @b = true; print((false, 1)); exit(); }'
+	same '{"type": "value", "data": [false,1]}\n\n\n{"type": "map", "data": {"@b": true}}\n'
+	;;
+elvis)
+	# a ?: b: a (read once) when true
+	prog 'BEGIN { $x = 0; $y = 3; @n = 0;
+	  print(($x ?: 10, $y ?: 20, @n++ ?: 30, @n));
+	  exit(); }'
+	same '(10, 3, 30, 1)\n\n\n@n: 1\n'
+	;;
+addr_var)
+	# &$v points at the variable's stack slot: reads see later writes
+	prog 'BEGIN { $a = 1; $p = &$a; $a = 42; $t = (7, "hello");
+	  $s = "hi"; $c = (int8 *)&$s;
+	  print((*$p, *(&$t))); printf("%c%c\n", *$c, *($c + 1)); exit(); }'
+	same '(42, (7, hello))\nhi\n\n\n'
+	;;
+durations)
+	# nanoseconds; interval:100ms fires ten times a second
+	prog 'BEGIN { print((1ns, 2us, 3ms, 4s, 1m, 1h, 1d)); }
+	  interval:100ms { @ticks++; if (@ticks == 3) { exit(); } }'
+	same '(1, 2000, 3000000, 4000000000, 60000000000, 3600000000000, 86400000000000)\n\n\n@ticks: 3\n'
+	;;
+begin_end)
+	# lowercase and uppercase, several of each, run in script order;
+	# probe names them as written
+	prog 'begin { print((1, probe)); } BEGIN { print((2, probe)); }
+	  end { print((5, probe)); } begin { print(3); exit(); }
+	  END { print(6); } interval:s:10 { print(4); }'
+	same '(1, begin)\n(2, BEGIN)\n3\n(5, end)\n6\n\n\n'
+	;;
+named_probe)
+	# name=probe: the name is kept (-d ast); probe prints the attach
+	# point
+	prog 'first=BEGIN { print(probe); }
+	  tick = interval:ms:50 { print(probe); exit(); }'
+	same 'BEGIN\ninterval:ms:50\n\n\n'
+	;;
+signed_subtraction)
+	# bpftrace 0.17 (default): unsigned - unsigned wraps; the key and
+	# the environment select 0.26's signed result
+	P='BEGIN { $a = (uint64)1 - (uint64)2; $b = (uint32)5;
+	  @c = $b - (uint32)10; print(($a, $a < 0, $b - 6)); exit(); }'
+	prog "$P"
+	same '(18446744073709551615, 0, 18446744073709551615)\n\n\n@c: 18446744073709551611\n'
+	prog "config = { signed_subtraction = true } $P"
+	same '(-1, 1, -1)\n\n\n@c: -5\n'
+	BPFTRACE_SIGNED_SUBTRACTION=1 prog "$P"
+	same '(-1, 1, -1)\n\n\n@c: -5\n'
+	;;
+self_signal)
+	# each SIGUSR1 runs the self probes (and no longer prints the maps);
+	# without one, SIGUSR1 prints the maps as in bpftrace 0.17
+	start -e 'self:signal:SIGUSR1 { @n++; printf("usr1 %d %s\n", @n,
+	  probe); if (@n == 2) { exit(); } }'
+	kill -USR1 "$bg"
+	for _ in $(seq 1 100); do
+		grep -q '^usr1 1' "$out" && break
+		sleep 0.05
+	done
+	kill -USR1 "$bg"
+	wait_bg 0
+	same 'Attaching 1 probe...\nusr1 1 self:signal:SIGUSR1\nusr1 2 self:signal:SIGUSR1\n\n\n@n: 2\n'
+	start -e 'BEGIN { @m = 5; }'
+	kill -USR1 "$bg"
+	for _ in $(seq 1 100); do
+		grep -q '^@m: 5' "$out" && break
+		sleep 0.05
+	done
+	kill -INT "$bg"
+	wait_bg 0
+	same 'Attaching 1 probe...\n@m: 5\n\n\n@m: 5\n'
+	;;
+if_no_parens)
+	prog 'BEGIN { $a = 3; $n = 0; while $a > 0 { $a--; $n++; }
+	  if $n == 3 && !$a { print("yes"); } else if $n { print("no"); }
+	  exit(); }'
+	same 'yes\n\n\n'
+	;;
+*)
+	fail "unknown case"
+	;;
+esac
+exit 0
