@@ -236,12 +236,13 @@ static bool ts_less(bool is_signed, uint64_t a, uint64_t b)
 	return is_signed ? (int64_t)a < (int64_t)b : a < b;
 }
 
-/* signed a - b of two values of the series, as a float */
+/* a - b of two values of the series, as a float: the difference is
+ * taken exactly first (it fits in 64 bits unsigned either way) */
 static float ts_dist(bool is_signed, uint64_t a, uint64_t b)
 {
-	if (is_signed)
-		return (float)((double)(int64_t)a - (double)(int64_t)b);
-	return (float)((double)a - (double)b);
+	bool ge = is_signed ? (int64_t)a >= (int64_t)b : a >= b;
+
+	return ge ? (float)(a - b) : -(float)(b - a);
 }
 
 /* "10:41:46.700": local time, then the fraction the interval needs
