@@ -84,6 +84,9 @@ static struct et_type *conv_type(struct conv *c, const struct type *t)
 	e->lh_max = t->lh_max;
 	e->lh_step = t->lh_step;
 	e->hist_bits = t->hist_bits;
+	e->ts_interval = t->ts_interval;
+	e->ts_num = t->ts_num;
+	e->ts_agg = t->ts_agg;
 	if (t->kind == T_PTR)
 		e->size = 8;
 	if (t->kind == T_ARRAY) {

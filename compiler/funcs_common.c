@@ -28,7 +28,7 @@ const char *fn_kind_name(const struct type *t)
 	[T_SIGNAL_NAME] = "signal_name", [T_SYSCALL_NAME] = "syscall_name", [T_ENUM_VAL] = "enum",
 		[T_COUNT] = "count", [T_SUM] = "sum", [T_MIN] = "min",
 		[T_MAX] = "max", [T_AVG] = "avg", [T_STATS] = "stats",
-		[T_HIST] = "hist", [T_LHIST] = "lhist",
+		[T_HIST] = "hist", [T_LHIST] = "lhist", [T_TSERIES] = "tseries",
 	};
 
 	if (!t)

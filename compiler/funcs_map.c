@@ -1,6 +1,6 @@
 /* Map functions: the aggregations (count sum avg min max stats hist
- * lhist), which give the map's value type, and the functions taking a map
- * (delete clear zero len has_key). */
+ * lhist tseries), which give the map's value type, and the functions taking
+ * a map (delete clear zero len has_key). */
 #include "funcs.h"
 
 #include <inttypes.h>
@@ -80,6 +80,78 @@ static struct type *check_lhist(struct compile_ctx *ctx, struct node *call,
 	t->lh_min = min;
 	t->lh_max = max;
 	t->lh_step = step;
+	return t;
+}
+
+/* bpftrace 0.26 allows this many intervals at most */
+#define TS_MAX_INTERVALS 1000000
+
+static bool ts_agg_find(const char *s, enum ts_agg *agg)
+{
+	static const char *const names[TS_AGG_COUNT] = {
+		[TS_AVG] = "avg", [TS_MAX] = "max", [TS_MIN] = "min",
+		[TS_SUM] = "sum",
+	};
+
+	for (int i = 0; i < TS_AGG_COUNT; i++)
+		if (names[i] && !strcmp(s, names[i])) {
+			*agg = (enum ts_agg)i;
+			return true;
+		}
+	return false;
+}
+
+/* tseries(value, interval_ns, num_intervals[, "avg"|"max"|"min"|"sum"]):
+ * bounds and aggregation are literals, checked with bpftrace 0.26's
+ * words. */
+static struct type *check_tseries(struct compile_ctx *ctx, struct node *call,
+				  struct node *probe)
+{
+	int64_t interval, num;
+	const char *agg_name;
+	struct type *t;
+	enum ts_agg agg = TS_LAST;
+
+	if (!fn_int_arg(ctx, call, 0))
+		return NULL;
+	if (!fn_const_int(fn_arg(call, 1), &interval)) {
+		diag_error(&ctx->diags, fn_arg(call, 1)->loc,
+			   "tseries: invalid interval_ns value (must be non-negative literal)");
+		return NULL;
+	}
+	if (!fn_const_int(fn_arg(call, 2), &num)) {
+		diag_error(&ctx->diags, fn_arg(call, 2)->loc,
+			   "tseries: invalid num_intervals value (must be non-negative literal)");
+		return NULL;
+	}
+	if (interval <= 0) {
+		diag_error(&ctx->diags, fn_arg(call, 1)->loc,
+			   "tseries() interval_ns must be >= 1 (%" PRId64 " provided)",
+			   interval);
+		return NULL;
+	}
+	if (num <= 0 || num > TS_MAX_INTERVALS) {
+		diag_error(&ctx->diags, fn_arg(call, 2)->loc,
+			   num <= 0 ? "tseries() num_intervals must be >= 1 (%" PRId64 " provided)"
+				    : "tseries() num_intervals must be < 1000000 (%" PRId64 " provided)",
+			   num);
+		return NULL;
+	}
+	if (call->u.call.nargs == 4) {
+		if (!fn_str_literal(ctx, call, 3, &agg_name, NULL))
+			return NULL;
+		if (!ts_agg_find(agg_name, &agg)) {
+			diag_error(&ctx->diags, fn_arg(call, 3)->loc,
+				   "tseries() expects one of the following aggregation functions: avg, max, min, sum (\"%s\" provided)",
+				   agg_name);
+			return NULL;
+		}
+	}
+	t = type_simple(ctx->arena, T_TSERIES, 24);
+	t->is_signed = fn_arg(call, 0)->type->is_signed;
+	t->ts_interval = (uint64_t)interval;
+	t->ts_num = (uint32_t)num;
+	t->ts_agg = agg;
 	return t;
 }
 
@@ -172,6 +244,7 @@ const struct func funcs_map[] = {
 	{ "stats", 1, 1, FN_AGG, check_agg1, FG_AGG },
 	{ "hist", 1, 1, FN_AGG, check_agg1, FG_AGG },
 	{ "lhist", 4, 4, FN_AGG, check_lhist, FG_AGG },
+	{ "tseries", 3, 4, FN_AGG, check_tseries, FG_AGG },
 	{ "delete", 1, 2, FN_MAP_ARG, check_delete, FG_DELETE },
 	{ "clear", 1, 1, FN_STMT | FN_ASYNC | FN_MAP_ARG,
 	  check_clear, FG_CLEAR },

@@ -97,7 +97,7 @@ bool ty_assignable(struct tstate *s, struct type *have, struct type *t,
 	case T_RECORD:
 		return have->name && t->name && !strcmp(have->name, t->name);
 	case T_COUNT: case T_SUM: case T_MIN: case T_MAX: case T_AVG:
-	case T_STATS: case T_HIST: case T_LHIST:
+	case T_STATS: case T_HIST: case T_LHIST: case T_TSERIES:
 		/* as bpftrace: the same function, whatever its arguments */
 		return true;
 	default:
@@ -422,6 +422,13 @@ void ty_map_assign(struct tstate *s, struct node *map, struct type *t,
 		diag_note(&s->ctx->diags, m->value_site->loc,
 			  "first assigned here as '%s'",
 			  ty_name(s, m->value));
+	} else if (t->kind == T_TSERIES &&
+		   (t->ts_interval != m->value->ts_interval ||
+		    t->ts_num != m->value->ts_num ||
+		    t->ts_agg != m->value->ts_agg)) {
+		/* bpftrace 0.26's words; the BPF side keeps one layout */
+		diag_error(&s->ctx->diags, site->loc,
+			   "Different tseries bounds in a single map unsupported");
 	} else if (merged != m->value) {
 		m->value = merged;
 		s->changed = true;
@@ -573,7 +580,8 @@ static bool storable(struct tstate *s, struct node *value, struct type *t,
 	/* as bpftrace, $c = @count reads a scalar aggregation's value */
 	if (type_is_aggregation(t) && !map &&
 	    (value->kind != N_MAP || t->kind == T_HIST ||
-	     t->kind == T_LHIST || t->kind == T_STATS)) {
+	     t->kind == T_LHIST || t->kind == T_STATS ||
+	     t->kind == T_TSERIES)) {
 		diag_error(&s->ctx->diags, value->loc,
 			   "A value of type '%s' can only be stored in a map",
 			   ty_name(s, t));
@@ -727,7 +735,7 @@ static struct type *for_elem_type(struct tstate *s, struct map_info *m,
 	case T_SUM: case T_MIN: case T_MAX:
 		elems[1] = type_int(8, m->value->is_signed);
 		break;
-	case T_AVG: case T_STATS: case T_HIST: case T_LHIST:
+	case T_AVG: case T_STATS: case T_HIST: case T_LHIST: case T_TSERIES:
 		diag_error(&s->ctx->diags, where->loc,
 			   "Loop expression does not support type: %s",
 			   ty_name(s, m->value));

@@ -324,6 +324,10 @@ static bool equal(const struct type *a, const struct type *b, bool compat)
 		       a->lh_step == b->lh_step;
 	case T_HIST:
 		return a->hist_bits == b->hist_bits;
+	case T_TSERIES:
+		return a->ts_interval == b->ts_interval &&
+		       a->ts_num == b->ts_num && a->ts_agg == b->ts_agg &&
+		       a->is_signed == b->is_signed;
 	case T_SUM: case T_MIN: case T_MAX: case T_AVG: case T_STATS:
 		return a->is_signed == b->is_signed;
 	case T_INET:
@@ -394,7 +398,7 @@ bool type_is_int(const struct type *t)
 
 bool type_is_aggregation(const struct type *t)
 {
-	return t && t->kind >= T_COUNT && t->kind <= T_LHIST;
+	return t && t->kind >= T_COUNT && t->kind <= T_TSERIES;
 }
 
 bool type_is_storable(const struct type *t)
@@ -415,6 +419,7 @@ static const char *const kind_names[T_KIND_COUNT] = {
 	[T_MIN] = "min",           [T_MAX] = "max",
 	[T_AVG] = "avg",           [T_STATS] = "stats",
 	[T_HIST] = "hist",         [T_LHIST] = "lhist",
+	[T_TSERIES] = "tseries",
 };
 
 static const char *tuple_name(struct arena *a, const struct type *t)

@@ -52,6 +52,11 @@ struct type {
 	int64_t lh_min, lh_max, lh_step;
 	/* T_HIST: log2 k (bpftrace 0.17 only supports 0) */
 	int hist_bits;
+	/* T_TSERIES: interval length in ns, number of intervals kept, and
+	 * how values in one interval combine */
+	uint64_t ts_interval;
+	uint32_t ts_num;
+	enum ts_agg ts_agg;
 	/* Where the record came from, for messages and later codegen. */
 	int btf_id;           /* >0 when from kernel BTF */
 	/* T_RECORD from BTF whose fields are not converted yet: they are,

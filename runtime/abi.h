@@ -74,7 +74,10 @@ enum {
  *   count, sum:  u64/s64
  *   min, max:    struct { s64 value; u64 set; }   (set != 0 once written)
  *   avg, stats:  struct { s64 sum; u64 count; }
- *   hist, lhist: u64 count per (key, bucket) */
+ *   hist, lhist: u64 count per (key, bucket)
+ *   tseries: { u64 value; u64 meta; u64 epoch; } per (key, epoch % n):
+ *     epoch = CLOCK_TAI ns / interval (0: never written), meta the TAI
+ *     time of the write (last value), the count (avg) or 1 (min, max) */
 
 /* A value inside a record. Arguments are 8-byte aligned from offset 8
  * (after the header); integers are widened to 8 bytes (size 8, sign per

@@ -266,6 +266,11 @@ static int type_index(struct wr *w, const struct et_type *t)
 	}
 	if (t->kind == T_HIST)
 		add_num(o, "bits", t->hist_bits);
+	if (t->kind == T_TSERIES) {
+		add_s64(o, "interval", (int64_t)t->ts_interval);
+		add_num(o, "intervals", t->ts_num);
+		add_num(o, "agg", t->ts_agg);
+	}
 	if (w->nseen == w->cap) {
 		int ncap = w->cap ? w->cap * 2 : 16;
 		const struct et_type **n = realloc(w->seen,
@@ -636,6 +641,25 @@ static bool read_field(struct rd *r, const cJSON *fo, const char *what,
 	return true;
 }
 
+/* bounds as compiler/funcs_map.c checks them */
+static bool read_tseries(struct rd *r, const cJSON *o, const char *what,
+			 struct et_type *t)
+{
+	uint64_t interval;
+	uint32_t num = 0, agg = 0;
+
+	if (!get_str64(r, o, what, "interval", true, &interval) ||
+	    !art_get_u32(r, o, what, "intervals", 1000000, &num) ||
+	    !art_get_u32(r, o, what, "agg", TS_AGG_COUNT - 1, &agg))
+		return false;
+	if (!interval || (int64_t)interval < 0 || !num)
+		return art_fail(r, "%s: not a valid tseries", what);
+	t->ts_interval = interval;
+	t->ts_num = num;
+	t->ts_agg = (enum ts_agg)agg;
+	return true;
+}
+
 static bool read_stack_lhist(struct rd *r, const cJSON *o, const char *what,
 			     struct et_type *t)
 {
@@ -653,6 +677,8 @@ static bool read_stack_lhist(struct rd *r, const cJSON *o, const char *what,
 	for (int i = 0; mode && i < 3; i++)
 		if (!strcmp(mode, stack_modes[i]))
 			t->mode = (enum stack_mode)i;
+	if (t->kind == T_TSERIES)
+		return read_tseries(r, o, what, t);
 	if (t->kind != T_LHIST)
 		return true;
 	if (!get_str64(r, o, what, "min", true, &min) ||
@@ -836,6 +862,9 @@ static bool check_map(struct rd *r, const char *what, const struct et_map *m)
 		break;
 	case T_COUNT: case T_SUM: case T_HIST: case T_LHIST:
 		val = 8;
+		break;
+	case T_TSERIES:
+		val = 24;
 		break;
 	case T_INT:
 		val = 8;

@@ -19,6 +19,7 @@ static const char *const kind_names[T_KIND_COUNT] = {
 	[T_MIN] = "min",         [T_MAX] = "max",
 	[T_AVG] = "avg",         [T_STATS] = "stats",
 	[T_HIST] = "hist",       [T_LHIST] = "lhist",
+	[T_TSERIES] = "tseries",
 };
 
 const char *etype_kind_name(enum type_kind k)

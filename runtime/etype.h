@@ -37,10 +37,14 @@ enum type_kind {
 	T_BOOL,      /* true/false (bpftrace 0.26): 8 bytes, 0 or 1 */
 	/* map values only: aggregations */
 	T_COUNT, T_SUM, T_MIN, T_MAX, T_AVG, T_STATS, T_HIST, T_LHIST,
+	T_TSERIES,   /* ts_interval, ts_num, ts_agg; is_signed */
 	T_KIND_COUNT
 };
 
 enum stack_mode { STACK_BPFTRACE, STACK_PERF, STACK_RAW };
+
+/* tseries(): what one interval keeps of the values written in it */
+enum ts_agg { TS_LAST, TS_AVG, TS_MAX, TS_MIN, TS_SUM, TS_AGG_COUNT };
 
 struct et_type;
 
@@ -70,6 +74,11 @@ struct et_type {
 	int64_t lh_min, lh_max, lh_step;
 	/* T_HIST: log2 k */
 	int hist_bits;
+	/* T_TSERIES: interval length in ns, number of intervals kept, and
+	 * how values in one interval combine */
+	uint64_t ts_interval;
+	uint32_t ts_num;
+	enum ts_agg ts_agg;
 };
 
 /* The name of a kind in an artifact ("int", "string", "hist"...), and

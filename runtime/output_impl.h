@@ -32,14 +32,15 @@ struct output {
 };
 
 /* How a map prints: plain values, histograms, or stats/avg. */
-enum dump_kind { DUMP_PLAIN, DUMP_HIST, DUMP_STATS };
+enum dump_kind { DUMP_PLAIN, DUMP_HIST, DUMP_STATS, DUMP_TSERIES };
 
 struct map_entry {
 	struct value key;       /* V_NONE for a map without keys */
 	struct value val;
 	const uint8_t *raw_key; /* user key bytes (bucketed maps: the prefix) */
 	uint32_t raw_len;
-	/* sort key: the value (plain ints), total count (hist), average */
+	/* sort key: the value (plain ints), total count (hist), average,
+	 * newest epoch (tseries) */
 	uint64_t sort;
 	bool sort_signed;
 };

@@ -1,6 +1,6 @@
 /* Map dumps: reads a BPF map (or takes its bytes from a test), sums the
  * per-CPU values of aggregations (program.h layouts), groups hist/lhist
- * buckets by key, sorts entries as bpftrace 0.17 does and hands the
+ * buckets and tseries intervals by key, sorts entries as bpftrace 0.17 does and hands the
  * result to the text or JSON printer. Also clear() and zero(). */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "output_impl.h"
 
@@ -40,6 +41,8 @@ static enum dump_kind dump_kind_of(const struct et_map *m)
 	case T_AVG:
 	case T_STATS:
 		return DUMP_STATS;
+	case T_TSERIES:
+		return DUMP_TSERIES;
 	default:
 		return DUMP_PLAIN;
 	}
@@ -295,6 +298,141 @@ static size_t build_hist(struct dump_ctx *c, struct map_entry *out)
 	return n;
 }
 
+/* a before b in the order of the series' values */
+static bool ts_less(bool is_signed, uint64_t a, uint64_t b)
+{
+	return is_signed ? (int64_t)a < (int64_t)b : a < b;
+}
+
+/* One slot (key, epoch % n) over the CPUs: the value of its newest
+ * epoch, merged from the CPUs that wrote in that epoch (abi.h layout);
+ * false when no CPU ever wrote it. */
+static bool ts_reduce(const struct dump_ctx *c, const uint8_t *v,
+		      uint64_t *epoch, uint64_t *out)
+{
+	const struct et_type *t = c->m->value;
+	uint64_t val = 0, meta = 0, e = 0;
+	bool any = false;
+
+	for (int i = 0; i < c->ncpus; i++)
+		if (cpu_u64(c, v, i, 16) > e)
+			e = cpu_u64(c, v, i, 16);
+	for (int i = 0; e && i < c->ncpus; i++) {
+		uint64_t x = cpu_u64(c, v, i, 0), m = cpu_u64(c, v, i, 8);
+
+		if (cpu_u64(c, v, i, 16) != e)
+			continue;
+		if (!any) {
+			val = x;
+			meta = m;
+		} else if (t->ts_agg == TS_LAST) {
+			if (m > meta) {
+				val = x;
+				meta = m;
+			}
+		} else if (t->ts_agg == TS_SUM || t->ts_agg == TS_AVG) {
+			val += x;
+			meta += m;
+		} else if (ts_less(t->is_signed, x, val) ==
+			   (t->ts_agg == TS_MIN)) {
+			val = x;
+		}
+		any = true;
+	}
+	if (any && t->ts_agg == TS_AVG && meta)
+		val = t->is_signed ? (uint64_t)((int64_t)val / (int64_t)meta)
+				   : val / meta;
+	*epoch = e;
+	*out = val;
+	return any;
+}
+
+/* CLOCK_TAI - CLOCK_REALTIME in whole seconds, as ns (the intervals are
+ * counted in TAI; they print in wall clock time) */
+static int64_t tai_offset_ns(void)
+{
+	struct timespec tai, real;
+
+	if (clock_gettime(CLOCK_TAI, &tai) || clock_gettime(CLOCK_REALTIME,
+							    &real))
+		return 0;
+	return (int64_t)(tai.tv_sec - real.tv_sec +
+			 (tai.tv_nsec - real.tv_nsec >= 500000000L)) *
+	       1000000000LL;
+}
+
+/* The intervals of one key from raw slots r[0..n) (same key prefix):
+ * from its oldest written epoch inside [first, last] to last, the
+ * global newest epoch (as bpftrace 0.26's build_time_series). */
+static void ts_series(struct dump_ctx *c, const struct output_raw *r,
+		      size_t n, uint64_t first, uint64_t last,
+		      struct value *v)
+{
+	const struct et_type *t = c->m->value;
+	int64_t off = tai_offset_ns();
+	uint64_t lo = last + 1, e, x;
+
+	for (size_t i = 0; i < n; i++)
+		if (ts_reduce(c, r[i].value, &e, &x) && e >= first && e < lo)
+			lo = e;
+	v->kind = V_TSERIES;
+	v->u.ts.is_signed = t->is_signed;
+	v->u.ts.n = lo <= last ? (int)(last - lo + 1) : 0;
+	v->u.ts.pts = arena_calloc(c->env.arena, v->u.ts.n + 1,
+				   sizeof(*v->u.ts.pts));
+	for (int i = 0; i < v->u.ts.n; i++)
+		v->u.ts.pts[i].start_ns =
+		    (int64_t)((lo + i) * t->ts_interval) - off;
+	for (size_t i = 0; i < n; i++) {
+		if (!ts_reduce(c, r[i].value, &e, &x) || e < lo || e > last)
+			continue;
+		v->u.ts.pts[e - lo].set = true;
+		v->u.ts.pts[e - lo].v = x;
+	}
+}
+
+/* tseries maps: one series per key prefix, all over the same window of
+ * n intervals ending at the newest epoch any key wrote; keys sorted from
+ * the least to the most recently written. */
+static size_t build_tseries(struct dump_ctx *c, struct map_entry *out)
+{
+	uint32_t uks = user_key_size(c->m);
+	struct output_raw *r = arena_calloc(c->env.arena, c->nraw + 1,
+					    sizeof(*r));
+	uint64_t last = 0, first, e, x;
+	size_t n = 0, start = 0;
+
+	memcpy(r, c->raw, c->nraw * sizeof(*r));
+	g_prefix_len = uks;
+	qsort(r, c->nraw, sizeof(*r), raw_prefix_cmp);
+	for (size_t i = 0; i < c->nraw; i++)
+		if (ts_reduce(c, r[i].value, &e, &x) && e > last)
+			last = e;
+	if (!last)
+		return 0;
+	first = last >= c->m->value->ts_num ? last - c->m->value->ts_num + 1
+					    : 0;
+	for (size_t i = 0; i <= c->nraw; i++) {
+		struct map_entry *ent = &out[n];
+
+		if (i && i < c->nraw && !memcmp(r[i].key, r[i - 1].key, uks))
+			continue;
+		if (i > start) {
+			memset(ent, 0, sizeof(*ent));
+			entry_key(c, r[start].key, ent);
+			ts_series(c, r + start, i - start, first, last,
+				  &ent->val);
+			for (size_t j = start; j < i; j++)
+				if (ts_reduce(c, r[j].value, &e, &x) &&
+				    e > ent->sort)
+					ent->sort = e;
+			n += ent->val.u.ts.n > 0;
+		}
+		start = i;
+	}
+	return n;
+}
+
 static enum dump_kind g_sort_kind;
 static bool g_sort_by_value;
 
@@ -353,7 +491,12 @@ int output__print_map_raw(struct output *o, const struct et_map *m,
 		return -ENOMEM;
 	output_env(o, ar, &c.env);
 	d.e = arena_calloc(ar, nraw + 1, sizeof(*d.e));
-	d.n = d.kind == DUMP_HIST ? build_hist(&c, d.e) : build_flat(&c, d.e);
+	if (d.kind == DUMP_HIST)
+		d.n = build_hist(&c, d.e);
+	else if (d.kind == DUMP_TSERIES)
+		d.n = build_tseries(&c, d.e);
+	else
+		d.n = build_flat(&c, d.e);
 	/* bpftrace 0.17 keeps `@ = count()` in an array: never written,
 	 * cleared or deleted, it still prints "@: 0" */
 	if (!d.n && !d.has_key && m->value->kind == T_COUNT) {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "output_impl.h"
 
@@ -183,11 +184,44 @@ static void json_hist(FILE *f, const struct value *h, uint64_t div)
 	fputc(']', f);
 }
 
+/* [{"interval_start":"2025-01-01 10:00:00.100000000","value":9},...]:
+ * the intervals that have a value, their start in UTC (bpftrace 0.26) */
+static void json_tseries(FILE *f, const struct value *v)
+{
+	bool first = true;
+
+	fputc('[', f);
+	for (int i = 0; i < v->u.ts.n; i++) {
+		const struct ts_point *p = &v->u.ts.pts[i];
+		time_t s = (time_t)(p->start_ns / 1000000000);
+		char buf[32];
+		struct tm tm;
+
+		if (!p->set)
+			continue;
+		gmtime_r(&s, &tm);
+		strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+		fprintf(f, "%s{\"interval_start\":\"%s.%09ld\",\"value\":",
+			first ? "" : ",", buf,
+			(long)(p->start_ns % 1000000000));
+		if (v->u.ts.is_signed)
+			fprintf(f, "%" PRId64 "}", (int64_t)p->v);
+		else
+			fprintf(f, "%" PRIu64 "}", p->v);
+		first = false;
+	}
+	fputc(']', f);
+}
+
 static void json_entry_value(FILE *f, const struct map_dump *d,
 			     const struct value *v)
 {
 	int64_t count, total, avg;
 
+	if (d->kind == DUMP_TSERIES) {
+		json_tseries(f, v);
+		return;
+	}
 	if (d->kind == DUMP_HIST) {
 		json_hist(f, v, d->div);
 		return;
@@ -211,7 +245,7 @@ void json_map(FILE *f, const struct map_dump *d)
 {
 	static const char *const type[] = {
 		[DUMP_PLAIN] = "map", [DUMP_HIST] = "hist",
-		[DUMP_STATS] = "stats",
+		[DUMP_STATS] = "stats", [DUMP_TSERIES] = "tseries",
 	};
 
 	if (!d->n)

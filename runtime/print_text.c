@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "output_impl.h"
 
@@ -240,6 +241,143 @@ static void text_stats(FILE *f, const struct value *v, uint64_t div)
 			", total %" PRId64 "\n", count, avg, total);
 }
 
+#define TS_WIDTH 53 /* bpftrace 0.26's graph: '|', 51 columns, '|' */
+#define TS_PAD 21
+
+static void ts_print_num(FILE *f, bool is_signed, uint64_t v, int width)
+{
+	char buf[32];
+
+	if (is_signed)
+		snprintf(buf, sizeof(buf), "%" PRId64, (int64_t)v);
+	else
+		snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	fprintf(f, "%*s", width, buf);
+}
+
+static bool ts_less(bool is_signed, uint64_t a, uint64_t b)
+{
+	return is_signed ? (int64_t)a < (int64_t)b : a < b;
+}
+
+/* a - b of two values of the series, as a float: the difference is
+ * taken exactly first (it fits in 64 bits unsigned either way) */
+static float ts_dist(bool is_signed, uint64_t a, uint64_t b)
+{
+	bool ge = is_signed ? (int64_t)a >= (int64_t)b : a >= b;
+
+	return ge ? (float)(a - b) : -(float)(b - a);
+}
+
+/* "10:41:46.700": local time, then the fraction the interval needs
+ * (digits 0: whole seconds) */
+static void ts_time(FILE *f, int64_t ns, int digits)
+{
+	time_t s = (time_t)(ns / 1000000000);
+	long frac = (long)(ns % 1000000000);
+	char buf[32];
+	struct tm tm;
+
+	localtime_r(&s, &tm);
+	strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
+	fputs(buf, f);
+	if (digits == 9)
+		fprintf(f, ".%09ld", frac);
+	else if (digits == 6)
+		fprintf(f, ".%06ld", frac / 1000);
+	else if (digits == 3)
+		fprintf(f, ".%03ld", frac / 1000000);
+}
+
+/* The bounds line above and below the graph */
+static void ts_bounds(FILE *f, int indent, bool sg, uint64_t lo, uint64_t hi)
+{
+	fprintf(f, "%*s", indent, "");
+	ts_print_num(f, sg, lo, -TS_PAD);
+	ts_print_num(f, sg, hi, TS_WIDTH - TS_PAD);
+	fputc('\n', f);
+}
+
+static void ts_row(FILE *f, const struct value *v, const struct ts_point *p,
+		   uint64_t lo, uint64_t hi, int zero, int digits)
+{
+	char line[TS_WIDTH + 1];
+	bool sg = v->u.ts.is_signed;
+	int at = TS_WIDTH / 2;
+
+	memset(line, ' ', TS_WIDTH);
+	line[TS_WIDTH] = 0;
+	line[0] = line[TS_WIDTH - 1] = '|';
+	if (zero > 0)
+		line[zero] = '.';
+	ts_time(f, p->start_ns, digits);
+	fputc(' ', f);
+	if (!p->set) {
+		fprintf(f, "%s -\n", line);
+		return;
+	}
+	if (lo != hi)
+		at = (int)((float)(TS_WIDTH - 1) * ts_dist(sg, p->v, lo) /
+			   ts_dist(sg, hi, lo));
+	line[at < 0 ? 0 : at > TS_WIDTH - 1 ? TS_WIDTH - 1 : at] = '*';
+	fprintf(f, "%s ", line);
+	ts_print_num(f, sg, p->v, 0);
+	fputc('\n', f);
+}
+
+/* A tseries as bpftrace 0.26 draws it (output/text.cpp): the bounds,
+ * one row per interval with a '*' at its value ('.' marks zero when the
+ * range crosses it, '-' an interval without a value), the bounds. */
+static void text_tseries(FILE *f, const struct value *v)
+{
+	static const char *const units[] = { "", ".ms", ".μs", ".ns" };
+	const struct ts_point *pts = v->u.ts.pts;
+	bool sg = v->u.ts.is_signed;
+	uint64_t lo = pts[0].v, hi = pts[0].v, step;
+	int n = v->u.ts.n, digits = 9, zero = 0, tsize;
+	char fmt[32];
+
+	for (int i = 0; i < n; i++) {
+		if (!pts[i].set)
+			continue;
+		if (ts_less(sg, pts[i].v, lo))
+			lo = pts[i].v;
+		if (ts_less(sg, hi, pts[i].v))
+			hi = pts[i].v;
+	}
+	if (lo == hi) { /* room on both sides, without overflow */
+		if (sg ? (int64_t)lo > INT64_MIN : lo > 0)
+			lo--;
+		if (sg ? (int64_t)hi < INT64_MAX : hi < UINT64_MAX)
+			hi++;
+	}
+	step = (uint64_t)(pts[n - 1].start_ns - pts[0].start_ns) /
+	       (uint64_t)(n > 1 ? n - 1 : 1);
+	if (step >= 1000000000)
+		digits = 0;
+	else if (step >= 1000000)
+		digits = 3;
+	else if (step >= 1000)
+		digits = 6;
+	snprintf(fmt, sizeof(fmt), "hh:mm:ss%s", units[digits / 3]);
+	tsize = 8 + (digits ? 1 + digits : 0);
+	ts_bounds(f, tsize + 1, sg, lo, hi);
+	fprintf(f, "%-*s|", tsize + 1, fmt);
+	for (int i = 0; i < TS_WIDTH - 2; i++)
+		fputc('_', f);
+	fputs("|\n", f);
+	if (ts_dist(sg, lo, 0) < 0 && ts_dist(sg, 0, hi) < 0)
+		zero = (int)((float)TS_WIDTH * ts_dist(sg, lo, 0) /
+			     ts_dist(sg, lo, hi));
+	for (int i = 0; i < n; i++)
+		ts_row(f, v, &pts[i], lo, hi, zero, digits);
+	fprintf(f, "%*s v", tsize, "");
+	for (int i = 0; i < TS_WIDTH - 2; i++)
+		fputc('_', f);
+	fputs("v\n", f);
+	ts_bounds(f, tsize + 1, sg, lo, hi);
+}
+
 void text_map(FILE *f, const struct map_dump *d)
 {
 	if (!d->n)
@@ -249,8 +387,11 @@ void text_map(FILE *f, const struct map_dump *d)
 
 		fputs(d->name, f);
 		text_key(f, &e->key);
-		fputs(": ", f);
-		if (d->kind == DUMP_HIST) {
+		fputs(d->kind == DUMP_TSERIES ? ":\n" : ": ", f);
+		if (d->kind == DUMP_TSERIES) {
+			text_tseries(f, &e->val);
+			fputc('\n', f);
+		} else if (d->kind == DUMP_HIST) {
 			fputc('\n', f);
 			text_hist(f, &e->val, d->div);
 			fputc('\n', f);

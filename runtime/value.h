@@ -33,6 +33,15 @@ enum value_kind {
 	V_HIST,    /* u.hist: log2 or linear buckets */
 	V_STATS,   /* u.stats: stats() */
 	V_AVG,     /* u.stats: avg() prints the average only */
+	V_TSERIES, /* u.ts: tseries() intervals, oldest first */
+};
+
+/* One interval of a tseries: its start (wall clock ns since the Epoch)
+ * and its value, if one was written in it. */
+struct ts_point {
+	int64_t start_ns;
+	bool set;
+	uint64_t v; /* int64 when the series is signed */
 };
 
 struct value {
@@ -70,6 +79,11 @@ struct value {
 		struct {
 			int64_t count, total;
 		} stats;
+		struct {
+			struct ts_point *pts;
+			int n;
+			bool is_signed;
+		} ts;
 	} u;
 };
 

@@ -1,7 +1,7 @@
 /* cg_agg.c: user maps in BPF: their definitions and map_meta metadata
  * (storage and layouts of compiler/program.h), keys, reads (0 when the
  * key is missing), writes, delete, and the aggregations count sum min max
- * avg stats hist lhist into per-CPU maps (the generators of the rows of
+ * avg stats hist lhist tseries into per-CPU maps (the generators of the rows of
  * delete and the aggregations, compiler/funcs.def, at the end). */
 #include <ctype.h>
 #include <stdio.h>
@@ -23,6 +23,8 @@ static uint32_t value_size(const struct type *v)
 	case T_HIST:
 	case T_LHIST:
 		return 8;
+	case T_TSERIES:
+		return 24; /* runtime/abi.h */
 	default:
 		return gen_size(v) ? gen_size(v) : 8;
 	}
@@ -81,7 +83,8 @@ static void define_map(struct gen *g, struct map_info *mi, struct map_meta *m)
 	m->name = mi->name;
 	m->bpf_name = bpf_name(g, mi);
 	m->info = mi;
-	m->bucketed = v->kind == T_HIST || v->kind == T_LHIST;
+	m->bucketed =
+	    v->kind == T_HIST || v->kind == T_LHIST || v->kind == T_TSERIES;
 	/* hashes even without a key: a map never written has no entry and
 	 * is not printed, as in bpftrace 0.17 (an array always has one) */
 	m->storage = agg || m->bucketed ? MS_PERCPU_HASH : MS_HASH;
@@ -501,6 +504,96 @@ static LLVMValueRef bucket(struct gen *g, struct node *call,
 	return r;
 }
 
+/* One interval of a tseries starts over: {v, meta, epoch} where meta is
+ * the time of the write (the last value wins across CPUs) or the count
+ * of values (avg; min/max: set). */
+static void ts_start(struct gen *g, enum ts_agg agg, LLVMValueRef p,
+		     LLVMValueRef v, LLVMValueRef now, LLVMValueRef epoch)
+{
+	store_u64(g, p, 0, v);
+	store_u64(g, p, 8, agg == TS_LAST ? now : cg_const(g->cg, 64, 1));
+	store_u64(g, p, 16, epoch);
+}
+
+/* The same interval again: fold v into it. */
+static void ts_fold(struct gen *g, const struct type *t, LLVMValueRef p,
+		    LLVMValueRef v)
+{
+	LLVMBuilderRef b = g->b;
+	LLVMValueRef cur = load_u64(g, p, 0), better;
+	bool is_min = t->ts_agg == TS_MIN;
+
+	switch (t->ts_agg) {
+	case TS_AVG:
+		store_u64(g, p, 8,
+			  LLVMBuildAdd(b, load_u64(g, p, 8),
+				       cg_const(g->cg, 64, 1), ""));
+		/* fall through */
+	case TS_SUM:
+		store_u64(g, p, 0, LLVMBuildAdd(b, cur, v, ""));
+		break;
+	default: /* TS_MIN, TS_MAX */
+		better = LLVMBuildICmp(
+		    b,
+		    is_min ? (t->is_signed ? LLVMIntSLT : LLVMIntULT)
+			   : (t->is_signed ? LLVMIntSGT : LLVMIntUGT),
+		    v, cur, "");
+		store_u64(g, p, 0, LLVMBuildSelect(b, better, v, cur, ""));
+		break;
+	}
+}
+
+/* @m[k] = tseries(v, interval, n[, agg]): the BPF key is the user key
+ * and the interval's slot (epoch % n), epoch = CLOCK_TAI ns / interval
+ * (bpf_ktime_get_tai_ns, Linux 6.1, as bpftrace 0.26); a slot still
+ * holding an older epoch starts over. Each CPU keeps its own value;
+ * user space merges the CPUs' values of the newest epoch. */
+static void ts_aggregate(struct gen *g, struct node *m, struct node *call)
+{
+	const struct map_meta *em = gen_map(g, m);
+	const struct type *t = em->info->value;
+	struct node *arg = call->u.call.args;
+	LLVMValueRef v, now, epoch, key, p, val, same;
+	LLVMBasicBlockRef hit = gen_block(g, "ts_hit");
+	LLVMBasicBlockRef miss = gen_block(g, "ts_miss");
+	LLVMBasicBlockRef fold;
+	LLVMBasicBlockRef fresh = gen_block(g, "ts_fresh");
+	LLVMBasicBlockRef done = gen_block(g, "ts_done");
+
+	v = gen_expr(g, arg);
+	now = cg_helper_call(g->cg, BPF_FUNC_ktime_get_tai_ns, NULL, NULL, 0);
+	epoch = LLVMBuildUDiv(g->b, now, cg_const(g->cg, 64, t->ts_interval),
+			      "epoch");
+	key = gen_map_key(
+	    g, m,
+	    LLVMBuildURem(g->b, epoch, cg_const(g->cg, 64, t->ts_num), ""));
+	gen_loc(g, call);
+	p = cg_map_lookup(g->cg, g->maps[em->id], key);
+	gen_check_lookup(g, p);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), miss, hit);
+	LLVMPositionBuilderAtEnd(g->b, hit);
+	if (t->ts_agg == TS_LAST) { /* the last value wins: always over */
+		LLVMBuildBr(g->b, fresh);
+	} else {
+		fold = gen_block(g, "ts_fold");
+		same = LLVMBuildICmp(g->b, LLVMIntEQ, load_u64(g, p, 16), epoch,
+				     "");
+		LLVMBuildCondBr(g->b, same, fold, fresh);
+		LLVMPositionBuilderAtEnd(g->b, fold);
+		ts_fold(g, t, p, v);
+		LLVMBuildBr(g->b, done);
+	}
+	LLVMPositionBuilderAtEnd(g->b, fresh);
+	ts_start(g, t->ts_agg, p, v, now, epoch);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, miss);
+	val = gen_tmp(g, em->value_size, "tsval");
+	ts_start(g, t->ts_agg, val, v, now, epoch);
+	cg_map_update(g->cg, g->maps[em->id], key, val, BPF_ANY);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+}
+
 /* @m[k] = count(), sum(v)...: the call's type says which */
 static void aggregate(struct gen *g, struct node *m, struct node *call)
 {
@@ -508,10 +601,15 @@ static void aggregate(struct gen *g, struct node *m, struct node *call)
 	struct node *arg = call->u.call.args;
 	struct agg_op op = {.kind = call->type->kind};
 	LLVMValueRef key, p, bk = NULL;
-	LLVMBasicBlockRef hit = gen_block(g, "agg_hit");
-	LLVMBasicBlockRef miss = gen_block(g, "agg_miss");
-	LLVMBasicBlockRef done = gen_block(g, "agg_done");
+	LLVMBasicBlockRef hit, miss, done;
 
+	if (call->type->kind == T_TSERIES) {
+		ts_aggregate(g, m, call);
+		return;
+	}
+	hit = gen_block(g, "agg_hit");
+	miss = gen_block(g, "agg_miss");
+	done = gen_block(g, "agg_done");
 	op.v = arg ? gen_expr(g, arg) : cg_const(g->cg, 64, 1);
 	op.sign = arg && arg->type->is_signed;
 	if (em->bucketed) {

@@ -100,6 +100,7 @@ static const struct use uses[] = {
 	{ "stats", "@x = stats(pid);" },
 	{ "hist", "@x = hist(pid);" },
 	{ "lhist", "@x = lhist(pid, 0, 100, 10);" },
+	{ "tseries", "@x = tseries(pid, 1000000, 10, \"max\");" },
 	{ "delete", "@m[1] = 1; delete(@m[1]); delete(@m, 1);" },
 	{ "clear", "@m[1] = 1; clear(@m);" },
 	{ "zero", "@m = count(); zero(@m);" },
