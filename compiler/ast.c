@@ -178,7 +178,6 @@ struct node *ast_for_range(struct arena *a, struct loc loc, struct node *var,
 
 	n->u.for_.var = var;
 	n->u.for_.start = start;
-	n->u.for_.end = end;
 	n->u.for_.body = body;
 	/* one child list for the walkers: start, then end */
 	start->next = end;

@@ -168,8 +168,10 @@ struct node {
 			struct node *var;     /* N_VAR */
 			struct node *map;     /* N_MAP without keys, or NULL */
 			struct node *body;
-			/* for ($i : start..end): map is NULL */
-			struct node *start, *end;
+			/* for ($i : start..end): map is NULL and the end is
+			 * start->next (one child list, so that passes which
+			 * replace a child, macros and clones, keep both) */
+			struct node *start;
 		} for_;
 		struct {
 			enum jump_kind kind;

@@ -766,7 +766,7 @@ static void loop_var(struct tstate *s, struct node *var, struct type *t)
  * $i is a 64-bit integer, unsigned when both bounds are. */
 static void ty_for_range(struct tstate *s, struct node *n)
 {
-	struct node *b[2] = {n->u.for_.start, n->u.for_.end};
+	struct node *b[2] = {n->u.for_.start, n->u.for_.start->next};
 	static const char *const what[2] = {"start", "end"};
 	struct type *t[2];
 	int saved = s->nscope;

@@ -237,7 +237,7 @@ static void call_loop(struct gen *g, struct node *s, LLVMValueRef ctxbuf,
 {
 	const struct type *t = s->u.for_.var->type;
 	LLVMValueRef start = gen_expr(g, s->u.for_.start);
-	LLVMValueRef end = gen_expr(g, s->u.for_.end), n, args[4];
+	LLVMValueRef end = gen_expr(g, s->u.for_.start->next), n, args[4];
 	LLVMValueRef st = at(g, ctxbuf, stop_offset(o) + 8);
 	LLVMBasicBlockRef run, done;
 

@@ -44,6 +44,17 @@ BEGIN { $t = 3; $r = sq_inc($t); printf("%d %d\n", $r, $t);
   $r = sq_inc($t); printf("%d %d\n", $r, $t); exit(); }'
 	same '9 4\n16 5\n\n\n'
 	;;
+range_bounds)
+	# a macro in a for range's bounds (both are expanded, as in 0.26's
+	# opensnoop.bt: (uint64)max_path_depth), and in a macro's own range
+	run 0 -q -e '
+macro depth() { 3 }
+macro first() { 1 }
+macro sum_to(n) { $s = 0; for $i : first()..n { $s += $i; } $s }
+BEGIN { for $j : ((uint64)first)..((uint64)depth) { printf("%d ", $j); }
+  printf("%d\n", sum_to(depth + 1)); exit(); }'
+	same '1 2 6\n\n\n'
+	;;
 expressions)
 	# a body with statements where a value is expected: in a condition,
 	# a ternary, on the right of && (not run when the left is false) and
