@@ -87,7 +87,9 @@ static bool read_call(struct compile_ctx *ctx, struct node *call,
 		return false;
 	}
 	op->kind = ET_OPT_BOOL;
-	if (def && def->kind == N_STRING) {
+	if (def && def->kind == N_BOOL) {
+		op->def = def->u.integer.value != 0;
+	} else if (def && def->kind == N_STRING) {
 		op->kind = ET_OPT_STRING;
 		op->def_str = def->u.string.str;
 		/* whole words: the program copies it word by word */
@@ -164,7 +166,7 @@ struct type *getopt_check(struct compile_ctx *ctx, struct node *call,
 		return NULL;
 	switch (op.kind) {
 	case ET_OPT_BOOL:
-		return type_int(1, false);
+		return type_bool();
 	case ET_OPT_UINT:
 		return type_u64();
 	case ET_OPT_INT:

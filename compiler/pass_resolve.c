@@ -429,8 +429,10 @@ static void res_stmt(struct resolve *r, struct node *n)
 		break;
 	case N_FOR:
 		res_expr(r, n->u.for_.map);
-		res_expr(r, n->u.for_.start);
-		res_expr(r, n->u.for_.start->next);
+		if (n->u.for_.start) {
+			res_expr(r, n->u.for_.start);
+			res_expr(r, n->u.for_.start->next);
+		}
 		res_stmt(r, n->u.for_.body);
 		break;
 	case N_LET:

@@ -17,15 +17,19 @@ case $case in
 getopt)
 	# bpftrace 0.26's tests/runtime/other "named command line params"
 	run 0 -e 'BEGIN { print((getopt("aa", 20), getopt("bb", -1), getopt("cc", 1), getopt("dd"), getopt("ee", "hello"))); exit(); }' -- --dd --aa=0xffffffffffffffff --bb=-10 --cc=0
-	same 'Attaching 1 probe...\n(18446744073709551615, -10, 0, 1, hello)\n\n\n'
+	same 'Attaching 1 probe...\n(18446744073709551615, -10, 0, true, hello)\n\n\n'
 	# positional parameters and options mixed after "--"
 	run 0 -e 'BEGIN { print((str($1), getopt("aa", 10), getopt("bb", -1), str($2), getopt("cc", "hello"), getopt("dd"), $#)); exit(); }' pos1 -- --aa=20 --bb=5 --cc=bye pos2 --dd
-	same 'Attaching 1 probe...\n(pos1, 20, 5, pos2, bye, 1, 2)\n\n\n'
+	same 'Attaching 1 probe...\n(pos1, 20, 5, pos2, bye, true, 2)\n\n\n'
 	# defaults; the last of an option given twice wins; 1_000 and 0b11
 	run 0 -e 'BEGIN { printf("%d %d %d %s\n", getopt("aa", 10), getopt("bb", 3), getopt("dd"), getopt("s", "x")); exit(); }'
 	same 'Attaching 1 probe...\n10 3 0 x\n\n\n'
 	run 0 -e 'BEGIN { printf("%d %d %d\n", getopt("aa", 10), getopt("bb", 3), getopt("dd")); exit(); }' -- --aa=1_000 --bb=1 --bb=0b11 --dd=yes
 	same 'Attaching 1 probe...\n1000 3 1\n\n\n'
+	# boolean defaults written as 0.26's true/false (syscount.bt's
+	# getopt("sysname", false, ...)); a bool prints true/false
+	run 0 -e 'BEGIN { print((getopt("t", true), getopt("f", false), getopt("g", false))); exit(); }' -- --f --g=no
+	same 'Attaching 1 probe...\n(true, true, false)\n\n\n'
 	# a boolean option decides a branch the verifier then drops
 	run 0 -e 'BEGIN { if (getopt("verbose")) { printf("verbose\n"); } else { printf("quiet\n"); } exit(); }' -- --verbose=off
 	same 'Attaching 1 probe...\nquiet\n\n\n'
@@ -34,11 +38,11 @@ getopt_aot)
 	# values set when an artifact runs, not compiled in
 	run 0 --compile-only -o "$tmp/p.eto" -e 'BEGIN { print((getopt("aa", 10), getopt("cc", 1), getopt("dd"), getopt("ee", "hello"))); exit(); }'
 	timeout 30 "$etrace_run" "$tmp/p.eto" -- --dd --aa=20 --cc=0 --ee=bye >"$out" 2>"$err" || fail "etrace-run failed"
-	same 'Attaching 1 probe...\n(20, 0, 1, bye)\n\n\n'
+	same 'Attaching 1 probe...\n(20, 0, true, bye)\n\n\n'
 	timeout 30 "$etrace_run" "$tmp/p.eto" >"$out" 2>"$err" || fail "etrace-run failed"
-	same 'Attaching 1 probe...\n(10, 1, 0, hello)\n\n\n'
+	same 'Attaching 1 probe...\n(10, 1, false, hello)\n\n\n'
 	run 0 "$tmp/p.eto" -- --aa=7
-	same 'Attaching 1 probe...\n(7, 1, 0, hello)\n\n\n'
+	same 'Attaching 1 probe...\n(7, 1, false, hello)\n\n\n'
 	;;
 getopt_errors)
 	run 1 -e 'BEGIN { print(getopt("aa", 10)); }' -- --aa=False
