@@ -209,10 +209,19 @@ static void ck_latency(struct cstate *c, struct node *probe)
 
 /* ---- warnings ---- */
 
+/* A call's result put in a variable that is never read is the idiom
+ * that keeps a call for its effect and drops its value (0.26's runqlat.bt:
+ * $ignore = delete(@qtime, pid)): no warning for that. */
+static bool keeps_a_call(const struct node *site)
+{
+	return site->kind == N_ASSIGN && !site->u.assign.compound &&
+	       site->u.assign.value && site->u.assign.value->kind == N_CALL;
+}
+
 static void ck_unused_vars(struct cstate *c)
 {
 	for (struct var_info *v = c->ctx->vars; v; v = v->next) {
-		if (v->read || v->loop_var || !v->site)
+		if (v->read || v->loop_var || !v->site || keeps_a_call(v->site))
 			continue;
 		/* one warning per name and probe: its first assignment */
 		bool seen = false;
