@@ -136,6 +136,7 @@ static const struct use uses[] = {
 	{ "has_cpid", "@x = has_cpid;" },
 	{ "ncpus", "@x = ncpus;" },
 	{ "probetype", "@x = probetype;" },
+	{ "usermode", "@x = usermode + usermode();" },
 	{ "strlen", "@x = strlen(comm);" },
 	{ "strstr", "@x = strstr(comm, \"sh\");" },
 	{ "memcmp", "@x = memcmp(comm, \"bash\", 4);" },
