@@ -56,6 +56,13 @@ static struct type *t_probe(struct compile_ctx *ctx, struct node *ident,
 	return type_string(ctx->arena, len);
 }
 
+/* usermode: a uint8, as bpftrace 0.26 */
+static struct type *t_usermode(struct compile_ctx *ctx, struct node *ident,
+			       struct node *probe)
+{
+	return type_int(1, false);
+}
+
 /* probetype: "special" for BEGIN and END, as bpftrace 0.26 */
 static struct type *t_probetype(struct compile_ctx *ctx, struct node *ident,
 				struct node *probe)
@@ -293,6 +300,7 @@ static const struct builtin builtins[] = {
 	{ "has_cpid", B_HAS_CPID, t_u64 },
 	{ "ncpus", B_NCPUS, t_u64 },
 	{ "probetype", B_PROBETYPE, t_probetype },
+	{ "usermode", B_USERMODE, t_usermode },
 };
 
 /* argN and sargN: one digit, as bpftrace's lexer (arg10 is not one). */

@@ -239,6 +239,22 @@ static struct type *check_nsecs(struct compile_ctx *ctx, struct node *call,
 		       : NULL;
 }
 
+/* comm(pid): bpftrace 0.26 reads the name of another process through
+ * the bpf_task_from_pid kfunc; etrace's programs call no kfuncs (and
+ * this kernel refuses that one in uprobe/kprobe and raw tracepoint
+ * programs, which BEGIN and END are): an error saying so. */
+static struct type *check_comm_pid(struct compile_ctx *ctx, struct node *call,
+				   struct node *probe)
+{
+	if (!fn_int_arg(ctx, call, 0))
+		return NULL;
+	diag_error(&ctx->diags, call->loc,
+		   "comm(pid) is not supported: it needs the kernel function "
+		   "bpf_task_from_pid, and etrace's programs do not call "
+		   "kernel functions (kfuncs)");
+	return NULL;
+}
+
 /* The text of fail(fmt, args...): its literal arguments formatted. */
 static const char *fail_text(struct compile_ctx *ctx, struct node *call)
 {
@@ -417,5 +433,6 @@ const struct func funcs_misc[] = {
 	{ "pid", 0, 1, FN_MODE_ARG, check_task_id, FG_TASK_ID },
 	{ "tid", 0, 1, FN_MODE_ARG, check_task_id, FG_TASK_ID },
 	{ "nsecs", 0, 1, FN_MODE_ARG, check_nsecs, FG_NSECS },
+	{ "comm", 1, 1, 0, check_comm_pid, FG_NONE },
 	{ NULL },
 };

@@ -285,8 +285,8 @@ static void res_call(struct resolve *r, struct node *call)
 	int n;
 
 	call->u.call.nargs = n = ast_list_len(call->u.call.args);
-	if (!f && !n && builtin_find(call->u.call.name)) {
-		/* bpftrace 0.26: cpu() is cpu */
+	if ((!f || f->min_args > 0) && !n && builtin_find(call->u.call.name)) {
+		/* bpftrace 0.26: cpu() is cpu (comm() too, not comm(pid)) */
 		replace(call, ast_ident(r->ctx->arena, call->loc,
 					call->u.call.name));
 		res_ident(r, call, false);

@@ -239,6 +239,30 @@ static LLVMValueRef b_probetype(struct gen *g, struct node *e)
 	return gen_string(g, k, strlen(k), e->type->size);
 }
 
+/* usermode: 1 when the probe interrupted user mode: the privilege level
+ * in the low 2 bits of the saved cs is 3 (x86_64), for the kinds whose
+ * context holds pt_regs; BEGIN and END run from etrace itself (1); the
+ * other kinds (tracepoints, fentry, iter...) run in the kernel (0), as
+ * bpftrace 0.26 */
+static LLVMValueRef b_usermode(struct gen *g, struct node *e)
+{
+	LLVMValueRef c, i, p, cs;
+
+	if (g->kind == PK_BEGIN || g->kind == PK_END)
+		return cg_const(g->cg, 64, 1);
+	if (!(probe_provider(g->kind)->flags & PF_KERNEL_CTX))
+		return cg_const(g->cg, 64, 0);
+	c = gen_probe_ctx(g);
+	i = cg_const(g->cg, 64, 17 * 8); /* pt_regs.cs */
+	p = LLVMBuildGEP2(g->b, cg_int(g->cg, 8), c, &i, 1, "");
+	cs = LLVMBuildLoad2(g->b, cg_int(g->cg, 64), p, "cs");
+	cs = LLVMBuildAnd(g->b, cs, cg_const(g->cg, 64, 3), "");
+	return LLVMBuildZExt(g->b,
+			     LLVMBuildICmp(g->b, LLVMIntEQ, cs,
+					   cg_const(g->cg, 64, 3), ""),
+			     cg_int(g->cg, 64), "usermode");
+}
+
 static const gen_builtin_fn builtin_gens[B_COUNT_] = {
 	[B_PID] = b_pid,
 	[B_TID] = b_tid,
@@ -267,6 +291,7 @@ static const gen_builtin_fn builtin_gens[B_COUNT_] = {
 	[B_HAS_CPID] = b_has_cpid,
 	[B_NCPUS] = b_ncpus,
 	[B_PROBETYPE] = b_probetype,
+	[B_USERMODE] = b_usermode,
 };
 
 LLVMValueRef gen_builtin(struct gen *g, struct node *e)

@@ -105,6 +105,19 @@ misc)
 	run 0 -c /bin/true -e 'BEGIN { printf("%d\n", has_cpid); }'
 	same 'Attaching 1 probe...\n1\n\n\n'
 	;;
+usermode)
+	# 1 in BEGIN/END (etrace itself), 0 in a tracepoint (kernel code)
+	run 0 -c /bin/true -e 'BEGIN { printf("%d %d\n", usermode, usermode()); } tracepoint:sched:sched_process_exec /pid == cpid/ { printf("%d\n", usermode); } END { printf("%d\n", usermode); }'
+	same 'Attaching 3 probes...\n1 1\n0\n1\n\n\n'
+	# profile: the saved cs of a shell loop without syscalls says user
+	# mode for nearly all of its samples...
+	echo 'i=0; while [ $i -lt 500000 ]; do i=$((i+1)); done' >"$tmp/loop.sh"
+	run 0 -c "/bin/sh $tmp/loop.sh" -e 'profile:hz:997 /pid == cpid/ { @[usermode] = count(); } END { printf("%d %d\n", @[1] > 20 * @[0] ? 1 : 0, @[1] + @[0] > 50 ? 1 : 0); clear(@); }'
+	same 'Attaching 2 probes...\n1 1\n\n\n\n'
+	# and dd copying /dev/zero is in the kernel for most of its samples
+	run 0 -c "/bin/dd if=/dev/zero of=/dev/null bs=1M count=20000 status=none" -e 'profile:hz:997 /pid == cpid/ { @[usermode] = count(); } END { printf("%d %d\n", @[0] > 5 * @[1] ? 1 : 0, @[1] + @[0] > 50 ? 1 : 0); clear(@); }'
+	same 'Attaching 2 probes...\n1 1\n\n\n\n'
+	;;
 strings)
 	# strlen, strstr (-1: absent; 0: the empty needle), memcmp (the
 	# difference of the first bytes that differ)

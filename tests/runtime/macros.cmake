@@ -3,4 +3,4 @@
 # (label runtime; real BPF as root, 77 = skipped).
 etrace_runtime_cases(macros ${CMAKE_CURRENT_LIST_DIR}/macros.sh 60
   ARGS $<TARGET_FILE:etrace>
-  CASES examples hygiene range_bounds expressions overloads library shadow imports)
+  CASES examples hygiene range_bounds expressions overloads library find shadow imports)

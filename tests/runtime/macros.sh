@@ -95,6 +95,24 @@ library)
 		fail "etrace failed"
 	same "$$ $(cat "$tmp/pid") $(cat /proc/$$/comm) etrace 1 0\n\n\n"
 	;;
+find)
+	# find(@m, k, $v): true and $v set when k is in @m, else false and
+	# $v unchanged; tuple values; k evaluated once
+	run 0 -q -e '
+BEGIN {
+  @m[2] = (1, "hello"); @m[3] = (7, "x");
+  @s["a"] = 4; @n = 0;
+  let $v; $c = 0;
+  if (find(@m, 2, $v)) { print($v); }
+  if (!find(@m, 9, $v)) { printf("not found, still %d\n", $v.0); }
+  $r = find(@m, 1 + 2, $v); print(($r, $v));
+  print(find(@s, "a", $c)); print($c);
+  find(@s, ({ @n++; "b" }), $c); print((@n, $c));
+  clear(@m); clear(@s); clear(@n);
+  exit();
+}'
+	same '(1, hello)\nnot found, still 1\n(true, (7, x))\ntrue\n4\n(1, 4)\n\n\n\n\n\n'
+	;;
 shadow)
 	# the script's is_err replaces the library's; ppid() of the library
 	# keeps the library's ppid(task)

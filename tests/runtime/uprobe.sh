@@ -32,6 +32,12 @@ spawn() {
 
 P=$progs
 case $case in
+usermode)
+	# the saved cs of a uprobe and a uretprobe: user mode; the process's
+	# exit_group tracepoint: kernel
+	run 0 -q -c "$P/uprobe_c_pie 1" -e "uprobe:$P/uprobe_c_pie:et_add { printf(\"u %d %d\\n\", usermode, usermode()); } uretprobe:$P/uprobe_c_pie:et_add { printf(\"r %d\\n\", usermode); } tracepoint:syscalls:sys_enter_exit_group /pid == cpid/ { printf(\"t %d\\n\", usermode); }"
+	lines '6\nr 1\nt 0\nu 1 1\n'
+	;;
 pie)
 	run 0 -c "$P/uprobe_c_pie 3" -e "uprobe:$P/uprobe_c_pie:et_add { printf(\"%d+%d\\n\", arg0, arg1); }"
 	has "$out" '^Attaching 1 probe\.\.\.$'
