@@ -87,6 +87,18 @@ static struct et_type *conv_type(struct conv *c, const struct type *t)
 	e->ts_interval = t->ts_interval;
 	e->ts_num = t->ts_num;
 	e->ts_agg = t->ts_agg;
+	if (t->kind == T_INT && t->nenumerators) {
+		struct et_enumerator *en =
+		    arena_calloc(c->a, t->nenumerators, sizeof(*en));
+
+		for (uint32_t i = 0; i < t->nenumerators; i++) {
+			en[i].name = arena_strdup(c->a, t->enumerators[i].name);
+			en[i].value = t->enumerators[i].value;
+		}
+		e->enumerators = en;
+		e->nenumerators = t->nenumerators;
+		e->name = arena_strdup(c->a, t->name);
+	}
 	if (t->kind == T_PTR)
 		e->size = 8;
 	if (t->kind == T_ARRAY) {

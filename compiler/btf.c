@@ -257,7 +257,37 @@ struct type *btf_find_record(struct compile_ctx *ctx, const char *name)
 	return id ? btf_to_type(ctx, id) : NULL;
 }
 
-/* Typedefs resolve to what they name; "enum X" to an int of its size. */
+/* The kernel's enum id as an int of its size that knows its constants. */
+static struct type *enum_type(struct compile_ctx *ctx, int id, const char *name)
+{
+	struct btf *btf = compile_btf(ctx);
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	struct type *base = btf_to_type(ctx, id);
+	struct et_enumerator *e;
+	int n = btf_vlen(t);
+
+	if (!base)
+		return NULL;
+	e = arena_calloc(ctx->arena, n ? n : 1, sizeof(*e));
+	for (int i = 0; i < n; i++) {
+		if (btf_is_enum64(t)) {
+			const struct btf_enum64 *v = btf_enum64(t) + i;
+
+			e[i].name = btf__name_by_offset(btf, v->name_off);
+			e[i].value = (int64_t)btf_enum64_value(v);
+		} else {
+			const struct btf_enum *v = btf_enum(t) + i;
+
+			e[i].name = btf__name_by_offset(btf, v->name_off);
+			e[i].value = btf_kflag(t) ? (int64_t)v->val
+						  : (int64_t)(uint32_t)v->val;
+		}
+	}
+	return type_enum(ctx->arena, base, name, e, (uint32_t)n);
+}
+
+/* Typedefs resolve to what they name; "enum X" to an int of its size
+ * that knows its constants. */
 struct type *btf_find_typedef(struct compile_ctx *ctx, const char *name)
 {
 	struct typereg *r = typereg_get(ctx);
@@ -270,7 +300,7 @@ struct type *btf_find_typedef(struct compile_ctx *ctx, const char *name)
 			id = find_named(ctx, &r->btf_typedefs,
 					arena_printf(ctx->arena, "%s/64", name),
 					name + 5, BTF_KIND_ENUM64);
-		return id ? btf_to_type(ctx, id) : NULL;
+		return id ? enum_type(ctx, id, name) : NULL;
 	}
 	id = find_named(ctx, &r->btf_typedefs, name, name, BTF_KIND_TYPEDEF);
 	return id ? btf_to_type(ctx, id) : NULL;

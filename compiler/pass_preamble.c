@@ -95,6 +95,8 @@ struct pre {
 	struct treg_table idents;  /* identifiers the script uses */
 	char *buf;                 /* the in-memory definitions.h */
 	size_t len, cap;
+	struct et_enumerator *enums; /* the enum being read: its constants */
+	uint32_t nenums, enums_cap;
 };
 
 /* Loads libclang once per process. 0, or -ENOENT with *why set. */
@@ -407,14 +409,29 @@ static struct type *ctype(struct pre *p, CXType t, const char *hint)
 	}
 }
 
+/* The constants of the enum being visited (p->enums, p->nenums). */
 static enum CXChildVisitResult add_enum_const(CXCursor c, CXCursor parent,
 					      CXClientData data)
 {
 	struct pre *p = data;
+	struct et_enumerator *e;
 
-	if (CL(clang_getCursorKind)(c) == CXCursor_EnumConstantDecl)
-		typereg_add_enum_value(p->ctx, cursor_name(p, c),
-				       CL(clang_getEnumConstantDeclValue)(c));
+	if (CL(clang_getCursorKind)(c) != CXCursor_EnumConstantDecl)
+		return CXChildVisit_Continue;
+	typereg_add_enum_value(p->ctx, cursor_name(p, c),
+			       CL(clang_getEnumConstantDeclValue)(c));
+	if (p->nenums == p->enums_cap) {
+		uint32_t cap = p->enums_cap ? p->enums_cap * 2 : 16;
+
+		e = arena_calloc(p->ctx->arena, cap, sizeof(*e));
+		if (p->nenums)
+			memcpy(e, p->enums, p->nenums * sizeof(*e));
+		p->enums = e;
+		p->enums_cap = cap;
+	}
+	e = &p->enums[p->nenums++];
+	e->name = cursor_name(p, c);
+	e->value = CL(clang_getEnumConstantDeclValue)(c);
 	return CXChildVisit_Continue;
 }
 
@@ -490,12 +507,19 @@ static enum CXChildVisitResult top_level(CXCursor c, CXCursor parent,
 		break;
 	case CXCursor_EnumDecl:
 		name = cursor_name(p, c);
-		if (*name && !strchr(name, ' '))
-			typereg_add_typedef(p->ctx, arena_printf(p->ctx->arena,
-					    "enum %s", name),
-					    ctype(p, CL(clang_getCursorType)(c),
-						  NULL));
+		p->nenums = 0;
 		CL(clang_visitChildren)(c, add_enum_const, p);
+		if (*name && !strchr(name, ' ')) {
+			const char *tn =
+			    arena_printf(p->ctx->arena, "enum %s", name);
+			struct type *base =
+			    ctype(p, CL(clang_getCursorType)(c), NULL);
+
+			if (base && base->kind == T_INT)
+				base = type_enum(p->ctx->arena, base, tn,
+						 p->enums, p->nenums);
+			typereg_add_typedef(p->ctx, tn, base);
+		}
 		break;
 	case CXCursor_VarDecl:
 		name = cursor_name(p, c);

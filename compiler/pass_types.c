@@ -40,6 +40,8 @@ bool ty_is_cond(const struct type *t)
 
 struct type *ty_widen_int(const struct type *t)
 {
+	if (t->wide) /* an enum stays one (map values and keys print) */
+		return t->wide;
 	return type_int(8, t->is_signed);
 }
 

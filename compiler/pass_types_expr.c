@@ -909,6 +909,21 @@ static struct type *ty_cast(struct tstate *s, struct node *e)
 		    ty_name(s, from), ty_name(s, to));
 		return NULL;
 	}
+	if (to->nenumerators && e->u.cast.expr->kind == N_INT) {
+		uint64_t v = e->u.cast.expr->u.integer.value;
+		uint32_t i = 0;
+
+		while (i < to->nenumerators &&
+		       (uint64_t)to->enumerators[i].value != v)
+			i++;
+		if (i == to->nenumerators) {
+			ERR(s, e->loc,
+			    "Enum: %s doesn't contain a variant "
+			    "value of %" PRIu64,
+			    to->name + 5, v);
+			return NULL;
+		}
+	}
 	if (to->kind == T_PTR) {
 		enum addrspace as = from->kind == T_PTR ? from->as : AS_NONE;
 

@@ -80,6 +80,10 @@ bool printf_fmt_check(struct compile_ctx *ctx, const char *fn,
 		k++;
 		if (printf_fmt_class_of(arg->type, &cls) && cls == g->cls)
 			continue;
+		/* a value cast to an enum: %s prints its constant's name */
+		if (g->cls == FMT_STR && arg->type &&
+		    arg->type->kind == T_INT && arg->type->nenumerators)
+			continue;
 		diag_error(&ctx->diags, arg->loc,
 			   "%s: %s specifier expects a value of type %s (%s supplied)",
 			   fn, g->name, class_name[g->cls],

@@ -269,6 +269,12 @@ struct type *typereg_resolve(struct compile_ctx *ctx, struct node *typespec)
 		t = type_none();
 	else
 		t = resolve_name(ctx, name);
+	if (!t && !strncmp(name, "enum ", 5) && !depth) {
+		/* bpftrace 0.26's words (0.17 had no enum casts) */
+		diag_error(&ctx->diags, typespec->loc, "Unknown enum: %s",
+			   name + 5);
+		return NULL;
+	}
 	if (!t) {
 		diag_error(&ctx->diags, typespec->loc,
 			   "Unknown struct/union: '%s'", name);

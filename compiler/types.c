@@ -34,6 +34,31 @@ struct type *type_bool(void)
 	return &bool_type;
 }
 
+struct type *type_enum(struct arena *a, const struct type *base,
+		       const char *name, const struct et_enumerator *e,
+		       uint32_t n)
+{
+	struct type *t = arena_calloc(a, 1, sizeof(*t));
+	struct et_enumerator *copy = arena_calloc(a, n ? n : 1, sizeof(*copy));
+
+	*t = *base;
+	t->name = arena_strdup(a, name);
+	for (uint32_t i = 0; i < n; i++) {
+		copy[i].name = arena_strdup(a, e[i].name);
+		copy[i].value = e[i].value;
+	}
+	t->enumerators = copy;
+	t->nenumerators = n;
+	t->wide = t;
+	if (t->size != 8) {
+		t->wide = arena_calloc(a, 1, sizeof(*t));
+		*t->wide = *t;
+		t->wide->size = 8;
+		t->wide->wide = t->wide;
+	}
+	return t;
+}
+
 /* Sizes other than 1, 2, 4, 8 round up to the next one (at most 8). */
 struct type *type_int(int bytes, bool is_signed)
 {
@@ -448,6 +473,8 @@ const char *type_name(struct arena *a, const struct type *t)
 		return "none";
 	switch (t->kind) {
 	case T_INT:
+		if (t->nenumerators)
+			return t->name;
 		return arena_printf(a, "%sint%u", t->is_signed ? "" :
 				    "unsigned ", t->size * 8);
 	case T_STRING:

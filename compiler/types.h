@@ -57,6 +57,11 @@ struct type {
 	uint64_t ts_interval;
 	uint32_t ts_num;
 	enum ts_agg ts_agg;
+	/* T_INT that is a C enum ("enum X" in name): its constants, which
+	 * a value of this type prints as (a cast to the enum makes one) */
+	const struct et_enumerator *enumerators;
+	uint32_t nenumerators;
+	struct type *wide; /* that enum widened to 8 bytes (itself if so) */
 	/* Where the record came from, for messages and later codegen. */
 	int btf_id;           /* >0 when from kernel BTF */
 	/* T_RECORD from BTF whose fields are not converted yet: they are,
@@ -71,6 +76,11 @@ struct type {
 struct type *type_none(void);
 struct type *type_int(int bytes, bool is_signed); /* bytes: 1,2,4,8 */
 struct type *type_bool(void); /* true/false: 8 bytes, 0 or 1 */
+/* A copy of the integer type base that is the enum called name
+ * ("enum X") with n constants (copied). */
+struct type *type_enum(struct arena *a, const struct type *base,
+		       const char *name, const struct et_enumerator *e,
+		       uint32_t n);
 #define type_u64() type_int(8, false)
 #define type_s64() type_int(8, true)
 

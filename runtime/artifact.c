@@ -264,6 +264,17 @@ static int type_index(struct wr *w, const struct et_type *t)
 		add_s64(o, "max", t->lh_max);
 		add_s64(o, "step", t->lh_step);
 	}
+	if (t->nenumerators) {
+		cJSON *es = cJSON_AddArrayToObject(o, "enumerators");
+
+		for (uint32_t i = 0; i < t->nenumerators; i++) {
+			cJSON *eo = cJSON_CreateObject();
+
+			art_add_str(eo, "name", t->enumerators[i].name);
+			add_s64(eo, "value", t->enumerators[i].value);
+			cJSON_AddItemToArray(es, eo);
+		}
+	}
 	if (t->kind == T_HIST)
 		add_num(o, "bits", t->hist_bits);
 	if (t->kind == T_TSERIES) {
@@ -695,6 +706,36 @@ static bool read_stack_lhist(struct rd *r, const cJSON *o, const char *what,
 	return true;
 }
 
+/* An enum's constants: [{"name": "A", "value": "1"}, ...] */
+static bool read_enumerators(struct rd *r, const cJSON *o, const char *what,
+			     struct et_type *t)
+{
+	const cJSON *es, *eo;
+	struct et_enumerator *e;
+	int n, i = 0;
+
+	es = art_get_array(r, o, "enumerators", MAX_ITEMS, &n);
+	if (r->failed)
+		return false;
+	if (n && t->kind != T_INT)
+		return art_fail(r, "%s: enumerators in a %s", what,
+				etype_kind_name(t->kind));
+	e = arena_calloc(r->a, n ? n : 1, sizeof(*e));
+	cJSON_ArrayForEach(eo, es)
+	{
+		uint64_t v;
+
+		if (!cJSON_IsObject(eo) ||
+		    !art_get_str(r, eo, what, "name", true, &e[i].name) ||
+		    !get_str64(r, eo, what, "value", true, &v))
+			return art_fail(r, "%s: not a valid enumerator", what);
+		e[i++].value = (int64_t)v;
+	}
+	t->enumerators = e;
+	t->nenumerators = (uint32_t)n;
+	return true;
+}
+
 static bool read_type(struct rd *r, const cJSON *o, int idx)
 {
 	struct et_type *t;
@@ -718,7 +759,8 @@ static bool read_type(struct rd *r, const cJSON *o, int idx)
 	    !art_get_str(r, o, what, "name", false, &t->name) ||
 	    !get_type(r, o, what, "elem", idx, &t->elem) ||
 	    !art_get_u32(r, o, what, "count", MAX_TYPE_SIZE, &t->count) ||
-	    !read_stack_lhist(r, o, what, t))
+	    !read_stack_lhist(r, o, what, t) ||
+	    !read_enumerators(r, o, what, t))
 		return false;
 	if (k == T_INT && t->size != 1 && t->size != 2 && t->size != 4 &&
 	    t->size != 8)

@@ -48,6 +48,13 @@ enum ts_agg { TS_LAST, TS_AVG, TS_MAX, TS_MIN, TS_SUM, TS_AGG_COUNT };
 
 struct et_type;
 
+/* One constant of a C enum: a value cast to the enum prints as its name
+ * (bpftrace 0.26's (enum X)n). */
+struct et_enumerator {
+	const char *name;
+	int64_t value;
+};
+
 struct et_field {
 	const char *name;      /* NULL in tuples */
 	struct et_type *type;
@@ -79,6 +86,9 @@ struct et_type {
 	uint64_t ts_interval;
 	uint32_t ts_num;
 	enum ts_agg ts_agg;
+	/* T_INT made by a cast to an enum: its constants (name: "enum X") */
+	const struct et_enumerator *enumerators;
+	uint32_t nenumerators;
 };
 
 /* The name of a kind in an artifact ("int", "string", "hist"...), and

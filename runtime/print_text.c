@@ -21,6 +21,10 @@ static int64_t sdiv(int64_t v, uint64_t div)
 
 void text_value(FILE *f, const struct value *v, int indent, uint64_t div)
 {
+	if (v->sym) {
+		fputs(v->sym, f);
+		return;
+	}
 	switch (v->kind) {
 	case V_INT:
 		fprintf(f, "%" PRId64, sdiv(v->u.i, div));

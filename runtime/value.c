@@ -576,6 +576,11 @@ void value_decode(struct value_env *env, const struct et_type *t,
 		v->kind = (t->kind == T_INT && t->is_signed) ||
 			  t->kind == T_PTR ? V_INT : V_UINT;
 		v->u.u = u;
+		/* a value cast to an enum prints as its constant's name, or
+		 * as the number when the enum has none (bpftrace 0.26) */
+		for (uint32_t i = 0; i < t->nenumerators; i++)
+			if ((uint64_t)t->enumerators[i].value == u)
+				v->sym = t->enumerators[i].name;
 		return;
 	}
 }

@@ -85,6 +85,10 @@ struct value {
 			bool is_signed;
 		} ts;
 	} u;
+	/* V_INT/V_UINT of a value cast to an enum: the name of its
+	 * constant, which text prints (JSON prints the number, as
+	 * bpftrace 0.26); NULL otherwise */
+	const char *sym;
 };
 
 /* Reads the stack frames of a stack id (the value a kstack/ustack

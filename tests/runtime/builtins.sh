@@ -152,6 +152,27 @@ types)
 	run 0 -e 'BEGIN { $s = "x"; printf("%d%d%d%d%d%d %d%d%d%d %d%d%d%d\n", is_str($s), is_integer(pid), is_unsigned_integer(pid), is_unsigned_integer(-1), is_ptr(curtask), is_array(curtask->cpus_mask.bits), is_literal(1), is_literal("a"), is_literal(-3), is_literal(pid), is_err(0), is_err(-2), is_err(-4095), is_err((uint64)-4096)); exit(); }'
 	same 'Attaching 1 probe...\n111011 1110 0110\n\n\n'
 	;;
+enums)
+	# int->enum casts print the constant's name (bpftrace 0.26's
+	# tests/runtime/other and call); a value with none prints as a number
+	run 0 -e 'enum BAZ { FOO = 333, BAR }; BEGIN { print((enum BAZ)333); $x = 444; print((enum BAZ)$x); $y = (enum BAZ)334; print($y); exit(); }'
+	same 'Attaching 1 probe...\nFOO\n444\nBAR\n\n\n'
+	run 0 -e 'enum Foo { ONE = 1, TWO = 2, OTHER = 99999 }; BEGIN { $x = 100; printf("%d %s %s|%-5s|%5s|\n", ONE, (enum Foo)1, (enum Foo)$x, (enum Foo)2, (enum Foo)99999); exit(); }'
+	same 'Attaching 1 probe...\n1 ONE 100|TWO  |OTHER|\n\n\n'
+	# map values, keys and tuples keep the enum; arithmetic drops it
+	run 0 -e 'enum E { A = -1, B = 7 }; BEGIN { @v = (enum E)-1; @k[(enum E)7, 2] = (enum E)7; @t = ((enum E)7, (enum E)-1); @n = (enum E)7 + 1; exit(); }'
+	same 'Attaching 1 probe...\n\n\n@k[B, 2]: B\n@n: 8\n@t: (B, A)\n@v: A\n'
+	# a kernel enum from BTF
+	run 0 -e 'BEGIN { print((enum tcp_ca_state)1); exit(); }'
+	same 'Attaching 1 probe...\nTCP_CA_Disorder\n\n\n'
+	# JSON prints the number, as bpftrace 0.26; printf's %s the name
+	run 0 -f json -e 'enum BAZ { FOO = 333 }; BEGIN { print((enum BAZ)333); printf("%s\n", (enum BAZ)333); exit(); }'
+	same '{"type": "attached_probes", "data": {"probes": 1}}\n{"type": "value", "data": 333}\n{"type": "printf", "data": "FOO\\n"}\n\n\n'
+	# the constants travel in a compiled artifact
+	run 0 --compile-only -o "$tmp/e.eto" -e 'enum BAZ { FOO = 333 }; BEGIN { print((enum BAZ)333); exit(); }'
+	timeout 30 "$etrace_run" "$tmp/e.eto" >"$out" 2>"$err" || fail "etrace-run failed"
+	same 'Attaching 1 probe...\nFOO\n\n\n'
+	;;
 *)
 	fail "unknown case"
 	;;
