@@ -97,44 +97,37 @@ static LLVMValueRef strncmp_fn(struct gen *g, struct node *e)
 			     cg_int(g->cg, 64), "");
 }
 
-static LLVMValueRef strcontains(struct gen *g, struct node *e)
+/* A bpf-helpers function of (string, its size[, string, its size]),
+ * called on the call's first nargs arguments; 0 when it cannot be. */
+static LLVMValueRef str_libcall(struct gen *g, struct node *e,
+				const char *fn, int nargs)
 {
-	struct node *h = arg(e, 0), *n = arg(e, 1);
 	LLVMValueRef args[4], r;
 
-	args[0] = gen_expr(g, h);
-	args[1] = cg_const(g->cg, 64, h->type->size);
-	args[2] = gen_expr(g, n);
-	args[3] = cg_const(g->cg, 64, n->type->size);
+	for (int i = 0; i < nargs; i++) {
+		struct node *s = arg(e, i);
+
+		args[2 * i] = gen_expr(g, s);
+		args[2 * i + 1] = cg_const(g->cg, 64, s->type->size);
+	}
 	gen_loc(g, e);
-	r = cg_libcall(g->cg, "et_strcontains", args, 4);
+	r = cg_libcall(g->cg, fn, args, 2 * nargs);
 	return r ? r : cg_const(g->cg, 64, 0);
+}
+
+static LLVMValueRef strcontains(struct gen *g, struct node *e)
+{
+	return str_libcall(g, e, "et_strcontains", 2);
 }
 
 static LLVMValueRef strlen_fn(struct gen *g, struct node *e)
 {
-	struct node *s = arg(e, 0);
-	LLVMValueRef args[2], r;
-
-	args[0] = gen_expr(g, s);
-	args[1] = cg_const(g->cg, 64, s->type->size);
-	gen_loc(g, e);
-	r = cg_libcall(g->cg, "et_strlen", args, 2);
-	return r ? r : cg_const(g->cg, 64, 0);
+	return str_libcall(g, e, "et_strlen", 1);
 }
 
 static LLVMValueRef strstr_fn(struct gen *g, struct node *e)
 {
-	struct node *h = arg(e, 0), *n = arg(e, 1);
-	LLVMValueRef args[4], r;
-
-	args[0] = gen_expr(g, h);
-	args[1] = cg_const(g->cg, 64, h->type->size);
-	args[2] = gen_expr(g, n);
-	args[3] = cg_const(g->cg, 64, n->type->size);
-	gen_loc(g, e);
-	r = cg_libcall(g->cg, "et_strstr", args, 4);
-	return r ? r : cg_const(g->cg, 64, 0);
+	return str_libcall(g, e, "et_strstr", 2);
 }
 
 static LLVMValueRef memcmp_fn(struct gen *g, struct node *e)
