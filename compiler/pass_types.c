@@ -486,12 +486,15 @@ static void note_origin(struct tstate *s, const struct var_info *v)
 static bool literal_fits(struct tstate *s, struct node *value,
 			 const struct type *t)
 {
-	uint64_t v = value->u.integer.value;
+	uint64_t v;
 	unsigned bits = t->size * 8;
-	bool neg = !value->u.integer.is_unsigned && (int64_t)v < 0, ok;
+	bool neg, ok;
 
+	/* the union holds an integer only in an N_INT */
 	if (value->kind != N_INT || t->kind != T_INT)
 		return true;
+	v = value->u.integer.value;
+	neg = !value->u.integer.is_unsigned && (int64_t)v < 0;
 	if (t->is_signed)
 		ok = bits >= 64 || ((int64_t)v >= -(INT64_C(1) << (bits - 1)) &&
 				    (int64_t)v < (INT64_C(1) << (bits - 1)));
