@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "getopt.h"
+#include "prog_options.h"
 #include "settings.h"
 
 /* Parses, then sets aside the command line's named options (getopt)

@@ -159,7 +159,7 @@ struct compile_ctx {
 	struct map_info *maps;
 	int nmaps;
 	struct var_info *vars;
-	/* getopt() options, in the order first seen (compiler/getopt.c) */
+	/* getopt() options, in the order first seen (compiler/prog_options.c) */
 	struct et_option *options;
 	int noptions;
 	int nprobes;

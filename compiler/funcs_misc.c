@@ -1,5 +1,5 @@
 /* The remaining functions: cgroupid cgroup_path path uptr kptr bswap
- * getopt (compiler/getopt.c),
+ * getopt (compiler/prog_options.c),
  * and the ones acting on the traced process or kernel: signal override
  * unwatch. */
 #include "funcs.h"
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "getopt.h"
+#include "prog_options.h"
 #include "probe.h"
 
 static struct type *check_cgroupid(struct compile_ctx *ctx,

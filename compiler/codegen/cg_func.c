@@ -14,7 +14,7 @@
 #include "cg_probe.h"
 #include "elf_syms.h"
 #include "funcs.h"
-#include "getopt.h"
+#include "prog_options.h"
 #include "probe.h"
 
 #include <stddef.h>

@@ -1,6 +1,6 @@
-/* getopt(): named program options (compiler/getopt.c). */
-#ifndef ETRACE_GETOPT_H
-#define ETRACE_GETOPT_H
+/* getopt(): named program options (compiler/prog_options.c). */
+#ifndef ETRACE_PROG_OPTIONS_H
+#define ETRACE_PROG_OPTIONS_H
 
 #include "compile.h"
 

@@ -5,7 +5,7 @@
  * the script into positional parameters and "--name=value" options. The
  * values are set when the program is loaded (runtime/options.c), not
  * compiled in. */
-#include "getopt.h"
+#include "prog_options.h"
 
 #include <inttypes.h>
 #include <stdio.h>
