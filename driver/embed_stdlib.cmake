@@ -1,31 +1,20 @@
-# Generates the C table of stdlib recipes (runtime/recipes.h) from
+# Generates the C table of stdlib recipes (driver/recipes.h) from
 # stdlib/*.et, so the binary carries them: cmake -DSRC_DIR=... -DOUT=...
-# -P embed_stdlib.cmake. Pure CMake: no xxd or other tools needed.
+# -P embed_stdlib.cmake.
+include(${CMAKE_CURRENT_LIST_DIR}/../cmake/embed_bytes.cmake)
 file(GLOB recipes "${SRC_DIR}/*.et")
 list(SORT recipes)
-set(body "/* Generated from the stdlib recipes by runtime/embed_stdlib.cmake. */\n")
+set(body "/* Generated from the stdlib recipes by driver/embed_stdlib.cmake. */\n")
 string(APPEND body "#include \"recipes.h\"\n\n")
 set(table "")
 set(n 0)
 foreach(path ${recipes})
   get_filename_component(name ${path} NAME_WE)
-  file(READ ${path} hex HEX)
-  string(LENGTH "${hex}" hexlen)
-  math(EXPR len "${hexlen} / 2")
-  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
-  string(REGEX REPLACE "(0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,)"
-         "\\1\n\t" bytes "${bytes}")
+  et_embed_bytes(${path} bytes len)
   string(APPEND body "static const char recipe_${n}[] = {\n\t${bytes}0x00\n};\n")
   string(APPEND table "\t{ \"${name}\", recipe_${n}, ${len} },\n")
   math(EXPR n "${n} + 1")
 endforeach()
 string(APPEND body "\nconst struct et_recipe et_recipes[] = {\n${table}")
 string(APPEND body "\t{ 0, 0, 0 },\n};\nconst int et_nrecipes = ${n};\n")
-# Only rewrite when changed, so that nothing rebuilds needlessly.
-if(EXISTS ${OUT})
-  file(READ ${OUT} old)
-  if(old STREQUAL body)
-    return()
-  endif()
-endif()
-file(WRITE ${OUT} "${body}")
+et_write_if_changed(${OUT} "${body}")
