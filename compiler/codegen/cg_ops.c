@@ -86,19 +86,13 @@ static LLVMValueRef str_cmp(struct gen *g, struct node *e)
 	return LLVMBuildZExt(g->b, c, cg_int(g->cg, 64), "");
 }
 
-/* == and != of values compared byte for byte: structs, arrays, and buf()s
- * (their length, then their bytes, which are zero after it) */
-static LLVMValueRef bytes_cmp(struct gen *g, struct node *e)
+/* == or != (e's operator) of the n bytes at a and b: et_memneq */
+static LLVMValueRef memneq_cmp(struct gen *g, struct node *e, LLVMValueRef a,
+			       LLVMValueRef b, uint32_t n)
 {
-	struct node *l = e->u.binop.lhs, *r = e->u.binop.rhs;
-	uint32_t n = gen_size(l->type) < gen_size(r->type) ? gen_size(l->type)
-							   : gen_size(r->type);
-	LLVMValueRef a[3], c;
+	LLVMValueRef args[3] = { a, b, cg_const(g->cg, 64, n) }, c;
 
-	a[0] = gen_expr(g, l);
-	a[1] = gen_expr(g, r);
-	a[2] = cg_const(g->cg, 64, n);
-	c = cg_libcall(g->cg, "et_memneq", a, 3);
+	c = cg_libcall(g->cg, "et_memneq", args, 3);
 	if (!c) {
 		gen_error(g, e->loc, "%s", cg_strerror(g->cg));
 		return cg_const(g->cg, 64, 0);
@@ -108,31 +102,35 @@ static LLVMValueRef bytes_cmp(struct gen *g, struct node *e)
 	return c;
 }
 
+/* == and != of values compared byte for byte: structs, arrays, and buf()s
+ * (their length, then their bytes, which are zero after it) */
+static LLVMValueRef bytes_cmp(struct gen *g, struct node *e)
+{
+	struct node *l = e->u.binop.lhs, *r = e->u.binop.rhs;
+	uint32_t n = gen_size(l->type) < gen_size(r->type) ? gen_size(l->type)
+							   : gen_size(r->type);
+	LLVMValueRef a = gen_expr(g, l);
+
+	return memneq_cmp(g, e, a, gen_expr(g, r), n);
+}
+
 /* == and != of tuples and records: both sides converted to the type
  * they compare in (types.h), in zeroed buffers, then their bytes */
 static LLVMValueRef tuple_cmp(struct gen *g, struct node *e)
 {
 	struct node *l = e->u.binop.lhs, *r = e->u.binop.rhs;
 	struct type *t = type_tuple_common(g->ctx->arena, l->type, r->type);
-	LLVMValueRef a[3], c;
+	LLVMValueRef a, b;
 
 	if (!t) {
 		gen_error(g, e->loc, "Cannot compare these tuples");
 		return cg_const(g->cg, 64, 0);
 	}
-	a[0] = gen_tmp(g, t->size, "cmpl");
-	gen_store(g, a[0], t, false, gen_expr(g, l), l->type);
-	a[1] = gen_tmp(g, t->size, "cmpr");
-	gen_store(g, a[1], t, false, gen_expr(g, r), r->type);
-	a[2] = cg_const(g->cg, 64, t->size);
-	c = cg_libcall(g->cg, "et_memneq", a, 3);
-	if (!c) {
-		gen_error(g, e->loc, "%s", cg_strerror(g->cg));
-		return cg_const(g->cg, 64, 0);
-	}
-	if (e->u.binop.op == OP_EQ)
-		c = LLVMBuildXor(g->b, c, cg_const(g->cg, 64, 1), "");
-	return c;
+	a = gen_tmp(g, t->size, "cmpl");
+	gen_store(g, a, t, false, gen_expr(g, l), l->type);
+	b = gen_tmp(g, t->size, "cmpr");
+	gen_store(g, b, t, false, gen_expr(g, r), r->type);
+	return memneq_cmp(g, e, a, b, t->size);
 }
 
 /* && and ||: the right side only runs when it decides */
