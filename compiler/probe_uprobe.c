@@ -70,11 +70,16 @@ static const char *kind_name(const struct attach_point *ap)
 	return probe_kind_name(ap->kind);
 }
 
-/* ", which has no symbol table (stripped)" when that explains a miss. */
-static const char *stripped_note(struct elf_syms *es)
+/* For a file without a .symtab of its own, the symbol sources tried
+ * (elf_syms__sources): " (tried .symtab: none, .dynsym, build-id debug
+ * file: none in /usr/lib/debug, ...)". */
+static const char *sources_note(struct compile_ctx *ctx, struct elf_syms *es)
 {
-	return elf_syms__stripped(es) ?
-	       ", which has no symbol table (stripped)" : "";
+	const char *s = elf_syms__sources(es);
+
+	if (!strcmp(s, ".symtab, .dynsym"))
+		return "";
+	return arena_printf(ctx->arena, " (tried %s)", s);
 }
 
 static bool uses_latency(struct node *n, void *arg)
@@ -219,10 +224,10 @@ static int report_no_symbol(struct compile_ctx *ctx,
 	}
 	if (ap->wildcard)
 		diag_error(&ctx->diags, ap->loc, "No %s matches '%s' in %s%s",
-			   what, ap->func, ap->target, stripped_note(es));
+			   what, ap->func, ap->target, sources_note(ctx, es));
 	else
 		diag_error(&ctx->diags, ap->loc, "No %s '%s' in %s%s", what,
-			   ap->func, ap->target, stripped_note(es));
+			   ap->func, ap->target, sources_note(ctx, es));
 	return -EINVAL;
 }
 

@@ -125,7 +125,7 @@ struct prog_meta {
 	int nactions;
 	uint32_t ringbuf_size;        /* bytes, power of two */
 	bool needs_kallsyms;          /* kstack/ksym used */
-	bool needs_usyms;             /* ustack/usym used */
+	bool needs_usyms;             /* ustack/usym/func (T_USYM) used */
 	bool needs_child;             /* cpid used: the run needs -c CMD */
 	bool needs_unsafe;            /* system() or signal(): --unsafe */
 	/* kaddr() symbols, in et_state.kaddr order; the runtime resolves

@@ -2,8 +2,8 @@
  * config item or an environment variable sets one. What each setting
  * changes: strlen, stack_mode, max_map_keys, max_bpf_progs and
  * perf_rb_pages the compiled program (the code generator reads them);
- * max_probes, cat_bytes_max, log_size, no_cpp_demangle, no_user_symbols
- * and cache_user_symbols the run (opts.run, in the artifact). */
+ * max_probes, cat_bytes_max, log_size, no_cpp_demangle, no_user_symbols,
+ * cache_user_symbols and stack_lines the run (opts.run, in the artifact). */
 #include "settings.h"
 
 #include <errno.h>
@@ -91,6 +91,11 @@ static void set_demangle(struct compile_opts *o, int64_t v)
 static void set_usyms(struct compile_opts *o, int64_t v)
 {
 	o->run.no_user_symbols = v != 0;
+}
+
+static void set_stack_lines(struct compile_opts *o, int64_t v)
+{
+	o->run.stack_lines = v != 0;
 }
 
 /* per_pid, per_program, none, and bpftrace 0.17's 0 (no cache) and 1
@@ -202,6 +207,8 @@ static const struct setting settings[] = {
 	{ "no_cpp_demangle", "cpp_demangle", true, {}, SK_BOOL,
 	  .set = set_demangle },
 	{ "no_user_symbols", NULL, false, {}, SK_BOOL, .set = set_usyms },
+	/* etrace's: ustack frames with their source line */
+	{ "stack_lines", NULL, false, {}, SK_BOOL, .set = set_stack_lines },
 	{ "cache_user_symbols", NULL, false, {}, SK_WORD,
 	  .words = { "per_pid", "per_program", "none", "0", "1" },
 	  .set = set_usym_cache },

@@ -30,6 +30,8 @@ static void settings_json(cJSON *root, const struct et_settings *s)
 	cJSON_AddNumberToObject(o, "log_size", s->log_size);
 	art_add_bool(o, "no_cpp_demangle", s->no_cpp_demangle);
 	art_add_bool(o, "no_user_symbols", s->no_user_symbols);
+	if (s->stack_lines)
+		art_add_bool(o, "stack_lines", true);
 	cJSON_AddStringToObject(o, "cache_user_symbols",
 				et_usym_cache_name(s->cache_user_symbols));
 	if (s->no_print_maps_on_exit)
@@ -112,6 +114,7 @@ static bool read_settings(struct rd *r, const cJSON *root)
 		return art_fail(r, "the settings are not settings");
 	s->no_cpp_demangle = art_get_bool(o, "no_cpp_demangle");
 	s->no_user_symbols = art_get_bool(o, "no_user_symbols");
+	s->stack_lines = art_get_bool(o, "stack_lines");
 	s->no_print_maps_on_exit = art_get_bool(o, "no_print_maps_on_exit");
 	if (cJSON_GetObjectItemCaseSensitive(o, "missing_probes")) {
 		uint32_t m;

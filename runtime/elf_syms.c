@@ -1,14 +1,16 @@
 /* Reading the function symbols of an ELF file with libelf (elf_syms.h):
- * .symtab and .dynsym (and the .symtab of a separate debug file found by
- * build-id when the file is stripped), PT_LOAD segments for the
- * address/offset mapping, the build-id note and the Go markers. Files
- * are kept in a process-wide cache keyed by identity and build-id. */
+ * .symtab and .dynsym (and, when the file is stripped, the .symtab of
+ * the first separate source symsrc.h finds), PT_LOAD segments for the
+ * address/offset mapping, the build-id note and the Go markers; source
+ * lines through libdw. Files are kept in a process-wide cache keyed by
+ * identity and build-id. */
 #define _GNU_SOURCE  /* qsort_r */
 #include "elf_syms.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <elfutils/libdw.h>
 #include <gelf.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "demangle.h"
+#include "symsrc.h"
 
 struct segment {
 	uint64_t vaddr, filesz, offset;
@@ -40,6 +43,12 @@ struct elf_syms {
 	size_t *by_name;            /* indices of syms sorted by name */
 	char **dem_full, **dem_name;  /* lazily demangled, per symbol */
 	bool demangled;
+	char sources[768];          /* the sources tried, and what gave */
+	char *debug_file;           /* the separate source's file */
+	/* DWARF line tables (elf_syms__line), opened on first use */
+	Dwarf *dw;
+	int dw_fd;
+	bool dw_tried;
 };
 
 static struct elf_syms *cache;
@@ -75,6 +84,11 @@ static void es_free(struct elf_syms *es)
 	}
 	free(es->dem_full);
 	free(es->dem_name);
+	if (es->dw)
+		dwarf_end(es->dw);
+	if (es->dw_fd >= 0)
+		close(es->dw_fd);
+	free(es->debug_file);
 	free(es->syms);
 	free(es->by_name);
 	free(es->segs);
@@ -353,28 +367,25 @@ static int index_syms(struct elf_syms *es)
 
 /* ---- opening ---- */
 
-/* A stripped file's symbols may live in a separate debug file installed
- * under /usr/lib/debug/.build-id (Debian's -dbgsym packages). */
-static int read_debug_file(struct elf_syms *es)
+/* A stripped file's symbols may live elsewhere (symsrc.h): a debug file
+ * by build id (Debian's -dbgsym packages) or by .gnu_debuglink,
+ * MiniDebugInfo (Fedora), debuginfod. */
+static int read_debug_file(struct elf_syms *es, Elf *elf)
 {
-	char path[512];
-	Elf *elf;
-	int fd, err;
+	struct symsrc src;
+	int err = symsrc__find(es->path, elf, es->build_id, &src, es->sources,
+			       sizeof(es->sources));
 
-	if (!es->build_id || strlen(es->build_id) < 3)
-		return 0;
-	snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%.2s/%s.debug",
-		 es->build_id, es->build_id + 2);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return 0;
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	err = elf && elf_kind(elf) == ELF_K_ELF ?
-	      read_symbols(es, elf, true) : 0;
-	elf_end(elf);
-	close(fd);
+	if (err <= 0)
+		return err;
+	err = read_symbols(es, src.elf, true);
 	if (err > 0)
 		es->stripped = false;  /* its symbols are known after all */
+	if (src.file) {
+		es->debug_file = src.file;  /* DWARF too, maybe */
+		src.file = NULL;
+	}
+	symsrc__close(&src);
 	return err < 0 ? err : 0;
 }
 
@@ -410,6 +421,7 @@ static struct elf_syms *es_new(const char *path, const struct stat *st)
 		free(es);
 		return NULL;
 	}
+	es->dw_fd = -1;
 	es->dev = st->st_dev;
 	es->ino = st->st_ino;
 	es->size = st->st_size;
@@ -440,9 +452,11 @@ static int load(struct elf_syms *es, int fd, struct elf_syms **same)
 	*same = cache_find_build_id(es->build_id, es->stripped);
 	if (*same)
 		goto out;
+	snprintf(es->sources, sizeof(es->sources), "%s, .dynsym",
+		 es->stripped ? ".symtab: none" : ".symtab");
 	err = read_symbols(es, elf, false);
 	if (err >= 0 && es->stripped)
-		err = read_debug_file(es);
+		err = read_debug_file(es, elf);
 	if (err >= 0)
 		err = index_syms(es);
 out:
@@ -564,6 +578,11 @@ bool elf_syms__stripped(const struct elf_syms *es)
 bool elf_syms__is_go(const struct elf_syms *es)
 {
 	return es->go;
+}
+
+const char *elf_syms__sources(const struct elf_syms *es)
+{
+	return es->sources;
 }
 
 size_t elf_syms__count(const struct elf_syms *es)
@@ -715,4 +734,49 @@ int elf_syms__symbolize(struct elf_syms *es, uint64_t addr, uint64_t bias,
 	if (a == s->addr && !always_offset)
 		return snprintf(buf, len, "%s", name);
 	return snprintf(buf, len, "%s+%" PRIu64, name, a - s->addr);
+}
+
+/* ---- source lines ---- */
+
+/* The DWARF of file, when it has line tables. */
+static Dwarf *dw_open(const char *file, int *fdp)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	Dwarf *dw = fd < 0 ? NULL : dwarf_begin(fd, DWARF_C_READ);
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+
+	/* a file without .debug_info (stripped of it) has no CU */
+	if (dw && dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL)) {
+		dwarf_end(dw);
+		dw = NULL;
+	}
+	if (!dw && fd >= 0)
+		close(fd);
+	*fdp = dw ? fd : -1;
+	return dw;
+}
+
+int elf_syms__line(struct elf_syms *es, uint64_t vaddr, char *buf,
+		   size_t len)
+{
+	Dwarf_Die cu;
+	Dwarf_Line *line;
+	const char *file, *base;
+	int lineno;
+
+	if (!es->dw_tried) {
+		es->dw_tried = true;
+		es->dw = dw_open(es->path, &es->dw_fd);
+		if (!es->dw && es->debug_file)
+			es->dw = dw_open(es->debug_file, &es->dw_fd);
+	}
+	if (!es->dw || !dwarf_addrdie(es->dw, vaddr, &cu))
+		return -ENOENT;
+	line = dwarf_getsrc_die(&cu, vaddr);
+	file = line ? dwarf_linesrc(line, NULL, NULL) : NULL;
+	if (!file || dwarf_lineno(line, &lineno) || lineno <= 0)
+		return -ENOENT;
+	base = strrchr(file, '/');
+	return snprintf(buf, len, "%s:%d", base ? base + 1 : file, lineno);
 }

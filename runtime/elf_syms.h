@@ -52,6 +52,14 @@ bool elf_syms__stripped(const struct elf_syms *es);
  * runtime.buildVersion symbol): uretprobes corrupt its moving stacks. */
 bool elf_syms__is_go(const struct elf_syms *es);
 
+/* The symbol sources tried for the file, in order, each with what it
+ * gave: ".symtab, .dynsym" for a file with a symbol table; for a
+ * stripped one also the separate sources of symsrc.h, e.g. ".symtab:
+ * none, .dynsym, build-id debug file: none in /usr/lib/debug,
+ * .gnu_debuglink: none, .gnu_debugdata: none, debuginfod:
+ * DEBUGINFOD_URLS unset", the last naming the source found if any. */
+const char *elf_syms__sources(const struct elf_syms *es);
+
 /* ---- symbols: functions (STT_FUNC, STT_GNU_IFUNC) of .symtab and
  * .dynsym merged, sorted by address then name, without duplicates ---- */
 
@@ -114,5 +122,12 @@ int elf_syms__bias(const struct elf_syms *es, uint64_t map_start,
 int elf_syms__symbolize(struct elf_syms *es, uint64_t addr, uint64_t bias,
 			bool demangled, bool always_offset, char *buf,
 			size_t len);
+
+/* The source line of the virtual address vaddr as "file.c:17" (the
+ * file's base name), from the DWARF line table of the file or of its
+ * separate debug file. Returns the length snprintf would have written,
+ * or -ENOENT when no line table covers vaddr. */
+int elf_syms__line(struct elf_syms *es, uint64_t vaddr, char *buf,
+		   size_t len);
 
 #endif

@@ -66,7 +66,8 @@ struct output *output__new(const struct et_program *prog,
 	if (prog)
 		usyms__configure(o->usyms, !prog->settings.no_cpp_demangle,
 				 !prog->settings.no_user_symbols,
-				 prog->settings.cache_user_symbols);
+				 prog->settings.cache_user_symbols,
+				 prog->settings.stack_lines);
 	o->kstack_fd = o->ustack_fd = STACK_FD_UNKNOWN;
 	o->stack_fn = stack_from_fds;
 	o->stack_ctx = o;

@@ -226,6 +226,7 @@ struct et_settings {
 	uint32_t log_size;       /* bytes of the verifier's log */
 	bool no_cpp_demangle;    /* C++ symbols printed mangled */
 	bool no_user_symbols;    /* user addresses printed as numbers */
+	bool stack_lines;        /* user stack frames with " (file:line)" */
 	enum et_usym_cache cache_user_symbols;
 	/* config print_maps_on_exit = false: the maps are not printed at
 	 * exit */
@@ -280,7 +281,7 @@ struct et_program {
 	int nactions;
 	uint32_t ringbuf_size;        /* bytes, power of two */
 	bool needs_kallsyms;          /* kstack/ksym used */
-	bool needs_usyms;             /* ustack/usym used */
+	bool needs_usyms;             /* ustack/usym/func (T_USYM) used */
 	bool needs_child;             /* cpid used: needs -c CMD */
 	bool needs_unsafe;            /* system(), signal(): needs --unsafe */
 	/* kaddr() symbols, in et_state.kaddr order; the runtime resolves

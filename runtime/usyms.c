@@ -35,6 +35,7 @@ struct usyms {
 	size_t nprocs, next; /* next: slot to reuse when full */
 	bool mangled;        /* config no_cpp_demangle */
 	bool numbers;        /* config no_user_symbols */
+	bool lines;          /* config stack_lines */
 	enum et_usym_cache cache;
 };
 
@@ -63,10 +64,11 @@ static bool aslr_off(void)
 }
 
 void usyms__configure(struct usyms *u, bool demangle, bool symbols,
-		      enum et_usym_cache cache)
+		      enum et_usym_cache cache, bool lines)
 {
 	u->mangled = !demangle;
 	u->numbers = !symbols;
+	u->lines = lines && symbols;
 	if (cache == USYM_CACHE_AUTO)
 		cache = aslr_off() ? USYM_CACHE_PER_PROGRAM :
 			USYM_CACHE_PER_PID;
@@ -239,4 +241,21 @@ int usyms__resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 		*module = s ? m->path : NULL;
 	elf_syms__close(es);
 	return s ? 0 : -ENOENT;
+}
+
+int usyms__line(struct usyms *u, int pid, uint64_t addr, bool caller,
+		char *buf, size_t len)
+{
+	const struct uproc *p = u && u->lines ? uproc_get(u, pid) : NULL;
+	uint64_t a = caller && addr ? addr - 1 : addr;
+	const struct umap *m = p ? umap_find(p, a) : NULL;
+	struct elf_syms *es = m ? elf_syms__open(m->path) : NULL;
+	uint64_t vaddr;
+	int err = -ENOENT;
+
+	if (es && !elf_syms__offset_to_vaddr(es, a - m->start + m->pgoff,
+					     &vaddr))
+		err = elf_syms__line(es, vaddr, buf, len) < 0 ? -ENOENT : 0;
+	elf_syms__close(es);
+	return err;
 }

@@ -19,11 +19,12 @@ struct usyms;
 struct usyms *usyms__new(void);
 void usyms__free(struct usyms *u);
 /* config no_cpp_demangle (!demangle), no_user_symbols (!symbols: every
- * address in hex) and cache_user_symbols (how mappings are kept; AUTO:
- * per program when ASLR is off, else per process). The default:
- * demangled names, kept per process. */
+ * address in hex), cache_user_symbols (how mappings are kept; AUTO:
+ * per program when ASLR is off, else per process) and stack_lines
+ * (lines: usyms__line answers). The default: demangled names, kept per
+ * process, no lines. */
 void usyms__configure(struct usyms *u, bool demangle, bool symbols,
-		      enum et_usym_cache cache);
+		      enum et_usym_cache cache, bool lines);
 
 /* Writes the function holding addr in process pid into buf: "name+off"
  * (or just "name" when !offset), demangled; *module (when not NULL) is
@@ -31,5 +32,12 @@ void usyms__configure(struct usyms *u, bool demangle, bool symbols,
  * function (buf then holds it in hex, *module NULL). */
 int usyms__resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 		   char *buf, size_t len, const char **module);
+
+/* The source line of addr in process pid as "file.c:17" into buf, when
+ * lines are configured and a DWARF line table (of the mapped file or its
+ * separate debug file) covers it; caller: addr is a return address, whose
+ * call is the byte before. 0, or -ENOENT (buf untouched). */
+int usyms__line(struct usyms *u, int pid, uint64_t addr, bool caller,
+		char *buf, size_t len);
 
 #endif

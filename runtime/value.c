@@ -86,10 +86,10 @@ static void decode_ksym(struct value_env *env, uint64_t addr,
 /* A frame as bpftrace prints it: "name+off" (hex when unknown); perf
  * mode: "addr name+off", user frames with " (module)". */
 static const char *frame_text(struct value_env *env, const struct et_type *t,
-			      uint64_t ip, int pid)
+			      uint64_t ip, int pid, bool caller)
 {
 	const char *module = NULL, *sym;
-	char buf[1024];
+	char buf[1024], line[512];
 	uint64_t off;
 
 	if (t->kernel) {
@@ -100,6 +100,10 @@ static const char *frame_text(struct value_env *env, const struct et_type *t,
 		usyms__resolve(env->usyms, pid, ip, true, buf, sizeof(buf),
 			       &module);
 		sym = arena_strdup(env->arena, buf);
+		/* config stack_lines: "name+off (file.c:17)" */
+		if (!usyms__line(env->usyms, pid, ip, caller, line,
+				 sizeof(line)))
+			sym = arena_printf(env->arena, "%s (%s)", sym, line);
 	}
 	if (t->mode != STACK_PERF)
 		return sym;
@@ -129,7 +133,7 @@ static void decode_stack(struct value_env *env, const struct et_type *t,
 	v->u.stack.frames = arena_calloc(env->arena, n, sizeof(char *));
 	for (int i = 0; i < n && ips[i]; i++)
 		v->u.stack.frames[v->u.stack.n++] =
-			frame_text(env, t, ips[i], (int)(id >> 32));
+			frame_text(env, t, ips[i], (int)(id >> 32), i > 0);
 }
 
 static void decode_username(struct value_env *env, uint64_t uid,

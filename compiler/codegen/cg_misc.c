@@ -356,12 +356,16 @@ static LLVMValueRef len_call(struct gen *g, struct node *e)
 }
 
 /* usym(addr) and func in user probes: {u64 address, u64 tgid}, the
- * process being what user space symbolizes the address in */
+ * process being what user space symbolizes the address in (its mappings
+ * are kept at its exit for that: needs_usyms) */
 LLVMValueRef gen_usym(struct gen *g, LLVMValueRef addr)
 {
 	LLVMValueRef buf = gen_tmp(g, 16, "usym");
-	LLVMValueRef tgid = LLVMBuildLShr(g->b, cg_get_pid_tgid(g->cg),
-					  cg_const(g->cg, 64, 32), "tgid");
+	LLVMValueRef tgid;
+
+	g->prog->needs_usyms = true;
+	tgid = LLVMBuildLShr(g->b, cg_get_pid_tgid(g->cg),
+			     cg_const(g->cg, 64, 32), "tgid");
 
 	gen_store(g, buf, type_u64(), true, addr, type_u64());
 	gen_store(g, at(g, buf, 8), type_u64(), true, tgid, type_u64());

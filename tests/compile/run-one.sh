@@ -12,6 +12,8 @@ args= params=
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
 cd "$dir" || exit 1
+# the symbol sources a stripped binary's error names (runtime/symsrc.h)
+unset DEBUGINFOD_URLS ETRACE_DEBUG_ROOT
 # shellcheck disable=SC2086
 "$etrace" --dry-run $args "$(basename "$src")" $params >"$out" 2>"$err"
 rc=$?

@@ -589,8 +589,8 @@ static void test_hook_errors(void)
 		   "No symbol 'et_nope' in " PIE);
 	CU_ASSERT_PTR_NULL(strstr(out, "stripped"));
 	expect_err("uprobe:" STRIPPED ":et_add { exit(); }",
-		   "No symbol 'et_add' in " STRIPPED
-		   ", which has no symbol table (stripped)");
+		   "No symbol 'et_add' in " STRIPPED " (tried .symtab: none, "
+		   ".dynsym, build-id debug file: none in ");
 	expect_err("uprobe:" PIE ":et_zz* { exit(); }",
 		   "No symbol matches 'et_zz*' in " PIE);
 	expect_err("uprobe:/etc/passwd:main { exit(); }",
