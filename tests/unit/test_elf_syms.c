@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "demangle.h"
@@ -204,6 +206,67 @@ static void test_stripped(void)
 	CU_ASSERT_PTR_NULL(elf_syms__find(es, "et_add"));
 	CU_ASSERT_EQUAL(errno, ENOENT);
 	CU_ASSERT_PTR_NULL(elf_syms__find(es, "main"));
+	elf_syms__close(es);
+}
+
+/* The line addr2line gives for vaddr in path ("uprobe_c.c:32"). */
+static void addr2line(const char *path, uint64_t vaddr, char *buf,
+		      size_t len)
+{
+	char cmd[512];
+	FILE *f;
+
+	buf[0] = '\0';
+	snprintf(cmd, sizeof(cmd),
+		 "addr2line -e '%s' 0x%" PRIx64 " | sed 's|.*/||; s| .*||'",
+		 path, vaddr);
+	f = popen(cmd, "r");
+	if (f && fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	if (f)
+		pclose(f);
+}
+
+/* The sources tried (a stripped file with none of them: each says why)
+ * and source lines from DWARF, checked against addr2line. */
+static void test_sources_lines(void)
+{
+	struct elf_syms *es;
+	const struct elf_sym *sym;
+	char got[256], want[256];
+	uint64_t addr;
+
+	setenv("ETRACE_DEBUG_ROOT", "/nonexistent/etrace-debug", 1);
+	unsetenv("DEBUGINFOD_URLS");
+	elf_syms__cache_clear();
+	es = elf_syms__open(STRIPPED);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(es);
+	CU_ASSERT_STRING_EQUAL(elf_syms__sources(es),
+			       ".symtab: none, .dynsym, build-id debug file: "
+			       "none in /nonexistent/etrace-debug, "
+			       ".gnu_debuglink: none, .gnu_debugdata: none, "
+			       "debuginfod: DEBUGINFOD_URLS unset");
+	elf_syms__close(es);
+	unsetenv("ETRACE_DEBUG_ROOT");
+
+	es = elf_syms__open(PIE);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(es);
+	CU_ASSERT_STRING_EQUAL(elf_syms__sources(es), ".symtab, .dynsym");
+	sym = elf_syms__find(es, "et_handle_request");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sym);
+	addr = sym->addr;
+	for (uint64_t off = 0; off < sym->size; off += 3) {
+		CU_ASSERT_TRUE(elf_syms__line(es, sym->addr + off, got,
+					      sizeof(got)) > 0);
+		addr2line(PIE, sym->addr + off, want, sizeof(want));
+		CU_ASSERT_STRING_EQUAL(got, want);
+	}
+	CU_ASSERT_EQUAL(elf_syms__line(es, 0, got, sizeof(got)), -ENOENT);
+	elf_syms__close(es);
+	/* no DWARF, no separate source: no line */
+	es = elf_syms__open(STRIPPED);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(es);
+	CU_ASSERT_EQUAL(elf_syms__line(es, addr, got, sizeof(got)), -ENOENT);
 	elf_syms__close(es);
 }
 
@@ -671,6 +734,7 @@ UNIT_MAIN("elf_syms",
 	  UNIT_TEST(test_nopie_symbols),
 	  UNIT_TEST(test_shared_library),
 	  UNIT_TEST(test_stripped),
+	  UNIT_TEST(test_sources_lines),
 	  UNIT_TEST(test_sorted_unique),
 	  UNIT_TEST(test_wildcards),
 	  UNIT_TEST(test_system_libc),
