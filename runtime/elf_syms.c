@@ -504,23 +504,33 @@ static uint64_t symtab_value(Elf *elf, Elf_Scn *scn, const char *name)
 	return 0;
 }
 
-int elf_syms__symbol_addr(const struct elf_syms *es, const char *name,
-			  uint64_t *vaddr)
+/* name's st_value in the symbol tables of file, or 0 */
+static uint64_t file_symbol_value(const char *file, const char *name)
 {
-	int fd = open(es->path, O_RDONLY | O_CLOEXEC);
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	Elf *elf = fd < 0 ? NULL : elf_begin(fd, ELF_C_READ, NULL);
 	Elf_Scn *scn = NULL;
+	uint64_t v = 0;
 	GElf_Shdr sh;
 
-	*vaddr = 0;
-	while (elf && !*vaddr && (scn = elf_nextscn(elf, scn)))
+	while (elf && !v && (scn = elf_nextscn(elf, scn)))
 		if (gelf_getshdr(scn, &sh) &&
 		    (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM))
-			*vaddr = symtab_value(elf, scn, name);
+			v = symtab_value(elf, scn, name);
 	if (elf)
 		elf_end(elf);
 	if (fd >= 0)
 		close(fd);
+	return v;
+}
+
+/* the file's own tables, then its separate debug file's */
+int elf_syms__symbol_addr(const struct elf_syms *es, const char *name,
+			  uint64_t *vaddr)
+{
+	*vaddr = file_symbol_value(es->path, name);
+	if (!*vaddr && es->debug_file)
+		*vaddr = file_symbol_value(es->debug_file, name);
 	return *vaddr ? 0 : -ENOENT;
 }
 

@@ -76,7 +76,8 @@ const char *elf_syms__demangled(struct elf_syms *es,
 const struct elf_sym *elf_syms__find(const struct elf_syms *es,
 				     const char *name);
 /* The address (st_value) of any defined symbol name, data objects
- * included (uaddr()), from .symtab or .dynsym. 0 or -ENOENT. */
+ * included (uaddr()), from .symtab or .dynsym, or from the separate
+ * debug file of a stripped file (symsrc.h). 0 or -ENOENT. */
 int elf_syms__symbol_addr(const struct elf_syms *es, const char *name,
 			  uint64_t *vaddr);
 

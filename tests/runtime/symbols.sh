@@ -72,7 +72,7 @@ start_debuginfod() {
 		dpid=$!
 		bg="$bg $dpid"
 		# ready once it has scanned the debug file and serves it
-		for _ in $(seq 1 600); do
+		for _ in $(seq 1 1200); do
 			kill -0 "$dpid" 2>/dev/null || break
 			curl -sf -o /dev/null \
 				"http://127.0.0.1:$port/buildid/$build_id/debuginfo" &&
@@ -113,6 +113,9 @@ build_id)
 	# stripped; its debug file in ROOT/.build-id/xx/yyyy.debug
 	export ETRACE_DEBUG_ROOT="$V/root"
 	symbolized "$V/bid"
+	# uaddr of a data symbol only the debug file names
+	run 0 -c "$V/bid 1" -e "uprobe:$V/bid:et_add { printf(\"c=%d\\n\", *(int32 *)uaddr(\"et_counter\")); }"
+	lines '6\nc=42\n'
 	;;
 no_source)
 	# stripped and no source: the error names every source tried
