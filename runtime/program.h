@@ -226,7 +226,6 @@ struct et_settings {
 	uint32_t log_size;       /* bytes of the verifier's log */
 	bool no_cpp_demangle;    /* C++ symbols printed mangled */
 	bool no_user_symbols;    /* user addresses printed as numbers */
-	bool stack_lines;        /* user stack frames with " (file:line)" */
 	enum et_usym_cache cache_user_symbols;
 	/* config print_maps_on_exit = false: the maps are not printed at
 	 * exit */
@@ -234,6 +233,8 @@ struct et_settings {
 	/* config missing_probes = warn / ignore: a probe that fails to
 	 * attach is skipped, with a warning / silently (0: an error) */
 	uint8_t missing_probes;
+	/* config stack_lines: user stack frames with " (file:line)" */
+	bool stack_lines;
 };
 
 /* et_settings.missing_probes */

@@ -296,6 +296,7 @@ static struct et_program *rich_program(void)
 	p->nkaddr = 1;
 	p->settings = (struct et_settings){ 7, 99, 4096, true, false,
 					    USYM_CACHE_NONE };
+	p->settings.stack_lines = true;
 	p->ndrops = 3;
 	p->drops = arena_calloc(a, 3, sizeof(*p->drops));
 	p->drops[0] = (struct et_drop){ DROP_MAP_FULL, 1, NULL, LOC_NONE, 77 };
