@@ -76,7 +76,7 @@ static int open_file(const char *file, const char *kind, struct symsrc *out)
 		close(fd);
 		return 0;
 	}
-	*out = (struct symsrc){ .elf = elf, .fd = fd, .kind = kind };
+	*out = (struct symsrc){.elf = elf, .fd = fd, .kind = kind};
 	out->file = strdup(file);
 	if (!out->file) {
 		symsrc__close(out);
@@ -87,8 +87,8 @@ static int open_file(const char *file, const char *kind, struct symsrc *out)
 
 /* ---- 1. by build id ---- */
 
-static int by_build_id(const char *build_id, struct symsrc *out,
-		       char *tried, size_t len)
+static int by_build_id(const char *build_id, struct symsrc *out, char *tried,
+		       size_t len)
 {
 	const char *roots = debug_roots(), *r = roots;
 	char file[PATH_MAX];
@@ -148,7 +148,7 @@ static int by_debuglink(const char *path, Elf *elf, struct symsrc *out,
 	snprintf(dir, sizeof(dir), "%s", real);
 	slash = strrchr(dir, '/');
 	if (slash)
-		slash[slash == dir] = '\0';  /* "/x" -> "/" */
+		slash[slash == dir] = '\0'; /* "/x" -> "/" */
 	else
 		strcpy(dir, ".");
 	for (int i = 0;; i++) {
@@ -206,8 +206,8 @@ static int xz_decode(const void *in, size_t in_len, void **outp,
 	do {
 		rc = lzma_code(&s, LZMA_FINISH);
 		if (rc == LZMA_OK && !s.avail_out) {
-			unsigned char *nb = cap < DEBUGDATA_MAX ?
-					    realloc(buf, 2 * cap) : NULL;
+			unsigned char *nb =
+			    cap < DEBUGDATA_MAX ? realloc(buf, 2 * cap) : NULL;
 
 			if (!nb) {
 				rc = LZMA_MEM_ERROR;
@@ -249,8 +249,7 @@ static Elf_Scn *section_named(Elf *elf, const char *name)
 	return NULL;
 }
 
-static int by_debugdata(Elf *elf, struct symsrc *out, char *tried,
-			size_t len)
+static int by_debugdata(Elf *elf, struct symsrc *out, char *tried, size_t len)
 {
 	Elf_Scn *scn = section_named(elf, ".gnu_debugdata");
 	Elf_Data *data = scn ? elf_rawdata(scn, NULL) : NULL;
@@ -274,8 +273,8 @@ static int by_debugdata(Elf *elf, struct symsrc *out, char *tried,
 		     err ? "not xz data" : "no symbol table in it");
 		return 0;
 	}
-	*out = (struct symsrc){ .elf = inner, .fd = -1, .mem = mem,
-				.kind = ".gnu_debugdata" };
+	*out = (struct symsrc){
+	    .elf = inner, .fd = -1, .mem = mem, .kind = ".gnu_debugdata"};
 	return 1;
 }
 
@@ -286,8 +285,8 @@ static int by_debugdata(Elf *elf, struct symsrc *out, char *tried,
 typedef struct debuginfod_client debuginfod_client;
 struct dfod {
 	debuginfod_client *(*begin)(void);
-	int (*find_debuginfo)(debuginfod_client *, const unsigned char *,
-			      int, char **);
+	int (*find_debuginfo)(debuginfod_client *, const unsigned char *, int,
+			      char **);
 	void (*end)(debuginfod_client *);
 	bool loaded, ok;
 };
@@ -303,17 +302,17 @@ static struct dfod *dfod_load(void)
 	h = dlopen("libdebuginfod.so.1", RTLD_NOW | RTLD_LOCAL);
 	if (!h)
 		return NULL;
-	d.begin = (debuginfod_client *(*)(void))dlsym(h, "debuginfod_begin");
-	d.find_debuginfo = (int (*)(debuginfod_client *, const unsigned char *,
-				    int, char **))
-			   dlsym(h, "debuginfod_find_debuginfo");
+	d.begin = (debuginfod_client * (*)(void)) dlsym(h, "debuginfod_begin");
+	d.find_debuginfo =
+	    (int (*)(debuginfod_client *, const unsigned char *, int,
+		     char **))dlsym(h, "debuginfod_find_debuginfo");
 	d.end = (void (*)(debuginfod_client *))dlsym(h, "debuginfod_end");
 	d.ok = d.begin && d.find_debuginfo && d.end;
 	return d.ok ? &d : NULL;
 }
 
-static int by_debuginfod(const char *build_id, struct symsrc *out,
-			 char *tried, size_t len)
+static int by_debuginfod(const char *build_id, struct symsrc *out, char *tried,
+			 size_t len)
 {
 	const char *urls = getenv("DEBUGINFOD_URLS");
 	struct dfod *d;
@@ -335,8 +334,8 @@ static int by_debuginfod(const char *build_id, struct symsrc *out,
 		return 0;
 	}
 	c = d->begin();
-	fd = c ? d->find_debuginfo(c, (const unsigned char *)build_id, 0,
-				   &file) : -ENOMEM;
+	fd = c ? d->find_debuginfo(c, (const unsigned char *)build_id, 0, &file)
+	       : -ENOMEM;
 	if (c)
 		d->end(c);
 	if (fd < 0) {
@@ -368,8 +367,8 @@ int symsrc__find(const char *path, Elf *elf, const char *build_id,
 	if (!found)
 		found = by_debuginfod(build_id, out, tried, len);
 	if (found > 0)
-		note(tried, len, "%s%s%s", out->kind,
-		     out->file ? ": " : "", out->file ? out->file : "");
+		note(tried, len, "%s%s%s", out->kind, out->file ? ": " : "",
+		     out->file ? out->file : "");
 	return found;
 }
 

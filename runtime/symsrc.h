@@ -24,7 +24,7 @@
 struct symsrc {
 	Elf *elf;
 	int fd;
-	void *mem;       /* the decompressed .gnu_debugdata */
+	void *mem; /* the decompressed .gnu_debugdata */
 	char *file;
 	const char *kind;
 };
