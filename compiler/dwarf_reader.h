@@ -14,6 +14,7 @@
 #define ETRACE_DWARF_READER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "compile.h"
 
@@ -50,6 +51,24 @@ struct type *dwarf_func_args(struct compile_ctx *ctx, struct dwarf_file *df,
  * defines none of that name. */
 struct type *dwarf_find_type(struct compile_ctx *ctx, struct dwarf_file *df,
 			     const char *name);
+
+/* One place a statement probe attaches (dwarf_stmt_addrs). */
+struct dwarf_stmt_addr {
+	uint64_t addr;      /* virtual address in the binary */
+	uint64_t scope;     /* the function or inlined copy (DIE offset) */
+	int line;
+};
+
+/* The addresses where the statements of line (and column col, 0: any)
+ * of source file file begin: one per function or inlined copy holding
+ * them, its lowest is_stmt row, in address order; file is the source
+ * path or a trailing part of it ("stmt.c", "progs/stmt.c"). Returns
+ * their number, *out in the context's arena; or -ENOENT (no unit names
+ * file, or the line has no code) or -EINVAL (file names two sources)
+ * with *why saying so (with the nearest lines that have code). */
+int dwarf_stmt_addrs(struct dwarf_file *df, const char *file, unsigned line,
+		     unsigned col, struct dwarf_stmt_addr **out,
+		     const char **why);
 
 /* type_complete() of a record made by this reader: converts its fields. */
 struct type *dwarf_complete_record(struct type *rec);

@@ -81,6 +81,12 @@ struct attach_point {
 	 * the others, each a resolved attach point, which the probe pass
 	 * adds to the probe after this one. */
 	struct attach_point *more;
+	/* a statement probe (uprobe:BIN@FILE:LINE[:COL], or BIN:FILE:LINE):
+	 * the source file as written, its line and column (0: any);
+	 * resolve turns it into func + offset, one attach point (more) per
+	 * function or inlined copy with code for the line */
+	const char *src_file;
+	unsigned src_line, src_col;
 };
 
 enum probe_flags {

@@ -8,6 +8,10 @@
 #include "probe_impl.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "dwarf_reader.h"
 
 #include "elf_syms.h"
 
@@ -28,6 +32,94 @@ static int uprobe_lang(struct compile_ctx *ctx, struct attach_point *ap,
 	return -EINVAL;
 }
 
+static bool is_lang(const char *s)
+{
+	for (size_t i = 0; i < sizeof(langs) / sizeof(*langs); i++)
+		if (!strcmp(s, langs[i]))
+			return true;
+	return false;
+}
+
+static bool decimal(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* The line (and column) of a statement probe: 1 or 2 decimal fields. */
+static bool line_fields(char **parts, int n)
+{
+	return (n == 1 || n == 2) && decimal(parts[0]) &&
+	       (n == 1 || decimal(parts[1]));
+}
+
+/* uprobe:BIN@FILE:LINE[:COL] (bpftrace 0.26) or uprobe:BIN:FILE:LINE[:COL]:
+ * a statement probe? The '@' spelling unless BIN@FILE is itself a file;
+ * the ':' spelling when FILE is not a language (uprobe:BIN:cpp:FUNC). */
+static bool is_statement(char **parts, int nparts, int *file_part)
+{
+	const char *at = strrchr(parts[0], '@');
+
+	if (at && line_fields(parts + 1, nparts - 1) &&
+	    access(parts[0], F_OK)) {
+		*file_part = 0;
+		return true;
+	}
+	if (nparts >= 3 && !is_lang(parts[1]) &&
+	    line_fields(parts + 2, nparts - 2)) {
+		*file_part = 1;
+		return true;
+	}
+	return false;
+}
+
+static int parse_statement(struct compile_ctx *ctx, struct attach_point *ap,
+			   char **parts, int nparts, int file_part)
+{
+	const char *kind = probe_kind_name(ap->kind);
+	char *at = file_part ? NULL : strrchr(parts[0], '@');
+	char **lines = parts + file_part + 1;
+
+	if (ap->kind != PK_UPROBE) {
+		diag_error(&ctx->diags, ap->loc, "%s cannot be attached to a "
+			   "source line: only a uprobe can", kind);
+		return -EINVAL;
+	}
+	if (at)
+		*at = '\0';
+	ap->target = parts[0];
+	ap->src_file = at ? at + 1 : parts[1];
+	if (!*ap->target) {
+		diag_error(&ctx->diags, ap->loc,
+			   "%s probe must have a target binary", kind);
+		return -EINVAL;
+	}
+	if (!*ap->src_file) {
+		diag_error(&ctx->diags, ap->loc, "A statement probe must "
+			   "name its source file: uprobe:BIN@FILE:LINE[:COL]");
+		return -EINVAL;
+	}
+	if (probe_has_wildcard(ap->target) ||
+	    probe_has_wildcard(ap->src_file)) {
+		diag_error(&ctx->diags, ap->loc, "Cannot use wildcards with "
+			   "a source code location");
+		return -EINVAL;
+	}
+	ap->src_line = (unsigned)strtoul(lines[0], NULL, 10);
+	ap->src_col = nparts - file_part == 3 ?
+		      (unsigned)strtoul(lines[1], NULL, 10) : 0;
+	if (!ap->src_line) {
+		diag_error(&ctx->diags, ap->loc, "Invalid line number 0: "
+			   "lines are numbered from 1");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int probe_uprobe_parse_common(struct compile_ctx *ctx,
 			      struct attach_point *ap, char **parts,
 			      int nparts, bool allow_offset)
@@ -35,7 +127,10 @@ int probe_uprobe_parse_common(struct compile_ctx *ctx,
 	const char *kind = probe_kind_name(ap->kind);
 	const char *spec = parts[nparts - 1];
 	uint64_t addr;
+	int file_part;
 
+	if (nparts >= 2 && is_statement(parts, nparts, &file_part))
+		return parse_statement(ctx, ap, parts, nparts, file_part);
 	if (probe_nargs(ctx, ap, nparts, 2, 3) < 0)
 		return -EINVAL;
 	if (!*parts[0]) {
@@ -260,11 +355,59 @@ static int resolve_name(struct compile_ctx *ctx, struct attach_point *ap,
 	return check_offset(ctx, ap, m.first);
 }
 
+/* A statement probe: the line's addresses through the line table, each
+ * as function + offset; the first is ap, the others chained on
+ * ap->more. */
+static int resolve_statement(struct compile_ctx *ctx,
+			     struct attach_point *ap, struct elf_syms *es)
+{
+	struct dwarf_file *df = dwarf_open(ctx, ap->target);
+	struct dwarf_stmt_addr *addrs;
+	struct attach_point *prev = ap;
+	const char *why = NULL;
+	int n;
+
+	if (!df) {
+		diag_error(&ctx->diags, ap->loc, "No DWARF debug info found "
+			   "for %s (%s), cannot attach by source code "
+			   "location", ap->target, errno == ENODATA ?
+			   "built without -g?" : strerror(errno));
+		return -EINVAL;
+	}
+	n = dwarf_stmt_addrs(df, ap->src_file, ap->src_line, ap->src_col,
+			     &addrs, &why);
+	if (n == -ENOMEM)
+		return n;
+	if (n < 0) {
+		diag_error(&ctx->diags, ap->loc, "Cannot attach %s: %s",
+			   ap->raw, why);
+		return -EINVAL;
+	}
+	for (int i = 0; i < n; i++) {
+		struct attach_point *a = ap;
+
+		if (i) {
+			a = arena_alloc(ctx->arena, sizeof(*a));
+			*a = *ap;
+			a->more = NULL;
+			prev->more = a;
+			prev = a;
+		}
+		a->address = addrs[i].addr;
+		a->has_address = true;
+		if (resolve_address(ctx, a, es) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
 static int resolve_symbols(struct compile_ctx *ctx, struct attach_point *ap,
 			   struct elf_syms *es)
 {
 	if (check_go(ctx, ap, es) < 0)
 		return -EINVAL;
+	if (ap->src_file)
+		return resolve_statement(ctx, ap, es);
 	if (ap->has_address)
 		return resolve_address(ctx, ap, es);
 	return resolve_name(ctx, ap, es);

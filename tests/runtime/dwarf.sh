@@ -51,6 +51,37 @@ stack 6 7 8000000000
 stack 6 8 8000000000
 '
 
+# statement probes: the line of marker M:NAME in dwarf_stmt.c
+SRC=$(dirname "$0")/../progs/dwarf/dwarf_stmt.c
+marker() {
+	grep -n "M:$1 " "$SRC" | cut -d: -f1
+}
+
+# stmt_want BINARY LINE: "FUNC+OFFSET" per function holding a statement
+# of LINE, by binutils (objdump's decoded line table, nm's symbols), not
+# libdw: its lowest address that begins a statement
+stmt_want() {
+	nm -S --defined-only "$1" | awk '$3 ~ /^[Tt]$/ { print $1, $2, $4 }' \
+		>"$tmp/syms"
+	objdump --dwarf=decodedline "$1" |
+		awk -v l="$2" '$1 == "dwarf_stmt.c" && $2 == l && $NF == "x" { print $3 }' |
+		while read -r a; do
+			while read -r s z f; do
+				if [ $((a)) -ge $((0x$s)) ] &&
+				   [ $((a)) -lt $((0x$s + 0x$z)) ]; then
+					echo "$f $((a - 0x$s))"
+				fi
+			done <"$tmp/syms"
+		done | sort -k1,1 -k2,2n | awk '!seen[$1]++ { print $1 "+" $2 }'
+}
+
+# stmt_run BINARY LINE ITERATIONS: the statement probe at LINE, each hit
+# printed as the function holding it + the offset from its entry, and
+# numbered
+stmt_run() {
+	run 0 -c "$P/$1 $3" -e "uprobe:$P/$1:step,uprobe:$P/$1:other { @e = reg(\"ip\"); } uprobe:$P/$1@dwarf_stmt.c:$2 { @n++; printf(\"%s+%d %d\\n\", usym(reg(\"ip\")), reg(\"ip\") - @e, @n); } END { clear(@e); clear(@n); }"
+}
+
 # run_values BINARY: PROG on BINARY, two iterations
 run_values() {
 	prog=$(printf '%s' "$PROG" | sed "s|uprobe:B:|uprobe:$P/$1:|")
@@ -142,6 +173,58 @@ bad_input)
 	has "$err" 'd has unsupported type double, passed in floating-point registers'
 	run 1 -e "uprobe:$P/dwarf_prog:f_ints { @ = args->nope; }"
 	has "$err" "Can't find function parameter nope"
+	grep -q '^Attaching' "$out" && fail "it attached"
+	;;
+stmt_values)
+	# a line in a branch taken for i = 0, 3, 6: three hits, at the
+	# address binutils gives, in step
+	l=$(marker third)
+	w=$(stmt_want "$P/dwarf_stmt" "$l")
+	[ "$w" ] || fail "binutils finds no statement at line $l"
+	# (step and other store their entry address; END clears the maps, which then print nothing)
+	stmt_run dwarf_stmt "$l" 9
+	has "$out" '^Attaching 4 probes\.\.\.$'
+	lines "$w 1\n$w 2\n$w 3\n"
+	# the ':' spelling and a path suffix name the same place
+	run 0 -c "$P/dwarf_stmt 9" -e "uprobe:$P/dwarf_stmt:dwarf/dwarf_stmt.c:$l { @n++; } END { print(@n); clear(@n); }"
+	has "$out" '^Attaching 2 probes\.\.\.$'
+	has "$out" '^@n: 3$'
+	;;
+stmt_inlined)
+	# -O2: an inline function's line, one probe per inlined copy (in
+	# step and in other), each hit once per call
+	l=$(marker twice)
+	w=$(stmt_want "$P/dwarf_stmt_o2" "$l")
+	[ "$(echo "$w" | wc -l)" = 2 ] ||
+		fail "binutils: not two copies of line $l: $w"
+	stmt_run dwarf_stmt_o2 "$l" 2
+	has "$out" '^Attaching 5 probes\.\.\.$'
+	w1=$(echo "$w" | sed -n 1p)
+	w2=$(echo "$w" | sed -n 2p)
+	grep -v '^Attaching\|^$' "$out" | cut -d' ' -f1 | LC_ALL=C sort >"$tmp/got"
+	printf '%s\n%s\n%s\n%s\n' "$w1" "$w1" "$w2" "$w2" | LC_ALL=C sort >"$tmp/want"
+	cmp -s "$tmp/want" "$tmp/got" ||
+		fail "hits differ: $(diff "$tmp/want" "$tmp/got")"
+	# and the branch's line at -O2
+	l=$(marker third)
+	w=$(stmt_want "$P/dwarf_stmt_o2" "$l")
+	stmt_run dwarf_stmt_o2 "$l" 9
+	lines "$w 1\n$w 2\n$w 3\n"
+	;;
+stmt_errors)
+	run 1 -e "uprobe:$P/dwarf_stmt@nosuch.c:10 { }"
+	has "$err" "Cannot attach uprobe:$P/dwarf_stmt@nosuch.c:10: no compilation unit of $P/dwarf_stmt has a source file 'nosuch.c'"
+	# the blank line before the marker's function: its neighbours
+	l=$(marker third)
+	run 1 -e "uprobe:$P/dwarf_stmt@dwarf_stmt.c:1 { }"
+	has "$err" "no code at dwarf_stmt.c:1; the nearest line with code is "
+	b=$(grep -n '^KEEP int step' "$SRC" | cut -d: -f1)
+	run 1 -e "uprobe:$P/dwarf_prog_nodebug@dwarf_prog.c:10 { }"
+	has "$err" "No DWARF debug info found for $P/dwarf_prog_nodebug"
+	run 1 -e "uprobe:$P/dwarf_stmt@dwarf_stmt.c:$((b - 1)) { }"
+	has "$err" "no code at dwarf_stmt.c:$((b - 1)); the nearest lines with code are "
+	run 1 -e "uprobe:$P/dwarf_stmt@dwarf_stmt.c:$l { @ = args.i; }"
+	has "$err" "args of uprobe:$P/dwarf_stmt@dwarf_stmt.c:$l: a function's arguments are known at its entry only"
 	grep -q '^Attaching' "$out" && fail "it attached"
 	;;
 *)

@@ -1,6 +1,7 @@
 # Target programs of the DWARF tests (included by tests/CMakeLists.txt):
 # dwarf_prog.c with its debug info (-g, at -O0 and -O2), without it, and
-# with it in a separate file found by .gnu_debuglink (objcopy). Built with
+# with it in a separate file found by .gnu_debuglink (objcopy);
+# dwarf_stmt.c (statement probes) at -O0 and -O2. Built with
 # the system compiler directly, without the project's flags, into
 # build/tests/progs/dwarf; tests/unit/test_dwarf.c reads them there
 # (ETRACE_DWARF_PROGS), tests/runtime/dwarf.sh traces them.
@@ -21,7 +22,19 @@ macro(dwarf_prog name)
   list(APPEND DWARF_OUTPUTS ${DWARF_OUT}/${name})
 endmacro()
 
+# dwarf_stmt(NAME FLAGS...): dwarf_stmt.c (statement probes) with FLAGS
+macro(dwarf_stmt name)
+  add_custom_command(OUTPUT ${DWARF_OUT}/${name}
+    COMMAND ${DWARF_CC} ${ARGN} -Wall -o ${DWARF_OUT}/${name}
+            ${DWARF_SRC}/dwarf_stmt.c
+    DEPENDS ${DWARF_SRC}/dwarf_stmt.c
+    COMMENT "Building the statement-probe test program ${name}" VERBATIM)
+  list(APPEND DWARF_OUTPUTS ${DWARF_OUT}/${name})
+endmacro()
+
 dwarf_prog(dwarf_prog -g -O0)
+dwarf_stmt(dwarf_stmt -g -O0)
+dwarf_stmt(dwarf_stmt_o2 -g -O2)
 dwarf_prog(dwarf_prog_o2 -g -O2)
 dwarf_prog(dwarf_prog_nodebug -O0)
 add_custom_command(OUTPUT ${DWARF_OUT}/dwarf_prog_split
