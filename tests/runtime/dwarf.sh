@@ -175,6 +175,20 @@ bad_input)
 	has "$err" "Can't find function parameter nope"
 	grep -q '^Attaching' "$out" && fail "it attached"
 	;;
+args_dot)
+	# bpftrace 0.26's spelling args.name (-O2): members through
+	# pointers, nested structs, arrays, bitfields, enums, unions
+	B=$P/dwarf_prog_o2
+	run 0 -c "$B 2" -e "uprobe:$B:f_misc { printf(\"%s %d %d %x\\n\", str(args.r->name), args.sz, args.col, args.uv->i); } uprobe:$B:f_ptrs { printf(\"%d %d %s %d %d %s\\n\", args.n->value, args.n->in.s, str(args.n->rec.name), args.n->grid[1][0], args.n->more, args.n->name); }"
+	lines '1 -3 rec 4 17 first\n2 -3 rec 4 17 first\nanswer 99 5 41424344\nanswer 99 5 41424344\n'
+	;;
+list_wildcard)
+	# -lv of a wildcard: each function matched, its parameters after it
+	run 0 -lv "uprobe:$P/dwarf_prog:f_[cn]*"
+	same "uprobe:$P/dwarf_prog:f_cb\n    int x\nuprobe:$P/dwarf_prog:f_const\n    <unknown type> cv\n    const int* const cp\n    <unknown type> rp\nuprobe:$P/dwarf_prog:f_noargs\n"
+	run 0 -lv "uprobe:$P/dwarf_stmt*:[so]*"
+	same "uprobe:$P/dwarf_stmt:other\n    int i\nuprobe:$P/dwarf_stmt:side\n    int v\nuprobe:$P/dwarf_stmt:step\n    int i\nuprobe:$P/dwarf_stmt_o2:other\n    int i\nuprobe:$P/dwarf_stmt_o2:side\n    int v\nuprobe:$P/dwarf_stmt_o2:step\n    int i\n"
+	;;
 stmt_values)
 	# a line in a branch taken for i = 0, 3, 6: three hits, at the
 	# address binutils gives, in step
