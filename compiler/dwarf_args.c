@@ -288,6 +288,18 @@ struct type *dwarf_func_args(struct compile_ctx *ctx, struct dwarf_file *df,
 	return ps.rec;
 }
 
+struct type *dwarf_func_ret(struct dwarf_file *df, const char *func)
+{
+	Dwarf_Die fn, t, c;
+
+	if (!dwarf_func_die(df, func, &fn) ||
+	    (dwarf_diecu(&fn, &c, NULL, NULL) &&
+	     dwarf_srclang(&c) == DW_LANG_Go) ||
+	    !dwarf_type_of(&fn, &t))
+		return NULL;
+	return dwarf_convert(df, &t);
+}
+
 int dwarf_func_params(struct compile_ctx *ctx, struct dwarf_file *df,
 		      const char *func, dwarf_param_fn fn, void *arg)
 {

@@ -46,6 +46,11 @@ int dwarf_func_params(struct compile_ctx *ctx, struct dwarf_file *df,
 struct type *dwarf_func_args(struct compile_ctx *ctx, struct dwarf_file *df,
 			     const char *func);
 
+/* The return type of func, or NULL when the debug info does not
+ * describe func, it returns void, or it is Go's (several results in
+ * its own registers). */
+struct type *dwarf_func_ret(struct dwarf_file *df, const char *func);
+
 /* A type the binary defines, by its name as a script writes it:
  * "struct Foo", "union U", "enum E", or a typedef name. NULL when it
  * defines none of that name. */

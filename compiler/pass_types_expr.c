@@ -610,12 +610,38 @@ static struct type *deref_to_one(struct tstate *s, struct node *e,
  * pointers: bpftrace 0.17 refused it, so no 0.17 program changes
  * meaning) and '->' on a struct value is '.'; the node is rewritten to
  * the form the back end reads. */
+/* retval->f in a uretprobe of a function returning a pointer (its
+ * binary's debug info says so, the same type for every attach point):
+ * that pointer; else NULL. bpftrace 0.17 refuses a field of retval, so
+ * no 0.17 program changes meaning. */
+static struct type *retval_pointer(struct tstate *s, struct node *x)
+{
+	struct type *ret = NULL;
+
+	if (x->kind != N_IDENT || !x->u.ident.builtin ||
+	    x->u.ident.builtin->id != B_RETVAL || !s->probe)
+		return NULL;
+	for (struct node *a = s->probe->u.probe.attach; a; a = a->next) {
+		struct attach_point *ap = a->u.attach.ap;
+		struct type *r = ap ? probe_uretprobe_pointer_ret(s->ctx, ap) :
+				 NULL;
+
+		if (!r || (ret && !type_equal(ret, r)))
+			return NULL;
+		ret = r;
+	}
+	return ret;
+}
+
 static struct type *field_record(struct tstate *s, struct node *e,
 				 struct type *t)
 {
 	const char *f = e->u.field.name;
 	struct node *x = e->u.field.expr;
+	struct type *r = t->kind == T_INT ? retval_pointer(s, x) : NULL;
 
+	if (r)
+		t = x->type = r;
 	if (t->kind == T_PTR && !t->is_ctx) {
 		t = deref_to_one(s, e, t);
 		x = e->u.field.expr;

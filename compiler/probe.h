@@ -189,4 +189,12 @@ const char *probe_name(struct compile_ctx *ctx, const struct attach_point *ap,
  * must be valid in every one). */
 unsigned probe_flags(const struct node *probe);
 
+/* The return type of a uretprobe's function (or of a uprobe's, for the
+ * retval of its latency block) from its binary's debug info when it is a
+ * pointer (retval->field reads through it), else NULL. Only retval's
+ * field accesses take it: retval stays an integer elsewhere, as in
+ * bpftrace 0.17 and 0.26 (probe_uprobe_args.c). */
+struct type *probe_uretprobe_pointer_ret(struct compile_ctx *ctx,
+					 const struct attach_point *ap);
+
 #endif

@@ -88,3 +88,18 @@ struct type *probe_uprobe_target_args(struct compile_ctx *ctx,
 {
 	return func_args(ctx, ap, t ? t : ap->func, LOC_NONE, false);
 }
+
+struct type *probe_uretprobe_pointer_ret(struct compile_ctx *ctx,
+					 const struct attach_point *ap)
+{
+	struct dwarf_file *df;
+	struct type *t;
+
+	if ((ap->kind != PK_URETPROBE &&
+	     (ap->kind != PK_UPROBE || ap->has_offset)) ||
+	    ap->wildcard || !ap->func)
+		return NULL;
+	df = dwarf_open(ctx, ap->target);
+	t = df ? dwarf_func_ret(df, ap->func) : NULL;
+	return t && t->kind == T_PTR ? t : NULL;
+}

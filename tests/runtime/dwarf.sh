@@ -189,6 +189,31 @@ list_wildcard)
 	run 0 -lv "uprobe:$P/dwarf_stmt*:[so]*"
 	same "uprobe:$P/dwarf_stmt:other\n    int i\nuprobe:$P/dwarf_stmt:side\n    int v\nuprobe:$P/dwarf_stmt:step\n    int i\nuprobe:$P/dwarf_stmt_o2:other\n    int i\nuprobe:$P/dwarf_stmt_o2:side\n    int v\nuprobe:$P/dwarf_stmt_o2:step\n    int i\n"
 	;;
+retval_ptr)
+	# retval->field: the uretprobe's function returns a record_t *
+	# (-O0, -O2, debug info in a separate file); and in a latency block
+	for b in dwarf_prog dwarf_prog_o2 dwarf_prog_split; do
+		run 0 -c "$P/$b 2" -e "uretprobe:$P/$b:f_retptr { printf(\"%d %s %d\\n\", retval->id, str(retval->name), retval > 0); }"
+		lines '50 answer 1\n51 answer 1\n'
+	done
+	run 0 -c "$P/dwarf_prog 2" -e "uprobe:$P/dwarf_prog:f_retptr < printf(\"%d %d\\n\", args.id, retval->id); >"
+	lines '50 50\n51 51\n'
+	# an int has no fields; retval alone stays an integer (0.17)
+	run 1 -e "uretprobe:$P/dwarf_prog:f_ints { @ = retval->id; }"
+	has "$err" "Can not access field 'id' on expression of type 'unsigned int64'"
+	run 0 -c "$P/dwarf_prog 1" -e "uretprobe:$P/dwarf_prog:f_retptr { @[retval - retval + 1] = count(); }"
+	has "$out" '^@\[1\]: 1$'
+	;;
+args_cpp)
+	# a C++ method: this, then its parameters
+	U=$P/../uprobe/uprobe_cpp
+	[ -x "$U" ] || skip "no uprobe_cpp"
+	run 0 -c "$U 3" -e "uprobe:$U:cpp:\"etns::Widget::poke(int)\" { printf(\"%d %d\\n\", args.this->v_, args.d); }"
+	# (and the program's own output, its sum)
+	lines '0 2\n1 2\n2 2\n51\n'
+	run 0 -lv "uprobe:$U:*Widget4poke*"
+	same "uprobe:$U:_ZN4etns6Widget4pokeEi\n    class Widget* const this\n    int d\n"
+	;;
 stmt_values)
 	# a line in a branch taken for i = 0, 3, 6: three hits, at the
 	# address binutils gives, in step

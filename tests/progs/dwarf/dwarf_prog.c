@@ -64,6 +64,12 @@ KEEP int f_const(const volatile int cv, const int *const cp,
 	return cv + *cp + *rp;
 }
 
+KEEP record_t *f_retptr(record_t *r, int id)
+{
+	r->id = id;
+	return r;
+}
+
 KEEP int f_cb(int x)
 {
 	return x;
@@ -103,6 +109,7 @@ static void call_all(long i)
 	f_after_mixed(m, 10);
 	f_retbig(11, &pt);
 	f_const(12, &x, &y);
+	f_retptr(&r, 50 + (int)i);
 	f_varargs(3, 1, 2, 3);
 	f_noargs();
 	n1.cb(40 + (int)i);
