@@ -228,6 +228,23 @@ stmt_values)
 	run 0 -c "$P/dwarf_stmt 9" -e "uprobe:$P/dwarf_stmt:dwarf/dwarf_stmt.c:$l { @n++; } END { print(@n); clear(@n); }"
 	has "$out" '^Attaching 2 probes\.\.\.$'
 	has "$out" '^@n: 3$'
+	# a column: gcc's rows of "r += side(i);" start at the call (its
+	# first code at -O0, the line's own address) and at the '+='
+	# (after it); columns count bytes from 1
+	text=$(sed -n "${l}p" "$SRC")
+	c_call=$(awk -v t="$text" 'BEGIN { print index(t, "side(") }')
+	c_add=$(awk -v t="$text" 'BEGIN { print index(t, "+=") }')
+	for c in "$c_call" "$c_add"; do
+		stmt_run dwarf_stmt "$l:$c" 3
+		lines "$(grep -v '^Attaching\|^$' "$out" | sed -n 1p | cut -d' ' -f1) 1\n"
+		grep -v '^Attaching\|^$' "$out" | cut -d' ' -f1 >"$tmp/at_$c"
+	done
+	[ "$(cat "$tmp/at_$c_call")" = "$w" ] ||
+		fail "column $c_call: $(cat "$tmp/at_$c_call"), not $w"
+	o_add=$(cut -d+ -f2 "$tmp/at_$c_add")
+	[ "$(cut -d+ -f1 "$tmp/at_$c_add")" = step ] &&
+		[ "$o_add" -gt "${w#step+}" ] ||
+		fail "column $c_add: $(cat "$tmp/at_$c_add"), not after $w"
 	;;
 stmt_inlined)
 	# -O2: an inline function's line, one probe per inlined copy (in
