@@ -195,6 +195,45 @@ static LLVMValueRef errorf_call(struct gen *g, struct node *call)
 			 call->u.call.name[0] == 'e' ? ACT_ERRORF : ACT_WARNF);
 }
 
+/* print(args) (bpftrace 0.26): args is the probe's context, read field
+ * by field as args.f reads them (a uprobe's from its registers and
+ * stack, a tracepoint's from its record) into a record of its own,
+ * packed 8-aligned: fields BPF cannot read (a uprobe's double) are left
+ * out. */
+static LLVMValueRef ctx_record(struct gen *g, struct node *m,
+			       struct type **out)
+{
+	const struct type *src = type_complete(m->type);
+	struct type *rec = type_record(g->ctx->arena, src->name, false);
+	LLVMValueRef tmp, v;
+	uint32_t off = 0;
+
+	for (uint32_t i = 0; i < src->nfields; i++) {
+		const struct field *f = &src->fields[i];
+
+		if (!f->name || f->type->kind == T_NONE)
+			continue;
+		type_record_add(g->ctx->arena, rec, f->name, f->type, off, 0,
+				0);
+		off += (gen_size(f->type) + 7) & ~7u;
+	}
+	rec->size = off ? off : 8;
+	rec->as = AS_NONE;
+	tmp = gen_tmp(g, rec->size, "args");
+	for (uint32_t i = 0; i < rec->nfields; i++) {
+		const struct field *f = &rec->fields[i];
+		struct node *fe = ast_field(g->ctx->arena, m->loc, m, f->name,
+					    true);
+
+		fe->type = f->type;
+		v = gen_ctx_field(g, fe);
+		gen_store(g, at(g, tmp, f->offset), f->type, false, v,
+			  f->type);
+	}
+	*out = rec;
+	return tmp;
+}
+
 /* print(@m [, top [, div]]) or print(value) */
 static LLVMValueRef print_call(struct gen *g, struct node *call)
 {
@@ -214,7 +253,10 @@ static LLVMValueRef print_call(struct gen *g, struct node *call)
 	a = gen_new_action(g, ACT_PRINT_VALUE, call->loc);
 	a->args = arena_calloc(g->ctx->arena, 1, sizeof(*a->args));
 	a->args[0].type = m->type;
-	vals[0] = gen_expr(g, m);
+	if (m->type->is_ctx && m->type->kind == T_RECORD)
+		vals[0] = ctx_record(g, m, &a->args[0].type);
+	else
+		vals[0] = gen_expr(g, m);
 	gen_loc(g, call);
 	emit(g, a, vals, 1);
 	return NULL;

@@ -214,6 +214,17 @@ args_cpp)
 	run 0 -lv "uprobe:$U:*Widget4poke*"
 	same "uprobe:$U:_ZN4etns6Widget4pokeEi\n    class Widget* const this\n    int d\n"
 	;;
+print_args)
+	# print(args) (bpftrace 0.26): every parameter BPF can read, structs
+	# by value too, in a latency block and through a variable; a double
+	# (f_byval's d and f) is left out (-O2)
+	B=$P/dwarf_prog_o2
+	run 0 -c "$B 1" -e "uprobe:$B:f_ints { print(args); } uprobe:$B:f_stack { \$a = args; print(\$a); } uprobe:$B:f_byval < print(args); >"
+	lines '{ .a = 1, .b = 2, .c = 3, .d = 4, .e = 5, .f = 6, .g = 7, .h = 8000000000 }\n{ .c = -1, .uc = 250, .s = -300, .us = 60000, .l = -5000000000, .ul = 6000000000 }\n{ .p = { .x = 3, .y = 4 }, .x = 8 }\n'
+	# a tracepoint's: its format's fields
+	run 0 -c "$B 1" -e "tracepoint:syscalls:sys_enter_openat /pid == cpid/ { print(args); }"
+	has "$out" '^{ \.__syscall_nr = 257, \.dfd = [0-9-]*, \.filename = [0-9]*, \.flags = [0-9]*, \.mode = 0 }$'
+	;;
 stmt_values)
 	# a line in a branch taken for i = 0, 3, 6: three hits, at the
 	# address binutils gives, in step
