@@ -291,7 +291,7 @@ stmt_errors)
 	run 1 -e "uprobe:$P/dwarf_stmt@dwarf_stmt.c:$((b - 1)) { }"
 	has "$err" "no code at dwarf_stmt.c:$((b - 1)); the nearest lines with code are "
 	run 1 -e "uprobe:$P/dwarf_stmt@dwarf_stmt.c:$l { @ = args.i; }"
-	has "$err" "args of uprobe:$P/dwarf_stmt@dwarf_stmt.c:$l: a function's arguments are known at its entry only"
+	has "$err" "args of uprobe:$P/dwarf_stmt@dwarf_stmt.c:$l: a function's arguments are known at its entry only, not at a source line"
 	grep -q '^Attaching' "$out" && fail "it attached"
 	;;
 *)

@@ -18,6 +18,8 @@
 #define O2 PROGS "/dwarf_prog_o2"
 #define NODEBUG PROGS "/dwarf_prog_nodebug"
 #define SPLIT PROGS "/dwarf_prog_split"
+#define STMT PROGS "/dwarf_stmt"
+#define STMT_O2 PROGS "/dwarf_stmt_o2"
 
 static struct compile_ctx *fresh(void)
 {
@@ -335,6 +337,67 @@ static void test_programs(void)
 		   "share no parameter of the same name and type");
 }
 
+
+/* The line of marker "M:name " in dwarf_stmt.c, 0 when absent. */
+static unsigned marker_line(const char *name)
+{
+	FILE *f = fopen(ETRACE_DWARF_SRC "/dwarf_stmt.c", "r");
+	char buf[256], m[64];
+	unsigned n = 0, line = 0;
+
+	snprintf(m, sizeof(m), "M:%s ", name);
+	while (f && fgets(buf, sizeof(buf), f))
+		if (n++, strstr(buf, m)) {
+			line = n;
+			break;
+		}
+	if (f)
+		fclose(f);
+	return line;
+}
+
+/* Statement probes' lines to addresses (dwarf_lines.c). */
+static void test_stmt_addrs(void)
+{
+	struct compile_ctx *c = fresh();
+	struct dwarf_file *df = dwarf_open(c, STMT_O2), *d0;
+	unsigned twice = marker_line("twice"), third = marker_line("third");
+	struct dwarf_stmt_addr *a = NULL;
+	const char *why = NULL;
+	int n;
+
+	CU_ASSERT_FATAL(df != NULL && twice && third);
+	/* the inline function's line: one per copy, in two functions */
+	n = dwarf_stmt_addrs(df, "dwarf_stmt.c", twice, 0, &a, &why);
+	CU_ASSERT_EQUAL(n, 2);
+	if (n == 2) {
+		CU_ASSERT(a[0].addr < a[1].addr);
+		CU_ASSERT_NOT_EQUAL(a[0].scope, a[1].scope);
+		CU_ASSERT_EQUAL(a[0].line, (int)twice);
+	}
+	/* a path suffix names the file; a partial name does not */
+	CU_ASSERT_EQUAL(dwarf_stmt_addrs(df, "dwarf/dwarf_stmt.c", twice, 0,
+					 &a, &why), 2);
+	CU_ASSERT_EQUAL(dwarf_stmt_addrs(df, "./dwarf_stmt.c", twice, 0, &a,
+					 &why), 2);
+	CU_ASSERT_EQUAL(dwarf_stmt_addrs(df, "stmt.c", twice, 0, &a, &why),
+			-ENOENT);
+	CU_ASSERT(why && strstr(why, "has a source file 'stmt.c'"));
+	/* -O0: the branch's two rows (the call, then +=) are one place */
+	d0 = dwarf_open(c, STMT);
+	CU_ASSERT_FATAL(d0 != NULL);
+	CU_ASSERT_EQUAL(dwarf_stmt_addrs(d0, "dwarf_stmt.c", third, 0, &a,
+					 &why), 1);
+	/* a line without code: its neighbours */
+	why = NULL;
+	CU_ASSERT_EQUAL(dwarf_stmt_addrs(d0, "dwarf_stmt.c", third + 3, 0,
+					 &a, &why), -ENOENT);
+	CU_ASSERT(why && strstr(why, "the nearest lines with code are"));
+	/* a column no row starts at */
+	CU_ASSERT_EQUAL(dwarf_stmt_addrs(d0, "dwarf_stmt.c", third, 1, &a,
+					 &why), -ENOENT);
+}
+
 UNIT_MAIN("dwarf",
 	  UNIT_TEST(test_open),
 	  UNIT_TEST(test_param_text),
@@ -342,4 +405,5 @@ UNIT_MAIN("dwarf",
 	  UNIT_TEST(test_named_types),
 	  UNIT_TEST(test_places),
 	  UNIT_TEST(test_cpp),
-	  UNIT_TEST(test_programs))
+	  UNIT_TEST(test_programs),
+	  UNIT_TEST(test_stmt_addrs))

@@ -53,7 +53,7 @@ if(TARGET test_dwarf)
   add_dependencies(test_dwarf dwarf_progs)
   target_include_directories(test_dwarf PRIVATE ${DWARF_SRC})
   target_compile_definitions(test_dwarf PRIVATE
-    ETRACE_DWARF_PROGS="${DWARF_OUT}")
+    ETRACE_DWARF_PROGS="${DWARF_OUT}" ETRACE_DWARF_SRC="${DWARF_SRC}")
   # and the C++ program of tests/progs/uprobe (its methods' DIEs)
   if(TARGET uprobe_progs)
     add_dependencies(test_dwarf uprobe_progs)
