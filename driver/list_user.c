@@ -6,7 +6,8 @@
  * seen through /proc/PID/root when it lives in another mount namespace.
  * Lines are sorted by "FILE:name" and unique, as bpftrace's sets. With
  * -v a uprobe's parameters follow it, one per line, from the binary's
- * debug info (compiler/dwarf_reader.h), as bpftrace 0.17 prints them. */
+ * debug info (compiler/dwarf_reader.h), as bpftrace 0.17 prints them.
+ * A statement probe (uprobe:BIN@FILE:LINE) lists where it attaches. */
 #define _GNU_SOURCE
 #include "list_impl.h"
 
@@ -360,6 +361,51 @@ static void parse_rest(struct ulist *u, const char *rest, bool pid)
 		u->file = NULL;
 }
 
+static bool all_digits(const char *s, size_t n)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* A statement probe's pattern, BIN@FILE:LINE[:COL] or
+ * BIN:FILE:LINE[:COL], as the compiler reads it (probe_uprobe.c)? */
+static bool statement_pattern(const char *rest)
+{
+	const char *c1 = strchr(rest, ':'), *c2, *c3;
+
+	if (!c1 || probe_has_wildcard(rest))
+		return false;
+	c2 = strchr(c1 + 1, ':');
+	if (memchr(rest, '@', c1 - rest))
+		return all_digits(c1 + 1, c2 ? (size_t)(c2 - c1 - 1) :
+					       strlen(c1 + 1));
+	if (!c2 || (c2 - c1 - 1 == 3 && !strncmp(c1 + 1, "cpp", 3)))
+		return false;
+	c3 = strchr(c2 + 1, ':');
+	return all_digits(c2 + 1, c3 ? (size_t)(c3 - c2 - 1) :
+				       strlen(c2 + 1));
+}
+
+/* -l of a statement probe: where it attaches, one line per function or
+ * inlined copy with code for the line, as FUNC+OFFSET. */
+static int list_statement(struct compile_ctx *ctx, const char *rest,
+			  struct loc loc, FILE *out)
+{
+	const char *raw = arena_printf(ctx->arena, "uprobe:%s", rest);
+	struct attach_point *ap = attach_point_parse(ctx, raw, loc);
+
+	if (!ap || !ap->src_file || probe_resolve_uprobe(ctx, ap) < 0)
+		return -EINVAL;
+	for (; ap; ap = ap->more)
+		fprintf(out, "uprobe:%s:%s+%llu\n", ap->target, ap->func,
+			(unsigned long long)ap->offset);
+	return 0;
+}
+
 int list_user(struct compile_ctx *ctx, enum probe_kind kind,
 	      const char *rest, struct loc loc, bool verbose, FILE *out)
 {
@@ -367,6 +413,8 @@ int list_user(struct compile_ctx *ctx, enum probe_kind kind,
 			   .verbose = verbose };
 	int err;
 
+	if (kind == PK_UPROBE && statement_pattern(rest))
+		return list_statement(ctx, rest, loc, out);
 	parse_rest(&u, rest, ctx->opts.target_pid > 0);
 	if (!u.file)
 		err = add_pid(&u);

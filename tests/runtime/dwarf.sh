@@ -235,6 +235,9 @@ stmt_values)
 	stmt_run dwarf_stmt "$l" 9
 	has "$out" '^Attaching 4 probes\.\.\.$'
 	lines "$w 1\n$w 2\n$w 3\n"
+	# -l: where it attaches
+	run 0 -l "uprobe:$P/dwarf_stmt@dwarf_stmt.c:$l"
+	same "uprobe:$P/dwarf_stmt:$w\n"
 	# the ':' spelling and a path suffix name the same place
 	run 0 -c "$P/dwarf_stmt 9" -e "uprobe:$P/dwarf_stmt:dwarf/dwarf_stmt.c:$l { @n++; } END { print(@n); clear(@n); }"
 	has "$out" '^Attaching 2 probes\.\.\.$'
@@ -272,6 +275,10 @@ stmt_inlined)
 	printf '%s\n%s\n%s\n%s\n' "$w1" "$w1" "$w2" "$w2" | LC_ALL=C sort >"$tmp/want"
 	cmp -s "$tmp/want" "$tmp/got" ||
 		fail "hits differ: $(diff "$tmp/want" "$tmp/got")"
+	run 0 -l "uprobe:$P/dwarf_stmt_o2@dwarf_stmt.c:$l"
+	LC_ALL=C sort "$out" >"$tmp/got"
+	printf 'uprobe:%s:%s\nuprobe:%s:%s\n' "$P/dwarf_stmt_o2" "$w1" "$P/dwarf_stmt_o2" "$w2" | LC_ALL=C sort >"$tmp/want"
+	cmp -s "$tmp/want" "$tmp/got" || fail "-l differs: $(diff "$tmp/want" "$tmp/got")"
 	# and the branch's line at -O2
 	l=$(marker third)
 	w=$(stmt_want "$P/dwarf_stmt_o2" "$l")
