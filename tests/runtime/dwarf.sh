@@ -235,6 +235,9 @@ stmt_values)
 	stmt_run dwarf_stmt "$l" 9
 	has "$out" '^Attaching 4 probes\.\.\.$'
 	lines "$w 1\n$w 2\n$w 3\n"
+	# func there: the function holding the line
+	run 0 -c "$P/dwarf_stmt 9" -e "uprobe:$P/dwarf_stmt@dwarf_stmt.c:$l { printf(\"%s %s\\n\", func, usym(reg(\"ip\"))); }"
+	lines 'step step\nstep step\nstep step\n'
 	# -l: where it attaches
 	run 0 -l "uprobe:$P/dwarf_stmt@dwarf_stmt.c:$l"
 	same "uprobe:$P/dwarf_stmt:$w\n"
