@@ -31,9 +31,9 @@ struct stmt_state {
 	struct dwarf_file *df;
 	const char *file;
 	unsigned line, col;
-	const char *src;          /* the file's full name in the tables */
-	const char *other;        /* a second file file names: ambiguous */
-	int below, above;         /* nearest lines with code, 0: none */
+	const char *src;   /* the file's full name in the tables */
+	const char *other; /* a second file file names: ambiguous */
+	int below, above;  /* nearest lines with code, 0: none */
 	struct dwarf_stmt_addr *out;
 	int n, cap;
 };
@@ -71,8 +71,8 @@ static int add_addr(struct stmt_state *st, Dwarf_Addr addr, Dwarf_Off scope,
 	}
 	if (st->n == st->cap) {
 		int cap = st->cap ? 2 * st->cap : 8;
-		struct dwarf_stmt_addr *v = arena_calloc(st->df->ctx->arena, cap,
-							 sizeof(*v));
+		struct dwarf_stmt_addr *v =
+		    arena_calloc(st->df->ctx->arena, cap, sizeof(*v));
 
 		if (!v)
 			return -ENOMEM;
@@ -81,7 +81,7 @@ static int add_addr(struct stmt_state *st, Dwarf_Addr addr, Dwarf_Off scope,
 		st->out = v;
 		st->cap = cap;
 	}
-	st->out[st->n++] = (struct dwarf_stmt_addr){ addr, scope, line };
+	st->out[st->n++] = (struct dwarf_stmt_addr){addr, scope, line};
 	return 0;
 }
 
@@ -158,8 +158,8 @@ int dwarf_stmt_addrs(struct dwarf_file *df, const char *file, unsigned line,
 		     unsigned col, struct dwarf_stmt_addr **out,
 		     const char **why)
 {
-	struct stmt_state st = { .df = df, .file = file, .line = line,
-				 .col = col };
+	struct stmt_state st = {
+	    .df = df, .file = file, .line = line, .col = col};
 	struct compile_ctx *ctx = df->ctx;
 	Dwarf_CU *cu = NULL;
 	Dwarf_Die cudie, subdie;
@@ -167,38 +167,42 @@ int dwarf_stmt_addrs(struct dwarf_file *df, const char *file, unsigned line,
 
 	while (!dwarf_get_units(df->dw, cu, &cu, NULL, &unit_type, &cudie,
 				&subdie))
-		if (scan_cu(&st, unit_type == DW_UT_skeleton ? &subdie :
-			    &cudie) < 0)
+		if (scan_cu(&st,
+			    unit_type == DW_UT_skeleton ? &subdie : &cudie) < 0)
 			return -ENOMEM;
 	if (!st.src) {
-		*why = arena_printf(ctx->arena, "no compilation unit of %s "
-				    "has a source file '%s'", df->path, file);
+		*why = arena_printf(ctx->arena,
+				    "no compilation unit of %s "
+				    "has a source file '%s'",
+				    df->path, file);
 		return -ENOENT;
 	}
 	if (st.other) {
-		*why = arena_printf(ctx->arena, "'%s' is ambiguous in %s: it "
+		*why = arena_printf(ctx->arena,
+				    "'%s' is ambiguous in %s: it "
 				    "names %s and %s (give more of the path)",
 				    file, df->path, st.src, st.other);
 		return -EINVAL;
 	}
 	if (!st.n) {
-		const char *at = col ? arena_printf(ctx->arena, ":%u column "
-						    "%u", line, col) :
-				 arena_printf(ctx->arena, ":%u", line);
+		const char *at =
+		    col ? arena_printf(ctx->arena, ":%u column %u", line, col)
+			: arena_printf(ctx->arena, ":%u", line);
 
 		if (st.below && st.above)
-			*why = arena_printf(ctx->arena, "no code at %s%s; the "
-					    "nearest lines with code are %d "
-					    "and %d", file, at, st.below,
-					    st.above);
+			*why = arena_printf(ctx->arena,
+					    "no code at %s%s; the nearest "
+					    "lines with code are %d and %d",
+					    file, at, st.below, st.above);
 		else if (st.below || st.above)
-			*why = arena_printf(ctx->arena, "no code at %s%s; the "
-					    "nearest line with code is %d",
-					    file, at, st.below ? st.below :
-					    st.above);
+			*why = arena_printf(ctx->arena,
+					    "no code at %s%s; the nearest "
+					    "line with code is %d",
+					    file, at,
+					    st.below ? st.below : st.above);
 		else
-			*why = arena_printf(ctx->arena, "no code at %s%s",
-					    file, at);
+			*why = arena_printf(ctx->arena, "no code at %s%s", file,
+					    at);
 		return -ENOENT;
 	}
 	qsort(st.out, st.n, sizeof(*st.out), cmp_addr);

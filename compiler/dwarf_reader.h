@@ -59,8 +59,8 @@ struct type *dwarf_find_type(struct compile_ctx *ctx, struct dwarf_file *df,
 
 /* One place a statement probe attaches (dwarf_stmt_addrs). */
 struct dwarf_stmt_addr {
-	uint64_t addr;      /* virtual address in the binary */
-	uint64_t scope;     /* the function or inlined copy (DIE offset) */
+	uint64_t addr;	/* virtual address in the binary */
+	uint64_t scope; /* the function or inlined copy (DIE offset) */
 	int line;
 };
 

@@ -623,8 +623,8 @@ static struct type *retval_pointer(struct tstate *s, struct node *x)
 		return NULL;
 	for (struct node *a = s->probe->u.probe.attach; a; a = a->next) {
 		struct attach_point *ap = a->u.attach.ap;
-		struct type *r = ap ? probe_uretprobe_pointer_ret(s->ctx, ap) :
-				 NULL;
+		struct type *r =
+		    ap ? probe_uretprobe_pointer_ret(s->ctx, ap) : NULL;
 
 		if (!r || (ret && !type_equal(ret, r)))
 			return NULL;

@@ -85,8 +85,10 @@ static int parse_statement(struct compile_ctx *ctx, struct attach_point *ap,
 	char **lines = parts + file_part + 1;
 
 	if (ap->kind != PK_UPROBE) {
-		diag_error(&ctx->diags, ap->loc, "%s cannot be attached to a "
-			   "source line: only a uprobe can", kind);
+		diag_error(&ctx->diags, ap->loc,
+			   "%s cannot be attached to a "
+			   "source line: only a uprobe can",
+			   kind);
 		return -EINVAL;
 	}
 	if (at)
@@ -99,21 +101,24 @@ static int parse_statement(struct compile_ctx *ctx, struct attach_point *ap,
 		return -EINVAL;
 	}
 	if (!*ap->src_file) {
-		diag_error(&ctx->diags, ap->loc, "A statement probe must "
+		diag_error(&ctx->diags, ap->loc,
+			   "A statement probe must "
 			   "name its source file: uprobe:BIN@FILE:LINE[:COL]");
 		return -EINVAL;
 	}
 	if (probe_has_wildcard(ap->target) ||
 	    probe_has_wildcard(ap->src_file)) {
-		diag_error(&ctx->diags, ap->loc, "Cannot use wildcards with "
+		diag_error(&ctx->diags, ap->loc,
+			   "Cannot use wildcards with "
 			   "a source code location");
 		return -EINVAL;
 	}
 	ap->src_line = (unsigned)strtoul(lines[0], NULL, 10);
-	ap->src_col = nparts - file_part == 3 ?
-		      (unsigned)strtoul(lines[1], NULL, 10) : 0;
+	ap->src_col =
+	    nparts - file_part == 3 ? (unsigned)strtoul(lines[1], NULL, 10) : 0;
 	if (!ap->src_line) {
-		diag_error(&ctx->diags, ap->loc, "Invalid line number 0: "
+		diag_error(&ctx->diags, ap->loc,
+			   "Invalid line number 0: "
 			   "lines are numbered from 1");
 		return -EINVAL;
 	}
@@ -358,8 +363,8 @@ static int resolve_name(struct compile_ctx *ctx, struct attach_point *ap,
 /* A statement probe: the line's addresses through the line table, each
  * as function + offset; the first is ap, the others chained on
  * ap->more. */
-static int resolve_statement(struct compile_ctx *ctx,
-			     struct attach_point *ap, struct elf_syms *es)
+static int resolve_statement(struct compile_ctx *ctx, struct attach_point *ap,
+			     struct elf_syms *es)
 {
 	struct dwarf_file *df = dwarf_open(ctx, ap->target);
 	struct dwarf_stmt_addr *addrs;
@@ -368,10 +373,13 @@ static int resolve_statement(struct compile_ctx *ctx,
 	int n;
 
 	if (!df) {
-		diag_error(&ctx->diags, ap->loc, "No DWARF debug info found "
+		diag_error(&ctx->diags, ap->loc,
+			   "No DWARF debug info found "
 			   "for %s (%s), cannot attach by source code "
-			   "location", ap->target, errno == ENODATA ?
-			   "built without -g?" : strerror(errno));
+			   "location",
+			   ap->target,
+			   errno == ENODATA ? "built without -g?"
+					    : strerror(errno));
 		return -EINVAL;
 	}
 	n = dwarf_stmt_addrs(df, ap->src_file, ap->src_line, ap->src_col,

@@ -381,13 +381,12 @@ static bool statement_pattern(const char *rest)
 		return false;
 	c2 = strchr(c1 + 1, ':');
 	if (memchr(rest, '@', c1 - rest))
-		return all_digits(c1 + 1, c2 ? (size_t)(c2 - c1 - 1) :
-					       strlen(c1 + 1));
+		return all_digits(c1 + 1,
+				  c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1));
 	if (!c2 || (c2 - c1 - 1 == 3 && !strncmp(c1 + 1, "cpp", 3)))
 		return false;
 	c3 = strchr(c2 + 1, ':');
-	return all_digits(c2 + 1, c3 ? (size_t)(c3 - c2 - 1) :
-				       strlen(c2 + 1));
+	return all_digits(c2 + 1, c3 ? (size_t)(c3 - c2 - 1) : strlen(c2 + 1));
 }
 
 /* -l of a statement probe: where it attaches, one line per function or

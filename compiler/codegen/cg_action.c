@@ -200,8 +200,7 @@ static LLVMValueRef errorf_call(struct gen *g, struct node *call)
  * stack, a tracepoint's from its record) into a record of its own,
  * packed 8-aligned: fields BPF cannot read (a uprobe's double) are left
  * out. */
-static LLVMValueRef ctx_record(struct gen *g, struct node *m,
-			       struct type **out)
+static LLVMValueRef ctx_record(struct gen *g, struct node *m, struct type **out)
 {
 	const struct type *src = type_complete(m->type);
 	struct type *rec = type_record(g->ctx->arena, src->name, false);
@@ -222,13 +221,12 @@ static LLVMValueRef ctx_record(struct gen *g, struct node *m,
 	tmp = gen_tmp(g, rec->size, "args");
 	for (uint32_t i = 0; i < rec->nfields; i++) {
 		const struct field *f = &rec->fields[i];
-		struct node *fe = ast_field(g->ctx->arena, m->loc, m, f->name,
-					    true);
+		struct node *fe =
+		    ast_field(g->ctx->arena, m->loc, m, f->name, true);
 
 		fe->type = f->type;
 		v = gen_ctx_field(g, fe);
-		gen_store(g, at(g, tmp, f->offset), f->type, false, v,
-			  f->type);
+		gen_store(g, at(g, tmp, f->offset), f->type, false, v, f->type);
 	}
 	*out = rec;
 	return tmp;

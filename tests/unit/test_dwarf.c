@@ -337,7 +337,6 @@ static void test_programs(void)
 		   "share no parameter of the same name and type");
 }
 
-
 /* The line of marker "M:name " in dwarf_stmt.c, 0 when absent. */
 static unsigned marker_line(const char *name)
 {
@@ -376,34 +375,30 @@ static void test_stmt_addrs(void)
 		CU_ASSERT_EQUAL(a[0].line, (int)twice);
 	}
 	/* a path suffix names the file; a partial name does not */
-	CU_ASSERT_EQUAL(dwarf_stmt_addrs(df, "dwarf/dwarf_stmt.c", twice, 0,
-					 &a, &why), 2);
-	CU_ASSERT_EQUAL(dwarf_stmt_addrs(df, "./dwarf_stmt.c", twice, 0, &a,
-					 &why), 2);
+	CU_ASSERT_EQUAL(
+	    dwarf_stmt_addrs(df, "dwarf/dwarf_stmt.c", twice, 0, &a, &why), 2);
+	CU_ASSERT_EQUAL(
+	    dwarf_stmt_addrs(df, "./dwarf_stmt.c", twice, 0, &a, &why), 2);
 	CU_ASSERT_EQUAL(dwarf_stmt_addrs(df, "stmt.c", twice, 0, &a, &why),
 			-ENOENT);
 	CU_ASSERT(why && strstr(why, "has a source file 'stmt.c'"));
 	/* -O0: the branch's two rows (the call, then +=) are one place */
 	d0 = dwarf_open(c, STMT);
 	CU_ASSERT_FATAL(d0 != NULL);
-	CU_ASSERT_EQUAL(dwarf_stmt_addrs(d0, "dwarf_stmt.c", third, 0, &a,
-					 &why), 1);
+	CU_ASSERT_EQUAL(
+	    dwarf_stmt_addrs(d0, "dwarf_stmt.c", third, 0, &a, &why), 1);
 	/* a line without code: its neighbours */
 	why = NULL;
-	CU_ASSERT_EQUAL(dwarf_stmt_addrs(d0, "dwarf_stmt.c", third + 3, 0,
-					 &a, &why), -ENOENT);
+	CU_ASSERT_EQUAL(
+	    dwarf_stmt_addrs(d0, "dwarf_stmt.c", third + 3, 0, &a, &why),
+	    -ENOENT);
 	CU_ASSERT(why && strstr(why, "the nearest lines with code are"));
 	/* a column no row starts at */
-	CU_ASSERT_EQUAL(dwarf_stmt_addrs(d0, "dwarf_stmt.c", third, 1, &a,
-					 &why), -ENOENT);
+	CU_ASSERT_EQUAL(
+	    dwarf_stmt_addrs(d0, "dwarf_stmt.c", third, 1, &a, &why), -ENOENT);
 }
 
-UNIT_MAIN("dwarf",
-	  UNIT_TEST(test_open),
-	  UNIT_TEST(test_param_text),
-	  UNIT_TEST(test_records),
-	  UNIT_TEST(test_named_types),
-	  UNIT_TEST(test_places),
-	  UNIT_TEST(test_cpp),
-	  UNIT_TEST(test_programs),
+UNIT_MAIN("dwarf", UNIT_TEST(test_open), UNIT_TEST(test_param_text),
+	  UNIT_TEST(test_records), UNIT_TEST(test_named_types),
+	  UNIT_TEST(test_places), UNIT_TEST(test_cpp), UNIT_TEST(test_programs),
 	  UNIT_TEST(test_stmt_addrs))
