@@ -147,9 +147,27 @@ static struct dwarf_file *params_source(struct ulist *u, const char *file)
 	return df;
 }
 
+/* uprobe:FILE:cpp:PATTERN (bpftrace 0.26): C++ functions matched by
+ * their demangled name, listed as cpp:"NAME" (quoted: usable as an
+ * attach point as printed); NULL when name is not one. */
+static const char *cpp_match(struct ulist *u, const char *name)
+{
+	const char *shown = NULL;
+	char *d;
+
+	if (!demangle_is_mangled(name) || strstr(name, ".part.") ||
+	    !(d = demangle(name, DEMANGLE_FULL)))
+		return NULL;
+	if (!fnmatch(u->func + 4, d, 0))
+		shown = arena_printf(u->ctx->arena, "cpp:\"%s\"", d);
+	free(d);
+	return shown;
+}
+
 static int add_functions(struct ulist *u, const char *file)
 {
 	struct elf_syms *es = elf_syms__open(file);
+	bool cpp = !strncmp(u->func, "cpp:", 4);
 	struct dwarf_file *df;
 	int err = 0;
 
@@ -158,9 +176,10 @@ static int add_functions(struct ulist *u, const char *file)
 	df = params_source(u, file);
 	for (size_t i = 0; i < elf_syms__count(es) && !err; i++) {
 		const char *name = elf_syms__at(es, i)->name;
+		const char *shown = cpp ? cpp_match(u, name) : name;
 
-		if (function_matches(u->func, name))
-			err = lines_add(&u->out, file, name,
+		if (cpp ? shown != NULL : function_matches(u->func, name))
+			err = lines_add(&u->out, file, shown,
 					params_text(u, df, name));
 	}
 	elf_syms__close(es);

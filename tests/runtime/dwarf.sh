@@ -213,6 +213,11 @@ args_cpp)
 	lines '0 2\n1 2\n2 2\n51\n'
 	run 0 -lv "uprobe:$U:*Widget4poke*"
 	same "uprobe:$U:_ZN4etns6Widget4pokeEi\n    class Widget* const this\n    int d\n"
+	# by demangled name (bpftrace 0.26): quoted, usable as written
+	run 0 -l "uprobe:$U:cpp:*Widget*"
+	same "uprobe:$U:cpp:\"etns::Widget::Widget(int)\"\nuprobe:$U:cpp:\"etns::Widget::poke(int)\"\nuprobe:$U:cpp:\"etns::Widget::value() const\"\n"
+	run 0 -lv "uprobe:$U:cpp:etns::compute(int, int)"
+	same "uprobe:$U:cpp:\"etns::compute(int, int)\"\n    int x\n    int y\n"
 	;;
 print_args)
 	# print(args) (bpftrace 0.26): every parameter BPF can read, structs
