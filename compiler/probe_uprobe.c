@@ -86,9 +86,8 @@ static int parse_statement(struct compile_ctx *ctx, struct attach_point *ap,
 
 	if (ap->kind != PK_UPROBE) {
 		diag_error(&ctx->diags, ap->loc,
-			   "%s cannot be attached to a "
-			   "source line: only a uprobe can",
-			   kind);
+			   "%s cannot be attached to a source line: "
+			   "only a uprobe can", kind);
 		return -EINVAL;
 	}
 	if (at)
@@ -102,15 +101,15 @@ static int parse_statement(struct compile_ctx *ctx, struct attach_point *ap,
 	}
 	if (!*ap->src_file) {
 		diag_error(&ctx->diags, ap->loc,
-			   "A statement probe must "
-			   "name its source file: uprobe:BIN@FILE:LINE[:COL]");
+			   "A statement probe must name its source "
+			   "file: uprobe:BIN@FILE:LINE[:COL]");
 		return -EINVAL;
 	}
 	if (probe_has_wildcard(ap->target) ||
 	    probe_has_wildcard(ap->src_file)) {
 		diag_error(&ctx->diags, ap->loc,
-			   "Cannot use wildcards with "
-			   "a source code location");
+			   "Cannot use wildcards with a source code "
+			   "location");
 		return -EINVAL;
 	}
 	ap->src_line = (unsigned)strtoul(lines[0], NULL, 10);
@@ -118,8 +117,8 @@ static int parse_statement(struct compile_ctx *ctx, struct attach_point *ap,
 	    nparts - file_part == 3 ? (unsigned)strtoul(lines[1], NULL, 10) : 0;
 	if (!ap->src_line) {
 		diag_error(&ctx->diags, ap->loc,
-			   "Invalid line number 0: "
-			   "lines are numbered from 1");
+			   "Invalid line number 0: lines are numbered "
+			   "from 1");
 		return -EINVAL;
 	}
 	return 0;
@@ -374,9 +373,8 @@ static int resolve_statement(struct compile_ctx *ctx, struct attach_point *ap,
 
 	if (!df) {
 		diag_error(&ctx->diags, ap->loc,
-			   "No DWARF debug info found "
-			   "for %s (%s), cannot attach by source code "
-			   "location",
+			   "No DWARF debug info found for %s (%s), "
+			   "cannot attach by source code location",
 			   ap->target,
 			   errno == ENODATA ? "built without -g?"
 					    : strerror(errno));
@@ -384,8 +382,10 @@ static int resolve_statement(struct compile_ctx *ctx, struct attach_point *ap,
 	}
 	n = dwarf_stmt_addrs(df, ap->src_file, ap->src_line, ap->src_col,
 			     &addrs, &why);
-	if (n == -ENOMEM)
+	if (n == -ENOMEM) {
+		diag_error(&ctx->diags, ap->loc, "out of memory");
 		return n;
+	}
 	if (n < 0) {
 		diag_error(&ctx->diags, ap->loc, "Cannot attach %s: %s",
 			   ap->raw, why);

@@ -72,11 +72,9 @@ struct type *probe_uprobe_args(struct compile_ctx *ctx,
 			       struct attach_point *ap, struct loc use)
 {
 	if (ap->src_file) {
-		diag_error(&ctx->diags, use,
-			   "args of %s: a function's "
+		diag_error(&ctx->diags, use, "args of %s: a function's "
 			   "arguments are known at its entry only, not at "
-			   "a source line",
-			   ap->raw);
+			   "a source line", ap->raw);
 		return NULL;
 	}
 	if (ap->has_offset) {
