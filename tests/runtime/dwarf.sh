@@ -293,6 +293,20 @@ stmt_inlined)
 	stmt_run dwarf_stmt_o2 "$l" 9
 	lines "$w 1\n$w 2\n$w 3\n"
 	;;
+stmt_stripped)
+	# no symbol table, the debug info in a file named by .gnu_debuglink:
+	# the line and its function's name both come from the debug file
+	command -v objcopy >/dev/null || skip "no objcopy"
+	l=$(marker third)
+	w=$(stmt_want "$P/dwarf_stmt" "$l")
+	objcopy --only-keep-debug "$P/dwarf_stmt" "$tmp/ds.debug" &&
+		objcopy --strip-all --add-gnu-debuglink="$tmp/ds.debug" \
+			"$P/dwarf_stmt" "$tmp/ds" || fail "objcopy failed"
+	run 0 -l "uprobe:$tmp/ds@dwarf_stmt.c:$l"
+	same "uprobe:$tmp/ds:$w\n"
+	run 0 -c "$tmp/ds 9" -e "uprobe:$tmp/ds@dwarf_stmt.c:$l { @[usym(reg(\"ip\"))] = count(); }"
+	has "$out" '^@\[step\]: 3$'
+	;;
 stmt_errors)
 	run 1 -e "uprobe:$P/dwarf_stmt@nosuch.c:10 { }"
 	has "$err" "Cannot attach uprobe:$P/dwarf_stmt@nosuch.c:10: no compilation unit of $P/dwarf_stmt has a source file 'nosuch.c'"
