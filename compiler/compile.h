@@ -110,6 +110,7 @@ struct map_info {
 	/* assigned somewhere with a value that failed to type (reported
 	 * there): reads stay quiet instead of "Undefined map" */
 	bool untyped;
+	struct node *untyped_at;  /* the first such assignment's map */
 	/* the map node of value_site (where a declared kind is checked) */
 	struct node *value_map;
 	/* let @m = kind(size); (pass_mapdecl): NULL when not declared */

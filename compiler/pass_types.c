@@ -613,6 +613,8 @@ static void assign_map(struct tstate *s, struct node *n)
 	}
 	if (!t || !storable(s, value, t, true)) {
 		m->untyped = true;
+		if (!m->untyped_at)
+			m->untyped_at = map;
 		return;
 	}
 	ty_map_assign(s, map, t, n);
@@ -887,9 +889,10 @@ static void ty_probe(struct tstate *s, struct node *probe)
 	s->ctx->type_probe = NULL;
 }
 
-static bool ty_round(struct compile_ctx *ctx)
+static bool ty_round(struct compile_ctx *ctx, bool final)
 {
-	struct tstate s = { .ctx = ctx, .prev_vars = ctx->vars };
+	struct tstate s = { .ctx = ctx, .prev_vars = ctx->vars,
+			    .final = final };
 
 	ctx->vars = NULL;
 	for (struct node *p = ctx->ast->u.program.probes; p; p = p->next)
@@ -909,9 +912,18 @@ int pass_types(struct compile_ctx *ctx)
 	 * flow from any probe to any other. */
 	do {
 		diags_init(&ctx->diags, ctx->arena, &ctx->src);
-		changed = ty_round(ctx);
+		changed = ty_round(ctx, false);
 	} while (changed && ++rounds < MAX_ROUNDS);
 	ctx->diags = real;
-	ty_round(ctx);
+	ty_round(ctx, true);
+	if (diag_has_errors(&ctx->diags))
+		return -EINVAL;
+	/* a map whose every assignment failed to type in some round, while
+	 * the final round reported nothing: never generate code for it */
+	for (struct map_info *m = ctx->maps; m; m = m->next)
+		if (m->untyped && !m->value && m->untyped_at)
+			diag_error(&ctx->diags, m->untyped_at->loc,
+				   "Cannot determine the type of map %s",
+				   m->name);
 	return diag_has_errors(&ctx->diags) ? -EINVAL : 0;
 }

@@ -25,6 +25,7 @@ struct tstate {
 	struct var_info *vars_tail; /* end of ctx->vars */
 	const char *call_name;     /* function whose direct argument this is */
 	bool changed;              /* a map type was fixed or widened */
+	bool final;                /* the round whose diagnostics count */
 	/* the variables of the round before: a variable starts each round
 	 * with the type it ended the last with, so that a read before a
 	 * later assignment widens it (a longer string in a tuple or record)

@@ -312,6 +312,13 @@ struct type *ty_binop_combine(struct tstate *s, struct node *at,
 {
 	struct type *l = lhs->type, *r = rhs->type;
 
+	/* A map read before any round has typed it (@n = @n + 1): in the
+	 * rounds before the final one it takes the integer on the other
+	 * side, as in bpftrace 0.17, so that its assignment can type it. */
+	if (!s->final && !l && r && r->kind == T_INT && lhs->kind == N_MAP)
+		l = lhs->type = r;
+	if (!s->final && !r && l && l->kind == T_INT && rhs->kind == N_MAP)
+		r = rhs->type = l;
 	if (!l || !r)
 		return NULL;
 	if (l->kind == T_PTR || r->kind == T_PTR)
