@@ -74,6 +74,18 @@ flamegraph)
 	done
 	grep -q "wrote" "$err" && fail "-q: 'wrote' said on stderr"
 	;;
+svg_script)
+	# the SVG's own script, run by node on a stand-in DOM: zoom on
+	# fl_middle, search for fl_leaf, Reset Zoom, Ctrl-F (flame_js.js)
+	command -v node >/dev/null || skip "node (Debian nodejs) is not installed"
+	target
+	run 0 -q -p "$tp" --flamegraph "$tmp/g.svg" --folded "$tmp/g.folded" \
+		-e 'profile:hz:99 { @[ustack, kstack, comm] = count(); }
+		interval:s:2 { exit(); }'
+	checked "$tmp/g.folded" "$tmp/g.svg" --dom "$tmp/dom.json"
+	node "$(dirname "$check")/flame_js.js" "$tmp/dom.json" fl_middle \
+		'^fl_(leaf|middle)$' >"$tmp/js" 2>&1 || fail "$(cat "$tmp/js")"
+	;;
 recipe)
 	# etrace profile -p PID -- --duration=2: both files in the current
 	# directory, the chain in them

@@ -3,7 +3,7 @@
 from the same stacks (tests/runtime/flame.sh).
 
   flame_check.py FOLDED [SVG] [--first NAME] [--chain a,b,c]
-                [--share PERCENT]
+                [--share PERCENT] [--dom JSON]
 
 FOLDED: every line "frame;frame;... COUNT", sorted, no line twice, user
 frames before kernel ones ("_[k]"). --first: every line's first frame.
@@ -11,7 +11,10 @@ frames before kernel ones ("_[k]"). --first: every line's first frame.
 holding at least PERCENT (default 50) of the samples. SVG: parses as XML; its frames are
 exactly the folded stacks' frames at least 0.1 px wide (depth, name,
 samples), each as wide and placed as its share of the samples makes
-it. Exits 1 with a message on the first fault."""
+it. --dom: the SVG's element tree written to JSON (tag, attributes with
+"{namespace}name" keys, text, children) for flame_js.js, which runs the
+SVG's script on it. Exits 1 with a message on the first fault."""
+import json
 import sys
 import xml.etree.ElementTree as ET
 
@@ -120,13 +123,20 @@ def check_svg(path, stacks):
     print("svg: %d frames, %d samples" % (sum(got.values()), total))
 
 
+def dom(e):
+    return {"tag": e.tag.split("}")[-1], "attrs": dict(e.attrib),
+            "text": e.text or "", "children": [dom(c) for c in e]}
+
+
 def main():
     args = sys.argv[1:]
-    chain, first, share, files = None, None, 50, []
+    chain, first, share, files, js = None, None, 50, [], None
     while args:
         a = args.pop(0)
         if a == "--chain":
             chain = args.pop(0).split(",")
+        elif a == "--dom":
+            js = args.pop(0)
         elif a == "--first":
             first = args.pop(0)
         elif a == "--share":
@@ -141,6 +151,9 @@ def main():
         check_chain(stacks, chain, share)
     if len(files) > 1:
         check_svg(files[1], stacks)
+    if js:
+        with open(js, "w") as f:
+            json.dump(dom(ET.parse(files[1]).getroot()), f)
 
 
 main()
