@@ -5,4 +5,4 @@
 etrace_runtime_cases(flame ${CMAKE_CURRENT_LIST_DIR}/flame.sh 120
   ARGS $<TARGET_FILE:etrace> $<TARGET_FILE:etrace-run>
        ${CMAKE_BINARY_DIR}/tests/progs/flame/flame_prog
-  CASES folded flamegraph svg_script recipe recipe_aot no_stacks bad_format)
+  CASES folded flamegraph svg_script recipe recipe_idle recipe_aot no_stacks bad_format)

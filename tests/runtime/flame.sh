@@ -102,6 +102,21 @@ recipe)
 		profile -- --duration=1
 	checked "$tmp/p.folded" "$tmp/p.svg" --chain "$CHAIN"
 	;;
+recipe_idle)
+	# -p a process that sleeps: --duration still ends the run (the
+	# interval that counts the seconds is no event of the process), and
+	# the files hold no sample
+	sleep 300 &
+	sp=$!
+	bg="$bg $sp"
+	mkdir "$tmp/cwd"
+	(cd "$tmp/cwd" && timeout 30 "$etrace" -p "$sp" profile \
+		-- --duration=1 >"$out" 2>"$err") || fail "profile -p did not end"
+	has "$err" 'wrote the flame graph etrace-profile.svg (0 samples)'
+	[ -s "$tmp/cwd/etrace-profile.folded" ] && fail "samples of a sleeper"
+	python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' \
+		"$tmp/cwd/etrace-profile.svg" 2>"$tmp/x" || fail "SVG: $(cat "$tmp/x")"
+	;;
 recipe_aot)
 	# the file names travel in the compiled program: etrace-run writes
 	# them too
