@@ -17,7 +17,7 @@
 #define FG_XPAD 10
 #define FG_FRAME_H 16
 #define FG_FONT 12
-#define FG_FONT_W 0.59 /* average glyph width, in font sizes */
+#define FG_FONT_W 0.59		  /* average glyph width, in font sizes */
 #define FG_YPAD_TOP (FG_FONT * 4) /* the title and a subtitle */
 #define FG_YPAD_BOTTOM (FG_FONT * 2 + 10)
 #define FG_MIN_WIDTH 0.1
@@ -27,7 +27,7 @@ struct fg_node {
 	char *name;
 	enum fg_kind kind;
 	uint64_t total; /* samples of this frame and all above it */
-	uint64_t self;  /* samples whose stack ends here */
+	uint64_t self;	/* samples whose stack ends here */
 	struct fg_node **kids;
 	int nkids, cap;
 	bool sorted;
@@ -231,10 +231,18 @@ static void xml_text(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
 		default:
 			/* XML 1.0 has no other control characters */
 			if ((unsigned char)*s < 0x20 && *s != '\t')
@@ -347,15 +355,19 @@ static void svg_node(struct svg *s, struct fg_node *n, uint64_t start,
 	if (w < FG_MIN_WIDTH)
 		return;
 	frame_color(n, depth == 0, rgb);
-	fprintf(s->f, "<g class=\"f\" et:s=\"%" PRIu64 "\" et:n=\"%" PRIu64
-		"\" et:d=\"%d\"><title>", start, n->total, depth);
+	fprintf(s->f,
+		"<g class=\"f\" et:s=\"%" PRIu64 "\" et:n=\"%" PRIu64
+		"\" et:d=\"%d\"><title>",
+		start, n->total, depth);
 	xml_text(s->f, n->name);
 	fprintf(s->f, " (%" PRIu64 " sample%s, %.2f%%)</title>", n->total,
 		n->total == 1 ? "" : "s", 100.0 * n->total / s->total);
-	fprintf(s->f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+	fprintf(s->f,
+		"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 		"height=\"%d\" fill=\"rgb(%d,%d,%d)\" rx=\"2\" ry=\"2\"/>"
-		"<text x=\"%.2f\" y=\"%.1f\">", x, y, w, FG_FRAME_H - 1,
-		rgb[0], rgb[1], rgb[2], x + 3, y + 10.5);
+		"<text x=\"%.2f\" y=\"%.1f\">",
+		x, y, w, FG_FRAME_H - 1, rgb[0], rgb[1], rgb[2], x + 3,
+		y + 10.5);
 	frame_label(s->f, n->name, w);
 	fputs("</text></g>\n", s->f);
 	node_sort(n);
@@ -366,215 +378,222 @@ static void svg_node(struct svg *s, struct fg_node *n, uint64_t start,
 }
 
 static const char svg_style[] =
-	"<style type=\"text/css\">\n"
-	"text { font-family: Verdana, sans-serif; font-size: 12px; "
-	"fill: rgb(0,0,0); }\n"
-	"#title { text-anchor: middle; font-size: 17px; }\n"
-	"#subtitle { text-anchor: middle; fill: rgb(160,160,160); }\n"
-	"#search, #unzoom { cursor: pointer; }\n"
-	"#search { opacity: 0.3; } #search.on { opacity: 1; }\n"
-	"#matched { text-anchor: end; }\n"
-	".hide { display: none; }\n"
-	"g.f:hover > rect { stroke: black; stroke-width: 0.5; }\n"
-	"g.f { cursor: pointer; }\n"
-	"g.f.parent { opacity: 0.5; }\n"
-	"</style>\n";
+    "<style type=\"text/css\">\n"
+    "text { font-family: Verdana, sans-serif; font-size: 12px; "
+    "fill: rgb(0,0,0); }\n"
+    "#title { text-anchor: middle; font-size: 17px; }\n"
+    "#subtitle { text-anchor: middle; fill: rgb(160,160,160); }\n"
+    "#search, #unzoom { cursor: pointer; }\n"
+    "#search { opacity: 0.3; } #search.on { opacity: 1; }\n"
+    "#matched { text-anchor: end; }\n"
+    ".hide { display: none; }\n"
+    "g.f:hover > rect { stroke: black; stroke-width: 0.5; }\n"
+    "g.f { cursor: pointer; }\n"
+    "g.f.parent { opacity: 0.5; }\n"
+    "</style>\n";
 
 /* Our own: zoom on click, search with a regular expression, details of
  * the frame under the pointer. Frames carry their first sample (et:s),
  * their samples (et:n) and their depth (et:d). */
 static const char svg_script[] =
-	"<script type=\"text/ecmascript\"><![CDATA[\n"
-	"\"use strict\";\n"
-	"var NS = \"" FG_NS "\", XPAD = 10, FONTW = 12 * 0.59;\n"
-	"var frames, details, matched, unzoomBtn, searchBtn, width, total;\n"
-	"var zoom = null, pattern = null;\n"
-	"function num(g, k) { return +g.getAttributeNS(NS, k); }\n"
-	"function nameOf(g) {\n"
-	"  var t = g.firstChild.textContent;\n"
-	"  return t.substring(0, t.lastIndexOf(\" (\"));\n"
-	"}\n"
-	"function frameOf(el) {\n"
-	"  while (el && el !== frames) {\n"
-	"    if (el.getAttribute && el.getAttribute(\"class\") &&\n"
-	"        el.getAttribute(\"class\").split(\" \")[0] === \"f\")\n"
-	"      return el;\n"
-	"    el = el.parentNode;\n"
-	"  }\n"
-	"  return null;\n"
-	"}\n"
-	"function setClass(g, parent, hidden) {\n"
-	"  g.setAttribute(\"class\", \"f\" + (parent ? \" parent\" : \"\") +\n"
-	"                 (hidden ? \" hide\" : \"\"));\n"
-	"}\n"
-	"function place(g, x, w) {\n"
-	"  var r = g.getElementsByTagName(\"rect\")[0];\n"
-	"  var t = g.getElementsByTagName(\"text\")[0];\n"
-	"  var name = nameOf(g), fit = Math.floor((w - 3) / FONTW);\n"
-	"  r.setAttribute(\"x\", x.toFixed(1));\n"
-	"  r.setAttribute(\"width\", w.toFixed(1));\n"
-	"  t.setAttribute(\"x\", (x + 3).toFixed(2));\n"
-	"  t.textContent = fit < 3 ? \"\" : name.length <= fit ? name :\n"
-	"                  name.substring(0, fit - 2) + \"..\";\n"
-	"}\n"
-	"function layout() {\n"
-	"  var all = frames.childNodes;\n"
-	"  var zs = zoom ? num(zoom, \"s\") : 0;\n"
-	"  var zn = zoom ? num(zoom, \"n\") : total;\n"
-	"  var zd = zoom ? num(zoom, \"d\") : 0;\n"
-	"  for (var i = 0; i < all.length; i++) {\n"
-	"    var g = all[i];\n"
-	"    if (g.nodeType !== 1) continue;\n"
-	"    var s = num(g, \"s\"), n = num(g, \"n\"), d = num(g, \"d\");\n"
-	"    if (d < zd && s <= zs && s + n >= zs + zn) {\n"
-	"      setClass(g, true, false);\n"
-	"      place(g, XPAD, width);\n"
-	"    } else if (d >= zd && s >= zs && s + n <= zs + zn) {\n"
-	"      var w = n / zn * width;\n"
-	"      setClass(g, false, w < 0.1);\n"
-	"      place(g, XPAD + (s - zs) / zn * width, w);\n"
-	"    } else {\n"
-	"      setClass(g, false, true);\n"
-	"    }\n"
-	"  }\n"
-	"  unzoomBtn.setAttribute(\"class\", zoom ? \"\" : \"hide\");\n"
-	"  highlight();\n"
-	"}\n"
-	"function highlight() {\n"
-	"  var all = frames.childNodes, spans = [];\n"
-	"  var zs = zoom ? num(zoom, \"s\") : 0;\n"
-	"  var zn = zoom ? num(zoom, \"n\") : total;\n"
-	"  for (var i = 0; i < all.length; i++) {\n"
-	"    var g = all[i];\n"
-	"    if (g.nodeType !== 1) continue;\n"
-	"    var r = g.getElementsByTagName(\"rect\")[0];\n"
-	"    if (!r.hasAttributeNS(NS, \"fill\"))\n"
-	"      r.setAttributeNS(NS, \"et:fill\", r.getAttribute(\"fill\"));\n"
-	"    var hit = pattern !== null && pattern.test(nameOf(g));\n"
-	"    r.setAttribute(\"fill\", hit ? \"rgb(230,0,230)\" :\n"
-	"                   r.getAttributeNS(NS, \"fill\"));\n"
-	"    var s = num(g, \"s\"), n = num(g, \"n\");\n"
-	"    if (hit && s >= zs && s + n <= zs + zn) spans.push([s, s + n]);\n"
-	"  }\n"
-	"  if (pattern === null) {\n"
-	"    matched.textContent = \" \";\n"
-	"    return;\n"
-	"  }\n"
-	"  /* nested matches count once */\n"
-	"  spans.sort(function (a, b) { return a[0] - b[0]; });\n"
-	"  var sum = 0, end = -1;\n"
-	"  for (var k = 0; k < spans.length; k++) {\n"
-	"    var a = Math.max(spans[k][0], end);\n"
-	"    if (spans[k][1] > a) sum += spans[k][1] - a;\n"
-	"    end = Math.max(end, spans[k][1]);\n"
-	"  }\n"
-	"  matched.textContent = \"Matched: \" +\n"
-	"    (100 * sum / zn).toFixed(1) + \"%\";\n"
-	"}\n"
-	"function search() {\n"
-	"  if (pattern !== null) {\n"
-	"    pattern = null;\n"
-	"    searchBtn.textContent = \"Search\";\n"
-	"    searchBtn.setAttribute(\"class\", \"\");\n"
-	"    highlight();\n"
-	"    return;\n"
-	"  }\n"
-	"  var term = prompt(\"Search for frames matching (a regular "
-	"expression):\", \"\");\n"
-	"  if (term === null || term === \"\") return;\n"
-	"  try {\n"
-	"    pattern = new RegExp(term);\n"
-	"  } catch (e) {\n"
-	"    alert(\"Not a regular expression: \" + e.message);\n"
-	"    return;\n"
-	"  }\n"
-	"  searchBtn.textContent = \"Reset Search\";\n"
-	"  searchBtn.setAttribute(\"class\", \"on\");\n"
-	"  highlight();\n"
-	"}\n"
-	"function init() {\n"
-	"  frames = document.getElementById(\"frames\");\n"
-	"  details = document.getElementById(\"details\");\n"
-	"  matched = document.getElementById(\"matched\");\n"
-	"  unzoomBtn = document.getElementById(\"unzoom\");\n"
-	"  searchBtn = document.getElementById(\"search\");\n"
-	"  width = +document.documentElement.getAttribute(\"width\") - "
-	"2 * XPAD;\n"
-	"  total = num(frames, \"total\");\n"
-	"  frames.addEventListener(\"click\", function (e) {\n"
-	"    var g = frameOf(e.target);\n"
-	"    if (!g) return;\n"
-	"    zoom = num(g, \"d\") === 0 ? null : g;\n"
-	"    layout();\n"
-	"  });\n"
-	"  frames.addEventListener(\"mouseover\", function (e) {\n"
-	"    var g = frameOf(e.target);\n"
-	"    if (g) details.textContent = g.firstChild.textContent;\n"
-	"  });\n"
-	"  frames.addEventListener(\"mouseout\", function () {\n"
-	"    details.textContent = \" \";\n"
-	"  });\n"
-	"  unzoomBtn.addEventListener(\"click\", function () {\n"
-	"    zoom = null;\n"
-	"    layout();\n"
-	"  });\n"
-	"  searchBtn.addEventListener(\"click\", search);\n"
-	"  window.addEventListener(\"keydown\", function (e) {\n"
-	"    if ((e.ctrlKey || e.metaKey) && (e.key === \"f\" || "
-	"e.key === \"F\") ||\n"
-	"        e.key === \"F3\") {\n"
-	"      e.preventDefault();\n"
-	"      if (pattern !== null) search();\n"
-	"      search();\n"
-	"    } else if (e.key === \"Escape\") {\n"
-	"      if (pattern !== null) search();\n"
-	"      if (zoom !== null) { zoom = null; layout(); }\n"
-	"    }\n"
-	"  });\n"
-	"}\n"
-	"]]></script>\n";
+    "<script type=\"text/ecmascript\"><![CDATA[\n"
+    "\"use strict\";\n"
+    "var NS = \"" FG_NS "\", XPAD = 10, FONTW = 12 * 0.59;\n"
+    "var frames, details, matched, unzoomBtn, searchBtn, width, total;\n"
+    "var zoom = null, pattern = null;\n"
+    "function num(g, k) { return +g.getAttributeNS(NS, k); }\n"
+    "function nameOf(g) {\n"
+    "  var t = g.firstChild.textContent;\n"
+    "  return t.substring(0, t.lastIndexOf(\" (\"));\n"
+    "}\n"
+    "function frameOf(el) {\n"
+    "  while (el && el !== frames) {\n"
+    "    if (el.getAttribute && el.getAttribute(\"class\") &&\n"
+    "        el.getAttribute(\"class\").split(\" \")[0] === \"f\")\n"
+    "      return el;\n"
+    "    el = el.parentNode;\n"
+    "  }\n"
+    "  return null;\n"
+    "}\n"
+    "function setClass(g, parent, hidden) {\n"
+    "  g.setAttribute(\"class\", \"f\" + (parent ? \" parent\" : \"\") +\n"
+    "                 (hidden ? \" hide\" : \"\"));\n"
+    "}\n"
+    "function place(g, x, w) {\n"
+    "  var r = g.getElementsByTagName(\"rect\")[0];\n"
+    "  var t = g.getElementsByTagName(\"text\")[0];\n"
+    "  var name = nameOf(g), fit = Math.floor((w - 3) / FONTW);\n"
+    "  r.setAttribute(\"x\", x.toFixed(1));\n"
+    "  r.setAttribute(\"width\", w.toFixed(1));\n"
+    "  t.setAttribute(\"x\", (x + 3).toFixed(2));\n"
+    "  t.textContent = fit < 3 ? \"\" : name.length <= fit ? name :\n"
+    "                  name.substring(0, fit - 2) + \"..\";\n"
+    "}\n"
+    "function layout() {\n"
+    "  var all = frames.childNodes;\n"
+    "  var zs = zoom ? num(zoom, \"s\") : 0;\n"
+    "  var zn = zoom ? num(zoom, \"n\") : total;\n"
+    "  var zd = zoom ? num(zoom, \"d\") : 0;\n"
+    "  for (var i = 0; i < all.length; i++) {\n"
+    "    var g = all[i];\n"
+    "    if (g.nodeType !== 1) continue;\n"
+    "    var s = num(g, \"s\"), n = num(g, \"n\"), d = num(g, \"d\");\n"
+    "    if (d < zd && s <= zs && s + n >= zs + zn) {\n"
+    "      setClass(g, true, false);\n"
+    "      place(g, XPAD, width);\n"
+    "    } else if (d >= zd && s >= zs && s + n <= zs + zn) {\n"
+    "      var w = n / zn * width;\n"
+    "      setClass(g, false, w < 0.1);\n"
+    "      place(g, XPAD + (s - zs) / zn * width, w);\n"
+    "    } else {\n"
+    "      setClass(g, false, true);\n"
+    "    }\n"
+    "  }\n"
+    "  unzoomBtn.setAttribute(\"class\", zoom ? \"\" : \"hide\");\n"
+    "  highlight();\n"
+    "}\n"
+    "function highlight() {\n"
+    "  var all = frames.childNodes, spans = [];\n"
+    "  var zs = zoom ? num(zoom, \"s\") : 0;\n"
+    "  var zn = zoom ? num(zoom, \"n\") : total;\n"
+    "  for (var i = 0; i < all.length; i++) {\n"
+    "    var g = all[i];\n"
+    "    if (g.nodeType !== 1) continue;\n"
+    "    var r = g.getElementsByTagName(\"rect\")[0];\n"
+    "    if (!r.hasAttributeNS(NS, \"fill\"))\n"
+    "      r.setAttributeNS(NS, \"et:fill\", r.getAttribute(\"fill\"));\n"
+    "    var hit = pattern !== null && pattern.test(nameOf(g));\n"
+    "    r.setAttribute(\"fill\", hit ? \"rgb(230,0,230)\" :\n"
+    "                   r.getAttributeNS(NS, \"fill\"));\n"
+    "    var s = num(g, \"s\"), n = num(g, \"n\");\n"
+    "    if (hit && s >= zs && s + n <= zs + zn) spans.push([s, s + n]);\n"
+    "  }\n"
+    "  if (pattern === null) {\n"
+    "    matched.textContent = \" \";\n"
+    "    return;\n"
+    "  }\n"
+    "  /* nested matches count once */\n"
+    "  spans.sort(function (a, b) { return a[0] - b[0]; });\n"
+    "  var sum = 0, end = -1;\n"
+    "  for (var k = 0; k < spans.length; k++) {\n"
+    "    var a = Math.max(spans[k][0], end);\n"
+    "    if (spans[k][1] > a) sum += spans[k][1] - a;\n"
+    "    end = Math.max(end, spans[k][1]);\n"
+    "  }\n"
+    "  matched.textContent = \"Matched: \" +\n"
+    "    (100 * sum / zn).toFixed(1) + \"%\";\n"
+    "}\n"
+    "function search() {\n"
+    "  if (pattern !== null) {\n"
+    "    pattern = null;\n"
+    "    searchBtn.textContent = \"Search\";\n"
+    "    searchBtn.setAttribute(\"class\", \"\");\n"
+    "    highlight();\n"
+    "    return;\n"
+    "  }\n"
+    "  var term = prompt(\"Search for frames matching (a regular "
+    "expression):\", \"\");\n"
+    "  if (term === null || term === \"\") return;\n"
+    "  try {\n"
+    "    pattern = new RegExp(term);\n"
+    "  } catch (e) {\n"
+    "    alert(\"Not a regular expression: \" + e.message);\n"
+    "    return;\n"
+    "  }\n"
+    "  searchBtn.textContent = \"Reset Search\";\n"
+    "  searchBtn.setAttribute(\"class\", \"on\");\n"
+    "  highlight();\n"
+    "}\n"
+    "function init() {\n"
+    "  frames = document.getElementById(\"frames\");\n"
+    "  details = document.getElementById(\"details\");\n"
+    "  matched = document.getElementById(\"matched\");\n"
+    "  unzoomBtn = document.getElementById(\"unzoom\");\n"
+    "  searchBtn = document.getElementById(\"search\");\n"
+    "  width = +document.documentElement.getAttribute(\"width\") - "
+    "2 * XPAD;\n"
+    "  total = num(frames, \"total\");\n"
+    "  frames.addEventListener(\"click\", function (e) {\n"
+    "    var g = frameOf(e.target);\n"
+    "    if (!g) return;\n"
+    "    zoom = num(g, \"d\") === 0 ? null : g;\n"
+    "    layout();\n"
+    "  });\n"
+    "  frames.addEventListener(\"mouseover\", function (e) {\n"
+    "    var g = frameOf(e.target);\n"
+    "    if (g) details.textContent = g.firstChild.textContent;\n"
+    "  });\n"
+    "  frames.addEventListener(\"mouseout\", function () {\n"
+    "    details.textContent = \" \";\n"
+    "  });\n"
+    "  unzoomBtn.addEventListener(\"click\", function () {\n"
+    "    zoom = null;\n"
+    "    layout();\n"
+    "  });\n"
+    "  searchBtn.addEventListener(\"click\", search);\n"
+    "  window.addEventListener(\"keydown\", function (e) {\n"
+    "    if ((e.ctrlKey || e.metaKey) && (e.key === \"f\" || "
+    "e.key === \"F\") ||\n"
+    "        e.key === \"F3\") {\n"
+    "      e.preventDefault();\n"
+    "      if (pattern !== null) search();\n"
+    "      search();\n"
+    "    } else if (e.key === \"Escape\") {\n"
+    "      if (pattern !== null) search();\n"
+    "      if (zoom !== null) { zoom = null; layout(); }\n"
+    "    }\n"
+    "  });\n"
+    "}\n"
+    "]]></script>\n";
 
 int flamegraph__write_svg(const struct flamegraph *fg, FILE *f,
 			  const char *title)
 {
 	struct fg_node *root = (struct fg_node *)&fg->root;
 	int depth = tree_depth(root) + 1;
-	struct svg s = { .f = f, .total = root->total };
+	struct svg s = {.f = f, .total = root->total};
 
 	s.height = depth * FG_FRAME_H + FG_YPAD_TOP + FG_YPAD_BOTTOM;
-	s.scale = root->total ? (double)(FG_WIDTH - 2 * FG_XPAD) /
-				(double)root->total : 0;
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\" "
+	s.scale = root->total
+		      ? (double)(FG_WIDTH - 2 * FG_XPAD) / (double)root->total
+		      : 0;
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\" "
 		"standalone=\"no\"?>\n"
 		"<svg version=\"1.1\" width=\"%d\" height=\"%d\" "
 		"viewBox=\"0 0 %d %d\" onload=\"init(evt)\" "
 		"xmlns=\"http://www.w3.org/2000/svg\" "
-		"xmlns:et=\"" FG_NS "\">\n", FG_WIDTH, s.height, FG_WIDTH,
-		s.height);
+		"xmlns:et=\"" FG_NS "\">\n",
+		FG_WIDTH, s.height, FG_WIDTH, s.height);
 	fputs("<defs><linearGradient id=\"background\" y1=\"0\" y2=\"1\" "
 	      "x1=\"0\" x2=\"0\"><stop stop-color=\"#eeeeee\" offset=\"5%\"/>"
 	      "<stop stop-color=\"#eeeeb0\" offset=\"95%\"/>"
-	      "</linearGradient></defs>\n", f);
+	      "</linearGradient></defs>\n",
+	      f);
 	fputs(svg_style, f);
 	fputs(svg_script, f);
-	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" "
-		"fill=\"url(#background)\"/>\n", FG_WIDTH, s.height);
+	fprintf(f,
+		"<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" "
+		"fill=\"url(#background)\"/>\n",
+		FG_WIDTH, s.height);
 	fprintf(f, "<text id=\"title\" x=\"%d\" y=\"24\">", FG_WIDTH / 2);
 	xml_text(f, title ? title : "Flame Graph");
-	fprintf(f, "</text>\n<text id=\"subtitle\" x=\"%d\" y=\"40\">%"
-		PRIu64 " sample%s; click a frame to zoom, Ctrl-F to "
-		"search</text>\n", FG_WIDTH / 2, root->total,
-		root->total == 1 ? "" : "s");
-	fprintf(f, "<text id=\"unzoom\" x=\"%d\" y=\"24\" class=\"hide\">"
-		"Reset Zoom</text>\n", FG_XPAD);
+	fprintf(f,
+		"</text>\n<text id=\"subtitle\" x=\"%d\" y=\"40\">%" PRIu64
+		" sample%s; click a frame to zoom, Ctrl-F to "
+		"search</text>\n",
+		FG_WIDTH / 2, root->total, root->total == 1 ? "" : "s");
+	fprintf(f,
+		"<text id=\"unzoom\" x=\"%d\" y=\"24\" class=\"hide\">"
+		"Reset Zoom</text>\n",
+		FG_XPAD);
 	fprintf(f, "<text id=\"search\" x=\"%d\" y=\"24\">Search</text>\n",
 		FG_WIDTH - FG_XPAD - 100);
-	fprintf(f, "<text id=\"details\" x=\"%d\" y=\"%d\"> </text>\n",
-		FG_XPAD, s.height - 17);
+	fprintf(f, "<text id=\"details\" x=\"%d\" y=\"%d\"> </text>\n", FG_XPAD,
+		s.height - 17);
 	fprintf(f, "<text id=\"matched\" x=\"%d\" y=\"%d\"> </text>\n",
 		FG_WIDTH - FG_XPAD, s.height - 17);
-	fprintf(f, "<g id=\"frames\" et:total=\"%" PRIu64 "\">\n",
-		root->total);
+	fprintf(f, "<g id=\"frames\" et:total=\"%" PRIu64 "\">\n", root->total);
 	if (root->total)
 		svg_node(&s, root, 0, 0);
 	fputs("</g>\n</svg>\n", f);

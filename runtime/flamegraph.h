@@ -22,7 +22,7 @@ enum fg_kind {
 	FG_USER,   /* a user-space function: red/yellow ("hot") */
 	FG_KERNEL, /* a kernel function ("name_[k]"): orange */
 	FG_OTHER,  /* a key that is no frame (comm, pid...): blue */
-	FG_JIT,    /* "name_[j]": green */
+	FG_JIT,	   /* "name_[j]": green */
 	FG_INLINE, /* "name_[i]": aqua */
 };
 

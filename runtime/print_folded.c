@@ -34,7 +34,11 @@ const char *folded_unfit(const struct et_map *m)
 	if (!type_has_stack(m->key))
 		return "is not keyed by a stack (kstack or ustack)";
 	switch (m->value->kind) {
-	case T_COUNT: case T_SUM: case T_MIN: case T_MAX: case T_INT:
+	case T_COUNT:
+	case T_SUM:
+	case T_MIN:
+	case T_MAX:
+	case T_INT:
 		if (!m->bucketed)
 			return NULL;
 		/* fall through */
@@ -85,9 +89,8 @@ static const char *frame_name(struct arena *a, const char *s, size_t len,
 
 /* The fields of key v: the others pushed to f, the stacks kept in
  * stacks[] (kernel or user) for later. */
-static int key_fields(struct arena *a, const struct value *v,
-		      struct frames *f, const struct value **stacks,
-		      int *nstacks)
+static int key_fields(struct arena *a, const struct value *v, struct frames *f,
+		      const struct value **stacks, int *nstacks)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -109,8 +112,8 @@ static int key_fields(struct arena *a, const struct value *v,
 		/* an unreadable stack decodes as "" too: nothing to show */
 		if (!v->u.str.len)
 			return 0;
-		return frames_push(f, frame_name(a, v->u.str.s, v->u.str.len,
-						 ""), FG_OTHER);
+		return frames_push(
+		    f, frame_name(a, v->u.str.s, v->u.str.len, ""), FG_OTHER);
 	default:
 		m = open_memstream(&text, &len);
 		if (!m)
@@ -139,18 +142,19 @@ static int push_stacks(struct arena *a, struct frames *f,
 		for (int k = s->u.stack.n - 1; k >= 0 && !err; k--) {
 			const char *fr = s->u.stack.frames[k];
 
-			err = frames_push(f, frame_name(a, fr, strlen(fr),
-						kernel ? "_[k]" : ""),
-					  kernel ? FG_KERNEL : FG_USER);
+			err = frames_push(
+			    f,
+			    frame_name(a, fr, strlen(fr), kernel ? "_[k]" : ""),
+			    kernel ? FG_KERNEL : FG_USER);
 		}
 	}
 	return err;
 }
 
-int folded_add(struct flamegraph *fg, struct arena *a,
-	       const struct map_dump *d, const char *root)
+int folded_add(struct flamegraph *fg, struct arena *a, const struct map_dump *d,
+	       const char *root)
 {
-	struct frames f = { 0 };
+	struct frames f = {0};
 	const struct value *stacks[64];
 	int err = 0;
 
@@ -195,8 +199,10 @@ void folded_map(struct output *o, const struct et_map *m,
 		    !o->folded_warned[i]) {
 			if (i >= 0 && i < o->prog->nmaps && o->folded_warned)
 				o->folded_warned[i] = true;
-			fprintf(stderr, "etrace: warning: %s %s: -f folded "
-				"leaves it out\n", m->name, why);
+			fprintf(stderr,
+				"etrace: warning: %s %s: -f folded "
+				"leaves it out\n",
+				m->name, why);
 		}
 		return;
 	}

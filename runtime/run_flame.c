@@ -10,8 +10,7 @@
 #include "flamegraph.h"
 #include "run_impl.h"
 
-static int write_file(const char *path, const struct flamegraph *fg,
-		      bool svg)
+static int write_file(const char *path, const struct flamegraph *fg, bool svg)
 {
 	FILE *f = fopen(path, "we");
 	int err;
@@ -30,7 +29,7 @@ int run_write_stacks(struct run *r)
 	const struct et_settings *s = &r->prog->settings;
 	const char *svg = r->o->flamegraph ? r->o->flamegraph : s->flamegraph;
 	const char *folded = r->o->folded ? r->o->folded : s->folded;
-	const char *path[2] = { folded, svg };
+	const char *path[2] = {folded, svg};
 	struct flamegraph *fg;
 	int n, err = 0, rc = 0;
 
@@ -41,15 +40,17 @@ int run_write_stacks(struct run *r)
 		return -ENOMEM;
 	n = output__collect_stacks(r->out, fg);
 	if (n < 0) {
-		run_error("cannot read the stacks for %s: %s", svg ? svg :
-			  folded, strerror(-n));
+		run_error("cannot read the stacks for %s: %s",
+			  svg ? svg : folded, strerror(-n));
 		flamegraph__free(fg);
 		return n;
 	}
 	if (!n)
-		fprintf(stderr, "etrace: warning: no map is keyed by a stack "
+		fprintf(stderr,
+			"etrace: warning: no map is keyed by a stack "
 			"(kstack, ustack) with counts: %s%s%s holds no "
-			"stack\n", path[0] ? path[0] : "",
+			"stack\n",
+			path[0] ? path[0] : "",
 			path[0] && path[1] ? " and " : "",
 			path[1] ? path[1] : "");
 	for (int i = 0; i < 2; i++) {
@@ -57,15 +58,17 @@ int run_write_stacks(struct run *r)
 			continue;
 		err = write_file(path[i], fg, i == 1);
 		if (err) {
-			run_error("cannot write %s '%s': %s", i ? "the flame "
-				  "graph" : "the folded stacks", path[i],
-				  strerror(-err));
+			run_error("cannot write %s '%s': %s",
+				  i ? "the flame "
+				      "graph"
+				    : "the folded stacks",
+				  path[i], strerror(-err));
 			rc = err;
 		} else if (!r->o->quiet) {
-			fprintf(stderr, "etrace: wrote %s%s (%" PRIu64
-				" samples)\n", i ? "the flame graph " :
-				"the folded stacks ", path[i],
-				flamegraph__total(fg));
+			fprintf(stderr,
+				"etrace: wrote %s%s (%" PRIu64 " samples)\n",
+				i ? "the flame graph " : "the folded stacks ",
+				path[i], flamegraph__total(fg));
 		}
 	}
 	flamegraph__free(fg);

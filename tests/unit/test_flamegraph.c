@@ -12,8 +12,10 @@ static int stack_fn(void *ctx, const struct et_type *t, uint64_t id,
 		    uint64_t *ips, int max)
 {
 	static const uint64_t frames[] = {
-		0xffffffff81002010ULL, 0xffffffff81002150ULL,
-		0xffffffffc0001010ULL, 0xffffffff80000000ULL,
+	    0xffffffff81002010ULL,
+	    0xffffffff81002150ULL,
+	    0xffffffffc0001010ULL,
+	    0xffffffff80000000ULL,
 	};
 	int n = 0;
 
@@ -26,8 +28,9 @@ static int stack_fn(void *ctx, const struct et_type *t, uint64_t id,
 	return n;
 }
 
-#define KFRAMES "0xffffffff80000000_[k];helper_fn_[k];__x64_sys_bpf_[k];" \
-		"__x64_sys_bpf_[k]"
+#define KFRAMES                                                                \
+	"0xffffffff80000000_[k];helper_fn_[k];__x64_sys_bpf_[k];"              \
+	"__x64_sys_bpf_[k]"
 
 static void test_folded_map(void)
 {
@@ -122,7 +125,7 @@ static void test_folded_lines(void)
 	CU_ASSERT_EQUAL(flamegraph__total(fg), 11);
 	s = fg_folded(fg);
 	CU_ASSERT_STRING_EQUAL(s, "main;a 1\nmain;b 4\nmain;b;c 5\n"
-			       "sp ace;x y 1\n");
+				  "sp ace;x y 1\n");
 	free(s);
 	flamegraph__free(fg);
 }
@@ -139,8 +142,8 @@ static size_t count_of(const char *s, const char *needle)
 static void test_svg(void)
 {
 	struct flamegraph *fg = flamegraph__new();
-	const char *frames[] = { "app", "vector<int>&", "do_sys_open_[k]" };
-	enum fg_kind kinds[] = { FG_OTHER, FG_USER, FG_KERNEL };
+	const char *frames[] = {"app", "vector<int>&", "do_sys_open_[k]"};
+	enum fg_kind kinds[] = {FG_OTHER, FG_USER, FG_KERNEL};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -169,6 +172,5 @@ static void test_svg(void)
 	flamegraph__free(fg);
 }
 
-UNIT_MAIN("flamegraph", UNIT_TEST(test_folded_map),
-	  UNIT_TEST(test_collect), UNIT_TEST(test_folded_lines),
-	  UNIT_TEST(test_svg))
+UNIT_MAIN("flamegraph", UNIT_TEST(test_folded_map), UNIT_TEST(test_collect),
+	  UNIT_TEST(test_folded_lines), UNIT_TEST(test_svg))
