@@ -227,10 +227,44 @@ int flamegraph__write_folded(const struct flamegraph *fg, FILE *f)
 
 /* SVG ----------------------------------------------------------------- */
 
+/* The length of the well-formed UTF-8 sequence at s (1 to 4), or 0. */
+static int utf8_len(const unsigned char *s)
+{
+	uint32_t c;
+	int n;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	c = s[0] & (0x7f >> n);
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates, U+FFFE, U+FFFF and beyond U+10FFFF
+	 * are no XML text */
+	if ((n == 3 && c < 0x800) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c == 0xfffe || c == 0xffff)
+		return 0;
+	return n;
+}
+
+/* s as XML text: markup escaped; control characters and bytes that are
+ * not UTF-8 (a comm may hold any) become '?', so that the file parses. */
 static void xml_text(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
+	const unsigned char *p = (const unsigned char *)s;
+	int n;
+
+	while (*p) {
+		switch (*p) {
 		case '&':
 			fputs("&amp;", f);
 			break;
@@ -244,12 +278,20 @@ static void xml_text(FILE *f, const char *s)
 			fputs("&quot;", f);
 			break;
 		default:
-			/* XML 1.0 has no other control characters */
-			if ((unsigned char)*s < 0x20 && *s != '\t')
+			if (*p < 0x80) {
+				fputc(*p >= 0x20 || *p == '\t' ? *p : '?', f);
+				break;
+			}
+			n = utf8_len(p);
+			if (!n) {
 				fputc('?', f);
-			else
-				fputc(*s, f);
+				break;
+			}
+			fwrite(p, 1, n, f);
+			p += n;
+			continue;
 		}
+		p++;
 	}
 }
 

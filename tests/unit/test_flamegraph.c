@@ -172,5 +172,40 @@ static void test_svg(void)
 	flamegraph__free(fg);
 }
 
+/* names that are no UTF-8 text (a comm may hold any byte) */
+static void test_svg_bytes(void)
+{
+	struct flamegraph *fg = flamegraph__new();
+	/* a control character, a cut sequence, a surrogate, a byte
+	 * that starts no sequence; and two well-formed ones */
+	const char *frames[] = {"a\xff\x01"
+				"b",
+				"\xc3\xa9t\xc3",
+				"\xe2\x82\xac",
+				"\xed\xa0\x80",
+				"\xf0\x9f\x94\xa5",
+				"\xf8\x88\x80"};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	CU_ASSERT_EQUAL(flamegraph__add(fg, frames, NULL, 6, 1), 0);
+	CU_ASSERT_EQUAL(sizeof(frames) / sizeof(frames[0]), 6);
+	CU_ASSERT_EQUAL(flamegraph__write_svg(fg, f, NULL), 0);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "<title>a??b (1 sample"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "<title>\xc3\xa9t? (1 sample"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "<title>\xe2\x82\xac (1 sample"));
+	/* a surrogate's bytes: each a '?' */
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "<title>??? (1 sample"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(buf, "<title>\xf0\x9f\x94\xa5 (1 sample"));
+	/* the surrogate and the 0xf8 sequence: both "???" */
+	CU_ASSERT_EQUAL(count_of(buf, "<title>??? (1 sample"), 2);
+	free(buf);
+	flamegraph__free(fg);
+}
+
 UNIT_MAIN("flamegraph", UNIT_TEST(test_folded_map), UNIT_TEST(test_collect),
-	  UNIT_TEST(test_folded_lines), UNIT_TEST(test_svg))
+	  UNIT_TEST(test_folded_lines), UNIT_TEST(test_svg),
+	  UNIT_TEST(test_svg_bytes))
