@@ -104,8 +104,10 @@ static const char *frame_text(struct value_env *env, const struct et_type *t,
 		usyms__resolve(env->usyms, pid, ip, !env->bare_frames, buf,
 			       sizeof(buf), &module);
 		sym = arena_strdup(env->arena, buf);
-		/* config stack_lines: "name+off (file.c:17)" */
-		if (!usyms__line(env->usyms, pid, ip, caller, line,
+		/* config stack_lines: "name+off (file.c:17)"; not in
+		 * folded stacks, whose frames are functions */
+		if (!env->bare_frames &&
+		    !usyms__line(env->usyms, pid, ip, caller, line,
 				 sizeof(line)))
 			sym = arena_printf(env->arena, "%s (%s)", sym, line);
 	}
