@@ -14,7 +14,7 @@
 #include "types.h"
 
 /* Settings of compiler/settings.c's table, at most. */
-#define SETTINGS_MAX 32
+#define SETTINGS_MAX 48
 
 struct btf;
 struct dwarf_file;

@@ -159,6 +159,19 @@ static void set_str_trailer(struct compile_opts *o, const char *text)
 	(void)text;
 }
 
+/* config flamegraph / folded: files the run writes at exit ("": none);
+ * the text lives as long as the compile (the config's string, or the
+ * environment), and the artifact copies it */
+static void set_flamegraph(struct compile_opts *o, const char *text)
+{
+	o->run.flamegraph = text[0] ? text : NULL;
+}
+
+static void set_folded(struct compile_opts *o, const char *text)
+{
+	o->run.folded = text[0] ? text : NULL;
+}
+
 /* enable, warn, error, and bpftrace's bools: true enables, false is
  * error */
 static const enum unstable_mode unstable_modes[] = {
@@ -246,6 +259,11 @@ static const struct setting settings[] = {
 	  .no_effect = "etrace prints a cut string as it was read (as "
 		       "bpftrace 0.17) and counts the cuts in a note at exit",
 	  .set_str = set_str_trailer },
+	/* etrace: the stacks of the maps keyed by stacks, written at exit
+	 * as an SVG flame graph and as folded stacks (--flamegraph and
+	 * --folded override them) */
+	{ "flamegraph", NULL, false, {}, SK_STR, .set_str = set_flamegraph },
+	{ "folded", NULL, false, {}, SK_STR, .set_str = set_folded },
 	{ "unstable_tseries", NULL, false, {}, SK_WORD, UNSTABLE_WORDS,
 	  .set = set_un_tseries },
 	{ "unstable_dw_ustack", NULL, false, {}, SK_WORD, UNSTABLE_WORDS,

@@ -20,6 +20,8 @@ enum {
 	OPT_COMPILE_ONLY,
 	OPT_INCLUDE,
 	OPT_USDT_FILE_ACTIVATION,
+	OPT_FLAMEGRAPH,
+	OPT_FOLDED,
 };
 
 const char *cli_progname = "etrace";
@@ -39,6 +41,8 @@ static const struct option long_opts[] = {
 	{ "include", required_argument, NULL, OPT_INCLUDE },
 	{ "usdt-file-activation", no_argument, NULL,
 	  OPT_USDT_FILE_ACTIVATION },
+	{ "flamegraph", required_argument, NULL, OPT_FLAMEGRAPH },
+	{ "folded", required_argument, NULL, OPT_FOLDED },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -77,9 +81,11 @@ static int parse_format(struct cli *cli, const char *s)
 		cli->format = CLI_FMT_TEXT;
 	else if (!strcmp(s, "json"))
 		cli->format = CLI_FMT_JSON;
+	else if (!strcmp(s, "folded"))
+		cli->format = CLI_FMT_FOLDED;
 	else
 		return fail(cli, "invalid output format '%s' for -f: expected "
-			    "text or json", s);
+			    "text, json or folded", s);
 	return 0;
 }
 
@@ -149,6 +155,8 @@ static int parse_opt(struct cli *cli, int c, const char *arg, int optopt_c,
 	case OPT_NO_CACHE: cli->no_cache = true; return 0;
 	case OPT_COMPILE_ONLY: cli->compile_only = true; return 0;
 	case OPT_INCLUDE: return add_include_file(cli, arg);
+	case OPT_FLAMEGRAPH: cli->flamegraph = arg; return 0;
+	case OPT_FOLDED: cli->folded = arg; return 0;
 	/* getopt's own words, as bpftrace 0.17 prints them; a long
 	 * option's optopt is its value (>= 256), not a letter */
 	case ':':
@@ -268,7 +276,13 @@ static const char usage_text[] =
 	"  -l [PATTERN]   list probes (and recipes) matching PATTERN\n"
 	"  -p PID         trace process PID (uprobes, USDT)\n"
 	"  -c 'CMD'       run CMD and trace it\n"
-	"  -f FORMAT      output format: text (default) or json\n"
+	"  -f FORMAT      output format: text (default), json, or folded\n"
+	"                 (maps keyed by stacks as folded stacks, one line\n"
+	"                 each: what flamegraph.pl, inferno, speedscope read)\n"
+	"  --flamegraph FILE\n"
+	"                 at exit, also write an SVG flame graph of the maps\n"
+	"                 keyed by stacks (kstack, ustack) to FILE\n"
+	"  --folded FILE  at exit, also write their folded stacks to FILE\n"
 	"  -o FILE        write the output to FILE\n"
 	"  -B MODE        output buffering: line, full or none\n"
 	"  -I DIR         add DIR to the #include and import paths\n"
@@ -343,7 +357,8 @@ static const char usage_text[] =
 	"  etrace --dry-run examples/latency.et\n"
 	"  etrace --compile-only -o opensnoop.eto opensnoop && "
 	"etrace-run opensnoop.eto\n"
-	"  etrace opensnoop\n";
+	"  etrace opensnoop\n"
+	"  etrace profile -- --duration=10   (writes etrace-profile.svg)\n";
 
 void cli_usage(FILE *out)
 {

@@ -16,7 +16,7 @@ enum cli_action {
 	CLI_HELP,     /* -h, --help */
 };
 
-enum cli_format { CLI_FMT_TEXT, CLI_FMT_JSON };
+enum cli_format { CLI_FMT_TEXT, CLI_FMT_JSON, CLI_FMT_FOLDED };
 
 /* -B: CLI_BUF_DEFAULT leaves stdio's choice (line on a tty). */
 enum cli_buffering {
@@ -39,6 +39,8 @@ struct cli {
 	const char *cmd;           /* -c CMD */
 	const char *emit_llvm;     /* --emit-llvm FILE */
 	const char *emit_elf;      /* --emit-elf FILE */
+	const char *flamegraph;    /* --flamegraph FILE.svg */
+	const char *folded;        /* --folded FILE */
 	long pid;                  /* -p PID, 0 when not given */
 	const char *const *params; /* positional parameters $1..$N */
 	int nparams;

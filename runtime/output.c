@@ -68,6 +68,14 @@ struct output *output__new(const struct et_program *prog,
 				 !prog->settings.no_user_symbols,
 				 prog->settings.cache_user_symbols,
 				 prog->settings.stack_lines);
+	if (fmt == OUT_FOLDED && prog && prog->nmaps) {
+		o->folded_warned = calloc(prog->nmaps, sizeof(bool));
+		if (!o->folded_warned) {
+			usyms__free(o->usyms);
+			free(o);
+			return NULL;
+		}
+	}
 	o->kstack_fd = o->ustack_fd = STACK_FD_UNKNOWN;
 	o->stack_fn = stack_from_fds;
 	o->stack_ctx = o;
@@ -80,6 +88,7 @@ void output__free(struct output *o)
 		return;
 	ksyms__free(o->ksyms);
 	usyms__free(o->usyms);
+	free(o->folded_warned);
 	free(o);
 }
 
@@ -353,7 +362,10 @@ int output__record(struct output *o, const struct et_action *a,
 
 void output__attached(struct output *o, int nprobes)
 {
-	if (o->fmt == OUT_JSON)
+	if (o->fmt == OUT_FOLDED)
+		fprintf(stderr, "Attaching %d probe%s...\n", nprobes,
+			nprobes == 1 ? "" : "s");
+	else if (o->fmt == OUT_JSON)
 		fprintf(o->out, "{\"type\": \"attached_probes\", \"data\": "
 			"{\"probes\": %d}}\n", nprobes);
 	else
@@ -363,7 +375,9 @@ void output__attached(struct output *o, int nprobes)
 
 void output__lost(struct output *o, uint64_t n)
 {
-	if (o->fmt == OUT_JSON)
+	if (o->fmt == OUT_FOLDED)
+		fprintf(stderr, "Lost %" PRIu64 " events\n", n);
+	else if (o->fmt == OUT_JSON)
 		fprintf(o->out, "{\"type\": \"lost_events\", \"data\": "
 			"{\"events\": %" PRIu64 "}}\n", n);
 	else

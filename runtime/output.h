@@ -16,7 +16,11 @@
 #include "program.h"
 #include "etype.h"
 
-enum output_format { OUT_TEXT, OUT_JSON };
+/* OUT_FOLDED (-f folded): maps keyed by stacks as folded stacks
+ * (print_folded.c), other maps left out with a warning on stderr;
+ * printf and the rest as text; "Attaching N probes..." and lost events
+ * on stderr, so that the output is a folded file whole. */
+enum output_format { OUT_TEXT, OUT_JSON, OUT_FOLDED };
 
 struct output;
 
@@ -98,5 +102,12 @@ void output__set_separator(struct output *o, FILE *f);
 void output__attached(struct output *o, int nprobes);
 /* Lost records reported once at the end (and periodically). */
 void output__lost(struct output *o, uint64_t n);
+
+/* --flamegraph, --folded: every map keyed by stacks whose values are
+ * counts, as folded stacks, added to fg (flamegraph.h); when more than
+ * one map fits, each map's stacks sit on a root frame "@name". Returns
+ * the number of maps added, or a negative errno. */
+struct flamegraph;
+int output__collect_stacks(struct output *o, struct flamegraph *fg);
 
 #endif

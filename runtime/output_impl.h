@@ -29,6 +29,12 @@ struct output {
 	int (*raw_fn)(void *ctx, const struct et_map *m,
 		      const struct output_raw **e, size_t *n, int *ncpus);
 	void *raw_ctx;
+	/* output__collect_stacks: maps go into this flame graph, under a
+	 * root frame "@name" when collect_root, instead of being printed */
+	struct flamegraph *collect;
+	bool collect_root;
+	/* -f folded: the maps already warned about (by index in prog) */
+	bool *folded_warned;
 };
 
 /* How a map prints: plain values, histograms, or stats/avg. */
@@ -70,6 +76,19 @@ void json_value_line(FILE *f, const struct value *v);
 /* {"type": "TYPE", "data": "TEXT"} */
 void json_message(FILE *f, const char *type, const char *text, size_t len);
 void json_string(FILE *f, const char *s, size_t len);
+
+/* Folded stacks (print_folded.c). Why map m cannot be folded (no stack
+ * in its key, or values that are no counts), or NULL. */
+const char *folded_unfit(const struct et_map *m);
+/* The entries of d to fg, each under a frame root when not NULL; strings
+ * in a. 0 or -ENOMEM. */
+struct flamegraph;
+int folded_add(struct flamegraph *fg, struct arena *a,
+	       const struct map_dump *d, const char *root);
+/* d as folded lines to o->out; a map folded_unfit() refuses is left out
+ * with a warning on stderr (once per map). */
+void folded_map(struct output *o, const struct et_map *m,
+		const struct map_dump *d, struct arena *a);
 
 /* The wall clock time of boot (strftime()), as bpftrace 0.17 computes
  * it: 0 or -errno. */

@@ -464,9 +464,16 @@ static bool sorts_by_value(const struct map_dump *d, const struct et_map *m)
 	}
 }
 
-static void dump_print(struct output *o, const struct map_dump *d)
+static void dump_print(struct output *o, const struct et_map *m,
+		       const struct map_dump *d, struct arena *a)
 {
-	if (o->fmt == OUT_JSON)
+	if (o->collect) {
+		if (folded_add(o->collect, a, d, o->collect_root ?
+			       m->name : NULL))
+			o->collect = NULL; /* output__collect_stacks: -ENOMEM */
+	} else if (o->fmt == OUT_FOLDED)
+		folded_map(o, m, d, a);
+	else if (o->fmt == OUT_JSON)
 		json_map(o->out, d);
 	else
 		text_map(o->out, d);
@@ -490,6 +497,7 @@ int output__print_map_raw(struct output *o, const struct et_map *m,
 	if (!ar)
 		return -ENOMEM;
 	output_env(o, ar, &c.env);
+	c.env.bare_frames = o->collect || o->fmt == OUT_FOLDED;
 	d.e = arena_calloc(ar, nraw + 1, sizeof(*d.e));
 	if (d.kind == DUMP_HIST)
 		d.n = build_hist(&c, d.e);
@@ -515,7 +523,7 @@ int output__print_map_raw(struct output *o, const struct et_map *m,
 		d.e += d.n - top;
 		d.n = top;
 	}
-	dump_print(o, &d);
+	dump_print(o, m, &d, ar);
 	arena__free(ar);
 	return 0;
 }
@@ -617,6 +625,9 @@ static int map_name_cmp(const void *a, const void *b)
 
 int output__print_all_maps(struct output *o)
 {
+	/* a folded file has only stacks in it */
+	if (o->fmt == OUT_FOLDED)
+		return output__print_maps(o);
 	fputs("\n\n", o->sep ? o->sep : o->out);
 	if (o->sep && o->sep != o->out)
 		fflush(o->sep);
@@ -677,4 +688,32 @@ int output__clear_map(struct output *o, const struct et_map *m, bool zero)
 	free(keys);
 	free(vals);
 	return err;
+}
+
+int output__collect_stacks(struct output *o, struct flamegraph *fg)
+{
+	const struct et_program *p = o->prog;
+	const struct et_map **order;
+	int err = 0, n = 0;
+
+	if (!p || !p->nmaps)
+		return 0;
+	order = calloc(p->nmaps, sizeof(*order));
+	if (!order)
+		return -ENOMEM;
+	for (int i = 0; i < p->nmaps; i++)
+		if (p->maps[i].value && p->maps[i].name &&
+		    !folded_unfit(&p->maps[i]))
+			order[n++] = &p->maps[i];
+	qsort(order, n, sizeof(*order), map_name_cmp);
+	o->collect_root = n > 1;
+	for (int i = 0; i < n && !err; i++) {
+		o->collect = fg;
+		err = output__print_map(o, order[i], 0, 0);
+		if (!err && !o->collect)
+			err = -ENOMEM;
+	}
+	o->collect = NULL;
+	free(order);
+	return err ? err : n;
 }

@@ -235,6 +235,11 @@ struct et_settings {
 	uint8_t missing_probes;
 	/* config stack_lines: user stack frames with " (file:line)" */
 	bool stack_lines;
+	/* config flamegraph / folded: where the run writes, at exit, an SVG
+	 * flame graph and the folded stacks of the maps keyed by stacks
+	 * (NULL: nowhere; -f folded, --flamegraph, --folded) */
+	const char *flamegraph;
+	const char *folded;
 };
 
 /* et_settings.missing_probes */

@@ -735,6 +735,8 @@ static int finish(struct run *r)
 		return r->write_err == EPIPE ? r->exit_code : 1;
 	if (!r->prog->settings.no_print_maps_on_exit)
 		output__print_all_maps(r->out);
+	if (run_write_stacks(r) && !r->exit_code)
+		r->exit_code = 1;
 	report_lost(r);
 	report_latency_misses(r);
 	drops__report(r->drops);

@@ -21,6 +21,10 @@ struct run_opts {
 	FILE *out;
 	bool to_file;              /* -o: the map separators go to stdout */
 	enum output_format format; /* -f */
+	/* --flamegraph FILE, --folded FILE: written at exit from the maps
+	 * keyed by stacks (NULL: config flamegraph / folded, if set) */
+	const char *flamegraph;
+	const char *folded;
 	pid_t pid;                 /* -p PID, 0 when not given */
 	const char *cmd;           /* -c CMD, or NULL */
 	bool unsafe;               /* --unsafe: system() runs commands */

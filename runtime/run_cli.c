@@ -89,7 +89,11 @@ void run_cli_opts(const struct cli *cli, FILE *out, struct run_opts *ro)
 {
 	ro->out = out;
 	ro->to_file = cli->output != NULL;
-	ro->format = cli->format == CLI_FMT_JSON ? OUT_JSON : OUT_TEXT;
+	ro->format = cli->format == CLI_FMT_JSON     ? OUT_JSON :
+		     cli->format == CLI_FMT_FOLDED ? OUT_FOLDED :
+						     OUT_TEXT;
+	ro->flamegraph = cli->flamegraph;
+	ro->folded = cli->folded;
 	ro->pid = (pid_t)cli->pid;
 	ro->cmd = cli->cmd;
 	ro->unsafe = cli->unsafe;

@@ -74,6 +74,10 @@ struct run {
 /* "etrace: MSG" on stderr. */
 void run_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The --flamegraph and --folded files (run_flame.c), at exit: 0, or a
+ * negative errno after saying why. */
+int run_write_stacks(struct run *r);
+
 /* One error at loc in the script, printed as the compiler prints its
  * diagnostics, with notes (one per line of notes; may be NULL). */
 void run_script_error(struct run *r, struct loc loc, const char *msg,

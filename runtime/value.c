@@ -94,18 +94,24 @@ static const char *frame_text(struct value_env *env, const struct et_type *t,
 
 	if (t->kernel) {
 		sym = ksyms__resolve(env_ksyms(env), ip, &off);
-		sym = sym ? arena_printf(env->arena, "%s+%" PRIu64, sym, off) :
-		      addr_text(env->arena, ip);
+		if (sym && env->bare_frames)
+			sym = arena_strdup(env->arena, sym);
+		else
+			sym = sym ? arena_printf(env->arena, "%s+%" PRIu64,
+						 sym, off) :
+			      addr_text(env->arena, ip);
 	} else {
-		usyms__resolve(env->usyms, pid, ip, true, buf, sizeof(buf),
-			       &module);
+		usyms__resolve(env->usyms, pid, ip, !env->bare_frames, buf,
+			       sizeof(buf), &module);
 		sym = arena_strdup(env->arena, buf);
-		/* config stack_lines: "name+off (file.c:17)" */
-		if (!usyms__line(env->usyms, pid, ip, caller, line,
+		/* config stack_lines: "name+off (file.c:17)"; not in
+		 * folded stacks, whose frames are functions */
+		if (!env->bare_frames &&
+		    !usyms__line(env->usyms, pid, ip, caller, line,
 				 sizeof(line)))
 			sym = arena_printf(env->arena, "%s (%s)", sym, line);
 	}
-	if (t->mode != STACK_PERF)
+	if (t->mode != STACK_PERF || env->bare_frames)
 		return sym;
 	if (!t->kernel)
 		sym = arena_printf(env->arena, "%s (%s)", sym,
@@ -130,6 +136,7 @@ static void decode_stack(struct value_env *env, const struct et_type *t,
 	v->kind = V_STACK;
 	v->u.stack.n = 0;
 	v->u.stack.perf = t->mode == STACK_PERF;
+	v->u.stack.kernel = t->kernel;
 	v->u.stack.frames = arena_calloc(env->arena, n, sizeof(char *));
 	for (int i = 0; i < n && ips[i]; i++)
 		v->u.stack.frames[v->u.stack.n++] =

@@ -66,6 +66,7 @@ struct value {
 			const char **frames;
 			int n;
 			bool perf;  /* lines start with a tab, not spaces */
+			bool kernel; /* kstack (folded output marks it) */
 		} stack;
 		struct {
 			/* counts[0..n): bucket numbering of
@@ -107,6 +108,9 @@ struct value_env {
 	struct usyms *usyms;           /* NULL: user addresses print as hex */
 	void *stack_ctx;
 	const char *passwd_path;       /* NULL: /etc/passwd */
+	/* Stack frames as bare function names, without offsets or perf
+	 * decorations (folded stacks, flame graphs) */
+	bool bare_frames;
 	/* strftime() values: the formats (ACT_STRFTIME actions) and the
 	 * boot time (wall clock minus CLOCK_BOOTTIME, as bpftrace 0.17):
 	 * btime seconds (0: unknown, values print "(?)") and btime_nsec */

@@ -74,7 +74,8 @@ static struct probe_meta *new_probe(struct gen *g)
 	return &n[p->nprobes++];
 }
 
-/* -p PID: kernel-side probes return early for other processes. The PID
+/* -p PID: kernel-side probes (but interval) return early for other
+ * processes. The PID
  * is ET_FILTER_PID_VAR in .rodata, which the runtime sets before loading
  * (runtime/abi.h), so that a program compiled ahead of time takes -p when
  * it is run. The verifier knows the value: with none (0) it removes the
@@ -85,7 +86,11 @@ void gen_pid_filter(struct gen *g)
 	LLVMValueRef pid, tgid, skip;
 	LLVMBasicBlockRef check, ret, go;
 
+	/* an interval is no event of a process: filtered, it would fire
+	 * only when its CPU's timer caught the process running (never for
+	 * one that sleeps), and interval:s:N { exit(); } would not end */
 	if ((probe_provider(g->kind)->flags & PF_NO_CTX) ||
+	    g->kind == PK_INTERVAL ||
 	    (!g->ctx->opts.target_pid && !g->ctx->opts.ahead_of_time))
 		return;
 	if (!g->filter_pid)

@@ -106,6 +106,9 @@ static void test_format_and_buffering(void)
 	char *badb[] = { "etrace", "-B", "half", "-e", "p", NULL };
 	char *line[] = { "etrace", "-B", "line", "-f", "text", "-e", "p",
 			 NULL };
+	char *folded[] = { "etrace", "-f", "folded", "--flamegraph", "a.svg",
+			   "--folded", "a.folded", "-e", "p", NULL };
+	char *nofile[] = { "etrace", "-e", "p", "--flamegraph", NULL };
 
 	CU_ASSERT_EQUAL(parse(ok), 0);
 	CU_ASSERT_EQUAL(cli.format, CLI_FMT_JSON);
@@ -114,11 +117,18 @@ static void test_format_and_buffering(void)
 	CU_ASSERT_EQUAL(cli.format, CLI_FMT_TEXT);
 	CU_ASSERT_EQUAL(cli.buffering, CLI_BUF_LINE);
 	CU_ASSERT_EQUAL(parse(badf), -EINVAL);
-	CU_ASSERT_STRING_EQUAL(cli.err,
-		"invalid output format 'xml' for -f: expected text or json");
+	CU_ASSERT_STRING_EQUAL(cli.err, "invalid output format 'xml' for "
+			       "-f: expected text, json or folded");
 	CU_ASSERT_EQUAL(parse(badb), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(cli.err, "invalid buffering mode 'half' for "
 			       "-B: expected line, full or none");
+	CU_ASSERT_EQUAL(parse(folded), 0);
+	CU_ASSERT_EQUAL(cli.format, CLI_FMT_FOLDED);
+	CU_ASSERT_STRING_EQUAL(cli.flamegraph, "a.svg");
+	CU_ASSERT_STRING_EQUAL(cli.folded, "a.folded");
+	CU_ASSERT_EQUAL(parse(nofile), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(cli.err, "option '--flamegraph' requires an "
+			       "argument");
 }
 
 static void test_flags(void)
