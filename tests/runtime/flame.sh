@@ -22,6 +22,7 @@ target() {
 	"$F" &
 	tp=$!
 	bg="$bg $tp"
+	wait_exec "$tp" "$F"
 }
 
 # checked ARGS...: flame_check.py ARGS, its message on failure

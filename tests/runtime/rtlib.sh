@@ -54,6 +54,19 @@ has() {
 	grep -q -- "$2" "$1" || fail "'$2' not in $(basename "$1")"
 }
 
+# wait_exec PID PROG: the background process PID runs PROG (a shell's
+# "PROG &" returns before the child's exec: /proc/PID/exe is the shell
+# until then, and -p resolves uprobe targets through it)
+wait_exec() {
+	want=$(readlink -f "$2")
+	for _ in $(seq 1 200); do
+		[ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$want" ] && return 0
+		kill -0 "$1" 2>/dev/null || fail "process $1 ended before running $2"
+		sleep 0.05
+	done
+	fail "process $1 did not run $2 in 10 s"
+}
+
 # start ARGS...: etrace in the background; returns once it attached
 # (said so, in text or JSON)
 start() {

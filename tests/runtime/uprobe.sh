@@ -26,8 +26,7 @@ spawn() {
 	"$@" >/dev/null &
 	bgpid=$!
 	bg="$bg $bgpid"
-	sleep 0.2
-	kill -0 "$bgpid" 2>/dev/null || fail "$1 did not start"
+	wait_exec "$bgpid" "$(command -v "$1")"
 }
 
 P=$progs
@@ -376,11 +375,14 @@ mount_ns)
 	# only it sees: found through /proc/PID/root, to list and to trace
 	command -v unshare >/dev/null || skip "no unshare"
 	mkdir "$tmp/mnt"
-	spawn unshare -m sh -c "mount -t tmpfs etrace-test $tmp/mnt && cp $P/uprobe_c_pie $tmp/mnt/app && exec $tmp/mnt/app 100000 10"
+	unshare -m sh -c "mount -t tmpfs etrace-test $tmp/mnt && cp $P/uprobe_c_pie $tmp/mnt/app && exec $tmp/mnt/app 100000 10" >/dev/null &
+	bgpid=$!
+	bg="$bg $bgpid"
+	# its exe, read from here, is the path inside its namespace
 	i=0
 	while [ "$(readlink "/proc/$bgpid/exe")" != "$tmp/mnt/app" ]; do
 		i=$((i + 1))
-		[ $i -lt 50 ] || fail "the process did not start in its namespace"
+		[ $i -lt 100 ] || fail "the process did not start in its namespace"
 		sleep 0.1
 	done
 	[ -e "$tmp/mnt/app" ] && fail "its file system is visible here"

@@ -99,6 +99,7 @@ pid)
 	"$W" loop &
 	p=$!
 	bg="$bg $p"
+	wait_exec "$p" "$W"
 	for i in 1 2 3 4 5; do
 		run 0 -p "$p" -e "watchpoint:wl_bump+arg1:4:w { printf(\"%s\\n\", probe); exit(); }"
 		has "$out" "^watchpoint:/proc/$p/exe:wl_bump:1:4:w$"
@@ -111,6 +112,7 @@ arm_failure)
 	"$W" loop &
 	p=$!
 	bg="$bg $p"
+	wait_exec "$p" "$W"
 	run 1 -p "$p" -e "watchpoint:wl_bump+arg1:4:x { }"
 	has "$err" "Cannot attach watchpoint:wl_bump+arg1:4:x on 0x[0-9a-f]*: Invalid argument"
 	not_stopped "$p"
