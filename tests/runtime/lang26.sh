@@ -150,26 +150,23 @@ signed_subtraction)
 	;;
 self_signal)
 	# each SIGUSR1 runs the self probes (and no longer prints the maps);
-	# without one, SIGUSR1 prints the maps as in bpftrace 0.17
+	# without one, SIGUSR1 prints the maps as in bpftrace 0.17. Each
+	# signal waits for the output of the one before (two pending
+	# signals are one) and BEGIN's (a signal before it prints no @m).
 	start -e 'self:signal:SIGUSR1 { @n++; printf("usr1 %d %s\n", @n,
 	  probe); if (@n == 2) { exit(); } }'
 	kill -USR1 "$bg"
-	for _ in $(seq 1 100); do
-		grep -q '^usr1 1' "$out" && break
-		sleep 0.05
-	done
+	wait_out '^usr1 1'
 	kill -USR1 "$bg"
 	wait_bg 0
 	same 'Attaching 1 probe...\nusr1 1 self:signal:SIGUSR1\nusr1 2 self:signal:SIGUSR1\n\n\n@n: 2\n'
-	start -e 'BEGIN { @m = 5; }'
+	start -e 'BEGIN { @m = 5; printf("begun\n"); }'
+	wait_out '^begun'
 	kill -USR1 "$bg"
-	for _ in $(seq 1 100); do
-		grep -q '^@m: 5' "$out" && break
-		sleep 0.05
-	done
+	wait_out '^@m: 5'
 	kill -INT "$bg"
 	wait_bg 0
-	same 'Attaching 1 probe...\n@m: 5\n\n\n@m: 5\n'
+	same 'Attaching 1 probe...\nbegun\n@m: 5\n\n\n@m: 5\n'
 	;;
 if_no_parens)
 	prog 'BEGIN { $a = 3; $n = 0; while $a > 0 { $a--; $n++; }

@@ -81,6 +81,16 @@ start() {
 	fail "etrace did not attach in 10 s"
 }
 
+# wait_out REGEX: the background etrace's stdout has a line matching
+# REGEX (in 20 s)
+wait_out() {
+	for _ in $(seq 1 400); do
+		grep -q "$1" "$out" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	fail "no line matching '$1' in 20 s"
+}
+
 # wait_bg STATUS: the background etrace ends (in 10 s) with STATUS
 wait_bg() {
 	for _ in $(seq 1 200); do
