@@ -21,6 +21,20 @@ typedef long long et_s64;
 #define ET_HELPER static __attribute__((used))
 #else
 #define ET_HELPER static __attribute__((unused))
+/* The user stack of the current task walked with the unwind tables
+ * (runtime/abi.h ET_UW_*): rows, maps, procs, miss, scratch and stacks are
+ * those maps; entry: the probe is on a function's first instruction (a
+ * frame without tables then takes its return address at the stack
+ * pointer). Stores the frames (ET_STACK_DEPTH u64s, ended by a 0 when
+ * fewer) in stacks under a hash of them and returns that u32 id, or
+ * -EEXIST (another stack has the id), -ENOMEM (stacks is full), -1.
+ * BPF only (it calls BPF helpers): not in the host's unit tests. */
+#ifdef __bpf__
+ET_HELPER et_s64 et_ustack_unwind(void *rows, void *maps, void *procs,
+				  void *miss, void *scratch, void *stacks,
+				  et_u64 entry);
+#endif
+
 #endif
 
 /* strncmp over at most n bytes of a and b: <0, 0 or >0 as in C, bytes
@@ -58,5 +72,19 @@ ET_HELPER et_s64 et_log2_bucket(et_s64 v);
  * 0.17 numbers them. step must be > 0 and max >= min. */
 ET_HELPER et_s64 et_linear_bucket(et_s64 v, et_s64 min, et_s64 max,
 				  et_s64 step);
+
+/* The user stack of the current task walked with the unwind tables
+ * (runtime/abi.h ET_UW_*): rows, maps, procs, miss, scratch and stacks are
+ * those maps; entry: the probe is on a function's first instruction (a
+ * frame without tables then takes its return address at the stack
+ * pointer). Stores the frames (ET_STACK_DEPTH u64s, ended by a 0 when
+ * fewer) in stacks under a hash of them and returns that u32 id, or
+ * -EEXIST (another stack has the id), -ENOMEM (stacks is full), -1.
+ * BPF only (it calls BPF helpers): not in the host's unit tests. */
+#ifdef __bpf__
+ET_HELPER et_s64 et_ustack_unwind(void *rows, void *maps, void *procs,
+				  void *miss, void *scratch, void *stacks,
+				  et_u64 entry);
+#endif
 
 #endif
