@@ -199,9 +199,10 @@ trunc:
 	return 1;
 }
 
-ET_HELPER et_s64 et_ustack_unwind(void *rows, void *maps, void *procs,
-				  void *miss, void *scratch, void *stacks,
-				  et_u64 entry)
+/* always inlined: seven arguments, and a BPF call takes five */
+__attribute__((always_inline)) ET_HELPER et_s64
+et_ustack_unwind(void *rows, void *maps, void *procs, void *miss,
+		 void *scratch, void *stacks, et_u64 entry)
 {
 	et_u32 zero = 0, one = 1, id;
 	et_u64 *old, mark;
