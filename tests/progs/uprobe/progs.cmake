@@ -96,7 +96,7 @@ set(_have_go 0)
 if(UPROBE_GO)
   set(_have_go 1)
 endif()
-foreach(t test_elf_syms test_usdt_notes test_rows)
+foreach(t test_elf_syms test_usdt_notes test_rows test_unwind)
   if(TARGET ${t})
     add_dependencies(${t} uprobe_progs)
     target_compile_definitions(${t} PRIVATE
