@@ -361,6 +361,136 @@ static size_t build_id(const char *path, uint8_t *id, size_t max)
 	return len;
 }
 
+/* rows into the rows map from index first: in batches where the
+ * kernel has them, else one by one */
+static int load_rows(int fd, uint32_t first, const struct et_uw_row *rows,
+		     uint32_t n)
+{
+	enum { BATCH = 4096 };
+	uint32_t keys[BATCH];
+
+	for (uint32_t done = 0; done < n;) {
+		uint32_t want = n - done < BATCH ? n - done : BATCH, cnt = want;
+
+		for (uint32_t i = 0; i < want; i++)
+			keys[i] = first + done + i;
+		if (bpf_map_update_batch(fd, keys, rows + done, &cnt, NULL)) {
+			for (uint32_t i = 0; i < want; i++)
+				if (bpf_map_update_elem(fd, &keys[i],
+							&rows[done + i],
+							BPF_ANY))
+					return -errno;
+		}
+		done += want;
+	}
+	return 0;
+}
+
+/* ---- the disk cache: DIR/unwind/BUILDID.rows, DIR as the BPF object
+ * cache's (ETRACE_CACHE_DIR; root: /var/cache/etrace; else
+ * $XDG_CACHE_HOME/etrace or ~/.cache/etrace); the file: CACHE_MAGIC, the
+ * row count, the rows ---- */
+
+#define CACHE_MAGIC 0x31777565u /* "euw1": the row layout's version */
+
+static bool cache_path(const uint8_t *id, size_t len, char *buf, size_t size)
+{
+	const char *s = getenv("ETRACE_CACHE_DIR"), *x = getenv("XDG_CACHE_HOME");
+	char dir[4096];
+	int n;
+
+	if (!len || (s && !*s))
+		return false;
+	if (s)
+		snprintf(dir, sizeof(dir), "%s", s);
+	else if (geteuid() == 0)
+		snprintf(dir, sizeof(dir), "/var/cache/etrace");
+	else if (x && *x == '/')
+		snprintf(dir, sizeof(dir), "%s/etrace", x);
+	else if (getenv("HOME") && *getenv("HOME"))
+		snprintf(dir, sizeof(dir), "%s/.cache/etrace", getenv("HOME"));
+	else
+		return false;
+	n = snprintf(buf, size, "%s/unwind/", dir);
+	for (size_t i = 0; i < len && n + 3 < (int)size; i++)
+		n += snprintf(buf + n, size - n, "%02x", id[i]);
+	return n + 6 < (int)size && snprintf(buf + n, size - n, ".rows") > 0;
+}
+
+static int cache_read(const char *path, struct et_uw_row **rows, uint32_t *n)
+{
+	FILE *f = fopen(path, "rbe");
+	uint32_t hdr[2];
+	struct et_uw_row *v;
+
+	if (!f)
+		return -ENOENT;
+	if (fread(hdr, sizeof(hdr), 1, f) != 1 || hdr[0] != CACHE_MAGIC ||
+	    !hdr[1] || hdr[1] > ET_UW_ROWS_MAX ||
+	    !(v = malloc(hdr[1] * sizeof(*v)))) {
+		fclose(f);
+		return -EINVAL;
+	}
+	if (fread(v, sizeof(*v), hdr[1], f) != hdr[1]) {
+		free(v);
+		fclose(f);
+		return -EINVAL;
+	}
+	fclose(f);
+	*rows = v;
+	*n = hdr[1];
+	return 0;
+}
+
+/* written to a temporary file renamed into place: a reader never sees
+ * half a file */
+static void cache_write(const char *path, const struct et_uw_row *rows,
+			uint32_t n)
+{
+	char tmp[4300], dir[4200], *slash;
+	uint32_t hdr[2] = { CACHE_MAGIC, n };
+	FILE *f;
+	bool ok;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	*slash = 0;
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		/* the cache directory, then its unwind/ */
+		*slash = 0;
+		mkdir(dir, 0700);
+		*slash = '/';
+	}
+	mkdir(dir, 0700);
+	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+	f = fopen(tmp, "wbe");
+	if (!f)
+		return;
+	ok = fwrite(hdr, sizeof(hdr), 1, f) == 1 &&
+	     fwrite(rows, sizeof(*rows), n, f) == n;
+	ok = !fclose(f) && ok;
+	if (!ok || rename(tmp, path))
+		unlink(tmp);
+}
+
+/* rows of path: from the disk cache by build id, else built (and
+ * cached) */
+static int rows_of(const char *path, const uint8_t *id, size_t idlen,
+		   struct et_uw_row **rows, uint32_t *n)
+{
+	char cpath[4200];
+	bool cached = cache_path(id, idlen, cpath, sizeof(cpath));
+	int err;
+
+	if (cached && !cache_read(cpath, rows, n))
+		return 0;
+	err = unwind_build(path, rows, n);
+	if (!err && cached && *n)
+		cache_write(cpath, *rows, *n);
+	return err;
+}
+
 /* The file's rows in the rows map (loaded now when first seen) */
 static struct ufile *file_of(struct unwinder *u, const char *path)
 {
@@ -393,18 +523,14 @@ static struct ufile *file_of(struct unwinder *u, const char *path)
 	f->next = u->files;
 	u->files = f;
 	u->nfiles++;
-	if (unwind_build(path, &rows, &n) || !n ||
+	if (rows_of(path, id, idlen, &rows, &n) || !n ||
 	    n > ET_UW_ROWS_MAX - u->used) {
 		free(rows);
 		return f;
 	}
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t k = u->used + i;
-
-		if (bpf_map_update_elem(u->rows_fd, &k, &rows[i], BPF_ANY)) {
-			free(rows);
-			return f;
-		}
+	if (load_rows(u->rows_fd, u->used, rows, n)) {
+		free(rows);
+		return f;
 	}
 	free(rows);
 	f->row_start = u->used;
