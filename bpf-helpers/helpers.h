@@ -21,20 +21,6 @@ typedef long long et_s64;
 #define ET_HELPER static __attribute__((used))
 #else
 #define ET_HELPER static __attribute__((unused))
-/* The user stack of the current task walked with the unwind tables
- * (runtime/abi.h ET_UW_*): rows, maps, procs, miss, scratch and stacks are
- * those maps; entry: the probe is on a function's first instruction (a
- * frame without tables then takes its return address at the stack
- * pointer). Stores the frames (ET_STACK_DEPTH u64s, ended by a 0 when
- * fewer) in stacks under a hash of them and returns that u32 id, or
- * -EEXIST (another stack has the id), -ENOMEM (stacks is full), -1.
- * BPF only (it calls BPF helpers): not in the host's unit tests. */
-#ifdef __bpf__
-ET_HELPER et_s64 et_ustack_unwind(void *rows, void *maps, void *procs,
-				  void *miss, void *scratch, void *stacks,
-				  et_u64 entry);
-#endif
-
 #endif
 
 /* strncmp over at most n bytes of a and b: <0, 0 or >0 as in C, bytes
@@ -74,17 +60,17 @@ ET_HELPER et_s64 et_linear_bucket(et_s64 v, et_s64 min, et_s64 max,
 				  et_s64 step);
 
 /* The user stack of the current task walked with the unwind tables
- * (runtime/abi.h ET_UW_*): rows, maps, procs, miss, scratch and stacks are
- * those maps; entry: the probe is on a function's first instruction (a
- * frame without tables then takes its return address at the stack
- * pointer). Stores the frames (ET_STACK_DEPTH u64s, ended by a 0 when
- * fewer) in stacks under a hash of them and returns that u32 id, or
- * -EEXIST (another stack has the id), -ENOMEM (stacks is full), -1.
+ * (runtime/abi.h ET_UW_*): maps[0..5] are the maps ET_UW_ROWS_MAP,
+ * ET_UW_MAPS_MAP, ET_UW_PROCS_MAP, ET_UW_MISS_MAP, ET_UW_SCRATCH_MAP and
+ * ET_USTACK_MAP (an array: a BPF call takes five arguments); entry: the
+ * probe is on a function's first instruction (a frame without tables
+ * then takes its return address at the stack pointer). Stores the
+ * frames (ET_STACK_DEPTH u64s, ended by a 0 when fewer) in
+ * ET_USTACK_MAP under a hash of them and returns that u32 id, or
+ * -EEXIST (another stack has the id), -ENOMEM (the map is full), -1.
  * BPF only (it calls BPF helpers): not in the host's unit tests. */
 #ifdef __bpf__
-ET_HELPER et_s64 et_ustack_unwind(void *rows, void *maps, void *procs,
-				  void *miss, void *scratch, void *stacks,
-				  et_u64 entry);
+ET_HELPER et_s64 et_ustack_unwind(void **maps, et_u64 entry);
 #endif
 
 #endif

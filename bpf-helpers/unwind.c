@@ -73,7 +73,7 @@ static int find_row(void *rows, et_u32 start, et_u32 len, et_u32 pc,
 
 	if (!len)
 		return -1;
-	for (int i = 0; i < 21; i++) {
+	for (int i = 0; i < 21 && len > 1; i++) {
 		half = len >> 1;
 		k = base + half;
 		r = map_lookup(rows, &k);
@@ -97,7 +97,7 @@ static int find_map(void *maps, struct proc *p, et_u64 pc, struct umap *out)
 
 	if (!len || len > NMAPS)
 		return -1;
-	for (int i = 0; i < 8; i++) {
+	for (int i = 0; i < 8 && len > 1; i++) {
 		half = len >> 1;
 		k = base + half;
 		m = map_lookup(maps, &k);
@@ -124,6 +124,7 @@ struct walk {
 	et_u64 ip, sp, bp, h, mark, entry;
 	et_u32 tgid;
 	int n, bp_known;
+	struct umap m; /* the last frame's mapping (m.end 0: none) */
 };
 
 /* frame i: record w->ip, step to its caller; 1 when the walk ends */
@@ -134,14 +135,20 @@ static long step(et_u64 i, struct walk *w)
 	struct row row;
 	struct umap m;
 	et_u32 one = 1;
-	int mi;
+	int mi = 0;
 
 	if (!ip || i >= DEPTH)
 		return 1;
 	w->fr[i] = ip;
 	w->n = i + 1;
 	w->h = (w->h ^ ip) * 0x100000001b3ULL;
-	mi = p ? find_map(w->maps, p, ip, &m) : -1;
+	/* most callers are in the callee's file */
+	if (w->m.start <= ip && ip < w->m.end)
+		m = w->m;
+	else if (!p || (mi = find_map(w->maps, p, ip, &m)) < 0)
+		mi = -1;
+	else
+		w->m = m;
 	if (p && mi < 0 && !i)
 		/* a mapping made after the tables were loaded */
 		map_update(w->miss, &w->tgid, &one, 1 /* BPF_NOEXIST */);
@@ -199,11 +206,10 @@ trunc:
 	return 1;
 }
 
-/* always inlined: seven arguments, and a BPF call takes five */
-__attribute__((always_inline)) ET_HELPER et_s64
-et_ustack_unwind(void *rows, void *maps, void *procs, void *miss,
-		 void *scratch, void *stacks, et_u64 entry)
+ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry)
 {
+	void *rows = m[0], *maps = m[1], *procs = m[2], *miss = m[3];
+	void *scratch = m[4], *stacks = m[5];
 	et_u32 zero = 0, one = 1, id;
 	et_u64 *old, mark;
 	void *regs = task_pt_regs(current_task_btf());

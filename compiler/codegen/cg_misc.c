@@ -45,25 +45,36 @@ static LLVMValueRef gen_ustack_cfi(struct gen *g)
 {
 	bool entry = g->ap && g->kind == PK_UPROBE && g->ap->func &&
 		     !g->ap->offset && !g->ap->has_address;
-	LLVMValueRef args[7], r, stacks, v;
+	LLVMValueRef maps[6], args[2], r, stacks, v, arr;
 
 	g->prog->needs_usyms = true;
 	g->prog->needs_unwind = true;
 	stacks = uw_map(g, ET_USTACK_MAP, BPF_MAP_TYPE_HASH, ET_STACK_ENTRIES,
 			4, ET_STACK_DEPTH * 8);
-	args[0] = uw_map(g, ET_UW_ROWS_MAP, BPF_MAP_TYPE_ARRAY, ET_UW_ROWS_MAX,
+	maps[0] = uw_map(g, ET_UW_ROWS_MAP, BPF_MAP_TYPE_ARRAY, ET_UW_ROWS_MAX,
 			 4, sizeof(struct et_uw_row));
-	args[1] = uw_map(g, ET_UW_MAPS_MAP, BPF_MAP_TYPE_ARRAY,
+	maps[1] = uw_map(g, ET_UW_MAPS_MAP, BPF_MAP_TYPE_ARRAY,
 			 ET_UW_PROCS * ET_UW_MAPS, 4, sizeof(struct et_uw_map));
-	args[2] = uw_map(g, ET_UW_PROCS_MAP, BPF_MAP_TYPE_HASH, ET_UW_PROCS, 4,
+	maps[2] = uw_map(g, ET_UW_PROCS_MAP, BPF_MAP_TYPE_HASH, ET_UW_PROCS, 4,
 			 sizeof(struct et_uw_proc));
-	args[3] = uw_map(g, ET_UW_MISS_MAP, BPF_MAP_TYPE_HASH, ET_UW_PROCS, 4,
+	maps[3] = uw_map(g, ET_UW_MISS_MAP, BPF_MAP_TYPE_HASH, ET_UW_PROCS, 4,
 			 4);
-	args[4] = uw_map(g, ET_UW_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
+	maps[4] = uw_map(g, ET_UW_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
 			 ET_STACK_DEPTH * 8);
-	args[5] = stacks;
-	args[6] = cg_const(g->cg, 64, entry);
-	r = cg_libcall(g->cg, "et_ustack_unwind", args, 7);
+	maps[5] = stacks;
+	/* the maps in an array on the stack: a BPF call takes five
+	 * arguments */
+	arr = gen_tmp(g, sizeof(maps), "uw_maps");
+	for (unsigned i = 0; i < 6; i++) {
+		LLVMValueRef off = cg_const(g->cg, 64, i * 8);
+
+		LLVMBuildStore(g->b, maps[i],
+			       LLVMBuildGEP2(g->b, cg_int(g->cg, 8), arr, &off,
+					     1, ""));
+	}
+	args[0] = arr;
+	args[1] = cg_const(g->cg, 64, entry);
+	r = cg_libcall(g->cg, "et_ustack_unwind", args, 2);
 	gen_stack_fail(g, stacks, r);
 	v = LLVMBuildAnd(g->b, r, cg_const(g->cg, 64, 0xffffffff), "stackid");
 	return LLVMBuildOr(g->b, v,
