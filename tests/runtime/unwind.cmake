@@ -3,4 +3,5 @@
 # the entry caller, and ustack_unwind = "fp".
 etrace_runtime_cases(unwind ${CMAKE_CURRENT_LIST_DIR}/unwind.sh 60
   ARGS $<TARGET_FILE:etrace> ${CMAKE_BINARY_DIR}/tests/progs/uprobe
-  CASES cfi_pid entry_caller fp_mode)
+       $<TARGET_FILE:etrace-run>
+  CASES cfi_pid cfi_artifact entry_caller fp_mode)

@@ -1,12 +1,13 @@
 #!/bin/sh
 # ustack unwinding (real BPF, as root): one case per ctest test.
-#   unwind.sh ETRACE PROGS_DIR CASE
+#   unwind.sh ETRACE PROGS_DIR ETRACE_RUN CASE
 # unwind_chain is built -O2 -fomit-frame-pointer: a frame-pointer walk
 # loses its frames, the CFI unwinder (bpf-helpers/unwind.c) does not.
 set -u
 etrace=$1
 progs=$(readlink -f "$2")
-case=$3
+etrace_run=$3
+case=$4
 
 RUN_TIMEOUT=40
 . "$(dirname "$0")/rtlib.sh"
@@ -15,22 +16,24 @@ P=$progs/unwind_chain
 prog="uprobe:$P:leaf { @[ustack] = count(); }"
 
 # each stack of $out on one line, frames joined by ",", offsets dropped
-# but leaf's (+0: the probe is on its first instruction), sorted
+# but leaf's (+0: the probe is on its first instruction), with its
+# count; stacks printed alike (ustack(2) of two stacks) added up; sorted
 stacks() {
 	awk '/^@\[$/ { s = "" } /^    / { s = s (s ? "," : "") $1 }
 	     /^\]: / { print s " " $2 }' "$out" |
-		sed 's/+[1-9][0-9]*//g' | sort
+		sed 's/+[1-9][0-9]*//g' |
+		awk '{ c[$1] += $2 } END { for (k in c) print k, c[k] }' | sort
 }
 
-case $case in
-cfi_pid)
-	# -p: the tables are loaded before attaching; the process waits on
-	# a fifo until the probe is attached
+# pid_run ARGS...: etrace (or etrace-run, $runner) -p of unwind_chain 3,
+# which waits on a fifo until the probe is attached
+pid_run() {
 	mkfifo "$tmp/go"
 	"$P" 3 "$tmp/go" &
 	child=$!
 	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
-	start -p "$child" -e "$prog"
+	"$runner" -p "$child" "$@" >"$out" 2>"$err" &
+	bg=$!
 	wait_links 1
 	echo x >"$tmp/go"
 	wait_bg 0
@@ -41,11 +44,26 @@ leaf+0,handle,main,__libc_start_call_main,__libc_start_main,_start 3"
 $got
 expected:
 $want"
+}
+
+case $case in
+cfi_pid)
+	# -p: the tables are loaded before attaching
+	runner=$etrace
+	pid_run -e "$prog"
+	;;
+cfi_artifact)
+	# the artifact says the run loads tables: etrace-run does
+	"$etrace" --compile-only -o "$tmp/u.eto" -e "$prog" ||
+		fail "compile-only failed"
+	runner=$etrace_run
+	pid_run "$tmp/u.eto"
 	;;
 entry_caller)
 	# -c: the first calls come before the tables: frame pointers, but at
 	# a function's first instruction the caller is at the stack pointer
-	# (bpftrace 0.17 and bpf_get_stackid lose handle here)
+	# (bpftrace 0.17 and bpf_get_stackid lose handle here); a call after
+	# the tables are loaded has the same two frames
 	run 0 -c "$P 2" -e "uprobe:$P:leaf { @[ustack(2)] = count(); }"
 	got=$(stacks)
 	want="leaf+0,d3 2
