@@ -14,8 +14,8 @@ typedef int et_s32;
 typedef short et_s16;
 typedef unsigned char et_u8;
 
-#define DEPTH 127     /* ET_STACK_DEPTH */
-#define NMAPS 128     /* ET_UW_MAPS */
+#define DEPTH 127 /* ET_STACK_DEPTH */
+#define NMAPS 128 /* ET_UW_MAPS */
 #define MARK_TRUNC 0xffffffffffffff01ULL
 #define MARK_FP 0xffffffffffffff02ULL
 #define NONE 0xffffffffULL
@@ -113,8 +113,8 @@ static int find_map(void *maps, struct proc *p, et_u64 pc, struct umap *out)
 	return 0;
 }
 
-static long (*const loop)(et_u32 n, void *fn, void *ctx, et_u64 flags) =
-	(void *)181;
+static long (*const loop)(et_u32 n, void *fn, void *ctx,
+			  et_u64 flags) = (void *)181;
 
 /* the walk's state, in the caller's frame: bpf_loop's context */
 struct walk {
@@ -213,8 +213,12 @@ ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry)
 	et_u32 zero = 0, one = 1, id;
 	et_u64 *old, mark;
 	void *regs = task_pt_regs(current_task_btf());
-	struct walk w = { .rows = rows, .maps = maps, .miss = miss, .entry = entry,
-			  .h = 0xcbf29ce484222325ULL, .bp_known = 1 };
+	struct walk w = {.rows = rows,
+			 .maps = maps,
+			 .miss = miss,
+			 .entry = entry,
+			 .h = 0xcbf29ce484222325ULL,
+			 .bp_known = 1};
 	int n;
 
 	w.tgid = pid_tgid() >> 32;

@@ -170,7 +170,8 @@ static int fde_starts(Elf *elf, uint64_t **out, size_t *n)
 	/* version 1; eh_frame_ptr 4 bytes; fde_count udata4; table
 	 * datarel sdata4 pairs */
 	if (p[0] != 1 || (p[1] & 0x0f) != DW_EH_PE_sdata4 ||
-	    p[2] != DW_EH_PE_udata4 || p[3] != (DW_EH_PE_datarel | DW_EH_PE_sdata4))
+	    p[2] != DW_EH_PE_udata4 ||
+	    p[3] != (DW_EH_PE_datarel | DW_EH_PE_sdata4))
 		return -ENOENT;
 	memcpy(&cnt, p + 8, 4);
 	cnt &= 0xffffffffu;
@@ -206,7 +207,7 @@ static int build_elf(Elf *elf, struct rows *rs)
 		return err;
 	}
 	for (size_t i = 0; i < n && !rs->err; i++) {
-		struct et_uw_row none = { .cfa = ET_UW_CFA_NONE };
+		struct et_uw_row none = {.cfa = ET_UW_CFA_NONE};
 
 		if (starts[i] < addr)
 			continue;
@@ -222,8 +223,8 @@ static int build_elf(Elf *elf, struct rows *rs)
 
 			if (dwarf_cfi_addrframe(cfi, addr, &f))
 				break;
-			if (dwarf_frame_info(f, &s, &e, NULL) < 0 || e <= addr ||
-			    e > UINT32_MAX) {
+			if (dwarf_frame_info(f, &s, &e, NULL) < 0 ||
+			    e <= addr || e > UINT32_MAX) {
 				free(f);
 				break;
 			}
@@ -244,7 +245,7 @@ static int build_elf(Elf *elf, struct rows *rs)
 
 int unwind_build(const char *path, struct et_uw_row **rows, uint32_t *n)
 {
-	struct rows rs = { 0 };
+	struct rows rs = {0};
 	Elf *elf;
 	int fd, err;
 
@@ -289,8 +290,7 @@ struct unwinder {
 	struct ufile *files;
 };
 
-struct unwinder *unwind_new(int rows_fd, int maps_fd, int procs_fd,
-			     int miss_fd)
+struct unwinder *unwind_new(int rows_fd, int maps_fd, int procs_fd, int miss_fd)
 {
 	struct unwinder *u = calloc(1, sizeof(*u));
 
@@ -376,9 +376,8 @@ static int load_rows(int fd, uint32_t first, const struct et_uw_row *rows,
 			keys[i] = first + done + i;
 		if (bpf_map_update_batch(fd, keys, rows + done, &cnt, NULL)) {
 			for (uint32_t i = 0; i < want; i++)
-				if (bpf_map_update_elem(fd, &keys[i],
-							&rows[done + i],
-							BPF_ANY))
+				if (bpf_map_update_elem(
+					fd, &keys[i], &rows[done + i], BPF_ANY))
 					return -errno;
 		}
 		done += want;
@@ -395,7 +394,8 @@ static int load_rows(int fd, uint32_t first, const struct et_uw_row *rows,
 
 static bool cache_path(const uint8_t *id, size_t len, char *buf, size_t size)
 {
-	const char *s = getenv("ETRACE_CACHE_DIR"), *x = getenv("XDG_CACHE_HOME");
+	const char *s = getenv("ETRACE_CACHE_DIR"),
+		   *x = getenv("XDG_CACHE_HOME");
 	char dir[4096];
 	int n;
 
@@ -448,7 +448,7 @@ static void cache_write(const char *path, const struct et_uw_row *rows,
 			uint32_t n)
 {
 	char tmp[4300], dir[4200], *slash;
-	uint32_t hdr[2] = { CACHE_MAGIC, n };
+	uint32_t hdr[2] = {CACHE_MAGIC, n};
 	FILE *f;
 	bool ok;
 
@@ -561,7 +561,8 @@ static bool map_bias(const char *path, uint64_t start, uint64_t pgoff,
 				continue;
 			if ((ph.p_offset & ~4095ULL) <= pgoff &&
 			    pgoff < ph.p_offset + ph.p_filesz) {
-				*bias = start - pgoff + ph.p_offset - ph.p_vaddr;
+				*bias =
+				    start - pgoff + ph.p_offset - ph.p_vaddr;
 				ok = true;
 			}
 		}
@@ -610,7 +611,7 @@ int unwind_load_pid(struct unwinder *u, int pid)
 {
 	struct et_uw_map *v = calloc(ET_UW_MAPS, sizeof(*v));
 	char path[64], line[4096 + 128], file[4096];
-	struct et_uw_proc proc = { 0 };
+	struct et_uw_proc proc = {0};
 	uint32_t key = (uint32_t)pid;
 	int slot = slot_of(u, pid), err = 0;
 	FILE *maps;
@@ -635,9 +636,10 @@ int unwind_load_pid(struct unwinder *u, int pid)
 		int off = 0;
 
 		file[0] = 0;
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64
-			   " %*s %*s %n", &start, &end, perms, &pgoff,
-			   &off) < 4 || perms[2] != 'x')
+		if (sscanf(line,
+			   "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %*s %*s %n",
+			   &start, &end, perms, &pgoff, &off) < 4 ||
+		    perms[2] != 'x')
 			continue;
 		if (off)
 			snprintf(file, sizeof(file), "%s", line + off);
@@ -650,7 +652,8 @@ int unwind_load_pid(struct unwinder *u, int pid)
 		/* the file as the process sees it (its mount namespace) */
 		snprintf(full, sizeof(full), "/proc/%d/root%s", pid, file);
 		f = file_of(u, full);
-		if (!f || !f->row_len || !map_bias(full, start, pgoff, &m->bias))
+		if (!f || !f->row_len ||
+		    !map_bias(full, start, pgoff, &m->bias))
 			continue;
 		m->row_start = f->row_start;
 		m->row_len = f->row_len;
@@ -678,8 +681,8 @@ void unwind_poll(struct unwinder *u)
 	int n = 0;
 	bool first = true;
 
-	while (n < 256 && !bpf_map_get_next_key(u->miss_fd, first ? NULL : &key,
-						&next)) {
+	while (n < 256 &&
+	       !bpf_map_get_next_key(u->miss_fd, first ? NULL : &key, &next)) {
 		pids[n++] = next;
 		key = next;
 		first = false;

@@ -23,7 +23,7 @@ struct unwinder;
 
 /* On the maps of a loaded program (fds); NULL on ENOMEM. */
 struct unwinder *unwind_new(int rows_fd, int maps_fd, int procs_fd,
-			     int miss_fd);
+			    int miss_fd);
 void unwind_free(struct unwinder *u);
 
 /* Loads the executable mappings of pid (and the tables of their files

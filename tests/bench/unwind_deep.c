@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	down(atoi(argv[3]) - 3, atol(argv[2])); /* main, down..., target */
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	printf("%ld\n", (b.tv_sec - a.tv_sec) * 1000000000L +
-			       (b.tv_nsec - a.tv_nsec));
+	printf("%ld\n",
+	       (b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec));
 	return 0;
 }

@@ -75,9 +75,11 @@ static void check_row(const char *path, uint64_t loc, const char *cfa,
 	int s = r ? same(r, cfa, rbp, ra) : 0;
 
 	if (!s)
-		fprintf(stderr, "%s: %" PRIx64 " %s ra %s: row %x cfa %d%+d "
-			"rbp %d%+d\n", path, loc, cfa, ra, r ? r->pc : 0,
-			r ? r->cfa : -1, r ? r->cfa_off : 0, r ? r->rbp : -1,
+		fprintf(stderr,
+			"%s: %" PRIx64 " %s ra %s: row %x cfa %d%+d "
+			"rbp %d%+d\n",
+			path, loc, cfa, ra, r ? r->pc : 0, r ? r->cfa : -1,
+			r ? r->cfa_off : 0, r ? r->rbp : -1,
 			r ? r->rbp_off : 0);
 	*checked += s >= 0;
 	*bad += s == 0;
@@ -101,7 +103,8 @@ static int check_file(const char *path)
 	f = popen(cmd, "r");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	for (;;) {
-		char *tok[16], *save = NULL, *got = fgets(line, sizeof(line), f);
+		char *tok[16], *save = NULL,
+			       *got = fgets(line, sizeof(line), f);
 		int nt = 0;
 		uint64_t loc;
 		unsigned long off;
@@ -180,10 +183,10 @@ static void test_chain(void)
 	for (uint32_t i = 0; i < nrows; i++) {
 		if (prev) {
 			CU_ASSERT(prev->pc < rows[i].pc);
-			CU_ASSERT(memcmp(&prev->cfa_off, &rows[i].cfa_off,
-					 sizeof(*prev) -
-						 offsetof(struct et_uw_row,
-							  cfa_off)));
+			CU_ASSERT(
+			    memcmp(&prev->cfa_off, &rows[i].cfa_off,
+				   sizeof(*prev) -
+				       offsetof(struct et_uw_row, cfa_off)));
 		}
 		prev = &rows[i];
 	}
