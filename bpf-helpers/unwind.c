@@ -20,7 +20,7 @@ typedef unsigned char et_u8;
 #define MARK_FP 0xffffffffffffff02ULL
 #define NONE 0xffffffffULL
 
-enum { CFA_NONE, CFA_RSP, CFA_RBP, CFA_PLT, CFA_END, CFA_UNSUP };
+enum { CFA_NONE, CFA_RSP, CFA_RBP, CFA_PLT, CFA_END, CFA_UNSUP, CFA_SIGNAL };
 enum { RBP_SAME, RBP_AT, RBP_UNDEF };
 
 struct row {
@@ -124,6 +124,7 @@ struct walk {
 	et_u64 ip, sp, bp, h, mark, entry;
 	et_u32 tgid;
 	int n, bp_known;
+	int exact; /* ip is an interrupted one, not a return address */
 	struct umap m; /* the last frame's mapping (m.end 0: none) */
 };
 
@@ -154,6 +155,7 @@ static long step(et_u64 i, struct walk *w)
 		map_update(w->miss, &w->tgid, &one, 1 /* BPF_NOEXIST */);
 	if (mi < 0 || !m.row_len) {
 		/* frame pointers */
+		w->exact = 0;
 		if (!i && w->entry) {
 			cfa = w->sp + 8;
 		} else {
@@ -171,8 +173,9 @@ static long step(et_u64 i, struct walk *w)
 		return 0;
 	}
 	if (find_row(w->rows, m.row_start, m.row_len,
-		     (et_u32)(ip - (i ? 1 : 0) - m.bias), &row))
+		     (et_u32)(ip - (i && !w->exact ? 1 : 0) - m.bias), &row))
 		goto trunc;
+	w->exact = 0;
 	switch (row.cfa) {
 	case CFA_RSP:
 		cfa = w->sp + row.cfa_off;
@@ -187,6 +190,17 @@ static long step(et_u64 i, struct walk *w)
 		break;
 	case CFA_END:
 		return 1;
+	case CFA_SIGNAL:
+		/* the interrupted registers, in the signal frame */
+		if (read_user(&w->bp, 8, (void *)(w->sp + row.rbp_off)) ||
+		    read_user(&ra, 8, (void *)(w->sp + row.cfa_off + 8)) ||
+		    read_user(&cfa, 8, (void *)(w->sp + row.cfa_off)))
+			goto trunc;
+		w->bp_known = 1;
+		w->exact = 1;
+		w->sp = cfa;
+		w->ip = ra;
+		return 0;
 	default:
 		goto trunc;
 	}

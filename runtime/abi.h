@@ -74,6 +74,10 @@ enum et_uw_cfa {
 	ET_UW_CFA_END,   /* the outermost frame: the return address is
 			    undefined */
 	ET_UW_CFA_UNSUP, /* a rule the unwinder does not evaluate */
+	ET_UW_CFA_SIGNAL, /* a signal frame (the sigreturn trampoline): the
+			     interrupted rsp at rsp + cfa_off, its rip
+			     (exact, not a return address) at rsp +
+			     cfa_off + 8, its rbp at rsp + rbp_off */
 };
 enum et_uw_rbp {
 	ET_UW_RBP_SAME,  /* the caller's rbp is rbp */
@@ -81,7 +85,8 @@ enum et_uw_rbp {
 	ET_UW_RBP_UNDEF, /* not known */
 };
 
-/* The return address is at CFA - 8 in every row (x86-64). pc is the
+/* The return address is at CFA - 8 in every row but a signal frame's
+ * (x86-64). pc is the
  * file's virtual address (p_vaddr) where the row starts. */
 struct et_uw_row {
 	uint32_t pc;

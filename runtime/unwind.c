@@ -54,6 +54,33 @@ static bool plt_cfa(const Dwarf_Op *o, size_t n, int32_t *k)
 	return true;
 }
 
+/* The sigreturn trampoline's rules (glibc's __restore_rt): CFA =
+ * *(rsp + N), rip saved at rsp + N + 8, rbp at rsp + M (libdw gives a
+ * register's DW_CFA_expression after a DW_OP_call_frame_cfa: the CFA
+ * pushed first, as DWARF says) */
+static bool signal_row(Dwarf_Frame *f, struct et_uw_row *r)
+{
+	Dwarf_Op *cfa, *ra, *bp, mem[3], mem2[3];
+	size_t ncfa, nra, nbp;
+	bool sig = false;
+
+	if (dwarf_frame_info(f, NULL, NULL, &sig) < 0 || !sig ||
+	    dwarf_frame_cfa(f, &cfa, &ncfa) || ncfa != 2 ||
+	    cfa[0].atom != DW_OP_breg7 || cfa[1].atom != DW_OP_deref ||
+	    dwarf_frame_register(f, REG_RA, mem, &ra, &nra) || nra != 2 ||
+	    ra[0].atom != DW_OP_call_frame_cfa || ra[1].atom != DW_OP_breg7 ||
+	    ra[1].number != cfa[0].number + 8 ||
+	    dwarf_frame_register(f, REG_RBP, mem2, &bp, &nbp) || nbp != 2 ||
+	    bp[0].atom != DW_OP_call_frame_cfa || bp[1].atom != DW_OP_breg7 ||
+	    cfa[0].number > INT32_MAX || bp[1].number > INT16_MAX)
+		return false;
+	r->cfa = ET_UW_CFA_SIGNAL;
+	r->cfa_off = (int32_t)cfa[0].number;
+	r->rbp = ET_UW_RBP_AT;
+	r->rbp_off = (int16_t)bp[1].number;
+	return true;
+}
+
 /* The row of frame (at pc) */
 static void frame_row(Dwarf_Frame *f, Dwarf_Addr pc, struct et_uw_row *r)
 {
@@ -64,6 +91,8 @@ static void frame_row(Dwarf_Frame *f, Dwarf_Addr pc, struct et_uw_row *r)
 
 	memset(r, 0, sizeof(*r));
 	r->pc = (uint32_t)pc;
+	if (signal_row(f, r))
+		return;
 	r->cfa = ET_UW_CFA_UNSUP;
 	if (dwarf_frame_cfa(f, &ops, &nops) == 0 && nops) {
 		int reg = -1;
@@ -390,7 +419,7 @@ static int load_rows(int fd, uint32_t first, const struct et_uw_row *rows,
  * $XDG_CACHE_HOME/etrace or ~/.cache/etrace); the file: CACHE_MAGIC, the
  * row count, the rows ---- */
 
-#define CACHE_MAGIC 0x31777565u /* "euw1": the row layout's version */
+#define CACHE_MAGIC 0x32777565u /* "euw2": the row layout's version */
 
 static bool cache_path(const uint8_t *id, size_t len, char *buf, size_t size)
 {

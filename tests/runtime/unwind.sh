@@ -25,11 +25,13 @@ stacks() {
 		awk '{ c[$1] += $2 } END { for (k in c) print k, c[k] }' | sort
 }
 
-# pid_run ARGS...: etrace (or etrace-run, $runner) -p of unwind_chain 3,
-# which waits on a fifo until the probe is attached
-pid_run() {
+# pid_start PROG ARGS...: etrace (or etrace-run, $runner) -p of PROG 3,
+# which waits on a fifo until the probe is attached; then until both end
+pid_start() {
+	target=$1
+	shift
 	mkfifo "$tmp/go"
-	"$P" 3 "$tmp/go" &
+	"$target" 3 "$tmp/go" &
 	child=$!
 	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
 	"$runner" -p "$child" "$@" >"$out" 2>"$err" &
@@ -37,6 +39,11 @@ pid_run() {
 	wait_links 1
 	echo x >"$tmp/go"
 	wait_bg 0
+}
+
+# pid_run ARGS...: pid_start of unwind_chain, its stacks checked
+pid_run() {
+	pid_start "$P" "$@"
 	got=$(stacks)
 	want="leaf+0,d3,d2,d1,main,__libc_start_call_main,__libc_start_main,_start 3
 leaf+0,handle,main,__libc_start_call_main,__libc_start_main,_start 3"
@@ -58,6 +65,21 @@ cfi_artifact)
 		fail "compile-only failed"
 	runner=$etrace_run
 	pid_run "$tmp/u.eto"
+	;;
+signal)
+	# the handler's caller is the sigreturn trampoline; past it, the
+	# interrupted code (an exact pc, not a return address) and its
+	# callers
+	runner=$etrace
+	S=$progs/unwind_signal
+	pid_start "$S" -e "uprobe:$S:leaf { @[ustack] = count(); }"
+	got=$(stacks | tr ',' '\n')
+	echo "$got" | head -2 | tr '\n' ' ' | grep -qx 'leaf+0 on_sig ' ||
+		fail "not leaf, on_sig: $got"
+	echo "$got" | grep -q '^sigsrc$' || fail "no sigsrc: $got"
+	echo "$got" | grep -q '^_start 3$' || fail "not to _start: $got"
+	grep -q 'truncated\|frame pointers' "$out" && fail "a marker: $got"
+	true
 	;;
 entry_caller)
 	# -c: the first calls come before the tables: frame pointers, but at
