@@ -59,4 +59,18 @@ ET_HELPER et_s64 et_log2_bucket(et_s64 v);
 ET_HELPER et_s64 et_linear_bucket(et_s64 v, et_s64 min, et_s64 max,
 				  et_s64 step);
 
+/* The user stack of the current task walked with the unwind tables
+ * (runtime/abi.h ET_UW_*): maps[0..5] are the maps ET_UW_ROWS_MAP,
+ * ET_UW_MAPS_MAP, ET_UW_PROCS_MAP, ET_UW_MISS_MAP, ET_UW_SCRATCH_MAP and
+ * ET_USTACK_MAP (an array: a BPF call takes five arguments); entry: the
+ * probe is on a function's first instruction (a frame without tables
+ * then takes its return address at the stack pointer). Stores the
+ * frames (ET_STACK_DEPTH u64s, ended by a 0 when fewer) in
+ * ET_USTACK_MAP under a hash of them and returns that u32 id, or
+ * -EEXIST (another stack has the id), -ENOMEM (the map is full), -1.
+ * BPF only (it calls BPF helpers): not in the host's unit tests. */
+#ifdef __bpf__
+ET_HELPER et_s64 et_ustack_unwind(void **maps, et_u64 entry);
+#endif
+
 #endif

@@ -76,6 +76,9 @@ struct compile_opts {
 	bool ahead_of_time;
 	/* Default mode of kstack/ustack (config stack_mode). */
 	enum stack_mode stack_mode;
+	/* config ustack_unwind = "fp": ustack by bpf_get_stackid (frame
+	 * pointers), not the CFI unwinder */
+	bool ustack_fp;
 	/* config = { ... } and the environment (compiler/settings.c); 0:
 	 * bpftrace's default */
 	uint32_t max_map_keys;    /* entries of a map with keys */

@@ -126,6 +126,9 @@ struct prog_meta {
 	uint32_t ringbuf_size;        /* bytes, power of two */
 	bool needs_kallsyms;          /* kstack/ksym used */
 	bool needs_usyms;             /* ustack/usym/func (T_USYM) used */
+	/* ustack unwound with CFI tables (abi.h ET_UW_*): the runtime
+	 * loads them for the traced processes */
+	bool needs_unwind;
 	bool needs_child;             /* cpid used: the run needs -c CMD */
 	bool needs_unsafe;            /* system() or signal(): --unsafe */
 	/* kaddr() symbols, in et_state.kaddr order; the runtime resolves

@@ -53,6 +53,11 @@ static void set_stack_mode(struct compile_opts *o, int64_t v)
 	o->stack_mode = m[v];
 }
 
+static void set_ustack_unwind(struct compile_opts *o, int64_t v)
+{
+	o->ustack_fp = v == 1;
+}
+
 static void set_map_keys(struct compile_opts *o, int64_t v)
 {
 	o->max_map_keys = (uint32_t)v;
@@ -198,6 +203,10 @@ static const struct setting settings[] = {
 	{ "stack_mode", NULL, false, {}, SK_WORD,
 	  .words = { "bpftrace", "perf", "raw" },
 	  .set = set_stack_mode },
+	/* ustack: call frame information (bpf-helpers/unwind.c) or the
+	 * kernel's frame pointer walk */
+	{ "ustack_unwind", NULL, false, {}, SK_WORD, .words = { "cfi", "fp" },
+	  .set = set_ustack_unwind },
 	{ "max_map_keys", "map_keys_max", false, { "ETRACE_MAP_KEYS" },
 	  SK_INT, 1, 1 << 24, .set = set_map_keys },
 	{ "max_probes", NULL, false, {}, SK_INT, 1, 1 << 20,

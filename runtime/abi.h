@@ -36,6 +36,79 @@ enum {
 #define ET_STACK_DEPTH 127
 #define ET_STACK_ENTRIES 4096
 
+/* ustack unwound with call frame information (et_program.ustack_cfi, the
+ * default; config ustack_unwind = "fp" keeps ET_USTACK_MAP a
+ * STACK_TRACE map filled by bpf_get_stackid): ET_USTACK_MAP is then a
+ * HASH of the same key and value, filled by the unwinder of
+ * bpf-helpers/unwind.c (the id is a hash of the frames), with these
+ * maps, which the runtime fills (runtime/unwind.c):
+ *   ET_UW_ROWS:  ARRAY[ET_UW_ROWS_MAX] of struct et_uw_row, the rows of
+ *                every file loaded, each file's sorted by pc;
+ *   ET_UW_MAPS_MAP: ARRAY[ET_UW_PROCS * ET_UW_MAPS] of struct
+ *                et_uw_map, ET_UW_MAPS per process;
+ *   ET_UW_PROCS: HASH tgid (u32) -> struct et_uw_proc, where its
+ *                executable mappings are in ET_UW_MAPS_MAP;
+ *   ET_UW_MISS:  HASH tgid (u32) -> u32: processes a stack was taken
+ *                in that have no entry in ET_UW_PROCS (user space loads
+ *                them and deletes the key);
+ *   ET_UW_SCRATCH: PERCPU_ARRAY[1] of ET_STACK_DEPTH u64s.
+ * A frame the unwinder adds after the last one it could walk:
+ * ET_UW_MARK_TRUNC (the next frame could not be unwound), ET_UW_MARK_FP
+ * (the process had no tables yet: walked by frame pointers). */
+#define ET_UW_ROWS_MAP "et_uw_rows"
+#define ET_UW_PROCS_MAP "et_uw_procs"
+#define ET_UW_MAPS_MAP "et_uw_maps"
+#define ET_UW_MISS_MAP "et_uw_miss"
+#define ET_UW_SCRATCH_MAP "et_uw_scratch"
+#define ET_UW_ROWS_MAX (1u << 20)
+#define ET_UW_MAPS 128
+#define ET_UW_PROCS 1024
+#define ET_UW_MARK_TRUNC 0xffffffffffffff01ULL
+#define ET_UW_MARK_FP 0xffffffffffffff02ULL
+
+enum et_uw_cfa {
+	ET_UW_CFA_NONE,  /* no CFI covers the pc */
+	ET_UW_CFA_RSP,   /* CFA = rsp + cfa_off */
+	ET_UW_CFA_RBP,   /* CFA = rbp + cfa_off */
+	ET_UW_CFA_PLT,   /* CFA = rsp + 8 + ((rip & 15) >= cfa_off ? 8 : 0) */
+	ET_UW_CFA_END,   /* the outermost frame: the return address is
+			    undefined */
+	ET_UW_CFA_UNSUP, /* a rule the unwinder does not evaluate */
+	ET_UW_CFA_SIGNAL, /* a signal frame (the sigreturn trampoline): the
+			     interrupted rsp at rsp + cfa_off, its rip
+			     (exact, not a return address) at rsp +
+			     cfa_off + 8, its rbp at rsp + rbp_off */
+};
+enum et_uw_rbp {
+	ET_UW_RBP_SAME,  /* the caller's rbp is rbp */
+	ET_UW_RBP_AT,    /* saved at CFA + rbp_off */
+	ET_UW_RBP_UNDEF, /* not known */
+};
+
+/* The return address is at CFA - 8 in every row but a signal frame's
+ * (x86-64). pc is the
+ * file's virtual address (p_vaddr) where the row starts. */
+struct et_uw_row {
+	uint32_t pc;
+	int32_t cfa_off;
+	int16_t rbp_off;
+	uint8_t cfa; /* enum et_uw_cfa */
+	uint8_t rbp; /* enum et_uw_rbp */
+};
+
+/* An executable mapping: address = file vaddr + bias; row_len 0: no
+ * table (frames walked by frame pointer). */
+struct et_uw_map {
+	uint64_t start, end, bias;
+	uint32_t row_start, row_len;
+};
+
+/* A process's mappings: ET_UW_MAPS_MAP[first, first + n), sorted by
+ * start (first: its slot * ET_UW_MAPS). */
+struct et_uw_proc {
+	uint32_t first, n;
+};
+
 /* join(): the record is struct et_rec_hdr, a u64 n, then ET_JOIN_MAX
  * strings of ET_JOIN_ARG_SIZE bytes each (the first n are valid), as
  * bpftrace 0.17 reads at most 16 arguments of 1024 bytes; the action's

@@ -288,6 +288,9 @@ struct et_program {
 	uint32_t ringbuf_size;        /* bytes, power of two */
 	bool needs_kallsyms;          /* kstack/ksym used */
 	bool needs_usyms;             /* ustack/usym/func (T_USYM) used */
+	/* ustack unwound with CFI tables (abi.h ET_UW_*): the runtime
+	 * loads them for the traced processes (runtime/unwind.h) */
+	bool needs_unwind;
 	bool needs_child;             /* cpid used: needs -c CMD */
 	bool needs_unsafe;            /* system(), signal(): needs --unsafe */
 	/* kaddr() symbols, in et_state.kaddr order; the runtime resolves

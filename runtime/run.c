@@ -40,6 +40,7 @@
 #include "outstream.h"
 #include "run_impl.h"
 #include "umaps.h"
+#include "unwind.h"
 
 /* The verifier's last lines shown without -v. */
 #define LOG_TAIL_LINES 4
@@ -638,6 +639,8 @@ static int event_loop(struct run *r)
 	while (!r->done) {
 		for (; r->usr1; r->usr1--)
 			dump(r);
+		if (r->uw)
+			unwind_poll(r->uw);
 		n = epoll_wait(r->epfd, ev, 4, RINGBUF_POLL_MS);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -768,6 +771,30 @@ static int start(struct run *r)
 	return 0;
 }
 
+/* ustack's unwind tables: the -p process's now, others when the
+ * unwinder reports them (unwind.h) */
+static int setup_unwind(struct run *r)
+{
+	r->uw = unwind_new(loader__map_fd(r->l, ET_UW_ROWS_MAP),
+			   loader__map_fd(r->l, ET_UW_MAPS_MAP),
+			   loader__map_fd(r->l, ET_UW_PROCS_MAP),
+			   loader__map_fd(r->l, ET_UW_MISS_MAP));
+	if (!r->uw) {
+		run_error("cannot set up the unwind tables: %s",
+			  strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	if (r->o->pid) {
+		int saved = errno, err = unwind_load_pid(r->uw, r->o->pid);
+
+		if (err)
+			run_error("cannot load the unwind tables of process %d: %s",
+				  (int)r->o->pid, strerror(-err));
+		errno = saved;
+	}
+	return 0;
+}
+
 static int run_loaded(struct run *r)
 {
 	int err;
@@ -784,6 +811,8 @@ static int run_loaded(struct run *r)
 		r->env.pid = r->child.pid;
 	}
 	if (r->child.pid && epoll_add(r->epfd, r->procfd, EV_PROC))
+		return 1;
+	if (r->prog->needs_unwind && setup_unwind(r))
 		return 1;
 	/* stacks of a process that exits before they print (umaps.h) */
 	if (r->prog->needs_usyms && (r->child.pid || r->o->pid))
@@ -913,6 +942,7 @@ static void run_close(struct run *r)
 	if (r->procfd >= 0 && r->procfd != r->child.pidfd)
 		close(r->procfd);
 	drops__free(r->drops);
+	unwind_free(r->uw);
 	sigprocmask(SIG_SETMASK, &r->old_mask, NULL);
 	sigaction(SIGPIPE, &r->old_pipe, NULL);
 }

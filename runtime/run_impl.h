@@ -31,6 +31,8 @@ struct act_ctx {
 	const struct et_action *a;
 };
 
+struct unwinder;
+
 struct run {
 	const struct et_program *prog;
 	struct arena *arena;         /* the run's messages */
@@ -63,6 +65,8 @@ struct run {
 	/* time system()/cat() took since the ring buffer was last empty */
 	uint64_t cmd_ns;
 	struct sigaction old_pipe;
+	/* ustack's unwind tables (prog->needs_unwind), or NULL */
+	struct unwinder *uw;
 };
 
 /* A pending signal is looked for after this many records. */

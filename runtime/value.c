@@ -92,6 +92,10 @@ static const char *frame_text(struct value_env *env, const struct et_type *t,
 	char buf[1024], line[512];
 	uint64_t off;
 
+	/* the CFI unwinder's last frame (abi.h): why the stack ends */
+	if (!t->kernel && (ip == ET_UW_MARK_TRUNC || ip == ET_UW_MARK_FP))
+		return ip == ET_UW_MARK_TRUNC ? "[truncated]" :
+						"[frame pointers]";
 	if (t->kernel) {
 		sym = ksyms__resolve(env_ksyms(env), ip, &off);
 		if (sym && env->bare_frames)

@@ -376,3 +376,12 @@ int gen_drops_finish(struct gen *g)
 	g->drops = NULL;
 	return 0;
 }
+
+void gen_stack_fail(struct gen *g, LLVMValueRef map, LLVMValueRef r)
+{
+	LLVMValueRef args[3] = { NULL, map, NULL };
+
+	if (!g->count_drops)
+		return;
+	check_fail(g, BPF_FUNC_get_stackid, r, args, 3, true, NULL);
+}

@@ -29,10 +29,68 @@ static LLVMValueRef stack_map(struct gen *g, bool kernel)
 			     ET_STACK_ENTRIES, 4, ET_STACK_DEPTH * 8);
 }
 
+/* The maps of the CFI unwinder (abi.h ET_UW_*), defined once. */
+static LLVMValueRef uw_map(struct gen *g, const char *name,
+			   enum bpf_map_type type, uint32_t n, uint32_t ksize,
+			   uint32_t vsize)
+{
+	LLVMValueRef m = cg_map_get(g->cg, name);
+
+	return m ? m : cg_map_define(g->cg, name, type, n, ksize, vsize);
+}
+
+/* ustack by the CFI unwinder: a u32 id in the HASH ET_USTACK_MAP, and
+ * the tgid */
+static LLVMValueRef gen_ustack_cfi(struct gen *g)
+{
+	bool entry = g->ap && g->kind == PK_UPROBE && g->ap->func &&
+		     !g->ap->offset && !g->ap->has_address;
+	LLVMValueRef maps[6], args[2], r, stacks, v, arr;
+
+	g->prog->needs_usyms = true;
+	g->prog->needs_unwind = true;
+	stacks = uw_map(g, ET_USTACK_MAP, BPF_MAP_TYPE_HASH, ET_STACK_ENTRIES,
+			4, ET_STACK_DEPTH * 8);
+	maps[0] = uw_map(g, ET_UW_ROWS_MAP, BPF_MAP_TYPE_ARRAY, ET_UW_ROWS_MAX,
+			 4, sizeof(struct et_uw_row));
+	maps[1] = uw_map(g, ET_UW_MAPS_MAP, BPF_MAP_TYPE_ARRAY,
+			 ET_UW_PROCS * ET_UW_MAPS, 4, sizeof(struct et_uw_map));
+	maps[2] = uw_map(g, ET_UW_PROCS_MAP, BPF_MAP_TYPE_HASH, ET_UW_PROCS, 4,
+			 sizeof(struct et_uw_proc));
+	maps[3] = uw_map(g, ET_UW_MISS_MAP, BPF_MAP_TYPE_HASH, ET_UW_PROCS, 4,
+			 4);
+	maps[4] = uw_map(g, ET_UW_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
+			 ET_STACK_DEPTH * 8);
+	maps[5] = stacks;
+	/* the maps in an array on the stack: a BPF call takes five
+	 * arguments */
+	arr = gen_tmp(g, sizeof(maps), "uw_maps");
+	for (unsigned i = 0; i < 6; i++) {
+		LLVMValueRef off = cg_const(g->cg, 64, i * 8);
+
+		LLVMBuildStore(g->b, maps[i],
+			       LLVMBuildGEP2(g->b, cg_int(g->cg, 8), arr, &off,
+					     1, ""));
+	}
+	args[0] = arr;
+	args[1] = cg_const(g->cg, 64, entry);
+	r = cg_libcall(g->cg, "et_ustack_unwind", args, 2);
+	gen_stack_fail(g, stacks, r);
+	v = LLVMBuildAnd(g->b, r, cg_const(g->cg, 64, 0xffffffff), "stackid");
+	return LLVMBuildOr(g->b, v,
+			   LLVMBuildAnd(g->b, cg_get_pid_tgid(g->cg),
+					cg_const(g->cg, 64,
+						 0xffffffff00000000ull),
+					""),
+			   "ustack");
+}
+
 LLVMValueRef gen_stack(struct gen *g, const struct type *t)
 {
 	LLVMValueRef args[3], id, v;
 
+	if (!t->kernel && !g->ctx->opts.ustack_fp)
+		return gen_ustack_cfi(g);
 	args[0] = gen_probe_ctx(g);
 	args[1] = stack_map(g, t->kernel);
 	args[2] = cg_const(g->cg, 64, t->kernel ? 0 : BPF_F_USER_STACK_FLAG);

@@ -304,6 +304,9 @@ void gen_helper_checks(struct gen *g, int level, bool drops);
 int gen_drops_finish(struct gen *g);
 /* map[idx]++ (a per-CPU array of u64; idx an i32), atomically. */
 void gen_count_at(struct gen *g, LLVMValueRef map, LLVMValueRef idx);
+/* r (the CFI unwinder's result) < 0: counted as bpf_get_stackid's
+ * failures in the stack map map are (a full map, a collision). */
+void gen_stack_fail(struct gen *g, LLVMValueRef map, LLVMValueRef r);
 /* Whether map is one of the script's maps (not one of our own). */
 bool gen_user_map(struct gen *g, LLVMValueRef map);
 /* The name of helper id when -k checks this call of it, else NULL. */

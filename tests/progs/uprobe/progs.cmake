@@ -53,6 +53,8 @@ uprobe_prog(usdt_inline ${UPROBE_CC} -O2 usdt_inline.c)
 uprobe_prog(usdt_args ${UPROBE_CC} -O2 usdt_args.c)
 uprobe_prog(usdt_semawatch ${UPROBE_CC} -O2 usdt_semawatch.c)
 uprobe_prog(uprobe_untouched ${UPROBE_CC} -O0 uprobe_untouched.c)
+uprobe_prog(unwind_chain ${UPROBE_CC} -O2 -fomit-frame-pointer unwind_chain.c)
+uprobe_prog(unwind_signal ${UPROBE_CC} -O2 -fomit-frame-pointer unwind_signal.c)
 
 # lib_user(NAME LIB): NAME from NAME.c, linked with ${UPROBE_OUT}/LIB.so
 # (found beside it at run time)
@@ -95,7 +97,7 @@ set(_have_go 0)
 if(UPROBE_GO)
   set(_have_go 1)
 endif()
-foreach(t test_elf_syms test_usdt_notes test_rows)
+foreach(t test_elf_syms test_usdt_notes test_rows test_unwind)
   if(TARGET ${t})
     add_dependencies(${t} uprobe_progs)
     target_compile_definitions(${t} PRIVATE

@@ -1,0 +1,281 @@
+/* ustack without frame pointers: the user stack walked with the unwind
+ * tables user space built from .eh_frame (runtime/unwind.c) and loaded
+ * into maps, the layouts of runtime/abi.h (ET_UW_*), repeated here
+ * because this file is built freestanding. Where a mapping has no table
+ * (a JIT, a file without .eh_frame) a frame is walked by its frame
+ * pointer; where a process has no tables yet, the whole stack is, and
+ * the stack ends in ET_UW_MARK_FP; where a frame cannot be unwound
+ * (an expression rule, a read that fails, a pc no row covers) the stack
+ * ends in ET_UW_MARK_TRUNC: never a wrong frame. */
+#include "helpers.h"
+
+typedef unsigned int et_u32;
+typedef int et_s32;
+typedef short et_s16;
+typedef unsigned char et_u8;
+
+#define DEPTH 127 /* ET_STACK_DEPTH */
+#define NMAPS 128 /* ET_UW_MAPS */
+#define MARK_TRUNC 0xffffffffffffff01ULL
+#define MARK_FP 0xffffffffffffff02ULL
+#define NONE 0xffffffffULL
+
+enum { CFA_NONE, CFA_RSP, CFA_RBP, CFA_PLT, CFA_END, CFA_UNSUP, CFA_SIGNAL };
+enum { RBP_SAME, RBP_AT, RBP_UNDEF };
+
+struct row {
+	et_u32 pc;
+	et_s32 cfa_off;
+	et_s16 rbp_off;
+	et_u8 cfa;
+	et_u8 rbp;
+};
+
+struct umap {
+	et_u64 start, end, bias;
+	et_u32 row_start, row_len;
+};
+
+struct proc {
+	et_u32 first, n; /* its mappings in the maps array */
+};
+
+static void *(*const map_lookup)(void *map, const void *key) = (void *)1;
+static long (*const map_update)(void *map, const void *key, const void *value,
+				et_u64 flags) = (void *)2;
+static et_u64 (*const pid_tgid)(void) = (void *)14;
+static long (*const read_user)(void *dst, et_u32 size,
+			       const void *src) = (void *)112;
+static long (*const read_kernel)(void *dst, et_u32 size,
+				 const void *src) = (void *)113;
+static void *(*const current_task_btf)(void) = (void *)158;
+static void *(*const task_pt_regs)(void *task) = (void *)175;
+
+/* x86-64 struct pt_regs offsets */
+#define REG_BP 32
+#define REG_IP 128
+#define REG_SP 152
+
+/* 1 when a <= b: no branch, so that the verifier walks one path per
+ * step of a search (a branch per step doubles its states) */
+static et_u32 le(et_u64 a, et_u64 b)
+{
+	return (et_u32)(((b - a) >> 63) ^ 1);
+}
+
+/* The last row at or before pc of rows [start, start + len): a search
+ * of a fixed number of steps, without branches. */
+static int find_row(void *rows, et_u32 start, et_u32 len, et_u32 pc,
+		    struct row *out)
+{
+	et_u32 base = start, half, k;
+	struct row *r;
+
+	if (!len)
+		return -1;
+	for (int i = 0; i < 21 && len > 1; i++) {
+		half = len >> 1;
+		k = base + half;
+		r = map_lookup(rows, &k);
+		if (!r)
+			return -1;
+		base += le(r->pc, pc) * half;
+		len -= half;
+	}
+	r = map_lookup(rows, &base);
+	if (!r || r->pc > pc)
+		return -1;
+	*out = *r;
+	return 0;
+}
+
+/* the mapping of pc in p (a copy in *out), or -1: the same search */
+static int find_map(void *maps, struct proc *p, et_u64 pc, struct umap *out)
+{
+	et_u32 len = p->n, base = p->first, half, k;
+	struct umap *m;
+
+	if (!len || len > NMAPS)
+		return -1;
+	for (int i = 0; i < 8 && len > 1; i++) {
+		half = len >> 1;
+		k = base + half;
+		m = map_lookup(maps, &k);
+		if (!m)
+			return -1;
+		base += le(m->start, pc) * half;
+		len -= half;
+	}
+	m = map_lookup(maps, &base);
+	if (!m || m->start > pc || pc >= m->end)
+		return -1;
+	*out = *m;
+	return 0;
+}
+
+static long (*const loop)(et_u32 n, void *fn, void *ctx,
+			  et_u64 flags) = (void *)181;
+
+/* the walk's state, in the caller's frame: bpf_loop's context */
+struct walk {
+	void *rows, *maps, *miss;
+	struct proc *p;
+	et_u64 *fr;
+	et_u64 ip, sp, bp, h, mark, entry;
+	et_u32 tgid;
+	int n, bp_known;
+	int exact; /* ip is an interrupted one, not a return address */
+	struct umap m; /* the last frame's mapping (m.end 0: none) */
+};
+
+/* frame i: record w->ip, step to its caller; 1 when the walk ends */
+static long step(et_u64 i, struct walk *w)
+{
+	et_u64 cfa, ra, ip = w->ip, bp = w->bp;
+	struct proc *p = w->p;
+	struct row row;
+	struct umap m;
+	et_u32 one = 1;
+	int mi = 0;
+
+	if (!ip || i >= DEPTH)
+		return 1;
+	w->fr[i] = ip;
+	w->n = i + 1;
+	w->h = (w->h ^ ip) * 0x100000001b3ULL;
+	/* most callers are in the callee's file */
+	if (w->m.start <= ip && ip < w->m.end)
+		m = w->m;
+	else if (!p || (mi = find_map(w->maps, p, ip, &m)) < 0)
+		mi = -1;
+	else
+		w->m = m;
+	if (p && mi < 0 && !i)
+		/* a mapping made after the tables were loaded */
+		map_update(w->miss, &w->tgid, &one, 1 /* BPF_NOEXIST */);
+	if (mi < 0 || !m.row_len) {
+		/* frame pointers */
+		w->exact = 0;
+		if (!i && w->entry) {
+			cfa = w->sp + 8;
+		} else {
+			if (!w->bp_known || !bp || bp < w->sp)
+				return 1;
+			cfa = bp + 16;
+			if (read_user(&bp, 8, (void *)(cfa - 16)))
+				return 1;
+		}
+		if (read_user(&ra, 8, (void *)(cfa - 8)))
+			return 1;
+		w->bp = bp;
+		w->sp = cfa;
+		w->ip = ra;
+		return 0;
+	}
+	if (find_row(w->rows, m.row_start, m.row_len,
+		     (et_u32)(ip - (i && !w->exact ? 1 : 0) - m.bias), &row))
+		goto trunc;
+	w->exact = 0;
+	switch (row.cfa) {
+	case CFA_RSP:
+		cfa = w->sp + row.cfa_off;
+		break;
+	case CFA_RBP:
+		if (!w->bp_known)
+			goto trunc;
+		cfa = bp + row.cfa_off;
+		break;
+	case CFA_PLT:
+		cfa = w->sp + 8 + ((ip & 15) >= (et_u64)row.cfa_off ? 8 : 0);
+		break;
+	case CFA_END:
+		return 1;
+	case CFA_SIGNAL:
+		/* the interrupted registers, in the signal frame */
+		if (read_user(&w->bp, 8, (void *)(w->sp + row.rbp_off)) ||
+		    read_user(&ra, 8, (void *)(w->sp + row.cfa_off + 8)) ||
+		    read_user(&cfa, 8, (void *)(w->sp + row.cfa_off)))
+			goto trunc;
+		w->bp_known = 1;
+		w->exact = 1;
+		w->sp = cfa;
+		w->ip = ra;
+		return 0;
+	default:
+		goto trunc;
+	}
+	if (read_user(&ra, 8, (void *)(cfa - 8)))
+		goto trunc;
+	if (row.rbp == RBP_AT) {
+		if (read_user(&w->bp, 8, (void *)(cfa + row.rbp_off)))
+			w->bp_known = 0;
+	} else if (row.rbp == RBP_UNDEF) {
+		w->bp_known = 0;
+	}
+	w->sp = cfa;
+	w->ip = ra;
+	return 0;
+trunc:
+	w->mark = MARK_TRUNC;
+	return 1;
+}
+
+ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry)
+{
+	void *rows = m[0], *maps = m[1], *procs = m[2], *miss = m[3];
+	void *scratch = m[4], *stacks = m[5];
+	et_u32 zero = 0, one = 1, id;
+	et_u64 *old, mark;
+	void *regs = task_pt_regs(current_task_btf());
+	struct walk w = {.rows = rows,
+			 .maps = maps,
+			 .miss = miss,
+			 .entry = entry,
+			 .h = 0xcbf29ce484222325ULL,
+			 .bp_known = 1};
+	int n;
+
+	w.tgid = pid_tgid() >> 32;
+	w.fr = map_lookup(scratch, &zero);
+	if (!w.fr)
+		return -1;
+	if (read_kernel(&w.ip, 8, (char *)regs + REG_IP) ||
+	    read_kernel(&w.sp, 8, (char *)regs + REG_SP) ||
+	    read_kernel(&w.bp, 8, (char *)regs + REG_BP))
+		return -1;
+	w.p = map_lookup(procs, &w.tgid);
+	if (!w.p) {
+		map_update(miss, &w.tgid, &one, 1 /* BPF_NOEXIST */);
+		w.mark = MARK_FP;
+	}
+	loop(DEPTH, step, &w, 0);
+	n = w.n;
+	mark = w.mark;
+	if (n < 0 || n > DEPTH)
+		return -1;
+	if (mark && n < DEPTH) {
+		w.fr[n] = mark;
+		n++;
+		w.h = (w.h ^ mark) * 0x100000001b3ULL;
+	}
+	if (n < DEPTH)
+		w.fr[n] = 0;
+	id = (et_u32)(w.h ^ (w.h >> 32));
+	if (id == NONE)
+		id = 0;
+	old = map_lookup(stacks, &id);
+	if (old) {
+		for (int i = 0; i < DEPTH; i++) {
+			if (i > n)
+				break;
+			if (old[i] != w.fr[i])
+				return -17; /* -EEXIST: a collision */
+			if (!w.fr[i])
+				break;
+		}
+		return id;
+	}
+	if (map_update(stacks, &id, w.fr, 0))
+		return -12; /* -ENOMEM: the map is full */
+	return id;
+}

@@ -1,0 +1,723 @@
+/* Unwind tables for the CFI unwinder (unwind.h). */
+#include "unwind.h"
+
+#include <bpf/bpf.h>
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define REG_RBP 6
+#define REG_RSP 7
+#define REG_RA 16
+
+/* The offset N of a register saved at CFA + N (libdw's location
+ * [DW_OP_call_frame_cfa, DW_OP_plus_uconst N] or [..., consts N, plus]),
+ * false for any other expression. */
+static bool cfa_offset(const Dwarf_Op *ops, size_t nops, int64_t *off)
+{
+	if (!nops || ops[0].atom != DW_OP_call_frame_cfa)
+		return false;
+	if (nops == 1)
+		return (*off = 0), true;
+	if (nops == 2 && ops[1].atom == DW_OP_plus_uconst)
+		return (*off = (int64_t)ops[1].number), true;
+	if (nops == 3 && ops[1].atom == DW_OP_consts &&
+	    ops[2].atom == DW_OP_plus)
+		return (*off = (int64_t)ops[1].number), true;
+	if (nops == 3 && ops[1].atom == DW_OP_constu &&
+	    ops[2].atom == DW_OP_minus)
+		return (*off = -(int64_t)ops[1].number), true;
+	return false;
+}
+
+/* The PLT's CFA: rsp + 8 + ((rip & 15) >= K) << 3 */
+static bool plt_cfa(const Dwarf_Op *o, size_t n, int32_t *k)
+{
+	if (n != 9 || o[0].atom != DW_OP_breg7 || o[0].number != 8 ||
+	    o[1].atom != DW_OP_breg16 || o[1].number != 0 ||
+	    o[2].atom != DW_OP_lit15 || o[3].atom != DW_OP_and ||
+	    o[4].atom < DW_OP_lit0 || o[4].atom > DW_OP_lit31 ||
+	    o[5].atom != DW_OP_ge || o[6].atom != DW_OP_lit3 ||
+	    o[7].atom != DW_OP_shl || o[8].atom != DW_OP_plus)
+		return false;
+	*k = o[4].atom - DW_OP_lit0;
+	return true;
+}
+
+/* The sigreturn trampoline's rules (glibc's __restore_rt): CFA =
+ * *(rsp + N), rip saved at rsp + N + 8, rbp at rsp + M (libdw gives a
+ * register's DW_CFA_expression after a DW_OP_call_frame_cfa: the CFA
+ * pushed first, as DWARF says) */
+static bool signal_row(Dwarf_Frame *f, struct et_uw_row *r)
+{
+	Dwarf_Op *cfa, *ra, *bp, mem[3], mem2[3];
+	size_t ncfa, nra, nbp;
+	bool sig = false;
+
+	if (dwarf_frame_info(f, NULL, NULL, &sig) < 0 || !sig ||
+	    dwarf_frame_cfa(f, &cfa, &ncfa) || ncfa != 2 ||
+	    cfa[0].atom != DW_OP_breg7 || cfa[1].atom != DW_OP_deref ||
+	    dwarf_frame_register(f, REG_RA, mem, &ra, &nra) || nra != 2 ||
+	    ra[0].atom != DW_OP_call_frame_cfa || ra[1].atom != DW_OP_breg7 ||
+	    ra[1].number != cfa[0].number + 8 ||
+	    dwarf_frame_register(f, REG_RBP, mem2, &bp, &nbp) || nbp != 2 ||
+	    bp[0].atom != DW_OP_call_frame_cfa || bp[1].atom != DW_OP_breg7 ||
+	    cfa[0].number > INT32_MAX || bp[1].number > INT16_MAX)
+		return false;
+	r->cfa = ET_UW_CFA_SIGNAL;
+	r->cfa_off = (int32_t)cfa[0].number;
+	r->rbp = ET_UW_RBP_AT;
+	r->rbp_off = (int16_t)bp[1].number;
+	return true;
+}
+
+/* The row of frame (at pc) */
+static void frame_row(Dwarf_Frame *f, Dwarf_Addr pc, struct et_uw_row *r)
+{
+	Dwarf_Op mem[3], *ops;
+	size_t nops;
+	int64_t off;
+	int32_t k;
+
+	memset(r, 0, sizeof(*r));
+	r->pc = (uint32_t)pc;
+	if (signal_row(f, r))
+		return;
+	r->cfa = ET_UW_CFA_UNSUP;
+	if (dwarf_frame_cfa(f, &ops, &nops) == 0 && nops) {
+		int reg = -1;
+
+		if (nops == 1 && ops[0].atom == DW_OP_bregx)
+			reg = (int)ops[0].number, off = (int64_t)ops[0].number2;
+		else if (nops == 1 && ops[0].atom >= DW_OP_breg0 &&
+			 ops[0].atom <= DW_OP_breg31)
+			reg = ops[0].atom - DW_OP_breg0,
+			off = (int64_t)ops[0].number;
+		if ((reg == REG_RSP || reg == REG_RBP) && off >= INT32_MIN &&
+		    off <= INT32_MAX) {
+			r->cfa = reg == REG_RSP ? ET_UW_CFA_RSP : ET_UW_CFA_RBP;
+			r->cfa_off = (int32_t)off;
+		} else if (plt_cfa(ops, nops, &k)) {
+			r->cfa = ET_UW_CFA_PLT;
+			r->cfa_off = k;
+		}
+	}
+	if (dwarf_frame_register(f, REG_RA, mem, &ops, &nops) != 0) {
+		r->cfa = ET_UW_CFA_UNSUP;
+	} else if (!nops && ops) {
+		/* undefined: the outermost frame */
+		r->cfa = ET_UW_CFA_END;
+		r->cfa_off = 0;
+	} else if (!cfa_offset(ops, nops, &off) || off != -8) {
+		if (r->cfa != ET_UW_CFA_UNSUP)
+			r->cfa = ET_UW_CFA_UNSUP, r->cfa_off = 0;
+	}
+	r->rbp = ET_UW_RBP_UNDEF;
+	if (dwarf_frame_register(f, REG_RBP, mem, &ops, &nops) == 0) {
+		if (!nops && !ops)
+			r->rbp = ET_UW_RBP_SAME;
+		else if (cfa_offset(ops, nops, &off) && off >= INT16_MIN &&
+			 off <= INT16_MAX)
+			r->rbp = ET_UW_RBP_AT, r->rbp_off = (int16_t)off;
+	}
+	if (r->cfa == ET_UW_CFA_UNSUP || r->cfa == ET_UW_CFA_END)
+		r->cfa_off = 0, r->rbp = ET_UW_RBP_SAME, r->rbp_off = 0;
+}
+
+struct rows {
+	struct et_uw_row *v;
+	uint32_t n, cap;
+	int err;
+};
+
+static void push(struct rows *rs, const struct et_uw_row *r)
+{
+	struct et_uw_row *last = rs->n ? &rs->v[rs->n - 1] : NULL;
+
+	if (rs->err)
+		return;
+	if (last && last->pc == r->pc) {
+		*last = *r;
+		return;
+	}
+	if (last && !memcmp(&last->cfa_off, &r->cfa_off,
+			    sizeof(*r) - offsetof(struct et_uw_row, cfa_off)))
+		return;
+	if (rs->n == rs->cap) {
+		uint32_t cap = rs->cap ? rs->cap * 2 : 1024;
+		struct et_uw_row *v = realloc(rs->v, cap * sizeof(*v));
+
+		if (!v) {
+			rs->err = -ENOMEM;
+			return;
+		}
+		rs->v = v;
+		rs->cap = cap;
+	}
+	rs->v[rs->n++] = *r;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The FDE start addresses of .eh_frame_hdr's search table, sorted. */
+static int fde_starts(Elf *elf, uint64_t **out, size_t *n)
+{
+	size_t nph, cnt;
+	GElf_Phdr ph;
+	Elf_Data *d = NULL;
+	const uint8_t *p;
+	uint64_t base = 0, *v;
+
+	if (elf_getphdrnum(elf, &nph))
+		return -EINVAL;
+	for (size_t i = 0; i < nph && !d; i++) {
+		if (gelf_getphdr(elf, (int)i, &ph) &&
+		    ph.p_type == PT_GNU_EH_FRAME && ph.p_filesz >= 12) {
+			d = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset,
+						 ph.p_filesz, ELF_T_BYTE);
+			base = ph.p_vaddr;
+		}
+	}
+	if (!d || !d->d_buf)
+		return -ENOENT;
+	p = d->d_buf;
+	/* version 1; eh_frame_ptr 4 bytes; fde_count udata4; table
+	 * datarel sdata4 pairs */
+	if (p[0] != 1 || (p[1] & 0x0f) != DW_EH_PE_sdata4 ||
+	    p[2] != DW_EH_PE_udata4 ||
+	    p[3] != (DW_EH_PE_datarel | DW_EH_PE_sdata4))
+		return -ENOENT;
+	memcpy(&cnt, p + 8, 4);
+	cnt &= 0xffffffffu;
+	if (12 + cnt * 8 > d->d_size)
+		return -ENOENT;
+	v = malloc((cnt ? cnt : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < cnt; i++) {
+		int32_t rel;
+
+		memcpy(&rel, p + 12 + i * 8, 4);
+		v[i] = base + (uint64_t)(int64_t)rel;
+	}
+	qsort(v, cnt, sizeof(*v), cmp_u64);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+static int build_elf(Elf *elf, struct rows *rs)
+{
+	Dwarf_CFI *cfi = dwarf_getcfi_elf(elf);
+	uint64_t *starts = NULL, addr = 0;
+	size_t n = 0;
+	int err;
+
+	if (!cfi)
+		return -ENOENT;
+	err = fde_starts(elf, &starts, &n);
+	if (err) {
+		dwarf_cfi_end(cfi);
+		return err;
+	}
+	for (size_t i = 0; i < n && !rs->err; i++) {
+		struct et_uw_row none = {.cfa = ET_UW_CFA_NONE};
+
+		if (starts[i] < addr)
+			continue;
+		if (starts[i] > UINT32_MAX) {
+			err = -EFBIG;
+			break;
+		}
+		addr = starts[i];
+		for (;;) {
+			Dwarf_Frame *f;
+			Dwarf_Addr s, e;
+			struct et_uw_row r;
+
+			if (dwarf_cfi_addrframe(cfi, addr, &f))
+				break;
+			if (dwarf_frame_info(f, &s, &e, NULL) < 0 ||
+			    e <= addr || e > UINT32_MAX) {
+				free(f);
+				break;
+			}
+			frame_row(f, addr, &r);
+			free(f);
+			push(rs, &r);
+			addr = e;
+		}
+		/* past the last row: no CFI until the next FDE */
+		none.pc = (uint32_t)addr;
+		if (addr <= UINT32_MAX)
+			push(rs, &none);
+	}
+	free(starts);
+	dwarf_cfi_end(cfi);
+	return err ? err : rs->err;
+}
+
+int unwind_build(const char *path, struct et_uw_row **rows, uint32_t *n)
+{
+	struct rows rs = {0};
+	Elf *elf;
+	int fd, err;
+
+	elf_version(EV_CURRENT);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf) {
+		close(fd);
+		return -EINVAL;
+	}
+	err = build_elf(elf, &rs);
+	elf_end(elf);
+	close(fd);
+	if (err) {
+		free(rs.v);
+		return err;
+	}
+	*rows = rs.v;
+	*n = rs.n;
+	return 0;
+}
+
+/* ---- loading into the maps ---- */
+
+struct ufile {
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtime;
+	uint8_t build_id[20];
+	size_t build_id_len;
+	uint32_t row_start, row_len; /* row_len 0: no table */
+	struct ufile *next;
+};
+
+struct unwinder {
+	int rows_fd, maps_fd, procs_fd, miss_fd;
+	int slot_pid[ET_UW_PROCS]; /* the process in each slot, or 0 */
+	uint32_t used;
+	uint32_t nfiles;
+	struct ufile *files;
+};
+
+struct unwinder *unwind_new(int rows_fd, int maps_fd, int procs_fd, int miss_fd)
+{
+	struct unwinder *u = calloc(1, sizeof(*u));
+
+	if (!u)
+		return NULL;
+	u->rows_fd = rows_fd;
+	u->maps_fd = maps_fd;
+	u->procs_fd = procs_fd;
+	u->miss_fd = miss_fd;
+	return u;
+}
+
+void unwind_free(struct unwinder *u)
+{
+	struct ufile *f, *next;
+
+	if (!u)
+		return;
+	for (f = u->files; f; f = next) {
+		next = f->next;
+		free(f);
+	}
+	free(u);
+}
+
+uint32_t unwind_rows_used(const struct unwinder *u)
+{
+	return u->used;
+}
+
+uint32_t unwind_files(const struct unwinder *u)
+{
+	return u->nfiles;
+}
+
+/* The GNU build id of path, or len 0 */
+static size_t build_id(const char *path, uint8_t *id, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	size_t len = 0;
+
+	if (fd < 0)
+		return 0;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	while (elf && !len && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		GElf_Nhdr nh;
+		size_t off = 0, noff, doff;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		d = elf_getdata(scn, NULL);
+		while (d && (off = gelf_getnote(d, off, &nh, &noff, &doff))) {
+			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+			    !memcmp((char *)d->d_buf + noff, "GNU", 4)) {
+				len = nh.n_descsz < max ? nh.n_descsz : max;
+				memcpy(id, (char *)d->d_buf + doff, len);
+				break;
+			}
+		}
+	}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return len;
+}
+
+/* rows into the rows map from index first: in batches where the
+ * kernel has them, else one by one */
+static int load_rows(int fd, uint32_t first, const struct et_uw_row *rows,
+		     uint32_t n)
+{
+	enum { BATCH = 4096 };
+	uint32_t keys[BATCH];
+
+	for (uint32_t done = 0; done < n;) {
+		uint32_t want = n - done < BATCH ? n - done : BATCH, cnt = want;
+
+		for (uint32_t i = 0; i < want; i++)
+			keys[i] = first + done + i;
+		if (bpf_map_update_batch(fd, keys, rows + done, &cnt, NULL)) {
+			for (uint32_t i = 0; i < want; i++)
+				if (bpf_map_update_elem(
+					fd, &keys[i], &rows[done + i], BPF_ANY))
+					return -errno;
+		}
+		done += want;
+	}
+	return 0;
+}
+
+/* ---- the disk cache: DIR/unwind/BUILDID.rows, DIR as the BPF object
+ * cache's (ETRACE_CACHE_DIR; root: /var/cache/etrace; else
+ * $XDG_CACHE_HOME/etrace or ~/.cache/etrace); the file: CACHE_MAGIC, the
+ * row count, the rows ---- */
+
+#define CACHE_MAGIC 0x32777565u /* "euw2": the row layout's version */
+
+static bool cache_path(const uint8_t *id, size_t len, char *buf, size_t size)
+{
+	const char *s = getenv("ETRACE_CACHE_DIR"),
+		   *x = getenv("XDG_CACHE_HOME");
+	char dir[4096];
+	int n;
+
+	if (!len || (s && !*s))
+		return false;
+	if (s)
+		snprintf(dir, sizeof(dir), "%s", s);
+	else if (geteuid() == 0)
+		snprintf(dir, sizeof(dir), "/var/cache/etrace");
+	else if (x && *x == '/')
+		snprintf(dir, sizeof(dir), "%s/etrace", x);
+	else if (getenv("HOME") && *getenv("HOME"))
+		snprintf(dir, sizeof(dir), "%s/.cache/etrace", getenv("HOME"));
+	else
+		return false;
+	n = snprintf(buf, size, "%s/unwind/", dir);
+	for (size_t i = 0; i < len && n + 3 < (int)size; i++)
+		n += snprintf(buf + n, size - n, "%02x", id[i]);
+	return n + 6 < (int)size && snprintf(buf + n, size - n, ".rows") > 0;
+}
+
+static int cache_read(const char *path, struct et_uw_row **rows, uint32_t *n)
+{
+	FILE *f = fopen(path, "rbe");
+	uint32_t hdr[2];
+	struct et_uw_row *v;
+
+	if (!f)
+		return -ENOENT;
+	if (fread(hdr, sizeof(hdr), 1, f) != 1 || hdr[0] != CACHE_MAGIC ||
+	    !hdr[1] || hdr[1] > ET_UW_ROWS_MAX ||
+	    !(v = malloc(hdr[1] * sizeof(*v)))) {
+		fclose(f);
+		return -EINVAL;
+	}
+	if (fread(v, sizeof(*v), hdr[1], f) != hdr[1]) {
+		free(v);
+		fclose(f);
+		return -EINVAL;
+	}
+	fclose(f);
+	*rows = v;
+	*n = hdr[1];
+	return 0;
+}
+
+/* written to a temporary file renamed into place: a reader never sees
+ * half a file */
+static void cache_write(const char *path, const struct et_uw_row *rows,
+			uint32_t n)
+{
+	char tmp[4300], dir[4200], *slash;
+	uint32_t hdr[2] = {CACHE_MAGIC, n};
+	FILE *f;
+	bool ok;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	*slash = 0;
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		/* the cache directory, then its unwind/ */
+		*slash = 0;
+		mkdir(dir, 0700);
+		*slash = '/';
+	}
+	mkdir(dir, 0700);
+	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+	f = fopen(tmp, "wbe");
+	if (!f)
+		return;
+	ok = fwrite(hdr, sizeof(hdr), 1, f) == 1 &&
+	     fwrite(rows, sizeof(*rows), n, f) == n;
+	ok = !fclose(f) && ok;
+	if (!ok || rename(tmp, path))
+		unlink(tmp);
+}
+
+/* rows of path: from the disk cache by build id, else built (and
+ * cached) */
+static int rows_of(const char *path, const uint8_t *id, size_t idlen,
+		   struct et_uw_row **rows, uint32_t *n)
+{
+	char cpath[4200];
+	bool cached = cache_path(id, idlen, cpath, sizeof(cpath));
+	int err;
+
+	if (cached && !cache_read(cpath, rows, n))
+		return 0;
+	err = unwind_build(path, rows, n);
+	if (!err && cached && *n)
+		cache_write(cpath, *rows, *n);
+	return err;
+}
+
+/* The file's rows in the rows map (loaded now when first seen) */
+static struct ufile *file_of(struct unwinder *u, const char *path)
+{
+	struct et_uw_row *rows = NULL;
+	struct ufile *f;
+	struct stat st;
+	uint8_t id[20];
+	size_t idlen;
+	uint32_t n = 0;
+
+	if (stat(path, &st))
+		return NULL;
+	for (f = u->files; f; f = f->next)
+		if (f->dev == st.st_dev && f->ino == st.st_ino &&
+		    f->mtime.tv_sec == st.st_mtim.tv_sec &&
+		    f->mtime.tv_nsec == st.st_mtim.tv_nsec)
+			return f;
+	idlen = build_id(path, id, sizeof(id));
+	for (f = u->files; f && idlen; f = f->next)
+		if (f->build_id_len == idlen && !memcmp(f->build_id, id, idlen))
+			return f;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	f->mtime = st.st_mtim;
+	memcpy(f->build_id, id, idlen);
+	f->build_id_len = idlen;
+	f->next = u->files;
+	u->files = f;
+	u->nfiles++;
+	if (rows_of(path, id, idlen, &rows, &n) || !n ||
+	    n > ET_UW_ROWS_MAX - u->used) {
+		free(rows);
+		return f;
+	}
+	if (load_rows(u->rows_fd, u->used, rows, n)) {
+		free(rows);
+		return f;
+	}
+	free(rows);
+	f->row_start = u->used;
+	f->row_len = n;
+	u->used += n;
+	return f;
+}
+
+/* The bias of the mapping of path at start, file offset pgoff:
+ * address - p_vaddr of the PT_LOAD holding pgoff */
+static bool map_bias(const char *path, uint64_t start, uint64_t pgoff,
+		     uint64_t *bias)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf *elf;
+	size_t nph;
+	bool ok = false;
+
+	if (fd < 0)
+		return false;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (elf && !elf_getphdrnum(elf, &nph)) {
+		for (size_t i = 0; i < nph && !ok; i++) {
+			GElf_Phdr ph;
+
+			if (!gelf_getphdr(elf, (int)i, &ph) ||
+			    ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
+				continue;
+			if ((ph.p_offset & ~4095ULL) <= pgoff &&
+			    pgoff < ph.p_offset + ph.p_filesz) {
+				*bias =
+				    start - pgoff + ph.p_offset - ph.p_vaddr;
+				ok = true;
+			}
+		}
+	}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return ok;
+}
+
+static int cmp_map(const void *a, const void *b)
+{
+	const struct et_uw_map *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* pid's slot: its own, a free one, or one of a process that is gone
+ * (its entry deleted); -1 when all ET_UW_PROCS are live */
+static int slot_of(struct unwinder *u, int pid)
+{
+	int free_slot = -1;
+	char path[32];
+
+	for (int i = 0; i < ET_UW_PROCS; i++) {
+		if (u->slot_pid[i] == pid)
+			return i;
+		if (!u->slot_pid[i] && free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot >= 0)
+		return free_slot;
+	for (int i = 0; i < ET_UW_PROCS; i++) {
+		uint32_t key = (uint32_t)u->slot_pid[i];
+
+		snprintf(path, sizeof(path), "/proc/%d", u->slot_pid[i]);
+		if (access(path, F_OK)) {
+			bpf_map_delete_elem(u->procs_fd, &key);
+			return i;
+		}
+	}
+	return -1;
+}
+
+int unwind_load_pid(struct unwinder *u, int pid)
+{
+	struct et_uw_map *v = calloc(ET_UW_MAPS, sizeof(*v));
+	char path[64], line[4096 + 128], file[4096];
+	struct et_uw_proc proc = {0};
+	uint32_t key = (uint32_t)pid;
+	int slot = slot_of(u, pid), err = 0;
+	FILE *maps;
+
+	if (!v)
+		return -ENOMEM;
+	if (slot < 0) {
+		free(v);
+		return -ENOSPC;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	maps = fopen(path, "re");
+	if (!maps) {
+		free(v);
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), maps) && proc.n < ET_UW_MAPS) {
+		uint64_t start, end, pgoff;
+		char perms[8], full[4200];
+		struct et_uw_map *m;
+		struct ufile *f;
+		int off = 0;
+
+		file[0] = 0;
+		if (sscanf(line,
+			   "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %*s %*s %n",
+			   &start, &end, perms, &pgoff, &off) < 4 ||
+		    perms[2] != 'x')
+			continue;
+		if (off)
+			snprintf(file, sizeof(file), "%s", line + off);
+		file[strcspn(file, "\n")] = 0;
+		m = &v[proc.n++];
+		m->start = start;
+		m->end = end;
+		if (file[0] != '/')
+			continue; /* anonymous, [vdso]: frame pointers */
+		/* the file as the process sees it (its mount namespace) */
+		snprintf(full, sizeof(full), "/proc/%d/root%s", pid, file);
+		f = file_of(u, full);
+		if (!f || !f->row_len ||
+		    !map_bias(full, start, pgoff, &m->bias))
+			continue;
+		m->row_start = f->row_start;
+		m->row_len = f->row_len;
+	}
+	fclose(maps);
+	qsort(v, proc.n, sizeof(v[0]), cmp_map);
+	proc.first = (uint32_t)slot * ET_UW_MAPS;
+	for (uint32_t i = 0; i < proc.n && !err; i++) {
+		uint32_t k = proc.first + i;
+
+		if (bpf_map_update_elem(u->maps_fd, &k, &v[i], BPF_ANY))
+			err = -errno;
+	}
+	if (!err && bpf_map_update_elem(u->procs_fd, &key, &proc, BPF_ANY))
+		err = -errno;
+	if (!err)
+		u->slot_pid[slot] = pid;
+	free(v);
+	return err;
+}
+
+void unwind_poll(struct unwinder *u)
+{
+	uint32_t key, next, pids[256];
+	int n = 0;
+	bool first = true;
+
+	while (n < 256 &&
+	       !bpf_map_get_next_key(u->miss_fd, first ? NULL : &key, &next)) {
+		pids[n++] = next;
+		key = next;
+		first = false;
+	}
+	for (int i = 0; i < n; i++) {
+		unwind_load_pid(u, (int)pids[i]);
+		bpf_map_delete_elem(u->miss_fd, &pids[i]);
+	}
+}

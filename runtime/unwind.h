@@ -1,0 +1,43 @@
+/* Unwind tables for the CFI unwinder of ustack (bpf-helpers/unwind.c,
+ * layouts in abi.h ET_UW_*): built in user space from a file's .eh_frame
+ * (found through its .eh_frame_hdr) with libdw's CFI reader, compacted
+ * (equal neighbouring rows merged), and loaded into the BPF maps per
+ * file (once per build id) and per process (its executable mappings).
+ * Processes are loaded at start (-p PID) and whenever the unwinder
+ * reports one it had no tables for (ET_UW_MISS_MAP, read by
+ * unwind_poll from the event loop). */
+#ifndef ETRACE_UNWIND_H
+#define ETRACE_UNWIND_H
+
+#include <stdint.h>
+
+#include "abi.h"
+
+/* The rows of the file at path, sorted by pc, merged: *rows malloc'd
+ * (free it), *n rows. 0, or -errno: -ENOENT when the file has no
+ * .eh_frame_hdr (or one in an encoding not read here), -EFBIG when a
+ * row's address does not fit 32 bits. */
+int unwind_build(const char *path, struct et_uw_row **rows, uint32_t *n);
+
+struct unwinder;
+
+/* On the maps of a loaded program (fds); NULL on ENOMEM. */
+struct unwinder *unwind_new(int rows_fd, int maps_fd, int procs_fd,
+			    int miss_fd);
+void unwind_free(struct unwinder *u);
+
+/* Loads the executable mappings of pid (and the tables of their files
+ * not loaded yet). 0, or -errno (ESRCH: pid is gone; ENOSPC: the rows
+ * table of processes is full of live ones). Files whose rows do not
+ * fit in ET_UW_ROWS_MAX are walked by frame pointers. */
+int unwind_load_pid(struct unwinder *u, int pid);
+
+/* Loads the processes the unwinder found no tables for since the last
+ * call, and processes whose mappings changed. */
+void unwind_poll(struct unwinder *u);
+
+/* Rows loaded into ET_UW_ROWS_MAP so far, files loaded. */
+uint32_t unwind_rows_used(const struct unwinder *u);
+uint32_t unwind_files(const struct unwinder *u);
+
+#endif
