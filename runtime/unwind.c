@@ -174,6 +174,142 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The FDE pointer encoding of a CIE: its 'R' augmentation ('z' form),
+ * else absolute. */
+static uint8_t cie_fde_encoding(const Dwarf_CIE *cie)
+{
+	const uint8_t *d = cie->augmentation_data;
+	const uint8_t *end = d ? d + cie->augmentation_data_size : NULL;
+	const char *a = cie->augmentation;
+
+	if (!a || a[0] != 'z' || !d)
+		return DW_EH_PE_absptr;
+	for (a++; *a && d < end; a++) {
+		switch (*a) {
+		case 'R':
+			return *d;
+		case 'L':
+			d++;
+			break;
+		case 'P': {
+			/* personality: encoding byte, then a pointer of it */
+			uint8_t enc = *d++;
+
+			switch (enc & 0x0f) {
+			case DW_EH_PE_udata2: case DW_EH_PE_sdata2: d += 2; break;
+			case DW_EH_PE_udata4: case DW_EH_PE_sdata4: d += 4; break;
+			default: d += 8; break;
+			}
+			break;
+		}
+		case 'S':
+			break;
+		default:
+			return DW_EH_PE_absptr;
+		}
+	}
+	return DW_EH_PE_absptr;
+}
+
+/* The FDE start addresses of a file whose .eh_frame has no
+ * .eh_frame_hdr (static executables are linked without one): every
+ * FDE's initial location, decoded with its CIE's pointer encoding. */
+static int eh_frame_starts(Elf *elf, uint64_t **out, size_t *n)
+{
+	struct { Dwarf_Off off; uint8_t enc; } cies[64];
+	size_t ncies = 0, shstrndx, cap = 0, cnt = 0;
+	Elf_Scn *scn = NULL;
+	Elf_Data *d = NULL;
+	GElf_Shdr sh;
+	uint64_t *v = NULL, base = 0;
+	Dwarf_Off off = 0, next;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return -ENOENT;
+	while ((scn = elf_nextscn(elf, scn))) {
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS)
+			continue;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (name && !strcmp(name, ".eh_frame")) {
+			d = elf_getdata(scn, NULL);
+			base = sh.sh_addr;
+			break;
+		}
+	}
+	if (!d || !d->d_buf)
+		return -ENOENT;
+	for (;;) {
+		Dwarf_CFI_Entry e;
+		uint8_t enc = DW_EH_PE_absptr;
+		uint64_t at;
+		int r = dwarf_next_cfi((const unsigned char *)elf_getident(elf, NULL), d, true, off,
+				       &next, &e);
+
+		if (r)
+			break; /* 1: the end; -1: unreadable from here */
+		if (dwarf_cfi_cie_p(&e)) {
+			if (ncies < sizeof(cies) / sizeof(cies[0]))
+				cies[ncies++] = (typeof(cies[0])){
+				    off, cie_fde_encoding(&e.cie) };
+			off = next;
+			continue;
+		}
+		for (size_t i = 0; i < ncies; i++)
+			if (cies[i].off == e.fde.CIE_pointer)
+				enc = cies[i].enc;
+		at = base + (uint64_t)(e.fde.start - (const uint8_t *)d->d_buf);
+		off = next;
+		if (cnt == cap) {
+			uint64_t *nv;
+
+			cap = cap ? cap * 2 : 1024;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		switch (enc & 0x0f) {
+		case DW_EH_PE_sdata4: {
+			int32_t x;
+
+			memcpy(&x, e.fde.start, 4);
+			v[cnt] = (uint64_t)(int64_t)x;
+			break;
+		}
+		case DW_EH_PE_udata4: {
+			uint32_t x;
+
+			memcpy(&x, e.fde.start, 4);
+			v[cnt] = x;
+			break;
+		}
+		case DW_EH_PE_absptr: case DW_EH_PE_udata8: case DW_EH_PE_sdata8:
+			memcpy(&v[cnt], e.fde.start, 8);
+			break;
+		default:
+			continue; /* an encoding not read here: that FDE is left out */
+		}
+		if ((enc & 0x70) == DW_EH_PE_pcrel)
+			v[cnt] += at;
+		else if ((enc & 0x70) != 0)
+			continue;
+		if (v[cnt])
+			cnt++;
+	}
+	if (!cnt) {
+		free(v);
+		return -ENOENT;
+	}
+	qsort(v, cnt, sizeof(*v), cmp_u64);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
 /* The FDE start addresses of .eh_frame_hdr's search table, sorted. */
 static int fde_starts(Elf *elf, uint64_t **out, size_t *n)
 {
@@ -194,7 +330,7 @@ static int fde_starts(Elf *elf, uint64_t **out, size_t *n)
 		}
 	}
 	if (!d || !d->d_buf)
-		return -ENOENT;
+		return eh_frame_starts(elf, out, n);
 	p = d->d_buf;
 	/* version 1; eh_frame_ptr 4 bytes; fde_count udata4; table
 	 * datarel sdata4 pairs */
