@@ -771,8 +771,18 @@ static int start(struct run *r)
 	return 0;
 }
 
-/* ustack's unwind tables: the -p process's now, others when the
- * unwinder reports them (unwind.h) */
+static void child_at_entry(pid_t pid, void *arg)
+{
+	struct run *r = arg;
+	int err = r->uw ? unwind_load_pid(r->uw, pid) : 0;
+
+	if (err)
+		run_error("cannot load the unwind tables of process %d: %s",
+			  (int)pid, strerror(-err));
+}
+
+/* ustack's unwind tables: the -p process's now, the -c child's at its
+ * entry point, others when the unwinder reports them (unwind.h) */
 static int setup_unwind(struct run *r)
 {
 	r->uw = unwind_new(loader__map_fd(r->l, ET_UW_ROWS_MAP),
@@ -814,9 +824,19 @@ static int run_loaded(struct run *r)
 		return 1;
 	if (r->prog->needs_unwind && setup_unwind(r))
 		return 1;
-	/* stacks of a process that exits before they print (umaps.h) */
-	if (r->prog->needs_usyms && (r->child.pid || r->o->pid))
-		umaps_watch(r->child.pid ? r->child.pid : r->o->pid);
+	/* stacks of a process that exits before they print (umaps.h); the
+	 * -c child's unwind tables, loaded at its entry point, where its
+	 * libraries are mapped, before its first stack */
+	if (r->prog->needs_usyms && r->o->pid && !r->child.pid)
+		umaps_watch(r->o->pid, false);
+	if (r->prog->needs_usyms && r->child.pid) {
+		bool at_entry = r->prog->needs_unwind;
+
+		if (!umaps_watch(r->child.pid, at_entry) && at_entry) {
+			r->child.at_entry = child_at_entry;
+			r->child.at_entry_arg = r;
+		}
+	}
 	if (write_state(r))
 		return 1;
 	/* BEGIN runs before the other probes are attached, as in bpftrace

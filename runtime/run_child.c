@@ -1,7 +1,9 @@
 /* The -c command: forked before the probes are attached (its pid goes
  * into et_state and limits uprobes), held on a pipe until etrace is
  * ready, then exec'ed. A second, close-on-exec pipe tells the parent
- * whether exec worked. When etrace ends first, the child is terminated. */
+ * whether exec worked. When etrace ends first, the child is terminated.
+ * With an at_entry hook, the child's watcher (umaps.h) stops it at its
+ * entry point, where the hook runs before the child goes on. */
 #define _GNU_SOURCE
 #include "run_impl.h"
 
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "umaps.h"
 
 /* Is file (as exec would find it through PATH) an executable? */
 static bool find_command(const char *file)
@@ -118,6 +121,11 @@ int run_child_release(struct child *c)
 	if (n > 0 || err) {
 		run_error("cannot run the -c command: %s", strerror(err));
 		return -err;
+	}
+	if (c->at_entry) {
+		if (umaps_entry_wait())
+			c->at_entry(c->pid, c->at_entry_arg);
+		umaps_entry_resume();
 	}
 	return 0;
 }

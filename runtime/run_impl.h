@@ -21,6 +21,10 @@ struct child {
 	int exec_fd;
 	int pidfd;
 	bool reaped;
+	/* set before run_child_spawn: the child runs under ptrace up to
+	 * its entry point, where at_entry(pid, arg) runs (run_child.c) */
+	void (*at_entry)(pid_t pid, void *arg);
+	void *at_entry_arg;
 };
 
 struct run;

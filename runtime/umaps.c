@@ -15,7 +15,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <elf.h>
+#include <poll.h>
 #include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,8 +37,20 @@ static unsigned umaps_next;
 
 struct umaps_arg {
 	pid_t pid;
+	bool at_entry;
 	int ready[2]; /* the thread writes 0 or -errno once it traces pid */
 };
+
+/* The stop at the entry point (umaps_watch with at_entry): the watcher
+ * writes one byte to to_caller ('E' stopped there, 'N' it will not be),
+ * the caller one to to_watcher to let the process go. */
+enum entry_state { ENTRY_NONE, ENTRY_EXEC, ENTRY_ARMED };
+static struct {
+	enum entry_state state;
+	uint64_t addr;
+	long word; /* the instruction bytes under the breakpoint */
+	int to_caller[2], to_watcher[2];
+} entry = { .to_caller = { -1, -1 }, .to_watcher = { -1, -1 } };
 
 static char *umaps_read_all(const char *path, size_t *len)
 {
@@ -89,16 +104,93 @@ static void umaps_keep(pid_t pid)
 	pthread_mutex_unlock(&umaps_lock);
 }
 
+/* Tells the caller of umaps_entry_wait, once. */
+static void entry_tell(char c)
+{
+	if (entry.state != ENTRY_NONE && write(entry.to_caller[1], &c, 1) < 0)
+		c = 0; /* the caller reads EOF only if it is gone */
+	entry.state = ENTRY_NONE;
+}
+
+/* The executable's entry point, from the process's auxiliary vector. */
+static uint64_t entry_point(pid_t pid)
+{
+	char path[64];
+	Elf64_auxv_t av;
+	uint64_t addr = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/auxv", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while (read(fd, &av, sizeof(av)) == sizeof(av) &&
+	       av.a_type != AT_NULL)
+		if (av.a_type == AT_ENTRY) {
+			addr = av.a_un.a_val;
+			break;
+		}
+	close(fd);
+	return addr;
+}
+
+/* Stopped by its exec: a breakpoint on the entry point (an int3 already
+ * there, a uprobe's, is not ours: no stop then). */
+static void entry_arm(pid_t pid)
+{
+	entry.addr = entry_point(pid);
+	errno = 0;
+	entry.word = entry.addr ? ptrace(PTRACE_PEEKTEXT, pid,
+					 (void *)entry.addr, NULL)
+				: 0;
+	if (!entry.addr || errno || (entry.word & 0xff) == 0xcc ||
+	    ptrace(PTRACE_POKETEXT, pid, (void *)entry.addr,
+		   (void *)((entry.word & ~0xffL) | 0xcc))) {
+		entry_tell('N');
+		return;
+	}
+	entry.state = ENTRY_ARMED;
+}
+
+/* A SIGTRAP while armed: ours when the process is just past the int3;
+ * then the instruction is back, the caller told, and its answer awaited
+ * before the process goes on. */
+static bool entry_hit(pid_t pid)
+{
+	struct user_regs_struct regs;
+	char c;
+
+	if (ptrace(PTRACE_GETREGS, pid, NULL, &regs) ||
+	    regs.rip != entry.addr + 1)
+		return false;
+	ptrace(PTRACE_POKETEXT, pid, (void *)entry.addr, (void *)entry.word);
+	regs.rip = entry.addr;
+	if (ptrace(PTRACE_SETREGS, pid, NULL, &regs)) {
+		entry_tell('N');
+		return true;
+	}
+	entry_tell('E');
+	while (read(entry.to_watcher[0], &c, 1) < 0 && errno == EINTR)
+		;
+	return true;
+}
+
 /* Handles one ptrace stop; false once the watch is over. */
 static bool umaps_on_stop(pid_t pid, int status)
 {
 	int event = status >> 8, sig = status & 0x7f;
 
 	if (event == PTRACE_EVENT_EXIT) {
+		entry_tell('N');
 		umaps_keep(pid);
 		ptrace(PTRACE_DETACH, pid, 0, 0);
 		return false;
 	}
+	if (event == PTRACE_EVENT_EXEC && entry.state == ENTRY_EXEC)
+		entry_arm(pid);
+	else if (!event && sig == SIGTRAP && entry.state == ENTRY_ARMED &&
+		 entry_hit(pid))
+		sig = 0;
 	if (event == PTRACE_EVENT_STOP) /* group-stop: stay stopped */
 		return ptrace(PTRACE_LISTEN, pid, 0, 0) == 0 || errno != ESRCH;
 	/* a signal on its way to the process: deliver it unchanged */
@@ -114,7 +206,13 @@ static void *umaps_thread(void *arg)
 	siginfo_t si;
 	int err;
 
-	err = ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACEEXIT) ? -errno : 0;
+	err = ptrace(PTRACE_SEIZE, pid, 0,
+		     PTRACE_O_TRACEEXIT |
+			     (w->at_entry ? PTRACE_O_TRACEEXEC : 0))
+		      ? -errno
+		      : 0;
+	if (w->at_entry)
+		entry.state = err ? ENTRY_NONE : ENTRY_EXEC;
 	/* w belongs to the caller again once written */
 	if (write(w->ready[1], &err, sizeof(err)) < 0 || err)
 		return NULL;
@@ -131,10 +229,11 @@ static void *umaps_thread(void *arg)
 		    !umaps_on_stop(pid, si.si_status))
 			break;
 	}
+	entry_tell('N');
 	return NULL;
 }
 
-int umaps_watch(pid_t pid)
+int umaps_watch(pid_t pid, bool at_entry)
 {
 	struct umaps_arg *w = calloc(1, sizeof(*w));
 	pthread_attr_t attr;
@@ -145,7 +244,11 @@ int umaps_watch(pid_t pid)
 		free(w);
 		return -ENOMEM;
 	}
+	if (at_entry && (pipe2(entry.to_caller, O_CLOEXEC) ||
+			 pipe2(entry.to_watcher, O_CLOEXEC)))
+		at_entry = false;
 	w->pid = pid;
+	w->at_entry = at_entry;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&t, &attr, umaps_thread, w))
@@ -153,6 +256,10 @@ int umaps_watch(pid_t pid)
 	else if (read(w->ready[0], &err, sizeof(err)) != sizeof(err))
 		err = -EIO;
 	pthread_attr_destroy(&attr);
+	if (err && at_entry) {
+		close(entry.to_caller[0]);
+		entry.to_caller[0] = -1;
+	}
 	close(w->ready[0]);
 	close(w->ready[1]);
 	free(w); /* the thread is done with it once it has written */
@@ -191,4 +298,21 @@ bool umaps_exe(int pid, char *buf, size_t size)
 	}
 	pthread_mutex_unlock(&umaps_lock);
 	return found;
+}
+
+bool umaps_entry_wait(void)
+{
+	char c = 'N';
+
+	if (entry.to_caller[0] < 0)
+		return false;
+	while (read(entry.to_caller[0], &c, 1) < 0 && errno == EINTR)
+		;
+	return c == 'E';
+}
+
+void umaps_entry_resume(void)
+{
+	if (entry.to_watcher[1] >= 0 && write(entry.to_watcher[1], "g", 1) < 0)
+		return;
 }

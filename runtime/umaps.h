@@ -16,8 +16,24 @@
 #include <sys/types.h>
 
 /* Starts watching pid (once it returns, the exit stop is armed).
- * 0, or -errno (EPERM: another tracer already holds it). */
-int umaps_watch(pid_t pid);
+ * 0, or -errno (EPERM: another tracer already holds it).
+ *
+ * With at_entry (one process at a time: the -c child, before its
+ * exec), the watcher also stops it at the entry point of what it execs
+ * (AT_ENTRY: the dynamic loader has mapped the libraries the program
+ * needs by then), with a breakpoint it removes there. The caller then
+ * calls umaps_entry_wait, does what it needs at that point (ustack's
+ * unwind tables, unwind.h) and lets the process go with
+ * umaps_entry_resume. */
+int umaps_watch(pid_t pid, bool at_entry);
+
+/* Blocks until the process of umaps_watch(pid, true) is stopped at its
+ * entry point (true) or will not be (false: it exited first, or the
+ * breakpoint could not be set). */
+bool umaps_entry_wait(void);
+
+/* Lets the process stopped at its entry point go on. */
+void umaps_entry_resume(void);
 
 /* The mappings of pid as /proc/PID/maps shows them: the live file, or
  * the copy taken at the process's exit once it has exited. NULL (errno

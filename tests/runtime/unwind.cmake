@@ -4,4 +4,4 @@
 etrace_runtime_cases(unwind ${CMAKE_CURRENT_LIST_DIR}/unwind.sh 60
   ARGS $<TARGET_FILE:etrace> ${CMAKE_BINARY_DIR}/tests/progs/uprobe
        $<TARGET_FILE:etrace-run>
-  CASES cfi_pid cfi_artifact signal entry_caller fp_mode)
+  CASES cfi_pid cfi_child cfi_artifact signal entry_caller fp_mode)

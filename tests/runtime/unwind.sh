@@ -34,6 +34,7 @@ pid_start() {
 	"$target" 3 "$tmp/go" &
 	child=$!
 	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
+	wait_exec "$child" "$target"
 	"$runner" -p "$child" "$@" >"$out" 2>"$err" &
 	bg=$!
 	wait_links 1
@@ -58,6 +59,20 @@ cfi_pid)
 	# -p: the tables are loaded before attaching
 	runner=$etrace
 	pid_run -e "$prog"
+	;;
+cfi_child)
+	# -c: the child runs to its entry point under ptrace, where its
+	# tables are loaded (the libraries are mapped by then): its first
+	# stacks are unwound (no "[frame pointers]" marker)
+	runner=$etrace
+	run 0 -c "$P 3" -e "$prog"
+	got=$(stacks)
+	want="leaf+0,d3,d2,d1,main,__libc_start_call_main,__libc_start_main,_start 3
+leaf+0,handle,main,__libc_start_call_main,__libc_start_main,_start 3"
+	[ "$got" = "$want" ] || fail "stacks:
+$got
+expected:
+$want"
 	;;
 cfi_artifact)
 	# the artifact says the run loads tables: etrace-run does
