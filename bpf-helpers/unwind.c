@@ -3,8 +3,8 @@
  * into maps, the layouts of runtime/abi.h (ET_UW_*), repeated here
  * because this file is built freestanding. Where a mapping has no table
  * (a JIT, a file without .eh_frame) a frame is walked by its frame
- * pointer; where a process has no tables yet, the whole stack is, and
- * the stack ends in ET_UW_MARK_FP; where a frame cannot be unwound
+ * pointer; where a process has no tables yet, the whole stack is; a
+ * stack with a frame found through rbp so ends in ET_UW_MARK_FP; where a frame cannot be unwound
  * (an expression rule, a read that fails, a pc no row covers) the stack
  * ends in ET_UW_MARK_TRUNC: never a wrong frame. */
 #include "helpers.h"
@@ -161,6 +161,9 @@ static long step(et_u64 i, struct walk *w)
 		} else {
 			if (!w->bp_known || !bp || bp < w->sp)
 				return 1;
+			/* nothing says rbp is a frame pointer here: the
+			 * stack says so (a wrong frame is possible) */
+			w->mark = MARK_FP;
 			cfa = bp + 16;
 			if (read_user(&bp, 8, (void *)(cfa - 16)))
 				return 1;

@@ -211,19 +211,42 @@ static const struct umap *umap_find(const struct uproc *p, uint64_t addr)
 	return NULL;
 }
 
+static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
+		   char *buf, size_t len, const char **module, bool ra);
+
 int usyms__resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 		   char *buf, size_t len, const char **module)
 {
+	return resolve(u, pid, addr, offset, buf, len, module, false);
+}
+
+int usyms__resolve_ra(struct usyms *u, int pid, uint64_t addr, bool offset,
+		      char *buf, size_t len, const char **module)
+{
+	if (!resolve(u, pid, addr, offset, buf, len, module, false))
+		return 0;
+	return resolve(u, pid, addr, offset, buf, len, module, true);
+}
+
+/* ra: addr is a return address; the function is the call's, the byte
+ * before (a call to a function that does not return can end its
+ * caller), the offset still addr's */
+static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
+		   char *buf, size_t len, const char **module, bool ra)
+{
 	const struct uproc *p = u ? uproc_get(u, pid) : NULL;
-	const struct umap *m = p ? umap_find(p, addr) : NULL;
+	const struct umap *m = p ? umap_find(p, addr - ra) : NULL;
 	struct elf_syms *es = m ? elf_syms__open(m->path) : NULL;
 	const struct elf_sym *s = NULL;
 	const char *name = NULL;
 	uint64_t vaddr = 0;
 
-	if (es && !elf_syms__offset_to_vaddr(es, addr - m->start + m->pgoff,
-					     &vaddr))
+	if (es && !elf_syms__offset_to_vaddr(es, addr - ra - m->start +
+							 m->pgoff,
+					     &vaddr)) {
 		s = elf_syms__lookup(es, vaddr);
+		vaddr += ra;
+	}
 	if (s && u->numbers)
 		s = NULL;
 	if (s) {

@@ -33,6 +33,13 @@ void usyms__configure(struct usyms *u, bool demangle, bool symbols,
 int usyms__resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 		   char *buf, size_t len, const char **module);
 
+/* usyms__resolve of a return address (a caller's frame in a stack):
+ * when no function holds addr, the function holding addr - 1 (the call
+ * instruction's last byte: a call to a function that does not return
+ * can be its caller's last instruction), with addr's offset. */
+int usyms__resolve_ra(struct usyms *u, int pid, uint64_t addr, bool offset,
+		      char *buf, size_t len, const char **module);
+
 /* The source line of addr in process pid as "file.c:17" into buf, when
  * lines are configured and a DWARF line table (of the mapped file or its
  * separate debug file) covers it; caller: addr is a return address, whose

@@ -105,8 +105,9 @@ static const char *frame_text(struct value_env *env, const struct et_type *t,
 						 sym, off) :
 			      addr_text(env->arena, ip);
 	} else {
-		usyms__resolve(env->usyms, pid, ip, !env->bare_frames, buf,
-			       sizeof(buf), &module);
+		(caller ? usyms__resolve_ra : usyms__resolve)(
+		    env->usyms, pid, ip, !env->bare_frames, buf, sizeof(buf),
+		    &module);
 		sym = arena_strdup(env->arena, buf);
 		/* config stack_lines: "name+off (file.c:17)"; not in
 		 * folded stacks, whose frames are functions */
