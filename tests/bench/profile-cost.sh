@@ -126,7 +126,7 @@ if command -v bpftrace >/dev/null; then
 	b_us=$(us_per "$samples" $((cpu + bpf)))
 fi
 
-p_us= p_all=
+p_us='' p_all=''
 if command -v perf >/dev/null; then
 	child_ms
 	c0=$cms

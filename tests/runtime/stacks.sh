@@ -23,7 +23,8 @@
 # inlined and tail-call frames are left out (tests/runtime/
 # stacks_gdb.py): they are not on the machine stack; the programs inline
 # nothing of their own (noipa, #[inline(never)]).
-# Exit 77: not root, or gdb or the program (rustc missing) not there.
+# Exit 77: not root, or gdb, libc6-dbg or the program (rustc missing)
+# not there.
 set -u
 etrace=$1
 progs=$(readlink -f "$2")
@@ -39,6 +40,10 @@ build=${rest%%_*}
 kind=${rest#*_}
 bin=$progs/stk_${lang}_$build
 command -v gdb >/dev/null || skip "no gdb (apt-get install gdb)"
+# libc's frames (qsort's msort_with_tmp, __restore_rt, __libc_start_call_main)
+# are named by its full symbol table, in libc6-dbg's debug file, on both sides
+dpkg-query -W -f='${Status}' libc6-dbg 2>/dev/null | grep -q "ok installed" ||
+	skip "no libc6-dbg (apt-get install libc6-dbg)"
 [ -x "$bin" ] || skip "no $bin (stk_rs needs rustc: apt-get install rustc)"
 
 # the ELF symbol of leaf (mangled for C++ and Rust)
