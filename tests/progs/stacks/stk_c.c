@@ -109,7 +109,7 @@ F int stk_cmp(const void *a, const void *b)
 }
 F int stk_q_sort(int n)
 {
-	int v[2] = { n + 1, n };
+	int v[2] = {n + 1, n};
 
 	qsort(v, 2, sizeof v[0], stk_cmp);
 	stk_sink += v[0];

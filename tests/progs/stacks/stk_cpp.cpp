@@ -14,7 +14,8 @@
 volatile unsigned long stk_sink;
 static bool spin;
 
-namespace stk {
+namespace stk
+{
 
 F void leaf()
 {
@@ -61,7 +62,8 @@ struct Deep : Base {
 	}
 };
 
-namespace rec {
+namespace rec
+{
 F int down(int n, long depth)
 {
 	int r;
@@ -84,7 +86,7 @@ F int down(int n)
 
 F int sorted(int n)
 {
-	int v[2] = { n + 1, n };
+	int v[2] = {n + 1, n};
 	auto cmp = [](const void *a, const void *b) -> int {
 		int r = Step<5>::run(*(const int *)a);
 		stk_sink += r;
@@ -145,7 +147,8 @@ int main(int argc, char **argv)
 	int r;
 
 	if (argc != 3) {
-		std::fprintf(stderr, "usage: %s deep|rec|qsort|signal once|spin\n",
+		std::fprintf(stderr,
+			     "usage: %s deep|rec|qsort|signal once|spin\n",
 			     argv[0]);
 		return 2;
 	}
