@@ -5,8 +5,9 @@
 #   stacks.sh ETRACE PROGS_DIR CASE
 # PROGS_DIR holds the programs tests/progs/stacks/progs.cmake builds:
 # stk_c, stk_cpp and stk_rs, each _nofp (-O2 -fomit-frame-pointer) and _fp
-# (-O2 -fno-omit-frame-pointer). CASE is LANG_BUILD_KIND (c_nofp_entry);
-# each case runs the program's four scenarios (deep: a chain of 20-30
+# (-O2 -fno-omit-frame-pointer). CASE is LANG_BUILD_KIND_SCENARIO
+# (c_nofp_entry_deep), the program running one of its four scenarios
+# (deep: a chain of 20-30
 # functions; rec: recursion; qsort: libc's qsort calling back the
 # comparator, which calls deeper; signal: kill(2) to itself, the handler
 # calling deeper), each reaching the function leaf, where:
@@ -16,7 +17,13 @@
 #   syscall  tracepoint:syscalls:sys_enter_getppid, which leaf calls;
 #            gdb: catch syscall getppid
 #   profile  profile:hz:999 while the program spins in leaf: every sample
-#            equals gdb's stack at leaf+OFF (as mid), but for frame 0's offset
+#            equals gdb's stack at leaf+OFF (as mid), but for frame 0's
+#            offset
+#   start    as entry, of a program etrace starts (-c): its tables are
+#            made after etrace started
+# entry, mid and syscall trace (-p) a program that waits for a file
+# before its work (parked), profile one that spins; the gdb side runs
+# the same program without waiting.
 # Frames are compared as ELF symbol+offset (what gdb's "info symbol"
 # says of each frame's pc), normalized on both sides: Rust's hash suffix
 # (::h0123456789abcdef) and GCC's clone numbers (.part.0) dropped. gdb's
@@ -34,10 +41,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 RUN_TIMEOUT=60
 . "$here/rtlib.sh"
 
-lang=${case%%_*}
-rest=${case#*_}
-build=${rest%%_*}
-kind=${rest#*_}
+# LANG_BUILD_KIND_SCENARIO
+IFS=_ read -r lang build kind s <<EOF
+$case
+EOF
 bin=$progs/stk_${lang}_$build
 command -v gdb >/dev/null || skip "no gdb (apt-get install gdb)"
 # libc's frames (qsort's msort_with_tmp, __restore_rt, __libc_start_call_main)
@@ -78,7 +85,7 @@ gdb_frames() {
 	timeout 120 gdb -batch -nx -iex 'set debuginfod enabled off' \
 		-ex "source $here/stacks_gdb.py" \
 		-ex 'set backtrace past-main on' -ex 'set backtrace past-entry on' \
-		-ex 'handle SIGUSR1 nostop noprint pass' \
+		-ex 'handle SIGUSR1 nostop noprint pass' -ex 'set language c' \
 		-ex "$2" -ex run -ex etrace-frames -ex kill \
 		--args "$bin" "$1" once >"$tmp/gdb.log" 2>&1
 	sed -n 's/^ETF //p' "$tmp/gdb.log" | norm >"$tmp/gdb"
@@ -94,72 +101,85 @@ et_frames() {
 	[ "$n" = 1 ] || fail "expected one stack from etrace, got $n"
 }
 
-bad=
-# compare SCENARIO: $tmp/et against $tmp/gdb; a difference is shown and
-# remembered
-compare() {
-	if cmp -s "$tmp/gdb" "$tmp/et"; then
-		echo "ok: $1"
-	else
-		echo "DIFFERS: $1 (< gdb, > etrace)"
-		diff "$tmp/gdb" "$tmp/et" | sed 's/^/    /'
-		bad="$bad $1"
-	fi
+# parked PROGRAM: the program, parked before its work, traced with -p by
+# PROGRAM ($ppid: its pid), then let go; etrace ends with it
+parked() {
+	rm -f "$tmp/go"
+	"$bin" "$s" once "$tmp/go" >"$tmp/park" &
+	ppid=$!
+	for _ in $(seq 1 200); do
+		grep -q parked "$tmp/park" && break
+		sleep 0.05
+	done
+	grep -q parked "$tmp/park" || fail "$bin $s did not park"
+	prog=$(echo "$1" | sed "s/\$ppid/$ppid/")
+	start -p "$ppid" -e "$prog"
+	wait_links 1
+	touch "$tmp/go"
+	wait "$ppid" || fail "$bin $s once ended with status $?"
+	wait_bg 0
+	et_frames
 }
 
-for s in deep rec qsort signal; do
-	case $kind in
-	entry)
-		gdb_frames "$s" "break *'$sym'"
-		run 0 -c "$bin $s once" -e "uprobe:$bin:$sym { print(ustack); }"
-		et_frames
-		;;
-	mid)
-		gdb_frames "$s" "break *'$sym'+$mid"
-		run 0 -c "$bin $s once" -e "uprobe:$bin:$sym+$mid { print(ustack); }"
-		et_frames
-		;;
-	syscall)
-		gdb_frames "$s" "catch syscall getppid"
-		run 0 -c "$bin $s once" -e 'tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { print(ustack); }'
-		et_frames
-		;;
-	profile)
-		gdb_frames "$s" "break *'$sym'+$mid"
-		"$bin" "$s" spin >"$tmp/spin" &
-		spid=$!
-		bg="$bg $spid"
-		for _ in $(seq 1 200); do
-			grep -q ready "$tmp/spin" && break
-			sleep 0.05
-		done
-		grep -q ready "$tmp/spin" || fail "$bin $s spin not ready"
-		# the program spins in leaf from here on: no other stack
-		run 0 -e "profile:hz:999 /pid == $spid/ { @[ustack] = count(); } interval:s:2 { exit(); }"
-		kill -9 "$spid"
-		wait "$spid" 2>/dev/null
-		samples=0
-		# one file per sampled stack, $tmp/k.N; each must equal gdb's
-		# but for frame 0's offset
-		rm -f "$tmp"/k.*
-		awk -v d="$tmp" '/^@\[/ { n++; f = d "/k." n; printf "" >f; next }
-		     /^\]: / { close(f); next }
-		     /^  *[^ ]/ { sub(/^ +/, ""); print >>f }' "$out"
-		sed '1s/+[0-9]*$//' "$tmp/gdb" >"$tmp/gdb0"
-		mv "$tmp/gdb0" "$tmp/gdb"
-		for k in "$tmp"/k.*; do
-			[ -e "$k" ] || break
-			samples=$((samples + 1))
-			norm <"$k" | sed '1s/+[0-9]*$//' >"$tmp/et"
-			cmp -s "$tmp/gdb" "$tmp/et" || break
-		done
-		[ "$samples" -gt 0 ] || fail "no samples of $bin $s spin"
-		;;
-	*)
-		fail "unknown case $case"
-		;;
-	esac
-	compare "$s"
-done
-[ -z "$bad" ] || fail "stacks differ from gdb's in:$bad"
-echo "all four scenarios equal gdb's stacks"
+case $s in
+deep | rec | qsort | signal) ;;
+*) fail "unknown scenario $s" ;;
+esac
+case $kind in
+entry)
+	gdb_frames "$s" "break *'$sym'"
+	parked "uprobe:$bin:$sym { print(ustack); }"
+	;;
+mid)
+	gdb_frames "$s" "break *'$sym'+$mid"
+	parked "uprobe:$bin:$sym+$mid { print(ustack); }"
+	;;
+syscall)
+	gdb_frames "$s" "catch syscall getppid"
+	parked 'tracepoint:syscalls:sys_enter_getppid /pid == $ppid/ { print(ustack); }'
+	;;
+start)
+	gdb_frames "$s" "break *'$sym'"
+	run 0 -c "$bin $s once" -e "uprobe:$bin:$sym { print(ustack); }"
+	et_frames
+	;;
+profile)
+	gdb_frames "$s" "break *'$sym'+$mid"
+	"$bin" "$s" spin >"$tmp/spin" &
+	spid=$!
+	bg="$bg $spid"
+	for _ in $(seq 1 200); do
+		grep -q ready "$tmp/spin" && break
+		sleep 0.05
+	done
+	grep -q ready "$tmp/spin" || fail "$bin $s spin not ready"
+	# the program spins in leaf from here on: no other stack
+	run 0 -p "$spid" -e "profile:hz:999 /pid == $spid/ { @[ustack] = count(); } interval:s:2 { exit(); }"
+	kill -9 "$spid"
+	wait "$spid" 2>/dev/null
+	samples=0
+	# one file per sampled stack, $tmp/k.N; each must equal gdb's
+	# but for frame 0's offset
+	rm -f "$tmp"/k.*
+	awk -v d="$tmp" '/^@\[/ { n++; f = d "/k." n; printf "" >f; next }
+	     /^\]: / { close(f); next }
+	     /^  *[^ ]/ { sub(/^ +/, ""); print >>f }' "$out"
+	sed '1s/+[0-9]*$//' "$tmp/gdb" >"$tmp/gdb0"
+	mv "$tmp/gdb0" "$tmp/gdb"
+	for k in "$tmp"/k.*; do
+		[ -e "$k" ] || break
+		samples=$((samples + 1))
+		norm <"$k" | sed '1s/+[0-9]*$//' >"$tmp/et"
+		cmp -s "$tmp/gdb" "$tmp/et" || break
+	done
+	[ "$samples" -gt 0 ] || fail "no samples of $bin $s spin"
+	;;
+*)
+	fail "unknown case $case"
+	;;
+esac
+cmp -s "$tmp/gdb" "$tmp/et" ||
+	fail "the stack differs from gdb's (< gdb, > etrace):
+$(diff "$tmp/gdb" "$tmp/et")"
+echo "the stack equals gdb's:"
+sed 's/^/    /' "$tmp/et"

@@ -2,12 +2,14 @@
 // (tests/runtime/stacks.sh): every function is noipa (not inlined, not
 // cloned) and does work after its call (no sibling calls), so the chain
 // gdb shows is the chain a stack walker must find.
-//   stk_c SCENARIO ACTION
+//   stk_c SCENARIO ACTION [FILE]
 // SCENARIO: deep (main, 24 named functions, leaf), rec (recursion 12
 // deep), qsort (4 functions, qsort, the comparator, 4 more), signal (4
 // functions, kill(2) of itself, the SIGUSR1 handler, 3 more).
 // ACTION: once (leaf calls getppid() once, the program exits), spin
-// (leaf prints "ready" and spins until killed).
+// (leaf prints "ready" and spins until killed). With FILE, the program
+// first parks (prints "parked", sleeps) until FILE exists, at most 60 s
+// (then exits 3: a test that failed leaves no process behind).
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,14 +149,24 @@ STEP(stk_g01, stk_g02)
 int main(int argc, char **argv)
 {
 	struct sigaction sa;
-	int r;
+	int r, i;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s deep|rec|qsort|signal once|spin\n",
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr,
+			"usage: %s deep|rec|qsort|signal once|spin [FILE]\n",
 			argv[0]);
 		return 2;
 	}
 	spin = strcmp(argv[2], "spin") == 0;
+	if (argc == 4) {
+		printf("parked\n");
+		fflush(stdout);
+		for (i = 0; access(argv[3], F_OK) != 0; i++) {
+			if (i == 6000)
+				return 3;
+			usleep(10000);
+		}
+	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = stk_handler;
 	sigaction(SIGUSR1, &sa, NULL);

@@ -2,7 +2,7 @@
 // chains of stk_c.c through namespaces, a class template, a virtual
 // method, overloads and a lambda; every function noipa (not inlined, not
 // cloned, no sibling calls), so the chain gdb shows is the one to find.
-//   stk_cpp deep|rec|qsort|signal once|spin
+//   stk_cpp deep|rec|qsort|signal once|spin [FILE]  (FILE: as stk_c)
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -144,15 +144,25 @@ F static int rec(int n)
 int main(int argc, char **argv)
 {
 	int (*fn)(int);
-	int r;
+	int r, i;
 
-	if (argc != 3) {
-		std::fprintf(stderr,
-			     "usage: %s deep|rec|qsort|signal once|spin\n",
-			     argv[0]);
+	if (argc != 3 && argc != 4) {
+		std::fprintf(
+		    stderr,
+		    "usage: %s deep|rec|qsort|signal once|spin [FILE]\n",
+		    argv[0]);
 		return 2;
 	}
 	spin = std::strcmp(argv[2], "spin") == 0;
+	if (argc == 4) {
+		std::printf("parked\n");
+		std::fflush(stdout);
+		for (i = 0; access(argv[3], F_OK) != 0; i++) {
+			if (i == 6000)
+				return 3;
+			usleep(10000);
+		}
+	}
 	std::signal(SIGUSR1, stk::on_usr1);
 	if (std::strcmp(argv[1], "deep") == 0)
 		fn = deep;

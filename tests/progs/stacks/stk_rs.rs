@@ -2,7 +2,7 @@
 // chains of stk_c.c in Rust, std only (libc's qsort, kill and signal
 // declared here). Every function is #[inline(never)] and uses its callee's
 // result, so the chain gdb shows is the one a stack walker must find.
-//   stk_rs deep|rec|qsort|signal once|spin
+//   stk_rs deep|rec|qsort|signal once|spin [FILE]  (FILE: as stk_c)
 use std::env;
 use std::io::Write;
 use std::os::raw::{c_int, c_void};
@@ -143,11 +143,23 @@ step!(stk_g01, stk_g02);
 
 fn main() {
     let args: Vec<String> = env::args().collect();
-    if args.len() != 3 {
-        eprintln!("usage: {} deep|rec|qsort|signal once|spin", args[0]);
+    if args.len() != 3 && args.len() != 4 {
+        eprintln!("usage: {} deep|rec|qsort|signal once|spin [FILE]", args[0]);
         std::process::exit(2);
     }
     SPIN.store(args[2] == "spin", Ordering::Relaxed);
+    if args.len() == 4 {
+        println!("parked");
+        std::io::stdout().flush().unwrap();
+        let mut i = 0;
+        while !std::path::Path::new(&args[3]).exists() {
+            i += 1;
+            if i == 6000 {
+                std::process::exit(3);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
     unsafe { signal(SIGUSR1, stk_handler) };
     let r = match args[1].as_str() {
         "deep" => stk_d01(0),
