@@ -7,10 +7,10 @@
 #   tests/bench/profile-cost.sh [ETRACE [PROGS_DIR]]   (as root)
 # ETRACE defaults to build/etrace, PROGS_DIR to build/tests/progs/stacks;
 # DURATION (s) defaults to 10. Each tracer samples only the busy
-# program's pid (/pid == P/, perf -p P). The cost of a tracer is the CPU
-# time (user + system) of its process(es), from start-up to its exit
-# (etrace's compilation, the symbolization and printing at exit
-# included), plus, for etrace and bpftrace, the run time of their BPF
+# program's pid (-p P and /pid == P/; perf -p P). The cost of a tracer
+# is the CPU time (user + system) of its process(es), from start-up to
+# its exit (etrace's compilation and unwind tables, the symbolization
+# and printing at exit included), plus, for etrace and bpftrace, the run time of their BPF
 # programs, which runs in the sampled task's context and is charged to
 # no tracer process (kernel.bpf_stats_enabled, bpftool). For perf, the
 # unwinding happens after the fact: perf report's CPU is shown apart.
@@ -78,6 +78,7 @@ measure_bpf() {
 	shift
 	child_ms
 	c0=$cms
+	: >"$tmp/$name.out"
 	"$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
 	t=$!
 	for _ in $(seq 1 600); do
@@ -113,14 +114,14 @@ row() {
 		"$(($4 + $5))" "$(us_per "$2" $(($4 + $5)))"
 }
 
-measure_bpf etrace "$etrace" -e "$prog"
+measure_bpf etrace "$etrace" -p "$bpid" -e "$prog"
 e_n=$samples e_cpu=$cpu e_bpf=$bpf
 row etrace "$e_n" "$frames" "$e_cpu" "$e_bpf"
 e_us=$(us_per "$e_n" $((e_cpu + e_bpf)))
 
 b_us=
 if command -v bpftrace >/dev/null; then
-	measure_bpf bpftrace bpftrace -e "$prog"
+	measure_bpf bpftrace bpftrace -p "$bpid" -e "$prog"
 	row "bpftrace $(bpftrace --version | awk '{ print $2 }')" \
 		"$samples" "$frames" "$cpu" "$bpf"
 	b_us=$(us_per "$samples" $((cpu + bpf)))
@@ -154,8 +155,12 @@ if command -v perf >/dev/null; then
 fi
 
 echo
+# in steady state the tracer process only drains; the BPF side is the
+# cost that grows with the samples (and with the depth unwound)
+echo "etrace BPF per sample: $(us_per "$e_n" "$e_bpf") us"
 [ -n "$b_us" ] && echo "etrace / bpftrace (per sample): $(ratio "$e_us" "$b_us")"
 if [ -n "$p_us" ]; then
 	echo "etrace / perf record (per sample): $(ratio "$e_us" "$p_us")"
 	echo "etrace / perf record+report (per sample): $(ratio "$e_us" "$p_all")"
+	echo "etrace BPF only / perf record+report (per sample): $(ratio "$(us_per "$e_n" "$e_bpf")" "$p_all")"
 fi
