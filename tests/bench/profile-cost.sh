@@ -10,9 +10,9 @@
 # program's pid (-p P and /pid == P/; perf -p P). The cost of a tracer
 # is the CPU time (user + system) of its process(es), from start-up to
 # its exit (etrace's compilation and unwind tables, the symbolization
-# and printing at exit included), plus, for etrace and bpftrace, the run time of their BPF
-# programs, which runs in the sampled task's context and is charged to
-# no tracer process (kernel.bpf_stats_enabled, bpftool). For perf, the
+# and printing at exit included), plus, for etrace and bpftrace, the
+# run time of their BPF programs, which runs in the sampled task's
+# context and is charged to no tracer process (kernel.bpf_stats_enabled, bpftool). For perf, the
 # unwinding happens after the fact: perf report's CPU is shown apart.
 # Prints a line per tracer (samples, mean frames a sample, CPU, µs per
 # sample) and the ratios. A tracer that is not installed is left out.
