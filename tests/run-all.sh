@@ -24,7 +24,7 @@ libclang-16-dev libclang-rt-16-dev libelf-dev libdw-dev liblzma-dev
 libcjson-dev libcunit1-dev libzstd-dev zlib1g-dev libncurses-dev
 libiberty-dev lld g++ systemtap-sdt-dev golang-go python3 nodejs bpftrace
 bpftool man-db openjdk-17-jdk-headless qemu-system-x86 busybox-static cpio
-binutils xz-utils debuginfod curl"
+binutils xz-utils debuginfod curl gdb rustc libc6-dbg"
 
 install_deps() {
 	missing=

@@ -3,10 +3,17 @@
 # hand, as root. The one test here checks the link order's staleness.
 #   make bench        tests/bench/bench.sh on this build's etrace
 #   make link-order   regenerate runtime/etrace.order.gz from this build
+#   make profile-cost tests/bench/profile-cost.sh: profile:hz:999 with
+#                     @[ustack] against bpftrace and perf --call-graph dwarf
 add_custom_target(bench
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/bench.sh $<TARGET_FILE:etrace>
   DEPENDS etrace USES_TERMINAL
   COMMENT "Benchmarking etrace against bpftrace (needs root)")
+add_custom_target(profile-cost
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/profile-cost.sh $<TARGET_FILE:etrace>
+          ${CMAKE_BINARY_DIR}/tests/progs/stacks
+  DEPENDS etrace stacks_progs USES_TERMINAL
+  COMMENT "The CPU cost of sampling user stacks (needs root)")
 add_custom_target(link-order
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/mkorder.sh $<TARGET_FILE:etrace>
   DEPENDS etrace USES_TERMINAL
