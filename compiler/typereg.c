@@ -267,6 +267,9 @@ struct type *typereg_resolve(struct compile_ctx *ctx, struct node *typespec)
 
 	if (!strcmp(name, "void") && depth > 0)
 		t = type_none();
+	else if (!strcmp(name, "bool") && !depth &&
+		 typespec->u.typespec.array_len <= 0)
+		t = type_bool(); /* bpftrace 0.26's bool: (bool)3 is true */
 	else
 		t = resolve_name(ctx, name);
 	if (!t && !strncmp(name, "enum ", 5) && !depth) {

@@ -600,6 +600,11 @@ static LLVMValueRef cast(struct gen *g, struct node *e)
 	struct node *x = e->u.cast.expr;
 	LLVMValueRef v = gen_expr(g, x);
 
+	if (e->type->kind == T_BOOL && gen_is_scalar(x->type))
+		return LLVMBuildZExt(g->b,
+				     LLVMBuildICmp(g->b, LLVMIntNE, v,
+						   cg_const(g->cg, 64, 0), ""),
+				     LLVMInt64TypeInContext(cg_context(g->cg)), "");
 	if (gen_is_scalar(e->type) && gen_is_scalar(x->type))
 		return gen_int_norm(g, v, e->type);
 	if (!gen_is_scalar(e->type) && !gen_is_scalar(x->type)) {

@@ -91,6 +91,16 @@ block_expr)
 	  print(($a, $c, { let $z = (1, "x"); $z })); exit(); }'
 	same '(6, 3, (1, x))\n\n\n@s: str\n'
 	;;
+bool_cast)
+	# (bool)x is x != 0; has_key() and delete() are bools (bpftrace 0.26)
+	prog 'BEGIN { @m[1] = 1; $z = (bool)0; @n[(bool)5] = (bool)(-1);
+	  print(((bool)3, $z, (bool)curtask, (bool)(uint8)256));
+	  print((has_key(@m, 1), has_key(@m, 2), delete(@m, 1),
+	    delete(@m, 1)));
+	  printf("%d %d %s\n", (bool)9, has_key(@m, 1), (bool)1 ? "t" : "f");
+	  exit(); }'
+	same '(true, false, true, false)\n(true, false, true, false)\n1 0 t\n\n\n\n@n[true]: true\n'
+	;;
 bool)
 	prog 'BEGIN { $t = true; @f = false; @k[true] = 1;
 	  printf("%d %d %d\n", $t, !$t, $t == false);

@@ -227,7 +227,7 @@ static void test_map_funcs(void)
 	CU_ASSERT_PTR_NULL(check("len", I(1)));
 	CU_ASSERT_STRING_EQUAL(last_msg(), "len() expects a map to be provided");
 	CU_ASSERT_PTR_EQUAL(check("has_key", M("@m", NULL), I(1)),
-			    type_int(1, false));
+			    type_bool());
 }
 
 static void test_str_buf(void)
