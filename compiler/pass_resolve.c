@@ -331,6 +331,7 @@ static void res_sizeof(struct resolve *r, struct node *n)
 	struct node *e = n->u.sizeof_.expr;
 	int64_t v;
 
+	res_expr(r, n->u.sizeof_.typespec);
 	if (e && e->kind == N_IDENT && !builtin_find(e->u.ident.name) &&
 	    !find_macro(r->ctx, e->u.ident.name) &&
 	    !typereg_enum_value(r->ctx, e->u.ident.name, &v)) {
@@ -384,7 +385,11 @@ static void res_expr(struct resolve *r, struct node *n)
 		res_expr(r, n->u.tuple_index.expr);
 		break;
 	case N_CAST:
+		res_expr(r, n->u.cast.typespec);
 		res_expr(r, n->u.cast.expr);
+		break;
+	case N_TYPESPEC: /* typeof(expr) */
+		res_expr(r, n->u.typespec.of);
 		break;
 	case N_TUPLE:
 		res_list(r, n->u.tuple.elems);
@@ -436,6 +441,7 @@ static void res_stmt(struct resolve *r, struct node *n)
 		res_stmt(r, n->u.for_.body);
 		break;
 	case N_LET:
+		res_expr(r, n->u.let.typespec);
 		res_expr(r, n->u.let.value);
 		break;
 	default:

@@ -880,8 +880,51 @@ static struct type *ty_tuple_index(struct tstate *s, struct node *e)
 
 /* ---- casts, sizeof, offsetof, tuples ---- */
 
+/* typeof(expr): expr's type (expr is only typed, never run); of a map
+ * without keys, its key's type, as bpftrace 0.26 (let $k: typeof(@m)). */
+static struct type *ty_typeof(struct tstate *s, struct node *ts)
+{
+	struct node *of = ts->u.typespec.of;
+	struct type *t;
+
+	if (of->kind == N_MAP && !of->u.map.keys) {
+		struct map_info *m = ty_map_ref(s, of, true);
+
+		of->type = m->value;
+		t = m->key;
+		if (!t && m->key_site) {
+			ERR(s, of->loc, "typeof(%s): %s is a map without keys",
+			    m->name, m->name);
+			return NULL;
+		}
+		if (!t) {
+			ERR(s, of->loc, "Undefined map: %s", m->name);
+			return NULL;
+		}
+	} else {
+		int before = s->ctx->diags.nerrors;
+
+		t = ty_expr(s, of, USE_VALUE);
+		if (!t && s->ctx->diags.nerrors == before)
+			ERR(s, of->loc, "typeof() needs an expression that "
+			    "has a value");
+		if (t && t->kind == T_NONE) {
+			ERR(s, of->loc, "typeof() needs an expression that "
+			    "has a value");
+			t = NULL;
+		}
+	}
+	for (int i = 0; t && i < ts->u.typespec.ptr_depth; i++)
+		t = type_ptr(s->ctx->arena, t, t->as);
+	ts->u.typespec.resolved = t;
+	ts->type = t;
+	return t;
+}
+
 static struct type *ty_typespec(struct tstate *s, struct node *ts)
 {
+	if (ts->u.typespec.of)
+		return ty_typeof(s, ts);
 	if (!ts->u.typespec.resolved)
 		ts->u.typespec.resolved = typereg_resolve(s->ctx, ts);
 	ts->type = ts->u.typespec.resolved;

@@ -128,7 +128,7 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %token BREAK "break" CONTINUE "continue" RETURN "return"
 %token TRUE "true" FALSE "false" DOTDOT ".."
 %token BLOCK_OPEN "start of block expression"
-%token SIZEOF "sizeof" OFFSETOF "offsetof"
+%token SIZEOF "sizeof" OFFSETOF "offsetof" TYPEOF "typeof"
 %token STRUCT "struct" UNION "union" ENUM "enum"
 %token PRED_OPEN "start of predicate" ENDPRED "end of predicate"
 %token ANGLE_OPEN "start of angle block" ANGLE_CLOSE "end of angle block"
@@ -556,6 +556,13 @@ typespec
 	| ENUM IDENT stars
 		{ $$ = ast_typespec(A, @$, arena_printf(A, "enum %s", $2),
 				    $3, 0); }
+	| TYPEOF LPAREN expr RPAREN stars
+		{ $$ = ast_typespec(A, @$, "typeof", $5, 0);
+		  $$->u.typespec.of = $3; }
+	| TYPEOF LPAREN typespec RPAREN stars
+		{ $$ = $3; $$->loc = @$; $$->u.typespec.ptr_depth += $5; }
+	| TYPEOF TCAST stars /* typeof(uint32), typeof(my_typedef *) */
+		{ $$ = ast_typespec(A, @$, $2.name, $2.ptrs + $3, 0); }
 	;
 
 stars

@@ -101,6 +101,15 @@ bool_cast)
 	  exit(); }'
 	same '(true, false, true, false)\n(true, false, true, false)\n1 0 t\n\n\n\n@n[true]: true\n'
 	;;
+typeof)
+	# typeof(expr): a cast or a let gets expr's type (expr is not run);
+	# of a map without keys, the key's type
+	prog 'BEGIN { @m[(uint16)1] = 5; let $k: typeof(@m) = 70000;
+	  $b = (uint8)1; $v = (typeof($b))300; let $s: typeof(comm);
+	  $s = "x"; $n = 0; $w = (typeof({ $n = 9; (int16)0 }))65537;
+	  print(($k, $v, $s, $n, $w, sizeof(typeof($b)))); exit(); }'
+	same '(70000, 44, x, 0, 1, 1)\n\n\n@m[1]: 5\n'
+	;;
 bool)
 	prog 'BEGIN { $t = true; @f = false; @k[true] = 1;
 	  printf("%d %d %d\n", $t, !$t, $t == false);
