@@ -478,7 +478,8 @@ static enum CXChildVisitResult add_enum_const(CXCursor c, CXCursor parent,
 	if (CL(clang_getCursorKind)(c) != CXCursor_EnumConstantDecl)
 		return CXChildVisit_Continue;
 	typereg_add_enum_value(p->ctx, cursor_name(p, c),
-			       CL(clang_getEnumConstantDeclValue)(c));
+			       CL(clang_getEnumConstantDeclValue)(c),
+			       cursor_name(p, parent));
 	if (p->nenums == p->enums_cap) {
 		uint32_t cap = p->enums_cap ? p->enums_cap * 2 : 16;
 

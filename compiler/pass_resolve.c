@@ -51,6 +51,28 @@ static void replace_int(struct node *n, int64_t v)
 	replace(n, &lit);
 }
 
+/* enum_names: the constant n (already its integer) becomes
+ * (enum TAG)value, which prints as the constant's name (bpftrace 0.26);
+ * constants of anonymous enums stay integers. */
+static void enum_typed(struct compile_ctx *ctx, struct node *n,
+		       const char *name)
+{
+	const char *tag = typereg_enum_of(ctx, name);
+	struct type *t;
+	struct node *lit;
+
+	if (!tag || !*tag || strchr(tag, ' '))
+		return;
+	tag = arena_printf(ctx->arena, "enum %s", tag);
+	t = typereg_typedef(ctx, tag);
+	if (!t || !t->nenumerators)
+		return;
+	lit = ast_new(ctx->arena, N_INT, n->loc);
+	lit->u.integer = n->u.integer;
+	replace(n, ast_cast(ctx->arena, n->loc,
+			    ast_typespec(ctx->arena, n->loc, tag, 0, 0), lit));
+}
+
 static const struct macro *find_macro(struct compile_ctx *ctx,
 				      const char *name)
 {
@@ -86,6 +108,8 @@ static void res_ident(struct resolve *r, struct node *n, bool mode_arg)
 		return;
 	if (typereg_enum_value(r->ctx, name, &v)) {
 		replace_int(n, v);
+		if (r->ctx->opts.enum_names)
+			enum_typed(r->ctx, n, name);
 		return;
 	}
 	if (mode_arg)

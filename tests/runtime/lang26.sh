@@ -101,6 +101,24 @@ bool_cast)
 	  exit(); }'
 	same '(true, false, true, false)\n(true, false, true, false)\n1 0 t\n\n\n\n@n[true]: true\n'
 	;;
+enum_names)
+	# 0.17: an enum constant is a number; enum_names (config key, both
+	# environment variables): its enum's type, printed by name, as
+	# bpftrace 0.26 (%d and arithmetic: the number; anonymous enums and
+	# JSON: numbers)
+	E='enum Foo { ONE = 1, TWO }; enum { ANON = 5 };'
+	P='BEGIN { print((TWO, ANON, TCP_CA_Loss)); @s[ONE] = TWO;
+	  printf("%d %d\n", TWO, TWO + 1); exit(); }'
+	prog "$E $P"
+	same '(2, 5, 4)\n2 3\n\n\n@s[1]: 2\n'
+	prog "$E config = { enum_names = true } $P"
+	same '(TWO, 5, TCP_CA_Loss)\n2 3\n\n\n@s[ONE]: TWO\n'
+	BPFTRACE_ENUM_NAMES=1 run 0 -q -e 'BEGIN { printf("%s %d\n",
+	  TCP_CA_Loss, TCP_CA_Loss); exit(); }'
+	same 'TCP_CA_Loss 4\n\n\n'
+	ETRACE_ENUM_NAMES=true run 0 -q -f json -e "$E $P"
+	has "$out" '"data": \[2,5,4\]'
+	;;
 typeof)
 	# typeof(expr): a cast or a let gets expr's type (expr is not run);
 	# of a map without keys, the key's type
