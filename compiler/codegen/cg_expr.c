@@ -617,6 +617,20 @@ static LLVMValueRef cast(struct gen *g, struct node *e)
 					     : e->type->size));
 		return buf;
 	}
+	if (!gen_is_scalar(e->type)) {
+		/* (uint8[8])n: the integer's bytes (sizes equal: types) */
+		LLVMValueRef buf = gen_tmp(g, e->type->size, "cast");
+		const struct type *it = type_int(e->type->size, false);
+
+		gen_store(g, buf, it, false, v, it);
+		return buf;
+	}
+	if (x->type->kind == T_ARRAY) {
+		/* (uint64)$bytes: the array's bytes as an integer */
+		const struct type *it = type_int(x->type->size, false);
+
+		return gen_int_norm(g, gen_load(g, v, it, false), e->type);
+	}
 	gen_error(g, e->loc, "Cannot generate code for this cast");
 	return cg_const(g->cg, 64, 0);
 }

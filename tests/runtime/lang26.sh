@@ -119,6 +119,15 @@ enum_names)
 	ETRACE_ENUM_NAMES=true run 0 -q -f json -e "$E $P"
 	has "$out" '"data": \[2,5,4\]'
 	;;
+array_cast)
+	# (uint8[8])n and back (bpftrace 0.26): the integer's bytes, little
+	# endian; the sizes must be equal
+	prog 'BEGIN { $a = (uint8[8])12345; printf("%x %x\n", $a[0], $a[1]);
+	  printf("%d\n", (uint64)$a); $b = (int8[2])(int16)(-2);
+	  $c = (uint16[2])(uint32)0x10002;
+	  print(((int16)$b, $b[1], $c[0], $c[1])); exit(); }'
+	same '39 30\n12345\n(-2, -1, 2, 1)\n\n\n'
+	;;
 typeof)
 	# typeof(expr): a cast or a let gets expr's type (expr is not run);
 	# of a map without keys, the key's type
