@@ -345,6 +345,14 @@ simple_stmt
 	: expr			{ $$ = ast_expr_stmt(A, $1); }
 	| lvalue ASSIGN expr	{ MK($$, ast_assign(A, @$, $1, $3, false, 0)); }
 	| lvalue COMPOUND expr	{ MK($$, ast_assign(A, @$, $1, $3, true, $2)); }
+	| IDENT ASSIGN expr	/* _ = e; bpftrace 0.26's discard */
+		{ if (strcmp($1, "_")) {
+			diag_error(&ps->ctx->diags, @1,
+				   "Cannot assign to '%s': only a variable, "
+				   "a map or _ can be assigned", $1);
+			YYABORT;
+		  }
+		  $$ = ast_expr_stmt(A, $3); }
 	| BREAK			{ $$ = ast_jump(A, @$, JUMP_BREAK); }
 	| CONTINUE		{ $$ = ast_jump(A, @$, JUMP_CONTINUE); }
 	| RETURN		{ $$ = ast_jump(A, @$, JUMP_RETURN); }
