@@ -128,6 +128,7 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %token BREAK "break" CONTINUE "continue" RETURN "return"
 %token TRUE "true" FALSE "false" DOTDOT ".."
 %token BLOCK_OPEN "start of block expression"
+%token IF_EXPR "if expression"
 %token SIZEOF "sizeof" OFFSETOF "offsetof" TYPEOF "typeof"
 %token STRUCT "struct" UNION "union" ENUM "enum"
 %token PRED_OPEN "start of predicate" ENDPRED "end of predicate"
@@ -161,7 +162,8 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %type <node> cdef config_opt config_item config_value probe pred_opt
 %type <node> angle_block if_stmt let_type map_decl
 %type <node> simple_stmt compound_stmt block else_opt lvalue map
-%type <node> expr unary postfix primary typespec record_fields
+%type <node> expr unary postfix primary typespec record_fields if_expr
+%type <node> if_expr_else
 %type <str> field_name field_path
 %type <idx> stars
 
@@ -397,6 +399,26 @@ compound_stmt
 				       $7)); }
 	;
 
+/* if as an expression (bpftrace 0.26), where an operand is expected
+ * ($x = if c { a } else { b }): each branch has the value of its last
+ * expression; it is c ? { a } : { b }. */
+if_expr
+	: expr LBRACE stmt_seq expr RBRACE ELSE if_expr_else
+		{ struct node *t;
+
+		  MK(t, ast_block_expr(A, loc_span(@2, @5),
+				       ast_block(A, loc_span(@2, @5),
+						 $3.head), $4));
+		  MK($$, ast_ternary(A, @$, $1, t, $7)); }
+	;
+
+if_expr_else
+	: LBRACE stmt_seq expr RBRACE
+		{ MK($$, ast_block_expr(A, @$, ast_block(A, @$, $2.head),
+					$3)); }
+	| IF if_expr	{ $$ = $2; }
+	;
+
 /* if (cond) { } and, as bpftrace 0.26 allows, if cond { } */
 if_stmt
 	: IF expr block else_opt
@@ -484,6 +506,7 @@ primary
 			{ MK($$, ast_block_expr(A, @$,
 						ast_block(A, @$, $2.head),
 						$3)); }
+	| IF_EXPR if_expr	{ $$ = $2; $$->loc = loc_span(@1, $2->loc); }
 	| map		{ $$ = $1; }
 	| IDENT LPAREN RPAREN	{ $$ = ast_call(A, @$, $1, NULL); }
 	| IDENT LPAREN expr_list RPAREN

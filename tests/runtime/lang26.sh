@@ -128,6 +128,14 @@ array_cast)
 	  print(((int16)$b, $b[1], $c[0], $c[1])); exit(); }'
 	same '39 30\n12345\n(-2, -1, 2, 1)\n\n\n'
 	;;
+if_expr)
+	# if as an expression: only the branch taken runs; else if chains
+	prog 'BEGIN { $c = 3; $x = if $c > 2 { @ran = 1; 10 } else { @no = 1; 0 };
+	  let $s = if ($c == 1) { "one" } else if $c == 3 { "three" }
+	    else { "other" };
+	  printf("%d %s %d\n", $x, $s, 1 + if 0 { 1 } else { 20 }); exit(); }'
+	same '10 three 21\n\n\n@ran: 1\n'
+	;;
 typeof)
 	# typeof(expr): a cast or a let gets expr's type (expr is not run);
 	# of a map without keys, the key's type
