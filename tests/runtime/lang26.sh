@@ -134,7 +134,7 @@ if_expr)
 	  let $s = if ($c == 1) { "one" } else if $c == 3 { "three" }
 	    else { "other" };
 	  printf("%d %s %d\n", $x, $s, 1 + if 0 { 1 } else { 20 }); exit(); }'
-	same '10 three 21\n\n\n@ran: 1\n'
+	same '10 three 21\n\n\n\n@ran: 1\n'
 	;;
 typeof)
 	# typeof(expr): a cast or a let gets expr's type (expr is not run);
