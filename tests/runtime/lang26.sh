@@ -136,6 +136,25 @@ if_expr)
 	  printf("%d %s %d\n", $x, $s, 1 + if 0 { 1 } else { 20 }); exit(); }'
 	same '10 three 21\n\n\n\n@ran: 1\n'
 	;;
+write_user)
+	# write_user (--unsafe): cat is made to open b instead of a (same
+	# length); a kernel in lockdown withholds the helper: one clear error
+	echo A >"$tmp/a"
+	echo B >"$tmp/b"
+	P="tracepoint:syscalls:sys_enter_openat /pid == cpid &&
+	  str(args.filename) == \"$tmp/a\"/ { \$p = \"$tmp/b\";
+	  printf(\"w %d\\n\", write_user(args.filename, \$p, sizeof(\$p))); }"
+	run 1 -q -e "$P" -c "/bin/cat $tmp/a"
+	has "$err" 'write_user() is an unsafe function being used in safe mode (use --unsafe)'
+	if grep -q '\[none\]' /sys/kernel/security/lockdown 2>/dev/null ||
+	   [ ! -e /sys/kernel/security/lockdown ]; then
+		run 0 -q --unsafe -e "$P" -c "/bin/cat $tmp/a"
+		same 'w 1\nB\n\n'
+	else
+		run 1 -q --unsafe -e "$P" -c "/bin/cat $tmp/a"
+		has "$err" 'write_user(): this kernel is locked down (\(integrity\|confidentiality\)), which withholds bpf_probe_write_user from BPF programs'
+	fi
+	;;
 typeof)
 	# typeof(expr): a cast or a let gets expr's type (expr is not run);
 	# of a map without keys, the key's type
