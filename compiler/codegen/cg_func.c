@@ -125,6 +125,11 @@ static LLVMValueRef strlen_fn(struct gen *g, struct node *e)
 	return str_libcall(g, e, "et_strlen", 1);
 }
 
+static LLVMValueRef strcap(struct gen *g, struct node *e)
+{
+	return cg_const(g->cg, 64, arg(e, 0)->type->size);
+}
+
 static LLVMValueRef strstr_fn(struct gen *g, struct node *e)
 {
 	return str_libcall(g, e, "et_strstr", 2);
@@ -475,6 +480,7 @@ const struct cg_func cg_func_GETOPT = { .call = getopt_fn };
 const struct cg_func cg_func_STRNCMP = { .call = strncmp_fn };
 const struct cg_func cg_func_STRCONTAINS = { .call = strcontains };
 const struct cg_func cg_func_STRLEN = { .call = strlen_fn };
+const struct cg_func cg_func_STRCAP = { .call = strcap };
 const struct cg_func cg_func_STRSTR = { .call = strstr_fn };
 const struct cg_func cg_func_MEMCMP = { .call = memcmp_fn };
 const struct cg_func cg_func_HAS_KEY = { .call = has_key };

@@ -155,6 +155,12 @@ write_user)
 		has "$err" 'write_user(): this kernel is locked down (\(integrity\|confidentiality\)), which withholds bpf_probe_write_user from BPF programs'
 	fi
 	;;
+strcap)
+	# strcap: the size of a string or char array, its argument not run
+	prog 'BEGIN { $s = "abc"; $i = 0; print((strcap(comm), strcap($s),
+	  strcap(curtask->comm), strcap({ $i = 5; "xy" }), $i)); exit(); }'
+	same '(16, 4, 16, 3, 0)\n\n\n'
+	;;
 typeof)
 	# typeof(expr): a cast or a let gets expr's type (expr is not run);
 	# of a map without keys, the key's type
