@@ -633,6 +633,7 @@ void ast_child_slots(struct node *n, struct node **c[3])
 	case N_TUPLE_INDEX: c[0] = &u->tuple_index.expr; break;
 	case N_TUPLE: c[0] = &u->tuple.elems; break;
 	case N_OFFSETOF: c[0] = &u->offsetof.typespec; break;
+	case N_TYPESPEC: c[0] = &u->typespec.of; break;
 	case N_MACRO:
 		SET3(&u->macro.params, &u->macro.body, &u->macro.value);
 		break;

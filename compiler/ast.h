@@ -269,6 +269,10 @@ struct node {
 			const char *name;
 			int ptr_depth;        /* number of '*' */
 			int array_len;        /* [N], 0 when not an array */
+			/* typeof(expr) (name "typeof"): the type of expr,
+			 * which is not evaluated; of a map without keys,
+			 * its key's type (bpftrace 0.26) */
+			struct node *of;
 			/* Set by the type pass. */
 			struct type *resolved;
 		} typespec;

@@ -350,7 +350,9 @@ bool btf_find_enum_value(struct compile_ctx *ctx, const char *name,
 
 			if (btf_is_any_enum(t) &&
 			    enum_has(btf, t, name, &e->key))
-				e->val = e;
+				/* the enum's tag: typereg_enum_of */
+				e->val = (void *)btf__name_by_offset(
+					btf, t->name_off);
 		}
 	}
 	if (e->val)

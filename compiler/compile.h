@@ -89,6 +89,9 @@ struct compile_opts {
 	 * signed */
 	bool block_scoping;
 	bool signed_subtraction;
+	/* enum_names (bpftrace 0.26): an enum constant has its enum's type,
+	 * and prints as its name (0.17: a plain integer) */
+	bool enum_names;
 	/* config license: the BPF object's license (NULL: "GPL") */
 	const char *license;
 	enum unstable_mode unstable[UNSTABLE_COUNT];

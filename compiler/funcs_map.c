@@ -204,7 +204,7 @@ static struct type *check_delete(struct compile_ctx *ctx, struct node *call,
 			   "call to delete() with a single argument expects a map without explicit keys (scalar map)");
 		return NULL;
 	}
-	return type_int(1, false);
+	return type_bool();
 }
 
 static struct type *check_clear(struct compile_ctx *ctx, struct node *call,
@@ -232,7 +232,7 @@ static struct type *check_len(struct compile_ctx *ctx, struct node *call,
 static struct type *check_has_key(struct compile_ctx *ctx, struct node *call,
 				  struct node *probe)
 {
-	return whole_map(ctx, call) ? type_int(1, false) : NULL;
+	return whole_map(ctx, call) ? type_bool() : NULL;
 }
 
 const struct func funcs_map[] = {

@@ -137,6 +137,46 @@ static bool signal_name(const char *s)
 }
 
 /* signal(sig): sent to the current task, so not from BEGIN/END. */
+/* write_user(dst, src, len) (bpftrace 0.26, --unsafe): len bytes of a
+ * value the program holds (a string, array or struct: BPF memory) to the
+ * user address dst of the current task (bpf_probe_write_user); true when
+ * written. len is a literal no larger than src. */
+static struct type *check_write_user(struct compile_ctx *ctx,
+				     struct node *call, struct node *probe)
+{
+	struct node *dst = fn_arg(call, 0), *src = fn_arg(call, 1);
+	struct node *len = fn_arg(call, 2);
+	int64_t n;
+
+	if (!dst->type || !src->type || !len->type)
+		return NULL;
+	if (dst->type->kind != T_INT && dst->type->kind != T_PTR) {
+		diag_error(&ctx->diags, dst->loc,
+			   "write_user() expects a user address (pointer or integer) as its first argument (%s provided)",
+			   fn_kind_name(dst->type));
+		return NULL;
+	}
+	if (src->type->kind != T_STRING && src->type->kind != T_ARRAY &&
+	    src->type->kind != T_RECORD) {
+		diag_error(&ctx->diags, src->loc,
+			   "write_user() writes a value the program holds (a string, array or struct), not %s",
+			   fn_kind_name(src->type));
+		return NULL;
+	}
+	if (!fn_const_int(len, &n)) {
+		diag_error(&ctx->diags, len->loc,
+			   "write_user() expects an integer literal as its length");
+		return NULL;
+	}
+	if (n < 1 || (uint64_t)n > src->type->size) {
+		diag_error(&ctx->diags, len->loc,
+			   "write_user(): length %" PRId64 " is out of range: the source has %u bytes",
+			   n, (unsigned)src->type->size);
+		return NULL;
+	}
+	return type_bool();
+}
+
 static struct type *check_signal(struct compile_ctx *ctx, struct node *call,
 				 struct node *probe)
 {
@@ -420,6 +460,7 @@ const struct func funcs_misc[] = {
 	{ "bswap", 1, 1, 0, check_bswap, FG_BSWAP },
 	{ "signal", 1, 1, FN_STMT | FN_UNSAFE, check_signal, FG_SIGNAL },
 	{ "override", 1, 1, FN_STMT | FN_UNSAFE, check_override, FG_OVERRIDE },
+	{ "write_user", 3, 3, FN_UNSAFE, check_write_user, FG_WRITE_USER },
 	{ "unwatch", 1, 1, FN_STMT, check_unwatch, FG_UNWATCH },
 	{ "getopt", 1, 3, 0, getopt_check, FG_GETOPT },
 	{ "fail", 1, -1, FN_STMT, check_fail, FG_NONE },

@@ -17,6 +17,7 @@ static bool stack_mode(const char *name, enum stack_mode *mode)
 		{ "bpftrace", STACK_BPFTRACE },
 		{ "perf", STACK_PERF },
 		{ "raw", STACK_RAW },
+		{ "build_id", STACK_BUILD_ID },
 	};
 
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
@@ -41,15 +42,21 @@ static struct type *check_stack(struct compile_ctx *ctx, struct node *call,
 	if (a && a->kind == N_IDENT && !a->u.ident.builtin) {
 		if (!stack_mode(a->u.ident.name, &mode)) {
 			diag_error(&ctx->diags, a->loc,
-				   "Unknown stack mode: '%s' (expected bpftrace, perf or raw)",
+				   "Unknown stack mode: '%s' (expected bpftrace, perf, raw or build_id)",
 				   a->u.ident.name);
+			return NULL;
+		}
+		if (mode == STACK_BUILD_ID && call->u.call.name[0] == 'k') {
+			/* bpftrace 0.26's words */
+			diag_error(&ctx->diags, call->loc,
+				   "'build_id' stack mode can only be used for ustack");
 			return NULL;
 		}
 		i = 1;
 	}
 	if (i == 0 && call->u.call.nargs > 1) {
 		diag_error(&ctx->diags, a->loc,
-			   "%s(): the first of two arguments must be a stack mode (bpftrace, perf or raw)",
+			   "%s(): the first of two arguments must be a stack mode (bpftrace, perf, raw or build_id)",
 			   call->u.call.name);
 		return NULL;
 	}

@@ -190,6 +190,14 @@ static struct type *check_strlen(struct compile_ctx *ctx, struct node *call,
 	return string_like(ctx, call, 0) ? type_u64() : NULL;
 }
 
+/* strcap(s) (bpftrace 0.26): the capacity of a string or char array, its
+ * size (s is not evaluated). */
+static struct type *check_strcap(struct compile_ctx *ctx, struct node *call,
+				 struct node *probe)
+{
+	return string_like(ctx, call, 0) ? type_s64() : NULL;
+}
+
 /* strstr(hay, needle): the index of needle in hay, or -1. */
 static struct type *check_strstr(struct compile_ctx *ctx, struct node *call,
 				 struct node *probe)
@@ -310,6 +318,7 @@ const struct func funcs_str[] = {
 	{ "strncmp", 3, 3, 0, check_strncmp, FG_STRNCMP },
 	{ "strcontains", 2, 2, 0, check_strcontains, FG_STRCONTAINS },
 	{ "strlen", 1, 1, 0, check_strlen, FG_STRLEN },
+	{ "strcap", 1, 1, 0, check_strcap, FG_STRCAP },
 	{ "strstr", 2, 2, 0, check_strstr, FG_STRSTR },
 	{ "memcmp", 3, 3, 0, check_memcmp, FG_MEMCMP },
 	{ "macaddr", 1, 1, 0, check_macaddr, FG_MACADDR },

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compile.h"
 #include "typereg.h"
@@ -197,6 +198,54 @@ static uint32_t script_offset(const struct source *src, unsigned line,
 	return off;
 }
 
+/* The end of the identifier clang points at (one byte when none). */
+static uint32_t word_end(const struct source *src, uint32_t off)
+{
+	uint32_t end = off;
+
+	while (end < src->len &&
+	       (isalnum((unsigned char)src->text[end]) || src->text[end] == '_'))
+		end++;
+	return end > off ? end : off + 1;
+}
+
+/* A header clang read (#include, import "x.h"), as a source of the
+ * diagnostics: read again once, so its errors show its line. NULL when
+ * it cannot be read. */
+static const struct source *header_source(struct compile_ctx *ctx,
+					  const char *path)
+{
+	const struct source *s;
+	const char *shown = path;
+	char cwd[4096], *text;
+	size_t len, n_cwd;
+	FILE *fp;
+	long n;
+
+	/* import "x.h" passes clang the full path: shown from the current
+	 * directory, as the script's own name is */
+	if (getcwd(cwd, sizeof(cwd)) && (n_cwd = strlen(cwd)) > 1 &&
+	    !strncmp(path, cwd, n_cwd) && path[n_cwd] == '/')
+		shown = path + n_cwd + 1;
+	for (s = ctx->src.next; s; s = s->next)
+		if (!s->macro && !strcmp(s->name, shown))
+			return s;
+	fp = fopen(path, "r");
+	if (!fp)
+		return NULL;
+	n = fseek(fp, 0, SEEK_END) ? -1 : ftell(fp);
+	if (n < 0 || n > (1 << 24) || fseek(fp, 0, SEEK_SET)) {
+		fclose(fp);
+		return NULL;
+	}
+	text = malloc((size_t)n + 1);
+	len = text ? fread(text, 1, (size_t)n, fp) : 0;
+	fclose(fp);
+	s = text ? compile_add_source(ctx, shown, text, len) : NULL;
+	free(text);
+	return s;
+}
+
 static void report_one(struct pre *p, CXDiagnostic d, struct loc first)
 {
 	struct compile_ctx *ctx = p->ctx;
@@ -208,21 +257,31 @@ static void report_one(struct pre *p, CXDiagnostic d, struct loc first)
 	CL(clang_getPresumedLocation)(sl, &file, &line, &col);
 	f = CL(clang_getCString)(file);
 	if (f && !strcmp(f, SCRIPT_FILE)) {
-		uint32_t off = script_offset(&ctx->src, line, col), end = off;
+		uint32_t off = script_offset(&ctx->src, line, col);
 
-		/* underline the identifier clang points at */
-		while (end < ctx->src.len && (isalnum(ctx->src.text[end]) ||
-					      ctx->src.text[end] == '_'))
-			end++;
-		diag_error(&ctx->diags, (struct loc){ off, end > off ? end :
-						      off + 1 },
+		diag_error(&ctx->diags, (struct loc){ off, word_end(&ctx->src, off) },
 			   "%s", CL(clang_getCString)(msg));
 	} else if (!f || *f == '<' || !*f) {
 		/* <built-in>, <command line>: an --include file not found */
 		diag_error(&ctx->diags, first, "%s", CL(clang_getCString)(msg));
 	} else if (strcmp(f, MACRO_FILE)) {
-		diag_error(&ctx->diags, first, "%s:%u:%u: %s", f, line, col,
-			   CL(clang_getCString)(msg));
+		const struct source *h = header_source(ctx, f);
+
+		if (h) {
+			/* the header's line, then where it was included */
+			uint32_t off = script_offset(h, line, col);
+
+			diag_error(&ctx->diags,
+				   (struct loc){ h->base + off,
+						 h->base + word_end(h, off) },
+				   "%s", CL(clang_getCString)(msg));
+			if (loc_valid(first))
+				diag_note(&ctx->diags, first,
+					  "included from here");
+		} else {
+			diag_error(&ctx->diags, first, "%s:%u:%u: %s", f, line,
+				   col, CL(clang_getCString)(msg));
+		}
 	}
 	CL(clang_disposeString)(file);
 	CL(clang_disposeString)(msg);
@@ -419,7 +478,8 @@ static enum CXChildVisitResult add_enum_const(CXCursor c, CXCursor parent,
 	if (CL(clang_getCursorKind)(c) != CXCursor_EnumConstantDecl)
 		return CXChildVisit_Continue;
 	typereg_add_enum_value(p->ctx, cursor_name(p, c),
-			       CL(clang_getEnumConstantDeclValue)(c));
+			       CL(clang_getEnumConstantDeclValue)(c),
+			       cursor_name(p, parent));
 	if (p->nenums == p->enums_cap) {
 		uint32_t cap = p->enums_cap ? p->enums_cap * 2 : 16;
 

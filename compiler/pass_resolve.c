@@ -51,6 +51,28 @@ static void replace_int(struct node *n, int64_t v)
 	replace(n, &lit);
 }
 
+/* enum_names: the constant n (already its integer) becomes
+ * (enum TAG)value, which prints as the constant's name (bpftrace 0.26);
+ * constants of anonymous enums stay integers. */
+static void enum_typed(struct compile_ctx *ctx, struct node *n,
+		       const char *name)
+{
+	const char *tag = typereg_enum_of(ctx, name);
+	struct type *t;
+	struct node *lit;
+
+	if (!tag || !*tag || strchr(tag, ' '))
+		return;
+	tag = arena_printf(ctx->arena, "enum %s", tag);
+	t = typereg_typedef(ctx, tag);
+	if (!t || !t->nenumerators)
+		return;
+	lit = ast_new(ctx->arena, N_INT, n->loc);
+	lit->u.integer = n->u.integer;
+	replace(n, ast_cast(ctx->arena, n->loc,
+			    ast_typespec(ctx->arena, n->loc, tag, 0, 0), lit));
+}
+
 static const struct macro *find_macro(struct compile_ctx *ctx,
 				      const char *name)
 {
@@ -86,6 +108,8 @@ static void res_ident(struct resolve *r, struct node *n, bool mode_arg)
 		return;
 	if (typereg_enum_value(r->ctx, name, &v)) {
 		replace_int(n, v);
+		if (r->ctx->opts.enum_names)
+			enum_typed(r->ctx, n, name);
 		return;
 	}
 	if (mode_arg)
@@ -331,6 +355,7 @@ static void res_sizeof(struct resolve *r, struct node *n)
 	struct node *e = n->u.sizeof_.expr;
 	int64_t v;
 
+	res_expr(r, n->u.sizeof_.typespec);
 	if (e && e->kind == N_IDENT && !builtin_find(e->u.ident.name) &&
 	    !find_macro(r->ctx, e->u.ident.name) &&
 	    !typereg_enum_value(r->ctx, e->u.ident.name, &v)) {
@@ -384,7 +409,11 @@ static void res_expr(struct resolve *r, struct node *n)
 		res_expr(r, n->u.tuple_index.expr);
 		break;
 	case N_CAST:
+		res_expr(r, n->u.cast.typespec);
 		res_expr(r, n->u.cast.expr);
+		break;
+	case N_TYPESPEC: /* typeof(expr) */
+		res_expr(r, n->u.typespec.of);
 		break;
 	case N_TUPLE:
 		res_list(r, n->u.tuple.elems);
@@ -436,6 +465,7 @@ static void res_stmt(struct resolve *r, struct node *n)
 		res_stmt(r, n->u.for_.body);
 		break;
 	case N_LET:
+		res_expr(r, n->u.let.typespec);
 		res_expr(r, n->u.let.value);
 		break;
 	default:

@@ -154,6 +154,15 @@ static void check_key_arg(struct tstate *s, struct node *call)
 	if (!key || map->kind != N_MAP || map->u.map.keys || !key->type)
 		return;
 	m = map->u.map.info;
+	if (m && m->key_site && !m->key) {
+		/* bpftrace 0.26's words (its check_key macro) */
+		ERR(s, call->loc,
+		    "call to %s%s expects a map with explicit keys "
+		    "(non-scalar map)",
+		    name, strcmp(name, "delete") ? "()" :
+		    "() with two arguments");
+		return;
+	}
 	if (m && m->key_site)
 		ty_map_key_check(s, m, key->type, key);
 }
@@ -871,8 +880,51 @@ static struct type *ty_tuple_index(struct tstate *s, struct node *e)
 
 /* ---- casts, sizeof, offsetof, tuples ---- */
 
+/* typeof(expr): expr's type (expr is only typed, never run); of a map
+ * without keys, its key's type, as bpftrace 0.26 (let $k: typeof(@m)). */
+static struct type *ty_typeof(struct tstate *s, struct node *ts)
+{
+	struct node *of = ts->u.typespec.of;
+	struct type *t;
+
+	if (of->kind == N_MAP && !of->u.map.keys) {
+		struct map_info *m = ty_map_ref(s, of, true);
+
+		of->type = m->value;
+		t = m->key;
+		if (!t && m->key_site) {
+			ERR(s, of->loc, "typeof(%s): %s is a map without keys",
+			    m->name, m->name);
+			return NULL;
+		}
+		if (!t) {
+			ERR(s, of->loc, "Undefined map: %s", m->name);
+			return NULL;
+		}
+	} else {
+		int before = s->ctx->diags.nerrors;
+
+		t = ty_expr(s, of, USE_VALUE);
+		if (!t && s->ctx->diags.nerrors == before)
+			ERR(s, of->loc, "typeof() needs an expression that "
+			    "has a value");
+		if (t && t->kind == T_NONE) {
+			ERR(s, of->loc, "typeof() needs an expression that "
+			    "has a value");
+			t = NULL;
+		}
+	}
+	for (int i = 0; t && i < ts->u.typespec.ptr_depth; i++)
+		t = type_ptr(s->ctx->arena, t, t->as);
+	ts->u.typespec.resolved = t;
+	ts->type = t;
+	return t;
+}
+
 static struct type *ty_typespec(struct tstate *s, struct node *ts)
 {
+	if (ts->u.typespec.of)
+		return ty_typeof(s, ts);
 	if (!ts->u.typespec.resolved)
 		ts->u.typespec.resolved = typereg_resolve(s->ctx, ts);
 	ts->type = ts->u.typespec.resolved;
@@ -909,6 +961,9 @@ static bool cast_ok(const struct type *to, const struct type *from)
 		       (from->kind == T_ARRAY && from->size == to->size);
 	case T_PTR:
 		return from->kind == T_INT || from->kind == T_PTR;
+	case T_BOOL:
+		return from->kind == T_INT || from->kind == T_PTR ||
+		       from->kind == T_BOOL;
 	case T_ARRAY:
 		return ty_is_int(to->elem) && from->kind == T_INT &&
 		       from->size == to->size;
@@ -924,7 +979,8 @@ static struct type *ty_cast(struct tstate *s, struct node *e)
 
 	if (!to || !from)
 		return NULL;
-	if (to->kind != T_INT && to->kind != T_PTR && to->kind != T_ARRAY) {
+	if (to->kind != T_INT && to->kind != T_PTR && to->kind != T_ARRAY &&
+	    to->kind != T_BOOL) {
 		ERR(s, e->loc, "Cannot cast to '%s'", ty_name(s, to));
 		return NULL;
 	}
@@ -933,7 +989,7 @@ static struct type *ty_cast(struct tstate *s, struct node *e)
 		    ty_name(s, from));
 		return NULL;
 	}
-	if (to->kind == T_INT) {
+	if (to->kind == T_INT || to->kind == T_BOOL) {
 		coerce_percpu(e->u.cast.expr);
 		from = e->u.cast.expr->type;
 	}
@@ -996,7 +1052,9 @@ static struct type *ty_sizeof(struct tstate *s, struct node *e)
 		    ty_name(s, t));
 		return NULL;
 	}
-	return fold_const(e, t->size, e->u.sizeof_.expr);
+	/* a bool is held in 8 bytes, but C's and bpftrace's is 1 */
+	return fold_const(e, t->kind == T_BOOL ? 1 : t->size,
+			  e->u.sizeof_.expr);
 }
 
 static struct type *ty_offsetof(struct tstate *s, struct node *e)

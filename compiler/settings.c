@@ -120,6 +120,11 @@ static void set_block_scoping(struct compile_opts *o, int64_t v)
 	o->block_scoping = v != 0;
 }
 
+static void set_enum_names(struct compile_opts *o, int64_t v)
+{
+	o->enum_names = v != 0;
+}
+
 static void set_signed_sub(struct compile_opts *o, int64_t v)
 {
 	o->signed_subtraction = v != 0;
@@ -239,6 +244,7 @@ static const struct setting settings[] = {
 	  .set = set_block_scoping },
 	{ "signed_subtraction", NULL, false, {}, SK_BOOL,
 	  .set = set_signed_sub },
+	{ "enum_names", NULL, false, {}, SK_BOOL, .set = set_enum_names },
 	/* bpftrace 0.18 to 0.26 */
 	{ "missing_probes", NULL, false, {}, SK_WORD,
 	  .words = { "ignore", "warn", "error" }, .set = set_missing },

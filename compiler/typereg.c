@@ -96,13 +96,13 @@ void typereg_add_typedef(struct compile_ctx *ctx, const char *name,
 }
 
 void typereg_add_enum_value(struct compile_ctx *ctx, const char *name,
-			    int64_t value)
+			    int64_t value, const char *enum_name)
 {
 	struct typereg *r = typereg_get(ctx);
 	struct treg_entry *e = treg_add(ctx->arena, &r->enums, name);
 
 	e->key = value;
-	e->val = e;
+	e->val = arena_strdup(ctx->arena, enum_name ? enum_name : "");
 }
 
 /* A preamble record that is only declared (struct foo;) gives way to the
@@ -140,6 +140,20 @@ bool typereg_enum_value(struct compile_ctx *ctx, const char *name,
 		return true;
 	}
 	return btf_find_enum_value(ctx, name, value);
+}
+
+const char *typereg_enum_of(struct compile_ctx *ctx, const char *name)
+{
+	struct typereg *r = typereg_get(ctx);
+	struct treg_entry *e = treg_find(&r->enums, name);
+	int64_t v;
+
+	if (e)
+		return e->val;
+	if (!btf_find_enum_value(ctx, name, &v))
+		return NULL;
+	e = treg_find(&r->btf_enums, name);
+	return e ? e->val : NULL;
 }
 
 struct type *typereg_complete(struct compile_ctx *ctx, struct type *t)
@@ -267,6 +281,9 @@ struct type *typereg_resolve(struct compile_ctx *ctx, struct node *typespec)
 
 	if (!strcmp(name, "void") && depth > 0)
 		t = type_none();
+	else if (!strcmp(name, "bool") && !depth &&
+		 typespec->u.typespec.array_len <= 0)
+		t = type_bool(); /* bpftrace 0.26's bool: (bool)3 is true */
 	else
 		t = resolve_name(ctx, name);
 	if (!t && !strncmp(name, "enum ", 5) && !depth) {

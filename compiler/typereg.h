@@ -17,14 +17,18 @@ struct typereg *typereg_get(struct compile_ctx *ctx);
 void typereg_add_record(struct compile_ctx *ctx, struct type *rec);
 void typereg_add_typedef(struct compile_ctx *ctx, const char *name,
 			 struct type *t);
+/* enum_name: the enum's tag ("" when anonymous) */
 void typereg_add_enum_value(struct compile_ctx *ctx, const char *name,
-			    int64_t value);
+			    int64_t value, const char *enum_name);
 
 /* Lookups: preamble first, then BTF. NULL when unknown (no diagnostic). */
 struct type *typereg_record(struct compile_ctx *ctx, const char *name);
 struct type *typereg_typedef(struct compile_ctx *ctx, const char *name);
 bool typereg_enum_value(struct compile_ctx *ctx, const char *name,
 			int64_t *value);
+/* The tag of the enum that has the constant name ("" when anonymous),
+ * NULL when there is none. */
+const char *typereg_enum_of(struct compile_ctx *ctx, const char *name);
 
 /* A record ready for field access: a placeholder marked incomplete
  * (e.g. a pointee named in a tracepoint format) is replaced by the

@@ -128,7 +128,8 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %token BREAK "break" CONTINUE "continue" RETURN "return"
 %token TRUE "true" FALSE "false" DOTDOT ".."
 %token BLOCK_OPEN "start of block expression"
-%token SIZEOF "sizeof" OFFSETOF "offsetof"
+%token IF_EXPR "if expression"
+%token SIZEOF "sizeof" OFFSETOF "offsetof" TYPEOF "typeof"
 %token STRUCT "struct" UNION "union" ENUM "enum"
 %token PRED_OPEN "start of predicate" ENDPRED "end of predicate"
 %token ANGLE_OPEN "start of angle block" ANGLE_CLOSE "end of angle block"
@@ -161,7 +162,8 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 %type <node> cdef config_opt config_item config_value probe pred_opt
 %type <node> angle_block if_stmt let_type map_decl
 %type <node> simple_stmt compound_stmt block else_opt lvalue map
-%type <node> expr unary postfix primary typespec record_fields
+%type <node> expr unary postfix primary typespec record_fields if_expr
+%type <node> if_expr_else
 %type <str> field_name field_path
 %type <idx> stars
 
@@ -345,6 +347,14 @@ simple_stmt
 	: expr			{ $$ = ast_expr_stmt(A, $1); }
 	| lvalue ASSIGN expr	{ MK($$, ast_assign(A, @$, $1, $3, false, 0)); }
 	| lvalue COMPOUND expr	{ MK($$, ast_assign(A, @$, $1, $3, true, $2)); }
+	| IDENT ASSIGN expr	/* _ = e; bpftrace 0.26's discard */
+		{ if (strcmp($1, "_")) {
+			diag_error(&ps->ctx->diags, @1,
+				   "Cannot assign to '%s': only a variable, "
+				   "a map or _ can be assigned", $1);
+			YYABORT;
+		  }
+		  $$ = ast_expr_stmt(A, $3); }
 	| BREAK			{ $$ = ast_jump(A, @$, JUMP_BREAK); }
 	| CONTINUE		{ $$ = ast_jump(A, @$, JUMP_CONTINUE); }
 	| RETURN		{ $$ = ast_jump(A, @$, JUMP_RETURN); }
@@ -387,6 +397,26 @@ compound_stmt
 	| FOR VAR COLON unary DOTDOT unary block
 		{ MK($$, ast_for_range(A, @$, ast_var(A, @2, $2), $4, $6,
 				       $7)); }
+	;
+
+/* if as an expression (bpftrace 0.26), where an operand is expected
+ * ($x = if c { a } else { b }): each branch has the value of its last
+ * expression; it is c ? { a } : { b }. */
+if_expr
+	: expr LBRACE stmt_seq expr RBRACE ELSE if_expr_else
+		{ struct node *t;
+
+		  MK(t, ast_block_expr(A, loc_span(@2, @5),
+				       ast_block(A, loc_span(@2, @5),
+						 $3.head), $4));
+		  MK($$, ast_ternary(A, @$, $1, t, $7)); }
+	;
+
+if_expr_else
+	: LBRACE stmt_seq expr RBRACE
+		{ MK($$, ast_block_expr(A, @$, ast_block(A, @$, $2.head),
+					$3)); }
+	| IF if_expr	{ $$ = $2; }
 	;
 
 /* if (cond) { } and, as bpftrace 0.26 allows, if cond { } */
@@ -476,6 +506,7 @@ primary
 			{ MK($$, ast_block_expr(A, @$,
 						ast_block(A, @$, $2.head),
 						$3)); }
+	| IF_EXPR if_expr	{ $$ = $2; $$->loc = loc_span(@1, $2->loc); }
 	| map		{ $$ = $1; }
 	| IDENT LPAREN RPAREN	{ $$ = ast_call(A, @$, $1, NULL); }
 	| IDENT LPAREN expr_list RPAREN
@@ -556,6 +587,13 @@ typespec
 	| ENUM IDENT stars
 		{ $$ = ast_typespec(A, @$, arena_printf(A, "enum %s", $2),
 				    $3, 0); }
+	| TYPEOF LPAREN expr RPAREN stars
+		{ $$ = ast_typespec(A, @$, "typeof", $5, 0);
+		  $$->u.typespec.of = $3; }
+	| TYPEOF LPAREN typespec RPAREN stars
+		{ $$ = $3; $$->loc = @$; $$->u.typespec.ptr_depth += $5; }
+	| TYPEOF TCAST stars /* typeof(uint32), typeof(my_typedef *) */
+		{ $$ = ast_typespec(A, @$, $2.name, $2.ptrs + $3, 0); }
 	;
 
 stars

@@ -212,7 +212,7 @@ void art_add_bool(cJSON *o, const char *k, bool v)
 
 static const char *const stack_modes[] = {
 	[STACK_BPFTRACE] = "bpftrace", [STACK_PERF] = "perf",
-	[STACK_RAW] = "raw",
+	[STACK_RAW] = "raw", [STACK_BUILD_ID] = "build_id",
 };
 
 /* The index of t in the type table, its parts first; -1 for none. */
@@ -254,7 +254,8 @@ static int type_index(struct wr *w, const struct et_type *t)
 		cJSON_AddItemToObject(o, "fields", fs);
 	if (t->kind == T_STACK) {
 		art_add_bool(o, "kernel", t->kernel);
-		if ((unsigned)t->mode < 3)
+		if ((unsigned)t->mode <
+		    sizeof(stack_modes) / sizeof(stack_modes[0]))
 			cJSON_AddStringToObject(o, "mode",
 						stack_modes[t->mode]);
 		add_num(o, "frames", t->frames);
@@ -686,7 +687,8 @@ static bool read_stack_lhist(struct rd *r, const cJSON *o, const char *what,
 		return false;
 	t->frames = (int)frames;
 	t->hist_bits = (int)bits;
-	for (int i = 0; mode && i < 3; i++)
+	for (size_t i = 0;
+	     mode && i < sizeof(stack_modes) / sizeof(stack_modes[0]); i++)
 		if (!strcmp(mode, stack_modes[i]))
 			t->mode = (enum stack_mode)i;
 	if (t->kind == T_TSERIES)

@@ -12,11 +12,38 @@ void diags_init(struct diags *d, struct arena *a, const struct source *src)
 	d->max_stored = 200;
 }
 
+/* A second error in the same macro expansion follows from the first (a
+ * library macro's body used with a wrong argument): only the first is
+ * shown, with its notes. */
+static bool repeat_in_expansion(const struct diags *d, struct loc loc)
+{
+	const struct source *s;
+
+	if (!loc_valid(loc))
+		return false;
+	s = source_of(d->src, loc.begin);
+	if (!s || !s->macro)
+		return false;
+	for (const struct diag *g = d->head; g; g = g->next)
+		if (g->level == DIAG_ERROR && loc_valid(g->loc) &&
+		    source_of(d->src, g->loc.begin) == s)
+			return true;
+	return false;
+}
+
 static void diag_add(struct diags *d, enum diag_level level, struct loc loc,
 		     const char *fmt, va_list ap)
 {
 	struct diag *g;
 
+	if (level == DIAG_NOTE && d->muted)
+		return;
+	d->muted = false;
+	if (level == DIAG_ERROR && repeat_in_expansion(d, loc)) {
+		d->nerrors++;
+		d->muted = true;
+		return;
+	}
 	if (level == DIAG_ERROR)
 		d->nerrors++;
 	else if (level == DIAG_WARNING)

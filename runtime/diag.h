@@ -79,6 +79,8 @@ struct diags {
 	int max_stored;
 	int nstored;
 	int ndropped;
+	/* the last error was not shown: neither are its notes */
+	bool muted;
 };
 
 void diags_init(struct diags *d, struct arena *a, const struct source *src);

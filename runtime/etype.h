@@ -41,7 +41,9 @@ enum type_kind {
 	T_KIND_COUNT
 };
 
-enum stack_mode { STACK_BPFTRACE, STACK_PERF, STACK_RAW };
+/* STACK_BUILD_ID: ustack(build_id) (bpftrace 0.26), frames as a build id
+ * and a file offset (stack_buildid.h) */
+enum stack_mode { STACK_BPFTRACE, STACK_PERF, STACK_RAW, STACK_BUILD_ID };
 
 /* tseries(): what one interval keeps of the values written in it */
 enum ts_agg { TS_LAST, TS_AVG, TS_MAX, TS_MIN, TS_SUM, TS_AGG_COUNT };

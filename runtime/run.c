@@ -212,6 +212,29 @@ static void report_load_failure(struct run *r)
 	}
 	if (!loc_valid(loc) && ep)
 		loc = ep->loc;
+	if (strstr(log, "cannot use helper bpf_probe_write_user")) {
+		/* write_user(): a kernel in lockdown (integrity or
+		 * confidentiality) withholds the helper from every program */
+		char mode[128] = "";
+		FILE *f = fopen("/sys/kernel/security/lockdown", "r");
+		const char *b, *e;
+
+		if (f && fgets(mode, sizeof(mode), f) &&
+		    (b = strchr(mode, '[')) && (e = strchr(b, ']')) &&
+		    strncmp(b, "[none]", 6))
+			snprintf(msg, sizeof(msg),
+				 "write_user(): this kernel is locked down "
+				 "(%.*s), which withholds bpf_probe_write_user "
+				 "from BPF programs", (int)(e - b - 1), b + 1);
+		else
+			snprintf(msg, sizeof(msg),
+				 "write_user(): the kernel refuses "
+				 "bpf_probe_write_user in this probe");
+		if (f)
+			fclose(f);
+		run_script_error(r, loc, msg, NULL);
+		return;
+	}
 	snprintf(msg, sizeof(msg), "The BPF verifier rejected the program of "
 		 "probe %s%s", ep ? ep->raw : name,
 		 line ? " at this line" : "");

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "kallsyms.h"
+#include "stack_buildid.h"
 #include "syscall_names.h"
 #include "usyms.h"
 #include "value.h"
@@ -136,6 +137,19 @@ static void decode_stack(struct value_env *env, const struct et_type *t,
 	/* bpftrace prints nothing for a stack it cannot read */
 	if (n <= 0) {
 		set_str(v, "", 0);
+		return;
+	}
+	if (t->mode == STACK_BUILD_ID) {
+		/* bpftrace 0.26 makes it a string: "\n" and a line a frame,
+		 * not indented */
+		const char *s = "\n";
+
+		for (int i = 0; i < n && ips[i]; i++)
+			s = arena_printf(env->arena, "%s%s\n", s,
+					 stack_buildid_frame(env->arena,
+							     (int)(id >> 32),
+							     ips[i]));
+		set_str(v, s, strlen(s));
 		return;
 	}
 	v->kind = V_STACK;

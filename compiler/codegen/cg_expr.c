@@ -600,6 +600,11 @@ static LLVMValueRef cast(struct gen *g, struct node *e)
 	struct node *x = e->u.cast.expr;
 	LLVMValueRef v = gen_expr(g, x);
 
+	if (e->type->kind == T_BOOL && gen_is_scalar(x->type))
+		return LLVMBuildZExt(g->b,
+				     LLVMBuildICmp(g->b, LLVMIntNE, v,
+						   cg_const(g->cg, 64, 0), ""),
+				     LLVMInt64TypeInContext(cg_context(g->cg)), "");
 	if (gen_is_scalar(e->type) && gen_is_scalar(x->type))
 		return gen_int_norm(g, v, e->type);
 	if (!gen_is_scalar(e->type) && !gen_is_scalar(x->type)) {
@@ -611,6 +616,20 @@ static LLVMValueRef cast(struct gen *g, struct node *e)
 					     ? x->type->size
 					     : e->type->size));
 		return buf;
+	}
+	if (!gen_is_scalar(e->type)) {
+		/* (uint8[8])n: the integer's bytes (sizes equal: types) */
+		LLVMValueRef buf = gen_tmp(g, e->type->size, "cast");
+		const struct type *it = type_int(e->type->size, false);
+
+		gen_store(g, buf, it, false, v, it);
+		return buf;
+	}
+	if (x->type->kind == T_ARRAY) {
+		/* (uint64)$bytes: the array's bytes as an integer */
+		const struct type *it = type_int(x->type->size, false);
+
+		return gen_int_norm(g, gen_load(g, v, it, false), e->type);
 	}
 	gen_error(g, e->loc, "Cannot generate code for this cast");
 	return cg_const(g->cg, 64, 0);

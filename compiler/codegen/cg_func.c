@@ -125,6 +125,11 @@ static LLVMValueRef strlen_fn(struct gen *g, struct node *e)
 	return str_libcall(g, e, "et_strlen", 1);
 }
 
+static LLVMValueRef strcap(struct gen *g, struct node *e)
+{
+	return cg_const(g->cg, 64, arg(e, 0)->type->size);
+}
+
 static LLVMValueRef strstr_fn(struct gen *g, struct node *e)
 {
 	return str_libcall(g, e, "et_strstr", 2);
@@ -308,6 +313,25 @@ static LLVMValueRef signal_fn(struct gen *g, struct node *e)
 	return cg_const(g->cg, 64, 0);
 }
 
+/* write_user(dst, src, len): bpf_probe_write_user(dst, &src, len) == 0 */
+static LLVMValueRef write_user(struct gen *g, struct node *e)
+{
+	struct node *d = e->u.call.args, *s = d->next, *n = s->next;
+	LLVMValueRef args[3], r;
+	int64_t len = 0;
+
+	fn_const_int(n, &len);
+	args[0] = LLVMBuildIntToPtr(g->b, gen_expr(g, d), cg_ptr(g->cg), "");
+	args[1] = gen_expr(g, s);
+	args[2] = cg_const(g->cg, 32, (uint64_t)len);
+	gen_loc(g, e);
+	r = cg_helper_call(g->cg, BPF_FUNC_probe_write_user, NULL, args, 3);
+	return LLVMBuildZExt(g->b,
+			     LLVMBuildICmp(g->b, LLVMIntEQ, r,
+					   cg_const(g->cg, 64, 0), ""),
+			     cg_int(g->cg, 64), "");
+}
+
 static LLVMValueRef signal_call(struct gen *g, struct node *e)
 {
 	g->prog->needs_unsafe = true;
@@ -456,12 +480,14 @@ const struct cg_func cg_func_GETOPT = { .call = getopt_fn };
 const struct cg_func cg_func_STRNCMP = { .call = strncmp_fn };
 const struct cg_func cg_func_STRCONTAINS = { .call = strcontains };
 const struct cg_func cg_func_STRLEN = { .call = strlen_fn };
+const struct cg_func cg_func_STRCAP = { .call = strcap };
 const struct cg_func cg_func_STRSTR = { .call = strstr_fn };
 const struct cg_func cg_func_MEMCMP = { .call = memcmp_fn };
 const struct cg_func cg_func_HAS_KEY = { .call = has_key };
 const struct cg_func cg_func_BSWAP = { .call = bswap };
 const struct cg_func cg_func_REG = { .call = reg };
 const struct cg_func cg_func_SIGNAL = { .call = signal_call };
+const struct cg_func cg_func_WRITE_USER = { .call = write_user };
 const struct cg_func cg_func_CGROUPID = { .call = cgroupid };
 const struct cg_func cg_func_KADDR = { .call = kaddr };
 const struct cg_func cg_func_UADDR = { .call = uaddr };

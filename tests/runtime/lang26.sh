@@ -91,6 +91,85 @@ block_expr)
 	  print(($a, $c, { let $z = (1, "x"); $z })); exit(); }'
 	same '(6, 3, (1, x))\n\n\n@s: str\n'
 	;;
+bool_cast)
+	# (bool)x is x != 0; has_key() and delete() are bools (bpftrace 0.26)
+	prog 'BEGIN { @m[1] = 1; $z = (bool)0; @n[(bool)5] = (bool)(-1);
+	  print(((bool)3, $z, (bool)curtask, (bool)(uint8)256));
+	  print((has_key(@m, 1), has_key(@m, 2), delete(@m, 1),
+	    delete(@m, 1)));
+	  printf("%d %d %s\n", (bool)9, has_key(@m, 1), (bool)1 ? "t" : "f");
+	  exit(); }'
+	same '(true, false, true, false)\n(true, false, true, false)\n1 0 t\n\n\n\n@n[true]: true\n'
+	;;
+enum_names)
+	# 0.17: an enum constant is a number; enum_names (config key, both
+	# environment variables): its enum's type, printed by name, as
+	# bpftrace 0.26 (%d and arithmetic: the number; anonymous enums and
+	# JSON: numbers)
+	E='enum Foo { ONE = 1, TWO }; enum { ANON = 5 };'
+	P='BEGIN { print((TWO, ANON, TCP_CA_Loss)); @s[ONE] = TWO;
+	  printf("%d %d\n", TWO, TWO + 1); exit(); }'
+	prog "$E $P"
+	same '(2, 5, 4)\n2 3\n\n\n@s[1]: 2\n'
+	prog "$E config = { enum_names = true } $P"
+	same '(TWO, 5, TCP_CA_Loss)\n2 3\n\n\n@s[ONE]: TWO\n'
+	BPFTRACE_ENUM_NAMES=1 run 0 -q -e 'BEGIN { printf("%s %d\n",
+	  TCP_CA_Loss, TCP_CA_Loss); exit(); }'
+	same 'TCP_CA_Loss 4\n\n\n'
+	ETRACE_ENUM_NAMES=true run 0 -q -f json -e "$E $P"
+	has "$out" '"data": \[2,5,4\]'
+	;;
+array_cast)
+	# (uint8[8])n and back (bpftrace 0.26): the integer's bytes, little
+	# endian; the sizes must be equal
+	prog 'BEGIN { $a = (uint8[8])12345; printf("%x %x\n", $a[0], $a[1]);
+	  printf("%d\n", (uint64)$a); $b = (int8[2])(int16)(-2);
+	  $c = (uint16[2])(uint32)0x10002;
+	  print(((int16)$b, $b[1], $c[0], $c[1])); exit(); }'
+	same '39 30\n12345\n(-2, -1, 2, 1)\n\n\n'
+	;;
+if_expr)
+	# if as an expression: only the branch taken runs; else if chains
+	prog 'BEGIN { $c = 3; $x = if $c > 2 { @ran = 1; 10 } else { @no = 1; 0 };
+	  let $s = if ($c == 1) { "one" } else if $c == 3 { "three" }
+	    else { "other" };
+	  printf("%d %s %d\n", $x, $s, 1 + if 0 { 1 } else { 20 }); exit(); }'
+	same '10 three 21\n\n\n\n@ran: 1\n'
+	;;
+write_user)
+	# write_user (--unsafe): cat is made to open b instead of a (same
+	# length); a kernel in lockdown withholds the helper: one clear error
+	echo A >"$tmp/a"
+	echo B >"$tmp/b"
+	P="tracepoint:syscalls:sys_enter_openat /pid == cpid &&
+	  str(args.filename) == \"$tmp/a\"/ { \$p = \"$tmp/b\";
+	  printf(\"w %d\\n\", write_user(args.filename, \$p, sizeof(\$p))); }"
+	run 1 -q -e "$P" -c "/bin/cat $tmp/a"
+	has "$err" 'write_user() is an unsafe function being used in safe mode (use --unsafe)'
+	if grep -q '\[none\]' /sys/kernel/security/lockdown 2>/dev/null ||
+	   [ ! -e /sys/kernel/security/lockdown ]; then
+		run 0 -q --unsafe -e "$P" -c "/bin/cat $tmp/a"
+		same 'w 1\nB\n\n'
+	else
+		run 1 -q --unsafe -e "$P" -c "/bin/cat $tmp/a"
+		has "$err" 'write_user(): this kernel is locked down (\(integrity\|confidentiality\)), which withholds bpf_probe_write_user from BPF programs'
+	fi
+	;;
+strcap)
+	# strcap: the size of a string or char array, its argument not run
+	prog 'BEGIN { $s = "abc"; $i = 0; print((strcap(comm), strcap($s),
+	  strcap(curtask->comm), strcap({ $i = 5; "xy" }), $i)); exit(); }'
+	same '(16, 4, 16, 3, 0)\n\n\n'
+	;;
+typeof)
+	# typeof(expr): a cast or a let gets expr's type (expr is not run);
+	# of a map without keys, the key's type
+	prog 'BEGIN { @m[(uint16)1] = 5; let $k: typeof(@m) = 70000;
+	  $b = (uint8)1; $v = (typeof($b))300; let $s: typeof(comm);
+	  $s = "x"; $n = 0; $w = (typeof({ $n = 9; (int16)0 }))65537;
+	  print(($k, $v, $s, $n, $w, sizeof(typeof($b)))); exit(); }'
+	same '(70000, 44, x, 0, 1, 1)\n\n\n@m[1]: 5\n'
+	;;
 bool)
 	prog 'BEGIN { $t = true; @f = false; @k[true] = 1;
 	  printf("%d %d %d\n", $t, !$t, $t == false);

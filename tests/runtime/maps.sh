@@ -35,14 +35,14 @@ delete_forms)
 delete_json)
 	run 0 -q -f json -e "BEGIN { $DELETES print(len(@m));
 	  print(has_key(@m, 3)); clear(@s); exit(); }"
-	same '{"type": "value", "data": 1}\n{"type": "value", "data": 1}\n\n\n{"type": "map", "data": {"@m": {"3": 3}}}\n{"type": "map", "data": {"@t": {"2,b": 2}}}\n'
+	same '{"type": "value", "data": 1}\n{"type": "value", "data": true}\n\n\n{"type": "map", "data": {"@m": {"3": 3}}}\n{"type": "map", "data": {"@t": {"2,b": 2}}}\n'
 	;;
 delete_warning)
 	# -k: a failed delete is reported when its value is thrown away,
 	# not when the program looks at it
 	run 0 -q -k -e 'BEGIN { @s[1]=1; delete(@s, 5); $x = delete(@s, 6);
 	  if (delete(@s, 7)) { printf("7\n"); } print($x); exit(); }'
-	same '0\n\n\n@s[1]: 1\n'
+	same 'false\n\n\n@s[1]: 1\n'
 	[ "$(grep -c 'Failed to map_delete_elem' "$err")" = 1 ] ||
 		fail "one warning expected"
 	has "$err" 'stdin:1:18: warning: Failed to map_delete_elem'

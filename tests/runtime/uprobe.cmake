@@ -5,7 +5,7 @@
 # tests/runtime/uprobe.sh (label runtime; 77 = skipped).
 set(ETRACE_UPROBE_CASES
   pie nopie uaddr o2_retval shared_lib cpp_demangled wildcard relative_path
-  offset address usermode
+  offset address usermode ustack_build_id
   latency_hist latency_brace latency_recursive pid child_only exited_ustack
   usdt_args usdt_operands usdt_pid_nofile usdt_empty_provider usdt_file_glob
   usdt_file_activation

@@ -37,6 +37,26 @@ usermode)
 	run 0 -q -c "$P/uprobe_c_pie 1" -e "uprobe:$P/uprobe_c_pie:et_add { printf(\"u %d %d\\n\", usermode, usermode()); } uretprobe:$P/uprobe_c_pie:et_add { printf(\"r %d\\n\", usermode); } tracepoint:syscalls:sys_enter_exit_group /pid == cpid/ { printf(\"t %d\\n\", usermode); }"
 	lines '6\nr 1\nt 0\nu 1 1\n'
 	;;
+ustack_build_id)
+	# ustack(build_id) (bpftrace 0.26): a frame is the file's build id and
+	# the offset in the file (not the address: a non-PIE's text is at
+	# 0x401000, in the file at 0x1000)
+	b=$P/uprobe_c_nopie
+	run 0 -q -c "$b 1" -e "uprobe:$b:et_handle_request { print(ustack(build_id, 1)); @[ustack(build_id, 1)] = count(); }"
+	id=$(readelf -nW "$b" | sed -n 's/.*Build ID: *//p')
+	addr=$((0x$(nm "$b" | sed -n 's/^\([0-9a-f]*\) T et_handle_request$/\1/p')))
+	off=
+	for seg in $(readelf -lW "$b" | awk '$1 == "LOAD" { print $2 ":" $3 ":" $6 }'); do
+		o=$((${seg%%:*})) rest=${seg#*:}
+		v=$((${rest%%:*})) m=$((${rest#*:}))
+		[ "$addr" -ge "$v" ] && [ "$addr" -lt $((v + m)) ] &&
+			off=$(printf '%x' $((addr - v + o)))
+	done
+	[ ${#id} = 40 ] && [ -n "$off" ] || fail "no build id or offset in $b"
+	[ "$(grep -c "^$id 0x$off\$" "$out")" = 2 ] ||
+		fail "want '$id 0x$off' twice"
+	has "$out" '^@\[$'
+	;;
 pie)
 	run 0 -c "$P/uprobe_c_pie 3" -e "uprobe:$P/uprobe_c_pie:et_add { printf(\"%d+%d\\n\", arg0, arg1); }"
 	has "$out" '^Attaching 1 probe\.\.\.$'

@@ -227,7 +227,7 @@ static void test_map_funcs(void)
 	CU_ASSERT_PTR_NULL(check("len", I(1)));
 	CU_ASSERT_STRING_EQUAL(last_msg(), "len() expects a map to be provided");
 	CU_ASSERT_PTR_EQUAL(check("has_key", M("@m", NULL), I(1)),
-			    type_int(1, false));
+			    type_bool());
 }
 
 static void test_str_buf(void)
@@ -339,7 +339,7 @@ static void test_stacks(void)
 	CU_ASSERT_EQUAL(check("ustack", ID("raw"))->mode, STACK_RAW);
 	CU_ASSERT_PTR_NULL(check("kstack", ID("fast")));
 	CU_ASSERT_STRING_EQUAL(last_msg(),
-		"Unknown stack mode: 'fast' (expected bpftrace, perf or raw)");
+		"Unknown stack mode: 'fast' (expected bpftrace, perf, raw or build_id)");
 	CU_ASSERT_PTR_NULL(check("kstack", ID("perf"), I(2000)));
 	CU_ASSERT_STRING_EQUAL(last_msg(),
 		"kstack([int limit]): limit shouldn't exceed 1024, 2000 given");

@@ -105,7 +105,7 @@ static void test_macro_and_enum(void)
 	setup();
 	m.expr = ast_int(ctx.arena, LOC_NONE, 2, false);
 	ctx.macros = &m;
-	typereg_add_enum_value(&ctx, "TASK_DEAD", 128);
+	typereg_add_enum_value(&ctx, "TASK_DEAD", 128, "");
 	id = ast_ident(ctx.arena, (struct loc){ 5, 12 }, "AF_INET");
 	e = ast_binop(ctx.arena, L(), OP_EQ, id,
 		      ast_ident(ctx.arena, L(), "TASK_DEAD"));

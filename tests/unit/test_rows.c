@@ -156,6 +156,8 @@ static const struct use uses[] = {
 	{ "getopt", "@x = getopt(\"n\", 3); @s = getopt(\"s\", \"x\"); @b = getopt(\"b\");" },
 	{ "signal", "signal(\"KILL\"); signal(9);" },
 	{ "override", "override(0);" },
+	{ "strcap", "@x = strcap(comm);" },
+	{ "write_user", "$w = \"ab\"; @x = write_user(0, $w, 3);" },
 	{ "unwatch", "unwatch(0x10000000);" },
 };
 

@@ -207,12 +207,12 @@ static void test_registry(void)
 	setup();
 	CU_ASSERT_PTR_NULL(typereg_record(&ctx, "struct nothing"));
 	CU_ASSERT_FALSE(typereg_enum_value(&ctx, "X", &v));
-	typereg_add_enum_value(&ctx, "X", -3);
+	typereg_add_enum_value(&ctx, "X", -3, "");
 	CU_ASSERT(typereg_enum_value(&ctx, "X", &v));
 	CU_ASSERT_EQUAL(v, -3);
 	for (int i = 0; i < 1000; i++)
 		typereg_add_enum_value(&ctx, arena_printf(ctx.arena, "E%d", i),
-				       i);
+				       i, "");
 	CU_ASSERT(typereg_enum_value(&ctx, "E777", &v));
 	CU_ASSERT_EQUAL(v, 777);
 	compile_ctx_fini(&ctx);
