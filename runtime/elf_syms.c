@@ -181,7 +181,9 @@ int elf_syms__bias(const struct elf_syms *es, uint64_t map_start,
 	return err;
 }
 
-static int read_build_id(struct elf_syms *es, Elf_Scn *scn)
+/* The GNU build-id note in the note section scn: its bytes (*len of
+ * them), or NULL. */
+static const unsigned char *scn_build_id(Elf_Scn *scn, size_t *len)
 {
 	Elf_Data *data = elf_getdata(scn, NULL);
 	size_t off = 0, name_off, desc_off;
@@ -189,21 +191,58 @@ static int read_build_id(struct elf_syms *es, Elf_Scn *scn)
 
 	while (data && (off = gelf_getnote(data, off, &nh, &name_off,
 					    &desc_off)) > 0) {
-		const unsigned char *desc;
-
 		if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
 		    memcmp((char *)data->d_buf + name_off, "GNU", 4))
 			continue;
-		desc = (const unsigned char *)data->d_buf + desc_off;
-		es->build_id = malloc(2 * nh.n_descsz + 1);
-		if (!es->build_id)
-			return -ENOMEM;
-		for (size_t i = 0; i < nh.n_descsz; i++)
-			sprintf(es->build_id + 2 * i, "%02x", desc[i]);
-		es->build_id[2 * nh.n_descsz] = '\0';
-		return 0;
+		*len = nh.n_descsz;
+		return (const unsigned char *)data->d_buf + desc_off;
 	}
+	return NULL;
+}
+
+static int read_build_id(struct elf_syms *es, Elf_Scn *scn)
+{
+	size_t n = 0;
+	const unsigned char *desc = scn_build_id(scn, &n);
+
+	if (!desc)
+		return 0;
+	es->build_id = malloc(2 * n + 1);
+	if (!es->build_id)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		sprintf(es->build_id + 2 * i, "%02x", desc[i]);
+	es->build_id[2 * n] = '\0';
 	return 0;
+}
+
+size_t elf_build_id(const char *path, unsigned char *id, size_t max)
+{
+	Elf_Scn *scn = NULL;
+	size_t len = 0, n;
+	Elf *elf;
+	int fd;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	while (elf && !len && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const unsigned char *desc;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE ||
+		    !(desc = scn_build_id(scn, &n)))
+			continue;
+		len = n < max ? n : max;
+		memcpy(id, desc, len);
+	}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return len;
 }
 
 /* ---- symbols ---- */

@@ -634,22 +634,35 @@ int output__print_all_maps(struct output *o)
 	return output__print_maps(o);
 }
 
-int output__print_maps(struct output *o)
+/* The program's named maps with values (and, with fit, those fit
+ * accepts) by name into *order (free it): their number, or -ENOMEM. */
+static int maps_by_name(const struct et_program *p,
+			bool (*fit)(const struct et_map *),
+			const struct et_map ***order)
 {
-	const struct et_program *p = o->prog;
-	const struct et_map **order;
-	int err = 0, n = 0;
+	int n = 0;
 
+	*order = NULL;
 	if (!p || !p->nmaps)
 		return 0;
-	order = calloc(p->nmaps, sizeof(*order));
-	if (!order)
+	*order = calloc(p->nmaps, sizeof(**order));
+	if (!*order)
 		return -ENOMEM;
 	for (int i = 0; i < p->nmaps; i++)
-		if (p->maps[i].value &&
-		    p->maps[i].name)
-			order[n++] = &p->maps[i];
-	qsort(order, n, sizeof(*order), map_name_cmp);
+		if (p->maps[i].value && p->maps[i].name &&
+		    (!fit || fit(&p->maps[i])))
+			(*order)[n++] = &p->maps[i];
+	qsort(*order, n, sizeof(**order), map_name_cmp);
+	return n;
+}
+
+int output__print_maps(struct output *o)
+{
+	const struct et_map **order;
+	int err = 0, n = maps_by_name(o->prog, NULL, &order);
+
+	if (n < 0)
+		return n;
 	for (int i = 0; i < n && !err; i++)
 		err = output__print_map(o, order[i], 0, 0);
 	free(order);
@@ -690,22 +703,18 @@ int output__clear_map(struct output *o, const struct et_map *m, bool zero)
 	return err;
 }
 
+static bool folded_fit(const struct et_map *m)
+{
+	return !folded_unfit(m);
+}
+
 int output__collect_stacks(struct output *o, struct flamegraph *fg)
 {
-	const struct et_program *p = o->prog;
 	const struct et_map **order;
-	int err = 0, n = 0;
+	int err = 0, n = maps_by_name(o->prog, folded_fit, &order);
 
-	if (!p || !p->nmaps)
-		return 0;
-	order = calloc(p->nmaps, sizeof(*order));
-	if (!order)
-		return -ENOMEM;
-	for (int i = 0; i < p->nmaps; i++)
-		if (p->maps[i].value && p->maps[i].name &&
-		    !folded_unfit(&p->maps[i]))
-			order[n++] = &p->maps[i];
-	qsort(order, n, sizeof(*order), map_name_cmp);
+	if (n < 0)
+		return n;
 	o->collect_root = n > 1;
 	for (int i = 0; i < n && !err; i++) {
 		o->collect = fg;

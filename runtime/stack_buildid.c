@@ -1,54 +1,15 @@
 /* ustack(build_id) frames: stack_buildid.h. */
 #include "stack_buildid.h"
 
-#include <fcntl.h>
-#include <gelf.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "elf_syms.h"
 #include "umaps.h"
 
 #define BUILD_ID_SIZE 20 /* BPF_BUILD_ID_SIZE: shorter ids are zero-padded */
-
-/* The GNU build id note of an ELF file: its length (0: none). */
-static size_t read_build_id(const char *path, unsigned char *id)
-{
-	size_t len = 0;
-	Elf_Scn *scn = NULL;
-	Elf *elf;
-	int fd;
-
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	while (elf && !len && (scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *d;
-		GElf_Nhdr nh;
-		size_t off = 0, noff, doff;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE ||
-		    !(d = elf_getdata(scn, NULL)))
-			continue;
-		while (!len &&
-		       (off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
-			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
-			    memcmp((char *)d->d_buf + noff, "GNU", 4))
-				continue;
-			len = nh.n_descsz < BUILD_ID_SIZE ? nh.n_descsz :
-							    BUILD_ID_SIZE;
-			memcpy(id, (char *)d->d_buf + doff, len);
-		}
-	}
-	elf_end(elf);
-	close(fd);
-	return len;
-}
 
 /* The mapping of pid holding ip: its file (through /proc/PID/root) and
  * ip's offset in it. */
@@ -89,7 +50,7 @@ const char *stack_buildid_frame(struct arena *a, int pid, uint64_t ip)
 	uint64_t off;
 
 	if (find_mapping(pid, ip, path, sizeof(path), &off) ||
-	    !read_build_id(path, id))
+	    !elf_build_id(path, id, sizeof(id)))
 		return arena_printf(a, "%" PRIx64, ip);
 	for (int i = 0; i < BUILD_ID_SIZE; i++)
 		sprintf(hex + 2 * i, "%02x", id[i]);

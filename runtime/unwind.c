@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "elf_syms.h"
+
 #define REG_RBP 6
 #define REG_RSP 7
 #define REG_RA 16
@@ -491,41 +493,6 @@ uint32_t unwind_files(const struct unwinder *u)
 	return u->nfiles;
 }
 
-/* The GNU build id of path, or len 0 */
-static size_t build_id(const char *path, uint8_t *id, size_t max)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	Elf *elf;
-	Elf_Scn *scn = NULL;
-	size_t len = 0;
-
-	if (fd < 0)
-		return 0;
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	while (elf && !len && (scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *d;
-		GElf_Nhdr nh;
-		size_t off = 0, noff, doff;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
-			continue;
-		d = elf_getdata(scn, NULL);
-		while (d && (off = gelf_getnote(d, off, &nh, &noff, &doff))) {
-			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
-			    !memcmp((char *)d->d_buf + noff, "GNU", 4)) {
-				len = nh.n_descsz < max ? nh.n_descsz : max;
-				memcpy(id, (char *)d->d_buf + doff, len);
-				break;
-			}
-		}
-	}
-	if (elf)
-		elf_end(elf);
-	close(fd);
-	return len;
-}
-
 /* rows into the rows map from index first: in batches where the
  * kernel has them, else one by one */
 static int load_rows(int fd, uint32_t first, const struct et_uw_row *rows,
@@ -673,7 +640,7 @@ static struct ufile *file_of(struct unwinder *u, const char *path)
 		    f->mtime.tv_sec == st.st_mtim.tv_sec &&
 		    f->mtime.tv_nsec == st.st_mtim.tv_nsec)
 			return f;
-	idlen = build_id(path, id, sizeof(id));
+	idlen = elf_build_id(path, id, sizeof(id));
 	for (f = u->files; f && idlen; f = f->next)
 		if (f->build_id_len == idlen && !memcmp(f->build_id, id, idlen))
 			return f;

@@ -42,9 +42,8 @@ pid_start() {
 	wait_bg 0
 }
 
-# pid_run ARGS...: pid_start of unwind_chain, its stacks checked
-pid_run() {
-	pid_start "$P" "$@"
+# check_chain: $out holds unwind_chain 3's two stacks, three times each
+check_chain() {
 	got=$(stacks)
 	want="leaf+0,d3,d2,d1,main,__libc_start_call_main,__libc_start_main,_start 3
 leaf+0,handle,main,__libc_start_call_main,__libc_start_main,_start 3"
@@ -52,6 +51,12 @@ leaf+0,handle,main,__libc_start_call_main,__libc_start_main,_start 3"
 $got
 expected:
 $want"
+}
+
+# pid_run ARGS...: pid_start of unwind_chain, its stacks checked
+pid_run() {
+	pid_start "$P" "$@"
+	check_chain
 }
 
 case $case in
@@ -66,13 +71,7 @@ cfi_child)
 	# stacks are unwound (no "[frame pointers]" marker)
 	runner=$etrace
 	run 0 -c "$P 3" -e "$prog"
-	got=$(stacks)
-	want="leaf+0,d3,d2,d1,main,__libc_start_call_main,__libc_start_main,_start 3
-leaf+0,handle,main,__libc_start_call_main,__libc_start_main,_start 3"
-	[ "$got" = "$want" ] || fail "stacks:
-$got
-expected:
-$want"
+	check_chain
 	;;
 cfi_artifact)
 	# the artifact says the run loads tables: etrace-run does

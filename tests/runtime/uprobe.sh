@@ -249,7 +249,8 @@ usdt_file_activation)
 	"$P/usdt_semawatch" 100000 5 >"$tmp/b" &
 	b=$!
 	bg="$bg $a $b"
-	sleep 0.2
+	wait_exec "$a" "$P/usdt_semawatch"
+	wait_exec "$b" "$P/usdt_semawatch"
 	prog="usdt:$P/usdt_semawatch:etsema:tick { printf(\"%d\\n\", arg0 == $a); if (@n++ >= 5) { exit(); } } END { clear(@n); }"
 	run 0 -p "$a" -e "$prog"
 	lines '1\n1\n1\n1\n1\n1\n'
