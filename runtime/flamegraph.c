@@ -191,7 +191,8 @@ static int kid_cmp(const void *a, const void *b)
 static void node_sort(struct fg_node *n)
 {
 	if (!n->sorted) {
-		qsort(n->kids, n->nkids, sizeof(*n->kids), kid_cmp);
+		if (n->nkids)
+			qsort(n->kids, n->nkids, sizeof(*n->kids), kid_cmp);
 		n->sorted = true;
 	}
 }
