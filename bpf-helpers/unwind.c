@@ -19,6 +19,8 @@ typedef unsigned char et_u8;
 #define MARK_TRUNC 0xffffffffffffff01ULL
 #define MARK_FP 0xffffffffffffff02ULL
 #define NONE 0xffffffffULL
+#define USER_END 0x800000000000ULL /* x86-64 user addresses are below */
+#define STACK_NEAR (64ULL << 20)
 
 enum { CFA_NONE, CFA_RSP, CFA_RBP, CFA_PLT, CFA_END, CFA_UNSUP, CFA_SIGNAL };
 enum { RBP_SAME, RBP_AT, RBP_UNDEF };
@@ -170,6 +172,14 @@ static long step(et_u64 i, struct walk *w)
 		}
 		if (read_user(&ra, 8, (void *)(cfa - 8)))
 			return 1;
+		/* what rbp led to is no return address: not a user address
+		 * (text, a kernel address), or one in the stack just above
+		 * sp: the stack ends there, marked */
+		if (ra >= USER_END || (ra >= cfa && ra - cfa < STACK_NEAR)) {
+			if (ra)
+				w->mark = MARK_TRUNC;
+			return 1;
+		}
 		w->bp = bp;
 		w->sp = cfa;
 		w->ip = ra;
