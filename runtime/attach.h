@@ -13,7 +13,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include <sys/types.h>
+#include <unistd.h> /* pid_t */
 
 #include "arena.h"
 #include "bpf/loader.h"

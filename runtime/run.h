@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include <sys/types.h>
+#include <unistd.h> /* pid_t */
 
 #include "output.h"
 #include "program.h"

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <sys/types.h>
+#include <unistd.h> /* pid_t */
 
 /* Starts watching pid (once it returns, the exit stop is armed).
  * 0, or -errno (EPERM: another tracer already holds it).

@@ -39,13 +39,28 @@ static LLVMValueRef uw_map(struct gen *g, const char *name,
 	return m ? m : cg_map_define(g->cg, name, type, n, ksize, vsize);
 }
 
+/* A ustack value (abi.h): the stack id in the low 32 bits, the tgid
+ * (whose mappings symbolize it) in the high 32 */
+static LLVMValueRef ustack_value(struct gen *g, LLVMValueRef id)
+{
+	LLVMValueRef v = LLVMBuildAnd(g->b, id, cg_const(g->cg, 64, 0xffffffff),
+				      "stackid");
+
+	return LLVMBuildOr(g->b, v,
+			   LLVMBuildAnd(g->b, cg_get_pid_tgid(g->cg),
+					cg_const(g->cg, 64,
+						 0xffffffff00000000ull),
+					""),
+			   "ustack");
+}
+
 /* ustack by the CFI unwinder: a u32 id in the HASH ET_USTACK_MAP, and
  * the tgid */
 static LLVMValueRef gen_ustack_cfi(struct gen *g)
 {
 	bool entry = g->ap && g->kind == PK_UPROBE && g->ap->func &&
 		     !g->ap->offset && !g->ap->has_address;
-	LLVMValueRef maps[6], args[2], r, stacks, v, arr;
+	LLVMValueRef maps[6], args[2], r, stacks, arr;
 
 	g->prog->needs_usyms = true;
 	g->prog->needs_unwind = true;
@@ -76,18 +91,12 @@ static LLVMValueRef gen_ustack_cfi(struct gen *g)
 	args[1] = cg_const(g->cg, 64, entry);
 	r = cg_libcall(g->cg, "et_ustack_unwind", args, 2);
 	gen_stack_fail(g, stacks, r);
-	v = LLVMBuildAnd(g->b, r, cg_const(g->cg, 64, 0xffffffff), "stackid");
-	return LLVMBuildOr(g->b, v,
-			   LLVMBuildAnd(g->b, cg_get_pid_tgid(g->cg),
-					cg_const(g->cg, 64,
-						 0xffffffff00000000ull),
-					""),
-			   "ustack");
+	return ustack_value(g, r);
 }
 
 LLVMValueRef gen_stack(struct gen *g, const struct type *t)
 {
-	LLVMValueRef args[3], id, v;
+	LLVMValueRef args[3], id;
 
 	if (!t->kernel && !g->ctx->opts.ustack_fp)
 		return gen_ustack_cfi(g);
@@ -95,15 +104,10 @@ LLVMValueRef gen_stack(struct gen *g, const struct type *t)
 	args[1] = stack_map(g, t->kernel);
 	args[2] = cg_const(g->cg, 64, t->kernel ? 0 : BPF_F_USER_STACK_FLAG);
 	id = cg_helper_call(g->cg, BPF_FUNC_get_stackid, NULL, args, 3);
-	v = LLVMBuildAnd(g->b, id, cg_const(g->cg, 64, 0xffffffff), "stackid");
-	if (t->kernel)
-		return v;
-	return LLVMBuildOr(g->b, v,
-			   LLVMBuildAnd(g->b, cg_get_pid_tgid(g->cg),
-					cg_const(g->cg, 64,
-						 0xffffffff00000000ull),
-					""),
-			   "ustack");
+	if (!t->kernel)
+		return ustack_value(g, id);
+	return LLVMBuildAnd(g->b, id, cg_const(g->cg, 64, 0xffffffff),
+			    "stackid");
 }
 
 static LLVMValueRef at(struct gen *g, LLVMValueRef p, uint32_t off)
