@@ -1,0 +1,102 @@
+/* Completed spans as the runtime hands them to their consumers: the text
+ * and NDJSON printers, the OTLP exporter (runtime/otlp.c), the metrics of
+ * etrace's own health. The BPF side matches begin and end (SPEC §3.3) and
+ * sends one ring buffer record per completed span; runtime/span.c decodes
+ * it into a struct et_span and calls every registered sink, in
+ * registration order, from the event loop's thread.
+ *
+ * Ownership: a struct et_span and everything it points to lives only for
+ * the duration of the sink call; a sink that keeps anything copies it. */
+#ifndef ETRACE_SPAN_H
+#define ETRACE_SPAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* OpenTelemetry's SpanKind values, so exporters pass them through. */
+enum et_span_kind {
+	ET_SPAN_UNSPECIFIED = 0,
+	ET_SPAN_INTERNAL = 1,
+	ET_SPAN_SERVER = 2,
+	ET_SPAN_CLIENT = 3,
+	ET_SPAN_PRODUCER = 4,
+	ET_SPAN_CONSUMER = 5,
+};
+
+/* OpenTelemetry's Status.code values. */
+enum et_span_status {
+	ET_STATUS_UNSET = 0,
+	ET_STATUS_OK = 1,
+	ET_STATUS_ERROR = 2,
+};
+
+enum et_attr_kind {
+	ET_ATTR_INT,    /* i */
+	ET_ATTR_UINT,   /* u (exporters that have only int64 clamp) */
+	ET_ATTR_BOOL,   /* u: 0 false */
+	ET_ATTR_STR,    /* s, len bytes, not NUL-terminated in general */
+	ET_ATTR_DOUBLE, /* d */
+};
+
+/* One attribute: span.NAME = expr in the script. A stack is rendered to
+ * a string (one frame a line) before it reaches a sink. */
+struct et_attr {
+	const char *key;
+	enum et_attr_kind kind;
+	union {
+		int64_t i;
+		uint64_t u;
+		double d;
+		struct {
+			const char *s;
+			size_t len;
+		} str;
+	};
+};
+
+/* A span event: an `event` probe of the span block. */
+struct et_span_event {
+	uint64_t time_unix_ns;
+	const char *name;
+	const struct et_attr *attrs;
+	size_t nattrs;
+};
+
+struct et_span {
+	const char *name;             /* the span block's name, or span("x") */
+	uint8_t trace_id[16];         /* never all zero */
+	uint8_t span_id[8];           /* never all zero */
+	uint8_t parent_span_id[8];    /* all zero: a root span */
+	bool remote_parent;           /* parent taken from a traceparent */
+	uint8_t trace_flags;          /* W3C flags (01: sampled) */
+	enum et_span_kind kind;
+	enum et_span_status status;
+	const char *status_message;   /* NULL or text */
+	uint64_t start_unix_ns;       /* wall clock, ns since the Epoch */
+	uint64_t end_unix_ns;
+	uint32_t pid, tid;            /* of the begin probe's thread */
+	const char *comm;             /* of the begin probe's thread */
+	const struct et_attr *attrs;
+	size_t nattrs;
+	const struct et_span_event *events;
+	size_t nevents;
+	uint32_t dropped_events;      /* events beyond the per-span bound */
+};
+
+/* A consumer of completed spans. Returns 0, or a negative errno that the
+ * caller counts as a failed delivery (the sink reports its own errors). */
+typedef int (*et_span_sink_fn)(void *ctx, const struct et_span *s);
+
+/* Counters of the span machinery, for the exit report and the metrics
+ * endpoint. Filled by runtime/span.c from the BPF side's counters. */
+struct et_span_stats {
+	uint64_t completed;           /* delivered to the sinks */
+	uint64_t expired;             /* begun, never ended before timeout */
+	uint64_t overflow;            /* begin refused: instance map full */
+	uint64_t unmatched_end;       /* end with no open instance */
+	uint64_t dropped_events;      /* span events beyond the bound */
+	uint64_t lost;                /* records lost in the ring buffer */
+};
+
+#endif
