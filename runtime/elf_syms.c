@@ -13,6 +13,7 @@
 #include <elfutils/libdw.h>
 #include <gelf.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "demangle.h"
+#include "gopclntab.h"
 #include "symsrc.h"
 
 struct segment {
@@ -49,6 +51,10 @@ struct elf_syms {
 	Dwarf *dw;
 	int dw_fd;
 	bool dw_tried;
+	/* a Go binary's .gopclntab: its functions when nothing else names
+	 * them, its lines when no DWARF has them (read on first use) */
+	struct gopclntab *gopcln;
+	bool gopcln_tried;
 };
 
 static struct elf_syms *cache;
@@ -88,6 +94,7 @@ static void es_free(struct elf_syms *es)
 		dwarf_end(es->dw);
 	if (es->dw_fd >= 0)
 		close(es->dw_fd);
+	gopclntab__free(es->gopcln);
 	free(es->debug_file);
 	free(es->syms);
 	free(es->by_name);
@@ -406,6 +413,20 @@ static int index_syms(struct elf_syms *es)
 
 /* ---- opening ---- */
 
+/* Appends ", TEXT" to the sources tried. */
+static void note_source(struct elf_syms *es, const char *fmt, ...)
+{
+	size_t n = strlen(es->sources);
+	va_list ap;
+
+	if (n + 2 >= sizeof(es->sources))
+		return;
+	va_start(ap, fmt);
+	strcpy(es->sources + n, ", ");
+	vsnprintf(es->sources + n + 2, sizeof(es->sources) - n - 2, fmt, ap);
+	va_end(ap);
+}
+
 /* A stripped file's symbols may live elsewhere (symsrc.h): a debug file
  * by build id (Debian's -dbgsym packages) or by .gnu_debuglink,
  * MiniDebugInfo (Fedora), debuginfod. */
@@ -426,6 +447,39 @@ static int read_debug_file(struct elf_syms *es, Elf *elf)
 	}
 	symsrc__close(&src);
 	return err < 0 ? err : 0;
+}
+
+/* A stripped Go binary still has the table its runtime symbolizes
+ * tracebacks with: every function, with its entry and end. */
+static int read_gopclntab(struct elf_syms *es, Elf *elf)
+{
+	struct gopclntab_func f;
+	size_t n;
+
+	es->gopcln_tried = true;
+	es->gopcln = gopclntab__from_elf(elf);
+	if (!es->gopcln) {
+		note_source(es, ".gopclntab: %s", errno == ENOENT ? "none" :
+			    errno == ENOMEM ? "out of memory" :
+			    "unreadable");
+		return errno == ENOMEM ? -ENOMEM : 0;
+	}
+	n = gopclntab__count(es->gopcln);
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym s = { .st_info = GELF_ST_INFO(STB_GLOBAL, STT_FUNC) };
+
+		if (gopclntab__func(es->gopcln, i, &f) < 0 || !f.entry ||
+		    f.end < f.entry)
+			continue;
+		s.st_value = f.entry;
+		s.st_size = f.end - f.entry;
+		if (add_sym(es, f.name, &s) < 0)
+			return -ENOMEM;
+	}
+	note_source(es, ".gopclntab (Go %s): %zu functions",
+		    gopclntab__format(es->gopcln), n);
+	es->stripped = false; /* its functions are known after all */
+	return 0;
 }
 
 static struct elf_syms *cache_find(const struct stat *st)
@@ -496,6 +550,8 @@ static int load(struct elf_syms *es, int fd, struct elf_syms **same)
 	err = read_symbols(es, elf, false);
 	if (err >= 0 && es->stripped)
 		err = read_debug_file(es, elf);
+	if (err >= 0 && es->stripped && es->go)
+		err = read_gopclntab(es, elf);
 	if (err >= 0)
 		err = index_syms(es);
 out:
@@ -806,13 +862,35 @@ static Dwarf *dw_open(const char *file, int *fdp)
 	return dw;
 }
 
+/* A Go binary's line from its .gopclntab, opened on first use. */
+static int go_line(struct elf_syms *es, uint64_t vaddr, const char **file,
+		   int *lineno)
+{
+	if (!es->go)
+		return -ENOENT;
+	if (!es->gopcln_tried) {
+		int fd = open(es->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		Elf *elf = fd < 0 ? NULL : elf_begin(fd, ELF_C_READ_MMAP, NULL);
+
+		es->gopcln_tried = true;
+		es->gopcln = elf ? gopclntab__from_elf(elf) : NULL;
+		elf_end(elf);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (!es->gopcln)
+		return -ENOENT;
+	return gopclntab__line(es->gopcln, vaddr, file, lineno);
+}
+
+/* The DWARF line table, else a Go binary's .gopclntab. */
 int elf_syms__line(struct elf_syms *es, uint64_t vaddr, char *buf,
 		   size_t len)
 {
 	Dwarf_Die cu;
-	Dwarf_Line *line;
-	const char *file, *base;
-	int lineno;
+	Dwarf_Line *line = NULL;
+	const char *file = NULL, *base;
+	int lineno = 0;
 
 	if (!es->dw_tried) {
 		es->dw_tried = true;
@@ -820,11 +898,11 @@ int elf_syms__line(struct elf_syms *es, uint64_t vaddr, char *buf,
 		if (!es->dw && es->debug_file)
 			es->dw = dw_open(es->debug_file, &es->dw_fd);
 	}
-	if (!es->dw || !dwarf_addrdie(es->dw, vaddr, &cu))
-		return -ENOENT;
-	line = dwarf_getsrc_die(&cu, vaddr);
+	if (es->dw && dwarf_addrdie(es->dw, vaddr, &cu))
+		line = dwarf_getsrc_die(&cu, vaddr);
 	file = line ? dwarf_linesrc(line, NULL, NULL) : NULL;
-	if (!file || dwarf_lineno(line, &lineno) || lineno <= 0)
+	if ((!file || dwarf_lineno(line, &lineno) || lineno <= 0) &&
+	    go_line(es, vaddr, &file, &lineno) < 0)
 		return -ENOENT;
 	base = strrchr(file, '/');
 	return snprintf(buf, len, "%s:%d", base ? base + 1 : file, lineno);
