@@ -467,13 +467,17 @@ static int read_gopclntab(struct elf_syms *es, Elf *elf)
 	n = gopclntab__count(es->gopcln);
 	for (size_t i = 0; i < n; i++) {
 		GElf_Sym s = { .st_info = GELF_ST_INFO(STB_GLOBAL, STT_FUNC) };
+		char name[1024];
 
 		if (gopclntab__func(es->gopcln, i, &f) < 0 || !f.entry ||
 		    f.end < f.entry)
 			continue;
 		s.st_value = f.entry;
 		s.st_size = f.end - f.entry;
-		if (add_sym(es, f.name, &s) < 0)
+		/* one name per function: the ABI0 twin's as .symtab's */
+		snprintf(name, sizeof(name), "%s%s", f.name,
+			 f.abi0 ? ".abi0" : "");
+		if (add_sym(es, name, &s) < 0)
 			return -ENOMEM;
 	}
 	note_source(es, ".gopclntab (Go %s): %zu functions",

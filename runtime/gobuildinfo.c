@@ -52,8 +52,9 @@ static uint64_t rdptr(const unsigned char *p, unsigned ptrsize)
 }
 
 /* The Go string whose header (data pointer, length) is at vaddr, as a
- * malloc'd C string, or NULL. */
-static char *go_string(Elf *elf, uint64_t vaddr, unsigned ptrsize)
+ * malloc'd C string (*n bytes before the added NUL: modinfo's sentinels
+ * hold NULs), or NULL. */
+static char *go_string(Elf *elf, uint64_t vaddr, unsigned ptrsize, size_t *n)
 {
 	unsigned char hdr[16];
 	uint64_t ptr, len;
@@ -70,11 +71,14 @@ static char *go_string(Elf *elf, uint64_t vaddr, unsigned ptrsize)
 		return NULL;
 	}
 	s[len] = '\0';
+	*n = len;
 	return s;
 }
 
-/* A varint-prefixed string at *p (end: the data's end), malloc'd. */
-static char *inline_string(const unsigned char **p, const unsigned char *end)
+/* A varint-prefixed string at *p (end: the data's end), malloc'd; its
+ * length in *n. */
+static char *inline_string(const unsigned char **p, const unsigned char *end,
+			   size_t *n)
 {
 	uint64_t len = 0;
 	unsigned shift = 0;
@@ -93,6 +97,7 @@ static char *inline_string(const unsigned char **p, const unsigned char *end)
 	memcpy(s, *p, len);
 	s[len] = '\0';
 	*p += len;
+	*n = len;
 	return s;
 }
 
@@ -117,12 +122,12 @@ static Elf_Scn *section_named(Elf *elf, const char *want)
 }
 
 /* The version and modinfo strings of the .go.buildinfo blob. */
-static int from_section(Elf *elf, char **vers, char **mod)
+static int from_section(Elf *elf, char **vers, char **mod, size_t *mlen)
 {
 	Elf_Scn *scn = section_named(elf, ".go.buildinfo");
 	Elf_Data *d = scn ? elf_getdata(scn, NULL) : NULL;
 	const unsigned char *p, *end;
-	size_t off = 0, size;
+	size_t off = 0, size, vlen;
 	unsigned ptrsize;
 
 	if (!d || !d->d_buf)
@@ -137,12 +142,12 @@ static int from_section(Elf *elf, char **vers, char **mod)
 	ptrsize = p[14];
 	if (p[15] & 2) {
 		p += 32;
-		*vers = inline_string(&p, end);
-		*mod = *vers ? inline_string(&p, end) : NULL;
+		*vers = inline_string(&p, end, &vlen);
+		*mod = *vers ? inline_string(&p, end, mlen) : NULL;
 	} else if ((ptrsize == 4 || ptrsize == 8) && !(p[15] & 1)) {
-		*vers = go_string(elf, rdptr(p + 16, ptrsize), ptrsize);
+		*vers = go_string(elf, rdptr(p + 16, ptrsize), ptrsize, &vlen);
 		*mod = go_string(elf, rdptr(p + 16 + ptrsize, ptrsize),
-				 ptrsize);
+				 ptrsize, mlen);
 	}
 	return *vers && **vers ? 0 : -ENOENT;
 }
@@ -173,18 +178,19 @@ static uint64_t symbol(Elf *elf, const char *want)
 	return 0;
 }
 
-static int from_symbols(Elf *elf, char **vers, char **mod)
+static int from_symbols(Elf *elf, char **vers, char **mod, size_t *mlen)
 {
 	uint64_t v = symbol(elf, "runtime.buildVersion");
 	uint64_t m = symbol(elf, "runtime.modinfo");
 	GElf_Ehdr eh;
 	unsigned ptrsize;
+	size_t vlen;
 
 	if (!v || !gelf_getehdr(elf, &eh))
 		return -ENOENT;
 	ptrsize = eh.e_ident[EI_CLASS] == ELFCLASS32 ? 4 : 8;
-	*vers = go_string(elf, v, ptrsize);
-	*mod = m ? go_string(elf, m, ptrsize) : NULL;
+	*vers = go_string(elf, v, ptrsize, &vlen);
+	*mod = m ? go_string(elf, m, ptrsize, mlen) : NULL;
 	return *vers && **vers ? 0 : -ENOENT;
 }
 
@@ -194,9 +200,9 @@ static void copy(char *dst, size_t size, const char *s, size_t n)
 }
 
 /* modinfo's lines, its sentinels stripped */
-static void parse_modinfo(struct gobuildinfo *bi, const char *mod)
+static void parse_modinfo(struct gobuildinfo *bi, const char *mod,
+			  size_t len)
 {
-	size_t len = strlen(mod);
 	const char *p = mod, *end = mod + len;
 
 	if (len >= 33 && mod[len - 17] == '\n') {
@@ -232,22 +238,23 @@ static void parse_modinfo(struct gobuildinfo *bi, const char *mod)
 int gobuildinfo__read(Elf *elf, struct gobuildinfo *bi)
 {
 	char *vers = NULL, *mod = NULL;
+	size_t mlen = 0;
 	int err;
 
 	memset(bi, 0, sizeof(*bi));
 	bi->source = ".go.buildinfo";
-	err = from_section(elf, &vers, &mod);
+	err = from_section(elf, &vers, &mod, &mlen);
 	if (err) {
 		free(vers);
 		free(mod);
 		vers = mod = NULL;
 		bi->source = "runtime.buildVersion";
-		err = from_symbols(elf, &vers, &mod);
+		err = from_symbols(elf, &vers, &mod, &mlen);
 	}
 	if (!err) {
 		copy(bi->version, sizeof(bi->version), vers, strlen(vers));
 		if (mod)
-			parse_modinfo(bi, mod);
+			parse_modinfo(bi, mod, mlen);
 	} else {
 		bi->source = NULL;
 	}

@@ -6,6 +6,7 @@
  * closed by the end of the text. Every offset read from the table is
  * checked against its size: a damaged table gives errors, never a read
  * out of bounds. Little-endian tables only (the targets etrace runs on). */
+#define _GNU_SOURCE /* qsort_r */
 #include "gopclntab.h"
 
 #include <errno.h>
@@ -16,6 +17,8 @@
 #define GO116_MAGIC 0xfffffffau
 #define GO118_MAGIC 0xfffffff0u
 #define GO120_MAGIC 0xfffffff1u
+/* _func.flag (runtime/symtab.go funcFlag_ASM) */
+#define FUNC_FLAG_ASM 4
 
 struct gopclntab {
 	unsigned char *data;
@@ -27,6 +30,7 @@ struct gopclntab {
 	size_t nfunc;
 	/* offsets into data of the header's tables */
 	uint64_t funcname, cutab, filetab, pctab, pcln;
+	unsigned char *abi0; /* per function: gopclntab_func.abi0 */
 };
 
 static uint32_t rd32(const unsigned char *p)
@@ -102,6 +106,8 @@ static int parse_header(struct gopclntab *t)
 	return 0;
 }
 
+static int mark_abi0(struct gopclntab *t);
+
 struct gopclntab *gopclntab__new(const void *data, size_t len, uint64_t text)
 {
 	struct gopclntab *t = calloc(1, sizeof(*t));
@@ -119,6 +125,8 @@ struct gopclntab *gopclntab__new(const void *data, size_t len, uint64_t text)
 	t->len = len;
 	t->text = text;
 	err = parse_header(t);
+	if (!err)
+		err = mark_abi0(t);
 	if (err) {
 		gopclntab__free(t);
 		errno = -err;
@@ -164,6 +172,7 @@ void gopclntab__free(struct gopclntab *t)
 {
 	if (!t)
 		return;
+	free(t->abi0);
 	free(t->data);
 	free(t);
 }
@@ -209,18 +218,74 @@ static int func_field(const struct gopclntab *t, size_t i, unsigned n,
 	return 0;
 }
 
-int gopclntab__func(const struct gopclntab *t, size_t i,
-		    struct gopclntab_func *f)
+/* function i's name, or NULL */
+static const char *name_of(const struct gopclntab *t, size_t i)
 {
 	uint32_t nameoff;
 
+	if (func_field(t, i, 1, &nameoff))
+		return NULL;
+	return str_at(t, t->funcname, nameoff);
+}
+
+/* Whether function i is written in assembly (its _func.flag, the byte
+ * after funcID, the field after cuOffset: startLine comes first since
+ * Go 1.20). */
+static bool is_asm(const struct gopclntab *t, size_t i)
+{
+	uint32_t v;
+
+	if (func_field(t, i, t->magic == GO120_MAGIC ? 10 : 9, &v))
+		return false;
+	return (v >> 8) & FUNC_FLAG_ASM;
+}
+
+static int cmp_index(const void *a, const void *b, void *arg)
+{
+	const struct gopclntab *t = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	const char *nx = name_of(t, x), *ny = name_of(t, y);
+	int c = strcmp(nx ? nx : "", ny ? ny : "");
+
+	return c ? c : x < y ? -1 : 1;
+}
+
+/* In each pair of functions sharing a name, the ABI0 one (abi0): the
+ * assembly function, else the later. */
+static int mark_abi0(struct gopclntab *t)
+{
+	size_t *idx = malloc((t->nfunc ? t->nfunc : 1) * sizeof(*idx));
+
+	t->abi0 = calloc(t->nfunc ? t->nfunc : 1, 1);
+	if (!idx || !t->abi0) {
+		free(idx);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < t->nfunc; i++)
+		idx[i] = i;
+	qsort_r(idx, t->nfunc, sizeof(*idx), cmp_index, t);
+	for (size_t i = 0; i + 1 < t->nfunc; i++) {
+		const char *a = name_of(t, idx[i]), *b = name_of(t, idx[i + 1]);
+
+		if (!a || !b || strcmp(a, b))
+			continue;
+		/* idx[i] < idx[i + 1]: the earlier first */
+		t->abi0[is_asm(t, idx[i]) ? idx[i] : idx[i + 1]] = 1;
+		i++;
+	}
+	free(idx);
+	return 0;
+}
+
+int gopclntab__func(const struct gopclntab *t, size_t i,
+		    struct gopclntab_func *f)
+{
 	if (i >= t->nfunc)
 		return -ENOENT;
-	if (func_field(t, i, 1, &nameoff))
-		return -EINVAL;
-	f->name = str_at(t, t->funcname, nameoff);
+	f->name = name_of(t, i);
 	if (!f->name)
 		return -EINVAL;
+	f->abi0 = t->abi0[i];
 	f->entry = entry_of(t, i);
 	f->end = entry_of(t, i + 1);
 	return 0;

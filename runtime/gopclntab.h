@@ -11,6 +11,7 @@
 #define ETRACE_GOPCLNTAB_H
 
 #include <gelf.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,12 @@ struct gopclntab_func {
 	const char *name;
 	uint64_t entry; /* virtual address of the first instruction */
 	uint64_t end;   /* the next function's entry (the last: text end) */
+	/* The table names an assembly function and its ABI wrapper alike
+	 * (runtime.osyield twice); this one is the ABI0 side of such a
+	 * pair, which .symtab names NAME.abi0: the assembly function, else
+	 * the wrapper placed after the Go function. Unique names never are,
+	 * even where .symtab adds ".abi0": the table cannot tell. */
+	bool abi0;
 };
 
 /* Parses the table data (len bytes, the section's contents). text is the
