@@ -13,8 +13,9 @@ int et_run(const struct cli *cli);
 /* -l [PATTERN] (list.c). */
 int et_list(const struct cli *cli);
 
-/* --info (info.c). */
+/* --info (info.c); --info FILE (info_binary.c). */
 int et_info(const struct cli *cli);
+int et_info_binary(const char *path);
 
 /* Settings from ETRACE_* environment variables into compile options;
  * returns 0 or prints a usage error and returns 2 (driver.c). */

@@ -161,6 +161,8 @@ int et_info(const struct cli *cli)
 	struct utsname u;
 	int rc;
 
+	if (cli->info_file)
+		return et_info_binary(cli->info_file);
 	rc = et_env_opts(&opts);
 	if (rc)
 		return rc;

@@ -183,6 +183,12 @@ static int parse_operands(struct cli *cli, int n, char *const *rest)
 		cli->list_pattern = n ? rest[0] : NULL;
 		return 0;
 	}
+	if (cli->action == CLI_INFO) {
+		if (n > 1)
+			return fail(cli, "--info takes at most one file");
+		cli->info_file = n ? rest[0] : NULL;
+		return 0;
+	}
 	if (cli->action != CLI_RUN)
 		return 0;
 	if (!cli->prog) {
@@ -309,7 +315,10 @@ static const char usage_text[] =
 	"                 stack, comm, signal); -kk: reads (probe_read) too\n"
 	"  -q             quiet: fewer messages\n"
 	"  -v             verbose messages\n"
-	"  --info         report the kernel features etrace can use\n"
+	"  --info [FILE]  report the kernel features etrace can use; with\n"
+	"                 FILE, what etrace knows of that binary: its\n"
+	"                 symbol sources, source lines, and for a Go\n"
+	"                 binary its Go version, main package and module\n"
 	"  -V, --version  print the version\n"
 	"  -h, --help     print this help\n"
 	"\n"

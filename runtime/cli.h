@@ -34,6 +34,7 @@ struct cli {
 	const char *prog;          /* -e PROG, or NULL */
 	const char *script;        /* FILE, "-" or a stdlib recipe name */
 	const char *list_pattern;  /* -l PATTERN, NULL: everything */
+	const char *info_file;     /* --info FILE: a binary, else NULL */
 	const char *output;        /* -o FILE */
 	const char *dump_stage;    /* -d STAGE (validated by the driver) */
 	const char *cmd;           /* -c CMD */

@@ -163,6 +163,8 @@ static void test_actions(void)
 	char *v2[] = { "etrace", "--version", NULL };
 	char *h[] = { "etrace", "--help", NULL };
 	char *info[] = { "etrace", "--info", NULL };
+	char *infof[] = { "etrace", "--info", "/bin/true", NULL };
+	char *info2[] = { "etrace", "--info", "a", "b", NULL };
 
 	CU_ASSERT_EQUAL(parse(v1), 0);
 	CU_ASSERT_EQUAL(cli.action, CLI_VERSION);
@@ -172,6 +174,12 @@ static void test_actions(void)
 	CU_ASSERT_EQUAL(cli.action, CLI_HELP);
 	CU_ASSERT_EQUAL(parse(info), 0);
 	CU_ASSERT_EQUAL(cli.action, CLI_INFO);
+	CU_ASSERT_PTR_NULL(cli.info_file);
+	CU_ASSERT_EQUAL(parse(infof), 0);
+	CU_ASSERT_EQUAL(cli.action, CLI_INFO);
+	CU_ASSERT_STRING_EQUAL(cli.info_file, "/bin/true");
+	CU_ASSERT_NOT_EQUAL(parse(info2), 0);
+	CU_ASSERT_STRING_EQUAL(cli.err, "--info takes at most one file");
 }
 
 static void test_usage_errors(void)
