@@ -160,6 +160,12 @@ expect 0 "-l tracepoint wildcard" -- -l 'tracepoint:*sched_switch*'
 expect 0 "-l nothing matches" -- -l 'tracepoint:sched:etrace_none' &&
 	empty "$out" list-none
 expect 0 "--info" -- --info && has "$out" "kernel:" info
+expect 0 "--info FILE" -- --info "$etrace" &&
+	has "$out" "  functions: " info-file
+expect 1 "--info not ELF" -- --info "$src/README.md" &&
+	has "$err" "README.md: not an ELF file" info-not-elf
+expect 2 "--info two files" -- --info a b &&
+	has "$err" "--info takes at most one file" info-two
 
 echo "driver: $n checks, $fails failed"
 [ $fails -eq 0 ]
