@@ -99,8 +99,9 @@ static int parse_header(struct gopclntab *t)
 	t->pctab = WORD();
 	t->pcln = WORD();
 #undef WORD
-	/* the function table: nfunc (entry, offset) pairs and the end */
-	if (!in_table(t, t->pcln, (2 * (uint64_t)t->nfunc + 1) *
+	/* the function table: nfunc (entry, offset) pairs and the end;
+	 * nfunc bounded first, so that its size cannot wrap */
+	if (t->nfunc > t->len / 8 || !in_table(t, t->pcln, (2 * (uint64_t)t->nfunc + 1) *
 					  (t->go118 ? 4 : t->ptrsize)))
 		return -EINVAL;
 	return 0;

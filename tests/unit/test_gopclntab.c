@@ -217,6 +217,44 @@ static void test_line_file(void)
 
 /* ---- through elf_syms ---- */
 
+/* A Go binary with its .symtab but without DWARF (go build -ldflags=-w,
+ * here objcopy --strip-debug): its names from .symtab, its lines from
+ * .gopclntab, those of the twin's DWARF. */
+static void test_lines_without_dwarf(void)
+{
+	char tmp[] = "/tmp/etrace-gonodw-XXXXXX", cmd[512];
+	char got[256], want[256];
+	struct elf_syms *es, *twin;
+	const struct elf_sym *s;
+	int fd;
+
+	if (!have_go())
+		return;
+	fd = mkstemp(tmp);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "objcopy --strip-debug '%s' '%s'", CHAIN,
+		 tmp);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	es = elf_syms__open(tmp);
+	twin = elf_syms__open(CHAIN);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(es);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(twin);
+	CU_ASSERT_STRING_EQUAL(elf_syms__sources(es), ".symtab, .dynsym");
+	s = elf_syms__find(es, "main.etOuter");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	for (uint64_t pc = s->addr; pc < s->addr + s->size; pc++) {
+		if (elf_syms__line(twin, pc, want, sizeof(want)) < 0)
+			continue;
+		CU_ASSERT(elf_syms__line(es, pc, got, sizeof(got)) > 0);
+		CU_ASSERT_STRING_EQUAL(got, want);
+	}
+	elf_syms__close(es);
+	elf_syms__close(twin);
+	elf_syms__cache_clear();
+	unlink(tmp);
+}
+
 /* The stripped build: functions at the twin's addresses, its lines, the
  * sources tried; the twin keeps its .symtab names. */
 static void test_elf_syms_stripped(void)
@@ -365,13 +403,18 @@ static void test_damaged(void)
 	 * the walk reads stays inside */
 	bad = malloc(len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(bad);
-	for (int round = 0; round < 40; round++) {
+	for (int round = 0; round < 60; round++) {
 		size_t n = round < 20 ? len - (len / 20) * round : len;
 
+		/* every fourth round two bytes of the header's words, else
+		 * 64 bytes of the tables */
+		bool header = round % 4 == 0;
+		size_t from = header ? 8 : 64, span = header ? 64 : len - 64;
+
 		memcpy(bad, data, len);
-		for (int k = 0; round >= 20 && k < 64; k++) {
+		for (int k = 0; round >= 20 && k < (header ? 2 : 64); k++) {
 			seed = seed * 1103515245u + 12345u;
-			bad[64 + (seed >> 8) % (len - 64)] = (unsigned char)seed;
+			bad[from + (seed >> 8) % span] = (unsigned char)seed;
 		}
 		t = gopclntab__new(bad, n, 0x401000);
 		if (t)
@@ -476,6 +519,7 @@ UNIT_MAIN("gopclntab",
 	  UNIT_TEST(test_find),
 	  UNIT_TEST(test_lines_match_dwarf),
 	  UNIT_TEST(test_line_file),
+	  UNIT_TEST(test_lines_without_dwarf),
 	  UNIT_TEST(test_elf_syms_stripped),
 	  UNIT_TEST(test_pie),
 	  UNIT_TEST(test_damaged),
