@@ -425,6 +425,125 @@ static void test_damaged(void)
 	free(data);
 }
 
+/* ---- the other formats, rewritten from the Go 1.18 table ---- */
+
+static uint64_t get(const unsigned char *p, size_t n)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, p, n); /* little endian, as the tables */
+	return v;
+}
+
+static void put(unsigned char *p, uint64_t v, size_t n)
+{
+	memcpy(p, &v, n);
+}
+
+/* The 1.18 table data (len bytes, text at 0x401000) rewritten as a Go
+ * 1.16-1.17 table (magic 0xfffffffa: seven header words, no textStart;
+ * function table and _func entries as 8-byte addresses) or a 1.20 one
+ * (0xfffffff1: startLine before funcID in _func). The other tables stay
+ * where they are; the new function table and records are appended. */
+static unsigned char *rewrite(const unsigned char *data, size_t len,
+			      bool go116, size_t *out_len)
+{
+	uint64_t nfunc = get(data + 8, 8), pcln = get(data + 64, 8);
+	size_t fsz = go116 ? 8 : 4, rsz = 44;
+	size_t at = (len + 7) & ~(size_t)7;
+	size_t tab = (2 * nfunc + 1) * fsz, n = at + tab + nfunc * rsz;
+	unsigned char *t = calloc(1, n);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	memcpy(t, data, len);
+	put(t, go116 ? 0xfffffffa : 0xfffffff1, 4);
+	if (go116) { /* drop textStart: words 3.. move down one */
+		memmove(t + 24, data + 32, 5 * 8);
+		put(t + 64, 0, 8);
+		put(t + 56, at, 8);
+	} else {
+		put(t + 64, at, 8);
+	}
+	for (uint64_t i = 0; i <= nfunc; i++) {
+		uint64_t e = get(data + pcln + 8 * i, 4);
+		uint64_t rec = pcln + get(data + pcln + 8 * i + 4, 4);
+		unsigned char *r = t + at + tab + i * rsz;
+
+		put(t + at + 2 * i * fsz, go116 ? 0x401000 + e : e, fsz);
+		if (i == nfunc)
+			break;
+		put(t + at + (2 * i + 1) * fsz, tab + i * rsz, fsz);
+		if (go116) { /* entry address, then the 1.18 fields */
+			put(r, 0x401000 + e, 8);
+			memcpy(r + 8, data + rec + 4, 36);
+		} else { /* entry offset .. cuOffset, startLine, funcID.. */
+			memcpy(r, data + rec, 36);
+			put(r + 36, 0, 4);
+			memcpy(r + 40, data + rec + 36, 4);
+		}
+	}
+	*out_len = n;
+	return t;
+}
+
+/* Each rewritten table gives the functions, ABI0 marks and lines of the
+ * original. */
+static void test_formats(void)
+{
+	struct gopclntab *orig, *t;
+	unsigned char *data, *re;
+	size_t len = 0, n = 0, lines = 0;
+
+	if (!have_go())
+		return;
+	data = section_copy(STRIPPED, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	orig = gopclntab__new(data, len, 0x401000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(orig);
+	if (strcmp(gopclntab__format(orig), "1.18-1.19")) {
+		fprintf(stderr, "(not a Go 1.18-1.19 table: not rewritten) ");
+		goto out;
+	}
+	for (int go116 = 0; go116 < 2; go116++) {
+		re = rewrite(data, len, go116, &n);
+		t = gopclntab__new(re, n, go116 ? 0 : 0x401000);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+		CU_ASSERT_STRING_EQUAL(gopclntab__format(t),
+				       go116 ? "1.16-1.17" : "1.20+");
+		CU_ASSERT_EQUAL_FATAL(gopclntab__count(t),
+				      gopclntab__count(orig));
+		for (size_t i = 0; i < gopclntab__count(t); i++) {
+			struct gopclntab_func a, b;
+			const char *fa, *fb;
+			int la, lb;
+
+			CU_ASSERT_EQUAL_FATAL(gopclntab__func(orig, i, &a), 0);
+			CU_ASSERT_EQUAL_FATAL(gopclntab__func(t, i, &b), 0);
+			CU_ASSERT_STRING_EQUAL(a.name, b.name);
+			CU_ASSERT_EQUAL(a.entry, b.entry);
+			CU_ASSERT_EQUAL(a.end, b.end);
+			CU_ASSERT_EQUAL(a.abi0, b.abi0);
+			for (uint64_t pc = a.entry; pc < a.end; pc += 7) {
+				int ra = gopclntab__line(orig, pc, &fa, &la);
+
+				CU_ASSERT_EQUAL(gopclntab__line(t, pc, &fb,
+								&lb), ra);
+				if (ra || gopclntab__line(t, pc, &fb, &lb))
+					continue;
+				CU_ASSERT_STRING_EQUAL(fa, fb);
+				CU_ASSERT_EQUAL(la, lb);
+				lines++;
+			}
+		}
+		gopclntab__free(t);
+		free(re);
+	}
+	CU_ASSERT(lines > 10000);
+out:
+	gopclntab__free(orig);
+	free(data);
+}
+
 /* ---- build info ---- */
 
 /* What `go version -m FILE` prints: "FILE: VERSION", then "\tpath\tP",
@@ -523,4 +642,5 @@ UNIT_MAIN("gopclntab",
 	  UNIT_TEST(test_elf_syms_stripped),
 	  UNIT_TEST(test_pie),
 	  UNIT_TEST(test_damaged),
+	  UNIT_TEST(test_formats),
 	  UNIT_TEST(test_buildinfo))
