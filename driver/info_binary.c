@@ -85,9 +85,10 @@ int et_info_binary(const char *path)
 	elf = fd < 0 ? NULL : elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	bid = elf_syms__build_id(es);
 	printf("%s\n", path);
-	printf("  ELF: %s\n", elf_syms__is_dyn(es) ?
-	       "position-independent (a PIE or a shared library)" :
-	       "fixed-address executable");
+	printf("  ELF: %s\n",
+	       elf_syms__is_dyn(es)
+		   ? "position-independent (a PIE or a shared library)"
+		   : "fixed-address executable");
 	printf("  build id: %s\n", bid ? bid : "none");
 	printf("  functions: %zu (%s)\n", elf_syms__count(es),
 	       elf_syms__sources(es));

@@ -1,6 +1,7 @@
 /* Reading the function symbols of an ELF file with libelf (elf_syms.h):
  * .symtab and .dynsym (and, when the file is stripped, the .symtab of
- * the first separate source symsrc.h finds), PT_LOAD segments for the
+ * the first separate source symsrc.h finds, else a Go binary's
+ * .gopclntab: gopclntab.h), PT_LOAD segments for the
  * address/offset mapping, the build-id note and the Go markers; source
  * lines through libdw. Files are kept in a process-wide cache keyed by
  * identity and build-id. */
@@ -333,7 +334,8 @@ static int scan_sections(struct elf_syms *es, Elf *elf)
 		name = elf_strptr(elf, shstrndx, sh.sh_name);
 		name = name ? name : "";
 		if (!strcmp(name, ".go.buildinfo") ||
-		    !strcmp(name, ".gopclntab"))
+		    !strcmp(name, ".gopclntab") ||
+		    !strcmp(name, ".data.rel.ro.gopclntab"))
 			es->go = true;
 		if (sh.sh_type == SHT_SYMTAB)
 			es->stripped = false;

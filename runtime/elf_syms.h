@@ -49,7 +49,8 @@ size_t elf_build_id(const char *path, unsigned char *id, size_t max);
 const char *elf_syms__build_id(const struct elf_syms *es);
 /* ET_DYN: a PIE executable or a shared library (loaded with a bias). */
 bool elf_syms__is_dyn(const struct elf_syms *es);
-/* No .symtab: only exported (.dynsym) functions are known. */
+/* No .symtab, in the file or a separate source, and no .gopclntab:
+ * only exported (.dynsym) functions are known. */
 bool elf_syms__stripped(const struct elf_syms *es);
 /* Built by the Go toolchain (.go.buildinfo, .gopclntab or the
  * runtime.buildVersion symbol): uretprobes corrupt its moving stacks. */
@@ -60,7 +61,10 @@ bool elf_syms__is_go(const struct elf_syms *es);
  * stripped one also the separate sources of symsrc.h, e.g. ".symtab:
  * none, .dynsym, build-id debug file: none in /usr/lib/debug,
  * .gnu_debuglink: none, .gnu_debugdata: none, debuginfod:
- * DEBUGINFOD_URLS unset", the last naming the source found if any. */
+ * DEBUGINFOD_URLS unset", the last naming the source found if any; for
+ * a Go binary none of them names, then ".gopclntab (Go 1.18-1.19): 1427
+ * functions" (gopclntab.h: its functions, named as the Go runtime names
+ * them). */
 const char *elf_syms__sources(const struct elf_syms *es);
 
 /* ---- symbols: functions (STT_FUNC, STT_GNU_IFUNC) of .symtab and
@@ -129,8 +133,9 @@ int elf_syms__symbolize(struct elf_syms *es, uint64_t addr, uint64_t bias,
 
 /* The source line of the virtual address vaddr as "file.c:17" (the
  * file's base name), from the DWARF line table of the file or of its
- * separate debug file. Returns the length snprintf would have written,
- * or -ENOENT when no line table covers vaddr. */
+ * separate debug file, else, in a Go binary, from its .gopclntab.
+ * Returns the length snprintf would have written, or -ENOENT when no
+ * line table covers vaddr. */
 int elf_syms__line(struct elf_syms *es, uint64_t vaddr, char *buf,
 		   size_t len);
 

@@ -146,8 +146,8 @@ static int from_section(Elf *elf, char **vers, char **mod, size_t *mlen)
 		*mod = *vers ? inline_string(&p, end, mlen) : NULL;
 	} else if ((ptrsize == 4 || ptrsize == 8) && !(p[15] & 1)) {
 		*vers = go_string(elf, rdptr(p + 16, ptrsize), ptrsize, &vlen);
-		*mod = go_string(elf, rdptr(p + 16 + ptrsize, ptrsize),
-				 ptrsize, mlen);
+		*mod = go_string(elf, rdptr(p + 16 + ptrsize, ptrsize), ptrsize,
+				 mlen);
 	}
 	return *vers && **vers ? 0 : -ENOENT;
 }
@@ -162,8 +162,8 @@ static uint64_t symbol(Elf *elf, const char *want)
 	while ((scn = elf_nextscn(elf, scn))) {
 		Elf_Data *d = elf_getdata(scn, NULL);
 
-		if (!d || !gelf_getshdr(scn, &sh) ||
-		    sh.sh_type != SHT_SYMTAB || !sh.sh_entsize)
+		if (!d || !gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
+		    !sh.sh_entsize)
 			continue;
 		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
 			const char *n;
@@ -200,8 +200,7 @@ static void copy(char *dst, size_t size, const char *s, size_t n)
 }
 
 /* modinfo's lines, its sentinels stripped */
-static void parse_modinfo(struct gobuildinfo *bi, const char *mod,
-			  size_t len)
+static void parse_modinfo(struct gobuildinfo *bi, const char *mod, size_t len)
 {
 	const char *p = mod, *end = mod + len;
 
@@ -223,8 +222,8 @@ static void parse_modinfo(struct gobuildinfo *bi, const char *mod,
 		else if (!strncmp(p, "mod\t", 4)) {
 			copy(bi->module, sizeof(bi->module), f2, n);
 			if (f3) {
-				const char *f4 = memchr(f3 + 1, '\t',
-							nl - f3 - 1);
+				const char *f4 =
+				    memchr(f3 + 1, '\t', nl - f3 - 1);
 
 				copy(bi->modver, sizeof(bi->modver), f3 + 1,
 				     (f4 ? f4 : nl) - f3 - 1);

@@ -9,13 +9,13 @@
 #include <gelf.h>
 
 struct gobuildinfo {
-	char version[64];  /* "go1.19.8" */
-	char path[256];    /* main package: "example.com/cmd/x", or
-			      "command-line-arguments" for go build x.go */
-	char module[256];  /* main module "example.com/x", "" outside
-			      module mode (GOPATH) */
-	char modver[64];   /* its version, "(devel)" for a local build */
-	unsigned ndeps;    /* modules it depends on ("dep" lines) */
+	char version[64];   /* "go1.19.8" */
+	char path[256];	    /* main package: "example.com/cmd/x", or
+			       "command-line-arguments" for go build x.go */
+	char module[256];   /* main module "example.com/x", "" outside
+			       module mode (GOPATH) */
+	char modver[64];    /* its version, "(devel)" for a local build */
+	unsigned ndeps;	    /* modules it depends on ("dep" lines) */
 	const char *source; /* ".go.buildinfo" or "runtime.buildVersion" */
 };
 

@@ -25,8 +25,8 @@ struct gopclntab {
 	size_t len;
 	uint32_t magic;
 	unsigned quantum, ptrsize;
-	bool go118;     /* 32-bit entry offsets from text */
-	uint64_t text;  /* Go 1.18+: the base of entry offsets */
+	bool go118;    /* 32-bit entry offsets from text */
+	uint64_t text; /* Go 1.18+: the base of entry offsets */
 	size_t nfunc;
 	/* offsets into data of the header's tables */
 	uint64_t funcname, cutab, filetab, pctab, pcln;
@@ -81,8 +81,8 @@ static int parse_header(struct gopclntab *t)
 		return -EPROTONOSUPPORT;
 	t->quantum = d[6];
 	t->ptrsize = d[7];
-	if (d[4] || d[5] || (t->quantum != 1 && t->quantum != 2 &&
-			     t->quantum != 4) ||
+	if (d[4] || d[5] ||
+	    (t->quantum != 1 && t->quantum != 2 && t->quantum != 4) ||
 	    (t->ptrsize != 4 && t->ptrsize != 8))
 		return -EINVAL;
 	t->go118 = t->magic != GO116_MAGIC;
@@ -101,8 +101,9 @@ static int parse_header(struct gopclntab *t)
 #undef WORD
 	/* the function table: nfunc (entry, offset) pairs and the end;
 	 * nfunc bounded first, so that its size cannot wrap */
-	if (t->nfunc > t->len / 8 || !in_table(t, t->pcln, (2 * (uint64_t)t->nfunc + 1) *
-					  (t->go118 ? 4 : t->ptrsize)))
+	if (t->nfunc > t->len / 8 || !in_table(t, t->pcln,
+					       (2 * (uint64_t)t->nfunc + 1) *
+						   (t->go118 ? 4 : t->ptrsize)))
 		return -EINVAL;
 	return 0;
 }
@@ -180,8 +181,9 @@ void gopclntab__free(struct gopclntab *t)
 
 const char *gopclntab__format(const struct gopclntab *t)
 {
-	return t->magic == GO116_MAGIC ? "1.16-1.17" :
-	       t->magic == GO118_MAGIC ? "1.18-1.19" : "1.20+";
+	return t->magic == GO116_MAGIC	 ? "1.16-1.17"
+	       : t->magic == GO118_MAGIC ? "1.18-1.19"
+					 : "1.20+";
 }
 
 size_t gopclntab__count(const struct gopclntab *t)
@@ -335,8 +337,8 @@ static bool varint(const struct gopclntab *t, uint64_t *off, uint32_t *v)
  * starting at entry: rows of (value delta, zig-zag; pc delta in
  * quanta), starting from -1 at entry; a zero value delta after the first
  * row ends the table. -1 when pc is past its rows. */
-static int32_t pcvalue(const struct gopclntab *t, uint32_t tab,
-		       uint64_t entry, uint64_t pc)
+static int32_t pcvalue(const struct gopclntab *t, uint32_t tab, uint64_t entry,
+		       uint64_t pc)
 {
 	uint64_t off = t->pctab + tab, at = entry;
 	int32_t val = -1;
@@ -360,8 +362,8 @@ static int32_t pcvalue(const struct gopclntab *t, uint32_t tab,
 	}
 }
 
-int gopclntab__line(const struct gopclntab *t, uint64_t pc,
-		    const char **file, int *line)
+int gopclntab__line(const struct gopclntab *t, uint64_t pc, const char **file,
+		    int *line)
 {
 	long i = gopclntab__find(t, pc);
 	uint32_t pcfile, pcln, cuoff, fnoff;

@@ -20,7 +20,7 @@ struct gopclntab;
 struct gopclntab_func {
 	const char *name;
 	uint64_t entry; /* virtual address of the first instruction */
-	uint64_t end;   /* the next function's entry (the last: text end) */
+	uint64_t end;	/* the next function's entry (the last: text end) */
 	/* The table names an assembly function and its ABI wrapper alike
 	 * (runtime.osyield twice); this one is the ABI0 side of such a
 	 * pair, which .symtab names NAME.abi0: the assembly function, else
@@ -53,7 +53,7 @@ int gopclntab__func(const struct gopclntab *t, size_t i,
 long gopclntab__find(const struct gopclntab *t, uint64_t pc);
 /* The source position of pc: *file (the full path as the compiler saw
  * it) and *line. 0, or -ENOENT when no function or table covers pc. */
-int gopclntab__line(const struct gopclntab *t, uint64_t pc,
-		    const char **file, int *line);
+int gopclntab__line(const struct gopclntab *t, uint64_t pc, const char **file,
+		    int *line);
 
 #endif

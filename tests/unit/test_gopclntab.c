@@ -38,8 +38,7 @@ static const char *format_of(const char *path)
 	elf_end(elf);
 	if (fd >= 0)
 		close(fd);
-	return minor >= 20 ? "1.20+" : minor >= 18 ? "1.18-1.19" :
-	       "1.16-1.17";
+	return minor >= 20 ? "1.20+" : minor >= 18 ? "1.18-1.19" : "1.16-1.17";
 }
 
 static bool have_go(void)
@@ -75,7 +74,7 @@ static void test_functions(void)
 {
 	struct gopclntab *t;
 	struct elf_syms *es;
-	struct gopclntab_func f, prev = { 0 };
+	struct gopclntab_func f, prev = {0};
 	size_t n, found = 0, mains = 0;
 	char abi0[512];
 
@@ -108,7 +107,8 @@ static void test_functions(void)
 			found++; /* the table shortens array types */
 		else
 			fprintf(stderr, "\n%s at 0x%" PRIx64 ": %s", f.name,
-				f.entry, s ? "another address" : "not in .symtab");
+				f.entry,
+				s ? "another address" : "not in .symtab");
 	}
 	CU_ASSERT_EQUAL(found, n);
 	/* main.etLeaf, main.etMiddle, main.etOuter, main.main */
@@ -172,14 +172,15 @@ static void test_lines_match_dwarf(void)
 
 			if (elf_syms__line(es, pc, want, sizeof(want)) < 0)
 				continue; /* padding after the code */
-			CU_ASSERT_EQUAL_FATAL(gopclntab__line(t, pc, &file,
-							      &line), 0);
+			CU_ASSERT_EQUAL_FATAL(
+			    gopclntab__line(t, pc, &file, &line), 0);
 			base = strrchr(file, '/');
 			snprintf(got, sizeof(got), "%s:%d",
 				 base ? base + 1 : file, line);
 			checked++;
 			if (strcmp(want, got) && differ++ < 5)
-				fprintf(stderr, "\n%s+%" PRIu64 ": %s, DWARF %s",
+				fprintf(stderr,
+					"\n%s+%" PRIu64 ": %s, DWARF %s",
 					f.name, pc - f.entry, got, want);
 		}
 	}
@@ -259,9 +260,9 @@ static void test_lines_without_dwarf(void)
  * sources tried; the twin keeps its .symtab names. */
 static void test_elf_syms_stripped(void)
 {
-	static const char *const names[] = { "main.etLeaf", "main.etMiddle",
-					     "main.etOuter", "main.main",
-					     "runtime.main" };
+	static const char *const names[] = {"main.etLeaf", "main.etMiddle",
+					    "main.etOuter", "main.main",
+					    "runtime.main"};
 	struct elf_syms *es, *twin;
 	char buf[256], want[256];
 
@@ -273,10 +274,10 @@ static void test_elf_syms_stripped(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(twin);
 	CU_ASSERT_TRUE(elf_syms__is_go(es));
 	CU_ASSERT_FALSE(elf_syms__stripped(es));
-	CU_ASSERT_PTR_NOT_NULL(strstr(elf_syms__sources(es),
-				      ".symtab: none, .dynsym, "));
-	snprintf(want, sizeof(want), ", .gopclntab (Go %s): ",
-		 format_of(STRIPPED));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(elf_syms__sources(es), ".symtab: none, .dynsym, "));
+	snprintf(want, sizeof(want),
+		 ", .gopclntab (Go %s): ", format_of(STRIPPED));
 	CU_ASSERT_PTR_NOT_NULL(strstr(elf_syms__sources(es), want));
 	CU_ASSERT_STRING_EQUAL(elf_syms__sources(twin), ".symtab, .dynsym");
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -294,14 +295,14 @@ static void test_elf_syms_stripped(void)
 		snprintf(want, sizeof(want), "%s+3", names[i]);
 		CU_ASSERT_STRING_EQUAL(buf, want);
 		/* the line of the stripped build equals the twin's DWARF */
-		CU_ASSERT(elf_syms__line(twin, s->addr + 3, want,
-					 sizeof(want)) > 0);
-		CU_ASSERT(elf_syms__line(es, s->addr + 3, buf,
-					 sizeof(buf)) > 0);
+		CU_ASSERT(
+		    elf_syms__line(twin, s->addr + 3, want, sizeof(want)) > 0);
+		CU_ASSERT(elf_syms__line(es, s->addr + 3, buf, sizeof(buf)) >
+			  0);
 		CU_ASSERT_STRING_EQUAL(buf, want);
 	}
-	CU_ASSERT_EQUAL(elf_syms__match(es, "main.et*", true, false, NULL,
-					NULL), 3);
+	CU_ASSERT_EQUAL(
+	    elf_syms__match(es, "main.et*", true, false, NULL, NULL), 3);
 	elf_syms__close(es);
 	elf_syms__close(twin);
 }
@@ -377,8 +378,8 @@ static void walk(const struct gopclntab *t)
 
 static void test_damaged(void)
 {
-	static const unsigned char old[16] = { 0xfb, 0xff, 0xff, 0xff, 0, 0,
-					       1, 8 };
+	static const unsigned char old[16] = {0xfb, 0xff, 0xff, 0xff,
+					      0,    0,	  1,	8};
 	unsigned char *data, *bad;
 	uint32_t seed = 12345;
 	struct gopclntab *t;
@@ -445,8 +446,8 @@ static void put(unsigned char *p, uint64_t v, size_t n)
  * function table and _func entries as 8-byte addresses) or a 1.20 one
  * (0xfffffff1: startLine before funcID in _func). The other tables stay
  * where they are; the new function table and records are appended. */
-static unsigned char *rewrite(const unsigned char *data, size_t len,
-			      bool go116, size_t *out_len)
+static unsigned char *rewrite(const unsigned char *data, size_t len, bool go116,
+			      size_t *out_len)
 {
 	uint64_t nfunc = get(data + 8, 8), pcln = get(data + 64, 8);
 	size_t fsz = go116 ? 8 : 4, rsz = 44;
@@ -526,8 +527,8 @@ static void test_formats(void)
 			for (uint64_t pc = a.entry; pc < a.end; pc += 7) {
 				int ra = gopclntab__line(orig, pc, &fa, &la);
 
-				CU_ASSERT_EQUAL(gopclntab__line(t, pc, &fb,
-								&lb), ra);
+				CU_ASSERT_EQUAL(
+				    gopclntab__line(t, pc, &fb, &lb), ra);
 				if (ra || gopclntab__line(t, pc, &fb, &lb))
 					continue;
 				CU_ASSERT_STRING_EQUAL(fa, fb);
@@ -612,8 +613,10 @@ static void test_buildinfo(void)
 
 		CU_ASSERT_FATAL(tfd >= 0);
 		close(tfd);
-		snprintf(cmd, sizeof(cmd), "objcopy --remove-section "
-			 ".go.buildinfo '%s' '%s'", CHAIN, tmp);
+		snprintf(cmd, sizeof(cmd),
+			 "objcopy --remove-section "
+			 ".go.buildinfo '%s' '%s'",
+			 CHAIN, tmp);
 		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
 		fd = open(tmp, O_RDONLY | O_CLOEXEC);
 		elf = elf_begin(fd, ELF_C_READ, NULL);
