@@ -5,7 +5,8 @@
 # GOSYMS_PROGS holds tests/progs/gosyms/chain.go built as chain (with
 # .symtab and DWARF), chain_stripped (-s -w) and chain_pie (PIE, -s -w).
 # main calls etOuter -> etMiddle -> etLeaf N times (argument 1) and prints
-# the sum of etOuter's results (2i + 3 for i < N). Each case traces
+# the sum of etOuter's results (2i + 3 for i < N), added by the method
+# main.(*etCounter).add. Each case traces
 # private copies (in $tmp) so no other test's run adds events; the
 # stripped builds must print what the unstripped twin prints, and its
 # lines are those addr2line reads from the twin's DWARF.
@@ -94,16 +95,19 @@ uprobe_count)
 	has "$out" '^@f\[main.etLeaf, main.etLeaf\]: 7$'
 	;;
 wildcard)
-	# main.et* matches the three functions, each called 4 times; -l
-	# lists the four functions of package main
-	trace "$strip" 4 'uprobe:BIN:main.et* { @[func] = count(); }'
+	# main.et* matches the three functions, each called 4 times; a
+	# method by its quoted name; -l lists the five functions of package
+	# main
+	trace "$strip" 4 'uprobe:BIN:main.et* { @[func] = count(); } uprobe:BIN:"main.(*etCounter).add" { @add[func] = count(); }'
 	has "$out" '^@\[main.etLeaf\]: 4$'
 	has "$out" '^@\[main.etMiddle\]: 4$'
 	has "$out" '^@\[main.etOuter\]: 4$'
+	has "$out" '^@add\[main.(\*etCounter).add\]: 4$'
 	[ "$(grep -c '^@\[' "$out")" = 3 ] || fail "not three functions"
 	run 0 -l "uprobe:$strip:main.*"
-	printf 'uprobe:%s:main.%s\n' "$strip" etLeaf "$strip" etMiddle \
-		"$strip" etOuter "$strip" main >"$tmp/want"
+	printf 'uprobe:%s:main.%s\n' "$strip" '(*etCounter).add' \
+		"$strip" etLeaf "$strip" etMiddle "$strip" etOuter "$strip" main \
+		>"$tmp/want"
 	cmp -s "$tmp/want" "$out" || fail "-l: $(cat "$out")"
 	;;
 ustack)
@@ -124,7 +128,7 @@ lines)
 	has "$out" "^    main.etLeaf+0 (chain.go:$(line_of 'return n\*2 + 1'))\$"
 	has "$out" "^    main.etMiddle+[0-9]* (chain.go:$(line_of 'return etLeaf(n) + 1'))\$"
 	has "$out" "^    main.etOuter+[0-9]* (chain.go:$(line_of 'return etMiddle(n) + 1'))\$"
-	has "$out" "^    main.main+[0-9]* (chain.go:$(line_of 'sum += etOuter(i)'))\$"
+	has "$out" "^    main.main+[0-9]* (chain.go:$(line_of 'c.add(etOuter(i))'))\$"
 	check_lines
 	;;
 info)

@@ -111,8 +111,9 @@ static void test_functions(void)
 				s ? "another address" : "not in .symtab");
 	}
 	CU_ASSERT_EQUAL(found, n);
-	/* main.etLeaf, main.etMiddle, main.etOuter, main.main */
-	CU_ASSERT_EQUAL(mains, 4);
+	/* main.etLeaf, main.etMiddle, main.etOuter, main.(*etCounter).add,
+	 * main.main */
+	CU_ASSERT_EQUAL(mains, 5);
 	CU_ASSERT_EQUAL(gopclntab__func(t, n, &f), -ENOENT);
 	elf_syms__close(es);
 	gopclntab__free(t);
@@ -196,6 +197,7 @@ static void test_line_file(void)
 	struct gopclntab *t;
 	struct elf_syms *es;
 	const struct elf_sym *s;
+	char got[256], want[256];
 	const char *file;
 	int line;
 
@@ -208,7 +210,9 @@ static void test_line_file(void)
 	s = elf_syms__find(es, "main.etLeaf");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT_EQUAL(gopclntab__line(t, s->addr, &file, &line), 0);
-	CU_ASSERT_EQUAL(line, 15);
+	snprintf(got, sizeof(got), "chain.go:%d", line);
+	CU_ASSERT(elf_syms__line(es, s->addr, want, sizeof(want)) > 0);
+	CU_ASSERT_STRING_EQUAL(got, want);
 	CU_ASSERT(strlen(file) > 9 && file[0] == '/' &&
 		  !strcmp(file + strlen(file) - 9, "/chain.go"));
 	CU_ASSERT_EQUAL(gopclntab__line(t, 0x1000, &file, &line), -ENOENT);
@@ -330,7 +334,6 @@ static void test_pie(void)
 	CU_ASSERT(elf_syms__line(es, s->addr + 25, buf, sizeof(buf)) > 0);
 	CU_ASSERT(elf_syms__line(twin, w->addr + 25, want, sizeof(want)) > 0);
 	CU_ASSERT_STRING_EQUAL(buf, want);
-	CU_ASSERT_STRING_EQUAL(buf, "chain.go:20");
 	elf_syms__close(es);
 	elf_syms__close(twin);
 }

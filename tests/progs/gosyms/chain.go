@@ -1,7 +1,8 @@
 // The Go target of the stripped-binary symbol tests (tests/runtime/gosyms.sh,
 // tests/unit/test_gopclntab.c): main calls etOuter, which calls etMiddle,
-// which calls etLeaf, N times (argument 1, default 3), then prints the sum.
-// The functions are kept out of line so each has its own frame and name.
+// which calls etLeaf, N times (argument 1, default 3), adds the results
+// with the method (*etCounter).add, then prints the sum. The functions are
+// kept out of line so each has its own frame and name.
 package main
 
 import (
@@ -25,14 +26,21 @@ func etOuter(n int) int {
 	return etMiddle(n) + 1
 }
 
+type etCounter struct{ total int }
+
+//go:noinline
+func (c *etCounter) add(v int) {
+	c.total += v
+}
+
 func main() {
 	n := 3
 	if len(os.Args) > 1 {
 		n, _ = strconv.Atoi(os.Args[1])
 	}
-	sum := 0
+	var c etCounter
 	for i := 0; i < n; i++ {
-		sum += etOuter(i)
+		c.add(etOuter(i))
 	}
-	fmt.Println(sum)
+	fmt.Println(c.total)
 }
