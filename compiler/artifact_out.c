@@ -157,6 +157,10 @@ static void conv_probe(struct arena *a, const struct probe_meta *m,
 	ep->deferred = m->deferred;
 	ep->usdt_offset = m->usdt_offset;
 	ep->usdt_sema_offset = m->usdt_sema_offset;
+	ep->ngo_rets = m->ngo_rets;
+	ep->go_rets = arena_calloc(a, m->ngo_rets + 1, sizeof(*ep->go_rets));
+	for (int i = 0; i < m->ngo_rets; i++)
+		ep->go_rets[i] = m->go_rets[i];
 	ep->raw = dup(a, ap ? ap->raw : probe_kind_name(m->kind));
 	ep->loc = ap ? ap->loc : m->probe->loc;
 	if (ap) {

@@ -246,6 +246,10 @@ static struct type *t_arg(struct compile_ctx *ctx, struct node *ident,
 		const struct attach_point *ap = a->u.attach.ap;
 		int m = ap ? probe_provider(ap->kind)->max_args : max;
 
+		/* Go: nine registers, then the stack (go_abi.h) */
+		if (ap && ap->go)
+			m = 10;
+
 		max = m < max ? m : max;
 	}
 	if (n >= max) {
@@ -256,6 +260,27 @@ static struct type *t_arg(struct compile_ctx *ctx, struct node *ident,
 	/* bpftrace 0.17: a uint64, a USDT argument's bits too (sign-extended
 	 * from its note's size: -1 compares and sums as 2^64 - 1, printf's
 	 * %d shows -1) */
+	return type_u64();
+}
+
+/* goid: the goroutine's id, in uprobes of Go functions (g in R14:
+ * Go >= 1.17; compiler/codegen/cg_go.c) */
+static struct type *t_goid(struct compile_ctx *ctx, struct node *ident,
+			   struct node *probe)
+{
+	for (struct node *a = probe ? probe->u.probe.attach : NULL; a;
+	     a = a->next) {
+		const struct attach_point *ap = a->u.attach.ap;
+
+		if (!ap || !ap->go || !ap->go_regabi || ap->has_offset) {
+			diag_error(D(ctx), ident->loc,
+				   "The goid builtin can only be used in "
+				   "uprobes and uretprobes of functions of Go "
+				   "binaries built by Go 1.17 or later ('%s' "
+				   "is not one)", ap ? ap->raw : "?");
+			return NULL;
+		}
+	}
 	return type_u64();
 }
 
@@ -301,6 +326,7 @@ static const struct builtin builtins[] = {
 	{ "ncpus", B_NCPUS, t_u64 },
 	{ "probetype", B_PROBETYPE, t_probetype },
 	{ "usermode", B_USERMODE, t_usermode },
+	{ "goid", B_GOID, t_goid },
 };
 
 /* argN and sargN: one digit, as bpftrace's lexer (arg10 is not one). */

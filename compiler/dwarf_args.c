@@ -270,12 +270,10 @@ struct type *dwarf_func_args(struct compile_ctx *ctx, struct dwarf_file *df,
 		errno = ENOENT;
 		return NULL;
 	}
-	/* Go's register ABI is not the System V one */
+	/* Go's ABI is not the System V one (go_args.c) */
 	if (dwarf_diecu(&fn, &c, NULL, NULL) &&
-	    dwarf_srclang(&c) == DW_LANG_Go) {
-		errno = EPROTONOSUPPORT;
-		return NULL;
-	}
+	    dwarf_srclang(&c) == DW_LANG_Go)
+		return dwarf_go_func_args(ctx, df, &fn, func);
 	ps.rec = type_record(ctx->arena, arena_printf(ctx->arena,
 			     "struct _func_args_%s", func), false);
 	ps.rec->as = AS_USER;
@@ -309,7 +307,8 @@ int dwarf_func_params(struct compile_ctx *ctx, struct dwarf_file *df,
 		return -ENOENT;
 	c = f;
 	for (bool first = true; next_param(&c, first); first = false)
-		fn(dwarf_name_of(&c), dwarf_type_of(&c, &t) ?
-		   dwarf_type_text(df, &t) : "void", arg);
+		if (!dwarf_go_is_result(&c)) /* Go's results */
+			fn(dwarf_name_of(&c), dwarf_type_of(&c, &t) ?
+			   dwarf_type_text(df, &t) : "void", arg);
 	return 0;
 }

@@ -60,4 +60,14 @@ uint64_t dwarf_size_of(Dwarf_Die *die);
  * is void. In the context's arena. */
 const char *dwarf_type_text(struct dwarf_file *df, Dwarf_Die *die);
 
+/* The args record of Go function fn (go_args.c): its input parameters
+ * placed by Go's ABI in the argument area of go_abi.h. */
+struct type *dwarf_go_func_args(struct compile_ctx *ctx,
+				struct dwarf_file *df, Dwarf_Die *fn,
+				const char *func);
+
+/* Is the formal parameter p of a Go function one of its results
+ * (DW_AT_variable_parameter)? */
+bool dwarf_go_is_result(Dwarf_Die *p);
+
 #endif

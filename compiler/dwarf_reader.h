@@ -41,8 +41,8 @@ int dwarf_func_params(struct compile_ctx *ctx, struct dwarf_file *df,
  * offset of its place in the argument area (dwarf_args.c: the six
  * argument registers at offsets 0..47, the stack arguments after them),
  * named "struct _func_args_FUNC". NULL with errno ENOENT when the debug
- * info does not describe func, EPROTONOSUPPORT when func is Go's (its
- * own register ABI). */
+ * info does not describe func. A Go function's record is laid out by
+ * Go's ABI (go_abi.h: nine registers, then the stack). */
 struct type *dwarf_func_args(struct compile_ctx *ctx, struct dwarf_file *df,
 			     const char *func);
 

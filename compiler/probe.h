@@ -87,6 +87,10 @@ struct attach_point {
 	 * function or inlined copy with code for the line */
 	const char *src_file;
 	unsigned src_line, src_col;
+	/* uprobe/uretprobe: a function of a Go binary (go_abi.h), which
+	 * passes arguments by ABIInternal (go_regabi: Go >= 1.17) or on
+	 * the stack, and returns through uprobes on its RET instructions */
+	bool go, go_regabi;
 };
 
 enum probe_flags {

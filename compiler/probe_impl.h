@@ -137,8 +137,8 @@ const char *probe_user_match_name(struct compile_ctx *ctx,
 
 /* uprobe/uretprobe (probe_uprobe.c): probe_resolve_binary, then the
  * function in the binary's symbols (exact, demangled, wildcard into
- * ap->matches, address rewritten to func+offset); refuses uretprobes and
- * latency probes on Go binaries. Reports and returns -EINVAL. */
+ * ap->matches, address rewritten to func+offset); marks Go functions
+ * (ap->go). Reports and returns -EINVAL. */
 int probe_resolve_uprobe(struct compile_ctx *ctx, struct attach_point *ap);
 
 /* args of uprobes (probe_uprobe_args.c): the function's parameters from

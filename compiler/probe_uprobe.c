@@ -4,7 +4,7 @@
  * by name, by demangled name (C++, Rust), by wildcard (ap->matches: the
  * symbol names, one per address), or by address (rewritten to the
  * containing function + offset, which is what attaching takes). It also
- * refuses uretprobes and latency probes on Go binaries. */
+ * marks the functions of Go binaries (ap->go, go_abi.h). */
 #include "probe_impl.h"
 
 #include <inttypes.h>
@@ -14,6 +14,7 @@
 #include "dwarf_reader.h"
 
 #include "elf_syms.h"
+#include "go_abi.h"
 
 static const char *const langs[] = { "cpp" };
 
@@ -217,27 +218,33 @@ static bool probe_of_ap_uses_latency(struct compile_ctx *ctx,
 	return found;
 }
 
-/* A uretprobe rewrites the return address on the stack; Go copies
- * goroutine stacks when they grow, and the rewritten address then
- * crashes the program. */
+/* A function of a Go binary: its arguments by Go's ABI, its returns
+ * through uprobes on its RET instructions (compiler/codegen/cg_go.c),
+ * never a uretprobe, which rewrites the return address on the stack
+ * that Go copies when it grows. What needs g from R14 (latency keyed
+ * by goroutine) or results in registers needs Go >= 1.17. */
 static int check_go(struct compile_ctx *ctx, struct attach_point *ap,
 		    struct elf_syms *es)
 {
 	if (!elf_syms__is_go(es))
 		return 0;
+	ap->go = true;
+	ap->go_regabi = go_abi_regabi(ap->target);
+	if (ap->go_regabi)
+		return 0;
 	if (ap->kind == PK_URETPROBE) {
 		diag_error(&ctx->diags, ap->loc,
-			   "Cannot use uretprobe on %s: it is a Go binary, "
-			   "and Go moves goroutine stacks, which uretprobes "
-			   "corrupt", ap->target);
+			   "Cannot use uretprobe on %s: it was built by Go "
+			   "before 1.17, whose results are on the stack "
+			   "where etrace does not look for them", ap->target);
 		return -EINVAL;
 	}
 	if (probe_of_ap_uses_latency(ctx, ap)) {
 		diag_error(&ctx->diags, ap->loc,
 			   "Cannot measure the latency of a function of %s: "
-			   "it is a Go binary, and latency needs a uretprobe, "
-			   "which corrupts Go's moving goroutine stacks",
-			   ap->target);
+			   "it was built by Go before 1.17, which keeps the "
+			   "goroutine in thread-local storage only, where "
+			   "etrace does not read it", ap->target);
 		return -EINVAL;
 	}
 	return 0;

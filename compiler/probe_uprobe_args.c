@@ -27,10 +27,6 @@ static struct type *func_args(struct compile_ctx *ctx,
 	else if (!df)
 		diag_error(&ctx->diags, use, "Cannot read the debug info of "
 			   "%s: %s", ap->target, strerror(errno));
-	else if (errno == EPROTONOSUPPORT)
-		diag_error(&ctx->diags, use, "Cannot type args of %s: it is "
-			   "a Go function, and Go passes arguments in its own "
-			   "registers", func);
 	else
 		diag_error(&ctx->diags, use, "Cannot type args of %s: the "
 			   "debug info of %s does not describe it", func,

@@ -350,6 +350,12 @@ static cJSON *probe_json(struct wr *w, const struct et_probe *ep)
 	}
 	add_u64(o, "usdt_offset", ep->usdt_offset);
 	add_u64(o, "usdt_sema_offset", ep->usdt_sema_offset);
+	if (ep->ngo_rets) {
+		m = cJSON_AddArrayToObject(o, "go_rets");
+		for (int i = 0; i < ep->ngo_rets; i++)
+			cJSON_AddItemToArray(
+			    m, cJSON_CreateNumber((double)ep->go_rets[i]));
+	}
 	if (ep->ntp_fields) {
 		fs = cJSON_AddArrayToObject(o, "tp_fields");
 		for (int i = 0; i < ep->ntp_fields; i++) {
@@ -824,6 +830,27 @@ static bool read_tp_fields(struct rd *r, const cJSON *o, const char *what,
 	return !r->failed;
 }
 
+/* "go_rets": the RET offsets of a Go function, in it (< 2^32) */
+static bool read_go_rets(struct rd *r, const cJSON *o, const char *what,
+			 struct et_probe *ep)
+{
+	const cJSON *rs = art_get_array(r, o, "go_rets", MAX_ITEMS,
+				    &ep->ngo_rets), *n;
+	int i = 0;
+
+	ep->go_rets = arena_calloc(r->a, ep->ngo_rets + 1,
+				   sizeof(*ep->go_rets));
+	cJSON_ArrayForEach(n, rs) {
+		if (!cJSON_IsNumber(n) || n->valuedouble < 0 ||
+		    n->valuedouble >= 4294967296.0 ||
+		    n->valuedouble != (double)(uint64_t)n->valuedouble)
+			return art_fail(r, "%s: a go_rets offset is not an "
+				    "offset", what);
+		ep->go_rets[i++] = (uint64_t)n->valuedouble;
+	}
+	return !r->failed;
+}
+
 /* "core_fields": type and access name a relocation, never empty */
 static bool read_core_fields(struct rd *r, const cJSON *o, const char *what,
 			     struct et_probe *ep)
@@ -885,6 +912,7 @@ static bool read_probe(struct rd *r, const cJSON *o, int idx,
 		       &ep->usdt_sema_offset))
 		return false;
 	return read_matches(r, o, what, ep) &&
+	       read_go_rets(r, o, what, ep) &&
 	       read_tp_fields(r, o, what, ep) &&
 	       read_core_fields(r, o, what, ep);
 }

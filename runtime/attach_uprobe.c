@@ -33,7 +33,8 @@ struct uprobe_multi_attr {
 };
 
 static int multi_link(struct bpf_program *prog, int prog_fd, const char *path,
-		      uint64_t off, uint64_t ref_ctr, bool ret, pid_t pid);
+		      uint64_t off, uint64_t ref_ctr, bool ret, pid_t pid,
+		      uint64_t cookie);
 
 /* Whether the kernel makes uprobe_multi links (once). A kernel without
  * them may still load a program for that attach type (6.1 checks no
@@ -55,7 +56,7 @@ static bool multi_ok(void)
 		fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns,
 				   2, &opts);
 		link = fd < 0 ? -EINVAL
-			      : multi_link(NULL, fd, "/", 0, 0, false, 0);
+			      : multi_link(NULL, fd, "/", 0, 0, false, 0, 0);
 		state = link == -EBADF ? 1 : 2;
 		if (link >= 0)
 			close(link);
@@ -87,7 +88,8 @@ static void uprobe_prepare(const struct et_probe *ep,
 /* A uprobe_multi link of prog (or of the program prog_fd, when prog is
  * NULL) at file offset off of path: its fd or -errno. */
 static int multi_link(struct bpf_program *prog, int prog_fd, const char *path,
-		      uint64_t off, uint64_t ref_ctr, bool ret, pid_t pid)
+		      uint64_t off, uint64_t ref_ctr, bool ret, pid_t pid,
+		      uint64_t cookie)
 {
 	union bpf_attr attr;
 	struct uprobe_multi_attr *a = (struct uprobe_multi_attr *)&attr;
@@ -100,6 +102,7 @@ static int multi_link(struct bpf_program *prog, int prog_fd, const char *path,
 	a->path = (uintptr_t)path;
 	a->offsets = (uintptr_t)&off;
 	a->ref_ctr_offsets = ref_ctr ? (uintptr_t)&ref_ctr : 0;
+	a->cookies = cookie ? (uintptr_t)&cookie : 0;
 	a->cnt = 1;
 	a->multi_flags = ret ? ET_F_UPROBE_MULTI_RETURN : 0;
 	a->pid = pid > 0 ? (uint32_t)pid : 0;
@@ -108,25 +111,46 @@ static int multi_link(struct bpf_program *prog, int prog_fd, const char *path,
 }
 
 /* prog at file offset off of path (ref_ctr: a USDT semaphore's) in
- * process pid (0: every process); with func and no offset known, libbpf
- * finds func. */
+ * process pid (0: every process), with bpf cookie cookie; with func and
+ * no offset known, libbpf finds func. */
 static int uprobe_link(struct attach_env *env, struct bpf_program *prog,
 		       const char *path, uint64_t off, uint64_t ref_ctr,
-		       const char *func, bool ret, pid_t pid, const char *what)
+		       const char *func, bool ret, pid_t pid, uint64_t cookie,
+		       const char *what)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = ret,
-		    .ref_ctr_offset = ref_ctr, .func_name = func);
+		    .ref_ctr_offset = ref_ctr, .func_name = func,
+		    .bpf_cookie = cookie);
 
 	if (is_multi(prog))
 		return attach_keep_link_fd(
 		    env,
 		    func ? -ENOENT
-			 : multi_link(prog, -1, path, off, ref_ctr, ret, pid),
+			 : multi_link(prog, -1, path, off, ref_ctr, ret, pid,
+				      cookie),
 		    what);
 	return attach_keep(env,
 			   bpf_program__attach_uprobe_opts(prog, pid ? pid : -1,
 							   path, off, &opts),
 			   what);
+}
+
+/* The return of a Go function (at file offset off): a uprobe at each of
+ * its RET instructions, whose cookie is the RET's offset in it (func is
+ * the address less the cookie). A uretprobe would replace the return
+ * address on the goroutine's stack, which Go copies when it grows and
+ * walks in tracebacks: "unexpected return pc", a crash. */
+static int attach_go_rets(struct attach_env *env, const struct et_probe *ep,
+			  struct bpf_program *prog, uint64_t off,
+			  const char *what)
+{
+	int err = 0;
+
+	for (int i = 0; i < ep->ngo_rets && !err; i++)
+		err = uprobe_link(env, prog, ep->target, off + ep->go_rets[i],
+				  0, NULL, false, env->pid, ep->go_rets[i],
+				  what);
+	return err;
 }
 
 static const char *uprobe_unavailable(void)
@@ -161,8 +185,15 @@ static int attach_one(struct attach_env *env, const struct et_probe *ep,
 	}
 	snprintf(what, sizeof(what), "%s:%s:%s", ret ? "uretprobe" :
 		 "uprobe", ep->target, func ? func : ep->raw);
+	if (ret && ep->ngo_rets) {
+		if (by_name)
+			return attach_fail(env, -ENOENT, "Cannot attach %s: "
+					   "no symbol %s in %s", what, func,
+					   ep->target);
+		return attach_go_rets(env, ep, prog, off, what);
+	}
 	return uprobe_link(env, prog, ep->target, off, 0, by_name, ret,
-			   env->pid, what);
+			   env->pid, 0, what);
 }
 
 static int attach_func(struct attach_env *env, const struct et_probe *ep,
@@ -227,7 +258,7 @@ static int usdt_attach(struct attach_env *env, const struct et_probe *ep,
 		 ep->attach_target || !ep->ns ? "" : ":", name);
 	return uprobe_link(env, prog, ep->target, ep->usdt_offset,
 			   ep->usdt_sema_offset, NULL, false,
-			   env->usdt_file_activation ? 0 : env->pid, what);
+			   env->usdt_file_activation ? 0 : env->pid, 0, what);
 }
 
 const struct attach_provider attach_USDT = {

@@ -88,6 +88,13 @@ struct et_probe {
 	/* the kernel struct fields it reads relocatably */
 	struct et_core_field *core_fields;
 	int ncore_fields;
+	/* A Go function's return (compiler/codegen/cg_go.c): the offsets
+	 * from the function's start of its RET instructions; the return
+	 * program (the uretprobe's own, or ret_prog_name of a latency
+	 * block) is a uprobe at each, never a uretprobe, which corrupts
+	 * Go's moving stacks. Its bpf cookie is the offset. */
+	uint64_t *go_rets;
+	int ngo_rets;
 };
 
 /* How a map is stored in BPF. Scalar maps (no key) use key 0 (u32).

@@ -244,6 +244,12 @@ static LLVMValueRef b_probetype(struct gen *g, struct node *e)
  * context holds pt_regs; BEGIN and END run from etrace itself (1); the
  * other kinds (tracepoints, fentry, iter...) run in the kernel (0), as
  * bpftrace 0.26 */
+/* goid: a Go function's goroutine (cg_go.c) */
+static LLVMValueRef b_goid(struct gen *g, struct node *e)
+{
+	return cg_go_goid(g, e);
+}
+
 static LLVMValueRef b_usermode(struct gen *g, struct node *e)
 {
 	LLVMValueRef c, i, p, cs;
@@ -292,6 +298,7 @@ static const gen_builtin_fn builtin_gens[B_COUNT_] = {
 	[B_NCPUS] = b_ncpus,
 	[B_PROBETYPE] = b_probetype,
 	[B_USERMODE] = b_usermode,
+	[B_GOID] = b_goid,
 };
 
 LLVMValueRef gen_builtin(struct gen *g, struct node *e)

@@ -10,7 +10,12 @@
  *     the block, where elapsed is now - start and argN/args come from
  *     the saved entry (fexit: from its own context).
  * A per-thread depth keeps recursive calls apart; both maps are LRU
- * hashes, so that the entries of threads gone are forgotten. */
+ * hashes, so that the entries of threads gone are forgotten.
+ * A Go function's entry is keyed by goroutine and its depth in the
+ * goroutine's stack instead (cg_go.c: goroutines move between threads),
+ * with no depth map: its return programs are uprobes on its RETs; the
+ * entries of calls a panic or Goexit ended are never read, and the LRU
+ * map forgets them. */
 #include <errno.h>
 #include <string.h>
 
@@ -73,12 +78,22 @@ static LLVMValueRef cur_depth(struct gen *g, struct lat_maps *m,
 	return phi;
 }
 
+static void save_entry(struct gen *g, struct lat_maps *m, LLVMValueRef skey);
+
 static void entry_prog(struct gen *g, struct lat_maps *m)
 {
-	LLVMValueRef key = gen_tmp(g, 8, "tid"), skey, val, d, dv;
-	LLVMBasicBlockRef ok = gen_block(g, "lat_ok");
-	LLVMBasicBlockRef deep = gen_block(g, "lat_deep");
+	LLVMValueRef key, skey, d, dv;
+	LLVMBasicBlockRef ok, deep;
 
+	if (g->ap && g->ap->go) {
+		skey = gen_tmp(g, 16, "skey");
+		cg_go_lat_key(g, skey);
+		save_entry(g, m, skey);
+		return;
+	}
+	key = gen_tmp(g, 8, "tid");
+	ok = gen_block(g, "lat_ok");
+	deep = gen_block(g, "lat_deep");
 	put_u64(g, key, 0, tid(g));
 	d = cur_depth(g, m, key, &dv);
 	d = LLVMBuildAdd(g->b, d, cg_const(g->cg, 64, 1), "");
@@ -94,6 +109,14 @@ static void entry_prog(struct gen *g, struct lat_maps *m)
 	skey = gen_tmp(g, 16, "skey");
 	put_u64(g, skey, 0, u64_at(g, key, 0));
 	put_u64(g, skey, 8, d);
+	save_entry(g, m, skey);
+}
+
+/* saved[skey] = {now, what the kind saves} */
+static void save_entry(struct gen *g, struct lat_maps *m, LLVMValueRef skey)
+{
+	LLVMValueRef val;
+
 	val = gen_tmp(g, LAT_SAVED_SIZE, "saved");
 	/* what the kind saves; fentry's args stay where they are: the
 	 * fexit program's context holds all of them, as they were at the
@@ -111,14 +134,37 @@ static void entry_prog(struct gen *g, struct lat_maps *m)
 	cg_return(g->cg, 0);
 }
 
+/* a Go function's saved entry: at this goroutine and depth */
+static void go_return_prologue(struct gen *g, struct lat_maps *m)
+{
+	LLVMValueRef skey = gen_tmp(g, 16, "skey"), p;
+	LLVMBasicBlockRef none = gen_block(g, "lat_none");
+	LLVMBasicBlockRef hit = gen_block(g, "lat_hit");
+
+	cg_go_lat_key(g, skey);
+	p = cg_map_lookup(g->cg, m->saved, skey);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), none, hit);
+	LLVMPositionBuilderAtEnd(g->b, none);
+	gen_count_lost(g, ET_LOST_LATENCY);
+	cg_return(g->cg, 0);
+	LLVMPositionBuilderAtEnd(g->b, hit);
+	g->lat_saved = p;
+}
+
 /* the saved entry (g->lat_saved: its map value) or, counted, return 0 */
 static void return_prologue(struct gen *g, struct lat_maps *m)
 {
-	LLVMValueRef key = gen_tmp(g, 8, "tid"), skey, d, dv, p;
-	LLVMBasicBlockRef none = gen_block(g, "lat_none");
-	LLVMBasicBlockRef hit = gen_block(g, "lat_hit");
-	LLVMBasicBlockRef got = gen_block(g, "lat_got");
+	LLVMValueRef key, skey, d, dv, p;
+	LLVMBasicBlockRef none, hit, got;
 
+	if (g->ap && g->ap->go) {
+		go_return_prologue(g, m);
+		return;
+	}
+	key = gen_tmp(g, 8, "tid");
+	none = gen_block(g, "lat_none");
+	hit = gen_block(g, "lat_hit");
+	got = gen_block(g, "lat_got");
 	put_u64(g, key, 0, tid(g));
 	d = cur_depth(g, m, key, &dv);
 	skey = gen_tmp(g, 16, "skey");
@@ -147,7 +193,8 @@ int gen_latency(struct gen *g, struct probe_meta *ep, const char *t)
 	const char *n = ep->prog_name;
 	int errors = g->errors, mark;
 
-	m.depth = cg_map_define(g->cg, arena_printf(a, "%s_d", n),
+	m.depth = g->ap && g->ap->go ? NULL :
+		  cg_map_define(g->cg, arena_printf(a, "%s_d", n),
 				BPF_MAP_TYPE_LRU_HASH, LAT_ENTRIES, 8, 8);
 	m.saved = cg_map_define(g->cg, arena_printf(a, "%s_s", n),
 				BPF_MAP_TYPE_LRU_HASH, LAT_ENTRIES, 16,

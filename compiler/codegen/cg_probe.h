@@ -71,4 +71,23 @@ LLVMValueRef gen_ctx_word(struct gen *g, unsigned off);
 /* bpf_get_func_ip(ctx): the probed function of a kprobe or trampoline. */
 LLVMValueRef gen_func_ip(struct gen *g);
 
+/* Functions of Go binaries (cg_go.c; ap->go): argN and args.NAME by
+ * Go's ABI, what a latency entry saves, goid, the (goid, depth in the
+ * goroutine's stack) key of a latency block's saved entry (16 bytes at
+ * key), func at a RET probe, and the begin hook that finds the RET
+ * instructions of a return probe (probe_meta.go_rets). */
+LLVMValueRef cg_go_arg(struct gen *g, struct node *e, int n);
+LLVMValueRef cg_go_args_field(struct gen *g, struct node *e);
+LLVMValueRef cg_go_lat_save(struct gen *g, unsigned i);
+LLVMValueRef cg_go_goid(struct gen *g, struct node *e);
+void cg_go_lat_key(struct gen *g, LLVMValueRef key);
+LLVMValueRef cg_go_ret_func(struct gen *g);
+void cg_go_begin(struct gen *g, struct probe_meta *ep,
+		 struct attach_point *ap, const char *t);
+/* The offsets of the RET instructions in size bytes of x86-64 code
+ * (LLVM's disassembler): their number (*out malloc'ed), or -1 with *why
+ * when the code cannot be decoded. Exposed for tests. */
+int cg_go_find_rets(const unsigned char *code, size_t size, uint64_t **out,
+		    const char **why);
+
 #endif

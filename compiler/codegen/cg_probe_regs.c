@@ -12,6 +12,8 @@
 
 static LLVMValueRef regs_arg(struct gen *g, struct node *e, int n)
 {
+	if (g->ap && g->ap->go)
+		return cg_go_arg(g, e, n);
 	return n < 6 ? gen_ctx_load(g, cg_regs_args[n], 8, false) : NULL;
 }
 
@@ -68,6 +70,8 @@ static LLVMValueRef kprobe_lat_save(struct gen *g, unsigned i)
 
 static LLVMValueRef uprobe_lat_save(struct gen *g, unsigned i)
 {
+	if (g->ap && g->ap->go)
+		return cg_go_lat_save(g, i);
 	if (i < 6)
 		return gen_ctx_word(g, cg_regs_args[i]);
 	if (i == LAT_FUNC_SLOT)
@@ -102,6 +106,8 @@ static LLVMValueRef uprobe_args_field(struct gen *g, struct node *e)
 	LLVMValueRef buf;
 	uint32_t words;
 
+	if (g->ap && g->ap->go)
+		return cg_go_args_field(g, e);
 	for (uint32_t i = 0; rec && i < rec->nfields && !f; i++)
 		if (!strcmp(rec->fields[i].name, e->u.field.name))
 			f = &rec->fields[i];
@@ -134,6 +140,14 @@ const struct cg_probe cg_kind_KRETPROBE = {
 	.func = gen_func_ip,
 };
 
+/* a Go function's return is a uprobe at a RET (cg_go.c) */
+static LLVMValueRef uretprobe_func(struct gen *g)
+{
+	if (g->ap && g->ap->go)
+		return cg_go_ret_func(g);
+	return gen_func_ip(g);
+}
+
 const struct cg_probe cg_kind_UPROBE = {
 	.arg = regs_arg,
 	.sarg = regs_sarg,
@@ -141,10 +155,12 @@ const struct cg_probe cg_kind_UPROBE = {
 	.func = uprobe_func,
 	.args_field = uprobe_args_field,
 	.lat_save = uprobe_lat_save,
+	.begin = cg_go_begin,
 };
 
 const struct cg_probe cg_kind_URETPROBE = {
 	.arg = regs_arg,
 	.retval = regs_retval,
-	.func = gen_func_ip,
+	.func = uretprobe_func,
+	.begin = cg_go_begin,
 };

@@ -120,10 +120,11 @@ int gen_end_program(struct gen *g);
  * arguments per thread, the return program runs the block (cg_lat.c). */
 int gen_latency(struct gen *g, struct probe_meta *ep, const char *t);
 /* arg n (0-based) saved at the entry of a latency probe; kprobes and
- * uprobes have 6 register arguments, and keep the function's address
- * (func) in the last slot */
-#define LAT_ARGS 8
-#define LAT_FUNC_SLOT 7
+ * uprobes have 6 register arguments (Go functions 9, and a stack
+ * word: cg_go.c), and keep the function's address (func) in the last
+ * slot */
+#define LAT_ARGS 11
+#define LAT_FUNC_SLOT 10
 /* In the return program of a latency probe (g->lat_saved set). */
 LLVMValueRef gen_lat_elapsed(struct gen *g);
 LLVMValueRef gen_lat_arg(struct gen *g, unsigned i);

@@ -1,0 +1,329 @@
+/* cg_go.c: functions of Go binaries (compiler/go_abi.h) in uprobes and
+ * their returns:
+ *   - the argument area: argN and args.NAME from Go's nine integer
+ *     argument registers (RAX RBX RCX RDI RSI R8 R9 R10 R11), then the
+ *     stack (ABI0, before Go 1.17: the stack only);
+ *   - the goroutine: g is in R14 in Go code (ABIInternal), its goid at
+ *     the offset the binary's DWARF (or its version) gives, and the
+ *     distance of the stack pointer from the top of g's stack;
+ *   - the returns: every RET instruction of the function, found with
+ *     LLVM's X86 disassembler (never a byte scan: 0xC3 is also the
+ *     ModRM or immediate byte of other instructions), each a uprobe
+ *     (runtime/attach_uprobe.c) whose cookie is its offset.
+ * A latency block (cg_lat.c) keys its saved entry by (goid, stack.hi -
+ * sp): a goroutine moves between threads, Go copies its stack when it
+ * grows (the distance from the top stays), and a function whose
+ * prologue grows the stack runs its entry twice, at the same distance. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <llvm-c/Disassembler.h>
+#include <llvm-c/Target.h>
+
+#include "cg_probe.h"
+#include "elf_syms.h"
+#include "go_abi.h"
+
+/* pt_regs offsets of Go's integer argument registers, and of r14 */
+static const unsigned go_regs[GO_NREGS] = { 80, 40, 88, 112, 104, 72, 64,
+					    56, 48 };
+#define REGS_R14 8
+/* runtime.g begins with stack {lo, hi uintptr} (runtime2.go) */
+#define G_STACK_HI 8
+
+static int nregs(const struct gen *g)
+{
+	return g->ap && g->ap->go_regabi ? GO_NREGS : 0;
+}
+
+/* The u64 at user address addr (0 when it cannot be read). */
+static LLVMValueRef user_u64(struct gen *g, LLVMValueRef addr)
+{
+	LLVMValueRef buf = gen_read(g, addr, 8, CG_USER);
+
+	return gen_load(g, buf, type_u64(), true);
+}
+
+/* The stack argument at byte off of the stack area: sp + 8 + off at
+ * the entry. */
+static LLVMValueRef stack_addr(struct gen *g, uint32_t off)
+{
+	LLVMValueRef sp = gen_ctx_load(g, CG_REGS_SP, 8, false);
+
+	return LLVMBuildAdd(g->b, sp, cg_const(g->cg, 64, 8 + off), "");
+}
+
+/* Word i of the argument area (go_abi.h), e for errors. */
+static LLVMValueRef area_word(struct gen *g, struct node *e, unsigned i)
+{
+	unsigned n = (unsigned)nregs(g);
+
+	if (i < n)
+		return g->lat_saved ? gen_lat_arg(g, i)
+				    : gen_ctx_load(g, go_regs[i], 8, false);
+	if (g->lat_saved) {
+		if (!n && i < LAT_ARGS - 1)
+			return gen_lat_arg(g, i); /* saved by cg_go_lat_save */
+		gen_error(g, e->loc, "this argument of a Go function is "
+			  "passed on the stack, which the return of a "
+			  "latency block cannot read");
+		return cg_const(g->cg, 64, 0);
+	}
+	return user_u64(g, stack_addr(g, (i - n) * 8));
+}
+
+LLVMValueRef cg_go_arg(struct gen *g, struct node *e, int n)
+{
+	return area_word(g, e, (unsigned)n);
+}
+
+/* args.NAME: whole words in registers, or the stack's bytes */
+LLVMValueRef cg_go_args_field(struct gen *g, struct node *e)
+{
+	struct type *rec = gen_args_rec(g);
+	const struct field *f = NULL;
+	uint32_t words, off;
+	LLVMValueRef buf;
+
+	for (uint32_t i = 0; rec && i < rec->nfields && !f; i++)
+		if (!strcmp(rec->fields[i].name, e->u.field.name))
+			f = &rec->fields[i];
+	if (!f)
+		return NULL;
+	off = f->offset;
+	if (off >= GO_STACK_AREA || !g->ap->go_regabi) {
+		off -= off >= GO_STACK_AREA ? GO_STACK_AREA : 0;
+		if (g->lat_saved && (off % 8 || off / 8 >= LAT_ARGS - 1 ||
+				     g->ap->go_regabi ||
+				     e->type->size > 8)) {
+			gen_error(g, e->loc, "args.%s is passed on the stack, "
+				  "which the return of a latency block cannot "
+				  "read", e->u.field.name);
+			return cg_const(g->cg, 64, 0);
+		}
+		if (g->lat_saved)
+			return gen_int_norm(g, gen_lat_arg(g, off / 8),
+					    e->type);
+		buf = gen_read(g, stack_addr(g, off),
+			       gen_is_scalar(e->type) ? (e->type->size ?
+			       e->type->size : 8) : e->type->size, CG_USER);
+		return gen_load(g, buf, e->type, false);
+	}
+	if (gen_is_scalar(e->type))
+		return gen_int_norm(g, area_word(g, e, off / 8), e->type);
+	words = (e->type->size + 7) / 8;
+	buf = gen_tmp(g, words * 8, "goarg");
+	for (uint32_t w = 0; w < words; w++)
+		gen_store_al(g, LLVMBuildGEP2(g->b, cg_int(g->cg, 8), buf,
+					      (LLVMValueRef[]){ cg_const(
+						  g->cg, 64, w * 8) }, 1, ""),
+			     GEN_ALIGN, type_u64(), false,
+			     area_word(g, e, off / 8 + w), type_u64());
+	return buf;
+}
+
+/* What the entry of a latency block saves: the argument area's first
+ * words (registers, or with ABI0 the stack), the function in
+ * LAT_FUNC_SLOT. */
+LLVMValueRef cg_go_lat_save(struct gen *g, unsigned i)
+{
+	unsigned n = (unsigned)nregs(g);
+
+	if (i == LAT_FUNC_SLOT)
+		return gen_ctx_word(g, CG_REGS_IP);
+	if (i < n)
+		return gen_ctx_word(g, go_regs[i]);
+	if (!n && i < LAT_ARGS - 1)
+		return user_u64(g, stack_addr(g, i * 8));
+	return NULL;
+}
+
+/* g: R14 in Go code (ABIInternal) */
+static LLVMValueRef go_g(struct gen *g)
+{
+	return gen_ctx_load(g, REGS_R14, 8, false);
+}
+
+static uint32_t goid_offset(struct gen *g, struct loc loc)
+{
+	const char *why = NULL;
+	uint32_t off = go_abi_goid_offset(g->ctx, g->ap->target, &why);
+
+	if (!off)
+		gen_error(g, loc, "Cannot read goid: %s", why);
+	return off;
+}
+
+LLVMValueRef cg_go_goid(struct gen *g, struct node *e)
+{
+	uint32_t off;
+
+	if (!g->ap || !g->ap->go || !g->ap->go_regabi) {
+		gen_error(g, e->loc, "goid is known in uprobes of functions "
+			  "of Go binaries built by Go 1.17 or later only "
+			  "(g in R14)");
+		return cg_const(g->cg, 64, 0);
+	}
+	off = goid_offset(g, e->loc);
+	return user_u64(g, LLVMBuildAdd(g->b, go_g(g),
+					cg_const(g->cg, 64, off), ""));
+}
+
+void cg_go_lat_key(struct gen *g, LLVMValueRef key)
+{
+	uint32_t off = goid_offset(g, g->probe->loc);
+	LLVMValueRef gp = go_g(g), hi, sp, goid;
+
+	goid = user_u64(g, LLVMBuildAdd(g->b, gp, cg_const(g->cg, 64, off),
+					""));
+	hi = user_u64(g, LLVMBuildAdd(g->b, gp,
+				      cg_const(g->cg, 64, G_STACK_HI), ""));
+	sp = gen_ctx_load(g, CG_REGS_SP, 8, false);
+	gen_store_al(g, key, GEN_ALIGN, type_u64(), false, goid, type_u64());
+	gen_store_al(g, LLVMBuildGEP2(g->b, cg_int(g->cg, 8), key,
+				      (LLVMValueRef[]){ cg_const(g->cg, 64,
+								 8) }, 1, ""),
+		     GEN_ALIGN, type_u64(), false,
+		     LLVMBuildSub(g->b, hi, sp, "depth"), type_u64());
+}
+
+/* func at a RET: its address less the RET's offset (the cookie) */
+LLVMValueRef cg_go_ret_func(struct gen *g)
+{
+	LLVMValueRef c = gen_probe_ctx(g);
+	LLVMValueRef cookie = cg_helper_call(g->cg, BPF_FUNC_get_attach_cookie,
+					     NULL, &c, 1);
+
+	return LLVMBuildSub(g->b, gen_ctx_load(g, CG_REGS_IP, 8, false),
+			    cookie, "func");
+}
+
+/* ---- the RET instructions ---- */
+
+static bool is_ret(const char *text)
+{
+	char word[16];
+	const char *p = text;
+
+	/* each word: "\tretq", "\trep\n\tretq", "\tretq\t$8" */
+	while (*p) {
+		size_t n;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == ';')
+			p++;
+		n = strcspn(p, " \t\n;");
+		if (n < sizeof(word)) {
+			memcpy(word, p, n);
+			word[n] = '\0';
+			if (!strcmp(word, "ret") || !strcmp(word, "retq") ||
+			    !strcmp(word, "retl") || !strcmp(word, "retw"))
+				return true;
+		}
+		p += n;
+	}
+	return false;
+}
+
+int cg_go_find_rets(const unsigned char *code, size_t size, uint64_t **out,
+		    const char **why)
+{
+	static bool inited;
+	LLVMDisasmContextRef dc;
+	uint64_t *rets = NULL;
+	size_t off = 0;
+	int n = 0;
+
+	if (!inited) {
+		LLVMInitializeX86TargetInfo();
+		LLVMInitializeX86TargetMC();
+		LLVMInitializeX86Disassembler();
+		inited = true;
+	}
+	dc = LLVMCreateDisasm("x86_64-unknown-linux-gnu", NULL, 0, NULL,
+			      NULL);
+	if (!dc) {
+		*why = "LLVM has no x86-64 disassembler";
+		return -1;
+	}
+	rets = calloc(size ? size : 1, sizeof(*rets));
+	while (rets && off < size) {
+		char text[128];
+		size_t len = LLVMDisasmInstruction(dc, (uint8_t *)code + off,
+						   size - off, off, text,
+						   sizeof(text));
+
+		if (!len) {
+			*why = "an instruction the disassembler does not "
+			       "know";
+			n = -1;
+			break;
+		}
+		if (is_ret(text))
+			rets[n++] = off;
+		off += len;
+	}
+	LLVMDisasmDispose(dc);
+	if (!rets) {
+		*why = "out of memory";
+		return -1;
+	}
+	if (n < 0)
+		free(rets);
+	else
+		*out = rets;
+	return n;
+}
+
+/* The function's code from the file, its RETs into ep->go_rets */
+static void go_rets(struct gen *g, struct probe_meta *ep,
+		    struct attach_point *ap, const char *t)
+{
+	const char *func = t ? t : ap->func, *why = NULL;
+	struct elf_syms *es = elf_syms__open(ap->target);
+	const struct elf_sym *s = es ? elf_syms__find(es, func) : NULL;
+	unsigned char *code = NULL;
+	uint64_t *rets = NULL;
+	int fd = -1, n = -1;
+
+	if (!s || !s->size) {
+		why = "its symbol and size are unknown";
+		goto out;
+	}
+	code = malloc(s->size);
+	fd = open(ap->target, O_RDONLY | O_CLOEXEC);
+	if (!code || fd < 0 ||
+	    pread(fd, code, s->size, (off_t)s->offset) != (ssize_t)s->size) {
+		why = "its code cannot be read";
+		goto out;
+	}
+	n = cg_go_find_rets(code, s->size, &rets, &why);
+	if (n == 0)
+		why = "it has no RET instruction (it never returns, or ends "
+		      "in a jump to another function)";
+	if (n > 0) {
+		ep->go_rets = arena_calloc(g->ctx->arena, (size_t)n,
+					   sizeof(*ep->go_rets));
+		memcpy(ep->go_rets, rets, (size_t)n * sizeof(*rets));
+		ep->ngo_rets = n;
+	}
+out:
+	if (n <= 0)
+		gen_error(g, ap->loc, "Cannot trace the return of Go function "
+			  "%s of %s: %s", func, ap->target, why);
+	free(rets);
+	free(code);
+	if (fd >= 0)
+		close(fd);
+	elf_syms__close(es);
+}
+
+void cg_go_begin(struct gen *g, struct probe_meta *ep,
+		 struct attach_point *ap, const char *t)
+{
+	if (!ap->go || ap->has_offset || ap->has_address || ep->ngo_rets)
+		return;
+	if (ap->kind == PK_URETPROBE || g->probe->u.probe.at_return)
+		go_rets(g, ep, ap, t);
+}

@@ -1,0 +1,189 @@
+/* Go's calling conventions on amd64 and the facts of a Go binary the
+ * probes need (go_abi.h): its version from .go.buildinfo, the
+ * assignment of values to registers and the stack, goid's offset. */
+#include "go_abi.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dwarf_reader.h"
+#include "types.h"
+
+static uint64_t round_up(uint64_t v, uint64_t a)
+{
+	return a > 1 ? (v + a - 1) / a * a : v;
+}
+
+uint64_t go_abi_place(const struct go_val *vals, int n, int nint_regs,
+		      uint32_t *offs)
+{
+	int ints = 0, floats = 0;
+	uint64_t stack = 0;
+
+	for (int i = 0; i < n; i++) {
+		const struct go_val *v = &vals[i];
+
+		if (!v->size) {
+			offs[i] = GO_STACK_AREA + (uint32_t)stack;
+			continue;
+		}
+		/* whole in registers, or whole on the stack (the
+		 * registers it would have taken stay free for the next) */
+		if (!v->stack_only && ints + v->nint <= nint_regs &&
+		    floats + v->nfloat <= (nint_regs ? GO_NFLOATS : 0)) {
+			offs[i] = v->nint ? (uint32_t)ints * 8 : GO_IN_FLOAT;
+			ints += v->nint;
+			floats += v->nfloat;
+			continue;
+		}
+		stack = round_up(stack, v->align ? v->align : 1);
+		offs[i] = GO_STACK_AREA + (uint32_t)stack;
+		stack += v->size;
+	}
+	return round_up(stack, 8);
+}
+
+/* ---- .go.buildinfo ---- */
+
+/* The bytes at virtual address addr of the ELF (len at most n), from
+ * the section holding them. */
+static bool read_vaddr(Elf *elf, uint64_t addr, void *out, size_t n)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
+		    addr < sh.sh_addr || addr + n > sh.sh_addr + sh.sh_size)
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf || addr - sh.sh_addr + n > d->d_size)
+			return false;
+		memcpy(out, (char *)d->d_buf + (addr - sh.sh_addr), n);
+		return true;
+	}
+	return false;
+}
+
+static bool parse_version(const char *s, size_t len, int *major, int *minor)
+{
+	char buf[32];
+	int a = 0, b = 0;
+
+	if (len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (sscanf(buf, "go%d.%d", &a, &b) < 2 || a < 1)
+		return false;
+	*major = a;
+	*minor = b;
+	return true;
+}
+
+/* Go 1.18+: the version inline (a uvarint length, then its bytes) at
+ * offset 32; before: a pointer at offset 16 to the string header of
+ * runtime.buildVersion. */
+static bool buildinfo_version(Elf *elf, const unsigned char *p, size_t n,
+			      int *major, int *minor)
+{
+	uint64_t hdr[2], len = 0;
+	unsigned shift = 0;
+	size_t i = 32;
+	char s[32];
+
+	if (n < 32 || memcmp(p, "\xff Go buildinf:", 14))
+		return false;
+	if (p[15] & 2) {
+		while (i < n && shift < 64) {
+			len |= (uint64_t)(p[i] & 0x7f) << shift;
+			shift += 7;
+			if (!(p[i++] & 0x80))
+				break;
+		}
+		return i + len <= n &&
+		       parse_version((const char *)p + i, len, major, minor);
+	}
+	if (p[14] != 8 || (p[15] & 1)) /* 64-bit little-endian only */
+		return false;
+	memcpy(hdr, p + 16, 8);
+	if (!read_vaddr(elf, hdr[0], hdr, 16) || hdr[1] >= sizeof(s) ||
+	    !read_vaddr(elf, hdr[0], s, hdr[1]))
+		return false;
+	return parse_version(s, hdr[1], major, minor);
+}
+
+bool go_abi_version(const char *path, int *major, int *minor)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf *elf = NULL;
+	Elf_Scn *scn = NULL;
+	size_t shstr;
+	bool ok = false;
+
+	if (fd < 0)
+		return false;
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (!elf || elf_getshdrstrndx(elf, &shstr))
+		goto out;
+	while ((scn = elf_nextscn(elf, scn)) && !ok) {
+		GElf_Shdr sh;
+		const char *name;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		name = elf_strptr(elf, shstr, sh.sh_name);
+		if (!name || strcmp(name, ".go.buildinfo"))
+			continue;
+		d = elf_getdata(scn, NULL);
+		ok = d && d->d_buf &&
+		     buildinfo_version(elf, d->d_buf, d->d_size, major, minor);
+		break;
+	}
+out:
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return ok;
+}
+
+bool go_abi_regabi(const char *path)
+{
+	int major, minor;
+
+	if (!go_abi_version(path, &major, &minor))
+		return true;
+	return major > 1 || minor >= 17;
+}
+
+/* ---- runtime.g ---- */
+
+uint32_t go_abi_goid_offset(struct compile_ctx *ctx, const char *path,
+			    const char **why)
+{
+	struct dwarf_file *df = dwarf_open(ctx, path);
+	struct type *g = df ? dwarf_find_type(ctx, df, "struct runtime.g") : NULL;
+	int major, minor;
+
+	if (g && g->kind == T_RECORD)
+		g = type_complete(g);
+	for (uint32_t i = 0; g && g->kind == T_RECORD && i < g->nfields; i++)
+		if (!strcmp(g->fields[i].name, "goid"))
+			return g->fields[i].offset;
+	/* runtime2.go: goid follows the same fields from 1.17 to 1.22 */
+	if (go_abi_version(path, &major, &minor) && major == 1 &&
+	    minor >= 17 && minor <= 22)
+		return 152;
+	*why = arena_printf(ctx->arena, "%s has no DWARF describing "
+			    "runtime.g and is not a Go version whose goid "
+			    "offset etrace knows (1.17 to 1.22)", path);
+	return 0;
+}
