@@ -1,6 +1,7 @@
 /* String and address functions: str buf ntop pton strncmp strcontains
  * strlen strstr memcmp macaddr strftime strerror. */
 #include "funcs.h"
+#include "go_abi.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -320,6 +321,8 @@ const struct func funcs_str[] = {
 	{ "strlen", 1, 1, 0, check_strlen, FG_STRLEN },
 	{ "strcap", 1, 1, 0, check_strcap, FG_STRCAP },
 	{ "strstr", 2, 2, 0, check_strstr, FG_STRSTR },
+	{ "gostr", 1, 2, FN_SLEEPABLE, go_check_gostr, FG_GOSTR },
+	{ "goret", 1, 1, 0, go_check_goret, FG_GORET },
 	{ "memcmp", 3, 3, 0, check_memcmp, FG_MEMCMP },
 	{ "macaddr", 1, 1, 0, check_macaddr, FG_MACADDR },
 	{ "strftime", 2, 2, 0, check_strftime, FG_STRFTIME },

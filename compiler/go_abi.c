@@ -10,7 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ast.h"
 #include "dwarf_reader.h"
+#include "funcs.h"
+#include "probe.h"
 #include "types.h"
 
 static uint64_t round_up(uint64_t v, uint64_t a)
@@ -162,6 +165,99 @@ bool go_abi_regabi(const char *path)
 	if (!go_abi_version(path, &major, &minor))
 		return true;
 	return major > 1 || minor >= 17;
+}
+
+/* ---- gostr ---- */
+
+static bool is_word(const struct type *t)
+{
+	return t && (t->kind == T_INT || t->kind == T_PTR);
+}
+
+struct type *go_check_gostr(struct compile_ctx *ctx, struct node *call,
+			    struct node *probe)
+{
+	struct node *a = fn_arg(call, 0), *n = fn_arg(call, 1);
+	const struct field *p, *len;
+	uint32_t off;
+
+	(void)probe;
+	if (!a->type || (n && !n->type))
+		return NULL;
+	if (n) {
+		if (!is_word(a->type) || n->type->kind != T_INT) {
+			diag_error(&ctx->diags, call->loc, "gostr(ptr, len) "
+				   "expects an integer or a pointer and an "
+				   "integer");
+			return NULL;
+		}
+		return type_string(ctx->arena, ctx->opts.strlen);
+	}
+	p = a->type->kind == T_RECORD ? type_field(a->type, "str", &off)
+				      : NULL;
+	len = a->type->kind == T_RECORD ? type_field(a->type, "len", &off)
+					: NULL;
+	if (!p || !len || !is_word(p->type) || len->type->kind != T_INT) {
+		diag_error(&ctx->diags, a->loc, "gostr() expects a Go string "
+			   "(a record with fields str and len, such as "
+			   "args.s of a string parameter), or gostr(ptr, "
+			   "len)");
+		return NULL;
+	}
+	return type_string(ctx->arena, ctx->opts.strlen);
+}
+
+static bool latency_ident(struct node *n, void *arg)
+{
+	bool *found = arg;
+
+	if (n->kind == N_IDENT && (!strcmp(n->u.ident.name, "elapsed") ||
+				   !strcmp(n->u.ident.name, "retval")))
+		*found = true;
+	return !*found;
+}
+
+/* Does the uprobe's block run at the return (SPEC 3.2: it uses elapsed
+ * or retval; pass_check marks it so after the types)? */
+static bool runs_at_return(struct node *probe)
+{
+	bool found = false;
+
+	if (probe->u.probe.pred)
+		ast_walk(probe->u.probe.pred, latency_ident, &found);
+	if (!found && probe->u.probe.body)
+		ast_walk(probe->u.probe.body, latency_ident, &found);
+	return found;
+}
+
+struct type *go_check_goret(struct compile_ctx *ctx, struct node *call,
+			    struct node *probe)
+{
+	int64_t n;
+
+	if (!fn_int_literal(ctx, call, 0, &n))
+		return NULL;
+	if (n < 0 || n >= GO_NREGS) {
+		diag_error(&ctx->diags, fn_arg(call, 0)->loc, "goret() reads "
+			   "one of the %d integer result registers: 0 to %d",
+			   GO_NREGS, GO_NREGS - 1);
+		return NULL;
+	}
+	for (struct node *a = probe ? probe->u.probe.attach : NULL; a;
+	     a = a->next) {
+		const struct attach_point *ap = a->u.attach.ap;
+
+		if (ap && ap->go && ap->go_regabi &&
+		    (ap->kind == PK_URETPROBE || runs_at_return(probe)))
+			continue;
+		diag_error(&ctx->diags, call->loc, "goret() can only be used "
+			   "at the return of a function of a Go binary built "
+			   "by Go 1.17 or later (a uretprobe, or a uprobe's "
+			   "block using elapsed or retval): '%s' is not one",
+			   ap ? ap->raw : "?");
+		return NULL;
+	}
+	return type_u64();
 }
 
 /* ---- runtime.g ---- */

@@ -57,4 +57,16 @@ bool go_abi_regabi(const char *path);
 uint32_t go_abi_goid_offset(struct compile_ctx *ctx, const char *path,
 			    const char **why);
 
+/* gostr(s) of a Go string (a record with fields str and len: args.s)
+ * or gostr(ptr, len): the function's check (funcs_str.c). */
+struct node;
+struct type *go_check_gostr(struct compile_ctx *ctx, struct node *call,
+			    struct node *probe);
+
+/* goret(N): integer result word N (a constant below GO_NREGS) at the
+ * return of a Go function (Go >= 1.17): a uretprobe's, or a latency
+ * block's of a uprobe; retval is goret(0). */
+struct type *go_check_goret(struct compile_ctx *ctx, struct node *call,
+			    struct node *probe);
+
 #endif

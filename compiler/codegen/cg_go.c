@@ -200,6 +200,52 @@ LLVMValueRef cg_go_ret_func(struct gen *g)
 			    cookie, "func");
 }
 
+/* gostr(s) or gostr(ptr, len): the string's bytes (at most strlen - 1:
+ * Go strings end with no NUL), NUL-terminated */
+static LLVMValueRef gostr(struct gen *g, struct node *e)
+{
+	struct node *a = e->u.call.args, *n = a->next;
+	uint32_t size = e->type->size, poff = 0, loff = 0;
+	LLVMValueRef buf, p, len, cap = cg_const(g->cg, 64, size - 1);
+
+	p = gen_expr(g, a);
+	if (n) {
+		len = gen_expr(g, n);
+	} else {
+		const struct field *fp = type_field(a->type, "str", &poff);
+		const struct field *fl = type_field(a->type, "len", &loff);
+
+		len = gen_load(g, LLVMBuildGEP2(g->b, cg_int(g->cg, 8), p,
+					       (LLVMValueRef[]){ cg_const(
+						   g->cg, 64, loff) }, 1, ""),
+			       fl->type, false);
+		p = gen_load(g, LLVMBuildGEP2(g->b, cg_int(g->cg, 8), p,
+					     (LLVMValueRef[]){ cg_const(
+						 g->cg, 64, poff) }, 1, ""),
+			     fp->type, false);
+	}
+	len = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntUGT, len, cap,
+						  ""), cap, len, "len");
+	buf = gen_tmp(g, size, "gostr");
+	gen_loc(g, e);
+	cg_probe_read(g->cg, CG_USER, buf,
+		      LLVMBuildTrunc(g->b, len, cg_int(g->cg, 32), ""),
+		      LLVMBuildIntToPtr(g->b, p, cg_ptr(g->cg), ""));
+	return buf;
+}
+
+const struct cg_func cg_func_GOSTR = { .call = gostr };
+
+/* goret(N): result register N at the RET (ABIInternal) */
+static LLVMValueRef goret(struct gen *g, struct node *e)
+{
+	int64_t n = e->u.call.args->u.integer.value;
+
+	return gen_ctx_load(g, go_regs[n], 8, false);
+}
+
+const struct cg_func cg_func_GORET = { .call = goret };
+
 /* ---- the RET instructions ---- */
 
 static bool is_ret(const char *text)
