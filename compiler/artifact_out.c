@@ -158,6 +158,7 @@ static void conv_probe(struct arena *a, const struct probe_meta *m,
 	ep->usdt_offset = m->usdt_offset;
 	ep->usdt_sema_offset = m->usdt_sema_offset;
 	ep->ngo_rets = m->ngo_rets;
+	ep->go_entry = m->go_entry;
 	ep->go_rets = arena_calloc(a, m->ngo_rets + 1, sizeof(*ep->go_rets));
 	for (int i = 0; i < m->ngo_rets; i++)
 		ep->go_rets[i] = m->go_rets[i];

@@ -77,9 +77,11 @@ struct probe_meta {
 	struct tp_field_meta *tp_fields;
 	/* the kernel struct fields it reads relocatably, once per place */
 	struct core_field_meta *core_fields;
-	/* a Go function's return: its RET offsets (runtime/program.h) */
+	/* a Go function's return: its RET offsets; its entry past the
+	 * stack check (runtime/program.h) */
 	uint64_t *go_rets;
 	int ngo_rets;
+	uint64_t go_entry;
 };
 
 struct map_meta {

@@ -350,6 +350,7 @@ static cJSON *probe_json(struct wr *w, const struct et_probe *ep)
 	}
 	add_u64(o, "usdt_offset", ep->usdt_offset);
 	add_u64(o, "usdt_sema_offset", ep->usdt_sema_offset);
+	add_u64(o, "go_entry", ep->go_entry);
 	if (ep->ngo_rets) {
 		m = cJSON_AddArrayToObject(o, "go_rets");
 		for (int i = 0; i < ep->ngo_rets; i++)
@@ -909,7 +910,8 @@ static bool read_probe(struct rd *r, const cJSON *o, int idx,
 	    !get_str64(r, o, what, "freq", false, &ep->freq) ||
 	    !get_str64(r, o, what, "usdt_offset", false, &ep->usdt_offset) ||
 	    !get_str64(r, o, what, "usdt_sema_offset", false,
-		       &ep->usdt_sema_offset))
+		       &ep->usdt_sema_offset) ||
+	    !get_str64(r, o, what, "go_entry", false, &ep->go_entry))
 		return false;
 	return read_matches(r, o, what, ep) &&
 	       read_go_rets(r, o, what, ep) &&

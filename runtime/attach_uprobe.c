@@ -192,6 +192,8 @@ static int attach_one(struct attach_env *env, const struct et_probe *ep,
 					   ep->target);
 		return attach_go_rets(env, ep, prog, off, what);
 	}
+	if (!ret && !by_name)
+		off += ep->go_entry;
 	return uprobe_link(env, prog, ep->target, off, 0, by_name, ret,
 			   env->pid, 0, what);
 }

@@ -95,6 +95,12 @@ struct et_probe {
 	 * Go's moving stacks. Its bpf cookie is the offset. */
 	uint64_t *go_rets;
 	int ngo_rets;
+	/* A Go function's entry probe (no offset written): the offset past
+	 * its stack check, where it attaches. A function whose stack must
+	 * grow runs its prologue twice (morestack jumps back to its start);
+	 * past the check, once. Its arguments are still in their registers
+	 * and sp where the entry had it. */
+	uint64_t go_entry;
 };
 
 /* How a map is stored in BPF. Scalar maps (no key) use key 0 (u32).

@@ -132,7 +132,7 @@ LLVMValueRef cg_go_lat_save(struct gen *g, unsigned i)
 	unsigned n = (unsigned)nregs(g);
 
 	if (i == LAT_FUNC_SLOT)
-		return gen_ctx_word(g, CG_REGS_IP);
+		return cg_go_entry_func(g);
 	if (i < n)
 		return gen_ctx_word(g, go_regs[i]);
 	if (!n && i < LAT_ARGS - 1)
@@ -248,7 +248,17 @@ const struct cg_func cg_func_GORET = { .call = goret };
 
 /* ---- the RET instructions ---- */
 
-static bool is_ret(const char *text)
+/* One decoded instruction: where, how long, and what kind of control
+ * transfer it is (a jump's target from its rel8/rel32 operand). */
+enum insn_kind { I_OTHER, I_RET, I_JCC, I_JMP };
+
+struct insn {
+	size_t off, len;
+	enum insn_kind kind;
+	int64_t target; /* I_JCC, I_JMP with a relative operand; else -1 */
+};
+
+static bool word_is(const char *text, const char *const *words)
 {
 	char word[16];
 	const char *p = text;
@@ -260,24 +270,49 @@ static bool is_ret(const char *text)
 		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == ';')
 			p++;
 		n = strcspn(p, " \t\n;");
-		if (n < sizeof(word)) {
+		if (n && n < sizeof(word)) {
 			memcpy(word, p, n);
 			word[n] = '\0';
-			if (!strcmp(word, "ret") || !strcmp(word, "retq") ||
-			    !strcmp(word, "retl") || !strcmp(word, "retw"))
-				return true;
+			for (int i = 0; words[i]; i++)
+				if (!strcmp(word, words[i]))
+					return true;
 		}
 		p += n;
 	}
 	return false;
 }
 
-int cg_go_find_rets(const unsigned char *code, size_t size, uint64_t **out,
-		    const char **why)
+static const char *const rets[] = { "ret", "retq", "retl", "retw", NULL };
+static const char *const jmps[] = { "jmp", "jmpq", NULL };
+static const char *const jccs[] = { "jo", "jno", "jb", "jae", "je", "jne",
+	"jbe", "ja", "js", "jns", "jp", "jnp", "jl", "jge", "jle", "jg",
+	NULL };
+
+/* the target of a relative jump: its last 1 or 4 bytes are the
+ * displacement (EB/7x rel8, E9/0F 8x rel32) */
+static int64_t rel_target(const unsigned char *code, const struct insn *in)
+{
+	const unsigned char *b = code + in->off;
+	int32_t d32;
+
+	if (in->len == 2 && (b[0] == 0xeb || (b[0] & 0xf0) == 0x70))
+		return (int64_t)(in->off + 2) + (int8_t)b[1];
+	if ((in->len == 5 && b[0] == 0xe9) ||
+	    (in->len == 6 && b[0] == 0x0f && (b[1] & 0xf0) == 0x80)) {
+		memcpy(&d32, b + in->len - 4, 4);
+		return (int64_t)(in->off + in->len) + d32;
+	}
+	return -1;
+}
+
+/* Decodes size bytes of x86-64 code: their number (*out malloc'ed), or
+ * -1 with *why when an instruction cannot be decoded. */
+static int decode(const unsigned char *code, size_t size, struct insn **out,
+		  const char **why)
 {
 	static bool inited;
 	LLVMDisasmContextRef dc;
-	uint64_t *rets = NULL;
+	struct insn *v;
 	size_t off = 0;
 	int n = 0;
 
@@ -293,12 +328,13 @@ int cg_go_find_rets(const unsigned char *code, size_t size, uint64_t **out,
 		*why = "LLVM has no x86-64 disassembler";
 		return -1;
 	}
-	rets = calloc(size ? size : 1, sizeof(*rets));
-	while (rets && off < size) {
+	v = calloc(size ? size : 1, sizeof(*v));
+	while (v && off < size) {
 		char text[128];
 		size_t len = LLVMDisasmInstruction(dc, (uint8_t *)code + off,
 						   size - off, off, text,
 						   sizeof(text));
+		struct insn *in = &v[n];
 
 		if (!len) {
 			*why = "an instruction the disassembler does not "
@@ -306,25 +342,82 @@ int cg_go_find_rets(const unsigned char *code, size_t size, uint64_t **out,
 			n = -1;
 			break;
 		}
-		if (is_ret(text))
-			rets[n++] = off;
+		in->off = off;
+		in->len = len;
+		in->kind = word_is(text, rets) ? I_RET :
+			   word_is(text, jmps) ? I_JMP :
+			   word_is(text, jccs) ? I_JCC : I_OTHER;
+		in->target = in->kind == I_JMP || in->kind == I_JCC ?
+			     rel_target(code, in) : -1;
+		n++;
 		off += len;
 	}
 	LLVMDisasmDispose(dc);
-	if (!rets) {
+	if (!v) {
 		*why = "out of memory";
 		return -1;
 	}
 	if (n < 0)
-		free(rets);
+		free(v);
 	else
-		*out = rets;
+		*out = v;
 	return n;
 }
 
-/* The function's code from the file, its RETs into ep->go_rets */
-static void go_rets(struct gen *g, struct probe_meta *ep,
-		    struct attach_point *ap, const char *t)
+int cg_go_find_rets(const unsigned char *code, size_t size, uint64_t **out,
+		    const char **why)
+{
+	struct insn *v = NULL;
+	uint64_t *r;
+	int n = decode(code, size, &v, why), k = 0;
+
+	if (n < 0)
+		return -1;
+	r = calloc((size_t)n + 1, sizeof(*r));
+	for (int i = 0; r && i < n; i++)
+		if (v[i].kind == I_RET)
+			r[k++] = v[i].off;
+	free(v);
+	if (!r) {
+		*why = "out of memory";
+		return -1;
+	}
+	*out = r;
+	return k;
+}
+
+uint64_t cg_go_entry_offset(const unsigned char *code, size_t size)
+{
+	struct insn *v = NULL;
+	const char *why;
+	int n = decode(code, size, &v, &why);
+	uint64_t entry = 0;
+
+	/* the stack check: a conditional jump among the first
+	 * instructions to a block that (after saving the arguments and
+	 * calling morestack) jumps back to the start */
+	for (int i = 0; i < n && i < 4 && !entry; i++) {
+		if (v[i].kind != I_JCC || v[i].target <= (int64_t)v[i].off)
+			continue;
+		for (int j = i + 1; j < n; j++) {
+			if (v[j].off < (size_t)v[i].target)
+				continue;
+			if (v[j].off > (size_t)v[i].target + 256)
+				break;
+			if (v[j].kind == I_JMP && v[j].target == 0) {
+				entry = v[i].off + v[i].len;
+				break;
+			}
+		}
+	}
+	free(v);
+	return entry;
+}
+
+/* The function's code from the file: its entry past the stack check
+ * into ep->go_entry, and for a return probe its RETs into ep->go_rets */
+static void go_code(struct gen *g, struct probe_meta *ep,
+		    struct attach_point *ap, const char *t, bool ret)
 {
 	const char *func = t ? t : ap->func, *why = NULL;
 	struct elf_syms *es = elf_syms__open(ap->target);
@@ -344,6 +437,11 @@ static void go_rets(struct gen *g, struct probe_meta *ep,
 		why = "its code cannot be read";
 		goto out;
 	}
+	ep->go_entry = cg_go_entry_offset(code, s->size);
+	if (!ret) {
+		n = 1;
+		goto out;
+	}
 	n = cg_go_find_rets(code, s->size, &rets, &why);
 	if (n == 0)
 		why = "it has no RET instruction (it never returns, or ends "
@@ -355,7 +453,7 @@ static void go_rets(struct gen *g, struct probe_meta *ep,
 		ep->ngo_rets = n;
 	}
 out:
-	if (n <= 0)
+	if (n <= 0 && ret)
 		gen_error(g, ap->loc, "Cannot trace the return of Go function "
 			  "%s of %s: %s", func, ap->target, why);
 	free(rets);
@@ -368,8 +466,17 @@ out:
 void cg_go_begin(struct gen *g, struct probe_meta *ep,
 		 struct attach_point *ap, const char *t)
 {
-	if (!ap->go || ap->has_offset || ap->has_address || ep->ngo_rets)
+	if (!ap->go || ap->has_offset || ap->has_address || ap->src_file ||
+	    ep->ngo_rets || ep->go_entry)
 		return;
-	if (ap->kind == PK_URETPROBE || g->probe->u.probe.at_return)
-		go_rets(g, ep, ap, t);
+	go_code(g, ep, ap, t, ap->kind == PK_URETPROBE ||
+		g->probe->u.probe.at_return);
+}
+
+/* func at a Go function's entry probe, past its stack check */
+LLVMValueRef cg_go_entry_func(struct gen *g)
+{
+	return LLVMBuildSub(g->b, gen_ctx_load(g, CG_REGS_IP, 8, false),
+			    cg_const(g->cg, 64, g->ep ? g->ep->go_entry : 0),
+			    "func");
 }

@@ -89,5 +89,11 @@ void cg_go_begin(struct gen *g, struct probe_meta *ep,
  * when the code cannot be decoded. Exposed for tests. */
 int cg_go_find_rets(const unsigned char *code, size_t size, uint64_t **out,
 		    const char **why);
+/* The offset past a Go function's stack check (CMP SP with g's stack
+ * guard, then a conditional jump to the block that calls morestack and
+ * jumps back to the start): a uprobe there runs once per call, not
+ * again after the stack grew. 0 when there is none (NOSPLIT). */
+uint64_t cg_go_entry_offset(const unsigned char *code, size_t size);
+LLVMValueRef cg_go_entry_func(struct gen *g);
 
 #endif

@@ -55,6 +55,8 @@ static LLVMValueRef uprobe_func(struct gen *g)
 {
 	if (g->lat_saved)
 		return gen_lat_arg(g, LAT_FUNC_SLOT);
+	if (g->ap && g->ap->go)
+		return cg_go_entry_func(g);
 	return gen_ctx_load(g, CG_REGS_IP, 8, false);
 }
 
