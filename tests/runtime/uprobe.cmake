@@ -11,7 +11,7 @@ set(ETRACE_UPROBE_CASES
   usdt_file_activation
   usdt_semaphore usdt_inlined usdt_wildcard str_untouched_page python_usdt
   jvm_usdt
-  go_refused list_uprobe list_usdt list_file_glob list_kind_glob list_pid
+  go_return list_uprobe list_usdt list_file_glob list_kind_glob list_pid
   mount_ns vs_bpftrace bad_input)
 etrace_runtime_cases(uprobe ${CMAKE_CURRENT_LIST_DIR}/uprobe.sh 90
   ARGS $<TARGET_FILE:etrace> ${CMAKE_BINARY_DIR}/tests/progs/uprobe

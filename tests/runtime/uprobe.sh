@@ -330,15 +330,11 @@ EOF
 	run 0 -c "$jdk/bin/java -Xint -Xshare:auto -XX:+DTraceMethodProbes -cp $tmp EtHello" -e "usdt:$jdk/lib/server/libjvm.so:hotspot:method__entry /str(arg3, arg4) == \"etCompute\"/ { printf(\"%s.%s %s %d\\n\", str(arg1, arg2), str(arg3, arg4), str(arg5, arg6), arg0 > 0); }"
 	lines '6\nEtHello.etCompute (I)I 1\nEtHello.etCompute (I)I 1\nEtHello.etCompute (I)I 1\n'
 	;;
-go_refused)
+go_return)
+	# a Go function's return: uprobes on its RETs, no uretprobe
 	[ -x "$P/hello_go" ] || skip "no Go toolchain (golang-go)"
-	run 1 -e "uretprobe:$P/hello_go:main.etAdd { }"
-	refused 'Go binary'
-	run 1 -e "uprobe:$P/hello_go:main.etAdd < @ = hist(elapsed); >"
-	refused 'Go binary'
-	# an entry uprobe is harmless: allowed
-	run 0 -c "$P/hello_go" -e "uprobe:$P/hello_go:main.etAdd { @ = count(); }"
-	has "$out" '^@: 1$'
+	run 0 -c "$P/hello_go" -e "uretprobe:$P/hello_go:main.etAdd { @r = sum(retval); } uprobe:$P/hello_go:main.etAdd { @[arg0, arg1] = count(); @l = sum(elapsed > 0); }"
+	lines '3\n@[1, 2]: 1\n@l: 1\n@r: 3\n'
 	;;
 list_uprobe)
 	run 0 -l "uprobe:$P/uprobe_c_pie:et_*"

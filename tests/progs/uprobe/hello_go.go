@@ -1,5 +1,6 @@
-// A Go target: etrace refuses uretprobes and latency probes on Go
-// binaries (Go moves goroutine stacks, which a uretprobe corrupts).
+// A Go target: etrace traces a Go function's return with uprobes on its
+// RET instructions, never a uretprobe (Go moves goroutine stacks, which
+// a uretprobe corrupts); tests/runtime/go.sh tests Go further.
 package main
 
 import "fmt"
