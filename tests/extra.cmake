@@ -13,12 +13,22 @@ endif()
 
 file(GLOB SHIPPED CONFIGURE_DEPENDS ${ETRACE_SRC}/stdlib/*.et
      ${ETRACE_SRC}/examples/*.et)
+# the Go recipes (stdlib/go*.et) trace the Go binary $1: the Go test
+# program of tests/progs/uprobe, which needs the Go toolchain
+find_program(ETRACE_SHIPPED_GO NAMES go PATHS /usr/lib/go/bin)
 foreach(src ${SHIPPED})
   get_filename_component(dir ${src} DIRECTORY)
   get_filename_component(dir ${dir} NAME)
   get_filename_component(name ${src} NAME_WE)
+  set(params)
+  if(name MATCHES "^go")
+    if(NOT ETRACE_SHIPPED_GO)
+      continue()
+    endif()
+    set(params ${CMAKE_BINARY_DIR}/tests/progs/uprobe/hello_go)
+  endif()
   add_test(NAME shipped/${dir}/${name}
-           COMMAND $<TARGET_FILE:etrace> --dry-run ${src})
+           COMMAND $<TARGET_FILE:etrace> --dry-run ${src} ${params})
   set_tests_properties(shipped/${dir}/${name} PROPERTIES LABELS shipped)
 endforeach()
 

@@ -153,6 +153,27 @@ aot)
 		fail "etrace-run failed"
 	has "$out" '^q=9 r=2$'
 	;;
+recipes)
+	# the stdlib's Go recipes against the program's own work
+	n_of() { sed -n "s/^@$1: //p" "$tmp/trace"; }
+	run 0 -o "$tmp/trace" gogc "$B" -c "$B gc 5"
+	target 'gc 5\n'
+	[ "$(n_of gc_cycles)" -ge 5 ] || fail "gogc: $(cat "$tmp/trace")"
+	[ "$(n_of stw_pauses)" -ge 10 ] || fail "gogc STW: $(cat "$tmp/trace")"
+	run 0 -o "$tmp/trace" gochan "$B" -c "$B chan 1000"
+	target '499500\n'
+	[ "$(n_of sends)" -ge 1000 ] && [ "$(n_of recvs)" -ge 1000 ] ||
+		fail "gochan: $(cat "$tmp/trace")"
+	run 0 -o "$tmp/trace" gogoroutines "$B" -c "$B goroutines 3000"
+	target '4498500\n'
+	[ "$(n_of created)" -ge 3000 ] && [ "$(n_of exited)" -ge 3000 ] ||
+		fail "gogoroutines: $(cat "$tmp/trace")"
+	[ "$(n_of live)" -eq $(($(n_of created) - $(n_of exited))) ] ||
+		fail "gogoroutines live: $(cat "$tmp/trace")"
+	run 0 -o "$tmp/trace" gosched "$B" -c "$B goroutines 3000"
+	target '4498500\n'
+	[ "$(n_of runs)" -ge 3000 ] || fail "gosched: $(cat "$tmp/trace")"
+	;;
 *)
 	fail "unknown case"
 	;;

@@ -158,6 +158,28 @@ func main() {
 		}
 		wg.Wait()
 		fmt.Println(s)
+	case "gc":
+		// N full collections (the recipe gogc)
+		for i := 0; i < n; i++ {
+			runtime.GC()
+		}
+		fmt.Println("gc", n)
+	case "chan":
+		// N values through an unbuffered channel: each send blocks
+		// until the receiver takes it (the recipe gochan)
+		c := make(chan int)
+		done := make(chan int)
+		go func() {
+			s := 0
+			for i := 0; i < n; i++ {
+				s += <-c
+			}
+			done <- s
+		}()
+		for i := 0; i < n; i++ {
+			c <- i
+		}
+		fmt.Println(<-done)
 	case "survive":
 		// hot calls, stack growth, panics and goroutines together
 		s := 0
