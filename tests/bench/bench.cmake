@@ -5,6 +5,8 @@
 #   make link-order   regenerate runtime/etrace.order.gz from this build
 #   make profile-cost tests/bench/profile-cost.sh: profile:hz:999 with
 #                     @[ustack] against bpftrace and perf --call-graph dwarf
+#   make go-cost      tests/bench/go-cost.sh: entry+return probes per call
+#                     on a Go function against the same on a C function
 add_custom_target(bench
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/bench.sh $<TARGET_FILE:etrace>
   DEPENDS etrace USES_TERMINAL
@@ -14,6 +16,10 @@ add_custom_target(profile-cost
           ${CMAKE_BINARY_DIR}/tests/progs/stacks
   DEPENDS etrace stacks_progs USES_TERMINAL
   COMMENT "The CPU cost of sampling user stacks (needs root)")
+add_custom_target(go-cost
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/go-cost.sh $<TARGET_FILE:etrace>
+  DEPENDS etrace USES_TERMINAL
+  COMMENT "The cost per call of entry+return probes on Go and C (needs root)")
 add_custom_target(link-order
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/mkorder.sh $<TARGET_FILE:etrace>
   DEPENDS etrace USES_TERMINAL
