@@ -41,6 +41,12 @@ static const char *const kinds[] = {
 	"fexit:vfs_read",
 	"iter:task_file",
 	"self:signal:SIGUSR1",
+#if ETRACE_HAVE_GO
+	/* a Go function: its arguments by Go's ABI, its return through
+	 * uprobes on its RETs (compiler/codegen/cg_go.c) */
+	"uprobe:" PROGS "/hello_go:main.etAdd",
+	"uretprobe:" PROGS "/hello_go:main.etAdd",
+#endif
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
@@ -159,6 +165,14 @@ static const struct use uses[] = {
 	{ "strcap", "@x = strcap(comm);" },
 	{ "write_user", "$w = \"ab\"; @x = write_user(0, $w, 3);" },
 	{ "unwatch", "unwatch(0x10000000);" },
+	{ "gostr", "@x = gostr(arg0, arg1);" },
+#if ETRACE_HAVE_GO
+	{ "goid", "@x = goid;" },
+	{ "goret", "@x = goret(1) + retval;" },
+#else
+	{ "goid", "@x = goid;", "The goid builtin can only be used" },
+	{ "goret", "@x = goret(1);", "goret() can only be used" },
+#endif
 };
 
 #define NUSES (sizeof(uses) / sizeof(uses[0]))
