@@ -263,8 +263,9 @@ static struct type *t_arg(struct compile_ctx *ctx, struct node *ident,
 	return type_u64();
 }
 
-/* goid: the goroutine's id, in uprobes of Go functions (g in R14:
- * Go >= 1.17; compiler/codegen/cg_go.c) */
+/* goid: the goroutine's id, in uprobes of Go binaries (g in R14 in Go
+ * code of Go >= 1.17, else from thread-local storage; in the C code of
+ * a cgo binary, the goroutine that called it: compiler/codegen/cg_go.c) */
 static struct type *t_goid(struct compile_ctx *ctx, struct node *ident,
 			   struct node *probe)
 {
@@ -272,12 +273,11 @@ static struct type *t_goid(struct compile_ctx *ctx, struct node *ident,
 	     a = a->next) {
 		const struct attach_point *ap = a->u.attach.ap;
 
-		if (!ap || !ap->go || !ap->go_regabi || ap->has_offset) {
+		if (!ap || !ap->go) {
 			diag_error(D(ctx), ident->loc,
 				   "The goid builtin can only be used in "
-				   "uprobes and uretprobes of functions of Go "
-				   "binaries built by Go 1.17 or later ('%s' "
-				   "is not one)", ap ? ap->raw : "?");
+				   "uprobes and uretprobes of Go binaries "
+				   "('%s' is not one)", ap ? ap->raw : "?");
 			return NULL;
 		}
 	}

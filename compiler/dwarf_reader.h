@@ -46,6 +46,10 @@ int dwarf_func_params(struct compile_ctx *ctx, struct dwarf_file *df,
 struct type *dwarf_func_args(struct compile_ctx *ctx, struct dwarf_file *df,
 			     const char *func);
 
+/* Is func (a function the debug info describes) Go's? 1 yes, 0 no
+ * (another language), -1 when the debug info does not describe it. */
+int dwarf_go_func(struct dwarf_file *df, const char *func);
+
 /* The return type of func, or NULL when the debug info does not
  * describe func, it returns void, or it is Go's (several results in
  * its own registers). */

@@ -167,6 +167,88 @@ bool go_abi_regabi(const char *path)
 	return major > 1 || minor >= 17;
 }
 
+/* ---- g in thread-local storage ---- */
+
+static bool tlsg_symbol(Elf *elf, uint64_t *value)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		Elf_Data *d;
+		GElf_Sym sym;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
+			continue;
+		d = elf_getdata(scn, NULL);
+		for (size_t i = 0; d && sh.sh_entsize &&
+				   i < sh.sh_size / sh.sh_entsize; i++) {
+			const char *name;
+
+			if (!gelf_getsym(d, (int)i, &sym) ||
+			    GELF_ST_TYPE(sym.st_info) != STT_TLS)
+				continue;
+			name = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (name && !strcmp(name, "runtime.tlsg")) {
+				*value = sym.st_value;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+int64_t go_abi_tls_g(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf *elf;
+	size_t nph = 0;
+	uint64_t value = 0;
+	int64_t off = -8;
+
+	if (fd < 0)
+		return off;
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (elf && !elf_getphdrnum(elf, &nph) && tlsg_symbol(elf, &value)) {
+		for (size_t i = 0; i < nph; i++) {
+			GElf_Phdr ph;
+
+			if (gelf_getphdr(elf, (int)i, &ph) &&
+			    ph.p_type == PT_TLS) {
+				off = (int64_t)value -
+				      (int64_t)round_up(ph.p_memsz,
+							ph.p_align ? ph.p_align
+								   : 1);
+				break;
+			}
+		}
+	}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return off;
+}
+
+bool go_abi_is_go_func(struct compile_ctx *ctx, const char *path,
+		       const char *func)
+{
+	static const char *const c_suffixes[] = { ".cold", ".part.",
+		".constprop.", ".isra.", ".lto_priv.", NULL };
+	struct dwarf_file *df = dwarf_open(ctx, path);
+	int lang = df ? dwarf_go_func(df, func) : -1;
+
+	if (lang >= 0)
+		return lang == 1;
+	if (!func || !strchr(func, '.') || func[0] == '_' ||
+	    func[0] == '.')
+		return false;
+	for (int i = 0; c_suffixes[i]; i++)
+		if (strstr(func, c_suffixes[i]))
+			return false;
+	return true;
+}
+
 /* ---- gostr ---- */
 
 static bool is_word(const struct type *t)

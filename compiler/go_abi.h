@@ -57,6 +57,19 @@ bool go_abi_regabi(const char *path);
 uint32_t go_abi_goid_offset(struct compile_ctx *ctx, const char *path,
 			    const char **why);
 
+/* Where Go keeps g in thread-local storage, from the thread pointer (fs
+ * base): runtime.tlsg's offset in the executable's TLS block (x86-64
+ * variant II: its value less the block's size rounded to its
+ * alignment); -8 when the binary does not say (Go's own linker puts g
+ * there). */
+int64_t go_abi_tls_g(const char *path);
+
+/* Is function func of the Go binary at path Go code, or the C code of a
+ * cgo binary? Its DWARF unit's language says, else its name: Go's are
+ * qualified by their package ("main.f", "net/http.(*Server).Serve"). */
+bool go_abi_is_go_func(struct compile_ctx *ctx, const char *path,
+		       const char *func);
+
 /* gostr(s) of a Go string (a record with fields str and len: args.s)
  * or gostr(ptr, len): the function's check (funcs_str.c). */
 struct node;

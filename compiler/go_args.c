@@ -129,6 +129,16 @@ bool dwarf_go_is_result(Dwarf_Die *p)
 	       !dwarf_formflag(&a, &flag) && flag;
 }
 
+int dwarf_go_func(struct dwarf_file *df, const char *func)
+{
+	Dwarf_Die fn, cu;
+
+	if (!dwarf_func_die(df, func, &fn) ||
+	    !dwarf_diecu(&fn, &cu, NULL, NULL))
+		return -1;
+	return dwarf_srclang(&cu) == DW_LANG_Go;
+}
+
 #define GO_MAX_PARAMS 64
 
 struct type *dwarf_go_func_args(struct compile_ctx *ctx,

@@ -82,6 +82,9 @@ struct probe_meta {
 	uint64_t *go_rets;
 	int ngo_rets;
 	uint64_t go_entry;
+	/* its function is Go code (not the C of a cgo binary): Go's ABI
+	 * (compiler/codegen/cg_go.c) */
+	bool go_code;
 };
 
 struct map_meta {

@@ -22,9 +22,13 @@
 #include <llvm-c/Disassembler.h>
 #include <llvm-c/Target.h>
 
+#include "ast.h"
+#include "builtins.h"
 #include "cg_probe.h"
+#include "dwarf_reader.h"
 #include "elf_syms.h"
 #include "go_abi.h"
+#include "typereg.h"
 
 /* pt_regs offsets of Go's integer argument registers, and of r14 */
 static const unsigned go_regs[GO_NREGS] = { 80, 40, 88, 112, 104, 72, 64,
@@ -36,6 +40,19 @@ static const unsigned go_regs[GO_NREGS] = { 80, 40, 88, 112, 104, 72, 64,
 static int nregs(const struct gen *g)
 {
 	return g->ap && g->ap->go_regabi ? GO_NREGS : 0;
+}
+
+/* offsets of runtime.g.m and runtime.m.curg from the binary's DWARF
+ * (0: unknown) */
+static uint32_t field_off(struct gen *g, const char *rec, const char *f)
+{
+	struct dwarf_file *df = dwarf_open(g->ctx, g->ap->target);
+	struct type *t = df ? dwarf_find_type(g->ctx, df, rec) : NULL;
+	uint32_t off = 0;
+
+	if (t && t->kind == T_RECORD && type_field(t, f, &off))
+		return off;
+	return 0;
 }
 
 /* The u64 at user address addr (0 when it cannot be read). */
@@ -140,10 +157,75 @@ LLVMValueRef cg_go_lat_save(struct gen *g, unsigned i)
 	return NULL;
 }
 
-/* g: R14 in Go code (ABIInternal) */
-static LLVMValueRef go_g(struct gen *g)
+/* curtask->thread.fsbase: the thread pointer, through the kernel's
+ * BTF (a CO-RE access when compiled ahead of time, cg_kstruct.c); 0
+ * after gen_error when the kernel's BTF has no such field. */
+static LLVMValueRef fsbase(struct gen *g, struct loc loc)
 {
-	return gen_ctx_load(g, REGS_R14, 8, false);
+	struct arena *a = g->ctx->arena;
+	struct type *task = typereg_record(g->ctx, "struct task_struct");
+	const struct field *th = NULL, *fs = NULL;
+	struct node *cur, *thr, *fsb;
+	uint32_t off;
+
+	if (task)
+		th = type_field(task, "thread", &off);
+	if (th && th->type->kind == T_RECORD)
+		fs = type_field(th->type, "fsbase", &off);
+	if (!fs) {
+		gen_error(g, loc, "Cannot read goid outside Go code: the "
+			  "kernel's BTF has no task_struct.thread.fsbase "
+			  "(where Go's thread-local g is)");
+		return cg_const(g->cg, 64, 0);
+	}
+	cur = ast_ident(a, loc, "curtask");
+	cur->u.ident.builtin = builtin_find("curtask");
+	cur->type = type_ptr(a, task, AS_KERNEL);
+	thr = ast_field(a, loc, cur, "thread", true);
+	thr->type = th->type;
+	fsb = ast_field(a, loc, thr, "fsbase", false);
+	fsb->type = fs->type;
+	return gen_expr(g, fsb);
+}
+
+/* g: R14 in Go code (ABIInternal), when its stack holds sp; else (C code
+ * of a cgo binary, a system stack, Go before 1.17) the g of the thread,
+ * at its offset from the thread pointer (runtime.tlsg) */
+static LLVMValueRef go_g(struct gen *g, struct loc loc)
+{
+	LLVMValueRef r14, lo, hi, sp, in, tls, tg, res;
+	LLVMBasicBlockRef tls_bb, done;
+
+	if (!g->ap->go_regabi || !cg_go_code(g))
+		goto from_tls;
+	r14 = gen_ctx_load(g, REGS_R14, 8, false);
+	lo = user_u64(g, r14);
+	hi = user_u64(g, LLVMBuildAdd(g->b, r14,
+				      cg_const(g->cg, 64, G_STACK_HI), ""));
+	sp = gen_ctx_load(g, CG_REGS_SP, 8, false);
+	in = LLVMBuildAnd(g->b, LLVMBuildICmp(g->b, LLVMIntULT, lo, sp, ""),
+			  LLVMBuildICmp(g->b, LLVMIntULE, sp, hi, ""), "");
+	res = gen_tmp(g, 8, "g");
+	gen_store_al(g, res, GEN_ALIGN, type_u64(), false, r14, type_u64());
+	tls_bb = gen_block(g, "g_tls");
+	done = gen_block(g, "g_done");
+	LLVMBuildCondBr(g->b, in, done, tls_bb);
+	LLVMPositionBuilderAtEnd(g->b, tls_bb);
+	tls = fsbase(g, loc);
+	tg = user_u64(g, LLVMBuildAdd(g->b, tls,
+				      cg_const(g->cg, 64,
+					       (uint64_t)go_abi_tls_g(
+						   g->ap->target)), ""));
+	gen_store_al(g, res, GEN_ALIGN, type_u64(), false, tg, type_u64());
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	return gen_load_al(g, res, GEN_ALIGN, type_u64(), true);
+from_tls:
+	tls = fsbase(g, loc);
+	return user_u64(g, LLVMBuildAdd(g->b, tls,
+					cg_const(g->cg, 64,
+						 (uint64_t)go_abi_tls_g(
+						     g->ap->target)), ""));
 }
 
 static uint32_t goid_offset(struct gen *g, struct loc loc)
@@ -156,25 +238,62 @@ static uint32_t goid_offset(struct gen *g, struct loc loc)
 	return off;
 }
 
+/* In C code (cgo) the thread's g is its g0, whose goid is 0, or the
+ * signal g: the goroutine that called is g.m.curg (offsets from DWARF;
+ * without them, goid stays g's). */
+static LLVMValueRef curg_goid(struct gen *g, LLVMValueRef gp,
+			      LLVMValueRef goid, uint32_t off)
+{
+	uint32_t m_off = field_off(g, "struct runtime.g", "m");
+	uint32_t curg_off = field_off(g, "struct runtime.m", "curg");
+	LLVMValueRef m, curg, cgoid, res;
+	LLVMBasicBlockRef follow, done;
+
+	if (!m_off || !curg_off)
+		return goid;
+	res = gen_tmp(g, 8, "goid");
+	gen_store_al(g, res, GEN_ALIGN, type_u64(), false, goid, type_u64());
+	follow = gen_block(g, "curg");
+	done = gen_block(g, "curg_done");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, goid,
+					    cg_const(g->cg, 64, 0), ""),
+			follow, done);
+	LLVMPositionBuilderAtEnd(g->b, follow);
+	m = user_u64(g, LLVMBuildAdd(g->b, gp, cg_const(g->cg, 64, m_off),
+				     ""));
+	curg = user_u64(g, LLVMBuildAdd(g->b, m,
+					cg_const(g->cg, 64, curg_off), ""));
+	cgoid = user_u64(g, LLVMBuildAdd(g->b, curg,
+					 cg_const(g->cg, 64, off), ""));
+	gen_store_al(g, res, GEN_ALIGN, type_u64(), false, cgoid, type_u64());
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	return gen_load_al(g, res, GEN_ALIGN, type_u64(), true);
+}
+
 LLVMValueRef cg_go_goid(struct gen *g, struct node *e)
 {
+	LLVMValueRef gp, goid;
 	uint32_t off;
 
-	if (!g->ap || !g->ap->go || !g->ap->go_regabi) {
-		gen_error(g, e->loc, "goid is known in uprobes of functions "
-			  "of Go binaries built by Go 1.17 or later only "
-			  "(g in R14)");
+	if (!g->ap || !g->ap->go) {
+		gen_error(g, e->loc, "goid is known in uprobes of Go binaries "
+			  "only");
 		return cg_const(g->cg, 64, 0);
 	}
 	off = goid_offset(g, e->loc);
-	return user_u64(g, LLVMBuildAdd(g->b, go_g(g),
-					cg_const(g->cg, 64, off), ""));
+	gp = go_g(g, e->loc);
+	goid = user_u64(g, LLVMBuildAdd(g->b, gp, cg_const(g->cg, 64, off),
+					""));
+	if (cg_go_code(g))
+		return goid;
+	return curg_goid(g, gp, goid, off);
 }
 
 void cg_go_lat_key(struct gen *g, LLVMValueRef key)
 {
 	uint32_t off = goid_offset(g, g->probe->loc);
-	LLVMValueRef gp = go_g(g), hi, sp, goid;
+	LLVMValueRef gp = go_g(g, g->probe->loc), hi, sp, goid;
 
 	goid = user_u64(g, LLVMBuildAdd(g->b, gp, cg_const(g->cg, 64, off),
 					""));
@@ -463,11 +582,20 @@ out:
 	elf_syms__close(es);
 }
 
+bool cg_go_code(const struct gen *g)
+{
+	return g->ep && g->ep->go_code;
+}
+
 void cg_go_begin(struct gen *g, struct probe_meta *ep,
 		 struct attach_point *ap, const char *t)
 {
-	if (!ap->go || ap->has_offset || ap->has_address || ap->src_file ||
-	    ep->ngo_rets || ep->go_entry)
+	if (!ap->go)
+		return;
+	/* the C functions of a cgo binary follow C's conventions */
+	ep->go_code = go_abi_is_go_func(g->ctx, ap->target, t ? t : ap->func);
+	if (!ep->go_code || ap->has_offset || ap->has_address ||
+	    ap->src_file || ep->ngo_rets || ep->go_entry)
 		return;
 	go_code(g, ep, ap, t, ap->kind == PK_URETPROBE ||
 		g->probe->u.probe.at_return);

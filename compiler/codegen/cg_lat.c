@@ -85,7 +85,7 @@ static void entry_prog(struct gen *g, struct lat_maps *m)
 	LLVMValueRef key, skey, d, dv;
 	LLVMBasicBlockRef ok, deep;
 
-	if (g->ap && g->ap->go) {
+	if (cg_go_code(g)) {
 		skey = gen_tmp(g, 16, "skey");
 		cg_go_lat_key(g, skey);
 		save_entry(g, m, skey);
@@ -157,7 +157,7 @@ static void return_prologue(struct gen *g, struct lat_maps *m)
 	LLVMValueRef key, skey, d, dv, p;
 	LLVMBasicBlockRef none, hit, got;
 
-	if (g->ap && g->ap->go) {
+	if (cg_go_code(g)) {
 		go_return_prologue(g, m);
 		return;
 	}
@@ -193,7 +193,7 @@ int gen_latency(struct gen *g, struct probe_meta *ep, const char *t)
 	const char *n = ep->prog_name;
 	int errors = g->errors, mark;
 
-	m.depth = g->ap && g->ap->go ? NULL :
+	m.depth = cg_go_code(g) ? NULL :
 		  cg_map_define(g->cg, arena_printf(a, "%s_d", n),
 				BPF_MAP_TYPE_LRU_HASH, LAT_ENTRIES, 8, 8);
 	m.saved = cg_map_define(g->cg, arena_printf(a, "%s_s", n),

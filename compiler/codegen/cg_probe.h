@@ -76,6 +76,8 @@ LLVMValueRef gen_func_ip(struct gen *g);
  * goroutine's stack) key of a latency block's saved entry (16 bytes at
  * key), func at a RET probe, and the begin hook that finds the RET
  * instructions of a return probe (probe_meta.go_rets). */
+/* Is the program's function Go code (probe_meta.go_code)? */
+bool cg_go_code(const struct gen *g);
 LLVMValueRef cg_go_arg(struct gen *g, struct node *e, int n);
 LLVMValueRef cg_go_args_field(struct gen *g, struct node *e);
 LLVMValueRef cg_go_lat_save(struct gen *g, unsigned i);

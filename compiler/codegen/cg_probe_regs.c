@@ -12,7 +12,7 @@
 
 static LLVMValueRef regs_arg(struct gen *g, struct node *e, int n)
 {
-	if (g->ap && g->ap->go)
+	if (cg_go_code(g))
 		return cg_go_arg(g, e, n);
 	return n < 6 ? gen_ctx_load(g, cg_regs_args[n], 8, false) : NULL;
 }
@@ -55,7 +55,7 @@ static LLVMValueRef uprobe_func(struct gen *g)
 {
 	if (g->lat_saved)
 		return gen_lat_arg(g, LAT_FUNC_SLOT);
-	if (g->ap && g->ap->go)
+	if (cg_go_code(g))
 		return cg_go_entry_func(g);
 	return gen_ctx_load(g, CG_REGS_IP, 8, false);
 }
@@ -72,7 +72,7 @@ static LLVMValueRef kprobe_lat_save(struct gen *g, unsigned i)
 
 static LLVMValueRef uprobe_lat_save(struct gen *g, unsigned i)
 {
-	if (g->ap && g->ap->go)
+	if (cg_go_code(g))
 		return cg_go_lat_save(g, i);
 	if (i < 6)
 		return gen_ctx_word(g, cg_regs_args[i]);
@@ -108,7 +108,7 @@ static LLVMValueRef uprobe_args_field(struct gen *g, struct node *e)
 	LLVMValueRef buf;
 	uint32_t words;
 
-	if (g->ap && g->ap->go)
+	if (cg_go_code(g))
 		return cg_go_args_field(g, e);
 	for (uint32_t i = 0; rec && i < rec->nfields && !f; i++)
 		if (!strcmp(rec->fields[i].name, e->u.field.name))
@@ -145,7 +145,7 @@ const struct cg_probe cg_kind_KRETPROBE = {
 /* a Go function's return is a uprobe at a RET (cg_go.c) */
 static LLVMValueRef uretprobe_func(struct gen *g)
 {
-	if (g->ap && g->ap->go)
+	if (cg_go_code(g))
 		return cg_go_ret_func(g);
 	return gen_func_ip(g);
 }

@@ -153,6 +153,22 @@ aot)
 		fail "etrace-run failed"
 	has "$out" '^q=9 r=2$'
 	;;
+cgo)
+	# the C function of a cgo binary: C's registers for arg0, its
+	# return by uretprobe, and goid the calling goroutine's (through
+	# thread-local storage, g0, then m.curg)
+	command -v cc >/dev/null || skip "no C compiler for cgo"
+	C=$tmp/cgotarget
+	GOCACHE=$tmp/gocache GOPATH=$tmp/gopath GO111MODULE=off GOFLAGS= \
+		GOPROXY=off CGO_ENABLED=1 "$GO" build -o "$C" \
+		"$(dirname "$src")/cgotarget.go" >"$tmp/build" 2>&1 ||
+		{ cat "$tmp/build"; fail "go build (cgo) failed"; }
+	run 0 -o "$tmp/trace" -c "$C" -e "uprobe:$C:c_work { @id[arg0 == goid, goid > 0] = count(); }
+uprobe:$C:c_work { @ret[retval == arg0 * 2] = count(); }"
+	target '190\n'
+	grep -q '^@id\[1, 1\]: 20$' "$tmp/trace" || fail "goid: $(cat "$tmp/trace")"
+	grep -q '^@ret\[1\]: 20$' "$tmp/trace" || fail "retval: $(cat "$tmp/trace")"
+	;;
 recipes)
 	# the stdlib's Go recipes against the program's own work
 	n_of() { sed -n "s/^@$1: //p" "$tmp/trace"; }
