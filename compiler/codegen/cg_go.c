@@ -360,6 +360,12 @@ static LLVMValueRef goret(struct gen *g, struct node *e)
 {
 	int64_t n = e->u.call.args->u.integer.value;
 
+	if (!cg_go_code(g)) {
+		gen_error(g, e->loc, "goret() reads a Go function's results: "
+			  "%s is C code (cgo), use retval",
+			  g->args_target ? g->args_target : g->ap->func);
+		return cg_const(g->cg, 64, 0);
+	}
 	return gen_ctx_load(g, go_regs[n], 8, false);
 }
 
