@@ -578,7 +578,13 @@ static void go_code(struct gen *g, struct probe_meta *ep,
 		ep->ngo_rets = n;
 	}
 out:
-	if (n <= 0 && ret)
+	/* a wildcard's function that never returns is left out (its
+	 * program attaches nowhere), with a warning */
+	if (n == 0 && ret && t)
+		diag_warning(&g->ctx->diags, ap->loc, "Not tracing the return "
+			     "of Go function %s of %s: %s", func, ap->target,
+			     why);
+	else if (n <= 0 && ret)
 		gen_error(g, ap->loc, "Cannot trace the return of Go function "
 			  "%s of %s: %s", func, ap->target, why);
 	free(rets);

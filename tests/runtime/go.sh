@@ -145,6 +145,11 @@ never)
 	# a function with no RET instruction: its return cannot be traced
 	run 1 -e "uretprobe:$B:main.forever { }"
 	has "$err" 'Cannot trace the return of Go function main.forever of .*: it has no RET instruction'
+	# in a wildcard: left out with a warning, the others traced
+	run 0 -o "$tmp/trace" -c "$B args" -e "uretprobe:$B:main.* { @[func] = count(); }"
+	has "$err" 'warning: Not tracing the return of Go function main.forever'
+	grep -q '^@\[main.divmod\]: 1$' "$tmp/trace" || fail "wildcard: $(cat "$tmp/trace")"
+	grep -q 'main.forever' "$tmp/trace" && fail "main.forever traced"
 	;;
 aot)
 	# the RET offsets travel in the artifact: etrace-run attaches them
