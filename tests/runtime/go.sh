@@ -174,6 +174,19 @@ uprobe:$C:c_work { @ret[retval == arg0 * 2] = count(); }"
 	grep -q '^@id\[1, 1\]: 20$' "$tmp/trace" || fail "goid: $(cat "$tmp/trace")"
 	grep -q '^@ret\[1\]: 20$' "$tmp/trace" || fail "retval: $(cat "$tmp/trace")"
 	;;
+stripped)
+	# -s -w: no .symtab, no DWARF (functions from .gopclntab, goid's
+	# offset by the Go version): argN, returns and goid still right
+	S=$tmp/gotarget_stripped
+	GOCACHE=$tmp/gocache GOPATH=$tmp/gopath GO111MODULE=off GOFLAGS= \
+		GOPROXY=off "$GO" build -ldflags='-s -w' -o "$S" "$src" \
+		>"$tmp/build" 2>&1 || { cat "$tmp/build"; fail "go build -s -w failed"; }
+	run 0 -o "$tmp/trace" -c "$S goroutines 500" -e "uprobe:$S:main.work { @[retval - arg1 == goid] = count(); }
+uretprobe:$S:main.work { @r = count(); }"
+	target '124750\n'
+	grep -q '^@\[1\]: 500$' "$tmp/trace" || fail "stripped: $(cat "$tmp/trace")"
+	grep -q '^@r: 500$' "$tmp/trace" || fail "stripped returns: $(cat "$tmp/trace")"
+	;;
 recipes)
 	# the stdlib's Go recipes against the program's own work
 	n_of() { sed -n "s/^@$1: //p" "$tmp/trace"; }
