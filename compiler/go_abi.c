@@ -181,8 +181,9 @@ static bool tlsg_symbol(Elf *elf, uint64_t *value)
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
 			continue;
 		d = elf_getdata(scn, NULL);
-		for (size_t i = 0; d && sh.sh_entsize &&
-				   i < sh.sh_size / sh.sh_entsize; i++) {
+		for (size_t i = 0;
+		     d && sh.sh_entsize && i < sh.sh_size / sh.sh_entsize;
+		     i++) {
 			const char *name;
 
 			if (!gelf_getsym(d, (int)i, &sym) ||
@@ -233,15 +234,14 @@ int64_t go_abi_tls_g(const char *path)
 bool go_abi_is_go_func(struct compile_ctx *ctx, const char *path,
 		       const char *func)
 {
-	static const char *const c_suffixes[] = { ".cold", ".part.",
-		".constprop.", ".isra.", ".lto_priv.", NULL };
+	static const char *const c_suffixes[] = {
+	    ".cold", ".part.", ".constprop.", ".isra.", ".lto_priv.", NULL};
 	struct dwarf_file *df = dwarf_open(ctx, path);
 	int lang = df ? dwarf_go_func(df, func) : -1;
 
 	if (lang >= 0)
 		return lang == 1;
-	if (!func || !strchr(func, '.') || func[0] == '_' ||
-	    func[0] == '.')
+	if (!func || !strchr(func, '.') || func[0] == '_' || func[0] == '.')
 		return false;
 	for (int i = 0; c_suffixes[i]; i++)
 		if (strstr(func, c_suffixes[i]))
@@ -268,19 +268,20 @@ struct type *go_check_gostr(struct compile_ctx *ctx, struct node *call,
 		return NULL;
 	if (n) {
 		if (!is_word(a->type) || n->type->kind != T_INT) {
-			diag_error(&ctx->diags, call->loc, "gostr(ptr, len) "
+			diag_error(&ctx->diags, call->loc,
+				   "gostr(ptr, len) "
 				   "expects an integer or a pointer and an "
 				   "integer");
 			return NULL;
 		}
 		return type_string(ctx->arena, ctx->opts.strlen);
 	}
-	p = a->type->kind == T_RECORD ? type_field(a->type, "str", &off)
-				      : NULL;
-	len = a->type->kind == T_RECORD ? type_field(a->type, "len", &off)
-					: NULL;
+	p = a->type->kind == T_RECORD ? type_field(a->type, "str", &off) : NULL;
+	len =
+	    a->type->kind == T_RECORD ? type_field(a->type, "len", &off) : NULL;
 	if (!p || !len || !is_word(p->type) || len->type->kind != T_INT) {
-		diag_error(&ctx->diags, a->loc, "gostr() expects a Go string "
+		diag_error(&ctx->diags, a->loc,
+			   "gostr() expects a Go string "
 			   "(a record with fields str and len, such as "
 			   "args.s of a string parameter), or gostr(ptr, "
 			   "len)");
@@ -320,7 +321,8 @@ struct type *go_check_goret(struct compile_ctx *ctx, struct node *call,
 	if (!fn_int_literal(ctx, call, 0, &n))
 		return NULL;
 	if (n < 0 || n >= GO_NREGS) {
-		diag_error(&ctx->diags, fn_arg(call, 0)->loc, "goret() reads "
+		diag_error(&ctx->diags, fn_arg(call, 0)->loc,
+			   "goret() reads "
 			   "one of the %d integer result registers: 0 to %d",
 			   GO_NREGS, GO_NREGS - 1);
 		return NULL;
@@ -332,7 +334,8 @@ struct type *go_check_goret(struct compile_ctx *ctx, struct node *call,
 		if (ap && ap->go && ap->go_regabi &&
 		    (ap->kind == PK_URETPROBE || runs_at_return(probe)))
 			continue;
-		diag_error(&ctx->diags, call->loc, "goret() can only be used "
+		diag_error(&ctx->diags, call->loc,
+			   "goret() can only be used "
 			   "at the return of a function of a Go binary built "
 			   "by Go 1.17 or later (a uretprobe, or a uprobe's "
 			   "block using elapsed or retval): '%s' is not one",
@@ -348,7 +351,8 @@ uint32_t go_abi_goid_offset(struct compile_ctx *ctx, const char *path,
 			    const char **why)
 {
 	struct dwarf_file *df = dwarf_open(ctx, path);
-	struct type *g = df ? dwarf_find_type(ctx, df, "struct runtime.g") : NULL;
+	struct type *g =
+	    df ? dwarf_find_type(ctx, df, "struct runtime.g") : NULL;
 	int major, minor;
 
 	if (g && g->kind == T_RECORD)
@@ -357,11 +361,13 @@ uint32_t go_abi_goid_offset(struct compile_ctx *ctx, const char *path,
 		if (!strcmp(g->fields[i].name, "goid"))
 			return g->fields[i].offset;
 	/* runtime2.go: goid follows the same fields from 1.17 to 1.22 */
-	if (go_abi_version(path, &major, &minor) && major == 1 &&
-	    minor >= 17 && minor <= 22)
+	if (go_abi_version(path, &major, &minor) && major == 1 && minor >= 17 &&
+	    minor <= 22)
 		return 152;
-	*why = arena_printf(ctx->arena, "%s has no DWARF describing "
+	*why = arena_printf(ctx->arena,
+			    "%s has no DWARF describing "
 			    "runtime.g and is not a Go version whose goid "
-			    "offset etrace knows (1.17 to 1.22)", path);
+			    "offset etrace knows (1.17 to 1.22)",
+			    path);
 	return 0;
 }

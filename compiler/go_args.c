@@ -20,8 +20,7 @@
 
 /* What one type takes; *words false when a scalar in it is no whole
  * word (its registers do not follow its memory layout). */
-static bool classify(Dwarf_Die *die, struct go_val *v, bool *words,
-		     int depth)
+static bool classify(Dwarf_Die *die, struct go_val *v, bool *words, int depth)
 {
 	Dwarf_Attribute a;
 	Dwarf_Word enc = 0, n = 0;
@@ -141,9 +140,8 @@ int dwarf_go_func(struct dwarf_file *df, const char *func)
 
 #define GO_MAX_PARAMS 64
 
-struct type *dwarf_go_func_args(struct compile_ctx *ctx,
-				struct dwarf_file *df, Dwarf_Die *fn,
-				const char *func)
+struct type *dwarf_go_func_args(struct compile_ctx *ctx, struct dwarf_file *df,
+				Dwarf_Die *fn, const char *func)
 {
 	struct go_val vals[GO_MAX_PARAMS];
 	uint32_t offs[GO_MAX_PARAMS];
@@ -157,7 +155,8 @@ struct type *dwarf_go_func_args(struct compile_ctx *ctx,
 		c.addr = NULL;
 	for (bool more = c.addr != NULL; more && n < GO_MAX_PARAMS;
 	     more = !dwarf_siblingof(&c, &c)) {
-		if (dwarf_tag(&c) != DW_TAG_formal_parameter || dwarf_go_is_result(&c))
+		if (dwarf_tag(&c) != DW_TAG_formal_parameter ||
+		    dwarf_go_is_result(&c))
 			continue;
 		memset(&vals[n], 0, sizeof(vals[n]));
 		words[n] = true;
@@ -178,8 +177,9 @@ struct type *dwarf_go_func_args(struct compile_ctx *ctx,
 		return NULL;
 	}
 	stack = go_abi_place(vals, n, nregs, offs);
-	rec = type_record(ctx->arena, arena_printf(ctx->arena,
-			  "struct _func_args_%s", func), false);
+	rec = type_record(
+	    ctx->arena, arena_printf(ctx->arena, "struct _func_args_%s", func),
+	    false);
 	rec->as = AS_USER;
 	for (int i = 0; i < n; i++) {
 		const char *name = dwarf_name_of(&dies[i]);

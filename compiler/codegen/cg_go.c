@@ -31,8 +31,8 @@
 #include "typereg.h"
 
 /* pt_regs offsets of Go's integer argument registers, and of r14 */
-static const unsigned go_regs[GO_NREGS] = { 80, 40, 88, 112, 104, 72, 64,
-					    56, 48 };
+static const unsigned go_regs[GO_NREGS] = {80, 40, 88, 112, 104,
+					   72, 64, 56, 48};
 #define REGS_R14 8
 /* runtime.g begins with stack {lo, hi uintptr} (runtime2.go) */
 #define G_STACK_HI 8
@@ -83,7 +83,8 @@ static LLVMValueRef area_word(struct gen *g, struct node *e, unsigned i)
 	if (g->lat_saved) {
 		if (!n && i < LAT_ARGS - 1)
 			return gen_lat_arg(g, i); /* saved by cg_go_lat_save */
-		gen_error(g, e->loc, "this argument of a Go function is "
+		gen_error(g, e->loc,
+			  "this argument of a Go function is "
 			  "passed on the stack, which the return of a "
 			  "latency block cannot read");
 		return cg_const(g->cg, 64, 0);
@@ -113,19 +114,22 @@ LLVMValueRef cg_go_args_field(struct gen *g, struct node *e)
 	if (off >= GO_STACK_AREA || !g->ap->go_regabi) {
 		off -= off >= GO_STACK_AREA ? GO_STACK_AREA : 0;
 		if (g->lat_saved && (off % 8 || off / 8 >= LAT_ARGS - 1 ||
-				     g->ap->go_regabi ||
-				     e->type->size > 8)) {
-			gen_error(g, e->loc, "args.%s is passed on the stack, "
+				     g->ap->go_regabi || e->type->size > 8)) {
+			gen_error(g, e->loc,
+				  "args.%s is passed on the stack, "
 				  "which the return of a latency block cannot "
-				  "read", e->u.field.name);
+				  "read",
+				  e->u.field.name);
 			return cg_const(g->cg, 64, 0);
 		}
 		if (g->lat_saved)
 			return gen_int_norm(g, gen_lat_arg(g, off / 8),
 					    e->type);
 		buf = gen_read(g, stack_addr(g, off),
-			       gen_is_scalar(e->type) ? (e->type->size ?
-			       e->type->size : 8) : e->type->size, CG_USER);
+			       gen_is_scalar(e->type)
+				   ? (e->type->size ? e->type->size : 8)
+				   : e->type->size,
+			       CG_USER);
 		return gen_load(g, buf, e->type, false);
 	}
 	if (gen_is_scalar(e->type))
@@ -133,11 +137,13 @@ LLVMValueRef cg_go_args_field(struct gen *g, struct node *e)
 	words = (e->type->size + 7) / 8;
 	buf = gen_tmp(g, words * 8, "goarg");
 	for (uint32_t w = 0; w < words; w++)
-		gen_store_al(g, LLVMBuildGEP2(g->b, cg_int(g->cg, 8), buf,
-					      (LLVMValueRef[]){ cg_const(
-						  g->cg, 64, w * 8) }, 1, ""),
-			     GEN_ALIGN, type_u64(), false,
-			     area_word(g, e, off / 8 + w), type_u64());
+		gen_store_al(
+		    g,
+		    LLVMBuildGEP2(g->b, cg_int(g->cg, 8), buf,
+				  (LLVMValueRef[]){cg_const(g->cg, 64, w * 8)},
+				  1, ""),
+		    GEN_ALIGN, type_u64(), false, area_word(g, e, off / 8 + w),
+		    type_u64());
 	return buf;
 }
 
@@ -173,7 +179,8 @@ static LLVMValueRef fsbase(struct gen *g, struct loc loc)
 	if (th && th->type->kind == T_RECORD)
 		fs = type_field(th->type, "fsbase", &off);
 	if (!fs) {
-		gen_error(g, loc, "Cannot read goid outside Go code: the "
+		gen_error(g, loc,
+			  "Cannot read goid outside Go code: the "
 			  "kernel's BTF has no task_struct.thread.fsbase "
 			  "(where Go's thread-local g is)");
 		return cg_const(g->cg, 64, 0);
@@ -200,8 +207,8 @@ static LLVMValueRef go_g(struct gen *g, struct loc loc)
 		goto from_tls;
 	r14 = gen_ctx_load(g, REGS_R14, 8, false);
 	lo = user_u64(g, r14);
-	hi = user_u64(g, LLVMBuildAdd(g->b, r14,
-				      cg_const(g->cg, 64, G_STACK_HI), ""));
+	hi = user_u64(
+	    g, LLVMBuildAdd(g->b, r14, cg_const(g->cg, 64, G_STACK_HI), ""));
 	sp = gen_ctx_load(g, CG_REGS_SP, 8, false);
 	in = LLVMBuildAnd(g->b, LLVMBuildICmp(g->b, LLVMIntULT, lo, sp, ""),
 			  LLVMBuildICmp(g->b, LLVMIntULE, sp, hi, ""), "");
@@ -212,20 +219,22 @@ static LLVMValueRef go_g(struct gen *g, struct loc loc)
 	LLVMBuildCondBr(g->b, in, done, tls_bb);
 	LLVMPositionBuilderAtEnd(g->b, tls_bb);
 	tls = fsbase(g, loc);
-	tg = user_u64(g, LLVMBuildAdd(g->b, tls,
-				      cg_const(g->cg, 64,
-					       (uint64_t)go_abi_tls_g(
-						   g->ap->target)), ""));
+	tg = user_u64(
+	    g, LLVMBuildAdd(
+		   g->b, tls,
+		   cg_const(g->cg, 64, (uint64_t)go_abi_tls_g(g->ap->target)),
+		   ""));
 	gen_store_al(g, res, GEN_ALIGN, type_u64(), false, tg, type_u64());
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
 	return gen_load_al(g, res, GEN_ALIGN, type_u64(), true);
 from_tls:
 	tls = fsbase(g, loc);
-	return user_u64(g, LLVMBuildAdd(g->b, tls,
-					cg_const(g->cg, 64,
-						 (uint64_t)go_abi_tls_g(
-						     g->ap->target)), ""));
+	return user_u64(
+	    g, LLVMBuildAdd(
+		   g->b, tls,
+		   cg_const(g->cg, 64, (uint64_t)go_abi_tls_g(g->ap->target)),
+		   ""));
 }
 
 static uint32_t goid_offset(struct gen *g, struct loc loc)
@@ -241,8 +250,8 @@ static uint32_t goid_offset(struct gen *g, struct loc loc)
 /* In C code (cgo) the thread's g is its g0, whose goid is 0, or the
  * signal g: the goroutine that called is g.m.curg (offsets from DWARF;
  * without them, goid stays g's). */
-static LLVMValueRef curg_goid(struct gen *g, LLVMValueRef gp,
-			      LLVMValueRef goid, uint32_t off)
+static LLVMValueRef curg_goid(struct gen *g, LLVMValueRef gp, LLVMValueRef goid,
+			      uint32_t off)
 {
 	uint32_t m_off = field_off(g, "struct runtime.g", "m");
 	uint32_t curg_off = field_off(g, "struct runtime.m", "curg");
@@ -255,16 +264,16 @@ static LLVMValueRef curg_goid(struct gen *g, LLVMValueRef gp,
 	gen_store_al(g, res, GEN_ALIGN, type_u64(), false, goid, type_u64());
 	follow = gen_block(g, "curg");
 	done = gen_block(g, "curg_done");
-	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, goid,
-					    cg_const(g->cg, 64, 0), ""),
-			follow, done);
+	LLVMBuildCondBr(
+	    g->b,
+	    LLVMBuildICmp(g->b, LLVMIntEQ, goid, cg_const(g->cg, 64, 0), ""),
+	    follow, done);
 	LLVMPositionBuilderAtEnd(g->b, follow);
-	m = user_u64(g, LLVMBuildAdd(g->b, gp, cg_const(g->cg, 64, m_off),
-				     ""));
-	curg = user_u64(g, LLVMBuildAdd(g->b, m,
-					cg_const(g->cg, 64, curg_off), ""));
-	cgoid = user_u64(g, LLVMBuildAdd(g->b, curg,
-					 cg_const(g->cg, 64, off), ""));
+	m = user_u64(g, LLVMBuildAdd(g->b, gp, cg_const(g->cg, 64, m_off), ""));
+	curg = user_u64(
+	    g, LLVMBuildAdd(g->b, m, cg_const(g->cg, 64, curg_off), ""));
+	cgoid =
+	    user_u64(g, LLVMBuildAdd(g->b, curg, cg_const(g->cg, 64, off), ""));
 	gen_store_al(g, res, GEN_ALIGN, type_u64(), false, cgoid, type_u64());
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
@@ -277,14 +286,15 @@ LLVMValueRef cg_go_goid(struct gen *g, struct node *e)
 	uint32_t off;
 
 	if (!g->ap || !g->ap->go) {
-		gen_error(g, e->loc, "goid is known in uprobes of Go binaries "
+		gen_error(g, e->loc,
+			  "goid is known in uprobes of Go binaries "
 			  "only");
 		return cg_const(g->cg, 64, 0);
 	}
 	off = goid_offset(g, e->loc);
 	gp = go_g(g, e->loc);
-	goid = user_u64(g, LLVMBuildAdd(g->b, gp, cg_const(g->cg, 64, off),
-					""));
+	goid =
+	    user_u64(g, LLVMBuildAdd(g->b, gp, cg_const(g->cg, 64, off), ""));
 	if (cg_go_code(g))
 		return goid;
 	return curg_goid(g, gp, goid, off);
@@ -295,15 +305,16 @@ void cg_go_lat_key(struct gen *g, LLVMValueRef key)
 	uint32_t off = goid_offset(g, g->probe->loc);
 	LLVMValueRef gp = go_g(g, g->probe->loc), hi, sp, goid;
 
-	goid = user_u64(g, LLVMBuildAdd(g->b, gp, cg_const(g->cg, 64, off),
-					""));
-	hi = user_u64(g, LLVMBuildAdd(g->b, gp,
-				      cg_const(g->cg, 64, G_STACK_HI), ""));
+	goid =
+	    user_u64(g, LLVMBuildAdd(g->b, gp, cg_const(g->cg, 64, off), ""));
+	hi = user_u64(
+	    g, LLVMBuildAdd(g->b, gp, cg_const(g->cg, 64, G_STACK_HI), ""));
 	sp = gen_ctx_load(g, CG_REGS_SP, 8, false);
 	gen_store_al(g, key, GEN_ALIGN, type_u64(), false, goid, type_u64());
-	gen_store_al(g, LLVMBuildGEP2(g->b, cg_int(g->cg, 8), key,
-				      (LLVMValueRef[]){ cg_const(g->cg, 64,
-								 8) }, 1, ""),
+	gen_store_al(g,
+		     LLVMBuildGEP2(g->b, cg_int(g->cg, 8), key,
+				   (LLVMValueRef[]){cg_const(g->cg, 64, 8)}, 1,
+				   ""),
 		     GEN_ALIGN, type_u64(), false,
 		     LLVMBuildSub(g->b, hi, sp, "depth"), type_u64());
 }
@@ -312,11 +323,11 @@ void cg_go_lat_key(struct gen *g, LLVMValueRef key)
 LLVMValueRef cg_go_ret_func(struct gen *g)
 {
 	LLVMValueRef c = gen_probe_ctx(g);
-	LLVMValueRef cookie = cg_helper_call(g->cg, BPF_FUNC_get_attach_cookie,
-					     NULL, &c, 1);
+	LLVMValueRef cookie =
+	    cg_helper_call(g->cg, BPF_FUNC_get_attach_cookie, NULL, &c, 1);
 
-	return LLVMBuildSub(g->b, gen_ctx_load(g, CG_REGS_IP, 8, false),
-			    cookie, "func");
+	return LLVMBuildSub(g->b, gen_ctx_load(g, CG_REGS_IP, 8, false), cookie,
+			    "func");
 }
 
 /* gostr(s) or gostr(ptr, len): the string's bytes (at most strlen - 1:
@@ -334,17 +345,22 @@ static LLVMValueRef gostr(struct gen *g, struct node *e)
 		const struct field *fp = type_field(a->type, "str", &poff);
 		const struct field *fl = type_field(a->type, "len", &loff);
 
-		len = gen_load(g, LLVMBuildGEP2(g->b, cg_int(g->cg, 8), p,
-					       (LLVMValueRef[]){ cg_const(
-						   g->cg, 64, loff) }, 1, ""),
-			       fl->type, false);
-		p = gen_load(g, LLVMBuildGEP2(g->b, cg_int(g->cg, 8), p,
-					     (LLVMValueRef[]){ cg_const(
-						 g->cg, 64, poff) }, 1, ""),
-			     fp->type, false);
+		len = gen_load(
+		    g,
+		    LLVMBuildGEP2(g->b, cg_int(g->cg, 8), p,
+				  (LLVMValueRef[]){cg_const(g->cg, 64, loff)},
+				  1, ""),
+		    fl->type, false);
+		p = gen_load(
+		    g,
+		    LLVMBuildGEP2(g->b, cg_int(g->cg, 8), p,
+				  (LLVMValueRef[]){cg_const(g->cg, 64, poff)},
+				  1, ""),
+		    fp->type, false);
 	}
-	len = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntUGT, len, cap,
-						  ""), cap, len, "len");
+	len =
+	    LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntUGT, len, cap, ""),
+			    cap, len, "len");
 	buf = gen_tmp(g, size, "gostr");
 	gen_loc(g, e);
 	cg_probe_read(g->cg, CG_USER, buf,
@@ -353,7 +369,7 @@ static LLVMValueRef gostr(struct gen *g, struct node *e)
 	return buf;
 }
 
-const struct cg_func cg_func_GOSTR = { .call = gostr };
+const struct cg_func cg_func_GOSTR = {.call = gostr};
 
 /* goret(N): result register N at the RET (ABIInternal) */
 static LLVMValueRef goret(struct gen *g, struct node *e)
@@ -361,7 +377,8 @@ static LLVMValueRef goret(struct gen *g, struct node *e)
 	int64_t n = e->u.call.args->u.integer.value;
 
 	if (!cg_go_code(g)) {
-		gen_error(g, e->loc, "goret() reads a Go function's results: "
+		gen_error(g, e->loc,
+			  "goret() reads a Go function's results: "
 			  "%s is C code (cgo), use retval",
 			  g->args_target ? g->args_target : g->ap->func);
 		return cg_const(g->cg, 64, 0);
@@ -369,7 +386,7 @@ static LLVMValueRef goret(struct gen *g, struct node *e)
 	return gen_ctx_load(g, go_regs[n], 8, false);
 }
 
-const struct cg_func cg_func_GORET = { .call = goret };
+const struct cg_func cg_func_GORET = {.call = goret};
 
 /* ---- the RET instructions ---- */
 
@@ -407,11 +424,11 @@ static bool word_is(const char *text, const char *const *words)
 	return false;
 }
 
-static const char *const rets[] = { "ret", "retq", "retl", "retw", NULL };
-static const char *const jmps[] = { "jmp", "jmpq", NULL };
-static const char *const jccs[] = { "jo", "jno", "jb", "jae", "je", "jne",
-	"jbe", "ja", "js", "jns", "jp", "jnp", "jl", "jge", "jle", "jg",
-	NULL };
+static const char *const rets[] = {"ret", "retq", "retl", "retw", NULL};
+static const char *const jmps[] = {"jmp", "jmpq", NULL};
+static const char *const jccs[] = {"jo",  "jno", "jb",	"jae", "je", "jne",
+				   "jbe", "ja",	 "js",	"jns", "jp", "jnp",
+				   "jl",  "jge", "jle", "jg",  NULL};
 
 /* the target of a relative jump: its last 1 or 4 bytes are the
  * displacement (EB/7x rel8, E9/0F 8x rel32) */
@@ -447,8 +464,7 @@ static int decode(const unsigned char *code, size_t size, struct insn **out,
 		LLVMInitializeX86Disassembler();
 		inited = true;
 	}
-	dc = LLVMCreateDisasm("x86_64-unknown-linux-gnu", NULL, 0, NULL,
-			      NULL);
+	dc = LLVMCreateDisasm("x86_64-unknown-linux-gnu", NULL, 0, NULL, NULL);
 	if (!dc) {
 		*why = "LLVM has no x86-64 disassembler";
 		return -1;
@@ -456,9 +472,9 @@ static int decode(const unsigned char *code, size_t size, struct insn **out,
 	v = calloc(size ? size : 1, sizeof(*v));
 	while (v && off < size) {
 		char text[128];
-		size_t len = LLVMDisasmInstruction(dc, (uint8_t *)code + off,
-						   size - off, off, text,
-						   sizeof(text));
+		size_t len =
+		    LLVMDisasmInstruction(dc, (uint8_t *)code + off, size - off,
+					  off, text, sizeof(text));
 		struct insn *in = &v[n];
 
 		if (!len) {
@@ -469,11 +485,13 @@ static int decode(const unsigned char *code, size_t size, struct insn **out,
 		}
 		in->off = off;
 		in->len = len;
-		in->kind = word_is(text, rets) ? I_RET :
-			   word_is(text, jmps) ? I_JMP :
-			   word_is(text, jccs) ? I_JCC : I_OTHER;
-		in->target = in->kind == I_JMP || in->kind == I_JCC ?
-			     rel_target(code, in) : -1;
+		in->kind = word_is(text, rets)	 ? I_RET
+			   : word_is(text, jmps) ? I_JMP
+			   : word_is(text, jccs) ? I_JCC
+						 : I_OTHER;
+		in->target = in->kind == I_JMP || in->kind == I_JCC
+				 ? rel_target(code, in)
+				 : -1;
 		n++;
 		off += len;
 	}
@@ -581,12 +599,15 @@ out:
 	/* a wildcard's function that never returns is left out (its
 	 * program attaches nowhere), with a warning */
 	if (n == 0 && ret && t)
-		diag_warning(&g->ctx->diags, ap->loc, "Not tracing the return "
-			     "of Go function %s of %s: %s", func, ap->target,
-			     why);
+		diag_warning(&g->ctx->diags, ap->loc,
+			     "Not tracing the return "
+			     "of Go function %s of %s: %s",
+			     func, ap->target, why);
 	else if (n <= 0 && ret)
-		gen_error(g, ap->loc, "Cannot trace the return of Go function "
-			  "%s of %s: %s", func, ap->target, why);
+		gen_error(g, ap->loc,
+			  "Cannot trace the return of Go function "
+			  "%s of %s: %s",
+			  func, ap->target, why);
 	free(rets);
 	free(code);
 	if (fd >= 0)
@@ -599,18 +620,18 @@ bool cg_go_code(const struct gen *g)
 	return g->ep && g->ep->go_code;
 }
 
-void cg_go_begin(struct gen *g, struct probe_meta *ep,
-		 struct attach_point *ap, const char *t)
+void cg_go_begin(struct gen *g, struct probe_meta *ep, struct attach_point *ap,
+		 const char *t)
 {
 	if (!ap->go)
 		return;
 	/* the C functions of a cgo binary follow C's conventions */
 	ep->go_code = go_abi_is_go_func(g->ctx, ap->target, t ? t : ap->func);
-	if (!ep->go_code || ap->has_offset || ap->has_address ||
-	    ap->src_file || ep->ngo_rets || ep->go_entry)
+	if (!ep->go_code || ap->has_offset || ap->has_address || ap->src_file ||
+	    ep->ngo_rets || ep->go_entry)
 		return;
-	go_code(g, ep, ap, t, ap->kind == PK_URETPROBE ||
-		g->probe->u.probe.at_return);
+	go_code(g, ep, ap, t,
+		ap->kind == PK_URETPROBE || g->probe->u.probe.at_return);
 }
 
 /* func at a Go function's entry probe, past its stack check */

@@ -9,22 +9,22 @@
 #include "go_abi.h"
 #include "unit.h"
 
-static const struct go_val INT = { .nint = 1, .size = 8, .align = 8 };
-static const struct go_val I32 = { .nint = 1, .size = 4, .align = 4 };
-static const struct go_val BYTE = { .nint = 1, .size = 1, .align = 1 };
-static const struct go_val STR = { .nint = 2, .size = 16, .align = 8 };
-static const struct go_val SLICE = { .nint = 3, .size = 24, .align = 8 };
-static const struct go_val F64 = { .nfloat = 1, .size = 8, .align = 8 };
-static const struct go_val ARR2 = { .nint = 2, .stack_only = true,
-				    .size = 16, .align = 8 };
+static const struct go_val INT = {.nint = 1, .size = 8, .align = 8};
+static const struct go_val I32 = {.nint = 1, .size = 4, .align = 4};
+static const struct go_val BYTE = {.nint = 1, .size = 1, .align = 1};
+static const struct go_val STR = {.nint = 2, .size = 16, .align = 8};
+static const struct go_val SLICE = {.nint = 3, .size = 24, .align = 8};
+static const struct go_val F64 = {.nfloat = 1, .size = 8, .align = 8};
+static const struct go_val ARR2 = {
+    .nint = 2, .stack_only = true, .size = 16, .align = 8};
 
-#define R(i) ((uint32_t)(i) * 8)
+#define R(i) ((uint32_t)(i)*8)
 #define S(off) ((uint32_t)(GO_STACK_AREA + (off)))
 
 /* ABIInternal: one register per word, in order */
 static void test_regabi_words(void)
 {
-	struct go_val v[] = { INT, STR, SLICE, I32 };
+	struct go_val v[] = {INT, STR, SLICE, I32};
 	uint32_t off[4];
 
 	CU_ASSERT_EQUAL(go_abi_place(v, 4, GO_NREGS, off), 0);
@@ -38,15 +38,15 @@ static void test_regabi_words(void)
  * the ones after it still take registers */
 static void test_regabi_overflow(void)
 {
-	struct go_val v[] = { SLICE, SLICE, STR, STR, INT, I32, I32 };
+	struct go_val v[] = {SLICE, SLICE, STR, STR, INT, I32, I32};
 	uint32_t off[7];
 
 	CU_ASSERT_EQUAL(go_abi_place(v, 7, GO_NREGS, off), 24);
 	CU_ASSERT_EQUAL(off[0], R(0));
 	CU_ASSERT_EQUAL(off[1], R(3));
 	CU_ASSERT_EQUAL(off[2], R(6));
-	CU_ASSERT_EQUAL(off[3], S(0));  /* 1 register left: stack */
-	CU_ASSERT_EQUAL(off[4], R(8));  /* takes the last register */
+	CU_ASSERT_EQUAL(off[3], S(0)); /* 1 register left: stack */
+	CU_ASSERT_EQUAL(off[4], R(8)); /* takes the last register */
 	CU_ASSERT_EQUAL(off[5], S(16));
 	CU_ASSERT_EQUAL(off[6], S(20)); /* packed at its alignment */
 }
@@ -54,7 +54,7 @@ static void test_regabi_overflow(void)
 /* floats take X registers (unreadable), arrays of 2+ the stack */
 static void test_regabi_float_array(void)
 {
-	struct go_val v[] = { F64, INT, ARR2, INT };
+	struct go_val v[] = {F64, INT, ARR2, INT};
 	uint32_t off[4];
 
 	CU_ASSERT_EQUAL(go_abi_place(v, 4, GO_NREGS, off), 16);
@@ -68,7 +68,7 @@ static void test_regabi_float_array(void)
  * alignment, floats too */
 static void test_stack_abi(void)
 {
-	struct go_val v[] = { BYTE, I32, STR, F64, BYTE, INT };
+	struct go_val v[] = {BYTE, I32, STR, F64, BYTE, INT};
 	uint32_t off[6];
 
 	CU_ASSERT_EQUAL(go_abi_place(v, 6, 0, off), 48);
@@ -85,18 +85,17 @@ static void test_stack_abi(void)
 static void test_find_rets(void)
 {
 	static const unsigned char code[] = {
-		0xb8, 0xc3, 0x00, 0x00, 0x00,	/* 0: mov $0xc3, %eax */
-		0x48, 0x89, 0xc3,		/* 5: mov %rax, %rbx */
-		0x74, 0x01,			/* 8: je 11 */
-		0xc3,				/* 10: ret */
-		0xc2, 0x08, 0x00,		/* 11: ret $8 */
-		0xcc, 0xcc,			/* 14: int3 padding */
+	    0xb8, 0xc3, 0x00, 0x00, 0x00, /* 0: mov $0xc3, %eax */
+	    0x48, 0x89, 0xc3,		  /* 5: mov %rax, %rbx */
+	    0x74, 0x01,			  /* 8: je 11 */
+	    0xc3,			  /* 10: ret */
+	    0xc2, 0x08, 0x00,		  /* 11: ret $8 */
+	    0xcc, 0xcc,			  /* 14: int3 padding */
 	};
 	uint64_t *r = NULL;
 	const char *why = NULL;
 
-	CU_ASSERT_EQUAL_FATAL(cg_go_find_rets(code, sizeof(code), &r, &why),
-			      2);
+	CU_ASSERT_EQUAL_FATAL(cg_go_find_rets(code, sizeof(code), &r, &why), 2);
 	CU_ASSERT_EQUAL(r[0], 10);
 	CU_ASSERT_EQUAL(r[1], 11);
 	free(r);
@@ -111,14 +110,14 @@ static void test_find_rets(void)
 static void test_entry_offset(void)
 {
 	static const unsigned char code[] = {
-		0x49, 0x3b, 0x66, 0x10,		/* 0: cmp 0x10(%r14), %rsp */
-		0x76, 0x04,			/* 4: jbe 10 */
-		0x48, 0x89, 0xc8,		/* 6: mov %rcx, %rax */
-		0xc3,				/* 9: ret */
-		0xe8, 0x00, 0x00, 0x00, 0x00,	/* 10: call morestack */
-		0xeb, 0xef,			/* 15: jmp 0 */
+	    0x49, 0x3b, 0x66, 0x10,	  /* 0: cmp 0x10(%r14), %rsp */
+	    0x76, 0x04,			  /* 4: jbe 10 */
+	    0x48, 0x89, 0xc8,		  /* 6: mov %rcx, %rax */
+	    0xc3,			  /* 9: ret */
+	    0xe8, 0x00, 0x00, 0x00, 0x00, /* 10: call morestack */
+	    0xeb, 0xef,			  /* 15: jmp 0 */
 	};
-	static const unsigned char leaf[] = { 0x48, 0x01, 0xd8, 0xc3 };
+	static const unsigned char leaf[] = {0x48, 0x01, 0xd8, 0xc3};
 
 	CU_ASSERT_EQUAL(cg_go_entry_offset(code, sizeof(code)), 6);
 	CU_ASSERT_EQUAL(cg_go_entry_offset(leaf, sizeof(leaf)), 0);
