@@ -73,4 +73,15 @@ ET_HELPER et_s64 et_linear_bucket(et_s64 v, et_s64 min, et_s64 max,
 ET_HELPER et_s64 et_ustack_unwind(void **maps, et_u64 entry);
 #endif
 
+
+/* The name of the task whose PID (in the initial PID namespace) is pid,
+ * into out (size bytes, at most the kernel's 16, NUL-terminated):
+ * bpftrace 0.26's comm(pid), through the bpf_task_from_pid and
+ * bpf_task_release kfuncs, which the kernel allows in tracing,
+ * tracepoint and perf_event programs (not in kprobe or raw tracepoint
+ * ones). 0, or -3 (ESRCH): no such task, out untouched. BPF only. */
+#ifdef __bpf__
+ET_HELPER et_s64 et_task_comm(et_s64 pid, char *out, et_u64 size);
+#endif
+
 #endif

@@ -279,20 +279,24 @@ static struct type *check_nsecs(struct compile_ctx *ctx, struct node *call,
 		       : NULL;
 }
 
-/* comm(pid): bpftrace 0.26 reads the name of another process through
- * the bpf_task_from_pid kfunc; etrace's programs call no kfuncs (and
- * this kernel refuses that one in uprobe/kprobe and raw tracepoint
- * programs, which BEGIN and END are): an error saying so. */
+/* comm(pid) (bpftrace 0.26): the name of another task, read through
+ * the bpf_task_from_pid kfunc, which the kernel refuses in some program
+ * types (PF_TASK_KFUNC): there, an error naming the probe kind. */
 static struct type *check_comm_pid(struct compile_ctx *ctx, struct node *call,
 				   struct node *probe)
 {
 	if (!fn_int_arg(ctx, call, 0))
 		return NULL;
-	diag_error(&ctx->diags, call->loc,
-		   "comm(pid) is not supported: it needs the kernel function "
-		   "bpf_task_from_pid, and etrace's programs do not call "
-		   "kernel functions (kfuncs)");
-	return NULL;
+	if (!fn_probe_has(probe, PF_TASK_KFUNC)) {
+		diag_error(&ctx->diags, call->loc,
+			   "comm(pid) cannot be used in %s probes: the kernel "
+			   "refuses the kfunc it calls, bpf_task_from_pid, in "
+			   "their programs; it can in %s probes",
+			   fn_probe_kind_lacking(probe, PF_TASK_KFUNC),
+			   fn_kinds_with(ctx, PF_TASK_KFUNC));
+		return NULL;
+	}
+	return type_string(ctx->arena, 16);
 }
 
 /* The text of fail(fmt, args...): its literal arguments formatted. */
@@ -474,6 +478,6 @@ const struct func funcs_misc[] = {
 	{ "pid", 0, 1, FN_MODE_ARG, check_task_id, FG_TASK_ID },
 	{ "tid", 0, 1, FN_MODE_ARG, check_task_id, FG_TASK_ID },
 	{ "nsecs", 0, 1, FN_MODE_ARG, check_nsecs, FG_NSECS },
-	{ "comm", 1, 1, 0, check_comm_pid, FG_NONE },
+	{ "comm", 1, 1, 0, check_comm_pid, FG_TASK_COMM },
 	{ NULL },
 };

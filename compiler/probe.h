@@ -114,6 +114,11 @@ enum probe_flags {
 	 * category:event */
 	PF_QUALIFIED = 1 << 15,
 	PF_BINARY = 1 << 16,   /* target is a binary's path: uaddr() */
+	/* the kernel allows the task kfuncs (bpf_task_from_pid) in the
+	 * kind's program type: comm(pid). Linux 6.18 allows them in
+	 * tracing, tracepoint and perf_event programs, refuses them in
+	 * kprobe (uprobes, USDT) and raw tracepoint ones (BEGIN, END). */
+	PF_TASK_KFUNC = 1 << 17,
 };
 
 struct probe_provider {

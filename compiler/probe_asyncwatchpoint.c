@@ -4,7 +4,7 @@
 
 const struct probe_provider probe_ASYNCWATCHPOINT = {
 	.kind = PK_ASYNCWATCHPOINT,
-	.flags = PF_KERNEL_CTX | PF_USER,
+	.flags = PF_KERNEL_CTX | PF_USER | PF_TASK_KFUNC,
 	.parse = probe_watchpoint_parse,
 	.resolve = probe_watchpoint_resolve,
 	.section = probe_section_perf,

@@ -143,7 +143,8 @@ static const char *fentry_section(struct compile_ctx *ctx,
 const struct probe_provider probe_FENTRY = {
 	.kind = PK_FENTRY,
 	.alias_word = "kfunc",
-	.flags = PF_ARGS | PF_FUNC | PF_ENTRY | PF_D_PATH | PF_QUALIFIED,
+	.flags = PF_ARGS | PF_FUNC | PF_ENTRY | PF_D_PATH | PF_QUALIFIED |
+		 PF_TASK_KFUNC,
 	.as = AS_KERNEL,
 	.ret_kind = PK_FEXIT,
 	.parse = probe_fentry_parse,

@@ -12,7 +12,8 @@ static const char *fexit_section(struct compile_ctx *ctx,
 const struct probe_provider probe_FEXIT = {
 	.kind = PK_FEXIT,
 	.alias_word = "kretfunc",
-	.flags = PF_ARGS | PF_RETVAL | PF_FUNC | PF_D_PATH | PF_QUALIFIED,
+	.flags = PF_ARGS | PF_RETVAL | PF_FUNC | PF_D_PATH | PF_QUALIFIED |
+		 PF_TASK_KFUNC,
 	.as = AS_KERNEL,
 	.parse = probe_fentry_parse,
 	.resolve = probe_resolve_btf_func,

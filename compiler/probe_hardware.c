@@ -24,7 +24,7 @@ static int hardware_parse(struct compile_ctx *ctx, struct attach_point *ap,
 
 const struct probe_provider probe_HARDWARE = {
 	.kind = PK_HARDWARE,
-	.flags = PF_KERNEL_CTX | PF_USER,
+	.flags = PF_KERNEL_CTX | PF_USER | PF_TASK_KFUNC,
 	.parse = hardware_parse,
 	.section = probe_section_perf,
 };

@@ -3,7 +3,7 @@
 
 const struct probe_provider probe_INTERVAL = {
 	.kind = PK_INTERVAL,
-	.flags = PF_KERNEL_CTX,
+	.flags = PF_KERNEL_CTX | PF_TASK_KFUNC,
 	.parse = probe_timer_parse,
 	.section = probe_section_perf,
 };

@@ -57,7 +57,7 @@ static const char *iter_section(struct compile_ctx *ctx,
 
 const struct probe_provider probe_ITER = {
 	.kind = PK_ITER,
-	.flags = PF_ARGS | PF_D_PATH | PF_ALONE,
+	.flags = PF_ARGS | PF_D_PATH | PF_ALONE | PF_TASK_KFUNC,
 	.as = AS_KERNEL,
 	.parse = iter_parse,
 	.args_type = iter_args,

@@ -3,7 +3,7 @@
 
 const struct probe_provider probe_PROFILE = {
 	.kind = PK_PROFILE,
-	.flags = PF_KERNEL_CTX | PF_USER,
+	.flags = PF_KERNEL_CTX | PF_USER | PF_TASK_KFUNC,
 	.parse = probe_timer_parse,
 	.section = probe_section_perf,
 };

@@ -25,7 +25,7 @@ static int software_parse(struct compile_ctx *ctx, struct attach_point *ap,
 
 const struct probe_provider probe_SOFTWARE = {
 	.kind = PK_SOFTWARE,
-	.flags = PF_KERNEL_CTX | PF_USER,
+	.flags = PF_KERNEL_CTX | PF_USER | PF_TASK_KFUNC,
 	.parse = software_parse,
 	.section = probe_section_perf,
 };

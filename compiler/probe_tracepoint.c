@@ -138,7 +138,7 @@ static const char *tracepoint_target(struct compile_ctx *ctx,
 
 const struct probe_provider probe_TRACEPOINT = {
 	.kind = PK_TRACEPOINT,
-	.flags = PF_ARGS | PF_QUALIFIED,
+	.flags = PF_ARGS | PF_QUALIFIED | PF_TASK_KFUNC,
 	.as = AS_KERNEL,
 	.parse = tracepoint_parse,
 	.resolve = tracepoint_resolve,

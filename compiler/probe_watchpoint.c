@@ -239,7 +239,7 @@ const char *probe_watchpoint_match_name(struct compile_ctx *ctx,
 
 const struct probe_provider probe_WATCHPOINT = {
 	.kind = PK_WATCHPOINT,
-	.flags = PF_KERNEL_CTX | PF_USER,
+	.flags = PF_KERNEL_CTX | PF_USER | PF_TASK_KFUNC,
 	.parse = probe_watchpoint_parse,
 	.resolve = probe_watchpoint_resolve,
 	.section = probe_section_perf,

@@ -189,6 +189,19 @@ static LLVMValueRef cat_call(struct gen *g, struct node *call)
 	return formatted(g, call, ACT_CAT);
 }
 
+void gen_warnf_int(struct gen *g, struct node *at, const char *fmt,
+		   LLVMValueRef v)
+{
+	struct action_meta *a = gen_new_action(g, ACT_WARNF, at->loc);
+
+	a->fmt_str = fmt;
+	printf_fmt_parse(g->ctx->arena, fmt, strlen(fmt), &a->fmt);
+	a->args = arena_calloc(g->ctx->arena, 1, sizeof(*a->args));
+	a->args[0].type = type_s64();
+	gen_loc(g, at);
+	emit(g, a, &v, 1);
+}
+
 static LLVMValueRef errorf_call(struct gen *g, struct node *call)
 {
 	return formatted(g, call,

@@ -442,6 +442,35 @@ static LLVMValueRef task_id(struct gen *g, struct node *e)
 	return LLVMBuildZExt(g->b, v, cg_int(g->cg, 64), "");
 }
 
+/* comm(pid) (bpftrace 0.26): the task's name (bpf-helpers/task.c), or
+ * "N/A" and a warning when there is no such task, as bpftrace's macro
+ * does. */
+static LLVMValueRef task_comm(struct gen *g, struct node *e)
+{
+	LLVMBasicBlockRef none = gen_block(g, "no_task");
+	LLVMBasicBlockRef done = gen_block(g, "task_done");
+	LLVMValueRef args[3], r;
+
+	args[0] = gen_expr(g, arg(e, 0));
+	args[1] = gen_tmp(g, e->type->size, "comm");
+	args[2] = cg_const(g->cg, 64, e->type->size);
+	gen_loc(g, e);
+	r = cg_libcall(g->cg, "et_task_comm", args, 3);
+	if (!r)
+		return args[1];
+	LLVMBuildCondBr(g->b,
+			LLVMBuildICmp(g->b, LLVMIntNE, r,
+				      cg_const(g->cg, 64, 0), ""),
+			none, done);
+	LLVMPositionBuilderAtEnd(g->b, none);
+	/* "N/A\0", little-endian */
+	LLVMBuildStore(g->b, cg_const(g->cg, 32, 0x00412f4e), args[1]);
+	gen_warnf_int(g, e, "No such process (pid=%d)", args[0]);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	return args[1];
+}
+
 /* nsecs(clock): monotonic, boot, tai; sw_tai (bpftrace's estimate for
  * kernels without a TAI helper) reads the TAI clock itself */
 static LLVMValueRef nsecs_fn(struct gen *g, struct node *e)
@@ -475,6 +504,7 @@ const struct cg_func cg_func_STR = { .call = str };
 const struct cg_func cg_func_TYPE_TEST = { .call = type_test };
 const struct cg_func cg_func_COMPTIME = { .call = comptime };
 const struct cg_func cg_func_TASK_ID = { .call = task_id };
+const struct cg_func cg_func_TASK_COMM = { .call = task_comm };
 const struct cg_func cg_func_NSECS = { .call = nsecs_fn };
 const struct cg_func cg_func_GETOPT = { .call = getopt_fn };
 const struct cg_func cg_func_STRNCMP = { .call = strncmp_fn };

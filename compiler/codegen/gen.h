@@ -272,6 +272,11 @@ void gen_for(struct gen *g, struct node *s);
 /* ---- ring buffer actions (cg_action.c) ---- */
 struct action_meta *gen_new_action(struct gen *g, enum et_action_kind k,
 				 struct loc loc);
+/* A warnf() record of fmt, whose one conversion takes the integer v,
+ * reported at the node at: the warnings bpftrace's standard library
+ * gives (comm(pid) of no task). */
+void gen_warnf_int(struct gen *g, struct node *at, const char *fmt,
+		   LLVMValueRef v);
 /* et_lost[counter]++ on this CPU (ET_LOST_RECORDS: a record the ring
  * buffer refused; ET_LOST_LATENCY: a latency return with no entry). */
 void gen_count_lost(struct gen *g, unsigned counter);

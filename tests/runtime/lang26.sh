@@ -155,6 +155,24 @@ write_user)
 		has "$err" 'write_user(): this kernel is locked down (\(integrity\|confidentiality\)), which withholds bpf_probe_write_user from BPF programs'
 	fi
 	;;
+comm_pid)
+	# comm(pid) (kfuncs): the name of a process the test starts, of the
+	# -c child as it leaves execve, and "N/A" with a warning for a pid
+	# above any pid_max; in a probe kind whose programs the kernel
+	# refuses the kfunc in, one error naming it
+	cp /bin/sleep "$tmp/etcommpid"
+	"$tmp/etcommpid" 60 &
+	bg=$!
+	wait_exec "$bg" "$tmp/etcommpid"
+	run 0 -q -e "tracepoint:syscalls:sys_exit_execve /pid == cpid/ {
+	  printf(\"%s|%s|%s\\n\", comm($bg), comm(cpid), comm(0x7ffffff0));
+	  exit(); }" -c /bin/true
+	same 'etcommpid|true|N/A\n\n\n'
+	has "$err" '^stdin:2:49: warning: No such process (pid=2147483632)$'
+	kill_bg
+	run 1 -e 'BEGIN { print(comm(1)); }'
+	has "$err" 'comm(pid) cannot be used in BEGIN probes: the kernel refuses the kfunc it calls, bpf_task_from_pid'
+	;;
 strcap)
 	# strcap: the size of a string or char array, its argument not run
 	prog 'BEGIN { $s = "abc"; $i = 0; print((strcap(comm), strcap($s),
