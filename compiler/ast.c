@@ -449,6 +449,74 @@ struct node *ast_import(struct arena *a, struct loc loc, const char *path)
 	return n;
 }
 
+/* the last statement of block b when it is an expression without ';' */
+static struct node *tail_expr(const struct node *b)
+{
+	const struct node *s = b && b->kind == N_BLOCK ? b->u.block.stmts :
+							NULL;
+
+	while (s && s->next)
+		s = s->next;
+	return s && s->kind == N_EXPR_STMT && s->u.expr_stmt.tail ?
+		       (struct node *)s :
+		       NULL;
+}
+
+static bool has_if_value(const struct node *s)
+{
+	const struct node *e = s->u.if_.else_;
+
+	return tail_expr(s->u.if_.then) && e &&
+	       (e->kind == N_IF ? has_if_value(e) : tail_expr(e) != NULL);
+}
+
+/* { a...; v } as { a... } and v */
+static struct node *branch_value(struct arena *a, struct node *b)
+{
+	struct node *last = tail_expr(b), **pp = &b->u.block.stmts;
+
+	while (*pp != last)
+		pp = &(*pp)->next;
+	*pp = NULL;
+	return ast_block_expr(a, b->loc, b, last->u.expr_stmt.expr);
+}
+
+static struct node *if_value(struct arena *a, struct node *s)
+{
+	struct node *e = s->u.if_.else_, *t;
+
+	t = ast_ternary(a, s->loc, s->u.if_.cond,
+			branch_value(a, s->u.if_.then),
+			e->kind == N_IF ? if_value(a, e) : branch_value(a, e));
+	t->u.ternary.if_stmt = true;
+	return t;
+}
+
+struct node *ast_if_value(struct arena *a, struct node *s)
+{
+	return s && s->kind == N_IF && has_if_value(s) ? if_value(a, s) : NULL;
+}
+
+static struct node *value_branch(struct arena *a, struct node *x)
+{
+	struct node *b, *v;
+
+	if (x->kind == N_TERNARY && x->u.ternary.if_stmt)
+		return ast_if_of_value(a, x);
+	b = x->u.block_expr.block;
+	v = ast_expr_stmt(a, x->u.block_expr.value);
+	v->u.expr_stmt.tail = true;
+	b->u.block.stmts = ast_append(b->u.block.stmts, v);
+	return b;
+}
+
+struct node *ast_if_of_value(struct arena *a, struct node *t)
+{
+	return ast_if(a, t->loc, t->u.ternary.cond,
+		      value_branch(a, t->u.ternary.then),
+		      value_branch(a, t->u.ternary.else_));
+}
+
 struct node *ast_block_expr(struct arena *a, struct loc loc,
 			    struct node *block, struct node *value)
 {

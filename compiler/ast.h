@@ -148,6 +148,9 @@ struct node {
 		} let;
 		struct {
 			struct node *expr;
+			/* last of its block, without ';': the value of an
+			 * if ending a block expression (bpftrace 0.26) */
+			bool tail;
 		} expr_stmt;
 		struct {
 			struct node *target;  /* N_VAR, N_MAP (or N_FIELD...) */
@@ -231,6 +234,8 @@ struct node {
 		} unop;
 		struct {
 			struct node *cond, *then, *else_;
+			/* an if statement taken as a value (ast_if_value) */
+			bool if_stmt;
 		} ternary;
 		struct {
 			struct node *expr;
@@ -347,6 +352,14 @@ struct node *ast_ternary(struct arena *a, struct loc loc, struct node *cond,
 			 struct node *then, struct node *else_);
 struct node *ast_field(struct arena *a, struct loc loc, struct node *expr,
 		       const char *name, bool arrow);
+/* The if statement s ending a block expression or a macro body as its
+ * value (bpftrace 0.26): c ? { a... v } : { b... w }, marked if_stmt;
+ * NULL, s untouched, unless s has an else and each branch ends in an
+ * expression without ';' (an else if, recursively). */
+struct node *ast_if_value(struct arena *a, struct node *s);
+/* The if statement back from such a value, where it is not used (a
+ * macro called as a statement). */
+struct node *ast_if_of_value(struct arena *a, struct node *t);
 struct node *ast_index(struct arena *a, struct loc loc, struct node *expr,
 		       struct node *index);
 struct node *ast_tuple_index(struct arena *a, struct loc loc,

@@ -504,23 +504,37 @@ static struct node *xf_call(struct mstate *m, struct node *n,
 	return r ? r : n;
 }
 
+/* The statement of a value that is not used: an if taken as a value
+ * (a body ending in an if) is that if again. */
+static struct node *value_stmt(struct mstate *m, struct node *v)
+{
+	if (v->kind == N_TERNARY && v->u.ternary.if_stmt)
+		return ast_if_of_value(m->ctx->arena, v);
+	return ast_expr_stmt(m->ctx->arena, v);
+}
+
 /* A call in a statement: its block, the value as its last statement. */
 static void xf_expr_stmt(struct mstate *m, struct node *s, const struct env *e,
 			 int level)
 {
 	struct node *x = xf(m, s->u.expr_stmt.expr, e, level + 1), *next;
 
+	next = s->next;
+	if (x->kind == N_TERNARY && x->u.ternary.if_stmt) {
+		*s = *ast_if_of_value(m->ctx->arena, x);
+		s->next = next;
+		return;
+	}
 	if (x->kind != N_BLOCK_EXPR) {
 		s->u.expr_stmt.expr = x;
 		return;
 	}
-	next = s->next;
 	*s = *x->u.block_expr.block;
 	s->next = next;
 	if (x->u.block_expr.value)
-		s->u.block.stmts = ast_append(
-		    s->u.block.stmts,
-		    ast_expr_stmt(m->ctx->arena, x->u.block_expr.value));
+		s->u.block.stmts =
+		    ast_append(s->u.block.stmts,
+			       value_stmt(m, x->u.block_expr.value));
 }
 
 /* Every other kind: its children, through ast_child_slots (so that a

@@ -89,6 +89,21 @@ static struct nlist nl_add(struct nlist l, struct node *n)
 	l.tail = n;
 	return l;
 }
+
+/* An if (with else, its blocks ending in expressions) that ends l, as
+ * the value of the block or macro body l is (bpftrace 0.26), taken out
+ * of l; NULL when l does not end in one. */
+static struct node *if_tail(struct parse_state *ps, struct nlist *l)
+{
+	struct node *v = ast_if_value(A, l->tail), **pp = &l->head;
+
+	if (!v)
+		return NULL;
+	while (*pp != l->tail)
+		pp = &(*pp)->next;
+	*pp = NULL;
+	return v;
+}
 }
 
 %union {
@@ -234,8 +249,10 @@ macro_param
  * macro's value. */
 macro_body
 	: LBRACE stmt_seq RBRACE
-		{ MK($$, ast_macro(A, @$, NULL, NULL,
-				   ast_block(A, @$, $2.head), NULL)); }
+		{ struct node *v = if_tail(ps, &$2);
+
+		  MK($$, ast_macro(A, @$, NULL, NULL,
+				   ast_block(A, @$, $2.head), v)); }
 	| LBRACE stmt_seq simple_stmt RBRACE
 		{ struct nlist l = $2;
 		  struct node *v = NULL;
@@ -333,7 +350,10 @@ block
  * ending in a block needs none. Left recursion keeps the stack flat. */
 stmts
 	: stmt_seq			{ $$ = $1; }
-	| stmt_seq simple_stmt		{ $$ = nl_add($1, $2); }
+	| stmt_seq simple_stmt
+		{ if ($2->kind == N_EXPR_STMT)
+			$2->u.expr_stmt.tail = true;
+		  $$ = nl_add($1, $2); }
 	;
 
 stmt_seq
@@ -506,6 +526,18 @@ primary
 			{ MK($$, ast_block_expr(A, @$,
 						ast_block(A, @$, $2.head),
 						$3)); }
+	| BLOCK_OPEN stmt_seq RBRACE
+		{ struct node *v = if_tail(ps, &$2);
+
+		  if (!v) {
+			diag_error(&ps->ctx->diags, @3,
+				   "A block expression ends in its value: an "
+				   "expression without ';', or an if with an "
+				   "else whose blocks each end in one");
+			YYABORT;
+		  }
+		  MK($$, ast_block_expr(A, @$, ast_block(A, @$, $2.head),
+					v)); }
 	| IF_EXPR if_expr	{ $$ = $2; $$->loc = loc_span(@1, $2->loc); }
 	| map		{ $$ = $1; }
 	| IDENT LPAREN RPAREN	{ $$ = ast_call(A, @$, $1, NULL); }

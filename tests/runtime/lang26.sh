@@ -136,6 +136,19 @@ if_expr)
 	  printf("%d %s %d\n", $x, $s, 1 + if 0 { 1 } else { 20 }); exit(); }'
 	same '10 three 21\n\n\n\n@ran: 1\n'
 	;;
+if_tail)
+	# an if with an else ending a block expression or a macro body is its
+	# value; only the branch taken runs; a macro called as a statement
+	# runs its if as one
+	prog 'macro pick(x) { if x > 2 { "big" } else if x > 0 { "small" }
+	    else { "none" } }
+	  macro say(x) { if x { printf("yes\n") } else { printf("no\n") } }
+	  BEGIN { $c = 3;
+	  $v = { $d = $c * 2; if $d > 5 { @ran = 1; $d } else { @no = 1; 0 } };
+	  printf("%d %s %s %s\n", $v, pick($c), pick(1), pick(0));
+	  say(1); say(0); exit(); }'
+	same '6 big small none\nyes\nno\n\n\n\n@ran: 1\n'
+	;;
 write_user)
 	# write_user (--unsafe): cat is made to open b instead of a (same
 	# length); a kernel in lockdown withholds the helper: one clear error
