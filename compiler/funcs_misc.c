@@ -299,6 +299,36 @@ static struct type *check_comm_pid(struct compile_ctx *ctx, struct node *call,
 	return type_string(ctx->arena, 16);
 }
 
+/* socket_cookie(sk) (bpftrace 0.26): bpf_get_socket_cookie of a struct
+ * sock *, which the kernel takes only as a pointer it knows by BTF type:
+ * one from the context of a tracing program (fentry, fexit, iter). */
+static struct type *check_socket_cookie(struct compile_ctx *ctx,
+					struct node *call, struct node *probe)
+{
+	struct node *a = fn_arg(call, 0);
+	const struct type *t = a->type, *e;
+
+	if (!fn_probe_has(probe, PF_TRACING)) {
+		diag_error(&ctx->diags, call->loc,
+			   "socket_cookie() cannot be used in %s probes: the "
+			   "kernel takes its socket only from the context of "
+			   "%s probes",
+			   fn_probe_kind_lacking(probe, PF_TRACING),
+			   fn_kinds_with(ctx, PF_TRACING));
+		return NULL;
+	}
+	e = t && t->kind == T_PTR ? type_complete(t->elem) : NULL;
+	if (!e || e->kind != T_RECORD || !e->name ||
+	    strcmp(e->name, "struct sock")) {
+		diag_error(&ctx->diags, a->loc,
+			   "socket_cookie() only supports 'struct sock *' as "
+			   "the argument (%s provided)",
+			   t ? type_name(ctx->arena, t) : "none");
+		return NULL;
+	}
+	return type_u64();
+}
+
 /* The text of fail(fmt, args...): its literal arguments formatted. */
 static const char *fail_text(struct compile_ctx *ctx, struct node *call)
 {
@@ -479,5 +509,6 @@ const struct func funcs_misc[] = {
 	{ "tid", 0, 1, FN_MODE_ARG, check_task_id, FG_TASK_ID },
 	{ "nsecs", 0, 1, FN_MODE_ARG, check_nsecs, FG_NSECS },
 	{ "comm", 1, 1, 0, check_comm_pid, FG_TASK_COMM },
+	{ "socket_cookie", 1, 1, 0, check_socket_cookie, FG_SOCKET_COOKIE },
 	{ NULL },
 };

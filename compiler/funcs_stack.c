@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <bpf/btf.h>
+
 #include "elf_syms.h"
 #include "probe.h"
 
@@ -136,6 +138,44 @@ static struct type *check_kaddr(struct compile_ctx *ctx, struct node *call,
 	return type_u64();
 }
 
+/* percpu_kaddr(name [, cpu]) (bpftrace 0.26): the address of a per-CPU
+ * kernel variable on this CPU or on cpu, through bpf_this_cpu_ptr or
+ * bpf_per_cpu_ptr of the variable as a typed ksym. The variable must be
+ * in the kernel's BTF (which describes the per-CPU ones), and the
+ * kernel must be able to resolve its address: the verifier looks it up
+ * with kallsyms_lookup_name, which finds variables only with
+ * CONFIG_KALLSYMS_ALL (then /proc/kallsyms lists them). */
+static struct type *check_percpu_kaddr(struct compile_ctx *ctx,
+				       struct node *call, struct node *probe)
+{
+	struct btf *btf = compile_btf(ctx);
+	const char *s;
+
+	if (!fn_str_literal(ctx, call, 0, &s, NULL) ||
+	    (fn_arg(call, 1) && !fn_int_arg(ctx, call, 1)))
+		return NULL;
+	if (!btf || btf__find_by_name_kind(btf, s, BTF_KIND_VAR) <= 0) {
+		diag_error(&ctx->diags, fn_arg(call, 0)->loc,
+			   "percpu_kaddr(\"%s\"): no per-CPU kernel variable "
+			   "'%s' in %s",
+			   s, s, btf ? "the kernel's BTF" :
+				       "the kernel's BTF, which cannot be read");
+		return NULL;
+	}
+	if (!ctx->opts.ahead_of_time &&
+	    !(ctx->opts.kallsyms && !ctx->opts.kallsyms[0]) &&
+	    !kallsyms_has(s)) {
+		diag_error(&ctx->diags, call->loc,
+			   "percpu_kaddr(\"%s\"): this kernel cannot resolve "
+			   "the address of its variable '%s' for BPF programs "
+			   "(it needs CONFIG_KALLSYMS_ALL, and /proc/kallsyms "
+			   "does not list it)",
+			   s, s);
+		return NULL;
+	}
+	return type_ptr(ctx->arena, type_u64(), AS_KERNEL);
+}
+
 /* The symbol name in ap's binary, where code generation finds it
  * (cg_func.c): a position-independent binary's load bias is known only
  * at a uprobe on one of its functions, the IP there being the function's
@@ -219,6 +259,7 @@ const struct func funcs_stack[] = {
 	{ "ksym", 1, 1, 0, check_sym, FG_KSYM },
 	{ "usym", 1, 1, 0, check_sym, FG_USYM },
 	{ "kaddr", 1, 1, 0, check_kaddr, FG_KADDR },
+	{ "percpu_kaddr", 1, 2, 0, check_percpu_kaddr, FG_PERCPU_KADDR },
 	{ "uaddr", 1, 1, 0, check_uaddr, FG_UADDR },
 	{ "reg", 1, 1, 0, check_reg, FG_REG },
 	{ NULL },

@@ -119,6 +119,9 @@ enum probe_flags {
 	 * tracing, tracepoint and perf_event programs, refuses them in
 	 * kprobe (uprobes, USDT) and raw tracepoint ones (BEGIN, END). */
 	PF_TASK_KFUNC = 1 << 17,
+	/* a BPF_PROG_TYPE_TRACING program, whose context pointers the
+	 * verifier knows by BTF type: socket_cookie() */
+	PF_TRACING = 1 << 18,
 };
 
 struct probe_provider {

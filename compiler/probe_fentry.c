@@ -144,7 +144,7 @@ const struct probe_provider probe_FENTRY = {
 	.kind = PK_FENTRY,
 	.alias_word = "kfunc",
 	.flags = PF_ARGS | PF_FUNC | PF_ENTRY | PF_D_PATH | PF_QUALIFIED |
-		 PF_TASK_KFUNC,
+		 PF_TASK_KFUNC | PF_TRACING,
 	.as = AS_KERNEL,
 	.ret_kind = PK_FEXIT,
 	.parse = probe_fentry_parse,

@@ -13,7 +13,7 @@ const struct probe_provider probe_FEXIT = {
 	.kind = PK_FEXIT,
 	.alias_word = "kretfunc",
 	.flags = PF_ARGS | PF_RETVAL | PF_FUNC | PF_D_PATH | PF_QUALIFIED |
-		 PF_TASK_KFUNC,
+		 PF_TASK_KFUNC | PF_TRACING,
 	.as = AS_KERNEL,
 	.parse = probe_fentry_parse,
 	.resolve = probe_resolve_btf_func,

@@ -57,7 +57,8 @@ static const char *iter_section(struct compile_ctx *ctx,
 
 const struct probe_provider probe_ITER = {
 	.kind = PK_ITER,
-	.flags = PF_ARGS | PF_D_PATH | PF_ALONE | PF_TASK_KFUNC,
+	.flags = PF_ARGS | PF_D_PATH | PF_ALONE | PF_TASK_KFUNC |
+		 PF_TRACING,
 	.as = AS_KERNEL,
 	.parse = iter_parse,
 	.args_type = iter_args,

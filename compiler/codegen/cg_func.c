@@ -215,6 +215,29 @@ static LLVMValueRef cgroupid(struct gen *g, struct node *e)
 /* kaddr("sym"): a slot of et_state that the runtime fills from
  * /proc/kallsyms when the program is run, so that compiling needs no
  * kernel symbols and an object stays valid on another machine. */
+/* percpu_kaddr(name [, cpu]): the variable's address on this CPU, or on
+ * cpu (0 when there is no such CPU) */
+static LLVMValueRef percpu_kaddr(struct gen *g, struct node *e)
+{
+	struct node *cpu = arg(e, 1);
+	LLVMValueRef args[2], r;
+
+	args[0] = gen_ksym_var(g, arg(e, 0)->u.string.str);
+	if (!args[0])
+		return cg_const(g->cg, 64, 0);
+	gen_loc(g, e);
+	if (cpu) {
+		args[1] = LLVMBuildTrunc(g->b, gen_expr(g, cpu),
+					 cg_int(g->cg, 32), "");
+		r = cg_helper_call(g->cg, BPF_FUNC_per_cpu_ptr, cg_ptr(g->cg),
+				   args, 2);
+	} else {
+		r = cg_helper_call(g->cg, BPF_FUNC_this_cpu_ptr, cg_ptr(g->cg),
+				   args, 1);
+	}
+	return LLVMBuildPtrToInt(g->b, r, cg_int(g->cg, 64), "");
+}
+
 static LLVMValueRef kaddr(struct gen *g, struct node *e)
 {
 	struct prog_meta *p = g->prog;
@@ -471,6 +494,16 @@ static LLVMValueRef task_comm(struct gen *g, struct node *e)
 	return args[1];
 }
 
+/* socket_cookie(sk): the context's BTF pointer as it was loaded */
+static LLVMValueRef socket_cookie(struct gen *g, struct node *e)
+{
+	LLVMValueRef sk = LLVMBuildIntToPtr(g->b, gen_expr(g, arg(e, 0)),
+					    cg_ptr(g->cg), "");
+
+	gen_loc(g, e);
+	return cg_helper_call(g->cg, BPF_FUNC_get_socket_cookie, NULL, &sk, 1);
+}
+
 /* nsecs(clock): monotonic, boot, tai; sw_tai (bpftrace's estimate for
  * kernels without a TAI helper) reads the TAI clock itself */
 static LLVMValueRef nsecs_fn(struct gen *g, struct node *e)
@@ -505,6 +538,7 @@ const struct cg_func cg_func_TYPE_TEST = { .call = type_test };
 const struct cg_func cg_func_COMPTIME = { .call = comptime };
 const struct cg_func cg_func_TASK_ID = { .call = task_id };
 const struct cg_func cg_func_TASK_COMM = { .call = task_comm };
+const struct cg_func cg_func_SOCKET_COOKIE = { .call = socket_cookie };
 const struct cg_func cg_func_NSECS = { .call = nsecs_fn };
 const struct cg_func cg_func_GETOPT = { .call = getopt_fn };
 const struct cg_func cg_func_STRNCMP = { .call = strncmp_fn };
@@ -520,6 +554,7 @@ const struct cg_func cg_func_SIGNAL = { .call = signal_call };
 const struct cg_func cg_func_WRITE_USER = { .call = write_user };
 const struct cg_func cg_func_CGROUPID = { .call = cgroupid };
 const struct cg_func cg_func_KADDR = { .call = kaddr };
+const struct cg_func cg_func_PERCPU_KADDR = { .call = percpu_kaddr };
 const struct cg_func cg_func_UADDR = { .call = uaddr };
 const struct cg_func cg_func_ARG_VALUE = { .call = arg_value };
 const struct cg_func cg_func_KSYM = { .call = ksym };

@@ -479,6 +479,39 @@ static void krec_finish(struct gen *g, struct krec *r)
 	r->di = done;
 }
 
+LLVMValueRef gen_ksym_var(struct gen *g, const char *name)
+{
+	struct kstruct *ks = kstate(g);
+	const struct btf_type *v;
+	LLVMMetadataRef gve;
+	LLVMValueRef gv = LLVMGetNamedGlobal(cg_module(g->cg), name);
+	int id = ks->btf ? btf__find_by_name_kind(ks->btf, name, BTF_KIND_VAR) :
+			   -1;
+	int64_t size;
+
+	if (gv)
+		return gv;
+	v = id > 0 ? btf__type_by_id(ks->btf, id) : NULL;
+	size = v ? btf__resolve_size(ks->btf, v->type) : -1;
+	if (!v || size < 0) {
+		gen_error(g, g->at ? g->at->loc : (struct loc){0},
+			  "No kernel variable %s in the kernel's BTF", name);
+		return NULL;
+	}
+	gv = LLVMAddGlobal(cg_module(g->cg),
+			   LLVMArrayType(cg_int(g->cg, 8), (unsigned)size), name);
+	LLVMSetSection(gv, ".ksyms");
+	LLVMSetLinkage(gv, LLVMExternalLinkage);
+	gve = LLVMDIBuilderCreateGlobalVariableExpression(
+	    cg_dibuilder(g->cg), cg_difile(g->cg), name, strlen(name), name,
+	    strlen(name), cg_difile(g->cg), 0, kdi(g, v->type), 0,
+	    LLVMDIBuilderCreateExpression(cg_dibuilder(g->cg), NULL, 0), NULL,
+	    0);
+	LLVMGlobalSetMetadata(gv, LLVMGetMDKindIDInContext(cg_context(g->cg), "dbg", 3),
+			      gve);
+	return gv;
+}
+
 void gen_kstruct_finish(struct gen *g)
 {
 	/* finishing a record can add records (a member on a path whose

@@ -291,6 +291,12 @@ LLVMValueRef gen_kaddr(struct gen *g, struct node *e, enum cg_space *sp);
 /* The value (i64) of the bitfield access e, its storage, size and shifts
  * relocated; NULL (nothing generated) when e is not relocatable. */
 LLVMValueRef gen_kbitfield(struct gen *g, struct node *e);
+/* The kernel variable name (a VAR of the kernel's BTF) as an extern of
+ * section .ksyms typed as the kernel types it (a typed ksym: libbpf
+ * gives the load its BTF id, and the verifier a per-CPU one's pointer
+ * to bpf_per_cpu_ptr); once per module. NULL (reported) when the BTF
+ * has no such variable. */
+LLVMValueRef gen_ksym_var(struct gen *g, const char *name);
 /* Completes the debug info types of the records used: after the last
  * probe, before cg_verify. */
 void gen_kstruct_finish(struct gen *g);

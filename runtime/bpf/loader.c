@@ -152,8 +152,43 @@ static void find_rejected(struct loader *l)
 	}
 }
 
+/* The first kernel function or variable the object uses through .ksyms
+ * (a kfunc, a typed ksym) that this kernel's BTF lacks, or NULL; *func
+ * says which. libbpf's own message shows only with -v. */
+static const char *missing_ksym(struct loader *l, bool *func)
+{
+	struct btf *obj = bpf_object__btf(l->obj), *vm;
+	const char *missing = NULL;
+	int n = obj ? (int)btf__type_cnt(obj) : 0;
+
+	for (int i = 1; i < n; i++) {
+		const struct btf_type *t = btf__type_by_id(obj, i);
+		const struct btf_var_secinfo *v = btf_var_secinfos(t);
+
+		if (!btf_is_datasec(t) ||
+		    strcmp(btf__name_by_offset(obj, t->name_off), ".ksyms"))
+			continue;
+		vm = btf__load_vmlinux_btf();
+		for (int k = 0; vm && !missing && k < btf_vlen(t); k++) {
+			const struct btf_type *e = btf__type_by_id(obj, v[k].type);
+			const char *name = btf__name_by_offset(obj, e->name_off);
+
+			*func = btf_is_func(e);
+			if (btf__find_by_name_kind(vm, name,
+						   *func ? BTF_KIND_FUNC :
+							   BTF_KIND_VAR) < 0)
+				missing = name;
+		}
+		btf__free(vm);
+		break;
+	}
+	return missing;
+}
+
 int loader__load(struct loader *l)
 {
+	const char *name;
+	bool func;
 	int err;
 
 	if (!l->obj)
@@ -173,6 +208,12 @@ int loader__load(struct loader *l)
 		return fail(l, -err, "The verifier rejected program %s: %s",
 			    l->failed_prog, strerror(-err));
 	free_logs(l);
+	name = missing_ksym(l, &func);
+	if (name)
+		return fail(l, -err,
+			    "Cannot load the BPF object: this kernel has no %s "
+			    "%s (not in its BTF), which the program uses",
+			    func ? "kernel function" : "kernel variable", name);
 	return fail(l, -err, "Cannot load the BPF object: %s", strerror(-err));
 }
 

@@ -127,6 +127,8 @@ static const struct use uses[] = {
 	{ "ustack", "@x[ustack(raw, 3)] = count();" },
 	{ "ksym", "@x[ksym(0)] = count();" },
 	{ "usym", "@x[usym(0)] = count();" },
+	{ "percpu_kaddr", "@x = percpu_kaddr(\"runqueues\") + "
+			  "*percpu_kaddr(\"process_counts\", 0);" },
 	{ "kaddr", "@x = kaddr(\"vfs_read\");" },
 	{ "uaddr", "@x = uaddr(\"et_counter\");" },
 	{ "reg", "@x = reg(\"ip\");" },
@@ -139,6 +141,7 @@ static const struct use uses[] = {
 	{ "bswap", "@x = bswap(pid);" },
 	{ "pid", "@x = pid(curr_ns) + pid(init) + tid(curr_ns) + pid();" },
 	{ "comm", "@x[comm(1)] = count();" },
+	{ "socket_cookie", "@x = socket_cookie((struct sock *)0);" },
 	{ "nsecs", "@x = nsecs(boot) + nsecs(tai) + nsecs(monotonic) + nsecs(sw_tai);" },
 	{ "has_cpid", "@x = has_cpid;" },
 	{ "ncpus", "@x = ncpus;" },

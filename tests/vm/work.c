@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/timerfd.h>
@@ -206,6 +207,35 @@ static int do_sleep_ms(char **argv)
 	return 0;
 }
 
+#ifndef SO_COOKIE
+#define SO_COOKIE 57
+#endif
+
+/* sockets FILE N: N times, a Unix datagram socket made and closed; FILE
+ * gets each one's cookie (SO_COOKIE), a line each */
+static int do_sockets(char **argv)
+{
+	unsigned long long cookie;
+	socklen_t len = sizeof(cookie);
+	long long n;
+	FILE *f;
+	int s;
+
+	if (parse_num(argv[1], 0, 1 << 16, &n))
+		return -EINVAL;
+	f = fopen(argv[0], "w");
+	if (!f)
+		return fail(argv[0]);
+	for (long long i = 0; i < n; i++) {
+		s = socket(AF_UNIX, SOCK_DGRAM, 0);
+		if (s < 0 || getsockopt(s, SOL_SOCKET, SO_COOKIE, &cookie, &len))
+			return fail("socket");
+		fprintf(f, "%llu\n", cookie);
+		close(s);
+	}
+	return fclose(f) ? fail(argv[0]) : 0;
+}
+
 static const struct action actions[] = {
 	{ "read", 3, "PATH SIZE N", do_read },
 	{ "badread", 1, "N", do_badread },
@@ -214,6 +244,7 @@ static const struct action actions[] = {
 	{ "dread", 2, "DEV N", do_dread },
 	{ "mknod", 2, "DIR N", do_mknod },
 	{ "sleep-ms", 1, "MS", do_sleep_ms },
+	{ "sockets", 2, "FILE N", do_sockets },
 };
 
 #define NACTIONS (sizeof(actions) / sizeof(actions[0]))
