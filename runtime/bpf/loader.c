@@ -154,7 +154,8 @@ static void find_rejected(struct loader *l)
 
 /* The first kernel function or variable the object uses through .ksyms
  * (a kfunc, a typed ksym) that this kernel's BTF lacks, or NULL; *func
- * says which. libbpf's own message shows only with -v. */
+ * says which. libbpf's own message shows only with -v. Read from the
+ * object after the failed load: libbpf has added to its BTF by then. */
 static const char *missing_ksym(struct loader *l, bool *func)
 {
 	struct btf *obj = bpf_object__btf(l->obj), *vm;
@@ -173,7 +174,12 @@ static const char *missing_ksym(struct loader *l, bool *func)
 			const struct btf_type *e = btf__type_by_id(obj, v[k].type);
 			const char *name = btf__name_by_offset(obj, e->name_off);
 
+			/* libbpf adds a variable of its own (dummy_ksym),
+			 * allocated, not extern */
 			*func = btf_is_func(e);
+			if (!*func && (!btf_is_var(e) ||
+				       btf_var(e)->linkage != BTF_VAR_GLOBAL_EXTERN))
+				continue;
 			if (btf__find_by_name_kind(vm, name,
 						   *func ? BTF_KIND_FUNC :
 							   BTF_KIND_VAR) < 0)
