@@ -17,6 +17,17 @@ foreach(src ${ETRACE_BT026_TOOLS})
                        SKIP_RETURN_CODE 77 TIMEOUT 150)
 endforeach()
 
+# The tools that pass --dry-run run for real (compat26/run/NAME): each
+# attaches, runs a second and ends on SIGINT with status 0, no error.
+foreach(src ${ETRACE_BT026_TOOLS})
+  get_filename_component(name ${src} NAME_WE)
+  add_test(NAME compat26/run/${name}
+           COMMAND ${ETRACE_COMPAT26_DIR}/run-tool.sh $<TARGET_FILE:etrace> ${name})
+  set_tests_properties(compat26/run/${name} PROPERTIES LABELS compat26
+                       SKIP_RETURN_CODE 77 TIMEOUT 120
+                       RESOURCE_LOCK system-wide-tracer)
+endforeach()
+
 # The lessons of bpftrace 0.26.1's one-liner tutorial
 # (tests/data/bt026-tutorial.md), their commands unchanged: run for real
 # where their probes exist here, --dry-run for the kprobe lessons.
