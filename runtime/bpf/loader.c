@@ -152,42 +152,61 @@ static void find_rejected(struct loader *l)
 	}
 }
 
-/* The first kernel function or variable the object uses through .ksyms
- * (a kfunc, a typed ksym) that this kernel's BTF lacks, or NULL; *func
- * says which. libbpf's own message shows only with -v. Read from the
- * object after the failed load: libbpf has added to its BTF by then. */
+/* Whether the object's BTF type t is something it uses from the kernel
+ * by name (*func: a function): a kfunc, or an extern variable of
+ * section .ksyms (a typed ksym; in_ksyms: t is an entry of it). libbpf
+ * has made the kfuncs global functions at open and replaced their
+ * entries of .ksyms with a variable of its own (dummy_ksym, allocated):
+ * a kfunc is a function not static (the helpers linked in are) that is
+ * no program. */
+static bool kernel_extern(struct loader *l, const struct btf *obj,
+			  const struct btf_type *t, bool in_ksyms, bool *func)
+{
+	*func = btf_is_func(t);
+	if (*func)
+		return btf_vlen(t) != BTF_FUNC_STATIC && /* the linkage */
+		       !bpf_object__find_program_by_name(
+			   l->obj, btf__name_by_offset(obj, t->name_off));
+	return in_ksyms && btf_is_var(t) &&
+	       btf_var(t)->linkage == BTF_VAR_GLOBAL_EXTERN;
+}
+
+/* The first kernel function or variable the object uses (kernel_extern)
+ * that this kernel's BTF lacks, or NULL; *func says which. libbpf's own
+ * message shows only with -v. */
 static const char *missing_ksym(struct loader *l, bool *func)
 {
 	struct btf *obj = bpf_object__btf(l->obj), *vm;
-	const char *missing = NULL;
+	const char *missing = NULL, *name;
 	int n = obj ? (int)btf__type_cnt(obj) : 0;
 
-	for (int i = 1; i < n; i++) {
-		const struct btf_type *t = btf__type_by_id(obj, i);
-		const struct btf_var_secinfo *v = btf_var_secinfos(t);
+	vm = n ? btf__load_vmlinux_btf() : NULL;
+	for (int i = 1; vm && !missing && i < n; i++) {
+		const struct btf_type *t = btf__type_by_id(obj, i), *e;
+		const struct btf_var_secinfo *v;
+		bool ksyms = false;
 
-		if (!btf_is_datasec(t) ||
-		    strcmp(btf__name_by_offset(obj, t->name_off), ".ksyms"))
-			continue;
-		vm = btf__load_vmlinux_btf();
-		for (int k = 0; vm && !missing && k < btf_vlen(t); k++) {
-			const struct btf_type *e = btf__type_by_id(obj, v[k].type);
-			const char *name = btf__name_by_offset(obj, e->name_off);
-
-			/* libbpf adds a variable of its own (dummy_ksym),
-			 * allocated, not extern */
-			*func = btf_is_func(e);
-			if (!*func && (!btf_is_var(e) ||
-				       btf_var(e)->linkage != BTF_VAR_GLOBAL_EXTERN))
-				continue;
-			if (btf__find_by_name_kind(vm, name,
-						   *func ? BTF_KIND_FUNC :
+		if (btf_is_datasec(t)) {
+			ksyms = !strcmp(btf__name_by_offset(obj, t->name_off),
+					".ksyms");
+			v = btf_var_secinfos(t);
+			for (int k = 0; ksyms && !missing && k < btf_vlen(t);
+			     k++) {
+				e = btf__type_by_id(obj, v[k].type);
+				name = btf__name_by_offset(obj, e->name_off);
+				if (kernel_extern(l, obj, e, true, func) && !*func &&
+				    btf__find_by_name_kind(vm, name,
 							   BTF_KIND_VAR) < 0)
-				missing = name;
+					missing = name;
+			}
+			continue;
 		}
-		btf__free(vm);
-		break;
+		name = btf__name_by_offset(obj, t->name_off);
+		if (kernel_extern(l, obj, t, false, func) &&
+		    btf__find_by_name_kind(vm, name, BTF_KIND_FUNC) < 0)
+			missing = name;
 	}
+	btf__free(vm);
 	return missing;
 }
 

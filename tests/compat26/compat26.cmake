@@ -17,8 +17,10 @@ foreach(src ${ETRACE_BT026_TOOLS})
                        SKIP_RETURN_CODE 77 TIMEOUT 150)
 endforeach()
 
-# The tools that pass --dry-run run for real (compat26/run/NAME): each
-# attaches, runs a second and ends on SIGINT with status 0, no error.
+# Every tool run for real (compat26/run/NAME, run-tool.sh): one that
+# passes --dry-run and whose probes exist here attaches, runs a second
+# and ends on SIGINT with status 0, no error; the others stop with the
+# reason.
 foreach(src ${ETRACE_BT026_TOOLS})
   get_filename_component(name ${src} NAME_WE)
   add_test(NAME compat26/run/${name}
