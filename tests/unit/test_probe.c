@@ -710,7 +710,7 @@ static void test_flags(void)
 	CU_ASSERT_EQUAL(probe_flags(p), PF_ARGN | PF_ENTRY | PF_FUNC |
 					PF_KERNEL_CTX | PF_SARGN);
 	p = p->next;
-	CU_ASSERT_EQUAL(probe_flags(p), PF_ARGS | PF_QUALIFIED);
+	CU_ASSERT_EQUAL(probe_flags(p), PF_ARGS | PF_QUALIFIED | PF_TASK_KFUNC);
 	p = p->next;
 	CU_ASSERT_EQUAL(probe_flags(p), PF_RETVAL | PF_FUNC | PF_QUALIFIED);
 	CU_ASSERT_TRUE(probe_UPROBE.flags & PF_USER);
