@@ -452,14 +452,14 @@ struct node *ast_import(struct arena *a, struct loc loc, const char *path)
 /* the last statement of block b when it is an expression without ';' */
 static struct node *tail_expr(const struct node *b)
 {
-	const struct node *s = b && b->kind == N_BLOCK ? b->u.block.stmts :
-							NULL;
+	const struct node *s =
+	    b && b->kind == N_BLOCK ? b->u.block.stmts : NULL;
 
 	while (s && s->next)
 		s = s->next;
-	return s && s->kind == N_EXPR_STMT && s->u.expr_stmt.tail ?
-		       (struct node *)s :
-		       NULL;
+	return s && s->kind == N_EXPR_STMT && s->u.expr_stmt.tail
+		   ? (struct node *)s
+		   : NULL;
 }
 
 static bool has_if_value(const struct node *s)

@@ -158,8 +158,9 @@ static struct type *check_percpu_kaddr(struct compile_ctx *ctx,
 		diag_error(&ctx->diags, fn_arg(call, 0)->loc,
 			   "percpu_kaddr(\"%s\"): no per-CPU kernel variable "
 			   "'%s' in %s",
-			   s, s, btf ? "the kernel's BTF" :
-				       "the kernel's BTF, which cannot be read");
+			   s, s,
+			   btf ? "the kernel's BTF"
+			       : "the kernel's BTF, which cannot be read");
 		return NULL;
 	}
 	if (!ctx->opts.ahead_of_time &&

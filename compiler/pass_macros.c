@@ -532,9 +532,8 @@ static void xf_expr_stmt(struct mstate *m, struct node *s, const struct env *e,
 	*s = *x->u.block_expr.block;
 	s->next = next;
 	if (x->u.block_expr.value)
-		s->u.block.stmts =
-		    ast_append(s->u.block.stmts,
-			       value_stmt(m, x->u.block_expr.value));
+		s->u.block.stmts = ast_append(
+		    s->u.block.stmts, value_stmt(m, x->u.block_expr.value));
 }
 
 /* Every other kind: its children, through ast_child_slots (so that a

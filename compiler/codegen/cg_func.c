@@ -481,10 +481,9 @@ static LLVMValueRef task_comm(struct gen *g, struct node *e)
 	r = cg_libcall(g->cg, "et_task_comm", args, 3);
 	if (!r)
 		return args[1];
-	LLVMBuildCondBr(g->b,
-			LLVMBuildICmp(g->b, LLVMIntNE, r,
-				      cg_const(g->cg, 64, 0), ""),
-			none, done);
+	LLVMBuildCondBr(
+	    g->b, LLVMBuildICmp(g->b, LLVMIntNE, r, cg_const(g->cg, 64, 0), ""),
+	    none, done);
 	LLVMPositionBuilderAtEnd(g->b, none);
 	/* "N/A\0", little-endian */
 	LLVMBuildStore(g->b, cg_const(g->cg, 32, 0x00412f4e), args[1]);
@@ -497,8 +496,8 @@ static LLVMValueRef task_comm(struct gen *g, struct node *e)
 /* socket_cookie(sk): the context's BTF pointer as it was loaded */
 static LLVMValueRef socket_cookie(struct gen *g, struct node *e)
 {
-	LLVMValueRef sk = LLVMBuildIntToPtr(g->b, gen_expr(g, arg(e, 0)),
-					    cg_ptr(g->cg), "");
+	LLVMValueRef sk =
+	    LLVMBuildIntToPtr(g->b, gen_expr(g, arg(e, 0)), cg_ptr(g->cg), "");
 
 	gen_loc(g, e);
 	return cg_helper_call(g->cg, BPF_FUNC_get_socket_cookie, NULL, &sk, 1);

@@ -485,8 +485,8 @@ LLVMValueRef gen_ksym_var(struct gen *g, const char *name)
 	const struct btf_type *v;
 	LLVMMetadataRef gve;
 	LLVMValueRef gv = LLVMGetNamedGlobal(cg_module(g->cg), name);
-	int id = ks->btf ? btf__find_by_name_kind(ks->btf, name, BTF_KIND_VAR) :
-			   -1;
+	int id =
+	    ks->btf ? btf__find_by_name_kind(ks->btf, name, BTF_KIND_VAR) : -1;
 	int64_t size;
 
 	if (gv)
@@ -499,7 +499,8 @@ LLVMValueRef gen_ksym_var(struct gen *g, const char *name)
 		return NULL;
 	}
 	gv = LLVMAddGlobal(cg_module(g->cg),
-			   LLVMArrayType(cg_int(g->cg, 8), (unsigned)size), name);
+			   LLVMArrayType(cg_int(g->cg, 8), (unsigned)size),
+			   name);
 	LLVMSetSection(gv, ".ksyms");
 	LLVMSetLinkage(gv, LLVMExternalLinkage);
 	gve = LLVMDIBuilderCreateGlobalVariableExpression(
@@ -507,8 +508,8 @@ LLVMValueRef gen_ksym_var(struct gen *g, const char *name)
 	    strlen(name), cg_difile(g->cg), 0, kdi(g, v->type), 0,
 	    LLVMDIBuilderCreateExpression(cg_dibuilder(g->cg), NULL, 0), NULL,
 	    0);
-	LLVMGlobalSetMetadata(gv, LLVMGetMDKindIDInContext(cg_context(g->cg), "dbg", 3),
-			      gve);
+	LLVMGlobalSetMetadata(
+	    gv, LLVMGetMDKindIDInContext(cg_context(g->cg), "dbg", 3), gve);
 	return gv;
 }
 

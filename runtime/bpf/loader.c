@@ -194,7 +194,8 @@ static const char *missing_ksym(struct loader *l, bool *func)
 			     k++) {
 				e = btf__type_by_id(obj, v[k].type);
 				name = btf__name_by_offset(obj, e->name_off);
-				if (kernel_extern(l, obj, e, true, func) && !*func &&
+				if (kernel_extern(l, obj, e, true, func) &&
+				    !*func &&
 				    btf__find_by_name_kind(vm, name,
 							   BTF_KIND_VAR) < 0)
 					missing = name;

@@ -228,7 +228,8 @@ static int do_sockets(char **argv)
 		return fail(argv[0]);
 	for (long long i = 0; i < n; i++) {
 		s = socket(AF_UNIX, SOCK_DGRAM, 0);
-		if (s < 0 || getsockopt(s, SOL_SOCKET, SO_COOKIE, &cookie, &len))
+		if (s < 0 ||
+		    getsockopt(s, SOL_SOCKET, SO_COOKIE, &cookie, &len))
 			return fail("socket");
 		fprintf(f, "%llu\n", cookie);
 		close(s);
