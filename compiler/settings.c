@@ -182,6 +182,12 @@ static void set_folded(struct compile_opts *o, const char *text)
 	o->run.folded = text[0] ? text : NULL;
 }
 
+/* config metrics_addr: the Prometheus endpoint ("": none) */
+static void set_metrics_addr(struct compile_opts *o, const char *text)
+{
+	o->run.metrics_addr = text[0] ? text : NULL;
+}
+
 /* enable, warn, error, and bpftrace's bools: true enables, false is
  * error */
 static const enum unstable_mode unstable_modes[] = {
@@ -279,6 +285,9 @@ static const struct setting settings[] = {
 	 * --folded override them) */
 	{ "flamegraph", NULL, false, {}, SK_STR, .set_str = set_flamegraph },
 	{ "folded", NULL, false, {}, SK_STR, .set_str = set_folded },
+	/* etrace: serve Prometheus metrics (--metrics-addr overrides it) */
+	{ "metrics_addr", NULL, false, {}, SK_STR,
+	  .set_str = set_metrics_addr },
 	{ "unstable_tseries", NULL, false, {}, SK_WORD, UNSTABLE_WORDS,
 	  .set = set_un_tseries },
 	{ "unstable_dw_ustack", NULL, false, {}, SK_WORD, UNSTABLE_WORDS,

@@ -40,6 +40,7 @@ static void settings_json(cJSON *root, const struct et_settings *s)
 		cJSON_AddNumberToObject(o, "missing_probes", s->missing_probes);
 	art_add_str(o, "flamegraph", s->flamegraph);
 	art_add_str(o, "folded", s->folded);
+	art_add_str(o, "metrics_addr", s->metrics_addr);
 }
 
 static cJSON *drop_json(const struct et_drop *d)
@@ -114,7 +115,9 @@ static bool read_settings(struct rd *r, const cJSON *root)
 	    !art_get_u32(r, o, what, "log_size", MAX_LOG_SIZE, &s->log_size) ||
 	    !art_get_str(r, o, what, "cache_user_symbols", false, &cache) ||
 	    !art_get_str(r, o, what, "flamegraph", false, &s->flamegraph) ||
-	    !art_get_str(r, o, what, "folded", false, &s->folded))
+	    !art_get_str(r, o, what, "folded", false, &s->folded) ||
+	    !art_get_str(r, o, what, "metrics_addr", false,
+			 &s->metrics_addr))
 		return art_fail(r, "the settings are not settings");
 	s->no_cpp_demangle = art_get_bool(o, "no_cpp_demangle");
 	s->no_user_symbols = art_get_bool(o, "no_user_symbols");

@@ -22,6 +22,7 @@ enum {
 	OPT_USDT_FILE_ACTIVATION,
 	OPT_FLAMEGRAPH,
 	OPT_FOLDED,
+	OPT_METRICS_ADDR,
 };
 
 const char *cli_progname = "etrace";
@@ -43,6 +44,7 @@ static const struct option long_opts[] = {
 	  OPT_USDT_FILE_ACTIVATION },
 	{ "flamegraph", required_argument, NULL, OPT_FLAMEGRAPH },
 	{ "folded", required_argument, NULL, OPT_FOLDED },
+	{ "metrics-addr", required_argument, NULL, OPT_METRICS_ADDR },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -157,6 +159,7 @@ static int parse_opt(struct cli *cli, int c, const char *arg, int optopt_c,
 	case OPT_INCLUDE: return add_include_file(cli, arg);
 	case OPT_FLAMEGRAPH: cli->flamegraph = arg; return 0;
 	case OPT_FOLDED: cli->folded = arg; return 0;
+	case OPT_METRICS_ADDR: cli->metrics_addr = arg; return 0;
 	/* getopt's own words, as bpftrace 0.17 prints them; a long
 	 * option's optopt is its value (>= 256), not a letter */
 	case ':':
@@ -289,6 +292,9 @@ static const char usage_text[] =
 	"                 at exit, also write an SVG flame graph of the maps\n"
 	"                 keyed by stacks (kstack, ustack) to FILE\n"
 	"  --folded FILE  at exit, also write their folded stacks to FILE\n"
+	"  --metrics-addr [HOST]:PORT\n"
+	"                 serve the maps and etrace's health as Prometheus\n"
+	"                 metrics at http://HOST:PORT/metrics (e.g. :9469)\n"
 	"  -o FILE        write the output to FILE\n"
 	"  -B MODE        output buffering: line, full or none\n"
 	"  -I DIR         add DIR to the #include and import paths\n"

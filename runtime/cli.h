@@ -42,6 +42,7 @@ struct cli {
 	const char *emit_elf;      /* --emit-elf FILE */
 	const char *flamegraph;    /* --flamegraph FILE.svg */
 	const char *folded;        /* --folded FILE */
+	const char *metrics_addr;  /* --metrics-addr [HOST]:PORT */
 	long pid;                  /* -p PID, 0 when not given */
 	const char *const *params; /* positional parameters $1..$N */
 	int nparams;

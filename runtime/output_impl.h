@@ -7,6 +7,8 @@
 #include "output.h"
 #include "value.h"
 
+struct map_dump;
+
 struct output {
 	const struct et_program *prog;
 	enum output_format fmt;
@@ -35,6 +37,11 @@ struct output {
 	bool collect_root;
 	/* -f folded: the maps already warned about (by index in prog) */
 	bool *folded_warned;
+	/* metrics (runtime/metrics.c): each map dump goes to this function
+	 * instead of being printed; d and its arena live for the call */
+	void (*dump_fn)(void *ctx, const struct et_map *m,
+			const struct map_dump *d);
+	void *dump_ctx;
 };
 
 /* How a map prints: plain values, histograms, or stats/avg. */

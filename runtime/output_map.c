@@ -236,7 +236,9 @@ static size_t build_flat(struct dump_ctx *c, struct map_entry *out)
 	return n;
 }
 
-static uint32_t g_prefix_len; /* qsort has no context argument */
+/* qsort has no context argument; per thread: metrics (runtime/metrics.c)
+ * read maps on the metrics endpoint's thread */
+static _Thread_local uint32_t g_prefix_len;
 
 static int raw_prefix_cmp(const void *a, const void *b)
 {
@@ -433,8 +435,8 @@ static size_t build_tseries(struct dump_ctx *c, struct map_entry *out)
 	return n;
 }
 
-static enum dump_kind g_sort_kind;
-static bool g_sort_by_value;
+static _Thread_local enum dump_kind g_sort_kind;
+static _Thread_local bool g_sort_by_value;
 
 static int entry_cmp(const void *a, const void *b)
 {
@@ -467,7 +469,9 @@ static bool sorts_by_value(const struct map_dump *d, const struct et_map *m)
 static void dump_print(struct output *o, const struct et_map *m,
 		       const struct map_dump *d, struct arena *a)
 {
-	if (o->collect) {
+	if (o->dump_fn) {
+		o->dump_fn(o->dump_ctx, m, d);
+	} else if (o->collect) {
 		if (folded_add(o->collect, a, d, o->collect_root ?
 			       m->name : NULL))
 			o->collect = NULL; /* output__collect_stacks: -ENOMEM */

@@ -253,6 +253,9 @@ struct et_settings {
 	 * (NULL: nowhere; -f folded, --flamegraph, --folded) */
 	const char *flamegraph;
 	const char *folded;
+	/* config metrics_addr: where the run serves Prometheus metrics,
+	 * "[HOST]:PORT" (NULL: nowhere; --metrics-addr) */
+	const char *metrics_addr;
 };
 
 /* et_settings.missing_probes */

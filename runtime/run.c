@@ -862,6 +862,7 @@ static int run_loaded(struct run *r)
 	}
 	if (write_state(r))
 		return 1;
+	run_metrics_ready(r);
 	/* BEGIN runs before the other probes are attached, as in bpftrace
 	 * 0.17: no event sees the program before BEGIN has */
 	if (announce(r))
@@ -934,6 +935,8 @@ static int run_open(struct run *r)
 			 libbpf_print_quiet);
 	if (report_kinds(r, false))
 		return 1;
+	if (run_metrics_open(r))
+		return 1;
 	r->l = loader__new();
 	if (!r->l || setup_signals(r) || open_proc(r))
 		return 1;
@@ -965,6 +968,7 @@ static void run_close(struct run *r)
 
 	run_child_reap(&r->child);
 	attach_preopen_release();
+	run_metrics_close(r);
 	loader__free(r->l);
 	attach_release_tracepoints(&r->env);
 	ringbuf__free(r->rb);
@@ -986,6 +990,7 @@ static void run_close(struct run *r)
 		close(r->procfd);
 	drops__free(r->drops);
 	unwind_free(r->uw);
+	run_metrics_free(r);
 	sigprocmask(SIG_SETMASK, &r->old_mask, NULL);
 	sigaction(SIGPIPE, &r->old_pipe, NULL);
 }

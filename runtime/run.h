@@ -25,6 +25,9 @@ struct run_opts {
 	 * keyed by stacks (NULL: config flamegraph / folded, if set) */
 	const char *flamegraph;
 	const char *folded;
+	/* --metrics-addr [HOST]:PORT: the Prometheus endpoint (prom.h);
+	 * NULL: config metrics_addr, if set */
+	const char *metrics_addr;
 	pid_t pid;                 /* -p PID, 0 when not given */
 	const char *cmd;           /* -c CMD, or NULL */
 	bool unsafe;               /* --unsafe: system() runs commands */

@@ -71,6 +71,10 @@ struct run {
 	struct sigaction old_pipe;
 	/* ustack's unwind tables (prog->needs_unwind), or NULL */
 	struct unwinder *uw;
+	/* maps as metrics (metrics.h; run_metrics.c), or NULL; the
+	 * Prometheus endpoint (prom.h), or NULL */
+	struct metrics *metrics;
+	struct prom *prom;
 };
 
 /* A pending signal is looked for after this many records. */
@@ -108,6 +112,20 @@ int run_watch_arm(struct run *r, const struct et_action *a, const void *rec,
 		  size_t size);
 int run_watch_unwatch(struct run *r, const struct et_action *a,
 		      const void *rec, size_t size);
+
+/* Metrics (run_metrics.c). run_metrics: the run's, created on first
+ * call (an exporter calls it in run_open, before the load); NULL when
+ * out of memory. run_metrics_open: the Prometheus endpoint of
+ * --metrics-addr or config metrics_addr, listening, before the load: 0,
+ * or -errno after a message. run_metrics_ready: after the load, the
+ * maps and the probes' programs readable. run_metrics_close: the
+ * endpoint stopped and the maps no more read, before they go;
+ * run_metrics_free: and the metrics freed. */
+struct metrics *run_metrics(struct run *r);
+int run_metrics_open(struct run *r);
+void run_metrics_ready(struct run *r);
+void run_metrics_close(struct run *r);
+void run_metrics_free(struct run *r);
 
 /* Registers a callback for every action of the program. */
 int run_actions_register(struct run *r);

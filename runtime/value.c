@@ -271,9 +271,10 @@ static void decode_usym(struct value_env *env, const uint8_t *p, size_t size,
 
 /* cgroup_path(): the directory whose inode is the cgroup id, under each
  * cgroup mount, as bpftrace 0.17 searches them (nftw has no context
- * argument: the search state is static). */
-static uint64_t cg_want;
-static char cg_found[4096];
+ * argument: the search state is static, per thread: metrics read maps
+ * on their own thread). */
+static _Thread_local uint64_t cg_want;
+static _Thread_local char cg_found[4096];
 
 static int cg_visit(const char *path, const struct stat *st, int flag,
 		    struct FTW *ftw)
