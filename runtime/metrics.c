@@ -399,35 +399,61 @@ static void map_hist(struct builder *b, const struct et_map *m,
 	}
 }
 
+/* avg(): one gauge, the exact average. stats(): one gauge family with a
+ * label stat (stat_ when a key field has that name): count, total and
+ * avg, three series per key. */
 static void map_stats(struct builder *b, const struct et_map *m,
 		      const struct map_dump *d)
 {
-	struct metric_family *f[3] = { NULL };
+	static const char *const stat[] = { "count", "total", "avg" };
 	bool avg = m->value->kind == T_AVG;
+	struct metric_family *f = map_family(b, m, d, "", METRIC_GAUGE,
+					     avg ? "avg()" :
+					     "stats() count, total and avg");
+	struct metric_point *pts;
+	const char **names, *sl = "stat";
 
-	if (avg) {
-		f[2] = map_family(b, m, d, "", METRIC_GAUGE, "avg()");
-	} else {
-		f[0] = map_family(b, m, d, "_count", METRIC_GAUGE,
-				  "stats() count");
-		f[1] = map_family(b, m, d, "_sum", METRIC_GAUGE,
-				  "stats() total");
-		f[2] = map_family(b, m, d, "_avg", METRIC_GAUGE,
-				  "stats() average");
-	}
-	if (!f[2] || (!avg && (!f[0] || !f[1])))
+	if (!f)
 		return;
+	if (avg) {
+		for (size_t i = 0; i < d->n; i++) {
+			int64_t cnt = d->e[i].val.u.stats.count;
+
+			f->points[i].as_double = true;
+			f->points[i].d = cnt ? (double)d->e[i].val.u.stats.total /
+					       (double)cnt : 0;
+		}
+		return;
+	}
+	for (size_t j = 0; j < f->nlabels; j++)
+		if (!strcmp(f->label_names[j], sl))
+			sl = "stat_";
+	names = arena_calloc(b->a, f->nlabels + 2, sizeof(char *));
+	memcpy(names, f->label_names, f->nlabels * sizeof(char *));
+	names[f->nlabels] = sl;
+	pts = arena_calloc(b->a, 3 * d->n + 1, sizeof(*pts));
 	for (size_t i = 0; i < d->n; i++) {
 		int64_t cnt = d->e[i].val.u.stats.count;
 		int64_t tot = d->e[i].val.u.stats.total;
 
-		if (!avg) {
-			f[0]->points[i].i = cnt;
-			f[1]->points[i].i = tot;
+		for (int k = 0; k < 3; k++) {
+			struct metric_point *p = &pts[3 * i + k];
+			const char **lv = arena_calloc(b->a, f->nlabels + 2,
+						       sizeof(char *));
+
+			memcpy(lv, f->points[i].label_values,
+			       f->nlabels * sizeof(char *));
+			lv[f->nlabels] = stat[k];
+			p->label_values = lv;
+			p->i = k == 0 ? cnt : tot;
+			p->as_double = k == 2;
+			p->d = cnt ? (double)tot / (double)cnt : 0;
 		}
-		f[2]->points[i].as_double = true;
-		f[2]->points[i].d = cnt ? (double)tot / (double)cnt : 0;
 	}
+	f->label_names = names;
+	f->nlabels++;
+	f->points = pts;
+	f->npoints = 3 * d->n;
 }
 
 static void map_plain(struct builder *b, const struct et_map *m,

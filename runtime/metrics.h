@@ -77,8 +77,9 @@ struct metrics_snapshot {
  *   sum() of signed values       SUM, not monotonic   (Prometheus gauge)
  *   min(), max(), integers       GAUGE
  *   avg()                        GAUGE, as_double: total / count exactly
- *   stats()                      three GAUGE families NAME_count,
- *                                NAME_sum, NAME_avg (as_double)
+ *   stats()                      GAUGE with a last label stat
+ *                                (stat_ when the key has a field stat):
+ *                                count, total, avg (as_double)
  *   hist(), lhist()              HISTOGRAM, has_sum false: etrace's hist
  *                                maps keep bucket counts only
  * Maps of other values (strings, stacks as values, tseries) are left

@@ -13,6 +13,8 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,6 +371,7 @@ struct prom *prom__start(const char *addr, struct metrics *m, char *err,
 			 size_t errlen)
 {
 	char host[256], port[16];
+	sigset_t all, old;
 	struct prom *p;
 	int e = 0;
 
@@ -395,10 +398,15 @@ struct prom *prom__start(const char *addr, struct metrics *m, char *err,
 		return NULL;
 	}
 	p->port = sock_port(p->fd);
+	/* MHD's thread takes no signal: SIGINT, SIGTERM and SIGUSR1 are
+	 * the event loop's (its signalfd), whatever the mask now */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	p->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL,
 				NULL, on_request, p, MHD_OPTION_LISTEN_SOCKET,
 				p->fd, MHD_OPTION_CONNECTION_TIMEOUT,
 				(unsigned)10, MHD_OPTION_END);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!p->d) {
 		snprintf(err, errlen, "cannot serve metrics on %s: "
 			 "libmicrohttpd did not start", addr);
