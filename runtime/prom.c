@@ -35,6 +35,12 @@ struct prom {
 /* HELP text: \ and newline escaped; label values also ". */
 static void put_escaped(FILE *f, const char *s, bool quote)
 {
+	size_t plain = strcspn(s, quote ? "\\\n\"" : "\\\n");
+
+	if (!s[plain]) {
+		fwrite(s, 1, plain, f);
+		return;
+	}
 	for (; *s; s++) {
 		if (*s == '\\')
 			fputs("\\\\", f);

@@ -281,7 +281,7 @@ exit_scrape)
 	wait "$ep"
 	rc=$?
 	[ "$rc" = 0 ] || fail "exit status $rc with scrapes during the exit"
-	has "$out" '^@big\[20000\]: 20000$'
+	has "$out" '^@big\[19999\]: 19999$'
 	for w in 1 2 3 4; do
 		for _ in $(seq 1 600); do
 			tail -1 "$tmp/codes$w" | grep -q ' 000$' && break
@@ -302,6 +302,7 @@ exit_scrape)
 			esac
 		done <"$tmp/codes$w"
 	done
+	echo "scrapes: $(cat "$tmp"/codes* | awk '{ n[$2]++ } END { for (c in n) printf "%s HTTP %s; ", n[c], c }')"
 	grep -qi 'sanitizer\|segmentation\|abort' "$err" &&
 		fail "etrace crashed"
 	;;
