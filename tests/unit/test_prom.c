@@ -1,0 +1,164 @@
+/* The Prometheus text format of a metrics snapshot (runtime/prom.c) built
+ * by hand: counters get _total once, gauges and non-monotonic sums stay
+ * gauges, label values and HELP are escaped, histograms are cumulative up
+ * to +Inf with _count (and _sum only when known), doubles print as
+ * Prometheus reads them; the endpoint's address errors. (Real scrapes,
+ * promtool and Prometheus itself: tests/runtime/prom.sh.) */
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+
+#include "prom.h"
+
+static char *render(struct metric_family *f, size_t n)
+{
+	struct metrics_snapshot s = { .families = f, .nfamilies = n };
+	char *buf = NULL;
+	size_t len = 0;
+
+	CU_ASSERT_EQUAL_FATAL(prom__render(&s, &buf, &len), 0);
+	CU_ASSERT_EQUAL(strlen(buf), len);
+	return buf;
+}
+
+static void test_counter_gauge(void)
+{
+	const char *ln[] = { "method", "path" };
+	const char *v1[] = { "GET", "/a\"b\\c\nd" };
+	const char *v2[] = { "POST", "" };
+	struct metric_point pts[] = {
+		{ .label_values = v1, .i = 3 },
+		{ .label_values = v2, .i = -2 },
+	};
+	struct metric_point g[] = {
+		{ .as_double = true, .d = 2.5 },
+	};
+	struct metric_family f[] = {
+		{ .name = "req", .help = "a\\b\nc", .type = METRIC_SUM,
+		  .monotonic = true, .label_names = ln, .nlabels = 2,
+		  .points = pts, .npoints = 1 },
+		{ .name = "x_total", .help = "", .type = METRIC_SUM,
+		  .monotonic = true, .label_names = ln, .nlabels = 2,
+		  .points = pts + 1, .npoints = 1 },
+		{ .name = "delta", .help = "h", .type = METRIC_SUM,
+		  .monotonic = false, .label_names = ln, .nlabels = 2,
+		  .points = pts + 1, .npoints = 1 },
+		{ .name = "avg", .help = "h", .type = METRIC_GAUGE,
+		  .points = g, .npoints = 1 },
+	};
+	char *s = render(f, 4);
+
+	CU_ASSERT_STRING_EQUAL(s,
+		"# HELP req_total a\\\\b\\nc\n"
+		"# TYPE req_total counter\n"
+		"req_total{method=\"GET\",path=\"/a\\\"b\\\\c\\nd\"} 3\n"
+		"# HELP x_total \n"
+		"# TYPE x_total counter\n"
+		"x_total{method=\"POST\",path=\"\"} -2\n"
+		"# HELP delta h\n"
+		"# TYPE delta gauge\n"
+		"delta{method=\"POST\",path=\"\"} -2\n"
+		"# HELP avg h\n"
+		"# TYPE avg gauge\n"
+		"avg 2.5\n");
+	free(s);
+}
+
+static void test_histogram(void)
+{
+	const char *ln[] = { "key0" };
+	const char *v[] = { "bash" };
+	const double bounds[] = { -1, 0, 1, 3 };
+	const uint64_t counts[] = { 0, 2, 1, 0, 4 };
+	struct metric_point p[] = {
+		{ .label_values = v, .nbuckets = 5, .bounds = bounds,
+		  .counts = counts, .count = 7 },
+		{ .label_values = v, .nbuckets = 5, .bounds = bounds,
+		  .counts = counts, .count = 7, .has_sum = true, .sum = 40 },
+	};
+	struct metric_family f[] = {
+		{ .name = "lat", .help = "h", .type = METRIC_HISTOGRAM,
+		  .label_names = ln, .nlabels = 1, .points = p, .npoints = 1 },
+		{ .name = "l2", .help = "h", .type = METRIC_HISTOGRAM,
+		  .points = p + 1, .npoints = 1 },
+	};
+	char *s = render(f, 2);
+
+	CU_ASSERT_STRING_EQUAL(s,
+		"# HELP lat h\n"
+		"# TYPE lat histogram\n"
+		"lat_bucket{key0=\"bash\",le=\"-1\"} 0\n"
+		"lat_bucket{key0=\"bash\",le=\"0\"} 2\n"
+		"lat_bucket{key0=\"bash\",le=\"1\"} 3\n"
+		"lat_bucket{key0=\"bash\",le=\"3\"} 3\n"
+		"lat_bucket{key0=\"bash\",le=\"+Inf\"} 7\n"
+		"lat_count{key0=\"bash\"} 7\n"
+		"# HELP l2 h\n"
+		"# TYPE l2 histogram\n"
+		"l2_bucket{le=\"-1\"} 0\n"
+		"l2_bucket{le=\"0\"} 2\n"
+		"l2_bucket{le=\"1\"} 3\n"
+		"l2_bucket{le=\"3\"} 3\n"
+		"l2_bucket{le=\"+Inf\"} 7\n"
+		"l2_sum 40\n"
+		"l2_count 7\n");
+	free(s);
+}
+
+static void test_doubles(void)
+{
+	const double bounds[] = { 9223372036854775807.0 };
+	const uint64_t counts[] = { 1, 0 };
+	struct metric_point g[] = {
+		{ .as_double = true, .d = 0.1 },
+		{ .as_double = true, .d = 1.0 / 0.0 },
+		{ .as_double = true, .d = 0.0 / 0.0 },
+	};
+	struct metric_point h = { .nbuckets = 2, .bounds = bounds,
+				  .counts = counts, .count = 1 };
+	struct metric_family f[] = {
+		{ .name = "a", .help = "", .type = METRIC_GAUGE, .points = g,
+		  .npoints = 1 },
+		{ .name = "b", .help = "", .type = METRIC_GAUGE, .points = g + 1,
+		  .npoints = 1 },
+		{ .name = "c", .help = "", .type = METRIC_GAUGE, .points = g + 2,
+		  .npoints = 1 },
+		{ .name = "h", .help = "", .type = METRIC_HISTOGRAM,
+		  .points = &h, .npoints = 1 },
+	};
+	char *s = render(f, 4);
+
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "\na 0.10000000000000001\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "\nb +Inf\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "\nc NaN\n"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(s, "\nh_bucket{le=\"9.2233720368547758e+18\"} 1\n"));
+	free(s);
+}
+
+static void test_addr(void)
+{
+	static const char *const bad[] = { "9469", ":", ":x", ":70000",
+					   ":-1", "[::1]9469", "[::1:9469" };
+	char err[256];
+	struct prom *p;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		CU_ASSERT_PTR_NULL(prom__start(bad[i], NULL, err, sizeof(err)));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "not [HOST]:PORT"));
+	}
+	CU_ASSERT_PTR_NULL(prom__start("192.0.2.1:0", NULL, err,
+				       sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot serve metrics on "
+					   "192.0.2.1:0: no such local address"));
+	p = prom__start("127.0.0.1:0", NULL, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT(prom__port(p) > 0);
+	prom__stop(p);
+	prom__stop(NULL);
+}
+
+UNIT_MAIN("prom", UNIT_TEST(test_counter_gauge), UNIT_TEST(test_histogram),
+	  UNIT_TEST(test_doubles), UNIT_TEST(test_addr))
