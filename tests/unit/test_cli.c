@@ -109,6 +109,9 @@ static void test_format_and_buffering(void)
 	char *folded[] = { "etrace", "-f", "folded", "--flamegraph", "a.svg",
 			   "--folded", "a.folded", "-e", "p", NULL };
 	char *nofile[] = { "etrace", "-e", "p", "--flamegraph", NULL };
+	char *maddr[] = { "etrace", "--metrics-addr", ":9469", "-e", "p",
+			  NULL };
+	char *noaddr[] = { "etrace", "-e", "p", "--metrics-addr", NULL };
 
 	CU_ASSERT_EQUAL(parse(ok), 0);
 	CU_ASSERT_EQUAL(cli.format, CLI_FMT_JSON);
@@ -128,6 +131,11 @@ static void test_format_and_buffering(void)
 	CU_ASSERT_STRING_EQUAL(cli.folded, "a.folded");
 	CU_ASSERT_EQUAL(parse(nofile), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(cli.err, "option '--flamegraph' requires an "
+			       "argument");
+	CU_ASSERT_EQUAL(parse(maddr), 0);
+	CU_ASSERT_STRING_EQUAL(cli.metrics_addr, ":9469");
+	CU_ASSERT_EQUAL(parse(noaddr), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(cli.err, "option '--metrics-addr' requires an "
 			       "argument");
 }
 
