@@ -382,8 +382,9 @@ struct prom *prom__start(const char *addr, struct metrics *m, char *err,
 	int e = 0;
 
 	if (!split_addr(addr, host, sizeof(host), port, sizeof(port))) {
-		snprintf(err, errlen, "--metrics-addr '%s': not [HOST]:PORT "
-			 "(e.g. :9469, 127.0.0.1:9469, [::1]:9469)", addr);
+		snprintf(err, errlen, "metrics address '%s' (--metrics-addr, "
+			 "config metrics_addr): not [HOST]:PORT (e.g. :9469, "
+			 "127.0.0.1:9469, [::1]:9469)", addr);
 		return NULL;
 	}
 	p = calloc(1, sizeof(*p));

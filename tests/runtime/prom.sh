@@ -242,7 +242,7 @@ time.sleep(120)' >"$tmp/holder" &
 	[ "$(wc -l <"$err")" = 1 ] || fail "more than one line of error"
 	# a malformed address is an error too
 	run 1 --metrics-addr 9469 -e "$PROG"
-	has "$err" "^etrace: --metrics-addr '9469': not \[HOST\]:PORT"
+	has "$err" "^etrace: metrics address '9469' (--metrics-addr, config metrics_addr): not \[HOST\]:PORT"
 	run 1 --metrics-addr ':99999' -e "$PROG"
 	has "$err" "not \[HOST\]:PORT"
 	;;
