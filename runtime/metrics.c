@@ -130,9 +130,10 @@ struct metrics *metrics__new(const struct et_program *prog,
 	}
 	for (int i = 0; i < 2 * prog->nprobes; i++)
 		m->fds[i] = -1;
-	/* user symbols: the ELF cache is the event loop's (see above) */
-	usyms__configure(m->out->usyms, !prog->settings.no_cpp_demangle,
-			 false, prog->settings.cache_user_symbols, false);
+	/* no user symbols: the ELF cache is the event loop's (see above),
+	 * and usyms reads it even to print numbers */
+	usyms__free(m->out->usyms);
+	m->out->usyms = NULL;
 	pthread_mutex_init(&m->lock, NULL);
 	return m;
 }
