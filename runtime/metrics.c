@@ -285,6 +285,20 @@ static const char *label_text(struct arena *a, const struct value *v)
 	return s;
 }
 
+/* Label i of a key: its field's name, else keyI; names Prometheus
+ * reserves changed: a histogram's "le" is "le_", "__x" is "_x". */
+static const char *label_name(struct arena *a, const char *field, size_t i,
+			      bool hist)
+{
+	if (!field)
+		return arena_printf(a, "key%zu", i);
+	if (hist && !strcmp(field, "le"))
+		return "le_";
+	if (!strncmp(field, "__", 2))
+		return arena_strdup(a, field + 1);
+	return arena_strdup(a, field);
+}
+
 /* Label names from the first entry's key: a record's field names, else
  * key0..keyN. */
 static void family_labels(struct arena *a, struct metric_family *f,
@@ -299,10 +313,9 @@ static void family_labels(struct arena *a, struct metric_family *f,
 		f->label_names = arena_calloc(a, f->nlabels + 1,
 					      sizeof(char *));
 		for (size_t i = 0; i < f->nlabels; i++)
-			f->label_names[i] =
-				k->kind == V_RECORD && k->u.tuple.names[i] ?
-				arena_strdup(a, k->u.tuple.names[i]) :
-				arena_printf(a, "key%zu", i);
+			f->label_names[i] = label_name(
+				a, k->kind == V_RECORD ? k->u.tuple.names[i] :
+				NULL, i, f->type == METRIC_HISTOGRAM);
 		return;
 	}
 	f->nlabels = 1;

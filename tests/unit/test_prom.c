@@ -4,11 +4,17 @@
  * to +Inf with _count (and _sum only when known), doubles print as
  * Prometheus reads them; the endpoint's address errors. (Real scrapes,
  * promtool and Prometheus itself: tests/runtime/prom.sh.) */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "unit.h"
 
+#include "program.h"
 #include "prom.h"
 
 static char *render(struct metric_family *f, size_t n)
@@ -160,5 +166,89 @@ static void test_addr(void)
 	prom__stop(NULL);
 }
 
+/* METHOD PATH over HTTP/1.0 to 127.0.0.1:port: the whole answer */
+static char *get(int port, const char *method, const char *path)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	static char buf[65536];
+	char req[256];
+	size_t n = 0;
+	ssize_t r;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	snprintf(req, sizeof(req), "%s %s HTTP/1.0\r\n\r\n", method, path);
+	CU_ASSERT_FATAL(write(fd, req, strlen(req)) == (ssize_t)strlen(req));
+	while (n + 1 < sizeof(buf) &&
+	       ((r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0 ||
+		(r < 0 && errno == EINTR)))
+		n += r > 0 ? (size_t)r : 0;
+	buf[n] = '\0';
+	close(fd);
+	return buf;
+}
+
+/* the status code of an answer ("HTTP/1.x NNN ...") */
+static int status(const char *r)
+{
+	const char *sp = strchr(r, ' ');
+
+	return strncmp(r, "HTTP/1.", 7) || !sp ? -1 : atoi(sp + 1);
+}
+
+static int no_map(void *ctx, const struct et_map *m)
+{
+	(void)ctx;
+	(void)m;
+	return -ENOENT;
+}
+
+/* A program without maps or probes: 503 until ready, then the health
+ * families; 404 elsewhere, 405 for POST; the export health set by
+ * another part of the runtime shows up labelled. */
+static void test_serve(void)
+{
+	struct et_program prog = { 0 };
+	struct metrics *m = metrics__new(&prog, no_map, NULL);
+	struct metrics_export_stats es = { .queued = 3, .queue_capacity = 8,
+					   .sent = 10, .dropped = 1 };
+	char err[256];
+	struct prom *p;
+	char *r;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	p = prom__start("127.0.0.1:0", m, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	r = get(prom__port(p), "GET", "/metrics");
+	CU_ASSERT_EQUAL(status(r), 503);
+	metrics__set_ready(m, true);
+	metrics_health_export("otlp_traces", &es);
+	r = get(prom__port(p), "GET", "/metrics");
+	CU_ASSERT_EQUAL(status(r), 200);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r, "Content-Type: text/plain; "
+					 "version=0.0.4; charset=utf-8"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(r, "# TYPE etrace_lost_records_total counter\n"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(r, "\netrace_export_queued{exporter=\"otlp_traces\"} 3\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		r, "\netrace_export_dropped_total{exporter=\"otlp_traces\"} 1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		r, "\netrace_export_sent_total{exporter=\"otlp_traces\"} 10\n"));
+	r = get(prom__port(p), "GET", "/other");
+	CU_ASSERT_EQUAL(status(r), 404);
+	r = get(prom__port(p), "POST", "/metrics");
+	CU_ASSERT_EQUAL(status(r), 405);
+	metrics__set_ready(m, false);
+	r = get(prom__port(p), "GET", "/metrics");
+	CU_ASSERT_EQUAL(status(r), 503);
+	prom__stop(p);
+	metrics__free(m);
+}
+
 UNIT_MAIN("prom", UNIT_TEST(test_counter_gauge), UNIT_TEST(test_histogram),
-	  UNIT_TEST(test_doubles), UNIT_TEST(test_addr))
+	  UNIT_TEST(test_doubles), UNIT_TEST(test_addr),
+	  UNIT_TEST(test_serve))
