@@ -38,7 +38,7 @@ struct metrics {
 	pthread_mutex_t lock;
 	bool ready;
 	int stats_fd;
-	int *fds;      /* per probe: entry, return (-1: none) */
+	int *fds; /* per probe: entry, return (-1: none) */
 	uint64_t start_unix_ns;
 };
 
@@ -150,8 +150,7 @@ void metrics__free(struct metrics *m)
 	free(m);
 }
 
-void metrics__set_probe_progs(struct metrics *m, int probe, int fd,
-			      int ret_fd)
+void metrics__set_probe_progs(struct metrics *m, int probe, int fd, int ret_fd)
 {
 	if (probe < 0 || probe >= m->prog->nprobes)
 		return;
@@ -310,12 +309,12 @@ static void family_labels(struct arena *a, struct metric_family *f,
 		return;
 	if (k->kind == V_RECORD || k->kind == V_TUPLE) {
 		f->nlabels = k->u.tuple.n;
-		f->label_names = arena_calloc(a, f->nlabels + 1,
-					      sizeof(char *));
+		f->label_names =
+		    arena_calloc(a, f->nlabels + 1, sizeof(char *));
 		for (size_t i = 0; i < f->nlabels; i++)
 			f->label_names[i] = label_name(
-				a, k->kind == V_RECORD ? k->u.tuple.names[i] :
-				NULL, i, f->type == METRIC_HISTOGRAM);
+			    a, k->kind == V_RECORD ? k->u.tuple.names[i] : NULL,
+			    i, f->type == METRIC_HISTOGRAM);
 		return;
 	}
 	f->nlabels = 1;
@@ -323,8 +322,7 @@ static void family_labels(struct arena *a, struct metric_family *f,
 	f->label_names[0] = "key0";
 }
 
-static const char **point_labels(struct arena *a,
-				 const struct metric_family *f,
+static const char **point_labels(struct arena *a, const struct metric_family *f,
 				 const struct value *k)
 {
 	const char **v = arena_calloc(a, f->nlabels + 1, sizeof(char *));
@@ -335,18 +333,16 @@ static const char **point_labels(struct arena *a,
 	}
 	for (size_t i = 0; i < f->nlabels; i++)
 		v[i] = (k->kind == V_RECORD || k->kind == V_TUPLE) &&
-			       (int)i < k->u.tuple.n ?
-			       label_text(a, &k->u.tuple.items[i]) : "";
+			       (int)i < k->u.tuple.n
+			   ? label_text(a, &k->u.tuple.items[i])
+			   : "";
 	return v;
 }
 
 /* A family of d's entries, with labels and zeroed points. */
-static struct metric_family *map_family(struct builder *b,
-					const struct et_map *m,
-					const struct map_dump *d,
-					const char *suffix,
-					enum metric_type type,
-					const char *help)
+static struct metric_family *
+map_family(struct builder *b, const struct et_map *m, const struct map_dump *d,
+	   const char *suffix, enum metric_type type, const char *help)
 {
 	const char *name = family_name(b, m->name, suffix);
 	struct metric_family *f = family_add(b, name, type);
@@ -358,8 +354,7 @@ static struct metric_family *map_family(struct builder *b,
 	f->npoints = d->n;
 	f->points = arena_calloc(b->a, d->n + 1, sizeof(*f->points));
 	for (size_t i = 0; i < d->n; i++)
-		f->points[i].label_values =
-			point_labels(b->a, f, &d->e[i].key);
+		f->points[i].label_values = point_labels(b->a, f, &d->e[i].key);
 	return f;
 }
 
@@ -377,8 +372,8 @@ static double *hist_bounds(struct arena *a, const struct value *h)
 		else if (i == 0)
 			b[i] = -1;
 		else
-			b[i] = i - 1 >= 63 ? 9223372036854775807.0 :
-			       (double)((1ULL << (i - 1)) - 1);
+			b[i] = i - 1 >= 63 ? 9223372036854775807.0
+					   : (double)((1ULL << (i - 1)) - 1);
 	}
 	return b;
 }
@@ -386,20 +381,22 @@ static double *hist_bounds(struct arena *a, const struct value *h)
 static void map_hist(struct builder *b, const struct et_map *m,
 		     const struct map_dump *d)
 {
-	struct metric_family *f = map_family(b, m, d, "", METRIC_HISTOGRAM,
-					     m->value->kind == T_LHIST ?
-					     "lhist()" : "hist()");
+	struct metric_family *f =
+	    map_family(b, m, d, "", METRIC_HISTOGRAM,
+		       m->value->kind == T_LHIST ? "lhist()" : "hist()");
 	const double *bounds = NULL;
 
 	if (!f)
 		return;
-	f->help = arena_printf(b->a, "%s (no _sum: etrace's histograms keep "
-			       "bucket counts only)", f->help);
+	f->help = arena_printf(b->a,
+			       "%s (no _sum: etrace's histograms keep "
+			       "bucket counts only)",
+			       f->help);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct value *h = &d->e[i].val;
 		struct metric_point *p = &f->points[i];
-		uint64_t *c = arena_calloc(b->a, h->u.hist.n + 1,
-					   sizeof(uint64_t));
+		uint64_t *c =
+		    arena_calloc(b->a, h->u.hist.n + 1, sizeof(uint64_t));
 
 		if (!bounds)
 			bounds = hist_bounds(b->a, h);
@@ -419,11 +416,11 @@ static void map_hist(struct builder *b, const struct et_map *m,
 static void map_stats(struct builder *b, const struct et_map *m,
 		      const struct map_dump *d)
 {
-	static const char *const stat[] = { "count", "total", "avg" };
+	static const char *const stat[] = {"count", "total", "avg"};
 	bool avg = m->value->kind == T_AVG;
-	struct metric_family *f = map_family(b, m, d, "", METRIC_GAUGE,
-					     avg ? "avg()" :
-					     "stats() count, total and avg");
+	struct metric_family *f =
+	    map_family(b, m, d, "", METRIC_GAUGE,
+		       avg ? "avg()" : "stats() count, total and avg");
 	struct metric_point *pts;
 	const char **names, *sl = "stat";
 
@@ -434,8 +431,10 @@ static void map_stats(struct builder *b, const struct et_map *m,
 			int64_t cnt = d->e[i].val.u.stats.count;
 
 			f->points[i].as_double = true;
-			f->points[i].d = cnt ? (double)d->e[i].val.u.stats.total /
-					       (double)cnt : 0;
+			f->points[i].d =
+			    cnt ? (double)d->e[i].val.u.stats.total /
+				      (double)cnt
+				: 0;
 		}
 		return;
 	}
@@ -452,8 +451,8 @@ static void map_stats(struct builder *b, const struct et_map *m,
 
 		for (int k = 0; k < 3; k++) {
 			struct metric_point *p = &pts[3 * i + k];
-			const char **lv = arena_calloc(b->a, f->nlabels + 2,
-						       sizeof(char *));
+			const char **lv =
+			    arena_calloc(b->a, f->nlabels + 2, sizeof(char *));
 
 			memcpy(lv, f->points[i].label_values,
 			       f->nlabels * sizeof(char *));
@@ -475,28 +474,27 @@ static void map_plain(struct builder *b, const struct et_map *m,
 {
 	const struct et_type *t = m->value;
 	bool sum = t->kind == T_COUNT || t->kind == T_SUM;
-	const char *help = t->kind == T_COUNT ? "count()" :
-			   t->kind == T_SUM ? "sum()" :
-			   t->kind == T_MIN ? "min()" :
-			   t->kind == T_MAX ? "max()" : "value";
-	struct metric_family *f = map_family(b, m, d, "",
-					     sum ? METRIC_SUM : METRIC_GAUGE,
-					     help);
+	const char *help = t->kind == T_COUNT ? "count()"
+			   : t->kind == T_SUM ? "sum()"
+			   : t->kind == T_MIN ? "min()"
+			   : t->kind == T_MAX ? "max()"
+					      : "value";
+	struct metric_family *f =
+	    map_family(b, m, d, "", sum ? METRIC_SUM : METRIC_GAUGE, help);
 
 	if (!f)
 		return;
-	f->monotonic = t->kind == T_COUNT || (t->kind == T_SUM &&
-					      !t->is_signed);
+	f->monotonic =
+	    t->kind == T_COUNT || (t->kind == T_SUM && !t->is_signed);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct value *v = &d->e[i].val;
 
-		f->points[i].i = v->kind == V_BOOL ? (int64_t)(v->u.u != 0) :
-				 v->u.i;
+		f->points[i].i =
+		    v->kind == V_BOOL ? (int64_t)(v->u.u != 0) : v->u.i;
 	}
 }
 
-static void on_dump(void *ctx, const struct et_map *m,
-		    const struct map_dump *d)
+static void on_dump(void *ctx, const struct et_map *m, const struct map_dump *d)
 {
 	struct builder *b = ctx;
 
@@ -515,8 +513,16 @@ static bool map_is_metric(const struct et_map *m)
 	if (!m->value || !m->name)
 		return false;
 	switch (m->value->kind) {
-	case T_COUNT: case T_SUM: case T_MIN: case T_MAX: case T_AVG:
-	case T_STATS: case T_HIST: case T_LHIST: case T_INT: case T_BOOL:
+	case T_COUNT:
+	case T_SUM:
+	case T_MIN:
+	case T_MAX:
+	case T_AVG:
+	case T_STATS:
+	case T_HIST:
+	case T_LHIST:
+	case T_INT:
+	case T_BOOL:
 		return true;
 	default:
 		return false;
@@ -619,7 +625,7 @@ static bool prog_stats(int fd, uint64_t *cnt, uint64_t *ns)
 
 static void health_probes(struct metrics *mt, struct builder *b)
 {
-	static const char *const lbl[] = { "probe" };
+	static const char *const lbl[] = {"probe"};
 	const struct et_program *p = mt->prog;
 	struct metric_family *ev, *rt;
 
@@ -665,14 +671,14 @@ static bool percpu_sum(int fd, uint32_t key, uint64_t *buf, int ncpus,
 
 static int special_fd(struct metrics *mt, const char *bpf_name)
 {
-	struct et_map m = { .id = -1, .bpf_name = bpf_name };
+	struct et_map m = {.id = -1, .bpf_name = bpf_name};
 
 	return mt->map_fd(mt->ctx, &m);
 }
 
 static void health_counters(struct metrics *mt, struct builder *b)
 {
-	static const char *const dl[] = { "cause", "map" };
+	static const char *const dl[] = {"cause", "map"};
 	const struct et_program *p = mt->prog;
 	int ncpus = libbpf_num_possible_cpus();
 	uint64_t *buf, v;
@@ -690,14 +696,15 @@ static void health_counters(struct metrics *mt, struct builder *b)
 			NULL, 0);
 	if (f && percpu_sum(fd, ET_LOST_RECORDS, buf, ncpus, &v)) {
 		f->npoints = 1;
-		f->points[0].label_values = arena_calloc(b->a, 1,
-							 sizeof(char *));
+		f->points[0].label_values =
+		    arena_calloc(b->a, 1, sizeof(char *));
 		f->points[0].i = (int64_t)v;
 	}
 	fd = special_fd(mt, ET_DROPS_MAP);
 	f = self_family(b, "etrace_dropped_total", METRIC_SUM,
 			"What the BPF programs lost, by cause and map "
-			"(etrace's drop report)", p->ndrops, dl, 2);
+			"(etrace's drop report)",
+			p->ndrops, dl, 2);
 	for (int i = 0; f && i < p->ndrops; i++) {
 		const struct et_drop *d = &p->drops[i];
 		const char *val[2];
@@ -705,8 +712,9 @@ static void health_counters(struct metrics *mt, struct builder *b)
 		if (!percpu_sum(fd, (uint32_t)i, buf, ncpus, &v))
 			continue;
 		val[0] = et_drop_cause_name(d->cause);
-		val[1] = d->map_id >= 0 && d->map_id < p->nmaps ?
-			 p->maps[d->map_id].name : "";
+		val[1] = d->map_id >= 0 && d->map_id < p->nmaps
+			     ? p->maps[d->map_id].name
+			     : "";
 		self_point(b, f, val)->i += (int64_t)v;
 	}
 	free(buf);
@@ -715,8 +723,7 @@ static void health_counters(struct metrics *mt, struct builder *b)
 static void self_scalar(struct builder *b, const char *name,
 			enum metric_type type, const char *help, uint64_t v)
 {
-	struct metric_family *f = self_family(b, name, type, help, 1, NULL,
-					      0);
+	struct metric_family *f = self_family(b, name, type, help, 1, NULL, 0);
 
 	if (!f)
 		return;
@@ -727,25 +734,25 @@ static void self_scalar(struct builder *b, const char *name,
 
 static void health_set(struct builder *b)
 {
-	static const char *const el[] = { "exporter" };
+	static const char *const el[] = {"exporter"};
 	static const struct {
 		const char *name, *help;
 		bool gauge;
 		size_t off;
 	} ex[] = {
-		{ "etrace_export_queued", "Items waiting in the export queue",
-		  true, offsetof(struct metrics_export_stats, queued) },
-		{ "etrace_export_queue_capacity", "Bound of the export queue",
-		  true, offsetof(struct metrics_export_stats, queue_capacity) },
-		{ "etrace_export_sent_total", "Items delivered", false,
-		  offsetof(struct metrics_export_stats, sent) },
-		{ "etrace_export_dropped_total",
-		  "Items dropped (queue full, or given up)", false,
-		  offsetof(struct metrics_export_stats, dropped) },
-		{ "etrace_export_failed_total", "Failed export requests",
-		  false, offsetof(struct metrics_export_stats, failed) },
-		{ "etrace_export_retries_total", "Export requests tried again",
-		  false, offsetof(struct metrics_export_stats, retries) },
+	    {"etrace_export_queued", "Items waiting in the export queue", true,
+	     offsetof(struct metrics_export_stats, queued)},
+	    {"etrace_export_queue_capacity", "Bound of the export queue", true,
+	     offsetof(struct metrics_export_stats, queue_capacity)},
+	    {"etrace_export_sent_total", "Items delivered", false,
+	     offsetof(struct metrics_export_stats, sent)},
+	    {"etrace_export_dropped_total",
+	     "Items dropped (queue full, or given up)", false,
+	     offsetof(struct metrics_export_stats, dropped)},
+	    {"etrace_export_failed_total", "Failed export requests", false,
+	     offsetof(struct metrics_export_stats, failed)},
+	    {"etrace_export_retries_total", "Export requests tried again",
+	     false, offsetof(struct metrics_export_stats, retries)},
 	};
 	struct et_span_stats sp;
 	bool spans;
@@ -757,15 +764,16 @@ static void health_set(struct builder *b)
 	nex = health_nexport;
 	for (size_t k = 0; k < sizeof(ex) / sizeof(ex[0]) && nex; k++) {
 		struct metric_family *f = self_family(
-			b, ex[k].name, ex[k].gauge ? METRIC_GAUGE : METRIC_SUM,
-			ex[k].help, nex, el, 1);
+		    b, ex[k].name, ex[k].gauge ? METRIC_GAUGE : METRIC_SUM,
+		    ex[k].help, nex, el, 1);
 
 		for (size_t i = 0; f && i < nex; i++) {
 			const char *name = health_export[i].name;
 			uint64_t v;
 
-			memcpy(&v, (const char *)&health_export[i].s +
-				   ex[k].off, sizeof(v));
+			memcpy(&v,
+			       (const char *)&health_export[i].s + ex[k].off,
+			       sizeof(v));
 			self_point(b, f, &name)->i = (int64_t)v;
 		}
 	}
@@ -783,8 +791,7 @@ static void health_set(struct builder *b)
 	self_scalar(b, "etrace_spans_unmatched_end_total", METRIC_SUM,
 		    "Span ends with no open instance", sp.unmatched_end);
 	self_scalar(b, "etrace_spans_dropped_events_total", METRIC_SUM,
-		    "Span events beyond the per-span bound",
-		    sp.dropped_events);
+		    "Span events beyond the per-span bound", sp.dropped_events);
 	self_scalar(b, "etrace_spans_lost_total", METRIC_SUM,
 		    "Completed spans lost in the ring buffer", sp.lost);
 }
@@ -793,7 +800,7 @@ static void health_set(struct builder *b)
 
 int metrics__snapshot(struct metrics *m, struct metrics_snapshot **out)
 {
-	struct builder b = { 0 };
+	struct builder b = {0};
 	struct metrics_snapshot *s;
 	int err;
 

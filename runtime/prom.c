@@ -155,8 +155,9 @@ static void put_histogram(FILE *f, const char *name,
 static void put_family(FILE *f, const struct metric_family *fam)
 {
 	bool counter = fam->type == METRIC_SUM && fam->monotonic;
-	const char *type = fam->type == METRIC_HISTOGRAM ? "histogram" :
-			   counter ? "counter" : "gauge";
+	const char *type = fam->type == METRIC_HISTOGRAM ? "histogram"
+			   : counter			 ? "counter"
+							 : "gauge";
 	char *name = NULL;
 
 	if (counter && !ends_with(fam->name, "_total")) {
@@ -208,8 +209,7 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
 			     bool owned)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(
-		len, body, owned ? MHD_RESPMEM_MUST_FREE :
-			   MHD_RESPMEM_PERSISTENT);
+	    len, body, owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret;
 
 	if (!r) {
@@ -273,8 +273,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 }
 
 /* "[HOST]:PORT" into host (empty: any) and port; false when malformed */
-static bool split_addr(const char *addr, char *host, size_t hlen,
-		       char *port, size_t plen)
+static bool split_addr(const char *addr, char *host, size_t hlen, char *port,
+		       size_t plen)
 {
 	const char *colon;
 	size_t n;
@@ -317,8 +317,8 @@ static int listen_on(const struct sockaddr *sa, socklen_t len, int *err)
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (sa->sa_family == AF_INET6 &&
-	    IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)sa)
-					     ->sin6_addr))
+	    IN6_IS_ADDR_UNSPECIFIED(
+		&((const struct sockaddr_in6 *)sa)->sin6_addr))
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 	if (bind(fd, sa, len) || listen(fd, 64)) {
 		*err = errno;
@@ -331,23 +331,22 @@ static int listen_on(const struct sockaddr *sa, socklen_t len, int *err)
 /* The socket listening on host:port, or -1 with *err an errno. */
 static int open_listener(const char *host, const char *port, int *err)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
 	struct addrinfo *res, *ai;
 	int fd = -1, rc;
 
 	if (!host[0]) {
-		struct sockaddr_in6 s6 = { .sin6_family = AF_INET6,
-					   .sin6_addr = IN6ADDR_ANY_INIT,
-					   .sin6_port = htons(atoi(port)) };
-		struct sockaddr_in s4 = { .sin_family = AF_INET,
-					  .sin_addr.s_addr = INADDR_ANY,
-					  .sin_port = htons(atoi(port)) };
+		struct sockaddr_in6 s6 = {.sin6_family = AF_INET6,
+					  .sin6_addr = IN6ADDR_ANY_INIT,
+					  .sin6_port = htons(atoi(port))};
+		struct sockaddr_in s4 = {.sin_family = AF_INET,
+					 .sin_addr.s_addr = INADDR_ANY,
+					 .sin_port = htons(atoi(port))};
 
 		fd = listen_on((struct sockaddr *)&s6, sizeof(s6), err);
 		if (fd < 0 && (*err == EAFNOSUPPORT || *err == EADDRNOTAVAIL))
-			fd = listen_on((struct sockaddr *)&s4, sizeof(s4),
-				       err);
+			fd = listen_on((struct sockaddr *)&s4, sizeof(s4), err);
 		return fd;
 	}
 	rc = getaddrinfo(host, port, &hints, &res);
@@ -382,9 +381,11 @@ struct prom *prom__start(const char *addr, struct metrics *m, char *err,
 	int e = 0;
 
 	if (!split_addr(addr, host, sizeof(host), port, sizeof(port))) {
-		snprintf(err, errlen, "metrics address '%s' (--metrics-addr, "
+		snprintf(err, errlen,
+			 "metrics address '%s' (--metrics-addr, "
 			 "config metrics_addr): not [HOST]:PORT (e.g. :9469, "
-			 "127.0.0.1:9469, [::1]:9469)", addr);
+			 "127.0.0.1:9469, [::1]:9469)",
+			 addr);
 		return NULL;
 	}
 	p = calloc(1, sizeof(*p));
@@ -396,11 +397,12 @@ struct prom *prom__start(const char *addr, struct metrics *m, char *err,
 	p->fd = open_listener(host, port, &e);
 	if (p->fd < 0) {
 		snprintf(err, errlen, "cannot serve metrics on %s: %s%s", addr,
-			 e == EADDRNOTAVAIL && host[0] ?
-			 "no such local address" : strerror(e),
-			 e == EADDRINUSE ? " (another process listens on "
-			 "that port; choose another with --metrics-addr)" :
-			 "");
+			 e == EADDRNOTAVAIL && host[0] ? "no such local address"
+						       : strerror(e),
+			 e == EADDRINUSE
+			     ? " (another process listens on "
+			       "that port; choose another with --metrics-addr)"
+			     : "");
 		free(p);
 		return NULL;
 	}
@@ -409,14 +411,16 @@ struct prom *prom__start(const char *addr, struct metrics *m, char *err,
 	 * the event loop's (its signalfd), whatever the mask now */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	p->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL,
-				NULL, on_request, p, MHD_OPTION_LISTEN_SOCKET,
-				p->fd, MHD_OPTION_CONNECTION_TIMEOUT,
-				(unsigned)10, MHD_OPTION_END);
+	p->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL,
+				on_request, p, MHD_OPTION_LISTEN_SOCKET, p->fd,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+				MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!p->d) {
-		snprintf(err, errlen, "cannot serve metrics on %s: "
-			 "libmicrohttpd did not start", addr);
+		snprintf(err, errlen,
+			 "cannot serve metrics on %s: "
+			 "libmicrohttpd did not start",
+			 addr);
 		close(p->fd);
 		free(p);
 		return NULL;

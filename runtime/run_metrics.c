@@ -30,8 +30,8 @@ struct metrics *run_metrics(struct run *r)
 
 int run_metrics_open(struct run *r)
 {
-	const char *addr = r->o->metrics_addr ? r->o->metrics_addr :
-			   r->prog->settings.metrics_addr;
+	const char *addr = r->o->metrics_addr ? r->o->metrics_addr
+					      : r->prog->settings.metrics_addr;
 	char err[512];
 	size_t n;
 
@@ -62,9 +62,9 @@ void run_metrics_ready(struct run *r)
 		return;
 	for (int i = 0; i < r->prog->nprobes; i++)
 		metrics__set_probe_progs(
-			r->metrics, i,
-			r->progs[i] ? bpf_program__fd(r->progs[i]) : -1,
-			r->rets[i] ? bpf_program__fd(r->rets[i]) : -1);
+		    r->metrics, i,
+		    r->progs[i] ? bpf_program__fd(r->progs[i]) : -1,
+		    r->rets[i] ? bpf_program__fd(r->rets[i]) : -1);
 	err = metrics__enable_stats(r->metrics);
 	if (err)
 		run_error("the kernel's BPF statistics are off (%s): "

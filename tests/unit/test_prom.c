@@ -19,7 +19,7 @@
 
 static char *render(struct metric_family *f, size_t n)
 {
-	struct metrics_snapshot s = { .families = f, .nfamilies = n };
+	struct metrics_snapshot s = {.families = f, .nfamilies = n};
 	char *buf = NULL;
 	size_t len = 0;
 
@@ -30,108 +30,153 @@ static char *render(struct metric_family *f, size_t n)
 
 static void test_counter_gauge(void)
 {
-	const char *ln[] = { "method", "path" };
-	const char *v1[] = { "GET", "/a\"b\\c\nd" };
-	const char *v2[] = { "POST", "" };
+	const char *ln[] = {"method", "path"};
+	const char *v1[] = {"GET", "/a\"b\\c\nd"};
+	const char *v2[] = {"POST", ""};
 	struct metric_point pts[] = {
-		{ .label_values = v1, .i = 3 },
-		{ .label_values = v2, .i = -2 },
+	    {.label_values = v1, .i = 3},
+	    {.label_values = v2, .i = -2},
 	};
 	struct metric_point g[] = {
-		{ .as_double = true, .d = 2.5 },
+	    {.as_double = true, .d = 2.5},
 	};
 	struct metric_family f[] = {
-		{ .name = "req", .help = "a\\b\nc", .type = METRIC_SUM,
-		  .monotonic = true, .label_names = ln, .nlabels = 2,
-		  .points = pts, .npoints = 1 },
-		{ .name = "x_total", .help = "", .type = METRIC_SUM,
-		  .monotonic = true, .label_names = ln, .nlabels = 2,
-		  .points = pts + 1, .npoints = 1 },
-		{ .name = "delta", .help = "h", .type = METRIC_SUM,
-		  .monotonic = false, .label_names = ln, .nlabels = 2,
-		  .points = pts + 1, .npoints = 1 },
-		{ .name = "avg", .help = "h", .type = METRIC_GAUGE,
-		  .points = g, .npoints = 1 },
+	    {.name = "req",
+	     .help = "a\\b\nc",
+	     .type = METRIC_SUM,
+	     .monotonic = true,
+	     .label_names = ln,
+	     .nlabels = 2,
+	     .points = pts,
+	     .npoints = 1},
+	    {.name = "x_total",
+	     .help = "",
+	     .type = METRIC_SUM,
+	     .monotonic = true,
+	     .label_names = ln,
+	     .nlabels = 2,
+	     .points = pts + 1,
+	     .npoints = 1},
+	    {.name = "delta",
+	     .help = "h",
+	     .type = METRIC_SUM,
+	     .monotonic = false,
+	     .label_names = ln,
+	     .nlabels = 2,
+	     .points = pts + 1,
+	     .npoints = 1},
+	    {.name = "avg",
+	     .help = "h",
+	     .type = METRIC_GAUGE,
+	     .points = g,
+	     .npoints = 1},
 	};
 	char *s = render(f, 4);
 
-	CU_ASSERT_STRING_EQUAL(s,
-		"# HELP req_total a\\\\b\\nc\n"
-		"# TYPE req_total counter\n"
-		"req_total{method=\"GET\",path=\"/a\\\"b\\\\c\\nd\"} 3\n"
-		"# HELP x_total \n"
-		"# TYPE x_total counter\n"
-		"x_total{method=\"POST\",path=\"\"} -2\n"
-		"# HELP delta h\n"
-		"# TYPE delta gauge\n"
-		"delta{method=\"POST\",path=\"\"} -2\n"
-		"# HELP avg h\n"
-		"# TYPE avg gauge\n"
-		"avg 2.5\n");
+	CU_ASSERT_STRING_EQUAL(
+	    s, "# HELP req_total a\\\\b\\nc\n"
+	       "# TYPE req_total counter\n"
+	       "req_total{method=\"GET\",path=\"/a\\\"b\\\\c\\nd\"} 3\n"
+	       "# HELP x_total \n"
+	       "# TYPE x_total counter\n"
+	       "x_total{method=\"POST\",path=\"\"} -2\n"
+	       "# HELP delta h\n"
+	       "# TYPE delta gauge\n"
+	       "delta{method=\"POST\",path=\"\"} -2\n"
+	       "# HELP avg h\n"
+	       "# TYPE avg gauge\n"
+	       "avg 2.5\n");
 	free(s);
 }
 
 static void test_histogram(void)
 {
-	const char *ln[] = { "key0" };
-	const char *v[] = { "bash" };
-	const double bounds[] = { -1, 0, 1, 3 };
-	const uint64_t counts[] = { 0, 2, 1, 0, 4 };
+	const char *ln[] = {"key0"};
+	const char *v[] = {"bash"};
+	const double bounds[] = {-1, 0, 1, 3};
+	const uint64_t counts[] = {0, 2, 1, 0, 4};
 	struct metric_point p[] = {
-		{ .label_values = v, .nbuckets = 5, .bounds = bounds,
-		  .counts = counts, .count = 7 },
-		{ .label_values = v, .nbuckets = 5, .bounds = bounds,
-		  .counts = counts, .count = 7, .has_sum = true, .sum = 40 },
+	    {.label_values = v,
+	     .nbuckets = 5,
+	     .bounds = bounds,
+	     .counts = counts,
+	     .count = 7},
+	    {.label_values = v,
+	     .nbuckets = 5,
+	     .bounds = bounds,
+	     .counts = counts,
+	     .count = 7,
+	     .has_sum = true,
+	     .sum = 40},
 	};
 	struct metric_family f[] = {
-		{ .name = "lat", .help = "h", .type = METRIC_HISTOGRAM,
-		  .label_names = ln, .nlabels = 1, .points = p, .npoints = 1 },
-		{ .name = "l2", .help = "h", .type = METRIC_HISTOGRAM,
-		  .points = p + 1, .npoints = 1 },
+	    {.name = "lat",
+	     .help = "h",
+	     .type = METRIC_HISTOGRAM,
+	     .label_names = ln,
+	     .nlabels = 1,
+	     .points = p,
+	     .npoints = 1},
+	    {.name = "l2",
+	     .help = "h",
+	     .type = METRIC_HISTOGRAM,
+	     .points = p + 1,
+	     .npoints = 1},
 	};
 	char *s = render(f, 2);
 
-	CU_ASSERT_STRING_EQUAL(s,
-		"# HELP lat h\n"
-		"# TYPE lat histogram\n"
-		"lat_bucket{key0=\"bash\",le=\"-1\"} 0\n"
-		"lat_bucket{key0=\"bash\",le=\"0\"} 2\n"
-		"lat_bucket{key0=\"bash\",le=\"1\"} 3\n"
-		"lat_bucket{key0=\"bash\",le=\"3\"} 3\n"
-		"lat_bucket{key0=\"bash\",le=\"+Inf\"} 7\n"
-		"lat_count{key0=\"bash\"} 7\n"
-		"# HELP l2 h\n"
-		"# TYPE l2 histogram\n"
-		"l2_bucket{le=\"-1\"} 0\n"
-		"l2_bucket{le=\"0\"} 2\n"
-		"l2_bucket{le=\"1\"} 3\n"
-		"l2_bucket{le=\"3\"} 3\n"
-		"l2_bucket{le=\"+Inf\"} 7\n"
-		"l2_sum 40\n"
-		"l2_count 7\n");
+	CU_ASSERT_STRING_EQUAL(s, "# HELP lat h\n"
+				  "# TYPE lat histogram\n"
+				  "lat_bucket{key0=\"bash\",le=\"-1\"} 0\n"
+				  "lat_bucket{key0=\"bash\",le=\"0\"} 2\n"
+				  "lat_bucket{key0=\"bash\",le=\"1\"} 3\n"
+				  "lat_bucket{key0=\"bash\",le=\"3\"} 3\n"
+				  "lat_bucket{key0=\"bash\",le=\"+Inf\"} 7\n"
+				  "lat_count{key0=\"bash\"} 7\n"
+				  "# HELP l2 h\n"
+				  "# TYPE l2 histogram\n"
+				  "l2_bucket{le=\"-1\"} 0\n"
+				  "l2_bucket{le=\"0\"} 2\n"
+				  "l2_bucket{le=\"1\"} 3\n"
+				  "l2_bucket{le=\"3\"} 3\n"
+				  "l2_bucket{le=\"+Inf\"} 7\n"
+				  "l2_sum 40\n"
+				  "l2_count 7\n");
 	free(s);
 }
 
 static void test_doubles(void)
 {
-	const double bounds[] = { 9223372036854775807.0 };
-	const uint64_t counts[] = { 1, 0 };
+	const double bounds[] = {9223372036854775807.0};
+	const uint64_t counts[] = {1, 0};
 	struct metric_point g[] = {
-		{ .as_double = true, .d = 0.1 },
-		{ .as_double = true, .d = 1.0 / 0.0 },
-		{ .as_double = true, .d = 0.0 / 0.0 },
+	    {.as_double = true, .d = 0.1},
+	    {.as_double = true, .d = 1.0 / 0.0},
+	    {.as_double = true, .d = 0.0 / 0.0},
 	};
-	struct metric_point h = { .nbuckets = 2, .bounds = bounds,
-				  .counts = counts, .count = 1 };
+	struct metric_point h = {
+	    .nbuckets = 2, .bounds = bounds, .counts = counts, .count = 1};
 	struct metric_family f[] = {
-		{ .name = "a", .help = "", .type = METRIC_GAUGE, .points = g,
-		  .npoints = 1 },
-		{ .name = "b", .help = "", .type = METRIC_GAUGE, .points = g + 1,
-		  .npoints = 1 },
-		{ .name = "c", .help = "", .type = METRIC_GAUGE, .points = g + 2,
-		  .npoints = 1 },
-		{ .name = "h", .help = "", .type = METRIC_HISTOGRAM,
-		  .points = &h, .npoints = 1 },
+	    {.name = "a",
+	     .help = "",
+	     .type = METRIC_GAUGE,
+	     .points = g,
+	     .npoints = 1},
+	    {.name = "b",
+	     .help = "",
+	     .type = METRIC_GAUGE,
+	     .points = g + 1,
+	     .npoints = 1},
+	    {.name = "c",
+	     .help = "",
+	     .type = METRIC_GAUGE,
+	     .points = g + 2,
+	     .npoints = 1},
+	    {.name = "h",
+	     .help = "",
+	     .type = METRIC_HISTOGRAM,
+	     .points = &h,
+	     .npoints = 1},
 	};
 	char *s = render(f, 4);
 
@@ -139,14 +184,14 @@ static void test_doubles(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "\nb +Inf\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "\nc NaN\n"));
 	CU_ASSERT_PTR_NOT_NULL(
-		strstr(s, "\nh_bucket{le=\"9.2233720368547758e+18\"} 1\n"));
+	    strstr(s, "\nh_bucket{le=\"9.2233720368547758e+18\"} 1\n"));
 	free(s);
 }
 
 static void test_addr(void)
 {
-	static const char *const bad[] = { "9469", ":", ":x", ":70000",
-					   ":-1", "[::1]9469", "[::1:9469" };
+	static const char *const bad[] = {
+	    "9469", ":", ":x", ":70000", ":-1", "[::1]9469", "[::1:9469"};
 	char err[256];
 	struct prom *p;
 
@@ -155,10 +200,10 @@ static void test_addr(void)
 		CU_ASSERT_PTR_NULL(prom__start(bad[i], NULL, err, sizeof(err)));
 		CU_ASSERT_PTR_NOT_NULL(strstr(err, "not [HOST]:PORT"));
 	}
-	CU_ASSERT_PTR_NULL(prom__start("192.0.2.1:0", NULL, err,
-				       sizeof(err)));
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot serve metrics on "
-					   "192.0.2.1:0: no such local address"));
+	CU_ASSERT_PTR_NULL(prom__start("192.0.2.1:0", NULL, err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err,
+				      "cannot serve metrics on "
+				      "192.0.2.1:0: no such local address"));
 	p = prom__start("127.0.0.1:0", NULL, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT(prom__port(p) > 0);
@@ -169,9 +214,9 @@ static void test_addr(void)
 /* METHOD PATH over HTTP/1.0 to 127.0.0.1:port: the whole answer */
 static char *get(int port, const char *method, const char *path)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-				  .sin_port = htons(port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+				 .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	static char buf[65536];
 	char req[256];
 	size_t n = 0;
@@ -211,10 +256,10 @@ static int no_map(void *ctx, const struct et_map *m)
  * another part of the runtime shows up labelled. */
 static void test_serve(void)
 {
-	struct et_program prog = { 0 };
+	struct et_program prog = {0};
 	struct metrics *m = metrics__new(&prog, no_map, NULL);
-	struct metrics_export_stats es = { .queued = 3, .queue_capacity = 8,
-					   .sent = 10, .dropped = 1 };
+	struct metrics_export_stats es = {
+	    .queued = 3, .queue_capacity = 8, .sent = 10, .dropped = 1};
 	char err[256];
 	struct prom *p;
 	char *r;
@@ -231,13 +276,13 @@ static void test_serve(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r, "Content-Type: text/plain; "
 					 "version=0.0.4; charset=utf-8"));
 	CU_ASSERT_PTR_NOT_NULL(
-		strstr(r, "# TYPE etrace_lost_records_total counter\n"));
+	    strstr(r, "# TYPE etrace_lost_records_total counter\n"));
 	CU_ASSERT_PTR_NOT_NULL(
-		strstr(r, "\netrace_export_queued{exporter=\"otlp_traces\"} 3\n"));
+	    strstr(r, "\netrace_export_queued{exporter=\"otlp_traces\"} 3\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(
-		r, "\netrace_export_dropped_total{exporter=\"otlp_traces\"} 1\n"));
+	    r, "\netrace_export_dropped_total{exporter=\"otlp_traces\"} 1\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(
-		r, "\netrace_export_sent_total{exporter=\"otlp_traces\"} 10\n"));
+	    r, "\netrace_export_sent_total{exporter=\"otlp_traces\"} 10\n"));
 	r = get(prom__port(p), "GET", "/other");
 	CU_ASSERT_EQUAL(status(r), 404);
 	r = get(prom__port(p), "POST", "/metrics");
@@ -250,5 +295,4 @@ static void test_serve(void)
 }
 
 UNIT_MAIN("prom", UNIT_TEST(test_counter_gauge), UNIT_TEST(test_histogram),
-	  UNIT_TEST(test_doubles), UNIT_TEST(test_addr),
-	  UNIT_TEST(test_serve))
+	  UNIT_TEST(test_doubles), UNIT_TEST(test_addr), UNIT_TEST(test_serve))
