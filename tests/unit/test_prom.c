@@ -194,6 +194,7 @@ static void test_addr(void)
 	    "9469", ":", ":x", ":70000", ":-1", "[::1]9469", "[::1:9469"};
 	char err[256];
 	struct prom *p;
+	int fd;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
@@ -209,6 +210,18 @@ static void test_addr(void)
 	CU_ASSERT(prom__port(p) > 0);
 	prom__stop(p);
 	prom__stop(NULL);
+	/* every address; an IPv6 host in brackets (where the machine has
+	 * IPv6 at all) */
+	p = prom__start(":0", NULL, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	prom__stop(p);
+	fd = socket(AF_INET6, SOCK_STREAM, 0);
+	if (fd >= 0) {
+		close(fd);
+		p = prom__start("[::1]:0", NULL, err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL(p);
+		prom__stop(p);
+	}
 }
 
 /* METHOD PATH over HTTP/1.0 to 127.0.0.1:port: the whole answer */
