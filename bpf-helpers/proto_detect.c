@@ -1,0 +1,93 @@
+/* Protocol detection on the first bytes a connection carries, in either
+ * direction (proto.h). Each test asks for structure, not one magic
+ * byte: a length field that agrees with what follows, a known type, a
+ * line ending where it must; what fits none is unknown, never a guess. */
+#include "proto_util.h"
+
+/* "Upgrade: websocket" in a request's head, by a bounded scan for the
+ * header, case-insensitive */
+static inline int ws_upgrade(const unsigned char *p, et_u64 n)
+{
+	const char *h = "upgrade:", *v = "websocket";
+
+	for (et_u64 i = 1; i < ET_PROTO_WINDOW && i < n; i++) {
+		et_u64 k = 0, j;
+
+		if (p[i - 1] != '\n')
+			continue;
+		if (p[i] == '\r')
+			break;
+		while (k < 8 && et_lower(et_at(p, n, i + k)) == h[k])
+			k++;
+		if (k < 8)
+			continue;
+		j = i + k;
+		while (et_at(p, n, j) == ' ')
+			j++;
+		for (k = 0; k < 9 && et_lower(et_at(p, n, j + k)) == v[k]; k++)
+			;
+		return k == 9;
+	}
+	return 0;
+}
+
+/* a PostgreSQL simple query: 'Q', its length reaching a final NUL */
+static inline int pg_query_msg(const unsigned char *p, et_u64 n)
+{
+	et_s64 len = et_be32(p, n, 1);
+
+	return et_at(p, n, 0) == 'Q' && len > 5 && (et_u64)len + 1 == n &&
+	       et_at(p, n, len) == 0;
+}
+
+/* a MySQL COM_QUERY, whole: sequence 0, its length what was written */
+static inline int mysql_query_msg(const unsigned char *p, et_u64 n)
+{
+	et_s64 len = et_mysql_len(p, n);
+
+	return len > 1 && (et_u64)len + 4 == n && et_at(p, n, 3) == 0 &&
+	       et_at(p, n, 4) == 3;
+}
+
+/* HTTP/2's server side starts with a SETTINGS frame on stream 0 (its
+ * length a multiple of 6, no flags but ACK) */
+static inline int h2_settings(const unsigned char *p, et_u64 n)
+{
+	et_s64 len = et_be32(p, n, 0) >> 8;
+
+	return len >= 0 && len % 6 == 0 && len <= 60 &&
+	       et_at(p, n, 3) == 4 && (et_at(p, n, 4) & ~1) == 0 &&
+	       et_be32(p, n, 5) == 0;
+}
+
+ET_HELPER et_s64 et_proto_detect(const unsigned char *p, et_u64 n, char *out,
+				 et_u64 outsize)
+{
+	int c0, c1, c2;
+
+	n = et_clamp(n);
+	if (et_http_req_method(p, n))
+		return et_put(out, outsize,
+			      ws_upgrade(p, n) ? "websocket" : "http");
+	if (et_http_resp_status(p, n) >= 0)
+		return et_put(out, outsize, "http");
+	if (et_h2_is_preface(p, n) || h2_settings(p, n))
+		return et_put(out, outsize, "http2");
+	c0 = et_at(p, n, 0);
+	c1 = et_at(p, n, 1);
+	c2 = et_at(p, n, 2);
+	/* a TLS handshake record: type 22, version 3.x */
+	if (c0 == 22 && c1 == 3 && c2 >= 0 && c2 <= 4 && et_at(p, n, 4) >= 0)
+		return et_put(out, outsize, "tls");
+	{
+		et_s64 len;
+
+		if (et_resp_array(p, n, &len) >= 0)
+			return et_put(out, outsize, "redis");
+	}
+	if (et_pg_startup(p, n) || pg_query_msg(p, n))
+		return et_put(out, outsize, "postgresql");
+	if (et_mysql_greeting(p, n) || mysql_query_msg(p, n))
+		return et_put(out, outsize, "mysql");
+	return et_none(out);
+}

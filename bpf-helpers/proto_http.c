@@ -1,0 +1,258 @@
+/* HTTP/1.x, the HTTP/2 frame layer and WebSocket frames (proto.h).
+ * HTTP/2 header blocks (HPACK) are not decoded here: they need the
+ * connection's dynamic table, which lives in user space. */
+#include "proto_util.h"
+
+ET_HELPER et_s64 et_http_request(const unsigned char *p, et_u64 n)
+{
+	return et_http_req_method(p, et_clamp(n));
+}
+
+ET_HELPER et_s64 et_http_status(const unsigned char *p, et_u64 n)
+{
+	return et_http_resp_status(p, et_clamp(n));
+}
+
+ET_HELPER et_s64 et_http_method(const unsigned char *p, et_u64 n, char *out,
+				et_u64 outsize)
+{
+	et_s64 m = et_http_req_method(p, et_clamp(n));
+
+	if (!m)
+		return et_none(out);
+	return et_put(out, outsize, et_http_method_name(m - 1));
+}
+
+/* copies the path starting at i (up to a blank, '?', '#' or a control
+ * byte) */
+static inline et_s64 path_at(const unsigned char *p, et_u64 n, et_u64 i,
+			     char *out, et_u64 outsize)
+{
+	et_u64 k = 0;
+
+	for (; k + 1 < outsize && k < ET_PROTO_WINDOW; k++) {
+		int c = et_at(p, n, i + k);
+
+		if (c <= ' ' || c == '?' || c == '#' || c == 0x7f)
+			break;
+		out[k] = c;
+	}
+	out[k] = 0;
+	return (et_s64)k;
+}
+
+ET_HELPER et_s64 et_http_path(const unsigned char *p, et_u64 n, char *out,
+			      et_u64 outsize)
+{
+	et_s64 m;
+	et_u64 i;
+
+	n = et_clamp(n);
+	m = et_http_req_method(p, n);
+	if (!m)
+		return et_none(out);
+	i = 0;
+	while (i < 8 && et_at(p, n, i) != ' ')
+		i++;
+	i++;
+	if (et_at(p, n, i) != '/') {
+		/* absolute form, "scheme://authority/path": from the
+		 * first '/' after the "//" */
+		et_u64 k = 0;
+		int slashes = 0;
+
+		for (; k < ET_PROTO_WINDOW; k++) {
+			int c = et_at(p, n, i + k);
+
+			if (c <= ' ' || c == '?' || c == '#')
+				break;
+			if (c == '/' && ++slashes == 3)
+				break;
+		}
+		if (slashes < 2)
+			return et_none(out); /* "*" or an authority */
+		if (slashes < 3)
+			return et_put(out, outsize, "/");
+		i += k;
+	}
+	return path_at(p, n, i, out, outsize);
+}
+
+/* The offset of the value of header name (lower case, len bytes) in the
+ * head of a message, or -1; stops at the blank line ending the head */
+static inline et_s64 header_at(const unsigned char *p, et_u64 n,
+			       const char *name, et_u64 len)
+{
+	for (et_u64 i = 1; i < ET_PROTO_WINDOW; i++) {
+		et_u64 k = 0;
+
+		if (i >= n)
+			break;
+		if (p[i - 1] != '\n')
+			continue;
+		if (p[i] == '\r' || p[i] == '\n')
+			break; /* the end of the head */
+		while (k < len && k < 32 && et_lower(et_at(p, n, i + k)) == name[k])
+			k++;
+		if (k == len && et_at(p, n, i + k) == ':')
+			return (et_s64)(i + k + 1);
+	}
+	return -1;
+}
+
+ET_HELPER et_s64 et_http_header(const unsigned char *p, et_u64 n, char *io,
+				et_u64 iosize)
+{
+	char name[32];
+	et_u64 len = 0, k = 0, last = 0;
+	et_s64 v;
+
+	n = et_clamp(n);
+	for (; len < 31 && len < iosize && io[len]; len++)
+		name[len] = (char)et_lower(io[len]);
+	name[len] = 0;
+	if (!len || (!et_http_req_method(p, n) && et_http_resp_status(p, n) < 0))
+		return et_none(io);
+	v = header_at(p, n, name, len);
+	if (v < 0)
+		return et_none(io);
+	while (et_at(p, n, v) == ' ' || et_at(p, n, v) == '\t')
+		v++;
+	for (; k + 1 < iosize && k < ET_PROTO_WINDOW; k++) {
+		int c = et_at(p, n, v + k);
+
+		if (c < 0) {
+			/* the line goes on past the window: a cut value
+			 * would be wrong (a traceparent, a length) */
+			return et_none(io);
+		}
+		if (c == '\r' || c == '\n')
+			break;
+		io[k] = c;
+		if (c != ' ' && c != '\t')
+			last = k + 1;
+	}
+	if (k + 1 >= iosize || k >= ET_PROTO_WINDOW) {
+		/* longer than io: keep what fits */
+		io[k] = 0;
+		return (et_s64)k;
+	}
+	io[last] = 0;
+	return (et_s64)last;
+}
+
+ET_HELPER et_s64 et_http_content_length(const unsigned char *p, et_u64 n)
+{
+	et_s64 v, len = 0;
+	int digits = 0;
+
+	n = et_clamp(n);
+	if (!et_http_req_method(p, n) && et_http_resp_status(p, n) < 0)
+		return -1;
+	v = header_at(p, n, "content-length", 14);
+	if (v < 0)
+		return -1;
+	while (et_at(p, n, v) == ' ' || et_at(p, n, v) == '\t')
+		v++;
+	for (int k = 0; k < 18; k++, v++) {
+		int c = et_at(p, n, v);
+
+		if (!et_digit(c))
+			break;
+		len = len * 10 + c - '0';
+		digits++;
+	}
+	while (et_at(p, n, v) == ' ' || et_at(p, n, v) == '\t')
+		v++;
+	if (!digits || et_at(p, n, v) != '\r')
+		return -1;
+	return len;
+}
+
+ET_HELPER et_s64 et_h2_preface(const unsigned char *p, et_u64 n)
+{
+	return et_h2_is_preface(p, et_clamp(n));
+}
+
+ET_HELPER et_s64 et_h2_frame(const unsigned char *p, et_u64 n, et_s64 type,
+			     et_u64 field)
+{
+	et_u64 i;
+
+	n = et_clamp(n);
+	i = et_h2_is_preface(p, n) ? 24 : 0;
+	for (int f = 0; f < 16; f++) {
+		et_s64 len = et_be32(p, n, i) >> 8, id;
+		int t = et_at(p, n, i + 3), flags = et_at(p, n, i + 4);
+
+		id = et_be32(p, n, i + 5);
+		if (len < 0 || id < 0)
+			return -1; /* no whole frame header here */
+		if (type < 0 || t == type) {
+			switch (field) {
+			case ET_H2_LEN: return len;
+			case ET_H2_TYPE: return t;
+			case ET_H2_FLAGS: return flags;
+			default: return id & 0x7fffffff;
+			}
+		}
+		i += 9 + len;
+	}
+	return -1;
+}
+
+/* opcodes: continuation, text, binary, close, ping, pong */
+static inline int ws_opcode_ok(int op)
+{
+	return op <= 2 || (op >= 8 && op <= 10);
+}
+
+ET_HELPER et_s64 et_ws_frame(const unsigned char *p, et_u64 n, et_u64 field)
+{
+	int b0, b1, op, masked;
+	et_s64 len;
+	et_u64 i = 2;
+
+	n = et_clamp(n);
+	b0 = et_at(p, n, 0);
+	b1 = et_at(p, n, 1);
+	if (b1 < 0)
+		return -1;
+	op = b0 & 15;
+	/* RSV2 and RSV3 unused (RSV1: permessage-deflate) */
+	if ((b0 & 0x30) || !ws_opcode_ok(op))
+		return -1;
+	masked = b1 >> 7;
+	len = b1 & 127;
+	if (op >= 8 && (!(b0 & 0x80) || len > 125))
+		return -1; /* control frames are whole and short */
+	if (len == 126) {
+		len = et_at(p, n, 2) << 8 | et_at(p, n, 3);
+		if (et_at(p, n, 3) < 0 || len < 126)
+			return -1;
+		i = 4;
+	} else if (len == 127) {
+		et_s64 hi = et_be32(p, n, 2), lo = et_be32(p, n, 6);
+
+		if (hi < 0 || lo < 0 || hi >> 31 || (!hi && lo < 65536))
+			return -1;
+		len = hi << 32 | lo;
+		i = 10;
+	}
+	if (field == ET_WS_OPCODE)
+		return op;
+	if (field == ET_WS_LEN)
+		return len;
+	if (op != 8 || len < 2)
+		return -1;
+	{
+		int m0 = masked ? et_at(p, n, i) : 0;
+		int m1 = masked ? et_at(p, n, i + 1) : 0;
+		et_u64 d = i + (masked ? 4 : 0);
+		int c0 = et_at(p, n, d), c1 = et_at(p, n, d + 1);
+
+		if (m0 < 0 || m1 < 0 || c0 < 0 || c1 < 0)
+			return -1;
+		return (c0 ^ m0) << 8 | (c1 ^ m1);
+	}
+}

@@ -1,0 +1,216 @@
+/* Byte access and the small recognizers the protocol parsers share
+ * (proto_http.c, proto_db.c, proto_detect.c): static inline, so that
+ * each file has its own copy and none calls across files (the helpers
+ * are static: see helpers.h). Every read goes through et_at, which
+ * answers -1 past the window n or past ET_PROTO_WINDOW. */
+#ifndef ETRACE_BPF_PROTO_UTIL_H
+#define ETRACE_BPF_PROTO_UTIL_H
+
+#include "proto.h"
+
+static inline et_u64 et_clamp(et_u64 n)
+{
+	return n < ET_PROTO_WINDOW ? n : ET_PROTO_WINDOW;
+}
+
+static inline int et_at(const unsigned char *p, et_u64 n, et_u64 i)
+{
+	if (i >= n || i >= ET_PROTO_WINDOW)
+		return -1;
+	return p[i];
+}
+
+static inline int et_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static inline int et_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* the 4 bytes at i, big endian (-1 when cut off) */
+static inline et_s64 et_be32(const unsigned char *p, et_u64 n, et_u64 i)
+{
+	et_s64 v = 0;
+
+	for (int k = 0; k < 4; k++) {
+		int c = et_at(p, n, i + k);
+
+		if (c < 0)
+			return -1;
+		v = v << 8 | c;
+	}
+	return v;
+}
+
+/* out = "" and -1: a string result not found */
+static inline et_s64 et_none(char *out)
+{
+	out[0] = 0;
+	return -1;
+}
+
+/* copies a static name into out (outsize >= 1), returns its length */
+static inline et_s64 et_put(char *out, et_u64 outsize, const char *s)
+{
+	et_u64 i = 0;
+
+	for (; i + 1 < outsize && s[i]; i++)
+		out[i] = s[i];
+	out[i] = 0;
+	return (et_s64)i;
+}
+
+/* HTTP/1.x request methods, in et_http_request's order */
+#define ET_HTTP_METHODS 9
+static inline const char *et_http_method_name(int i)
+{
+	switch (i) {
+	case 0: return "GET";
+	case 1: return "HEAD";
+	case 2: return "POST";
+	case 3: return "PUT";
+	case 4: return "DELETE";
+	case 5: return "CONNECT";
+	case 6: return "OPTIONS";
+	case 7: return "TRACE";
+	default: return "PATCH";
+	}
+}
+
+/* The method index + 1 when p starts "METHOD target" (the target's first
+ * byte visible and not a blank), else 0. */
+static inline et_s64 et_http_req_method(const unsigned char *p, et_u64 n)
+{
+	for (int m = 0; m < ET_HTTP_METHODS; m++) {
+		const char *s = et_http_method_name(m);
+		et_u64 k = 0;
+		int c;
+
+		while (s[k] && et_at(p, n, k) == s[k])
+			k++;
+		if (s[k] || et_at(p, n, k) != ' ')
+			continue;
+		c = et_at(p, n, k + 1);
+		return c > ' ' && c < 0x7f ? m + 1 : 0;
+	}
+	return 0;
+}
+
+/* "HTTP/1.x DDD" then a blank, CR or the window's end: DDD, else -1 */
+static inline et_s64 et_http_resp_status(const unsigned char *p, et_u64 n)
+{
+	const char *v = "HTTP/1.";
+	et_s64 s = 0;
+	int c;
+
+	for (int k = 0; k < 7; k++)
+		if (et_at(p, n, k) != v[k])
+			return -1;
+	c = et_at(p, n, 7);
+	if ((c != '0' && c != '1') || et_at(p, n, 8) != ' ')
+		return -1;
+	for (int k = 9; k < 12; k++) {
+		c = et_at(p, n, k);
+		if (!et_digit(c))
+			return -1;
+		s = s * 10 + c - '0';
+	}
+	c = et_at(p, n, 12);
+	if (c >= 0 && c != ' ' && c != '\r' && c != '\n')
+		return -1;
+	return s >= 100 && s <= 599 ? s : -1;
+}
+
+/* the HTTP/2 client connection preface, 24 bytes */
+static inline int et_h2_is_preface(const unsigned char *p, et_u64 n)
+{
+	const char *s = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+	for (int k = 0; k < 24; k++)
+		if (et_at(p, n, k) != s[k])
+			return 0;
+	return 1;
+}
+
+/* A decimal number starting at *i and ended by CR LF: the number (and
+ * *i just past the LF), or -1. neg: "-1" allowed (returns -2). */
+static inline et_s64 et_crlf_number(const unsigned char *p, et_u64 n,
+				    et_u64 *i, int neg)
+{
+	et_s64 v = 0;
+	int digits = 0, minus = 0, c;
+
+	if (neg && et_at(p, n, *i) == '-') {
+		minus = 1;
+		(*i)++;
+	}
+	for (int k = 0; k < 10; k++) {
+		c = et_at(p, n, *i);
+		if (!et_digit(c))
+			break;
+		v = v * 10 + c - '0';
+		digits++;
+		(*i)++;
+	}
+	if (!digits || et_at(p, n, *i) != '\r' || et_at(p, n, *i + 1) != '\n')
+		return -1;
+	*i += 2;
+	if (minus)
+		return v == 1 ? -2 : -1;
+	return v;
+}
+
+/* A RESP array of bulk strings: "*N\r\n$L\r\n" with N >= 1; the offset
+ * of the first bulk string's bytes (and its length in *len), or -1. */
+static inline et_s64 et_resp_array(const unsigned char *p, et_u64 n,
+				   et_s64 *len)
+{
+	et_u64 i = 1;
+	et_s64 v;
+
+	if (et_at(p, n, 0) != '*')
+		return -1;
+	v = et_crlf_number(p, n, &i, 0);
+	if (v < 1 || et_at(p, n, i) != '$')
+		return -1;
+	i++;
+	*len = et_crlf_number(p, n, &i, 0);
+	return *len < 0 ? -1 : (et_s64)i;
+}
+
+/* PostgreSQL's untyped first messages: a startup message (protocol 3.0),
+ * an SSLRequest or a GSSENCRequest, whole in 8+ bytes */
+static inline int et_pg_startup(const unsigned char *p, et_u64 n)
+{
+	et_s64 len = et_be32(p, n, 0), code = et_be32(p, n, 4);
+
+	if (len == 8 && (code == 80877103 || code == 80877104))
+		return 1;
+	return code == 196608 && len >= 8 && len <= 10000;
+}
+
+/* The MySQL packet header: the payload length (>= 1), -1 when the four
+ * bytes are not there */
+static inline et_s64 et_mysql_len(const unsigned char *p, et_u64 n)
+{
+	int a = et_at(p, n, 0), b = et_at(p, n, 1), c = et_at(p, n, 2);
+
+	if (a < 0 || b < 0 || c < 0 || et_at(p, n, 3) < 0)
+		return -1;
+	return a | b << 8 | c << 16;
+}
+
+/* The server greeting: sequence 0, protocol 10, a version "N.N..." */
+static inline int et_mysql_greeting(const unsigned char *p, et_u64 n)
+{
+	et_s64 len = et_mysql_len(p, n);
+
+	return len >= 20 && len < 1024 && et_at(p, n, 3) == 0 &&
+	       et_at(p, n, 4) == 10 && et_digit(et_at(p, n, 5)) &&
+	       (et_at(p, n, 6) == '.' || et_digit(et_at(p, n, 6)));
+}
+
+#endif
