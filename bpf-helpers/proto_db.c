@@ -21,7 +21,7 @@ static inline et_s64 copy_at(const unsigned char *p, et_u64 n, et_u64 i,
 	return (et_s64)k;
 }
 
-ET_HELPER et_s64 et_resp_command(const unsigned char *p, et_u64 n, char *out,
+ET_PROTO_FN et_s64 et_resp_command(const unsigned char *p, et_u64 n, char *out,
 				 et_u64 outsize)
 {
 	et_s64 len, i;
@@ -34,7 +34,7 @@ ET_HELPER et_s64 et_resp_command(const unsigned char *p, et_u64 n, char *out,
 	return copy_at(p, n, i, len, out, outsize, 1);
 }
 
-ET_HELPER et_s64 et_resp_type(const unsigned char *p, et_u64 n, char *out,
+ET_PROTO_FN et_s64 et_resp_type(const unsigned char *p, et_u64 n, char *out,
 			      et_u64 outsize)
 {
 	et_u64 i = 1;
@@ -119,7 +119,7 @@ static inline int pg_known(int t)
 	return 0;
 }
 
-ET_HELPER et_s64 et_pg_type(const unsigned char *p, et_u64 n)
+ET_PROTO_FN et_s64 et_pg_type(const unsigned char *p, et_u64 n)
 {
 	et_s64 len;
 	int t;
@@ -134,7 +134,7 @@ ET_HELPER et_s64 et_pg_type(const unsigned char *p, et_u64 n)
 	return t;
 }
 
-ET_HELPER et_s64 et_pg_query(const unsigned char *p, et_u64 n, char *out,
+ET_PROTO_FN et_s64 et_pg_query(const unsigned char *p, et_u64 n, char *out,
 			     et_u64 outsize)
 {
 	et_u64 i = 5;
@@ -163,7 +163,7 @@ ET_HELPER et_s64 et_pg_query(const unsigned char *p, et_u64 n, char *out,
 	return copy_at(p, n, i, len, out, outsize, 0);
 }
 
-ET_HELPER et_s64 et_pg_result(const unsigned char *p, et_u64 n, char *out,
+ET_PROTO_FN et_s64 et_pg_result(const unsigned char *p, et_u64 n, char *out,
 			      et_u64 outsize, et_u64 want)
 {
 	et_s64 z, start = -1;
@@ -187,23 +187,20 @@ ET_HELPER et_s64 et_pg_result(const unsigned char *p, et_u64 n, char *out,
 		return et_none(out);
 	if (want == 'C')
 		return copy_at(p, n, start + 5, z - start - 6, out, outsize, 0);
-	/* ErrorResponse: fields "Xvalue\0", the SQLSTATE in 'C' */
-	for (et_s64 i = start + 5, f = 0; f < 16 && i < z; f++) {
-		int t = et_at(p, n, i);
-		et_u64 k = 0;
-
-		if (t <= 0)
-			break;
-		if (t == 'C')
+	/* ErrorResponse: fields "Xvalue\0" ended by a NUL, the SQLSTATE
+	 * in 'C': each field's type follows a NUL */
+	for (et_s64 i = start + 5; i < z - 1 && i < ET_PROTO_WINDOW; i++) {
+		if (i > start + 5 && et_at(p, n, i - 1) != 0)
+			continue;
+		if (et_at(p, n, i) == 'C')
 			return copy_at(p, n, i + 1, 5, out, outsize, 0);
-		for (; k < ET_PROTO_WINDOW && et_at(p, n, i + 1 + k) > 0; k++)
-			;
-		i += k + 2;
+		if (et_at(p, n, i) == 0)
+			break;
 	}
 	return et_none(out);
 }
 
-ET_HELPER et_s64 et_mysql_command(const unsigned char *p, et_u64 n)
+ET_PROTO_FN et_s64 et_mysql_command(const unsigned char *p, et_u64 n)
 {
 	et_s64 len;
 	int c;
@@ -220,7 +217,7 @@ ET_HELPER et_s64 et_mysql_command(const unsigned char *p, et_u64 n)
 	return c;
 }
 
-ET_HELPER et_s64 et_mysql_query(const unsigned char *p, et_u64 n, char *out,
+ET_PROTO_FN et_s64 et_mysql_query(const unsigned char *p, et_u64 n, char *out,
 				et_u64 outsize)
 {
 	et_s64 c = et_mysql_command(p, n);
@@ -231,7 +228,7 @@ ET_HELPER et_s64 et_mysql_query(const unsigned char *p, et_u64 n, char *out,
 		       out, outsize, 0);
 }
 
-ET_HELPER et_s64 et_mysql_reply(const unsigned char *p, et_u64 n, char *out,
+ET_PROTO_FN et_s64 et_mysql_reply(const unsigned char *p, et_u64 n, char *out,
 				et_u64 outsize)
 {
 	et_s64 len;
@@ -261,7 +258,7 @@ ET_HELPER et_s64 et_mysql_reply(const unsigned char *p, et_u64 n, char *out,
 	return et_none(out);
 }
 
-ET_HELPER et_s64 et_mysql_errno(const unsigned char *p, et_u64 n)
+ET_PROTO_FN et_s64 et_mysql_errno(const unsigned char *p, et_u64 n)
 {
 	et_s64 len;
 

@@ -4,31 +4,18 @@
  * line ending where it must; what fits none is unknown, never a guess. */
 #include "proto_util.h"
 
-/* "Upgrade: websocket" in a request's head, by a bounded scan for the
- * header, case-insensitive */
+/* "Upgrade: websocket" in a request's head, any case */
 static inline int ws_upgrade(const unsigned char *p, et_u64 n)
 {
-	const char *h = "upgrade:", *v = "websocket";
+	const char *v = "websocket";
+	et_s64 i = et_header_at(p, n, "upgrade", 7);
+	et_u64 k = 0;
 
-	for (et_u64 i = 1; i < ET_PROTO_WINDOW && i < n; i++) {
-		et_u64 k = 0, j;
-
-		if (p[i - 1] != '\n')
-			continue;
-		if (p[i] == '\r')
-			break;
-		while (k < 8 && et_lower(et_at(p, n, i + k)) == h[k])
-			k++;
-		if (k < 8)
-			continue;
-		j = i + k;
-		while (et_at(p, n, j) == ' ')
-			j++;
-		for (k = 0; k < 9 && et_lower(et_at(p, n, j + k)) == v[k]; k++)
-			;
-		return k == 9;
-	}
-	return 0;
+	if (i < 0)
+		return 0;
+	while (k < 9 && et_lower(et_at(p, n, i + k)) == v[k])
+		k++;
+	return k == 9;
 }
 
 /* a PostgreSQL simple query: 'Q', its length reaching a final NUL */
@@ -60,7 +47,7 @@ static inline int h2_settings(const unsigned char *p, et_u64 n)
 	       et_be32(p, n, 5) == 0;
 }
 
-ET_HELPER et_s64 et_proto_detect(const unsigned char *p, et_u64 n, char *out,
+ET_PROTO_FN et_s64 et_proto_detect(const unsigned char *p, et_u64 n, char *out,
 				 et_u64 outsize)
 {
 	int c0, c1, c2;

@@ -3,17 +3,17 @@
  * connection's dynamic table, which lives in user space. */
 #include "proto_util.h"
 
-ET_HELPER et_s64 et_http_request(const unsigned char *p, et_u64 n)
+ET_PROTO_FN et_s64 et_http_request(const unsigned char *p, et_u64 n)
 {
 	return et_http_req_method(p, et_clamp(n));
 }
 
-ET_HELPER et_s64 et_http_status(const unsigned char *p, et_u64 n)
+ET_PROTO_FN et_s64 et_http_status(const unsigned char *p, et_u64 n)
 {
 	return et_http_resp_status(p, et_clamp(n));
 }
 
-ET_HELPER et_s64 et_http_method(const unsigned char *p, et_u64 n, char *out,
+ET_PROTO_FN et_s64 et_http_method(const unsigned char *p, et_u64 n, char *out,
 				et_u64 outsize)
 {
 	et_s64 m = et_http_req_method(p, et_clamp(n));
@@ -41,83 +41,84 @@ static inline et_s64 path_at(const unsigned char *p, et_u64 n, et_u64 i,
 	return (et_s64)k;
 }
 
-ET_HELPER et_s64 et_http_path(const unsigned char *p, et_u64 n, char *out,
+/* where a request's path starts: a scan over the request line (one
+ * bpf_loop callback, not a loop the verifier walks per byte and per
+ * number of slashes) */
+struct path_scan {
+	const unsigned char *p;
+	et_u64 n;
+	et_s64 start; /* -1: none; -2: an authority without a path */
+	int phase;    /* 0: the method, 1: the target's first byte, 2: an
+			 absolute-form target */
+	int slashes;
+};
+
+static long path_step(et_u64 i, struct path_scan *s)
+{
+	int c;
+
+	if (i >= s->n || i >= ET_PROTO_WINDOW)
+		return 1;
+	c = s->p[i];
+	if (s->phase == 0) {
+		s->phase = c == ' ';
+		return 0;
+	}
+	if (s->phase == 1 && c == '/') {
+		s->start = (et_s64)i;
+		return 1;
+	}
+	s->phase = 2;
+	/* "scheme://authority/path": from the third '/' */
+	if (c <= ' ' || c == '?' || c == '#') {
+		if (s->slashes == 2)
+			s->start = -2;
+		return 1;
+	}
+	if (c == '/' && ++s->slashes == 3) {
+		s->start = (et_s64)i;
+		return 1;
+	}
+	return 0;
+}
+
+ET_PROTO_FN et_s64 et_http_path(const unsigned char *p, et_u64 n, char *out,
 			      et_u64 outsize)
 {
-	et_s64 m;
-	et_u64 i;
+	struct path_scan s;
 
 	n = et_clamp(n);
-	m = et_http_req_method(p, n);
-	if (!m)
+	if (!et_http_req_method(p, n))
 		return et_none(out);
-	i = 0;
-	while (i < 8 && et_at(p, n, i) != ' ')
-		i++;
-	i++;
-	if (et_at(p, n, i) != '/') {
-		/* absolute form, "scheme://authority/path": from the
-		 * first '/' after the "//" */
-		et_u64 k = 0;
-		int slashes = 0;
-
-		for (; k < ET_PROTO_WINDOW; k++) {
-			int c = et_at(p, n, i + k);
-
-			if (c <= ' ' || c == '?' || c == '#')
-				break;
-			if (c == '/' && ++slashes == 3)
-				break;
-		}
-		if (slashes < 2)
-			return et_none(out); /* "*" or an authority */
-		if (slashes < 3)
-			return et_put(out, outsize, "/");
-		i += k;
-	}
-	return path_at(p, n, i, out, outsize);
+	s.p = p;
+	s.n = n;
+	s.start = -1;
+	s.phase = 0;
+	s.slashes = 0;
+	ET_LOOP(ET_PROTO_WINDOW, path_step, &s);
+	if (s.start == -2)
+		return et_put(out, outsize, "/");
+	if (s.start < 0)
+		return et_none(out); /* "*", an authority, cut off */
+	return path_at(p, n, s.start, out, outsize);
 }
 
-/* The offset of the value of header name (lower case, len bytes) in the
- * head of a message, or -1; stops at the blank line ending the head */
-static inline et_s64 header_at(const unsigned char *p, et_u64 n,
-			       const char *name, et_u64 len)
-{
-	for (et_u64 i = 1; i < ET_PROTO_WINDOW; i++) {
-		et_u64 k = 0;
-
-		if (i >= n)
-			break;
-		if (p[i - 1] != '\n')
-			continue;
-		if (p[i] == '\r' || p[i] == '\n')
-			break; /* the end of the head */
-		while (k < len && k < 32 && et_lower(et_at(p, n, i + k)) == name[k])
-			k++;
-		if (k == len && et_at(p, n, i + k) == ':')
-			return (et_s64)(i + k + 1);
-	}
-	return -1;
-}
-
-ET_HELPER et_s64 et_http_header(const unsigned char *p, et_u64 n, char *io,
+ET_PROTO_FN et_s64 et_http_header(const unsigned char *p, et_u64 n, char *io,
 				et_u64 iosize)
 {
 	char name[32];
-	et_u64 len = 0, k = 0, last = 0;
+	et_u64 len = 0, k = 0;
 	et_s64 v;
 
 	n = et_clamp(n);
 	for (; len < 31 && len < iosize && io[len]; len++)
-		name[len] = (char)et_lower(io[len]);
+		name[len] = io[len];
 	name[len] = 0;
 	if (!len || (!et_http_req_method(p, n) && et_http_resp_status(p, n) < 0))
 		return et_none(io);
-	v = header_at(p, n, name, len);
+	v = et_header_at(p, n, name, len);
 	if (v < 0)
 		return et_none(io);
-	while (et_at(p, n, v) == ' ' || et_at(p, n, v) == '\t')
-		v++;
 	for (; k + 1 < iosize && k < ET_PROTO_WINDOW; k++) {
 		int c = et_at(p, n, v + k);
 
@@ -129,19 +130,17 @@ ET_HELPER et_s64 et_http_header(const unsigned char *p, et_u64 n, char *io,
 		if (c == '\r' || c == '\n')
 			break;
 		io[k] = c;
-		if (c != ' ' && c != '\t')
-			last = k + 1;
 	}
-	if (k + 1 >= iosize || k >= ET_PROTO_WINDOW) {
-		/* longer than io: keep what fits */
-		io[k] = 0;
-		return (et_s64)k;
+	if (k + 1 < iosize && k < ET_PROTO_WINDOW) {
+		/* the whole value: without its trailing blanks */
+		while (k > 0 && k < iosize && (io[k - 1] == ' ' || io[k - 1] == '\t'))
+			k--;
 	}
-	io[last] = 0;
-	return (et_s64)last;
+	io[k] = 0;
+	return (et_s64)k;
 }
 
-ET_HELPER et_s64 et_http_content_length(const unsigned char *p, et_u64 n)
+ET_PROTO_FN et_s64 et_http_content_length(const unsigned char *p, et_u64 n)
 {
 	et_s64 v, len = 0;
 	int digits = 0;
@@ -149,11 +148,9 @@ ET_HELPER et_s64 et_http_content_length(const unsigned char *p, et_u64 n)
 	n = et_clamp(n);
 	if (!et_http_req_method(p, n) && et_http_resp_status(p, n) < 0)
 		return -1;
-	v = header_at(p, n, "content-length", 14);
+	v = et_header_at(p, n, "content-length", 14);
 	if (v < 0)
 		return -1;
-	while (et_at(p, n, v) == ' ' || et_at(p, n, v) == '\t')
-		v++;
 	for (int k = 0; k < 18; k++, v++) {
 		int c = et_at(p, n, v);
 
@@ -162,19 +159,21 @@ ET_HELPER et_s64 et_http_content_length(const unsigned char *p, et_u64 n)
 		len = len * 10 + c - '0';
 		digits++;
 	}
-	while (et_at(p, n, v) == ' ' || et_at(p, n, v) == '\t')
+	/* trailing blanks (a few: bounded for the verifier) */
+	for (int k = 0; k < 4 && (et_at(p, n, v) == ' ' || et_at(p, n, v) == '\t');
+	     k++)
 		v++;
 	if (!digits || et_at(p, n, v) != '\r')
 		return -1;
 	return len;
 }
 
-ET_HELPER et_s64 et_h2_preface(const unsigned char *p, et_u64 n)
+ET_PROTO_FN et_s64 et_h2_preface(const unsigned char *p, et_u64 n)
 {
 	return et_h2_is_preface(p, et_clamp(n));
 }
 
-ET_HELPER et_s64 et_h2_frame(const unsigned char *p, et_u64 n, et_s64 type,
+ET_PROTO_FN et_s64 et_h2_frame(const unsigned char *p, et_u64 n, et_s64 type,
 			     et_u64 field)
 {
 	et_u64 i;
@@ -207,7 +206,7 @@ static inline int ws_opcode_ok(int op)
 	return op <= 2 || (op >= 8 && op <= 10);
 }
 
-ET_HELPER et_s64 et_ws_frame(const unsigned char *p, et_u64 n, et_u64 field)
+ET_PROTO_FN et_s64 et_ws_frame(const unsigned char *p, et_u64 n, et_u64 field)
 {
 	int b0, b1, op, masked;
 	et_s64 len;

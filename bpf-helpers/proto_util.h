@@ -8,6 +8,23 @@
 
 #include "proto.h"
 
+/* A scan of up to nr bytes, callback per index until it returns 1: in
+ * BPF bpf_loop(), whose callback the verifier checks once instead of
+ * once per byte and branch (a plain loop over the window with a
+ * nested match runs into the verifier's 1M instruction budget). */
+#ifdef __bpf__
+static long (*const et_bpf_loop)(unsigned nr, void *fn, void *ctx,
+				 et_u64 flags) = (void *)181;
+#define ET_LOOP(nr, fn, ctx) et_bpf_loop(nr, fn, ctx, 0)
+#else
+#define ET_LOOP(nr, fn, ctx)                                                \
+	do {                                                                \
+		for (et_u64 i_ = 0; i_ < (nr); i_++)                        \
+			if (fn(i_, ctx))                                    \
+				break;                                      \
+	} while (0)
+#endif
+
 static inline et_u64 et_clamp(et_u64 n)
 {
 	return n < ET_PROTO_WINDOW ? n : ET_PROTO_WINDOW;
@@ -15,6 +32,9 @@ static inline et_u64 et_clamp(et_u64 n)
 
 static inline int et_at(const unsigned char *p, et_u64 n, et_u64 i)
 {
+	/* i opaque: else clang reads p[v + k] through p + v, computed
+	 * once, and the verifier sees an offset its check did not bound */
+	__asm__ volatile("" : "+r"(i));
 	if (i >= n || i >= ET_PROTO_WINDOW)
 		return -1;
 	return p[i];
@@ -122,6 +142,78 @@ static inline et_s64 et_http_resp_status(const unsigned char *p, et_u64 n)
 	if (c >= 0 && c != ' ' && c != '\r' && c != '\n')
 		return -1;
 	return s >= 100 && s <= 599 ? s : -1;
+}
+
+/* The search for a header's value in a message's head: its state, in
+ * the caller's frame */
+struct et_hdr_scan {
+	const unsigned char *p;
+	et_u64 n, len, k;
+	et_s64 found;
+	int line_start, matching, blanks;
+	char name[32]; /* lower case */
+};
+
+static long et_hdr_step(et_u64 i, struct et_hdr_scan *s)
+{
+	int c;
+
+	if (i >= s->n || i >= ET_PROTO_WINDOW)
+		return 1;
+	c = s->p[i];
+	if (s->blanks) {
+		/* after the ':', the value's first byte */
+		if (c == ' ' || c == '\t')
+			return 0;
+		s->found = (et_s64)i;
+		return 1;
+	}
+	if (s->line_start) {
+		if (c == '\r' || c == '\n')
+			return 1; /* the blank line: the end of the head */
+		s->k = 0;
+		s->matching = 1;
+		s->line_start = 0;
+	}
+	if (s->matching) {
+		if (s->k >= s->len || s->k >= 31) {
+			if (c == ':') {
+				s->blanks = 1;
+				return 0;
+			}
+			s->matching = 0;
+		} else if (et_lower(c) == s->name[s->k]) {
+			s->k++;
+		} else {
+			s->matching = 0;
+		}
+	}
+	if (c == '\n')
+		s->line_start = 1;
+	return 0;
+}
+
+/* The offset of the value of header name (len bytes, any case, at most
+ * 31), after the blanks that lead it, in the head of a message, or -1
+ * (also when the window ends before the value); the first line is the request
+ * or status line, a blank line ends the head */
+static inline et_s64 et_header_at(const unsigned char *p, et_u64 n,
+				  const char *name, et_u64 len)
+{
+	struct et_hdr_scan s;
+
+	s.p = p;
+	s.n = n;
+	s.len = len;
+	s.k = 0;
+	s.found = -1;
+	s.line_start = 0;
+	s.matching = 0;
+	s.blanks = 0;
+	for (int k = 0; k < 32; k++)
+		s.name[k] = k < (int)len ? (char)et_lower(name[k]) : 0;
+	ET_LOOP(ET_PROTO_WINDOW, et_hdr_step, &s);
+	return s.found;
 }
 
 /* the HTTP/2 client connection preface, 24 bytes */

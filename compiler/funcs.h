@@ -15,6 +15,7 @@ extern const struct func funcs_map[];
 extern const struct func funcs_str[];
 extern const struct func funcs_stack[];
 extern const struct func funcs_misc[];
+extern const struct func funcs_proto[];
 
 /* The modes of pid()/tid() and of nsecs(), NULL-terminated: the back
  * end generates by their index. */

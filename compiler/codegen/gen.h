@@ -76,6 +76,8 @@ struct gen {
 	LLVMValueRef *temps;
 	int ntemps, cap_temps;
 	int errors;
+	/* protocol function calls made: their result slots (cg_proto.c) */
+	unsigned proto_calls;
 	/* the nodes last given to gen_loc, and the statement among them:
 	 * where a helper called from here is in the script (-k) */
 	const struct node *at, *at_stmt;

@@ -1,0 +1,206 @@
+/* cg_proto.c: the protocol functions (compiler/funcs_proto.h). A call
+ * copies a window of its buffer, at most ET_PROTO_WINDOW bytes, into
+ * the per-CPU map ET_PROTO_MAP (the BPF stack has 512 bytes for
+ * everything), then calls the row's parser of bpf-helpers/proto_*.c on
+ * it: the window's length is clamped to [0, ET_PROTO_WINDOW] before the
+ * read, which is what lets the verifier pass both. A buffer of the
+ * traced process is read with bpf_probe_read_user (a read that fails
+ * leaves an empty window); a value the program holds is copied.
+ *
+ * A string result is written into one of PROTO_SLOTS slots after the
+ * window in the map value, and that slot is the value (no stack): the
+ * stack is short, and written there byte by byte, each length the
+ * parser can stop at would be a different stack state to the verifier,
+ * multiplied by every call after it. A value lives for its statement
+ * (a variable or a record copies it), and the calls take the slots in
+ * turn: so at most PROTO_SLOTS calls of one statement keep their
+ * results apart. The file ends in the cg_func generator of those rows
+ * (funcs.def). */
+#include "funcs_proto.h"
+#include "gen.h"
+#include "../../bpf-helpers/proto_abi.h"
+
+#define ET_PROTO_MAP "et_proto_win"
+#define PROTO_SLOTS 16
+
+static struct node *arg(struct node *e, int i)
+{
+	struct node *a = e->u.call.args;
+
+	while (a && i--)
+		a = a->next;
+	return a;
+}
+
+static LLVMValueRef c64(struct gen *g, uint64_t v)
+{
+	return cg_const(g->cg, 64, v);
+}
+
+/* min(max(len, 0), cap) */
+static LLVMValueRef clamp(struct gen *g, LLVMValueRef len, uint64_t cap)
+{
+	LLVMValueRef z = c64(g, 0), c = c64(g, cap);
+
+	len = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, len, z, ""),
+			      z, len, "");
+	return LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntUGT, len, c, ""),
+			       c, len, "win");
+}
+
+/* Fills the window w from the call's buffer: its length (i64) */
+static LLVMValueRef fill(struct gen *g, const struct proto_fn *f,
+			 struct node *buf, struct node *lenx, LLVMValueRef w)
+{
+	LLVMValueRef v = gen_expr(g, buf), len = gen_expr(g, lenx), n, r, src;
+	const struct type *t = buf->type;
+	uint32_t size = t->size, off = 0;
+
+	if (!gen_is_scalar(t)) {
+		if (t->kind == T_BUF) {
+			/* {u64 length, bytes} (runtime/abi.h) */
+			LLVMValueRef bl = LLVMBuildLoad2(g->b, cg_int(g->cg, 64),
+							 v, "buflen");
+
+			len = LLVMBuildSelect(
+			    g->b, LLVMBuildICmp(g->b, LLVMIntULT, bl, len, ""),
+			    bl, len, "");
+			off = 8;
+		}
+		if (size > ET_PROTO_WINDOW)
+			size = ET_PROTO_WINDOW;
+		if (off) {
+			LLVMValueRef o = c64(g, off);
+
+			v = LLVMBuildGEP2(g->b, cg_int(g->cg, 8), v, &o, 1, "");
+		}
+		LLVMBuildMemCpy(g->b, w, 1, v, 1, c64(g, size));
+		return clamp(g, len, size);
+	}
+	n = clamp(g, len, ET_PROTO_WINDOW);
+	src = v;
+	if (f->tail) {
+		/* the last n bytes of len */
+		LLVMValueRef skip = LLVMBuildSub(g->b, len, n, "");
+
+		skip = LLVMBuildSelect(
+		    g->b, LLVMBuildICmp(g->b, LLVMIntSLT, skip, c64(g, 0), ""),
+		    c64(g, 0), skip, "");
+		src = LLVMBuildAdd(g->b, src, skip, "");
+	}
+	r = cg_probe_read(g->cg, CG_USER, w,
+			  LLVMBuildTrunc(g->b, n, cg_int(g->cg, 32), ""),
+			  LLVMBuildIntToPtr(g->b, src, cg_ptr(g->cg), ""));
+	return LLVMBuildSelect(
+	    g->b, LLVMBuildICmp(g->b, LLVMIntEQ, r, c64(g, 0), ""), n,
+	    c64(g, 0), "");
+}
+
+/* the parser's arguments after (window, length); the call's result */
+static LLVMValueRef parse(struct gen *g, struct node *e,
+			  const struct proto_fn *f, LLVMValueRef w,
+			  LLVMValueRef n, LLVMValueRef out)
+{
+	LLVMValueRef a[5];
+	unsigned k = 0;
+
+	a[k++] = w;
+	a[k++] = n;
+	if (f->result == PROTO_STRING) {
+		a[k++] = out;
+		a[k++] = c64(g, e->type->size);
+		if (f->extra == PROTO_FIELD)
+			a[k++] = c64(g, f->field);
+	} else {
+		if (f->extra == PROTO_TYPE) {
+			struct node *t = arg(e, 2);
+
+			a[k++] = t ? gen_expr(g, t) : c64(g, -1);
+		}
+		if (f->extra == PROTO_TYPE || f->extra == PROTO_FIELD)
+			a[k++] = c64(g, f->field);
+	}
+	gen_loc(g, e);
+	return cg_libcall(g->cg, f->helper, a, k);
+}
+
+static LLVMValueRef proto(struct gen *g, struct node *e)
+{
+	const struct proto_fn *f = proto_fn_find(e->u.call.name);
+	LLVMValueRef key, w, out = NULL, r, phi, vals[2];
+	LLVMBasicBlockRef hit, done, bbs[2];
+	LLVMValueRef m;
+
+	if (!f) {
+		gen_error(g, e->loc, "Cannot generate code for %s()",
+			  e->u.call.name);
+		return c64(g, 0);
+	}
+	m = cg_map_get(g->cg, ET_PROTO_MAP);
+	if (!m)
+		m = cg_map_define(g->cg, ET_PROTO_MAP,
+				  BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
+				  (1 + PROTO_SLOTS) * ET_PROTO_WINDOW);
+	key = gen_tmp(g, 4, "pkey");
+	hit = gen_block(g, "proto");
+	done = gen_block(g, "proto_done");
+	w = cg_map_lookup(g->cg, m, key);
+	if (LLVMIsACallInst(w)) {
+		/* map values are 8-aligned: told, LLVM copies a result
+		 * (into a record, a map key) by words, not bytes, which
+		 * takes fewer registers and no stack to spill them */
+		LLVMContextRef cx = LLVMGetTypeContext(LLVMTypeOf(w));
+		unsigned k = LLVMGetEnumAttributeKindForName("align", 5);
+
+		LLVMAddCallSiteAttribute(w, LLVMAttributeReturnIndex,
+					 LLVMCreateEnumAttribute(cx, k, 8));
+	}
+	bbs[0] = LLVMGetInsertBlock(g->b);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, w, ""), done, hit);
+	LLVMPositionBuilderAtEnd(g->b, hit);
+	if (f->result == PROTO_STRING) {
+		unsigned slot = 1 + g->proto_calls++ % PROTO_SLOTS;
+		LLVMValueRef o = c64(g, slot * ET_PROTO_WINDOW);
+
+		out = LLVMBuildGEP2(g->b, cg_int(g->cg, 8), w, &o, 1, "out");
+		/* "" when the parser finds nothing: it writes that */
+		if (f->extra == PROTO_NAME) {
+			struct node *name = arg(e, 2);
+
+			LLVMBuildMemCpy(g->b, out, 1,
+					gen_string(g, name->u.string.str,
+						   name->u.string.len, 32),
+					1, c64(g, 32));
+		}
+	}
+	r = parse(g, e, f, w, fill(g, f, arg(e, 0), arg(e, 1), w), out);
+	if (!r)
+		r = c64(g, -1);
+	if (f->result == PROTO_BOOL)
+		r = LLVMBuildZExt(g->b,
+				  LLVMBuildICmp(g->b, LLVMIntSGT, r, c64(g, 0),
+						""),
+				  cg_int(g->cg, 64), "");
+	bbs[1] = LLVMGetInsertBlock(g->b);
+	if (out) {
+		/* an array map's only key is always there: the miss path
+		 * only satisfies the verifier, and ends the probe */
+		LLVMBasicBlockRef cont = gen_block(g, "proto_str");
+
+		LLVMBuildBr(g->b, cont);
+		LLVMPositionBuilderAtEnd(g->b, done);
+		gen_return_now(g);
+		LLVMBuildUnreachable(g->b);
+		LLVMPositionBuilderAtEnd(g->b, cont);
+		return out;
+	}
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	phi = LLVMBuildPhi(g->b, cg_int(g->cg, 64), "");
+	vals[0] = c64(g, f->result == PROTO_BOOL ? 0 : -1);
+	vals[1] = r;
+	LLVMAddIncoming(phi, vals, bbs, 2);
+	return phi;
+}
+
+const struct cg_func cg_func_PROTO = { proto, NULL };
