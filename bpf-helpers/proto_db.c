@@ -4,21 +4,11 @@
 #include "proto_util.h"
 
 /* copies len bytes at i (no more than fit), stopping at a NUL */
-static inline et_s64 copy_at(const unsigned char *p, et_u64 n, et_u64 i,
-			     et_s64 len, char *out, et_u64 outsize, int upper)
+ET_INLINE et_s64 copy_at(const unsigned char *p, et_u64 n, et_u64 i,
+			 et_s64 len, char *out, et_u64 outsize, int upper)
 {
-	et_u64 k = 0;
-
-	for (; k + 1 < outsize && k < ET_PROTO_WINDOW && (et_s64)k < len;
-	     k++) {
-		int c = et_at(p, n, i + k);
-
-		if (c <= 0)
-			break;
-		out[k] = upper && c >= 'a' && c <= 'z' ? c - 32 : c;
-	}
-	out[k] = 0;
-	return (et_s64)k;
+	return et_copy(p, n, i, len, upper ? ET_COPY_UPPER : ET_COPY_NUL, out,
+		       outsize);
 }
 
 ET_PROTO_FN et_s64 et_resp_command(const unsigned char *p, et_u64 n, char *out,
@@ -105,7 +95,7 @@ ET_PROTO_FN et_s64 et_resp_type(const unsigned char *p, et_u64 n, char *out,
 }
 
 /* frontend and backend message types of protocol 3.0 */
-static inline int pg_known(int t)
+ET_INLINE int pg_known(int t)
 {
 	switch (t) {
 	case 'B': case 'C': case 'D': case 'E': case 'F': case 'H':
@@ -163,41 +153,81 @@ ET_PROTO_FN et_s64 et_pg_query(const unsigned char *p, et_u64 n, char *out,
 	return copy_at(p, n, i, len, out, outsize, 0);
 }
 
-ET_PROTO_FN et_s64 et_pg_result(const unsigned char *p, et_u64 n, char *out,
-			      et_u64 outsize, et_u64 want)
+/* the backward search for the message before ReadyForQuery, and the
+ * forward one for an ErrorResponse's SQLSTATE: bpf_loop callbacks (a
+ * loop the verifier walks would be walked again from each place the
+ * message could start) */
+struct pg_scan {
+	const unsigned char *p;
+	et_u64 n;
+	et_s64 z, at, found;
+	int want;
+};
+
+static long pg_back_step(et_u64 k, struct pg_scan *s)
 {
-	et_s64 z, start = -1;
+	et_s64 i = s->z - 5 - (et_s64)k;
+
+	if (i < 0)
+		return 1;
+	if (et_at(s->p, s->n, i) == s->want &&
+	    et_be32(s->p, s->n, i + 1) == s->z - i - 1) {
+		s->found = i;
+		return 1;
+	}
+	return 0;
+}
+
+/* fields "Xvalue\0", the list ended by a NUL: the type of each follows
+ * a NUL */
+static long pg_field_step(et_u64 k, struct pg_scan *s)
+{
+	et_s64 i = s->at + (et_s64)k;
+	int c = et_at(s->p, s->n, i);
+
+	if (i >= s->z - 1 || c < 0)
+		return 1;
+	if (k && et_at(s->p, s->n, i - 1) != 0)
+		return 0; /* inside a value */
+	if (c == 0)
+		return 1; /* the end of the list */
+	if (c == 'C') {
+		s->found = i + 1;
+		return 1;
+	}
+	return 0;
+}
+
+ET_PROTO_FN et_s64 et_pg_result(const unsigned char *p, et_u64 n, char *out,
+				et_u64 outsize, et_u64 want)
+{
+	struct pg_scan s;
 
 	n = et_clamp(n);
 	/* ReadyForQuery ends the response: 'Z', length 5, a status */
 	if (n < 6 + 6)
 		return et_none(out);
-	z = (et_s64)n - 6;
-	if (et_at(p, n, z) != 'Z' || et_be32(p, n, z + 1) != 5)
+	s.p = p;
+	s.n = n;
+	s.z = (et_s64)n - 6;
+	s.found = -1;
+	s.want = (int)want;
+	if (et_at(p, n, s.z) != 'Z' || et_be32(p, n, s.z + 1) != 5 ||
+	    et_at(p, n, s.z - 1) != 0)
 		return et_none(out);
 	/* the message just before it: type want, its length reaching z */
-	for (et_s64 i = z - 5; i >= 0 && i > z - ET_PROTO_WINDOW; i--) {
-		if (et_at(p, n, i) == (int)want &&
-		    et_be32(p, n, i + 1) == z - i - 1) {
-			start = i;
-			break;
-		}
-	}
-	if (start < 0 || et_at(p, n, z - 1) != 0)
+	ET_LOOP(ET_PROTO_WINDOW, pg_back_step, &s);
+	if (s.found < 0)
 		return et_none(out);
 	if (want == 'C')
-		return copy_at(p, n, start + 5, z - start - 6, out, outsize, 0);
-	/* ErrorResponse: fields "Xvalue\0" ended by a NUL, the SQLSTATE
-	 * in 'C': each field's type follows a NUL */
-	for (et_s64 i = start + 5; i < z - 1 && i < ET_PROTO_WINDOW; i++) {
-		if (i > start + 5 && et_at(p, n, i - 1) != 0)
-			continue;
-		if (et_at(p, n, i) == 'C')
-			return copy_at(p, n, i + 1, 5, out, outsize, 0);
-		if (et_at(p, n, i) == 0)
-			break;
-	}
-	return et_none(out);
+		return copy_at(p, n, s.found + 5, s.z - s.found - 6, out,
+			       outsize, 0);
+	s.at = s.found + 5;
+	s.found = -1;
+	ET_LOOP(ET_PROTO_WINDOW, pg_field_step, &s);
+	if (s.found < 0)
+		return et_none(out);
+	return copy_at(p, n, s.found, 5, out, outsize, 0);
 }
 
 ET_PROTO_FN et_s64 et_mysql_command(const unsigned char *p, et_u64 n)

@@ -5,7 +5,7 @@
 #include "proto_util.h"
 
 /* "Upgrade: websocket" in a request's head, any case */
-static inline int ws_upgrade(const unsigned char *p, et_u64 n)
+ET_INLINE int ws_upgrade(const unsigned char *p, et_u64 n)
 {
 	const char *v = "websocket";
 	et_s64 i = et_header_at(p, n, "upgrade", 7);
@@ -19,7 +19,7 @@ static inline int ws_upgrade(const unsigned char *p, et_u64 n)
 }
 
 /* a PostgreSQL simple query: 'Q', its length reaching a final NUL */
-static inline int pg_query_msg(const unsigned char *p, et_u64 n)
+ET_INLINE int pg_query_msg(const unsigned char *p, et_u64 n)
 {
 	et_s64 len = et_be32(p, n, 1);
 
@@ -28,7 +28,7 @@ static inline int pg_query_msg(const unsigned char *p, et_u64 n)
 }
 
 /* a MySQL COM_QUERY, whole: sequence 0, its length what was written */
-static inline int mysql_query_msg(const unsigned char *p, et_u64 n)
+ET_INLINE int mysql_query_msg(const unsigned char *p, et_u64 n)
 {
 	et_s64 len = et_mysql_len(p, n);
 
@@ -38,7 +38,7 @@ static inline int mysql_query_msg(const unsigned char *p, et_u64 n)
 
 /* HTTP/2's server side starts with a SETTINGS frame on stream 0 (its
  * length a multiple of 6, no flags but ACK) */
-static inline int h2_settings(const unsigned char *p, et_u64 n)
+ET_INLINE int h2_settings(const unsigned char *p, et_u64 n)
 {
 	et_s64 len = et_be32(p, n, 0) >> 8;
 

@@ -23,24 +23,6 @@ ET_PROTO_FN et_s64 et_http_method(const unsigned char *p, et_u64 n, char *out,
 	return et_put(out, outsize, et_http_method_name(m - 1));
 }
 
-/* copies the path starting at i (up to a blank, '?', '#' or a control
- * byte) */
-static inline et_s64 path_at(const unsigned char *p, et_u64 n, et_u64 i,
-			     char *out, et_u64 outsize)
-{
-	et_u64 k = 0;
-
-	for (; k + 1 < outsize && k < ET_PROTO_WINDOW; k++) {
-		int c = et_at(p, n, i + k);
-
-		if (c <= ' ' || c == '?' || c == '#' || c == 0x7f)
-			break;
-		out[k] = c;
-	}
-	out[k] = 0;
-	return (et_s64)k;
-}
-
 /* where a request's path starts: a scan over the request line (one
  * bpf_loop callback, not a loop the verifier walks per byte and per
  * number of slashes) */
@@ -100,14 +82,14 @@ ET_PROTO_FN et_s64 et_http_path(const unsigned char *p, et_u64 n, char *out,
 		return et_put(out, outsize, "/");
 	if (s.start < 0)
 		return et_none(out); /* "*", an authority, cut off */
-	return path_at(p, n, s.start, out, outsize);
+	return et_copy(p, n, s.start, 0, ET_COPY_PATH, out, outsize);
 }
 
 ET_PROTO_FN et_s64 et_http_header(const unsigned char *p, et_u64 n, char *io,
 				et_u64 iosize)
 {
 	char name[32];
-	et_u64 len = 0, k = 0;
+	et_u64 len = 0;
 	et_s64 v;
 
 	n = et_clamp(n);
@@ -119,25 +101,9 @@ ET_PROTO_FN et_s64 et_http_header(const unsigned char *p, et_u64 n, char *io,
 	v = et_header_at(p, n, name, len);
 	if (v < 0)
 		return et_none(io);
-	for (; k + 1 < iosize && k < ET_PROTO_WINDOW; k++) {
-		int c = et_at(p, n, v + k);
-
-		if (c < 0) {
-			/* the line goes on past the window: a cut value
-			 * would be wrong (a traceparent, a length) */
-			return et_none(io);
-		}
-		if (c == '\r' || c == '\n')
-			break;
-		io[k] = c;
-	}
-	if (k + 1 < iosize && k < ET_PROTO_WINDOW) {
-		/* the whole value: without its trailing blanks */
-		while (k > 0 && k < iosize && (io[k - 1] == ' ' || io[k - 1] == '\t'))
-			k--;
-	}
-	io[k] = 0;
-	return (et_s64)k;
+	/* a value cut by the window would be wrong (a traceparent, a
+	 * length): none */
+	return et_copy(p, n, v, 0, ET_COPY_LINE, io, iosize);
 }
 
 ET_PROTO_FN et_s64 et_http_content_length(const unsigned char *p, et_u64 n)
@@ -201,7 +167,7 @@ ET_PROTO_FN et_s64 et_h2_frame(const unsigned char *p, et_u64 n, et_s64 type,
 }
 
 /* opcodes: continuation, text, binary, close, ping, pong */
-static inline int ws_opcode_ok(int op)
+ET_INLINE int ws_opcode_ok(int op)
 {
 	return op <= 2 || (op >= 8 && op <= 10);
 }

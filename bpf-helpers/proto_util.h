@@ -8,6 +8,10 @@
 
 #include "proto.h"
 
+/* always: a BPF call takes at most five arguments, and a call kept
+ * where clang chose not to inline would cost a verification per call */
+#define ET_INLINE static inline __attribute__((always_inline))
+
 /* A scan of up to nr bytes, callback per index until it returns 1: in
  * BPF bpf_loop(), whose callback the verifier checks once instead of
  * once per byte and branch (a plain loop over the window with a
@@ -25,33 +29,41 @@ static long (*const et_bpf_loop)(unsigned nr, void *fn, void *ctx,
 	} while (0)
 #endif
 
-static inline et_u64 et_clamp(et_u64 n)
+ET_INLINE et_u64 et_clamp(et_u64 n)
 {
 	return n < ET_PROTO_WINDOW ? n : ET_PROTO_WINDOW;
 }
 
-static inline int et_at(const unsigned char *p, et_u64 n, et_u64 i)
+ET_INLINE int et_at(const unsigned char *p, et_u64 n, et_u64 i)
 {
+	et_u64 d;
+
 	/* i opaque: else clang reads p[v + k] through p + v, computed
 	 * once, and the verifier sees an offset its check did not bound */
 	__asm__ volatile("" : "+r"(i));
-	if (i >= n || i >= ET_PROTO_WINDOW)
+	/* i < n as the sign of i - n (both are below 2^63), opaque too: a
+	 * compare of i with n would narrow n's range on each side, and
+	 * states that differ only in what they know of n are never pruned
+	 * by the verifier (each read would double them) */
+	d = i - n;
+	__asm__ volatile("" : "+r"(d));
+	if (!(d >> 63) || i >= ET_PROTO_WINDOW)
 		return -1;
 	return p[i];
 }
 
-static inline int et_lower(int c)
+ET_INLINE int et_lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
-static inline int et_digit(int c)
+ET_INLINE int et_digit(int c)
 {
 	return c >= '0' && c <= '9';
 }
 
 /* the 4 bytes at i, big endian (-1 when cut off) */
-static inline et_s64 et_be32(const unsigned char *p, et_u64 n, et_u64 i)
+ET_INLINE et_s64 et_be32(const unsigned char *p, et_u64 n, et_u64 i)
 {
 	et_s64 v = 0;
 
@@ -66,14 +78,14 @@ static inline et_s64 et_be32(const unsigned char *p, et_u64 n, et_u64 i)
 }
 
 /* out = "" and -1: a string result not found */
-static inline et_s64 et_none(char *out)
+ET_INLINE et_s64 et_none(char *out)
 {
 	out[0] = 0;
 	return -1;
 }
 
 /* copies a static name into out (outsize >= 1), returns its length */
-static inline et_s64 et_put(char *out, et_u64 outsize, const char *s)
+ET_INLINE et_s64 et_put(char *out, et_u64 outsize, const char *s)
 {
 	et_u64 i = 0;
 
@@ -85,7 +97,7 @@ static inline et_s64 et_put(char *out, et_u64 outsize, const char *s)
 
 /* HTTP/1.x request methods, in et_http_request's order */
 #define ET_HTTP_METHODS 9
-static inline const char *et_http_method_name(int i)
+ET_INLINE const char *et_http_method_name(int i)
 {
 	switch (i) {
 	case 0: return "GET";
@@ -102,7 +114,7 @@ static inline const char *et_http_method_name(int i)
 
 /* The method index + 1 when p starts "METHOD target" (the target's first
  * byte visible and not a blank), else 0. */
-static inline et_s64 et_http_req_method(const unsigned char *p, et_u64 n)
+ET_INLINE et_s64 et_http_req_method(const unsigned char *p, et_u64 n)
 {
 	for (int m = 0; m < ET_HTTP_METHODS; m++) {
 		const char *s = et_http_method_name(m);
@@ -120,7 +132,7 @@ static inline et_s64 et_http_req_method(const unsigned char *p, et_u64 n)
 }
 
 /* "HTTP/1.x DDD" then a blank, CR or the window's end: DDD, else -1 */
-static inline et_s64 et_http_resp_status(const unsigned char *p, et_u64 n)
+ET_INLINE et_s64 et_http_resp_status(const unsigned char *p, et_u64 n)
 {
 	const char *v = "HTTP/1.";
 	et_s64 s = 0;
@@ -142,6 +154,79 @@ static inline et_s64 et_http_resp_status(const unsigned char *p, et_u64 n)
 	if (c >= 0 && c != ' ' && c != '\r' && c != '\n')
 		return -1;
 	return s >= 100 && s <= 599 ? s : -1;
+}
+
+/* Copies of bytes from the window into a result, one bpf_loop callback
+ * for all (a copy the verifier walks byte by byte, from a start it does
+ * not know, ends at as many places, each a state for what follows) */
+enum {
+	ET_COPY_NUL,   /* up to max bytes or a NUL */
+	ET_COPY_UPPER, /* the same, in upper case */
+	ET_COPY_PATH,  /* up to a blank, '?', '#' or a control byte */
+	ET_COPY_LINE,  /* up to CR or LF, without trailing blanks; the
+			  window ending first: -1 */
+};
+
+struct et_copy {
+	const unsigned char *p;
+	char *out;
+	et_u64 n, from, outsize;
+	et_s64 max, len, last;
+	int mode, cut;
+};
+
+static long et_copy_step(et_u64 k, struct et_copy *s)
+{
+	int c = et_at(s->p, s->n, s->from + k);
+
+	if (k >= ET_PROTO_WINDOW - 1 || k + 1 >= s->outsize)
+		return 1;
+	if (s->mode == ET_COPY_LINE) {
+		if (c < 0) {
+			s->cut = 1;
+			return 1;
+		}
+		if (c == '\r' || c == '\n')
+			return 1;
+	} else if (s->mode == ET_COPY_PATH) {
+		if (c <= ' ' || c == '?' || c == '#' || c == 0x7f)
+			return 1;
+	} else if (c <= 0 || (et_s64)k >= s->max) {
+		return 1;
+	}
+	if (s->mode == ET_COPY_UPPER && c >= 'a' && c <= 'z')
+		c -= 32;
+	s->out[k] = (char)c;
+	s->len = (et_s64)k + 1;
+	if (c != ' ' && c != '\t')
+		s->last = s->len;
+	return 0;
+}
+
+/* the copy from p[from] into out (outsize >= 1, at most
+ * ET_PROTO_WINDOW): its length, or -1 (out "") */
+ET_INLINE et_s64 et_copy(const unsigned char *p, et_u64 n, et_u64 from,
+			 et_s64 max, int mode, char *out, et_u64 outsize)
+{
+	struct et_copy s;
+
+	s.p = p;
+	s.out = out;
+	s.n = n;
+	s.from = from;
+	s.outsize = outsize;
+	s.max = max;
+	s.len = 0;
+	s.last = 0;
+	s.mode = mode;
+	s.cut = 0;
+	ET_LOOP(ET_PROTO_WINDOW, et_copy_step, &s);
+	if (s.cut)
+		return et_none(out);
+	if (mode == ET_COPY_LINE && s.len + 1 < (et_s64)outsize)
+		s.len = s.last; /* whole: without its trailing blanks */
+	out[s.len & (ET_PROTO_WINDOW - 1)] = 0;
+	return s.len;
 }
 
 /* The search for a header's value in a message's head: its state, in
@@ -197,7 +282,7 @@ static long et_hdr_step(et_u64 i, struct et_hdr_scan *s)
  * 31), after the blanks that lead it, in the head of a message, or -1
  * (also when the window ends before the value); the first line is the request
  * or status line, a blank line ends the head */
-static inline et_s64 et_header_at(const unsigned char *p, et_u64 n,
+ET_INLINE et_s64 et_header_at(const unsigned char *p, et_u64 n,
 				  const char *name, et_u64 len)
 {
 	struct et_hdr_scan s;
@@ -217,7 +302,7 @@ static inline et_s64 et_header_at(const unsigned char *p, et_u64 n,
 }
 
 /* the HTTP/2 client connection preface, 24 bytes */
-static inline int et_h2_is_preface(const unsigned char *p, et_u64 n)
+ET_INLINE int et_h2_is_preface(const unsigned char *p, et_u64 n)
 {
 	const char *s = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
@@ -229,7 +314,7 @@ static inline int et_h2_is_preface(const unsigned char *p, et_u64 n)
 
 /* A decimal number starting at *i and ended by CR LF: the number (and
  * *i just past the LF), or -1. neg: "-1" allowed (returns -2). */
-static inline et_s64 et_crlf_number(const unsigned char *p, et_u64 n,
+ET_INLINE et_s64 et_crlf_number(const unsigned char *p, et_u64 n,
 				    et_u64 *i, int neg)
 {
 	et_s64 v = 0;
@@ -257,7 +342,7 @@ static inline et_s64 et_crlf_number(const unsigned char *p, et_u64 n,
 
 /* A RESP array of bulk strings: "*N\r\n$L\r\n" with N >= 1; the offset
  * of the first bulk string's bytes (and its length in *len), or -1. */
-static inline et_s64 et_resp_array(const unsigned char *p, et_u64 n,
+ET_INLINE et_s64 et_resp_array(const unsigned char *p, et_u64 n,
 				   et_s64 *len)
 {
 	et_u64 i = 1;
@@ -275,7 +360,7 @@ static inline et_s64 et_resp_array(const unsigned char *p, et_u64 n,
 
 /* PostgreSQL's untyped first messages: a startup message (protocol 3.0),
  * an SSLRequest or a GSSENCRequest, whole in 8+ bytes */
-static inline int et_pg_startup(const unsigned char *p, et_u64 n)
+ET_INLINE int et_pg_startup(const unsigned char *p, et_u64 n)
 {
 	et_s64 len = et_be32(p, n, 0), code = et_be32(p, n, 4);
 
@@ -286,7 +371,7 @@ static inline int et_pg_startup(const unsigned char *p, et_u64 n)
 
 /* The MySQL packet header: the payload length (>= 1), -1 when the four
  * bytes are not there */
-static inline et_s64 et_mysql_len(const unsigned char *p, et_u64 n)
+ET_INLINE et_s64 et_mysql_len(const unsigned char *p, et_u64 n)
 {
 	int a = et_at(p, n, 0), b = et_at(p, n, 1), c = et_at(p, n, 2);
 
@@ -296,7 +381,7 @@ static inline et_s64 et_mysql_len(const unsigned char *p, et_u64 n)
 }
 
 /* The server greeting: sequence 0, protocol 10, a version "N.N..." */
-static inline int et_mysql_greeting(const unsigned char *p, et_u64 n)
+ET_INLINE int et_mysql_greeting(const unsigned char *p, et_u64 n)
 {
 	et_s64 len = et_mysql_len(p, n);
 

@@ -103,10 +103,13 @@ static struct type *check_proto(struct compile_ctx *ctx, struct node *call,
 		return type_u64();
 	if (f->result == PROTO_INT)
 		return type_s64();
-	/* at least a header name's 32 bytes (http_header's io), at most
+	/* http_header's: at least the 32 bytes of its name (io), at most
 	 * what the parser's output area holds (cg_proto.c) */
 	len = f->size ? f->size : (uint32_t)ctx->opts.strlen;
-	len = len < 32 ? 32 : len > ET_PROTO_WINDOW ? ET_PROTO_WINDOW : len;
+	if (f->extra == PROTO_NAME && len < 32)
+		len = 32;
+	if (len > ET_PROTO_WINDOW)
+		len = ET_PROTO_WINDOW;
 	return type_string(ctx->arena, len);
 }
 

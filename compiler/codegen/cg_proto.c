@@ -163,7 +163,10 @@ static LLVMValueRef proto(struct gen *g, struct node *e)
 		LLVMValueRef o = c64(g, slot * ET_PROTO_WINDOW);
 
 		out = LLVMBuildGEP2(g->b, cg_int(g->cg, 8), w, &o, 1, "out");
-		/* "" when the parser finds nothing: it writes that */
+		/* zeroed whole: the bytes after the NUL count in a map
+		 * key, and the slot holds an earlier call's result */
+		LLVMBuildMemSet(g->b, out, cg_const(g->cg, 8, 0),
+				c64(g, e->type->size), 8);
 		if (f->extra == PROTO_NAME) {
 			struct node *name = arg(e, 2);
 
