@@ -1,0 +1,275 @@
+#!/bin/sh
+# Runtime tests of the protocol parsers (bpf-helpers/proto_*.c) and of
+# the http recipe (stdlib/http.et) against real clients and servers from
+# Debian, each started here on a free port in a temp dir.
+#   proto.sh ETRACE CASE
+# syscalls: every socket byte source of the recipe (sendmsg/recvmsg,
+#   writev/readv, send/recv, write/read) on socketpairs, pairs exact;
+# python_server: python3's http.server and curl;
+# nginx: nginx over HTTP and TLS (OpenSSL 3: uprobes), curl -k; TLS
+#   lines carry the socket's fd;
+# gnutls: curl against gnutls-serv (GnuTLS uprobes on the server side);
+# wrk: nginx under wrk at 16 connections: the requests the recipe saw
+#   against nginx's access log (>= 99%, none made up);
+# redis, pgsql, mysql: the RESP, PostgreSQL and MySQL parsers on what
+#   redis-server, postgres and mariadbd read and write for their clients.
+# Exits 77 (skipped) when a server or client is missing.
+etrace=$1
+case=$2
+. "$(dirname "$0")/rtlib.sh"
+RUN_TIMEOUT=60
+
+# a free TCP port on 127.0.0.1
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+need() {
+	for p in "$@"; do
+		command -v "$p" >/dev/null 2>&1 || skip "$p not installed"
+	done
+}
+
+# a path no other process on the machine asks for
+tag=etrace-$$-$(date +%s)
+
+# start_http ARGS: the http recipe in the background, attached
+start_http() {
+	start http "$@"
+	wait_out '^Tracing HTTP'
+}
+
+# stop: SIGTERM to the background etrace, which prints its maps
+stop() {
+	kill -TERM "$bg"
+	wait_bg 0
+}
+
+# mine: the lines of the recipe about this test's paths, as
+# "SIDE TLS COMM METHOD PATH STATUS", sorted
+mine() {
+	awk -v t="/$tag" 'index($7, t) == 1 { print $1, $2, $4, $6, $7, $8 }' \
+		"$out" | LC_ALL=C sort
+}
+
+expect() {
+	printf "$1" >"$tmp/want"
+	mine >"$tmp/got"
+	cmp -s "$tmp/want" "$tmp/got" ||
+		fail "lines differ: $(diff "$tmp/want" "$tmp/got" | head -20)"
+}
+
+nginx_conf() {
+	mkdir -p "$tmp/ng/html/$tag" "$tmp/ng/logs"
+	echo hello >"$tmp/ng/html/$tag/index.html"
+	head -c 20000 /dev/zero | tr '\0' x >"$tmp/ng/html/$tag/big.html"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/ng/key.pem" \
+		-out "$tmp/ng/cert.pem" -days 2 -subj /CN=localhost \
+		>/dev/null 2>&1 || fail "openssl req"
+	cat >"$tmp/ng/nginx.conf" <<EOF
+daemon off;
+user root;
+worker_processes 1;
+pid $tmp/ng/nginx.pid;
+error_log $tmp/ng/logs/error.log;
+events { worker_connections 1024; }
+http {
+	access_log $tmp/ng/logs/access.log;
+	client_body_temp_path $tmp/ng/body;
+	proxy_temp_path $tmp/ng/proxy;
+	fastcgi_temp_path $tmp/ng/fcgi;
+	uwsgi_temp_path $tmp/ng/uwsgi;
+	scgi_temp_path $tmp/ng/scgi;
+	server {
+		listen 127.0.0.1:$port;
+		listen 127.0.0.1:$sport ssl;
+		ssl_certificate $tmp/ng/cert.pem;
+		ssl_certificate_key $tmp/ng/key.pem;
+		root $tmp/ng/html;
+	}
+}
+EOF
+}
+
+start_nginx() {
+	port=$(free_port)
+	sport=$(free_port)
+	nginx_conf
+	nginx -c "$tmp/ng/nginx.conf" -p "$tmp/ng" >"$tmp/ng/stdout" 2>&1 &
+	bg="$bg $!"
+	ng=$!
+	for _ in $(seq 1 100); do
+		curl -s -o /dev/null "http://127.0.0.1:$port/" && return 0
+		sleep 0.1
+	done
+	fail "nginx did not start: $(cat "$tmp/ng/logs/error.log")"
+}
+
+case $case in
+syscalls)
+	need python3
+	cat >"$tmp/pairs.py" <<EOF
+import os, socket
+t = "/$tag"
+a, b = socket.socketpair()
+a.sendmsg([("GET %s/msg?q=1 HTTP/1.1\r\nHost: x\r\n\r\n" % t).encode()])
+b.recvmsg_into([bytearray(200)])
+os.writev(b.fileno(), [b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", b""])
+os.readv(a.fileno(), [bytearray(200)])
+a, b = socket.socketpair()
+a.send(("POST %s/api HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}" % t).encode())
+b.recv(200)
+# a response split over three writes, then a body write
+b.send(b"HTTP/1.1 404 Not")
+b.send(b" Found\r\nContent-Length: 4\r\n")
+b.send(b"\r\n")
+b.send(b"GET ")
+a.recv(200)
+a, b = socket.socketpair()
+os.write(a.fileno(), ("DELETE %s/item/7 HTTP/1.0\r\n\r\n" % t).encode())
+os.read(b.fileno(), 200)
+os.write(b.fileno(), b"HTTP/1.0 503 Busy\r\n\r\n")
+os.read(a.fileno(), 200)
+# keep-alive: two requests on one connection
+for p in ("one", "two"):
+    os.write(a.fileno(), ("GET %s/%s HTTP/1.1\r\n\r\n" % (t, p)).encode())
+    os.read(b.fileno(), 200)
+    os.write(b.fileno(), b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+    os.read(a.fileno(), 200)
+EOF
+	run 0 http -c "python3 $tmp/pairs.py"
+	expect "client no python3 DELETE /$tag/item/7 503
+client no python3 GET /$tag/msg 201
+client no python3 GET /$tag/one 200
+client no python3 GET /$tag/two 200
+client no python3 POST /$tag/api 404
+server no python3 DELETE /$tag/item/7 503
+server no python3 GET /$tag/msg 201
+server no python3 GET /$tag/one 200
+server no python3 GET /$tag/two 200
+server no python3 POST /$tag/api 404\n"
+	has "$out" "@errors\[client, DELETE, /$tag/item/7\]: 1"
+	has "$out" "@errors\[server, DELETE, /$tag/item/7\]: 1"
+	has "$out" "@requests\[server, GET, /$tag/one, 200\]: 1"
+	;;
+python_server)
+	need python3 curl
+	port=$(free_port)
+	mkdir -p "$tmp/www/$tag"
+	echo hi >"$tmp/www/$tag/a.txt"
+	(cd "$tmp/www" && exec python3 -m http.server "$port" \
+		--bind 127.0.0.1 >/dev/null 2>&1) &
+	bg="$bg $!"
+	for _ in $(seq 1 100); do
+		curl -s -o /dev/null "http://127.0.0.1:$port/" && break
+		sleep 0.1
+	done
+	start_http
+	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/a.txt"
+	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/none"
+	wait_out "/$tag/none .* 404"
+	stop
+	expect "client no curl GET /$tag/a.txt 200
+client no curl GET /$tag/none 404
+server no python3 GET /$tag/a.txt 200
+server no python3 GET /$tag/none 404\n"
+	;;
+nginx)
+	need nginx curl openssl
+	start_nginx
+	start_http
+	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/index.html"
+	curl -sk -o /dev/null "https://127.0.0.1:$sport/$tag/index.html"
+	curl -sk -o /dev/null "https://127.0.0.1:$sport/$tag/big.html"
+	curl -sk -o /dev/null "https://127.0.0.1:$sport/$tag/missing"
+	wait_out "/$tag/missing .* 404"
+	stop
+	expect "client no curl GET /$tag/index.html 200
+client yes curl GET /$tag/big.html 200
+client yes curl GET /$tag/index.html 200
+client yes curl GET /$tag/missing 404
+server no nginx GET /$tag/index.html 200
+server yes nginx GET /$tag/big.html 200
+server yes nginx GET /$tag/index.html 200
+server yes nginx GET /$tag/missing 404\n"
+	# a TLS line's fd: the socket's, from the read/write inside SSL_*
+	awk -v t="/$tag" 'index($7, t) == 1 && $2 == "yes" && $5 < 3 {
+		print "bad fd: " $0; exit 1 }' "$out" || fail "TLS fd"
+	;;
+gnutls)
+	need gnutls-serv curl openssl
+	port=$(free_port)
+	nginx_conf
+	gnutls-serv --http --port "$port" --x509certfile "$tmp/ng/cert.pem" \
+		--x509keyfile "$tmp/ng/key.pem" >/dev/null 2>&1 &
+	bg="$bg $!"
+	for _ in $(seq 1 100); do
+		curl -sk -o /dev/null "https://127.0.0.1:$port/" && break
+		sleep 0.1
+	done
+	start_http
+	curl -sk -o /dev/null "https://127.0.0.1:$port/$tag/g"
+	wait_out "/$tag/g .* 200"
+	stop
+	expect "client yes curl GET /$tag/g 200
+server yes gnutls-serv GET /$tag/g 200\n"
+	;;
+wrk)
+	need nginx wrk curl openssl
+	start_nginx
+	start_http -- --lines=false
+	wrk -t2 -c16 -d3s "http://127.0.0.1:$port/$tag/index.html" \
+		>"$tmp/wrk.out" 2>&1 || fail "wrk: $(cat "$tmp/wrk.out")"
+	sleep 0.5
+	stop
+	served=$(grep -c " /$tag/index.html " "$tmp/ng/logs/access.log")
+	seen=$(sed -n "s|^@requests\[server, GET, /$tag/index.html, 200\]: ||p" "$out")
+	other=$(grep "^@requests\[server, .*/$tag/" "$out" |
+		grep -vc "GET, /$tag/index.html, 200\]")
+	echo "wrk: $(grep requests "$tmp/wrk.out"); nginx served $served; etrace saw $seen"
+	[ "$served" -gt 1000 ] || fail "only $served requests served"
+	[ -n "$seen" ] || fail "no requests seen"
+	[ "$other" = 0 ] || fail "$other made-up endpoints"
+	[ "$seen" -le "$served" ] || fail "saw $seen > $served served"
+	[ $((seen * 100)) -ge $((served * 99)) ] ||
+		fail "saw $seen of $served (< 99%)"
+	;;
+redis)
+	need redis-server redis-cli
+	port=$(free_port)
+	redis-server --port "$port" --bind 127.0.0.1 --save "" \
+		--appendonly no --dir "$tmp" >/dev/null 2>&1 &
+	bg="$bg $!"
+	for _ in $(seq 1 100); do
+		redis-cli -p "$port" ping >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	start -e '
+tracepoint:syscalls:sys_enter_read /comm == "redis-server"/ { @b[tid] = args.buf; }
+tracepoint:syscalls:sys_exit_read /comm == "redis-server" && args.ret > 0/ {
+	$c = resp_command(@b[tid], args.ret);
+	if ($c != "") { printf("cmd %s\n", $c); }
+}
+tracepoint:syscalls:sys_enter_write /comm == "redis-server"/ {
+	printf("reply %s\n", resp_type(args.buf, args.count));
+}'
+	redis-cli -p "$port" set "$tag" 41 >/dev/null
+	redis-cli -p "$port" incr "$tag" >/dev/null
+	redis-cli -p "$port" get "$tag" >/dev/null
+	redis-cli -p "$port" get "$tag-none" >/dev/null
+	redis-cli -p "$port" lpush "$tag-l" a >/dev/null
+	redis-cli -p "$port" get "$tag-l" >/dev/null 2>&1
+	wait_out '^reply error'
+	stop
+	grep '^cmd \(SET\|INCR\|GET\|LPUSH\)' "$out" >"$tmp/got"
+	printf 'cmd SET\ncmd INCR\ncmd GET\ncmd GET\ncmd LPUSH\ncmd GET\n' >"$tmp/want"
+	cmp -s "$tmp/want" "$tmp/got" || fail "commands: $(cat "$tmp/got")"
+	for t in string integer bulk null error; do
+		has "$out" "^reply $t\$"
+	done
+	;;
+*)
+	fail "unknown case $case"
+	;;
+esac
+exit 0
