@@ -24,7 +24,8 @@ libclang-16-dev libclang-rt-16-dev libelf-dev libdw-dev liblzma-dev
 libcjson-dev libcunit1-dev libmicrohttpd-dev libzstd-dev zlib1g-dev libncurses-dev
 libiberty-dev lld g++ systemtap-sdt-dev golang-go python3 nodejs bpftrace
 bpftool man-db openjdk-17-jdk-headless qemu-system-x86 busybox-static cpio
-binutils xz-utils debuginfod curl gdb rustc libc6-dbg prometheus"
+binutils xz-utils debuginfod curl gdb rustc libc6-dbg prometheus nginx-light
+redis-server redis-tools wrk gnutls-bin openssl"
 
 install_deps() {
 	missing=
