@@ -89,7 +89,8 @@ ET_PROTO_FN et_s64 et_pg_query(const unsigned char *p, et_u64 n, char *out,
 /* The last window of a server's response, p ending where the response
  * ends: the tag of the CommandComplete ('C', "SELECT 3") just before
  * the final ReadyForQuery, with want 'C'; the SQLSTATE ("42P01") of the
- * ErrorResponse just before it, with want 'E'. */
+ * ErrorResponse just before it, with want 'E'; or of that message when
+ * it is all p holds (postgres sends an error at once). */
 ET_PROTO_FN et_s64 et_pg_result(const unsigned char *p, et_u64 n, char *out,
 			      et_u64 outsize, et_u64 want);
 

@@ -204,19 +204,27 @@ ET_PROTO_FN et_s64 et_pg_result(const unsigned char *p, et_u64 n, char *out,
 	struct pg_scan s;
 
 	n = et_clamp(n);
-	/* ReadyForQuery ends the response: 'Z', length 5, a status */
-	if (n < 6 + 6)
+	if (n < 6)
 		return et_none(out);
 	s.p = p;
 	s.n = n;
-	s.z = (et_s64)n - 6;
 	s.found = -1;
 	s.want = (int)want;
-	if (et_at(p, n, s.z) != 'Z' || et_be32(p, n, s.z + 1) != 5 ||
-	    et_at(p, n, s.z - 1) != 0)
-		return et_none(out);
-	/* the message just before it: type want, its length reaching z */
-	ET_LOOP(ET_PROTO_WINDOW, pg_back_step, &s);
+	if (et_at(p, n, 0) == (int)want && et_be32(p, n, 1) + 1 == (et_s64)n &&
+	    et_at(p, n, n - 1) == 0) {
+		/* the message alone (postgres sends an error at once, its
+		 * ReadyForQuery after) */
+		s.z = (et_s64)n;
+		s.found = 0;
+	} else {
+		s.z = (et_s64)n - 6;
+		if (et_at(p, n, s.z) != 'Z' || et_be32(p, n, s.z + 1) != 5 ||
+		    et_at(p, n, s.z - 1) != 0)
+			return et_none(out);
+		/* the message just before it: type want, its length
+		 * reaching z */
+		ET_LOOP(ET_PROTO_WINDOW, pg_back_step, &s);
+	}
 	if (s.found < 0)
 		return et_none(out);
 	if (want == 'C')

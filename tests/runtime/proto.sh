@@ -268,6 +268,138 @@ tracepoint:syscalls:sys_enter_write /comm == "redis-server"/ {
 		has "$out" "^reply $t\$"
 	done
 	;;
+pgsql)
+	pgbin=/usr/lib/postgresql/15/bin
+	[ -x $pgbin/initdb ] || skip "PostgreSQL 15 not installed"
+	need psql
+	id postgres >/dev/null 2>&1 || skip "no postgres user"
+	port=$(free_port)
+	chmod 755 "$tmp"
+	mkdir "$tmp/pg"
+	chown postgres "$tmp/pg"
+	su postgres -s /bin/sh -c "$pgbin/initdb -D $tmp/pg/data -A trust \
+		-U postgres" >"$tmp/pg/initdb.log" 2>&1 ||
+		fail "initdb: $(tail -5 "$tmp/pg/initdb.log")"
+	su postgres -s /bin/sh -c "exec $pgbin/postgres -D $tmp/pg/data \
+		-p $port -k $tmp/pg -c listen_addresses=127.0.0.1" \
+		>"$tmp/pg/log" 2>&1 &
+	bg="$bg $!"
+	for _ in $(seq 1 200); do
+		psql -h 127.0.0.1 -p "$port" -U postgres -c 'select 1' \
+			>/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	# the backend reads queries (recvfrom) and writes its answers
+	# (sendto); psql's extended query: \bind
+	start -e '
+tracepoint:syscalls:sys_enter_recvfrom /comm == "postgres"/ { @b[tid] = args.ubuf; }
+tracepoint:syscalls:sys_exit_recvfrom /comm == "postgres" && args.ret > 0/ {
+	$t = pg_msg_type(@b[tid], args.ret);
+	if ($t == 81 || $t == 80) {
+		printf("query %c %s\n", $t, pg_query(@b[tid], args.ret));
+	}
+}
+tracepoint:syscalls:sys_enter_sendto /comm == "postgres"/ {
+	$tag = pg_tag(args.buff, args.len);
+	$err = pg_error(args.buff, args.len);
+	if ($tag != "") { printf("tag %s\n", $tag); }
+	if ($err != "") { printf("error %s\n", $err); }
+}'
+	psql -h 127.0.0.1 -p "$port" -U postgres -q \
+		-c "create table t$$ (a int)" \
+		-c "insert into t$$ values (1), (2)" \
+		-c "select * from t$$" -c "select * from nope$$" \
+		>/dev/null 2>&1
+	# the extended protocol (Parse, Bind, Execute, Sync), as libpq's
+	# PQexecParams sends it (psql 15 has no \\bind)
+	cat >"$tmp/pgx.py" <<'EOF'
+import socket, struct, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+def msg(t, body):
+    return t + struct.pack("!I", len(body) + 4) + body
+params = b"user\0postgres\0database\0postgres\0\0"
+s.sendall(struct.pack("!II", len(params) + 8, 196608) + params)
+def until_ready():
+    data = b""
+    while not data.endswith(b"Z\0\0\0\x05I"):
+        d = s.recv(4096)
+        if not d:
+            sys.exit("closed")
+        data += d
+until_ready()
+q = b"select $1::int + 1\0"
+s.sendall(msg(b"P", b"\0" + q + b"\0\0") +
+          msg(b"B", b"\0\0" + b"\0\0" + b"\0\x01" + struct.pack("!I", 2) + b"41" + b"\0\0") +
+          msg(b"E", b"\0" + b"\0\0\0\0") + msg(b"S", b""))
+until_ready()
+s.sendall(msg(b"X", b""))
+EOF
+	python3 "$tmp/pgx.py" "$port" || fail "extended query"
+	wait_out '^tag SELECT 1$'
+	stop
+	for l in "query Q create table t$$ (a int)" "tag CREATE TABLE" \
+		"query Q insert into t$$ values (1), (2)" "tag INSERT 0 2" \
+		"query Q select \* from t$$" "tag SELECT 2" \
+		"query Q select \* from nope$$" "error 42P01" \
+		"query P select \$1::int + 1" "tag SELECT 1"; do
+		has "$out" "^$l\$"
+	done
+	;;
+mysql)
+	need mariadb-install-db mariadbd mariadb
+	port=$(free_port)
+	mariadb-install-db --no-defaults --datadir="$tmp/db" --user=root \
+		--auth-root-authentication-method=normal \
+		>"$tmp/install.log" 2>&1 ||
+		fail "mariadb-install-db: $(tail -5 "$tmp/install.log")"
+	mariadbd --no-defaults --datadir="$tmp/db" --user=root \
+		--port="$port" --bind-address=127.0.0.1 \
+		--socket="$tmp/my.sock" --pid-file="$tmp/my.pid" \
+		--skip-log-bin >"$tmp/my.log" 2>&1 &
+	mpid=$!
+	bg="$bg $mpid"
+	for _ in $(seq 1 300); do
+		mariadb -h 127.0.0.1 -P "$port" -u root -e 'select 1' \
+			>/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	# the client writes the command, the server writes the replies
+	start -e '
+macro client($b, $n) {
+	if (mysql_command($b, $n) == 3) {
+		printf("query %s\n", mysql_query($b, $n));
+	}
+}
+macro server($b, $n) {
+	$r = mysql_reply($b, $n);
+	if ($r == "error") {
+		printf("errno %d\n", mysql_errno($b, $n));
+	} else if ($r != "") {
+		printf("reply %s\n", $r);
+	}
+}
+tracepoint:syscalls:sys_enter_write /comm == "mariadb"/ {
+	$b = args.buf; $n = (int64)args.count; client($b, $n);
+}
+tracepoint:syscalls:sys_enter_sendto /comm == "mariadb"/ {
+	$b = args.buff; $n = (int64)args.len; client($b, $n);
+}
+tracepoint:syscalls:sys_enter_write /comm != "mariadb" && pid == '"$mpid"'/ {
+	$b = args.buf; $n = (int64)args.count; server($b, $n);
+}
+tracepoint:syscalls:sys_enter_sendto /comm != "mariadb" && pid == '"$mpid"'/ {
+	$b = args.buff; $n = (int64)args.len; server($b, $n);
+}'
+	mariadb -h 127.0.0.1 -P "$port" -u root -e \
+		"create database d$$; create table d$$.t (a int); insert into d$$.t values (1); select * from d$$.t; select * from d$$.nope" \
+		>/dev/null 2>&1
+	wait_out '^errno 1146$'
+	stop
+	for l in "query create database d$$" "query select \* from d$$.nope" \
+		"reply ok" "reply resultset" "errno 1146"; do
+		has "$out" "^$l\$"
+	done
+	;;
 *)
 	fail "unknown case $case"
 	;;

@@ -344,6 +344,12 @@ static void test_pgsql(void)
 	CU_ASSERT_STRING_EQUAL(out, "42P01");
 	CU_ASSERT_EQUAL(et_pg_result(pg_err, sizeof(pg_err) - 1, out, 64, 'C'),
 			-1);
+	/* the error alone, its ReadyForQuery sent after */
+	CU_ASSERT_EQUAL(et_pg_result(pg_err, sizeof(pg_err) - 7, out, 64, 'E'),
+			5);
+	CU_ASSERT_STRING_EQUAL(out, "42P01");
+	CU_ASSERT_EQUAL(et_pg_result(pg_err, sizeof(pg_err) - 8, out, 64, 'E'),
+			-1);
 	/* the tail of a long response: only its last bytes */
 	CU_ASSERT_EQUAL(et_pg_result(pg_ok + 40, sizeof(pg_ok) - 41, out, 64,
 				     'C'),
