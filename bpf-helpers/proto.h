@@ -40,18 +40,18 @@ ET_PROTO_FN et_s64 et_http_request(const unsigned char *p, et_u64 n);
 ET_PROTO_FN et_s64 et_http_status(const unsigned char *p, et_u64 n);
 /* The method of a request. */
 ET_PROTO_FN et_s64 et_http_method(const unsigned char *p, et_u64 n, char *out,
-				et_u64 outsize);
+				  et_u64 outsize);
 /* The path of a request's target, without its query ("?...") or
  * fragment; an absolute-form target ("http://host/x") gives "/x". */
 ET_PROTO_FN et_s64 et_http_path(const unsigned char *p, et_u64 n, char *out,
-			      et_u64 outsize);
+				et_u64 outsize);
 /* The value of a header of a request or response (leading and trailing
  * blanks dropped). io holds the header's name (ASCII, any case, at most
  * 31 characters, NUL-terminated) on entry and the value on return: a
  * BPF call takes five arguments. Headers after the window are not
  * found. */
 ET_PROTO_FN et_s64 et_http_header(const unsigned char *p, et_u64 n, char *io,
-				et_u64 iosize);
+				  et_u64 iosize);
 /* Content-Length as a number, or -1 (absent, not a number, cut off). */
 ET_PROTO_FN et_s64 et_http_content_length(const unsigned char *p, et_u64 n);
 
@@ -61,7 +61,7 @@ ET_PROTO_FN et_s64 et_h2_preface(const unsigned char *p, et_u64 n);
  * frames walked from the start of p (after the preface, if there),
  * or -1 when none has its 9-byte header in the window. */
 ET_PROTO_FN et_s64 et_h2_frame(const unsigned char *p, et_u64 n, et_s64 type,
-			     et_u64 field);
+			       et_u64 field);
 
 /* WebSocket: a field (ET_WS_*) of the frame p starts: its opcode, its
  * payload length, or the status code of a close frame (unmasked); -1
@@ -71,13 +71,13 @@ ET_PROTO_FN et_s64 et_ws_frame(const unsigned char *p, et_u64 n, et_u64 field);
 /* Redis: the command name (upper case) of a RESP array of bulk strings
  * ("*2\r\n$3\r\nGET\r\n..."). */
 ET_PROTO_FN et_s64 et_resp_command(const unsigned char *p, et_u64 n, char *out,
-				 et_u64 outsize);
+				   et_u64 outsize);
 /* The type of the RESP value p starts: "string" (+), "error" (-),
  * "integer" (:), "bulk" ($), "null" ($-1, *-1, _), "array" (*), and
  * RESP3's "double", "boolean", "map", "set", "push", "bignum",
  * "verbatim", "bulk_error"; -1 when p starts no RESP value. */
 ET_PROTO_FN et_s64 et_resp_type(const unsigned char *p, et_u64 n, char *out,
-			      et_u64 outsize);
+				et_u64 outsize);
 
 /* PostgreSQL: the type byte of the message p starts (checked against
  * the protocol's types and a sane length), 0 for a startup, SSL or
@@ -85,25 +85,25 @@ ET_PROTO_FN et_s64 et_resp_type(const unsigned char *p, et_u64 n, char *out,
 ET_PROTO_FN et_s64 et_pg_type(const unsigned char *p, et_u64 n);
 /* The query text of a simple query ('Q') or a Parse ('P') message. */
 ET_PROTO_FN et_s64 et_pg_query(const unsigned char *p, et_u64 n, char *out,
-			     et_u64 outsize);
+			       et_u64 outsize);
 /* The last window of a server's response, p ending where the response
  * ends: the tag of the CommandComplete ('C', "SELECT 3") just before
  * the final ReadyForQuery, with want 'C'; the SQLSTATE ("42P01") of the
  * ErrorResponse just before it, with want 'E'; or of that message when
  * it is all p holds (postgres sends an error at once). */
 ET_PROTO_FN et_s64 et_pg_result(const unsigned char *p, et_u64 n, char *out,
-			      et_u64 outsize, et_u64 want);
+				et_u64 outsize, et_u64 want);
 
 /* MySQL/MariaDB: the command byte of a client packet (sequence 0), or
  * -1. */
 ET_PROTO_FN et_s64 et_mysql_command(const unsigned char *p, et_u64 n);
 /* The statement of COM_QUERY or COM_STMT_PREPARE. */
 ET_PROTO_FN et_s64 et_mysql_query(const unsigned char *p, et_u64 n, char *out,
-				et_u64 outsize);
+				  et_u64 outsize);
 /* The kind of a server packet: "ok", "error", "eof", "resultset" (a
  * column count), "local_infile", "handshake" (the greeting). */
 ET_PROTO_FN et_s64 et_mysql_reply(const unsigned char *p, et_u64 n, char *out,
-				et_u64 outsize);
+				  et_u64 outsize);
 /* The error code of an ERR packet, or -1. */
 ET_PROTO_FN et_s64 et_mysql_errno(const unsigned char *p, et_u64 n);
 
@@ -111,6 +111,6 @@ ET_PROTO_FN et_s64 et_mysql_errno(const unsigned char *p, et_u64 n);
  * "http", "http2", "websocket" (an HTTP upgrade request), "tls",
  * "redis", "postgresql", "mysql"; -1 (empty) when none fits. */
 ET_PROTO_FN et_s64 et_proto_detect(const unsigned char *p, et_u64 n, char *out,
-				 et_u64 outsize);
+				   et_u64 outsize);
 
 #endif

@@ -4,15 +4,15 @@
 #include "proto_util.h"
 
 /* copies len bytes at i (no more than fit), stopping at a NUL */
-ET_INLINE et_s64 copy_at(const unsigned char *p, et_u64 n, et_u64 i,
-			 et_s64 len, char *out, et_u64 outsize, int upper)
+ET_INLINE et_s64 copy_at(const unsigned char *p, et_u64 n, et_u64 i, et_s64 len,
+			 char *out, et_u64 outsize, int upper)
 {
 	return et_copy(p, n, i, len, upper ? ET_COPY_UPPER : ET_COPY_NUL, out,
 		       outsize);
 }
 
 ET_PROTO_FN et_s64 et_resp_command(const unsigned char *p, et_u64 n, char *out,
-				 et_u64 outsize)
+				   et_u64 outsize)
 {
 	et_s64 len, i;
 
@@ -25,7 +25,7 @@ ET_PROTO_FN et_s64 et_resp_command(const unsigned char *p, et_u64 n, char *out,
 }
 
 ET_PROTO_FN et_s64 et_resp_type(const unsigned char *p, et_u64 n, char *out,
-			      et_u64 outsize)
+				et_u64 outsize)
 {
 	et_u64 i = 1;
 	et_s64 v;
@@ -85,7 +85,7 @@ ET_PROTO_FN et_s64 et_resp_type(const unsigned char *p, et_u64 n, char *out,
 		if (et_crlf_number(p, n, &i, 0) < 0)
 			break;
 		return et_put(out, outsize,
-			      c == '%'   ? "map"
+			      c == '%'	 ? "map"
 			      : c == '~' ? "set"
 			      : c == '>' ? "push"
 			      : c == '!' ? "bulk_error"
@@ -98,11 +98,36 @@ ET_PROTO_FN et_s64 et_resp_type(const unsigned char *p, et_u64 n, char *out,
 ET_INLINE int pg_known(int t)
 {
 	switch (t) {
-	case 'B': case 'C': case 'D': case 'E': case 'F': case 'H':
-	case 'P': case 'Q': case 'S': case 'X': case 'c': case 'd':
-	case 'f': case 'p': case '1': case '2': case '3': case 'A':
-	case 'G': case 'I': case 'K': case 'N': case 'R': case 'T':
-	case 'V': case 'W': case 'Z': case 'n': case 's': case 't':
+	case 'B':
+	case 'C':
+	case 'D':
+	case 'E':
+	case 'F':
+	case 'H':
+	case 'P':
+	case 'Q':
+	case 'S':
+	case 'X':
+	case 'c':
+	case 'd':
+	case 'f':
+	case 'p':
+	case '1':
+	case '2':
+	case '3':
+	case 'A':
+	case 'G':
+	case 'I':
+	case 'K':
+	case 'N':
+	case 'R':
+	case 'T':
+	case 'V':
+	case 'W':
+	case 'Z':
+	case 'n':
+	case 's':
+	case 't':
 	case 'v':
 		return 1;
 	}
@@ -125,7 +150,7 @@ ET_PROTO_FN et_s64 et_pg_type(const unsigned char *p, et_u64 n)
 }
 
 ET_PROTO_FN et_s64 et_pg_query(const unsigned char *p, et_u64 n, char *out,
-			     et_u64 outsize)
+			       et_u64 outsize)
 {
 	et_u64 i = 5;
 	et_s64 len;
@@ -256,18 +281,18 @@ ET_PROTO_FN et_s64 et_mysql_command(const unsigned char *p, et_u64 n)
 }
 
 ET_PROTO_FN et_s64 et_mysql_query(const unsigned char *p, et_u64 n, char *out,
-				et_u64 outsize)
+				  et_u64 outsize)
 {
 	et_s64 c = et_mysql_command(p, n);
 
 	if (c != 3 && c != 0x16)
 		return et_none(out);
-	return copy_at(p, et_clamp(n), 5, et_mysql_len(p, et_clamp(n)) - 1,
-		       out, outsize, 0);
+	return copy_at(p, et_clamp(n), 5, et_mysql_len(p, et_clamp(n)) - 1, out,
+		       outsize, 0);
 }
 
 ET_PROTO_FN et_s64 et_mysql_reply(const unsigned char *p, et_u64 n, char *out,
-				et_u64 outsize)
+				  et_u64 outsize)
 {
 	et_s64 len;
 	int h;
@@ -288,7 +313,8 @@ ET_PROTO_FN et_s64 et_mysql_reply(const unsigned char *p, et_u64 n, char *out,
 	if (h == 0xfe && len < 9)
 		return et_put(out, outsize, "eof");
 	if (h == 0xfe)
-		return et_put(out, outsize, "ok"); /* OK as EOF (deprecate EOF) */
+		return et_put(out, outsize,
+			      "ok"); /* OK as EOF (deprecate EOF) */
 	if (h == 0xfb)
 		return et_put(out, outsize, "local_infile");
 	if (h >= 1 && h <= 0xfa && len <= 9)

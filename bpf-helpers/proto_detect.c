@@ -42,13 +42,12 @@ ET_INLINE int h2_settings(const unsigned char *p, et_u64 n)
 {
 	et_s64 len = et_be32(p, n, 0) >> 8;
 
-	return len >= 0 && len % 6 == 0 && len <= 60 &&
-	       et_at(p, n, 3) == 4 && (et_at(p, n, 4) & ~1) == 0 &&
-	       et_be32(p, n, 5) == 0;
+	return len >= 0 && len % 6 == 0 && len <= 60 && et_at(p, n, 3) == 4 &&
+	       (et_at(p, n, 4) & ~1) == 0 && et_be32(p, n, 5) == 0;
 }
 
 ET_PROTO_FN et_s64 et_proto_detect(const unsigned char *p, et_u64 n, char *out,
-				 et_u64 outsize)
+				   et_u64 outsize)
 {
 	int c0, c1, c2;
 

@@ -14,7 +14,7 @@ ET_PROTO_FN et_s64 et_http_status(const unsigned char *p, et_u64 n)
 }
 
 ET_PROTO_FN et_s64 et_http_method(const unsigned char *p, et_u64 n, char *out,
-				et_u64 outsize)
+				  et_u64 outsize)
 {
 	et_s64 m = et_http_req_method(p, et_clamp(n));
 
@@ -65,7 +65,7 @@ static long path_step(et_u64 i, struct path_scan *s)
 }
 
 ET_PROTO_FN et_s64 et_http_path(const unsigned char *p, et_u64 n, char *out,
-			      et_u64 outsize)
+				et_u64 outsize)
 {
 	struct path_scan s;
 
@@ -86,7 +86,7 @@ ET_PROTO_FN et_s64 et_http_path(const unsigned char *p, et_u64 n, char *out,
 }
 
 ET_PROTO_FN et_s64 et_http_header(const unsigned char *p, et_u64 n, char *io,
-				et_u64 iosize)
+				  et_u64 iosize)
 {
 	char name[32];
 	et_u64 len = 0;
@@ -96,7 +96,8 @@ ET_PROTO_FN et_s64 et_http_header(const unsigned char *p, et_u64 n, char *io,
 	for (; len < 31 && len < iosize && io[len]; len++)
 		name[len] = io[len];
 	name[len] = 0;
-	if (!len || (!et_http_req_method(p, n) && et_http_resp_status(p, n) < 0))
+	if (!len ||
+	    (!et_http_req_method(p, n) && et_http_resp_status(p, n) < 0))
 		return et_none(io);
 	v = et_header_at(p, n, name, len);
 	if (v < 0)
@@ -126,8 +127,8 @@ ET_PROTO_FN et_s64 et_http_content_length(const unsigned char *p, et_u64 n)
 		digits++;
 	}
 	/* trailing blanks (a few: bounded for the verifier) */
-	for (int k = 0; k < 4 && (et_at(p, n, v) == ' ' || et_at(p, n, v) == '\t');
-	     k++)
+	for (int k = 0;
+	     k < 4 && (et_at(p, n, v) == ' ' || et_at(p, n, v) == '\t'); k++)
 		v++;
 	if (!digits || et_at(p, n, v) != '\r')
 		return -1;
@@ -140,7 +141,7 @@ ET_PROTO_FN et_s64 et_h2_preface(const unsigned char *p, et_u64 n)
 }
 
 ET_PROTO_FN et_s64 et_h2_frame(const unsigned char *p, et_u64 n, et_s64 type,
-			     et_u64 field)
+			       et_u64 field)
 {
 	et_u64 i;
 
@@ -155,10 +156,14 @@ ET_PROTO_FN et_s64 et_h2_frame(const unsigned char *p, et_u64 n, et_s64 type,
 			return -1; /* no whole frame header here */
 		if (type < 0 || t == type) {
 			switch (field) {
-			case ET_H2_LEN: return len;
-			case ET_H2_TYPE: return t;
-			case ET_H2_FLAGS: return flags;
-			default: return id & 0x7fffffff;
+			case ET_H2_LEN:
+				return len;
+			case ET_H2_TYPE:
+				return t;
+			case ET_H2_FLAGS:
+				return flags;
+			default:
+				return id & 0x7fffffff;
 			}
 		}
 		i += 9 + len;

@@ -21,11 +21,11 @@ static long (*const et_bpf_loop)(unsigned nr, void *fn, void *ctx,
 				 et_u64 flags) = (void *)181;
 #define ET_LOOP(nr, fn, ctx) et_bpf_loop(nr, fn, ctx, 0)
 #else
-#define ET_LOOP(nr, fn, ctx)                                                \
-	do {                                                                \
-		for (et_u64 i_ = 0; i_ < (nr); i_++)                        \
-			if (fn(i_, ctx))                                    \
-				break;                                      \
+#define ET_LOOP(nr, fn, ctx)                                                   \
+	do {                                                                   \
+		for (et_u64 i_ = 0; i_ < (nr); i_++)                           \
+			if (fn(i_, ctx))                                       \
+				break;                                         \
 	} while (0)
 #endif
 
@@ -100,15 +100,24 @@ ET_INLINE et_s64 et_put(char *out, et_u64 outsize, const char *s)
 ET_INLINE const char *et_http_method_name(int i)
 {
 	switch (i) {
-	case 0: return "GET";
-	case 1: return "HEAD";
-	case 2: return "POST";
-	case 3: return "PUT";
-	case 4: return "DELETE";
-	case 5: return "CONNECT";
-	case 6: return "OPTIONS";
-	case 7: return "TRACE";
-	default: return "PATCH";
+	case 0:
+		return "GET";
+	case 1:
+		return "HEAD";
+	case 2:
+		return "POST";
+	case 3:
+		return "PUT";
+	case 4:
+		return "DELETE";
+	case 5:
+		return "CONNECT";
+	case 6:
+		return "OPTIONS";
+	case 7:
+		return "TRACE";
+	default:
+		return "PATCH";
 	}
 }
 
@@ -283,7 +292,7 @@ static long et_hdr_step(et_u64 i, struct et_hdr_scan *s)
  * (also when the window ends before the value); the first line is the request
  * or status line, a blank line ends the head */
 ET_INLINE et_s64 et_header_at(const unsigned char *p, et_u64 n,
-				  const char *name, et_u64 len)
+			      const char *name, et_u64 len)
 {
 	struct et_hdr_scan s;
 
@@ -314,8 +323,8 @@ ET_INLINE int et_h2_is_preface(const unsigned char *p, et_u64 n)
 
 /* A decimal number starting at *i and ended by CR LF: the number (and
  * *i just past the LF), or -1. neg: "-1" allowed (returns -2). */
-ET_INLINE et_s64 et_crlf_number(const unsigned char *p, et_u64 n,
-				    et_u64 *i, int neg)
+ET_INLINE et_s64 et_crlf_number(const unsigned char *p, et_u64 n, et_u64 *i,
+				int neg)
 {
 	et_s64 v = 0;
 	int digits = 0, minus = 0, c;
@@ -342,8 +351,7 @@ ET_INLINE et_s64 et_crlf_number(const unsigned char *p, et_u64 n,
 
 /* A RESP array of bulk strings: "*N\r\n$L\r\n" with N >= 1; the offset
  * of the first bulk string's bytes (and its length in *len), or -1. */
-ET_INLINE et_s64 et_resp_array(const unsigned char *p, et_u64 n,
-				   et_s64 *len)
+ET_INLINE et_s64 et_resp_array(const unsigned char *p, et_u64 n, et_s64 *len)
 {
 	et_u64 i = 1;
 	et_s64 v;

@@ -61,7 +61,8 @@ static bool buf_arg(struct compile_ctx *ctx, const struct node *call)
 		  (t->kind == T_ARRAY && t->elem && t->elem->size == 1)))
 		return true;
 	diag_error(&ctx->diags, a->loc,
-		   "%s() expects the address of the bytes, or a string, buffer or byte array (%s provided)",
+		   "%s() expects the address of the bytes, or a string, buffer "
+		   "or byte array (%s provided)",
 		   call->u.call.name, t ? type_name(ctx->arena, t) : "none");
 	return false;
 }
@@ -78,16 +79,18 @@ static struct type *check_proto(struct compile_ctx *ctx, struct node *call,
 		return NULL;
 	if (f->extra == PROTO_NAME) {
 		if (nargs != 3) {
-			diag_error(&ctx->diags, call->loc,
-				   "%s() takes a header name: %s(buf, len, \"name\")",
-				   f->name, f->name);
+			diag_error(
+			    &ctx->diags, call->loc,
+			    "%s() takes a header name: %s(buf, len, \"name\")",
+			    f->name, f->name);
 			return NULL;
 		}
 		if (!fn_str_literal(ctx, call, 2, &s, &len))
 			return NULL;
 		if (!len || len > 31 || strpbrk(s, ": \t\r\n")) {
 			diag_error(&ctx->diags, fn_arg(call, 2)->loc,
-				   "%s() expects a header name of 1 to 31 characters without blanks or ':'",
+				   "%s() expects a header name of 1 to 31 "
+				   "characters without blanks or ':'",
 				   f->name);
 			return NULL;
 		}
@@ -110,31 +113,31 @@ static struct type *check_proto(struct compile_ctx *ctx, struct node *call,
 }
 
 const struct func funcs_proto[] = {
-	{ "is_http_request", 2, 2, 0, check_proto, FG_PROTO },
-	{ "is_http_response", 2, 2, 0, check_proto, FG_PROTO },
-	{ "http_method", 2, 2, 0, check_proto, FG_PROTO },
-	{ "http_path", 2, 2, 0, check_proto, FG_PROTO },
-	{ "http_status", 2, 2, 0, check_proto, FG_PROTO },
-	{ "http_header", 2, 3, 0, check_proto, FG_PROTO },
-	{ "http_content_length", 2, 2, 0, check_proto, FG_PROTO },
-	{ "h2_preface", 2, 2, 0, check_proto, FG_PROTO },
-	{ "h2_frame_type", 2, 3, 0, check_proto, FG_PROTO },
-	{ "h2_frame_len", 2, 3, 0, check_proto, FG_PROTO },
-	{ "h2_frame_flags", 2, 3, 0, check_proto, FG_PROTO },
-	{ "h2_stream_id", 2, 3, 0, check_proto, FG_PROTO },
-	{ "ws_opcode", 2, 2, 0, check_proto, FG_PROTO },
-	{ "ws_payload_len", 2, 2, 0, check_proto, FG_PROTO },
-	{ "ws_close_code", 2, 2, 0, check_proto, FG_PROTO },
-	{ "resp_command", 2, 2, 0, check_proto, FG_PROTO },
-	{ "resp_type", 2, 2, 0, check_proto, FG_PROTO },
-	{ "pg_msg_type", 2, 2, 0, check_proto, FG_PROTO },
-	{ "pg_query", 2, 2, 0, check_proto, FG_PROTO },
-	{ "pg_tag", 2, 2, 0, check_proto, FG_PROTO },
-	{ "pg_error", 2, 2, 0, check_proto, FG_PROTO },
-	{ "mysql_command", 2, 2, 0, check_proto, FG_PROTO },
-	{ "mysql_query", 2, 2, 0, check_proto, FG_PROTO },
-	{ "mysql_reply", 2, 2, 0, check_proto, FG_PROTO },
-	{ "mysql_errno", 2, 2, 0, check_proto, FG_PROTO },
-	{ "proto_detect", 2, 2, 0, check_proto, FG_PROTO },
-	{ NULL },
+    {"is_http_request", 2, 2, 0, check_proto, FG_PROTO},
+    {"is_http_response", 2, 2, 0, check_proto, FG_PROTO},
+    {"http_method", 2, 2, 0, check_proto, FG_PROTO},
+    {"http_path", 2, 2, 0, check_proto, FG_PROTO},
+    {"http_status", 2, 2, 0, check_proto, FG_PROTO},
+    {"http_header", 2, 3, 0, check_proto, FG_PROTO},
+    {"http_content_length", 2, 2, 0, check_proto, FG_PROTO},
+    {"h2_preface", 2, 2, 0, check_proto, FG_PROTO},
+    {"h2_frame_type", 2, 3, 0, check_proto, FG_PROTO},
+    {"h2_frame_len", 2, 3, 0, check_proto, FG_PROTO},
+    {"h2_frame_flags", 2, 3, 0, check_proto, FG_PROTO},
+    {"h2_stream_id", 2, 3, 0, check_proto, FG_PROTO},
+    {"ws_opcode", 2, 2, 0, check_proto, FG_PROTO},
+    {"ws_payload_len", 2, 2, 0, check_proto, FG_PROTO},
+    {"ws_close_code", 2, 2, 0, check_proto, FG_PROTO},
+    {"resp_command", 2, 2, 0, check_proto, FG_PROTO},
+    {"resp_type", 2, 2, 0, check_proto, FG_PROTO},
+    {"pg_msg_type", 2, 2, 0, check_proto, FG_PROTO},
+    {"pg_query", 2, 2, 0, check_proto, FG_PROTO},
+    {"pg_tag", 2, 2, 0, check_proto, FG_PROTO},
+    {"pg_error", 2, 2, 0, check_proto, FG_PROTO},
+    {"mysql_command", 2, 2, 0, check_proto, FG_PROTO},
+    {"mysql_query", 2, 2, 0, check_proto, FG_PROTO},
+    {"mysql_reply", 2, 2, 0, check_proto, FG_PROTO},
+    {"mysql_errno", 2, 2, 0, check_proto, FG_PROTO},
+    {"proto_detect", 2, 2, 0, check_proto, FG_PROTO},
+    {NULL},
 };

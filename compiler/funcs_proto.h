@@ -22,11 +22,11 @@ enum proto_extra {
 
 struct proto_fn {
 	const char *name;
-	const char *helper;     /* bpf-helpers function */
+	const char *helper; /* bpf-helpers function */
 	enum proto_result result;
-	uint32_t size;          /* PROTO_STRING: bytes; 0: the strlen option */
+	uint32_t size; /* PROTO_STRING: bytes; 0: the strlen option */
 	enum proto_extra extra;
-	int64_t field;          /* PROTO_FIELD / PROTO_TYPE's selector */
+	int64_t field; /* PROTO_FIELD / PROTO_TYPE's selector */
 	/* the window is the buffer's last bytes (a response's end) */
 	int tail;
 };

@@ -44,8 +44,8 @@ static LLVMValueRef clamp(struct gen *g, LLVMValueRef len, uint64_t cap)
 
 	len = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, len, z, ""),
 			      z, len, "");
-	return LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntUGT, len, c, ""),
-			       c, len, "win");
+	return LLVMBuildSelect(
+	    g->b, LLVMBuildICmp(g->b, LLVMIntUGT, len, c, ""), c, len, "win");
 }
 
 /* Fills the window w from the call's buffer: its length (i64) */
@@ -59,8 +59,8 @@ static LLVMValueRef fill(struct gen *g, const struct proto_fn *f,
 	if (!gen_is_scalar(t)) {
 		if (t->kind == T_BUF) {
 			/* {u64 length, bytes} (runtime/abi.h) */
-			LLVMValueRef bl = LLVMBuildLoad2(g->b, cg_int(g->cg, 64),
-							 v, "buflen");
+			LLVMValueRef bl = LLVMBuildLoad2(
+			    g->b, cg_int(g->cg, 64), v, "buflen");
 
 			len = LLVMBuildSelect(
 			    g->b, LLVMBuildICmp(g->b, LLVMIntULT, bl, len, ""),
@@ -91,9 +91,9 @@ static LLVMValueRef fill(struct gen *g, const struct proto_fn *f,
 	r = cg_probe_read(g->cg, CG_USER, w,
 			  LLVMBuildTrunc(g->b, n, cg_int(g->cg, 32), ""),
 			  LLVMBuildIntToPtr(g->b, src, cg_ptr(g->cg), ""));
-	return LLVMBuildSelect(
-	    g->b, LLVMBuildICmp(g->b, LLVMIntEQ, r, c64(g, 0), ""), n,
-	    c64(g, 0), "");
+	return LLVMBuildSelect(g->b,
+			       LLVMBuildICmp(g->b, LLVMIntEQ, r, c64(g, 0), ""),
+			       n, c64(g, 0), "");
 }
 
 /* the parser's arguments after (window, length); the call's result */
@@ -180,10 +180,9 @@ static LLVMValueRef proto(struct gen *g, struct node *e)
 	if (!r)
 		r = c64(g, -1);
 	if (f->result == PROTO_BOOL)
-		r = LLVMBuildZExt(g->b,
-				  LLVMBuildICmp(g->b, LLVMIntSGT, r, c64(g, 0),
-						""),
-				  cg_int(g->cg, 64), "");
+		r = LLVMBuildZExt(
+		    g->b, LLVMBuildICmp(g->b, LLVMIntSGT, r, c64(g, 0), ""),
+		    cg_int(g->cg, 64), "");
 	bbs[1] = LLVMGetInsertBlock(g->b);
 	if (out) {
 		/* an array map's only key is always there: the miss path
@@ -206,4 +205,4 @@ static LLVMValueRef proto(struct gen *g, struct node *e)
 	return phi;
 }
 
-const struct cg_func cg_func_PROTO = { proto, NULL };
+const struct cg_func cg_func_PROTO = {proto, NULL};

@@ -44,8 +44,7 @@ static long long method(const char *s, size_t n)
 	return et_http_method(U(s), n, out, sizeof(out));
 }
 
-static long long header(const char *s, size_t n, const char *name,
-			size_t size)
+static long long header(const char *s, size_t n, const char *name, size_t size)
 {
 	snprintf(out, sizeof(out), "%s", name);
 	return et_http_header(U(s), n, out, size);
@@ -82,10 +81,17 @@ static void test_http_request(void)
 static void test_http_malformed(void)
 {
 	static const char *const bad[] = {
-	    "get / HTTP/1.1\r\n", "GET  / HTTP/1.1\r\n", "GETX / HTTP/1.1\r\n",
-	    "GET\t/ HTTP/1.1\r\n", "\x16\x03\x01\x02\x00", "HTTP/2 200\r\n",
-	    "HTTP/1.1 20x OK\r\n", "HTTP/1.1 099 X\r\n", "HTTP/1.2 200 OK\r\n",
-	    "HTTP/1.1 2000 OK\r\n", "",
+	    "get / HTTP/1.1\r\n",
+	    "GET  / HTTP/1.1\r\n",
+	    "GETX / HTTP/1.1\r\n",
+	    "GET\t/ HTTP/1.1\r\n",
+	    "\x16\x03\x01\x02\x00",
+	    "HTTP/2 200\r\n",
+	    "HTTP/1.1 20x OK\r\n",
+	    "HTTP/1.1 099 X\r\n",
+	    "HTTP/1.2 200 OK\r\n",
+	    "HTTP/1.1 2000 OK\r\n",
+	    "",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -129,9 +135,8 @@ static void test_http_headers(void)
 	CU_ASSERT_STRING_EQUAL(out, "");
 	CU_ASSERT_EQUAL(header(curl_get, N(curl_get), "hos", 64), -1);
 	CU_ASSERT_EQUAL(header(curl_get, N(curl_get), "Accept", 64), 3);
-	CU_ASSERT_EQUAL(header("HTTP/1.1 200 OK\r\n\r\nHost: x\r\n", 28,
-			       "host", 64),
-			-1);
+	CU_ASSERT_EQUAL(
+	    header("HTTP/1.1 200 OK\r\n\r\nHost: x\r\n", 28, "host", 64), -1);
 	CU_ASSERT_EQUAL(header("Host: x\r\n", 9, "host", 64), -1);
 	/* longer than the result: what fits */
 	CU_ASSERT_EQUAL(header(curl_get, N(curl_get), "host", 5), 4);
@@ -142,7 +147,7 @@ static void test_http_headers(void)
  * found", never something else */
 static void test_http_truncated(void)
 {
-	const char *msgs[] = { curl_get, nginx_404, post, ws_upgrade_req };
+	const char *msgs[] = {curl_get, nginx_404, post, ws_upgrade_req};
 
 	for (size_t m = 0; m < 4; m++) {
 		size_t full = strlen(msgs[m]);
@@ -185,7 +190,8 @@ static void test_h2(void)
 	/* RST_STREAM on stream 3, GOAWAY */
 	static const unsigned char rst[] =
 	    "\x00\x00\x04\x03\x00\x00\x00\x00\x03\x00\x00\x00\x08"
-	    "\x00\x00\x08\x07\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x00";
+	    "\x00\x00\x08\x07\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00"
+	    "\x00";
 	size_t n = sizeof(c) - 1;
 
 	CU_ASSERT_EQUAL(et_h2_preface(c, n), 1);
@@ -306,7 +312,8 @@ static const unsigned char pg_q[] = "Q\x00\x00\x00\x0dselect 1\0";
 static const unsigned char pg_ok[] =
     "T\x00\x00\x00\x1f\x00\x01?column?\0\x00\x00\x00\x00\x00\x00\x00\x00"
     "\x00\x17\x00\x04\xff\xff\xff\xff\x00\x00"
-    "D\x00\x00\x00\x0b\x00\x01\x00\x00\x00\x01" "1"
+    "D\x00\x00\x00\x0b\x00\x01\x00\x00\x00\x01"
+    "1"
     "C\x00\x00\x00\x0dSELECT 1\0"
     "Z\x00\x00\x00\x05I";
 static const unsigned char pg_err[] =
@@ -324,7 +331,8 @@ static void test_pgsql(void)
 	CU_ASSERT_EQUAL(et_pg_type(pg_startup, sizeof(pg_startup) - 1), 0);
 	CU_ASSERT_EQUAL(et_pg_type(pg_q, sizeof(pg_q) - 1), 'Q');
 	CU_ASSERT_EQUAL(et_pg_type(pg_ok, sizeof(pg_ok) - 1), 'T');
-	CU_ASSERT_EQUAL(et_pg_type(U("\x00\x00\x00\x08\x04\xd2\x16\x2f"), 8), 0);
+	CU_ASSERT_EQUAL(et_pg_type(U("\x00\x00\x00\x08\x04\xd2\x16\x2f"), 8),
+			0);
 	CU_ASSERT_EQUAL(et_pg_type(U("Q\x00\x00\x00"), 4), -1);
 	CU_ASSERT_EQUAL(et_pg_type(U("x\x00\x00\x00\x05"), 5), -1);
 	CU_ASSERT_EQUAL(et_pg_query(pg_q, sizeof(pg_q) - 1, out, 64), 8);
@@ -335,7 +343,8 @@ static void test_pgsql(void)
 	CU_ASSERT_STRING_EQUAL(out, "select $1::int");
 	CU_ASSERT_EQUAL(et_pg_type(pg_ext, sizeof(pg_ext) - 1), 'P');
 	CU_ASSERT_EQUAL(et_pg_query(pg_ok, sizeof(pg_ok) - 1, out, 64), -1);
-	CU_ASSERT_EQUAL(et_pg_result(pg_ok, sizeof(pg_ok) - 1, out, 64, 'C'), 8);
+	CU_ASSERT_EQUAL(et_pg_result(pg_ok, sizeof(pg_ok) - 1, out, 64, 'C'),
+			8);
 	CU_ASSERT_STRING_EQUAL(out, "SELECT 1");
 	CU_ASSERT_EQUAL(et_pg_result(pg_ok, sizeof(pg_ok) - 1, out, 64, 'E'),
 			-1);
@@ -351,15 +360,13 @@ static void test_pgsql(void)
 	CU_ASSERT_EQUAL(et_pg_result(pg_err, sizeof(pg_err) - 8, out, 64, 'E'),
 			-1);
 	/* the tail of a long response: only its last bytes */
-	CU_ASSERT_EQUAL(et_pg_result(pg_ok + 40, sizeof(pg_ok) - 41, out, 64,
-				     'C'),
-			8);
+	CU_ASSERT_EQUAL(
+	    et_pg_result(pg_ok + 40, sizeof(pg_ok) - 41, out, 64, 'C'), 8);
 	/* not ended by ReadyForQuery: the response goes on */
 	CU_ASSERT_EQUAL(et_pg_result(pg_ok, sizeof(pg_ok) - 7, out, 64, 'C'),
 			-1);
-	CU_ASSERT_EQUAL(et_proto_detect(pg_startup, sizeof(pg_startup) - 1,
-					out, 64),
-			10);
+	CU_ASSERT_EQUAL(
+	    et_proto_detect(pg_startup, sizeof(pg_startup) - 1, out, 64), 10);
 	CU_ASSERT_STRING_EQUAL(out, "postgresql");
 	CU_ASSERT_EQUAL(et_proto_detect(pg_q, sizeof(pg_q) - 1, out, 64), 10);
 	CU_ASSERT_EQUAL(et_proto_detect(pg_q, sizeof(pg_q) - 2, out, 64), -1);
@@ -371,12 +378,15 @@ static const unsigned char my_q[] = "\x09\x00\x00\x00\x03select 1";
 static const unsigned char my_exec[] =
     "\x0b\x00\x00\x00\x17\x01\x00\x00\x00\x00\x01\x00\x00\x00\x00";
 static const unsigned char my_cols[] = "\x01\x00\x00\x01\x01";
-static const unsigned char my_ok[] = "\x07\x00\x00\x01\x00\x01\x00\x02\x00\x00\x00";
+static const unsigned char my_ok[] =
+    "\x07\x00\x00\x01\x00\x01\x00\x02\x00\x00\x00";
 static const unsigned char my_err[] =
     "\x1f\x00\x00\x01\xff\x7a\x04#42S02Table 'db.x' doesn't exist";
 static const unsigned char my_hello[] =
-    "\x36\x00\x00\x00\x0a" "5.5.5-10.11.6-MariaDB-0+deb12u1\0"
-    "\x03\x00\x00\x00" "abcdefgh\0\xfe\xf7\x2d\x02\x00\xff\x81\x15";
+    "\x36\x00\x00\x00\x0a"
+    "5.5.5-10.11.6-MariaDB-0+deb12u1\0"
+    "\x03\x00\x00\x00"
+    "abcdefgh\0\xfe\xf7\x2d\x02\x00\xff\x81\x15";
 
 static void test_mysql(void)
 {
@@ -399,17 +409,17 @@ static void test_mysql(void)
 	CU_ASSERT_EQUAL(et_mysql_errno(my_err, sizeof(my_err) - 1), 1146);
 	CU_ASSERT_EQUAL(et_mysql_errno(my_ok, sizeof(my_ok) - 1), -1);
 	CU_ASSERT_EQUAL(et_mysql_errno(my_err, 6), -1);
-	CU_ASSERT_EQUAL(et_mysql_reply(U("\x05\x00\x00\x05\xfe\x00\x00\x02\x00"),
-				       9, out, 64),
-			3);
+	CU_ASSERT_EQUAL(
+	    et_mysql_reply(U("\x05\x00\x00\x05\xfe\x00\x00\x02\x00"), 9, out,
+			   64),
+	    3);
 	CU_ASSERT_STRING_EQUAL(out, "eof");
 	CU_ASSERT_EQUAL(et_mysql_reply(my_hello, sizeof(my_hello) - 1, out, 64),
 			9);
 	CU_ASSERT_STRING_EQUAL(out, "handshake");
 	CU_ASSERT_EQUAL(et_mysql_reply(my_hello, 3, out, 64), -1);
-	CU_ASSERT_EQUAL(et_proto_detect(my_hello, sizeof(my_hello) - 1, out,
-					64),
-			5);
+	CU_ASSERT_EQUAL(
+	    et_proto_detect(my_hello, sizeof(my_hello) - 1, out, 64), 5);
 	CU_ASSERT_STRING_EQUAL(out, "mysql");
 	CU_ASSERT_EQUAL(et_proto_detect(my_q, sizeof(my_q) - 1, out, 64), 5);
 	CU_ASSERT_EQUAL(et_proto_detect(my_q, sizeof(my_q) - 2, out, 64), -1);
@@ -425,9 +435,8 @@ static void test_detect(void)
 	CU_ASSERT_EQUAL(et_proto_detect(hello, 4, out, 64), -1);
 	CU_ASSERT_EQUAL(et_proto_detect(U(nginx_404), N(nginx_404), out, 64),
 			4);
-	CU_ASSERT_EQUAL(et_proto_detect(U("SSH-2.0-OpenSSH_9.2\r\n"), 21, out,
-					64),
-			-1);
+	CU_ASSERT_EQUAL(
+	    et_proto_detect(U("SSH-2.0-OpenSSH_9.2\r\n"), 21, out, 64), -1);
 	CU_ASSERT_STRING_EQUAL(out, "");
 	CU_ASSERT_EQUAL(et_proto_detect(U("\0\0\0\0\0\0\0\0\0\0"), 10, out, 64),
 			-1);
@@ -464,9 +473,9 @@ static void test_window(void)
 	CU_ASSERT_EQUAL(et_http_request(big, sizeof(big)), 1);
 }
 
-UNIT_MAIN("proto", UNIT_TEST(test_http_request),
-	  UNIT_TEST(test_http_malformed), UNIT_TEST(test_http_response),
-	  UNIT_TEST(test_http_headers), UNIT_TEST(test_http_truncated),
-	  UNIT_TEST(test_h2), UNIT_TEST(test_websocket), UNIT_TEST(test_redis),
+UNIT_MAIN("proto", UNIT_TEST(test_http_request), UNIT_TEST(test_http_malformed),
+	  UNIT_TEST(test_http_response), UNIT_TEST(test_http_headers),
+	  UNIT_TEST(test_http_truncated), UNIT_TEST(test_h2),
+	  UNIT_TEST(test_websocket), UNIT_TEST(test_redis),
 	  UNIT_TEST(test_pgsql), UNIT_TEST(test_mysql), UNIT_TEST(test_detect),
 	  UNIT_TEST(test_window))
