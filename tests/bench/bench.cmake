@@ -39,3 +39,9 @@ if(ETRACE_ORDER)
   set_tests_properties(linkorder/fresh PROPERTIES LABELS linkorder
                        TIMEOUT 120)
 endif()
+#   make http-cost    tests/bench/http-cost.sh: nginx under wrk, untraced
+#                     and under `etrace http`, and etrace's own CPU
+add_custom_target(http-cost
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/http-cost.sh $<TARGET_FILE:etrace>
+  DEPENDS etrace USES_TERMINAL
+  COMMENT "The cost of etrace http on nginx under wrk (needs root)")
