@@ -19,6 +19,24 @@ case=$2
 . "$(dirname "$0")/rtlib.sh"
 RUN_TIMEOUT=60
 
+# the servers started here: ended at exit (rtlib's $bg forgets its list
+# once the background etrace has ended)
+srv=
+stop_servers() {
+	for p in $srv; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $srv; do
+		for _ in $(seq 1 100); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -9 "$p" 2>/dev/null
+	done
+	return 0
+}
+trap 'stop_servers; rm -rf "$tmp"; kill_bg' EXIT
+
 # a free TCP port on 127.0.0.1
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -96,8 +114,7 @@ start_nginx() {
 	sport=$(free_port)
 	nginx_conf
 	nginx -c "$tmp/ng/nginx.conf" -p "$tmp/ng" >"$tmp/ng/stdout" 2>&1 &
-	bg="$bg $!"
-	ng=$!
+	srv="$srv $!"
 	for _ in $(seq 1 100); do
 		curl -s -o /dev/null "http://127.0.0.1:$port/" && return 0
 		sleep 0.1
@@ -159,7 +176,7 @@ python_server)
 	echo hi >"$tmp/www/$tag/a.txt"
 	(cd "$tmp/www" && exec python3 -m http.server "$port" \
 		--bind 127.0.0.1 >/dev/null 2>&1) &
-	bg="$bg $!"
+	srv="$srv $!"
 	for _ in $(seq 1 100); do
 		curl -s -o /dev/null "http://127.0.0.1:$port/" && break
 		sleep 0.1
@@ -202,7 +219,7 @@ gnutls)
 	nginx_conf
 	gnutls-serv --http --port "$port" --x509certfile "$tmp/ng/cert.pem" \
 		--x509keyfile "$tmp/ng/key.pem" >/dev/null 2>&1 &
-	bg="$bg $!"
+	srv="$srv $!"
 	for _ in $(seq 1 100); do
 		curl -sk -o /dev/null "https://127.0.0.1:$port/" && break
 		sleep 0.1
@@ -239,7 +256,7 @@ redis)
 	port=$(free_port)
 	redis-server --port "$port" --bind 127.0.0.1 --save "" \
 		--appendonly no --dir "$tmp" >/dev/null 2>&1 &
-	bg="$bg $!"
+	srv="$srv $!"
 	for _ in $(seq 1 100); do
 		redis-cli -p "$port" ping >/dev/null 2>&1 && break
 		sleep 0.1
@@ -283,12 +300,14 @@ pgsql)
 	su postgres -s /bin/sh -c "exec $pgbin/postgres -D $tmp/pg/data \
 		-p $port -k $tmp/pg -c listen_addresses=127.0.0.1" \
 		>"$tmp/pg/log" 2>&1 &
-	bg="$bg $!"
+	srv="$srv $!"
 	for _ in $(seq 1 200); do
 		psql -h 127.0.0.1 -p "$port" -U postgres -c 'select 1' \
 			>/dev/null 2>&1 && break
 		sleep 0.1
 	done
+	# the postmaster itself (su forwards SIGTERM too)
+	srv="$srv $(head -1 "$tmp/pg/data/postmaster.pid" 2>/dev/null)"
 	# the backend reads queries (recvfrom) and writes its answers
 	# (sendto); psql's extended query: \bind
 	start -e '
@@ -357,7 +376,7 @@ mysql)
 		--socket="$tmp/my.sock" --pid-file="$tmp/my.pid" \
 		--skip-log-bin >"$tmp/my.log" 2>&1 &
 	mpid=$!
-	bg="$bg $mpid"
+	srv="$srv $mpid"
 	for _ in $(seq 1 300); do
 		mariadb -h 127.0.0.1 -P "$port" -u root -e 'select 1' \
 			>/dev/null 2>&1 && break
