@@ -25,7 +25,7 @@ libcjson-dev libcunit1-dev libmicrohttpd-dev libzstd-dev zlib1g-dev libncurses-d
 libiberty-dev lld g++ systemtap-sdt-dev golang-go python3 nodejs bpftrace
 bpftool man-db openjdk-17-jdk-headless qemu-system-x86 busybox-static cpio
 binutils xz-utils debuginfod curl gdb rustc libc6-dbg prometheus nginx-light
-redis-server redis-tools wrk gnutls-bin openssl"
+redis-server redis-tools wrk gnutls-bin openssl postgresql-15 mariadb-server"
 
 install_deps() {
 	missing=
