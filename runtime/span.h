@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* OpenTelemetry's SpanKind values, so exporters pass them through. */
 enum et_span_kind {
@@ -98,5 +99,32 @@ struct et_span_stats {
 	uint64_t dropped_events;      /* span events beyond the bound */
 	uint64_t lost;                /* records lost in the ring buffer */
 };
+
+/* The span runtime of one run (runtime/span.c). run.c creates it, when
+ * the program has span blocks (et_program.nspans > 0), in setup_output
+ * right after the output (r->spans, NULL otherwise); the text/NDJSON
+ * printer is its first sink unless the run is told not to print spans.
+ * Other consumers (OTLP, metrics) add theirs after that, before any
+ * probe is attached; sinks are called in registration order from the
+ * event loop's thread for each completed span.
+ *
+ * Ownership: span_rt__new borrows the program and the FILE; span_rt__free
+ * (NULL is a no-op) frees what it allocated; it does not free sink ctxs. */
+struct span_rt;
+struct et_program;
+
+/* The run's ring buffer record of a completed span (its action) and the
+ * BPF maps it counts in come through span_rt__record/span_rt__sweep;
+ * map_fd < 0: no such map. print: register the text/JSON printer as the
+ * first sink (json: NDJSON records {"type": "span", "data": {...}}). */
+struct span_rt *span_rt__new(const struct et_program *p, FILE *out,
+			     bool json, bool print);
+void span_rt__free(struct span_rt *rt);
+
+/* Adds a sink; 0 or -ENOMEM. */
+int span_rt__add_sink(struct span_rt *rt, et_span_sink_fn fn, void *ctx);
+
+/* The counters so far (completed, expired, overflow, ...). */
+void span_rt__stats(const struct span_rt *rt, struct et_span_stats *st);
 
 #endif
