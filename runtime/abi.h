@@ -184,4 +184,50 @@ struct et_state {
 	uint64_t kaddr[ET_MAX_KADDR]; /* addresses of et_program.kaddr */
 };
 
+/* Span blocks (SPEC 3.3; compiler/codegen/cg_span.c, runtime/span.c,
+ * bpf-helpers/span.c, which repeats this layout). Each span block has
+ * an instance map (hash: its key -> struct et_span_rec and the
+ * attributes) and a per-CPU scratch record; all share the per-thread
+ * stack of open spans and the counters. */
+#define ET_SPAN_TSTACK_MAP "et_span_ts"  /* LRU hash: tid -> et_span_tstack */
+#define ET_SPAN_CNT_MAP "et_span_cnt"    /* percpu array[ET_SPAN_CNT_N] */
+enum {
+	ET_SPAN_OVERFLOW,  /* begin refused: the instance map was full */
+	ET_SPAN_UNMATCHED, /* end (or event) with no open instance */
+	ET_SPAN_DROPPED_EVENTS, /* events beyond ET_SPAN_EVENTS */
+	ET_SPAN_LOST,      /* completed spans the ring buffer refused */
+	ET_SPAN_REBEGUN,   /* begin whose key had an open instance: the
+			      open one is kept, the new begin counted */
+	ET_SPAN_CNT_N
+};
+#define ET_SPAN_EVENTS 8   /* events kept per instance */
+#define ET_SPAN_DEPTH 8    /* open spans per thread that nest */
+/* An instance in the map and, at its end, its ring buffer record (the
+ * action ACT_SPAN of its block): this header, then the attributes at
+ * the offsets of the action's args. Ids are numbers: a span id prints
+ * as %016llx, a trace id as trace_hi then trace_lo. */
+struct et_span_rec {
+	uint64_t action_id;
+	uint64_t start_ns, end_ns;     /* bpf_ktime_get_ns (monotonic) */
+	uint64_t trace_hi, trace_lo;
+	uint64_t span_id, parent_id;   /* parent 0: a root span */
+	uint64_t attr_set;             /* bit i: args[i] was set */
+	uint32_t pid, tid;             /* of the begin probe */
+	uint32_t nevents, dropped_events;
+	uint8_t kind, status, flags, remote; /* et_span_kind, et_span_status,
+						W3C flags, remote parent */
+	uint32_t pad;
+	char comm[16];
+	struct {
+		uint64_t ns;           /* bpf_ktime_get_ns */
+		uint64_t idx;          /* which event probe: its name */
+	} events[ET_SPAN_EVENTS];
+};
+struct et_span_tstack {
+	uint64_t depth;
+	struct {
+		uint64_t span_id, trace_hi, trace_lo, start_ns;
+	} e[ET_SPAN_DEPTH];
+};
+
 #endif

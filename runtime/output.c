@@ -353,6 +353,7 @@ int output__record(struct output *o, const struct et_action *a,
 	case ACT_UNWATCH:
 	case ACT_ERRORF:       /* on stderr (run_actions.c) */
 	case ACT_WARNF:
+	case ACT_SPAN:         /* runtime/span.c */
 		return 0;
 	case ACT_KIND_COUNT:
 		break;

@@ -170,6 +170,12 @@ enum et_action_kind {
 	 * an error or a warning at the call in the script. */
 	ACT_ERRORF,
 	ACT_WARNF,
+	/* A completed span of a span block (struct et_span_rec, then the
+	 * attributes: args[i], set when bit i of attr_set is). fmt_str
+	 * describes the block, one item a line: "name NAME", "map BPF_NAME"
+	 * (its instance map), "timeout NS", then "attr NAME" per arg and
+	 * "event NAME" per event probe, in order (runtime/span.c). */
+	ACT_SPAN,
 	ACT_KIND_COUNT
 };
 

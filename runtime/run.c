@@ -39,6 +39,7 @@
 #include "core_reloc.h"
 #include "outstream.h"
 #include "run_impl.h"
+#include "span.h"
 #include "umaps.h"
 #include "unwind.h"
 
@@ -46,6 +47,8 @@
 #define LOG_TAIL_LINES 4
 /* The longest a record waits in the ring buffer before it is printed. */
 #define RINGBUF_POLL_MS 20
+/* How often the span instances are swept for expired ones. */
+#define SPAN_SWEEP_NS 200000000ULL
 
 enum ev_tag { EV_RINGBUF, EV_SIGNAL, EV_PROC };
 
@@ -591,6 +594,10 @@ static int consume(struct run *r)
 		r->lost_checked_ns = run_now_ns();
 		report_lost(r);
 	}
+	if (r->spans && run_now_ns() - r->span_swept_ns > SPAN_SWEEP_NS) {
+		r->span_swept_ns = run_now_ns();
+		span_rt__sweep(r->spans);
+	}
 	return 0;
 }
 
@@ -700,6 +707,13 @@ static int map_fd(void *ctx, const struct et_map *m)
 	return loader__map_fd(r->l, m->bpf_name);
 }
 
+static int span_map_fd(void *ctx, const char *name)
+{
+	struct run *r = ctx;
+
+	return loader__map_fd(r->l, name);
+}
+
 static int setup_output(struct run *r)
 {
 	int fd, err;
@@ -709,6 +723,20 @@ static int setup_output(struct run *r)
 			      r->o->format, r->o->out);
 	if (!r->out || !r->drops)
 		return -ENOMEM;
+	for (int i = 0; i < r->prog->nactions; i++) {
+		if (r->prog->actions[i].kind != ACT_SPAN)
+			continue;
+		r->spans = span_rt__new(r->prog, r->o->out,
+					r->o->format == OUT_JSON, true);
+		if (!r->spans) {
+			run_error("the program's span blocks are malformed");
+			return -EINVAL;
+		}
+		span_rt__set_maps(r->spans,
+				  loader__map_fd(r->l, ET_SPAN_CNT_MAP),
+				  span_map_fd, r);
+		break;
+	}
 	/* bpftrace: the blank lines before the maps go to stdout, not -o */
 	output__set_separator(r->out, r->o->to_file ? stdout : r->o->out);
 	fd = loader__map_fd(r->l, ET_RINGBUF_MAP);
@@ -766,6 +794,8 @@ static int finish(struct run *r)
 	report_lost(r);
 	report_latency_misses(r);
 	drops__report(r->drops);
+	span_rt__sweep(r->spans);
+	span_rt__report(r->spans);
 	fflush(r->o->out);
 	if (write_failed(r))
 		return r->write_err == EPIPE ? r->exit_code : 1;
@@ -989,6 +1019,7 @@ static void run_close(struct run *r)
 	if (r->procfd >= 0 && r->procfd != r->child.pidfd)
 		close(r->procfd);
 	drops__free(r->drops);
+	span_rt__free(r->spans);
 	unwind_free(r->uw);
 	run_metrics_free(r);
 	sigprocmask(SIG_SETMASK, &r->old_mask, NULL);

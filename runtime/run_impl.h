@@ -75,6 +75,9 @@ struct run {
 	 * Prometheus endpoint (prom.h), or NULL */
 	struct metrics *metrics;
 	struct prom *prom;
+	/* the span runtime (span.h), when the program has span blocks */
+	struct span_rt *spans;
+	uint64_t span_swept_ns;      /* last sweep of expired instances */
 };
 
 /* A pending signal is looked for after this many records. */

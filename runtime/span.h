@@ -98,6 +98,9 @@ struct et_span_stats {
 	uint64_t unmatched_end;       /* end with no open instance */
 	uint64_t dropped_events;      /* span events beyond the bound */
 	uint64_t lost;                /* records lost in the ring buffer */
+	/* added by the spans helper: */
+	uint64_t rebegun;             /* begin ignored: its key was open */
+	uint64_t still_open;          /* instances open when read */
 };
 
 /* The span runtime of one run (runtime/span.c). run.c creates it, when
@@ -126,5 +129,20 @@ int span_rt__add_sink(struct span_rt *rt, et_span_sink_fn fn, void *ctx);
 
 /* The counters so far (completed, expired, overflow, ...). */
 void span_rt__stats(const struct span_rt *rt, struct et_span_stats *st);
+
+/* For run.c: the number of span blocks; the BPF maps (cnt_fd:
+ * ET_SPAN_CNT_MAP's; map_fd gives a block's instance map by name);
+ * one ACT_SPAN record to the sinks (0 or -EINVAL); the sweep of expired
+ * instances (every second or so); the report of every counter that is
+ * not zero (text on stderr, or JSON records on the output), at exit. */
+struct et_action;
+int span_rt__ndefs(const struct span_rt *rt);
+void span_rt__set_maps(struct span_rt *rt, int cnt_fd,
+		       int (*map_fd)(void *ctx, const char *bpf_name),
+		       void *ctx);
+int span_rt__record(struct span_rt *rt, const struct et_action *a,
+		    const void *rec, size_t size);
+void span_rt__sweep(struct span_rt *rt);
+void span_rt__report(struct span_rt *rt);
 
 #endif

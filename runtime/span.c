@@ -1,0 +1,513 @@
+/* span.c: the span runtime (span.h). Decodes the ring buffer record of a
+ * completed span (ACT_SPAN: abi.h struct et_span_rec, then the block's
+ * attributes) into a struct et_span and hands it to every sink; the first
+ * sink, unless told otherwise, prints it: one text line, or one NDJSON
+ * record {"type": "span", "data": {...}}. It also sweeps the instance
+ * maps for instances open longer than the block's timeout (deleted and
+ * counted as expired) and reads the BPF side's counters for the exit
+ * report. */
+#define _GNU_SOURCE
+#include "span.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "abi.h"
+#include "output_impl.h"
+#include "program.h"
+
+#define MAX_SINKS 8
+#define MAX_ATTRS 64
+#define MAX_EVENT_NAMES 64
+
+/* One span block, from its action's description (program.h ACT_SPAN). */
+struct span_def {
+	const struct et_action *a;
+	char *name;
+	char *map;                    /* its instance map's bpf_name */
+	uint64_t timeout_ns;
+	char *attrs[MAX_ATTRS];
+	int nattrs;
+	char *events[MAX_EVENT_NAMES];
+	int nevents;
+	int map_fd;
+};
+
+struct sink {
+	et_span_sink_fn fn;
+	void *ctx;
+};
+
+struct span_rt {
+	const struct et_program *p;
+	FILE *out;
+	bool json;
+	struct span_def *defs;
+	int ndefs;
+	struct sink sinks[MAX_SINKS];
+	int nsinks;
+	int64_t wall_off;             /* realtime - monotonic, ns */
+	int cnt_fd;                   /* ET_SPAN_CNT_MAP, or < 0 */
+	struct et_span_stats st;      /* completed, expired (user space) */
+	uint64_t failed;              /* sink deliveries that failed */
+};
+
+static uint64_t clock_ns(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* The block's description, one "word value" item a line. */
+static int parse_def(struct span_def *d, const struct et_action *a)
+{
+	const char *s = a->fmt_str ? a->fmt_str : "";
+
+	d->a = a;
+	d->map_fd = -1;
+	while (*s) {
+		const char *nl = strchrnul(s, '\n'), *sp = memchr(s, ' ', nl - s);
+		char *v;
+
+		if (!sp)
+			return -EINVAL;
+		v = strndup(sp + 1, nl - sp - 1);
+		if (!v)
+			return -ENOMEM;
+		if (!strncmp(s, "name ", 5))
+			d->name = v;
+		else if (!strncmp(s, "map ", 4))
+			d->map = v;
+		else if (!strncmp(s, "timeout ", 8)) {
+			d->timeout_ns = strtoull(v, NULL, 10);
+			free(v);
+		} else if (!strncmp(s, "attr ", 5) && d->nattrs < MAX_ATTRS)
+			d->attrs[d->nattrs++] = v;
+		else if (!strncmp(s, "event ", 6) &&
+			 d->nevents < MAX_EVENT_NAMES)
+			d->events[d->nevents++] = v;
+		else
+			free(v);
+		s = *nl ? nl + 1 : nl;
+	}
+	return d->name && d->nattrs == a->nargs ? 0 : -EINVAL;
+}
+
+static const struct span_def *def_of(const struct span_rt *rt,
+				     const struct et_action *a)
+{
+	for (int i = 0; i < rt->ndefs; i++)
+		if (rt->defs[i].a == a)
+			return &rt->defs[i];
+	return NULL;
+}
+
+static void put_be64(uint8_t *b, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		b[i] = (uint8_t)v;
+}
+
+static void hex(char *dst, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(dst + 2 * i, "%02x", b[i]);
+}
+
+static const char *kind_name(enum et_span_kind k)
+{
+	static const char *const n[] = { "unspecified", "internal", "server",
+					 "client", "producer", "consumer" };
+
+	return (unsigned)k < 6 ? n[k] : "unspecified";
+}
+
+static const char *status_name(enum et_span_status s)
+{
+	return s == ET_STATUS_OK ? "ok" : s == ET_STATUS_ERROR ? "error" :
+								 "unset";
+}
+
+static void text_attr(FILE *f, const struct et_attr *at)
+{
+	switch (at->kind) {
+	case ET_ATTR_INT:
+		fprintf(f, " %s=%" PRId64, at->key, at->i);
+		break;
+	case ET_ATTR_UINT:
+	case ET_ATTR_BOOL:
+		fprintf(f, " %s=%" PRIu64, at->key, at->u);
+		break;
+	case ET_ATTR_DOUBLE:
+		fprintf(f, " %s=%g", at->key, at->d);
+		break;
+	case ET_ATTR_STR:
+		fprintf(f, " %s=\"%.*s\"", at->key, (int)at->str.len,
+			at->str.s);
+		break;
+	}
+}
+
+static void json_attr(FILE *f, const struct et_attr *at)
+{
+	json_string(f, at->key, strlen(at->key));
+	fputs(": ", f);
+	switch (at->kind) {
+	case ET_ATTR_INT:
+		fprintf(f, "%" PRId64, at->i);
+		break;
+	case ET_ATTR_UINT:
+	case ET_ATTR_BOOL:
+		fprintf(f, "%" PRIu64, at->u);
+		break;
+	case ET_ATTR_DOUBLE:
+		fprintf(f, "%g", at->d);
+		break;
+	case ET_ATTR_STR:
+		json_string(f, at->str.s, at->str.len);
+		break;
+	}
+}
+
+/* The printer: one line, or one NDJSON record, per span. */
+static int print_sink(void *ctx, const struct et_span *s)
+{
+	struct span_rt *rt = ctx;
+	char tid[33], sid[17], pid[17];
+	FILE *f = rt->out;
+	bool root = !memcmp(s->parent_span_id, "\0\0\0\0\0\0\0\0", 8);
+	uint64_t dur = s->end_unix_ns - s->start_unix_ns;
+
+	hex(tid, s->trace_id, 16);
+	hex(sid, s->span_id, 8);
+	hex(pid, s->parent_span_id, 8);
+	if (!rt->json) {
+		fprintf(f, "span %s trace=%s id=%s parent=%s%s duration_ns=%"
+			PRIu64 " pid=%u tid=%u comm=%s", s->name, tid, sid,
+			root ? "-" : pid, s->remote_parent ? " remote" : "",
+			dur, s->pid, s->tid, s->comm);
+		if (s->kind != ET_SPAN_UNSPECIFIED)
+			fprintf(f, " kind=%s", kind_name(s->kind));
+		if (s->status != ET_STATUS_UNSET)
+			fprintf(f, " status=%s", status_name(s->status));
+		for (size_t i = 0; i < s->nattrs; i++)
+			text_attr(f, &s->attrs[i]);
+		for (size_t i = 0; i < s->nevents; i++)
+			fprintf(f, " event=%s@+%" PRIu64 "ns",
+				s->events[i].name,
+				s->events[i].time_unix_ns - s->start_unix_ns);
+		if (s->dropped_events)
+			fprintf(f, " dropped_events=%u", s->dropped_events);
+		fputc('\n', f);
+		return 0;
+	}
+	fputs("{\"type\": \"span\", \"data\": {\"name\": ", f);
+	json_string(f, s->name, strlen(s->name));
+	fprintf(f, ", \"trace_id\": \"%s\", \"span_id\": \"%s\", "
+		"\"parent_span_id\": %s%s%s, \"remote_parent\": %s, "
+		"\"kind\": \"%s\", \"status\": \"%s\", \"start_unix_ns\": %"
+		PRIu64 ", \"end_unix_ns\": %" PRIu64 ", \"duration_ns\": %"
+		PRIu64 ", \"pid\": %u, \"tid\": %u, \"comm\": ", tid, sid,
+		root ? "" : "\"", root ? "null" : pid, root ? "" : "\"",
+		s->remote_parent ? "true" : "false", kind_name(s->kind),
+		status_name(s->status), s->start_unix_ns, s->end_unix_ns, dur,
+		s->pid, s->tid);
+	json_string(f, s->comm, strlen(s->comm));
+	fputs(", \"attrs\": {", f);
+	for (size_t i = 0; i < s->nattrs; i++) {
+		fputs(i ? ", " : "", f);
+		json_attr(f, &s->attrs[i]);
+	}
+	fputs("}, \"events\": [", f);
+	for (size_t i = 0; i < s->nevents; i++) {
+		fputs(i ? ", {\"name\": " : "{\"name\": ", f);
+		json_string(f, s->events[i].name, strlen(s->events[i].name));
+		fprintf(f, ", \"time_unix_ns\": %" PRIu64 "}",
+			s->events[i].time_unix_ns);
+	}
+	fprintf(f, "], \"dropped_events\": %u}}\n", s->dropped_events);
+	return 0;
+}
+
+struct span_rt *span_rt__new(const struct et_program *p, FILE *out,
+			     bool json, bool print)
+{
+	struct span_rt *rt = calloc(1, sizeof(*rt));
+
+	if (!rt)
+		return NULL;
+	rt->p = p;
+	rt->out = out;
+	rt->json = json;
+	rt->cnt_fd = -1;
+	rt->wall_off = (int64_t)(clock_ns(CLOCK_REALTIME) -
+				 clock_ns(CLOCK_MONOTONIC));
+	rt->defs = calloc(p->nactions + 1, sizeof(*rt->defs));
+	if (!rt->defs)
+		goto fail;
+	for (int i = 0; i < p->nactions; i++) {
+		if (p->actions[i].kind != ACT_SPAN)
+			continue;
+		if (parse_def(&rt->defs[rt->ndefs++], &p->actions[i])) {
+			errno = EINVAL;
+			goto fail;
+		}
+	}
+	if (print && span_rt__add_sink(rt, print_sink, rt))
+		goto fail;
+	return rt;
+fail:
+	span_rt__free(rt);
+	return NULL;
+}
+
+void span_rt__free(struct span_rt *rt)
+{
+	if (!rt)
+		return;
+	for (int i = 0; i < rt->ndefs; i++) {
+		struct span_def *d = &rt->defs[i];
+
+		free(d->name);
+		free(d->map);
+		for (int k = 0; k < d->nattrs; k++)
+			free(d->attrs[k]);
+		for (int k = 0; k < d->nevents; k++)
+			free(d->events[k]);
+	}
+	free(rt->defs);
+	free(rt);
+}
+
+int span_rt__add_sink(struct span_rt *rt, et_span_sink_fn fn, void *ctx)
+{
+	if (rt->nsinks == MAX_SINKS)
+		return -ENOMEM;
+	rt->sinks[rt->nsinks++] = (struct sink){ fn, ctx };
+	return 0;
+}
+
+int span_rt__ndefs(const struct span_rt *rt)
+{
+	return rt ? rt->ndefs : 0;
+}
+
+void span_rt__set_maps(struct span_rt *rt, int cnt_fd,
+		       int (*map_fd)(void *ctx, const char *bpf_name),
+		       void *ctx)
+{
+	rt->cnt_fd = cnt_fd;
+	for (int i = 0; i < rt->ndefs; i++)
+		rt->defs[i].map_fd = rt->defs[i].map ?
+				     map_fd(ctx, rt->defs[i].map) : -1;
+}
+
+/* One attribute of the record, when set. */
+static bool decode_attr(const struct span_def *d, const uint8_t *rec,
+			size_t size, int i, struct et_attr *at)
+{
+	const struct et_arg *arg = &d->a->args[i];
+	const uint8_t *v = rec + arg->offset;
+	uint64_t set;
+
+	memcpy(&set, rec + offsetof(struct et_span_rec, attr_set), 8);
+	if (i >= 64 || !(set >> i & 1) || arg->offset + arg->size > size)
+		return false;
+	at->key = d->attrs[i];
+	if (arg->type->kind == T_STRING) {
+		at->kind = ET_ATTR_STR;
+		at->str.s = (const char *)v;
+		at->str.len = strnlen((const char *)v, arg->size);
+		return true;
+	}
+	memcpy(&at->u, v, 8);
+	at->kind = arg->type->is_signed ? ET_ATTR_INT : ET_ATTR_UINT;
+	return true;
+}
+
+int span_rt__record(struct span_rt *rt, const struct et_action *a,
+		    const void *data, size_t size)
+{
+	const struct span_def *d = def_of(rt, a);
+	const uint8_t *rec = data;
+	struct et_span_rec h;
+	struct et_attr attrs[MAX_ATTRS];
+	struct et_span_event ev[ET_SPAN_EVENTS];
+	char comm[17];
+	struct et_span s = { 0 };
+
+	if (!d || size < sizeof(h) || size < a->rec_size)
+		return -EINVAL;
+	memcpy(&h, rec, sizeof(h));
+	memcpy(comm, h.comm, 16);
+	comm[16] = 0;
+	s.name = d->name;
+	put_be64(s.trace_id, h.trace_hi);
+	put_be64(s.trace_id + 8, h.trace_lo);
+	put_be64(s.span_id, h.span_id);
+	put_be64(s.parent_span_id, h.parent_id);
+	s.remote_parent = h.remote;
+	s.trace_flags = h.remote ? h.flags : 1;
+	s.kind = (enum et_span_kind)h.kind;
+	s.status = (enum et_span_status)h.status;
+	s.start_unix_ns = h.start_ns + rt->wall_off;
+	s.end_unix_ns = h.end_ns + rt->wall_off;
+	s.pid = h.pid;
+	s.tid = h.tid;
+	s.comm = comm;
+	for (int i = 0; i < d->nattrs; i++)
+		if (decode_attr(d, rec, size, i, &attrs[s.nattrs]))
+			s.nattrs++;
+	s.attrs = attrs;
+	for (uint32_t i = 0; i < h.nevents && i < ET_SPAN_EVENTS; i++) {
+		uint64_t idx = h.events[i].idx;
+
+		ev[s.nevents].time_unix_ns = h.events[i].ns + rt->wall_off;
+		ev[s.nevents].name = idx < (uint64_t)d->nevents ?
+				     d->events[idx] : "event";
+		ev[s.nevents].attrs = NULL;
+		ev[s.nevents++].nattrs = 0;
+	}
+	s.events = ev;
+	s.dropped_events = h.dropped_events;
+	rt->st.completed++;
+	for (int i = 0; i < rt->nsinks; i++)
+		if (rt->sinks[i].fn(rt->sinks[i].ctx, &s) < 0)
+			rt->failed++;
+	return 0;
+}
+
+/* Deletes the instances of d open longer than its timeout. */
+static void sweep_def(struct span_rt *rt, struct span_def *d, uint64_t now)
+{
+	uint32_t ksz, vsz;
+	struct bpf_map_info info = { 0 };
+	uint32_t len = sizeof(info);
+	uint8_t *key, *next, *val;
+	bool first = true;
+
+	if (d->map_fd < 0 || !d->timeout_ns ||
+	    bpf_map_get_info_by_fd(d->map_fd, &info, &len))
+		return;
+	ksz = info.key_size;
+	vsz = info.value_size;
+	key = calloc(1, ksz);
+	next = calloc(1, ksz);
+	val = calloc(1, vsz);
+	while (key && next && val &&
+	       !bpf_map_get_next_key(d->map_fd, first ? NULL : key, next)) {
+		struct et_span_rec h;
+
+		first = false;
+		memcpy(key, next, ksz);
+		if (bpf_map_lookup_elem(d->map_fd, key, val) ||
+		    vsz < sizeof(h))
+			continue;
+		memcpy(&h, val, sizeof(h));
+		if (now > h.start_ns && now - h.start_ns > d->timeout_ns &&
+		    !bpf_map_delete_elem(d->map_fd, key))
+			rt->st.expired++;
+	}
+	free(key);
+	free(next);
+	free(val);
+}
+
+void span_rt__sweep(struct span_rt *rt)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+
+	for (int i = 0; rt && i < rt->ndefs; i++)
+		sweep_def(rt, &rt->defs[i], now);
+}
+
+static uint64_t counter(const struct span_rt *rt, uint32_t key)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	uint64_t *v, sum = 0;
+
+	if (rt->cnt_fd < 0 || ncpus <= 0)
+		return 0;
+	v = calloc(ncpus, sizeof(*v));
+	if (v && !bpf_map_lookup_elem(rt->cnt_fd, &key, v))
+		for (int i = 0; i < ncpus; i++)
+			sum += v[i];
+	free(v);
+	return sum;
+}
+
+void span_rt__stats(const struct span_rt *rt, struct et_span_stats *st)
+{
+	*st = rt->st;
+	st->overflow = counter(rt, ET_SPAN_OVERFLOW);
+	st->unmatched_end = counter(rt, ET_SPAN_UNMATCHED);
+	st->dropped_events = counter(rt, ET_SPAN_DROPPED_EVENTS);
+	st->lost = counter(rt, ET_SPAN_LOST);
+	st->rebegun = counter(rt, ET_SPAN_REBEGUN);
+	st->still_open = 0;
+	for (int i = 0; i < rt->ndefs; i++) {
+		const struct span_def *d = &rt->defs[i];
+		uint8_t key[512], next[512];
+		bool first = true;
+
+		while (d->map_fd >= 0 &&
+		       !bpf_map_get_next_key(d->map_fd, first ? NULL : key,
+					     next)) {
+			first = false;
+			memcpy(key, next, sizeof(key));
+			st->still_open++;
+		}
+	}
+}
+
+/* One line (text, on stderr) or record (JSON, on the output) per
+ * counter that is not zero. */
+void span_rt__report(struct span_rt *rt)
+{
+	static const struct {
+		size_t off;
+		const char *json, *text;
+	} rows[] = {
+#define ROW(f, t) { offsetof(struct et_span_stats, f), #f, t }
+		ROW(expired, "spans expired (open longer than span_timeout; "
+			     "their end never came)"),
+		ROW(overflow, "span begins refused: the instance map was full "
+			      "(span_max)"),
+		ROW(unmatched_end, "span ends or events matched no open "
+				   "instance"),
+		ROW(dropped_events, "span events dropped (more than 8 in one "
+				    "span)"),
+		ROW(lost, "completed spans lost: the ring buffer was full"),
+		ROW(rebegun, "span begins ignored: an instance with the same "
+			     "key was open"),
+		ROW(still_open, "spans still open at exit"),
+#undef ROW
+	};
+	struct et_span_stats st;
+
+	if (!rt || !rt->ndefs)
+		return;
+	span_rt__stats(rt, &st);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint64_t n;
+
+		memcpy(&n, (const char *)&st + rows[i].off, 8);
+		if (!n)
+			continue;
+		if (rt->json)
+			fprintf(rt->out, "{\"type\": \"spans_dropped\", "
+				"\"data\": {\"%s\": %" PRIu64 "}}\n",
+				rows[i].json, n);
+		else
+			fprintf(stderr, "etrace: %" PRIu64 " %s\n", n,
+				rows[i].text);
+	}
+}
