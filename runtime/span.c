@@ -395,7 +395,7 @@ static void sweep_def(struct span_rt *rt, struct span_def *d, uint64_t now)
 	bool first = true;
 
 	if (d->map_fd < 0 || !d->timeout_ns ||
-	    bpf_map_get_info_by_fd(d->map_fd, &info, &len))
+	    bpf_obj_get_info_by_fd(d->map_fd, &info, &len))
 		return;
 	ksz = info.key_size;
 	vsz = info.value_size;
