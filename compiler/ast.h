@@ -132,6 +132,11 @@ struct node {
 			bool at_return;
 			int index;            /* 0-based order in the program */
 			const char *name;     /* name=probe,...: or NULL */
+			/* a probe of span block span_idx (pass_span.h):
+			 * SROLE_BEGIN, SROLE_END, SROLE_EVENT; 0: none */
+			int span_role;
+			int span_idx;
+			int span_event;       /* SROLE_EVENT: its index */
 		} probe;
 		struct {
 			const char *raw;      /* as written, quotes kept */

@@ -84,6 +84,10 @@ struct compile_opts {
 	uint32_t max_map_keys;    /* entries of a map with keys */
 	uint32_t max_bpf_progs;   /* BPF programs a script may make */
 	uint32_t perf_rb_pages;   /* ring buffer size in 4 KiB pages */
+	/* span blocks (cg_span.c): open instances per block, and how long
+	 * one stays open before it is swept as expired (ns) */
+	uint32_t span_max;
+	uint64_t span_timeout_ns;
 	/* bpftrace 0.26 readings of 0.17 text (etrace-lang(7)): a variable
 	 * first assigned in a block ends with the block; a - b and x-- are
 	 * signed */
@@ -191,6 +195,9 @@ struct compile_ctx {
 	/* The macro library (compiler/pass_macros.c): the offset of its
 	 * text, 0 until it is first needed. */
 	const struct source *macro_lib;
+	/* span blocks, in source order (compiler/pass_span.h) */
+	struct span_info *spans;
+	int nspans;
 };
 
 /* text is copied into the arena; name is what diagnostics print. Returns

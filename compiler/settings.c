@@ -63,6 +63,16 @@ static void set_map_keys(struct compile_opts *o, int64_t v)
 	o->max_map_keys = (uint32_t)v;
 }
 
+static void set_span_max(struct compile_opts *o, int64_t v)
+{
+	o->span_max = (uint32_t)v;
+}
+
+static void set_span_timeout(struct compile_opts *o, int64_t v)
+{
+	o->span_timeout_ns = (uint64_t)v;
+}
+
 static void set_probes(struct compile_opts *o, int64_t v)
 {
 	o->run.max_probes = (uint32_t)v;
@@ -222,6 +232,12 @@ static const struct setting settings[] = {
 	  SK_INT, 1, 1 << 24, .set = set_map_keys },
 	{ "max_probes", NULL, false, {}, SK_INT, 1, 1 << 20,
 	  .set = set_probes },
+	/* span blocks (etrace's): open instances per block; how long one
+	 * stays open (ns, or a duration: 30s) before it expires */
+	{ "span_max", NULL, false, {}, SK_INT, 1, 1 << 22,
+	  .set = set_span_max },
+	{ "span_timeout", NULL, false, {}, SK_INT, 1000000, INT64_MAX,
+	  .set = set_span_timeout },
 	{ "max_bpf_progs", NULL, false, {}, SK_INT, 1, 1 << 20,
 	  .set = set_progs },
 	{ "cat_bytes_max", "max_cat_bytes", false, {}, SK_INT, 1, 1 << 30,
@@ -638,6 +654,10 @@ void settings_defaults(struct compile_opts *o)
 		o->perf_rb_pages = 64;
 	if (!o->run.max_probes)
 		o->run.max_probes = ET_DEFAULT_MAX_PROBES;
+	if (!o->span_max)
+		o->span_max = 10240;
+	if (!o->span_timeout_ns)
+		o->span_timeout_ns = 30000000000ULL;
 	if (!o->run.cat_bytes_max)
 		o->run.cat_bytes_max = ET_DEFAULT_CAT_BYTES_MAX;
 	if (!o->run.log_size)

@@ -25,6 +25,7 @@ enum lex_mode {
 	LM_MHEAD, /* macro name(params), up to the '{' of its body */
 	LM_IMPORT, /* import "path", up to the ';' */
 	LM_DECL,  /* let @m = kind(size) at the top level, up to its ')' */
+	LM_KEY,   /* key (...); of a span block, up to its ';' */
 };
 
 struct parse_state {
@@ -46,6 +47,10 @@ struct parse_state {
 	uint32_t no_comment_end;
 	struct node *program;
 	struct node *map_decls;      /* N_MAP_DECL, in source order */
+	/* inside span NAME { ... } (at its top level) */
+	bool in_span;
+	struct node *span_key;       /* its key (...), once read */
+	struct loc span_key_loc;
 };
 
 #endif

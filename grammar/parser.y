@@ -46,6 +46,7 @@ struct nlist {
 #include <string.h>
 
 #include "parse.h"
+#include "pass_span.h"
 
 int yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner);
 static void yyerror(YYLTYPE *loc, void *scanner, struct parse_state *ps,
@@ -130,6 +131,9 @@ static struct node *if_tail(struct parse_state *ps, struct nlist *l)
 %token CONFIG "config"
 %token MACRO "macro" IMPORT "import"
 %token MAP_LET "let"
+%token <str> SPAN "span" SPAN_FIELD "span field"
+%token SPAN_OPEN "start of span block"
+%token KEY "key" SPAN_BEGIN "begin" SPAN_END "end" SPAN_EVENT "event"
 %token <str> IDENT "identifier"
 %token <str> MAP "map"
 %token <str> VAR "variable"
@@ -178,6 +182,8 @@ static struct node *if_tail(struct parse_state *ps, struct nlist *l)
 %type <node> angle_block if_stmt let_type map_decl
 %type <node> simple_stmt compound_stmt block else_opt lvalue map
 %type <node> expr unary postfix primary typespec record_fields if_expr
+%type <node> span_def span_item span_field
+%type <list> span_items
 %type <node> if_expr_else
 %type <str> field_name field_path
 %type <idx> stars
@@ -220,6 +226,44 @@ tops
 	| tops probe		{ $$ = nl_add($1, $2); }
 	| tops macro_def	{ $$ = nl_add($1, $2); }
 	| tops map_decl		{ $$ = $1; ps->map_decls = ast_append(ps->map_decls, $2); }
+	| tops span_def
+		{ $$ = $1;
+		  for (struct node *n = $2, *next; n; n = next) {
+			next = n->next;
+			n->next = NULL;
+			$$ = nl_add($$, n);
+		  } }
+	;
+
+/* span NAME { key (e, ...); begin PROBE ... end PROBE ... event PROBE }:
+ * its probes, bodies rewritten (compiler/pass_span.h) */
+span_def
+	: SPAN SPAN_OPEN span_items RBRACE
+		{ $$ = span_block(ps->ctx, $1, @$, ps->span_key,
+				  ps->span_key_loc, $3.head);
+		  ps->span_key = NULL; }
+	;
+
+span_items
+	: %empty		{ $$ = (struct nlist){ 0 }; }
+	| span_items span_item	{ $$ = $2 ? nl_add($1, $2) : $1; }
+	;
+
+span_item
+	: KEY LPAREN expr_list RPAREN SEMI
+		{ $$ = NULL;
+		  if (ps->span_key)
+			diag_error(&ps->ctx->diags, @$, "a span has one key");
+		  ps->span_key = $3.head;
+		  ps->span_key_loc = loc_span(@2, @4); }
+	| SPAN_BEGIN probe	{ $$ = $2; $$->u.probe.span_role = SROLE_BEGIN; }
+	| SPAN_END probe	{ $$ = $2; $$->u.probe.span_role = SROLE_END; }
+	| SPAN_EVENT probe	{ $$ = $2; $$->u.probe.span_role = SROLE_EVENT; }
+	;
+
+/* span.NAME in a probe body */
+span_field
+	: SPAN_FIELD		{ $$ = span_get(ps->ctx, @$, $1); }
 	;
 
 /* macro name(params) { statements; value } */
@@ -365,8 +409,18 @@ stmt_seq
 
 simple_stmt
 	: expr			{ $$ = ast_expr_stmt(A, $1); }
-	| lvalue ASSIGN expr	{ MK($$, ast_assign(A, @$, $1, $3, false, 0)); }
-	| lvalue COMPOUND expr	{ MK($$, ast_assign(A, @$, $1, $3, true, $2)); }
+	| lvalue ASSIGN expr
+		{ if (span_is_get($1))
+			MK($$, span_set(ps->ctx, @$, $1, $3));
+		  else
+			MK($$, ast_assign(A, @$, $1, $3, false, 0)); }
+	| lvalue COMPOUND expr
+		{ if (span_is_get($1))
+			MK($$, span_set(ps->ctx, @$, $1,
+					ast_binop(A, @$, $2, ast_clone(A, $1),
+						  $3)));
+		  else
+			MK($$, ast_assign(A, @$, $1, $3, true, $2)); }
 	| IDENT ASSIGN expr	/* _ = e; bpftrace 0.26's discard */
 		{ if (strcmp($1, "_")) {
 			diag_error(&ps->ctx->diags, @1,
@@ -394,6 +448,7 @@ let_type
 lvalue
 	: VAR		{ $$ = ast_var(A, @$, $1); }
 	| map		{ $$ = $1; }
+	| span_field	{ $$ = $1; }
 	;
 
 compound_stmt
@@ -540,6 +595,7 @@ primary
 					v)); }
 	| IF_EXPR if_expr	{ $$ = $2; $$->loc = loc_span(@1, $2->loc); }
 	| map		{ $$ = $1; }
+	| span_field	{ $$ = $1; }
 	| IDENT LPAREN RPAREN	{ $$ = ast_call(A, @$, $1, NULL); }
 	| IDENT LPAREN expr_list RPAREN
 			{ MK($$, ast_call(A, @$, $1, $3.head)); }
@@ -666,6 +722,7 @@ static const char *sym_display(yysymbol_kind_t k)
 	case YYSYMBOL_ANGLE_CLOSE:
 		return ">";
 	case YYSYMBOL_BLOCK_OPEN:
+	case YYSYMBOL_SPAN_OPEN:
 		return "{";
 	default:
 		return yysymbol_name(k);
