@@ -16,6 +16,7 @@ extern const struct func funcs_str[];
 extern const struct func funcs_stack[];
 extern const struct func funcs_misc[];
 extern const struct func funcs_proto[];
+extern const struct func funcs_span[]; /* span.* (funcs_span.c) */
 
 /* The modes of pid()/tid() and of nsecs(), NULL-terminated: the back
  * end generates by their index. */

@@ -292,7 +292,6 @@ static struct span_info *new_span(struct compile_ctx *ctx, const char *name,
 	n->name = name;
 	n->loc = loc;
 	n->idx = ctx->nspans++;
-	n->action_id = -1;
 	return n;
 }
 

@@ -47,8 +47,9 @@ struct span_info {
 	 * widened to 8 bytes; strings the largest) */
 	struct type *keys[SPAN_MAX_KEYS];
 	int nkeys;
-	/* set by the code generator */
-	int action_id;                /* -1 until its first end program */
+	/* the code generator's layout of it (cg_span.c), NULL until its
+	 * first span call */
+	struct span_cg *cg;
 };
 
 /* The block span NAME { key (...); begin/end/event probes }: checks it,

@@ -88,6 +88,10 @@ struct gen {
 	/* ET_DROPS_MAP: a placeholder global until gen_drops_finish */
 	LLVMValueRef drops;
 	int cap_drops;
+	/* span blocks (cg_span.c): the record span.* reads and writes (the
+	 * scratch record in begin, the instance in end) and, in end, the
+	 * key buffer */
+	LLVMValueRef span_ptr, span_key;
 	/* the blocks that count a loss: moved out of line at the end */
 	LLVMBasicBlockRef *cold;
 	int ncold, cap_cold;

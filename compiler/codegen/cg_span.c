@@ -1,0 +1,331 @@
+/* cg_span.c: the span.* calls of a span block's probes (pass_span.h).
+ * Per block: an instance map (key -> runtime/abi.h struct et_span_rec
+ * and the attributes; span_max entries) and a per-CPU scratch record;
+ * shared: the per-thread stacks of open spans and the counters.
+ *   span.open   (begin, first): the scratch record, its header reset
+ *   span.set/get: an attribute of the scratch record (begin) or of the
+ *               instance (end, after span.key); kind and status bytes;
+ *               start, duration, id, trace_id of the instance
+ *   span.key    (begin, last): the instance opened with the scratch
+ *               record (bpf-helpers/span.c et_span_begin);
+ *               (end) the instance looked up, or counted and return;
+ *               (event) an event added to it
+ *   span.close  (end, last): the instance sent as an ACT_SPAN record and
+ *               deleted. */
+#include <stddef.h>
+#include <string.h>
+
+#include "arena.h"
+#include "gen.h"
+#include "pass_span.h"
+#include "types.h"
+
+#define TSTACK_ENTRIES 16384
+
+/* A block's layout, made at its first span call. */
+struct span_cg {
+	struct action_meta *a;
+	uint32_t rec_size, key_size;
+	uint32_t attr_off[SPAN_MAX_ATTRS];
+	uint32_t key_off[SPAN_MAX_KEYS];
+	LLVMValueRef inst, scratch;
+};
+
+
+static LLVMValueRef at(struct gen *g, LLVMValueRef p, uint32_t off)
+{
+	LLVMValueRef i = cg_const(g->cg, 64, off);
+
+	return off ? LLVMBuildGEP2(g->b, cg_int(g->cg, 8), p, &i, 1, "") : p;
+}
+
+static void put(struct gen *g, LLVMValueRef p, uint32_t off, unsigned bits,
+		LLVMValueRef v)
+{
+	LLVMValueRef s = LLVMBuildStore(g->b, LLVMBuildTrunc(g->b, v,
+					cg_int(g->cg, bits), ""), at(g, p, off));
+
+	LLVMSetAlignment(s, bits / 8);
+}
+
+static LLVMValueRef get64(struct gen *g, LLVMValueRef p, uint32_t off)
+{
+	LLVMValueRef l = LLVMBuildLoad2(g->b, cg_int(g->cg, 64), at(g, p, off),
+					"");
+
+	LLVMSetAlignment(l, 8);
+	return l;
+}
+
+static struct span_info *info(struct gen *g)
+{
+	return &g->ctx->spans[g->probe->u.probe.span_idx];
+}
+
+/* The action's description for runtime/span.c (program.h ACT_SPAN). */
+static const char *describe(struct gen *g, struct span_info *s,
+			    const char *map)
+{
+	struct arena *a = g->ctx->arena;
+	const char *d = arena_printf(a, "name %s\nmap %s\ntimeout %llu\n",
+				     s->name, map,
+				     (unsigned long long)
+				     g->ctx->opts.span_timeout_ns);
+
+	for (int i = 0; i < s->nattrs; i++)
+		d = arena_printf(a, "%sattr %s\n", d, s->attrs[i].name);
+	for (int i = 0; i < s->nevents; i++)
+		d = arena_printf(a, "%sevent %s\n", d, s->events[i]);
+	return d;
+}
+
+static struct span_cg *layout(struct gen *g)
+{
+	struct span_info *s = info(g);
+	struct span_cg *l;
+	uint32_t off = sizeof(struct et_span_rec);
+	const char *map;
+
+	if (s->cg)
+		return s->cg;
+	l = s->cg = arena_calloc(g->ctx->arena, 1, sizeof(*l));
+	l->a = gen_new_action(g, ACT_SPAN, s->loc);
+	l->a->args = arena_calloc(g->ctx->arena, s->nattrs + 1,
+				  sizeof(*l->a->args));
+	for (int i = 0; i < s->nattrs; i++) {
+		struct arg_meta *m = &l->a->args[i];
+
+		m->type = s->attrs[i].type ? s->attrs[i].type : type_u64();
+		m->offset = off;
+		m->size = gen_size(m->type);
+		l->attr_off[i] = off;
+		off += (m->size + 7) & ~7u;
+	}
+	l->a->nargs = s->nattrs;
+	l->a->rec_size = l->rec_size = off;
+	for (int i = 0; i < s->nkeys; i++) {
+		l->key_off[i] = l->key_size;
+		l->key_size += (gen_size(s->keys[i]) + 7) & ~7u;
+	}
+	map = arena_printf(g->ctx->arena, "et_span%d_i", s->idx);
+	l->a->fmt_str = describe(g, s, map);
+	l->inst = cg_map_define(g->cg, map, BPF_MAP_TYPE_HASH,
+				g->ctx->opts.span_max, l->key_size ?
+				l->key_size : 8, l->rec_size);
+	l->scratch = cg_map_define(g->cg, arena_printf(g->ctx->arena,
+						       "et_span%d_x", s->idx),
+				   BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
+				   l->rec_size);
+	return l;
+}
+
+static LLVMValueRef shared_map(struct gen *g, const char *name,
+			       enum bpf_map_type t, uint32_t n, uint32_t ksz,
+			       uint32_t vsz)
+{
+	LLVMValueRef m = cg_map_get(g->cg, name);
+
+	return m ? m : cg_map_define(g->cg, name, t, n, ksz, vsz);
+}
+
+static LLVMValueRef counters(struct gen *g)
+{
+	return shared_map(g, ET_SPAN_CNT_MAP, BPF_MAP_TYPE_PERCPU_ARRAY,
+			  ET_SPAN_CNT_N, 4, 8);
+}
+
+/* {instance map, thread stacks, counters, ring buffer} on the stack: a
+ * BPF call takes five arguments */
+static LLVMValueRef maps(struct gen *g, struct span_cg *l)
+{
+	LLVMValueRef m[4], arr = gen_tmp(g, sizeof(m), "span_maps");
+
+	m[0] = l->inst;
+	m[1] = shared_map(g, ET_SPAN_TSTACK_MAP, BPF_MAP_TYPE_LRU_HASH,
+			  TSTACK_ENTRIES, 4, sizeof(struct et_span_tstack));
+	m[2] = counters(g);
+	m[3] = g->ringbuf;
+	for (unsigned i = 0; i < 4; i++)
+		LLVMBuildStore(g->b, m[i], at(g, arr, i * 8));
+	return arr;
+}
+
+/* Continues where p is not NULL; else (counted in slot cnt, or not when
+ * cnt < 0) the program returns 0. */
+static void or_return(struct gen *g, LLVMValueRef p, int cnt)
+{
+	LLVMBasicBlockRef none = gen_block(g, "span_none");
+	LLVMBasicBlockRef ok = gen_block(g, "span_ok");
+
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), none, ok);
+	LLVMPositionBuilderAtEnd(g->b, none);
+	if (cnt >= 0)
+		gen_count_at(g, counters(g), cg_const(g->cg, 32, cnt));
+	cg_return(g->cg, 0);
+	LLVMPositionBuilderAtEnd(g->b, ok);
+}
+
+static LLVMValueRef span_open(struct gen *g, struct span_cg *l)
+{
+	LLVMValueRef key = gen_tmp(g, 4, "span_x"), p;
+
+	p = cg_map_lookup(g->cg, l->scratch, key);
+	or_return(g, p, -1);
+	put(g, p, 0, 64, cg_const(g->cg, 64, l->a->id));
+	put(g, p, offsetof(struct et_span_rec, attr_set), 64,
+	    cg_const(g->cg, 64, 0));
+	put(g, p, offsetof(struct et_span_rec, nevents), 64,
+	    cg_const(g->cg, 64, 0));
+	put(g, p, offsetof(struct et_span_rec, kind), 32,
+	    cg_const(g->cg, 32, 0));
+	g->span_ptr = p;
+	return NULL;
+}
+
+static int attr_index(struct span_info *s, const char *name)
+{
+	for (int i = 0; i < s->nattrs; i++)
+		if (!strcmp(s->attrs[i].name, name))
+			return i;
+	return -1;
+}
+
+static LLVMValueRef cg_set(struct gen *g, struct span_cg *l,
+			     struct node *call)
+{
+	struct span_info *s = info(g);
+	const char *f = call->u.call.args->u.string.str;
+	struct node *v = call->u.call.args->next;
+	LLVMValueRef p = g->span_ptr, set;
+	int i;
+
+	if (!strcmp(f, "kind") || !strcmp(f, "status")) {
+		int k = f[0] == 'k' ? span_kind_value(v->u.string.str) :
+				      span_status_value(v->u.string.str);
+
+		put(g, p, f[0] == 'k' ? offsetof(struct et_span_rec, kind) :
+					offsetof(struct et_span_rec, status),
+		    8, cg_const(g->cg, 8, (uint64_t)k));
+		return NULL;
+	}
+	i = attr_index(s, f);
+	gen_store_al(g, at(g, p, l->attr_off[i]), GEN_ALIGN, l->a->args[i].type,
+		     true, gen_expr(g, v), v->type);
+	set = get64(g, p, offsetof(struct et_span_rec, attr_set));
+	set = LLVMBuildOr(g->b, set, cg_const(g->cg, 64, 1ULL << i), "");
+	put(g, p, offsetof(struct et_span_rec, attr_set), 64, set);
+	return NULL;
+}
+
+static LLVMValueRef cg_get(struct gen *g, struct span_cg *l,
+			     struct node *call)
+{
+	struct span_info *s = info(g);
+	const char *f = call->u.call.args->u.string.str;
+	LLVMValueRef p = g->span_ptr, args[3], dst;
+	int i;
+
+	if (!strcmp(f, "start"))
+		return get64(g, p, offsetof(struct et_span_rec, start_ns));
+	if (!strcmp(f, "duration"))
+		return LLVMBuildSub(g->b, cg_ktime_get_ns(g->cg),
+				    get64(g, p, offsetof(struct et_span_rec,
+							 start_ns)), "");
+	if (!strcmp(f, "id"))
+		return get64(g, p, offsetof(struct et_span_rec, span_id));
+	if (!strcmp(f, "trace_id")) {
+		dst = gen_tmp(g, 40, "trace_id");
+		args[0] = dst;
+		args[1] = get64(g, p, offsetof(struct et_span_rec, trace_hi));
+		args[2] = get64(g, p, offsetof(struct et_span_rec, trace_lo));
+		cg_libcall(g->cg, "et_span_hex", args, 3);
+		return dst;
+	}
+	i = attr_index(s, f);
+	if (gen_is_scalar(l->a->args[i].type))
+		return gen_load_al(g, at(g, p, l->attr_off[i]), GEN_ALIGN,
+				   l->a->args[i].type, true);
+	/* a copy: the value outlives no map update */
+	dst = gen_tmp(g, l->a->args[i].size, "span_attr");
+	gen_store_al(g, dst, GEN_ALIGN, l->a->args[i].type, false,
+		     gen_load_al(g, at(g, p, l->attr_off[i]), GEN_ALIGN,
+				 l->a->args[i].type, false),
+		     l->a->args[i].type);
+	return dst;
+}
+
+/* The key buffer, alive to the end of the program (span.close uses it). */
+static LLVMValueRef span_key_buf(struct gen *g, struct span_cg *l,
+				 struct node *call)
+{
+	struct span_info *s = info(g);
+	uint32_t size = l->key_size ? l->key_size : 8;
+	LLVMValueRef k = cg_alloca_zero(g->cg, LLVMArrayType(cg_int(g->cg, 8),
+							     size), "span_key");
+	int i = 0;
+
+	for (struct node *e = call->u.call.args; e; e = e->next, i++)
+		gen_store_al(g, at(g, k, l->key_off[i]), GEN_ALIGN, s->keys[i],
+			     true, gen_expr(g, e), e->type);
+	return k;
+}
+
+static LLVMValueRef span_key(struct gen *g, struct span_cg *l,
+			     struct node *call)
+{
+	LLVMValueRef k = span_key_buf(g, l, call), args[4], p;
+
+	switch (g->probe->u.probe.span_role) {
+	case SROLE_BEGIN:
+		args[0] = maps(g, l);
+		args[1] = g->span_ptr;
+		args[2] = k;
+		args[3] = cg_const(g->cg, 64, g->ctx->opts.span_timeout_ns);
+		cg_libcall(g->cg, "et_span_begin", args, 4);
+		break;
+	case SROLE_END:
+		p = cg_map_lookup(g->cg, l->inst, k);
+		or_return(g, p, ET_SPAN_UNMATCHED);
+		g->span_ptr = p;
+		g->span_key = k;
+		break;
+	default:
+		args[0] = maps(g, l);
+		args[1] = k;
+		args[2] = cg_const(g->cg, 64, g->probe->u.probe.span_event);
+		cg_libcall(g->cg, "et_span_event", args, 3);
+		break;
+	}
+	return NULL;
+}
+
+static LLVMValueRef span_close(struct gen *g, struct span_cg *l)
+{
+	LLVMValueRef args[4];
+
+	args[0] = maps(g, l);
+	args[1] = g->span_ptr;
+	args[2] = g->span_key;
+	args[3] = cg_const(g->cg, 64, l->rec_size);
+	cg_libcall(g->cg, "et_span_end", args, 4);
+	return NULL;
+}
+
+static LLVMValueRef span_call(struct gen *g, struct node *call)
+{
+	const char *n = call->u.call.name + 5; /* after "span." */
+	struct span_cg *l;
+
+	l = layout(g);
+	if (!strcmp(n, "open"))
+		return span_open(g, l);
+	if (!strcmp(n, "set"))
+		return cg_set(g, l, call);
+	if (!strcmp(n, "get"))
+		return cg_get(g, l, call);
+	if (!strcmp(n, "key"))
+		return span_key(g, l, call);
+	return span_close(g, l);
+}
+
+const struct cg_func cg_func_SPAN = { .call = span_call };

@@ -1,0 +1,144 @@
+/* The span.* rows (pass_span.h): the calls a span block's probes are
+ * rewritten into, typed here. span.set fixes an attribute's type (an
+ * integer, 8 bytes; or a string, the largest assigned); span.key fixes
+ * the key's element types on first sight and requires the same kinds in
+ * every probe of the block. Names with a '.': no script can call them. */
+#include <string.h>
+
+#include "funcs.h"
+#include "pass_span.h"
+#include "types.h"
+
+static struct span_info *span_of(struct compile_ctx *ctx,
+				 const struct node *call,
+				 const struct node *probe, bool report)
+{
+	if (probe && probe->u.probe.span_role &&
+	    probe->u.probe.span_idx < ctx->nspans)
+		return &ctx->spans[probe->u.probe.span_idx];
+	if (report)
+		diag_error(&ctx->diags, call->loc, "span.%s is used outside "
+			   "a span block",
+			   call->u.call.args ?
+			   call->u.call.args->u.string.str : "");
+	return NULL;
+}
+
+static bool int_or_str(const struct type *t)
+{
+	return t && (type_is_int(t) || t->kind == T_STRING);
+}
+
+/* The stored type of value type t: integers 8 bytes, strings as they
+ * are; old (the type so far) widened to a longer string. */
+static struct type *merge(struct compile_ctx *ctx, struct type *old,
+			  const struct type *t)
+{
+	if (t->kind == T_STRING) {
+		if (old && old->kind == T_STRING && old->size >= t->size)
+			return old;
+		return type_string(ctx->arena, t->size);
+	}
+	if (old && type_is_int(old))
+		return old;
+	return type_int(8, t->is_signed);
+}
+
+static struct type *check_open(struct compile_ctx *ctx, struct node *call,
+			       struct node *probe)
+{
+	return span_of(ctx, call, probe, true) ? type_none() : NULL;
+}
+
+static struct type *check_set(struct compile_ctx *ctx, struct node *call,
+			      struct node *probe)
+{
+	struct span_info *s = span_of(ctx, call, probe, true);
+	const char *f = call->u.call.args->u.string.str;
+	struct node *v = call->u.call.args->next;
+	struct span_attr *at;
+
+	if (!s)
+		return NULL;
+	if (!strcmp(f, "kind") || !strcmp(f, "status"))
+		return type_none();
+	at = span_attr_find(s, f);
+	if (!at)
+		return NULL; /* pass_span reported it */
+	if (!int_or_str(v->type)) {
+		diag_error(&ctx->diags, v->loc, "span.%s takes an integer or "
+			   "a string (%s provided)", f,
+			   fn_kind_name(v->type));
+		return NULL;
+	}
+	if (at->type && type_is_int(at->type) != type_is_int(v->type)) {
+		diag_error(&ctx->diags, v->loc, "span.%s is %s elsewhere, "
+			   "here %s", f, fn_kind_name(at->type),
+			   fn_kind_name(v->type));
+		return NULL;
+	}
+	at->type = merge(ctx, at->type, v->type);
+	return type_none();
+}
+
+static struct type *check_get(struct compile_ctx *ctx, struct node *call,
+			      struct node *probe)
+{
+	struct span_info *s = span_of(ctx, call, probe, true);
+	const char *f = call->u.call.args->u.string.str;
+	struct span_attr *at;
+
+	if (!s)
+		return NULL;
+	if (!strcmp(f, "trace_id"))
+		return type_string(ctx->arena, 33);
+	if (span_builtin_field(f))
+		return type_u64();
+	at = span_attr_find(s, f);
+	if (!at || !at->type) {
+		diag_error(&ctx->diags, call->loc, "the type of span.%s is "
+			   "not known: no assignment to it could be typed", f);
+		return NULL;
+	}
+	return at->type;
+}
+
+static struct type *check_key(struct compile_ctx *ctx, struct node *call,
+			      struct node *probe)
+{
+	struct span_info *s = span_of(ctx, call, probe, true);
+	int i = 0;
+
+	if (!s)
+		return NULL;
+	for (struct node *k = call->u.call.args; k; k = k->next, i++) {
+		if (!int_or_str(k->type)) {
+			diag_error(&ctx->diags, k->loc, "a span key holds "
+				   "integers and strings (%s provided)",
+				   fn_kind_name(k->type));
+			return NULL;
+		}
+		if (i < s->nkeys &&
+		    type_is_int(s->keys[i]) != type_is_int(k->type)) {
+			diag_error(&ctx->diags, k->loc, "key element %d is "
+				   "%s here and %s in another probe of span "
+				   "%s", i + 1, fn_kind_name(k->type),
+				   fn_kind_name(s->keys[i]), s->name);
+			return NULL;
+		}
+		s->keys[i] = merge(ctx, i < s->nkeys ? s->keys[i] : NULL,
+				   k->type);
+	}
+	if (i > s->nkeys)
+		s->nkeys = i;
+	return type_none();
+}
+
+const struct func funcs_span[] = {
+	{ "span.open", 0, 0, FN_STMT, check_open, FG_SPAN },
+	{ "span.close", 0, 0, FN_STMT | FN_ASYNC, check_open, FG_SPAN },
+	{ "span.set", 2, 2, FN_STMT, check_set, FG_SPAN },
+	{ "span.get", 1, 1, 0, check_get, FG_SPAN },
+	{ "span.key", 1, SPAN_MAX_KEYS, FN_STMT, check_key, FG_SPAN },
+	{ NULL },
+};
