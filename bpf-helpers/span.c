@@ -243,51 +243,64 @@ static int hexnum(const char *s, int n, et_u64 *v)
 #define TP_LEN 55 /* 00-<32 hex>-<16 hex>-<2 hex> */
 #define TP_SCAN 512
 
+static long (*const loop)(et_u32 n, void *fn, void *ctx,
+			  et_u64 flags) = (void *)181;
+
+struct tp_scan {
+	const char *buf;
+	et_s64 at;
+};
+
+/* bpf_loop's step: is "traceparent:" (any case; or '=') at i? */
+static long tp_at(et_u32 i, void *ctx)
+{
+	static const char name[] = "traceparent";
+	struct tp_scan *s = ctx;
+	const char *p;
+
+	if (i >= TP_SCAN)
+		return 1;
+	p = s->buf + i;
+	for (int j = 0; j < 11; j++)
+		if ((p[j] | 0x20) != name[j])
+			return 0;
+	if (p[11] != ':' && p[11] != '=')
+		return 0;
+	s->at = i + 12 + (p[12] == ' ');
+	return 1;
+}
+
 /* traceparent(buf, len): the first W3C traceparent value in the len
- * bytes (at most TP_SCAN, read into scratch, which holds TP_SCAN +
- * TP_LEN bytes) at the user address buf: "00-TRACE-PARENT-FLAGS",
- * found after the header name "traceparent" (any case) and ':' or '=',
- * or at the start of the buffer. Sets r's trace id, parent and flags as
- * a remote parent; 1 when found, else 0. */
+ * bytes (at most TP_SCAN, read into scratch, which holds 1024 + 64
+ * bytes) at the user address buf: "00-TRACE-PARENT-FLAGS", after the
+ * header name "traceparent" (any case) and ':' or '=', or at the start
+ * of the buffer. Sets r's trace id, parent and flags as a remote
+ * parent; 1 when found, else 0. */
 ET_HELPER et_s64 et_traceparent(struct rec *r, char *scratch,
 				const char *buf, et_u64 len)
 {
+	struct tp_scan s = { scratch, -1 };
 	et_u64 hi, lo, parent, flags;
-	int at = -1;
+	const char *v;
 
 	if (len > TP_SCAN)
 		len = TP_SCAN;
-	for (int i = 0; i < TP_SCAN + TP_LEN; i++)
-		scratch[i] = 0;
+	/* volatile: a loop LLVM makes a memset, which BPF lacks */
+	for (int i = 0; i < (1024 + 64) / 8; i++)
+		((volatile et_u64 *)scratch)[i] = 0;
 	if (len < TP_LEN || read_user(scratch, (et_u32)len & 1023, buf))
 		return 0;
 	if (scratch[0] == '0' && scratch[1] == '0' && scratch[2] == '-')
-		at = 0;
-	for (int i = 0; i < TP_SCAN && at < 0; i++) {
-		const char *name = "traceparent";
-		int j = 0, k;
-
-		for (; j < 11; j++)
-			if ((scratch[i + j] | 0x20) != name[j])
-				break;
-		if (j < 11)
-			continue;
-		k = i + 11;
-		if (scratch[k] != ':' && scratch[k] != '=')
-			continue;
-		k++;
-		if (scratch[k] == ' ')
-			k++;
-		at = k;
-	}
-	if (at < 0 || at > TP_SCAN)
+		s.at = 0;
+	else
+		loop(TP_SCAN, tp_at, &s, 0);
+	if (s.at < 0 || s.at > TP_SCAN + 13)
 		return 0;
-	scratch += at;
-	if (scratch[0] != '0' || scratch[1] != '0' || scratch[2] != '-' ||
-	    scratch[35] != '-' || scratch[52] != '-' ||
-	    hexnum(scratch + 3, 16, &hi) || hexnum(scratch + 19, 16, &lo) ||
-	    hexnum(scratch + 36, 16, &parent) ||
-	    hexnum(scratch + 53, 2, &flags) || (!hi && !lo) || !parent)
+	v = scratch + s.at;
+	if (v[0] != '0' || v[1] != '0' || v[2] != '-' || v[35] != '-' ||
+	    v[52] != '-' || hexnum(v + 3, 16, &hi) ||
+	    hexnum(v + 19, 16, &lo) || hexnum(v + 36, 16, &parent) ||
+	    hexnum(v + 53, 2, &flags) || (!hi && !lo) || !parent)
 		return 0;
 	r->trace_hi = hi;
 	r->trace_lo = lo;

@@ -134,7 +134,24 @@ static struct type *check_key(struct compile_ctx *ctx, struct node *call,
 	return type_none();
 }
 
+/* traceparent(buf, len): in a begin probe, the W3C traceparent header
+ * in len bytes of user memory at buf makes the span a child of that
+ * remote parent; true when one was found. */
+static struct type *check_traceparent(struct compile_ctx *ctx,
+				      struct node *call, struct node *probe)
+{
+	if (!probe || probe->u.probe.span_role != SROLE_BEGIN) {
+		diag_error(&ctx->diags, call->loc, "traceparent() is used in "
+			   "a begin probe of a span block");
+		return NULL;
+	}
+	if (!fn_int_or_ptr_arg(ctx, call, 0) || !fn_int_arg(ctx, call, 1))
+		return NULL;
+	return type_u64();
+}
+
 const struct func funcs_span[] = {
+	{ "traceparent", 2, 2, 0, check_traceparent, FG_SPAN },
 	{ "span.open", 0, 0, FN_STMT, check_open, FG_SPAN },
 	{ "span.close", 0, 0, FN_STMT | FN_ASYNC, check_open, FG_SPAN },
 	{ "span.set", 2, 2, FN_STMT, check_set, FG_SPAN },

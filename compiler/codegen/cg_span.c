@@ -311,12 +311,48 @@ static LLVMValueRef span_close(struct gen *g, struct span_cg *l)
 	return NULL;
 }
 
+/* traceparent(buf, len) (bpf-helpers/span.c): its scan buffer is a
+ * per-CPU map value, larger than the BPF stack */
+static LLVMValueRef traceparent(struct gen *g, struct node *call)
+{
+	LLVMValueRef key = gen_tmp(g, 4, "tp_key"), args[4], scratch;
+	LLVMValueRef m = shared_map(g, "et_span_tp", BPF_MAP_TYPE_PERCPU_ARRAY,
+				    1, 4, 1024 + 64);
+	struct node *buf = call->u.call.args;
+	LLVMBasicBlockRef none = gen_block(g, "tp_none");
+	LLVMBasicBlockRef ok = gen_block(g, "tp_ok");
+	LLVMBasicBlockRef done = gen_block(g, "tp_done"), bbs[2];
+	LLVMValueRef vals[2], phi;
+
+	args[2] = LLVMBuildIntToPtr(g->b, gen_expr(g, buf), cg_ptr(g->cg), "");
+	args[3] = gen_expr(g, buf->next);
+	scratch = cg_map_lookup(g->cg, m, key);
+	bbs[0] = LLVMGetInsertBlock(g->b);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, scratch, ""), none, ok);
+	LLVMPositionBuilderAtEnd(g->b, ok);
+	args[0] = g->span_ptr;
+	args[1] = scratch;
+	vals[1] = cg_libcall(g->cg, "et_traceparent", args, 4);
+	bbs[1] = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, none);
+	LLVMBuildBr(g->b, done);
+	bbs[0] = none;
+	LLVMPositionBuilderAtEnd(g->b, done);
+	phi = LLVMBuildPhi(g->b, cg_int(g->cg, 64), "tp");
+	vals[0] = cg_const(g->cg, 64, 0);
+	LLVMAddIncoming(phi, vals, bbs, 2);
+	return phi;
+}
+
 static LLVMValueRef span_call(struct gen *g, struct node *call)
 {
 	const char *n = call->u.call.name + 5; /* after "span." */
 	struct span_cg *l;
 
 	l = layout(g);
+	if (!strcmp(call->u.call.name, "traceparent"))
+		return traceparent(g, call);
 	if (!strcmp(n, "open"))
 		return span_open(g, l);
 	if (!strcmp(n, "set"))
