@@ -1,0 +1,155 @@
+#!/bin/sh
+# Span blocks (SPEC 3.3) for real (BPF, as root) against the calls of
+# tests/progs/spans/span_target, whose pattern each case knows: begin and
+# end paired by key, nesting (a child's parent id and trace id), expiry
+# and overflow counted, events kept and dropped, many threads,
+# traceparent() joining a given trace, function spans under recursion,
+# text and JSON records. The JSON records are checked field by field
+# (tests/runtime/spans_check.py).
+#   spans.sh ETRACE TARGET CASE
+# Exit 77: not root.
+set -u
+etrace=$1
+T=$2
+case=$3
+
+RUN_TIMEOUT=60
+. "$(dirname "$0")/rtlib.sh"
+check="python3 $(dirname "$0")/spans_check.py"
+
+# check ARGS: the JSON records of $out against spans_check.py's rules
+jcheck() {
+	$check "$out" "$@" >"$tmp/why" 2>&1 ||
+		fail "$(cat "$tmp/why")"
+}
+
+case $case in
+pairing)
+	# begin at outer(i) for even i, end at inner(i): keyed by (tid, i)
+	run 0 -f json -c "$T nest 6" -e "span p {
+	key (tid, arg0);
+	begin uprobe:$T:outer /arg0 % 2 == 0/ { span.i = arg0; span.who = comm; }
+	end uprobe:$T:inner { span.seen = arg0; }
+}"
+	jcheck pairing
+	has "$out" '"unmatched_end": 3'
+	;;
+text)
+	run 0 -q -c "$T nest 3" -e "span p {
+	key (tid);
+	begin uprobe:$T:outer { span.i = arg0; span.kind = server; }
+	end uretprobe:$T:outer { span.status = error; }
+}"
+	n=$(grep -c '^span p trace=[0-9a-f]\{32\} id=[0-9a-f]\{16\} parent=- duration_ns=[0-9]* pid=[0-9]* tid=[0-9]* comm=span_target kind=server status=error i=[0-2]$' "$out")
+	[ "$n" = 3 ] || fail "3 span lines wanted, $n found"
+	grep -q '^Attaching' "$out" && fail "-q printed Attaching"
+	grep -v '^span p\|^$' "$out" && fail "other lines in stdout"
+	;;
+nesting)
+	run 0 -f json -c "$T nest 4" -e "span outer {
+	key (tid);
+	begin uprobe:$T:outer { span.i = arg0; }
+	end uretprobe:$T:outer { }
+}
+span inner {
+	key (tid);
+	begin uprobe:$T:inner { span.i = arg0; }
+	end uretprobe:$T:inner { @d[span.id] = span.duration; }
+}"
+	jcheck nesting 4
+	;;
+expiry)
+	# five instances never ended; older than span_timeout when etrace
+	# ends, the sweep deletes and counts them
+	start -f json -e "config = { span_timeout = 100ms }
+span o {
+	key (tid, arg0);
+	begin uprobe:$T:opened { }
+	end uprobe:$T:note { }
+}"
+	"$T" open 5 || fail "span_target failed"
+	sleep 0.5
+	kill -INT "$bg"
+	wait_bg 0
+	has "$out" '"expired": 5'
+	grep -q '"type": "span",' "$out" && fail "an expired span was printed"
+	start -e "config = { span_timeout = 100ms }
+span o {
+	key (tid, arg0);
+	begin uprobe:$T:opened { }
+	end uprobe:$T:note { }
+}"
+	"$T" open 2 || fail "span_target failed"
+	sleep 0.5
+	kill -INT "$bg"
+	wait_bg 0
+	has "$err" '^etrace: 2 spans expired'
+	;;
+overflow)
+	run 0 -c "$T open 10" -e "config = { span_max = 3 }
+span o {
+	key (tid, arg0);
+	begin uprobe:$T:opened { }
+	end uprobe:$T:note { }
+}"
+	has "$err" '^etrace: 7 span begins refused: the instance map was full (span_max)'
+	has "$err" '^etrace: 3 spans still open at exit'
+	run 0 -f json -c "$T open 10" -e "config = { span_max = 3 }
+span o {
+	key (tid, arg0);
+	begin uprobe:$T:opened { }
+	end uprobe:$T:note { }
+}"
+	has "$out" '{"type": "spans_dropped", "data": {"overflow": 7}}'
+	;;
+events)
+	# 10 notes in each of 2 spans: 8 kept, 2 dropped per span
+	run 0 -f json -c "$T events 2 10" -e "span o {
+	key (tid);
+	begin uprobe:$T:outer { }
+	end uretprobe:$T:outer { }
+	event note=uprobe:$T:note { }
+}"
+	jcheck events 2 8 2 note
+	has "$out" '"dropped_events": 4}}'
+	;;
+threads)
+	run 0 -f json -c "$T threads 8 50" -e "span o {
+	key (tid);
+	begin uprobe:$T:outer { }
+	end uretprobe:$T:outer { }
+}
+span i {
+	key (tid);
+	begin uprobe:$T:inner { }
+	end uretprobe:$T:inner { }
+}"
+	jcheck threads 8 50
+	;;
+traceparent)
+	printf 'GET / HTTP/1.1\r\nHost: x\r\nTraceParent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\r\n\r\n' >"$tmp/with"
+	printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' >"$tmp/without"
+	prog="span h {
+	key (tid);
+	begin uprobe:$T:handle { span.found = traceparent(arg0, arg1); }
+	end uretprobe:$T:handle { }
+}
+span in {
+	key (tid);
+	begin uprobe:$T:inner { }
+	end uretprobe:$T:inner { }
+}"
+	run 0 -f json -c "$T header $tmp/with" -e "$prog"
+	jcheck remote 0af7651916cd43dd8448eb211c80319c b7ad6b7169203331 1
+	run 0 -f json -c "$T header $tmp/without" -e "$prog"
+	jcheck remote - - 0
+	;;
+recursion)
+	run 0 -f json -c "$T recurse 5" -e "uprobe:$T:rec { span(\"rec\"); span.depth = arg0; }"
+	jcheck recursion 6
+	;;
+*)
+	fail "unknown case"
+	;;
+esac
+exit 0
