@@ -150,7 +150,19 @@ static struct type *check_traceparent(struct compile_ctx *ctx,
 	return type_u64();
 }
 
+/* span("name") anywhere but at the top of a function's entry probe
+ * (pass_span.c took those) */
+static struct type *check_span(struct compile_ctx *ctx, struct node *call,
+			       struct node *probe)
+{
+	diag_error(&ctx->diags, call->loc, "span(\"name\") is a statement "
+		   "of the block of a uprobe or kprobe at a function's "
+		   "entry, outside any if or loop");
+	return NULL;
+}
+
 const struct func funcs_span[] = {
+	{ "span", 1, 1, FN_STMT, check_span, FG_NONE },
 	{ "traceparent", 2, 2, 0, check_traceparent, FG_SPAN },
 	{ "span.open", 0, 0, FN_STMT, check_open, FG_SPAN },
 	{ "span.close", 0, 0, FN_STMT | FN_ASYNC, check_open, FG_SPAN },

@@ -302,6 +302,38 @@ static const char *event_name(struct compile_ctx *ctx, struct node *probe)
 	return probe->u.probe.attach->u.attach.raw;
 }
 
+/* The probes' roles checked, attributes collected, span uses checked;
+ * nbegin/nend counted. */
+static void check_probes(struct compile_ctx *ctx, struct span_info *s,
+			 struct node *probes, int *nbegin, int *nend)
+{
+	struct node *p;
+
+	for (p = probes; p; p = p->next) {
+		struct walk w = { ctx, s, p->u.probe.span_role, true };
+
+		p->u.probe.span_idx = s->idx;
+		*nbegin += w.role == SROLE_BEGIN;
+		*nend += w.role == SROLE_END;
+		if (w.role == SROLE_EVENT) {
+			if (s->nevents == SPAN_MAX_EVENTS) {
+				diag_error(&ctx->diags, p->loc, "a span has "
+					   "at most %d event probes",
+					   SPAN_MAX_EVENTS);
+				break;
+			}
+			p->u.probe.span_event = s->nevents;
+			s->events[s->nevents++] = event_name(ctx, p);
+		}
+		walk_node(&w, p->u.probe.body);
+	}
+	for (p = probes; p; p = p->next) {
+		struct walk w = { ctx, s, p->u.probe.span_role, false };
+
+		walk_node(&w, p->u.probe.body);
+	}
+}
+
 struct node *span_block(struct compile_ctx *ctx, const char *name,
 			struct loc loc, struct node *keys, struct loc key_loc,
 			struct node *probes)
@@ -321,35 +353,106 @@ struct node *span_block(struct compile_ctx *ctx, const char *name,
 	else if (ast_list_len(keys) > SPAN_MAX_KEYS)
 		diag_error(&ctx->diags, key_loc, "a span key has at most %d "
 			   "elements", SPAN_MAX_KEYS);
-	for (p = probes; p; p = p->next) {
-		struct walk w = { ctx, s, p->u.probe.span_role, true };
-
-		p->u.probe.span_idx = s->idx;
-		nbegin += w.role == SROLE_BEGIN;
-		nend += w.role == SROLE_END;
-		if (w.role == SROLE_EVENT) {
-			if (s->nevents == SPAN_MAX_EVENTS) {
-				diag_error(&ctx->diags, p->loc, "a span has "
-					   "at most %d event probes",
-					   SPAN_MAX_EVENTS);
-				break;
-			}
-			p->u.probe.span_event = s->nevents;
-			s->events[s->nevents++] = event_name(ctx, p);
-		}
-		walk_node(&w, p->u.probe.body);
-	}
+	check_probes(ctx, s, probes, &nbegin, &nend);
 	if (!nbegin || !nend)
 		diag_error(&ctx->diags, loc, "span %s needs a begin and an "
 			   "end probe", name);
-	for (p = probes; p; p = p->next) {
-		struct walk w = { ctx, s, p->u.probe.span_role, false };
-
-		walk_node(&w, p->u.probe.body);
-	}
 	if (ctx->diags.nerrors > errors)
 		return NULL;
 	for (p = probes; p; p = p->next)
 		rewrite(ctx, s, p, keys, key_loc);
+	return probes;
+}
+
+/* span("name") at the top of probe's body: the statement, or NULL */
+static struct node **span_stmt(struct node *probe)
+{
+	for (struct node **p = &probe->u.probe.body->u.block.stmts; *p;
+	     p = &(*p)->next) {
+		struct node *e = (*p)->kind == N_EXPR_STMT ?
+				 (*p)->u.expr_stmt.expr : NULL;
+
+		if (e && e->kind == N_CALL && !strcmp(e->u.call.name, "span"))
+			return p;
+	}
+	return NULL;
+}
+
+/* (tid, reg("sp") - sub): the frame of this call, the same at its entry
+ * and (sub 8: the return address popped) at its return */
+static struct node *frame_key(struct compile_ctx *ctx, struct loc loc,
+			      uint64_t sub)
+{
+	struct arena *a = ctx->arena;
+	struct node *tid = ast_ident(a, loc, "tid");
+	struct node *sp = ast_call(a, loc, "reg", ast_string(a, loc, "sp", 2));
+
+	if (sub)
+		sp = ast_binop(a, loc, OP_SUB, sp, ast_int(a, loc, sub, false));
+	tid->next = sp;
+	return tid;
+}
+
+/* uprobe:f { span("x"); ... }: the probe begins span x, and a uretprobe
+ * on f ends it */
+static struct node *function_span(struct compile_ctx *ctx, struct node *p,
+				  struct node **stmt)
+{
+	struct node *call = (*stmt)->u.expr_stmt.expr;
+	struct node *arg = call->u.call.args, *at = p->u.probe.attach, *ret;
+	const char *raw = at->u.attach.raw, *rest = strchr(raw, ':');
+	int nbegin = 0, nend = 0, errors = ctx->diags.nerrors;
+	bool uprobe = !strncmp(raw, "uprobe:", 7) || !strncmp(raw, "u:", 2);
+	bool kprobe = !strncmp(raw, "kprobe:", 7) || !strncmp(raw, "k:", 2);
+	struct span_info *s;
+
+	if (!arg || arg->next || arg->kind != N_STRING) {
+		diag_error(&ctx->diags, call->loc, "span() takes the span's "
+			   "name, a string literal");
+		return NULL;
+	}
+	if (at->next || (!uprobe && !kprobe) || !rest) {
+		diag_error(&ctx->diags, call->loc, "span() makes a call a "
+			   "span in a probe with one attach point, a uprobe "
+			   "or kprobe at a function's entry");
+		return NULL;
+	}
+	*stmt = (*stmt)->next;
+	s = new_span(ctx, arg->u.string.str, call->loc);
+	ret = ast_probe(ctx->arena, p->loc,
+			ast_attach(ctx->arena, at->loc,
+				   arena_printf(ctx->arena, "%s%s",
+						uprobe ? "uretprobe" :
+							 "kretprobe", rest)),
+			NULL, ast_block(ctx->arena, p->u.probe.body->loc,
+					NULL), false);
+	p->u.probe.span_role = SROLE_BEGIN;
+	ret->u.probe.span_role = SROLE_END;
+	p->next = ret;
+	check_probes(ctx, s, p, &nbegin, &nend);
+	p->next = NULL;
+	if (ctx->diags.nerrors > errors)
+		return NULL;
+	rewrite(ctx, s, p, frame_key(ctx, call->loc, 0), call->loc);
+	rewrite(ctx, s, ret, frame_key(ctx, call->loc, 8), call->loc);
+	p->next = ret;
+	return ret;
+}
+
+struct node *span_functions(struct compile_ctx *ctx, struct node *probes)
+{
+	for (struct node *p = probes, *next; p; p = next) {
+		struct node **stmt, *ret;
+
+		next = p->next;
+		if (p->u.probe.span_role || !(stmt = span_stmt(p)))
+			continue;
+		p->next = NULL;
+		ret = function_span(ctx, p, stmt);
+		if (ret)
+			ret->next = next;
+		else
+			p->next = next;
+	}
 	return probes;
 }

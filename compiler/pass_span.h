@@ -60,6 +60,13 @@ struct node *span_block(struct compile_ctx *ctx, const char *name,
 			struct loc loc, struct node *keys, struct loc key_loc,
 			struct node *probes);
 
+/* Function spans: each probe of the list (a uprobe or kprobe at a
+ * function's entry) whose body has a statement span("NAME") begins span
+ * NAME (keyed by the thread and the call's stack frame, so recursive
+ * calls stay apart), and a uretprobe/kretprobe on the same function,
+ * added after it, ends it. Returns the list. */
+struct node *span_functions(struct compile_ctx *ctx, struct node *probes);
+
 /* The span.NAME expression: span.get("NAME"); span.NAME = v:
  * span.set("NAME", v) (kind and status take a bare word: server). */
 struct node *span_get(struct compile_ctx *ctx, struct loc loc,

@@ -203,6 +203,7 @@ program
 			else
 				probes = nl_add(probes, n);
 		  }
+		  probes.head = span_functions(ps->ctx, probes.head);
 		  ps->program = ast_program(A, $1.head, $2, probes.head);
 		  ps->program->u.program.imports = $3.head;
 		  ps->program->u.program.macros = macros.head;
