@@ -113,6 +113,10 @@ static struct type *check_key(struct compile_ctx *ctx, struct node *call,
 		return NULL;
 	for (struct node *k = call->u.call.args; k; k = k->next, i++) {
 		if (!int_or_str(k->type)) {
+			/* said once, in the block's first probe: the others
+			 * have the same key */
+			if (probe != s->first)
+				return type_none();
 			diag_error(&ctx->diags, k->loc, "a span key holds "
 				   "integers and strings (%s provided)",
 				   fn_kind_name(k->type));

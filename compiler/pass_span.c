@@ -309,6 +309,7 @@ static void check_probes(struct compile_ctx *ctx, struct span_info *s,
 {
 	struct node *p;
 
+	s->first = probes;
 	for (p = probes; p; p = p->next) {
 		struct walk w = { ctx, s, p->u.probe.span_role, true };
 

@@ -47,6 +47,7 @@ struct span_info {
 	 * widened to 8 bytes; strings the largest) */
 	struct type *keys[SPAN_MAX_KEYS];
 	int nkeys;
+	const struct node *first;     /* its first probe */
 	/* the code generator's layout of it (cg_span.c), NULL until its
 	 * first span call */
 	struct span_cg *cg;
