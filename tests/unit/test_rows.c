@@ -59,6 +59,13 @@ struct use {
 	const char *refused;
 };
 
+#define SPAN_USE                                                           \
+	"} span s { key (tid, \"k\"); begin tracepoint:syscalls:sys_enter_openat "  \
+	"{ span.x = 1; span.s = comm; span.kind = client; "                  \
+	"$t = traceparent(0, 100); } end tracepoint:syscalls:sys_exit_openat "   \
+	"{ @d = span.duration + span.x; @s = span.s; span.status = ok; } "      \
+	"event interval:s:1 { } } BEGIN {"
+
 static const struct use uses[] = {
 	/* builtins */
 	{ "pid", "@x = pid;" },
@@ -166,6 +173,16 @@ static const struct use uses[] = {
 	{ "signal", "signal(\"KILL\"); signal(9);" },
 	{ "override", "override(0);" },
 	{ "strcap", "@x = strcap(comm);" },
+	/* span blocks (compiler/pass_span.h): the block follows the probe
+	 * of the kind ("KIND { } span s {...} BEGIN { }") */
+	{ "span.open", SPAN_USE },
+	{ "span.close", SPAN_USE },
+	{ "span.set", SPAN_USE },
+	{ "span.get", SPAN_USE },
+	{ "span.key", SPAN_USE },
+	{ "traceparent", SPAN_USE },
+	{ "span.get", "@x = span.start;", "is used outside a span block" },
+	{ "span", "if (1) { span(\"x\"); }", "is a statement of the block" },
 	{ "write_user", "$w = \"ab\"; @x = write_user(0, $w, 3);" },
 	{ "unwatch", "unwatch(0x10000000);" },
 	{ "gostr", "@x = gostr(arg0, arg1);" },
