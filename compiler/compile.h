@@ -84,6 +84,7 @@ struct compile_opts {
 	uint32_t max_map_keys;    /* entries of a map with keys */
 	uint32_t max_bpf_progs;   /* BPF programs a script may make */
 	uint32_t perf_rb_pages;   /* ring buffer size in 4 KiB pages */
+	bool perf_rb_pages_set;   /* by config or the environment */
 	/* span blocks (cg_span.c): open instances per block, and how long
 	 * one stays open before it is swept as expired (ns) */
 	uint32_t span_max;

@@ -96,6 +96,7 @@ static void set_log(struct compile_opts *o, int64_t v)
 static void set_rb_pages(struct compile_opts *o, int64_t v)
 {
 	o->perf_rb_pages = (uint32_t)v;
+	o->perf_rb_pages_set = true;
 }
 
 static void set_demangle(struct compile_opts *o, int64_t v)

@@ -118,8 +118,13 @@ static void put_be64(uint8_t *b, uint64_t v)
 
 static void hex(char *dst, const uint8_t *b, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		sprintf(dst + 2 * i, "%02x", b[i]);
+	static const char d[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		dst[2 * i] = d[b[i] >> 4];
+		dst[2 * i + 1] = d[b[i] & 15];
+	}
+	dst[2 * n] = 0;
 }
 
 static const char *kind_name(enum et_span_kind k)

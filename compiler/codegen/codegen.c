@@ -310,13 +310,24 @@ static int gen_probes(struct gen *g)
 	return err ? err : (g->errors ? -EINVAL : 0);
 }
 
+/* Span blocks send a record of some 250 bytes per completed span: a
+ * program with any has 4 MiB of ring buffer unless perf_rb_pages says
+ * otherwise, so that 100k spans/s survive 40 ms of etrace not being
+ * scheduled (tests/bench/spans.sh). */
+#define SPAN_RB_PAGES 1024
+
 static void define_globals(struct gen *g)
 {
+	const struct compile_opts *o = &g->ctx->opts;
+	uint32_t pages = o->perf_rb_pages;
 	struct cg_map_spec rb = {
 	    .name = ET_RINGBUF_MAP,
 	    .type = BPF_MAP_TYPE_RINGBUF,
-	    .max_entries = g->ctx->opts.perf_rb_pages * RB_PAGE,
 	};
+
+	if (g->ctx->nspans && !o->perf_rb_pages_set && pages < SPAN_RB_PAGES)
+		pages = SPAN_RB_PAGES;
+	rb.max_entries = pages * RB_PAGE;
 
 	g->ringbuf = cg_map_define_spec(g->cg, &rb);
 	g->lost = cg_map_define(g->cg, ET_LOST_MAP, BPF_MAP_TYPE_PERCPU_ARRAY,

@@ -6,11 +6,14 @@
  *   span_target open N        N x opened(i), never closed
  *   span_target events N K    N x outer() with K note() calls inside
  *   span_target recurse D     rec(D) calls itself down to 0
- *   span_target header FILE   handle(text, length) once, the text of FILE */
+ *   span_target header FILE   handle(text, length) once, the text of FILE
+ *   span_target getppid N     N getppid() system calls (tests/bench/spans.sh) */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #define NOINLINE __attribute__((noinline))
 
@@ -75,6 +78,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(argv[1], "events") && argc > 3) {
 		for (int i = 0; i < n; i++)
 			outer(i, atoi(argv[3]));
+	} else if (!strcmp(argv[1], "getppid")) {
+		for (int i = 0; i < n; i++)
+			syscall(SYS_getppid);
 	} else if (!strcmp(argv[1], "recurse")) {
 		rec(n);
 	} else if (!strcmp(argv[1], "header") && argc > 2) {
