@@ -100,6 +100,7 @@ struct walk {
 	const char *set[SPAN_MAX_ATTRS];
 	int nset;
 	bool uses;                    /* a span.get/span.set seen */
+	int in_for;                   /* inside for loop bodies */
 };
 
 static bool set_before(struct walk *w, const char *f)
@@ -181,6 +182,7 @@ static void walk_node(struct walk *w, struct node *n)
 	struct node **c[3];
 	bool get = span_is_get(n), set = is_call(n, "span.set");
 
+	w->in_for += n->kind == N_FOR;
 	if (set)
 		walk_list(w, n->u.call.args->next);
 	else if (!get) {
@@ -188,6 +190,14 @@ static void walk_node(struct walk *w, struct node *n)
 		for (int i = 0; i < 3; i++)
 			if (c[i])
 				walk_list(w, *c[i]);
+	}
+	w->in_for -= n->kind == N_FOR;
+	if (w->in_for && !w->collect &&
+	    (get || set || is_call(n, "traceparent"))) {
+		/* a for loop's body is a function of its own (bpf_loop) */
+		diag_error(&w->ctx->diags, n->loc, "span fields and "
+			   "traceparent() cannot be used inside a for loop");
+		return;
 	}
 	if (!get && !set)
 		return;

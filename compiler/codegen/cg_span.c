@@ -350,6 +350,16 @@ static LLVMValueRef span_call(struct gen *g, struct node *call)
 	const char *n = call->u.call.name + 5; /* after "span." */
 	struct span_cg *l;
 
+	/* pass_span.c put span.open/span.key before every use it saw; a
+	 * use a macro brought in later may come before them */
+	if (!g->span_ptr && (!strcmp(n, "set") || !strcmp(n, "get") ||
+			     !strcmp(call->u.call.name, "traceparent") ||
+			     !strcmp(n, "close"))) {
+		gen_error(g, call->loc, "this use of the span comes before "
+			  "its instance is known (in a macro, span fields "
+			  "cannot be used)");
+		return cg_const(g->cg, 64, 0);
+	}
 	l = layout(g);
 	if (!strcmp(call->u.call.name, "traceparent"))
 		return traceparent(g, call);

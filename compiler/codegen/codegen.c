@@ -254,6 +254,7 @@ int gen_body(struct gen *g, int errors)
 {
 	struct node *probe = g->probe;
 
+	g->span_ptr = g->span_key = NULL; /* span.open / span.key set them */
 	predicate(g, probe->u.probe.pred);
 	gen_block_stmts(g, probe->u.probe.body);
 	cg_return(g->cg, 0);
