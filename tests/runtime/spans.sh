@@ -4,8 +4,8 @@
 # end paired by key, nesting (a child's parent id and trace id), expiry
 # and overflow counted, events kept and dropped, many threads,
 # traceparent() joining a given trace, function spans under recursion,
-# text and JSON records. The JSON records are checked field by field
-# (tests/runtime/spans_check.py).
+# text and JSON records, an artifact run by etrace-run. The JSON records
+# are checked field by field (tests/runtime/spans_check.py).
 #   spans.sh ETRACE TARGET CASE
 # Exit 77: not root.
 set -u
@@ -25,9 +25,10 @@ jcheck() {
 
 case $case in
 pairing)
-	# begin at outer(i) for even i, end at inner(i): keyed by (tid, i)
+	# begin at outer(i) for even i, end at inner(i): keyed by (tid,
+	# comm, i), a string among integers
 	run 0 -f json -c "$T nest 6" -e "span p {
-	key (tid, arg0);
+	key (tid, comm, arg0);
 	begin uprobe:$T:outer /arg0 % 2 == 0/ { span.i = arg0; span.who = comm; }
 	end uprobe:$T:inner { span.seen = arg0; }
 }"
@@ -143,6 +144,19 @@ span in {
 	jcheck remote 0af7651916cd43dd8448eb211c80319c b7ad6b7169203331 1
 	run 0 -f json -c "$T header $tmp/without" -e "$prog"
 	jcheck remote - - 0
+	;;
+aot)
+	# compiled, then run by etrace-run (no compiler): the block's
+	# description travels in the artifact
+	run 0 --compile-only -o "$tmp/p.eto" -e "span p {
+	key (tid);
+	begin uprobe:$T:outer { span.i = arg0; span.c = comm; }
+	end uretprobe:$T:outer { }
+}"
+	etrace=$(dirname "$etrace")/etrace-run
+	run 0 -f json -c "$T nest 3" "$tmp/p.eto"
+	n=$(grep -c '"name": "p".*"attrs": {"i": [0-2], "c": "span_target"}' "$out")
+	[ "$n" = 3 ] || fail "3 spans wanted from etrace-run, $n found"
 	;;
 recursion)
 	run 0 -f json -c "$T recurse 5" -e "uprobe:$T:rec { span(\"rec\"); span.depth = arg0; }"
