@@ -29,11 +29,19 @@ static bool int_or_str(const struct type *t)
 	return t && (type_is_int(t) || t->kind == T_STRING);
 }
 
+/* integer 0, string 1, stack 2: what must agree between assignments */
+static int attr_class(const struct type *t)
+{
+	return t->kind == T_STRING ? 1 : t->kind == T_STACK ? 2 : 0;
+}
+
 /* The stored type of value type t: integers 8 bytes, strings as they
  * are; old (the type so far) widened to a longer string. */
 static struct type *merge(struct compile_ctx *ctx, struct type *old,
-			  const struct type *t)
+			  struct type *t)
 {
+	if (t->kind == T_STACK)
+		return old ? old : t;
 	if (t->kind == T_STRING) {
 		if (old && old->kind == T_STRING && old->size >= t->size)
 			return old;
@@ -65,13 +73,13 @@ static struct type *check_set(struct compile_ctx *ctx, struct node *call,
 	at = span_attr_find(s, f);
 	if (!at)
 		return NULL; /* pass_span reported it */
-	if (!int_or_str(v->type)) {
-		diag_error(&ctx->diags, v->loc, "span.%s takes an integer or "
-			   "a string (%s provided)", f,
+	if (!int_or_str(v->type) && (!v->type || v->type->kind != T_STACK)) {
+		diag_error(&ctx->diags, v->loc, "span.%s takes an integer, a "
+			   "string or a stack (%s provided)", f,
 			   fn_kind_name(v->type));
 		return NULL;
 	}
-	if (at->type && type_is_int(at->type) != type_is_int(v->type)) {
+	if (at->type && attr_class(at->type) != attr_class(v->type)) {
 		diag_error(&ctx->diags, v->loc, "span.%s is %s elsewhere, "
 			   "here %s", f, fn_kind_name(at->type),
 			   fn_kind_name(v->type));

@@ -732,6 +732,7 @@ static int setup_output(struct run *r)
 			run_error("the program's span blocks are malformed");
 			return -EINVAL;
 		}
+		span_rt__set_output(r->spans, r->out);
 		span_rt__set_maps(r->spans,
 				  loader__map_fd(r->l, ET_SPAN_CNT_MAP),
 				  span_map_fd, r);

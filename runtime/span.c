@@ -19,7 +19,10 @@
 #include <bpf/libbpf.h>
 
 #include "abi.h"
+#include "arena.h"
+#include "output.h"
 #include "output_impl.h"
+#include "printf_fmt.h"
 #include "program.h"
 
 #define MAX_SINKS 8
@@ -37,6 +40,8 @@ struct span_def {
 	char *events[MAX_EVENT_NAMES];
 	int nevents;
 	int map_fd;
+	/* a stack attribute: printf("%s", it), rendered by the output */
+	struct et_action *stack_fmt[MAX_ATTRS];
 };
 
 struct sink {
@@ -56,6 +61,10 @@ struct span_rt {
 	int cnt_fd;                   /* ET_SPAN_CNT_MAP, or < 0 */
 	struct et_span_stats st;      /* completed, expired (user space) */
 	uint64_t failed;              /* sink deliveries that failed */
+	struct output *o;             /* renders stacks; NULL: none */
+	struct arena *arena;          /* the stack_fmt actions */
+	char *texts[MAX_ATTRS];       /* rendered stacks of one span */
+	int ntexts;
 };
 
 static uint64_t clock_ns(clockid_t c)
@@ -141,6 +150,32 @@ static const char *status_name(enum et_span_status s)
 								 "unset";
 }
 
+/* A stack (one frame a line) on the span's one line: its frames,
+ * trimmed, joined by ';' as folded stacks are. */
+static void text_lines(FILE *f, const struct et_attr *at)
+{
+	const char *p = at->str.s, *end = p + at->str.len;
+	bool first = true;
+
+	fprintf(f, " %s=\"", at->key);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p), *e;
+
+		if (!nl)
+			nl = end;
+		while (p < nl && (*p == ' ' || *p == '\t'))
+			p++;
+		for (e = nl; e > p && e[-1] == ' '; e--)
+			;
+		if (e > p) {
+			fprintf(f, "%s%.*s", first ? "" : ";", (int)(e - p), p);
+			first = false;
+		}
+		p = nl + 1;
+	}
+	fputc('"', f);
+}
+
 static void text_attr(FILE *f, const struct et_attr *at)
 {
 	switch (at->kind) {
@@ -155,8 +190,12 @@ static void text_attr(FILE *f, const struct et_attr *at)
 		fprintf(f, " %s=%g", at->key, at->d);
 		break;
 	case ET_ATTR_STR:
-		fprintf(f, " %s=\"%.*s\"", at->key, (int)at->str.len,
-			at->str.s);
+		if (!memchr(at->str.s, '\n', at->str.len)) {
+			fprintf(f, " %s=\"%.*s\"", at->key, (int)at->str.len,
+				at->str.s);
+			break;
+		}
+		text_lines(f, at);
 		break;
 	}
 }
@@ -242,6 +281,35 @@ static int print_sink(void *ctx, const struct et_span *s)
 	return 0;
 }
 
+/* printf("%s", stack) of each stack attribute of d */
+static int stack_actions(struct span_rt *rt, struct span_def *d)
+{
+	for (int i = 0; i < d->nattrs; i++) {
+		struct et_action *a;
+
+		if (d->a->args[i].type->kind != T_STACK)
+			continue;
+		a = arena_calloc(rt->arena, 1, sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		a->kind = ACT_PRINTF;
+		a->id = d->a->id;
+		a->loc = d->a->loc;
+		a->fmt_str = "%s";
+		printf_fmt_parse(rt->arena, a->fmt_str, 2, &a->fmt);
+		a->args = &d->a->args[i];
+		a->nargs = 1;
+		a->map_id = -1;
+		d->stack_fmt[i] = a;
+	}
+	return 0;
+}
+
+void span_rt__set_output(struct span_rt *rt, struct output *o)
+{
+	rt->o = o;
+}
+
 struct span_rt *span_rt__new(const struct et_program *p, FILE *out,
 			     bool json, bool print)
 {
@@ -266,6 +334,12 @@ struct span_rt *span_rt__new(const struct et_program *p, FILE *out,
 			goto fail;
 		}
 	}
+	rt->arena = arena__new();
+	if (!rt->arena)
+		goto fail;
+	for (int i = 0; i < rt->ndefs; i++)
+		if (stack_actions(rt, &rt->defs[i]))
+			goto fail;
 	if (print && span_rt__add_sink(rt, print_sink, rt))
 		goto fail;
 	return rt;
@@ -289,6 +363,7 @@ void span_rt__free(struct span_rt *rt)
 			free(d->events[k]);
 	}
 	free(rt->defs);
+	arena__free(rt->arena);
 	free(rt);
 }
 
@@ -316,8 +391,9 @@ void span_rt__set_maps(struct span_rt *rt, int cnt_fd,
 }
 
 /* One attribute of the record, when set. */
-static bool decode_attr(const struct span_def *d, const uint8_t *rec,
-			size_t size, int i, struct et_attr *at)
+static bool decode_attr(struct span_rt *rt, const struct span_def *d,
+			const uint8_t *rec, size_t size, int i,
+			struct et_attr *at)
 {
 	const struct et_arg *arg = &d->a->args[i];
 	const uint8_t *v = rec + arg->offset;
@@ -327,6 +403,18 @@ static bool decode_attr(const struct span_def *d, const uint8_t *rec,
 	if (i >= 64 || !(set >> i & 1) || arg->offset + arg->size > size)
 		return false;
 	at->key = d->attrs[i];
+	if (arg->type->kind == T_STACK) {
+		char *text = NULL;
+
+		if (!rt->o || !d->stack_fmt[i] ||
+		    output__format(rt->o, d->stack_fmt[i], rec, size, &text))
+			return false;
+		rt->texts[rt->ntexts++] = text;
+		at->kind = ET_ATTR_STR;
+		at->str.s = text;
+		at->str.len = strlen(text);
+		return true;
+	}
 	if (arg->type->kind == T_STRING) {
 		at->kind = ET_ATTR_STR;
 		at->str.s = (const char *)v;
@@ -369,7 +457,7 @@ int span_rt__record(struct span_rt *rt, const struct et_action *a,
 	s.tid = h.tid;
 	s.comm = comm;
 	for (int i = 0; i < d->nattrs; i++)
-		if (decode_attr(d, rec, size, i, &attrs[s.nattrs]))
+		if (decode_attr(rt, d, rec, size, i, &attrs[s.nattrs]))
 			s.nattrs++;
 	s.attrs = attrs;
 	for (uint32_t i = 0; i < h.nevents && i < ET_SPAN_EVENTS; i++) {
@@ -387,6 +475,8 @@ int span_rt__record(struct span_rt *rt, const struct et_action *a,
 	for (int i = 0; i < rt->nsinks; i++)
 		if (rt->sinks[i].fn(rt->sinks[i].ctx, &s) < 0)
 			rt->failed++;
+	while (rt->ntexts)
+		free(rt->texts[--rt->ntexts]);
 	return 0;
 }
 

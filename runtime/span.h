@@ -137,6 +137,9 @@ void span_rt__stats(const struct span_rt *rt, struct et_span_stats *st);
  * not zero (text on stderr, or JSON records on the output), at exit. */
 struct et_action;
 int span_rt__ndefs(const struct span_rt *rt);
+struct output;
+/* The output that renders stack attributes (one frame a line). */
+void span_rt__set_output(struct span_rt *rt, struct output *o);
 void span_rt__set_maps(struct span_rt *rt, int cnt_fd,
 		       int (*map_fd)(void *ctx, const char *bpf_name),
 		       void *ctx);

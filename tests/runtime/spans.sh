@@ -158,6 +158,21 @@ aot)
 	n=$(grep -c '"name": "p".*"attrs": {"i": [0-2], "c": "span_target"}' "$out")
 	[ "$n" = 3 ] || fail "3 spans wanted from etrace-run, $n found"
 	;;
+stack)
+	# a ustack attribute: its frames, symbolized, on the text line
+	run 0 -c "$T nest 1" -e "span p {
+	key (tid);
+	begin uprobe:$T:inner { span.st = ustack; }
+	end uretprobe:$T:inner { }
+}"
+	has "$out" '^span p .* st="inner+0;outer+[0-9]*;main+[0-9]*;.*"$'
+	run 0 -f json -c "$T nest 1" -e "span p {
+	key (tid);
+	begin uprobe:$T:inner { span.st = ustack; }
+	end uretprobe:$T:inner { }
+}"
+	has "$out" '"attrs": {"st": "\\n *inner+0\\n *outer+[0-9]*\\n *main+'
+	;;
 recursion)
 	run 0 -f json -c "$T recurse 5" -e "uprobe:$T:rec { span(\"rec\"); span.depth = arg0; }"
 	jcheck recursion 6
