@@ -758,6 +758,15 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner,
 
 	if (ps->nlex_errors || ps->eof_error || ps->deep_error)
 		return 0;
+	/* a span block is rare where a probe is expected, as a map
+	 * declaration is (below): not named */
+	for (int i = 0, k = 0, m = n; i < m; i++) {
+		if (exp[i] == YYSYMBOL_SPAN) {
+			n--;
+			continue;
+		}
+		exp[k++] = exp[i];
+	}
 	if (tok == YYSYMBOL_COMPOUND) {
 		const struct loc *l = yypcontext_location(yyctx);
 
