@@ -68,6 +68,7 @@ span o {
 	begin uprobe:$T:opened { }
 	end uprobe:$T:note { }
 }"
+	wait_links 2 # "Attaching" comes before the attaching
 	"$T" open 5 || fail "span_target failed"
 	sleep 0.5
 	kill -INT "$bg"
@@ -80,6 +81,7 @@ span o {
 	begin uprobe:$T:opened { }
 	end uprobe:$T:note { }
 }"
+	wait_links 2
 	"$T" open 2 || fail "span_target failed"
 	sleep 0.5
 	kill -INT "$bg"
