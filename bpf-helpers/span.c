@@ -119,12 +119,12 @@ ET_HELPER void et_span_begin(void **maps, struct rec *r, void *key,
 	}
 	err = map_update(maps[0], key, r, 1 /* BPF_NOEXIST */);
 	if (err) {
-		count(maps[2], err == -17 /* EEXIST */ ? C_REBEGUN :
-							C_OVERFLOW);
+		count(maps[2],
+		      err == -17 /* EEXIST */ ? C_REBEGUN : C_OVERFLOW);
 		return;
 	}
 	if (!ts) {
-		struct tstack z = { 0 };
+		struct tstack z = {0};
 
 		map_update(maps[1], &tid, &z, 0);
 		ts = map_lookup(maps[1], &tid);
@@ -146,8 +146,7 @@ ET_HELPER void et_span_begin(void **maps, struct rec *r, void *key,
 /* The end of instance r (a value of the instance map, under key): sent
  * (size bytes: the header and the attributes), taken off its thread's
  * stack, deleted. */
-ET_HELPER void et_span_end(void **maps, struct rec *r, void *key,
-			   et_u64 size)
+ET_HELPER void et_span_end(void **maps, struct rec *r, void *key, et_u64 size)
 {
 	et_u32 tid = r->tid;
 	struct tstack *ts;
@@ -276,10 +275,10 @@ static long tp_at(et_u32 i, void *ctx)
  * header name "traceparent" (any case) and ':' or '=', or at the start
  * of the buffer. Sets r's trace id, parent and flags as a remote
  * parent; 1 when found, else 0. */
-ET_HELPER et_s64 et_traceparent(struct rec *r, char *scratch,
-				const char *buf, et_u64 len)
+ET_HELPER et_s64 et_traceparent(struct rec *r, char *scratch, const char *buf,
+				et_u64 len)
 {
-	struct tp_scan s = { scratch, -1 };
+	struct tp_scan s = {scratch, -1};
 	et_u64 hi, lo, parent, flags;
 	const char *v;
 
@@ -298,9 +297,9 @@ ET_HELPER et_s64 et_traceparent(struct rec *r, char *scratch,
 		return 0;
 	v = scratch + s.at;
 	if (v[0] != '0' || v[1] != '0' || v[2] != '-' || v[35] != '-' ||
-	    v[52] != '-' || hexnum(v + 3, 16, &hi) ||
-	    hexnum(v + 19, 16, &lo) || hexnum(v + 36, 16, &parent) ||
-	    hexnum(v + 53, 2, &flags) || (!hi && !lo) || !parent)
+	    v[52] != '-' || hexnum(v + 3, 16, &hi) || hexnum(v + 19, 16, &lo) ||
+	    hexnum(v + 36, 16, &parent) || hexnum(v + 53, 2, &flags) ||
+	    (!hi && !lo) || !parent)
 		return 0;
 	r->trace_hi = hi;
 	r->trace_lo = lo;

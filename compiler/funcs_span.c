@@ -17,10 +17,11 @@ static struct span_info *span_of(struct compile_ctx *ctx,
 	    probe->u.probe.span_idx < ctx->nspans)
 		return &ctx->spans[probe->u.probe.span_idx];
 	if (report)
-		diag_error(&ctx->diags, call->loc, "span.%s is used outside "
+		diag_error(&ctx->diags, call->loc,
+			   "span.%s is used outside "
 			   "a span block",
-			   call->u.call.args ?
-			   call->u.call.args->u.string.str : "");
+			   call->u.call.args ? call->u.call.args->u.string.str
+					     : "");
 	return NULL;
 }
 
@@ -74,15 +75,17 @@ static struct type *check_set(struct compile_ctx *ctx, struct node *call,
 	if (!at)
 		return NULL; /* pass_span reported it */
 	if (!int_or_str(v->type) && (!v->type || v->type->kind != T_STACK)) {
-		diag_error(&ctx->diags, v->loc, "span.%s takes an integer, a "
-			   "string or a stack (%s provided)", f,
-			   fn_kind_name(v->type));
+		diag_error(&ctx->diags, v->loc,
+			   "span.%s takes an integer, a "
+			   "string or a stack (%s provided)",
+			   f, fn_kind_name(v->type));
 		return NULL;
 	}
 	if (at->type && attr_class(at->type) != attr_class(v->type)) {
-		diag_error(&ctx->diags, v->loc, "span.%s is %s elsewhere, "
-			   "here %s", f, fn_kind_name(at->type),
-			   fn_kind_name(v->type));
+		diag_error(&ctx->diags, v->loc,
+			   "span.%s is %s elsewhere, "
+			   "here %s",
+			   f, fn_kind_name(at->type), fn_kind_name(v->type));
 		return NULL;
 	}
 	at->type = merge(ctx, at->type, v->type);
@@ -104,8 +107,10 @@ static struct type *check_get(struct compile_ctx *ctx, struct node *call,
 		return type_u64();
 	at = span_attr_find(s, f);
 	if (!at || !at->type) {
-		diag_error(&ctx->diags, call->loc, "the type of span.%s is "
-			   "not known: no assignment to it could be typed", f);
+		diag_error(&ctx->diags, call->loc,
+			   "the type of span.%s is "
+			   "not known: no assignment to it could be typed",
+			   f);
 		return NULL;
 	}
 	return at->type;
@@ -125,21 +130,24 @@ static struct type *check_key(struct compile_ctx *ctx, struct node *call,
 			 * have the same key */
 			if (probe != s->first)
 				return type_none();
-			diag_error(&ctx->diags, k->loc, "a span key holds "
+			diag_error(&ctx->diags, k->loc,
+				   "a span key holds "
 				   "integers and strings (%s provided)",
 				   fn_kind_name(k->type));
 			return NULL;
 		}
 		if (i < s->nkeys &&
 		    type_is_int(s->keys[i]) != type_is_int(k->type)) {
-			diag_error(&ctx->diags, k->loc, "key element %d is "
+			diag_error(&ctx->diags, k->loc,
+				   "key element %d is "
 				   "%s here and %s in another probe of span "
-				   "%s", i + 1, fn_kind_name(k->type),
+				   "%s",
+				   i + 1, fn_kind_name(k->type),
 				   fn_kind_name(s->keys[i]), s->name);
 			return NULL;
 		}
-		s->keys[i] = merge(ctx, i < s->nkeys ? s->keys[i] : NULL,
-				   k->type);
+		s->keys[i] =
+		    merge(ctx, i < s->nkeys ? s->keys[i] : NULL, k->type);
 	}
 	if (i > s->nkeys)
 		s->nkeys = i;
@@ -153,7 +161,8 @@ static struct type *check_traceparent(struct compile_ctx *ctx,
 				      struct node *call, struct node *probe)
 {
 	if (!probe || probe->u.probe.span_role != SROLE_BEGIN) {
-		diag_error(&ctx->diags, call->loc, "traceparent() is used in "
+		diag_error(&ctx->diags, call->loc,
+			   "traceparent() is used in "
 			   "a begin probe of a span block");
 		return NULL;
 	}
@@ -167,19 +176,20 @@ static struct type *check_traceparent(struct compile_ctx *ctx,
 static struct type *check_span(struct compile_ctx *ctx, struct node *call,
 			       struct node *probe)
 {
-	diag_error(&ctx->diags, call->loc, "span(\"name\") is a statement "
+	diag_error(&ctx->diags, call->loc,
+		   "span(\"name\") is a statement "
 		   "of the block of a uprobe or kprobe at a function's "
 		   "entry, outside any if or loop");
 	return NULL;
 }
 
 const struct func funcs_span[] = {
-	{ "span", 1, 1, FN_STMT, check_span, FG_NONE },
-	{ "traceparent", 2, 2, 0, check_traceparent, FG_SPAN },
-	{ "span.open", 0, 0, FN_STMT, check_open, FG_SPAN },
-	{ "span.close", 0, 0, FN_STMT | FN_ASYNC, check_open, FG_SPAN },
-	{ "span.set", 2, 2, FN_STMT, check_set, FG_SPAN },
-	{ "span.get", 1, 1, 0, check_get, FG_SPAN },
-	{ "span.key", 1, SPAN_MAX_KEYS, FN_STMT, check_key, FG_SPAN },
-	{ NULL },
+    {"span", 1, 1, FN_STMT, check_span, FG_NONE},
+    {"traceparent", 2, 2, 0, check_traceparent, FG_SPAN},
+    {"span.open", 0, 0, FN_STMT, check_open, FG_SPAN},
+    {"span.close", 0, 0, FN_STMT | FN_ASYNC, check_open, FG_SPAN},
+    {"span.set", 2, 2, FN_STMT, check_set, FG_SPAN},
+    {"span.get", 1, 1, 0, check_get, FG_SPAN},
+    {"span.key", 1, SPAN_MAX_KEYS, FN_STMT, check_key, FG_SPAN},
+    {NULL},
 };

@@ -13,11 +13,12 @@
 
 #include "diag.h"
 
-static const char *const builtin_fields[] = { "start", "duration", "id",
-					      "trace_id", NULL };
-static const char *const kinds[] = { "unspecified", "internal", "server",
-				     "client", "producer", "consumer", NULL };
-static const char *const statuses[] = { "unset", "ok", "error", NULL };
+static const char *const builtin_fields[] = {"start", "duration", "id",
+					     "trace_id", NULL};
+static const char *const kinds[] = {"unspecified", "internal", "server",
+				    "client",	   "producer", "consumer",
+				    NULL};
+static const char *const statuses[] = {"unset", "ok", "error", NULL};
 
 static int word_index(const char *const *w, const char *s)
 {
@@ -57,16 +58,15 @@ static const char *field_of(const struct node *call)
 	return call->u.call.args->u.string.str;
 }
 
-struct node *span_get(struct compile_ctx *ctx, struct loc loc,
-		      const char *name)
+struct node *span_get(struct compile_ctx *ctx, struct loc loc, const char *name)
 {
 	struct node *s = ast_string(ctx->arena, loc, name, strlen(name));
 
 	return ast_call(ctx->arena, loc, "span.get", s);
 }
 
-struct node *span_set(struct compile_ctx *ctx, struct loc loc,
-		      struct node *get, struct node *value)
+struct node *span_set(struct compile_ctx *ctx, struct loc loc, struct node *get,
+		      struct node *value)
 {
 	struct node *s = get->u.call.args;
 	const char *f = field_of(get);
@@ -74,8 +74,7 @@ struct node *span_set(struct compile_ctx *ctx, struct loc loc,
 	/* span.kind = server: the word is the value */
 	if ((!strcmp(f, "kind") || !strcmp(f, "status")) &&
 	    value->kind == N_IDENT)
-		value = ast_string(ctx->arena, value->loc,
-				   value->u.ident.name,
+		value = ast_string(ctx->arena, value->loc, value->u.ident.name,
 				   strlen(value->u.ident.name));
 	s->next = value;
 	return ast_expr_stmt(ctx->arena,
@@ -95,12 +94,12 @@ struct walk {
 	struct compile_ctx *ctx;
 	struct span_info *s;
 	enum span_role role;
-	bool collect;                 /* first round: the attributes */
+	bool collect; /* first round: the attributes */
 	/* begin: attributes set so far in this body */
 	const char *set[SPAN_MAX_ATTRS];
 	int nset;
-	bool uses;                    /* a span.get/span.set seen */
-	int in_for;                   /* inside for loop bodies */
+	bool uses;  /* a span.get/span.set seen */
+	int in_for; /* inside for loop bodies */
 };
 
 static bool set_before(struct walk *w, const char *f)
@@ -118,19 +117,22 @@ static void check_set(struct walk *w, struct node *n)
 	struct diags *d = &w->ctx->diags;
 
 	if (span_builtin_field(f)) {
-		diag_error(d, n->loc, "span.%s cannot be assigned: etrace "
-			   "sets it", f);
+		diag_error(d, n->loc,
+			   "span.%s cannot be assigned: etrace "
+			   "sets it",
+			   f);
 		return;
 	}
 	if (!strcmp(f, "kind") || !strcmp(f, "status")) {
 		bool k = f[0] == 'k';
 
 		if (v->kind != N_STRING ||
-		    (k ? span_kind_value(v->u.string.str) :
-			 span_status_value(v->u.string.str)) < 0)
+		    (k ? span_kind_value(v->u.string.str)
+		       : span_status_value(v->u.string.str)) < 0)
 			diag_error(d, v->loc, "span.%s is one of %s", f,
 				   k ? "internal, server, client, producer, "
-				       "consumer" : "unset, ok, error");
+				       "consumer"
+				     : "unset, ok, error");
 		return;
 	}
 	if (w->nset < SPAN_MAX_ATTRS)
@@ -142,7 +144,7 @@ static void check_set(struct walk *w, struct node *n)
 			   SPAN_MAX_ATTRS);
 		return;
 	}
-	w->s->attrs[w->s->nattrs++] = (struct span_attr){ f, NULL, n->loc };
+	w->s->attrs[w->s->nattrs++] = (struct span_attr){f, NULL, n->loc};
 }
 
 static void check_get(struct walk *w, struct node *n)
@@ -154,17 +156,22 @@ static void check_get(struct walk *w, struct node *n)
 		diag_error(d, n->loc, "span.%s can be set, not read", f);
 	} else if (span_builtin_field(f)) {
 		if (w->role == SROLE_BEGIN)
-			diag_error(d, n->loc, "span.%s is known in an end "
+			diag_error(d, n->loc,
+				   "span.%s is known in an end "
 				   "probe only: the instance exists once "
-				   "the begin probe has run", f);
+				   "the begin probe has run",
+				   f);
 	} else if (!span_attr_find(w->s, f)) {
-		diag_error(d, n->loc, "span %s has no field '%s': no begin "
+		diag_error(d, n->loc,
+			   "span %s has no field '%s': no begin "
 			   "or end probe sets span.%s (its fields: start, "
 			   "duration, id, trace_id and what they set)",
 			   w->s->name, f, f);
 	} else if (w->role == SROLE_BEGIN && !set_before(w, f)) {
-		diag_error(d, n->loc, "span.%s is read before it is set in "
-			   "this begin probe", f);
+		diag_error(d, n->loc,
+			   "span.%s is read before it is set in "
+			   "this begin probe",
+			   f);
 	}
 }
 
@@ -195,7 +202,8 @@ static void walk_node(struct walk *w, struct node *n)
 	if (w->in_for && !w->collect &&
 	    (get || set || is_call(n, "traceparent"))) {
 		/* a for loop's body is a function of its own (bpf_loop) */
-		diag_error(&w->ctx->diags, n->loc, "span fields and "
+		diag_error(&w->ctx->diags, n->loc,
+			   "span fields and "
 			   "traceparent() cannot be used inside a for loop");
 		return;
 	}
@@ -208,21 +216,20 @@ static void walk_node(struct walk *w, struct node *n)
 		return;
 	}
 	if (w->role == SROLE_EVENT)
-		diag_error(&w->ctx->diags, n->loc, "span fields are set and "
+		diag_error(&w->ctx->diags, n->loc,
+			   "span fields are set and "
 			   "read in begin and end probes, not in event "
 			   "probes");
 	else if (get)
 		check_get(w, n);
 	else
-		w->set[w->nset < SPAN_MAX_ATTRS ? w->nset++ : 0] =
-			field_of(n);
+		w->set[w->nset < SPAN_MAX_ATTRS ? w->nset++ : 0] = field_of(n);
 }
 
 static struct node *stmt_call(struct compile_ctx *ctx, struct loc loc,
 			      const char *name, struct node *args)
 {
-	return ast_expr_stmt(ctx->arena, ast_call(ctx->arena, loc, name,
-						  args));
+	return ast_expr_stmt(ctx->arena, ast_call(ctx->arena, loc, name, args));
 }
 
 static struct node *clone_list(struct compile_ctx *ctx, struct node *l)
@@ -245,7 +252,7 @@ static struct node *clone_list(struct compile_ctx *ctx, struct node *l)
 static bool uses_span(struct compile_ctx *ctx, struct span_info *s,
 		      struct node *stmt)
 {
-	struct walk w = { ctx, s, SROLE_END, true };
+	struct walk w = {ctx, s, SROLE_END, true};
 	struct node *next = stmt->next;
 	int nattrs = s->nattrs;
 
@@ -262,9 +269,9 @@ static void rewrite(struct compile_ctx *ctx, struct span_info *s,
 {
 	struct node *body = probe->u.probe.body;
 	struct node **p = &body->u.block.stmts;
-	struct node *key = stmt_call(ctx, kl, "span.key",
-				     clone_list(ctx, keys));
-	struct loc at = { body->loc.end - 1, body->loc.end };
+	struct node *key =
+	    stmt_call(ctx, kl, "span.key", clone_list(ctx, keys));
+	struct loc at = {body->loc.end - 1, body->loc.end};
 	enum span_role r = probe->u.probe.span_role;
 
 	if (r == SROLE_BEGIN) {
@@ -292,8 +299,8 @@ static void rewrite(struct compile_ctx *ctx, struct span_info *s,
 static struct span_info *new_span(struct compile_ctx *ctx, const char *name,
 				  struct loc loc)
 {
-	struct span_info *n = arena_calloc(ctx->arena, ctx->nspans + 1,
-					   sizeof(*n));
+	struct span_info *n =
+	    arena_calloc(ctx->arena, ctx->nspans + 1, sizeof(*n));
 
 	if (ctx->nspans)
 		memcpy(n, ctx->spans, ctx->nspans * sizeof(*n));
@@ -321,14 +328,15 @@ static void check_probes(struct compile_ctx *ctx, struct span_info *s,
 
 	s->first = probes;
 	for (p = probes; p; p = p->next) {
-		struct walk w = { ctx, s, p->u.probe.span_role, true };
+		struct walk w = {ctx, s, p->u.probe.span_role, true};
 
 		p->u.probe.span_idx = s->idx;
 		*nbegin += w.role == SROLE_BEGIN;
 		*nend += w.role == SROLE_END;
 		if (w.role == SROLE_EVENT) {
 			if (s->nevents == SPAN_MAX_EVENTS) {
-				diag_error(&ctx->diags, p->loc, "a span has "
+				diag_error(&ctx->diags, p->loc,
+					   "a span has "
 					   "at most %d event probes",
 					   SPAN_MAX_EVENTS);
 				break;
@@ -339,7 +347,7 @@ static void check_probes(struct compile_ctx *ctx, struct span_info *s,
 		walk_node(&w, p->u.probe.body);
 	}
 	for (p = probes; p; p = p->next) {
-		struct walk w = { ctx, s, p->u.probe.span_role, false };
+		struct walk w = {ctx, s, p->u.probe.span_role, false};
 
 		walk_node(&w, p->u.probe.body);
 	}
@@ -359,15 +367,21 @@ struct node *span_block(struct compile_ctx *ctx, const char *name,
 				   name);
 	s = new_span(ctx, name, loc);
 	if (!keys)
-		diag_error(&ctx->diags, loc, "span %s has no key: write "
-			   "key (expr, ...); in it", name);
+		diag_error(&ctx->diags, loc,
+			   "span %s has no key: write "
+			   "key (expr, ...); in it",
+			   name);
 	else if (ast_list_len(keys) > SPAN_MAX_KEYS)
-		diag_error(&ctx->diags, key_loc, "a span key has at most %d "
-			   "elements", SPAN_MAX_KEYS);
+		diag_error(&ctx->diags, key_loc,
+			   "a span key has at most %d "
+			   "elements",
+			   SPAN_MAX_KEYS);
 	check_probes(ctx, s, probes, &nbegin, &nend);
 	if (!nbegin || !nend)
-		diag_error(&ctx->diags, loc, "span %s needs a begin and an "
-			   "end probe", name);
+		diag_error(&ctx->diags, loc,
+			   "span %s needs a begin and an "
+			   "end probe",
+			   name);
 	if (ctx->diags.nerrors > errors)
 		return NULL;
 	for (p = probes; p; p = p->next)
@@ -380,8 +394,8 @@ static struct node **span_stmt(struct node *probe)
 {
 	for (struct node **p = &probe->u.probe.body->u.block.stmts; *p;
 	     p = &(*p)->next) {
-		struct node *e = (*p)->kind == N_EXPR_STMT ?
-				 (*p)->u.expr_stmt.expr : NULL;
+		struct node *e =
+		    (*p)->kind == N_EXPR_STMT ? (*p)->u.expr_stmt.expr : NULL;
 
 		if (e && e->kind == N_CALL && !strcmp(e->u.call.name, "span"))
 			return p;
@@ -418,25 +432,26 @@ static struct node *function_span(struct compile_ctx *ctx, struct node *p,
 	struct span_info *s;
 
 	if (!arg || arg->next || arg->kind != N_STRING) {
-		diag_error(&ctx->diags, call->loc, "span() takes the span's "
+		diag_error(&ctx->diags, call->loc,
+			   "span() takes the span's "
 			   "name, a string literal");
 		return NULL;
 	}
 	if (at->next || (!uprobe && !kprobe) || !rest) {
-		diag_error(&ctx->diags, call->loc, "span() makes a call a "
+		diag_error(&ctx->diags, call->loc,
+			   "span() makes a call a "
 			   "span in a probe with one attach point, a uprobe "
 			   "or kprobe at a function's entry");
 		return NULL;
 	}
 	*stmt = (*stmt)->next;
 	s = new_span(ctx, arg->u.string.str, call->loc);
-	ret = ast_probe(ctx->arena, p->loc,
-			ast_attach(ctx->arena, at->loc,
-				   arena_printf(ctx->arena, "%s%s",
-						uprobe ? "uretprobe" :
-							 "kretprobe", rest)),
-			NULL, ast_block(ctx->arena, p->u.probe.body->loc,
-					NULL), false);
+	ret = ast_probe(
+	    ctx->arena, p->loc,
+	    ast_attach(ctx->arena, at->loc,
+		       arena_printf(ctx->arena, "%s%s",
+				    uprobe ? "uretprobe" : "kretprobe", rest)),
+	    NULL, ast_block(ctx->arena, p->u.probe.body->loc, NULL), false);
 	p->u.probe.span_role = SROLE_BEGIN;
 	ret->u.probe.span_role = SROLE_END;
 	p->next = ret;

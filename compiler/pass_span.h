@@ -32,7 +32,7 @@ struct span_attr {
 	/* set by the type pass: an integer (8 bytes in the record) or a
 	 * string (the largest assigned) */
 	struct type *type;
-	struct loc loc;               /* first assignment */
+	struct loc loc; /* first assignment */
 };
 
 struct span_info {
@@ -47,7 +47,7 @@ struct span_info {
 	 * widened to 8 bytes; strings the largest) */
 	struct type *keys[SPAN_MAX_KEYS];
 	int nkeys;
-	const struct node *first;     /* its first probe */
+	const struct node *first; /* its first probe */
 	/* the code generator's layout of it (cg_span.c), NULL until its
 	 * first span call */
 	struct span_cg *cg;
@@ -72,8 +72,8 @@ struct node *span_functions(struct compile_ctx *ctx, struct node *probes);
  * span.set("NAME", v) (kind and status take a bare word: server). */
 struct node *span_get(struct compile_ctx *ctx, struct loc loc,
 		      const char *name);
-struct node *span_set(struct compile_ctx *ctx, struct loc loc,
-		      struct node *get, struct node *value);
+struct node *span_set(struct compile_ctx *ctx, struct loc loc, struct node *get,
+		      struct node *value);
 
 /* Whether n is a span.get call. */
 bool span_is_get(const struct node *n);

@@ -33,7 +33,7 @@
 struct span_def {
 	const struct et_action *a;
 	char *name;
-	char *map;                    /* its instance map's bpf_name */
+	char *map; /* its instance map's bpf_name */
 	uint64_t timeout_ns;
 	char *attrs[MAX_ATTRS];
 	int nattrs;
@@ -57,13 +57,13 @@ struct span_rt {
 	int ndefs;
 	struct sink sinks[MAX_SINKS];
 	int nsinks;
-	int64_t wall_off;             /* realtime - monotonic, ns */
-	int cnt_fd;                   /* ET_SPAN_CNT_MAP, or < 0 */
-	struct et_span_stats st;      /* completed, expired (user space) */
-	uint64_t failed;              /* sink deliveries that failed */
-	struct output *o;             /* renders stacks; NULL: none */
-	struct arena *arena;          /* the stack_fmt actions */
-	char *texts[MAX_ATTRS];       /* rendered stacks of one span */
+	int64_t wall_off;	 /* realtime - monotonic, ns */
+	int cnt_fd;		 /* ET_SPAN_CNT_MAP, or < 0 */
+	struct et_span_stats st; /* completed, expired (user space) */
+	uint64_t failed;	 /* sink deliveries that failed */
+	struct output *o;	 /* renders stacks; NULL: none */
+	struct arena *arena;	 /* the stack_fmt actions */
+	char *texts[MAX_ATTRS];	 /* rendered stacks of one span */
 	int ntexts;
 };
 
@@ -83,7 +83,8 @@ static int parse_def(struct span_def *d, const struct et_action *a)
 	d->a = a;
 	d->map_fd = -1;
 	while (*s) {
-		const char *nl = strchrnul(s, '\n'), *sp = memchr(s, ' ', nl - s);
+		const char *nl = strchrnul(s, '\n'),
+			   *sp = memchr(s, ' ', nl - s);
 		char *v;
 
 		if (!sp)
@@ -138,16 +139,17 @@ static void hex(char *dst, const uint8_t *b, size_t n)
 
 static const char *kind_name(enum et_span_kind k)
 {
-	static const char *const n[] = { "unspecified", "internal", "server",
-					 "client", "producer", "consumer" };
+	static const char *const n[] = {"unspecified", "internal", "server",
+					"client",      "producer", "consumer"};
 
 	return (unsigned)k < 6 ? n[k] : "unspecified";
 }
 
 static const char *status_name(enum et_span_status s)
 {
-	return s == ET_STATUS_OK ? "ok" : s == ET_STATUS_ERROR ? "error" :
-								 "unset";
+	return s == ET_STATUS_OK      ? "ok"
+	       : s == ET_STATUS_ERROR ? "error"
+				      : "unset";
 }
 
 /* A stack (one frame a line) on the span's one line: its frames,
@@ -234,10 +236,13 @@ static int print_sink(void *ctx, const struct et_span *s)
 	hex(sid, s->span_id, 8);
 	hex(pid, s->parent_span_id, 8);
 	if (!rt->json) {
-		fprintf(f, "span %s trace=%s id=%s parent=%s%s duration_ns=%"
-			PRIu64 " pid=%u tid=%u comm=%s", s->name, tid, sid,
-			root ? "-" : pid, s->remote_parent ? " remote" : "",
-			dur, s->pid, s->tid, s->comm);
+		fprintf(
+		    f,
+		    "span %s trace=%s id=%s parent=%s%s duration_ns=%" PRIu64
+		    " pid=%u tid=%u comm=%s",
+		    s->name, tid, sid, root ? "-" : pid,
+		    s->remote_parent ? " remote" : "", dur, s->pid, s->tid,
+		    s->comm);
 		if (s->kind != ET_SPAN_UNSPECIFIED)
 			fprintf(f, " kind=%s", kind_name(s->kind));
 		if (s->status != ET_STATUS_UNSET)
@@ -255,15 +260,17 @@ static int print_sink(void *ctx, const struct et_span *s)
 	}
 	fputs("{\"type\": \"span\", \"data\": {\"name\": ", f);
 	json_string(f, s->name, strlen(s->name));
-	fprintf(f, ", \"trace_id\": \"%s\", \"span_id\": \"%s\", "
-		"\"parent_span_id\": %s%s%s, \"remote_parent\": %s, "
-		"\"kind\": \"%s\", \"status\": \"%s\", \"start_unix_ns\": %"
-		PRIu64 ", \"end_unix_ns\": %" PRIu64 ", \"duration_ns\": %"
-		PRIu64 ", \"pid\": %u, \"tid\": %u, \"comm\": ", tid, sid,
-		root ? "" : "\"", root ? "null" : pid, root ? "" : "\"",
-		s->remote_parent ? "true" : "false", kind_name(s->kind),
-		status_name(s->status), s->start_unix_ns, s->end_unix_ns, dur,
-		s->pid, s->tid);
+	fprintf(
+	    f,
+	    ", \"trace_id\": \"%s\", \"span_id\": \"%s\", "
+	    "\"parent_span_id\": %s%s%s, \"remote_parent\": %s, "
+	    "\"kind\": \"%s\", \"status\": \"%s\", \"start_unix_ns\": %" PRIu64
+	    ", \"end_unix_ns\": %" PRIu64 ", \"duration_ns\": %" PRIu64
+	    ", \"pid\": %u, \"tid\": %u, \"comm\": ",
+	    tid, sid, root ? "" : "\"", root ? "null" : pid, root ? "" : "\"",
+	    s->remote_parent ? "true" : "false", kind_name(s->kind),
+	    status_name(s->status), s->start_unix_ns, s->end_unix_ns, dur,
+	    s->pid, s->tid);
 	json_string(f, s->comm, strlen(s->comm));
 	fputs(", \"attrs\": {", f);
 	for (size_t i = 0; i < s->nattrs; i++) {
@@ -310,8 +317,8 @@ void span_rt__set_output(struct span_rt *rt, struct output *o)
 	rt->o = o;
 }
 
-struct span_rt *span_rt__new(const struct et_program *p, FILE *out,
-			     bool json, bool print)
+struct span_rt *span_rt__new(const struct et_program *p, FILE *out, bool json,
+			     bool print)
 {
 	struct span_rt *rt = calloc(1, sizeof(*rt));
 
@@ -321,8 +328,8 @@ struct span_rt *span_rt__new(const struct et_program *p, FILE *out,
 	rt->out = out;
 	rt->json = json;
 	rt->cnt_fd = -1;
-	rt->wall_off = (int64_t)(clock_ns(CLOCK_REALTIME) -
-				 clock_ns(CLOCK_MONOTONIC));
+	rt->wall_off =
+	    (int64_t)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC));
 	rt->defs = calloc(p->nactions + 1, sizeof(*rt->defs));
 	if (!rt->defs)
 		goto fail;
@@ -371,7 +378,7 @@ int span_rt__add_sink(struct span_rt *rt, et_span_sink_fn fn, void *ctx)
 {
 	if (rt->nsinks == MAX_SINKS)
 		return -ENOMEM;
-	rt->sinks[rt->nsinks++] = (struct sink){ fn, ctx };
+	rt->sinks[rt->nsinks++] = (struct sink){fn, ctx};
 	return 0;
 }
 
@@ -386,8 +393,8 @@ void span_rt__set_maps(struct span_rt *rt, int cnt_fd,
 {
 	rt->cnt_fd = cnt_fd;
 	for (int i = 0; i < rt->ndefs; i++)
-		rt->defs[i].map_fd = rt->defs[i].map ?
-				     map_fd(ctx, rt->defs[i].map) : -1;
+		rt->defs[i].map_fd =
+		    rt->defs[i].map ? map_fd(ctx, rt->defs[i].map) : -1;
 }
 
 /* One attribute of the record, when set. */
@@ -435,7 +442,7 @@ int span_rt__record(struct span_rt *rt, const struct et_action *a,
 	struct et_attr attrs[MAX_ATTRS];
 	struct et_span_event ev[ET_SPAN_EVENTS];
 	char comm[17];
-	struct et_span s = { 0 };
+	struct et_span s = {0};
 
 	if (!d || size < sizeof(h) || size < a->rec_size)
 		return -EINVAL;
@@ -464,8 +471,8 @@ int span_rt__record(struct span_rt *rt, const struct et_action *a,
 		uint64_t idx = h.events[i].idx;
 
 		ev[s.nevents].time_unix_ns = h.events[i].ns + rt->wall_off;
-		ev[s.nevents].name = idx < (uint64_t)d->nevents ?
-				     d->events[idx] : "event";
+		ev[s.nevents].name =
+		    idx < (uint64_t)d->nevents ? d->events[idx] : "event";
 		ev[s.nevents].attrs = NULL;
 		ev[s.nevents++].nattrs = 0;
 	}
@@ -484,7 +491,7 @@ int span_rt__record(struct span_rt *rt, const struct et_action *a,
 static void sweep_def(struct span_rt *rt, struct span_def *d, uint64_t now)
 {
 	uint32_t ksz, vsz;
-	struct bpf_map_info info = { 0 };
+	struct bpf_map_info info = {0};
 	uint32_t len = sizeof(info);
 	uint8_t *key, *next, *val;
 	bool first = true;
@@ -503,8 +510,7 @@ static void sweep_def(struct span_rt *rt, struct span_def *d, uint64_t now)
 
 		first = false;
 		memcpy(key, next, ksz);
-		if (bpf_map_lookup_elem(d->map_fd, key, val) ||
-		    vsz < sizeof(h))
+		if (bpf_map_lookup_elem(d->map_fd, key, val) || vsz < sizeof(h))
 			continue;
 		memcpy(&h, val, sizeof(h));
 		if (now > h.start_ns && now - h.start_ns > d->timeout_ns &&
@@ -571,19 +577,19 @@ void span_rt__report(struct span_rt *rt)
 		size_t off;
 		const char *json, *text;
 	} rows[] = {
-#define ROW(f, t) { offsetof(struct et_span_stats, f), #f, t }
-		ROW(expired, "spans expired (open longer than span_timeout; "
-			     "their end never came)"),
-		ROW(overflow, "span begins refused: the instance map was full "
-			      "(span_max)"),
-		ROW(unmatched_end, "span ends or events matched no open "
-				   "instance"),
-		ROW(dropped_events, "span events dropped (more than 8 in one "
-				    "span)"),
-		ROW(lost, "completed spans lost: the ring buffer was full"),
-		ROW(rebegun, "span begins ignored: an instance with the same "
-			     "key was open"),
-		ROW(still_open, "spans still open at exit"),
+#define ROW(f, t) {offsetof(struct et_span_stats, f), #f, t}
+	    ROW(expired, "spans expired (open longer than span_timeout; "
+			 "their end never came)"),
+	    ROW(overflow, "span begins refused: the instance map was full "
+			  "(span_max)"),
+	    ROW(unmatched_end, "span ends or events matched no open "
+			       "instance"),
+	    ROW(dropped_events, "span events dropped (more than 8 in one "
+				"span)"),
+	    ROW(lost, "completed spans lost: the ring buffer was full"),
+	    ROW(rebegun, "span begins ignored: an instance with the same "
+			 "key was open"),
+	    ROW(still_open, "spans still open at exit"),
 #undef ROW
 	};
 	struct et_span_stats st;
@@ -598,7 +604,8 @@ void span_rt__report(struct span_rt *rt)
 		if (!n)
 			continue;
 		if (rt->json)
-			fprintf(rt->out, "{\"type\": \"spans_dropped\", "
+			fprintf(rt->out,
+				"{\"type\": \"spans_dropped\", "
 				"\"data\": {\"%s\": %" PRIu64 "}}\n",
 				rows[i].json, n);
 		else

@@ -31,7 +31,6 @@ struct span_cg {
 	LLVMValueRef inst, scratch;
 };
 
-
 static LLVMValueRef at(struct gen *g, LLVMValueRef p, uint32_t off)
 {
 	LLVMValueRef i = cg_const(g->cg, 64, off);
@@ -42,16 +41,17 @@ static LLVMValueRef at(struct gen *g, LLVMValueRef p, uint32_t off)
 static void put(struct gen *g, LLVMValueRef p, uint32_t off, unsigned bits,
 		LLVMValueRef v)
 {
-	LLVMValueRef s = LLVMBuildStore(g->b, LLVMBuildTrunc(g->b, v,
-					cg_int(g->cg, bits), ""), at(g, p, off));
+	LLVMValueRef s = LLVMBuildStore(
+	    g->b, LLVMBuildTrunc(g->b, v, cg_int(g->cg, bits), ""),
+	    at(g, p, off));
 
 	LLVMSetAlignment(s, bits / 8);
 }
 
 static LLVMValueRef get64(struct gen *g, LLVMValueRef p, uint32_t off)
 {
-	LLVMValueRef l = LLVMBuildLoad2(g->b, cg_int(g->cg, 64), at(g, p, off),
-					"");
+	LLVMValueRef l =
+	    LLVMBuildLoad2(g->b, cg_int(g->cg, 64), at(g, p, off), "");
 
 	LLVMSetAlignment(l, 8);
 	return l;
@@ -63,14 +63,12 @@ static struct span_info *info(struct gen *g)
 }
 
 /* The action's description for runtime/span.c (program.h ACT_SPAN). */
-static const char *describe(struct gen *g, struct span_info *s,
-			    const char *map)
+static const char *describe(struct gen *g, struct span_info *s, const char *map)
 {
 	struct arena *a = g->ctx->arena;
-	const char *d = arena_printf(a, "name %s\nmap %s\ntimeout %llu\n",
-				     s->name, map,
-				     (unsigned long long)
-				     g->ctx->opts.span_timeout_ns);
+	const char *d =
+	    arena_printf(a, "name %s\nmap %s\ntimeout %llu\n", s->name, map,
+			 (unsigned long long)g->ctx->opts.span_timeout_ns);
 
 	for (int i = 0; i < s->nattrs; i++)
 		d = arena_printf(a, "%sattr %s\n", d, s->attrs[i].name);
@@ -90,8 +88,8 @@ static struct span_cg *layout(struct gen *g)
 		return s->cg;
 	l = s->cg = arena_calloc(g->ctx->arena, 1, sizeof(*l));
 	l->a = gen_new_action(g, ACT_SPAN, s->loc);
-	l->a->args = arena_calloc(g->ctx->arena, s->nattrs + 1,
-				  sizeof(*l->a->args));
+	l->a->args =
+	    arena_calloc(g->ctx->arena, s->nattrs + 1, sizeof(*l->a->args));
 	for (int i = 0; i < s->nattrs; i++) {
 		struct arg_meta *m = &l->a->args[i];
 
@@ -109,13 +107,12 @@ static struct span_cg *layout(struct gen *g)
 	}
 	map = arena_printf(g->ctx->arena, "et_span%d_i", s->idx);
 	l->a->fmt_str = describe(g, s, map);
-	l->inst = cg_map_define(g->cg, map, BPF_MAP_TYPE_HASH,
-				g->ctx->opts.span_max, l->key_size ?
-				l->key_size : 8, l->rec_size);
-	l->scratch = cg_map_define(g->cg, arena_printf(g->ctx->arena,
-						       "et_span%d_x", s->idx),
-				   BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
-				   l->rec_size);
+	l->inst =
+	    cg_map_define(g->cg, map, BPF_MAP_TYPE_HASH, g->ctx->opts.span_max,
+			  l->key_size ? l->key_size : 8, l->rec_size);
+	l->scratch = cg_map_define(
+	    g->cg, arena_printf(g->ctx->arena, "et_span%d_x", s->idx),
+	    BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, l->rec_size);
 	return l;
 }
 
@@ -190,8 +187,7 @@ static int attr_index(struct span_info *s, const char *name)
 	return -1;
 }
 
-static LLVMValueRef cg_set(struct gen *g, struct span_cg *l,
-			     struct node *call)
+static LLVMValueRef cg_set(struct gen *g, struct span_cg *l, struct node *call)
 {
 	struct span_info *s = info(g);
 	const char *f = call->u.call.args->u.string.str;
@@ -200,11 +196,12 @@ static LLVMValueRef cg_set(struct gen *g, struct span_cg *l,
 	int i;
 
 	if (!strcmp(f, "kind") || !strcmp(f, "status")) {
-		int k = f[0] == 'k' ? span_kind_value(v->u.string.str) :
-				      span_status_value(v->u.string.str);
+		int k = f[0] == 'k' ? span_kind_value(v->u.string.str)
+				    : span_status_value(v->u.string.str);
 
-		put(g, p, f[0] == 'k' ? offsetof(struct et_span_rec, kind) :
-					offsetof(struct et_span_rec, status),
+		put(g, p,
+		    f[0] == 'k' ? offsetof(struct et_span_rec, kind)
+				: offsetof(struct et_span_rec, status),
 		    8, cg_const(g->cg, 8, (uint64_t)k));
 		return NULL;
 	}
@@ -217,8 +214,7 @@ static LLVMValueRef cg_set(struct gen *g, struct span_cg *l,
 	return NULL;
 }
 
-static LLVMValueRef cg_get(struct gen *g, struct span_cg *l,
-			     struct node *call)
+static LLVMValueRef cg_get(struct gen *g, struct span_cg *l, struct node *call)
 {
 	struct span_info *s = info(g);
 	const char *f = call->u.call.args->u.string.str;
@@ -228,9 +224,9 @@ static LLVMValueRef cg_get(struct gen *g, struct span_cg *l,
 	if (!strcmp(f, "start"))
 		return get64(g, p, offsetof(struct et_span_rec, start_ns));
 	if (!strcmp(f, "duration"))
-		return LLVMBuildSub(g->b, cg_ktime_get_ns(g->cg),
-				    get64(g, p, offsetof(struct et_span_rec,
-							 start_ns)), "");
+		return LLVMBuildSub(
+		    g->b, cg_ktime_get_ns(g->cg),
+		    get64(g, p, offsetof(struct et_span_rec, start_ns)), "");
 	if (!strcmp(f, "id"))
 		return get64(g, p, offsetof(struct et_span_rec, span_id));
 	if (!strcmp(f, "trace_id")) {
@@ -260,8 +256,8 @@ static LLVMValueRef span_key_buf(struct gen *g, struct span_cg *l,
 {
 	struct span_info *s = info(g);
 	uint32_t size = l->key_size ? l->key_size : 8;
-	LLVMValueRef k = cg_alloca_zero(g->cg, LLVMArrayType(cg_int(g->cg, 8),
-							     size), "span_key");
+	LLVMValueRef k = cg_alloca_zero(
+	    g->cg, LLVMArrayType(cg_int(g->cg, 8), size), "span_key");
 	int i = 0;
 
 	for (struct node *e = call->u.call.args; e; e = e->next, i++)
@@ -355,7 +351,8 @@ static LLVMValueRef span_call(struct gen *g, struct node *call)
 	if (!g->span_ptr && (!strcmp(n, "set") || !strcmp(n, "get") ||
 			     !strcmp(call->u.call.name, "traceparent") ||
 			     !strcmp(n, "close"))) {
-		gen_error(g, call->loc, "this use of the span comes before "
+		gen_error(g, call->loc,
+			  "this use of the span comes before "
 			  "its instance is known (in a macro, span fields "
 			  "cannot be used)");
 		return cg_const(g->cg, 64, 0);
@@ -374,4 +371,4 @@ static LLVMValueRef span_call(struct gen *g, struct node *call)
 	return span_close(g, l);
 }
 
-const struct cg_func cg_func_SPAN = { .call = span_call };
+const struct cg_func cg_func_SPAN = {.call = span_call};

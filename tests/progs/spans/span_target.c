@@ -7,7 +7,8 @@
  *   span_target events N K    N x outer() with K note() calls inside
  *   span_target recurse D     rec(D) calls itself down to 0
  *   span_target header FILE   handle(text, length) once, the text of FILE
- *   span_target getppid N     N getppid() system calls (tests/bench/spans.sh) */
+ *   span_target getppid N     N getppid() system calls (tests/bench/spans.sh)
+ */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +20,21 @@
 
 volatile long sink;
 
-NOINLINE void inner(int i) { sink += i; __asm__ volatile("" ::: "memory"); }
-NOINLINE void note(int k) { sink += k; __asm__ volatile("" ::: "memory"); }
-NOINLINE void opened(int i) { sink += i; __asm__ volatile("" ::: "memory"); }
+NOINLINE void inner(int i)
+{
+	sink += i;
+	__asm__ volatile("" ::: "memory");
+}
+NOINLINE void note(int k)
+{
+	sink += k;
+	__asm__ volatile("" ::: "memory");
+}
+NOINLINE void opened(int i)
+{
+	sink += i;
+	__asm__ volatile("" ::: "memory");
+}
 
 NOINLINE void outer(int i, int notes)
 {
