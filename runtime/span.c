@@ -545,6 +545,30 @@ static uint64_t counter(const struct span_rt *rt, uint32_t key)
 	return sum;
 }
 
+/* The instances of d open now. */
+static uint64_t open_count(const struct span_def *d)
+{
+	struct bpf_map_info info = { 0 };
+	uint32_t len = sizeof(info);
+	uint8_t *key, *next;
+	uint64_t n = 0;
+	bool first = true;
+
+	if (d->map_fd < 0 || bpf_obj_get_info_by_fd(d->map_fd, &info, &len))
+		return 0;
+	key = calloc(1, info.key_size);
+	next = calloc(1, info.key_size);
+	while (key && next &&
+	       !bpf_map_get_next_key(d->map_fd, first ? NULL : key, next)) {
+		first = false;
+		memcpy(key, next, info.key_size);
+		n++;
+	}
+	free(key);
+	free(next);
+	return n;
+}
+
 void span_rt__stats(const struct span_rt *rt, struct et_span_stats *st)
 {
 	*st = rt->st;
@@ -554,19 +578,8 @@ void span_rt__stats(const struct span_rt *rt, struct et_span_stats *st)
 	st->lost = counter(rt, ET_SPAN_LOST);
 	st->rebegun = counter(rt, ET_SPAN_REBEGUN);
 	st->still_open = 0;
-	for (int i = 0; i < rt->ndefs; i++) {
-		const struct span_def *d = &rt->defs[i];
-		uint8_t key[512], next[512];
-		bool first = true;
-
-		while (d->map_fd >= 0 &&
-		       !bpf_map_get_next_key(d->map_fd, first ? NULL : key,
-					     next)) {
-			first = false;
-			memcpy(key, next, sizeof(key));
-			st->still_open++;
-		}
-	}
+	for (int i = 0; i < rt->ndefs; i++)
+		st->still_open += open_count(&rt->defs[i]);
 }
 
 /* One line (text, on stderr) or record (JSON, on the output) per

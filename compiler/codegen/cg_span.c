@@ -21,6 +21,7 @@
 #include "types.h"
 
 #define TSTACK_ENTRIES 16384
+#define SPAN_KEY_MAX 192 /* bytes of a key: it lives on the BPF stack */
 
 /* A block's layout, made at its first span call. */
 struct span_cg {
@@ -105,6 +106,10 @@ static struct span_cg *layout(struct gen *g)
 		l->key_off[i] = l->key_size;
 		l->key_size += (gen_size(s->keys[i]) + 7) & ~7u;
 	}
+	if (l->key_size > SPAN_KEY_MAX)
+		gen_error(g, s->loc, "the key of span %s takes %u bytes; at "
+			  "most %d fit on the BPF stack (shorter strings: "
+			  "str(s, n))", s->name, l->key_size, SPAN_KEY_MAX);
 	map = arena_printf(g->ctx->arena, "et_span%d_i", s->idx);
 	l->a->fmt_str = describe(g, s, map);
 	l->inst =
