@@ -1,0 +1,193 @@
+/* runtime/span.c without BPF: an ACT_SPAN record as the BPF side lays it
+ * out (runtime/abi.h struct et_span_rec, then the attributes) decoded
+ * into the struct et_span a sink receives, and printed as the text line
+ * and the NDJSON record. */
+#include <stdio.h>
+#include <string.h>
+
+#include "abi.h"
+#include "program.h"
+#include "span.h"
+#include "unit.h"
+
+static struct et_type t_s64 = { .kind = T_INT, .size = 8, .is_signed = true };
+static struct et_type t_u64 = { .kind = T_INT, .size = 8 };
+static struct et_type t_str = { .kind = T_STRING, .size = 16 };
+
+#define OFF sizeof(struct et_span_rec)
+
+static struct et_arg args[] = {
+	{ &t_s64, OFF, 8 },
+	{ &t_str, OFF + 8, 16 },
+	{ &t_u64, OFF + 24, 8 },
+};
+
+static struct et_action act = {
+	.id = 0,
+	.kind = ACT_SPAN,
+	.fmt_str = "name req\nmap et_span0_i\ntimeout 1000\nattr n\nattr "
+		   "method\nattr unset\nevent sent\n",
+	.args = args,
+	.nargs = 3,
+	.rec_size = OFF + 32,
+	.map_id = -1,
+};
+
+static struct et_program prog = { .actions = &act, .nactions = 1 };
+
+/* A record: ids, times, attributes n = -5 and method = "GET" (unset's
+ * bit clear), one event and two dropped. */
+static void record(uint8_t *buf)
+{
+	struct et_span_rec h = {
+		.start_ns = 1000,
+		.end_ns = 4000,
+		.trace_hi = 0x0af7651916cd43ddULL,
+		.trace_lo = 0x8448eb211c80319cULL,
+		.span_id = 0x0102030405060708ULL,
+		.parent_id = 0xb7ad6b7169203331ULL,
+		.attr_set = 3,
+		.pid = 42,
+		.tid = 43,
+		.nevents = 1,
+		.dropped_events = 2,
+		.kind = ET_SPAN_SERVER,
+		.status = ET_STATUS_ERROR,
+		.flags = 1,
+		.remote = 1,
+		.comm = "srv",
+	};
+	int64_t n = -5;
+
+	h.events[0].ns = 2500;
+	h.events[0].idx = 0;
+	memset(buf, 0, OFF + 32);
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + OFF, &n, 8);
+	memcpy(buf + OFF + 8, "GET", 3);
+	memcpy(buf + OFF + 24, "\x07\0\0\0\0\0\0\0", 8);
+}
+
+static struct et_span got;
+static struct et_attr got_attrs[4];
+static char got_method[16];
+static char got_event[16];
+static int calls;
+
+static int capture(void *ctx, const struct et_span *s)
+{
+	got = *s;
+	calls++;
+	memcpy(got_attrs, s->attrs, s->nattrs * sizeof(*s->attrs));
+	if (s->nattrs > 1)
+		snprintf(got_method, sizeof(got_method), "%.*s",
+			 (int)s->attrs[1].str.len, s->attrs[1].str.s);
+	if (s->nevents)
+		snprintf(got_event, sizeof(got_event), "%s",
+			 s->events[0].name);
+	return 0;
+}
+
+static void test_decode(void)
+{
+	static const uint8_t trace[16] = { 0x0a, 0xf7, 0x65, 0x19, 0x16, 0xcd,
+					   0x43, 0xdd, 0x84, 0x48, 0xeb, 0x21,
+					   0x1c, 0x80, 0x31, 0x9c };
+	static const uint8_t parent[8] = { 0xb7, 0xad, 0x6b, 0x71,
+					   0x69, 0x20, 0x33, 0x31 };
+	uint8_t buf[OFF + 32];
+	struct span_rt *rt = span_rt__new(&prog, stdout, false, false);
+	struct et_span_stats st;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	CU_ASSERT_EQUAL(span_rt__ndefs(rt), 1);
+	CU_ASSERT_EQUAL(span_rt__add_sink(rt, capture, NULL), 0);
+	record(buf);
+	CU_ASSERT_EQUAL(span_rt__record(rt, &act, buf, sizeof(buf)), 0);
+	CU_ASSERT_EQUAL(calls, 1);
+	CU_ASSERT_STRING_EQUAL(got.name, "req");
+	CU_ASSERT(!memcmp(got.trace_id, trace, 16));
+	CU_ASSERT(!memcmp(got.span_id, "\1\2\3\4\5\6\7\10", 8));
+	CU_ASSERT(!memcmp(got.parent_span_id, parent, 8));
+	CU_ASSERT(got.remote_parent);
+	CU_ASSERT_EQUAL(got.trace_flags, 1);
+	CU_ASSERT_EQUAL(got.kind, ET_SPAN_SERVER);
+	CU_ASSERT_EQUAL(got.status, ET_STATUS_ERROR);
+	CU_ASSERT_EQUAL(got.end_unix_ns - got.start_unix_ns, 3000);
+	CU_ASSERT_EQUAL(got.pid, 42);
+	CU_ASSERT_EQUAL(got.tid, 43);
+	/* the unset attribute is left out */
+	CU_ASSERT_EQUAL_FATAL(got.nattrs, 2);
+	CU_ASSERT_STRING_EQUAL(got_attrs[0].key, "n");
+	CU_ASSERT_EQUAL(got_attrs[0].kind, ET_ATTR_INT);
+	CU_ASSERT_EQUAL(got_attrs[0].i, -5);
+	CU_ASSERT_EQUAL(got_attrs[1].kind, ET_ATTR_STR);
+	CU_ASSERT_STRING_EQUAL(got_method, "GET");
+	CU_ASSERT_EQUAL(got.nevents, 1);
+	CU_ASSERT_STRING_EQUAL(got_event, "sent");
+	CU_ASSERT_EQUAL(got.dropped_events, 2);
+	/* a short record is refused, no sink called */
+	CU_ASSERT_EQUAL(span_rt__record(rt, &act, buf, OFF), -EINVAL);
+	CU_ASSERT_EQUAL(calls, 1);
+	span_rt__stats(rt, &st);
+	CU_ASSERT_EQUAL(st.completed, 1);
+	span_rt__free(rt);
+}
+
+/* The printer's text line and JSON record (the wall clock masked). */
+static void print(bool json, char *out, size_t size)
+{
+	uint8_t buf[OFF + 32];
+	FILE *f = fmemopen(out, size, "w");
+	struct span_rt *rt = span_rt__new(&prog, f, json, true);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	record(buf);
+	CU_ASSERT_EQUAL(span_rt__record(rt, &act, buf, sizeof(buf)), 0);
+	fclose(f);
+	span_rt__free(rt);
+}
+
+static void test_print(void)
+{
+	char out[2048], *p;
+
+	print(false, out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out,
+			       "span req trace=0af7651916cd43dd8448eb211c80319c "
+			       "id=0102030405060708 parent=b7ad6b7169203331 "
+			       "remote duration_ns=3000 pid=42 tid=43 comm=srv "
+			       "kind=server status=error n=-5 method=\"GET\" "
+			       "event=sent@+1500ns dropped_events=2\n");
+	print(true, out, sizeof(out));
+	/* the times are the wall clock's: masked */
+	for (p = out; (p = strstr(p, "unix_ns\": ")); )
+		for (p += 10; *p >= '0' && *p <= '9'; p++)
+			*p = 'T';
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+		"{\"type\": \"span\", \"data\": {\"name\": \"req\", \"trace_id\": "
+		"\"0af7651916cd43dd8448eb211c80319c\", \"span_id\": "
+		"\"0102030405060708\", \"parent_span_id\": \"b7ad6b7169203331\", "
+		"\"remote_parent\": true, \"kind\": \"server\", \"status\": "
+		"\"error\", \"start_unix_ns\": T"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+		"\"duration_ns\": 3000, \"pid\": 42, \"tid\": 43, \"comm\": "
+		"\"srv\", \"attrs\": {\"n\": -5, \"method\": \"GET\"}, "
+		"\"events\": [{\"name\": \"sent\", \"time_unix_ns\": T"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "], \"dropped_events\": 2}}\n"));
+}
+
+/* A description that does not match the action: refused. */
+static void test_bad_description(void)
+{
+	struct et_action bad = act;
+	struct et_program p = { .actions = &bad, .nactions = 1 };
+
+	bad.fmt_str = "name req\nattr n\n"; /* one name, three args */
+	CU_ASSERT_PTR_NULL(span_rt__new(&p, stdout, false, true));
+	bad.fmt_str = "attr n\nattr m\nattr k\n"; /* no name */
+	CU_ASSERT_PTR_NULL(span_rt__new(&p, stdout, false, true));
+}
+
+UNIT_MAIN("span", UNIT_TEST(test_decode), UNIT_TEST(test_print),
+	  UNIT_TEST(test_bad_description))
