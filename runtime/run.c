@@ -39,6 +39,7 @@
 #include "core_reloc.h"
 #include "outstream.h"
 #include "run_impl.h"
+#include "metrics.h"
 #include "span.h"
 #include "umaps.h"
 #include "unwind.h"
@@ -595,8 +596,13 @@ static int consume(struct run *r)
 		report_lost(r);
 	}
 	if (r->spans && run_now_ns() - r->span_swept_ns > SPAN_SWEEP_NS) {
+		struct et_span_stats st;
+
 		r->span_swept_ns = run_now_ns();
 		span_rt__sweep(r->spans);
+		/* etrace's health on the metrics endpoint (metrics.h) */
+		span_rt__stats(r->spans, &st);
+		metrics_health_spans(&st);
 	}
 	return 0;
 }
@@ -796,6 +802,12 @@ static int finish(struct run *r)
 	report_latency_misses(r);
 	drops__report(r->drops);
 	span_rt__sweep(r->spans);
+	if (r->spans) {
+		struct et_span_stats st;
+
+		span_rt__stats(r->spans, &st);
+		metrics_health_spans(&st);
+	}
 	span_rt__report(r->spans);
 	fflush(r->o->out);
 	if (write_failed(r))

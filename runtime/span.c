@@ -577,9 +577,7 @@ void span_rt__stats(const struct span_rt *rt, struct et_span_stats *st)
 	st->dropped_events = counter(rt, ET_SPAN_DROPPED_EVENTS);
 	st->lost = counter(rt, ET_SPAN_LOST);
 	st->rebegun = counter(rt, ET_SPAN_REBEGUN);
-	st->still_open = 0;
-	for (int i = 0; i < rt->ndefs; i++)
-		st->still_open += open_count(&rt->defs[i]);
+	st->still_open = 0; /* span_rt__report counts them: a map walk */
 }
 
 /* One line (text, on stderr) or record (JSON, on the output) per
@@ -610,6 +608,8 @@ void span_rt__report(struct span_rt *rt)
 	if (!rt || !rt->ndefs)
 		return;
 	span_rt__stats(rt, &st);
+	for (int i = 0; i < rt->ndefs; i++)
+		st.still_open += open_count(&rt->defs[i]);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		uint64_t n;
 

@@ -100,7 +100,8 @@ struct et_span_stats {
 	uint64_t lost;                /* records lost in the ring buffer */
 	/* added by the spans helper: */
 	uint64_t rebegun;             /* begin ignored: its key was open */
-	uint64_t still_open;          /* instances open when read */
+	uint64_t still_open;          /* open at exit (span_rt__report
+					 counts them; span_rt__stats: 0) */
 };
 
 /* The span runtime of one run (runtime/span.c). run.c creates it, when
