@@ -71,6 +71,14 @@ ET_HELPER et_s64 et_linear_bucket(et_s64 v, et_s64 min, et_s64 max,
  * BPF only (it calls BPF helpers): not in the host's unit tests. */
 #ifdef __bpf__
 ET_HELPER et_s64 et_ustack_unwind(void **maps, et_u64 entry);
+
+/* CPython frames of the current thread appended to fr[n..] (python.c,
+ * runtime/rt_frames.h): procs ET_PY_PROCS_MAP, tstates
+ * ET_PY_TSTATE_MAP; *h, the stack's hash, goes on over them. Returns the
+ * new count (n when the process has no Python or the thread none). Extern, as unwind.c calls it across files;
+ * cg_link.c makes it internal like the others. */
+et_s64 et_py_frames(void *procs, void *tstates, et_u64 *fr,
+			      et_s64 n, et_u64 *h);
 #endif
 
 

@@ -237,13 +237,16 @@ ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry)
 {
 	void *rows = m[0], *maps = m[1], *procs = m[2], *miss = m[3];
 	void *scratch = m[4], *stacks = m[5];
+	/* entry bit 1: runtime frames too (rt_frames.h), with the maps in
+	 * m[6], m[7]; a Java/Node walker hooks in the same place */
+	int runtimes = (entry & 2) != 0;
 	et_u32 zero = 0, one = 1, id;
 	et_u64 *old, mark;
 	void *regs = task_pt_regs(current_task_btf());
 	struct walk w = {.rows = rows,
 			 .maps = maps,
 			 .miss = miss,
-			 .entry = entry,
+			 .entry = entry & 1,
 			 .h = 0xcbf29ce484222325ULL,
 			 .bp_known = 1};
 	int n;
@@ -270,6 +273,11 @@ ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry)
 		w.fr[n] = mark;
 		n++;
 		w.h = (w.h ^ mark) * 0x100000001b3ULL;
+	}
+	if (runtimes) {
+		n = et_py_frames(m[6], m[7], w.fr, n, &w.h);
+		if (n < 0 || n > DEPTH)
+			return -1;
 	}
 	if (n < DEPTH)
 		w.fr[n] = 0;

@@ -20,6 +20,7 @@ static bool stack_mode(const char *name, enum stack_mode *mode)
 		{ "perf", STACK_PERF },
 		{ "raw", STACK_RAW },
 		{ "build_id", STACK_BUILD_ID },
+		{ "native", STACK_NATIVE },
 	};
 
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
@@ -44,7 +45,7 @@ static struct type *check_stack(struct compile_ctx *ctx, struct node *call,
 	if (a && a->kind == N_IDENT && !a->u.ident.builtin) {
 		if (!stack_mode(a->u.ident.name, &mode)) {
 			diag_error(&ctx->diags, a->loc,
-				   "Unknown stack mode: '%s' (expected bpftrace, perf, raw or build_id)",
+				   "Unknown stack mode: '%s' (expected bpftrace, perf, raw, build_id or native)",
 				   a->u.ident.name);
 			return NULL;
 		}
@@ -54,11 +55,16 @@ static struct type *check_stack(struct compile_ctx *ctx, struct node *call,
 				   "'build_id' stack mode can only be used for ustack");
 			return NULL;
 		}
+		if (mode == STACK_NATIVE && call->u.call.name[0] == 'k') {
+			diag_error(&ctx->diags, a->loc,
+				   "'native' stack mode can only be used for ustack (a kernel stack has no interpreted frames)");
+			return NULL;
+		}
 		i = 1;
 	}
 	if (i == 0 && call->u.call.nargs > 1) {
 		diag_error(&ctx->diags, a->loc,
-			   "%s(): the first of two arguments must be a stack mode (bpftrace, perf, raw or build_id)",
+			   "%s(): the first of two arguments must be a stack mode (bpftrace, perf, raw, build_id or native)",
 			   call->u.call.name);
 		return NULL;
 	}

@@ -213,6 +213,7 @@ void art_add_bool(cJSON *o, const char *k, bool v)
 static const char *const stack_modes[] = {
 	[STACK_BPFTRACE] = "bpftrace", [STACK_PERF] = "perf",
 	[STACK_RAW] = "raw", [STACK_BUILD_ID] = "build_id",
+	[STACK_NATIVE] = "native",
 };
 
 /* The index of t in the type table, its parts first; -1 for none. */

@@ -42,8 +42,17 @@ enum type_kind {
 };
 
 /* STACK_BUILD_ID: ustack(build_id) (bpftrace 0.26), frames as a build id
- * and a file offset (stack_buildid.h) */
-enum stack_mode { STACK_BPFTRACE, STACK_PERF, STACK_RAW, STACK_BUILD_ID };
+ * and a file offset (stack_buildid.h); STACK_NATIVE: ustack(native),
+ * printed as STACK_BPFTRACE but without the frames of interpreted
+ * runtimes (rt_frames.h), which only STACK_BPFTRACE and STACK_PERF
+ * ustacks have */
+enum stack_mode {
+	STACK_BPFTRACE,
+	STACK_PERF,
+	STACK_RAW,
+	STACK_BUILD_ID,
+	STACK_NATIVE
+};
 
 /* tseries(): what one interval keeps of the values written in it */
 enum ts_agg { TS_LAST, TS_AVG, TS_MAX, TS_MIN, TS_SUM, TS_AGG_COUNT };

@@ -38,6 +38,8 @@
 #include "events.h"
 #include "core_reloc.h"
 #include "outstream.h"
+#include "rt_frames.h"
+#include "rt_python.h"
 #include "run_impl.h"
 #include "metrics.h"
 #include "span.h"
@@ -847,10 +849,19 @@ static void child_at_entry(pid_t pid, void *arg)
 			  (int)pid, strerror(-err));
 }
 
+/* after a process's unwind tables: the interpreters it maps */
+static void runtimes_at_load(void *arg, int pid)
+{
+	(void)arg;
+	rt_python_load_pid(pid, NULL);
+}
+
 /* ustack's unwind tables: the -p process's now, the -c child's at its
  * entry point, others when the unwinder reports them (unwind.h) */
 static int setup_unwind(struct run *r)
 {
+	int py_fd = loader__map_fd(r->l, ET_PY_PROCS_MAP);
+
 	r->uw = unwind_new(loader__map_fd(r->l, ET_UW_ROWS_MAP),
 			   loader__map_fd(r->l, ET_UW_MAPS_MAP),
 			   loader__map_fd(r->l, ET_UW_PROCS_MAP),
@@ -859,6 +870,12 @@ static int setup_unwind(struct run *r)
 		run_error("cannot set up the unwind tables: %s",
 			  strerror(ENOMEM));
 		return -ENOMEM;
+	}
+	/* ustack's Python frames (rt_python.h), when a mode has them */
+	if (py_fd >= 0) {
+		rt_python_set_maps(py_fd, loader__map_fd(r->l, ET_USTACK_MAP));
+		unwind_on_load(r->uw, runtimes_at_load, NULL);
+		umaps_on_exit(rt_python_at_exit);
 	}
 	if (r->o->pid) {
 		int saved = errno, err = unwind_load_pid(r->uw, r->o->pid);

@@ -175,6 +175,13 @@ static bool entry_hit(pid_t pid)
 	return true;
 }
 
+static void (*exit_hook)(int pid);
+
+void umaps_on_exit(void (*fn)(int pid))
+{
+	exit_hook = fn;
+}
+
 /* Handles one ptrace stop; false once the watch is over. */
 static bool umaps_on_stop(pid_t pid, int status)
 {
@@ -183,6 +190,8 @@ static bool umaps_on_stop(pid_t pid, int status)
 	if (event == PTRACE_EVENT_EXIT) {
 		entry_tell('N');
 		umaps_keep(pid);
+		if (exit_hook)
+			exit_hook(pid);
 		ptrace(PTRACE_DETACH, pid, 0, 0);
 		return false;
 	}

@@ -35,6 +35,12 @@ bool umaps_entry_wait(void);
 /* Lets the process stopped at its entry point go on. */
 void umaps_entry_resume(void);
 
+/* fn(pid) in the watcher thread at a watched process's exit stop, while
+ * its memory can still be read (rt_python.c names the code objects its
+ * stacks hold there). One hook for all watches; set it before the first
+ * umaps_watch. */
+void umaps_on_exit(void (*fn)(int pid));
+
 /* The mappings of pid as /proc/PID/maps shows them: the live file, or
  * the copy taken at the process's exit once it has exited. NULL (errno
  * set) when neither exists. Close with fclose. */

@@ -455,7 +455,17 @@ struct unwinder {
 	uint32_t used;
 	uint32_t nfiles;
 	struct ufile *files;
+	/* unwind_on_load: interpreted runtimes' walkers (rt_python.h) */
+	void (*on_load)(void *arg, int pid);
+	void *on_load_arg;
 };
+
+void unwind_on_load(struct unwinder *u, void (*fn)(void *arg, int pid),
+		    void *arg)
+{
+	u->on_load = fn;
+	u->on_load_arg = arg;
+}
 
 struct unwinder *unwind_new(int rows_fd, int maps_fd, int procs_fd, int miss_fd)
 {
@@ -804,6 +814,8 @@ int unwind_load_pid(struct unwinder *u, int pid)
 	if (!err)
 		u->slot_pid[slot] = pid;
 	free(v);
+	if (!err && u->on_load)
+		u->on_load(u->on_load_arg, pid);
 	return err;
 }
 

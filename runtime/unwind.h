@@ -32,6 +32,13 @@ void unwind_free(struct unwinder *u);
  * fit in ET_UW_ROWS_MAX are walked by frame pointers. */
 int unwind_load_pid(struct unwinder *u, int pid);
 
+/* fn(arg, pid) after each process whose tables unwind_load_pid loaded
+ * (at start, at the -c child's entry, on a miss): where the walkers of
+ * interpreted runtimes look at what the process maps (rt_python.h; Java
+ * and Node later). One hook; NULL removes it. */
+void unwind_on_load(struct unwinder *u, void (*fn)(void *arg, int pid),
+		    void *arg);
+
 /* Loads the processes the unwinder found no tables for since the last
  * call, and processes whose mappings changed. */
 void unwind_poll(struct unwinder *u);

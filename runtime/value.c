@@ -16,6 +16,8 @@
 #include "kallsyms.h"
 #include "stack_buildid.h"
 #include "syscall_names.h"
+#include "rt_frames.h"
+#include "rt_python.h"
 #include "usyms.h"
 #include "value.h"
 
@@ -97,6 +99,15 @@ static const char *frame_text(struct value_env *env, const struct et_type *t,
 	if (!t->kernel && (ip == ET_UW_MARK_TRUNC || ip == ET_UW_MARK_FP))
 		return ip == ET_UW_MARK_TRUNC ? "[truncated]" :
 						"[frame pointers]";
+	/* an interpreted runtime's frame (rt_frames.h) */
+	if (!t->kernel && ET_RTF_IS(ip)) {
+		rt_python_frame(pid, ip, env->bare_frames, buf, sizeof(buf));
+		sym = arena_strdup(env->arena, buf);
+		if (t->mode != STACK_PERF || env->bare_frames)
+			return sym;
+		return arena_printf(env->arena, "%" PRIx64 " %s ([python])",
+				    (uint64_t)ET_RTF_PTR(ip), sym);
+	}
 	if (t->kernel) {
 		sym = ksyms__resolve(env_ksyms(env), ip, &off);
 		if (sym && env->bare_frames)
@@ -128,11 +139,21 @@ static const char *frame_text(struct value_env *env, const struct et_type *t,
 static void decode_stack(struct value_env *env, const struct et_type *t,
 			 uint64_t id, struct value *v)
 {
-	uint64_t ips[STACK_MAX_FRAMES];
+	uint64_t ips[STACK_MAX_FRAMES], merged[STACK_MAX_FRAMES];
 	int max = t->frames > 0 && t->frames < STACK_MAX_FRAMES ?
 		  t->frames : STACK_MAX_FRAMES;
-	int n = env->stack_fn ?
-		env->stack_fn(env->stack_ctx, t, id, ips, max) : 0;
+	/* runtime frames (rt_frames.h) follow the native ones: read all,
+	 * merge, then keep max */
+	bool rt = !t->kernel &&
+		  (t->mode == STACK_BPFTRACE || t->mode == STACK_PERF);
+	int n = env->stack_fn ? env->stack_fn(env->stack_ctx, t, id, ips,
+					      rt ? STACK_MAX_FRAMES : max) :
+				0;
+
+	if (rt && n > 0) {
+		n = rt_frames_merge((int)(id >> 32), ips, n, merged, max);
+		memcpy(ips, merged, n * sizeof(ips[0]));
+	}
 
 	/* bpftrace prints nothing for a stack it cannot read */
 	if (n <= 0) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gen.h"
+#include "rt_frames.h"
 
 #define BPF_F_USER_STACK_FLAG (1ULL << 8)
 #define AF_INET_ 2
@@ -55,12 +56,15 @@ static LLVMValueRef ustack_value(struct gen *g, LLVMValueRef id)
 }
 
 /* ustack by the CFI unwinder: a u32 id in the HASH ET_USTACK_MAP, and
- * the tgid */
-static LLVMValueRef gen_ustack_cfi(struct gen *g)
+ * the tgid. Modes bpftrace and perf add the frames of interpreted
+ * runtimes (rt_frames.h: flag 2, maps 6 and 7), which user space puts
+ * in place of their evaluation loops' native frames. */
+static LLVMValueRef gen_ustack_cfi(struct gen *g, const struct type *t)
 {
 	bool entry = g->ap && g->kind == PK_UPROBE && g->ap->func &&
 		     !g->ap->offset && !g->ap->has_address;
-	LLVMValueRef maps[6], args[2], r, stacks, arr;
+	bool rt = t->mode == STACK_BPFTRACE || t->mode == STACK_PERF;
+	LLVMValueRef maps[8], args[2], r, stacks, arr;
 
 	g->prog->needs_usyms = true;
 	g->prog->needs_unwind = true;
@@ -77,10 +81,14 @@ static LLVMValueRef gen_ustack_cfi(struct gen *g)
 	maps[4] = uw_map(g, ET_UW_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
 			 ET_STACK_DEPTH * 8);
 	maps[5] = stacks;
+	maps[6] = uw_map(g, ET_PY_PROCS_MAP, BPF_MAP_TYPE_HASH, ET_PY_PROCS, 4,
+			 sizeof(struct et_py_proc));
+	maps[7] = uw_map(g, ET_PY_TSTATE_MAP, BPF_MAP_TYPE_LRU_HASH,
+			 ET_PY_TSTATES, 4, 8);
 	/* the maps in an array on the stack: a BPF call takes five
 	 * arguments */
 	arr = gen_tmp(g, sizeof(maps), "uw_maps");
-	for (unsigned i = 0; i < 6; i++) {
+	for (unsigned i = 0; i < 8; i++) {
 		LLVMValueRef off = cg_const(g->cg, 64, i * 8);
 
 		LLVMBuildStore(g->b, maps[i],
@@ -88,7 +96,7 @@ static LLVMValueRef gen_ustack_cfi(struct gen *g)
 					     1, ""));
 	}
 	args[0] = arr;
-	args[1] = cg_const(g->cg, 64, entry);
+	args[1] = cg_const(g->cg, 64, entry | (rt ? 2 : 0));
 	r = cg_libcall(g->cg, "et_ustack_unwind", args, 2);
 	gen_stack_fail(g, stacks, r);
 	return ustack_value(g, r);
@@ -99,7 +107,7 @@ LLVMValueRef gen_stack(struct gen *g, const struct type *t)
 	LLVMValueRef args[3], id;
 
 	if (!t->kernel && !g->ctx->opts.ustack_fp)
-		return gen_ustack_cfi(g);
+		return gen_ustack_cfi(g, t);
 	args[0] = gen_probe_ctx(g);
 	args[1] = stack_map(g, t->kernel);
 	args[2] = cg_const(g->cg, 64, t->kernel ? 0 : BPF_F_USER_STACK_FLAG);

@@ -339,7 +339,7 @@ static void test_stacks(void)
 	CU_ASSERT_EQUAL(check("ustack", ID("raw"))->mode, STACK_RAW);
 	CU_ASSERT_PTR_NULL(check("kstack", ID("fast")));
 	CU_ASSERT_STRING_EQUAL(last_msg(),
-		"Unknown stack mode: 'fast' (expected bpftrace, perf, raw or build_id)");
+		"Unknown stack mode: 'fast' (expected bpftrace, perf, raw, build_id or native)");
 	CU_ASSERT_PTR_NULL(check("kstack", ID("perf"), I(2000)));
 	CU_ASSERT_STRING_EQUAL(last_msg(),
 		"kstack([int limit]): limit shouldn't exceed 1024, 2000 given");

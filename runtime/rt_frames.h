@@ -1,0 +1,84 @@
+/* Managed-runtime frames in a ustack record: the contract between the
+ * BPF walkers of interpreted runtimes (bpf-helpers/python.c; Java and
+ * Node walkers later) and user space (runtime/rt_python.c, value.c).
+ * Built freestanding by the BPF helpers too: macros and plain C types
+ * only, no libc.
+ *
+ * A ustack record (abi.h ET_USTACK_MAP, ET_STACK_DEPTH u64s ended by 0)
+ * holds the native frames the CFI unwinder walked (innermost first, maybe
+ * ended by an ET_UW_MARK_* mark), then the runtime frames of the same
+ * thread, innermost first. A runtime frame is a u64 no native frame can
+ * be: bits 63..61 are 101 (user addresses are below 2^47, kernel
+ * addresses and the marks start with 0xffff):
+ *
+ *   63..61  ET_RTF_TAG (101)
+ *   60..58  kind: ET_RTF_PYTHON (1); 2 and 3 are kept for Java and Node
+ *   57      ET_RTF_ENTRY: the outermost runtime frame one native call of
+ *           the evaluation loop runs (CPython 3.11's is_entry): user
+ *           space puts the run of runtime frames up to and including it
+ *           where that native frame is
+ *   56..44  the instruction index in the code (13 bits; ET_RTF_IDX_NONE:
+ *           not known or too large)
+ *   43..0   the code object's address >> 3 (8-byte aligned, < 2^47)
+ */
+#ifndef ETRACE_RT_FRAMES_H
+#define ETRACE_RT_FRAMES_H
+
+#define ET_RTF_TAG 0xa000000000000000ULL
+#define ET_RTF_TAG_MASK 0xe000000000000000ULL
+#define ET_RTF_KIND_SHIFT 58
+#define ET_RTF_KIND_MASK 7ULL
+#define ET_RTF_PYTHON 1ULL
+#define ET_RTF_ENTRY (1ULL << 57)
+#define ET_RTF_IDX_SHIFT 44
+#define ET_RTF_IDX_NONE 0x1fffULL
+#define ET_RTF_PTR_MASK ((1ULL << 44) - 1)
+
+#define ET_RTF_IS(v) (((v)&ET_RTF_TAG_MASK) == ET_RTF_TAG)
+#define ET_RTF_KIND(v) (((v) >> ET_RTF_KIND_SHIFT) & ET_RTF_KIND_MASK)
+#define ET_RTF_PTR(v) (((v)&ET_RTF_PTR_MASK) << 3)
+#define ET_RTF_IDX(v) (((v) >> ET_RTF_IDX_SHIFT) & ET_RTF_IDX_NONE)
+#define ET_RTF_MAKE(kind, ptr, idx, entry)                                  \
+	(ET_RTF_TAG | ((unsigned long long)(kind) << ET_RTF_KIND_SHIFT) |   \
+	 ((entry) ? ET_RTF_ENTRY : 0) |                                      \
+	 ((unsigned long long)(idx) << ET_RTF_IDX_SHIFT) |                   \
+	 (((unsigned long long)(ptr) >> 3) & ET_RTF_PTR_MASK))
+
+/* CPython: the per-process map user space fills when a process maps a
+ * Python interpreter (rt_python.c), HASH tgid (u32) -> struct
+ * et_py_proc; and an LRU HASH tid (u32) -> u64 PyThreadState address,
+ * the BPF walker's cache of the thread list search. */
+#define ET_PY_PROCS_MAP "et_py_procs"
+#define ET_PY_TSTATE_MAP "et_py_tstate"
+#define ET_PY_PROCS 256
+#define ET_PY_TSTATES 4096
+
+/* et_py_proc.flags */
+#define ET_PYF_CFRAME 1 /* tstate->cframe->current_frame (3.11, 3.12);
+			   else tstate->current_frame (3.13) */
+#define ET_PYF_CSTACK 2 /* frames owned by the C stack (owner ==
+			   cstack_owner) are shims that end a native
+			   call's run (3.12+); else is_entry does (3.11) */
+
+/* Offsets in bytes into the interpreter's structures; the code object
+ * address from the frame's code field (3.13: f_executable). */
+struct et_py_proc {
+	unsigned long long runtime; /* address of _PyRuntime */
+	unsigned int flags;
+	short interp_head;   /* _PyRuntimeState.interpreters.head */
+	short interp_tstate; /* PyInterpreterState.threads.head */
+	short ts_next;       /* PyThreadState.next */
+	short ts_tid;        /* PyThreadState.native_thread_id */
+	short ts_frame;      /* .cframe, or .current_frame */
+	short cf_frame;      /* _PyCFrame.current_frame */
+	short fr_code;       /* _PyInterpreterFrame.f_code / f_executable */
+	short fr_prev;       /* .previous */
+	short fr_instr;      /* .prev_instr / instr_ptr */
+	short fr_entry;      /* .is_entry (3.11) */
+	short fr_owner;      /* .owner */
+	short co_code;       /* PyCodeObject.co_code_adaptive */
+	unsigned char cstack_owner;
+	unsigned char pad[7];
+};
+
+#endif
