@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #include "abi.h"
 #include "elf_syms.h"
@@ -79,6 +80,7 @@ struct pycode {
 #define CODE_BUCKETS 4096
 #define STR_MAX 512
 #define LINETABLE_MAX (64u << 10)
+#define POLL_MS 200
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pyproc *procs;
@@ -306,7 +308,16 @@ static char *read_str(int pid, const struct pyver *v, uint64_t s)
 	return out;
 }
 
+/* ptr's entry in p, read now when new; keep_bad: remember a failure
+ * (a stack of p asked: p has no code object there) */
+static struct pycode *code_get2(struct pyproc *p, uint64_t ptr, bool keep_bad);
+
 static struct pycode *code_get(struct pyproc *p, uint64_t ptr)
+{
+	return code_get2(p, ptr, true);
+}
+
+static struct pycode *code_get2(struct pyproc *p, uint64_t ptr, bool keep_bad)
 {
 	size_t b = (ptr >> 4 ^ (uint64_t)p->pid * 0x9e3779b9u) % CODE_BUCKETS;
 	const struct pyver *v = p->v;
@@ -340,7 +351,12 @@ static struct pycode *code_get(struct pyproc *p, uint64_t ptr)
 			c->qualname = c->file = NULL;
 		}
 	}
-	/* kept when unreadable too: a process gone stays gone */
+	/* kept when unreadable too (a process gone stays gone), unless
+	 * the stack that holds ptr may be another process's */
+	if (!c->qualname && !keep_bad) {
+		free(c);
+		return NULL;
+	}
 	c->next = codes[b];
 	codes[b] = c;
 	return c;
@@ -437,29 +453,78 @@ out:
 	pthread_mutex_unlock(&lock);
 }
 
-void rt_python_at_exit(int pid)
+/* The code objects of the stacks in ET_USTACK_MAP named in p (all
+ * stacks, or those not scanned before): the stacks do not say their
+ * process, so each is tried in p, and only what is a code object
+ * there is kept (a stack of p itself would find it). */
+#define SEEN_SLOTS 8192 /* > ET_STACK_ENTRIES, a power of two */
+static uint32_t seen[SEEN_SLOTS]; /* stack id + 1, 0: free */
+
+static bool seen_add(uint32_t id)
+{
+	uint32_t h = (id * 0x9e3779b1u) & (SEEN_SLOTS - 1);
+
+	for (uint32_t i = 0; i < SEEN_SLOTS; i++, h = (h + 1) & (SEEN_SLOTS - 1)) {
+		if (seen[h] == id + 1)
+			return false;
+		if (!seen[h]) {
+			seen[h] = id + 1;
+			return true;
+		}
+	}
+	return false; /* full: the map has fewer entries */
+}
+
+static void scan_stacks(struct pyproc *only, bool new_only)
 {
 	uint64_t frames[ET_STACK_DEPTH];
 	uint32_t key, next;
-	struct pyproc *p;
 	bool first = true;
 
-	pthread_mutex_lock(&lock);
-	p = proc_get(pid);
-	/* the stacks do not say their process: every Python frame is
-	 * looked up in pid, and what is no code object there is kept as
-	 * such (only pid's stacks ask for pid's entries) */
-	while (p && ustack_fd >= 0 &&
+	while (ustack_fd >= 0 &&
 	       !bpf_map_get_next_key(ustack_fd, first ? NULL : &key, &next)) {
 		key = next;
 		first = false;
-		if (bpf_map_lookup_elem(ustack_fd, &key, frames))
+		if ((!seen_add(key) && new_only) ||
+		    bpf_map_lookup_elem(ustack_fd, &key, frames))
 			continue;
-		for (int i = 0; i < ET_STACK_DEPTH && frames[i]; i++)
-			if (ET_RTF_IS(frames[i]) &&
-			    ET_RTF_KIND(frames[i]) == ET_RTF_PYTHON)
-				code_get(p, ET_RTF_PTR(frames[i]));
+		for (int i = 0; i < ET_STACK_DEPTH && frames[i]; i++) {
+			if (!ET_RTF_IS(frames[i]) ||
+			    ET_RTF_KIND(frames[i]) != ET_RTF_PYTHON)
+				continue;
+			for (struct pyproc *p = procs; p; p = p->next)
+				if ((!only || p == only) && p->v &&
+				    (only || !(kill(p->pid, 0) && errno == ESRCH)))
+					code_get2(p, ET_RTF_PTR(frames[i]),
+						  false);
+		}
 	}
+}
+
+void rt_python_at_exit(int pid)
+{
+	struct pyproc *p;
+
+	pthread_mutex_lock(&lock);
+	p = proc_get(pid);
+	if (p)
+		scan_stacks(p, false);
+	pthread_mutex_unlock(&lock);
+}
+
+void rt_python_poll(void)
+{
+	static struct timespec last;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec * 1000 + now.tv_nsec / 1000000 <
+	    last.tv_sec * 1000 + last.tv_nsec / 1000000 + POLL_MS)
+		return;
+	last = now;
+	pthread_mutex_lock(&lock);
+	if (procs)
+		scan_stacks(NULL, true);
 	pthread_mutex_unlock(&lock);
 }
 

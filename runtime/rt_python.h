@@ -29,6 +29,12 @@ int rt_python_load_pid(int pid, const char **why);
 /* Names the code objects the stacks hold while pid can still be read. */
 void rt_python_at_exit(int pid);
 
+/* From the event loop: names the code objects of stacks new since the
+ * last call (at most every 200 ms) in the live Python processes, so that
+ * code freed or a process gone before the output still has its names
+ * (a module's code is freed as the interpreter ends). */
+void rt_python_poll(void);
+
 /* What rt_python knows of pid's interpreter: "3.11" into ver and the
  * path of the file that holds it; false when pid has none here. */
 bool rt_python_describe(int pid, char *ver, size_t vlen, char *file,

@@ -679,6 +679,8 @@ static int event_loop(struct run *r)
 			dump(r);
 		if (r->uw)
 			unwind_poll(r->uw);
+		if (r->uw)
+			rt_python_poll();
 		n = epoll_wait(r->epfd, ev, 4, RINGBUF_POLL_MS);
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -1,0 +1,135 @@
+#!/bin/sh
+# CPython frames in ustack (real BPF, as root): one case per ctest test.
+#   python.sh ETRACE PY_DIR CASE
+# PY_DIR/chain.py (tests/progs/python) runs a -> b -> c -> d -> e chains;
+# the stacks must hold those frames, in order, with their lines, the
+# native frames around them, and no _PyEval_EvalFrameDefault (each run
+# of Python frames takes the place of the native frame that runs it).
+# Cases py312/py313 run pyenv's builds when they are installed.
+set -u
+etrace=$1
+pydir=$(readlink -f "$2")
+case=$3
+
+RUN_TIMEOUT=60
+. "$(dirname "$0")/rtlib.sh"
+
+PY=/usr/bin/python3.11
+CH=$pydir/chain.py
+case $case in
+py312) PY=$(ls /root/.pyenv/versions/3.12.*/bin/python3.12 2>/dev/null | head -1) ;;
+py313) PY=$(ls /root/.pyenv/versions/3.13.*/bin/python3.13 2>/dev/null | head -1) ;;
+esac
+[ -n "$PY" ] && [ -x "$PY" ] || { echo "skipped: no $case interpreter"; exit 77; }
+
+sleep_tp='tracepoint:syscalls:sys_enter_clock_nanosleep'
+# the main thread's chain with e recursing twice, bottom-up
+main_chain="e (CH:17)
+e (CH:15)
+e (CH:15)
+d (CH:28)
+c (CH:32)
+b (CH:36)
+a (CH:41)
+main (CH:56)
+<module> (CH:71)"
+
+# frames FILE: each stack of a map printed by etrace on one line, frames
+# joined by "|", offsets dropped, chain.py's path as CH, with its count
+frames() {
+	awk '/^@\[/ { s = "" } /^    / { sub(/^    /, ""); s = s (s ? "|" : "") $0 }
+	     /^\]: / { print s "#" $2 }' "$1" |
+		sed -e 's/+[0-9][0-9]*//g' -e "s|$CH|CH|g"
+}
+
+# check_main: the main thread's stack (the one with <module>) is
+# native frames of time.sleep, the chain, then the native frames that
+# ran the module down to _start; nothing else anywhere
+check_main() {
+	st=$(frames "$out" | grep '<module>' | head -1)
+	[ -n "$st" ] || fail "no stack with <module>"
+	echo "$st" | tr '|' '\n' | sed 's/#.*//' >"$tmp/st"
+	grep -q '_PyEval_EvalFrameDefault' "$tmp/st" &&
+		fail "a native eval frame left in: $(cat "$tmp/st")"
+	grep -v '^[a-z_<]* (CH:' "$tmp/st" >"$tmp/native"
+	grep '(CH:' "$tmp/st" >"$tmp/py"
+	[ "$(cat "$tmp/py")" = "$main_chain" ] ||
+		fail "Python frames: $(cat "$tmp/py")"
+	# the chain is one block: its first line n, its last n + 8
+	first=$(grep -n '(CH:' "$tmp/st" | head -1 | cut -d: -f1)
+	last=$(grep -n '(CH:' "$tmp/st" | tail -1 | cut -d: -f1)
+	[ $((last - first)) = 8 ] || fail "the chain is split: $(cat "$tmp/st")"
+	head -1 "$tmp/st" | grep -q 'clock_nanosleep' ||
+		fail "innermost frame: $(head -1 "$tmp/st")"
+	sed -n "$((first - 1))p" "$tmp/st" | grep -q . ||
+		fail "no native frame above the chain"
+	sed -n "$((last + 1))p" "$tmp/st" | grep -q '^PyEval_EvalCode' ||
+		fail "below <module>: $(sed -n "$((last + 1))p" "$tmp/st")"
+	tail -1 "$tmp/st" | grep -q '^_start' ||
+		fail "outermost frame: $(tail -1 "$tmp/st")"
+}
+
+# check_threads N: N stacks of threads ran a's chain from Thread.run
+check_threads() {
+	n=$(frames "$out" | grep 'Thread.run (' |
+		grep -c 'e (CH:17)|e (CH:15)|e (CH:15)|d (CH:28)|c (CH:32)|b (CH:36)|a (CH:41)|')
+	[ "$n" -ge 1 ] || fail "no thread stack with the chain"
+	total=$(frames "$out" | grep 'Thread.run (' | sed 's/.*#//' |
+		awk '{ s += $1 } END { print s + 0 }')
+	[ "$total" = "$1" ] || fail "$total thread stacks, expected $1"
+}
+
+prog="$sleep_tp /pid == cpid/ { @[ustack] = count(); }"
+case $case in
+child | py312 | py313)
+	# -c: the interpreter found at the child's entry point; printed
+	# after it exited (code objects named while it ran or at its exit)
+	run 0 -c "$PY $CH sleep 2 0" -e "$prog"
+	check_main
+	;;
+pid)
+	# -p of a process started before etrace, waiting on a fifo
+	mkfifo "$tmp/go"
+	"$PY" "$CH" sleep 2 0 "$tmp/go" &
+	child=$!
+	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
+	wait_exec "$child" "$PY"
+	"$etrace" -p "$child" -e "$sleep_tp /pid == $child/ { @[ustack] = count(); }" \
+		>"$out" 2>"$err" &
+	bg=$!
+	wait_links 1
+	echo x >"$tmp/go"
+	wait_bg 0
+	check_main
+	;;
+threads)
+	# 16 threads and the main one, each in its own chain
+	run 0 -c "$PY $CH sleep 2 16" -e "$prog"
+	check_main
+	check_threads 16
+	;;
+native)
+	# ustack(native): the interpreter's C frames, no Python ones
+	run 0 -c "$PY $CH sleep 2 0" -e "$sleep_tp /pid == cpid/ { @[ustack(native)] = count(); }"
+	grep -q '_PyEval_EvalFrameDefault' "$out" || fail "no eval frame"
+	grep -q '(.*chain.py:' "$out" && fail "Python frames in ustack(native)"
+	;;
+profile)
+	# sampled: some samples in e's loop show the whole chain
+	run 0 -c "$PY $CH spin 3" -e 'profile:hz:99 /pid == cpid/ { @[ustack] = count(); }'
+	frames "$out" | grep -q 'e (CH:2[23])|d (CH:28)|c (CH:32)|b (CH:36)|a (CH:41)|main (CH:63)|<module> (CH:71)|PyEval_EvalCode' ||
+		fail "no sample with the chain"
+	;;
+uprobe)
+	# a uprobe on a C function the chain's leaf calls (time.sleep's
+	# clock_nanosleep in libc): the same stack as the tracepoint's
+	libc=$(ldd "$PY" | awk '/libc.so/ { print $3 }')
+	prog="uprobe:$libc:clock_nanosleep /pid == cpid/ { @[ustack] = count(); }"
+	run 0 -c "$PY $CH sleep 2 0" -e "$prog"
+	check_main
+	;;
+*)
+	fail "unknown case"
+	;;
+esac
+exit 0
