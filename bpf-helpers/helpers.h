@@ -79,6 +79,12 @@ ET_HELPER et_s64 et_ustack_unwind(void **maps, et_u64 entry);
  * cg_link.c makes it internal like the others. */
 et_s64 et_py_frames(void *procs, void *tstates, et_u64 *fr,
 			      et_s64 n, et_u64 *h);
+
+/* pyfunc, pyfile (what ET_PY_TOP_FUNC, _FILE: the innermost Python
+ * frame's qualified name, file, into buf of size bytes; "" when the
+ * thread runs no Python) and pyline (_LINE: returned, the function's
+ * first line; 0 when none). m: the maps of et_ustack_unwind. */
+ET_HELPER et_s64 et_py_top(void **m, et_u64 what, char *buf, et_u64 size);
 #endif
 
 

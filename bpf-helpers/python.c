@@ -101,10 +101,37 @@ static long frame_step(et_u64 i, struct pywalk *w)
 	return 0;
 }
 
+/* the current thread's PyThreadState into w->ts (0: none) */
+static void find_tstate(struct pywalk *w, void *tstates)
+{
+	et_u64 *cached = map_lookup(tstates, &w->tid), root;
+
+	if (cached && *cached && rd64(*cached + w->p->ts_tid) == w->tid) {
+		w->ts = *cached;
+		return;
+	}
+	root = rd64(w->p->runtime + w->p->interp_head);
+	w->ts = root ? rd64(root + w->p->interp_tstate) : 0;
+	loop(THREADS, find_ts, w, 0);
+	if (!w->ts || rd64(w->ts + w->p->ts_tid) != w->tid) {
+		w->ts = 0; /* not a Python thread (yet) */
+		return;
+	}
+	map_update(tstates, &w->tid, &w->ts, 0);
+}
+
+/* the thread's innermost _PyInterpreterFrame */
+static et_u64 top_frame(struct pywalk *w)
+{
+	if (w->p->flags & ET_PYF_CFRAME)
+		return rd64(rd64(w->ts + w->p->ts_frame) + w->p->cf_frame);
+	return rd64(w->ts + w->p->ts_frame);
+}
+
 __attribute__((always_inline)) et_s64 et_py_frames(void *procs, void *tstates, et_u64 *fr,
 			      et_s64 n, et_u64 *h)
 {
-	et_u64 id = pid_tgid(), *cached, root;
+	et_u64 id = pid_tgid();
 	et_u32 tgid = id >> 32;
 	struct pywalk w = {.fr = fr, .tid = (et_u32)id, .n = (int)n,
 			   .first = (int)n};
@@ -112,25 +139,70 @@ __attribute__((always_inline)) et_s64 et_py_frames(void *procs, void *tstates, e
 	w.p = map_lookup(procs, &tgid);
 	if (!w.p || n < 0 || n >= DEPTH - 1)
 		return n;
-	cached = map_lookup(tstates, &w.tid);
-	if (cached && *cached && rd64(*cached + w.p->ts_tid) == w.tid) {
-		w.ts = *cached;
-	} else {
-		root = rd64(w.p->runtime + w.p->interp_head);
-		if (!root)
-			return n;
-		w.ts = rd64(root + w.p->interp_tstate);
-		loop(THREADS, find_ts, &w, 0);
-		if (!w.ts || rd64(w.ts + w.p->ts_tid) != w.tid)
-			return n; /* not a Python thread (yet) */
-		map_update(tstates, &w.tid, &w.ts, 0);
-	}
-	if (w.p->flags & ET_PYF_CFRAME)
-		w.frame = rd64(rd64(w.ts + w.p->ts_frame) + w.p->cf_frame);
-	else
-		w.frame = rd64(w.ts + w.p->ts_frame);
+	find_tstate(&w, tstates);
+	if (!w.ts)
+		return n;
+	w.frame = top_frame(&w);
 	w.h = *h;
 	loop(DEPTH, frame_step, &w, 0);
 	*h = w.h;
 	return w.n;
+}
+
+static long (*const read_user_str)(void *dst, et_u32 size,
+				   const void *src) = (void *)114;
+
+/* one frame of the search for the innermost one that runs code (not a
+ * shim): its code object into w->frame's place, w->ts */
+static long top_step(et_u64 i, struct pywalk *w)
+{
+	unsigned char owner = 0;
+	et_u64 f = w->frame;
+
+	if (!f)
+		return 1;
+	if ((w->p->flags & ET_PYF_CSTACK) &&
+	    !read_user(&owner, 1, (void *)(f + w->p->fr_owner)) &&
+	    owner == w->p->cstack_owner) {
+		w->frame = rd64(f + w->p->fr_prev);
+		return 0;
+	}
+	w->h = rd64(f + w->p->fr_code); /* the code object */
+	return 1;
+}
+
+ET_HELPER __attribute__((always_inline)) et_s64
+et_py_top(void **m, et_u64 what, char *buf, et_u64 size)
+{
+	void *procs = m[6], *tstates = m[7], *uw_procs = m[2], *miss = m[3];
+	et_u64 id = pid_tgid(), s = 0;
+	et_u32 tgid = id >> 32, one = 1, line = 0;
+	struct pywalk w = {.tid = (et_u32)id};
+
+	if (size)
+		buf[0] = 0;
+	w.p = map_lookup(procs, &tgid);
+	if (!w.p) {
+		/* a process user space has not looked at: it does */
+		if (!map_lookup(uw_procs, &tgid))
+			map_update(miss, &tgid, &one, 1 /* BPF_NOEXIST */);
+		return 0;
+	}
+	find_tstate(&w, tstates);
+	if (!w.ts)
+		return 0;
+	w.frame = top_frame(&w);
+	loop(8, top_step, &w, 0);
+	if (!w.h)
+		return 0;
+	if (what == ET_PY_TOP_LINE) {
+		if (read_user(&line, 4, (void *)(w.h + w.p->co_firstlineno)))
+			return 0;
+		return line;
+	}
+	s = rd64(w.h + (what == ET_PY_TOP_FILE ? w.p->co_filename :
+						   w.p->co_qualname));
+	if (s && size)
+		read_user_str(buf, size, (void *)(s + w.p->str_data));
+	return 0;
 }

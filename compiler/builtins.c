@@ -70,6 +70,14 @@ static struct type *t_probetype(struct compile_ctx *ctx, struct node *ident,
 	return type_string(ctx->arena, 16);
 }
 
+/* pyfunc, pyfile: the innermost Python frame's names, config strlen
+ * bytes (bpf-helpers/python.c) */
+static struct type *t_pyname(struct compile_ctx *ctx, struct node *ident,
+			     struct node *probe)
+{
+	return type_string(ctx->arena, (uint32_t)ctx->opts.strlen);
+}
+
 static struct type *t_username(struct compile_ctx *ctx, struct node *ident,
 			       struct node *probe)
 {
@@ -327,6 +335,9 @@ static const struct builtin builtins[] = {
 	{ "probetype", B_PROBETYPE, t_probetype },
 	{ "usermode", B_USERMODE, t_usermode },
 	{ "goid", B_GOID, t_goid },
+	{ "pyfunc", B_PYFUNC, t_pyname },
+	{ "pyfile", B_PYFILE, t_pyname },
+	{ "pyline", B_PYLINE, t_u64 },
 };
 
 /* argN and sargN: one digit, as bpftrace's lexer (arg10 is not one). */

@@ -77,8 +77,18 @@ struct et_py_proc {
 	short fr_entry;      /* .is_entry (3.11) */
 	short fr_owner;      /* .owner */
 	short co_code;       /* PyCodeObject.co_code_adaptive */
+	short co_qualname;   /* PyCodeObject.co_qualname (pyfunc) */
+	short co_filename;   /* .co_filename (pyfile) */
+	short co_firstlineno; /* .co_firstlineno (pyline) */
+	short str_data;      /* sizeof(PyASCIIObject): a compact ASCII
+				str's characters */
 	unsigned char cstack_owner;
-	unsigned char pad[7];
+	unsigned char pad[5];
 };
+
+/* pyfunc, pyfile, pyline: what et_py_top reads of the innermost frame */
+#define ET_PY_TOP_FUNC 0
+#define ET_PY_TOP_FILE 1
+#define ET_PY_TOP_LINE 2
 
 #endif

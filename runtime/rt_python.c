@@ -231,6 +231,10 @@ static int load_locked(int pid, const char **why)
 		return 0;
 	e = p->v->off;
 	e.runtime = rt + bias;
+	e.co_qualname = p->v->co_qualname;
+	e.co_filename = p->v->co_filename;
+	e.co_firstlineno = p->v->co_firstlineno;
+	e.str_data = p->v->str_ascii;
 	if (bpf_map_update_elem(procs_fd, &key, &e, BPF_ANY)) {
 		sweep_dead();
 		if (bpf_map_update_elem(procs_fd, &key, &e, BPF_ANY))

@@ -269,6 +269,21 @@ static LLVMValueRef b_usermode(struct gen *g, struct node *e)
 			     cg_int(g->cg, 64), "usermode");
 }
 
+static LLVMValueRef b_pyfunc(struct gen *g, struct node *e)
+{
+	return gen_pytop(g, B_PYFUNC - B_PYFUNC, e->type);
+}
+
+static LLVMValueRef b_pyfile(struct gen *g, struct node *e)
+{
+	return gen_pytop(g, B_PYFILE - B_PYFUNC, e->type);
+}
+
+static LLVMValueRef b_pyline(struct gen *g, struct node *e)
+{
+	return gen_pytop(g, B_PYLINE - B_PYFUNC, e->type);
+}
+
 static const gen_builtin_fn builtin_gens[B_COUNT_] = {
 	[B_PID] = b_pid,
 	[B_TID] = b_tid,
@@ -299,6 +314,9 @@ static const gen_builtin_fn builtin_gens[B_COUNT_] = {
 	[B_PROBETYPE] = b_probetype,
 	[B_USERMODE] = b_usermode,
 	[B_GOID] = b_goid,
+	[B_PYFUNC] = b_pyfunc,
+	[B_PYFILE] = b_pyfile,
+	[B_PYLINE] = b_pyline,
 };
 
 LLVMValueRef gen_builtin(struct gen *g, struct node *e)

@@ -55,16 +55,12 @@ static LLVMValueRef ustack_value(struct gen *g, LLVMValueRef id)
 			   "ustack");
 }
 
-/* ustack by the CFI unwinder: a u32 id in the HASH ET_USTACK_MAP, and
- * the tgid. Modes bpftrace and perf add the frames of interpreted
- * runtimes (rt_frames.h: flag 2, maps 6 and 7), which user space puts
- * in place of their evaluation loops' native frames. */
-static LLVMValueRef gen_ustack_cfi(struct gen *g, const struct type *t)
+/* The unwinder's and the Python walker's maps in an array on the stack
+ * (a BPF call takes five arguments): what et_ustack_unwind and
+ * et_py_top take. */
+static LLVMValueRef uw_maps(struct gen *g)
 {
-	bool entry = g->ap && g->kind == PK_UPROBE && g->ap->func &&
-		     !g->ap->offset && !g->ap->has_address;
-	bool rt = t->mode == STACK_BPFTRACE || t->mode == STACK_PERF;
-	LLVMValueRef maps[8], args[2], r, stacks, arr;
+	LLVMValueRef maps[8], stacks, arr;
 
 	g->prog->needs_usyms = true;
 	g->prog->needs_unwind = true;
@@ -95,11 +91,42 @@ static LLVMValueRef gen_ustack_cfi(struct gen *g, const struct type *t)
 			       LLVMBuildGEP2(g->b, cg_int(g->cg, 8), arr, &off,
 					     1, ""));
 	}
-	args[0] = arr;
+	return arr;
+}
+
+/* ustack by the CFI unwinder: a u32 id in the HASH ET_USTACK_MAP, and
+ * the tgid. Modes bpftrace and perf add the frames of interpreted
+ * runtimes (rt_frames.h: flag 2, maps 6 and 7), which user space puts
+ * in place of their evaluation loops' native frames. */
+static LLVMValueRef gen_ustack_cfi(struct gen *g, const struct type *t)
+{
+	bool entry = g->ap && g->kind == PK_UPROBE && g->ap->func &&
+		     !g->ap->offset && !g->ap->has_address;
+	bool rt = t->mode == STACK_BPFTRACE || t->mode == STACK_PERF;
+	LLVMValueRef args[2], r;
+
+	args[0] = uw_maps(g);
 	args[1] = cg_const(g->cg, 64, entry | (rt ? 2 : 0));
 	r = cg_libcall(g->cg, "et_ustack_unwind", args, 2);
-	gen_stack_fail(g, stacks, r);
+	gen_stack_fail(g, cg_map_get(g->cg, ET_USTACK_MAP), r);
 	return ustack_value(g, r);
+}
+
+/* pyfunc, pyfile (a string: what, into a buffer) and pyline (the
+ * result): the innermost Python frame of the current thread, read by
+ * et_py_top (bpf-helpers/python.c) */
+LLVMValueRef gen_pytop(struct gen *g, int what, const struct type *t)
+{
+	LLVMValueRef args[4], buf = NULL, r;
+
+	if (what != ET_PY_TOP_LINE)
+		buf = gen_tmp(g, t->size, "py");
+	args[0] = uw_maps(g);
+	args[1] = cg_const(g->cg, 64, what);
+	args[2] = buf ? buf : LLVMConstNull(LLVMPointerType(cg_int(g->cg, 8), 0));
+	args[3] = cg_const(g->cg, 64, buf ? t->size : 0);
+	r = cg_libcall(g->cg, "et_py_top", args, 4);
+	return buf ? buf : r;
 }
 
 LLVMValueRef gen_stack(struct gen *g, const struct type *t)

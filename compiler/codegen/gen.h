@@ -346,6 +346,8 @@ void gen_check_lookup(struct gen *g, LLVMValueRef p);
 /* ---- stacks, addresses (cg_misc.c) ---- */
 /* kstack/ustack of type t: the u64 of program.h. */
 LLVMValueRef gen_stack(struct gen *g, const struct type *t);
+/* pyfunc, pyfile, pyline (what: rt_frames.h ET_PY_TOP_*) */
+LLVMValueRef gen_pytop(struct gen *g, int what, const struct type *t);
 /* {address, tgid}: an address user space symbolizes in the process. */
 LLVMValueRef gen_usym(struct gen *g, LLVMValueRef addr);
 
