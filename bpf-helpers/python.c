@@ -37,7 +37,7 @@ struct pywalk {
 	int n, first; /* frames so far; the first Python one's index */
 };
 
-static et_u64 rd64(et_u64 addr)
+static __attribute__((always_inline)) et_u64 rd64(et_u64 addr)
 {
 	et_u64 v = 0;
 
@@ -102,7 +102,8 @@ static long frame_step(et_u64 i, struct pywalk *w)
 }
 
 /* the current thread's PyThreadState into w->ts (0: none) */
-static void find_tstate(struct pywalk *w, void *tstates)
+static __attribute__((always_inline)) void find_tstate(struct pywalk *w,
+						    void *tstates)
 {
 	et_u64 *cached = map_lookup(tstates, &w->tid), root;
 
@@ -121,7 +122,7 @@ static void find_tstate(struct pywalk *w, void *tstates)
 }
 
 /* the thread's innermost _PyInterpreterFrame */
-static et_u64 top_frame(struct pywalk *w)
+static __attribute__((always_inline)) et_u64 top_frame(struct pywalk *w)
 {
 	if (w->p->flags & ET_PYF_CFRAME)
 		return rd64(rd64(w->ts + w->p->ts_frame) + w->p->cf_frame);
@@ -171,7 +172,7 @@ static long top_step(et_u64 i, struct pywalk *w)
 	return 1;
 }
 
-ET_HELPER __attribute__((always_inline)) et_s64
+ET_HELPER __attribute__((noinline)) et_s64
 et_py_top(void **m, et_u64 what, char *buf, et_u64 size)
 {
 	void *procs = m[6], *tstates = m[7], *uw_procs = m[2], *miss = m[3];

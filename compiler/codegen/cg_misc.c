@@ -60,7 +60,7 @@ static LLVMValueRef ustack_value(struct gen *g, LLVMValueRef id)
  * et_py_top take. */
 static LLVMValueRef uw_maps(struct gen *g)
 {
-	LLVMValueRef maps[8], stacks, arr;
+	LLVMValueRef maps[8], stacks, arr, fn;
 
 	g->prog->needs_usyms = true;
 	g->prog->needs_unwind = true;
@@ -82,8 +82,17 @@ static LLVMValueRef uw_maps(struct gen *g)
 	maps[7] = uw_map(g, ET_PY_TSTATE_MAP, BPF_MAP_TYPE_LRU_HASH,
 			 ET_PY_TSTATES, 4, 8);
 	/* the maps in an array on the stack: a BPF call takes five
-	 * arguments */
-	arr = gen_tmp(g, sizeof(maps), "uw_maps");
+	 * arguments; one array per probe function (no lifetime markers:
+	 * each use stores the pointers again), so that ustack, pyfunc,
+	 * pyfile and pyline in one probe stay within the 512-byte stack */
+	fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(g->b));
+	if (fn != g->uw_maps_fn) {
+		g->uw_maps_fn = fn;
+		g->uw_maps_arr = cg_alloca(g->cg,
+					   LLVMArrayType(cg_int(g->cg, 64), 8),
+					   "uw_maps");
+	}
+	arr = g->uw_maps_arr;
 	for (unsigned i = 0; i < 8; i++) {
 		LLVMValueRef off = cg_const(g->cg, 64, i * 8);
 

@@ -75,6 +75,8 @@ struct gen {
 	 * that LLVM can share the 512 bytes of BPF stack between them */
 	LLVMValueRef *temps;
 	int ntemps, cap_temps;
+	/* the unwinder's maps array (cg_misc.c uw_maps) and its function */
+	LLVMValueRef uw_maps_fn, uw_maps_arr;
 	int errors;
 	/* protocol function calls made: their result slots (cg_proto.c) */
 	unsigned proto_calls;
