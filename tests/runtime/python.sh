@@ -24,15 +24,15 @@ esac
 
 sleep_tp='tracepoint:syscalls:sys_enter_clock_nanosleep'
 # the main thread's chain with e recursing twice, bottom-up
-main_chain="e (CH:17)
-e (CH:15)
-e (CH:15)
-d (CH:28)
-c (CH:32)
-b (CH:36)
-a (CH:41)
-main (CH:56)
-<module> (CH:71)"
+main_chain="e (CH:18)
+e (CH:16)
+e (CH:16)
+d (CH:29)
+c (CH:33)
+b (CH:37)
+a (CH:42)
+main (CH:57)
+<module> (CH:77)"
 
 # frames FILE: each stack of a map printed by etrace on one line, frames
 # joined by "|", offsets dropped, chain.py's path as CH, with its count
@@ -72,7 +72,7 @@ check_main() {
 # check_threads N: N stacks of threads ran a's chain from Thread.run
 check_threads() {
 	n=$(frames "$out" | grep 'Thread.run (' |
-		grep -c 'e (CH:17)|e (CH:15)|e (CH:15)|d (CH:28)|c (CH:32)|b (CH:36)|a (CH:41)|')
+		grep -c 'e (CH:18)|e (CH:16)|e (CH:16)|d (CH:29)|c (CH:33)|b (CH:37)|a (CH:42)|')
 	[ "$n" -ge 1 ] || fail "no thread stack with the chain"
 	total=$(frames "$out" | grep 'Thread.run (' | sed 's/.*#//' |
 		awk '{ s += $1 } END { print s + 0 }')
@@ -117,7 +117,7 @@ native)
 profile)
 	# sampled: some samples in e's loop show the whole chain
 	run 0 -c "$PY $CH spin 3" -e 'profile:hz:99 /pid == cpid/ { @[ustack] = count(); }'
-	frames "$out" | grep -q 'e (CH:2[23])|d (CH:28)|c (CH:32)|b (CH:36)|a (CH:41)|main (CH:63)|<module> (CH:71)|PyEval_EvalCode' ||
+	frames "$out" | grep -q 'e (CH:2[34])|d (CH:29)|c (CH:33)|b (CH:37)|a (CH:42)|main (CH:64)|<module> (CH:77)|PyEval_EvalCode' ||
 		fail "no sample with the chain"
 	;;
 uprobe)
@@ -127,6 +127,62 @@ uprobe)
 	prog="uprobe:$libc:clock_nanosleep /pid == cpid/ { @[ustack] = count(); }"
 	run 0 -c "$PY $CH sleep 2 0" -e "$prog"
 	check_main
+	;;
+builtins)
+	# pyfunc, pyfile, pyline: the innermost Python frame (e, sleeping)
+	# in each of the four threads
+	run 0 -c "$PY $CH sleep 2 3" -e "$sleep_tp /pid == cpid/ { @[pyfunc, pyfile, pyline] = count(); }"
+	frames "$out" >/dev/null
+	grep -q "^@\[e, $CH, 14\]: 4\$" "$out" || fail "pyfunc, pyfile, pyline"
+	[ "$(grep -c '^@' "$out")" = 1 ] || fail "other frames"
+	;;
+pyprofile)
+	# the recipe: folded stacks with the chain, and its flame graph
+	(cd "$tmp" && timeout 60 "$etrace" -c "$PY $CH spin 3" pyprofile) \
+		>"$out" 2>"$err" || fail "pyprofile failed"
+	grep -q ";main (CH);a (CH);b (CH);c (CH);d (CH);e (CH)" \
+		"$(sed "s|$CH|CH|g" "$tmp/etrace-pyprofile.folded" >"$tmp/f"; echo "$tmp/f")" ||
+		fail "no folded stack with the chain"
+	grep -q '<svg' "$tmp/etrace-pyprofile.svg" || fail "no flame graph"
+	;;
+pyprofile_none)
+	# -p of a process running no Python: said so
+	sleep 2 &
+	child=$!
+	(cd "$tmp" && timeout 60 "$etrace" -p "$child" pyprofile) \
+		>"$out" 2>"$err" || fail "pyprofile failed"
+	has "$out" '^No thread running CPython 3.11-3.13 was sampled.$'
+	;;
+pycalls)
+	# the recipe, -p of a process started before (its imports done):
+	# every Python-to-Python call of the chain counted
+	mkfifo "$tmp/go"
+	"$PY" "$CH" sleep 2 0 "$tmp/go" &
+	child=$!
+	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
+	wait_exec "$child" "$PY"
+	"$etrace" -p "$child" pycalls >"$out" 2>"$err" &
+	bg=$!
+	wait_links 2 # the USDT probe's and interval's
+	echo x >"$tmp/go"
+	wait_bg 0
+	for f in "e]: 3" "d]: 1" "c]: 1" "b]: 1" "a]: 1" "main]: 1"; do
+		grep -q "^@calls\[${f%%]*}, $CH\]${f#*]}\$" "$out" ||
+			fail "no '$f'"
+	done
+	;;
+pygc)
+	# the recipe: chain.py raise 5 collects a cycle 5 times
+	run 0 -c "$PY $CH raise 5" pygc
+	n=$(awk '/^@pause_us\[2\]/ { on = 1; next } /^@/ { on = 0 }
+		on && /\|/ { n += $(NF - 1) } END { print n + 0 }' "$out")
+	[ "$n" -ge 5 ] || fail "$n generation-2 pauses, expected >= 5"
+	grep -q '^@collected\[2\]: ' "$out" || fail "no collected count"
+	;;
+pyexceptions)
+	# the recipe: e raises ValueError 5 times
+	run 0 -c "$PY $CH raise 5" pyexceptions
+	has "$out" '^@exceptions\[ValueError, e, 14\]: 5$'
 	;;
 *)
 	fail "unknown case"

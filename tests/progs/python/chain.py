@@ -4,7 +4,8 @@
 #                              the main thread and T more threads; with
 #                              FIFO, first waits for a line on it
 #   chain.py spin S            a -> b -> c -> d -> e busy for S seconds
-#   chain.py raise N           N times: e raises, a catches
+#   chain.py raise N           N times: e raises, a catches; then a
+#                              reference cycle collected (gc.collect)
 import sys
 import threading
 import time
@@ -64,8 +65,13 @@ def main():
             k += 1
         print(k)
     else:
+        import gc
         for _ in range(int(sys.argv[2])):
             a(mode, 0)
+            cycle = []
+            cycle.append(cycle)
+            del cycle
+            gc.collect()
 
 
 main()
