@@ -175,7 +175,7 @@ pygc)
 	# the recipe: chain.py raise 5 collects a cycle 5 times
 	run 0 -c "$PY $CH raise 5" pygc
 	n=$(awk '/^@pause_us\[2\]/ { on = 1; next } /^@/ { on = 0 }
-		on && /\|/ { n += $(NF - 1) } END { print n + 0 }' "$out")
+		on && /\|/ { n += $3 } END { print n + 0 }' "$out")
 	[ "$n" -ge 5 ] || fail "$n generation-2 pauses, expected >= 5"
 	grep -q '^@collected\[2\]: ' "$out" || fail "no collected count"
 	;;
