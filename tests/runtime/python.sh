@@ -79,6 +79,16 @@ check_threads() {
 	[ "$total" = "$1" ] || fail "$total thread stacks, expected $1"
 }
 
+# wait_fifo PID: PID blocks opening the fifo (its imports are done)
+wait_fifo() {
+	for _ in $(seq 1 400); do
+		[ "$(cat /proc/"$1"/wchan 2>/dev/null)" = wait_for_partner ] &&
+			return 0
+		sleep 0.05
+	done
+	fail "process $1 did not open the fifo in 20 s"
+}
+
 prog="$sleep_tp /pid == cpid/ { @[ustack] = count(); }"
 case $case in
 child | py312 | py313)
@@ -161,6 +171,7 @@ pycalls)
 	child=$!
 	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
 	wait_exec "$child" "$PY"
+	wait_fifo "$child"
 	"$etrace" -p "$child" pycalls >"$out" 2>"$err" &
 	bg=$!
 	wait_links 2 # the USDT probe's and interval's
