@@ -23,6 +23,7 @@
 #include "list_impl.h"
 #include "probe_impl.h"
 #include "recipes.h"
+#include "rt_discover.h"
 
 static const char *const special[] = { "BEGIN", "END" };
 
@@ -264,6 +265,15 @@ static int list_pattern(struct compile_ctx *ctx, struct lister *l,
 	enum probe_kind k;
 	int err;
 
+	/* managed runtimes' processes (rt_discover.h) */
+	if (!strncmp(pat, "runtime:", 8)) {
+		if (rt_discover_list(pat + 8, l->out) < 0) {
+			diag_error(&ctx->diags, (struct loc){ 0, 8 },
+				   "cannot read /proc");
+			return -EIO;
+		}
+		return 0;
+	}
 	if (!colon || !strncmp(pat, "stdlib:", 7)) {
 		list_kernel(l, ctx);
 		return 0;

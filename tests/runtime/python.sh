@@ -138,6 +138,20 @@ uprobe)
 	run 0 -c "$PY $CH sleep 2 0" -e "$prog"
 	check_main
 	;;
+discover)
+	# etrace -l 'runtime:python:PID': the interpreter, its version, what
+	# etrace sees
+	mkfifo "$tmp/go"
+	"$PY" "$CH" sleep 0 0 "$tmp/go" &
+	child=$!
+	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
+	wait_exec "$child" "$PY"
+	run 0 -l "runtime:python:$child"
+	echo x >"$tmp/go"
+	same "runtime:python:$child python3.11 CPython 3.11 ($PY): Python frames in ustack, pyfunc/pyfile/pyline, 8 USDT probes (usdt:$PY:python:*)\\n"
+	run 0 -l "runtime:java:$child"
+	same ""
+	;;
 builtins)
 	# pyfunc, pyfile, pyline: the innermost Python frame (e, sleeping)
 	# in each of the four threads
