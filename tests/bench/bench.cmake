@@ -7,6 +7,8 @@
 #                     @[ustack] against bpftrace and perf --call-graph dwarf
 #   make go-cost      tests/bench/go-cost.sh: entry+return probes per call
 #                     on a Go function against the same on a C function
+#   make python-cost  tests/bench/python-cost.sh: a busy Python program's
+#                     throughput under mixed stacks at 99 Hz; pycalls's cost
 add_custom_target(bench
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/bench.sh $<TARGET_FILE:etrace>
   DEPENDS etrace USES_TERMINAL
@@ -20,6 +22,10 @@ add_custom_target(go-cost
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/go-cost.sh $<TARGET_FILE:etrace>
   DEPENDS etrace USES_TERMINAL
   COMMENT "The cost per call of entry+return probes on Go and C (needs root)")
+add_custom_target(python-cost
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/python-cost.sh $<TARGET_FILE:etrace>
+  DEPENDS etrace USES_TERMINAL
+  COMMENT "The cost of Python frames in stacks and of pycalls (needs root)")
 add_custom_target(link-order
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/mkorder.sh $<TARGET_FILE:etrace>
   DEPENDS etrace USES_TERMINAL
