@@ -387,30 +387,30 @@ static int svarint(const uint8_t *t, size_t len, size_t *i)
 	return v & 1 ? -(int)(v >> 1) : (int)(v >> 1);
 }
 
-/* The line of code unit idx: the location table of 3.11+
- * (Objects/locations.md): entries of a header byte (bit 7, a code in
- * bits 6..3, the length - 1 in bits 2..0) and the code's bytes. -1 when
- * the instruction has none. */
-static int line_of(const struct pycode *c, unsigned idx)
+/* The location table of 3.11+ (Objects/locations.md): entries of a
+ * header byte (bit 7, a code in bits 6..3, the length - 1 in bits 2..0)
+ * and the code's bytes. */
+int rt_python_line(const uint8_t *lt, size_t len, int firstline,
+		   unsigned idx)
 {
-	int line = c->firstline;
+	int line = firstline;
 	unsigned addr = 0;
 	size_t i = 0;
 
-	while (c->lt && i < c->ltlen) {
-		unsigned b = c->lt[i++], code = (b >> 3) & 15, n = (b & 7) + 1;
+	while (lt && i < len) {
+		unsigned b = lt[i++], code = (b >> 3) & 15, n = (b & 7) + 1;
 
 		switch (code) {
 		case 15: /* no location */
 			break;
 		case 14: /* long form */
-			line += svarint(c->lt, c->ltlen, &i);
-			varint(c->lt, c->ltlen, &i);
-			varint(c->lt, c->ltlen, &i);
-			varint(c->lt, c->ltlen, &i);
+			line += svarint(lt, len, &i);
+			varint(lt, len, &i);
+			varint(lt, len, &i);
+			varint(lt, len, &i);
 			break;
 		case 13: /* no column */
-			line += svarint(c->lt, c->ltlen, &i);
+			line += svarint(lt, len, &i);
 			break;
 		case 12:
 		case 11:
@@ -447,7 +447,9 @@ void rt_python_frame(int pid, uint64_t frame, bool bare, char *buf,
 		snprintf(buf, len, "[python code 0x%" PRIx64 "]", ptr);
 		goto out;
 	}
-	line = idx == ET_RTF_IDX_NONE || bare ? -1 : line_of(c, idx);
+	line = idx == ET_RTF_IDX_NONE || bare ?
+		       -1 :
+		       rt_python_line(c->lt, c->ltlen, c->firstline, idx);
 	file = c->file;
 	if (line < 0)
 		snprintf(buf, len, "%s (%s)", c->qualname, file);

@@ -56,6 +56,12 @@ void rt_python_frame(int pid, uint64_t frame, bool bare, char *buf,
 int rt_frames_merge(int pid, const uint64_t *in, int n, uint64_t *out,
 		    int max);
 
+/* The line of code unit idx in a 3.11+ location table (co_linetable, len
+ * bytes) of a function starting at firstline; -1 when the instruction
+ * has none or the table does not cover it. */
+int rt_python_line(const uint8_t *lt, size_t len, int firstline,
+		   unsigned idx);
+
 /* Versions with offsets here, e.g. "3.11, 3.12, 3.13". */
 const char *rt_python_versions(void);
 
