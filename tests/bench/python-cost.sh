@@ -72,11 +72,14 @@ run() {
 	if [ $# -gt 0 ]; then
 		"$etrace" -p "$p" "${@//P/$p}" >"$tmp/et.out" 2>"$tmp/et.err" &
 		epid=$!
+		# attached: it holds its links (profile: one a CPU; pycalls:
+		# the USDT probe's and interval's)
 		for _ in $(seq 1 400); do
-			grep -q '^Attaching' "$tmp/et.out" "$tmp/et.err" 2>/dev/null && break
+			n=$(cat /proc/"$epid"/fdinfo/* 2>/dev/null |
+				awk '$1 == "link_id:" { print $2 }' | sort -u | wc -l)
+			[ "$n" -ge 2 ] && break
 			sleep 0.05
 		done
-		sleep 0.5 # the links after "Attaching"
 	fi
 	echo go >"$tmp/go"
 	wait "$p"
