@@ -60,6 +60,7 @@ static const struct pyver versions[] = {
 
 struct pyproc {
 	int pid;
+	unsigned long long start; /* /proc/PID/stat starttime: pid reuse */
 	const struct pyver *v;
 	uint64_t eval_lo, eval_hi, code_type;
 	char ver[8];
@@ -98,6 +99,59 @@ void rt_python_set_maps(int pfd, int sfd)
 const char *rt_python_versions(void)
 {
 	return "3.11, 3.12, 3.13";
+}
+
+/* the start time of pid (clock ticks after boot), 0 when gone */
+static unsigned long long start_of(int pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long t = 0;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')'); /* comm may hold spaces */
+	/* field 22; p is at the end of field 2 */
+	for (int i = 0; p && i < 20; i++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		t = strtoull(p + 1, NULL, 10);
+	return t;
+}
+
+/* forget pid's entry and names: another process has its pid now */
+static void proc_forget(int pid)
+{
+	for (struct pyproc **pp = &procs; *pp; pp = &(*pp)->next) {
+		if ((*pp)->pid != pid)
+			continue;
+		struct pyproc *dead = *pp;
+
+		*pp = dead->next;
+		free(dead);
+		break;
+	}
+	for (int b = 0; b < CODE_BUCKETS; b++) {
+		for (struct pycode **cp = &codes[b]; *cp;) {
+			struct pycode *c = *cp;
+
+			if (c->pid != pid) {
+				cp = &c->next;
+				continue;
+			}
+			*cp = c->next;
+			free(c->qualname);
+			free(c->file);
+			free(c->lt);
+			free(c);
+		}
+	}
 }
 
 static struct pyproc *proc_get(int pid)
@@ -195,11 +249,16 @@ static int load_locked(int pid, const char **why)
 	struct pyproc *p;
 	uint64_t bias = 0, rt = 0, ct = 0;
 	uint32_t key = (uint32_t)pid;
+	unsigned long long st;
 	char file[256];
 	int minor = -1;
 
-	if (proc_get(pid))
+	p = proc_get(pid);
+	st = start_of(pid);
+	if (p && (p->start == st || !st)) /* the same, or gone: kept */
 		return 0;
+	if (p) /* a process gone, its pid reused: look again */
+		proc_forget(pid);
 	if (!find_interp(pid, file, sizeof(file), &minor, &bias, &es))
 		return -ENOENT;
 	p = calloc(1, sizeof(*p));
@@ -208,6 +267,7 @@ static int load_locked(int pid, const char **why)
 		return -ENOMEM;
 	}
 	p->pid = pid;
+	p->start = st;
 	p->v = version_of(minor);
 	snprintf(p->ver, sizeof(p->ver), "3.%d", minor);
 	snprintf(p->file, sizeof(p->file), "%s", file);

@@ -166,7 +166,7 @@ pyprofile)
 		>"$out" 2>"$err" || fail "pyprofile failed"
 	grep -q ";main (CH);a (CH);b (CH);c (CH);d (CH);e (CH)" \
 		"$(sed "s|$CH|CH|g" "$tmp/etrace-pyprofile.folded" >"$tmp/f"; echo "$tmp/f")" ||
-		fail "no folded stack with the chain"
+		fail "no folded stack with the chain: $(cut -c1-400 "$tmp/f" | head -3)"
 	grep -q '<svg' "$tmp/etrace-pyprofile.svg" || fail "no flame graph"
 	;;
 pyprofile_none)
