@@ -103,7 +103,7 @@ static long frame_step(et_u64 i, struct pywalk *w)
 
 /* the current thread's PyThreadState into w->ts (0: none) */
 static __attribute__((always_inline)) void find_tstate(struct pywalk *w,
-						    void *tstates)
+						       void *tstates)
 {
 	et_u64 *cached = map_lookup(tstates, &w->tid), root;
 
@@ -129,13 +129,13 @@ static __attribute__((always_inline)) et_u64 top_frame(struct pywalk *w)
 	return rd64(w->ts + w->p->ts_frame);
 }
 
-__attribute__((always_inline)) et_s64 et_py_frames(void *procs, void *tstates, et_u64 *fr,
-			      et_s64 n, et_u64 *h)
+__attribute__((always_inline)) et_s64
+et_py_frames(void *procs, void *tstates, et_u64 *fr, et_s64 n, et_u64 *h)
 {
 	et_u64 id = pid_tgid();
 	et_u32 tgid = id >> 32;
-	struct pywalk w = {.fr = fr, .tid = (et_u32)id, .n = (int)n,
-			   .first = (int)n};
+	struct pywalk w = {
+	    .fr = fr, .tid = (et_u32)id, .n = (int)n, .first = (int)n};
 
 	w.p = map_lookup(procs, &tgid);
 	if (!w.p || n < 0 || n >= DEPTH - 1)
@@ -172,8 +172,8 @@ static long top_step(et_u64 i, struct pywalk *w)
 	return 1;
 }
 
-ET_HELPER __attribute__((noinline)) et_s64
-et_py_top(void **m, et_u64 what, char *buf, et_u64 size)
+ET_HELPER __attribute__((noinline)) et_s64 et_py_top(void **m, et_u64 what,
+						     char *buf, et_u64 size)
 {
 	void *procs = m[6], *tstates = m[7], *uw_procs = m[2], *miss = m[3];
 	et_u64 id = pid_tgid(), s = 0;
@@ -201,8 +201,8 @@ et_py_top(void **m, et_u64 what, char *buf, et_u64 size)
 			return 0;
 		return line;
 	}
-	s = rd64(w.h + (what == ET_PY_TOP_FILE ? w.p->co_filename :
-						   w.p->co_qualname));
+	s = rd64(w.h + (what == ET_PY_TOP_FILE ? w.p->co_filename
+					       : w.p->co_qualname));
 	if (s && size)
 		read_user_str(buf, size, (void *)(s + w.p->str_data));
 	return 0;

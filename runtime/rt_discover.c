@@ -93,7 +93,8 @@ static bool wanted(const char *pattern, const char *kind, int pid)
 
 static int list_pid(int pid, const char *pattern, FILE *out)
 {
-	char exe[PATH_MAX] = "", link[64], ver[32], file[256], jvm[PATH_MAX] = "";
+	char exe[PATH_MAX] = "", link[64], ver[32], file[256],
+	     jvm[PATH_MAX] = "";
 	const char *b;
 	bool libnode = false;
 	ssize_t n;
@@ -110,10 +111,11 @@ static int list_pid(int pid, const char *pattern, FILE *out)
 		bool ok = strstr(rt_python_versions(), ver) != NULL;
 		size_t u = usdt_count(pid, file, "python");
 
-		fprintf(out, "runtime:python:%d %s CPython %s (%s): %s", pid, b,
-			ver, file,
-			ok ? "Python frames in ustack, pyfunc/pyfile/pyline" :
-			     "native frames only (no offsets for this version)");
+		fprintf(
+		    out, "runtime:python:%d %s CPython %s (%s): %s", pid, b,
+		    ver, file,
+		    ok ? "Python frames in ustack, pyfunc/pyfile/pyline"
+		       : "native frames only (no offsets for this version)");
 		if (u)
 			fprintf(out, ", %zu USDT probes (usdt:%s:python:*)", u,
 				file);
@@ -124,14 +126,17 @@ static int list_pid(int pid, const char *pattern, FILE *out)
 	if (jvm[0] && wanted(pattern, "java", pid)) {
 		java_version(pid, jvm, ver, sizeof(ver));
 		fprintf(out,
-			"runtime:java:%d %s Java %s (%s): native frames (JVM frames are not walked yet), %zu USDT probes (usdt:%s:hotspot:*)\n",
+			"runtime:java:%d %s Java %s (%s): native frames (JVM "
+			"frames are not walked yet), %zu USDT probes "
+			"(usdt:%s:hotspot:*)\n",
 			pid, b, ver, jvm, usdt_count(pid, jvm, "hotspot"), jvm);
 		found++;
 	}
 	if ((libnode || !strcmp(b, "node") || !strcmp(b, "nodejs")) &&
 	    wanted(pattern, "node", pid)) {
 		fprintf(out,
-			"runtime:node:%d %s Node.js (%s): native frames (JavaScript frames are not walked yet)\n",
+			"runtime:node:%d %s Node.js (%s): native frames "
+			"(JavaScript frames are not walked yet)\n",
 			pid, b, exe);
 		found++;
 	}

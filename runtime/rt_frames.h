@@ -38,10 +38,10 @@
 #define ET_RTF_KIND(v) (((v) >> ET_RTF_KIND_SHIFT) & ET_RTF_KIND_MASK)
 #define ET_RTF_PTR(v) (((v)&ET_RTF_PTR_MASK) << 3)
 #define ET_RTF_IDX(v) (((v) >> ET_RTF_IDX_SHIFT) & ET_RTF_IDX_NONE)
-#define ET_RTF_MAKE(kind, ptr, idx, entry)                                  \
-	(ET_RTF_TAG | ((unsigned long long)(kind) << ET_RTF_KIND_SHIFT) |   \
-	 ((entry) ? ET_RTF_ENTRY : 0) |                                      \
-	 ((unsigned long long)(idx) << ET_RTF_IDX_SHIFT) |                   \
+#define ET_RTF_MAKE(kind, ptr, idx, entry)                                     \
+	(ET_RTF_TAG | ((unsigned long long)(kind) << ET_RTF_KIND_SHIFT) |      \
+	 ((entry) ? ET_RTF_ENTRY : 0) |                                        \
+	 ((unsigned long long)(idx) << ET_RTF_IDX_SHIFT) |                     \
 	 (((unsigned long long)(ptr) >> 3) & ET_RTF_PTR_MASK))
 
 /* CPython: the per-process map user space fills when a process maps a
@@ -54,34 +54,36 @@
 #define ET_PY_TSTATES 4096
 
 /* et_py_proc.flags */
-#define ET_PYF_CFRAME 1 /* tstate->cframe->current_frame (3.11, 3.12);
-			   else tstate->current_frame (3.13) */
-#define ET_PYF_CSTACK 2 /* frames owned by the C stack (owner ==
-			   cstack_owner) are shims that end a native
-			   call's run (3.12+); else is_entry does (3.11) */
+#define ET_PYF_CFRAME                                                          \
+	1 /* tstate->cframe->current_frame (3.11, 3.12);                       \
+	     else tstate->current_frame (3.13) */
+#define ET_PYF_CSTACK                                                          \
+	2 /* frames owned by the C stack (owner ==                             \
+	     cstack_owner) are shims that end a native                         \
+	     call's run (3.12+); else is_entry does (3.11) */
 
 /* Offsets in bytes into the interpreter's structures; the code object
  * address from the frame's code field (3.13: f_executable). */
 struct et_py_proc {
 	unsigned long long runtime; /* address of _PyRuntime */
 	unsigned int flags;
-	short interp_head;   /* _PyRuntimeState.interpreters.head */
-	short interp_tstate; /* PyInterpreterState.threads.head */
-	short ts_next;       /* PyThreadState.next */
-	short ts_tid;        /* PyThreadState.native_thread_id */
-	short ts_frame;      /* .cframe, or .current_frame */
-	short cf_frame;      /* _PyCFrame.current_frame */
-	short fr_code;       /* _PyInterpreterFrame.f_code / f_executable */
-	short fr_prev;       /* .previous */
-	short fr_instr;      /* .prev_instr / instr_ptr */
-	short fr_entry;      /* .is_entry (3.11) */
-	short fr_owner;      /* .owner */
-	short co_code;       /* PyCodeObject.co_code_adaptive */
-	short co_qualname;   /* PyCodeObject.co_qualname (pyfunc) */
-	short co_filename;   /* .co_filename (pyfile) */
+	short interp_head;    /* _PyRuntimeState.interpreters.head */
+	short interp_tstate;  /* PyInterpreterState.threads.head */
+	short ts_next;	      /* PyThreadState.next */
+	short ts_tid;	      /* PyThreadState.native_thread_id */
+	short ts_frame;	      /* .cframe, or .current_frame */
+	short cf_frame;	      /* _PyCFrame.current_frame */
+	short fr_code;	      /* _PyInterpreterFrame.f_code / f_executable */
+	short fr_prev;	      /* .previous */
+	short fr_instr;	      /* .prev_instr / instr_ptr */
+	short fr_entry;	      /* .is_entry (3.11) */
+	short fr_owner;	      /* .owner */
+	short co_code;	      /* PyCodeObject.co_code_adaptive */
+	short co_qualname;    /* PyCodeObject.co_qualname (pyfunc) */
+	short co_filename;    /* .co_filename (pyfile) */
 	short co_firstlineno; /* .co_firstlineno (pyline) */
-	short str_data;      /* sizeof(PyASCIIObject): a compact ASCII
-				str's characters */
+	short str_data;	      /* sizeof(PyASCIIObject): a compact ASCII
+				 str's characters */
 	unsigned char cstack_owner;
 	unsigned char pad[5];
 };

@@ -33,29 +33,75 @@ struct pyver {
 	struct et_py_proc off;
 	short co_filename, co_name, co_qualname, co_firstlineno, co_linetable;
 	short str_ascii; /* sizeof(PyASCIIObject): ASCII data there */
-	short str_utf8;  /* PyCompactUnicodeObject.utf8 */
+	short str_utf8;	 /* PyCompactUnicodeObject.utf8 */
 };
 
 static const struct pyver versions[] = {
-	{ 11,
-	  { .flags = ET_PYF_CFRAME, .interp_head = 40, .interp_tstate = 16,
-	    .ts_next = 8, .ts_tid = 160, .ts_frame = 56, .cf_frame = 8,
-	    .fr_code = 32, .fr_prev = 48, .fr_instr = 56, .fr_entry = 68,
-	    .fr_owner = 69, .co_code = 184 },
-	  112, 120, 128, 72, 136, 48, 56 },
-	{ 12,
-	  { .flags = ET_PYF_CFRAME | ET_PYF_CSTACK, .interp_head = 40,
-	    .interp_tstate = 72, .ts_next = 8, .ts_tid = 144, .ts_frame = 56,
-	    .cf_frame = 0, .fr_code = 0, .fr_prev = 8, .fr_instr = 56,
-	    .fr_entry = -1, .fr_owner = 70, .co_code = 192,
-	    .cstack_owner = 3 },
-	  112, 120, 128, 68, 136, 40, 48 },
-	{ 13,
-	  { .flags = ET_PYF_CSTACK, .interp_head = 632, .interp_tstate = 7344,
-	    .ts_next = 8, .ts_tid = 160, .ts_frame = 72, .cf_frame = 0,
-	    .fr_code = 0, .fr_prev = 8, .fr_instr = 56, .fr_entry = -1,
-	    .fr_owner = 70, .co_code = 200, .cstack_owner = 3 },
-	  112, 120, 128, 68, 136, 40, 48 },
+    {11,
+     {.flags = ET_PYF_CFRAME,
+      .interp_head = 40,
+      .interp_tstate = 16,
+      .ts_next = 8,
+      .ts_tid = 160,
+      .ts_frame = 56,
+      .cf_frame = 8,
+      .fr_code = 32,
+      .fr_prev = 48,
+      .fr_instr = 56,
+      .fr_entry = 68,
+      .fr_owner = 69,
+      .co_code = 184},
+     112,
+     120,
+     128,
+     72,
+     136,
+     48,
+     56},
+    {12,
+     {.flags = ET_PYF_CFRAME | ET_PYF_CSTACK,
+      .interp_head = 40,
+      .interp_tstate = 72,
+      .ts_next = 8,
+      .ts_tid = 144,
+      .ts_frame = 56,
+      .cf_frame = 0,
+      .fr_code = 0,
+      .fr_prev = 8,
+      .fr_instr = 56,
+      .fr_entry = -1,
+      .fr_owner = 70,
+      .co_code = 192,
+      .cstack_owner = 3},
+     112,
+     120,
+     128,
+     68,
+     136,
+     40,
+     48},
+    {13,
+     {.flags = ET_PYF_CSTACK,
+      .interp_head = 632,
+      .interp_tstate = 7344,
+      .ts_next = 8,
+      .ts_tid = 160,
+      .ts_frame = 72,
+      .cf_frame = 0,
+      .fr_code = 0,
+      .fr_prev = 8,
+      .fr_instr = 56,
+      .fr_entry = -1,
+      .fr_owner = 70,
+      .co_code = 200,
+      .cstack_owner = 3},
+     112,
+     120,
+     128,
+     68,
+     136,
+     40,
+     48},
 };
 
 struct pyproc {
@@ -207,7 +253,8 @@ static bool find_interp(int pid, char *file, size_t flen, int *minor,
 		int off = 0;
 
 		if (sscanf(line, "%" SCNx64 "-%*x %*s %" SCNx64 " %*s %*s %n",
-			   &start, &pgoff, &off) < 2 || !off)
+			   &start, &pgoff, &off) < 2 ||
+		    !off)
 			continue;
 		name = line + off;
 		name[strcspn(name, "\n")] = 0;
@@ -334,7 +381,7 @@ bool rt_python_describe(int pid, char *ver, size_t vlen, char *file,
 
 static bool rd(int pid, uint64_t addr, void *buf, size_t len)
 {
-	struct iovec l = { buf, len }, r = { (void *)(uintptr_t)addr, len };
+	struct iovec l = {buf, len}, r = {(void *)(uintptr_t)addr, len};
 
 	return addr && process_vm_readv(pid, &l, 1, &r, 1, 0) == (ssize_t)len;
 }
@@ -397,8 +444,10 @@ static struct pycode *code_get2(struct pyproc *p, uint64_t ptr, bool keep_bad)
 	c->pid = p->pid;
 	c->ptr = ptr;
 	if (v && (!p->code_type || rd64(p->pid, ptr + 8) == p->code_type)) {
-		c->qualname = read_str(p->pid, v, rd64(p->pid, ptr + v->co_qualname));
-		c->file = read_str(p->pid, v, rd64(p->pid, ptr + v->co_filename));
+		c->qualname =
+		    read_str(p->pid, v, rd64(p->pid, ptr + v->co_qualname));
+		c->file =
+		    read_str(p->pid, v, rd64(p->pid, ptr + v->co_filename));
 		rd(p->pid, ptr + v->co_firstlineno, &c->firstline, 4);
 		lt = rd64(p->pid, ptr + v->co_linetable);
 		c->ltlen = lt ? rd64(p->pid, lt + 16) : 0;
@@ -450,8 +499,7 @@ static int svarint(const uint8_t *t, size_t len, size_t *i)
 /* The location table of 3.11+ (Objects/locations.md): entries of a
  * header byte (bit 7, a code in bits 6..3, the length - 1 in bits 2..0)
  * and the code's bytes. */
-int rt_python_line(const uint8_t *lt, size_t len, int firstline,
-		   unsigned idx)
+int rt_python_line(const uint8_t *lt, size_t len, int firstline, unsigned idx)
 {
 	int line = firstline;
 	unsigned addr = 0;
@@ -489,8 +537,7 @@ int rt_python_line(const uint8_t *lt, size_t len, int firstline,
 	return -1;
 }
 
-void rt_python_frame(int pid, uint64_t frame, bool bare, char *buf,
-		     size_t len)
+void rt_python_frame(int pid, uint64_t frame, bool bare, char *buf, size_t len)
 {
 	uint64_t ptr = ET_RTF_PTR(frame);
 	unsigned idx = (unsigned)ET_RTF_IDX(frame);
@@ -507,9 +554,9 @@ void rt_python_frame(int pid, uint64_t frame, bool bare, char *buf,
 		snprintf(buf, len, "[python code 0x%" PRIx64 "]", ptr);
 		goto out;
 	}
-	line = idx == ET_RTF_IDX_NONE || bare ?
-		       -1 :
-		       rt_python_line(c->lt, c->ltlen, c->firstline, idx);
+	line = idx == ET_RTF_IDX_NONE || bare
+		   ? -1
+		   : rt_python_line(c->lt, c->ltlen, c->firstline, idx);
 	file = c->file;
 	if (line < 0)
 		snprintf(buf, len, "%s (%s)", c->qualname, file);
@@ -523,14 +570,15 @@ out:
  * stacks, or those not scanned before): the stacks do not say their
  * process, so each is tried in p, and only what is a code object
  * there is kept (a stack of p itself would find it). */
-#define SEEN_SLOTS 8192 /* > ET_STACK_ENTRIES, a power of two */
+#define SEEN_SLOTS 8192		  /* > ET_STACK_ENTRIES, a power of two */
 static uint32_t seen[SEEN_SLOTS]; /* stack id + 1, 0: free */
 
 static bool seen_add(uint32_t id)
 {
 	uint32_t h = (id * 0x9e3779b1u) & (SEEN_SLOTS - 1);
 
-	for (uint32_t i = 0; i < SEEN_SLOTS; i++, h = (h + 1) & (SEEN_SLOTS - 1)) {
+	for (uint32_t i = 0; i < SEEN_SLOTS;
+	     i++, h = (h + 1) & (SEEN_SLOTS - 1)) {
 		if (seen[h] == id + 1)
 			return false;
 		if (!seen[h]) {
@@ -560,7 +608,8 @@ static void scan_stacks(struct pyproc *only, bool new_only)
 				continue;
 			for (struct pyproc *p = procs; p; p = p->next)
 				if ((!only || p == only) && p->v &&
-				    (only || !(kill(p->pid, 0) && errno == ESRCH)))
+				    (only ||
+				     !(kill(p->pid, 0) && errno == ESRCH)))
 					code_get2(p, ET_RTF_PTR(frames[i]),
 						  false);
 		}
@@ -609,8 +658,7 @@ static bool is_eval(int pid, uint64_t ip, bool caller)
 	return yes;
 }
 
-int rt_frames_merge(int pid, const uint64_t *in, int n, uint64_t *out,
-		    int max)
+int rt_frames_merge(int pid, const uint64_t *in, int n, uint64_t *out, int max)
 {
 	int k = 0, j, o = 0;
 	uint64_t mark = 0;

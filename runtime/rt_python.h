@@ -44,8 +44,7 @@ bool rt_python_describe(int pid, char *ver, size_t vlen, char *file,
  * into buf ("qualname (file)" when bare: a folded stack's function, or
  * when the instruction has no line); "[python code 0x...]" when it
  * cannot be read. */
-void rt_python_frame(int pid, uint64_t frame, bool bare, char *buf,
-		     size_t len);
+void rt_python_frame(int pid, uint64_t frame, bool bare, char *buf, size_t len);
 
 /* The frames of one ustack record (n u64s, native then runtime frames,
  * rt_frames.h) in call order into out (at most max): each native frame
@@ -53,14 +52,12 @@ void rt_python_frame(int pid, uint64_t frame, bool bare, char *buf,
  * runs; Python frames no native frame took (no symbols for the loop, a
  * native walk cut short) follow the native ones, before a final mark.
  * Returns the count. */
-int rt_frames_merge(int pid, const uint64_t *in, int n, uint64_t *out,
-		    int max);
+int rt_frames_merge(int pid, const uint64_t *in, int n, uint64_t *out, int max);
 
 /* The line of code unit idx in a 3.11+ location table (co_linetable, len
  * bytes) of a function starting at firstline; -1 when the instruction
  * has none or the table does not cover it. */
-int rt_python_line(const uint8_t *lt, size_t len, int firstline,
-		   unsigned idx);
+int rt_python_line(const uint8_t *lt, size_t len, int firstline, unsigned idx);
 
 /* Versions with offsets here, e.g. "3.11, 3.12, 3.13". */
 const char *rt_python_versions(void);

@@ -34,8 +34,8 @@ static void test_merge(void)
 {
 	uint64_t p1 = ET_RTF_MAKE(ET_RTF_PYTHON, 0x1000, 1, 0),
 		 p2 = ET_RTF_MAKE(ET_RTF_PYTHON, 0x2000, 2, 1);
-	uint64_t in[] = { 0x401000, 0x402000, ET_UW_MARK_TRUNC, p1, p2 };
-	uint64_t native[] = { 0x401000, 0x402000 }, out[8];
+	uint64_t in[] = {0x401000, 0x402000, ET_UW_MARK_TRUNC, p1, p2};
+	uint64_t native[] = {0x401000, 0x402000}, out[8];
 	int n;
 
 	/* no eval frame known (pid 0 has no interpreter here): the Python
@@ -67,22 +67,19 @@ static void test_merge(void)
  *     return 0         # 8
  * f.__code__.co_linetable and, per code unit, co_positions()'s line */
 static const uint8_t lt[] = {
-	128, 0,   216, 8,   9,	 136, 65,  137, 5,   128, 65,  224, 8,	 29,
-	208, 8,	  29,  149, 69,	 152, 33,  145, 72,  148, 72,  208, 8,	 29,
-	209, 8,	  29,  212, 8,	 29,  128, 65,	216, 7,	  8,   136, 49,	 130,
-	117, 128, 117, 216, 16,	 17,  216, 16,	17,  144, 33,  148, 4,	 241,
-	3,   1,	  17,  21,  240, 0,   1,   9,	22,  224, 11,  12,  136, 49
-};
-static const int lines[] = { 1, 2, 2, 2, 2, 2, 4, 4, 4, 4, 4, 4, 4,
-			     4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
-			     4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 6, 7,
-			     7, 7, 7, 7, 7, 7, 6, 6, 6, 8, 8 };
+    128, 0,   216, 8,	9,   136, 65,  137, 5,	 128, 65, 224, 8,   29,
+    208, 8,   29,  149, 69,  152, 33,  145, 72,	 148, 72, 208, 8,   29,
+    209, 8,   29,  212, 8,   29,  128, 65,  216, 7,   8,  136, 49,  130,
+    117, 128, 117, 216, 16,  17,  216, 16,  17,	 144, 33, 148, 4,   241,
+    3,	 1,   17,  21,	240, 0,	  1,   9,   22,	 224, 11, 12,  136, 49};
+static const int lines[] = {1, 2, 2, 2, 2, 2, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+			    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5,
+			    5, 5, 5, 6, 7, 7, 7, 7, 7, 7, 7, 6, 6, 6, 8, 8};
 
 static void test_lines(void)
 {
 	for (unsigned i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		CU_ASSERT_EQUAL(rt_python_line(lt, sizeof(lt), 1, i),
-				lines[i]);
+		CU_ASSERT_EQUAL(rt_python_line(lt, sizeof(lt), 1, i), lines[i]);
 	/* past the table; no table */
 	CU_ASSERT_EQUAL(rt_python_line(lt, sizeof(lt), 1, 50), -1);
 	CU_ASSERT_EQUAL(rt_python_line(NULL, 0, 1, 0), -1);
