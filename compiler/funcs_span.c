@@ -154,6 +154,16 @@ static struct type *check_key(struct compile_ctx *ctx, struct node *call,
 	return type_none();
 }
 
+/* span.frame(E, i): E, or in a Go function word i of (goid, depth) */
+static struct type *check_frame(struct compile_ctx *ctx, struct node *call,
+				struct node *probe)
+{
+	(void)probe;
+	if (!fn_int_arg(ctx, call, 0))
+		return NULL;
+	return type_u64();
+}
+
 /* traceparent(buf, len): in a begin probe, the W3C traceparent header
  * in len bytes of user memory at buf makes the span a child of that
  * remote parent; true when one was found. */
@@ -191,5 +201,6 @@ const struct func funcs_span[] = {
     {"span.set", 2, 2, FN_STMT, check_set, FG_SPAN},
     {"span.get", 1, 1, 0, check_get, FG_SPAN},
     {"span.key", 1, SPAN_MAX_KEYS, FN_STMT, check_key, FG_SPAN},
+    {"span.frame", 2, 2, 0, check_frame, FG_SPAN},
     {NULL},
 };

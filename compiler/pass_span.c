@@ -404,18 +404,27 @@ static struct node **span_stmt(struct node *probe)
 }
 
 /* (tid, reg("sp") - sub): the frame of this call, the same at its entry
- * and (sub 8: the return address popped) at its return */
+ * and (sub 8: the return address popped) at its return. Each element is
+ * wrapped in span.frame(E, i): in a Go function (whose return is a
+ * uprobe on a RET, sp as at the entry) the code generator makes it word
+ * i of (goid, g.stack.hi - sp) instead, as a latency block keys it:
+ * goroutines move between threads and Go copies their stacks. */
 static struct node *frame_key(struct compile_ctx *ctx, struct loc loc,
 			      uint64_t sub)
 {
 	struct arena *a = ctx->arena;
 	struct node *tid = ast_ident(a, loc, "tid");
 	struct node *sp = ast_call(a, loc, "reg", ast_string(a, loc, "sp", 2));
+	struct node *k0, *k1;
 
 	if (sub)
 		sp = ast_binop(a, loc, OP_SUB, sp, ast_int(a, loc, sub, false));
-	tid->next = sp;
-	return tid;
+	tid->next = ast_int(a, loc, 0, false);
+	sp->next = ast_int(a, loc, 1, false);
+	k0 = ast_call(a, loc, "span.frame", tid);
+	k1 = ast_call(a, loc, "span.frame", sp);
+	k0->next = k1;
+	return k0;
 }
 
 /* uprobe:f { span("x"); ... }: the probe begins span x, and a uretprobe

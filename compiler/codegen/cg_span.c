@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "cg_probe.h"
 #include "gen.h"
 #include "pass_span.h"
 #include "types.h"
@@ -346,6 +347,26 @@ static LLVMValueRef traceparent(struct gen *g, struct node *call)
 	return phi;
 }
 
+/* span.frame(E, i) (pass_span.c frame_key): E, or in Go code word i of
+ * the key a latency block uses, (goid, g.stack.hi - sp) */
+static LLVMValueRef span_frame(struct gen *g, struct node *call)
+{
+	struct node *e = call->u.call.args;
+	LLVMValueRef key;
+
+	if (!cg_go_code(g))
+		return gen_expr(g, e);
+	key = gen_tmp(g, 16, "goframe");
+	cg_go_lat_key(g, key);
+	return gen_load_al(
+	    g,
+	    LLVMBuildGEP2(g->b, cg_int(g->cg, 8), key,
+			  (LLVMValueRef[]){cg_const(
+			      g->cg, 64, e->next->u.integer.value ? 8 : 0)},
+			  1, ""),
+	    GEN_ALIGN, type_u64(), true);
+}
+
 static LLVMValueRef span_call(struct gen *g, struct node *call)
 {
 	const char *n = call->u.call.name + 5; /* after "span." */
@@ -362,6 +383,8 @@ static LLVMValueRef span_call(struct gen *g, struct node *call)
 			  "cannot be used)");
 		return cg_const(g->cg, 64, 0);
 	}
+	if (!strcmp(n, "frame"))
+		return span_frame(g, call);
 	l = layout(g);
 	if (!strcmp(call->u.call.name, "traceparent"))
 		return traceparent(g, call);

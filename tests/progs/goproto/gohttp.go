@@ -1,0 +1,95 @@
+// gohttp: the net/http server and client that tests/runtime/goproto.sh
+// traces (Go 1.19, GOPATH mode, offline).
+//
+//	gohttp serve PORTFILE   listen on 127.0.0.1:0, write the port to
+//	                        PORTFILE, serve until /quit
+//	gohttp get URL...       GET each URL in turn, print "STATUS URL"
+//	gohttp nest N           main.nest(N): recursion, for span("name")
+//
+// Handlers: /ok writes a body (status 200 by the first Write),
+// /created 201, /missing 404 (WriteHeader), /empty writes nothing (200
+// set after the handler returns), /teapot/deep/path 418, /quit 202.
+package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+)
+
+//go:noinline
+func nest(n int) int {
+	if n == 0 {
+		return 0
+	}
+	return nest(n-1) + 1
+}
+
+func serve(portfile string) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	quit := make(chan struct{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ok", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("/created", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusCreated)
+	})
+	mux.HandleFunc("/missing", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "no", http.StatusNotFound)
+	})
+	mux.HandleFunc("/empty", func(w http.ResponseWriter, r *http.Request) {})
+	mux.HandleFunc("/teapot/", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusTeapot)
+	})
+	mux.HandleFunc("/quit", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusAccepted)
+		close(quit)
+	})
+	port := ln.Addr().(*net.TCPAddr).Port
+	tmp := portfile + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strconv.Itoa(port)+"\n"), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Rename(tmp, portfile)
+	srv := &http.Server{Handler: mux}
+	go srv.Serve(ln)
+	<-quit
+	srv.Close()
+	fmt.Println("served")
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: gohttp serve PORTFILE | get URL... | nest N")
+		os.Exit(2)
+	}
+	switch os.Args[1] {
+	case "serve":
+		serve(os.Args[2])
+	case "get":
+		// a fresh connection per request: no keep-alive between them
+		c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+		for _, u := range os.Args[2:] {
+			resp, err := c.Get(u)
+			if err != nil {
+				fmt.Println("error", err)
+				continue
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			fmt.Println(resp.StatusCode, u)
+		}
+	case "nest":
+		n, _ := strconv.Atoi(os.Args[2])
+		fmt.Println("nest", nest(n))
+	}
+}
