@@ -670,6 +670,9 @@ typespec
 	| STRUCT IDENT stars
 		{ $$ = ast_typespec(A, @$, arena_printf(A, "struct %s", $2),
 				    $3, 0); }
+	| STRUCT STRING stars /* a Go type: struct "net/http.Response" */
+		{ $$ = ast_typespec(A, @$, arena_printf(A, "struct %s", $2.s),
+				    $3, 0); }
 	| UNION IDENT stars
 		{ $$ = ast_typespec(A, @$, arena_printf(A, "union %s", $2),
 				    $3, 0); }
