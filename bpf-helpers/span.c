@@ -26,7 +26,7 @@ struct rec {
 	et_u32 pid, tid;
 	et_u32 nevents, dropped_events;
 	et_u8 kind, status, flags, remote;
-	et_u32 pad;
+	et_u32 gkey; /* abi.h pad: the goroutine's stack key, 0: the thread's */
 	char comm[16];
 	struct {
 		et_u64 ns, idx;
@@ -82,14 +82,25 @@ static void drop_stale(struct tstack *ts, et_u64 now, et_u64 timeout)
 			ts->depth = i;
 }
 
-/* r: the instance built by the begin probe (the scratch record, its
- * attributes set); key: its key. Opens it, or counts why not. */
-ET_HELPER void et_span_begin(void **maps, struct rec *r, void *key,
-			     et_u64 timeout)
+/* The key of the stack of open spans that r's begin pushed onto: its
+ * thread's (tid), or in Go code its goroutine's (goroutines share and
+ * change threads): the top bit, the pid, r->gkey (goid + 1). */
+static et_u64 stack_key(const struct rec *r)
 {
-	et_u64 now = ktime(), id = pid_tgid();
+	if (!r->gkey)
+		return r->tid;
+	return (1ULL << 63) | ((et_u64)r->pid << 32) | r->gkey;
+}
+
+/* r: the instance built by the begin probe (the scratch record, its
+ * attributes set); key: its key; gkey: 0, or in Go code the goroutine
+ * (its goid's low 31 bits + 1). Opens it, or counts why not. */
+ET_HELPER void et_span_begin(void **maps, struct rec *r, void *key,
+			     et_u64 timeout, et_u64 gkey)
+{
+	et_u64 now = ktime(), id = pid_tgid(), sk;
 	et_u32 tid = (et_u32)id;
-	struct tstack *ts = map_lookup(maps[1], &tid);
+	struct tstack *ts;
 	long err;
 
 	r->start_ns = now;
@@ -97,6 +108,9 @@ ET_HELPER void et_span_begin(void **maps, struct rec *r, void *key,
 	r->span_id = rand64();
 	r->pid = (et_u32)(id >> 32);
 	r->tid = tid;
+	r->gkey = (et_u32)gkey;
+	sk = stack_key(r);
+	ts = map_lookup(maps[1], &sk);
 	get_comm(r->comm, sizeof(r->comm));
 	if (ts)
 		drop_stale(ts, now, timeout);
@@ -126,8 +140,8 @@ ET_HELPER void et_span_begin(void **maps, struct rec *r, void *key,
 	if (!ts) {
 		struct tstack z = {0};
 
-		map_update(maps[1], &tid, &z, 0);
-		ts = map_lookup(maps[1], &tid);
+		map_update(maps[1], &sk, &z, 0);
+		ts = map_lookup(maps[1], &sk);
 		if (!ts)
 			return;
 	}
@@ -148,7 +162,7 @@ ET_HELPER void et_span_begin(void **maps, struct rec *r, void *key,
  * stack, deleted. */
 ET_HELPER void et_span_end(void **maps, struct rec *r, void *key, et_u64 size)
 {
-	et_u32 tid = r->tid;
+	et_u64 sk = stack_key(r);
 	struct tstack *ts;
 	et_u64 id = r->span_id, d;
 	int at = -1;
@@ -156,7 +170,7 @@ ET_HELPER void et_span_end(void **maps, struct rec *r, void *key, et_u64 size)
 	r->end_ns = ktime();
 	if (ringbuf_output(maps[3], r, size, 0))
 		count(maps[2], C_LOST);
-	ts = map_lookup(maps[1], &tid);
+	ts = map_lookup(maps[1], &sk);
 	if (ts) {
 		d = ts->depth;
 		if (d > SPAN_DEPTH)

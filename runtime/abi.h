@@ -189,7 +189,9 @@ struct et_state {
  * an instance map (hash: its key -> struct et_span_rec and the
  * attributes) and a per-CPU scratch record; all share the per-thread
  * stack of open spans and the counters. */
-#define ET_SPAN_TSTACK_MAP "et_span_ts"  /* LRU hash: tid -> et_span_tstack */
+/* LRU hash: tid, or for a begin in Go code 1 << 63 | pid << 32 | gkey
+ * (the goroutine's stack) -> et_span_tstack */
+#define ET_SPAN_TSTACK_MAP "et_span_ts"
 #define ET_SPAN_CNT_MAP "et_span_cnt"    /* percpu array[ET_SPAN_CNT_N] */
 enum {
 	ET_SPAN_OVERFLOW,  /* begin refused: the instance map was full */
@@ -216,7 +218,8 @@ struct et_span_rec {
 	uint32_t nevents, dropped_events;
 	uint8_t kind, status, flags, remote; /* et_span_kind, et_span_status,
 						W3C flags, remote parent */
-	uint32_t pad;
+	uint32_t pad;                  /* BPF side: the goroutine of a begin
+					  in Go code (goid + 1), else 0 */
 	char comm[16];
 	struct {
 		uint64_t ns;           /* bpf_ktime_get_ns */

@@ -18,6 +18,7 @@
 #include "arena.h"
 #include "cg_probe.h"
 #include "gen.h"
+#include "go_abi.h"
 #include "pass_span.h"
 #include "types.h"
 
@@ -145,7 +146,7 @@ static LLVMValueRef maps(struct gen *g, struct span_cg *l)
 
 	m[0] = l->inst;
 	m[1] = shared_map(g, ET_SPAN_TSTACK_MAP, BPF_MAP_TYPE_LRU_HASH,
-			  TSTACK_ENTRIES, 4, sizeof(struct et_span_tstack));
+			  TSTACK_ENTRIES, 8, sizeof(struct et_span_tstack));
 	m[2] = counters(g);
 	m[3] = g->ringbuf;
 	for (unsigned i = 0; i < 4; i++)
@@ -272,10 +273,57 @@ static LLVMValueRef span_key_buf(struct gen *g, struct span_cg *l,
 	return k;
 }
 
+/* In Go code, (goid, g.stack.hi - sp) as a latency block keys a call,
+ * read once per span.key (span_key sets it, before the key's elements;
+ * it dominates them) for span.frame and the goroutine's stack key: each
+ * read takes BPF stack. */
+static LLVMValueRef go_frame;
+#define PT_REGS_R14 8 /* offsetof(struct pt_regs, r14) */
+
+/* In Go code the stack of open spans (the parents) is the goroutine's,
+ * not the thread's: its goid's low 31 bits + 1; elsewhere (and in Go
+ * before 1.17, where g is not in R14) 0. From go_frame when span.key
+ * read it, else from g in R14 (at a Go function's entry and RETs). */
+static LLVMValueRef go_stack_key(struct gen *g)
+{
+	LLVMValueRef goid, addr;
+	const char *why = NULL;
+	uint32_t off;
+
+	if (!cg_go_code(g))
+		return cg_const(g->cg, 64, 0);
+	if (go_frame) {
+		goid = gen_load_al(g, go_frame, GEN_ALIGN, type_u64(), true);
+	} else {
+		off = g->ap->go_regabi ?
+		      go_abi_goid_offset(g->ctx, g->ap->target, &why) : 0;
+		if (!off)
+			return cg_const(g->cg, 64, 0);
+		addr = LLVMBuildAdd(g->b,
+				    gen_ctx_load(g, PT_REGS_R14, 8, false),
+				    cg_const(g->cg, 64, off), "");
+		goid = gen_load(g, gen_read(g, addr, 8, CG_USER), type_u64(),
+				true);
+	}
+	return LLVMBuildAdd(g->b,
+			    LLVMBuildAnd(g->b, goid,
+					 cg_const(g->cg, 64, 0x7fffffff), ""),
+			    cg_const(g->cg, 64, 1), "gkey");
+}
+
 static LLVMValueRef span_key(struct gen *g, struct span_cg *l,
 			     struct node *call)
 {
-	LLVMValueRef k = span_key_buf(g, l, call), args[4], p;
+	LLVMValueRef k, args[5], p;
+
+	go_frame = NULL;
+	/* function spans: pass_span.c's key, span.frame(...) */
+	if (cg_go_code(g) && call->u.call.args->kind == N_CALL &&
+	    !strcmp(call->u.call.args->u.call.name, "span.frame")) {
+		go_frame = gen_tmp(g, 16, "goframe");
+		cg_go_lat_key(g, go_frame);
+	}
+	k = span_key_buf(g, l, call);
 
 	switch (g->probe->u.probe.span_role) {
 	case SROLE_BEGIN:
@@ -283,7 +331,9 @@ static LLVMValueRef span_key(struct gen *g, struct span_cg *l,
 		args[1] = g->span_ptr;
 		args[2] = k;
 		args[3] = cg_const(g->cg, 64, g->ctx->opts.span_timeout_ns);
-		cg_libcall(g->cg, "et_span_begin", args, 4);
+		args[4] = go_stack_key(g);
+		cg_libcall(g->cg, "et_span_begin", args, 5);
+		go_frame = NULL;
 		break;
 	case SROLE_END:
 		p = cg_map_lookup(g->cg, l->inst, k);
@@ -298,6 +348,7 @@ static LLVMValueRef span_key(struct gen *g, struct span_cg *l,
 		cg_libcall(g->cg, "et_span_event", args, 3);
 		break;
 	}
+	go_frame = NULL;
 	return NULL;
 }
 
@@ -348,16 +399,14 @@ static LLVMValueRef traceparent(struct gen *g, struct node *call)
 }
 
 /* span.frame(E, i) (pass_span.c frame_key): E, or in Go code word i of
- * the key a latency block uses, (goid, g.stack.hi - sp) */
+ * go_frame */
 static LLVMValueRef span_frame(struct gen *g, struct node *call)
 {
 	struct node *e = call->u.call.args;
-	LLVMValueRef key;
+	LLVMValueRef key = go_frame;
 
-	if (!cg_go_code(g))
+	if (!cg_go_code(g) || !key)
 		return gen_expr(g, e);
-	key = gen_tmp(g, 16, "goframe");
-	cg_go_lat_key(g, key);
 	return gen_load_al(
 	    g,
 	    LLVMBuildGEP2(g->b, cg_int(g->cg, 8), key,

@@ -5,6 +5,10 @@
 #   funcspan  span("name") on a Go function: ended at its RET uprobes,
 #             keyed by goroutine and stack depth (recursion nests, a
 #             deep one grows the goroutine's stack while spans are open)
+#   goroutines  span("name") in 8 goroutines one thread runs, all open
+#             at once: the parent of a span is the open span of its own
+#             goroutine (none for work, work's for inner), not the
+#             thread's
 #   server    etrace gohttp on the net/http server, requests by curl: one
 #             server span per request, its method, path and status
 #   client    etrace gohttp on the net/http client: one client span per
@@ -62,6 +66,20 @@ funcspan)
 	[ "$(sed 's/.* n=//' "$tmp/spans" | sort -n -u | wc -l)" = 3001 ] ||
 		fail "not one span per depth"
 	grep -q 'unmatched\|expired' "$err" && fail "spans lost: $(cat "$err")"
+	;;
+goroutines)
+	run 0 -c "$B par 8" -e "uprobe:$B:main.work { span(\"work\"); span.i = args.i; }
+uprobe:$B:main.inner { span(\"inner\"); span.i = args.i; }"
+	has "$out" '^par 72$'
+	spans work
+	[ "$(wc -l <"$tmp/spans")" = 8 ] || fail "not 8 work spans"
+	grep -v ' parent=- ' "$tmp/spans" >/dev/null &&
+		fail "a work span has a parent: $(grep -v ' parent=- ' "$tmp/spans")"
+	for i in 1 2 3 4 5 6 7 8; do
+		w=$(sed -n "s/.* id=\([0-9a-f]*\) .* i=$i\$/\1/p" "$tmp/spans")
+		grep -q "^span inner .* parent=$w .* i=$i\$" "$out" ||
+			fail "inner($i) is not the child of work($i)"
+	done
 	;;
 server)
 	command -v curl >/dev/null || skip "no curl"

@@ -5,6 +5,8 @@
 //	                        PORTFILE, serve until /quit
 //	gohttp get URL...       GET each URL in turn, print "STATUS URL"
 //	gohttp nest N           main.nest(N): recursion, for span("name")
+//	gohttp par N            N goroutines on one P each in main.work,
+//	                        all blocked at once, then main.inner
 //
 // Handlers: /ok writes a body (status 200 by the first Write),
 // /created 201, /missing 404 (WriteHeader), /empty writes nothing (200
@@ -17,6 +19,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strconv"
 )
 
@@ -26,6 +29,37 @@ func nest(n int) int {
 		return 0
 	}
 	return nest(n-1) + 1
+}
+
+//go:noinline
+func inner(i int) int { return i * 2 }
+
+//go:noinline
+func work(i int, started chan<- int, ch <-chan struct{}) int {
+	started <- i
+	<-ch
+	return inner(i)
+}
+
+// par: n goroutines enter work (on the one P: one thread runs them
+// all), each blocks until every one has, then calls inner
+func par(n int) {
+	runtime.GOMAXPROCS(1)
+	started := make(chan int)
+	ch := make(chan struct{})
+	done := make(chan int)
+	for i := 1; i <= n; i++ {
+		go func(i int) { done <- work(i, started, ch) }(i)
+	}
+	for i := 0; i < n; i++ {
+		<-started
+	}
+	close(ch)
+	sum := 0
+	for i := 0; i < n; i++ {
+		sum += <-done
+	}
+	fmt.Println("par", sum)
 }
 
 func serve(portfile string) {
@@ -91,5 +125,8 @@ func main() {
 	case "nest":
 		n, _ := strconv.Atoi(os.Args[2])
 		fmt.Println("nest", nest(n))
+	case "par":
+		n, _ := strconv.Atoi(os.Args[2])
+		par(n)
 	}
 }
