@@ -5,6 +5,8 @@
 #   funcspan  span("name") on a Go function: ended at its RET uprobes,
 #             keyed by goroutine and stack depth (recursion nests, a
 #             deep one grows the goroutine's stack while spans are open)
+#   tls       etrace gotls: the plaintext of crypto/tls (*Conn).Write
+#             (entry) and Read (the count it returns), per goroutine
 #   goroutines  span("name") in 8 goroutines one thread runs, all open
 #             at once: the parent of a span is the open span of its own
 #             goroutine (none for work, work's for inner), not the
@@ -66,6 +68,23 @@ funcspan)
 	[ "$(sed 's/.* n=//' "$tmp/spans" | sort -n -u | wc -l)" = 3001 ] ||
 		fail "not one span per depth"
 	grep -q 'unmatched\|expired' "$err" && fail "spans lost: $(cat "$err")"
+	;;
+tls)
+	run 0 gotls "$B" -c "$B tls 5"
+	has "$out" '^pong 5$'
+	# gohttp PID GOID DIR LEN DATA: the client's goroutine writes
+	# "ping I" and reads "pong I", the server's the other way round
+	awk '$1 == "gohttp" && NF == 7 { print $4, $5, $6, $7 }' "$out" |
+		LC_ALL=C sort >"$tmp/got"
+	for i in 1 2 3 4 5; do
+		printf 'read 6 ping %d\nread 6 pong %d\nwrite 6 ping %d\nwrite 6 pong %d\n' \
+			$i $i $i $i
+	done | LC_ALL=C sort >"$tmp/want"
+	cmp -s "$tmp/want" "$tmp/got" || fail "tls: $(diff "$tmp/want" "$tmp/got")"
+	g() { awk -v d="$1" -v w="$2" '$4 == d && $6 == w { print $3 }' "$out" | sort -u; }
+	[ "$(g write ping)" = "$(g read pong)" ] && [ "$(g read ping)" = "$(g write pong)" ] &&
+		[ "$(g write ping)" != "$(g read ping)" ] && [ "$(g write ping | wc -l)" = 1 ] ||
+		fail "goroutines of the writes and reads"
 	;;
 goroutines)
 	run 0 -c "$B par 8" -e "uprobe:$B:main.work { span(\"work\"); span.i = args.i; }

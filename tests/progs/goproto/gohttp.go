@@ -5,6 +5,10 @@
 //	                        PORTFILE, serve until /quit
 //	gohttp get URL...       GET each URL in turn, print "STATUS URL"
 //	gohttp nest N           main.nest(N): recursion, for span("name")
+//	gohttp tls N            a TLS server and client in one process
+//	                        (a self-signed certificate made here):
+//	                        the client writes "ping I", the server
+//	                        answers "pong I", N times
 //	gohttp par N            N goroutines on one P each in main.work,
 //	                        all blocked at once, then main.inner
 //
@@ -14,13 +18,21 @@
 package main
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"math/big"
 	"os"
 	"runtime"
 	"strconv"
+	"time"
 )
 
 //go:noinline
@@ -60,6 +72,59 @@ func par(n int) {
 		sum += <-done
 	}
 	fmt.Println("par", sum)
+}
+
+// tlsPingPong: a TLS connection over loopback, n requests and answers
+func tlsPingPong(n int) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "localhost"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		DNSNames:     []string{"localhost"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		panic(err)
+	}
+	cert := tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		panic(err)
+	}
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			panic(err)
+		}
+		buf := make([]byte, 64)
+		for i := 1; i <= n; i++ {
+			m, err := c.Read(buf)
+			if err != nil {
+				panic(err)
+			}
+			io.WriteString(c, "pong"+string(buf[4:m]))
+		}
+		c.Close()
+	}()
+	c, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{InsecureSkipVerify: true})
+	if err != nil {
+		panic(err)
+	}
+	buf := make([]byte, 64)
+	for i := 1; i <= n; i++ {
+		io.WriteString(c, "ping "+strconv.Itoa(i))
+		m, err := c.Read(buf)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(string(buf[:m]))
+	}
+	c.Close()
 }
 
 func serve(portfile string) {
@@ -125,6 +190,9 @@ func main() {
 	case "nest":
 		n, _ := strconv.Atoi(os.Args[2])
 		fmt.Println("nest", nest(n))
+	case "tls":
+		n, _ := strconv.Atoi(os.Args[2])
+		tlsPingPong(n)
 	case "par":
 		n, _ := strconv.Atoi(os.Args[2])
 		par(n)
