@@ -4,4 +4,4 @@
 # runtime; real BPF as root, 77 = skipped without a Go toolchain).
 etrace_runtime_cases(goproto ${CMAKE_CURRENT_LIST_DIR}/goproto.sh 240
   ARGS $<TARGET_FILE:etrace> $<TARGET_FILE:etrace-run>
-  CASES funcspan goroutines tls server client)
+  CASES funcspan goroutines tls grpc server client)

@@ -7,6 +7,10 @@
 #             deep one grows the goroutine's stack while spans are open)
 #   tls       etrace gotls: the plaintext of crypto/tls (*Conn).Write
 #             (entry) and Read (the count it returns), per goroutine
+#   grpc      etrace gogrpc on grpc-go's health service (a server and
+#             client in one process, tests/progs/goproto/gogrpc.go):
+#             one server and one client span per unary call, method and
+#             status code
 #   goroutines  span("name") in 8 goroutines one thread runs, all open
 #             at once: the parent of a span is the open span of its own
 #             goroutine (none for work, work's for inner), not the
@@ -85,6 +89,33 @@ tls)
 	[ "$(g write ping)" = "$(g read pong)" ] && [ "$(g read ping)" = "$(g write pong)" ] &&
 		[ "$(g write ping)" != "$(g read ping)" ] && [ "$(g write ping | wc -l)" = 1 ] ||
 		fail "goroutines of the writes and reads"
+	;;
+grpc)
+	gs=/usr/share/gocode
+	[ -d $gs/src/google.golang.org/grpc ] ||
+		skip "no grpc-go in $gs (golang-google-grpc-dev)"
+	G=$tmp/gogrpc
+	GOCACHE=$tmp/gocache GOPATH=$gs GO111MODULE=off GOFLAGS= \
+		GOPROXY=off "$GO" build -o "$G" "$(dirname "$src")/gogrpc.go" \
+		>"$tmp/build" 2>&1 || { cat "$tmp/build"; fail "go build failed"; }
+	(cd "$tmp" && mkdir run && cd run &&
+		timeout "$RUN_TIMEOUT" "$etrace" gogrpc "$G" -c "$G 3" >"$out" 2>"$err")
+	[ $? = 0 ] || fail "etrace gogrpc failed"
+	[ "$(grep -c '^check SERVING OK$' "$out")" = 3 ] || fail "target output"
+	spans grpc_server
+	m='rpc.system="grpc" rpc.method="Check" rpc.grpc.full_method="/grpc.health.v1.Health/Check"'
+	[ "$(grep -c " kind=server $m rpc.grpc.status_code=0\$" "$tmp/spans")" = 3 ] &&
+		[ "$(grep -c " kind=server status=error $m rpc.grpc.status_code=5\$" "$tmp/spans")" = 3 ] &&
+		[ "$(wc -l <"$tmp/spans")" = 6 ] || fail "server spans"
+	spans grpc_client
+	m='rpc.system="grpc" rpc.grpc.full_method="/grpc.health.v1.Health/Check"'
+	[ "$(grep -c " kind=client $m\$" "$tmp/spans")" = 3 ] &&
+		[ "$(grep -c " kind=client status=error $m\$" "$tmp/spans")" = 3 ] &&
+		[ "$(wc -l <"$tmp/spans")" = 6 ] || fail "client spans"
+	# a server span is no child of the client span that another
+	# goroutine of the same thread has open
+	grep '^span grpc_server' "$out" | grep -v ' parent=- ' >/dev/null &&
+		fail "a server span has a parent"
 	;;
 goroutines)
 	run 0 -c "$B par 8" -e "uprobe:$B:main.work { span(\"work\"); span.i = args.i; }
