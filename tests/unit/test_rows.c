@@ -184,6 +184,9 @@ static const struct use uses[] = {
 	{ "span.get", SPAN_USE },
 	{ "span.key", SPAN_USE },
 	{ "traceparent", SPAN_USE },
+	/* a function span's key (pass_span.c frame_key) */
+	{ "span.frame", "} uprobe:/lib/x86_64-linux-gnu/libc.so.6:malloc "
+			"{ span(\"f\"); } BEGIN {" },
 	{ "span.get", "@x = span.start;", "is used outside a span block" },
 	{ "span", "if (1) { span(\"x\"); }", "is a statement of the block" },
 	{ "write_user", "$w = \"ab\"; @x = write_user(0, $w, 3);" },
