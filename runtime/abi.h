@@ -218,8 +218,8 @@ struct et_span_rec {
 	uint32_t nevents, dropped_events;
 	uint8_t kind, status, flags, remote; /* et_span_kind, et_span_status,
 						W3C flags, remote parent */
-	uint32_t pad;                  /* BPF side: the goroutine of a begin
-					  in Go code (goid + 1), else 0 */
+	uint32_t pad; /* BPF side: the goroutine of a begin
+			 in Go code (goid + 1), else 0 */
 	char comm[16];
 	struct {
 		uint64_t ns;           /* bpf_ktime_get_ns */

@@ -295,20 +295,20 @@ static LLVMValueRef go_stack_key(struct gen *g)
 	if (go_frame) {
 		goid = gen_load_al(g, go_frame, GEN_ALIGN, type_u64(), true);
 	} else {
-		off = g->ap->go_regabi ?
-		      go_abi_goid_offset(g->ctx, g->ap->target, &why) : 0;
+		off = g->ap->go_regabi
+			  ? go_abi_goid_offset(g->ctx, g->ap->target, &why)
+			  : 0;
 		if (!off)
 			return cg_const(g->cg, 64, 0);
-		addr = LLVMBuildAdd(g->b,
-				    gen_ctx_load(g, PT_REGS_R14, 8, false),
-				    cg_const(g->cg, 64, off), "");
+		addr =
+		    LLVMBuildAdd(g->b, gen_ctx_load(g, PT_REGS_R14, 8, false),
+				 cg_const(g->cg, 64, off), "");
 		goid = gen_load(g, gen_read(g, addr, 8, CG_USER), type_u64(),
 				true);
 	}
-	return LLVMBuildAdd(g->b,
-			    LLVMBuildAnd(g->b, goid,
-					 cg_const(g->cg, 64, 0x7fffffff), ""),
-			    cg_const(g->cg, 64, 1), "gkey");
+	return LLVMBuildAdd(
+	    g->b, LLVMBuildAnd(g->b, goid, cg_const(g->cg, 64, 0x7fffffff), ""),
+	    cg_const(g->cg, 64, 1), "gkey");
 }
 
 static LLVMValueRef span_key(struct gen *g, struct span_cg *l,
