@@ -1,0 +1,585 @@
+/* The OTLP exporter (otlp.h): a bounded queue of span copies filled by
+ * the span sink on the event loop's thread, and one sender thread that
+ * batches them into requests (otlp_pb.c / otlp_json.c), snapshots the
+ * maps every interval (metrics.h), and POSTs both (otlp_http.c) with
+ * OTLP/HTTP's retry rules. Nothing here blocks the event loop but the
+ * queue's mutex, held for a pointer copy. */
+#define _GNU_SOURCE
+#include "otlp_impl.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* spans per request, and how long a span may wait for a fuller batch */
+#define BATCH_MAX 1024
+#define SCHEDULE_DELAY_NS 200000000ULL
+/* a request's own timeout; tries of one request; backoff bounds */
+#define REQUEST_TIMEOUT_MS 10000
+#define MAX_TRIES 6
+#define BACKOFF_FIRST_MS 200
+#define BACKOFF_MAX_MS 8000
+#define RETRY_AFTER_MAX_MS 60000
+/* distinct processes whose resource is kept */
+#define MAX_PROCS 65536
+#define PROC_BUCKETS 1024
+
+struct proc {
+	struct proc *next;
+	uint32_t pid;
+	struct otlp_resource *res;
+};
+
+/* What one kind of request came to (traces: items are spans; metrics:
+ * items are exports). */
+struct flow {
+	const char *path;        /* "/v1/traces" */
+	const char *what;        /* "spans" */
+	uint64_t sent, dropped_queue, dropped_failed, dropped_exit;
+	uint64_t requests_failed, retries;
+	char last_error[600];    /* why the last delivery failed */
+	bool said_unreachable, said_refused;
+};
+
+struct otlp {
+	struct otlp_config cfg;
+	char *endpoint;
+	char *service;
+	char host[256];
+	struct metrics *m;
+	struct otlp_http *http;
+	pthread_t thread;
+	bool started;
+	bool sync;                  /* lock and wake initialized */
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	/* the span queue, a ring of cfg.queue slots */
+	struct otlp_span **q;
+	uint32_t head, count;
+	uint64_t first_ns;          /* when the oldest queued span came */
+	/* the final metrics export, handed over by otlp__finish */
+	struct otlp_buf final_metrics;
+	bool stop;                  /* drain what is queued, then leave */
+	volatile bool abort;        /* the exit timeout ran out */
+	uint64_t deadline_ns;       /* of the drain, once stop is set */
+	struct flow traces, metrics;
+	/* per-process resources (spans), and the metrics' own */
+	struct proc *procs[PROC_BUCKETS];
+	uint32_t nprocs;
+	struct otlp_resource *other;    /* beyond MAX_PROCS */
+	struct otlp_resource *self_res;
+	bool finished;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* pthread_cond_timedwait until monotonic time t */
+static void wait_until(struct otlp *o, uint64_t t)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(t / 1000000000ULL),
+		.tv_nsec = (long)(t % 1000000000ULL),
+	};
+
+	pthread_cond_timedwait(&o->wake, &o->lock, &ts);
+}
+
+int otlp_parse_interval(const char *text, uint32_t *ms)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ms;
+	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+		      { "h", 3600000 }, { "", 1000 } };
+	char *end;
+	unsigned long long v;
+
+	if (!text || text[0] < '0' || text[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit))
+			continue;
+		if (v > UINT32_MAX / units[i].ms)
+			return -EINVAL;
+		*ms = (uint32_t)(v * units[i].ms);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* The resource of process pid, made on its first span. */
+static const struct otlp_resource *resource_for(struct otlp *o,
+						const struct et_span *s)
+{
+	struct proc **b = &o->procs[s->pid % PROC_BUCKETS], *p;
+
+	for (p = *b; p; p = p->next)
+		if (p->pid == s->pid)
+			return p->res;
+	if (o->nprocs >= MAX_PROCS)
+		return o->other;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return o->other;
+	p->pid = s->pid;
+	p->res = otlp_resource_of(s->pid, s->comm, o->service, o->host);
+	if (!p->res) {
+		free(p);
+		return o->other;
+	}
+	p->next = *b;
+	*b = p;
+	o->nprocs++;
+	return p->res;
+}
+
+int otlp__span_sink(void *ctx, const struct et_span *s)
+{
+	struct otlp *o = ctx;
+	struct otlp_span *c = otlp_span_copy(s, resource_for(o, s));
+	bool wake;
+
+	if (!c) {
+		pthread_mutex_lock(&o->lock);
+		o->traces.dropped_queue++;
+		pthread_mutex_unlock(&o->lock);
+		return -ENOMEM;
+	}
+	pthread_mutex_lock(&o->lock);
+	if (o->count == o->cfg.queue || o->stop) {
+		o->traces.dropped_queue++;
+		pthread_mutex_unlock(&o->lock);
+		free(c);
+		return -ENOBUFS;
+	}
+	if (!o->count)
+		o->first_ns = now_ns();
+	o->q[(o->head + o->count++) % o->cfg.queue] = c;
+	wake = o->count == BATCH_MAX;
+	pthread_mutex_unlock(&o->lock);
+	if (wake)
+		pthread_cond_signal(&o->wake);
+	return 0;
+}
+
+/* Called with the lock held; says why a delivery failed, once per kind
+ * of failure, while the run goes on. */
+static void note_failure(struct otlp *o, struct flow *f,
+			 const struct otlp_reply *r, bool final)
+{
+	if (r->status)
+		snprintf(f->last_error, sizeof(f->last_error),
+			 "HTTP %ld%s%s", r->status, r->message[0] ? ": " : "",
+			 r->message);
+	else
+		snprintf(f->last_error, sizeof(f->last_error), "%s",
+			 r->error);
+	if (!r->status && !f->said_unreachable) {
+		f->said_unreachable = true;
+		fprintf(stderr, "etrace: otlp: cannot reach %s%s: %s "
+			"(trying again with backoff)\n", o->endpoint, f->path,
+			r->error);
+	} else if (final && r->status && !otlp_retryable(r) &&
+		   !f->said_refused) {
+		f->said_refused = true;
+		fprintf(stderr, "etrace: otlp: %s%s refused the %s: %s (not "
+			"retried: OTLP/HTTP retries only 429, 502, 503 and "
+			"504)\n", o->endpoint, f->path, f->what,
+			f->last_error);
+	}
+}
+
+static uint32_t backoff_ms(int tries, const struct otlp_reply *r)
+{
+	uint32_t ms = BACKOFF_FIRST_MS << (tries - 1);
+
+	if (r->retry_after_ms)
+		return r->retry_after_ms < RETRY_AFTER_MAX_MS
+			       ? r->retry_after_ms
+			       : RETRY_AFTER_MAX_MS;
+	return ms < BACKOFF_MAX_MS ? ms : BACKOFF_MAX_MS;
+}
+
+/* Sends body (n items) until it is delivered, refused, or the tries or
+ * the exit deadline run out; counts the outcome. Called unlocked. */
+static void deliver(struct otlp *o, struct flow *f, bool traces,
+		    const struct otlp_buf *body, uint64_t n)
+{
+	struct otlp_reply r;
+	int tries = 0;
+
+	for (;;) {
+		uint32_t timeout = REQUEST_TIMEOUT_MS;
+		uint64_t wait_ns;
+		bool stop;
+
+		pthread_mutex_lock(&o->lock);
+		stop = o->stop;
+		if (stop) {
+			uint64_t now = now_ns();
+			uint64_t left = o->deadline_ns > now
+						? (o->deadline_ns - now) / 1000000
+						: 0;
+
+			timeout = left < timeout ? (uint32_t)left : timeout;
+		}
+		pthread_mutex_unlock(&o->lock);
+		if (o->abort || !timeout) {
+			pthread_mutex_lock(&o->lock);
+			f->dropped_exit += n;
+			pthread_mutex_unlock(&o->lock);
+			return;
+		}
+		otlp_http__post(o->http, f->path, body, traces, timeout,
+				&o->abort, &r);
+		tries++;
+		pthread_mutex_lock(&o->lock);
+		if (r.status >= 200 && r.status < 300) {
+			uint64_t rej = r.rejected > 0 ? (uint64_t)r.rejected : 0;
+
+			rej = rej < n ? rej : n;
+			f->sent += n - rej;
+			f->dropped_failed += rej;
+			if (rej && !f->said_refused) {
+				f->said_refused = true;
+				fprintf(stderr, "etrace: otlp: %s%s rejected "
+					"%" PRIu64 " of %" PRIu64 " %s: %s\n",
+					o->endpoint, f->path, rej, n, f->what,
+					r.message[0] ? r.message : "no reason given");
+			}
+			pthread_mutex_unlock(&o->lock);
+			return;
+		}
+		f->requests_failed++;
+		if (!otlp_retryable(&r) || tries >= MAX_TRIES || o->abort) {
+			note_failure(o, f, &r, true);
+			if (o->abort && !r.status)
+				f->dropped_exit += n;
+			else
+				f->dropped_failed += n;
+			pthread_mutex_unlock(&o->lock);
+			return;
+		}
+		note_failure(o, f, &r, false);
+		wait_ns = (uint64_t)backoff_ms(tries, &r) * 1000000ULL;
+		if (o->stop && now_ns() + wait_ns >= o->deadline_ns) {
+			f->dropped_exit += n;
+			pthread_mutex_unlock(&o->lock);
+			return;
+		}
+		f->retries++;
+		wait_until(o, now_ns() + wait_ns);
+		pthread_mutex_unlock(&o->lock);
+	}
+}
+
+static void send_spans(struct otlp *o, struct otlp_span **batch, size_t n)
+{
+	struct otlp_buf body = { 0 };
+	int err = o->cfg.protocol == OTLP_JSON
+			  ? otlp_json_traces(batch, n, &body)
+			  : otlp_pb_traces(batch, n, &body);
+
+	if (err) {
+		pthread_mutex_lock(&o->lock);
+		o->traces.dropped_failed += n;
+		snprintf(o->traces.last_error, sizeof(o->traces.last_error),
+			 "%s", strerror(-err));
+		pthread_mutex_unlock(&o->lock);
+	} else {
+		deliver(o, &o->traces, true, &body, n);
+	}
+	free(body.data);
+	for (size_t i = 0; i < n; i++)
+		free(batch[i]);
+}
+
+static int encode_metrics(struct otlp *o, struct otlp_buf *body)
+{
+	struct metrics_snapshot *s;
+	int err = metrics__snapshot(o->m, &s);
+
+	if (err)
+		return err;
+	err = o->cfg.protocol == OTLP_JSON
+		      ? otlp_json_metrics(o->self_res, s, body)
+		      : otlp_pb_metrics(o->self_res, s, body);
+	metrics__snapshot_free(s);
+	return err;
+}
+
+/* A snapshot of the maps now, sent. Called unlocked. */
+static void send_metrics(struct otlp *o, struct otlp_buf *body)
+{
+	struct otlp_buf own = { 0 };
+	int err = 0;
+
+	if (!body) {
+		err = encode_metrics(o, &own);
+		body = &own;
+	}
+	if (err == -EAGAIN) /* not loaded yet, or unloading */
+		return;
+	if (err) {
+		pthread_mutex_lock(&o->lock);
+		o->metrics.dropped_failed++;
+		snprintf(o->metrics.last_error, sizeof(o->metrics.last_error),
+			 "cannot take a snapshot of the maps: %s",
+			 strerror(-err));
+		pthread_mutex_unlock(&o->lock);
+		return;
+	}
+	deliver(o, &o->metrics, false, body, 1);
+	free(own.data);
+}
+
+static void *sender(void *arg)
+{
+	struct otlp *o = arg;
+	struct otlp_span *batch[BATCH_MAX];
+	uint64_t interval = (uint64_t)o->cfg.interval_ms * 1000000ULL;
+	uint64_t next_metrics = interval ? now_ns() + interval : UINT64_MAX;
+
+	pthread_mutex_lock(&o->lock);
+	while (!o->abort) {
+		uint64_t now = now_ns(), t;
+		size_t n = 0;
+
+		if (o->count && (o->count >= BATCH_MAX || o->stop ||
+				 now >= o->first_ns + SCHEDULE_DELAY_NS)) {
+			while (n < BATCH_MAX && o->count) {
+				batch[n++] = o->q[o->head];
+				o->head = (o->head + 1) % o->cfg.queue;
+				o->count--;
+			}
+			o->first_ns = now;
+			pthread_mutex_unlock(&o->lock);
+			send_spans(o, batch, n);
+			pthread_mutex_lock(&o->lock);
+			continue;
+		}
+		if (o->stop && o->final_metrics.data) {
+			struct otlp_buf b = o->final_metrics;
+
+			o->final_metrics = (struct otlp_buf){ 0 };
+			pthread_mutex_unlock(&o->lock);
+			deliver(o, &o->metrics, false, &b, 1);
+			free(b.data);
+			pthread_mutex_lock(&o->lock);
+			continue;
+		}
+		if (o->stop)
+			break;
+		if (o->m && now >= next_metrics) {
+			pthread_mutex_unlock(&o->lock);
+			send_metrics(o, NULL);
+			pthread_mutex_lock(&o->lock);
+			while (next_metrics <= now_ns())
+				next_metrics += interval;
+			continue;
+		}
+		t = o->count ? o->first_ns + SCHEDULE_DELAY_NS : now + 1000000000ULL;
+		if (o->m && next_metrics < t)
+			t = next_metrics;
+		wait_until(o, t);
+	}
+	pthread_mutex_unlock(&o->lock);
+	return NULL;
+}
+
+struct otlp *otlp__new(const struct otlp_config *c, struct metrics *m)
+{
+	struct otlp *o = calloc(1, sizeof(*o));
+	pthread_condattr_t ca;
+
+	if (!o)
+		return NULL;
+	o->cfg = *c;
+	if (!o->cfg.queue)
+		o->cfg.queue = OTLP_DEFAULT_QUEUE;
+	if (!o->cfg.exit_timeout_ms)
+		o->cfg.exit_timeout_ms = OTLP_EXIT_TIMEOUT_MS;
+	o->m = m;
+	o->traces = (struct flow){ .path = "/v1/traces", .what = "spans" };
+	o->metrics = (struct flow){ .path = "/v1/metrics",
+				    .what = "metrics" };
+	o->endpoint = strdup(c->endpoint);
+	o->service = c->service_name ? strdup(c->service_name) : NULL;
+	if (gethostname(o->host, sizeof(o->host) - 1))
+		o->host[0] = '\0';
+	o->q = calloc(o->cfg.queue, sizeof(*o->q));
+	o->http = otlp_http__new(c->endpoint, c->protocol);
+	if (!o->endpoint || !o->q || !o->http)
+		goto fail;
+	while (o->endpoint[0] && o->endpoint[strlen(o->endpoint) - 1] == '/')
+		o->endpoint[strlen(o->endpoint) - 1] = '\0';
+	o->other = otlp_resource_of(0, "", o->service, o->host);
+	/* the metrics describe the traced process (-p, -c), else etrace */
+	o->self_res = c->target ? otlp_resource_of((uint32_t)c->target, NULL,
+						   o->service, o->host)
+				: otlp_resource_of((uint32_t)getpid(), "etrace",
+						   o->service ? o->service
+							      : "etrace",
+						   o->host);
+	if (!o->other || !o->self_res)
+		goto fail;
+	pthread_mutex_init(&o->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&o->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	o->sync = true;
+	if (pthread_create(&o->thread, NULL, sender, o)) {
+		fprintf(stderr, "etrace: otlp: cannot start the sender "
+			"thread: %s\n", strerror(errno));
+		goto fail;
+	}
+	o->started = true;
+	return o;
+fail:
+	otlp__free(o);
+	errno = ENOMEM;
+	return NULL;
+}
+
+static void report(struct otlp *o, struct flow *f)
+{
+	uint64_t lost = f->dropped_queue + f->dropped_failed + f->dropped_exit;
+
+	if (f->dropped_queue)
+		fprintf(stderr, "etrace: otlp: %" PRIu64 " %s dropped: the "
+			"export queue (%u spans) was full; the collector at "
+			"%s is slower than the spans come\n",
+			f->dropped_queue, f->what, o->cfg.queue, o->endpoint);
+	if (f->dropped_failed)
+		fprintf(stderr, "etrace: otlp: %" PRIu64 " %s not delivered "
+			"to %s%s: %s\n", f->dropped_failed,
+			f == &o->metrics ? "metric exports" : f->what,
+			o->endpoint, f->path,
+			f->last_error[0] ? f->last_error : "failed");
+	if (f->dropped_exit)
+		fprintf(stderr, "etrace: otlp: %" PRIu64 " %s not delivered "
+			"to %s%s before the exit timeout (%u ms)%s%s\n",
+			f->dropped_exit,
+			f == &o->metrics ? "metric exports" : f->what,
+			o->endpoint, f->path, o->cfg.exit_timeout_ms,
+			f->last_error[0] ? ": " : "", f->last_error);
+	if (o->cfg.verbose)
+		fprintf(stderr, "etrace: otlp: %" PRIu64 " %s sent to %s%s "
+			"(%" PRIu64 " failed requests, %" PRIu64
+			" retries, %" PRIu64 " lost)\n", f->sent,
+			f == &o->metrics ? "metric exports" : f->what,
+			o->endpoint, f->path, f->requests_failed, f->retries,
+			lost);
+}
+
+uint64_t otlp__finish(struct otlp *o)
+{
+	struct otlp_buf b = { 0 };
+	uint64_t lost;
+	int err;
+
+	if (!o || o->finished)
+		return 0;
+	o->finished = true;
+	/* the maps' last state, read here: the caller frees them next */
+	err = o->m ? encode_metrics(o, &b) : 0;
+	pthread_mutex_lock(&o->lock);
+	if (err && err != -EAGAIN) {
+		o->metrics.dropped_failed++;
+		snprintf(o->metrics.last_error, sizeof(o->metrics.last_error),
+			 "cannot take a snapshot of the maps: %s",
+			 strerror(-err));
+	}
+	o->final_metrics = b;
+	o->stop = true;
+	o->deadline_ns = now_ns() + o->cfg.exit_timeout_ms * 1000000ULL;
+	pthread_cond_signal(&o->wake);
+	pthread_mutex_unlock(&o->lock);
+	/* the thread leaves by the deadline: each request's timeout and
+	 * each backoff end by then; abort cuts a transfer in progress
+	 * should the clock have moved on */
+	for (;;) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		if (pthread_timedjoin_np(o->thread, NULL, &ts) == 0)
+			break;
+		if (now_ns() > o->deadline_ns + 1000000000ULL) {
+			o->abort = true;
+			pthread_cond_signal(&o->wake);
+		}
+	}
+	o->started = false;
+	/* spans the thread left in the queue at the deadline */
+	o->traces.dropped_exit += o->count;
+	while (o->count) {
+		free(o->q[o->head]);
+		o->head = (o->head + 1) % o->cfg.queue;
+		o->count--;
+	}
+	if (o->final_metrics.data) {
+		o->metrics.dropped_exit++;
+		free(o->final_metrics.data);
+		o->final_metrics.data = NULL;
+	}
+	report(o, &o->traces);
+	report(o, &o->metrics);
+	lost = o->traces.dropped_queue + o->traces.dropped_failed +
+	       o->traces.dropped_exit + o->metrics.dropped_failed +
+	       o->metrics.dropped_exit;
+	return lost;
+}
+
+void otlp__free(struct otlp *o)
+{
+	if (!o)
+		return;
+	if (o->started) {
+		pthread_mutex_lock(&o->lock);
+		o->stop = true;
+		o->abort = true;
+		pthread_cond_signal(&o->wake);
+		pthread_mutex_unlock(&o->lock);
+		pthread_join(o->thread, NULL);
+	}
+	if (o->q)
+		for (; o->count; o->count--) {
+			free(o->q[o->head]);
+			o->head = (o->head + 1) % o->cfg.queue;
+		}
+	for (int i = 0; i < PROC_BUCKETS; i++)
+		for (struct proc *p = o->procs[i], *n; p; p = n) {
+			n = p->next;
+			free(p->res);
+			free(p);
+		}
+	free(o->final_metrics.data);
+	free(o->other);
+	free(o->self_res);
+	otlp_http__free(o->http);
+	free(o->q);
+	free(o->endpoint);
+	free(o->service);
+	if (o->sync) {
+		pthread_cond_destroy(&o->wake);
+		pthread_mutex_destroy(&o->lock);
+	}
+	free(o);
+}

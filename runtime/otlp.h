@@ -1,0 +1,69 @@
+/* OpenTelemetry export over OTLP/HTTP (--otlp URL, config otlp_*):
+ * completed spans (span.h) as traces to URL/v1/traces, the program's
+ * maps as metrics (metrics.h) to URL/v1/metrics every interval and at
+ * exit. Protobuf (default) or JSON, gzip-compressed, sent by a thread of
+ * its own: the event loop only copies a span into a bounded queue, and
+ * a full queue drops (counted, reported) rather than block. Retries with
+ * exponential backoff on what OTLP/HTTP says is retryable (429, 502,
+ * 503, 504 honoring Retry-After, and an unreachable collector); every
+ * other refusal is reported once with its status and message. libcurl is
+ * loaded with dlopen on first use. */
+#ifndef ETRACE_OTLP_H
+#define ETRACE_OTLP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <unistd.h> /* pid_t */
+
+#include "span.h"
+
+struct metrics;
+
+enum otlp_protocol {
+	OTLP_PROTOBUF, /* application/x-protobuf */
+	OTLP_JSON,     /* application/json, OTLP/JSON's rules */
+};
+
+#define OTLP_DEFAULT_INTERVAL_MS 10000
+#define OTLP_DEFAULT_QUEUE 16384
+/* the bounded wait for the last exports at exit */
+#define OTLP_EXIT_TIMEOUT_MS 5000
+
+struct otlp_config {
+	const char *endpoint;       /* base URL (a trailing "/" is fine) */
+	enum otlp_protocol protocol;
+	uint32_t interval_ms;       /* metrics every; 0: at exit only */
+	const char *service_name;   /* NULL: each process's executable */
+	pid_t target;               /* -p / -c process, 0: none */
+	uint32_t queue;             /* spans waiting at most */
+	uint32_t exit_timeout_ms;
+	bool verbose;               /* -v: what was sent, at exit */
+};
+
+struct otlp;
+
+/* Starts the exporter and its thread. m (may be NULL: no metrics) is
+ * snapshotted by that thread every interval (metrics.h: thread-safe);
+ * it must outlive otlp__free. NULL and errno on failure, after a
+ * message (a bad URL, libcurl missing). */
+struct otlp *otlp__new(const struct otlp_config *c, struct metrics *m);
+
+/* The span sink (et_span_sink_fn): copies s into the queue, or counts a
+ * drop when it is full. Never blocks on the network. */
+int otlp__span_sink(void *ctx, const struct et_span *s);
+
+/* At the end, while the maps can still be read: the last metrics
+ * snapshot, then everything queued sent within the exit timeout; what
+ * was lost is reported on stderr. Returns the number of spans and
+ * metric exports lost (0: all delivered). */
+uint64_t otlp__finish(struct otlp *o);
+
+/* Stops the thread (after otlp__finish, or dropping what is queued);
+ * NULL is a no-op. */
+void otlp__free(struct otlp *o);
+
+/* Parses an otlp_interval duration ("10s", "500ms", "2m", "1h", a bare
+ * number of seconds) into ms: 0, or -EINVAL. */
+int otlp_parse_interval(const char *text, uint32_t *ms);
+
+#endif

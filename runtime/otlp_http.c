@@ -1,0 +1,376 @@
+/* OTLP/HTTP's client side (otlp_impl.h): one POST of an encoded request,
+ * gzip-compressed (zlib), through libcurl, which is loaded with dlopen
+ * when --otlp is first used: linked, its ~20 shared libraries (TLS,
+ * HTTP/2, LDAP, Kerberos, ...) would cost every etrace run's start-up.
+ * The reply is read as OTLP/HTTP says: 2xx with an optional
+ * partial_success, 429/502/503/504 retryable (with Retry-After), other
+ * codes final, with a google.rpc.Status (or JSON) message. */
+#include "otlp_impl.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zlib.h>
+
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.pb-c.h"
+
+/* The libcurl functions etrace calls. */
+static struct {
+	CURLcode (*global_init)(long);
+	CURL *(*init)(void);
+	CURLcode (*setopt)(CURL *, CURLoption, ...);
+	CURLcode (*perform)(CURL *);
+	CURLcode (*getinfo)(CURL *, CURLINFO, ...);
+	void (*cleanup)(CURL *);
+	void (*reset)(CURL *);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+	const char *(*strerror)(CURLcode);
+	bool loaded;
+} curl;
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+
+static void load_curl(void)
+{
+	void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+
+	if (!h)
+		return;
+#define SYM(f, name)                                         \
+	*(void **)&curl.f = dlsym(h, name);                  \
+	if (!curl.f)                                         \
+		return;
+	SYM(global_init, "curl_global_init")
+	SYM(init, "curl_easy_init")
+	SYM(setopt, "curl_easy_setopt")
+	SYM(perform, "curl_easy_perform")
+	SYM(getinfo, "curl_easy_getinfo")
+	SYM(cleanup, "curl_easy_cleanup")
+	SYM(reset, "curl_easy_reset")
+	SYM(slist_append, "curl_slist_append")
+	SYM(slist_free_all, "curl_slist_free_all")
+	SYM(strerror, "curl_easy_strerror")
+#undef SYM
+	curl.loaded = curl.global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
+
+struct otlp_http {
+	CURL *c;
+	char *base;            /* the endpoint without a trailing "/" */
+	enum otlp_protocol protocol;
+	struct curl_slist *headers;
+	/* the reply being read */
+	struct otlp_buf body;
+	size_t body_cap;
+	uint32_t retry_after_ms;
+	const volatile bool *abort;
+};
+
+struct otlp_http *otlp_http__new(const char *endpoint,
+				 enum otlp_protocol protocol)
+{
+	struct otlp_http *h;
+	size_t n = strlen(endpoint);
+
+	if (strncasecmp(endpoint, "http://", 7) &&
+	    strncasecmp(endpoint, "https://", 8)) {
+		fprintf(stderr, "etrace: --otlp %s: expected an http:// or "
+			"https:// URL (OTLP/HTTP)\n", endpoint);
+		errno = EINVAL;
+		return NULL;
+	}
+	pthread_once(&curl_once, load_curl);
+	if (!curl.loaded) {
+		fprintf(stderr, "etrace: --otlp needs libcurl (libcurl.so.4, "
+			"Debian package libcurl4): %s\n", dlerror() ?: "not usable");
+		errno = ENOENT;
+		return NULL;
+	}
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return NULL;
+	while (n > 0 && endpoint[n - 1] == '/')
+		n--;
+	h->base = strndup(endpoint, n);
+	h->c = curl.init();
+	h->protocol = protocol;
+	h->headers = curl.slist_append(NULL, protocol == OTLP_JSON
+		? "Content-Type: application/json"
+		: "Content-Type: application/x-protobuf");
+	h->headers = curl.slist_append(h->headers, "Content-Encoding: gzip");
+	/* no "Expect: 100-continue" round trip for large bodies */
+	h->headers = curl.slist_append(h->headers, "Expect:");
+	if (!h->base || !h->c || !h->headers) {
+		otlp_http__free(h);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return h;
+}
+
+void otlp_http__free(struct otlp_http *h)
+{
+	if (!h)
+		return;
+	if (h->c)
+		curl.cleanup(h->c);
+	if (h->headers)
+		curl.slist_free_all(h->headers);
+	free(h->base);
+	free(h->body.data);
+	free(h);
+}
+
+int otlp_gzip(const struct otlp_buf *in, struct otlp_buf *out)
+{
+	z_stream z = { 0 };
+	uLong bound;
+
+	/* windowBits 15 + 16: a gzip header and trailer */
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+			 Z_DEFAULT_STRATEGY) != Z_OK)
+		return -ENOMEM;
+	bound = deflateBound(&z, in->len) + 32;
+	out->data = malloc(bound);
+	if (!out->data) {
+		deflateEnd(&z);
+		return -ENOMEM;
+	}
+	z.next_in = in->data;
+	z.avail_in = (uInt)in->len;
+	z.next_out = out->data;
+	z.avail_out = (uInt)bound;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		free(out->data);
+		out->data = NULL;
+		return -ENOMEM;
+	}
+	out->len = z.total_out;
+	deflateEnd(&z);
+	return 0;
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *ctx)
+{
+	struct otlp_http *h = ctx;
+	size_t len = size * n;
+
+	/* a refusal's message is short; keep at most 64 KiB */
+	if (h->body.len + len > 65536)
+		len = 65536 - h->body.len;
+	if (h->body.len + len > h->body_cap) {
+		size_t cap = h->body.len + len;
+		uint8_t *d = realloc(h->body.data, cap);
+
+		if (!d)
+			return 0;
+		h->body.data = d;
+		h->body_cap = cap;
+	}
+	memcpy(h->body.data + h->body.len, p, len);
+	h->body.len += len;
+	return size * n;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ctx)
+{
+	struct otlp_http *h = ctx;
+	size_t len = size * n;
+	char buf[64];
+
+	if (len > 12 && len < sizeof(buf) && !strncasecmp(p, "Retry-After:", 12)) {
+		unsigned long s;
+		char *end;
+
+		memcpy(buf, p + 12, len - 12);
+		buf[len - 12] = '\0';
+		s = strtoul(buf, &end, 10);
+		/* seconds; an HTTP date is left to the backoff */
+		if (end != buf && s < 3600)
+			h->retry_after_ms = (uint32_t)s * 1000;
+	}
+	return len;
+}
+
+static int on_progress(void *ctx, curl_off_t a, curl_off_t b, curl_off_t c,
+		       curl_off_t d)
+{
+	struct otlp_http *h = ctx;
+
+	(void)a, (void)b, (void)c, (void)d;
+	return h->abort && *h->abort;
+}
+
+/* The message of a refusal: google.rpc.Status in protobuf, {"message"}
+ * in JSON, else the body as text. */
+static void refusal_message(struct otlp_http *h, const char *ctype,
+			    struct otlp_reply *r)
+{
+	const uint8_t *b = h->body.data;
+	size_t n = h->body.len;
+	cJSON *j;
+
+	if (!n)
+		return;
+	if (ctype && strstr(ctype, "protobuf") &&
+	    otlp_status_message(b, n, r->message, sizeof(r->message)))
+		return;
+	j = cJSON_ParseWithLength((const char *)b, n);
+	if (j) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
+
+		if (cJSON_IsString(m))
+			snprintf(r->message, sizeof(r->message), "%s",
+				 m->valuestring);
+		cJSON_Delete(j);
+		if (r->message[0])
+			return;
+	}
+	char *u = otlp_utf8((const char *)b, n < 400 ? n : 400);
+
+	if (u) {
+		u[strcspn(u, "\r\n")] = '\0';
+		snprintf(r->message, sizeof(r->message), "%s", u);
+		free(u);
+	}
+}
+
+static void partial_json(struct otlp_http *h, bool traces,
+			 struct otlp_reply *r)
+{
+	cJSON *j = cJSON_ParseWithLength((const char *)h->body.data,
+					 h->body.len);
+	const cJSON *ps, *n, *m;
+
+	ps = cJSON_GetObjectItemCaseSensitive(j, "partialSuccess");
+	n = cJSON_GetObjectItemCaseSensitive(ps, traces ? "rejectedSpans"
+							: "rejectedDataPoints");
+	m = cJSON_GetObjectItemCaseSensitive(ps, "errorMessage");
+	if (cJSON_IsString(n))
+		r->rejected = strtoll(n->valuestring, NULL, 10);
+	else if (cJSON_IsNumber(n))
+		r->rejected = (int64_t)n->valuedouble;
+	if (cJSON_IsString(m))
+		snprintf(r->message, sizeof(r->message), "%s", m->valuestring);
+	cJSON_Delete(j);
+}
+
+static void partial_pb(struct otlp_http *h, bool traces, struct otlp_reply *r)
+{
+	const char *msg = NULL;
+
+	if (traces) {
+		Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceResponse *t =
+		    opentelemetry__proto__collector__trace__v1__export_trace_service_response__unpack(
+			    NULL, h->body.len, h->body.data);
+
+		if (!t)
+			return;
+		if (t->partial_success) {
+			r->rejected = t->partial_success->rejected_spans;
+			msg = t->partial_success->error_message;
+		}
+		if (msg)
+			snprintf(r->message, sizeof(r->message), "%s", msg);
+		opentelemetry__proto__collector__trace__v1__export_trace_service_response__free_unpacked(
+			t, NULL);
+		return;
+	}
+	Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceResponse *m =
+	    opentelemetry__proto__collector__metrics__v1__export_metrics_service_response__unpack(
+		    NULL, h->body.len, h->body.data);
+
+	if (!m)
+		return;
+	if (m->partial_success) {
+		r->rejected = m->partial_success->rejected_data_points;
+		msg = m->partial_success->error_message;
+	}
+	if (msg)
+		snprintf(r->message, sizeof(r->message), "%s", msg);
+	opentelemetry__proto__collector__metrics__v1__export_metrics_service_response__free_unpacked(
+		m, NULL);
+}
+
+static void read_reply(struct otlp_http *h, bool traces, struct otlp_reply *r)
+{
+	char *ctype = NULL;
+
+	curl.getinfo(h->c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl.getinfo(h->c, CURLINFO_CONTENT_TYPE, &ctype);
+	r->retry_after_ms = h->retry_after_ms;
+	if (r->status >= 200 && r->status < 300) {
+		if (!h->body.len)
+			return;
+		if (ctype && strstr(ctype, "json"))
+			partial_json(h, traces, r);
+		else
+			partial_pb(h, traces, r);
+		return;
+	}
+	refusal_message(h, ctype, r);
+}
+
+void otlp_http__post(struct otlp_http *h, const char *path,
+		     const struct otlp_buf *body, bool traces,
+		     uint32_t timeout_ms, const volatile bool *abort,
+		     struct otlp_reply *r)
+{
+	struct otlp_buf gz = { 0 };
+	char url[2048];
+	CURLcode rc;
+
+	memset(r, 0, sizeof(*r));
+	if (otlp_gzip(body, &gz)) {
+		snprintf(r->error, sizeof(r->error), "%s", strerror(ENOMEM));
+		return;
+	}
+	snprintf(url, sizeof(url), "%s%s", h->base, path);
+	h->body.len = 0;
+	h->retry_after_ms = 0;
+	h->abort = abort;
+	curl.reset(h->c);
+	curl.setopt(h->c, CURLOPT_URL, url);
+	curl.setopt(h->c, CURLOPT_POST, 1L);
+	curl.setopt(h->c, CURLOPT_HTTPHEADER, h->headers);
+	curl.setopt(h->c, CURLOPT_POSTFIELDS, gz.data);
+	curl.setopt(h->c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)gz.len);
+	curl.setopt(h->c, CURLOPT_USERAGENT, "etrace/" ETRACE_VERSION);
+	curl.setopt(h->c, CURLOPT_NOSIGNAL, 1L);
+	curl.setopt(h->c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	curl.setopt(h->c, CURLOPT_CONNECTTIMEOUT_MS,
+		    (long)(timeout_ms < 5000 ? timeout_ms : 5000));
+	curl.setopt(h->c, CURLOPT_WRITEFUNCTION, on_body);
+	curl.setopt(h->c, CURLOPT_WRITEDATA, h);
+	curl.setopt(h->c, CURLOPT_HEADERFUNCTION, on_header);
+	curl.setopt(h->c, CURLOPT_HEADERDATA, h);
+	curl.setopt(h->c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl.setopt(h->c, CURLOPT_XFERINFODATA, h);
+	curl.setopt(h->c, CURLOPT_NOPROGRESS, 0L);
+	/* a redirect would lose the POST body's meaning */
+	curl.setopt(h->c, CURLOPT_FOLLOWLOCATION, 0L);
+	rc = curl.perform(h->c);
+	free(gz.data);
+	if (rc != CURLE_OK) {
+		snprintf(r->error, sizeof(r->error), "%s",
+			 rc == CURLE_ABORTED_BY_CALLBACK ? "cut short at exit"
+							 : curl.strerror(rc));
+		return;
+	}
+	read_reply(h, traces, r);
+}
+
+bool otlp_retryable(const struct otlp_reply *r)
+{
+	return r->status == 0 || r->status == 429 || r->status == 502 ||
+	       r->status == 503 || r->status == 504;
+}

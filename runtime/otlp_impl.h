@@ -1,0 +1,116 @@
+/* Internals of the OTLP exporter (otlp.h): the queued span copies, the
+ * resource of a process (otlp_resource.c), the encoders of both wire
+ * formats (otlp_pb.c, otlp_json.c) and the HTTP client (otlp_http.c).
+ * The encoders are pure: tests/unit/test_otlp.c feeds them hand-made
+ * spans and snapshots. */
+#ifndef ETRACE_OTLP_IMPL_H
+#define ETRACE_OTLP_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metrics.h"
+#include "otlp.h"
+#include "span.h"
+
+/* A resource: the process a span's begin probe ran in, or the one the
+ * metrics describe. Strings owned by whoever made it. */
+struct otlp_resource {
+	const char *service;    /* service.name */
+	const char *host;       /* host.name ("" : left out) */
+	uint32_t pid;           /* process.pid (0: left out) */
+	const char *exe;        /* process.executable.name (NULL: left out) */
+	const char *container;  /* container.id (NULL: left out) */
+};
+
+/* A completed span as queued: a deep copy in one allocation (free()
+ * it), and the resource of its process (owned by the exporter). */
+struct otlp_span {
+	struct et_span s;
+	const struct otlp_resource *res;
+};
+
+/* Copies s into one malloc'd block; NULL on ENOMEM. */
+struct otlp_span *otlp_span_copy(const struct et_span *s,
+				 const struct otlp_resource *res);
+
+/* An encoded request body (malloc'd). */
+struct otlp_buf {
+	uint8_t *data;
+	size_t len;
+};
+
+/* ExportTraceServiceRequest of spans[0..n), one ResourceSpans per
+ * distinct resource (in order of first appearance), one ScopeSpans
+ * (etrace and its version) each. 0 or -ENOMEM. */
+int otlp_pb_traces(struct otlp_span *const *spans, size_t n,
+		   struct otlp_buf *out);
+int otlp_json_traces(struct otlp_span *const *spans, size_t n,
+		     struct otlp_buf *out);
+
+/* ExportMetricsServiceRequest of snapshot s: one ResourceMetrics of res.
+ * 0 or -ENOMEM. */
+int otlp_pb_metrics(const struct otlp_resource *res,
+		    const struct metrics_snapshot *s, struct otlp_buf *out);
+int otlp_json_metrics(const struct otlp_resource *res,
+		      const struct metrics_snapshot *s, struct otlp_buf *out);
+
+/* The instrumentation scope's name; its version is ETRACE_VERSION. */
+#define OTLP_SCOPE "etrace"
+
+/* s[0..len) as valid UTF-8, NUL-terminated (malloc'd): what OTLP's
+ * strings must be; each byte of an invalid sequence becomes U+FFFD. */
+char *otlp_utf8(const char *s, size_t len);
+
+/* The span flags field: W3C trace flags and whether the parent is
+ * remote (SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK, _IS_REMOTE_MASK). */
+uint32_t otlp_span_flags(const struct et_span *s);
+
+/* A process's resource (otlp_resource.c): its executable's name from
+ * /proc/PID/exe (else comm), its container id from /proc/PID/cgroup,
+ * service.name service or else the executable's name. The strings are
+ * malloc'd with the struct; free() the whole. NULL on ENOMEM. */
+struct otlp_resource *otlp_resource_of(uint32_t pid, const char *comm,
+				       const char *service, const char *host);
+/* The container id in one line of /proc/PID/cgroup (docker, podman,
+ * containerd, cri-o: 64 hex digits in the last path element that has
+ * them), copied to id[65]; false when none. */
+bool otlp_container_id(const char *cgroup_line, char id[65]);
+
+/* HTTP (otlp_http.c) ------------------------------------------------ */
+
+struct otlp_http;
+
+/* What one POST came to. */
+struct otlp_reply {
+	long status;             /* HTTP status; 0: no response */
+	char error[256];         /* no response: libcurl's reason */
+	uint32_t retry_after_ms; /* Retry-After, 0: none */
+	char message[512];       /* a refusal's message (google.rpc.Status
+				    or JSON "message", else the text) */
+	/* 2xx with partial_success: what the collector rejected */
+	int64_t rejected;
+};
+
+/* libcurl loaded (dlopen) and a handle for endpoint; NULL after a
+ * message on stderr. */
+struct otlp_http *otlp_http__new(const char *endpoint,
+				 enum otlp_protocol protocol);
+void otlp_http__free(struct otlp_http *h);
+/* POSTs body gzip-compressed to the endpoint's path ("/v1/traces"),
+ * within timeout_ms; *abort, when it becomes true, cuts the transfer.
+ * traces: a partial success counts spans, else data points. */
+void otlp_http__post(struct otlp_http *h, const char *path,
+		     const struct otlp_buf *body, bool traces,
+		     uint32_t timeout_ms, const volatile bool *abort,
+		     struct otlp_reply *r);
+/* Whether OTLP/HTTP says to try again: 429, 502, 503, 504, or no
+ * response at all. */
+bool otlp_retryable(const struct otlp_reply *r);
+/* gzip of in (malloc'd): 0 or -ENOMEM. */
+int otlp_gzip(const struct otlp_buf *in, struct otlp_buf *out);
+/* A google.rpc.Status's message (field 2) in a protobuf body. */
+bool otlp_status_message(const uint8_t *body, size_t len, char *msg,
+			 size_t size);
+
+#endif
