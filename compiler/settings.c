@@ -6,6 +6,8 @@
  * cache_user_symbols and stack_lines the run (opts.run, in the artifact). */
 #include "settings.h"
 
+#include "otlp.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -38,6 +40,9 @@ struct setting {
 	void (*set)(struct compile_opts *o, int64_t v);
 	/* SK_STR: the text */
 	void (*set_str)(struct compile_opts *o, const char *text);
+	/* SK_STR with a form: whether text has it, and what it is */
+	bool (*check_str)(const char *text);
+	const char *str_expected;
 };
 
 static void set_strlen(struct compile_opts *o, int64_t v)
@@ -193,6 +198,44 @@ static void set_folded(struct compile_opts *o, const char *text)
 	o->run.folded = text[0] ? text : NULL;
 }
 
+/* config otlp_*, service_name: OpenTelemetry export (runtime/otlp.h;
+ * --otlp overrides the endpoint) */
+static void set_otlp_endpoint(struct compile_opts *o, const char *text)
+{
+	o->run.otlp_endpoint = text[0] ? text : NULL;
+}
+
+static void set_otlp_protocol(struct compile_opts *o, int64_t v)
+{
+	o->run.otlp_protocol = (uint8_t)v;
+}
+
+static bool check_otlp_interval(const char *text)
+{
+	uint32_t ms;
+
+	return otlp_parse_interval(text, &ms) == 0;
+}
+
+static void set_otlp_interval(struct compile_opts *o, const char *text)
+{
+	uint32_t ms = 0;
+
+	otlp_parse_interval(text, &ms);
+	o->run.otlp_interval_ms = ms;
+	o->run.otlp_interval_set = true;
+}
+
+static void set_otlp_queue(struct compile_opts *o, int64_t v)
+{
+	o->run.otlp_queue = (uint32_t)v;
+}
+
+static void set_service_name(struct compile_opts *o, const char *text)
+{
+	o->run.service_name = text[0] ? text : NULL;
+}
+
 /* config metrics_addr: the Prometheus endpoint ("": none) */
 static void set_metrics_addr(struct compile_opts *o, const char *text)
 {
@@ -305,6 +348,21 @@ static const struct setting settings[] = {
 	/* etrace: serve Prometheus metrics (--metrics-addr overrides it) */
 	{ "metrics_addr", NULL, false, {}, SK_STR,
 	  .set_str = set_metrics_addr },
+	/* etrace: OTLP/HTTP export of spans and maps (--otlp overrides the
+	 * endpoint) */
+	{ "otlp_endpoint", NULL, false, {}, SK_STR,
+	  .set_str = set_otlp_endpoint },
+	{ "otlp_protocol", NULL, false, {}, SK_WORD,
+	  .words = { "protobuf", "json" }, .set = set_otlp_protocol },
+	{ "otlp_interval", NULL, false, {}, SK_STR,
+	  .check_str = check_otlp_interval,
+	  .str_expected = "a duration: 10s, 500ms, 2m, 1h, or 0 (at exit "
+			  "only)",
+	  .set_str = set_otlp_interval },
+	{ "otlp_queue", NULL, false, {}, SK_INT, 1, 1 << 22,
+	  .set = set_otlp_queue },
+	{ "service_name", NULL, false, {}, SK_STR,
+	  .set_str = set_service_name },
 	{ "unstable_tseries", NULL, false, {}, SK_WORD, UNSTABLE_WORDS,
 	  .set = set_un_tseries },
 	{ "unstable_dw_ustack", NULL, false, {}, SK_WORD, UNSTABLE_WORDS,
@@ -365,7 +423,8 @@ static bool parse_text(const struct setting *s, const char *text,
 			return (*v = 1), true;
 		return false;
 	case SK_STR:
-		return (*v = 0), true;
+		*v = 0;
+		return !s->check_str || s->check_str(text);
 	case SK_WORD:
 		for (int i = 0; i < 8 && s->words[i]; i++)
 			if (!strcasecmp(text, s->words[i]))
@@ -389,7 +448,7 @@ static const char *expected(const struct setting *s, char *buf, size_t len)
 	case SK_BOOL:
 		return "true, false, 0 or 1";
 	case SK_STR:
-		return "a string";
+		return s->str_expected ? s->str_expected : "a string";
 	case SK_WORD:
 		break;
 	}

@@ -41,6 +41,15 @@ static void settings_json(cJSON *root, const struct et_settings *s)
 	art_add_str(o, "flamegraph", s->flamegraph);
 	art_add_str(o, "folded", s->folded);
 	art_add_str(o, "metrics_addr", s->metrics_addr);
+	art_add_str(o, "otlp_endpoint", s->otlp_endpoint);
+	if (s->otlp_protocol)
+		cJSON_AddStringToObject(o, "otlp_protocol", "json");
+	if (s->otlp_interval_set)
+		cJSON_AddNumberToObject(o, "otlp_interval_ms",
+					s->otlp_interval_ms);
+	if (s->otlp_queue)
+		cJSON_AddNumberToObject(o, "otlp_queue", s->otlp_queue);
+	art_add_str(o, "service_name", s->service_name);
 }
 
 static cJSON *drop_json(const struct et_drop *d)
@@ -97,6 +106,27 @@ void art_run_write(cJSON *root, const struct et_program *p)
 		cJSON_AddItemToArray(a, drop_json(&p->drops[i]));
 }
 
+/* config otlp_*, service_name (runtime/otlp.h) */
+static bool read_otlp(struct rd *r, const cJSON *o, struct et_settings *s)
+{
+	const char *what = "settings", *proto = NULL;
+
+	s->otlp_interval_set =
+		cJSON_GetObjectItemCaseSensitive(o, "otlp_interval_ms") != NULL;
+	if (!art_get_str(r, o, what, "otlp_endpoint", false,
+			 &s->otlp_endpoint) ||
+	    !art_get_str(r, o, what, "otlp_protocol", false, &proto) ||
+	    !art_get_u32(r, o, what, "otlp_interval_ms", UINT32_MAX,
+			 &s->otlp_interval_ms) ||
+	    !art_get_u32(r, o, what, "otlp_queue", 1u << 22, &s->otlp_queue) ||
+	    !art_get_str(r, o, what, "service_name", false, &s->service_name))
+		return false;
+	if (proto && strcmp(proto, "json") && strcmp(proto, "protobuf"))
+		return art_fail(r, "settings: unknown otlp_protocol '%s'", proto);
+	s->otlp_protocol = proto && !strcmp(proto, "json");
+	return true;
+}
+
 static bool read_settings(struct rd *r, const cJSON *root)
 {
 	const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "settings");
@@ -117,7 +147,8 @@ static bool read_settings(struct rd *r, const cJSON *root)
 	    !art_get_str(r, o, what, "flamegraph", false, &s->flamegraph) ||
 	    !art_get_str(r, o, what, "folded", false, &s->folded) ||
 	    !art_get_str(r, o, what, "metrics_addr", false,
-			 &s->metrics_addr))
+			 &s->metrics_addr) ||
+	    !read_otlp(r, o, s))
 		return art_fail(r, "the settings are not settings");
 	s->no_cpp_demangle = art_get_bool(o, "no_cpp_demangle");
 	s->no_user_symbols = art_get_bool(o, "no_user_symbols");

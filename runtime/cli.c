@@ -23,6 +23,7 @@ enum {
 	OPT_FLAMEGRAPH,
 	OPT_FOLDED,
 	OPT_METRICS_ADDR,
+	OPT_OTLP,
 };
 
 const char *cli_progname = "etrace";
@@ -45,6 +46,7 @@ static const struct option long_opts[] = {
 	{ "flamegraph", required_argument, NULL, OPT_FLAMEGRAPH },
 	{ "folded", required_argument, NULL, OPT_FOLDED },
 	{ "metrics-addr", required_argument, NULL, OPT_METRICS_ADDR },
+	{ "otlp", required_argument, NULL, OPT_OTLP },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -160,6 +162,7 @@ static int parse_opt(struct cli *cli, int c, const char *arg, int optopt_c,
 	case OPT_FLAMEGRAPH: cli->flamegraph = arg; return 0;
 	case OPT_FOLDED: cli->folded = arg; return 0;
 	case OPT_METRICS_ADDR: cli->metrics_addr = arg; return 0;
+	case OPT_OTLP: cli->otlp = arg; return 0;
 	/* getopt's own words, as bpftrace 0.17 prints them; a long
 	 * option's optopt is its value (>= 256), not a letter */
 	case ':':
@@ -296,6 +299,10 @@ static const char usage_text[] =
 	"  --metrics-addr [HOST]:PORT\n"
 	"                 serve the maps and etrace's health as Prometheus\n"
 	"                 metrics at http://HOST:PORT/metrics (e.g. :9469)\n"
+	"  --otlp URL     send completed spans and the maps (as metrics) to\n"
+	"                 an OpenTelemetry collector over OTLP/HTTP:\n"
+	"                 URL/v1/traces, URL/v1/metrics (e.g.\n"
+	"                 http://localhost:4318); config otlp_* keys\n"
 	"  -o FILE        write the output to FILE\n"
 	"  -B MODE        output buffering: line, full or none\n"
 	"  -I DIR         add DIR to the #include and import paths\n"

@@ -43,6 +43,7 @@ struct cli {
 	const char *flamegraph;    /* --flamegraph FILE.svg */
 	const char *folded;        /* --folded FILE */
 	const char *metrics_addr;  /* --metrics-addr [HOST]:PORT */
+	const char *otlp;          /* --otlp URL */
 	long pid;                  /* -p PID, 0 when not given */
 	const char *const *params; /* positional parameters $1..$N */
 	int nparams;

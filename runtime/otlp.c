@@ -430,14 +430,17 @@ struct otlp *otlp__new(const struct otlp_config *c, struct metrics *m)
 		o->endpoint[strlen(o->endpoint) - 1] = '\0';
 	o->other = otlp_resource_of(0, "", o->service, o->host);
 	/* the metrics describe the traced process (-p, -c), else etrace */
-	o->self_res = c->target ? otlp_resource_of((uint32_t)c->target, NULL,
-						   o->service, o->host)
+	o->self_res = c->target ? otlp_resource_of(c->target_exe ? 0 :
+						   (uint32_t)c->target,
+						   c->target_exe, o->service,
+						   o->host)
 				: otlp_resource_of((uint32_t)getpid(), "etrace",
 						   o->service ? o->service
 							      : "etrace",
 						   o->host);
 	if (!o->other || !o->self_res)
 		goto fail;
+	o->self_res->pid = (uint32_t)(c->target ? c->target : getpid());
 	pthread_mutex_init(&o->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

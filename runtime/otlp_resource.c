@@ -73,7 +73,10 @@ static bool exe_of(uint32_t pid, char *buf, size_t size)
 	if (n > 10 && !strcmp(target + n - 10, " (deleted)"))
 		target[n - 10] = '\0';
 	base = strrchr(target, '/');
-	snprintf(buf, size, "%s", base ? base + 1 : target);
+	base = base ? base + 1 : target;
+	if (strlen(base) >= size)
+		return false;
+	memcpy(buf, base, strlen(base) + 1);
 	return buf[0] != '\0';
 }
 

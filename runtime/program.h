@@ -262,6 +262,16 @@ struct et_settings {
 	/* config metrics_addr: where the run serves Prometheus metrics,
 	 * "[HOST]:PORT" (NULL: nowhere; --metrics-addr) */
 	const char *metrics_addr;
+	/* config otlp_endpoint (NULL: none; --otlp), otlp_protocol (0
+	 * protobuf, 1 json), otlp_interval (set: given; 0: at exit only),
+	 * otlp_queue (0: the default), service_name (NULL: each process's
+	 * executable); runtime/otlp.h */
+	const char *otlp_endpoint;
+	uint8_t otlp_protocol;
+	bool otlp_interval_set;
+	uint32_t otlp_interval_ms;
+	uint32_t otlp_queue;
+	const char *service_name;
 };
 
 /* et_settings.missing_probes */

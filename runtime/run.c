@@ -813,6 +813,7 @@ static int finish(struct run *r)
 		metrics_health_spans(&st);
 	}
 	span_rt__report(r->spans);
+	run_otlp_finish(r);
 	fflush(r->o->out);
 	if (write_failed(r))
 		return r->write_err == EPIPE ? r->exit_code : 1;
@@ -906,6 +907,8 @@ static int run_loaded(struct run *r)
 		r->env.pid = r->child.pid;
 	}
 	if (r->child.pid && epoll_add(r->epfd, r->procfd, EV_PROC))
+		return 1;
+	if (run_otlp_open(r))
 		return 1;
 	if (r->prog->needs_unwind && setup_unwind(r))
 		return 1;
@@ -1030,6 +1033,7 @@ static void run_close(struct run *r)
 
 	run_child_reap(&r->child);
 	attach_preopen_release();
+	run_otlp_finish(r);
 	run_metrics_close(r);
 	loader__free(r->l);
 	attach_release_tracepoints(&r->env);
@@ -1053,6 +1057,7 @@ static void run_close(struct run *r)
 	drops__free(r->drops);
 	span_rt__free(r->spans);
 	unwind_free(r->uw);
+	run_otlp_free(r);
 	run_metrics_free(r);
 	sigprocmask(SIG_SETMASK, &r->old_mask, NULL);
 	sigaction(SIGPIPE, &r->old_pipe, NULL);

@@ -28,6 +28,9 @@ struct run_opts {
 	/* --metrics-addr [HOST]:PORT: the Prometheus endpoint (prom.h);
 	 * NULL: config metrics_addr, if set */
 	const char *metrics_addr;
+	/* --otlp URL: OpenTelemetry export (otlp.h); NULL: config
+	 * otlp_endpoint, if set */
+	const char *otlp;
 	pid_t pid;                 /* -p PID, 0 when not given */
 	const char *cmd;           /* -c CMD, or NULL */
 	bool unsafe;               /* --unsafe: system() runs commands */

@@ -75,6 +75,8 @@ struct run {
 	 * Prometheus endpoint (prom.h), or NULL */
 	struct metrics *metrics;
 	struct prom *prom;
+	/* the OTLP exporter (otlp.h; run_otlp.c), or NULL */
+	struct otlp *otlp;
 	/* the span runtime (span.h), when the program has span blocks */
 	struct span_rt *spans;
 	uint64_t span_swept_ns;      /* last sweep of expired instances */
@@ -124,6 +126,13 @@ int run_watch_unwatch(struct run *r, const struct et_action *a,
  * maps and the probes' programs readable. run_metrics_close: the
  * endpoint stopped and the maps no more read, before they go;
  * run_metrics_free: and the metrics freed. */
+/* OTLP export (run_otlp.c). run_otlp_open: the exporter of --otlp or
+ * config otlp_endpoint, a sink of the spans, after setup_output: 0, or
+ * -errno after a message. run_otlp_finish: at the end, while the maps
+ * are loaded, the last export and the flush (bounded). */
+int run_otlp_open(struct run *r);
+void run_otlp_finish(struct run *r);
+void run_otlp_free(struct run *r);
 struct metrics *run_metrics(struct run *r);
 int run_metrics_open(struct run *r);
 void run_metrics_ready(struct run *r);
