@@ -128,6 +128,10 @@ static const struct otlp_resource *resource_for(struct otlp *o,
 {
 	struct proc **b = &o->procs[s->pid % PROC_BUCKETS], *p;
 
+	/* the -c command's (its name as given: the process may be gone
+	 * from /proc by the time its span is read) or -p's */
+	if (o->cfg.target && s->pid == (uint32_t)o->cfg.target)
+		return o->self_res;
 	for (p = *b; p; p = p->next)
 		if (p->pid == s->pid)
 			return p->res;

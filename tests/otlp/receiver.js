@@ -3,13 +3,13 @@
 // opentelemetry-proto that ships in @opentelemetry/otlp-transformer.
 // Every request to /v1/traces or /v1/metrics is decoded (gzip, protobuf
 // or OTLP/JSON) and written as one JSON line to --out:
-//   {"path", "contentType", "contentEncoding", "answered", "error", "body"}
+//   {"path", "timeMs", "contentType", "contentEncoding", "answered", "error", "body"}
 // body: the decoded ExportTraceServiceRequest/ExportMetricsServiceRequest
 // (int64s as strings, enums as numbers, ids as lowercase hex).
 // OTLP/JSON is also checked field by field: a key the message does not
 // have is an error (protobufjs's fromObject would ignore it).
-// Faults: --status 503,503,200 answers the requests in turn (the last one
-// repeats), --retry-after S, --delay-ms N before answering, --partial N
+// Faults: --status 503,503,200 answers each path's requests in turn (the
+// last one repeats), --retry-after S, --delay-ms N before answering, --partial N
 // (rejected items in a 200's partial_success), --message TEXT (of a
 // refusal, as google.rpc.Status or JSON).
 // --port-file F: the port it listens on (127.0.0.1, chosen by the kernel).
@@ -33,7 +33,7 @@ const types = {
 		pb.collector.metrics.v1.ExportMetricsServiceResponse, 'rejectedDataPoints'],
 };
 const statuses = (args.status || '200').split(',').map(Number);
-let nreq = 0;
+const nreq = {}; // per path: --status applies to each path's requests in turn
 const out = fs.openSync(args.out, 'a');
 const ids = new Set(['traceId', 'spanId', 'parentSpanId']);
 const toObjectOpts = { longs: String, enums: Number, bytes: String, arrays: true, defaults: false };
@@ -130,10 +130,12 @@ const server = http.createServer((req, res) => {
 	const chunks = [];
 	req.on('data', (c) => chunks.push(c));
 	req.on('end', () => {
-		const status = statuses[Math.min(nreq, statuses.length - 1)];
-		nreq++;
+		const n = nreq[req.url] || 0;
+		const status = statuses[Math.min(n, statuses.length - 1)];
+		nreq[req.url] = n + 1;
 		const rec = {
 			path: req.url,
+			timeMs: Date.now(),
 			contentType: req.headers['content-type'] || '',
 			contentEncoding: req.headers['content-encoding'] || '',
 			answered: status,

@@ -1,0 +1,246 @@
+#!/bin/sh
+# OpenTelemetry export (--otlp, config otlp_*; runtime/otlp.h) against a
+# receiver that decodes with OpenTelemetry's own protobuf root
+# (tests/otlp/receiver.js, @opentelemetry/otlp-transformer, installed by
+# tests/otlp/setup.sh): every span field and every metric checked against
+# what etrace printed itself (tests/otlp/check.py), then the faults:
+# unreachable collector, 4xx, 5xx retried then given up, Retry-After, a
+# slow receiver (queue drops counted, etrace not blocked), exit while an
+# export is pending (flushed).
+# Usage: otlp.sh ETRACE ETRACE_RUN CASE
+etrace=$1
+etrace_run=$2
+case=$3
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/rtlib.sh"
+RUN_TIMEOUT=40
+
+modules=$("$here/../otlp/setup.sh")/node_modules || {
+	echo "skipped: the npm packages of tests/otlp are not installed"
+	exit 77
+}
+check="python3 $here/../otlp/check.py"
+recv=$tmp/recv.json
+# the resource of the -c command's spans: its name as given
+sh=t.sh
+
+# receiver ARGS...: starts the receiver, sets $url
+receiver() {
+	node "$here/../otlp/receiver.js" --modules "$modules" --out "$recv" \
+		--port-file "$tmp/port" "$@" &
+	bg="$bg $!"
+	for _ in $(seq 1 200); do
+		[ -s "$tmp/port" ] && break
+		sleep 0.05
+	done
+	[ -s "$tmp/port" ] || fail "the receiver did not start"
+	url=http://127.0.0.1:$(cat "$tmp/port")
+}
+
+# The traced command: a shell that writes N times (builtin printf: the
+# writes are the shell's own, pid == cpid), then sleeps S seconds.
+target() {
+	cat >"$tmp/t.sh" <<EOF
+#!/bin/sh
+i=0
+while [ \$i -lt $1 ]; do printf abc; i=\$((i + 1)); done
+sleep $2
+EOF
+	chmod +x "$tmp/t.sh"
+}
+
+# One span per write(2) of the -c command, and maps of all three kinds.
+prog() {
+	cat >"$tmp/p.et" <<EOF
+$1
+span w { key (tid);
+  begin tracepoint:syscalls:sys_enter_write /pid == cpid/ {
+    span.fd = args.fd; span.n = args.count; span.kind = client;
+    span.who = comm; }
+  end tracepoint:syscalls:sys_exit_write /pid == cpid/ {
+    span.ret = args.ret; } }
+tracepoint:syscalls:sys_enter_write /pid == cpid/ {
+  @writes[comm] = count(); @h = hist(args.count); @m = max(args.count); }
+EOF
+}
+
+expect_metrics() {
+	cat >"$tmp/expect.json" <<EOF
+{"writes": {"type": "sum", "monotonic": true, "points": [[{"key0": "t.sh"}, $1]]},
+ "m": {"type": "gauge", "points": [[{}, 3]]},
+ "h": {"type": "histogram", "buckets": [[{}, {"3": $1}, $1]]}}
+EOF
+}
+
+spans_in() {
+	grep -c '"type": "span"' "$1"
+}
+
+# "N" of the stderr line matching REGEX (its first number), or 0
+number() {
+	grep -- "$1" "$err" | head -1 | sed 's/^etrace: otlp: \([0-9]*\).*/\1/' |
+		grep -x '[0-9]*' || echo 0
+}
+
+case "$case" in
+traces_protobuf)
+	# every span and metric field, protobuf, --otlp
+	receiver
+	target 3 0
+	prog ''
+	run 0 -f json -o "$tmp/spans.json" --otlp "$url" -c "$tmp/t.sh" \
+		"$tmp/p.et"
+	[ "$(spans_in "$tmp/spans.json")" = 3 ] || fail "not 3 spans"
+	$check traces "$recv" "$tmp/spans.json" protobuf "$sh" >"$tmp/c" ||
+		fail "$(cat "$tmp/c")"
+	expect_metrics 3
+	$check metrics "$recv" "$tmp/expect.json" >"$tmp/c" ||
+		fail "$(cat "$tmp/c")"
+	[ ! -s "$err" ] || fail "messages on stderr"
+	;;
+json_config)
+	# OTLP/JSON, every key from the script's config, through an artifact
+	# that etrace-run runs
+	receiver
+	target 2 0
+	prog "config = { otlp_endpoint = \"URL\"; otlp_protocol = \"json\";
+  service_name = \"checkout\"; otlp_interval = \"0\" }"
+	sed -i "s|URL|$url|" "$tmp/p.et"
+	run 0 --compile-only -o "$tmp/p.eto" "$tmp/p.et"
+	timeout 30 "$etrace_run" -f json -o "$tmp/spans.json" -c "$tmp/t.sh" \
+		"$tmp/p.eto" >"$out" 2>"$err" || fail "etrace-run failed"
+	$check traces "$recv" "$tmp/spans.json" json "$sh" checkout >"$tmp/c" ||
+		fail "$(cat "$tmp/c")"
+	expect_metrics 2
+	$check metrics "$recv" "$tmp/expect.json" >"$tmp/c" ||
+		fail "$(cat "$tmp/c")"
+	# otlp_interval = "0": the one export at exit
+	[ "$($check count "$recv" /v1/metrics)" = "1 0" ] ||
+		fail "not one metrics export: $($check count "$recv" /v1/metrics)"
+	;;
+interval)
+	# otlp_interval: exports while the program runs, cumulative; the last
+	# one (at exit) has the final values
+	receiver
+	cat >"$tmp/p.et" <<'EOF'
+config = { otlp_interval = "200ms" }
+interval:ms:100 { @ticks = count(); if (@ticks == 15) { exit(); } }
+EOF
+	run 0 --otlp "$url" "$tmp/p.et"
+	n=$($check count "$recv" /v1/metrics | cut -d' ' -f1)
+	[ "$n" -ge 2 ] || fail "$n metrics exports in 1.5 s at 200 ms"
+	echo '{"ticks": {"type": "sum", "monotonic": true, "points": [[{}, 15]]}}' \
+		>"$tmp/expect.json"
+	$check metrics "$recv" "$tmp/expect.json" >"$tmp/c" ||
+		fail "$(cat "$tmp/c")"
+	;;
+unreachable)
+	# nothing listens: said at once, retried with backoff, then counted
+	# at exit within the bounded wait
+	target 2 0
+	prog ''
+	t0=$(date +%s)
+	run 1 -o "$tmp/spans.txt" --otlp http://127.0.0.1:9 -c "$tmp/t.sh" \
+		"$tmp/p.et"
+	t=$(($(date +%s) - t0))
+	[ "$t" -le 9 ] || fail "the exit took $t s (the bound is 5 s)"
+	has "$err" 'otlp: cannot reach http://127.0.0.1:9/v1/traces: .*(trying again with backoff)'
+	has "$err" '^etrace: otlp: 2 spans not delivered to http://127.0.0.1:9/v1/traces before the exit timeout (5000 ms)'
+	has "$err" '^etrace: otlp: 1 metric exports not delivered to http://127.0.0.1:9/v1/metrics'
+	;;
+refused)
+	# a 400 is not retried; said once with the status and the message
+	receiver --status 400 --message "span name too long"
+	target 2 0
+	prog ''
+	run 1 -o "$tmp/spans.txt" --otlp "$url" -c "$tmp/t.sh" "$tmp/p.et"
+	[ "$($check count "$recv" /v1/traces | cut -d' ' -f1)" = 1 ] ||
+		fail "the refused request was sent again"
+	has "$err" "refused the spans: HTTP 400: span name too long (not retried"
+	has "$err" "^etrace: otlp: 2 spans not delivered to $url/v1/traces: HTTP 400: span name too long"
+	[ "$(grep -c 'refused the spans' "$err")" = 1 ] || fail "said twice"
+	;;
+retry)
+	# 503, 502 are retried (exponential backoff), then delivered
+	receiver --status 503,502,200
+	target 2 0
+	prog ''
+	run 0 -f json -o "$tmp/spans.json" --otlp "$url" -c "$tmp/t.sh" \
+		"$tmp/p.et"
+	[ "$($check count "$recv" /v1/traces)" = "3 2" ] ||
+		fail "not 3 tries and 2 spans: $($check count "$recv" /v1/traces)"
+	$check traces "$recv" "$tmp/spans.json" protobuf "$sh" >"$tmp/c" ||
+		fail "$(cat "$tmp/c")"
+	[ ! -s "$err" ] || fail "messages on stderr"
+	;;
+give_up)
+	# a collector that keeps answering 503 (Retry-After: 1, honored):
+	# six tries a second apart, then given up and counted; a 500 is
+	# final at once
+	receiver --status 503 --retry-after 1
+	target 1 7
+	prog ''
+	run 1 -o "$tmp/spans.txt" --otlp "$url" -c "$tmp/t.sh" "$tmp/p.et"
+	[ "$($check count "$recv" /v1/traces | cut -d' ' -f1)" = 6 ] ||
+		fail "not 6 tries: $($check count "$recv" /v1/traces)"
+	for d in $($check times "$recv" /v1/traces); do
+		[ "$d" -ge 900 ] || fail "tries $d ms apart: Retry-After: 1 ignored"
+	done
+	has "$err" "^etrace: otlp: 1 spans not delivered to $url/v1/traces: HTTP 503"
+	;;
+server_error)
+	receiver --status 500 --message "collector broke"
+	target 1 0
+	prog ''
+	run 1 -o "$tmp/spans.txt" --otlp "$url" -c "$tmp/t.sh" "$tmp/p.et"
+	[ "$($check count "$recv" /v1/traces | cut -d' ' -f1)" = 1 ] ||
+		fail "a 500 was retried"
+	has "$err" "refused the spans: HTTP 500: collector broke"
+	;;
+slow)
+	# a receiver that takes 3 s per request and a queue of 8 spans: the
+	# event loop does not wait (all 300 spans printed), the spans that
+	# did not fit are dropped, counted, and the counts add up
+	receiver --delay-ms 3000
+	target 300 0
+	prog 'config = { otlp_queue = 8 }'
+	run 1 -f json -o "$tmp/spans.json" --otlp "$url" -c "$tmp/t.sh" \
+		"$tmp/p.et"
+	total=$(spans_in "$tmp/spans.json")
+	[ "$total" = 300 ] || fail "$total spans printed, not 300"
+	sent=$($check count "$recv" /v1/traces | cut -d' ' -f2)
+	dropped=$(number 'spans dropped: the export queue (8 spans) was full')
+	late=$(number 'spans not delivered .* before the exit timeout')
+	[ "$dropped" -gt 0 ] || fail "no drop counted"
+	[ $((sent + dropped + late)) = 300 ] ||
+		fail "$sent sent + $dropped dropped + $late late != 300"
+	;;
+flush)
+	# etrace ends while a slow export is in flight and spans wait: all of
+	# them are delivered before it exits (within the bounded wait)
+	receiver --delay-ms 1000
+	target 50 0
+	prog ''
+	run 0 -f json -o "$tmp/spans.json" --otlp "$url" -c "$tmp/t.sh" \
+		"$tmp/p.et"
+	$check traces "$recv" "$tmp/spans.json" protobuf "$sh" >"$tmp/c" ||
+		fail "$(cat "$tmp/c")"
+	;;
+partial)
+	# a 200 with partial_success: the rejected spans counted, the
+	# collector's message said
+	receiver --partial 1 --message "1 span had no name"
+	target 2 0
+	prog ''
+	run 1 -o "$tmp/spans.txt" --otlp "$url" -c "$tmp/t.sh" "$tmp/p.et"
+	has "$err" "rejected 1 of [12] spans: 1 span had no name"
+	;;
+bad_url)
+	run 1 --otlp localhost:4318 -e 'BEGIN { exit(); }'
+	has "$err" "expected an http:// or https:// URL"
+	;;
+*)
+	fail "unknown case"
+	;;
+esac
+echo "ok [$case]"
