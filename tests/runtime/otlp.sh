@@ -21,6 +21,8 @@ modules=$("$here/../otlp/setup.sh")/node_modules || {
 }
 check="python3 $here/../otlp/check.py"
 recv=$tmp/recv.json
+rpid=
+trap 'rm -rf "$tmp"; kill_bg; [ -z "$rpid" ] || kill "$rpid" 2>/dev/null' EXIT
 # the resource of the -c command's spans: its name as given
 sh=t.sh
 
@@ -28,7 +30,7 @@ sh=t.sh
 receiver() {
 	node "$here/../otlp/receiver.js" --modules "$modules" --out "$recv" \
 		--port-file "$tmp/port" "$@" &
-	bg="$bg $!"
+	rpid=$!
 	for _ in $(seq 1 200); do
 		[ -s "$tmp/port" ] && break
 		sleep 0.05
@@ -234,6 +236,53 @@ partial)
 	prog ''
 	run 1 -o "$tmp/spans.txt" --otlp "$url" -c "$tmp/t.sh" "$tmp/p.et"
 	has "$err" "rejected 1 of [12] spans: 1 span had no name"
+	;;
+distributed)
+	# OpenTelemetry's Node SDK calls a traced server with a traceparent
+	# header: etrace's server span arrives with the client span's trace
+	# id, as its child, with a remote parent
+	receiver
+	cat >"$tmp/p.et" <<'PROG'
+tracepoint:syscalls:sys_enter_recvfrom /pid == cpid/ { @buf[tid] = args.ubuf; }
+span request { key (tid);
+  begin tracepoint:syscalls:sys_exit_recvfrom /pid == cpid && args.ret > 0/ {
+    span.kind = server; span.traced = traceparent(@buf[tid], args.ret); }
+  end tracepoint:syscalls:sys_enter_sendto /pid == cpid/ {
+    span.bytes = args.len; } }
+PROG
+	start -f json --otlp "$url" -c "/usr/bin/python3 $here/../otlp/server.py $tmp/sport" \
+		"$tmp/p.et"
+	for _ in $(seq 1 200); do
+		[ -s "$tmp/sport" ] && break
+		sleep 0.05
+	done
+	[ -s "$tmp/sport" ] || fail "the server did not start"
+	ids=$(timeout 30 node "$here/../otlp/client.js" "$modules" \
+		"http://127.0.0.1:$(cat "$tmp/sport")/" "$url") ||
+		fail "the client failed: $ids"
+	wait_bg 0
+	set -- $ids
+	[ "$3" = 200 ] || fail "the server answered $3"
+	grep '"type": "span"' "$out" >"$tmp/spans.json"
+	$check traces "$recv" "$tmp/spans.json" protobuf python3 >"$tmp/c" ||
+		fail "$(cat "$tmp/c")"
+	python3 - "$recv" "$1" "$2" >"$tmp/c" 2>&1 <<'PY' ||
+import json, sys
+recv, trace, parent = sys.argv[1:]
+spans = [s for r in map(json.loads, open(recv))
+         if r["path"] == "/v1/traces" and r["answered"] == 200
+         for rs in r["body"]["resourceSpans"] for ss in rs["scopeSpans"]
+         for s in ss["spans"]]
+client = [s for s in spans if s["spanId"] == parent]
+server = [s for s in spans if s.get("name") == "request"]
+assert len(client) == 1 and client[0]["kind"] == 3, client
+assert len(server) == 1, server
+s = server[0]
+assert s["traceId"] == trace, (s["traceId"], trace)
+assert s["parentSpanId"] == parent, (s["parentSpanId"], parent)
+assert s["kind"] == 2 and s["flags"] & 0x300 == 0x300, s
+PY
+		fail "the trace is not joined: $(cat "$tmp/c")"
 	;;
 bad_url)
 	run 1 --otlp localhost:4318 -e 'BEGIN { exit(); }'
