@@ -3,10 +3,11 @@
 # runtime; 77 = skipped: not root, or no node/npm packages), and the
 # encoders' unit test, which reads the protobuf-c messages back.
 set(ETRACE_OTLP_CASES traces_protobuf json_config interval unreachable
-  refused retry give_up server_error slow flush partial distributed
+  refused retry give_up server_error slow flush partial events distributed
   bad_url)
 etrace_runtime_cases(otlp ${CMAKE_CURRENT_LIST_DIR}/otlp.sh 60
   ARGS $<TARGET_FILE:etrace> $<TARGET_FILE:etrace-run>
+       ${CMAKE_BINARY_DIR}/tests/progs/spans/span_target
   CASES ${ETRACE_OTLP_CASES})
 if(TARGET test_otlp)
   target_include_directories(test_otlp PRIVATE ${OTLP_GEN_DIR}

@@ -7,10 +7,12 @@
 # unreachable collector, 4xx, 5xx retried then given up, Retry-After, a
 # slow receiver (queue drops counted, etrace not blocked), exit while an
 # export is pending (flushed).
-# Usage: otlp.sh ETRACE ETRACE_RUN CASE
+# Usage: otlp.sh ETRACE ETRACE_RUN SPAN_TARGET CASE
+# (SPAN_TARGET: tests/progs/spans/span_target)
 etrace=$1
 etrace_run=$2
-case=$3
+T=$3
+case=$4
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/rtlib.sh"
 RUN_TIMEOUT=40
@@ -236,6 +238,25 @@ partial)
 	prog ''
 	run 1 -o "$tmp/spans.txt" --otlp "$url" -c "$tmp/t.sh" "$tmp/p.et"
 	has "$err" "rejected 1 of [12] spans: 1 span had no name"
+	;;
+events)
+	# nested spans (a local parent) and span events, 8 kept and 2
+	# dropped per span
+	receiver
+	run 0 -f json -o "$tmp/spans.json" --otlp "$url" -c "$T events 2 10" \
+		-e "span o { key (tid);
+  begin uprobe:$T:outer { span.i = arg0; }
+  end uretprobe:$T:outer { }
+  event note=uprobe:$T:note { } }
+span in { key (tid);
+  begin uprobe:$T:inner { }
+  end uretprobe:$T:inner { } }"
+	[ "$(spans_in "$tmp/spans.json")" = 4 ] || fail "not 4 spans"
+	grep -q '"dropped_events": 2' "$tmp/spans.json" || fail "no dropped events"
+	grep -q '"parent_span_id": "[0-9a-f]' "$tmp/spans.json" ||
+		fail "no child span"
+	$check traces "$recv" "$tmp/spans.json" protobuf span_target \
+		>"$tmp/c" || fail "$(cat "$tmp/c")"
 	;;
 distributed)
 	# OpenTelemetry's Node SDK calls a traced server with a traceparent
