@@ -181,6 +181,33 @@ int otlp__span_sink(void *ctx, const struct et_span *s)
 	return 0;
 }
 
+/* etrace's health metrics (metrics.h): the exporters' counters, for the
+ * Prometheus endpoint and the next OTLP export. Called with the lock
+ * held (the metrics take their own lock, never ours). */
+static void health(struct otlp *o)
+{
+	const struct flow *t = &o->traces, *m = &o->metrics;
+	struct metrics_export_stats s = {
+		.queued = o->count,
+		.queue_capacity = o->cfg.queue,
+		.sent = t->sent,
+		.dropped = t->dropped_queue + t->dropped_failed + t->dropped_exit,
+		.failed = t->requests_failed,
+		.retries = t->retries,
+	};
+
+	metrics_health_export("otlp_traces", &s);
+	s = (struct metrics_export_stats){
+		.queued = o->final_metrics.data != NULL,
+		.queue_capacity = 1,
+		.sent = m->sent,
+		.dropped = m->dropped_failed + m->dropped_exit,
+		.failed = m->requests_failed,
+		.retries = m->retries,
+	};
+	metrics_health_export("otlp_metrics", &s);
+}
+
 /* Called with the lock held; says why a delivery failed, once per kind
  * of failure, while the run goes on. */
 static void note_failure(struct otlp *o, struct flow *f,
@@ -266,6 +293,7 @@ static void deliver(struct otlp *o, struct flow *f, bool traces,
 					o->endpoint, f->path, rej, n, f->what,
 					r.message[0] ? r.message : "no reason given");
 			}
+			health(o);
 			pthread_mutex_unlock(&o->lock);
 			return;
 		}
@@ -276,6 +304,7 @@ static void deliver(struct otlp *o, struct flow *f, bool traces,
 				f->dropped_exit += n;
 			else
 				f->dropped_failed += n;
+			health(o);
 			pthread_mutex_unlock(&o->lock);
 			return;
 		}
@@ -283,10 +312,12 @@ static void deliver(struct otlp *o, struct flow *f, bool traces,
 		wait_ns = (uint64_t)backoff_ms(tries, &r) * 1000000ULL;
 		if (o->stop && now_ns() + wait_ns >= o->deadline_ns) {
 			f->dropped_exit += n;
+			health(o);
 			pthread_mutex_unlock(&o->lock);
 			return;
 		}
 		f->retries++;
+		health(o);
 		wait_until(o, now_ns() + wait_ns);
 		pthread_mutex_unlock(&o->lock);
 	}
@@ -546,6 +577,7 @@ uint64_t otlp__finish(struct otlp *o)
 		free(o->final_metrics.data);
 		o->final_metrics.data = NULL;
 	}
+	health(o);
 	report(o, &o->traces);
 	report(o, &o->metrics);
 	lost = o->traces.dropped_queue + o->traces.dropped_failed +

@@ -3,7 +3,8 @@
 # runtime; 77 = skipped: not root, or no node/npm packages), and the
 # encoders' unit test, which reads the protobuf-c messages back.
 set(ETRACE_OTLP_CASES traces_protobuf json_config interval unreachable
-  refused retry give_up server_error slow flush partial events distributed
+  refused retry give_up server_error slow flush partial events health
+  distributed
   bad_url)
 etrace_runtime_cases(otlp ${CMAKE_CURRENT_LIST_DIR}/otlp.sh 60
   ARGS $<TARGET_FILE:etrace> $<TARGET_FILE:etrace-run>

@@ -258,6 +258,33 @@ span in { key (tid);
 	$check traces "$recv" "$tmp/spans.json" protobuf span_target \
 		>"$tmp/c" || fail "$(cat "$tmp/c")"
 	;;
+health)
+	# the exporter's counters are etrace's health metrics: scraped from
+	# the Prometheus endpoint once the spans were delivered
+	receiver --status 503,200
+	target 3 30
+	prog ''
+	start --metrics-addr 127.0.0.1:0 --otlp "$url" -c "$tmp/t.sh" "$tmp/p.et"
+	for _ in $(seq 1 200); do
+		[ "$($check count "$recv" /v1/traces)" = "2 3" ] && break
+		sleep 0.05
+	done
+	[ "$($check count "$recv" /v1/traces)" = "2 3" ] ||
+		fail "no retried delivery: $($check count "$recv" /v1/traces)"
+	port=$(sed -n 's/^etrace: serving metrics on port \([0-9]*\)$/\1/p' "$err")
+	[ -n "$port" ] || fail "no metrics port"
+	curl -s "http://127.0.0.1:$port/metrics" >"$tmp/m" || fail "no scrape"
+	for l in 'etrace_export_sent_total{exporter="otlp_traces"} 3' \
+		'etrace_export_failed_total{exporter="otlp_traces"} 1' \
+		'etrace_export_retries_total{exporter="otlp_traces"} 1' \
+		'etrace_export_dropped_total{exporter="otlp_traces"} 0' \
+		'etrace_export_queue_capacity{exporter="otlp_traces"} 16384'; do
+		grep -qxF "$l" "$tmp/m" ||
+			fail "no '$l' in: $(grep otlp "$tmp/m")"
+	done
+	kill -INT "$bg"
+	wait_bg 0
+	;;
 distributed)
 	# OpenTelemetry's Node SDK calls a traced server with a traceparent
 	# header: etrace's server span arrives with the client span's trace
