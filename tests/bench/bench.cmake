@@ -51,3 +51,12 @@ add_custom_target(http-cost
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/http-cost.sh $<TARGET_FILE:etrace>
   DEPENDS etrace USES_TERMINAL
   COMMENT "The cost of etrace http on nginx under wrk (needs root)")
+
+# tests/bench/otlp.sh: the OTLP exporter alone (otlp_push) and in a run
+add_executable(otlp_push ${CMAKE_CURRENT_LIST_DIR}/otlp_push.c)
+target_link_libraries(otlp_push PRIVATE etrace_runtime)
+add_custom_target(bench-otlp
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/otlp.sh $<TARGET_FILE:etrace>
+          $<TARGET_FILE:otlp_push>
+  DEPENDS etrace otlp_push USES_TERMINAL
+  COMMENT "Spans per second exported over OTLP (needs root, node, npm)")

@@ -12,6 +12,8 @@
 // last one repeats), --retry-after S, --delay-ms N before answering, --partial N
 // (rejected items in a 200's partial_success), --message TEXT (of a
 // refusal, as google.rpc.Status or JSON).
+// --count-only 1: each line has the number of spans (or data points)
+// instead of the body (tests/bench/otlp.sh), the request still decoded.
 // --port-file F: the port it listens on (127.0.0.1, chosen by the kernel).
 'use strict';
 const http = require('http');
@@ -145,7 +147,13 @@ const server = http.createServer((req, res) => {
 			if (!types[req.url]) throw new Error(`unexpected path ${req.url}`);
 			let body = Buffer.concat(chunks);
 			if (rec.contentEncoding === 'gzip') body = zlib.gunzipSync(body);
-			rec.body = mapIds(decode(req, body), b64hex);
+			const obj = decode(req, body);
+			if (args['count-only']) {
+				rec.spans = (obj.resourceSpans || []).reduce((n, rs) =>
+					n + rs.scopeSpans.reduce((m, ss) => m + ss.spans.length, 0), 0);
+			} else {
+				rec.body = mapIds(obj, b64hex);
+			}
 		} catch (e) {
 			error = String(e && e.message ? e.message : e);
 			rec.error = error;

@@ -1,0 +1,77 @@
+#!/bin/sh
+# Spans per second exported over OTLP with no loss (issue #14's goal:
+# >= 50k/s on this 2-core VM), to the test receiver
+# (tests/otlp/receiver.js), which decodes every request with
+# OpenTelemetry's protobuf root (its own CPU shares the machine):
+#  1. the exporter alone: otlp_push (tests/bench/otlp_push.c) hands N
+#     spans to the sink as fast as it takes them; how long until all
+#     were delivered (protobuf, then JSON), and the exporter's own CPU
+#     time per span (the receiver's decoding is not in it);
+#  2. in a run: a span block over each read(2) of dd bs=1 (N reads),
+#     without --otlp and with it: wall and CPU time, spans completed,
+#     spans arrived (none may be lost by the export).
+# Not a ctest test (speed targets never live in timed tests).
+#   tests/bench/otlp.sh ETRACE OTLP_PUSH [N]     (as root)
+set -eu
+etrace=$1
+push=$2
+n=${3:-200000}
+here=$(cd "$(dirname "$0")" && pwd)
+modules=$("$here/../otlp/setup.sh")/node_modules
+tmp=$(mktemp -d)
+rpid=
+trap '[ -z "$rpid" ] || kill $rpid 2>/dev/null; rm -rf "$tmp"' EXIT
+
+receiver() {
+	[ -z "$rpid" ] || kill "$rpid"
+	rm -f "$tmp/port" "$tmp/recv"
+	node "$here/../otlp/receiver.js" --modules "$modules" \
+		--out "$tmp/recv" --port-file "$tmp/port" --count-only 1 &
+	rpid=$!
+	while [ ! -s "$tmp/port" ]; do sleep 0.05; done
+	url=http://127.0.0.1:$(cat "$tmp/port")
+}
+
+arrived() {
+	python3 -c '
+import json, sys
+print(sum(r.get("spans", 0) for r in map(json.loads, open(sys.argv[1]))
+          if r["path"] == "/v1/traces" and r["answered"] == 200))' "$tmp/recv"
+}
+
+for proto in protobuf json; do
+	receiver
+	printf 'exporter alone, %s: ' "$proto"
+	/usr/bin/time -f '%U %S' -o "$tmp/time" "$push" "$url" "$n" "$proto"
+	awk -v n="$n" '{ printf "  exporter CPU (sink, encoding, gzip, HTTP): %.2f s, %.1f us/span\n",
+		$1 + $2, ($1 + $2) / n * 1e6 }' "$tmp/time"
+	got=$(arrived)
+	[ "$got" = "$n" ] || { echo "LOSS: $got of $n arrived"; exit 1; }
+done
+
+cat >"$tmp/p.et" <<'EOP'
+config = { otlp_queue = 1000000; perf_rb_pages = 4096 }
+span rd { key (tid);
+  begin tracepoint:syscalls:sys_enter_read /pid == cpid/ { span.fd = args.fd; }
+  end tracepoint:syscalls:sys_exit_read /pid == cpid/ { span.ret = args.ret; } }
+EOP
+# run LABEL ARGS...: one run over N reads of dd
+run() {
+	label=$1
+	shift
+	t0=$(date +%s.%N)
+	/usr/bin/time -f '%U %S' -o "$tmp/time" "$etrace" -q -f json \
+		-o "$tmp/out" "$@" -c "dd if=/dev/zero of=/dev/null bs=1 count=$n status=none" \
+		"$tmp/p.et" 2>"$tmp/err" || { cat "$tmp/err"; exit 1; }
+	t1=$(date +%s.%N)
+	spans=$(grep -c '"type": "span"' "$tmp/out" || true)
+	awk -v l="$label" -v a="$t0" -v b="$t1" -v s="$spans" \
+		'{ printf "in a run, %-6s %6.2f s wall, %5.2f s etrace CPU, %d spans completed (%.0f/s)\n",
+		   l, b - a, $1 + $2, s, s / (b - a) }' "$tmp/time"
+}
+receiver
+run plain
+run otlp --otlp "$url"
+got=$(arrived)
+echo "in a run, otlp: $got of $spans completed spans arrived"
+[ "$got" = "$spans" ] || { echo "LOSS:"; cat "$tmp/err"; exit 1; }
