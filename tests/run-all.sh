@@ -21,7 +21,8 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 deps="cmake gcc make pkg-config flex bison libbpf-dev llvm-16-dev clang-16
 libclang-16-dev libclang-rt-16-dev libelf-dev libdw-dev liblzma-dev
-libcjson-dev libcunit1-dev libmicrohttpd-dev libzstd-dev zlib1g-dev libncurses-dev
+libcjson-dev libcunit1-dev libmicrohttpd-dev libprotobuf-c-dev
+protobuf-c-compiler libcurl4-openssl-dev libzstd-dev zlib1g-dev libncurses-dev
 libiberty-dev lld g++ systemtap-sdt-dev golang-go golang-google-grpc-dev python3 nodejs bpftrace
 bpftool man-db openjdk-17-jdk-headless qemu-system-x86 busybox-static cpio
 binutils xz-utils debuginfod curl gdb rustc libc6-dbg prometheus nginx-light
@@ -29,6 +30,9 @@ redis-server redis-tools wrk gnutls-bin openssl postgresql-15 mariadb-server"
 
 install_deps() {
 	missing=
+	# npm (the OTLP tests' OpenTelemetry packages): Debian's, unless a
+	# nodejs that brings its own is installed
+	command -v npm >/dev/null 2>&1 || deps="$deps npm"
 	for p in $deps; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 			grep -q "ok installed" || missing="$missing $p"
@@ -50,6 +54,9 @@ step() {
 }
 
 install_deps
+# the npm packages of tests/otlp (OpenTelemetry's OTLP decoders and its
+# Node SDK), installed once into a cache directory (tests/otlp/setup.sh)
+tests/otlp/setup.sh >/dev/null || echo "run-all: the OTLP tests' npm packages are not installed"
 status=0
 
 step "build (gcc) and all tests"

@@ -112,6 +112,9 @@ static void test_format_and_buffering(void)
 	char *maddr[] = { "etrace", "--metrics-addr", ":9469", "-e", "p",
 			  NULL };
 	char *noaddr[] = { "etrace", "-e", "p", "--metrics-addr", NULL };
+	char *otlp[] = { "etrace", "--otlp", "http://c:4318", "-e", "p",
+			 NULL };
+	char *nootlp[] = { "etrace", "-e", "p", "--otlp", NULL };
 
 	CU_ASSERT_EQUAL(parse(ok), 0);
 	CU_ASSERT_EQUAL(cli.format, CLI_FMT_JSON);
@@ -136,6 +139,11 @@ static void test_format_and_buffering(void)
 	CU_ASSERT_STRING_EQUAL(cli.metrics_addr, ":9469");
 	CU_ASSERT_EQUAL(parse(noaddr), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(cli.err, "option '--metrics-addr' requires an "
+			       "argument");
+	CU_ASSERT_EQUAL(parse(otlp), 0);
+	CU_ASSERT_STRING_EQUAL(cli.otlp, "http://c:4318");
+	CU_ASSERT_EQUAL(parse(nootlp), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(cli.err, "option '--otlp' requires an "
 			       "argument");
 }
 
