@@ -4,6 +4,7 @@
 // Every request to /v1/traces or /v1/metrics is decoded (gzip, protobuf
 // or OTLP/JSON) and written as one JSON line to --out:
 //   {"path", "timeMs", "contentType", "contentEncoding", "answered", "error", "body"}
+// "answered": the status sent back, 0 when the client had gone by then.
 // body: the decoded ExportTraceServiceRequest/ExportMetricsServiceRequest
 // (int64s as strings, enums as numbers, ids as lowercase hex).
 // OTLP/JSON is also checked field by field: a key the message does not
@@ -158,8 +159,13 @@ const server = http.createServer((req, res) => {
 			error = String(e && e.message ? e.message : e);
 			rec.error = error;
 		}
-		fs.writeSync(out, JSON.stringify(rec) + '\n');
-		const reply = () => answer(req, res, error ? 400 : status, error);
+		// logged once answered: a client that gave up waiting (its
+		// exit timeout) never had the answer, "answered": 0
+		const reply = () => {
+			if (req.socket.destroyed) rec.answered = 0;
+			else answer(req, res, error ? 400 : status, error);
+			fs.writeSync(out, JSON.stringify(rec) + '\n');
+		};
 		if (args['delay-ms']) setTimeout(reply, Number(args['delay-ms']));
 		else reply();
 	});
