@@ -64,6 +64,7 @@ struct otlp {
 	uint64_t first_ns;          /* when the oldest queued span came */
 	/* the final metrics export, handed over by otlp__finish */
 	struct otlp_buf final_metrics;
+	struct otlp_buf span_body;  /* the sender's, reused */
 	bool stop;                  /* drain what is queued, then leave */
 	volatile bool abort;        /* the exit timeout ran out */
 	uint64_t deadline_ns;       /* of the drain, once stop is set */
@@ -325,10 +326,10 @@ static void deliver(struct otlp *o, struct flow *f, bool traces,
 
 static void send_spans(struct otlp *o, struct otlp_span **batch, size_t n)
 {
-	struct otlp_buf body = { 0 };
+	struct otlp_buf *body = &o->span_body;
 	int err = o->cfg.protocol == OTLP_JSON
-			  ? otlp_json_traces(batch, n, &body)
-			  : otlp_pb_traces(batch, n, &body);
+			  ? otlp_json_traces(batch, n, body)
+			  : otlp_pb_traces(batch, n, body);
 
 	if (err) {
 		pthread_mutex_lock(&o->lock);
@@ -337,9 +338,8 @@ static void send_spans(struct otlp *o, struct otlp_span **batch, size_t n)
 			 "%s", strerror(-err));
 		pthread_mutex_unlock(&o->lock);
 	} else {
-		deliver(o, &o->traces, true, &body, n);
+		deliver(o, &o->traces, true, body, n);
 	}
-	free(body.data);
 	for (size_t i = 0; i < n; i++)
 		free(batch[i]);
 }
@@ -610,6 +610,7 @@ void otlp__free(struct otlp *o)
 			free(p);
 		}
 	free(o->final_metrics.data);
+	free(o->span_body.data);
 	free(o->other);
 	free(o->self_res);
 	otlp_http__free(o->http);

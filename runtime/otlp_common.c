@@ -170,6 +170,27 @@ char *otlp_utf8(const char *s, size_t len)
 	return d;
 }
 
+bool otlp_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; i < len;) {
+		size_t n;
+
+		if (u[i] < 0x80) {
+			if (!u[i])
+				return false;
+			i++;
+			continue;
+		}
+		n = utf8_seq(u + i, len - i);
+		if (!n)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
 uint32_t otlp_span_flags(const struct et_span *s)
 {
 	/* SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK: etrace always knows */

@@ -70,6 +70,7 @@ struct otlp_http {
 	/* the reply being read */
 	struct otlp_buf body;
 	size_t body_cap;
+	struct otlp_buf gz;     /* the compressed request, reused */
 	uint32_t retry_after_ms;
 	const volatile bool *abort;
 };
@@ -126,6 +127,7 @@ void otlp_http__free(struct otlp_http *h)
 		curl.slist_free_all(h->headers);
 	free(h->base);
 	free(h->body.data);
+	free(h->gz.data);
 	free(h);
 }
 
@@ -142,7 +144,11 @@ int otlp_gzip(const struct otlp_buf *in, struct otlp_buf *out)
 			 Z_DEFAULT_STRATEGY) != Z_OK)
 		return -ENOMEM;
 	bound = deflateBound(&z, in->len) + 32;
-	out->data = malloc(bound);
+	if (out->cap < bound || !out->data) {
+		free(out->data);
+		out->data = malloc(bound);
+		out->cap = out->data ? bound : 0;
+	}
 	if (!out->data) {
 		deflateEnd(&z);
 		return -ENOMEM;
@@ -153,8 +159,6 @@ int otlp_gzip(const struct otlp_buf *in, struct otlp_buf *out)
 	z.avail_out = (uInt)bound;
 	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
 		deflateEnd(&z);
-		free(out->data);
-		out->data = NULL;
 		return -ENOMEM;
 	}
 	out->len = z.total_out;
@@ -328,12 +332,12 @@ void otlp_http__post(struct otlp_http *h, const char *path,
 		     uint32_t timeout_ms, const volatile bool *abort,
 		     struct otlp_reply *r)
 {
-	struct otlp_buf gz = { 0 };
+	struct otlp_buf *gz = &h->gz;
 	char url[2048];
 	CURLcode rc;
 
 	memset(r, 0, sizeof(*r));
-	if (otlp_gzip(body, &gz)) {
+	if (otlp_gzip(body, gz)) {
 		snprintf(r->error, sizeof(r->error), "%s", strerror(ENOMEM));
 		return;
 	}
@@ -345,8 +349,8 @@ void otlp_http__post(struct otlp_http *h, const char *path,
 	curl.setopt(h->c, CURLOPT_URL, url);
 	curl.setopt(h->c, CURLOPT_POST, 1L);
 	curl.setopt(h->c, CURLOPT_HTTPHEADER, h->headers);
-	curl.setopt(h->c, CURLOPT_POSTFIELDS, gz.data);
-	curl.setopt(h->c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)gz.len);
+	curl.setopt(h->c, CURLOPT_POSTFIELDS, gz->data);
+	curl.setopt(h->c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)gz->len);
 	curl.setopt(h->c, CURLOPT_USERAGENT, "etrace/" ETRACE_VERSION);
 	curl.setopt(h->c, CURLOPT_NOSIGNAL, 1L);
 	curl.setopt(h->c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
@@ -362,7 +366,6 @@ void otlp_http__post(struct otlp_http *h, const char *path,
 	/* a redirect would lose the POST body's meaning */
 	curl.setopt(h->c, CURLOPT_FOLLOWLOCATION, 0L);
 	rc = curl.perform(h->c);
-	free(gz.data);
 	if (rc != CURLE_OK) {
 		snprintf(r->error, sizeof(r->error), "%s",
 			 rc == CURLE_ABORTED_BY_CALLBACK ? "cut short at exit"

@@ -34,10 +34,13 @@ struct otlp_span {
 struct otlp_span *otlp_span_copy(const struct et_span *s,
 				 const struct otlp_resource *res);
 
-/* An encoded request body (malloc'd). */
+/* An encoded request body: data (malloc'd, cap bytes) is reused by the
+ * next encoding into the same buffer when it is large enough; free()
+ * it once done. Start from { 0 }. */
 struct otlp_buf {
 	uint8_t *data;
 	size_t len;
+	size_t cap;
 };
 
 /* ExportTraceServiceRequest of spans[0..n), one ResourceSpans per
@@ -61,6 +64,9 @@ int otlp_json_metrics(const struct otlp_resource *res,
 /* s[0..len) as valid UTF-8, NUL-terminated (malloc'd): what OTLP's
  * strings must be; each byte of an invalid sequence becomes U+FFFD. */
 char *otlp_utf8(const char *s, size_t len);
+/* Whether s[0..len) is valid UTF-8 without a NUL (otlp_utf8 would give
+ * it back unchanged). */
+bool otlp_utf8_valid(const char *s, size_t len);
 
 /* The span flags field: W3C trace flags and whether the parent is
  * remote (SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK, _IS_REMOTE_MASK). */

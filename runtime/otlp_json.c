@@ -179,8 +179,10 @@ static int print(cJSON *root, struct otlp_buf *out)
 	cJSON_Delete(root);
 	if (!text)
 		return -ENOMEM;
+	free(out->data);
 	out->data = (uint8_t *)text;
 	out->len = strlen(text);
+	out->cap = out->len + 1;
 	return 0;
 }
 

@@ -44,10 +44,15 @@ typedef Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceReques
 		_p;                                            \
 	})
 
+/* s[0..len), s[len] a NUL: as it is when it is valid UTF-8 (s outlives
+ * the request), else cleaned up into the arena. */
 static char *text(struct arena *a, const char *s, size_t len)
 {
-	char *u = otlp_utf8(s, len), *d;
+	char *u, *d;
 
+	if (otlp_utf8_valid(s, len))
+		return (char *)s;
+	u = otlp_utf8(s, len);
 	if (!u)
 		abort(); /* as the arena does on out-of-memory */
 	d = arena_strdup(a, u);
@@ -248,9 +253,15 @@ static ResourceSpans *resource_spans(struct arena *a,
 static int pack(const ProtobufCMessage *m, struct otlp_buf *out)
 {
 	out->len = protobuf_c_message_get_packed_size(m);
-	out->data = malloc(out->len ? out->len : 1);
-	if (!out->data)
+	if (out->cap < out->len || !out->data) {
+		free(out->data);
+		out->cap = out->len ? out->len : 1;
+		out->data = malloc(out->cap);
+	}
+	if (!out->data) {
+		out->cap = 0;
 		return -ENOMEM;
+	}
 	protobuf_c_message_pack(m, out->data);
 	return 0;
 }

@@ -354,7 +354,7 @@ static void test_interval(void)
 static void test_gzip(void)
 {
 	static const char text[] = "resourceSpans resourceSpans resourceSpans";
-	struct otlp_buf in = { (uint8_t *)text, sizeof(text) }, gz;
+	struct otlp_buf in = { (uint8_t *)text, sizeof(text), 0 }, gz = { 0 };
 	char back[128];
 	z_stream z = { 0 };
 
