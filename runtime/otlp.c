@@ -38,11 +38,11 @@ struct proc {
 /* What one kind of request came to (traces: items are spans; metrics:
  * items are exports). */
 struct flow {
-	const char *path;        /* "/v1/traces" */
-	const char *what;        /* "spans" */
+	const char *path; /* "/v1/traces" */
+	const char *what; /* "spans" */
 	uint64_t sent, dropped_queue, dropped_failed, dropped_exit;
 	uint64_t requests_failed, retries;
-	char last_error[600];    /* why the last delivery failed */
+	char last_error[600]; /* why the last delivery failed */
 	bool said_unreachable, said_refused;
 };
 
@@ -55,24 +55,24 @@ struct otlp {
 	struct otlp_http *http;
 	pthread_t thread;
 	bool started;
-	bool sync;                  /* lock and wake initialized */
+	bool sync; /* lock and wake initialized */
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	/* the span queue, a ring of cfg.queue slots */
 	struct otlp_span **q;
 	uint32_t head, count;
-	uint64_t first_ns;          /* when the oldest queued span came */
+	uint64_t first_ns; /* when the oldest queued span came */
 	/* the final metrics export, handed over by otlp__finish */
 	struct otlp_buf final_metrics;
-	struct otlp_buf span_body;  /* the sender's, reused */
-	bool stop;                  /* drain what is queued, then leave */
-	volatile bool abort;        /* the exit timeout ran out */
-	uint64_t deadline_ns;       /* of the drain, once stop is set */
+	struct otlp_buf span_body; /* the sender's, reused */
+	bool stop;		   /* drain what is queued, then leave */
+	volatile bool abort;	   /* the exit timeout ran out */
+	uint64_t deadline_ns;	   /* of the drain, once stop is set */
 	struct flow traces, metrics;
 	/* per-process resources (spans), and the metrics' own */
 	struct proc *procs[PROC_BUCKETS];
 	uint32_t nprocs;
-	struct otlp_resource *other;    /* beyond MAX_PROCS */
+	struct otlp_resource *other; /* beyond MAX_PROCS */
 	struct otlp_resource *self_res;
 	bool finished;
 };
@@ -89,8 +89,8 @@ static uint64_t now_ns(void)
 static void wait_until(struct otlp *o, uint64_t t)
 {
 	struct timespec ts = {
-		.tv_sec = (time_t)(t / 1000000000ULL),
-		.tv_nsec = (long)(t % 1000000000ULL),
+	    .tv_sec = (time_t)(t / 1000000000ULL),
+	    .tv_nsec = (long)(t % 1000000000ULL),
 	};
 
 	pthread_cond_timedwait(&o->wake, &o->lock, &ts);
@@ -101,8 +101,8 @@ int otlp_parse_interval(const char *text, uint32_t *ms)
 	static const struct {
 		const char *unit;
 		uint64_t ms;
-	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
-		      { "h", 3600000 }, { "", 1000 } };
+	} units[] = {
+	    {"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"", 1000}};
 	char *end;
 	unsigned long long v;
 
@@ -189,22 +189,22 @@ static void health(struct otlp *o)
 {
 	const struct flow *t = &o->traces, *m = &o->metrics;
 	struct metrics_export_stats s = {
-		.queued = o->count,
-		.queue_capacity = o->cfg.queue,
-		.sent = t->sent,
-		.dropped = t->dropped_queue + t->dropped_failed + t->dropped_exit,
-		.failed = t->requests_failed,
-		.retries = t->retries,
+	    .queued = o->count,
+	    .queue_capacity = o->cfg.queue,
+	    .sent = t->sent,
+	    .dropped = t->dropped_queue + t->dropped_failed + t->dropped_exit,
+	    .failed = t->requests_failed,
+	    .retries = t->retries,
 	};
 
 	metrics_health_export("otlp_traces", &s);
 	s = (struct metrics_export_stats){
-		.queued = o->final_metrics.data != NULL,
-		.queue_capacity = 1,
-		.sent = m->sent,
-		.dropped = m->dropped_failed + m->dropped_exit,
-		.failed = m->requests_failed,
-		.retries = m->retries,
+	    .queued = o->final_metrics.data != NULL,
+	    .queue_capacity = 1,
+	    .sent = m->sent,
+	    .dropped = m->dropped_failed + m->dropped_exit,
+	    .failed = m->requests_failed,
+	    .retries = m->retries,
 	};
 	metrics_health_export("otlp_metrics", &s);
 }
@@ -215,24 +215,24 @@ static void note_failure(struct otlp *o, struct flow *f,
 			 const struct otlp_reply *r, bool final)
 {
 	if (r->status)
-		snprintf(f->last_error, sizeof(f->last_error),
-			 "HTTP %ld%s%s", r->status, r->message[0] ? ": " : "",
-			 r->message);
+		snprintf(f->last_error, sizeof(f->last_error), "HTTP %ld%s%s",
+			 r->status, r->message[0] ? ": " : "", r->message);
 	else
-		snprintf(f->last_error, sizeof(f->last_error), "%s",
-			 r->error);
+		snprintf(f->last_error, sizeof(f->last_error), "%s", r->error);
 	if (!r->status && !f->said_unreachable) {
 		f->said_unreachable = true;
-		fprintf(stderr, "etrace: otlp: cannot reach %s%s: %s "
-			"(trying again with backoff)\n", o->endpoint, f->path,
-			r->error);
+		fprintf(stderr,
+			"etrace: otlp: cannot reach %s%s: %s "
+			"(trying again with backoff)\n",
+			o->endpoint, f->path, r->error);
 	} else if (final && r->status && !otlp_retryable(r) &&
 		   !f->said_refused) {
 		f->said_refused = true;
-		fprintf(stderr, "etrace: otlp: %s%s refused the %s: %s (not "
+		fprintf(stderr,
+			"etrace: otlp: %s%s refused the %s: %s (not "
 			"retried: OTLP/HTTP retries only 429, 502, 503 and "
-			"504)\n", o->endpoint, f->path, f->what,
-			f->last_error);
+			"504)\n",
+			o->endpoint, f->path, f->what, f->last_error);
 	}
 }
 
@@ -242,8 +242,8 @@ static uint32_t backoff_ms(int tries, const struct otlp_reply *r)
 
 	if (r->retry_after_ms)
 		return r->retry_after_ms < RETRY_AFTER_MAX_MS
-			       ? r->retry_after_ms
-			       : RETRY_AFTER_MAX_MS;
+			   ? r->retry_after_ms
+			   : RETRY_AFTER_MAX_MS;
 	return ms < BACKOFF_MAX_MS ? ms : BACKOFF_MAX_MS;
 }
 
@@ -265,8 +265,8 @@ static void deliver(struct otlp *o, struct flow *f, bool traces,
 		if (stop) {
 			uint64_t now = now_ns();
 			uint64_t left = o->deadline_ns > now
-						? (o->deadline_ns - now) / 1000000
-						: 0;
+					    ? (o->deadline_ns - now) / 1000000
+					    : 0;
 
 			timeout = left < timeout ? (uint32_t)left : timeout;
 		}
@@ -282,17 +282,20 @@ static void deliver(struct otlp *o, struct flow *f, bool traces,
 		tries++;
 		pthread_mutex_lock(&o->lock);
 		if (r.status >= 200 && r.status < 300) {
-			uint64_t rej = r.rejected > 0 ? (uint64_t)r.rejected : 0;
+			uint64_t rej =
+			    r.rejected > 0 ? (uint64_t)r.rejected : 0;
 
 			rej = rej < n ? rej : n;
 			f->sent += n - rej;
 			f->dropped_failed += rej;
 			if (rej && !f->said_refused) {
 				f->said_refused = true;
-				fprintf(stderr, "etrace: otlp: %s%s rejected "
+				fprintf(stderr,
+					"etrace: otlp: %s%s rejected "
 					"%" PRIu64 " of %" PRIu64 " %s: %s\n",
 					o->endpoint, f->path, rej, n, f->what,
-					r.message[0] ? r.message : "no reason given");
+					r.message[0] ? r.message
+						     : "no reason given");
 			}
 			health(o);
 			pthread_mutex_unlock(&o->lock);
@@ -328,8 +331,8 @@ static void send_spans(struct otlp *o, struct otlp_span **batch, size_t n)
 {
 	struct otlp_buf *body = &o->span_body;
 	int err = o->cfg.protocol == OTLP_JSON
-			  ? otlp_json_traces(batch, n, body)
-			  : otlp_pb_traces(batch, n, body);
+		      ? otlp_json_traces(batch, n, body)
+		      : otlp_pb_traces(batch, n, body);
 
 	if (err) {
 		pthread_mutex_lock(&o->lock);
@@ -352,8 +355,8 @@ static int encode_metrics(struct otlp *o, struct otlp_buf *body)
 	if (err)
 		return err;
 	err = o->cfg.protocol == OTLP_JSON
-		      ? otlp_json_metrics(o->self_res, s, body)
-		      : otlp_pb_metrics(o->self_res, s, body);
+		  ? otlp_json_metrics(o->self_res, s, body)
+		  : otlp_pb_metrics(o->self_res, s, body);
 	metrics__snapshot_free(s);
 	return err;
 }
@@ -361,7 +364,7 @@ static int encode_metrics(struct otlp *o, struct otlp_buf *body)
 /* A snapshot of the maps now, sent. Called unlocked. */
 static void send_metrics(struct otlp *o, struct otlp_buf *body)
 {
-	struct otlp_buf own = { 0 };
+	struct otlp_buf own = {0};
 	int err = 0;
 
 	if (!body) {
@@ -411,7 +414,7 @@ static void *sender(void *arg)
 		if (o->stop && o->final_metrics.data) {
 			struct otlp_buf b = o->final_metrics;
 
-			o->final_metrics = (struct otlp_buf){ 0 };
+			o->final_metrics = (struct otlp_buf){0};
 			pthread_mutex_unlock(&o->lock);
 			deliver(o, &o->metrics, false, &b, 1);
 			free(b.data);
@@ -428,7 +431,8 @@ static void *sender(void *arg)
 				next_metrics += interval;
 			continue;
 		}
-		t = o->count ? o->first_ns + SCHEDULE_DELAY_NS : now + 1000000000ULL;
+		t = o->count ? o->first_ns + SCHEDULE_DELAY_NS
+			     : now + 1000000000ULL;
 		if (o->m && next_metrics < t)
 			t = next_metrics;
 		wait_until(o, t);
@@ -450,9 +454,8 @@ struct otlp *otlp__new(const struct otlp_config *c, struct metrics *m)
 	if (!o->cfg.exit_timeout_ms)
 		o->cfg.exit_timeout_ms = OTLP_EXIT_TIMEOUT_MS;
 	o->m = m;
-	o->traces = (struct flow){ .path = "/v1/traces", .what = "spans" };
-	o->metrics = (struct flow){ .path = "/v1/metrics",
-				    .what = "metrics" };
+	o->traces = (struct flow){.path = "/v1/traces", .what = "spans"};
+	o->metrics = (struct flow){.path = "/v1/metrics", .what = "metrics"};
 	o->endpoint = strdup(c->endpoint);
 	o->service = c->service_name ? strdup(c->service_name) : NULL;
 	if (gethostname(o->host, sizeof(o->host) - 1))
@@ -465,14 +468,12 @@ struct otlp *otlp__new(const struct otlp_config *c, struct metrics *m)
 		o->endpoint[strlen(o->endpoint) - 1] = '\0';
 	o->other = otlp_resource_of(0, "", o->service, o->host);
 	/* the metrics describe the traced process (-p, -c), else etrace */
-	o->self_res = c->target ? otlp_resource_of(c->target_exe ? 0 :
-						   (uint32_t)c->target,
-						   c->target_exe, o->service,
-						   o->host)
-				: otlp_resource_of((uint32_t)getpid(), "etrace",
-						   o->service ? o->service
-							      : "etrace",
-						   o->host);
+	o->self_res =
+	    c->target
+		? otlp_resource_of(c->target_exe ? 0 : (uint32_t)c->target,
+				   c->target_exe, o->service, o->host)
+		: otlp_resource_of((uint32_t)getpid(), "etrace",
+				   o->service ? o->service : "etrace", o->host);
 	if (!o->other || !o->self_res)
 		goto fail;
 	o->self_res->pid = (uint32_t)(c->target ? c->target : getpid());
@@ -483,8 +484,10 @@ struct otlp *otlp__new(const struct otlp_config *c, struct metrics *m)
 	pthread_condattr_destroy(&ca);
 	o->sync = true;
 	if (pthread_create(&o->thread, NULL, sender, o)) {
-		fprintf(stderr, "etrace: otlp: cannot start the sender "
-			"thread: %s\n", strerror(errno));
+		fprintf(stderr,
+			"etrace: otlp: cannot start the sender "
+			"thread: %s\n",
+			strerror(errno));
 		goto fail;
 	}
 	o->started = true;
@@ -500,35 +503,40 @@ static void report(struct otlp *o, struct flow *f)
 	uint64_t lost = f->dropped_queue + f->dropped_failed + f->dropped_exit;
 
 	if (f->dropped_queue)
-		fprintf(stderr, "etrace: otlp: %" PRIu64 " %s dropped: the "
+		fprintf(stderr,
+			"etrace: otlp: %" PRIu64 " %s dropped: the "
 			"export queue (%u spans) was full; the collector at "
 			"%s is slower than the spans come\n",
 			f->dropped_queue, f->what, o->cfg.queue, o->endpoint);
 	if (f->dropped_failed)
-		fprintf(stderr, "etrace: otlp: %" PRIu64 " %s not delivered "
-			"to %s%s: %s\n", f->dropped_failed,
+		fprintf(stderr,
+			"etrace: otlp: %" PRIu64 " %s not delivered "
+			"to %s%s: %s\n",
+			f->dropped_failed,
 			f == &o->metrics ? "metric exports" : f->what,
 			o->endpoint, f->path,
 			f->last_error[0] ? f->last_error : "failed");
 	if (f->dropped_exit)
-		fprintf(stderr, "etrace: otlp: %" PRIu64 " %s not delivered "
+		fprintf(stderr,
+			"etrace: otlp: %" PRIu64 " %s not delivered "
 			"to %s%s before the exit timeout (%u ms)%s%s\n",
 			f->dropped_exit,
 			f == &o->metrics ? "metric exports" : f->what,
 			o->endpoint, f->path, o->cfg.exit_timeout_ms,
 			f->last_error[0] ? ": " : "", f->last_error);
 	if (o->cfg.verbose)
-		fprintf(stderr, "etrace: otlp: %" PRIu64 " %s sent to %s%s "
+		fprintf(stderr,
+			"etrace: otlp: %" PRIu64 " %s sent to %s%s "
 			"(%" PRIu64 " failed requests, %" PRIu64
-			" retries, %" PRIu64 " lost)\n", f->sent,
-			f == &o->metrics ? "metric exports" : f->what,
+			" retries, %" PRIu64 " lost)\n",
+			f->sent, f == &o->metrics ? "metric exports" : f->what,
 			o->endpoint, f->path, f->requests_failed, f->retries,
 			lost);
 }
 
 uint64_t otlp__finish(struct otlp *o)
 {
-	struct otlp_buf b = { 0 };
+	struct otlp_buf b = {0};
 	uint64_t lost;
 	int err;
 

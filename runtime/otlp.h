@@ -30,16 +30,16 @@ enum otlp_protocol {
 #define OTLP_EXIT_TIMEOUT_MS 5000
 
 struct otlp_config {
-	const char *endpoint;       /* base URL (a trailing "/" is fine) */
+	const char *endpoint; /* base URL (a trailing "/" is fine) */
 	enum otlp_protocol protocol;
-	uint32_t interval_ms;       /* metrics every; 0: at exit only */
-	const char *service_name;   /* NULL: each process's executable */
-	pid_t target;               /* -p / -c process, 0: none */
+	uint32_t interval_ms;	  /* metrics every; 0: at exit only */
+	const char *service_name; /* NULL: each process's executable */
+	pid_t target;		  /* -p / -c process, 0: none */
 	/* its executable's name (-c: the command's), NULL: from /proc */
 	const char *target_exe;
-	uint32_t queue;             /* spans waiting at most */
+	uint32_t queue; /* spans waiting at most */
 	uint32_t exit_timeout_ms;
-	bool verbose;               /* -v: what was sent, at exit */
+	bool verbose; /* -v: what was sent, at exit */
 };
 
 struct otlp;

@@ -105,10 +105,10 @@ struct otlp_span *otlp_span_copy(const struct et_span *s,
 	ev = take(&c, s->nevents * sizeof(*ev));
 	for (size_t i = 0; i < s->nevents; i++) {
 		ev[i] = s->events[i];
-		ev[i].name = copy_str(&c, s->events[i].name ? s->events[i].name
-							    : "");
-		ev[i].attrs = copy_attrs(&c, s->events[i].attrs,
-					 s->events[i].nattrs);
+		ev[i].name =
+		    copy_str(&c, s->events[i].name ? s->events[i].name : "");
+		ev[i].attrs =
+		    copy_attrs(&c, s->events[i].attrs, s->events[i].nattrs);
 	}
 	o->s.events = ev;
 	return o;

@@ -44,9 +44,9 @@ static void load_curl(void)
 
 	if (!h)
 		return;
-#define SYM(f, name)                                         \
-	*(void **)&curl.f = dlsym(h, name);                  \
-	if (!curl.f)                                         \
+#define SYM(f, name)                                                           \
+	*(void **)&curl.f = dlsym(h, name);                                    \
+	if (!curl.f)                                                           \
 		return;
 	SYM(global_init, "curl_global_init")
 	SYM(init, "curl_easy_init")
@@ -64,13 +64,13 @@ static void load_curl(void)
 
 struct otlp_http {
 	CURL *c;
-	char *base;            /* the endpoint without a trailing "/" */
+	char *base; /* the endpoint without a trailing "/" */
 	enum otlp_protocol protocol;
 	struct curl_slist *headers;
 	/* the reply being read */
 	struct otlp_buf body;
 	size_t body_cap;
-	struct otlp_buf gz;     /* the compressed request, reused */
+	struct otlp_buf gz; /* the compressed request, reused */
 	uint32_t retry_after_ms;
 	const volatile bool *abort;
 };
@@ -83,15 +83,19 @@ struct otlp_http *otlp_http__new(const char *endpoint,
 
 	if (strncasecmp(endpoint, "http://", 7) &&
 	    strncasecmp(endpoint, "https://", 8)) {
-		fprintf(stderr, "etrace: --otlp %s: expected an http:// or "
-			"https:// URL (OTLP/HTTP)\n", endpoint);
+		fprintf(stderr,
+			"etrace: --otlp %s: expected an http:// or "
+			"https:// URL (OTLP/HTTP)\n",
+			endpoint);
 		errno = EINVAL;
 		return NULL;
 	}
 	pthread_once(&curl_once, load_curl);
 	if (!curl.loaded) {
-		fprintf(stderr, "etrace: --otlp needs libcurl (libcurl.so.4, "
-			"Debian package libcurl4): %s\n", dlerror() ?: "not usable");
+		fprintf(stderr,
+			"etrace: --otlp needs libcurl (libcurl.so.4, "
+			"Debian package libcurl4): %s\n",
+			dlerror() ?: "not usable");
 		errno = ENOENT;
 		return NULL;
 	}
@@ -103,9 +107,10 @@ struct otlp_http *otlp_http__new(const char *endpoint,
 	h->base = strndup(endpoint, n);
 	h->c = curl.init();
 	h->protocol = protocol;
-	h->headers = curl.slist_append(NULL, protocol == OTLP_JSON
-		? "Content-Type: application/json"
-		: "Content-Type: application/x-protobuf");
+	h->headers = curl.slist_append(
+	    NULL, protocol == OTLP_JSON
+		      ? "Content-Type: application/json"
+		      : "Content-Type: application/x-protobuf");
 	h->headers = curl.slist_append(h->headers, "Content-Encoding: gzip");
 	/* no "Expect: 100-continue" round trip for large bodies */
 	h->headers = curl.slist_append(h->headers, "Expect:");
@@ -133,7 +138,7 @@ void otlp_http__free(struct otlp_http *h)
 
 int otlp_gzip(const struct otlp_buf *in, struct otlp_buf *out)
 {
-	z_stream z = { 0 };
+	z_stream z = {0};
 	uLong bound;
 
 	/* windowBits 15 + 16: a gzip header and trailer. Level 1: spans
@@ -194,7 +199,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ctx)
 	size_t len = size * n;
 	char buf[64];
 
-	if (len > 12 && len < sizeof(buf) && !strncasecmp(p, "Retry-After:", 12)) {
+	if (len > 12 && len < sizeof(buf) &&
+	    !strncasecmp(p, "Retry-After:", 12)) {
 		unsigned long s;
 		char *end;
 
@@ -251,11 +257,10 @@ static void refusal_message(struct otlp_http *h, const char *ctype,
 	}
 }
 
-static void partial_json(struct otlp_http *h, bool traces,
-			 struct otlp_reply *r)
+static void partial_json(struct otlp_http *h, bool traces, struct otlp_reply *r)
 {
-	cJSON *j = cJSON_ParseWithLength((const char *)h->body.data,
-					 h->body.len);
+	cJSON *j =
+	    cJSON_ParseWithLength((const char *)h->body.data, h->body.len);
 	const cJSON *ps, *n, *m;
 
 	ps = cJSON_GetObjectItemCaseSensitive(j, "partialSuccess");
@@ -276,8 +281,9 @@ static void partial_pb(struct otlp_http *h, bool traces, struct otlp_reply *r)
 	const char *msg = NULL;
 
 	if (traces) {
-		Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceResponse *t =
-		    opentelemetry__proto__collector__trace__v1__export_trace_service_response__unpack(
+		Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceResponse
+		    *t =
+			opentelemetry__proto__collector__trace__v1__export_trace_service_response__unpack(
 			    NULL, h->body.len, h->body.data);
 
 		if (!t)
@@ -289,11 +295,12 @@ static void partial_pb(struct otlp_http *h, bool traces, struct otlp_reply *r)
 		if (msg)
 			snprintf(r->message, sizeof(r->message), "%s", msg);
 		opentelemetry__proto__collector__trace__v1__export_trace_service_response__free_unpacked(
-			t, NULL);
+		    t, NULL);
 		return;
 	}
-	Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceResponse *m =
-	    opentelemetry__proto__collector__metrics__v1__export_metrics_service_response__unpack(
+	Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceResponse
+	    *m =
+		opentelemetry__proto__collector__metrics__v1__export_metrics_service_response__unpack(
 		    NULL, h->body.len, h->body.data);
 
 	if (!m)
@@ -305,7 +312,7 @@ static void partial_pb(struct otlp_http *h, bool traces, struct otlp_reply *r)
 	if (msg)
 		snprintf(r->message, sizeof(r->message), "%s", msg);
 	opentelemetry__proto__collector__metrics__v1__export_metrics_service_response__free_unpacked(
-		m, NULL);
+	    m, NULL);
 }
 
 static void read_reply(struct otlp_http *h, bool traces, struct otlp_reply *r)

@@ -16,11 +16,11 @@
 /* A resource: the process a span's begin probe ran in, or the one the
  * metrics describe. Strings owned by whoever made it. */
 struct otlp_resource {
-	const char *service;    /* service.name */
-	const char *host;       /* host.name ("" : left out) */
-	uint32_t pid;           /* process.pid (0: left out) */
-	const char *exe;        /* process.executable.name (NULL: left out) */
-	const char *container;  /* container.id (NULL: left out) */
+	const char *service;   /* service.name */
+	const char *host;      /* host.name ("" : left out) */
+	uint32_t pid;	       /* process.pid (0: left out) */
+	const char *exe;       /* process.executable.name (NULL: left out) */
+	const char *container; /* container.id (NULL: left out) */
 };
 
 /* A completed span as queued: a deep copy in one allocation (free()
@@ -89,10 +89,10 @@ struct otlp_http;
 
 /* What one POST came to. */
 struct otlp_reply {
-	long status;             /* HTTP status; 0: no response */
-	char error[256];         /* no response: libcurl's reason */
+	long status;		 /* HTTP status; 0: no response */
+	char error[256];	 /* no response: libcurl's reason */
 	uint32_t retry_after_ms; /* Retry-After, 0: none */
-	char message[512];       /* a refusal's message (google.rpc.Status
+	char message[512];	 /* a refusal's message (google.rpc.Status
 				    or JSON "message", else the text) */
 	/* 2xx with partial_success: what the collector rejected */
 	int64_t rejected;

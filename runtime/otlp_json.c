@@ -73,8 +73,8 @@ static void attr(cJSON *list, const struct et_attr *a)
 		add_i64(v, "intValue", a->i);
 		break;
 	case ET_ATTR_UINT:
-		add_i64(v, "intValue", a->u > INT64_MAX ? INT64_MAX
-							: (int64_t)a->u);
+		add_i64(v, "intValue",
+			a->u > INT64_MAX ? INT64_MAX : (int64_t)a->u);
 		break;
 	case ET_ATTR_BOOL:
 		cJSON_AddBoolToObject(v, "boolValue", a->u != 0);
@@ -100,7 +100,7 @@ static cJSON *attrs(cJSON *o, const struct et_attr *a, size_t n)
 static void resource(cJSON *o, const struct otlp_resource *r)
 {
 	cJSON *l = cJSON_AddArrayToObject(
-		cJSON_AddObjectToObject(o, "resource"), "attributes");
+	    cJSON_AddObjectToObject(o, "resource"), "attributes");
 
 	kv_str(l, "service.name", r->service);
 	if (r->host && r->host[0])
@@ -261,7 +261,8 @@ static cJSON *hist_point(const struct metrics_snapshot *s,
 		snprintf(buf, sizeof(buf), "%" PRIu64, p->counts[i]);
 		cJSON_AddItemToArray(c, cJSON_CreateString(buf));
 		if (i + 1 < p->nbuckets)
-			cJSON_AddItemToArray(b, cJSON_CreateNumber(p->bounds[i]));
+			cJSON_AddItemToArray(b,
+					     cJSON_CreateNumber(p->bounds[i]));
 	}
 	return o;
 }
@@ -277,8 +278,8 @@ static cJSON *metric(const struct metrics_snapshot *s,
 	if (f->unit && f->unit[0])
 		add_text(o, "unit", f->unit, strlen(f->unit));
 	d = cJSON_AddObjectToObject(o, f->type == METRIC_HISTOGRAM ? "histogram"
-				       : f->type == METRIC_SUM	  ? "sum"
-									  : "gauge");
+				       : f->type == METRIC_SUM	   ? "sum"
+								   : "gauge");
 	/* AGGREGATION_TEMPORALITY_CUMULATIVE */
 	if (f->type != METRIC_GAUGE)
 		cJSON_AddNumberToObject(d, "aggregationTemporality", 2);
@@ -286,9 +287,10 @@ static cJSON *metric(const struct metrics_snapshot *s,
 		cJSON_AddBoolToObject(d, "isMonotonic", true);
 	l = cJSON_AddArrayToObject(d, "dataPoints");
 	for (size_t i = 0; i < f->npoints; i++)
-		cJSON_AddItemToArray(l, f->type == METRIC_HISTOGRAM
-					    ? hist_point(s, f, &f->points[i])
-					    : number_point(s, f, &f->points[i]));
+		cJSON_AddItemToArray(l,
+				     f->type == METRIC_HISTOGRAM
+					 ? hist_point(s, f, &f->points[i])
+					 : number_point(s, f, &f->points[i]));
 	return o;
 }
 

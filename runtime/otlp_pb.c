@@ -24,7 +24,7 @@ typedef Opentelemetry__Proto__Trace__V1__Status Status;
 typedef Opentelemetry__Proto__Trace__V1__ResourceSpans ResourceSpans;
 typedef Opentelemetry__Proto__Trace__V1__ScopeSpans ScopeSpans;
 typedef Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest
-	TraceRequest;
+    TraceRequest;
 typedef Opentelemetry__Proto__Metrics__V1__ResourceMetrics ResourceMetrics;
 typedef Opentelemetry__Proto__Metrics__V1__ScopeMetrics ScopeMetrics;
 typedef Opentelemetry__Proto__Metrics__V1__Metric Metric;
@@ -34,14 +34,14 @@ typedef Opentelemetry__Proto__Metrics__V1__Histogram Histogram;
 typedef Opentelemetry__Proto__Metrics__V1__NumberDataPoint NumberPoint;
 typedef Opentelemetry__Proto__Metrics__V1__HistogramDataPoint HistPoint;
 typedef Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest
-	MetricsRequest;
+    MetricsRequest;
 
-#define NEW(a, T, INIT)                                        \
-	({                                                     \
-		T *_p = arena_alloc(a, sizeof(T));             \
-		static const T _init = INIT;                   \
-		*_p = _init;                                   \
-		_p;                                            \
+#define NEW(a, T, INIT)                                                        \
+	({                                                                     \
+		T *_p = arena_alloc(a, sizeof(T));                             \
+		static const T _init = INIT;                                   \
+		*_p = _init;                                                   \
+		_p;                                                            \
 	})
 
 /* s[0..len), s[len] a NUL: as it is when it is valid UTF-8 (s outlives
@@ -62,12 +62,12 @@ static char *text(struct arena *a, const char *s, size_t len)
 
 static KeyValue *kv(struct arena *a, const char *key)
 {
-	KeyValue *k = NEW(a, KeyValue,
-			  OPENTELEMETRY__PROTO__COMMON__V1__KEY_VALUE__INIT);
+	KeyValue *k =
+	    NEW(a, KeyValue, OPENTELEMETRY__PROTO__COMMON__V1__KEY_VALUE__INIT);
 
 	k->key = text(a, key, strlen(key));
-	k->value = NEW(a, AnyValue,
-		       OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__INIT);
+	k->value =
+	    NEW(a, AnyValue, OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__INIT);
 	return k;
 }
 
@@ -76,7 +76,7 @@ static KeyValue *kv_str(struct arena *a, const char *key, const char *v)
 	KeyValue *k = kv(a, key);
 
 	k->value->value_case =
-		OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE;
+	    OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE;
 	k->value->string_value = text(a, v, strlen(v));
 	return k;
 }
@@ -86,7 +86,7 @@ static KeyValue *kv_int(struct arena *a, const char *key, int64_t v)
 	KeyValue *k = kv(a, key);
 
 	k->value->value_case =
-		OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE;
+	    OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE;
 	k->value->int_value = v;
 	return k;
 }
@@ -99,27 +99,27 @@ static KeyValue *attr(struct arena *a, const struct et_attr *at)
 	switch (at->kind) {
 	case ET_ATTR_INT:
 		v->value_case =
-			OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE;
+		    OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE;
 		v->int_value = at->i;
 		break;
 	case ET_ATTR_UINT:
 		v->value_case =
-			OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE;
+		    OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE;
 		v->int_value = at->u > INT64_MAX ? INT64_MAX : (int64_t)at->u;
 		break;
 	case ET_ATTR_BOOL:
 		v->value_case =
-			OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_BOOL_VALUE;
+		    OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_BOOL_VALUE;
 		v->bool_value = at->u != 0;
 		break;
 	case ET_ATTR_STR:
 		v->value_case =
-			OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE;
+		    OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE;
 		v->string_value = text(a, at->str.s, at->str.len);
 		break;
 	case ET_ATTR_DOUBLE:
 		v->value_case =
-			OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_DOUBLE_VALUE;
+		    OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_DOUBLE_VALUE;
 		v->double_value = at->d;
 		break;
 	}
@@ -159,8 +159,9 @@ static Resource *resource(struct arena *a, const struct otlp_resource *r)
 
 static Scope *scope(struct arena *a)
 {
-	Scope *s = NEW(a, Scope,
-		       OPENTELEMETRY__PROTO__COMMON__V1__INSTRUMENTATION_SCOPE__INIT);
+	Scope *s =
+	    NEW(a, Scope,
+		OPENTELEMETRY__PROTO__COMMON__V1__INSTRUMENTATION_SCOPE__INIT);
 
 	s->name = OTLP_SCOPE;
 	s->version = ETRACE_VERSION;
@@ -169,7 +170,7 @@ static Scope *scope(struct arena *a)
 
 static ProtobufCBinaryData bytes(const uint8_t *b, size_t n)
 {
-	return (ProtobufCBinaryData){ .len = n, .data = (uint8_t *)b };
+	return (ProtobufCBinaryData){.len = n, .data = (uint8_t *)b};
 }
 
 static bool all_zero(const uint8_t *b, size_t n)
@@ -218,13 +219,13 @@ static Span *span(struct arena *a, const struct et_span *s)
 		sp->events[i] = event(a, &s->events[i]);
 	sp->n_events = s->nevents;
 	sp->dropped_events_count = s->dropped_events;
-	sp->status = NEW(a, Status,
-			 OPENTELEMETRY__PROTO__TRACE__V1__STATUS__INIT);
+	sp->status =
+	    NEW(a, Status, OPENTELEMETRY__PROTO__TRACE__V1__STATUS__INIT);
 	sp->status->code =
-		(Opentelemetry__Proto__Trace__V1__Status__StatusCode)s->status;
+	    (Opentelemetry__Proto__Trace__V1__Status__StatusCode)s->status;
 	if (s->status_message)
-		sp->status->message = text(a, s->status_message,
-					   strlen(s->status_message));
+		sp->status->message =
+		    text(a, s->status_message, strlen(s->status_message));
 	return sp;
 }
 
@@ -233,10 +234,11 @@ static ResourceSpans *resource_spans(struct arena *a,
 				     struct otlp_span *const *spans, size_t n,
 				     const struct otlp_resource *res)
 {
-	ResourceSpans *rs = NEW(a, ResourceSpans,
+	ResourceSpans *rs =
+	    NEW(a, ResourceSpans,
 		OPENTELEMETRY__PROTO__TRACE__V1__RESOURCE_SPANS__INIT);
-	ScopeSpans *ss = NEW(a, ScopeSpans,
-		OPENTELEMETRY__PROTO__TRACE__V1__SCOPE_SPANS__INIT);
+	ScopeSpans *ss = NEW(
+	    a, ScopeSpans, OPENTELEMETRY__PROTO__TRACE__V1__SCOPE_SPANS__INIT);
 
 	rs->resource = resource(a, res);
 	rs->scope_spans = arena_calloc(a, 1, sizeof(*rs->scope_spans));
@@ -276,8 +278,8 @@ int otlp_pb_traces(struct otlp_span *const *spans, size_t n,
 
 	if (!a)
 		return -ENOMEM;
-	req.resource_spans = arena_calloc(a, n + 1,
-					  sizeof(*req.resource_spans));
+	req.resource_spans =
+	    arena_calloc(a, n + 1, sizeof(*req.resource_spans));
 	for (size_t i = 0; i < n; i++) {
 		size_t j = 0;
 
@@ -286,7 +288,7 @@ int otlp_pb_traces(struct otlp_span *const *spans, size_t n,
 		if (j < i)
 			continue;
 		req.resource_spans[req.n_resource_spans++] =
-			resource_spans(a, spans, n, spans[i]->res);
+		    resource_spans(a, spans, n, spans[i]->res);
 	}
 	err = pack(&req.base, out);
 	arena__free(a);
@@ -308,7 +310,8 @@ static NumberPoint *number_point(struct arena *a,
 				 const struct metric_family *f,
 				 const struct metric_point *p)
 {
-	NumberPoint *np = NEW(a, NumberPoint,
+	NumberPoint *np =
+	    NEW(a, NumberPoint,
 		OPENTELEMETRY__PROTO__METRICS__V1__NUMBER_DATA_POINT__INIT);
 
 	np->attributes = labels(a, f, p);
@@ -332,7 +335,8 @@ static HistPoint *hist_point(struct arena *a, const struct metrics_snapshot *s,
 			     const struct metric_family *f,
 			     const struct metric_point *p)
 {
-	HistPoint *hp = NEW(a, HistPoint,
+	HistPoint *hp =
+	    NEW(a, HistPoint,
 		OPENTELEMETRY__PROTO__METRICS__V1__HISTOGRAM_DATA_POINT__INIT);
 
 	hp->attributes = labels(a, f, p);
@@ -355,7 +359,8 @@ static HistPoint *hist_point(struct arena *a, const struct metrics_snapshot *s,
 static Metric *metric(struct arena *a, const struct metrics_snapshot *s,
 		      const struct metric_family *f)
 {
-	Metric *m = NEW(a, Metric, OPENTELEMETRY__PROTO__METRICS__V1__METRIC__INIT);
+	Metric *m =
+	    NEW(a, Metric, OPENTELEMETRY__PROTO__METRICS__V1__METRIC__INIT);
 	NumberPoint **np = NULL;
 
 	m->name = text(a, f->name, strlen(f->name));
@@ -364,18 +369,19 @@ static Metric *metric(struct arena *a, const struct metrics_snapshot *s,
 	if (f->unit)
 		m->unit = text(a, f->unit, strlen(f->unit));
 	if (f->type == METRIC_HISTOGRAM) {
-		Histogram *h = NEW(a, Histogram,
+		Histogram *h =
+		    NEW(a, Histogram,
 			OPENTELEMETRY__PROTO__METRICS__V1__HISTOGRAM__INIT);
 
 		h->aggregation_temporality =
 		    OPENTELEMETRY__PROTO__METRICS__V1__AGGREGATION_TEMPORALITY__AGGREGATION_TEMPORALITY_CUMULATIVE;
-		h->data_points = arena_calloc(a, f->npoints + 1,
-					      sizeof(*h->data_points));
+		h->data_points =
+		    arena_calloc(a, f->npoints + 1, sizeof(*h->data_points));
 		for (size_t i = 0; i < f->npoints; i++)
 			h->data_points[i] = hist_point(a, s, f, &f->points[i]);
 		h->n_data_points = f->npoints;
 		m->data_case =
-			OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_HISTOGRAM;
+		    OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_HISTOGRAM;
 		m->histogram = h;
 		return m;
 	}
@@ -383,14 +389,16 @@ static Metric *metric(struct arena *a, const struct metrics_snapshot *s,
 	for (size_t i = 0; i < f->npoints; i++)
 		np[i] = number_point(a, s, f, &f->points[i]);
 	if (f->type == METRIC_SUM) {
-		Sum *sum = NEW(a, Sum, OPENTELEMETRY__PROTO__METRICS__V1__SUM__INIT);
+		Sum *sum =
+		    NEW(a, Sum, OPENTELEMETRY__PROTO__METRICS__V1__SUM__INIT);
 
 		sum->aggregation_temporality =
 		    OPENTELEMETRY__PROTO__METRICS__V1__AGGREGATION_TEMPORALITY__AGGREGATION_TEMPORALITY_CUMULATIVE;
 		sum->is_monotonic = f->monotonic;
 		sum->data_points = np;
 		sum->n_data_points = f->npoints;
-		m->data_case = OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUM;
+		m->data_case =
+		    OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUM;
 		m->sum = sum;
 	} else {
 		Gauge *g = NEW(a, Gauge,
@@ -399,7 +407,7 @@ static Metric *metric(struct arena *a, const struct metrics_snapshot *s,
 		g->data_points = np;
 		g->n_data_points = f->npoints;
 		m->data_case =
-			OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE;
+		    OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE;
 		m->gauge = g;
 	}
 	return m;
@@ -436,8 +444,7 @@ int otlp_pb_metrics(const struct otlp_resource *res,
 	return err;
 }
 
-bool otlp_status_message(const uint8_t *b, size_t len, char *msg,
-			 size_t size)
+bool otlp_status_message(const uint8_t *b, size_t len, char *msg, size_t size)
 {
 	/* google.rpc.Status: code (1, varint), message (2, string),
 	 * details (3, Any) */

@@ -94,17 +94,17 @@ struct otlp_resource *otlp_resource_of(uint32_t pid, const char *comm,
 	if (!service || !service[0])
 		service = exe[0] ? exe : "unknown_service:etrace";
 	host = host ? host : "";
-	n = sizeof(*r) + strlen(exe) + 1 + strlen(service) + 1 +
-	    strlen(host) + 1 + (has_cid ? 65 : 0);
+	n = sizeof(*r) + strlen(exe) + 1 + strlen(service) + 1 + strlen(host) +
+	    1 + (has_cid ? 65 : 0);
 	r = calloc(1, n);
 	if (!r)
 		return NULL;
 	p = (char *)(r + 1);
 	off = 0;
-#define PUT(field, s)                                  \
-	do {                                           \
-		r->field = strcpy(p + off, s);         \
-		off += strlen(s) + 1;                  \
+#define PUT(field, s)                                                          \
+	do {                                                                   \
+		r->field = strcpy(p + off, s);                                 \
+		off += strlen(s) + 1;                                          \
 	} while (0)
 	PUT(service, service);
 	PUT(host, host);

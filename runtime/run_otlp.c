@@ -16,14 +16,14 @@ int run_otlp_open(struct run *r)
 {
 	const struct et_settings *s = &r->prog->settings;
 	struct otlp_config c = {
-		.endpoint = r->o->otlp ? r->o->otlp : s->otlp_endpoint,
-		.protocol = s->otlp_protocol ? OTLP_JSON : OTLP_PROTOBUF,
-		.interval_ms = s->otlp_interval_set ? s->otlp_interval_ms
-						    : OTLP_DEFAULT_INTERVAL_MS,
-		.service_name = s->service_name,
-		.target = r->child.pid ? r->child.pid : r->o->pid,
-		.queue = s->otlp_queue,
-		.verbose = r->o->verbose > 0,
+	    .endpoint = r->o->otlp ? r->o->otlp : s->otlp_endpoint,
+	    .protocol = s->otlp_protocol ? OTLP_JSON : OTLP_PROTOBUF,
+	    .interval_ms = s->otlp_interval_set ? s->otlp_interval_ms
+						: OTLP_DEFAULT_INTERVAL_MS,
+	    .service_name = s->service_name,
+	    .target = r->child.pid ? r->child.pid : r->o->pid,
+	    .queue = s->otlp_queue,
+	    .verbose = r->o->verbose > 0,
 	};
 	char exe[256] = "";
 	struct metrics *m;

@@ -23,23 +23,30 @@ int main(int argc, char **argv)
 {
 	long n = argc > 2 ? atol(argv[2]) : 100000;
 	struct otlp_config c = {
-		.endpoint = argc > 1 ? argv[1] : "http://127.0.0.1:4318",
-		.protocol = argc > 3 && !strcmp(argv[3], "json") ? OTLP_JSON
-								 : OTLP_PROTOBUF,
-		.queue = (uint32_t)n,
-		.exit_timeout_ms = 60000,
+	    .endpoint = argc > 1 ? argv[1] : "http://127.0.0.1:4318",
+	    .protocol = argc > 3 && !strcmp(argv[3], "json") ? OTLP_JSON
+							     : OTLP_PROTOBUF,
+	    .queue = (uint32_t)n,
+	    .exit_timeout_ms = 60000,
 	};
 	struct et_attr attrs[5] = {
-		{ .key = "http.method", .kind = ET_ATTR_STR, .str = { "GET", 3 } },
-		{ .key = "http.target", .kind = ET_ATTR_STR,
-		  .str = { "/api/v1/items", 13 } },
-		{ .key = "http.status_code", .kind = ET_ATTR_INT, .i = 200 },
-		{ .key = "fd", .kind = ET_ATTR_INT, .i = 7 },
-		{ .key = "bytes", .kind = ET_ATTR_UINT, .u = 1234 },
+	    {.key = "http.method", .kind = ET_ATTR_STR, .str = {"GET", 3}},
+	    {.key = "http.target",
+	     .kind = ET_ATTR_STR,
+	     .str = {"/api/v1/items", 13}},
+	    {.key = "http.status_code", .kind = ET_ATTR_INT, .i = 200},
+	    {.key = "fd", .kind = ET_ATTR_INT, .i = 7},
+	    {.key = "bytes", .kind = ET_ATTR_UINT, .u = 1234},
 	};
 	struct et_span s = {
-		.name = "request", .trace_flags = 1, .kind = ET_SPAN_SERVER,
-		.pid = 1, .tid = 1, .comm = "bench", .attrs = attrs, .nattrs = 5,
+	    .name = "request",
+	    .trace_flags = 1,
+	    .kind = ET_SPAN_SERVER,
+	    .pid = 1,
+	    .tid = 1,
+	    .comm = "bench",
+	    .attrs = attrs,
+	    .nattrs = 5,
 	};
 	struct otlp *o = otlp__new(&c, NULL);
 	double t0, t1, t2;
@@ -63,7 +70,8 @@ int main(int argc, char **argv)
 	t2 = now();
 	otlp__free(o);
 	printf("%ld spans: sink %.0f ns/span; all delivered after %.2f s: "
-	       "%.0f spans/s exported; %llu lost\n", n, (t1 - t0) / n * 1e9,
-	       t2 - t0, n / (t2 - t0), (unsigned long long)lost);
+	       "%.0f spans/s exported; %llu lost\n",
+	       n, (t1 - t0) / n * 1e9, t2 - t0, n / (t2 - t0),
+	       (unsigned long long)lost);
 	return lost != 0;
 }

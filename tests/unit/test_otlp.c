@@ -16,39 +16,54 @@
 #include "unit.h"
 
 static const struct otlp_resource res_a = {
-	.service = "shop", .host = "h1", .pid = 42, .exe = "shopd",
-	.container = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    .service = "shop",
+    .host = "h1",
+    .pid = 42,
+    .exe = "shopd",
+    .container =
+	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 };
 static const struct otlp_resource res_b = {
-	.service = "db", .host = "h1", .pid = 7, .exe = "postgres",
+    .service = "db",
+    .host = "h1",
+    .pid = 7,
+    .exe = "postgres",
 };
 
 static const char bad_utf8[] = "GET \xff/x";
 
 static const struct et_attr attrs[] = {
-	{ .key = "method", .kind = ET_ATTR_STR, .str = { bad_utf8, 7 } },
-	{ .key = "status", .kind = ET_ATTR_INT, .i = -5 },
-	{ .key = "bytes", .kind = ET_ATTR_UINT, .u = UINT64_MAX },
-	{ .key = "ok", .kind = ET_ATTR_BOOL, .u = 1 },
-	{ .key = "ratio", .kind = ET_ATTR_DOUBLE, .d = 0.25 },
+    {.key = "method", .kind = ET_ATTR_STR, .str = {bad_utf8, 7}},
+    {.key = "status", .kind = ET_ATTR_INT, .i = -5},
+    {.key = "bytes", .kind = ET_ATTR_UINT, .u = UINT64_MAX},
+    {.key = "ok", .kind = ET_ATTR_BOOL, .u = 1},
+    {.key = "ratio", .kind = ET_ATTR_DOUBLE, .d = 0.25},
 };
 static const struct et_attr ev_attrs[] = {
-	{ .key = "n", .kind = ET_ATTR_INT, .i = 3 },
+    {.key = "n", .kind = ET_ATTR_INT, .i = 3},
 };
 static const struct et_span_event events[] = {
-	{ .time_unix_ns = 1500, .name = "retry", .attrs = ev_attrs,
-	  .nattrs = 1 },
+    {.time_unix_ns = 1500, .name = "retry", .attrs = ev_attrs, .nattrs = 1},
 };
 
 static struct et_span span_of(uint8_t id, bool child)
 {
 	struct et_span s = {
-		.name = "request", .trace_flags = 1,
-		.kind = ET_SPAN_SERVER, .status = ET_STATUS_ERROR,
-		.status_message = "boom", .start_unix_ns = 1000,
-		.end_unix_ns = 2000, .pid = 42, .tid = 43, .comm = "shopd",
-		.attrs = attrs, .nattrs = 5, .events = events, .nevents = 1,
-		.dropped_events = 2,
+	    .name = "request",
+	    .trace_flags = 1,
+	    .kind = ET_SPAN_SERVER,
+	    .status = ET_STATUS_ERROR,
+	    .status_message = "boom",
+	    .start_unix_ns = 1000,
+	    .end_unix_ns = 2000,
+	    .pid = 42,
+	    .tid = 43,
+	    .comm = "shopd",
+	    .attrs = attrs,
+	    .nattrs = 5,
+	    .events = events,
+	    .nevents = 1,
+	    .dropped_events = 2,
 	};
 
 	for (int i = 0; i < 16; i++)
@@ -103,29 +118,34 @@ static const char *kv_str(Opentelemetry__Proto__Common__V1__KeyValue **kv,
 
 static void test_pb_traces(void)
 {
-	struct otlp_span *sp[3] = { copy_of(1, true, &res_a),
-				    copy_of(2, false, &res_b),
-				    copy_of(3, false, &res_a) };
-	struct otlp_buf b = { 0 };
-	Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest *r;
+	struct otlp_span *sp[3] = {copy_of(1, true, &res_a),
+				   copy_of(2, false, &res_b),
+				   copy_of(3, false, &res_a)};
+	struct otlp_buf b = {0};
+	Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest
+	    *r;
 	Opentelemetry__Proto__Trace__V1__Span *s;
 
 	CU_ASSERT_EQUAL_FATAL(otlp_pb_traces(sp, 3, &b), 0);
 	r = opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(
-		NULL, b.len, b.data);
+	    NULL, b.len, b.data);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	/* one ResourceSpans per process, in order of first appearance */
 	CU_ASSERT_EQUAL_FATAL(r->n_resource_spans, 2);
 	CU_ASSERT_EQUAL(r->resource_spans[0]->scope_spans[0]->n_spans, 2);
 	CU_ASSERT_EQUAL(r->resource_spans[1]->scope_spans[0]->n_spans, 1);
-	CU_ASSERT_STRING_EQUAL(r->resource_spans[0]->scope_spans[0]->scope->name,
-			       "etrace");
-	CU_ASSERT_STRING_EQUAL(kv_str(r->resource_spans[0]->resource->attributes,
-				      r->resource_spans[0]->resource->n_attributes,
-				      "container.id"), res_a.container);
-	CU_ASSERT_STRING_EQUAL(kv_str(r->resource_spans[1]->resource->attributes,
-				      r->resource_spans[1]->resource->n_attributes,
-				      "service.name"), "db");
+	CU_ASSERT_STRING_EQUAL(
+	    r->resource_spans[0]->scope_spans[0]->scope->name, "etrace");
+	CU_ASSERT_STRING_EQUAL(
+	    kv_str(r->resource_spans[0]->resource->attributes,
+		   r->resource_spans[0]->resource->n_attributes,
+		   "container.id"),
+	    res_a.container);
+	CU_ASSERT_STRING_EQUAL(
+	    kv_str(r->resource_spans[1]->resource->attributes,
+		   r->resource_spans[1]->resource->n_attributes,
+		   "service.name"),
+	    "db");
 	CU_ASSERT_PTR_NULL(kv_str(r->resource_spans[1]->resource->attributes,
 				  r->resource_spans[1]->resource->n_attributes,
 				  "container.id"));
@@ -160,7 +180,7 @@ static void test_pb_traces(void)
 	CU_ASSERT_EQUAL(s->parent_span_id.len, 0);
 	CU_ASSERT_EQUAL(s->flags, 0x101);
 	opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(
-		r, NULL);
+	    r, NULL);
 	free(b.data);
 	for (int i = 0; i < 3; i++)
 		free(sp[i]);
@@ -168,39 +188,49 @@ static void test_pb_traces(void)
 
 static void test_json_traces(void)
 {
-	struct otlp_span *sp[1] = { copy_of(0xab, true, &res_a) };
-	struct otlp_buf b = { 0 };
+	struct otlp_span *sp[1] = {copy_of(0xab, true, &res_a)};
+	struct otlp_buf b = {0};
 	cJSON *j, *s, *a;
 
 	CU_ASSERT_EQUAL_FATAL(otlp_json_traces(sp, 1, &b), 0);
 	j = cJSON_ParseWithLength((const char *)b.data, b.len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
-	s = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(
-		cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j,
-		"resourceSpans"), 0), "scopeSpans"), 0), "spans"), 0);
+	s = cJSON_GetArrayItem(
+	    cJSON_GetObjectItem(
+		cJSON_GetArrayItem(
+		    cJSON_GetObjectItem(
+			cJSON_GetArrayItem(
+			    cJSON_GetObjectItem(j, "resourceSpans"), 0),
+			"scopeSpans"),
+		    0),
+		"spans"),
+	    0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(s, "traceId")->valuestring,
 			       "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf");
 	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(s, "spanId")->valuestring,
 			       "abababababababab");
-	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(s, "parentSpanId")->valuestring,
-			       "1111111111111111");
 	CU_ASSERT_STRING_EQUAL(
-		cJSON_GetObjectItem(s, "startTimeUnixNano")->valuestring, "1000");
+	    cJSON_GetObjectItem(s, "parentSpanId")->valuestring,
+	    "1111111111111111");
+	CU_ASSERT_STRING_EQUAL(
+	    cJSON_GetObjectItem(s, "startTimeUnixNano")->valuestring, "1000");
 	CU_ASSERT_EQUAL(cJSON_GetObjectItem(s, "kind")->valueint, 2);
 	CU_ASSERT_EQUAL(cJSON_GetObjectItem(s, "flags")->valueint, 0x301);
 	a = cJSON_GetArrayItem(cJSON_GetObjectItem(s, "attributes"), 2);
-	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(cJSON_GetObjectItem(a,
-		"value"), "intValue")->valuestring, "9223372036854775807");
+	CU_ASSERT_STRING_EQUAL(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(a, "value"), "intValue")
+		->valuestring,
+	    "9223372036854775807");
 	cJSON_Delete(j);
 	free(b.data);
 	free(sp[0]);
 }
 
-static const char *labels_k[] = { "method" };
-static const char *labels_v[] = { "GET" };
-static const double bounds[] = { 0, 1, 3 };
-static const uint64_t counts[] = { 1, 0, 2, 4 };
+static const char *labels_k[] = {"method"};
+static const char *labels_v[] = {"GET"};
+static const double bounds[] = {0, 1, 3};
+static const uint64_t counts[] = {1, 0, 2, 4};
 
 static struct metrics_snapshot *snapshot(void)
 {
@@ -208,38 +238,53 @@ static struct metrics_snapshot *snapshot(void)
 	static struct metric_family fam[3];
 	static struct metrics_snapshot s;
 
-	pts[0] = (struct metric_point){ .label_values = labels_v, .i = 9 };
-	pts[1] = (struct metric_point){ .as_double = true, .d = 2.5 };
-	pts[2] = (struct metric_point){ .nbuckets = 4, .bounds = bounds,
-					.counts = counts, .count = 7 };
-	fam[0] = (struct metric_family){ .name = "req", .help = "count()",
-		.unit = "", .type = METRIC_SUM, .monotonic = true,
-		.label_names = labels_k, .nlabels = 1, .points = &pts[0],
-		.npoints = 1 };
-	fam[1] = (struct metric_family){ .name = "lat", .unit = "ns",
-		.type = METRIC_GAUGE, .points = &pts[1], .npoints = 1 };
-	fam[2] = (struct metric_family){ .name = "h", .type = METRIC_HISTOGRAM,
-		.points = &pts[2], .npoints = 1 };
-	s = (struct metrics_snapshot){ .time_unix_ns = 5000,
-		.start_unix_ns = 100, .families = fam, .nfamilies = 3 };
+	pts[0] = (struct metric_point){.label_values = labels_v, .i = 9};
+	pts[1] = (struct metric_point){.as_double = true, .d = 2.5};
+	pts[2] = (struct metric_point){
+	    .nbuckets = 4, .bounds = bounds, .counts = counts, .count = 7};
+	fam[0] = (struct metric_family){.name = "req",
+					.help = "count()",
+					.unit = "",
+					.type = METRIC_SUM,
+					.monotonic = true,
+					.label_names = labels_k,
+					.nlabels = 1,
+					.points = &pts[0],
+					.npoints = 1};
+	fam[1] = (struct metric_family){.name = "lat",
+					.unit = "ns",
+					.type = METRIC_GAUGE,
+					.points = &pts[1],
+					.npoints = 1};
+	fam[2] = (struct metric_family){.name = "h",
+					.type = METRIC_HISTOGRAM,
+					.points = &pts[2],
+					.npoints = 1};
+	s = (struct metrics_snapshot){.time_unix_ns = 5000,
+				      .start_unix_ns = 100,
+				      .families = fam,
+				      .nfamilies = 3};
 	return &s;
 }
 
 static void test_pb_metrics(void)
 {
-	struct otlp_buf b = { 0 };
-	Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest *r;
+	struct otlp_buf b = {0};
+	Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest
+	    *r;
 	Opentelemetry__Proto__Metrics__V1__Metric **m;
 	Opentelemetry__Proto__Metrics__V1__HistogramDataPoint *hp;
 
 	CU_ASSERT_EQUAL_FATAL(otlp_pb_metrics(&res_a, snapshot(), &b), 0);
 	r = opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__unpack(
-		NULL, b.len, b.data);
+	    NULL, b.len, b.data);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-	CU_ASSERT_EQUAL_FATAL(r->resource_metrics[0]->scope_metrics[0]->n_metrics, 3);
+	CU_ASSERT_EQUAL_FATAL(
+	    r->resource_metrics[0]->scope_metrics[0]->n_metrics, 3);
 	m = r->resource_metrics[0]->scope_metrics[0]->metrics;
-	CU_ASSERT_EQUAL_FATAL(m[0]->data_case,
-			      OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUM);
+	CU_ASSERT_EQUAL_FATAL(
+	    m[0]->data_case,
+	    OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUM);
 	CU_ASSERT_TRUE(m[0]->sum->is_monotonic);
 	CU_ASSERT_EQUAL(m[0]->sum->aggregation_temporality, 2);
 	CU_ASSERT_EQUAL(m[0]->sum->data_points[0]->as_int, 9);
@@ -247,12 +292,14 @@ static void test_pb_metrics(void)
 	CU_ASSERT_EQUAL(m[0]->sum->data_points[0]->time_unix_nano, 5000);
 	CU_ASSERT_STRING_EQUAL(m[0]->sum->data_points[0]->attributes[0]->key,
 			       "method");
-	CU_ASSERT_EQUAL_FATAL(m[1]->data_case,
-			      OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE);
+	CU_ASSERT_EQUAL_FATAL(
+	    m[1]->data_case,
+	    OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE);
 	CU_ASSERT_STRING_EQUAL(m[1]->unit, "ns");
 	CU_ASSERT_EQUAL(m[1]->gauge->data_points[0]->as_double, 2.5);
-	CU_ASSERT_EQUAL_FATAL(m[2]->data_case,
-			      OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_HISTOGRAM);
+	CU_ASSERT_EQUAL_FATAL(
+	    m[2]->data_case,
+	    OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_HISTOGRAM);
 	hp = m[2]->histogram->data_points[0];
 	CU_ASSERT_EQUAL(hp->count, 7);
 	CU_ASSERT_EQUAL_FATAL(hp->n_bucket_counts, 4);
@@ -260,32 +307,45 @@ static void test_pb_metrics(void)
 	CU_ASSERT_EQUAL(hp->bucket_counts[3], 4);
 	CU_ASSERT_EQUAL(hp->explicit_bounds[2], 3);
 	/* etrace's histograms have no sum: left out, not 0 */
-	CU_ASSERT_EQUAL(hp->_sum_case,
-		OPENTELEMETRY__PROTO__METRICS__V1__HISTOGRAM_DATA_POINT___SUM__NOT_SET);
+	CU_ASSERT_EQUAL(
+	    hp->_sum_case,
+	    OPENTELEMETRY__PROTO__METRICS__V1__HISTOGRAM_DATA_POINT___SUM__NOT_SET);
 	opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__free_unpacked(
-		r, NULL);
+	    r, NULL);
 	free(b.data);
 }
 
 static void test_json_metrics(void)
 {
-	struct otlp_buf b = { 0 };
+	struct otlp_buf b = {0};
 	cJSON *j, *ms, *h;
 
 	CU_ASSERT_EQUAL_FATAL(otlp_json_metrics(&res_b, snapshot(), &b), 0);
 	j = cJSON_ParseWithLength((const char *)b.data, b.len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
-	ms = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(
-		cJSON_GetArrayItem(cJSON_GetObjectItem(j, "resourceMetrics"), 0),
-		"scopeMetrics"), 0), "metrics");
+	ms = cJSON_GetObjectItem(
+	    cJSON_GetArrayItem(
+		cJSON_GetObjectItem(
+		    cJSON_GetArrayItem(
+			cJSON_GetObjectItem(j, "resourceMetrics"), 0),
+		    "scopeMetrics"),
+		0),
+	    "metrics");
 	CU_ASSERT_EQUAL_FATAL(cJSON_GetArraySize(ms), 3);
-	CU_ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(
-		cJSON_GetArrayItem(ms, 0), "sum"), "isMonotonic")));
-	h = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
-		cJSON_GetArrayItem(ms, 2), "histogram"), "dataPoints"), 0);
-	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(h, "count")->valuestring, "7");
-	CU_ASSERT_STRING_EQUAL(cJSON_GetArrayItem(cJSON_GetObjectItem(h,
-		"bucketCounts"), 3)->valuestring, "4");
+	CU_ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(ms, 0), "sum"),
+	    "isMonotonic")));
+	h = cJSON_GetArrayItem(
+	    cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetArrayItem(ms, 2), "histogram"),
+		"dataPoints"),
+	    0);
+	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(h, "count")->valuestring,
+			       "7");
+	CU_ASSERT_STRING_EQUAL(
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(h, "bucketCounts"), 3)
+		->valuestring,
+	    "4");
 	CU_ASSERT_PTR_NULL(cJSON_GetObjectItem(h, "sum"));
 	cJSON_Delete(j);
 	free(b.data);
@@ -293,14 +353,18 @@ static void test_json_metrics(void)
 
 static void test_utf8(void)
 {
-	struct { const char *in; size_t len; const char *out; } t[] = {
-		{ "plain", 5, "plain" },
-		{ "\xc3\xa9t\xc3\xa9", 6, "\xc3\xa9t\xc3\xa9" },
-		{ "\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd" },     /* overlong */
-		{ "\xed\xa0\x80", 3,
-		  "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },        /* surrogate */
-		{ "ab\xe2\x82", 4, "ab\xef\xbf\xbd\xef\xbf\xbd" }, /* cut */
-		{ "a\0b", 3, "a" },
+	struct {
+		const char *in;
+		size_t len;
+		const char *out;
+	} t[] = {
+	    {"plain", 5, "plain"},
+	    {"\xc3\xa9t\xc3\xa9", 6, "\xc3\xa9t\xc3\xa9"},
+	    {"\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd"}, /* overlong */
+	    {"\xed\xa0\x80", 3,
+	     "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},	     /* surrogate */
+	    {"ab\xe2\x82", 4, "ab\xef\xbf\xbd\xef\xbf\xbd"}, /* cut */
+	    {"a\0b", 3, "a"},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -314,21 +378,26 @@ static void test_utf8(void)
 static void test_container_id(void)
 {
 	char id[65];
-	const char *docker = "0::/system.slice/docker-"
-		"4D3A6F2C9B1E8A7D5C3B2A1F0E9D8C7B6A5F4E3D2C1B0A9F8E7D6C5B4A3F2E1D"
-		".scope";
+	const char *docker =
+	    "0::/system.slice/docker-"
+	    "4D3A6F2C9B1E8A7D5C3B2A1F0E9D8C7B6A5F4E3D2C1B0A9F8E7D6C5B4A3F2E1D"
+	    ".scope";
 
 	CU_ASSERT_TRUE(otlp_container_id(docker, id));
-	CU_ASSERT_STRING_EQUAL(id, "4d3a6f2c9b1e8a7d5c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d");
-	CU_ASSERT_TRUE(otlp_container_id("12:pids:/kubepods/besteffort/pod1/"
-		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-		id));
-	CU_ASSERT_FALSE(otlp_container_id("0::/user.slice/user-0.slice/session-3.scope",
-					  id));
+	CU_ASSERT_STRING_EQUAL(
+	    id,
+	    "4d3a6f2c9b1e8a7d5c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d");
+	CU_ASSERT_TRUE(otlp_container_id(
+	    "12:pids:/kubepods/besteffort/pod1/"
+	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	    id));
+	CU_ASSERT_FALSE(otlp_container_id(
+	    "0::/user.slice/user-0.slice/session-3.scope", id));
 	/* 65 hex digits are no container id */
-	CU_ASSERT_FALSE(otlp_container_id("0::/x/"
-		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0",
-		id));
+	CU_ASSERT_FALSE(otlp_container_id(
+	    "0::/x/"
+	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0",
+	    id));
 }
 
 static void test_interval(void)
@@ -354,9 +423,9 @@ static void test_interval(void)
 static void test_gzip(void)
 {
 	static const char text[] = "resourceSpans resourceSpans resourceSpans";
-	struct otlp_buf in = { (uint8_t *)text, sizeof(text), 0 }, gz = { 0 };
+	struct otlp_buf in = {(uint8_t *)text, sizeof(text), 0}, gz = {0};
 	char back[128];
-	z_stream z = { 0 };
+	z_stream z = {0};
 
 	CU_ASSERT_EQUAL_FATAL(otlp_gzip(&in, &gz), 0);
 	CU_ASSERT_EQUAL(gz.data[0], 0x1f);
@@ -376,15 +445,15 @@ static void test_gzip(void)
 static void test_status_message(void)
 {
 	/* google.rpc.Status { code: 3, message: "bad span" } */
-	static const uint8_t st[] = { 0x08, 0x03, 0x12, 0x08, 'b', 'a', 'd',
-				      ' ', 's', 'p', 'a', 'n' };
+	static const uint8_t st[] = {0x08, 0x03, 0x12, 0x08, 'b', 'a',
+				     'd',  ' ',	 's',  'p',  'a', 'n'};
 	char msg[64] = "";
 
 	CU_ASSERT_TRUE(otlp_status_message(st, sizeof(st), msg, sizeof(msg)));
 	CU_ASSERT_STRING_EQUAL(msg, "bad span");
 	/* cut short: no message */
-	CU_ASSERT_FALSE(otlp_status_message(st, sizeof(st) - 3, msg,
-					    sizeof(msg)));
+	CU_ASSERT_FALSE(
+	    otlp_status_message(st, sizeof(st) - 3, msg, sizeof(msg)));
 }
 
 UNIT_MAIN("otlp", UNIT_TEST(test_copy), UNIT_TEST(test_pb_traces),
