@@ -2,7 +2,7 @@
 # tests/runtime/otlp.sh against the Node receiver of tests/otlp (label
 # runtime; 77 = skipped: not root, or no node/npm packages), and the
 # encoders' unit test, which reads the protobuf-c messages back.
-set(ETRACE_OTLP_CASES traces_protobuf json_config interval unreachable
+set(ETRACE_OTLP_CASES traces_protobuf json_config override interval unreachable
   refused retry give_up server_error slow flush partial events health
   distributed
   bad_url)

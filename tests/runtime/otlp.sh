@@ -122,6 +122,19 @@ json_config)
 	[ "$($check count "$recv" /v1/metrics)" = "1 0" ] ||
 		fail "not one metrics export: $($check count "$recv" /v1/metrics)"
 	;;
+override)
+	# etrace-run's --otlp overrides the otlp_endpoint compiled in
+	receiver
+	target 2 0
+	prog 'config = { otlp_endpoint = "http://127.0.0.1:9" }'
+	run 0 --compile-only -o "$tmp/p.eto" "$tmp/p.et"
+	timeout 30 "$etrace_run" -f json -o "$tmp/spans.json" --otlp "$url" \
+		-c "$tmp/t.sh" "$tmp/p.eto" >"$out" 2>"$err" ||
+		fail "etrace-run failed"
+	$check traces "$recv" "$tmp/spans.json" protobuf "$sh" >"$tmp/c" ||
+		fail "$(cat "$tmp/c")"
+	[ ! -s "$err" ] || fail "messages on stderr"
+	;;
 interval)
 	# otlp_interval: exports while the program runs, cumulative; the last
 	# one (at exit) has the final values
