@@ -18,8 +18,8 @@
 #include <strings.h>
 #include <zlib.h>
 
-#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h"
-#include "opentelemetry/proto/collector/trace/v1/trace_service.pb-c.h"
+#include <opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h>
+#include <opentelemetry/proto/collector/trace/v1/trace_service.pb-c.h>
 
 /* The libcurl functions etrace calls. */
 static struct {

@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "arena.h"
-#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h"
-#include "opentelemetry/proto/collector/trace/v1/trace_service.pb-c.h"
+#include <opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h>
+#include <opentelemetry/proto/collector/trace/v1/trace_service.pb-c.h>
 
 typedef Opentelemetry__Proto__Common__V1__KeyValue KeyValue;
 typedef Opentelemetry__Proto__Common__V1__AnyValue AnyValue;

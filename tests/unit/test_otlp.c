@@ -10,8 +10,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h"
-#include "opentelemetry/proto/collector/trace/v1/trace_service.pb-c.h"
+#include <opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h>
+#include <opentelemetry/proto/collector/trace/v1/trace_service.pb-c.h>
 #include "otlp_impl.h"
 #include "unit.h"
 
