@@ -119,7 +119,16 @@ static void same_program(const struct et_program *a,
 		same_type(a->maps[i].key, b->maps[i].key);
 		same_type(a->maps[i].value, b->maps[i].value);
 	}
-	CU_ASSERT(!memcmp(&a->settings, &b->settings, sizeof(a->settings)));
+	/* the settings' strings by value, the rest by bytes */
+	{
+		struct et_settings x = a->settings, y = b->settings;
+
+		same_str(x.otlp_endpoint, y.otlp_endpoint);
+		same_str(x.service_name, y.service_name);
+		x.otlp_endpoint = y.otlp_endpoint = NULL;
+		x.service_name = y.service_name = NULL;
+		CU_ASSERT(!memcmp(&x, &y, sizeof(x)));
+	}
 	CU_ASSERT_EQUAL_FATAL(a->ndrops, b->ndrops);
 	for (int i = 0; i < a->ndrops; i++) {
 		const struct et_drop *x = &a->drops[i], *y = &b->drops[i];
@@ -297,6 +306,12 @@ static struct et_program *rich_program(void)
 	p->settings = (struct et_settings){ 7, 99, 4096, true, false,
 					    USYM_CACHE_NONE };
 	p->settings.stack_lines = true;
+	p->settings.otlp_endpoint = "http://collector:4318";
+	p->settings.otlp_protocol = 1;
+	p->settings.otlp_interval_set = true;
+	p->settings.otlp_interval_ms = 0;
+	p->settings.otlp_queue = 99;
+	p->settings.service_name = "checkout";
 	p->ndrops = 3;
 	p->drops = arena_calloc(a, 3, sizeof(*p->drops));
 	p->drops[0] = (struct et_drop){ DROP_MAP_FULL, 1, NULL, LOC_NONE, 77 };
@@ -349,6 +364,14 @@ static void test_rich_round_trip(void)
 	CU_ASSERT_STRING_EQUAL(q->params[0], "42");
 	CU_ASSERT_STRING_EQUAL(q->kaddr[0], "jiffies");
 	CU_ASSERT_EQUAL(q->actions[0].fmt.nspecs, 2);
+	/* config otlp_*: interval 0 (at exit only) is not "unset" */
+	CU_ASSERT_STRING_EQUAL(q->settings.otlp_endpoint,
+			       "http://collector:4318");
+	CU_ASSERT_EQUAL(q->settings.otlp_protocol, 1);
+	CU_ASSERT_TRUE(q->settings.otlp_interval_set);
+	CU_ASSERT_EQUAL(q->settings.otlp_interval_ms, 0);
+	CU_ASSERT_EQUAL(q->settings.otlp_queue, 99);
+	CU_ASSERT_STRING_EQUAL(q->settings.service_name, "checkout");
 	/* what is read writes the same metadata again */
 	m1 = artifact__meta(p);
 	m2 = artifact__meta(q);
@@ -407,6 +430,9 @@ static void test_refusals(void)
 	expect_meta_refused("\"etrace_artifact\":1", "\"x\":1",
 			    "not etrace's");
 	expect_meta_refused("{", "[", "not valid JSON");
+	expect_meta_refused("\"otlp_protocol\":\"json\"",
+			    "\"otlp_protocol\":\"grpc\"",
+			    "unknown otlp_protocol 'grpc'");
 	expect_meta_refused("\"types\":[", "\"types\":[7,", "types[0]");
 	expect_meta_refused("\"kind\":\"int\"", "\"kind\":\"float\"",
 			    "unknown kind 'float'");
