@@ -43,6 +43,9 @@ struct flow {
 	uint64_t sent, dropped_queue, dropped_failed, dropped_exit;
 	uint64_t requests_failed, retries;
 	char last_error[600]; /* why the last delivery failed */
+	/* no request before (monotonic ns): the backoff of a request given
+	 * up holds for the next one too */
+	uint64_t not_before;
 	bool said_unreachable, said_refused;
 };
 
@@ -257,10 +260,19 @@ static void deliver(struct otlp *o, struct flow *f, bool traces,
 
 	for (;;) {
 		uint32_t timeout = REQUEST_TIMEOUT_MS;
-		uint64_t wait_ns;
+		uint64_t wait_ns, until;
 		bool stop;
 
 		pthread_mutex_lock(&o->lock);
+		while (!o->abort && now_ns() < f->not_before) {
+			if (o->stop && f->not_before >= o->deadline_ns) {
+				f->dropped_exit += n;
+				health(o);
+				pthread_mutex_unlock(&o->lock);
+				return;
+			}
+			wait_until(o, f->not_before);
+		}
 		stop = o->stop;
 		if (stop) {
 			uint64_t now = now_ns();
@@ -304,6 +316,10 @@ static void deliver(struct otlp *o, struct flow *f, bool traces,
 		f->requests_failed++;
 		if (!otlp_retryable(&r) || tries >= MAX_TRIES || o->abort) {
 			note_failure(o, f, &r, true);
+			if (otlp_retryable(&r))
+				f->not_before =
+				    now_ns() + (uint64_t)backoff_ms(tries, &r) *
+						   1000000ULL;
 			if (o->abort && !r.status)
 				f->dropped_exit += n;
 			else
@@ -314,15 +330,23 @@ static void deliver(struct otlp *o, struct flow *f, bool traces,
 		}
 		note_failure(o, f, &r, false);
 		wait_ns = (uint64_t)backoff_ms(tries, &r) * 1000000ULL;
-		if (o->stop && now_ns() + wait_ns >= o->deadline_ns) {
-			f->dropped_exit += n;
-			health(o);
-			pthread_mutex_unlock(&o->lock);
-			return;
-		}
+		until = now_ns() + wait_ns;
 		f->retries++;
 		health(o);
-		wait_until(o, now_ns() + wait_ns);
+		/* the whole backoff: the condition also wakes for a full
+		 * batch and for the exit, which leaves only once the backoff
+		 * would outlast the exit timeout */
+		while (!o->abort && now_ns() < until) {
+			if (o->stop && until >= o->deadline_ns) {
+				f->retries--;
+				f->not_before = until;
+				f->dropped_exit += n;
+				health(o);
+				pthread_mutex_unlock(&o->lock);
+				return;
+			}
+			wait_until(o, until);
+		}
 		pthread_mutex_unlock(&o->lock);
 	}
 }
