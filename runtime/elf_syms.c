@@ -913,3 +913,23 @@ int elf_syms__line(struct elf_syms *es, uint64_t vaddr, char *buf,
 	base = strrchr(file, '/');
 	return snprintf(buf, len, "%s:%d", base ? base + 1 : file, lineno);
 }
+
+Elf_Scn *elf_section_named(Elf *elf, const char *name)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	GElf_Shdr sh;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		const char *n;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		n = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (n && !strcmp(n, name))
+			return scn;
+	}
+	return NULL;
+}

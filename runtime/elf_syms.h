@@ -45,6 +45,10 @@ const char *elf_syms__path(const struct elf_syms *es);
 /* The GNU build id of the file at path (its first max bytes) into id:
  * its length, 0 when it has none or cannot be read. Without the cache. */
 size_t elf_build_id(const char *path, unsigned char *id, size_t max);
+/* The section of an open libelf handle by name, or NULL. */
+struct Elf;
+struct Elf_Scn;
+struct Elf_Scn *elf_section_named(struct Elf *elf, const char *name);
 /* Lower-case hex build-id, or NULL when the file has none. */
 const char *elf_syms__build_id(const struct elf_syms *es);
 /* ET_DYN: a PIE executable or a shared library (loaded with a bias). */

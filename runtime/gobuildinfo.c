@@ -9,6 +9,8 @@
  * still name runtime.buildVersion in their .symtab. */
 #include "gobuildinfo.h"
 
+#include "elf_syms.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -101,30 +103,10 @@ static char *inline_string(const unsigned char **p, const unsigned char *end,
 	return s;
 }
 
-static Elf_Scn *section_named(Elf *elf, const char *want)
-{
-	Elf_Scn *scn = NULL;
-	size_t shstrndx;
-	GElf_Shdr sh;
-
-	if (elf_getshdrstrndx(elf, &shstrndx))
-		return NULL;
-	while ((scn = elf_nextscn(elf, scn))) {
-		const char *name;
-
-		if (!gelf_getshdr(scn, &sh))
-			continue;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (name && !strcmp(name, want))
-			return scn;
-	}
-	return NULL;
-}
-
 /* The version and modinfo strings of the .go.buildinfo blob. */
 static int from_section(Elf *elf, char **vers, char **mod, size_t *mlen)
 {
-	Elf_Scn *scn = section_named(elf, ".go.buildinfo");
+	Elf_Scn *scn = elf_section_named(elf, ".go.buildinfo");
 	Elf_Data *d = scn ? elf_getdata(scn, NULL) : NULL;
 	const unsigned char *p, *end;
 	size_t off = 0, size, vlen;

@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include "symsrc.h"
 
+#include "elf_syms.h"
+
 #include <dlfcn.h>
 #include <elfutils/libdwelf.h>
 #include <errno.h>
@@ -229,29 +231,9 @@ static int xz_decode(const void *in, size_t in_len, void **outp,
 	return 0;
 }
 
-static Elf_Scn *section_named(Elf *elf, const char *name)
-{
-	Elf_Scn *scn = NULL;
-	size_t shstrndx;
-	GElf_Shdr sh;
-
-	if (elf_getshdrstrndx(elf, &shstrndx))
-		return NULL;
-	while ((scn = elf_nextscn(elf, scn))) {
-		const char *n;
-
-		if (!gelf_getshdr(scn, &sh))
-			continue;
-		n = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (n && !strcmp(n, name))
-			return scn;
-	}
-	return NULL;
-}
-
 static int by_debugdata(Elf *elf, struct symsrc *out, char *tried, size_t len)
 {
-	Elf_Scn *scn = section_named(elf, ".gnu_debugdata");
+	Elf_Scn *scn = elf_section_named(elf, ".gnu_debugdata");
 	Elf_Data *data = scn ? elf_rawdata(scn, NULL) : NULL;
 	void *mem = NULL;
 	size_t n = 0;
