@@ -14,7 +14,8 @@ endif()
 file(GLOB SHIPPED CONFIGURE_DEPENDS ${ETRACE_SRC}/stdlib/*.et
      ${ETRACE_SRC}/examples/*.et)
 # the Go recipes (stdlib/go*.et) trace the Go binary $1: the Go test
-# program of tests/progs/uprobe, which needs the Go toolchain
+# program of tests/progs/uprobe (tests/progs/goproto for the protocol
+# recipes), which needs the Go toolchain
 find_program(ETRACE_SHIPPED_GO NAMES go PATHS /usr/lib/go/bin)
 foreach(src ${SHIPPED})
   get_filename_component(dir ${src} DIRECTORY)
@@ -26,6 +27,16 @@ foreach(src ${SHIPPED})
       continue()
     endif()
     set(params ${CMAKE_BINARY_DIR}/tests/progs/uprobe/hello_go)
+    # the protocol recipes need a program that links what they trace
+    # (tests/progs/goproto/progs.cmake)
+    if(name MATCHES "^go(http|tls)$")
+      set(params ${CMAKE_BINARY_DIR}/tests/progs/goproto/gohttp)
+    elseif(name STREQUAL "gogrpc")
+      if(NOT EXISTS /usr/share/gocode/src/google.golang.org/grpc)
+        continue()
+      endif()
+      set(params ${CMAKE_BINARY_DIR}/tests/progs/goproto/gogrpc)
+    endif()
   endif()
   add_test(NAME shipped/${dir}/${name}
            COMMAND $<TARGET_FILE:etrace> --dry-run ${src} ${params})
