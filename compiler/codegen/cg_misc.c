@@ -103,6 +103,42 @@ static LLVMValueRef uw_maps(struct gen *g)
 	return arr;
 }
 
+static bool count_rt_ustack(struct node *n, void *arg)
+{
+	const struct type *t = n->type;
+
+	if ((n->kind == N_IDENT || n->kind == N_CALL) && t &&
+	    t->kind == T_STACK && !t->kernel &&
+	    (t->mode == STACK_BPFTRACE || t->mode == STACK_PERF))
+		(*(int *)arg)++;
+	return true;
+}
+
+/* Whether this probe's ustacks may add runtimes' frames. The Python
+ * walker (bpf-helpers/python.c) is verified again at each call, and two
+ * of them with the unwinder pass the verifier's 1M instructions: a probe
+ * with more than one such ustack takes them all native, and says so. */
+static bool rt_frames_ok(struct gen *g)
+{
+	int n = 0;
+
+	if (!g->probe)
+		return true;
+	if (g->rt_probe == g->probe)
+		return g->rt_ok;
+	ast_walk((struct node *)g->probe, count_rt_ustack, &n);
+	g->rt_probe = g->probe;
+	g->rt_ok = n <= 1;
+	if (!g->rt_ok)
+		diag_warning(&g->ctx->diags, g->probe->loc,
+			     "This probe has %d ustack expressions: they show "
+			     "native frames only, without Python frames (one "
+			     "ustack a probe can walk them, within the "
+			     "verifier's limit); ustack(native) says so "
+			     "explicitly", n);
+	return g->rt_ok;
+}
+
 /* ustack by the CFI unwinder: a u32 id in the HASH ET_USTACK_MAP, and
  * the tgid. Modes bpftrace and perf add the frames of interpreted
  * runtimes (rt_frames.h: flag 2, maps 6 and 7), which user space puts
@@ -111,7 +147,8 @@ static LLVMValueRef gen_ustack_cfi(struct gen *g, const struct type *t)
 {
 	bool entry = g->ap && g->kind == PK_UPROBE && g->ap->func &&
 		     !g->ap->offset && !g->ap->has_address;
-	bool rt = t->mode == STACK_BPFTRACE || t->mode == STACK_PERF;
+	bool rt = (t->mode == STACK_BPFTRACE || t->mode == STACK_PERF) &&
+		  rt_frames_ok(g);
 	LLVMValueRef args[2], r;
 
 	args[0] = uw_maps(g);

@@ -77,6 +77,10 @@ struct gen {
 	int ntemps, cap_temps;
 	/* the unwinder's maps array (cg_misc.c uw_maps) and its function */
 	LLVMValueRef uw_maps_fn, uw_maps_arr;
+	/* the probe whose ustacks were counted (cg_misc.c rt_frames_ok),
+	 * and whether they may walk runtimes' frames */
+	const struct node *rt_probe;
+	bool rt_ok;
 	int errors;
 	/* protocol function calls made: their result slots (cg_proto.c) */
 	unsigned proto_calls;

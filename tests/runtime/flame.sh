@@ -74,6 +74,8 @@ flamegraph)
 			"$tmp/two.folded" || fail "no $m;...;fl_leaf line"
 	done
 	grep -q "wrote" "$err" && fail "-q: 'wrote' said on stderr"
+	# two ustacks in one probe walk no Python frames, and say so
+	has "$err" "This probe has 2 ustack expressions: they show native frames only"
 	;;
 svg_script)
 	# the SVG's own script, run by node on a stand-in DOM: zoom on
