@@ -100,7 +100,17 @@ static int load_script(const char *script, struct program *p)
 	}
 	p->name = script;
 	err = read_path(script, &p->owned, &p->len);
-	if (err != -ENOENT || strchr(script, '/'))
+	if (strchr(script, '/'))
+		return err;
+	/* `etrace gogrpc ./gogrpc` in the folder of the traced binary: a
+	 * program that is no artifact cannot be a script, the recipe is meant */
+	if (!err && artifact__is_elf(p->owned, p->len) &&
+	    !artifact__has_meta(p->owned, p->len) && et_recipe_find(script)) {
+		free(p->owned);
+		p->owned = NULL;
+		err = -ENOENT;
+	}
+	if (err != -ENOENT)
 		return err;
 	r = et_recipe_find(script);
 	if (!r)

@@ -98,6 +98,15 @@ static int find_section(const void *buf, size_t len, const char *name,
 	return -ENOENT;
 }
 
+int artifact__has_meta(const void *buf, size_t len)
+{
+	const char *meta;
+	size_t mlen;
+
+	return artifact__is_elf(buf, len) &&
+	       !find_section(buf, len, ET_ARTIFACT_SECTION, &meta, &mlen);
+}
+
 static size_t align8(size_t n)
 {
 	return (n + 7) & ~(size_t)7;

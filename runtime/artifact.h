@@ -54,4 +54,8 @@ int artifact__read_file(const char *path, struct et_program **out,
 /* Does buf start like an ELF file (an artifact, not a script)? */
 int artifact__is_elf(const void *buf, size_t len);
 
+/* Is buf an ELF file with etrace's metadata section (an artifact, not
+ * some other program)? */
+int artifact__has_meta(const void *buf, size_t len);
+
 #endif

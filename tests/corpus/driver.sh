@@ -96,6 +96,23 @@ n=$((n + 1))
 if ! (cd "$tmp" && "$etrace" --dry-run opensnoop >"$out" 2>"$err"); then
 	echo "FAIL: recipe by name"; cat "$err"; fails=$((fails + 1))
 fi
+# a binary named like a recipe in the current directory does not hide it;
+# a script of that name does (a file comes first)
+n=$((n + 1))
+cp /bin/true "$tmp/opensnoop"
+if ! (cd "$tmp" && "$etrace" --dry-run -v opensnoop >"$out" 2>"$err") ||
+	! grep -q 'stdlib/opensnoop.et' "$err"; then
+	echo "FAIL: recipe beside a binary of its name"; cat "$err"
+	fails=$((fails + 1))
+fi
+printf 'BEGIN { printf("mine\\n"); exit(); }\n' >"$tmp/opensnoop"
+n=$((n + 1))
+if ! (cd "$tmp" && "$etrace" --dry-run -v opensnoop >"$out" 2>"$err") ||
+	! grep -q '^etrace: opensnoop: 1 probe' "$err"; then
+	echo "FAIL: a script named like a recipe"; cat "$err"
+	fails=$((fails + 1))
+fi
+rm -f "$tmp/opensnoop"
 expect 1 "unknown recipe" -- --dry-run opensnop &&
 	has "$err" "no stdlib recipe has that name" recipe-hint
 expect 0 "-d ast" -- -d ast -e "$ok" && has "$out" "BEGIN" dump-ast
