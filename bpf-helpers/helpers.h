@@ -80,6 +80,10 @@ ET_HELPER et_s64 et_ustack_unwind(void **maps, et_u64 entry);
 et_s64 et_py_frames(void *procs, void *tstates, et_u64 *fr,
 			      et_s64 n, et_u64 *h);
 
+/* 1 when proc, the current process's ET_UW_PROCS_MAP entry, is of the
+ * program image it ran before an exec (unwind.c). Extern as above. */
+int et_uw_exec_changed(void *proc);
+
 /* pyfunc, pyfile (what ET_PY_TOP_FUNC, _FILE: the innermost Python
  * frame's qualified name, file, into buf of size bytes; "" when the
  * thread runs no Python) and pyline (_LINE: returned, the function's

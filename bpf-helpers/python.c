@@ -179,16 +179,20 @@ ET_HELPER __attribute__((noinline)) et_s64 et_py_top(void **m, et_u64 what,
 	et_u64 id = pid_tgid(), s = 0;
 	et_u32 tgid = id >> 32, one = 1, line = 0;
 	struct pywalk w = {.tid = (et_u32)id};
+	void *uwp;
 
 	if (size)
 		buf[0] = 0;
-	w.p = map_lookup(procs, &tgid);
-	if (!w.p) {
-		/* a process user space has not looked at: it does */
-		if (!map_lookup(uw_procs, &tgid))
-			map_update(miss, &tgid, &one, 1 /* BPF_NOEXIST */);
+	uwp = map_lookup(uw_procs, &tgid);
+	if (!uwp || et_uw_exec_changed(uwp)) {
+		/* a process user space has not looked at, or not since it
+		 * exec'ed: it does */
+		map_update(miss, &tgid, &one, 1 /* BPF_NOEXIST */);
 		return 0;
 	}
+	w.p = map_lookup(procs, &tgid);
+	if (!w.p)
+		return 0;
 	find_tstate(&w, tstates);
 	if (!w.ts)
 		return 0;

@@ -39,8 +39,18 @@ struct umap {
 };
 
 struct proc {
-	et_u32 first, n; /* its mappings in the maps array */
+	et_u32 first, n;	   /* its mappings in the maps array */
+	et_u64 start_stack, end_code; /* of the image they are of */
 };
+
+/* the kernel's, through CO-RE relocations of the field offsets */
+struct mm_struct___et {
+	unsigned long start_stack, end_code;
+} __attribute__((preserve_access_index));
+
+struct task_struct___et {
+	struct mm_struct___et *mm;
+} __attribute__((preserve_access_index));
 
 static void *(*const map_lookup)(void *map, const void *key) = (void *)1;
 static long (*const map_update)(void *map, const void *key, const void *value,
@@ -52,6 +62,23 @@ static long (*const read_kernel)(void *dst, et_u32 size,
 				 const void *src) = (void *)113;
 static void *(*const current_task_btf)(void) = (void *)158;
 static void *(*const task_pt_regs)(void *task) = (void *)175;
+
+/* 1 when p was loaded for another program image of the process than
+ * the one it runs now (it exec'ed since): its maps are not this
+ * image's. An mm that cannot be read keeps the entry. */
+__attribute__((always_inline)) int et_uw_exec_changed(void *proc)
+{
+	struct task_struct___et *t = current_task_btf();
+	struct mm_struct___et *mm = 0;
+	struct proc *p = proc;
+	et_u64 stack = 0, code = 0;
+
+	if (read_kernel(&mm, 8, &t->mm) || !mm ||
+	    read_kernel(&stack, 8, &mm->start_stack) ||
+	    read_kernel(&code, 8, &mm->end_code))
+		return 0;
+	return stack != p->start_stack || code != p->end_code;
+}
 
 /* x86-64 struct pt_regs offsets */
 #define REG_BP 32
@@ -260,6 +287,12 @@ ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry)
 	    read_kernel(&w.bp, 8, (char *)regs + REG_BP))
 		return -1;
 	w.p = map_lookup(procs, &w.tgid);
+	if (w.p && et_uw_exec_changed(w.p)) {
+		/* the tables of the image before an exec; the runtimes'
+		 * entries too (user space replaces them first) */
+		w.p = 0;
+		runtimes = 0;
+	}
 	if (!w.p) {
 		map_update(miss, &w.tgid, &one, 1 /* BPF_NOEXIST */);
 		w.mark = MARK_FP;

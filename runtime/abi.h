@@ -49,8 +49,9 @@ enum {
  *   ET_UW_PROCS: HASH tgid (u32) -> struct et_uw_proc, where its
  *                executable mappings are in ET_UW_MAPS_MAP;
  *   ET_UW_MISS:  HASH tgid (u32) -> u32: processes a stack was taken
- *                in that have no entry in ET_UW_PROCS (user space loads
- *                them and deletes the key);
+ *                in that have no entry in ET_UW_PROCS, or one of the
+ *                image before an exec (user space loads them and
+ *                deletes the key);
  *   ET_UW_SCRATCH: PERCPU_ARRAY[1] of ET_STACK_DEPTH u64s.
  * A frame the unwinder adds after the last one it could walk:
  * ET_UW_MARK_TRUNC (the next frame could not be unwound), ET_UW_MARK_FP
@@ -104,9 +105,15 @@ struct et_uw_map {
 };
 
 /* A process's mappings: ET_UW_MAPS_MAP[first, first + n), sorted by
- * start (first: its slot * ET_UW_MAPS). */
+ * start (first: its slot * ET_UW_MAPS), and the program image they are
+ * of: its mm's start_stack and end_code when they were read (fields 28
+ * and 27 of /proc/PID/stat), which an exec changes. The unwinder treats
+ * an entry of another image as none (a miss: user space loads it
+ * again), so that a process looked at before it exec'ed (a shell, a
+ * pyenv shim) has its tables and runtimes looked at again after. */
 struct et_uw_proc {
 	uint32_t first, n;
+	uint64_t start_stack, end_code;
 };
 
 /* join(): the record is struct et_rec_hdr, a u64 n, then ET_JOIN_MAX

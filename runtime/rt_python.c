@@ -26,6 +26,7 @@
 #include "abi.h"
 #include "elf_syms.h"
 #include "rt_frames.h"
+#include "unwind.h"
 
 /* one minor version: the walker's offsets and the code object's */
 struct pyver {
@@ -107,6 +108,7 @@ static const struct pyver versions[] = {
 struct pyproc {
 	int pid;
 	unsigned long long start; /* /proc/PID/stat starttime: pid reuse */
+	uint64_t start_stack, end_code; /* the image (unwind_exec_id) */
 	const struct pyver *v;
 	uint64_t eval_lo, eval_hi, code_type;
 	char ver[8];
@@ -297,15 +299,24 @@ static int load_locked(int pid, const char **why)
 	uint64_t bias = 0, rt = 0, ct = 0;
 	uint32_t key = (uint32_t)pid;
 	unsigned long long st;
+	uint64_t stack = 0, code = 0;
 	char file[256];
 	int minor = -1;
 
 	p = proc_get(pid);
 	st = start_of(pid);
-	if (p && (p->start == st || !st)) /* the same, or gone: kept */
-		return 0;
-	if (p) /* a process gone, its pid reused: look again */
+	if (!unwind_exec_id(pid, &stack, &code))
+		st = 0;
+	if (p && (!st || (p->start == st && p->start_stack == stack &&
+			  p->end_code == code)))
+		return 0; /* the same image, or gone: kept */
+	if (p) {
+		/* a process gone, its pid reused, or one that exec'ed: its
+		 * entry is of another image; look again */
 		proc_forget(pid);
+		if (procs_fd >= 0)
+			bpf_map_delete_elem(procs_fd, &key);
+	}
 	if (!find_interp(pid, file, sizeof(file), &minor, &bias, &es))
 		return -ENOENT;
 	p = calloc(1, sizeof(*p));
@@ -315,6 +326,8 @@ static int load_locked(int pid, const char **why)
 	}
 	p->pid = pid;
 	p->start = st;
+	p->start_stack = stack;
+	p->end_code = code;
 	p->v = version_of(minor);
 	snprintf(p->ver, sizeof(p->ver), "3.%d", minor);
 	snprintf(p->file, sizeof(p->file), "%s", file);

@@ -53,7 +53,7 @@
 /* How often the span instances are swept for expired ones. */
 #define SPAN_SWEEP_NS 200000000ULL
 
-enum ev_tag { EV_RINGBUF, EV_SIGNAL, EV_PROC };
+enum ev_tag { EV_RINGBUF, EV_SIGNAL, EV_PROC, EV_EXEC };
 
 static int libbpf_print_verbose(enum libbpf_print_level level,
 				const char *fmt, va_list ap)
@@ -648,6 +648,19 @@ static void on_signal(struct run *r)
 	}
 }
 
+static void child_at_entry(pid_t pid, void *arg);
+
+/* The -c child stopped at the entry point of a program it exec'ed
+ * after the first (umaps_entry_fd): its tables loaded for that image
+ * before it runs, as at the first */
+static void child_exec_stop(struct run *r)
+{
+	if (umaps_entry_wait()) {
+		child_at_entry(r->child.pid, r);
+		umaps_entry_resume();
+	}
+}
+
 static int epoll_add(int epfd, int fd, enum ev_tag tag)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag };
@@ -703,6 +716,9 @@ static int event_loop(struct run *r)
 				break;
 			case EV_PROC:
 				r->done = true;
+				break;
+			case EV_EXEC:
+				child_exec_stop(r);
 				break;
 			}
 		}
@@ -836,6 +852,9 @@ static int start(struct run *r)
 		err = run_child_release(&r->child);
 		if (err)
 			return err;
+		if (r->child.at_entry && umaps_entry_fd() >= 0 &&
+		    epoll_add(r->epfd, umaps_entry_fd(), EV_EXEC))
+			return -errno;
 	}
 	if (r->env.iter_link)
 		return run_iter(r);
@@ -1031,6 +1050,7 @@ static void run_close(struct run *r)
 {
 	struct signalfd_siginfo si;
 
+	umaps_entry_release();
 	run_child_reap(&r->child);
 	attach_preopen_release();
 	run_otlp_finish(r);

@@ -123,9 +123,11 @@ int run_child_release(struct child *c)
 		return -err;
 	}
 	if (c->at_entry) {
-		if (umaps_entry_wait())
+		/* stopped there ('E'): the watcher waits for the word */
+		if (umaps_entry_wait()) {
 			c->at_entry(c->pid, c->at_entry_arg);
-		umaps_entry_resume();
+			umaps_entry_resume();
+		}
 	}
 	return 0;
 }

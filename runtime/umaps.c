@@ -47,6 +47,7 @@ struct umaps_arg {
 enum entry_state { ENTRY_NONE, ENTRY_EXEC, ENTRY_ARMED };
 static struct {
 	enum entry_state state;
+	bool follow; /* the first entry handled: stop at each later exec's */
 	uint64_t addr;
 	long word; /* the instruction bytes under the breakpoint */
 	int to_caller[2], to_watcher[2];
@@ -195,6 +196,12 @@ static bool umaps_on_stop(pid_t pid, int status)
 		ptrace(PTRACE_DETACH, pid, 0, 0);
 		return false;
 	}
+	/* a later exec (a shell or a pyenv shim exec'ing the program): its
+	 * entry point too, the process known to be another image there */
+	if (event == PTRACE_EVENT_EXEC &&
+	    __atomic_load_n(&entry.follow, __ATOMIC_ACQUIRE) &&
+	    entry.state == ENTRY_NONE)
+		entry.state = ENTRY_EXEC;
 	if (event == PTRACE_EVENT_EXEC && entry.state == ENTRY_EXEC)
 		entry_arm(pid);
 	else if (!event && sig == SIGTRAP && entry.state == ENTRY_ARMED &&
@@ -258,6 +265,7 @@ int umaps_watch(pid_t pid, bool at_entry)
 		at_entry = false;
 	w->pid = pid;
 	w->at_entry = at_entry;
+	entry.follow = at_entry;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&t, &attr, umaps_thread, w))
@@ -268,6 +276,7 @@ int umaps_watch(pid_t pid, bool at_entry)
 	if (err && at_entry) {
 		close(entry.to_caller[0]);
 		entry.to_caller[0] = -1;
+		entry.follow = false;
 	}
 	close(w->ready[0]);
 	close(w->ready[1]);
@@ -318,6 +327,21 @@ bool umaps_entry_wait(void)
 	while (read(entry.to_caller[0], &c, 1) < 0 && errno == EINTR)
 		;
 	return c == 'E';
+}
+
+int umaps_entry_fd(void)
+{
+	return __atomic_load_n(&entry.follow, __ATOMIC_ACQUIRE)
+		       ? entry.to_caller[0]
+		       : -1;
+}
+
+void umaps_entry_release(void)
+{
+	if (!__atomic_exchange_n(&entry.follow, false, __ATOMIC_ACQ_REL))
+		return;
+	/* a stop at an entry now or later: it goes on */
+	umaps_entry_resume();
 }
 
 void umaps_entry_resume(void)

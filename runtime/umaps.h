@@ -35,6 +35,17 @@ bool umaps_entry_wait(void);
 /* Lets the process stopped at its entry point go on. */
 void umaps_entry_resume(void);
 
+/* After the first entry: the process is stopped at the entry point of
+ * each program it execs later too (a shell, a pyenv shim exec'ing
+ * Python), and the returned fd is readable then (-1: no at_entry
+ * watch): umaps_entry_wait and umaps_entry_resume again, as for the
+ * first. */
+int umaps_entry_fd(void);
+
+/* No more such stops (at the end of the run): a process stopped at an
+ * entry point now, or that will be, goes on. */
+void umaps_entry_release(void);
+
 /* fn(pid) in the watcher thread at a watched process's exit stop, while
  * its memory can still be read (rt_python.c names the code objects its
  * stacks hold there). One hook for all watches; set it before the first

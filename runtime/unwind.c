@@ -749,28 +749,44 @@ static int slot_of(struct unwinder *u, int pid)
 	return -1;
 }
 
-int unwind_load_pid(struct unwinder *u, int pid)
+bool unwind_exec_id(int pid, uint64_t *start_stack, uint64_t *end_code)
 {
-	struct et_uw_map *v = calloc(ET_UW_MAPS, sizeof(*v));
+	char path[64], buf[1024], *p;
+	unsigned long long v[3];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')'); /* comm may hold spaces */
+	/* fields 26..28 (startcode endcode startstack); p ends field 2 */
+	for (int i = 0; p && i < 24; i++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%llu %llu %llu", &v[0], &v[1], &v[2]) != 3)
+		return false;
+	*end_code = v[1];
+	*start_stack = v[2];
+	return true;
+}
+
+/* The mappings of pid, in v (proc->n of them), read from its maps */
+static int read_maps(struct unwinder *u, int pid, struct et_uw_map *v,
+		     struct et_uw_proc *proc)
+{
 	char path[64], line[4096 + 128], file[4096];
-	struct et_uw_proc proc = {0};
-	uint32_t key = (uint32_t)pid;
-	int slot = slot_of(u, pid), err = 0;
 	FILE *maps;
 
-	if (!v)
-		return -ENOMEM;
-	if (slot < 0) {
-		free(v);
-		return -ENOSPC;
-	}
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	maps = fopen(path, "re");
-	if (!maps) {
-		free(v);
+	if (!maps)
 		return -errno;
-	}
-	while (fgets(line, sizeof(line), maps) && proc.n < ET_UW_MAPS) {
+	proc->n = 0;
+	while (fgets(line, sizeof(line), maps) && proc->n < ET_UW_MAPS) {
 		uint64_t start, end, pgoff;
 		char perms[8], full[4200];
 		struct et_uw_map *m;
@@ -786,7 +802,8 @@ int unwind_load_pid(struct unwinder *u, int pid)
 		if (off)
 			snprintf(file, sizeof(file), "%s", line + off);
 		file[strcspn(file, "\n")] = 0;
-		m = &v[proc.n++];
+		m = &v[proc->n++];
+		memset(m, 0, sizeof(*m));
 		m->start = start;
 		m->end = end;
 		if (file[0] != '/')
@@ -801,6 +818,39 @@ int unwind_load_pid(struct unwinder *u, int pid)
 		m->row_len = f->row_len;
 	}
 	fclose(maps);
+	return 0;
+}
+
+int unwind_load_pid(struct unwinder *u, int pid)
+{
+	struct et_uw_map *v = calloc(ET_UW_MAPS, sizeof(*v));
+	struct et_uw_proc proc = {0};
+	uint32_t key = (uint32_t)pid;
+	int slot = slot_of(u, pid), err = 0, tries = 0;
+	uint64_t stack, code;
+
+	if (!v)
+		return -ENOMEM;
+	if (slot < 0) {
+		free(v);
+		return -ENOSPC;
+	}
+	/* the maps of one image: its identity the same before and after
+	 * (an exec in between: read again; one after: BPF sees the entry
+	 * is of the image before and asks again) */
+	do {
+		if (!unwind_exec_id(pid, &proc.start_stack, &proc.end_code)) {
+			free(v);
+			return -ESRCH;
+		}
+		err = read_maps(u, pid, v, &proc);
+		if (err) {
+			free(v);
+			return err;
+		}
+	} while (unwind_exec_id(pid, &stack, &code) &&
+		 (stack != proc.start_stack || code != proc.end_code) &&
+		 ++tries < 3);
 	qsort(v, proc.n, sizeof(v[0]), cmp_map);
 	proc.first = (uint32_t)slot * ET_UW_MAPS;
 	for (uint32_t i = 0; i < proc.n && !err; i++) {
@@ -809,13 +859,15 @@ int unwind_load_pid(struct unwinder *u, int pid)
 		if (bpf_map_update_elem(u->maps_fd, &k, &v[i], BPF_ANY))
 			err = -errno;
 	}
+	/* the runtimes' entries first: BPF reads them only once this
+	 * entry says the process runs the image they are of */
+	if (!err && u->on_load)
+		u->on_load(u->on_load_arg, pid);
 	if (!err && bpf_map_update_elem(u->procs_fd, &key, &proc, BPF_ANY))
 		err = -errno;
 	if (!err)
 		u->slot_pid[slot] = pid;
 	free(v);
-	if (!err && u->on_load)
-		u->on_load(u->on_load_arg, pid);
 	return err;
 }
 

@@ -9,6 +9,7 @@
 #ifndef ETRACE_UNWIND_H
 #define ETRACE_UNWIND_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "abi.h"
@@ -31,6 +32,11 @@ void unwind_free(struct unwinder *u);
  * table of processes is full of live ones). Files whose rows do not
  * fit in ET_UW_ROWS_MAX are walked by frame pointers. */
 int unwind_load_pid(struct unwinder *u, int pid);
+
+/* The program image pid runs: its mm's start_stack and end_code (fields
+ * 28 and 27 of /proc/PID/stat), which an exec changes, as the unwinder
+ * compares them in BPF (struct et_uw_proc). false when pid is gone. */
+bool unwind_exec_id(int pid, uint64_t *start_stack, uint64_t *end_code);
 
 /* fn(arg, pid) after each process whose tables unwind_load_pid loaded
  * (at start, at the -c child's entry, on a miss): where the walkers of

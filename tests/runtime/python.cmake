@@ -4,5 +4,5 @@
 # pyfunc/pyfile/pyline and the py* recipes.
 etrace_runtime_cases(python ${CMAKE_CURRENT_LIST_DIR}/python.sh 120
   ARGS $<TARGET_FILE:etrace> ${CMAKE_CURRENT_LIST_DIR}/../progs/python
-  CASES child pid threads native profile uprobe py312 py313 builtins
+  CASES child pid shim shim_pid threads native profile uprobe py312 py313 builtins
         pyprofile pyprofile_none pycalls pygc pyexceptions discover)

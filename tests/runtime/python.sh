@@ -97,6 +97,33 @@ child | py312 | py313)
 	run 0 -c "$PY $CH sleep 2 0" -e "$prog"
 	check_main
 	;;
+shim)
+	# -c of a shell that exec's Python (a pyenv shim): its tables,
+	# loaded at the shell's entry point, are the shell's; the exec is
+	# noticed and the process looked at again, as Python
+	printf '#!/bin/sh\nexec "%s" "%s" sleep 2 0\n' "$PY" "$CH" >"$tmp/shim"
+	chmod +x "$tmp/shim"
+	run 0 -c "$tmp/shim" -e "$prog"
+	check_main
+	;;
+shim_pid)
+	# -p of a shell that exec's Python once told to (the shell is
+	# looked at when etrace starts: not Python); pyprofile's pyfunc
+	# predicate and ustack see Python after the exec
+	mkfifo "$tmp/go"
+	sh -c "read x <'$tmp/go'; exec '$PY' '$CH' spin 3" &
+	child=$!
+	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
+	wait_fifo "$child"
+	(cd "$tmp" && exec "$etrace" -p "$child" pyprofile) >"$out" 2>"$err" &
+	bg=$!
+	wait_links $(($(nproc) + 1)) # profile's, one a CPU, and interval's
+	echo x >"$tmp/go"
+	wait_bg 0
+	sed "s|$CH|CH|g" "$tmp/etrace-pyprofile.folded" >"$tmp/f"
+	grep -q ";main (CH);a (CH);b (CH);c (CH);d (CH);e (CH)" "$tmp/f" ||
+		fail "no folded stack with the chain: $(cut -c1-400 "$tmp/f" | head -3)"
+	;;
 pid)
 	# -p of a process started before etrace, waiting on a fifo
 	mkfifo "$tmp/go"
