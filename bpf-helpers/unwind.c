@@ -69,15 +69,20 @@ static void *(*const task_pt_regs)(void *task) = (void *)175;
 __attribute__((always_inline)) int et_uw_exec_changed(void *proc)
 {
 	struct task_struct___et *t = current_task_btf();
-	struct mm_struct___et *mm = 0;
+	struct mm_struct___et *mm;
 	struct proc *p = proc;
-	et_u64 stack = 0, code = 0;
+	et_u64 v = 0; /* one slot of stack: et_py_top's callers use 500 */
 
-	if (read_kernel(&mm, 8, &t->mm) || !mm ||
-	    read_kernel(&stack, 8, &mm->start_stack) ||
-	    read_kernel(&code, 8, &mm->end_code))
+	if (read_kernel(&v, 8, &t->mm) || !v)
 		return 0;
-	return stack != p->start_stack || code != p->end_code;
+	mm = (struct mm_struct___et *)v;
+	if (read_kernel(&v, 8, &mm->start_stack))
+		return 0;
+	if (v != p->start_stack)
+		return 1;
+	if (read_kernel(&v, 8, &mm->end_code))
+		return 0;
+	return v != p->end_code;
 }
 
 /* x86-64 struct pt_regs offsets */
