@@ -2,8 +2,13 @@
 // stdlib-java*.sh): java JRecipes MODE N TAG, each mode making exactly N
 // of the events its recipe counts, with TAG in the names it can.
 //   gc N         N System.gc() calls: N full collections (G1 by default)
-//   alloc N      N objects of JRecipes$Blob (16 bytes of header and
-//                field: 24 bytes each), kept reachable
+//   garbage N    N MB in 64 KB arrays (in eden: G1 puts arrays of half
+//                a region or more in the old generation), none kept (with
+//                -Xmx32m: young collections)
+//   alloc N      N objects of JRecipes$Blob (a 12-byte header and a long
+//                at 16: 24 bytes each) and N / 10 arrays JRecipes$Blob[10]
+//                (a 16-byte header and 10 compressed references: 56
+//                bytes each), kept reachable
 //   threads N    N threads named TAG-0 .. TAG-(N-1), odd ones daemons,
 //                each started and joined in turn
 //   monitor N    N threads each blocked on a monitor (a JRecipes$Lock)
@@ -41,10 +46,16 @@ public class JRecipes {
         case "sleep":
             Thread.sleep(n);
             break;
+        case "garbage":
+            for (int i = 0; i < n * 16; i++)
+                keep = new Object[] { new byte[64 << 10] };
+            break;
         case "alloc":
-            keep = new Object[n];
+            keep = new Object[n + n / 10];
             for (int i = 0; i < n; i++)
                 keep[i] = new Blob(i);
+            for (int i = 0; i < n / 10; i++)
+                keep[n + i] = new Blob[10];
             break;
         case "threads":
             for (int i = 0; i < n; i++) {
