@@ -7,11 +7,15 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "unwind.h"
 
@@ -208,5 +212,76 @@ static void test_no_table(void)
 	CU_ASSERT_EQUAL(unwind_build("/nonexistent", &rows, &nrows), -ENOENT);
 }
 
+/* lo..hi of the first mapping of /proc/PID/maps whose line has what */
+static bool mapping(int pid, const char *what, uint64_t *lo, uint64_t *hi)
+{
+	char path[64], line[4200];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, what) &&
+			sscanf(line, "%" SCNx64 "-%" SCNx64, lo, hi) == 2;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* the image identity: the stack's start in [stack], the end of the code
+ * in the executable's text (a comm with ") " in it parsed right); a fork
+ * has its parent's, its exec another; a pid gone has none */
+static void test_exec_id(void)
+{
+	uint64_t stack = 0, code = 0, s2 = 0, c2 = 0, lo, hi;
+	char exe[4096], line[64];
+	int go[2], status;
+	ssize_t n;
+	pid_t child;
+
+	prctl(PR_SET_NAME, "a) b ) c");
+	CU_ASSERT_FATAL(unwind_exec_id(getpid(), &stack, &code));
+	CU_ASSERT(mapping(getpid(), "[stack]", &lo, &hi) && lo <= stack &&
+		  stack < hi);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	CU_ASSERT_FATAL(n > 0);
+	exe[n] = 0;
+	CU_ASSERT(mapping(getpid(), exe, &lo, &hi));
+	CU_ASSERT(code > lo);
+
+	CU_ASSERT_FATAL(pipe(go) == 0);
+	child = fork();
+	CU_ASSERT_FATAL(child >= 0);
+	if (!child) {
+		char c;
+
+		close(go[1]);
+		if (read(go[0], &c, 1) == 1)
+			execl("/bin/sleep", "sleep", "5", (char *)NULL);
+		_exit(1);
+	}
+	close(go[0]);
+	CU_ASSERT(unwind_exec_id(child, &s2, &c2) && s2 == stack &&
+		  c2 == code);
+	CU_ASSERT(write(go[1], "g", 1) == 1);
+	close(go[1]);
+	/* until the child runs sleep: /proc/PID/exe changes at the exec */
+	for (int i = 0; i < 1000; i++) {
+		snprintf(line, sizeof(line), "/proc/%d/exe", (int)child);
+		n = readlink(line, exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = 0;
+		if (strstr(exe, "sleep"))
+			break;
+		usleep(10000);
+	}
+	CU_ASSERT(strstr(exe, "sleep") != NULL);
+	CU_ASSERT(unwind_exec_id(child, &s2, &c2));
+	CU_ASSERT(s2 != stack || c2 != code);
+	kill(child, SIGKILL);
+	waitpid(child, &status, 0);
+	CU_ASSERT(!unwind_exec_id(child, &s2, &c2));
+}
+
 UNIT_MAIN("unwind", UNIT_TEST(test_chain), UNIT_TEST(test_libc),
-	  UNIT_TEST(test_no_table))
+	  UNIT_TEST(test_no_table), UNIT_TEST(test_exec_id))
