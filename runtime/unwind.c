@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "elf_syms.h"
@@ -871,9 +872,26 @@ int unwind_load_pid(struct unwinder *u, int pid)
 	return err;
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/* Loads for POLL_BUDGET_MS at most (and one more process): the rest stay
+ * in the miss map for the next call, so that the event loop goes on
+ * (rt_python names code objects there while their process runs: a busy
+ * machine's new processes, each a table to build, held it for seconds,
+ * and a short -c Python command was named only at its exit, after the
+ * interpreter had freed its code) */
+#define POLL_BUDGET_MS 50
+
 void unwind_poll(struct unwinder *u)
 {
 	uint32_t key, next, pids[256];
+	uint64_t t0 = now_ms();
 	int n = 0;
 	bool first = true;
 
@@ -883,7 +901,7 @@ void unwind_poll(struct unwinder *u)
 		key = next;
 		first = false;
 	}
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && now_ms() - t0 < POLL_BUDGET_MS; i++) {
 		unwind_load_pid(u, (int)pids[i]);
 		bpf_map_delete_elem(u->miss_fd, &pids[i]);
 	}
