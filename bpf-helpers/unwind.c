@@ -39,7 +39,7 @@ struct umap {
 };
 
 struct proc {
-	et_u32 first, n;	   /* its mappings in the maps array */
+	et_u32 first, n;	      /* its mappings in the maps array */
 	et_u64 start_stack, end_code; /* of the image they are of */
 };
 

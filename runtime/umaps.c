@@ -332,8 +332,8 @@ bool umaps_entry_wait(void)
 int umaps_entry_fd(void)
 {
 	return __atomic_load_n(&entry.follow, __ATOMIC_ACQUIRE)
-		       ? entry.to_caller[0]
-		       : -1;
+		   ? entry.to_caller[0]
+		   : -1;
 }
 
 void umaps_entry_release(void)

@@ -262,8 +262,7 @@ static void test_exec_id(void)
 		_exit(1);
 	}
 	close(go[0]);
-	CU_ASSERT(unwind_exec_id(child, &s2, &c2) && s2 == stack &&
-		  c2 == code);
+	CU_ASSERT(unwind_exec_id(child, &s2, &c2) && s2 == stack && c2 == code);
 	CU_ASSERT(write(go[1], "g", 1) == 1);
 	close(go[1]);
 	/* until the child runs sleep: /proc/PID/exe changes at the exec */
