@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/bpf.h>
 #include <seccomp.h>
 #include <sys/capability.h>
 
@@ -25,10 +28,24 @@
 static pid_t helper_pid;
 static int helper_fd = -1;
 
+enum priv_op {
+	PRIV_KILL,  /* kill(pid, sig): the -c command only */
+	PRIV_EXE,   /* readlink /proc/PID/exe */
+};
+
 struct priv_req {
+	enum priv_op op;
 	pid_t pid;
 	int sig;
 };
+
+struct priv_rep {
+	int err;
+	char path[PATH_MAX];
+};
+
+/* the main thread and the OTLP sender may ask at once */
+static pthread_mutex_t helper_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static bool has_action(const struct et_program *p, enum et_action_kind k)
 {
@@ -58,38 +75,63 @@ const char *priv_keep_reason(const struct et_program *p,
 	return NULL;
 }
 
-/* The helper's loop: signals only the pid it was given. */
+static void answer(const struct priv_req *q, pid_t child,
+		   struct priv_rep *a)
+{
+	char path[64];
+	ssize_t n;
+
+	a->err = 0;
+	a->path[0] = '\0';
+	if (q->op == PRIV_KILL) {
+		if (!child || q->pid != child || q->sig < 0 || q->sig >= NSIG)
+			a->err = EPERM;
+		else if (kill(q->pid, q->sig))
+			a->err = errno;
+		return;
+	}
+	if (q->op != PRIV_EXE || q->pid <= 0) {
+		a->err = EINVAL;
+		return;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)q->pid);
+	n = readlink(path, a->path, sizeof(a->path) - 1);
+	if (n < 0)
+		a->err = errno;
+	else
+		a->path[n] = '\0';
+}
+
+/* The helper's loop: signals only the -c command, reads only
+ * /proc/PID/exe links. */
 static void helper_main(int fd, pid_t child)
 {
 	struct priv_req q;
-	int err;
+	struct priv_rep a;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() == 1)
 		_exit(0);
 	while (read(fd, &q, sizeof(q)) == sizeof(q)) {
-		err = 0;
-		if (!child || q.pid != child || q.sig < 0 || q.sig >= NSIG)
-			err = EPERM;
-		else if (kill(q.pid, q.sig))
-			err = errno;
-		if (write(fd, &err, sizeof(err)) != sizeof(err))
+		answer(&q, child, &a);
+		if (write(fd, &a, sizeof(a)) != sizeof(a))
 			break;
 	}
 	_exit(0);
 }
 
-/* The helper keeps CAP_KILL, and nothing else, as root. */
+/* The helper keeps CAP_KILL and CAP_SYS_PTRACE (another user's
+ * /proc/PID/exe), and nothing else, as root. */
 static int helper_limit(void)
 {
-	cap_value_t kill_cap = CAP_KILL;
+	cap_value_t keep[] = { CAP_KILL, CAP_SYS_PTRACE };
 	cap_t caps = cap_init();
 	int err = 0;
 
 	if (!caps)
 		return -errno;
-	if (cap_set_flag(caps, CAP_PERMITTED, 1, &kill_cap, CAP_SET) ||
-	    cap_set_flag(caps, CAP_EFFECTIVE, 1, &kill_cap, CAP_SET) ||
+	if (cap_set_flag(caps, CAP_PERMITTED, 2, keep, CAP_SET) ||
+	    cap_set_flag(caps, CAP_EFFECTIVE, 2, keep, CAP_SET) ||
 	    cap_set_proc(caps))
 		err = -errno;
 	cap_free(caps);
@@ -124,17 +166,54 @@ static int helper_start(pid_t child)
 	return 0;
 }
 
+static int ask(const struct priv_req *q, struct priv_rep *a)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&helper_lock);
+	if (helper_fd < 0)
+		err = -EPERM;
+	else if (write(helper_fd, q, sizeof(*q)) != sizeof(*q) ||
+		 read(helper_fd, a, sizeof(*a)) != sizeof(*a))
+		err = -EIO;
+	pthread_mutex_unlock(&helper_lock);
+	return err ? err : -a->err;
+}
+
 int priv_kill(pid_t pid, int sig)
 {
-	struct priv_req q = { .pid = pid, .sig = sig };
+	struct priv_req q = { .op = PRIV_KILL, .pid = pid, .sig = sig };
+	struct priv_rep a;
+
+	if (!kill(pid, sig))
+		return 0;
+	if (errno != EPERM)
+		return -errno;
+	return ask(&q, &a);
+}
+
+ssize_t priv_exe(pid_t pid, char *buf, size_t size)
+{
+	struct priv_req q = { .op = PRIV_EXE, .pid = pid };
+	struct priv_rep a;
+	char path[64];
+	ssize_t n;
 	int err;
 
-	if (!kill(pid, sig) || errno != EPERM || helper_fd < 0)
-		return 0;
-	if (write(helper_fd, &q, sizeof(q)) != sizeof(q) ||
-	    read(helper_fd, &err, sizeof(err)) != sizeof(err))
-		return -EIO;
-	return -err;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, buf, size);
+	if (n >= 0 || (errno != EACCES && errno != EPERM))
+		return n;
+	err = ask(&q, &a);
+	if (err) {
+		errno = -err;
+		return -1;
+	}
+	n = (ssize_t)strlen(a.path);
+	if ((size_t)n > size)
+		n = (ssize_t)size;
+	memcpy(buf, a.path, (size_t)n);
+	return n;
 }
 
 void priv_end(void)
@@ -210,7 +289,7 @@ static const int allowed[] = {
 	SCMP_SYS(fdatasync), SCMP_SYS(ftruncate),
 	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mprotect),
 	SCMP_SYS(mremap), SCMP_SYS(madvise), SCMP_SYS(brk),
-	SCMP_SYS(bpf), SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait),
+	SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait),
 	SCMP_SYS(epoll_pwait2), SCMP_SYS(epoll_ctl), SCMP_SYS(epoll_create1),
 	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(select),
 	SCMP_SYS(pselect6), SCMP_SYS(eventfd2), SCMP_SYS(timerfd_create),
@@ -247,6 +326,18 @@ static const int allowed[] = {
 	SCMP_SYS(membarrier),
 };
 
+/* bpf() only for what a loaded program's user does: its maps, running
+ * BEGIN/END/SIGUSR1 (BPF_PROG_TEST_RUN), reading an iterator, program
+ * statistics, a link's detach. No new program, map, BTF or attachment,
+ * whatever capabilities a thread still has. */
+static const int bpf_cmds[] = {
+	BPF_MAP_LOOKUP_ELEM, BPF_MAP_UPDATE_ELEM, BPF_MAP_DELETE_ELEM,
+	BPF_MAP_GET_NEXT_KEY, BPF_MAP_LOOKUP_AND_DELETE_ELEM,
+	BPF_MAP_LOOKUP_BATCH, BPF_MAP_LOOKUP_AND_DELETE_BATCH,
+	BPF_MAP_UPDATE_BATCH, BPF_MAP_DELETE_BATCH, BPF_PROG_TEST_RUN,
+	BPF_OBJ_GET_INFO_BY_FD, BPF_ITER_CREATE, BPF_LINK_DETACH,
+};
+
 static int filter_syscalls(void)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
@@ -258,6 +349,11 @@ static int filter_syscalls(void)
 	for (size_t i = 0; !err && i < sizeof(allowed) / sizeof(*allowed);
 	     i++)
 		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+	for (size_t i = 0; !err && i < sizeof(bpf_cmds) / sizeof(*bpf_cmds);
+	     i++)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(bpf), 1,
+				       SCMP_A0(SCMP_CMP_EQ,
+					       (scmp_datum_t)bpf_cmds[i]));
 	if (!err)
 		err = seccomp_load(ctx);
 	seccomp_release(ctx);
@@ -267,12 +363,13 @@ static int filter_syscalls(void)
 	return err;
 }
 
-int priv_drop(const char *user, pid_t child)
+int priv_drop(const char *user, pid_t child, bool exe_names)
 {
+	const char *test;
 	int err;
 
 	if (geteuid() == 0) {
-		err = child ? helper_start(child) : 0;
+		err = child || exe_names ? helper_start(child) : 0;
 		if (!err)
 			err = drop_bounding();
 		if (err) {
@@ -290,8 +387,11 @@ int priv_drop(const char *user, pid_t child)
 	if (!err)
 		err = filter_syscalls();
 	/* the test suite's proof that the filter holds (tests/runtime/
-	 * priv.sh): one call it forbids */
-	if (!err && getenv("ETRACE_SECCOMP_SELFTEST"))
+	 * priv.sh): one call it forbids, ptrace or loading a BPF program */
+	test = getenv("ETRACE_SECCOMP_SELFTEST");
+	if (!err && test && !strcmp(test, "bpf"))
+		syscall(SYS_bpf, BPF_PROG_LOAD, NULL, 0);
+	else if (!err && test)
 		syscall(SYS_ptrace, 0, 0, 0, 0);
 	return err;
 }

@@ -8,9 +8,12 @@
  * make; any other call kills etrace (SIGSYS), never the traced process.
  *
  * What still needs a privilege after the attach is answered by a small
- * helper forked before the drop that keeps CAP_KILL only and answers over
+ * helper forked before the drop that keeps CAP_KILL and CAP_SYS_PTRACE
+ * only and answers over
  * a socketpair: ending the -c command (a root process, which the dropped
- * etrace may no longer signal). A feature whose later work needs more
+ * etrace may no longer signal), and with CAP_SYS_PTRACE reading the
+ * /proc/PID/exe link of the processes whose spans go to OTLP (their
+ * executable's name). A feature whose later work needs more
  * (reading other users' /proc/PID files to symbolize, writing files at
  * exit, running commands) keeps the privileges, and priv_keep_reason()
  * says which feature. */
@@ -28,15 +31,20 @@
 const char *priv_keep_reason(const struct et_program *p,
 			     const struct run_opts *o);
 
-/* Drops the privileges: forks the helper (allowed to signal the pid
- * `child`, 0 for none), then user (NULL: "nobody"; used only when
+/* Drops the privileges: forks the helper when it will be needed
+ * (allowed to signal the pid `child`, 0 for none; exe_names: priv_exe
+ * will be called), then user (NULL: "nobody"; used only when
  * running as root), no capabilities, no_new_privs and the seccomp
  * filter. 0, or -errno after a message naming what failed. */
-int priv_drop(const char *user, pid_t child);
+int priv_drop(const char *user, pid_t child, bool exe_names);
 
 /* kill(pid, sig), through the helper when this process may not signal
  * pid any more. */
 int priv_kill(pid_t pid, int sig);
+
+/* readlink("/proc/PID/exe"), through the helper when this process may
+ * not read it any more (another user's process). */
+ssize_t priv_exe(pid_t pid, char *buf, size_t size);
 
 /* Ends the helper (after the run). */
 void priv_end(void);

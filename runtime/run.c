@@ -909,7 +909,7 @@ static int drop_privileges(struct run *r)
 				  why);
 		return 0;
 	}
-	return priv_drop(r->o->user, r->child.pid);
+	return priv_drop(r->o->user, r->child.pid, r->otlp != NULL);
 }
 
 static int run_loaded(struct run *r)

@@ -79,13 +79,18 @@ seccomp_kills_etrace() {
 	tpid=$!
 	bg="$tpid"
 	wait_exec "$tpid" "$target"
-	ETRACE_SECCOMP_SELFTEST=1 timeout "$RUN_TIMEOUT" "$etrace" -p "$tpid" \
-		-e 'tracepoint:syscalls:sys_enter_getppid /pid == $1/ { }' \
-		"$tpid" >"$out" 2>"$err"
-	rc=$?
-	[ "$rc" = $((128 + 31)) ] || fail "etrace's status $rc: not killed by SIGSYS"
-	kill -0 "$tpid" 2>/dev/null || fail "the traced process died"
-	grep -q '^State:.*[SR]' /proc/"$tpid"/status || fail "target not running"
+	# ptrace, then a BPF program load: each kills etrace
+	for call in ptrace bpf; do
+		ETRACE_SECCOMP_SELFTEST=$call timeout "$RUN_TIMEOUT" "$etrace" \
+			-p "$tpid" -e 'tracepoint:syscalls:sys_enter_getppid /pid == $1/ { }' \
+			"$tpid" >"$out" 2>"$err"
+		rc=$?
+		[ "$rc" = $((128 + 31)) ] ||
+			fail "$call: etrace's status $rc: not killed by SIGSYS"
+		kill -0 "$tpid" 2>/dev/null || fail "the traced process died"
+		grep -q '^State:.*[SR]' /proc/"$tpid"/status ||
+			fail "target not running"
+	done
 	kill "$tpid"
 	wait "$tpid"
 	bg=
