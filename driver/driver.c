@@ -22,6 +22,7 @@
 #include "run.h"
 #include "run_cli.h"
 #include "settings.h"
+#include "sign.h"
 
 /* -d ir: the optimized LLVM IR of the code generator. */
 #define STAGE_IR "ir"
@@ -290,6 +291,25 @@ static int write_artifact(const struct cli *cli, const void *art,
 	return 0;
 }
 
+/* --sign KEY.pem: the artifact with its signature trailer (sign.h). */
+static int sign_artifact(const struct cli *cli, void **art, size_t *len)
+{
+	void *signed_art;
+	size_t n;
+	char err[512];
+
+	if (sign__artifact(*art, *len, cli->sign_key, &signed_art, &n, err,
+			   sizeof(err))) {
+		fprintf(stderr, "etrace: cannot sign '%s': %s\n", cli->output,
+			err);
+		return 1;
+	}
+	free(*art);
+	*art = signed_art;
+	*len = n;
+	return 0;
+}
+
 /* Code generation (and for -d ir its dump), then, unless --dry-run, the
  * artifact written (--compile-only) or run. Diagnostics of the whole
  * compilation are printed here, once. Returns the exit status. */
@@ -322,6 +342,8 @@ static int back_end(const struct cli *cli, struct compile_ctx *ctx,
 		fprintf(stderr, "etrace: BPF code generated in %.2f ms, "
 			"%zu bytes of artifact\netrace: %s\n", now_ms() - t0,
 			len, cache.note);
+	if (!rc && cli->compile_only && cli->sign_key)
+		rc = sign_artifact(cli, &art, &len);
 	if (!rc && cli->compile_only)
 		rc = write_artifact(cli, art, len);
 	else if (!rc && run)
@@ -368,6 +390,7 @@ static int run_compiled(const struct cli *cli, struct program *p)
 			  "--emit-llvm" : cli->emit_elf ? "--emit-elf" : NULL;
 	struct et_program *prog;
 	char err[512];
+	size_t len;
 
 	if (why) {
 		fprintf(stderr, "etrace: %s needs a script: %s is a compiled "
@@ -376,7 +399,9 @@ static int run_compiled(const struct cli *cli, struct program *p)
 	}
 	if (!cli->dry_run)
 		return run_cli_artifact(cli, p->text, p->len, false, NULL);
-	if (artifact__read(p->text, p->len, &prog, err, sizeof(err))) {
+	if (run_cli_body(cli, p->name, p->text, p->len, &len))
+		return 1;
+	if (artifact__read(p->text, len, &prog, err, sizeof(err))) {
 		fprintf(stderr, "etrace: %s: %s\n", p->name, err);
 		return 1;
 	}

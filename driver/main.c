@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "cli.h"
 #include "driver.h"
 
@@ -46,6 +47,8 @@ int main(int argc, char **argv)
 		return et_list(&cli);
 	case CLI_INFO:
 		return et_info(&cli);
+	case CLI_AUDIT_VERIFY:
+		return audit__verify(cli.audit_verify, stdout);
 	case CLI_RUN:
 		break;
 	}

@@ -24,6 +24,13 @@ enum {
 	OPT_FOLDED,
 	OPT_METRICS_ADDR,
 	OPT_OTLP,
+	OPT_USER,
+	OPT_KEEP_PRIVILEGES,
+	OPT_SIGN,
+	OPT_VERIFY,
+	OPT_AUDIT_LOG,
+	OPT_AUDIT_REQUIRED,
+	OPT_AUDIT_VERIFY,
 };
 
 const char *cli_progname = "etrace";
@@ -47,6 +54,13 @@ static const struct option long_opts[] = {
 	{ "folded", required_argument, NULL, OPT_FOLDED },
 	{ "metrics-addr", required_argument, NULL, OPT_METRICS_ADDR },
 	{ "otlp", required_argument, NULL, OPT_OTLP },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "keep-privileges", no_argument, NULL, OPT_KEEP_PRIVILEGES },
+	{ "sign", required_argument, NULL, OPT_SIGN },
+	{ "verify", required_argument, NULL, OPT_VERIFY },
+	{ "audit-log", required_argument, NULL, OPT_AUDIT_LOG },
+	{ "audit-required", no_argument, NULL, OPT_AUDIT_REQUIRED },
+	{ "audit-verify", required_argument, NULL, OPT_AUDIT_VERIFY },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -163,6 +177,16 @@ static int parse_opt(struct cli *cli, int c, const char *arg, int optopt_c,
 	case OPT_FOLDED: cli->folded = arg; return 0;
 	case OPT_METRICS_ADDR: cli->metrics_addr = arg; return 0;
 	case OPT_OTLP: cli->otlp = arg; return 0;
+	case OPT_USER: cli->user = arg; return 0;
+	case OPT_KEEP_PRIVILEGES: cli->keep_privileges = true; return 0;
+	case OPT_SIGN: cli->sign_key = arg; return 0;
+	case OPT_VERIFY: cli->verify_key = arg; return 0;
+	case OPT_AUDIT_LOG: cli->audit_log = arg; return 0;
+	case OPT_AUDIT_REQUIRED: cli->audit_required = true; return 0;
+	case OPT_AUDIT_VERIFY:
+		cli->action = CLI_AUDIT_VERIFY;
+		cli->audit_verify = arg;
+		return 0;
 	/* getopt's own words, as bpftrace 0.17 prints them; a long
 	 * option's optopt is its value (>= 256), not a letter */
 	case ':':
@@ -195,6 +219,8 @@ static int parse_operands(struct cli *cli, int n, char *const *rest)
 		cli->info_file = n ? rest[0] : NULL;
 		return 0;
 	}
+	if (cli->action == CLI_AUDIT_VERIFY && n)
+		return fail(cli, "--audit-verify takes one file");
 	if (cli->action != CLI_RUN)
 		return 0;
 	if (!cli->prog) {
@@ -222,6 +248,13 @@ static int check_combination(struct cli *cli)
 	if (cli->compile_only && (cli->dry_run || cli->dump_stage))
 		return fail(cli, "--compile-only cannot be used with %s",
 			    cli->dry_run ? "--dry-run" : "-d");
+	if (cli->sign_key && !cli->compile_only)
+		return fail(cli, "--sign needs --compile-only: it signs the "
+			    "artifact written to -o FILE");
+	if (cli->verify_key && (cli->compile_only || cli->prog))
+		return fail(cli, "--verify checks a compiled program's "
+			    "signature before running it: it cannot be used "
+			    "with %s", cli->prog ? "-e" : "--compile-only");
 	return 0;
 }
 
@@ -327,6 +360,20 @@ static const char usage_text[] =
 	"                 there; -p still keeps only its process's events)\n"
 	"  -k             warn when a BPF helper fails (map update/delete,\n"
 	"                 stack, comm, signal); -kk: reads (probe_read) too\n"
+	"  --sign KEY.pem with --compile-only: sign the artifact (Ed25519)\n"
+	"  --verify PUB.pem\n"
+	"                 run PROG.eto only when PUB.pem's key signed it\n"
+	"  --user NAME    after the attach, run as NAME (default nobody, when\n"
+	"                 started as root) with no capabilities, seccomp on\n"
+	"  --keep-privileges\n"
+	"                 keep root (or the capabilities) for the whole run\n"
+	"  --audit-log FILE\n"
+	"                 append the audit records to FILE (default as root:\n"
+	"                 /var/log/etrace/audit.jsonl; none: off)\n"
+	"  --audit-required\n"
+	"                 refuse to run when the audit log cannot be written\n"
+	"  --audit-verify FILE\n"
+	"                 check an audit log's hash chain and exit\n"
 	"  -q             quiet: fewer messages\n"
 	"  -v             verbose messages\n"
 	"  --info [FILE]  report the kernel features etrace can use; with\n"

@@ -14,6 +14,7 @@ enum cli_action {
 	CLI_INFO,     /* --info */
 	CLI_VERSION,  /* -V, --version */
 	CLI_HELP,     /* -h, --help */
+	CLI_AUDIT_VERIFY, /* --audit-verify FILE */
 };
 
 enum cli_format { CLI_FMT_TEXT, CLI_FMT_JSON, CLI_FMT_FOLDED };
@@ -62,6 +63,18 @@ struct cli {
 	 * their file, whatever -p or -c */
 	bool usdt_file_activation;
 	bool quiet;
+	/* --user NAME: who a root run becomes after the attach (priv.h);
+	 * --keep-privileges: no drop */
+	const char *user;
+	bool keep_privileges;
+	/* --sign KEY.pem (with --compile-only), --verify PUB.pem (sign.h) */
+	const char *sign_key;
+	const char *verify_key;
+	/* --audit-log FILE|none, --audit-required, --audit-verify FILE
+	 * (audit.h) */
+	const char *audit_log;
+	bool audit_required;
+	const char *audit_verify;
 	int verbose;               /* number of -v */
 	int helper_checks;         /* number of -k */
 	char err[256];             /* the usage error, when cli_parse fails */

@@ -2,9 +2,11 @@
  * -o prog.eto). The runtime alone: no LLVM, no libclang, no front end, so
  * that a node of a fleet carries a small agent and no compiler. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "artifact.h"
+#include "audit.h"
 #include "cli.h"
 #include "run_cli.h"
 
@@ -23,6 +25,20 @@ static const char usage_text[] =
 	"  -o FILE        write the output to FILE\n"
 	"  -B MODE        output buffering: line, full or none\n"
 	"  --dry-run      check PROG.eto; load nothing\n"
+	"  --verify PUB.pem\n"
+	"                 run PROG.eto only when it was signed (etrace\n"
+	"                 --compile-only --sign KEY.pem) by PUB.pem's key\n"
+	"  --user NAME    after the attach, run as NAME (default nobody, when\n"
+	"                 started as root) with no capabilities\n"
+	"  --audit-log FILE\n"
+	"                 append the run's audit records to FILE (default\n"
+	"                 as root: /var/log/etrace/audit.jsonl; none: off)\n"
+	"  --audit-required\n"
+	"                 refuse to run when the audit log cannot be written\n"
+	"  --audit-verify FILE\n"
+	"                 check the hash chain of an audit log and exit\n"
+	"  --keep-privileges\n"
+	"                 keep root and the capabilities for the whole run\n"
 	"  --unsafe       allow the program's system() and signal() calls\n"
 	"  --usdt-file-activation\n"
 	"                 attach USDT probes in every process that maps their\n"
@@ -58,17 +74,27 @@ static const char *compiler_option(const struct cli *cli)
 	return NULL;
 }
 
-static int check_only(const char *path)
+static int check_only(const struct cli *cli, const char *path)
 {
 	struct et_program *prog;
 	char err[512];
+	size_t len;
+	void *buf;
+	int rc;
 
-	if (artifact__read_file(path, &prog, err, sizeof(err))) {
+	if (artifact__slurp(path, &buf, &len, err, sizeof(err))) {
 		fprintf(stderr, "etrace-run: %s: %s\n", path, err);
 		return 1;
 	}
-	et_program__free(prog);
-	return 0;
+	rc = run_cli_body(cli, path, buf, len, &len);
+	if (!rc && artifact__read(buf, len, &prog, err, sizeof(err))) {
+		fprintf(stderr, "etrace-run: %s: %s\n", path, err);
+		rc = 1;
+	} else if (!rc) {
+		et_program__free(prog);
+	}
+	free(buf);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -85,6 +111,8 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return 0;
 	}
+	if (cli.action == CLI_AUDIT_VERIFY)
+		return audit__verify(cli.audit_verify, stdout);
 	if (cli.action == CLI_VERSION) {
 		printf("etrace-run v%s\n", ETRACE_VERSION);
 		return 0;
@@ -96,7 +124,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (cli.dry_run)
-		return check_only(cli.script);
+		return check_only(&cli, cli.script);
 	rc = run_cli_file(&cli, cli.script);
 	fflush(NULL);
 	return rc;

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "priv.h"
+
 bool otlp_container_id(const char *line, char id[65])
 {
 	const char *p = line + strlen(line);
@@ -60,12 +62,11 @@ static bool container_of(uint32_t pid, char id[65])
 /* The executable's base name, from /proc/PID/exe. */
 static bool exe_of(uint32_t pid, char *buf, size_t size)
 {
-	char path[64], target[PATH_MAX];
+	char target[PATH_MAX];
 	const char *base;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%u/exe", pid);
-	n = readlink(path, target, sizeof(target) - 1);
+	n = priv_exe((pid_t)pid, target, sizeof(target) - 1);
 	if (n <= 0)
 		return false;
 	target[n] = '\0';

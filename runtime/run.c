@@ -38,6 +38,7 @@
 #include "events.h"
 #include "core_reloc.h"
 #include "outstream.h"
+#include "priv.h"
 #include "rt_frames.h"
 #include "rt_python.h"
 #include "run_impl.h"
@@ -801,6 +802,8 @@ static void drain(struct run *r, bool discard)
  * write, nothing more is run or printed. */
 static int finish(struct run *r)
 {
+	if (r->o->signalled)
+		*r->o->signalled = r->signalled;
 	attach_detach_tracepoints(&r->env);
 	loader__detach(r->l);
 	if (r->write_err || write_failed(r))
@@ -910,6 +913,24 @@ static int setup_unwind(struct run *r)
 	return 0;
 }
 
+/* After the attach: the privileges go (priv.h), unless a feature of the
+ * program still needs them later, which -v names. */
+static int drop_privileges(struct run *r)
+{
+	const char *why;
+
+	if (r->o->keep_privileges)
+		return 0;
+	why = priv_keep_reason(r->prog, r->o);
+	if (why) {
+		if (r->o->verbose)
+			run_error("keeping privileges after the attach: %s",
+				  why);
+		return 0;
+	}
+	return priv_drop(r->o->user, r->child.pid, r->otlp != NULL);
+}
+
 static int run_loaded(struct run *r)
 {
 	int err;
@@ -956,6 +977,8 @@ static int run_loaded(struct run *r)
 	if (!r->done && attach_all(r))
 		return 1;
 	attach_preopen_release();
+	if (!r->done && drop_privileges(r))
+		return (finish(r), 1);
 	if (start(r))
 		return (finish(r), 1);
 	if (!r->done) {
@@ -1011,8 +1034,14 @@ static int run_open(struct run *r)
 
 	if (!attach_privileged()) {
 		run_error("loading BPF programs needs root (CAP_BPF and "
-			  "CAP_PERFMON, or CAP_SYS_ADMIN); --dry-run checks "
-			  "a program without loading it");
+			  "CAP_PERFMON, or CAP_SYS_ADMIN): this process lacks "
+			  "%s; --dry-run checks a program without loading it",
+			  priv_missing_cap() ? priv_missing_cap() : "them");
+		return 1;
+	}
+	if (r->o->user && !r->o->keep_privileges && geteuid() != 0) {
+		run_error("--user %s needs root: a process that is not root "
+			  "cannot become another user", r->o->user);
 		return 1;
 	}
 	libbpf_set_print(r->o->verbose ? libbpf_print_verbose :
@@ -1052,6 +1081,7 @@ static void run_close(struct run *r)
 
 	umaps_entry_release();
 	run_child_reap(&r->child);
+	priv_end();
 	attach_preopen_release();
 	run_otlp_finish(r);
 	run_metrics_close(r);

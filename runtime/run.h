@@ -36,6 +36,12 @@ struct run_opts {
 	bool unsafe;               /* --unsafe: system() runs commands */
 	bool usdt_file_activation; /* USDT probes in every process */
 	bool quiet;                /* -q: no "Attaching N probes..." */
+	/* after the attach, root becomes user (NULL: nobody) with no
+	 * capabilities, unless keep_privileges (priv.h) */
+	const char *user;
+	bool keep_privileges;
+	/* set when the run was ended by SIGINT or SIGTERM (audit.h) */
+	bool *signalled;
 	bool flush;                /* flush out after each batch of records */
 	int verbose;               /* -v: libbpf's messages, verifier logs */
 	/* The program was compiled in this process, against this kernel:

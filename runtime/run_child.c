@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "priv.h"
 #include "umaps.h"
 
 /* Is file (as exec would find it through PATH) an executable? */
@@ -148,9 +149,9 @@ void run_child_reap(struct child *c)
 		close(c->exec_fd);
 	if (c->pid > 0 && !c->reaped) {
 		if (!wait_child(c, 0)) {
-			kill(c->pid, SIGTERM);
+			priv_kill(c->pid, SIGTERM);
 			if (!wait_child(c, 1000))
-				kill(c->pid, SIGKILL);
+				priv_kill(c->pid, SIGKILL);
 		}
 		waitpid(c->pid, NULL, 0);
 		c->reaped = true;

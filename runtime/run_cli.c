@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include "artifact.h"
+#include "audit.h"
 #include "options.h"
 #include "outstream.h"
+#include "sign.h"
 
 static int set_buffering(FILE *f, enum cli_buffering b)
 {
@@ -101,6 +103,8 @@ void run_cli_opts(const struct cli *cli, FILE *out, struct run_opts *ro)
 	ro->unsafe = cli->unsafe;
 	ro->usdt_file_activation = cli->usdt_file_activation;
 	ro->quiet = cli->quiet;
+	ro->user = cli->user;
+	ro->keep_privileges = cli->keep_privileges;
 	ro->flush = cli->buffering != CLI_BUF_FULL;
 	ro->verbose = cli->verbose;
 }
@@ -127,17 +131,45 @@ static int check_params(const struct cli *cli, const struct et_program *p,
 	return 1;
 }
 
+int run_cli_body(const struct cli *cli, const char *name, const void *art,
+		 size_t len, size_t *body_len)
+{
+	char err[512];
+	bool is_signed;
+
+	if (!cli->verify_key) {
+		*body_len = sign__body_len(art, len, &is_signed);
+		return 0;
+	}
+	if (!sign__verify(art, len, cli->verify_key, body_len, err,
+			  sizeof(err)))
+		return 0;
+	fprintf(stderr, "%s: refusing to run %s: %s\n", cli_progname,
+		name ? name : "the program", err);
+	return 1;
+}
+
 int run_cli_artifact(const struct cli *cli, const void *art, size_t len,
 		     bool fresh, FILE *out)
 {
 	struct run_opts ro = { 0 };
 	struct et_program *prog;
+	struct audit *audit = NULL;
+	bool signalled = false;
 	const char **words = NULL;
 	int npos = 0, nnamed = 0;
 	FILE *f = out;
 	char err[512];
 	int rc;
 
+	if (fresh && cli->verify_key) {
+		fprintf(stderr, "%s: --verify checks a compiled program's "
+			"signature: a program compiled now has none\n",
+			cli_progname);
+		return 1;
+	}
+	if (!fresh && run_cli_body(cli, cli->script, art, len, &len))
+		return 1;
 	if (artifact__read(art, len, &prog, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s%s%s\n", cli_progname,
 			cli->script && !fresh ? cli->script : "",
@@ -159,6 +191,9 @@ int run_cli_artifact(const struct cli *cli, const void *art, size_t len,
 	rc = fresh ? 0
 		   : check_params(cli, prog, words, npos) ||
 			 run_cli_check_pid(cli);
+	if (!rc && (audit__open(cli, prog, &audit) ||
+		    (audit && audit__start(audit))) && cli->audit_required)
+		rc = 1;
 	if (!rc && !f && !(f = run_cli_open_output(cli)))
 		rc = 1;
 	if (!rc) {
@@ -166,8 +201,10 @@ int run_cli_artifact(const struct cli *cli, const void *art, size_t len,
 		ro.fresh = fresh;
 		ro.named = words + npos;
 		ro.nnamed = nnamed;
+		ro.signalled = &signalled;
 		rc = run_program(prog, &ro);
 	}
+	audit__end(audit, rc, signalled);
 	free(words);
 	et_program__free(prog);
 	if (f && !out)

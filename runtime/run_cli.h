@@ -33,6 +33,12 @@ void run_cli_opts(const struct cli *cli, FILE *out, struct run_opts *ro);
 int run_cli_artifact(const struct cli *cli, const void *art, size_t len,
 		     bool fresh, FILE *out);
 
+/* The length of the artifact art without its signature trailer
+ * (sign.h), checked against --verify's public key when given: 0, or 1
+ * after one sentence naming name. */
+int run_cli_body(const struct cli *cli, const char *name, const void *art,
+		 size_t len, size_t *body_len);
+
 /* The same for the artifact in the file path. */
 int run_cli_file(const struct cli *cli, const char *path);
 

@@ -37,6 +37,9 @@ declare -A R	# R[metric.tool] = space-separated samples
 # etrace's object cache is off (everything compiled at every run) except
 # in the start-up rows that say "cache warm"
 export ETRACE_CACHE_DIR=
+# every run as root writes its audit records (runtime/audit.h), as by
+# default, into the work directory rather than /var/log/etrace
+export ETRACE_AUDIT_LOG=$W/audit.jsonl
 
 tool_bin() { [ "$1" = etrace ] && echo "$ETRACE" || echo "$BPFTRACE"; }
 add() { R[$1.$2]="${R[$1.$2]:-} $3"; }

@@ -198,6 +198,45 @@ static void test_actions(void)
 	CU_ASSERT_STRING_EQUAL(cli.err, "--info takes at most one file");
 }
 
+/* least privilege, signatures, audit (priv.h, sign.h, audit.h) */
+static void test_security_flags(void)
+{
+	char *run[] = { "etrace-run", "--user", "daemon", "--verify", "p.pem",
+			"--audit-log", "/tmp/a.jsonl", "--audit-required",
+			"x.eto", NULL };
+	char *keep[] = { "etrace", "--keep-privileges", "-e", "p", NULL };
+	char *sign[] = { "etrace", "--compile-only", "--sign", "k.pem", "-o",
+			 "x.eto", "-e", "p", NULL };
+	char *nosign[] = { "etrace", "--sign", "k.pem", "-e", "p", NULL };
+	char *verify_e[] = { "etrace", "--verify", "p.pem", "-e", "p", NULL };
+	char *av[] = { "etrace", "--audit-verify", "a.jsonl", NULL };
+	char *av2[] = { "etrace", "--audit-verify", "a.jsonl", "b", NULL };
+
+	CU_ASSERT_EQUAL(parse(run), 0);
+	CU_ASSERT_STRING_EQUAL(cli.user, "daemon");
+	CU_ASSERT_STRING_EQUAL(cli.verify_key, "p.pem");
+	CU_ASSERT_STRING_EQUAL(cli.audit_log, "/tmp/a.jsonl");
+	CU_ASSERT_TRUE(cli.audit_required);
+	CU_ASSERT_FALSE(cli.keep_privileges);
+	CU_ASSERT_EQUAL(parse(keep), 0);
+	CU_ASSERT_TRUE(cli.keep_privileges);
+	CU_ASSERT_PTR_NULL(cli.user);
+	CU_ASSERT_EQUAL(parse(sign), 0);
+	CU_ASSERT_STRING_EQUAL(cli.sign_key, "k.pem");
+	CU_ASSERT_EQUAL(parse(nosign), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(cli.err, "--sign needs --compile-only: it signs "
+			       "the artifact written to -o FILE");
+	CU_ASSERT_EQUAL(parse(verify_e), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(cli.err, "--verify checks a compiled program's "
+			       "signature before running it: it cannot be "
+			       "used with -e");
+	CU_ASSERT_EQUAL(parse(av), 0);
+	CU_ASSERT_EQUAL(cli.action, CLI_AUDIT_VERIFY);
+	CU_ASSERT_STRING_EQUAL(cli.audit_verify, "a.jsonl");
+	CU_ASSERT_EQUAL(parse(av2), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(cli.err, "--audit-verify takes one file");
+}
+
 static void test_usage_errors(void)
 {
 	char *none[] = { "etrace", NULL };
@@ -300,6 +339,7 @@ UNIT_MAIN("cli",
 	  UNIT_TEST(test_format_and_buffering),
 	  UNIT_TEST(test_flags),
 	  UNIT_TEST(test_actions),
+	  UNIT_TEST(test_security_flags),
 	  UNIT_TEST(test_usage_errors),
 	  UNIT_TEST(test_split_cmd),
 	  UNIT_TEST(test_reparse_resets),
