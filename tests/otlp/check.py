@@ -14,7 +14,8 @@ itself said (tests/runtime/otlp.sh).
       the last /v1/metrics request has the families of EXPECT_JSON:
       {"name": {"type": "sum"|"gauge"|"histogram", "monotonic": bool,
                 "points": [[{label: value}, value]],
-                "buckets": [[{label: value}, {bound: count}, count]]}}
+                "buckets": [[{label: value}, {bound: count}, count, sum]]}}
+      (a histogram point's sum is checked when the expectation has one)
   check.py count RECV PATH      requests to PATH, and the spans in them
   check.py times RECV PATH      the ms between PATH's requests
 """
@@ -175,9 +176,13 @@ def metrics(recv_path, expect_path):
             nz = {("+Inf" if i == len(bounds) else "%g" % bounds[i]): c
                   for i, c in enumerate(counts) if c}
             got.append((json.dumps(attrs(p.get("attributes")), sort_keys=True),
-                        json.dumps(nz, sort_keys=True), int(p["count"])))
-        want = [(json.dumps(l, sort_keys=True), json.dumps(b, sort_keys=True), c)
-                for l, b, c in e["buckets"]]
+                        json.dumps(nz, sort_keys=True), int(p["count"]),
+                        p.get("sum")))
+        want = [(json.dumps(l, sort_keys=True), json.dumps(b, sort_keys=True),
+                 w[2], w[3] if len(w) > 3 else None)
+                for w in e["buckets"] for l, b in [(w[0], w[1])]]
+        if all(len(w) < 4 for w in e["buckets"]):
+            got = [g[:3] + (None,) for g in got]
         if sorted(got) != sorted(want):
             fail(f"{name}: {got}, expected {want}")
     print(f"check: {len(expect)} metrics as expected, in {len(reqs)} exports")

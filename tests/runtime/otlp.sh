@@ -72,7 +72,7 @@ expect_metrics() {
 	cat >"$tmp/expect.json" <<EOF
 {"writes": {"type": "sum", "monotonic": true, "points": [[{"key0": "t.sh"}, $1]]},
  "m": {"type": "gauge", "points": [[{}, 3]]},
- "h": {"type": "histogram", "buckets": [[{}, {"3": $1}, $1]]}}
+ "h": {"type": "histogram", "buckets": [[{}, {"3": $1}, $1, $((3 * $1))]]}}
 EOF
 }
 
