@@ -17,6 +17,10 @@ itself said (tests/runtime/otlp.sh).
                 "buckets": [[{label: value}, {bound: count}, count, sum]]}}
       (a histogram point's sum is checked when the expectation has one)
   check.py count RECV PATH      requests to PATH, and the spans in them
+  check.py request RECV PATH KEY=VALUE...
+      every request to PATH (at least one) has KEY: VALUE, where KEY is
+      a field the receiver logs (authorization, tenant, contentType) or
+      resource.NAME, a resource attribute of every resource in it
   check.py times RECV PATH      the ms between PATH's requests
 """
 import json
@@ -197,6 +201,28 @@ def count(recv_path, path):
     print(len(reqs), spans)
 
 
+def request(recv_path, path, pairs):
+    reqs = [r for r in load(recv_path) if r["path"] == path]
+    if not reqs:
+        fail(f"no request to {path}")
+    for r in reqs:
+        for pair in pairs:
+            k, v = pair.split("=", 1)
+            if not k.startswith("resource."):
+                if r.get(k) != v:
+                    fail(f"{path}: {k} {r.get(k)!r}, expected {v!r}")
+                continue
+            body = r.get("body", {})
+            rss = body.get("resourceSpans", []) + body.get("resourceMetrics", [])
+            if not rss:
+                fail(f"{path}: a request without resources")
+            for rs in rss:
+                got = attrs(rs.get("resource", {}).get("attributes")).get(k[9:])
+                if str(got) != v:
+                    fail(f"{path}: resource {k[9:]} {got!r}, expected {v!r}")
+    print(f"check: {len(reqs)} requests to {path} as expected")
+
+
 def times(recv_path, path):
     t = [r["timeMs"] for r in load(recv_path) if r["path"] == path]
     print(" ".join(str(b - a) for a, b in zip(t, t[1:])))
@@ -211,6 +237,8 @@ if __name__ == "__main__":
         metrics(sys.argv[2], sys.argv[3])
     elif cmd == "count":
         count(sys.argv[2], sys.argv[3])
+    elif cmd == "request":
+        request(sys.argv[2], sys.argv[3], sys.argv[4:])
     elif cmd == "times":
         times(sys.argv[2], sys.argv[3])
     else:
