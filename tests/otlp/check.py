@@ -125,6 +125,10 @@ def traces(recv_path, etrace_path, proto, exe, service):
         code = s.get("status", {}).get("code", 0)
         if code != statuses[w["status"]]:
             fail(f"span {w['span_id']} status {code}, expected {w['status']}")
+        msg = s.get("status", {}).get("message") or None
+        if msg != w.get("status_message"):
+            fail(f"span {w['span_id']} status message {msg!r}, "
+                 f"expected {w.get('status_message')!r}")
         evs = [(e["name"], int(e["timeUnixNano"]), attrs(e.get("attributes")))
                for e in s.get("events", [])]
         wevs = [(e["name"], e["time_unix_ns"], e.get("attrs", {}))

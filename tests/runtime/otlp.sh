@@ -62,7 +62,8 @@ span w { key (tid);
     span.fd = args.fd; span.n = args.count; span.kind = client;
     span.who = comm; }
   end tracepoint:syscalls:sys_exit_write /pid == cpid/ {
-    span.ret = args.ret; } }
+    span.ret = args.ret;
+    if (args.ret == 3) { span.status = error; span.status_message = "wrote 3"; } } }
 tracepoint:syscalls:sys_enter_write /pid == cpid/ {
   @writes[comm] = count(); @h = hist(args.count); @m = max(args.count); }
 EOF
