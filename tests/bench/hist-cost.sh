@@ -3,7 +3,9 @@
 # bucket: one more add and store in the value the lookup already found)
 # against count(): the kernel's run time per run of the probe
 # (etrace_probe_run_seconds_total / etrace_probe_events_total, from
-# the metrics endpoint), over N read(2)s of dd. Give a second ETRACE
+# the metrics endpoint), over N getppid(2)s of a Python loop (a system
+# call the rest of the machine hardly makes: the probe's runs are the
+# loop's). Give a second ETRACE
 # (e.g. a build from before the sums) to compare the same programs.
 # By hand, as root (a benchmark, not a test):
 #   tests/bench/hist-cost.sh ETRACE [OTHER_ETRACE] [N]
@@ -14,8 +16,9 @@ trap 'rm -rf "$tmp"' EXIT
 
 # cost ETRACE BODY: ns per probe run
 cost() {
-	"$1" --metrics-addr 127.0.0.1:0 -c "sh -c 'dd if=/dev/zero of=/dev/null bs=1 count=$n status=none; sleep 3'" \
-		-e "tracepoint:syscalls:sys_enter_read /pid == cpid || ppid == cpid/ { $2 }" \
+	rm -f "$tmp/done"
+	"$1" --metrics-addr 127.0.0.1:0 -c "python3 $tmp/loop.py" \
+		-e "tracepoint:syscalls:sys_enter_getppid { $2 }" \
 		>"$tmp/out" 2>"$tmp/err" &
 	et=$!
 	port=
@@ -23,26 +26,29 @@ cost() {
 		sleep 0.05
 		port=$(sed -n 's/^etrace: serving metrics on port \([0-9]*\)$/\1/p' "$tmp/err")
 	done
-	# the scrape while sleep 3 runs: dd is done by then
-	prev=-1
-	while :; do
-		sleep 0.5
-		curl -s "http://127.0.0.1:$port/metrics" >"$tmp/m" || continue
-		ev=$(awk '/^etrace_probe_events_total/ { print $2 }' "$tmp/m")
-		[ -n "$ev" ] && [ "$ev" = "$prev" ] && [ "$ev" -ge "$n" ] && break
-		prev=$ev
-	done
+	# the scrape once the loop is done, while it sleeps
+	while [ ! -e "$tmp/done" ]; do sleep 0.1; done
+	curl -s "http://127.0.0.1:$port/metrics" >"$tmp/m"
+	kill -INT $et
 	wait $et || true
 	awk '/^etrace_probe_events_total/ { e = $2 }
 	     /^etrace_probe_run_seconds_total/ { s = $2 }
 	     END { printf "%.1f", s * 1e9 / e }' "$tmp/m"
 }
 
+cat >"$tmp/loop.py" <<EOP
+import os, time
+time.sleep(1)  # etrace attached and serving
+for i in range($n):
+    os.getppid()
+open("$tmp/done", "w").close()
+time.sleep(30)
+EOP
 for et in "$1" ${2:-}; do
-	echo "$et ($n reads):"
-	for body in '@c = count();' '@h = hist(args.count);' \
-		'@l = lhist(args.count, 0, 100, 10);' \
-		'@k[pid] = hist(args.count);'; do
+	echo "$et ($n getppid calls):"
+	for body in '@c = count();' '@h = hist(nsecs % 4096);' \
+		'@l = lhist(nsecs % 4096, 0, 4096, 64);' \
+		'@k[pid] = hist(nsecs % 4096);'; do
 		printf '  %-40s %s ns/event\n' "$body" "$(cost "$et" "$body")"
 	done
 done
