@@ -74,6 +74,16 @@ static struct type *check_set(struct compile_ctx *ctx, struct node *call,
 	at = span_attr_find(s, f);
 	if (!at)
 		return NULL; /* pass_span reported it */
+	/* the OpenTelemetry status description: runtime/span.c carries it
+	 * as et_span.status_message, not as an attribute */
+	if (!strcmp(f, "status_message") &&
+	    (!v->type || v->type->kind != T_STRING)) {
+		diag_error(&ctx->diags, v->loc,
+			   "span.status_message takes a string (%s "
+			   "provided)",
+			   fn_kind_name(v->type));
+		return NULL;
+	}
 	if (!int_or_str(v->type) && (!v->type || v->type->kind != T_STACK)) {
 		diag_error(&ctx->diags, v->loc,
 			   "span.%s takes an integer, a "

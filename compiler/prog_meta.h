@@ -97,7 +97,9 @@ struct map_meta {
 	uint32_t value_size;          /* bytes of one (per-CPU) value */
 	uint32_t max_entries;
 	/* hist/lhist: the BPF key is the user key followed by a u64 bucket
-	 * index; value one u64 count. */
+	 * index; value { u64 count; s64 sum; } (the sum of the values
+	 * counted in that bucket; value_size 8: a count only, an artifact
+	 * of an etrace before the sums). */
 	bool bucketed;
 	bool declared;                /* let @m = kind(max_entries); */
 };

@@ -208,6 +208,25 @@ static void set_otlp_endpoint(struct compile_opts *o, const char *text)
 static void set_otlp_protocol(struct compile_opts *o, int64_t v)
 {
 	o->run.otlp_protocol = (uint8_t)v;
+	o->run.otlp_protocol_set = true;
+}
+
+/* "key=value,..." as OTEL_EXPORTER_OTLP_HEADERS (otlp_kv_parse) */
+static bool check_otlp_headers(const char *text)
+{
+	struct otlp_kv *kv;
+	size_t n;
+	char why[256];
+
+	if (otlp_kv_parse(text, &kv, &n, why, sizeof(why)))
+		return false;
+	otlp_kv_free(kv, n);
+	return true;
+}
+
+static void set_otlp_headers(struct compile_opts *o, const char *text)
+{
+	o->run.otlp_headers = text[0] ? text : NULL;
 }
 
 static bool check_otlp_interval(const char *text)
@@ -361,6 +380,11 @@ static const struct setting settings[] = {
 	  .set_str = set_otlp_interval },
 	{ "otlp_queue", NULL, false, {}, SK_INT, 1, 1 << 22,
 	  .set = set_otlp_queue },
+	{ "otlp_headers", NULL, false, {}, SK_STR,
+	  .check_str = check_otlp_headers,
+	  .str_expected = "headers as key=value,key2=value2 (values "
+			  "percent-encoded)",
+	  .set_str = set_otlp_headers },
 	{ "service_name", NULL, false, {}, SK_STR,
 	  .set_str = set_service_name },
 	{ "unstable_tseries", NULL, false, {}, SK_WORD, UNSTABLE_WORDS,

@@ -154,7 +154,9 @@ struct et_uw_proc {
  *   count, sum:  u64/s64
  *   min, max:    struct { s64 value; u64 set; }   (set != 0 once written)
  *   avg, stats:  struct { s64 sum; u64 count; }
- *   hist, lhist: u64 count per (key, bucket)
+ *   hist, lhist: struct { u64 count; s64 sum; } per (key, bucket): the
+ *                sum of the values that bucket counted (Prometheus _sum,
+ *                OTLP HistogramDataPoint.sum add the buckets' sums)
  *   tseries: { u64 value; u64 meta; u64 epoch; } per (key, epoch % n):
  *     epoch = CLOCK_TAI ns / interval (0: never written), meta the TAI
  *     time of the write (last value), the count (avg) or 1 (min, max) */

@@ -42,8 +42,10 @@ static void settings_json(cJSON *root, const struct et_settings *s)
 	art_add_str(o, "folded", s->folded);
 	art_add_str(o, "metrics_addr", s->metrics_addr);
 	art_add_str(o, "otlp_endpoint", s->otlp_endpoint);
-	if (s->otlp_protocol)
-		cJSON_AddStringToObject(o, "otlp_protocol", "json");
+	if (s->otlp_protocol || s->otlp_protocol_set)
+		cJSON_AddStringToObject(o, "otlp_protocol",
+					s->otlp_protocol ? "json" : "protobuf");
+	art_add_str(o, "otlp_headers", s->otlp_headers);
 	if (s->otlp_interval_set)
 		cJSON_AddNumberToObject(o, "otlp_interval_ms",
 					s->otlp_interval_ms);
@@ -119,11 +121,13 @@ static bool read_otlp(struct rd *r, const cJSON *o, struct et_settings *s)
 	    !art_get_u32(r, o, what, "otlp_interval_ms", UINT32_MAX,
 			 &s->otlp_interval_ms) ||
 	    !art_get_u32(r, o, what, "otlp_queue", 1u << 22, &s->otlp_queue) ||
-	    !art_get_str(r, o, what, "service_name", false, &s->service_name))
+	    !art_get_str(r, o, what, "service_name", false, &s->service_name) ||
+	    !art_get_str(r, o, what, "otlp_headers", false, &s->otlp_headers))
 		return false;
 	if (proto && strcmp(proto, "json") && strcmp(proto, "protobuf"))
 		return art_fail(r, "settings: unknown otlp_protocol '%s'", proto);
 	s->otlp_protocol = proto && !strcmp(proto, "json");
+	s->otlp_protocol_set = proto != NULL;
 	return true;
 }
 

@@ -388,10 +388,11 @@ static void map_hist(struct builder *b, const struct et_map *m,
 
 	if (!f)
 		return;
-	f->help = arena_printf(b->a,
-			       "%s (no _sum: etrace's histograms keep "
-			       "bucket counts only)",
-			       f->help);
+	if (d->n && !d->e[0].val.u.hist.has_sum)
+		f->help = arena_printf(b->a,
+				       "%s (no _sum: the artifact's "
+				       "histograms keep bucket counts only)",
+				       f->help);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct value *h = &d->e[i].val;
 		struct metric_point *p = &f->points[i];
@@ -406,7 +407,8 @@ static void map_hist(struct builder *b, const struct et_map *m,
 		p->counts = c;
 		for (int j = 0; j < h->u.hist.n; j++)
 			p->count += c[j];
-		p->has_sum = false;
+		p->has_sum = h->u.hist.has_sum;
+		p->sum = (double)h->u.hist.sum;
 	}
 }
 

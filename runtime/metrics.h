@@ -80,8 +80,9 @@ struct metrics_snapshot {
  *   stats()                      GAUGE with a last label stat
  *                                (stat_ when the key has a field stat):
  *                                count, total, avg (as_double)
- *   hist(), lhist()              HISTOGRAM, has_sum false: etrace's hist
- *                                maps keep bucket counts only
+ *   hist(), lhist()              HISTOGRAM with the sum of the values
+ *                                (has_sum false only for an artifact
+ *                                whose hist maps keep counts only)
  * Maps of other values (strings, stacks as values, tseries) are left
  * out. Integer bounds: a value v falls in the first bucket whose bound
  * is >= v (log2: -1, 0, 1, 3, 7, ..., 2^63-1; lhist(min, max, step):

@@ -39,6 +39,7 @@ struct proc {
  * items are exports). */
 struct flow {
 	const char *path; /* "/v1/traces" */
+	char *url;	  /* where to: the endpoint's path or a URL of its own */
 	const char *what; /* "spans" */
 	uint64_t sent, dropped_queue, dropped_failed, dropped_exit;
 	uint64_t requests_failed, retries;
@@ -51,8 +52,11 @@ struct flow {
 
 struct otlp {
 	struct otlp_config cfg;
-	char *endpoint;
 	char *service;
+	struct otlp_kv *attrs; /* OTEL_RESOURCE_ATTRIBUTES */
+	size_t nattrs;
+	struct otlp_kv *headers; /* OTEL_EXPORTER_OTLP_HEADERS */
+	size_t nheaders;
 	char host[256];
 	struct metrics *m;
 	struct otlp_http *http;
@@ -126,6 +130,69 @@ int otlp_parse_interval(const char *text, uint32_t *ms)
 	return -EINVAL;
 }
 
+/* otlp_resource_of with the OTEL_RESOURCE_ATTRIBUTES */
+static struct otlp_resource *resource_new(struct otlp *o, uint32_t pid,
+					  const char *comm, const char *service)
+{
+	struct otlp_resource *r = otlp_resource_of(pid, comm, service, o->host);
+
+	if (r) {
+		r->extra = o->attrs;
+		r->nextra = o->nattrs;
+	}
+	return r;
+}
+
+/* The headers and resource attributes of c: 0, or -EINVAL after a
+ * message. */
+static int parse_lists(struct otlp *o, const struct otlp_config *c)
+{
+	char why[256];
+
+	if (c->headers &&
+	    otlp_kv_parse(c->headers, &o->headers, &o->nheaders, why,
+			  sizeof(why))) {
+		fprintf(stderr, "etrace: otlp: bad headers '%s': %s\n",
+			c->headers, why);
+		return -EINVAL;
+	}
+	if (c->resource_attrs &&
+	    otlp_kv_parse(c->resource_attrs, &o->attrs, &o->nattrs, why,
+			  sizeof(why))) {
+		fprintf(stderr,
+			"etrace: otlp: bad OTEL_RESOURCE_ATTRIBUTES '%s': "
+			"%s\n",
+			c->resource_attrs, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* f's URL: own (as it is) or the endpoint's path; 0 or -EINVAL after a
+ * message. */
+static int flow_url(struct flow *f, const struct otlp_config *c,
+		    const char *own)
+{
+	const char *base = own ? own : c->endpoint;
+	size_t n = base ? strlen(base) : 0;
+
+	if (!base)
+		return 0; /* that signal is not exported */
+	if (!otlp_url_ok(base, own ? (f->path[4] == 't'
+					  ? "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
+					  : "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")
+				   : "--otlp"))
+		return -EINVAL;
+	while (!own && n && base[n - 1] == '/')
+		n--;
+	f->url = malloc(n + strlen(f->path) + 1);
+	if (!f->url)
+		return -ENOMEM;
+	memcpy(f->url, base, n);
+	strcpy(f->url + n, own ? "" : f->path);
+	return 0;
+}
+
 /* The resource of process pid, made on its first span. */
 static const struct otlp_resource *resource_for(struct otlp *o,
 						const struct et_span *s)
@@ -145,7 +212,7 @@ static const struct otlp_resource *resource_for(struct otlp *o,
 	if (!p)
 		return o->other;
 	p->pid = s->pid;
-	p->res = otlp_resource_of(s->pid, s->comm, o->service, o->host);
+	p->res = resource_new(o, s->pid, s->comm, o->service);
 	if (!p->res) {
 		free(p);
 		return o->other;
@@ -225,17 +292,17 @@ static void note_failure(struct otlp *o, struct flow *f,
 	if (!r->status && !f->said_unreachable) {
 		f->said_unreachable = true;
 		fprintf(stderr,
-			"etrace: otlp: cannot reach %s%s: %s "
+			"etrace: otlp: cannot reach %s: %s "
 			"(trying again with backoff)\n",
-			o->endpoint, f->path, r->error);
+			f->url, r->error);
 	} else if (final && r->status && !otlp_retryable(r) &&
 		   !f->said_refused) {
 		f->said_refused = true;
 		fprintf(stderr,
-			"etrace: otlp: %s%s refused the %s: %s (not "
+			"etrace: otlp: %s refused the %s: %s (not "
 			"retried: OTLP/HTTP retries only 429, 502, 503 and "
 			"504)\n",
-			o->endpoint, f->path, f->what, f->last_error);
+			f->url, f->what, f->last_error);
 	}
 }
 
@@ -289,7 +356,7 @@ static void deliver(struct otlp *o, struct flow *f, bool traces,
 			pthread_mutex_unlock(&o->lock);
 			return;
 		}
-		otlp_http__post(o->http, f->path, body, traces, timeout,
+		otlp_http__post(o->http, f->url, body, traces, timeout,
 				&o->abort, &r);
 		tries++;
 		pthread_mutex_lock(&o->lock);
@@ -303,9 +370,9 @@ static void deliver(struct otlp *o, struct flow *f, bool traces,
 			if (rej && !f->said_refused) {
 				f->said_refused = true;
 				fprintf(stderr,
-					"etrace: otlp: %s%s rejected "
+					"etrace: otlp: %s rejected "
 					"%" PRIu64 " of %" PRIu64 " %s: %s\n",
-					o->endpoint, f->path, rej, n, f->what,
+					f->url, rej, n, f->what,
 					r.message[0] ? r.message
 						     : "no reason given");
 			}
@@ -480,24 +547,27 @@ struct otlp *otlp__new(const struct otlp_config *c, struct metrics *m)
 	o->m = m;
 	o->traces = (struct flow){.path = "/v1/traces", .what = "spans"};
 	o->metrics = (struct flow){.path = "/v1/metrics", .what = "metrics"};
-	o->endpoint = strdup(c->endpoint);
+	if (parse_lists(o, c) || flow_url(&o->traces, c, c->traces_url) ||
+	    flow_url(&o->metrics, c, c->metrics_url))
+		goto fail_quiet;
 	o->service = c->service_name ? strdup(c->service_name) : NULL;
+	for (size_t i = 0; !o->service && i < o->nattrs; i++)
+		if (!strcmp(o->attrs[i].key, "service.name") &&
+		    o->attrs[i].value[0])
+			o->service = strdup(o->attrs[i].value);
 	if (gethostname(o->host, sizeof(o->host) - 1))
 		o->host[0] = '\0';
 	o->q = calloc(o->cfg.queue, sizeof(*o->q));
-	o->http = otlp_http__new(c->endpoint, c->protocol);
-	if (!o->endpoint || !o->q || !o->http)
+	o->http = otlp_http__new(c->protocol, o->headers, o->nheaders);
+	if (!o->q || !o->http)
 		goto fail;
-	while (o->endpoint[0] && o->endpoint[strlen(o->endpoint) - 1] == '/')
-		o->endpoint[strlen(o->endpoint) - 1] = '\0';
-	o->other = otlp_resource_of(0, "", o->service, o->host);
+	o->other = resource_new(o, 0, "", o->service);
 	/* the metrics describe the traced process (-p, -c), else etrace */
 	o->self_res =
-	    c->target
-		? otlp_resource_of(c->target_exe ? 0 : (uint32_t)c->target,
-				   c->target_exe, o->service, o->host)
-		: otlp_resource_of((uint32_t)getpid(), "etrace",
-				   o->service ? o->service : "etrace", o->host);
+	    c->target ? resource_new(o, c->target_exe ? 0 : (uint32_t)c->target,
+				     c->target_exe, o->service)
+		      : resource_new(o, (uint32_t)getpid(), "etrace",
+				     o->service ? o->service : "etrace");
 	if (!o->other || !o->self_res)
 		goto fail;
 	o->self_res->pid = (uint32_t)(c->target ? c->target : getpid());
@@ -520,41 +590,46 @@ fail:
 	otlp__free(o);
 	errno = ENOMEM;
 	return NULL;
+fail_quiet:
+	otlp__free(o);
+	errno = EINVAL;
+	return NULL;
 }
 
 static void report(struct otlp *o, struct flow *f)
 {
 	uint64_t lost = f->dropped_queue + f->dropped_failed + f->dropped_exit;
 
+	if (!f->url)
+		return;
 	if (f->dropped_queue)
 		fprintf(stderr,
 			"etrace: otlp: %" PRIu64 " %s dropped: the "
 			"export queue (%u spans) was full; the collector at "
 			"%s is slower than the spans come\n",
-			f->dropped_queue, f->what, o->cfg.queue, o->endpoint);
+			f->dropped_queue, f->what, o->cfg.queue, f->url);
 	if (f->dropped_failed)
 		fprintf(stderr,
 			"etrace: otlp: %" PRIu64 " %s not delivered "
-			"to %s%s: %s\n",
+			"to %s: %s\n",
 			f->dropped_failed,
 			f == &o->metrics ? "metric exports" : f->what,
-			o->endpoint, f->path,
-			f->last_error[0] ? f->last_error : "failed");
+			f->url, f->last_error[0] ? f->last_error : "failed");
 	if (f->dropped_exit)
 		fprintf(stderr,
 			"etrace: otlp: %" PRIu64 " %s not delivered "
-			"to %s%s before the exit timeout (%u ms)%s%s\n",
+			"to %s before the exit timeout (%u ms)%s%s\n",
 			f->dropped_exit,
 			f == &o->metrics ? "metric exports" : f->what,
-			o->endpoint, f->path, o->cfg.exit_timeout_ms,
+			f->url, o->cfg.exit_timeout_ms,
 			f->last_error[0] ? ": " : "", f->last_error);
 	if (o->cfg.verbose)
 		fprintf(stderr,
-			"etrace: otlp: %" PRIu64 " %s sent to %s%s "
+			"etrace: otlp: %" PRIu64 " %s sent to %s "
 			"(%" PRIu64 " failed requests, %" PRIu64
 			" retries, %" PRIu64 " lost)\n",
 			f->sent, f == &o->metrics ? "metric exports" : f->what,
-			o->endpoint, f->path, f->requests_failed, f->retries,
+			f->url, f->requests_failed, f->retries,
 			lost);
 }
 
@@ -647,7 +722,10 @@ void otlp__free(struct otlp *o)
 	free(o->self_res);
 	otlp_http__free(o->http);
 	free(o->q);
-	free(o->endpoint);
+	free(o->traces.url);
+	free(o->metrics.url);
+	otlp_kv_free(o->attrs, o->nattrs);
+	otlp_kv_free(o->headers, o->nheaders);
 	free(o->service);
 	if (o->sync) {
 		pthread_cond_destroy(&o->wake);

@@ -30,7 +30,19 @@ enum otlp_protocol {
 #define OTLP_EXIT_TIMEOUT_MS 5000
 
 struct otlp_config {
-	const char *endpoint; /* base URL (a trailing "/" is fine) */
+	/* base URL (a trailing "/" is fine): ENDPOINT/v1/traces and
+	 * ENDPOINT/v1/metrics, unless a signal has a URL of its own
+	 * (OTEL_EXPORTER_OTLP_{TRACES,METRICS}_ENDPOINT, used as they
+	 * are); no_traces / no_metrics: that signal is not exported */
+	const char *endpoint;
+	const char *traces_url, *metrics_url;
+	bool no_traces, no_metrics;
+	/* extra request headers and resource attributes, "k=v,k2=v2"
+	 * with percent-encoded values (W3C Baggage syntax, as
+	 * OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES); NULL:
+	 * none */
+	const char *headers;
+	const char *resource_attrs;
 	enum otlp_protocol protocol;
 	uint32_t interval_ms;	  /* metrics every; 0: at exit only */
 	const char *service_name; /* NULL: each process's executable */
@@ -42,7 +54,38 @@ struct otlp_config {
 	bool verbose; /* -v: what was sent, at exit */
 };
 
+/* One "key=value" of a header or resource attribute list. */
+struct otlp_kv {
+	char *key;
+	char *value;
+};
+
+/* Parses "k=v,k2=v2" (blanks around keys and values left out, values
+ * percent-decoded, empty members skipped) into *out (malloc'd, n
+ * members; otlp_kv_free). 0, or -EINVAL / -ENOMEM with the reason in
+ * why. */
+int otlp_kv_parse(const char *text, struct otlp_kv **out, size_t *n,
+		  char *why, size_t why_size);
+void otlp_kv_free(struct otlp_kv *kv, size_t n);
+
 struct otlp;
+struct et_settings;
+
+typedef const char *(*otlp_getenv_fn)(const char *name);
+
+/* The exporter's endpoint(s), protocol, headers, resource attributes
+ * and service name (the other fields of c are left alone) from, first
+ * to last: the --otlp flag (flag_endpoint, NULL: none), the program's
+ * config s, and the OpenTelemetry environment read through env
+ * (getenv): OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+ * OTEL_EXPORTER_OTLP_METRICS_ENDPOINT (only when neither the flag nor
+ * the config names an endpoint), OTEL_EXPORTER_OTLP_HEADERS,
+ * OTEL_EXPORTER_OTLP_PROTOCOL (http/protobuf, http/json),
+ * OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES (the strings of c point
+ * into s and the environment). 1: export, 0: no endpoint anywhere,
+ * -EINVAL after a message (a protocol etrace does not speak). */
+int otlp_config_resolve(struct otlp_config *c, const char *flag_endpoint,
+			const struct et_settings *s, otlp_getenv_fn env);
 
 /* Starts the exporter and its thread. m (may be NULL: no metrics) is
  * snapshotted by that thread every interval (metrics.h: thread-safe);

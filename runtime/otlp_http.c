@@ -64,7 +64,6 @@ static void load_curl(void)
 
 struct otlp_http {
 	CURL *c;
-	char *base; /* the endpoint without a trailing "/" */
 	enum otlp_protocol protocol;
 	struct curl_slist *headers;
 	/* the reply being read */
@@ -75,21 +74,24 @@ struct otlp_http {
 	const volatile bool *abort;
 };
 
-struct otlp_http *otlp_http__new(const char *endpoint,
-				 enum otlp_protocol protocol)
+bool otlp_url_ok(const char *url, const char *what)
+{
+	if (!strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8))
+		return true;
+	fprintf(stderr,
+		"etrace: %s %s: expected an http:// or https:// URL "
+		"(OTLP/HTTP)\n",
+		what, url);
+	return false;
+}
+
+struct otlp_http *otlp_http__new(enum otlp_protocol protocol,
+				 const struct otlp_kv *headers,
+				 size_t nheaders)
 {
 	struct otlp_http *h;
-	size_t n = strlen(endpoint);
+	bool ok;
 
-	if (strncasecmp(endpoint, "http://", 7) &&
-	    strncasecmp(endpoint, "https://", 8)) {
-		fprintf(stderr,
-			"etrace: --otlp %s: expected an http:// or "
-			"https:// URL (OTLP/HTTP)\n",
-			endpoint);
-		errno = EINVAL;
-		return NULL;
-	}
 	pthread_once(&curl_once, load_curl);
 	if (!curl.loaded) {
 		fprintf(stderr,
@@ -102,9 +104,6 @@ struct otlp_http *otlp_http__new(const char *endpoint,
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return NULL;
-	while (n > 0 && endpoint[n - 1] == '/')
-		n--;
-	h->base = strndup(endpoint, n);
 	h->c = curl.init();
 	h->protocol = protocol;
 	h->headers = curl.slist_append(
@@ -114,7 +113,25 @@ struct otlp_http *otlp_http__new(const char *endpoint,
 	h->headers = curl.slist_append(h->headers, "Content-Encoding: gzip");
 	/* no "Expect: 100-continue" round trip for large bodies */
 	h->headers = curl.slist_append(h->headers, "Expect:");
-	if (!h->base || !h->c || !h->headers) {
+	ok = h->c && h->headers;
+	/* OTEL_EXPORTER_OTLP_HEADERS, config otlp_headers: after etrace's
+	 * own, which libcurl then sends replaced by these */
+	for (size_t i = 0; ok && i < nheaders; i++) {
+		size_t n = strlen(headers[i].key) + strlen(headers[i].value) + 3;
+		char *line = malloc(n);
+		struct curl_slist *l = NULL;
+
+		/* "Key;" is libcurl's way to send a header with no value */
+		if (line) {
+			snprintf(line, n,
+				 headers[i].value[0] ? "%s: %s" : "%s;",
+				 headers[i].key, headers[i].value);
+			l = curl.slist_append(h->headers, line);
+		}
+		free(line);
+		ok = l != NULL;
+	}
+	if (!ok) {
 		otlp_http__free(h);
 		errno = ENOMEM;
 		return NULL;
@@ -130,7 +147,6 @@ void otlp_http__free(struct otlp_http *h)
 		curl.cleanup(h->c);
 	if (h->headers)
 		curl.slist_free_all(h->headers);
-	free(h->base);
 	free(h->body.data);
 	free(h->gz.data);
 	free(h);
@@ -334,13 +350,12 @@ static void read_reply(struct otlp_http *h, bool traces, struct otlp_reply *r)
 	refusal_message(h, ctype, r);
 }
 
-void otlp_http__post(struct otlp_http *h, const char *path,
+void otlp_http__post(struct otlp_http *h, const char *url,
 		     const struct otlp_buf *body, bool traces,
 		     uint32_t timeout_ms, const volatile bool *abort,
 		     struct otlp_reply *r)
 {
 	struct otlp_buf *gz = &h->gz;
-	char url[2048];
 	CURLcode rc;
 
 	memset(r, 0, sizeof(*r));
@@ -348,7 +363,6 @@ void otlp_http__post(struct otlp_http *h, const char *path,
 		snprintf(r->error, sizeof(r->error), "%s", strerror(ENOMEM));
 		return;
 	}
-	snprintf(url, sizeof(url), "%s%s", h->base, path);
 	h->body.len = 0;
 	h->retry_after_ms = 0;
 	h->abort = abort;

@@ -21,7 +21,15 @@ struct otlp_resource {
 	uint32_t pid;	       /* process.pid (0: left out) */
 	const char *exe;       /* process.executable.name (NULL: left out) */
 	const char *container; /* container.id (NULL: left out) */
+	/* OTEL_RESOURCE_ATTRIBUTES (owned by the exporter): added after
+	 * the attributes above, replacing one of them of the same key */
+	const struct otlp_kv *extra;
+	size_t nextra;
 };
+
+/* Whether r's extra attributes have key (which then replaces etrace's
+ * own attribute of that key). */
+bool otlp_resource_has(const struct otlp_resource *r, const char *key);
 
 /* A completed span as queued: a deep copy in one allocation (free()
  * it), and the resource of its process (owned by the exporter). */
@@ -100,13 +108,17 @@ struct otlp_reply {
 
 /* libcurl loaded (dlopen) and a handle for endpoint; NULL after a
  * message on stderr. */
-struct otlp_http *otlp_http__new(const char *endpoint,
-				 enum otlp_protocol protocol);
+struct otlp_http *otlp_http__new(enum otlp_protocol protocol,
+				 const struct otlp_kv *headers,
+				 size_t nheaders);
+/* Whether url is an http:// or https:// URL; else false after a
+ * message naming what (the flag or variable that gave it). */
+bool otlp_url_ok(const char *url, const char *what);
 void otlp_http__free(struct otlp_http *h);
-/* POSTs body gzip-compressed to the endpoint's path ("/v1/traces"),
+/* POSTs body gzip-compressed to url,
  * within timeout_ms; *abort, when it becomes true, cuts the transfer.
  * traces: a partial success counts spans, else data points. */
-void otlp_http__post(struct otlp_http *h, const char *path,
+void otlp_http__post(struct otlp_http *h, const char *url,
 		     const struct otlp_buf *body, bool traces,
 		     uint32_t timeout_ms, const volatile bool *abort,
 		     struct otlp_reply *r);

@@ -103,14 +103,17 @@ static void resource(cJSON *o, const struct otlp_resource *r)
 	    cJSON_AddObjectToObject(o, "resource"), "attributes");
 
 	kv_str(l, "service.name", r->service);
-	if (r->host && r->host[0])
+	if (r->host && r->host[0] && !otlp_resource_has(r, "host.name"))
 		kv_str(l, "host.name", r->host);
-	if (r->pid)
+	if (r->pid && !otlp_resource_has(r, "process.pid"))
 		kv_int(l, "process.pid", r->pid);
-	if (r->exe)
+	if (r->exe && !otlp_resource_has(r, "process.executable.name"))
 		kv_str(l, "process.executable.name", r->exe);
-	if (r->container)
+	if (r->container && !otlp_resource_has(r, "container.id"))
 		kv_str(l, "container.id", r->container);
+	for (size_t i = 0; i < r->nextra; i++)
+		if (strcmp(r->extra[i].key, "service.name"))
+			kv_str(l, r->extra[i].key, r->extra[i].value);
 }
 
 static void scope(cJSON *o)

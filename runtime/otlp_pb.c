@@ -140,18 +140,21 @@ static Resource *resource(struct arena *a, const struct otlp_resource *r)
 {
 	Resource *res = NEW(a, Resource,
 			    OPENTELEMETRY__PROTO__RESOURCE__V1__RESOURCE__INIT);
-	KeyValue **l = arena_calloc(a, 5, sizeof(*l));
+	KeyValue **l = arena_calloc(a, 6 + r->nextra, sizeof(*l));
 	size_t n = 0;
 
 	l[n++] = kv_str(a, "service.name", r->service);
-	if (r->host && r->host[0])
+	if (r->host && r->host[0] && !otlp_resource_has(r, "host.name"))
 		l[n++] = kv_str(a, "host.name", r->host);
-	if (r->pid)
+	if (r->pid && !otlp_resource_has(r, "process.pid"))
 		l[n++] = kv_int(a, "process.pid", r->pid);
-	if (r->exe)
+	if (r->exe && !otlp_resource_has(r, "process.executable.name"))
 		l[n++] = kv_str(a, "process.executable.name", r->exe);
-	if (r->container)
+	if (r->container && !otlp_resource_has(r, "container.id"))
 		l[n++] = kv_str(a, "container.id", r->container);
+	for (size_t i = 0; i < r->nextra; i++)
+		if (strcmp(r->extra[i].key, "service.name"))
+			l[n++] = kv_str(a, r->extra[i].key, r->extra[i].value);
 	res->attributes = l;
 	res->n_attributes = n;
 	return res;

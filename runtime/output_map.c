@@ -268,6 +268,7 @@ static void hist_init(struct dump_ctx *c, struct value *h)
 		h->u.hist.step = t->lh_step;
 	}
 	h->u.hist.n = n;
+	h->u.hist.has_sum = c->m->value_size >= 16;
 	h->u.hist.counts = arena_calloc(c->env.arena, n, sizeof(uint64_t));
 }
 
@@ -284,7 +285,7 @@ static size_t build_hist(struct dump_ctx *c, struct map_entry *out)
 	qsort(r, c->nraw, sizeof(*r), raw_prefix_cmp);
 	for (size_t i = 0; i < c->nraw; i++) {
 		struct map_entry *e = &out[n];
-		uint64_t bucket, count = 0;
+		uint64_t bucket, count = 0, sum = 0;
 
 		if (!i || memcmp(r[i].key, r[i - 1].key, uks)) {
 			memset(e, 0, sizeof(*e));
@@ -294,10 +295,16 @@ static size_t build_hist(struct dump_ctx *c, struct map_entry *out)
 		}
 		e = &out[n - 1];
 		memcpy(&bucket, (const uint8_t *)r[i].key + uks, 8);
-		for (int cpu = 0; cpu < c->ncpus; cpu++)
+		for (int cpu = 0; cpu < c->ncpus; cpu++) {
 			count += cpu_u64(c, r[i].value, cpu, 0);
-		if (bucket < (uint64_t)e->val.u.hist.n)
+			if (e->val.u.hist.has_sum)
+				sum += cpu_u64(c, r[i].value, cpu, 8);
+		}
+		if (bucket < (uint64_t)e->val.u.hist.n) {
 			e->val.u.hist.counts[bucket] += count;
+			e->val.u.hist.sum =
+			    (int64_t)((uint64_t)e->val.u.hist.sum + sum);
+		}
 		e->sort += count;
 	}
 	return n;

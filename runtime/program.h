@@ -130,7 +130,9 @@ struct et_map {
 	uint32_t value_size;          /* bytes of one (per-CPU) value */
 	uint32_t max_entries;
 	/* hist/lhist: the BPF key is the user key followed by a u64 bucket
-	 * index; value one u64 count. */
+	 * index; value { u64 count; s64 sum; } (the sum of the values
+	 * counted in that bucket; value_size 8: a count only, an artifact
+	 * of an etrace before the sums). */
 	bool bucketed;
 	bool declared;                /* let @m = kind(max_entries); */
 };
@@ -268,6 +270,10 @@ struct et_settings {
 	 * executable); runtime/otlp.h */
 	const char *otlp_endpoint;
 	uint8_t otlp_protocol;
+	bool otlp_protocol_set; /* given: OTEL_EXPORTER_OTLP_PROTOCOL unread */
+	/* config otlp_headers: "k=v,..." sent with every OTLP request
+	 * (NULL: OTEL_EXPORTER_OTLP_HEADERS) */
+	const char *otlp_headers;
 	bool otlp_interval_set;
 	uint32_t otlp_interval_ms;
 	uint32_t otlp_queue;

@@ -247,6 +247,12 @@ static int print_sink(void *ctx, const struct et_span *s)
 			fprintf(f, " kind=%s", kind_name(s->kind));
 		if (s->status != ET_STATUS_UNSET)
 			fprintf(f, " status=%s", status_name(s->status));
+		if (s->status_message)
+			text_attr(f, &(struct et_attr){
+					 .key = "status_message",
+					 .kind = ET_ATTR_STR,
+					 .str = {s->status_message,
+						 strlen(s->status_message)}});
 		for (size_t i = 0; i < s->nattrs; i++)
 			text_attr(f, &s->attrs[i]);
 		for (size_t i = 0; i < s->nevents; i++)
@@ -272,6 +278,10 @@ static int print_sink(void *ctx, const struct et_span *s)
 	    status_name(s->status), s->start_unix_ns, s->end_unix_ns, dur,
 	    s->pid, s->tid);
 	json_string(f, s->comm, strlen(s->comm));
+	if (s->status_message) {
+		fputs(", \"status_message\": ", f);
+		json_string(f, s->status_message, strlen(s->status_message));
+	}
 	fputs(", \"attrs\": {", f);
 	for (size_t i = 0; i < s->nattrs; i++) {
 		fputs(i ? ", " : "", f);
@@ -441,7 +451,7 @@ int span_rt__record(struct span_rt *rt, const struct et_action *a,
 	struct et_span_rec h;
 	struct et_attr attrs[MAX_ATTRS];
 	struct et_span_event ev[ET_SPAN_EVENTS];
-	char comm[17];
+	char comm[17], *msg = NULL;
 	struct et_span s = {0};
 
 	if (!d || size < sizeof(h) || size < a->rec_size)
@@ -463,9 +473,20 @@ int span_rt__record(struct span_rt *rt, const struct et_action *a,
 	s.pid = h.pid;
 	s.tid = h.tid;
 	s.comm = comm;
-	for (int i = 0; i < d->nattrs; i++)
-		if (decode_attr(rt, d, rec, size, i, &attrs[s.nattrs]))
-			s.nattrs++;
+	for (int i = 0; i < d->nattrs; i++) {
+		struct et_attr *at = &attrs[s.nattrs];
+
+		if (!decode_attr(rt, d, rec, size, i, at))
+			continue;
+		/* span.status_message: the status's description */
+		if (!strcmp(at->key, "status_message") &&
+		    at->kind == ET_ATTR_STR) {
+			msg = strndup(at->str.s, at->str.len);
+			s.status_message = msg;
+			continue;
+		}
+		s.nattrs++;
+	}
 	s.attrs = attrs;
 	for (uint32_t i = 0; i < h.nevents && i < ET_SPAN_EVENTS; i++) {
 		uint64_t idx = h.events[i].idx;
@@ -484,6 +505,7 @@ int span_rt__record(struct span_rt *rt, const struct et_action *a,
 			rt->failed++;
 	while (rt->ntexts)
 		free(rt->texts[--rt->ntexts]);
+	free(msg);
 	return 0;
 }
 

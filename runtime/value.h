@@ -74,6 +74,11 @@ struct value {
 			 * et_linear_bucket) */
 			uint64_t *counts;
 			int n;
+			/* the sum of the values counted (two's complement
+			 * over the buckets); has_sum false when the map
+			 * keeps counts only (value_size 8) */
+			bool has_sum;
+			int64_t sum;
 			bool linear;
 			int64_t min, max, step;
 		} hist;

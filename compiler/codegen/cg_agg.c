@@ -17,11 +17,11 @@ static uint32_t value_size(const struct type *v)
 	case T_MAX:
 	case T_AVG:
 	case T_STATS:
+	case T_HIST: /* { u64 count; s64 sum; } per bucket */
+	case T_LHIST:
 		return 16;
 	case T_COUNT:
 	case T_SUM:
-	case T_HIST:
-	case T_LHIST:
 		return 8;
 	case T_TSERIES:
 		return 24; /* runtime/abi.h */
@@ -462,6 +462,11 @@ static void agg_update(struct gen *g, const struct agg_op *op,
 		LLVMPositionBuilderAtEnd(b, done);
 		return;
 	}
+	if (op->kind == T_HIST || op->kind == T_LHIST) {
+		store_u64(g, p, 0, LLVMBuildAdd(b, load_u64(g, p, 0), one, ""));
+		store_u64(g, p, 8, LLVMBuildAdd(b, load_u64(g, p, 8), op->v, ""));
+		return;
+	}
 	store_u64(g, p, 0, LLVMBuildAdd(b, load_u64(g, p, 0), op->v, ""));
 	if (op->kind == T_AVG || op->kind == T_STATS)
 		store_u64(g, p, 8, LLVMBuildAdd(b, load_u64(g, p, 8), one, ""));
@@ -472,6 +477,12 @@ static void agg_insert(struct gen *g, const struct map_meta *em,
 {
 	LLVMValueRef val = gen_tmp(g, em->value_size, "aggval");
 
+	if (op->kind == T_HIST || op->kind == T_LHIST) {
+		store_u64(g, val, 0, cg_const(g->cg, 64, 1));
+		store_u64(g, val, 8, op->v);
+		cg_map_update(g->cg, g->maps[em->id], key, val, BPF_ANY);
+		return;
+	}
 	store_u64(g, val, 0, op->v);
 	if (em->value_size == 16)
 		store_u64(g, val, 8, cg_const(g->cg, 64, 1));
@@ -612,11 +623,8 @@ static void aggregate(struct gen *g, struct node *m, struct node *call)
 	done = gen_block(g, "agg_done");
 	op.v = arg ? gen_expr(g, arg) : cg_const(g->cg, 64, 1);
 	op.sign = arg && arg->type->is_signed;
-	if (em->bucketed) {
+	if (em->bucketed) /* count 1 and add v to the bucket's sum */
 		bk = bucket(g, call, op.v);
-		op.v = cg_const(g->cg, 64, 1);
-		op.kind = T_COUNT;
-	}
 	key = gen_map_key(g, m, bk);
 	gen_loc(g, call);
 	p = cg_map_lookup(g->cg, g->maps[em->id], key);

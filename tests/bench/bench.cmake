@@ -61,8 +61,14 @@ add_custom_target(http-cost
 # tests/bench/otlp.sh: the OTLP exporter alone (otlp_push) and in a run
 add_executable(otlp_push ${CMAKE_CURRENT_LIST_DIR}/otlp_push.c)
 target_link_libraries(otlp_push PRIVATE etrace_runtime)
+# otlp_sink: a minimal C receiver (counts spans with protobuf-c), to
+# tell the exporter's limit from the Node receiver's
+add_executable(otlp_sink ${CMAKE_CURRENT_LIST_DIR}/otlp_sink.c)
+target_include_directories(otlp_sink PRIVATE ${OTLP_GEN_DIR}
+  ${PROTOBUFC_INCLUDE_DIRS})
+target_link_libraries(otlp_sink PRIVATE etrace_runtime)
 add_custom_target(bench-otlp
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/otlp.sh $<TARGET_FILE:etrace>
-          $<TARGET_FILE:otlp_push>
-  DEPENDS etrace otlp_push USES_TERMINAL
+          $<TARGET_FILE:otlp_push> $<TARGET_FILE:otlp_sink>
+  DEPENDS etrace otlp_push otlp_sink USES_TERMINAL
   COMMENT "Spans per second exported over OTLP (needs root, node, npm)")

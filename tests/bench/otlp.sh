@@ -10,20 +10,33 @@
 #  2. in a run: a span block over each read(2) of dd bs=1 (N reads),
 #     without --otlp and with it: wall and CPU time, spans completed,
 #     spans arrived (none may be lost by the export).
+#  3. both again against otlp_sink (tests/bench/otlp_sink.c), a C
+#     receiver that only unpacks and counts: what the exporter sends
+#     when the receiver is not the limit (protobuf only).
 # Not a ctest test (speed targets never live in timed tests).
-#   tests/bench/otlp.sh ETRACE OTLP_PUSH [N]     (as root)
+#   tests/bench/otlp.sh ETRACE OTLP_PUSH OTLP_SINK [N]     (as root)
 set -eu
 etrace=$1
 push=$2
-n=${3:-200000}
+sink=$3
+n=${4:-200000}
 here=$(cd "$(dirname "$0")" && pwd)
 modules=$("$here/../otlp/setup.sh")/node_modules
 tmp=$(mktemp -d)
 rpid=
 trap '[ -z "$rpid" ] || kill $rpid 2>/dev/null; rm -rf "$tmp"' EXIT
+kind=node
 
 receiver() {
-	[ -z "$rpid" ] || kill "$rpid"
+	[ -z "$rpid" ] || kill "$rpid" 2>/dev/null || true
+	rm -f "$tmp/port" "$tmp/recv"
+	if [ "$kind" = c ]; then
+		"$sink" "$tmp/port" "$tmp/recv" &
+		rpid=$!
+		while [ ! -s "$tmp/port" ]; do sleep 0.05; done
+		url=http://127.0.0.1:$(cat "$tmp/port")
+		return
+	fi
 	rm -f "$tmp/port" "$tmp/recv"
 	node "$here/../otlp/receiver.js" --modules "$modules" \
 		--out "$tmp/recv" --port-file "$tmp/port" --count-only 1 &
@@ -33,20 +46,34 @@ receiver() {
 }
 
 arrived() {
+	if [ "$kind" = c ]; then
+		kill "$rpid"
+		while [ ! -s "$tmp/recv" ]; do sleep 0.05; done
+		cut -d' ' -f2 "$tmp/recv"
+		return
+	fi
 	python3 -c '
 import json, sys
 print(sum(r.get("spans", 0) for r in map(json.loads, open(sys.argv[1]))
           if r["path"] == "/v1/traces" and r["answered"] == 200))' "$tmp/recv"
 }
 
-for proto in protobuf json; do
+push_alone() {
+	proto=$1
 	receiver
-	printf 'exporter alone, %s: ' "$proto"
+	printf 'exporter alone, %s, %s receiver: ' "$proto" "$kind"
+	t0=$(date +%s.%N)
 	/usr/bin/time -f '%U %S' -o "$tmp/time" "$push" "$url" "$n" "$proto"
 	awk -v n="$n" '{ printf "  exporter CPU (sink, encoding, gzip, HTTP): %.2f s, %.1f us/span\n",
 		$1 + $2, ($1 + $2) / n * 1e6 }' "$tmp/time"
+	t1=$(date +%s.%N)
 	got=$(arrived)
 	[ "$got" = "$n" ] || { echo "LOSS: $got of $n arrived"; exit 1; }
+	awk -v a="$t0" -v b="$t1" -v n="$n" \
+		'BEGIN { printf "  delivered in %.2f s: %.0f spans/s\n", b - a, n / (b - a) }'
+}
+for proto in protobuf json; do
+	push_alone $proto
 done
 
 cat >"$tmp/p.et" <<'EOP'
@@ -74,4 +101,11 @@ run plain
 run otlp --otlp "$url"
 got=$(arrived)
 echo "in a run, otlp: $got of $spans completed spans arrived"
+[ "$got" = "$spans" ] || { echo "LOSS:"; cat "$tmp/err"; exit 1; }
+kind=c
+push_alone protobuf
+receiver
+run otlp-c --otlp "$url"
+got=$(arrived)
+echo "in a run, otlp to the C receiver: $got of $spans completed spans arrived"
 [ "$got" = "$spans" ] || { echo "LOSS:"; cat "$tmp/err"; exit 1; }

@@ -14,8 +14,13 @@ itself said (tests/runtime/otlp.sh).
       the last /v1/metrics request has the families of EXPECT_JSON:
       {"name": {"type": "sum"|"gauge"|"histogram", "monotonic": bool,
                 "points": [[{label: value}, value]],
-                "buckets": [[{label: value}, {bound: count}, count]]}}
+                "buckets": [[{label: value}, {bound: count}, count, sum]]}}
+      (a histogram point's sum is checked when the expectation has one)
   check.py count RECV PATH      requests to PATH, and the spans in them
+  check.py request RECV PATH KEY=VALUE...
+      every request to PATH (at least one) has KEY: VALUE, where KEY is
+      a field the receiver logs (authorization, tenant, contentType) or
+      resource.NAME, a resource attribute of every resource in it
   check.py times RECV PATH      the ms between PATH's requests
 """
 import json
@@ -120,6 +125,10 @@ def traces(recv_path, etrace_path, proto, exe, service):
         code = s.get("status", {}).get("code", 0)
         if code != statuses[w["status"]]:
             fail(f"span {w['span_id']} status {code}, expected {w['status']}")
+        msg = s.get("status", {}).get("message") or None
+        if msg != w.get("status_message"):
+            fail(f"span {w['span_id']} status message {msg!r}, "
+                 f"expected {w.get('status_message')!r}")
         evs = [(e["name"], int(e["timeUnixNano"]), attrs(e.get("attributes")))
                for e in s.get("events", [])]
         wevs = [(e["name"], e["time_unix_ns"], e.get("attrs", {}))
@@ -175,9 +184,13 @@ def metrics(recv_path, expect_path):
             nz = {("+Inf" if i == len(bounds) else "%g" % bounds[i]): c
                   for i, c in enumerate(counts) if c}
             got.append((json.dumps(attrs(p.get("attributes")), sort_keys=True),
-                        json.dumps(nz, sort_keys=True), int(p["count"])))
-        want = [(json.dumps(l, sort_keys=True), json.dumps(b, sort_keys=True), c)
-                for l, b, c in e["buckets"]]
+                        json.dumps(nz, sort_keys=True), int(p["count"]),
+                        p.get("sum")))
+        want = [(json.dumps(l, sort_keys=True), json.dumps(b, sort_keys=True),
+                 w[2], w[3] if len(w) > 3 else None)
+                for w in e["buckets"] for l, b in [(w[0], w[1])]]
+        if all(len(w) < 4 for w in e["buckets"]):
+            got = [g[:3] + (None,) for g in got]
         if sorted(got) != sorted(want):
             fail(f"{name}: {got}, expected {want}")
     print(f"check: {len(expect)} metrics as expected, in {len(reqs)} exports")
@@ -190,6 +203,28 @@ def count(recv_path, path):
                 for rs in r["body"].get("resourceSpans", [])
                 for ss in rs.get("scopeSpans", []))
     print(len(reqs), spans)
+
+
+def request(recv_path, path, pairs):
+    reqs = [r for r in load(recv_path) if r["path"] == path]
+    if not reqs:
+        fail(f"no request to {path}")
+    for r in reqs:
+        for pair in pairs:
+            k, v = pair.split("=", 1)
+            if not k.startswith("resource."):
+                if r.get(k) != v:
+                    fail(f"{path}: {k} {r.get(k)!r}, expected {v!r}")
+                continue
+            body = r.get("body", {})
+            rss = body.get("resourceSpans", []) + body.get("resourceMetrics", [])
+            if not rss:
+                fail(f"{path}: a request without resources")
+            for rs in rss:
+                got = attrs(rs.get("resource", {}).get("attributes")).get(k[9:])
+                if str(got) != v:
+                    fail(f"{path}: resource {k[9:]} {got!r}, expected {v!r}")
+    print(f"check: {len(reqs)} requests to {path} as expected")
 
 
 def times(recv_path, path):
@@ -206,6 +241,8 @@ if __name__ == "__main__":
         metrics(sys.argv[2], sys.argv[3])
     elif cmd == "count":
         count(sys.argv[2], sys.argv[3])
+    elif cmd == "request":
+        request(sys.argv[2], sys.argv[3], sys.argv[4:])
     elif cmd == "times":
         times(sys.argv[2], sys.argv[3])
     else:

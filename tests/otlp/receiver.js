@@ -141,6 +141,8 @@ const server = http.createServer((req, res) => {
 			timeMs: Date.now(),
 			contentType: req.headers['content-type'] || '',
 			contentEncoding: req.headers['content-encoding'] || '',
+			authorization: req.headers['authorization'] || '',
+			tenant: req.headers['x-tenant'] || '',
 			answered: status,
 		};
 		let error = null;

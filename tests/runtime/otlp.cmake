@@ -4,7 +4,7 @@
 # encoders' unit test, which reads the protobuf-c messages back.
 set(ETRACE_OTLP_CASES traces_protobuf json_config override interval unreachable
   refused retry give_up server_error slow flush partial events health
-  distributed
+  distributed environment
   bad_url)
 etrace_runtime_cases(otlp ${CMAKE_CURRENT_LIST_DIR}/otlp.sh 60
   ARGS $<TARGET_FILE:etrace> $<TARGET_FILE:etrace-run>

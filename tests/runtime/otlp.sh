@@ -62,7 +62,8 @@ span w { key (tid);
     span.fd = args.fd; span.n = args.count; span.kind = client;
     span.who = comm; }
   end tracepoint:syscalls:sys_exit_write /pid == cpid/ {
-    span.ret = args.ret; } }
+    span.ret = args.ret;
+    if (args.ret == 3) { span.status = error; span.status_message = "wrote 3"; } } }
 tracepoint:syscalls:sys_enter_write /pid == cpid/ {
   @writes[comm] = count(); @h = hist(args.count); @m = max(args.count); }
 EOF
@@ -72,7 +73,7 @@ expect_metrics() {
 	cat >"$tmp/expect.json" <<EOF
 {"writes": {"type": "sum", "monotonic": true, "points": [[{"key0": "t.sh"}, $1]]},
  "m": {"type": "gauge", "points": [[{}, 3]]},
- "h": {"type": "histogram", "buckets": [[{}, {"3": $1}, $1]]}}
+ "h": {"type": "histogram", "buckets": [[{}, {"3": $1}, $1, $((3 * $1))]]}}
 EOF
 }
 
@@ -351,6 +352,61 @@ assert s["parentSpanId"] == parent, (s["parentSpanId"], parent)
 assert s["kind"] == 2 and s["flags"] & 0x300 == 0x300, s
 PY
 		fail "the trace is not joined: $(cat "$tmp/c")"
+	;;
+environment)
+	# OpenTelemetry's environment alone: endpoint, headers, protocol,
+	# service name and resource attributes (OTEL_SERVICE_NAME over the
+	# attributes' service.name)
+	receiver
+	target 2 0
+	prog ''
+	export OTEL_EXPORTER_OTLP_ENDPOINT="$url/"
+	export OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer%20s3cr%3Dt, X-Tenant = env"
+	export OTEL_EXPORTER_OTLP_PROTOCOL=http/json
+	export OTEL_SERVICE_NAME=envsvc
+	export OTEL_RESOURCE_ATTRIBUTES="deployment.environment=test,service.name=no,team=a%20b"
+	run 0 -f json -o "$tmp/spans.json" -c "$tmp/t.sh" "$tmp/p.et"
+	[ ! -s "$err" ] || fail "messages on stderr"
+	[ "$(spans_in "$tmp/spans.json")" = 2 ] || fail "not 2 spans"
+	$check traces "$recv" "$tmp/spans.json" json "$sh" envsvc >"$tmp/c" ||
+		fail "$(cat "$tmp/c")"
+	expect_metrics 2
+	$check metrics "$recv" "$tmp/expect.json" >"$tmp/c" ||
+		fail "$(cat "$tmp/c")"
+	for p in /v1/traces /v1/metrics; do
+		$check request "$recv" $p "authorization=Bearer s3cr=t" \
+			tenant=env contentType=application/json \
+			resource.deployment.environment=test \
+			"resource.team=a b" >"$tmp/c" || fail "$(cat "$tmp/c")"
+	done
+	# the config over the environment: otlp_headers, otlp_protocol; a
+	# signal's own URL as it is (metrics: none, not exported)
+	: >"$recv"
+	unset OTEL_EXPORTER_OTLP_ENDPOINT
+	export OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="$url/v1/traces"
+	prog 'config = { otlp_headers = "X-Tenant=cfg"; otlp_protocol = "protobuf" }'
+	run 0 -f json -o "$tmp/spans.json" -c "$tmp/t.sh" "$tmp/p.et"
+	[ ! -s "$err" ] || fail "messages on stderr"
+	$check traces "$recv" "$tmp/spans.json" protobuf "$sh" envsvc \
+		>"$tmp/c" || fail "$(cat "$tmp/c")"
+	$check request "$recv" /v1/traces tenant=cfg authorization= >"$tmp/c" ||
+		fail "$(cat "$tmp/c")"
+	[ "$($check count "$recv" /v1/metrics)" = "0 0" ] ||
+		fail "metrics sent without a metrics endpoint"
+	# the flag over both; gRPC is refused with a reason
+	unset OTEL_EXPORTER_OTLP_TRACES_ENDPOINT OTEL_EXPORTER_OTLP_HEADERS
+	export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9
+	export OTEL_EXPORTER_OTLP_PROTOCOL=grpc
+	run 1 --otlp "$url" -e 'BEGIN { exit(); }'
+	has "$err" "OTEL_EXPORTER_OTLP_PROTOCOL=grpc: etrace sends http/protobuf or http/json"
+	: >"$recv"
+	export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+	run 0 --otlp "$url" -e 'BEGIN { @x = count(); exit(); }'
+	[ "$($check count "$recv" /v1/metrics)" = "1 0" ] ||
+		fail "the flag's endpoint got no metrics"
+	export OTEL_EXPORTER_OTLP_HEADERS="novalue"
+	run 1 -e 'BEGIN { exit(); }'
+	has "$err" "bad headers 'novalue': 'novalue' has no '='"
 	;;
 bad_url)
 	run 1 --otlp localhost:4318 -e 'BEGIN { exit(); }'

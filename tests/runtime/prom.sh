@@ -33,7 +33,7 @@ PROG="uprobe:$T:rt_work {
 	@bytes[\"a\", 1] = sum(arg0); @s = stats(arg0); @a = avg(arg0);
 	@mx = max(arg0); @mn = min(arg0); @last = arg0;
 	@name[\"quote\\\"back\\\\slash\"] = count(); }
-BEGIN { @ = count(); }"
+BEGIN { @ = count(); @neg[1] = lhist(-7, 0, 10, 5); @neg[1] = lhist(3, 0, 10, 5); }"
 
 # serve ARGS...: etrace ARGS in the background with a metrics endpoint on
 # a port the kernel picks; returns once it serves ($port) and attached
@@ -80,18 +80,19 @@ check_values() {
 	     'lin_bucket{le="-1"} 0' 'lin_bucket{le="1"} 2' \
 	     'lin_bucket{le="3"} 4' 'lin_bucket{le="5"} 5' \
 	     'lin_bucket{le="9"} 5' 'lin_bucket{le="+Inf"} 5' 'lin_count 5' \
+	     'arg_sum 10' 'lin_sum 10' 'neg_count{key0="1"} 2' \
+	     'neg_sum{key0="1"} -4' 'neg_bucket{key0="1",le="-1"} 1' \
 	     'bytes_total{key0="a",key1="1"} 10' \
 	     's{stat="count"} 5' 's{stat="total"} 10' 's{stat="avg"} 2' \
 	     '# TYPE s gauge' 'a 2' 'mx 4' 'mn 0' 'last 4' '# TYPE last gauge' \
 	     'name_total{key0="quote\"back\\slash"} 5' \
 	     'map_total 1' 'etrace_lost_records_total 0' \
 	     "etrace_probe_events_total{probe=\"uprobe:$T:rt_work\"} 5"
-	# 66 log2 buckets and +Inf, 6 lhist buckets and +Inf; no _sum
+	# 66 log2 buckets and +Inf, 6 lhist buckets and +Inf
 	[ "$(grep -c '^arg_bucket' "$tmp/m")" = 66 ] ||
 		fail "arg: $(grep -c '^arg_bucket' "$tmp/m") buckets, not 66"
 	[ "$(grep -c '^lin_bucket' "$tmp/m")" = 7 ] ||
 		fail "lin: $(grep -c '^lin_bucket' "$tmp/m") buckets, not 7"
-	grep -q '^arg_sum' "$tmp/m" && fail "a histogram _sum etrace has not"
 	awk -v p="etrace_probe_run_seconds_total{probe=\"uprobe:$T:rt_work\"}" \
 		'$1 == p && $2 > 0 { ok = 1 } END { exit !ok }' "$tmp/m" ||
 		fail "no BPF run time for the uprobe"
@@ -189,12 +190,14 @@ prometheus)
 	until_query 'calls_total{fn="rt_work",odd="1"}' 2
 	until_query 'arg_bucket{le="3"}' 4
 	until_query 'arg_count' 5
+	until_query 'arg_sum' 10
 	until_query 's{stat="avg"}' 2
 	until_query 'bytes_total{key0="a",key1="1"}' 10
 	until_query "etrace_probe_events_total{probe=\"uprobe:$T:rt_work\"}" 5
 	# later calls reach it too: a counter that grows
 	"$T" work 3 || fail "rt_target failed"
 	until_query 'sum(calls_total)' 8
+	until_query 'arg_sum / arg_count' 1.625
 	until_query 'histogram_quantile(1, arg_bucket)' 7
 	kill -INT "$ep"
 	wait "$ep" || fail "etrace failed at SIGINT"

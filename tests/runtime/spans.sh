@@ -46,6 +46,25 @@ text)
 	grep -q '^Attaching' "$out" && fail "-q printed Attaching"
 	grep -v '^span p\|^$' "$out" && fail "other lines in stdout"
 	;;
+status)
+	# span.status_message: the status's description, on the span that
+	# set it only, in text and JSON (not among the attributes)
+	P="span p {
+	key (tid);
+	begin uprobe:$T:outer { span.i = arg0; }
+	end uretprobe:$T:outer { if (span.i == 1) { span.status = error;
+		span.status_message = \"outer(1) \\\"failed\\\"\"; } }
+}"
+	run 0 -q -c "$T nest 3" -e "$P"
+	[ "$(grep -c '^span p .* i=[02]$' "$out")" = 2 ] || fail "2 plain spans"
+	grep -q '^span p .* status=error status_message="outer(1) "failed"" i=1$' "$out" ||
+		fail "no span i=1 with its status message"
+	[ "$(grep -c status_message "$out")" = 1 ] || fail "one message"
+	run 0 -q -f json -c "$T nest 3" -e "$P"
+	grep -q '"status": "error", .*"comm": "span_target", "status_message": "outer(1) \\"failed\\"", "attrs": {"i": 1}' "$out" ||
+		fail "no JSON span i=1 with its status message"
+	[ "$(grep -c status_message "$out")" = 1 ] || fail "one message"
+	;;
 nesting)
 	run 0 -f json -c "$T nest 4" -e "span outer {
 	key (tid);

@@ -125,7 +125,9 @@ static void same_program(const struct et_program *a,
 
 		same_str(x.otlp_endpoint, y.otlp_endpoint);
 		same_str(x.service_name, y.service_name);
+		same_str(x.otlp_headers, y.otlp_headers);
 		x.otlp_endpoint = y.otlp_endpoint = NULL;
+		x.otlp_headers = y.otlp_headers = NULL;
 		x.service_name = y.service_name = NULL;
 		CU_ASSERT(!memcmp(&x, &y, sizeof(x)));
 	}
@@ -308,6 +310,8 @@ static struct et_program *rich_program(void)
 	p->settings.stack_lines = true;
 	p->settings.otlp_endpoint = "http://collector:4318";
 	p->settings.otlp_protocol = 1;
+	p->settings.otlp_protocol_set = true;
+	p->settings.otlp_headers = "Authorization=Bearer%20x,x-tenant=a";
 	p->settings.otlp_interval_set = true;
 	p->settings.otlp_interval_ms = 0;
 	p->settings.otlp_queue = 99;
@@ -368,6 +372,9 @@ static void test_rich_round_trip(void)
 	CU_ASSERT_STRING_EQUAL(q->settings.otlp_endpoint,
 			       "http://collector:4318");
 	CU_ASSERT_EQUAL(q->settings.otlp_protocol, 1);
+	CU_ASSERT_TRUE(q->settings.otlp_protocol_set);
+	CU_ASSERT_STRING_EQUAL(q->settings.otlp_headers,
+			       "Authorization=Bearer%20x,x-tenant=a");
 	CU_ASSERT_TRUE(q->settings.otlp_interval_set);
 	CU_ASSERT_EQUAL(q->settings.otlp_interval_ms, 0);
 	CU_ASSERT_EQUAL(q->settings.otlp_queue, 99);

@@ -13,6 +13,7 @@
 #include <opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h>
 #include <opentelemetry/proto/collector/trace/v1/trace_service.pb-c.h>
 #include "otlp_impl.h"
+#include "program.h"
 #include "unit.h"
 
 static const struct otlp_resource res_a = {
@@ -420,6 +421,109 @@ static void test_interval(void)
 	CU_ASSERT_EQUAL(otlp_parse_interval("9999999h", &ms), -EINVAL);
 }
 
+static void test_kv(void)
+{
+	struct otlp_kv *kv;
+	size_t n;
+	char why[128];
+
+	CU_ASSERT_EQUAL(otlp_kv_parse(" Authorization = Basic%20YWxh%3D , "
+				      "x-a=,,k=v=w%zz%00,",
+				      &kv, &n, why, sizeof(why)),
+			0);
+	CU_ASSERT_EQUAL_FATAL(n, 3);
+	CU_ASSERT_STRING_EQUAL(kv[0].key, "Authorization");
+	CU_ASSERT_STRING_EQUAL(kv[0].value, "Basic YWxh=");
+	CU_ASSERT_STRING_EQUAL(kv[1].key, "x-a");
+	CU_ASSERT_STRING_EQUAL(kv[1].value, "");
+	CU_ASSERT_STRING_EQUAL(kv[2].key, "k");
+	CU_ASSERT_STRING_EQUAL(kv[2].value, "v=w%zz%00");
+	otlp_kv_free(kv, n);
+	CU_ASSERT_EQUAL(otlp_kv_parse("", &kv, &n, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(otlp_kv_parse("a=1,novalue", &kv, &n, why,
+				      sizeof(why)),
+			-EINVAL);
+	CU_ASSERT_STRING_EQUAL(why, "'novalue' has no '='");
+	CU_ASSERT_EQUAL(otlp_kv_parse("=1", &kv, &n, why, sizeof(why)),
+			-EINVAL);
+	CU_ASSERT_EQUAL(otlp_kv_parse("a b=1", &kv, &n, why, sizeof(why)),
+			-EINVAL);
+	/* a decoded CR LF would inject a header */
+	CU_ASSERT_EQUAL(otlp_kv_parse("a=1%0D%0AX: y", &kv, &n, why,
+				      sizeof(why)),
+			-EINVAL);
+	CU_ASSERT_PTR_NULL(kv);
+}
+
+/* a fake environment for otlp_config_resolve */
+static const char *const *fake_env;
+
+static const char *fake_getenv(const char *name)
+{
+	for (const char *const *e = fake_env; e && *e; e += 2)
+		if (!strcmp(e[0], name))
+			return e[1];
+	return NULL;
+}
+
+static void test_resolve(void)
+{
+	static const char *const env[] = {
+	    "OTEL_EXPORTER_OTLP_ENDPOINT", "http://env:4318",
+	    "OTEL_EXPORTER_OTLP_HEADERS", "a=1",
+	    "OTEL_EXPORTER_OTLP_PROTOCOL", "http/json",
+	    "OTEL_SERVICE_NAME", "envsvc",
+	    "OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=prod",
+	    NULL};
+	static const char *const signals[] = {
+	    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://t:1/in",
+	    "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", NULL};
+	struct et_settings s = {0};
+	struct otlp_config c = {0};
+
+	fake_env = NULL;
+	CU_ASSERT_EQUAL(otlp_config_resolve(&c, NULL, &s, fake_getenv), 0);
+	CU_ASSERT_PTR_NULL(c.endpoint);
+	/* the environment alone */
+	fake_env = env;
+	CU_ASSERT_EQUAL(otlp_config_resolve(&c, NULL, &s, fake_getenv), 1);
+	CU_ASSERT_STRING_EQUAL(c.endpoint, "http://env:4318");
+	CU_ASSERT_PTR_NULL(c.traces_url);
+	CU_ASSERT_FALSE(c.no_traces || c.no_metrics);
+	CU_ASSERT_EQUAL(c.protocol, OTLP_JSON);
+	CU_ASSERT_STRING_EQUAL(c.headers, "a=1");
+	CU_ASSERT_STRING_EQUAL(c.service_name, "envsvc");
+	CU_ASSERT_STRING_EQUAL(c.resource_attrs,
+			       "deployment.environment=prod");
+	/* config over the environment, the flag over both */
+	s.otlp_endpoint = "http://cfg:4318";
+	s.otlp_protocol_set = true;
+	s.otlp_headers = "b=2";
+	s.service_name = "cfgsvc";
+	CU_ASSERT_EQUAL(otlp_config_resolve(&c, NULL, &s, fake_getenv), 1);
+	CU_ASSERT_STRING_EQUAL(c.endpoint, "http://cfg:4318");
+	CU_ASSERT_EQUAL(c.protocol, OTLP_PROTOBUF);
+	CU_ASSERT_STRING_EQUAL(c.headers, "b=2");
+	CU_ASSERT_STRING_EQUAL(c.service_name, "cfgsvc");
+	CU_ASSERT_EQUAL(otlp_config_resolve(&c, "http://flag", &s,
+					    fake_getenv),
+			1);
+	CU_ASSERT_STRING_EQUAL(c.endpoint, "http://flag");
+	/* one signal's own URL: that signal only; grpc refused */
+	fake_env = signals;
+	memset(&s, 0, sizeof(s));
+	CU_ASSERT_EQUAL(otlp_config_resolve(&c, NULL, &s, fake_getenv),
+			-EINVAL);
+	s.otlp_protocol_set = true;
+	CU_ASSERT_EQUAL(otlp_config_resolve(&c, NULL, &s, fake_getenv), 1);
+	CU_ASSERT_PTR_NULL(c.endpoint);
+	CU_ASSERT_STRING_EQUAL(c.traces_url, "http://t:1/in");
+	CU_ASSERT_FALSE(c.no_traces);
+	CU_ASSERT_TRUE(c.no_metrics);
+	fake_env = NULL;
+}
+
 static void test_gzip(void)
 {
 	static const char text[] = "resourceSpans resourceSpans resourceSpans";
@@ -460,4 +564,5 @@ UNIT_MAIN("otlp", UNIT_TEST(test_copy), UNIT_TEST(test_pb_traces),
 	  UNIT_TEST(test_json_traces), UNIT_TEST(test_pb_metrics),
 	  UNIT_TEST(test_json_metrics), UNIT_TEST(test_utf8),
 	  UNIT_TEST(test_container_id), UNIT_TEST(test_interval),
-	  UNIT_TEST(test_gzip), UNIT_TEST(test_status_message))
+	  UNIT_TEST(test_gzip), UNIT_TEST(test_status_message),
+	  UNIT_TEST(test_kv), UNIT_TEST(test_resolve))
