@@ -118,8 +118,9 @@ ET_HELPER void et_span_begin(void **maps, struct rec *r, void *key,
 	/* a server span is a request from elsewhere: its parent is remote
 	 * (traceparent, thread_parent) or none, never what its thread has
 	 * open (an event loop's other requests) */
-	if (!r->remote && r->kind != 2 /* ET_SPAN_SERVER */) {
-		et_u64 d = ts ? ts->depth : 0;
+	if (!r->remote) {
+		et_u64 d = ts && r->kind != 2 /* ET_SPAN_SERVER */ ? ts->depth
+								 : 0;
 
 		if (d > 0 && d <= SPAN_DEPTH) {
 			for (int i = 0; i < SPAN_DEPTH; i++) {

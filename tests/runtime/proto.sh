@@ -70,7 +70,8 @@ stop() {
 # mine: the recipe's spans about this test's paths, as
 # "SIDE TLS COMM METHOD PATH STATUS", sorted
 mine() {
-	spans | awk -v t="/$tag" 'index($5, t) == 1' | LC_ALL=C sort
+	spans | awk -v t="/$tag" 'index($5, t) == 1 { print $1, $2, $3, $4, $5, $6 }' |
+		LC_ALL=C sort
 }
 
 # spans: every span line of the recipe as "SIDE TLS COMM METHOD PATH
