@@ -4,7 +4,7 @@
 # requests per second untraced and traced (the spans written to a file),
 # alternated three times, and etrace's own CPU time while traced; then
 # at a fixed rate near 10k requests/s (wrk's delay(): 16 connections
-# each waiting 1.6 ms between requests), nginx's CPU time per request
+# each waiting 1 ms between requests), nginx's CPU time per request
 # untraced and traced.
 # Needs root, nginx, wrk, curl. Not a ctest test: a benchmark to run by
 # hand (make http-cost).
@@ -66,10 +66,10 @@ done
 
 # at ~10k requests/s: nginx's CPU (its master and worker) per request
 cat >"$tmp/delay.lua" <<'LUA'
-function delay() return 1.6 end
+function delay() return 1.0 end
 LUA
 ngcpu() {
-	for p in $(pgrep -f "nginx -c $tmp/nginx.conf"); do
+	for p in $ng $(pgrep -P $ng); do
 		awk '{ print $14 + $15 }' /proc/$p/stat
 	done | awk '{ s += $1 } END { print s }'
 }

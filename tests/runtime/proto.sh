@@ -182,6 +182,15 @@ os.write(a.fileno(), ("DELETE %s/item/7 HTTP/1.0\r\n\r\n" % t).encode())
 os.read(b.fileno(), 200)
 os.write(b.fileno(), b"HTTP/1.0 503 Busy\r\n\r\n")
 os.read(a.fileno(), 200)
+# pipelined: two requests in one write, read at once: the first is the
+# span, closed by the first response; the second makes none up
+a, b = socket.socketpair()
+a.send(("GET %s/p1 HTTP/1.1\r\n\r\nGET %s/p2 HTTP/1.1\r\n\r\n" % (t, t)).encode())
+b.recv(200)
+b.send(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+b.send(b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n")
+a.recv(200)
+a, b = socket.socketpair()
 # keep-alive: two requests on one connection
 for p in ("one", "two"):
     os.write(a.fileno(), ("GET %s/%s HTTP/1.1\r\n\r\n" % (t, p)).encode())
@@ -193,11 +202,13 @@ EOF
 	expect "client no python3 DELETE /$tag/item/7 503
 client no python3 GET /$tag/msg 201
 client no python3 GET /$tag/one 200
+client no python3 GET /$tag/p1 200
 client no python3 GET /$tag/two 200
 client no python3 POST /$tag/api 404
 server no python3 DELETE /$tag/item/7 503
 server no python3 GET /$tag/msg 201
 server no python3 GET /$tag/one 200
+server no python3 GET /$tag/p1 200
 server no python3 GET /$tag/two 200
 server no python3 POST /$tag/api 404\n"
 	has "$out" "@errors\[client, DELETE, /$tag/item/7\]: 1"
