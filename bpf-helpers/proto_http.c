@@ -134,10 +134,12 @@ static long query_step(et_u64 i, struct query_scan *s)
 	}
 	if (s->redact && s->phase == 3 && c != '&')
 		return 0;
-	if (query_len(s) + 2 >= s->outsize ||
+	if (query_len(s) + 1 >= s->outsize ||
 	    query_len(s) + 2 >= ET_PROTO_WINDOW)
 		return 1;
 	if (s->redact && c == '=') {
+		if (query_len(s) + 2 >= s->outsize)
+			return 1;
 		query_put(s, '=');
 		query_put(s, '?');
 		s->phase = 3;
