@@ -45,6 +45,11 @@ ET_PROTO_FN et_s64 et_http_method(const unsigned char *p, et_u64 n, char *out,
  * fragment; an absolute-form target ("http://host/x") gives "/x". */
 ET_PROTO_FN et_s64 et_http_path(const unsigned char *p, et_u64 n, char *out,
 				et_u64 outsize);
+/* The query of a request's target (after its first '?', up to a blank
+ * or '#'); redact non-zero: each value replaced by '?' ("a=1&b=x" ->
+ * "a=?&b=?"). -1 (out "") when there is none or the window cut it. */
+ET_PROTO_FN et_s64 et_http_query(const unsigned char *p, et_u64 n, char *out,
+				 et_u64 outsize, et_s64 redact);
 /* The value of a header of a request or response (leading and trailing
  * blanks dropped). io holds the header's name (ASCII, any case, at most
  * 31 characters, NUL-terminated) on entry and the value on return: a

@@ -85,6 +85,95 @@ ET_PROTO_FN et_s64 et_http_path(const unsigned char *p, et_u64 n, char *out,
 	return et_copy(p, n, s.start, 0, ET_COPY_PATH, out, outsize);
 }
 
+/* a request target's query, after its first '?' up to a blank, '#' or
+ * a control byte; redacted: each value ("a=1&b" -> "a=?&b") as '?'.
+ * The output's length is kept in bytes: a counter the verifier knew
+ * exactly would make each callback iteration a state of its own. */
+struct query_scan {
+	const unsigned char *p;
+	char *out;
+	et_u64 n, outsize;
+	unsigned char len[2];
+	int phase; /* 0: the method, 1: the target, 2: a name, 3: a value */
+	int redact, cut;
+};
+
+static et_u64 query_len(const struct query_scan *s)
+{
+	return (s->len[0] | (et_u64)s->len[1] << 8) & (ET_PROTO_WINDOW - 1);
+}
+
+static void query_put(struct query_scan *s, int c)
+{
+	et_u64 l = query_len(s);
+
+	s->out[l] = (char)c;
+	l++;
+	s->len[0] = (unsigned char)l;
+	s->len[1] = (unsigned char)(l >> 8);
+}
+
+static long query_step(et_u64 i, struct query_scan *s)
+{
+	int c = et_at(s->p, s->n, i);
+
+	if (c < 0 || i >= ET_PROTO_WINDOW) {
+		s->cut = s->phase >= 2; /* the window ended inside it */
+		return 1;
+	}
+	if (s->phase == 0) {
+		s->phase = c == ' ';
+		return 0;
+	}
+	if (c <= ' ' || c == '#' || c == 0x7f)
+		return 1;
+	if (s->phase == 1) {
+		if (c == '?')
+			s->phase = 2;
+		return 0;
+	}
+	if (s->redact && s->phase == 3 && c != '&')
+		return 0;
+	if (query_len(s) + 1 >= s->outsize ||
+	    query_len(s) + 2 >= ET_PROTO_WINDOW)
+		return 1;
+	if (s->redact && c == '=') {
+		if (query_len(s) + 2 >= s->outsize)
+			return 1;
+		query_put(s, '=');
+		query_put(s, '?');
+		s->phase = 3;
+		return 0;
+	}
+	s->phase = 2;
+	query_put(s, c);
+	return 0;
+}
+
+ET_PROTO_FN et_s64 et_http_query(const unsigned char *p, et_u64 n, char *out,
+				 et_u64 outsize, et_s64 redact)
+{
+	struct query_scan s;
+
+	n = et_clamp(n);
+	if (!et_http_req_method(p, n))
+		return et_none(out);
+	s.p = p;
+	s.out = out;
+	s.n = n;
+	s.outsize = outsize;
+	s.len[0] = 0;
+	s.len[1] = 0;
+	s.phase = 0;
+	s.redact = redact != 0;
+	s.cut = 0;
+	ET_LOOP(ET_PROTO_WINDOW, query_step, &s);
+	if (s.cut || s.phase < 2)
+		return et_none(out); /* no query, or one cut off */
+	out[query_len(&s)] = 0;
+	return (et_s64)query_len(&s);
+}
+
 ET_PROTO_FN et_s64 et_http_header(const unsigned char *p, et_u64 n, char *io,
 				  et_u64 iosize)
 {

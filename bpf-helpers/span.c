@@ -5,7 +5,8 @@
  * probe the instance sent as one ring buffer record and forgotten. The
  * record layout repeats runtime/abi.h's struct et_span_rec (this file is
  * built without the runtime's headers); _Static_asserts keep them equal
- * in size. maps: {instance map, thread stacks, counters, ring buffer}. */
+ * in size. maps: {instance map, thread stacks, counters, ring buffer,
+ * per-CPU scratch}. */
 #include "helpers.h"
 
 typedef unsigned int et_u32;
@@ -114,8 +115,12 @@ ET_HELPER void et_span_begin(void **maps, struct rec *r, void *key,
 	get_comm(r->comm, sizeof(r->comm));
 	if (ts)
 		drop_stale(ts, now, timeout);
+	/* a server span is a request from elsewhere: its parent is remote
+	 * (traceparent, thread_parent) or none, never what its thread has
+	 * open (an event loop's other requests) */
 	if (!r->remote) {
-		et_u64 d = ts ? ts->depth : 0;
+		et_u64 d = ts && r->kind != 2 /* ET_SPAN_SERVER */ ? ts->depth
+								 : 0;
 
 		if (d > 0 && d <= SPAN_DEPTH) {
 			for (int i = 0; i < SPAN_DEPTH; i++) {
@@ -138,9 +143,16 @@ ET_HELPER void et_span_begin(void **maps, struct rec *r, void *key,
 		return;
 	}
 	if (!ts) {
-		struct tstack z = {0};
+		/* a zeroed stack from the per-CPU scratch (maps[4]): on the
+		 * BPF stack it would leave the probe 264 bytes fewer */
+		et_u32 zk = 0;
+		et_u64 *z = map_lookup(maps[4], &zk);
 
-		map_update(maps[1], &sk, &z, 0);
+		if (!z)
+			return;
+		for (int i = 0; i < (int)(sizeof(*ts) / 8); i++)
+			((volatile et_u64 *)z)[i] = 0;
+		map_update(maps[1], &sk, z, 0);
 		ts = map_lookup(maps[1], &sk);
 		if (!ts)
 			return;
@@ -321,4 +333,34 @@ ET_HELPER et_s64 et_traceparent(struct rec *r, char *scratch, const char *buf,
 	r->flags = (et_u8)flags;
 	r->remote = 1;
 	return 1;
+}
+
+/* thread_parent(tid): r the child of the span on top of thread tid's
+ * stack of open spans (any process's thread; not a goroutine's), as a
+ * remote parent; stale ones (open longer than timeout) do not count.
+ * 1 when there is one, else 0. On the probe's own thread r is that
+ * span's child anyway (et_span_begin): only the answer. */
+ET_HELPER et_s64 et_span_thread_parent(void **maps, struct rec *r, et_u64 tid,
+				       et_u64 timeout)
+{
+	struct tstack *ts = map_lookup(maps[1], &tid);
+	et_u64 now = ktime(), d;
+
+	if (!ts)
+		return 0;
+	d = ts->depth;
+	for (int i = 0; i < SPAN_DEPTH; i++) {
+		if (d != (et_u64)i + 1 || now - ts->e[i].start_ns > timeout)
+			continue;
+		/* the probe's own thread: its child anyway, not remote */
+		if (tid == (et_u32)pid_tgid())
+			return 1;
+		r->trace_hi = ts->e[i].trace_hi;
+		r->trace_lo = ts->e[i].trace_lo;
+		r->parent_id = ts->e[i].span_id;
+		r->flags = 1; /* sampled */
+		r->remote = 1;
+		return 1;
+	}
+	return 0;
 }

@@ -17,6 +17,7 @@ static const struct proto_fn proto_fns[] = {
 	{ "http_method", "et_http_method", PROTO_STRING, 8, PROTO_NONE, 0, 0 },
 	{ "http_path", "et_http_path", PROTO_STRING, 0, PROTO_NONE, 0, 0 },
 	{ "http_status", "et_http_status", PROTO_INT, 0, PROTO_NONE, 0, 0 },
+	{ "http_query", "et_http_query", PROTO_STRING, 0, PROTO_TYPE, 0, 0 },
 	{ "http_header", "et_http_header", PROTO_STRING, 0, PROTO_NAME, 0, 0 },
 	{ "http_content_length", "et_http_content_length", PROTO_INT, 0, PROTO_NONE, 0, 0 },
 	{ "h2_preface", "et_h2_preface", PROTO_BOOL, 0, PROTO_NONE, 0, 0 },
@@ -95,8 +96,8 @@ static struct type *check_proto(struct compile_ctx *ctx, struct node *call,
 			return NULL;
 		}
 	} else if (nargs == 3 && !fn_int_arg(ctx, call, 2)) {
-		return NULL; /* h2_frame_*'s frame type (the rows allow 3
-				args to those only) */
+		return NULL; /* h2_frame_*'s frame type, http_query's
+				redact (the rows allow 3 args to those only) */
 	}
 	if (f->result == PROTO_BOOL)
 		return type_u64();
@@ -118,6 +119,7 @@ const struct func funcs_proto[] = {
     {"http_method", 2, 2, 0, check_proto, FG_PROTO},
     {"http_path", 2, 2, 0, check_proto, FG_PROTO},
     {"http_status", 2, 2, 0, check_proto, FG_PROTO},
+    {"http_query", 2, 3, 0, check_proto, FG_PROTO},
     {"http_header", 2, 3, 0, check_proto, FG_PROTO},
     {"http_content_length", 2, 2, 0, check_proto, FG_PROTO},
     {"h2_preface", 2, 2, 0, check_proto, FG_PROTO},

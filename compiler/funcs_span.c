@@ -33,7 +33,10 @@ static bool int_or_str(const struct type *t)
 /* integer 0, string 1, stack 2: what must agree between assignments */
 static int attr_class(const struct type *t)
 {
-	return t->kind == T_STRING ? 1 : t->kind == T_STACK ? 2 : 0;
+	return t->kind == T_STRING  ? 1
+	       : t->kind == T_STACK ? 2
+	       : t->kind == T_INET  ? 3
+				    : 0;
 }
 
 /* The stored type of value type t: integers 8 bytes, strings as they
@@ -41,7 +44,7 @@ static int attr_class(const struct type *t)
 static struct type *merge(struct compile_ctx *ctx, struct type *old,
 			  struct type *t)
 {
-	if (t->kind == T_STACK)
+	if (t->kind == T_STACK || t->kind == T_INET)
 		return old ? old : t;
 	if (t->kind == T_STRING) {
 		if (old && old->kind == T_STRING && old->size >= t->size)
@@ -84,10 +87,11 @@ static struct type *check_set(struct compile_ctx *ctx, struct node *call,
 			   fn_kind_name(v->type));
 		return NULL;
 	}
-	if (!int_or_str(v->type) && (!v->type || v->type->kind != T_STACK)) {
+	if (!int_or_str(v->type) && (!v->type || (v->type->kind != T_STACK &&
+						  v->type->kind != T_INET))) {
 		diag_error(&ctx->diags, v->loc,
 			   "span.%s takes an integer, a "
-			   "string or a stack (%s provided)",
+			   "string, a stack or an address (%s provided)",
 			   f, fn_kind_name(v->type));
 		return NULL;
 	}
@@ -191,6 +195,23 @@ static struct type *check_traceparent(struct compile_ctx *ctx,
 	return type_u64();
 }
 
+/* thread_parent(tid): in a begin probe, the span open on top of thread
+ * tid's stack becomes the span's (remote) parent; true when there is
+ * one. */
+static struct type *check_thread_parent(struct compile_ctx *ctx,
+					struct node *call, struct node *probe)
+{
+	if (!probe || probe->u.probe.span_role != SROLE_BEGIN) {
+		diag_error(&ctx->diags, call->loc,
+			   "thread_parent() is used in "
+			   "a begin probe of a span block");
+		return NULL;
+	}
+	if (!fn_int_arg(ctx, call, 0))
+		return NULL;
+	return type_u64();
+}
+
 /* span("name") anywhere but at the top of a function's entry probe
  * (pass_span.c took those) */
 static struct type *check_span(struct compile_ctx *ctx, struct node *call,
@@ -206,6 +227,7 @@ static struct type *check_span(struct compile_ctx *ctx, struct node *call,
 const struct func funcs_span[] = {
     {"span", 1, 1, FN_STMT, check_span, FG_NONE},
     {"traceparent", 2, 2, 0, check_traceparent, FG_SPAN},
+    {"thread_parent", 1, 1, 0, check_thread_parent, FG_SPAN},
     {"span.open", 0, 0, FN_STMT, check_open, FG_SPAN},
     {"span.close", 0, 0, FN_STMT | FN_ASYNC, check_open, FG_SPAN},
     {"span.set", 2, 2, FN_STMT, check_set, FG_SPAN},

@@ -200,11 +200,12 @@ static void walk_node(struct walk *w, struct node *n)
 	}
 	w->in_for -= n->kind == N_FOR;
 	if (w->in_for && !w->collect &&
-	    (get || set || is_call(n, "traceparent"))) {
+	    (get || set || is_call(n, "traceparent") ||
+	     is_call(n, "thread_parent"))) {
 		/* a for loop's body is a function of its own (bpf_loop) */
 		diag_error(&w->ctx->diags, n->loc,
-			   "span fields and "
-			   "traceparent() cannot be used inside a for loop");
+			   "span fields, traceparent() and thread_parent() "
+			   "cannot be used inside a for loop");
 		return;
 	}
 	if (!get && !set)

@@ -298,13 +298,14 @@ static int print_sink(void *ctx, const struct et_span *s)
 	return 0;
 }
 
-/* printf("%s", stack) of each stack attribute of d */
+/* printf("%s", value) of each stack and address (inet) attribute of d */
 static int stack_actions(struct span_rt *rt, struct span_def *d)
 {
 	for (int i = 0; i < d->nattrs; i++) {
 		struct et_action *a;
 
-		if (d->a->args[i].type->kind != T_STACK)
+		if (d->a->args[i].type->kind != T_STACK &&
+		    d->a->args[i].type->kind != T_INET)
 			continue;
 		a = arena_calloc(rt->arena, 1, sizeof(*a));
 		if (!a)
@@ -420,7 +421,7 @@ static bool decode_attr(struct span_rt *rt, const struct span_def *d,
 	if (i >= 64 || !(set >> i & 1) || arg->offset + arg->size > size)
 		return false;
 	at->key = d->attrs[i];
-	if (arg->type->kind == T_STACK) {
+	if (arg->type->kind == T_STACK || arg->type->kind == T_INET) {
 		char *text = NULL;
 
 		if (!rt->o || !d->stack_fmt[i] ||

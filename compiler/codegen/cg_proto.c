@@ -111,6 +111,11 @@ static LLVMValueRef parse(struct gen *g, struct node *e,
 		a[k++] = c64(g, e->type->size);
 		if (f->extra == PROTO_FIELD)
 			a[k++] = c64(g, f->field);
+		if (f->extra == PROTO_TYPE) {
+			struct node *t = arg(e, 2); /* http_query's redact */
+
+			a[k++] = t ? gen_expr(g, t) : c64(g, f->field);
+		}
 	} else {
 		if (f->extra == PROTO_TYPE) {
 			struct node *t = arg(e, 2);

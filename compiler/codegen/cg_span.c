@@ -24,6 +24,9 @@
 
 #define TSTACK_ENTRIES 16384
 #define SPAN_KEY_MAX 192 /* bytes of a key: it lives on the BPF stack */
+/* the per-CPU scratch: traceparent()'s scan, et_span_begin's zeroed
+ * thread stack */
+#define SPAN_SCRATCH (1024 + 64)
 
 /* A block's layout, made at its first span call. */
 struct span_cg {
@@ -142,14 +145,16 @@ static LLVMValueRef counters(struct gen *g)
  * BPF call takes five arguments */
 static LLVMValueRef maps(struct gen *g, struct span_cg *l)
 {
-	LLVMValueRef m[4], arr = gen_tmp(g, sizeof(m), "span_maps");
+	LLVMValueRef m[5], arr = gen_tmp(g, sizeof(m), "span_maps");
 
 	m[0] = l->inst;
 	m[1] = shared_map(g, ET_SPAN_TSTACK_MAP, BPF_MAP_TYPE_LRU_HASH,
 			  TSTACK_ENTRIES, 8, sizeof(struct et_span_tstack));
 	m[2] = counters(g);
 	m[3] = g->ringbuf;
-	for (unsigned i = 0; i < 4; i++)
+	m[4] = shared_map(g, "et_span_tp", BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
+			  SPAN_SCRATCH);
+	for (unsigned i = 0; i < 5; i++)
 		LLVMBuildStore(g->b, m[i], at(g, arr, i * 8));
 	return arr;
 }
@@ -370,7 +375,7 @@ static LLVMValueRef traceparent(struct gen *g, struct node *call)
 {
 	LLVMValueRef key = gen_tmp(g, 4, "tp_key"), args[4], scratch;
 	LLVMValueRef m = shared_map(g, "et_span_tp", BPF_MAP_TYPE_PERCPU_ARRAY,
-				    1, 4, 1024 + 64);
+				    1, 4, SPAN_SCRATCH);
 	struct node *buf = call->u.call.args;
 	LLVMBasicBlockRef none = gen_block(g, "tp_none");
 	LLVMBasicBlockRef ok = gen_block(g, "tp_ok");
@@ -396,6 +401,19 @@ static LLVMValueRef traceparent(struct gen *g, struct node *call)
 	vals[0] = cg_const(g->cg, 64, 0);
 	LLVMAddIncoming(phi, vals, bbs, 2);
 	return phi;
+}
+
+/* thread_parent(tid) (bpf-helpers/span.c) */
+static LLVMValueRef thread_parent(struct gen *g, struct span_cg *l,
+				  struct node *call)
+{
+	LLVMValueRef args[4];
+
+	args[0] = maps(g, l);
+	args[1] = g->span_ptr;
+	args[2] = gen_expr(g, call->u.call.args);
+	args[3] = cg_const(g->cg, 64, g->ctx->opts.span_timeout_ns);
+	return cg_libcall(g->cg, "et_span_thread_parent", args, 4);
 }
 
 /* span.frame(E, i) (pass_span.c frame_key): E, or in Go code word i of
@@ -425,6 +443,7 @@ static LLVMValueRef span_call(struct gen *g, struct node *call)
 	 * use a macro brought in later may come before them */
 	if (!g->span_ptr && (!strcmp(n, "set") || !strcmp(n, "get") ||
 			     !strcmp(call->u.call.name, "traceparent") ||
+			     !strcmp(call->u.call.name, "thread_parent") ||
 			     !strcmp(n, "close"))) {
 		gen_error(g, call->loc,
 			  "this use of the span comes before "
@@ -437,6 +456,8 @@ static LLVMValueRef span_call(struct gen *g, struct node *call)
 	l = layout(g);
 	if (!strcmp(call->u.call.name, "traceparent"))
 		return traceparent(g, call);
+	if (!strcmp(call->u.call.name, "thread_parent"))
+		return thread_parent(g, l, call);
 	if (!strcmp(n, "open"))
 		return span_open(g, l);
 	if (!strcmp(n, "set"))

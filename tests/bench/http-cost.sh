@@ -1,8 +1,11 @@
 #!/bin/sh
 # The cost of `etrace http` (stdlib/http.et) on a web server: nginx under
 # wrk (2 threads, 16 connections, 5 s per run) serving a small file, its
-# requests per second untraced and traced (-- --lines=false: the maps
-# only), alternated three times, and etrace's own CPU time while traced.
+# requests per second untraced and traced (the spans written to a file),
+# alternated three times, and etrace's own CPU time while traced; then
+# at a fixed rate near 10k requests/s (wrk's delay(): 16 connections
+# each waiting 1 ms between requests), nginx's CPU time per request
+# untraced and traced.
 # Needs root, nginx, wrk, curl. Not a ctest test: a benchmark to run by
 # hand (make http-cost).
 #   http-cost.sh ETRACE
@@ -46,7 +49,7 @@ rate() {
 
 for round in 1 2 3; do
 	plain=$(rate)
-	"$etrace" http -- --lines=false >"$tmp/out" 2>&1 &
+	"$etrace" http >"$tmp/out" 2>&1 &
 	et=$!
 	until grep -q '^Tracing HTTP' "$tmp/out" 2>/dev/null; do sleep 0.1; done
 	t0=$(awk '{ print $14 + $15 }' /proc/$et/stat)
@@ -59,4 +62,38 @@ for round in 1 2 3; do
 	echo "round $round: untraced $plain req/s, traced $traced req/s" \
 	     "($(awk -v a="$plain" -v b="$traced" 'BEGIN { printf "%.1f", (a - b) * 100 / a }')% drop)," \
 	     "etrace CPU $(( (t1 - t0) * 10 )) ms in 5 s, $seen requests seen"
+done
+
+# at ~10k requests/s: nginx's CPU (its master and worker) per request
+cat >"$tmp/delay.lua" <<'LUA'
+function delay() return 1.0 end
+LUA
+ngcpu() {
+	for p in $ng $(pgrep -P $ng); do
+		awk '{ print $14 + $15 }' /proc/$p/stat
+	done | awk '{ s += $1 } END { print s }'
+}
+paced() {
+	c0=$(ngcpu)
+	n=$(wrk -t2 -c16 -d5s -s "$tmp/delay.lua" "http://127.0.0.1:$port/index.html" |
+		awk '/requests in/ { print $1 }')
+	c1=$(ngcpu)
+	echo "$n $(( (c1 - c0) * 10 ))"
+}
+for round in 1 2; do
+	set -- $(paced)
+	plain_n=$1 plain_ms=$2
+	"$etrace" http >"$tmp/out" 2>&1 &
+	et=$!
+	until grep -q '^Tracing HTTP' "$tmp/out" 2>/dev/null; do sleep 0.1; done
+	t0=$(awk '{ print $14 + $15 }' /proc/$et/stat)
+	set -- $(paced)
+	t1=$(awk '{ print $14 + $15 }' /proc/$et/stat)
+	kill -TERM $et
+	wait $et || true
+	et=
+	echo "paced round $round: untraced $plain_n requests, nginx" \
+	     "$(awk -v n="$plain_n" -v ms="$plain_ms" 'BEGIN { printf "%.1f", ms * 1000 / n }') us CPU each;" \
+	     "traced $1 requests, nginx $(awk -v n="$1" -v ms="$2" 'BEGIN { printf "%.1f", ms * 1000 / n }') us each," \
+	     "etrace $(awk -v n="$1" -v t="$((t1 - t0))" 'BEGIN { printf "%.1f", t * 10000 / n }') us each"
 done

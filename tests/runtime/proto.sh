@@ -11,6 +11,10 @@
 # gnutls: curl against gnutls-serv (GnuTLS uprobes on the server side);
 # wrk: nginx under wrk at 16 connections: the requests the recipe saw
 #   against nginx's access log (>= 99%, none made up);
+# options: the recipe's parameters (query redaction, filters, sampling);
+# node_tls: Node's own OpenSSL (an https server and client);
+# distributed: Node's OTel SDK -> service A -> service B, one trace at
+#   the OTLP receiver with the right parentage;
 # redis, pgsql, mysql: the RESP, PostgreSQL and MySQL parsers on what
 #   redis-server, postgres and mariadbd read and write for their clients.
 # Exits 77 (skipped) when a server or client is missing.
@@ -52,9 +56,18 @@ need() {
 tag=etrace-$$-$(date +%s)
 
 # start_http ARGS: the http recipe in the background, attached
+# (its 70 programs take the verifier seconds: up to 60 s on a loaded
+# machine, not rtlib's 10)
 start_http() {
-	start http "$@"
-	wait_out '^Tracing HTTP'
+	"$etrace" http "$@" >"$out" 2>"$err" &
+	bg=$!
+	for _ in $(seq 1 1200); do
+		grep -q '^Tracing HTTP\|"Tracing HTTP' "$out" 2>/dev/null &&
+			return 0
+		kill -0 "$bg" 2>/dev/null || fail "etrace ended before attaching"
+		sleep 0.05
+	done
+	fail "etrace did not attach in 60 s"
 }
 
 # stop: SIGTERM to the background etrace, which prints its maps
@@ -63,11 +76,33 @@ stop() {
 	wait_bg 0
 }
 
-# mine: the lines of the recipe about this test's paths, as
+# mine: the recipe's spans about this test's paths, as
 # "SIDE TLS COMM METHOD PATH STATUS", sorted
 mine() {
-	awk -v t="/$tag" 'index($7, t) == 1 { print $1, $2, $4, $6, $7, $8 }' \
-		"$out" | LC_ALL=C sort
+	spans | awk -v t="/$tag" 'index($5, t) == 1 { print $1, $2, $3, $4, $5, $6 }' |
+		LC_ALL=C sort
+}
+
+# spans: every span line of the recipe as "SIDE TLS COMM METHOD PATH
+# STATUS QUERY SERVER_PORT PEER_PORT" ("-" for what it lacks)
+spans() {
+	awk '$1 == "span" && $2 == "http" {
+		side = "-"; tls = "-"; c = "-"; m = "-"; p = "-"; st = "-"
+		q = "-"; sp = "-"; pp = "-"
+		for (i = 3; i <= NF; i++) {
+			k = $i; v = $i
+			sub(/=.*/, "", k); sub(/^[^=]*=/, "", v); gsub(/"/, "", v)
+			if (k == "kind") side = v
+			else if (k == "comm") c = v
+			else if (k == "url.scheme") tls = v == "https" ? "yes" : "no"
+			else if (k == "http.request.method") m = v
+			else if (k == "url.path") p = v
+			else if (k == "http.response.status_code") st = v
+			else if (k == "url.query") q = v
+			else if (k == "server.port") sp = v
+			else if (k == "network.peer.port") pp = v
+		}
+		print side, tls, c, m, p, st, q, sp, pp }' "$out"
 }
 
 expect() {
@@ -147,6 +182,15 @@ os.write(a.fileno(), ("DELETE %s/item/7 HTTP/1.0\r\n\r\n" % t).encode())
 os.read(b.fileno(), 200)
 os.write(b.fileno(), b"HTTP/1.0 503 Busy\r\n\r\n")
 os.read(a.fileno(), 200)
+# pipelined: two requests in one write, read at once: the first is the
+# span, closed by the first response; the second makes none up
+a, b = socket.socketpair()
+a.send(("GET %s/p1 HTTP/1.1\r\n\r\nGET %s/p2 HTTP/1.1\r\n\r\n" % (t, t)).encode())
+b.recv(200)
+b.send(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+b.send(b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n")
+a.recv(200)
+a, b = socket.socketpair()
 # keep-alive: two requests on one connection
 for p in ("one", "two"):
     os.write(a.fileno(), ("GET %s/%s HTTP/1.1\r\n\r\n" % (t, p)).encode())
@@ -158,11 +202,13 @@ EOF
 	expect "client no python3 DELETE /$tag/item/7 503
 client no python3 GET /$tag/msg 201
 client no python3 GET /$tag/one 200
+client no python3 GET /$tag/p1 200
 client no python3 GET /$tag/two 200
 client no python3 POST /$tag/api 404
 server no python3 DELETE /$tag/item/7 503
 server no python3 GET /$tag/msg 201
 server no python3 GET /$tag/one 200
+server no python3 GET /$tag/p1 200
 server no python3 GET /$tag/two 200
 server no python3 POST /$tag/api 404\n"
 	has "$out" "@errors\[client, DELETE, /$tag/item/7\]: 1"
@@ -184,7 +230,7 @@ python_server)
 	start_http
 	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/a.txt"
 	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/none"
-	wait_out "/$tag/none .* 404"
+	wait_out "url.path=\"/$tag/none\".*status_code=404"
 	stop
 	expect "client no curl GET /$tag/a.txt 200
 client no curl GET /$tag/none 404
@@ -199,7 +245,7 @@ nginx)
 	curl -sk -o /dev/null "https://127.0.0.1:$sport/$tag/index.html"
 	curl -sk -o /dev/null "https://127.0.0.1:$sport/$tag/big.html"
 	curl -sk -o /dev/null "https://127.0.0.1:$sport/$tag/missing"
-	wait_out "/$tag/missing .* 404"
+	wait_out "url.path=\"/$tag/missing\".*status_code=404"
 	stop
 	expect "client no curl GET /$tag/index.html 200
 client yes curl GET /$tag/big.html 200
@@ -209,9 +255,11 @@ server no nginx GET /$tag/index.html 200
 server yes nginx GET /$tag/big.html 200
 server yes nginx GET /$tag/index.html 200
 server yes nginx GET /$tag/missing 404\n"
-	# a TLS line's fd: the socket's, from the read/write inside SSL_*
-	awk -v t="/$tag" 'index($7, t) == 1 && $2 == "yes" && $5 < 3 {
-		print "bad fd: " $0; exit 1 }' "$out" || fail "TLS fd"
+	# a TLS server span's port: its socket's, from the read/write
+	# inside SSL_*
+	n=$(spans | awk -v t="/$tag" -v p="$sport" 'index($5, t) == 1 &&
+		$1 == "server" && $2 == "yes" && $8 == p' | wc -l)
+	[ "$n" = 3 ] || fail "TLS server spans with server.port $sport: $n"
 	;;
 gnutls)
 	need gnutls-serv curl openssl
@@ -226,7 +274,7 @@ gnutls)
 	done
 	start_http
 	curl -sk -o /dev/null "https://127.0.0.1:$port/$tag/g"
-	wait_out "/$tag/g .* 200"
+	wait_out "url.path=\"/$tag/g\".*status_code=200"
 	stop
 	expect "client yes curl GET /$tag/g 200
 server yes gnutls-serv GET /$tag/g 200\n"
@@ -234,7 +282,7 @@ server yes gnutls-serv GET /$tag/g 200\n"
 wrk)
 	need nginx wrk curl openssl
 	start_nginx
-	start_http -- --lines=false
+	start_http
 	wrk -t2 -c16 -d3s "http://127.0.0.1:$port/$tag/index.html" \
 		>"$tmp/wrk.out" 2>&1 || fail "wrk: $(cat "$tmp/wrk.out")"
 	sleep 0.5
@@ -418,6 +466,155 @@ tracepoint:syscalls:sys_enter_sendto /comm != "mariadb" && pid == '"$mpid"'/ {
 		"reply ok" "reply resultset" "errno 1146"; do
 		has "$out" "^$l\$"
 	done
+	;;
+options)
+	# the recipe's parameters: url.query redacted by default, kept or
+	# stripped; filters by method, path prefix and port; sampling
+	need python3 curl
+	port=$(free_port)
+	port2=$(free_port)
+	mkdir -p "$tmp/www/$tag"
+	echo hi >"$tmp/www/$tag/k"
+	for p in $port $port2; do
+		(cd "$tmp/www" && exec python3 -m http.server "$p" \
+			--bind 127.0.0.1 >/dev/null 2>&1) &
+		srv="$srv $!"
+		for _ in $(seq 1 100); do
+			curl -s -o /dev/null "http://127.0.0.1:$p/" && break
+			sleep 0.1
+		done
+	done
+	start_http
+	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/k?user=ann&id=7&flag"
+	wait_out "url.path=\"/$tag/k\".*status_code=200"
+	sleep 0.3
+	stop
+	[ "$(spans | awk -v t="/$tag/k" '$5 == t { print $1, $7, $8 }' |
+		LC_ALL=C sort | tr '\n' ' ')" = \
+		"client user=?&id=?&flag $port server user=?&id=?&flag $port " ] ||
+		fail "redacted: $(spans | grep "/$tag/")"
+	has "$out" "^@requests\[server, GET, /$tag/k, 200\]: 1$"
+	# kept; only GETs under /$tag/k on $port
+	start_http -- --query=keep --method=GET --path=/$tag/k --port=$port
+	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/k?a=1&b=two"
+	curl -s -o /dev/null -X POST -d x "http://127.0.0.1:$port/$tag/k"
+	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/other"
+	curl -s -o /dev/null "http://127.0.0.1:$port2/$tag/k?on=port2"
+	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/k?last=1"
+	wait_out "url.query=\"last=1\""
+	sleep 0.3
+	stop
+	spans | awk -v t="/$tag" 'index($5, t) == 1 { print $1, $4, $5, $6, $7 }' |
+		LC_ALL=C sort >"$tmp/got"
+	printf '%s\n' "client GET /$tag/k 200 a=1&b=two" \
+		"client GET /$tag/k 200 last=1" \
+		"server GET /$tag/k 200 a=1&b=two" \
+		"server GET /$tag/k 200 last=1" >"$tmp/want"
+	cmp -s "$tmp/want" "$tmp/got" ||
+		fail "filters: $(diff "$tmp/want" "$tmp/got")"
+	# stripped; one request in 2 (of 100: none or all would be a
+	# 2^-99 chance)
+	start_http -- --query=strip --sample=2 --port=$port
+	i=0
+	while [ $i -lt 100 ]; do
+		echo "url = \"http://127.0.0.1:$port/$tag/k?n=$i\""
+		echo "output = /dev/null"
+		i=$((i + 1))
+	done >"$tmp/curl.cfg"
+	curl -s -K "$tmp/curl.cfg"
+	sleep 0.5
+	stop
+	n=$(spans | awk -v t="/$tag/k" '$1 == "server" && $5 == t' | wc -l)
+	[ "$n" -gt 0 ] && [ "$n" -lt 100 ] || fail "sampled $n of 100"
+	spans | awk -v t="/$tag/k" '$5 == t && $7 != "-"' | grep . &&
+		fail "a query not stripped"
+	;;
+node_tls)
+	# Node's statically linked OpenSSL: an https server and client
+	need node openssl
+	nginx_conf
+	start_http
+	node "$(dirname "$0")/../progs/http/tls.js" "$tmp/ng/key.pem" \
+		"$tmp/ng/cert.pem" "/$tag/n1?x=1" "/$tag/missing" \
+		>"$tmp/node.out" 2>&1 || fail "node: $(cat "$tmp/node.out")"
+	wait_out "url.path=\"/$tag/missing\".*status_code=404"
+	sleep 0.3
+	stop
+	expect "client yes node GET /$tag/missing 404
+client yes node GET /$tag/n1 200
+server yes node GET /$tag/missing 404
+server yes node GET /$tag/n1 200\n"
+	;;
+distributed)
+	# OpenTelemetry's Node SDK (a CLIENT span, its traceparent on the
+	# request) -> service A -> service B, A and B Python servers that
+	# forward the traceparent; one etrace http --otlp traces them all.
+	# The receiver gets one trace: the SDK's span -> etrace's client
+	# span of the Node request -> A's server span -> A's client span
+	# -> B's server span.
+	need node python3
+	here=$(cd "$(dirname "$0")" && pwd)
+	modules=$("$here/../otlp/setup.sh")/node_modules ||
+		skip "the npm packages of tests/otlp are not installed"
+	node "$here/../otlp/receiver.js" --modules "$modules" \
+		--out "$tmp/recv.json" --port-file "$tmp/rport" &
+	srv="$srv $!"
+	hop="$here/../progs/http/hop.py"
+	python3 "$hop" "$tmp/bport" &
+	srv="$srv $!"
+	for f in rport bport; do
+		for _ in $(seq 1 200); do
+			[ -s "$tmp/$f" ] && break
+			sleep 0.05
+		done
+		[ -s "$tmp/$f" ] || fail "$f: not started"
+	done
+	python3 "$hop" "$tmp/aport" \
+		"http://127.0.0.1:$(cat "$tmp/bport")/$tag/b" &
+	srv="$srv $!"
+	for _ in $(seq 1 200); do
+		[ -s "$tmp/aport" ] && break
+		sleep 0.05
+	done
+	url=http://127.0.0.1:$(cat "$tmp/rport")
+	start_http -f json --otlp "$url" -- --path=/$tag
+	ids=$(timeout 30 node "$here/../otlp/client.js" "$modules" \
+		"http://127.0.0.1:$(cat "$tmp/aport")/$tag/a" "$url") ||
+		fail "the client failed: $ids"
+	set -- $ids
+	[ "$3" = 200 ] || fail "A answered $3"
+	wait_out "\"url.path\": \"/$tag/a\".*\"kind\": \"server\"\|\"kind\": \"server\".*\"url.path\": \"/$tag/a\""
+	sleep 0.3
+	stop
+	python3 - "$tmp/recv.json" "$1" "$2" "$tag" >"$tmp/c" 2>&1 <<'PY' ||
+import json, sys
+recv, trace, sdk, tag = sys.argv[1:]
+spans = [s for r in map(json.loads, open(recv))
+         if r["path"] == "/v1/traces" and r["answered"] == 200
+         for rs in r["body"]["resourceSpans"] for ss in rs["scopeSpans"]
+         for s in ss["spans"]]
+def attr(s, k):
+    for a in s.get("attributes", []):
+        if a["key"] == k:
+            return list(a["value"].values())[0]
+def one(kind, path):
+    f = [s for s in spans if s.get("name") == "http" and s["kind"] == kind
+         and attr(s, "url.path") == path]
+    assert len(f) == 1, (kind, path, f)
+    return f[0]
+node = one(3, "/%s/a" % tag)
+a_srv = one(2, "/%s/a" % tag)
+a_cli = one(3, "/%s/b" % tag)
+b_srv = one(2, "/%s/b" % tag)
+chain = [(node, sdk), (a_srv, node["spanId"]), (a_cli, a_srv["spanId"]),
+         (b_srv, a_cli["spanId"])]
+for s, parent in chain:
+    assert s["traceId"] == trace, (s, trace)
+    assert s.get("parentSpanId") == parent, (s, parent)
+assert [s for s in spans if s["spanId"] == sdk][0]["kind"] == 3
+print("ok")
+PY
+		fail "the trace: $(cat "$tmp/c")"
 	;;
 *)
 	fail "unknown case $case"

@@ -78,6 +78,33 @@ static void test_http_request(void)
 	CU_ASSERT_STRING_EQUAL(out, "");
 }
 
+/* the query, raw and redacted, and where there is none or it is cut */
+static void test_http_query(void)
+{
+	static const char q[] = "GET /s?q=a%20b&empty=&flag&x=1=2#f HTTP/1.1\r\n";
+
+	CU_ASSERT_EQUAL(et_http_query(U(curl_get), N(curl_get), out, 64, 0),
+			12);
+	CU_ASSERT_STRING_EQUAL(out, "user=ann&x=1");
+	CU_ASSERT_EQUAL(et_http_query(U(curl_get), N(curl_get), out, 64, 1),
+			10);
+	CU_ASSERT_STRING_EQUAL(out, "user=?&x=?");
+	CU_ASSERT_EQUAL(et_http_query(U(q), N(q), out, 64, 0), 25);
+	CU_ASSERT_STRING_EQUAL(out, "q=a%20b&empty=&flag&x=1=2");
+	CU_ASSERT_EQUAL(et_http_query(U(q), N(q), out, 64, 1), 20);
+	CU_ASSERT_STRING_EQUAL(out, "q=?&empty=?&flag&x=?");
+	/* no query; a response; the window ends inside the query */
+	CU_ASSERT_EQUAL(et_http_query(U(post), N(post), out, 64, 1), -1);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_EQUAL(et_http_query(U(nginx_404), N(nginx_404), out, 64, 0),
+			-1);
+	CU_ASSERT_EQUAL(et_http_query(U(q), 12, out, 64, 0), -1);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	/* longer than out: what fits */
+	CU_ASSERT_EQUAL(et_http_query(U(curl_get), N(curl_get), out, 5, 0), 4);
+	CU_ASSERT_STRING_EQUAL(out, "user");
+}
+
 static void test_http_malformed(void)
 {
 	static const char *const bad[] = {
@@ -473,7 +500,8 @@ static void test_window(void)
 	CU_ASSERT_EQUAL(et_http_request(big, sizeof(big)), 1);
 }
 
-UNIT_MAIN("proto", UNIT_TEST(test_http_request), UNIT_TEST(test_http_malformed),
+UNIT_MAIN("proto", UNIT_TEST(test_http_request), UNIT_TEST(test_http_query),
+	  UNIT_TEST(test_http_malformed),
 	  UNIT_TEST(test_http_response), UNIT_TEST(test_http_headers),
 	  UNIT_TEST(test_http_truncated), UNIT_TEST(test_h2),
 	  UNIT_TEST(test_websocket), UNIT_TEST(test_redis),

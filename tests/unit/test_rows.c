@@ -184,6 +184,10 @@ static const struct use uses[] = {
 	{ "span.get", SPAN_USE },
 	{ "span.key", SPAN_USE },
 	{ "traceparent", SPAN_USE },
+	{ "thread_parent", "} span s { key (tid); begin "
+			   "tracepoint:syscalls:sys_enter_openat { $t = "
+			   "thread_parent(1); } end "
+			   "tracepoint:syscalls:sys_exit_openat { } } BEGIN {" },
 	/* a function span's key (pass_span.c frame_key) */
 	{ "span.frame", "} uprobe:/lib/x86_64-linux-gnu/libc.so.6:malloc "
 			"{ span(\"f\"); } BEGIN {" },
@@ -220,6 +224,7 @@ static const struct use uses[] = {
 	{ "mysql_reply", "@x = mysql_reply(0, 16);" },
 	{ "mysql_errno", "@x = mysql_errno(0, 16);" },
 	{ "http_header", "@x = http_header(0, 64, \"host\");" },
+	{ "http_query", "@x = http_query(0, 64, 1);" },
 	{ "h2_frame_type", "@x = h2_frame_type(0, 64, 1);" },
 	{ "h2_stream_id", "@x = h2_stream_id(comm, 16);" },
 	{ "ws_close_code", "@x = ws_close_code(comm, 16);" },
