@@ -1,0 +1,282 @@
+/* The HTTP/2 frame walker of h2_feed(conn, dir, buf, len) (runtime/abi.h
+ * "HTTP/2"; compiler/codegen/cg_proto.c calls it). Per (process,
+ * connection, direction) it keeps where the next frame header is across
+ * reads and writes, a header cut by the buffer's end, and how much of the
+ * current payload is still to send or to pass over; it sends the payloads
+ * user space decodes (HPACK needs every header block of a direction, in
+ * order, once) as ring buffer records, and no other payload byte.
+ *
+ * A buffer that starts with the client preface (re)starts the connection,
+ * both directions, frame-aligned; a connection never started is not
+ * walked (-1). The layouts repeat runtime/abi.h's et_h2_* (this file is
+ * built without the runtime's headers); _Static_asserts keep the sizes
+ * equal. maps: {state map, per-CPU record, ring buffer, action id}. */
+#include "helpers.h"
+
+typedef unsigned int et_u32;
+typedef unsigned char et_u8;
+
+#define H2_CAP 4096
+#define H2_STEPS 128
+#define H2_REC_HDR 72
+#define H2_SMALL 64 /* bytes sent of a GOAWAY (and of odd SETTINGS) */
+
+enum { K_FRAME, K_START, K_LOST };
+enum {
+	T_DATA = 0,
+	T_HEADERS = 1,
+	T_RST_STREAM = 3,
+	T_SETTINGS = 4,
+	T_GOAWAY = 7,
+	T_CONTINUATION = 9,
+};
+
+struct key {
+	et_u32 tgid, dir;
+	et_u64 conn;
+};
+
+struct state {
+	et_u64 skip, ship, after, seq;
+	et_u32 ship_off, frame_len, stream;
+	et_u8 type, flags, nhdr, pad;
+	et_u8 hdr[24];
+};
+_Static_assert(sizeof(struct state) == 72, "et_h2_state layout");
+
+struct rec {
+	et_u64 action_id, conn, ns, seq;
+	et_u32 tgid, tid;
+	et_u32 stream, frame_len;
+	et_u32 off, n;
+	et_u8 dir, type, flags, kind;
+	et_u32 pad;
+	char comm[16];
+	et_u8 bytes[H2_CAP];
+};
+_Static_assert(__builtin_offsetof(struct rec, bytes) == H2_REC_HDR,
+	       "et_h2_rec layout");
+
+static void *(*const map_lookup)(void *map, const void *key) = (void *)1;
+static long (*const map_update)(void *map, const void *key, const void *value,
+				et_u64 flags) = (void *)2;
+static long (*const map_delete)(void *map, const void *key) = (void *)3;
+static et_u64 (*const ktime)(void) = (void *)5;
+static et_u64 (*const pid_tgid)(void) = (void *)14;
+static long (*const get_comm)(void *buf, et_u32 size) = (void *)16;
+static long (*const ringbuf_output)(void *rb, void *data, et_u64 size,
+				    et_u64 flags) = (void *)130;
+static long (*const read_user)(void *dst, et_u32 size,
+			       const void *src) = (void *)112;
+
+static const char preface[24] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+/* One record: n (<= H2_CAP) payload bytes at src (none: src 0). 0, or
+ * -1 when the bytes could not be read or the ring buffer was full (the
+ * record's seq is used up either way: user space sees the gap). */
+static int emit(void **maps, const struct key *k, struct state *st,
+		et_u8 kind, et_u64 src, et_u64 n)
+{
+	et_u32 z = 0;
+	struct rec *r = map_lookup(maps[1], &z);
+	et_u64 pt = pid_tgid();
+
+	st->seq++;
+	if (!r)
+		return -1;
+	r->action_id = (et_u64)maps[3];
+	r->conn = k->conn;
+	r->ns = ktime();
+	r->seq = st->seq;
+	r->tgid = pt >> 32;
+	r->tid = (et_u32)pt;
+	r->stream = st->stream;
+	r->frame_len = st->frame_len;
+	r->off = st->ship_off;
+	r->dir = (et_u8)k->dir;
+	r->type = st->type;
+	r->flags = st->flags;
+	r->kind = kind;
+	r->pad = 0;
+	get_comm(r->comm, sizeof(r->comm));
+	if (n > H2_CAP)
+		n = H2_CAP;
+	r->n = (et_u32)n;
+	if (n && read_user(r->bytes, (et_u32)n, (const void *)src))
+		return -1;
+	return ringbuf_output(maps[2], r, H2_REC_HDR + n, 0) ? -1 : 0;
+}
+
+static int is_preface(const char *p)
+{
+	for (int i = 0; i < 24; i++)
+		if (p[i] != preface[i])
+			return 0;
+	return 1;
+}
+
+/* A frame header was read whole: what its payload becomes. */
+static void frame(void **maps, const struct key *k, struct state *st)
+{
+	const et_u8 *h = st->hdr;
+	et_u64 len = (et_u64)h[0] << 16 | (et_u64)h[1] << 8 | h[2];
+
+	st->frame_len = (et_u32)len;
+	st->type = h[3];
+	st->flags = h[4];
+	st->stream = ((et_u32)h[5] << 24 | (et_u32)h[6] << 16 |
+		      (et_u32)h[7] << 8 | h[8]) & 0x7fffffff;
+	st->ship_off = 0;
+	st->ship = st->after = st->skip = 0;
+	switch (st->type) {
+	case T_HEADERS:
+	case T_CONTINUATION:
+	case T_RST_STREAM:
+	case T_SETTINGS:
+		st->ship = len;
+		break;
+	case T_GOAWAY:
+		st->ship = len < H2_SMALL ? len : H2_SMALL;
+		st->after = len - st->ship;
+		break;
+	case T_DATA:
+		if (st->flags & 1) /* END_STREAM */
+			emit(maps, k, st, K_FRAME, 0, 0);
+		st->skip = len;
+		return;
+	default:
+		st->skip = len;
+		return;
+	}
+	/* an empty payload (an empty HEADERS, a SETTINGS ack): its record
+	 * now */
+	if (!len)
+		emit(maps, k, st, K_FRAME, 0, 0);
+}
+
+/* Forgets the connection in both directions (the walk lost its place):
+ * its next preface starts it again. */
+static void lose(void **maps, struct key *k, struct state *st)
+{
+	et_u32 dir = k->dir;
+
+	st->ship_off = st->frame_len = st->stream = 0;
+	st->type = st->flags = 0;
+	emit(maps, k, st, K_LOST, 0, 0);
+	k->dir = 0;
+	map_delete(maps[0], k);
+	k->dir = 1;
+	map_delete(maps[0], k);
+	k->dir = dir;
+}
+
+/* dir: bit 0 the direction; with H2_VEC, buf is an array of iovecs
+ * (dir >> 8 of them) that hold the len bytes in turn (recvmsg, writev). */
+#define H2_VEC 2
+
+ET_HELPER et_s64 et_h2_feed(void **maps, et_u64 conn, et_u64 dir, et_u64 buf,
+			    et_s64 len)
+{
+	struct key k = {(et_u32)(pid_tgid() >> 32), (et_u32)(dir & 1), conn};
+	struct state *st;
+	char pf[24];
+	et_u64 off = 0, n, rest, seg = buf, seg_len = (et_u64)len, left;
+	et_u64 iov[2], vi = 0, vn = (dir & H2_VEC) ? dir >> 8 : 0;
+	et_s64 frames = 0;
+
+	if (len <= 0 || !buf)
+		return -1;
+	if (vn) {
+		/* the first iovec */
+		if (read_user(iov, sizeof(iov), (const void *)buf))
+			return -1;
+		seg = iov[0];
+		seg_len = iov[1] < (et_u64)len ? iov[1] : (et_u64)len;
+		vi = 1;
+	}
+	left = (et_u64)len - seg_len; /* after this segment */
+	if (seg_len >= 24 && !read_user(pf, 24, (const void *)seg) &&
+	    is_preface(pf)) {
+		struct state z = {0};
+
+		k.dir = 1 - k.dir;
+		map_update(maps[0], &k, &z, 0);
+		k.dir = 1 - k.dir;
+		map_update(maps[0], &k, &z, 0);
+		st = map_lookup(maps[0], &k);
+		if (!st)
+			return -1;
+		emit(maps, &k, st, K_START, 0, 0);
+		off = 24;
+	} else {
+		st = map_lookup(maps[0], &k);
+		if (!st)
+			return -1;
+	}
+	for (int i = 0; i < H2_STEPS; i++) {
+		if (off >= seg_len) {
+			/* the next iovec */
+			if (!left || vi >= vn)
+				return frames;
+			if (read_user(iov, sizeof(iov),
+				      (const void *)(buf + 16 * vi))) {
+				lose(maps, &k, st);
+				return frames;
+			}
+			vi++;
+			seg = iov[0];
+			seg_len = iov[1] < left ? iov[1] : left;
+			left -= seg_len;
+			off = 0;
+			continue;
+		}
+		rest = seg_len - off;
+		if (st->skip) {
+			n = st->skip < rest ? st->skip : rest;
+			st->skip -= n;
+			off += n;
+			continue;
+		}
+		if (st->ship) {
+			n = st->ship < rest ? st->ship : rest;
+			if (n > H2_CAP)
+				n = H2_CAP;
+			if (emit(maps, &k, st, K_FRAME, seg + off, n)) {
+				lose(maps, &k, st);
+				return frames;
+			}
+			st->ship -= n;
+			st->ship_off += (et_u32)n;
+			off += n;
+			if (!st->ship) {
+				st->skip = st->after;
+				st->after = 0;
+			}
+			continue;
+		}
+		/* a frame header: the rest of one cut short, or a new one */
+		et_u64 have = st->nhdr;
+
+		if (have > 8)
+			have = 0;
+		n = 9 - have;
+		if (n > rest)
+			n = rest;
+		if (read_user(st->hdr + have, (et_u32)n,
+			      (const void *)(seg + off))) {
+			lose(maps, &k, st);
+			return frames;
+		}
+		off += n;
+		if (have + n < 9) {
+			st->nhdr = (et_u8)(have + n);
+			continue;
+		}
+		st->nhdr = 0;
+		frames++;
+		frame(maps, &k, st);
+	}
+	if (off < seg_len || (left && vi < vn))
+		lose(maps, &k, st);
+	return frames;
+}
