@@ -18,7 +18,7 @@ typedef unsigned char et_u8;
 
 #define H2_CAP 4096
 #define H2_STEPS 128
-#define H2_REC_HDR 72
+#define H2_REC_HDR 80
 #define H2_SMALL 64 /* bytes sent of a GOAWAY (and of odd SETTINGS) */
 
 enum { K_FRAME, K_START, K_LOST };
@@ -174,109 +174,169 @@ static void lose(void **maps, struct key *k, struct state *st)
  * (dir >> 8 of them) that hold the len bytes in turn (recvmsg, writev). */
 #define H2_VEC 2
 
+static long (*const bpf_loop)(et_u32 n, void *fn, void *ctx,
+			      et_u64 flags) = (void *)181;
+
+/* The walk, one step a bpf_loop iteration (the verifier checks one step,
+ * not H2_STEPS of them). Its variables live after the record in the
+ * per-CPU map (H2_WALK bytes), where the verifier does not track their
+ * values: on the stack, each iteration's would be a new state to it. The
+ * connection's state is looked up again at each step. */
+struct wv {
+	et_u64 buf, off, seg, seg_len, left, vi, vn;
+	et_s64 frames;
+	et_u64 done;
+};
+#define H2_WALK 72
+_Static_assert(sizeof(struct wv) == H2_WALK, "ET_H2_WALK");
+
+struct walk {
+	void **maps;
+	struct key k;
+};
+
+static struct wv *walk_vars(void **maps)
+{
+	et_u32 z = 0;
+	char *v = map_lookup(maps[1], &z);
+
+	return v ? (struct wv *)(v + sizeof(struct rec)) : 0;
+}
+
+static long step(et_u32 i, void *ctx)
+{
+	struct walk *wk = ctx;
+	struct wv *w = walk_vars(wk->maps);
+	struct state *st = map_lookup(wk->maps[0], &wk->k);
+	et_u64 n, rest, iov[2], have;
+
+	(void)i;
+	if (!w)
+		return 1;
+	if (!st) {
+		w->done = 1;
+		return 1;
+	}
+	if (w->off >= w->seg_len) {
+		/* the next iovec */
+		if (!w->left || w->vi >= w->vn) {
+			w->done = 1;
+			return 1;
+		}
+		if (read_user(iov, sizeof(iov),
+			      (const void *)(w->buf + 16 * w->vi))) {
+			lose(wk->maps, &wk->k, st);
+			w->done = 1;
+			return 1;
+		}
+		w->vi++;
+		w->seg = iov[0];
+		w->seg_len = iov[1] < w->left ? iov[1] : w->left;
+		w->left -= w->seg_len;
+		w->off = 0;
+		return 0;
+	}
+	rest = w->seg_len - w->off;
+	if (st->skip) {
+		n = st->skip < rest ? st->skip : rest;
+		st->skip -= n;
+		w->off += n;
+		return 0;
+	}
+	if (st->ship) {
+		n = st->ship < rest ? st->ship : rest;
+		if (n > H2_CAP)
+			n = H2_CAP;
+		if (emit(wk->maps, &wk->k, st, K_FRAME, w->seg + w->off, n)) {
+			lose(wk->maps, &wk->k, st);
+			w->done = 1;
+			return 1;
+		}
+		st->ship -= n;
+		st->ship_off += (et_u32)n;
+		w->off += n;
+		if (!st->ship) {
+			st->skip = st->after;
+			st->after = 0;
+		}
+		return 0;
+	}
+	/* a frame header: the rest of one cut short, or a new one */
+	have = st->nhdr;
+	if (have > 8)
+		have = 0;
+	n = 9 - have;
+	if (n > rest)
+		n = rest;
+	if (read_user(st->hdr + have, (et_u32)n,
+		      (const void *)(w->seg + w->off))) {
+		lose(wk->maps, &wk->k, st);
+		w->done = 1;
+		return 1;
+	}
+	w->off += n;
+	if (have + n < 9) {
+		st->nhdr = (et_u8)(have + n);
+		return 0;
+	}
+	st->nhdr = 0;
+	w->frames++;
+	frame(wk->maps, &wk->k, st);
+	return 0;
+}
+
 ET_HELPER et_s64 et_h2_feed(void **maps, et_u64 conn, et_u64 dir, et_u64 buf,
 			    et_s64 len)
 {
-	struct key k = {(et_u32)(pid_tgid() >> 32), (et_u32)(dir & 1), conn};
+	struct walk wk = {maps, {(et_u32)(pid_tgid() >> 32),
+				 (et_u32)(dir & 1), conn}};
+	struct wv *w = walk_vars(maps);
 	struct state *st;
 	char pf[24];
-	et_u64 off = 0, n, rest, seg = buf, seg_len = (et_u64)len, left;
-	et_u64 iov[2], vi = 0, vn = (dir & H2_VEC) ? dir >> 8 : 0;
-	et_s64 frames = 0;
+	et_u64 iov[2];
 
-	if (len <= 0 || !buf)
+	if (len <= 0 || !buf || !w)
 		return -1;
-	if (vn) {
+	w->buf = buf;
+	w->seg = buf;
+	w->seg_len = (et_u64)len;
+	w->off = w->vi = w->done = 0;
+	w->frames = 0;
+	w->vn = (dir & H2_VEC) ? dir >> 8 : 0;
+	if (w->vn) {
 		/* the first iovec */
 		if (read_user(iov, sizeof(iov), (const void *)buf))
 			return -1;
-		seg = iov[0];
-		seg_len = iov[1] < (et_u64)len ? iov[1] : (et_u64)len;
-		vi = 1;
+		w->seg = iov[0];
+		w->seg_len = iov[1] < (et_u64)len ? iov[1] : (et_u64)len;
+		w->vi = 1;
 	}
-	left = (et_u64)len - seg_len; /* after this segment */
-	if (seg_len >= 24 && !read_user(pf, 24, (const void *)seg) &&
+	w->left = (et_u64)len - w->seg_len; /* after this segment */
+	if (w->seg_len >= 24 && !read_user(pf, 24, (const void *)w->seg) &&
 	    is_preface(pf)) {
 		struct state z = {0};
 
-		k.dir = 1 - k.dir;
-		map_update(maps[0], &k, &z, 0);
-		k.dir = 1 - k.dir;
-		map_update(maps[0], &k, &z, 0);
-		st = map_lookup(maps[0], &k);
+		wk.k.dir = 1 - wk.k.dir;
+		map_update(maps[0], &wk.k, &z, 0);
+		wk.k.dir = 1 - wk.k.dir;
+		map_update(maps[0], &wk.k, &z, 0);
+		st = map_lookup(maps[0], &wk.k);
 		if (!st)
 			return -1;
-		emit(maps, &k, st, K_START, 0, 0);
-		off = 24;
-	} else {
-		st = map_lookup(maps[0], &k);
-		if (!st)
-			return -1;
+		emit(maps, &wk.k, st, K_START, 0, 0);
+		w->off = 24;
+	} else if (!map_lookup(maps[0], &wk.k)) {
+		return -1;
 	}
-	for (int i = 0; i < H2_STEPS; i++) {
-		if (off >= seg_len) {
-			/* the next iovec */
-			if (!left || vi >= vn)
-				return frames;
-			if (read_user(iov, sizeof(iov),
-				      (const void *)(buf + 16 * vi))) {
-				lose(maps, &k, st);
-				return frames;
-			}
-			vi++;
-			seg = iov[0];
-			seg_len = iov[1] < left ? iov[1] : left;
-			left -= seg_len;
-			off = 0;
-			continue;
-		}
-		rest = seg_len - off;
-		if (st->skip) {
-			n = st->skip < rest ? st->skip : rest;
-			st->skip -= n;
-			off += n;
-			continue;
-		}
-		if (st->ship) {
-			n = st->ship < rest ? st->ship : rest;
-			if (n > H2_CAP)
-				n = H2_CAP;
-			if (emit(maps, &k, st, K_FRAME, seg + off, n)) {
-				lose(maps, &k, st);
-				return frames;
-			}
-			st->ship -= n;
-			st->ship_off += (et_u32)n;
-			off += n;
-			if (!st->ship) {
-				st->skip = st->after;
-				st->after = 0;
-			}
-			continue;
-		}
-		/* a frame header: the rest of one cut short, or a new one */
-		et_u64 have = st->nhdr;
-
-		if (have > 8)
-			have = 0;
-		n = 9 - have;
-		if (n > rest)
-			n = rest;
-		if (read_user(st->hdr + have, (et_u32)n,
-			      (const void *)(seg + off))) {
-			lose(maps, &k, st);
-			return frames;
-		}
-		off += n;
-		if (have + n < 9) {
-			st->nhdr = (et_u8)(have + n);
-			continue;
-		}
-		st->nhdr = 0;
-		frames++;
-		frame(maps, &k, st);
+	bpf_loop(H2_STEPS, step, &wk, 0);
+	w = walk_vars(maps);
+	if (!w)
+		return -1;
+	if (!w->done) {
+		/* H2_STEPS steps, and bytes left */
+		st = map_lookup(maps[0], &wk.k);
+		if (st && (w->off < w->seg_len || (w->left && w->vi < w->vn)))
+			lose(maps, &wk.k, st);
 	}
-	if (off < seg_len || (left && vi < vn))
-		lose(maps, &k, st);
-	return frames;
+	return w->frames;
 }

@@ -249,7 +249,10 @@ struct et_span_tstack {
  * most ET_H2_CAP bytes, and an empty record for a DATA frame that ends
  * its stream. Other payloads are skipped, never copied. */
 #define ET_H2_STATE_MAP "et_h2_st"  /* LRU hash: et_h2_key -> et_h2_state */
-#define ET_H2_REC_MAP "et_h2_rec"   /* percpu array[1]: one et_h2_rec */
+/* percpu array[1]: one et_h2_rec, then the walk's variables (ET_H2_WALK
+ * bytes) */
+#define ET_H2_REC_MAP "et_h2_rec"
+#define ET_H2_WALK 72
 #define ET_H2_CAP 4096
 #define ET_H2_CONNS 16384           /* the state map's entries */
 #define ET_H2_STEPS 128             /* steps of the walk per call */
@@ -288,6 +291,6 @@ struct et_h2_rec {
 	char comm[16];
 	uint8_t bytes[ET_H2_CAP];
 };
-#define ET_H2_REC_HDR 72    /* offsetof(struct et_h2_rec, bytes) */
+#define ET_H2_REC_HDR 80    /* offsetof(struct et_h2_rec, bytes) */
 
 #endif

@@ -759,3 +759,6 @@ void h2_rt__report(struct h2_rt *rt)
 		fprintf(stderr, "etrace: %llu HTTP/2 streams still open at "
 			"exit\n", st.open);
 }
+
+_Static_assert(offsetof(struct et_h2_rec, bytes) == ET_H2_REC_HDR,
+	       "ET_H2_REC_HDR");

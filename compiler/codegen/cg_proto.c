@@ -227,7 +227,7 @@ static LLVMValueRef h2_feed(struct gen *g, struct node *e)
 	if (!m[1])
 		m[1] = cg_map_define(g->cg, ET_H2_REC_MAP,
 				     BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
-				     sizeof(struct et_h2_rec));
+				     sizeof(struct et_h2_rec) + ET_H2_WALK);
 	m[2] = g->ringbuf;
 	m[3] = LLVMBuildIntToPtr(g->b, c64(g, a->id), cg_ptr(g->cg), "");
 	for (unsigned i = 0; i < 4; i++) {

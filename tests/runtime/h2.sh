@@ -1,0 +1,103 @@
+#!/bin/sh
+# Runtime tests of HTTP/2 (h2_feed: bpf-helpers/h2.c, runtime/h2.c with
+# libnghttp2's HPACK inflater) through the grpc recipe (stdlib/grpc.et),
+# against python3-grpcio's server and client, each in its own process:
+#   h2.sh ETRACE CASE
+# grpc_h2c: plain text (sendmsg with many iovecs, recvmsg);
+# grpc_tls: TLS (grpcio uses Debian's libssl.so.3: SSL_write/SSL_read
+#   uprobes), a self-signed certificate made here by openssl.
+# Both: 20 unary calls (the first with a traceparent), a NOT_FOUND and an
+# INTERNAL one, a server-streaming and a client-streaming call: one
+# server span (the server's pid) and one client span (the client's pid)
+# each, with their service, method and grpc status; the traceparent
+# continued; the RED table's rows; no other span of these two processes.
+etrace=$1
+case=$2
+. "$(dirname "$0")/rtlib.sh"
+py=/usr/bin/python3
+prog=$(dirname "$0")/../progs/h2/grpc_echo.py
+srv=
+trap '[ -n "$srv" ] && kill "$srv" 2>/dev/null; rm -rf "$tmp"; kill_bg' EXIT
+
+$py -c 'import grpc' 2>/dev/null || skip "python3-grpcio not installed"
+
+tls=
+case $case in
+grpc_h2c) ;;
+grpc_tls)
+	command -v openssl >/dev/null || skip "openssl not installed"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+		-addext subjectAltName=DNS:localhost -keyout "$tmp/key.pem" \
+		-out "$tmp/cert.pem" 2>/dev/null || fail "openssl req"
+	tls="$tmp/cert.pem $tmp/key.pem"
+	;;
+*) fail "unknown case" ;;
+esac
+
+# the server, its port in a file
+$py "$prog" serve "$tmp/port" $tls &
+srv=$!
+for _ in $(seq 1 200); do
+	[ -s "$tmp/port" ] && break
+	sleep 0.05
+done
+[ -s "$tmp/port" ] || fail "the gRPC server did not start"
+port=$(cat "$tmp/port")
+
+start grpc
+wait_out '^Tracing HTTP/2'
+$py "$prog" call "$port" 20 ${tls:+"$tmp/cert.pem"} >"$tmp/client" &
+cli=$!
+wait "$cli" || fail "the client failed: $(cat "$tmp/client")"
+printf 'unary ok 20\nunary fail NOT_FOUND\nunary boom INTERNAL\nstream replies 3\ncollect 4\n' >"$tmp/want"
+cmp -s "$tmp/want" "$tmp/client" || fail "client: $(cat "$tmp/client")"
+# the server's spans end with its last write: give the ring buffer a
+# moment to be read after the client saw the end of the last call
+sleep 0.5
+kill -TERM "$bg"
+wait_bg 0
+
+# "SIDE NAME CODE STATUS" of the spans of a pid
+spans() {
+	awk -v p="pid=$1" '$1 == "span" && index($0, " " p " ") {
+		k = ""; c = "-"; s = "ok"
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^kind=/) k = substr($i, 6)
+			if ($i ~ /^rpc.grpc.status_code=/) c = substr($i, 22)
+			if ($i == "status=error") s = "error"
+		}
+		print k, $2, c, s }' "$out" | LC_ALL=C sort | uniq -c |
+		awk '{ print $1, $2, $3, $4, $5 }'
+}
+spans "$srv" >"$tmp/got_srv"
+printf '%s\n' "20 server etrace.test.Echo/Unary 0 ok" \
+	"1 server etrace.test.Echo/Collect 0 ok" \
+	"1 server etrace.test.Echo/Stream 0 ok" \
+	"1 server etrace.test.Echo/Unary 13 error" \
+	"1 server etrace.test.Echo/Unary 5 ok" | LC_ALL=C sort >"$tmp/want_srv"
+cmp -s "$tmp/want_srv" "$tmp/got_srv" ||
+	fail "server spans: $(diff "$tmp/want_srv" "$tmp/got_srv")"
+spans "$cli" >"$tmp/got_cli"
+printf '%s\n' "20 client etrace.test.Echo/Unary 0 ok" \
+	"1 client etrace.test.Echo/Collect 0 ok" \
+	"1 client etrace.test.Echo/Stream 0 ok" \
+	"1 client etrace.test.Echo/Unary 13 error" \
+	"1 client etrace.test.Echo/Unary 5 error" | LC_ALL=C sort >"$tmp/want_cli"
+cmp -s "$tmp/want_cli" "$tmp/got_cli" ||
+	fail "client spans: $(diff "$tmp/want_cli" "$tmp/got_cli")"
+
+# attributes of one span, and the traceparent the client sent: the
+# client span is its parent-id, the server span its child
+grep "^span etrace.test.Echo/Unary .* pid=$srv .*kind=server" "$out" |
+	grep -q ' rpc.system="grpc" rpc.service="etrace.test.Echo" rpc.method="Unary" rpc.grpc.status_code=0 ' ||
+	fail "server span attributes"
+grep -q "^span etrace.test.Echo/Unary trace=4bf92f3577b34da6a3ce929d0e0e4736 id=[0-9a-f]* parent=00f067aa0ba902b7 remote .* pid=$srv " "$out" ||
+	fail "no server span continuing the traceparent"
+grep -q "^span etrace.test.Echo/Unary trace=4bf92f3577b34da6a3ce929d0e0e4736 id=00f067aa0ba902b7 parent=- .* pid=$cli " "$out" ||
+	fail "no client span with the traceparent's id"
+# the RED table: at least these two processes' rows (others may add)
+grep -Eq '^server +etrace.test.Echo/Unary +0 +[0-9]+ +0 ' "$out" ||
+	fail "no RED row for the server's unary calls"
+grep -Eq '^client +etrace.test.Echo/Unary +13 +[0-9]+ +[1-9]' "$out" ||
+	fail "no RED row for the client's INTERNAL errors"
+exit 0
