@@ -67,7 +67,7 @@ spans() {
 			if ($i == "status=error") s = "error"
 		}
 		print k, $2, c, s }' "$out" | LC_ALL=C sort | uniq -c |
-		awk '{ print $1, $2, $3, $4, $5 }'
+		awk '{ print $1, $2, $3, $4, $5 }' | LC_ALL=C sort
 }
 spans "$srv" >"$tmp/got_srv"
 printf '%s\n' "20 server etrace.test.Echo/Unary 0 ok" \
