@@ -74,7 +74,7 @@ static const char preface[24] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 /* One record: n (<= H2_CAP) payload bytes at src (none: src 0). 0, or
  * -1 when the bytes could not be read or the ring buffer was full (the
  * record's seq is used up either way: user space sees the gap). */
-static int emit(void **maps, const struct key *k, struct state *st,
+static __attribute__((always_inline)) int emit(void **maps, const struct key *k, struct state *st,
 		et_u8 kind, et_u64 src, et_u64 n)
 {
 	et_u32 z = 0;
@@ -295,8 +295,21 @@ ET_HELPER et_s64 et_h2_feed(void **maps, et_u64 conn, et_u64 dir, et_u64 buf,
 	char pf[24];
 	et_u64 iov[2];
 
-	if (len <= 0 || !buf || !w)
+	if (len <= 0 || !w)
 		return -1;
+	if (!buf) {
+		/* len bytes that went by unseen (sendfile): a payload's
+		 * that is passed over, else the place is lost */
+		st = map_lookup(maps[0], &wk.k);
+		if (!st)
+			return -1;
+		if (st->skip >= (et_u64)len && !st->nhdr) {
+			st->skip -= (et_u64)len;
+			return 0;
+		}
+		lose(maps, &wk.k, st);
+		return 0;
+	}
 	w->buf = buf;
 	w->seg = buf;
 	w->seg_len = (et_u64)len;

@@ -667,6 +667,8 @@ int h2_rt__record(struct h2_rt *rt, const void *data, size_t size)
 		return 0;
 	}
 	d->seq = r.seq;
+	if (r.type == T_DATA) /* an empty record: the end of a stream */
+		return frame(rt, c, dir, &r, NULL, 0);
 	/* the pieces of one frame come in order, from offset 0 */
 	if (r.off == 0)
 		d->flen = 0;

@@ -6,7 +6,12 @@
 # grpc_h2c: plain text (sendmsg with many iovecs, recvmsg);
 # grpc_tls: TLS (grpcio uses Debian's libssl.so.3: SSL_write/SSL_read
 #   uprobes), a self-signed certificate made here by openssl.
-# Both: 20 unary calls (the first with a traceparent), a NOT_FOUND and an
+# h2load_h2c, h2load_tls: nginx's http2 (h2c prior knowledge; TLS with
+#   ALPN; sendfile on) under h2load at 16 connections, three paths (200,
+#   a 20 kB file, 404): nginx's server spans and h2load's client spans
+#   against nginx's access log: >= 99% seen with the right method,
+#   path and status, none made up.
+# grpc_*: 20 unary calls (the first with a traceparent), a NOT_FOUND and an
 # INTERNAL one, a server-streaming and a client-streaming call: one
 # server span (the server's pid) and one client span (the client's pid)
 # each, with their service, method and grpc status; the traceparent
@@ -19,12 +24,117 @@ prog=$(dirname "$0")/../progs/h2/grpc_echo.py
 srv=
 trap '[ -n "$srv" ] && kill "$srv" 2>/dev/null; rm -rf "$tmp"; kill_bg' EXIT
 
-$py -c 'import grpc' 2>/dev/null || skip "python3-grpcio not installed"
+# a free TCP port on 127.0.0.1
+free_port() {
+	$py -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# h2load_case SCHEME: nginx (h2c or TLS) under h2load
+h2load_case() {
+	command -v nginx >/dev/null || skip "nginx not installed"
+	command -v h2load >/dev/null ||
+		skip "h2load (nghttp2-client) not installed"
+	command -v openssl >/dev/null || skip "openssl not installed"
+	tag=etrace-h2-$$
+	mkdir -p "$tmp/ng/html/$tag" "$tmp/ng/logs"
+	echo hello >"$tmp/ng/html/$tag/index.html"
+	head -c 20000 /dev/zero | tr '\0' x >"$tmp/ng/html/$tag/big.html"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/ng/key.pem" \
+		-out "$tmp/ng/cert.pem" -days 2 -subj /CN=localhost \
+		>/dev/null 2>&1 || fail "openssl req"
+	port=$(free_port)
+	if [ "$1" = https ]; then
+		listen="listen 127.0.0.1:$port ssl http2;"
+	else
+		listen="listen 127.0.0.1:$port http2;"
+	fi
+	sed -e "s|@TMP@|$tmp|g" -e "s|@LISTEN@|$listen|" >"$tmp/ng/nginx.conf" <<'CONF'
+daemon off;
+user root;
+worker_processes 1;
+pid @TMP@/ng/nginx.pid;
+error_log @TMP@/ng/logs/error.log;
+events { worker_connections 1024; }
+http {
+	access_log @TMP@/ng/logs/access.log;
+	client_body_temp_path @TMP@/ng/body;
+	proxy_temp_path @TMP@/ng/proxy;
+	fastcgi_temp_path @TMP@/ng/fcgi;
+	uwsgi_temp_path @TMP@/ng/uwsgi;
+	scgi_temp_path @TMP@/ng/scgi;
+	sendfile on;
+	server {
+		@LISTEN@
+		ssl_certificate @TMP@/ng/cert.pem;
+		ssl_certificate_key @TMP@/ng/key.pem;
+		root @TMP@/ng/html;
+	}
+}
+CONF
+	nginx -c "$tmp/ng/nginx.conf" -p "$tmp/ng" >"$tmp/ng/stdout" 2>&1 &
+	srv=$!
+	for _ in $(seq 1 100); do
+		[ -s "$tmp/ng/nginx.pid" ] && break
+		sleep 0.1
+	done
+	[ -s "$tmp/ng/nginx.pid" ] ||
+		fail "nginx did not start: $(cat "$tmp/ng/logs/error.log")"
+	start grpc
+	wait_out '^Tracing HTTP/2'
+	u="$1://127.0.0.1:$port/$tag"
+	h2load -n 3000 -c 16 -m 1 "$u/index.html" "$u/big.html" "$u/none" \
+		>"$tmp/h2load.out" 2>&1 ||
+		fail "h2load: $(cat "$tmp/h2load.out")"
+	sleep 0.5
+	kill -TERM "$bg"
+	wait_bg 0
+	# "COUNT SIDE COMM METHOD PATH STATUS" of the spans of this test's
+	# paths
+	awk -v t="url.path=\"/$tag/" '$1 == "span" && index($0, t) {
+		k = ""; n = ""; m = ""; p = ""; c = ""
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^kind=/) k = substr($i, 6)
+			if ($i ~ /^comm=/) n = substr($i, 6)
+			if ($i ~ /^http.request.method=/) m = substr($i, 21)
+			if ($i ~ /^url.path=/) p = substr($i, 10)
+			if ($i ~ /^http.response.status_code=/) c = substr($i, 27)
+		}
+		gsub(/"/, "", m); gsub(/"/, "", p)
+		print k, n, m, p, c }' "$out" | LC_ALL=C sort | uniq -c >"$tmp/seen"
+	served=$(grep -c " /$tag/" "$tmp/ng/logs/access.log")
+	echo "h2load: $(grep '^requests:' "$tmp/h2load.out"); nginx logged $served"
+	cat "$tmp/seen"
+	[ "$served" -ge 3000 ] || fail "nginx logged $served requests"
+	for side in "server nginx" "client h2load"; do
+		for r in "index.html 200" "big.html 200" "none 404"; do
+			set -- $r
+			want=$(grep -c "\"GET /$tag/$1 HTTP/2.0\" $2 " \
+				"$tmp/ng/logs/access.log")
+			got=$(awk -v s="$side GET /$tag/$1 $2" \
+				'{ c = $1; $1 = ""; if (substr($0, 2) == s) print c }' \
+				"$tmp/seen")
+			got=${got:-0}
+			[ "$got" -le "$want" ] ||
+				fail "$side $1: $got spans > $want requests"
+			[ $((got * 100)) -ge $((want * 99)) ] ||
+				fail "$side $1: $got spans of $want requests (< 99%)"
+		done
+	done
+	# nothing made up: no other (side, comm, method, path, status)
+	other=$(grep -Evc " (server nginx|client h2load) GET /$tag/(index.html 200|big.html 200|none 404)\$" "$tmp/seen")
+	[ "$other" = 0 ] || fail "$other made-up kinds of span"
+	exit 0
+}
 
 tls=
 case $case in
-grpc_h2c) ;;
+h2load_h2c) h2load_case http ;;
+h2load_tls) h2load_case https ;;
+grpc_h2c)
+	$py -c 'import grpc' 2>/dev/null || skip "python3-grpcio not installed"
+	;;
 grpc_tls)
+	$py -c 'import grpc' 2>/dev/null || skip "python3-grpcio not installed"
 	command -v openssl >/dev/null || skip "openssl not installed"
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
 		-addext subjectAltName=DNS:localhost -keyout "$tmp/key.pem" \
