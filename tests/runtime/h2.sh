@@ -126,8 +126,85 @@ CONF
 	exit 0
 }
 
+# websocket: the recipe against python3-websockets' server and client
+websocket_case() {
+	$py -c 'import websockets' 2>/dev/null ||
+		skip "python3-websockets not installed"
+	wprog=$(dirname "$0")/../progs/h2/ws_echo.py
+	$py "$wprog" serve "$tmp/port" &
+	srv=$!
+	for _ in $(seq 1 200); do
+		[ -s "$tmp/port" ] && break
+		sleep 0.05
+	done
+	[ -s "$tmp/port" ] || fail "the WebSocket server did not start"
+	# its parsers take the verifier a while on a loaded machine: up to
+	# a minute to attach
+	"$etrace" websocket >"$out" 2>"$err" &
+	bg=$!
+	for _ in $(seq 1 1200); do
+		grep -q '^Tracing WebSocket' "$out" 2>/dev/null && break
+		kill -0 "$bg" 2>/dev/null || fail "etrace ended before attaching"
+		sleep 0.05
+	done
+	grep -q '^Tracing WebSocket' "$out" || fail "etrace did not attach"
+	$py "$wprog" call "$(cat "$tmp/port")" >"$tmp/client" &
+	cli=$!
+	wait "$cli" || fail "the client failed: $(cat "$tmp/client")"
+	printf 'text 5 True\ntext 200 True\ntext 70000 True\nbinary 3\npong\nclosed 1000\n' >"$tmp/want"
+	cmp -s "$tmp/want" "$tmp/client" || fail "client: $(cat "$tmp/client")"
+	sleep 0.5
+	kill -TERM "$bg"
+	wait_bg 0
+	# "COMM DIR EVENT LENGTH DETAIL" of the server's and the client's
+	# lines, each process's in the order of its own
+	for p in "$srv" "$cli"; do
+		awk -v p="$p" '$1 == p { $1 = ""; $3 = ""; print }' "$out" |
+			sed 's/  */ /g; s/^ //; s/ [0-9]* us$/ US/'
+	done >"$tmp/got"
+	# the upgrade request's length varies with the port: not compared
+	sed -i 's/^\(python3 [a-z]* upgrade\) [0-9]* /\1 N /; s/^\(python3 [a-z]* open\) [0-9]* /\1 N /' "$tmp/got"
+	cat >"$tmp/want" <<'WANT'
+python3 in upgrade N /etrace-ws
+python3 out open N US
+python3 in text 5
+python3 out text 5
+python3 in text 200
+python3 out text 200
+python3 in text 70000
+python3 out text 70000
+python3 in binary 3
+python3 out binary 3
+python3 in ping 2
+python3 out pong 2
+python3 in close 2 1000
+python3 out close 2 1000
+python3 out upgrade N /etrace-ws
+python3 in open N US
+python3 out text 5
+python3 in text 5
+python3 out text 200
+python3 in text 200
+python3 out text 70000
+python3 in text 70000
+python3 out binary 3
+python3 in binary 3
+python3 out ping 2
+python3 in pong 2
+python3 out close 2 1000
+python3 in close 2 1000
+WANT
+	cmp -s "$tmp/want" "$tmp/got" ||
+		fail "lines differ: $(diff "$tmp/want" "$tmp/got")"
+	has "$out" '^@frames\[python3, in, text\]: 6$'
+	has "$out" '^@bytes\[python3, out, text\]: 140410$'
+	grep -q '^@ws_lost' "$out" && fail "frames lost"
+	exit 0
+}
+
 tls=
 case $case in
+websocket) websocket_case ;;
 h2load_h2c) h2load_case http ;;
 h2load_tls) h2load_case https ;;
 grpc_h2c)
