@@ -74,8 +74,9 @@ static const char preface[24] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 /* One record: n (<= H2_CAP) payload bytes at src (none: src 0). 0, or
  * -1 when the bytes could not be read or the ring buffer was full (the
  * record's seq is used up either way: user space sees the gap). */
-static __attribute__((always_inline)) int emit(void **maps, const struct key *k, struct state *st,
-		et_u8 kind, et_u64 src, et_u64 n)
+static __attribute__((always_inline)) int emit(void **maps, const struct key *k,
+					       struct state *st, et_u8 kind,
+					       et_u64 src, et_u64 n)
 {
 	et_u32 z = 0;
 	struct rec *r = map_lookup(maps[1], &z);
@@ -125,7 +126,8 @@ static void frame(void **maps, const struct key *k, struct state *st)
 	st->type = h[3];
 	st->flags = h[4];
 	st->stream = ((et_u32)h[5] << 24 | (et_u32)h[6] << 16 |
-		      (et_u32)h[7] << 8 | h[8]) & 0x7fffffff;
+		      (et_u32)h[7] << 8 | h[8]) &
+		     0x7fffffff;
 	st->ship_off = 0;
 	st->ship = st->after = st->skip = 0;
 	switch (st->type) {
@@ -288,8 +290,8 @@ static long step(et_u32 i, void *ctx)
 ET_HELPER et_s64 et_h2_feed(void **maps, et_u64 conn, et_u64 dir, et_u64 buf,
 			    et_s64 len)
 {
-	struct walk wk = {maps, {(et_u32)(pid_tgid() >> 32),
-				 (et_u32)(dir & 1), conn}};
+	struct walk wk = {
+	    maps, {(et_u32)(pid_tgid() >> 32), (et_u32)(dir & 1), conn}};
 	struct wv *w = walk_vars(maps);
 	struct state *st;
 	char pf[24];

@@ -37,42 +37,61 @@
 #define BLOCK_MAX (256 * 1024)
 #define RED_BUCKETS 40
 
-enum { F_END_STREAM = 0x1, F_END_HEADERS = 0x4, F_PADDED = 0x8,
-       F_PRIORITY = 0x20 };
-enum { T_DATA = 0, T_HEADERS = 1, T_RST_STREAM = 3, T_SETTINGS = 4,
-       T_GOAWAY = 7, T_CONTINUATION = 9 };
+enum {
+	F_END_STREAM = 0x1,
+	F_END_HEADERS = 0x4,
+	F_PADDED = 0x8,
+	F_PRIORITY = 0x20
+};
+enum {
+	T_DATA = 0,
+	T_HEADERS = 1,
+	T_RST_STREAM = 3,
+	T_SETTINGS = 4,
+	T_GOAWAY = 7,
+	T_CONTINUATION = 9
+};
 
 /* The headers a span takes, by index. */
-enum { H_METHOD, H_PATH, H_AUTHORITY, H_STATUS, H_CTYPE, H_GRPC_STATUS,
-       H_GRPC_MESSAGE, H_TRACEPARENT, H_COUNT };
+enum {
+	H_METHOD,
+	H_PATH,
+	H_AUTHORITY,
+	H_STATUS,
+	H_CTYPE,
+	H_GRPC_STATUS,
+	H_GRPC_MESSAGE,
+	H_TRACEPARENT,
+	H_COUNT
+};
 static const char *const hnames[H_COUNT] = {
-	":method", ":path", ":authority", ":status", "content-type",
-	"grpc-status", "grpc-message", "traceparent",
+    ":method",	    ":path",	   ":authority",   ":status",
+    "content-type", "grpc-status", "grpc-message", "traceparent",
 };
 
 struct stream {
 	struct stream *next;
 	uint32_t id;
-	int req_dir;      /* the direction of the request: 0 the process
-			     received it (server), 1 it sent it (client) */
+	int req_dir; /* the direction of the request: 0 the process
+			received it (server), 1 it sent it (client) */
 	uint64_t start_ns, end_ns;
 	uint32_t tid;
 	char comm[17];
 	char *h[H_COUNT];
-	uint32_t rst;     /* RST_STREAM's error code + 1, 0: none */
+	uint32_t rst; /* RST_STREAM's error code + 1, 0: none */
 };
 
 struct dir {
 	nghttp2_hd_inflater *inf;
 	uint64_t seq;
-	bool broken;      /* passed over until the next preface */
-	uint8_t *frame;   /* the current frame's payload so far */
+	bool broken;	/* passed over until the next preface */
+	uint8_t *frame; /* the current frame's payload so far */
 	size_t flen, fcap;
-	uint8_t *block;   /* the header block so far */
+	uint8_t *block; /* the header block so far */
 	size_t blen, bcap;
 	bool in_block;
 	uint32_t bstream;
-	uint8_t bflags;   /* the HEADERS frame's flags */
+	uint8_t bflags; /* the HEADERS frame's flags */
 	uint64_t bns;
 };
 
@@ -175,8 +194,8 @@ void h2_rt__free(struct h2_rt *rt)
 static struct conn *conn_get(struct h2_rt *rt, uint32_t tgid, uint64_t id,
 			     bool create)
 {
-	unsigned h = (unsigned)((id * 0x9e3779b97f4a7c15ULL ^ tgid) >> 54) %
-		     NBUCKETS;
+	unsigned h =
+	    (unsigned)((id * 0x9e3779b97f4a7c15ULL ^ tgid) >> 54) % NBUCKETS;
 	struct conn *c;
 
 	for (c = rt->b[h]; c; c = c->next)
@@ -233,8 +252,9 @@ static int append(uint8_t **buf, size_t *len, size_t *cap, const void *p,
 
 static int hexval(char c)
 {
-	return c >= '0' && c <= '9' ? c - '0' :
-	       c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+				      : -1;
 }
 
 static bool unhex(uint8_t *out, const char *s, size_t n)
@@ -256,8 +276,8 @@ static bool unhex(uint8_t *out, const char *s, size_t n)
 static bool traceparent(const char *v, uint8_t trace[16], uint8_t parent[8],
 			uint8_t *flags)
 {
-	if (!v || strlen(v) < 55 || v[0] != '0' || v[1] != '0' ||
-	    v[2] != '-' || v[35] != '-' || v[52] != '-')
+	if (!v || strlen(v) < 55 || v[0] != '0' || v[1] != '0' || v[2] != '-' ||
+	    v[35] != '-' || v[52] != '-')
 		return false;
 	if (!unhex(trace, v + 3, 16) || !unhex(parent, v + 36, 8))
 		return false;
@@ -282,8 +302,7 @@ static void random_id(uint8_t *p, size_t n)
 
 static bool is_grpc(const struct stream *s)
 {
-	return s->h[H_CTYPE] &&
-	       !strncmp(s->h[H_CTYPE], "application/grpc", 16);
+	return s->h[H_CTYPE] && !strncmp(s->h[H_CTYPE], "application/grpc", 16);
 }
 
 /* OpenTelemetry: a server's gRPC error is one of these codes, a client's
@@ -291,8 +310,8 @@ static bool is_grpc(const struct stream *s)
 static bool grpc_error(int server, long code)
 {
 	return server ? code == 2 || code == 4 || code == 12 || code == 13 ||
-			    code == 14 || code == 15 :
-			code != 0;
+			    code == 14 || code == 15
+		      : code != 0;
 }
 
 static void red_add(struct h2_rt *rt, int server, const char *name,
@@ -330,8 +349,7 @@ static void red_add(struct h2_rt *rt, int server, const char *name,
 	r->hist[b]++;
 }
 
-static void attr_str(struct et_attr *a, size_t *n, const char *k,
-		     const char *v)
+static void attr_str(struct et_attr *a, size_t *n, const char *k, const char *v)
 {
 	if (!v)
 		return;
@@ -387,8 +405,8 @@ static void finish(struct h2_rt *rt, struct conn *c, struct stream *s,
 			*q = 0;
 			meth = q + 1;
 		}
-		snprintf(name, sizeof(name), "%s", path[0] == '/' ? path + 1 :
-								    path);
+		snprintf(name, sizeof(name), "%s",
+			 path[0] == '/' ? path + 1 : path);
 		attr_str(at, &n, "rpc.system", "grpc");
 		attr_str(at, &n, "rpc.service", svc);
 		attr_str(at, &n, "rpc.method", meth);
@@ -595,9 +613,9 @@ static int frame(struct h2_rt *rt, struct conn *c, int dir,
 		s = stream_find(c, r->stream, true);
 		if (s) {
 			s->rst = 1 + (n >= 4 ? (uint32_t)p[0] << 24 |
-						       (uint32_t)p[1] << 16 |
-						       (uint32_t)p[2] << 8 | p[3] :
-					       0);
+						   (uint32_t)p[1] << 16 |
+						   (uint32_t)p[2] << 8 | p[3]
+					     : 0);
 			finish(rt, c, s, r->ns);
 			stream_free(s);
 		}
@@ -715,8 +733,8 @@ void h2_rt__report(struct h2_rt *rt)
 	h2_rt__stats(rt, &st);
 	if (rt->red && !rt->json)
 		fprintf(rt->out, "\n%-6s %-48s %6s %8s %8s %10s %10s\n", "SIDE",
-			"REQUEST", "STATUS", "COUNT", "ERRORS", "P50(us)<=",
-			"P99(us)<=");
+			"REQUEST", "STATUS", "COUNT", "ERRORS",
+			"P50(us)<=", "P99(us)<=");
 	for (struct red *r = rt->red; r; r = r->next) {
 		if (rt->json) {
 			fprintf(rt->out,
@@ -733,8 +751,8 @@ void h2_rt__report(struct h2_rt *rt)
 			fprintf(rt->out,
 				"\", \"status\": \"%s\", \"count\": %" PRIu64
 				", \"errors\": %" PRIu64
-				", \"p50_us\": %" PRIu64 ", \"p99_us\": %" PRIu64
-				"}}\n",
+				", \"p50_us\": %" PRIu64
+				", \"p99_us\": %" PRIu64 "}}\n",
 				r->status, r->count, r->errors, pct(r, 50),
 				pct(r, 99));
 			continue;
@@ -746,20 +764,27 @@ void h2_rt__report(struct h2_rt *rt)
 			r->count, r->errors, pct(r, 50), pct(r, 99));
 	}
 	if (st.lost)
-		fprintf(stderr, "etrace: %llu HTTP/2 records lost (the ring "
+		fprintf(stderr,
+			"etrace: %llu HTTP/2 records lost (the ring "
 			"buffer was full): their connections were passed "
-			"over\n", st.lost);
+			"over\n",
+			st.lost);
 	if (st.walk_lost)
-		fprintf(stderr, "etrace: %llu HTTP/2 connections lost their "
+		fprintf(stderr,
+			"etrace: %llu HTTP/2 connections lost their "
 			"frame boundaries (more than %d frames in one read or "
 			"write, or an unreadable buffer)\n",
 			st.walk_lost, ET_H2_STEPS);
 	if (st.hpack_err)
-		fprintf(stderr, "etrace: %llu HTTP/2 header blocks could not "
-			"be decoded (HPACK)\n", st.hpack_err);
+		fprintf(stderr,
+			"etrace: %llu HTTP/2 header blocks could not "
+			"be decoded (HPACK)\n",
+			st.hpack_err);
 	if (st.open)
-		fprintf(stderr, "etrace: %llu HTTP/2 streams still open at "
-			"exit\n", st.open);
+		fprintf(stderr,
+			"etrace: %llu HTTP/2 streams still open at "
+			"exit\n",
+			st.open);
 }
 
 _Static_assert(offsetof(struct et_h2_rec, bytes) == ET_H2_REC_HDR,

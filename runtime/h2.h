@@ -28,14 +28,14 @@ void h2_rt__report(struct h2_rt *rt);
 
 /* The counters (h2_rt__report prints those that are not zero). */
 struct h2_stats {
-	unsigned long long blocks;     /* header blocks decoded */
-	unsigned long long streams;    /* spans made */
-	unsigned long long lost;       /* records lost (a seq gap): the
-					  connection is passed over until
-					  its next preface */
-	unsigned long long walk_lost;  /* the BPF walk gave up */
-	unsigned long long hpack_err;  /* blocks the inflater refused */
-	unsigned long long open;       /* streams open at exit */
+	unsigned long long blocks;    /* header blocks decoded */
+	unsigned long long streams;   /* spans made */
+	unsigned long long lost;      /* records lost (a seq gap): the
+					 connection is passed over until
+					 its next preface */
+	unsigned long long walk_lost; /* the BPF walk gave up */
+	unsigned long long hpack_err; /* blocks the inflater refused */
+	unsigned long long open;      /* streams open at exit */
 };
 void h2_rt__stats(const struct h2_rt *rt, struct h2_stats *st);
 

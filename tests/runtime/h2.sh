@@ -4,6 +4,7 @@
 # against python3-grpcio's server and client, each in its own process:
 #   h2.sh ETRACE CASE
 # grpc_h2c: plain text (sendmsg with many iovecs, recvmsg);
+# grpc_run: grpc_h2c, compiled with --compile-only and run by etrace-run;
 # grpc_tls: TLS (grpcio uses Debian's libssl.so.3: SSL_write/SSL_read
 #   uprobes), a self-signed certificate made here by openssl.
 # h2load_h2c, h2load_tls: nginx's http2 (h2c prior knowledge; TLS with
@@ -207,7 +208,7 @@ case $case in
 websocket) websocket_case ;;
 h2load_h2c) h2load_case http ;;
 h2load_tls) h2load_case https ;;
-grpc_h2c)
+grpc_h2c | grpc_run)
 	$py -c 'import grpc' 2>/dev/null || skip "python3-grpcio not installed"
 	;;
 grpc_tls)
@@ -231,7 +232,16 @@ done
 [ -s "$tmp/port" ] || fail "the gRPC server did not start"
 port=$(cat "$tmp/port")
 
-start grpc
+if [ "$case" = grpc_run ]; then
+	# compiled once, run by etrace-run (no compiler: the h2 records and
+	# their decoding travel in the artifact)
+	"$etrace" --compile-only -o "$tmp/grpc.eto" grpc ||
+		fail "--compile-only"
+	etrace=$(dirname "$etrace")/etrace-run
+	start "$tmp/grpc.eto"
+else
+	start grpc
+fi
 wait_out '^Tracing HTTP/2'
 $py "$prog" call "$port" 20 ${tls:+"$tmp/cert.pem"} >"$tmp/client" &
 cli=$!

@@ -121,23 +121,25 @@ static void start(int dir)
 	CU_ASSERT_EQUAL(rec(ET_H2_K_START, dir, 0, 0, 0, 0, 0, NULL, 0), 0);
 }
 
-#define NV(n, v)                                                            \
-	{ (uint8_t *)(n), (uint8_t *)(v), sizeof(n) - 1, sizeof(v) - 1,     \
-	  NGHTTP2_NV_FLAG_NONE }
+#define NV(n, v)                                                               \
+	{                                                                      \
+		(uint8_t *)(n), (uint8_t *)(v), sizeof(n) - 1, sizeof(v) - 1,  \
+		    NGHTTP2_NV_FLAG_NONE                                       \
+	}
 
 /* A header block of dir, encoded with its deflater. */
 static size_t block(int dir, const nghttp2_nv *nv, size_t n, uint8_t *out)
 {
-	ssize_t k = nghttp2_hd_deflate_hd(defl[dir], out, 1024,
-					  (nghttp2_nv *)nv, n);
+	ssize_t k =
+	    nghttp2_hd_deflate_hd(defl[dir], out, 1024, (nghttp2_nv *)nv, n);
 
 	CU_ASSERT(k > 0);
 	return k > 0 ? (size_t)k : 0;
 }
 
 /* A block in one HEADERS frame, in one record. */
-static void headers(int dir, uint32_t stream, int flags,
-		    const nghttp2_nv *nv, size_t n)
+static void headers(int dir, uint32_t stream, int flags, const nghttp2_nv *nv,
+		    size_t n)
 {
 	uint8_t b[1024];
 	size_t len = block(dir, nv, n, b);
@@ -148,17 +150,17 @@ static void headers(int dir, uint32_t stream, int flags,
 }
 
 static const nghttp2_nv grpc_req[] = {
-	NV(":method", "POST"),
-	NV(":scheme", "http"),
-	NV(":path", "/pkg.Svc/Do"),
-	NV(":authority", "h:1"),
-	NV("content-type", "application/grpc"),
-	NV("traceparent",
-	   "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+    NV(":method", "POST"),
+    NV(":scheme", "http"),
+    NV(":path", "/pkg.Svc/Do"),
+    NV(":authority", "h:1"),
+    NV("content-type", "application/grpc"),
+    NV("traceparent",
+       "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
 };
 static const nghttp2_nv grpc_resp[] = {
-	NV(":status", "200"),
-	NV("content-type", "application/grpc"),
+    NV(":status", "200"),
+    NV("content-type", "application/grpc"),
 };
 
 /* A server's gRPC call: the request's block in a HEADERS frame sent in
@@ -181,11 +183,10 @@ static void test_grpc_server(void)
 	len = block(0, grpc_req, 6, b);
 	half = len / 2;
 	/* HEADERS with the first half, in two records; CONTINUATION */
-	CU_ASSERT_EQUAL(rec(ET_H2_K_FRAME, 0, HEADERS, 0, 1, (uint32_t)half,
-			    0, b, 3),
-			0);
-	CU_ASSERT_EQUAL(rec(ET_H2_K_FRAME, 0, HEADERS, 0, 1, (uint32_t)half,
-			    3, b + 3, (uint32_t)half - 3),
+	CU_ASSERT_EQUAL(
+	    rec(ET_H2_K_FRAME, 0, HEADERS, 0, 1, (uint32_t)half, 0, b, 3), 0);
+	CU_ASSERT_EQUAL(rec(ET_H2_K_FRAME, 0, HEADERS, 0, 1, (uint32_t)half, 3,
+			    b + 3, (uint32_t)half - 3),
 			0);
 	CU_ASSERT_EQUAL(ngot, 0);
 	CU_ASSERT_EQUAL(rec(ET_H2_K_FRAME, 0, CONT, END_HEADERS, 1,
@@ -193,9 +194,8 @@ static void test_grpc_server(void)
 			    (uint32_t)(len - half)),
 			0);
 	/* the request's data ends its side: not the stream */
-	CU_ASSERT_EQUAL(rec(ET_H2_K_FRAME, 0, DATA, END_STREAM, 1, 5, 0, NULL,
-			    0),
-			0);
+	CU_ASSERT_EQUAL(
+	    rec(ET_H2_K_FRAME, 0, DATA, END_STREAM, 1, 5, 0, NULL, 0), 0);
 	headers(1, 1, 0, grpc_resp, 2);
 	CU_ASSERT_EQUAL(ngot, 0);
 	headers(1, 1, END_STREAM, trailers, 2);
@@ -205,8 +205,8 @@ static void test_grpc_server(void)
 	CU_ASSERT_EQUAL(got[0].status, ET_STATUS_ERROR);
 	CU_ASSERT(got[0].remote);
 	CU_ASSERT(!memcmp(got[0].trace, trace, 16));
-	CU_ASSERT(!memcmp(got[0].parent, "\x00\xf0\x67\xaa\x0b\xa9\x02\xb7",
-			  8));
+	CU_ASSERT(
+	    !memcmp(got[0].parent, "\x00\xf0\x67\xaa\x0b\xa9\x02\xb7", 8));
 	CU_ASSERT_STRING_EQUAL(
 	    got[0].attrs,
 	    "rpc.system=grpc rpc.service=pkg.Svc rpc.method=Do "
@@ -244,9 +244,8 @@ static void test_http_client(void)
 	headers(1, 1, END_STREAM, req, 4);
 	headers(0, 1, 0, resp, 1);
 	CU_ASSERT_EQUAL(ngot, 0);
-	CU_ASSERT_EQUAL(rec(ET_H2_K_FRAME, 0, DATA, END_STREAM, 1, 9, 0, NULL,
-			    0),
-			0);
+	CU_ASSERT_EQUAL(
+	    rec(ET_H2_K_FRAME, 0, DATA, END_STREAM, 1, 9, 0, NULL, 0), 0);
 	CU_ASSERT_EQUAL_FATAL(ngot, 1);
 	CU_ASSERT_STRING_EQUAL(got[0].name, "GET");
 	CU_ASSERT_EQUAL(got[0].kind, ET_SPAN_CLIENT);
@@ -283,12 +282,12 @@ static void test_lost(void)
 	nghttp2_hd_deflate_new(&defl[1], 4096);
 	start(0);
 	headers(0, 1, 0, grpc_req, 6);
-	CU_ASSERT_EQUAL(rec(ET_H2_K_FRAME, 1, RST, 0, 1, 4, 0, "\0\0\0\x08",
-			    4),
+	CU_ASSERT_EQUAL(rec(ET_H2_K_FRAME, 1, RST, 0, 1, 4, 0, "\0\0\0\x08", 4),
 			0);
 	CU_ASSERT_EQUAL_FATAL(ngot, 1);
 	CU_ASSERT_EQUAL(got[0].status, ET_STATUS_ERROR);
-	CU_ASSERT_PTR_NOT_NULL(strstr(got[0].attrs, "http2.rst_stream_error=8"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(got[0].attrs, "http2.rst_stream_error=8"));
 	teardown();
 }
 
@@ -302,14 +301,12 @@ static void test_malformed(void)
 
 	setup();
 	start(0);
-	CU_ASSERT_EQUAL(rec(ET_H2_K_FRAME, 0, HEADERS, END_HEADERS, 1, 4, 0,
-			    bad, 4),
-			0);
+	CU_ASSERT_EQUAL(
+	    rec(ET_H2_K_FRAME, 0, HEADERS, END_HEADERS, 1, 4, 0, bad, 4), 0);
 	h2_rt__stats(rt, &st);
 	CU_ASSERT_EQUAL(st.hpack_err, 1);
 	CU_ASSERT_EQUAL(st.blocks, 0);
-	CU_ASSERT_EQUAL(h2_rt__record(rt, shortrec, sizeof(shortrec)),
-			-EINVAL);
+	CU_ASSERT_EQUAL(h2_rt__record(rt, shortrec, sizeof(shortrec)), -EINVAL);
 	{
 		uint8_t b[ET_H2_REC_HDR + 4] = {0};
 		struct et_h2_rec r = {0};
