@@ -118,7 +118,7 @@ struct h2_rt {
 	bool json;
 	int64_t wall_off;
 	struct conn *b[NBUCKETS];
-	struct red *red;
+	struct red *red, **red_tail;
 	struct h2_stats st;
 };
 
@@ -132,6 +132,7 @@ struct h2_rt *h2_rt__new(struct span_rt *spans, FILE *out, bool json)
 	rt->out = out;
 	rt->json = json;
 	rt->wall_off = spans ? span_rt__wall_offset(spans) : 0;
+	rt->red_tail = &rt->red;
 	return rt;
 }
 
@@ -337,8 +338,9 @@ static void red_add(struct h2_rt *rt, int server, const char *name,
 			free(r);
 			return;
 		}
-		r->next = rt->red;
-		rt->red = r;
+		/* rows in the order they were first seen */
+		*rt->red_tail = r;
+		rt->red_tail = &r->next;
 	}
 	r->count++;
 	r->errors += err;
