@@ -105,7 +105,9 @@ static __attribute__((always_inline)) int emit(void **maps, const struct key *k,
 	r->n = (et_u32)n;
 	if (n && read_user(r->bytes, (et_u32)n, (const void *)src))
 		return -1;
-	return ringbuf_output(maps[2], r, H2_REC_HDR + n, 0) ? -1 : 0;
+	/* no wake-up: user space reads every 20 ms (runtime/run.c), one
+	 * wake-up per record would cost more than the record */
+	return ringbuf_output(maps[2], r, H2_REC_HDR + n, 1) ? -1 : 0;
 }
 
 static int is_preface(const char *p)
@@ -249,11 +251,10 @@ static long step(et_u32 i, void *ctx)
 		n = st->ship < rest ? st->ship : rest;
 		if (n > H2_CAP)
 			n = H2_CAP;
-		if (emit(wk->maps, &wk->k, st, K_FRAME, w->seg + w->off, n)) {
-			lose(wk->maps, &wk->k, st);
-			w->done = 1;
-			return 1;
-		}
+		/* a record the ring buffer refused still used its number:
+		 * user space sees the gap, and forgets the connection (and
+		 * deletes its state here); the walk goes on meanwhile */
+		emit(wk->maps, &wk->k, st, K_FRAME, w->seg + w->off, n);
 		st->ship -= n;
 		st->ship_off += (et_u32)n;
 		w->off += n;

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include <bpf/bpf.h>
 #include <nghttp2/nghttp2.h>
 
 #include "abi.h"
@@ -119,6 +120,7 @@ struct h2_rt {
 	int64_t wall_off;
 	struct conn *b[NBUCKETS];
 	struct red *red, **red_tail;
+	int state_fd; /* ET_H2_STATE_MAP, or -1 */
 	struct h2_stats st;
 };
 
@@ -133,6 +135,7 @@ struct h2_rt *h2_rt__new(struct span_rt *spans, FILE *out, bool json)
 	rt->json = json;
 	rt->wall_off = spans ? span_rt__wall_offset(spans) : 0;
 	rt->red_tail = &rt->red;
+	rt->state_fd = -1;
 	return rt;
 }
 
@@ -288,14 +291,31 @@ static bool traceparent(const char *v, uint8_t trace[16], uint8_t parent[8],
 	return true;
 }
 
+/* Span and trace ids: splitmix64 seeded once from getrandom (a system
+ * call per id cost more than the rest of a span). */
+static uint64_t next_rand(void)
+{
+	static uint64_t s;
+	uint64_t z;
+
+	if (!s && getrandom(&s, sizeof(s), 0) != sizeof(s))
+		s = (uint64_t)random() << 32 ^ (uint64_t)random();
+	z = (s += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
 static void random_id(uint8_t *p, size_t n)
 {
 	bool zero = true;
 
 	while (zero) {
-		if (getrandom(p, n, 0) != (ssize_t)n)
-			for (size_t i = 0; i < n; i++)
-				p[i] = (uint8_t)random();
+		for (size_t i = 0; i < n; i += 8) {
+			uint64_t v = next_rand();
+
+			memcpy(p + i, &v, n - i < 8 ? n - i : 8);
+		}
 		for (size_t i = 0; i < n; i++)
 			zero = zero && !p[i];
 	}
@@ -468,6 +488,24 @@ static void finish(struct h2_rt *rt, struct conn *c, struct stream *s,
 	free(svc);
 }
 
+void h2_rt__set_state_map(struct h2_rt *rt, int fd)
+{
+	rt->state_fd = fd;
+}
+
+/* A connection passed over: BPF stops walking it (its next preface
+ * starts it again), so that its records no longer fill the ring buffer. */
+static void forget(struct h2_rt *rt, uint32_t tgid, uint64_t conn)
+{
+	struct et_h2_key k = {tgid, 0, conn};
+
+	if (rt->state_fd < 0)
+		return;
+	bpf_map_delete_elem(rt->state_fd, &k);
+	k.dir = 1;
+	bpf_map_delete_elem(rt->state_fd, &k);
+}
+
 /* ---- header blocks ---- */
 
 static void keep(struct stream *s, const nghttp2_nv *nv)
@@ -506,6 +544,7 @@ static int block(struct h2_rt *rt, struct conn *c, int dir,
 		if (k < 0) {
 			rt->st.hpack_err++;
 			dir_reset(d, true);
+			forget(rt, c->tgid, c->id);
 			conn_streams_free(c);
 			return 0;
 		}
@@ -660,8 +699,14 @@ int h2_rt__record(struct h2_rt *rt, const void *data, size_t size)
 		return -EINVAL;
 	dir = r.dir & 1;
 	c = conn_get(rt, r.tgid, r.conn, r.kind == ET_H2_K_START);
-	if (!c)
+	if (!c) {
+		/* its start was lost (or memory ran out) */
+		if (r.kind != ET_H2_K_LOST) {
+			rt->st.lost++;
+			forget(rt, r.tgid, r.conn);
+		}
 		return 0;
+	}
 	d = &c->d[dir];
 	if (r.kind == ET_H2_K_START) {
 		conn_streams_free(c);
@@ -684,6 +729,7 @@ int h2_rt__record(struct h2_rt *rt, const void *data, size_t size)
 		conn_streams_free(c);
 		dir_reset(&c->d[0], true);
 		dir_reset(&c->d[1], true);
+		forget(rt, r.tgid, r.conn);
 		return 0;
 	}
 	d->seq = r.seq;

@@ -20,6 +20,9 @@ struct span_rt;
 
 struct h2_rt *h2_rt__new(struct span_rt *spans, FILE *out, bool json);
 void h2_rt__free(struct h2_rt *rt);
+/* The BPF walker's state map (ET_H2_STATE_MAP): a connection passed
+ * over is deleted there, so that BPF stops sending its records. */
+void h2_rt__set_state_map(struct h2_rt *rt, int fd);
 /* One ACT_H2 record; 0, or -EINVAL when it is malformed. */
 int h2_rt__record(struct h2_rt *rt, const void *rec, size_t size);
 /* At exit: the RED table and the counters that are not zero (text: the

@@ -757,7 +757,11 @@ static int setup_h2(struct run *r)
 			span_rt__set_output(r->spans, r->out);
 		}
 		r->h2 = h2_rt__new(r->spans, r->o->out, json);
-		return r->h2 ? 0 : -ENOMEM;
+		if (!r->h2)
+			return -ENOMEM;
+		h2_rt__set_state_map(r->h2,
+				     loader__map_fd(r->l, ET_H2_STATE_MAP));
+		return 0;
 	}
 	return 0;
 }
