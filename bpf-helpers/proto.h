@@ -69,7 +69,8 @@ ET_PROTO_FN et_s64 et_h2_frame(const unsigned char *p, et_u64 n, et_s64 type,
 			       et_u64 field);
 
 /* WebSocket: a field (ET_WS_*) of the frame p starts: its opcode, its
- * payload length, or the status code of a close frame (unmasked); -1
+ * payload length, its header's length (masking key included), or the
+ * status code of a close frame (unmasked); -1
  * when p starts no valid frame (or no close frame with a code). */
 ET_PROTO_FN et_s64 et_ws_frame(const unsigned char *p, et_u64 n, et_u64 field);
 

@@ -17,6 +17,7 @@ enum {
 	ET_WS_OPCODE,
 	ET_WS_LEN,
 	ET_WS_CLOSE,
+	ET_WS_HDR, /* the header's length: 2 to 14 bytes */
 };
 
 #endif

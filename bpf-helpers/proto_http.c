@@ -302,6 +302,8 @@ ET_PROTO_FN et_s64 et_ws_frame(const unsigned char *p, et_u64 n, et_u64 field)
 		return op;
 	if (field == ET_WS_LEN)
 		return len;
+	if (field == ET_WS_HDR)
+		return (et_s64)i + (masked ? 4 : 0);
 	if (op != 8 || len < 2)
 		return -1;
 	{

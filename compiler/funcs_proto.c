@@ -28,6 +28,7 @@ static const struct proto_fn proto_fns[] = {
 	{ "ws_opcode", "et_ws_frame", PROTO_INT, 0, PROTO_FIELD, ET_WS_OPCODE, 0 },
 	{ "ws_payload_len", "et_ws_frame", PROTO_INT, 0, PROTO_FIELD, ET_WS_LEN, 0 },
 	{ "ws_close_code", "et_ws_frame", PROTO_INT, 0, PROTO_FIELD, ET_WS_CLOSE, 0 },
+	{ "ws_header_len", "et_ws_frame", PROTO_INT, 0, PROTO_FIELD, ET_WS_HDR, 0 },
 	{ "resp_command", "et_resp_command", PROTO_STRING, 0, PROTO_NONE, 0, 0 },
 	{ "resp_type", "et_resp_type", PROTO_STRING, 16, PROTO_NONE, 0, 0 },
 	{ "pg_msg_type", "et_pg_type", PROTO_INT, 0, PROTO_NONE, 0, 0 },
@@ -113,7 +114,32 @@ static struct type *check_proto(struct compile_ctx *ctx, struct node *call,
 	return type_string(ctx->arena, len);
 }
 
+/* h2_feed(conn, dir, buf, len [, iovcnt]): conn any integer that names
+ * the connection in the process, dir 0 (received) or 1 (sent), buf the
+ * address of the bytes in the traced process, or with iovcnt of an array
+ * of that many iovecs that hold the len bytes (readv, sendmsg...) */
+static struct type *check_h2_feed(struct compile_ctx *ctx, struct node *call,
+				  struct node *probe)
+{
+	struct node *b = fn_arg(call, 2);
+
+	(void)probe;
+	if (!fn_int_arg(ctx, call, 0) || !fn_int_arg(ctx, call, 1) ||
+	    !fn_int_arg(ctx, call, 3) ||
+	    (call->u.call.nargs == 5 && !fn_int_arg(ctx, call, 4)))
+		return NULL;
+	if (!b->type || (b->type->kind != T_INT && b->type->kind != T_PTR)) {
+		diag_error(&ctx->diags, b->loc,
+			   "h2_feed() expects the address of the bytes in the "
+			   "traced process (%s provided)",
+			   b->type ? type_name(ctx->arena, b->type) : "none");
+		return NULL;
+	}
+	return type_s64();
+}
+
 const struct func funcs_proto[] = {
+    {"h2_feed", 4, 5, 0, check_h2_feed, FG_H2FEED},
     {"is_http_request", 2, 2, 0, check_proto, FG_PROTO},
     {"is_http_response", 2, 2, 0, check_proto, FG_PROTO},
     {"http_method", 2, 2, 0, check_proto, FG_PROTO},
@@ -130,6 +156,7 @@ const struct func funcs_proto[] = {
     {"ws_opcode", 2, 2, 0, check_proto, FG_PROTO},
     {"ws_payload_len", 2, 2, 0, check_proto, FG_PROTO},
     {"ws_close_code", 2, 2, 0, check_proto, FG_PROTO},
+    {"ws_header_len", 2, 2, 0, check_proto, FG_PROTO},
     {"resp_command", 2, 2, 0, check_proto, FG_PROTO},
     {"resp_type", 2, 2, 0, check_proto, FG_PROTO},
     {"pg_msg_type", 2, 2, 0, check_proto, FG_PROTO},

@@ -242,4 +242,57 @@ struct et_span_tstack {
 	} e[ET_SPAN_DEPTH];
 };
 
+
+/* HTTP/2 (h2_feed(conn, dir, buf, len), cg_proto.c and bpf-helpers/h2.c):
+ * BPF walks the frames of each connection and direction across reads and
+ * writes and sends what user space needs (runtime/h2.c) as ACT_H2 records
+ * in wire order: the payloads of HEADERS, CONTINUATION, SETTINGS,
+ * RST_STREAM and GOAWAY (the first 64 bytes) frames, split in pieces of at
+ * most ET_H2_CAP bytes, and an empty record for a DATA frame that ends
+ * its stream. Other payloads are skipped, never copied. */
+#define ET_H2_STATE_MAP "et_h2_st"  /* LRU hash: et_h2_key -> et_h2_state */
+/* percpu array[1]: one et_h2_rec, then the walk's variables (ET_H2_WALK
+ * bytes) */
+#define ET_H2_REC_MAP "et_h2_rec"
+#define ET_H2_WALK 72
+#define ET_H2_CAP 4096
+#define ET_H2_CONNS 16384           /* the state map's entries */
+#define ET_H2_STEPS 128             /* steps of the walk per call */
+enum {
+	ET_H2_K_FRAME, /* a piece of a frame's payload (or none) */
+	ET_H2_K_START, /* a client preface: the connection (re)starts */
+	ET_H2_K_LOST,  /* the walk gave up (more than ET_H2_STEPS steps in
+			  one buffer, a failed read): the connection is
+			  forgotten until its next preface */
+};
+struct et_h2_key {
+	uint32_t tgid, dir; /* dir: 0 received, 1 sent */
+	uint64_t conn;
+};
+struct et_h2_state {
+	uint64_t skip;      /* payload bytes still to pass over */
+	uint64_t ship;      /* payload bytes still to send */
+	uint64_t after;     /* then to pass over */
+	uint64_t seq;       /* records sent in this direction */
+	uint32_t ship_off;  /* offset in the payload of the next piece */
+	uint32_t frame_len;
+	uint32_t stream;
+	uint8_t type, flags, nhdr, pad;
+	uint8_t hdr[24];    /* a frame header cut by the buffer's end */
+};
+struct et_h2_rec {
+	uint64_t action_id;
+	uint64_t conn;
+	uint64_t ns;        /* bpf_ktime_get_ns */
+	uint64_t seq;       /* per (conn, dir): a gap is a lost record */
+	uint32_t tgid, tid;
+	uint32_t stream, frame_len;
+	uint32_t off, n;    /* these n bytes start at off in the payload */
+	uint8_t dir, type, flags, kind;
+	uint32_t pad;
+	char comm[16];
+	uint8_t bytes[ET_H2_CAP];
+};
+#define ET_H2_REC_HDR 80    /* offsetof(struct et_h2_rec, bytes) */
+
 #endif

@@ -354,6 +354,7 @@ int output__record(struct output *o, const struct et_action *a,
 	case ACT_ERRORF:       /* on stderr (run_actions.c) */
 	case ACT_WARNF:
 	case ACT_SPAN:         /* runtime/span.c */
+	case ACT_H2:           /* runtime/h2.c */
 		return 0;
 	case ACT_KIND_COUNT:
 		break;

@@ -13,7 +13,7 @@ static const char *const action_names[ACT_KIND_COUNT] = {
 	[ACT_STRFTIME] = "strftime",     [ACT_HELPER_ERROR] = "helper_error",
 	[ACT_WATCHPOINT] = "watchpoint", [ACT_UNWATCH] = "unwatch",
 	[ACT_ERRORF] = "errorf",         [ACT_WARNF] = "warnf",
-	[ACT_SPAN] = "span",
+	[ACT_SPAN] = "span",             [ACT_H2] = "h2",
 };
 
 static const char *const storage_names[MS_COUNT] = {

@@ -178,6 +178,9 @@ enum et_action_kind {
 	 * (its instance map), "timeout NS", then "attr NAME" per arg and
 	 * "event NAME" per event probe, in order (runtime/span.c). */
 	ACT_SPAN,
+	/* h2_feed(): a piece of an HTTP/2 connection (abi.h struct
+	 * et_h2_rec, n bytes after its header), decoded by runtime/h2.c */
+	ACT_H2,
 	ACT_KIND_COUNT
 };
 

@@ -43,6 +43,7 @@
 #include "rt_python.h"
 #include "run_impl.h"
 #include "metrics.h"
+#include "h2.h"
 #include "span.h"
 #include "umaps.h"
 #include "unwind.h"
@@ -741,6 +742,31 @@ static int span_map_fd(void *ctx, const char *name)
 	return loader__map_fd(r->l, name);
 }
 
+/* h2_feed()'s records: HTTP/2 streams become spans (their runtime made
+ * here when the program has no span block). */
+static int setup_h2(struct run *r)
+{
+	bool json = r->o->format == OUT_JSON;
+
+	for (int i = 0; i < r->prog->nactions; i++) {
+		if (r->prog->actions[i].kind != ACT_H2)
+			continue;
+		if (!r->spans) {
+			r->spans = span_rt__new(r->prog, r->o->out, json, true);
+			if (!r->spans)
+				return -ENOMEM;
+			span_rt__set_output(r->spans, r->out);
+		}
+		r->h2 = h2_rt__new(r->spans, r->o->out, json);
+		if (!r->h2)
+			return -ENOMEM;
+		h2_rt__set_state_map(r->h2,
+				     loader__map_fd(r->l, ET_H2_STATE_MAP));
+		return 0;
+	}
+	return 0;
+}
+
 static int setup_output(struct run *r)
 {
 	int fd, err;
@@ -765,6 +791,9 @@ static int setup_output(struct run *r)
 				  span_map_fd, r);
 		break;
 	}
+	err = setup_h2(r);
+	if (err)
+		return err;
 	/* bpftrace: the blank lines before the maps go to stdout, not -o */
 	output__set_separator(r->out, r->o->to_file ? stdout : r->o->out);
 	fd = loader__map_fd(r->l, ET_RINGBUF_MAP);
@@ -832,6 +861,7 @@ static int finish(struct run *r)
 		metrics_health_spans(&st);
 	}
 	span_rt__report(r->spans);
+	h2_rt__report(r->h2);
 	run_otlp_finish(r);
 	fflush(r->o->out);
 	if (write_failed(r))
@@ -1106,6 +1136,7 @@ static void run_close(struct run *r)
 		close(r->procfd);
 	drops__free(r->drops);
 	span_rt__free(r->spans);
+	h2_rt__free(r->h2);
 	unwind_free(r->uw);
 	run_otlp_free(r);
 	run_metrics_free(r);

@@ -13,6 +13,7 @@
  * Also the one-shot read of an iterator. */
 #define _GNU_SOURCE
 #include "run_impl.h"
+#include "h2.h"
 #include "span.h"
 
 #include <errno.h>
@@ -244,6 +245,8 @@ static int dispatch(struct run *r, const struct et_action *a,
 		return run_watch_unwatch(r, a, rec, size);
 	case ACT_SPAN:
 		return r->spans ? span_rt__record(r->spans, a, rec, size) : 0;
+	case ACT_H2:
+		return r->h2 ? h2_rt__record(r->h2, rec, size) : 0;
 	case ACT_PRINT_MAP:
 		output__record(r->out, a, rec, size);
 		drops__report(r->drops); /* a dump says what it misses */

@@ -79,6 +79,7 @@ struct run {
 	struct otlp *otlp;
 	/* the span runtime (span.h), when the program has span blocks */
 	struct span_rt *spans;
+	struct h2_rt *h2;             /* h2_feed()'s records (runtime/h2.c) */
 	uint64_t span_swept_ns;      /* last sweep of expired instances */
 };
 

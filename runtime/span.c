@@ -510,6 +510,20 @@ int span_rt__record(struct span_rt *rt, const struct et_action *a,
 	return 0;
 }
 
+int span_rt__deliver(struct span_rt *rt, const struct et_span *s)
+{
+	rt->st.completed++;
+	for (int i = 0; i < rt->nsinks; i++)
+		if (rt->sinks[i].fn(rt->sinks[i].ctx, s) < 0)
+			rt->failed++;
+	return 0;
+}
+
+int64_t span_rt__wall_offset(const struct span_rt *rt)
+{
+	return rt->wall_off;
+}
+
 /* Deletes the instances of d open longer than its timeout. */
 static void sweep_def(struct span_rt *rt, struct span_def *d, uint64_t now)
 {

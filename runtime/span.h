@@ -147,6 +147,12 @@ void span_rt__set_maps(struct span_rt *rt, int cnt_fd,
 int span_rt__record(struct span_rt *rt, const struct et_action *a,
 		    const void *rec, size_t size);
 void span_rt__sweep(struct span_rt *rt);
+/* A span made in user space (runtime/h2.c: HTTP/2 streams) to every
+ * sink, counted as completed; 0. */
+int span_rt__deliver(struct span_rt *rt, const struct et_span *s);
+/* CLOCK_REALTIME - CLOCK_MONOTONIC at the start, ns: a BPF time plus
+ * this is a wall-clock time. */
+int64_t span_rt__wall_offset(const struct span_rt *rt);
 void span_rt__report(struct span_rt *rt);
 
 #endif

@@ -27,7 +27,8 @@ libiberty-dev lld g++ systemtap-sdt-dev golang-go golang-google-grpc-dev python3
 bpftool man-db openjdk-17-jdk-headless qemu-system-x86 busybox-static cpio
 binutils xz-utils debuginfod curl gdb rustc libc6-dbg prometheus nginx-light
 redis-server redis-tools wrk gnutls-bin openssl postgresql-15 mariadb-server
-libcap-dev libseccomp-dev libssl-dev util-linux"
+libcap-dev libseccomp-dev libssl-dev util-linux
+libnghttp2-dev nghttp2-client python3-grpcio python3-websockets"
 
 install_deps() {
 	missing=

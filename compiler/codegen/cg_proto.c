@@ -211,3 +211,56 @@ static LLVMValueRef proto(struct gen *g, struct node *e)
 }
 
 const struct cg_func cg_func_PROTO = {proto, NULL};
+
+/* h2_feed(conn, dir, buf, len): the frame walker of bpf-helpers/h2.c,
+ * given {its state map, its per-CPU record, the ring buffer, the id of
+ * this call's ACT_H2 action} (abi.h "HTTP/2"); its result is the number
+ * of frame headers it read, -1 for a connection it does not know. */
+static LLVMValueRef h2_feed(struct gen *g, struct node *e)
+{
+	struct action_meta *a = gen_new_action(g, ACT_H2, e->loc);
+	LLVMValueRef m[4], args[5], arr = gen_tmp(g, sizeof(m), "h2_maps");
+
+	a->rec_size = ET_H2_REC_HDR;
+	m[0] = cg_map_get(g->cg, ET_H2_STATE_MAP);
+	if (!m[0])
+		m[0] = cg_map_define(g->cg, ET_H2_STATE_MAP,
+				     BPF_MAP_TYPE_LRU_HASH, ET_H2_CONNS,
+				     sizeof(struct et_h2_key),
+				     sizeof(struct et_h2_state));
+	m[1] = cg_map_get(g->cg, ET_H2_REC_MAP);
+	if (!m[1])
+		m[1] = cg_map_define(g->cg, ET_H2_REC_MAP,
+				     BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
+				     sizeof(struct et_h2_rec) + ET_H2_WALK);
+	m[2] = g->ringbuf;
+	m[3] = LLVMBuildIntToPtr(g->b, c64(g, a->id), cg_ptr(g->cg), "");
+	for (unsigned i = 0; i < 4; i++) {
+		LLVMValueRef o = c64(g, i * 8);
+
+		LLVMBuildStore(g->b, m[i],
+			       LLVMBuildGEP2(g->b, cg_int(g->cg, 8), arr, &o, 1,
+					     ""));
+	}
+	args[0] = arr;
+	for (int i = 0; i < 4; i++)
+		args[i + 1] = gen_expr(g, arg(e, i));
+	if (arg(e, 4)) {
+		/* iovecs: dir | 2 | count << 8 (bpf-helpers/h2.c) */
+		LLVMValueRef cnt = gen_expr(g, arg(e, 4)), big;
+
+		big = LLVMBuildICmp(g->b, LLVMIntUGT, cnt, c64(g, 1024), "");
+		cnt = LLVMBuildSelect(g->b, big, c64(g, 1024), cnt, "");
+		args[2] = LLVMBuildOr(
+		    g->b, LLVMBuildAnd(g->b, args[2], c64(g, 1), ""),
+		    LLVMBuildOr(g->b, c64(g, 2),
+				LLVMBuildShl(g->b, cnt, c64(g, 8), ""), ""),
+		    "");
+	} else {
+		args[2] = LLVMBuildAnd(g->b, args[2], c64(g, 1), "");
+	}
+	gen_loc(g, e);
+	return cg_libcall(g->cg, "et_h2_feed", args, 5);
+}
+
+const struct cg_func cg_func_H2FEED = {h2_feed, NULL};

@@ -57,6 +57,12 @@ add_custom_target(http-cost
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/http-cost.sh $<TARGET_FILE:etrace>
   DEPENDS etrace USES_TERMINAL
   COMMENT "The cost of etrace http on nginx under wrk (needs root)")
+#   make h2-cost      tests/bench/h2-cost.sh: nginx's http2 under h2load,
+#                     untraced and under `etrace grpc`, and etrace's CPU
+add_custom_target(h2-cost
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/h2-cost.sh $<TARGET_FILE:etrace>
+  DEPENDS etrace USES_TERMINAL
+  COMMENT "The cost of etrace grpc on nginx's http2 under h2load (needs root)")
 
 # tests/bench/otlp.sh: the OTLP exporter alone (otlp_push) and in a run
 add_executable(otlp_push ${CMAKE_CURRENT_LIST_DIR}/otlp_push.c)

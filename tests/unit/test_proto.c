@@ -263,6 +263,13 @@ static void test_websocket(void)
 	CU_ASSERT_EQUAL(et_ws_frame(close_m, 7, ET_WS_CLOSE), -1);
 	CU_ASSERT_EQUAL(et_ws_frame(U("\x88\x02\x03\xe9"), 4, ET_WS_CLOSE),
 			1001);
+	CU_ASSERT_EQUAL(et_ws_frame(hello_m, 11, ET_WS_HDR), 6);
+	CU_ASSERT_EQUAL(et_ws_frame(hello, 5, ET_WS_HDR), 2);
+	CU_ASSERT_EQUAL(et_ws_frame(bin, 4, ET_WS_HDR), 4);
+	CU_ASSERT_EQUAL(et_ws_frame(bin, 3, ET_WS_HDR), -1);
+	CU_ASSERT_EQUAL(et_ws_frame(U("\x82\xff\0\0\0\0\0\x01\0\0\1\2\3\4"),
+				    14, ET_WS_HDR),
+			14);
 	CU_ASSERT_EQUAL(et_ws_frame(bin, 4, ET_WS_LEN), 256);
 	CU_ASSERT_EQUAL(et_ws_frame(bin, 3, ET_WS_LEN), -1);
 	CU_ASSERT_EQUAL(et_ws_frame(bad, 4, ET_WS_LEN), -1);
