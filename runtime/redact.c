@@ -811,7 +811,7 @@ int redact_string(uint32_t global, const char *s, size_t len, char **out,
 		s += REDACT_MARK_LEN;
 		len -= REDACT_MARK_LEN;
 		if (!mask)
-			mask = global & RX_PII ? global & RX_PII : RX_PII;
+			mask = RX_PII;
 	} else if (!global) {
 		return 0;
 	}

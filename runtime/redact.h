@@ -32,13 +32,12 @@ enum {
 	RX_RESP_TEXT = 1u << 8, /* a RESP command as text, arguments kept */
 	RX_ALL = (1u << 9) - 1,
 };
-/* The personal-data classes: what redact(s) applies when config redact
- * names none. */
+/* The personal-data classes: what redact(s) applies. */
 #define RX_PII (RX_EMAIL | RX_CARD | RX_SSN | RX_IPV4 | RX_JWT | RX_SECRET)
 
 /* The mark redact() puts before a string: REDACT_MARK, then the classes
  * in two bytes of 7 bits each with the top bit set (so no byte is a NUL);
- * classes 0 means "the default": config redact's, else RX_PII. */
+ * classes 0 means RX_PII (redact(s) without classes). */
 #define REDACT_MARK 0x1f
 #define REDACT_MARK_LEN 3
 
@@ -51,8 +50,8 @@ int redact_parse(const char *list, uint32_t *mask, const char **bad,
 /* The names of mask, comma-separated, into buf (for artifacts). */
 const char *redact_names(uint32_t mask, char *buf, size_t size);
 
-/* Whether s[0..len) starts with a mark: its classes in *mask (0: the
- * default) */
+/* Whether s[0..len) starts with a mark: its classes in *mask (0:
+ * RX_PII) */
 bool redact_marked(const char *s, size_t len, uint32_t *mask);
 
 /* Applies mask to s[0..len) into out (its size: out_size, NUL ended,

@@ -177,15 +177,20 @@ static void test_mark(void)
 	size_t n = 0;
 	uint32_t m = 0;
 
-	/* redact(s): classes 0, the default (the config's PII, else all) */
+	/* redact(s): classes 0, all the personal-data ones */
 	memcpy(s, "\x1f\x80\x80mail bob@example.com from 10.0.0.1", 38);
 	CU_ASSERT(redact_marked(s, 38, &m));
 	CU_ASSERT_EQUAL(m, 0);
 	CU_ASSERT_EQUAL(redact_string(0, s, 38, &out, &n), 1);
 	CU_ASSERT_STRING_EQUAL(out, "mail <email> from <ipv4>");
 	free(out);
-	CU_ASSERT_EQUAL(redact_string(RX_EMAIL, s, 38, &out, &n), 1);
-	CU_ASSERT_STRING_EQUAL(out, "mail <email> from 10.0.0.1");
+	/* the config's classes apply besides a mark's */
+	memcpy(s, "\x1f\xc0\x80x = 'bob@example.com'", 24);
+	CU_ASSERT_EQUAL(redact_string(RX_EMAIL, s, 24, &out, &n), 1);
+	CU_ASSERT_STRING_EQUAL(out, "x = ?");
+	free(out);
+	CU_ASSERT_EQUAL(redact_string(RX_EMAIL, s + 3, 21, &out, &n), 1);
+	CU_ASSERT_STRING_EQUAL(out, "x = '<email>'");
 	free(out);
 	/* redact(s, "sql"): 0x40 in the first byte */
 	memcpy(s, "\x1f\xc0\x80where a = 'x'", 16);
