@@ -115,8 +115,13 @@ static void put(struct out *o, const char *s, size_t n)
 	o->p[o->n] = 0;
 }
 
-static void putc_(struct out *o, char c)
+static inline void putc_(struct out *o, char c)
 {
+	if (o->n + 2 <= o->cap) {
+		o->p[o->n++] = c;
+		o->p[o->n] = 0;
+		return;
+	}
 	put(o, &c, 1);
 }
 
@@ -617,43 +622,68 @@ static size_t secret_value_end(const char *s, size_t len, size_t i)
 	return i;
 }
 
-/* KEY=value, KEY: value, "KEY":"value" (the key any case, as the end of
- * a longer name too: db_password=), "Bearer TOKEN", "Basic CREDS": *b
- * and *e bound the value alone */
+static bool key_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '-';
+}
+
+/* At the '=' or ':' s[i]: whether the name before it (a quote and
+ * blanks between allowed: "api_key": ) is a secret's key, whole or as
+ * the end of a longer name after '_', '-' or '.' (DB_PASSWORD=). */
+static bool secret_key_before(const char *s, size_t i)
+{
+	size_t e = i, b;
+
+	while (e > 0 && s[e - 1] == ' ')
+		e--;
+	if (e > 0 && (s[e - 1] == '"' || s[e - 1] == '\''))
+		e--;
+	b = e;
+	while (b > 0 && key_char((unsigned char)s[b - 1]))
+		b--;
+	for (size_t k = 0; k < sizeof(secret_keys) / sizeof(*secret_keys);
+	     k++) {
+		size_t n = strlen(secret_keys[k]);
+
+		if (e - b < n || strncasecmp(s + e - n, secret_keys[k], n))
+			continue;
+		if (e - n == b || strchr("_-.", s[e - n - 1]))
+			return true;
+	}
+	return false;
+}
+
+/* KEY=value, KEY: value, "KEY":"value" at the delimiter s[i] (the key
+ * any case); *b and *e bound the value alone */
 static bool match_secret_kv(const char *s, size_t len, size_t i, size_t *b,
 			    size_t *e)
 {
-	for (size_t k = 0; k < sizeof(secret_keys) / sizeof(*secret_keys);
-	     k++) {
-		size_t n = strlen(secret_keys[k]), j = i + n;
+	size_t j = i + 1;
 
-		if (j > len || strncasecmp(s + i, secret_keys[k], n))
-			continue;
-		if (j < len && s[j] == '"')
-			j++;
-		while (j < len && s[j] == ' ')
-			j++;
-		if (j >= len || (s[j] != '=' && s[j] != ':'))
-			continue;
+	while (j < len && s[j] == ' ')
 		j++;
-		while (j < len && s[j] == ' ')
-			j++;
-		if (j >= len || strchr("&,;\r\n", s[j]))
-			continue;
-		*b = j;
-		*e = secret_value_end(s, len, j);
-		return *e > *b;
-	}
-	if ((i == 0 || !word_char((unsigned char)s[i - 1])) &&
-	    ((len - i > 7 && !strncasecmp(s + i, "bearer ", 7)) ||
-	     (len - i > 6 && !strncasecmp(s + i, "basic ", 6)))) {
-		size_t j = i + (s[i + 1] == 'e' || s[i + 1] == 'E' ? 7 : 6);
+	if (j >= len || strchr("&,;\r\n", s[j]) || !secret_key_before(s, i))
+		return false;
+	*b = j;
+	*e = secret_value_end(s, len, j);
+	return *e > *b;
+}
 
-		*b = j;
-		*e = secret_value_end(s, len, j);
-		return *e >= *b + 8;
-	}
-	return false;
+/* "Bearer TOKEN", "Basic CREDS" at a word's start: the token's bounds */
+static bool match_secret_auth(const char *s, size_t len, size_t i, size_t *b,
+			      size_t *e)
+{
+	size_t j;
+
+	if (len - i > 7 && !strncasecmp(s + i, "bearer ", 7))
+		j = i + 7;
+	else if (len - i > 6 && !strncasecmp(s + i, "basic ", 6))
+		j = i + 6;
+	else
+		return false;
+	*b = j;
+	*e = secret_value_end(s, len, j);
+	return *e >= *b + 8;
 }
 
 /* tokens of a known shape: AWS access key ids, GitHub, Slack, Stripe */
@@ -696,12 +726,22 @@ static void pii_redact(struct out *o, uint32_t mask, const char *s,
 
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
+		bool start = !i || !word_char((unsigned char)s[i - 1]);
 
-		if ((mask & RX_SECRET) && match_secret_kv(s, len, i, &b, &e)) {
+		if ((mask & RX_SECRET) && (c == '=' || c == ':') &&
+		    match_secret_kv(s, len, i, &b, &e)) {
 			put(o, s + i, b - i);
 			puts_(o, "<secret>");
 			i = e;
-		} else if ((mask & RX_SECRET) &&
+		} else if (!word_char(c) || !start) {
+			putc_(o, (char)c);
+			i++;
+		} else if ((mask & RX_SECRET) && (c == 'B' || c == 'b') &&
+			   match_secret_auth(s, len, i, &b, &e)) {
+			put(o, s + i, b - i);
+			puts_(o, "<secret>");
+			i = e;
+		} else if ((mask & RX_SECRET) && strchr("AagxsrS", c) &&
 			   match_secret_token(s, len, i, &e)) {
 			puts_(o, "<secret>");
 			i = e;
@@ -726,14 +766,11 @@ static void pii_redact(struct out *o, uint32_t mask, const char *s,
 			puts_(o, "<ipv4>");
 			i = e;
 		} else {
-			/* past the rest of a word: no match starts inside */
+			/* the rest of the word: no match starts inside */
 			size_t k = i + 1;
 
-			if (word_char(c))
-				while (k < len &&
-				       word_char((unsigned char)s[k]) &&
-				       !(mask & RX_SECRET))
-					k++;
+			while (k < len && word_char((unsigned char)s[k]))
+				k++;
 			put(o, s + i, k - i);
 			i = k;
 		}
