@@ -9,8 +9,9 @@
 
 #include <string.h>
 
-/* the largest string redact() makes (its argument's size and the mark) */
-#define REDACT_MAX_SIZE 4096
+/* the largest string redact() makes (its argument's size and the mark):
+ * a slot of the protocol functions' map (compiler/codegen/cg_proto.c) */
+#define REDACT_MAX_SIZE 512
 
 static struct type *check_redact(struct compile_ctx *ctx, struct node *call,
 				 struct node *probe)

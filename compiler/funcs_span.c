@@ -33,7 +33,9 @@ static bool int_or_str(const struct type *t)
 /* integer 0, string 1, stack 2: what must agree between assignments */
 static int attr_class(const struct type *t)
 {
-	return t->kind == T_STRING ? 1 : t->kind == T_STACK ? 2 : 0;
+	return t->kind == T_STRING ? 1 : t->kind == T_STACK ? 2
+	       : t->kind == T_INET				 ? 3
+								 : 0;
 }
 
 /* The stored type of value type t: integers 8 bytes, strings as they
@@ -41,7 +43,7 @@ static int attr_class(const struct type *t)
 static struct type *merge(struct compile_ctx *ctx, struct type *old,
 			  struct type *t)
 {
-	if (t->kind == T_STACK)
+	if (t->kind == T_STACK || t->kind == T_INET)
 		return old ? old : t;
 	if (t->kind == T_STRING) {
 		if (old && old->kind == T_STRING && old->size >= t->size)
@@ -74,10 +76,11 @@ static struct type *check_set(struct compile_ctx *ctx, struct node *call,
 	at = span_attr_find(s, f);
 	if (!at)
 		return NULL; /* pass_span reported it */
-	if (!int_or_str(v->type) && (!v->type || v->type->kind != T_STACK)) {
+	if (!int_or_str(v->type) && (!v->type || (v->type->kind != T_STACK &&
+						  v->type->kind != T_INET))) {
 		diag_error(&ctx->diags, v->loc,
 			   "span.%s takes an integer, a "
-			   "string or a stack (%s provided)",
+			   "string, an address (ntop) or a stack (%s provided)",
 			   f, fn_kind_name(v->type));
 		return NULL;
 	}

@@ -289,13 +289,14 @@ static int print_sink(void *ctx, const struct et_span *s)
 	return 0;
 }
 
-/* printf("%s", stack) of each stack attribute of d */
+/* printf("%s", v) of each stack and address (ntop) attribute of d */
 static int stack_actions(struct span_rt *rt, struct span_def *d)
 {
 	for (int i = 0; i < d->nattrs; i++) {
 		struct et_action *a;
 
-		if (d->a->args[i].type->kind != T_STACK)
+		if (d->a->args[i].type->kind != T_STACK &&
+		    d->a->args[i].type->kind != T_INET)
 			continue;
 		a = arena_calloc(rt->arena, 1, sizeof(*a));
 		if (!a)
@@ -411,7 +412,7 @@ static bool decode_attr(struct span_rt *rt, const struct span_def *d,
 	if (i >= 64 || !(set >> i & 1) || arg->offset + arg->size > size)
 		return false;
 	at->key = d->attrs[i];
-	if (arg->type->kind == T_STACK) {
+	if (arg->type->kind == T_STACK || arg->type->kind == T_INET) {
 		char *text = NULL;
 
 		if (!rt->o || !d->stack_fmt[i] ||
