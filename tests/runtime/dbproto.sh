@@ -1,0 +1,198 @@
+#!/bin/sh
+# Runtime tests of the database recipes (stdlib/redis.et...) and of
+# redaction (redact(), config redact) with real BPF, against real
+# servers and clients from Debian started here on free ports.
+#   dbproto.sh ETRACE CASE
+# redis: etrace redis -- --port=P over redis-server, redis-cli and a
+#   pipelined client (python3, three commands in one write): client and
+#   server spans with their attributes, the arguments redacted, an error
+#   reply, the RED maps' counts; --redact=false keeps the arguments;
+#   --sample=2 keeps the 1st and 3rd command of a connection.
+# redact: redact() and config redact on a program's strings, in text,
+#   JSON, maps and span attributes.
+# Exits 77 (skipped) when a server or client is missing.
+etrace=$1
+case=$2
+. "$(dirname "$0")/rtlib.sh"
+
+srv=
+stop_servers() {
+	for p in $srv; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $srv; do
+		for _ in $(seq 1 100); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -9 "$p" 2>/dev/null
+	done
+	return 0
+}
+trap 'stop_servers; rm -rf "$tmp"; kill_bg' EXIT
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+need() {
+	for p in "$@"; do
+		command -v "$p" >/dev/null 2>&1 || skip "$p not installed"
+	done
+}
+
+# start ARGS...: etrace in the background, attached; a recipe of some
+# twenty probes takes a while to pass the verifier on a loaded machine
+start() {
+	"$etrace" "$@" >"$out" 2>"$err" &
+	bg=$!
+	for _ in $(seq 1 1800); do
+		grep -q '^Attaching' "$out" 2>/dev/null && return 0
+		kill -0 "$bg" 2>/dev/null || fail "etrace ended before attaching"
+		sleep 0.05
+	done
+	fail "etrace did not attach in 90 s"
+}
+
+# stop: SIGTERM; etrace prints its maps and ends (in 30 s), status 0
+stop() {
+	kill -TERM "$bg"
+	for _ in $(seq 1 600); do
+		kill -0 "$bg" 2>/dev/null || break
+		sleep 0.05
+	done
+	wait_bg 0
+}
+
+# spans NAME PATTERN: the number of span lines of block NAME matching
+# PATTERN (grep -E)
+spans() {
+	grep "^span $1 " "$out" | grep -cE -- "$2"
+}
+
+# want_spans NAME PATTERN N
+want_spans() {
+	n=$(spans "$1" "$2")
+	[ "$n" = "$3" ] || fail "$n spans $1 matching '$2', expected $3"
+}
+
+tag=etrace$$
+
+case "$case" in
+redis)
+	need redis-server redis-cli python3
+	port=$(free_port)
+	redis-server --port "$port" --bind 127.0.0.1 --save "" \
+		--appendonly no --dir "$tmp" >/dev/null 2>&1 &
+	srv="$srv $!"
+	for _ in $(seq 1 100); do
+		redis-cli -p "$port" ping >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	# a client that sends its commands on one connection: all in one
+	# write (a pipeline), or one at a time
+	cat >"$tmp/cli.py" <<'PY'
+import socket, sys
+port, mode, tag = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+def cmd(*a):
+    return b"*%d\r\n" % len(a) + b"".join(
+        b"$%d\r\n%s\r\n" % (len(x), x) for x in (s.encode() for s in a))
+s = socket.create_connection(("127.0.0.1", port))
+# the pipeline's key is short: its three commands fit the 63 bytes the
+# recipe reads
+k = "k" if mode == "pipeline" else tag + ":p"
+cmds = [cmd("SET", k, "1"), cmd("INCR", k), cmd("GET", k), cmd("DEL", k)]
+def replies(n):
+    data = b""
+    while data.count(b"\r\n") < n:
+        d = s.recv(4096)
+        if not d:
+            sys.exit("closed")
+        data += d
+if mode == "pipeline":
+    s.sendall(b"".join(cmds[:3]))
+    replies(3)
+else:
+    for c in cmds:
+        s.sendall(c)
+        replies(1)
+PY
+	start redis -- --port="$port"
+	wait_out '^Tracing Redis'
+	redis-cli -p "$port" set "$tag" alice@example.org >/dev/null
+	redis-cli -p "$port" get "$tag" >/dev/null
+	redis-cli -p "$port" incr "$tag" >/dev/null 2>&1
+	python3 "$tmp/cli.py" "$port" pipeline "$tag" || fail "pipeline"
+	wait_out 'comm=python3 .*db.query.text="SET ? ?; INCR ?; GET ?"'
+	stop
+	c='kind=client .*db.system.name="redis" db.operation.name'
+	a="server.port=$port server.address=\"127.0.0.1\""
+	want_spans redis_client "$c=\"SET\" db.query.text=\"SET \? \?\" $a db.response.type=\"string\"" 1
+	want_spans redis_client "$c=\"GET\" db.query.text=\"GET \?\" $a db.response.type=\"bulk\"" 1
+	want_spans redis_client "kind=client status=error .*db.operation.name=\"INCR\" db.query.text=\"INCR \?\" $a db.response.type=\"error\" db.response.status_code=\"ERR value is not an integer " 1
+	want_spans redis_client "comm=python3 $c=\"SET\" db.query.text=\"SET \? \?; INCR \?; GET \?\" $a" 1
+	s='comm=redis-server kind=server .*db.system.name="redis"'
+	want_spans redis_server "$s db.operation.name=\"SET\" db.query.text=\"SET \? \?\" client.port=[1-9][0-9]* db.response.type=\"string\"" 1
+	want_spans redis_server "comm=redis-server kind=server status=error .*db.operation.name=\"INCR\" db.query.text=\"INCR \?\"" 1
+	want_spans redis_server "$s .*db.query.text=\"SET \? \?; INCR \?; GET \?\"" 1
+	# nothing of the values left etrace
+	grep -q "alice@example\|$tag" "$out" && fail "an argument was printed"
+	has "$out" '^@requests\[client, SET\]: 2$'
+	has "$out" '^@requests\[server, SET\]: 2$'
+	has "$out" '^@requests\[client, GET\]: 1$'
+	has "$out" '^@errors\[client, INCR\]: 1$'
+	has "$out" '^@errors\[server, INCR\]: 1$'
+	[ "$(grep -c '^@errors' "$out")" = 2 ] || fail "errors: $(grep '^@errors' "$out")"
+	has "$out" '^@latency_us\[client, GET\]:'
+	# the arguments kept; one command in two of a connection
+	start redis -- --port="$port" --redact=false --sample=2
+	wait_out '^Tracing Redis'
+	redis-cli -p "$port" set "$tag" alice@example.org >/dev/null
+	python3 "$tmp/cli.py" "$port" one "$tag" || fail "client"
+	wait_out "comm=python3 .*db.query.text=\"GET $tag:p\""
+	stop
+	want_spans redis_client "db.query.text=\"SET $tag alice@example.org\"" 1
+	want_spans redis_client "comm=python3 .*db.query.text=\"SET $tag:p 1\"" 1
+	want_spans redis_client "comm=python3 .*db.query.text=\"GET $tag:p\"" 1
+	want_spans redis_client "comm=python3" 2
+	want_spans redis_server "comm=redis-server" 3
+	;;
+redact)
+	RUN_TIMEOUT=60
+	run 0 -e 'BEGIN {
+	$s = "mail bob@example.com card 4111-1111-1111-1111 not 4111-1111-1111-1112 ssn 078-05-1120 from 10.1.2.3";
+	printf("%s\n", redact($s));
+	printf("%s\n", redact("SELECT * FROM t WHERE a = '"'x'"' AND b = 42", "sql"));
+	printf("[%-12s]\n", redact("1.2.3.4", "ipv4"));
+	@m[redact("user ann@example.net")] = count();
+	@t = (1, redact("password=hunter2&x=1", "secret"));
+	printf("%s\n", $s);
+	exit(); }'
+	same 'Attaching 1 probe...
+mail <email> card <card> not 4111-1111-1111-1112 ssn <ssn> from <ipv4>
+SELECT * FROM t WHERE a = ? AND b = ?
+[<ipv4>      ]
+mail bob@example.com card 4111-1111-1111-1111 not 4111-1111-1111-1112 ssn 078-05-1120 from 10.1.2.3
+
+
+@m[user <email>]: 1
+@t: (1, password=<secret>&x=1)
+'
+	# config redact: every string; JSON too
+	run 0 -f json -e 'config = { redact = "email,ipv4" }
+BEGIN { printf("%s\n", "to bob@example.com at 10.0.0.7 card 4111111111111111");
+	@a["ann@example.net"] = 1; exit(); }'
+	has "$out" '"data": "to <email> at <ipv4> card 4111111111111111\\n"'
+	has "$out" '"@a": {"<email>": 1}'
+	# a span attribute (the text line)
+	run 0 -c "true bob@example.com" -e '
+span x { key (tid);
+	begin tracepoint:syscalls:sys_enter_execve { span.who = redact(str(args.argv[1]), "email"); }
+	end tracepoint:syscalls:sys_exit_execve { } }'
+	has "$out" 'who="<email>"'
+	;;
+*)
+	fail "unknown case $case"
+	;;
+esac
+exit 0
