@@ -8,6 +8,10 @@
 #   server spans with their attributes, the arguments redacted, an error
 #   reply, the RED maps' counts; --redact=false keeps the arguments;
 #   --sample=2 keeps the 1st and 3rd command of a connection.
+# pgsql: etrace pgsql -- --port=P over postgres 15, psql and a client of
+#   the extended protocol (python3: a named statement bound twice): the
+#   spans of both sides, literals redacted, completion tags, an error's
+#   SQLSTATE, RED counts; --redact=false keeps the literals.
 # redact: redact() and config redact on a program's strings, in text,
 #   JSON, maps and span attributes.
 # Exits 77 (skipped) when a server or client is missing.
@@ -67,7 +71,7 @@ stop() {
 # spans NAME PATTERN: the number of span lines of block NAME matching
 # PATTERN (grep -E)
 spans() {
-	grep "^span $1 " "$out" | grep -cE -- "$2"
+	grep -E "^span $1 " "$out" | grep -cE -- "$2"
 }
 
 # want_spans NAME PATTERN N
@@ -156,6 +160,92 @@ PY
 	want_spans redis_client "comm=python3 .*db.query.text=\"GET $tag:p\"" 1
 	want_spans redis_client "comm=python3" 2
 	want_spans redis_server "comm=redis-server" 3
+	;;
+pgsql)
+	pgbin=/usr/lib/postgresql/15/bin
+	[ -x $pgbin/initdb ] || skip "PostgreSQL 15 not installed"
+	need psql python3
+	id postgres >/dev/null 2>&1 || skip "no postgres user"
+	port=$(free_port)
+	chmod 755 "$tmp"
+	mkdir "$tmp/pg"
+	chown postgres "$tmp/pg"
+	su postgres -s /bin/sh -c "$pgbin/initdb -D $tmp/pg/data -A trust \
+		-U postgres" >"$tmp/pg/initdb.log" 2>&1 ||
+		fail "initdb: $(tail -5 "$tmp/pg/initdb.log")"
+	su postgres -s /bin/sh -c "exec $pgbin/postgres -D $tmp/pg/data \
+		-p $port -k $tmp/pg -c listen_addresses=127.0.0.1" \
+		>"$tmp/pg/log" 2>&1 &
+	srv="$srv $!"
+	for _ in $(seq 1 200); do
+		psql -h 127.0.0.1 -p "$port" -U postgres -c 'select 1' \
+			>/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	srv="$srv $(head -1 "$tmp/pg/data/postmaster.pid" 2>/dev/null)"
+	# the extended protocol: a named statement parsed once, bound and
+	# executed twice (Parse, Bind, Execute, Sync; then Bind, Execute,
+	# Sync), as drivers with prepared statements send it
+	cat >"$tmp/pgx.py" <<'PY'
+import socket, struct, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+def msg(t, body):
+    return t + struct.pack("!I", len(body) + 4) + body
+params = b"user\0postgres\0database\0postgres\0\0"
+s.sendall(struct.pack("!II", len(params) + 8, 196608) + params)
+def until_ready():
+    data = b""
+    while not data.endswith(b"Z\0\0\0\x05I"):
+        d = s.recv(4096)
+        if not d:
+            sys.exit("closed")
+        data += d
+until_ready()
+def bind(v):
+    return (msg(b"B", b"\0st1\0" + b"\0\0" + b"\0\x01" +
+                struct.pack("!I", len(v)) + v + b"\0\0") +
+            msg(b"E", b"\0" + b"\0\0\0\0") + msg(b"S", b""))
+s.sendall(msg(b"P", b"st1\0select $1::int + 7 where 'k' = 'k'\0\0\0") + bind(b"41"))
+until_ready()
+s.sendall(bind(b"42"))
+until_ready()
+s.sendall(msg(b"X", b""))
+PY
+	start pgsql -- --port="$port"
+	wait_out '^Tracing PostgreSQL'
+	psql -h 127.0.0.1 -p "$port" -U postgres -q \
+		-c "create table t$$ (a int, s text)" \
+		-c "insert into t$$ values (1, 'bob@example.org'), (2, 'x')" \
+		-c "select * from t$$ where s = 'x'" -c "select * from nope$$" \
+		>/dev/null 2>&1
+	python3 "$tmp/pgx.py" "$port" || fail "extended query"
+	wait_out 'comm=python3 .*db.response.tag="SELECT 1"'
+	sleep 1
+	stop
+	c='comm=psql kind=client db.system.name="postgresql"'
+	s='comm=postgres kind=server db.system.name="postgresql"'
+	for side in "$c" "$s"; do
+		want_spans 'pgsql_(client|server)' "$side db.operation.name=\"create\" db.query.text=\"create table t$$ \(a int, s text\)\" .*db.response.tag=\"CREATE TABLE\"" 1
+		want_spans 'pgsql_(client|server)' "$side db.operation.name=\"insert\" db.query.text=\"insert into t$$ values \(\?, \?\), \(\?, \?\)\" .*db.response.tag=\"INSERT 0 2\"" 1
+		want_spans 'pgsql_(client|server)' "$side db.operation.name=\"select\" db.query.text=\"select \* from t$$ where s = \?\" .*db.response.tag=\"SELECT 1\"" 1
+	done
+	want_spans pgsql_client "comm=psql kind=client status=error .*db.query.text=\"select \* from nope$$\" server.port=$port db.response.tag=\"\" db.response.status_code=\"42P01\"" 1
+	want_spans pgsql_server "comm=postgres kind=server status=error .*db.query.text=\"select \* from nope$$\" client.port=[1-9][0-9]* db.response.tag=\"\" db.response.status_code=\"42P01\"" 1
+	# the named statement: its Parse's text for both of its Binds
+	want_spans pgsql_client "comm=python3 kind=client db.system.name=\"postgresql\" db.operation.name=\"select\" db.query.text=\"select \\\$1::int \+ \? where \? = \?\" server.port=$port db.response.tag=\"SELECT 1\"" 2
+	grep -q "bob@example" "$out" && fail "a literal was printed"
+	has "$out" '^@requests\[client, insert\]: 1$'
+	has "$out" '^@requests\[client, select\]: 4$'
+	has "$out" '^@errors\[client, select\]: 1$'
+	has "$out" '^@errors\[server, select\]: 1$'
+	# the literals kept
+	start pgsql -- --port="$port" --redact=false
+	wait_out '^Tracing PostgreSQL'
+	psql -h 127.0.0.1 -p "$port" -U postgres -q \
+		-c "select * from t$$ where s = 'x'" >/dev/null 2>&1
+	wait_out 'comm=psql .*db.response.tag="SELECT 1"'
+	stop
+	want_spans pgsql_client "db.query.text=\"select \* from t$$ where s = 'x'\"" 1
 	;;
 redact)
 	RUN_TIMEOUT=60
