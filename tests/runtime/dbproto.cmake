@@ -3,4 +3,4 @@
 # real BPF as root, 77 = skipped when a server is not installed).
 etrace_runtime_cases(dbproto ${CMAKE_CURRENT_LIST_DIR}/dbproto.sh 120
   ARGS $<TARGET_FILE:etrace>
-  CASES redis pgsql redact)
+  CASES redis pgsql mysql redact)

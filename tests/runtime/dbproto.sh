@@ -12,6 +12,9 @@
 #   the extended protocol (python3: a named statement bound twice): the
 #   spans of both sides, literals redacted, completion tags, an error's
 #   SQLSTATE, RED counts; --redact=false keeps the literals.
+# mysql: etrace mysql -- --port=P over mariadbd and the mariadb client
+#   (COM_QUERY; mariadbd reads each packet's header and payload apart):
+#   the spans of both sides, literals redacted, an error's code, RED counts.
 # redact: redact() and config redact on a program's strings, in text,
 #   JSON, maps and span attributes.
 # Exits 77 (skipped) when a server or client is missing.
@@ -246,6 +249,49 @@ PY
 	wait_out 'comm=psql .*db.response.tag="SELECT 1"'
 	stop
 	want_spans pgsql_client "db.query.text=\"select \* from t$$ where s = 'x'\"" 1
+	;;
+mysql)
+	need mariadb-install-db mariadbd mariadb
+	port=$(free_port)
+	mariadb-install-db --no-defaults --datadir="$tmp/db" --user=root \
+		--auth-root-authentication-method=normal \
+		>"$tmp/install.log" 2>&1 ||
+		fail "mariadb-install-db: $(tail -5 "$tmp/install.log")"
+	mariadbd --no-defaults --datadir="$tmp/db" --user=root \
+		--port="$port" --bind-address=127.0.0.1 \
+		--socket="$tmp/my.sock" --pid-file="$tmp/my.pid" \
+		--skip-log-bin >"$tmp/my.log" 2>&1 &
+	srv="$srv $!"
+	for _ in $(seq 1 300); do
+		mariadb -h 127.0.0.1 -P "$port" -u root -e 'select 1' \
+			>/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	start mysql -- --port="$port"
+	wait_out '^Tracing MySQL'
+	mariadb -h 127.0.0.1 -P "$port" -u root -e \
+		"create database d$$; create table d$$.t (a int, s text); insert into d$$.t values (1, 'bob@example.org'); select * from d$$.t where s = 'x'; select * from d$$.nope" \
+		>/dev/null 2>&1
+	wait_out 'comm=mariadbd .*db.response.status_code=1146'
+	wait_out 'comm=mariadb .*db.response.status_code=1146'
+	stop
+	for side in "comm=mariadb kind=client .*server.port=$port" \
+		"comm=mariadbd kind=server .*client.port=[1-9][0-9]*"; do
+		want_spans 'mysql_(client|server)' "$side db.response.type=\"ok\"" 3
+		want_spans 'mysql_(client|server)' "$side db.response.type=\"resultset\"" 1
+	done
+	for side in 'comm=mariadb kind=client' 'comm=mariadbd kind=server'; do
+		want_spans 'mysql_(client|server)' "$side db.system.name=\"mysql\" db.operation.name=\"create\" db.query.text=\"create database d$$\"" 1
+		want_spans 'mysql_(client|server)' "$side db.system.name=\"mysql\" db.operation.name=\"insert\" db.query.text=\"insert into d$$.t values \(\?, \?\)\"" 1
+		want_spans 'mysql_(client|server)' "$side db.system.name=\"mysql\" db.operation.name=\"select\" db.query.text=\"select \* from d$$.t where s = \?\"" 1
+	done
+	want_spans mysql_client "comm=mariadb kind=client status=error db.system.name=\"mysql\" db.operation.name=\"select\" db.query.text=\"select \* from d$$.nope\" server.port=$port db.response.type=\"error\" db.response.status_code=1146" 1
+	want_spans mysql_server "comm=mariadbd kind=server status=error .*db.response.status_code=1146" 1
+	grep -q "bob@example" "$out" && fail "a literal was printed"
+	has "$out" '^@requests\[client, select\]: 2$'
+	has "$out" '^@requests\[server, create\]: 2$'
+	has "$out" '^@errors\[client, select\]: 1$'
+	has "$out" '^@errors\[server, select\]: 1$'
 	;;
 redact)
 	RUN_TIMEOUT=60
