@@ -7,7 +7,8 @@
 #   pipelined client (python3, three commands in one write): client and
 #   server spans with their attributes, the arguments redacted, an error
 #   reply, the RED maps' counts; --redact=false keeps the arguments;
-#   --sample=2 keeps the 1st and 3rd command of a connection.
+#   --sample=2 keeps the 1st and 3rd command of a connection; a command
+#   sent while the thread has a span of the program open is its child.
 # pgsql: etrace pgsql -- --port=P over postgres 15, psql and a client of
 #   the extended protocol (python3: a named statement bound twice): the
 #   spans of both sides, literals redacted, completion tags, an error's
@@ -163,6 +164,35 @@ PY
 	want_spans redis_client "comm=python3 .*db.query.text=\"GET $tag:p\"" 1
 	want_spans redis_client "comm=python3" 2
 	want_spans redis_server "comm=redis-server" 3
+	# a command sent while its thread serves a request (a span of the
+	# same program open) is that request's child: the recipe and a span
+	# from the client's getppid() to its getpid() around its commands
+	{ cat "$(dirname "$0")/../../stdlib/redis.et"; cat <<'ET'
+span request {
+	key (tid);
+	begin tracepoint:syscalls:sys_enter_getppid /comm == "python3"/ { span.kind = server; }
+	end tracepoint:syscalls:sys_enter_getpid /comm == "python3"/ { }
+}
+ET
+	} >"$tmp/nest.et"
+	cat >"$tmp/nest.py" <<'PY'
+import os, socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+os.getppid()
+s.sendall(b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n")
+s.recv(4096)
+os.getpid()
+PY
+	start "$tmp/nest.et" -- --port="$port"
+	wait_out '^Tracing Redis'
+	python3 "$tmp/nest.py" "$port" || fail "nested client"
+	wait_out '^span request '
+	stop
+	req=$(grep '^span request ' "$out" | head -1)
+	trace=$(echo "$req" | sed -n 's/.* trace=\([0-9a-f]*\) id=\([0-9a-f]*\) .*/\1/p')
+	id=$(echo "$req" | sed -n 's/.* trace=\([0-9a-f]*\) id=\([0-9a-f]*\) .*/\2/p')
+	[ -n "$id" ] || fail "no request span"
+	want_spans redis_client "trace=$trace id=[0-9a-f]* parent=$id .*comm=python3 kind=client .*db.operation.name=\"GET\"" 1
 	;;
 pgsql)
 	pgbin=/usr/lib/postgresql/15/bin
