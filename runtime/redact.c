@@ -14,8 +14,7 @@
 #include <strings.h>
 
 static const char *const class_names[] = {
-    "email", "card", "ssn", "ipv4", "jwt", "secret", "sql", "resp",
-    "resp_text",
+    "email", "card", "ssn", "ipv4", "jwt", "secret", "sql", "resp", "resp_text",
 };
 #define NCLASSES (sizeof(class_names) / sizeof(class_names[0]))
 
@@ -338,7 +337,8 @@ static size_t sql_dollar_end(const char *s, size_t len, size_t i)
 
 static size_t sql_number_end(const char *s, size_t len, size_t i)
 {
-	if (s[i] == '0' && i + 1 < len && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
+	if (s[i] == '0' && i + 1 < len &&
+	    (s[i + 1] == 'x' || s[i + 1] == 'X')) {
 		i += 2;
 		while (i < len && isxdigit((unsigned char)s[i]))
 			i++;
@@ -421,8 +421,8 @@ static bool match_email(const char *s, size_t len, size_t at, size_t *b,
 {
 	size_t l = at, r = at + 1, dot = 0, tld;
 
-	while (l > 0 && (isalnum((unsigned char)s[l - 1]) ||
-			 strchr("._%+-", s[l - 1])))
+	while (l > 0 &&
+	       (isalnum((unsigned char)s[l - 1]) || strchr("._%+-", s[l - 1])))
 		l--;
 	while (l < at && s[l] == '.')
 		l++;
@@ -454,7 +454,8 @@ static bool try_email(const char *s, size_t len, size_t i, size_t *e)
 {
 	size_t k = i, b;
 
-	while (k < len && (isalnum((unsigned char)s[k]) || strchr("._%+-", s[k])))
+	while (k < len &&
+	       (isalnum((unsigned char)s[k]) || strchr("._%+-", s[k])))
 		k++;
 	return k < len && s[k] == '@' && match_email(s, len, k, &b, e) &&
 	       b <= i;
@@ -563,9 +564,9 @@ static bool match_ipv4(const char *s, size_t len, size_t i, size_t *e)
 		    (s[b] == '0' && k - b > 1))
 			return false;
 	}
-	if (k < len && (word_char((unsigned char)s[k]) ||
-			(s[k] == '.' && k + 1 < len &&
-			 isdigit((unsigned char)s[k + 1]))))
+	if (k < len &&
+	    (word_char((unsigned char)s[k]) ||
+	     (s[k] == '.' && k + 1 < len && isdigit((unsigned char)s[k + 1]))))
 		return false;
 	*e = k;
 	return true;
@@ -603,9 +604,9 @@ static bool match_jwt(const char *s, size_t len, size_t i, size_t *e)
 }
 
 static const char *const secret_keys[] = {
-    "password", "passwd", "pwd", "secret", "token", "api_key", "apikey",
-    "api-key", "access_key", "access_token", "auth_token", "private_key",
-    "client_secret", "session_id", "sessionid",
+    "password",	  "passwd",	 "pwd",		  "secret",	"token",
+    "api_key",	  "apikey",	 "api-key",	  "access_key", "access_token",
+    "auth_token", "private_key", "client_secret", "session_id", "sessionid",
 };
 
 /* the end of a secret's value starting at s[i]: a quoted string, or up
@@ -693,10 +694,10 @@ static bool match_secret_token(const char *s, size_t len, size_t i, size_t *e)
 		const char *prefix;
 		int min;
 	} shapes[] = {
-	    {"AKIA", 16}, {"ASIA", 16},	   {"ghp_", 30},     {"gho_", 30},
-	    {"ghs_", 30}, {"ghu_", 30},	   {"github_pat_", 30},
-	    {"xoxb-", 10}, {"xoxp-", 10},  {"sk_live_", 16}, {"rk_live_", 16},
-	    {"sk_test_", 16},
+	    {"AKIA", 16},	 {"ASIA", 16},	   {"ghp_", 30},
+	    {"gho_", 30},	 {"ghs_", 30},	   {"ghu_", 30},
+	    {"github_pat_", 30}, {"xoxb-", 10},	   {"xoxp-", 10},
+	    {"sk_live_", 16},	 {"rk_live_", 16}, {"sk_test_", 16},
 	};
 	size_t k;
 
@@ -719,8 +720,7 @@ static bool match_secret_token(const char *s, size_t len, size_t i, size_t *e)
 	return false;
 }
 
-static void pii_redact(struct out *o, uint32_t mask, const char *s,
-		       size_t len)
+static void pii_redact(struct out *o, uint32_t mask, const char *s, size_t len)
 {
 	size_t i = 0, b, e;
 

@@ -27,8 +27,8 @@ enum {
 	RX_IPV4 = 1u << 3,
 	RX_JWT = 1u << 4,
 	RX_SECRET = 1u << 5,
-	RX_SQL = 1u << 6,      /* SQL string and number literals -> ? */
-	RX_RESP = 1u << 7,     /* a RESP command as text, arguments -> ? */
+	RX_SQL = 1u << 6,	/* SQL string and number literals -> ? */
+	RX_RESP = 1u << 7,	/* a RESP command as text, arguments -> ? */
 	RX_RESP_TEXT = 1u << 8, /* a RESP command as text, arguments kept */
 	RX_ALL = (1u << 9) - 1,
 };

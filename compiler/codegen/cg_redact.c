@@ -29,10 +29,9 @@ static bool read_str(struct gen *g, struct node *s, LLVMValueRef dst,
 	if (!gen_is_scalar(p->type))
 		return false;
 	gen_loc(g, s);
-	cg_probe_read_str(g->cg, gen_space(g, p->type), dst,
-			  gen_bounded_len(g, n, 1, size),
-			  LLVMBuildIntToPtr(g->b, gen_expr(g, p),
-					    cg_ptr(g->cg), ""));
+	cg_probe_read_str(
+	    g->cg, gen_space(g, p->type), dst, gen_bounded_len(g, n, 1, size),
+	    LLVMBuildIntToPtr(g->b, gen_expr(g, p), cg_ptr(g->cg), ""));
 	return true;
 }
 

@@ -34,8 +34,7 @@ static void test_true_positives(void)
 {
 	static const struct row r[] = {
 	    {RX_EMAIL, "mail alice@example.com now", "mail <email> now"},
-	    {RX_EMAIL, "to:j.doe+tag@mail.example.co.uk;",
-	     "to:<email>;"},
+	    {RX_EMAIL, "to:j.doe+tag@mail.example.co.uk;", "to:<email>;"},
 	    {RX_EMAIL, "<bob_1@x-y.org>", "<<email>>"},
 	    /* Visa, Mastercard, Amex test numbers; spaces and dashes */
 	    {RX_CARD, "card 4111111111111111 ok", "card <card> ok"},
@@ -58,12 +57,11 @@ static void test_true_positives(void)
 	    {RX_SECRET, "DB_PASSWORD=s3cr3t", "DB_PASSWORD=<secret>"},
 	    {RX_SECRET, "Authorization: Bearer abcdefghijkl.mnop",
 	     "Authorization: Bearer <secret>"},
-	    {RX_SECRET, "key AKIAIOSFODNN7EXAMPLE used",
-	     "key <secret> used"},
-	    {RX_SECRET, "ghp_0123456789abcdefghijABCDEFGHIJ012345",
-	     "<secret>"},
-	    {RX_PII, "alice@example.com paid with 4111 1111 1111 1111 from "
-		     "10.1.2.3",
+	    {RX_SECRET, "key AKIAIOSFODNN7EXAMPLE used", "key <secret> used"},
+	    {RX_SECRET, "ghp_0123456789abcdefghijABCDEFGHIJ012345", "<secret>"},
+	    {RX_PII,
+	     "alice@example.com paid with 4111 1111 1111 1111 from "
+	     "10.1.2.3",
 	     "<email> paid with <card> from <ipv4>"},
 	};
 	ROWS(r);
@@ -106,7 +104,8 @@ static void test_false_positives(void)
 	    {RX_SECRET, "Bearer x", "Bearer x"},
 	    {RX_SECRET, "AKIA12", "AKIA12"},
 	    /* classes not asked for */
-	    {RX_EMAIL, "4111111111111111 10.0.0.1", "4111111111111111 10.0.0.1"},
+	    {RX_EMAIL, "4111111111111111 10.0.0.1",
+	     "4111111111111111 10.0.0.1"},
 	    {0, "alice@example.com", "alice@example.com"},
 	};
 	ROWS(r);
@@ -132,7 +131,8 @@ static void test_sql(void)
 	    /* cut inside a literal: the rest is the literal */
 	    {RX_SQL, "SELECT * FROM t WHERE s = 'secret val",
 	     "SELECT * FROM t WHERE s = ?"},
-	    {RX_SQL, "SELECT col1, t2.c3 FROM s1.t2", "SELECT col1, t2.c3 FROM s1.t2"},
+	    {RX_SQL, "SELECT col1, t2.c3 FROM s1.t2",
+	     "SELECT col1, t2.c3 FROM s1.t2"},
 	};
 	ROWS(r);
 }
@@ -146,7 +146,8 @@ static void test_resp(void)
 	    {RX_RESP_TEXT, SET3, "SET user alice"},
 	    {RX_RESP, "*1\r\n$4\r\nPING\r\n", "PING"},
 	    /* a pipeline: every command the bytes hold */
-	    {RX_RESP, SET3 "*2\r\n$3\r\nGET\r\n$4\r\nuser\r\n", "SET ? ?; GET ?"},
+	    {RX_RESP, SET3 "*2\r\n$3\r\nGET\r\n$4\r\nuser\r\n",
+	     "SET ? ?; GET ?"},
 	    /* cut: the arguments the header counts */
 	    {RX_RESP, "*4\r\n$4\r\nHSET\r\n$1\r\nh", "HSET ? ? ?"},
 	    {RX_RESP_TEXT, "*3\r\n$4\r\nHSET\r\n$5\r\nab", "HSET ab... ..."},
@@ -222,9 +223,9 @@ static void test_names(void)
 	size_t badlen = 0;
 	char buf[128];
 
-	CU_ASSERT_EQUAL(redact_parse("email, card,ssn,ipv4,jwt,secret", &m,
-				     &bad, &badlen),
-			0);
+	CU_ASSERT_EQUAL(
+	    redact_parse("email, card,ssn,ipv4,jwt,secret", &m, &bad, &badlen),
+	    0);
 	CU_ASSERT_EQUAL(m, RX_PII);
 	CU_ASSERT_EQUAL(redact_parse("pii,sql", &m, &bad, &badlen), 0);
 	CU_ASSERT_EQUAL(m, RX_PII | RX_SQL);
@@ -233,9 +234,9 @@ static void test_names(void)
 	CU_ASSERT_EQUAL(redact_parse("email,phone", &m, &bad, &badlen), -1);
 	CU_ASSERT_EQUAL(badlen, 5);
 	CU_ASSERT_NSTRING_EQUAL(bad, "phone", 5);
-	CU_ASSERT_STRING_EQUAL(redact_names(RX_EMAIL | RX_SQL | RX_RESP_TEXT,
-					    buf, sizeof(buf)),
-			       "email,sql,resp_text");
+	CU_ASSERT_STRING_EQUAL(
+	    redact_names(RX_EMAIL | RX_SQL | RX_RESP_TEXT, buf, sizeof(buf)),
+	    "email,sql,resp_text");
 	CU_ASSERT_STRING_EQUAL(redact_names(0, buf, sizeof(buf)), "");
 }
 
@@ -247,8 +248,8 @@ static void test_long(void)
 
 	for (size_t i = 0; i < sizeof(in) - 1; i++)
 		in[i] = "a1.@ '-"[i % 7];
-	n = redact_apply(RX_ALL & ~RX_RESP_TEXT & ~RX_RESP, in,
-			 sizeof(in) - 1, out, sizeof(out));
+	n = redact_apply(RX_ALL & ~RX_RESP_TEXT & ~RX_RESP, in, sizeof(in) - 1,
+			 out, sizeof(out));
 	CU_ASSERT(n > 0 && n < sizeof(out));
 }
 
