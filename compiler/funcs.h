@@ -17,6 +17,7 @@ extern const struct func funcs_stack[];
 extern const struct func funcs_misc[];
 extern const struct func funcs_proto[];
 extern const struct func funcs_span[]; /* span.* (funcs_span.c) */
+extern const struct func funcs_redact[]; /* redact (funcs_redact.c) */
 
 /* The modes of pid()/tid() and of nsecs(), NULL-terminated: the back
  * end generates by their index. */

@@ -7,6 +7,7 @@
 #include "settings.h"
 
 #include "otlp.h"
+#include "redact.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -255,6 +256,24 @@ static void set_service_name(struct compile_opts *o, const char *text)
 	o->run.service_name = text[0] ? text : NULL;
 }
 
+/* config redact: class names of runtime/redact.h */
+static bool check_redact(const char *text)
+{
+	const char *bad;
+	size_t badlen;
+	uint32_t m;
+
+	return redact_parse(text, &m, &bad, &badlen) == 0;
+}
+
+static void set_redact(struct compile_opts *o, const char *text)
+{
+	const char *bad;
+	size_t badlen;
+
+	redact_parse(text, &o->run.redact, &bad, &badlen);
+}
+
 /* config metrics_addr: the Prometheus endpoint ("": none) */
 static void set_metrics_addr(struct compile_opts *o, const char *text)
 {
@@ -387,6 +406,11 @@ static const struct setting settings[] = {
 	  .set_str = set_otlp_headers },
 	{ "service_name", NULL, false, {}, SK_STR,
 	  .set_str = set_service_name },
+	/* etrace: redaction of every string printed (runtime/redact.h) */
+	{ "redact", NULL, false, {}, SK_STR, .check_str = check_redact,
+	  .str_expected = "class names separated by commas: email, card, "
+			  "ssn, ipv4, jwt, secret, pii, sql, resp",
+	  .set_str = set_redact },
 	{ "unstable_tseries", NULL, false, {}, SK_WORD, UNSTABLE_WORDS,
 	  .set = set_un_tseries },
 	{ "unstable_dw_ustack", NULL, false, {}, SK_WORD, UNSTABLE_WORDS,

@@ -6,6 +6,7 @@
  * default settings and counts nothing. Its named options (getopt, struct
  * et_option) are optional too. */
 #include "artifact_impl.h"
+#include "redact.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -52,6 +53,12 @@ static void settings_json(cJSON *root, const struct et_settings *s)
 	if (s->otlp_queue)
 		cJSON_AddNumberToObject(o, "otlp_queue", s->otlp_queue);
 	art_add_str(o, "service_name", s->service_name);
+	if (s->redact) {
+		char names[128];
+
+		cJSON_AddStringToObject(
+		    o, "redact", redact_names(s->redact, names, sizeof(names)));
+	}
 }
 
 static cJSON *drop_json(const struct et_drop *d)
@@ -131,6 +138,20 @@ static bool read_otlp(struct rd *r, const cJSON *o, struct et_settings *s)
 	return true;
 }
 
+/* config redact: class names (runtime/redact.h) */
+static bool read_redact(struct rd *r, const cJSON *o, struct et_settings *s)
+{
+	const char *list = NULL, *bad = NULL;
+	size_t badlen = 0;
+
+	if (!art_get_str(r, o, "settings", "redact", false, &list))
+		return false;
+	if (list && redact_parse(list, &s->redact, &bad, &badlen))
+		return art_fail(r, "settings: unknown redact class '%.*s'",
+				(int)badlen, bad);
+	return true;
+}
+
 static bool read_settings(struct rd *r, const cJSON *root)
 {
 	const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "settings");
@@ -152,7 +173,7 @@ static bool read_settings(struct rd *r, const cJSON *root)
 	    !art_get_str(r, o, what, "folded", false, &s->folded) ||
 	    !art_get_str(r, o, what, "metrics_addr", false,
 			 &s->metrics_addr) ||
-	    !read_otlp(r, o, s))
+	    !read_otlp(r, o, s) || !read_redact(r, o, s))
 		return art_fail(r, "the settings are not settings");
 	s->no_cpp_demangle = art_get_bool(o, "no_cpp_demangle");
 	s->no_user_symbols = art_get_bool(o, "no_user_symbols");

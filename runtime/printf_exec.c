@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "output_impl.h"
+#include "redact.h"
 
 /* "%-08.3" + length + conv into buf. */
 static void build_spec(char *buf, size_t size, const struct fmt_seg *s,
@@ -133,8 +134,16 @@ static void print_text(FILE *m, struct pf *pf, const struct fmt_seg *s,
 	FILE *ms;
 
 	if (arg->type && arg->type->kind == T_STRING) {
-		print_str(m, s, (const char *)p, strnlen((const char *)p,
-							 size));
+		const char *text = (const char *)p;
+		size_t n = strnlen(text, size);
+		char *r = NULL;
+		int k = redact_string(pf->o->prog ? pf->o->prog->settings.redact
+						  : 0,
+				      text, n, &r, &n);
+
+		if (k >= 0)
+			print_str(m, s, k ? r : text, n);
+		free(r);
 		return;
 	}
 	env = pf_env(pf);

@@ -281,6 +281,10 @@ struct et_settings {
 	uint32_t otlp_interval_ms;
 	uint32_t otlp_queue;
 	const char *service_name;
+	/* config redact: the classes of runtime/redact.h applied to every
+	 * string the program prints (0: none; redact() marks single
+	 * values) */
+	uint32_t redact;
 };
 
 /* et_settings.missing_probes */

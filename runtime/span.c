@@ -24,6 +24,7 @@
 #include "output_impl.h"
 #include "printf_fmt.h"
 #include "program.h"
+#include "redact.h"
 
 #define MAX_SINKS 8
 #define MAX_ATTRS 64
@@ -434,9 +435,20 @@ static bool decode_attr(struct span_rt *rt, const struct span_def *d,
 		return true;
 	}
 	if (arg->type->kind == T_STRING) {
+		char *r = NULL;
+		size_t n = strnlen((const char *)v, arg->size);
+		int k = redact_string(rt->p ? rt->p->settings.redact : 0,
+				      (const char *)v, n, &r, &n);
+
+		if (k < 0)
+			return false;
 		at->kind = ET_ATTR_STR;
 		at->str.s = (const char *)v;
-		at->str.len = strnlen((const char *)v, arg->size);
+		at->str.len = n;
+		if (k) {
+			rt->texts[rt->ntexts++] = r;
+			at->str.s = r;
+		}
 		return true;
 	}
 	memcpy(&at->u, v, 8);

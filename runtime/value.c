@@ -18,6 +18,7 @@
 #include "syscall_names.h"
 #include "rt_frames.h"
 #include "rt_python.h"
+#include "redact.h"
 #include "usyms.h"
 #include "value.h"
 
@@ -588,6 +589,20 @@ static bool decode_text(struct value_env *env, const struct et_type *t,
 	return true;
 }
 
+/* a string, redacted as the program says (runtime/redact.h) */
+static void decode_string(struct value_env *env, const char *s, size_t n,
+			  struct value *v)
+{
+	char *r = NULL;
+	int k = redact_string(env->prog ? env->prog->settings.redact : 0, s,
+			      n, &r, &n);
+
+	if (k > 0)
+		s = arena_strndup(env->arena, r, n);
+	free(r);
+	set_str(v, k < 0 ? "" : s, k < 0 ? 0 : n);
+}
+
 void value_decode(struct value_env *env, const struct et_type *t,
 		  const void *bytes, size_t size, struct value *v)
 {
@@ -601,7 +616,9 @@ void value_decode(struct value_env *env, const struct et_type *t,
 		return;
 	switch (t->kind) {
 	case T_STRING:
-		set_str(v, (const char *)p, strnlen((const char *)p, size));
+		decode_string(env, (const char *)p, strnlen((const char *)p,
+							     size),
+			      v);
 		return;
 	case T_BUF:
 		decode_buf(env, t, p, size, v);

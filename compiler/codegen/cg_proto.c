@@ -210,6 +210,32 @@ static LLVMValueRef proto(struct gen *g, struct node *e)
 	return phi;
 }
 
+LLVMValueRef gen_proto_slot(struct gen *g, uint32_t size)
+{
+	LLVMValueRef m = cg_map_get(g->cg, ET_PROTO_MAP), key, w, o;
+	LLVMBasicBlockRef hit, miss;
+
+	if (!m)
+		m = cg_map_define(g->cg, ET_PROTO_MAP,
+				  BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
+				  (1 + PROTO_SLOTS) * ET_PROTO_WINDOW);
+	key = gen_tmp(g, 4, "pkey");
+	hit = gen_block(g, "slot");
+	miss = gen_block(g, "slot_miss");
+	w = cg_map_lookup(g->cg, m, key);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, w, ""), miss, hit);
+	LLVMPositionBuilderAtEnd(g->b, miss);
+	gen_return_now(g);
+	LLVMBuildUnreachable(g->b);
+	LLVMPositionBuilderAtEnd(g->b, hit);
+	o = c64(g, (1 + g->proto_calls++ % PROTO_SLOTS) * ET_PROTO_WINDOW);
+	w = LLVMBuildGEP2(g->b, cg_int(g->cg, 8), w, &o, 1, "slot");
+	LLVMBuildMemSet(g->b, w, cg_const(g->cg, 8, 0),
+			c64(g, size < ET_PROTO_WINDOW ? size : ET_PROTO_WINDOW),
+			8);
+	return w;
+}
+
 const struct cg_func cg_func_PROTO = {proto, NULL};
 
 /* h2_feed(conn, dir, buf, len): the frame walker of bpf-helpers/h2.c,

@@ -157,6 +157,10 @@ LLVMValueRef gen_tmp_raw(struct gen *g, uint32_t size, const char *name);
  * can be read straight into its destination, bpf_get_current_comm(dst,
  * e->type->size), which pads with NULs (no stack copy). */
 bool gen_is_comm(const struct node *e, const struct type *dt);
+/* A zeroed string slot of size bytes (at most 512) in the protocol
+ * functions' per-CPU map, alive for the statement (cg_proto.c): for
+ * results too big for the BPF stack. */
+LLVMValueRef gen_proto_slot(struct gen *g, uint32_t size);
 /* A new basic block in the current function. */
 LLVMBasicBlockRef gen_block(struct gen *g, const char *name);
 /* Truncates/extends the i64 v to what an integer of type t holds. */

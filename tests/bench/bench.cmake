@@ -78,3 +78,11 @@ add_custom_target(bench-otlp
           $<TARGET_FILE:otlp_push> $<TARGET_FILE:otlp_sink>
   DEPENDS etrace otlp_push otlp_sink USES_TERMINAL
   COMMENT "Spans per second exported over OTLP (needs root, node, npm)")
+
+# tests/bench/redact.sh: the cost per string of redaction (redact_bench)
+add_executable(redact_bench ${CMAKE_CURRENT_LIST_DIR}/redact_bench.c)
+target_link_libraries(redact_bench PRIVATE etrace_runtime)
+add_custom_target(bench-redact
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/redact.sh $<TARGET_FILE:redact_bench>
+  DEPENDS redact_bench USES_TERMINAL
+  COMMENT "The cost per string of redaction")

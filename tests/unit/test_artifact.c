@@ -316,6 +316,7 @@ static struct et_program *rich_program(void)
 	p->settings.otlp_interval_ms = 0;
 	p->settings.otlp_queue = 99;
 	p->settings.service_name = "checkout";
+	p->settings.redact = 0x4f; /* email card ssn ipv4 sql */
 	p->ndrops = 3;
 	p->drops = arena_calloc(a, 3, sizeof(*p->drops));
 	p->drops[0] = (struct et_drop){ DROP_MAP_FULL, 1, NULL, LOC_NONE, 77 };
@@ -379,6 +380,7 @@ static void test_rich_round_trip(void)
 	CU_ASSERT_EQUAL(q->settings.otlp_interval_ms, 0);
 	CU_ASSERT_EQUAL(q->settings.otlp_queue, 99);
 	CU_ASSERT_STRING_EQUAL(q->settings.service_name, "checkout");
+	CU_ASSERT_EQUAL(q->settings.redact, 0x4f);
 	/* what is read writes the same metadata again */
 	m1 = artifact__meta(p);
 	m2 = artifact__meta(q);

@@ -235,6 +235,7 @@ static const struct use uses[] = {
 	{ "pg_tag", "@x = pg_tag(comm, 16);" },
 	{ "mysql_query", "@x = mysql_query(buf(comm, 8), 8);" },
 	{ "proto_detect", "@x = proto_detect(0, 16);" },
+	{ "redact", "@x = redact(comm, \"email,sql\");" },
 };
 
 #define NUSES (sizeof(uses) / sizeof(uses[0]))
