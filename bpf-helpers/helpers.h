@@ -84,6 +84,19 @@ et_s64 et_py_frames(void *procs, void *tstates, et_u64 *fr,
  * program image it ran before an exec (unwind.c). Extern as above. */
 int et_uw_exec_changed(void *proc);
 
+/* One HotSpot frame (java.c): ip, sp, bp of a frame whose ip is in p's
+ * code cache (exact: an interrupted ip, not a return address; bp_known:
+ * rbp is the frame's) stepped to its caller's; rec set to the frame's
+ * record (rt_frames.h; left alone for a stub). 0, or -1 when the frame
+ * cannot be walked. A global BPF function (cg_link.c keeps et_global_*
+ * external): verified once, not at each of the unwinder's steps, whose
+ * callback the verifier walks many times. */
+struct et_java_proc;
+struct et_java_regs {
+	et_u64 ip, sp, bp, rec, exact, bp_known;
+};
+et_s64 et_global_java_step(struct et_java_proc *p, struct et_java_regs *r);
+
 /* pyfunc, pyfile (what ET_PY_TOP_FUNC, _FILE: the innermost Python
  * frame's qualified name, file, into buf of size bytes; "" when the
  * thread runs no Python) and pyline (_LINE: returned, the function's
