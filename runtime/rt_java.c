@@ -130,6 +130,10 @@ static struct jproc *procs;
 static struct jmethod *methods[BUCKETS];
 static struct jpc *pcs[BUCKETS];
 static int procs_fd = -1, ustack_fd = -1;
+/* processes that map libjvm.so whose VM had not described itself yet
+ * (a -c child looked at before its VM started): tried again each poll */
+#define PENDING_MAX 64
+static int pending[PENDING_MAX], npending;
 
 void rt_java_set_maps(int pfd, int sfd)
 {
@@ -259,7 +263,7 @@ static void proc_forget(int pid)
 
 /* the libjvm.so pid maps: its path and load bias */
 static struct elf_syms *find_jvm(int pid, char *file, size_t flen,
-				 uint64_t *bias)
+				 uint64_t *bias, bool *launcher)
 {
 	char path[64], line[4096 + 128];
 	struct elf_syms *es = NULL;
@@ -281,6 +285,8 @@ static struct elf_syms *find_jvm(int pid, char *file, size_t flen,
 		name = line + off;
 		name[strcspn(name, "\n")] = 0;
 		b = strrchr(name, '/');
+		if (b && !strcmp(b, "/libjli.so"))
+			*launcher = true;
 		if (name[0] != '/' || !b || strcmp(b, "/libjvm.so"))
 			continue;
 		snprintf(full, sizeof(full), "/proc/%d/root%s", pid, name);
@@ -409,6 +415,7 @@ static int load_locked(int pid, const char **why)
 	uint32_t key = (uint32_t)pid;
 	uint64_t bias = 0;
 	char file[256];
+	bool launcher = false;
 	int err;
 
 	p = proc_get(pid);
@@ -416,9 +423,15 @@ static int load_locked(int pid, const char **why)
 		return 0;
 	if (p)
 		proc_forget(pid);
-	es = find_jvm(pid, file, sizeof(file), &bias);
-	if (!es)
+	es = find_jvm(pid, file, sizeof(file), &bias, &launcher);
+	if (!es && !launcher)
 		return -ENOENT;
+	if (!es) {
+		/* the java launcher (libjli) before it loads libjvm: the
+		 * -c child at its entry point */
+		err = -EAGAIN;
+		goto later;
+	}
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		elf_syms__close(es);
@@ -434,9 +447,16 @@ static int load_locked(int pid, const char **why)
 	if (!err)
 		err = read_heaps(p);
 	if (err) {
-		/* a VM not started yet (its tables are filled as it
-		 * starts): looked at again on the next miss */
 		free(p);
+		err = -EAGAIN;
+	later:
+		/* a VM not started yet (its tables are filled as it
+		 * starts): looked at again at the next polls */
+		for (int i = 0; i < npending && pid; i++)
+			if (pending[i] == pid)
+				pid = 0;
+		if (pid && npending < PENDING_MAX)
+			pending[npending++] = pid;
 		if (why)
 			*why = "the VM's structure description is not readable "
 			       "(yet)";
@@ -456,6 +476,7 @@ int rt_java_load_pid(int pid, const char **why)
 
 	pthread_mutex_lock(&lock);
 	err = load_locked(pid, why);
+
 	pthread_mutex_unlock(&lock);
 	return err;
 }
@@ -719,8 +740,13 @@ static struct jpc *pc_get(struct jproc *p, uint64_t pc)
 int rt_java_expand(int pid, const uint64_t *in, int n, uint64_t *out, int max)
 {
 	struct jproc *p;
+	bool fp = false;
 	int o = 0;
 
+	/* a stack walked by frame pointers (its JVM not known yet) keeps
+	 * the code cache's addresses: what the stubs hide is unknown */
+	for (int i = 0; i < n; i++)
+		fp |= in[i] == ET_UW_MARK_FP;
 	pthread_mutex_lock(&lock);
 	p = proc_get(pid);
 	for (int i = 0; i < n && o < max; i++) {
@@ -741,7 +767,7 @@ int rt_java_expand(int pid, const uint64_t *in, int n, uint64_t *out, int max)
 			continue;
 		}
 		/* a stub's or an adapter's frame */
-		if (!ET_RTF_IS(f) && f >= p->bpf.lo && f < p->bpf.hi)
+		if (!fp && !ET_RTF_IS(f) && f >= p->bpf.lo && f < p->bpf.hi)
 			continue;
 		out[o++] = f;
 	}
@@ -866,6 +892,16 @@ void rt_java_poll(void)
 		return;
 	last = now;
 	pthread_mutex_lock(&lock);
+	for (int i = 0; i < npending;) {
+		int pid = pending[i], err = load_locked(pid, NULL);
+
+		if (err == -EAGAIN && kill(pid, 0) == 0) {
+			i++;
+			continue;
+		}
+		/* loaded, or gone, or no JVM after all */
+		pending[i] = pending[--npending];
+	}
 	if (procs)
 		scan_stacks(NULL, true);
 	pthread_mutex_unlock(&lock);

@@ -21,7 +21,8 @@ void rt_java_set_maps(int procs_fd, int ustack_fd);
 
 /* Looks at what pid maps; when it runs a HotSpot VM whose description
  * reads, fills its ET_JAVA_PROCS_MAP entry (once per process). 0,
- * -ENOENT (no libjvm), -ENOTSUP (*why says why), -errno. */
+ * -ENOENT (no libjvm), -EAGAIN (the java launcher before its VM has
+ * started: tried again by rt_java_poll; *why says so), -errno. */
 int rt_java_load_pid(int pid, const char **why);
 
 /* Reads the compiled frames of the stacks new since the last call (at
@@ -32,7 +33,8 @@ void rt_java_at_exit(int pid);
 /* The frames of a ustack record after rt_frames_merge, in call order,
  * into out (at most max): each compiled Java frame replaced by its
  * methods, innermost (inlined) first; a stub's or adapter's address in
- * a code cache dropped. Returns the count. */
+ * a code cache dropped (unless the stack was walked by frame pointers).
+ * Returns the count. */
 int rt_java_expand(int pid, const uint64_t *in, int n, uint64_t *out,
 		   int max);
 

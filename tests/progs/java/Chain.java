@@ -1,10 +1,11 @@
 // The Java program of tests/runtime/java.sh: a -> b -> c -> d -> e
 // chains, e sleeping (Thread.sleep: a futex wait in the VM) or spinning.
-//   java Chain sleep N     N threads (and main) sleep in e, forever
+//   java Chain sleep N S   N threads (and main) sleep in e, for S s
 //   java Chain jit N       the chain called until compiled (e sleeps 0
 //                          ms: a yield), then as sleep
 //   java Chain spin N      N threads spin in e
-// It prints "ready" once the chains run as asked.
+// It prints "ready" once the chains run as asked; the threads are
+// daemons: the VM ends with main's chain.
 public class Chain {
 	static volatile long sink;
 	static volatile boolean warm;
@@ -36,10 +37,12 @@ public class Chain {
 		return b(ms, spin) + 1;
 	}
 
+	static long end;
+
 	static void run(String mode) {
 		try {
 			boolean spin = mode.equals("spin");
-			for (;;)
+			while (System.nanoTime() < end)
 				sink += a(spin ? 3 : 20, spin);
 		} catch (InterruptedException ex) {
 		}
@@ -47,7 +50,9 @@ public class Chain {
 
 	public static void main(String[] args) throws Exception {
 		String mode = args[0];
-		int n = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+		int n = Integer.parseInt(args[1]);
+
+		end = System.nanoTime() + Long.parseLong(args[2]) * 1000000000L;
 
 		if (mode.equals("jit")) {
 			/* the same code with e's sleep of 0 ms: compiled with
