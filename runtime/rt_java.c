@@ -881,15 +881,16 @@ void rt_java_at_exit(int pid)
 	pthread_mutex_unlock(&lock);
 }
 
-void rt_java_poll(void)
+int rt_java_poll(int *started, int max)
 {
 	static struct timespec last;
 	struct timespec now;
+	int n = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (now.tv_sec * 1000 + now.tv_nsec / 1000000 <
 	    last.tv_sec * 1000 + last.tv_nsec / 1000000 + POLL_MS)
-		return;
+		return 0;
 	last = now;
 	pthread_mutex_lock(&lock);
 	for (int i = 0; i < npending;) {
@@ -900,9 +901,12 @@ void rt_java_poll(void)
 			continue;
 		}
 		/* loaded, or gone, or no JVM after all */
+		if (!err && n < max)
+			started[n++] = pid;
 		pending[i] = pending[--npending];
 	}
 	if (procs)
 		scan_stacks(NULL, true);
 	pthread_mutex_unlock(&lock);
+	return n;
 }

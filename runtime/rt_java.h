@@ -26,8 +26,11 @@ void rt_java_set_maps(int procs_fd, int ustack_fd);
 int rt_java_load_pid(int pid, const char **why);
 
 /* Reads the compiled frames of the stacks new since the last call (at
- * most every 200 ms); at_exit: of all stacks, in pid, at its exit stop. */
-void rt_java_poll(void);
+ * most every 200 ms), and looks again at VMs that had not started:
+ * those that have now into started (at most max; the caller loads
+ * their unwind tables again: libjvm was mapped after the last load).
+ * Returns their count. at_exit: all stacks, in pid, at its exit stop. */
+int rt_java_poll(int *started, int max);
 void rt_java_at_exit(int pid);
 
 /* The frames of a ustack record after rt_frames_merge, in call order,

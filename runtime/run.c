@@ -695,8 +695,13 @@ static int event_loop(struct run *r)
 		if (r->uw)
 			unwind_poll(r->uw);
 		if (r->uw) {
+			int jvms[8], nj;
+
 			rt_python_poll();
-			rt_java_poll();
+			/* a VM started since: its libjvm's tables */
+			nj = rt_java_poll(jvms, 8);
+			for (int i = 0; i < nj; i++)
+				unwind_load_pid(r->uw, jvms[i]);
 		}
 		n = epoll_wait(r->epfd, ev, 4, RINGBUF_POLL_MS);
 		if (n < 0 && errno == EINTR)
