@@ -130,6 +130,16 @@ uprobe)
 	frames "$out" | grep -q '^JVM_Sleep|java.lang.Thread.sleep (Thread.java)|Chain.e (Chain.java:20)|Chain.d (Chain.java:25)|Chain.c (Chain.java:29)|Chain.b (Chain.java:33)|Chain.a (Chain.java:37)|Chain.run (Chain.java:46)|' ||
 		fail "no stack with the chain below JVM_Sleep"
 	;;
+javaprofile)
+	# the recipe: folded stacks with the chain (bare method names), and
+	# its flame graph
+	start_java Chain spin 2 60
+	(cd "$tmp" && timeout 60 "$etrace" -p "$child" javaprofile -- --duration=3) \
+		>"$out" 2>"$err" || fail "javaprofile failed"
+	grep -q ';Chain.run;Chain.a;Chain.b;Chain.c;Chain.d;Chain.e' "$tmp/etrace-javaprofile.folded" ||
+		fail "no folded stack with the chain: $(grep Chain "$tmp/etrace-javaprofile.folded" | cut -c1-300 | head -3)"
+	grep -q '<svg' "$tmp/etrace-javaprofile.svg" || fail "no flame graph"
+	;;
 *)
 	fail "unknown case"
 	;;
