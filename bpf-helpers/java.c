@@ -74,8 +74,8 @@ static __attribute__((always_inline)) et_u64 le(et_u64 a, et_u64 b)
 }
 
 /* the CodeBlob that holds pc, 0 when none */
-static __attribute__((always_inline)) et_u64
-find_blob(struct et_java_proc *p, et_u64 pc)
+static __attribute__((always_inline)) et_u64 find_blob(struct et_java_proc *p,
+						       et_u64 pc)
 {
 	struct et_java_heap *h;
 	struct segwalk s;
@@ -84,8 +84,8 @@ find_blob(struct et_java_proc *p, et_u64 pc)
 
 	/* the heap of pc: the heaps do not overlap; no branch a heap */
 	for (int j = 0; j < ET_JAVA_HEAPS; j++)
-		k += (et_u64)j * (le(p->heap[j].lo, pc) &
-				  (le(p->heap[j].hi, pc) ^ 1));
+		k += (et_u64)j *
+		     (le(p->heap[j].lo, pc) & (le(p->heap[j].hi, pc) ^ 1));
 	if (k >= ET_JAVA_HEAPS)
 		return 0;
 	h = &p->heap[k];
@@ -102,7 +102,7 @@ find_blob(struct et_java_proc *p, et_u64 pc)
 }
 
 __attribute__((noinline)) et_s64 et_global_java_step(struct et_java_proc *p,
-							  struct et_java_regs *r)
+						     struct et_java_regs *r)
 {
 	et_u64 ip, sp, bp, blob, begin, cm, ra, exact;
 	et_u64 f[5], bcp = 0, nsp, nbp;
@@ -133,11 +133,12 @@ __attribute__((noinline)) et_s64 et_global_java_step(struct et_java_proc *p,
 			return -1;
 		cm = rd64(f[0] + p->m_cmethod);
 		begin = cm + p->cm_size;
-		r->rec = ET_RTF_MAKE(ET_RTF_JAVA, f[0],
-				   bcp >= begin && bcp - begin < ET_RTF_IDX_NONE
-				       ? bcp - begin
-				       : ET_RTF_IDX_NONE,
-				   0);
+		r->rec =
+		    ET_RTF_MAKE(ET_RTF_JAVA, f[0],
+				bcp >= begin && bcp - begin < ET_RTF_IDX_NONE
+				    ? bcp - begin
+				    : ET_RTF_IDX_NONE,
+				0);
 		nsp = f[2];
 		nbp = f[3];
 		ra = f[4];

@@ -38,20 +38,24 @@
 struct vm {
 	uint64_t cc_heaps, cc_lo, cc_hi; /* CodeCache statics' addresses */
 	uint64_t heap_memory, heap_segmap, heap_log2;
-	uint64_t vs_lo, vs_hi;		/* VirtualSpace */
-	uint64_t ga_len, ga_data;	/* GrowableArray */
+	uint64_t vs_lo, vs_hi;	  /* VirtualSpace */
+	uint64_t ga_len, ga_data; /* GrowableArray */
 	uint64_t cb_name, cb_fco, cb_fsize, cb_begin;
-	uint64_t cm_method, cm_scopes_data;	/* CompiledMethod */
+	uint64_t cm_method, cm_scopes_data;    /* CompiledMethod */
 	uint64_t nm_metadata, nm_pcs, nm_deps; /* nmethod */
-	uint64_t pc_offset, pc_scope;		/* PcDesc */
-	uint64_t m_cmethod;			/* Method */
-	uint64_t k_constants, k_name_index, k_code_size, k_flags; /* ConstMethod */
+	uint64_t pc_offset, pc_scope;	       /* PcDesc */
+	uint64_t m_cmethod;		       /* Method */
+	uint64_t k_constants, k_name_index, k_code_size,
+	    k_flags; /* ConstMethod */
 	uint64_t cp_holder, cp_srcfile, ik_srcfile;
 	uint64_t kl_name, sym_length, sym_body;
 	uint64_t sz_heapblock, sz_constmethod, sz_cp, sz_pcdesc;
 };
 
-#define F(t, f, m, st) {t, f, offsetof(struct vm, m), st}
+#define F(t, f, m, st)                                                         \
+	{                                                                      \
+		t, f, offsetof(struct vm, m), st                               \
+	}
 static const struct want {
 	const char *type, *field;
 	size_t at;
@@ -315,10 +319,11 @@ static uint64_t sym64(int pid, struct elf_syms *es, uint64_t bias,
 
 /* one of gHotSpotVMStructs (fields) or gHotSpotVMTypes (sizes) read
  * into v */
-static int read_table(int pid, struct elf_syms *es, uint64_t bias,
-		      bool fields, struct vm *v)
+static int read_table(int pid, struct elf_syms *es, uint64_t bias, bool fields,
+		      struct vm *v)
 {
-	const char *pre = fields ? "gHotSpotVMStructEntry" : "gHotSpotVMTypeEntry";
+	const char *pre =
+	    fields ? "gHotSpotVMStructEntry" : "gHotSpotVMTypeEntry";
 	char sym[96], tname[NAME_MAX_], fname[NAME_MAX_];
 	uint64_t base, stride, o_type, o_field = 0, o_off, o_addr = 0, a;
 	uint8_t e[256];
@@ -326,7 +331,8 @@ static int read_table(int pid, struct elf_syms *es, uint64_t bias,
 
 	base = sym64(pid, es, bias,
 		     fields ? "gHotSpotVMStructs" : "gHotSpotVMTypes");
-#define SYM(s) (snprintf(sym, sizeof(sym), "%s%s", pre, s), sym64(pid, es, bias, sym))
+#define SYM(s)                                                                 \
+	(snprintf(sym, sizeof(sym), "%s%s", pre, s), sym64(pid, es, bias, sym))
 	stride = SYM("ArrayStride");
 	o_type = SYM("TypeNameOffset");
 	if (fields) {
@@ -562,13 +568,12 @@ static struct jmethod *method_get(struct jproc *p, uint64_t m)
 	cp = rd64(p->pid, cm + v->k_constants);
 	holder = rd64(p->pid, cp + v->cp_holder);
 	base = cp + v->sz_cp;
-	cls = cm && cp && holder
-		  ? symbol(p, rd64(p->pid, holder + v->kl_name))
-		  : NULL;
-	name = cls ? symbol(p, rd64(p->pid,
-				    base + 8 * rd16(p->pid,
-						    cm + v->k_name_index)))
-		   : NULL;
+	cls = cm && cp && holder ? symbol(p, rd64(p->pid, holder + v->kl_name))
+				 : NULL;
+	name =
+	    cls ? symbol(p, rd64(p->pid,
+				 base + 8 * rd16(p->pid, cm + v->k_name_index)))
+		: NULL;
 	if (cls && name) {
 		uint16_t sf = 0, flags = rd16(p->pid, cm + v->k_flags);
 		uint16_t code = rd16(p->pid, cm + v->k_code_size);
@@ -626,7 +631,8 @@ static uint64_t find_blob(struct jproc *p, uint64_t pc)
 				break;
 			seg -= tag;
 		}
-		return tag ? 0 : h->lo + (seg << h->log2_seg) + p->bpf.heapblock;
+		return tag ? 0
+			   : h->lo + (seg << h->log2_seg) + p->bpf.heapblock;
 	}
 	return 0;
 }
@@ -643,13 +649,13 @@ static int decode_pc(struct jproc *p, uint64_t pc, uint64_t *out)
 	size_t len;
 	int64_t best_off = -1;
 
-	if (!blob || !rdstr(pid, rd64(pid, blob + v->cb_name), type,
-			    sizeof(type)))
+	if (!blob ||
+	    !rdstr(pid, rd64(pid, blob + v->cb_name), type, sizeof(type)))
 		return 0;
 	if (!strcmp(type, "native nmethod")) {
-		out[0] = ET_RTF_MAKE(ET_RTF_JAVA_JIT,
-				     rd64(pid, blob + v->cm_method),
-				     ET_RTF_IDX_NONE, 0);
+		out[0] =
+		    ET_RTF_MAKE(ET_RTF_JAVA_JIT, rd64(pid, blob + v->cm_method),
+				ET_RTF_IDX_NONE, 0);
 		return 1;
 	}
 	if (strcmp(type, "nmethod"))
@@ -698,18 +704,18 @@ static int decode_pc(struct jproc *p, uint64_t pc, uint64_t *out)
 		bci = (int64_t)rt_java_u5(s, sizeof(s), &i) - 1;
 		if (!midx)
 			break;
-		out[n++] = ET_RTF_MAKE(ET_RTF_JAVA_JIT,
-				       rd64(pid, meta + 8 * (midx - 1)),
-				       bci >= 0 && bci < (int64_t)ET_RTF_IDX_NONE
-					   ? (uint64_t)bci
-					   : ET_RTF_IDX_NONE,
-				       0);
+		out[n++] = ET_RTF_MAKE(
+		    ET_RTF_JAVA_JIT, rd64(pid, meta + 8 * (midx - 1)),
+		    bci >= 0 && bci < (int64_t)ET_RTF_IDX_NONE
+			? (uint64_t)bci
+			: ET_RTF_IDX_NONE,
+		    0);
 		scope = sender;
 	}
 	if (!n) /* no scopes at this pc: the nmethod's method */
-		out[n++] = ET_RTF_MAKE(ET_RTF_JAVA_JIT,
-				       rd64(pid, blob + v->cm_method),
-				       ET_RTF_IDX_NONE, 0);
+		out[n++] =
+		    ET_RTF_MAKE(ET_RTF_JAVA_JIT, rd64(pid, blob + v->cm_method),
+				ET_RTF_IDX_NONE, 0);
 	/* all but the outermost are inlined into the next */
 	for (int k = 0; k + 1 < n; k++)
 		out[k] |= ET_RTF_ENTRY;
@@ -784,9 +790,9 @@ void rt_java_frame(int pid, uint64_t frame, bool bare, char *buf, size_t len,
 	struct jproc *p;
 	int line = -1;
 
-	*tier = ET_RTF_KIND(frame) == ET_RTF_JAVA	? "interpreted"
-		: (frame & ET_RTF_ENTRY)		? "inlined"
-							: "jit";
+	*tier = ET_RTF_KIND(frame) == ET_RTF_JAVA ? "interpreted"
+		: (frame & ET_RTF_ENTRY)	  ? "inlined"
+						  : "jit";
 	if (ET_RTF_KIND(frame) == ET_RTF_JAVA && (frame & ET_RTF_ENTRY)) {
 		/* a compiled frame rt_java_expand could not read */
 		snprintf(buf, len, "[java compiled 0x%" PRIx64 "]",

@@ -38,8 +38,7 @@ void rt_java_at_exit(int pid);
  * methods, innermost (inlined) first; a stub's or adapter's address in
  * a code cache dropped (unless the stack was walked by frame pointers).
  * Returns the count. */
-int rt_java_expand(int pid, const uint64_t *in, int n, uint64_t *out,
-		   int max);
+int rt_java_expand(int pid, const uint64_t *in, int n, uint64_t *out, int max);
 
 /* A Java frame of pid (kind ET_RTF_JAVA or ET_RTF_JAVA_JIT) as
  * "pkg.Class.method (File.java:N)" ("pkg.Class.method" when bare);

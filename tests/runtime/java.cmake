@@ -4,4 +4,4 @@
 # threads, ustack(native), profile, a uprobe; the javaprofile recipe.
 etrace_runtime_cases(java ${CMAKE_CURRENT_LIST_DIR}/java.sh 120
   ARGS $<TARGET_FILE:etrace> ${CMAKE_CURRENT_LIST_DIR}/../progs/java
-  CASES interpreted jit child threads native profile uprobe javaprofile)
+  CASES interpreted jit child threads native profile uprobe discover javaprofile)

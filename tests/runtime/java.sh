@@ -130,6 +130,12 @@ uprobe)
 	frames "$out" | grep -q '^JVM_Sleep|java.lang.Thread.sleep (Thread.java)|Chain.e (Chain.java:20)|Chain.d (Chain.java:25)|Chain.c (Chain.java:29)|Chain.b (Chain.java:33)|Chain.a (Chain.java:37)|Chain.run (Chain.java:46)|' ||
 		fail "no stack with the chain below JVM_Sleep"
 	;;
+discover)
+	# etrace -l 'runtime:java:PID': the VM, its version, what etrace sees
+	start_java Chain sleep 0 30
+	run 0 -l "runtime:java:$child"
+	has "$out" "^runtime:java:$child java Java 17[0-9.]* (/usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so): Java frames in ustack (HotSpot: interpreted, compiled, inlined), [0-9]* USDT probes"
+	;;
 javaprofile)
 	# the recipe: folded stacks with the chain (bare method names), and
 	# its flame graph
