@@ -88,8 +88,9 @@ int et_uw_exec_changed(void *proc);
  * code cache (exact: an interrupted ip, not a return address; bp_known:
  * rbp is the frame's) stepped to its caller's; rec set to the frame's
  * record (rt_frames.h; left alone for a stub). 0, or -1 when the frame
- * cannot be walked. A global BPF function (cg_link.c keeps et_global_*
- * external): verified once, not at each of the unwinder's steps, whose
+ * cannot be walked. A global BPF function (cg_misc.c makes it
+ * external where ustack is): verified once, not at each of the
+ * unwinder's steps, whose
  * callback the verifier walks many times. */
 struct et_java_proc;
 struct et_java_regs {

@@ -101,9 +101,7 @@ static int internalize(struct cg *cg, char **names)
 			return cg_fail(cg, ENOENT,
 				       "BPF helper %s is missing after linking",
 				       *p);
-		/* et_global_*: global BPF functions, verified once */
-		if (strncmp(*p, "et_global_", 10))
-			LLVMSetLinkage(f, LLVMInternalLinkage);
+		LLVMSetLinkage(f, LLVMInternalLinkage);
 		LLVMRemoveStringAttributeAtIndex(f, LLVMAttributeFunctionIndex,
 						 "target-cpu", 10);
 		LLVMRemoveStringAttributeAtIndex(f, LLVMAttributeFunctionIndex,
