@@ -70,7 +70,7 @@ ET_HELPER et_s64 et_linear_bucket(et_s64 v, et_s64 min, et_s64 max,
  * -EEXIST (another stack has the id), -ENOMEM (the map is full), -1.
  * BPF only (it calls BPF helpers): not in the host's unit tests. */
 #ifdef __bpf__
-ET_HELPER et_s64 et_ustack_unwind(void **maps, et_u64 entry);
+ET_HELPER et_s64 et_ustack_unwind(void **maps, et_u64 entry, void *java);
 
 /* CPython frames of the current thread appended to fr[n..] (python.c,
  * runtime/rt_frames.h): procs ET_PY_PROCS_MAP, tstates

@@ -283,7 +283,7 @@ trunc:
 	return 1;
 }
 
-ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry)
+ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry, void *java)
 {
 	void *rows = m[0], *maps = m[1], *procs = m[2], *miss = m[3];
 	void *scratch = m[4], *stacks = m[5];
@@ -321,7 +321,7 @@ ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry)
 		w.mark = MARK_FP;
 	}
 	if (runtimes)
-		w.jp = map_lookup(m[8], &w.tgid);
+		w.jp = map_lookup(java, &w.tgid);
 	loop(DEPTH, step, &w, 0);
 	n = w.n;
 	mark = w.mark;
