@@ -70,7 +70,7 @@ ET_HELPER et_s64 et_linear_bucket(et_s64 v, et_s64 min, et_s64 max,
  * -EEXIST (another stack has the id), -ENOMEM (the map is full), -1.
  * BPF only (it calls BPF helpers): not in the host's unit tests. */
 #ifdef __bpf__
-ET_HELPER et_s64 et_ustack_unwind(void **maps, et_u64 entry);
+ET_HELPER et_s64 et_ustack_unwind(void **maps, et_u64 entry, void *java);
 
 /* CPython frames of the current thread appended to fr[n..] (python.c,
  * runtime/rt_frames.h): procs ET_PY_PROCS_MAP, tstates
@@ -83,6 +83,20 @@ et_s64 et_py_frames(void *procs, void *tstates, et_u64 *fr,
 /* 1 when proc, the current process's ET_UW_PROCS_MAP entry, is of the
  * program image it ran before an exec (unwind.c). Extern as above. */
 int et_uw_exec_changed(void *proc);
+
+/* One HotSpot frame (java.c): ip, sp, bp of a frame whose ip is in p's
+ * code cache (exact: an interrupted ip, not a return address; bp_known:
+ * rbp is the frame's) stepped to its caller's; rec set to the frame's
+ * record (rt_frames.h; left alone for a stub). 0, or -1 when the frame
+ * cannot be walked. A global BPF function (cg_misc.c makes it
+ * external where ustack is): verified once, not at each of the
+ * unwinder's steps, whose
+ * callback the verifier walks many times. */
+struct et_java_proc;
+struct et_java_regs {
+	et_u64 ip, sp, bp, rec, exact, bp_known;
+};
+et_s64 et_global_java_step(struct et_java_proc *p, struct et_java_regs *r);
 
 /* pyfunc, pyfile (what ET_PY_TOP_FUNC, _FILE: the innermost Python
  * frame's qualified name, file, into buf of size bytes; "" when the

@@ -7,6 +7,7 @@
  * stack with a frame found through rbp so ends in ET_UW_MARK_FP; where a frame cannot be unwound
  * (an expression rule, a read that fails, a pc no row covers) the stack
  * ends in ET_UW_MARK_TRUNC: never a wrong frame. */
+#include "../runtime/rt_frames.h"
 #include "helpers.h"
 
 typedef unsigned int et_u32;
@@ -154,6 +155,7 @@ static long (*const loop)(et_u32 n, void *fn, void *ctx,
 struct walk {
 	void *rows, *maps, *miss;
 	struct proc *p;
+	struct et_java_proc *jp; /* the process's JVM, or 0 */
 	et_u64 *fr;
 	et_u64 ip, sp, bp, h, mark, entry;
 	et_u32 tgid;
@@ -177,6 +179,22 @@ static long step(et_u64 i, struct walk *w)
 	w->fr[i] = ip;
 	w->n = i + 1;
 	w->h = (w->h ^ ip) * 0x100000001b3ULL;
+	if (w->jp && w->jp->lo <= ip && ip < w->jp->hi) {
+		/* a JVM's code cache (java.c) */
+		struct et_java_regs jr = {ip, w->sp, bp, ip, w->exact,
+					  w->bp_known};
+
+		if (et_global_java_step(w->jp, &jr))
+			goto trunc;
+		w->fr[i] = jr.rec;
+		w->h = (w->h ^ jr.rec) * 0x100000001b3ULL;
+		w->ip = jr.ip;
+		w->sp = jr.sp;
+		w->bp = jr.bp;
+		w->exact = 0;
+		w->bp_known = 1;
+		return 0;
+	}
 	/* most callers are in the callee's file */
 	if (w->m.start <= ip && ip < w->m.end)
 		m = w->m;
@@ -265,7 +283,7 @@ trunc:
 	return 1;
 }
 
-ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry)
+ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry, void *java)
 {
 	void *rows = m[0], *maps = m[1], *procs = m[2], *miss = m[3];
 	void *scratch = m[4], *stacks = m[5];
@@ -302,6 +320,8 @@ ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry)
 		map_update(miss, &w.tgid, &one, 1 /* BPF_NOEXIST */);
 		w.mark = MARK_FP;
 	}
+	if (runtimes)
+		w.jp = map_lookup(java, &w.tgid);
 	loop(DEPTH, step, &w, 0);
 	n = w.n;
 	mark = w.mark;

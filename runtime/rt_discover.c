@@ -126,9 +126,9 @@ static int list_pid(int pid, const char *pattern, FILE *out)
 	if (jvm[0] && wanted(pattern, "java", pid)) {
 		java_version(pid, jvm, ver, sizeof(ver));
 		fprintf(out,
-			"runtime:java:%d %s Java %s (%s): native frames (JVM "
-			"frames are not walked yet), %zu USDT probes "
-			"(usdt:%s:hotspot:*)\n",
+			"runtime:java:%d %s Java %s (%s): Java frames in "
+			"ustack (HotSpot: interpreted, compiled, inlined), "
+			"%zu USDT probes (usdt:%s:hotspot:*)\n",
 			pid, b, ver, jvm, usdt_count(pid, jvm, "hotspot"), jvm);
 		found++;
 	}

@@ -12,7 +12,8 @@
  * addresses and the marks start with 0xffff):
  *
  *   63..61  ET_RTF_TAG (101)
- *   60..58  kind: ET_RTF_PYTHON (1); 2 and 3 are kept for Java and Node
+ *   60..58  kind: ET_RTF_PYTHON (1), ET_RTF_JAVA (2: below); 3 is kept
+ *           for Node
  *   57      ET_RTF_ENTRY: the outermost runtime frame one native call of
  *           the evaluation loop runs (CPython 3.11's is_entry): user
  *           space puts the run of runtime frames up to and including it
@@ -92,5 +93,52 @@ struct et_py_proc {
 #define ET_PY_TOP_FUNC 0
 #define ET_PY_TOP_FILE 1
 #define ET_PY_TOP_LINE 2
+
+/* HotSpot (kind ET_RTF_JAVA; bpf-helpers/java.c, runtime/rt_java.c).
+ * Java frames are not appended after the native ones: the unwinder
+ * (unwind.c step) meets them where they are, in the JVM's code cache,
+ * and records them in place, in call order:
+ *   - an interpreted frame: ET_RTF_MAKE(ET_RTF_JAVA, Method*, bci, 0)
+ *     (bci ET_RTF_IDX_NONE: unknown or > 8190);
+ *   - a compiled frame (nmethod, or a native method's wrapper):
+ *     ET_RTF_JAVA_PC(pc), the frame's pc itself in bits 46..0 with
+ *     ET_RTF_ENTRY set: user space finds its nmethod and the methods
+ *     inlined at that pc (the nmethod's scopes).
+ * User space turns a compiled frame into ET_RTF_JAVA_JIT frames
+ * (Method*, bci as above; ET_RTF_ENTRY: inlined into the next frame),
+ * kind 4, never in a BPF record. */
+#define ET_RTF_JAVA 2ULL
+#define ET_RTF_JAVA_JIT 4ULL
+#define ET_RTF_JAVA_PCMASK ((1ULL << 47) - 1)
+#define ET_RTF_JAVA_PC(pc)                                                     \
+	(ET_RTF_TAG | (ET_RTF_JAVA << ET_RTF_KIND_SHIFT) | ET_RTF_ENTRY |      \
+	 ((unsigned long long)(pc)&ET_RTF_JAVA_PCMASK))
+
+/* HASH tgid (u32) -> struct et_java_proc, filled by rt_java.c when a
+ * process maps libjvm.so, from the VM's own description of itself
+ * (gHotSpotVMStructs and friends). */
+#define ET_JAVA_PROCS_MAP "et_java_procs"
+#define ET_JAVA_PROCS 256
+#define ET_JAVA_HEAPS 3
+
+struct et_java_heap {
+	unsigned long long lo, hi; /* CodeHeap::_memory's bounds */
+	unsigned long long segmap; /* CodeHeap::_segmap's low boundary */
+	unsigned int log2_seg;	   /* CodeHeap::_log2_segment_size */
+	unsigned int pad;
+};
+
+struct et_java_proc {
+	unsigned long long lo, hi; /* CodeCache::_low_bound, _high_bound */
+	struct et_java_heap heap[ET_JAVA_HEAPS];
+	unsigned short heapblock;  /* sizeof(HeapBlock) */
+	unsigned short cb_name;	   /* CodeBlob::_name */
+	unsigned short cb_fco;	   /* CodeBlob::_frame_complete_offset */
+	unsigned short cb_fsize;   /* CodeBlob::_frame_size (words) */
+	unsigned short cb_begin;   /* CodeBlob::_code_begin */
+	unsigned short m_cmethod;  /* Method::_constMethod */
+	unsigned short cm_size;	   /* sizeof(ConstMethod): bytecodes there */
+	unsigned short pad;
+};
 
 #endif

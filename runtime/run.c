@@ -40,6 +40,7 @@
 #include "outstream.h"
 #include "priv.h"
 #include "rt_frames.h"
+#include "rt_java.h"
 #include "rt_python.h"
 #include "run_impl.h"
 #include "metrics.h"
@@ -694,8 +695,15 @@ static int event_loop(struct run *r)
 			dump(r);
 		if (r->uw)
 			unwind_poll(r->uw);
-		if (r->uw)
+		if (r->uw) {
+			int jvms[8], nj;
+
 			rt_python_poll();
+			/* a VM started since: its libjvm's tables */
+			nj = rt_java_poll(jvms, 8);
+			for (int i = 0; i < nj; i++)
+				unwind_load_pid(r->uw, jvms[i]);
+		}
 		n = epoll_wait(r->epfd, ev, 4, RINGBUF_POLL_MS);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -909,6 +917,14 @@ static void runtimes_at_load(void *arg, int pid)
 {
 	(void)arg;
 	rt_python_load_pid(pid, NULL);
+	rt_java_load_pid(pid, NULL);
+}
+
+/* at a watched process's exit stop: name what its stacks hold */
+static void runtimes_at_exit(int pid)
+{
+	rt_python_at_exit(pid);
+	rt_java_at_exit(pid);
 }
 
 /* ustack's unwind tables: the -p process's now, the -c child's at its
@@ -929,8 +945,10 @@ static int setup_unwind(struct run *r)
 	/* ustack's Python frames (rt_python.h), when a mode has them */
 	if (py_fd >= 0) {
 		rt_python_set_maps(py_fd, loader__map_fd(r->l, ET_USTACK_MAP));
+		rt_java_set_maps(loader__map_fd(r->l, ET_JAVA_PROCS_MAP),
+				 loader__map_fd(r->l, ET_USTACK_MAP));
 		unwind_on_load(r->uw, runtimes_at_load, NULL);
-		umaps_on_exit(rt_python_at_exit);
+		umaps_on_exit(runtimes_at_exit);
 	}
 	if (r->o->pid) {
 		int saved = errno, err = unwind_load_pid(r->uw, r->o->pid);

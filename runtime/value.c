@@ -17,6 +17,7 @@
 #include "stack_buildid.h"
 #include "syscall_names.h"
 #include "rt_frames.h"
+#include "rt_java.h"
 #include "rt_python.h"
 #include "redact.h"
 #include "usyms.h"
@@ -101,6 +102,17 @@ static const char *frame_text(struct value_env *env, const struct et_type *t,
 		return ip == ET_UW_MARK_TRUNC ? "[truncated]" :
 						"[frame pointers]";
 	/* an interpreted runtime's frame (rt_frames.h) */
+	if (!t->kernel && ET_RTF_IS(ip) && ET_RTF_KIND(ip) != ET_RTF_PYTHON) {
+		const char *tier;
+
+		rt_java_frame(pid, ip, env->bare_frames, buf, sizeof(buf),
+			      &tier);
+		sym = arena_strdup(env->arena, buf);
+		if (t->mode != STACK_PERF || env->bare_frames)
+			return sym;
+		return arena_printf(env->arena, "%" PRIx64 " %s ([java %s])",
+				    (uint64_t)ET_RTF_PTR(ip), sym, tier);
+	}
 	if (!t->kernel && ET_RTF_IS(ip)) {
 		rt_python_frame(pid, ip, env->bare_frames, buf, sizeof(buf));
 		sym = arena_strdup(env->arena, buf);
@@ -152,8 +164,10 @@ static void decode_stack(struct value_env *env, const struct et_type *t,
 				0;
 
 	if (rt && n > 0) {
-		n = rt_frames_merge((int)(id >> 32), ips, n, merged, max);
-		memcpy(ips, merged, n * sizeof(ips[0]));
+		n = rt_frames_merge((int)(id >> 32), ips, n, merged,
+				    STACK_MAX_FRAMES);
+		/* compiled Java frames: their methods, inlined ones too */
+		n = rt_java_expand((int)(id >> 32), merged, n, ips, max);
 	}
 
 	/* bpftrace prints nothing for a stack it cannot read */
