@@ -22,8 +22,11 @@
 
 #define ET_ARTIFACT_SECTION ".etrace"
 /* The format version this build writes and reads. A reader refuses other
- * versions rather than guess. */
-#define ET_ARTIFACT_VERSION 1
+ * versions rather than guess. Raised whenever a layout shared between the
+ * BPF code an artifact carries and the runtime changes (2: the unwinder's
+ * per-process entry records the program image, hist buckets carry sums,
+ * Java and Node walker maps). */
+#define ET_ARTIFACT_VERSION 2
 
 /* The metadata of p as JSON text (malloc'ed, NUL-terminated), or NULL
  * with errno set. p->obj is not part of it. Deterministic: the same

@@ -425,6 +425,10 @@ static void expect_meta_refused(const char *from, const char *to,
 	et_program__free(p);
 }
 
+#define TEXT_OF(x) #x
+#define VERSION_TEXT_OF(x) TEXT_OF(x)
+#define VERSION_TEXT VERSION_TEXT_OF(ET_ARTIFACT_VERSION)
+
 static void test_refusals(void)
 {
 	size_t len;
@@ -434,9 +438,9 @@ static void test_refusals(void)
 	expect_refused(elf, len, "without etrace's .etrace section");
 	expect_refused(elf, 20, "truncated");
 	free(elf);
-	expect_meta_refused("\"etrace_artifact\":1",
+	expect_meta_refused("\"etrace_artifact\":" VERSION_TEXT,
 			    "\"etrace_artifact\":7", "format version 7");
-	expect_meta_refused("\"etrace_artifact\":1", "\"x\":1",
+	expect_meta_refused("\"etrace_artifact\":" VERSION_TEXT, "\"x\":1",
 			    "not etrace's");
 	expect_meta_refused("{", "[", "not valid JSON");
 	expect_meta_refused("\"otlp_protocol\":\"json\"",
