@@ -5,7 +5,9 @@
  * segment inaccessible; each first execution of a page faults, the
  * handler records the page and opens it again. At exit the pages'
  * link-time addresses (hex, as nm prints them: the load bias of a PIE
- * taken off) are appended to $PAGETOUCH_OUT, one a line.
+ * taken off) are appended to $PAGETOUCH_OUT, one a line. The file is
+ * opened at start: etrace drops its privileges (and filters its system
+ * calls) after attach, and may not open it any more at exit.
  * A measurement tool only: never linked into etrace. */
 #define _GNU_SOURCE
 #include <link.h>
@@ -22,6 +24,7 @@
 
 static uintptr_t text_lo, text_hi, bias;
 static unsigned char *touched;
+static FILE *out; /* $PAGETOUCH_OUT, opened at start */
 
 static void on_segv(int sig, siginfo_t *si, void *uc)
 {
@@ -37,12 +40,11 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 
 static void dump(void)
 {
-	const char *path = getenv("PAGETOUCH_OUT");
 	static int done;
-	FILE *f;
+	FILE *f = out;
 	size_t i;
 
-	if (done || !path || !touched || !(f = fopen(path, "a")))
+	if (done || !f || !touched)
 		return;
 	done = 1;
 	for (i = 0; i < (text_hi - text_lo) / PAGE; i++)
@@ -94,8 +96,11 @@ static int find_text(void)
 
 __attribute__((constructor)) static void pagetouch_init(void)
 {
+	const char *path = getenv("PAGETOUCH_OUT");
 	struct sigaction sa;
 
+	if (!path || !(out = fopen(path, "a")))
+		return;
 	if (find_text())
 		return;
 	touched = calloc((text_hi - text_lo) / PAGE, 1);
