@@ -204,10 +204,16 @@ static int open_log(const char *path)
 	char *dir = strdup(path), *slash;
 	int fd;
 
-	/* the default's directory, made as logrotate expects it */
+	/* the file's directory and those above it (a minimal root may
+	 * have no /var/log), made as logrotate expects them */
 	slash = dir ? strrchr(dir, '/') : NULL;
 	if (slash && slash != dir) {
 		*slash = '\0';
+		for (char *p = strchr(dir + 1, '/'); p; p = strchr(p + 1, '/')) {
+			*p = '\0';
+			mkdir(dir, 0755);
+			*p = '/';
+		}
 		mkdir(dir, 0750);
 	}
 	free(dir);

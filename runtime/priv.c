@@ -63,6 +63,16 @@ const char *priv_keep_reason(const struct et_program *p,
 		       "/proc/PID/maps and files";
 	if (p->needs_kallsyms)
 		return "kernel symbols need /proc/kallsyms' addresses";
+	/* func and the probe names of kernel functions print through
+	 * kallsyms too, which shows no addresses to an unprivileged user */
+	for (int i = 0; i < p->nprobes; i++) {
+		enum probe_kind k = p->probes[i].kind;
+
+		if (k == PK_KPROBE || k == PK_KRETPROBE || k == PK_FENTRY ||
+		    k == PK_FEXIT)
+			return "kernel function names need /proc/kallsyms' "
+			       "addresses";
+	}
 	if (has_action(p, ACT_SYSTEM))
 		return "system() runs commands as the invoking user";
 	if (has_action(p, ACT_CAT))
@@ -225,23 +235,31 @@ void priv_end(void)
 	waitpid(helper_pid, NULL, 0);
 }
 
-/* root: become user, with its group and no others */
+/* nobody's ids where no user database names it (a minimal container or
+ * initramfs): the overflow uid and gid */
+#define NOBODY_ID 65534
+
+/* root: become user (NULL: nobody), with its group and no others */
 static int become(const char *user)
 {
+	uid_t uid = NOBODY_ID;
+	gid_t gid = NOBODY_ID;
 	struct passwd *pw;
 
 	errno = 0;
-	pw = getpwnam(user);
-	if (!pw) {
+	pw = getpwnam(user ? user : "nobody");
+	if (pw) {
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	} else if (user) {
 		run_error("cannot drop privileges: no user '%s' (--user)",
 			  user);
 		return -ENOENT;
 	}
-	if (setgroups(0, NULL) || setresgid(pw->pw_gid, pw->pw_gid,
-					    pw->pw_gid) ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid)) {
-		run_error("cannot drop privileges to user '%s': %s", user,
-			  strerror(errno));
+	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
+	    setresuid(uid, uid, uid)) {
+		run_error("cannot drop privileges to user '%s': %s",
+			  user ? user : "nobody", strerror(errno));
 		return -errno;
 	}
 	return 0;
@@ -377,7 +395,7 @@ int priv_drop(const char *user, pid_t child, bool exe_names)
 				  strerror(-err));
 			return err;
 		}
-		err = become(user ? user : "nobody");
+		err = become(user);
 		if (err)
 			return err;
 	}
