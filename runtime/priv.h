@@ -21,7 +21,7 @@
 #define ETRACE_PRIV_H
 
 #include <stdbool.h>
-#include <sys/types.h>
+#include <unistd.h> /* pid_t */
 
 #include "program.h"
 #include "run.h"
