@@ -80,8 +80,8 @@ static size_t lnt_pair(uint8_t *b, int *pb, int *pl, int bci, int line)
 		return 1;
 	}
 	b[n++] = 0xff;
-	n += u5_write((uint32_t)((db << 1) ^ (db >> 31)), b + n);
-	n += u5_write((uint32_t)((dl << 1) ^ (dl >> 31)), b + n);
+	n += u5_write(((uint32_t)db << 1) ^ (uint32_t)(db >> 31), b + n);
+	n += u5_write(((uint32_t)dl << 1) ^ (uint32_t)(dl >> 31), b + n);
 	return n;
 }
 
