@@ -5,6 +5,7 @@
 #include "audit.h"
 #include "cli.h"
 #include "driver.h"
+#include "etrace_features.h"
 
 /* A run ends with _exit: the destructors of statically linked LLVM's
  * thousands of globals (command-line options, registries) cost ~0.3 ms
@@ -41,7 +42,10 @@ int main(int argc, char **argv)
 		cli_usage(stdout);
 		return 0;
 	case CLI_VERSION:
-		printf("etrace v%s\n", ETRACE_VERSION);
+		/* bpftrace's version line first (scripts read it), then
+		 * the build's features */
+		printf("etrace v%s\nfeatures:\n%s%s", ETRACE_VERSION,
+		       ETRACE_FEATURES_CODEGEN, ETRACE_FEATURES_RUNTIME);
 		return 0;
 	case CLI_LIST:
 		return et_list(&cli);

@@ -8,6 +8,7 @@
 #include "artifact.h"
 #include "audit.h"
 #include "cli.h"
+#include "etrace_features.h"
 #include "run_cli.h"
 
 static const char usage_text[] =
@@ -114,7 +115,8 @@ int main(int argc, char **argv)
 	if (cli.action == CLI_AUDIT_VERIFY)
 		return audit__verify(cli.audit_verify, stdout);
 	if (cli.action == CLI_VERSION) {
-		printf("etrace-run v%s\n", ETRACE_VERSION);
+		printf("etrace-run v%s\nfeatures:\n%s", ETRACE_VERSION,
+		       ETRACE_FEATURES_RUNTIME);
 		return 0;
 	}
 	opt = compiler_option(&cli);
