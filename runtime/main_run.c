@@ -46,7 +46,7 @@ static const char usage_text[] =
 	"                 file, even with -p or -c\n"
 	"  -q             quiet: fewer messages\n"
 	"  -v             verbose messages (libbpf's, the verifier's log)\n"
-	"  -V, --version  print the version\n"
+	"  -V, --version  print the version and the build's features\n"
 	"  -h, --help     print this help\n";
 
 /* What needs the compiler, which etrace-run does not have. */
