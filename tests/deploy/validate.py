@@ -4,6 +4,9 @@
   validate.py [--otlp URL|--no-otlp] FILE...   check every document
   validate.py --commands FILE                  print each container's
                                                command line (JSON)
+  validate.py --same-pod FILE1 FILE2           the DaemonSets' pod specs
+                                               are the same (prints the
+                                               differences)
 
 Every document must match k8s-schema.json (a trimmed copy of the
 Kubernetes definitions of DaemonSet and ConfigMap v1; no cluster here),
@@ -105,8 +108,31 @@ def check_daemonset(d, otlp):
     return errs
 
 
+def differences(x, y, path=""):
+    if isinstance(x, dict) and isinstance(y, dict):
+        for k in sorted(set(x) | set(y)):
+            yield from differences(x.get(k), y.get(k), f"{path}/{k}")
+    elif isinstance(x, list) and isinstance(y, list) and len(x) == len(y):
+        for i, (u, v) in enumerate(zip(x, y)):
+            yield from differences(u, v, f"{path}/{i}")
+    elif x != y:
+        yield f"{path}: {x!r} and {y!r}"
+
+
+def pod(path):
+    for d in load(path):
+        if d.get("kind") == "DaemonSet":
+            return d["spec"]["template"]["spec"]
+    return None
+
+
 def main():
     args = sys.argv[1:]
+    if args[:1] == ["--same-pod"]:
+        diffs = list(differences(pod(args[1]), pod(args[2])))
+        for d in diffs:
+            print(d)
+        return 1 if diffs else 0
     if args[:1] == ["--commands"]:
         for d in load(args[1]):
             if d.get("kind") == "DaemonSet":
