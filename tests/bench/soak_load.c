@@ -1,4 +1,4 @@
-/* soak_load: the load generator of the soak benchmark (soak-counter.sh): RATE
+/* soak_load: the load generator of soak-counter.sh (the soak benchmark): RATE
  * close() calls per second for SECS seconds, on the invalid descriptors
  * -1, -2, ... -NKEYS in turn (each fails at once with EBADF: a cheap,
  * countable event with an argument), then writes to REPORT what it sent:
