@@ -2,10 +2,11 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <etrace_features.h> /* generated: cmake/features.cmake */
+
 #include "audit.h"
 #include "cli.h"
 #include "driver.h"
-#include "etrace_features.h"
 
 /* A run ends with _exit: the destructors of statically linked LLVM's
  * thousands of globals (command-line options, registries) cost ~0.3 ms

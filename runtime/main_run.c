@@ -5,10 +5,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <etrace_features.h> /* generated: cmake/features.cmake */
+
 #include "artifact.h"
 #include "audit.h"
 #include "cli.h"
-#include "etrace_features.h"
 #include "run_cli.h"
 
 static const char usage_text[] =
