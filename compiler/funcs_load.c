@@ -16,7 +16,7 @@
 
 #include "probe.h"
 
-#define SAMPLE_MAX (1LL << 31)
+#define SAMPLE_MAX 2147483647LL
 
 struct find_stmt {
 	const struct node *call;

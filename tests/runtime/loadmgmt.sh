@@ -161,6 +161,7 @@ $TP:sys_enter_getpid /pid == $spin/ {
 	touch "$tmp/stop"
 	wait "$spin" || fail "the loop failed"
 	made=$(sed -n 's/^made //p' "$tmp/spin")
+	[ -n "${LM_DEBUG:-}" ] && cat "$err" "$tmp/m" >&2
 	kill -INT "$ep"
 	wait "$ep" || fail "etrace failed"
 	bg=
