@@ -86,7 +86,8 @@ static bool special_probe(const struct node *probe)
 	for (struct node *a = probe->u.probe.attach; a; a = a->next) {
 		const struct attach_point *ap = a->u.attach.ap;
 
-		if (ap && (ap->kind == PK_BEGIN || ap->kind == PK_END))
+		if (ap && (ap->kind == PK_BEGIN || ap->kind == PK_END ||
+			   ap->kind == PK_ITER || ap->kind == PK_SELF))
 			return true;
 	}
 	return false;
@@ -110,8 +111,8 @@ static struct type *check_rate_limit(struct compile_ctx *ctx,
 	}
 	if (special_probe(probe)) {
 		diag_error(&ctx->diags, call->loc,
-			   "rate_limit() limits events: BEGIN and END run "
-			   "once");
+			   "rate_limit() limits the events of probes that "
+			   "fire: not of BEGIN, END, iter or self");
 		return NULL;
 	}
 	return type_none();

@@ -28,10 +28,12 @@ static LLVMValueRef placeholder(struct gen *g, LLVMValueRef *slot,
 	return *slot;
 }
 
-/* BEGIN, END and the like run once: nothing to limit */
+/* BEGIN and END run once, an iter probe once per object of one read,
+ * self at etrace's request: nothing to limit */
 static bool gated_kind(struct gen *g)
 {
-	return g->kind != PK_BEGIN && g->kind != PK_END;
+	return g->kind != PK_BEGIN && g->kind != PK_END &&
+	       g->kind != PK_ITER && g->kind != PK_SELF;
 }
 
 static void gate_one(struct gen *g, enum et_drop_cause c, uint32_t limit,
