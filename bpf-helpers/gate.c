@@ -18,7 +18,8 @@ ET_HELPER et_s64 et_gate_shed(const et_u64 *cfg, et_u64 *st)
 /* A token bucket as GCRA (the generic cell rate algorithm): tat is the
  * theoretical arrival time of the next event; an event more than tau
  * ahead of it is over the limit. One clock read and one store per event,
- * no division (now: bpf_ktime_get_ns). interval 0: no limit was set (user space failed). */
+ * no division (now: bpf_ktime_get_ns). interval 0: no limit was set
+ * (user space failed). */
 ET_HELPER et_s64 et_gate_rate(const et_u64 *cfg, et_u64 *st, et_u64 now)
 {
 	et_u64 interval = cfg[0], tau = cfg[1], tat;

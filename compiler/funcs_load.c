@@ -50,8 +50,8 @@ static const struct node *own_stmt(struct node *probe, const struct node *call,
 	return f.stmt;
 }
 
-static bool literal_in(struct compile_ctx *ctx, struct node *call,
-		       int64_t max, int64_t *v)
+static bool literal_in(struct compile_ctx *ctx, struct node *call, int64_t max,
+		       int64_t *v)
 {
 	if (!fn_int_literal(ctx, call, 0, v))
 		return false;
@@ -93,8 +93,8 @@ static bool special_probe(const struct node *probe)
 	return false;
 }
 
-static struct type *check_rate_limit(struct compile_ctx *ctx,
-				     struct node *call, struct node *probe)
+static struct type *check_rate_limit(struct compile_ctx *ctx, struct node *call,
+				     struct node *probe)
 {
 	struct node *body = probe ? probe->u.probe.body : NULL;
 	struct node *first = body ? body->u.block.stmts : NULL;
@@ -128,8 +128,8 @@ uint32_t funcs_probe_rate_limit(const struct node *probe)
 {
 	const struct node *body = probe->u.probe.body;
 	const struct node *s = body ? body->u.block.stmts : NULL;
-	const struct node *c = s && s->kind == N_EXPR_STMT ? s->u.expr_stmt.expr
-							    : NULL;
+	const struct node *c =
+	    s && s->kind == N_EXPR_STMT ? s->u.expr_stmt.expr : NULL;
 	int64_t v;
 
 	if (c && c->kind == N_CALL && !strcmp(c->u.call.name, "rate_limit") &&

@@ -20,25 +20,25 @@
 #include "metrics.h"
 
 struct lg_probe {
-	int shed;          /* its DROP_SHED slot, or -1 */
-	uint64_t divisor;  /* 1: every event */
+	int shed;	  /* its DROP_SHED slot, or -1 */
+	uint64_t divisor; /* 1: every event */
 	bool detached;
-	uint64_t ns;       /* BPF run time at the last measure */
-	uint64_t period;   /* and in the last period */
+	uint64_t ns;	 /* BPF run time at the last measure */
+	uint64_t period; /* and in the last period */
 };
 
 struct loadguard {
 	const struct et_program *p;
 	int gate_fd;
 	const int *prog_fds;
-	uint32_t budget;   /* hundredths of a percent; 0: no guard */
+	uint32_t budget; /* hundredths of a percent; 0: no guard */
 	int stats_fd;
 	int ncpus;
 	loadguard_detach_fn detach;
 	void *ctx;
 	struct lg_probe *probes;
-	uint64_t last_ns;  /* wall clock of the last measure */
-	uint64_t cpu_ns;   /* etrace's CPU time then */
+	uint64_t last_ns; /* wall clock of the last measure */
+	uint64_t cpu_ns;  /* etrace's CPU time then */
 };
 
 int loadguard_parse_budget(const char *text, uint32_t *hundredths)
@@ -116,9 +116,10 @@ static int set_rates(struct loadguard *g)
 				     &v.tau_ns);
 		err = write_gate(g, (uint32_t)i, &v);
 		if (err) {
-			fprintf(stderr, "etrace: cannot set the rate limit of "
-				"%s: %s\n", d->what ? d->what : "a probe",
-				strerror(-err));
+			fprintf(stderr,
+				"etrace: cannot set the rate limit of "
+				"%s: %s\n",
+				d->what ? d->what : "a probe", strerror(-err));
 			return err;
 		}
 	}
@@ -132,9 +133,9 @@ static uint64_t own_cpu_ns(void)
 	if (getrusage(RUSAGE_SELF, &u))
 		return 0;
 	return ((uint64_t)u.ru_utime.tv_sec + (uint64_t)u.ru_stime.tv_sec) *
-		       1000000000ull +
+		   1000000000ull +
 	       ((uint64_t)u.ru_utime.tv_usec + (uint64_t)u.ru_stime.tv_usec) *
-		       1000ull;
+		   1000ull;
 }
 
 static uint64_t run_ns(int fd)
@@ -193,8 +194,10 @@ struct loadguard *loadguard__new(const struct et_program *p, int gate_fd,
 		return g;
 	g->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	if (g->stats_fd < 0) {
-		fprintf(stderr, "etrace: --max-overhead needs the kernel's BPF "
-			"statistics, which it refused: %s\n", strerror(errno));
+		fprintf(stderr,
+			"etrace: --max-overhead needs the kernel's BPF "
+			"statistics, which it refused: %s\n",
+			strerror(errno));
 		loadguard__free(g);
 		return NULL;
 	}
@@ -219,8 +222,8 @@ bool loadguard__active(const struct loadguard *g)
 uint64_t loadguard__divisor(const struct loadguard *g, int probe)
 {
 	return g && probe >= 0 && probe < g->p->nprobes
-		       ? g->probes[probe].divisor
-		       : 1;
+		   ? g->probes[probe].divisor
+		   : 1;
 }
 
 bool loadguard__detached(const struct loadguard *g, int probe)
@@ -279,16 +282,19 @@ static void shed(struct loadguard *g, uint64_t used, uint64_t cap)
 		v.divisor = d;
 		if (!write_gate(g, (uint32_t)q->shed, &v)) {
 			q->divisor = d;
-			fprintf(stderr, "etrace: overhead %s over the budget "
+			fprintf(stderr,
+				"etrace: overhead %s over the budget "
 				"of %s: %s (%s) now runs 1 event in %" PRIu64
-				"\n", a, b, probe_name(g, i), c, d);
+				"\n",
+				a, b, probe_name(g, i), c, d);
 			metrics_health_probe_load(i, d, false);
 			return;
 		}
 	}
-	fprintf(stderr, "etrace: overhead %s over the budget of %s: "
-		"detaching %s, the costliest probe (%s%s)\n", a, b,
-		probe_name(g, i), c,
+	fprintf(stderr,
+		"etrace: overhead %s over the budget of %s: "
+		"detaching %s, the costliest probe (%s%s)\n",
+		a, b, probe_name(g, i), c,
 		q->shed >= 0 ? ", already at its largest divisor" : "");
 	if (g->detach && g->detach(g->ctx, i)) {
 		fprintf(stderr, "etrace: could not detach %s\n",

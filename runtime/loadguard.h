@@ -2,10 +2,10 @@
  * things the BPF side does at each gated probe's entry
  * (compiler/codegen/cg_gate.c) need user space:
  * - rate limits (config rate_limit, rate_limit(N) in a probe): a
- *   per-CPU token bucket per program, after its predicate; before attaching, each bucket gets
- *   its share of the probe's rate, rate / online CPUs events per second,
- *   with a burst of one second's share, so that a probe never passes
- *   more than rate per second plus one second's worth in all;
+ *   per-CPU token bucket per program, after its predicate; before attaching,
+ * each bucket gets its share of the probe's rate, rate / online CPUs events per
+ * second, with a burst of one second's share, so that a probe never passes more
+ * than rate per second plus one second's worth in all;
  * - the overhead guard (config max_overhead, --max-overhead 2%): once a
  *   second it reads each program's run time (bpf_prog_info.run_time_ns
  *   with BPF_STATS_RUN_TIME on) and etrace's own CPU (getrusage), as a

@@ -100,7 +100,8 @@ int run_load_open(struct run *r)
 	for (int i = 0; i < p->ndrops; i++)
 		shed |= p->drops[i].cause == DROP_SHED;
 	if (b && !shed)
-		fprintf(stderr, "etrace: note: the program was compiled "
+		fprintf(stderr,
+			"etrace: note: the program was compiled "
 			"without max_overhead: the overhead guard can only "
 			"detach its probes\n");
 	r->plinks = calloc((size_t)p->nprobes + 1, sizeof(*r->plinks));
@@ -110,8 +111,8 @@ int run_load_open(struct run *r)
 		return -ENOMEM;
 	}
 	for (int i = 0; i < p->nprobes; i++) {
-		r->lg_fds[2 * i] = r->progs[i] ? bpf_program__fd(r->progs[i])
-					       : -1;
+		r->lg_fds[2 * i] =
+		    r->progs[i] ? bpf_program__fd(r->progs[i]) : -1;
 		r->lg_fds[2 * i + 1] =
 		    r->rets[i] ? bpf_program__fd(r->rets[i]) : -1;
 	}

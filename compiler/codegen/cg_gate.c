@@ -32,8 +32,8 @@ static LLVMValueRef placeholder(struct gen *g, LLVMValueRef *slot,
  * self at etrace's request: nothing to limit */
 static bool gated_kind(struct gen *g)
 {
-	return g->kind != PK_BEGIN && g->kind != PK_END &&
-	       g->kind != PK_ITER && g->kind != PK_SELF;
+	return g->kind != PK_BEGIN && g->kind != PK_END && g->kind != PK_ITER &&
+	       g->kind != PK_SELF;
 }
 
 static void gate_one(struct gen *g, enum et_drop_cause c, uint32_t limit,
@@ -55,12 +55,11 @@ static void gate_one(struct gen *g, enum et_drop_cause c, uint32_t limit,
 	LLVMValueRef key = gen_tmp(g, 4, "gate_key"), cfg, st, r, args[3];
 
 	LLVMBuildStore(g->b, cg_const(g->cg, 32, s), key);
-	cfg = cg_map_lookup(g->cg, placeholder(g, &g->gate, "et_gate.ph"),
-			    key);
+	cfg = cg_map_lookup(g->cg, placeholder(g, &g->gate, "et_gate.ph"), key);
 	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, cfg, ""), pass, st_ok);
 	LLVMPositionBuilderAtEnd(g->b, st_ok);
-	st = cg_map_lookup(g->cg,
-			   placeholder(g, &g->gate_st, "et_gate_st.ph"), key);
+	st = cg_map_lookup(g->cg, placeholder(g, &g->gate_st, "et_gate_st.ph"),
+			   key);
 	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, st, ""), pass, call);
 	LLVMPositionBuilderAtEnd(g->b, call);
 	args[0] = cfg;
@@ -123,8 +122,8 @@ int gen_gate_finish(struct gen *g)
 
 	if (define(g, &g->gate, ET_GATE_MAP, BPF_MAP_TYPE_ARRAY, n,
 		   sizeof(struct et_gate)) ||
-	    define(g, &g->gate_st, ET_GATE_ST_MAP, BPF_MAP_TYPE_PERCPU_ARRAY,
-		   n, sizeof(struct et_gate_st)) ||
+	    define(g, &g->gate_st, ET_GATE_ST_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, n,
+		   sizeof(struct et_gate_st)) ||
 	    define(g, &g->sample, ET_SAMPLE_MAP, BPF_MAP_TYPE_PERCPU_ARRAY,
 		   g->nsample, 8))
 		return -EINVAL;
@@ -158,10 +157,10 @@ static LLVMValueRef sample(struct gen *g, struct node *e)
 	c = LLVMBuildLoad2(g->b, cg_int(g->cg, 64), p, "sample_n");
 	LLVMBuildStore(g->b, LLVMBuildAdd(g->b, c, cg_const(g->cg, 64, 1), ""),
 		       p);
-	hit = LLVMBuildICmp(g->b, LLVMIntEQ,
-			    LLVMBuildURem(g->b, c,
-					  cg_const(g->cg, 64, (uint64_t)n), ""),
-			    cg_const(g->cg, 64, 0), "");
+	hit = LLVMBuildICmp(
+	    g->b, LLVMIntEQ,
+	    LLVMBuildURem(g->b, c, cg_const(g->cg, 64, (uint64_t)n), ""),
+	    cg_const(g->cg, 64, 0), "");
 	LLVMBuildStore(g->b, LLVMBuildZExt(g->b, hit, cg_int(g->cg, 64), ""),
 		       res);
 	LLVMBuildBr(g->b, done);

@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 		}
 	} else {
 		fprintf(stderr, "usage: loadmgmt_target calls N | spin STOP "
-			"COUNT\n");
+				"COUNT\n");
 		return 2;
 	}
 	printf("made %lu\n", n);
