@@ -129,4 +129,11 @@ ET_HELPER et_s64 et_py_top(void **m, et_u64 what, char *buf, et_u64 size);
 ET_HELPER et_s64 et_task_comm(et_s64 pid, char *out, et_u64 size);
 #endif
 
+/* The gate at a probe's entry (gate.c): 0 the event runs, 1 it is
+ * dropped. cfg: struct et_gate, st: struct et_gate_st (runtime/abi.h). */
+#ifdef __bpf__
+ET_HELPER et_s64 et_gate_shed(const et_u64 *cfg, et_u64 *st);
+ET_HELPER et_s64 et_gate_rate(const et_u64 *cfg, et_u64 *st, et_u64 now);
+#endif
+
 #endif

@@ -377,7 +377,7 @@ const struct builtin *builtin_at(int i)
 
 static const struct func *const families[] = {
 	funcs_print, funcs_map, funcs_str, funcs_stack, funcs_misc, funcs_proto,
-	funcs_span, funcs_redact,
+	funcs_span, funcs_redact, funcs_load,
 };
 
 const struct func *func_find(const char *name)

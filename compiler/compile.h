@@ -101,6 +101,9 @@ struct compile_opts {
 	const char *license;
 	enum unstable_mode unstable[UNSTABLE_COUNT];
 	enum missing_probes missing_probes;
+	/* config rate_limit: events per second of each probe (0: none;
+	 * compiler/codegen/cg_gate.c) */
+	uint32_t rate_limit;
 	struct et_settings run;   /* what the runtime reads (artifact) */
 	/* the environment variable that set each setting (settings.c's
 	 * table order), or NULL: the script's config yields to it */

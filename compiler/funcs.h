@@ -18,6 +18,7 @@ extern const struct func funcs_misc[];
 extern const struct func funcs_proto[];
 extern const struct func funcs_span[]; /* span.* (funcs_span.c) */
 extern const struct func funcs_redact[]; /* redact (funcs_redact.c) */
+extern const struct func funcs_load[]; /* sample rate_limit (funcs_load.c) */
 
 /* The modes of pid()/tid() and of nsecs(), NULL-terminated: the back
  * end generates by their index. */
@@ -26,6 +27,10 @@ extern const char *const funcs_clock_modes[];
 
 /* is_array(e), is_ptr(e)...: the answer from e's type (funcs_misc.c). */
 bool funcs_type_test(const struct node *call);
+
+/* The rate limit a probe's rate_limit(N) statement sets, or 0
+ * (funcs_load.c). */
+uint32_t funcs_probe_rate_limit(const struct node *probe);
 
 /* The i-th (0-based) argument of a call, or NULL. */
 struct node *fn_arg(const struct node *call, int i);

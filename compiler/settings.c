@@ -7,6 +7,7 @@
 #include "settings.h"
 
 #include "otlp.h"
+#include "loadguard.h"
 #include "redact.h"
 
 #include <errno.h>
@@ -274,6 +275,25 @@ static void set_redact(struct compile_opts *o, const char *text)
 	redact_parse(text, &o->run.redact, &bad, &badlen);
 }
 
+/* config rate_limit: events per second of each probe */
+static void set_rate_limit(struct compile_opts *o, int64_t v)
+{
+	o->rate_limit = (uint32_t)v;
+}
+
+/* config max_overhead: "2%" (runtime/loadguard.h) */
+static bool check_overhead(const char *text)
+{
+	uint32_t v;
+
+	return loadguard_parse_budget(text, &v) == 0;
+}
+
+static void set_overhead(struct compile_opts *o, const char *text)
+{
+	loadguard_parse_budget(text, &o->run.max_overhead);
+}
+
 /* config metrics_addr: the Prometheus endpoint ("": none) */
 static void set_metrics_addr(struct compile_opts *o, const char *text)
 {
@@ -411,6 +431,12 @@ static const struct setting settings[] = {
 	  .str_expected = "class names separated by commas: email, card, "
 			  "ssn, ipv4, jwt, secret, pii, sql, resp",
 	  .set_str = set_redact },
+	/* etrace: load management (runtime/loadguard.h) */
+	{ "rate_limit", NULL, false, {}, SK_INT, 1, UINT32_MAX,
+	  .set = set_rate_limit },
+	{ "max_overhead", NULL, false, {}, SK_STR, .check_str = check_overhead,
+	  .str_expected = "a share of the CPUs' time: 2%, 0.5%",
+	  .set_str = set_overhead },
 	{ "unstable_tseries", NULL, false, {}, SK_WORD, UNSTABLE_WORDS,
 	  .set = set_un_tseries },
 	{ "unstable_dw_ustack", NULL, false, {}, SK_WORD, UNSTABLE_WORDS,

@@ -219,6 +219,9 @@ static void fill_opts(const struct cli *cli, struct compile_opts *opts)
 	opts->child_cmd = cli->cmd;
 	opts->target_pid = (int)cli->pid;
 	opts->ahead_of_time = cli->compile_only;
+	/* the probes get the guard's gate (config max_overhead too) */
+	if (cli->max_overhead)
+		opts->run.max_overhead = cli->max_overhead;
 }
 
 /* The object cache for this run, or why there is none (for -v): -d ir

@@ -26,6 +26,29 @@ enum {
  * et_program.drops[i] describes; absent when nothing is counted. */
 #define ET_DROPS_MAP "et_drops"
 
+/* Load management (compiler/codegen/cg_gate.c, bpf-helpers/gate.c,
+ * runtime/loadguard.c), keyed like ET_DROPS_MAP by the slot of a
+ * DROP_RATE_LIMIT or DROP_SHED drop; both absent when no probe is
+ * gated. ET_GATE_MAP: array of struct et_gate, written by user space
+ * (the rate limit's share of each CPU before attaching, the overhead
+ * guard's divisor while running), read by BPF. ET_GATE_ST_MAP: percpu
+ * array of struct et_gate_st, BPF's own. Each is a u64[3] / u64[2] to
+ * the C helpers. */
+#define ET_GATE_MAP "et_gate"
+#define ET_GATE_ST_MAP "et_gate_st"
+struct et_gate {
+	uint64_t interval_ns; /* rate slot: ns between events on a CPU */
+	uint64_t tau_ns;      /* rate slot: the burst, (burst - 1) * interval */
+	uint64_t divisor;     /* shed slot: 1 event in divisor runs (0, 1: all) */
+};
+struct et_gate_st {
+	uint64_t tat;         /* rate slot: the next event's earliest time */
+	uint64_t count;       /* shed slot: events seen on this CPU */
+};
+/* sample(N): percpu array of u64, one counter per call site and
+ * program (compiler/codegen/cg_gate.c) */
+#define ET_SAMPLE_MAP "et_sample"
+
 /* Stack maps (u32 id -> ET_STACK_DEPTH u64 addresses, ended by a 0 when
  * fewer), defined only when kstack/ustack are used: ET_KSTACK_MAP a HASH
  * keyed by a hash of the frames (bpf-helpers/kstack.c, which compares

@@ -59,6 +59,8 @@ static void settings_json(cJSON *root, const struct et_settings *s)
 		cJSON_AddStringToObject(
 		    o, "redact", redact_names(s->redact, names, sizeof(names)));
 	}
+	if (s->max_overhead)
+		cJSON_AddNumberToObject(o, "max_overhead", s->max_overhead);
 }
 
 static cJSON *drop_json(const struct et_drop *d)
@@ -72,6 +74,8 @@ static cJSON *drop_json(const struct et_drop *d)
 	cJSON_AddItemToObject(o, "loc", art_loc_json(d->loc));
 	if (d->limit)
 		cJSON_AddNumberToObject(o, "limit", d->limit);
+	if (d->cause == DROP_RATE_LIMIT || d->cause == DROP_SHED)
+		cJSON_AddNumberToObject(o, "probe", d->probe);
 	return o;
 }
 
@@ -173,6 +177,8 @@ static bool read_settings(struct rd *r, const cJSON *root)
 	    !art_get_str(r, o, what, "folded", false, &s->folded) ||
 	    !art_get_str(r, o, what, "metrics_addr", false,
 			 &s->metrics_addr) ||
+	    !art_get_u32(r, o, what, "max_overhead", 10000,
+			 &s->max_overhead) ||
 	    !read_otlp(r, o, s) || !read_redact(r, o, s))
 		return art_fail(r, "the settings are not settings");
 	s->no_cpp_demangle = art_get_bool(o, "no_cpp_demangle");
@@ -202,11 +208,20 @@ static bool read_settings(struct rd *r, const cJSON *root)
 /* A map cause names one of the program's maps, a stack cause its stack,
  * others neither. */
 static bool check_drop(struct rd *r, const char *what, struct et_drop *d,
-		       uint64_t map)
+		       uint64_t map, uint64_t probe)
 {
 	bool map_cause = d->cause <= DROP_MAP_FAILED;
 	bool stack = d->cause == DROP_STACK_FULL ||
 		     d->cause == DROP_STACK_COLLISION;
+	bool gate = d->cause == DROP_RATE_LIMIT || d->cause == DROP_SHED;
+
+	/* a gate's probe is one of the program's (read before the drops) */
+	if (gate != (probe != UINT64_MAX) ||
+	    (gate && probe >= (uint64_t)r->p->nprobes))
+		return art_fail(r, "%s: not a probe of the program", what);
+	d->probe = gate ? (int)probe : -1;
+	if (d->cause == DROP_RATE_LIMIT && !d->limit)
+		return art_fail(r, "%s: a rate limit of 0", what);
 
 	if (map_cause != (map != UINT64_MAX) ||
 	    (map_cause && map >= (uint64_t)r->p->nmaps))
@@ -221,7 +236,7 @@ static bool read_drop(struct rd *r, const cJSON *o, int idx,
 		      struct et_drop *d)
 {
 	const char *cause = NULL;
-	uint64_t map = UINT64_MAX;
+	uint64_t map = UINT64_MAX, probe = UINT64_MAX;
 	char what[32];
 
 	snprintf(what, sizeof(what), "drops[%d]", idx);
@@ -234,9 +249,10 @@ static bool read_drop(struct rd *r, const cJSON *o, int idx,
 	if (!art_get_uint(r, o, what, "map", MAX_DROPS, &map) ||
 	    !art_get_str(r, o, what, "what", false, &d->what) ||
 	    !art_get_loc(r, o, what, &d->loc) ||
-	    !art_get_u32(r, o, what, "limit", UINT32_MAX, &d->limit))
+	    !art_get_u32(r, o, what, "limit", UINT32_MAX, &d->limit) ||
+	    !art_get_uint(r, o, what, "probe", MAX_DROPS, &probe))
 		return false;
-	return check_drop(r, what, d, map);
+	return check_drop(r, what, d, map, probe);
 }
 
 static bool read_option(struct rd *r, const cJSON *o, int idx,

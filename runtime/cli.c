@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loadguard.h"
+
 enum {
 	OPT_DRY_RUN = 256,
 	OPT_UNSAFE,
@@ -31,6 +33,7 @@ enum {
 	OPT_AUDIT_LOG,
 	OPT_AUDIT_REQUIRED,
 	OPT_AUDIT_VERIFY,
+	OPT_MAX_OVERHEAD,
 };
 
 const char *cli_progname = "etrace";
@@ -53,6 +56,7 @@ static const struct option long_opts[] = {
 	{ "flamegraph", required_argument, NULL, OPT_FLAMEGRAPH },
 	{ "folded", required_argument, NULL, OPT_FOLDED },
 	{ "metrics-addr", required_argument, NULL, OPT_METRICS_ADDR },
+	{ "max-overhead", required_argument, NULL, OPT_MAX_OVERHEAD },
 	{ "otlp", required_argument, NULL, OPT_OTLP },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "keep-privileges", no_argument, NULL, OPT_KEEP_PRIVILEGES },
@@ -176,6 +180,11 @@ static int parse_opt(struct cli *cli, int c, const char *arg, int optopt_c,
 	case OPT_FLAMEGRAPH: cli->flamegraph = arg; return 0;
 	case OPT_FOLDED: cli->folded = arg; return 0;
 	case OPT_METRICS_ADDR: cli->metrics_addr = arg; return 0;
+	case OPT_MAX_OVERHEAD:
+		if (loadguard_parse_budget(arg, &cli->max_overhead))
+			return fail(cli, "--max-overhead: '%s' is not a share "
+				    "of the CPUs' time (2%%, 0.5%%)", arg);
+		return 0;
 	case OPT_OTLP: cli->otlp = arg; return 0;
 	case OPT_USER: cli->user = arg; return 0;
 	case OPT_KEEP_PRIVILEGES: cli->keep_privileges = true; return 0;
@@ -332,6 +341,11 @@ static const char usage_text[] =
 	"  --metrics-addr [HOST]:PORT\n"
 	"                 serve the maps and etrace's health as Prometheus\n"
 	"                 metrics at http://HOST:PORT/metrics (e.g. :9469)\n"
+	"  --max-overhead PCT\n"
+	"                 keep etrace's cost (BPF run time and its own CPU)\n"
+	"                 under PCT of the CPUs' time (e.g. 2%): over it,\n"
+	"                 the costliest probe runs 1 event in N, then is\n"
+	"                 detached (config max_overhead)\n"
 	"  --otlp URL     send completed spans and the maps (as metrics) to\n"
 	"                 an OpenTelemetry collector over OTLP/HTTP:\n"
 	"                 URL/v1/traces, URL/v1/metrics (e.g.\n"
@@ -407,7 +421,7 @@ static const char usage_text[] =
 	"                  otlp_endpoint, otlp_protocol, otlp_interval, "
 	"otlp_queue,\n"
 	"                  otlp_headers, service_name, redact (email,card,ssn,\n"
-	"                  ipv4,jwt,secret,sql);\n"
+	"                  ipv4,jwt,secret,sql), rate_limit, max_overhead;\n"
 	"                  see etrace(1)\n"
 	"  OTEL_EXPORTER_OTLP_ENDPOINT, _TRACES_ENDPOINT, _METRICS_ENDPOINT,\n"
 	"  OTEL_EXPORTER_OTLP_HEADERS, _PROTOCOL, OTEL_SERVICE_NAME,\n"

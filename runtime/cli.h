@@ -6,6 +6,7 @@
 #define ETRACE_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum cli_action {
@@ -44,6 +45,8 @@ struct cli {
 	const char *flamegraph;    /* --flamegraph FILE.svg */
 	const char *folded;        /* --folded FILE */
 	const char *metrics_addr;  /* --metrics-addr [HOST]:PORT */
+	/* --max-overhead PCT, in hundredths of a percent (0: none) */
+	uint32_t max_overhead;
 	const char *otlp;          /* --otlp URL */
 	long pid;                  /* -p PID, 0 when not given */
 	const char *const *params; /* positional parameters $1..$N */

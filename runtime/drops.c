@@ -162,6 +162,14 @@ int drops__format(const struct et_program *p, int i, uint64_t n,
 				"not run%s: a range of more than %u "
 				"iterations (the kernel's limit)", at, n, s(n),
 				all, e->limit);
+	case DROP_RATE_LIMIT:
+		return snprintf(buf, len, "%swarning: %s: %" PRIu64 " event%s "
+				"dropped%s by the rate limit of %u per "
+				"second", at, w, n, s(n), all, e->limit);
+	case DROP_SHED:
+		return snprintf(buf, len, "%swarning: %s: %" PRIu64 " event%s "
+				"skipped%s by the overhead guard's sampling "
+				"(max_overhead)", at, w, n, s(n), all);
 	default:
 		return snprintf(buf, len, "warning: %" PRIu64 " lost", n);
 	}

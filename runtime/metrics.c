@@ -71,6 +71,35 @@ void metrics_health_spans(const struct et_span_stats *s)
 	pthread_mutex_unlock(&health_lock);
 }
 
+/* The overhead guard's state (loadguard.h): per probe, by index */
+#define MAX_LOAD_PROBES 4096
+static bool health_load_set;
+static double health_overhead = -1;
+static struct {
+	uint64_t divisor;
+	bool detached, set;
+} health_load[MAX_LOAD_PROBES];
+
+void metrics_health_overhead(double ratio)
+{
+	pthread_mutex_lock(&health_lock);
+	health_overhead = ratio;
+	health_load_set = true;
+	pthread_mutex_unlock(&health_lock);
+}
+
+void metrics_health_probe_load(int probe, uint64_t divisor, bool detached)
+{
+	if (probe < 0 || probe >= MAX_LOAD_PROBES)
+		return;
+	pthread_mutex_lock(&health_lock);
+	health_load[probe].divisor = divisor;
+	health_load[probe].detached = detached;
+	health_load[probe].set = true;
+	health_load_set = true;
+	pthread_mutex_unlock(&health_lock);
+}
+
 void metrics_health_export(const char *exporter,
 			   const struct metrics_export_stats *s)
 {
@@ -678,6 +707,38 @@ static int special_fd(struct metrics *mt, const char *bpf_name)
 	return mt->map_fd(mt->ctx, &m);
 }
 
+/* What the load gates kept from running, per probe (their drops). */
+static void health_gates(struct metrics *mt, struct builder *b, int fd,
+			 uint64_t *buf, int ncpus)
+{
+	static const char *const gl[] = {"probe", "cause"};
+	const struct et_program *p = mt->prog;
+	struct metric_family *f = NULL;
+	uint64_t v;
+
+	for (int i = 0; i < p->ndrops; i++) {
+		const struct et_drop *d = &p->drops[i];
+		const char *val[2];
+
+		if (d->probe < 0 || d->probe >= p->nprobes ||
+		    (d->cause != DROP_RATE_LIMIT && d->cause != DROP_SHED))
+			continue;
+		if (!f)
+			f = self_family(b, "etrace_probe_dropped_total",
+					METRIC_SUM,
+					"Events a probe's rate limit (cause "
+					"rate_limit) or the overhead guard's "
+					"divisor (shed) kept from running",
+					p->ndrops, gl, 2);
+		if (!f || !percpu_sum(fd, (uint32_t)i, buf, ncpus, &v))
+			continue;
+		val[0] = p->probes[d->probe].raw ? p->probes[d->probe].raw
+						 : p->probes[d->probe].prog_name;
+		val[1] = et_drop_cause_name(d->cause);
+		self_point(b, f, val)->i += (int64_t)v;
+	}
+}
+
 static void health_counters(struct metrics *mt, struct builder *b)
 {
 	static const char *const dl[] = {"cause", "map"};
@@ -719,7 +780,51 @@ static void health_counters(struct metrics *mt, struct builder *b)
 			     : "";
 		self_point(b, f, val)->i += (int64_t)v;
 	}
+	health_gates(mt, b, fd, buf, ncpus);
 	free(buf);
+}
+
+/* etrace_overhead_ratio, etrace_probe_sample_divisor{probe} and
+ * etrace_probe_detached{probe}, once the overhead guard measured. */
+static void health_load_families(struct metrics *mt, struct builder *b)
+{
+	static const char *const lbl[] = {"probe"};
+	const struct et_program *p = mt->prog;
+	struct metric_family *ov, *dv, *dt;
+	int n = p->nprobes < MAX_LOAD_PROBES ? p->nprobes : MAX_LOAD_PROBES;
+
+	pthread_mutex_lock(&health_lock);
+	if (!health_load_set)
+		goto out;
+	ov = self_family(b, "etrace_overhead_ratio", METRIC_GAUGE,
+			 "BPF run time and etrace's own CPU time over the "
+			 "CPUs' time in the last second (--max-overhead)",
+			 1, NULL, 0);
+	if (ov && health_overhead >= 0) {
+		ov->npoints = 1;
+		ov->points[0].label_values =
+		    arena_calloc(b->a, 1, sizeof(char *));
+		ov->points[0].as_double = true;
+		ov->points[0].d = health_overhead;
+	}
+	dv = self_family(b, "etrace_probe_sample_divisor", METRIC_GAUGE,
+			 "The overhead guard's divisor: 1 event in N runs",
+			 (size_t)n, lbl, 1);
+	dt = self_family(b, "etrace_probe_detached", METRIC_GAUGE,
+			 "1 when the overhead guard detached the probe",
+			 (size_t)n, lbl, 1);
+	for (int i = 0; dv && dt && i < n; i++) {
+		const struct et_probe *ep = &p->probes[i];
+		const char *name = ep->raw ? ep->raw : ep->prog_name;
+
+		if (ep->kind == PK_BEGIN || ep->kind == PK_END)
+			continue;
+		self_point(b, dv, &name)->i =
+		    health_load[i].set ? (int64_t)health_load[i].divisor : 1;
+		self_point(b, dt, &name)->i = health_load[i].detached;
+	}
+out:
+	pthread_mutex_unlock(&health_lock);
 }
 
 static void self_scalar(struct builder *b, const char *name,
@@ -824,6 +929,7 @@ int metrics__snapshot(struct metrics *m, struct metrics_snapshot **out)
 		health_probes(m, &b);
 		health_counters(m, &b);
 		health_set(&b);
+		health_load_families(m, &b);
 	}
 	s->time_unix_ns = unix_ns();
 	pthread_mutex_unlock(&m->lock);

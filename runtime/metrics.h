@@ -135,6 +135,13 @@ void metrics__snapshot_free(struct metrics_snapshot *s);
  * thread-safe; each call replaces the previous values (totals since the
  * start, not increments). Included in every snapshot once set. */
 void metrics_health_spans(const struct et_span_stats *s);
+/* The overhead guard (loadguard.h): the last period's overhead (a
+ * ratio: 0.02 is 2%), and probe i's divisor and whether it was
+ * detached. Shown as etrace_overhead_ratio,
+ * etrace_probe_sample_divisor{probe} and etrace_probe_detached{probe}
+ * once set; the gates' drops as etrace_probe_dropped_total{probe,cause}. */
+void metrics_health_overhead(double ratio);
+void metrics_health_probe_load(int probe, uint64_t divisor, bool detached);
 
 struct metrics_export_stats {
 	uint64_t queued;          /* items waiting in the queue now */

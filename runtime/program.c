@@ -34,6 +34,8 @@ static const char *const drop_names[DROP_CAUSE_COUNT] = {
 	[DROP_READ] = "read_failed",
 	[DROP_STR_TRUNC] = "str_truncated",
 	[DROP_LOOP] = "loop_refused",
+	[DROP_RATE_LIMIT] = "rate_limit",
+	[DROP_SHED] = "shed",
 };
 
 static const char *const usym_cache_names[USYM_CACHE_COUNT] = {

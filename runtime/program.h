@@ -217,6 +217,11 @@ enum et_drop_cause {
 	DROP_STR_TRUNC,       /* str(): longer than strlen; cut there */
 	DROP_LOOP,            /* for ($i : a..b): bpf_loop refused the range
 				 (more than limit iterations): not run */
+	/* Load management (compiler/codegen/cg_gate.c): events of probe
+	 * that its rate limit (limit events/s) or the overhead guard's
+	 * sampling divisor (runtime/loadguard.h) kept from running */
+	DROP_RATE_LIMIT,
+	DROP_SHED,
 	DROP_CAUSE_COUNT
 };
 
@@ -227,8 +232,13 @@ struct et_drop {
 	const char *what;
 	struct loc loc;       /* DROP_READ, DROP_STR_TRUNC: the call */
 	/* DROP_MAP_FULL: max_entries; DROP_STACK_*: the stack map's
-	 * entries; DROP_STR_TRUNC: the bytes kept (strlen) */
+	 * entries; DROP_STR_TRUNC: the bytes kept (strlen);
+	 * DROP_RATE_LIMIT: events per second */
 	uint32_t limit;
+	/* DROP_RATE_LIMIT, DROP_SHED: the et_probe whose program counts it
+	 * (its slot is also its key in ET_GATE_MAP and ET_GATE_ST_MAP),
+	 * else -1 */
+	int probe;
 };
 
 /* How symbols of user space are cached (config cache_user_symbols). */
@@ -285,6 +295,10 @@ struct et_settings {
 	 * string the program prints (0: none; redact() marks single
 	 * values) */
 	uint32_t redact;
+	/* config max_overhead / --max-overhead: the overhead guard's
+	 * budget in hundredths of a percent of the CPUs' time (0: none;
+	 * runtime/loadguard.h) */
+	uint32_t max_overhead;
 };
 
 /* et_settings.missing_probes */

@@ -393,7 +393,9 @@ static int attach_all(struct run *r)
 		if (!p->attach || r->targets[i].skip)
 			continue;
 		r->env.targets = &r->targets[i];
+		run_load_begin(r, i);
 		err = p->attach(&r->env, ep, r->progs[i], r->rets[i]);
+		run_load_end(r, i);
 		r->env.targets = NULL;
 		if (err && skips_missing(r)) {
 			warn_missing(r, ep, r->env.err);
@@ -705,6 +707,7 @@ static int event_loop(struct run *r)
 				unwind_load_pid(r->uw, jvms[i]);
 		}
 		n = epoll_wait(r->epfd, ev, 4, RINGBUF_POLL_MS);
+		run_load_tick(r);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -1022,7 +1025,7 @@ static int run_loaded(struct run *r)
 		return 1;
 	if (run_special(r, PK_BEGIN) || consume(r))
 		return (finish(r), 1);
-	if (!r->done && attach_all(r))
+	if (!r->done && (run_load_open(r) || attach_all(r)))
 		return 1;
 	attach_preopen_release();
 	if (!r->done && drop_privileges(r))
@@ -1153,6 +1156,7 @@ static void run_close(struct run *r)
 	if (r->procfd >= 0 && r->procfd != r->child.pidfd)
 		close(r->procfd);
 	drops__free(r->drops);
+	run_load_free(r);
 	span_rt__free(r->spans);
 	h2_rt__free(r->h2);
 	unwind_free(r->uw);

@@ -28,6 +28,9 @@ struct run_opts {
 	/* --metrics-addr [HOST]:PORT: the Prometheus endpoint (prom.h);
 	 * NULL: config metrics_addr, if set */
 	const char *metrics_addr;
+	/* --max-overhead: the overhead guard's budget in hundredths of a
+	 * percent (0: config max_overhead, if set; loadguard.h) */
+	uint32_t max_overhead;
 	/* --otlp URL: OpenTelemetry export (otlp.h); NULL: config
 	 * otlp_endpoint, if set */
 	const char *otlp;

@@ -97,6 +97,7 @@ void run_cli_opts(const struct cli *cli, FILE *out, struct run_opts *ro)
 	ro->flamegraph = cli->flamegraph;
 	ro->folded = cli->folded;
 	ro->metrics_addr = cli->metrics_addr;
+	ro->max_overhead = cli->max_overhead;
 	ro->otlp = cli->otlp;
 	ro->pid = (pid_t)cli->pid;
 	ro->cmd = cli->cmd;

@@ -81,6 +81,10 @@ struct run {
 	struct span_rt *spans;
 	struct h2_rt *h2;             /* h2_feed()'s records (runtime/h2.c) */
 	uint64_t span_swept_ns;      /* last sweep of expired instances */
+	/* load management (loadguard.h; run_load.c), or NULL */
+	struct loadguard *lg;
+	int *lg_fds;                 /* per et_probe: entry, return fd */
+	struct run_plinks *plinks;   /* per et_probe: its links */
 };
 
 /* A pending signal is looked for after this many records. */
@@ -139,6 +143,17 @@ int run_metrics_open(struct run *r);
 void run_metrics_ready(struct run *r);
 void run_metrics_close(struct run *r);
 void run_metrics_free(struct run *r);
+
+/* Load management (run_load.c). run_load_open: after the load, before
+ * the attach: the rate limits set and the overhead guard made (when
+ * the program has gates or a budget): 0, or -errno after a message.
+ * run_load_begin/end around probe i's attach record its links.
+ * run_load_tick: from the event loop. */
+int run_load_open(struct run *r);
+void run_load_begin(struct run *r, int i);
+void run_load_end(struct run *r, int i);
+void run_load_tick(struct run *r);
+void run_load_free(struct run *r);
 
 /* Registers a callback for every action of the program. */
 int run_actions_register(struct run *r);

@@ -40,16 +40,19 @@ static bool same_loc(struct loc a, struct loc b)
 }
 
 /* The slot counting d (added on first use). */
-static uint32_t slot(struct gen *g, const struct et_drop *d)
+uint32_t gen_drop_slot(struct gen *g, const struct et_drop *in)
 {
+	struct et_drop dd = *in, *d = &dd;
 	struct prog_meta *p = g->prog;
 	struct et_drop *n;
 
+	if (d->cause != DROP_RATE_LIMIT && d->cause != DROP_SHED)
+		d->probe = -1;
 	for (int i = 0; i < p->ndrops; i++) {
 		const struct et_drop *e = &p->drops[i];
 
 		if (e->cause == d->cause && e->map_id == d->map_id &&
-		    same_loc(e->loc, d->loc) &&
+		    same_loc(e->loc, d->loc) && e->probe == d->probe &&
 		    (e->what == d->what ||
 		     (e->what && d->what && !strcmp(e->what, d->what))))
 			return (uint32_t)i;
@@ -99,6 +102,11 @@ void gen_count_at(struct gen *g, LLVMValueRef map, LLVMValueRef idx)
 	LLVMPositionBuilderAtEnd(g->b, done);
 }
 
+void gen_drop_count(struct gen *g, uint32_t slot)
+{
+	gen_count_at(g, drops_map(g), cg_const(g->cg, 32, slot));
+}
+
 /* et_drops[idx]++ on this CPU (idx an i32; NO_SLOT: nothing). */
 static void count(struct gen *g, LLVMValueRef idx, bool maybe_none)
 {
@@ -146,13 +154,13 @@ static LLVMValueRef map_slot(struct gen *g, const struct map_meta *m,
 {
 	struct et_drop d = { .cause = DROP_MAP_FULL, .map_id = m->id,
 			     .limit = m->max_entries, .loc = LOC_NONE };
-	uint32_t full = slot(g, &d), nomem, other;
+	uint32_t full = gen_drop_slot(g, &d), nomem, other;
 
 	d.cause = DROP_MAP_NOMEM;
 	d.limit = 0;
-	nomem = slot(g, &d);
+	nomem = gen_drop_slot(g, &d);
 	d.cause = DROP_MAP_FAILED;
-	other = slot(g, &d);
+	other = gen_drop_slot(g, &d);
 	return pick(g, r, E2BIG, full,
 		    pick(g, r, ENOMEM, nomem, cg_const(g->cg, 32, other)));
 }
@@ -166,10 +174,10 @@ static LLVMValueRef stack_slot(struct gen *g, LLVMValueRef *args,
 	struct et_drop d = { .cause = DROP_STACK_FULL, .map_id = -1,
 			     .what = what, .limit = ET_STACK_ENTRIES,
 			     .loc = LOC_NONE };
-	uint32_t full = slot(g, &d), coll;
+	uint32_t full = gen_drop_slot(g, &d), coll;
 
 	d.cause = DROP_STACK_COLLISION;
-	coll = slot(g, &d);
+	coll = gen_drop_slot(g, &d);
 	return pick(g, r, ENOMEM, full,
 		    pick(g, r, EEXIST, coll, cg_const(g->cg, 32, NO_SLOT)));
 }
@@ -193,13 +201,13 @@ static LLVMValueRef fail_slot(struct gen *g, enum bpf_func_id id,
 		d.cause = DROP_LOOP;
 		d.limit = 1u << 23;
 		d.loc = g->at_stmt ? g->at_stmt->loc : LOC_NONE;
-		return cg_const(g->cg, 32, slot(g, &d));
+		return cg_const(g->cg, 32, gen_drop_slot(g, &d));
 	default:
 		d.what = gen_read_name(id);
 		if (!d.what)
 			return NULL;
 		d.loc = gen_helper_loc(g, id);
-		return cg_const(g->cg, 32, slot(g, &d));
+		return cg_const(g->cg, 32, gen_drop_slot(g, &d));
 	}
 }
 
@@ -278,7 +286,7 @@ static void check_trunc(struct gen *g, enum bpf_func_id id,
 	c = LLVMBuildLoad2(g->b, cg_int(g->cg, 8), b, "");
 	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, c, ""), done, cut);
 	LLVMPositionBuilderAtEnd(g->b, cut);
-	count(g, cg_const(g->cg, 32, slot(g, &d)), false);
+	count(g, cg_const(g->cg, 32, gen_drop_slot(g, &d)), false);
 	LLVMBuildBr(g->b, done);
 	mark_cold(g, last, done);
 	LLVMMoveBasicBlockAfter(done, last);

@@ -255,7 +255,9 @@ int gen_body(struct gen *g, int errors)
 	struct node *probe = g->probe;
 
 	g->span_ptr = g->span_key = NULL; /* span.open / span.key set them */
+	gen_gate(g, false);
 	predicate(g, probe->u.probe.pred);
+	gen_gate(g, true);
 	gen_block_stmts(g, probe->u.probe.body);
 	cg_return(g->cg, 0);
 	if (g->errors > errors)
@@ -525,6 +527,8 @@ static int generate(struct gen *g, const struct codegen_opts *opts)
 	gen_kstruct_finish(g);
 	if (!err)
 		err = check_progs(g);
+	if (!err)
+		err = gen_gate_finish(g);
 	return err ? err : gen_drops_finish(g);
 }
 

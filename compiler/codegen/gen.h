@@ -91,6 +91,10 @@ struct gen {
 	/* kernel records' debug info types (cg_kstruct.c), once used */
 	struct kstruct *kstruct;
 	bool count_drops;               /* cg_drops.c (off: tests) */
+	/* ET_GATE_MAP, ET_GATE_ST_MAP, ET_SAMPLE_MAP: placeholder globals
+	 * until gen_gate_finish; sample() call sites made (cg_gate.c) */
+	LLVMValueRef gate, gate_st, sample;
+	uint32_t nsample;
 	/* ET_DROPS_MAP: a placeholder global until gen_drops_finish */
 	LLVMValueRef drops;
 	int cap_drops;
@@ -330,6 +334,16 @@ void gen_helper_checks(struct gen *g, int level, bool drops);
 /* Defines ET_DROPS_MAP with a slot per g->prog->drops, once every
  * program is built. 0 or -errno after gen_error. */
 int gen_drops_finish(struct gen *g);
+/* The slot counting d in ET_DROPS_MAP (added on first use), and
+ * et_drops[slot]++ on this CPU (cg_drops.c). */
+uint32_t gen_drop_slot(struct gen *g, const struct et_drop *d);
+void gen_drop_count(struct gen *g, uint32_t slot);
+/* The probe's gates: before its predicate, the overhead guard's
+ * divisor (config max_overhead); after it, its rate limit (config
+ * rate_limit, rate_limit(N)). And the load maps once every program is
+ * built, before gen_drops_finish (cg_gate.c). */
+void gen_gate(struct gen *g, bool after_pred);
+int gen_gate_finish(struct gen *g);
 /* map[idx]++ (a per-CPU array of u64; idx an i32), atomically. */
 void gen_count_at(struct gen *g, LLVMValueRef map, LLVMValueRef idx);
 /* r (the CFI unwinder's result) < 0: counted as bpf_get_stackid's

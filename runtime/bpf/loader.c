@@ -385,6 +385,11 @@ size_t loader__nlinks(const struct loader *l)
 	return l->nlinks;
 }
 
+struct bpf_link *loader__link(const struct loader *l, size_t i)
+{
+	return i < l->nlinks ? l->links[i] : NULL;
+}
+
 int loader_tracefs_ensure(void)
 {
 	static const char dir[] = "/sys/kernel/tracing";

@@ -60,6 +60,8 @@ int loader__set_rodata(struct loader *l, const char *name, const void *value,
 /* The fd of map name, or -ENOENT. */
 int loader__map_fd(struct loader *l, const char *name);
 size_t loader__nlinks(const struct loader *l);
+/* Link i (< loader__nlinks; the order changes when one is destroyed). */
+struct bpf_link *loader__link(const struct loader *l, size_t i);
 
 /* Make sure tracefs is mounted at /sys/kernel/tracing (it may not be at
  * boot); 0 when it is or now is, else -errno. */

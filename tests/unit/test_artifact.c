@@ -140,6 +140,8 @@ static void same_program(const struct et_program *a,
 		same_str(x->what, y->what);
 		CU_ASSERT(!memcmp(&x->loc, &y->loc, sizeof(x->loc)));
 		CU_ASSERT_EQUAL(x->limit, y->limit);
+		if (x->cause == DROP_RATE_LIMIT || x->cause == DROP_SHED)
+			CU_ASSERT_EQUAL(x->probe, y->probe);
 	}
 	for (int i = 0; i < a->nactions; i++) {
 		const struct et_action *x = &a->actions[i], *y = &b->actions[i];
@@ -317,8 +319,13 @@ static struct et_program *rich_program(void)
 	p->settings.otlp_queue = 99;
 	p->settings.service_name = "checkout";
 	p->settings.redact = 0x4f; /* email card ssn ipv4 sql */
-	p->ndrops = 3;
-	p->drops = arena_calloc(a, 3, sizeof(*p->drops));
+	p->settings.max_overhead = 50; /* 0.5% */
+	p->ndrops = 5;
+	p->drops = arena_calloc(a, 5, sizeof(*p->drops));
+	p->drops[3] = (struct et_drop){ DROP_RATE_LIMIT, -1, "kprobe:vfs_read",
+					(struct loc){ 0, 3 }, 10000, 0 };
+	p->drops[4] = (struct et_drop){ DROP_SHED, -1, "kprobe:vfs_read",
+					(struct loc){ 0, 3 }, 0, 0 };
 	p->drops[0] = (struct et_drop){ DROP_MAP_FULL, 1, NULL, LOC_NONE, 77 };
 	p->drops[1] = (struct et_drop){ DROP_STACK_COLLISION, -1, "kstack",
 					LOC_NONE, 4096 };
@@ -381,6 +388,10 @@ static void test_rich_round_trip(void)
 	CU_ASSERT_EQUAL(q->settings.otlp_queue, 99);
 	CU_ASSERT_STRING_EQUAL(q->settings.service_name, "checkout");
 	CU_ASSERT_EQUAL(q->settings.redact, 0x4f);
+	CU_ASSERT_EQUAL(q->settings.max_overhead, 50);
+	CU_ASSERT_EQUAL(q->drops[3].probe, 0);
+	CU_ASSERT_EQUAL(q->drops[3].limit, 10000);
+	CU_ASSERT_EQUAL(q->drops[0].probe, -1);
 	/* what is read writes the same metadata again */
 	m1 = artifact__meta(p);
 	m2 = artifact__meta(q);
@@ -491,6 +502,13 @@ static void test_refusals(void)
 			    "not a map of the program");
 	expect_meta_refused("\"what\":\"kstack\",", "",
 			    "which stack is not said");
+	expect_meta_refused("\"limit\":10000,\"probe\":0",
+			    "\"limit\":10000,\"probe\":9",
+			    "not a probe of the program");
+	expect_meta_refused("\"limit\":10000,\"probe\":0",
+			    "\"limit\":10000", "not a probe of the program");
+	expect_meta_refused("\"limit\":10000,", "",
+			    "a rate limit of 0");
 	expect_meta_refused("\"log_size\":4096", "\"log_size\":12",
 			    "too small");
 	expect_meta_refused("\"cache_user_symbols\":\"none\"",

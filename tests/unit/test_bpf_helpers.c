@@ -6,6 +6,7 @@
 
 #include "unit.h"
 
+#include "../../bpf-helpers/gate.c"
 #include "../../bpf-helpers/hist.c"
 #include "../../bpf-helpers/str.c"
 
@@ -172,7 +173,47 @@ static void test_memneq_memcmp(void)
 	CU_ASSERT_EQUAL(et_memneq("x", "y", 0), 0);
 }
 
+/* The rate gate (GCRA) passes a burst, then one event per interval:
+ * over T ns of events every 20 us, burst + T / interval of them, never
+ * more. No limit (interval 0) passes all. */
+static void test_gate_rate(void)
+{
+	/* 1000 events/s: one per ms, a burst of 1000 */
+	et_u64 cfg[3] = { 1000000, 999 * 1000000ull, 0 }, st[2] = { 0, 0 };
+	et_u64 t0 = 5000000000ull, pass = 0, none[3] = { 0, 0, 0 };
+
+	for (et_u64 t = 0; t < 2000000000ull; t += 20000)
+		pass += !et_gate_rate(cfg, st, t0 + t);
+	CU_ASSERT(pass <= 1000 + 2000);
+	CU_ASSERT(pass >= 1000 + 2000 - 1);
+	/* a quiet second refills the burst whole, no more */
+	pass = 0;
+	for (et_u64 t = 0; t < 2000; t++)
+		pass += !et_gate_rate(cfg, st, t0 + 4000000000ull + t);
+	CU_ASSERT_EQUAL(pass, 1000);
+	st[0] = 0;
+	for (int i = 0; i < 100; i++)
+		CU_ASSERT_EQUAL(et_gate_rate(none, st, t0), 0);
+}
+
+/* The divisor: events 0, D, 2D... pass; 0 and 1 pass all */
+static void test_gate_shed(void)
+{
+	et_u64 cfg[3] = { 0, 0, 7 }, st[2] = { 0, 0 }, pass = 0;
+
+	for (int i = 0; i < 100000; i++)
+		pass += !et_gate_shed(cfg, st);
+	CU_ASSERT_EQUAL(pass, (100000 + 6) / 7);
+	CU_ASSERT_EQUAL(st[1], 100000);
+	for (int d = 0; d < 2; d++) {
+		cfg[2] = (et_u64)d;
+		for (int i = 0; i < 10; i++)
+			CU_ASSERT_EQUAL(et_gate_shed(cfg, st), 0);
+	}
+}
+
 UNIT_MAIN("bpf_helpers", UNIT_TEST(test_strncmp_libc),
+	  UNIT_TEST(test_gate_rate), UNIT_TEST(test_gate_shed),
 	  UNIT_TEST(test_memneq_memcmp),
 	  UNIT_TEST(test_strncmp_bounds), UNIT_TEST(test_strcontains_strstr),
 	  UNIT_TEST(test_strcontains_bounds), UNIT_TEST(test_strstr_strlen),

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "drops.h"
+#include "loadguard.h"
 #include "outstream.h"
 #include "unit.h"
 
@@ -49,6 +50,10 @@ static struct et_program *program(void)
 	p->drops[5] = (struct et_drop){ DROP_READ, -1, "probe_read_user_str",
 					at, 0 };
 	p->drops[6] = (struct et_drop){ DROP_STR_TRUNC, -1, NULL, at, 64 };
+	p->drops[8] = (struct et_drop){ DROP_RATE_LIMIT, -1, "tracepoint:x:y",
+					at, 1000, 0 };
+	p->drops[9] = (struct et_drop){ DROP_SHED, -1, "tracepoint:x:y", at, 0,
+					0 };
 	return p;
 }
 
@@ -87,7 +92,58 @@ static void test_lines(void)
 	CU_ASSERT_STRING_EQUAL(line(p, 6, 1, 1), "stdin:1:22: note: 1 string "
 			       "cut at strlen (64 bytes with the NUL; raise "
 			       "with config strlen)");
+	CU_ASSERT_STRING_EQUAL(line(p, 8, 9000, 9000), "stdin:1:22: warning: "
+			       "tracepoint:x:y: 9000 events dropped by the "
+			       "rate limit of 1000 per second");
+	CU_ASSERT_STRING_EQUAL(line(p, 9, 1, 5), "stdin:1:22: warning: "
+			       "tracepoint:x:y: 1 event skipped (5 in all) by "
+			       "the overhead guard's sampling (max_overhead)");
 	et_program__free(p);
+}
+
+/* --max-overhead's and config max_overhead's text */
+static void test_budget(void)
+{
+	uint32_t v = 0;
+
+	CU_ASSERT_EQUAL(loadguard_parse_budget("2%", &v), 0);
+	CU_ASSERT_EQUAL(v, 200);
+	CU_ASSERT_EQUAL(loadguard_parse_budget("0.5%", &v), 0);
+	CU_ASSERT_EQUAL(v, 50);
+	CU_ASSERT_EQUAL(loadguard_parse_budget("0.01%", &v), 0);
+	CU_ASSERT_EQUAL(v, 1);
+	CU_ASSERT_EQUAL(loadguard_parse_budget("12.25", &v), 0);
+	CU_ASSERT_EQUAL(v, 1225);
+	CU_ASSERT_EQUAL(loadguard_parse_budget("100%", &v), 0);
+	CU_ASSERT_EQUAL(v, 10000);
+	CU_ASSERT_EQUAL(loadguard_parse_budget("0%", &v), -EINVAL);
+	CU_ASSERT_EQUAL(loadguard_parse_budget("0.001%", &v), -EINVAL);
+	CU_ASSERT_EQUAL(loadguard_parse_budget("101%", &v), -EINVAL);
+	CU_ASSERT_EQUAL(loadguard_parse_budget("2 %", &v), -EINVAL);
+	CU_ASSERT_EQUAL(loadguard_parse_budget("%", &v), -EINVAL);
+	CU_ASSERT_EQUAL(loadguard_parse_budget("1.%", &v), -EINVAL);
+	CU_ASSERT_EQUAL(loadguard_parse_budget("", &v), -EINVAL);
+	CU_ASSERT_EQUAL(loadguard_parse_budget("99999999999999999999", &v),
+			-EINVAL);
+}
+
+/* a rate's share of each CPU: rate / CPUs a second, a burst of as
+ * many; at least one event a second */
+static void test_rate_share(void)
+{
+	uint64_t iv, tau;
+
+	loadguard_rate_share(1000, 2, &iv, &tau);
+	CU_ASSERT_EQUAL(iv, 2000000);
+	CU_ASSERT_EQUAL(tau, 499 * iv);
+	loadguard_rate_share(10000, 3, &iv, &tau);
+	CU_ASSERT_EQUAL(iv, 300031); /* 3333 a second, rounded up */
+	CU_ASSERT_EQUAL(tau, 3332 * iv);
+	loadguard_rate_share(1, 64, &iv, &tau);
+	CU_ASSERT_EQUAL(iv, 1000000000);
+	CU_ASSERT_EQUAL(tau, 0);
+	loadguard_rate_share(4000000000u, 1, &iv, &tau);
+	CU_ASSERT_EQUAL(iv, 1);
 }
 
 /* a report says only what grew, in JSON on the output */
@@ -174,4 +230,5 @@ static void test_outstream_writes(void)
 }
 
 UNIT_MAIN("drops", UNIT_TEST(test_lines), UNIT_TEST(test_user_counts_json),
+	  UNIT_TEST(test_budget), UNIT_TEST(test_rate_share),
 	  UNIT_TEST(test_outstream_errors), UNIT_TEST(test_outstream_writes))

@@ -236,6 +236,8 @@ static const struct use uses[] = {
 	{ "mysql_query", "@x = mysql_query(buf(comm, 8), 8);" },
 	{ "proto_detect", "@x = proto_detect(0, 16);" },
 	{ "redact", "@x = redact(comm, \"email,sql\");" },
+	{ "sample", "if (sample(10)) { @x = count(); } sample(3); @y = 1;" },
+	{ "rate_limit", "rate_limit(100); @x = count();" },
 };
 
 #define NUSES (sizeof(uses) / sizeof(uses[0]))
