@@ -389,7 +389,6 @@ void gen_stack_fail(struct gen *g, LLVMValueRef map, LLVMValueRef r)
 {
 	LLVMValueRef args[3] = { NULL, map, NULL };
 
-	if (!g->count_drops)
-		return;
-	check_fail(g, BPF_FUNC_get_stackid, r, args, 3, true, NULL);
+	/* counted, and under -k reported, as bpf_get_stackid's failure */
+	hook(g, BPF_FUNC_get_stackid, r, args, 3);
 }
