@@ -3,7 +3,10 @@
  * (a read()/write() buffer, SSL_read()'s...), or a string, buffer or
  * byte array the program holds; len how many bytes it has (negative:
  * none, as a failed read() returns). The parsers see at most the
- * first (or, for a response's result, the last) ET_PROTO_WINDOW. */
+ * first (or, for a response's result, the last) ET_PROTO_WINDOW.
+ * http_path, pg_query and mysql_query take the size of their result
+ * as an optional third argument (a literal, bytes with the NUL), which
+ * may pass strlen: http_path(buf, len, 128). */
 #include "funcs.h"
 #include "funcs_proto.h"
 #include "../bpf-helpers/proto_abi.h"
@@ -96,6 +99,23 @@ static struct type *check_proto(struct compile_ctx *ctx, struct node *call,
 				   f->name);
 			return NULL;
 		}
+	} else if (nargs == 3 && f->extra == PROTO_NONE) {
+		/* pg_query, mysql_query, http_path: a longer (or shorter)
+		 * result than strlen, up to the window: the result lives in
+		 * a per-CPU slot of that size (cg_proto.c), not on the
+		 * stack, until a variable copies it */
+		int64_t max;
+
+		if (!fn_int_literal(ctx, call, 2, &max))
+			return NULL;
+		if (max < 2 || max > ET_PROTO_WINDOW) {
+			diag_error(&ctx->diags, fn_arg(call, 2)->loc,
+				   "%s() expects a size of 2 to %d bytes "
+				   "(%lld provided)",
+				   f->name, ET_PROTO_WINDOW, (long long)max);
+			return NULL;
+		}
+		return type_string(ctx->arena, (uint32_t)max);
 	} else if (nargs == 3 && !fn_int_arg(ctx, call, 2)) {
 		return NULL; /* h2_frame_*'s frame type, http_query's
 				redact (the rows allow 3 args to those only) */
@@ -143,7 +163,7 @@ const struct func funcs_proto[] = {
     {"is_http_request", 2, 2, 0, check_proto, FG_PROTO},
     {"is_http_response", 2, 2, 0, check_proto, FG_PROTO},
     {"http_method", 2, 2, 0, check_proto, FG_PROTO},
-    {"http_path", 2, 2, 0, check_proto, FG_PROTO},
+    {"http_path", 2, 3, 0, check_proto, FG_PROTO},
     {"http_status", 2, 2, 0, check_proto, FG_PROTO},
     {"http_query", 2, 3, 0, check_proto, FG_PROTO},
     {"http_header", 2, 3, 0, check_proto, FG_PROTO},
@@ -160,11 +180,11 @@ const struct func funcs_proto[] = {
     {"resp_command", 2, 2, 0, check_proto, FG_PROTO},
     {"resp_type", 2, 2, 0, check_proto, FG_PROTO},
     {"pg_msg_type", 2, 2, 0, check_proto, FG_PROTO},
-    {"pg_query", 2, 2, 0, check_proto, FG_PROTO},
+    {"pg_query", 2, 3, 0, check_proto, FG_PROTO},
     {"pg_tag", 2, 2, 0, check_proto, FG_PROTO},
     {"pg_error", 2, 2, 0, check_proto, FG_PROTO},
     {"mysql_command", 2, 2, 0, check_proto, FG_PROTO},
-    {"mysql_query", 2, 2, 0, check_proto, FG_PROTO},
+    {"mysql_query", 2, 3, 0, check_proto, FG_PROTO},
     {"mysql_reply", 2, 2, 0, check_proto, FG_PROTO},
     {"mysql_errno", 2, 2, 0, check_proto, FG_PROTO},
     {"proto_detect", 2, 2, 0, check_proto, FG_PROTO},

@@ -86,6 +86,18 @@ want_spans() {
 
 tag=etrace$$
 
+# long_query TABLE: a select of TABLE of about 250 bytes (past the 64 of
+# the recipes' strlen, within the 255 of their query text), without
+# literals (redaction leaves it as it is)
+long_query() {
+	q=select
+	for w in alpha bravo charlie delta echo foxtrot golf hotel india \
+		juliet kilo lima; do
+		q="$q a as ${w}_column,"
+	done
+	printf '%s from %s' "${q%,}" "$1"
+}
+
 case "$case" in
 redis)
 	need redis-server redis-cli python3
@@ -250,7 +262,7 @@ PY
 		-c "create table t$$ (a int, s text)" \
 		-c "insert into t$$ values (1, 'bob@example.org'), (2, 'x')" \
 		-c "select * from t$$ where s = 'x'" -c "select * from nope$$" \
-		>/dev/null 2>&1
+		-c "$(long_query t$$)" >/dev/null 2>&1
 	python3 "$tmp/pgx.py" "$port" || fail "extended query"
 	wait_out 'comm=python3 .*db.response.tag="SELECT 1"'
 	sleep 1
@@ -266,9 +278,12 @@ PY
 	want_spans pgsql_server "comm=postgres kind=server status=error .*db.query.text=\"select \* from nope$$\" client.port=[1-9][0-9]* db.response.tag=\"\" db.response.status_code=\"42P01\"" 1
 	# the named statement: its Parse's text for both of its Binds
 	want_spans pgsql_client "comm=python3 kind=client db.system.name=\"postgresql\" db.operation.name=\"select\" db.query.text=\"select \\\$1::int \+ \? where \? = \?\" server.port=$port db.response.tag=\"SELECT 1\"" 2
+	# a query of about 250 bytes, whole (not cut at strlen)
+	want_spans pgsql_client "comm=psql kind=client .*db.query.text=\"$(long_query t$$)\"" 1
+	want_spans pgsql_server "comm=postgres kind=server .*db.query.text=\"$(long_query t$$)\"" 1
 	grep -q "bob@example" "$out" && fail "a literal was printed"
 	has "$out" '^@requests\[client, insert\]: 1$'
-	has "$out" '^@requests\[client, select\]: 4$'
+	has "$out" '^@requests\[client, select\]: 5$'
 	has "$out" '^@errors\[client, select\]: 1$'
 	has "$out" '^@errors\[server, select\]: 1$'
 	# the literals kept
@@ -300,7 +315,7 @@ mysql)
 	start mysql -- --port="$port"
 	wait_out '^Tracing MySQL'
 	mariadb -h 127.0.0.1 -P "$port" -u root -e \
-		"create database d$$; create table d$$.t (a int, s text); insert into d$$.t values (1, 'bob@example.org'); select * from d$$.t where s = 'x'; select * from d$$.nope" \
+		"create database d$$; create table d$$.t (a int, s text); insert into d$$.t values (1, 'bob@example.org'); select * from d$$.t where s = 'x'; $(long_query d$$.t); select * from d$$.nope" \
 		>/dev/null 2>&1
 	wait_out 'comm=mariadbd .*db.response.status_code=1146'
 	wait_out 'comm=mariadb .*db.response.status_code=1146'
@@ -308,7 +323,7 @@ mysql)
 	for side in "comm=mariadb kind=client .*server.port=$port" \
 		"comm=mariadbd kind=server .*client.port=[1-9][0-9]*"; do
 		want_spans 'mysql_(client|server)' "$side db.response.type=\"ok\"" 3
-		want_spans 'mysql_(client|server)' "$side db.response.type=\"resultset\"" 1
+		want_spans 'mysql_(client|server)' "$side db.response.type=\"resultset\"" 2
 	done
 	for side in 'comm=mariadb kind=client' 'comm=mariadbd kind=server'; do
 		want_spans 'mysql_(client|server)' "$side db.system.name=\"mysql\" db.operation.name=\"create\" db.query.text=\"create database d$$\"" 1
@@ -317,8 +332,13 @@ mysql)
 	done
 	want_spans mysql_client "comm=mariadb kind=client status=error db.system.name=\"mysql\" db.operation.name=\"select\" db.query.text=\"select \* from d$$.nope\" server.port=$port db.response.type=\"error\" db.response.status_code=1146" 1
 	want_spans mysql_server "comm=mariadbd kind=server status=error .*db.response.status_code=1146" 1
+	# a query of about 250 bytes: whole as the client writes it; mariadbd
+	# reads a packet's header and payload apart, and a payload alone is
+	# read as str() (strlen: 63 bytes)
+	want_spans mysql_client "comm=mariadb kind=client .*db.query.text=\"$(long_query d$$.t)\"" 1
+	want_spans mysql_server "comm=mariadbd kind=server .*db.query.text=\"$(long_query d$$.t | head -c 63)\"" 1
 	grep -q "bob@example" "$out" && fail "a literal was printed"
-	has "$out" '^@requests\[client, select\]: 2$'
+	has "$out" '^@requests\[client, select\]: 3$'
 	has "$out" '^@requests\[server, create\]: 2$'
 	has "$out" '^@errors\[client, select\]: 1$'
 	has "$out" '^@errors\[server, select\]: 1$'

@@ -220,6 +220,9 @@ python_server)
 	port=$(free_port)
 	mkdir -p "$tmp/www/$tag"
 	echo hi >"$tmp/www/$tag/a.txt"
+	# a path of about 110 bytes: url.path keeps 127
+	long=$(printf 'long%.0s' $(seq 1 20)).txt
+	echo hi >"$tmp/www/$tag/$long"
 	(cd "$tmp/www" && exec python3 -m http.server "$port" \
 		--bind 127.0.0.1 >/dev/null 2>&1) &
 	srv="$srv $!"
@@ -229,13 +232,18 @@ python_server)
 	done
 	start_http
 	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/a.txt"
+	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/$long"
 	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/none"
 	wait_out "url.path=\"/$tag/none\".*status_code=404"
 	stop
 	expect "client no curl GET /$tag/a.txt 200
+client no curl GET /$tag/$long 200
 client no curl GET /$tag/none 404
 server no python3 GET /$tag/a.txt 200
+server no python3 GET /$tag/$long 200
 server no python3 GET /$tag/none 404\n"
+	# the RED maps' endpoint: the path's first 47 bytes
+	has "$out" "^@requests\[server, GET, $(printf '%s' "/$tag/$long" | head -c 47), 200\]: 1\$"
 	;;
 nginx)
 	need nginx curl openssl

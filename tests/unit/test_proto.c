@@ -490,6 +490,129 @@ static void test_detect(void)
 	}
 }
 
+/* curl's ClientHello (OpenSSL 3), its first 64 bytes */
+static const unsigned char cap_tls_curl[] =
+	    "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\xff\xb5\x55\x59\x8f"
+	    "\x6f\x3a\xeb\x8e\x93\x49\x15\xc8\x80\xa5\x40\xbb\x50\x1e\xe3\x65"
+	    "\xd3\xf0\xe7\x46\xc3\xac\x12\xe2\x84\x8a\x15\x20\xea\xb9\x11\x6e"
+	    "\x1d\xab\xc9\x9b\xe6\x80\xaa\x3f\xcb\x06\xaf\xdf\x86\x62\x97\xe8";
+/* python3-grpcio's client: the preface and its SETTINGS */
+static const unsigned char cap_grpc[] =
+	    "\x50\x52\x49\x20\x2a\x20\x48\x54\x54\x50\x2f\x32\x2e\x30\x0d\x0a"
+	    "\x0d\x0a\x53\x4d\x0d\x0a\x0d\x0a\x00\x00\x24\x04\x00\x00\x00\x00"
+	    "\x00\x00\x02\x00\x00\x00\x00\x00\x03\x00\x00\x00\x00\x00\x04\x00"
+	    "\x3f\xff\xff\x00\x05\x00\x3f\xff\xff\x00\x06\x00\x00\x20\x00\xfe"
+	    "\x03\x00\x00\x00\x01\x00\x00\x04\x08\x00\x00\x00\x00\x00\x00\x3f"
+	    "\x00\x00";
+/* psql: SSLRequest, then (after the server's 'N') its startup message */
+static const unsigned char cap_psql[] =
+	    "\x00\x00\x00\x08\x04\xd2\x16\x2f\x00\x00\x00\x3f\x00\x03\x00\x00"
+	    "\x75\x73\x65\x72\x00\x70\x6f\x73\x74\x67\x72\x65\x73\x00\x64\x61"
+	    "\x74\x61\x62\x61\x73\x65\x00\x70\x6f\x73\x74\x67\x72\x65\x73\x00"
+	    "\x61\x70\x70\x6c\x69\x63\x61\x74\x69\x6f\x6e\x5f\x6e\x61\x6d\x65"
+	    "\x00\x70\x73\x71\x6c\x00\x00";
+/* redis-cli get k */
+static const unsigned char cap_redis_cli[] =
+	    "\x2a\x32\x0d\x0a\x24\x33\x0d\x0a\x67\x65\x74\x0d\x0a\x24\x31\x0d"
+	    "\x0a\x6b\x0d\x0a";
+/* python3-websockets' upgrade request and the answer of its server */
+static const char cap_ws[] =
+    "GET /x HTTP/1.1\r\nHost: 127.0.0.1:34389\r\nUpgrade: websocket\r\n"
+    "Connection: Upgrade\r\nSec-WebSocket-Key: F7/4wa77WmQKuN13EANZaQ==\r\n"
+    "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: "
+    "permessage-deflate; client_max_window_bits\r\n"
+    "User-Agent: Python/3.11 websockets/10.4\r\n\r\n";
+static const char cap_ws_101[] =
+    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+    "Connection: Upgrade\r\nSec-WebSocket-Accept: "
+    "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+
+static const char *detect(const void *p, size_t n)
+{
+	return et_proto_detect(p, n, out, 64) >= 0 ? out : "-";
+}
+
+/* the first bytes real clients send (captured here), whole, cut after
+ * each prefix, and changed into look-alikes */
+static void test_detect_captured(void)
+{
+	unsigned char b[128];
+
+	CU_ASSERT_STRING_EQUAL(detect(cap_tls_curl, sizeof(cap_tls_curl) - 1),
+			       "tls");
+	/* OpenSSL reads a record's 5-byte header alone first */
+	CU_ASSERT_STRING_EQUAL(detect(cap_tls_curl, 5), "tls");
+	CU_ASSERT_STRING_EQUAL(detect(cap_tls_curl, 6), "tls");
+	CU_ASSERT_STRING_EQUAL(detect(cap_tls_curl, 4), "-");
+	/* a ServerHello (2) too; a Finished (20), a record length of 0 or
+	 * past 2^14 + 2048, a handshake longer than its record: not */
+	memcpy(b, cap_tls_curl, 64);
+	b[5] = 2;
+	CU_ASSERT_STRING_EQUAL(detect(b, 64), "tls");
+	b[5] = 20;
+	CU_ASSERT_STRING_EQUAL(detect(b, 64), "-");
+	memcpy(b, cap_tls_curl, 64);
+	b[3] = 0x48; /* 0x4800: 18432 */
+	b[4] = 0x01;
+	CU_ASSERT_STRING_EQUAL(detect(b, 64), "-");
+	b[3] = 0;
+	b[4] = 0;
+	CU_ASSERT_STRING_EQUAL(detect(b, 5), "-");
+	memcpy(b, cap_tls_curl, 64);
+	b[7] = 0x03; /* handshake 0x3fc + 4 > record 0x200 */
+	CU_ASSERT_STRING_EQUAL(detect(b, 64), "-");
+	memcpy(b, cap_tls_curl, 64);
+	b[1] = 2; /* SSL 2.0's version */
+	CU_ASSERT_STRING_EQUAL(detect(b, 64), "-");
+	b[1] = 3;
+	b[0] = 23; /* application data: a connection seen from its middle */
+	CU_ASSERT_STRING_EQUAL(detect(b, 64), "-");
+
+	CU_ASSERT_STRING_EQUAL(detect(cap_grpc, sizeof(cap_grpc) - 1), "http2");
+	CU_ASSERT_STRING_EQUAL(detect(cap_grpc, 24), "http2");
+	CU_ASSERT_STRING_EQUAL(detect(cap_grpc, 23), "-");
+	/* the server's SETTINGS alone (it may write before it reads) */
+	CU_ASSERT_STRING_EQUAL(detect(cap_grpc + 24, 9 + 36), "http2");
+	CU_ASSERT_STRING_EQUAL(detect(cap_grpc + 24, 8), "-");
+	memcpy(b, cap_grpc, 82);
+	b[10] = '3'; /* "HTTP/3.0" */
+	CU_ASSERT_STRING_EQUAL(detect(b, 82), "-");
+
+	CU_ASSERT_STRING_EQUAL(detect(cap_psql, 8), "postgresql");
+	CU_ASSERT_STRING_EQUAL(detect(cap_psql + 8, sizeof(cap_psql) - 9),
+			       "postgresql");
+	CU_ASSERT_STRING_EQUAL(detect(cap_psql, 7), "-");
+	memcpy(b, cap_psql, 8);
+	b[7] = 0x31; /* neither SSLRequest's code nor GSSENCRequest's */
+	CU_ASSERT_STRING_EQUAL(detect(b, 8), "-");
+	memcpy(b, cap_psql + 8, 63);
+	b[6] = 2; /* protocol 2.0 */
+	CU_ASSERT_STRING_EQUAL(detect(b, 63), "-");
+
+	CU_ASSERT_STRING_EQUAL(detect(cap_redis_cli, sizeof(cap_redis_cli) - 1),
+			       "redis");
+	CU_ASSERT_STRING_EQUAL(detect(cap_redis_cli, 8), "redis");
+	CU_ASSERT_STRING_EQUAL(detect(cap_redis_cli, 7), "-");
+	CU_ASSERT_STRING_EQUAL(detect("*2\r\n+OK\r\n", 9), "-");
+	CU_ASSERT_STRING_EQUAL(detect("*0\r\n", 4), "-");
+
+	CU_ASSERT_STRING_EQUAL(detect(cap_ws, N(cap_ws)), "websocket");
+	CU_ASSERT_STRING_EQUAL(detect(cap_ws_101, N(cap_ws_101)), "websocket");
+	/* cut before the Upgrade header's value: a plain request */
+	CU_ASSERT_STRING_EQUAL(detect(cap_ws, 50), "http");
+	CU_ASSERT_STRING_EQUAL(detect(cap_ws, 3), "-");
+	CU_ASSERT_STRING_EQUAL(
+	    detect("GET / HTTP/1.1\r\nUpgrade: h2c\r\n\r\n", 33), "http");
+	CU_ASSERT_STRING_EQUAL(
+	    detect("HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n",
+		   51),
+	    "http");
+	CU_ASSERT_STRING_EQUAL(detect("HTTP/1.1 200 OK\r\nX-Upgrade: "
+				      "websocket\r\n\r\n",
+				      41),
+			       "http");
+}
+
 /* the window: a parser reads no byte past ET_PROTO_WINDOW, whatever n */
 static void test_window(void)
 {
@@ -513,4 +636,5 @@ UNIT_MAIN("proto", UNIT_TEST(test_http_request), UNIT_TEST(test_http_query),
 	  UNIT_TEST(test_http_truncated), UNIT_TEST(test_h2),
 	  UNIT_TEST(test_websocket), UNIT_TEST(test_redis),
 	  UNIT_TEST(test_pgsql), UNIT_TEST(test_mysql), UNIT_TEST(test_detect),
+	  UNIT_TEST(test_detect_captured),
 	  UNIT_TEST(test_window))
