@@ -472,6 +472,22 @@ void span_rt__set_maps(struct span_rt *rt, int cnt_fd,
 		    rt->defs[i].map ? map_fd(ctx, rt->defs[i].map) : -1;
 }
 
+/* a.b.c.d, as inet_ntop writes it (without its sprintf: a span of
+ * `etrace http` has two addresses) */
+static void ipv4_text(char *dst, const uint8_t *a)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+
+		if (v >= 100)
+			*dst++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*dst++ = (char)('0' + v / 10 % 10);
+		*dst++ = (char)('0' + v % 10);
+		*dst++ = i < 3 ? '.' : 0;
+	}
+}
+
 /* One attribute of the record, when set. */
 static bool decode_attr(struct span_rt *rt, const struct span_def *d,
 			const uint8_t *rec, size_t size, int i,
@@ -494,7 +510,9 @@ static bool decode_attr(struct span_rt *rt, const struct span_def *d,
 		text[0] = 0;
 		if (arg->size >= 24) {
 			memcpy(&af, v, 8);
-			if (af == AF_INET || af == AF_INET6)
+			if (af == AF_INET)
+				ipv4_text(text, v + 8);
+			else if (af == AF_INET6)
 				inet_ntop((int)af, v + 8, text,
 					  INET6_ADDRSTRLEN);
 		}
