@@ -29,6 +29,7 @@
 #define MAX_SINKS 8
 #define MAX_ATTRS 64
 #define MAX_EVENT_NAMES 64
+#define MAX_EVENT_ATTRS 16 /* set by one event probe */
 
 /* One span block, from its action's description (program.h ACT_SPAN). */
 struct span_def {
@@ -40,6 +41,14 @@ struct span_def {
 	int nattrs;
 	char *events[MAX_EVENT_NAMES];
 	int nevents;
+	/* event attributes: ET_SPAN_EVENTS slots of ev_slot bytes at
+	 * ev_base ("evslot BASE SIZE"; 0: none), one per event, its u64 set
+	 * mask first; "eattr K NAME" lines: eattr_ev[j] K, the event probe
+	 * that sets eattrs[j], args[nattrs + j] (offset from the slot) */
+	uint32_t ev_base, ev_slot;
+	char **eattrs;
+	int *eattr_ev;
+	int neattrs;
 	int map_fd;
 	/* a stack attribute: printf("%s", it), rendered by the output */
 	struct et_action *stack_fmt[MAX_ATTRS];
@@ -64,7 +73,8 @@ struct span_rt {
 	uint64_t failed;	 /* sink deliveries that failed */
 	struct output *o;	 /* renders stacks; NULL: none */
 	struct arena *arena;	 /* the stack_fmt actions */
-	char *texts[MAX_ATTRS];	 /* rendered stacks of one span */
+	/* rendered stacks and redacted strings of one span */
+	char *texts[MAX_ATTRS + ET_SPAN_EVENTS * MAX_EVENT_ATTRS];
 	int ntexts;
 };
 
@@ -74,6 +84,28 @@ static uint64_t clock_ns(clockid_t c)
 
 	clock_gettime(c, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* "eattr K NAME": 0, or -ENOMEM (v freed or kept) */
+static int add_eattr(struct span_def *d, char *v)
+{
+	char *name = strchr(v, ' ');
+	char **n = realloc(d->eattrs, (d->neattrs + 1) * sizeof(*n));
+	int *e;
+
+	if (n)
+		d->eattrs = n;
+	e = n ? realloc(d->eattr_ev, (d->neattrs + 1) * sizeof(*e)) : NULL;
+	if (!e) {
+		free(v);
+		return -ENOMEM;
+	}
+	d->eattr_ev = e;
+	e[d->neattrs] = atoi(v);
+	if (name)
+		memmove(v, name + 1, strlen(name));
+	n[d->neattrs++] = v;
+	return 0;
 }
 
 /* The block's description, one "word value" item a line. */
@@ -105,11 +137,20 @@ static int parse_def(struct span_def *d, const struct et_action *a)
 		else if (!strncmp(s, "event ", 6) &&
 			 d->nevents < MAX_EVENT_NAMES)
 			d->events[d->nevents++] = v;
-		else
+		else if (!strncmp(s, "evslot ", 7)) {
+			char *e;
+
+			d->ev_base = (uint32_t)strtoul(v, &e, 10);
+			d->ev_slot = (uint32_t)strtoul(e, NULL, 10);
+			free(v);
+		} else if (!strncmp(s, "eattr ", 6)) {
+			if (add_eattr(d, v))
+				return -ENOMEM;
+		} else
 			free(v);
 		s = *nl ? nl + 1 : nl;
 	}
-	return d->name && d->nattrs == a->nargs ? 0 : -EINVAL;
+	return d->name && d->nattrs + d->neattrs == a->nargs ? 0 : -EINVAL;
 }
 
 static const struct span_def *def_of(const struct span_rt *rt,
@@ -224,6 +265,27 @@ static void json_attr(FILE *f, const struct et_attr *at)
 	}
 }
 
+/* An event's attributes on the text line: [k=v,k="s"] right after it
+ * (integers and strings; none: nothing). */
+static void text_event_attrs(FILE *f, const struct et_span_event *e)
+{
+	for (size_t k = 0; k < e->nattrs; k++) {
+		const struct et_attr *at = &e->attrs[k];
+
+		fprintf(f, "%s%s=", k ? "," : "[", at->key);
+		if (at->kind == ET_ATTR_STR)
+			fprintf(f, "\"%.*s\"", (int)at->str.len, at->str.s);
+		else if (at->kind == ET_ATTR_INT)
+			fprintf(f, "%" PRId64, at->i);
+		else if (at->kind == ET_ATTR_DOUBLE)
+			fprintf(f, "%g", at->d);
+		else
+			fprintf(f, "%" PRIu64, at->u);
+	}
+	if (e->nattrs)
+		fputc(']', f);
+}
+
 /* The printer: one line, or one NDJSON record, per span. */
 static int print_sink(void *ctx, const struct et_span *s)
 {
@@ -256,10 +318,12 @@ static int print_sink(void *ctx, const struct et_span *s)
 						 strlen(s->status_message)}});
 		for (size_t i = 0; i < s->nattrs; i++)
 			text_attr(f, &s->attrs[i]);
-		for (size_t i = 0; i < s->nevents; i++)
+		for (size_t i = 0; i < s->nevents; i++) {
 			fprintf(f, " event=%s@+%" PRIu64 "ns",
 				s->events[i].name,
 				s->events[i].time_unix_ns - s->start_unix_ns);
+			text_event_attrs(f, &s->events[i]);
+		}
 		if (s->dropped_events)
 			fprintf(f, " dropped_events=%u", s->dropped_events);
 		fputc('\n', f);
@@ -292,8 +356,13 @@ static int print_sink(void *ctx, const struct et_span *s)
 	for (size_t i = 0; i < s->nevents; i++) {
 		fputs(i ? ", {\"name\": " : "{\"name\": ", f);
 		json_string(f, s->events[i].name, strlen(s->events[i].name));
-		fprintf(f, ", \"time_unix_ns\": %" PRIu64 "}",
+		fprintf(f, ", \"time_unix_ns\": %" PRIu64 ", \"attrs\": {",
 			s->events[i].time_unix_ns);
+		for (size_t k = 0; k < s->events[i].nattrs; k++) {
+			fputs(k ? ", " : "", f);
+			json_attr(f, &s->events[i].attrs[k]);
+		}
+		fputs("}}", f);
 	}
 	fprintf(f, "], \"dropped_events\": %u}}\n", s->dropped_events);
 	return 0;
@@ -380,6 +449,10 @@ void span_rt__free(struct span_rt *rt)
 			free(d->attrs[k]);
 		for (int k = 0; k < d->nevents; k++)
 			free(d->events[k]);
+		for (int k = 0; k < d->neattrs; k++)
+			free(d->eattrs[k]);
+		free(d->eattrs);
+		free(d->eattr_ev);
 	}
 	free(rt->defs);
 	arena__free(rt->arena);
@@ -409,6 +482,33 @@ void span_rt__set_maps(struct span_rt *rt, int cnt_fd,
 		    rt->defs[i].map ? map_fd(ctx, rt->defs[i].map) : -1;
 }
 
+/* An integer or string value at v (the string redacted as the settings
+ * say; a copy made is freed after the sinks ran). */
+static bool decode_value(struct span_rt *rt, const struct et_arg *arg,
+			 const uint8_t *v, struct et_attr *at)
+{
+	if (arg->type->kind == T_STRING) {
+		char *r = NULL;
+		size_t n = strnlen((const char *)v, arg->size);
+		int k = redact_string(rt->p ? rt->p->settings.redact : 0,
+				      (const char *)v, n, &r, &n);
+
+		if (k < 0)
+			return false;
+		at->kind = ET_ATTR_STR;
+		at->str.s = (const char *)v;
+		at->str.len = n;
+		if (k) {
+			rt->texts[rt->ntexts++] = r;
+			at->str.s = r;
+		}
+		return true;
+	}
+	memcpy(&at->u, v, 8);
+	at->kind = arg->type->is_signed ? ET_ATTR_INT : ET_ATTR_UINT;
+	return true;
+}
+
 /* One attribute of the record, when set. */
 static bool decode_attr(struct span_rt *rt, const struct span_def *d,
 			const uint8_t *rec, size_t size, int i,
@@ -434,26 +534,37 @@ static bool decode_attr(struct span_rt *rt, const struct span_def *d,
 		at->str.len = strlen(text);
 		return true;
 	}
-	if (arg->type->kind == T_STRING) {
-		char *r = NULL;
-		size_t n = strnlen((const char *)v, arg->size);
-		int k = redact_string(rt->p ? rt->p->settings.redact : 0,
-				      (const char *)v, n, &r, &n);
+	return decode_value(rt, arg, v, at);
+}
 
-		if (k < 0)
-			return false;
-		at->kind = ET_ATTR_STR;
-		at->str.s = (const char *)v;
-		at->str.len = n;
-		if (k) {
-			rt->texts[rt->ntexts++] = r;
-			at->str.s = r;
+/* The attributes of event i (of event probe ev) of the record in at
+ * (MAX_EVENT_ATTRS): how many were set. */
+static size_t decode_event(struct span_rt *rt, const struct span_def *d,
+			   const uint8_t *rec, size_t size, uint32_t i,
+			   uint64_t ev, struct et_attr *at)
+{
+	const uint8_t *slot = rec + d->ev_base + (size_t)i * d->ev_slot;
+	uint64_t set;
+	size_t n = 0;
+	int bit = 0;
+
+	if (!d->ev_slot || d->ev_base + (size_t)(i + 1) * d->ev_slot > size)
+		return 0;
+	memcpy(&set, slot, 8);
+	for (int j = 0; j < d->neattrs && n < MAX_EVENT_ATTRS; j++) {
+		const struct et_arg *arg = &d->a->args[d->nattrs + j];
+
+		if ((uint64_t)d->eattr_ev[j] != ev)
+			continue;
+		if (bit < 64 && (set >> bit & 1) &&
+		    arg->offset + arg->size <= d->ev_slot &&
+		    decode_value(rt, arg, slot + arg->offset, &at[n])) {
+			at[n].key = d->eattrs[j];
+			n++;
 		}
-		return true;
+		bit++;
 	}
-	memcpy(&at->u, v, 8);
-	at->kind = arg->type->is_signed ? ET_ATTR_INT : ET_ATTR_UINT;
-	return true;
+	return n;
 }
 
 int span_rt__record(struct span_rt *rt, const struct et_action *a,
@@ -464,6 +575,7 @@ int span_rt__record(struct span_rt *rt, const struct et_action *a,
 	struct et_span_rec h;
 	struct et_attr attrs[MAX_ATTRS];
 	struct et_span_event ev[ET_SPAN_EVENTS];
+	struct et_attr eattrs[ET_SPAN_EVENTS][MAX_EVENT_ATTRS];
 	char comm[17], *msg = NULL;
 	struct et_span s = {0};
 
@@ -507,8 +619,9 @@ int span_rt__record(struct span_rt *rt, const struct et_action *a,
 		ev[s.nevents].time_unix_ns = h.events[i].ns + rt->wall_off;
 		ev[s.nevents].name =
 		    idx < (uint64_t)d->nevents ? d->events[idx] : "event";
-		ev[s.nevents].attrs = NULL;
-		ev[s.nevents++].nattrs = 0;
+		ev[s.nevents].attrs = eattrs[i];
+		ev[s.nevents++].nattrs =
+		    decode_event(rt, d, rec, size, i, idx, eattrs[i]);
 	}
 	s.events = ev;
 	s.dropped_events = h.dropped_events;
