@@ -113,7 +113,7 @@ static struct type *check_eopen(struct compile_ctx *ctx, struct node *call,
 {
 	(void)call;
 	return probe && probe->u.probe.span_role == SROLE_EVENT &&
-			   probe->u.probe.span_idx < ctx->nspans
+		       probe->u.probe.span_idx < ctx->nspans
 		   ? type_none()
 		   : NULL;
 }

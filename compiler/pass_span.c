@@ -103,8 +103,7 @@ struct span_attr *span_attr_find(struct span_info *s, const char *name)
 	return NULL;
 }
 
-struct span_attr *span_eattr_find(struct span_info *s, int ev,
-				  const char *name)
+struct span_attr *span_eattr_find(struct span_info *s, int ev, const char *name)
 {
 	for (int i = 0; i < s->neattrs[ev]; i++)
 		if (!strcmp(s->eattrs[ev][i].name, name))
@@ -209,8 +208,7 @@ static void walk_event(struct walk *w, struct node *n, bool set)
 	int ev = w->event;
 
 	if (w->collect) {
-		if (!set || w->role != SROLE_EVENT ||
-		    span_eattr_find(s, ev, f))
+		if (!set || w->role != SROLE_EVENT || span_eattr_find(s, ev, f))
 			return;
 		if (s->neattrs[ev] == SPAN_MAX_EVENT_ATTRS) {
 			diag_error(d, n->loc,

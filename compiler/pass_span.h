@@ -11,8 +11,8 @@
  *   event: [span.eopen();] BODY; span.key(KEY...)
  * and span.NAME reads/writes in a body are span.get("NAME") and
  * span.set("NAME", value); event.NAME = value in an event probe is
- * span.eset("NAME", value) (span.eopen first when it has any). Everything lives in the compile context's
- * arena. */
+ * span.eset("NAME", value) (span.eopen first when it has any). Everything lives
+ * in the compile context's arena. */
 #ifndef ETRACE_PASS_SPAN_H
 #define ETRACE_PASS_SPAN_H
 

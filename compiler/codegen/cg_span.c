@@ -130,8 +130,8 @@ static int event_layout(struct gen *g, struct span_info *s, struct span_cg *l,
 				  "the event attributes of event %s take %u "
 				  "bytes; at most %d fit in each of its span's "
 				  "%d event slots (shorter strings: str(s, n))",
-				  s->events[k], off - 8, SPAN_EVENT_SLOT_MAX - 8,
-				  ET_SPAN_EVENTS);
+				  s->events[k], off - 8,
+				  SPAN_EVENT_SLOT_MAX - 8, ET_SPAN_EVENTS);
 		if (s->neattrs[k] && off > l->ev_slot)
 			l->ev_slot = off;
 	}
@@ -267,8 +267,7 @@ static LLVMValueRef span_eopen(struct gen *g, struct span_cg *l)
 }
 
 /* event.NAME = v: into the scratch slot, its bit set */
-static LLVMValueRef cg_eset(struct gen *g, struct span_cg *l,
-			    struct node *call)
+static LLVMValueRef cg_eset(struct gen *g, struct span_cg *l, struct node *call)
 {
 	struct span_info *s = info(g);
 	int k = g->probe->u.probe.span_event, i;
@@ -592,11 +591,11 @@ static LLVMValueRef span_call(struct gen *g, struct node *call)
 
 	/* pass_span.c put span.open/span.key before every use it saw; a
 	 * use a macro brought in later may come before them */
-	if (!g->span_ptr && (!strcmp(n, "set") || !strcmp(n, "get") ||
-			     !strcmp(n, "eset") ||
-			     !strcmp(call->u.call.name, "traceparent") ||
-			     !strcmp(call->u.call.name, "thread_parent") ||
-			     !strcmp(n, "close"))) {
+	if (!g->span_ptr &&
+	    (!strcmp(n, "set") || !strcmp(n, "get") || !strcmp(n, "eset") ||
+	     !strcmp(call->u.call.name, "traceparent") ||
+	     !strcmp(call->u.call.name, "thread_parent") ||
+	     !strcmp(n, "close"))) {
 		gen_error(g, call->loc,
 			  "this use of the span comes before "
 			  "its instance is known (in a macro, span fields "
