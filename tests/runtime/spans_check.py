@@ -173,6 +173,24 @@ def fields(spans, _other, n):
          "attrs %r" % [s["attrs"] for s in spans])
 
 
+def server(spans, _other, n):
+    """spans.sh server: srv (kind server, status ok) inside outer, yet a
+    root of its own trace"""
+    outer, srv = by_name(spans, "outer"), by_name(spans, "srv")
+    need(len(outer) == int(n) and len(srv) == int(n),
+         "%d outer, %d srv spans" % (len(outer), len(srv)))
+    traces = set(o["trace_id"] for o in outer)
+    for s in srv:
+        need(s["kind"] == "server" and s["status"] == "ok",
+             "srv kind %s status %s" % (s["kind"], s["status"]))
+        need(s["parent_span_id"] is None and not s["remote_parent"],
+             "a server span has the parent %s" % s["parent_span_id"])
+        need(s["trace_id"] not in traces, "a server span in outer's trace")
+    for o in outer:
+        need(o["kind"] == "unspecified" and o["status"] == "unset",
+             "outer kind %s status %s" % (o["kind"], o["status"]))
+
+
 def main():
     spans, other = load(sys.argv[1])
     common(spans)
