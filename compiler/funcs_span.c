@@ -138,9 +138,17 @@ static struct type *check_eset(struct compile_ctx *ctx, struct node *call,
 		return NULL;
 	}
 	s = &ctx->spans[probe->u.probe.span_idx];
-	if (probe->u.probe.span_role != SROLE_EVENT ||
-	    !(at = span_eattr_find(s, probe->u.probe.span_event, f)))
+	if (probe->u.probe.span_role != SROLE_EVENT)
 		return NULL; /* pass_span reported it */
+	at = span_eattr_find(s, probe->u.probe.span_event, f);
+	if (!at) {
+		/* pass_span saw every event.NAME of the probe's own body */
+		diag_error(&ctx->diags, call->loc,
+			   "event.%s is set in the body of an event probe "
+			   "(in a macro, event fields cannot be set)",
+			   f);
+		return NULL;
+	}
 	if (!int_or_str(v->type)) {
 		diag_error(&ctx->diags, v->loc,
 			   "event.%s takes an integer or a "
