@@ -213,25 +213,34 @@ ET_HELPER void et_span_end(void **maps, struct rec *r, void *key, et_u64 size)
 	map_delete(maps[0], key);
 }
 
+/* An event probe's event idx on the open instance r: the event's slot
+ * (0 .. SPAN_EVENTS - 1), where its attributes go, or SPAN_EVENTS when
+ * the instance has all its events (counted). */
+ET_HELPER et_u64 et_span_event_at(void **maps, struct rec *r, et_u64 idx)
+{
+	et_u32 n = r->nevents;
+
+	if (n >= SPAN_EVENTS) {
+		r->dropped_events++;
+		count(maps[2], C_DROPPED_EVENTS);
+		return SPAN_EVENTS;
+	}
+	r->events[n].ns = ktime();
+	r->events[n].idx = idx;
+	r->nevents = n + 1;
+	return n;
+}
+
 /* An event probe's event idx on the instance under key. */
 ET_HELPER void et_span_event(void **maps, void *key, et_u64 idx)
 {
 	struct rec *r = map_lookup(maps[0], key);
-	et_u32 n;
 
 	if (!r) {
 		count(maps[2], C_UNMATCHED);
 		return;
 	}
-	n = r->nevents;
-	if (n >= SPAN_EVENTS) {
-		r->dropped_events++;
-		count(maps[2], C_DROPPED_EVENTS);
-		return;
-	}
-	r->events[n].ns = ktime();
-	r->events[n].idx = idx;
-	r->nevents = n + 1;
+	et_span_event_at(maps, r, idx);
 }
 
 /* The 32 hex digits of a trace id and a NUL in dst. */

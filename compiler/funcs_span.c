@@ -106,6 +106,82 @@ static struct type *check_set(struct compile_ctx *ctx, struct node *call,
 	return type_none();
 }
 
+/* span.eopen (pass_span.c adds it to an event probe that sets event
+ * attributes) */
+static struct type *check_eopen(struct compile_ctx *ctx, struct node *call,
+				struct node *probe)
+{
+	(void)call;
+	return probe && probe->u.probe.span_role == SROLE_EVENT &&
+		       probe->u.probe.span_idx < ctx->nspans
+		   ? type_none()
+		   : NULL;
+}
+
+/* event.NAME = v (span.eset): an integer (8 bytes) or a string (the
+ * largest assigned) of the event its event probe adds; pass_span.c
+ * reported it in any other probe of a span block. */
+static struct type *check_eset(struct compile_ctx *ctx, struct node *call,
+			       struct node *probe)
+{
+	const char *f = call->u.call.args->u.string.str;
+	struct node *v = call->u.call.args->next;
+	struct span_info *s;
+	struct span_attr *at;
+
+	if (!probe || !probe->u.probe.span_role ||
+	    probe->u.probe.span_idx >= ctx->nspans) {
+		diag_error(&ctx->diags, call->loc,
+			   "event.%s is set in an event "
+			   "probe of a span block",
+			   f);
+		return NULL;
+	}
+	s = &ctx->spans[probe->u.probe.span_idx];
+	if (probe->u.probe.span_role != SROLE_EVENT)
+		return NULL; /* pass_span reported it */
+	at = span_eattr_find(s, probe->u.probe.span_event, f);
+	if (!at) {
+		/* pass_span saw every event.NAME of the probe's own body */
+		diag_error(&ctx->diags, call->loc,
+			   "event.%s is set in the body of an event probe "
+			   "(in a macro, event fields cannot be set)",
+			   f);
+		return NULL;
+	}
+	if (!int_or_str(v->type)) {
+		diag_error(&ctx->diags, v->loc,
+			   "event.%s takes an integer or a "
+			   "string (%s provided)",
+			   f, fn_kind_name(v->type));
+		return NULL;
+	}
+	if (at->type && attr_class(at->type) != attr_class(v->type)) {
+		diag_error(&ctx->diags, v->loc,
+			   "event.%s is %s elsewhere, "
+			   "here %s",
+			   f, fn_kind_name(at->type), fn_kind_name(v->type));
+		return NULL;
+	}
+	at->type = merge(ctx, at->type, v->type);
+	return type_none();
+}
+
+/* event.NAME read (span.eget): an error wherever it is */
+static struct type *check_eget(struct compile_ctx *ctx, struct node *call,
+			       struct node *probe)
+{
+	const char *f = call->u.call.args->u.string.str;
+
+	/* in a span block pass_span.c reported it */
+	if (!probe || !probe->u.probe.span_role)
+		diag_error(&ctx->diags, call->loc,
+			   "event.%s is set in an event "
+			   "probe of a span block, never read",
+			   f);
+	return NULL;
+}
+
 static struct type *check_get(struct compile_ctx *ctx, struct node *call,
 			      struct node *probe)
 {
@@ -234,5 +310,8 @@ const struct func funcs_span[] = {
     {"span.get", 1, 1, 0, check_get, FG_SPAN},
     {"span.key", 1, SPAN_MAX_KEYS, FN_STMT, check_key, FG_SPAN},
     {"span.frame", 2, 2, 0, check_frame, FG_SPAN},
+    {"span.eopen", 0, 0, FN_STMT, check_eopen, FG_SPAN},
+    {"span.eset", 2, 2, FN_STMT, check_eset, FG_SPAN},
+    {"span.eget", 1, 1, 0, check_eget, FG_SPAN},
     {NULL},
 };

@@ -5,8 +5,9 @@
  * (start, duration, id, trace_id only in end probes; an attribute in a
  * begin probe only after a statement that sets it; in an end probe one
  * that a begin or end probe sets), kind and status are set to one of
- * their words, and no event probe uses span fields. Types come later
- * (funcs_span.c). */
+ * their words, no event probe uses span fields, and event.NAME is only
+ * set, in event probes (each event probe's event attributes collected
+ * in span_info.eattrs). Types come later (funcs_span.c). */
 #include "pass_span.h"
 
 #include <string.h>
@@ -50,7 +51,7 @@ static bool is_call(const struct node *n, const char *name)
 
 bool span_is_get(const struct node *n)
 {
-	return is_call(n, "span.get");
+	return is_call(n, "span.get") || is_call(n, "span.eget");
 }
 
 static const char *field_of(const struct node *call)
@@ -65,12 +66,25 @@ struct node *span_get(struct compile_ctx *ctx, struct loc loc, const char *name)
 	return ast_call(ctx->arena, loc, "span.get", s);
 }
 
+struct node *span_event_get(struct compile_ctx *ctx, struct loc loc,
+			    const char *name)
+{
+	struct node *s = ast_string(ctx->arena, loc, name, strlen(name));
+
+	return ast_call(ctx->arena, loc, "span.eget", s);
+}
+
 struct node *span_set(struct compile_ctx *ctx, struct loc loc, struct node *get,
 		      struct node *value)
 {
 	struct node *s = get->u.call.args;
 	const char *f = field_of(get);
 
+	if (is_call(get, "span.eget")) {
+		s->next = value;
+		return ast_expr_stmt(ctx->arena,
+				     ast_call(ctx->arena, loc, "span.eset", s));
+	}
 	/* span.kind = server: the word is the value */
 	if ((!strcmp(f, "kind") || !strcmp(f, "status")) &&
 	    value->kind == N_IDENT)
@@ -89,12 +103,21 @@ struct span_attr *span_attr_find(struct span_info *s, const char *name)
 	return NULL;
 }
 
+struct span_attr *span_eattr_find(struct span_info *s, int ev, const char *name)
+{
+	for (int i = 0; i < s->neattrs[ev]; i++)
+		if (!strcmp(s->eattrs[ev][i].name, name))
+			return &s->eattrs[ev][i];
+	return NULL;
+}
+
 /* The walk over one probe's body, in source order. */
 struct walk {
 	struct compile_ctx *ctx;
 	struct span_info *s;
 	enum span_role role;
 	bool collect; /* first round: the attributes */
+	int event;    /* SROLE_EVENT: the probe's index */
 	/* begin: attributes set so far in this body */
 	const char *set[SPAN_MAX_ATTRS];
 	int nset;
@@ -175,6 +198,45 @@ static void check_get(struct walk *w, struct node *n)
 	}
 }
 
+/* event.NAME (span.eget) or event.NAME = v (span.eset): collected in
+ * the first round, checked in the second. */
+static void walk_event(struct walk *w, struct node *n, bool set)
+{
+	struct span_info *s = w->s;
+	struct diags *d = &w->ctx->diags;
+	const char *f = field_of(n);
+	int ev = w->event;
+
+	if (w->collect) {
+		if (!set || w->role != SROLE_EVENT || span_eattr_find(s, ev, f))
+			return;
+		if (s->neattrs[ev] == SPAN_MAX_EVENT_ATTRS) {
+			diag_error(d, n->loc,
+				   "an event probe sets at most %d event "
+				   "attributes",
+				   SPAN_MAX_EVENT_ATTRS);
+			return;
+		}
+		if (!s->eattrs[ev])
+			s->eattrs[ev] =
+			    arena_calloc(w->ctx->arena, SPAN_MAX_EVENT_ATTRS,
+					 sizeof(*s->eattrs[ev]));
+		s->eattrs[ev][s->neattrs[ev]++] =
+		    (struct span_attr){f, NULL, n->loc};
+		return;
+	}
+	if (!set)
+		diag_error(d, n->loc,
+			   "event.%s can be set, not read: it is an "
+			   "attribute of the event this probe adds",
+			   f);
+	else if (w->role != SROLE_EVENT)
+		diag_error(d, n->loc,
+			   "event.%s is set in an event probe of a span "
+			   "block (this is its %s probe)",
+			   f, w->role == SROLE_BEGIN ? "begin" : "end");
+}
+
 /* Values before the call: span.x = span.x + 1 reads first. */
 static void walk_node(struct walk *w, struct node *n);
 
@@ -187,7 +249,8 @@ static void walk_list(struct walk *w, struct node *n)
 static void walk_node(struct walk *w, struct node *n)
 {
 	struct node **c[3];
-	bool get = span_is_get(n), set = is_call(n, "span.set");
+	bool eget = is_call(n, "span.eget"), eset = is_call(n, "span.eset");
+	bool get = span_is_get(n), set = is_call(n, "span.set") || eset;
 
 	w->in_for += n->kind == N_FOR;
 	if (set)
@@ -211,6 +274,10 @@ static void walk_node(struct walk *w, struct node *n)
 	if (!get && !set)
 		return;
 	w->uses = true;
+	if (eget || eset) {
+		walk_event(w, n, eset);
+		return;
+	}
 	if (w->collect) {
 		if (set)
 			check_set(w, n);
@@ -275,8 +342,11 @@ static void rewrite(struct compile_ctx *ctx, struct span_info *s,
 	struct loc at = {body->loc.end - 1, body->loc.end};
 	enum span_role r = probe->u.probe.span_role;
 
-	if (r == SROLE_BEGIN) {
-		struct node *open = stmt_call(ctx, at, "span.open", NULL);
+	if (r == SROLE_BEGIN ||
+	    (r == SROLE_EVENT && s->neattrs[probe->u.probe.span_event])) {
+		struct node *open = stmt_call(
+		    ctx, at, r == SROLE_BEGIN ? "span.open" : "span.eopen",
+		    NULL);
 
 		open->next = *p;
 		*p = open;
@@ -332,6 +402,7 @@ static void check_probes(struct compile_ctx *ctx, struct span_info *s,
 		struct walk w = {ctx, s, p->u.probe.span_role, true};
 
 		p->u.probe.span_idx = s->idx;
+		w.event = s->nevents;
 		*nbegin += w.role == SROLE_BEGIN;
 		*nend += w.role == SROLE_END;
 		if (w.role == SROLE_EVENT) {
@@ -350,6 +421,7 @@ static void check_probes(struct compile_ctx *ctx, struct span_info *s,
 	for (p = probes; p; p = p->next) {
 		struct walk w = {ctx, s, p->u.probe.span_role, false};
 
+		w.event = p->u.probe.span_event;
 		walk_node(&w, p->u.probe.body);
 	}
 }

@@ -8,10 +8,11 @@
  *   begin: span.open(); BODY; span.key(KEY...)
  *   end:   BODY up to its first statement that uses a span field;
  *          span.key(KEY...); the rest of BODY; span.close()
- *   event: BODY; span.key(KEY...)
+ *   event: [span.eopen();] BODY; span.key(KEY...)
  * and span.NAME reads/writes in a body are span.get("NAME") and
- * span.set("NAME", value). Everything lives in the compile context's
- * arena. */
+ * span.set("NAME", value); event.NAME = value in an event probe is
+ * span.eset("NAME", value) (span.eopen first when it has any). Everything lives
+ * in the compile context's arena. */
 #ifndef ETRACE_PASS_SPAN_H
 #define ETRACE_PASS_SPAN_H
 
@@ -26,6 +27,8 @@ enum span_role { SROLE_NONE, SROLE_BEGIN, SROLE_END, SROLE_EVENT };
 #define SPAN_MAX_ATTRS 64
 #define SPAN_MAX_KEYS 8
 #define SPAN_MAX_EVENTS 64
+/* event.NAME = expr: attributes of one event probe's events */
+#define SPAN_MAX_EVENT_ATTRS 16
 
 struct span_attr {
 	const char *name;
@@ -43,6 +46,10 @@ struct span_info {
 	int nattrs;
 	const char *events[SPAN_MAX_EVENTS];
 	int nevents;
+	/* the attributes each event probe sets (event.NAME = expr), in
+	 * the arena (NULL: none) */
+	struct span_attr *eattrs[SPAN_MAX_EVENTS];
+	int neattrs[SPAN_MAX_EVENTS];
 	/* the key's elements, typed as in the first probe typed (integers
 	 * widened to 8 bytes; strings the largest) */
 	struct type *keys[SPAN_MAX_KEYS];
@@ -75,7 +82,13 @@ struct node *span_get(struct compile_ctx *ctx, struct loc loc,
 struct node *span_set(struct compile_ctx *ctx, struct loc loc, struct node *get,
 		      struct node *value);
 
-/* Whether n is a span.get call. */
+/* The event.NAME expression: span.eget("NAME"), an error but as the
+ * target of an assignment, which span_set makes span.eset("NAME", v):
+ * an attribute of the event an event probe adds. */
+struct node *span_event_get(struct compile_ctx *ctx, struct loc loc,
+			    const char *name);
+
+/* Whether n is a span.get or span.eget call. */
 bool span_is_get(const struct node *n);
 
 /* The span fields every span has (not attributes): "start", ... */
@@ -86,5 +99,8 @@ int span_status_value(const char *word);
 
 /* The attribute of s named name, or NULL. */
 struct span_attr *span_attr_find(struct span_info *s, const char *name);
+/* The attribute name of event probe ev of s, or NULL. */
+struct span_attr *span_eattr_find(struct span_info *s, int ev,
+				  const char *name);
 
 #endif

@@ -131,7 +131,7 @@ static struct node *if_tail(struct parse_state *ps, struct nlist *l)
 %token CONFIG "config"
 %token MACRO "macro" IMPORT "import"
 %token MAP_LET "let"
-%token <str> SPAN "span" SPAN_FIELD "span field"
+%token <str> SPAN "span" SPAN_FIELD "span field" EVENT_FIELD "event field"
 %token SPAN_OPEN "start of span block"
 %token KEY "key" SPAN_BEGIN "begin" SPAN_END "end" SPAN_EVENT "event"
 %token <str> IDENT "identifier"
@@ -262,9 +262,10 @@ span_item
 	| SPAN_EVENT probe	{ $$ = $2; $$->u.probe.span_role = SROLE_EVENT; }
 	;
 
-/* span.NAME in a probe body */
+/* span.NAME, event.NAME in a probe body */
 span_field
 	: SPAN_FIELD		{ $$ = span_get(ps->ctx, @$, $1); }
+	| EVENT_FIELD		{ $$ = span_event_get(ps->ctx, @$, $1); }
 	;
 
 /* macro name(params) { statements; value } */

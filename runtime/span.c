@@ -31,6 +31,7 @@
 #define MAX_SINKS 8
 #define MAX_ATTRS 64
 #define MAX_EVENT_NAMES 64
+#define MAX_EVENT_ATTRS 16 /* set by one event probe */
 
 /* One span block, from its action's description (program.h ACT_SPAN). */
 struct span_def {
@@ -42,6 +43,14 @@ struct span_def {
 	int nattrs;
 	char *events[MAX_EVENT_NAMES];
 	int nevents;
+	/* event attributes: ET_SPAN_EVENTS slots of ev_slot bytes at
+	 * ev_base ("evslot BASE SIZE"; 0: none), one per event, its u64 set
+	 * mask first; "eattr K NAME" lines: eattr_ev[j] K, the event probe
+	 * that sets eattrs[j], args[nattrs + j] (offset from the slot) */
+	uint32_t ev_base, ev_slot;
+	char **eattrs;
+	int *eattr_ev;
+	int neattrs;
 	int map_fd;
 	/* a stack attribute: printf("%s", it), rendered by the output */
 	struct et_action *stack_fmt[MAX_ATTRS];
@@ -66,7 +75,8 @@ struct span_rt {
 	uint64_t failed;	 /* sink deliveries that failed */
 	struct output *o;	 /* renders stacks; NULL: none */
 	struct arena *arena;	 /* the stack_fmt actions */
-	char *texts[MAX_ATTRS];	 /* rendered stacks of one span */
+	/* rendered stacks and redacted strings of one span */
+	char *texts[MAX_ATTRS + ET_SPAN_EVENTS * MAX_EVENT_ATTRS];
 	int ntexts;
 	struct textbuf line;	 /* the printer's, reused */
 	/* inet attributes of one span, as text */
@@ -79,6 +89,28 @@ static uint64_t clock_ns(clockid_t c)
 
 	clock_gettime(c, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* "eattr K NAME": 0, or -ENOMEM (v freed or kept) */
+static int add_eattr(struct span_def *d, char *v)
+{
+	char *name = strchr(v, ' ');
+	char **n = realloc(d->eattrs, (d->neattrs + 1) * sizeof(*n));
+	int *e;
+
+	if (n)
+		d->eattrs = n;
+	e = n ? realloc(d->eattr_ev, (d->neattrs + 1) * sizeof(*e)) : NULL;
+	if (!e) {
+		free(v);
+		return -ENOMEM;
+	}
+	d->eattr_ev = e;
+	e[d->neattrs] = atoi(v);
+	if (name)
+		memmove(v, name + 1, strlen(name));
+	n[d->neattrs++] = v;
+	return 0;
 }
 
 /* The block's description, one "word value" item a line. */
@@ -110,11 +142,20 @@ static int parse_def(struct span_def *d, const struct et_action *a)
 		else if (!strncmp(s, "event ", 6) &&
 			 d->nevents < MAX_EVENT_NAMES)
 			d->events[d->nevents++] = v;
-		else
+		else if (!strncmp(s, "evslot ", 7)) {
+			char *e;
+
+			d->ev_base = (uint32_t)strtoul(v, &e, 10);
+			d->ev_slot = (uint32_t)strtoul(e, NULL, 10);
+			free(v);
+		} else if (!strncmp(s, "eattr ", 6)) {
+			if (add_eattr(d, v))
+				return -ENOMEM;
+		} else
 			free(v);
 		s = *nl ? nl + 1 : nl;
 	}
-	return d->name && d->nattrs == a->nargs ? 0 : -EINVAL;
+	return d->name && d->nattrs + d->neattrs == a->nargs ? 0 : -EINVAL;
 }
 
 static const struct span_def *def_of(const struct span_rt *rt,
@@ -230,6 +271,32 @@ static void json_attr(struct textbuf *b, const struct et_attr *at)
 /* a string literal (only: "" s "" refuses anything else) */
 #define PUT_LIT(b, s) tb_put(b, "" s "", sizeof(s) - 1)
 
+/* An event's attributes on the text line: [k=v,k="s"] right after it
+ * (integers and strings; none: nothing). */
+static void text_event_attrs(struct textbuf *b, const struct et_span_event *e)
+{
+	for (size_t k = 0; k < e->nattrs; k++) {
+		const struct et_attr *at = &e->attrs[k];
+
+		tb_putc(b, k ? ',' : '[');
+		tb_puts(b, at->key);
+		tb_putc(b, '=');
+		if (at->kind == ET_ATTR_STR) {
+			tb_putc(b, '"');
+			tb_putsn(b, at->str.s, at->str.len);
+			tb_putc(b, '"');
+		} else if (at->kind == ET_ATTR_INT) {
+			tb_i64(b, at->i);
+		} else if (at->kind == ET_ATTR_DOUBLE) {
+			tb_double(b, at->d);
+		} else {
+			tb_u64(b, at->u);
+		}
+	}
+	if (e->nattrs)
+		tb_putc(b, ']');
+}
+
 static void text_span(struct textbuf *b, const struct et_span *s, bool root,
 		      uint64_t dur)
 {
@@ -276,6 +343,7 @@ static void text_span(struct textbuf *b, const struct et_span *s, bool root,
 		PUT_LIT(b, "@+");
 		tb_u64(b, s->events[i].time_unix_ns - s->start_unix_ns);
 		PUT_LIT(b, "ns");
+		text_event_attrs(b, &s->events[i]);
 	}
 	if (s->dropped_events) {
 		PUT_LIT(b, " dropped_events=");
@@ -337,7 +405,13 @@ static void json_span(struct textbuf *b, const struct et_span *s, bool root,
 		tb_json(b, s->events[i].name, strlen(s->events[i].name));
 		PUT_LIT(b, ", \"time_unix_ns\": ");
 		tb_u64(b, s->events[i].time_unix_ns);
-		tb_putc(b, '}');
+		PUT_LIT(b, ", \"attrs\": {");
+		for (size_t k = 0; k < s->events[i].nattrs; k++) {
+			if (k)
+				PUT_LIT(b, ", ");
+			json_attr(b, &s->events[i].attrs[k]);
+		}
+		PUT_LIT(b, "}}");
 	}
 	PUT_LIT(b, "], \"dropped_events\": ");
 	tb_u64(b, s->dropped_events);
@@ -442,6 +516,10 @@ void span_rt__free(struct span_rt *rt)
 			free(d->attrs[k]);
 		for (int k = 0; k < d->nevents; k++)
 			free(d->events[k]);
+		for (int k = 0; k < d->neattrs; k++)
+			free(d->eattrs[k]);
+		free(d->eattrs);
+		free(d->eattr_ev);
 	}
 	free(rt->defs);
 	arena__free(rt->arena);
@@ -486,6 +564,33 @@ static void ipv4_text(char *dst, const uint8_t *a)
 		*dst++ = (char)('0' + v % 10);
 		*dst++ = i < 3 ? '.' : 0;
 	}
+}
+
+/* An integer or string value at v (the string redacted as the settings
+ * say; a copy made is freed after the sinks ran). */
+static bool decode_value(struct span_rt *rt, const struct et_arg *arg,
+			 const uint8_t *v, struct et_attr *at)
+{
+	if (arg->type->kind == T_STRING) {
+		char *r = NULL;
+		size_t n = strnlen((const char *)v, arg->size);
+		int k = redact_string(rt->p ? rt->p->settings.redact : 0,
+				      (const char *)v, n, &r, &n);
+
+		if (k < 0)
+			return false;
+		at->kind = ET_ATTR_STR;
+		at->str.s = (const char *)v;
+		at->str.len = n;
+		if (k) {
+			rt->texts[rt->ntexts++] = r;
+			at->str.s = r;
+		}
+		return true;
+	}
+	memcpy(&at->u, v, 8);
+	at->kind = arg->type->is_signed ? ET_ATTR_INT : ET_ATTR_UINT;
+	return true;
 }
 
 /* One attribute of the record, when set. */
@@ -533,26 +638,37 @@ static bool decode_attr(struct span_rt *rt, const struct span_def *d,
 		at->str.len = strlen(text);
 		return true;
 	}
-	if (arg->type->kind == T_STRING) {
-		char *r = NULL;
-		size_t n = strnlen((const char *)v, arg->size);
-		int k = redact_string(rt->p ? rt->p->settings.redact : 0,
-				      (const char *)v, n, &r, &n);
+	return decode_value(rt, arg, v, at);
+}
 
-		if (k < 0)
-			return false;
-		at->kind = ET_ATTR_STR;
-		at->str.s = (const char *)v;
-		at->str.len = n;
-		if (k) {
-			rt->texts[rt->ntexts++] = r;
-			at->str.s = r;
+/* The attributes of event i (of event probe ev) of the record in at
+ * (MAX_EVENT_ATTRS): how many were set. */
+static size_t decode_event(struct span_rt *rt, const struct span_def *d,
+			   const uint8_t *rec, size_t size, uint32_t i,
+			   uint64_t ev, struct et_attr *at)
+{
+	const uint8_t *slot = rec + d->ev_base + (size_t)i * d->ev_slot;
+	uint64_t set;
+	size_t n = 0;
+	int bit = 0;
+
+	if (!d->ev_slot || d->ev_base + (size_t)(i + 1) * d->ev_slot > size)
+		return 0;
+	memcpy(&set, slot, 8);
+	for (int j = 0; j < d->neattrs && n < MAX_EVENT_ATTRS; j++) {
+		const struct et_arg *arg = &d->a->args[d->nattrs + j];
+
+		if ((uint64_t)d->eattr_ev[j] != ev)
+			continue;
+		if (bit < 64 && (set >> bit & 1) &&
+		    arg->offset + arg->size <= d->ev_slot &&
+		    decode_value(rt, arg, slot + arg->offset, &at[n])) {
+			at[n].key = d->eattrs[j];
+			n++;
 		}
-		return true;
+		bit++;
 	}
-	memcpy(&at->u, v, 8);
-	at->kind = arg->type->is_signed ? ET_ATTR_INT : ET_ATTR_UINT;
-	return true;
+	return n;
 }
 
 int span_rt__record(struct span_rt *rt, const struct et_action *a,
@@ -563,6 +679,7 @@ int span_rt__record(struct span_rt *rt, const struct et_action *a,
 	struct et_span_rec h;
 	struct et_attr attrs[MAX_ATTRS];
 	struct et_span_event ev[ET_SPAN_EVENTS];
+	struct et_attr eattrs[ET_SPAN_EVENTS][MAX_EVENT_ATTRS];
 	char comm[17], *msg = NULL;
 	struct et_span s = {0};
 
@@ -606,8 +723,9 @@ int span_rt__record(struct span_rt *rt, const struct et_action *a,
 		ev[s.nevents].time_unix_ns = h.events[i].ns + rt->wall_off;
 		ev[s.nevents].name =
 		    idx < (uint64_t)d->nevents ? d->events[idx] : "event";
-		ev[s.nevents].attrs = NULL;
-		ev[s.nevents++].nattrs = 0;
+		ev[s.nevents].attrs = eattrs[i];
+		ev[s.nevents++].nattrs =
+		    decode_event(rt, d, rec, size, i, idx, eattrs[i]);
 	}
 	s.events = ev;
 	s.dropped_events = h.dropped_events;

@@ -9,7 +9,11 @@
  *   span.key    (begin, last): the instance opened with the scratch
  *               record (bpf-helpers/span.c et_span_begin);
  *               (end) the instance looked up, or counted and return;
- *               (event) an event added to it
+ *               (event) an event added to it, with the event
+ *               attributes of its scratch slot when it has any
+ *   span.eopen  (event, first, when it sets event.NAME): the per-CPU
+ *               scratch slot of the event's attributes, mask reset
+ *   span.eset   event.NAME = v: into that slot
  *   span.close  (end, last): the instance sent as an ACT_SPAN record and
  *               deleted. */
 #include <stddef.h>
@@ -27,6 +31,9 @@
 /* the per-CPU scratch: traceparent()'s scan, et_span_begin's zeroed
  * thread stack */
 #define SPAN_SCRATCH (1024 + 64)
+/* bytes of one event's attributes (with their u64 set mask): every
+ * open instance has ET_SPAN_EVENTS of them */
+#define SPAN_EVENT_SLOT_MAX 512
 
 /* A block's layout, made at its first span call. */
 struct span_cg {
@@ -35,6 +42,15 @@ struct span_cg {
 	uint32_t attr_off[SPAN_MAX_ATTRS];
 	uint32_t key_off[SPAN_MAX_KEYS];
 	LLVMValueRef inst, scratch;
+	/* event attributes: ET_SPAN_EVENTS slots of ev_slot bytes from
+	 * ev_base (after the attributes; ev_slot 0: none), one per event
+	 * of the instance, each its u64 set mask and then the attributes
+	 * of the event probe that added it, at the offsets of args
+	 * eargs[k] on (from the slot's start), filled in a per-CPU
+	 * scratch slot (escratch) by its probe */
+	uint32_t ev_base, ev_slot;
+	int eargs[SPAN_MAX_EVENTS];
+	LLVMValueRef escratch;
 };
 
 static LLVMValueRef at(struct gen *g, LLVMValueRef p, uint32_t off)
@@ -80,7 +96,46 @@ static const char *describe(struct gen *g, struct span_info *s, const char *map)
 		d = arena_printf(a, "%sattr %s\n", d, s->attrs[i].name);
 	for (int i = 0; i < s->nevents; i++)
 		d = arena_printf(a, "%sevent %s\n", d, s->events[i]);
+	if (!s->cg->ev_slot)
+		return d;
+	d = arena_printf(a, "%sevslot %u %u\n", d, s->cg->ev_base,
+			 s->cg->ev_slot);
+	for (int k = 0; k < s->nevents; k++)
+		for (int i = 0; i < s->neattrs[k]; i++)
+			d = arena_printf(a, "%seattr %d %s\n", d, k,
+					 s->eattrs[k][i].name);
 	return d;
+}
+
+/* The args (from index n) and slot layout of the event attributes. */
+static int event_layout(struct gen *g, struct span_info *s, struct span_cg *l,
+			int n, uint32_t base)
+{
+	l->ev_base = base;
+	for (int k = 0; k < s->nevents; k++) {
+		uint32_t off = 8; /* the set mask */
+
+		l->eargs[k] = n;
+		for (int i = 0; i < s->neattrs[k]; i++, n++) {
+			struct arg_meta *m = &l->a->args[n];
+
+			m->type = s->eattrs[k][i].type ? s->eattrs[k][i].type
+						       : type_u64();
+			m->offset = off;
+			m->size = gen_size(m->type);
+			off += (m->size + 7) & ~7u;
+		}
+		if (off > SPAN_EVENT_SLOT_MAX)
+			gen_error(g, s->eattrs[k][0].loc,
+				  "the event attributes of event %s take %u "
+				  "bytes; at most %d fit in each of its span's "
+				  "%d event slots (shorter strings: str(s, n))",
+				  s->events[k], off - 8,
+				  SPAN_EVENT_SLOT_MAX - 8, ET_SPAN_EVENTS);
+		if (s->neattrs[k] && off > l->ev_slot)
+			l->ev_slot = off;
+	}
+	return n;
 }
 
 static struct span_cg *layout(struct gen *g)
@@ -89,13 +144,16 @@ static struct span_cg *layout(struct gen *g)
 	struct span_cg *l;
 	uint32_t off = sizeof(struct et_span_rec);
 	const char *map;
+	int neargs = 0;
 
 	if (s->cg)
 		return s->cg;
 	l = s->cg = arena_calloc(g->ctx->arena, 1, sizeof(*l));
+	for (int k = 0; k < s->nevents; k++)
+		neargs += s->neattrs[k];
 	l->a = gen_new_action(g, ACT_SPAN, s->loc);
-	l->a->args =
-	    arena_calloc(g->ctx->arena, s->nattrs + 1, sizeof(*l->a->args));
+	l->a->args = arena_calloc(g->ctx->arena, s->nattrs + neargs + 1,
+				  sizeof(*l->a->args));
 	for (int i = 0; i < s->nattrs; i++) {
 		struct arg_meta *m = &l->a->args[i];
 
@@ -105,8 +163,8 @@ static struct span_cg *layout(struct gen *g)
 		l->attr_off[i] = off;
 		off += (m->size + 7) & ~7u;
 	}
-	l->a->nargs = s->nattrs;
-	l->a->rec_size = l->rec_size = off;
+	l->a->nargs = event_layout(g, s, l, s->nattrs, off);
+	l->a->rec_size = l->rec_size = off + ET_SPAN_EVENTS * l->ev_slot;
 	for (int i = 0; i < s->nkeys; i++) {
 		l->key_off[i] = l->key_size;
 		l->key_size += (gen_size(s->keys[i]) + 7) & ~7u;
@@ -123,6 +181,10 @@ static struct span_cg *layout(struct gen *g)
 	l->scratch = cg_map_define(
 	    g->cg, arena_printf(g->ctx->arena, "et_span%d_x", s->idx),
 	    BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, l->rec_size);
+	if (l->ev_slot)
+		l->escratch = cg_map_define(
+		    g->cg, arena_printf(g->ctx->arena, "et_span%d_e", s->idx),
+		    BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, l->ev_slot);
 	return l;
 }
 
@@ -189,6 +251,90 @@ static LLVMValueRef span_open(struct gen *g, struct span_cg *l)
 	    cg_const(g->cg, 32, 0));
 	g->span_ptr = p;
 	return NULL;
+}
+
+/* span.eopen (event probes that set event attributes, first): the
+ * per-CPU scratch slot, its set mask reset */
+static LLVMValueRef span_eopen(struct gen *g, struct span_cg *l)
+{
+	LLVMValueRef key = gen_tmp(g, 4, "span_e"), p;
+
+	p = cg_map_lookup(g->cg, l->escratch, key);
+	or_return(g, p, -1);
+	put(g, p, 0, 64, cg_const(g->cg, 64, 0));
+	g->span_ptr = p;
+	return NULL;
+}
+
+/* event.NAME = v: into the scratch slot, its bit set */
+static LLVMValueRef cg_eset(struct gen *g, struct span_cg *l, struct node *call)
+{
+	struct span_info *s = info(g);
+	int k = g->probe->u.probe.span_event, i;
+	struct node *v = call->u.call.args->next;
+	const struct arg_meta *m;
+	LLVMValueRef p = g->span_ptr, set;
+
+	for (i = 0; i < s->neattrs[k]; i++)
+		if (!strcmp(s->eattrs[k][i].name,
+			    call->u.call.args->u.string.str))
+			break;
+	m = &l->a->args[l->eargs[k] + i];
+	gen_store_al(g, at(g, p, m->offset), GEN_ALIGN, m->type, true,
+		     gen_expr(g, v), v->type);
+	set = LLVMBuildOr(g->b, get64(g, p, 0), cg_const(g->cg, 64, 1ULL << i),
+			  "");
+	put(g, p, 0, 64, set);
+	return NULL;
+}
+
+/* libbpf's barrier_var: v, which the optimizer cannot see through (a
+ * bound applied to it stays where it is written, for the verifier) */
+static LLVMValueRef opaque(struct gen *g, LLVMValueRef v)
+{
+	static char cons[] = "=r,0";
+	LLVMTypeRef i64 = cg_int(g->cg, 64);
+	LLVMTypeRef ft = LLVMFunctionType(i64, &i64, 1, 0);
+	LLVMValueRef a = LLVMGetInlineAsm(ft, "", 0, cons, sizeof(cons) - 1, 1,
+					  0, LLVMInlineAsmDialectATT, 0);
+
+	return LLVMBuildCall2(g->b, ft, a, &v, 1, "");
+}
+
+/* An event with attributes (the key in k): the instance looked up (or
+ * counted, and return), the event added, and the scratch slot copied
+ * into the instance's slot for it (none when the instance has all its
+ * events). */
+static void event_with_attrs(struct gen *g, struct span_cg *l, LLVMValueRef k)
+{
+	LLVMValueRef args[3], n, dst, src = g->span_ptr;
+	LLVMBasicBlockRef copy = gen_block(g, "span_ecopy");
+	LLVMBasicBlockRef done = gen_block(g, "span_edone");
+	LLVMValueRef p = cg_map_lookup(g->cg, l->inst, k);
+
+	or_return(g, p, ET_SPAN_UNMATCHED);
+	args[0] = maps(g, l);
+	args[1] = p;
+	args[2] = cg_const(g->cg, 64, g->probe->u.probe.span_event);
+	n = cg_libcall(g->cg, "et_span_event_at", args, 3);
+	LLVMBuildCondBr(g->b,
+			LLVMBuildICmp(g->b, LLVMIntULT, n,
+				      cg_const(g->cg, 64, ET_SPAN_EVENTS), ""),
+			copy, done);
+	LLVMPositionBuilderAtEnd(g->b, copy);
+	n = LLVMBuildAnd(g->b, opaque(g, n),
+			 cg_const(g->cg, 64, ET_SPAN_EVENTS - 1), "");
+	dst = LLVMBuildGEP2(
+	    g->b, cg_int(g->cg, 8), p,
+	    (LLVMValueRef[]){LLVMBuildAdd(
+		g->b,
+		LLVMBuildMul(g->b, n, cg_const(g->cg, 64, l->ev_slot), ""),
+		cg_const(g->cg, 64, l->ev_base), "")},
+	    1, "");
+	for (uint32_t off = 0; off < l->ev_slot; off += 8)
+		put(g, dst, off, 64, get64(g, src, off));
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
 }
 
 static int attr_index(struct span_info *s, const char *name)
@@ -347,6 +493,10 @@ static LLVMValueRef span_key(struct gen *g, struct span_cg *l,
 		g->span_key = k;
 		break;
 	default:
+		if (info(g)->neattrs[g->probe->u.probe.span_event]) {
+			event_with_attrs(g, l, k);
+			break;
+		}
 		args[0] = maps(g, l);
 		args[1] = k;
 		args[2] = cg_const(g->cg, 64, g->probe->u.probe.span_event);
@@ -441,10 +591,11 @@ static LLVMValueRef span_call(struct gen *g, struct node *call)
 
 	/* pass_span.c put span.open/span.key before every use it saw; a
 	 * use a macro brought in later may come before them */
-	if (!g->span_ptr && (!strcmp(n, "set") || !strcmp(n, "get") ||
-			     !strcmp(call->u.call.name, "traceparent") ||
-			     !strcmp(call->u.call.name, "thread_parent") ||
-			     !strcmp(n, "close"))) {
+	if (!g->span_ptr &&
+	    (!strcmp(n, "set") || !strcmp(n, "get") || !strcmp(n, "eset") ||
+	     !strcmp(call->u.call.name, "traceparent") ||
+	     !strcmp(call->u.call.name, "thread_parent") ||
+	     !strcmp(n, "close"))) {
 		gen_error(g, call->loc,
 			  "this use of the span comes before "
 			  "its instance is known (in a macro, span fields "
@@ -460,6 +611,10 @@ static LLVMValueRef span_call(struct gen *g, struct node *call)
 		return thread_parent(g, l, call);
 	if (!strcmp(n, "open"))
 		return span_open(g, l);
+	if (!strcmp(n, "eopen"))
+		return span_eopen(g, l);
+	if (!strcmp(n, "eset"))
+		return cg_eset(g, l, call);
 	if (!strcmp(n, "set"))
 		return cg_set(g, l, call);
 	if (!strcmp(n, "get"))

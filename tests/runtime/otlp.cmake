@@ -3,7 +3,7 @@
 # runtime; 77 = skipped: not root, or no node/npm packages), and the
 # encoders' unit test, which reads the protobuf-c messages back.
 set(ETRACE_OTLP_CASES traces_protobuf json_config override interval unreachable
-  refused retry give_up server_error slow flush partial events health
+  refused retry give_up server_error slow flush partial events event_attrs health
   distributed environment
   bad_url)
 etrace_runtime_cases(otlp ${CMAKE_CURRENT_LIST_DIR}/otlp.sh 60

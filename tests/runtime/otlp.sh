@@ -279,6 +279,35 @@ span in { key (tid);
 	$check traces "$recv" "$tmp/spans.json" protobuf span_target \
 		>"$tmp/c" || fail "$(cat "$tmp/c")"
 	;;
+event_attrs)
+	# span events with their attributes (event.NAME = expr: integers,
+	# negative ones, strings, one set on some events only, an event
+	# probe that sets none), in OTLP/protobuf and then OTLP/JSON: every
+	# event's attributes as etrace printed them
+	P="span o { key (tid);
+  begin uprobe:$T:outer { span.i = arg0; }
+  end uretprobe:$T:outer { }
+  event in=uprobe:$T:inner { event.i = arg0; event.tag = \"inner\"; }
+  event note=uprobe:$T:note { \$k = (int64)arg0; event.k = \$k;
+    event.sq = \$k * \$k - 3; event.who = comm;
+    if (arg0 % 2 == 1) { event.odd = \"yes\"; } }
+  event plain=uprobe:$T:note /arg0 == 1/ { } }"
+	for proto in protobuf json; do
+		rm -f "$recv" "$tmp/port"
+		receiver
+		run 0 -f json -o "$tmp/spans.json" --otlp "$url" \
+			-c "$T events 2 10" -e "config = { otlp_protocol = \"$proto\" }
+$P"
+		[ "$(spans_in "$tmp/spans.json")" = 2 ] || fail "not 2 spans"
+		grep -q '"name": "note", "time_unix_ns": [0-9]*, "attrs": {"k": 3, "sq": 6, "who": "span_target", "odd": "yes"}' \
+			"$tmp/spans.json" || fail "no note event k=3 with its attributes"
+		$check traces "$recv" "$tmp/spans.json" "$proto" span_target \
+			>"$tmp/c" || fail "$proto: $(cat "$tmp/c")"
+		kill "$rpid"
+		wait "$rpid" 2>/dev/null
+		rpid=
+	done
+	;;
 health)
 	# the exporter's counters are etrace's health metrics: scraped from
 	# the Prometheus endpoint once the spans were delivered

@@ -4,7 +4,9 @@
 # end paired by key, nesting (a child's parent id and trace id), expiry
 # and overflow counted, events kept and dropped, many threads,
 # traceparent() joining a given trace, function spans under recursion,
-# text and JSON records, an artifact run by etrace-run. The JSON records
+# text and JSON records, an artifact run by etrace-run, event attributes,
+# span.id/trace_id/duration/start read at the end, a begin on an open key
+# counted, a server span a root. The JSON records
 # are checked field by field (tests/runtime/spans_check.py).
 #   spans.sh ETRACE TARGET CASE
 # Exit 77: not root.
@@ -138,6 +140,76 @@ events)
 }"
 	jcheck events 2 8 2 note
 	has "$out" '"dropped_events": 4}}'
+	;;
+event_attrs)
+	# event.NAME = expr: each event with the attributes its probe set
+	# (integers, signed, strings, one set on some events only; an event
+	# probe without any between them), in JSON, and on the text line
+	# through an artifact that etrace-run runs
+	cat >"$tmp/p.et" <<EOF
+span o {
+	key (tid);
+	begin uprobe:$T:outer { span.i = arg0; }
+	end uretprobe:$T:outer { }
+	event in=uprobe:$T:inner { event.i = arg0; event.tag = "inner"; }
+	event note=uprobe:$T:note { \$k = (int64)arg0; event.k = \$k;
+		event.sq = \$k * \$k - 3; event.who = comm;
+		if (arg0 % 2 == 1) { event.odd = "yes"; } }
+	event plain=uprobe:$T:note /arg0 == 1/ { }
+}
+EOF
+	run 0 -f json -c "$T events 3 10" "$tmp/p.et"
+	jcheck event_attrs 3
+	has "$out" '"dropped_events": 4}}'
+	run 0 --compile-only -o "$tmp/p.eto" "$tmp/p.et"
+	etrace=$(dirname "$etrace")/etrace-run
+	run 0 -q -c "$T events 2 10" "$tmp/p.eto"
+	n=$(grep -c '^span o .* i=[01] event=in@+[0-9]*ns\[i=[01],tag="inner"\] event=note@+[0-9]*ns\[k=0,sq=-3,who="span_target"\] event=note@+[0-9]*ns\[k=1,sq=-2,who="span_target",odd="yes"\] event=plain@+[0-9]*ns event=note@+[0-9]*ns\[k=2,sq=1,who="span_target"\] event=note@+[0-9]*ns\[k=3,sq=6,who="span_target",odd="yes"\] event=note@+[0-9]*ns\[k=4,sq=13,who="span_target"\] event=note@+[0-9]*ns\[k=5,sq=22,who="span_target",odd="yes"\] dropped_events=4$' "$out")
+	[ "$n" = 2 ] || fail "2 span lines with their events' attributes wanted, $n found"
+	has "$out" '^span o .* i=0 event=in@+[0-9]*ns\[i=0,'
+	has "$err" '^etrace: 8 span events dropped (more than 8 in one span)$'
+	has "$out" '^span o .* i=1 event=in@+[0-9]*ns\[i=1,'
+	;;
+fields)
+	# span.id, span.trace_id, span.duration and span.start read in the
+	# end probe: the ids the record has, a duration within its own, the
+	# begin's nsecs (the same distance from start_unix_ns in every span)
+	run 0 -f json -c "$T nest 3" -e "span p {
+	key (tid);
+	begin uprobe:$T:outer { span.i = arg0; }
+	end uretprobe:$T:outer { span.sid = span.id; span.tr = span.trace_id;
+		span.dur = span.duration; span.st = span.start; }
+}"
+	jcheck fields 3
+	;;
+rebegun)
+	# a begin whose key is open: the open instance kept (its
+	# attributes), the new begin counted, never silent
+	run 0 -q -c "$T nest 3" -e "span p {
+	key (tid);
+	begin uprobe:$T:outer { span.from = \"outer\"; span.i = arg0; }
+	begin uprobe:$T:inner { span.from = \"inner\"; span.i = arg0 + 10; }
+	end uretprobe:$T:outer { }
+}"
+	[ "$(grep -c '^span p .* from="outer" i=[0-2]$' "$out")" = 3 ] ||
+		fail "3 spans of outer's begin wanted"
+	grep -q 'from="inner"' "$out" && fail "the second begin replaced the open instance"
+	has "$err" '^etrace: 3 span begins ignored: an instance with the same key was open$'
+	;;
+server)
+	# a server span (span.kind = server) opened inside another span of
+	# its thread is a root, not that span's child
+	run 0 -f json -c "$T nest 3" -e "span outer {
+	key (tid);
+	begin uprobe:$T:outer { span.i = arg0; }
+	end uretprobe:$T:outer { }
+}
+span srv {
+	key (tid);
+	begin uprobe:$T:inner { span.i = arg0; span.kind = server; }
+	end uretprobe:$T:inner { span.status = ok; }
+}"
+	jcheck server 3
 	;;
 threads)
 	run 0 -f json -c "$T threads 8 50" -e "span o {

@@ -127,6 +127,70 @@ def recursion(spans, _other, n):
     need(d[n - 1]["parent_span_id"] is None, "the outermost has a parent")
 
 
+def event_attrs(spans, _other, n):
+    """span_target events N 10 under spans.sh's event_attrs program:
+    per outer(i) the events in(i), note(0), note(1), plain, note(2) ..
+    note(5) kept, note(6) .. note(9) dropped; each event's attributes
+    as its probe set them"""
+    need(len(spans) == int(n), "%d spans" % len(spans))
+    for s in spans:
+        i = s["attrs"]["i"]
+        want = [("in", {"i": i, "tag": "inner"})]
+        for k in range(6):
+            a = {"k": k, "sq": k * k - 3, "who": "span_target"}
+            if k % 2:
+                a["odd"] = "yes"
+            want.append(("note", a))
+            if k == 1:
+                want.append(("plain", {}))
+        got = [(e["name"], e["attrs"]) for e in s["events"]]
+        need(got == want, "span i=%d events %r, wanted %r" % (i, got, want))
+        need(s["dropped_events"] == 4, "dropped %d" % s["dropped_events"])
+        t = [e["time_unix_ns"] for e in s["events"]]
+        need(t == sorted(t) and s["start_unix_ns"] <= t[0] and
+             t[-1] <= s["end_unix_ns"], "event times outside the span")
+    need(sorted(s["attrs"]["i"] for s in spans) == list(range(int(n))),
+         "span attrs %r" % [s["attrs"] for s in spans])
+
+
+def fields(spans, _other, n):
+    """span.id, span.trace_id, span.duration, span.start read in the end
+    probe (spans.sh fields) against the record's own fields"""
+    need(len(spans) == int(n), "%d spans" % len(spans))
+    offs = set()
+    for s in spans:
+        a = s["attrs"]
+        need(a["sid"] == int(s["span_id"], 16),
+             "span.id %x, span_id %s" % (a["sid"], s["span_id"]))
+        need(a["tr"] == s["trace_id"],
+             "span.trace_id %s, trace_id %s" % (a["tr"], s["trace_id"]))
+        need(0 < a["dur"] <= s["duration_ns"],
+             "span.duration %d, duration_ns %d" % (a["dur"], s["duration_ns"]))
+        need(a["st"] > 0, "span.start 0")
+        offs.add(s["start_unix_ns"] - a["st"])
+    need(len(offs) == 1, "span.start is not the begin's time: %r" % offs)
+    need(sorted(s["attrs"]["i"] for s in spans) == list(range(int(n))),
+         "attrs %r" % [s["attrs"] for s in spans])
+
+
+def server(spans, _other, n):
+    """spans.sh server: srv (kind server, status ok) inside outer, yet a
+    root of its own trace"""
+    outer, srv = by_name(spans, "outer"), by_name(spans, "srv")
+    need(len(outer) == int(n) and len(srv) == int(n),
+         "%d outer, %d srv spans" % (len(outer), len(srv)))
+    traces = set(o["trace_id"] for o in outer)
+    for s in srv:
+        need(s["kind"] == "server" and s["status"] == "ok",
+             "srv kind %s status %s" % (s["kind"], s["status"]))
+        need(s["parent_span_id"] is None and not s["remote_parent"],
+             "a server span has the parent %s" % s["parent_span_id"])
+        need(s["trace_id"] not in traces, "a server span in outer's trace")
+    for o in outer:
+        need(o["kind"] == "unspecified" and o["status"] == "unset",
+             "outer kind %s status %s" % (o["kind"], o["status"]))
+
+
 def main():
     spans, other = load(sys.argv[1])
     common(spans)

@@ -243,6 +243,120 @@ static void test_inet(void)
 	span_rt__free(rt);
 }
 
+/* Event attributes (event.NAME = expr): event probe 1 ("b") sets k and
+ * s, probe 0 ("a") none; slots of 32 bytes after the header, each its
+ * set mask first. Three events: a, b with both, b with k only. */
+static struct et_arg eargs[] = {
+	{ &t_s64, 8, 8 },
+	{ &t_str, 16, 16 },
+};
+
+static struct et_action eact = {
+	.id = 0,
+	.kind = ACT_SPAN,
+	.fmt_str = "name q\nmap et_span0_i\ntimeout 0\nevent a\nevent b\n"
+		   "evslot 232 32\neattr 1 k\neattr 1 s\n",
+	.args = eargs,
+	.nargs = 2,
+	.rec_size = OFF + 8 * 32,
+	.map_id = -1,
+};
+
+static void event_record(uint8_t *buf)
+{
+	struct et_span_rec h = {
+		.start_ns = 1000,
+		.end_ns = 9000,
+		.trace_hi = 1,
+		.span_id = 2,
+		.nevents = 3,
+		.comm = "c",
+	};
+	uint64_t both = 3, one = 1;
+	int64_t k1 = -7, k2 = 9;
+
+	h.events[0] = (typeof(h.events[0])){ 1100, 0 };
+	h.events[1] = (typeof(h.events[0])){ 1200, 1 };
+	h.events[2] = (typeof(h.events[0])){ 1300, 1 };
+	memset(buf, 0xee, OFF + 8 * 32); /* unset bytes: never read */
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + OFF, &one, 8); /* slot 0: event a (its probe has no
+				       attributes: the mask is not read) */
+	memcpy(buf + OFF + 32, &both, 8);
+	memcpy(buf + OFF + 32 + 8, &k1, 8);
+	memcpy(buf + OFF + 32 + 16, "GET /x\0", 7);
+	memcpy(buf + OFF + 64, &one, 8);
+	memcpy(buf + OFF + 64 + 8, &k2, 8);
+}
+
+static struct et_attr ev_attrs[3][2];
+static size_t ev_nattrs[3];
+static char ev_str[16];
+
+static int capture_events(void *ctx, const struct et_span *s)
+{
+	(void)ctx;
+	CU_ASSERT_EQUAL_FATAL(s->nevents, 3);
+	for (int i = 0; i < 3; i++) {
+		ev_nattrs[i] = s->events[i].nattrs;
+		memcpy(ev_attrs[i], s->events[i].attrs,
+		       ev_nattrs[i] * sizeof(struct et_attr));
+	}
+	if (ev_nattrs[1] == 2)
+		snprintf(ev_str, sizeof(ev_str), "%.*s",
+			 (int)ev_attrs[1][1].str.len, ev_attrs[1][1].str.s);
+	return 0;
+}
+
+static void test_event_attrs(void)
+{
+	static uint8_t buf[OFF + 8 * 32];
+	struct et_program p = { .actions = &eact, .nactions = 1 };
+	struct span_rt *rt = span_rt__new(&p, stdout, false, false);
+	char out[1024];
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	CU_ASSERT_EQUAL(span_rt__add_sink(rt, capture_events, NULL), 0);
+	event_record(buf);
+	CU_ASSERT_EQUAL(span_rt__record(rt, &eact, buf, sizeof(buf)), 0);
+	CU_ASSERT_EQUAL(ev_nattrs[0], 0);
+	CU_ASSERT_EQUAL_FATAL(ev_nattrs[1], 2);
+	CU_ASSERT_STRING_EQUAL(ev_attrs[1][0].key, "k");
+	CU_ASSERT_EQUAL(ev_attrs[1][0].kind, ET_ATTR_INT);
+	CU_ASSERT_EQUAL(ev_attrs[1][0].i, -7);
+	CU_ASSERT_STRING_EQUAL(ev_attrs[1][1].key, "s");
+	CU_ASSERT_EQUAL(ev_attrs[1][1].kind, ET_ATTR_STR);
+	CU_ASSERT_STRING_EQUAL(ev_str, "GET /x");
+	CU_ASSERT_EQUAL_FATAL(ev_nattrs[2], 1); /* s's bit clear */
+	CU_ASSERT_EQUAL(ev_attrs[2][0].i, 9);
+	span_rt__free(rt); /* the keys were its */
+
+	f = fmemopen(out, sizeof(out), "w");
+	rt = span_rt__new(&p, f, false, true);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	CU_ASSERT_EQUAL(span_rt__record(rt, &eact, buf, sizeof(buf)), 0);
+	fclose(f);
+	span_rt__free(rt);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, " comm=c event=a@+100ns "
+		"event=b@+200ns[k=-7,s=\"GET /x\"] event=b@+300ns[k=9]\n"));
+	f = fmemopen(out, sizeof(out), "w");
+	rt = span_rt__new(&p, f, true, true);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	CU_ASSERT_EQUAL(span_rt__record(rt, &eact, buf, sizeof(buf)), 0);
+	fclose(f);
+	span_rt__free(rt);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"attrs\": {}}, {\"name\": \"b\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out,
+		", \"attrs\": {\"k\": -7, \"s\": \"GET /x\"}}, {\"name\": \"b\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, ", \"attrs\": {\"k\": 9}}], "
+					   "\"dropped_events\": 0}}\n"));
+	/* a record too short for the slots: refused */
+	rt = span_rt__new(&p, stdout, false, false);
+	CU_ASSERT_EQUAL(span_rt__record(rt, &eact, buf, OFF + 32), -EINVAL);
+	span_rt__free(rt);
+}
+
 /* A description that does not match the action: refused. */
 static void test_bad_description(void)
 {
@@ -253,8 +367,11 @@ static void test_bad_description(void)
 	CU_ASSERT_PTR_NULL(span_rt__new(&p, stdout, false, true));
 	bad.fmt_str = "attr n\nattr m\nattr k\n"; /* no name */
 	CU_ASSERT_PTR_NULL(span_rt__new(&p, stdout, false, true));
+	/* three args: two attributes and an event attribute too many */
+	bad.fmt_str = "name req\nattr n\nattr m\nattr k\neattr 0 x\n";
+	CU_ASSERT_PTR_NULL(span_rt__new(&p, stdout, false, true));
 }
 
 UNIT_MAIN("span", UNIT_TEST(test_decode), UNIT_TEST(test_print),
-	  UNIT_TEST(test_inet),
+	  UNIT_TEST(test_inet), UNIT_TEST(test_event_attrs),
 	  UNIT_TEST(test_bad_description))
