@@ -28,7 +28,8 @@ struct pbw {
 	bool oom;
 };
 
-static bool room(struct pbw *w, size_t n)
+/* the buffer grown for n more bytes (room's slow path) */
+static bool grow(struct pbw *w, size_t n)
 {
 	struct otlp_buf *b = w->b;
 	size_t cap;
@@ -36,8 +37,6 @@ static bool room(struct pbw *w, size_t n)
 
 	if (w->oom)
 		return false;
-	if (b->cap - b->len >= n)
-		return true;
 	cap = b->cap ? b->cap : 4096;
 	while (cap - b->len < n)
 		cap *= 2;
@@ -51,7 +50,12 @@ static bool room(struct pbw *w, size_t n)
 	return true;
 }
 
-static size_t varint_at(uint8_t *p, uint64_t v)
+static inline bool room(struct pbw *w, size_t n)
+{
+	return w->b->cap - w->b->len >= n || grow(w, n);
+}
+
+static inline size_t varint_at(uint8_t *p, uint64_t v)
 {
 	size_t n = 0;
 
@@ -63,13 +67,13 @@ static size_t varint_at(uint8_t *p, uint64_t v)
 	return n;
 }
 
-static void varint(struct pbw *w, uint64_t v)
+static inline void varint(struct pbw *w, uint64_t v)
 {
 	if (room(w, 10))
 		w->b->len += varint_at(w->b->data + w->b->len, v);
 }
 
-static void tag(struct pbw *w, unsigned field, unsigned wt)
+static inline void tag(struct pbw *w, unsigned field, unsigned wt)
 {
 	varint(w, (uint64_t)field << 3 | wt);
 }
