@@ -66,6 +66,12 @@ struct use {
 	"{ @d = span.duration + span.x; @s = span.s; span.status = ok; } "      \
 	"event interval:s:1 { } } BEGIN {"
 
+/* event.NAME = expr in an event probe (span.eopen, span.eset) */
+#define SPAN_EVENT_USE                                                     \
+	"} span s { key (tid); begin tracepoint:syscalls:sys_enter_openat { } " \
+	"end tracepoint:syscalls:sys_exit_openat { } event interval:s:1 { "    \
+	"event.n = 1; event.s = comm; } } BEGIN {"
+
 static const struct use uses[] = {
 	/* builtins */
 	{ "pid", "@x = pid;" },
@@ -184,6 +190,10 @@ static const struct use uses[] = {
 	{ "span.get", SPAN_USE },
 	{ "span.key", SPAN_USE },
 	{ "traceparent", SPAN_USE },
+	{ "span.eopen", SPAN_EVENT_USE },
+	{ "span.eset", SPAN_EVENT_USE },
+	{ "span.eget", "@x = event.n;",
+	  "is set in an event probe of a span block, never read" },
 	{ "thread_parent", "} span s { key (tid); begin "
 			   "tracepoint:syscalls:sys_enter_openat { $t = "
 			   "thread_parent(1); } end "
