@@ -52,6 +52,7 @@ static et_u64 (*const pid_tgid)(void) = (void *)14;
 static long (*const get_comm)(void *buf, et_u32 size) = (void *)16;
 static long (*const ringbuf_output)(void *rb, void *data, et_u64 size,
 				    et_u64 flags) = (void *)130;
+static et_u64 (*const ringbuf_query)(void *rb, et_u64 flags) = (void *)134;
 static long (*const read_user)(void *dst, et_u32 size,
 			       const void *src) = (void *)112;
 
@@ -169,6 +170,18 @@ ET_HELPER void et_span_begin(void **maps, struct rec *r, void *key,
 	}
 }
 
+/* The flags of a span record's output: as the program's other records
+ * (compiler/codegen/cg_action.c submit_flags), user space is woken only
+ * when the ring buffer holds more than an eighth of its size, else it
+ * finds the record at its next look (run.c's RINGBUF_POLL_MS); the
+ * default (0) woke etrace for nearly every span, which cost more than
+ * the span itself. BPF_RB_AVAIL_DATA 0, BPF_RB_RING_SIZE 1;
+ * BPF_RB_NO_WAKEUP 1, BPF_RB_FORCE_WAKEUP 2. */
+static et_u64 wake_flags(void *rb, et_u64 size)
+{
+	return ringbuf_query(rb, 0) + size > ringbuf_query(rb, 1) / 8 ? 2 : 1;
+}
+
 /* The end of instance r (a value of the instance map, under key): sent
  * (size bytes: the header and the attributes), taken off its thread's
  * stack, deleted. */
@@ -180,7 +193,7 @@ ET_HELPER void et_span_end(void **maps, struct rec *r, void *key, et_u64 size)
 	int at = -1;
 
 	r->end_ns = ktime();
-	if (ringbuf_output(maps[3], r, size, 0))
+	if (ringbuf_output(maps[3], r, size, wake_flags(maps[3], size)))
 		count(maps[2], C_LOST);
 	ts = map_lookup(maps[1], &sk);
 	if (ts) {

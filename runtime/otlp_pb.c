@@ -1,8 +1,8 @@
-/* OTLP's protobuf encoding (otlp_impl.h): spans and metric snapshots
- * into ExportTraceServiceRequest / ExportMetricsServiceRequest, the
- * messages protoc-c generates from third_party/opentelemetry-proto. The
- * message tree of one request lives in an arena, freed once it is
- * packed. */
+/* OTLP's protobuf encoding of metric snapshots (otlp_impl.h): an
+ * ExportMetricsServiceRequest, the message protoc-c generates from
+ * third_party/opentelemetry-proto. The message tree of one request lives
+ * in an arena, freed once it is packed. (Spans, many times as many, are
+ * written straight to the wire by otlp_pbtrace.c.) */
 #include "otlp_impl.h"
 
 #include <errno.h>
@@ -12,19 +12,11 @@
 
 #include "arena.h"
 #include <opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h>
-#include <opentelemetry/proto/collector/trace/v1/trace_service.pb-c.h>
 
 typedef Opentelemetry__Proto__Common__V1__KeyValue KeyValue;
 typedef Opentelemetry__Proto__Common__V1__AnyValue AnyValue;
 typedef Opentelemetry__Proto__Common__V1__InstrumentationScope Scope;
 typedef Opentelemetry__Proto__Resource__V1__Resource Resource;
-typedef Opentelemetry__Proto__Trace__V1__Span Span;
-typedef Opentelemetry__Proto__Trace__V1__Span__Event SpanEvent;
-typedef Opentelemetry__Proto__Trace__V1__Status Status;
-typedef Opentelemetry__Proto__Trace__V1__ResourceSpans ResourceSpans;
-typedef Opentelemetry__Proto__Trace__V1__ScopeSpans ScopeSpans;
-typedef Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest
-    TraceRequest;
 typedef Opentelemetry__Proto__Metrics__V1__ResourceMetrics ResourceMetrics;
 typedef Opentelemetry__Proto__Metrics__V1__ScopeMetrics ScopeMetrics;
 typedef Opentelemetry__Proto__Metrics__V1__Metric Metric;
@@ -91,51 +83,6 @@ static KeyValue *kv_int(struct arena *a, const char *key, int64_t v)
 	return k;
 }
 
-static KeyValue *attr(struct arena *a, const struct et_attr *at)
-{
-	KeyValue *k = kv(a, at->key);
-	AnyValue *v = k->value;
-
-	switch (at->kind) {
-	case ET_ATTR_INT:
-		v->value_case =
-		    OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE;
-		v->int_value = at->i;
-		break;
-	case ET_ATTR_UINT:
-		v->value_case =
-		    OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE;
-		v->int_value = at->u > INT64_MAX ? INT64_MAX : (int64_t)at->u;
-		break;
-	case ET_ATTR_BOOL:
-		v->value_case =
-		    OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_BOOL_VALUE;
-		v->bool_value = at->u != 0;
-		break;
-	case ET_ATTR_STR:
-		v->value_case =
-		    OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE;
-		v->string_value = text(a, at->str.s, at->str.len);
-		break;
-	case ET_ATTR_DOUBLE:
-		v->value_case =
-		    OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_DOUBLE_VALUE;
-		v->double_value = at->d;
-		break;
-	}
-	return k;
-}
-
-static KeyValue **attrs(struct arena *a, const struct et_attr *at, size_t n,
-			size_t extra)
-{
-	KeyValue **l = arena_calloc(a, n + extra + 1, sizeof(*l));
-
-	for (size_t i = 0; i < n; i++)
-		l[i] = attr(a, &at[i]);
-	return l;
-}
-
 static Resource *resource(struct arena *a, const struct otlp_resource *r)
 {
 	Resource *res = NEW(a, Resource,
@@ -171,90 +118,6 @@ static Scope *scope(struct arena *a)
 	return s;
 }
 
-static ProtobufCBinaryData bytes(const uint8_t *b, size_t n)
-{
-	return (ProtobufCBinaryData){.len = n, .data = (uint8_t *)b};
-}
-
-static bool all_zero(const uint8_t *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (b[i])
-			return false;
-	return true;
-}
-
-static SpanEvent *event(struct arena *a, const struct et_span_event *e)
-{
-	SpanEvent *ev = NEW(a, SpanEvent,
-			    OPENTELEMETRY__PROTO__TRACE__V1__SPAN__EVENT__INIT);
-
-	ev->time_unix_nano = e->time_unix_ns;
-	ev->name = text(a, e->name, strlen(e->name));
-	ev->attributes = attrs(a, e->attrs, e->nattrs, 0);
-	ev->n_attributes = e->nattrs;
-	return ev;
-}
-
-static Span *span(struct arena *a, const struct et_span *s)
-{
-	Span *sp = NEW(a, Span, OPENTELEMETRY__PROTO__TRACE__V1__SPAN__INIT);
-	size_t n = s->nattrs;
-
-	sp->trace_id = bytes(s->trace_id, 16);
-	sp->span_id = bytes(s->span_id, 8);
-	if (!all_zero(s->parent_span_id, 8))
-		sp->parent_span_id = bytes(s->parent_span_id, 8);
-	sp->flags = otlp_span_flags(s);
-	sp->name = text(a, s->name, strlen(s->name));
-	sp->kind = (Opentelemetry__Proto__Trace__V1__Span__SpanKind)s->kind;
-	sp->start_time_unix_nano = s->start_unix_ns;
-	sp->end_time_unix_nano = s->end_unix_ns;
-	/* the thread of the begin probe, as OTel's semantic conventions
-	 * name it */
-	sp->attributes = attrs(a, s->attrs, s->nattrs, 2);
-	sp->attributes[n++] = kv_int(a, "thread.id", s->tid);
-	if (s->comm)
-		sp->attributes[n++] = kv_str(a, "thread.name", s->comm);
-	sp->n_attributes = n;
-	sp->events = arena_calloc(a, s->nevents + 1, sizeof(*sp->events));
-	for (size_t i = 0; i < s->nevents; i++)
-		sp->events[i] = event(a, &s->events[i]);
-	sp->n_events = s->nevents;
-	sp->dropped_events_count = s->dropped_events;
-	sp->status =
-	    NEW(a, Status, OPENTELEMETRY__PROTO__TRACE__V1__STATUS__INIT);
-	sp->status->code =
-	    (Opentelemetry__Proto__Trace__V1__Status__StatusCode)s->status;
-	if (s->status_message)
-		sp->status->message =
-		    text(a, s->status_message, strlen(s->status_message));
-	return sp;
-}
-
-/* One ResourceSpans for the spans of resource res. */
-static ResourceSpans *resource_spans(struct arena *a,
-				     struct otlp_span *const *spans, size_t n,
-				     const struct otlp_resource *res)
-{
-	ResourceSpans *rs =
-	    NEW(a, ResourceSpans,
-		OPENTELEMETRY__PROTO__TRACE__V1__RESOURCE_SPANS__INIT);
-	ScopeSpans *ss = NEW(
-	    a, ScopeSpans, OPENTELEMETRY__PROTO__TRACE__V1__SCOPE_SPANS__INIT);
-
-	rs->resource = resource(a, res);
-	rs->scope_spans = arena_calloc(a, 1, sizeof(*rs->scope_spans));
-	rs->scope_spans[0] = ss;
-	rs->n_scope_spans = 1;
-	ss->scope = scope(a);
-	ss->spans = arena_calloc(a, n, sizeof(*ss->spans));
-	for (size_t i = 0; i < n; i++)
-		if (spans[i]->res == res)
-			ss->spans[ss->n_spans++] = span(a, &spans[i]->s);
-	return rs;
-}
-
 static int pack(const ProtobufCMessage *m, struct otlp_buf *out)
 {
 	out->len = protobuf_c_message_get_packed_size(m);
@@ -269,33 +132,6 @@ static int pack(const ProtobufCMessage *m, struct otlp_buf *out)
 	}
 	protobuf_c_message_pack(m, out->data);
 	return 0;
-}
-
-int otlp_pb_traces(struct otlp_span *const *spans, size_t n,
-		   struct otlp_buf *out)
-{
-	struct arena *a = arena__new();
-	TraceRequest req =
-	    OPENTELEMETRY__PROTO__COLLECTOR__TRACE__V1__EXPORT_TRACE_SERVICE_REQUEST__INIT;
-	int err;
-
-	if (!a)
-		return -ENOMEM;
-	req.resource_spans =
-	    arena_calloc(a, n + 1, sizeof(*req.resource_spans));
-	for (size_t i = 0; i < n; i++) {
-		size_t j = 0;
-
-		while (j < i && spans[j]->res != spans[i]->res)
-			j++;
-		if (j < i)
-			continue;
-		req.resource_spans[req.n_resource_spans++] =
-		    resource_spans(a, spans, n, spans[i]->res);
-	}
-	err = pack(&req.base, out);
-	arena__free(a);
-	return err;
 }
 
 static KeyValue **labels(struct arena *a, const struct metric_family *f,

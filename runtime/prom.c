@@ -5,6 +5,7 @@
  * renders it. prom__stop ends the thread after the scrape in progress:
  * a scrape during exit is served whole, or its connection closed. */
 #include "prom.h"
+#include "textbuf.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,7 +17,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -32,93 +32,82 @@ struct prom {
 };
 
 /* ---- rendering ----
- * 10k series are ~0.6 MB of text: integers are written by hand and the
- * memstream is not locked per call (a scrape's CPU time was a third
- * stdio: tests/bench/metrics.sh). */
-
-static void put_u64(FILE *f, uint64_t v)
-{
-	char b[24], *p = b + sizeof(b);
-
-	do
-		*--p = (char)('0' + v % 10);
-	while (v /= 10);
-	fwrite(p, 1, (size_t)(b + sizeof(b) - p), f);
-}
-
-static void put_i64(FILE *f, int64_t v)
-{
-	if (v < 0) {
-		fputc('-', f);
-		put_u64(f, -(uint64_t)v);
-	} else {
-		put_u64(f, (uint64_t)v);
-	}
-}
+ * 10k series are ~0.6 MB of text: it is formatted into one growing
+ * buffer (textbuf.h), integers by hand, doubles with snprintf (a
+ * scrape's CPU time was a third stdio, tests/bench/metrics.sh). */
 
 /* HELP text: \ and newline escaped; label values also ". */
-static void put_escaped(FILE *f, const char *s, bool quote)
+static void put_escaped(struct textbuf *b, const char *s, bool quote)
 {
 	size_t plain = strcspn(s, quote ? "\\\n\"" : "\\\n");
 
 	if (!s[plain]) {
-		fwrite(s, 1, plain, f);
+		tb_put(b, s, plain);
 		return;
 	}
 	for (; *s; s++) {
 		if (*s == '\\')
-			fputs("\\\\", f);
+			tb_put(b, "\\\\", 2);
 		else if (*s == '\n')
-			fputs("\\n", f);
+			tb_put(b, "\\n", 2);
 		else if (*s == '"' && quote)
-			fputs("\\\"", f);
+			tb_put(b, "\\\"", 2);
 		else
-			fputc(*s, f);
+			tb_putc(b, *s);
 	}
 }
 
-static void put_double(FILE *f, double d)
+static void put_double(struct textbuf *b, double d)
 {
-	if (isnan(d))
-		fputs("NaN", f);
-	else if (isinf(d))
-		fputs(d > 0 ? "+Inf" : "-Inf", f);
-	else if (d == floor(d) && fabs(d) < 9007199254740992.0)
-		fprintf(f, "%.0f", d);
+	char t[64];
+	int n;
+
+	if (isnan(d)) {
+		tb_puts(b, "NaN");
+		return;
+	}
+	if (isinf(d)) {
+		tb_puts(b, d > 0 ? "+Inf" : "-Inf");
+		return;
+	}
+	if (d == floor(d) && fabs(d) < 9007199254740992.0)
+		n = snprintf(t, sizeof(t), "%.0f", d);
 	else
-		fprintf(f, "%.17g", d);
+		n = snprintf(t, sizeof(t), "%.17g", d);
+	if (n > 0)
+		tb_put(b, t, (size_t)n < sizeof(t) ? (size_t)n : sizeof(t) - 1);
 }
 
 /* {a="x",b="y"[,le="bound"]}, nothing without labels */
-static void put_labels(FILE *f, const struct metric_family *fam,
+static void put_labels(struct textbuf *b, const struct metric_family *fam,
 		       const struct metric_point *p, const char *le)
 {
 	if (!fam->nlabels && !le)
 		return;
-	fputc('{', f);
+	tb_putc(b, '{');
 	for (size_t i = 0; i < fam->nlabels; i++) {
 		if (i)
-			fputc(',', f);
-		fputs(fam->label_names[i], f);
-		fputs("=\"", f);
-		put_escaped(f, p->label_values[i] ? p->label_values[i] : "",
+			tb_putc(b, ',');
+		tb_puts(b, fam->label_names[i]);
+		tb_put(b, "=\"", 2);
+		put_escaped(b, p->label_values[i] ? p->label_values[i] : "",
 			    true);
-		fputc('"', f);
+		tb_putc(b, '"');
 	}
 	if (le) {
-		fputs(fam->nlabels ? ",le=\"" : "le=\"", f);
-		fputs(le, f);
-		fputc('"', f);
+		tb_puts(b, fam->nlabels ? ",le=\"" : "le=\"");
+		tb_puts(b, le);
+		tb_putc(b, '"');
 	}
-	fputc('}', f);
+	tb_putc(b, '}');
 }
 
-static void put_value(FILE *f, const struct metric_point *p)
+static void put_value(struct textbuf *b, const struct metric_point *p)
 {
 	if (p->as_double)
-		put_double(f, p->d);
+		put_double(b, p->d);
 	else
-		put_i64(f, p->i);
+		tb_i64(b, p->i);
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -128,111 +117,119 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= k && !strcmp(s + n - k, suffix);
 }
 
-static void put_histogram(FILE *f, const char *name,
+/* name + suffix + labels + ' ' */
+static void put_series(struct textbuf *b, const char *name,
+		       const char *suffix, const struct metric_family *fam,
+		       const struct metric_point *p, const char *le)
+{
+	tb_puts(b, name);
+	tb_puts(b, suffix);
+	put_labels(b, fam, p, le);
+	tb_putc(b, ' ');
+}
+
+static void put_histogram(struct textbuf *b, const char *name,
 			  const struct metric_family *fam)
 {
-	char **le = NULL;
-	size_t nle = 0;
+	struct textbuf bounds = {0};
+	size_t *le = NULL, nle = 0;
 
 	for (size_t i = 0; i < fam->npoints; i++) {
 		const struct metric_point *p = &fam->points[i];
 		uint64_t cum = 0;
 
-		/* the bounds are the family's: formatted once */
+		/* the bounds are the family's: formatted once, each
+		 * NUL-terminated at le[k] in bounds */
 		if (!le || nle + 1 != p->nbuckets) {
-			for (size_t k = 0; le && k < nle; k++)
-				free(le[k]);
 			free(le);
+			tb_reset(&bounds);
 			nle = p->nbuckets ? p->nbuckets - 1 : 0;
-			le = calloc(nle + 1, sizeof(char *));
-			for (size_t k = 0; le && k < nle; k++) {
-				size_t n;
-				FILE *s = open_memstream(&le[k], &n);
-
-				if (s) {
-					put_double(s, p->bounds[k]);
-					fclose(s);
-				}
-			}
+			le = calloc(nle + 1, sizeof(*le));
 			if (!le)
-				return;
+				break;
+			for (size_t k = 0; k < nle; k++) {
+				le[k] = bounds.len;
+				put_double(&bounds, p->bounds[k]);
+				tb_putc(&bounds, 0);
+			}
+			if (bounds.oom)
+				break;
 		}
 		for (size_t k = 0; k < nle; k++) {
 			cum += p->counts[k];
-			fputs(name, f);
-			fputs("_bucket", f);
-			put_labels(f, fam, p, le[k] ? le[k] : "NaN");
-			fputc(' ', f);
-			put_u64(f, cum);
-			fputc('\n', f);
+			put_series(b, name, "_bucket", fam, p,
+				   bounds.data + le[k]);
+			tb_u64(b, cum);
+			tb_putc(b, '\n');
 		}
-		fprintf(f, "%s_bucket", name);
-		put_labels(f, fam, p, "+Inf");
-		fprintf(f, " %" PRIu64 "\n", p->count);
+		put_series(b, name, "_bucket", fam, p, "+Inf");
+		tb_u64(b, p->count);
+		tb_putc(b, '\n');
 		if (p->has_sum) {
-			fprintf(f, "%s_sum", name);
-			put_labels(f, fam, p, NULL);
-			fputc(' ', f);
-			put_double(f, p->sum);
-			fputc('\n', f);
+			put_series(b, name, "_sum", fam, p, NULL);
+			put_double(b, p->sum);
+			tb_putc(b, '\n');
 		}
-		fprintf(f, "%s_count", name);
-		put_labels(f, fam, p, NULL);
-		fprintf(f, " %" PRIu64 "\n", p->count);
+		put_series(b, name, "_count", fam, p, NULL);
+		tb_u64(b, p->count);
+		tb_putc(b, '\n');
 	}
-	for (size_t k = 0; le && k < nle; k++)
-		free(le[k]);
+	if (!le || bounds.oom)
+		b->oom = b->oom || fam->npoints;
 	free(le);
+	tb_free(&bounds);
 }
 
-static void put_family(FILE *f, const struct metric_family *fam)
+static void put_family(struct textbuf *b, const struct metric_family *fam)
 {
 	bool counter = fam->type == METRIC_SUM && fam->monotonic;
 	const char *type = fam->type == METRIC_HISTOGRAM ? "histogram"
 			   : counter			 ? "counter"
 							 : "gauge";
-	char *name = NULL;
+	const char *name = fam->name;
+	const char *suffix = counter && !ends_with(fam->name, "_total")
+				 ? "_total"
+				 : "";
 
-	if (counter && !ends_with(fam->name, "_total")) {
-		size_t n = strlen(fam->name);
-
-		name = malloc(n + 7);
-		if (!name)
-			return;
-		memcpy(name, fam->name, n);
-		memcpy(name + n, "_total", 7);
-	}
-	fprintf(f, "# HELP %s ", name ? name : fam->name);
-	put_escaped(f, fam->help ? fam->help : "", false);
-	fprintf(f, "\n# TYPE %s %s\n", name ? name : fam->name, type);
+	tb_puts(b, "# HELP ");
+	tb_puts(b, name);
+	tb_puts(b, suffix);
+	tb_putc(b, ' ');
+	put_escaped(b, fam->help ? fam->help : "", false);
+	tb_puts(b, "\n# TYPE ");
+	tb_puts(b, name);
+	tb_puts(b, suffix);
+	tb_putc(b, ' ');
+	tb_puts(b, type);
+	tb_putc(b, '\n');
 	if (fam->type == METRIC_HISTOGRAM) {
-		put_histogram(f, fam->name, fam);
-	} else {
-		for (size_t i = 0; i < fam->npoints; i++) {
-			fputs(name ? name : fam->name, f);
-			put_labels(f, fam, &fam->points[i], NULL);
-			fputc(' ', f);
-			put_value(f, &fam->points[i]);
-			fputc('\n', f);
-		}
+		put_histogram(b, fam->name, fam);
+		return;
 	}
-	free(name);
+	for (size_t i = 0; i < fam->npoints; i++) {
+		put_series(b, name, suffix, fam, &fam->points[i], NULL);
+		put_value(b, &fam->points[i]);
+		tb_putc(b, '\n');
+	}
 }
 
 int prom__render(const struct metrics_snapshot *s, char **buf, size_t *len)
 {
-	FILE *f = open_memstream(buf, len);
+	struct textbuf b = {0};
 
-	if (!f)
-		return -ENOMEM;
-	__fsetlocking(f, FSETLOCKING_BYCALLER); /* this thread's only */
+	/* a guess at the size, so that the buffer grows few times */
+	tb_reserve(&b, 64 * 1024);
 	for (size_t i = 0; i < s->nfamilies; i++)
-		put_family(f, &s->families[i]);
-	if (fclose(f)) {
-		free(*buf);
+		put_family(&b, &s->families[i]);
+	/* a NUL after the text (not counted): a buffer even when empty */
+	tb_putc(&b, 0);
+	if (b.oom) {
+		tb_free(&b);
 		*buf = NULL;
 		return -ENOMEM;
 	}
+	*buf = b.data;
+	*len = b.len - 1;
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include "span.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "printf_fmt.h"
 #include "program.h"
 #include "redact.h"
+#include "textbuf.h"
 
 #define MAX_SINKS 8
 #define MAX_ATTRS 64
@@ -76,6 +78,9 @@ struct span_rt {
 	/* rendered stacks and redacted strings of one span */
 	char *texts[MAX_ATTRS + ET_SPAN_EVENTS * MAX_EVENT_ATTRS];
 	int ntexts;
+	struct textbuf line;	 /* the printer's, reused */
+	/* inet attributes of one span, as text */
+	char inet[MAX_ATTRS][INET6_ADDRSTRLEN];
 };
 
 static uint64_t clock_ns(clockid_t c)
@@ -168,17 +173,6 @@ static void put_be64(uint8_t *b, uint64_t v)
 		b[i] = (uint8_t)v;
 }
 
-static void hex(char *dst, const uint8_t *b, size_t n)
-{
-	static const char d[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		dst[2 * i] = d[b[i] >> 4];
-		dst[2 * i + 1] = d[b[i] & 15];
-	}
-	dst[2 * n] = 0;
-}
-
 static const char *kind_name(enum et_span_kind k)
 {
 	static const char *const n[] = {"unspecified", "internal", "server",
@@ -196,12 +190,14 @@ static const char *status_name(enum et_span_status s)
 
 /* A stack (one frame a line) on the span's one line: its frames,
  * trimmed, joined by ';' as folded stacks are. */
-static void text_lines(FILE *f, const struct et_attr *at)
+static void text_lines(struct textbuf *b, const struct et_attr *at)
 {
 	const char *p = at->str.s, *end = p + at->str.len;
 	bool first = true;
 
-	fprintf(f, " %s=\"", at->key);
+	tb_putc(b, ' ');
+	tb_puts(b, at->key);
+	tb_put(b, "=\"", 2);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', end - p), *e;
 
@@ -212,160 +208,231 @@ static void text_lines(FILE *f, const struct et_attr *at)
 		for (e = nl; e > p && e[-1] == ' '; e--)
 			;
 		if (e > p) {
-			fprintf(f, "%s%.*s", first ? "" : ";", (int)(e - p), p);
+			if (!first)
+				tb_putc(b, ';');
+			tb_putsn(b, p, e - p);
 			first = false;
 		}
 		p = nl + 1;
 	}
-	fputc('"', f);
+	tb_putc(b, '"');
 }
 
-static void text_attr(FILE *f, const struct et_attr *at)
+static void text_attr(struct textbuf *b, const struct et_attr *at)
 {
+	if (at->kind == ET_ATTR_STR &&
+	    memchr(at->str.s, '\n', at->str.len)) {
+		text_lines(b, at);
+		return;
+	}
+	tb_putc(b, ' ');
+	tb_puts(b, at->key);
+	tb_putc(b, '=');
 	switch (at->kind) {
 	case ET_ATTR_INT:
-		fprintf(f, " %s=%" PRId64, at->key, at->i);
+		tb_i64(b, at->i);
 		break;
 	case ET_ATTR_UINT:
 	case ET_ATTR_BOOL:
-		fprintf(f, " %s=%" PRIu64, at->key, at->u);
+		tb_u64(b, at->u);
 		break;
 	case ET_ATTR_DOUBLE:
-		fprintf(f, " %s=%g", at->key, at->d);
+		tb_double(b, at->d);
 		break;
 	case ET_ATTR_STR:
-		if (!memchr(at->str.s, '\n', at->str.len)) {
-			fprintf(f, " %s=\"%.*s\"", at->key, (int)at->str.len,
-				at->str.s);
-			break;
-		}
-		text_lines(f, at);
+		tb_putc(b, '"');
+		tb_putsn(b, at->str.s, at->str.len);
+		tb_putc(b, '"');
 		break;
 	}
 }
 
-static void json_attr(FILE *f, const struct et_attr *at)
+static void json_attr(struct textbuf *b, const struct et_attr *at)
 {
-	json_string(f, at->key, strlen(at->key));
-	fputs(": ", f);
+	tb_json(b, at->key, strlen(at->key));
+	tb_put(b, ": ", 2);
 	switch (at->kind) {
 	case ET_ATTR_INT:
-		fprintf(f, "%" PRId64, at->i);
+		tb_i64(b, at->i);
 		break;
 	case ET_ATTR_UINT:
 	case ET_ATTR_BOOL:
-		fprintf(f, "%" PRIu64, at->u);
+		tb_u64(b, at->u);
 		break;
 	case ET_ATTR_DOUBLE:
-		fprintf(f, "%g", at->d);
+		tb_double(b, at->d);
 		break;
 	case ET_ATTR_STR:
-		json_string(f, at->str.s, at->str.len);
+		tb_json(b, at->str.s, at->str.len);
 		break;
 	}
 }
+
+/* a string literal (only: "" s "" refuses anything else) */
+#define PUT_LIT(b, s) tb_put(b, "" s "", sizeof(s) - 1)
 
 /* An event's attributes on the text line: [k=v,k="s"] right after it
  * (integers and strings; none: nothing). */
-static void text_event_attrs(FILE *f, const struct et_span_event *e)
+static void text_event_attrs(struct textbuf *b, const struct et_span_event *e)
 {
 	for (size_t k = 0; k < e->nattrs; k++) {
 		const struct et_attr *at = &e->attrs[k];
 
-		fprintf(f, "%s%s=", k ? "," : "[", at->key);
-		if (at->kind == ET_ATTR_STR)
-			fprintf(f, "\"%.*s\"", (int)at->str.len, at->str.s);
-		else if (at->kind == ET_ATTR_INT)
-			fprintf(f, "%" PRId64, at->i);
-		else if (at->kind == ET_ATTR_DOUBLE)
-			fprintf(f, "%g", at->d);
-		else
-			fprintf(f, "%" PRIu64, at->u);
+		tb_putc(b, k ? ',' : '[');
+		tb_puts(b, at->key);
+		tb_putc(b, '=');
+		if (at->kind == ET_ATTR_STR) {
+			tb_putc(b, '"');
+			tb_putsn(b, at->str.s, at->str.len);
+			tb_putc(b, '"');
+		} else if (at->kind == ET_ATTR_INT) {
+			tb_i64(b, at->i);
+		} else if (at->kind == ET_ATTR_DOUBLE) {
+			tb_double(b, at->d);
+		} else {
+			tb_u64(b, at->u);
+		}
 	}
 	if (e->nattrs)
-		fputc(']', f);
+		tb_putc(b, ']');
 }
 
-/* The printer: one line, or one NDJSON record, per span. */
+static void text_span(struct textbuf *b, const struct et_span *s, bool root,
+		      uint64_t dur)
+{
+	PUT_LIT(b, "span ");
+	tb_puts(b, s->name);
+	PUT_LIT(b, " trace=");
+	tb_hex(b, s->trace_id, 16);
+	PUT_LIT(b, " id=");
+	tb_hex(b, s->span_id, 8);
+	PUT_LIT(b, " parent=");
+	if (root)
+		tb_putc(b, '-');
+	else
+		tb_hex(b, s->parent_span_id, 8);
+	if (s->remote_parent)
+		PUT_LIT(b, " remote");
+	PUT_LIT(b, " duration_ns=");
+	tb_u64(b, dur);
+	PUT_LIT(b, " pid=");
+	tb_u64(b, s->pid);
+	PUT_LIT(b, " tid=");
+	tb_u64(b, s->tid);
+	PUT_LIT(b, " comm=");
+	tb_puts(b, s->comm);
+	if (s->kind != ET_SPAN_UNSPECIFIED) {
+		PUT_LIT(b, " kind=");
+		tb_puts(b, kind_name(s->kind));
+	}
+	if (s->status != ET_STATUS_UNSET) {
+		PUT_LIT(b, " status=");
+		tb_puts(b, status_name(s->status));
+	}
+	if (s->status_message)
+		text_attr(b, &(struct et_attr){
+				 .key = "status_message",
+				 .kind = ET_ATTR_STR,
+				 .str = {s->status_message,
+					 strlen(s->status_message)}});
+	for (size_t i = 0; i < s->nattrs; i++)
+		text_attr(b, &s->attrs[i]);
+	for (size_t i = 0; i < s->nevents; i++) {
+		PUT_LIT(b, " event=");
+		tb_puts(b, s->events[i].name);
+		PUT_LIT(b, "@+");
+		tb_u64(b, s->events[i].time_unix_ns - s->start_unix_ns);
+		PUT_LIT(b, "ns");
+		text_event_attrs(b, &s->events[i]);
+	}
+	if (s->dropped_events) {
+		PUT_LIT(b, " dropped_events=");
+		tb_u64(b, s->dropped_events);
+	}
+	tb_putc(b, '\n');
+}
+
+static void json_span(struct textbuf *b, const struct et_span *s, bool root,
+		      uint64_t dur)
+{
+	PUT_LIT(b, "{\"type\": \"span\", \"data\": {\"name\": ");
+	tb_json(b, s->name, strlen(s->name));
+	PUT_LIT(b, ", \"trace_id\": \"");
+	tb_hex(b, s->trace_id, 16);
+	PUT_LIT(b, "\", \"span_id\": \"");
+	tb_hex(b, s->span_id, 8);
+	PUT_LIT(b, "\", \"parent_span_id\": ");
+	if (root) {
+		PUT_LIT(b, "null");
+	} else {
+		tb_putc(b, '"');
+		tb_hex(b, s->parent_span_id, 8);
+		tb_putc(b, '"');
+	}
+	PUT_LIT(b, ", \"remote_parent\": ");
+	tb_puts(b, s->remote_parent ? "true" : "false");
+	PUT_LIT(b, ", \"kind\": \"");
+	tb_puts(b, kind_name(s->kind));
+	PUT_LIT(b, "\", \"status\": \"");
+	tb_puts(b, status_name(s->status));
+	PUT_LIT(b, "\", \"start_unix_ns\": ");
+	tb_u64(b, s->start_unix_ns);
+	PUT_LIT(b, ", \"end_unix_ns\": ");
+	tb_u64(b, s->end_unix_ns);
+	PUT_LIT(b, ", \"duration_ns\": ");
+	tb_u64(b, dur);
+	PUT_LIT(b, ", \"pid\": ");
+	tb_u64(b, s->pid);
+	PUT_LIT(b, ", \"tid\": ");
+	tb_u64(b, s->tid);
+	PUT_LIT(b, ", \"comm\": ");
+	tb_json(b, s->comm, strlen(s->comm));
+	if (s->status_message) {
+		PUT_LIT(b, ", \"status_message\": ");
+		tb_json(b, s->status_message, strlen(s->status_message));
+	}
+	PUT_LIT(b, ", \"attrs\": {");
+	for (size_t i = 0; i < s->nattrs; i++) {
+		if (i)
+			PUT_LIT(b, ", ");
+		json_attr(b, &s->attrs[i]);
+	}
+	PUT_LIT(b, "}, \"events\": [");
+	for (size_t i = 0; i < s->nevents; i++) {
+		if (i)
+			PUT_LIT(b, ", ");
+		PUT_LIT(b, "{\"name\": ");
+		tb_json(b, s->events[i].name, strlen(s->events[i].name));
+		PUT_LIT(b, ", \"time_unix_ns\": ");
+		tb_u64(b, s->events[i].time_unix_ns);
+		PUT_LIT(b, ", \"attrs\": {");
+		for (size_t k = 0; k < s->events[i].nattrs; k++) {
+			if (k)
+				PUT_LIT(b, ", ");
+			json_attr(b, &s->events[i].attrs[k]);
+		}
+		PUT_LIT(b, "}}");
+	}
+	PUT_LIT(b, "], \"dropped_events\": ");
+	tb_u64(b, s->dropped_events);
+	PUT_LIT(b, "}}\n");
+}
+
+/* The printer: one line, or one NDJSON record, per span, formatted into
+ * the run's reused buffer (no printf, no allocation once it has grown)
+ * and written with one fwrite. */
 static int print_sink(void *ctx, const struct et_span *s)
 {
 	struct span_rt *rt = ctx;
-	char tid[33], sid[17], pid[17];
-	FILE *f = rt->out;
 	bool root = !memcmp(s->parent_span_id, "\0\0\0\0\0\0\0\0", 8);
 	uint64_t dur = s->end_unix_ns - s->start_unix_ns;
 
-	hex(tid, s->trace_id, 16);
-	hex(sid, s->span_id, 8);
-	hex(pid, s->parent_span_id, 8);
-	if (!rt->json) {
-		fprintf(
-		    f,
-		    "span %s trace=%s id=%s parent=%s%s duration_ns=%" PRIu64
-		    " pid=%u tid=%u comm=%s",
-		    s->name, tid, sid, root ? "-" : pid,
-		    s->remote_parent ? " remote" : "", dur, s->pid, s->tid,
-		    s->comm);
-		if (s->kind != ET_SPAN_UNSPECIFIED)
-			fprintf(f, " kind=%s", kind_name(s->kind));
-		if (s->status != ET_STATUS_UNSET)
-			fprintf(f, " status=%s", status_name(s->status));
-		if (s->status_message)
-			text_attr(f, &(struct et_attr){
-					 .key = "status_message",
-					 .kind = ET_ATTR_STR,
-					 .str = {s->status_message,
-						 strlen(s->status_message)}});
-		for (size_t i = 0; i < s->nattrs; i++)
-			text_attr(f, &s->attrs[i]);
-		for (size_t i = 0; i < s->nevents; i++) {
-			fprintf(f, " event=%s@+%" PRIu64 "ns",
-				s->events[i].name,
-				s->events[i].time_unix_ns - s->start_unix_ns);
-			text_event_attrs(f, &s->events[i]);
-		}
-		if (s->dropped_events)
-			fprintf(f, " dropped_events=%u", s->dropped_events);
-		fputc('\n', f);
-		return 0;
-	}
-	fputs("{\"type\": \"span\", \"data\": {\"name\": ", f);
-	json_string(f, s->name, strlen(s->name));
-	fprintf(
-	    f,
-	    ", \"trace_id\": \"%s\", \"span_id\": \"%s\", "
-	    "\"parent_span_id\": %s%s%s, \"remote_parent\": %s, "
-	    "\"kind\": \"%s\", \"status\": \"%s\", \"start_unix_ns\": %" PRIu64
-	    ", \"end_unix_ns\": %" PRIu64 ", \"duration_ns\": %" PRIu64
-	    ", \"pid\": %u, \"tid\": %u, \"comm\": ",
-	    tid, sid, root ? "" : "\"", root ? "null" : pid, root ? "" : "\"",
-	    s->remote_parent ? "true" : "false", kind_name(s->kind),
-	    status_name(s->status), s->start_unix_ns, s->end_unix_ns, dur,
-	    s->pid, s->tid);
-	json_string(f, s->comm, strlen(s->comm));
-	if (s->status_message) {
-		fputs(", \"status_message\": ", f);
-		json_string(f, s->status_message, strlen(s->status_message));
-	}
-	fputs(", \"attrs\": {", f);
-	for (size_t i = 0; i < s->nattrs; i++) {
-		fputs(i ? ", " : "", f);
-		json_attr(f, &s->attrs[i]);
-	}
-	fputs("}, \"events\": [", f);
-	for (size_t i = 0; i < s->nevents; i++) {
-		fputs(i ? ", {\"name\": " : "{\"name\": ", f);
-		json_string(f, s->events[i].name, strlen(s->events[i].name));
-		fprintf(f, ", \"time_unix_ns\": %" PRIu64 ", \"attrs\": {",
-			s->events[i].time_unix_ns);
-		for (size_t k = 0; k < s->events[i].nattrs; k++) {
-			fputs(k ? ", " : "", f);
-			json_attr(f, &s->events[i].attrs[k]);
-		}
-		fputs("}}", f);
-	}
-	fprintf(f, "], \"dropped_events\": %u}}\n", s->dropped_events);
-	return 0;
+	if (rt->json)
+		json_span(&rt->line, s, root, dur);
+	else
+		text_span(&rt->line, s, root, dur);
+	/* a failed write is the output's to report (outstream.h) */
+	return tb_write(&rt->line, rt->out) == -ENOMEM ? -ENOMEM : 0;
 }
 
 /* printf("%s", value) of each stack and address (inet) attribute of d */
@@ -456,6 +523,7 @@ void span_rt__free(struct span_rt *rt)
 	}
 	free(rt->defs);
 	arena__free(rt->arena);
+	tb_free(&rt->line);
 	free(rt);
 }
 
@@ -480,6 +548,22 @@ void span_rt__set_maps(struct span_rt *rt, int cnt_fd,
 	for (int i = 0; i < rt->ndefs; i++)
 		rt->defs[i].map_fd =
 		    rt->defs[i].map ? map_fd(ctx, rt->defs[i].map) : -1;
+}
+
+/* a.b.c.d, as inet_ntop writes it (without its sprintf: a span of
+ * `etrace http` has two addresses) */
+static void ipv4_text(char *dst, const uint8_t *a)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+
+		if (v >= 100)
+			*dst++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*dst++ = (char)('0' + v / 10 % 10);
+		*dst++ = (char)('0' + v % 10);
+		*dst++ = i < 3 ? '.' : 0;
+	}
 }
 
 /* An integer or string value at v (the string redacted as the settings
@@ -522,7 +606,27 @@ static bool decode_attr(struct span_rt *rt, const struct span_def *d,
 	if (i >= 64 || !(set >> i & 1) || arg->offset + arg->size > size)
 		return false;
 	at->key = d->attrs[i];
-	if (arg->type->kind == T_STACK || arg->type->kind == T_INET) {
+	if (arg->type->kind == T_INET) {
+		/* as value.c's decode_inet and %s print it: { int64 af;
+		 * u8 addr[16]; }, "" for another family */
+		char *text = rt->inet[i];
+		int64_t af;
+
+		text[0] = 0;
+		if (arg->size >= 24) {
+			memcpy(&af, v, 8);
+			if (af == AF_INET)
+				ipv4_text(text, v + 8);
+			else if (af == AF_INET6)
+				inet_ntop((int)af, v + 8, text,
+					  INET6_ADDRSTRLEN);
+		}
+		at->kind = ET_ATTR_STR;
+		at->str.s = text;
+		at->str.len = strlen(text);
+		return true;
+	}
+	if (arg->type->kind == T_STACK) {
 		char *text = NULL;
 
 		if (!rt->o || !d->stack_fmt[i] ||

@@ -187,6 +187,102 @@ static void test_pb_traces(void)
 		free(sp[i]);
 }
 
+/* The wire writer's bytes are protobuf-c's for the same message (fields
+ * in number order, defaults left out, minimal varints): packing what
+ * protobuf-c reads back gives the very same bytes, for spans with and
+ * without every optional part, zero values, bad UTF-8, resources with
+ * OTEL_RESOURCE_ATTRIBUTES, and lengths of 1, 2 and 3 varint bytes. */
+static void test_pb_canonical(void)
+{
+	static const struct otlp_kv extra[] = {{"service.name", "x"},
+					       {"host.name", "h9"},
+					       {"deployment", "prod"}};
+	static const struct otlp_resource res_c = {
+	    .service = "svc", .host = "", .extra = extra, .nextra = 3};
+	static char longv[300];
+	struct et_attr zat[] = {
+	    {.key = "zero", .kind = ET_ATTR_INT, .i = 0},
+	    {.key = "", .kind = ET_ATTR_STR, .str = {"", 0}},
+	    {.key = "f", .kind = ET_ATTR_BOOL, .u = 0},
+	    {.key = "d0", .kind = ET_ATTR_DOUBLE, .d = 0},
+	    {.key = "neg", .kind = ET_ATTR_INT, .i = INT64_MIN},
+	    {.key = "u", .kind = ET_ATTR_UINT, .u = 300},
+	    {.key = "long", .kind = ET_ATTR_STR, .str = {longv, 299}},
+	};
+	struct et_span_event ev[2] = {{.name = "a"},
+				      {.time_unix_ns = 7, .name = "b",
+				       .attrs = zat, .nattrs = 7}};
+	enum { N = 400 };
+	struct otlp_span *sp[N];
+	struct otlp_buf b = {0};
+	Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest
+	    *r;
+	uint8_t *again;
+	size_t len;
+
+	memset(longv, 'v', sizeof(longv) - 1);
+	for (int i = 0; i < N; i++) {
+		struct et_span s = span_of((uint8_t)i, i % 3 == 0);
+
+		switch (i % 4) {
+		case 1: /* nothing optional, no comm */
+			s.kind = ET_SPAN_UNSPECIFIED;
+			s.status = ET_STATUS_UNSET;
+			s.status_message = NULL;
+			s.start_unix_ns = s.end_unix_ns = 0;
+			s.comm = NULL;
+			s.nattrs = s.nevents = 0;
+			s.dropped_events = 0;
+			s.trace_flags = 0;
+			break;
+		case 2:
+			s.attrs = zat;
+			s.nattrs = 7;
+			s.events = ev;
+			s.nevents = 2;
+			s.tid = 0;
+			break;
+		}
+		sp[i] = otlp_span_copy(&s, i % 5 == 0   ? &res_c
+					   : i % 2 ? &res_a
+						   : &res_b);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(sp[i]);
+	}
+	for (size_t n = 0; n <= N; n = n ? n * 4 : 1) {
+		CU_ASSERT_EQUAL_FATAL(otlp_pb_traces(sp, n, &b), 0);
+		r = opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(
+		    NULL, b.len, b.data);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+		len = protobuf_c_message_get_packed_size(&r->base);
+		CU_ASSERT_EQUAL(len, b.len);
+		again = malloc(len + 1);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(again);
+		protobuf_c_message_pack(&r->base, again);
+		CU_ASSERT_TRUE(len == b.len && !memcmp(again, b.data, len));
+		if (n == N) {
+			/* three resources; the third's extra attributes */
+			CU_ASSERT_EQUAL(r->n_resource_spans, 3);
+			CU_ASSERT_STRING_EQUAL(
+			    kv_str(r->resource_spans[0]->resource->attributes,
+				   r->resource_spans[0]->resource->n_attributes,
+				   "deployment"),
+			    "prod");
+			CU_ASSERT_EQUAL(r->resource_spans[0]
+					    ->scope_spans[0]
+					    ->spans[2]
+					    ->attributes[4]
+					    ->value->int_value,
+					INT64_MIN);
+		}
+		free(again);
+		opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(
+		    r, NULL);
+	}
+	free(b.data);
+	for (int i = 0; i < N; i++)
+		free(sp[i]);
+}
+
 static void test_json_traces(void)
 {
 	struct otlp_span *sp[1] = {copy_of(0xab, true, &res_a)};
@@ -561,6 +657,7 @@ static void test_status_message(void)
 }
 
 UNIT_MAIN("otlp", UNIT_TEST(test_copy), UNIT_TEST(test_pb_traces),
+	  UNIT_TEST(test_pb_canonical),
 	  UNIT_TEST(test_json_traces), UNIT_TEST(test_pb_metrics),
 	  UNIT_TEST(test_json_metrics), UNIT_TEST(test_utf8),
 	  UNIT_TEST(test_container_id), UNIT_TEST(test_interval),

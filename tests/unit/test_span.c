@@ -2,6 +2,7 @@
  * out (runtime/abi.h struct et_span_rec, then the attributes) decoded
  * into the struct et_span a sink receives, and printed as the text line
  * and the NDJSON record. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -177,6 +178,71 @@ static void test_print(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "], \"dropped_events\": 2}}\n"));
 }
 
+/* inet attributes (ntop(): { int64 af; u8 addr[16]; }) become the text
+ * inet_ntop gives, "" for another family; IPv4 is written without it:
+ * every byte value compared. */
+static struct et_type t_inet = { .kind = T_INET, .size = 24 };
+static struct et_arg inet_args[] = {
+	{ &t_inet, OFF, 24 },
+	{ &t_inet, OFF + 24, 24 },
+};
+static struct et_action inet_act = {
+	.id = 0,
+	.kind = ACT_SPAN,
+	.fmt_str = "name c\nattr peer\nattr local\n",
+	.args = inet_args,
+	.nargs = 2,
+	.rec_size = OFF + 48,
+	.map_id = -1,
+};
+static char inet_text[2][64];
+
+static int capture_inet(void *ctx, const struct et_span *s)
+{
+	(void)ctx;
+	for (size_t i = 0; i < 2; i++)
+		snprintf(inet_text[i], sizeof(inet_text[i]), "%.*s",
+			 i < s->nattrs ? (int)s->attrs[i].str.len : 0,
+			 i < s->nattrs ? s->attrs[i].str.s : "");
+	return 0;
+}
+
+static void test_inet(void)
+{
+	struct et_program p = { .actions = &inet_act, .nactions = 1 };
+	struct span_rt *rt = span_rt__new(&p, stdout, false, false);
+	uint8_t buf[OFF + 48];
+	struct et_span_rec h = { .attr_set = 3 };
+	char want[2][INET6_ADDRSTRLEN];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	CU_ASSERT_EQUAL(span_rt__add_sink(rt, capture_inet, NULL), 0);
+	for (unsigned v = 0; v < 256; v++) {
+		int64_t af4 = AF_INET, af6 = v % 2 ? AF_INET6 : 0;
+		uint8_t a4[4] = { (uint8_t)v, (uint8_t)(255 - v),
+				  (uint8_t)(v * 7), (uint8_t)(v / 3) };
+		uint8_t a6[16] = { 0 };
+
+		a6[15] = (uint8_t)v;
+		a6[0] = v > 128 ? 0xfe : 0;
+		memset(buf, 0, sizeof(buf));
+		memcpy(buf, &h, sizeof(h));
+		memcpy(buf + OFF, &af4, 8);
+		memcpy(buf + OFF + 8, a4, 4);
+		memcpy(buf + OFF + 24, &af6, 8);
+		memcpy(buf + OFF + 32, a6, 16);
+		CU_ASSERT_EQUAL_FATAL(
+		    span_rt__record(rt, &inet_act, buf, sizeof(buf)), 0);
+		inet_ntop(AF_INET, a4, want[0], sizeof(want[0]));
+		want[1][0] = 0;
+		if (af6)
+			inet_ntop(AF_INET6, a6, want[1], sizeof(want[1]));
+		CU_ASSERT_STRING_EQUAL(inet_text[0], want[0]);
+		CU_ASSERT_STRING_EQUAL(inet_text[1], want[1]);
+	}
+	span_rt__free(rt);
+}
+
 /* Event attributes (event.NAME = expr): event probe 1 ("b") sets k and
  * s, probe 0 ("a") none; slots of 32 bytes after the header, each its
  * set mask first. Three events: a, b with both, b with k only. */
@@ -307,4 +373,5 @@ static void test_bad_description(void)
 }
 
 UNIT_MAIN("span", UNIT_TEST(test_decode), UNIT_TEST(test_print),
-	  UNIT_TEST(test_event_attrs), UNIT_TEST(test_bad_description))
+	  UNIT_TEST(test_inet), UNIT_TEST(test_event_attrs),
+	  UNIT_TEST(test_bad_description))
