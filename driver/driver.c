@@ -219,6 +219,7 @@ static void fill_opts(const struct cli *cli, struct compile_opts *opts)
 	opts->child_cmd = cli->cmd;
 	opts->target_pid = (int)cli->pid;
 	opts->ahead_of_time = cli->compile_only;
+	opts->cgroup_filter = cli->container || cli->cgroup;
 }
 
 /* The object cache for this run, or why there is none (for -v): -d ir

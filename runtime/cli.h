@@ -46,6 +46,8 @@ struct cli {
 	const char *metrics_addr;  /* --metrics-addr [HOST]:PORT */
 	const char *otlp;          /* --otlp URL */
 	long pid;                  /* -p PID, 0 when not given */
+	const char *container;     /* --container ID|NAME */
+	const char *cgroup;        /* --cgroup PATH */
 	const char *const *params; /* positional parameters $1..$N */
 	int nparams;
 	const char *include_dirs[CLI_MAX_INCLUDES]; /* -I DIR */

@@ -99,6 +99,8 @@ void run_cli_opts(const struct cli *cli, FILE *out, struct run_opts *ro)
 	ro->metrics_addr = cli->metrics_addr;
 	ro->otlp = cli->otlp;
 	ro->pid = (pid_t)cli->pid;
+	ro->container = cli->container;
+	ro->cgroup = cli->cgroup;
 	ro->cmd = cli->cmd;
 	ro->unsafe = cli->unsafe;
 	ro->usdt_file_activation = cli->usdt_file_activation;

@@ -5,11 +5,13 @@
  * checked on every lookup, which also notices a reused pid). The
  * settings of usyms__configure: the mappings kept per process (the
  * default), per program or not at all; names mangled; or no names. */
+#define _GNU_SOURCE /* asprintf */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "elf_syms.h"
@@ -20,7 +22,9 @@
 
 struct umap {
 	uint64_t start, end, pgoff;
-	char *path;
+	char *path; /* as the process sees it (printed) */
+	char *open; /* through /proc/PID/root when its root is another's
+		       (a container's mount namespace), else NULL */
 };
 
 struct uproc {
@@ -77,8 +81,10 @@ void usyms__configure(struct usyms *u, bool demangle, bool symbols,
 
 static void uproc_clear(struct uproc *p)
 {
-	for (size_t i = 0; i < p->n; i++)
+	for (size_t i = 0; i < p->n; i++) {
 		free(p->maps[i].path);
+		free(p->maps[i].open);
+	}
 	free(p->maps);
 	free(p->exe);
 	memset(p, 0, sizeof(*p));
@@ -94,7 +100,7 @@ void usyms__free(struct usyms *u)
 }
 
 static int uproc_add(struct uproc *p, uint64_t start, uint64_t end,
-		     uint64_t pgoff, const char *path)
+		     uint64_t pgoff, const char *path, bool other_root)
 {
 	struct umap *m = realloc(p->maps, (p->n + 1) * sizeof(*m));
 
@@ -103,8 +109,15 @@ static int uproc_add(struct uproc *p, uint64_t start, uint64_t end,
 	p->maps = m;
 	m += p->n;
 	m->path = strdup(path);
+	m->open = NULL;
 	if (!m->path)
 		return -ENOMEM;
+	if (other_root && asprintf(&m->open, "/proc/%d/root%s", p->pid,
+				   path) < 0) {
+		m->open = NULL;
+		free(m->path);
+		return -ENOMEM;
+	}
 	m->start = start;
 	m->end = end;
 	m->pgoff = pgoff;
@@ -112,13 +125,33 @@ static int uproc_add(struct uproc *p, uint64_t start, uint64_t end,
 	return 0;
 }
 
+/* Does pid see another file system than ours (a container's mount
+ * namespace, or another root)? Its files are then opened through
+ * /proc/PID/root. */
+static bool other_root(int pid)
+{
+	struct stat mine, its;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	if (!stat("/proc/self/ns/mnt", &mine) && !stat(path, &its) &&
+	    (mine.st_dev != its.st_dev || mine.st_ino != its.st_ino))
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/root/", pid);
+	if (stat("/", &mine) || stat(path, &its))
+		return false;
+	return mine.st_dev != its.st_dev || mine.st_ino != its.st_ino;
+}
+
 /* "start-end perms offset dev inode path": file-backed mappings only. */
 static void uproc_read(struct uproc *p, int pid)
 {
 	char line[4096];
+	bool other;
 	FILE *f;
 
 	p->pid = pid;
+	other = other_root(pid);
 	f = umaps_open(pid); /* also once the process has exited */
 	while (f && fgets(line, sizeof(line), f)) {
 		unsigned long long s, e, off;
@@ -128,7 +161,7 @@ static void uproc_read(struct uproc *p, int pid)
 			   &path_at) < 3 || !path_at || line[path_at] != '/')
 			continue;
 		line[strcspn(line, "\n")] = '\0';
-		if (uproc_add(p, s, e, off, line + path_at))
+		if (uproc_add(p, s, e, off, line + path_at, other))
 			break;
 	}
 	if (f)
@@ -236,7 +269,7 @@ static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 {
 	const struct uproc *p = u ? uproc_get(u, pid) : NULL;
 	const struct umap *m = p ? umap_find(p, addr - ra) : NULL;
-	struct elf_syms *es = m ? elf_syms__open(m->path) : NULL;
+	struct elf_syms *es = m ? elf_syms__open(m->open ? m->open : m->path) : NULL;
 	const struct elf_sym *s = NULL;
 	const char *name = NULL;
 	uint64_t vaddr = 0;
@@ -272,7 +305,7 @@ int usyms__line(struct usyms *u, int pid, uint64_t addr, bool caller,
 	const struct uproc *p = u && u->lines ? uproc_get(u, pid) : NULL;
 	uint64_t a = caller && addr ? addr - 1 : addr;
 	const struct umap *m = p ? umap_find(p, a) : NULL;
-	struct elf_syms *es = m ? elf_syms__open(m->path) : NULL;
+	struct elf_syms *es = m ? elf_syms__open(m->open ? m->open : m->path) : NULL;
 	uint64_t vaddr;
 	int err = -ENOENT;
 
