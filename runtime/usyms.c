@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "elf_syms.h"
+#include "perfmap.h"
 #include "umaps.h"
 #include "usyms.h"
 
@@ -261,6 +262,26 @@ int usyms__resolve_ra(struct usyms *u, int pid, uint64_t addr, bool offset,
 	return resolve(u, pid, addr, offset, buf, len, module, true);
 }
 
+/* addr in no file: JIT code, named by the process's perf map */
+static int resolve_jit(int pid, uint64_t addr, bool offset, char *buf,
+		       size_t len, const char **module, bool ra)
+{
+	char name[1024];
+	uint64_t off;
+
+	if (module)
+		*module = NULL;
+	if (perfmap_lookup(pid, addr - ra, name, sizeof(name), &off)) {
+		snprintf(buf, len, "0x%" PRIx64, addr);
+		return -ENOENT;
+	}
+	if (offset)
+		snprintf(buf, len, "%s+%" PRIu64, name, off + ra);
+	else
+		snprintf(buf, len, "%s", name);
+	return 0;
+}
+
 /* ra: addr is a return address; the function is the call's, the byte
  * before (a call to a function that does not return can end its
  * caller), the offset still addr's */
@@ -282,6 +303,8 @@ static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 	}
 	if (s && u->numbers)
 		s = NULL;
+	if (!m && p && !u->numbers)
+		return resolve_jit(pid, addr, offset, buf, len, module, ra);
 	if (s) {
 		name = u->mangled ? NULL : elf_syms__demangled(es, s);
 		name = name ? name : s->name;

@@ -6,4 +6,5 @@
 etrace_runtime_cases(containers ${CMAKE_CURRENT_LIST_DIR}/containers.sh 180
   ARGS $<TARGET_FILE:etrace> $<TARGET_FILE:etrace-run>
        $<TARGET_FILE:rt_target>
-  CASES builtins filter_container filter_cgroup filter_aot pidns mountns)
+  CASES builtins filter_container filter_cgroup filter_aot pidns mountns
+        perfmap)

@@ -24,7 +24,10 @@ top=$cgroot/etrace-test-$$
 trap 'cleanup' EXIT
 # cleanup: processes moved back to the root, the test's cgroups removed
 # (deepest first), then rtlib's own cleanup
+nsinit=
 cleanup() {
+	# a PID namespace's init (perfmap), not this shell's child
+	[ -n "$nsinit" ] && kill -9 "$nsinit" 2>/dev/null
 	if [ -d "$top" ]; then
 		find "$top" -name cgroup.procs | while read -r f; do
 			while read -r p; do
@@ -246,6 +249,36 @@ mountns() {
 	has "$out" "^rt_work rt_work 1$"
 	kill "$pid"
 	wait "$pid" 2>/dev/null
+	bg=
+}
+
+# JIT code named in a perf map that only the process's own mount and PID
+# namespaces see: /tmp/perf-1.map on its private /tmp, read through
+# /proc/PID/root/tmp/perf-NSPID.map
+perfmap() {
+	unshare -fpm --mount-proc sh -c 'mount -t tmpfs none /tmp &&
+		exec "$1" jit 100000' sh "$target" &
+	bg=$!
+	pid=
+	for _ in $(seq 1 200); do
+		for p in $(pgrep -P "$bg"); do
+			[ "$(readlink /proc/"$p"/exe)" = "$(readlink -f "$target")" ] &&
+				pid=$p
+		done
+		[ -n "$pid" ] && break
+		sleep 0.05
+	done
+	[ -n "$pid" ] || fail "the JIT process did not start"
+	nsinit=$pid
+	[ "$(awk '$1 == "NSpid:" { print $3 }' /proc/"$pid"/status)" = 1 ] ||
+		fail "not in a new PID namespace"
+	run 0 -e 'tracepoint:syscalls:sys_enter_getppid /pid == '"$pid"'/ {
+	    printf("%s", ustack(1)); exit(); }'
+	has "$out" "^ *rt_jit_getppid+7$"
+	# the namespace's init takes only SIGKILL from outside
+	kill -9 "$pid"
+	nsinit=
+	wait "$bg" 2>/dev/null
 	bg=
 }
 
