@@ -133,8 +133,10 @@ int perfmap_lookup(int pid, uint64_t addr, char *buf, size_t size,
 		 ns_pid(pid));
 	pthread_mutex_lock(&lock);
 	if (stat(path, &st)) {
+		err = -ENODATA;
 		if (kept.pid != pid)
 			goto out;
+		err = -ENOENT;
 		st = kept.st; /* gone with its process: what was read */
 	} else if (kept.pid != pid || st.st_ino != kept.st.st_ino ||
 		   st.st_size != kept.st.st_size ||

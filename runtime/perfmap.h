@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 /* The name holding addr in pid's perf map into buf, and addr's offset
- * from its start; 0, or -ENOENT (no map, no entry). */
+ * from its start; 0, -ENOENT (no entry) or -ENODATA (no map). */
 int perfmap_lookup(int pid, uint64_t addr, char *buf, size_t size,
 		   uint64_t *off);
 

@@ -33,6 +33,7 @@ struct uproc {
 	char *exe; /* /proc/PID/exe when the maps were read */
 	struct umap *maps;
 	size_t n;
+	bool no_perfmap; /* none when last looked for: not again */
 };
 
 struct usyms {
@@ -263,15 +264,20 @@ int usyms__resolve_ra(struct usyms *u, int pid, uint64_t addr, bool offset,
 }
 
 /* addr in no file: JIT code, named by the process's perf map */
-static int resolve_jit(int pid, uint64_t addr, bool offset, char *buf,
-		       size_t len, const char **module, bool ra)
+static int resolve_jit(struct uproc *p, int pid, uint64_t addr, bool offset,
+		       char *buf, size_t len, const char **module, bool ra)
 {
 	char name[1024];
 	uint64_t off;
+	int err = p->no_perfmap ? -ENODATA
+				: perfmap_lookup(pid, addr - ra, name,
+						 sizeof(name), &off);
 
 	if (module)
 		*module = NULL;
-	if (perfmap_lookup(pid, addr - ra, name, sizeof(name), &off)) {
+	if (err == -ENODATA)
+		p->no_perfmap = true;
+	if (err) {
 		snprintf(buf, len, "0x%" PRIx64, addr);
 		return -ENOENT;
 	}
@@ -304,7 +310,8 @@ static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 	if (s && u->numbers)
 		s = NULL;
 	if (!m && p && !u->numbers)
-		return resolve_jit(pid, addr, offset, buf, len, module, ra);
+		return resolve_jit((struct uproc *)p, pid, addr, offset, buf,
+				   len, module, ra);
 	if (s) {
 		name = u->mangled ? NULL : elf_syms__demangled(es, s);
 		name = name ? name : s->name;
