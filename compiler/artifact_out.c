@@ -317,6 +317,7 @@ struct et_program *artifact_program(struct compile_ctx *ctx,
 	p->ringbuf_size = m->ringbuf_size;
 	p->needs_kallsyms = m->needs_kallsyms;
 	p->needs_usyms = m->needs_usyms;
+	p->needs_containers = m->needs_containers;
 	p->needs_unwind = m->needs_unwind;
 	p->needs_child = m->needs_child;
 	p->needs_unsafe = m->needs_unsafe;

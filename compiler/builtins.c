@@ -84,6 +84,26 @@ static struct type *t_username(struct compile_ctx *ctx, struct node *ident,
 	return type_simple(ctx->arena, T_USERNAME, 8);
 }
 
+/* container, container_name, pod, pod_namespace, pod_uid: the cgroup
+ * id, named in user space (runtime/container.h) */
+static struct type *t_container(struct compile_ctx *ctx, struct node *ident,
+				struct node *probe)
+{
+	static const struct {
+		const char *name;
+		enum type_kind kind;
+	} kinds[] = {
+		{ "container", T_CONTAINER }, { "container_name", T_CONTAINER_NAME },
+		{ "pod", T_POD }, { "pod_namespace", T_POD_NS },
+		{ "pod_uid", T_POD_UID },
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(ident->u.ident.name, kinds[i].name))
+			return type_simple(ctx->arena, kinds[i].kind, 8);
+	return NULL;
+}
+
 static struct type *t_stack(struct compile_ctx *ctx, struct node *ident,
 			    struct node *probe)
 {
@@ -338,6 +358,11 @@ static const struct builtin builtins[] = {
 	{ "pyfunc", B_PYFUNC, t_pyname },
 	{ "pyfile", B_PYFILE, t_pyname },
 	{ "pyline", B_PYLINE, t_u64 },
+	{ "container", B_CONTAINER, t_container },
+	{ "container_name", B_CONTAINER, t_container },
+	{ "pod", B_CONTAINER, t_container },
+	{ "pod_namespace", B_CONTAINER, t_container },
+	{ "pod_uid", B_CONTAINER, t_container },
 };
 
 /* argN and sargN: one digit, as bpftrace's lexer (arg10 is not one). */

@@ -20,6 +20,7 @@ enum builtin_id {
 	B_USTACK, B_CURTASK, B_RAND, B_USERNAME, B_CPID, B_CTX, B_JIFFIES,
 	B_NUMAID, B_HAS_CPID, B_NCPUS, B_PROBETYPE, B_USERMODE, B_GOID,
 	B_PYFUNC, B_PYFILE, B_PYLINE, /* rt_frames.h ET_PY_TOP_* order */
+	B_CONTAINER, /* container, container_name, pod, pod_namespace, pod_uid */
 	B_COUNT_
 };
 

@@ -74,6 +74,9 @@ struct compile_opts {
 	/* --compile-only: the program runs later, elsewhere, with run-time
 	 * settings the compiler cannot know (-p PID). */
 	bool ahead_of_time;
+	/* --container or --cgroup given: kernel-side programs test the
+	 * cgroup (compiler/codegen/cg_cgfilter.c) */
+	bool cgroup_filter;
 	/* Default mode of kstack/ustack (config stack_mode). */
 	enum stack_mode stack_mode;
 	/* config ustack_unwind = "fp": ustack by bpf_get_stackid (frame

@@ -26,6 +26,8 @@ const char *fn_kind_name(const struct type *t)
 		[T_CGROUP_PATH] = "cgroup_path", [T_MACADDR] = "mac_address",
 		[T_STRERROR] = "strerror",
 	[T_SIGNAL_NAME] = "signal_name", [T_SYSCALL_NAME] = "syscall_name", [T_ENUM_VAL] = "enum",
+		[T_CONTAINER] = "container", [T_CONTAINER_NAME] = "container_name",
+		[T_POD] = "pod", [T_POD_NS] = "pod_namespace", [T_POD_UID] = "pod_uid",
 		[T_COUNT] = "count", [T_SUM] = "sum", [T_MIN] = "min",
 		[T_MAX] = "max", [T_AVG] = "avg", [T_STATS] = "stats",
 		[T_HIST] = "hist", [T_LHIST] = "lhist", [T_TSERIES] = "tseries",

@@ -22,6 +22,8 @@ bool printf_fmt_class_of(const struct type *t, enum fmt_class *cls)
 	case T_USERNAME: case T_STACK: case T_TIMESTAMP: case T_MACADDR:
 	case T_CGROUP_PATH: case T_STRERROR:
 	case T_SIGNAL_NAME: case T_SYSCALL_NAME:
+	case T_CONTAINER: case T_CONTAINER_NAME: case T_POD: case T_POD_NS:
+	case T_POD_UID:
 		*cls = FMT_STR;
 		return true;
 	case T_BUF:

@@ -136,6 +136,7 @@ struct prog_meta {
 	uint32_t ringbuf_size;        /* bytes, power of two */
 	bool needs_kallsyms;          /* kstack/ksym used */
 	bool needs_usyms;             /* ustack/usym/func (T_USYM) used */
+	bool needs_containers;        /* container, pod... (container.h) */
 	/* ustack unwound with CFI tables (abi.h ET_UW_*): the runtime
 	 * loads them for the traced processes */
 	bool needs_unwind;

@@ -222,6 +222,7 @@ static void fill_opts(const struct cli *cli, struct compile_opts *opts)
 	/* the probes get the guard's gate (config max_overhead too) */
 	if (cli->max_overhead)
 		opts->run.max_overhead = cli->max_overhead;
+	opts->cgroup_filter = cli->container || cli->cgroup;
 }
 
 /* The object cache for this run, or why there is none (for -v): -d ir

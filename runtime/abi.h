@@ -162,6 +162,8 @@ struct et_uw_proc {
  *   T_TIMESTAMP:   see ACT_STRFTIME; T_CGROUP_PATH: {u64 cgroup id,
  *                  u64 0} (user space finds the path);
  *   T_KSYM:        the u64 address; T_USERNAME: the u64 uid;
+ *   T_CONTAINER, T_CONTAINER_NAME, T_POD, T_POD_NS, T_POD_UID: the u64
+ *                  cgroup id (container.h names it);
  *   T_USYM (usym(), func in user probes): 16 bytes: u64 address, u64
  *                  tgid of the process to symbolize it in (et_arg.size
  *                  and map sizes 16). */
@@ -201,6 +203,17 @@ struct et_uw_proc {
  * sets before loading: -p PID (0: every process). Kernel-side programs
  * return at once for other processes. */
 #define ET_FILTER_PID_VAR "et_filter_pid"
+
+/* --container, --cgroup (runtime/run_cgroup.c): a u32 in .rodata, the
+ * cgroup levels (bit L: level L, 1 for /system.slice) of the allowed
+ * cgroups in ET_CGROUP_FILTER_MAP (hash: u64 cgroup id -> u8 1); 0:
+ * every cgroup. A kernel-side program returns at once unless the
+ * current task's cgroup or an ancestor at one of those levels is
+ * allowed (bpf_get_current_ancestor_cgroup_id). */
+#define ET_FILTER_CGLEVELS_VAR "et_filter_cglevels"
+#define ET_CGROUP_FILTER_MAP "et_cgroup_filter"
+#define ET_CGROUP_FILTER_MAX 64
+#define ET_CGROUP_LEVELS 32
 
 /* u64s in .rodata the runtime sets before loading: the device and inode
  * of its own PID namespace (/proc/self/ns/pid), for pid(curr_ns). */

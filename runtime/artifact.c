@@ -470,6 +470,7 @@ char *artifact__meta(const struct et_program *p)
 	cJSON_AddNumberToObject(root, "ringbuf_size", p->ringbuf_size);
 	art_add_bool(root, "needs_kallsyms", p->needs_kallsyms);
 	art_add_bool(root, "needs_usyms", p->needs_usyms);
+	art_add_bool(root, "needs_containers", p->needs_containers);
 	art_add_bool(root, "needs_unwind", p->needs_unwind);
 	art_add_bool(root, "needs_child", p->needs_child);
 	art_add_bool(root, "needs_unsafe", p->needs_unsafe);
@@ -1155,6 +1156,7 @@ static bool read_root(struct rd *r, const cJSON *root)
 	p->ringbuf_size = rb;
 	p->needs_kallsyms = art_get_bool(root, "needs_kallsyms");
 	p->needs_usyms = art_get_bool(root, "needs_usyms");
+	p->needs_containers = art_get_bool(root, "needs_containers");
 	p->needs_unwind = art_get_bool(root, "needs_unwind");
 	p->needs_child = art_get_bool(root, "needs_child");
 	p->needs_unsafe = art_get_bool(root, "needs_unsafe");

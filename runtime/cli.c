@@ -34,6 +34,8 @@ enum {
 	OPT_AUDIT_REQUIRED,
 	OPT_AUDIT_VERIFY,
 	OPT_MAX_OVERHEAD,
+	OPT_CONTAINER,
+	OPT_CGROUP,
 };
 
 const char *cli_progname = "etrace";
@@ -65,6 +67,8 @@ static const struct option long_opts[] = {
 	{ "audit-log", required_argument, NULL, OPT_AUDIT_LOG },
 	{ "audit-required", no_argument, NULL, OPT_AUDIT_REQUIRED },
 	{ "audit-verify", required_argument, NULL, OPT_AUDIT_VERIFY },
+	{ "container", required_argument, NULL, OPT_CONTAINER },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -192,6 +196,8 @@ static int parse_opt(struct cli *cli, int c, const char *arg, int optopt_c,
 	case OPT_VERIFY: cli->verify_key = arg; return 0;
 	case OPT_AUDIT_LOG: cli->audit_log = arg; return 0;
 	case OPT_AUDIT_REQUIRED: cli->audit_required = true; return 0;
+	case OPT_CONTAINER: cli->container = arg; return 0;
+	case OPT_CGROUP: cli->cgroup = arg; return 0;
 	case OPT_AUDIT_VERIFY:
 		cli->action = CLI_AUDIT_VERIFY;
 		cli->audit_verify = arg;
@@ -351,6 +357,12 @@ static const char usage_text[] =
 	"                 URL/v1/traces, URL/v1/metrics (e.g.\n"
 	"                 http://localhost:4318); config otlp_* keys,\n"
 	"                 OTEL_EXPORTER_OTLP_* (flag > config > env)\n"
+	"  --container ID|NAME\n"
+	"                 trace only the container's tasks (its id, or 12+\n"
+	"                 of its first hex digits, or its name), in the\n"
+	"                 kernel by cgroup, its sub-cgroups included\n"
+	"  --cgroup PATH  trace only the tasks of cgroup v2 PATH (under\n"
+	"                 /sys/fs/cgroup) and of its descendants\n"
 	"  -o FILE        write the output to FILE\n"
 	"  -B MODE        output buffering: line, full or none\n"
 	"  -I DIR         add DIR to the #include and import paths\n"

@@ -49,6 +49,8 @@ struct cli {
 	uint32_t max_overhead;
 	const char *otlp;          /* --otlp URL */
 	long pid;                  /* -p PID, 0 when not given */
+	const char *container;     /* --container ID|NAME */
+	const char *cgroup;        /* --cgroup PATH */
 	const char *const *params; /* positional parameters $1..$N */
 	int nparams;
 	const char *include_dirs[CLI_MAX_INCLUDES]; /* -I DIR */

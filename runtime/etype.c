@@ -14,6 +14,8 @@ static const char *const kind_names[T_KIND_COUNT] = {
 	[T_CGROUP_PATH] = "cgroup_path", [T_MACADDR] = "macaddr",
 	[T_STRERROR] = "strerror",
 	[T_SIGNAL_NAME] = "signal_name", [T_SYSCALL_NAME] = "syscall_name", [T_ENUM_VAL] = "enum",
+	[T_CONTAINER] = "container", [T_CONTAINER_NAME] = "container_name",
+	[T_POD] = "pod", [T_POD_NS] = "pod_namespace", [T_POD_UID] = "pod_uid",
 	[T_BOOL] = "bool",
 	[T_COUNT] = "count",     [T_SUM] = "sum",
 	[T_MIN] = "min",         [T_MAX] = "max",

@@ -33,6 +33,9 @@ enum type_kind {
 	T_STRERROR,  /* strerror() */
 	T_SIGNAL_NAME,  /* signal_name(): strsignal(3) text */
 	T_SYSCALL_NAME, /* syscall_name() */
+	/* container, container_name, pod, pod_namespace, pod_uid: the u64
+	 * cgroup id, named in user space (container.h) */
+	T_CONTAINER, T_CONTAINER_NAME, T_POD, T_POD_NS, T_POD_UID,
 	T_ENUM_VAL,  /* reserved */
 	T_BOOL,      /* true/false (bpftrace 0.26): 8 bytes, 0 or 1 */
 	/* map values only: aggregations */

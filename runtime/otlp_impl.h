@@ -13,6 +13,10 @@
 #include "otlp.h"
 #include "span.h"
 
+/* The keys of struct otlp_resource's pod[] */
+#define OTLP_POD_ATTRS 4
+extern const char *const otlp_pod_keys[OTLP_POD_ATTRS];
+
 /* A resource: the process a span's begin probe ran in, or the one the
  * metrics describe. Strings owned by whoever made it. */
 struct otlp_resource {
@@ -21,6 +25,9 @@ struct otlp_resource {
 	uint32_t pid;	       /* process.pid (0: left out) */
 	const char *exe;       /* process.executable.name (NULL: left out) */
 	const char *container; /* container.id (NULL: left out) */
+	/* container.name, k8s.pod.name, k8s.namespace.name, k8s.pod.uid
+	 * (container.h; NULL: left out) */
+	const char *pod[OTLP_POD_ATTRS];
 	/* OTEL_RESOURCE_ATTRIBUTES (owned by the exporter): added after
 	 * the attributes above, replacing one of them of the same key */
 	const struct otlp_kv *extra;

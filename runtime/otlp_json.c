@@ -111,6 +111,9 @@ static void resource(cJSON *o, const struct otlp_resource *r)
 		kv_str(l, "process.executable.name", r->exe);
 	if (r->container && !otlp_resource_has(r, "container.id"))
 		kv_str(l, "container.id", r->container);
+	for (int i = 0; i < OTLP_POD_ATTRS; i++)
+		if (r->pod[i] && !otlp_resource_has(r, otlp_pod_keys[i]))
+			kv_str(l, otlp_pod_keys[i], r->pod[i]);
 	for (size_t i = 0; i < r->nextra; i++)
 		if (strcmp(r->extra[i].key, "service.name"))
 			kv_str(l, r->extra[i].key, r->extra[i].value);

@@ -87,7 +87,8 @@ static Resource *resource(struct arena *a, const struct otlp_resource *r)
 {
 	Resource *res = NEW(a, Resource,
 			    OPENTELEMETRY__PROTO__RESOURCE__V1__RESOURCE__INIT);
-	KeyValue **l = arena_calloc(a, 6 + r->nextra, sizeof(*l));
+	KeyValue **l = arena_calloc(a, 6 + OTLP_POD_ATTRS + r->nextra,
+				    sizeof(*l));
 	size_t n = 0;
 
 	l[n++] = kv_str(a, "service.name", r->service);
@@ -99,6 +100,9 @@ static Resource *resource(struct arena *a, const struct otlp_resource *r)
 		l[n++] = kv_str(a, "process.executable.name", r->exe);
 	if (r->container && !otlp_resource_has(r, "container.id"))
 		l[n++] = kv_str(a, "container.id", r->container);
+	for (int i = 0; i < OTLP_POD_ATTRS; i++)
+		if (r->pod[i] && !otlp_resource_has(r, otlp_pod_keys[i]))
+			l[n++] = kv_str(a, otlp_pod_keys[i], r->pod[i]);
 	for (size_t i = 0; i < r->nextra; i++)
 		if (strcmp(r->extra[i].key, "service.name"))
 			l[n++] = kv_str(a, r->extra[i].key, r->extra[i].value);

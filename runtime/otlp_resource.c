@@ -1,6 +1,9 @@
 /* The OTLP resource of a traced process (otlp_impl.h): service.name,
  * host.name, process.pid, process.executable.name and, when its cgroup
- * path names one, container.id. Read from /proc once per process, by
+ * path names one, container.id, and what container.h knows of its
+ * container and pod: container.name, k8s.pod.name, k8s.namespace.name,
+ * k8s.pod.uid (the names from the runtimes' state, which only a run
+ * that keeps its privileges can read). Read from /proc once per process, by
  * the exporter's sink on the event loop's thread while the process is
  * most likely still there; a process already gone keeps its comm. */
 #include "otlp_impl.h"
@@ -12,7 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "container.h"
 #include "priv.h"
+
+const char *const otlp_pod_keys[OTLP_POD_ATTRS] = {
+	"container.name", "k8s.pod.name", "k8s.namespace.name", "k8s.pod.uid"};
 
 bool otlp_container_id(const char *line, char id[65])
 {
@@ -59,6 +66,31 @@ static bool container_of(uint32_t pid, char id[65])
 	return found;
 }
 
+/* The pod attributes of pid (its cgroup v2 path, the "0::" line of
+ * /proc/PID/cgroup), each "" when unknown. */
+static void pod_of(uint32_t pid, char v[OTLP_POD_ATTRS][256])
+{
+	static const enum container_field f[OTLP_POD_ATTRS] = {
+	    CF_NAME, CF_POD, CF_POD_NS, CF_POD_UID};
+	char path[64], line[4096];
+	FILE *fp;
+
+	for (int i = 0; i < OTLP_POD_ATTRS; i++)
+		v[i][0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
+	fp = fopen(path, "re");
+	while (fp && fgets(line, sizeof(line), fp)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "0::", 3))
+			continue;
+		for (int i = 0; i < OTLP_POD_ATTRS; i++)
+			container_field_of_path(line + 3, f[i], v[i],
+						sizeof(v[i]));
+	}
+	if (fp)
+		fclose(fp);
+}
+
 /* The executable's base name, from /proc/PID/exe. */
 static bool exe_of(uint32_t pid, char *buf, size_t size)
 {
@@ -84,7 +116,7 @@ static bool exe_of(uint32_t pid, char *buf, size_t size)
 struct otlp_resource *otlp_resource_of(uint32_t pid, const char *comm,
 				       const char *service, const char *host)
 {
-	char exe[256] = "", cid[65];
+	char exe[256] = "", cid[65], pod[OTLP_POD_ATTRS][256] = {{0}};
 	bool has_cid = pid && container_of(pid, cid);
 	size_t n, off;
 	struct otlp_resource *r;
@@ -95,8 +127,12 @@ struct otlp_resource *otlp_resource_of(uint32_t pid, const char *comm,
 	if (!service || !service[0])
 		service = exe[0] ? exe : "unknown_service:etrace";
 	host = host ? host : "";
+	if (has_cid)
+		pod_of(pid, pod);
 	n = sizeof(*r) + strlen(exe) + 1 + strlen(service) + 1 + strlen(host) +
 	    1 + (has_cid ? 65 : 0);
+	for (int i = 0; i < OTLP_POD_ATTRS; i++)
+		n += strlen(pod[i]) + 1;
 	r = calloc(1, n);
 	if (!r)
 		return NULL;
@@ -113,6 +149,9 @@ struct otlp_resource *otlp_resource_of(uint32_t pid, const char *comm,
 		PUT(exe, exe);
 	if (has_cid)
 		PUT(container, cid);
+	for (int i = 0; i < OTLP_POD_ATTRS; i++)
+		if (pod[i][0])
+			PUT(pod[i], pod[i]);
 #undef PUT
 	r->pid = pid;
 	return r;

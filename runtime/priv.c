@@ -61,6 +61,9 @@ const char *priv_keep_reason(const struct et_program *p,
 	if (p->needs_usyms || p->needs_unwind)
 		return "user stacks and symbols read the traced processes' "
 		       "/proc/PID/maps and files";
+	if (p->needs_containers)
+		return "container and pod names read the container "
+		       "runtimes' state (root's files)";
 	if (p->needs_kallsyms)
 		return "kernel symbols need /proc/kallsyms' addresses";
 	/* func and the probe names of kernel functions print through
@@ -341,7 +344,7 @@ static const int allowed[] = {
 	SCMP_SYS(getsockname), SCMP_SYS(getpeername),
 	SCMP_SYS(socketpair), SCMP_SYS(exit), SCMP_SYS(exit_group),
 	SCMP_SYS(restart_syscall), SCMP_SYS(capget),
-	SCMP_SYS(membarrier),
+	SCMP_SYS(membarrier), SCMP_SYS(name_to_handle_at),
 };
 
 /* bpf() only for what a loaded program's user does: its maps, running

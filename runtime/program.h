@@ -347,6 +347,7 @@ struct et_program {
 	uint32_t ringbuf_size;        /* bytes, power of two */
 	bool needs_kallsyms;          /* kstack/ksym used */
 	bool needs_usyms;             /* ustack/usym/func (T_USYM) used */
+	bool needs_containers;        /* container, pod... (container.h) */
 	/* ustack unwound with CFI tables (abi.h ET_UW_*): the runtime
 	 * loads them for the traced processes (runtime/unwind.h) */
 	bool needs_unwind;

@@ -1123,7 +1123,7 @@ static int run_open(struct run *r)
 		report_load_failure(r);
 		return 1;
 	}
-	return 0;
+	return run_cgroup_fill(r) ? 1 : 0;
 }
 
 static void run_close(struct run *r)

@@ -35,6 +35,8 @@ struct run_opts {
 	 * otlp_endpoint, if set */
 	const char *otlp;
 	pid_t pid;                 /* -p PID, 0 when not given */
+	const char *container;     /* --container ID|NAME, or NULL */
+	const char *cgroup;        /* --cgroup PATH, or NULL */
 	const char *cmd;           /* -c CMD, or NULL */
 	bool unsafe;               /* --unsafe: system() runs commands */
 	bool usdt_file_activation; /* USDT probes in every process */

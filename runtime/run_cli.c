@@ -100,6 +100,8 @@ void run_cli_opts(const struct cli *cli, FILE *out, struct run_opts *ro)
 	ro->max_overhead = cli->max_overhead;
 	ro->otlp = cli->otlp;
 	ro->pid = (pid_t)cli->pid;
+	ro->container = cli->container;
+	ro->cgroup = cli->cgroup;
 	ro->cmd = cli->cmd;
 	ro->unsafe = cli->unsafe;
 	ro->usdt_file_activation = cli->usdt_file_activation;

@@ -240,6 +240,8 @@ int run_fit(struct run *r)
 		err = set_ncpus(r);
 	if (!err)
 		err = set_pidns(r);
+	if (!err)
+		err = run_cgroup_fit(r);
 	if (!err && r->prog->noptions)
 		err = options__set(r->l, r->prog, r->o->named, r->o->nnamed);
 	if (!err && !r->o->fresh)

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "abi.h"
 #include "attach.h"
 #include "run.h"
 
@@ -58,6 +59,11 @@ struct run {
 	bool exited;                 /* by exit() */
 	bool discard;                /* drop records (after exit()) */
 	bool signalled;              /* ended by SIGINT or SIGTERM */
+	/* --container, --cgroup: the allowed cgroups and their levels'
+	 * bits (run_cgroup.c) */
+	uint64_t cg_ids[ET_CGROUP_FILTER_MAX];
+	int ncg_ids;
+	uint32_t cg_levels;
 	bool ending;                 /* no system()/cat() runs any more */
 	int write_err;               /* errno of a failed output write */
 	int exit_code;
@@ -109,6 +115,10 @@ void run_script_error(struct run *r, struct loc loc, const char *msg,
  * this machine (map sizes, tracepoint layouts, -c for cpid), and the
  * run-time constants it reads (-p PID). 0, or -errno after a message. */
 int run_fit(struct run *r);
+/* --container, --cgroup: the .rodata levels before the load
+ * (run_cgroup_fit, from run_fit), the map after it (run_cgroup.c) */
+int run_cgroup_fit(struct run *r);
+int run_cgroup_fill(struct run *r);
 
 /* CLOCK_MONOTONIC in ns. */
 uint64_t run_now_ns(void);

@@ -5,14 +5,17 @@
  * checked on every lookup, which also notices a reused pid). The
  * settings of usyms__configure: the mappings kept per process (the
  * default), per program or not at all; names mangled; or no names. */
+#define _GNU_SOURCE /* asprintf */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "elf_syms.h"
+#include "perfmap.h"
 #include "umaps.h"
 #include "usyms.h"
 
@@ -20,7 +23,9 @@
 
 struct umap {
 	uint64_t start, end, pgoff;
-	char *path;
+	char *path; /* as the process sees it (printed) */
+	char *open; /* through /proc/PID/root when its root is another's
+		       (a container's mount namespace), else NULL */
 };
 
 struct uproc {
@@ -28,6 +33,7 @@ struct uproc {
 	char *exe; /* /proc/PID/exe when the maps were read */
 	struct umap *maps;
 	size_t n;
+	bool no_perfmap; /* none when last looked for: not again */
 };
 
 struct usyms {
@@ -77,8 +83,10 @@ void usyms__configure(struct usyms *u, bool demangle, bool symbols,
 
 static void uproc_clear(struct uproc *p)
 {
-	for (size_t i = 0; i < p->n; i++)
+	for (size_t i = 0; i < p->n; i++) {
 		free(p->maps[i].path);
+		free(p->maps[i].open);
+	}
 	free(p->maps);
 	free(p->exe);
 	memset(p, 0, sizeof(*p));
@@ -94,7 +102,7 @@ void usyms__free(struct usyms *u)
 }
 
 static int uproc_add(struct uproc *p, uint64_t start, uint64_t end,
-		     uint64_t pgoff, const char *path)
+		     uint64_t pgoff, const char *path, bool other_root)
 {
 	struct umap *m = realloc(p->maps, (p->n + 1) * sizeof(*m));
 
@@ -103,8 +111,15 @@ static int uproc_add(struct uproc *p, uint64_t start, uint64_t end,
 	p->maps = m;
 	m += p->n;
 	m->path = strdup(path);
+	m->open = NULL;
 	if (!m->path)
 		return -ENOMEM;
+	if (other_root && asprintf(&m->open, "/proc/%d/root%s", p->pid,
+				   path) < 0) {
+		m->open = NULL;
+		free(m->path);
+		return -ENOMEM;
+	}
 	m->start = start;
 	m->end = end;
 	m->pgoff = pgoff;
@@ -112,13 +127,33 @@ static int uproc_add(struct uproc *p, uint64_t start, uint64_t end,
 	return 0;
 }
 
+/* Does pid see another file system than ours (a container's mount
+ * namespace, or another root)? Its files are then opened through
+ * /proc/PID/root. */
+static bool other_root(int pid)
+{
+	struct stat mine, its;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	if (!stat("/proc/self/ns/mnt", &mine) && !stat(path, &its) &&
+	    (mine.st_dev != its.st_dev || mine.st_ino != its.st_ino))
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/root/", pid);
+	if (stat("/", &mine) || stat(path, &its))
+		return false;
+	return mine.st_dev != its.st_dev || mine.st_ino != its.st_ino;
+}
+
 /* "start-end perms offset dev inode path": file-backed mappings only. */
 static void uproc_read(struct uproc *p, int pid)
 {
 	char line[4096];
+	bool other;
 	FILE *f;
 
 	p->pid = pid;
+	other = other_root(pid);
 	f = umaps_open(pid); /* also once the process has exited */
 	while (f && fgets(line, sizeof(line), f)) {
 		unsigned long long s, e, off;
@@ -128,7 +163,7 @@ static void uproc_read(struct uproc *p, int pid)
 			   &path_at) < 3 || !path_at || line[path_at] != '/')
 			continue;
 		line[strcspn(line, "\n")] = '\0';
-		if (uproc_add(p, s, e, off, line + path_at))
+		if (uproc_add(p, s, e, off, line + path_at, other))
 			break;
 	}
 	if (f)
@@ -228,6 +263,31 @@ int usyms__resolve_ra(struct usyms *u, int pid, uint64_t addr, bool offset,
 	return resolve(u, pid, addr, offset, buf, len, module, true);
 }
 
+/* addr in no file: JIT code, named by the process's perf map */
+static int resolve_jit(struct uproc *p, int pid, uint64_t addr, bool offset,
+		       char *buf, size_t len, const char **module, bool ra)
+{
+	char name[1024];
+	uint64_t off;
+	int err = p->no_perfmap ? -ENODATA
+				: perfmap_lookup(pid, addr - ra, name,
+						 sizeof(name), &off);
+
+	if (module)
+		*module = NULL;
+	if (err == -ENODATA)
+		p->no_perfmap = true;
+	if (err) {
+		snprintf(buf, len, "0x%" PRIx64, addr);
+		return -ENOENT;
+	}
+	if (offset)
+		snprintf(buf, len, "%s+%" PRIu64, name, off + ra);
+	else
+		snprintf(buf, len, "%s", name);
+	return 0;
+}
+
 /* ra: addr is a return address; the function is the call's, the byte
  * before (a call to a function that does not return can end its
  * caller), the offset still addr's */
@@ -236,7 +296,7 @@ static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 {
 	const struct uproc *p = u ? uproc_get(u, pid) : NULL;
 	const struct umap *m = p ? umap_find(p, addr - ra) : NULL;
-	struct elf_syms *es = m ? elf_syms__open(m->path) : NULL;
+	struct elf_syms *es = m ? elf_syms__open(m->open ? m->open : m->path) : NULL;
 	const struct elf_sym *s = NULL;
 	const char *name = NULL;
 	uint64_t vaddr = 0;
@@ -249,6 +309,9 @@ static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 	}
 	if (s && u->numbers)
 		s = NULL;
+	if (!m && p && !u->numbers)
+		return resolve_jit((struct uproc *)p, pid, addr, offset, buf,
+				   len, module, ra);
 	if (s) {
 		name = u->mangled ? NULL : elf_syms__demangled(es, s);
 		name = name ? name : s->name;
@@ -272,7 +335,7 @@ int usyms__line(struct usyms *u, int pid, uint64_t addr, bool caller,
 	const struct uproc *p = u && u->lines ? uproc_get(u, pid) : NULL;
 	uint64_t a = caller && addr ? addr - 1 : addr;
 	const struct umap *m = p ? umap_find(p, a) : NULL;
-	struct elf_syms *es = m ? elf_syms__open(m->path) : NULL;
+	struct elf_syms *es = m ? elf_syms__open(m->open ? m->open : m->path) : NULL;
 	uint64_t vaddr;
 	int err = -ENOENT;
 

@@ -22,6 +22,7 @@
 #include "redact.h"
 #include "usyms.h"
 #include "value.h"
+#include "container.h"
 
 #define STACK_MAX_FRAMES 127
 #define TIMESTAMP_BUF 64 /* bpftrace's STRING_SIZE: longer output fails */
@@ -593,6 +594,19 @@ static bool decode_text(struct value_env *env, const struct et_type *t,
 	case T_CGROUP_PATH:
 		decode_cgroup_path(env, u, v);
 		return true;
+	case T_CONTAINER:
+	case T_CONTAINER_NAME:
+	case T_POD:
+	case T_POD_NS:
+	case T_POD_UID: {
+		char buf[256];
+
+		container_field(u, (enum container_field)(t->kind -
+							  T_CONTAINER),
+				buf, sizeof(buf));
+		s = arena_strdup(env->arena, buf);
+		break;
+	}
 	case T_TIMESTAMP:
 		decode_timestamp(env, p, size, v);
 		return true;

@@ -130,6 +130,13 @@ static LLVMValueRef b_cgroup(struct gen *g, struct node *e)
 	return helper0(g, BPF_FUNC_get_current_cgroup_id);
 }
 
+/* container, pod...: the cgroup id, named in user space */
+static LLVMValueRef b_container(struct gen *g, struct node *e)
+{
+	g->prog->needs_containers = true;
+	return helper0(g, BPF_FUNC_get_current_cgroup_id);
+}
+
 static LLVMValueRef b_curtask(struct gen *g, struct node *e)
 {
 	return helper0(g, BPF_FUNC_get_current_task);
@@ -294,6 +301,7 @@ static const gen_builtin_fn builtin_gens[B_COUNT_] = {
 	[B_ELAPSED] = b_elapsed,
 	[B_CPU] = b_cpu,
 	[B_CGROUP] = b_cgroup,
+	[B_CONTAINER] = b_container,
 	[B_FUNC] = b_func,
 	[B_PROBE] = b_probe,
 	[B_ARGS] = b_ctx,

@@ -86,6 +86,7 @@ void gen_pid_filter(struct gen *g)
 	LLVMValueRef pid, tgid, skip;
 	LLVMBasicBlockRef check, ret, go;
 
+	gen_cgroup_filter(g);
 	/* an interval is no event of a process: filtered, it would fire
 	 * only when its CPU's timer caught the process running (never for
 	 * one that sleeps), and interval:s:N { exit(); } would not end */

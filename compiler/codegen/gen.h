@@ -122,6 +122,9 @@ const char *gen_section(struct gen *g, enum probe_kind kind,
  * held for ~40 ms while any tracepoint perf event is being destroyed. */
 struct type *gen_args_rec(struct gen *g);
 void gen_pid_filter(struct gen *g);
+/* --container, --cgroup: return unless the task's cgroup is allowed
+ * (cg_cgfilter.c); gen_pid_filter calls it */
+void gen_cgroup_filter(struct gen *g);
 /* Predicate and block of g->probe, then the end of the open program;
  * errors: g->errors before the program began. */
 int gen_body(struct gen *g, int errors);

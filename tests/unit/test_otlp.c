@@ -23,6 +23,9 @@ static const struct otlp_resource res_a = {
     .exe = "shopd",
     .container =
 	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    /* container.name, k8s.pod.name, k8s.namespace.name, k8s.pod.uid;
+     * the name left out */
+    .pod = {NULL, "shop-7d9f", "retail", "0c1d2e3f-1111"},
 };
 static const struct otlp_resource res_b = {
     .service = "db",
@@ -142,6 +145,24 @@ static void test_pb_traces(void)
 		   r->resource_spans[0]->resource->n_attributes,
 		   "container.id"),
 	    res_a.container);
+	CU_ASSERT_STRING_EQUAL(
+	    kv_str(r->resource_spans[0]->resource->attributes,
+		   r->resource_spans[0]->resource->n_attributes,
+		   "k8s.pod.name"),
+	    "shop-7d9f");
+	CU_ASSERT_STRING_EQUAL(
+	    kv_str(r->resource_spans[0]->resource->attributes,
+		   r->resource_spans[0]->resource->n_attributes,
+		   "k8s.namespace.name"),
+	    "retail");
+	CU_ASSERT_STRING_EQUAL(
+	    kv_str(r->resource_spans[0]->resource->attributes,
+		   r->resource_spans[0]->resource->n_attributes,
+		   "k8s.pod.uid"),
+	    "0c1d2e3f-1111");
+	CU_ASSERT_PTR_NULL(kv_str(r->resource_spans[0]->resource->attributes,
+				  r->resource_spans[0]->resource->n_attributes,
+				  "container.name"));
 	CU_ASSERT_STRING_EQUAL(
 	    kv_str(r->resource_spans[1]->resource->attributes,
 		   r->resource_spans[1]->resource->n_attributes,
