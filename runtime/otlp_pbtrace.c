@@ -237,6 +237,9 @@ static void resource(struct pbw *w, const struct otlp_resource *r)
 		kv_str(w, 1, "process.executable.name", r->exe);
 	if (r->container && !otlp_resource_has(r, "container.id"))
 		kv_str(w, 1, "container.id", r->container);
+	for (int i = 0; i < OTLP_POD_ATTRS; i++)
+		if (r->pod[i] && !otlp_resource_has(r, otlp_pod_keys[i]))
+			kv_str(w, 1, otlp_pod_keys[i], r->pod[i]);
 	for (size_t i = 0; i < r->nextra; i++)
 		if (strcmp(r->extra[i].key, "service.name"))
 			kv_str(w, 1, r->extra[i].key, r->extra[i].value);
