@@ -84,6 +84,17 @@ et_s64 et_py_frames(void *procs, void *tstates, et_u64 *fr,
  * program image it ran before an exec (unwind.c). Extern as above. */
 int et_uw_exec_changed(void *proc);
 
+/* Node (V8, v8.c): 1 when ip is in the process's embedded builtins
+ * (proc: its ET_V8_PROCS_MAP entry, NULL: none), which frame pointers
+ * walk; and, after the walk, each frame i < n of fr with a frame pointer
+ * in fps[i] (0: a frame walked by CFI) replaced by a tagged Node frame
+ * (runtime/rt_frames.h) when it is a JavaScript function's (sp0: the
+ * innermost frame's stack pointer); *h goes on over them. Extern like
+ * et_py_frames. */
+int et_v8_in_blob(const void *proc, et_u64 ip);
+void et_v8_frames(const void *proc, et_u64 *fr, et_u64 *fps, et_s64 n,
+		  et_u64 sp0, et_u64 *h);
+
 /* pyfunc, pyfile (what ET_PY_TOP_FUNC, _FILE: the innermost Python
  * frame's qualified name, file, into buf of size bytes; "" when the
  * thread runs no Python) and pyline (_LINE: returned, the function's

@@ -12,7 +12,7 @@
  * addresses and the marks start with 0xffff):
  *
  *   63..61  ET_RTF_TAG (101)
- *   60..58  kind: ET_RTF_PYTHON (1); 2 and 3 are kept for Java and Node
+ *   60..58  kind: ET_RTF_PYTHON (1), ET_RTF_NODE (3); 2 is kept for Java
  *   57      ET_RTF_ENTRY: the outermost runtime frame one native call of
  *           the evaluation loop runs (CPython 3.11's is_entry): user
  *           space puts the run of runtime frames up to and including it
@@ -20,6 +20,13 @@
  *   56..44  the instruction index in the code (13 bits; ET_RTF_IDX_NONE:
  *           not known or too large)
  *   43..0   the code object's address >> 3 (8-byte aligned, < 2^47)
+ *
+ * Python frames follow the native ones. A Node (V8) frame is in its
+ * place among the native frames instead: the native frame of a
+ * JavaScript function, replaced by the function's SharedFunctionInfo
+ * (bits 43..0), its tier in bit 57 (ET_RTF_V8_COMPILED: Sparkplug,
+ * Maglev or TurboFan code; clear: Ignition) and, interpreted, the
+ * bytecode offset (bits 56..44).
  */
 #ifndef ETRACE_RT_FRAMES_H
 #define ETRACE_RT_FRAMES_H
@@ -29,6 +36,8 @@
 #define ET_RTF_KIND_SHIFT 58
 #define ET_RTF_KIND_MASK 7ULL
 #define ET_RTF_PYTHON 1ULL
+#define ET_RTF_NODE 3ULL
+#define ET_RTF_V8_COMPILED (1ULL << 57)
 #define ET_RTF_ENTRY (1ULL << 57)
 #define ET_RTF_IDX_SHIFT 44
 #define ET_RTF_IDX_NONE 0x1fffULL
@@ -86,6 +95,30 @@ struct et_py_proc {
 				 str's characters */
 	unsigned char cstack_owner;
 	unsigned char pad[5];
+};
+
+/* Node (V8): HASH tgid (u32) -> struct et_v8_proc, filled by
+ * runtime/rt_v8.c from the node binary's postmortem metadata (its
+ * v8dbg_* symbols) when a process maps one; read by bpf-helpers/v8.c. */
+#define ET_V8_PROCS_MAP "et_v8_procs"
+#define ET_V8_PROCS 256
+
+struct et_v8_proc {
+	/* the embedded builtins (v8_Default_embedded_blob_code_), in the
+	 * process: no CFI covers them, frame pointers do */
+	unsigned long long blob_lo, blob_hi;
+	short fp_marker;    /* v8dbg_off_fp_context_or_frame_type */
+	short fp_function;  /* v8dbg_off_fp_function */
+	short fp_bc_array;  /* v8dbg_off_fp_bytecode_array */
+	short fp_bc_offset; /* v8dbg_off_fp_bytecode_offset */
+	short obj_map;	    /* HeapObject::map */
+	short map_type;	    /* Map::instance_type */
+	short fn_shared;    /* JSFunction::shared */
+	short bc_start;	    /* a frame's bytecode offset minus this: the
+			       offset in the bytecode */
+	unsigned short jsfn_first, jsfn_last; /* JSFunction instance types */
+	unsigned short sfi_type, bc_type; /* SharedFunctionInfo, BytecodeArray */
+	unsigned char pad[4];
 };
 
 /* pyfunc, pyfile, pyline: what et_py_top reads of the innermost frame */

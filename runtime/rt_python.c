@@ -676,7 +676,10 @@ int rt_frames_merge(int pid, const uint64_t *in, int n, uint64_t *out, int max)
 	int k = 0, j, o = 0;
 	uint64_t mark = 0;
 
-	while (k < n && !ET_RTF_IS(in[k]))
+	/* Python frames follow the native ones; a Node frame is in its
+	 * native frame's place (rt_frames.h) */
+	while (k < n &&
+	       !(ET_RTF_IS(in[k]) && ET_RTF_KIND(in[k]) == ET_RTF_PYTHON))
 		k++;
 	if (k == n) { /* native only */
 		o = n < max ? n : max;

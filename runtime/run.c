@@ -41,6 +41,7 @@
 #include "priv.h"
 #include "rt_frames.h"
 #include "rt_python.h"
+#include "rt_v8.h"
 #include "run_impl.h"
 #include "metrics.h"
 #include "span.h"
@@ -693,8 +694,10 @@ static int event_loop(struct run *r)
 			dump(r);
 		if (r->uw)
 			unwind_poll(r->uw);
-		if (r->uw)
+		if (r->uw) {
 			rt_python_poll();
+			rt_v8_poll();
+		}
 		n = epoll_wait(r->epfd, ev, 4, RINGBUF_POLL_MS);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -879,6 +882,14 @@ static void runtimes_at_load(void *arg, int pid)
 {
 	(void)arg;
 	rt_python_load_pid(pid, NULL);
+	rt_v8_load_pid(pid, NULL);
+}
+
+/* a watched process's exit: the runtime frames its stacks hold named */
+static void runtimes_at_exit(int pid)
+{
+	rt_python_at_exit(pid);
+	rt_v8_at_exit(pid);
 }
 
 /* ustack's unwind tables: the -p process's now, the -c child's at its
@@ -886,6 +897,7 @@ static void runtimes_at_load(void *arg, int pid)
 static int setup_unwind(struct run *r)
 {
 	int py_fd = loader__map_fd(r->l, ET_PY_PROCS_MAP);
+	int v8_fd = loader__map_fd(r->l, ET_V8_PROCS_MAP);
 
 	r->uw = unwind_new(loader__map_fd(r->l, ET_UW_ROWS_MAP),
 			   loader__map_fd(r->l, ET_UW_MAPS_MAP),
@@ -896,11 +908,12 @@ static int setup_unwind(struct run *r)
 			  strerror(ENOMEM));
 		return -ENOMEM;
 	}
-	/* ustack's Python frames (rt_python.h), when a mode has them */
-	if (py_fd >= 0) {
+	/* ustack's Python and Node frames (rt_python.h, rt_v8.h) */
+	if (py_fd >= 0 || v8_fd >= 0) {
 		rt_python_set_maps(py_fd, loader__map_fd(r->l, ET_USTACK_MAP));
+		rt_v8_set_maps(v8_fd, loader__map_fd(r->l, ET_USTACK_MAP));
 		unwind_on_load(r->uw, runtimes_at_load, NULL);
-		umaps_on_exit(rt_python_at_exit);
+		umaps_on_exit(runtimes_at_exit);
 	}
 	if (r->o->pid) {
 		int saved = errno, err = unwind_load_pid(r->uw, r->o->pid);

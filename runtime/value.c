@@ -18,6 +18,7 @@
 #include "syscall_names.h"
 #include "rt_frames.h"
 #include "rt_python.h"
+#include "rt_v8.h"
 #include "usyms.h"
 #include "value.h"
 
@@ -101,12 +102,19 @@ static const char *frame_text(struct value_env *env, const struct et_type *t,
 						"[frame pointers]";
 	/* an interpreted runtime's frame (rt_frames.h) */
 	if (!t->kernel && ET_RTF_IS(ip)) {
-		rt_python_frame(pid, ip, env->bare_frames, buf, sizeof(buf));
+		bool node = ET_RTF_KIND(ip) == ET_RTF_NODE;
+
+		if (node)
+			rt_v8_frame(pid, ip, env->bare_frames, buf, sizeof(buf));
+		else
+			rt_python_frame(pid, ip, env->bare_frames, buf,
+					sizeof(buf));
 		sym = arena_strdup(env->arena, buf);
 		if (t->mode != STACK_PERF || env->bare_frames)
 			return sym;
-		return arena_printf(env->arena, "%" PRIx64 " %s ([python])",
-				    (uint64_t)ET_RTF_PTR(ip), sym);
+		return arena_printf(env->arena, "%" PRIx64 " %s (%s)",
+				    (uint64_t)ET_RTF_PTR(ip), sym,
+				    node ? "[js]" : "[python]");
 	}
 	if (t->kernel) {
 		sym = ksyms__resolve(env_ksyms(env), ip, &off);
