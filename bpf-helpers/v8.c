@@ -10,7 +10,7 @@
  *            and whose shared field is a SharedFunctionInfo
  *   fp - 32  an interpreted or Sparkplug frame's BytecodeArray
  *   fp - 40  an interpreted frame's bytecode offset (a Smi; Sparkplug
- *            keeps the feedback vector there)
+ *            keeps the feedback vector there): the tier
  *
  * A frame that passes those checks becomes a tagged frame (kind
  * ET_RTF_NODE) with the SharedFunctionInfo's address; user space names
@@ -64,7 +64,7 @@ __attribute__((always_inline)) int et_v8_in_blob(const void *proc, et_u64 ip)
 static et_u64 v8_frame(const struct et_v8_proc *v, et_u64 ip, et_u64 fp,
 		       et_u64 top_sp)
 {
-	et_u64 marker, fn, sfi, off, idx = ET_RTF_IDX_NONE;
+	et_u64 marker, fn, sfi;
 	unsigned t;
 	int compiled = 1;
 
@@ -85,17 +85,14 @@ static et_u64 v8_frame(const struct et_v8_proc *v, et_u64 ip, et_u64 fp,
 	sfi = rd64(fn - HEAP_TAG + v->fn_shared);
 	if (obj_type(v, sfi) != v->sfi_type)
 		return ip;
-	if (obj_type(v, rd64(fp + v->fp_bc_array)) == v->bc_type) {
-		off = rd64(fp + v->fp_bc_offset);
-		if (!(off & SMI_MASK)) {
-			/* a Smi: the value in the upper 32 bits */
-			compiled = 0;
-			off = (et_u64)((long long)off >> 32) - v->bc_start;
-			if (off < ET_RTF_IDX_NONE)
-				idx = off;
-		}
-	}
-	return ET_RTF_MAKE(ET_RTF_NODE, sfi - HEAP_TAG, idx, 0) |
+	/* interpreted: a BytecodeArray, then a Smi (Sparkplug keeps the
+	 * feedback vector there). The offset itself is not kept: stacks
+	 * that differ only in it would be apart in an aggregation, and
+	 * user space prints the function's line, not the statement's. */
+	if (obj_type(v, rd64(fp + v->fp_bc_array)) == v->bc_type &&
+	    !(rd64(fp + v->fp_bc_offset) & SMI_MASK))
+		compiled = 0;
+	return ET_RTF_MAKE(ET_RTF_NODE, sfi - HEAP_TAG, ET_RTF_IDX_NONE, 0) |
 	       (compiled ? ET_RTF_V8_COMPILED : 0);
 }
 

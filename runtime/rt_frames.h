@@ -24,9 +24,9 @@
  * Python frames follow the native ones. A Node (V8) frame is in its
  * place among the native frames instead: the native frame of a
  * JavaScript function, replaced by the function's SharedFunctionInfo
- * (bits 43..0), its tier in bit 57 (ET_RTF_V8_COMPILED: Sparkplug,
- * Maglev or TurboFan code; clear: Ignition) and, interpreted, the
- * bytecode offset (bits 56..44).
+ * (bits 43..0) and its tier in bit 57 (ET_RTF_V8_COMPILED: Sparkplug,
+ * Maglev or TurboFan code; clear: Ignition); bits 56..44 are
+ * ET_RTF_IDX_NONE.
  */
 #ifndef ETRACE_RT_FRAMES_H
 #define ETRACE_RT_FRAMES_H
@@ -114,8 +114,7 @@ struct et_v8_proc {
 	short obj_map;	    /* HeapObject::map */
 	short map_type;	    /* Map::instance_type */
 	short fn_shared;    /* JSFunction::shared */
-	short bc_start;	    /* a frame's bytecode offset minus this: the
-			       offset in the bytecode */
+	short pad0;
 	unsigned short jsfn_first, jsfn_last; /* JSFunction instance types */
 	unsigned short sfi_type, bc_type; /* SharedFunctionInfo, BytecodeArray */
 	unsigned char pad[4];

@@ -242,10 +242,6 @@ static void read_meta(struct meta *m, struct et_v8_proc *o, struct v8lay *l)
 	    (short)sym_int(m, "v8dbg_class_Map__instance_type__uint16_t");
 	o->fn_shared = (short)sym_int(
 	    m, "v8dbg_class_JSFunction__shared__SharedFunctionInfo");
-	/* a frame's bytecode offset counts from the tagged BytecodeArray */
-	o->bc_start = (short)(sym_int(m, "v8dbg_class_BytecodeArray__data__"
-					 "uintptr_t") -
-			      sym_int(m, "v8dbg_HeapObjectTag"));
 	jsfn = sym_int(m, "v8dbg_type_JSFunction__JS_FUNCTION_TYPE");
 	o->jsfn_first = (unsigned short)jsfn;
 	o->jsfn_last = (unsigned short)(jsfn + JSFN_TYPES - 1);
