@@ -92,9 +92,10 @@ wait_fifo() {
 }
 
 # node_of ARGS: the node process whose command line is "node CH ARGS"
+NODE_FLAGS=
 node_of() {
 	for _ in $(seq 1 1200); do
-		for p in $(pgrep -f "^$NODE $CH $1"); do
+		for p in $(pgrep -f "^$NODE $NODE_FLAGS$CH $1"); do
 			[ "$(readlink /proc/"$p"/exe)" = "$NODE" ] &&
 				{ echo "$p"; return 0; }
 		done
@@ -110,7 +111,7 @@ node_of() {
 # is let go
 run_c() {
 	mkfifo "$tmp/done"
-	"$etrace" -c "$NODE $CH $1 $2 - $tmp/done" -e "$3" >"$out" 2>"$err" &
+	"$etrace" -c "$NODE $NODE_FLAGS$CH $1 $2 - $tmp/done" -e "$3" >"$out" 2>"$err" &
 	bg=$!
 	child=$(node_of "$1 $2") || fail "node did not start"
 	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
@@ -178,6 +179,15 @@ profile)
 	done
 	[ -f "$tmp/bad" ] && fail "a sample out of order: $(cat "$tmp/bad")"
 	grep -q '\[js 0x' "$out" && fail "an unnamed JavaScript frame"
+	;;
+perfmap)
+	# node --perf-basic-prof writes /tmp/perf-PID.map: ustack(native)
+	# names the JIT's code from it, V8's tier marks kept
+	NODE_FLAGS="--perf-basic-prof "
+	run_c opt 2 "$futex_tp /pid == cpid/ { @[ustack(native)] = count(); }"
+	frames "$out" | grep -q 'JS:[~^+*][a-e] CH:[0-9]*:[0-9]*|' ||
+		fail "no frame named from the perf map"
+	rm -f "/tmp/perf-$child.map"
 	;;
 *)
 	fail "unknown case"
