@@ -4,4 +4,4 @@
 # map (--perf-basic-prof); the node* recipes.
 etrace_runtime_cases(node ${CMAKE_CURRENT_LIST_DIR}/node.sh 90
   ARGS $<TARGET_FILE:etrace> ${CMAKE_CURRENT_LIST_DIR}/../progs/node
-  CASES child optimized pid native profile perfmap)
+  CASES child optimized pid native profile perfmap nodeprofile nodeloop)

@@ -8,7 +8,7 @@
 # C++ and builtins above e, the entry trampolines below the script),
 # and no other frame of the script.
 set -u
-etrace=$1
+etrace=$(readlink -f "$1")
 nodedir=$(readlink -f "$2")
 case=$3
 
@@ -104,16 +104,23 @@ node_of() {
 	return 1
 }
 
-# run_c MODE N PROG: etrace -c "node CH MODE N - DONE" -e PROG; once
+# run_c MODE N PROG: etrace -c "node CH MODE N - DONE" -e PROG (PROG
+# stdlib:NAME: the recipe NAME, run in $tmp); once
 # the program blocks on the fifo DONE (its work over), etrace is stopped
 # with SIGINT and prints its maps while the process lives (node frees
 # V8's heap, where the names are, before it exits); then the program
 # is let go
 run_c() {
 	mkfifo "$tmp/done"
-	"$etrace" -c "$NODE $NODE_FLAGS$CH $1 $2 - $tmp/done" -e "$3" >"$out" 2>"$err" &
+	cmd="$NODE $NODE_FLAGS$CH $1 $2 - $tmp/done"
+	args="$1 $2"
+	case $3 in
+	stdlib:*) set -- "${3#stdlib:}" ;;
+	*) set -- -e "$3" ;;
+	esac
+	(cd "$tmp" && exec "$etrace" -c "$cmd" "$@") >"$out" 2>"$err" &
 	bg=$!
-	child=$(node_of "$1 $2") || fail "node did not start"
+	child=$(node_of "$args") || fail "node did not start"
 	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
 	wait_fifo "$child" done
 	kill -INT "$bg"
@@ -166,7 +173,7 @@ profile)
 	# (each function's tier as V8 has it then); in every sample, the
 	# script's frames are the chain's outer part
 	run_c spin 2000 'profile:hz:99 /pid == cpid/ { @[ustack] = count(); }'
-	full="$(chain '')(anonymous) (CH)|"
+	full="$(chain '')spin (CH:$(line spin))|(anonymous) (CH)|"
 	frames "$out" | sed 's/[~*]//g' | grep -qF "$full" ||
 		fail "no sample with the chain"
 	frames "$out" | grep -F '(CH' | while read -r s; do
@@ -179,6 +186,23 @@ profile)
 	done
 	[ -f "$tmp/bad" ] && fail "a sample out of order: $(cat "$tmp/bad")"
 	grep -q '\[js 0x' "$out" && fail "an unnamed JavaScript frame"
+	;;
+nodeprofile)
+	# the recipe: folded stacks with the chain (bare frames: "e (CH)")
+	run_c spin 2000 stdlib:nodeprofile
+	sed "s|$CH|CH|g" "$tmp/etrace-nodeprofile.folded" >"$tmp/f"
+	grep -q ";(anonymous) (CH);spin (CH);a (CH);b (CH);c (CH);d (CH);e (CH) [1-9]" "$tmp/f" ||
+		fail "no folded stack with the chain: $(cut -c1-400 "$tmp/f" | head -3)"
+	grep -q '<svg' "$tmp/etrace-nodeprofile.svg" || fail "no flame graph"
+	;;
+nodeloop)
+	# the recipe: a timer's callback blocks the loop for 300 ms, in e:
+	# the slow turn's samples show the chain
+	run_c timer 300 stdlib:nodeloop
+	has "$out" '^longest turn: [0-9]* us$'
+	frames "$out" | sed 's/[~*]//g' |
+		grep -F "$(chain '')spin (CH:$(line spin))|" | grep -q 'listOnTimeout (node:internal/timers:' ||
+		fail "no slow-turn stack with the chain"
 	;;
 perfmap)
 	# node --perf-basic-prof writes /tmp/perf-PID.map: ustack(native)

@@ -16,6 +16,9 @@
 #                                TurboFan's: "optimized: a b c d e"
 #   node chain.js spin MS [GO [DONE]]
 #                                e loops, called through the chain, MS ms
+#   node chain.js timer MS [GO [DONE]]
+#                                the same in a timer's callback (a turn
+#                                of the event loop)
 # Each of a..d carries statements that never run (w is never 0.5), so
 # that its bytecode passes TurboFan's inlining budget (460 bytes): the
 # chain stays five frames when compiled.
@@ -61,15 +64,22 @@ if (mode === 'opt') {
   }
 }
 if (arg && arg !== '-') require('fs').readFileSync(arg);
-if (mode === 'wait' || mode === 'opt')
-  for (let i = 0; i < n; i++) a(50);
-if (mode === 'spin') {
-  const end = Date.now() + n;
+function spin(ms) {
+  const end = Date.now() + ms;
   while (Date.now() < end) a(-100000);
 }
-if (done) {
+function finish() {
+  if (!done) return;
   require('fs').writeFileSync(done + '.at', '');
   require('fs').readFileSync(done);
 }
+if (mode === 'wait' || mode === 'opt')
+  for (let i = 0; i < n; i++) a(50);
+if (mode === 'spin')
+  spin(n);
+if (mode === 'timer')
+  setTimeout(() => { spin(n); finish(); }, 10);
+else
+  finish();
 JS
 } >"$1"
