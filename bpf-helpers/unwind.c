@@ -323,8 +323,11 @@ ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry)
 		w.mark = MARK_FP;
 	}
 	loop(DEPTH, step, &w, 0);
+	/* no branch on what it returns: each doubles the verifier's
+	 * states for the rest of the program */
 	if (w.v8_names)
-		et_v8_frames(w.v8, w.fr, w.fps, w.n, w.sp0, &w.h);
+		w.h = (w.h ^ et_v8_frames(w.v8, w.fr, w.fps, w.n, w.sp0)) *
+		      0x100000001b3ULL;
 	n = w.n;
 	mark = w.mark;
 	if (n < 0 || n > DEPTH)

@@ -122,16 +122,15 @@ static long name_step(et_u64 i, struct v8walk *w)
 	return 0;
 }
 
-__attribute__((always_inline)) void et_v8_frames(const void *proc, et_u64 *fr,
-						 et_u64 *fps, et_s64 n,
-						 et_u64 sp0, et_u64 *h)
+__attribute__((always_inline)) et_u64 et_v8_frames(const void *proc,
+						   et_u64 *fr, et_u64 *fps,
+						   et_s64 n, et_u64 sp0)
 {
 	struct v8walk w = {.v = proc, .fr = fr, .fps = fps, .sp0 = sp0};
 
 	if (!proc || n <= 0 || n > DEPTH)
-		return;
+		return 0;
 	w.n = (int)n;
-	w.h = *h;
 	loop(DEPTH, name_step, &w, 0);
-	*h = w.h;
+	return w.h;
 }
