@@ -98,6 +98,18 @@ struct et_java_regs {
 };
 et_s64 et_global_java_step(struct et_java_proc *p, struct et_java_regs *r);
 
+/* Node (V8, v8.c): 1 when ip is in the process's embedded builtins
+ * (proc: its ET_V8_PROCS_MAP entry, NULL: none), which frame pointers
+ * walk; and, after the walk, each frame i < n of fr with a frame pointer
+ * in fps[i] (0: a frame walked by CFI) replaced by a tagged Node frame
+ * (runtime/rt_frames.h) when it is a JavaScript function's (sp0: the
+ * innermost frame's stack pointer). Returns a hash of the frames it
+ * replaced (0: none), for the stack's: five arguments, a BPF call's
+ * most when not inlined. Extern like et_py_frames. */
+int et_v8_in_blob(const void *proc, et_u64 ip);
+et_u64 et_v8_frames(const void *proc, et_u64 *fr, et_u64 *fps, et_s64 n,
+		    et_u64 sp0);
+
 /* pyfunc, pyfile (what ET_PY_TOP_FUNC, _FILE: the innermost Python
  * frame's qualified name, file, into buf of size bytes; "" when the
  * thread runs no Python) and pyline (_LINE: returned, the function's

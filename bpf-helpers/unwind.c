@@ -157,11 +157,15 @@ struct walk {
 	struct proc *p;
 	struct et_java_proc *jp; /* the process's JVM, or 0 */
 	et_u64 *fr;
-	et_u64 ip, sp, bp, h, mark, entry;
+	et_u64 ip, sp, bp, h, mark, entry, sp0;
 	et_u32 tgid;
 	int n, bp_known;
 	int exact; /* ip is an interrupted one, not a return address */
 	struct umap m; /* the last frame's mapping (m.end 0: none) */
+	const void *v8; /* the process's V8 (v8.c), NULL: none */
+	et_u64 *fps;	/* the frame pointer of each frame walked by it, for
+			   v8.c's pass after the walk */
+	int v8_names;	/* name JavaScript frames (runtime frames on) */
 };
 
 /* frame i: record w->ip, step to its caller; 1 when the walk ends */
@@ -172,11 +176,12 @@ static long step(et_u64 i, struct walk *w)
 	struct row row;
 	struct umap m;
 	et_u32 one = 1;
-	int mi = 0;
+	int mi = 0, fp;
 
 	if (!ip || i >= DEPTH)
 		return 1;
 	w->fr[i] = ip;
+	w->fps[i] = 0;
 	w->n = i + 1;
 	w->h = (w->h ^ ip) * 0x100000001b3ULL;
 	if (w->jp && w->jp->lo <= ip && ip < w->jp->hi) {
@@ -205,7 +210,15 @@ static long step(et_u64 i, struct walk *w)
 	if (p && mi < 0 && !i)
 		/* a mapping made after the tables were loaded */
 		map_update(w->miss, &w->tgid, &one, 1 /* BPF_NOEXIST */);
-	if (mi < 0 || !m.row_len) {
+	fp = mi < 0 || !m.row_len;
+	if (!fp &&
+	    find_row(w->rows, m.row_start, m.row_len,
+		     (et_u32)(ip - (i && !w->exact ? 1 : 0) - m.bias), &row))
+		goto trunc;
+	/* V8's builtins in node's .text have no CFI: frame pointers */
+	if (!fp && row.cfa == CFA_NONE && et_v8_in_blob(w->v8, ip))
+		fp = 1;
+	if (fp) {
 		/* frame pointers */
 		w->exact = 0;
 		if (!i && w->entry) {
@@ -213,6 +226,9 @@ static long step(et_u64 i, struct walk *w)
 		} else {
 			if (!w->bp_known || !bp || bp < w->sp)
 				return 1;
+			/* maybe a V8 JavaScript frame: named after the walk */
+			if (w->v8_names)
+				w->fps[i] = bp;
 			/* nothing says rbp is a frame pointer here: the
 			 * stack says so (a wrong frame is possible) */
 			w->mark = MARK_FP;
@@ -235,9 +251,6 @@ static long step(et_u64 i, struct walk *w)
 		w->ip = ra;
 		return 0;
 	}
-	if (find_row(w->rows, m.row_start, m.row_len,
-		     (et_u32)(ip - (i && !w->exact ? 1 : 0) - m.bias), &row))
-		goto trunc;
 	w->exact = 0;
 	switch (row.cfa) {
 	case CFA_RSP:
@@ -288,7 +301,7 @@ ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry, void *java)
 	void *rows = m[0], *maps = m[1], *procs = m[2], *miss = m[3];
 	void *scratch = m[4], *stacks = m[5];
 	/* entry bit 1: runtime frames too (rt_frames.h), with the maps in
-	 * m[6], m[7]; a Java/Node walker hooks in the same place */
+	 * m[6], m[7] (Python), m[8] (Node) */
 	int runtimes = (entry & 2) != 0;
 	et_u32 zero = 0, one = 1, id;
 	et_u64 *old, mark;
@@ -309,6 +322,13 @@ ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry, void *java)
 	    read_kernel(&w.sp, 8, (char *)regs + REG_SP) ||
 	    read_kernel(&w.bp, 8, (char *)regs + REG_BP))
 		return -1;
+	w.sp0 = w.sp;
+	w.v8 = map_lookup(m[8], &w.tgid);
+	/* the second scratch slot: frame pointers for v8.c */
+	w.fps = map_lookup(scratch, &one);
+	if (!w.fps)
+		return -1;
+	w.v8_names = runtimes && w.v8;
 	w.p = map_lookup(procs, &w.tgid);
 	if (w.p && et_uw_exec_changed(w.p)) {
 		/* the tables of the image before an exec; the runtimes'
@@ -323,6 +343,11 @@ ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry, void *java)
 	if (runtimes)
 		w.jp = map_lookup(java, &w.tgid);
 	loop(DEPTH, step, &w, 0);
+	/* no branch on what it returns: each doubles the verifier's
+	 * states for the rest of the program */
+	if (w.v8_names)
+		w.h = (w.h ^ et_v8_frames(w.v8, w.fr, w.fps, w.n, w.sp0)) *
+		      0x100000001b3ULL;
 	n = w.n;
 	mark = w.mark;
 	if (n < 0 || n > DEPTH)

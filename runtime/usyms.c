@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "perfmap.h"
 #include "elf_syms.h"
 #include "umaps.h"
 #include "usyms.h"
@@ -238,8 +239,9 @@ static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 	const struct umap *m = p ? umap_find(p, addr - ra) : NULL;
 	struct elf_syms *es = m ? elf_syms__open(m->path) : NULL;
 	const struct elf_sym *s = NULL;
-	const char *name = NULL;
-	uint64_t vaddr = 0;
+	const char *name = NULL, *pmpath = NULL;
+	uint64_t vaddr = 0, pmoff = 0;
+	char pm[512];
 
 	if (es && !elf_syms__offset_to_vaddr(es, addr - ra - m->start +
 							 m->pgoff,
@@ -257,6 +259,17 @@ static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 				 vaddr - s->addr);
 		else
 			snprintf(buf, len, "%s", name);
+	} else if (!m && u && !u->numbers &&
+		   !perfmap_lookup(pid, addr - ra, pm, sizeof(pm), &pmoff,
+				   &pmpath)) {
+		/* code no file maps (a JIT): its perf map */
+		if (offset)
+			snprintf(buf, len, "%s+%" PRIu64, pm, pmoff + ra);
+		else
+			snprintf(buf, len, "%s", pm);
+		if (module)
+			*module = pmpath;
+		return 0;
 	} else {
 		snprintf(buf, len, "0x%" PRIx64, addr);
 	}

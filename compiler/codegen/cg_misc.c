@@ -55,12 +55,12 @@ static LLVMValueRef ustack_value(struct gen *g, LLVMValueRef id)
 			   "ustack");
 }
 
-/* The unwinder's and the Python walker's maps in an array on the stack
+/* The unwinder's, the Python walker's and V8's maps in an array on the stack
  * (a BPF call takes five arguments): what et_ustack_unwind and
  * et_py_top take. */
 static LLVMValueRef uw_maps(struct gen *g)
 {
-	LLVMValueRef maps[8], stacks, arr, fn;
+	LLVMValueRef maps[9], stacks, arr, fn;
 
 	g->prog->needs_usyms = true;
 	g->prog->needs_unwind = true;
@@ -74,13 +74,15 @@ static LLVMValueRef uw_maps(struct gen *g)
 			 sizeof(struct et_uw_proc));
 	maps[3] = uw_map(g, ET_UW_MISS_MAP, BPF_MAP_TYPE_HASH, ET_UW_PROCS, 4,
 			 4);
-	maps[4] = uw_map(g, ET_UW_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
+	maps[4] = uw_map(g, ET_UW_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 2, 4,
 			 ET_STACK_DEPTH * 8);
 	maps[5] = stacks;
 	maps[6] = uw_map(g, ET_PY_PROCS_MAP, BPF_MAP_TYPE_HASH, ET_PY_PROCS, 4,
 			 sizeof(struct et_py_proc));
 	maps[7] = uw_map(g, ET_PY_TSTATE_MAP, BPF_MAP_TYPE_LRU_HASH,
 			 ET_PY_TSTATES, 4, 8);
+	maps[8] = uw_map(g, ET_V8_PROCS_MAP, BPF_MAP_TYPE_HASH, ET_V8_PROCS, 4,
+			 sizeof(struct et_v8_proc));
 	/* the maps in an array on the stack: a BPF call takes five
 	 * arguments; one array per probe function (no lifetime markers:
 	 * each use stores the pointers again), so that ustack, pyfunc,
@@ -89,11 +91,11 @@ static LLVMValueRef uw_maps(struct gen *g)
 	if (fn != g->uw_maps_fn) {
 		g->uw_maps_fn = fn;
 		g->uw_maps_arr = cg_alloca(g->cg,
-					   LLVMArrayType(cg_int(g->cg, 64), 8),
+					   LLVMArrayType(cg_int(g->cg, 64), 9),
 					   "uw_maps");
 	}
 	arr = g->uw_maps_arr;
-	for (unsigned i = 0; i < 8; i++) {
+	for (unsigned i = 0; i < 9; i++) {
 		LLVMValueRef off = cg_const(g->cg, 64, i * 8);
 
 		LLVMBuildStore(g->b, maps[i],
