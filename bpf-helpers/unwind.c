@@ -162,9 +162,7 @@ struct walk {
 	int n, bp_known;
 	int exact; /* ip is an interrupted one, not a return address */
 	struct umap m; /* the last frame's mapping (m.end 0: none) */
-	const void *v8; /* the process's V8 (v8.c), NULL: none */
-	et_u64 *fps;	/* the frame pointer of each frame walked by it, for
-			   v8.c's pass after the walk */
+	const struct et_v8_proc *v8; /* the process's V8 (v8.c), or 0 */
 	int v8_names;	/* name JavaScript frames (runtime frames on) */
 };
 
@@ -177,29 +175,13 @@ static long step(et_u64 i, struct walk *w)
 	struct umap m;
 	et_u32 one = 1;
 	int mi = 0, fp;
+	et_s64 rt;
 
 	if (!ip || i >= DEPTH)
 		return 1;
 	w->fr[i] = ip;
-	w->fps[i] = 0;
 	w->n = i + 1;
 	w->h = (w->h ^ ip) * 0x100000001b3ULL;
-	if (w->jp && w->jp->lo <= ip && ip < w->jp->hi) {
-		/* a JVM's code cache (java.c) */
-		struct et_java_regs jr = {ip, w->sp, bp, ip, w->exact,
-					  w->bp_known};
-
-		if (et_global_java_step(w->jp, &jr))
-			goto trunc;
-		w->fr[i] = jr.rec;
-		w->h = (w->h ^ jr.rec) * 0x100000001b3ULL;
-		w->ip = jr.ip;
-		w->sp = jr.sp;
-		w->bp = jr.bp;
-		w->exact = 0;
-		w->bp_known = 1;
-		return 0;
-	}
 	/* most callers are in the callee's file */
 	if (w->m.start <= ip && ip < w->m.end)
 		m = w->m;
@@ -207,17 +189,42 @@ static long step(et_u64 i, struct walk *w)
 		mi = -1;
 	else
 		w->m = m;
-	if (p && mi < 0 && !i)
-		/* a mapping made after the tables were loaded */
-		map_update(w->miss, &w->tgid, &one, 1 /* BPF_NOEXIST */);
 	fp = mi < 0 || !m.row_len;
 	if (!fp &&
 	    find_row(w->rows, m.row_start, m.row_len,
 		     (et_u32)(ip - (i && !w->exact ? 1 : 0) - m.bias), &row))
 		goto trunc;
-	/* V8's builtins in node's .text have no CFI: frame pointers */
-	if (!fp && row.cfa == CFA_NONE && et_v8_in_blob(w->v8, ip))
-		fp = 1;
+	/* no CFI here: maybe a runtime's frame (rt_step.c), one call and
+	 * one branch (a test of jp or v8 first would be an OR of two
+	 * pointers maybe NULL, which the verifier refuses) */
+	if (fp || row.cfa == CFA_NONE) {
+		struct et_rt_regs r = {.ip = ip,
+				       .sp = w->sp,
+				       .bp = bp,
+				       .mark = w->mark,
+				       .exact = w->exact,
+				       .bp_known = w->bp_known,
+				       .entry_top = !i && w->entry,
+				       .nocfi = fp,
+				       .top_sp = i ? 0 : w->sp0,
+				       .v8_name = w->v8_names};
+
+		rt = et_global_rt_step(w->jp, w->v8, &r);
+		if (rt) {
+			w->fr[i] = r.rec;
+			w->h = (w->h ^ r.rec) * 0x100000001b3ULL;
+			w->mark = r.mark;
+			w->ip = r.ip;
+			w->sp = r.sp;
+			w->bp = r.bp;
+			w->exact = 0;
+			w->bp_known = r.bp_known;
+			return rt < 0;
+		}
+	}
+	if (p && mi < 0 && !i)
+		/* a mapping made after the tables were loaded */
+		map_update(w->miss, &w->tgid, &one, 1 /* BPF_NOEXIST */);
 	if (fp) {
 		/* frame pointers */
 		w->exact = 0;
@@ -226,9 +233,6 @@ static long step(et_u64 i, struct walk *w)
 		} else {
 			if (!w->bp_known || !bp || bp < w->sp)
 				return 1;
-			/* maybe a V8 JavaScript frame: named after the walk */
-			if (w->v8_names)
-				w->fps[i] = bp;
 			/* nothing says rbp is a frame pointer here: the
 			 * stack says so (a wrong frame is possible) */
 			w->mark = MARK_FP;
@@ -324,11 +328,6 @@ ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry, void *java)
 		return -1;
 	w.sp0 = w.sp;
 	w.v8 = map_lookup(m[8], &w.tgid);
-	/* the second scratch slot: frame pointers for v8.c */
-	w.fps = map_lookup(scratch, &one);
-	if (!w.fps)
-		return -1;
-	w.v8_names = runtimes && w.v8;
 	w.p = map_lookup(procs, &w.tgid);
 	if (w.p && et_uw_exec_changed(w.p)) {
 		/* the tables of the image before an exec; the runtimes'
@@ -342,12 +341,8 @@ ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry, void *java)
 	}
 	if (runtimes)
 		w.jp = map_lookup(java, &w.tgid);
+	w.v8_names = runtimes && w.v8;
 	loop(DEPTH, step, &w, 0);
-	/* no branch on what it returns: each doubles the verifier's
-	 * states for the rest of the program */
-	if (w.v8_names)
-		w.h = (w.h ^ et_v8_frames(w.v8, w.fr, w.fps, w.n, w.sp0)) *
-		      0x100000001b3ULL;
 	n = w.n;
 	mark = w.mark;
 	if (n < 0 || n > DEPTH)

@@ -54,15 +54,15 @@ obj_type(const struct et_v8_proc *v, et_u64 o)
 	return t;
 }
 
-__attribute__((always_inline)) int et_v8_in_blob(const void *proc, et_u64 ip)
+__attribute__((always_inline)) int et_v8_in_blob(const struct et_v8_proc *v,
+						 et_u64 ip)
 {
-	const struct et_v8_proc *v = proc;
-
 	return v && ip >= v->blob_lo && ip < v->blob_hi;
 }
 
-static et_u64 v8_frame(const struct et_v8_proc *v, et_u64 ip, et_u64 fp,
-		       et_u64 top_sp)
+__attribute__((always_inline)) et_u64 et_v8_frame(const struct et_v8_proc *v,
+						  et_u64 ip, et_u64 fp,
+						  et_u64 top_sp)
 {
 	et_u64 marker, fn, sfi;
 	unsigned t;
@@ -94,43 +94,4 @@ static et_u64 v8_frame(const struct et_v8_proc *v, et_u64 ip, et_u64 fp,
 		compiled = 0;
 	return ET_RTF_MAKE(ET_RTF_NODE, sfi - HEAP_TAG, ET_RTF_IDX_NONE, 0) |
 	       (compiled ? ET_RTF_V8_COMPILED : 0);
-}
-
-static long (*const loop)(et_u32 n, void *fn, void *ctx,
-			  et_u64 flags) = (void *)181;
-
-struct v8walk {
-	const struct et_v8_proc *v;
-	et_u64 *fr, *fps, sp0, h;
-	int n;
-};
-
-/* frame i: named when the unwinder walked it by its frame pointer */
-static long name_step(et_u64 i, struct v8walk *w)
-{
-	et_u64 f;
-
-	if (i >= DEPTH || (int)i >= w->n)
-		return 1;
-	if (!w->fps[i])
-		return 0;
-	f = v8_frame(w->v, w->fr[i], w->fps[i], i ? 0 : w->sp0);
-	if (f != w->fr[i]) {
-		w->fr[i] = f;
-		w->h = (w->h ^ f) * 0x100000001b3ULL;
-	}
-	return 0;
-}
-
-__attribute__((always_inline)) et_u64 et_v8_frames(const void *proc,
-						   et_u64 *fr, et_u64 *fps,
-						   et_s64 n, et_u64 sp0)
-{
-	struct v8walk w = {.v = proc, .fr = fr, .fps = fps, .sp0 = sp0};
-
-	if (!proc || n <= 0 || n > DEPTH)
-		return 0;
-	w.n = (int)n;
-	loop(DEPTH, name_step, &w, 0);
-	return w.h;
 }

@@ -74,7 +74,7 @@ static LLVMValueRef uw_maps(struct gen *g)
 			 sizeof(struct et_uw_proc));
 	maps[3] = uw_map(g, ET_UW_MISS_MAP, BPF_MAP_TYPE_HASH, ET_UW_PROCS, 4,
 			 4);
-	maps[4] = uw_map(g, ET_UW_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 2, 4,
+	maps[4] = uw_map(g, ET_UW_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
 			 ET_STACK_DEPTH * 8);
 	maps[5] = stacks;
 	maps[6] = uw_map(g, ET_PY_PROCS_MAP, BPF_MAP_TYPE_HASH, ET_PY_PROCS, 4,
@@ -160,11 +160,12 @@ static LLVMValueRef gen_ustack_cfi(struct gen *g, const struct type *t)
 	args[2] = uw_map(g, ET_JAVA_PROCS_MAP, BPF_MAP_TYPE_HASH,
 			 ET_JAVA_PROCS, 4, sizeof(struct et_java_proc));
 	r = cg_libcall(g->cg, "et_ustack_unwind", args, 3);
-	/* the HotSpot frame walker (bpf-helpers/java.c) a global BPF
-	 * function, verified once, not at each step of the walk: external
-	 * where the unwinder is (cg_link.c makes every helper internal) */
+	/* the runtimes' frame walkers (bpf-helpers/rt_step.c: HotSpot's,
+	 * V8's) a global BPF function, verified once, not at each step of
+	 * the walk: external where the unwinder is (cg_link.c makes every
+	 * helper internal) */
 	if ((fn = LLVMGetNamedFunction(cg_module(g->cg),
-				       "et_global_java_step")))
+				       "et_global_rt_step")))
 		LLVMSetLinkage(fn, LLVMExternalLinkage);
 	gen_stack_fail(g, cg_map_get(g->cg, ET_USTACK_MAP), r);
 	return ustack_value(g, r);
