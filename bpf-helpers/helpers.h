@@ -70,7 +70,8 @@ ET_HELPER et_s64 et_linear_bucket(et_s64 v, et_s64 min, et_s64 max,
  * -EEXIST (another stack has the id), -ENOMEM (the map is full), -1.
  * BPF only (it calls BPF helpers): not in the host's unit tests. */
 #ifdef __bpf__
-ET_HELPER et_s64 et_ustack_unwind(void **maps, et_u64 entry, void *java);
+ET_HELPER et_s64 et_ustack_unwind(void **maps, et_u64 entry, void *java,
+				 void *v8);
 
 /* CPython frames of the current thread appended to fr[n..] (python.c,
  * runtime/rt_frames.h): procs ET_PY_PROCS_MAP, tstates
@@ -91,8 +92,7 @@ int et_uw_exec_changed(void *proc);
  * r holds the frame's registers (exact: an interrupted ip, not a return
  * address; bp_known: rbp is the frame's; entry_top: the innermost frame
  * at a function's entry, its return address on top of the stack),
- * the stack's end mark so far (mark) and top_sp, the innermost frame's
- * sp (0 for the others). Returns 0 when the frame is no runtime's (the
+ * the stack's end mark so far (mark) and top (the innermost frame). Returns 0 when the frame is no runtime's (the
  * native rules go on, r untouched), else the frame walked: rec its
  * record (rt_frames.h: a HotSpot frame, java.c; a Node frame, v8.c,
  * when v8_name and it is a JavaScript function's; else ip) and mark the
@@ -107,8 +107,8 @@ int et_uw_exec_changed(void *proc);
 struct et_java_proc;
 struct et_v8_proc;
 struct et_rt_regs {
-	et_u64 ip, sp, bp, rec, mark, exact, bp_known, entry_top, nocfi,
-	    top_sp, v8_name;
+	et_u64 ip, sp, bp, rec, mark;
+	unsigned char exact, bp_known, entry_top, nocfi, v8_name, top, pad[2];
 };
 et_s64 et_global_rt_step(struct et_java_proc *jp, const struct et_v8_proc *v8,
 			 struct et_rt_regs *r);

@@ -75,6 +75,6 @@ __attribute__((noinline)) et_s64 et_global_rt_step(struct et_java_proc *jp,
 		return 0;
 	r->rec = r->ip;
 	if (r->v8_name && r->bp_known && !r->entry_top)
-		r->rec = et_v8_frame(v8, r->ip, r->bp, r->top_sp);
+		r->rec = et_v8_frame(v8, r->ip, r->bp, r->top ? r->sp : 0);
 	return fp_step(r);
 }

@@ -157,9 +157,9 @@ struct walk {
 	struct proc *p;
 	struct et_java_proc *jp; /* the process's JVM, or 0 */
 	et_u64 *fr;
-	et_u64 ip, sp, bp, h, mark, entry, sp0;
+	et_u64 ip, sp, bp, h, mark;
 	et_u32 tgid;
-	int n, bp_known;
+	int n, bp_known, entry;
 	int exact; /* ip is an interrupted one, not a return address */
 	struct umap m; /* the last frame's mapping (m.end 0: none) */
 	const struct et_v8_proc *v8; /* the process's V8 (v8.c), or 0 */
@@ -198,27 +198,31 @@ static long step(et_u64 i, struct walk *w)
 	 * one branch (a test of jp or v8 first would be an OR of two
 	 * pointers maybe NULL, which the verifier refuses) */
 	if (fp || row.cfa == CFA_NONE) {
-		struct et_rt_regs r = {.ip = ip,
-				       .sp = w->sp,
-				       .bp = bp,
-				       .mark = w->mark,
-				       .exact = w->exact,
-				       .bp_known = w->bp_known,
-				       .entry_top = !i && w->entry,
-				       .nocfi = fp,
-				       .top_sp = i ? 0 : w->sp0,
-				       .v8_name = w->v8_names};
+		/* small: the BPF stack of the probe, et_ustack_unwind,
+		 * step and the hook together is 512 bytes at most */
+		struct et_rt_regs rs = {.ip = ip,
+					.sp = w->sp,
+					.bp = bp,
+					.rec = ip,
+					.mark = w->mark,
+					.exact = w->exact,
+					.bp_known = w->bp_known,
+					.entry_top = !i && w->entry,
+					.nocfi = fp,
+					.v8_name = w->v8_names,
+					.top = !i},
+				   *r = &rs;
 
-		rt = et_global_rt_step(w->jp, w->v8, &r);
+		rt = et_global_rt_step(w->jp, w->v8, r);
 		if (rt) {
-			w->fr[i] = r.rec;
-			w->h = (w->h ^ r.rec) * 0x100000001b3ULL;
-			w->mark = r.mark;
-			w->ip = r.ip;
-			w->sp = r.sp;
-			w->bp = r.bp;
+			w->fr[i] = r->rec;
+			w->h = (w->h ^ r->rec) * 0x100000001b3ULL;
+			w->mark = r->mark;
+			w->ip = r->ip;
+			w->sp = r->sp;
+			w->bp = r->bp;
 			w->exact = 0;
-			w->bp_known = r.bp_known;
+			w->bp_known = r->bp_known;
 			return rt < 0;
 		}
 	}
@@ -300,12 +304,13 @@ trunc:
 	return 1;
 }
 
-ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry, void *java)
+ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry, void *java,
+				 void *v8)
 {
 	void *rows = m[0], *maps = m[1], *procs = m[2], *miss = m[3];
 	void *scratch = m[4], *stacks = m[5];
 	/* entry bit 1: runtime frames too (rt_frames.h), with the maps in
-	 * m[6], m[7] (Python), m[8] (Node) */
+	 * m[6], m[7] (Python); java and v8: the JVMs' and V8s' maps */
 	int runtimes = (entry & 2) != 0;
 	et_u32 zero = 0, one = 1, id;
 	et_u64 *old, mark;
@@ -326,8 +331,7 @@ ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry, void *java)
 	    read_kernel(&w.sp, 8, (char *)regs + REG_SP) ||
 	    read_kernel(&w.bp, 8, (char *)regs + REG_BP))
 		return -1;
-	w.sp0 = w.sp;
-	w.v8 = map_lookup(m[8], &w.tgid);
+	w.v8 = map_lookup(v8, &w.tgid);
 	w.p = map_lookup(procs, &w.tgid);
 	if (w.p && et_uw_exec_changed(w.p)) {
 		/* the tables of the image before an exec; the runtimes'

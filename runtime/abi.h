@@ -52,8 +52,7 @@ enum {
  *                in that have no entry in ET_UW_PROCS, or one of the
  *                image before an exec (user space loads them and
  *                deletes the key);
- *   ET_UW_SCRATCH: PERCPU_ARRAY[2] of ET_STACK_DEPTH u64s (the frames;
- *                their frame pointers, for bpf-helpers/v8.c).
+ *   ET_UW_SCRATCH: PERCPU_ARRAY[1] of ET_STACK_DEPTH u64s.
  * A frame the unwinder adds after the last one it could walk:
  * ET_UW_MARK_TRUNC (the next frame could not be unwound), ET_UW_MARK_FP
  * (the process had no tables yet: walked by frame pointers). */

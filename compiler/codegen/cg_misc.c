@@ -55,12 +55,12 @@ static LLVMValueRef ustack_value(struct gen *g, LLVMValueRef id)
 			   "ustack");
 }
 
-/* The unwinder's, the Python walker's and V8's maps in an array on the stack
+/* The unwinder's and the Python walker's maps in an array on the stack
  * (a BPF call takes five arguments): what et_ustack_unwind and
  * et_py_top take. */
 static LLVMValueRef uw_maps(struct gen *g)
 {
-	LLVMValueRef maps[9], stacks, arr, fn;
+	LLVMValueRef maps[8], stacks, arr, fn;
 
 	g->prog->needs_usyms = true;
 	g->prog->needs_unwind = true;
@@ -81,8 +81,6 @@ static LLVMValueRef uw_maps(struct gen *g)
 			 sizeof(struct et_py_proc));
 	maps[7] = uw_map(g, ET_PY_TSTATE_MAP, BPF_MAP_TYPE_LRU_HASH,
 			 ET_PY_TSTATES, 4, 8);
-	maps[8] = uw_map(g, ET_V8_PROCS_MAP, BPF_MAP_TYPE_HASH, ET_V8_PROCS, 4,
-			 sizeof(struct et_v8_proc));
 	/* the maps in an array on the stack: a BPF call takes five
 	 * arguments; one array per probe function (no lifetime markers:
 	 * each use stores the pointers again), so that ustack, pyfunc,
@@ -91,11 +89,11 @@ static LLVMValueRef uw_maps(struct gen *g)
 	if (fn != g->uw_maps_fn) {
 		g->uw_maps_fn = fn;
 		g->uw_maps_arr = cg_alloca(g->cg,
-					   LLVMArrayType(cg_int(g->cg, 64), 9),
+					   LLVMArrayType(cg_int(g->cg, 64), 8),
 					   "uw_maps");
 	}
 	arr = g->uw_maps_arr;
-	for (unsigned i = 0; i < 9; i++) {
+	for (unsigned i = 0; i < 8; i++) {
 		LLVMValueRef off = cg_const(g->cg, 64, i * 8);
 
 		LLVMBuildStore(g->b, maps[i],
@@ -151,7 +149,7 @@ static LLVMValueRef gen_ustack_cfi(struct gen *g, const struct type *t)
 		     !g->ap->offset && !g->ap->has_address;
 	bool rt = (t->mode == STACK_BPFTRACE || t->mode == STACK_PERF) &&
 		  rt_frames_ok(g);
-	LLVMValueRef args[3], r, fn;
+	LLVMValueRef args[4], r, fn;
 
 	args[0] = uw_maps(g);
 	args[1] = cg_const(g->cg, 64, entry | (rt ? 2 : 0));
@@ -159,7 +157,10 @@ static LLVMValueRef gen_ustack_cfi(struct gen *g, const struct type *t)
 	 * the maps array of pyfunc's probes stays as it was (512 bytes) */
 	args[2] = uw_map(g, ET_JAVA_PROCS_MAP, BPF_MAP_TYPE_HASH,
 			 ET_JAVA_PROCS, 4, sizeof(struct et_java_proc));
-	r = cg_libcall(g->cg, "et_ustack_unwind", args, 3);
+	/* V8's (bpf-helpers/v8.c) too, for the same reason */
+	args[3] = uw_map(g, ET_V8_PROCS_MAP, BPF_MAP_TYPE_HASH, ET_V8_PROCS, 4,
+			 sizeof(struct et_v8_proc));
+	r = cg_libcall(g->cg, "et_ustack_unwind", args, 4);
 	/* the runtimes' frame walkers (bpf-helpers/rt_step.c: HotSpot's,
 	 * V8's) a global BPF function, verified once, not at each step of
 	 * the walk: external where the unwinder is (cg_link.c makes every
