@@ -73,6 +73,19 @@ ET_HELPER et_s64 et_linear_bucket(et_s64 v, et_s64 min, et_s64 max,
 ET_HELPER et_s64 et_ustack_unwind(void **maps, et_u64 entry, void *java,
 				 void *v8);
 
+/* The kernel stack of the probe (bpf_get_stack into scratch, the
+ * PERCPU_ARRAY ET_UW_SCRATCH_MAP) stored in stacks (ET_KSTACK_MAP, a
+ * HASH) by et_stack_store (not named et_kstack: the map global is): its u32 id, or a negative errno as there. */
+ET_HELPER et_s64 et_kstack_store(void *ctx, void *stacks, void *scratch);
+
+/* fr[0..n) (fr has ET_STACK_DEPTH slots; a 0 is put after the last)
+ * stored in stacks, a HASH of u32 -> ET_STACK_DEPTH u64s, under h
+ * folded to 32 bits (0xffffffff is none: 0 instead); the id, or
+ * -EEXIST when other frames have it (compared, never overwritten),
+ * -ENOMEM when the map is full, -1 for a bad n (kstack.c). Extern, as
+ * unwind.c calls it across files; cg_link.c makes it internal. */
+et_s64 et_stack_store(void *stacks, et_u64 *fr, et_s64 n, et_u64 h);
+
 /* CPython frames of the current thread appended to fr[n..] (python.c,
  * runtime/rt_frames.h): procs ET_PY_PROCS_MAP, tstates
  * ET_PY_TSTATE_MAP; *h, the stack's hash, goes on over them. Returns the

@@ -312,8 +312,8 @@ ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry, void *java,
 	/* entry bit 1: runtime frames too (rt_frames.h), with the maps in
 	 * m[6], m[7] (Python); java and v8: the JVMs' and V8s' maps */
 	int runtimes = (entry & 2) != 0;
-	et_u32 zero = 0, one = 1, id;
-	et_u64 *old, mark;
+	et_u32 zero = 0, one = 1;
+	et_u64 mark;
 	void *regs = task_pt_regs(current_task_btf());
 	struct walk w = {.rows = rows,
 			 .maps = maps,
@@ -361,24 +361,5 @@ ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry, void *java,
 		if (n < 0 || n > DEPTH)
 			return -1;
 	}
-	if (n < DEPTH)
-		w.fr[n] = 0;
-	id = (et_u32)(w.h ^ (w.h >> 32));
-	if (id == NONE)
-		id = 0;
-	old = map_lookup(stacks, &id);
-	if (old) {
-		for (int i = 0; i < DEPTH; i++) {
-			if (i > n)
-				break;
-			if (old[i] != w.fr[i])
-				return -17; /* -EEXIST: a collision */
-			if (!w.fr[i])
-				break;
-		}
-		return id;
-	}
-	if (map_update(stacks, &id, w.fr, 0))
-		return -12; /* -ENOMEM: the map is full */
-	return id;
+	return et_stack_store(stacks, w.fr, n, w.h);
 }

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <etrace_features.h> /* generated: cmake/features.cmake */
+
 #include "audit.h"
 #include "cli.h"
 #include "driver.h"
@@ -41,7 +43,10 @@ int main(int argc, char **argv)
 		cli_usage(stdout);
 		return 0;
 	case CLI_VERSION:
-		printf("etrace v%s\n", ETRACE_VERSION);
+		/* bpftrace's version line first (scripts read it), then
+		 * the build's features */
+		printf("etrace v%s\nfeatures:\n%s%s", ETRACE_VERSION,
+		       ETRACE_FEATURES_CODEGEN, ETRACE_FEATURES_RUNTIME);
 		return 0;
 	case CLI_LIST:
 		return et_list(&cli);

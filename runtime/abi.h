@@ -26,8 +26,12 @@ enum {
  * et_program.drops[i] describes; absent when nothing is counted. */
 #define ET_DROPS_MAP "et_drops"
 
-/* Stack trace maps (BPF_MAP_TYPE_STACK_TRACE, u32 id -> ET_STACK_DEPTH
- * u64 addresses), defined only when kstack/ustack are used. A kstack
+/* Stack maps (u32 id -> ET_STACK_DEPTH u64 addresses, ended by a 0 when
+ * fewer), defined only when kstack/ustack are used: ET_KSTACK_MAP a HASH
+ * keyed by a hash of the frames (bpf-helpers/kstack.c, which compares
+ * the frames on a hit), ET_USTACK_MAP the same under the CFI unwinder or
+ * a BPF_MAP_TYPE_STACK_TRACE map (bpf_get_stackid) with frame pointers
+ * (below). A kstack
  * value (T_STACK, kernel) is a u64 holding the stack id in its low 32
  * bits (0xffffffff: none); a ustack value also holds the tgid in its
  * high 32 bits (for symbolization). type->frames limits what is printed. */

@@ -381,7 +381,7 @@ static const char usage_text[] =
 	"                 FILE, what etrace knows of that binary: its\n"
 	"                 symbol sources, source lines, and for a Go\n"
 	"                 binary its Go version, main package and module\n"
-	"  -V, --version  print the version\n"
+	"  -V, --version  print the version and the build's features\n"
 	"  -h, --help     print this help\n"
 	"\n"
 	"ARGS are the positional parameters $1..$N ($# is their number).\n"

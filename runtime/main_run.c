@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <etrace_features.h> /* generated: cmake/features.cmake */
+
 #include "artifact.h"
 #include "audit.h"
 #include "cli.h"
@@ -45,7 +47,7 @@ static const char usage_text[] =
 	"                 file, even with -p or -c\n"
 	"  -q             quiet: fewer messages\n"
 	"  -v             verbose messages (libbpf's, the verifier's log)\n"
-	"  -V, --version  print the version\n"
+	"  -V, --version  print the version and the build's features\n"
 	"  -h, --help     print this help\n";
 
 /* What needs the compiler, which etrace-run does not have. */
@@ -114,7 +116,8 @@ int main(int argc, char **argv)
 	if (cli.action == CLI_AUDIT_VERIFY)
 		return audit__verify(cli.audit_verify, stdout);
 	if (cli.action == CLI_VERSION) {
-		printf("etrace-run v%s\n", ETRACE_VERSION);
+		printf("etrace-run v%s\nfeatures:\n%s", ETRACE_VERSION,
+		       ETRACE_FEATURES_RUNTIME);
 		return 0;
 	}
 	opt = compiler_option(&cli);

@@ -28,7 +28,8 @@ bpftool man-db openjdk-17-jdk-headless qemu-system-x86 busybox-static cpio
 binutils xz-utils debuginfod curl gdb rustc libc6-dbg prometheus nginx-light
 redis-server redis-tools wrk gnutls-bin openssl postgresql-15 mariadb-server
 libcap-dev libseccomp-dev libssl-dev util-linux
-libnghttp2-dev nghttp2-client python3-grpcio python3-websockets"
+libnghttp2-dev nghttp2-client python3-grpcio python3-websockets
+systemd dpkg-dev python3-jsonschema python3-yaml zsh bash-completion"
 
 install_deps() {
 	missing=

@@ -15,18 +15,14 @@
 #define AF_INET_ 2
 #define AF_INET6_ 10
 
-static LLVMValueRef stack_map(struct gen *g, bool kernel)
+static LLVMValueRef ustack_fp_map(struct gen *g)
 {
-	const char *name = kernel ? ET_KSTACK_MAP : ET_USTACK_MAP;
-	LLVMValueRef m = cg_map_get(g->cg, name);
+	LLVMValueRef m = cg_map_get(g->cg, ET_USTACK_MAP);
 
 	if (m)
 		return m;
-	if (kernel)
-		g->prog->needs_kallsyms = true;
-	else
-		g->prog->needs_usyms = true;
-	return cg_map_define(g->cg, name, BPF_MAP_TYPE_STACK_TRACE,
+	g->prog->needs_usyms = true;
+	return cg_map_define(g->cg, ET_USTACK_MAP, BPF_MAP_TYPE_STACK_TRACE,
 			     ET_STACK_ENTRIES, 4, ET_STACK_DEPTH * 8);
 }
 
@@ -172,6 +168,29 @@ static LLVMValueRef gen_ustack_cfi(struct gen *g, const struct type *t)
 	return ustack_value(g, r);
 }
 
+/* kstack: bpf_get_stack into the per-CPU scratch, stored by its frames
+ * in a HASH (bpf-helpers/kstack.c) rather than bpf_get_stackid's
+ * STACK_TRACE map, whose buckets (the hash modulo 4096 entries) collide
+ * often enough under a busy kernel to lose stacks of a few hundred */
+static LLVMValueRef gen_kstack(struct gen *g)
+{
+	LLVMValueRef args[3], r, map = cg_map_get(g->cg, ET_KSTACK_MAP);
+
+	if (!map) {
+		g->prog->needs_kallsyms = true;
+		map = cg_map_define(g->cg, ET_KSTACK_MAP, BPF_MAP_TYPE_HASH,
+				    ET_STACK_ENTRIES, 4, ET_STACK_DEPTH * 8);
+	}
+	args[0] = gen_probe_ctx(g);
+	args[1] = map;
+	args[2] = uw_map(g, ET_UW_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
+			 ET_STACK_DEPTH * 8);
+	r = cg_libcall(g->cg, "et_kstack_store", args, 3);
+	gen_stack_fail(g, map, r);
+	return LLVMBuildAnd(g->b, r, cg_const(g->cg, 64, 0xffffffff),
+			    "stackid");
+}
+
 /* pyfunc, pyfile (a string: what, into a buffer) and pyline (the
  * result): the innermost Python frame of the current thread, read by
  * et_py_top (bpf-helpers/python.c) */
@@ -195,14 +214,13 @@ LLVMValueRef gen_stack(struct gen *g, const struct type *t)
 
 	if (!t->kernel && !g->ctx->opts.ustack_fp)
 		return gen_ustack_cfi(g, t);
+	if (t->kernel)
+		return gen_kstack(g);
 	args[0] = gen_probe_ctx(g);
-	args[1] = stack_map(g, t->kernel);
-	args[2] = cg_const(g->cg, 64, t->kernel ? 0 : BPF_F_USER_STACK_FLAG);
+	args[1] = ustack_fp_map(g);
+	args[2] = cg_const(g->cg, 64, BPF_F_USER_STACK_FLAG);
 	id = cg_helper_call(g->cg, BPF_FUNC_get_stackid, NULL, args, 3);
-	if (!t->kernel)
-		return ustack_value(g, id);
-	return LLVMBuildAnd(g->b, id, cg_const(g->cg, 64, 0xffffffff),
-			    "stackid");
+	return ustack_value(g, id);
 }
 
 static LLVMValueRef at(struct gen *g, LLVMValueRef p, uint32_t off)

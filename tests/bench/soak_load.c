@@ -1,4 +1,4 @@
-/* soak_load: the load generator of the soak benchmark (soak.sh): RATE
+/* soak_load: the load generator of soak-counter.sh (the soak benchmark): RATE
  * close() calls per second for SECS seconds, on the invalid descriptors
  * -1, -2, ... -NKEYS in turn (each fails at once with EBADF: a cheap,
  * countable event with an argument), then writes to REPORT what it sent:
@@ -7,7 +7,7 @@
  *                   map of KEEP keys filled in this order, every one of
  *                   them is an update that finds the map full)
  *   marked N        calls whose descriptor is a multiple of 64 (the
- *                   ones soak.sh's program prints)
+ *                   ones soak-counter.sh's program prints)
  *   soak_load RATE SECS NKEYS KEEP REPORT */
 #include <errno.h>
 #include <stdio.h>

@@ -44,8 +44,13 @@ ok='BEGIN { printf("hi\n"); exit(); }'
 # bpftrace's forms, which scripts grep: "bpftrace v0.17.0" as the whole
 # version line, "USAGE" in the help and below any usage error
 expect 0 version -- --version &&
-	{ n=$((n + 1)); grep -qx 'etrace v[0-9]*\.[0-9]*\.[0-9]*' "$out" ||
+	{ n=$((n + 1)); head -n 1 "$out" |
+		grep -qx 'etrace v[0-9]*\.[0-9]*\.[0-9]*' ||
 	{ echo "FAIL: version line: $(cat "$out")"; fails=$((fails + 1)); }; }
+# below it, the build's features (cmake/features.cmake)
+has "$out" "  codegen     LLVM 16." version-llvm &&
+	has "$out" "  privileges  libcap 2." version-libcap &&
+	has "$out" "  metrics     libmicrohttpd 0." version-metrics
 expect 0 help -- -h && has "$out" "USAGE:" help &&
 	has "$out" "--include FILE" help-include
 expect 2 "no program" -- && has "$err" "etrace: no program given" usage &&

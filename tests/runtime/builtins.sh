@@ -105,6 +105,27 @@ misc)
 	run 0 -c /bin/true -e 'BEGIN { printf("%d\n", has_cpid); }'
 	same 'Attaching 1 probe...\n1\n\n\n'
 	;;
+kstacks)
+	# kstack is stored by its frames (bpf-helpers/kstack.c), not in
+	# bpf_get_stackid's buckets: under a workload of many distinct kernel
+	# stacks (sched_switch from sleeps, forks, pipes and file I/O) every
+	# event keeps its stack, so the counts per stack add up to the events
+	# and nothing is reported lost
+	( i=0; while [ $i -lt 300 ]; do ls -R /usr/share/doc >/dev/null 2>&1
+		echo x | cat >/dev/null; sleep 0.005; i=$((i + 1)); done ) &
+	bg=$!
+	run 0 -e 'tracepoint:sched:sched_switch { @s[kstack] = count(); @n = count(); } interval:s:2 { exit(); }'
+	kill "$bg" 2>/dev/null
+	wait "$bg" 2>/dev/null
+	bg=
+	[ -s "$err" ] && fail "etrace wrote to stderr"
+	sum=$(awk '/^\]: [0-9]+$/ { s += $2 } END { print s + 0 }' "$out")
+	n=$(awk '/^@n: / { print $2 }' "$out")
+	stacks=$(grep -c '^\]: ' "$out")
+	[ -n "$n" ] && [ "$n" -gt 0 ] || fail "no @n"
+	[ "$sum" = "$n" ] || fail "stack counts add up to $sum, not the $n events"
+	[ "$stacks" -ge 3 ] || fail "only $stacks distinct stacks"
+	;;
 usermode)
 	# 1 in BEGIN/END (etrace itself), 0 in a tracepoint (kernel code)
 	run 0 -c /bin/true -e 'BEGIN { printf("%d %d\n", usermode, usermode()); } tracepoint:sched:sched_process_exec /pid == cpid/ { printf("%d\n", usermode); } END { printf("%d\n", usermode); }'

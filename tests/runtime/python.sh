@@ -197,10 +197,12 @@ pyprofile)
 	grep -q '<svg' "$tmp/etrace-pyprofile.svg" || fail "no flame graph"
 	;;
 pyprofile_none)
-	# -p of a process running no Python: said so
-	sleep 2 &
+	# -p of a process running no Python: said so (the process lives
+	# past the run, however slow loading is: the run ends by --duration)
+	sleep 600 &
 	child=$!
-	(cd "$tmp" && timeout 60 "$etrace" -p "$child" pyprofile) \
+	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
+	(cd "$tmp" && timeout 60 "$etrace" -p "$child" pyprofile -- --duration=1) \
 		>"$out" 2>"$err" || fail "pyprofile failed"
 	has "$out" '^No thread running CPython 3.11-3.13 was sampled.$'
 	;;

@@ -128,11 +128,13 @@ ends_within() {
 # wait_links N: the background etrace holds at least N links ("Attaching"
 # is printed before attaching, as bpftrace does)
 wait_links() {
-	for _ in $(seq 1 100); do
+	# 30 s at most: loading recipes with many programs on a loaded
+	# machine (the verifier's time) can take more than 5
+	for _ in $(seq 1 600); do
 		[ "$(fd_ids link_id | wc -l)" -ge "$1" ] && return 0
 		sleep 0.05
 	done
-	fail "fewer than $1 links after 5 s: $(fd_ids link_id)"
+	fail "fewer than $1 links after 30 s: $(fd_ids link_id)"
 }
 
 # nothing_left PROGS LINKS: none of these programs or links exists
