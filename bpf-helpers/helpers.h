@@ -70,7 +70,8 @@ ET_HELPER et_s64 et_linear_bucket(et_s64 v, et_s64 min, et_s64 max,
  * -EEXIST (another stack has the id), -ENOMEM (the map is full), -1.
  * BPF only (it calls BPF helpers): not in the host's unit tests. */
 #ifdef __bpf__
-ET_HELPER et_s64 et_ustack_unwind(void **maps, et_u64 entry, void *java);
+ET_HELPER et_s64 et_ustack_unwind(void **maps, et_u64 entry, void *java,
+				 void *v8);
 
 /* The kernel stack of the probe (bpf_get_stack into scratch, the
  * PERCPU_ARRAY ET_UW_SCRATCH_MAP) stored in stacks (ET_KSTACK_MAP, a
@@ -97,19 +98,42 @@ et_s64 et_py_frames(void *procs, void *tstates, et_u64 *fr,
  * program image it ran before an exec (unwind.c). Extern as above. */
 int et_uw_exec_changed(void *proc);
 
-/* One HotSpot frame (java.c): ip, sp, bp of a frame whose ip is in p's
- * code cache (exact: an interrupted ip, not a return address; bp_known:
- * rbp is the frame's) stepped to its caller's; rec set to the frame's
- * record (rt_frames.h; left alone for a stub). 0, or -1 when the frame
- * cannot be walked. A global BPF function (cg_misc.c makes it
- * external where ustack is): verified once, not at each of the
- * unwinder's steps, whose
- * callback the verifier walks many times. */
+/* The unwinder's one hook for managed runtimes (rt_step.c): a frame no
+ * CFI row walks (nocfi: no mapping or no rows at ip; else a row that
+ * says no CFA) of a process with a JVM (jp: its ET_JAVA_PROCS_MAP
+ * entry) or a V8 (v8: its ET_V8_PROCS_MAP entry), either maybe NULL.
+ * r holds the frame's registers (exact: an interrupted ip, not a return
+ * address; bp_known: rbp is the frame's; entry_top: the innermost frame
+ * at a function's entry, its return address on top of the stack),
+ * the stack's end mark so far (mark) and top (the innermost frame). Returns 0 when the frame is no runtime's (the
+ * native rules go on, r untouched), else the frame walked: rec its
+ * record (rt_frames.h: a HotSpot frame, java.c; a Node frame, v8.c,
+ * when v8_name and it is a JavaScript function's; else ip) and mark the
+ * stack's end mark, then 1 with ip, sp, bp, bp_known the caller's, or
+ * -1: the walk ends there. V8's frames (its JIT code, its builtins in
+ * node's .text) are walked by frame pointers, HotSpot's by its code
+ * blobs. A global BPF function (cg_misc.c makes it external where ustack
+ * is): the verifier checks it once, on its own, not at each of the
+ * unwinder's steps, whose bpf_loop callback it walks many times; the
+ * callback holds one call and copies what it returns, no branch on it
+ * but one. */
 struct et_java_proc;
-struct et_java_regs {
-	et_u64 ip, sp, bp, rec, exact, bp_known;
+struct et_v8_proc;
+struct et_rt_regs {
+	et_u64 ip, sp, bp, rec, mark;
+	unsigned char exact, bp_known, entry_top, nocfi, v8_name, top, pad[2];
 };
-et_s64 et_global_java_step(struct et_java_proc *p, struct et_java_regs *r);
+et_s64 et_global_rt_step(struct et_java_proc *jp, const struct et_v8_proc *v8,
+			 struct et_rt_regs *r);
+
+/* The walkers the hook calls, inlined into it: a HotSpot frame stepped
+ * (java.c; 0, or -1), a V8 frame pointer frame's record (v8.c: ip when
+ * no JavaScript function's) and whether ip is in V8's embedded builtins
+ * (node's .text, which no CFI covers). */
+et_s64 et_java_step(struct et_java_proc *p, struct et_rt_regs *r);
+et_u64 et_v8_frame(const struct et_v8_proc *v, et_u64 ip, et_u64 fp,
+		   et_u64 top_sp);
+int et_v8_in_blob(const struct et_v8_proc *v, et_u64 ip);
 
 /* pyfunc, pyfile (what ET_PY_TOP_FUNC, _FILE: the innermost Python
  * frame's qualified name, file, into buf of size bytes; "" when the

@@ -1,5 +1,5 @@
 /* HotSpot frames in ustack: the CFI unwinder (unwind.c step) calls
- * et_java_step for a pc in a JVM's code cache, where no unwind table
+ * (through rt_step.c) et_java_step for a pc in a JVM's code cache, where no unwind table
  * reaches. The pc's CodeBlob is found through the CodeHeap's segment map
  * (each segment's byte says how far back its block starts: 0 at the
  * start, 0xff free), as HotSpot's own CodeHeap::find_blob does; the
@@ -101,8 +101,8 @@ static __attribute__((always_inline)) et_u64 find_blob(struct et_java_proc *p,
 	return h->lo + (s.seg << shift) + p->heapblock;
 }
 
-__attribute__((noinline)) et_s64 et_global_java_step(struct et_java_proc *p,
-						     struct et_java_regs *r)
+__attribute__((always_inline)) et_s64 et_java_step(struct et_java_proc *p,
+						   struct et_rt_regs *r)
 {
 	et_u64 ip, sp, bp, blob, begin, cm, ra, exact;
 	et_u64 f[5], bcp = 0, nsp, nbp;

@@ -157,11 +157,13 @@ struct walk {
 	struct proc *p;
 	struct et_java_proc *jp; /* the process's JVM, or 0 */
 	et_u64 *fr;
-	et_u64 ip, sp, bp, h, mark, entry;
+	et_u64 ip, sp, bp, h, mark;
 	et_u32 tgid;
-	int n, bp_known;
+	int n, bp_known, entry;
 	int exact; /* ip is an interrupted one, not a return address */
 	struct umap m; /* the last frame's mapping (m.end 0: none) */
+	const struct et_v8_proc *v8; /* the process's V8 (v8.c), or 0 */
+	int v8_names;	/* name JavaScript frames (runtime frames on) */
 };
 
 /* frame i: record w->ip, step to its caller; 1 when the walk ends */
@@ -172,29 +174,14 @@ static long step(et_u64 i, struct walk *w)
 	struct row row;
 	struct umap m;
 	et_u32 one = 1;
-	int mi = 0;
+	int mi = 0, fp;
+	et_s64 rt;
 
 	if (!ip || i >= DEPTH)
 		return 1;
 	w->fr[i] = ip;
 	w->n = i + 1;
 	w->h = (w->h ^ ip) * 0x100000001b3ULL;
-	if (w->jp && w->jp->lo <= ip && ip < w->jp->hi) {
-		/* a JVM's code cache (java.c) */
-		struct et_java_regs jr = {ip, w->sp, bp, ip, w->exact,
-					  w->bp_known};
-
-		if (et_global_java_step(w->jp, &jr))
-			goto trunc;
-		w->fr[i] = jr.rec;
-		w->h = (w->h ^ jr.rec) * 0x100000001b3ULL;
-		w->ip = jr.ip;
-		w->sp = jr.sp;
-		w->bp = jr.bp;
-		w->exact = 0;
-		w->bp_known = 1;
-		return 0;
-	}
 	/* most callers are in the callee's file */
 	if (w->m.start <= ip && ip < w->m.end)
 		m = w->m;
@@ -202,10 +189,47 @@ static long step(et_u64 i, struct walk *w)
 		mi = -1;
 	else
 		w->m = m;
+	fp = mi < 0 || !m.row_len;
+	if (!fp &&
+	    find_row(w->rows, m.row_start, m.row_len,
+		     (et_u32)(ip - (i && !w->exact ? 1 : 0) - m.bias), &row))
+		goto trunc;
+	/* no CFI here: maybe a runtime's frame (rt_step.c), one call and
+	 * one branch (a test of jp or v8 first would be an OR of two
+	 * pointers maybe NULL, which the verifier refuses) */
+	if (fp || row.cfa == CFA_NONE) {
+		/* small: the BPF stack of the probe, et_ustack_unwind,
+		 * step and the hook together is 512 bytes at most */
+		struct et_rt_regs rs = {.ip = ip,
+					.sp = w->sp,
+					.bp = bp,
+					.rec = ip,
+					.mark = w->mark,
+					.exact = w->exact,
+					.bp_known = w->bp_known,
+					.entry_top = !i && w->entry,
+					.nocfi = fp,
+					.v8_name = w->v8_names,
+					.top = !i},
+				   *r = &rs;
+
+		rt = et_global_rt_step(w->jp, w->v8, r);
+		if (rt) {
+			w->fr[i] = r->rec;
+			w->h = (w->h ^ r->rec) * 0x100000001b3ULL;
+			w->mark = r->mark;
+			w->ip = r->ip;
+			w->sp = r->sp;
+			w->bp = r->bp;
+			w->exact = 0;
+			w->bp_known = r->bp_known;
+			return rt < 0;
+		}
+	}
 	if (p && mi < 0 && !i)
 		/* a mapping made after the tables were loaded */
 		map_update(w->miss, &w->tgid, &one, 1 /* BPF_NOEXIST */);
-	if (mi < 0 || !m.row_len) {
+	if (fp) {
 		/* frame pointers */
 		w->exact = 0;
 		if (!i && w->entry) {
@@ -235,9 +259,6 @@ static long step(et_u64 i, struct walk *w)
 		w->ip = ra;
 		return 0;
 	}
-	if (find_row(w->rows, m.row_start, m.row_len,
-		     (et_u32)(ip - (i && !w->exact ? 1 : 0) - m.bias), &row))
-		goto trunc;
 	w->exact = 0;
 	switch (row.cfa) {
 	case CFA_RSP:
@@ -283,12 +304,13 @@ trunc:
 	return 1;
 }
 
-ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry, void *java)
+ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry, void *java,
+				 void *v8)
 {
 	void *rows = m[0], *maps = m[1], *procs = m[2], *miss = m[3];
 	void *scratch = m[4], *stacks = m[5];
 	/* entry bit 1: runtime frames too (rt_frames.h), with the maps in
-	 * m[6], m[7]; a Java/Node walker hooks in the same place */
+	 * m[6], m[7] (Python); java and v8: the JVMs' and V8s' maps */
 	int runtimes = (entry & 2) != 0;
 	et_u32 zero = 0, one = 1;
 	et_u64 mark;
@@ -309,6 +331,7 @@ ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry, void *java)
 	    read_kernel(&w.sp, 8, (char *)regs + REG_SP) ||
 	    read_kernel(&w.bp, 8, (char *)regs + REG_BP))
 		return -1;
+	w.v8 = map_lookup(v8, &w.tgid);
 	w.p = map_lookup(procs, &w.tgid);
 	if (w.p && et_uw_exec_changed(w.p)) {
 		/* the tables of the image before an exec; the runtimes'
@@ -322,6 +345,7 @@ ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry, void *java)
 	}
 	if (runtimes)
 		w.jp = map_lookup(java, &w.tgid);
+	w.v8_names = runtimes && w.v8;
 	loop(DEPTH, step, &w, 0);
 	n = w.n;
 	mark = w.mark;

@@ -13,12 +13,14 @@
 #include <dirent.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "rt_python.h"
+#include "rt_v8.h"
 #include "usdt_notes.h"
 
 /* what pid maps that names a runtime: libjvm, libnode */
@@ -134,10 +136,21 @@ static int list_pid(int pid, const char *pattern, FILE *out)
 	}
 	if ((libnode || !strcmp(b, "node") || !strcmp(b, "nodejs")) &&
 	    wanted(pattern, "node", pid)) {
-		fprintf(out,
-			"runtime:node:%d %s Node.js (%s): native frames "
-			"(JavaScript frames are not walked yet)\n",
-			pid, b, exe);
+		const char *why = "no v8dbg_* symbols";
+		char file[256];
+		int err = rt_v8_load_pid(pid, &why);
+
+		if (!err && rt_v8_describe(pid, file, sizeof(file)))
+			fprintf(out,
+				"runtime:node:%d %s Node.js (%s): JavaScript "
+				"frames in ustack (V8 metadata of %s)\n",
+				pid, b, exe, file);
+		else
+			fprintf(out,
+				"runtime:node:%d %s Node.js (%s): native frames "
+				"(%s)\n",
+				pid, b, exe,
+				err == -ENOTSUP ? why : "no V8 metadata");
 		found++;
 	}
 	return found;

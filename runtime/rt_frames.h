@@ -12,8 +12,8 @@
  * addresses and the marks start with 0xffff):
  *
  *   63..61  ET_RTF_TAG (101)
- *   60..58  kind: ET_RTF_PYTHON (1), ET_RTF_JAVA (2: below); 3 is kept
- *           for Node
+ *   60..58  kind: ET_RTF_PYTHON (1), ET_RTF_JAVA (2: below), ET_RTF_NODE
+ *           (3); 4 (ET_RTF_JAVA_JIT) only in user space
  *   57      ET_RTF_ENTRY: the outermost runtime frame one native call of
  *           the evaluation loop runs (CPython 3.11's is_entry): user
  *           space puts the run of runtime frames up to and including it
@@ -21,6 +21,13 @@
  *   56..44  the instruction index in the code (13 bits; ET_RTF_IDX_NONE:
  *           not known or too large)
  *   43..0   the code object's address >> 3 (8-byte aligned, < 2^47)
+ *
+ * Python frames follow the native ones. A Node (V8) frame is in its
+ * place among the native frames instead: the native frame of a
+ * JavaScript function, replaced by the function's SharedFunctionInfo
+ * (bits 43..0) and its tier in bit 57 (ET_RTF_V8_COMPILED: Sparkplug,
+ * Maglev or TurboFan code; clear: Ignition); bits 56..44 are
+ * ET_RTF_IDX_NONE.
  */
 #ifndef ETRACE_RT_FRAMES_H
 #define ETRACE_RT_FRAMES_H
@@ -30,6 +37,8 @@
 #define ET_RTF_KIND_SHIFT 58
 #define ET_RTF_KIND_MASK 7ULL
 #define ET_RTF_PYTHON 1ULL
+#define ET_RTF_NODE 3ULL
+#define ET_RTF_V8_COMPILED (1ULL << 57)
 #define ET_RTF_ENTRY (1ULL << 57)
 #define ET_RTF_IDX_SHIFT 44
 #define ET_RTF_IDX_NONE 0x1fffULL
@@ -87,6 +96,29 @@ struct et_py_proc {
 				 str's characters */
 	unsigned char cstack_owner;
 	unsigned char pad[5];
+};
+
+/* Node (V8): HASH tgid (u32) -> struct et_v8_proc, filled by
+ * runtime/rt_v8.c from the node binary's postmortem metadata (its
+ * v8dbg_* symbols) when a process maps one; read by bpf-helpers/v8.c. */
+#define ET_V8_PROCS_MAP "et_v8_procs"
+#define ET_V8_PROCS 256
+
+struct et_v8_proc {
+	/* the embedded builtins (v8_Default_embedded_blob_code_), in the
+	 * process: no CFI covers them, frame pointers do */
+	unsigned long long blob_lo, blob_hi;
+	short fp_marker;    /* v8dbg_off_fp_context_or_frame_type */
+	short fp_function;  /* v8dbg_off_fp_function */
+	short fp_bc_array;  /* v8dbg_off_fp_bytecode_array */
+	short fp_bc_offset; /* v8dbg_off_fp_bytecode_offset */
+	short obj_map;	    /* HeapObject::map */
+	short map_type;	    /* Map::instance_type */
+	short fn_shared;    /* JSFunction::shared */
+	short pad0;
+	unsigned short jsfn_first, jsfn_last; /* JSFunction instance types */
+	unsigned short sfi_type, bc_type; /* SharedFunctionInfo, BytecodeArray */
+	unsigned char pad[4];
 };
 
 /* pyfunc, pyfile, pyline: what et_py_top reads of the innermost frame */

@@ -23,6 +23,7 @@
 
 #include "abi.h"
 #include "elf_syms.h"
+#include "perfmap.h"
 #include "rt_frames.h"
 
 #define NAME_MAX_ 256
@@ -794,9 +795,19 @@ void rt_java_frame(int pid, uint64_t frame, bool bare, char *buf, size_t len,
 		: (frame & ET_RTF_ENTRY)	  ? "inlined"
 						  : "jit";
 	if (ET_RTF_KIND(frame) == ET_RTF_JAVA && (frame & ET_RTF_ENTRY)) {
-		/* a compiled frame rt_java_expand could not read */
-		snprintf(buf, len, "[java compiled 0x%" PRIx64 "]",
-			 (uint64_t)(frame & ET_RTF_JAVA_PCMASK));
+		/* a compiled frame rt_java_expand could not read (its code
+		 * flushed, or not an nmethod VMStructs describes): the JVM's
+		 * perf map names it when there is one (jcmd PID
+		 * Compiler.perfmap, -XX:+DumpPerfMapAtExit) */
+		uint64_t pc = frame & ET_RTF_JAVA_PCMASK, off;
+		const char *path;
+		char pm[512];
+
+		if (!perfmap_lookup(pid, pc, pm, sizeof(pm), &off, &path))
+			snprintf(buf, len, "%s", pm);
+		else
+			snprintf(buf, len, "[java compiled 0x%" PRIx64 "]",
+				 pc);
 		return;
 	}
 	pthread_mutex_lock(&lock);

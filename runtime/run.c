@@ -42,6 +42,7 @@
 #include "rt_frames.h"
 #include "rt_java.h"
 #include "rt_python.h"
+#include "rt_v8.h"
 #include "run_impl.h"
 #include "metrics.h"
 #include "h2.h"
@@ -701,6 +702,7 @@ static int event_loop(struct run *r)
 			int jvms[8], nj;
 
 			rt_python_poll();
+			rt_v8_poll();
 			/* a VM started since: its libjvm's tables */
 			nj = rt_java_poll(jvms, 8);
 			for (int i = 0; i < nj; i++)
@@ -921,6 +923,7 @@ static void runtimes_at_load(void *arg, int pid)
 	(void)arg;
 	rt_python_load_pid(pid, NULL);
 	rt_java_load_pid(pid, NULL);
+	rt_v8_load_pid(pid, NULL);
 }
 
 /* at a watched process's exit stop: name what its stacks hold */
@@ -928,6 +931,7 @@ static void runtimes_at_exit(int pid)
 {
 	rt_python_at_exit(pid);
 	rt_java_at_exit(pid);
+	rt_v8_at_exit(pid);
 }
 
 /* ustack's unwind tables: the -p process's now, the -c child's at its
@@ -935,6 +939,7 @@ static void runtimes_at_exit(int pid)
 static int setup_unwind(struct run *r)
 {
 	int py_fd = loader__map_fd(r->l, ET_PY_PROCS_MAP);
+	int v8_fd = loader__map_fd(r->l, ET_V8_PROCS_MAP);
 
 	r->uw = unwind_new(loader__map_fd(r->l, ET_UW_ROWS_MAP),
 			   loader__map_fd(r->l, ET_UW_MAPS_MAP),
@@ -945,11 +950,12 @@ static int setup_unwind(struct run *r)
 			  strerror(ENOMEM));
 		return -ENOMEM;
 	}
-	/* ustack's Python frames (rt_python.h), when a mode has them */
-	if (py_fd >= 0) {
+	/* ustack's Python and Node frames (rt_python.h, rt_v8.h) */
+	if (py_fd >= 0 || v8_fd >= 0) {
 		rt_python_set_maps(py_fd, loader__map_fd(r->l, ET_USTACK_MAP));
 		rt_java_set_maps(loader__map_fd(r->l, ET_JAVA_PROCS_MAP),
 				 loader__map_fd(r->l, ET_USTACK_MAP));
+		rt_v8_set_maps(v8_fd, loader__map_fd(r->l, ET_USTACK_MAP));
 		unwind_on_load(r->uw, runtimes_at_load, NULL);
 		umaps_on_exit(runtimes_at_exit);
 	}

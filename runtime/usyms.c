@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "perfmap.h"
 #include "elf_syms.h"
 #include "perfmap.h"
 #include "umaps.h"
@@ -33,7 +34,6 @@ struct uproc {
 	char *exe; /* /proc/PID/exe when the maps were read */
 	struct umap *maps;
 	size_t n;
-	bool no_perfmap; /* none when last looked for: not again */
 };
 
 struct usyms {
@@ -263,31 +263,6 @@ int usyms__resolve_ra(struct usyms *u, int pid, uint64_t addr, bool offset,
 	return resolve(u, pid, addr, offset, buf, len, module, true);
 }
 
-/* addr in no file: JIT code, named by the process's perf map */
-static int resolve_jit(struct uproc *p, int pid, uint64_t addr, bool offset,
-		       char *buf, size_t len, const char **module, bool ra)
-{
-	char name[1024];
-	uint64_t off;
-	int err = p->no_perfmap ? -ENODATA
-				: perfmap_lookup(pid, addr - ra, name,
-						 sizeof(name), &off);
-
-	if (module)
-		*module = NULL;
-	if (err == -ENODATA)
-		p->no_perfmap = true;
-	if (err) {
-		snprintf(buf, len, "0x%" PRIx64, addr);
-		return -ENOENT;
-	}
-	if (offset)
-		snprintf(buf, len, "%s+%" PRIu64, name, off + ra);
-	else
-		snprintf(buf, len, "%s", name);
-	return 0;
-}
-
 /* ra: addr is a return address; the function is the call's, the byte
  * before (a call to a function that does not return can end its
  * caller), the offset still addr's */
@@ -298,8 +273,9 @@ static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 	const struct umap *m = p ? umap_find(p, addr - ra) : NULL;
 	struct elf_syms *es = m ? elf_syms__open(m->open ? m->open : m->path) : NULL;
 	const struct elf_sym *s = NULL;
-	const char *name = NULL;
-	uint64_t vaddr = 0;
+	const char *name = NULL, *pmpath = NULL;
+	uint64_t vaddr = 0, pmoff = 0;
+	char pm[512];
 
 	if (es && !elf_syms__offset_to_vaddr(es, addr - ra - m->start +
 							 m->pgoff,
@@ -309,9 +285,6 @@ static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 	}
 	if (s && u->numbers)
 		s = NULL;
-	if (!m && p && !u->numbers)
-		return resolve_jit((struct uproc *)p, pid, addr, offset, buf,
-				   len, module, ra);
 	if (s) {
 		name = u->mangled ? NULL : elf_syms__demangled(es, s);
 		name = name ? name : s->name;
@@ -320,6 +293,17 @@ static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 				 vaddr - s->addr);
 		else
 			snprintf(buf, len, "%s", name);
+	} else if (!m && u && !u->numbers &&
+		   !perfmap_lookup(pid, addr - ra, pm, sizeof(pm), &pmoff,
+				   &pmpath)) {
+		/* code no file maps (a JIT): its perf map */
+		if (offset)
+			snprintf(buf, len, "%s+%" PRIu64, pm, pmoff + ra);
+		else
+			snprintf(buf, len, "%s", pm);
+		if (module)
+			*module = pmpath;
+		return 0;
 	} else {
 		snprintf(buf, len, "0x%" PRIx64, addr);
 	}

@@ -20,6 +20,7 @@
 #include "rt_java.h"
 #include "rt_python.h"
 #include "redact.h"
+#include "rt_v8.h"
 #include "usyms.h"
 #include "value.h"
 #include "container.h"
@@ -103,7 +104,9 @@ static const char *frame_text(struct value_env *env, const struct et_type *t,
 		return ip == ET_UW_MARK_TRUNC ? "[truncated]" :
 						"[frame pointers]";
 	/* an interpreted runtime's frame (rt_frames.h) */
-	if (!t->kernel && ET_RTF_IS(ip) && ET_RTF_KIND(ip) != ET_RTF_PYTHON) {
+	if (!t->kernel && ET_RTF_IS(ip) &&
+	    (ET_RTF_KIND(ip) == ET_RTF_JAVA ||
+	     ET_RTF_KIND(ip) == ET_RTF_JAVA_JIT)) {
 		const char *tier;
 
 		rt_java_frame(pid, ip, env->bare_frames, buf, sizeof(buf),
@@ -115,12 +118,19 @@ static const char *frame_text(struct value_env *env, const struct et_type *t,
 				    (uint64_t)ET_RTF_PTR(ip), sym, tier);
 	}
 	if (!t->kernel && ET_RTF_IS(ip)) {
-		rt_python_frame(pid, ip, env->bare_frames, buf, sizeof(buf));
+		bool node = ET_RTF_KIND(ip) == ET_RTF_NODE;
+
+		if (node)
+			rt_v8_frame(pid, ip, env->bare_frames, buf, sizeof(buf));
+		else
+			rt_python_frame(pid, ip, env->bare_frames, buf,
+					sizeof(buf));
 		sym = arena_strdup(env->arena, buf);
 		if (t->mode != STACK_PERF || env->bare_frames)
 			return sym;
-		return arena_printf(env->arena, "%" PRIx64 " %s ([python])",
-				    (uint64_t)ET_RTF_PTR(ip), sym);
+		return arena_printf(env->arena, "%" PRIx64 " %s (%s)",
+				    (uint64_t)ET_RTF_PTR(ip), sym,
+				    node ? "[js]" : "[python]");
 	}
 	if (t->kernel) {
 		sym = ksyms__resolve(env_ksyms(env), ip, &off);

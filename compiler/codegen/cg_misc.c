@@ -145,7 +145,7 @@ static LLVMValueRef gen_ustack_cfi(struct gen *g, const struct type *t)
 		     !g->ap->offset && !g->ap->has_address;
 	bool rt = (t->mode == STACK_BPFTRACE || t->mode == STACK_PERF) &&
 		  rt_frames_ok(g);
-	LLVMValueRef args[3], r, fn;
+	LLVMValueRef args[4], r, fn;
 
 	args[0] = uw_maps(g);
 	args[1] = cg_const(g->cg, 64, entry | (rt ? 2 : 0));
@@ -153,12 +153,16 @@ static LLVMValueRef gen_ustack_cfi(struct gen *g, const struct type *t)
 	 * the maps array of pyfunc's probes stays as it was (512 bytes) */
 	args[2] = uw_map(g, ET_JAVA_PROCS_MAP, BPF_MAP_TYPE_HASH,
 			 ET_JAVA_PROCS, 4, sizeof(struct et_java_proc));
-	r = cg_libcall(g->cg, "et_ustack_unwind", args, 3);
-	/* the HotSpot frame walker (bpf-helpers/java.c) a global BPF
-	 * function, verified once, not at each step of the walk: external
-	 * where the unwinder is (cg_link.c makes every helper internal) */
+	/* V8's (bpf-helpers/v8.c) too, for the same reason */
+	args[3] = uw_map(g, ET_V8_PROCS_MAP, BPF_MAP_TYPE_HASH, ET_V8_PROCS, 4,
+			 sizeof(struct et_v8_proc));
+	r = cg_libcall(g->cg, "et_ustack_unwind", args, 4);
+	/* the runtimes' frame walkers (bpf-helpers/rt_step.c: HotSpot's,
+	 * V8's) a global BPF function, verified once, not at each step of
+	 * the walk: external where the unwinder is (cg_link.c makes every
+	 * helper internal) */
 	if ((fn = LLVMGetNamedFunction(cg_module(g->cg),
-				       "et_global_java_step")))
+				       "et_global_rt_step")))
 		LLVMSetLinkage(fn, LLVMExternalLinkage);
 	gen_stack_fail(g, cg_map_get(g->cg, ET_USTACK_MAP), r);
 	return ustack_value(g, r);

@@ -1,7 +1,8 @@
 # HotSpot frames in ustack (tests/runtime/java.sh) against
 # tests/progs/java/Chain.java (compiled by the script with javac):
 # interpreted (-Xint), JIT-compiled with inlined methods, -p, -c, many
-# threads, ustack(native), profile, a uprobe; the javaprofile recipe.
+# threads, ustack(native), profile, a uprobe, the JVM's perf map; the
+# javaprofile recipe.
 etrace_runtime_cases(java ${CMAKE_CURRENT_LIST_DIR}/java.sh 120
   ARGS $<TARGET_FILE:etrace> ${CMAKE_CURRENT_LIST_DIR}/../progs/java
-  CASES interpreted jit child threads native profile uprobe discover javaprofile)
+  CASES interpreted jit child threads native profile uprobe perfmap discover javaprofile)

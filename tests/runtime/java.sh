@@ -130,6 +130,27 @@ uprobe)
 	frames "$out" | grep -q '^JVM_Sleep|java.lang.Thread.sleep (Thread.java)|Chain.e (Chain.java:20)|Chain.d (Chain.java:25)|Chain.c (Chain.java:29)|Chain.b (Chain.java:33)|Chain.a (Chain.java:37)|Chain.run (Chain.java:46)|' ||
 		fail "no stack with the chain below JVM_Sleep"
 	;;
+perfmap)
+	# the JVM's perf map (jcmd PID Compiler.perfmap: "0xSTART 0xSIZE
+	# long Chain.a(long, boolean)") names the code cache's addresses
+	# where the Java walker does not run: ustack(native)
+	start_java Chain jit 0 60
+	map=/tmp/perf-$child.map
+	trap 'rm -rf "$tmp" "$map"; kill_bg; kill -9 $child 2>/dev/null' EXIT
+	for _ in $(seq 1 100); do
+		/usr/lib/jvm/java-17-openjdk-amd64/bin/jcmd "$child" Compiler.codelist 2>/dev/null |
+			grep -q 'Chain.a(JZ)J' && break
+		sleep 0.2
+	done
+	/usr/lib/jvm/java-17-openjdk-amd64/bin/jcmd "$child" Compiler.perfmap >/dev/null ||
+		fail "jcmd Compiler.perfmap failed"
+	grep -q ' long Chain.a(long, boolean)$' "$map" || fail "no Chain.a in $map"
+	run 0 -p "$child" -e "$futex /pid == $child/ { @[ustack(native)] = count(); } interval:s:2 { exit(); }"
+	# a frame named as the map names it, with its offset
+	grep -Eq '^ +(void java\.lang\.Thread\.sleep\(long\)|long Chain\.[a-e]\(long, boolean\))\+[0-9]+$' "$out" ||
+		fail "no frame named from the perf map: $(grep -c . "$out") lines: $(grep -E '0x7f|Chain|sleep' "$out" | head -5)"
+	grep -q '^ *Chain\.[a-e] (' "$out" && fail "Java frames in ustack(native)"
+	;;
 discover)
 	# etrace -l 'runtime:java:PID': the VM, its version, what etrace sees
 	start_java Chain sleep 0 30

@@ -1,0 +1,7 @@
+# Node.js (V8) frames in ustack (tests/runtime/node.sh) against the
+# program tests/progs/node/chain.sh writes: -c interpreted and after
+# TurboFan compiled the chain, -p, ustack(native), profile, a perf
+# map (--perf-basic-prof); the node* recipes.
+etrace_runtime_cases(node ${CMAKE_CURRENT_LIST_DIR}/node.sh 90
+  ARGS $<TARGET_FILE:etrace> ${CMAKE_CURRENT_LIST_DIR}/../progs/node
+  CASES child optimized pid native profile perfmap nodeprofile nodeloop)

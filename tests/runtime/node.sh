@@ -1,0 +1,220 @@
+#!/bin/sh
+# Node.js (V8) frames in ustack (real BPF, as root): one case per ctest
+# test. node.sh ETRACE NODE_DIR CASE
+# NODE_DIR/chain.sh writes the program: a -> b -> c -> d -> e, e waiting
+# in Atomics.wait (a futex) or looping. The stacks must hold e, d, c, b,
+# a in that order, each named "MARKname (file:line)" with V8's tier mark
+# (~ interpreted, * compiled), the native frames around them (V8's
+# C++ and builtins above e, the entry trampolines below the script),
+# and no other frame of the script.
+set -u
+etrace=$(readlink -f "$1")
+nodedir=$(readlink -f "$2")
+case=$3
+
+RUN_TIMEOUT=60
+. "$(dirname "$0")/rtlib.sh"
+
+NODE=/usr/bin/node
+[ -x "$NODE" ] || { echo "skipped: no $NODE"; exit 77; }
+CH=$tmp/chain.js
+sh "$nodedir/chain.sh" "$CH" || fail "cannot write the program"
+line() { grep -n "^function $1(" "$CH" | cut -d: -f1; }
+futex_tp='tracepoint:syscalls:sys_enter_futex'
+
+# frames FILE: each stack of a map on one line, frames joined by "|",
+# offsets dropped, the program's path as CH, with its count
+frames() {
+	awk '/^@\[/ { s = "" } /^    / { sub(/^    /, ""); s = s (s ? "|" : "") $0 }
+	     /^\]: / { print s "#" $2 }' "$1" |
+		sed -e 's/+[0-9][0-9]*//g' -e "s|$CH|CH|g"
+}
+
+# chain MARK: the script's frames of a stack in e, innermost first
+chain() {
+	m=$1
+	printf '%s' "${m}e (CH:$(line e))|${m}d (CH:$(line d))|${m}c (CH:$(line c))|${m}b (CH:$(line b))|${m}a (CH:$(line a))|"
+}
+
+# check_waits MARK: a stack of e waiting has the chain (all of MARK's
+# tier), just below V8's C++ entry builtin and just above the script's
+# own frame; and no stack has a frame of the script out of that order
+check_waits() {
+	want="Builtins_CEntry_Return1_ArgvOnStack_BuiltinExit|$(chain "$1")${2:-~}(anonymous) (CH)|"
+	frames "$out" | grep -qF "$want" ||
+		fail "no stack with $want: $(frames "$out" | grep 'CH' | head -3)"
+	st=$(frames "$out" | grep -F "$want" | head -1)
+	echo "$st" | tr '|' '\n' | sed 's/#.*//' >"$tmp/st"
+	head -1 "$tmp/st" | grep -q '^__\|^pthread\|futex' ||
+		fail "innermost frame: $(head -1 "$tmp/st")"
+	grep -q '^Builtins_JSEntry$' "$tmp/st" || fail "no JSEntry below"
+	tail -2 "$tmp/st" | grep -q '^_start$' ||
+		fail "outermost frames: $(tail -2 "$tmp/st")"
+	# nothing invented: in every stack, the script's frames from e on
+	# are the chain, and no unnamed JavaScript frame
+	frames "$out" | grep -F "e (CH:" | while read -r s; do
+		js=$(echo "$s" | tr '|' '\n' | grep '(CH' | tr '\n' '|')
+		case "$js" in
+		[~*]e\ \(CH*) ;;
+		*) echo "$s" >"$tmp/bad" ;;
+		esac
+		echo "$js" | sed 's/[~*]//g' |
+			grep -qF "$(chain '')(anonymous) (CH)|" ||
+			echo "$s" >"$tmp/bad"
+	done
+	[ -f "$tmp/bad" ] && fail "a stack out of order: $(cat "$tmp/bad")"
+	grep -q '\[js 0x' "$out" && fail "an unnamed JavaScript frame"
+	return 0
+}
+
+# wait_attached: the background etrace attached (loading node's unwind
+# tables and verifying the walker take seconds on a loaded machine)
+wait_attached() {
+	for _ in $(seq 1 1200); do
+		grep -q '^Attaching' "$out" 2>/dev/null && return 0
+		kill -0 "$bg" 2>/dev/null || fail "etrace ended before attaching"
+		sleep 0.05
+	done
+	fail "etrace did not attach in 60 s"
+}
+
+# wait_fifo PID FIFO: PID (node) blocks opening $tmp/FIFO (done: after
+# it made done.at)
+wait_fifo() {
+	for _ in $(seq 1 1200); do
+		{ [ "$2" != done ] || [ -e "$tmp/done.at" ]; } &&
+			[ "$(cat /proc/"$1"/wchan 2>/dev/null)" = wait_for_partner ] &&
+			return 0
+		kill -0 "$1" 2>/dev/null || fail "process $1 ended"
+		sleep 0.05
+	done
+	fail "process $1 did not open $2 in 60 s"
+}
+
+# node_of ARGS: the node process whose command line is "node CH ARGS"
+NODE_FLAGS=
+node_of() {
+	for _ in $(seq 1 1200); do
+		for p in $(pgrep -f "^$NODE $NODE_FLAGS$CH $1"); do
+			[ "$(readlink /proc/"$p"/exe)" = "$NODE" ] &&
+				{ echo "$p"; return 0; }
+		done
+		sleep 0.05
+	done
+	return 1
+}
+
+# run_c MODE N PROG: etrace -c "node CH MODE N - DONE" -e PROG (PROG
+# stdlib:NAME: the recipe NAME, run in $tmp); once
+# the program blocks on the fifo DONE (its work over), etrace is stopped
+# with SIGINT and prints its maps while the process lives (node frees
+# V8's heap, where the names are, before it exits); then the program
+# is let go
+run_c() {
+	mkfifo "$tmp/done"
+	cmd="$NODE $NODE_FLAGS$CH $1 $2 - $tmp/done"
+	args="$1 $2"
+	case $3 in
+	stdlib:*) set -- "${3#stdlib:}" ;;
+	*) set -- -e "$3" ;;
+	esac
+	(cd "$tmp" && exec "$etrace" -c "$cmd" "$@") >"$out" 2>"$err" &
+	bg=$!
+	child=$(node_of "$args") || fail "node did not start"
+	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
+	wait_fifo "$child" done
+	kill -INT "$bg"
+	wait_bg 0
+	kill -9 "$child" 2>/dev/null
+}
+
+prog="$futex_tp /pid == cpid/ { @[ustack] = count(); }"
+case $case in
+child)
+	# -c, interpreted (Ignition): 3 waits, no warm-up
+	run_c wait 3 "$prog"
+	check_waits '~'
+	;;
+optimized)
+	# -c after the warm-up: the side run says TurboFan compiled a..e
+	side=$("$NODE" --allow-natives-syntax "$CH" opt 0 check)
+	[ "$side" = "optimized: a b c d e" ] || fail "side run: $side"
+	run_c opt 3 "$prog"
+	check_waits '*' '*'
+	;;
+pid)
+	# -p of a process started before etrace, blocked on a fifo
+	mkfifo "$tmp/go" "$tmp/done"
+	"$NODE" "$CH" wait 3 "$tmp/go" "$tmp/done" &
+	child=$!
+	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
+	wait_exec "$child" "$NODE"
+	wait_fifo "$child" go
+	"$etrace" -p "$child" -e "$futex_tp /pid == $child/ { @[ustack] = count(); }" \
+		>"$out" 2>"$err" &
+	bg=$!
+	wait_attached
+	echo x >"$tmp/go"
+	wait_fifo "$child" done
+	kill -INT "$bg"
+	wait_bg 0
+	check_waits '~'
+	;;
+native)
+	# ustack(native): V8's interpreter entry frames, no JavaScript ones
+	run 0 -c "$NODE $CH wait 2" -e "$futex_tp /pid == cpid/ { @[ustack(native)] = count(); }"
+	grep -q 'Builtins_InterpreterEntryTrampoline' "$out" ||
+		fail "no interpreter frame"
+	grep -q '(CH\|chain.js' "$out" && fail "JavaScript frames in ustack(native)"
+	grep -q 'Builtins_JSEntry+' "$out" || fail "the walk did not pass the builtins"
+	;;
+profile)
+	# sampled at 99 Hz while e loops: samples in e show the whole chain
+	# (each function's tier as V8 has it then); in every sample, the
+	# script's frames are the chain's outer part
+	run_c spin 2000 'profile:hz:99 /pid == cpid/ { @[ustack] = count(); }'
+	full="$(chain '')spin (CH:$(line spin))|(anonymous) (CH)|"
+	frames "$out" | sed 's/[~*]//g' | grep -qF "$full" ||
+		fail "no sample with the chain"
+	frames "$out" | grep -F '(CH' | while read -r s; do
+		js=$(echo "$s" | tr '|' '\n' | grep '(CH' | sed 's/^[~*]//' |
+			tr '\n' '|')
+		case "$full" in
+		*"$js") ;;
+		*) echo "$s" >"$tmp/bad" ;;
+		esac
+	done
+	[ -f "$tmp/bad" ] && fail "a sample out of order: $(cat "$tmp/bad")"
+	grep -q '\[js 0x' "$out" && fail "an unnamed JavaScript frame"
+	;;
+nodeprofile)
+	# the recipe: folded stacks with the chain (bare frames: "e (CH)")
+	run_c spin 2000 stdlib:nodeprofile
+	sed "s|$CH|CH|g" "$tmp/etrace-nodeprofile.folded" >"$tmp/f"
+	grep -q ";(anonymous) (CH);spin (CH);a (CH);b (CH);c (CH);d (CH);e (CH) [1-9]" "$tmp/f" ||
+		fail "no folded stack with the chain: $(cut -c1-400 "$tmp/f" | head -3)"
+	grep -q '<svg' "$tmp/etrace-nodeprofile.svg" || fail "no flame graph"
+	;;
+nodeloop)
+	# the recipe: a timer's callback blocks the loop for 300 ms, in e:
+	# the slow turn's samples show the chain
+	run_c timer 300 stdlib:nodeloop
+	has "$out" '^longest turn: [0-9]* us$'
+	frames "$out" | sed 's/[~*]//g' |
+		grep -F "$(chain '')spin (CH:$(line spin))|" | grep -q 'listOnTimeout (node:internal/timers:' ||
+		fail "no slow-turn stack with the chain"
+	;;
+perfmap)
+	# node --perf-basic-prof writes /tmp/perf-PID.map: ustack(native)
+	# names the JIT's code from it, V8's tier marks kept
+	NODE_FLAGS="--perf-basic-prof "
+	run_c opt 2 "$futex_tp /pid == cpid/ { @[ustack(native)] = count(); }"
+	frames "$out" | grep -q 'JS:[~^+*][a-e] CH:[0-9]*:[0-9]*|' ||
+		fail "no frame named from the perf map"
+	rm -f "/tmp/perf-$child.map"
+	;;
+*)
+	fail "unknown case"
+	;;
+esac
+exit 0
