@@ -158,12 +158,15 @@ struct walk {
 	struct et_java_proc *jp; /* the process's JVM, or 0 */
 	et_u64 *fr;
 	et_u64 ip, sp, bp, h, mark;
-	et_u32 tgid;
-	int n, bp_known, entry;
-	int exact; /* ip is an interrupted one, not a return address */
 	struct umap m; /* the last frame's mapping (m.end 0: none) */
 	const struct et_v8_proc *v8; /* the process's V8 (v8.c), or 0 */
-	int v8_names;	/* name JavaScript frames (runtime frames on) */
+	et_u32 tgid;
+	int n;
+	/* flags in bytes: the walk is in the probe's frame, whose 512
+	 * bytes it shares with step's and the runtime hook's */
+	unsigned char bp_known, entry;
+	unsigned char exact;	/* ip is an interrupted one, not a return address */
+	unsigned char v8_names; /* name JavaScript frames (runtime frames on) */
 };
 
 /* frame i: record w->ip, step to its caller; 1 when the walk ends */
@@ -172,7 +175,6 @@ static long step(et_u64 i, struct walk *w)
 	et_u64 cfa, ra, ip = w->ip, bp = w->bp;
 	struct proc *p = w->p;
 	struct row row;
-	struct umap m;
 	et_u32 one = 1;
 	int mi = 0, fp;
 	et_s64 rt;
@@ -182,17 +184,18 @@ static long step(et_u64 i, struct walk *w)
 	w->fr[i] = ip;
 	w->n = i + 1;
 	w->h = (w->h ^ ip) * 0x100000001b3ULL;
-	/* most callers are in the callee's file */
-	if (w->m.start <= ip && ip < w->m.end)
-		m = w->m;
-	else if (!p || (mi = find_map(w->maps, p, ip, &m)) < 0)
+	/* most callers are in the callee's file: w->m, the last frame's
+	 * mapping, is replaced only by one found (find_map writes nothing
+	 * else), and read in place: a copy here would take 32 bytes of the
+	 * 512 the probe, the unwinder, step and the runtime hook share */
+	if (!(w->m.start <= ip && ip < w->m.end) &&
+	    (!p || find_map(w->maps, p, ip, &w->m) < 0))
 		mi = -1;
-	else
-		w->m = m;
-	fp = mi < 0 || !m.row_len;
+	fp = mi < 0 || !w->m.row_len;
 	if (!fp &&
-	    find_row(w->rows, m.row_start, m.row_len,
-		     (et_u32)(ip - (i && !w->exact ? 1 : 0) - m.bias), &row))
+	    find_row(w->rows, w->m.row_start, w->m.row_len,
+		     (et_u32)(ip - (i && !w->exact ? 1 : 0) - w->m.bias),
+		     &row))
 		goto trunc;
 	/* no CFI here: maybe a runtime's frame (rt_step.c), one call and
 	 * one branch (a test of jp or v8 first would be an OR of two

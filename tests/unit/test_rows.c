@@ -83,6 +83,12 @@ static const struct use uses[] = {
 	{ "elapsed", "@x = elapsed;" },
 	{ "cpu", "@x = cpu;" },
 	{ "cgroup", "@x = cgroup;" },
+	/* container and pod of the task's cgroup (runtime/container.c) */
+	{ "container", "@x[container] = count();" },
+	{ "container_name", "@x[container_name] = count();" },
+	{ "pod", "@x[pod] = count();" },
+	{ "pod_namespace", "@x[pod_namespace] = count();" },
+	{ "pod_uid", "printf(\"%s\\n\", pod_uid);" },
 	{ "func", "@x[func] = count();" },
 	{ "probe", "@x[probe] = count();" },
 	{ "args", "@x = args->flags;" },
