@@ -9,6 +9,8 @@
 #                     on a Go function against the same on a C function
 #   make python-cost  tests/bench/python-cost.sh: a busy Python program's
 #                     throughput under mixed stacks at 99 Hz; pycalls's cost
+#   make runtime-cost tests/bench/runtime-cost.sh: busy Java and Node.js
+#                     programs' throughput under mixed stacks at 99 Hz
 #   make ustack-run-time  tests/bench/ustack-run-time.sh: the BPF run time
 #                     of one ustack sample with Python frames
 add_custom_target(bench
@@ -28,6 +30,10 @@ add_custom_target(python-cost
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/python-cost.sh $<TARGET_FILE:etrace>
   DEPENDS etrace USES_TERMINAL
   COMMENT "The cost of Python frames in stacks and of pycalls (needs root)")
+add_custom_target(runtime-cost
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/runtime-cost.sh $<TARGET_FILE:etrace>
+  DEPENDS etrace USES_TERMINAL
+  COMMENT "The cost of Java and Node.js frames in stacks (needs root)")
 add_custom_target(ustack-run-time
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/ustack-run-time.sh $<TARGET_FILE:etrace>
   DEPENDS etrace USES_TERMINAL
