@@ -145,7 +145,14 @@ $TP:sys_enter_getpid /pid == $spin/ {
 	done
 	[ -z "$(echo "$now" | grep -xF "$links")" ] ||
 		fail "the probe's link $links is still held"
-	curl -sS -o "$tmp/m" "http://127.0.0.1:$port/metrics" || fail "scrape"
+	# the metric is set just after the link is closed (the message comes
+	# first):
+	# scraped until it has it (10 s at most)
+	for _ in $(seq 1 200); do
+		curl -sS -o "$tmp/m" "http://127.0.0.1:$port/metrics" || fail "scrape"
+		grep -q "^etrace_probe_detached{probe=\"$TP:sys_enter_getpid\"} 1\$" "$tmp/m" && break
+		sleep 0.05
+	done
 	has "$tmp/m" "^etrace_probe_detached{probe=\"$TP:sys_enter_getpid\"} 1\$"
 	has "$tmp/m" "^etrace_probe_sample_divisor{probe=\"$TP:sys_enter_getpid\"} 1024\$"
 	has "$tmp/m" "^etrace_probe_dropped_total{probe=\"$TP:sys_enter_getpid\",cause=\"shed\"} [1-9]"
