@@ -48,47 +48,36 @@ bool otlp_container_id(const char *line, char id[65])
 	return found;
 }
 
-static bool container_of(uint32_t pid, char id[65])
-{
-	char path[64], line[4096];
-	bool found = false;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		found = otlp_container_id(line, id);
-	}
-	fclose(f);
-	return found;
-}
-
-/* The pod attributes of pid (its cgroup v2 path, the "0::" line of
- * /proc/PID/cgroup), each "" when unknown. */
-static void pod_of(uint32_t pid, char v[OTLP_POD_ATTRS][256])
+/* pid's container id and pod attributes, from one read of
+ * /proc/PID/cgroup: the id from any line, the pod attributes from the
+ * cgroup v2 path (the "0::" line), each "" when unknown; false, and no
+ * pod attributes, when no line names a container. */
+static bool container_of(uint32_t pid, char id[65],
+			 char pod[OTLP_POD_ATTRS][256])
 {
 	static const enum container_field f[OTLP_POD_ATTRS] = {
 	    CF_NAME, CF_POD, CF_POD_NS, CF_POD_UID};
 	char path[64], line[4096];
+	bool found = false;
 	FILE *fp;
 
-	for (int i = 0; i < OTLP_POD_ATTRS; i++)
-		v[i][0] = '\0';
 	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
 	fp = fopen(path, "re");
-	while (fp && fgets(line, sizeof(line), fp)) {
+	if (!fp)
+		return false;
+	while (fgets(line, sizeof(line), fp)) {
 		line[strcspn(line, "\n")] = '\0';
-		if (strncmp(line, "0::", 3))
-			continue;
-		for (int i = 0; i < OTLP_POD_ATTRS; i++)
-			container_field_of_path(line + 3, f[i], v[i],
-						sizeof(v[i]));
+		if (!strncmp(line, "0::", 3))
+			for (int i = 0; i < OTLP_POD_ATTRS; i++)
+				container_field_of_path(line + 3, f[i], pod[i],
+							sizeof(pod[i]));
+		if (!found)
+			found = otlp_container_id(line, id);
 	}
-	if (fp)
-		fclose(fp);
+	fclose(fp);
+	for (int i = 0; !found && i < OTLP_POD_ATTRS; i++)
+		pod[i][0] = '\0';
+	return found;
 }
 
 /* The executable's base name, from /proc/PID/exe. */
@@ -117,7 +106,7 @@ struct otlp_resource *otlp_resource_of(uint32_t pid, const char *comm,
 				       const char *service, const char *host)
 {
 	char exe[256] = "", cid[65], pod[OTLP_POD_ATTRS][256] = {{0}};
-	bool has_cid = pid && container_of(pid, cid);
+	bool has_cid = pid && container_of(pid, cid, pod);
 	size_t n, off;
 	struct otlp_resource *r;
 	char *p;
@@ -127,8 +116,6 @@ struct otlp_resource *otlp_resource_of(uint32_t pid, const char *comm,
 	if (!service || !service[0])
 		service = exe[0] ? exe : "unknown_service:etrace";
 	host = host ? host : "";
-	if (has_cid)
-		pod_of(pid, pod);
 	n = sizeof(*r) + strlen(exe) + 1 + strlen(service) + 1 + strlen(host) +
 	    1 + (has_cid ? 65 : 0);
 	for (int i = 0; i < OTLP_POD_ATTRS; i++)

@@ -8,3 +8,10 @@ etrace_runtime_cases(containers ${CMAKE_CURRENT_LIST_DIR}/containers.sh 180
        $<TARGET_FILE:rt_target>
   CASES builtins filter_container filter_cgroup filter_aot pidns mountns
         perfmap)
+# One at a time: two cases at once see each other's cgroups and
+# processes (builtins printed no fields, pidns other ids, with -j2)
+foreach(c builtins filter_container filter_cgroup filter_aot pidns mountns
+          perfmap)
+  set_tests_properties(runtime/containers/${c} PROPERTIES
+    RESOURCE_LOCK etrace_containers)
+endforeach()
