@@ -130,6 +130,6 @@ for rt in $runtimes; do
 	samples=$(awk '/^\]: / { s += $2 } END { print s + 0 }' "$tmp/et.out")
 	frames=$(grep -cE "$own" "$tmp/et.out")
 	awk -v rt="$rt" -v u="$u" -v t="$t" -v s="$samples" -v f="$frames" 'BEGIN {
-		printf "%s: throughput loss with mixed stacks at 99 Hz: %.2f%% (last run: %d samples, %d frame lines of the program's code)\n",
+		printf "%s: throughput loss with mixed stacks at 99 Hz: %.2f%% (last run: %d samples, %d frame lines in the program\047s own code)\n",
 		       rt, 100 * (1 - t / u), s, f }'
 done
