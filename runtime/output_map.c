@@ -445,6 +445,184 @@ static size_t build_tseries(struct dump_ctx *c, struct map_entry *out)
 	return n;
 }
 
+/* Keys with runtime frames (value.h: u.stack.runtime) print without the
+ * frames' addresses: two stack ids, e.g. two pcs in one JIT-compiled
+ * method or two instructions of one Python line, print alike. bpftrace
+ * prints a key once; so do we, with the entries' values combined as
+ * the per-CPU values of one entry are. Keys without runtime frames are
+ * left as they are (two processes' identical native stacks stay two
+ * entries, as in bpftrace 0.17). */
+static bool key_has_runtime(const struct value *v)
+{
+	if (v->kind == V_STACK)
+		return v->u.stack.runtime;
+	if (v->kind == V_TUPLE || v->kind == V_ARRAY || v->kind == V_RECORD)
+		for (int i = 0; i < v->u.tuple.n; i++)
+			if (key_has_runtime(&v->u.tuple.items[i]))
+				return true;
+	return false;
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t key_hash(uint64_t h, const struct value *v)
+{
+	h = fnv(h, &v->kind, sizeof(v->kind));
+	switch (v->kind) {
+	case V_INT:
+	case V_UINT:
+	case V_BOOL:
+		return fnv(h, &v->u.u, sizeof(v->u.u));
+	case V_STR:
+		return fnv(h, v->u.str.s, v->u.str.len);
+	case V_TUPLE:
+	case V_ARRAY:
+	case V_RECORD:
+		for (int i = 0; i < v->u.tuple.n; i++)
+			h = key_hash(h, &v->u.tuple.items[i]);
+		return h;
+	case V_STACK:
+		for (int i = 0; i < v->u.stack.n; i++)
+			h = fnv(h, v->u.stack.frames[i],
+				strlen(v->u.stack.frames[i]) + 1);
+		return h;
+	default:
+		return h;
+	}
+}
+
+static bool key_same(const struct value *a, const struct value *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case V_INT:
+	case V_UINT:
+	case V_BOOL:
+		return a->u.u == b->u.u;
+	case V_STR:
+		return a->u.str.len == b->u.str.len &&
+		       !memcmp(a->u.str.s, b->u.str.s, a->u.str.len);
+	case V_TUPLE:
+	case V_ARRAY:
+	case V_RECORD:
+		if (a->u.tuple.n != b->u.tuple.n)
+			return false;
+		for (int i = 0; i < a->u.tuple.n; i++)
+			if (!key_same(&a->u.tuple.items[i],
+				      &b->u.tuple.items[i]))
+				return false;
+		return true;
+	case V_STACK:
+		if (a->u.stack.n != b->u.stack.n ||
+		    a->u.stack.perf != b->u.stack.perf)
+			return false;
+		for (int i = 0; i < a->u.stack.n; i++)
+			if (strcmp(a->u.stack.frames[i], b->u.stack.frames[i]))
+				return false;
+		return true;
+	default:
+		return a->kind == V_NONE;
+	}
+}
+
+/* into += from, for the aggregations; false for what does not combine
+ * (a stored value, a tseries) */
+static bool value_combine(const struct et_type *t, struct map_entry *into,
+			  const struct map_entry *from)
+{
+	struct value *a = &into->val;
+	const struct value *b = &from->val;
+
+	switch (a->kind) {
+	case V_UINT:
+	case V_INT:
+		if (t->kind == T_COUNT || t->kind == T_SUM)
+			a->u.u += b->u.u;
+		else if (t->kind == T_MIN)
+			a->u.i = b->u.i < a->u.i ? b->u.i : a->u.i;
+		else if (t->kind == T_MAX)
+			a->u.i = b->u.i > a->u.i ? b->u.i : a->u.i;
+		else
+			return false;
+		into->sort = a->u.u;
+		return true;
+	case V_STATS:
+	case V_AVG:
+		a->u.stats.count += b->u.stats.count;
+		a->u.stats.total = (int64_t)((uint64_t)a->u.stats.total +
+					     (uint64_t)b->u.stats.total);
+		into->sort = (uint64_t)value_average(a);
+		return true;
+	case V_HIST:
+		if (a->u.hist.n != b->u.hist.n)
+			return false;
+		for (int i = 0; i < a->u.hist.n; i++)
+			a->u.hist.counts[i] += b->u.hist.counts[i];
+		a->u.hist.sum = (int64_t)((uint64_t)a->u.hist.sum +
+					  (uint64_t)b->u.hist.sum);
+		into->sort += from->sort;
+		return true;
+	default:
+		return false;
+	}
+}
+
+struct keyref {
+	uint64_t hash;
+	size_t i;
+};
+
+static int keyref_cmp(const void *a, const void *b)
+{
+	const struct keyref *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static size_t merge_runtime_keys(struct dump_ctx *c, struct map_entry *e,
+				 size_t n)
+{
+	struct keyref *r;
+	size_t nr = 0, out = 0;
+	bool *gone;
+
+	if (!c->m->key)
+		return n;
+	r = arena_calloc(c->env.arena, n + 1, sizeof(*r));
+	gone = arena_calloc(c->env.arena, n + 1, sizeof(*gone));
+	for (size_t i = 0; i < n; i++)
+		if (key_has_runtime(&e[i].key))
+			r[nr++] = (struct keyref){
+				key_hash(0xcbf29ce484222325ULL, &e[i].key), i
+			};
+	if (nr < 2)
+		return n;
+	qsort(r, nr, sizeof(*r), keyref_cmp);
+	for (size_t i = 0; i < nr; i++) {
+		if (gone[r[i].i])
+			continue;
+		for (size_t j = i + 1; j < nr && r[j].hash == r[i].hash; j++)
+			if (!gone[r[j].i] &&
+			    key_same(&e[r[i].i].key, &e[r[j].i].key) &&
+			    value_combine(c->m->value, &e[r[i].i], &e[r[j].i]))
+				gone[r[j].i] = true;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!gone[i])
+			e[out++] = e[i];
+	return out;
+}
+
 static _Thread_local enum dump_kind g_sort_kind;
 static _Thread_local bool g_sort_by_value;
 
@@ -519,6 +697,8 @@ int output__print_map_raw(struct output *o, const struct et_map *m,
 		d.n = build_tseries(&c, d.e);
 	else
 		d.n = build_flat(&c, d.e);
+	if (d.kind != DUMP_TSERIES)
+		d.n = merge_runtime_keys(&c, d.e, d.n);
 	/* bpftrace 0.17 keeps `@ = count()` in an array: never written,
 	 * cleared or deleted, it still prints "@: 0" */
 	if (!d.n && !d.has_key && m->value->kind == T_COUNT) {

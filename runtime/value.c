@@ -203,10 +203,13 @@ static void decode_stack(struct value_env *env, const struct et_type *t,
 	v->u.stack.n = 0;
 	v->u.stack.perf = t->mode == STACK_PERF;
 	v->u.stack.kernel = t->kernel;
+	v->u.stack.runtime = false;
 	v->u.stack.frames = arena_calloc(env->arena, n, sizeof(char *));
-	for (int i = 0; i < n && ips[i]; i++)
+	for (int i = 0; i < n && ips[i]; i++) {
+		v->u.stack.runtime |= ET_RTF_IS(ips[i]);
 		v->u.stack.frames[v->u.stack.n++] =
 			frame_text(env, t, ips[i], (int)(id >> 32), i > 0);
+	}
 }
 
 static void decode_username(struct value_env *env, uint64_t uid,

@@ -67,6 +67,10 @@ struct value {
 			int n;
 			bool perf;  /* lines start with a tab, not spaces */
 			bool kernel; /* kstack (folded output marks it) */
+			/* some frame is a runtime's (Python, Java, Node):
+			 * printed without its address, so two stack ids
+			 * can print alike (output_map.c merges them) */
+			bool runtime;
 		} stack;
 		struct {
 			/* counts[0..n): bucket numbering of

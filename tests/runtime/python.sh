@@ -153,9 +153,18 @@ native)
 	;;
 profile)
 	# sampled: some samples in e's loop show the whole chain
-	run 0 -c "$PY $CH spin 3" -e 'profile:hz:99 /pid == cpid/ { @[ustack] = count(); }'
+	run 0 -c "$PY $CH spin 3" -e 'profile:hz:99 /pid == cpid/ { @[ustack] = count(); @n = count(); }'
 	frames "$out" | grep -q 'e (CH:2[34])|d (CH:29)|c (CH:33)|b (CH:37)|a (CH:42)|main (CH:64)|<module> (CH:77)|PyEval_EvalCode' ||
 		fail "no sample with the chain"
+	# two instructions of one line are two stack ids that print alike:
+	# printed once, their counts added (the offsets of native frames
+	# kept: those differ)
+	awk '/^@\[/ { s = "" } /^    / { s = s "|" $0 } /^\]: / { print s }' \
+		"$out" | sort | uniq -d >"$tmp/dup"
+	[ -s "$tmp/dup" ] && fail "a stack printed twice: $(head -c 600 "$tmp/dup")"
+	total=$(awk '/^\]: / { s += $2 } END { print s + 0 }' "$out")
+	grep -qx "@n: $total" "$out" ||
+		fail "the stacks count $total samples, @n says $(grep '^@n' "$out")"
 	;;
 uprobe)
 	# a uprobe on a C function the chain's leaf calls (time.sleep's
