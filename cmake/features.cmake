@@ -20,7 +20,7 @@ else()
 endif()
 set(_et_rt
   "  privileges  libcap ${LIBCAP_VERSION}, libseccomp ${SECCOMP_VERSION} (drop after attach, syscall filter)"
-  "  metrics     libmicrohttpd ${MHD_VERSION} (--metrics-addr)"
+  "  metrics     libmicrohttpd ${MHD_VERSION} loaded at use (--metrics-addr)"
   "  otlp        protobuf-c ${PROTOBUFC_VERSION}, libcurl ${CURL_VERSION} loaded at use (--otlp)"
   "  http2       nghttp2 ${NGHTTP2_VERSION} (HPACK header blocks)"
   "  signing     OpenSSL ${OPENSSL_VERSION} libcrypto loaded at use (--sign, --verify)"

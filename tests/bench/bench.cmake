@@ -78,7 +78,7 @@ target_link_libraries(otlp_push PRIVATE etrace_runtime)
 add_executable(otlp_sink ${CMAKE_CURRENT_LIST_DIR}/otlp_sink.c)
 target_include_directories(otlp_sink PRIVATE ${OTLP_GEN_DIR}
   ${PROTOBUFC_INCLUDE_DIRS})
-target_link_libraries(otlp_sink PRIVATE etrace_runtime)
+target_link_libraries(otlp_sink PRIVATE etrace_runtime ${MHD_LIBRARIES})
 add_custom_target(bench-otlp
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/otlp.sh $<TARGET_FILE:etrace>
           $<TARGET_FILE:otlp_push> $<TARGET_FILE:otlp_sink>
