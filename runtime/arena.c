@@ -17,6 +17,7 @@ struct chunk {
 
 struct arena {
 	struct chunk *head;
+	struct chunk *spare; /* kept by arena__reset, handed out again */
 	size_t total;
 };
 
@@ -25,21 +26,70 @@ struct arena *arena__new(void)
 	return calloc(1, sizeof(struct arena));
 }
 
+static void chunks_free(struct chunk *c)
+{
+	for (struct chunk *p; c; c = p) {
+		p = c->prev;
+		free(c);
+	}
+}
+
 void arena__free(struct arena *a)
 {
 	if (!a)
 		return;
-	for (struct chunk *c = a->head, *p; c; c = p) {
-		p = c->prev;
-		free(c);
-	}
+	chunks_free(a->head);
+	chunks_free(a->spare);
 	free(a);
 }
 
-static struct chunk *chunk_new(struct chunk *prev, size_t need)
+void arena__reset(struct arena *a, size_t keep)
+{
+	struct chunk *c = a->head, *p;
+	size_t kept = 0;
+
+	for (struct chunk *s = a->spare; s; s = s->prev)
+		kept += s->size;
+	for (; c; c = p) {
+		p = c->prev;
+		if (kept + c->size > keep) {
+			free(c);
+			continue;
+		}
+		kept += c->size;
+		c->prev = a->spare;
+		a->spare = c;
+	}
+	a->head = NULL;
+	a->total = 0;
+}
+
+/* A spare chunk of at least need bytes, or NULL. */
+static struct chunk *spare_take(struct arena *a, size_t need)
+{
+	for (struct chunk **s = &a->spare; *s; s = &(*s)->prev) {
+		struct chunk *c = *s;
+
+		if (c->size < need)
+			continue;
+		*s = c->prev;
+		return c;
+	}
+	return NULL;
+}
+
+static struct chunk *chunk_new(struct arena *a, struct chunk *prev,
+			       size_t need)
 {
 	size_t size = need > CHUNK_MIN ? need : CHUNK_MIN;
-	struct chunk *c = malloc(sizeof(*c) + size);
+	struct chunk *c = a->spare ? spare_take(a, need) : NULL;
+
+	if (c) {
+		c->prev = prev;
+		c->used = 0;
+		return c;
+	}
+	c = malloc(sizeof(*c) + size);
 
 	if (!c) {
 		fputs("etrace: out of memory\n", stderr);
@@ -51,7 +101,8 @@ static struct chunk *chunk_new(struct chunk *prev, size_t need)
 	return c;
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+/* size bytes, not zeroed */
+static void *take(struct arena *a, size_t size)
 {
 	struct chunk *c = a->head;
 	void *p;
@@ -62,20 +113,25 @@ void *arena_alloc(struct arena *a, size_t size)
 	if (!c || c->size - c->used < size) {
 		if (size > CHUNK_MIN / 4 && c) {
 			/* big piece: own chunk, keep filling the current one */
-			struct chunk *big = chunk_new(c->prev, size);
+			struct chunk *big = chunk_new(a, c->prev, size);
 			c->prev = big;
 			big->used = size;
 			a->total += size;
-			memset(big->data, 0, size);
 			return big->data;
 		}
-		c = a->head = chunk_new(c, size);
+		c = a->head = chunk_new(a, c, size);
 	}
 	p = c->data + c->used;
 	c->used += size;
 	a->total += size;
-	memset(p, 0, size);
 	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	void *p = take(a, size);
+
+	return memset(p, 0, size);
 }
 
 void *arena_calloc(struct arena *a, size_t n, size_t size)
@@ -89,7 +145,7 @@ void *arena_calloc(struct arena *a, size_t n, size_t size)
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = take(a, n + 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';
@@ -112,7 +168,7 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 	va_end(ap2);
 	if (n < 0)
 		n = 0;
-	p = arena_alloc(a, (size_t)n + 1);
+	p = take(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }

@@ -11,6 +11,10 @@ struct arena;
 /* Returns NULL with errno set on allocation failure. */
 struct arena *arena__new(void);
 void arena__free(struct arena *a); /* NULL is a no-op */
+/* Everything handed out is given up; up to keep bytes of the chunks stay
+ * for the next allocations (a periodic job, e.g. a metrics scrape, that
+ * would otherwise fault fresh pages in each time). */
+void arena__reset(struct arena *a, size_t keep);
 
 /* All return zeroed/terminated memory owned by the arena; they abort on
  * out-of-memory (the compiler has no way to continue without memory). */

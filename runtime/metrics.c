@@ -40,6 +40,9 @@ struct metrics {
 	int stats_fd;
 	int *fds; /* per probe: entry, return (-1: none) */
 	uint64_t start_unix_ns;
+	/* a snapshot's arena given back, for the next one: a scrape of
+	 * 10k series faulted its few MB in afresh each time otherwise */
+	struct arena *spare;
 };
 
 /* The families of one snapshot while it is built. */
@@ -150,7 +153,11 @@ struct metrics *metrics__new(const struct et_program *prog,
 	m->start_unix_ns = unix_ns();
 	m->fds = malloc(sizeof(int) * 2 * (prog->nprobes + 1));
 	m->out = output__new(prog, OUT_TEXT, NULL, out_map_fd, m);
-	if (!m->fds || !m->out) {
+	if (m->out)
+		m->out->scratch = arena__new();
+	if (!m->fds || !m->out || !m->out->scratch) {
+		if (m->out)
+			arena__free(m->out->scratch), m->out->scratch = NULL;
 		output__free(m->out);
 		free(m->fds);
 		free(m);
@@ -173,7 +180,10 @@ void metrics__free(struct metrics *m)
 		return;
 	if (m->stats_fd >= 0)
 		close(m->stats_fd);
+	arena__free(m->out->scratch);
+	m->out->scratch = NULL;
 	output__free(m->out);
+	arena__free(m->spare);
 	pthread_mutex_destroy(&m->lock);
 	free(m->fds);
 	free(m);
@@ -270,6 +280,20 @@ static const char *family_name(struct builder *b, const char *mn,
 	return s;
 }
 
+/* v in decimal (a minus sign when neg), in a: what "%" PRId64 and
+ * "%" PRIu64 print, without stdio's two passes per label */
+static const char *label_int(struct arena *a, uint64_t v, bool neg)
+{
+	char t[24], *e = t + sizeof(t), *p = e;
+
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	if (neg)
+		*--p = '-';
+	return arena_strndup(a, p, (size_t)(e - p));
+}
+
 /* A key (or one of its fields) as a label value: as the text output
  * prints it in a map key; a stack one frame a line. */
 static const char *label_text(struct arena *a, const struct value *v)
@@ -284,11 +308,14 @@ static const char *label_text(struct arena *a, const struct value *v)
 		return arena_strndup(a, v->u.str.s, v->u.str.len);
 	case V_INT:
 		if (!v->sym)
-			return arena_printf(a, "%" PRId64, v->u.i);
+			return label_int(a,
+					 v->u.i < 0 ? 0 - (uint64_t)v->u.i
+						    : (uint64_t)v->u.i,
+					 v->u.i < 0);
 		break;
 	case V_UINT:
 		if (!v->sym)
-			return arena_printf(a, "%" PRIu64, v->u.u);
+			return label_int(a, v->u.u, false);
 		break;
 	case V_STACK:
 		f = open_memstream(&buf, &len);
@@ -912,7 +939,12 @@ int metrics__snapshot(struct metrics *m, struct metrics_snapshot **out)
 	int err;
 
 	*out = NULL;
-	b.a = arena__new();
+	pthread_mutex_lock(&m->lock);
+	b.a = m->spare;
+	m->spare = NULL;
+	pthread_mutex_unlock(&m->lock);
+	if (!b.a)
+		b.a = arena__new();
 	if (!b.a)
 		return -ENOMEM;
 	pthread_mutex_lock(&m->lock);
@@ -923,6 +955,7 @@ int metrics__snapshot(struct metrics *m, struct metrics_snapshot **out)
 	}
 	s = arena_calloc(b.a, 1, sizeof(*s));
 	s->arena = b.a;
+	s->owner = m;
 	s->start_unix_ns = m->start_unix_ns;
 	err = snapshot_maps(m, &b);
 	if (!err) {
@@ -950,6 +983,17 @@ int metrics__snapshot(struct metrics *m, struct metrics_snapshot **out)
 
 void metrics__snapshot_free(struct metrics_snapshot *s)
 {
-	if (s)
-		arena__free(s->arena);
+	struct metrics *m = s ? s->owner : NULL;
+	struct arena *a = s ? s->arena : NULL;
+
+	if (!s)
+		return;
+	pthread_mutex_lock(&m->lock);
+	if (!m->spare) {
+		arena__reset(a, OUTPUT_SCRATCH_KEEP);
+		m->spare = a;
+		a = NULL;
+	}
+	pthread_mutex_unlock(&m->lock);
+	arena__free(a);
 }

@@ -60,6 +60,7 @@ struct metric_family {
 
 struct metrics_snapshot {
 	struct arena *arena;
+	struct metrics *owner;        /* takes the arena back */
 	uint64_t time_unix_ns;        /* when it was taken */
 	uint64_t start_unix_ns;       /* when etrace started (sums' start) */
 	struct metric_family *families;

@@ -42,7 +42,13 @@ struct output {
 	void (*dump_fn)(void *ctx, const struct et_map *m,
 			const struct map_dump *d);
 	void *dump_ctx;
+	/* the arena of each map dump, reset after it (NULL: one made and
+	 * freed per dump); the metrics' own, used under their lock */
+	struct arena *scratch;
 };
+
+/* Bytes of chunks a reused arena keeps between two uses. */
+#define OUTPUT_SCRATCH_KEEP (16u << 20)
 
 /* How a map prints: plain values, histograms, or stats/avg. */
 enum dump_kind { DUMP_PLAIN, DUMP_HIST, DUMP_STATS, DUMP_TSERIES };

@@ -685,7 +685,7 @@ int output__print_map_raw(struct output *o, const struct et_map *m,
 		return -EINVAL;
 	d.kind = dump_kind_of(m);
 	d.has_key = m->key != NULL;
-	ar = arena__new();
+	ar = o->scratch ? o->scratch : arena__new();
 	if (!ar)
 		return -ENOMEM;
 	output_env(o, ar, &c.env);
@@ -721,7 +721,10 @@ int output__print_map_raw(struct output *o, const struct et_map *m,
 		d.n = top;
 	}
 	dump_print(o, m, &d, ar);
-	arena__free(ar);
+	if (ar == o->scratch)
+		arena__reset(ar, OUTPUT_SCRATCH_KEEP);
+	else
+		arena__free(ar);
 	return 0;
 }
 

@@ -29,7 +29,15 @@ for _ in $(seq 1 1200); do
 done
 [ -n "$port" ] || { echo "etrace did not start:"; cat "$tmp/err"; exit 1; }
 url=http://127.0.0.1:$port/metrics
-curl -s -o "$tmp/m" "$url"
+# "Attaching" comes before BEGIN has run: scrape until its loops are done
+for _ in $(seq 1 1200); do
+	curl -s -o "$tmp/m" "$url"
+	[ "$(grep -c '^series_total' "$tmp/m")" = "$n" ] &&
+		[ "$(grep -c '^lat_count' "$tmp/m")" = "$h" ] && break
+	sleep 0.05
+done
+[ "$(grep -c '^series_total' "$tmp/m")" = "$n" ] ||
+	{ echo "not $n series_total in the scrape"; exit 1; }
 series=$(grep -vc '^#' "$tmp/m")
 # etrace's CPU time (utime + stime, clock ticks): what a scrape costs
 # whatever else the machine runs
@@ -46,6 +54,7 @@ max=$(tail -1 "$tmp/t" | awk '{ printf "%.1f", $1 * 1000 }')
 echo "metrics: $series series ($n counter keys, $h histogram keys), $(wc -c <"$tmp/m") bytes"
 echo "etrace CPU per scrape: $cpums ms"
 echo "scrape: median $med ms, worst $max ms over $r scrapes (goal: 10k series < 50 ms)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 kill -INT $et
 wait $et >/dev/null 2>&1 || true
 et=
