@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "unit.h"
 
 #include "program.h"
@@ -307,5 +308,36 @@ static void test_serve(void)
 	metrics__free(m);
 }
 
+/* arena__reset, which the scrapes' snapshots rely on: the chunks kept
+ * are handed out again, arena_alloc's memory zeroed all the same; none
+ * kept beyond the bound */
+static void test_arena_reset(void)
+{
+	struct arena *a = arena__new();
+	unsigned char *p, *q, *big;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	p = arena_alloc(a, 100);
+	memset(p, 0xab, 100);
+	big = arena_alloc(a, 1 << 20);
+	memset(big, 0xcd, 1 << 20);
+	CU_ASSERT_STRING_EQUAL(arena_strdup(a, "x"), "x");
+	arena__reset(a, 16u << 20);
+	CU_ASSERT_EQUAL(arena_used(a), 0);
+	q = arena_alloc(a, 100);
+	CU_ASSERT(q == p || q == big);
+	for (int i = 0; i < 100; i++)
+		CU_ASSERT_EQUAL_FATAL(q[i], 0);
+	q = arena_alloc(a, 1 << 20);
+	CU_ASSERT_EQUAL(q[0], 0);
+	CU_ASSERT_EQUAL(q[(1 << 20) - 1], 0);
+	CU_ASSERT_STRING_EQUAL(arena_printf(a, "%d-%s", 42, "y"), "42-y");
+	arena__reset(a, 0);
+	CU_ASSERT_EQUAL(arena_used(a), 0);
+	CU_ASSERT_STRING_EQUAL(arena_strndup(a, "abc", 2), "ab");
+	arena__free(a);
+}
+
 UNIT_MAIN("prom", UNIT_TEST(test_counter_gauge), UNIT_TEST(test_histogram),
-	  UNIT_TEST(test_doubles), UNIT_TEST(test_addr), UNIT_TEST(test_serve))
+	  UNIT_TEST(test_doubles), UNIT_TEST(test_addr), UNIT_TEST(test_serve),
+	  UNIT_TEST(test_arena_reset))
