@@ -78,8 +78,7 @@ static struct chunk *spare_take(struct arena *a, size_t need)
 	return NULL;
 }
 
-static struct chunk *chunk_new(struct arena *a, struct chunk *prev,
-			       size_t need)
+static struct chunk *chunk_new(struct arena *a, struct chunk *prev, size_t need)
 {
 	size_t size = need > CHUNK_MIN ? need : CHUNK_MIN;
 	struct chunk *c = a->spare ? spare_take(a, need) : NULL;

@@ -156,8 +156,10 @@ struct metrics *metrics__new(const struct et_program *prog,
 	if (m->out)
 		m->out->scratch = arena__new();
 	if (!m->fds || !m->out || !m->out->scratch) {
-		if (m->out)
-			arena__free(m->out->scratch), m->out->scratch = NULL;
+		if (m->out) {
+			arena__free(m->out->scratch);
+			m->out->scratch = NULL;
+		}
 		output__free(m->out);
 		free(m->fds);
 		free(m);
