@@ -72,6 +72,7 @@ cmake -S . -B build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 make -C build-ci -j"$jobs" --no-print-directory
 # the ASan/UBSan and libFuzzer builds, niced: the tests below come first
 later_log=build-ci/later-builds.log
+# shellcheck disable=SC2016 # $1 and $2 are the inner shell's
 nice -n 19 sh -ec '
 	cmake -S . -B build-ci-asan -DETRACE_SANITIZE=ON \
 		-DCMAKE_BUILD_TYPE=Debug >/dev/null
