@@ -21,6 +21,8 @@ struct btf *compile_btf(struct compile_ctx *ctx)
 	if (ctx->btf_tried)
 		return ctx->btf;
 	ctx->btf_tried = true;
+	if (ctx->opts.shared_btf)
+		return ctx->btf = ctx->opts.shared_btf;
 	if (!path)
 		path = VMLINUX_BTF;
 	if (!*path)
@@ -38,7 +40,8 @@ bool compile_btf_foreign(const struct compile_ctx *ctx)
 
 void compile_btf_free(struct compile_ctx *ctx)
 {
-	btf__free(ctx->btf);
+	if (ctx->btf != ctx->opts.shared_btf)
+		btf__free(ctx->btf);
 	ctx->btf = NULL;
 	ctx->btf_tried = false;
 }

@@ -45,6 +45,9 @@ struct compile_opts {
 	/* Kernel type information: default /sys/kernel/btf/vmlinux; "" means
 	 * none (types then come only from the preamble). */
 	const char *btf_path;
+	/* Kernel BTF the caller parsed and keeps (many compiles of one
+	 * process share it: tests/unit/test_rows.c); NULL: btf_path's. */
+	struct btf *shared_btf;
 	/* tracefs root: default detected (/sys/kernel/tracing, mounted when
 	 * missing and possible, else /sys/kernel/debug/tracing). */
 	const char *tracefs;

@@ -24,13 +24,9 @@ calls=${CALLS:-2000000}
 [ -x "$etrace" ] || { echo "python-cost: no etrace at $etrace"; exit 1; }
 [ -x "$py" ] || { echo "python-cost: no $py"; exit 1; }
 
-tmp=$(mktemp -d /tmp/etrace-pycost.XXXXXX)
-epid=
-cleanup() {
-	[ -n "$epid" ] && kill -INT "$epid" 2>/dev/null && wait "$epid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=tests/bench/lib.sh
+. "$here/lib.sh"
+bench_init pycost
 
 cat >"$tmp/busy.py" <<'PY'
 import sys, time
@@ -65,26 +61,7 @@ PY
 run() {
 	mode=$1 arg=$2
 	shift 2
-	rm -f "$tmp/go"
-	mkfifo "$tmp/go"
-	"$py" "$tmp/busy.py" "$mode" "$arg" "$tmp/go" >"$tmp/out" &
-	p=$!
-	if [ $# -gt 0 ]; then
-		"$etrace" -p "$p" "${@//P/$p}" >"$tmp/et.out" 2>"$tmp/et.err" &
-		epid=$!
-		# attached: it holds its links (profile: one a CPU; pycalls:
-		# the USDT probe's and interval's)
-		for _ in $(seq 1 400); do
-			n=$(cat /proc/"$epid"/fdinfo/* 2>/dev/null |
-				awk '$1 == "link_id:" { print $2 }' | sort -u | wc -l)
-			[ "$n" -ge 2 ] && break
-			sleep 0.05
-		done
-	fi
-	echo go >"$tmp/go"
-	wait "$p"
-	[ -n "$epid" ] && { wait "$epid"; epid=; }
-	cat "$tmp/out"
+	bench_run "$py" "$tmp/busy.py" "$mode" "$arg" -- "$@"
 }
 
 prof='profile:hz:99 /pid == P/ { @[ustack] = count(); }'

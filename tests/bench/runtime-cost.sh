@@ -24,13 +24,9 @@ jdk=/usr/lib/jvm/java-17-openjdk-amd64/bin
 [ "$(id -u)" = 0 ] || { echo "runtime-cost: needs root"; exit 1; }
 [ -x "$etrace" ] || { echo "runtime-cost: no etrace at $etrace"; exit 1; }
 
-tmp=$(mktemp -d /tmp/etrace-rtcost.XXXXXX)
-epid=
-cleanup() {
-	[ -n "$epid" ] && kill -INT "$epid" 2>/dev/null && wait "$epid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=tests/bench/lib.sh
+. "$here/lib.sh"
+bench_init rtcost
 
 cat >"$tmp/Busy.java" <<'JAVA'
 import java.io.*;
@@ -68,39 +64,16 @@ while (process.hrtime.bigint() < end) { s = a(s); k++; }
 console.log(k + (s === -1 ? 1 : 0));
 JS
 
-# cmd RUNTIME: the command line of its busy program (before DURATION FIFO)
-cmd() {
-	case $1 in
-	java) echo "$jdk/java -cp $tmp Busy" ;;
-	node) echo "node $tmp/busy.js" ;;
-	esac
-}
-
-# run RUNTIME [ETRACE ARGS...]: the program's count, traced by etrace
-# ARGS (with P for its pid) when given
+# run RUNTIME [ETRACE ARGS...]: the count of its busy program (its
+# command line before DURATION FIFO), traced by etrace ARGS (with P for
+# its pid) when given
 run() {
 	rt=$1
 	shift
-	rm -f "$tmp/go"
-	mkfifo "$tmp/go"
-	# shellcheck disable=SC2046
-	$(cmd "$rt") "$dur" "$tmp/go" >"$tmp/out" &
-	p=$!
-	if [ $# -gt 0 ]; then
-		"$etrace" -p "$p" "${@//P/$p}" >"$tmp/et.out" 2>"$tmp/et.err" &
-		epid=$!
-		# attached: it holds its links (profile's, one a CPU)
-		for _ in $(seq 1 600); do
-			n=$(cat /proc/"$epid"/fdinfo/* 2>/dev/null |
-				awk '$1 == "link_id:" { print $2 }' | sort -u | wc -l)
-			[ "$n" -ge 2 ] && break
-			sleep 0.05
-		done
-	fi
-	echo go >"$tmp/go"
-	wait "$p"
-	[ -n "$epid" ] && { wait "$epid"; epid=; }
-	cat "$tmp/out"
+	case $rt in
+	java) bench_run "$jdk/java" -cp "$tmp" Busy "$dur" -- "$@" ;;
+	node) bench_run node "$tmp/busy.js" "$dur" -- "$@" ;;
+	esac
 }
 
 prof='profile:hz:99 /pid == P/ { @[ustack] = count(); }'
