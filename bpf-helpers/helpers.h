@@ -78,6 +78,11 @@ ET_HELPER et_s64 et_ustack_unwind(void **maps, et_u64 entry, void *java,
  * HASH) by et_stack_store (not named et_kstack: the map global is): its u32 id, or a negative errno as there. */
 ET_HELPER et_s64 et_kstack_store(void *ctx, void *stacks, void *scratch);
 
+/* The same for the user stack walked by frame pointers (bpf_get_stack
+ * with BPF_F_USER_STACK), into ET_USTACK_MAP under config
+ * ustack_unwind = "fp". */
+ET_HELPER et_s64 et_ustack_fp_store(void *ctx, void *stacks, void *scratch);
+
 /* fr[0..n) (fr has ET_STACK_DEPTH slots; a 0 is put after the last)
  * stored in stacks, a HASH of u32 -> ET_STACK_DEPTH u64s, under h
  * folded to 32 bits (0xffffffff is none: 0 instead); the id, or
