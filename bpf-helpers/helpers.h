@@ -127,6 +127,10 @@ struct et_v8_proc;
 struct et_rt_regs {
 	et_u64 ip, sp, bp, rec, mark;
 	unsigned char exact, bp_known, entry_top, nocfi, v8_name, top, pad[2];
+	/* where the walkers read the target's memory into: the struct is
+	 * in the unwinder's scratch map value (runtime/abi.h
+	 * ET_UW_SCRATCH_SIZE), so that these are no bytes of BPF stack */
+	et_u64 tmp[6];
 };
 et_s64 et_global_rt_step(struct et_java_proc *jp, const struct et_v8_proc *v8,
 			 struct et_rt_regs *r);

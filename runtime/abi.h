@@ -87,6 +87,12 @@ struct et_gate_st {
 #define ET_UW_MAPS_MAP "et_uw_maps"
 #define ET_UW_MISS_MAP "et_uw_miss"
 #define ET_UW_SCRATCH_MAP "et_uw_scratch"
+/* its one value: ET_STACK_DEPTH u64 frames, then the registers the
+ * unwinder hands the runtimes' frame hook and the hook's read buffer
+ * (bpf-helpers/helpers.h struct et_rt_regs, 96 bytes): kept out of the
+ * 512 bytes of BPF stack the probe, the unwinder's step and the hook
+ * share */
+#define ET_UW_SCRATCH_SIZE (ET_STACK_DEPTH * 8 + 96)
 #define ET_UW_ROWS_MAX (1u << 20)
 #define ET_UW_MAPS 128
 #define ET_UW_PROCS 1024

@@ -59,7 +59,7 @@ static LLVMValueRef uw_maps(struct gen *g)
 	maps[3] = uw_map(g, ET_UW_MISS_MAP, BPF_MAP_TYPE_HASH, ET_UW_PROCS, 4,
 			 4);
 	maps[4] = uw_map(g, ET_UW_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
-			 ET_STACK_DEPTH * 8);
+			 ET_UW_SCRATCH_SIZE);
 	maps[5] = stacks;
 	maps[6] = uw_map(g, ET_PY_PROCS_MAP, BPF_MAP_TYPE_HASH, ET_PY_PROCS, 4,
 			 sizeof(struct et_py_proc));
@@ -172,7 +172,7 @@ static LLVMValueRef gen_kstack(struct gen *g)
 	args[0] = gen_probe_ctx(g);
 	args[1] = map;
 	args[2] = uw_map(g, ET_UW_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
-			 ET_STACK_DEPTH * 8);
+			 ET_UW_SCRATCH_SIZE);
 	r = cg_libcall(g->cg, "et_kstack_store", args, 3);
 	gen_stack_fail(g, map, r);
 	return LLVMBuildAnd(g->b, r, cg_const(g->cg, 64, 0xffffffff),
@@ -210,7 +210,7 @@ static LLVMValueRef gen_ustack_fp(struct gen *g)
 	args[0] = gen_probe_ctx(g);
 	args[1] = map;
 	args[2] = uw_map(g, ET_UW_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
-			 ET_STACK_DEPTH * 8);
+			 ET_UW_SCRATCH_SIZE);
 	r = cg_libcall(g->cg, "et_ustack_fp_store", args, 3);
 	gen_stack_fail(g, map, r);
 	return ustack_value(g, r);
