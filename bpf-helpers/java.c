@@ -111,9 +111,10 @@ static __attribute__((always_inline)) et_u64 find_blob(struct et_java_proc *p,
  * frame::get_deopt_original_pc). Recorded as that pc, so that its
  * methods and inlined frames are named; a saved pc outside the nmethod's
  * code leaves the frame as the nmethod's method. */
-static __attribute__((always_inline)) void
-deopt_pc(struct et_java_proc *p, struct et_rt_regs *r, et_u64 blob,
-	 et_u64 begin, et_u64 ip, et_u64 sp)
+static __attribute__((always_inline)) void deopt_pc(struct et_java_proc *p,
+						    struct et_rt_regs *r,
+						    et_u64 blob, et_u64 begin,
+						    et_u64 ip, et_u64 sp)
 {
 	et_u64 orig;
 	int off;

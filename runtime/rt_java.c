@@ -42,7 +42,7 @@ struct vm {
 	uint64_t vs_lo, vs_hi;	  /* VirtualSpace */
 	uint64_t ga_len, ga_data; /* GrowableArray */
 	uint64_t cb_name, cb_fco, cb_fsize, cb_begin;
-	uint64_t ai_code, sq_buf, sq_limit; /* the interpreter's StubQueue */
+	uint64_t ai_code, sq_buf, sq_limit;    /* the interpreter's StubQueue */
 	uint64_t cm_method, cm_scopes_data;    /* CompiledMethod */
 	uint64_t cm_deopt, nm_origpc;	       /* deoptimized frames */
 	uint64_t nm_metadata, nm_pcs, nm_deps; /* nmethod */

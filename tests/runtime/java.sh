@@ -199,12 +199,12 @@ deopt | deopt_uprobe | deopt_profile)
 		;;
 	deopt_profile)
 		# sampled through the deoptimizations and recompilations:
-		# in every stack the Work methods are a run of hook, e, d, c,
-		# b, a, run in that order (none invented, none dropped
+		# in every stack the chain's methods are a run of hook, e,
+		# d, c, b, a, run in that order (Work.<clinit> aside) (none invented, none dropped
 		# between two others), and some sample has e..a
 		run 0 -c "$djava" -e 'profile:hz:499 /pid == cpid/ { @[ustack] = count(); }'
 		frames "$out" | grep -q "$dchain" || fail "no sample with e..a: $(frames "$out" | grep -c Work)"
-		frames "$out" | awk -F'|' '{ s = ""; for (i = 1; i <= NF; i++) if ($i ~ /^Work\./) { split($i, w, " "); s = s w[1] " " } print s }' |
+		frames "$out" | awk -F'|' '{ s = ""; for (i = 1; i <= NF; i++) if ($i ~ /^Work\.(hook|[a-e]|run) /) { split($i, w, " "); s = s w[1] " " } print s }' |
 			grep . | sort -u >"$tmp/runs"
 		while read -r r; do
 			case "Work.hook Work.e Work.d Work.c Work.b Work.a Work.run " in

@@ -1,10 +1,10 @@
 // Many distinct user stacks, walked by frame pointers (built -O2
 // -fno-omit-frame-pointer) for tests/runtime/unwind.sh:
-//   fp_paths BITS REPEAT
+//   fp_paths BITS REPEAT [PATHS]
 // calls getppid() from leaf through each of the 2^BITS paths of l0/r0 ..
 // l12/r12 (level k takes r when bit k of the path is set; levels BITS
 // and up are skipped), REPEAT times each: 2^BITS distinct stacks (BITS
-// at most 13), each REPEAT times.
+// at most 13), each REPEAT times; with PATHS, only the first PATHS paths.
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -76,16 +76,19 @@ F void r13(unsigned p)
 
 int main(int argc, char **argv)
 {
-	unsigned reps;
+	unsigned reps, paths;
 
-	if (argc != 3)
+	if (argc != 3 && argc != 4)
 		return 2;
 	bits = (unsigned)atoi(argv[1]);
 	reps = (unsigned)atoi(argv[2]);
 	if (bits < 1 || bits > 13)
 		return 2;
+	paths = argc == 4 ? (unsigned)atoi(argv[3]) : 1u << bits;
+	if (paths > 1u << bits)
+		return 2;
 	for (unsigned r = 0; r < reps; r++)
-		for (unsigned p = 0; p < 1u << bits; p++)
+		for (unsigned p = 0; p < paths; p++)
 			if (p & 1)
 				r0(p);
 			else
