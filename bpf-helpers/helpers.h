@@ -78,6 +78,11 @@ ET_HELPER et_s64 et_ustack_unwind(void **maps, et_u64 entry, void *java,
  * HASH) by et_stack_store (not named et_kstack: the map global is): its u32 id, or a negative errno as there. */
 ET_HELPER et_s64 et_kstack_store(void *ctx, void *stacks, void *scratch);
 
+/* The same for the user stack walked by frame pointers (bpf_get_stack
+ * with BPF_F_USER_STACK), into ET_USTACK_MAP under config
+ * ustack_unwind = "fp". */
+ET_HELPER et_s64 et_ustack_fp_store(void *ctx, void *stacks, void *scratch);
+
 /* fr[0..n) (fr has ET_STACK_DEPTH slots; a 0 is put after the last)
  * stored in stacks, a HASH of u32 -> ET_STACK_DEPTH u64s, under h
  * folded to 32 bits (0xffffffff is none: 0 instead); the id, or
@@ -122,6 +127,10 @@ struct et_v8_proc;
 struct et_rt_regs {
 	et_u64 ip, sp, bp, rec, mark;
 	unsigned char exact, bp_known, entry_top, nocfi, v8_name, top, pad[2];
+	/* where the walkers read the target's memory into: the struct is
+	 * in the unwinder's scratch map value (runtime/abi.h
+	 * ET_UW_SCRATCH_SIZE), so that these are no bytes of BPF stack */
+	et_u64 tmp[6];
 };
 et_s64 et_global_rt_step(struct et_java_proc *jp, const struct et_v8_proc *v8,
 			 struct et_rt_regs *r);

@@ -11,7 +11,8 @@
  *   - "nmethod", "native nmethod": a compiled frame (or a native
  *     method's wrapper) of _frame_size words (return address and saved
  *     rbp on top), recorded as its pc (user space reads the methods
- *     inlined there from the nmethod);
+ *     inlined there from the nmethod); a frame deoptimized under a
+ *     callee by the pc it had before (deopt_pc);
  *   - any other blob (stubs, adapters): stepped over by its frame size,
  *     or by rbp when it has none, and left a plain address (user space
  *     drops it).
@@ -33,6 +34,8 @@ typedef unsigned int et_u32;
 #define T_NATIVE 0x6974616eU  /* "native nmethod" */
 #define T_INTERP 0x65746e49U  /* "Interpreter" */
 #define T_VTABLE 0x62617476U  /* "vtable chunks" */
+#define T_DEOPT 0x706f6544U   /* "DeoptimizationBlob" */
+#define T_UNCOMMON 0x6f636e55U /* "UncommonTrapBlob" */
 
 static long (*const read_user)(void *dst, et_u32 size,
 			       const void *src) = (void *)112;
@@ -45,7 +48,6 @@ static __attribute__((always_inline)) et_u64 rd64(et_u64 addr)
 		return 0;
 	return v;
 }
-
 static long (*const loop)(et_u32 n, void *fn, void *ctx,
 			  et_u64 flags) = (void *)181;
 
@@ -101,13 +103,41 @@ static __attribute__((always_inline)) et_u64 find_blob(struct et_java_proc *p,
 	return h->lo + (s.seg << shift) + p->heapblock;
 }
 
+/* A frame HotSpot deoptimized while a callee ran (frame::deoptimize):
+ * its return address was patched to its nmethod's deopt handler, or it
+ * is the deopt blob's caller, which the handler entered with the
+ * handler's address as the return address; the pc it had is saved in
+ * the frame, at sp + nmethod::_orig_pc_offset (HotSpot's
+ * frame::get_deopt_original_pc). Recorded as that pc, so that its
+ * methods and inlined frames are named; a saved pc outside the nmethod's
+ * code leaves the frame as the nmethod's method. */
+static __attribute__((always_inline)) void deopt_pc(struct et_java_proc *p,
+						    struct et_rt_regs *r,
+						    et_u64 blob, et_u64 begin,
+						    et_u64 ip, et_u64 sp)
+{
+	et_u64 orig;
+	int off;
+
+	r->tmp[0] = 0;
+	if (read_user(&r->tmp[0], 4, (void *)(blob + p->nm_origpc)))
+		return;
+	off = (int)r->tmp[0];
+	if (off < 0 || off > (int)FRAME_MAX)
+		return;
+	orig = rd64(sp + (et_u64)off);
+	if (orig >= begin && orig < ip)
+		r->rec = ET_RTF_JAVA_PC(orig);
+}
+
 __attribute__((always_inline)) et_s64 et_java_step(struct et_java_proc *p,
 						   struct et_rt_regs *r)
 {
-	et_u64 ip, sp, bp, blob, begin, cm, ra, exact;
-	et_u64 f[5], bcp = 0, nsp, nbp;
-	et_u32 type = 0;
-	int fsize = 0, fco = 0;
+	et_u64 ip, sp, bp, blob, begin, cm, ra, exact, bcp, nsp, nbp;
+	/* read into r's buffer, in a map value: no bytes of BPF stack */
+	et_u64 *f = r->tmp;
+	et_u32 type;
+	int fsize, fco;
 
 	if (!p || !r)
 		return -1;
@@ -118,19 +148,24 @@ __attribute__((always_inline)) et_s64 et_java_step(struct et_java_proc *p,
 	blob = find_blob(p, ip);
 	if (!blob)
 		return -1;
-	if (read_user(&type, 4, (void *)rd64(blob + p->cb_name)) ||
-	    read_user(&fsize, 4, (void *)(blob + p->cb_fsize)) ||
-	    read_user(&fco, 4, (void *)(blob + p->cb_fco)))
+	f[0] = f[1] = f[2] = 0;
+	if (read_user(&f[0], 4, (void *)rd64(blob + p->cb_name)) ||
+	    read_user(&f[1], 4, (void *)(blob + p->cb_fsize)) ||
+	    read_user(&f[2], 4, (void *)(blob + p->cb_fco)))
 		return -1;
+	type = (et_u32)f[0];
+	fsize = (int)f[1];
+	fco = (int)f[2];
 	begin = rd64(blob + p->cb_begin);
 	if (type == T_INTERP) {
 		if (!r->bp_known || bp < sp || bp - sp > FRAME_MAX)
 			return -1;
 		/* rbp-24 .. rbp+16: Method*, last sp, sender sp, saved
 		 * rbp, return address; the bytecode pointer at rbp-64 */
-		if (read_user(f, sizeof(f), (void *)(bp - 24)) ||
-		    read_user(&bcp, 8, (void *)(bp - 64)))
+		if (read_user(f, 5 * 8, (void *)(bp - 24)) ||
+		    read_user(&f[5], 8, (void *)(bp - 64)))
 			return -1;
+		bcp = f[5];
 		cm = rd64(f[0] + p->m_cmethod);
 		begin = cm + p->cm_size;
 		r->rec =
@@ -169,8 +204,19 @@ __attribute__((always_inline)) et_s64 et_java_step(struct et_java_proc *p,
 			nbp = rd64(nsp - 16);
 		}
 		ra = rd64(nsp - 8);
+		if (type == T_NMETHOD && p->cm_deopt && p->nm_origpc &&
+		    ip == rd64(blob + p->cm_deopt))
+			deopt_pc(p, r, blob, begin, ip, sp);
 	}
 	if (!ra || ra >= USER_END)
+		return -1;
+	/* the deopt or uncommon trap blob returns to the frame it
+	 * deoptimizes (an nmethod) until it has replaced it with
+	 * interpreter frames, whose Method* and bcp
+	 * Deoptimization::unpack_frames is still writing: what they hold
+	 * then is no frame, the walk ends there */
+	if ((type == T_DEOPT || type == T_UNCOMMON) && ra >= p->interp_lo &&
+	    ra < p->interp_hi)
 		return -1;
 	r->ip = ra;
 	r->sp = nsp;

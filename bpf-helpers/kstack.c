@@ -1,5 +1,5 @@
-/* Stacks stored by content: a HASH map (ET_KSTACK_MAP, ET_USTACK_MAP
- * under the CFI unwinder) whose u32 key is a hash of the frames and whose
+/* Stacks stored by content: a HASH map (ET_KSTACK_MAP, ET_USTACK_MAP)
+ * whose u32 key is a hash of the frames and whose
  * value is ET_STACK_DEPTH u64s ended by a 0. A STACK_TRACE map filled by
  * bpf_get_stackid keys a stack by its hash modulo the map size, so two of
  * a few hundred distinct stacks share a bucket often and the later one is
@@ -49,7 +49,9 @@ __attribute__((always_inline)) et_s64 et_stack_store(void *stacks, et_u64 *fr,
 	return id;
 }
 
-ET_HELPER et_s64 et_kstack_store(void *ctx, void *stacks, void *scratch)
+/* bpf_get_stack (flags: BPF_F_USER_STACK or 0) into scratch, stored */
+static __attribute__((always_inline)) et_s64
+stack_get_store(void *ctx, void *stacks, void *scratch, et_u64 flags)
 {
 	et_u32 zero = 0;
 	et_u64 *fr = map_lookup(scratch, &zero), h = 0xcbf29ce484222325ULL;
@@ -58,7 +60,7 @@ ET_HELPER et_s64 et_kstack_store(void *ctx, void *stacks, void *scratch)
 
 	if (!fr)
 		return -1;
-	r = get_stack(ctx, fr, DEPTH * 8, 0);
+	r = get_stack(ctx, fr, DEPTH * 8, flags);
 	if (r < 0)
 		return r;
 	/* bounded where the verifier sees it: fr[n] = 0 below */
@@ -71,4 +73,16 @@ ET_HELPER et_s64 et_kstack_store(void *ctx, void *stacks, void *scratch)
 		h = (h ^ fr[i]) * 0x100000001b3ULL;
 	}
 	return et_stack_store(stacks, fr, n, h);
+}
+
+ET_HELPER et_s64 et_kstack_store(void *ctx, void *stacks, void *scratch)
+{
+	return stack_get_store(ctx, stacks, scratch, 0);
+}
+
+/* ustack under config ustack_unwind = "fp": the kernel's frame-pointer
+ * walk of the user stack (as bpf_get_stackid's), stored by its frames */
+ET_HELPER et_s64 et_ustack_fp_store(void *ctx, void *stacks, void *scratch)
+{
+	return stack_get_store(ctx, stacks, scratch, 1ULL << 8);
 }

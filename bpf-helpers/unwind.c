@@ -209,21 +209,24 @@ static __attribute__((always_inline)) long step_impl(et_u64 i, struct walk *w,
 	 * one branch (a test of jp or v8 first would be an OR of two
 	 * pointers maybe NULL, which the verifier refuses) */
 	if (hook && (fp || row.cfa == CFA_NONE)) {
-		/* small: the BPF stack of the probe, et_ustack_unwind,
-		 * step and the hook together is 512 bytes at most */
-		struct et_rt_regs rs = {.ip = ip,
-					.sp = w->sp,
-					.bp = bp,
-					.rec = ip,
-					.mark = w->mark,
-					.exact = w->exact,
-					.bp_known = w->bp_known,
-					.entry_top = !i && w->entry,
-					.nocfi = fp,
-					.v8_name = w->v8_names,
-					.top = !i},
-				   *r = &rs;
+		/* in the scratch value after fr (abi.h
+		 * ET_UW_SCRATCH_SIZE), not on the stack: the BPF stack of
+		 * the probe, et_ustack_unwind, step and the hook together
+		 * is 512 bytes at most */
+		struct et_rt_regs *r = (struct et_rt_regs *)(w->fr + DEPTH);
 
+		r->ip = ip;
+		r->sp = w->sp;
+		r->bp = bp;
+		r->rec = ip;
+		r->mark = w->mark;
+		r->exact = w->exact;
+		r->bp_known = w->bp_known;
+		r->entry_top = !i && w->entry;
+		r->nocfi = fp;
+		r->v8_name = w->v8_names;
+		r->top = !i;
+		r->pad[0] = r->pad[1] = 0;
 		rt = et_global_rt_step(w->jp, w->v8, r);
 		if (rt) {
 			w->fr[i] = r->rec;

@@ -82,7 +82,7 @@ struct compile_opts {
 	bool cgroup_filter;
 	/* Default mode of kstack/ustack (config stack_mode). */
 	enum stack_mode stack_mode;
-	/* config ustack_unwind = "fp": ustack by bpf_get_stackid (frame
+	/* config ustack_unwind = "fp": ustack by bpf_get_stack (frame
 	 * pointers), not the CFI unwinder */
 	bool ustack_fp;
 	/* config = { ... } and the environment (compiler/settings.c); 0:

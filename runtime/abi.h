@@ -52,9 +52,9 @@ struct et_gate_st {
 /* Stack maps (u32 id -> ET_STACK_DEPTH u64 addresses, ended by a 0 when
  * fewer), defined only when kstack/ustack are used: ET_KSTACK_MAP a HASH
  * keyed by a hash of the frames (bpf-helpers/kstack.c, which compares
- * the frames on a hit), ET_USTACK_MAP the same under the CFI unwinder or
- * a BPF_MAP_TYPE_STACK_TRACE map (bpf_get_stackid) with frame pointers
- * (below). A kstack
+ * the frames on a hit), ET_USTACK_MAP the same, filled by the CFI
+ * unwinder or, with frame pointers, by bpf_get_stack (kstack.c
+ * et_ustack_fp_store). A kstack
  * value (T_STACK, kernel) is a u64 holding the stack id in its low 32
  * bits (0xffffffff: none); a ustack value also holds the tgid in its
  * high 32 bits (for symbolization). type->frames limits what is printed. */
@@ -64,9 +64,8 @@ struct et_gate_st {
 #define ET_STACK_ENTRIES 4096
 
 /* ustack unwound with call frame information (et_program.ustack_cfi, the
- * default; config ustack_unwind = "fp" keeps ET_USTACK_MAP a
- * STACK_TRACE map filled by bpf_get_stackid): ET_USTACK_MAP is then a
- * HASH of the same key and value, filled by the unwinder of
+ * default; config ustack_unwind = "fp" has the kernel's frame-pointer
+ * walk instead): ET_USTACK_MAP is filled by the unwinder of
  * bpf-helpers/unwind.c (the id is a hash of the frames), with these
  * maps, which the runtime fills (runtime/unwind.c):
  *   ET_UW_ROWS:  ARRAY[ET_UW_ROWS_MAX] of struct et_uw_row, the rows of
@@ -88,6 +87,12 @@ struct et_gate_st {
 #define ET_UW_MAPS_MAP "et_uw_maps"
 #define ET_UW_MISS_MAP "et_uw_miss"
 #define ET_UW_SCRATCH_MAP "et_uw_scratch"
+/* its one value: ET_STACK_DEPTH u64 frames, then the registers the
+ * unwinder hands the runtimes' frame hook and the hook's read buffer
+ * (bpf-helpers/helpers.h struct et_rt_regs, 96 bytes): kept out of the
+ * 512 bytes of BPF stack the probe, the unwinder's step and the hook
+ * share */
+#define ET_UW_SCRATCH_SIZE (ET_STACK_DEPTH * 8 + 96)
 #define ET_UW_ROWS_MAX (1u << 20)
 #define ET_UW_MAPS 128
 #define ET_UW_PROCS 1024

@@ -162,6 +162,8 @@ struct et_java_heap {
 
 struct et_java_proc {
 	unsigned long long lo, hi; /* CodeCache::_low_bound, _high_bound */
+	/* the interpreter's code (AbstractInterpreter::_code's buffer) */
+	unsigned long long interp_lo, interp_hi;
 	struct et_java_heap heap[ET_JAVA_HEAPS];
 	unsigned short heapblock;  /* sizeof(HeapBlock) */
 	unsigned short cb_name;	   /* CodeBlob::_name */
@@ -170,7 +172,9 @@ struct et_java_proc {
 	unsigned short cb_begin;   /* CodeBlob::_code_begin */
 	unsigned short m_cmethod;  /* Method::_constMethod */
 	unsigned short cm_size;	   /* sizeof(ConstMethod): bytecodes there */
-	unsigned short pad;
+	unsigned short cm_deopt;   /* CompiledMethod::_deopt_handler_begin */
+	unsigned short nm_origpc;  /* nmethod::_orig_pc_offset */
+	unsigned short pad[3];
 };
 
 #endif

@@ -42,7 +42,9 @@ struct vm {
 	uint64_t vs_lo, vs_hi;	  /* VirtualSpace */
 	uint64_t ga_len, ga_data; /* GrowableArray */
 	uint64_t cb_name, cb_fco, cb_fsize, cb_begin;
+	uint64_t ai_code, sq_buf, sq_limit;    /* the interpreter's StubQueue */
 	uint64_t cm_method, cm_scopes_data;    /* CompiledMethod */
+	uint64_t cm_deopt, nm_origpc;	       /* deoptimized frames */
 	uint64_t nm_metadata, nm_pcs, nm_deps; /* nmethod */
 	uint64_t pc_offset, pc_scope;	       /* PcDesc */
 	uint64_t m_cmethod;		       /* Method */
@@ -73,12 +75,17 @@ static const struct want {
     F("GrowableArrayBase", "_len", ga_len, false),
     F("GenericGrowableArray", "_len", ga_len, false),
     F("GrowableArray<int>", "_data", ga_data, false),
+    F("AbstractInterpreter", "_code", ai_code, true),
+    F("StubQueue", "_stub_buffer", sq_buf, false),
+    F("StubQueue", "_buffer_limit", sq_limit, false),
     F("CodeBlob", "_name", cb_name, false),
     F("CodeBlob", "_frame_complete_offset", cb_fco, false),
     F("CodeBlob", "_frame_size", cb_fsize, false),
     F("CodeBlob", "_code_begin", cb_begin, false),
     F("CompiledMethod", "_method", cm_method, false),
     F("CompiledMethod", "_scopes_data_begin", cm_scopes_data, false),
+    F("CompiledMethod", "_deopt_handler_begin", cm_deopt, false),
+    F("nmethod", "_orig_pc_offset", nm_origpc, false),
     F("nmethod", "_metadata_offset", nm_metadata, false),
     F("nmethod", "_scopes_pcs_offset", nm_pcs, false),
     F("nmethod", "_dependencies_offset", nm_deps, false),
@@ -404,6 +411,17 @@ static int read_heaps(struct jproc *p)
 		    e->log2_seg > 16)
 			return -ENOTSUP;
 	}
+	/* 0, 0 where the VM does not say (no frame of the deopt blobs'
+	 * unpacking then told from others) */
+	if (v->ai_code && v->sq_buf && v->sq_limit) {
+		uint64_t q = rd64(pid, v->ai_code);
+
+		p->bpf.interp_lo = q ? rd64(pid, q + v->sq_buf) : 0;
+		p->bpf.interp_hi =
+		    p->bpf.interp_lo
+			? p->bpf.interp_lo + rd32(pid, q + v->sq_limit)
+			: 0;
+	}
 	p->bpf.heapblock = (unsigned short)v->sz_heapblock;
 	p->bpf.cb_name = (unsigned short)v->cb_name;
 	p->bpf.cb_fco = (unsigned short)v->cb_fco;
@@ -411,6 +429,8 @@ static int read_heaps(struct jproc *p)
 	p->bpf.cb_begin = (unsigned short)v->cb_begin;
 	p->bpf.m_cmethod = (unsigned short)v->m_cmethod;
 	p->bpf.cm_size = (unsigned short)v->sz_constmethod;
+	p->bpf.cm_deopt = (unsigned short)v->cm_deopt;
+	p->bpf.nm_origpc = (unsigned short)v->nm_origpc;
 	return 0;
 }
 

@@ -11,20 +11,8 @@
 #include "gen.h"
 #include "rt_frames.h"
 
-#define BPF_F_USER_STACK_FLAG (1ULL << 8)
 #define AF_INET_ 2
 #define AF_INET6_ 10
-
-static LLVMValueRef ustack_fp_map(struct gen *g)
-{
-	LLVMValueRef m = cg_map_get(g->cg, ET_USTACK_MAP);
-
-	if (m)
-		return m;
-	g->prog->needs_usyms = true;
-	return cg_map_define(g->cg, ET_USTACK_MAP, BPF_MAP_TYPE_STACK_TRACE,
-			     ET_STACK_ENTRIES, 4, ET_STACK_DEPTH * 8);
-}
 
 /* The maps of the CFI unwinder (abi.h ET_UW_*), defined once. */
 static LLVMValueRef uw_map(struct gen *g, const char *name,
@@ -71,7 +59,7 @@ static LLVMValueRef uw_maps(struct gen *g)
 	maps[3] = uw_map(g, ET_UW_MISS_MAP, BPF_MAP_TYPE_HASH, ET_UW_PROCS, 4,
 			 4);
 	maps[4] = uw_map(g, ET_UW_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
-			 ET_STACK_DEPTH * 8);
+			 ET_UW_SCRATCH_SIZE);
 	maps[5] = stacks;
 	maps[6] = uw_map(g, ET_PY_PROCS_MAP, BPF_MAP_TYPE_HASH, ET_PY_PROCS, 4,
 			 sizeof(struct et_py_proc));
@@ -184,7 +172,7 @@ static LLVMValueRef gen_kstack(struct gen *g)
 	args[0] = gen_probe_ctx(g);
 	args[1] = map;
 	args[2] = uw_map(g, ET_UW_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
-			 ET_STACK_DEPTH * 8);
+			 ET_UW_SCRATCH_SIZE);
 	r = cg_libcall(g->cg, "et_kstack_store", args, 3);
 	gen_stack_fail(g, map, r);
 	return LLVMBuildAnd(g->b, r, cg_const(g->cg, 64, 0xffffffff),
@@ -208,19 +196,33 @@ LLVMValueRef gen_pytop(struct gen *g, int what, const struct type *t)
 	return buf ? buf : r;
 }
 
+/* ustack under config ustack_unwind = "fp": the kernel's frame-pointer
+ * walk (bpf_get_stack), stored by its frames as kstack's are */
+static LLVMValueRef gen_ustack_fp(struct gen *g)
+{
+	LLVMValueRef args[3], r, map = cg_map_get(g->cg, ET_USTACK_MAP);
+
+	if (!map) {
+		g->prog->needs_usyms = true;
+		map = cg_map_define(g->cg, ET_USTACK_MAP, BPF_MAP_TYPE_HASH,
+				    ET_STACK_ENTRIES, 4, ET_STACK_DEPTH * 8);
+	}
+	args[0] = gen_probe_ctx(g);
+	args[1] = map;
+	args[2] = uw_map(g, ET_UW_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
+			 ET_UW_SCRATCH_SIZE);
+	r = cg_libcall(g->cg, "et_ustack_fp_store", args, 3);
+	gen_stack_fail(g, map, r);
+	return ustack_value(g, r);
+}
+
 LLVMValueRef gen_stack(struct gen *g, const struct type *t)
 {
-	LLVMValueRef args[3], id;
-
-	if (!t->kernel && !g->ctx->opts.ustack_fp)
-		return gen_ustack_cfi(g, t);
 	if (t->kernel)
 		return gen_kstack(g);
-	args[0] = gen_probe_ctx(g);
-	args[1] = ustack_fp_map(g);
-	args[2] = cg_const(g->cg, 64, BPF_F_USER_STACK_FLAG);
-	id = cg_helper_call(g->cg, BPF_FUNC_get_stackid, NULL, args, 3);
-	return ustack_value(g, id);
+	if (!g->ctx->opts.ustack_fp)
+		return gen_ustack_cfi(g, t);
+	return gen_ustack_fp(g);
 }
 
 static LLVMValueRef at(struct gen *g, LLVMValueRef p, uint32_t off)

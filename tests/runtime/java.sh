@@ -167,6 +167,54 @@ javaprofile)
 		fail "no folded stack with the chain: $(grep Chain "$tmp/etrace-javaprofile.folded" | cut -c1-300 | head -3)"
 	grep -q '<svg' "$tmp/etrace-javaprofile.svg" || fail "no flame graph"
 	;;
+deopt | deopt_uprobe | deopt_profile)
+	# Deopt.java: round after round, the VM deoptimizes the compiled
+	# a (b..e inlined) while it is on the stack under hook (a class
+	# loaded that breaks what a was compiled on): its return address
+	# is the nmethod's deopt handler, its pc saved in the frame, which
+	# must name it (b..e and their lines), not the handler (a alone)
+	"$JAVAC" -d "$tmp" "$jdir/Deopt.java" || fail "javac Deopt failed"
+	djava="$JAVA -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,Work.hook -cp $tmp Deopt $tmp 3"
+	dchain='Work.e (Deopt.java:44)|Work.d (Deopt.java:49)|Work.c (Deopt.java:53)|Work.b (Deopt.java:57)|Work.a (Deopt.java:61)|Work.run (Deopt.java:67)|'
+	case $case in
+	deopt)
+		# hook sleeping on the deoptimized frame
+		run 0 -c "$djava" -e "$futex /pid == cpid/ { @[ustack] = count(); }"
+		frames "$out" | grep 'JVM_Sleep|java.lang.Thread.sleep (Thread.java)|Work.hook (' >"$tmp/hk"
+		[ "$(grep -c . "$tmp/hk")" -ge 2 ] || fail "fewer than 2 stacks of hook's sleep: $(frames "$out" | grep -c Work)"
+		grep -v "|Work.hook (Deopt.java:39)|$dchain" "$tmp/hk" | grep . &&
+			fail "a stack of hook's sleep without e..a: $(grep -v "$dchain" "$tmp/hk" | head -1 | cut -c1-600)"
+		;;
+	deopt_uprobe)
+		# the VM fetching what to unpack: the deopt blob's frame
+		# (dropped), then the deoptimized frame, entered through its
+		# handler
+		jvm=/usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so
+		run 0 -c "$djava" -e "uprobe:$jvm:_ZN14Deoptimization17fetch_unroll_infoEP10JavaThreadi /pid == cpid/ { @[ustack] = count(); }"
+		frames "$out" | grep '|Work\.' >"$tmp/fu"
+		grep -q "^Deoptimization::fetch_unroll_info(JavaThread\*, int)|$dchain" "$tmp/fu" ||
+			fail "no deoptimization of a with e..a: $(head -2 "$tmp/fu" | cut -c1-600)"
+		grep -v "^Deoptimization::fetch_unroll_info(JavaThread\*, int)|$dchain" "$tmp/fu" | grep . &&
+			fail "a deoptimization stack without e..a: $(grep -v "$dchain" "$tmp/fu" | head -1 | cut -c1-600)"
+		;;
+	deopt_profile)
+		# sampled through the deoptimizations and recompilations:
+		# in every stack the chain's methods are a run of hook, e,
+		# d, c, b, a, run in that order (Work.<clinit> aside) (none invented, none dropped
+		# between two others), and some sample has e..a
+		run 0 -c "$djava" -e 'profile:hz:499 /pid == cpid/ { @[ustack] = count(); }'
+		frames "$out" | grep -q "$dchain" || fail "no sample with e..a: $(frames "$out" | grep -c Work)"
+		frames "$out" | awk -F'|' '{ s = ""; for (i = 1; i <= NF; i++) if ($i ~ /^Work\.(hook|[a-e]|run) /) { split($i, w, " "); s = s w[1] " " } print s }' |
+			grep . | sort -u >"$tmp/runs"
+		while read -r r; do
+			case "Work.hook Work.e Work.d Work.c Work.b Work.a Work.run " in
+			*"$r"*) ;;
+			*) fail "Work frames out of order: $r" ;;
+			esac
+		done <"$tmp/runs"
+		;;
+	esac
+	;;
 *)
 	fail "unknown case"
 	;;

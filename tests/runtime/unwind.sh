@@ -121,6 +121,36 @@ fp_mode)
 	grep -q 'frame pointers\|handle' "$out" && fail "ETRACE_USTACK_UNWIND=fp ignored"
 	true
 	;;
+fp_store)
+	# ustack_unwind = "fp" stacks stored by their frames (bpf-helpers/
+	# kstack.c), not in bpf_get_stackid's buckets: fp_paths calls
+	# getppid() through 256 distinct paths, 3 times each; every path is
+	# a stack of its own, each counted 3 times, nothing lost (in 4096
+	# buckets 256 stacks share one about 8 times)
+	fpp=$progs/fp_paths
+	run 0 -c "$fpp 8 3" -e 'config = { ustack_unwind = "fp" } tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { @s[ustack] = count(); @n = count(); }'
+	[ -s "$err" ] && fail "etrace wrote to stderr: $(cat "$err")"
+	[ "$(awk '/^@n: / { print $2 }' "$out")" = 768 ] || fail "@n: not 768"
+	# each stack's frames l/r 7..0 as a path, with its count
+	awk '/^@s\[$/ { s = "" } /^ +[lr][0-9]+\+[0-9]+$/ { sub(/^ +/, ""); s = s substr($1, 1, 1) }
+	     /^\]: / { print s, $2 }' "$out" | sort >"$tmp/paths"
+	[ "$(wc -l <"$tmp/paths")" = 256 ] ||
+		fail "$(wc -l <"$tmp/paths") stacks, not 256: $(head -5 "$out")"
+	[ "$(cut -c1-8 "$tmp/paths" | grep -c '^[lr]\{8\}$')" = 256 ] ||
+		fail "a stack without its 8 levels: $(grep -v '^[lr]\{8\} ' "$tmp/paths" | head -3)"
+	[ "$(cut -d' ' -f1 "$tmp/paths" | sort -u | wc -l)" = 256 ] ||
+		fail "the same path twice"
+	awk '$2 != 3 { exit 1 }' "$tmp/paths" || fail "a count not 3"
+	# 4200 distinct stacks fill the map (4096 entries): the 104 left
+	# out (the map full, or the rare 32-bit hash collision, which
+	# leaves an entry free for another) are reported under -k, as
+	# bpftrace reports get_stackid's failures
+	run 0 -k -c "$fpp 13 1 4200" -e 'config = { ustack_unwind = "fp" } tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { @s[ustack] = count(); } END { clear(@s); }'
+	grep -q 'warning: Failed to get_stackid: Cannot allocate memory (-12)$' "$err" ||
+		fail "no get_stackid warning of a full map: $(head -3 "$err")"
+	n=$(grep -c 'warning: Failed to get_stackid: ' "$err")
+	[ "$n" = 104 ] || fail "$n get_stackid warnings under -k, not 104: $(head -3 "$err")"
+	;;
 *)
 	fail "unknown case $case"
 	;;

@@ -55,6 +55,7 @@ uprobe_prog(usdt_semawatch ${UPROBE_CC} -O2 usdt_semawatch.c)
 uprobe_prog(uprobe_untouched ${UPROBE_CC} -O0 uprobe_untouched.c)
 uprobe_prog(unwind_chain ${UPROBE_CC} -O2 -fomit-frame-pointer unwind_chain.c)
 uprobe_prog(unwind_signal ${UPROBE_CC} -O2 -fomit-frame-pointer unwind_signal.c)
+uprobe_prog(fp_paths ${UPROBE_CC} -O2 -fno-omit-frame-pointer fp_paths.c)
 
 # lib_user(NAME LIB): NAME from NAME.c, linked with ${UPROBE_OUT}/LIB.so
 # (found beside it at run time)
