@@ -3,7 +3,9 @@
 # (tests/runtime/node.sh runs it): a -> b -> c -> d -> e, each small
 # enough that TurboFan inlines b..e into a's optimized code, e waiting
 # in Atomics.wait (a futex).
-#   node inline.js opt N [GO [DONE]]
+# Run with --no-use-osr: else the warm-up loop's own function may be
+# compiled on the stack with a..e inlined, and a never on its own.
+#   node --no-use-osr inline.js opt N [GO [DONE]]
 #                                a warm-up of 300000 calls whose waits
 #                                end at once (the value is not the
 #                                expected one: "not-equal", no futex;
@@ -12,7 +14,7 @@
 #                                calls waiting 50 ms each; GO (a fifo,
 #                                "-": none) read first, DONE (a fifo)
 #                                read at the end, once DONE.at is made
-#   node --allow-natives-syntax inline.js opt 0 check
+#   node --no-use-osr --allow-natives-syntax inline.js opt 0 check
 #                                the warm-up, then whether a is
 #                                TurboFan's: "optimized: a" (b..e are
 #                                compiled on their own too, and
@@ -37,7 +39,11 @@ function a(v, w) {
   return b(v, w) + 1;
 }
 const [mode, n, arg, done] = [process.argv[2], +process.argv[3], process.argv[4], process.argv[5]];
-for (let i = 0; i < 300000; i++) a(1, 0);
+// in a function: the script's own frame stays Ignition's
+function warm() {
+  for (let i = 0; i < 300000; i++) a(1, 0);
+}
+warm();
 if (arg === 'check') {
   const st = eval('(f) => %GetOptimizationStatus(f)');
   console.log('optimized: ' + ((st(a) & 16) ? 'a' : '-'));
