@@ -64,6 +64,7 @@ struct v8proc {
 	struct et_v8_proc off;
 	struct v8lay lay;
 	char file[256];
+	int version; /* v8_version's */
 	struct v8proc *next;
 };
 
@@ -406,6 +407,7 @@ static int load_locked(int pid, const char **why)
 	p->start = st;
 	snprintf(p->file, sizeof(p->file), "%s", file);
 	read_meta(&m, &p->off, &p->lay);
+	p->version = v8_version(&m);
 	elf_syms__close(m.es);
 	p->next = procs;
 	procs = p;
@@ -432,7 +434,8 @@ int rt_v8_load_pid(int pid, const char **why)
 	return err;
 }
 
-bool rt_v8_describe(int pid, char *file, size_t flen)
+bool rt_v8_describe(int pid, char *file, size_t flen, int *version,
+		    bool *inlined)
 {
 	struct v8proc *p;
 	bool ok = false;
@@ -441,6 +444,8 @@ bool rt_v8_describe(int pid, char *file, size_t flen)
 	p = proc_get(pid);
 	if (p && p->ok) {
 		snprintf(file, flen, "%s", p->file);
+		*version = p->version;
+		*inlined = p->off.fn_code != 0;
 		ok = true;
 	}
 	pthread_mutex_unlock(&lock);

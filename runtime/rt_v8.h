@@ -28,9 +28,11 @@ void rt_v8_at_exit(int pid);
  * every 200 ms) in the live V8 processes. */
 void rt_v8_poll(void);
 
-/* The file of pid that holds V8 (its metadata) into file; false when
- * pid has no V8 here. */
-bool rt_v8_describe(int pid, char *file, size_t flen);
+/* The file of pid that holds V8 (its metadata) into file, V8's version
+ * (major * 10000 + minor * 100; 0: not known) and whether the functions
+ * optimized code inlined are read; false when pid has no V8 here. */
+bool rt_v8_describe(int pid, char *file, size_t flen, int *version,
+		    bool *inlined);
 
 /* The frames of optimized code (ET_RTF_V8_CODE) of pid's stack in[n]
  * turned into out (at most max): the functions inlined at the frame's

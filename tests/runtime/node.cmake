@@ -7,4 +7,4 @@
 etrace_runtime_cases(node ${CMAKE_CURRENT_LIST_DIR}/node.sh 90
   ARGS $<TARGET_FILE:etrace> ${CMAKE_CURRENT_LIST_DIR}/../progs/node
   CASES child optimized pid native profile perfmap nodeprofile nodeloop
-        inlined rtprofile)
+        inlined rtprofile list)

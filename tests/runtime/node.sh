@@ -234,6 +234,19 @@ inlined)
 		fail "no stack with $want: $(echo "$perf" | grep 'CH' | head -3)"
 	grep -q '\[js code 0x' "$out" && fail "optimized code not read"
 	;;
+list)
+	# etrace -l 'runtime:node:PID': the process, V8's version, what
+	# its stacks show
+	mkfifo "$tmp/go"
+	"$NODE" "$CH" wait 1 "$tmp/go" &
+	child=$!
+	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
+	wait_exec "$child" "$NODE"
+	wait_fifo "$child" go
+	run 0 -l "runtime:node:$child"
+	same "runtime:node:$child node Node.js V8 11.3 ($NODE): JavaScript frames in ustack (interpreted, compiled, inlined; V8 metadata of $NODE)\n"
+	echo x >"$tmp/go"
+	;;
 rtprofile)
 	# -p of a process started before etrace (V8's copy of its builtins
 	# mapped, and in the unwind tables, when etrace attaches): stacks
