@@ -136,13 +136,12 @@ et_s64 et_global_rt_step(struct et_java_proc *jp, const struct et_v8_proc *v8,
 			 struct et_rt_regs *r);
 
 /* The walkers the hook calls, inlined into it: a HotSpot frame stepped
- * (java.c; 0, or -1), a V8 frame pointer frame's record (v8.c: ip when
- * no JavaScript function's) and whether ip is in V8's embedded builtins
- * (node's .text, which no CFI covers). */
+ * (java.c; 0, or -1) and a V8 frame pointer frame's record (v8.c: ip
+ * when no JavaScript function's; exact: ip is an interrupted one, not a
+ * return address). */
 et_s64 et_java_step(struct et_java_proc *p, struct et_rt_regs *r);
 et_u64 et_v8_frame(const struct et_v8_proc *v, et_u64 ip, et_u64 fp,
-		   et_u64 top_sp);
-int et_v8_in_blob(const struct et_v8_proc *v, et_u64 ip);
+		   et_u64 top_sp, int exact);
 
 /* pyfunc, pyfile (what ET_PY_TOP_FUNC, _FILE: the innermost Python
  * frame's qualified name, file, into buf of size bytes; "" when the

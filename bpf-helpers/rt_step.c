@@ -70,11 +70,15 @@ __attribute__((noinline)) et_s64 et_global_rt_step(struct et_java_proc *jp,
 		return 1;
 	}
 	/* V8's JIT code (no mapping of a file) and its embedded builtins
-	 * (node's .text, no CFI): frame pointers */
-	if (!v8 || !(r->nocfi || et_v8_in_blob(v8, r->ip)))
+	 * (no CFI: a gap in node's table, in node's .text or in the copy
+	 * V8 maps near its code range for short builtin calls, the same
+	 * pages of node at another address): frame pointers, as step_native
+	 * walks a gap */
+	if (!v8)
 		return 0;
 	r->rec = r->ip;
 	if (r->v8_name && r->bp_known && !r->entry_top)
-		r->rec = et_v8_frame(v8, r->ip, r->bp, r->top ? r->sp : 0);
+		r->rec = et_v8_frame(v8, r->ip, r->bp, r->top ? r->sp : 0,
+				     r->exact);
 	return fp_step(r);
 }

@@ -1,6 +1,7 @@
 /* Node.js (V8) frames in ustack: the unwinder (unwind.c) walks V8's
  * frames by their frame pointers (JIT code in anonymous mappings, the
- * embedded builtins in node's .text that no CFI covers); of each such
+ * embedded builtins that no CFI covers, in node's .text or in the copy
+ * of those pages V8 maps next to its code range); of each such
  * frame this file reads what V8's postmortem metadata says is there
  * (runtime/rt_frames.h struct et_v8_proc, filled by runtime/rt_v8.c):
  *
@@ -14,7 +15,10 @@
  *
  * A frame that passes those checks becomes a tagged frame (kind
  * ET_RTF_NODE) with the SharedFunctionInfo's address; user space names
- * it. Anything else keeps its native address: never an invented frame. */
+ * it. A frame of optimized code whose pc is in the function's current
+ * code becomes that Code's frame and the pc's offset (ET_RTF_V8_CODE):
+ * user space reads which functions TurboFan inlined there. Anything
+ * else keeps its native address: never an invented frame. */
 #include "helpers.h"
 #include "../runtime/rt_frames.h"
 
@@ -54,17 +58,39 @@ obj_type(const struct et_v8_proc *v, et_u64 o)
 	return t;
 }
 
-__attribute__((always_inline)) int et_v8_in_blob(const struct et_v8_proc *v,
-						 et_u64 ip)
+/* a frame of optimized code: ET_RTF_V8_CODE of the function's current
+ * code when ip is in its instructions (what was inlined there is read
+ * in user space), else 0 (on-stack replacement's code, code replaced
+ * since: the function's own frame only) */
+static __attribute__((always_inline)) et_u64
+code_frame(const struct et_v8_proc *v, et_u64 fn, et_u64 ip, int exact)
 {
-	return v && ip >= v->blob_lo && ip < v->blob_hi;
+	et_u64 code, start;
+	et_u32 flags = 0, size = 0, kind;
+
+	if (!v->fn_code)
+		return 0;
+	code = rd64(fn - HEAP_TAG + v->fn_code);
+	if (obj_type(v, code) != v->code_type)
+		return 0;
+	start = rd64(code - HEAP_TAG + v->code_start);
+	if (read_user(&flags, 4, (void *)(code - HEAP_TAG + v->code_flags)) ||
+	    read_user(&size, 4, (void *)(code - HEAP_TAG + v->code_size)))
+		return 0;
+	kind = flags & v->kind_mask;
+	/* a return address is the call's end: its position is the call's */
+	ip -= exact ? 0 : 1;
+	if (kind < v->kind_lo || kind > v->kind_hi || ip < start ||
+	    ip - start >= size || ip - start >= ET_RTF_V8_OFF_MAX)
+		return 0;
+	return ET_RTF_V8_CODE_MAKE(code - HEAP_TAG, ip - start);
 }
 
 __attribute__((always_inline)) et_u64 et_v8_frame(const struct et_v8_proc *v,
 						  et_u64 ip, et_u64 fp,
-						  et_u64 top_sp)
+						  et_u64 top_sp, int exact)
 {
-	et_u64 marker, fn, sfi;
+	et_u64 marker, fn, sfi, cf;
 	unsigned t;
 	int compiled = 1;
 
@@ -92,6 +118,9 @@ __attribute__((always_inline)) et_u64 et_v8_frame(const struct et_v8_proc *v,
 	if (obj_type(v, rd64(fp + v->fp_bc_array)) == v->bc_type &&
 	    !(rd64(fp + v->fp_bc_offset) & SMI_MASK))
 		compiled = 0;
+	cf = compiled ? code_frame(v, fn, ip, exact) : 0;
+	if (cf)
+		return cf;
 	return ET_RTF_MAKE(ET_RTF_NODE, sfi - HEAP_TAG, ET_RTF_IDX_NONE, 0) |
 	       (compiled ? ET_RTF_V8_COMPILED : 0);
 }

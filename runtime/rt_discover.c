@@ -138,13 +138,17 @@ static int list_pid(int pid, const char *pattern, FILE *out)
 	    wanted(pattern, "node", pid)) {
 		const char *why = "no v8dbg_* symbols";
 		char file[256];
-		int err = rt_v8_load_pid(pid, &why);
+		int err = rt_v8_load_pid(pid, &why), v8 = 0;
+		bool inl = false;
 
-		if (!err && rt_v8_describe(pid, file, sizeof(file)))
+		if (!err &&
+		    rt_v8_describe(pid, file, sizeof(file), &v8, &inl))
 			fprintf(out,
-				"runtime:node:%d %s Node.js (%s): JavaScript "
-				"frames in ustack (V8 metadata of %s)\n",
-				pid, b, exe, file);
+				"runtime:node:%d %s Node.js V8 %d.%d (%s): "
+				"JavaScript frames in ustack (interpreted, "
+				"compiled%s; V8 metadata of %s)\n",
+				pid, b, v8 / 10000, v8 / 100 % 100, exe,
+				inl ? ", inlined" : "", file);
 		else
 			fprintf(out,
 				"runtime:node:%d %s Node.js (%s): native frames "

@@ -13,7 +13,8 @@
  *
  *   63..61  ET_RTF_TAG (101)
  *   60..58  kind: ET_RTF_PYTHON (1), ET_RTF_JAVA (2: below), ET_RTF_NODE
- *           (3); 4 (ET_RTF_JAVA_JIT) only in user space
+ *           (3), ET_RTF_V8_CODE (5: below); 4 (ET_RTF_JAVA_JIT) and 6
+ *           (ET_RTF_V8_INLINED) only in user space
  *   57      ET_RTF_ENTRY: the outermost runtime frame one native call of
  *           the evaluation loop runs (CPython 3.11's is_entry): user
  *           space puts the run of runtime frames up to and including it
@@ -105,9 +106,6 @@ struct et_py_proc {
 #define ET_V8_PROCS 256
 
 struct et_v8_proc {
-	/* the embedded builtins (v8_Default_embedded_blob_code_), in the
-	 * process: no CFI covers them, frame pointers do */
-	unsigned long long blob_lo, blob_hi;
 	short fp_marker;    /* v8dbg_off_fp_context_or_frame_type */
 	short fp_function;  /* v8dbg_off_fp_function */
 	short fp_bc_array;  /* v8dbg_off_fp_bytecode_array */
@@ -115,11 +113,37 @@ struct et_v8_proc {
 	short obj_map;	    /* HeapObject::map */
 	short map_type;	    /* Map::instance_type */
 	short fn_shared;    /* JSFunction::shared */
-	short pad0;
+	short fn_code;	    /* JSFunction::code (0: optimized code is not
+			       read, its frames are the function's only) */
 	unsigned short jsfn_first, jsfn_last; /* JSFunction instance types */
 	unsigned short sfi_type, bc_type; /* SharedFunctionInfo, BytecodeArray */
-	unsigned char pad[4];
+	/* an optimized frame's code (ET_RTF_V8_CODE): the Code object's
+	 * type, instruction start (a pointer), flags (u32) and instruction
+	 * size (u32), and the code kinds with deoptimization data (Maglev,
+	 * TurboFan: kind_lo..kind_hi of flags & kind_mask) */
+	unsigned short code_type;
+	short code_start, code_flags, code_size;
+	unsigned char kind_mask, kind_lo, kind_hi;
+	unsigned char pad[5];
 };
+
+/* A frame of V8's optimized code (kind ET_RTF_V8_CODE, in BPF records):
+ * the Code object whose instructions hold the frame's pc, the pc's
+ * offset in them (a return address's minus 1: the call's) in bits
+ * 57..44 (< ET_RTF_V8_OFF_MAX), the Code's address >> 3 in bits 43..0.
+ * User space (rt_v8.c rt_v8_expand) reads the functions inlined at that
+ * offset from the Code's deoptimization data and source positions, and
+ * turns the frame into ET_RTF_V8_INLINED frames (user space only: a
+ * SharedFunctionInfo inlined into the next frame, tier "inlined") and
+ * the compiled function's own ET_RTF_NODE frame. */
+#define ET_RTF_V8_CODE 5ULL
+#define ET_RTF_V8_INLINED 6ULL
+#define ET_RTF_V8_OFF_MAX 0x3fffULL
+#define ET_RTF_V8_OFF(v) (((v) >> ET_RTF_IDX_SHIFT) & ET_RTF_V8_OFF_MAX)
+#define ET_RTF_V8_CODE_MAKE(code, off)                                         \
+	(ET_RTF_TAG | (ET_RTF_V8_CODE << ET_RTF_KIND_SHIFT) |                  \
+	 ((unsigned long long)(off) << ET_RTF_IDX_SHIFT) |                     \
+	 (((unsigned long long)(code) >> 3) & ET_RTF_PTR_MASK))
 
 /* pyfunc, pyfile, pyline: what et_py_top reads of the innermost frame */
 #define ET_PY_TOP_FUNC 0

@@ -52,6 +52,9 @@ struct v8lay {
 	int type_scope_info, type_script, type_fixed_array, first_nonstring;
 	int str_repr_mask, str_enc_mask, str_onebyte, str_seq, str_cons,
 	    str_ext, str_sliced, str_thin;
+	/* optimized code (rt_v8_expand): Code's deoptimization data and
+	 * source position table; DeoptimizationData's indices */
+	int code_deopt, code_spt, dd_count, dd_literals, dd_sfi, dd_positions;
 };
 
 struct v8proc {
@@ -61,7 +64,19 @@ struct v8proc {
 	struct et_v8_proc off;
 	struct v8lay lay;
 	char file[256];
+	int version; /* v8_version's */
 	struct v8proc *next;
+};
+
+/* the functions at an offset in optimized code: innermost (inlined)
+ * first, the code's own function last; n 0: not read */
+#define INL_MAX 32
+struct v8code {
+	int pid;
+	uint64_t code, off;
+	int n;
+	uint64_t sfi[INL_MAX];
+	struct v8code *next;
 };
 
 struct v8sfi {
@@ -75,6 +90,7 @@ struct v8sfi {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct v8proc *procs;
 static struct v8sfi *sfis[SFI_BUCKETS];
+static struct v8code *codes[SFI_BUCKETS];
 static int procs_fd = -1, ustack_fd = -1;
 
 void rt_v8_set_maps(int pfd, int sfd)
@@ -153,6 +169,16 @@ static void proc_forget(int pid)
 			free(c->file);
 			free(c);
 		}
+		for (struct v8code **cp = &codes[b]; *cp;) {
+			struct v8code *c = *cp;
+
+			if (c->pid != pid) {
+				cp = &c->next;
+				continue;
+			}
+			*cp = c->next;
+			free(c);
+		}
 	}
 }
 
@@ -178,6 +204,79 @@ static int sym_int(struct meta *m, const char *name)
 		return 0;
 	}
 	return v;
+}
+
+/* an optional symbol's int: def when missing */
+static int sym_opt(struct meta *m, const char *name, int def)
+{
+	uint64_t addr;
+	int32_t v = 0;
+
+	if (elf_syms__symbol_addr(m->es, name, &addr) ||
+	    !rd(m->pid, addr + m->bias, &v, 4))
+		return def;
+	return v;
+}
+
+/* V8's version (v8::internal::Version), major * 10000 + minor * 100
+ * (minor < 100), 0 when not read */
+static int v8_version(struct meta *m)
+{
+	int major = sym_opt(m, "_ZN2v88internal7Version6major_E", 0);
+	int minor = sym_opt(m, "_ZN2v88internal7Version6minor_E", 0);
+
+	return major > 0 && minor >= 0 && minor < 100 ? major * 10000 + minor * 100
+						     : 0;
+}
+
+/* What optimized frames need (ET_RTF_V8_CODE): the metadata has the
+ * code kinds, Code's deoptimization data and source positions and
+ * DeoptimizationData's indices, not JSFunction::code nor Code's
+ * instruction start, flags and size; those are V8 11.1 to 11.3's
+ * (Node 20; otel-ebpf-profiler's facts, measured on Debian's node 20:
+ * JSFunction::code 3 words after shared, Code: source positions,
+ * instruction_stream, instruction_start, flags (u32), builtin id and
+ * kind-specific flags (u16 each), instruction_size). Any other V8:
+ * fn_code 0, a compiled function is its one frame. BPF checks the pc
+ * is in the instructions these say, so a wrong layout loses the
+ * inlined frames, never invents one. */
+static void read_code_meta(struct meta *m, struct et_v8_proc *o,
+			   struct v8lay *l)
+{
+	int ver = v8_version(m), spt, base, mask, shift;
+
+	l->code_spt =
+	    sym_opt(m, "v8dbg_class_Code__source_position_table__ByteArray", 0);
+	l->code_deopt =
+	    sym_opt(m, "v8dbg_class_Code__deoptimization_data__FixedArray", 0);
+	l->dd_count = sym_opt(
+	    m, "v8dbg_DeoptimizationDataInlinedFunctionCountIndex", -1);
+	l->dd_literals =
+	    sym_opt(m, "v8dbg_DeoptimizationDataLiteralArrayIndex", -1);
+	l->dd_sfi =
+	    sym_opt(m, "v8dbg_DeoptimizationDataSharedFunctionInfoIndex", -1);
+	l->dd_positions =
+	    sym_opt(m, "v8dbg_DeoptimizationDataInliningPositionsIndex", -1);
+	spt = l->code_spt;
+	base = sym_opt(m, "v8dbg_CodeKindBaseline", -1);
+	mask = sym_opt(m, "v8dbg_CodeKindFieldMask", 0);
+	shift = sym_opt(m, "v8dbg_CodeKindFieldShift", -1);
+	o->fn_code = 0;
+	if (ver < 110100 || ver > 110300 || !spt || !l->code_deopt ||
+	    l->dd_count < 0 || l->dd_literals < 0 || l->dd_sfi < 0 ||
+	    l->dd_positions < 0 || base < 0 || base + 2 > 255 || !mask ||
+	    mask > 255 || shift)
+		return;
+	o->fn_code = (short)(o->fn_shared + 24);
+	o->code_type = (unsigned short)sym_opt(m, "v8dbg_type_Code__CODE_TYPE", 0);
+	o->code_start = (short)(spt + 16);
+	o->code_flags = (short)(spt + 24);
+	o->code_size = (short)(spt + 32);
+	o->kind_mask = (unsigned char)mask;
+	o->kind_lo = (unsigned char)(base + 1); /* MAGLEV */
+	o->kind_hi = (unsigned char)(base + 2); /* TURBOFAN */
+	if (!o->code_type)
+		o->fn_code = 0;
 }
 
 /* a file pid maps with V8's metadata: its path, bias, symbols */
@@ -229,8 +328,6 @@ static bool find_v8(int pid, char *file, size_t flen, uint64_t *bias,
 
 static void read_meta(struct meta *m, struct et_v8_proc *o, struct v8lay *l)
 {
-	uint64_t blob = 0, size_at = 0;
-	uint32_t size = 0;
 	int jsfn;
 
 	o->fp_marker = (short)sym_int(m, "v8dbg_off_fp_context_or_frame_type");
@@ -282,17 +379,7 @@ static void read_meta(struct meta *m, struct et_v8_proc *o, struct v8lay *l)
 	l->str_sliced = sym_int(m, "v8dbg_SlicedStringTag");
 	l->str_thin = sym_int(m, "v8dbg_ThinStringTag");
 
-	/* the builtins V8 runs: node's own copy in .text */
-	if (!elf_syms__symbol_addr(m->es, "v8_Default_embedded_blob_code_",
-				   &blob) &&
-	    !elf_syms__symbol_addr(m->es, "v8_Default_embedded_blob_code_size_",
-				   &size_at) &&
-	    rd(m->pid, size_at + m->bias, &size, 4)) {
-		o->blob_lo = blob + m->bias;
-		o->blob_hi = o->blob_lo + size;
-	} else {
-		o->blob_hi = 0;
-	}
+	read_code_meta(m, o, l);
 }
 
 static int load_locked(int pid, const char **why)
@@ -320,6 +407,7 @@ static int load_locked(int pid, const char **why)
 	p->start = st;
 	snprintf(p->file, sizeof(p->file), "%s", file);
 	read_meta(&m, &p->off, &p->lay);
+	p->version = v8_version(&m);
 	elf_syms__close(m.es);
 	p->next = procs;
 	procs = p;
@@ -346,7 +434,8 @@ int rt_v8_load_pid(int pid, const char **why)
 	return err;
 }
 
-bool rt_v8_describe(int pid, char *file, size_t flen)
+bool rt_v8_describe(int pid, char *file, size_t flen, int *version,
+		    bool *inlined)
 {
 	struct v8proc *p;
 	bool ok = false;
@@ -355,6 +444,8 @@ bool rt_v8_describe(int pid, char *file, size_t flen)
 	p = proc_get(pid);
 	if (p && p->ok) {
 		snprintf(file, flen, "%s", p->file);
+		*version = p->version;
+		*inlined = p->off.fn_code != 0;
 		ok = true;
 	}
 	pthread_mutex_unlock(&lock);
@@ -600,6 +691,188 @@ static struct v8sfi *sfi_get(struct v8proc *p, uint64_t ptr, bool keep_bad)
 	return c;
 }
 
+/* one zig-zag VLQ of V8's source position table at *i (< n) */
+static bool spt_int(const uint8_t *d, size_t n, size_t *i, int64_t *out)
+{
+	uint64_t v = 0;
+	unsigned sh = 0;
+	uint8_t b;
+
+	do {
+		if (*i >= n || sh > 63)
+			return false;
+		b = d[(*i)++];
+		v |= (uint64_t)(b & 0x7f) << sh;
+		sh += 7;
+	} while (b & 0x80);
+	*out = (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+	return true;
+}
+
+#define SPT_MAX (1u << 20)
+#define POS_INLINING(pos) ((int)(((pos) >> 31) & 0xffff) - 1)
+
+/* The source position at offset off of code's instructions (the last
+ * entry at or before it: src/codegen/source-position-table.cc, deltas
+ * of the code offset, whose sign is the statement flag, and of the
+ * 64-bit SourcePosition, each a zig-zag VLQ); false when unread. */
+static bool code_position(struct v8proc *p, uint64_t code, uint64_t off,
+			  uint64_t *pos)
+{
+	const struct v8lay *l = &p->lay;
+	uint64_t spt = rd64(p->pid, code + l->code_spt), len;
+	int64_t co = 0, sp = 0, d;
+	bool found = false;
+	uint8_t *data;
+	size_t i = 0;
+
+	if (obj_type(p, spt) < 0)
+		return false;
+	len = rd64(p->pid, spt - 1 + l->fixed_len) >> 32;
+	if (!len || len > SPT_MAX)
+		return false;
+	data = malloc(len);
+	if (!data || !rd(p->pid, spt - 1 + l->fixed_len + 8, data, len)) {
+		free(data);
+		return false;
+	}
+	while (i < len) {
+		if (!spt_int(data, len, &i, &d))
+			break;
+		co += d >= 0 ? d : -(d + 1);
+		if (!spt_int(data, len, &i, &d))
+			break;
+		sp += d;
+		if (co > (int64_t)off)
+			break;
+		*pos = (uint64_t)sp;
+		found = true;
+	}
+	free(data);
+	return found;
+}
+
+/* a FixedArray's (or WeakFixedArray's) element k, a weak reference
+ * made strong; 0 when out of bounds */
+static uint64_t fixed_get(struct v8proc *p, uint64_t arr, int64_t k)
+{
+	const struct v8lay *l = &p->lay;
+	uint64_t v;
+
+	if (k < 0 || obj_type(p, arr) < 0 ||
+	    (int64_t)(rd64(p->pid, arr - 1 + l->fixed_len) >> 32) <= k)
+		return 0;
+	v = rd64(p->pid, arr - 1 + l->fixed_data + 8 * (uint64_t)k);
+	return (v & 3) == 3 ? v & ~2ULL : v;
+}
+
+/* The functions at off in code (a Code object's address): from the
+ * pc's source position, its inlining id, each InliningPosition
+ * (deoptimization data: {SourcePosition of the call, int function's
+ * literal index}, 16 bytes) to its caller's, then the code's own
+ * SharedFunctionInfo (src/deoptimizer/, src/objects/
+ * deoptimization-data.h). */
+static void code_read(struct v8proc *p, struct v8code *c)
+{
+	const struct v8lay *l = &p->lay;
+	uint64_t code = c->code, dd, lits, ips, pos = 0, sfi, nips;
+	int64_t ninl;
+	int id;
+
+	if (!p->ok || !p->off.fn_code ||
+	    obj_type(p, code + 1) != p->off.code_type ||
+	    !code_position(p, code, c->off, &pos))
+		return;
+	dd = rd64(p->pid, code + l->code_deopt);
+	ninl = (int64_t)fixed_get(p, dd, l->dd_count) >> 32;
+	lits = fixed_get(p, dd, l->dd_literals);
+	ips = fixed_get(p, dd, l->dd_positions);
+	nips = obj_type(p, ips) < 0 ? 0 :
+	       (rd64(p->pid, ips - 1 + l->fixed_len) >> 32) / 16;
+	for (id = POS_INLINING(pos); id >= 0 && c->n < INL_MAX - 1;) {
+		uint64_t ent[2];
+		int32_t fid;
+
+		if ((uint64_t)id >= nips ||
+		    !rd(p->pid, ips - 1 + l->fixed_len + 8 + 16 * (uint64_t)id,
+			ent, sizeof(ent)))
+			goto bad;
+		fid = (int32_t)ent[1];
+		if (fid < 0 || fid >= ninl)
+			goto bad;
+		sfi = fixed_get(p, lits, fid);
+		if (obj_type(p, sfi) != p->off.sfi_type)
+			goto bad;
+		c->sfi[c->n++] = sfi - 1;
+		id = POS_INLINING(ent[0]);
+	}
+	sfi = fixed_get(p, dd, l->dd_sfi);
+	if (id >= 0 || obj_type(p, sfi) != p->off.sfi_type)
+		goto bad;
+	c->sfi[c->n++] = sfi - 1;
+	for (int k = 0; k < c->n; k++)
+		sfi_get(p, c->sfi[k], false);
+	return;
+bad:
+	c->n = 0;
+}
+
+static struct v8code *code_get(struct v8proc *p, uint64_t frame, bool keep_bad)
+{
+	uint64_t code = ET_RTF_PTR(frame), off = ET_RTF_V8_OFF(frame);
+	size_t b = ((code >> 3) ^ off * 31 ^ (uint64_t)p->pid * 0x9e3779b9u) %
+		   SFI_BUCKETS;
+	struct v8code *c;
+
+	for (c = codes[b]; c; c = c->next)
+		if (c->pid == p->pid && c->code == code && c->off == off)
+			return c;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->pid = p->pid;
+	c->code = code;
+	c->off = off;
+	code_read(p, c);
+	if (!c->n && !keep_bad) {
+		free(c);
+		return NULL;
+	}
+	c->next = codes[b];
+	codes[b] = c;
+	return c;
+}
+
+int rt_v8_expand(int pid, const uint64_t *in, int n, uint64_t *out, int max)
+{
+	struct v8proc *p;
+	int o = 0;
+
+	pthread_mutex_lock(&lock);
+	p = proc_get(pid);
+	for (int i = 0; i < n && o < max; i++) {
+		struct v8code *c;
+
+		if (!p || !ET_RTF_IS(in[i]) ||
+		    ET_RTF_KIND(in[i]) != ET_RTF_V8_CODE) {
+			out[o++] = in[i];
+			continue;
+		}
+		c = code_get(p, in[i], true);
+		if (!c || !c->n) {
+			out[o++] = in[i];
+			continue;
+		}
+		for (int k = 0; k < c->n && o < max; k++)
+			out[o++] = ET_RTF_MAKE(k + 1 < c->n ? ET_RTF_V8_INLINED :
+							      ET_RTF_NODE,
+					       c->sfi[k], ET_RTF_IDX_NONE, 0) |
+				   ET_RTF_V8_COMPILED;
+	}
+	pthread_mutex_unlock(&lock);
+	return o;
+}
+
 void rt_v8_frame(int pid, uint64_t frame, bool bare, char *buf, size_t len)
 {
 	uint64_t ptr = ET_RTF_PTR(frame);
@@ -607,6 +880,12 @@ void rt_v8_frame(int pid, uint64_t frame, bool bare, char *buf, size_t len)
 	struct v8proc *p;
 	struct v8sfi *c = NULL;
 
+	if (ET_RTF_KIND(frame) == ET_RTF_V8_CODE) {
+		/* optimized code rt_v8_expand could not read */
+		snprintf(buf, len, "[js code 0x%" PRIx64 "+%" PRIu64 "]", ptr,
+			 (uint64_t)ET_RTF_V8_OFF(frame));
+		return;
+	}
 	pthread_mutex_lock(&lock);
 	p = proc_get(pid);
 	if (p)
@@ -659,15 +938,20 @@ static void scan_stacks(struct v8proc *only, bool new_only)
 		    bpf_map_lookup_elem(ustack_fd, &key, frames))
 			continue;
 		for (int i = 0; i < ET_STACK_DEPTH && frames[i]; i++) {
-			if (!ET_RTF_IS(frames[i]) ||
-			    ET_RTF_KIND(frames[i]) != ET_RTF_NODE)
+			uint64_t f = frames[i];
+
+			if (!ET_RTF_IS(f) || (ET_RTF_KIND(f) != ET_RTF_NODE &&
+					      ET_RTF_KIND(f) != ET_RTF_V8_CODE))
 				continue;
-			for (struct v8proc *p = procs; p; p = p->next)
-				if ((!only || p == only) && p->ok &&
-				    (only ||
-				     !(kill(p->pid, 0) && errno == ESRCH)))
-					sfi_get(p, ET_RTF_PTR(frames[i]),
-						false);
+			for (struct v8proc *p = procs; p; p = p->next) {
+				if ((only && p != only) || !p->ok ||
+				    (!only && kill(p->pid, 0) && errno == ESRCH))
+					continue;
+				if (ET_RTF_KIND(f) == ET_RTF_NODE)
+					sfi_get(p, ET_RTF_PTR(f), false);
+				else
+					code_get(p, f, false);
+			}
 		}
 	}
 }

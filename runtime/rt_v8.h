@@ -28,15 +28,25 @@ void rt_v8_at_exit(int pid);
  * every 200 ms) in the live V8 processes. */
 void rt_v8_poll(void);
 
-/* The file of pid that holds V8 (its metadata) into file; false when
- * pid has no V8 here. */
-bool rt_v8_describe(int pid, char *file, size_t flen);
+/* The file of pid that holds V8 (its metadata) into file, V8's version
+ * (major * 10000 + minor * 100; 0: not known) and whether the functions
+ * optimized code inlined are read; false when pid has no V8 here. */
+bool rt_v8_describe(int pid, char *file, size_t flen, int *version,
+		    bool *inlined);
+
+/* The frames of optimized code (ET_RTF_V8_CODE) of pid's stack in[n]
+ * turned into out (at most max): the functions inlined at the frame's
+ * pc, innermost first (ET_RTF_V8_INLINED), then the code's own
+ * function (ET_RTF_NODE, compiled); a frame not read stays. Returns
+ * out's count. */
+int rt_v8_expand(int pid, const uint64_t *in, int n, uint64_t *out, int max);
 
 /* A tagged Node frame (rt_frames.h) of pid as "name (file:line)" with
  * the tier mark of V8's perf maps before the name ("~" interpreted, "*"
- * compiled: Sparkplug, Maglev or TurboFan); "name (file)" without the
- * mark when bare (a folded stack's function); "[js 0x...]" when it
- * cannot be read. An anonymous function is "(anonymous)". */
+ * compiled: Sparkplug, Maglev or TurboFan, inlined ones too); "name
+ * (file)" without the mark when bare (a folded stack's function); "[js
+ * 0x...]" when it cannot be read, "[js code 0x...+OFF]" optimized code
+ * rt_v8_expand could not read. An anonymous function is "(anonymous)". */
 void rt_v8_frame(int pid, uint64_t frame, bool bare, char *buf, size_t len);
 
 #endif

@@ -118,7 +118,9 @@ static const char *frame_text(struct value_env *env, const struct et_type *t,
 				    (uint64_t)ET_RTF_PTR(ip), sym, tier);
 	}
 	if (!t->kernel && ET_RTF_IS(ip)) {
-		bool node = ET_RTF_KIND(ip) == ET_RTF_NODE;
+		bool node = ET_RTF_KIND(ip) == ET_RTF_NODE ||
+			    ET_RTF_KIND(ip) == ET_RTF_V8_CODE ||
+			    ET_RTF_KIND(ip) == ET_RTF_V8_INLINED;
 
 		if (node)
 			rt_v8_frame(pid, ip, env->bare_frames, buf, sizeof(buf));
@@ -130,7 +132,10 @@ static const char *frame_text(struct value_env *env, const struct et_type *t,
 			return sym;
 		return arena_printf(env->arena, "%" PRIx64 " %s (%s)",
 				    (uint64_t)ET_RTF_PTR(ip), sym,
-				    node ? "[js]" : "[python]");
+				    !node ? "[python]" :
+				    ET_RTF_KIND(ip) == ET_RTF_V8_INLINED ?
+					    "[js inlined]" :
+					    "[js]");
 	}
 	if (t->kernel) {
 		sym = ksyms__resolve(env_ksyms(env), ip, &off);
@@ -177,6 +182,10 @@ static void decode_stack(struct value_env *env, const struct et_type *t,
 	if (rt && n > 0) {
 		n = rt_frames_merge((int)(id >> 32), ips, n, merged,
 				    STACK_MAX_FRAMES);
+		/* optimized V8 frames: their functions, inlined ones too */
+		n = rt_v8_expand((int)(id >> 32), merged, n, ips,
+				 STACK_MAX_FRAMES);
+		memcpy(merged, ips, (size_t)(n > 0 ? n : 0) * sizeof(*ips));
 		/* compiled Java frames: their methods, inlined ones too */
 		n = rt_java_expand((int)(id >> 32), merged, n, ips, max);
 	}

@@ -213,6 +213,74 @@ perfmap)
 		fail "no frame named from the perf map"
 	rm -f "/tmp/perf-$child.map"
 	;;
+inlined)
+	# TurboFan inlined b..e into a: the frame of a's optimized code is
+	# e, d, c, b (tier "inlined": ustack(perf) says so) and a, in that
+	# order, above the script's own frame (Ignition's)
+	# (--no-use-osr: the warm-up loop's function stays Ignition's, so
+	# TurboFan compiles a itself, not a..e inlined into that loop)
+	CH=$tmp/inline.js
+	NODE_FLAGS="--no-use-osr "
+	sh "$nodedir/inline.sh" "$CH" || fail "cannot write the program"
+	side=$("$NODE" --no-use-osr --allow-natives-syntax "$CH" opt 0 check)
+	[ "$side" = "optimized: a" ] || fail "side run: $side"
+	run_c opt 3 "$futex_tp /pid == cpid/ { @[ustack(perf)] = count(); }"
+	# perf mode's frames: a tab, the address, the frame
+	sed 's/^	[0-9a-f]* /    /' "$out" >"$tmp/p"
+	perf=$(frames "$tmp/p")
+	js() { printf '*%s (CH:%s) ([js%s])|' "$1" "$(line "$1")" "$2"; }
+	want="Builtins_CEntry_Return1_ArgvOnStack_BuiltinExit (/usr/bin/node)|$(js e ' inlined')$(js d ' inlined')$(js c ' inlined')$(js b ' inlined')$(js a '')~(anonymous) (CH) ([js])|"
+	echo "$perf" | grep -qF "$want" ||
+		fail "no stack with $want: $(echo "$perf" | grep 'CH' | head -3)"
+	grep -q '\[js code 0x' "$out" && fail "optimized code not read"
+	;;
+list)
+	# etrace -l 'runtime:node:PID': the process, V8's version, what
+	# its stacks show
+	mkfifo "$tmp/go"
+	"$NODE" "$CH" wait 1 "$tmp/go" &
+	child=$!
+	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
+	wait_exec "$child" "$NODE"
+	wait_fifo "$child" go
+	run 0 -l "runtime:node:$child"
+	same "runtime:node:$child node Node.js V8 11.3 ($NODE): JavaScript frames in ustack (interpreted, compiled, inlined; V8 metadata of $NODE)\n"
+	echo x >"$tmp/go"
+	;;
+rtprofile)
+	# -p of a process started before etrace (V8's copy of its builtins
+	# mapped, and in the unwind tables, when etrace attaches): stacks
+	# in V8's C++ called from e through Builtins_CEntry (in that copy)
+	# go on to e, d, c, b, a and the native frames below, not
+	# [truncated]: profile samples in the C++ of Date.now (a runtime
+	# function) and Atomics.wait (a C++ builtin)
+	CH=$tmp/rtcall.js
+	sh "$nodedir/rtcall.sh" "$CH" || fail "cannot write the program"
+	mkfifo "$tmp/go" "$tmp/done"
+	# 2000 calls: seconds of CPU in Date.now and Atomics.wait
+	# (hundreds of samples, most in their C++)
+	"$NODE" "$CH" 2000 "$tmp/go" "$tmp/done" &
+	child=$!
+	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
+	wait_exec "$child" "$NODE"
+	wait_fifo "$child" go
+	prog="profile:hz:99 /pid == $child/ { @p[ustack] = count(); }"
+	"$etrace" -p "$child" -e "$prog" >"$out" 2>"$err" &
+	bg=$!
+	wait_attached
+	echo x >"$tmp/go"
+	wait_fifo "$child" done
+	kill -INT "$bg"
+	wait_bg 0
+	chain5="$(chain '')"
+	# the tier marks dropped
+	sed 's/^@p\[/@[/' "$out" >"$tmp/all"
+	frames "$tmp/all" | sed -E 's/(^|\|)[~*]/\1/g' |
+		grep -q "Builtins_CEntry_Return1_ArgvOnStack_[A-Za-z]*|$chain5" ||
+		fail "no profile sample in Builtins_CEntry with the chain"
+	frames "$tmp/all" | grep 'Builtins_CEntry.*\[truncated\]' &&
+		fail "a stack ends [truncated] after Builtins_CEntry"
+	;;
 *)
 	fail "unknown case"
 	;;
