@@ -224,6 +224,64 @@ ET_PROTO_FN et_s64 et_http_content_length(const unsigned char *p, et_u64 n)
 	return len;
 }
 
+/* the end of a message's head: the offset after its blank line */
+struct head_scan {
+	const unsigned char *p;
+	et_u64 n;
+	et_s64 end;
+	int run; /* how much of "\r\n\r\n" was just seen */
+};
+
+static long head_step(et_u64 i, struct head_scan *s)
+{
+	int c;
+
+	if (i >= s->n || i >= ET_PROTO_WINDOW)
+		return 1;
+	c = s->p[i];
+	if (c == '\n' && (s->run == 1 || s->run == 3)) {
+		s->run++;
+		if (s->run == 4) {
+			s->end = (et_s64)i + 1;
+			return 1;
+		}
+	} else {
+		s->run = c == '\r' ? (s->run == 2 ? 3 : 1) : 0;
+	}
+	return 0;
+}
+
+ET_PROTO_FN et_s64 et_http_next(const unsigned char *p, et_u64 n)
+{
+	struct head_scan s;
+	et_s64 st, cl;
+
+	n = et_clamp(n);
+	st = et_http_resp_status(p, n);
+	if (!et_http_req_method(p, n) && st < 0)
+		return -1;
+	s.p = p;
+	s.n = n;
+	s.end = -1;
+	s.run = 0;
+	ET_LOOP(ET_PROTO_WINDOW, head_step, &s);
+	if (s.end < 0)
+		return -1; /* the head goes past the window */
+	/* a body in chunks (or any other coding) is not measured here */
+	if (et_header_at(p, n, "transfer-encoding", 17) >= 0)
+		return -1;
+	cl = et_http_content_length(p, n);
+	if (cl >= 0 && st != 304 && (st < 100 || st > 199) && st != 204)
+		return s.end + cl;
+	if (et_header_at(p, n, "content-length", 14) >= 0 && cl < 0)
+		return -1; /* one that is not a number, or cut off */
+	/* no body: a request without one, a response that has none; other
+	 * responses without a length run until the connection closes */
+	if (st < 0 || (st >= 100 && st <= 199) || st == 204 || st == 304)
+		return s.end;
+	return -1;
+}
+
 ET_PROTO_FN et_s64 et_h2_preface(const unsigned char *p, et_u64 n)
 {
 	return et_h2_is_preface(p, et_clamp(n));
