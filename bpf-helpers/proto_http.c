@@ -196,15 +196,13 @@ ET_PROTO_FN et_s64 et_http_header(const unsigned char *p, et_u64 n, char *io,
 	return et_copy(p, n, v, 0, ET_COPY_LINE, io, iosize);
 }
 
-ET_PROTO_FN et_s64 et_http_content_length(const unsigned char *p, et_u64 n)
+/* the number at v (a Content-Length's value), or -1 (not one, cut
+ * off) */
+ET_INLINE et_s64 cl_at(const unsigned char *p, et_u64 n, et_s64 v)
 {
-	et_s64 v, len = 0;
+	et_s64 len = 0;
 	int digits = 0;
 
-	n = et_clamp(n);
-	if (!et_http_req_method(p, n) && et_http_resp_status(p, n) < 0)
-		return -1;
-	v = et_header_at(p, n, "content-length", 14);
 	if (v < 0)
 		return -1;
 	for (int k = 0; k < 18; k++, v++) {
@@ -222,6 +220,14 @@ ET_PROTO_FN et_s64 et_http_content_length(const unsigned char *p, et_u64 n)
 	if (!digits || et_at(p, n, v) != '\r')
 		return -1;
 	return len;
+}
+
+ET_PROTO_FN et_s64 et_http_content_length(const unsigned char *p, et_u64 n)
+{
+	n = et_clamp(n);
+	if (!et_http_req_method(p, n) && et_http_resp_status(p, n) < 0)
+		return -1;
+	return cl_at(p, n, et_header_at(p, n, "content-length", 14));
 }
 
 /* the end of a message's head: the offset after its blank line */
@@ -254,7 +260,7 @@ static long head_step(et_u64 i, struct head_scan *s)
 ET_PROTO_FN et_s64 et_http_next(const unsigned char *p, et_u64 n)
 {
 	struct head_scan s;
-	et_s64 st, cl;
+	et_s64 st, cl, v;
 
 	n = et_clamp(n);
 	st = et_http_resp_status(p, n);
@@ -270,11 +276,12 @@ ET_PROTO_FN et_s64 et_http_next(const unsigned char *p, et_u64 n)
 	/* a body in chunks (or any other coding) is not measured here */
 	if (et_header_at(p, n, "transfer-encoding", 17) >= 0)
 		return -1;
-	cl = et_http_content_length(p, n);
+	v = et_header_at(p, n, "content-length", 14);
+	cl = cl_at(p, n, v);
+	if (v >= 0 && cl < 0)
+		return -1; /* one that is not a number, or cut off */
 	if (cl >= 0 && st != 304 && (st < 100 || st > 199) && st != 204)
 		return s.end + cl;
-	if (et_header_at(p, n, "content-length", 14) >= 0 && cl < 0)
-		return -1; /* one that is not a number, or cut off */
 	/* no body: a request without one, a response that has none; other
 	 * responses without a length run until the connection closes */
 	if (st < 0 || (st >= 100 && st <= 199) || st == 204 || st == 304)
