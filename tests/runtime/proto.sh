@@ -11,6 +11,10 @@
 # gnutls: curl against gnutls-serv (GnuTLS uprobes on the server side);
 # wrk: nginx under wrk at 16 connections: the requests the recipe saw
 #   against nginx's access log (>= 99%, none made up);
+# pipeline: HTTP/1.1 pipelining, four requests in one send to Python's
+#   http.server and to nginx, each paired with its response;
+# wrk_pipeline: wrk pipelining three requests a write (200, 404, 200),
+#   16 connections: each side's counts per endpoint and status;
 # options: the recipe's parameters (query redaction, filters, sampling);
 # node_tls: Node's own OpenSSL (an https server and client);
 # distributed: Node's OTel SDK -> service A -> service B, one trace at
@@ -306,6 +310,143 @@ wrk)
 	[ "$seen" -le "$served" ] || fail "saw $seen > $served served"
 	[ $((seen * 100)) -ge $((served * 99)) ] ||
 		fail "saw $seen of $served (< 99%)"
+	;;
+pipeline)
+	# HTTP/1.1 pipelining: a client that sends four requests in one
+	# send() (python3, raw socket) to Python's http.server (HTTP/1.1,
+	# keep-alive) and to nginx, and reads the four responses, which
+	# python3 and nginx write one by one and the client reads in one
+	# recv() or more: each request pairs with its own response on both
+	# sides, none invented, none lost
+	need python3 nginx curl openssl
+	start_nginx
+	pport=$(free_port)
+	mkdir -p "$tmp/www/$tag"
+	echo hi >"$tmp/www/$tag/a.txt"
+	echo hello >"$tmp/www/$tag/b.txt"
+	cat >"$tmp/srv.py" <<'EOF2'
+import functools, http.server, sys
+class H(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *a):
+        pass
+h = functools.partial(H, directory=sys.argv[2])
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), h).serve_forever()
+EOF2
+	# pipe.py PORT PATH...: every request in one send, then the
+	# responses (each by its Content-Length); "STATUS PATH" per response
+	cat >"$tmp/pipe.py" <<'EOF2'
+import socket, sys
+paths = sys.argv[2:]
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"".join(b"GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % p.encode()
+                   for p in paths))
+buf, got = b"", []
+def more():
+    d = s.recv(65536)
+    if not d:
+        sys.exit("closed after %d responses" % len(got))
+    return d
+while len(got) < len(paths):
+    while b"\r\n\r\n" not in buf:
+        buf += more()
+    head, _, buf = buf.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    cl = 0
+    for l in lines[1:]:
+        k, _, v = l.partition(b":")
+        if k.strip().lower() == b"content-length":
+            cl = int(v)
+    while len(buf) < cl:
+        buf += more()
+    buf = buf[cl:]
+    got.append(lines[0].split()[1].decode())
+for st, p in zip(got, paths):
+    print(st, p)
+EOF2
+	python3 "$tmp/srv.py" "$pport" "$tmp/www" >/dev/null 2>&1 &
+	srv="$srv $!"
+	for _ in $(seq 1 100); do
+		curl -s -o /dev/null "http://127.0.0.1:$pport/" && break
+		sleep 0.1
+	done
+	start_http
+	# Python's http.server closes the connection after an error: the
+	# 404 last
+	python3 "$tmp/pipe.py" "$pport" "/$tag/a.txt" "/$tag/b.txt" \
+		"/$tag/a.txt?n=2" "/$tag/none" >"$tmp/py.out" ||
+		fail "python3 client: $(cat "$tmp/py.out")"
+	python3 "$tmp/pipe.py" "$port" "/$tag/index.html" "/$tag/missing" \
+		"/$tag/big.html" "/$tag/index.html?n=2" >"$tmp/ng.out" ||
+		fail "nginx client: $(cat "$tmp/ng.out")"
+	printf '200 /%s/a.txt\n200 /%s/b.txt\n200 /%s/a.txt?n=2\n404 /%s/none\n200 /%s/index.html\n404 /%s/missing\n200 /%s/big.html\n200 /%s/index.html?n=2\n' \
+		"$tag" "$tag" "$tag" "$tag" "$tag" "$tag" "$tag" "$tag" >"$tmp/want"
+	cat "$tmp/py.out" "$tmp/ng.out" | cmp -s - "$tmp/want" ||
+		fail "the clients got: $(cat "$tmp/py.out" "$tmp/ng.out")"
+	# the last span of each side (server first, client next)
+	wait_out "kind=client .*url.path=\"/$tag/index.html\".*url.query=\"n=\?\".*status_code=200"
+	stop
+	expect "client no python3 GET /$tag/a.txt 200
+client no python3 GET /$tag/a.txt 200
+client no python3 GET /$tag/b.txt 200
+client no python3 GET /$tag/big.html 200
+client no python3 GET /$tag/index.html 200
+client no python3 GET /$tag/index.html 200
+client no python3 GET /$tag/missing 404
+client no python3 GET /$tag/none 404
+server no nginx GET /$tag/big.html 200
+server no nginx GET /$tag/index.html 200
+server no nginx GET /$tag/index.html 200
+server no nginx GET /$tag/missing 404
+server no python3 GET /$tag/a.txt 200
+server no python3 GET /$tag/a.txt 200
+server no python3 GET /$tag/b.txt 200
+server no python3 GET /$tag/none 404\n"
+	# the query travels with its own request
+	n=$(spans | awk -v t="/$tag" 'index($5, t) == 1 && $7 == "n=?"' |
+		awk '$5 ~ /\/a.txt$|\/index.html$/' | wc -l)
+	[ "$n" = 4 ] || fail "spans with the second request's query: $n"
+	;;
+wrk_pipeline)
+	# wrk with a Lua script that pipelines three requests (200, 404,
+	# 200) in each write, 16 connections against nginx: per endpoint
+	# and status, what the recipe saw against nginx's access log (>=
+	# 99%, none made up: a 404 paired with the wrong request would show
+	# as /index.html 404 or /missing 200)
+	need nginx wrk curl openssl
+	start_nginx
+	cat >"$tmp/pipe.lua" <<EOF2
+init = function(args)
+	req = wrk.format(nil, "/$tag/index.html") ..
+	      wrk.format(nil, "/$tag/missing") ..
+	      wrk.format(nil, "/$tag/index.html")
+end
+request = function()
+	return req
+end
+EOF2
+	start_http
+	wrk -t2 -c16 -d3s -s "$tmp/pipe.lua" "http://127.0.0.1:$port/" \
+		>"$tmp/wrk.out" 2>&1 || fail "wrk: $(cat "$tmp/wrk.out")"
+	# every response of the run is written: nginx logs it after
+	stop
+	for side in server client; do
+		for ep in "index.html 200" "missing 404"; do
+			path=${ep% *}; st=${ep#* }
+			served=$(grep -c " /$tag/$path HTTP/1.1\" $st " "$tmp/ng/logs/access.log")
+			seen=$(sed -n "s|^@requests\[$side, GET, /$tag/$path, $st\]: ||p" "$out")
+			echo "$side $path $st: nginx served $served, etrace saw $seen"
+			[ "$served" -gt 300 ] || fail "only $served /$path served"
+			[ -n "$seen" ] || fail "no $side /$path $st seen"
+			[ "$seen" -le "$served" ] || fail "$side saw $seen > $served served"
+			[ $((seen * 100)) -ge $((served * 99)) ] ||
+				fail "$side saw $seen of $served /$path (< 99%)"
+		done
+		other=$(grep "^@requests\[$side, .*/$tag/" "$out" |
+			grep -v "GET, /$tag/index.html, 200\]" |
+			grep -vc "GET, /$tag/missing, 404\]")
+		[ "$other" = 0 ] || fail "$other made-up $side endpoints: $(grep "^@requests\[$side" "$out")"
+	done
 	;;
 redis)
 	need redis-server redis-cli
