@@ -6,6 +6,7 @@
 #include "symsrc.h"
 
 #include "elf_syms.h"
+#include "priv_io.h"
 
 #include <dlfcn.h>
 #include <elfutils/libdwelf.h>
@@ -67,7 +68,7 @@ static bool has_symtab(Elf *elf)
 /* Opens file as the source kind when it is an ELF with a .symtab. */
 static int open_file(const char *file, const char *kind, struct symsrc *out)
 {
-	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = priv_open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	Elf *elf;
 
 	if (fd < 0)
@@ -118,7 +119,7 @@ static int by_build_id(const char *build_id, struct symsrc *out, char *tried,
 
 static bool crc_matches(const char *file, uint32_t want)
 {
-	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = priv_open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	unsigned char buf[65536];
 	uLong crc = crc32(0, Z_NULL, 0);
 	ssize_t n;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "elf_syms.h"
+#include "priv_io.h"
 
 #define REG_RBP 6
 #define REG_RSP 7
@@ -418,7 +419,7 @@ int unwind_build(const char *path, struct et_uw_row **rows, uint32_t *n)
 	int fd, err;
 
 	elf_version(EV_CURRENT);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = priv_open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
@@ -687,7 +688,7 @@ static struct ufile *file_of(struct unwinder *u, const char *path)
 static bool map_bias(const char *path, uint64_t start, uint64_t pgoff,
 		     uint64_t *bias)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = priv_open(path, O_RDONLY | O_CLOEXEC);
 	Elf *elf;
 	size_t nph;
 	bool ok = false;
@@ -758,7 +759,7 @@ bool unwind_exec_id(int pid, uint64_t *start_stack, uint64_t *end_code)
 	size_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "re");
+	f = priv_fopen(path);
 	if (!f)
 		return false;
 	n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -783,7 +784,7 @@ static int read_maps(struct unwinder *u, int pid, struct et_uw_map *v,
 	FILE *maps;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	maps = fopen(path, "re");
+	maps = priv_fopen(path);
 	if (!maps)
 		return -errno;
 	proc->n = 0;

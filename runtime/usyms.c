@@ -16,7 +16,7 @@
 
 #include "perfmap.h"
 #include "elf_syms.h"
-#include "perfmap.h"
+#include "priv_io.h"
 #include "umaps.h"
 #include "usyms.h"
 
@@ -178,7 +178,7 @@ static bool proc_exe(int pid, char *buf, size_t size)
 	ssize_t n;
 
 	snprintf(link, sizeof(link), "/proc/%d/exe", pid);
-	n = readlink(link, buf, size - 1);
+	n = priv_readlink(link, buf, size - 1);
 	if (n <= 0)
 		return false;
 	buf[n] = '\0';
@@ -235,6 +235,17 @@ static struct uproc *uproc_get(struct usyms *u, int pid)
 	}
 	p->exe = strdup(exe);
 	uproc_read(p, pid);
+	/* pid exited between its exe link and its maps (an empty read: its
+	 * memory was gone): the copy umaps.c took at its exit stop, before
+	 * that, is there now */
+	if (!p->n) {
+		char *keep = p->exe;
+
+		p->exe = NULL;
+		uproc_clear(p);
+		p->exe = keep;
+		uproc_read(p, pid);
+	}
 	return p;
 }
 

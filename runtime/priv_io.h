@@ -1,0 +1,39 @@
+/* priv_io: what the runtime opens and reads of the traced processes
+ * after the privilege drop (priv.h): as itself first, through the
+ * privileged helper when that is refused (another user's process). Used
+ * by the symbolizers, the unwinder and the Python/Java readers; before
+ * the drop, or with no helper, these are open, readlink and
+ * process_vm_readv. */
+#ifndef ETRACE_PRIV_IO_H
+#define ETRACE_PRIV_IO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <unistd.h> /* pid_t, ssize_t */
+
+/* readlink("/proc/PID/exe"), through the helper when this process may
+ * not read it any more (another user's process). */
+ssize_t priv_exe(pid_t pid, char *buf, size_t size);
+
+/* readlink(path) (only /proc/PID/exe goes through the helper). */
+ssize_t priv_readlink(const char *path, char *buf, size_t size);
+
+/* open(path, flags | O_CLOEXEC), read-only through the helper when
+ * this process may not open it any more and priv_allowed lets it. */
+int priv_open(const char *path, int flags);
+
+/* priv_open(path, O_RDONLY) as a stdio stream. */
+FILE *priv_fopen(const char *path);
+
+/* len bytes at addr of process pid (process_vm_readv, else pread of its
+ * /proc/PID/mem opened by the helper); false unless all were read. */
+bool priv_vm_read(pid_t pid, uint64_t addr, void *buf, size_t len);
+
+/* What the helper opens (link: readlinks): 0 with *pid and *rel (the
+ * part after /proc/PID/root/, NULL for a /proc/PID file), or -EPERM.
+ * The helper also requires a rel to be mapped by pid (or beside a
+ * mapped file, a system debug file or its perf map). */
+int priv_allowed(const char *path, bool link, pid_t *pid, const char **rel);
+
+#endif
