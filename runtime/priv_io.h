@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h> /* pid_t, ssize_t */
 
 /* readlink("/proc/PID/exe"), through the helper when this process may
@@ -26,6 +27,16 @@ int priv_open(const char *path, int flags);
 /* priv_open(path, O_RDONLY) as a stdio stream. */
 FILE *priv_fopen(const char *path);
 
+/* stat(path), through an fd of the helper's when this process may not
+ * reach path any more: 0 or -errno. */
+int priv_stat(const char *path, struct stat *st);
+
+/* Up to size bytes of path (a /proc/PID/stat) read by the helper when
+ * there is one: the kernel shows another user's process's code and
+ * stack addresses in it as 0 to this process, whoever opened it. The
+ * count read, or -1 with errno set. */
+ssize_t priv_read_full(const char *path, char *buf, size_t size);
+
 /* len bytes at addr of process pid (process_vm_readv, else pread of its
  * /proc/PID/mem opened by the helper); false unless all were read. */
 bool priv_vm_read(pid_t pid, uint64_t addr, void *buf, size_t len);
@@ -35,5 +46,9 @@ bool priv_vm_read(pid_t pid, uint64_t addr, void *buf, size_t len);
  * The helper also requires a rel to be mapped by pid (or beside a
  * mapped file, a system debug file or its perf map). */
 int priv_allowed(const char *path, bool link, pid_t *pid, const char **rel);
+
+/* Whether the privileges were dropped: what the run writes on disk
+ * (caches) it may not write any more, nor make directories. */
+bool priv_dropped(void);
 
 #endif

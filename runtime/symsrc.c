@@ -132,6 +132,18 @@ static bool crc_matches(const char *file, uint32_t want)
 	return n == 0 && (uint32_t)crc == want;
 }
 
+/* file opens for reading (through the privilege helper for another
+ * user's process's files) */
+static bool readable(const char *file)
+{
+	int fd = priv_open(file, O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static int by_debuglink(const char *path, Elf *elf, struct symsrc *out,
 			char *tried, size_t len)
 {
@@ -171,7 +183,7 @@ static int by_debuglink(const char *path, Elf *elf, struct symsrc *out,
 			break;
 		}
 		/* the file itself may carry its own name */
-		if (!strcmp(file, real) || access(file, R_OK))
+		if (!strcmp(file, real) || !readable(file))
 			continue;
 		if (!crc_matches(file, crc)) {
 			bad_crc = true;

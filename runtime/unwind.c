@@ -543,7 +543,9 @@ static bool cache_path(const uint8_t *id, size_t len, char *buf, size_t size)
 	char dir[4096];
 	int n;
 
-	if (!len || (s && !*s))
+	/* after the privilege drop: another user's cache (and no mkdir,
+	 * rename or unlink in the seccomp filter) */
+	if (!len || (s && !*s) || priv_dropped())
 		return false;
 	if (s)
 		snprintf(dir, sizeof(dir), "%s", s);
@@ -645,7 +647,7 @@ static struct ufile *file_of(struct unwinder *u, const char *path)
 	size_t idlen;
 	uint32_t n = 0;
 
-	if (stat(path, &st))
+	if (priv_stat(path, &st))
 		return NULL;
 	for (f = u->files; f; f = f->next)
 		if (f->dev == st.st_dev && f->ino == st.st_ino &&
@@ -755,15 +757,13 @@ bool unwind_exec_id(int pid, uint64_t *start_stack, uint64_t *end_code)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long v[3];
-	FILE *f;
-	size_t n;
+	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = priv_fopen(path);
-	if (!f)
+	/* its addresses: zeros to another user, so read by the helper */
+	n = priv_read_full(path, buf, sizeof(buf) - 1);
+	if (n < 0)
 		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
 	buf[n] = 0;
 	p = strrchr(buf, ')'); /* comm may hold spaces */
 	/* fields 26..28 (startcode endcode startstack); p ends field 2 */
