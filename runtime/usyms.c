@@ -8,6 +8,7 @@
 #define _GNU_SOURCE /* asprintf */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,6 +261,21 @@ static const struct umap *umap_find(const struct uproc *p, uint64_t addr)
 static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 		   char *buf, size_t len, const char **module, bool ra);
 
+/* m's file as the maps name it; else, after the privilege drop (a file
+ * only its owner reaches, as under /root), through the process's root,
+ * which the privileged helper opens while the process lives */
+static struct elf_syms *map_syms(int pid, const struct umap *m)
+{
+	char path[PATH_MAX + 32];
+	struct elf_syms *es = m ? elf_syms__open(m->open ? m->open : m->path)
+				: NULL;
+
+	if (es || !m || m->open || !priv_dropped())
+		return es;
+	snprintf(path, sizeof(path), "/proc/%d/root%s", pid, m->path);
+	return elf_syms__open(path);
+}
+
 int usyms__resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 		   char *buf, size_t len, const char **module)
 {
@@ -282,7 +298,7 @@ static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 {
 	const struct uproc *p = u ? uproc_get(u, pid) : NULL;
 	const struct umap *m = p ? umap_find(p, addr - ra) : NULL;
-	struct elf_syms *es = m ? elf_syms__open(m->open ? m->open : m->path) : NULL;
+	struct elf_syms *es = map_syms(pid, m);
 	const struct elf_sym *s = NULL;
 	const char *name = NULL, *pmpath = NULL;
 	uint64_t vaddr = 0, pmoff = 0;
@@ -330,7 +346,7 @@ int usyms__line(struct usyms *u, int pid, uint64_t addr, bool caller,
 	const struct uproc *p = u && u->lines ? uproc_get(u, pid) : NULL;
 	uint64_t a = caller && addr ? addr - 1 : addr;
 	const struct umap *m = p ? umap_find(p, a) : NULL;
-	struct elf_syms *es = m ? elf_syms__open(m->open ? m->open : m->path) : NULL;
+	struct elf_syms *es = map_syms(pid, m);
 	uint64_t vaddr;
 	int err = -ENOENT;
 
