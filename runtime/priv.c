@@ -42,6 +42,7 @@ enum priv_op {
 	PRIV_READLINK, /* readlink /proc/PID/exe */
 	PRIV_OPEN,     /* open read-only (priv_allowed): the fd comes back */
 	PRIV_READ,     /* /proc/PID/stat read by the helper: the text back */
+	PRIV_KEEP,     /* a process at its exit: its root and maps kept */
 };
 
 struct priv_req {
@@ -119,39 +120,116 @@ static size_t dir_len(const char *path)
 	return s ? (size_t)(s - path) : 0;
 }
 
-/* /REL is a file pid maps, or a separate debug file beside one (DIR/
- * X.debug or DIR/.debug/X.debug: .gnu_debuglink's places) */
-static bool mapped(pid_t pid, const char *rel)
+/* /REL is a file the maps text names, or a separate debug file beside
+ * one (DIR/X.debug or DIR/.debug/X.debug: .gnu_debuglink's places) */
+static bool maps_have(const char *maps, const char *rel)
 {
-	char path[64], line[PATH_MAX + 128];
 	size_t rlen = strlen(rel), dlen = dir_len(rel);
-	bool debug = rlen > 6 && !strcmp(rel + rlen - 6, ".debug"), ok = false;
-	FILE *f;
+	bool debug = rlen > 6 && !strcmp(rel + rlen - 6, ".debug");
+	const char *line = maps;
 
 	if (debug && dlen >= 7 && !strncmp(rel + dlen - 7, "/.debug", 7))
 		dlen -= 7;
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	f = fopen(path, "re");
-	while (f && !ok && fgets(line, sizeof(line), f)) {
-		char *file = strchr(line, '/');
-		size_t n;
+	while (maps && *line) {
+		size_t len = strcspn(line, "\n");
+		const char *file = memchr(line, '/', len);
+		size_t n = file ? len - (size_t)(file - line) : 0;
 
-		if (!file)
-			continue;
-		file[strcspn(file, "\n")] = '\0';
-		n = strlen(file);
-		if (n > 10 && !strcmp(file + n - 10, " (deleted)"))
-			file[n -= 10] = '\0';
-		file++; /* as rel: no leading '/' */
-		if (!strcmp(file, rel))
-			ok = true;
-		else if (debug && dir_len(file) == dlen &&
-			 !strncmp(file, rel, dlen))
-			ok = true;
+		if (n > 10 && !memcmp(file + n - 10, " (deleted)", 10))
+			n -= 10;
+		/* as rel: no leading '/' */
+		/* the file (n bytes, its leading '/' too) is rel; or, for a
+		 * debug file, it is in rel's directory (dlen bytes) */
+		if (n > 1 && n - 1 == rlen && !memcmp(file + 1, rel, rlen))
+			return true;
+		if (debug && n > dlen + 2 && file[1 + dlen] == '/' &&
+		    !memcmp(file + 1, rel, dlen) &&
+		    !memchr(file + 2 + dlen, '/', n - 2 - dlen))
+			return true;
+		line += len + (line[len] == '\n');
 	}
-	if (f)
-		fclose(f);
-	return ok;
+	return false;
+}
+
+/* what else rel may be: a perf map, a system debug file */
+static bool rel_ok(const char *maps, const char *rel)
+{
+	unsigned long n;
+	int used = 0;
+
+	return (sscanf(rel, "tmp/perf-%lu.map%n", &n, &used) == 1 &&
+		!rel[used]) ||
+	       !strncmp(rel, "usr/lib/debug/", 14) || maps_have(maps, rel);
+}
+
+/* the text of /proc/PID/maps (NULL: gone); free it */
+static char *read_maps(pid_t pid)
+{
+	char path[64], *text = NULL;
+	size_t cap = 0, n = 0;
+	ssize_t r = 1;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd >= 0 && r > 0) {
+		if (cap - n < 4096) {
+			char *t = realloc(text, cap + 65536);
+
+			if (!t)
+				break;
+			text = t;
+			cap += 65536;
+		}
+		r = read(fd, text + n, cap - n - 1);
+		n += r > 0 ? (size_t)r : 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (text)
+		text[n] = '\0';
+	return text;
+}
+
+/* The roots and mappings of processes at their exit (PRIV_KEEP, from
+ * the exit watcher, umaps.c): a stack printed after the process has
+ * gone still opens what it mapped, in its root. */
+#define KEPT_MAX 16
+static struct kept {
+	pid_t pid;
+	int root;
+	char *maps;
+} kept[KEPT_MAX];
+static unsigned kept_next;
+
+static void keep_proc(pid_t pid)
+{
+	char path[64];
+	struct kept *k = NULL;
+
+	for (int i = 0; i < KEPT_MAX && !k; i++)
+		if (kept[i].pid == pid)
+			k = &kept[i];
+	if (!k)
+		k = &kept[kept_next++ % KEPT_MAX];
+	if (k->pid) {
+		close(k->root);
+		free(k->maps);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	k->root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	k->maps = k->root < 0 ? NULL : read_maps(pid);
+	k->pid = k->maps ? pid : 0;
+	if (!k->maps && k->root >= 0)
+		close(k->root);
+}
+
+static const struct kept *kept_of(pid_t pid)
+{
+	for (int i = 0; i < KEPT_MAX; i++)
+		if (kept[i].pid == pid)
+			return &kept[i];
+	return NULL;
 }
 
 int priv_allowed(const char *path, bool link, pid_t *pidp,
@@ -181,51 +259,59 @@ int priv_allowed(const char *path, bool link, pid_t *pidp,
 	return 0;
 }
 
-/* rel as the process sees it: resolved inside its root (an absolute
- * symbolic link of a container's file stays in the container) */
-static int open_in_root(pid_t pid, const char *rel, int flags)
+/* rel as the process sees it: resolved inside its root dir (an
+ * absolute symbolic link of a container's file stays in the container) */
+static int open_at_root(int dir, const char *rel, int flags)
 {
 	struct open_how how = { .flags = (uint64_t)flags,
 				.resolve = RESOLVE_IN_ROOT |
 					   RESOLVE_NO_MAGICLINKS };
-	char path[64];
-	int dir, fd;
+	int fd = (int)syscall(SYS_openat2, dir, rel, &how, sizeof(how));
 
-	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
-	dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0)
-		return -1;
-	fd = (int)syscall(SYS_openat2, dir, rel, &how, sizeof(how));
 	if (fd < 0 && errno == ENOSYS)
 		fd = openat(dir, rel, flags);
-	close(dir);
+	return fd;
+}
+
+/* rel under the root of live process pid, when it maps rel (else -1,
+ * errno EPERM) */
+static int open_live(pid_t pid, const char *rel, int flags)
+{
+	char path[64], *maps = read_maps(pid);
+	int dir, fd = -1;
+
+	errno = EPERM;
+	if (maps && rel_ok(maps, rel)) {
+		snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+		dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		fd = dir < 0 ? -1 : open_at_root(dir, rel, flags);
+		if (dir >= 0)
+			close(dir);
+	}
+	free(maps);
 	return fd;
 }
 
 /* A request for a file: allowed (priv_allowed and, under root/, a file
- * the process maps, its debug file, its perf map or a system debug
- * file), opened read-only; -1 with a->err set otherwise. */
+ * the process maps or mapped at its exit, its debug file, its perf map
+ * or a system debug file), opened read-only; -1 with a->err set
+ * otherwise. */
 static int answer_open(const struct priv_req *q, struct priv_rep *a)
 {
 	int flags = O_RDONLY | O_CLOEXEC | (q->flags & O_NONBLOCK);
-	char perf[64];
+	const struct kept *k;
 	const char *rel;
 	pid_t pid;
 	int fd;
 
 	a->err = -priv_allowed(q->path, false, &pid, &rel);
-	if (!a->err && rel) {
-		unsigned long n;
-		int used = 0;
-
-		snprintf(perf, sizeof(perf), "tmp/perf-%%lu.map%%n");
-		if (!((sscanf(rel, perf, &n, &used) == 1 && !rel[used]) ||
-		      !strncmp(rel, "usr/lib/debug/", 14) || mapped(pid, rel)))
-			a->err = EPERM;
-	}
 	if (a->err)
 		return -1;
-	fd = rel ? open_in_root(pid, rel, flags) : open(q->path, flags);
+	if (!rel)
+		fd = open(q->path, flags);
+	else if ((fd = open_live(pid, rel, flags)) < 0 &&
+		 (k = kept_of(pid)) && rel_ok(k->maps, rel))
+		fd = open_at_root(k->root, rel, flags);
 	if (fd < 0)
 		a->err = errno;
 	return fd;
@@ -248,6 +334,11 @@ static int answer(const struct priv_req *q, pid_t child, struct priv_rep *a)
 	}
 	if (q->op == PRIV_OPEN)
 		return answer_open(q, a);
+	if (q->op == PRIV_KEEP) {
+		if (q->pid > 0)
+			keep_proc(q->pid);
+		return -1;
+	}
 	if (q->op == PRIV_READ) {
 		size_t n = strlen(q->path);
 		ssize_t r;
@@ -540,6 +631,15 @@ int priv_stat(const char *path, struct stat *st)
 	err = fstat(fd, st) ? -errno : 0;
 	close(fd);
 	return err;
+}
+
+void priv_keep(pid_t pid)
+{
+	struct priv_req q = { .op = PRIV_KEEP, .pid = pid };
+	struct priv_rep a;
+
+	if (helper_fd >= 0)
+		ask(&q, &a, NULL);
 }
 
 ssize_t priv_read_full(const char *path, char *buf, size_t size)

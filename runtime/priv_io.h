@@ -47,6 +47,11 @@ bool priv_vm_read(pid_t pid, uint64_t addr, void *buf, size_t len);
  * mapped file, a system debug file or its perf map). */
 int priv_allowed(const char *path, bool link, pid_t *pid, const char **rel);
 
+/* pid is at its exit stop (umaps.c): the helper, if there is one,
+ * keeps its root and the list of what it maps, so that priv_open of
+ * /proc/PID/root/FILE still opens a file it mapped once it has gone. */
+void priv_keep(pid_t pid);
+
 /* Whether the privileges were dropped: what the run writes on disk
  * (caches) it may not write any more, nor make directories. */
 bool priv_dropped(void);

@@ -95,6 +95,7 @@ static void umaps_keep(pid_t pid)
 	exe[n > 0 ? n : 0] = '\0';
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	text = umaps_read_all(path, &len);
+	priv_keep(pid); /* its files, for stacks printed after the exit */
 	if (!text)
 		return;
 	pthread_mutex_lock(&umaps_lock);
