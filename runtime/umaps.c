@@ -296,7 +296,7 @@ int umaps_watch(pid_t pid, bool at_entry)
  * only then is its maps file opened: what a slow reader sees. */
 static void test_wait_exit(int pid)
 {
-	struct timespec ms = { 0, 1000000 };
+	struct timespec ms = {0, 1000000};
 	char path[64], exe[PATH_MAX];
 
 	if (!getenv("ETRACE_TEST_UMAPS_WAIT_EXIT"))

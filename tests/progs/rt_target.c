@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: rt_target getppid|sleep|exit|print|"
-			"work|jit|fifo ARG\n");
+				"work|jit|fifo ARG\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "fifo")) {

@@ -65,9 +65,9 @@ static void test_root(void)
 	const char *rel = NULL;
 	pid_t pid = 0;
 
-	CU_ASSERT_EQUAL(priv_allowed("/proc/7/root/usr/lib/libc.so.6", false,
-				     &pid, &rel),
-			0);
+	CU_ASSERT_EQUAL(
+	    priv_allowed("/proc/7/root/usr/lib/libc.so.6", false, &pid, &rel),
+	    0);
 	CU_ASSERT_EQUAL(pid, 7);
 	CU_ASSERT_STRING_EQUAL(rel, "usr/lib/libc.so.6");
 	CU_ASSERT_EQUAL(allowed("/proc/7/root/a..b/.x", false), 0);
