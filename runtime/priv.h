@@ -39,9 +39,10 @@ const char *priv_keep_reason(const struct et_program *p,
 
 /* Drops the privileges: forks the helper when it will be needed
  * (allowed to signal the pid `child`, 0 for none; helper: other
- * processes' files will be read through it), then user (NULL: "nobody"; used
- * only when running as root), no capabilities, no_new_privs and the seccomp
- * filter. 0, or -errno after a message naming what failed. */
+ * processes' files will be read through it), then user (NULL:
+ * "nobody"; used only when running as root), no capabilities,
+ * no_new_privs and the seccomp filter. 0, or -errno after a message
+ * naming what failed. */
 int priv_drop(const char *user, pid_t child, bool helper);
 
 /* kill(pid, sig), through the helper when this process may not signal
