@@ -913,7 +913,8 @@ int rt_java_poll(int *started, int max)
 	for (int i = 0; i < npending;) {
 		int pid = pending[i], err = load_locked(pid, NULL);
 
-		if (err == -EAGAIN && kill(pid, 0) == 0) {
+		/* EPERM: alive, another user's (after the privilege drop) */
+		if (err == -EAGAIN && (kill(pid, 0) == 0 || errno == EPERM)) {
 			i++;
 			continue;
 		}
