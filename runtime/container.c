@@ -314,8 +314,8 @@ static const char *jstr(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-bool container_state_path(enum container_state which, const char *id,
-			  char *buf, size_t size)
+bool container_state_path(enum container_state which, const char *id, char *buf,
+			  size_t size)
 {
 	static const char *const fmt[CS_COUNT] = {
 	    [CS_CONTAINERD] = "%s/run/containerd/io.containerd.runtime.v2.task/"
@@ -399,8 +399,7 @@ static void from_labels(const cJSON *a, char **fields)
 }
 
 /* An OCI bundle's config.json: its annotations */
-static void from_oci(enum container_state which, const char *id,
-		     char **fields)
+static void from_oci(enum container_state which, const char *id, char **fields)
 {
 	cJSON *j = read_state(which, id);
 

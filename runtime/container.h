@@ -62,9 +62,9 @@ int container_cgroup_of_path(const char *path, uint64_t *id, int *level);
  * in front): containerd's bundle (a glob pattern: its namespace is a
  * '*'), CRI-O's and podman's bundles, podman's names, docker's config. */
 enum container_state {
-	CS_CONTAINERD,	 /* /run/containerd/...task/NS/ID/config.json */
-	CS_STORAGE_RUN,	 /* /run/containers/storage/...ID/userdata/config.json */
-	CS_STORAGE_LIB,	 /* /var/lib/containers/storage/, the same */
+	CS_CONTAINERD,	/* /run/containerd/...task/NS/ID/config.json */
+	CS_STORAGE_RUN, /* /run/containers/storage/...ID/userdata/config.json */
+	CS_STORAGE_LIB, /* /var/lib/containers/storage/, the same */
 	CS_PODMAN_NAMES, /* its overlay-containers/containers.json (no ID) */
 	CS_DOCKER,	 /* /var/lib/docker/containers/ID/config.v2.json */
 	CS_COUNT
@@ -74,8 +74,8 @@ enum container_state {
  * for CS_PODMAN_NAMES) into buf; false when id is not one. The
  * privileged helper (priv.h) builds its paths with it too: after the
  * privilege drop, state that is root's is opened by the helper. */
-bool container_state_path(enum container_state which, const char *id,
-			  char *buf, size_t size);
+bool container_state_path(enum container_state which, const char *id, char *buf,
+			  size_t size);
 
 /* Forget the cache (tests). */
 void containers_reset(void);

@@ -47,6 +47,12 @@ bool priv_vm_read(pid_t pid, uint64_t addr, void *buf, size_t len);
  * mapped file, a system debug file or its perf map). */
 int priv_allowed(const char *path, bool link, pid_t *pid, const char **rel);
 
+/* State file `which` (enum container_state, container.h) of container
+ * id opened by the helper (the container runtimes' state is root's),
+ * which builds its path itself; NULL with errno set (EPERM: no helper,
+ * or before the drop, when the caller opens it as itself). */
+FILE *priv_state_fopen(int which, const char *id);
+
 /* pid is at its exit stop (umaps.c): the helper, if there is one,
  * keeps its root and the list of what it maps, so that priv_open of
  * /proc/PID/root/FILE still opens a file it mapped once it has gone. */

@@ -1010,7 +1010,8 @@ static int drop_privileges(struct run *r)
 	if (p->needs_kallsyms || kernel_func_probes(p))
 		output__load_ksyms(r->out);
 	return priv_drop(r->o->user, r->child.pid,
-			 r->otlp != NULL || p->needs_usyms || p->needs_unwind);
+			 r->otlp != NULL || p->needs_usyms || p->needs_unwind ||
+			     p->needs_containers);
 }
 
 static int run_loaded(struct run *r)
