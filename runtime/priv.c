@@ -31,6 +31,7 @@
 
 #include "container.h"
 #include "run_impl.h"
+#include "unwind.h"
 
 /* set once the privileges are gone (priv_dropped) */
 static bool dropped;
@@ -46,6 +47,7 @@ enum priv_op {
 	PRIV_READ,     /* /proc/PID/stat read by the helper: the text back */
 	PRIV_KEEP,     /* a process at its exit: its root and maps kept */
 	PRIV_STATE,    /* a container's state file (sig: which, path: id) */
+	PRIV_CACHE,    /* an unwind cache file (path: the build id in hex) */
 };
 
 struct priv_req {
@@ -362,6 +364,17 @@ static int answer(const struct priv_req *q, pid_t child, struct priv_rep *a)
 		return answer_open(q, a);
 	if (q->op == PRIV_STATE)
 		return answer_state(q, a);
+	if (q->op == PRIV_CACHE) {
+		char path[4300];
+		int fd = -1;
+
+		if (!unwind_cache_path(q->path, path, sizeof(path)))
+			a->err = EPERM;
+		else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) <
+			 0)
+			a->err = errno;
+		return fd;
+	}
 	if (q->op == PRIV_KEEP) {
 		if (q->pid > 0)
 			keep_proc(q->pid);
@@ -661,9 +674,9 @@ int priv_stat(const char *path, struct stat *st)
 	return err;
 }
 
-FILE *priv_state_fopen(int which, const char *id)
+/* a request whose answer is a read-only stream of the fd it carries */
+static FILE *ask_fopen(struct priv_req *q, const char *arg)
 {
-	struct priv_req q = { .op = PRIV_STATE, .sig = which };
 	struct priv_rep a;
 	FILE *f;
 	int err, fd;
@@ -672,8 +685,8 @@ FILE *priv_state_fopen(int which, const char *id)
 		errno = EPERM;
 		return NULL;
 	}
-	snprintf(q.path, sizeof(q.path), "%s", id);
-	err = ask(&q, &a, &fd);
+	snprintf(q->path, sizeof(q->path), "%s", arg);
+	err = ask(q, &a, &fd);
 	if (err) {
 		errno = -err;
 		return NULL;
@@ -682,6 +695,20 @@ FILE *priv_state_fopen(int which, const char *id)
 	if (!f)
 		close(fd);
 	return f;
+}
+
+FILE *priv_cache_fopen(const char *hex)
+{
+	struct priv_req q = { .op = PRIV_CACHE };
+
+	return ask_fopen(&q, hex);
+}
+
+FILE *priv_state_fopen(int which, const char *id)
+{
+	struct priv_req q = { .op = PRIV_STATE, .sig = which };
+
+	return ask_fopen(&q, id);
 }
 
 void priv_keep(pid_t pid)

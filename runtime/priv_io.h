@@ -53,6 +53,11 @@ int priv_allowed(const char *path, bool link, pid_t *pid, const char **rel);
  * or before the drop, when the caller opens it as itself). */
 FILE *priv_state_fopen(int which, const char *id);
 
+/* The unwind disk cache's file of build id hex (unwind_cache_path)
+ * opened read-only by the helper, which builds its path itself; NULL
+ * with errno set. */
+FILE *priv_cache_fopen(const char *hex);
+
 /* pid is at its exit stop (umaps.c): the helper, if there is one,
  * keeps its root and the list of what it maps, so that priv_open of
  * /proc/PID/root/FILE still opens a file it mapped once it has gone. */

@@ -536,16 +536,16 @@ static int load_rows(int fd, uint32_t first, const struct et_uw_row *rows,
 
 #define CACHE_MAGIC 0x32777565u /* "euw2": the row layout's version */
 
-static bool cache_path(const uint8_t *id, size_t len, char *buf, size_t size)
+bool unwind_cache_path(const char *hex, char *buf, size_t size)
 {
 	const char *s = getenv("ETRACE_CACHE_DIR"),
 		   *x = getenv("XDG_CACHE_HOME");
+	size_t len = strlen(hex);
 	char dir[4096];
 	int n;
 
-	/* after the privilege drop: another user's cache (and no mkdir,
-	 * rename or unlink in the seccomp filter) */
-	if (!len || (s && !*s) || priv_dropped())
+	if (!len || len > 128 || strspn(hex, "0123456789abcdef") != len ||
+	    (s && !*s))
 		return false;
 	if (s)
 		snprintf(dir, sizeof(dir), "%s", s);
@@ -557,15 +557,25 @@ static bool cache_path(const uint8_t *id, size_t len, char *buf, size_t size)
 		snprintf(dir, sizeof(dir), "%s/.cache/etrace", getenv("HOME"));
 	else
 		return false;
-	n = snprintf(buf, size, "%s/unwind/", dir);
-	for (size_t i = 0; i < len && n + 3 < (int)size; i++)
-		n += snprintf(buf + n, size - n, "%02x", id[i]);
-	return n + 6 < (int)size && snprintf(buf + n, size - n, ".rows") > 0;
+	n = snprintf(buf, size, "%s/unwind/%s.rows", dir, hex);
+	return n > 0 && (size_t)n < size;
 }
 
-static int cache_read(const char *path, struct et_uw_row **rows, uint32_t *n)
+static bool cache_path(const uint8_t *id, size_t len, char *hex, char *buf,
+		       size_t size)
 {
-	FILE *f = fopen(path, "rbe");
+	for (size_t i = 0; i < len && i < 64; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	hex[len < 64 ? 2 * len : 128] = '\0';
+	return unwind_cache_path(hex, buf, size);
+}
+
+static int cache_read(const char *path, const char *hex,
+		      struct et_uw_row **rows, uint32_t *n)
+{
+	/* after the drop the cache is root's (and this process's euid
+	 * would name another directory): read by the helper */
+	FILE *f = priv_dropped() ? priv_cache_fopen(hex) : fopen(path, "rbe");
 	uint32_t hdr[2];
 	struct et_uw_row *v;
 
@@ -625,14 +635,16 @@ static void cache_write(const char *path, const struct et_uw_row *rows,
 static int rows_of(const char *path, const uint8_t *id, size_t idlen,
 		   struct et_uw_row **rows, uint32_t *n)
 {
-	char cpath[4200];
-	bool cached = cache_path(id, idlen, cpath, sizeof(cpath));
+	char cpath[4200], hex[129];
+	bool cached = cache_path(id, idlen, hex, cpath, sizeof(cpath));
 	int err;
 
-	if (cached && !cache_read(cpath, rows, n))
+	if (cached && !cache_read(cpath, hex, rows, n))
 		return 0;
 	err = unwind_build(path, rows, n);
-	if (!err && cached && *n)
+	/* not after the drop (no mkdir, rename or unlink in the seccomp
+	 * filter; another user's cache) */
+	if (!err && cached && *n && !priv_dropped())
 		cache_write(cpath, *rows, *n);
 	return err;
 }

@@ -8,6 +8,7 @@
 #include <errno.h>
 
 #include "priv_io.h"
+#include "unwind.h"
 
 static int allowed(const char *path, bool link)
 {
@@ -85,5 +86,22 @@ static void test_root(void)
 	CU_ASSERT_EQUAL(allowed("/proc/7/rootx/usr", false), -EPERM);
 }
 
-UNIT_MAIN("priv", UNIT_TEST(test_proc_files), UNIT_TEST(test_pids),
-	  UNIT_TEST(test_root))
+/* the unwind cache files the helper reads for the dropped process: a
+ * build id in lowercase hex names one, nothing else does */
+static void test_cache_path(void)
+{
+	char buf[256];
+
+	setenv("ETRACE_CACHE_DIR", "/c", 1);
+	CU_ASSERT_TRUE(unwind_cache_path("0a1b", buf, sizeof(buf)));
+	CU_ASSERT_STRING_EQUAL(buf, "/c/unwind/0a1b.rows");
+	CU_ASSERT_FALSE(unwind_cache_path("", buf, sizeof(buf)));
+	CU_ASSERT_FALSE(
+	    unwind_cache_path("../../etc/shadow", buf, sizeof(buf)));
+	CU_ASSERT_FALSE(unwind_cache_path("0A1B", buf, sizeof(buf)));
+	CU_ASSERT_FALSE(unwind_cache_path("0a1b", buf, 12));
+	unsetenv("ETRACE_CACHE_DIR");
+}
+
+UNIT_MAIN("priv", UNIT_TEST(test_cache_path), UNIT_TEST(test_proc_files),
+	  UNIT_TEST(test_pids), UNIT_TEST(test_root))
