@@ -997,10 +997,6 @@ static int drop_privileges(struct run *r)
 	if (r->o->keep_privileges)
 		return 0;
 	why = priv_keep_reason(p, r->o);
-	/* the Java reader finds a VM that starts later (rt_java_poll): as
-	 * nobody, with the helper, it does not yet find the -c child's */
-	if (!why && loader__map_fd(r->l, ET_JAVA_PROCS_MAP) >= 0)
-		why = "Java and Python frames read VMs that start later";
 	if (why) {
 		if (r->o->verbose)
 			run_error("keeping privileges after the attach: %s",
