@@ -153,15 +153,22 @@ static bool maps_have(const char *maps, const char *rel)
 	return false;
 }
 
-/* what else rel may be: a perf map, a system debug file */
-static bool rel_ok(const char *maps, const char *rel)
+/* rel is a perf map or a system debug file (allowed whatever the
+ * process maps) */
+static bool rel_any(const char *rel)
 {
 	unsigned long n;
 	int used = 0;
 
 	return (sscanf(rel, "tmp/perf-%lu.map%n", &n, &used) == 1 &&
 		!rel[used]) ||
-	       !strncmp(rel, "usr/lib/debug/", 14) || maps_have(maps, rel);
+	       !strncmp(rel, "usr/lib/debug/", 14);
+}
+
+/* what else rel may be: a perf map, a system debug file */
+static bool rel_ok(const char *maps, const char *rel)
+{
+	return rel_any(rel) || maps_have(maps, rel);
 }
 
 /* the text of /proc/PID/maps (NULL: gone); free it */
@@ -279,11 +286,13 @@ static int open_at_root(int dir, const char *rel, int flags)
  * errno EPERM) */
 static int open_live(pid_t pid, const char *rel, int flags)
 {
-	char path[64], *maps = read_maps(pid);
+	/* a perf map's or a debug file's request reads no maps: a reader
+	 * of the process's mappings opens them once a lookup as before */
+	char path[64], *maps = rel_any(rel) ? NULL : read_maps(pid);
 	int dir, fd = -1;
 
 	errno = EPERM;
-	if (maps && rel_ok(maps, rel)) {
+	if (rel_any(rel) || (maps && maps_have(maps, rel))) {
 		snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
 		dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		fd = dir < 0 ? -1 : open_at_root(dir, rel, flags);
