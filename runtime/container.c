@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "priv_io.h"
+
 struct cg_entry {
 	uint64_t id;
 	int level;
@@ -292,32 +294,6 @@ void container_parse_path(const char *path, char *id, size_t idsz, char *uid,
 
 /* ---- the runtimes' state ---- */
 
-static cJSON *read_json(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t len = 0;
-	cJSON *j = NULL;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0) {
-		long n = ftell(f);
-
-		if (n > 0 && n < (16 << 20) && fseek(f, 0, SEEK_SET) == 0) {
-			buf = malloc((size_t)n + 1);
-			len = buf ? fread(buf, 1, (size_t)n, f) : 0;
-		}
-	}
-	fclose(f);
-	if (buf) {
-		buf[len] = '\0';
-		j = cJSON_Parse(buf);
-	}
-	free(buf);
-	return j;
-}
-
 static const char *state_root(void)
 {
 	const char *r = getenv("ETRACE_CONTAINER_STATE_ROOT");
@@ -338,6 +314,75 @@ static const char *jstr(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+bool container_state_path(enum container_state which, const char *id, char *buf,
+			  size_t size)
+{
+	static const char *const fmt[CS_COUNT] = {
+	    [CS_CONTAINERD] = "%s/run/containerd/io.containerd.runtime.v2.task/"
+			      "*/%s/config.json",
+	    [CS_STORAGE_RUN] = "%s/run/containers/storage/overlay-containers/"
+			       "%s/userdata/config.json",
+	    [CS_STORAGE_LIB] = "%s/var/lib/containers/storage/"
+			       "overlay-containers/%s/userdata/config.json",
+	    [CS_PODMAN_NAMES] = "%s/var/lib/containers/storage/"
+				"overlay-containers/containers.json%s",
+	    [CS_DOCKER] = "%s/var/lib/docker/containers/%s/config.v2.json",
+	};
+	size_t n = strlen(id);
+	int len;
+
+	if ((unsigned)which >= CS_COUNT ||
+	    (which == CS_PODMAN_NAMES ? n != 0 : n != 64 || !all_hex(id, n)))
+		return false;
+	len = snprintf(buf, size, fmt[which], state_root(), id);
+	return len > 0 && (size_t)len < size;
+}
+
+static cJSON *parse_file(FILE *f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	cJSON *j = NULL;
+
+	if (fseek(f, 0, SEEK_END) == 0) {
+		long n = ftell(f);
+
+		if (n > 0 && n < (16 << 20) && fseek(f, 0, SEEK_SET) == 0) {
+			buf = malloc((size_t)n + 1);
+			len = buf ? fread(buf, 1, (size_t)n, f) : 0;
+		}
+	}
+	fclose(f);
+	if (buf) {
+		buf[len] = '\0';
+		j = cJSON_Parse(buf);
+	}
+	free(buf);
+	return j;
+}
+
+/* State file `which` of container id: as ourselves, else (root's
+ * files, after the privilege drop) opened by the privileged helper */
+static cJSON *read_state(enum container_state which, const char *id)
+{
+	char path[4096];
+	FILE *f = NULL;
+	glob_t g;
+
+	if (!container_state_path(which, id, path, sizeof(path)))
+		return NULL;
+	if (which != CS_CONTAINERD) {
+		f = fopen(path, "re");
+	} else if (!glob(path, 0, NULL, &g)) {
+		/* the id is unique: one namespace holds it */
+		f = fopen(g.gl_pathv[0], "re");
+		globfree(&g);
+	}
+	if (!f)
+		f = priv_state_fopen(which, id);
+	return f ? parse_file(f) : NULL;
+}
+
 /* Kubernetes' annotations or labels: containerd's (CRI) and CRI-O's,
  * and the docker labels of dockershim */
 static void from_labels(const cJSON *a, char **fields)
@@ -354,9 +399,9 @@ static void from_labels(const cJSON *a, char **fields)
 }
 
 /* An OCI bundle's config.json: its annotations */
-static void from_oci(const char *path, char **fields)
+static void from_oci(enum container_state which, const char *id, char **fields)
 {
-	cJSON *j = read_json(path);
+	cJSON *j = read_state(which, id);
 
 	if (j)
 		from_labels(cJSON_GetObjectItemCaseSensitive(j, "annotations"),
@@ -364,43 +409,15 @@ static void from_oci(const char *path, char **fields)
 	cJSON_Delete(j);
 }
 
-/* containerd: /run/containerd/io.containerd.runtime.v2.task/NS/ID/ */
-static void from_containerd(const char *id, char **fields)
-{
-	char pat[4096];
-	glob_t g;
-
-	snprintf(pat, sizeof(pat),
-		 "%s/run/containerd/io.containerd.runtime.v2.task/*/%s/"
-		 "config.json",
-		 state_root(), id);
-	if (glob(pat, 0, NULL, &g))
-		return;
-	for (size_t i = 0; i < g.gl_pathc; i++)
-		from_oci(g.gl_pathv[i], fields);
-	globfree(&g);
-}
-
 /* CRI-O and podman (containers/storage): the bundle under
  * overlay-containers/ID/userdata; podman's names in containers.json */
 static void from_storage(const char *id, char **fields)
 {
-	static const char *const dirs[] = {"/run/containers/storage",
-					   "/var/lib/containers/storage"};
-	char path[4096];
 	cJSON *j, *c;
 
-	for (int i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path),
-			 "%s%s/overlay-containers/%s/userdata/config.json",
-			 state_root(), dirs[i], id);
-		from_oci(path, fields);
-	}
-	snprintf(path, sizeof(path),
-		 "%s/var/lib/containers/storage/overlay-containers/"
-		 "containers.json",
-		 state_root());
-	j = read_json(path);
+	from_oci(CS_STORAGE_RUN, id, fields);
+	from_oci(CS_STORAGE_LIB, id, fields);
+	j = read_state(CS_PODMAN_NAMES, "");
 	cJSON_ArrayForEach(c, j)
 	{
 		const cJSON *names =
@@ -417,14 +434,9 @@ static void from_storage(const char *id, char **fields)
 /* docker: /var/lib/docker/containers/ID/config.v2.json, "Name": "/x" */
 static void from_docker(const char *id, char **fields)
 {
-	char path[4096];
 	const char *name;
-	cJSON *j;
+	cJSON *j = read_state(CS_DOCKER, id);
 
-	snprintf(path, sizeof(path),
-		 "%s/var/lib/docker/containers/%s/config.v2.json", state_root(),
-		 id);
-	j = read_json(path);
 	name = jstr(j, "Name");
 	set_field(fields, CF_NAME, name && name[0] == '/' ? name + 1 : name);
 	from_labels(
@@ -442,7 +454,7 @@ static void fill(const char *path, char **fields)
 	set_field(fields, CF_ID, id);
 	set_field(fields, CF_POD_UID, uid);
 	if (strlen(id) == 64 && all_hex(id, 64)) {
-		from_containerd(id, fields);
+		from_oci(CS_CONTAINERD, id, fields);
 		from_storage(id, fields);
 		from_docker(id, fields);
 	} else if (id[0]) {

@@ -15,6 +15,7 @@
 #ifndef ETRACE_CONTAINER_H
 #define ETRACE_CONTAINER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,6 +57,25 @@ int container_cgroups(const char *spec, uint64_t *ids, int *levels, int max);
  * absolute (under the mount) or relative to the cgroup2 mount. Returns
  * 0 or a negative errno. */
 int container_cgroup_of_path(const char *path, uint64_t *id, int *level);
+
+/* The runtimes' state files of a container (ETRACE_CONTAINER_STATE_ROOT
+ * in front): containerd's bundle (a glob pattern: its namespace is a
+ * '*'), CRI-O's and podman's bundles, podman's names, docker's config. */
+enum container_state {
+	CS_CONTAINERD,	/* /run/containerd/...task/NS/ID/config.json */
+	CS_STORAGE_RUN, /* /run/containers/storage/...ID/userdata/config.json */
+	CS_STORAGE_LIB, /* /var/lib/containers/storage/, the same */
+	CS_PODMAN_NAMES, /* its overlay-containers/containers.json (no ID) */
+	CS_DOCKER,	 /* /var/lib/docker/containers/ID/config.v2.json */
+	CS_COUNT
+};
+
+/* The path of state file `which` of container id (64 hex digits; ""
+ * for CS_PODMAN_NAMES) into buf; false when id is not one. The
+ * privileged helper (priv.h) builds its paths with it too: after the
+ * privilege drop, state that is root's is opened by the helper. */
+bool container_state_path(enum container_state which, const char *id, char *buf,
+			  size_t size);
 
 /* Forget the cache (tests). */
 void containers_reset(void);

@@ -23,6 +23,7 @@
 
 #include "demangle.h"
 #include "gopclntab.h"
+#include "priv_io.h"
 #include "symsrc.h"
 
 struct segment {
@@ -63,7 +64,7 @@ static struct elf_syms *cache;
 bool elf_syms__is_elf(const char *path)
 {
 	unsigned char magic[SELFMAG];
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = priv_open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	bool ok;
 
 	if (fd < 0)
@@ -233,7 +234,7 @@ size_t elf_build_id(const char *path, unsigned char *id, size_t max)
 
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = priv_open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
@@ -608,7 +609,7 @@ static uint64_t symtab_value(Elf *elf, Elf_Scn *scn, const char *name)
 /* name's st_value in the symbol tables of file, or 0 */
 static uint64_t file_symbol_value(const char *file, const char *name)
 {
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	int fd = priv_open(file, O_RDONLY | O_CLOEXEC);
 	Elf *elf = fd < 0 ? NULL : elf_begin(fd, ELF_C_READ, NULL);
 	Elf_Scn *scn = NULL;
 	uint64_t v = 0;
@@ -645,7 +646,7 @@ struct elf_syms *elf_syms__open(const char *path)
 		errno = EINVAL;
 		return NULL;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	fd = priv_open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) < 0)
@@ -852,7 +853,7 @@ int elf_syms__symbolize(struct elf_syms *es, uint64_t addr, uint64_t bias,
 /* The DWARF of file, when it has line tables. */
 static Dwarf *dw_open(const char *file, int *fdp)
 {
-	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = priv_open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	Dwarf *dw = fd < 0 ? NULL : dwarf_begin(fd, DWARF_C_READ);
 	Dwarf_Off off = 0, next;
 	size_t hsize;
@@ -875,7 +876,7 @@ static int go_line(struct elf_syms *es, uint64_t vaddr, const char **file,
 	if (!es->go)
 		return -ENOENT;
 	if (!es->gopcln_tried) {
-		int fd = open(es->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		int fd = priv_open(es->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		Elf *elf = fd < 0 ? NULL : elf_begin(fd, ELF_C_READ_MMAP, NULL);
 
 		es->gopcln_tried = true;

@@ -62,7 +62,7 @@ static bool container_of(uint32_t pid, char id[65],
 	FILE *fp;
 
 	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
-	fp = fopen(path, "re");
+	fp = priv_fopen(path);
 	if (!fp)
 		return false;
 	while (fgets(line, sizeof(line), fp)) {

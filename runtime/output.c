@@ -137,6 +137,11 @@ static struct kallsyms *load_ksyms(void *ctx)
 	return o->ksyms;
 }
 
+void output__load_ksyms(struct output *o)
+{
+	load_ksyms(o);
+}
+
 /* The wall clock time of boot as bpftrace 0.17 computes it for
  * strftime(): CLOCK_REALTIME minus CLOCK_BOOTTIME, from the tightest of
  * 5 realtime/boottime/realtime readings. 0 or -errno. */

@@ -98,6 +98,9 @@ void output__message(struct output *o, const char *type, const char *text,
  * it to stdout even when the output goes to a file (-o); by default the
  * output stream. (Added by helper i2.) */
 void output__set_separator(struct output *o, FILE *f);
+/* Reads /proc/kallsyms now, not on the first kernel address: before the
+ * privilege drop, after which it shows no addresses. */
+void output__load_ksyms(struct output *o);
 /* "Attaching N probes..." (text) or {"type": "attached_probes", ...}. */
 void output__attached(struct output *o, int nprobes);
 /* Lost records reported once at the end (and periodically). */

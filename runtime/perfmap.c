@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "priv_io.h"
+
 #define PROCS 64
 #define RECHECK_NS 100000000LL /* stat the file at most every 100 ms */
 
@@ -52,7 +54,7 @@ static int ns_pid(int pid)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
+	f = priv_fopen(path);
 	if (!f)
 		return pid;
 	while (fgets(line, sizeof(line), f)) {
@@ -93,7 +95,9 @@ static int cmp_ent(const void *a, const void *b)
 
 static void load(struct pmproc *p)
 {
-	FILE *f = fopen(p->path, "re");
+	/* another user's process's, through the privileged helper after
+	 * the privilege drop (priv_io.h) */
+	FILE *f = priv_fopen(p->path);
 	size_t cap = 0, ncap = 0, nlen = 0, *offs = NULL;
 	char *line = NULL;
 	size_t lcap = 0;
@@ -182,7 +186,7 @@ static struct pmproc *proc_of(int pid)
 	if (t - p->checked < RECHECK_NS)
 		return p;
 	p->checked = t;
-	if (stat(p->path, &st)) {
+	if (priv_stat(p->path, &st)) {
 		drop(p);
 		p->size = 0;
 		return p;

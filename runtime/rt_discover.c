@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "priv_io.h"
 #include "rt_python.h"
 #include "rt_v8.h"
 #include "usdt_notes.h"
@@ -30,7 +31,7 @@ static void mapped(int pid, char *jvm, size_t jlen, bool *libnode)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	f = fopen(path, "re");
+	f = priv_fopen(path);
 	while (f && fgets(line, sizeof(line), f)) {
 		char *p = strchr(line, '/'), *b;
 
@@ -59,7 +60,7 @@ static void java_version(int pid, const char *jvm, char *ver, size_t len)
 		*strrchr(path, '/') = 0;
 	strncat(path, "/release", sizeof(path) - strlen(path) - 1);
 	snprintf(ver, len, "?");
-	f = fopen(path, "re");
+	f = priv_fopen(path);
 	while (f && fgets(line, sizeof(line), f)) {
 		if (strncmp(line, "JAVA_VERSION=\"", 14))
 			continue;
@@ -103,7 +104,7 @@ static int list_pid(int pid, const char *pattern, FILE *out)
 	int found = 0;
 
 	snprintf(link, sizeof(link), "/proc/%d/exe", pid);
-	n = readlink(link, exe, sizeof(exe) - 1);
+	n = priv_readlink(link, exe, sizeof(exe) - 1);
 	if (n <= 0)
 		return 0;
 	exe[n] = 0;

@@ -24,6 +24,7 @@
 #include "abi.h"
 #include "elf_syms.h"
 #include "perfmap.h"
+#include "priv_io.h"
 #include "rt_frames.h"
 
 #define NAME_MAX_ 256
@@ -160,11 +161,10 @@ const char *rt_java_versions(void)
 	return "17";
 }
 
+/* through the helper's /proc/PID/mem once privileges are dropped */
 static bool rd(int pid, uint64_t addr, void *buf, size_t len)
 {
-	struct iovec l = {buf, len}, r = {(void *)(uintptr_t)addr, len};
-
-	return addr && process_vm_readv(pid, &l, 1, &r, 1, 0) == (ssize_t)len;
+	return priv_vm_read(pid, addr, buf, len);
 }
 
 static uint64_t rd64(int pid, uint64_t addr)
@@ -213,7 +213,7 @@ static unsigned long long start_of(int pid)
 	size_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "re");
+	f = priv_fopen(path);
 	if (!f)
 		return 0;
 	n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -282,7 +282,7 @@ static struct elf_syms *find_jvm(int pid, char *file, size_t flen,
 	FILE *maps;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	maps = fopen(path, "re");
+	maps = priv_fopen(path);
 	if (!maps)
 		return NULL;
 	while (!es && fgets(line, sizeof(line), maps)) {
@@ -933,7 +933,8 @@ int rt_java_poll(int *started, int max)
 	for (int i = 0; i < npending;) {
 		int pid = pending[i], err = load_locked(pid, NULL);
 
-		if (err == -EAGAIN && kill(pid, 0) == 0) {
+		/* EPERM: alive, another user's (after the privilege drop) */
+		if (err == -EAGAIN && (kill(pid, 0) == 0 || errno == EPERM)) {
 			i++;
 			continue;
 		}

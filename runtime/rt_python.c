@@ -25,6 +25,7 @@
 
 #include "abi.h"
 #include "elf_syms.h"
+#include "priv_io.h"
 #include "rt_frames.h"
 #include "unwind.h"
 
@@ -158,7 +159,7 @@ static unsigned long long start_of(int pid)
 	size_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "re");
+	f = priv_fopen(path);
 	if (!f)
 		return 0;
 	n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -245,7 +246,7 @@ static bool find_interp(int pid, char *file, size_t flen, int *minor,
 	bool found = false;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	maps = fopen(path, "re");
+	maps = priv_fopen(path);
 	if (!maps)
 		return false;
 	while (!found && fgets(line, sizeof(line), maps)) {
@@ -392,11 +393,10 @@ bool rt_python_describe(int pid, char *ver, size_t vlen, char *file,
 	return ok;
 }
 
+/* through the helper's /proc/PID/mem once privileges are dropped */
 static bool rd(int pid, uint64_t addr, void *buf, size_t len)
 {
-	struct iovec l = {buf, len}, r = {(void *)(uintptr_t)addr, len};
-
-	return addr && process_vm_readv(pid, &l, 1, &r, 1, 0) == (ssize_t)len;
+	return priv_vm_read(pid, addr, buf, len);
 }
 
 static uint64_t rd64(int pid, uint64_t addr)

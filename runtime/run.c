@@ -970,22 +970,44 @@ static int setup_unwind(struct run *r)
 	return 0;
 }
 
+/* Whether the program prints kernel function names (func, probe in a
+ * kernel function probe): through /proc/kallsyms as kstack does. */
+static bool kernel_func_probes(const struct et_program *p)
+{
+	for (int i = 0; i < p->nprobes; i++) {
+		enum probe_kind k = p->probes[i].kind;
+
+		if (k == PK_KPROBE || k == PK_KRETPROBE || k == PK_FENTRY ||
+		    k == PK_FEXIT)
+			return true;
+	}
+	return false;
+}
+
 /* After the attach: the privileges go (priv.h), unless a feature of the
- * program still needs them later, which -v names. */
+ * program still needs them later, which -v names. Kernel symbols are
+ * read before (/proc/kallsyms shows no addresses to nobody); what the
+ * symbolizers, the unwinder and the runtime readers open of other
+ * users' processes later goes through the helper. */
 static int drop_privileges(struct run *r)
 {
+	const struct et_program *p = r->prog;
 	const char *why;
 
 	if (r->o->keep_privileges)
 		return 0;
-	why = priv_keep_reason(r->prog, r->o);
+	why = priv_keep_reason(p, r->o);
 	if (why) {
 		if (r->o->verbose)
 			run_error("keeping privileges after the attach: %s",
 				  why);
 		return 0;
 	}
-	return priv_drop(r->o->user, r->child.pid, r->otlp != NULL);
+	if (p->needs_kallsyms || kernel_func_probes(p))
+		output__load_ksyms(r->out);
+	return priv_drop(r->o->user, r->child.pid,
+			 r->otlp != NULL || p->needs_usyms || p->needs_unwind ||
+			     p->needs_containers);
 }
 
 static int run_loaded(struct run *r)

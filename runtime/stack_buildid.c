@@ -1,12 +1,14 @@
 /* ustack(build_id) frames: stack_buildid.h. */
 #include "stack_buildid.h"
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "elf_syms.h"
+#include "priv_io.h"
 #include "umaps.h"
 
 #define BUILD_ID_SIZE 20 /* BPF_BUILD_ID_SIZE: shorter ids are zero-padded */
@@ -18,7 +20,7 @@ static int find_mapping(int pid, uint64_t ip, char *path, size_t size,
 {
 	FILE *f = umaps_open(pid);
 	char line[4096], file[4096];
-	int found = -1;
+	int found = -1, fd;
 
 	while (f && found && fgets(line, sizeof(line), f)) {
 		uint64_t lo, hi, off;
@@ -33,8 +35,11 @@ static int find_mapping(int pid, uint64_t ip, char *path, size_t size,
 		    file[0] != '/')
 			break;
 		snprintf(path, size, "/proc/%d/root%s", pid, file);
-		if (access(path, R_OK))
+		fd = priv_open(path, O_RDONLY);
+		if (fd < 0)
 			snprintf(path, size, "%s", file);
+		else
+			close(fd);
 		*file_off = ip - lo + off;
 		found = 0;
 	}

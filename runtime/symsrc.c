@@ -6,6 +6,7 @@
 #include "symsrc.h"
 
 #include "elf_syms.h"
+#include "priv_io.h"
 
 #include <dlfcn.h>
 #include <elfutils/libdwelf.h>
@@ -67,7 +68,7 @@ static bool has_symtab(Elf *elf)
 /* Opens file as the source kind when it is an ELF with a .symtab. */
 static int open_file(const char *file, const char *kind, struct symsrc *out)
 {
-	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = priv_open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	Elf *elf;
 
 	if (fd < 0)
@@ -118,7 +119,7 @@ static int by_build_id(const char *build_id, struct symsrc *out, char *tried,
 
 static bool crc_matches(const char *file, uint32_t want)
 {
-	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = priv_open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	unsigned char buf[65536];
 	uLong crc = crc32(0, Z_NULL, 0);
 	ssize_t n;
@@ -129,6 +130,18 @@ static bool crc_matches(const char *file, uint32_t want)
 		crc = crc32(crc, buf, (uInt)n);
 	close(fd);
 	return n == 0 && (uint32_t)crc == want;
+}
+
+/* file opens for reading (through the privilege helper for another
+ * user's process's files) */
+static bool readable(const char *file)
+{
+	int fd = priv_open(file, O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
 static int by_debuglink(const char *path, Elf *elf, struct symsrc *out,
@@ -170,7 +183,7 @@ static int by_debuglink(const char *path, Elf *elf, struct symsrc *out,
 			break;
 		}
 		/* the file itself may carry its own name */
-		if (!strcmp(file, real) || access(file, R_OK))
+		if (!strcmp(file, real) || !readable(file))
 			continue;
 		if (!crc_matches(file, crc)) {
 			bad_crc = true;

@@ -8,6 +8,7 @@
 #include "umaps.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -15,12 +16,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <elf.h>
 #include <poll.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "priv_io.h"
 
 #define UMAPS_MAX 16
 
@@ -55,7 +59,7 @@ static struct {
 
 static char *umaps_read_all(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f = priv_fopen(path);
 	char *buf = NULL;
 	size_t cap = 0, n = 0, r;
 
@@ -87,10 +91,11 @@ static void umaps_keep(pid_t pid)
 	unsigned i;
 
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
-	n = readlink(path, exe, sizeof(exe) - 1);
+	n = priv_readlink(path, exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = '\0';
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	text = umaps_read_all(path, &len);
+	priv_keep(pid); /* its files, for stacks printed after the exit */
 	if (!text)
 		return;
 	pthread_mutex_lock(&umaps_lock);
@@ -122,7 +127,7 @@ static uint64_t entry_point(pid_t pid)
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/auxv", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = priv_open(path, O_RDONLY);
 	if (fd < 0)
 		return 0;
 	while (read(fd, &av, sizeof(av)) == sizeof(av) &&
@@ -284,6 +289,27 @@ int umaps_watch(pid_t pid, bool at_entry)
 	return err;
 }
 
+/* The test suite's reproduction of a process that exits while its
+ * stack is symbolized (tests/runtime/priv.sh exit_before_maps): with
+ * ETRACE_TEST_UMAPS_WAIT_EXIT set, a live pid with no kept copy is
+ * waited for (up to 30 s), said so on stderr, until it has exited, and
+ * only then is its maps file opened: what a slow reader sees. */
+static void test_wait_exit(int pid)
+{
+	struct timespec ms = {0, 1000000};
+	char path[64], exe[PATH_MAX];
+
+	if (!getenv("ETRACE_TEST_UMAPS_WAIT_EXIT"))
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	if (priv_readlink(path, exe, sizeof(exe)) <= 0)
+		return;
+	fprintf(stderr, "umaps: waiting for %d to exit\n", pid);
+	for (int i = 0; i < 30000 && priv_readlink(path, exe, sizeof(exe)) > 0;
+	     i++)
+		nanosleep(&ms, NULL);
+}
+
 FILE *umaps_open(int pid)
 {
 	char path[64];
@@ -297,8 +323,9 @@ FILE *umaps_open(int pid)
 	pthread_mutex_unlock(&umaps_lock);
 	if (f)
 		return f;
+	test_wait_exit(pid);
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	return fopen(path, "re");
+	return priv_fopen(path);
 }
 
 bool umaps_exe(int pid, char *buf, size_t size)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "elf_syms.h"
+#include "priv_io.h"
 
 #define REG_RBP 6
 #define REG_RSP 7
@@ -418,7 +419,7 @@ int unwind_build(const char *path, struct et_uw_row **rows, uint32_t *n)
 	int fd, err;
 
 	elf_version(EV_CURRENT);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = priv_open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
@@ -535,14 +536,16 @@ static int load_rows(int fd, uint32_t first, const struct et_uw_row *rows,
 
 #define CACHE_MAGIC 0x32777565u /* "euw2": the row layout's version */
 
-static bool cache_path(const uint8_t *id, size_t len, char *buf, size_t size)
+bool unwind_cache_path(const char *hex, char *buf, size_t size)
 {
 	const char *s = getenv("ETRACE_CACHE_DIR"),
 		   *x = getenv("XDG_CACHE_HOME");
+	size_t len = strlen(hex);
 	char dir[4096];
 	int n;
 
-	if (!len || (s && !*s))
+	if (!len || len > 128 || strspn(hex, "0123456789abcdef") != len ||
+	    (s && !*s))
 		return false;
 	if (s)
 		snprintf(dir, sizeof(dir), "%s", s);
@@ -554,15 +557,25 @@ static bool cache_path(const uint8_t *id, size_t len, char *buf, size_t size)
 		snprintf(dir, sizeof(dir), "%s/.cache/etrace", getenv("HOME"));
 	else
 		return false;
-	n = snprintf(buf, size, "%s/unwind/", dir);
-	for (size_t i = 0; i < len && n + 3 < (int)size; i++)
-		n += snprintf(buf + n, size - n, "%02x", id[i]);
-	return n + 6 < (int)size && snprintf(buf + n, size - n, ".rows") > 0;
+	n = snprintf(buf, size, "%s/unwind/%s.rows", dir, hex);
+	return n > 0 && (size_t)n < size;
 }
 
-static int cache_read(const char *path, struct et_uw_row **rows, uint32_t *n)
+static bool cache_path(const uint8_t *id, size_t len, char *hex, char *buf,
+		       size_t size)
 {
-	FILE *f = fopen(path, "rbe");
+	for (size_t i = 0; i < len && i < 64; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	hex[len < 64 ? 2 * len : 128] = '\0';
+	return unwind_cache_path(hex, buf, size);
+}
+
+static int cache_read(const char *path, const char *hex,
+		      struct et_uw_row **rows, uint32_t *n)
+{
+	/* after the drop the cache is root's (and this process's euid
+	 * would name another directory): read by the helper */
+	FILE *f = priv_dropped() ? priv_cache_fopen(hex) : fopen(path, "rbe");
 	uint32_t hdr[2];
 	struct et_uw_row *v;
 
@@ -622,14 +635,16 @@ static void cache_write(const char *path, const struct et_uw_row *rows,
 static int rows_of(const char *path, const uint8_t *id, size_t idlen,
 		   struct et_uw_row **rows, uint32_t *n)
 {
-	char cpath[4200];
-	bool cached = cache_path(id, idlen, cpath, sizeof(cpath));
+	char cpath[4200], hex[129];
+	bool cached = cache_path(id, idlen, hex, cpath, sizeof(cpath));
 	int err;
 
-	if (cached && !cache_read(cpath, rows, n))
+	if (cached && !cache_read(cpath, hex, rows, n))
 		return 0;
 	err = unwind_build(path, rows, n);
-	if (!err && cached && *n)
+	/* not after the drop (no mkdir, rename or unlink in the seccomp
+	 * filter; another user's cache) */
+	if (!err && cached && *n && !priv_dropped())
 		cache_write(cpath, *rows, *n);
 	return err;
 }
@@ -644,7 +659,7 @@ static struct ufile *file_of(struct unwinder *u, const char *path)
 	size_t idlen;
 	uint32_t n = 0;
 
-	if (stat(path, &st))
+	if (priv_stat(path, &st))
 		return NULL;
 	for (f = u->files; f; f = f->next)
 		if (f->dev == st.st_dev && f->ino == st.st_ino &&
@@ -687,7 +702,7 @@ static struct ufile *file_of(struct unwinder *u, const char *path)
 static bool map_bias(const char *path, uint64_t start, uint64_t pgoff,
 		     uint64_t *bias)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = priv_open(path, O_RDONLY | O_CLOEXEC);
 	Elf *elf;
 	size_t nph;
 	bool ok = false;
@@ -754,15 +769,13 @@ bool unwind_exec_id(int pid, uint64_t *start_stack, uint64_t *end_code)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long v[3];
-	FILE *f;
-	size_t n;
+	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "re");
-	if (!f)
+	/* its addresses: zeros to another user, so read by the helper */
+	n = priv_read_full(path, buf, sizeof(buf) - 1);
+	if (n < 0)
 		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
 	buf[n] = 0;
 	p = strrchr(buf, ')'); /* comm may hold spaces */
 	/* fields 26..28 (startcode endcode startstack); p ends field 2 */
@@ -783,7 +796,7 @@ static int read_maps(struct unwinder *u, int pid, struct et_uw_map *v,
 	FILE *maps;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	maps = fopen(path, "re");
+	maps = priv_fopen(path);
 	if (!maps)
 		return -errno;
 	proc->n = 0;

@@ -10,6 +10,7 @@
 #define ETRACE_UNWIND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "abi.h"
@@ -52,5 +53,11 @@ void unwind_poll(struct unwinder *u);
 /* Rows loaded into ET_UW_ROWS_MAP so far, files loaded. */
 uint32_t unwind_rows_used(const struct unwinder *u);
 uint32_t unwind_files(const struct unwinder *u);
+
+/* The disk cache file of the unwind rows of the file with build id
+ * hex (lowercase hex digits only, else false): DIR/unwind/HEX.rows, DIR
+ * the BPF object cache's. The privileged helper (priv.h) builds its
+ * paths with it too: after the drop it reads root's cache. */
+bool unwind_cache_path(const char *hex, char *buf, size_t size);
 
 #endif

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "priv_io.h"
+
 #define NT_STAPSDT 3
 
 /* ---- argument specs ---- */
@@ -453,7 +455,7 @@ struct usdt_notes *usdt_notes__open(const char *path)
 		errno = EINVAL;
 		return NULL;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	fd = priv_open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return NULL;
 	r.un = calloc(1, sizeof(*r.un));

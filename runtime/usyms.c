@@ -8,6 +8,7 @@
 #define _GNU_SOURCE /* asprintf */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@
 
 #include "perfmap.h"
 #include "elf_syms.h"
-#include "perfmap.h"
+#include "priv_io.h"
 #include "umaps.h"
 #include "usyms.h"
 
@@ -178,7 +179,7 @@ static bool proc_exe(int pid, char *buf, size_t size)
 	ssize_t n;
 
 	snprintf(link, sizeof(link), "/proc/%d/exe", pid);
-	n = readlink(link, buf, size - 1);
+	n = priv_readlink(link, buf, size - 1);
 	if (n <= 0)
 		return false;
 	buf[n] = '\0';
@@ -235,6 +236,17 @@ static struct uproc *uproc_get(struct usyms *u, int pid)
 	}
 	p->exe = strdup(exe);
 	uproc_read(p, pid);
+	/* pid exited between its exe link and its maps (an empty read: its
+	 * memory was gone): the copy umaps.c took at its exit stop, before
+	 * that, is there now */
+	if (!p->n) {
+		char *keep = p->exe;
+
+		p->exe = NULL;
+		uproc_clear(p);
+		p->exe = keep;
+		uproc_read(p, pid);
+	}
 	return p;
 }
 
@@ -248,6 +260,21 @@ static const struct umap *umap_find(const struct uproc *p, uint64_t addr)
 
 static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 		   char *buf, size_t len, const char **module, bool ra);
+
+/* m's file as the maps name it; else, after the privilege drop (a file
+ * only its owner reaches, as under /root), through the process's root,
+ * which the privileged helper opens while the process lives */
+static struct elf_syms *map_syms(int pid, const struct umap *m)
+{
+	char path[PATH_MAX + 32];
+	struct elf_syms *es = m ? elf_syms__open(m->open ? m->open : m->path)
+				: NULL;
+
+	if (es || !m || m->open || !priv_dropped())
+		return es;
+	snprintf(path, sizeof(path), "/proc/%d/root%s", pid, m->path);
+	return elf_syms__open(path);
+}
 
 int usyms__resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 		   char *buf, size_t len, const char **module)
@@ -271,7 +298,7 @@ static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 {
 	const struct uproc *p = u ? uproc_get(u, pid) : NULL;
 	const struct umap *m = p ? umap_find(p, addr - ra) : NULL;
-	struct elf_syms *es = m ? elf_syms__open(m->open ? m->open : m->path) : NULL;
+	struct elf_syms *es = map_syms(pid, m);
 	const struct elf_sym *s = NULL;
 	const char *name = NULL, *pmpath = NULL;
 	uint64_t vaddr = 0, pmoff = 0;
@@ -319,7 +346,7 @@ int usyms__line(struct usyms *u, int pid, uint64_t addr, bool caller,
 	const struct uproc *p = u && u->lines ? uproc_get(u, pid) : NULL;
 	uint64_t a = caller && addr ? addr - 1 : addr;
 	const struct umap *m = p ? umap_find(p, a) : NULL;
-	struct elf_syms *es = m ? elf_syms__open(m->open ? m->open : m->path) : NULL;
+	struct elf_syms *es = map_syms(pid, m);
 	uint64_t vaddr;
 	int err = -ENOENT;
 

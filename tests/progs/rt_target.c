@@ -11,7 +11,11 @@
  *   rt_target jit N         copy a getppid() function to an anonymous
  *                           executable page, name it rt_jit_getppid in
  *                           /tmp/perf-PID.map (as a JIT does) and call it
- *                           N times, 10 ms apart */
+ *                           N times, 10 ms apart
+ *   rt_target fifo PATH     call rt_work(0), then read PATH (a fifo) to
+ *                           its end and exit 0: alive until the test
+ *                           lets it go (tests/runtime/priv.sh) */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,8 +73,18 @@ int main(int argc, char **argv)
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: rt_target getppid|sleep|exit|print|"
-			"work ARG\n");
+				"work|jit|fifo ARG\n");
 		return 2;
+	}
+	if (!strcmp(argv[1], "fifo")) {
+		char buf[64];
+		int fd;
+
+		rt_work(0);
+		fd = open(argv[2], O_RDONLY);
+		while (fd >= 0 && read(fd, buf, sizeof(buf)) > 0)
+			;
+		return fd < 0;
 	}
 	n = strtol(argv[2], NULL, 0);
 	if (!strcmp(argv[1], "getppid")) {

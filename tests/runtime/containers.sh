@@ -91,6 +91,9 @@ mkstate() {
 EOF
 	echo '{"ID": "'"$docker_id"'", "Name": "/redis-cache"}' \
 		>"$st/var/lib/docker/containers/$docker_id/config.v2.json"
+	# root's, as the runtimes' state is: after the privilege drop etrace
+	# reads it through its helper
+	chmod 700 "$st"
 	ETRACE_CONTAINER_STATE_ROOT=$st
 	export ETRACE_CONTAINER_STATE_ROOT
 }
@@ -111,6 +114,11 @@ builtins() {
 		[ "$(grep -c '^x|' "$out")" -ge 7 ] && break
 		sleep 0.05
 	done
+	# the fields were read with the privileges dropped
+	awk '$1 == "Uid:" && $2 == 65534 { u = 1 }
+	     $1 == "CapEff:" && $2 == "0000000000000000" { c = 1 }
+	     END { exit !(u && c) }' "/proc/$bg/status" ||
+		fail "etrace kept privileges: $(grep -E 'Uid|CapEff' "/proc/$bg/status")"
 	kill -INT "$bg"
 	wait_bg 0
 	grep '^x|' "$out" >"$tmp/got"

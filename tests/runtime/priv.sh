@@ -57,11 +57,11 @@ user_flag() {
 # a feature that needs privileges later keeps them and -v says which;
 # --keep-privileges keeps them for any program
 kept_when_needed() {
-	start -v -e 'tracepoint:syscalls:sys_enter_getppid { @[kstack] = count(); }
+	start -v -e 'tracepoint:syscalls:sys_enter_getppid /pid == 1/ { cat("/etc/hostname"); }
 		interval:ms:100 { printf("tick\n"); }'
 	wait_out '^tick$'
-	[ "$(status Uid)" = 0 ] || fail "kstack's run dropped root"
-	has "$err" "keeping privileges after the attach: kernel symbols need"
+	[ "$(status Uid)" = 0 ] || fail "cat()'s run dropped root"
+	has "$err" "keeping privileges after the attach: cat() reads files"
 	kill -INT "$bg"
 	wait_bg 0
 	start --keep-privileges -e "$ticking"
@@ -70,6 +70,84 @@ kept_when_needed() {
 	[ "$(status CapEff)" != 0000000000000000 ] || fail "capabilities gone"
 	kill -INT "$bg"
 	wait_bg 0
+}
+
+# kernel stacks: /proc/kallsyms is read before the drop (it shows no
+# addresses to nobody), and the run drops
+kstack_dropped() {
+	start -e 'tracepoint:syscalls:sys_enter_nanosleep,
+		tracepoint:syscalls:sys_enter_clock_nanosleep { @[kstack(2)] = count(); }
+		interval:ms:100 { printf("tick\n"); }'
+	wait_out '^tick$'
+	[ "$(status Uid)" = 65534 ] || fail "kstack's run kept root"
+	[ "$(status CapEff)" = 0000000000000000 ] || fail "CapEff left"
+	"$target" sleep 1
+	kill -INT "$bg"
+	wait_bg 0
+	has "$out" '^    [a-z_][a-z0-9_.]*+[0-9]*$'
+	grep -q '^    [0-9a-fx]*$' "$out" && fail "an unnamed kernel frame"
+	true
+}
+
+# the lines of stderr matching RE, waited for 20 s
+wait_err() {
+	for _ in $(seq 1 400); do
+		grep -q "$1" "$err" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	fail "no line matching '$1' on stderr in 20 s"
+}
+
+# ustack and usym of another user's process (-p of daemon's, uid 1)
+# after the drop: no capability left in etrace, its maps and binary
+# read through the helper; the helper opens that process's maps and
+# mapped files and refuses anything else
+other_users_stack() {
+	setpriv --reuid=1 --regid=1 --clear-groups "$target" work 100000 &
+	tpid=$!
+	trap 'rm -rf "$tmp"; kill_bg; kill -9 "$tpid" 2>/dev/null' EXIT
+	wait_exec "$tpid" "$target"
+	t=$(readlink -f "$target")
+	ETRACE_PRIV_SELFTEST_OPEN="/etc/shadow:/proc/$tpid/root/etc/shadow:/proc/$tpid/environ:/proc/$tpid/root/../etc/passwd:/proc/$tpid/root$t/../rt_target:/proc/self/root/etc/shadow:/proc/$tpid/maps:/proc/$tpid/root$t:/proc/$tpid/mem" \
+		start -p "$tpid" -e "uprobe:$target:rt_work { printf(\"%s\\n\", usym(reg(\"ip\"))); @[ustack(1)] = count(); }"
+	wait_out '^rt_work$'
+	[ "$(status Uid)" = 65534 ] || fail "not dropped"
+	for th in /proc/"$bg"/task/*; do
+		c=$(awk '$1 == "CapEff:" { print $2 }' "$th/status")
+		[ "$c" = 0000000000000000 ] || fail "thread $th: CapEff $c"
+	done
+	kill -INT "$bg"
+	wait_bg 0
+	kill "$tpid"
+	has "$out" '^    rt_work+[0-9]*$'
+	for p in /etc/shadow /proc/$tpid/root/etc/shadow /proc/$tpid/environ \
+		/proc/$tpid/root/../etc/passwd "/proc/$tpid/root$t/../rt_target" \
+		/proc/self/root/etc/shadow; do
+		has "$err" "^priv selftest: $p: Operation not permitted$"
+	done
+	for p in maps "root$t" mem; do
+		has "$err" "^priv selftest: /proc/$tpid/$p: opened$"
+	done
+}
+
+# a -c command (root's: another user's once etrace is nobody) exits
+# while its stack is symbolized: the test hook holds the reader, after
+# it saw the process alive, until the process has exited, and only then
+# lets it open the maps (empty by then). The copy taken at the exit
+# stop names the function: the race of runtime/settings/no_cpp_demangle,
+# made certain
+exit_before_maps() {
+	mkfifo "$tmp/go"
+	ETRACE_TEST_UMAPS_WAIT_EXIT=1 start -c "$target fifo $tmp/go" \
+		-e "uprobe:$target:rt_work { printf(\"%s\\n\", usym(reg(\"ip\"))); exit(); }"
+	wait_err '^umaps: waiting for [0-9]* to exit$'
+	[ "$(status Uid)" = 65534 ] || fail "not dropped"
+	[ "$(status CapEff)" = 0000000000000000 ] || fail "CapEff left"
+	echo go >"$tmp/go"
+	wait_bg 0
+	has "$out" '^rt_work$'
+	grep -q '^0x' "$out" && fail "an address, not a name"
+	true
 }
 
 # a system call outside the filter kills etrace (SIGSYS), not the

@@ -146,4 +146,41 @@ static void test_state(void)
 	unsetenv("ETRACE_CONTAINER_STATE_ROOT");
 }
 
-UNIT_MAIN("container", UNIT_TEST(test_parse), UNIT_TEST(test_state))
+/* the state paths, which the privileged helper opens for a container
+ * id the dropped process sends: a 64-hex id or none, nothing else */
+static void test_state_path(void)
+{
+	char buf[512], bad[65];
+
+	setenv("ETRACE_CONTAINER_STATE_ROOT", "/st", 1);
+	CU_ASSERT_TRUE(container_state_path(CS_DOCKER, ID64, buf, sizeof(buf)));
+	CU_ASSERT_STRING_EQUAL(buf, "/st/var/lib/docker/containers/" ID64
+				    "/config.v2.json");
+	CU_ASSERT_TRUE(
+	    container_state_path(CS_CONTAINERD, ID64, buf, sizeof(buf)));
+	CU_ASSERT_STRING_EQUAL(buf,
+			       "/st/run/containerd/io.containerd.runtime.v2."
+			       "task/*/" ID64 "/config.json");
+	CU_ASSERT_TRUE(container_state_path(CS_PODMAN_NAMES, "", buf,
+					    sizeof(buf)));
+	CU_ASSERT_STRING_EQUAL(buf, "/st/var/lib/containers/storage/"
+				    "overlay-containers/containers.json");
+	/* 64 characters, not all hex: a path out of the tree */
+	memset(bad, 'a', 64);
+	memcpy(bad, "../../../../etc/shadow/", 23);
+	bad[64] = '\0';
+	CU_ASSERT_FALSE(container_state_path(CS_DOCKER, bad, buf, sizeof(buf)));
+	CU_ASSERT_FALSE(
+	    container_state_path(CS_STORAGE_RUN, "abc", buf, sizeof(buf)));
+	CU_ASSERT_FALSE(
+	    container_state_path(CS_PODMAN_NAMES, ID64, buf, sizeof(buf)));
+	CU_ASSERT_FALSE(container_state_path(CS_DOCKER, "", buf, sizeof(buf)));
+	CU_ASSERT_FALSE(
+	    container_state_path((enum container_state)CS_COUNT, ID64, buf,
+				 sizeof(buf)));
+	CU_ASSERT_FALSE(container_state_path(CS_DOCKER, ID64, buf, 20));
+	unsetenv("ETRACE_CONTAINER_STATE_ROOT");
+}
+
+UNIT_MAIN("container", UNIT_TEST(test_parse), UNIT_TEST(test_state),
+	  UNIT_TEST(test_state_path))
