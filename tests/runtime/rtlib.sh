@@ -68,17 +68,18 @@ wait_exec() {
 }
 
 # start ARGS...: etrace in the background; returns once it attached
-# (said so, in text or JSON)
+# (said so, in text or JSON; a program with a user stack is verified for
+# seconds, tens of them on a loaded machine: up to 60 s)
 start() {
 	"$etrace" "$@" >"$out" 2>"$err" &
 	bg=$!
-	for _ in $(seq 1 200); do
+	for _ in $(seq 1 1200); do
 		grep -q '^Attaching\|^{"type": "attached_probes"' "$out" \
 			2>/dev/null && return 0
 		kill -0 "$bg" 2>/dev/null || fail "etrace ended before attaching"
 		sleep 0.05
 	done
-	fail "etrace did not attach in 10 s"
+	fail "etrace did not attach in 60 s"
 }
 
 # wait_out REGEX: the background etrace's stdout has a line matching
