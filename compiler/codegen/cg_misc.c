@@ -156,25 +156,39 @@ static LLVMValueRef gen_ustack_cfi(struct gen *g, const struct type *t)
 	return ustack_value(g, r);
 }
 
-/* kstack: bpf_get_stack into the per-CPU scratch, stored by its frames
- * in a HASH (bpf-helpers/kstack.c) rather than bpf_get_stackid's
- * STACK_TRACE map, whose buckets (the hash modulo 4096 entries) collide
- * often enough under a busy kernel to lose stacks of a few hundred */
-static LLVMValueRef gen_kstack(struct gen *g)
+/* A stack taken by HELPER (bpf_get_stack into the per-CPU scratch) and
+ * stored by its frames in the HASH map NAME (defined on first use, with
+ * *needs set): the helper's result, a u32 id or a negative errno, checked
+ * by gen_stack_fail */
+static LLVMValueRef gen_stack_store(struct gen *g, const char *name,
+				    bool *needs, const char *helper)
 {
-	LLVMValueRef args[3], r, map = cg_map_get(g->cg, ET_KSTACK_MAP);
+	LLVMValueRef args[3], r, map = cg_map_get(g->cg, name);
 
 	if (!map) {
-		g->prog->needs_kallsyms = true;
-		map = cg_map_define(g->cg, ET_KSTACK_MAP, BPF_MAP_TYPE_HASH,
+		*needs = true;
+		map = cg_map_define(g->cg, name, BPF_MAP_TYPE_HASH,
 				    ET_STACK_ENTRIES, 4, ET_STACK_DEPTH * 8);
 	}
 	args[0] = gen_probe_ctx(g);
 	args[1] = map;
 	args[2] = uw_map(g, ET_UW_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
 			 ET_UW_SCRATCH_SIZE);
-	r = cg_libcall(g->cg, "et_kstack_store", args, 3);
+	r = cg_libcall(g->cg, helper, args, 3);
 	gen_stack_fail(g, map, r);
+	return r;
+}
+
+/* kstack: bpf_get_stack into the per-CPU scratch, stored by its frames
+ * in a HASH (bpf-helpers/kstack.c) rather than bpf_get_stackid's
+ * STACK_TRACE map, whose buckets (the hash modulo 4096 entries) collide
+ * often enough under a busy kernel to lose stacks of a few hundred */
+static LLVMValueRef gen_kstack(struct gen *g)
+{
+	LLVMValueRef r = gen_stack_store(g, ET_KSTACK_MAP,
+					 &g->prog->needs_kallsyms,
+					 "et_kstack_store");
+
 	return LLVMBuildAnd(g->b, r, cg_const(g->cg, 64, 0xffffffff),
 			    "stackid");
 }
@@ -200,20 +214,9 @@ LLVMValueRef gen_pytop(struct gen *g, int what, const struct type *t)
  * walk (bpf_get_stack), stored by its frames as kstack's are */
 static LLVMValueRef gen_ustack_fp(struct gen *g)
 {
-	LLVMValueRef args[3], r, map = cg_map_get(g->cg, ET_USTACK_MAP);
-
-	if (!map) {
-		g->prog->needs_usyms = true;
-		map = cg_map_define(g->cg, ET_USTACK_MAP, BPF_MAP_TYPE_HASH,
-				    ET_STACK_ENTRIES, 4, ET_STACK_DEPTH * 8);
-	}
-	args[0] = gen_probe_ctx(g);
-	args[1] = map;
-	args[2] = uw_map(g, ET_UW_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
-			 ET_UW_SCRATCH_SIZE);
-	r = cg_libcall(g->cg, "et_ustack_fp_store", args, 3);
-	gen_stack_fail(g, map, r);
-	return ustack_value(g, r);
+	return ustack_value(g, gen_stack_store(g, ET_USTACK_MAP,
+					       &g->prog->needs_usyms,
+					       "et_ustack_fp_store"));
 }
 
 LLVMValueRef gen_stack(struct gen *g, const struct type *t)
