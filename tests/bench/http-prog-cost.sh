@@ -13,31 +13,12 @@ set -eu
 etrace=$1; shift
 tmp=$(mktemp -d /tmp/etrace-progcost.XXXXXX)
 ng= et=
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$tmp/html" "$tmp/logs"
-echo hello >"$tmp/html/index.html"
-cat >"$tmp/nginx.conf" <<CONF
-daemon off;
-user root;
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/logs/error.log;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	client_body_temp_path $tmp/body;
-	proxy_temp_path $tmp/proxy;
-	fastcgi_temp_path $tmp/fcgi;
-	uwsgi_temp_path $tmp/uwsgi;
-	scgi_temp_path $tmp/scgi;
-	server { listen 127.0.0.1:$port; root $tmp/html; }
-}
-CONF
-nginx -c "$tmp/nginx.conf" -p "$tmp" &
-ng=$!
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/bench/nginx.sh
+. "$here/nginx.sh"
+bench_nginx
 stats0=$(sysctl -n kernel.bpf_stats_enabled)
 trap 'kill $ng $et 2>/dev/null; sysctl -qw kernel.bpf_stats_enabled=$stats0; rm -rf "$tmp"' EXIT
-until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.1; done
 sysctl -qw kernel.bpf_stats_enabled=1
 cat >"$tmp/delay.lua" <<'LUA'
 function delay() return 1.0 end
