@@ -34,6 +34,7 @@
 
 #include "abi.h"
 #include "elf_syms.h"
+#include "priv_io.h"
 #include "rt_frames.h"
 
 #define SFI_BUCKETS 4096
@@ -109,7 +110,7 @@ static unsigned long long start_of(int pid)
 	size_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "re");
+	f = priv_fopen(path);
 	if (!f)
 		return 0;
 	n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -123,11 +124,10 @@ static unsigned long long start_of(int pid)
 	return t;
 }
 
+/* through the helper's /proc/PID/mem once privileges are dropped */
 static bool rd(int pid, uint64_t addr, void *buf, size_t len)
 {
-	struct iovec l = {buf, len}, r = {(void *)(uintptr_t)addr, len};
-
-	return addr && process_vm_readv(pid, &l, 1, &r, 1, 0) == (ssize_t)len;
+	return priv_vm_read(pid, addr, buf, len);
 }
 
 static uint64_t rd64(int pid, uint64_t addr)
@@ -288,7 +288,7 @@ static bool find_v8(int pid, char *file, size_t flen, uint64_t *bias,
 	bool found = false;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	maps = fopen(path, "re");
+	maps = priv_fopen(path);
 	if (!maps)
 		return false;
 	while (!found && fgets(line, sizeof(line), maps)) {
