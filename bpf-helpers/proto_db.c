@@ -291,18 +291,6 @@ ET_PROTO_FN et_s64 et_mysql_query(const unsigned char *p, et_u64 n, char *out,
 		       outsize, 0);
 }
 
-ET_PROTO_FN et_s64 et_mysql_payload(const unsigned char *p, et_u64 n,
-				    char *out, et_u64 outsize)
-{
-	int c;
-
-	n = et_clamp(n);
-	c = et_at(p, n, 0);
-	if ((c != 3 && c != 0x16) || n < 2)
-		return et_none(out);
-	return copy_at(p, n, 1, (et_s64)n - 1, out, outsize, 0);
-}
-
 ET_PROTO_FN et_s64 et_mysql_reply(const unsigned char *p, et_u64 n, char *out,
 				  et_u64 outsize)
 {

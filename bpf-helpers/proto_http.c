@@ -196,13 +196,15 @@ ET_PROTO_FN et_s64 et_http_header(const unsigned char *p, et_u64 n, char *io,
 	return et_copy(p, n, v, 0, ET_COPY_LINE, io, iosize);
 }
 
-/* the number at v (a Content-Length's value), or -1 (not one, cut
- * off) */
-ET_INLINE et_s64 cl_at(const unsigned char *p, et_u64 n, et_s64 v)
+ET_PROTO_FN et_s64 et_http_content_length(const unsigned char *p, et_u64 n)
 {
-	et_s64 len = 0;
+	et_s64 v, len = 0;
 	int digits = 0;
 
+	n = et_clamp(n);
+	if (!et_http_req_method(p, n) && et_http_resp_status(p, n) < 0)
+		return -1;
+	v = et_header_at(p, n, "content-length", 14);
 	if (v < 0)
 		return -1;
 	for (int k = 0; k < 18; k++, v++) {
@@ -220,119 +222,6 @@ ET_INLINE et_s64 cl_at(const unsigned char *p, et_u64 n, et_s64 v)
 	if (!digits || et_at(p, n, v) != '\r')
 		return -1;
 	return len;
-}
-
-ET_PROTO_FN et_s64 et_http_content_length(const unsigned char *p, et_u64 n)
-{
-	n = et_clamp(n);
-	if (!et_http_req_method(p, n) && et_http_resp_status(p, n) < 0)
-		return -1;
-	return cl_at(p, n, et_header_at(p, n, "content-length", 14));
-}
-
-/* One scan of a message's head for http_next: where it ends (after its
- * blank line), where Content-Length's value starts, whether it has a
- * Transfer-Encoding; the two names matched at once, each line from its
- * start (one bpf_loop callback: the verifier checks it once per call) */
-struct next_scan {
-	const unsigned char *p;
-	et_u64 n;
-	et_s64 end, cl;
-	/* bytes, not ints: a counter the verifier knew exactly would make
-	 * each callback iteration a state of its own (0xff: no match) */
-	unsigned char te, line_start, k_cl, k_te;
-	char cl_name[16], te_name[20]; /* lower case, ':' last */
-};
-
-static long next_step(et_u64 i, struct next_scan *s)
-{
-	int c, l;
-
-	if (i >= s->n || i >= ET_PROTO_WINDOW)
-		return 1;
-	c = s->p[i];
-	if (c == '\n') {
-		if (s->line_start == 2) {
-			s->end = (et_s64)i + 1; /* "\r\n" alone: the blank line */
-			return 1;
-		}
-		s->line_start = 1;
-		s->k_cl = 0;
-		s->k_te = 0;
-		return 0;
-	}
-	if (s->line_start) {
-		/* a line's first byte: "\r" may start the blank line */
-		s->line_start = c == '\r' && s->line_start == 1 ? 2 : 0;
-		if (s->line_start)
-			return 0;
-	}
-	l = et_lower(c);
-	if (s->k_cl < 15) {
-		if (l == s->cl_name[s->k_cl]) {
-			s->k_cl++;
-			if (s->k_cl == 15)
-				s->cl = (et_s64)i + 1;
-		} else {
-			s->k_cl = 0xff;
-		}
-	}
-	if (s->k_te < 18) {
-		if (l == s->te_name[s->k_te]) {
-			s->k_te++;
-			if (s->k_te == 18)
-				s->te = 1;
-		} else {
-			s->k_te = 0xff;
-		}
-	}
-	return 0;
-}
-
-ET_PROTO_FN et_s64 et_http_next(const unsigned char *p, et_u64 n)
-{
-	const char *cln = "content-length:", *ten = "transfer-encoding:";
-	struct next_scan s;
-	et_s64 st, cl, v;
-
-	n = et_clamp(n);
-	st = et_http_resp_status(p, n);
-	if (!et_http_req_method(p, n) && st < 0)
-		return -1;
-	s.p = p;
-	s.n = n;
-	s.end = -1;
-	s.cl = -1;
-	s.te = 0;
-	s.line_start = 0; /* the request or status line is no header */
-	s.k_cl = 0xff;
-	s.k_te = 0xff;
-	/* copied from the literals (unrolled: constants, no data section) */
-	for (int k = 0; k < 16; k++)
-		s.cl_name[k] = cln[k];
-	for (int k = 0; k < 19; k++)
-		s.te_name[k] = ten[k];
-	ET_LOOP(ET_PROTO_WINDOW, next_step, &s);
-	/* the head goes past the window; a body in chunks (or any other
-	 * coding) is not measured here */
-	if (s.end < 0 || s.te)
-		return -1;
-	v = s.cl;
-	/* the blanks before the value (a few: bounded for the verifier) */
-	for (int k = 0;
-	     v >= 0 && k < 4 && (et_at(p, n, v) == ' ' || et_at(p, n, v) == '\t');
-	     k++)
-		v++;
-	cl = cl_at(p, n, v);
-	if (v >= 0 && cl < 0)
-		return -1; /* one that is not a number */
-	if (cl >= 0 && st != 304 && (st < 100 || st > 199) && st != 204)
-		return s.end + cl;
-	/* no body: a request without one, a response that has none; other
-	 * responses without a length run until the connection closes */
-	if (st < 0 || (st >= 100 && st <= 199) || st == 204 || st == 304)
-		return s.end;
-	return -1;
 }
 
 ET_PROTO_FN et_s64 et_h2_preface(const unsigned char *p, et_u64 n)

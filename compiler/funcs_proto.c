@@ -4,7 +4,7 @@
  * byte array the program holds; len how many bytes it has (negative:
  * none, as a failed read() returns). The parsers see at most the
  * first (or, for a response's result, the last) ET_PROTO_WINDOW.
- * http_path, pg_query, mysql_query and mysql_payload take the size of their result
+ * http_path, pg_query and mysql_query take the size of their result
  * as an optional third argument (a literal, bytes with the NUL), which
  * may pass strlen: http_path(buf, len, 128). */
 #include "funcs.h"
@@ -23,7 +23,6 @@ static const struct proto_fn proto_fns[] = {
 	{ "http_query", "et_http_query", PROTO_STRING, 0, PROTO_TYPE, 0, 0 },
 	{ "http_header", "et_http_header", PROTO_STRING, 0, PROTO_NAME, 0, 0 },
 	{ "http_content_length", "et_http_content_length", PROTO_INT, 0, PROTO_NONE, 0, 0 },
-	{ "http_next", "et_http_next", PROTO_INT, 0, PROTO_NONE, 0, 0 },
 	{ "h2_preface", "et_h2_preface", PROTO_BOOL, 0, PROTO_NONE, 0, 0 },
 	{ "h2_frame_type", "et_h2_frame", PROTO_INT, 0, PROTO_TYPE, ET_H2_TYPE, 0 },
 	{ "h2_frame_len", "et_h2_frame", PROTO_INT, 0, PROTO_TYPE, ET_H2_LEN, 0 },
@@ -41,7 +40,6 @@ static const struct proto_fn proto_fns[] = {
 	{ "pg_error", "et_pg_result", PROTO_STRING, 8, PROTO_FIELD, 'E', 1 },
 	{ "mysql_command", "et_mysql_command", PROTO_INT, 0, PROTO_NONE, 0, 0 },
 	{ "mysql_query", "et_mysql_query", PROTO_STRING, 0, PROTO_NONE, 0, 0 },
-	{ "mysql_payload", "et_mysql_payload", PROTO_STRING, 0, PROTO_NONE, 0, 0 },
 	{ "mysql_reply", "et_mysql_reply", PROTO_STRING, 16, PROTO_NONE, 0, 0 },
 	{ "mysql_errno", "et_mysql_errno", PROTO_INT, 0, PROTO_NONE, 0, 0 },
 	{ "proto_detect", "et_proto_detect", PROTO_STRING, 16, PROTO_NONE, 0, 0 },
@@ -170,7 +168,6 @@ const struct func funcs_proto[] = {
     {"http_query", 2, 3, 0, check_proto, FG_PROTO},
     {"http_header", 2, 3, 0, check_proto, FG_PROTO},
     {"http_content_length", 2, 2, 0, check_proto, FG_PROTO},
-    {"http_next", 2, 2, 0, check_proto, FG_PROTO},
     {"h2_preface", 2, 2, 0, check_proto, FG_PROTO},
     {"h2_frame_type", 2, 3, 0, check_proto, FG_PROTO},
     {"h2_frame_len", 2, 3, 0, check_proto, FG_PROTO},
@@ -188,7 +185,6 @@ const struct func funcs_proto[] = {
     {"pg_error", 2, 2, 0, check_proto, FG_PROTO},
     {"mysql_command", 2, 2, 0, check_proto, FG_PROTO},
     {"mysql_query", 2, 3, 0, check_proto, FG_PROTO},
-    {"mysql_payload", 2, 3, 0, check_proto, FG_PROTO},
     {"mysql_reply", 2, 2, 0, check_proto, FG_PROTO},
     {"mysql_errno", 2, 2, 0, check_proto, FG_PROTO},
     {"proto_detect", 2, 2, 0, check_proto, FG_PROTO},

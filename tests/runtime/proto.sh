@@ -11,8 +11,6 @@
 # gnutls: curl against gnutls-serv (GnuTLS uprobes on the server side);
 # wrk: nginx under wrk at 16 connections: the requests the recipe saw
 #   against nginx's access log (>= 99%, none made up);
-# pipeline: HTTP/1.1 pipelining, a second request sent before the first
-#   one's response, each paired with its own response;
 # options: the recipe's parameters (query redaction, filters, sampling);
 # node_tls: Node's own OpenSSL (an https server and client);
 # distributed: Node's OTel SDK -> service A -> service B, one trace at
@@ -308,93 +306,6 @@ wrk)
 	[ "$seen" -le "$served" ] || fail "saw $seen > $served served"
 	[ $((seen * 100)) -ge $((served * 99)) ] ||
 		fail "saw $seen of $served (< 99%)"
-	;;
-pipeline)
-	# HTTP/1.1 pipelining: a client (python3, raw socket) sends its
-	# second request before the first one's response came, each in a
-	# send() of its own, to Python's http.server (HTTP/1.1); the server
-	# holds the first response until the second request was sent (a
-	# file each way, no timing): both client spans, each with its own
-	# response (200, then 404), and both server spans
-	need python3 curl
-	port=$(free_port)
-	mkdir -p "$tmp/www/$tag"
-	cat >"$tmp/srv.py" <<'EOF2'
-import functools, http.server, os, sys, time
-d = sys.argv[2]
-class H(http.server.SimpleHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *a):
-        pass
-    def do_GET(self):
-        if not self.path.endswith("/hold"):
-            return super().do_GET()
-        open(os.path.join(d, "started"), "w").close()
-        for _ in range(3000):
-            if os.path.exists(os.path.join(d, "go")):
-                break
-            time.sleep(0.01)
-        self.send_response(200)
-        self.send_header("Content-Length", "3")
-        self.end_headers()
-        self.wfile.write(b"ok\n")
-h = functools.partial(H, directory=d)
-http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), h).serve_forever()
-EOF2
-	cat >"$tmp/pipe.py" <<'EOF2'
-import os, socket, sys, time
-d, port, paths = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-s = socket.create_connection(("127.0.0.1", port))
-def req(p):
-    s.sendall(b"GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % p.encode())
-req(paths[0])
-for _ in range(3000):
-    if os.path.exists(os.path.join(d, "started")):
-        break
-    time.sleep(0.01)
-req(paths[1])
-open(os.path.join(d, "go"), "w").close()
-buf, got = b"", []
-def more():
-    x = s.recv(65536)
-    if not x:
-        sys.exit("closed after %d responses" % len(got))
-    return x
-while len(got) < len(paths):
-    while b"\r\n\r\n" not in buf:
-        buf += more()
-    head, _, buf = buf.partition(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    cl = 0
-    for l in lines[1:]:
-        k, _, v = l.partition(b":")
-        if k.strip().lower() == b"content-length":
-            cl = int(v)
-    while len(buf) < cl:
-        buf += more()
-    buf = buf[cl:]
-    got.append(lines[0].split()[1].decode())
-for st, p in zip(got, paths):
-    print(st, p)
-EOF2
-	python3 "$tmp/srv.py" "$port" "$tmp/www" >/dev/null 2>&1 &
-	srv="$srv $!"
-	for _ in $(seq 1 100); do
-		curl -s -o /dev/null "http://127.0.0.1:$port/" && break
-		sleep 0.1
-	done
-	start_http
-	python3 "$tmp/pipe.py" "$tmp/www" "$port" "/$tag/hold" "/$tag/none" \
-		>"$tmp/py.out" || fail "python3 client: $(cat "$tmp/py.out")"
-	printf '200 /%s/hold\n404 /%s/none\n' "$tag" "$tag" |
-		cmp -s - "$tmp/py.out" || fail "the client got: $(cat "$tmp/py.out")"
-	wait_out "kind=client .*url.path=\"/$tag/none\".*status_code=404"
-	wait_out "kind=server .*url.path=\"/$tag/none\".*status_code=404"
-	stop
-	expect "client no python3 GET /$tag/hold 200
-client no python3 GET /$tag/none 404
-server no python3 GET /$tag/hold 200
-server no python3 GET /$tag/none 404\n"
 	;;
 redis)
 	need redis-server redis-cli
