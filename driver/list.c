@@ -267,7 +267,7 @@ static int list_pattern(struct compile_ctx *ctx, struct lister *l,
 
 	/* managed runtimes' processes (rt_discover.h) */
 	if (!strncmp(pat, "runtime:", 8)) {
-		if (rt_discover_list(pat + 8, l->out) < 0) {
+		if (rt_discover_list(pat + 8, ctx->opts.target_pid, l->out) < 0) {
 			diag_error(&ctx->diags, (struct loc){ 0, 8 },
 				   "cannot read /proc");
 			return -EIO;

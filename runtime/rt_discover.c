@@ -161,16 +161,19 @@ static int list_pid(int pid, const char *pattern, FILE *out)
 	return found;
 }
 
-int rt_discover_list(const char *pattern, FILE *out)
+int rt_discover_list(const char *pattern, int pid, FILE *out)
 {
-	DIR *d = opendir("/proc");
+	DIR *d;
 	struct dirent *e;
 	int found = 0;
 
-	if (!d)
-		return -1;
 	if (!*pattern)
 		pattern = "*";
+	if (pid > 0)
+		return list_pid(pid, pattern, out);
+	d = opendir("/proc");
+	if (!d)
+		return -1;
 	while ((e = readdir(d))) {
 		if (!isdigit((unsigned char)e->d_name[0]) ||
 		    atoi(e->d_name) == (int)getpid())

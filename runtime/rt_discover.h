@@ -7,8 +7,9 @@
 
 /* Writes one line per running process of a runtime that matches pattern
  * ("python", "java:4242", "*": fnmatch over KIND and KIND:PID; "" is
- * "*"): "runtime:KIND:PID EXE VERSION (FILE): what etrace sees".
- * Returns the number of lines, or -1 when /proc cannot be read. */
-int rt_discover_list(const char *pattern, FILE *out);
+ * "*"): "runtime:KIND:PID EXE VERSION (FILE): what etrace sees"; only
+ * process pid when pid > 0 (-p). Returns the number of lines, or -1
+ * when /proc cannot be read. */
+int rt_discover_list(const char *pattern, int pid, FILE *out);
 
 #endif

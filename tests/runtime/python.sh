@@ -183,8 +183,17 @@ discover)
 	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
 	wait_exec "$child" "$PY"
 	run 0 -l "runtime:python:$child"
+	line="runtime:python:$child python3.11 CPython 3.11 ($PY): Python frames in ustack, pyfunc/pyfile/pyline, 8 USDT probes (usdt:$PY:python:*)\\n"
+	same "$line"
+	# -p: that process only (a second interpreter running is not listed)
+	"$PY" -c 'import time; time.sleep(30)' &
+	other=$!
+	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child $other 2>/dev/null' EXIT
+	wait_exec "$other" "$PY"
+	run 0 -l 'runtime:*' -p "$child"
+	same "$line"
+	kill "$other"
 	echo x >"$tmp/go"
-	same "runtime:python:$child python3.11 CPython 3.11 ($PY): Python frames in ustack, pyfunc/pyfile/pyline, 8 USDT probes (usdt:$PY:python:*)\\n"
 	run 0 -l "runtime:java:$child"
 	same ""
 	;;
