@@ -589,6 +589,20 @@ static int keyref_cmp(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/* whether a key of type t can hold a user stack (so runtime frames) */
+static bool type_has_ustack(const struct et_type *t)
+{
+	if (t->kind == T_STACK)
+		return !t->kernel;
+	if (t->kind == T_ARRAY)
+		return type_has_ustack(t->elem);
+	if (t->kind == T_TUPLE || t->kind == T_RECORD)
+		for (uint32_t i = 0; i < t->nfields; i++)
+			if (type_has_ustack(t->fields[i].type))
+				return true;
+	return false;
+}
+
 static size_t merge_runtime_keys(struct dump_ctx *c, struct map_entry *e,
 				 size_t n)
 {
@@ -596,7 +610,7 @@ static size_t merge_runtime_keys(struct dump_ctx *c, struct map_entry *e,
 	size_t nr = 0, out = 0;
 	bool *gone;
 
-	if (!c->m->key)
+	if (!c->m->key || n < 2 || !type_has_ustack(c->m->key))
 		return n;
 	r = arena_calloc(c->env.arena, n + 1, sizeof(*r));
 	gone = arena_calloc(c->env.arena, n + 1, sizeof(*gone));
