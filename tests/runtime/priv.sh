@@ -150,6 +150,27 @@ exit_before_maps() {
 	true
 }
 
+# a -c command whose binary is in a root-only (0700) directory, its
+# stacks printed at exit, once it has exited: the helper opens its files
+# in the root it kept at the exit stop. With ETRACE_CACHE_DIR unset (the
+# default; the other cases set it empty) the unwinder's first request,
+# its cache file, killed the helper (its filter lacked geteuid), and
+# every frame after it printed as an address
+exited_child_symbols() {
+	mkdir -m 700 "$tmp/root-only"
+	b=$tmp/root-only/rt_target
+	cp "$target" "$b"
+	(unset ETRACE_CACHE_DIR
+	 run 0 -v -c "$b work 3" -e "uprobe:$b:rt_work { @[ustack(2)] = count(); @u[usym(reg(\"ip\"))] = count(); }")
+	[ $? = 0 ] || exit 1
+	grep -q 'keeping privileges' "$err" && fail "not dropped"
+	has "$out" '^    rt_work+0$'
+	has "$out" '^    main+[0-9]*$'
+	has "$out" '^@u\[rt_work\]: 3$'
+	grep -q '^    0x' "$out" && fail "a frame printed as an address"
+	true
+}
+
 # a system call outside the filter kills etrace (SIGSYS), not the
 # process it traces, and nothing of the run stays attached
 seccomp_kills_etrace() {
