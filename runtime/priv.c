@@ -77,10 +77,6 @@ static bool has_action(const struct et_program *p, enum et_action_kind k)
 const char *priv_keep_reason(const struct et_program *p,
 			     const struct run_opts *o)
 {
-	if (p->settings.stack_lines)
-		return "config stack_lines reads source lines from the "
-		       "binaries' files, which the privileged helper does not "
-		       "open yet";
 	if (has_action(p, ACT_SYSTEM))
 		return "system() runs commands as the invoking user";
 	if (has_action(p, ACT_CAT))

@@ -76,6 +76,9 @@ void usyms__configure(struct usyms *u, bool demangle, bool symbols,
 	u->mangled = !demangle;
 	u->numbers = !symbols;
 	u->lines = lines && symbols;
+	/* the line tables come with each file, through the descriptor
+	 * that reached it (the helper's, after the privilege drop) */
+	elf_syms__want_lines(u->lines);
 	if (cache == USYM_CACHE_AUTO)
 		cache = aslr_off() ? USYM_CACHE_PER_PROGRAM :
 			USYM_CACHE_PER_PID;
