@@ -112,6 +112,12 @@ static void es_free(struct elf_syms *es)
 	free(es);
 }
 
+struct elf_syms *elf_syms__ref(struct elf_syms *es)
+{
+	es->refs++;
+	return es;
+}
+
 void elf_syms__close(struct elf_syms *es)
 {
 	if (es && es->refs > 0)

@@ -34,6 +34,8 @@ bool elf_syms__is_elf(const char *path);
  * EINVAL when the ELF is malformed, ENOMEM. Release with
  * elf_syms__close. */
 struct elf_syms *elf_syms__open(const char *path);
+/* Another reference to the open es (released with elf_syms__close). */
+struct elf_syms *elf_syms__ref(struct elf_syms *es);
 /* NULL is a no-op. The file stays cached for the next open. */
 void elf_syms__close(struct elf_syms *es);
 /* Frees every cached file that is not open (tests, leak checkers). */
