@@ -14,6 +14,7 @@
 #include <elfutils/libdw.h>
 #include <gelf.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,11 @@ struct elf_syms {
 
 static struct elf_syms *cache;
 
+/* elf_syms__want_lines: each file's line tables are opened with it */
+static bool want_lines;
+
+static void lines_load(struct elf_syms *es, int fd, const char *path);
+
 bool elf_syms__is_elf(const char *path)
 {
 	unsigned char magic[SELFMAG];
@@ -104,6 +110,12 @@ static void es_free(struct elf_syms *es)
 	free(es->build_id);
 	free(es->path);
 	free(es);
+}
+
+struct elf_syms *elf_syms__ref(struct elf_syms *es)
+{
+	es->refs++;
+	return es;
 }
 
 void elf_syms__close(struct elf_syms *es)
@@ -636,6 +648,11 @@ int elf_syms__symbol_addr(const struct elf_syms *es, const char *name,
 	return *vaddr ? 0 : -ENOENT;
 }
 
+void elf_syms__want_lines(bool on)
+{
+	want_lines = on;
+}
+
 struct elf_syms *elf_syms__open(const char *path)
 {
 	struct elf_syms *es = NULL;
@@ -660,6 +677,8 @@ struct elf_syms *elf_syms__open(const char *path)
 		es = open_new(path, fd, &st);
 	if (es)
 		es->refs++;
+	if (es && want_lines && !es->dw_tried)
+		lines_load(es, fd, path);
 out:
 	close(fd);
 	return es;
@@ -850,10 +869,10 @@ int elf_syms__symbolize(struct elf_syms *es, uint64_t addr, uint64_t bias,
 
 /* ---- source lines ---- */
 
-/* The DWARF of file, when it has line tables. */
-static Dwarf *dw_open(const char *file, int *fdp)
+/* The DWARF of the file open as fd (a descriptor of its own, closed
+ * with it), when it has line tables. */
+static Dwarf *dw_from_fd(int fd, int *fdp)
 {
-	int fd = priv_open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	Dwarf *dw = fd < 0 ? NULL : dwarf_begin(fd, DWARF_C_READ);
 	Dwarf_Off off = 0, next;
 	size_t hsize;
@@ -867,6 +886,49 @@ static Dwarf *dw_open(const char *file, int *fdp)
 		close(fd);
 	*fdp = dw ? fd : -1;
 	return dw;
+}
+
+/* The DWARF of file, when it has line tables. */
+static Dwarf *dw_open(const char *file, int *fdp)
+{
+	return dw_from_fd(priv_open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK),
+			  fdp);
+}
+
+/* The separate debug file's DWARF; after the privilege drop, when the
+ * file was reached in a process's root (/proc/PID/root/..., which the
+ * privileged helper opens), the debug file in that root too: a system
+ * debug file or one beside the file, which the helper opens as well. */
+static Dwarf *dw_open_debug(const struct elf_syms *es, const char *via,
+			    int *fdp)
+{
+	char path[PATH_MAX + 64];
+	Dwarf *dw = dw_open(es->debug_file, fdp);
+	int pid, n = 0;
+
+	if (dw || !priv_dropped() || !strncmp(es->debug_file, "/proc/", 6) ||
+	    sscanf(via, "/proc/%d/root/%n", &pid, &n) != 1 || !n)
+		return dw;
+	snprintf(path, sizeof(path), "/proc/%d/root%s", pid, es->debug_file);
+	return dw_open(path, fdp);
+}
+
+/* The line tables of es, through fd, the file open as path (by the
+ * privileged helper maybe: path may be one this process cannot open):
+ * its DWARF, else its debug file's; a Go binary's .gopclntab. */
+static void lines_load(struct elf_syms *es, int fd, const char *path)
+{
+	es->dw_tried = true;
+	es->dw = dw_from_fd(fcntl(fd, F_DUPFD_CLOEXEC, 0), &es->dw_fd);
+	if (!es->dw && es->debug_file)
+		es->dw = dw_open_debug(es, path, &es->dw_fd);
+	if (es->go && !es->gopcln_tried) {
+		Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+
+		es->gopcln_tried = true;
+		es->gopcln = elf ? gopclntab__from_elf(elf) : NULL;
+		elf_end(elf);
+	}
 }
 
 /* A Go binary's line from its .gopclntab, opened on first use. */

@@ -34,6 +34,8 @@ bool elf_syms__is_elf(const char *path);
  * EINVAL when the ELF is malformed, ENOMEM. Release with
  * elf_syms__close. */
 struct elf_syms *elf_syms__open(const char *path);
+/* Another reference to the open es (released with elf_syms__close). */
+struct elf_syms *elf_syms__ref(struct elf_syms *es);
 /* NULL is a no-op. The file stays cached for the next open. */
 void elf_syms__close(struct elf_syms *es);
 /* Frees every cached file that is not open (tests, leak checkers). */
@@ -142,5 +144,10 @@ int elf_syms__symbolize(struct elf_syms *es, uint64_t addr, uint64_t bias,
  * line table covers vaddr. */
 int elf_syms__line(struct elf_syms *es, uint64_t vaddr, char *buf,
 		   size_t len);
+/* From now on (on: config stack_lines), each file's line tables are
+ * opened with the file, through the descriptor elf_syms__open reached
+ * it by (the privileged helper's after the privilege drop, priv.h), not
+ * later by path, which the dropped process may not open. */
+void elf_syms__want_lines(bool on);
 
 #endif

@@ -77,10 +77,6 @@ static bool has_action(const struct et_program *p, enum et_action_kind k)
 const char *priv_keep_reason(const struct et_program *p,
 			     const struct run_opts *o)
 {
-	if (p->settings.stack_lines)
-		return "config stack_lines reads source lines from the "
-		       "binaries' files, which the privileged helper does not "
-		       "open yet";
 	if (has_action(p, ACT_SYSTEM))
 		return "system() runs commands as the invoking user";
 	if (has_action(p, ACT_CAT))
@@ -452,8 +448,9 @@ static bool send_rep(int sock, const struct priv_rep *a, int fd)
 }
 
 /* The helper's own system calls (answering: read, open, readlink,
- * kill, sendmsg; stdio's buffers): a helper made to do anything else is
- * killed. */
+ * kill, sendmsg; stdio's buffers; geteuid: unwind_cache_path names the
+ * cache directory by it when ETRACE_CACHE_DIR is unset): a helper made
+ * to do anything else is killed. */
 static const int helper_calls[] = {
 	SCMP_SYS(read),	      SCMP_SYS(sendmsg),    SCMP_SYS(open),
 	SCMP_SYS(openat),     SCMP_SYS(openat2),    SCMP_SYS(readlink),
@@ -462,6 +459,7 @@ static const int helper_calls[] = {
 	SCMP_SYS(brk),	      SCMP_SYS(mmap),	    SCMP_SYS(munmap),
 	SCMP_SYS(mprotect),   SCMP_SYS(madvise),    SCMP_SYS(rt_sigreturn),
 	SCMP_SYS(exit),	      SCMP_SYS(exit_group), SCMP_SYS(getdents64),
+	SCMP_SYS(geteuid),
 };
 
 static int helper_filter(void)

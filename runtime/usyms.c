@@ -28,6 +28,7 @@ struct umap {
 	char *path; /* as the process sees it (printed) */
 	char *open; /* through /proc/PID/root when its root is another's
 		       (a container's mount namespace), else NULL */
+	struct elf_syms *es; /* its file, once opened (a reference) */
 };
 
 struct uproc {
@@ -76,6 +77,9 @@ void usyms__configure(struct usyms *u, bool demangle, bool symbols,
 	u->mangled = !demangle;
 	u->numbers = !symbols;
 	u->lines = lines && symbols;
+	/* the line tables come with each file, through the descriptor
+	 * that reached it (the helper's, after the privilege drop) */
+	elf_syms__want_lines(u->lines);
 	if (cache == USYM_CACHE_AUTO)
 		cache = aslr_off() ? USYM_CACHE_PER_PROGRAM :
 			USYM_CACHE_PER_PID;
@@ -87,6 +91,7 @@ static void uproc_clear(struct uproc *p)
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->maps[i].path);
 		free(p->maps[i].open);
+		elf_syms__close(p->maps[i].es);
 	}
 	free(p->maps);
 	free(p->exe);
@@ -113,6 +118,7 @@ static int uproc_add(struct uproc *p, uint64_t start, uint64_t end,
 	m += p->n;
 	m->path = strdup(path);
 	m->open = NULL;
+	m->es = NULL;
 	if (!m->path)
 		return -ENOMEM;
 	if (other_root && asprintf(&m->open, "/proc/%d/root%s", p->pid,
@@ -250,7 +256,7 @@ static struct uproc *uproc_get(struct usyms *u, int pid)
 	return p;
 }
 
-static const struct umap *umap_find(const struct uproc *p, uint64_t addr)
+static struct umap *umap_find(const struct uproc *p, uint64_t addr)
 {
 	for (size_t i = 0; i < p->n; i++)
 		if (addr >= p->maps[i].start && addr < p->maps[i].end)
@@ -263,17 +269,25 @@ static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 
 /* m's file as the maps name it; else, after the privilege drop (a file
  * only its owner reaches, as under /root), through the process's root,
- * which the privileged helper opens while the process lives */
-static struct elf_syms *map_syms(int pid, const struct umap *m)
+ * which the privileged helper opens while the process lives. Kept with
+ * the mapping once opened: the next frame in it opens nothing (no
+ * round trip to the helper), and a process that has exited since still
+ * resolves in it. */
+static struct elf_syms *map_syms(int pid, struct umap *m)
 {
 	char path[PATH_MAX + 32];
-	struct elf_syms *es = m ? elf_syms__open(m->open ? m->open : m->path)
-				: NULL;
+	struct elf_syms *es;
 
-	if (es || !m || m->open || !priv_dropped())
-		return es;
-	snprintf(path, sizeof(path), "/proc/%d/root%s", pid, m->path);
-	return elf_syms__open(path);
+	if (m && m->es)
+		return elf_syms__ref(m->es);
+	es = m ? elf_syms__open(m->open ? m->open : m->path) : NULL;
+	if (!es && m && !m->open && priv_dropped()) {
+		snprintf(path, sizeof(path), "/proc/%d/root%s", pid, m->path);
+		es = elf_syms__open(path);
+	}
+	if (es)
+		m->es = elf_syms__ref(es);
+	return es;
 }
 
 int usyms__resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
@@ -297,7 +311,7 @@ static int resolve(struct usyms *u, int pid, uint64_t addr, bool offset,
 		   char *buf, size_t len, const char **module, bool ra)
 {
 	const struct uproc *p = u ? uproc_get(u, pid) : NULL;
-	const struct umap *m = p ? umap_find(p, addr - ra) : NULL;
+	struct umap *m = p ? umap_find(p, addr - ra) : NULL;
 	struct elf_syms *es = map_syms(pid, m);
 	const struct elf_sym *s = NULL;
 	const char *name = NULL, *pmpath = NULL;
@@ -345,7 +359,7 @@ int usyms__line(struct usyms *u, int pid, uint64_t addr, bool caller,
 {
 	const struct uproc *p = u && u->lines ? uproc_get(u, pid) : NULL;
 	uint64_t a = caller && addr ? addr - 1 : addr;
-	const struct umap *m = p ? umap_find(p, a) : NULL;
+	struct umap *m = p ? umap_find(p, a) : NULL;
 	struct elf_syms *es = map_syms(pid, m);
 	uint64_t vaddr;
 	int err = -ENOENT;

@@ -150,6 +150,69 @@ exit_before_maps() {
 	true
 }
 
+# a -c command whose binary is in a root-only (0700) directory, its
+# stacks printed at exit, once it has exited: the helper opens its files
+# in the root it kept at the exit stop. With ETRACE_CACHE_DIR unset (the
+# default; the other cases set it empty) the unwinder's first request,
+# its cache file, killed the helper (its filter lacked geteuid), and
+# every frame after it printed as an address
+exited_child_symbols() {
+	mkdir -m 700 "$tmp/root-only"
+	b=$tmp/root-only/rt_target
+	cp "$target" "$b"
+	(unset ETRACE_CACHE_DIR
+	 run 0 -v -c "$b work 3" -e "uprobe:$b:rt_work { @[ustack(2)] = count(); @u[usym(reg(\"ip\"))] = count(); }")
+	[ $? = 0 ] || exit 1
+	grep -q 'keeping privileges' "$err" && fail "not dropped"
+	has "$out" '^    rt_work+0$'
+	has "$out" '^    main+[0-9]*$'
+	has "$out" '^@u\[rt_work\]: 3$'
+	grep -q '^    0x' "$out" && fail "a frame printed as an address"
+	true
+}
+
+# config stack_lines after the drop: the source lines of a binary in a
+# directory only its owner (daemon, uid 1) may enter, run by that user:
+# neither nobody nor etrace's user may open it, only the helper, whose
+# descriptor libdw reads the line tables from
+stack_lines_other_user() {
+	chmod 711 "$tmp"
+	mkdir -m 700 "$tmp/own"
+	b=$tmp/own/rt_target
+	cp "$target" "$b"
+	chown -R 1:1 "$tmp/own"
+	setpriv --reuid=65534 --regid=65534 --clear-groups cat "$b" \
+		>/dev/null 2>&1 && fail "nobody may read $b"
+	setpriv --reuid=1 --regid=1 --clear-groups "$b" work 100000 &
+	tpid=$!
+	trap 'rm -rf "$tmp"; kill_bg; kill -9 "$tpid" 2>/dev/null' EXIT
+	wait_exec "$tpid" "$b"
+	start -p "$tpid" -e "config = { stack_lines = true }
+		uprobe:$b:rt_work { @[ustack(2)] = count(); printf(\"hit\\n\"); }"
+	wait_out '^hit$'
+	[ "$(status Uid)" = 65534 ] || fail "stack_lines kept root"
+	[ "$(status CapEff)" = 0000000000000000 ] || fail "CapEff left"
+	kill -INT "$bg"
+	wait_bg 0
+	kill "$tpid"
+	# each frame's line is addr2line's (a caller's: its call's byte)
+	for f in rt_work main; do
+		sym=$(sed -n "s/^    \($f+[0-9]*\) (.*)\$/\1/p" "$out" | head -1)
+		[ -n "$sym" ] || fail "no $f frame with a source line"
+		off=${sym#*+}
+		start=$(nm "$target" | awk -v n="$f" '$3 == n { print $1 }')
+		addr=$((0x$start + off))
+		[ "$off" = 0 ] || addr=$((addr - 1))
+		want=$(addr2line -e "$target" "$(printf '0x%x' "$addr")" |
+		       sed 's| (discriminator [0-9]*)||; s|.*/||')
+		case $want in
+		rt_target.c:[0-9]*) ;;
+		*) fail "addr2line: $want" ;;
+		esac
+		has "$out" "^    $sym ($want)\$"
+	done
+}
+
 # a system call outside the filter kills etrace (SIGSYS), not the
 # process it traces, and nothing of the run stays attached
 seccomp_kills_etrace() {

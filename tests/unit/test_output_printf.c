@@ -109,6 +109,78 @@ static void test_printf(void)
 	t_check(&o, "printf");
 }
 
+/* The integer and string specifiers printf_exec writes itself, without
+ * fprintf (flags '-' and '0', widths, lengths; %s padded): each is what
+ * snprintf prints of the value C's conversion to the length's type
+ * gives, over a grid of flags, widths, lengths and values. */
+static void test_printf_fast(void)
+{
+	static const char *const flags[] = { "", "-", "0", "-0", "0-" };
+	static const char *const widths[] = { "", "1", "3", "12", "45" };
+	static const char *const lens[] = { "", "hh", "h", "l", "ll", "z" };
+	static const char convs[] = "diuxX";
+	static const int64_t vals[] = {
+		0, 1, -1, 42, -42, 127, 128, 255, 256, -129, 32767, -32769,
+		65535, INT32_MAX, INT32_MIN, UINT32_MAX, 5000000000LL,
+		-5000000000LL, INT64_MAX, INT64_MIN,
+	};
+	struct tout o;
+	char fmt[32], want[128];
+	struct trec r;
+
+	t_reset();
+	t_open(&o, OUT_TEXT);
+	for (size_t f = 0; f < sizeof(flags) / sizeof(*flags); f++)
+	for (size_t w = 0; w < sizeof(widths) / sizeof(*widths); w++)
+	for (size_t l = 0; l < sizeof(lens) / sizeof(*lens); l++)
+	for (size_t c = 0; convs[c]; c++)
+	for (size_t v = 0; v < sizeof(vals) / sizeof(*vals); v++) {
+		char *got = NULL;
+		size_t len = 0;
+		bool ll = lens[l][0] == 'l' || lens[l][0] == 'z';
+
+		snprintf(fmt, sizeof(fmt), "%%%s%s%s%c", flags[f], widths[w],
+			 lens[l], convs[c]);
+		r_init(&r, ACT_PRINTF, fmt);
+		r_int(&r, 8, true, vals[v]);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		if (ll)
+			snprintf(want, sizeof(want), fmt, (long long)vals[v]);
+		else
+			snprintf(want, sizeof(want), fmt,
+				 (int)(uint32_t)vals[v]);
+#pragma GCC diagnostic pop
+		CU_ASSERT_EQUAL_FATAL(printf_exec(o.o, &r.a, r.buf, r.off,
+						  &got, &len), 0);
+		if (strcmp(got, want))
+			fprintf(stderr, "%s of %lld: '%s', not '%s'\n", fmt,
+				(long long)vals[v], got, want);
+		CU_ASSERT_STRING_EQUAL(got, want);
+		free(got);
+	}
+	for (size_t f = 0; f < 2; f++)
+	for (size_t w = 0; w < sizeof(widths) / sizeof(*widths); w++) {
+		char *got = NULL;
+		size_t len = 0;
+
+		snprintf(fmt, sizeof(fmt), "%%%s%ss", flags[f], widths[w]);
+		r_init(&r, ACT_PRINTF, fmt);
+		r_str(&r, "hello", 6);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		snprintf(want, sizeof(want), fmt, "hello");
+#pragma GCC diagnostic pop
+		CU_ASSERT_EQUAL_FATAL(printf_exec(o.o, &r.a, r.buf, r.off,
+						  &got, &len), 0);
+		CU_ASSERT_STRING_EQUAL(got, want);
+		free(got);
+	}
+	output__free(o.o);
+	fclose(o.f);
+	free(o.buf);
+}
+
 /* A stack map as the fixture: id 7 holds four frames. */
 static int stack_fn(void *ctx, const struct et_type *t, uint64_t id,
 		    uint64_t *ips, int max)
@@ -347,5 +419,6 @@ UNIT_MAIN("output_printf",
 	  UNIT_TEST(test_usyms),
 	  UNIT_TEST(test_values),
 	  UNIT_TEST(test_printf),
+	  UNIT_TEST(test_printf_fast),
 	  UNIT_TEST(test_symbols),
 	  UNIT_TEST(test_ksyms_parse))
