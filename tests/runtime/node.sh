@@ -128,6 +128,56 @@ run_c() {
 	kill -9 "$child" 2>/dev/null
 }
 
+# check_workers ABOVE BELOW: the program's "ready MAIN W1 W2 W3" in $out,
+# and stacks keyed by tid (@[tid, ustack]): each of the four threads
+# (the workers are isolates of their own) has a stack with ABOVE, the
+# whole chain from e and BELOW (the script's frames below a: spin, run),
+# with the entry trampoline and that thread's native frames below
+# (node's worker thread, or _start); in every stack, the script's
+# frames from e on are the chain and BELOW (tier marks dropped: each
+# isolate tiers up on its own)
+check_workers() {
+	above=$1 below=$2
+	set -- $(grep '^ready ' "$out")
+	[ $# -gt 0 ] ||
+		fail "the program did not say ready"
+	[ $# = 5 ] || fail "ready line: $*"
+	shift
+	awk '/^@\[/ { t = $0; sub(/^@\[/, "", t); sub(/,.*/, "", t); s = "" }
+	     /^    / { sub(/^    /, ""); s = s (s ? "|" : "") $0 }
+	     /^\]: / { print t "@" s "#" $2 }' "$out" |
+		sed -e 's/+[0-9][0-9]*//g' -e "s|$CH|CH|g" \
+		    -e 's/|[~*]/|/g' -e 's/^\([0-9]*@\)[~*]/\1/' >"$tmp/tids"
+	want="$(chain '')$below"
+	for t in "$@"; do
+		grep "^$t@" "$tmp/tids" | grep -F "$above$want" | head -1 | sed 's/#[0-9]*$//' |
+			tr '|' '\n' >"$tmp/st"
+		[ -s "$tmp/st" ] || fail "thread $t: no stack with $above$want: $(grep "^$t@" "$tmp/tids" | grep 'CH' | head -3)"
+		grep -q '^Builtins_JSEntry$' "$tmp/st" ||
+			fail "thread $t: no JSEntry below"
+		if [ "$t" = "$1" ]; then
+			tail -2 "$tmp/st" | grep -q '^_start$' ||
+				fail "main thread: outermost frames: $(tail -2 "$tmp/st")"
+		else
+			grep -q '^node::worker::Worker::Run()$' "$tmp/st" &&
+				tail -3 "$tmp/st" | grep -q '^start_thread$' ||
+				fail "worker $t: outermost frames: $(tail -4 "$tmp/st")"
+		fi
+	done
+	# nothing invented: from e on, the chain and BELOW, in every thread
+	grep -F "e (CH:" "$tmp/tids" | while read -r s; do
+		js=$(echo "$s" | sed 's/^[0-9]*@//' | tr '|' '\n' | grep '(CH' |
+			tr '\n' '|')
+		case "$js" in
+		"$want"*) ;;
+		*) echo "$s" >"$tmp/bad" ;;
+		esac
+	done
+	[ -f "$tmp/bad" ] && fail "a stack out of order: $(cat "$tmp/bad")"
+	grep -q '\[js 0x' "$out" && fail "an unnamed JavaScript frame"
+	return 0
+}
+
 prog="$futex_tp /pid == cpid/ { @[ustack] = count(); }"
 case $case in
 child)
@@ -203,6 +253,34 @@ nodeloop)
 	frames "$out" | sed 's/[~*]//g' |
 		grep -F "$(chain '')spin (CH:$(line spin))|" | grep -q 'listOnTimeout (node:internal/timers:' ||
 		fail "no slow-turn stack with the chain"
+	;;
+workers)
+	# -c: the main thread and three worker_threads (started after
+	# etrace attached: their isolates' code and copies of the builtins
+	# are mapped after the unwind tables were read) each wait in e
+	run_c workers:wait 3 "$futex_tp /pid == cpid/ { @[tid, ustack] = count(); }"
+	check_workers Builtins_CEntry_Return1_ArgvOnStack_BuiltinExit\| \
+		"run (CH:$(line run))|"
+	;;
+workers_pid)
+	# -p of a process whose three worker_threads run (and wait for GO)
+	# before etrace attaches; profile samples while all four spin in e
+	mkfifo "$tmp/go" "$tmp/done"
+	"$NODE" "$CH" workers:spin 3000 "$tmp/go" "$tmp/done" >"$tmp/ready" &
+	child=$!
+	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
+	wait_exec "$child" "$NODE"
+	wait_fifo "$child" go
+	"$etrace" -p "$child" -e "profile:hz:99 /pid == $child/ { @[tid, ustack] = count(); }" \
+		>"$out" 2>"$err" &
+	bg=$!
+	wait_attached
+	echo x >"$tmp/go"
+	wait_fifo "$child" done
+	kill -INT "$bg"
+	wait_bg 0
+	cat "$tmp/ready" >>"$out"
+	check_workers "" "spin (CH:$(line spin))|run (CH:$(line run))|"
 	;;
 perfmap)
 	# node --perf-basic-prof writes /tmp/perf-PID.map: ustack(native)

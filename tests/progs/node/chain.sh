@@ -19,6 +19,17 @@
 #   node chain.js timer MS [GO [DONE]]
 #                                the same in a timer's callback (a turn
 #                                of the event loop)
+#   node chain.js workers:wait N [GO [DONE]]
+#   node chain.js workers:spin MS [GO [DONE]]
+#                                the main thread and 3 worker_threads
+#                                (each its own V8 isolate), each running
+#                                wait N or spin MS: once every worker
+#                                runs, "ready MAINTID TID TID TID" (the
+#                                threads' ids, from /proc/thread-self),
+#                                then GO is read and all start at once;
+#                                the workers, done, stay parked in
+#                                Atomics.wait (their heaps, where the
+#                                names are, live) until the process ends
 # Each of a..d carries statements that never run (w is never 0.5), so
 # that its bytecode passes TurboFan's inlining budget (460 bytes): the
 # chain stays five frames when compiled.
@@ -63,7 +74,44 @@ if (mode === 'opt') {
     process.exit(0);
   }
 }
-if (arg && arg !== '-') require('fs').readFileSync(arg);
+const WORKERS = 3;
+const wt = require('worker_threads');
+const tid = () => require('fs').readlinkSync('/proc/thread-self').split('/').pop();
+if (mode.startsWith('worker:')) {
+  // a worker: its id, then mode's work once the main thread says go
+  // (flag[0]), then parked on flag[1], which nothing sets
+  const flag = new Int32Array(wt.workerData);
+  wt.parentPort.postMessage(tid());
+  Atomics.wait(flag, 0, 0);
+  run(mode.slice(7));
+  wt.parentPort.postMessage('done');
+  Atomics.wait(flag, 1, 0);
+}
+if (mode.startsWith('workers:')) {
+  const sub = mode.slice(8), flag = new Int32Array(new SharedArrayBuffer(8));
+  const tids = [];
+  let left = WORKERS;
+  for (let i = 0; i < WORKERS; i++) {
+    const w = new wt.Worker(__filename,
+      { argv: ['worker:' + sub, n], workerData: flag.buffer });
+    w.on('message', m => {
+      if (m !== 'done') {
+        tids.push(m);
+        if (tids.length < WORKERS) return;
+        console.log('ready ' + tid() + ' ' + tids.join(' '));
+        if (arg && arg !== '-') require('fs').readFileSync(arg);
+        Atomics.store(flag, 0, 1);
+        Atomics.notify(flag, 0);
+        run(sub);
+      } else if (--left === 0) {
+        finish();
+        process.exit(0);
+      }
+    });
+  }
+}
+if (arg && arg !== '-' && !mode.startsWith('worker'))
+  require('fs').readFileSync(arg);
 function spin(ms) {
   const end = Date.now() + ms;
   while (Date.now() < end) a(-100000);
@@ -73,13 +121,19 @@ function finish() {
   require('fs').writeFileSync(done + '.at', '');
   require('fs').readFileSync(done);
 }
+function run(m) {
+  if (m === 'wait')
+    for (let i = 0; i < n; i++) a(50);
+  if (m === 'spin')
+    spin(n);
+}
 if (mode === 'wait' || mode === 'opt')
   for (let i = 0; i < n; i++) a(50);
 if (mode === 'spin')
   spin(n);
 if (mode === 'timer')
   setTimeout(() => { spin(n); finish(); }, 10);
-else
+else if (!mode.startsWith('worker'))
   finish();
 JS
 } >"$1"
