@@ -57,12 +57,13 @@ if(ETRACE_ORDER)
   set_tests_properties(linkorder/fresh PROPERTIES LABELS linkorder
                        TIMEOUT 120)
 endif()
-#   make http-cost    tests/bench/http-cost.sh: nginx under wrk, untraced
+#   make http-cost    tests/bench/http-cost.sh: nginx under wrk and h2load
+#                     paced at 10k requests/s, untraced
 #                     and under `etrace http`, and etrace's own CPU
 add_custom_target(http-cost
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/http-cost.sh $<TARGET_FILE:etrace>
   DEPENDS etrace USES_TERMINAL
-  COMMENT "The cost of etrace http on nginx under wrk (needs root)")
+  COMMENT "The cost of etrace http on nginx under wrk and h2load (needs root)")
 #   make h2-cost      tests/bench/h2-cost.sh: nginx's http2 under h2load,
 #                     untraced and under `etrace grpc`, and etrace's CPU
 add_custom_target(h2-cost

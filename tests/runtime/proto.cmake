@@ -4,4 +4,4 @@
 etrace_runtime_cases(proto ${CMAKE_CURRENT_LIST_DIR}/proto.sh 240
   ARGS $<TARGET_FILE:etrace>
   CASES syscalls python_server nginx gnutls wrk options node_tls distributed
-        redis pgsql mysql)
+        window redis pgsql mysql)
