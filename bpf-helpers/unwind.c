@@ -330,8 +330,14 @@ static long step_native(et_u64 i, struct walk *w)
 	return step_impl(i, w, 0);
 }
 
-ET_HELPER et_s64 et_ustack_unwind(void **m, et_u64 entry, void *java,
-				 void *v8)
+/* Inlined into each probe, however many call it: out of line (LLVM
+ * inlines a static function called once, not one called by two probes)
+ * it is a BPF subprogram whose entry and maps are arguments, and the
+ * verifier then walked step_rt past its 1M instructions (two ustack
+ * probes on a JVM, a V8 or a CPython refused, either alone loaded;
+ * tests/runtime/{java,node,python}.sh two_ustack). */
+ET_HELPER __attribute__((always_inline)) et_s64
+et_ustack_unwind(void **m, et_u64 entry, void *java, void *v8)
 {
 	void *rows = m[0], *maps = m[1], *procs = m[2], *miss = m[3];
 	void *scratch = m[4], *stacks = m[5];

@@ -7,10 +7,10 @@
 #                     @[ustack] against bpftrace and perf --call-graph dwarf
 #   make go-cost      tests/bench/go-cost.sh: entry+return probes per call
 #                     on a Go function against the same on a C function
-#   make python-cost  tests/bench/python-cost.sh: a busy Python program's
-#                     throughput under mixed stacks at 99 Hz; pycalls's cost
-#   make runtime-cost tests/bench/runtime-cost.sh: busy Java and Node.js
-#                     programs' throughput under mixed stacks at 99 Hz
+#   make python-cost  tests/bench/python-cost.sh: pycalls's cost per call
+#   make runtime-cost tests/bench/runtime-cost.sh: busy Python, Java and
+#                     Node.js programs' work per CPU-second of their own
+#                     under mixed stacks at 99 Hz, and the BPF time of it
 #   make ustack-run-time  tests/bench/ustack-run-time.sh: the BPF run time
 #                     of one ustack sample with Python frames
 add_custom_target(bench
@@ -29,11 +29,11 @@ add_custom_target(go-cost
 add_custom_target(python-cost
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/python-cost.sh $<TARGET_FILE:etrace>
   DEPENDS etrace USES_TERMINAL
-  COMMENT "The cost of Python frames in stacks and of pycalls (needs root)")
+  COMMENT "The cost of pycalls (needs root)")
 add_custom_target(runtime-cost
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/runtime-cost.sh $<TARGET_FILE:etrace>
   DEPENDS etrace USES_TERMINAL
-  COMMENT "The cost of Java and Node.js frames in stacks (needs root)")
+  COMMENT "The cost of Python, Java and Node.js frames in stacks (needs root)")
 add_custom_target(ustack-run-time
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/ustack-run-time.sh $<TARGET_FILE:etrace>
   DEPENDS etrace USES_TERMINAL

@@ -1,6 +1,5 @@
 # shellcheck shell=bash
-# Shared by the busy-program benchmarks (python-cost.sh, runtime-cost.sh;
-# bash, sourced): a program that waits on a fifo, run untraced or under
+# Shared by the busy-program benchmarks (python-cost.sh; bash, sourced): a program that waits on a fifo, run untraced or under
 # etrace -p, and measured once etrace has attached.
 #   bench_init NAME        $tmp, a temp directory removed at exit (with
 #                          the etrace of a run still going, interrupted)

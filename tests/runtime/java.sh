@@ -130,6 +130,19 @@ uprobe)
 	frames "$out" | grep -q '^JVM_Sleep|java.lang.Thread.sleep (Thread.java)|Chain.e (Chain.java:20)|Chain.d (Chain.java:25)|Chain.c (Chain.java:29)|Chain.b (Chain.java:33)|Chain.a (Chain.java:37)|Chain.run (Chain.java:46)|' ||
 		fail "no stack with the chain below JVM_Sleep"
 	;;
+two_ustack)
+	# two probes with ustack in one program (a uprobe at JVM_Sleep's
+	# entry, the futex wait's tracepoint): both load, each with the
+	# chain (the unwinder out of line once two probes called it: the
+	# verifier's 1M instructions passed, either probe alone loaded)
+	jvm=/usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so
+	start_java Chain sleep 0 30
+	run 0 -p "$child" -e "uprobe:$jvm:JVM_Sleep /pid == $child/ { @u[ustack] = count(); } $futex /pid == $child/ { @f[ustack] = count(); } interval:s:2 { exit(); }"
+	for m in u f; do
+		map_only $m "$out" >"$tmp/$m"
+		check_chain "$tmp/$m"
+	done
+	;;
 perfmap)
 	# the JVM's perf map (jcmd PID Compiler.perfmap: "0xSTART 0xSIZE
 	# long Chain.a(long, boolean)") names the code cache's addresses

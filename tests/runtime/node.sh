@@ -210,6 +210,31 @@ pid)
 	wait_bg 0
 	check_waits '~'
 	;;
+two_ustack)
+	# two probes with ustack in one program (the futex wait's entry and
+	# exit), -p as in pid: both load, each with the chain (the unwinder
+	# out of line once two probes called it: the verifier's 1M
+	# instructions passed, either probe alone loaded)
+	mkfifo "$tmp/go" "$tmp/done"
+	"$NODE" "$CH" wait 3 "$tmp/go" "$tmp/done" &
+	child=$!
+	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
+	wait_exec "$child" "$NODE"
+	wait_fifo "$child" go
+	"$etrace" -p "$child" -e "$futex_tp /pid == $child/ { @n[ustack] = count(); } tracepoint:syscalls:sys_exit_futex /tid == $child/ { @x[ustack] = count(); }" \
+		>"$out" 2>"$err" &
+	bg=$!
+	wait_attached
+	echo x >"$tmp/go"
+	wait_fifo "$child" done
+	kill -INT "$bg"
+	wait_bg 0
+	cp "$out" "$tmp/both"
+	for m in n x; do
+		map_only $m "$tmp/both" >"$out"
+		check_waits '~'
+	done
+	;;
 native)
 	# ustack(native): V8's interpreter entry frames, no JavaScript ones
 	run 0 -c "$NODE $CH wait 2" -e "$futex_tp /pid == cpid/ { @[ustack(native)] = count(); }"

@@ -97,6 +97,28 @@ child | py312 | py313)
 	run 0 -c "$PY $CH sleep 2 0" -e "$prog"
 	check_main
 	;;
+two_ustack)
+	# two probes with ustack in one program (the sleep's entry and
+	# exit), -p as in pid: both load, each with the main thread's chain
+	# (the unwinder out of line once two probes called it: the
+	# verifier's 1M instructions passed, either probe alone loaded)
+	mkfifo "$tmp/go"
+	"$PY" "$CH" sleep 2 0 "$tmp/go" &
+	child=$!
+	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
+	wait_exec "$child" "$PY"
+	"$etrace" -p "$child" -e "$sleep_tp /pid == $child/ { @[ustack] = count(); } tracepoint:syscalls:sys_exit_clock_nanosleep /pid == $child/ { @x[ustack] = count(); }" \
+		>"$out" 2>"$err" &
+	bg=$!
+	wait_links 2
+	echo x >"$tmp/go"
+	wait_bg 0
+	cp "$out" "$tmp/both"
+	map_only '' "$tmp/both" >"$out"
+	check_main
+	map_only x "$tmp/both" >"$out"
+	check_main
+	;;
 shim)
 	# -c of a shell that exec's Python (a pyenv shim): its tables,
 	# loaded at the shell's entry point, are the shell's; the exec is

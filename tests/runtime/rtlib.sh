@@ -3,7 +3,7 @@
 # tests/faults/faults.sh), sourced after they set etrace and case: exits
 # 77 (skipped) unless root; makes $tmp (removed at exit, when a background
 # etrace $bg, or several pids, is killed too), $out and $err; then fail,
-# skip, run, same, lines, has, and for a background etrace start,
+# skip, run, same, lines, has, map_only, and for a background etrace start,
 # wait_bg, fd_ids, wait_links, nothing_left.
 # RUN_TIMEOUT (seconds) bounds one etrace run.
 
@@ -167,4 +167,11 @@ lines() {
 	grep -v '^Attaching\|^$' "$out" | LC_ALL=C sort >"$tmp/got"
 	cmp -s "$tmp/want" "$tmp/got" ||
 		fail "lines differ: $(diff "$tmp/want" "$tmp/got" | head -20)"
+}
+
+# map_only NAME FILE: the entries of map @NAME in etrace's output FILE,
+# each headed "@[" as an unnamed map's (what the scripts' frames() read)
+map_only() {
+	awk -v h="@$1[" '/^@/ { keep = index($0, h) == 1 } keep' "$2" |
+		sed "s/^@$1\[/@[/"
 }
