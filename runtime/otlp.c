@@ -25,9 +25,24 @@
 #define BACKOFF_FIRST_MS 200
 #define BACKOFF_MAX_MS 8000
 #define RETRY_AFTER_MAX_MS 60000
+/* span copies go into blocks of this size (a larger span into one of
+ * its own); free blocks kept for reuse */
+#define BLOCK_SIZE (64 * 1024)
+#define FREE_BLOCKS 64
 /* distinct processes whose resource is kept */
 #define MAX_PROCS 65536
 #define PROC_BUCKETS 1024
+
+/* Span copies, made one after the other in a block by the sink (the
+ * event loop's thread), which fills one block at a time (its current):
+ * no malloc or free per span. A block is reused once every span in it
+ * was sent and the sink has moved on to the next. */
+struct block {
+	struct block *next; /* on the free list */
+	size_t used, cap;   /* of data (used: the sink's alone) */
+	uint32_t refs;	    /* spans in it queued or in flight, +1: current */
+	_Alignas(8) char data[];
+};
 
 struct proc {
 	struct proc *next;
@@ -41,6 +56,7 @@ struct flow {
 	const char *path; /* "/v1/traces" */
 	char *url;	  /* where to: the endpoint's path or a URL of its own */
 	const char *what; /* "spans" */
+	bool gzip;	  /* requests gzip-compressed */
 	uint64_t sent, dropped_queue, dropped_failed, dropped_exit;
 	uint64_t requests_failed, retries;
 	char last_error[600]; /* why the last delivery failed */
@@ -67,6 +83,9 @@ struct otlp {
 	pthread_cond_t wake;
 	/* the span queue, a ring of cfg.queue slots */
 	struct otlp_span **q;
+	/* the sink's block, and blocks to reuse (under the lock) */
+	struct block *cur, *free_blocks;
+	uint32_t nfree;
 	uint32_t head, count;
 	uint64_t first_ns; /* when the oldest queued span came */
 	/* the final metrics export, handed over by otlp__finish */
@@ -223,25 +242,78 @@ static const struct otlp_resource *resource_for(struct otlp *o,
 	return p->res;
 }
 
+/* Called with the lock held: one reference to b gone; a block nothing
+ * refers to any more is kept for reuse, or freed. */
+static void block_put(struct otlp *o, struct block *b)
+{
+	if (!b || --b->refs)
+		return;
+	if (b->cap == BLOCK_SIZE && o->nfree < FREE_BLOCKS) {
+		b->next = o->free_blocks;
+		o->free_blocks = b;
+		o->nfree++;
+		return;
+	}
+	free(b);
+}
+
+/* The sink's block with room for size bytes: its current one, else a
+ * free block or a new one (the current one then let go); NULL on
+ * ENOMEM. */
+static struct block *block_for(struct otlp *o, size_t size)
+{
+	struct block *b = o->cur;
+
+	if (b && b->cap - b->used >= size)
+		return b;
+	pthread_mutex_lock(&o->lock);
+	block_put(o, b);
+	o->cur = NULL;
+	b = size <= BLOCK_SIZE ? o->free_blocks : NULL;
+	if (b) {
+		o->free_blocks = b->next;
+		o->nfree--;
+	}
+	pthread_mutex_unlock(&o->lock);
+	if (!b) {
+		size_t cap = size > BLOCK_SIZE ? size : BLOCK_SIZE;
+
+		b = malloc(sizeof(*b) + cap);
+		if (!b)
+			return NULL;
+		b->cap = cap;
+	}
+	b->used = 0;
+	b->refs = 1;
+	o->cur = b;
+	return b;
+}
+
 int otlp__span_sink(void *ctx, const struct et_span *s)
 {
 	struct otlp *o = ctx;
-	struct otlp_span *c = otlp_span_copy(s, resource_for(o, s));
+	size_t size = otlp_span_size(s);
+	struct block *b = block_for(o, size);
+	struct otlp_span *c;
 	bool wake;
 
-	if (!c) {
+	if (!b) {
 		pthread_mutex_lock(&o->lock);
 		o->traces.dropped_queue++;
 		pthread_mutex_unlock(&o->lock);
 		return -ENOMEM;
 	}
+	c = otlp_span_copy_to(b->data + b->used, s, resource_for(o, s));
+	c->block = b;
 	pthread_mutex_lock(&o->lock);
 	if (o->count == o->cfg.queue || o->stop) {
+		/* its bytes are taken again by the next span */
 		o->traces.dropped_queue++;
 		pthread_mutex_unlock(&o->lock);
-		free(c);
 		return -ENOBUFS;
 	}
+	b->used += size;
+	b->refs++;
 	if (!o->count)
 		o->first_ns = now_ns();
 	o->q[(o->head + o->count++) % o->cfg.queue] = c;
@@ -356,7 +428,7 @@ static void deliver(struct otlp *o, struct flow *f, bool traces,
 			pthread_mutex_unlock(&o->lock);
 			return;
 		}
-		otlp_http__post(o->http, f->url, body, traces, timeout,
+		otlp_http__post(o->http, f->url, body, f->gzip, traces, timeout,
 				&o->abort, &r);
 		tries++;
 		pthread_mutex_lock(&o->lock);
@@ -434,8 +506,10 @@ static void send_spans(struct otlp *o, struct otlp_span **batch, size_t n)
 	} else {
 		deliver(o, &o->traces, true, body, n);
 	}
+	pthread_mutex_lock(&o->lock);
 	for (size_t i = 0; i < n; i++)
-		free(batch[i]);
+		block_put(o, batch[i]->block);
+	pthread_mutex_unlock(&o->lock);
 }
 
 static int encode_metrics(struct otlp *o, struct otlp_buf *body)
@@ -545,8 +619,12 @@ struct otlp *otlp__new(const struct otlp_config *c, struct metrics *m)
 	if (!o->cfg.exit_timeout_ms)
 		o->cfg.exit_timeout_ms = OTLP_EXIT_TIMEOUT_MS;
 	o->m = m;
-	o->traces = (struct flow){.path = "/v1/traces", .what = "spans"};
-	o->metrics = (struct flow){.path = "/v1/metrics", .what = "metrics"};
+	o->traces = (struct flow){.path = "/v1/traces",
+				  .what = "spans",
+				  .gzip = !c->plain_traces};
+	o->metrics = (struct flow){.path = "/v1/metrics",
+				   .what = "metrics",
+				   .gzip = !c->plain_metrics};
 	if (parse_lists(o, c) || flow_url(&o->traces, c, c->traces_url) ||
 	    flow_url(&o->metrics, c, c->metrics_url))
 		goto fail_quiet;
@@ -675,7 +753,7 @@ uint64_t otlp__finish(struct otlp *o)
 	/* spans the thread left in the queue at the deadline */
 	o->traces.dropped_exit += o->count;
 	while (o->count) {
-		free(o->q[o->head]);
+		block_put(o, o->q[o->head]->block);
 		o->head = (o->head + 1) % o->cfg.queue;
 		o->count--;
 	}
@@ -707,9 +785,16 @@ void otlp__free(struct otlp *o)
 	}
 	if (o->q)
 		for (; o->count; o->count--) {
-			free(o->q[o->head]);
+			block_put(o, o->q[o->head]->block);
 			o->head = (o->head + 1) % o->cfg.queue;
 		}
+	block_put(o, o->cur);
+	while (o->free_blocks) {
+		struct block *b = o->free_blocks;
+
+		o->free_blocks = b->next;
+		free(b);
+	}
 	for (int i = 0; i < PROC_BUCKETS; i++)
 		for (struct proc *p = o->procs[i], *n; p; p = n) {
 			n = p->next;

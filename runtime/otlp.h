@@ -44,6 +44,10 @@ struct otlp_config {
 	const char *headers;
 	const char *resource_attrs;
 	enum otlp_protocol protocol;
+	/* requests sent as they are, not gzip-compressed
+	 * (OTEL_EXPORTER_OTLP_COMPRESSION=none, or the signal's own
+	 * OTEL_EXPORTER_OTLP_{TRACES,METRICS}_COMPRESSION) */
+	bool plain_traces, plain_metrics;
 	uint32_t interval_ms;	  /* metrics every; 0: at exit only */
 	const char *service_name; /* NULL: each process's executable */
 	pid_t target;		  /* -p / -c process, 0: none */
@@ -81,9 +85,11 @@ typedef const char *(*otlp_getenv_fn)(const char *name);
  * OTEL_EXPORTER_OTLP_METRICS_ENDPOINT (only when neither the flag nor
  * the config names an endpoint), OTEL_EXPORTER_OTLP_HEADERS,
  * OTEL_EXPORTER_OTLP_PROTOCOL (http/protobuf, http/json),
+ * OTEL_EXPORTER_OTLP_COMPRESSION and the signals' own (gzip, none),
  * OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES (the strings of c point
  * into s and the environment). 1: export, 0: no endpoint anywhere,
- * -EINVAL after a message (a protocol etrace does not speak). */
+ * -EINVAL after a message (a protocol or compression etrace does not
+ * speak). */
 int otlp_config_resolve(struct otlp_config *c, const char *flag_endpoint,
 			const struct et_settings *s, otlp_getenv_fn env);
 

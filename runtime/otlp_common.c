@@ -72,7 +72,7 @@ static size_t str_size(const char *s)
 	return s ? r8(strlen(s) + 1) : 0;
 }
 
-static size_t span_size(const struct et_span *s)
+size_t otlp_span_size(const struct et_span *s)
 {
 	size_t sz = r8(sizeof(struct otlp_span)) +
 		    str_size(s->name ? s->name : "") +
@@ -86,18 +86,17 @@ static size_t span_size(const struct et_span *s)
 	return sz;
 }
 
-struct otlp_span *otlp_span_copy(const struct et_span *s,
-				 const struct otlp_resource *res)
+struct otlp_span *otlp_span_copy_to(void *mem, const struct et_span *s,
+				    const struct otlp_resource *res)
 {
-	struct otlp_span *o = malloc(span_size(s));
+	struct otlp_span *o = mem;
 	struct copier c;
 	struct et_span_event *ev;
 
-	if (!o)
-		return NULL;
 	c.p = (char *)o + r8(sizeof(*o));
 	o->s = *s;
 	o->res = res;
+	o->block = NULL;
 	o->s.name = copy_str(&c, s->name ? s->name : "");
 	o->s.status_message = copy_str(&c, s->status_message);
 	o->s.comm = copy_str(&c, s->comm);
@@ -112,6 +111,14 @@ struct otlp_span *otlp_span_copy(const struct et_span *s,
 	}
 	o->s.events = ev;
 	return o;
+}
+
+struct otlp_span *otlp_span_copy(const struct et_span *s,
+				 const struct otlp_resource *res)
+{
+	void *mem = malloc(otlp_span_size(s));
+
+	return mem ? otlp_span_copy_to(mem, s, res) : NULL;
 }
 
 /* The length of the valid UTF-8 sequence at s (at most n bytes), 0 when

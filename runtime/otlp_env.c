@@ -167,6 +167,26 @@ static int env_protocol(otlp_getenv_fn env, struct otlp_config *c)
 	return -EINVAL;
 }
 
+/* OTEL_EXPORTER_OTLP_COMPRESSION, or the signal's own variable over
+ * it: gzip (etrace's default) or none; 0 or -EINVAL after a message */
+static int env_compression(otlp_getenv_fn env, const char *own, bool *plain)
+{
+	const char *name = own, *v = env_of(env, own);
+
+	if (!v) {
+		name = "OTEL_EXPORTER_OTLP_COMPRESSION";
+		v = env_of(env, name);
+	}
+	*plain = v && !strcmp(v, "none");
+	if (!v || *plain || !strcmp(v, "gzip"))
+		return 0;
+	fprintf(stderr,
+		"etrace: %s=%s: etrace sends requests gzip-compressed "
+		"(gzip) or not (none)\n",
+		name, v);
+	return -EINVAL;
+}
+
 int otlp_config_resolve(struct otlp_config *c, const char *flag_endpoint,
 			const struct et_settings *s, otlp_getenv_fn env)
 {
@@ -174,10 +194,12 @@ int otlp_config_resolve(struct otlp_config *c, const char *flag_endpoint,
 
 	c->traces_url = c->metrics_url = NULL;
 	c->no_traces = c->no_metrics = false;
+	c->plain_traces = c->plain_metrics = false;
 	c->protocol = s->otlp_protocol ? OTLP_JSON : OTLP_PROTOBUF;
 	if (!s->otlp_protocol_set && !s->otlp_protocol &&
 	    env_protocol(env, c))
 		return -EINVAL;
+
 	if (!base) {
 		/* the environment: the signal's own URL as it is, else
 		 * the base's with /v1/traces, /v1/metrics; one signal's
@@ -202,5 +224,10 @@ int otlp_config_resolve(struct otlp_config *c, const char *flag_endpoint,
 	c->resource_attrs = env_of(env, "OTEL_RESOURCE_ATTRIBUTES");
 	c->service_name = s->service_name ? s->service_name
 					  : env_of(env, "OTEL_SERVICE_NAME");
+	if (env_compression(env, "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION",
+			    &c->plain_traces) ||
+	    env_compression(env, "OTEL_EXPORTER_OTLP_METRICS_COMPRESSION",
+			    &c->plain_metrics))
+		return -EINVAL;
 	return 1;
 }

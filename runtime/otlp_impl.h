@@ -38,14 +38,20 @@ struct otlp_resource {
  * own attribute of that key). */
 bool otlp_resource_has(const struct otlp_resource *r, const char *key);
 
-/* A completed span as queued: a deep copy in one allocation (free()
- * it), and the resource of its process (owned by the exporter). */
+/* A completed span as queued: a deep copy in one piece of memory, and
+ * the resource of its process (owned by the exporter). */
 struct otlp_span {
 	struct et_span s;
 	const struct otlp_resource *res;
+	void *block; /* the exporter's block it was copied into (otlp.c) */
 };
 
-/* Copies s into one malloc'd block; NULL on ENOMEM. */
+/* The bytes otlp_span_copy_to takes for s (a multiple of 8). */
+size_t otlp_span_size(const struct et_span *s);
+/* Copies s into mem (otlp_span_size(s) bytes, 8-aligned); block NULL. */
+struct otlp_span *otlp_span_copy_to(void *mem, const struct et_span *s,
+				    const struct otlp_resource *res);
+/* Copies s into one malloc'd block (free() it); NULL on ENOMEM. */
 struct otlp_span *otlp_span_copy(const struct et_span *s,
 				 const struct otlp_resource *res);
 
@@ -122,18 +128,28 @@ struct otlp_http *otlp_http__new(enum otlp_protocol protocol,
  * message naming what (the flag or variable that gave it). */
 bool otlp_url_ok(const char *url, const char *what);
 void otlp_http__free(struct otlp_http *h);
-/* POSTs body gzip-compressed to url,
+/* POSTs body (gzip-compressed when gzip) to url,
  * within timeout_ms; *abort, when it becomes true, cuts the transfer.
  * traces: a partial success counts spans, else data points. */
 void otlp_http__post(struct otlp_http *h, const char *url,
-		     const struct otlp_buf *body, bool traces,
+		     const struct otlp_buf *body, bool gzip, bool traces,
 		     uint32_t timeout_ms, const volatile bool *abort,
 		     struct otlp_reply *r);
 /* Whether OTLP/HTTP says to try again: 429, 502, 503, 504, or no
  * response at all. */
 bool otlp_retryable(const struct otlp_reply *r);
-/* gzip of in (malloc'd): 0 or -ENOMEM. */
-int otlp_gzip(const struct otlp_buf *in, struct otlp_buf *out);
+/* A gzip compressor kept from one request to the next: libdeflate's
+ * (dlopen'd) when libdeflate is true and libdeflate.so.0 loads, else a
+ * zlib stream, reset for each. 0 or -ENOMEM. */
+struct otlp_gz {
+	void *ldf;		/* struct libdeflate_compressor */
+	struct z_stream_s *z;
+};
+int otlp_gz_init(struct otlp_gz *g, bool libdeflate);
+void otlp_gz_free(struct otlp_gz *g);
+/* gzip of in, into out (grown as needed, reused): 0 or -ENOMEM. */
+int otlp_gzip(struct otlp_gz *g, const struct otlp_buf *in,
+	      struct otlp_buf *out);
 /* A google.rpc.Status's message (field 2) in a protobuf body. */
 bool otlp_status_message(const uint8_t *body, size_t len, char *msg,
 			 size_t size);

@@ -17,19 +17,31 @@
 #     the same span block over a -c command that reads 100 bytes one at
 #     a time every 10 ms for 10 s, exported to otlp_sink; the command
 #     reads its parent's (etrace's) CPU time at the start and the end of
-#     its paced reads, so etrace's start-up is not in it.
+#     its paced reads, so etrace's start-up is not in it. Four runs: the
+#     spans also written as NDJSON to a file (as parts 2 and 3), the
+#     output to /dev/null (the printer's formatting without the file
+#     system's writes), the same with OTEL_EXPORTER_OTLP_COMPRESSION=none,
+#     and without --otlp (the export's share is the difference);
+#  5. with SPAN_TARGET (tests/progs/spans/span_target): completed spans/s
+#     drained to a text file, and the added cost per event of a span's
+#     begin/end against a plain map update (tests/bench/spans.sh, RUNS=3).
+# NODE=0 leaves the Node receiver out (parts 1 and 2; under a high load
+# it, not etrace, is the limit: its decoding times requests out).
 # Not a ctest test (speed targets never live in timed tests).
-#   tests/bench/otlp.sh ETRACE OTLP_PUSH OTLP_SINK [N]     (as root)
+#   tests/bench/otlp.sh ETRACE OTLP_PUSH OTLP_SINK [N [SPAN_TARGET]]
+#   (as root)
 set -eu
 etrace=$1
 push=$2
 sink=$3
 n=${4:-200000}
+span_target=${5:-}
 here=$(cd "$(dirname "$0")" && pwd)
-modules=$("$here/../otlp/setup.sh")/node_modules
+modules=
+[ "${NODE:-1}" = 0 ] || modules=$("$here/../otlp/setup.sh")/node_modules
 tmp=$(mktemp -d)
 rpid=
-trap '[ -z "$rpid" ] || kill $rpid 2>/dev/null; rm -rf "$tmp"' EXIT
+trap '[ -z "$rpid" ] || kill $rpid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 kind=node
 
 receiver() {
@@ -77,7 +89,7 @@ push_alone() {
 	awk -v a="$t0" -v b="$t1" -v n="$n" \
 		'BEGIN { printf "  delivered in %.2f s: %.0f spans/s\n", b - a, n / (b - a) }'
 }
-for proto in protobuf json; do
+[ "${NODE:-1}" = 0 ] || for proto in protobuf json; do
 	push_alone $proto
 done
 
@@ -101,8 +113,12 @@ run() {
 		'{ printf "in a run, %-6s %6.2f s wall, %5.2f s etrace CPU, %d spans completed (%.0f/s), %.2f us CPU a span\n",
 		   l, b - a, $1 + $2, s, s / (b - a), ($1 + $2) / s * 1e6 }' "$tmp/time"
 }
-# paced: etrace's CPU over 10 s of 10k reads/s (part 4)
+# paced LABEL OUT [ARGS]: etrace's CPU over 10 s of 10k reads/s (part
+# 4), its output to OUT
 paced() {
+	label=$1
+	dest=$2
+	shift 2
 	cat >"$tmp/paced.py" <<'EOPY'
 import os, sys, time
 def cpu():
@@ -120,19 +136,22 @@ for tick in range(1000):
 t1, c1 = time.monotonic(), cpu()
 open(sys.argv[1], "w").write("%d %.3f %.2f\n" % (n, t1 - t0, c1 - c0))
 EOPY
-	"$etrace" -q -f json -o "$tmp/out" --otlp "$url" \
+	"$etrace" -q -f json -o "$dest" "$@" \
 		-c "python3 $tmp/paced.py $tmp/paced" "$tmp/p.et" 2>"$tmp/err" ||
 		{ cat "$tmp/err"; exit 1; }
-	spans=$(grep -c '"type": "span"' "$tmp/out" || true)
-	awk -v s="$spans" '{ printf "at %.0f spans/s for %.1f s: %.2f s etrace CPU, %.1f%% of a core (goal < 2%%); %d spans completed\n",
-		$1 / $2, $2, $3, $3 / $2 * 100, s }' "$tmp/paced"
+	awk -v l="$label" '{ printf "at %.0f spans/s for %.1f s, %s: %.2f s etrace CPU, %.2f%% of a core (goal < 2%%)\n",
+		$1 / $2, $2, l, $3, $3 / $2 * 100 }' "$tmp/paced"
 }
-receiver
-run plain
-run otlp --otlp "$url"
-got=$(arrived)
-echo "in a run, otlp: $got of $spans completed spans arrived"
-[ "$got" = "$spans" ] || { echo "LOSS:"; cat "$tmp/err"; exit 1; }
+if [ "${NODE:-1}" != 0 ]; then
+	receiver
+	run plain
+	run otlp --otlp "$url"
+	got=$(arrived)
+	echo "in a run, otlp: $got of $spans completed spans arrived"
+	[ "$got" = "$spans" ] || { echo "LOSS:"; cat "$tmp/err"; exit 1; }
+else
+	run plain
+fi
 kind=c
 push_alone protobuf
 receiver
@@ -141,8 +160,19 @@ got=$(arrived)
 echo "in a run, otlp to the C receiver: $got of $spans completed spans arrived"
 [ "$got" = "$spans" ] || { echo "LOSS:"; cat "$tmp/err"; exit 1; }
 receiver
-paced
+paced "otlp, NDJSON to a file" "$tmp/out" --otlp "$url"
+spans=$(grep -c '"type": "span"' "$tmp/out" || true)
 got=$(arrived)
 echo "paced, otlp to the C receiver: $got of $spans completed spans arrived"
 [ "$got" = "$spans" ] || { echo "LOSS:"; cat "$tmp/err"; exit 1; }
+receiver
+paced "otlp, output to /dev/null" /dev/null --otlp "$url"
+OTEL_EXPORTER_OTLP_COMPRESSION=none \
+	paced "otlp not compressed, /dev/null" /dev/null --otlp "$url"
+got=$(arrived)
+echo "paced, the two /dev/null runs: $got spans arrived at the C receiver"
+paced "no otlp, NDJSON to a file" "$tmp/out"
+if [ -n "$span_target" ]; then
+	RUNS=3 N=300000 "$here/spans.sh" "$etrace" "$span_target"
+fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -52,7 +52,9 @@ traced() {
 		sleep 0.05
 	done
 	t=$(target)
-	kill -INT "$bg"
+	# TERM: a background job of a script ignores SIGINT (bpftrace then
+	# never ends)
+	kill -TERM "$bg"
 	wait "$bg"
 	bg=
 	echo "$t"

@@ -6,7 +6,8 @@ itself said (tests/runtime/otlp.sh).
       every span of etrace's -f json output arrived exactly once, every
       field equal (ids, parent, name, kind, times, attributes, thread,
       status, flags, events), in requests of content type PROTO
-      (protobuf|json), gzip-compressed, with the resource of its process
+      (protobuf|json; PROTO:none, not compressed, else gzip-compressed),
+      with the resource of its process
       (process.executable.name EXE, service.name SERVICE or EXE,
       host.name, process.pid) and the scope etrace; requests without the
       scope etrace are another exporter's, left alone
@@ -63,6 +64,8 @@ def requests(recv, path):
 
 def traces(recv_path, etrace_path, proto, exe, service):
     recv = load(recv_path)
+    proto, _, enc = proto.partition(":")
+    enc = "" if enc == "none" else "gzip"
     want = [r["data"] for r in load(etrace_path) if r.get("type") == "span"]
     got = {}
     for r in requests(recv, "/v1/traces"):
@@ -73,8 +76,8 @@ def traces(recv_path, etrace_path, proto, exe, service):
             continue  # another exporter's (the SDK's, in "distributed")
         if r["contentType"] != CT[proto]:
             fail(f"Content-Type {r['contentType']}, expected {CT[proto]}")
-        if r["contentEncoding"] != "gzip":
-            fail("a request without Content-Encoding: gzip")
+        if r["contentEncoding"] != enc:
+            fail(f"Content-Encoding {r['contentEncoding']!r}, expected {enc!r}")
         if r["answered"] != 200:
             continue
         for rs in r["body"].get("resourceSpans", []):

@@ -408,6 +408,24 @@ environment)
 			resource.deployment.environment=test \
 			"resource.team=a b" >"$tmp/c" || fail "$(cat "$tmp/c")"
 	done
+	# OTEL_EXPORTER_OTLP_COMPRESSION=none: requests as they are; the
+	# signal's own variable over it (metrics gzip-compressed)
+	: >"$recv"
+	export OTEL_EXPORTER_OTLP_COMPRESSION=none
+	export OTEL_EXPORTER_OTLP_METRICS_COMPRESSION=gzip
+	run 0 -f json -o "$tmp/spans.json" -c "$tmp/t.sh" "$tmp/p.et"
+	[ ! -s "$err" ] || fail "messages on stderr"
+	$check traces "$recv" "$tmp/spans.json" json:none "$sh" envsvc \
+		>"$tmp/c" || fail "$(cat "$tmp/c")"
+	$check request "$recv" /v1/traces contentEncoding= >"$tmp/c" ||
+		fail "$(cat "$tmp/c")"
+	$check request "$recv" /v1/metrics contentEncoding=gzip >"$tmp/c" ||
+		fail "$(cat "$tmp/c")"
+	export OTEL_EXPORTER_OTLP_TRACES_COMPRESSION=zstd
+	run 1 -e 'BEGIN { exit(); }'
+	has "$err" "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION=zstd: etrace sends requests gzip-compressed"
+	unset OTEL_EXPORTER_OTLP_COMPRESSION OTEL_EXPORTER_OTLP_METRICS_COMPRESSION \
+		OTEL_EXPORTER_OTLP_TRACES_COMPRESSION
 	# the config over the environment: otlp_headers, otlp_protocol; a
 	# signal's own URL as it is (metrics: none, not exported)
 	: >"$recv"

@@ -592,7 +592,12 @@ static void test_resolve(void)
 	    "OTEL_EXPORTER_OTLP_PROTOCOL", "http/json",
 	    "OTEL_SERVICE_NAME", "envsvc",
 	    "OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=prod",
+	    "OTEL_EXPORTER_OTLP_COMPRESSION", "none",
+	    "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "gzip",
 	    NULL};
+	static const char *const zstd[] = {
+	    "OTEL_EXPORTER_OTLP_ENDPOINT", "http://env:4318",
+	    "OTEL_EXPORTER_OTLP_METRICS_COMPRESSION", "zstd", NULL};
 	static const char *const signals[] = {
 	    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://t:1/in",
 	    "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", NULL};
@@ -613,6 +618,9 @@ static void test_resolve(void)
 	CU_ASSERT_STRING_EQUAL(c.service_name, "envsvc");
 	CU_ASSERT_STRING_EQUAL(c.resource_attrs,
 			       "deployment.environment=prod");
+	/* compression: the signal's own variable over the general one */
+	CU_ASSERT_FALSE(c.plain_traces);
+	CU_ASSERT_TRUE(c.plain_metrics);
 	/* config over the environment, the flag over both */
 	s.otlp_endpoint = "http://cfg:4318";
 	s.otlp_protocol_set = true;
@@ -638,28 +646,45 @@ static void test_resolve(void)
 	CU_ASSERT_STRING_EQUAL(c.traces_url, "http://t:1/in");
 	CU_ASSERT_FALSE(c.no_traces);
 	CU_ASSERT_TRUE(c.no_metrics);
+	/* gzip by default; a compression etrace does not have refused */
+	CU_ASSERT_FALSE(c.plain_traces || c.plain_metrics);
+	fake_env = zstd;
+	CU_ASSERT_EQUAL(otlp_config_resolve(&c, NULL, &s, fake_getenv),
+			-EINVAL);
 	fake_env = NULL;
 }
 
+/* gzip's round trip through zlib's inflate: with libdeflate (when
+ * libdeflate.so.0 is there) and with zlib, each compressor used twice */
 static void test_gzip(void)
 {
 	static const char text[] = "resourceSpans resourceSpans resourceSpans";
 	struct otlp_buf in = {(uint8_t *)text, sizeof(text), 0}, gz = {0};
-	char back[128];
-	z_stream z = {0};
 
-	CU_ASSERT_EQUAL_FATAL(otlp_gzip(&in, &gz), 0);
-	CU_ASSERT_EQUAL(gz.data[0], 0x1f);
-	CU_ASSERT_EQUAL(gz.data[1], 0x8b);
-	CU_ASSERT_EQUAL_FATAL(inflateInit2(&z, 15 + 16), Z_OK);
-	z.next_in = gz.data;
-	z.avail_in = (uInt)gz.len;
-	z.next_out = (Bytef *)back;
-	z.avail_out = sizeof(back);
-	CU_ASSERT_EQUAL(inflate(&z, Z_FINISH), Z_STREAM_END);
-	CU_ASSERT_EQUAL(z.total_out, sizeof(text));
-	CU_ASSERT_STRING_EQUAL(back, text);
-	inflateEnd(&z);
+	for (int lib = 0; lib < 2; lib++) {
+		struct otlp_gz g;
+
+		CU_ASSERT_EQUAL_FATAL(otlp_gz_init(&g, lib), 0);
+		CU_ASSERT_TRUE(lib || !g.ldf);
+		for (int round = 0; round < 2; round++) {
+			char back[128] = "";
+			z_stream z = {0};
+
+			CU_ASSERT_EQUAL_FATAL(otlp_gzip(&g, &in, &gz), 0);
+			CU_ASSERT_EQUAL(gz.data[0], 0x1f);
+			CU_ASSERT_EQUAL(gz.data[1], 0x8b);
+			CU_ASSERT_EQUAL_FATAL(inflateInit2(&z, 15 + 16), Z_OK);
+			z.next_in = gz.data;
+			z.avail_in = (uInt)gz.len;
+			z.next_out = (Bytef *)back;
+			z.avail_out = sizeof(back);
+			CU_ASSERT_EQUAL(inflate(&z, Z_FINISH), Z_STREAM_END);
+			CU_ASSERT_EQUAL(z.total_out, sizeof(text));
+			CU_ASSERT_STRING_EQUAL(back, text);
+			inflateEnd(&z);
+		}
+		otlp_gz_free(&g);
+	}
 	free(gz.data);
 }
 
