@@ -81,13 +81,13 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # the dependencies of the binaries, from dpkg-shlibdeps (dpkg-dev); the
 # C preamble's libclang is loaded with dlopen and reads clang's own
 # headers (compiler/pass_preamble.c), so those are named here, and what
-# is loaded only for a feature (libcurl: --otlp, libmicrohttpd:
+# is loaded only for a feature (libcurl: --otlp, libdeflate: its gzip, libmicrohttpd:
 # --metrics-addr, libcrypto: --sign and --verify, libdebuginfod) or read only by some programs (#include
 # <linux/...>) is recommended
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libclang1-16, libclang-common-16-dev")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
-    "libcurl4, libmicrohttpd12, libssl3, libdebuginfod1, linux-libc-dev")
+    "libcurl4, libdeflate0, libmicrohttpd12, libssl3, libdebuginfod1, linux-libc-dev")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_STRIP_FILES OFF)
 set(CPACK_SOURCE_GENERATOR "")

@@ -26,7 +26,7 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 deps="cmake gcc make pkg-config flex bison libbpf-dev llvm-16-dev clang-16
 libclang-16-dev libclang-rt-16-dev libelf-dev libdw-dev liblzma-dev
-libcjson-dev libcunit1-dev libmicrohttpd-dev libprotobuf-c-dev
+libcjson-dev libcunit1-dev libmicrohttpd-dev libprotobuf-c-dev libdeflate0
 protobuf-c-compiler libcurl4-openssl-dev libzstd-dev zlib1g-dev libncurses-dev
 libiberty-dev lld g++ systemtap-sdt-dev golang-go golang-google-grpc-dev python3 nodejs bpftrace
 bpftool man-db openjdk-17-jdk-headless qemu-system-x86 busybox-static cpio
