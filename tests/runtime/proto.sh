@@ -50,6 +50,15 @@ free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# until_up CURL_ARGS: until curl gets an answer (10 s at most)
+until_up() {
+	for _ in $(seq 1 100); do
+		curl -s -o /dev/null "$@" && return 0
+		sleep 0.1
+	done
+	return 0
+}
+
 need() {
 	for p in "$@"; do
 		command -v "$p" >/dev/null 2>&1 || skip "$p not installed"
@@ -230,10 +239,7 @@ python_server)
 	(cd "$tmp/www" && exec python3 -m http.server "$port" \
 		--bind 127.0.0.1 >/dev/null 2>&1) &
 	srv="$srv $!"
-	for _ in $(seq 1 100); do
-		curl -s -o /dev/null "http://127.0.0.1:$port/" && break
-		sleep 0.1
-	done
+	until_up "http://127.0.0.1:$port/"
 	start_http
 	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/a.txt"
 	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/$long"
@@ -564,10 +570,7 @@ for st, p in zip(got, paths):
 EOF2
 	python3 "$tmp/srv.py" "$pport" "$tmp/www" >/dev/null 2>&1 &
 	srv="$srv $!"
-	for _ in $(seq 1 100); do
-		curl -s -o /dev/null "http://127.0.0.1:$pport/" && break
-		sleep 0.1
-	done
+	until_up "http://127.0.0.1:$pport/"
 	start_http
 	python3 "$tmp/pipe.py" "$tmp/www" "$pport" hold "/$tag/hold" \
 		"/$tag/none" >"$tmp/py.out" ||
@@ -611,10 +614,7 @@ options)
 		(cd "$tmp/www" && exec python3 -m http.server "$p" \
 			--bind 127.0.0.1 >/dev/null 2>&1) &
 		srv="$srv $!"
-		for _ in $(seq 1 100); do
-			curl -s -o /dev/null "http://127.0.0.1:$p/" && break
-			sleep 0.1
-		done
+		until_up "http://127.0.0.1:$p/"
 	done
 	start_http
 	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/k?user=ann&id=7&flag"
