@@ -60,6 +60,15 @@ ET_PROTO_FN et_s64 et_http_header(const unsigned char *p, et_u64 n, char *io,
 /* Content-Length as a number, or -1 (absent, not a number, cut off). */
 ET_PROTO_FN et_s64 et_http_content_length(const unsigned char *p, et_u64 n);
 
+/* The length of the HTTP/1.x message p starts (its head and its body,
+ * by Content-Length): where the next one of a pipelined request or
+ * response starts; -1 when it cannot be told from the window (the head
+ * goes past it, a chunked body, a response without a length that runs
+ * until the connection closes). A 1xx, 204 or 304 response and a
+ * request without a length have no body. A response to HEAD has a
+ * length and no body: the caller knows it, this parser does not. */
+ET_PROTO_FN et_s64 et_http_next(const unsigned char *p, et_u64 n);
+
 /* HTTP/2: 1 when p starts with the client connection preface. */
 ET_PROTO_FN et_s64 et_h2_preface(const unsigned char *p, et_u64 n);
 /* A field (ET_H2_*) of the first frame whose type is type (any: -1),

@@ -196,15 +196,13 @@ ET_PROTO_FN et_s64 et_http_header(const unsigned char *p, et_u64 n, char *io,
 	return et_copy(p, n, v, 0, ET_COPY_LINE, io, iosize);
 }
 
-ET_PROTO_FN et_s64 et_http_content_length(const unsigned char *p, et_u64 n)
+/* the number at v (a Content-Length's value), or -1 (not one, cut
+ * off) */
+ET_INLINE et_s64 cl_at(const unsigned char *p, et_u64 n, et_s64 v)
 {
-	et_s64 v, len = 0;
+	et_s64 len = 0;
 	int digits = 0;
 
-	n = et_clamp(n);
-	if (!et_http_req_method(p, n) && et_http_resp_status(p, n) < 0)
-		return -1;
-	v = et_header_at(p, n, "content-length", 14);
 	if (v < 0)
 		return -1;
 	for (int k = 0; k < 18; k++, v++) {
@@ -222,6 +220,81 @@ ET_PROTO_FN et_s64 et_http_content_length(const unsigned char *p, et_u64 n)
 	if (!digits || et_at(p, n, v) != '\r')
 		return -1;
 	return len;
+}
+
+ET_PROTO_FN et_s64 et_http_content_length(const unsigned char *p, et_u64 n)
+{
+	n = et_clamp(n);
+	if (!et_http_req_method(p, n) && et_http_resp_status(p, n) < 0)
+		return -1;
+	return cl_at(p, n, et_header_at(p, n, "content-length", 14));
+}
+
+/* Where a message's head ends (just past its blank line), for
+ * http_next: one bpf_loop callback whose state is how much of
+ * "\r\n\r\n" it has matched (the verifier checks a callback until its
+ * states repeat: a counter of many values, such as a header name's
+ * match, would make it check the window's bytes many times over) */
+struct head_end {
+	const unsigned char *p;
+	et_u64 n;
+	et_s64 end;
+	unsigned char m;
+};
+
+static long head_end_step(et_u64 i, struct head_end *s)
+{
+	int c;
+
+	if (i >= s->n || i >= ET_PROTO_WINDOW)
+		return 1;
+	c = s->p[i];
+	/* m a constant on each path (0 nothing, 1 "\r", 2 "\r\n", 3
+	 * "\r\n\r"): one state per value */
+	if (c == '\r') {
+		if (s->m == 2)
+			s->m = 3;
+		else
+			s->m = 1;
+	} else if (c == '\n' && s->m == 3) {
+		s->end = (et_s64)i + 1;
+		return 1;
+	} else if (c == '\n' && s->m == 1) {
+		s->m = 2;
+	} else {
+		s->m = 0;
+	}
+	return 0;
+}
+
+ET_PROTO_FN et_s64 et_http_next(const unsigned char *p, et_u64 n)
+{
+	struct head_end h;
+	et_s64 st, v, cl;
+
+	n = et_clamp(n);
+	st = et_http_resp_status(p, n);
+	if (!et_http_req_method(p, n) && st < 0)
+		return -1;
+	h.p = p;
+	h.n = n;
+	h.end = -1;
+	h.m = 0;
+	ET_LOOP(ET_PROTO_WINDOW, head_end_step, &h);
+	if (h.end < 0)
+		return -1; /* the head goes past the window */
+	/* responses without a body */
+	if ((st >= 100 && st <= 199) || st == 204 || st == 304)
+		return h.end;
+	v = et_header_at(p, n, "content-length", 14);
+	if (v < 0)
+		/* a request without a length has no body (one in chunks:
+		 * what follows its head is no request line, nothing is
+		 * found there); a response without one (chunked, or until
+		 * the connection closes) cannot be measured */
+		return st < 0 ? h.end : -1;
+	cl = cl_at(p, n, v);
+	return cl < 0 ? -1 : h.end + cl;
 }
 
 ET_PROTO_FN et_s64 et_h2_preface(const unsigned char *p, et_u64 n)

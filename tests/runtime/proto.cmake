@@ -3,5 +3,5 @@
 # real BPF as root, 77 = skipped when a server is not installed).
 etrace_runtime_cases(proto ${CMAKE_CURRENT_LIST_DIR}/proto.sh 240
   ARGS $<TARGET_FILE:etrace>
-  CASES syscalls python_server nginx gnutls wrk options node_tls distributed
-        window redis pgsql mysql)
+  CASES syscalls python_server nginx gnutls wrk pipeline options node_tls
+        distributed window redis pgsql mysql)

@@ -11,6 +11,10 @@
 # gnutls: curl against gnutls-serv (GnuTLS uprobes on the server side);
 # wrk: nginx under wrk at 16 connections: the requests the recipe saw
 #   against nginx's access log (>= 99%, none made up);
+# pipeline: HTTP/1.1 pipelining and keep-alive: a second request sent
+#   before the first one's response (python3's http.server), three
+#   one after the other on one connection and three in one send (nginx):
+#   each paired with its own response, none made up;
 # options: the recipe's parameters (query redaction, filters, sampling);
 # node_tls: Node's own OpenSSL (an https server and client);
 # distributed: Node's OTel SDK -> service A -> service B, one trace at
@@ -48,6 +52,15 @@ trap 'stop_servers; rm -rf "$tmp"; kill_bg' EXIT
 # a free TCP port on 127.0.0.1
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# until_up CURL_ARGS: until curl gets an answer (10 s at most)
+until_up() {
+	for _ in $(seq 1 100); do
+		curl -s -o /dev/null "$@" && return 0
+		sleep 0.1
+	done
+	return 0
 }
 
 need() {
@@ -230,10 +243,7 @@ python_server)
 	(cd "$tmp/www" && exec python3 -m http.server "$port" \
 		--bind 127.0.0.1 >/dev/null 2>&1) &
 	srv="$srv $!"
-	for _ in $(seq 1 100); do
-		curl -s -o /dev/null "http://127.0.0.1:$port/" && break
-		sleep 0.1
-	done
+	until_up "http://127.0.0.1:$port/"
 	start_http
 	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/a.txt"
 	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/$long"
@@ -505,6 +515,123 @@ tracepoint:syscalls:sys_enter_sendto /comm != "mariadb" && pid == '"$mpid"'/ {
 		has "$out" "^$l\$"
 	done
 	;;
+pipeline)
+	# HTTP/1.1 on one connection, a python3 client on a raw socket:
+	# - to Python's http.server (HTTP/1.1), a second request sent before
+	#   the first one's response: the server holds that response until
+	#   the second request was sent (a file each way, no timing), each
+	#   request in a send() of its own: both paired with their own
+	#   responses (200, then 404), client and server side;
+	# - to nginx, three requests one after the other (keep-alive: 200,
+	#   404, 200), then three in one send(): of these the first is a
+	#   span (closed by its own response), the others make none up
+	need python3 nginx curl openssl
+	start_nginx
+	pport=$(free_port)
+	mkdir -p "$tmp/www/$tag"
+	cat >"$tmp/srv.py" <<'EOF2'
+import functools, http.server, os, sys, time
+d = sys.argv[2]
+class H(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *a):
+        pass
+    def do_GET(self):
+        if not self.path.endswith("/hold"):
+            return super().do_GET()
+        open(os.path.join(d, "started"), "w").close()
+        for _ in range(3000):
+            if os.path.exists(os.path.join(d, "go")):
+                break
+            time.sleep(0.01)
+        self.send_response(200)
+        self.send_header("Content-Length", "3")
+        self.end_headers()
+        self.wfile.write(b"ok\n")
+h = functools.partial(H, directory=d)
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), h).serve_forever()
+EOF2
+	# pipe.py DIR PORT MODE PATH...: MODE hold (the second request once
+	# the server holds the first), seq (each after the previous one's
+	# response) or batch (all in one send); "STATUS PATH" per response
+	cat >"$tmp/pipe.py" <<'EOF2'
+import os, socket, sys, time
+d, port, mode, paths = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+s = socket.create_connection(("127.0.0.1", port))
+buf, got = b"", []
+def req(p):
+    return b"GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % p.encode()
+def more():
+    x = s.recv(65536)
+    if not x:
+        sys.exit("closed after %d responses" % len(got))
+    return x
+def response():
+    global buf
+    while b"\r\n\r\n" not in buf:
+        buf += more()
+    head, _, buf = buf.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    cl = 0
+    for l in lines[1:]:
+        k, _, v = l.partition(b":")
+        if k.strip().lower() == b"content-length":
+            cl = int(v)
+    while len(buf) < cl:
+        buf += more()
+    buf = buf[cl:]
+    got.append(lines[0].split()[1].decode())
+if mode == "hold":
+    s.sendall(req(paths[0]))
+    for _ in range(3000):
+        if os.path.exists(os.path.join(d, "started")):
+            break
+        time.sleep(0.01)
+    s.sendall(req(paths[1]))
+    open(os.path.join(d, "go"), "w").close()
+elif mode == "batch":
+    s.sendall(b"".join(req(p) for p in paths))
+for p in paths:
+    if mode == "seq":
+        s.sendall(req(p))
+    response()
+for st, p in zip(got, paths):
+    print(st, p)
+EOF2
+	python3 "$tmp/srv.py" "$pport" "$tmp/www" >/dev/null 2>&1 &
+	srv="$srv $!"
+	until_up "http://127.0.0.1:$pport/"
+	start_http
+	python3 "$tmp/pipe.py" "$tmp/www" "$pport" hold "/$tag/hold" \
+		"/$tag/none" >"$tmp/py.out" ||
+		fail "python3 client: $(cat "$tmp/py.out")"
+	python3 "$tmp/pipe.py" "$tmp/www" "$port" seq "/$tag/index.html" \
+		"/$tag/missing" "/$tag/big.html" >>"$tmp/py.out" ||
+		fail "nginx client: $(cat "$tmp/py.out")"
+	python3 "$tmp/pipe.py" "$tmp/www" "$port" batch "/$tag/b1" \
+		"/$tag/index.html?b=2" "/$tag/b3" >>"$tmp/py.out" ||
+		fail "nginx batch client: $(cat "$tmp/py.out")"
+	printf '%s\n' "200 /$tag/hold" "404 /$tag/none" "200 /$tag/index.html" \
+		"404 /$tag/missing" "200 /$tag/big.html" "404 /$tag/b1" \
+		"200 /$tag/index.html?b=2" "404 /$tag/b3" |
+		cmp -s - "$tmp/py.out" || fail "the clients got: $(cat "$tmp/py.out")"
+	wait_out "kind=client .*url.path=\"/$tag/b1\".*status_code=404"
+	wait_out "kind=server .*url.path=\"/$tag/b1\".*status_code=404"
+	sleep 0.3
+	stop
+	expect "client no python3 GET /$tag/b1 404
+client no python3 GET /$tag/big.html 200
+client no python3 GET /$tag/hold 200
+client no python3 GET /$tag/index.html 200
+client no python3 GET /$tag/missing 404
+client no python3 GET /$tag/none 404
+server no nginx GET /$tag/b1 404
+server no nginx GET /$tag/big.html 200
+server no nginx GET /$tag/index.html 200
+server no nginx GET /$tag/missing 404
+server no python3 GET /$tag/hold 200
+server no python3 GET /$tag/none 404\n"
+	;;
 options)
 	# the recipe's parameters: url.query redacted by default, kept or
 	# stripped; filters by method, path prefix and port; sampling
@@ -517,10 +644,7 @@ options)
 		(cd "$tmp/www" && exec python3 -m http.server "$p" \
 			--bind 127.0.0.1 >/dev/null 2>&1) &
 		srv="$srv $!"
-		for _ in $(seq 1 100); do
-			curl -s -o /dev/null "http://127.0.0.1:$p/" && break
-			sleep 0.1
-		done
+		until_up "http://127.0.0.1:$p/"
 	done
 	start_http
 	curl -s -o /dev/null "http://127.0.0.1:$port/$tag/k?user=ann&id=7&flag"

@@ -204,6 +204,88 @@ static void test_http_truncated(void)
 	}
 }
 
+/* pipelining: three requests in one write (a client of the runtime
+ * test's), three responses in one read, as nginx 1.22 and Python's
+ * http.server (HTTP/1.1) answer them */
+static const char pipe_reqs[] =
+    "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+    "POST /b?q=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+    "HEAD /c HTTP/1.1\r\nHost: x\r\n\r\n";
+static const char pipe_resps[] =
+    "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nContent-Length: 2\r\n"
+    "Connection: keep-alive\r\n\r\nhi"
+    "HTTP/1.1 404 Not Found\r\nContent-Length:  0 \r\n\r\n"
+    "HTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n"
+    "HTTP/1.1 100 Continue\r\n\r\n"
+    "HTTP/1.1 204 No Content\r\n\r\n"
+    "HTTP/1.0 200 OK\r\nServer: SimpleHTTP/0.6 Python/3.11.2\r\n\r\nrest";
+
+static void test_http_next(void)
+{
+	const size_t want_req[] = {28, 55, 29};
+	const long long want_resp[] = {86, 47, 48, 25, 27, -1};
+	size_t at = 0, k;
+	char path[64];
+
+	for (k = 0; k < 3; k++) {
+		long long n = et_http_next(U(pipe_reqs + at), N(pipe_reqs) - at);
+
+		CU_ASSERT_EQUAL(n, (long long)want_req[k]);
+		CU_ASSERT(et_http_request(U(pipe_reqs + at), n) != 0);
+		if (n < 0)
+			return;
+		at += (size_t)n;
+	}
+	CU_ASSERT_EQUAL(at, N(pipe_reqs));
+	CU_ASSERT_EQUAL(et_http_path(U(pipe_reqs + 28), N(pipe_reqs) - 28,
+				     path, 64),
+			2);
+	CU_ASSERT_STRING_EQUAL(path, "/b");
+	for (at = 0, k = 0; k < 6; k++) {
+		long long n =
+		    et_http_next(U(pipe_resps + at), N(pipe_resps) - at);
+
+		CU_ASSERT_EQUAL(n, want_resp[k]);
+		if (n < 0)
+			break;
+		at += (size_t)n;
+	}
+	CU_ASSERT_EQUAL(k, 5);
+	CU_ASSERT_EQUAL(et_http_status(U(pipe_resps + at), N(pipe_resps) - at),
+			200);
+	/* cut before the head's end: none; after it, the same answer
+	 * (the length comes from the head, the body need not be there) */
+	for (size_t n = 0; n < 28; n++)
+		CU_ASSERT_EQUAL(et_http_next(U(pipe_reqs), n), -1);
+	CU_ASSERT_EQUAL(et_http_next(U(pipe_resps), 84), 86);
+	for (size_t n = 0; n < 84; n++)
+		CU_ASSERT_EQUAL(et_http_next(U(pipe_resps), n), -1);
+	/* malformed: not a message, a length not a number, chunked, a
+	 * head longer than the window, a bare LF line end */
+	CU_ASSERT_EQUAL(et_http_next(U("hello\r\n\r\n"), 9), -1);
+	CU_ASSERT_EQUAL(
+	    et_http_next(U("HTTP/1.1 200 OK\r\nContent-Length: x1\r\n\r\n"), 39),
+	    -1);
+	CU_ASSERT_EQUAL(
+	    et_http_next(U("POST / HTTP/1.1\r\nContent-Length: 12345678901234567890\r\n\r\n"),
+			 57),
+	    -1);
+	CU_ASSERT_EQUAL(
+	    et_http_next(U("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+			   "2\r\nhi\r\n0\r\n\r\n"),
+			 59),
+	    -1);
+	CU_ASSERT_EQUAL(et_http_next(U("GET / HTTP/1.1\n\n"), 16), -1);
+	{
+		static char big[ET_PROTO_WINDOW + 64];
+
+		memcpy(big, "GET / HTTP/1.1\r\nX: ", 19);
+		memset(big + 19, 'a', sizeof(big) - 19);
+		memcpy(big + sizeof(big) - 4, "\r\n\r\n", 4);
+		CU_ASSERT_EQUAL(et_http_next(U(big), sizeof(big)), -1);
+	}
+}
+
 static void test_h2(void)
 {
 	/* nghttp's first write: the preface, SETTINGS (2 settings), then
@@ -633,8 +715,10 @@ static void test_window(void)
 UNIT_MAIN("proto", UNIT_TEST(test_http_request), UNIT_TEST(test_http_query),
 	  UNIT_TEST(test_http_malformed),
 	  UNIT_TEST(test_http_response), UNIT_TEST(test_http_headers),
-	  UNIT_TEST(test_http_truncated), UNIT_TEST(test_h2),
+	  UNIT_TEST(test_http_truncated), UNIT_TEST(test_http_next),
+	  UNIT_TEST(test_h2),
 	  UNIT_TEST(test_websocket), UNIT_TEST(test_redis),
-	  UNIT_TEST(test_pgsql), UNIT_TEST(test_mysql), UNIT_TEST(test_detect),
+	  UNIT_TEST(test_pgsql), UNIT_TEST(test_mysql),
+	  UNIT_TEST(test_detect),
 	  UNIT_TEST(test_detect_captured),
 	  UNIT_TEST(test_window))
