@@ -101,9 +101,12 @@ two_ustack)
 	# two probes with ustack in one program (the sleep's entry and
 	# exit), -p as in pid: both load, each with the main thread's chain
 	# (the unwinder out of line once two probes called it: the
-	# verifier's 1M instructions passed, either probe alone loaded)
+	# verifier's 1M instructions passed, either probe alone loaded).
+	# The process lingers 0.5 s after the sleep: the exit's stack is
+	# taken just before the interpreter finalizes and frees the code
+	# objects, maybe before etrace's poll named them (man: Python frames)
 	mkfifo "$tmp/go"
-	"$PY" "$CH" sleep 2 0 "$tmp/go" &
+	"$PY" "$CH" sleep 2 0 "$tmp/go" 0.5 &
 	child=$!
 	trap 'rm -rf "$tmp"; kill_bg; kill -9 $child 2>/dev/null' EXIT
 	wait_exec "$child" "$PY"

@@ -75,3 +75,10 @@ def main():
 
 
 main()
+
+# chain.py sleep R T FIFO LINGER: then waits LINGER seconds (select, not
+# clock_nanosleep) before it exits (down here: the lines above are in
+# the tests' expected stacks)
+if sys.argv[1] == "sleep" and len(sys.argv) > 5:
+    import select
+    select.select([], [], [], float(sys.argv[5]))
