@@ -53,6 +53,8 @@ static long (*const get_comm)(void *buf, et_u32 size) = (void *)16;
 static long (*const ringbuf_output)(void *rb, void *data, et_u64 size,
 				    et_u64 flags) = (void *)130;
 static et_u64 (*const ringbuf_query)(void *rb, et_u64 flags) = (void *)134;
+static long (*const read_user)(void *dst, et_u32 size,
+			       const void *src) = (void *)112;
 
 static et_u64 rand64(void)
 {
@@ -316,34 +318,33 @@ static long tp_at(et_u32 i, void *ctx)
 }
 
 /* traceparent(buf, len): the first W3C traceparent value in the len
- * bytes at win (at most TP_SCAN: the window of the protocol functions,
- * compiler/codegen/cg_proto.c, which read them from the user address
- * buf, or kept them from a call of the probe on the same bytes; the map
- * value holds more than TP_SCAN + 64 bytes): "00-TRACE-PARENT-FLAGS",
- * after the header name "traceparent" (any case) and ':' or '=', or at
- * the start of the buffer. Sets r's trace id, parent and flags as a
- * remote parent; 1 when found, else 0. */
-ET_HELPER et_s64 et_traceparent(struct rec *r, const char *win, et_u64 len)
+ * bytes (at most TP_SCAN, read into scratch, which holds 1024 + 64
+ * bytes) at the user address buf: "00-TRACE-PARENT-FLAGS", after the
+ * header name "traceparent" (any case) and ':' or '=', or at the start
+ * of the buffer. Sets r's trace id, parent and flags as a remote
+ * parent; 1 when found, else 0. */
+ET_HELPER et_s64 et_traceparent(struct rec *r, char *scratch, const char *buf,
+				et_u64 len)
 {
-	struct tp_scan s = {win, -1};
+	struct tp_scan s = {scratch, -1};
 	et_u64 hi, lo, parent, flags;
 	const char *v;
 
 	if (len > TP_SCAN)
 		len = TP_SCAN;
-	if (len < TP_LEN)
+	if (len < TP_LEN || read_user(scratch, (et_u32)len & 1023, buf))
 		return 0;
-	/* the bytes past len are an earlier read's: the scan stops where
+	/* the bytes past len are an earlier call's: the scan stops where
 	 * a name and its ':' end inside len, and a value must end inside
-	 * it (not a scan of all TP_SCAN places, a few hundred steps for a
-	 * request of 100 bytes) */
-	if (win[0] == '0' && win[1] == '0' && win[2] == '-')
+	 * it (not a scan of all TP_SCAN places over a zeroed scratch, a
+	 * few hundred steps for a request of 100 bytes) */
+	if (scratch[0] == '0' && scratch[1] == '0' && scratch[2] == '-')
 		s.at = 0;
 	else
 		loop((et_u32)len - 11, tp_at, &s, 0);
 	if (s.at < 0 || s.at > TP_SCAN + 13 || (et_u64)s.at + TP_LEN > len)
 		return 0;
-	v = win + s.at;
+	v = scratch + s.at;
 	if (v[0] != '0' || v[1] != '0' || v[2] != '-' || v[35] != '-' ||
 	    v[52] != '-' || hexnum(v + 3, 16, &hi) || hexnum(v + 19, 16, &lo) ||
 	    hexnum(v + 36, 16, &parent) || hexnum(v + 53, 2, &flags) ||

@@ -15,31 +15,13 @@
  * (a variable or a record copies it), and the calls take the slots in
  * turn: so at most PROTO_SLOTS calls of one statement keep their
  * results apart. The file ends in the cg_func generator of those rows
- * (funcs.def).
- *
- * The window is read once per run of a program for a user buffer: the
- * calls on one (address, length), as http_method, http_path and
- * http_query of one request and traceparent (cg_span.c), share it. The
- * map value ends in a header, {owner, address, length asked, length
- * read}, that says what the window holds; the owner is the pid_tgid of
- * the run that read it (0: none). Each program that reads user windows
- * clears it as it starts (gen_proto_begin), so that a run never takes
- * bytes an earlier one read (the same buffer may hold a new message);
- * a run of another thread between two calls of one run (a sleepable
- * program's fault, a preemption) leaves its own owner; a window copied
- * from a value the program holds clears it too. */
-#include <string.h>
-
+ * (funcs.def). */
 #include "funcs_proto.h"
 #include "gen.h"
 #include "../../bpf-helpers/proto_abi.h"
 
 #define ET_PROTO_MAP "et_proto_win"
 #define PROTO_SLOTS 16
-/* the window's header: after the window and the slots */
-#define PROTO_HDR ((1 + PROTO_SLOTS) * ET_PROTO_WINDOW)
-enum { HDR_OWNER, HDR_SRC, HDR_N, HDR_RES, HDR_WORDS };
-#define PROTO_VALUE (PROTO_HDR + HDR_WORDS * 8)
 
 static struct node *arg(struct node *e, int i)
 {
@@ -55,16 +37,6 @@ static LLVMValueRef c64(struct gen *g, uint64_t v)
 	return cg_const(g->cg, 64, v);
 }
 
-/* ET_PROTO_MAP, defined at its first use */
-static LLVMValueRef window_map(struct gen *g)
-{
-	LLVMValueRef m = cg_map_get(g->cg, ET_PROTO_MAP);
-
-	return m ? m
-		 : cg_map_define(g->cg, ET_PROTO_MAP,
-				 BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, PROTO_VALUE);
-}
-
 /* min(max(len, 0), cap) */
 static LLVMValueRef clamp(struct gen *g, LLVMValueRef len, uint64_t cap)
 {
@@ -76,83 +48,11 @@ static LLVMValueRef clamp(struct gen *g, LLVMValueRef len, uint64_t cap)
 	    g->b, LLVMBuildICmp(g->b, LLVMIntUGT, len, c, ""), c, len, "win");
 }
 
-static LLVMValueRef hdr_word(struct gen *g, LLVMValueRef w, int k)
-{
-	LLVMValueRef o = c64(g, PROTO_HDR + 8 * k);
-
-	return LLVMBuildGEP2(g->b, cg_int(g->cg, 8), w, &o, 1, "");
-}
-
-static LLVMValueRef hdr_eq(struct gen *g, LLVMValueRef w, int k,
-			   LLVMValueRef v)
-{
-	LLVMValueRef h =
-	    LLVMBuildLoad2(g->b, cg_int(g->cg, 64), hdr_word(g, w, k), "");
-
-	return LLVMBuildICmp(g->b, LLVMIntEQ, h, v, "");
-}
-
-/* Fills the window w (a value of ET_PROTO_MAP) from len bytes of user
- * memory at address v, their last ET_PROTO_WINDOW when tail, unless it
- * holds them already (the header, read in this run of the program):
- * its length (i64), 0 when the read failed. */
-static LLVMValueRef fill_user(struct gen *g, LLVMValueRef v, LLVMValueRef len,
-			      bool tail, LLVMValueRef w)
-{
-	LLVMTypeRef i64 = cg_int(g->cg, 64);
-	LLVMValueRef n = clamp(g, len, ET_PROTO_WINDOW), src = v, r, same, me;
-	LLVMValueRef res[2], phi;
-	LLVMBasicBlockRef bb[2], rd = gen_block(g, "win_read");
-	LLVMBasicBlockRef kept = gen_block(g, "win_kept");
-	LLVMBasicBlockRef done = gen_block(g, "win_done");
-
-	if (tail) {
-		/* the last n bytes of len */
-		LLVMValueRef skip = LLVMBuildSub(g->b, len, n, "");
-
-		skip = LLVMBuildSelect(
-		    g->b, LLVMBuildICmp(g->b, LLVMIntSLT, skip, c64(g, 0), ""),
-		    c64(g, 0), skip, "");
-		src = LLVMBuildAdd(g->b, src, skip, "");
-	}
-	/* a thread's pid_tgid is never 0 (the idle task's is) */
-	me = cg_get_pid_tgid(g->cg);
-	same = LLVMBuildICmp(g->b, LLVMIntNE, me, c64(g, 0), "");
-	same = LLVMBuildAnd(g->b, same, hdr_eq(g, w, HDR_OWNER, me), "");
-	same = LLVMBuildAnd(g->b, same, hdr_eq(g, w, HDR_SRC, src), "");
-	same = LLVMBuildAnd(g->b, same, hdr_eq(g, w, HDR_N, n), "win_same");
-	LLVMBuildCondBr(g->b, same, kept, rd);
-	LLVMPositionBuilderAtEnd(g->b, kept);
-	/* bounded again for the verifier: a loaded length is unknown */
-	res[0] = clamp(g,
-		       LLVMBuildLoad2(g->b, i64, hdr_word(g, w, HDR_RES), ""),
-		       ET_PROTO_WINDOW);
-	bb[0] = LLVMGetInsertBlock(g->b);
-	LLVMBuildBr(g->b, done);
-	LLVMPositionBuilderAtEnd(g->b, rd);
-	r = cg_probe_read(g->cg, CG_USER, w,
-			  LLVMBuildTrunc(g->b, n, cg_int(g->cg, 32), ""),
-			  LLVMBuildIntToPtr(g->b, src, cg_ptr(g->cg), ""));
-	res[1] = LLVMBuildSelect(
-	    g->b, LLVMBuildICmp(g->b, LLVMIntEQ, r, c64(g, 0), ""), n,
-	    c64(g, 0), "");
-	LLVMBuildStore(g->b, src, hdr_word(g, w, HDR_SRC));
-	LLVMBuildStore(g->b, n, hdr_word(g, w, HDR_N));
-	LLVMBuildStore(g->b, res[1], hdr_word(g, w, HDR_RES));
-	LLVMBuildStore(g->b, me, hdr_word(g, w, HDR_OWNER));
-	bb[1] = LLVMGetInsertBlock(g->b);
-	LLVMBuildBr(g->b, done);
-	LLVMPositionBuilderAtEnd(g->b, done);
-	phi = LLVMBuildPhi(g->b, i64, "win");
-	LLVMAddIncoming(phi, res, bb, 2);
-	return phi;
-}
-
 /* Fills the window w from the call's buffer: its length (i64) */
 static LLVMValueRef fill(struct gen *g, const struct proto_fn *f,
 			 struct node *buf, struct node *lenx, LLVMValueRef w)
 {
-	LLVMValueRef v = gen_expr(g, buf), len = gen_expr(g, lenx);
+	LLVMValueRef v = gen_expr(g, buf), len = gen_expr(g, lenx), n, r, src;
 	const struct type *t = buf->type;
 	uint32_t size = t->size, off = 0;
 
@@ -175,10 +75,25 @@ static LLVMValueRef fill(struct gen *g, const struct proto_fn *f,
 			v = LLVMBuildGEP2(g->b, cg_int(g->cg, 8), v, &o, 1, "");
 		}
 		LLVMBuildMemCpy(g->b, w, 1, v, 1, c64(g, size));
-		LLVMBuildStore(g->b, c64(g, 0), hdr_word(g, w, HDR_OWNER));
 		return clamp(g, len, size);
 	}
-	return fill_user(g, v, len, f->tail, w);
+	n = clamp(g, len, ET_PROTO_WINDOW);
+	src = v;
+	if (f->tail) {
+		/* the last n bytes of len */
+		LLVMValueRef skip = LLVMBuildSub(g->b, len, n, "");
+
+		skip = LLVMBuildSelect(
+		    g->b, LLVMBuildICmp(g->b, LLVMIntSLT, skip, c64(g, 0), ""),
+		    c64(g, 0), skip, "");
+		src = LLVMBuildAdd(g->b, src, skip, "");
+	}
+	r = cg_probe_read(g->cg, CG_USER, w,
+			  LLVMBuildTrunc(g->b, n, cg_int(g->cg, 32), ""),
+			  LLVMBuildIntToPtr(g->b, src, cg_ptr(g->cg), ""));
+	return LLVMBuildSelect(g->b,
+			       LLVMBuildICmp(g->b, LLVMIntEQ, r, c64(g, 0), ""),
+			       n, c64(g, 0), "");
 }
 
 /* the parser's arguments after (window, length); the call's result */
@@ -226,7 +141,11 @@ static LLVMValueRef proto(struct gen *g, struct node *e)
 			  e->u.call.name);
 		return c64(g, 0);
 	}
-	m = window_map(g);
+	m = cg_map_get(g->cg, ET_PROTO_MAP);
+	if (!m)
+		m = cg_map_define(g->cg, ET_PROTO_MAP,
+				  BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
+				  (1 + PROTO_SLOTS) * ET_PROTO_WINDOW);
 	key = gen_tmp(g, 4, "pkey");
 	hit = gen_block(g, "proto");
 	done = gen_block(g, "proto_done");
@@ -293,9 +212,13 @@ static LLVMValueRef proto(struct gen *g, struct node *e)
 
 LLVMValueRef gen_proto_slot(struct gen *g, uint32_t size)
 {
-	LLVMValueRef m = window_map(g), key, w, o;
+	LLVMValueRef m = cg_map_get(g->cg, ET_PROTO_MAP), key, w, o;
 	LLVMBasicBlockRef hit, miss;
 
+	if (!m)
+		m = cg_map_define(g->cg, ET_PROTO_MAP,
+				  BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4,
+				  (1 + PROTO_SLOTS) * ET_PROTO_WINDOW);
 	key = gen_tmp(g, 4, "pkey");
 	hit = gen_block(g, "slot");
 	miss = gen_block(g, "slot_miss");
@@ -311,61 +234,6 @@ LLVMValueRef gen_proto_slot(struct gen *g, uint32_t size)
 			c64(g, size < ET_PROTO_WINDOW ? size : ET_PROTO_WINDOW),
 			8);
 	return w;
-}
-
-LLVMValueRef gen_proto_window(struct gen *g, LLVMValueRef buf,
-			      LLVMValueRef len, LLVMValueRef *n)
-{
-	LLVMValueRef key = gen_tmp(g, 4, "pkey"), w;
-	LLVMBasicBlockRef hit = gen_block(g, "pwin"), miss;
-
-	miss = gen_block(g, "pwin_miss");
-	w = cg_map_lookup(g->cg, window_map(g), key);
-	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, w, ""), miss, hit);
-	LLVMPositionBuilderAtEnd(g->b, miss);
-	gen_return_now(g);
-	LLVMBuildUnreachable(g->b);
-	LLVMPositionBuilderAtEnd(g->b, hit);
-	*n = fill_user(g, buf, len, false, w);
-	return w;
-}
-
-static bool reads_window(struct node *n, void *arg)
-{
-	const struct proto_fn *f;
-	struct node *buf;
-
-	if (n->kind != N_CALL)
-		return true;
-	if (!strcmp(n->u.call.name, "traceparent")) {
-		*(bool *)arg = true;
-		return true;
-	}
-	f = proto_fn_find(n->u.call.name);
-	buf = f ? n->u.call.args : NULL;
-	if (buf && buf->type && gen_is_scalar(buf->type))
-		*(bool *)arg = true;
-	return true;
-}
-
-void gen_proto_begin(struct gen *g, struct node *probe)
-{
-	bool uses = false;
-	LLVMValueRef key, w;
-	LLVMBasicBlockRef hit, done;
-
-	ast_walk(probe, reads_window, &uses);
-	if (!uses)
-		return;
-	key = gen_tmp(g, 4, "pkey");
-	hit = gen_block(g, "pwin_clear");
-	done = gen_block(g, "pwin_cleared");
-	w = cg_map_lookup(g->cg, window_map(g), key);
-	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, w, ""), done, hit);
-	LLVMPositionBuilderAtEnd(g->b, hit);
-	LLVMBuildStore(g->b, c64(g, 0), hdr_word(g, w, HDR_OWNER));
-	LLVMBuildBr(g->b, done);
-	LLVMPositionBuilderAtEnd(g->b, done);
 }
 
 const struct cg_func cg_func_PROTO = {proto, NULL};

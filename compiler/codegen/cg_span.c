@@ -28,9 +28,9 @@
 
 #define TSTACK_ENTRIES 16384
 #define SPAN_KEY_MAX 192 /* bytes of a key: it lives on the BPF stack */
-/* the per-CPU scratch: et_span_begin's zeroed thread stack (264 bytes,
- * bpf-helpers/span.c struct tstack) */
-#define SPAN_SCRATCH 264
+/* the per-CPU scratch: traceparent()'s scan, et_span_begin's zeroed
+ * thread stack */
+#define SPAN_SCRATCH (1024 + 64)
 /* bytes of one event's attributes (with their u64 set mask): every
  * open instance has ET_SPAN_EVENTS of them */
 #define SPAN_EVENT_SLOT_MAX 512
@@ -519,18 +519,38 @@ static LLVMValueRef span_close(struct gen *g, struct span_cg *l)
 	return NULL;
 }
 
-/* traceparent(buf, len) (bpf-helpers/span.c): it scans the protocol
- * functions' window of the bytes (cg_proto.c), a per-CPU map value
- * larger than the BPF stack, read once for the probe's calls on them */
+/* traceparent(buf, len) (bpf-helpers/span.c): its scan buffer is a
+ * per-CPU map value, larger than the BPF stack */
 static LLVMValueRef traceparent(struct gen *g, struct node *call)
 {
+	LLVMValueRef key = gen_tmp(g, 4, "tp_key"), args[4], scratch;
+	LLVMValueRef m = shared_map(g, "et_span_tp", BPF_MAP_TYPE_PERCPU_ARRAY,
+				    1, 4, SPAN_SCRATCH);
 	struct node *buf = call->u.call.args;
-	LLVMValueRef args[3], src;
+	LLVMBasicBlockRef none = gen_block(g, "tp_none");
+	LLVMBasicBlockRef ok = gen_block(g, "tp_ok");
+	LLVMBasicBlockRef done = gen_block(g, "tp_done"), bbs[2];
+	LLVMValueRef vals[2], phi;
 
-	src = gen_expr(g, buf);
+	args[2] = LLVMBuildIntToPtr(g->b, gen_expr(g, buf), cg_ptr(g->cg), "");
+	args[3] = gen_expr(g, buf->next);
+	scratch = cg_map_lookup(g->cg, m, key);
+	bbs[0] = LLVMGetInsertBlock(g->b);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, scratch, ""), none, ok);
+	LLVMPositionBuilderAtEnd(g->b, ok);
 	args[0] = g->span_ptr;
-	args[1] = gen_proto_window(g, src, gen_expr(g, buf->next), &args[2]);
-	return cg_libcall(g->cg, "et_traceparent", args, 3);
+	args[1] = scratch;
+	vals[1] = cg_libcall(g->cg, "et_traceparent", args, 4);
+	bbs[1] = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, none);
+	LLVMBuildBr(g->b, done);
+	bbs[0] = none;
+	LLVMPositionBuilderAtEnd(g->b, done);
+	phi = LLVMBuildPhi(g->b, cg_int(g->cg, 64), "tp");
+	vals[0] = cg_const(g->cg, 64, 0);
+	LLVMAddIncoming(phi, vals, bbs, 2);
+	return phi;
 }
 
 /* thread_parent(tid) (bpf-helpers/span.c) */

@@ -256,7 +256,6 @@ int gen_body(struct gen *g, int errors)
 	struct node *probe = g->probe;
 
 	g->span_ptr = g->span_key = NULL; /* span.open / span.key set them */
-	gen_proto_begin(g, probe);
 	gen_gate(g, false);
 	predicate(g, probe->u.probe.pred);
 	gen_gate(g, true);

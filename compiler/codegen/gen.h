@@ -168,14 +168,6 @@ bool gen_is_comm(const struct node *e, const struct type *dt);
  * functions' per-CPU map, alive for the statement (cg_proto.c): for
  * results too big for the BPF stack. */
 LLVMValueRef gen_proto_slot(struct gen *g, uint32_t size);
-/* At the start of probe's program: the protocol functions' window of
- * user bytes forgotten, when probe reads one (cg_proto.c). */
-void gen_proto_begin(struct gen *g, struct node *probe);
-/* The window (a per-CPU map value) holding len bytes of user memory at
- * buf, at most ET_PROTO_WINDOW: read, or kept from a protocol function
- * of this run on the same bytes; *n its length (0: the read failed). */
-LLVMValueRef gen_proto_window(struct gen *g, LLVMValueRef buf,
-			      LLVMValueRef len, LLVMValueRef *n);
 /* A new basic block in the current function. */
 LLVMBasicBlockRef gen_block(struct gen *g, const char *name);
 /* Truncates/extends the i64 v to what an integer of type t holds. */

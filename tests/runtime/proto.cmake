@@ -4,4 +4,4 @@
 etrace_runtime_cases(proto ${CMAKE_CURRENT_LIST_DIR}/proto.sh 240
   ARGS $<TARGET_FILE:etrace>
   CASES syscalls python_server nginx gnutls wrk pipeline options node_tls
-        distributed window redis pgsql mysql)
+        distributed redis pgsql mysql)

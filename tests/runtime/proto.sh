@@ -19,10 +19,6 @@
 # node_tls: Node's own OpenSSL (an https server and client);
 # distributed: Node's OTel SDK -> service A -> service B, one trace at
 #   the OTLP receiver with the right parentage;
-# window: the parsers' shared copy of a buffer (compiler/codegen/
-#   cg_proto.c): several calls of a probe on the same bytes agree, and a
-#   later write of other bytes of the same length from the same address
-#   is parsed anew, not taken from the earlier run's copy;
 # redis, pgsql, mysql: the RESP, PostgreSQL and MySQL parsers on what
 #   redis-server, postgres and mariadbd read and write for their clients.
 # Exits 77 (skipped) when a server or client is missing.
@@ -320,32 +316,6 @@ wrk)
 	[ "$seen" -le "$served" ] || fail "saw $seen > $served served"
 	[ $((seen * 100)) -ge $((served * 99)) ] ||
 		fail "saw $seen of $served (< 99%)"
-	;;
-window)
-	need python3
-	# one buffer, rewritten in place: the same address and length for
-	# every write (Python passes a bytearray's own storage)
-	cat >"$tmp/same.py" <<'EOF'
-import os
-buf = bytearray(b"GET /aaaa?x=1 HTTP/1.1\r\n\r\n")
-fd = os.open("/dev/null", os.O_WRONLY)
-for m in (b"GET /aaaa?x=1", b"PUT /bbbb?y=2", b"GET /cccc?z=3"):
-    buf[:len(m)] = m
-    os.write(fd, buf)
-EOF
-	run 0 -c "python3 $tmp/same.py" -e '
-tracepoint:syscalls:sys_enter_write /pid == cpid && is_http_request(args.buf, args.count)/ {
-	printf("%s %s %s %s %d\n", http_method(args.buf, args.count),
-	       http_path(args.buf, args.count),
-	       http_query(args.buf, args.count, 0),
-	       http_path(args.buf, args.count, 3), args.buf == @prev);
-	@prev = args.buf;
-}
-END { clear(@prev); }'
-	grep -v '^Attaching\|^$' "$out" >"$tmp/got"
-	printf 'GET /aaaa x=1 /a 0\nPUT /bbbb y=2 /b 1\nGET /cccc z=3 /c 1\n' \
-		>"$tmp/want"
-	cmp -s "$tmp/want" "$tmp/got" || fail "parsed: $(cat "$tmp/got")"
 	;;
 redis)
 	need redis-server redis-cli
