@@ -240,6 +240,7 @@ static const struct use uses[] = {
 	{ "http_path", "@x = http_path(0, 16);" },
 	{ "http_status", "@x = http_status(0, 16);" },
 	{ "http_content_length", "@x = http_content_length(0, 16);" },
+	{ "http_next", "@x = http_next(0, 16);" },
 	{ "h2_preface", "@x = h2_preface(0, 16);" },
 	{ "h2_frame_len", "@x = h2_frame_len(0, 16);" },
 	{ "h2_frame_flags", "@x = h2_frame_flags(0, 16);" },
