@@ -64,8 +64,11 @@ funcspan)
 			fail "nest($n)'s parent is not nest($((n + 1)))"
 	done
 	# 3000 deep: Go copies the goroutine's stack (it grows from 8 KiB)
-	# while spans are open; each call still ends its own span
-	run 0 -c "$B nest 3000" -e "uprobe:$B:main.nest { span(\"nest\"); span.n = args.n; }"
+	# while spans are open; each call still ends its own span. -B line:
+	# the program's last line, written to the same file as the 3001
+	# spans, lands between two lines (fully buffered, etrace's 4 KiB
+	# writes cut lines, and "nest 3000" once came out inside one)
+	run 0 -B line -c "$B nest 3000" -e "uprobe:$B:main.nest { span(\"nest\"); span.n = args.n; }"
 	has "$out" '^nest 3000$'
 	spans nest
 	[ "$(wc -l <"$tmp/spans")" = 3001 ] || fail "not 3001 nest spans"
